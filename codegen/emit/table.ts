@@ -1,0 +1,52 @@
+// generated/endpoints.ts: the endpoint table, one row of data per endpoint, sorted by id.
+import { type SourceFileStructure, StructureKind, VariableDeclarationKind } from 'ts-morph';
+import type { EndpointIR } from '../ir.js';
+
+export function endpointRow(ep: EndpointIR): Record<string, unknown> {
+  const query = ep.params.filter((p) => p.in === 'query').map((p) => p.name);
+  const files = ep.params.filter((p) => p.file).map((p) => p.name);
+  const constants: Record<string, unknown> = {};
+  if (Object.keys(ep.constants.query).length > 0) constants['query'] = ep.constants.query;
+  if (Object.keys(ep.constants.body).length > 0) constants['body'] = ep.constants.body;
+  return {
+    op: ep.operation,
+    id: ep.id,
+    group: ep.group,
+    clients: ep.clients,
+    method: ep.method,
+    ...(ep.host !== 'api' ? { host: ep.host } : {}),
+    path: ep.path,
+    auth: ep.auth,
+    ...(ep.credentials ? { credentials: ep.credentials } : {}),
+    idempotent: ep.idempotent,
+    ...(query.length > 0 ? { query } : {}),
+    ...(ep.bodyKind === 'multipart' ? { multipart: true } : {}),
+    ...(files.length > 0 ? { files } : {}),
+    ...(Object.keys(constants).length > 0 ? { constants } : {}),
+    reply: ep.responseKind,
+    ...(ep.bindMethod ? {} : { bind: false }),
+    ...(ep.deprecated ? { deprecated: true } : {}),
+  };
+}
+
+export function emitTable(endpoints: EndpointIR[]): SourceFileStructure {
+  const rows = endpoints.map((ep) => `  ${JSON.stringify(endpointRow(ep))},`).join('\n');
+  return {
+    kind: StructureKind.SourceFile,
+    statements: [
+      {
+        kind: StructureKind.ImportDeclaration,
+        moduleSpecifier: '../src/core/endpoint.js',
+        namedImports: ['EndpointRow'],
+        isTypeOnly: true,
+      },
+      {
+        kind: StructureKind.VariableStatement,
+        isExported: true,
+        declarationKind: VariableDeclarationKind.Const,
+        docs: [`Every endpoint, sorted by spec id (${endpoints.length} rows).`],
+        declarations: [{ name: 'endpointTable', type: 'readonly EndpointRow[]', initializer: `[\n${rows}\n]` }],
+      },
+    ],
+  };
+}

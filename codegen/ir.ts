@@ -1,0 +1,106 @@
+// The intermediate form between spec files and emitters: one EndpointIR per spec file, already
+// checked across files. Emitters read only this (and the shared definitions), never YAML.
+
+export type JsonSchema = { [key: string]: unknown };
+
+export type ClientName = 'mp' | 'oa';
+
+export interface SpecExample {
+  name: string;
+  params?: Record<string, unknown>;
+  response?: Record<string, unknown>;
+  binary?: { contentType: string; base64: string };
+}
+
+/** The YAML document of one endpoint, as the meta-schema describes it. */
+export interface SpecDoc {
+  operation: string;
+  clients: ClientName[];
+  summary: string;
+  description?: string;
+  docUrl: string;
+  deprecated?: boolean | string;
+  bindMethod?: boolean;
+  method: 'GET' | 'POST';
+  host?: 'api' | 'mp';
+  path: string;
+  auth: 'access_token' | 'credentials' | 'appid' | 'none';
+  credentials?: { in: 'query' | 'body'; appid?: string; secret?: string };
+  idempotent: boolean;
+  request?: {
+    query?: Record<string, JsonSchema>;
+    body?: Record<string, JsonSchema>;
+    multipart?: Record<string, JsonSchema>;
+    required?: string[];
+    requireOneOf?: string[][];
+    constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
+  };
+  response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
+  errors?: { errcode: number; errmsg?: string; description: string }[];
+  examples: SpecExample[];
+}
+
+export interface LoadedSpec {
+  /** path relative to the repository, POSIX separators: spec/miniprogram/user-login/code2Session.yaml */
+  file: string;
+  /** miniprogram/user-login/code2Session */
+  id: string;
+  /** miniprogram | officialaccount | common */
+  platform: string;
+  /** user-login */
+  family: string;
+  doc: SpecDoc;
+}
+
+export interface ErrcodeEntry {
+  errcode: number;
+  errmsg: string;
+  zh: string;
+  action: 'refresh_token' | 'retry' | 'none';
+  hint?: string;
+}
+
+export interface SharedDefs {
+  /** spec/_shared/schemas.yaml $defs */
+  defs: Record<string, JsonSchema>;
+  errcodes: ErrcodeEntry[];
+}
+
+export type ParamLocation = 'query' | 'body' | 'multipart';
+
+export interface EndpointIR {
+  id: string;
+  file: string;
+  /** validator module name: platform-family */
+  group: string;
+  platform: string;
+  family: string;
+  operation: string;
+  clients: ClientName[];
+  summary: string;
+  description?: string;
+  docUrl: string;
+  deprecated?: true | string;
+  bindMethod: boolean;
+  method: 'GET' | 'POST';
+  host: 'api' | 'mp';
+  path: string;
+  auth: 'access_token' | 'credentials' | 'appid' | 'none';
+  credentials?: { in: 'query' | 'body'; appid: string; secret: string };
+  idempotent: boolean;
+  params: { name: string; in: ParamLocation; schema: JsonSchema; required: boolean; file: boolean }[];
+  requireOneOf: string[][];
+  constants: { query: Record<string, string | number | boolean>; body: Record<string, string | number | boolean> };
+  bodyKind: 'none' | 'json' | 'multipart';
+  responseKind: 'json' | 'binary' | 'mixed';
+  responseSchema?: JsonSchema;
+  errors: { errcode: number; errmsg?: string; description: string }[];
+  examples: SpecExample[];
+  /** PascalCase base of the generated type names (Code2Session → Code2SessionParams) */
+  typeBase: string;
+}
+
+export interface GeneratorInput {
+  endpoints: EndpointIR[];
+  shared: SharedDefs;
+}

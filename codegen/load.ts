@@ -1,0 +1,97 @@
+// Step 1: read spec/**/*.yaml and check each file against the meta-schema.
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv';
+import { parseDocument } from 'yaml';
+import type { ErrcodeEntry, JsonSchema, LoadedSpec, SharedDefs, SpecDoc } from './ir.js';
+
+export class SpecError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`${problems.length} problem(s) in spec files:\n  ${problems.join('\n  ')}`);
+    this.name = 'SpecError';
+  }
+}
+
+async function listYaml(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...(await listYaml(full)));
+    else if (entry.name.endsWith('.yaml') || entry.name.endsWith('.yml')) out.push(full);
+  }
+  return out;
+}
+
+async function readYaml(file: string, shown: string, problems: string[]): Promise<unknown> {
+  const text = await readFile(file, 'utf8');
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    for (const e of doc.errors) problems.push(`${shown}: YAML: ${e.message.split('\n')[0]}`);
+    return undefined;
+  }
+  return doc.toJS();
+}
+
+export function formatAjvError(file: string, e: ErrorObject): string {
+  const pointer = e.instancePath === '' ? '/' : e.instancePath;
+  let detail = e.message ?? 'invalid';
+  if (e.keyword === 'additionalProperties') detail = `unknown field "${String(e.params['additionalProperty'])}"`;
+  if (e.keyword === 'enum') detail += ` (${JSON.stringify(e.params['allowedValues'])})`;
+  return `${file}: ${pointer}: ${detail}`;
+}
+
+/** The most useful of ajv's errors: for oneOf/anyOf failures ajv reports every branch; keep the deepest. */
+function pickErrors(errors: ErrorObject[]): ErrorObject[] {
+  const deepest = Math.max(...errors.map((e) => e.instancePath.split('/').length));
+  const deep = errors.filter((e) => e.instancePath.split('/').length === deepest && e.keyword !== 'oneOf');
+  const seen = new Set<string>();
+  return (deep.length > 0 ? deep : errors).filter((e) => {
+    const key = `${e.instancePath} ${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export async function loadSpecs(root: string): Promise<{ specs: LoadedSpec[]; shared: SharedDefs }> {
+  const specDir = path.join(root, 'spec');
+  const problems: string[] = [];
+  const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
+
+  const metaSchema = (await readYaml(path.join(specDir, '_meta/endpoint.schema.yaml'), 'spec/_meta/endpoint.schema.yaml', problems)) as JsonSchema;
+  const schemas = (await readYaml(path.join(specDir, '_shared/schemas.yaml'), 'spec/_shared/schemas.yaml', problems)) as { $defs?: Record<string, JsonSchema> } | undefined;
+  const errcodes = (await readYaml(path.join(specDir, '_shared/errcodes.yaml'), 'spec/_shared/errcodes.yaml', problems)) as { errcodes?: ErrcodeEntry[] } | undefined;
+  if (problems.length > 0) throw new SpecError(problems);
+
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  const validate = ajv.compile(metaSchema);
+  // The shared definitions must themselves be valid schemas of the accepted subset.
+  const defsCheck = ajv.compile({ type: 'object', additionalProperties: { $ref: `${String(metaSchema['$id'])}#/$defs/schema` } });
+  if (!defsCheck(schemas?.$defs ?? {})) {
+    for (const e of pickErrors(defsCheck.errors ?? [])) problems.push(formatAjvError('spec/_shared/schemas.yaml', { ...e, instancePath: `/$defs${e.instancePath}` }));
+  }
+
+  const specs: LoadedSpec[] = [];
+  const files = (await listYaml(specDir)).sort();
+  for (const file of files) {
+    const shown = rel(file);
+    const doc = await readYaml(file, shown, problems);
+    if (doc === undefined) continue;
+    if (!validate(doc)) {
+      for (const e of pickErrors(validate.errors ?? [])) problems.push(formatAjvError(shown, e));
+      continue;
+    }
+    const parts = path.relative(specDir, file).split(path.sep);
+    if (parts.length !== 3) {
+      problems.push(`${shown}: a spec lives at spec/<platform>/<family>/<operation>.yaml`);
+      continue;
+    }
+    const [platform, family, base] = parts as [string, string, string];
+    const id = `${platform}/${family}/${base.replace(/\.ya?ml$/, '')}`;
+    specs.push({ file: shown, id, platform, family, doc: doc as SpecDoc });
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+  return { specs, shared: { defs: schemas?.$defs ?? {}, errcodes: errcodes?.errcodes ?? [] } };
+}

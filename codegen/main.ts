@@ -1,0 +1,97 @@
+// `npm run generate [-- --check]`: rebuild generated/ from spec/, or (with --check) regenerate in
+// memory and list every stale, missing or extra file.
+import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildInput, generate } from './generate.js';
+import { SpecError } from './load.js';
+
+async function listFiles(dir: string, root: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const full = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(full, root)));
+    else out.push(path.relative(root, full).split(path.sep).join('/'));
+  }
+  return out;
+}
+
+export async function runGenerate(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      check: { type: 'boolean', default: false },
+      root: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log('usage: wechat-tools generate [--check] [--root DIR] [--quiet]\n  --check  regenerate in memory and fail listing stale files');
+    return 0;
+  }
+  const root = path.resolve(values.root ?? process.cwd());
+  const started = performance.now();
+  let files: Map<string, string>;
+  try {
+    const input = await buildInput(root);
+    files = await generate(input);
+    if (!values.quiet) process.stderr.write(`generate: ${input.endpoints.length} endpoints → ${files.size} files in ${Math.round(performance.now() - started)} ms\n`);
+  } catch (err) {
+    if (err instanceof SpecError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const existing = new Set(await listFiles(path.join(root, 'generated'), root));
+  if (values.check) {
+    const stale: string[] = [];
+    for (const [file, content] of files) {
+      let current: string | undefined;
+      try {
+        current = await readFile(path.join(root, file), 'utf8');
+      } catch {
+        current = undefined;
+      }
+      if (current === undefined) stale.push(`missing: ${file}`);
+      else if (current !== content) stale.push(`stale:   ${file}`);
+    }
+    for (const file of existing) if (!files.has(file)) stale.push(`extra:   ${file}`);
+    if (stale.length > 0) {
+      console.error(`generated/ is out of date with spec/ (run npm run generate):\n  ${stale.join('\n  ')}`);
+      return 1;
+    }
+    if (!values.quiet) process.stderr.write('generate --check: generated/ is up to date\n');
+    return 0;
+  }
+  for (const file of existing) if (!files.has(file)) await rm(path.join(root, file));
+  for (const [file, content] of files) {
+    const full = path.join(root, file);
+    await mkdir(path.dirname(full), { recursive: true });
+    let current: string | undefined;
+    try {
+      current = await readFile(full, 'utf8');
+    } catch {
+      current = undefined;
+    }
+    if (current !== content) await writeFile(full, content);
+  }
+  return 0;
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('codegen/main.ts')) {
+  runGenerate(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,161 @@
+// Step 2: turn loaded specs into the intermediate form and check what one file cannot check alone:
+// unique names per client, unique method + path per client, required fields that exist, examples
+// that match their own schemas, known shared definitions.
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { EndpointIR, JsonSchema, LoadedSpec, ParamLocation, SharedDefs } from './ir.js';
+import { SpecError, formatAjvError } from './load.js';
+import { paramsSchema, referencedDefs, responseSchema } from './schemas.js';
+
+const PLATFORM_CLIENTS: Record<string, string[] | undefined> = {
+  miniprogram: ['mp'],
+  officialaccount: ['oa'],
+  common: undefined,
+};
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function findFalseAdditional(schema: unknown, at: string, out: string[]): void {
+  if (Array.isArray(schema)) return schema.forEach((s, i) => findFalseAdditional(s, `${at}/${i}`, out));
+  if (!schema || typeof schema !== 'object') return;
+  for (const [k, v] of Object.entries(schema)) {
+    if (k === 'additionalProperties' && v === false) out.push(at);
+    else findFalseAdditional(v, `${at}/${k}`, out);
+  }
+}
+
+export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[] {
+  const problems: string[] = [];
+  const endpoints: EndpointIR[] = [];
+  const opCount = new Map<string, number>();
+  for (const s of specs) opCount.set(s.doc.operation, (opCount.get(s.doc.operation) ?? 0) + 1);
+
+  for (const spec of specs) {
+    const { doc, file } = spec;
+    const allowed = PLATFORM_CLIENTS[spec.platform];
+    if (!(spec.platform in PLATFORM_CLIENTS)) problems.push(`${file}: unknown platform folder "${spec.platform}" (miniprogram, officialaccount, common)`);
+    else if (allowed && doc.clients.some((c) => !allowed.includes(c))) problems.push(`${file}: /clients: a ${spec.platform} spec is for ${allowed.join(', ')} only`);
+    if (!spec.id.endsWith(`/${doc.operation}`)) problems.push(`${file}: /operation: the file name must be the operation name (${doc.operation}.yaml)`);
+
+    const req = doc.request ?? {};
+    const required = new Set(req.required ?? []);
+    const params: EndpointIR['params'] = [];
+    const seen = new Set<string>();
+    for (const loc of ['query', 'body', 'multipart'] as ParamLocation[]) {
+      for (const [name, schema] of Object.entries(req[loc] ?? {})) {
+        if (seen.has(name)) problems.push(`${file}: /request/${loc}/${name}: also declared in another location`);
+        seen.add(name);
+        const isFile = loc === 'multipart' && schema['format'] === 'binary';
+        params.push({ name, in: loc, schema, required: required.has(name), file: isFile });
+      }
+    }
+    for (const name of required) if (!seen.has(name)) problems.push(`${file}: /request/required: "${name}" is not a declared param`);
+    for (const group of req.requireOneOf ?? []) for (const name of group) if (!seen.has(name)) problems.push(`${file}: /request/requireOneOf: "${name}" is not a declared param`);
+    const constants = { query: req.constants?.query ?? {}, body: req.constants?.body ?? {} };
+    for (const name of [...Object.keys(constants.query), ...Object.keys(constants.body)]) {
+      if (seen.has(name)) problems.push(`${file}: /request/constants/${name}: a constant cannot also be a param`);
+    }
+    if (doc.method === 'GET' && (req.body || req.multipart || Object.keys(constants.body).length > 0)) problems.push(`${file}: /request: a GET has no body`);
+    if (req.body && req.multipart) problems.push(`${file}: /request: body and multipart exclude each other`);
+    const usesCredentials = doc.auth === 'credentials' || doc.auth === 'appid';
+    if (usesCredentials && !doc.credentials) problems.push(`${file}: /credentials: required with auth: ${doc.auth}`);
+    if (!usesCredentials && doc.credentials) problems.push(`${file}: /credentials: only with auth: credentials or appid`);
+    if (doc.response.kind === 'json' && !doc.response.schema) problems.push(`${file}: /response/schema: required for a JSON reply`);
+    const falseAt: string[] = [];
+    findFalseAdditional(doc.response.schema, '/response/schema', falseAt);
+    for (const at of falseAt) problems.push(`${file}: ${at}: additionalProperties false in a response would reject fields WeChat adds`);
+    for (const name of referencedDefs([doc as unknown as JsonSchema], shared.defs)) {
+      if (!(name in shared.defs)) problems.push(`${file}: $ref to unknown shared definition "${name}" (spec/_shared/schemas.yaml)`);
+    }
+
+    const bodyKind = req.multipart ? 'multipart' : doc.method === 'POST' ? 'json' : 'none';
+    const host = doc.host ?? 'api';
+    const ep: EndpointIR = {
+      id: spec.id,
+      file,
+      group: `${spec.platform}-${spec.family}`,
+      platform: spec.platform,
+      family: spec.family,
+      operation: doc.operation,
+      clients: [...doc.clients].sort(),
+      summary: doc.summary.trim(),
+      ...(doc.description ? { description: doc.description.trim() } : {}),
+      docUrl: doc.docUrl,
+      ...(doc.deprecated ? { deprecated: doc.deprecated === true ? true : doc.deprecated } : {}),
+      bindMethod: doc.bindMethod ?? true,
+      method: doc.method,
+      host,
+      path: doc.path,
+      auth: doc.auth,
+      ...(doc.credentials
+        ? { credentials: { in: doc.credentials.in, appid: doc.credentials.appid ?? 'appid', secret: doc.credentials.secret ?? 'secret' } }
+        : {}),
+      idempotent: doc.idempotent,
+      params,
+      requireOneOf: req.requireOneOf ?? [],
+      constants,
+      bodyKind,
+      responseKind: doc.response.kind,
+      ...(doc.response.schema ? { responseSchema: doc.response.schema } : {}),
+      errors: doc.errors ?? [],
+      examples: doc.examples,
+      typeBase: (opCount.get(doc.operation) ?? 0) > 1 ? pascal(spec.platform === 'common' ? 'common' : spec.platform === 'miniprogram' ? 'mp' : 'oa') + pascal(doc.operation) : pascal(doc.operation),
+    };
+    endpoints.push(ep);
+  }
+
+  // Names and routes unique per client.
+  for (const client of ['mp', 'oa'] as const) {
+    const byOp = new Map<string, string>();
+    const byRoute = new Map<string, string>();
+    for (const ep of endpoints.filter((e) => e.clients.includes(client))) {
+      const prev = byOp.get(ep.operation);
+      if (prev) problems.push(`${ep.file}: /operation: "${ep.operation}" is already a ${client} operation in ${prev}`);
+      byOp.set(ep.operation, ep.file);
+      const route = `${ep.method} ${ep.host}${ep.path}`;
+      const prevRoute = byRoute.get(route);
+      if (prevRoute) problems.push(`${ep.file}: /path: ${ep.method} ${ep.path} is already a ${client} endpoint in ${prevRoute}`);
+      byRoute.set(route, ep.file);
+    }
+  }
+  const typeNames = new Map<string, string>();
+  for (const ep of endpoints) {
+    const prev = typeNames.get(ep.typeBase);
+    if (prev) problems.push(`${ep.file}: type name ${ep.typeBase} collides with ${prev}`);
+    typeNames.set(ep.typeBase, ep.file);
+  }
+  if (problems.length > 0) throw new SpecError(problems);
+
+  checkExamples(endpoints, shared, problems);
+  if (problems.length > 0) throw new SpecError(problems);
+  return endpoints;
+}
+
+/** Every example must match the endpoint's own schemas; success and error examples must both exist. */
+function checkExamples(endpoints: EndpointIR[], shared: SharedDefs, problems: string[]): void {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  ajv.addSchema({ $id: 'shared', $defs: shared.defs });
+  const ref = (name: string) => `shared#/$defs/${name}`;
+  for (const ep of endpoints) {
+    const vParams = ajv.compile(paramsSchema(ep, ref, true));
+    const vResponse = ajv.compile(responseSchema(ep, ref, true));
+    let successes = 0;
+    let failures = 0;
+    ep.examples.forEach((ex, i) => {
+      const at = `${ep.file}: /examples/${i} (${ex.name})`;
+      if (!vParams(ex.params ?? {})) for (const e of vParams.errors ?? []) problems.push(formatAjvError(`${at} params`, e));
+      const errcode = ex.response?.['errcode'];
+      if (typeof errcode === 'number' && errcode !== 0) {
+        failures++;
+        const errmsg = ex.response?.['errmsg'];
+        if (typeof errmsg !== 'string' || !/ rid: [0-9a-f-]+$/.test(errmsg)) problems.push(`${at}: an error example's errmsg ends with WeChat's " rid: …" suffix`);
+      } else {
+        successes++;
+        if (ex.binary && ep.responseKind === 'json') problems.push(`${at}: a binary example on a JSON endpoint`);
+        if (!ex.binary && ep.responseKind === 'binary') problems.push(`${at}: the success example of a binary endpoint is binary`);
+        if (ex.response && !vResponse(ex.response)) for (const e of vResponse.errors ?? []) problems.push(formatAjvError(`${at} response`, e));
+      }
+    });
+    if (successes === 0) problems.push(`${ep.file}: /examples: needs at least one success example`);
+    if (failures === 0) problems.push(`${ep.file}: /examples: needs at least one error example (errcode ≠ 0)`);
+  }
+}

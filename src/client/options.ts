@@ -1,0 +1,48 @@
+// Client options, in the seed's names (camelCase).
+import type { Logger } from '../core/logger.js';
+import type { TokenCache } from '../token/cache.js';
+import type { FetchLike } from '../http/transport.js';
+import type { Middleware } from './middleware.js';
+
+export type TokenMode = 'stable' | 'classic';
+
+export interface WechatToolsOptions {
+  /** The app's AppID (wx…) */
+  appid: string;
+  /** The AppSecret; needed to fetch tokens and for endpoints that take app credentials */
+  secret?: string;
+  /** debug-level logging (operation, path, status, time; never a secret) */
+  debug?: boolean;
+  /** Fetch, cache and refresh the access_token by itself (default true). false: never fetch one. */
+  passiveAccessToken?: boolean;
+  /** Start with this access_token (cached for 7200 s unless it fails) */
+  accessToken?: string;
+  /** Central token service: POST {appid, secret} → {access_token, expires_in}; replaces WeChat as the token source */
+  getAccessTokenUrl?: string;
+  /** Extra headers for getAccessTokenUrl (e.g. { authorization: 'Bearer …' }) */
+  getAccessTokenHeaders?: Record<string, string>;
+  /** Token cache: { get(key), set(key, value, ttlMs?), delete?(key) }, sync or async; Keyv and cache-manager fit. Default: in memory. */
+  cache?: TokenCache;
+  /** 'stable' = POST /cgi-bin/stable_token (default) | 'classic' = GET /cgi-bin/token */
+  tokenMode?: TokenMode;
+  /** Seconds before WeChat's expiry to stop using a cached token (default 300, at most half its life) */
+  tokenMarginSeconds?: number;
+  /** default https://api.weixin.qq.com */
+  baseUrl?: string;
+  /** Other hosts: mp = https://mp.weixin.qq.com (showqrcode). Default: baseUrl when baseUrl is set, else WeChat's. */
+  hosts?: { mp?: string };
+  /** default globalThis.fetch, resolved at call time */
+  fetch?: FetchLike;
+  /** pino-like logger (debug/info/warn/error) */
+  logger?: Logger;
+  /** per-request timeout (default 10 000 ms) */
+  timeoutMs?: number;
+  /** throw WechatError when errcode ≠ 0 (default false: return the WechatData) */
+  throwOnError?: boolean;
+  /** check params against the spec before any request (default true) */
+  validateParams?: boolean;
+  /** check replies against the spec: 'warn' (default) logs a mismatch once per operation, 'throw', or 'off'; extra fields are always kept */
+  validateResponses?: 'warn' | 'throw' | 'off';
+  /** Request middleware, run in order (plain objects: onRequest / onResponse) */
+  middleware?: Middleware[];
+}

@@ -1,0 +1,313 @@
+// The one runtime behind MPTools and OATools: options, the access_token (cache → fetch,
+// single-flight, compare-and-invalidate, one retry on token errors), and call()/request(), which
+// interpret a row of the generated endpoint table. Nothing here is specific to one endpoint.
+import { endpointTable } from '../../generated/endpoints.js';
+import type { CallOptions } from '../core/call-options.js';
+import type { AuthKind, ClientName, EndpointRow, ReplyKind } from '../core/endpoint.js';
+import { TOKEN_ERRCODES } from '../core/errcodes.js';
+import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError } from '../core/errors.js';
+import { consoleLogger, safeLogger, type Logger } from '../core/logger.js';
+import { WechatResult } from '../core/wechat-data.js';
+import { buildFormData } from '../http/multipart.js';
+import { parseReply } from '../http/reply.js';
+import { createTransport, type HttpReply } from '../http/transport.js';
+import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
+import { TokenManager } from '../token/manager.js';
+import { checkResponse, validateParams } from '../validate/validate.js';
+import type { Middleware, RequestContext } from './middleware.js';
+import type { TokenMode, WechatToolsOptions } from './options.js';
+
+export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
+const DEFAULT_HOSTS = { mp: 'https://mp.weixin.qq.com' } as const;
+
+/** An endpoint that has no spec yet, for client.request(). */
+export interface RawRequest {
+  method: 'GET' | 'POST';
+  path: string;
+  query?: Record<string, unknown>;
+  body?: Record<string, unknown>;
+  /** default access_token */
+  auth?: AuthKind;
+  /** default json */
+  reply?: ReplyKind;
+  /** a name for logs and errors (default the path) */
+  operation?: string;
+  /** default false: a POST without a spec is never treated as safe to repeat */
+  idempotent?: boolean;
+}
+
+const opsByClient = new Map<ClientName, Map<string, EndpointRow>>();
+export function operationsOf(client: ClientName): Map<string, EndpointRow> {
+  let map = opsByClient.get(client);
+  if (!map) {
+    map = new Map(endpointTable.filter((r) => r.clients.includes(client)).map((r) => [r.op, r]));
+    opsByClient.set(client, map);
+  }
+  return map;
+}
+
+const warnedOps = new Set<string>();
+
+export abstract class WechatClient {
+  abstract readonly platform: ClientName;
+  readonly appid: string;
+  protected readonly options: Readonly<WechatToolsOptions>;
+  readonly tokenMode: TokenMode;
+  #cache: TokenCache;
+  #initialToken: string | undefined;
+  readonly #logger: Logger | undefined;
+  readonly #transport: ReturnType<typeof createTransport>;
+  readonly #tokens: TokenManager;
+  readonly #middleware: Middleware[];
+
+  constructor(options: WechatToolsOptions) {
+    if (!options || typeof options.appid !== 'string' || options.appid === '') throw new WechatToolsError('options.appid is required');
+    this.options = { ...options };
+    this.appid = options.appid;
+    this.tokenMode = options.tokenMode ?? 'stable';
+    if (this.tokenMode !== 'stable' && this.tokenMode !== 'classic') throw new WechatToolsError(`options.tokenMode must be 'stable' or 'classic'`);
+    this.#cache = options.cache ?? new MemoryCache();
+    this.#initialToken = options.accessToken;
+    this.#logger = options.logger ? safeLogger(options.logger) : options.debug ? safeLogger(consoleLogger) : undefined;
+    this.#transport = createTransport(() => this.options.fetch ?? ((r: Request) => globalThis.fetch(r)));
+    this.#middleware = [...(options.middleware ?? [])];
+    const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
+    this.#tokens = new TokenManager({
+      key: `wechat-tools:access_token:${source}:${this.appid}`,
+      store: {
+        get: async (k) => this.getCache(k),
+        set: async (k, v, ttl) => {
+          await this.setCache(k, v, ttl);
+        },
+        delete: async (k) => {
+          await this.deleteCache(k);
+        },
+      },
+      fetch: (force) => this.#fetchToken(force),
+      ...(options.tokenMarginSeconds === undefined ? {} : { marginSeconds: options.tokenMarginSeconds }),
+    });
+  }
+
+  // ---- cache (override in a subclass for "advanced usage") ----
+
+  /** The cache key of this client's access_token (per appid and token source). */
+  get accessTokenCacheKey(): string {
+    return this.#tokens.key;
+  }
+
+  getCache(key: string): unknown {
+    return this.#cache.get(key);
+  }
+
+  setCache(key: string, value: unknown, ttlMs?: number): unknown {
+    return this.#cache.set(key, value, ttlMs);
+  }
+
+  async deleteCache(key: string): Promise<void> {
+    if (this.#cache.delete) await this.#cache.delete(key);
+    else await this.#cache.set(key, { value: '', expiresAt: 0 } satisfies CachedToken, 1);
+  }
+
+  /** Swap the cache (tokens cached in the old one are not carried over). */
+  setCacheObj(cache: TokenCache): void {
+    this.#cache = cache;
+  }
+
+  // ---- access_token ----
+
+  /** The access_token: from the cache, else fetched (one fetch however many callers wait). */
+  async getAccessToken(): Promise<string> {
+    await this.#seedInitialToken();
+    if (this.options.passiveAccessToken === false) {
+      const cached = await this.#tokens.peek();
+      if (cached === undefined) throw new WechatTokenError('no access_token: passiveAccessToken is false and none was set (setAccessToken or the accessToken option)');
+      return cached;
+    }
+    return this.#tokens.get();
+  }
+
+  /** Use this token from now on (cached for expiresInSeconds, default 7200, less the margin). */
+  async setAccessToken(token: string, expiresInSeconds = 7200): Promise<void> {
+    this.#initialToken = undefined;
+    await this.#tokens.set(token, expiresInSeconds);
+  }
+
+  /** Fetch a new token now. Stable mode: force: true sends force_refresh (20 a day; invalidates the old token). */
+  async refreshAccessToken(options: { force?: boolean } = {}): Promise<string> {
+    if (this.options.passiveAccessToken === false) throw new WechatTokenError('refreshAccessToken: passiveAccessToken is false');
+    return this.#tokens.refresh(options.force ?? false);
+  }
+
+  async #seedInitialToken(): Promise<void> {
+    const t = this.#initialToken;
+    if (t === undefined) return;
+    this.#initialToken = undefined;
+    if ((await this.#tokens.peek()) === undefined) await this.#tokens.set(t, 7200);
+  }
+
+  async #fetchToken(force: boolean): Promise<{ value: string; expiresIn: number }> {
+    const secret = this.options.secret;
+    if (!secret) throw new WechatTokenError('cannot fetch an access_token: options.secret is not set');
+    if (this.options.getAccessTokenUrl) return this.#fetchTokenFromUrl(this.options.getAccessTokenUrl, secret);
+    const op = this.tokenMode === 'stable' ? 'getStableAccessToken' : 'getAccessToken';
+    const params = this.tokenMode === 'stable' ? { force_refresh: force } : {};
+    const r = (await this.call(op, params, { throwOnError: false })) as WechatResult & { access_token?: unknown; expires_in?: unknown };
+    if (r.errcode !== 0) throw new WechatError({ operation: op, errcode: r.errcode, errmsg: r.errmsg });
+    if (typeof r.access_token !== 'string' || r.access_token === '') throw new WechatTokenError(`${op}: the reply has no access_token`, { operation: op });
+    return { value: r.access_token, expiresIn: typeof r.expires_in === 'number' ? r.expires_in : 7200 };
+  }
+
+  async #fetchTokenFromUrl(url: string, secret: string): Promise<{ value: string; expiresIn: number }> {
+    const operation = 'getAccessTokenUrl';
+    const row: EndpointRow = { op: operation, id: operation, group: '', clients: [this.platform], method: 'POST', path: '', auth: 'none', idempotent: true, reply: 'json' };
+    const u = new URL(url);
+    const reply = await this.#send(row, {
+      row,
+      operation,
+      attempt: 0,
+      method: 'POST',
+      baseUrl: u.origin,
+      path: u.pathname + u.search,
+      query: {},
+      body: { appid: this.appid, secret },
+      headers: { ...(this.options.getAccessTokenHeaders ?? {}) },
+    });
+    const parsed = parseReply(operation, 'json', reply.response, reply.bytes);
+    const json = parsed.kind === 'json' ? parsed.json : {};
+    if (typeof json['errcode'] === 'number' && json['errcode'] !== 0) {
+      throw new WechatError({ operation, errcode: json['errcode'], errmsg: String(json['errmsg'] ?? '') });
+    }
+    if (typeof json['access_token'] !== 'string' || json['access_token'] === '') {
+      throw new WechatTokenError(`${operation}: the token service answered HTTP ${reply.response.status} without an access_token`, { operation });
+    }
+    return { value: json['access_token'], expiresIn: typeof json['expires_in'] === 'number' ? json['expires_in'] : 7200 };
+  }
+
+  // ---- calls ----
+
+  /** Call an operation by name (every spec'd endpoint of this client, including those without a method). */
+  call(operation: string, params: object = {}, options: CallOptions = {}): Promise<WechatResult> {
+    const row = operationsOf(this.platform).get(operation);
+    if (!row) return Promise.reject(new WechatToolsError(`${this.constructor.name} has no operation "${operation}"`));
+    return this.#execute(row, params as Record<string, unknown>, options, true);
+  }
+
+  /** Call an endpoint that has no spec yet, with the same token handling, retry and WechatData. */
+  request(req: RawRequest, options: CallOptions = {}): Promise<WechatResult> {
+    const method = req.method;
+    const row: EndpointRow = {
+      op: req.operation ?? req.path,
+      id: req.operation ?? req.path,
+      group: '',
+      clients: [this.platform],
+      method,
+      path: req.path,
+      auth: req.auth ?? 'access_token',
+      ...(req.auth === 'credentials' ? { credentials: { in: method === 'GET' ? 'query' : 'body', appid: 'appid', secret: 'secret' } } : {}),
+      idempotent: req.idempotent ?? method === 'GET',
+      query: Object.keys(req.query ?? {}),
+      reply: req.reply ?? 'json',
+    };
+    return this.#execute(row, { ...(req.query ?? {}), ...(req.body ?? {}) }, options, false);
+  }
+
+  async #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
+    if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
+    if (spec && this.options.validateParams !== false) await validateParams(row, params);
+    const managed = row.auth === 'access_token' && options.accessToken === undefined && this.options.passiveAccessToken !== false;
+    for (let attempt = 0; ; attempt++) {
+      const ctx = this.#context(row, params, attempt);
+      if (row.auth === 'access_token') ctx.accessToken = options.accessToken ?? (await this.getAccessToken());
+      for (const m of this.#middleware) await m.onRequest?.(ctx);
+      if (ctx.accessToken !== undefined) ctx.query['access_token'] = ctx.accessToken;
+      const started = performance.now();
+      const reply = await this.#send(row, ctx, options);
+      const parsed = parseReply(row.op, row.reply, reply.response, reply.bytes);
+      const errcode = parsed.kind === 'json' ? Number(parsed.json['errcode'] ?? 0) || 0 : undefined;
+      const durationMs = Math.round((performance.now() - started) * 10) / 10;
+      this.#logger?.debug({ operation: row.op, method: row.method, path: row.path, status: reply.response.status, errcode, ms: durationMs, attempt }, `wechat-tools ${row.op}`);
+      for (const m of this.#middleware) await m.onResponse?.(ctx, { status: reply.response.status, durationMs, errcode });
+
+      if (errcode !== undefined && TOKEN_ERRCODES.has(errcode) && managed && attempt === 0 && ctx.accessToken !== undefined) {
+        this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
+        await this.#tokens.invalidate(ctx.accessToken);
+        continue;
+      }
+      const result =
+        parsed.kind === 'binary'
+          ? new WechatResult({ operation: row.op, response: reply.response, binary: { buffer: parsed.bytes, contentType: parsed.contentType } })
+          : new WechatResult({ operation: row.op, response: reply.response, json: parsed.json, fields: parsed.json });
+      if (result.errcode !== 0) {
+        if (options.throwOnError ?? this.options.throwOnError) throw new WechatError({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
+        return result;
+      }
+      if (parsed.kind === 'json' && row.reply === 'binary') {
+        throw new WechatResponseError(row.op, reply.response.status, reply.response.headers.get('content-type') ?? '', JSON.stringify(parsed.json), 'expected bytes, got JSON without an errcode');
+      }
+      if (spec && parsed.kind === 'json') await this.#checkReply(row, parsed.json);
+      return result;
+    }
+  }
+
+  #context(row: EndpointRow, params: Record<string, unknown>, attempt: number): RequestContext {
+    const query: Record<string, unknown> = { ...(row.constants?.query ?? {}) };
+    let body: Record<string, unknown> | undefined = row.method === 'POST' ? { ...(row.constants?.body ?? {}) } : undefined;
+    const inQuery = new Set(row.query ?? []);
+    for (const [k, v] of Object.entries(params)) {
+      if (v === undefined) continue;
+      if (inQuery.has(k) || body === undefined) query[k] = v;
+      else body[k] = v;
+    }
+    if ((row.auth === 'credentials' || row.auth === 'appid') && row.credentials) {
+      const target = row.credentials.in === 'query' ? query : (body ??= {});
+      target[row.credentials.appid] = this.appid;
+      if (row.auth === 'credentials') {
+        const secret = this.options.secret;
+        if (!secret) throw new WechatValidationError(row.op, '/secret', 'is required: options.secret is not set');
+        target[row.credentials.secret] = secret;
+      }
+    }
+    const baseUrl = row.host === 'mp' ? (this.options.hosts?.mp ?? this.options.baseUrl ?? DEFAULT_HOSTS.mp) : (this.options.baseUrl ?? DEFAULT_BASE_URL);
+    return { row, operation: row.op, attempt, method: row.method, baseUrl: baseUrl.replace(/\/+$/, ''), path: row.path, query, body, headers: {} };
+  }
+
+  async #send(row: EndpointRow, ctx: RequestContext, options: CallOptions = {}): Promise<HttpReply> {
+    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 10_000;
+    if (options.signal?.aborted) throw new WechatAbortError(row.op, options.signal.reason);
+    const timeout = AbortSignal.timeout(timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const body = ctx.body === undefined ? undefined : row.multipart ? await buildFormData(row.op, ctx.body, row.files ?? []) : ctx.body;
+    try {
+      return await this.#transport({
+        method: ctx.method,
+        baseUrl: ctx.baseUrl,
+        path: ctx.path,
+        query: ctx.query,
+        body,
+        headers: { ...ctx.headers, ...(options.headers ?? {}) },
+        signal,
+      });
+    } catch (err) {
+      if (options.signal?.aborted) throw new WechatAbortError(row.op, err);
+      if (timeout.aborted) throw new WechatTimeoutError(row.op, timeoutMs, row.idempotent, err);
+      if (err instanceof WechatToolsError) throw err;
+      const code = (err as { cause?: { code?: unknown } })?.cause?.code;
+      const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+      throw new WechatNetworkError(row.op, err, !notSent);
+    }
+  }
+
+  async #checkReply(row: EndpointRow, json: Record<string, unknown>): Promise<void> {
+    const mode = this.options.validateResponses ?? 'warn';
+    if (mode === 'off') return;
+    const problem = await checkResponse(row, json);
+    if (problem === undefined) return;
+    const message = `${row.op}: the reply does not match the spec: ${problem}`;
+    if (mode === 'throw') throw new WechatValidationError(row.op, problem.split(' ')[0] ?? '', `in the reply ${problem.slice(problem.indexOf(' ') + 1)}`);
+    if (this.#logger) this.#logger.warn({ operation: row.op, problem }, message);
+    else if (!warnedOps.has(row.op)) {
+      warnedOps.add(row.op);
+      process.emitWarning(message, 'WechatToolsWarning');
+    }
+  }
+}

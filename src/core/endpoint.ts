@@ -1,0 +1,35 @@
+// The shape of one row of the generated endpoint table (generated/endpoints.ts). The table is data:
+// the runtime interprets it; nothing in src/ is written per endpoint.
+
+export type ClientName = 'mp' | 'oa';
+export type AuthKind = 'access_token' | 'credentials' | 'appid' | 'none';
+export type ReplyKind = 'json' | 'binary' | 'mixed';
+export type Scalar = string | number | boolean;
+
+export interface EndpointRow {
+  /** method name on the client (camelCase, WeChat's English API name where it has one) */
+  readonly op: string;
+  /** spec file id: <platform>/<family>/<operation> */
+  readonly id: string;
+  /** validator module, loaded on first use */
+  readonly group: string;
+  readonly clients: readonly ClientName[];
+  readonly method: 'GET' | 'POST';
+  /** host key when not api.weixin.qq.com */
+  readonly host?: 'mp';
+  readonly path: string;
+  readonly auth: AuthKind;
+  /** auth = credentials | appid: where the appid and secret go and under which wire names */
+  readonly credentials?: { readonly in: 'query' | 'body'; readonly appid: string; readonly secret: string };
+  readonly idempotent: boolean;
+  /** params that go to the query string (the rest go to the body) */
+  readonly query?: readonly string[];
+  /** multipart/form-data body; names of the file fields */
+  readonly multipart?: boolean;
+  readonly files?: readonly string[];
+  readonly constants?: { readonly query?: Readonly<Record<string, Scalar>>; readonly body?: Readonly<Record<string, Scalar>> };
+  readonly reply: ReplyKind;
+  /** false: no method on the client; reachable with call() */
+  readonly bind?: false;
+  readonly deprecated?: true;
+}

@@ -1,0 +1,111 @@
+// Typed errors. Messages name the operation (and the field, for validation) and never carry a
+// secret: every message passes through redactText.
+import { errcodeInfo } from './errcodes.js';
+import { redactText } from './redact.js';
+
+export class WechatToolsError extends Error {
+  /** The operation being called, when there is one */
+  readonly operation: string | undefined;
+  constructor(message: string, options: { operation?: string | undefined; cause?: unknown } = {}) {
+    super(redactText(message), options.cause === undefined ? undefined : { cause: sanitizeCause(options.cause) });
+    this.name = new.target.name;
+    this.operation = options.operation;
+  }
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, operation: this.operation, ...(this.cause instanceof Error ? { cause: { name: this.cause.name, message: this.cause.message } } : {}) };
+  }
+}
+
+/** Keep the cause's type and code, but with a redacted message (a fetch error may quote the URL). */
+function sanitizeCause(cause: unknown): unknown {
+  if (!(cause instanceof Error)) return cause;
+  const msg = redactText(cause.message);
+  if (msg !== cause.message) {
+    try {
+      cause.message = msg;
+    } catch {
+      /* read-only message: leave it */
+    }
+  }
+  return cause;
+}
+
+/** WeChat answered errcode ≠ 0 (thrown with throwOnError, or by helpers that need a success). */
+export class WechatError extends WechatToolsError {
+  readonly errcode: number;
+  readonly errmsg: string;
+  /** WeChat's request id from the errmsg suffix " rid: …" */
+  readonly rid: string | undefined;
+  /** What to do about it, from the errcode catalogue */
+  readonly hint: string | undefined;
+  constructor(init: { operation: string; errcode: number; errmsg: string }) {
+    const info = errcodeInfo(init.errcode);
+    const hint = info?.hint;
+    super(`${init.operation}: WeChat errcode ${init.errcode}: ${init.errmsg}${info ? ` (${info.zh})` : ''}${hint ? `. ${hint}` : ''}`, { operation: init.operation });
+    this.errcode = init.errcode;
+    this.errmsg = redactText(init.errmsg);
+    this.rid = /rid:\s*([0-9a-f-]+)/i.exec(init.errmsg)?.[1];
+    this.hint = hint;
+  }
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), errcode: this.errcode, errmsg: this.errmsg, rid: this.rid };
+  }
+}
+
+/** Params that WeChat would reject, caught before any request. */
+export class WechatValidationError extends WechatToolsError {
+  /** JSON pointer of the offending field in the params ('/scene', '/line_color/r') */
+  readonly field: string;
+  constructor(operation: string, field: string, problem: string) {
+    super(`${operation}: invalid params: ${field || '(params)'} ${problem}`, { operation });
+    this.field = field;
+  }
+}
+
+/** The request did not complete: DNS, connection refused/reset, TLS. The cause is attached. */
+export class WechatNetworkError extends WechatToolsError {
+  /** true when the request may have reached WeChat (a send may have happened) */
+  readonly mayHaveReachedServer: boolean;
+  constructor(operation: string, cause: unknown, mayHaveReachedServer: boolean) {
+    const detail = cause instanceof Error ? (cause.cause instanceof Error ? `${cause.message}: ${cause.cause.message}` : cause.message) : String(cause);
+    super(`${operation}: network error: ${detail}`, { operation, cause });
+    this.mayHaveReachedServer = mayHaveReachedServer;
+  }
+}
+
+/** No complete answer within timeoutMs. */
+export class WechatTimeoutError extends WechatToolsError {
+  readonly timeoutMs: number;
+  constructor(operation: string, timeoutMs: number, idempotent: boolean, cause?: unknown) {
+    super(
+      `${operation}: no answer from WeChat within ${timeoutMs} ms${idempotent ? '' : '; the request may have reached WeChat, so the send may have happened (not retried)'}`,
+      { operation, cause },
+    );
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class WechatAbortError extends WechatToolsError {
+  constructor(operation: string, cause?: unknown) {
+    super(`${operation}: aborted by the caller`, { operation, cause });
+  }
+}
+
+/** An answer that is not WeChat-shaped: non-2xx without errcode, unparseable JSON, empty body. */
+export class WechatResponseError extends WechatToolsError {
+  readonly status: number;
+  readonly contentType: string;
+  /** The first bytes of the body, redacted */
+  readonly bodySnippet: string;
+  constructor(operation: string, status: number, contentType: string, body: string, problem: string, cause?: unknown) {
+    const snippet = redactText(body.slice(0, 200));
+    super(`${operation}: ${problem} (HTTP ${status}${contentType ? `, ${contentType}` : ''})${snippet ? `: ${JSON.stringify(snippet)}` : ''}`, { operation, cause });
+    this.status = status;
+    this.contentType = contentType;
+    this.bodySnippet = snippet;
+  }
+}
+
+/** No token can be had: passiveAccessToken is false and none was set, or the token source failed. */
+export class WechatTokenError extends WechatToolsError {}

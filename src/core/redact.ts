@@ -1,0 +1,53 @@
+// Redaction of secrets: appsecret, access_token (app and user), refresh_token, session_key,
+// js_code/code, EncodingAESKey, jsapi_ticket, token-server keys. Applied to everything the SDK logs, puts in
+// an error message, or serializes.
+
+/** Field / query names whose values are secret (compared case-insensitively). */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  'secret',
+  'appsecret',
+  'app_secret',
+  'access_token',
+  'accesstoken',
+  'refresh_token',
+  'session_key',
+  'sessionkey',
+  'js_code',
+  'code',
+  'encodingaeskey',
+  'encoding_aes_key',
+  'component_access_token',
+  'authorizer_access_token',
+  'authorization',
+  'jsapi_ticket',
+  'bearer',
+]);
+
+export const REDACTED = '[redacted]';
+
+const isSecretKey = (k: string) => SECRET_KEYS.has(k.toLowerCase());
+
+/** `a=1&access_token=xyz` → `a=1&access_token=[redacted]`; also JSON `"session_key":"…"`. */
+const QUERY_RE = /([?&;]|\b)(secret|appsecret|app_secret|access_token|refresh_token|session_key|js_code|code|encodingaeskey|encoding_aes_key|component_access_token|authorizer_access_token|jsapi_ticket)=([^&#\s"']*)/gi;
+const JSON_RE = /"(secret|appsecret|app_secret|access_token|accessToken|refresh_token|session_key|sessionKey|js_code|code|encodingAESKey|encoding_aes_key|component_access_token|authorizer_access_token|jsapi_ticket)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+const BEARER_RE = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
+
+export function redactText(text: string, extraSecrets: readonly string[] = []): string {
+  let out = text
+    .replace(QUERY_RE, (_m, pre: string, k: string) => `${pre}${k}=${REDACTED}`)
+    .replace(JSON_RE, (_m, k: string) => `"${k}":"${REDACTED}"`)
+    .replace(BEARER_RE, `$1${REDACTED}`);
+  for (const s of extraSecrets) if (s.length >= 4) out = out.split(s).join(REDACTED);
+  return out;
+}
+
+/** Deep copy with secret-named fields replaced; strings are passed through redactText. */
+export function redactValue(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (value === null || typeof value !== 'object' || depth > 20) return value;
+  if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
+  if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== undefined && v !== '' ? REDACTED : redactValue(v, depth + 1);
+  return out;
+}

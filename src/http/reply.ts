@@ -1,0 +1,41 @@
+// What a reply is: WeChat answers JSON (errors too, with HTTP 200), or bytes for binary endpoints,
+// where a JSON body is the error. Content types lie (text/plain JSON, image/jpeg with JSON), so a
+// binary reply whose bytes look like a JSON object is tried as JSON.
+import type { ReplyKind } from '../core/endpoint.js';
+import { WechatResponseError } from '../core/errors.js';
+
+export type ParsedReply = { kind: 'json'; json: Record<string, unknown> } | { kind: 'binary'; bytes: Uint8Array; contentType: string };
+
+const decoder = new TextDecoder();
+
+function looksLikeJson(bytes: Uint8Array): boolean {
+  for (const b of bytes) {
+    if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
+    return b === 0x7b; // {
+  }
+  return false;
+}
+
+export function parseReply(operation: string, kind: ReplyKind, response: Response, bytes: Uint8Array): ParsedReply {
+  const contentType = response.headers.get('content-type') ?? '';
+  const status = response.status;
+  const jsonish = /json|text\/plain|javascript/i.test(contentType);
+  if (kind !== 'json' && response.ok && !jsonish && !looksLikeJson(bytes)) {
+    if (bytes.byteLength === 0) throw new WechatResponseError(operation, status, contentType, '', 'empty reply where bytes were expected');
+    return { kind: 'binary', bytes, contentType: contentType || 'application/octet-stream' };
+  }
+  const text = decoder.decode(bytes);
+  if (text.trim() === '') throw new WechatResponseError(operation, status, contentType, '', response.ok ? 'empty reply' : 'HTTP error with an empty body');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new WechatResponseError(operation, status, contentType, text, response.ok ? 'reply is not valid JSON' : 'HTTP error', cause);
+  }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new WechatResponseError(operation, status, contentType, text, 'reply is not a JSON object');
+  }
+  const obj = json as Record<string, unknown>;
+  if (!response.ok && typeof obj['errcode'] !== 'number') throw new WechatResponseError(operation, status, contentType, text, 'HTTP error');
+  return { kind: 'json', json: obj };
+}

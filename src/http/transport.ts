@@ -1,0 +1,43 @@
+// The HTTP layer: openapi-fetch over a fetch resolved at call time (so msw, or a custom fetch
+// given later, is always honoured). Replies are read as bytes; src/http/reply.ts decides what they are.
+import createClient from 'openapi-fetch';
+
+export interface HttpRequest {
+  method: 'GET' | 'POST';
+  baseUrl: string;
+  path: string;
+  query: Record<string, unknown>;
+  /** a JSON value, or FormData for multipart */
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal: AbortSignal;
+}
+
+export interface HttpReply {
+  response: Response;
+  bytes: Uint8Array;
+}
+
+export type FetchLike = (input: Request) => Promise<Response>;
+
+type LooseClient = {
+  request(method: string, path: string, init: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+};
+
+export function createTransport(getFetch: () => FetchLike): (req: HttpRequest) => Promise<HttpReply> {
+  const client = createClient({ fetch: (r: Request) => getFetch()(r) }) as unknown as LooseClient;
+  return async (req) => {
+    const { data, error, response } = await client.request(req.method.toLowerCase(), req.path, {
+      baseUrl: req.baseUrl,
+      params: { query: req.query },
+      ...(req.body === undefined ? {} : { body: req.body }),
+      ...(req.headers ? { headers: req.headers } : {}),
+      parseAs: 'arrayBuffer',
+      signal: req.signal,
+    });
+    if (response.ok) return { response, bytes: data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(0) };
+    // openapi-fetch reads a non-2xx body as text (parsed as JSON when it can be): hand back the text.
+    const text = error === undefined ? '' : typeof error === 'string' ? error : JSON.stringify(error);
+    return { response, bytes: new TextEncoder().encode(text) };
+  };
+}

@@ -1,0 +1,29 @@
+// wechat-tools: typed clients for WeChat's server APIs (Mini Program and Official Account).
+export { MPTools, type MPToolsOptions } from './client/mp-tools.js';
+export { OATools, type OAToolsOptions } from './client/oa-tools.js';
+export { WechatClient, DEFAULT_BASE_URL, type RawRequest } from './client/wechat-client.js';
+export type { WechatToolsOptions, TokenMode } from './client/options.js';
+export type { Middleware, RequestContext, ResponseContext } from './client/middleware.js';
+export { WechatData, WechatResult, type BinaryReply } from './core/wechat-data.js';
+export {
+  WechatToolsError,
+  WechatError,
+  WechatValidationError,
+  WechatNetworkError,
+  WechatTimeoutError,
+  WechatAbortError,
+  WechatResponseError,
+  WechatTokenError,
+} from './core/errors.js';
+export type { CallOptions } from './core/call-options.js';
+export type { UploadInput, UploadFile } from './core/upload.js';
+export type { Logger } from './core/logger.js';
+export type { EndpointRow, ClientName, AuthKind, ReplyKind } from './core/endpoint.js';
+export { errcodeInfo, TOKEN_ERRCODES, type ErrcodeInfo } from './core/errcodes.js';
+export { redactText, redactValue } from './core/redact.js';
+export { MemoryCache, type TokenCache, type CachedToken } from './token/cache.js';
+export type { AuthorizeUrlOptions } from './oauth/authorize-url.js';
+export { endpointTable } from '../generated/endpoints.js';
+export type * from '../generated/types.js';
+export type { paths as MPPaths } from '../generated/openapi-mp.js';
+export type { paths as OAPaths } from '../generated/openapi-oa.js';

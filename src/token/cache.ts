@@ -1,0 +1,44 @@
+// The cache contract for tokens and tickets: { get, set, delete? }, sync or async. A Keyv or
+// cache-manager instance fits unchanged (both take ttl in milliseconds), and so does a Map-like
+// object; Redis stores implement the same three methods.
+
+export interface TokenCache {
+  get(key: string): unknown;
+  set(key: string, value: unknown, ttlMs?: number): unknown;
+  delete?(key: string): unknown;
+}
+
+/** What the token manager stores under a key. */
+export interface CachedToken {
+  /** the access_token (or ticket) */
+  value: string;
+  /** epoch milliseconds after which it must not be used */
+  expiresAt: number;
+}
+
+export function isCachedToken(v: unknown): v is CachedToken {
+  return typeof v === 'object' && v !== null && typeof (v as CachedToken).value === 'string' && typeof (v as CachedToken).expiresAt === 'number';
+}
+
+/** The default cache: in process memory, entries expire by TTL. */
+export class MemoryCache implements TokenCache {
+  readonly #entries = new Map<string, { value: unknown; until: number }>();
+
+  get(key: string): unknown {
+    const e = this.#entries.get(key);
+    if (!e) return undefined;
+    if (e.until <= Date.now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return e.value;
+  }
+
+  set(key: string, value: unknown, ttlMs?: number): void {
+    this.#entries.set(key, { value, until: ttlMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + ttlMs });
+  }
+
+  delete(key: string): boolean {
+    return this.#entries.delete(key);
+  }
+}
