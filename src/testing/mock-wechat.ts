@@ -1,0 +1,349 @@
+// A stateful mock WeChat built from the specs: one `handle(Request) → Response` implementation,
+// served as msw handlers (mock.handlers) or as a real HTTP server on loopback (mock.listen()).
+// It issues tokens with WeChat's semantics, checks the access_token and app credentials, validates
+// requests against the spec schemas, and answers from the spec examples (overridable per operation).
+import { randomBytes } from 'node:crypto';
+import { endpointTable } from '../../generated/endpoints.js';
+import { examples } from '../../generated/examples.js';
+import type { EndpointRow } from '../core/endpoint.js';
+import type { SpecExample } from '../core/example.js';
+import { validatorsFor, describeError } from '../validate/validate.js';
+import { TokenState } from './token-state.js';
+import { loadMsw, type HttpHandler } from './msw.js';
+
+export interface MockApp {
+  appid: string;
+  secret: string;
+}
+
+export const DEFAULT_MOCK_APP: MockApp = { appid: 'wx0000mock0000app', secret: 'mock-app-secret-0123456789abcdef' };
+
+export interface MockWechatOptions {
+  /** Apps the mock knows (default: DEFAULT_MOCK_APP) */
+  apps?: MockApp[];
+  /** Seconds a replaced token stays valid (WeChat: 300; default 300) */
+  tokenOverlapSeconds?: number;
+  /** expires_in of issued tokens (default 7200) */
+  tokenExpiresIn?: number;
+  /** Check requests against the spec schemas (default true) */
+  validateRequests?: boolean;
+  /** Clock (ms), for tests of expiry */
+  now?: () => number;
+}
+
+/** What an override answers: a JSON body, bytes, or an HTTP status. */
+export type MockReply =
+  | Record<string, unknown>
+  | { binary: Uint8Array; contentType?: string }
+  | { status: number; body?: string; contentType?: string };
+
+export interface MockRequest {
+  operation: string;
+  row: EndpointRow;
+  query: Record<string, string>;
+  body: Record<string, unknown>;
+  appid: string | undefined;
+  request: Request;
+}
+
+export type MockFailure = number | 'network' | 'timeout' | { status: number; body?: string; contentType?: string };
+
+export interface MockStats {
+  /** calls per operation (token requests included) */
+  calls: Record<string, number>;
+  tokenRequests: { classic: number; stable: number; total: number };
+  /** replies by errcode (0 = success) */
+  errcodes: Record<string, number>;
+  requests: number;
+}
+
+const rid = () => `${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}-${randomBytes(4).toString('hex')}`;
+
+export const WECHAT_HOSTS = ['https://api.weixin.qq.com', 'https://mp.weixin.qq.com'] as const;
+
+function json(body: unknown, status = 200): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+}
+
+export class MockWechat {
+  readonly apps: readonly MockApp[];
+  readonly tokens: TokenState;
+  readonly #opts: MockWechatOptions;
+  readonly #routes = new Map<string, EndpointRow[]>();
+  readonly #overrides = new Map<string, MockReply | ((req: MockRequest) => MockReply | Promise<MockReply>)>();
+  readonly #failures = new Map<string, MockFailure[]>();
+  #stats: MockStats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, errcodes: {}, requests: 0 };
+
+  constructor(options: MockWechatOptions = {}) {
+    this.#opts = options;
+    this.apps = options.apps && options.apps.length > 0 ? options.apps : [DEFAULT_MOCK_APP];
+    this.tokens = new TokenState({ expiresIn: options.tokenExpiresIn ?? 7200, overlapSeconds: options.tokenOverlapSeconds ?? 300, now: options.now ?? Date.now });
+    for (const row of endpointTable) {
+      const key = `${row.method} ${row.path}`;
+      const list = this.#routes.get(key) ?? [];
+      list.push(row);
+      this.#routes.set(key, list);
+    }
+  }
+
+  // ---- control ----
+
+  /** Answer `operation` with this reply (or function of the request) until reset(). */
+  on(operation: string, reply: MockReply | ((req: MockRequest) => MockReply | Promise<MockReply>)): this {
+    this.#overrides.set(operation, reply);
+    return this;
+  }
+
+  /** Make the next call of `operation` fail: an errcode, a dropped connection, no answer, or an HTTP status. */
+  failNext(operation: string, failure: MockFailure): this {
+    const list = this.#failures.get(operation) ?? [];
+    list.push(failure);
+    this.#failures.set(operation, list);
+    return this;
+  }
+
+  /** Every token issued so far now answers 42001. */
+  expireTokens(): this {
+    this.tokens.expireAll();
+    return this;
+  }
+
+  stats(): MockStats {
+    return structuredClone(this.#stats);
+  }
+
+  /** Forget overrides, pending failures, tokens and stats. */
+  reset(): this {
+    this.#overrides.clear();
+    this.#failures.clear();
+    this.tokens.clear();
+    this.#stats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, errcodes: {}, requests: 0 };
+    return this;
+  }
+
+  // ---- serving ----
+
+  async handle(request: Request): Promise<Response> {
+    this.#stats.requests++;
+    const url = new URL(request.url);
+    const rows = this.#routes.get(`${request.method} ${url.pathname}`);
+    if (!rows) return this.#error(404, 'invalid url domain or path', 404);
+    const query = Object.fromEntries(url.searchParams.entries());
+    let body: Record<string, unknown> = {};
+    if (request.method === 'POST') {
+      const parsed = await this.#readBody(request, rows[0]);
+      if ('error' in parsed) return this.#reply(rows[0]?.op ?? url.pathname, parsed.error);
+      body = parsed.body;
+    }
+    const row = await this.#pick(rows, query, body);
+    const op = row.op;
+    this.#stats.calls[op] = (this.#stats.calls[op] ?? 0) + 1;
+
+    const failure = this.#failures.get(op)?.shift();
+    if (failure !== undefined) {
+      const failed = await this.#fail(op, failure, request);
+      if (failed) return failed;
+    }
+
+    // Credentials and tokens.
+    let appid: string | undefined;
+    if (row.auth === 'access_token') {
+      const check = this.tokens.check(query['access_token'] ?? null);
+      if (!check.ok) {
+        const msg = { 40001: 'invalid credential, access_token is invalid or not latest', 41001: 'access_token missing', 42001: 'access_token expired' }[check.errcode];
+        return this.#reply(op, { errcode: check.errcode, errmsg: msg });
+      }
+      appid = check.appid;
+    } else if ((row.auth === 'credentials' || row.auth === 'appid') && row.credentials) {
+      const src = row.credentials.in === 'query' ? query : body;
+      appid = String(src[row.credentials.appid] ?? '');
+      const app = this.apps.find((a) => a.appid === appid);
+      if (!appid) return this.#reply(op, { errcode: 41002, errmsg: 'appid missing' });
+      if (!app) return this.#reply(op, { errcode: 40013, errmsg: 'invalid appid' });
+      if (row.auth === 'credentials') {
+        const secret = src[row.credentials.secret];
+        if (!secret) return this.#reply(op, { errcode: 41004, errmsg: 'appsecret missing' });
+        if (secret !== app.secret) return this.#reply(op, { errcode: 40125, errmsg: 'invalid appsecret' });
+      }
+    }
+
+    // Request shape.
+    const params = this.#params(row, query, body);
+    if (this.#opts.validateRequests !== false) {
+      const problem = await this.#validate(row, params);
+      if (problem) return this.#reply(op, { errcode: 47001, errmsg: `data format error hint: [${problem}]` });
+    }
+
+    // Token endpoints are stateful.
+    if (row.path === '/cgi-bin/token') {
+      this.#stats.tokenRequests.classic++;
+      this.#stats.tokenRequests.total++;
+      if (query['grant_type'] !== 'client_credential') return this.#reply(op, { errcode: 40002, errmsg: 'invalid grant_type' });
+      return this.#reply(op, this.tokens.classic(appid ?? ''));
+    }
+    if (row.path === '/cgi-bin/stable_token') {
+      this.#stats.tokenRequests.stable++;
+      this.#stats.tokenRequests.total++;
+      if (body['grant_type'] !== 'client_credential') return this.#reply(op, { errcode: 40002, errmsg: 'invalid grant_type' });
+      const r = this.tokens.stable(appid ?? '', body['force_refresh'] === true);
+      return this.#reply(op, 'errcode' in r ? { errcode: 45009, errmsg: 'reach max api daily quota limit' } : r);
+    }
+
+    const override = this.#overrides.get(op) ?? this.#overrides.get(row.id);
+    if (override !== undefined) {
+      const reply = typeof override === 'function' ? await override({ operation: op, row, query, body, appid, request }) : override;
+      return this.#reply(op, reply);
+    }
+    const example = (examples[row.id] ?? []).find((e) => !e.response || !e.response['errcode']);
+    return this.#reply(op, exampleReply(example));
+  }
+
+  /** msw request handlers for every WeChat host, for `setupServer(...mock.handlers)` (msw is an optional peer dependency, loaded only here). */
+  get handlers(): HttpHandler[] {
+    const { http } = loadMsw();
+    return WECHAT_HOSTS.map((host) => http.all(`${host}/*`, ({ request }) => this.handle(request)));
+  }
+
+  /** Serve the mock on loopback (port 0 = any free port). */
+  async listen(port = 0, host = '127.0.0.1'): Promise<MockServer> {
+    const { serveOnLoopback } = await import('./serve.js');
+    return serveOnLoopback((req) => this.handle(req), port, host);
+  }
+
+  // ---- internals ----
+
+  async #readBody(request: Request, row: EndpointRow | undefined): Promise<{ body: Record<string, unknown> } | { error: MockReply }> {
+    const type = request.headers.get('content-type') ?? '';
+    if (row?.multipart || type.startsWith('multipart/form-data')) {
+      try {
+        const form = await request.formData();
+        const body: Record<string, unknown> = {};
+        for (const [k, v] of form.entries()) body[k] = typeof v === 'string' ? v : { filename: v.name, size: v.size, type: v.type };
+        return { body };
+      } catch {
+        return { error: { errcode: 41005, errmsg: 'media data missing' } };
+      }
+    }
+    const text = await request.text();
+    if (text.trim() === '') return { error: { errcode: 44002, errmsg: 'empty post data' } };
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { body: parsed as Record<string, unknown> };
+    } catch {
+      /* fall through */
+    }
+    return { error: { errcode: 47001, errmsg: 'data format error' } };
+  }
+
+  /** Several specs may share a route (a Mini Program and an Official Account variant): pick the one whose schema accepts the request. */
+  async #pick(rows: EndpointRow[], query: Record<string, string>, body: Record<string, unknown>): Promise<EndpointRow> {
+    if (rows.length === 1) return rows[0] as EndpointRow;
+    for (const row of rows) if (!(await this.#validate(row, this.#params(row, query, body)))) return row;
+    return rows[0] as EndpointRow;
+  }
+
+  /** The caller's params: query + body, without what the runtime adds (token, credentials, constants). */
+  #params(row: EndpointRow, query: Record<string, string>, body: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = { ...query, ...body };
+    delete out['access_token'];
+    if (row.credentials) {
+      delete out[row.credentials.appid];
+      delete out[row.credentials.secret];
+    }
+    for (const k of Object.keys(row.constants?.query ?? {})) delete out[k];
+    for (const k of Object.keys(row.constants?.body ?? {})) delete out[k];
+    return out;
+  }
+
+  /** Validate, turning query strings into numbers/booleans where the schema wants them (as WeChat reads them). */
+  async #validate(row: EndpointRow, params: Record<string, unknown>): Promise<string | undefined> {
+    const [validate] = await validatorsFor(row);
+    const data: Record<string, unknown> = { ...params };
+    const multipartStrings = row.multipart ? new Set(Object.keys(params)) : new Set<string>();
+    for (let i = 0; i < 50; i++) {
+      if (validate(data)) return undefined;
+      const err = validate.errors?.[0];
+      if (!err) return 'invalid';
+      const field = err.instancePath.split('/')[1];
+      const fromQuery = field !== undefined && err.instancePath === `/${field}` && (row.query?.includes(field) || row.method === 'GET' || multipartStrings.has(field));
+      const raw = field === undefined ? undefined : data[field];
+      if (err.keyword === 'type' && fromQuery && typeof raw === 'string' && field !== undefined) {
+        const want = String(err.params['type']);
+        if ((want.includes('integer') || want.includes('number')) && raw.trim() !== '' && !Number.isNaN(Number(raw))) data[field] = Number(raw);
+        else if (want.includes('boolean') && (raw === 'true' || raw === 'false')) data[field] = raw === 'true';
+        else if ((want.includes('object') || want.includes('array')) && multipartStrings.has(field)) {
+          try {
+            data[field] = JSON.parse(raw);
+          } catch {
+            break;
+          }
+        } else break;
+        continue;
+      }
+      break;
+    }
+    const err = validate.errors?.[0];
+    if (!err) return undefined;
+    const { field, problem } = describeError(err);
+    return `${field.slice(1) || 'body'} ${problem}`;
+  }
+
+  async #fail(op: string, failure: MockFailure, request: Request): Promise<Response | undefined> {
+    if (typeof failure === 'number') return this.#reply(op, { errcode: failure, errmsg: failure === -1 ? 'system error' : `mock failure ${failure}` });
+    if (failure === 'network') return Response.error();
+    if (failure === 'timeout') {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, 120_000);
+        t.unref?.();
+        request.signal?.addEventListener('abort', () => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+      return Response.error();
+    }
+    return new Response(failure.body ?? '', { status: failure.status, headers: { 'content-type': failure.contentType ?? 'text/html' } });
+  }
+
+  #count(errcode: number): void {
+    this.#stats.errcodes[String(errcode)] = (this.#stats.errcodes[String(errcode)] ?? 0) + 1;
+  }
+
+  #error(errcode: number, errmsg: string, status = 200): Response {
+    this.#count(errcode);
+    return json({ errcode, errmsg: `${errmsg} rid: ${rid()}` }, status);
+  }
+
+  #reply(op: string, reply: MockReply): Response {
+    if ('binary' in reply && reply['binary'] instanceof Uint8Array) {
+      this.#count(0);
+      return new Response(reply['binary'], { status: 200, headers: { 'content-type': String(reply['contentType'] ?? 'image/jpeg') } });
+    }
+    if ('status' in reply && typeof reply['status'] === 'number' && !('errcode' in reply)) {
+      return new Response(typeof reply['body'] === 'string' ? reply['body'] : '', { status: reply['status'], headers: { 'content-type': String(reply['contentType'] ?? 'text/plain') } });
+    }
+    const body = { ...(reply as Record<string, unknown>) };
+    const errcode = typeof body['errcode'] === 'number' ? body['errcode'] : 0;
+    if (errcode !== 0 && typeof body['errmsg'] === 'string' && !/ rid: /.test(body['errmsg'])) body['errmsg'] = `${body['errmsg']} rid: ${rid()}`;
+    if (errcode !== 0 && body['errmsg'] === undefined) return this.#error(errcode, `errcode ${errcode}`);
+    this.#count(errcode);
+    return json(body);
+  }
+}
+
+export function exampleReply(example: SpecExample | undefined): MockReply {
+  if (!example) return { errcode: 0, errmsg: 'ok' };
+  if (example.binary) return { binary: Buffer.from(example.binary.base64, 'base64'), contentType: example.binary.contentType };
+  return { ...(example.response ?? {}) };
+}
+
+export interface MockServer {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+export function createMockWechat(options: MockWechatOptions = {}): MockWechat {
+  return new MockWechat(options);
+}
