@@ -33,6 +33,7 @@ export interface SpecDoc {
     multipart?: Record<string, JsonSchema>;
     required?: string[];
     requireOneOf?: string[][];
+    sessionKeySignature?: { to: string };
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
   };
   response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
@@ -66,7 +67,8 @@ export interface SharedDefs {
   errcodes: ErrcodeEntry[];
 }
 
-export type ParamLocation = 'query' | 'body' | 'multipart';
+/** local: a param the runtime consumes and never sends (session_key for a computed signature) */
+export type ParamLocation = 'query' | 'body' | 'multipart' | 'local';
 
 export interface EndpointIR {
   id: string;
@@ -89,7 +91,10 @@ export interface EndpointIR {
   credentials?: { in: 'query' | 'body'; appid: string; secret: string };
   idempotent: boolean;
   params: { name: string; in: ParamLocation; schema: JsonSchema; required: boolean; file: boolean }[];
-  requireOneOf: string[][];
+  /** each entry: at least one of its groups of params must be fully present */
+  requireOneOf: string[][][];
+  /** the runtime computes this param from session_key */
+  signFrom?: { from: 'session_key'; to: string };
   constants: { query: Record<string, string | number | boolean>; body: Record<string, string | number | boolean> };
   bodyKind: 'none' | 'json' | 'multipart';
   responseKind: 'json' | 'binary' | 'mixed';

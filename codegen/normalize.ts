@@ -2,7 +2,7 @@
 // unique names per client, unique method + path per client, required fields that exist, examples
 // that match their own schemas, known shared definitions.
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { EndpointIR, JsonSchema, LoadedSpec, ParamLocation, SharedDefs } from './ir.js';
+import type { EndpointIR, JsonSchema, LoadedSpec, SharedDefs } from './ir.js';
 import { SpecError, formatAjvError } from './load.js';
 import { paramsSchema, referencedDefs, responseSchema } from './schemas.js';
 
@@ -40,13 +40,28 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
     const required = new Set(req.required ?? []);
     const params: EndpointIR['params'] = [];
     const seen = new Set<string>();
-    for (const loc of ['query', 'body', 'multipart'] as ParamLocation[]) {
+    for (const loc of ['query', 'body', 'multipart'] as const) {
       for (const [name, schema] of Object.entries(req[loc] ?? {})) {
         if (seen.has(name)) problems.push(`${file}: /request/${loc}/${name}: also declared in another location`);
         seen.add(name);
         const isFile = loc === 'multipart' && schema['format'] === 'binary';
         params.push({ name, in: loc, schema, required: required.has(name), file: isFile });
       }
+    }
+    if (req.sessionKeySignature) {
+      const to = req.sessionKeySignature.to;
+      const target = params.find((p) => p.name === to);
+      if (!target) problems.push(`${file}: /request/sessionKeySignature/to: "${to}" is not a declared param`);
+      else if (target.required) problems.push(`${file}: /request/required: "${to}" cannot be required when session_key may replace it`);
+      if (seen.has('session_key')) problems.push(`${file}: /request: session_key is added by sessionKeySignature; do not declare it`);
+      params.push({
+        name: 'session_key',
+        in: 'local',
+        schema: { type: 'string', minLength: 1, description: `会话密钥 session_key: pass it instead of ${to}, which the client then computes (HMAC-SHA256); it is never sent to WeChat` },
+        required: false,
+        file: false,
+      });
+      seen.add('session_key');
     }
     for (const name of required) if (!seen.has(name)) problems.push(`${file}: /request/required: "${name}" is not a declared param`);
     for (const group of req.requireOneOf ?? []) for (const name of group) if (!seen.has(name)) problems.push(`${file}: /request/requireOneOf: "${name}" is not a declared param`);
@@ -91,7 +106,8 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
         : {}),
       idempotent: doc.idempotent,
       params,
-      requireOneOf: req.requireOneOf ?? [],
+      requireOneOf: [...(req.requireOneOf ? [req.requireOneOf] : []), ...(req.sessionKeySignature ? [[[req.sessionKeySignature.to], ['session_key']]] : [])],
+      ...(req.sessionKeySignature ? { signFrom: { from: 'session_key' as const, to: req.sessionKeySignature.to } } : {}),
       constants,
       bodyKind,
       responseKind: doc.response.kind,

@@ -36,7 +36,9 @@ export function paramsSchema(ep: EndpointIR, ref: (name: string) => string, forA
   const schema: JsonSchema = { type: 'object', properties };
   const required = ep.params.filter((p) => p.required).map((p) => p.name);
   if (required.length > 0) schema['required'] = required;
-  if (ep.requireOneOf.length > 0) schema['anyOf'] = ep.requireOneOf.map((group) => ({ required: group }));
+  const anyOfs = ep.requireOneOf.map((alternatives) => ({ anyOf: alternatives.map((group) => ({ required: group })) }));
+  if (anyOfs.length === 1) Object.assign(schema, anyOfs[0]);
+  else if (anyOfs.length > 1) schema['allOf'] = anyOfs;
   return schema;
 }
 

@@ -2,6 +2,26 @@
 import type { UploadInput } from '../src/core/upload.js';
 
 export interface paths {
+    "/cgi-bin/message/subscribe/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息）
+         * @description WeChat's English name is sendMessage. A send: never retried once the request may have reached WeChat.
+         */
+        post: operations["sendSubscribeMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/stable_token": {
         parameters: {
             query?: never;
@@ -93,10 +113,156 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/checksession": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名） */
+        get: operations["checkSessionKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/generate_urllink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序 */
+        post: operations["generateUrlLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/generatescheme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序 */
+        post: operations["generateScheme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/genwxashortlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景 */
+        post: operations["generateShortLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getpaidunionid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 支付后获取用户 UnionId（支付完成后 5 分钟内有效），无需用户授权 */
+        get: operations["getPaidUnionId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getwxacode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取小程序码（接口 A，适用于需要的码数量较少的业务场景；与 createQRCode 共享 100,000 个的总数上限） */
+        post: operations["getQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getwxacodeunlimit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取不限制的小程序码（接口 B，数量暂无限制；scene 最多 32 个可见字符） */
+        post: operations["getUnlimitedQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/msg_sec_check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容 */
+        post: operations["msgSecCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Params of checkSessionKey */
+        CheckSessionKeyParams: {
+            /** @description 用户唯一标识符 */
+            openid: string;
+            /** @description 用户登录态签名：hmac_sha256(session_key, "") 的十六进制小写 */
+            signature?: string;
+            /** @description 会话密钥 session_key: pass it instead of signature, which the client then computes (HMAC-SHA256); it is never sent to WeChat */
+            session_key?: string;
+        } | unknown | unknown;
+        CheckSessionKeyResponse: Record<string, never>;
         /** @description Params of code2Session */
         Code2SessionParams: {
             /** @description 登录时获取的 code，可通过 wx.login 获取；只能使用一次，5 分钟内有效 */
@@ -120,6 +286,82 @@ export interface components {
              */
             width: number;
         };
+        /**
+         * @description 要打开的小程序版本：正式版 release，体验版 trial，开发版 develop
+         * @enum {string}
+         */
+        EnvVersion: "release" | "trial" | "develop";
+        /** @description Params of generateScheme */
+        GenerateSchemeParams: {
+            jump_wxa?: components["schemas"]["JumpWxa"];
+            /** @description 到期失效：true，永久有效：false（永久有效已停止发放，均为到期失效） */
+            is_expire?: boolean;
+            /**
+             * @description 0 = 到期失效时间 expire_time，1 = 失效间隔天数 expire_interval
+             * @enum {integer}
+             */
+            expire_type?: 0 | 1;
+            /** @description 到期失效的 scheme 码的失效时间，Unix 时间戳，最长 30 天 */
+            expire_time?: number;
+            /** @description 到期失效的 scheme 码的失效间隔天数，最长 30 天 */
+            expire_interval?: number;
+        };
+        GenerateSchemeResponse: {
+            /** @description 生成的小程序 scheme 码 */
+            openlink?: string;
+        };
+        /** @description Params of generateShortLink */
+        GenerateShortLinkParams: {
+            /** @description 通过 Short Link 进入的小程序页面路径，必须是已经发布的小程序存在的页面，可携带 query，最大 1024 个字符 */
+            page_url: string;
+            /** @description 页面标题，不能包含违法信息，超过 20 字符会用 ... 截断代替 */
+            page_title?: string;
+            /**
+             * @description 默认 false：临时（有效期 30 天，上限 1000 万个）；true：永久（上限 10 万个）
+             * @default false
+             */
+            is_permanent: boolean;
+        };
+        GenerateShortLinkResponse: {
+            /** @description 生成的小程序 Short Link */
+            link?: string;
+        };
+        /** @description Params of generateUrlLink */
+        GenerateUrlLinkParams: {
+            /** @description 通过 URL Link 进入的小程序页面路径，必须是已经发布的小程序存在的页面，不可携带 query；为空则跳首页 */
+            path?: string;
+            /** @description 通过 URL Link 进入小程序时的 query，最大 1024 个字符 */
+            query?: string;
+            env_version?: components["schemas"]["EnvVersion"];
+            /** @description 到期失效：true，永久有效：false */
+            is_expire?: boolean;
+            /**
+             * @description 0 = expire_time，1 = expire_interval
+             * @enum {integer}
+             */
+            expire_type?: 0 | 1;
+            /** @description 失效时间，Unix 时间戳，最长 30 天 */
+            expire_time?: number;
+            /** @description 失效间隔天数，最长 30 天 */
+            expire_interval?: number;
+            /** @description 云开发静态网站自定义 H5 配置参数 */
+            cloud_base?: {
+                /** @description 云开发环境 */
+                env: string;
+                /** @description 静态网站自定义域名，不填则使用默认域名 */
+                domain?: string;
+                /** @description 云开发静态网站 H5 页面路径，不可携带 query */
+                path?: string;
+                /** @description 云开发静态网站 H5 页面 query 参数 */
+                query?: string;
+                /** @description 第三方批量代云开发时必填，表示创建该 env 的 appid */
+                resource_appid?: string;
+            };
+        };
+        GenerateUrlLinkResponse: {
+            /** @description 生成的小程序 URL Link */
+            url_link?: string;
+        };
         /** @description Params of getAccessToken */
         GetAccessTokenParams: Record<string, never>;
         GetAccessTokenResponse: {
@@ -127,6 +369,21 @@ export interface components {
             access_token: string;
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
+        };
+        /** @description Params of getPaidUnionId */
+        GetPaidUnionIdParams: {
+            /** @description 支付用户唯一标识 */
+            openid: string;
+            /** @description 微信支付订单号 */
+            transaction_id?: string;
+            /** @description 微信支付分配的商户号，和商户订单号配合使用 */
+            mch_id?: string;
+            /** @description 微信支付商户订单号，和商户号配合使用 */
+            out_trade_no?: string;
+        } | unknown | unknown;
+        GetPaidUnionIdResponse: {
+            /** @description 用户唯一标识，调用成功后返回 */
+            unionid?: string;
         };
         /** @description Params of getPhoneNumber */
         GetPhoneNumberParams: {
@@ -147,6 +404,28 @@ export interface components {
                 watermark?: components["schemas"]["Watermark"];
             };
         };
+        /** @description Params of getQRCode */
+        GetQRCodeParams: {
+            /** @description 扫码进入的小程序页面路径，最大长度 1024 字节，不能为空；可带参数（如 pages/index/index?foo=bar） */
+            path: string;
+            env_version?: components["schemas"]["EnvVersion"];
+            /**
+             * @description 二维码的宽度，单位 px，最小 280，最大 1280
+             * @default 430
+             */
+            width: number;
+            /**
+             * @description 自动配置线条颜色
+             * @default false
+             */
+            auto_color: boolean;
+            line_color?: components["schemas"]["RgbColor"];
+            /**
+             * @description 是否需要透明底色
+             * @default false
+             */
+            is_hyaline: boolean;
+        };
         /** @description Params of getStableAccessToken */
         GetStableAccessTokenParams: {
             /**
@@ -160,6 +439,135 @@ export interface components {
             access_token: string;
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
+        };
+        /** @description Params of getUnlimitedQRCode */
+        GetUnlimitedQRCodeParams: {
+            /** @description 最大 32 个可见字符，只支持数字、大小写英文以及部分特殊字符：!#$&'()*+,/:;=?@-._~ */
+            scene: string;
+            /** @description 默认是主页，页面 page，例如 pages/index/index，根路径前不要填加 /，不能携带参数 */
+            page?: string;
+            /**
+             * @description 默认 true 检查 page 是否存在；为 false 时允许小程序未发布或 page 不存在
+             * @default true
+             */
+            check_path: boolean;
+            env_version?: components["schemas"]["EnvVersion"];
+            /**
+             * @description 二维码的宽度，单位 px，最小 280，最大 1280
+             * @default 430
+             */
+            width: number;
+            /**
+             * @description 自动配置线条颜色
+             * @default false
+             */
+            auto_color: boolean;
+            line_color?: components["schemas"]["RgbColor"];
+            /**
+             * @description 是否需要透明底色
+             * @default false
+             */
+            is_hyaline: boolean;
+        };
+        /** @description 跳转到的目标小程序信息 */
+        JumpWxa: {
+            /** @description 已经发布的小程序页面路径，为空则打开首页；不能带 query */
+            path?: string;
+            /** @description 页面的 query，最大 1024 个字符 */
+            query?: string;
+            env_version?: components["schemas"]["EnvVersion"];
+        };
+        /** @description Params of msgSecCheck */
+        MsgSecCheckParams: {
+            /** @description 需检测的文本内容，文本字数的上限为 2500 字，需使用 UTF-8 编码 */
+            content: string;
+            /**
+             * @description 接口版本号，2.0 版本为固定值 2
+             * @constant
+             */
+            version: 2;
+            /**
+             * @description 场景枚举值（1 资料；2 评论；3 论坛；4 社交日志）
+             * @enum {integer}
+             */
+            scene: 1 | 2 | 3 | 4;
+            /** @description 用户的 openid（用户需在近两小时访问过小程序） */
+            openid: string;
+            /** @description 文本标题，需使用 UTF-8 编码 */
+            title?: string;
+            /** @description 用户昵称，需使用 UTF-8 编码 */
+            nickname?: string;
+            /** @description 个性签名，该参数仅在资料类场景有效（scene=1），需使用 UTF-8 编码 */
+            signature?: string;
+        };
+        MsgSecCheckResponse: {
+            /** @description 唯一请求标识，标记单次请求 */
+            trace_id?: string;
+            /** @description 综合结果 */
+            result?: {
+                /**
+                 * @description 建议
+                 * @enum {string}
+                 */
+                suggest?: "risky" | "pass" | "review";
+                /** @description 命中标签枚举值，100 正常；10001 广告；20001 时政；20002 色情；20003 辱骂；20006 违法犯罪；20008 欺诈；20012 低俗；20013 版权；21000 其他 */
+                label?: number;
+            };
+            /** @description 详细检测结果 */
+            detail?: {
+                /** @description 策略类型（keyword、content_model） */
+                strategy?: string;
+                /** @description 错误码，仅当该值为 0 时，该项结果有效 */
+                errcode?: number;
+                /** @description 建议，有 risky、pass、review 三种值 */
+                suggest?: string;
+                /** @description 命中标签枚举值 */
+                label?: number;
+                /** @description 命中的自定义关键词 */
+                keyword?: string;
+                /** @description 0-100，代表置信度，越高代表越有可能属于当前返回的标签 */
+                prob?: number;
+                /** @description 命中关键词的等级 */
+                level?: number;
+            }[];
+        };
+        /** @description 颜色，形如 {"r":0,"g":0,"b":0}（十进制） */
+        RgbColor: {
+            r: number;
+            g: number;
+            b: number;
+        };
+        /** @description Params of sendSubscribeMessage */
+        SendSubscribeMessageParams: {
+            /** @description 所需下发的订阅模板 id */
+            template_id: string;
+            /** @description 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数（示例 index?foo=bar）；不填则模板无跳转 */
+            page?: string;
+            /** @description 接收者（用户）的 openid */
+            touser: string;
+            data: components["schemas"]["TemplateData"];
+            /**
+             * @description 跳转小程序类型：developer 开发版；trial 体验版；formal 正式版；默认正式版
+             * @enum {string}
+             */
+            miniprogram_state?: "developer" | "trial" | "formal";
+            /**
+             * @description 进入小程序查看的语言类型，默认 zh_CN
+             * @enum {string}
+             */
+            lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+        };
+        SendSubscribeMessageResponse: {
+            /** @description 消息 id */
+            msgid?: number | string;
+        };
+        /** @description 模板内容，格式形如 { "key1": { "value": any }, "key2": { "value": any } } */
+        TemplateData: {
+            [key: string]: {
+                value: string | number;
+                /** @description 模板内容字体颜色（公众号模板消息，已不生效） */
+                color?: string;
+            };
         };
         /** @description 数据水印 */
         Watermark: {
@@ -182,6 +590,50 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    sendSubscribeMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 所需下发的订阅模板 id */
+                    template_id: string;
+                    /** @description 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数（示例 index?foo=bar）；不填则模板无跳转 */
+                    page?: string;
+                    /** @description 接收者（用户）的 openid */
+                    touser: string;
+                    data: components["schemas"]["TemplateData"];
+                    /**
+                     * @description 跳转小程序类型：developer 开发版；trial 体验版；formal 正式版；默认正式版
+                     * @enum {string}
+                     */
+                    miniprogram_state?: "developer" | "trial" | "formal";
+                    /**
+                     * @description 进入小程序查看的语言类型，默认 zh_CN
+                     * @enum {string}
+                     */
+                    lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendSubscribeMessageResponse"];
+                };
+            };
+        };
+    };
     getStableAccessToken: {
         parameters: {
             query?: never;
@@ -327,6 +779,336 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetPhoneNumberResponse"];
+                };
+            };
+        };
+    };
+    checkSessionKey: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+                signature?: string;
+                sig_method: "hmac_sha256";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckSessionKeyResponse"];
+                };
+            };
+        };
+    };
+    generateUrlLink: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 通过 URL Link 进入的小程序页面路径，必须是已经发布的小程序存在的页面，不可携带 query；为空则跳首页 */
+                    path?: string;
+                    /** @description 通过 URL Link 进入小程序时的 query，最大 1024 个字符 */
+                    query?: string;
+                    env_version?: components["schemas"]["EnvVersion"];
+                    /** @description 到期失效：true，永久有效：false */
+                    is_expire?: boolean;
+                    /**
+                     * @description 0 = expire_time，1 = expire_interval
+                     * @enum {integer}
+                     */
+                    expire_type?: 0 | 1;
+                    /** @description 失效时间，Unix 时间戳，最长 30 天 */
+                    expire_time?: number;
+                    /** @description 失效间隔天数，最长 30 天 */
+                    expire_interval?: number;
+                    /** @description 云开发静态网站自定义 H5 配置参数 */
+                    cloud_base?: {
+                        /** @description 云开发环境 */
+                        env: string;
+                        /** @description 静态网站自定义域名，不填则使用默认域名 */
+                        domain?: string;
+                        /** @description 云开发静态网站 H5 页面路径，不可携带 query */
+                        path?: string;
+                        /** @description 云开发静态网站 H5 页面 query 参数 */
+                        query?: string;
+                        /** @description 第三方批量代云开发时必填，表示创建该 env 的 appid */
+                        resource_appid?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateUrlLinkResponse"];
+                };
+            };
+        };
+    };
+    generateScheme: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    jump_wxa?: components["schemas"]["JumpWxa"];
+                    /** @description 到期失效：true，永久有效：false（永久有效已停止发放，均为到期失效） */
+                    is_expire?: boolean;
+                    /**
+                     * @description 0 = 到期失效时间 expire_time，1 = 失效间隔天数 expire_interval
+                     * @enum {integer}
+                     */
+                    expire_type?: 0 | 1;
+                    /** @description 到期失效的 scheme 码的失效时间，Unix 时间戳，最长 30 天 */
+                    expire_time?: number;
+                    /** @description 到期失效的 scheme 码的失效间隔天数，最长 30 天 */
+                    expire_interval?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateSchemeResponse"];
+                };
+            };
+        };
+    };
+    generateShortLink: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 通过 Short Link 进入的小程序页面路径，必须是已经发布的小程序存在的页面，可携带 query，最大 1024 个字符 */
+                    page_url: string;
+                    /** @description 页面标题，不能包含违法信息，超过 20 字符会用 ... 截断代替 */
+                    page_title?: string;
+                    /**
+                     * @description 默认 false：临时（有效期 30 天，上限 1000 万个）；true：永久（上限 10 万个）
+                     * @default false
+                     */
+                    is_permanent?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateShortLinkResponse"];
+                };
+            };
+        };
+    };
+    getPaidUnionId: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+                transaction_id?: string;
+                mch_id?: string;
+                out_trade_no?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPaidUnionIdResponse"];
+                };
+            };
+        };
+    };
+    getQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 扫码进入的小程序页面路径，最大长度 1024 字节，不能为空；可带参数（如 pages/index/index?foo=bar） */
+                    path: string;
+                    env_version?: components["schemas"]["EnvVersion"];
+                    /**
+                     * @description 二维码的宽度，单位 px，最小 280，最大 1280
+                     * @default 430
+                     */
+                    width?: number;
+                    /**
+                     * @description 自动配置线条颜色
+                     * @default false
+                     */
+                    auto_color?: boolean;
+                    line_color?: components["schemas"]["RgbColor"];
+                    /**
+                     * @description 是否需要透明底色
+                     * @default false
+                     */
+                    is_hyaline?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["WechatErrorBody"];
+                };
+            };
+        };
+    };
+    getUnlimitedQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 最大 32 个可见字符，只支持数字、大小写英文以及部分特殊字符：!#$&'()*+,/:;=?@-._~ */
+                    scene: string;
+                    /** @description 默认是主页，页面 page，例如 pages/index/index，根路径前不要填加 /，不能携带参数 */
+                    page?: string;
+                    /**
+                     * @description 默认 true 检查 page 是否存在；为 false 时允许小程序未发布或 page 不存在
+                     * @default true
+                     */
+                    check_path?: boolean;
+                    env_version?: components["schemas"]["EnvVersion"];
+                    /**
+                     * @description 二维码的宽度，单位 px，最小 280，最大 1280
+                     * @default 430
+                     */
+                    width?: number;
+                    /**
+                     * @description 自动配置线条颜色
+                     * @default false
+                     */
+                    auto_color?: boolean;
+                    line_color?: components["schemas"]["RgbColor"];
+                    /**
+                     * @description 是否需要透明底色
+                     * @default false
+                     */
+                    is_hyaline?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["WechatErrorBody"];
+                };
+            };
+        };
+    };
+    msgSecCheck: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需检测的文本内容，文本字数的上限为 2500 字，需使用 UTF-8 编码 */
+                    content: string;
+                    /**
+                     * @description 接口版本号，2.0 版本为固定值 2
+                     * @constant
+                     */
+                    version: 2;
+                    /**
+                     * @description 场景枚举值（1 资料；2 评论；3 论坛；4 社交日志）
+                     * @enum {integer}
+                     */
+                    scene: 1 | 2 | 3 | 4;
+                    /** @description 用户的 openid（用户需在近两小时访问过小程序） */
+                    openid: string;
+                    /** @description 文本标题，需使用 UTF-8 编码 */
+                    title?: string;
+                    /** @description 用户昵称，需使用 UTF-8 编码 */
+                    nickname?: string;
+                    /** @description 个性签名，该参数仅在资料类场景有效（scene=1），需使用 UTF-8 编码 */
+                    signature?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MsgSecCheckResponse"];
                 };
             };
         };

@@ -2,6 +2,77 @@
 import type { UploadInput } from '../src/core/upload.js';
 
 export interface paths {
+    "/cgi-bin/menu/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单） */
+        post: operations["createMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/menu/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 删除自定义菜单（同时删除全部个性化菜单） */
+        get: operations["deleteMenu"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/menu/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单） */
+        get: operations["getMenu"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/template/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送模板消息（服务号向用户推送重要的服务通知）
+         * @description A send; never retried once the request may have reached WeChat. client_msg_id lets WeChat drop duplicates of the same send.
+         */
+        post: operations["sendTemplateMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/stable_token": {
         parameters: {
             query?: never;
@@ -16,6 +87,23 @@ export interface paths {
          * @description Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart).
          */
         post: operations["getStableAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/ticket/getticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -42,10 +130,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/user/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像 */
+        get: operations["getUserInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sns/auth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 网页授权：检验用户的网页授权 access_token 是否有效 */
+        get: operations["checkWebAccessToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sns/oauth2/access_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 网页授权：通过 code 换取用户的网页授权 access_token（与基础 access_token 不同）及 openid
+         * @description Uses the app's appid and secret, never the app access_token. The returned access_token and refresh_token belong to the user.
+         */
+        get: operations["getWebAccessToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sns/oauth2/refresh_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 网页授权：用 refresh_token（30 天有效）刷新用户的网页授权 access_token */
+        get: operations["refreshWebAccessToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sns/userinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 网页授权：拉取用户信息（需 scope 为 snsapi_userinfo），使用用户的网页授权 access_token */
+        get: operations["getSnsUserInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Params of checkWebAccessToken */
+        CheckWebAccessTokenParams: {
+            /** @description 用户的网页授权 access_token */
+            access_token: string;
+            /** @description 用户的唯一标识 */
+            openid: string;
+        };
+        CheckWebAccessTokenResponse: Record<string, never>;
+        /** @description Params of createMenu */
+        CreateMenuParams: {
+            /** @description 一级菜单数组，个数应为 1~3 个 */
+            button: components["schemas"]["MenuButton"][];
+        };
+        CreateMenuResponse: Record<string, never>;
+        /** @description Params of deleteMenu */
+        DeleteMenuParams: Record<string, never>;
+        DeleteMenuResponse: Record<string, never>;
         /** @description Params of getAccessToken */
         GetAccessTokenParams: Record<string, never>;
         GetAccessTokenResponse: {
@@ -53,6 +246,63 @@ export interface components {
             access_token: string;
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
+        };
+        /** @description Params of getMenu */
+        GetMenuParams: Record<string, never>;
+        GetMenuResponse: {
+            /** @description 默认菜单 */
+            menu?: {
+                button?: components["schemas"]["MenuButton"][];
+                /** @description 菜单 id */
+                menuid?: number;
+            };
+            /** @description 个性化菜单列表 */
+            conditionalmenu?: {
+                button?: components["schemas"]["MenuButton"][];
+                matchrule?: {
+                    tag_id?: string;
+                    group_id?: string;
+                    sex?: string;
+                    country?: string;
+                    province?: string;
+                    city?: string;
+                    client_platform_type?: string;
+                    language?: string;
+                };
+                menuid?: number;
+            }[];
+        };
+        /** @description Params of getSnsUserInfo */
+        GetSnsUserInfoParams: {
+            /** @description 用户的网页授权 access_token（不是基础 access_token） */
+            access_token: string;
+            /** @description 用户的唯一标识 */
+            openid: string;
+            /**
+             * @description 返回国家地区语言版本
+             * @enum {string}
+             */
+            lang?: "zh_CN" | "zh_TW" | "en";
+        };
+        GetSnsUserInfoResponse: {
+            /** @description 用户的唯一标识 */
+            openid?: string;
+            /** @description 用户昵称 */
+            nickname?: string;
+            /** @description 用户的性别（已不再返回真实值，固定 0） */
+            sex?: number;
+            /** @description （已不再返回真实值） */
+            province?: string;
+            /** @description （已不再返回真实值） */
+            city?: string;
+            /** @description （已不再返回真实值） */
+            country?: string;
+            /** @description 用户头像 URL */
+            headimgurl?: string;
+            /** @description 用户特权信息 */
+            privilege?: string[];
+            /** @description 只有在用户将公众号绑定到微信开放平台帐号后，才会出现该字段 */
+            unionid?: string;
         };
         /** @description Params of getStableAccessToken */
         GetStableAccessTokenParams: {
@@ -68,6 +318,186 @@ export interface components {
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
         };
+        /** @description Params of getTicket */
+        GetTicketParams: {
+            /**
+             * @description 票据类型：jsapi（JS-SDK）或 wx_card（卡券）
+             * @default jsapi
+             * @enum {string}
+             */
+            type: "jsapi" | "wx_card";
+        };
+        GetTicketResponse: {
+            /** @description 票据 */
+            ticket?: string;
+            /** @description 有效期（秒） */
+            expires_in?: number;
+        };
+        /** @description Params of getUserInfo */
+        GetUserInfoParams: {
+            /** @description 普通用户的标识，对当前公众号唯一 */
+            openid: string;
+            /**
+             * @description 返回国家地区语言版本，zh_CN 简体，zh_TW 繁体，en 英语
+             * @enum {string}
+             */
+            lang?: "zh_CN" | "zh_TW" | "en";
+        };
+        GetUserInfoResponse: {
+            /**
+             * @description 用户是否订阅该公众号标识，值为 0 时代表此用户没有关注该公众号，拉取不到其余信息
+             * @enum {integer}
+             */
+            subscribe?: 0 | 1;
+            /** @description 用户的标识，对当前公众号唯一 */
+            openid?: string;
+            /** @description 用户的语言，简体中文为 zh_CN */
+            language?: string;
+            /** @description 用户关注时间，为时间戳；如果用户曾多次关注，则取最后关注时间 */
+            subscribe_time?: number;
+            /** @description 只有在用户将公众号绑定到微信开放平台帐号后，才会出现该字段 */
+            unionid?: string;
+            /** @description 公众号运营者对粉丝的备注 */
+            remark?: string;
+            /** @description 用户所在的分组 ID（兼容旧的用户分组接口） */
+            groupid?: number;
+            /** @description 用户被打上的标签 ID 列表 */
+            tagid_list?: number[];
+            /** @description 用户关注的渠道来源：ADD_SCENE_SEARCH、ADD_SCENE_QR_CODE、ADD_SCENE_PROFILE_CARD 等 */
+            subscribe_scene?: string;
+            /** @description 二维码扫码场景（开发者自定义） */
+            qr_scene?: number;
+            /** @description 二维码扫码场景描述（开发者自定义） */
+            qr_scene_str?: string;
+            /**
+             * @deprecated
+             * @description （已不再返回）用户的昵称
+             */
+            nickname?: string;
+            /**
+             * @deprecated
+             * @description （已不再返回）用户的性别
+             */
+            sex?: number;
+            /**
+             * @deprecated
+             * @description （已不再返回）
+             */
+            city?: string;
+            /**
+             * @deprecated
+             * @description （已不再返回）
+             */
+            province?: string;
+            /**
+             * @deprecated
+             * @description （已不再返回）
+             */
+            country?: string;
+            /**
+             * @deprecated
+             * @description （已不再返回）用户头像
+             */
+            headimgurl?: string;
+        };
+        /** @description Params of getWebAccessToken */
+        GetWebAccessTokenParams: {
+            /** @description 用户同意授权后重定向带回的 code（只能使用一次，5 分钟未被使用自动过期） */
+            code: string;
+        };
+        GetWebAccessTokenResponse: {
+            /** @description 网页授权接口调用凭证（用户的，不是基础 access_token） */
+            access_token?: string;
+            /** @description access_token 超时时间，单位（秒） */
+            expires_in?: number;
+            /** @description 用户刷新 access_token（30 天有效） */
+            refresh_token?: string;
+            /** @description 用户唯一标识 */
+            openid?: string;
+            /** @description 用户授权的作用域，使用逗号分隔 */
+            scope?: string;
+            /** @description 是否为快照页模式虚拟账号（值为 1 时是） */
+            is_snapshotuser?: number;
+            /** @description 用户统一标识（scope 为 snsapi_userinfo 且绑定开放平台时） */
+            unionid?: string;
+        };
+        /** @description 菜单按钮 */
+        MenuButton: {
+            /** @enum {string} */
+            type?: "click" | "view" | "miniprogram" | "scancode_push" | "scancode_waitmsg" | "pic_sysphoto" | "pic_photo_or_album" | "pic_weixin" | "location_select" | "media_id" | "view_limited" | "article_id" | "article_view_limited";
+            /** @description 菜单标题，一级不超过 16 字节，二级不超过 60 字节 */
+            name: string;
+            /** @description click 等点击类型必须，菜单 KEY 值 */
+            key?: string;
+            /** @description view、miniprogram 类型必须，网页链接 */
+            url?: string;
+            media_id?: string;
+            /** @description miniprogram 类型必须，小程序的 appid */
+            appid?: string;
+            /** @description miniprogram 类型必须，小程序的页面路径 */
+            pagepath?: string;
+            article_id?: string;
+            sub_button?: components["schemas"]["MenuSubButton"][];
+        };
+        MenuSubButton: {
+            type?: string;
+            name: string;
+            key?: string;
+            url?: string;
+            media_id?: string;
+            appid?: string;
+            pagepath?: string;
+            article_id?: string;
+        };
+        /** @description 跳小程序所需数据 */
+        MiniprogramLink: {
+            /** @description 所需跳转到的小程序 appid */
+            appid: string;
+            /** @description 所需跳转到小程序的具体页面路径，支持带参数 */
+            pagepath?: string;
+        };
+        /** @description Params of refreshWebAccessToken */
+        RefreshWebAccessTokenParams: {
+            /** @description 通过 getWebAccessToken 获取到的 refresh_token */
+            refresh_token: string;
+        };
+        RefreshWebAccessTokenResponse: {
+            /** @description 网页授权接口调用凭证 */
+            access_token?: string;
+            /** @description access_token 超时时间（秒） */
+            expires_in?: number;
+            /** @description 用户刷新 access_token */
+            refresh_token?: string;
+            /** @description 用户唯一标识 */
+            openid?: string;
+            /** @description 用户授权的作用域 */
+            scope?: string;
+        };
+        /** @description Params of sendTemplateMessage */
+        SendTemplateMessageParams: {
+            /** @description 接收者 openid */
+            touser: string;
+            /** @description 模板 ID */
+            template_id: string;
+            /** @description 模板跳转链接（海外帐号没有跳转能力） */
+            url?: string;
+            miniprogram?: components["schemas"]["MiniprogramLink"];
+            /** @description 防重入 id。对于同一个 openid + client_msg_id，只发送一条消息，10 分钟有效 */
+            client_msg_id?: string;
+            data: components["schemas"]["TemplateData"];
+        };
+        SendTemplateMessageResponse: {
+            /** @description 消息 id；发送完成后推送 TEMPLATESENDJOBFINISH 事件 */
+            msgid?: number | string;
+        };
+        /** @description 模板内容，格式形如 { "key1": { "value": any }, "key2": { "value": any } } */
+        TemplateData: {
+            [key: string]: {
+                value: string | number;
+                /** @description 模板内容字体颜色（公众号模板消息，已不生效） */
+                color?: string;
+            };
+        };
         /** @description The error reply: errcode ≠ 0 and errmsg (with a " rid: …" suffix) */
         WechatErrorBody: {
             errcode: number;
@@ -82,6 +512,116 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    createMenu: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 一级菜单数组，个数应为 1~3 个 */
+                    button: components["schemas"]["MenuButton"][];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateMenuResponse"];
+                };
+            };
+        };
+    };
+    deleteMenu: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteMenuResponse"];
+                };
+            };
+        };
+    };
+    getMenu: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMenuResponse"];
+                };
+            };
+        };
+    };
+    sendTemplateMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 接收者 openid */
+                    touser: string;
+                    /** @description 模板 ID */
+                    template_id: string;
+                    /** @description 模板跳转链接（海外帐号没有跳转能力） */
+                    url?: string;
+                    miniprogram?: components["schemas"]["MiniprogramLink"];
+                    /** @description 防重入 id。对于同一个 openid + client_msg_id，只发送一条消息，10 分钟有效 */
+                    client_msg_id?: string;
+                    data: components["schemas"]["TemplateData"];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendTemplateMessageResponse"];
+                };
+            };
+        };
+    };
     getStableAccessToken: {
         parameters: {
             query?: never;
@@ -116,6 +656,29 @@ export interface operations {
             };
         };
     };
+    getTicket: {
+        parameters: {
+            query: {
+                access_token: string;
+                type: "jsapi" | "wx_card";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTicketResponse"];
+                };
+            };
+        };
+    };
     getAccessToken: {
         parameters: {
             query: {
@@ -136,6 +699,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    getUserInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+                lang?: "zh_CN" | "zh_TW" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserInfoResponse"];
+                };
+            };
+        };
+    };
+    checkWebAccessToken: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckWebAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    getWebAccessToken: {
+        parameters: {
+            query: {
+                appid: string;
+                secret: string;
+                code: string;
+                grant_type: "authorization_code";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetWebAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    refreshWebAccessToken: {
+        parameters: {
+            query: {
+                appid: string;
+                refresh_token: string;
+                grant_type: "refresh_token";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefreshWebAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    getSnsUserInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+                lang?: "zh_CN" | "zh_TW" | "en";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSnsUserInfoResponse"];
                 };
             };
         };

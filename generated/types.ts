@@ -72,6 +72,169 @@ export type GetStableAccessTokenResponse = MP['GetStableAccessTokenResponse'];
  */
 export type CreateQRCodeParams = MP['CreateQRCodeParams'];
 /**
+ * Params of {@link MPTools.generateScheme}, in WeChat's wire names.
+ *
+ * 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序
+ *
+ * `POST /wxa/generatescheme` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40165 `invalid weapp pagepath`: path 不合法
+ * - 40212 `invalid query`: query 不合法
+ * - 85079 `miniprogram has no online release`: 小程序没有线上版本
+ * - 44990: 生成 Scheme 频率过快（超过 100 次/秒）
+ * - 85401: 要求仅小程序已发布后才能生成
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatescheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateScheme.yaml
+ */
+export type GenerateSchemeParams = MP['GenerateSchemeParams'];
+/**
+ * Reply fields of generateScheme.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatescheme.html WeChat docs}
+ */
+export type GenerateSchemeResponse = MP['GenerateSchemeResponse'];
+/**
+ * Params of {@link MPTools.generateShortLink}, in WeChat's wire names.
+ *
+ * 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景
+ *
+ * `POST /wxa/genwxashortlink` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40066 `invalid url`: 页面路径不存在
+ * - 85400: 长期有效 Short Link 数量到达上限 10 万
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/short-link/api_generateshortlink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateShortLink.yaml
+ */
+export type GenerateShortLinkParams = MP['GenerateShortLinkParams'];
+/**
+ * Reply fields of generateShortLink.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/short-link/api_generateshortlink.html WeChat docs}
+ */
+export type GenerateShortLinkResponse = MP['GenerateShortLinkResponse'];
+/**
+ * Params of {@link MPTools.generateUrlLink}, in WeChat's wire names.
+ *
+ * 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序
+ *
+ * `POST /wxa/generate_urllink` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40165 `invalid weapp pagepath`: path 不合法
+ * - 40212 `invalid query`: query 不合法
+ * - 85079: 小程序没有线上版本
+ * - 44990: 生成频率过快
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_generateurllink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateUrlLink.yaml
+ */
+export type GenerateUrlLinkParams = MP['GenerateUrlLinkParams'];
+/**
+ * Reply fields of generateUrlLink.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_generateurllink.html WeChat docs}
+ */
+export type GenerateUrlLinkResponse = MP['GenerateUrlLinkResponse'];
+/**
+ * Params of {@link MPTools.getQRCode}, in WeChat's wire names.
+ *
+ * 获取小程序码（接口 A，适用于需要的码数量较少的业务场景；与 createQRCode 共享 100,000 个的总数上限）
+ *
+ * `POST /wxa/getwxacode` · access_token: managed by the client · safe to repeat · reply: binary
+ *
+ * Errcodes:
+ * - 40159 `invalid length for path, or the data is not json string`: path 不能为空，且长度不能大于 1024 字节
+ * - 45029 `qrcode count out of limit`: 生成码个数总和到达最大个数限制
+ * - 40097 `invalid args`: 参数错误（如 env_version 不合法）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/getQRCode.yaml
+ */
+export type GetQRCodeParams = MP['GetQRCodeParams'];
+/**
+ * Params of {@link MPTools.getUnlimitedQRCode}, in WeChat's wire names.
+ *
+ * 获取不限制的小程序码（接口 B，数量暂无限制；scene 最多 32 个可见字符）
+ *
+ * `POST /wxa/getwxacodeunlimit` · access_token: managed by the client · safe to repeat · reply: binary
+ *
+ * Errcodes:
+ * - 41030 `invalid page`: page 路径不正确（需已发布，不可携带参数）
+ * - 40097 `invalid args`: 参数错误
+ * - 45009: 调用分钟频率受限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/getUnlimitedQRCode.yaml
+ */
+export type GetUnlimitedQRCodeParams = MP['GetUnlimitedQRCodeParams'];
+/**
+ * Params of {@link MPTools.msgSecCheck}, in WeChat's wire names.
+ *
+ * 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容
+ *
+ * `POST /wxa/msg_sec_check` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40129 `invalid scene`: 场景值错误（目前支持场景 1 资料；2 评论；3 论坛；4 社交日志）
+ * - 43104 `appid does not match openid`: appid 与 openid 不匹配
+ * - 44002 `empty post data`: 传递的参数为空
+ * - 47001 `data format error`: 传递的参数格式不对
+ * - 61010 `user not in mini program last 2 hours`: 用户访问记录超时（用户未在近两小时访问小程序）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs} · spec: spec/miniprogram/sec-center/msgSecCheck.yaml
+ */
+export type MsgSecCheckParams = MP['MsgSecCheckParams'];
+/**
+ * Reply fields of msgSecCheck.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs}
+ */
+export type MsgSecCheckResponse = MP['MsgSecCheckResponse'];
+/**
+ * Params of {@link MPTools.sendSubscribeMessage}, in WeChat's wire names.
+ *
+ * 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息）
+ *
+ * WeChat's English name is sendMessage. A send: never retried once the request may have reached WeChat.
+ *
+ * `POST /cgi-bin/message/subscribe/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: touser 字段 openid 为空或者不正确
+ * - 40037 `invalid template_id`: 订阅模板 id 为空或不正确
+ * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息（未订阅或订阅次数用完）
+ * - 47003 `argument invalid`: 模板参数不准确（可能为空或者不满足规则）
+ * - 41030 `invalid page`: page 路径不正确
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs} · spec: spec/miniprogram/subscribe-message/sendSubscribeMessage.yaml
+ */
+export type SendSubscribeMessageParams = MP['SendSubscribeMessageParams'];
+/**
+ * Reply fields of sendSubscribeMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs}
+ */
+export type SendSubscribeMessageResponse = MP['SendSubscribeMessageResponse'];
+/**
+ * Params of {@link MPTools.checkSessionKey}, in WeChat's wire names.
+ *
+ * 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名）
+ *
+ * `GET /wxa/checksession` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
+ * - 87008 `invalid sig_method`: sig_method 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/checkSessionKey.yaml
+ */
+export type CheckSessionKeyParams = MP['CheckSessionKeyParams'];
+/**
+ * Reply fields of checkSessionKey.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey.html WeChat docs}
+ */
+export type CheckSessionKeyResponse = MP['CheckSessionKeyResponse'];
+/**
  * Params of {@link MPTools.code2Session}, in WeChat's wire names.
  *
  * 小程序登录：用 wx.login 获得的临时登录凭证 code 换取 openid、unionid 与会话密钥 session_key
@@ -94,6 +257,27 @@ export type Code2SessionParams = MP['Code2SessionParams'];
  */
 export type Code2SessionResponse = MP['Code2SessionResponse'];
 /**
+ * Params of {@link MPTools.getPaidUnionId}, in WeChat's wire names.
+ *
+ * 支付后获取用户 UnionId（支付完成后 5 分钟内有效），无需用户授权
+ *
+ * `GET /wxa/getpaidunionid` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 89002 `no unionid`: 没有绑定开放平台帐号
+ * - 89300 `invalid trade`: 订单无效
+ * - 40003 `invalid openid`: openid 错误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid.html WeChat docs} · spec: spec/miniprogram/user-login/getPaidUnionId.yaml
+ */
+export type GetPaidUnionIdParams = MP['GetPaidUnionIdParams'];
+/**
+ * Reply fields of getPaidUnionId.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid.html WeChat docs}
+ */
+export type GetPaidUnionIdResponse = MP['GetPaidUnionIdResponse'];
+/**
  * Params of {@link MPTools.getPhoneNumber}, in WeChat's wire names.
  *
  * 用手机号快速验证组件返回的 code 换取用户手机号（code 一次性，5 分钟有效）
@@ -114,8 +298,214 @@ export type GetPhoneNumberParams = MP['GetPhoneNumberParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber.html WeChat docs}
  */
 export type GetPhoneNumberResponse = MP['GetPhoneNumberResponse'];
+/**
+ * Params of {@link OATools.getTicket}, in WeChat's wire names.
+ *
+ * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+ *
+ * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40001: access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
+ */
+export type GetTicketParams = OA['GetTicketParams'];
+/**
+ * Reply fields of getTicket.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs}
+ */
+export type GetTicketResponse = OA['GetTicketResponse'];
+/**
+ * Params of {@link OATools.createMenu}, in WeChat's wire names.
+ *
+ * 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单）
+ *
+ * `POST /cgi-bin/menu/create` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40016 `invalid button size`: 不合法的按钮个数
+ * - 40017 `invalid button type`: 不合法的按钮类型
+ * - 40018 `invalid button name size`: 不合法的按钮名字长度
+ * - 40019 `invalid button key size`: 不合法的按钮 KEY 长度
+ * - 40054 `invalid sub button url domain`: 不合法的子菜单按钮 URL 域名
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html WeChat docs} · spec: spec/officialaccount/menu/createMenu.yaml
+ */
+export type CreateMenuParams = OA['CreateMenuParams'];
+/**
+ * Reply fields of createMenu.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html WeChat docs}
+ */
+export type CreateMenuResponse = OA['CreateMenuResponse'];
+/**
+ * Params of {@link OATools.deleteMenu}, in WeChat's wire names.
+ *
+ * 删除自定义菜单（同时删除全部个性化菜单）
+ *
+ * `GET /cgi-bin/menu/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 该公众号没有自定义菜单接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Deleting_Custom-Defined_Menu.html WeChat docs} · spec: spec/officialaccount/menu/deleteMenu.yaml
+ */
+export type DeleteMenuParams = OA['DeleteMenuParams'];
+/**
+ * Reply fields of deleteMenu.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Deleting_Custom-Defined_Menu.html WeChat docs}
+ */
+export type DeleteMenuResponse = OA['DeleteMenuResponse'];
+/**
+ * Params of {@link OATools.getMenu}, in WeChat's wire names.
+ *
+ * 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单）
+ *
+ * `GET /cgi-bin/menu/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 46003 `menu no exist`: 不存在的菜单数据
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs} · spec: spec/officialaccount/menu/getMenu.yaml
+ */
+export type GetMenuParams = OA['GetMenuParams'];
+/**
+ * Reply fields of getMenu.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
+ */
+export type GetMenuResponse = OA['GetMenuResponse'];
+/**
+ * Params of {@link OATools.sendTemplateMessage}, in WeChat's wire names.
+ *
+ * 发送模板消息（服务号向用户推送重要的服务通知）
+ *
+ * A send; never retried once the request may have reached WeChat. client_msg_id lets WeChat drop duplicates of the same send.
+ *
+ * `POST /cgi-bin/message/template/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: touser 不正确
+ * - 40037 `invalid template_id`: template_id 不正确
+ * - 43004 `require subscribe`: 接收者未关注公众号
+ * - 47003 `argument invalid`: 模板参数不准确
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/sendTemplateMessage.yaml
+ */
+export type SendTemplateMessageParams = OA['SendTemplateMessageParams'];
+/**
+ * Reply fields of sendTemplateMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
+ */
+export type SendTemplateMessageResponse = OA['SendTemplateMessageResponse'];
+/**
+ * Params of {@link OATools.getUserInfo}, in WeChat's wire names.
+ *
+ * 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像
+ *
+ * `GET /cgi-bin/user/info` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs} · spec: spec/officialaccount/user/getUserInfo.yaml
+ */
+export type GetUserInfoParams = OA['GetUserInfoParams'];
+/**
+ * Reply fields of getUserInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs}
+ */
+export type GetUserInfoResponse = OA['GetUserInfoResponse'];
+/**
+ * Params of {@link OATools.checkWebAccessToken}, in WeChat's wire names.
+ *
+ * 网页授权：检验用户的网页授权 access_token 是否有效
+ *
+ * `GET /sns/auth` · no app credential · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ * - 42001 `access_token expired`: 已过期
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/checkWebAccessToken.yaml
+ */
+export type CheckWebAccessTokenParams = OA['CheckWebAccessTokenParams'];
+/**
+ * Reply fields of checkWebAccessToken.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
+ */
+export type CheckWebAccessTokenResponse = OA['CheckWebAccessTokenResponse'];
+/**
+ * Params of {@link OATools.getSnsUserInfo}, in WeChat's wire names.
+ *
+ * 网页授权：拉取用户信息（需 scope 为 snsapi_userinfo），使用用户的网页授权 access_token
+ *
+ * `GET /sns/userinfo` · no app credential · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ * - 42001 `access_token expired`: 用户的网页授权 access_token 超时：用 refreshWebAccessToken 刷新
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/getSnsUserInfo.yaml
+ */
+export type GetSnsUserInfoParams = OA['GetSnsUserInfoParams'];
+/**
+ * Reply fields of getSnsUserInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
+ */
+export type GetSnsUserInfoResponse = OA['GetSnsUserInfoResponse'];
+/**
+ * Params of {@link OATools.getWebAccessToken}, in WeChat's wire names.
+ *
+ * 网页授权：通过 code 换取用户的网页授权 access_token（与基础 access_token 不同）及 openid
+ *
+ * Uses the app's appid and secret, never the app access_token. The returned access_token and refresh_token belong to the user.
+ *
+ * `GET /sns/oauth2/access_token` · app credentials: appid/secret added by the client (query) · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40029 `invalid code`: code 无效
+ * - 40163 `code been used`: code 已被使用
+ * - 42003 `code expired`: code 超时
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/getWebAccessToken.yaml
+ */
+export type GetWebAccessTokenParams = OA['GetWebAccessTokenParams'];
+/**
+ * Reply fields of getWebAccessToken.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
+ */
+export type GetWebAccessTokenResponse = OA['GetWebAccessTokenResponse'];
+/**
+ * Params of {@link OATools.refreshWebAccessToken}, in WeChat's wire names.
+ *
+ * 网页授权：用 refresh_token（30 天有效）刷新用户的网页授权 access_token
+ *
+ * `GET /sns/oauth2/refresh_token` · appid added by the client (query) · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 42002 `refresh_token expired`: refresh_token 超时，需要用户重新授权
+ * - 40030 `invalid refresh_token`: 不合法的 refresh_token
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/refreshWebAccessToken.yaml
+ */
+export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
+/**
+ * Reply fields of refreshWebAccessToken.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
+ */
+export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (4). */
+/** The generated endpoint methods of MPTools (13). */
 export interface MPToolsMethods {
     /**
      * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
@@ -146,6 +536,117 @@ export interface MPToolsMethods {
      */
     createQRCode(params: CreateQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
     /**
+     * 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序
+     *
+     * `POST /wxa/generatescheme` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40165 `invalid weapp pagepath`: path 不合法
+     * - 40212 `invalid query`: query 不合法
+     * - 85079 `miniprogram has no online release`: 小程序没有线上版本
+     * - 44990: 生成 Scheme 频率过快（超过 100 次/秒）
+     * - 85401: 要求仅小程序已发布后才能生成
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatescheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateScheme.yaml
+     */
+    generateScheme(params?: GenerateSchemeParams, options?: CallOptions): Promise<WechatData<GenerateSchemeResponse>>;
+    /**
+     * 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景
+     *
+     * `POST /wxa/genwxashortlink` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40066 `invalid url`: 页面路径不存在
+     * - 85400: 长期有效 Short Link 数量到达上限 10 万
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/short-link/api_generateshortlink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateShortLink.yaml
+     */
+    generateShortLink(params: GenerateShortLinkParams, options?: CallOptions): Promise<WechatData<GenerateShortLinkResponse>>;
+    /**
+     * 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序
+     *
+     * `POST /wxa/generate_urllink` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40165 `invalid weapp pagepath`: path 不合法
+     * - 40212 `invalid query`: query 不合法
+     * - 85079: 小程序没有线上版本
+     * - 44990: 生成频率过快
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_generateurllink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateUrlLink.yaml
+     */
+    generateUrlLink(params?: GenerateUrlLinkParams, options?: CallOptions): Promise<WechatData<GenerateUrlLinkResponse>>;
+    /**
+     * 获取小程序码（接口 A，适用于需要的码数量较少的业务场景；与 createQRCode 共享 100,000 个的总数上限）
+     *
+     * `POST /wxa/getwxacode` · access_token: managed by the client · safe to repeat · reply: binary
+     *
+     * Errcodes:
+     * - 40159 `invalid length for path, or the data is not json string`: path 不能为空，且长度不能大于 1024 字节
+     * - 45029 `qrcode count out of limit`: 生成码个数总和到达最大个数限制
+     * - 40097 `invalid args`: 参数错误（如 env_version 不合法）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/getQRCode.yaml
+     */
+    getQRCode(params: GetQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+    /**
+     * 获取不限制的小程序码（接口 B，数量暂无限制；scene 最多 32 个可见字符）
+     *
+     * `POST /wxa/getwxacodeunlimit` · access_token: managed by the client · safe to repeat · reply: binary
+     *
+     * Errcodes:
+     * - 41030 `invalid page`: page 路径不正确（需已发布，不可携带参数）
+     * - 40097 `invalid args`: 参数错误
+     * - 45009: 调用分钟频率受限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/getUnlimitedQRCode.yaml
+     */
+    getUnlimitedQRCode(params: GetUnlimitedQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+    /**
+     * 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容
+     *
+     * `POST /wxa/msg_sec_check` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40129 `invalid scene`: 场景值错误（目前支持场景 1 资料；2 评论；3 论坛；4 社交日志）
+     * - 43104 `appid does not match openid`: appid 与 openid 不匹配
+     * - 44002 `empty post data`: 传递的参数为空
+     * - 47001 `data format error`: 传递的参数格式不对
+     * - 61010 `user not in mini program last 2 hours`: 用户访问记录超时（用户未在近两小时访问小程序）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs} · spec: spec/miniprogram/sec-center/msgSecCheck.yaml
+     */
+    msgSecCheck(params: MsgSecCheckParams, options?: CallOptions): Promise<WechatData<MsgSecCheckResponse>>;
+    /**
+     * 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息）
+     *
+     * WeChat's English name is sendMessage. A send: never retried once the request may have reached WeChat.
+     *
+     * `POST /cgi-bin/message/subscribe/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: touser 字段 openid 为空或者不正确
+     * - 40037 `invalid template_id`: 订阅模板 id 为空或不正确
+     * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息（未订阅或订阅次数用完）
+     * - 47003 `argument invalid`: 模板参数不准确（可能为空或者不满足规则）
+     * - 41030 `invalid page`: page 路径不正确
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs} · spec: spec/miniprogram/subscribe-message/sendSubscribeMessage.yaml
+     */
+    sendSubscribeMessage(params: SendSubscribeMessageParams, options?: CallOptions): Promise<WechatData<SendSubscribeMessageResponse>>;
+    /**
+     * 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名）
+     *
+     * `GET /wxa/checksession` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
+     * - 87008 `invalid sig_method`: sig_method 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/checkSessionKey.yaml
+     */
+    checkSessionKey(params: CheckSessionKeyParams, options?: CallOptions): Promise<WechatData<CheckSessionKeyResponse>>;
+    /**
      * 小程序登录：用 wx.login 获得的临时登录凭证 code 换取 openid、unionid 与会话密钥 session_key
      *
      * `GET /sns/jscode2session` · app credentials: appid/secret added by the client (query) · safe to repeat · reply: json
@@ -159,6 +660,19 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html WeChat docs} · spec: spec/miniprogram/user-login/code2Session.yaml
      */
     code2Session(params: Code2SessionParams, options?: CallOptions): Promise<WechatData<Code2SessionResponse>>;
+    /**
+     * 支付后获取用户 UnionId（支付完成后 5 分钟内有效），无需用户授权
+     *
+     * `GET /wxa/getpaidunionid` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 89002 `no unionid`: 没有绑定开放平台帐号
+     * - 89300 `invalid trade`: 订单无效
+     * - 40003 `invalid openid`: openid 错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid.html WeChat docs} · spec: spec/miniprogram/user-login/getPaidUnionId.yaml
+     */
+    getPaidUnionId(params: GetPaidUnionIdParams, options?: CallOptions): Promise<WechatData<GetPaidUnionIdResponse>>;
     /**
      * 用手机号快速验证组件返回的 code 换取用户手机号（code 一次性，5 分钟有效）
      *
@@ -174,7 +688,7 @@ export interface MPToolsMethods {
     getPhoneNumber(params: GetPhoneNumberParams, options?: CallOptions): Promise<WechatData<GetPhoneNumberResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (5). */
+/** Every MPTools operation by name, for `call(name, params)` (14). */
 export interface MPToolsOperations {
     /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
     getAccessToken: { params: GetAccessTokenParams; response: GetAccessTokenResponse; required: false };
@@ -182,13 +696,31 @@ export interface MPToolsOperations {
     getStableAccessToken: { params: GetStableAccessTokenParams; response: GetStableAccessTokenResponse; required: false };
     /** 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
     createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
+    /** 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序 */
+    generateScheme: { params: GenerateSchemeParams; response: GenerateSchemeResponse; required: false };
+    /** 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景 */
+    generateShortLink: { params: GenerateShortLinkParams; response: GenerateShortLinkResponse; required: true };
+    /** 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序 */
+    generateUrlLink: { params: GenerateUrlLinkParams; response: GenerateUrlLinkResponse; required: false };
+    /** 获取小程序码（接口 A，适用于需要的码数量较少的业务场景；与 createQRCode 共享 100,000 个的总数上限） */
+    getQRCode: { params: GetQRCodeParams; response: BinaryReply; required: true };
+    /** 获取不限制的小程序码（接口 B，数量暂无限制；scene 最多 32 个可见字符） */
+    getUnlimitedQRCode: { params: GetUnlimitedQRCodeParams; response: BinaryReply; required: true };
+    /** 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容 */
+    msgSecCheck: { params: MsgSecCheckParams; response: MsgSecCheckResponse; required: true };
+    /** 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息） */
+    sendSubscribeMessage: { params: SendSubscribeMessageParams; response: SendSubscribeMessageResponse; required: true };
+    /** 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名） */
+    checkSessionKey: { params: CheckSessionKeyParams; response: CheckSessionKeyResponse; required: true };
     /** 小程序登录：用 wx.login 获得的临时登录凭证 code 换取 openid、unionid 与会话密钥 session_key */
     code2Session: { params: Code2SessionParams; response: Code2SessionResponse; required: true };
+    /** 支付后获取用户 UnionId（支付完成后 5 分钟内有效），无需用户授权 */
+    getPaidUnionId: { params: GetPaidUnionIdParams; response: GetPaidUnionIdResponse; required: true };
     /** 用手机号快速验证组件返回的 code 换取用户手机号（code 一次性，5 分钟有效） */
     getPhoneNumber: { params: GetPhoneNumberParams; response: GetPhoneNumberResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (1). */
+/** The generated endpoint methods of OATools (11). */
 export interface OAToolsMethods {
     /**
      * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
@@ -206,12 +738,158 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/getStableAccessToken.yaml
      */
     getStableAccessToken(params?: GetStableAccessTokenParams, options?: CallOptions): Promise<WechatData<GetStableAccessTokenResponse>>;
+    /**
+     * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+     *
+     * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001: access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
+     */
+    getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+    /**
+     * 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单）
+     *
+     * `POST /cgi-bin/menu/create` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40016 `invalid button size`: 不合法的按钮个数
+     * - 40017 `invalid button type`: 不合法的按钮类型
+     * - 40018 `invalid button name size`: 不合法的按钮名字长度
+     * - 40019 `invalid button key size`: 不合法的按钮 KEY 长度
+     * - 40054 `invalid sub button url domain`: 不合法的子菜单按钮 URL 域名
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html WeChat docs} · spec: spec/officialaccount/menu/createMenu.yaml
+     */
+    createMenu(params: CreateMenuParams, options?: CallOptions): Promise<WechatData<CreateMenuResponse>>;
+    /**
+     * 删除自定义菜单（同时删除全部个性化菜单）
+     *
+     * `GET /cgi-bin/menu/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 该公众号没有自定义菜单接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Deleting_Custom-Defined_Menu.html WeChat docs} · spec: spec/officialaccount/menu/deleteMenu.yaml
+     */
+    deleteMenu(params?: DeleteMenuParams, options?: CallOptions): Promise<WechatData<DeleteMenuResponse>>;
+    /**
+     * 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单）
+     *
+     * `GET /cgi-bin/menu/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 46003 `menu no exist`: 不存在的菜单数据
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs} · spec: spec/officialaccount/menu/getMenu.yaml
+     */
+    getMenu(params?: GetMenuParams, options?: CallOptions): Promise<WechatData<GetMenuResponse>>;
+    /**
+     * 发送模板消息（服务号向用户推送重要的服务通知）
+     *
+     * A send; never retried once the request may have reached WeChat. client_msg_id lets WeChat drop duplicates of the same send.
+     *
+     * `POST /cgi-bin/message/template/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: touser 不正确
+     * - 40037 `invalid template_id`: template_id 不正确
+     * - 43004 `require subscribe`: 接收者未关注公众号
+     * - 47003 `argument invalid`: 模板参数不准确
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/sendTemplateMessage.yaml
+     */
+    sendTemplateMessage(params: SendTemplateMessageParams, options?: CallOptions): Promise<WechatData<SendTemplateMessageResponse>>;
+    /**
+     * 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像
+     *
+     * `GET /cgi-bin/user/info` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs} · spec: spec/officialaccount/user/getUserInfo.yaml
+     */
+    getUserInfo(params: GetUserInfoParams, options?: CallOptions): Promise<WechatData<GetUserInfoResponse>>;
+    /**
+     * 网页授权：检验用户的网页授权 access_token 是否有效
+     *
+     * `GET /sns/auth` · no app credential · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     * - 42001 `access_token expired`: 已过期
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/checkWebAccessToken.yaml
+     */
+    checkWebAccessToken(params: CheckWebAccessTokenParams, options?: CallOptions): Promise<WechatData<CheckWebAccessTokenResponse>>;
+    /**
+     * 网页授权：拉取用户信息（需 scope 为 snsapi_userinfo），使用用户的网页授权 access_token
+     *
+     * `GET /sns/userinfo` · no app credential · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     * - 42001 `access_token expired`: 用户的网页授权 access_token 超时：用 refreshWebAccessToken 刷新
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/getSnsUserInfo.yaml
+     */
+    getSnsUserInfo(params: GetSnsUserInfoParams, options?: CallOptions): Promise<WechatData<GetSnsUserInfoResponse>>;
+    /**
+     * 网页授权：通过 code 换取用户的网页授权 access_token（与基础 access_token 不同）及 openid
+     *
+     * Uses the app's appid and secret, never the app access_token. The returned access_token and refresh_token belong to the user.
+     *
+     * `GET /sns/oauth2/access_token` · app credentials: appid/secret added by the client (query) · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40029 `invalid code`: code 无效
+     * - 40163 `code been used`: code 已被使用
+     * - 42003 `code expired`: code 超时
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/getWebAccessToken.yaml
+     */
+    getWebAccessToken(params: GetWebAccessTokenParams, options?: CallOptions): Promise<WechatData<GetWebAccessTokenResponse>>;
+    /**
+     * 网页授权：用 refresh_token（30 天有效）刷新用户的网页授权 access_token
+     *
+     * `GET /sns/oauth2/refresh_token` · appid added by the client (query) · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 42002 `refresh_token expired`: refresh_token 超时，需要用户重新授权
+     * - 40030 `invalid refresh_token`: 不合法的 refresh_token
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/refreshWebAccessToken.yaml
+     */
+    refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (2). */
+/** Every OATools operation by name, for `call(name, params)` (12). */
 export interface OAToolsOperations {
     /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
     getAccessToken: { params: GetAccessTokenParams; response: GetAccessTokenResponse; required: false };
     /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
     getStableAccessToken: { params: GetStableAccessTokenParams; response: GetStableAccessTokenResponse; required: false };
+    /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+    getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+    /** 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单） */
+    createMenu: { params: CreateMenuParams; response: CreateMenuResponse; required: true };
+    /** 删除自定义菜单（同时删除全部个性化菜单） */
+    deleteMenu: { params: DeleteMenuParams; response: DeleteMenuResponse; required: false };
+    /** 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单） */
+    getMenu: { params: GetMenuParams; response: GetMenuResponse; required: false };
+    /** 发送模板消息（服务号向用户推送重要的服务通知） */
+    sendTemplateMessage: { params: SendTemplateMessageParams; response: SendTemplateMessageResponse; required: true };
+    /** 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像 */
+    getUserInfo: { params: GetUserInfoParams; response: GetUserInfoResponse; required: true };
+    /** 网页授权：检验用户的网页授权 access_token 是否有效 */
+    checkWebAccessToken: { params: CheckWebAccessTokenParams; response: CheckWebAccessTokenResponse; required: true };
+    /** 网页授权：拉取用户信息（需 scope 为 snsapi_userinfo），使用用户的网页授权 access_token */
+    getSnsUserInfo: { params: GetSnsUserInfoParams; response: GetSnsUserInfoResponse; required: true };
+    /** 网页授权：通过 code 换取用户的网页授权 access_token（与基础 access_token 不同）及 openid */
+    getWebAccessToken: { params: GetWebAccessTokenParams; response: GetWebAccessTokenResponse; required: true };
+    /** 网页授权：用 refresh_token（30 天有效）刷新用户的网页授权 access_token */
+    refreshWebAccessToken: { params: RefreshWebAccessTokenParams; response: RefreshWebAccessTokenResponse; required: true };
 }

@@ -37,7 +37,7 @@ function operationObject(ep: EndpointIR): JsonSchema {
   if (parameters.length > 0) op['parameters'] = parameters;
 
   if (ep.bodyKind !== 'none') {
-    const bodyParams = ep.params.filter((p) => p.in !== 'query');
+    const bodyParams = ep.params.filter((p) => p.in === 'body' || p.in === 'multipart');
     const properties: Record<string, JsonSchema> = {};
     for (const p of bodyParams) properties[p.name] = p.file ? { type: 'string', format: 'binary' } : mapSchema(p.schema, componentRef, false);
     if (ep.credentials?.in === 'body') {

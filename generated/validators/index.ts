@@ -5,5 +5,12 @@ import type { ValidatorModule } from '../../src/validate/types.js';
 export const validatorGroups: Record<string, () => Promise<ValidatorModule>> = {
   "common-token": () => import('./common-token.js'),
   "miniprogram-qrcode-link": () => import('./miniprogram-qrcode-link.js'),
+  "miniprogram-sec-center": () => import('./miniprogram-sec-center.js'),
+  "miniprogram-subscribe-message": () => import('./miniprogram-subscribe-message.js'),
   "miniprogram-user-login": () => import('./miniprogram-user-login.js'),
+  "officialaccount-js-sdk": () => import('./officialaccount-js-sdk.js'),
+  "officialaccount-menu": () => import('./officialaccount-menu.js'),
+  "officialaccount-template-message": () => import('./officialaccount-template-message.js'),
+  "officialaccount-user": () => import('./officialaccount-user.js'),
+  "officialaccount-web-oauth": () => import('./officialaccount-web-oauth.js'),
 };

@@ -8,6 +8,7 @@ import { TOKEN_ERRCODES } from '../core/errcodes.js';
 import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError } from '../core/errors.js';
 import { consoleLogger, safeLogger, type Logger } from '../core/logger.js';
 import { WechatResult } from '../core/wechat-data.js';
+import { userStateSignature } from '../crypto/user-state.js';
 import { buildFormData } from '../http/multipart.js';
 import { parseReply } from '../http/reply.js';
 import { createTransport, type HttpReply } from '../http/transport.js';
@@ -254,7 +255,7 @@ export abstract class WechatClient {
     let body: Record<string, unknown> | undefined = row.method === 'POST' ? { ...(row.constants?.body ?? {}) } : undefined;
     const inQuery = new Set(row.query ?? []);
     for (const [k, v] of Object.entries(params)) {
-      if (v === undefined) continue;
+      if (v === undefined || k === row.sign?.from) continue;
       if (inQuery.has(k) || body === undefined) query[k] = v;
       else body[k] = v;
     }
@@ -266,6 +267,14 @@ export abstract class WechatClient {
         if (!secret) throw new WechatValidationError(row.op, '/secret', 'is required: options.secret is not set');
         target[row.credentials.secret] = secret;
       }
+    }
+    const sessionKey = row.sign ? params[row.sign.from] : undefined;
+    if (row.sign && typeof sessionKey === 'string') {
+      // The signature covers the exact POST body: with no fields, send none and sign "".
+      if (body !== undefined && Object.keys(body).length === 0) body = undefined;
+      const signature = userStateSignature(sessionKey, body === undefined ? '' : JSON.stringify(body));
+      if (inQuery.has(row.sign.to) || body === undefined) query[row.sign.to] = signature;
+      else body[row.sign.to] = signature;
     }
     const baseUrl = row.host === 'mp' ? (this.options.hosts?.mp ?? this.options.baseUrl ?? DEFAULT_HOSTS.mp) : (this.options.baseUrl ?? DEFAULT_BASE_URL);
     return { row, operation: row.op, attempt, method: row.method, baseUrl: baseUrl.replace(/\/+$/, ''), path: row.path, query, body, headers: {} };

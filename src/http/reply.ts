@@ -8,12 +8,27 @@ export type ParsedReply = { kind: 'json'; json: Record<string, unknown> } | { ki
 
 const decoder = new TextDecoder();
 
+/** Integers past 2^53 (64-bit ids such as msgid) would be rounded by JSON.parse: keep them as strings. */
+const BIG_INT = /\d{16,}/;
+const BIG_INT_VALUE = /:(\s*)(-?\d{16,})(?=\s*[,}\]])/g;
+
 function looksLikeJson(bytes: Uint8Array): boolean {
   for (const b of bytes) {
     if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) continue;
     return b === 0x7b; // {
   }
   return false;
+}
+
+function parseJson(text: string): unknown {
+  if (BIG_INT.test(text)) {
+    try {
+      return JSON.parse(text.replace(BIG_INT_VALUE, ':$1"$2"'));
+    } catch {
+      /* the pattern hit inside a string: parse as is */
+    }
+  }
+  return JSON.parse(text);
 }
 
 export function parseReply(operation: string, kind: ReplyKind, response: Response, bytes: Uint8Array): ParsedReply {
@@ -28,7 +43,7 @@ export function parseReply(operation: string, kind: ReplyKind, response: Respons
   if (text.trim() === '') throw new WechatResponseError(operation, status, contentType, '', response.ok ? 'empty reply' : 'HTTP error with an empty body');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJson(text);
   } catch (cause) {
     throw new WechatResponseError(operation, status, contentType, text, response.ok ? 'reply is not valid JSON' : 'HTTP error', cause);
   }
