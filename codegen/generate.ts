@@ -32,8 +32,8 @@ function printStructure(project: Project, name: string, structure: SourceFileStr
   return file.getFullText();
 }
 
-export async function buildInput(root: string): Promise<GeneratorInput> {
-  const { specs, shared } = await loadSpecs(root);
+export async function buildInput(root: string, only: string[] = []): Promise<GeneratorInput> {
+  const { specs, shared } = await loadSpecs(root, only);
   return { endpoints: normalize(specs, shared), shared };
 }
 

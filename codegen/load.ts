@@ -55,7 +55,7 @@ function pickErrors(errors: ErrorObject[]): ErrorObject[] {
   });
 }
 
-export async function loadSpecs(root: string): Promise<{ specs: LoadedSpec[]; shared: SharedDefs }> {
+export async function loadSpecs(root: string, only: string[] = []): Promise<{ specs: LoadedSpec[]; shared: SharedDefs }> {
   const specDir = path.join(root, 'spec');
   const problems: string[] = [];
   const rel = (f: string) => path.relative(root, f).split(path.sep).join('/');
@@ -74,7 +74,8 @@ export async function loadSpecs(root: string): Promise<{ specs: LoadedSpec[]; sh
   }
 
   const specs: LoadedSpec[] = [];
-  const files = (await listYaml(specDir)).sort();
+  const wanted = (f: string) => only.length === 0 || only.some((prefix) => rel(f).startsWith(prefix.replace(/^\.\//, '')));
+  const files = (await listYaml(specDir)).filter(wanted).sort();
   for (const file of files) {
     const shown = rel(file);
     const doc = await readYaml(file, shown, problems);

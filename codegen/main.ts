@@ -27,20 +27,33 @@ export async function runGenerate(argv: string[]): Promise<number> {
     args: argv,
     options: {
       check: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
+      only: { type: 'string', multiple: true },
       root: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
   if (values.help) {
-    console.log('usage: wechat-tools generate [--check] [--root DIR] [--quiet]\n  --check  regenerate in memory and fail listing stale files');
+    console.log(
+      [
+        'usage: wechat-tools generate [--check | --dry-run [--only spec/DIR ...]] [--root DIR] [--quiet]',
+        '  --check    regenerate in memory and fail listing every stale, missing or extra file',
+        '  --dry-run  validate the specs and run every emitter in memory; write nothing',
+        '  --only P   with --dry-run: only the spec files under path prefix P (repeatable)',
+      ].join('\n'),
+    );
     return 0;
   }
   const root = path.resolve(values.root ?? process.cwd());
   const started = performance.now();
   let files: Map<string, string>;
   try {
-    const input = await buildInput(root);
+    if ((values.only ?? []).length > 0 && !values['dry-run']) {
+      console.error('--only goes with --dry-run (generated/ always covers every spec)');
+      return 2;
+    }
+    const input = await buildInput(root, values.only ?? []);
     files = await generate(input);
     if (!values.quiet) process.stderr.write(`generate: ${input.endpoints.length} endpoints → ${files.size} files in ${Math.round(performance.now() - started)} ms\n`);
   } catch (err) {
@@ -49,6 +62,10 @@ export async function runGenerate(argv: string[]): Promise<number> {
       return 1;
     }
     throw err;
+  }
+  if (values['dry-run']) {
+    if (!values.quiet) process.stderr.write('generate --dry-run: specs are valid (nothing written)\n');
+    return 0;
   }
   const existing = new Set(await listFiles(path.join(root, 'generated'), root));
   if (values.check) {
