@@ -2,6 +2,7 @@
 // memory and list every stale, missing or extra file.
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { buildInput, generate } from './generate.js';
 import { SpecError } from './load.js';
@@ -22,6 +23,11 @@ async function listFiles(dir: string, root: string): Promise<string[]> {
   return out;
 }
 
+function trackedSpecs(root: string): string[] {
+  const out = execFileSync('git', ['ls-files', '-z', 'spec'], { cwd: root, encoding: 'utf8' });
+  return out.split('\0').filter((f) => f.endsWith('.yaml') && !f.includes('/_'));
+}
+
 export async function runGenerate(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
@@ -29,6 +35,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
       check: { type: 'boolean', default: false },
       'dry-run': { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
+      tracked: { type: 'boolean', default: false },
       root: { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
@@ -53,7 +60,9 @@ export async function runGenerate(argv: string[]): Promise<number> {
       console.error('--only goes with --dry-run (generated/ always covers every spec)');
       return 2;
     }
-    const input = await buildInput(root, values.only ?? []);
+    // --tracked: only the spec files git tracks (ignores specs being written in the work tree).
+    const only = values.tracked ? trackedSpecs(root) : (values.only ?? []);
+    const input = await buildInput(root, only);
     files = await generate(input);
     if (!values.quiet) process.stderr.write(`generate: ${input.endpoints.length} endpoints → ${files.size} files in ${Math.round(performance.now() - started)} ms\n`);
   } catch (err) {

@@ -284,7 +284,7 @@ export interface components {
              * @description 二维码的宽度，单位 px，最小 280，最大 1280
              * @default 430
              */
-            width: number;
+            width?: number;
         };
         /**
          * @description 要打开的小程序版本：正式版 release，体验版 trial，开发版 develop
@@ -320,7 +320,7 @@ export interface components {
              * @description 默认 false：临时（有效期 30 天，上限 1000 万个）；true：永久（上限 10 万个）
              * @default false
              */
-            is_permanent: boolean;
+            is_permanent?: boolean;
         };
         GenerateShortLinkResponse: {
             /** @description 生成的小程序 Short Link */
@@ -413,18 +413,18 @@ export interface components {
              * @description 二维码的宽度，单位 px，最小 280，最大 1280
              * @default 430
              */
-            width: number;
+            width?: number;
             /**
              * @description 自动配置线条颜色
              * @default false
              */
-            auto_color: boolean;
+            auto_color?: boolean;
             line_color?: components["schemas"]["RgbColor"];
             /**
              * @description 是否需要透明底色
              * @default false
              */
-            is_hyaline: boolean;
+            is_hyaline?: boolean;
         };
         /** @description Params of getStableAccessToken */
         GetStableAccessTokenParams: {
@@ -432,7 +432,7 @@ export interface components {
              * @description 默认 false。false 为普通调用模式，有效期内重复调用不会更新 access_token；true 为强制刷新模式，会导致上次获取的 access_token 失效
              * @default false
              */
-            force_refresh: boolean;
+            force_refresh?: boolean;
         };
         GetStableAccessTokenResponse: {
             /** @description 获取到的凭证 */
@@ -450,24 +450,24 @@ export interface components {
              * @description 默认 true 检查 page 是否存在；为 false 时允许小程序未发布或 page 不存在
              * @default true
              */
-            check_path: boolean;
+            check_path?: boolean;
             env_version?: components["schemas"]["EnvVersion"];
             /**
              * @description 二维码的宽度，单位 px，最小 280，最大 1280
              * @default 430
              */
-            width: number;
+            width?: number;
             /**
              * @description 自动配置线条颜色
              * @default false
              */
-            auto_color: boolean;
+            auto_color?: boolean;
             line_color?: components["schemas"]["RgbColor"];
             /**
              * @description 是否需要透明底色
              * @default false
              */
-            is_hyaline: boolean;
+            is_hyaline?: boolean;
         };
         /** @description 跳转到的目标小程序信息 */
         JumpWxa: {

@@ -289,8 +289,8 @@ export interface components {
             openid?: string;
             /** @description 用户昵称 */
             nickname?: string;
-            /** @description 用户的性别（已不再返回真实值，固定 0） */
-            sex?: number;
+            /** @description 用户的性别（已不再返回真实值，固定 0；旧文档示例为字符串 "1"） */
+            sex?: number | string;
             /** @description （已不再返回真实值） */
             province?: string;
             /** @description （已不再返回真实值） */
@@ -310,7 +310,7 @@ export interface components {
              * @description 默认 false。false 为普通调用模式，有效期内重复调用不会更新 access_token；true 为强制刷新模式，会导致上次获取的 access_token 失效
              * @default false
              */
-            force_refresh: boolean;
+            force_refresh?: boolean;
         };
         GetStableAccessTokenResponse: {
             /** @description 获取到的凭证 */

@@ -23,6 +23,7 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
     ...(ep.bodyKind === 'multipart' ? { multipart: true } : {}),
     ...(files.length > 0 ? { files } : {}),
     ...(Object.keys(constants).length > 0 ? { constants } : {}),
+    ...(ep.requireOneOf.length > 0 ? { oneOf: ep.requireOneOf } : {}),
     ...(ep.signFrom ? { sign: ep.signFrom } : {}),
     reply: ep.responseKind,
     ...(ep.bindMethod ? {} : { bind: false }),

@@ -10,6 +10,7 @@ import type { ClientName, EndpointIR, GeneratorInput, JsonSchema } from '../ir.j
 export async function emitOpenApiTypes(doc: JsonSchema): Promise<string> {
   const nodes = await openapiTS(doc as never, {
     alphabetize: false,
+    defaultNonNullable: false,
     transform(schema, options) {
       if (schema.format !== 'binary') return undefined;
       return options.path?.includes('/responses/')

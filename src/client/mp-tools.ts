@@ -15,7 +15,6 @@ type Args<K extends keyof MPToolsOperations> = MPToolsOperations[K]['required'] 
 export interface MPTools extends MPToolsMethods {
   /** Call an operation by name, typed. */
   call<K extends keyof MPToolsOperations>(operation: K, ...args: Args<K>): Promise<WechatData<MPToolsOperations[K]['response']>>;
-  call(operation: string, params?: object, options?: CallOptions): Promise<WechatData>;
 }
 
 export class MPTools extends WechatClient {

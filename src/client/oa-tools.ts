@@ -20,7 +20,6 @@ type Args<K extends keyof OAToolsOperations> = OAToolsOperations[K]['required'] 
 export interface OATools extends OAToolsMethods {
   /** Call an operation by name, typed. */
   call<K extends keyof OAToolsOperations>(operation: K, ...args: Args<K>): Promise<WechatData<OAToolsOperations[K]['response']>>;
-  call(operation: string, params?: object, options?: CallOptions): Promise<WechatData>;
 }
 
 export class OATools extends WechatClient {

@@ -28,6 +28,8 @@ export interface EndpointRow {
   readonly multipart?: boolean;
   readonly files?: readonly string[];
   readonly constants?: { readonly query?: Readonly<Record<string, Scalar>>; readonly body?: Readonly<Record<string, Scalar>> };
+  /** alternatives: for each entry, one of its groups of params must be complete */
+  readonly oneOf?: readonly (readonly (readonly string[])[])[];
   /** the caller may pass session_key; the runtime computes `to` = HMAC-SHA256(session_key, body) and never sends it */
   readonly sign?: { readonly from: 'session_key'; readonly to: string };
   readonly reply: ReplyKind;

@@ -174,19 +174,11 @@ export class MockWechat {
       if (problem) return this.#reply(op, { errcode: 47001, errmsg: `data format error hint: [${problem}]` });
     }
 
-    // Token endpoints are stateful.
-    if (row.path === '/cgi-bin/token') {
-      this.#stats.tokenRequests.classic++;
+    const isClassic = row.path === '/cgi-bin/token';
+    const isStable = row.path === '/cgi-bin/stable_token';
+    if (isClassic || isStable) {
+      this.#stats.tokenRequests[isClassic ? 'classic' : 'stable']++;
       this.#stats.tokenRequests.total++;
-      if (query['grant_type'] !== 'client_credential') return this.#reply(op, { errcode: 40002, errmsg: 'invalid grant_type' });
-      return this.#reply(op, this.tokens.classic(appid ?? ''));
-    }
-    if (row.path === '/cgi-bin/stable_token') {
-      this.#stats.tokenRequests.stable++;
-      this.#stats.tokenRequests.total++;
-      if (body['grant_type'] !== 'client_credential') return this.#reply(op, { errcode: 40002, errmsg: 'invalid grant_type' });
-      const r = this.tokens.stable(appid ?? '', body['force_refresh'] === true);
-      return this.#reply(op, 'errcode' in r ? { errcode: 45009, errmsg: 'reach max api daily quota limit' } : r);
     }
 
     const override = this.#overrides.get(op) ?? this.#overrides.get(row.id);
@@ -194,6 +186,18 @@ export class MockWechat {
       const reply = typeof override === 'function' ? await override({ operation: op, row, query, body, appid, request }) : override;
       return this.#reply(op, reply);
     }
+
+    // Token endpoints are stateful.
+    if (isClassic) {
+      if (query['grant_type'] !== 'client_credential') return this.#reply(op, { errcode: 40002, errmsg: 'invalid grant_type' });
+      return this.#reply(op, this.tokens.classic(appid ?? ''));
+    }
+    if (isStable) {
+      if (body['grant_type'] !== 'client_credential') return this.#reply(op, { errcode: 40002, errmsg: 'invalid grant_type' });
+      const r = this.tokens.stable(appid ?? '', body['force_refresh'] === true);
+      return this.#reply(op, 'errcode' in r ? { errcode: 45009, errmsg: 'reach max api daily quota limit' } : r);
+    }
+
     const example = (examples[row.id] ?? []).find((e) => !e.response || !e.response['errcode']);
     return this.#reply(op, exampleReply(example));
   }
@@ -245,7 +249,7 @@ export class MockWechat {
   /** The caller's params: query + body, without what the runtime adds (token, credentials, constants). */
   #params(row: EndpointRow, query: Record<string, string>, body: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...query, ...body };
-    delete out['access_token'];
+    if (row.auth === 'access_token') delete out['access_token'];
     if (row.credentials) {
       delete out[row.credentials.appid];
       delete out[row.credentials.secret];

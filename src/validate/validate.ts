@@ -34,6 +34,12 @@ export function describeError(e: ValidationErrorObject): { field: string; proble
 export async function validateParams(row: EndpointRow, params: unknown): Promise<void> {
   const [validate] = await validatorsFor(row);
   if (!validate(params)) {
+    const record = params as Record<string, unknown>;
+    const unmet = row.oneOf?.find((alternatives) => !alternatives.some((group) => group.every((k) => record[k] !== undefined)));
+    if (unmet) {
+      const wanted = unmet.map((group) => group.join(' + ')).join(', or ');
+      throw new WechatValidationError(row.op, '', `need ${wanted}`);
+    }
     const first = validate.errors?.[0];
     const { field, problem } = first ? describeError(first) : { field: '', problem: 'are invalid' };
     throw new WechatValidationError(row.op, field, problem);

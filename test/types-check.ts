@@ -1,0 +1,44 @@
+// Type-level checks, run by `tsc` in `npm test` (no runtime): the generated methods are typed.
+import { MPTools, OATools, type WechatData, type Code2SessionResponse } from '../src/index.js';
+
+declare const mp: MPTools;
+declare const oa: OATools;
+
+export async function typed(): Promise<void> {
+  const s = await mp.code2Session({ js_code: 'c' });
+  const session: WechatData<Code2SessionResponse> = s;
+  if (session.ok) {
+    const openid: string | undefined = session.openid;
+    const errcode: 0 = session.errcode;
+    void openid;
+    void errcode;
+  }
+  // @ts-expect-error js_code is required
+  await mp.code2Session({});
+  // @ts-expect-error wire names only: jsCode is not a param
+  await mp.code2Session({ jsCode: 'c' });
+  // @ts-expect-error width is a number
+  await mp.getQRCode({ path: 'p', width: '430' });
+  // @ts-expect-error env_version is an enum
+  await mp.getUnlimitedQRCode({ scene: 's', env_version: 'beta' });
+
+  const qr = await mp.createQRCode({ path: 'p' });
+  if (qr.ok) {
+    const bytes: Uint8Array = qr.buffer;
+    void bytes;
+  }
+  // @ts-expect-error MPTools has no Official Account methods
+  await mp.getUserInfo({ openid: 'o' });
+  const u = await oa.getUserInfo({ openid: 'o', lang: 'zh_CN' });
+  const tags: number[] | undefined = u.tagid_list;
+  void tags;
+
+  // call() by name is typed too
+  const r = await mp.call('getPhoneNumber', { code: 'c' });
+  const phone: string | undefined = r.phone_info?.purePhoneNumber;
+  void phone;
+  // @ts-expect-error code is required
+  await mp.call('getPhoneNumber', {});
+  // checkSessionKey takes session_key instead of signature
+  await mp.checkSessionKey({ openid: 'o', session_key: 'k' });
+}
