@@ -23,6 +23,10 @@ export { errcodeInfo, TOKEN_ERRCODES, type ErrcodeInfo } from './core/errcodes.j
 export { redactText, redactValue } from './core/redact.js';
 export { MemoryCache, type TokenCache, type CachedToken } from './token/cache.js';
 export type { AuthorizeUrlOptions } from './oauth/authorize-url.js';
+export { WechatReauthorizeError, type WebUserTokens } from './oauth/web-tokens.js';
+export { WechatDecryptError, decryptOpenData, verifyRawDataSignature, type DecryptFailure } from './crypto/open-data.js';
+export { userStateSignature } from './crypto/user-state.js';
+export { jsSdkSignature, type JsSdkConfig, type JsSdkConfigOptions, type JsSdkSignInput } from './jssdk/signature.js';
 export { endpointTable } from '../generated/endpoints.js';
 export type * from '../generated/types.js';
 export type { paths as MPPaths } from '../generated/openapi-mp.js';

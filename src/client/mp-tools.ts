@@ -2,6 +2,8 @@
 import type { MPToolsMethods, MPToolsOperations } from '../../generated/types.js';
 import type { CallOptions } from '../core/call-options.js';
 import type { WechatData } from '../core/wechat-data.js';
+import { decryptOpenData, verifyRawDataSignature } from '../crypto/open-data.js';
+import { userStateSignature } from '../crypto/user-state.js';
 import { bindEndpointMethods } from './bind.js';
 import type { WechatToolsOptions } from './options.js';
 import { WechatClient } from './wechat-client.js';
@@ -21,6 +23,24 @@ export class MPTools extends WechatClient {
   readonly platform = 'mp' as const;
   constructor(options: MPToolsOptions) {
     super(options);
+  }
+
+  /**
+   * Decrypt encryptedData from wx.getUserInfo, share info, etc. (AES-128-CBC with the session_key),
+   * checking that its watermark belongs to this app. Throws WechatDecryptError (with `reason`).
+   */
+  decryptData<T = Record<string, unknown>>(encryptedData: string, iv: string, sessionKey: string): T & { watermark: { appid: string; timestamp: number } } {
+    return decryptOpenData<T>(this.appid, encryptedData, iv, sessionKey);
+  }
+
+  /** rawData signature check: sha1(rawData + session_key) === signature (constant-time). */
+  verifyRawDataSignature(rawData: string, sessionKey: string, signature: string): boolean {
+    return verifyRawDataSignature(rawData, sessionKey, signature);
+  }
+
+  /** User-state signature: HMAC-SHA256 keyed by the session_key text over the body ("" for GET). */
+  userStateSignature(sessionKey: string, body = ''): string {
+    return userStateSignature(sessionKey, body);
   }
 }
 

@@ -13,7 +13,7 @@ import { buildFormData } from '../http/multipart.js';
 import { parseReply } from '../http/reply.js';
 import { createTransport, type HttpReply } from '../http/transport.js';
 import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
-import { TokenManager } from '../token/manager.js';
+import { TokenManager, type FetchedToken, type TokenStore } from '../token/manager.js';
 import { checkResponse, validateParams } from '../validate/validate.js';
 import type { Middleware, RequestContext } from './middleware.js';
 import type { TokenMode, WechatToolsOptions } from './options.js';
@@ -73,19 +73,29 @@ export abstract class WechatClient {
     this.#transport = createTransport(() => this.options.fetch ?? ((r: Request) => globalThis.fetch(r)));
     this.#middleware = [...(options.middleware ?? [])];
     const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
-    this.#tokens = new TokenManager({
-      key: `wechat-tools:access_token:${source}:${this.appid}`,
-      store: {
-        get: async (k) => this.getCache(k),
-        set: async (k, v, ttl) => {
-          await this.setCache(k, v, ttl);
-        },
-        delete: async (k) => {
-          await this.deleteCache(k);
-        },
+    this.#tokens = this.cachedCredential(`access_token:${source}`, (force) => this.#fetchToken(force));
+  }
+
+  /** The client's cache, as the token manager's store (honours getCache/setCache/deleteCache overrides). */
+  protected get tokenStore(): TokenStore {
+    return {
+      get: async (k) => this.getCache(k),
+      set: async (k, v, ttl) => {
+        await this.setCache(k, v, ttl);
       },
-      fetch: (force) => this.#fetchToken(force),
-      ...(options.tokenMarginSeconds === undefined ? {} : { marginSeconds: options.tokenMarginSeconds }),
+      delete: async (k) => {
+        await this.deleteCache(k);
+      },
+    };
+  }
+
+  /** A cached, single-flight credential (the access_token, JS-SDK tickets) under wechat-tools:<kind>:<appid>. */
+  protected cachedCredential(kind: string, fetch: (force: boolean) => Promise<FetchedToken>): TokenManager {
+    return new TokenManager({
+      key: `wechat-tools:${kind}:${this.appid}`,
+      store: this.tokenStore,
+      fetch,
+      ...(this.options.tokenMarginSeconds === undefined ? {} : { marginSeconds: this.options.tokenMarginSeconds }),
     });
   }
 

@@ -29,3 +29,12 @@ export function authorizeUrl(appid: string, defaultRedirect: string | undefined,
   if (options.forcePopup) parts.push('forcePopup=true');
   return `https://open.weixin.qq.com/connect/oauth2/authorize?${parts.join('&')}#wechat_redirect`;
 }
+
+/** Website QR login page (网站应用微信登录, scope snsapi_login). */
+export function qrConnectUrl(appid: string, defaultRedirect: string | undefined, options: { state?: string; redirectUri?: string }): string {
+  const redirect = options.redirectUri ?? defaultRedirect;
+  if (!redirect) throw new WechatValidationError('getQrConnectUrl', '/redirectUri', 'is required (the redirectUri option of OATools, or here)');
+  const state = options.state ?? '';
+  if (Buffer.byteLength(state) > 128) throw new WechatValidationError('getQrConnectUrl', '/state', 'must be at most 128 bytes');
+  return `https://open.weixin.qq.com/connect/qrconnect?appid=${encodeURIComponent(appid)}&redirect_uri=${encodeURIComponent(redirect)}&response_type=code&scope=snsapi_login&state=${encodeURIComponent(state)}#wechat_redirect`;
+}

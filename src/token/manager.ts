@@ -8,7 +8,7 @@ import { isCachedToken } from './cache.js';
 
 export interface TokenStore {
   get(key: string): Promise<unknown>;
-  set(key: string, value: CachedToken, ttlMs: number): Promise<void>;
+  set(key: string, value: unknown, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
 }
 
