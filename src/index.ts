@@ -14,7 +14,11 @@ export {
   WechatAbortError,
   WechatResponseError,
   WechatTokenError,
+  WechatQuotaError,
+  WechatPermissionError,
+  WechatIpError,
 } from './core/errors.js';
+export { shouldRetry, NEVER_RETRY, DEFAULT_RETRY, type RetryOptions, type RetryDecision, type AttemptOutcome, type RetryState } from './retry/policy.js';
 export type { CallOptions } from './core/call-options.js';
 export type { UploadInput, UploadFile } from './core/upload.js';
 export type { Logger } from './core/logger.js';

@@ -141,7 +141,7 @@ describe('transport failures are typed', () => {
     const mp = new MPTools(app);
     await mp.getAccessToken();
     mock.failNext('getPhoneNumber', 'network');
-    const err = await mp.getPhoneNumber({ code: 'x' }).catch((e: unknown) => e);
+    const err = await mp.getPhoneNumber({ code: 'x' }, { retry: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WechatNetworkError);
     expect((err as Error).cause).toBeDefined();
   });
@@ -173,7 +173,7 @@ describe('transport failures are typed', () => {
     const mp = new MPTools(app);
     await mp.getAccessToken();
     mock.failNext('getPhoneNumber', failure);
-    const err = await mp.getPhoneNumber({ code: 'x' }).catch((e: unknown) => e);
+    const err = await mp.getPhoneNumber({ code: 'x' }, { retry: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WechatResponseError);
     expect((err as Error).message).toMatch(message);
   });
@@ -182,7 +182,7 @@ describe('transport failures are typed', () => {
     const mp = new MPTools(app);
     await mp.getAccessToken();
     mock.failNext('getPhoneNumber', { status: 503, body: '{"errcode":-1,"errmsg":"system error"}', contentType: 'application/json' });
-    const r = await mp.getPhoneNumber({ code: 'x' });
+    const r = await mp.getPhoneNumber({ code: 'x' }, { retry: false });
     expect(r.errcode).toBe(-1);
     expect(r.requestResult.status).toBe(503);
   });

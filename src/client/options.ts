@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { TokenCache } from '../token/cache.js';
 import type { FetchLike } from '../http/transport.js';
 import type { Middleware } from './middleware.js';
+import type { RetryOptions } from '../retry/policy.js';
 
 export type TokenMode = 'stable' | 'classic';
 
@@ -37,12 +38,21 @@ export interface WechatToolsOptions {
   logger?: Logger;
   /** per-request timeout (default 10 000 ms) */
   timeoutMs?: number;
+  /** largest reply accepted (default 8 MiB for JSON endpoints, 64 MiB for media) */
+  maxResponseBytes?: number;
   /** throw WechatError when errcode ≠ 0 (default false: return the WechatData) */
   throwOnError?: boolean;
   /** check params against the spec before any request (default true) */
   validateParams?: boolean;
   /** check replies against the spec: 'warn' (default) logs a mismatch once per operation, 'throw', or 'off'; extra fields are always kept */
   validateResponses?: 'warn' | 'throw' | 'off';
+  /**
+   * Retries of transient failures (-1, HTTP 5xx, connection reset/refused, timeout), with exponential
+   * backoff and jitter: only for operations safe to repeat (a send is never repeated once it may have
+   * reached WeChat; a refused connection never reached it). Default { retries: 2, minDelayMs: 300,
+   * maxDelayMs: 3000 }; false turns them off. Token errors are always refreshed and retried once.
+   */
+  retry?: RetryOptions | false;
   /** Request middleware, run in order (plain objects: onRequest / onResponse) */
   middleware?: Middleware[];
 }

@@ -4,17 +4,18 @@
 import { endpointTable } from '../../generated/endpoints.js';
 import type { CallOptions } from '../core/call-options.js';
 import type { AuthKind, ClientName, EndpointRow, ReplyKind } from '../core/endpoint.js';
-import { TOKEN_ERRCODES } from '../core/errcodes.js';
-import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError } from '../core/errors.js';
+import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError, wechatErrorFor } from '../core/errors.js';
 import { consoleLogger, safeLogger, type Logger } from '../core/logger.js';
 import { WechatResult } from '../core/wechat-data.js';
 import { userStateSignature } from '../crypto/user-state.js';
 import { buildFormData } from '../http/multipart.js';
-import { parseReply } from '../http/reply.js';
+import { parseReply, type ParsedReply } from '../http/reply.js';
 import { createTransport, type HttpReply } from '../http/transport.js';
 import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
 import { TokenManager, type FetchedToken, type TokenStore } from '../token/manager.js';
 import { checkResponse, validateParams } from '../validate/validate.js';
+import { outcomeOf, retryOptions } from '../retry/outcome.js';
+import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
 import type { Middleware, RequestContext } from './middleware.js';
 import type { TokenMode, WechatToolsOptions } from './options.js';
 
@@ -225,31 +226,59 @@ export abstract class WechatClient {
   async #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
     if (spec && this.options.validateParams !== false) await validateParams(row, params);
-    const managed = row.auth === 'access_token' && options.accessToken === undefined && this.options.passiveAccessToken !== false;
-    for (let attempt = 0; ; attempt++) {
-      const ctx = this.#context(row, params, attempt);
+    const state: RetryState = {
+      attempts: 0,
+      transientRetries: 0,
+      tokenRefreshed: false,
+      managedToken: row.auth === 'access_token' && options.accessToken === undefined && this.options.passiveAccessToken !== false,
+      idempotent: row.idempotent,
+      options: retryOptions(this.options.retry, options.retry),
+    };
+    for (;;) {
+      const ctx = this.#context(row, params, state.attempts);
       if (row.auth === 'access_token') ctx.accessToken = options.accessToken ?? (await this.getAccessToken());
       for (const m of this.#middleware) await m.onRequest?.(ctx);
       if (ctx.accessToken !== undefined) ctx.query['access_token'] = ctx.accessToken;
       const started = performance.now();
-      const reply = await this.#send(row, ctx, options);
-      const parsed = parseReply(row.op, row.reply, reply.response, reply.bytes);
+      state.attempts++;
+      let reply: HttpReply;
+      let parsed: ParsedReply;
+      try {
+        reply = await this.#send(row, ctx, options);
+        parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, this.options.maxResponseBytes);
+      } catch (err) {
+        const decision = shouldRetry(outcomeOf(err), state);
+        this.#logger?.debug({ operation: row.op, path: row.path, error: err instanceof Error ? err.name : 'error', attempt: state.attempts, retry: decision.retry, why: decision.why }, `wechat-tools ${row.op} failed`);
+        if (!decision.retry) throw err;
+        state.transientRetries++;
+        await this.#pause(row, decision.delayMs, options, err);
+        continue;
+      }
       const errcode = parsed.kind === 'json' ? Number(parsed.json['errcode'] ?? 0) || 0 : undefined;
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      this.#logger?.debug({ operation: row.op, method: row.method, path: row.path, status: reply.response.status, errcode, ms: durationMs, attempt }, `wechat-tools ${row.op}`);
+      this.#logger?.debug({ operation: row.op, method: row.method, path: row.path, status: reply.response.status, errcode, ms: durationMs, attempt: state.attempts }, `wechat-tools ${row.op}`);
       for (const m of this.#middleware) await m.onResponse?.(ctx, { status: reply.response.status, durationMs, errcode });
 
-      if (errcode !== undefined && TOKEN_ERRCODES.has(errcode) && managed && attempt === 0 && ctx.accessToken !== undefined) {
-        this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
-        await this.#tokens.invalidate(ctx.accessToken);
-        continue;
+      if (errcode !== undefined && errcode !== 0) {
+        const decision = shouldRetry({ kind: 'errcode', errcode }, state);
+        if (decision.retry) {
+          if (decision.refreshToken && ctx.accessToken !== undefined) {
+            this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
+            state.tokenRefreshed = true;
+            await this.#tokens.invalidate(ctx.accessToken);
+          } else {
+            state.transientRetries++;
+            await this.#pause(row, decision.delayMs, options, undefined);
+          }
+          continue;
+        }
       }
       const result =
         parsed.kind === 'binary'
           ? new WechatResult({ operation: row.op, response: reply.response, binary: { buffer: parsed.bytes, contentType: parsed.contentType } })
           : new WechatResult({ operation: row.op, response: reply.response, json: parsed.json, fields: parsed.json });
       if (result.errcode !== 0) {
-        if (options.throwOnError ?? this.options.throwOnError) throw new WechatError({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
+        if (options.throwOnError ?? this.options.throwOnError) throw wechatErrorFor({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
         return result;
       }
       if (parsed.kind === 'json' && row.reply === 'binary') {
@@ -257,6 +286,15 @@ export abstract class WechatClient {
       }
       if (spec && parsed.kind === 'json') await this.#checkReply(row, parsed.json);
       return result;
+    }
+  }
+
+  /** Back off before a retry; the caller's signal cuts it short. */
+  async #pause(row: EndpointRow, delayMs: number, options: CallOptions, cause: unknown): Promise<void> {
+    try {
+      await sleep(delayMs, options.signal);
+    } catch {
+      throw new WechatAbortError(row.op, cause);
     }
   }
 

@@ -1,5 +1,9 @@
 // Per-call options, the last argument of every endpoint method.
+import type { RetryOptions } from '../retry/policy.js';
+
 export interface CallOptions {
+  /** Transient-failure retries for this call (false: none). Sends are never repeated once they may have reached WeChat. */
+  retry?: RetryOptions | false;
   /** Abort the call (and any retry) */
   signal?: AbortSignal;
   /** Overrides the client's timeoutMs for this call */

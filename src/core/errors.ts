@@ -52,6 +52,21 @@ export class WechatError extends WechatToolsError {
   }
 }
 
+/** A quota is used up (45009 daily, 45011 per minute): wait, or clear it with clearQuota; never retried blindly. */
+export class WechatQuotaError extends WechatError {}
+/** The account lacks this API (48001) or the user did not authorize it (50001). */
+export class WechatPermissionError extends WechatError {}
+/** The calling IP is not allowed: not in the whitelist (40164) or waiting for / refused by the admin (89501, 89503, 89506, 89507). */
+export class WechatIpError extends WechatError {}
+
+/** The WechatError subclass for an errcode (quota, permission, IP), or WechatError. */
+export function wechatErrorFor(init: { operation: string; errcode: number; errmsg: string }): WechatError {
+  if (init.errcode === 45009 || init.errcode === 45011) return new WechatQuotaError(init);
+  if (init.errcode === 48001 || init.errcode === 50001) return new WechatPermissionError(init);
+  if (init.errcode === 40164 || (init.errcode >= 89501 && init.errcode <= 89507)) return new WechatIpError(init);
+  return new WechatError(init);
+}
+
 /** Params that WeChat would reject, caught before any request. */
 export class WechatValidationError extends WechatToolsError {
   /** JSON pointer of the offending field in the params ('/scene', '/line_color/r') */

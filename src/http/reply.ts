@@ -31,9 +31,15 @@ function parseJson(text: string): unknown {
   return JSON.parse(text);
 }
 
-export function parseReply(operation: string, kind: ReplyKind, response: Response, bytes: Uint8Array): ParsedReply {
+/** Default caps on a reply's size: JSON replies are small; media can be large. */
+export const MAX_JSON_BYTES = 8 * 1024 * 1024;
+export const MAX_BINARY_BYTES = 64 * 1024 * 1024;
+
+export function parseReply(operation: string, kind: ReplyKind, response: Response, bytes: Uint8Array, maxBytes?: number): ParsedReply {
   const contentType = response.headers.get('content-type') ?? '';
   const status = response.status;
+  const cap = maxBytes ?? (kind === 'json' ? MAX_JSON_BYTES : MAX_BINARY_BYTES);
+  if (bytes.byteLength > cap) throw new WechatResponseError(operation, status, contentType, '', `reply of ${bytes.byteLength} bytes is larger than the ${cap}-byte limit (maxResponseBytes)`);
   const jsonish = /json|text\/plain|javascript/i.test(contentType);
   if (kind !== 'json' && response.ok && !jsonish && !looksLikeJson(bytes)) {
     if (bytes.byteLength === 0) throw new WechatResponseError(operation, status, contentType, '', 'empty reply where bytes were expected');

@@ -123,7 +123,23 @@ export class MockWechat {
 
   // ---- serving ----
 
+  #pending = 0;
+
+  /** Requests being handled right now (a 'timeout' failure holds one until the caller goes away). */
+  get pending(): number {
+    return this.#pending;
+  }
+
   async handle(request: Request): Promise<Response> {
+    this.#pending++;
+    try {
+      return await this.#handle(request);
+    } finally {
+      this.#pending--;
+    }
+  }
+
+  async #handle(request: Request): Promise<Response> {
     this.#stats.requests++;
     const url = new URL(request.url);
     const rows = this.#routes.get(`${request.method} ${url.pathname}`);
