@@ -6,6 +6,7 @@ import type { CallOptions } from '../core/call-options.js';
 import type { AuthKind, ClientName, EndpointRow, ReplyKind } from '../core/endpoint.js';
 import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError, wechatErrorFor } from '../core/errors.js';
 import { consoleLogger, safeLogger, type Logger } from '../core/logger.js';
+import { scrubError, secretValues } from '../core/redact.js';
 import { WechatResult } from '../core/wechat-data.js';
 import { userStateSignature } from '../crypto/user-state.js';
 import { buildFormData } from '../http/multipart.js';
@@ -225,6 +226,26 @@ export abstract class WechatClient {
 
   async #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
+    const secrets = secretValues(params, [this.options.secret, options.accessToken]);
+    try {
+      return await this.#attempts(row, params, options, spec, secrets);
+    } catch (err) {
+      scrubError(err, [...secrets, ...(await this.#currentToken())]);
+      throw err;
+    }
+  }
+
+  /** The cached access_token, for exact-value redaction (never fetches). */
+  async #currentToken(): Promise<string[]> {
+    try {
+      const t = await this.#tokens.peek();
+      return t ? [t] : [];
+    } catch {
+      return [];
+    }
+  }
+
+  async #attempts(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean, secrets: string[]): Promise<WechatResult> {
     if (spec && this.options.validateParams !== false) await validateParams(row, params);
     const state: RetryState = {
       attempts: 0,
@@ -238,7 +259,10 @@ export abstract class WechatClient {
       const ctx = this.#context(row, params, state.attempts);
       if (row.auth === 'access_token') ctx.accessToken = options.accessToken ?? (await this.getAccessToken());
       for (const m of this.#middleware) await m.onRequest?.(ctx);
-      if (ctx.accessToken !== undefined) ctx.query['access_token'] = ctx.accessToken;
+      if (ctx.accessToken !== undefined) {
+        ctx.query['access_token'] = ctx.accessToken;
+        if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
+      }
       const started = performance.now();
       state.attempts++;
       let reply: HttpReply;
@@ -275,8 +299,8 @@ export abstract class WechatClient {
       }
       const result =
         parsed.kind === 'binary'
-          ? new WechatResult({ operation: row.op, response: reply.response, binary: { buffer: parsed.bytes, contentType: parsed.contentType } })
-          : new WechatResult({ operation: row.op, response: reply.response, json: parsed.json, fields: parsed.json });
+          ? new WechatResult({ operation: row.op, response: reply.response, binary: { buffer: parsed.bytes, contentType: parsed.contentType }, secrets })
+          : new WechatResult({ operation: row.op, response: reply.response, json: parsed.json, fields: parsed.json, secrets });
       if (result.errcode !== 0) {
         if (options.throwOnError ?? this.options.throwOnError) throw wechatErrorFor({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
         return result;

@@ -51,3 +51,29 @@ export function redactValue(value: unknown, depth = 0): unknown {
   for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== undefined && v !== '' ? REDACTED : redactValue(v, depth + 1);
   return out;
 }
+
+/**
+ * Remove the exact secret values a call sent (a js_code WeChat echoes in errmsg, the token in a
+ * URL) from an error, in place: message, stack, errmsg/bodySnippet, and its cause.
+ */
+export function scrubError(err: unknown, secrets: readonly string[], depth = 0): void {
+  if (!(err instanceof Error) || depth > 3) return;
+  const fix = (v: unknown) => (typeof v === 'string' ? redactText(v, secrets) : v);
+  try {
+    err.message = redactText(err.message, secrets);
+    if (err.stack) err.stack = redactText(err.stack, secrets);
+    const rec = err as unknown as Record<string, unknown>;
+    for (const k of ['errmsg', 'bodySnippet']) if (typeof rec[k] === 'string') rec[k] = fix(rec[k]);
+  } catch {
+    /* a frozen error: leave it */
+  }
+  scrubError(err.cause, secrets, depth + 1);
+}
+
+/** The string values of secret-named fields (and any extra values), for exact-value redaction. */
+export function secretValues(params: Record<string, unknown>, extra: readonly (string | undefined)[]): string[] {
+  const out: string[] = [];
+  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && v.length >= 4 && isSecretKey(k)) out.push(v);
+  for (const v of extra) if (v && v.length >= 4) out.push(v);
+  return out;
+}

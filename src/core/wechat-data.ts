@@ -9,6 +9,9 @@ export interface BinaryReply {
   contentType: string;
 }
 
+/** Exact secret values a call sent, per result (kept off the object). */
+const sentSecrets = new WeakMap<object, readonly string[]>();
+
 export class WechatResult {
   /** true when errcode is 0 */
   declare readonly ok: boolean;
@@ -23,8 +26,9 @@ export class WechatResult {
   /** The parsed JSON body (undefined for a binary reply) */
   declare readonly resultJson: unknown;
 
-  constructor(init: { operation: string; response: Response; json?: unknown; fields?: Record<string, unknown>; binary?: BinaryReply }) {
+  constructor(init: { operation: string; response: Response; json?: unknown; fields?: Record<string, unknown>; binary?: BinaryReply; secrets?: readonly string[] }) {
     const fields = init.fields ?? {};
+    if (init.secrets && init.secrets.length > 0) sentSecrets.set(this, init.secrets);
     const errcode = typeof fields['errcode'] === 'number' ? fields['errcode'] : Number(fields['errcode'] ?? 0) || 0;
     Object.assign(this, fields, init.binary ?? {});
     const define = (key: string, value: unknown) => Object.defineProperty(this, key, { value, enumerable: false, writable: false, configurable: true });
@@ -43,7 +47,9 @@ export class WechatResult {
 
   /** Serialized without the Response and with secrets (session_key, tokens…) redacted. */
   toJSON(): Record<string, unknown> {
-    return { ok: this.ok, ...(redactValue({ ...this }) as Record<string, unknown>), operation: this.operation, status: this.requestResult.status };
+    const plain = { ok: this.ok, ...(redactValue({ ...this }) as Record<string, unknown>), operation: this.operation, status: this.requestResult.status };
+    const secrets = sentSecrets.get(this);
+    return secrets ? (JSON.parse(redactText(JSON.stringify(plain), secrets)) as Record<string, unknown>) : plain;
   }
 
   [inspect.custom](): string {

@@ -1,0 +1,16 @@
+// The soak, reduced (2,000 calls; `npm run soak` runs 20,000): every call settles with a WechatData
+// or a typed error, no unhandled rejection, token requests bounded.
+import { expect, it } from 'vitest';
+import { runSoak } from '../bench/soak.js';
+
+it('2,000 calls × 50 callers with 10 % faults all settle', async () => {
+  const r = await runSoak(2_000, 50, 0.1);
+  expect(r.settled).toBe(2_000);
+  expect(r.ok + r.errcodes + r.typedErrors).toBe(2_000);
+  expect(r.untypedErrors).toBe(0);
+  expect(r.unhandledRejections).toBe(0);
+  expect(r.faultsInjected).toBeGreaterThan(100);
+  expect(r.ok).toBeGreaterThan(1_600);
+  // token faults (40001/42001) are ~2/7 of the faults; each costs at most one refresh
+  expect(r.tokenRequests).toBeLessThanOrEqual(1 + r.faultsInjected);
+});
