@@ -108,4 +108,6 @@ export interface EndpointIR {
 export interface GeneratorInput {
   endpoints: EndpointIR[];
   shared: SharedDefs;
+  /** spec/push/** (pushed messages and events) */
+  push: import('./push.js').PushSpec[];
 }

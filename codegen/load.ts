@@ -75,7 +75,8 @@ export async function loadSpecs(root: string, only: string[] = []): Promise<{ sp
 
   const specs: LoadedSpec[] = [];
   const wanted = (f: string) => only.length === 0 || only.some((prefix) => rel(f).startsWith(prefix.replace(/^\.\//, '')));
-  const files = (await listYaml(specDir)).filter(wanted).sort();
+  // spec/push/ holds pushed messages and events (codegen/push.ts), not endpoints.
+  const files = (await listYaml(specDir)).filter((f) => !path.relative(specDir, f).startsWith(`push${path.sep}`)).filter(wanted).sort();
   for (const file of files) {
     const shown = rel(file);
     const doc = await readYaml(file, shown, problems);
