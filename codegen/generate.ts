@@ -27,6 +27,11 @@ Everything here is written by \`npm run generate\` from the YAML specs in \`spec
 - \`errcodes.ts\`: the shared errcode catalogue
 `;
 
+const VALIDATOR_DTS = `import type { ValidatorModule } from '../../src/validate/types.js';
+
+export declare const validators: ValidatorModule['validators'];
+`;
+
 function printStructure(project: Project, name: string, structure: SourceFileStructure): string {
   const file = project.createSourceFile(name, structure, { overwrite: true });
   file.insertStatements(0, HEADER.trimEnd());
@@ -50,7 +55,11 @@ export async function generate(input: GeneratorInput): Promise<Map<string, strin
   files.set('generated/endpoints.ts', printStructure(project, 'endpoints.ts', emitTable(input.endpoints)));
   files.set('generated/types.ts', printStructure(project, 'types.ts', emitTypes(input)));
   const groups = groupsOf(input.endpoints);
-  for (const [group, eps] of groups) files.set(`generated/validators/${group}.ts`, HEADER + emitValidatorGroup(group, eps, input));
+  for (const [group, eps] of groups) {
+    // Plain .js with a .d.ts: tsc never type-checks megabytes of generated validator code.
+    files.set(`generated/validators/${group}.js`, HEADER + emitValidatorGroup(group, eps, input));
+    files.set(`generated/validators/${group}.d.ts`, HEADER + VALIDATOR_DTS);
+  }
   files.set('generated/validators/index.ts', HEADER + emitValidatorIndex([...groups.keys()]));
   files.set('generated/examples.ts', HEADER + emitExamples(input));
   files.set('generated/errcodes.ts', HEADER + emitErrcodes(input));

@@ -2,6 +2,1681 @@
 import type { UploadInput } from '../src/core/upload.js';
 
 export interface paths {
+    "/card/invoice/reimburse/getinvoicebatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：批量查询报销发票信息
+         * @description Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+         */
+        post: operations["getInvoiceBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/getinvoiceinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+         * @description Same endpoint as on the Official Account side (电子发票 报销方接口).
+         */
+        post: operations["getInvoiceInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/updateinvoicestatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+         * @description Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
+         */
+        post: operations["updateInvoiceStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/updatestatusbatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+         * @description Same endpoint as on the Official Account side.
+         */
+        post: operations["updateStatusBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/business/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 客服子商户拉取单个商户信息（按 business_id 或 account_name）
+         * @description WeChat's English name is getbusiness (客服子商户).
+         */
+        post: operations["getKfBusiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/business/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 客服子商户拉取多个商户信息（分页，每次最多 200 个）
+         * @description WeChat's English name is listbusiness (客服子商户). A page shorter than count means the end of the list.
+         */
+        post: operations["listKfBusiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/business/register": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 客服子商户创建商户（仅【电商平台】类目小程序；创建后可在客服组件唤起子商户的独立会话）
+         * @description WeChat's English name is registerbusiness (客服子商户). One account_name can be registered once (45070), so it is not retried.
+         */
+        post: operations["registerKfBusiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/business/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 客服子商户更新商户信息（昵称、头像；为空则不更新）
+         * @description WeChat's English name is updatebusiness (客服子商户).
+         */
+        post: operations["updateKfBusiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/callback/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
+        post: operations["callbackCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/clear_quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
+         * @description Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+         */
+        post: operations["clearQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/clear_quota/v2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
+         * @description appid and appsecret are injected from the client's credentials into the query string (as in the official example and WxJava; the newer doc page lists them as body fields). Shares the 10 resets a month with clearQuota, so it is not retried. POST without a body.
+         */
+        post: operations["clearQuotaByAppSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/getprivacysetting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 用户隐私保护指引：查询小程序用户隐私保护指引
+         * @description Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses.
+         */
+        post: operations["getPrivacySetting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/setprivacysetting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 用户隐私保护指引：配置小程序用户隐私保护指引
+         * @description Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses. setting_list is required when privacy_ver is 2 or absent and must be omitted when it is 1.
+         */
+        post: operations["setPrivacySetting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/uploadprivacyextfile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB）
+         * @description Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses. Each upload returns a new media id, so it is not retried.
+         */
+        post: operations["uploadPrivacyExtFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/customservice/getkflist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态） */
+        get: operations["getKfList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/customservice/getonlinekflist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取在线客服列表（在线状态、自动接入数与正在接待的会话数） */
+        get: operations["getOnlineKfList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/account/bind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手：绑定、解绑物流账号（WeChat 英文名 bindAccount）
+         * @description WeChat's English name is bindAccount; renamed bindExpressAccount because immediate delivery also has a bindAccount.
+         */
+        post: operations["bindExpressAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/account/getall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 物流助手：获取所有绑定的物流账号 */
+        get: operations["getAllAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/delivery/getall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 物流助手：获取支持的快递公司列表 */
+        get: operations["getAllDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/order/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手：生成运单（WeChat 英文名 addOrder）
+         * @description WeChat's English name is addOrder; renamed addExpressOrder because immediate delivery and intra-city delivery also have an addOrder. Creates a waybill at the express company: never retried.
+         */
+        post: operations["addExpressOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/order/batchget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 物流助手：批量获取运单数据 */
+        post: operations["batchGetOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/order/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手：取消运单（WeChat 英文名 cancelOrder）
+         * @description WeChat's English name is cancelOrder; renamed cancelExpressOrder to stay unique. A second cancel returns 9300524.
+         */
+        post: operations["cancelExpressOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/order/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手：获取运单数据（含电子面单 HTML）（WeChat 英文名 getOrder）
+         * @description WeChat's English name is getOrder; renamed getExpressOrder to stay unique on the Mini Program client.
+         */
+        post: operations["getExpressOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/path/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 物流助手：查询运单轨迹 */
+        post: operations["getPath"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/printer/getall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 物流助手：获取打印员（若需使用微信打单 PC 软件，才需要调用） */
+        get: operations["getPrinter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/printer/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 物流助手：配置面单打印员（绑定或解绑） */
+        post: operations["updatePrinter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/quota/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 物流助手：获取电子面单余额（仅在使用加盟类快递公司时有效） */
+        post: operations["getQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/business/test_update_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手：模拟快递公司更新订单状态（仅用于测试账号 biz_id=test_biz_id、delivery_id=TEST）
+         * @description Each call adds a path node to the test waybill, so it is not retried.
+         */
+        post: operations["testUpdateOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/contact/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧）：获取面单联系人信息
+         * @description For logistics companies (运力方).
+         */
+        post: operations["getContact"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/open_msg/follow_waybill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息
+         * @description Subscribes the user to waybill notifications: not retried.
+         */
+        post: operations["followWaybill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/open_msg/get_delivery_list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码）
+         * @description POST with an empty JSON body.
+         */
+        post: operations["getDeliveryList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/open_msg/query_follow_trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 微信物流服务-消息组件：查询运单详情（follow_waybill 之后调用） */
+        post: operations["queryFollowTrace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/open_msg/query_trace": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 微信物流服务-查询组件：查询运单详情（传运单接口 trace_waybill 之后调用） */
+        post: operations["queryTrace"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/open_msg/trace_waybill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信物流服务-查询组件：传运单，向微信提供交易单号对应的运单号，获取查询 id（waybill_token）
+         * @description Registers a waybill for tracking and returns a token; repeating it yields a new token, so it is not retried.
+         */
+        post: operations["traceWaybill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/open_msg/update_follow_waybill_goods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 微信物流服务-消息组件：更新运单的物品信息 */
+        post: operations["updateFollowWaybillGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/open_msg/update_waybill_goods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 微信物流服务-查询组件：更新运单的物品信息 */
+        post: operations["updateWaybillGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/path/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧）：更新运单轨迹
+         * @description For logistics companies (运力方). Each call adds a trace node, so it is not retried.
+         */
+        post: operations["updatePath"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/return/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单
+         * @description Creates a return_id: not retried. Fields from SDK sources (EasyWeChat/WxJava/SKIT) and the return-component page; WxJava issues this as GET with a JSON body, the others (and this spec) as POST.
+         */
+        post: operations["addDeliveryReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/return/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退货组件：查询退货 ID 状态
+         * @description WxJava issues this as GET with a JSON body; the other SDKs (and this spec) use POST.
+         */
+        post: operations["getDeliveryReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/return/unbind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 退货组件：解绑退货 ID（解绑后用户无法再用该退货 ID 发起退货）
+         * @description WxJava issues this as GET with a JSON body; the other SDKs (and this spec) use POST.
+         */
+        post: operations["unbindDeliveryReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/service/business/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧）：更新商户审核结果
+         * @description For logistics companies (运力方) integrating with the logistics helper, not for merchants.
+         */
+        post: operations["updateBusiness"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/single_waybill/cancel_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧，散单寄件）：运力取消订单
+         * @description For logistics companies (运力方) doing single-waybill (散单) orders.
+         */
+        post: operations["scatterDeliveryCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/single_waybill/fee": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧，散单寄件）：运力更新需支付的运费（支付分订单，订单不能处于待揽件状态）
+         * @description For logistics companies (运力方). Normal flow: the user places a payscore order, the company updates the order status, then calls this. The official page excerpt available when this spec was written stopped after other_fee; further optional fields may exist.
+         */
+        post: operations["scatterUpdateOrderFee"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/single_waybill/get_bill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧，散单寄件）：对账单下载（成功时返回对账文件内容，失败时返回 JSON）
+         * @description For logistics companies (运力方). The file format of the bill is not documented; the example assumes text.
+         */
+        post: operations["scatterGetBill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/single_waybill/refund_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧，散单寄件）：运力公司退款（可部分退款）
+         * @description For logistics companies (运力方). A refund moves money, so it is never retried.
+         */
+        post: operations["scatterDeliveryRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/single_waybill/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧，散单寄件）：运力更新订单状态
+         * @description For logistics companies (运力方). Each call adds a trace node, so it is not retried.
+         */
+        post: operations["scatterUpdateOrderStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/template/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧）：预览面单模板，用于调试面单模板使用
+         * @description For logistics companies (运力方). The custom object has the shape of an addOrder request (see addExpressOrder).
+         */
+        post: operations["previewTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/addorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：创建配送单（按门店运力偏好选择运力下单）
+         * @description Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityAddOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/apply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数）
+         * @description No request parameters; the apply step itself is documented as needing no encryption. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/balancequery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：门店余额查询
+         * @description Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityBalanceQuery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/cancelorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：取消配送单（取消配送中的订单需要扣减违约金）
+         * @description Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityCancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/createstore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id
+         * @description Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityCreateStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/getcity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：查询支持同城配送的城市
+         * @description All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityGetCity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/getpaymode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：查询扣费主体
+         * @description The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityGetPayMode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/mocknotify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送）
+         * @description Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityMockNotify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/preaddorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：查询运费（向运力查询实时运费和配送距离）
+         * @description Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityPreAddOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/queryflow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：门店运费流水查询（充值、消费、退款流水）
+         * @description Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityQueryFlow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/queryorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：查询配送单（是否创建成功以及创建后的状态更新）
+         * @description Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityQueryOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/querystore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店）
+         * @description All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityQueryStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/setpaymode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：设置扣费主体（管理员确认模板消息后生效）
+         * @description The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracitySetPayMode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/storecharge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回）
+         * @description Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityStoreCharge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/storerefund": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款）
+         * @description Moves money: never retried. WeChat's English name is intracity_store_refund. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityStoreRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/intracity/updatestore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 同城配送：更新门店信息
+         * @description All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         */
+        post: operations["intracityUpdateStore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/delivery/getall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：获取已支持的配送公司列表
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+         */
+        post: operations["getAllImmeDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：第三方代商户发起开通即时配送权限
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+         */
+        post: operations["openDelivery"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/order/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：下配送单
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Creates a delivery order (charged): never retried; the same shop_order_id is rejected as a duplicate.
+         */
+        post: operations["addLocalOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/order/addtips": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：对待接单状态的订单增加小费（小费金额须大于已加的小费）
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Adds money to the order: never retried.
+         */
+        post: operations["addTips"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/order/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：取消配送单（配送中的订单需扣减违约金）
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Cancelling a given order again is harmless (it is already cancelled).
+         */
+        post: operations["cancelLocalOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/order/confirm_return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：异常件退回商家，商家确认收货
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+         */
+        post: operations["abnormalConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/order/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：拉取配送单信息
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+         */
+        post: operations["getLocalOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/order/pre_add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：预下配送单，查询运费（可选，返回 delivery_token 锁定运费）
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+         */
+        post: operations["preAddOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/order/precancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：预取消配送单，查询取消需扣除的违约金
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+         */
+        post: operations["preCancelOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/order/readd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：重新下单（订单被取消或投递异常后，使用原 shop_order_id 再次下单）
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Creates a new delivery order: never retried.
+         */
+        post: operations["reOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/realmock_update_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：模拟配送公司更新配送单状态（联调用，作用于配送公司的真实测试环境订单）
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Each call pushes a status change, so it is not retried.
+         */
+        post: operations["realMockUpdateOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/shop/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：第三方代商户发起绑定配送公司帐号的请求
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+         */
+        post: operations["bindLocalAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/shop/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：拉取已绑定账号
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+         */
+        post: operations["getBindAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/business/test_update_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送：模拟配送公司更新配送单状态（仅测试账号 shopid=test_shop_id）
+         * @description Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Each call pushes a status change, so it is not retried.
+         */
+        post: operations["mockUpdateOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/local/delivery/update_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 即时配送（配送公司侧）：更新配送单状态
+         * @description For delivery companies (配送公司), not merchants. WeChat's English name is updateOrder; renamed updateLocalOrder to match the family (addLocalOrder, getLocalOrder, cancelLocalOrder) and stay unique. Each call pushes a status change, so it is not retried. Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg.
+         */
+        post: operations["updateLocalOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/get_api_domain_ip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址）
+         * @description The list may change; WeChat recommends refreshing it once a day and not pinning api.weixin.qq.com to old IPs.
+         */
+        get: operations["getApiDomainIp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/getcallbackip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段）
+         * @description The list may change; WeChat recommends refreshing it once a day.
+         */
+        get: operations["getCallbackIp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
+         * @description A mixed reply: the file bytes (with Content-disposition: attachment; filename="…") for image, voice and thumb media, or JSON {"video_url": …} for a video; errors are JSON. Mini Programs can only download images.
+         */
+        get: operations["getTempMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/getfeedbackmedia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取用户反馈中的 mediaId 图片（成功时直接返回图片内容） */
+        get: operations["getFeedbackmedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id
+         * @description Mini Programs only accept images (for customer-service messages); Official Accounts accept image (10 MB, png/jpeg/jpg/gif), voice (2 MB, ≤ 60 s, amr/mp3), video (10 MB, mp4) and thumb (64 KB, jpg). The media_id is reusable and expires after 3 days. Each call creates a new media_id, so it is not retried.
+         */
+        post: operations["uploadTempMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/custom/business/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 客服输入状态（小程序/小游戏地址 /cgi-bin/message/custom/business/typing）：下发或取消“正在输入”
+         * @description The path the current Mini Program and mini game docs give (the Official Account one, also used by the SDKs, is setTyping). Needs a message exchange with the user in the last 30 s; the state lasts 15 s and cannot be re-sent meanwhile (45081); sending a message cancels it.
+         */
+        post: operations["setBusinessTyping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/custom/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送客服消息（小程序：文本、图片、图文链接、小程序卡片），需用户在 48 小时内有过交互
+         * @description The Mini Program variant of /cgi-bin/message/custom/send: msgtype text, image, link or miniprogrampage, with the object of the same name. Allowed after the user messages the customer service (5 messages within 48 h). A send: never retried once the request may have reached WeChat.
+         */
+        post: operations["sendCustomMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/custom/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing）
+         * @description The path the Official Account docs and the SDKs use; the current Mini Program docs give /cgi-bin/message/custom/business/typing (setBusinessTyping on the Mini Program client). Needs a message exchange with the user in the last 30 s; the state lasts 15 s and cannot be re-sent meanwhile (45081).
+         */
+        post: operations["setTyping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/message/subscribe/send": {
         parameters: {
             query?: never;
@@ -16,6 +1691,182 @@ export interface paths {
          * @description WeChat's English name is sendMessage. A send: never retried once the request may have reached WeChat.
          */
         post: operations["sendSubscribeMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/wxopen/activityid/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 创建被分享动态消息或私密消息的 activity_id（默认 24 小时后过期）
+         * @description Each call issues a new activity_id, so it is not retried. unionid or openid only for private messages (one of them).
+         */
+        get: operations["createActivityId"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/wxopen/chattoolmsg/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改小程序聊天工具的动态卡片消息（更新辅标题与聊天室成员完成状态，可在聊天中下发系统消息）
+         * @description May post a system message into the chat, so it is treated as a send and not retried.
+         */
+        post: operations["setChatToolMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/wxopen/template/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （已下线）发送小程序模板消息（需 form_id / prepay_id）
+         * @deprecated
+         * @description WeChat's old English name is templateMessage.send. Mini Program template messages were replaced by subscribe messages; kept for reference. A send.
+         */
+        post: operations["sendLegacyTemplateMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/wxopen/template/uniform_send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 下发统一服务消息：经小程序向用户发送其关联公众号的模板消息（mp_template_msg）
+         * @deprecated
+         * @description WeChat's English name is uniformMessage.send. The weapp_template_msg branch (Mini Program template messages with form_id) stopped working when Mini Program template messages were retired in January 2020; only mp_template_msg (a template message of the Official Account linked to the Mini Program, to a user who follows it) remains. A send: never retried.
+         */
+        post: operations["sendUniformMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/wxopen/updatablemsg/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改被分享的动态消息（状态 0 未开始 → 1 已开始，可向订阅提醒的用户推送通知）
+         * @description May push a notification to users who subscribed to the message, so it is treated as a send and not retried. Parameter names: member_count and room_limit are required for target_state 0; path and version_type (develop | trial | release) for target_state 1. State 1 is final.
+         */
+        post: operations["setUpdatableMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/openapi/quota/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
+         * @description Each reset uses one of the account's monthly chances (50 a month per the doc), so it is not retried.
+         */
+        post: operations["clearApiQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/openapi/quota/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
+        post: operations["getApiQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/openapi/rid/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
+        post: operations["getRidInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/soter/verify_signature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * SOTER 生物认证秘钥签名验证（校验 wx.startSoterAuthentication 返回的 resultJSON 签名）
+         * @description WeChat verifies resultJSONSignature (SHA256withRSA/PSS) against the device key; is_ok is the verdict (false = verification failed, not an API error). Also covers Android root scenarios.
+         */
+        post: operations["verifySignature"];
         delete?: never;
         options?: never;
         head?: never;
@@ -79,6 +1930,635 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/wxopen/template/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （已下线）组合模板并添加至账号下的小程序模板消息模板列表
+         * @deprecated
+         * @description WeChat's old English name is templateMessage.addTemplate (Mini Program template messages, retired). A creation.
+         */
+        post: operations["addLegacyTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/template/del": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （已下线）删除账号下的某个小程序模板消息模板
+         * @deprecated
+         * @description WeChat's old English name is templateMessage.deleteTemplate (Mini Program template messages, retired).
+         */
+        post: operations["deleteLegacyTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/template/library/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （已下线）获取模板库某个模板标题下的关键词库
+         * @deprecated
+         * @description WeChat's old English name is templateMessage.getTemplateLibraryById (Mini Program template messages, retired).
+         */
+        post: operations["getLegacyTemplateLibraryById"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/template/library/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （已下线）获取小程序模板库标题列表
+         * @deprecated
+         * @description WeChat's old English name is templateMessage.getTemplateLibraryList (Mini Program template messages, retired).
+         */
+        post: operations["getLegacyTemplateLibraryList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/template/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （已下线）获取账号下已存在的小程序模板消息模板列表
+         * @deprecated
+         * @description WeChat's old English name is templateMessage.getTemplateList (Mini Program template messages, retired).
+         */
+        post: operations["getLegacyTemplateList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cityservice/face/identify/getinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
+         * @description Fields from medivhzhan/weapp (face identify); the official page is the 人脸核身 access guide.
+         */
+        post: operations["faceIdentifyGetInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号）
+         * @description A creation (a second call for the same kf_account fails with 65406), so it is not retried.
+         */
+        post: operations["addKfAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/canceladmin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份
+         * @description Sent as GET with query parameters, like setKfAdmin (whose doc page shows GET); the method of this one is not stated in the SDKs [unverified].
+         */
+        get: operations["cancelKfAdmin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/del": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 删除客服账号
+         * @description Sent as GET with kf_account in the query string, as WxJava, wechatpy and silenceper/wechat do (and the legacy Official Account page documented). The current doc pages show POST with a JSON body {kf_account, business_id}; that form is not used here.
+         */
+        get: operations["deleteKfAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/setadmin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 设置客服管理员：将客服编号（kf_openid）对应的客服账号设为客服管理员 */
+        get: operations["setKfAdmin"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/img/aicrop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比）
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. ratios (optional, form field) lists up to 5 width/height ratios separated by commas; empty lets the algorithm pick the best one. The ratios form field is sent in the multipart body also when img_url is used.
+         */
+        post: operations["aiCrop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/img/qrcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 条码/二维码识别：识别图片中的条码、二维码内容与位置
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. Recognises QR codes, barcodes and other code types in one image.
+         */
+        post: operations["scanQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/img/superresolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The enlarged image is stored as temporary media (valid 3 days): fetch it with media_id from /cgi-bin/media/get. Older SDKs used the path /cv/img/superResolution.
+         */
+        post: operations["superResolution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/bankcard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 银行卡识别：提供银行卡卡面信息 OCR 识别
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+         */
+        post: operations["bankCardOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/bizlicense": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 营业执照识别：提供营业执照 OCR 识别能力
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+         */
+        post: operations["businessLicenseOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/comm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 通用印刷体识别：识别图片中的文字及其位置
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+         */
+        post: operations["printedTextOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/driving": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 行驶证识别：提供机动车行驶证信息 OCR 识别
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type (photo = 拍照模式，带背景的图片; scan = 扫描模式，不带背景) comes from the older doc page and the SDKs.
+         */
+        post: operations["vehicleLicenseOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/drivinglicense": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 驾驶证识别：提供驾驶证信息 OCR 识别
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+         */
+        post: operations["driverLicenseOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/idcard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 身份证识别：提供身份证正反面 OCR 识别
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type = photo (拍照模式，带背景的图片) or scan (扫描模式，不带背景). The front side returns name, id, addr, gender, nationality; the back side returns valid_date. Free quota 100 calls/day; more is bought on the service platform.
+         */
+        post: operations["idCardOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappiddailyretaininfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户访问小程序日留存 */
+        post: operations["getDailyRetain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappiddailysummarytrend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户访问小程序数据概况（累计用户数、转发次数与人数） */
+        post: operations["getDailySummary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappiddailyvisittrend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户访问小程序数据日趋势 */
+        post: operations["getDailyVisitTrend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappidmonthlyretaininfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户访问小程序月留存（自然月） */
+        post: operations["getMonthlyRetain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappidmonthlyvisittrend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户访问小程序数据月趋势（自然月） */
+        post: operations["getMonthlyVisitTrend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappiduserportrait": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取小程序新增或活跃用户的画像分布数据（时间范围支持昨天、最近 7 天、最近 30 天） */
+        post: operations["getUserPortrait"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappidvisitdistribution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布） */
+        post: operations["getVisitDistribution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappidvisitpage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200） */
+        post: operations["getVisitPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappidweeklyretaininfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户访问小程序周留存（自然周） */
+        post: operations["getWeeklyRetain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getweanalysisappidweeklyvisittrend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户访问小程序数据周趋势（自然周） */
+        post: operations["getWeeklyVisitTrend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_sets/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信广告：创建用户行为数据源
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+         */
+        post: operations["addUserActionSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_sets/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取用户行为数据源信息
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+         */
+        get: operations["getUserActionSets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_actions/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信广告：回传用户行为数据
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+         */
+        post: operations["addUserActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/redpacketcover/wxapp/cover_url/get_by_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 红包封面：获得指定用户可以领取的红包封面链接 */
+        post: operations["getRedPacketCoverUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sns/jscode2session": {
         parameters: {
             query?: never;
@@ -90,6 +2570,589 @@ export interface paths {
         get: operations["code2Session"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/adddelayedfunctiontask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 延时调用云函数（6 秒至 30 天后触发） */
+        post: operations["addDelayedFunctionTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/batchdeletefile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除云存储文件 */
+        post: operations["deleteTcbCloudFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/batchdownloadfile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取云存储文件下载链接 */
+        post: operations["getDownloadTcbFileLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/cloudbasereport": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 云开发通用上报接口（上报短信任务发送量、H5 打开等营销数据）
+         * @description Not retried (a repeated report would be counted twice).
+         */
+        post: operations["cloudbaseReportAPI"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/createsendsmstask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建发短信任务（按上传到扩展存储的 CSV 文件批量发送短信，返回查询 ID）
+         * @description Steps: fill the CSV template (phone, content, static-site path), get an upload URL with describeExtensionUploadInfo (FileType SMS), PUT the CSV there, then call this with the returned CodeUri as file_url; follow the task with describeSmsRecords (QueryId). Not retried (it sends messages).
+         */
+        post: operations["createSendSmsTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databaseadd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 数据库插入记录（返回插入记录的 _id 列表） */
+        post: operations["addDatabaseItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databaseaggregate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 数据库聚合（执行聚合管道语句） */
+        post: operations["aggregateDatabase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasecollectionadd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新增集合 */
+        post: operations["addDatabaseCollection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasecollectiondelete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除集合 */
+        post: operations["deleteDatabaseCollection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasecollectionget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取特定云环境下集合信息 */
+        post: operations["getDatabaseCollection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasecount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 统计集合记录数或统计查询语句对应的结果记录数 */
+        post: operations["getDatabaseCount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasedelete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 数据库删除记录 */
+        post: operations["deleteDatabaseItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasemigrateexport": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 数据库导出（创建导出任务，返回 job_id） */
+        post: operations["exportDatabaseItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasemigrateimport": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 数据库导入（从云存储文件导入集合，返回 job_id） */
+        post: operations["importDatabaseItem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasemigratequeryinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 数据库迁移（导入/导出）状态查询 */
+        post: operations["getDatabaseMigrateStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databasequery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 数据库查询记录 */
+        post: operations["getDatabaseRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/databaseupdate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 数据库更新记录
+         * @description Not retried: an update statement may be non-idempotent (e.g. _.inc).
+         */
+        post: operations["updateDatabaseRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/describeextensionuploadinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 描述扩展上传文件信息（获取函数代码、静态托管代码或短信 CSV 文件的上传链接）
+         * @description The doc's parameter table has FilesData / RequestId at the top level, while its example reply wraps them in "Response" (Tencent Cloud style); both shapes are accepted here.
+         */
+        post: operations["describeExtensionUploadInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/describesmsrecords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询 2 个月内的云开发短信发送记录
+         * @description Field names are Tencent Cloud style (PascalCase). The doc's request example wraps the fields in a "PostData" object while its parameter table lists them at the top level; this spec follows the table (doubtful).
+         */
+        post: operations["describeSmsRecords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/getqcloudtoken": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取腾讯云 API 调用凭证（临时密钥 secretid / secretkey / token）
+         * @description Fields from the older doc page (getQcloudToken) and WxJava / wechatpy.
+         */
+        post: operations["getCloudToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/getstatistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取云开发数据（短信营销概览、转化、实时数据） */
+        post: operations["getCloudBaseStatistics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/invokecloudfunction": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 触发云函数（HTTP API），返回云函数的返回值（resp_data，JSON 字符串）
+         * @description FORMAT GAP: WeChat takes the function's event as the raw POST body (any JSON). The spec format has no way to declare a free-form body, so this method only sends env and name (the function receives an empty event {}). To pass an event, call the endpoint through client.call with a hand-built body until the format supports it. A function invoked this way cannot read the caller's OpenID.
+         */
+        post: operations["invokeCloudFunction"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/sendsms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送短信（旧版）：发送支持打开云开发静态网站的短信，该 H5 可以打开小程序
+         * @description A send; never retried. Marketing SMS (sms_type Marketing) need content and path; notification SMS (sms_type Notification) need template_id and template_param_list. Superseded by newSendCloudBaseSms (sendsmsv2); fields from the older cloudbase.sendSms doc page (the current index lists the path without a detail page).
+         */
+        post: operations["sendCloudBaseSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/sendsmsv2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送短信 v2：发送携带 URL Link 的短信（短信签名为小程序名称，需购买云开发短信资源包）
+         * @description A send; never retried. Body: 【小程序名称】{1}，跳转小程序 {2} 回T退订, where {1} is custom text (up to 30 characters) and {2} the URL Link. A third party developing on behalf of the Mini Program may use its own environment by setting resource_appid and env.
+         */
+        post: operations["newSendCloudBaseSms"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/updateindex": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 变更数据库索引（新增或删除索引） */
+        post: operations["updateDatabaseIndex"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tcb/uploadfile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取云存储文件上传链接（返回 COS 上传 URL 与签名，随后以 POST 表单上传到该 URL）
+         * @description Step one of an upload: POST the file to url as multipart/form-data with fields key (= path), Signature (= authorization), x-cos-security-token (= token), x-cos-meta-fileid (= cos_file_id) and file.
+         */
+        post: operations["getUploadTcbFileLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/addnearbypoi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核
+         * @description pic_list, service_infos, kf_info and qualification_list are JSON *strings* (the caller serialises them), e.g. pic_list = '{"list":["http://mmbiz.qpic.cn/…"]}', service_infos = '{"service_infos":[{"id":1,"type":1,"name":"外送","appid":"wx…","path":"pages/index/index"}]}', kf_info = '{"open_kf":true,"kf_headimg":"http://…","kf_name":"客服"}'. Requests may not run concurrently: call serially about 1 s apart. Not retried: a repeated call would submit another audit.
+         */
+        post: operations["addNearbyPoi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/checkencryptedmsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 检查加密信息是否由微信生成（当前只支持手机号加密数据，只能检测最近 3 天生成的） */
+        post: operations["checkEncryptedData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/get_wxa_followers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取长期订阅用户 */
+        post: operations["getFollowers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/getgoodswarehouse": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取商品的信息与审核状态 */
+        post: operations["getGoodsWarehouse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/getliveinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放
+         * @description Quota 100000 calls/day. With action get_replay and room_id the reply carries live_replay instead of room_info.
+         */
+        post: operations["getLiveInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/getuserencryptkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取用户 encryptKey（最近 3 次的加密 key，每个存活 3600 秒；可直接传 session_key，由客户端计算签名）
+         * @description A POST without a body: openid, signature and sig_method go in the query string (official example and WxJava; the newer doc page is inconsistent). signature = hmac_sha256(session_key, "") in hex; pass session_key instead and the client computes it.
+         */
+        post: operations["getUserEncryptKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -113,6 +3176,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/business/performance/boot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取小程序启动性能、运行性能等数据
+         * @description module selects the metric: 10016 打开率 (params may carry networktype and device_level), 10017 启动各阶段耗时 (networktype, device_level), 10021 页面切换耗时, 10022 内存指标, 10023 内存异常 (device_level). The time span may not exceed 30 days. The doc types module as a number but its own example sends a string ("10022"): both are accepted.
+         */
+        post: operations["getPerformanceData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/push_message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 向长期订阅用户群发直播间开始事件
+         * @description A send (mass notification to long-term subscribers); never retried. Results arrive in the subscribe-result push event.
+         */
+        post: operations["pushMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/checksession": {
         parameters: {
             query?: never;
@@ -130,6 +3233,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/delnearbypoi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除附近小程序的地点 */
+        post: operations["deleteNearbyPoi"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/devplugin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请
+         * @description Called by the plugin's developer. Actions: dev_apply_list (page, num; returns apply_list), dev_agree (appid), dev_refuse (reason), dev_delete (deletes refused applicants).
+         */
+        post: operations["managePluginApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/generate_urllink": {
         parameters: {
             query?: never;
@@ -141,6 +3281,26 @@ export interface paths {
         put?: never;
         /** 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序 */
         post: operations["generateUrlLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/generatenfcscheme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用）
+         * @description A creation (one scheme per model_id/sn; a second call may return 9800010 "schema已存在"), so it is not retried.
+         */
+        post: operations["generateNFCScheme"];
         delete?: never;
         options?: never;
         head?: never;
@@ -181,6 +3341,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/get_user_notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询服务卡片状态（上次推送的卡片状态、code 状态与过期时间） */
+        post: operations["getUserNotify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getgrayreleaseplan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取分阶段发布详情（当前分阶段发布计划的状态与灰度比例） */
+        get: operations["getGrayReleasePlan"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getnearbypoilist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查看附近小程序的地点列表
+         * @description The current doc makes this a POST with page / page_rows in the JSON body (the older doc had a GET with them in the query string). data.data is a JSON *string* ({"poi_list":[…]}) that the caller parses.
+         */
+        post: operations["getNearbyPoiList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getopendata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 换取 cloudID 对应的开放数据（如微信运动步数）
+         * @description data_list[].json is documented as a string but the doc's own example returns an object ({cloudID, data}); both are accepted. The doc notes that openid may also be passed in the URL.
+         */
+        post: operations["getOpenData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/getpaidunionid": {
         parameters: {
             query?: never;
@@ -192,6 +3426,66 @@ export interface paths {
         get: operations["getPaidUnionId"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getpluginopenpid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取插件用户 openpid：用 wx.pluginLogin 得到的 code 换取插件用户的唯一标识
+         * @description The code comes from wx.pluginLogin (not wx.login); it is valid 5 minutes and yields one openpid.
+         */
+        post: operations["getPluginOpenPId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getuserriskrank": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
+         * @description The body appid is the Mini Program's own appid (not injected next to an access_token: pass it). A read: safe to retry.
+         */
+        post: operations["getUserRiskRank"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getvoipsign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取实时语音签名（供 wx.joinVoIPChat 使用）
+         * @description Fields from the doc page summary and SDKs (group_id, timestamp, nonce → signature).
+         */
+        post: operations["getCloudBaseVoIPSign"];
         delete?: never;
         options?: never;
         head?: never;
@@ -232,6 +3526,64 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/getwxadevinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询小程序域名配置信息（服务器域名、业务域名） */
+        post: operations["getDomainInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/img_sec_check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 图片内容安全识别（1.0 同步版本）：校验一张图片是否含有违法违规内容
+         * @deprecated
+         * @description Version 1.0, synchronous, multipart upload in field media (PNG, JPEG, JPG, GIF; at most 750 × 1334 px and 1 MB). No longer maintained since 2021-09-01: use mediaCheckAsync (2.0). Limits: 2000 calls/minute, 200,000/day per appid. A risky image comes back as errcode 87014 "risky content".
+         */
+        post: operations["imgSecCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/media_check_async": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 多媒体内容安全识别（2.0 版本）：异步校验图片/音频是否含有违法违规内容，结果 30 分钟内以 wxa_media_check 事件推送
+         * @description Asynchronous: the reply only carries trace_id; the verdict arrives within 30 minutes as the wxa_media_check push event (JSON: trace_id, version, result{suggest, label}, detail[…]). Limits: 2000 calls/minute and 200,000/day per appid; a file may not exceed 10 MB. media_type must match the file behind media_url, and the URL must be downloadable by WeChat's servers.
+         */
+        post: operations["mediaCheckAsync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/msg_sec_check": {
         parameters: {
             query?: never;
@@ -249,10 +3601,2246 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/plugin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 插件管理（使用方）：申请使用插件、查询已添加的插件列表、删除已添加的插件、快速更新插件版本号
+         * @description One endpoint, four actions chosen by action: apply (plugin_appid + reason), list (no other field; returns plugin_list), unbind (plugin_appid), update (plugin_appid + user_version). Not retried: apply submits an application to the plugin's developer.
+         */
+        post: operations["managePlugin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/query_urllink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询小程序加密 URL Link 的配置，或查询每天剩余访问次数 */
+        post: operations["queryUrlLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/queryscheme": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询小程序 scheme 码（加密或明文 scheme）的配置，或查询每天剩余访问次数 */
+        post: operations["queryScheme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/resetusersessionkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key
+         * @description WeChat's English name is ResetUserSessionKey. The old session_key stops working and the new one keeps its expiry, so the call is not retried. signature = hmac_sha256(session_key, "") in hex; pass session_key instead and the client computes it.
+         */
+        get: operations["resetUserSessionKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/get_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询订单发货状态：通过交易单号或商户号 + 商户单号查询支付单的发货状态（WeChat 英文名 getOrder）
+         * @description WeChat's English name is getOrder; renamed getShippingOrder because other families also have a getOrder.
+         */
+        post: operations["getShippingOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/get_order_detail_path": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 订单中心：查询已配置的订单详情路径 */
+        post: operations["getOrderDetailPath"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/get_order_list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList）
+         * @description WeChat's English name is getOrderList; renamed getShippingOrderList to stay unique on the Mini Program client.
+         */
+        post: operations["getShippingOrderList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/is_trade_managed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询小程序是否已开通发货信息管理服务 */
+        post: operations["isTradeManaged"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/is_trade_management_confirmation_completed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询小程序是否已完成交易结算管理确认（对已关联的所有商户号都完成了订单管理授权或解绑） */
+        post: operations["isTradeManagementConfirmationCompleted"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/notify_confirm_receive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 确认收货提醒：已获知用户签收后提醒用户及时确认收货（每个订单仅可调用一次）
+         * @description Sends a reminder to the user, and only once per order; never retried.
+         */
+        post: operations["notifyConfirmReceive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/opspecialorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 特殊发货报备：对未发货的订单报备为预售商品订单（发货时效超过 15 天）或测试订单
+         * @description Setting the same report again is harmless, so it is treated as a set-to-value update.
+         */
+        post: operations["opSpecialOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/set_msg_jump_path": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 消息跳转路径设置：设置发货消息及确认收货消息的跳转路径（小程序订单列表页或详情页）
+         * @description WeChat appends the payment's transaction_id, merchant_id, merchant_trade_no (and sub_merchant_id when present) to the path as query parameters.
+         */
+        post: operations["setMsgJumpPath"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/setwxatradetypecgi": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 小程序交易类型变更申请：提交交易类型变更申请及材料（一个账号只能申请一次）
+         * @description WeChat's English name is setwxatradetypecgi. Not in the endpoint inventory; found on the order_shipping API index. A submission can be made only once (a repeat returns 268486048), so it is not retried.
+         */
+        post: operations["setWxaTradeType"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/update_order_detail_path": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 订单中心：配置订单详情路径，用于「我-订单与卡包-小程序购物订单」跳转到小程序
+         * @description Requires the order-centre agreement to be signed first. The path must contain the placeholder ${商品订单号}.
+         */
+        post: operations["updateOrderDetailPath"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/upload_combined_shipping_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发货信息合单录入：合单支付的订单发货后，按子单录入物流信息（每个支付单仅有一次重新发货机会）
+         * @description Not safe to repeat (a second upload for a shipped order is a re-shipment). The sub-orders' order_number_type must match the combined order's.
+         */
+        post: operations["uploadCombinedShippingInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/order/upload_shipping_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发货信息录入：发货后录入物流信息，平台以消息形式推送给购买用户（未确认收货前可修改，每个支付单仅有一次重新发货机会）
+         * @description Not safe to repeat: calling it again for an order already shipped, or changing delivery_mode / logistics_type, counts as a re-shipment, and each payment has only one. upload_time must be later than any previous upload (RFC 3339).
+         */
+        post: operations["uploadShippingInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/servicemarket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 服务市场：调用服务平台（服务市场）上提供的服务
+         * @description Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+         */
+        post: operations["invokeService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/set_user_notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 激活与更新服务卡片（新版一次性订阅消息）：同步卡片状态，平台据此向用户下发服务通知
+         * @description Each status change may push a notification to the user, so the call is treated as a send and not retried. content_json and check_json are JSON documents passed as strings; their fields depend on the card (notify_type), see the 新版一次性订阅消息开发指南.
+         */
+        post: operations["setUserNotify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/set_user_notifyext": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更新服务卡片扩展信息（如支付信息、门店信息）
+         * @description A set-to-value update of the card's extra information; safe to repeat.
+         */
+        post: operations["setUserNotifyExt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/setdynamicdata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示）
+         * @description Import of dynamic data for WeChat search (lifespan, type, scene, data); the field list comes from WxJava and the WeChat search widget docs.
+         */
+        post: operations["setDynamicData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/setnearbypoishowstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 展示/取消展示附近小程序（设置地点的附近展示状态） */
+        post: operations["setShowStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 商品添加并提审（审核通过后录入【小程序直播】商品库）
+         * @description Quota 500 calls/day (audit quota). Not retried: a repeat adds the goods again.
+         */
+        post: operations["addGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重新提交商品审核（对已撤回提审的商品再次提审）
+         * @description Not retried: each call consumes audit quota (500/day).
+         */
+        post: operations["auditGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除商品库中的商品（直播间上架的该商品同步删除，不可恢复） */
+        post: operations["deleteGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/deleteInRoom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除直播间商品
+         * @description The doc index names this API "deleteDoods" (sic); renamed here to avoid the typo and a clash with deleteGoods (/goods/delete).
+         */
+        post: operations["deleteGoodsInRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/getVideo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 下载商品讲解视频（获取视频链接） */
+        post: operations["downloadGoodsVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/getapproved": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取商品列表（按审核状态拉取商品库中的商品）
+         * @description Official English name getGoodsInfo (the path is goods/getapproved). Quota 10000 calls/day.
+         */
+        get: operations["getGoodsInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/getkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 直播挂件获取全局 KEY
+         * @description Official name getdefault_goodskey. Quota 500 calls/day.
+         */
+        get: operations["getDefaultGoodsKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/onsale": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 上下架直播间商品 */
+        post: operations["saleGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/push": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 推送商品（向直播间观众弹出商品卡片）
+         * @description Quota 10000 calls/day. Not retried: every call pushes the card to viewers again.
+         */
+        post: operations["pushGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/resetaudit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 撤回商品审核（消耗的提审次数不返还） */
+        post: operations["resetAuditGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/setkey": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 直播挂件设置全局 KEY（添加商品未指定 goodsKey 时使用）
+         * @description Official name setdefault_goodskey. Quota 500 calls/day. Changing an already-set key breaks the mapping of goods added without goodsKey: set it once.
+         */
+        post: operations["setDefaultGoodsKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/sort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 直播间商品排序 */
+        post: operations["sortGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/goods/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更新商品（审核通过的商品仅允许更新价格类型与价格，审核中的不允许更新） */
+        post: operations["updateGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/role/addrole": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置小程序直播成员的角色 */
+        post: operations["addRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/role/deleterole": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 解除小程序直播成员的角色 */
+        post: operations["deleteRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/role/getrolelist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查询小程序直播成员列表 */
+        get: operations["getRoleList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/addassistant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加管理直播间小助手
+         * @description The doc index names this API "addveAssistant" (sic).
+         */
+        post: operations["addAssistant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/addgoods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 直播间导入商品（从商品库导入已审核通过的商品） */
+        post: operations["importGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/addsubanchor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 添加主播副号 */
+        post: operations["addSubAnchor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建直播间（创建成功后在直播间列表展示）
+         * @description Quota 10000 calls/day. Not retried: a repeat would create a second room. Images are temporary-media mediaIDs (valid 3 days).
+         */
+        post: operations["createRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/deleteroom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除直播间 */
+        post: operations["deleteRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/deletesubanchor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除主播副号 */
+        post: operations["deleteSubAnchor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/editroom": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 编辑直播间（直播开始前可编辑） */
+        post: operations["editRoom"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/getassistantlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 查询直播间小助手 */
+        get: operations["getAssistantList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/getpushurl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取直播间推流地址 */
+        get: operations["getPushUrl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/getsharedcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取直播间分享二维码 */
+        get: operations["getSharedCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/getsubanchor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取主播副号 */
+        get: operations["getSubAnchor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/modifyassistant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改直播间小助手昵称 */
+        post: operations["modifyAssistant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/modifysubanchor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改主播副号 */
+        post: operations["modifySubAnchor"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/removeassistant": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除直播间小助手 */
+        post: operations["removeAssistant"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/updatecomment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开启/关闭直播间全局禁言 */
+        post: operations["updateComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/updatefeedpublic": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开启/关闭直播间官方收录 */
+        post: operations["updateFeedPublic"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/updatekf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开启/关闭直播间客服功能 */
+        post: operations["updateKF"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/broadcast/room/updatereplay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 开启/关闭直播间回放功能 */
+        post: operations["updateReplay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/feedback/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈） */
+        get: operations["getFeedback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/log/get_client_version": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取客户端版本列表（供错误查询的 client_version 参数使用） */
+        get: operations["getVersionList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/log/get_performance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取性能数据（启动总耗时、下载耗时、初次渲染耗时）
+         * @description default_time_data and compare_time_data are JSON strings ({"list":[{"ref_date","cost_time_type","cost_time"}]}); parse them yourself. All request fields are required; pass "@_all" for "all" in the string filters.
+         */
+        post: operations["getPerformance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/log/get_scene": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取访问来源（scene 列表，供 getPerformance 的 scene 参数使用） */
+        get: operations["getSceneList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/log/jserr_detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询 JS 错误详情
+         * @description Every body field is required by the doc; pass "0" for "all" in the version / osName filters and "" for no openid filter.
+         */
+        post: operations["getJsErrDetail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/log/jserr_list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条）
+         * @description Every body field is required by the doc; pass "0" for "all" in appVersion / errType and "" for no keyword / openid filter.
+         */
+        post: operations["getJsErrList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/log/jserr_search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 错误查询（旧版，按关键字检索 JS 错误）
+         * @deprecated
+         * @description Old operations-centre API, no longer in the current operation index (replaced by getJsErrList and getJsErrDetail). Fields from the old doc page (operation.getJsErrSearch).
+         */
+        post: operations["getJsErrSearch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/addtemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId
+         * @description Sent as a JSON body, as the SDKs do. The current doc page recommends application/x-www-form-urlencoded (tid=401&kidList=1&kidList=2&sceneDesc=…) and says JSON is not supported; if WeChat rejects the JSON body with a missing-parameter error, that is the cause. A creation (new priTmplId each time): not retried.
+         */
+        post: operations["addMessageTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/deltemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除账号下的个人订阅消息模板 */
+        post: operations["deleteMessageTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/getcategory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id） */
+        get: operations["getCategory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/getpubtemplatekeywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取模板标题下的关键词列表（组合模板时选择 kid） */
+        get: operations["getPubTemplateKeyWordsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/getpubtemplatetitles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
+        get: operations["getPubTemplateTitleList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/gettemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取账号下的个人订阅消息模板列表 */
+        get: operations["getMessageTemplateList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/userlog/userlog_search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询实时日志（仅支持最近 7 天）
+         * @description A GET: every filter travels in the query string.
+         */
+        get: operations["realtimelogSearch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Params of abnormalConfirm */
+        AbnormalConfirmParams: {
+            /** @description 商家 id，由配送公司分配的 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+            shop_no?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+            /** @description 配送单 id */
+            waybill_id: string;
+            /** @description 备注 */
+            remark?: string;
+        };
+        AbnormalConfirmResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+        };
+        /** @description Params of addAssistant */
+        AddAssistantParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 用户数组 */
+            users: {
+                /** @description 用户微信号 */
+                username: string;
+                /** @description 用户微信昵称 */
+                nickname: string;
+            }[];
+        };
+        AddAssistantResponse: Record<string, never>;
+        /** @description Params of addDatabaseCollection */
+        AddDatabaseCollectionParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 集合名称 */
+            collection_name: string;
+        };
+        AddDatabaseCollectionResponse: Record<string, never>;
+        /** @description Params of addDatabaseItem */
+        AddDatabaseItemParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+            query: string;
+        };
+        AddDatabaseItemResponse: {
+            /** @description 插入成功的数据集合主键 _id */
+            id_list?: string[];
+        };
+        /** @description Params of addDelayedFunctionTask */
+        AddDelayedFunctionTaskParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 函数名称 */
+            function_name: string;
+            /** @description 发送的数据包，格式必须为 JSON 字符串 */
+            data: string;
+            /** @description 延迟时间，单位秒，合法范围 6 秒 - 30 天 */
+            delay_time: number;
+        };
+        AddDelayedFunctionTaskResponse: Record<string, never>;
+        /** @description Params of addDeliveryReturn */
+        AddDeliveryReturnParams: {
+            /** @description 商家内部系统使用的退货编号 */
+            shop_order_id: string;
+            /** @description 商家退货地址 */
+            biz_addr: {
+                /** @description 联系人姓名 */
+                name: string;
+                /** @description 联系人手机号 */
+                mobile: string;
+                /** @description 国家 */
+                country?: string;
+                /** @description 省份 */
+                province: string;
+                /** @description 市 */
+                city: string;
+                /** @description 区 */
+                area: string;
+                /** @description 详细地址 */
+                address: string;
+            };
+            /** @description 用户购物时的收货地址（选填，填写后用户在退货组件中可直接使用） */
+            user_addr?: {
+                /** @description 联系人姓名 */
+                name: string;
+                /** @description 联系人手机号 */
+                mobile: string;
+                /** @description 国家 */
+                country?: string;
+                /** @description 省份 */
+                province: string;
+                /** @description 市 */
+                city: string;
+                /** @description 区 */
+                area: string;
+                /** @description 详细地址 */
+                address: string;
+            };
+            /** @description 退货用户的 openid */
+            openid: string;
+            /** @description 退货订单在商家小程序的 path */
+            order_path: string;
+            /** @description 退货商品列表 */
+            goods_list: {
+                /** @description 退货商品的名称 */
+                name: string;
+                /** @description 退货商品图片的 url */
+                url: string;
+            }[];
+            /** @description 退货订单的价格，单位：分 */
+            order_price: number;
+        };
+        AddDeliveryReturnResponse: {
+            /** @description 退货 ID */
+            return_id?: string | number;
+        };
+        /** @description Params of addExpressOrder */
+        AddExpressOrderParams: {
+            /** @description 订单 ID，须保证全局唯一，不超过 512 字节 */
+            order_id: string;
+            /** @description 用户 openid，当 add_source=2 时无需填写（不发送物流服务通知） */
+            openid?: string;
+            /** @description 快递公司 ID，参见 getAllDelivery */
+            delivery_id: string;
+            /** @description 快递客户编码或者现付编码 */
+            biz_id: string;
+            /** @description 快递备注信息，比如“易碎物品”，不超过 1024 字节 */
+            custom_remark?: string;
+            /** @description 订单标签 id，用于平台型小程序区分平台上的入驻方，tagid 须与入驻方账号一一对应；非平台型小程序无需填写 */
+            tagid?: number;
+            /**
+             * @description 订单来源：0 小程序订单；2 App 或 H5 订单（不发送物流服务通知）
+             * @enum {integer}
+             */
+            add_source: 0 | 2;
+            /** @description App 或 H5 的 appid，add_source=2 时必填，需和开通了物流助手的小程序绑定同一开放平台帐号 */
+            wx_appid?: string;
+            /** @description 发件人信息 */
+            sender: {
+                /** @description 姓名，不超过 64 字节 */
+                name: string;
+                /** @description 座机号码，若不填写则必须填写 mobile，不超过 32 字节 */
+                tel?: string;
+                /** @description 手机号码，若不填写则必须填写 tel，不超过 32 字节 */
+                mobile?: string;
+                /** @description 公司名称，不超过 64 字节 */
+                company?: string;
+                /** @description 邮编，不超过 10 字节 */
+                post_code?: string;
+                /** @description 国家，不超过 64 字节 */
+                country?: string;
+                /** @description 省份，比如“广东省”，不超过 64 字节 */
+                province: string;
+                /** @description 市/地区，比如“广州市”，不超过 64 字节 */
+                city: string;
+                /** @description 区/县，比如“海珠区”，不超过 64 字节 */
+                area: string;
+                /** @description 详细地址，比如“XX路XX号XX大厦XX”，不超过 512 字节 */
+                address: string;
+            };
+            /** @description 收件人信息 */
+            receiver: {
+                /** @description 姓名，不超过 64 字节 */
+                name: string;
+                /** @description 座机号码，若不填写则必须填写 mobile，不超过 32 字节 */
+                tel?: string;
+                /** @description 手机号码，若不填写则必须填写 tel，不超过 32 字节 */
+                mobile?: string;
+                /** @description 公司名称，不超过 64 字节 */
+                company?: string;
+                /** @description 邮编，不超过 10 字节 */
+                post_code?: string;
+                /** @description 国家，不超过 64 字节 */
+                country?: string;
+                /** @description 省份，比如“广东省”，不超过 64 字节 */
+                province: string;
+                /** @description 市/地区，比如“广州市”，不超过 64 字节 */
+                city: string;
+                /** @description 区/县，比如“海珠区”，不超过 64 字节 */
+                area: string;
+                /** @description 详细地址，比如“XX路XX号XX大厦XX”，不超过 512 字节 */
+                address: string;
+            };
+            /** @description 包裹信息，将传递给快递公司 */
+            cargo: {
+                /** @description 包裹数量，默认为 1 */
+                count: number;
+                /** @description 货物总重量，比如 1.2，单位是千克(kg) */
+                weight: number;
+                /** @description 货物长度，比如 20.0，单位是厘米(cm) */
+                space_x: number;
+                /** @description 货物宽度，比如 15.0，单位是厘米(cm) */
+                space_y: number;
+                /** @description 货物高度，比如 10.0，单位是厘米(cm) */
+                space_z: number;
+                /** @description 包裹中货物名称及数量 */
+                detail_list: {
+                    /** @description 商品名，不超过 128 字节 */
+                    name: string;
+                    /** @description 商品数量 */
+                    count: number;
+                }[];
+            };
+            /** @description 商品信息，会展示到物流服务通知和电子面单中 */
+            shop: {
+                /** @description 商家小程序的路径，建议为订单页面 */
+                wxa_path?: string;
+                /** @description 商品缩略图 url；shop.detail_list 为空则必传 */
+                img_url?: string;
+                /** @description 商品名称，不超过 128 字节；shop.detail_list 为空则必传 */
+                goods_name?: string;
+                /** @description 商品数量；shop.detail_list 为空则必传 */
+                goods_count?: number;
+                /** @description 商品详情列表，适配多商品场景，用以消息落地页展示（新规范，新接入商家建议用此字段） */
+                detail_list?: {
+                    /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                    goods_name: string;
+                    /** @description 商品图片 url */
+                    goods_img_url: string;
+                    /** @description 商品详情描述，不传默认取商品名称，最多 40 汉字 */
+                    goods_desc?: string;
+                }[];
+            };
+            /** @description 保价信息 */
+            insured: {
+                /**
+                 * @description 是否保价：0 不保价；1 保价
+                 * @enum {integer}
+                 */
+                use_insured: 0 | 1;
+                /** @description 保价金额，单位是分，比如 10000 表示 100 元 */
+                insured_value: number;
+            };
+            /** @description 服务类型，取自 getAllDelivery 返回的 service_type */
+            service: {
+                /** @description 服务类型 ID，详见已经支持的快递公司基本信息 */
+                service_type: number;
+                /** @description 服务名称，详见已经支持的快递公司基本信息 */
+                service_name: string;
+            };
+            /** @description Unix 时间戳（秒），顺丰必须传：预期的上门揽件时间；0 表示已事先约定取件时间，否则需大于当前时间 */
+            expect_time?: number;
+            /**
+             * @description 分单策略：0 线下网点签约；1 总部签约结算。默认 0，仅对部分快递公司生效
+             * @enum {integer}
+             */
+            take_mode?: 0 | 1;
+        };
+        AddExpressOrderResponse: {
+            /** @description 订单 ID，下单成功时返回 */
+            order_id?: string;
+            /** @description 运单 ID，下单成功时返回 */
+            waybill_id?: string;
+            /** @description 运单信息，下单成功时返回（用于打印面单的附加信息，如集包地、大头笔） */
+            waybill_data?: {
+                /** @description 运单信息 key */
+                key?: string;
+                /** @description 运单信息 value */
+                value?: string;
+            }[];
+            /** @description 快递侧错误码，下单失败时返回 */
+            delivery_resultcode?: number;
+            /** @description 快递侧错误信息，下单失败时返回 */
+            delivery_resultmsg?: string;
+        };
+        /** @description Params of addGoods */
+        AddGoodsParams: {
+            /** @description 商品信息 */
+            goodsInfo: {
+                /** @description 填入 mediaID（临时素材，三天内有效）；图片尺寸最大 300 像素 * 300 像素 */
+                coverImgUrl: string;
+                /** @description 商品名称，最长 14 个汉字（1 个汉字相当于 2 个字符） */
+                name: string;
+                /**
+                 * @description 价格类型：1 一口价（只需传入 price）；2 价格区间（price 为左边界，price2 为右边界）；3 显示折扣价（price 为原价，price2 为现价）
+                 * @enum {integer}
+                 */
+                priceType: 1 | 2 | 3;
+                /** @description 数字，最多保留两位小数，单位元 */
+                price: number;
+                /** @description 数字，最多保留两位小数，单位元（priceType 为 2、3 时必填） */
+                price2?: number;
+                /** @description 商品详情页的小程序路径，路径参数存在 url 的，该参数的值需要进行 encode 处理再填入 */
+                url: string;
+                /** @description 当商品为第三方小程序的商品则填写为对应第三方小程序的 appid，自身小程序商品则为空 */
+                thirdPartyAppid?: string;
+            };
+        };
+        AddGoodsResponse: {
+            /** @description 商品 ID */
+            goodsId?: number;
+            /** @description 审核单 ID */
+            auditId?: number;
+        };
+        /** @description Params of addKfAccount */
+        AddKfAccountParams: {
+            /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
+            kf_account: string;
+            /** @description 客服昵称，最长 16 个字 */
+            nickname: string;
+            /** @description 客服子商户的 business_id，对于普通账号客服不需要填 */
+            business_id?: string;
+        };
+        AddKfAccountResponse: Record<string, never>;
+        /** @description Params of addLegacyTemplate */
+        AddLegacyTemplateParams: {
+            /** @description 模板标题 id，如 AT0002 */
+            id: string;
+            /** @description 开发者自行组合好的模板关键词列表，关键词顺序可以自由搭配（例如 [3,5,4] 或 [4,5,3]），最多支持 10 个关键词组合 */
+            keyword_id_list: number[];
+        };
+        AddLegacyTemplateResponse: {
+            /** @description 添加至账号下的模板 id，发送小程序模板消息时所需 */
+            template_id?: string;
+        };
+        /** @description Params of addLocalOrder */
+        AddLocalOrderParams: {
+            /** @description 商家 id，由配送公司分配的 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成，不超过 128 字节 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司登记；如果只有一个门店，美团、闪送必填，值为店铺 id */
+            shop_no?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+            /** @description 配送公司 ID，见 getAllImmeDelivery */
+            delivery_id: string;
+            /** @description 下单用户的 openid */
+            openid: string;
+            /** @description 发件人信息；顺丰同城急送必须填写，美团配送、达达、闪送若传了 shop_no 可不填 */
+            sender?: {
+                /** @description 姓名，最长不超过 256 个字符 */
+                name: string;
+                /** @description 城市名称，如广州市 */
+                city: string;
+                /** @description 地址（街道、小区、大厦等，用于定位） */
+                address: string;
+                /** @description 地址详情（楼号、单元号、层号） */
+                address_detail: string;
+                /** @description 电话/手机号，最长不超过 64 个字符 */
+                phone: string;
+                /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lng: number;
+                /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lat: number;
+                /**
+                 * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                 * @default 0
+                 * @enum {integer}
+                 */
+                coordinate_type?: 0 | 1;
+            };
+            /** @description 收件人信息 */
+            receiver: {
+                /** @description 姓名，最长不超过 256 个字符 */
+                name: string;
+                /** @description 城市名称，如广州市 */
+                city: string;
+                /** @description 地址（街道、小区、大厦等，用于定位） */
+                address: string;
+                /** @description 地址详情（楼号、单元号、层号） */
+                address_detail: string;
+                /** @description 电话/手机号，最长不超过 64 个字符 */
+                phone: string;
+                /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lng: number;
+                /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lat: number;
+                /**
+                 * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                 * @default 0
+                 * @enum {integer}
+                 */
+                coordinate_type?: 0 | 1;
+            };
+            /** @description 货物信息 */
+            cargo: {
+                /** @description 货物价格，单位为元，精确到小数点后两位（如果小数点后位数多于两位，则四舍五入保留两位小数），范围为 (0-5000] */
+                goods_value: number;
+                /** @description 货物高度，单位为 cm，精确到小数点后两位，范围为 (0-45] */
+                goods_height?: number;
+                /** @description 货物长度，单位为 cm，精确到小数点后两位，范围为 (0-65] */
+                goods_length?: number;
+                /** @description 货物宽度，单位为 cm，精确到小数点后两位，范围为 (0-50] */
+                goods_width?: number;
+                /** @description 货物重量，单位为 kg，精确到小数点后两位，范围为 (0-50] */
+                goods_weight: number;
+                /** @description 货物详情，最长不超过 10240 个字符 */
+                goods_detail?: {
+                    /** @description 货物列表 */
+                    goods?: {
+                        /** @description 货物数量 */
+                        good_count: number;
+                        /** @description 货品名称 */
+                        good_name: string;
+                        /** @description 货品单价，精确到小数点后两位 */
+                        good_price?: number;
+                        /** @description 货品单位，最长不超过 20 个字符 */
+                        good_unit?: string;
+                    }[];
+                };
+                /** @description 货物取货信息，用于骑手到店取货，最长不超过 100 个字符 */
+                goods_pickup_info?: string;
+                /** @description 货物交付信息，最长不超过 100 个字符 */
+                goods_delivery_info?: string;
+                /** @description 品类一级类目，详见品类表 */
+                cargo_first_class: string;
+                /** @description 品类二级类目 */
+                cargo_second_class: string;
+            };
+            /** @description 订单信息 */
+            order_info: {
+                /** @description 配送服务代码，不同配送公司自定义，顺丰和达达不填 */
+                delivery_service_code?: string;
+                /**
+                 * @description 订单类型：0 即时单；1 预约单（预约单时 expected_pick_time / expected_delivery_time 必填其一）
+                 * @default 0
+                 * @enum {integer}
+                 */
+                order_type?: 0 | 1;
+                /** @description 期望派单时间（美团、达达支持，美团表示商家发单时间，达达表示系统发单时间），unix 时间戳 */
+                expected_delivery_time?: number;
+                /** @description 期望送达时间（美团、顺丰同城急送支持），unix 时间戳 */
+                expected_finish_time?: number;
+                /** @description 期望取件时间（闪送、顺丰同城急送支持），unix 时间戳 */
+                expected_pick_time?: number;
+                /** @description 门店订单流水号，建议提供，方便骑手门店取货，最长不超过 20 个字符 */
+                poi_seq?: string;
+                /** @description 备注，最长不超过 200 个字符 */
+                note?: string;
+                /** @description 用户下单付款时间，unix 时间戳 */
+                order_time?: number;
+                /**
+                 * @description 是否保价：0 非保价；1 保价
+                 * @enum {integer}
+                 */
+                is_insured?: 0 | 1;
+                /** @description 保价金额，单位为元，精确到分 */
+                declared_value?: number;
+                /** @description 小费，单位为元，下单一般不加小费 */
+                tips?: number;
+                /** @description 是否选择直拿直送（0 不需要；1 需要），目前仅闪送、顺丰同城急送支持 */
+                is_direct_delivery?: number;
+                /** @description 骑手应付金额，单位为元，精确到分 */
+                cash_on_delivery?: number;
+                /** @description 骑手应收金额，单位为元，精确到分 */
+                cash_on_pickup?: number;
+                /**
+                 * @description 物流流向：1 从门店取件送至用户；2 从用户取件送至门店
+                 * @enum {integer}
+                 */
+                rider_pick_method?: 1 | 2;
+                /**
+                 * @description 收货码：0 不需要；1 需要；收货码的作用是骑手必须输入收货码才能完成订单妥投
+                 * @enum {integer}
+                 */
+                is_finish_code_needed?: 0 | 1;
+                /**
+                 * @description 取货码：0 不需要；1 需要；取货码的作用是骑手必须输入取货码才能从商家取货
+                 * @enum {integer}
+                 */
+                is_pickup_code_needed?: 0 | 1;
+            };
+            /** @description 商品信息，会展示到物流通知消息中 */
+            shop: {
+                /** @description 商家小程序的路径，建议为订单页面 */
+                wxa_path: string;
+                /** @description 商品缩略图 url */
+                img_url: string;
+                /** @description 商品名称 */
+                goods_name: string;
+                /** @description 商品数量 */
+                goods_count: number;
+                /** @description 若结算方式为第三方平台，需填写该字段，为商家小程序 appid */
+                wxa_appid?: string;
+            };
+            /** @description 子商户 id，区分小程序内部多个子商户 */
+            sub_biz_id?: string;
+            /** @description 预下单接口返回的参数，配送公司可保证在一段时间内运费不变 */
+            delivery_token?: string;
+        };
+        AddLocalOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+            /** @description 实际运费（单位：元），运费减去优惠券费用 */
+            fee?: number;
+            /** @description 运费（单位：元） */
+            deliverfee?: number;
+            /** @description 优惠券费用（单位：元） */
+            couponfee?: number;
+            /** @description 小费（单位：元） */
+            tips?: number;
+            /** @description 保价费（单位：元） */
+            insurancefee?: number;
+            /** @description 配送距离（单位：米） */
+            distance?: number;
+            /** @description 预计骑手接单时间，单位秒，比如 5 分钟，就填 300，无法预计填 0 */
+            dispatch_duration?: number;
+            /** @description 配送单号 */
+            waybill_id?: string;
+            /** @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束） */
+            order_status?: number;
+            /** @description 收货码 */
+            finish_code?: number;
+            /** @description 取货码 */
+            pickup_code?: number;
+        };
+        /** @description Params of addMessageTemplate */
+        AddMessageTemplateParams: {
+            /** @description 模板标题 id，可通过 getPubTemplateTitleList 获取，也可登录后台查看 */
+            tid: string;
+            /** @description 开发者自行组合好的模板关键词列表，关键词顺序可以自由搭配（例如 [3,5,4] 或 [4,5,3]），最多 5 个，最少 2 个；新版一次性订阅消息模板（10000001 ≤ tid < 20000000）需传空数组 */
+            kidList: number[];
+            /** @description 服务场景描述，15 个字以内 */
+            sceneDesc?: string;
+        };
+        AddMessageTemplateResponse: {
+            /** @description 添加至账号下的模板 id，发送订阅消息时所需 */
+            priTmplId?: string;
+        };
+        /** @description Params of addNearbyPoi */
+        AddNearbyPoiParams: {
+            /**
+             * @description 必填，写死为 "1"
+             * @constant
+             */
+            is_comm_nearby: "1";
+            /** @description 门店图片，JSON 字符串 {"list":[url…]}，最多 9 张，最少 1 张；图片链接通过“上传图文消息内的图片获取 URL”接口获取，bmp/png/jpeg/jpg/gif，不超过 5M */
+            pic_list: string;
+            /** @description 服务标签列表，JSON 字符串 {"service_infos":[{"id","type","name","appid","path","desc"}]}；id/type/name 见《服务标签 id 编号、类型与服务名称表》，desc 10 个字符以内 */
+            service_infos: string;
+            /** @description 客服信息（选填），JSON 字符串 {"open_kf":bool,"kf_headimg":url,"kf_name":string}，可自定义服务头像与昵称 */
+            kf_info?: string;
+            /** @description 门店名字，需按照所选地理位置自动拉取腾讯地图门店名称，不可修改 */
+            store_name: string;
+            /** @description 营业时间，格式 11:11-12:12 */
+            hour: string;
+            /** @description 地址 */
+            address: string;
+            /** @description 如果创建新的门店，poi_id 字段为空；如果更新门店，填对应门店的 poi_id */
+            poi_id?: string;
+            /** @description 主体名字 */
+            company_name: string;
+            /** @description 门店电话 */
+            contract_phone: string;
+            /** @description 资质号，15 位营业执照注册号或 9 位组织机构代码 */
+            credential: string;
+            /** @description 证明材料（JSON 字符串 {"list":[media url…]}）；如果 company_name 和该小程序主体不一致，需要填写 */
+            qualification_list?: string;
+            /** @description 腾讯地图对于 poi 的唯一标识（《在腾讯地图中搜索门店》的 sosomap_poi_uid）；不填时小概率提交失败 */
+            map_poi_id?: string;
+        };
+        AddNearbyPoiResponse: {
+            data?: {
+                /** @description 审核单 ID */
+                audit_id?: string;
+                /** @description 附近地点 ID */
+                poi_id?: string;
+                /** @description 经营资质证件号 */
+                related_credential?: string;
+            };
+        };
+        /** @description Params of addRole */
+        AddRoleParams: {
+            /** @description 用户微信号 */
+            username: string;
+            /**
+             * @description 设置用户的角色：1 管理员；2 主播；3 运营者
+             * @enum {integer}
+             */
+            role: 1 | 2 | 3;
+        };
+        AddRoleResponse: {
+            /** @description 设置主播角色但微信号未实名时返回的实名认证小程序码链接 */
+            codeurl?: string;
+        };
+        /** @description Params of addSubAnchor */
+        AddSubAnchorParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 用户微信号（需实名认证） */
+            username: string;
+        };
+        AddSubAnchorResponse: Record<string, never>;
+        /** @description Params of addTips */
+        AddTipsParams: {
+            /** @description 商家 id，由配送公司分配的 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+            shop_no?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+            /** @description 配送单 id */
+            waybill_id: string;
+            /** @description 下单用户的 openid */
+            openid: string;
+            /** @description 小费金额（单位：元），各家配送公司最大值不同 */
+            tips: number;
+            /** @description 备注 */
+            remark?: string;
+        };
+        AddTipsResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+        };
+        /** @description Params of addUserActionSet */
+        AddUserActionSetParams: {
+            /** @description 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
+            type: string;
+            /** @description 用户行为源名称 */
+            name: string;
+            /** @description 用户行为源描述，长度 1-128 字节 */
+            description?: string;
+            /** @description 微信 appid，type 为微信类数据源时填写 */
+            wechat_app_id?: string;
+        };
+        AddUserActionSetResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 数据源唯一 ID */
+                user_action_set_id?: number | string;
+            };
+        };
+        /** @description Params of addUserActions */
+        AddUserActionsParams: {
+            /** @description 行为数据列表 */
+            actions: {
+                /** @description 数据源唯一 ID */
+                user_action_set_id: number | string;
+                /** @description 转化行为发生的页面 URL（小程序可填页面路径） */
+                url?: string;
+                /** @description 行为发生时间，unix 时间戳（秒） */
+                action_time: number;
+                /** @description 行为类型，如 COMPLETE_ORDER、REGISTER、RESERVATION */
+                action_type: string;
+                /** @description 跟踪信息 */
+                trace?: {
+                    /** @description 广告点击 id（gdt_vid / weixinadinfo 中的 click_id） */
+                    click_id?: string;
+                };
+                /** @description 行为参数，如 {"value": 100} 表示金额（分） */
+                action_param?: Record<string, never>;
+                /** @description 用户标识 */
+                user_id?: {
+                    /** @description 用户 openid */
+                    wechat_openid?: string;
+                    /** @description openid 所属的 appid */
+                    wechat_app_id?: string;
+                    /** @description 用户 unionid */
+                    wechat_unionid?: string;
+                };
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddUserActionsResponse: Record<string, never>;
+        /** @description Params of aggregateDatabase */
+        AggregateDatabaseParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+            query: string;
+        };
+        AggregateDatabaseResponse: {
+            /** @description 记录数组（每项为 JSON 字符串） */
+            data?: string[];
+            /** @description 分页信息（文档中键名首字母大写） */
+            pager?: {
+                /** @description 偏移 */
+                Offset?: number;
+                /** @description 单次查询限制 */
+                Limit?: number;
+                /** @description 符合查询条件的记录总数 */
+                Total?: number;
+            };
+        };
+        /** @description Params of aiCrop */
+        AiCropParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+            /** @description 宽高比，如 1 或 2.35；多个用英文逗号分隔，最多 5 个；为空则由算法自动选择最佳宽高比 */
+            ratios?: string;
+        } | unknown | unknown;
+        AiCropResponse: {
+            /** @description 智能裁剪结果（每个宽高比一项） */
+            results?: {
+                /** @description 左上角 x */
+                crop_left?: number;
+                /** @description 左上角 y */
+                crop_top?: number;
+                /** @description 右下角 x */
+                crop_right?: number;
+                /** @description 右下角 y */
+                crop_bottom?: number;
+            }[];
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of auditGoods */
+        AuditGoodsParams: {
+            /** @description 商品 ID */
+            goodsId: number;
+        };
+        AuditGoodsResponse: {
+            /** @description 审核单 ID */
+            auditId?: number;
+        };
+        /** @description Params of bankCardOCR */
+        BankCardOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        BankCardOCRResponse: {
+            /** @description 银行卡号 */
+            number?: string;
+        };
+        /** @description Params of batchGetOrder */
+        BatchGetOrderParams: {
+            /** @description 订单列表，最多 100 个 */
+            order_list: {
+                /** @description 订单 ID，需保证全局唯一 */
+                order_id: string;
+                /** @description 快递公司 ID，参见 getAllDelivery */
+                delivery_id: string;
+                /** @description 运单 ID */
+                waybill_id: string;
+            }[];
+        };
+        BatchGetOrderResponse: {
+            /** @description 运单列表 */
+            order_list?: {
+                /** @description 该运单的错误码 */
+                errcode?: number;
+                /** @description 该运单的错误信息 */
+                errmsg?: string;
+                /** @description 运单 html 的 BASE64 结果 */
+                print_html?: string;
+                /** @description 运单信息 */
+                waybill_data?: {
+                    key?: string;
+                    value?: string;
+                }[];
+                /** @description 快递公司 ID */
+                delivery_id?: string;
+                /** @description 订单 ID */
+                order_id?: string;
+                /** @description 运单号 */
+                waybill_id?: string;
+                /** @description 运单状态：0 正常；1 取消 */
+                order_status?: number;
+            }[];
+        };
+        /** @description Params of bindExpressAccount */
+        BindExpressAccountParams: {
+            /**
+             * @description bind 绑定；unbind 解除绑定
+             * @enum {string}
+             */
+            type: "bind" | "unbind";
+            /** @description 快递公司客户编码 */
+            biz_id: string;
+            /** @description 快递公司 ID */
+            delivery_id: string;
+            /** @description 快递公司客户密码（ EMS 绑定时为空字符串 ） */
+            password?: string;
+            /** @description 备注内容（提交 EMS 审核需要），格式要求：电话：xxx，联系人：xxx，联系地址：xxx */
+            remark_content?: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        BindExpressAccountResponse: Record<string, never>;
+        /** @description Params of bindLocalAccount */
+        BindLocalAccountParams: {
+            /** @description 配送公司 ID */
+            delivery_id: string;
+        };
+        BindLocalAccountResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+        };
+        /** @description Params of businessLicenseOCR */
+        BusinessLicenseOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        BusinessLicenseOCRResponse: {
+            /** @description 注册号 */
+            reg_num?: string;
+            /** @description 编号 */
+            serial?: string;
+            /** @description 法定代表人姓名 */
+            legal_representative?: string;
+            /** @description 企业名称 */
+            enterprise_name?: string;
+            /** @description 组成形式 */
+            type_of_organization?: string;
+            /** @description 经营场所/企业住所 */
+            address?: string;
+            /** @description 公司类型 */
+            type_of_enterprise?: string;
+            /** @description 经营范围 */
+            business_scope?: string;
+            /** @description 注册资本 */
+            registered_capital?: string;
+            /** @description 实收资本 */
+            paid_in_capital?: string;
+            /** @description 营业期限 */
+            valid_period?: string;
+            /** @description 注册日期 */
+            registered_date?: string;
+            /** @description 营业执照位置 */
+            cert_position?: {
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            };
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of callbackCheck */
+        CallbackCheckParams: {
+            /**
+             * @description 检测动作：dns（做域名解析）、ping（做 ping 检测）、all（dns 和 ping 都做）
+             * @enum {string}
+             */
+            action: "dns" | "ping" | "all";
+            /**
+             * @description 指定平台从某个运营商进行检测：CHINANET（电信出口）、UNICOM（联通出口）、CAP（腾讯自建出口）、DEFAULT（根据 ip 来选择运营商）
+             * @enum {string}
+             */
+            check_operator: "CHINANET" | "UNICOM" | "CAP" | "DEFAULT";
+        };
+        CallbackCheckResponse: {
+            /** @description dns 结果列表 */
+            dns?: {
+                /** @description 解析出来的 ip */
+                ip?: string;
+                /** @description ip 对应的运营商 */
+                real_operator?: string;
+            }[];
+            /** @description ping 结果列表 */
+            ping?: {
+                /** @description ping 的 ip，执行命令为 ping ip -c 1 -w 1 -q */
+                ip?: string;
+                /** @description ping 的源头的运营商，由请求中的 check_operator 控制 */
+                from_operator?: string;
+                /** @description ping 的丢包率，0% 表示无丢包，100% 表示全部丢包（仅发一个包，只有这两种取值） */
+                package_loss?: string;
+                /** @description ping 的耗时，取 ping 结果的 avg 耗时，如 "23.079ms" */
+                time?: string;
+            }[];
+        };
+        /** @description Params of cancelExpressOrder */
+        CancelExpressOrderParams: {
+            /** @description 订单 ID，需保证全局唯一 */
+            order_id: string;
+            /** @description 用户 openid，当 add_source=2 时无需填写 */
+            openid?: string;
+            /** @description 快递公司 ID，参见 getAllDelivery */
+            delivery_id: string;
+            /** @description 运单 ID */
+            waybill_id: string;
+        };
+        CancelExpressOrderResponse: {
+            /** @description 快递侧错误码 */
+            delivery_resultcode?: number;
+            /** @description 快递侧错误信息 */
+            delivery_resultmsg?: string;
+        };
+        /** @description Params of cancelKfAdmin */
+        CancelKfAdminParams: {
+            /** @description 客服账号的 openid */
+            kf_openid: string;
+            /** @description 客服子商户的 business_id，对于普通账号客服不需要填 */
+            business_id?: string;
+        };
+        CancelKfAdminResponse: Record<string, never>;
+        /** @description Params of cancelLocalOrder */
+        CancelLocalOrderParams: {
+            /** @description 商家 id，由配送公司分配的 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+            shop_no?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+            /** @description 快递公司 ID */
+            delivery_id: string;
+            /** @description 配送单 id */
+            waybill_id?: string;
+            /**
+             * @description 取消原因 Id：1 暂时不需要邮寄；2 价格不合适；3 订单信息有误，重新下单；4 骑手取货不及时；5 骑手配送不及时；6 其他原因（需填写 cancel_reason）
+             * @enum {integer}
+             */
+            cancel_reason_id: 1 | 2 | 3 | 4 | 5 | 6;
+            /** @description 取消原因，cancel_reason_id 为 6 时必填 */
+            cancel_reason?: string;
+        };
+        CancelLocalOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+            /** @description 扣除的违约金（单位：元） */
+            deduct_fee?: number;
+            /** @description 说明 */
+            desc?: string;
+        };
+        /** @description Params of checkEncryptedData */
+        CheckEncryptedDataParams: {
+            /** @description 加密数据（encryptedData）的 sha256，通过 Hex（Base16）编码后的字符串 */
+            encrypted_msg_hash: string;
+        };
+        CheckEncryptedDataResponse: {
+            /** @description 是否是合法的数据（字段名 vaild 为微信原样拼写） */
+            vaild?: boolean;
+            /** @description 加密数据生成的时间戳 */
+            create_time?: number;
+        };
         /** @description Params of checkSessionKey */
         CheckSessionKeyParams: {
             /** @description 用户唯一标识符 */
@@ -263,6 +5851,42 @@ export interface components {
             session_key?: string;
         } | unknown | unknown;
         CheckSessionKeyResponse: Record<string, never>;
+        /** @description Params of clearApiQuota */
+        ClearApiQuotaParams: {
+            /** @description api 的请求地址，例如 "/cgi-bin/message/custom/send"；必须以 "/" 开头，不要前缀 https://api.weixin.qq.com */
+            cgi_path: string;
+        };
+        ClearApiQuotaResponse: Record<string, never>;
+        /** @description Params of clearQuotaByAppSecret */
+        ClearQuotaByAppSecretParams: Record<string, never>;
+        ClearQuotaByAppSecretResponse: Record<string, never>;
+        /** @description Params of clearQuota */
+        ClearQuotaParams: {
+            /** @description 要被清空的账号的 appid（即本账号的 appid） */
+            appid: string;
+        };
+        ClearQuotaResponse: Record<string, never>;
+        /** @description Params of cloudbaseReportAPI */
+        CloudbaseReportAPIParams: {
+            /**
+             * @description 上报动作：sendSmsTask 发送短信；openH5 H5 打开
+             * @enum {string}
+             */
+            report_action: "sendSmsTask" | "openH5";
+            /** @description 环境 ID */
+            env_id: string;
+            /** @description 活动 ID */
+            activity_id: string;
+            /** @description 任务 ID（report_action 为 sendSmsTask 时必填） */
+            task_id?: string;
+            /** @description 下发手机号数量（report_action 为 sendSmsTask 时必填） */
+            phone_count?: string;
+            /** @description 渠道 ID（云开发 CMS 使用 _cms_sms_；report_action 为 openH5 时必填） */
+            channel_id?: string;
+            /** @description 会话 ID（report_action 为 openH5 时必填） */
+            session_id?: string;
+        };
+        CloudbaseReportAPIResponse: Record<string, never>;
         /** @description Params of code2Session */
         Code2SessionParams: {
             /** @description 登录时获取的 code，可通过 wx.login 获取；只能使用一次，5 分钟内有效 */
@@ -276,6 +5900,19 @@ export interface components {
             /** @description 用户唯一标识 */
             openid?: string;
         };
+        /** @description Params of createActivityId */
+        CreateActivityIdParams: {
+            /** @description 为私密消息创建 activity_id 时，指定分享者为 unionid 用户，其余用户不能用此 activity_id 分享私密消息；openid 与 unionid 填一个即可 */
+            unionid?: string;
+            /** @description 为私密消息创建 activity_id 时，指定分享者为 openid 用户，其余用户不能用此 activity_id 分享私密消息；openid 与 unionid 填一个即可 */
+            openid?: string;
+        };
+        CreateActivityIdResponse: {
+            /** @description 动态消息的 ID */
+            activity_id?: string;
+            /** @description activity_id 的过期时间戳，默认 24 小时后过期 */
+            expiration_time?: number;
+        };
         /** @description Params of createQRCode */
         CreateQRCodeParams: {
             /** @description 扫码进入的小程序页面路径，最大长度 128 个字符，不能为空；可带参数 */
@@ -286,11 +5923,481 @@ export interface components {
              */
             width?: number;
         };
+        /** @description Params of createRoom */
+        CreateRoomParams: {
+            /** @description 直播间名字，最短 3 个汉字，最长 17 个汉字（1 个汉字相当于 2 个字符） */
+            name: string;
+            /** @description 背景图，填入 mediaID（临时素材，三天内有效）；建议像素 1080*1920，大小不超过 2M */
+            coverImg: string;
+            /** @description 直播计划开始时间（Unix 秒；需在当前时间 10 分钟后，且不能在 6 个月后） */
+            startTime: number;
+            /** @description 直播计划结束时间（Unix 秒；与开始时间间隔不得短于 30 分钟，不得超过 24 小时） */
+            endTime: number;
+            /** @description 主播昵称，最短 2 个汉字，最长 15 个汉字 */
+            anchorName: string;
+            /** @description 主播微信号，未实名认证的需先前往“小程序直播”小程序进行实名验证 */
+            anchorWechat: string;
+            /** @description 主播副号微信号（需实名认证） */
+            subAnchorWechat?: string;
+            /** @description 创建者微信号，不传入则此直播间所有成员可见；传入则仅创建者、管理员、超管、直播间主播可见 */
+            createrWechat?: string;
+            /** @description 分享图，填入 mediaID；建议像素 800*640，大小不超过 1M */
+            shareImg: string;
+            /** @description 购物直播频道封面图，填入 mediaID；建议像素 800*800，大小不超过 100KB */
+            feedsImg: string;
+            /**
+             * @description 是否开启官方收录：1 开启；0 关闭，默认开启
+             * @default 1
+             * @enum {integer}
+             */
+            isFeedsPublic?: 0 | 1;
+            /**
+             * @description 是否关闭点赞：0 开启；1 关闭（直播开始后不允许开启）
+             * @enum {integer}
+             */
+            closeLike: 0 | 1;
+            /**
+             * @description 是否关闭货架：0 开启；1 关闭（直播开始后不允许开启）
+             * @enum {integer}
+             */
+            closeGoods: 0 | 1;
+            /**
+             * @description 是否关闭评论：0 开启；1 关闭（直播开始后不允许开启）
+             * @enum {integer}
+             */
+            closeComment: 0 | 1;
+            /**
+             * @description 是否关闭回放：0 开启；1 关闭，默认关闭（直播开始后允许开启）
+             * @default 1
+             * @enum {integer}
+             */
+            closeReplay?: 0 | 1;
+            /**
+             * @description 是否关闭分享：0 开启；1 关闭，默认开启（直播开始后不允许修改）
+             * @default 0
+             * @enum {integer}
+             */
+            closeShare?: 0 | 1;
+            /**
+             * @description 是否关闭客服：0 开启；1 关闭，默认关闭（直播开始后允许开启）
+             * @default 1
+             * @enum {integer}
+             */
+            closeKf?: 0 | 1;
+            /**
+             * @description 直播间类型：1 推流；0 手机直播
+             * @enum {integer}
+             */
+            type: 0 | 1;
+        };
+        CreateRoomResponse: {
+            /** @description 房间 ID */
+            roomId?: number;
+            /** @description 当主播微信号没有在“小程序直播”小程序实名认证时返回，“小程序直播”小程序码 */
+            qrcode_url?: string;
+        };
+        /** @description Params of createSendSmsTask */
+        CreateSendSmsTaskParams: {
+            /** @description 环境 ID */
+            env: string;
+            /** @description 短信 CSV 文件地址 CodeUri（describeExtensionUploadInfo 返回） */
+            file_url: string;
+            /** @description 短信模版 ID（营销类模版，文档先后给出默认值 844110 与 2053122） */
+            template_id?: string;
+            /** @description 是否使用小程序简称（小程序名称长度超过 12 字时需使用简称） */
+            use_short_name?: boolean;
+        };
+        CreateSendSmsTaskResponse: {
+            /** @description 查询 ID（describeSmsRecords 使用） */
+            query_id?: string;
+        };
+        /** @description Params of deleteDatabaseCollection */
+        DeleteDatabaseCollectionParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 集合名称 */
+            collection_name: string;
+        };
+        DeleteDatabaseCollectionResponse: Record<string, never>;
+        /** @description Params of deleteDatabaseItem */
+        DeleteDatabaseItemParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+            query: string;
+        };
+        DeleteDatabaseItemResponse: {
+            /** @description 删除记录数量 */
+            deleted?: number;
+        };
+        /** @description Params of deleteGoodsInRoom */
+        DeleteGoodsInRoomParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 商品 ID */
+            goodsId: number;
+        };
+        DeleteGoodsInRoomResponse: Record<string, never>;
+        /** @description Params of deleteGoods */
+        DeleteGoodsParams: {
+            /** @description 商品 ID */
+            goodsId: number;
+        };
+        DeleteGoodsResponse: Record<string, never>;
+        /** @description Params of deleteKfAccount */
+        DeleteKfAccountParams: {
+            /** @description 完整客服账号，格式为：账号前缀@公众号微信号 */
+            kf_account: string;
+            /** @description 客服子商户的 business_id，对于普通账号客服不需要填 */
+            business_id?: string;
+        };
+        DeleteKfAccountResponse: Record<string, never>;
+        /** @description Params of deleteLegacyTemplate */
+        DeleteLegacyTemplateParams: {
+            /** @description 要删除的模板 id */
+            template_id: string;
+        };
+        DeleteLegacyTemplateResponse: Record<string, never>;
+        /** @description Params of deleteMessageTemplate */
+        DeleteMessageTemplateParams: {
+            /** @description 要删除的模板 id */
+            priTmplId: string;
+        };
+        DeleteMessageTemplateResponse: Record<string, never>;
+        /** @description Params of deleteNearbyPoi */
+        DeleteNearbyPoiParams: {
+            /** @description 附近地点 ID */
+            poi_id: string;
+        };
+        DeleteNearbyPoiResponse: Record<string, never>;
+        /** @description Params of deleteRole */
+        DeleteRoleParams: {
+            /** @description 用户微信号 */
+            username: string;
+            /**
+             * @description 设置用户的角色：1 管理员；2 主播；3 运营者
+             * @enum {integer}
+             */
+            role: 1 | 2 | 3;
+        };
+        DeleteRoleResponse: Record<string, never>;
+        /** @description Params of deleteRoom */
+        DeleteRoomParams: {
+            /** @description 房间 ID */
+            id: number;
+        };
+        DeleteRoomResponse: Record<string, never>;
+        /** @description Params of deleteSubAnchor */
+        DeleteSubAnchorParams: {
+            /** @description 房间 ID */
+            roomId: number;
+        };
+        DeleteSubAnchorResponse: Record<string, never>;
+        /** @description Params of deleteTcbCloudFile */
+        DeleteTcbCloudFileParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 文件 ID 列表 */
+            fileid_list: string[];
+        };
+        DeleteTcbCloudFileResponse: {
+            /** @description 文件列表 */
+            delete_list?: {
+                /** @description 文件 ID */
+                fileid?: string;
+                /** @description 状态码，0 为成功 */
+                status?: number;
+                /** @description 该文件错误信息 */
+                errmsg?: string;
+            }[];
+        };
+        /** @description Params of describeExtensionUploadInfo */
+        DescribeExtensionUploadInfoParams: {
+            /** @description 待上传的文件列表 */
+            ExtensionFiles: {
+                /**
+                 * @description 文件类型：FUNCTION 函数代码；STATIC 静态托管代码；SMS 短信文件
+                 * @enum {string}
+                 */
+                FileType: "FUNCTION" | "STATIC" | "SMS";
+                /** @description 文件名，长度不超过 24 */
+                FileName: string;
+            }[];
+        };
+        DescribeExtensionUploadInfoResponse: {
+            /** @description 待上传文件的信息数组 */
+            FilesData?: {
+                /** @description 模板里使用的地址（createSendSmsTask 的 file_url） */
+                CodeUri?: string;
+                /** @description 上传文件的临时地址，含签名（HTTP PUT 上传） */
+                UploadUrl?: string;
+                /** @description 自定义密钥，为空表示不需要加密 */
+                CustomKey?: string;
+                /** @description 文件大小限制，单位 M，超过限制的文件会被删除 */
+                MaxSize?: number;
+            }[];
+            /** @description 唯一请求 ID */
+            RequestId?: string;
+            /** @description 文档示例中的包装层（内容同顶层字段） */
+            Response?: {
+                /** @description 待上传文件的信息数组 */
+                FilesData?: {
+                    /** @description 模板里使用的地址（createSendSmsTask 的 file_url） */
+                    CodeUri?: string;
+                    /** @description 上传文件的临时地址，含签名（HTTP PUT 上传） */
+                    UploadUrl?: string;
+                    /** @description 自定义密钥，为空表示不需要加密 */
+                    CustomKey?: string;
+                    /** @description 文件大小限制，单位 M，超过限制的文件会被删除 */
+                    MaxSize?: number;
+                }[];
+                /** @description 唯一请求 ID */
+                RequestId?: string;
+            };
+        };
+        /** @description Params of describeSmsRecords */
+        DescribeSmsRecordsParams: {
+            /** @description 环境 ID */
+            EnvId: string;
+            /** @description 开始日期，如 2021-01-01 */
+            StartDate: string;
+            /** @description 结束日期，如 2021-01-07 */
+            EndDate: string;
+            /** @description 电话号码 */
+            Mobile?: string;
+            /** @description 查询 ID（createSendSmsTask 返回） */
+            QueryId?: string;
+            /** @description 页码（从 1 开始） */
+            PageNumber?: number;
+            /** @description 每页条目数 */
+            PageSize?: number;
+        };
+        DescribeSmsRecordsResponse: {
+            /** @description 发送记录列表 */
+            SmsRecords?: {
+                /** @description 手机号码 */
+                Mobile?: string;
+                /** @description 短信内容 */
+                Content?: string;
+                /** @description 短信内容长度 */
+                ContentSize?: number;
+                /** @description 计费条数 */
+                Fee?: number;
+                /** @description 发送时间 */
+                CreateTime?: string;
+                /** @description 用户接收时间 */
+                ReceivedTime?: string;
+                /** @description sent 成功；error 失败 */
+                Status?: string;
+                /** @description 备注 */
+                Remarks?: string;
+            }[];
+            /** @description 记录总数 */
+            TotalCount?: number;
+            /** @description 唯一请求 ID，定位问题时需要提供 */
+            RequestId?: string;
+        };
+        /** @description Params of downloadGoodsVideo */
+        DownloadGoodsVideoParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 商品 ID */
+            goodsId: number;
+        };
+        DownloadGoodsVideoResponse: {
+            /** @description 讲解链接 */
+            url?: string;
+        };
+        /** @description Params of driverLicenseOCR */
+        DriverLicenseOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        DriverLicenseOCRResponse: {
+            /** @description 证号 */
+            id_num?: string;
+            /** @description 姓名 */
+            name?: string;
+            /** @description 性别 */
+            sex?: string;
+            /** @description 国籍 */
+            nationality?: string;
+            /** @description 住址 */
+            address?: string;
+            /** @description 出生日期 */
+            birth_date?: string;
+            /** @description 初次领证日期 */
+            issue_date?: string;
+            /** @description 准驾车型 */
+            car_class?: string;
+            /** @description 有效期限起始日 */
+            valid_from?: string;
+            /** @description 有效期限终止日 */
+            valid_to?: string;
+            /** @description 印章文字 */
+            official_seal?: string;
+        };
+        /** @description Params of editRoom */
+        EditRoomParams: {
+            /** @description 直播间 ID */
+            id: number;
+            /** @description 直播间名字，最短 3 个汉字，最长 17 个汉字（1 个汉字相当于 2 个字符） */
+            name: string;
+            /** @description 背景图，填入 mediaID（临时素材，三天内有效）；建议像素 1080*1920，大小不超过 2M */
+            coverImg: string;
+            /** @description 直播计划开始时间（Unix 秒；需在当前时间 10 分钟后，且不能在 6 个月后） */
+            startTime: number;
+            /** @description 直播计划结束时间（Unix 秒；与开始时间间隔不得短于 30 分钟，不得超过 24 小时） */
+            endTime: number;
+            /** @description 主播昵称，最短 2 个汉字，最长 15 个汉字 */
+            anchorName: string;
+            /** @description 主播微信号，未实名认证的需先前往“小程序直播”小程序进行实名验证 */
+            anchorWechat: string;
+            /** @description 主播副号微信号（需实名认证） */
+            subAnchorWechat?: string;
+            /** @description 创建者微信号，不传入则此直播间所有成员可见；传入则仅创建者、管理员、超管、直播间主播可见 */
+            createrWechat?: string;
+            /** @description 分享图，填入 mediaID；建议像素 800*640，大小不超过 1M */
+            shareImg: string;
+            /** @description 购物直播频道封面图，填入 mediaID；建议像素 800*800，大小不超过 100KB */
+            feedsImg: string;
+            /**
+             * @description 是否开启官方收录：1 开启；0 关闭，默认开启
+             * @default 1
+             * @enum {integer}
+             */
+            isFeedsPublic?: 0 | 1;
+            /**
+             * @description 是否关闭点赞：0 开启；1 关闭（直播开始后不允许开启）
+             * @enum {integer}
+             */
+            closeLike: 0 | 1;
+            /**
+             * @description 是否关闭货架：0 开启；1 关闭（直播开始后不允许开启）
+             * @enum {integer}
+             */
+            closeGoods: 0 | 1;
+            /**
+             * @description 是否关闭评论：0 开启；1 关闭（直播开始后不允许开启）
+             * @enum {integer}
+             */
+            closeComment: 0 | 1;
+            /**
+             * @description 是否关闭回放：0 开启；1 关闭，默认关闭（直播开始后允许开启）
+             * @default 1
+             * @enum {integer}
+             */
+            closeReplay?: 0 | 1;
+            /**
+             * @description 是否关闭分享：0 开启；1 关闭，默认开启（直播开始后不允许修改）
+             * @default 0
+             * @enum {integer}
+             */
+            closeShare?: 0 | 1;
+            /**
+             * @description 是否关闭客服：0 开启；1 关闭，默认关闭（直播开始后允许开启）
+             * @default 1
+             * @enum {integer}
+             */
+            closeKf?: 0 | 1;
+        };
+        EditRoomResponse: Record<string, never>;
         /**
          * @description 要打开的小程序版本：正式版 release，体验版 trial，开发版 develop
          * @enum {string}
          */
         EnvVersion: "release" | "trial" | "develop";
+        /** @description Params of exportDatabaseItem */
+        ExportDatabaseItemParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 导出文件路径（文件会导出到同环境的云存储中，可使用获取下载链接 API 获取下载链接） */
+            file_path: string;
+            /**
+             * @description 导出文件类型：1 JSON；2 CSV
+             * @enum {integer}
+             */
+            file_type: 1 | 2;
+            /** @description 导出条件（数据库 SDK 语法，如 db.collection("t").where({age: _.gt(1)}).limit(10).skip(1).get()） */
+            query: string;
+        };
+        ExportDatabaseItemResponse: {
+            /** @description 导出任务 ID，可使用 getDatabaseMigrateStatus 查询进度及结果 */
+            job_id?: number;
+        };
+        /** @description Params of faceIdentifyGetInfo */
+        FaceIdentifyGetInfoParams: {
+            /** @description 小程序 wx.startFacialRecognitionVerify 返回的 verifyResult */
+            verify_result: string;
+        };
+        FaceIdentifyGetInfoResponse: {
+            /** @description 认证结果，0 为成功 */
+            identify_ret?: number;
+            /** @description 认证时间 */
+            identify_time?: number;
+            /** @description 用户读的数字（如是读数字） */
+            validate_data?: string;
+            /** @description 用户 openid */
+            openid?: string;
+            /** @description 用于后台交互表示用户姓名、身份证的凭证 */
+            user_id_key?: string;
+            /** @description 认证结束时间 */
+            finish_time?: number;
+            /** @description 身份证号的 md5（最后一位 X 为大写） */
+            id_card_number_md5?: string;
+            /** @description 姓名 MD5 */
+            name_utf8_md5?: string;
+        };
+        /** @description Params of followWaybill */
+        FollowWaybillParams: {
+            /** @description 商品信息 */
+            goods_info: {
+                /** @description 商品列表 */
+                detail_list: {
+                    /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                    goods_name: string;
+                    /** @description 商品图片 url */
+                    goods_img_url: string;
+                    /** @description 商品详情描述，不传默认取“商品名称”的值，最多 40 汉字 */
+                    goods_desc?: string;
+                }[];
+            };
+            /** @description 用户 openid */
+            openid: string;
+            /** @description 寄件人手机号 */
+            sender_phone?: string;
+            /** @description 收件人手机号，部分运力需要用户手机号作为查单依据 */
+            receiver_phone: string;
+            /** @description 运力 id（运单号所属运力公司 id），来自 get_delivery_list；可提高识别正确率 */
+            delivery_id?: string;
+            /** @description 运单号 */
+            waybill_id: string;
+            /** @description 交易单号（微信支付生成的交易单号，一般以 420 开头） */
+            trans_id: string;
+            /** @description 点击消息或落地页商品卡片跳转路径（建议为订单详情页 path） */
+            order_detail_path?: string;
+        };
+        FollowWaybillResponse: {
+            /** @description 查询 id */
+            waybill_token?: string;
+        };
+        /** @description Params of generateNFCScheme */
+        GenerateNFCSchemeParams: {
+            jump_wxa?: components["schemas"]["JumpWxa"];
+            /** @description scheme 对应的设备 model_id */
+            model_id: string;
+            /** @description scheme 对应的设备 sn，仅一机一码时填写 */
+            sn?: string;
+        };
+        GenerateNFCSchemeResponse: {
+            /** @description 生成的小程序 scheme 码 */
+            openlink?: string;
+        };
         /** @description Params of generateScheme */
         GenerateSchemeParams: {
             jump_wxa?: components["schemas"]["JumpWxa"];
@@ -370,6 +6477,1446 @@ export interface components {
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
         };
+        /** @description Params of getAllAccount */
+        GetAllAccountParams: Record<string, never>;
+        GetAllAccountResponse: {
+            /** @description 账号数量 */
+            count?: number;
+            /** @description 账号列表 */
+            list?: {
+                /** @description 快递公司客户编码 */
+                biz_id?: string;
+                /** @description 快递公司 ID */
+                delivery_id?: string;
+                /** @description 账号绑定时间 */
+                create_time?: number;
+                /** @description 账号更新时间 */
+                update_time?: number;
+                /** @description 绑定状态：0 绑定成功；其他为审核状态或失败 */
+                status_code?: number;
+                /** @description 账号别名 */
+                alias?: string;
+                /** @description 账号绑定失败的错误信息（EMS 审核结果） */
+                remark_wrong_msg?: string;
+                /** @description 账号绑定时的备注内容（提交 EMS 审核需要） */
+                remark_content?: string;
+                /** @description 电子面单余额 */
+                quota_num?: number;
+                /** @description 电子面单余额更新时间 */
+                quota_update_time?: number;
+                /** @description 该绑定账号支持的服务类型 */
+                service_type?: {
+                    /** @description 服务类型 ID */
+                    service_type?: number;
+                    /** @description 服务类型名称 */
+                    service_name?: string;
+                }[];
+            }[];
+        };
+        /** @description Params of getAllDelivery */
+        GetAllDeliveryParams: Record<string, never>;
+        GetAllDeliveryResponse: {
+            /** @description 快递公司数量 */
+            count?: number;
+            /** @description 快递公司信息列表 */
+            data?: {
+                /** @description 快递公司 ID */
+                delivery_id?: string;
+                /** @description 快递公司名称 */
+                delivery_name?: string;
+                /** @description 是否支持散单：1 表示支持 */
+                can_use_cash?: number;
+                /** @description 是否支持查询面单余额：1 表示支持 */
+                can_get_quota?: number;
+                /** @description 散单对应的 bizid，当 can_use_cash=1 时有效 */
+                cash_biz_id?: string;
+                /** @description 支持的服务类型 */
+                service_type?: {
+                    /** @description 服务类型 ID */
+                    service_type?: number;
+                    /** @description 服务类型名称 */
+                    service_name?: string;
+                }[];
+            }[];
+        };
+        /** @description Params of getAllImmeDelivery */
+        GetAllImmeDeliveryParams: Record<string, never>;
+        GetAllImmeDeliveryResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+            /** @description 配送公司列表 */
+            list?: {
+                /** @description 配送公司 Id */
+                delivery_id?: string;
+                /** @description 配送公司名称 */
+                delivery_name?: string;
+            }[];
+        };
+        /** @description Params of getApiDomainIp */
+        GetApiDomainIpParams: Record<string, never>;
+        GetApiDomainIpResponse: {
+            /** @description 微信服务器 IP 地址列表 */
+            ip_list?: string[];
+        };
+        /** @description Params of getApiQuota */
+        GetApiQuotaParams: {
+            /** @description api 的请求地址，例如 "/cgi-bin/message/custom/send"；不要前缀 https://api.weixin.qq.com，也不要漏了 "/"，否则报 76003；/xxx/sns/xxx 类接口不支持（76022） */
+            cgi_path: string;
+        };
+        GetApiQuotaResponse: {
+            /** @description quota 详情 */
+            quota?: {
+                /** @description 当天该账号可调用该接口的次数 */
+                daily_limit?: number;
+                /** @description 当天已经调用的次数 */
+                used?: number;
+                /** @description 当天剩余调用次数 */
+                remain?: number;
+            };
+            /** @description 普通调用频率限制 */
+            rate_limit?: {
+                /** @description 周期内可调用数量，单位：次 */
+                call_count?: number;
+                /** @description 更新周期，单位：秒 */
+                refresh_second?: number;
+            };
+            /** @description 代调用（第三方平台）频率限制 */
+            component_rate_limit?: {
+                /** @description 周期内可调用数量，单位：次 */
+                call_count?: number;
+                /** @description 更新周期，单位：秒 */
+                refresh_second?: number;
+            };
+        };
+        /** @description Params of getAssistantList */
+        GetAssistantListParams: {
+            /** @description 房间 ID */
+            roomId: number;
+        };
+        GetAssistantListResponse: {
+            /** @description 小助手列表 */
+            list?: {
+                /** @description 修改时间 */
+                timestamp?: number;
+                /** @description 头像 */
+                headimg?: string;
+                /** @description 昵称 */
+                nickname?: string;
+                /** @description 微信号 */
+                alias?: string;
+                /** @description openid */
+                openid?: string;
+            }[];
+            /** @description 小助手个数 */
+            count?: number;
+            /** @description 小助手最大个数 */
+            maxCount?: number;
+        };
+        /** @description Params of getBindAccount */
+        GetBindAccountParams: Record<string, never>;
+        GetBindAccountResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+            /** @description 账号列表 */
+            shop_list?: {
+                /** @description 配送公司 Id */
+                delivery_id?: string;
+                /** @description 商家 id */
+                shopid?: string;
+                /** @description 审核状态：0 审核通过；1 审核中；2 审核不通过 */
+                audit_result?: number;
+            }[];
+        };
+        /** @description Params of getCallbackIp */
+        GetCallbackIpParams: Record<string, never>;
+        GetCallbackIpResponse: {
+            /** @description 微信服务器 IP 地址列表（可能包含 CIDR 网段，如 101.226.103.0/25） */
+            ip_list?: string[];
+        };
+        /** @description Params of getCategory */
+        GetCategoryParams: Record<string, never>;
+        GetCategoryResponse: {
+            /** @description 类目列表 */
+            data?: {
+                /** @description 类目 id，查询公共库模板时需要 */
+                id?: number;
+                /** @description 类目的中文名 */
+                name?: string;
+            }[];
+        };
+        /** @description Params of getCloudBaseStatistics */
+        GetCloudBaseStatisticsParams: {
+            /**
+             * @description 获取动作：smsMarketingOverviewData 短信营销概览数据；smsMarketingConversionData 短信营销转化数据；smsMarketingRealTimeData 短信营销实时数据
+             * @enum {string}
+             */
+            action: "smsMarketingOverviewData" | "smsMarketingConversionData" | "smsMarketingRealTimeData";
+            /** @description 开始时间戳 */
+            begin_date: number;
+            /** @description 结束时间戳 */
+            end_date: number;
+            /** @description 分页 offset（action 为 smsMarketingOverviewData、smsMarketingConversionData 时必填） */
+            page_offset?: number;
+            /** @description 分页 limit（action 为 smsMarketingOverviewData、smsMarketingConversionData 时必填） */
+            page_limit?: number;
+            /** @description 查询条件 */
+            condition: {
+                /** @description 环境 ID */
+                env_id?: string;
+                /** @description 活动 ID */
+                activity_id?: string;
+                /**
+                 * @description 是否按渠道划分：0 返回概览数据；1 返回各个渠道的数据（action 为 smsMarketingOverviewData 时必填）
+                 * @enum {string}
+                 */
+                by_channel_id?: "0" | "1";
+                /** @description 渠道 ID（云开发 CMS 使用 _cms_sms_；action 为 smsMarketingConversionData、smsMarketingRealTimeData 时必填） */
+                channel_id?: string;
+                /**
+                 * @description 行为数据：h5 打开 H5；wxapp 跳转小程序（action 为 smsMarketingRealTimeData 时必填）
+                 * @enum {string}
+                 */
+                act_type?: "h5" | "wxapp";
+            };
+        };
+        GetCloudBaseStatisticsResponse: {
+            /** @description 数据列定义 */
+            data_column?: {
+                /** @description 列 id */
+                col_id?: string;
+                /** @description 列名 */
+                col_name?: string;
+                /** @description 数据类型：0 string；1 number；2 double */
+                col_data_type?: string;
+            }[];
+            /** @description 数据行 */
+            data_value?: {
+                /** @description 数据值 */
+                data_value?: string[];
+            }[];
+            /** @description 总行数 */
+            total_num?: number;
+        };
+        /** @description Params of getCloudBaseVoIPSign */
+        GetCloudBaseVoIPSignParams: {
+            /** @description 游戏房间的标识 */
+            group_id: string;
+            /** @description 生成这个随机字符串的 UNIX 时间戳（精确到秒） */
+            timestamp: number;
+            /** @description 随机字符串，长度应小于 128 */
+            nonce: string;
+        };
+        GetCloudBaseVoIPSignResponse: {
+            /** @description 签名 */
+            signature?: string;
+        };
+        /** @description Params of getCloudToken */
+        GetCloudTokenParams: {
+            /** @description 有效期（单位：秒，最大 7200） */
+            lifespan: number;
+        };
+        GetCloudTokenResponse: {
+            /** @description secretid */
+            secretid?: string;
+            /** @description secretkey */
+            secretkey?: string;
+            /** @description token */
+            token?: string;
+            /** @description 过期时间戳 */
+            expired_time?: number;
+        };
+        /** @description Params of getContact */
+        GetContactParams: {
+            /** @description 商户侧下单事件中推送的 Token 字段 */
+            token: string;
+            /** @description 运单 ID */
+            waybill_id: string;
+        };
+        GetContactResponse: {
+            /** @description 运单 ID */
+            waybill_id?: string;
+            /** @description 发件人信息 */
+            sender?: {
+                /** @description 地址，已经将省市区信息合并 */
+                address?: string;
+                /** @description 姓名 */
+                name?: string;
+                /** @description 座机号码 */
+                tel?: string;
+                /** @description 手机号码 */
+                mobile?: string;
+            };
+            /** @description 收件人信息 */
+            receiver?: {
+                /** @description 地址，已经将省市区信息合并 */
+                address?: string;
+                /** @description 姓名 */
+                name?: string;
+                /** @description 座机号码 */
+                tel?: string;
+                /** @description 手机号码 */
+                mobile?: string;
+            };
+        };
+        /** @description Params of getDailyRetain */
+        GetDailyRetainParams: {
+            /** @description 开始日期，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetDailyRetainResponse: {
+            /** @description 日期，格式为 yyyymmdd */
+            ref_date?: string;
+            /** @description 新增用户留存 */
+            visit_uv_new?: {
+                /** @description 标识，0 开始表示当期，1 表示 1 期后，依此类推 */
+                key?: number;
+                /** @description key 对应日期的新增用户数（key=0 时）或留存用户数（key>0 时） */
+                value?: number;
+            }[];
+            /** @description 活跃用户留存 */
+            visit_uv?: {
+                /** @description 标识，0 开始表示当期，1 表示 1 期后，依此类推 */
+                key?: number;
+                /** @description key 对应日期的活跃用户数（key=0 时）或留存用户数（key>0 时） */
+                value?: number;
+            }[];
+        };
+        /** @description Params of getDailySummary */
+        GetDailySummaryParams: {
+            /** @description 开始日期，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetDailySummaryResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 日期，格式为 yyyymmdd */
+                ref_date?: string;
+                /** @description 累计用户数 */
+                visit_total?: number;
+                /** @description 转发次数 */
+                share_pv?: number;
+                /** @description 转发人数 */
+                share_uv?: number;
+            }[];
+        };
+        /** @description Params of getDailyVisitTrend */
+        GetDailyVisitTrendParams: {
+            /** @description 开始日期，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetDailyVisitTrendResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 日期，格式为 yyyymmdd */
+                ref_date?: string;
+                /** @description 打开次数 */
+                session_cnt?: number;
+                /** @description 访问次数 */
+                visit_pv?: number;
+                /** @description 访问人数 */
+                visit_uv?: number;
+                /** @description 新用户数 */
+                visit_uv_new?: number;
+                /** @description 人均停留时长（浮点型，单位：秒） */
+                stay_time_uv?: number;
+                /** @description 次均停留时长（浮点型，单位：秒） */
+                stay_time_session?: number;
+                /** @description 平均访问深度（浮点型） */
+                visit_depth?: number;
+            }[];
+        };
+        /** @description Params of getDatabaseCollection */
+        GetDatabaseCollectionParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /**
+             * @description 获取数量限制，默认 10
+             * @default 10
+             */
+            limit?: number;
+            /**
+             * @description 偏移量，默认 0
+             * @default 0
+             */
+            offset?: number;
+        };
+        GetDatabaseCollectionResponse: {
+            /** @description 集合信息 */
+            collections?: {
+                /** @description 集合名 */
+                name?: string;
+                /** @description 表中文档数量 */
+                count?: number;
+                /** @description 表的大小（即表中文档总大小），单位字节 */
+                size?: number;
+                /** @description 索引数量 */
+                index_count?: number;
+                /** @description 索引占用大小，单位字节 */
+                index_size?: number;
+            }[];
+            /** @description 分页信息（文档中键名首字母大写） */
+            pager?: {
+                /** @description 偏移 */
+                Offset?: number;
+                /** @description 单次查询限制 */
+                Limit?: number;
+                /** @description 符合查询条件的记录总数 */
+                Total?: number;
+            };
+        };
+        /** @description Params of getDatabaseCount */
+        GetDatabaseCountParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+            query: string;
+        };
+        GetDatabaseCountResponse: {
+            /** @description 记录数量 */
+            count?: number;
+        };
+        /** @description Params of getDatabaseMigrateStatus */
+        GetDatabaseMigrateStatusParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 迁移任务 ID（exportDatabaseItem / importDatabaseItem 返回） */
+            job_id: number;
+        };
+        GetDatabaseMigrateStatusResponse: {
+            /** @description 任务状态：waiting 等待中；reading / writing 读、写；migrating 转移中；success 成功；fail 失败 */
+            status?: string;
+            /** @description 迁移成功的记录数 */
+            record_success?: number;
+            /** @description 迁移失败的记录数 */
+            record_fail?: number;
+            /** @description 迁移失败的原因 */
+            err_msg?: string;
+            /** @description 导出文件的下载地址（导出任务） */
+            file_url?: string;
+        };
+        /** @description Params of getDatabaseRecord */
+        GetDatabaseRecordParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+            query: string;
+        };
+        GetDatabaseRecordResponse: {
+            /** @description 记录数组（每项为记录的 JSON 字符串） */
+            data?: string[];
+            /** @description 分页信息（文档中键名首字母大写） */
+            pager?: {
+                /** @description 偏移 */
+                Offset?: number;
+                /** @description 单次查询限制 */
+                Limit?: number;
+                /** @description 符合查询条件的记录总数 */
+                Total?: number;
+            };
+        };
+        /** @description Params of getDefaultGoodsKey */
+        GetDefaultGoodsKeyParams: Record<string, never>;
+        GetDefaultGoodsKeyResponse: {
+            /** @description 全局 KEY */
+            vendorGoodsKey?: string[];
+        };
+        /** @description Params of getDeliveryList */
+        GetDeliveryListParams: Record<string, never>;
+        GetDeliveryListResponse: {
+            /** @description 运力公司列表 */
+            delivery_list?: {
+                /** @description 运力公司 id */
+                delivery_id?: string;
+                /** @description 运力公司名称 */
+                delivery_name?: string;
+            }[];
+            /** @description 运力公司个数 */
+            count?: number;
+        };
+        /** @description Params of getDeliveryReturn */
+        GetDeliveryReturnParams: {
+            /** @description 退货 ID */
+            return_id: string;
+        };
+        GetDeliveryReturnResponse: {
+            /** @description 退货状态：0 用户未填写退货信息；1 在线预约；2 自主填写 */
+            status?: number;
+            /** @description 运单号 */
+            waybill_id?: string;
+            /** @description 运单状态：0 已下单待揽件；1 已揽件；2 运输中；3 派件中；4 已签收；5 异常；6 代签收；7 揽收失败；8 签收失败（拒收、超区）；11 已取消；13 退件中；14 已退件；99 未知 */
+            order_status?: number;
+            /** @description 运力公司名称 */
+            delivery_name?: string;
+            /** @description 运力公司编码 */
+            delivery_id?: string;
+        };
+        /** @description Params of getDomainInfo */
+        GetDomainInfoParams: {
+            /**
+             * @description 查询配置域名的类型：getbizdomain 返回业务域名；getserverdomain 返回服务器域名；不指明返回全部
+             * @enum {string}
+             */
+            action?: "getbizdomain" | "getserverdomain";
+        };
+        GetDomainInfoResponse: {
+            /** @description request 合法域名列表 */
+            requestdomain?: string[];
+            /** @description socket 合法域名列表 */
+            wsrequestdomain?: string[];
+            /** @description uploadFile 合法域名列表 */
+            uploaddomain?: string[];
+            /** @description downloadFile 合法域名列表 */
+            downloaddomain?: string[];
+            /** @description udp 合法域名列表 */
+            udpdomain?: string[];
+            /** @description tcp 合法域名列表 */
+            tcpdomain?: string[];
+            /** @description 业务域名列表 */
+            bizdomain?: string[];
+        };
+        /** @description Params of getDownloadTcbFileLink */
+        GetDownloadTcbFileLinkParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 文件列表 */
+            file_list: {
+                /** @description 文件 ID */
+                fileid: string;
+                /** @description 下载链接有效期（秒） */
+                max_age: number;
+            }[];
+        };
+        GetDownloadTcbFileLinkResponse: {
+            /** @description 文件列表 */
+            file_list?: {
+                /** @description 文件 ID */
+                fileid?: string;
+                /** @description 下载链接 */
+                download_url?: string;
+                /** @description 状态码，0 为成功 */
+                status?: number;
+                /** @description 该文件错误信息 */
+                errmsg?: string;
+            }[];
+        };
+        /** @description Params of getExpressOrder */
+        GetExpressOrderParams: {
+            /** @description 订单 ID，需保证全局唯一 */
+            order_id: string;
+            /** @description 用户 openid，当 add_source=2 时无需填写 */
+            openid?: string;
+            /** @description 快递公司 ID，参见 getAllDelivery */
+            delivery_id: string;
+            /** @description 运单 ID */
+            waybill_id?: string;
+            /**
+             * @description 获取打印面单类型：1 一联单；0 二联单（默认）
+             * @enum {integer}
+             */
+            print_type?: 0 | 1;
+            /** @description 快递备注，会覆盖原来的备注，不传默认用备注 */
+            custom_remark?: string;
+        };
+        GetExpressOrderResponse: {
+            /** @description 运单 html 的 BASE64 结果 */
+            print_html?: string;
+            /** @description 运单信息 */
+            waybill_data?: {
+                /** @description 运单信息 key */
+                key?: string;
+                /** @description 运单信息 value */
+                value?: string;
+            }[];
+            /** @description 快递公司 ID */
+            delivery_id?: string;
+            /** @description 订单 ID */
+            order_id?: string;
+            /** @description 运单号 */
+            waybill_id?: string;
+            /** @description 运单状态：0 正常；1 取消 */
+            order_status?: number;
+        };
+        /** @description Params of getFeedback */
+        GetFeedbackParams: {
+            /**
+             * @description 反馈的类型，默认拉取全部类型：1 无法打开小程序；2 小程序闪退；3 卡顿；4 黑屏白屏；5 死机；6 界面错位；7 界面加载慢；8 其他异常
+             * @enum {integer}
+             */
+            type?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+            /** @description 分页的页数，从 1 开始 */
+            page: number;
+            /** @description 分页拉取的数据数量 */
+            num: number;
+        };
+        GetFeedbackResponse: {
+            /** @description 总条数 */
+            total_num?: number;
+            /** @description 反馈列表 */
+            list?: {
+                /** @description 反馈记录 id（getFeedbackmedia 使用） */
+                record_id?: number;
+                /** @description 反馈的时间（Unix 时间戳） */
+                create_time?: number;
+                /** @description 反馈内容 */
+                content?: string;
+                /** @description 联系方式：手机或邮箱（文档示例中为数字） */
+                phone?: string | number;
+                /** @description 用户 openid */
+                openid?: string;
+                /** @description 用户昵称 */
+                nickname?: string;
+                /** @description 用户头像 */
+                head_url?: string;
+                /** @description 反馈的类型 */
+                type?: number;
+                /** @description 用户上传的附件图片 media_id（getFeedbackmedia 使用） */
+                mediaIds?: string[];
+                /** @description 用户设备信息（JSON 字符串） */
+                systemInfo?: string;
+            }[];
+        };
+        /** @description Params of getFeedbackmedia */
+        GetFeedbackmediaParams: {
+            /** @description 用户反馈信息的 record_id，可通过 getFeedback 获取 */
+            record_id: number;
+            /** @description 图片的 mediaId（getFeedback 返回的 mediaIds 之一） */
+            media_id: string;
+        };
+        /** @description Params of getFollowers */
+        GetFollowersParams: {
+            /**
+             * @description 获取长期订阅用户的个数限制，默认 200，最大 2000
+             * @default 200
+             */
+            limit?: number;
+            /** @description 翻页标记，获取第一页时不带，第二页开始需带上上一页返回结果中的 page_break */
+            page_break?: number;
+        };
+        GetFollowersResponse: {
+            /** @description 长期订阅用户列表 */
+            followers?: {
+                /** @description 长期订阅用户订阅时间 */
+                subscribe_time?: number;
+                /** @description 用户订阅时所处房间 */
+                room_id?: number;
+                /** @description 用户订阅时房间状态 */
+                room_status?: number;
+                /** @description 长期订阅用户 OpenId */
+                openid?: string;
+            }[];
+            /** @description 翻页标记，获取下一页时带上该值 */
+            page_break?: number;
+        };
+        /** @description Params of getGoodsInfo */
+        GetGoodsInfoParams: {
+            /** @description 分页条数起点 */
+            offset: number;
+            /**
+             * @description 分页大小，默认 30，不超过 100
+             * @default 30
+             */
+            limit?: number;
+            /**
+             * @description 商品状态：0 未审核；1 审核中；2 审核通过；3 审核驳回
+             * @enum {integer}
+             */
+            status: 0 | 1 | 2 | 3;
+        };
+        GetGoodsInfoResponse: {
+            /** @description 商品个数 */
+            total?: number;
+            /** @description 商品 */
+            goods?: {
+                /** @description 商品 ID */
+                goodsId?: number;
+                /** @description 商品图片 url */
+                coverImgUrl?: string;
+                /** @description 商品名称 */
+                name?: string;
+                /** @description 价格（左区间，单位元） */
+                price?: number;
+                /** @description 价格右区间或现价（单位元） */
+                price2?: number;
+                /** @description 商品详情页的小程序路径 */
+                url?: string;
+                /** @description 1 一口价；2 价格区间；3 折扣价 */
+                priceType?: number;
+                /** @description 1、2 表示为 API 添加的商品，否则是直播控制台添加的商品 */
+                thirdPartyTag?: number;
+                /** @description 第三方小程序商品的 appid，自身小程序商品则为空 */
+                thirdPartyAppid?: string;
+            }[];
+        };
+        /** @description Params of getGoodsWarehouse */
+        GetGoodsWarehouseParams: {
+            /** @description 待查询的商品 ID，数组形式，最多 20 个 */
+            goods_ids: number[];
+        };
+        GetGoodsWarehouseResponse: {
+            /** @description 商品个数 */
+            total?: number;
+            /** @description 商品信息 */
+            goods?: {
+                /** @description 商品 ID */
+                goods_id?: number;
+                /** @description 商品名称 */
+                name?: string;
+                /** @description 商品图片 url */
+                cover_img_url?: string;
+                /** @description 商品详情页的小程序路径 */
+                url?: string;
+                /** @description 1 一口价；2 价格区间；3 折扣价 */
+                priceType?: number;
+                /** @description 价格（左区间，单位元） */
+                price?: number;
+                /** @description 价格右区间或现价（单位元） */
+                price2?: number;
+                /** @description 0 未审核；1 审核中；2 审核通过；3 审核失败 */
+                audit_status?: number;
+                /** @description 1、2 表示为 API 添加的商品，否则是直播控制台添加的商品 */
+                third_party_tag?: number;
+                /** @description 第三方小程序商品的 appid，自身小程序商品则为空 */
+                thirdPartyAppid?: string;
+            }[];
+        };
+        /** @description Params of getGrayReleasePlan */
+        GetGrayReleasePlanParams: Record<string, never>;
+        GetGrayReleasePlanResponse: {
+            /** @description 分阶段发布计划详情 */
+            gray_release_plan?: {
+                /**
+                 * @description 0 初始状态；1 执行中；2 暂停中；3 执行完毕；4 被删除
+                 * @enum {integer}
+                 */
+                status?: 0 | 1 | 2 | 3 | 4;
+                /** @description 分阶段发布计划的创建时间（Unix 时间戳） */
+                create_timestamp?: number;
+                /** @description 当前的灰度比例 */
+                gray_percentage?: number;
+                /** @description 是否优先让体验成员使用新版本 */
+                support_experiencer_first?: boolean;
+                /** @description 是否优先让项目成员使用新版本 */
+                support_debuger_first?: boolean;
+            };
+        };
+        /** @description Params of getInvoiceBatch */
+        GetInvoiceBatchParams: {
+            /** @description 发票卡券的 card_id 和 encrypt_code 列表 */
+            item_list: {
+                /** @description 发票 id */
+                card_id: string;
+                /** @description 加密 code */
+                encrypt_code: string;
+            }[];
+        };
+        GetInvoiceBatchResponse: {
+            /** @description 发票信息列表 */
+            item_list?: {
+                /** @description 发票 id */
+                card_id?: string;
+                /** @description 发票的有效期起始时间 */
+                begin_time?: number;
+                /** @description 发票的有效期截止时间 */
+                end_time?: number;
+                /** @description 用户标识 */
+                openid?: string;
+                /** @description 发票的类型，如广东增值税普通发票 */
+                type?: string;
+                /** @description 发票的收款方 */
+                payee?: string;
+                /** @description 发票详情 */
+                detail?: string;
+                /** @description 用户可在发票票面看到的主要信息 */
+                user_info?: {
+                    /** @description 发票加税合计金额，以分为单位 */
+                    fee?: number;
+                    /** @description 发票的抬头 */
+                    title?: string;
+                    /** @description 开票时间，为十位时间戳（utc+8） */
+                    billing_time?: number;
+                    /** @description 发票代码 */
+                    billing_no?: string;
+                    /** @description 发票号码 */
+                    billing_code?: string;
+                    /** @description 商品信息结构 */
+                    info?: {
+                        /** @description 项目（商品）名称 */
+                        name?: string;
+                        /** @description 项目数量 */
+                        num?: number;
+                        /** @description 项目单位 */
+                        unit?: string;
+                        /** @description 单价，以分为单位 */
+                        fee?: number;
+                        /** @description 总价，以分为单位 */
+                        price?: number;
+                    }[];
+                    /** @description 不含税金额，以分为单位 */
+                    fee_without_tax?: number;
+                    /** @description 税额，以分为单位 */
+                    tax?: number;
+                    /** @description 发票详情 */
+                    detail?: string;
+                    /** @description 发票 pdf 文件的链接 */
+                    pdf_url?: string;
+                    /** @description 其它消费附件的 PDF */
+                    trip_pdf_url?: string;
+                    /** @description 发票报销状态 */
+                    reimburse_status?: string;
+                    /** @description 校验码 */
+                    check_code?: string;
+                    /** @description 购买方纳税人识别号 */
+                    buyer_number?: string;
+                    /** @description 购买方地址、电话 */
+                    buyer_address_and_phone?: string;
+                    /** @description 购买方开户行及账号 */
+                    buyer_bank_account?: string;
+                    /** @description 销售方纳税人识别号 */
+                    seller_number?: string;
+                    /** @description 销售方地址、电话 */
+                    seller_address_and_phone?: string;
+                    /** @description 销售方开户行及账号 */
+                    seller_bank_account?: string;
+                    /** @description 备注 */
+                    remarks?: string;
+                    /** @description 收款人 */
+                    cashier?: string;
+                    /** @description 开票人 */
+                    maker?: string;
+                };
+            }[];
+        };
+        /** @description Params of getInvoiceInfo */
+        GetInvoiceInfoParams: {
+            /** @description 发票 id */
+            card_id: string;
+            /** @description 加密 code */
+            encrypt_code: string;
+        };
+        GetInvoiceInfoResponse: {
+            /** @description 发票 id */
+            card_id?: string;
+            /** @description 发票的有效期起始时间 */
+            begin_time?: number;
+            /** @description 发票的有效期截止时间 */
+            end_time?: number;
+            /** @description 用户标识 */
+            openid?: string;
+            /** @description 发票的类型，如广东增值税普通发票 */
+            type?: string;
+            /** @description 发票的收款方 */
+            payee?: string;
+            /** @description 发票详情 */
+            detail?: string;
+            /** @description 用户可在发票票面看到的主要信息 */
+            user_info?: {
+                /** @description 发票加税合计金额，以分为单位 */
+                fee?: number;
+                /** @description 发票的抬头 */
+                title?: string;
+                /** @description 开票时间，为十位时间戳（utc+8） */
+                billing_time?: number;
+                /** @description 发票代码 */
+                billing_no?: string;
+                /** @description 发票号码 */
+                billing_code?: string;
+                /** @description 商品信息结构 */
+                info?: {
+                    /** @description 项目（商品）名称 */
+                    name?: string;
+                    /** @description 项目数量 */
+                    num?: number;
+                    /** @description 项目单位 */
+                    unit?: string;
+                    /** @description 单价，以分为单位 */
+                    fee?: number;
+                    /** @description 总价，以分为单位 */
+                    price?: number;
+                }[];
+                /** @description 不含税金额，以分为单位 */
+                fee_without_tax?: number;
+                /** @description 税额，以分为单位 */
+                tax?: number;
+                /** @description 发票详情 */
+                detail?: string;
+                /** @description 发票 pdf 文件的链接 */
+                pdf_url?: string;
+                /** @description 其它消费附件的 PDF */
+                trip_pdf_url?: string;
+                /** @description 发票报销状态 */
+                reimburse_status?: string;
+                /** @description 校验码 */
+                check_code?: string;
+                /** @description 购买方纳税人识别号 */
+                buyer_number?: string;
+                /** @description 购买方地址、电话 */
+                buyer_address_and_phone?: string;
+                /** @description 购买方开户行及账号 */
+                buyer_bank_account?: string;
+                /** @description 销售方纳税人识别号 */
+                seller_number?: string;
+                /** @description 销售方地址、电话 */
+                seller_address_and_phone?: string;
+                /** @description 销售方开户行及账号 */
+                seller_bank_account?: string;
+                /** @description 备注 */
+                remarks?: string;
+                /** @description 收款人 */
+                cashier?: string;
+                /** @description 开票人 */
+                maker?: string;
+            };
+        };
+        /** @description Params of getJsErrDetail */
+        GetJsErrDetailParams: {
+            /** @description 开始时间，格式 "xxxx-xx-xx" */
+            startTime: string;
+            /** @description 结束时间，格式 "xxxx-xx-xx" */
+            endTime: string;
+            /** @description 错误信息的 md5（getJsErrList 返回） */
+            errorMsgMd5: string;
+            /** @description errorStack 的 md5（getJsErrList 返回） */
+            errorStackMd5: string;
+            /** @description 小程序版本，"0" 代表全部，例如 "2.0.18" */
+            appVersion: string;
+            /** @description 基础库版本，"0" 表示所有版本，例如 "2.14.1" */
+            sdkVersion: string;
+            /**
+             * @description 系统类型："0" 全部，"1" 安卓，"2" iOS，"3" 其他
+             * @enum {string}
+             */
+            osName: "0" | "1" | "2" | "3";
+            /** @description 客户端版本，"0" 表示所有版本，例如 "7.0.22" */
+            clientVersion: string;
+            /** @description 发生错误的用户 openId（不筛选时传空字符串） */
+            openid: string;
+            /** @description 分页起始值 */
+            offset: number;
+            /** @description 一次拉取最大值 */
+            limit: number;
+            /**
+             * @description 排序规则："0" 升序，"1" 降序
+             * @enum {string}
+             */
+            desc: "0" | "1";
+        };
+        GetJsErrDetailResponse: {
+            /** @description 是否成功 */
+            success?: boolean;
+            /** @description 查询的用户 openid */
+            openid?: string;
+            /** @description 总条数 */
+            totalCount?: number;
+            /** @description 错误详情列表 */
+            data?: {
+                /** @description 错误次数 */
+                Count?: string;
+                /** @description 基础库版本 */
+                sdkVersion?: string;
+                /** @description 客户端版本 */
+                ClientVersion?: string;
+                /** @description 错误堆栈 md5 */
+                errorStackMd5?: string;
+                /** @description 发生时间 */
+                TimeStamp?: string;
+                /** @description 小程序版本 */
+                appVersion?: string;
+                /** @description 错误信息 md5 */
+                errorMsgMd5?: string;
+                /** @description 错误信息 */
+                errorMsg?: string;
+                /** @description 错误堆栈 */
+                errorStack?: string;
+                /** @description 日期 */
+                Ds?: string;
+                /** @description 系统名称 */
+                OsName?: string;
+                /** @description 发生错误的用户 openid */
+                openId?: string;
+                /** @description 插件版本 */
+                pluginversion?: string;
+                /** @description 小程序 appid */
+                appId?: string;
+                /** @description 机型 */
+                DeviceModel?: string;
+                /** @description 错误来源 */
+                source?: string;
+                /** @description 发生错误的页面路径 */
+                route?: string;
+                /** @description 用户 uin */
+                Uin?: string;
+                /** @description 用户昵称 */
+                nickname?: string;
+            }[];
+        };
+        /** @description Params of getJsErrList */
+        GetJsErrListParams: {
+            /** @description 小程序版本，"0" 代表全部，例如 "2.0.18" */
+            appVersion: string;
+            /**
+             * @description 错误类型："0" 全部，"1" 业务代码错误，"2" 插件错误，"3" 系统框架错误
+             * @enum {string}
+             */
+            errType: "0" | "1" | "2" | "3";
+            /** @description 开始时间，格式 "xxxx-xx-xx" */
+            startTime: string;
+            /** @description 结束时间，格式 "xxxx-xx-xx" */
+            endTime: string;
+            /** @description 从错误中搜索关键词，关键词过滤（不筛选时传空字符串） */
+            keyword: string;
+            /** @description 发生错误的用户 openId（不筛选时传空字符串） */
+            openid: string;
+            /**
+             * @description 排序字段，"uv" 或 "pv" 二选一
+             * @enum {string}
+             */
+            orderby: "uv" | "pv";
+            /**
+             * @description 排序规则："1" orderby 字段降序，"2" orderby 字段升序
+             * @enum {string}
+             */
+            desc: "1" | "2";
+            /** @description 分页起始值 */
+            offset: number;
+            /** @description 一次拉取最大值，最大 30 */
+            limit: number;
+        };
+        GetJsErrListResponse: {
+            /** @description 是否成功 */
+            success?: boolean;
+            /** @description 查询的用户 openid */
+            openid?: string;
+            /** @description 总条数 */
+            totalCount?: number;
+            /** @description 错误列表 */
+            data?: {
+                /** @description 错误信息 md5 */
+                errorMsgMd5?: string;
+                /** @description 错误信息 */
+                errorMsg?: string;
+                /** @description 影响用户数 */
+                uv?: number;
+                /** @description 错误次数 */
+                pv?: number;
+                /** @description 错误堆栈 md5 */
+                errorStackMd5?: string;
+                /** @description 错误堆栈 */
+                errorStack?: string;
+                /** @description pv 占比 */
+                pvPercent?: string;
+                /** @description uv 占比 */
+                uvPercent?: string;
+            }[];
+        };
+        /** @description Params of getJsErrSearch */
+        GetJsErrSearchParams: {
+            /** @description 错误关键字 */
+            errmsg_keyword: string;
+            /**
+             * @description 查询类型：1 客户端；2 服务直达
+             * @enum {integer}
+             */
+            type: 1 | 2;
+            /** @description 客户端版本，可以通过 getVersionList 拉取，传空代表所有版本 */
+            client_version: string;
+            /** @description 开始时间（Unix 时间戳，秒） */
+            start_time: number;
+            /** @description 结束时间（Unix 时间戳，秒） */
+            end_time: number;
+            /** @description 分页起始值 */
+            start: number;
+            /** @description 一次拉取最大值 */
+            limit: number;
+        };
+        GetJsErrSearchResponse: {
+            /** @description 总条数 */
+            total?: number;
+            /** @description 错误列表 */
+            results?: {
+                /** @description 错误发生时间（Unix 时间戳） */
+                time?: number;
+                /** @description 客户端版本 */
+                client_version?: string;
+                /** @description 基础库版本 */
+                app_version?: string;
+                /** @description 该版本错误次数 */
+                version_error_cnt?: number;
+                /** @description 错误总次数 */
+                total_error_cnt?: number;
+                /** @description 错误信息 */
+                errmsg?: string;
+            }[];
+        };
+        /** @description Params of getKfBusiness */
+        GetKfBusinessParams: {
+            /** @description 创建商户时得到的商户 id，与 account_name 选填一个 */
+            business_id?: number | string;
+            /** @description 创建商户时用到的 account_name，与 business_id 选填一个 */
+            account_name?: string;
+        } | unknown | unknown;
+        GetKfBusinessResponse: {
+            /** @description 商户信息 */
+            business_info?: {
+                /** @description 商户 ID */
+                business_id?: number | string;
+                /** @description 商户账号名称 */
+                account_name?: string;
+                /** @description 商户昵称，会在客户端会话里展示 */
+                nickname?: string;
+                /** @description 商户头像 */
+                icon_media_id?: string;
+                /** @description 商户头像地址（文档示例返回此字段） */
+                icon_url?: string;
+            };
+        };
+        /** @description Params of getKfList */
+        GetKfListParams: {
+            /** @description 客服子商户的 business_id；普通账号（小程序、公众号、服务号）客服不需要填 */
+            business_id?: string;
+        };
+        GetKfListResponse: {
+            /** @description 客服列表 */
+            kf_list?: {
+                /** @description 完整客服账号，格式为：账号前缀@公众号微信号 */
+                kf_account?: string;
+                /** @description 客服昵称 */
+                kf_nick?: string;
+                /** @description 客服编号（工号；文档为字符串，旧 SDK 按数字解析） */
+                kf_id?: number | string;
+                /** @description 客服头像 */
+                kf_headimgurl?: string;
+                /** @description 客服头像（部分旧回包使用此字段名） */
+                kf_headimg?: string;
+                /** @description 如果客服账号已绑定了客服人员微信号，则此处显示微信号 */
+                kf_wx?: string;
+                /** @description 如果客服账号尚未绑定微信号，但是已经发起了一个绑定邀请，则此处显示绑定邀请的微信号 */
+                invite_wx?: string;
+                /** @description 绑定邀请的过期时间，为 unix 时间戳 */
+                invite_expire_time?: number | string;
+                /** @description 邀请的状态：等待确认 waiting，被拒绝 rejected，过期 expired */
+                invite_status?: string;
+                /** @description 客服 openid（小程序客服） */
+                kf_openid?: string;
+            }[];
+        };
+        /** @description Params of getLegacyTemplateLibraryById */
+        GetLegacyTemplateLibraryByIdParams: {
+            /** @description 模板标题 id，如 AT0002 */
+            id: string;
+        };
+        GetLegacyTemplateLibraryByIdResponse: {
+            /** @description 模板标题 id */
+            id?: string;
+            /** @description 模板标题 */
+            title?: string;
+            /** @description 关键词列表 */
+            keyword_list?: {
+                /** @description 关键词 id，添加模板时需要 */
+                keyword_id?: number;
+                /** @description 关键词内容 */
+                name?: string;
+                /** @description 关键词内容对应的示例 */
+                example?: string;
+            }[];
+        };
+        /** @description Params of getLegacyTemplateLibraryList */
+        GetLegacyTemplateLibraryListParams: {
+            /** @description 用于分页，表示从 offset 开始，从 0 开始计数 */
+            offset: number;
+            /** @description 用于分页，表示拉取 count 条记录，最大为 20 */
+            count: number;
+        };
+        GetLegacyTemplateLibraryListResponse: {
+            /** @description 模板标题列表 */
+            list?: {
+                /** @description 模板标题 id（获取模板标题下的关键词库时需要） */
+                id?: string;
+                /** @description 模板标题内容 */
+                title?: string;
+            }[];
+            /** @description 模板库标题总数 */
+            total_count?: number;
+        };
+        /** @description Params of getLegacyTemplateList */
+        GetLegacyTemplateListParams: {
+            /** @description 用于分页，表示从 offset 开始，从 0 开始计数 */
+            offset: number;
+            /** @description 用于分页，表示拉取 count 条记录，最大为 20 */
+            count: number;
+        };
+        GetLegacyTemplateListResponse: {
+            /** @description 账号下的模板列表 */
+            list?: {
+                /** @description 添加至账号下的模板 id，发送小程序模板消息时所需 */
+                template_id?: string;
+                /** @description 模板标题 */
+                title?: string;
+                /** @description 模板内容 */
+                content?: string;
+                /** @description 模板内容示例 */
+                example?: string;
+            }[];
+        };
+        /** @description Params of getLiveInfo */
+        GetLiveInfoParams: {
+            /** @description 起始拉取位置，0 表示从第 1 个房间（或回放片段）开始拉取 */
+            start: number;
+            /** @description 每次拉取的个数上限，建议 100 以内 */
+            limit: number;
+            /**
+             * @description 获取回放时固定为 get_replay
+             * @constant
+             */
+            action?: "get_replay";
+            /** @description action 为 get_replay 时必填，直播间 ID */
+            room_id?: number;
+        };
+        GetLiveInfoResponse: {
+            /** @description 拉取房间总数（或回放片段总数） */
+            total?: number;
+            /** @description 直播间列表（按 start_time 降序） */
+            room_info?: {
+                /** @description 直播间名称 */
+                name?: string;
+                /** @description 直播间 ID */
+                roomid?: number;
+                /** @description 直播间背景图链接 */
+                cover_img?: string;
+                /** @description 直播间分享图链接 */
+                share_img?: string;
+                /** @description 官方收录封面 */
+                feeds_img?: string;
+                /** @description 直播间状态：101 直播中；102 未开始；103 已结束；104 禁播；105 暂停；106 异常；107 已过期 */
+                live_status?: number;
+                /** @description 直播间开始时间 */
+                start_time?: number;
+                /** @description 直播计划结束时间 */
+                end_time?: number;
+                /** @description 主播名 */
+                anchor_name?: string;
+                /** @description 直播类型：1 推流；0 手机直播 */
+                live_type?: number;
+                /** @description 是否关闭点赞 */
+                close_like?: number;
+                /** @description 是否关闭货架 */
+                close_goods?: number;
+                /** @description 是否关闭评论 */
+                close_comment?: number;
+                /** @description 是否关闭客服 */
+                close_kf?: number;
+                /** @description 是否关闭回放 */
+                close_replay?: number;
+                /** @description 是否开启官方收录 */
+                is_feeds_public?: number;
+                /** @description 创建者 openid */
+                creater_openid?: string;
+                /** @description 直播间商品 */
+                goods?: {
+                    /** @description 商品 ID */
+                    goods_id?: number;
+                    /** @description 商品封面图链接 */
+                    cover_img?: string;
+                    /** @description 商品小程序路径 */
+                    url?: string;
+                    /** @description 商品名称 */
+                    name?: string;
+                    /** @description 商品价格（分） */
+                    price?: number;
+                    /** @description 商品价格（参考价格类型） */
+                    price2?: number;
+                    /** @description 价格类型：1 一口价；2 价格区间；3 折扣价 */
+                    price_type?: number;
+                    /** @description 第三方商品 appid，当前小程序商品则为空 */
+                    third_party_appid?: string;
+                }[];
+            }[];
+            /** @description 回放视频片段（action 为 get_replay 时返回） */
+            live_replay?: {
+                /** @description 回放视频 url 过期时间 */
+                expire_time?: string;
+                /** @description 回放视频创建时间 */
+                create_time?: string;
+                /** @description 回放视频链接 */
+                media_url?: string;
+            }[];
+        };
+        /** @description Params of getLocalOrder */
+        GetLocalOrderParams: {
+            /** @description 商家 id，由配送公司分配的 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+            shop_no?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+        };
+        GetLocalOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+            /** @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束） */
+            order_status?: number;
+            /** @description 配送单号 */
+            waybill_id?: string;
+            /** @description 骑手姓名 */
+            rider_name?: string;
+            /** @description 骑手电话 */
+            rider_phone?: string;
+            /** @description 骑手位置经度，配送中时返回 */
+            rider_lng?: number;
+            /** @description 骑手位置纬度，配送中时返回 */
+            rider_lat?: number;
+            /** @description 预计还剩多久送达时间，单位秒，配送中时返回 */
+            reach_time?: number;
+        };
+        /** @description Params of getMessageTemplateList */
+        GetMessageTemplateListParams: Record<string, never>;
+        GetMessageTemplateListResponse: {
+            /** @description 个人模板列表 */
+            data?: {
+                /** @description 添加至账号下的模板 id，发送订阅消息时所需 */
+                priTmplId?: string;
+                /** @description 模板标题 */
+                title?: string;
+                /** @description 模板内容，如 "{{thing1.DATA}}" */
+                content?: string;
+                /** @description 模板内容示例 */
+                example?: string;
+                /** @description 模板类型：2 一次性订阅，3 长期订阅 */
+                type?: number;
+                /** @description 枚举参数值范围（部分模板返回） */
+                keywordEnumValueList?: {
+                    /** @description 枚举参数的 key */
+                    keywordCode?: string;
+                    /** @description 枚举参数值范围列表 */
+                    enumValueList?: string[];
+                }[];
+            }[];
+        };
+        /** @description Params of getMonthlyRetain */
+        GetMonthlyRetainParams: {
+            /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，为自然月最后一天，限定查询一个月数据，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetMonthlyRetainResponse: {
+            /** @description 时间，格式为 yyyymm，如 201702 */
+            ref_date?: string;
+            /** @description 新增用户留存 */
+            visit_uv_new?: {
+                /** @description 标识，0 开始表示当期，1 表示 1 期后，依此类推 */
+                key?: number;
+                /** @description key 对应日期的新增用户数（key=0 时）或留存用户数（key>0 时） */
+                value?: number;
+            }[];
+            /** @description 活跃用户留存 */
+            visit_uv?: {
+                /** @description 标识，0 开始表示当期，1 表示 1 期后，依此类推 */
+                key?: number;
+                /** @description key 对应日期的活跃用户数（key=0 时）或留存用户数（key>0 时） */
+                value?: number;
+            }[];
+        };
+        /** @description Params of getMonthlyVisitTrend */
+        GetMonthlyVisitTrendParams: {
+            /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，为自然月最后一天，限定查询一个月的数据，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetMonthlyVisitTrendResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 时间，格式为 yyyymm，如 201703 */
+                ref_date?: string;
+                /** @description 打开次数 */
+                session_cnt?: number;
+                /** @description 访问次数 */
+                visit_pv?: number;
+                /** @description 访问人数 */
+                visit_uv?: number;
+                /** @description 新用户数 */
+                visit_uv_new?: number;
+                /** @description 人均停留时长（浮点型，单位：秒） */
+                stay_time_uv?: number;
+                /** @description 次均停留时长（浮点型，单位：秒） */
+                stay_time_session?: number;
+                /** @description 平均访问深度（浮点型） */
+                visit_depth?: number;
+            }[];
+        };
+        /** @description Params of getNearbyPoiList */
+        GetNearbyPoiListParams: {
+            /** @description 起始页 id（从 1 开始计数） */
+            page: number;
+            /** @description 每页展示个数（最多 1000 个） */
+            page_rows: number;
+        };
+        GetNearbyPoiListResponse: {
+            /** @description 附近小程序的数据 */
+            data?: {
+                /** @description 剩余可添加地点个数 */
+                left_apply_num?: number;
+                /** @description 最大可添加地点个数 */
+                max_apply_num?: number;
+                /** @description 地址列表的 JSON 格式字符串：{"poi_list":[{"poi_id","qualification_address","qualification_num","audit_status (3 审核中，4 审核失败，5 审核通过)","display_status (0 未展示，1 展示中)","refuse_reason"}]} */
+                data?: string;
+            };
+        };
+        /** @description Params of getOnlineKfList */
+        GetOnlineKfListParams: Record<string, never>;
+        GetOnlineKfListResponse: {
+            /** @description 在线客服列表 */
+            kf_online_list?: {
+                /** @description 完整客服账号，格式为：账号前缀@公众号微信号 */
+                kf_account?: string;
+                /** @description 客服在线状态，目前为：1 web 在线 */
+                status?: number;
+                /** @description 客服编号（工号） */
+                kf_id?: number | string;
+                /** @description 最大自动接入数 */
+                auto_accept?: number;
+                /** @description 客服当前正在接待的会话数 */
+                accepted_case?: number;
+                /** @description 客服 openid（小程序客服） */
+                kf_openid?: string;
+            }[];
+        };
+        /** @description Params of getOpenData */
+        GetOpenDataParams: {
+            /** @description 用户 openid（可选，URL 参数） */
+            openid?: string;
+            /** @description CloudID 列表（开放数据接口返回的 cloudID，五分钟内有效） */
+            cloudid_list: string[];
+        };
+        GetOpenDataResponse: {
+            /** @description 开放数据列表 */
+            data_list?: {
+                /** @description cloud id */
+                cloud_id?: string;
+                /** @description 数据详情（文档标为 JSON 字符串，示例为对象 {cloudID, data}） */
+                json?: string | Record<string, never>;
+            }[];
+        };
+        /** @description Params of getOrderDetailPath */
+        GetOrderDetailPathParams: Record<string, never>;
+        GetOrderDetailPathResponse: {
+            /** @description 订单详情路径 */
+            path?: string;
+        };
         /** @description Params of getPaidUnionId */
         GetPaidUnionIdParams: {
             /** @description 支付用户唯一标识 */
@@ -384,6 +7931,114 @@ export interface components {
         GetPaidUnionIdResponse: {
             /** @description 用户唯一标识，调用成功后返回 */
             unionid?: string;
+        };
+        /** @description Params of getPath */
+        GetPathParams: {
+            /** @description 订单 ID，需保证全局唯一 */
+            order_id: string;
+            /** @description 用户 openid，当 add_source=2 时无需填写 */
+            openid?: string;
+            /** @description 快递公司 ID，参见 getAllDelivery */
+            delivery_id: string;
+            /** @description 运单 ID */
+            waybill_id: string;
+        };
+        GetPathResponse: {
+            /** @description 用户 openid */
+            openid?: string;
+            /** @description 快递公司 ID */
+            delivery_id?: string;
+            /** @description 运单 ID */
+            waybill_id?: string;
+            /** @description 轨迹节点数量 */
+            path_item_num?: number;
+            /** @description 轨迹节点列表 */
+            path_item_list?: {
+                /** @description 轨迹节点 Unix 时间戳 */
+                action_time?: number;
+                /** @description 轨迹节点类型：100001 揽件阶段-揽件成功；100002 揽件阶段-揽件失败；100003 揽件阶段-分配业务员；200001 运输阶段-更新运输轨迹；300002 派送阶段-开始派送；300003 派送阶段-签收成功；300004 派送阶段-签收失败；400001 异常阶段-订单取消；400002 异常阶段-订单滞留 */
+                action_type?: number;
+                /** @description 轨迹节点详情 */
+                action_msg?: string;
+            }[];
+        };
+        /** @description Params of getPerformanceData */
+        GetPerformanceDataParams: {
+            /**
+             * @description 查询数据的类型：10016 打开率；10017 启动各阶段耗时；10021 页面切换耗时；10022 内存指标；10023 内存异常
+             * @enum {integer|string}
+             */
+            module: 10016 | 10017 | 10021 | 10022 | 10023 | "10016" | "10017" | "10021" | "10022" | "10023";
+            /** @description 开始和结束日期的时间戳，时间跨度不能超过 30 天 */
+            time: {
+                /** @description 开始日期时间戳（秒） */
+                begin_timestamp: number;
+                /** @description 结束日期时间戳（秒） */
+                end_timestamp: number;
+            };
+            /** @description 查询条件，比如机型、网络类型等 */
+            params: {
+                /**
+                 * @description 查询条件：networktype 网络类型；device_level 机型档次；device 平台
+                 * @enum {string}
+                 */
+                field: "networktype" | "device_level" | "device";
+                /** @description networktype：-1 全部，3g，4g，wifi；device_level：-1 全部，1 高档机，2 中档机，3 低档机；device：-1 全部，1 iOS，2 安卓 */
+                value: string;
+            }[];
+        };
+        GetPerformanceDataResponse: {
+            /** @description 返回的性能数据 */
+            data?: {
+                /** @description 返回的性能数据（文档标为 object；有开发者反馈收到的是同结构的 JSON 字符串，两者都接受） */
+                body?: {
+                    /** @description 返回的数据数组 */
+                    tables?: {
+                        /** @description 性能数据指标 id */
+                        id?: string;
+                        /** @description 性能数据指标中文名 */
+                        zh?: string;
+                        /** @description 按时间排列的性能数据 */
+                        lines?: {
+                            /** @description 单天的性能数据 */
+                            fields?: {
+                                /** @description 日期，yyyymmdd */
+                                refdate?: string;
+                                /** @description 性能数据值 */
+                                value?: string;
+                            }[];
+                        }[];
+                    }[];
+                    /** @description 数组大小 */
+                    count?: number;
+                } | string;
+            };
+        };
+        /** @description Params of getPerformance */
+        GetPerformanceParams: {
+            /**
+             * @description 1 启动总耗时；2 下载耗时；3 初次渲染耗时
+             * @enum {integer}
+             */
+            cost_time_type: 1 | 2 | 3;
+            /** @description 查询开始时间（Unix 时间戳，秒） */
+            default_start_time: number;
+            /** @description 查询结束时间（Unix 时间戳，秒） */
+            default_end_time: number;
+            /** @description 系统平台：@_all 全部，1 iOS，2 android */
+            device: string;
+            /** @description 是否下载代码包，当 cost_time_type 为 1 时生效：@_all 全部，1 是，2 否 */
+            is_download_code: string;
+            /** @description 访问来源，当 cost_time_type 为 1 或 2 时生效，通过 getSceneList 获取；@_all 全部 */
+            scene: string;
+            /** @description 网络环境，当 cost_time_type 为 2 时生效：@_all 全部，wifi，4g，3g，2g */
+            networktype: string;
+        };
+        GetPerformanceResponse: {
+            /** @description 查询数据，JSON 字符串：{"list":[{"ref_date":"yyyymmdd","cost_time_type":n,"cost_time":毫秒}]} */
+            default_time_data?: string;
+            /** @description 比较数据，JSON 字符串，结构同 default_time_data */
+            compare_time_data?: string;
         };
         /** @description Params of getPhoneNumber */
         GetPhoneNumberParams: {
@@ -403,6 +8058,130 @@ export interface components {
                 countryCode?: string | number;
                 watermark?: components["schemas"]["Watermark"];
             };
+        };
+        /** @description Params of getPluginOpenPId */
+        GetPluginOpenPIdParams: {
+            /** @description 通过 wx.pluginLogin 获得的插件用户标志凭证 code，有效时间为 5 分钟，一个 code 只能获取一次 openpid */
+            code: string;
+        };
+        GetPluginOpenPIdResponse: {
+            /** @description 插件用户的唯一标识 */
+            openpid?: string;
+        };
+        /** @description Params of getPrinter */
+        GetPrinterParams: Record<string, never>;
+        GetPrinterResponse: {
+            /** @description 已经绑定的打印员数量 */
+            count?: number;
+            /** @description 打印员 openid 列表 */
+            openid?: string[];
+            /** @description 打印员面单打印权限 */
+            tagid_list?: string[];
+        };
+        /** @description Params of getPrivacySetting */
+        GetPrivacySettingParams: {
+            /**
+             * @description 1 表示现网版本；2 表示开发版（默认）
+             * @enum {integer}
+             */
+            privacy_ver?: 1 | 2;
+        };
+        GetPrivacySettingResponse: {
+            /** @description 代码是否存在：0 不存在；1 存在；不存在时 privacy_list 为空 */
+            code_exist?: number;
+            /** @description 代码检测出来的用户信息类型（privacy_key） */
+            privacy_list?: string[];
+            /** @description 要收集的用户信息配置 */
+            setting_list?: {
+                /** @description 用户信息类型的英文 key */
+                privacy_key?: string;
+                /** @description 该用户信息类型的用途 */
+                privacy_text?: string;
+                /** @description 用户信息类型的中文名称 */
+                privacy_label?: string;
+            }[];
+            /** @description 更新时间 */
+            update_time?: number;
+            /** @description 收集方（开发者）信息配置 */
+            owner_setting?: {
+                /** @description 信息收集方（开发者）的邮箱地址，4 种联系方式至少要填一种 */
+                contact_email?: string;
+                /** @description 信息收集方（开发者）的手机号 */
+                contact_phone?: string;
+                /** @description 信息收集方（开发者）的 qq 号 */
+                contact_qq?: string;
+                /** @description 信息收集方（开发者）的微信号 */
+                contact_weixin?: string;
+                /** @description 自定义用户隐私保护指引文件的 media_id（上传接口返回）；填写后以自定义文件为准 */
+                ext_file_media_id?: string;
+                /** @description 通知方式，指的是当开发者收集信息有变动时，通过该方式通知用户 */
+                notice_method?: string;
+                /** @description 存储期限，指的是开发者收集用户信息存储多久；不传则默认存储到小程序停止服务 */
+                store_expire_timestamp?: string;
+            };
+            /** @description 用户信息类型对应的中英文描述 */
+            privacy_desc?: {
+                /** @description 用户信息类型对应的中英文描述 */
+                privacy_desc_list?: {
+                    /** @description 用户信息类型的英文 key */
+                    privacy_key?: string;
+                    /** @description 用户信息类型的中文描述 */
+                    privacy_desc?: string;
+                }[];
+            };
+        };
+        /** @description Params of getPubTemplateKeyWordsById */
+        GetPubTemplateKeyWordsByIdParams: {
+            /** @description 模板标题 id，可通过接口获取 */
+            tid: string;
+        };
+        GetPubTemplateKeyWordsByIdResponse: {
+            /** @description 关键词数量 */
+            count?: number;
+            /** @description 关键词列表 */
+            data?: {
+                /** @description 关键词 id，选用模板时需要 */
+                kid?: number;
+                /** @description 关键词内容 */
+                name?: string;
+                /** @description 关键词内容对应的示例 */
+                example?: string;
+                /** @description 参数类型（如 thing、number、date、phrase） */
+                rule?: string;
+            }[];
+        };
+        /** @description Params of getPubTemplateTitleList */
+        GetPubTemplateTitleListParams: {
+            /** @description 类目 id，多个用逗号隔开（如 2,616；不要加引号） */
+            ids: string;
+            /** @description 用于分页，表示从 start 开始，从 0 开始计数 */
+            start: number;
+            /** @description 用于分页，表示拉取 limit 条记录，最大为 30 */
+            limit: number;
+        };
+        GetPubTemplateTitleListResponse: {
+            /** @description 模板标题列表总数 */
+            count?: number;
+            /** @description 模板标题列表 */
+            data?: {
+                /** @description 模板标题 id */
+                tid?: number;
+                /** @description 模板标题 */
+                title?: string;
+                /** @description 模板类型：2 一次性订阅，3 长期订阅 */
+                type?: number;
+                /** @description 模板所属类目 id（文档标为 number，示例与实际回包为字符串） */
+                categoryId?: string | number;
+            }[];
+        };
+        /** @description Params of getPushUrl */
+        GetPushUrlParams: {
+            /** @description 房间 ID */
+            roomId: number;
+        };
+        GetPushUrlResponse: {
+            /** @description 直播间推流地址 */
+            pushAddr?: string;
         };
         /** @description Params of getQRCode */
         GetQRCodeParams: {
@@ -426,6 +8205,267 @@ export interface components {
              */
             is_hyaline?: boolean;
         };
+        /** @description Params of getQuota */
+        GetQuotaParams: {
+            /** @description 快递公司 ID，参见 getAllDelivery */
+            delivery_id: string;
+            /** @description 快递公司客户编码 */
+            biz_id: string;
+        };
+        GetQuotaResponse: {
+            /** @description 电子面单余额 */
+            quota_num?: number;
+        };
+        /** @description Params of getRedPacketCoverUrl */
+        GetRedPacketCoverUrlParams: {
+            /** @description 可领取用户的 openid */
+            openid: string;
+            /** @description 在红包封面平台获取发放 ctoken（需要指定可以发放的 appid） */
+            ctoken: string;
+        };
+        GetRedPacketCoverUrlResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 可领取链接 */
+                url?: string;
+            };
+        };
+        /** @description Params of getRidInfo */
+        GetRidInfoParams: {
+            /** @description 调用接口报错返回的 rid，例如 61725984-6126f6f9-040f19c4（errmsg 中 "rid:" 之后的部分） */
+            rid: string;
+        };
+        GetRidInfoResponse: {
+            /** @description 该 rid 对应的请求详情 */
+            request?: {
+                /** @description 发起请求的时间戳（秒） */
+                invoke_time?: number;
+                /** @description 请求毫秒级耗时 */
+                cost_in_ms?: number;
+                /** @description 请求的 URL 参数 */
+                request_url?: string;
+                /** @description post 请求的请求参数 */
+                request_body?: string;
+                /** @description 接口请求返回参数 */
+                response_body?: string;
+                /** @description 接口请求的客户端 ip */
+                client_ip?: string;
+            };
+        };
+        /** @description Params of getRoleList */
+        GetRoleListParams: {
+            /**
+             * @description 查询的用户角色：-1 所有成员；0 超级管理员；1 管理员；2 主播；3 运营者，默认 -1
+             * @default -1
+             * @enum {integer}
+             */
+            role?: -1 | 0 | 1 | 2 | 3;
+            /**
+             * @description 起始偏移量，默认 0
+             * @default 0
+             */
+            offset?: number;
+            /**
+             * @description 查询个数，最大 30，默认 10
+             * @default 10
+             */
+            limit?: number;
+            /** @description 搜索的微信号或昵称，不传则返回全部 */
+            keyword?: string;
+        };
+        GetRoleListResponse: {
+            /** @description 角色总数 */
+            total?: number;
+            /** @description 角色列表 */
+            list?: {
+                /** @description 微信用户头像 url */
+                headingimg?: string;
+                /** @description 微信用户昵称 */
+                nickname?: string;
+                /** @description 微信 openid */
+                openid?: string;
+                /** @description 具有的身份：0 超级管理员；1 管理员；2 主播；3 运营者 */
+                roleList?: number[];
+                /** @description 更新时间戳 */
+                updateTimestamp?: string | number;
+                /** @description 脱敏微信号 */
+                username?: string;
+            }[];
+        };
+        /** @description Params of getSceneList */
+        GetSceneListParams: Record<string, never>;
+        GetSceneListResponse: {
+            /** @description 访问来源 */
+            scene?: {
+                /** @description 来源中文名 */
+                name?: string;
+                /** @description 来源对应的场景值 */
+                value?: string;
+            }[];
+        };
+        /** @description Params of getSharedCode */
+        GetSharedCodeParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 自定义参数（JSON 字符串，会带到直播间页面路径上；作为查询参数由客户端做 URL 编码） */
+            params?: string;
+        };
+        GetSharedCodeResponse: {
+            /** @description 分享二维码图片地址 */
+            cdnUrl?: string;
+            /** @description 分享路径 */
+            pagePath?: string;
+            /** @description 分享海报地址 */
+            posterUrl?: string;
+        };
+        /** @description Params of getShippingOrderList */
+        GetShippingOrderListParams: {
+            /** @description 支付时间所属范围 */
+            pay_time_range?: {
+                /** @description 起始时间，时间戳形式，不填则视为从 0 开始 */
+                begin_time?: number;
+                /** @description 结束时间（含），时间戳形式，不填则视为至当前时刻 */
+                end_time?: number;
+            };
+            /**
+             * @description 订单状态：1 待发货；2 已发货；3 确认收货；4 交易完成；5 已退款；6 资金待结算
+             * @enum {integer}
+             */
+            order_state?: 1 | 2 | 3 | 4 | 5 | 6;
+            /** @description 支付者 openid */
+            openid?: string;
+            /** @description 翻页时使用，获取第一页时不用传入；查询结果 has_more 为 true 时，传入该次查询结果的 last_index 获取下一页 */
+            last_index?: string;
+            /** @description 翻页时使用，返回列表的长度，最多 50 条（默认 100 以内按平台规则） */
+            page_size?: number;
+        };
+        GetShippingOrderListResponse: {
+            /** @description 翻页时使用 */
+            last_index?: string;
+            /** @description 是否还有更多支付单 */
+            has_more?: boolean;
+            /** @description 支付单信息列表 */
+            order_list?: {
+                /** @description 原支付交易对应的微信订单号 */
+                transaction_id?: string;
+                /** @description 支付下单商户的商户号 */
+                merchant_id?: string;
+                /** @description 二级商户号 */
+                sub_merchant_id?: string;
+                /** @description 商户系统内部订单号 */
+                merchant_trade_no?: string;
+                /** @description 以分号连接的该支付单的所有商品描述 */
+                description?: string;
+                /** @description 支付单实际支付金额，单位：分 */
+                paid_amount?: number;
+                /** @description 支付者 openid */
+                openid?: string;
+                /** @description 交易创建时间，时间戳形式 */
+                trade_create_time?: number;
+                /** @description 支付时间，时间戳形式 */
+                pay_time?: number;
+                /** @description 是否处在交易纠纷中 */
+                in_complaint?: boolean;
+                /** @description 订单状态：1 待发货；2 已发货；3 确认收货；4 交易完成；5 已退款；6 资金待结算 */
+                order_state?: number;
+                /** @description 发货信息 */
+                shipping?: {
+                    /** @description 发货模式：1 统一发货；2 分拆发货 */
+                    delivery_mode?: number;
+                    /** @description 物流模式：1 实体物流配送；2 同城配送；3 虚拟商品；4 用户自提 */
+                    logistics_type?: number;
+                    /** @description 是否已完成全部发货 */
+                    finish_shipping?: boolean;
+                    /** @description 在小程序后台发货信息录入页录入的商品描述 */
+                    goods_desc?: string;
+                    /** @description 已完成全部发货的次数 */
+                    finish_shipping_count?: number;
+                    shipping_list?: {
+                        /** @description 物流单号 */
+                        tracking_no?: string;
+                        /** @description 物流公司编码 */
+                        express_company?: string;
+                        /** @description 包裹内商品信息 */
+                        goods_desc?: string;
+                        /** @description 上传物流信息时间，时间戳形式 */
+                        upload_time?: number;
+                        contact?: {
+                            consignor_contact?: string;
+                            receiver_contact?: string;
+                        };
+                    }[];
+                };
+            }[];
+        };
+        /** @description Params of getShippingOrder */
+        GetShippingOrderParams: {
+            /** @description 原支付交易对应的微信订单号 */
+            transaction_id?: string;
+            /** @description 支付下单商户的商户号，由微信支付生成并下发 */
+            merchant_id?: string;
+            /** @description 二级商户号 */
+            sub_merchant_id?: string;
+            /** @description 商户系统内部订单号，只能是数字、大小写字母 _-* 且在同一个商户号下唯一 */
+            merchant_trade_no?: string;
+        } | unknown | unknown;
+        GetShippingOrderResponse: {
+            /** @description 支付单信息 */
+            order?: {
+                /** @description 原支付交易对应的微信订单号 */
+                transaction_id?: string;
+                /** @description 支付下单商户的商户号 */
+                merchant_id?: string;
+                /** @description 二级商户号 */
+                sub_merchant_id?: string;
+                /** @description 商户系统内部订单号 */
+                merchant_trade_no?: string;
+                /** @description 以分号连接的该支付单的所有商品描述，超过 120 字时自动截断并以 “...” 结尾 */
+                description?: string;
+                /** @description 支付单实际支付金额，单位：分 */
+                paid_amount?: number;
+                /** @description 支付者 openid */
+                openid?: string;
+                /** @description 交易创建时间，时间戳形式 */
+                trade_create_time?: number;
+                /** @description 支付时间，时间戳形式 */
+                pay_time?: number;
+                /** @description 是否处在交易纠纷中 */
+                in_complaint?: boolean;
+                /** @description 订单状态：1 待发货；2 已发货；3 确认收货；4 交易完成；5 已退款；6 资金待结算 */
+                order_state?: number;
+                /** @description 发货信息 */
+                shipping?: {
+                    /** @description 发货模式：1 统一发货；2 分拆发货 */
+                    delivery_mode?: number;
+                    /** @description 物流模式：1 实体物流配送；2 同城配送；3 虚拟商品；4 用户自提 */
+                    logistics_type?: number;
+                    /** @description 是否已完成全部发货 */
+                    finish_shipping?: boolean;
+                    /** @description 在小程序后台发货信息录入页录入的商品描述 */
+                    goods_desc?: string;
+                    /** @description 已完成全部发货的次数，未完成时为 0，完成时为 1，重新发货并完成后为 2 */
+                    finish_shipping_count?: number;
+                    /** @description 物流信息列表，发货物流单列表 */
+                    shipping_list?: {
+                        /** @description 物流单号 */
+                        tracking_no?: string;
+                        /** @description 物流公司编码 */
+                        express_company?: string;
+                        /** @description 包裹内商品信息 */
+                        goods_desc?: string;
+                        /** @description 上传物流信息时间，时间戳形式 */
+                        upload_time?: number;
+                        /** @description 联系方式 */
+                        contact?: {
+                            /** @description 寄件人联系方式 */
+                            consignor_contact?: string;
+                            /** @description 收件人联系方式 */
+                            receiver_contact?: string;
+                        };
+                    }[];
+                };
+            };
+        };
         /** @description Params of getStableAccessToken */
         GetStableAccessTokenParams: {
             /**
@@ -439,6 +8479,24 @@ export interface components {
             access_token: string;
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
+        };
+        /** @description Params of getSubAnchor */
+        GetSubAnchorParams: {
+            /** @description 房间 ID */
+            roomId: number;
+        };
+        GetSubAnchorResponse: {
+            /** @description 主播副号微信号 */
+            username?: string;
+        };
+        /** @description Params of getTempMedia */
+        GetTempMediaParams: {
+            /** @description 媒体文件 ID */
+            media_id: string;
+        };
+        GetTempMediaResponse: {
+            /** @description 视频消息素材下载地址（仅视频素材以 JSON 返回） */
+            video_url?: string;
         };
         /** @description Params of getUnlimitedQRCode */
         GetUnlimitedQRCodeParams: {
@@ -469,6 +8527,1096 @@ export interface components {
              */
             is_hyaline?: boolean;
         };
+        /** @description Params of getUploadTcbFileLink */
+        GetUploadTcbFileLinkParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 上传路径（云存储中的文件路径） */
+            path: string;
+        };
+        GetUploadTcbFileLinkResponse: {
+            /** @description 上传 url */
+            url?: string;
+            /** @description token（上传表单字段 x-cos-security-token） */
+            token?: string;
+            /** @description authorization（上传表单字段 Signature） */
+            authorization?: string;
+            /** @description 文件 ID */
+            file_id?: string;
+            /** @description cos 文件 ID（上传表单字段 x-cos-meta-fileid） */
+            cos_file_id?: string;
+        };
+        /** @description Params of getUserActionSets */
+        GetUserActionSetsParams: {
+            /** @description 数据源唯一 ID */
+            user_action_set_id: number | string;
+        };
+        GetUserActionSetsResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 数据源列表 */
+                list?: {
+                    /** @description 数据源唯一 ID */
+                    user_action_set_id?: number | string;
+                    /** @description 数据源类型 */
+                    type?: string;
+                    /** @description 数据源名称 */
+                    name?: string;
+                    /** @description 数据源描述 */
+                    description?: string;
+                    /** @description 数据源激活状态 */
+                    activate_status?: boolean;
+                    /** @description 创建时间 */
+                    created_time?: string;
+                }[];
+            };
+        };
+        /** @description Params of getUserEncryptKey */
+        GetUserEncryptKeyParams: {
+            /** @description 用户的 openid */
+            openid: string;
+            /** @description 用 session_key 作为密钥对空字符串签名的结果：hmac_sha256(session_key, "") 的十六进制小写 */
+            signature?: string;
+            /** @description 会话密钥 session_key: pass it instead of signature, which the client then computes (HMAC-SHA256); it is never sent to WeChat */
+            session_key?: string;
+        } | unknown | unknown;
+        GetUserEncryptKeyResponse: {
+            /** @description 用户最近三次的加密 key 列表 */
+            key_info_list?: {
+                /** @description 加密 key */
+                encrypt_key?: string;
+                /** @description 加密 iv */
+                iv?: string;
+                /** @description key 的版本号 */
+                version?: number;
+                /** @description 剩余有效时间（秒） */
+                expire_in?: number;
+                /** @description 创建 key 的时间戳 */
+                create_time?: number;
+            }[];
+        };
+        /** @description Params of getUserNotify */
+        GetUserNotifyParams: {
+            /** @description 用户身份标识符 */
+            openid: string;
+            /** @description 动态更新令牌 */
+            notify_code: string;
+            /** @description 卡片 id */
+            notify_type: number;
+        };
+        GetUserNotifyResponse: {
+            /** @description 卡片状态 */
+            notify_info?: {
+                /** @description 卡片 id */
+                notify_type?: number;
+                /** @description 上次有效推送的卡片状态与状态相关字段（JSON 字符串），没推送过为空字符串 */
+                content_json?: string;
+                /** @description code 状态：0 正常；1 有风险；2 异常；10 用户拒收本次 code */
+                code_state?: number;
+                /** @description code 过期时间，秒级时间戳 */
+                code_expire_time?: number;
+            };
+        };
+        /** @description Params of getUserPortrait */
+        GetUserPortraitParams: {
+            /** @description 开始日期，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，开始日期与结束日期相差的天数限定为 0/6/29，分别表示查询最近 1/7/30 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetUserPortraitResponse: {
+            /** @description 时间范围，如 "20170611-20170617" */
+            ref_date?: string;
+            /** @description 新用户画像 */
+            visit_uv_new?: {
+                /** @description 省份，如北京、广东等 */
+                province?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                /** @description 城市，如北京、广州等 */
+                city?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                /** @description 性别，包括男、女、未知 */
+                genders?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                /** @description 平台类型，包括 Android、iOS 等 */
+                platforms?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                /** @description 机型，如苹果 iPhone 6、OPPO R9 等 */
+                devices?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                /** @description 年龄，包括 17 岁以下、18-24 岁等区间 */
+                ages?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+            };
+            /** @description 活跃用户画像 */
+            visit_uv?: {
+                province?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                city?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                genders?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                platforms?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                devices?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+                ages?: {
+                    /** @description 属性值 id */
+                    id?: number;
+                    /** @description 属性值名称，与 id 对应，如属性为 province 时返回「广东」等 */
+                    name?: string;
+                    /** @description 属性值对应的指标值（该属性值下的新增/活跃用户数） */
+                    value?: number;
+                }[];
+            };
+        };
+        /** @description Params of getUserRiskRank */
+        GetUserRiskRankParams: {
+            /** @description 小程序 appid */
+            appid: string;
+            /** @description 用户的 openid */
+            openid: string;
+            /**
+             * @description 场景值：0 注册，1 营销作弊，2 UGC（小游戏文档）
+             * @enum {integer}
+             */
+            scene: 0 | 1 | 2;
+            /** @description 用户手机号 */
+            mobile_no?: string;
+            /** @description 用户访问源 ip */
+            client_ip: string;
+            /** @description 用户邮箱地址 */
+            email_address?: string;
+            /** @description 额外补充信息 */
+            extended_info?: string;
+            /**
+             * @description false 正式调用，true 测试调用
+             * @default false
+             */
+            is_test?: boolean;
+        };
+        GetUserRiskRankResponse: {
+            /** @description 用户风险等级，合法值为 0、1、2、3、4，数字越大风险越高 */
+            risk_rank?: number;
+            /** @description 唯一请求标识，标记单次请求（字段名 unoin_id 为微信原样拼写） */
+            unoin_id?: number | string;
+        };
+        /** @description Params of getVersionList */
+        GetVersionListParams: Record<string, never>;
+        GetVersionListResponse: {
+            /** @description 版本列表 */
+            cvlist?: {
+                /** @description 查询类型：1 客户端；2 服务直达 */
+                type?: number;
+                /** @description 版本列表 */
+                client_version_list?: string[];
+            }[];
+        };
+        /** @description Params of getVisitDistribution */
+        GetVisitDistributionParams: {
+            /** @description 开始日期，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetVisitDistributionResponse: {
+            /** @description 日期，格式为 yyyymmdd */
+            ref_date?: string;
+            /** @description 数据列表 */
+            list?: {
+                /** @description 分布类型：access_source_session_cnt 访问来源分布；access_staytime_info 访问时长分布；access_depth_info 访问深度分布 */
+                index?: string;
+                /** @description 分布数据列表 */
+                item_list?: {
+                    /** @description 场景 id，定义在各个 index 下不同（来源为场景值分类，时长/深度为区间编号） */
+                    key?: number;
+                    /** @description 该场景 id 访问 pv */
+                    value?: number;
+                    /** @description 该场景 id 访问 uv */
+                    access_source_visit_uv?: number;
+                }[];
+            }[];
+        };
+        /** @description Params of getVisitPage */
+        GetVisitPageParams: {
+            /** @description 开始日期，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetVisitPageResponse: {
+            /** @description 日期，格式为 yyyymmdd */
+            ref_date?: string;
+            /** @description 数据列表 */
+            list?: {
+                /** @description 页面路径 */
+                page_path?: string;
+                /** @description 访问次数 */
+                page_visit_pv?: number;
+                /** @description 访问人数 */
+                page_visit_uv?: number;
+                /** @description 次均停留时长（秒） */
+                page_staytime_pv?: number;
+                /** @description 进入页次数 */
+                entrypage_pv?: number;
+                /** @description 退出页次数 */
+                exitpage_pv?: number;
+                /** @description 转发次数 */
+                page_share_pv?: number;
+                /** @description 转发人数 */
+                page_share_uv?: number;
+            }[];
+        };
+        /** @description Params of getWeeklyRetain */
+        GetWeeklyRetainParams: {
+            /** @description 开始日期，为周一日期，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetWeeklyRetainResponse: {
+            /** @description 时间，格式为 yyyymmdd-yyyymmdd，如 20170306-20170312 */
+            ref_date?: string;
+            /** @description 新增用户留存 */
+            visit_uv_new?: {
+                /** @description 标识，0 开始表示当期，1 表示 1 期后，依此类推 */
+                key?: number;
+                /** @description key 对应日期的新增用户数（key=0 时）或留存用户数（key>0 时） */
+                value?: number;
+            }[];
+            /** @description 活跃用户留存 */
+            visit_uv?: {
+                /** @description 标识，0 开始表示当期，1 表示 1 期后，依此类推 */
+                key?: number;
+                /** @description key 对应日期的活跃用户数（key=0 时）或留存用户数（key>0 时） */
+                value?: number;
+            }[];
+        };
+        /** @description Params of getWeeklyVisitTrend */
+        GetWeeklyVisitTrendParams: {
+            /** @description 开始日期，为周一日期，格式为 yyyymmdd */
+            begin_date: string;
+            /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
+            end_date: string;
+        };
+        GetWeeklyVisitTrendResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 时间，格式为 yyyymmdd-yyyymmdd，如 20170306-20170312 */
+                ref_date?: string;
+                /** @description 打开次数 */
+                session_cnt?: number;
+                /** @description 访问次数 */
+                visit_pv?: number;
+                /** @description 访问人数 */
+                visit_uv?: number;
+                /** @description 新用户数 */
+                visit_uv_new?: number;
+                /** @description 人均停留时长（浮点型，单位：秒） */
+                stay_time_uv?: number;
+                /** @description 次均停留时长（浮点型，单位：秒） */
+                stay_time_session?: number;
+                /** @description 平均访问深度（浮点型） */
+                visit_depth?: number;
+            }[];
+        };
+        /** @description Params of idCardOCR */
+        IdCardOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * @description 图片类型：photo 拍照模式（带背景的图片）；scan 扫描模式（不带背景的图片）
+             * @enum {string}
+             */
+            type?: "photo" | "scan";
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        IdCardOCRResponse: {
+            /**
+             * @description 正面或背面：Front / Back
+             * @enum {string}
+             */
+            type?: "Front" | "Back";
+            /** @description 正面返回，姓名 */
+            name?: string;
+            /** @description 正面返回，身份证号 */
+            id?: string;
+            /** @description 正面返回，地址 */
+            addr?: string;
+            /** @description 正面返回，性别 */
+            gender?: string;
+            /** @description 正面返回，民族 */
+            nationality?: string;
+            /** @description 背面返回，有效期，如 20070105-20270105 */
+            valid_date?: string;
+        };
+        /** @description Params of imgSecCheck */
+        ImgSecCheckParams: {
+            /**
+             * Format: binary
+             * @description 要检测的图片文件，格式支持 PNG、JPEG、JPG、GIF，图片尺寸不超过 750px × 1334px，大小不超过 1M
+             */
+            media: UploadInput;
+        };
+        ImgSecCheckResponse: Record<string, never>;
+        /** @description Params of importDatabaseItem */
+        ImportDatabaseItemParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 导入集合名称 */
+            collection_name: string;
+            /** @description 导入文件路径（导入文件需先上传到同环境的存储中） */
+            file_path: string;
+            /**
+             * @description 导入文件类型：1 JSON；2 CSV
+             * @enum {integer}
+             */
+            file_type: 1 | 2;
+            /** @description 是否在遇到错误时停止导入 */
+            stop_on_error: boolean;
+            /**
+             * @description 冲突处理模式：1 INSERT；2 UPSERT
+             * @enum {integer}
+             */
+            conflict_mode: 1 | 2;
+        };
+        ImportDatabaseItemResponse: {
+            /** @description 导入任务 ID，可使用 getDatabaseMigrateStatus 查询进度及结果 */
+            job_id?: number;
+        };
+        /** @description Params of importGoods */
+        ImportGoodsParams: {
+            /** @description 数组列表，可传入多个，里面填写商品 ID */
+            ids: number[];
+            /** @description 房间 ID */
+            roomId: number;
+        };
+        ImportGoodsResponse: Record<string, never>;
+        /** @description Params of intracityAddOrder */
+        IntracityAddOrderParams: {
+            /** @description 微信门店编号 */
+            wx_store_id: string;
+            /** @description 门店订单编号；同一个门店订单编号要保证唯一，相同的订单号会重入 */
+            store_order_id: string;
+            /** @description 收货用户 openid */
+            user_openid: string;
+            /** @description 收货用户姓名 */
+            user_name: string;
+            /** @description 收货用户电话：11 位手机号或 11 位带区号的固话 */
+            user_phone: string;
+            /** @description 收货用户地址经度 */
+            user_lng: number;
+            /** @description 收货用户地址纬度 */
+            user_lat: number;
+            /** @description 收货用户详细地址 */
+            user_address: string;
+            /** @description 订单序号，用于配送员快速寻找到匹配的商品 */
+            order_seq?: string;
+            /** @description 验证码类型，枚举值见官方文档 */
+            verify_code_type?: number;
+            /** @description 跳转商家订单页面路径：物流轨迹页面跳转到商家小程序的订单页面路径参数 */
+            order_detail_path: string;
+            /** @description 订单状态回调地址 */
+            callback_url?: string;
+            /**
+             * @description 1 使用沙箱环境（不需要充值运费就可以生成测试订单）
+             * @enum {integer}
+             */
+            use_sandbox?: 0 | 1;
+            /** @description 商品信息 */
+            cargo?: {
+                /** @description 商品名称 */
+                cargo_name?: string;
+                /** @description 物品类型：1 快餐；2 药品；3 百货；6 生鲜；8 酒品；12 文件……见官方物品类型列表 */
+                cargo_type?: number;
+                /** @description 商品数量 */
+                cargo_num?: number;
+                /** @description 商品价格，单位：分 */
+                cargo_price?: number;
+                /** @description 商品重量，单位：克 */
+                cargo_weight?: number;
+                /** @description 物品列表 */
+                item_list?: {
+                    /** @description 物品名称 */
+                    item_name?: string;
+                    /** @description 物品图片 URL */
+                    item_pic_url?: string;
+                    /** @description 物品数量 */
+                    count?: number;
+                }[];
+            };
+        };
+        IntracityAddOrderResponse: {
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 门店订单编号 */
+            store_order_id?: string;
+            /** @description 微信订单号 */
+            wx_order_id?: string;
+            /** @description 运力 ID */
+            service_trans_id?: string;
+            /** @description 运力订单号 */
+            trans_order_id?: string;
+            /** @description 运力配送单号 */
+            waybill_id?: string;
+            /** @description 配送距离，单位：米 */
+            distance?: number;
+            /** @description 配送费，单位：分 */
+            fee?: number;
+            /** @description 取货码 */
+            fetch_code?: string;
+            /** @description 订单序号 */
+            order_seq?: string;
+        };
+        /** @description Params of intracityApply */
+        IntracityApplyParams: Record<string, never>;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        IntracityApplyResponse: Record<string, never>;
+        /** @description Params of intracityBalanceQuery */
+        IntracityBalanceQueryParams: {
+            /** @description 微信门店编号，pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传 */
+            wx_store_id?: string;
+            /** @description 运力 ID，查询门店在指定运力充值的余额，不指定则查询全部 */
+            service_trans_id?: string;
+            /**
+             * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+             * @enum {string}
+             */
+            pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+        };
+        IntracityBalanceQueryResponse: {
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 小程序 appid */
+            appid?: string;
+            /** @description 总余额，单位：分 */
+            all_balance?: number;
+            /** @description 余额详情 */
+            balance_detail?: {
+                /** @description 余额，单位：分 */
+                balance?: number;
+                /** @description 运力 ID */
+                service_trans_id?: string;
+                /** @description 运力名称 */
+                service_trans_name?: string;
+                /** @description 充值订单列表 */
+                order_list?: {
+                    /** @description 充值订单号 */
+                    payorder_id?: number | string;
+                    /** @description 充值金额，单位：分 */
+                    charge_amt?: number;
+                    /** @description 未使用的余额，单位：分 */
+                    unused_amt?: number;
+                    /** @description 充值生效时间戳 */
+                    begin_time?: number;
+                    /** @description 充值失效时间戳 */
+                    end_time?: number;
+                }[];
+            }[];
+        };
+        /** @description Params of intracityCancelOrder */
+        IntracityCancelOrderParams: {
+            /** @description 微信订单号（创建配送单时返回） */
+            wx_order_id?: string;
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 门店订单编号 */
+            store_order_id?: string;
+            /** @description 取消原因 ID，枚举值见官方文档 */
+            cancel_reason_id: number;
+            /** @description 取消原因描述 */
+            cancel_reason?: string;
+        } | unknown | unknown;
+        IntracityCancelOrderResponse: {
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 微信订单号 */
+            wx_order_id?: string;
+            /** @description 门店订单编号 */
+            store_order_id?: string;
+            /** @description 小程序 appid */
+            appid?: string;
+            /** @description 订单状态 */
+            order_status?: number;
+            /** @description 违约金，单位：分 */
+            deductfee?: number;
+        };
+        /** @description Params of intracityCreateStore */
+        IntracityCreateStoreParams: {
+            /** @description 自定义门店编号，需唯一，确保不重复创建 */
+            out_store_id?: string;
+            /** @description 门店名称 */
+            store_name?: string;
+            /**
+             * @description 运力偏好：1 价格优先；2 运力优先；默认价格优先
+             * @enum {integer}
+             */
+            order_pattern?: 1 | 2;
+            /** @description 优先使用的运力 ID（SFTC 顺丰同城；DADA 达达），order_pattern = 2 时必填 */
+            service_trans_prefer?: string;
+            /** @description 门店地址信息，务必传入正确的门店地址作为发货地址 */
+            address_info?: {
+                /** @description 省/自治区/直辖市，如 xxx省、xxx自治区、xxx市 */
+                province: string;
+                /** @description 地级市，如 xxx市 */
+                city: string;
+                /** @description 县/县级市/区，如 xxx区、xxx县 */
+                area: string;
+                /** @description 街道，如 xxx街道 */
+                street?: string;
+                /** @description 具体门牌号或详细地址，如 xxxx号 */
+                house: string;
+                /** @description 门店所在地纬度 */
+                lat: number;
+                /** @description 门店所在地经度 */
+                lng: number;
+                /** @description 门店联系电话：11 位手机号或 11 位带区号的固话，如 020-8080880 */
+                phone: string;
+            };
+        };
+        IntracityCreateStoreResponse: {
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 小程序 appid */
+            appid?: string;
+            /** @description 自定义门店编号 */
+            out_store_id?: string;
+        };
+        /** @description Params of intracityGetCity */
+        IntracityGetCityParams: {
+            /** @description 返回指定运力的支持城市信息：SFTC 顺丰同城；DADA 达达；不传则返回所有结果 */
+            service_trans_id?: string;
+        };
+        IntracityGetCityResponse: {
+            /** @description 运力支持的城市信息（官方表格写作 object，示例为数组） */
+            support_list?: {
+                /** @description 运力 ID */
+                service_trans_id?: string;
+                /** @description 城市列表 */
+                city_list?: {
+                    /** @description 城市行政区域编码 */
+                    city_code?: number;
+                    /** @description 城市名称 */
+                    city_name?: string;
+                }[];
+            }[] | {
+                /** @description 运力 ID */
+                service_trans_id?: string;
+                /** @description 城市列表 */
+                city_list?: {
+                    /** @description 城市行政区域编码 */
+                    city_code?: number;
+                    /** @description 城市名称 */
+                    city_name?: string;
+                }[];
+            };
+        };
+        /** @description Params of intracityGetPayMode */
+        IntracityGetPayModeParams: {
+            /** @description 小程序 appid */
+            appid?: string;
+        };
+        IntracityGetPayModeResponse: {
+            /** @description 扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商 */
+            pay_mode?: string;
+            /** @description 扣费主体对应的 appid */
+            pay_appid?: string;
+        };
+        /** @description Params of intracityMockNotify */
+        IntracityMockNotifyParams: {
+            /** @description 微信订单号（创建配送单时返回） */
+            wx_order_id?: string;
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 门店订单编号 */
+            store_order_id?: string;
+            /** @description 要模拟的订单状态，枚举值见官方文档 */
+            order_status: number;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        IntracityMockNotifyResponse: Record<string, never>;
+        /** @description Params of intracityPreAddOrder */
+        IntracityPreAddOrderParams: {
+            /** @description 微信门店编号 */
+            wx_store_id: string;
+            /** @description 收货用户姓名 */
+            user_name: string;
+            /** @description 收货用户电话：11 位手机号或 11 位带区号的固话 */
+            user_phone: string;
+            /** @description 收货用户地址经度 */
+            user_lng: number;
+            /** @description 收货用户地址纬度 */
+            user_lat: number;
+            /** @description 收货用户详细地址 */
+            user_address: string;
+            /** @description 商品信息 */
+            cargo?: {
+                /** @description 商品名称 */
+                cargo_name?: string;
+                /** @description 物品类型：1 快餐；2 药品；3 百货；6 生鲜；8 酒品；12 文件……见官方物品类型列表 */
+                cargo_type?: number;
+                /** @description 商品数量 */
+                cargo_num?: number;
+                /** @description 商品价格，单位：分 */
+                cargo_price?: number;
+                /** @description 商品重量，单位：克 */
+                cargo_weight?: number;
+            };
+            /**
+             * @description 1 使用沙箱环境（不需要充值运费就可以生成测试订单）
+             * @enum {integer}
+             */
+            use_sandbox?: 0 | 1;
+        };
+        IntracityPreAddOrderResponse: {
+            /** @description 运力 ID */
+            service_trans_id?: string;
+            /** @description 配送距离，单位：米 */
+            distance?: number;
+            /** @description 预估配送费，单位：分 */
+            est_fee?: number;
+            /** @description 预计送达时间戳 */
+            expected_finished_time?: number;
+            /** @description 预计配送时长，单位：分钟 */
+            promise_delivery_time?: number;
+        };
+        /** @description Params of intracityQueryFlow */
+        IntracityQueryFlowParams: {
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /**
+             * @description 流水类型：1 充值流水；2 消费流水；3 退款流水
+             * @enum {integer}
+             */
+            flow_type: 1 | 2 | 3;
+            /** @description 运力 ID */
+            service_trans_id?: string;
+            /** @description 开始时间戳 */
+            begin_time?: number;
+            /** @description 结束时间戳 */
+            end_time?: number;
+            /**
+             * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+             * @enum {string}
+             */
+            pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+        };
+        IntracityQueryFlowResponse: {
+            /** @description 流水总数 */
+            total?: number;
+            /** @description 流水数组 */
+            flow_list?: {
+                /** @description 流水类型：1 充值流水；2 消费流水；3 退款流水 */
+                flow_type?: number;
+                /** @description appid */
+                appid?: string;
+                /** @description 微信门店编号 */
+                wx_store_id?: string;
+                /** @description 充值订单号（64 位整数） */
+                pay_order_id?: number | string;
+                /** @description 订单 ID（消费流水） */
+                wx_order_id?: string;
+                /** @description 运单 ID */
+                bill_id?: string;
+                /** @description 运力 ID */
+                service_trans_id?: string;
+                /** @description 用户 openid（消费流水） */
+                openid?: string;
+                /** @description 运单状态（消费流水） */
+                delivery_status?: number;
+                /** @description 支付金额，单位：分 */
+                pay_amount?: number;
+                /** @description 支付时间 */
+                pay_time?: number;
+                /** @description 支付状态 */
+                pay_status?: string;
+                /** @description 退款状态 */
+                refund_status?: string;
+                /** @description 退款金额，单位：分 */
+                refund_amount?: number;
+                /** @description 退款时间 */
+                refund_time?: number;
+                /** @description 扣除违约金，单位：分 */
+                deduct_amount?: number;
+                /** @description 创建时间 */
+                create_time?: number;
+                /** @description 有效截止日期 */
+                consume_deadline?: number;
+                /** @description 运单完成配送的时间 */
+                delivery_finished_time?: number;
+            }[];
+            /** @description 总支付金额，单位：分 */
+            total_pay_amt?: number;
+            /** @description 总退款金额，单位：分 */
+            total_refund_amt?: number;
+            /** @description 总违约金，单位：分（消费流水返回） */
+            total_deduct_amt?: number;
+        };
+        /** @description Params of intracityQueryOrder */
+        IntracityQueryOrderParams: {
+            /** @description 微信订单号（创建配送单时返回） */
+            wx_order_id?: string;
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 门店订单编号 */
+            store_order_id?: string;
+        } | unknown | unknown;
+        IntracityQueryOrderResponse: {
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 微信订单号 */
+            wx_order_id?: string;
+            /** @description 门店订单编号 */
+            store_order_id?: string;
+            /** @description 小程序 appid */
+            appid?: string;
+            /** @description 订单状态，枚举值见官方文档 */
+            order_status?: number;
+            /** @description 收件人 openid */
+            user_openid?: string;
+            /** @description 运力 ID */
+            service_trans_id?: string;
+            /** @description 运力订单号 */
+            delivery_no?: string;
+            /** @description 配送距离，单位：米 */
+            distance?: number;
+            /** @description 实际支付费用，单位：分 */
+            actualfee?: number;
+            /** @description 违约金，单位：分 */
+            deductfee?: number;
+            /** @description 发单时间戳 */
+            create_time?: number;
+            /** @description 配送员接单时间戳 */
+            accept_time?: number;
+            /** @description 配送员取货时间戳 */
+            fetch_time?: number;
+            /** @description 配送员送达时间戳 */
+            finish_time?: number;
+            /** @description 取消时间戳 */
+            cancel_time?: number;
+            /** @description 预期送达时间戳 */
+            expected_finish_time?: number;
+            /** @description 取货码 */
+            fetch_code?: string;
+            /** @description 收货码 */
+            recv_code?: string;
+            /** @description 订单序号 */
+            order_seq?: string;
+            /** @description 商品信息 */
+            cargo_info?: {
+                /** @description 商品名称 */
+                cargo_name?: string;
+                /** @description 物品类型：1 快餐；2 药品；3 百货；6 生鲜；8 酒品；12 文件……见官方物品类型列表 */
+                cargo_type?: number;
+                /** @description 商品数量 */
+                cargo_num?: number;
+                /** @description 商品价格，单位：分 */
+                cargo_price?: number;
+                /** @description 商品重量，单位：克 */
+                cargo_weight?: number;
+                /** @description 物品列表 */
+                item_list?: {
+                    /** @description 物品名称 */
+                    item_name?: string;
+                    /** @description 物品图片 URL */
+                    item_pic_url?: string;
+                    /** @description 物品数量 */
+                    item_num?: number;
+                }[];
+            };
+            /** @description 收件人信息 */
+            receiver_info?: {
+                /** @description 收件人姓名 */
+                receiver_name?: string;
+                /** @description 收件地址 */
+                address?: string;
+                /** @description 收件地址经度 */
+                lng?: number | string;
+                /** @description 收件地址纬度 */
+                lat?: number | string;
+                /** @description 收件人联系电话 */
+                phone_num?: string;
+            };
+            /** @description 门店信息 */
+            store_info?: {
+                /** @description 微信门店编号 */
+                wx_store_id?: string;
+                /** @description 门店名称 */
+                store_name?: string;
+                /** @description 门店详细地址 */
+                address?: string;
+                /** @description 门店经度 */
+                lng?: number | string;
+                /** @description 门店纬度 */
+                lat?: number | string;
+                /** @description 门店联系电话 */
+                phone_num?: string;
+            };
+            /** @description 配送员信息 */
+            transporter_info?: {
+                /** @description 配送员姓名 */
+                transporter_name?: string;
+                /** @description 配送员电话 */
+                transporter_phone?: string;
+            };
+        };
+        /** @description Params of intracityQueryStore */
+        IntracityQueryStoreParams: {
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 自定义门店编号 */
+            out_store_id?: string;
+        };
+        IntracityQueryStoreResponse: {
+            /** @description 门店信息列表，在请求成功时返回 */
+            store_list?: {
+                /** @description 微信门店编号 */
+                wx_store_id?: string;
+                /** @description 自定义门店编号 */
+                out_store_id?: string;
+                /** @description 门店所在城市 ID */
+                city_id?: string;
+                /** @description 门店名称 */
+                store_name?: string;
+                /** @description 运力偏好：1 价格优先；2 运力优先 */
+                order_pattern?: number;
+                /** @description 优先使用的运力 ID */
+                service_trans_prefer?: string;
+                /** @description 门店地址信息 */
+                address_info?: {
+                    /** @description 省/自治区/直辖市，如 xxx省、xxx自治区、xxx市 */
+                    province?: string;
+                    /** @description 地级市，如 xxx市 */
+                    city?: string;
+                    /** @description 县/县级市/区，如 xxx区、xxx县 */
+                    area?: string;
+                    /** @description 街道，如 xxx街道 */
+                    street?: string;
+                    /** @description 具体门牌号或详细地址，如 xxxx号 */
+                    house?: string;
+                    /** @description 门店所在地纬度 */
+                    lat?: number;
+                    /** @description 门店所在地经度 */
+                    lng?: number;
+                    /** @description 门店联系电话：11 位手机号或 11 位带区号的固话，如 020-8080880 */
+                    phone?: string;
+                };
+            }[];
+            /** @description 符合条件的门店总数 */
+            total?: number;
+            /** @description 小程序 appid */
+            appid?: string;
+        };
+        /** @description Params of intracitySetPayMode */
+        IntracitySetPayModeParams: {
+            /**
+             * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+             * @enum {string}
+             */
+            pay_mode: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+            /** @description 小程序 appid */
+            appid?: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        IntracitySetPayModeResponse: Record<string, never>;
+        /** @description Params of intracityStoreCharge */
+        IntracityStoreChargeParams: {
+            /** @description 微信门店编号，pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传 */
+            wx_store_id?: string;
+            /** @description 运力 ID：DADA 达达；SFTC 顺丰同城 */
+            service_trans_id: string;
+            /** @description 充值金额，单位：分，50 元起充 */
+            amount: number;
+            /**
+             * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+             * @enum {string}
+             */
+            pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+        };
+        IntracityStoreChargeResponse: {
+            /** @description 充值页面地址，请求成功时返回 */
+            payurl?: string;
+            /** @description 小程序 appid */
+            appid?: string;
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+        };
+        /** @description Params of intracityStoreRefund */
+        IntracityStoreRefundParams: {
+            /** @description 微信门店编号（pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传） */
+            wx_store_id?: string;
+            /**
+             * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+             * @enum {string}
+             */
+            pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+            /** @description 运力 ID */
+            service_trans_id: string;
+        };
+        IntracityStoreRefundResponse: {
+            /** @description 小程序 appid */
+            appid?: string;
+            /** @description 微信门店编号 */
+            wx_store_id?: string;
+            /** @description 退款金额（单位：分） */
+            refund_amount?: number;
+        };
+        /** @description Params of intracityUpdateStore */
+        IntracityUpdateStoreParams: {
+            /** @description 门店编号 */
+            keys: {
+                /** @description 微信门店编号，wx_store_id 和 out_store_id 二选一 */
+                wx_store_id?: string;
+                /** @description 自定义门店编号，wx_store_id 和 out_store_id 二选一 */
+                out_store_id?: string;
+            };
+            /** @description 更新内容 */
+            content: {
+                /** @description 门店名称 */
+                store_name?: string;
+                /** @description 运力偏好：1 价格优先；2 运力优先（官方表格类型写作 string） */
+                order_pattern?: number | string;
+                /** @description 优先使用的运力 ID，order_pattern = 2 时必填 */
+                service_trans_prefer?: string;
+                /** @description 门店地址信息，务必传入正确的门店地址作为发货地址 */
+                address_info?: {
+                    /** @description 省/自治区/直辖市，如 xxx省、xxx自治区、xxx市 */
+                    province: string;
+                    /** @description 地级市，如 xxx市 */
+                    city: string;
+                    /** @description 县/县级市/区，如 xxx区、xxx县 */
+                    area: string;
+                    /** @description 街道，如 xxx街道 */
+                    street?: string;
+                    /** @description 具体门牌号或详细地址，如 xxxx号 */
+                    house: string;
+                    /** @description 门店所在地纬度 */
+                    lat: number;
+                    /** @description 门店所在地经度 */
+                    lng: number;
+                    /** @description 门店联系电话：11 位手机号或 11 位带区号的固话，如 020-8080880 */
+                    phone: string;
+                };
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        IntracityUpdateStoreResponse: Record<string, never>;
+        /** @description Params of invokeCloudFunction */
+        InvokeCloudFunctionParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 云函数名称 */
+            name: string;
+        };
+        InvokeCloudFunctionResponse: {
+            /** @description 云函数返回的内容（JSON 字符串） */
+            resp_data?: string;
+        };
+        /** @description Params of invokeService */
+        InvokeServiceParams: {
+            /** @description 服务 ID */
+            service: string;
+            /** @description 接口名 */
+            api: string;
+            /** @description 服务提供方接口定义的 JSON 格式的数据 */
+            data: Record<string, never>;
+            /** @description 随机字符串 ID，调用方请求的唯一标识 */
+            client_msg_id: string;
+            /** @description 对于异步接口，是否以异步方式提交，默认为 false */
+            async?: boolean;
+        };
+        InvokeServiceResponse: {
+            /** @description 回包信息（服务提供方接口定义的 JSON 字符串） */
+            data?: string;
+        };
+        /** @description Params of isTradeManaged */
+        IsTradeManagedParams: {
+            /** @description 待查询小程序的 appid，非服务商调用时仅能查询本账号 */
+            appid: string;
+        };
+        IsTradeManagedResponse: {
+            /** @description 是否已开通小程序发货信息管理服务 */
+            is_trade_managed?: boolean;
+        };
+        /** @description Params of isTradeManagementConfirmationCompleted */
+        IsTradeManagementConfirmationCompletedParams: {
+            /** @description 待查询小程序的 appid，非服务商调用时仅能查询本账号 */
+            appid: string;
+        };
+        IsTradeManagementConfirmationCompletedResponse: {
+            /** @description 是否已完成交易结算管理确认 */
+            completed?: boolean;
+        };
         /** @description 跳转到的目标小程序信息 */
         JumpWxa: {
             /** @description 已经发布的小程序页面路径，为空则打开首页；不能带 query */
@@ -477,6 +9625,214 @@ export interface components {
             query?: string;
             env_version?: components["schemas"]["EnvVersion"];
         };
+        /** @description Params of listKfBusiness */
+        ListKfBusinessParams: {
+            /** @description 用于分页拉取，从 0 开始 */
+            offset: number;
+            /** @description 一次拉取的商户个数，最多为 200 */
+            count: number;
+        };
+        ListKfBusinessResponse: {
+            /** @description 商户信息列表 */
+            list?: {
+                /** @description 商户 ID */
+                business_id?: number | string;
+                /** @description 商户账号名称 */
+                account_name?: string;
+                /** @description 商户昵称 */
+                nickname?: string;
+                /** @description 商户头像 */
+                icon_media_id?: string;
+                /** @description 商户头像地址（文档示例返回此字段） */
+                icon_url?: string;
+            }[];
+        };
+        /** @description Params of managePluginApplication */
+        ManagePluginApplicationParams: {
+            /**
+             * @description dev_apply_list 获取当前所有插件使用方信息；dev_agree 同意申请；dev_refuse 拒绝申请；dev_delete 删除已拒绝的申请者
+             * @enum {string}
+             */
+            action: "dev_apply_list" | "dev_agree" | "dev_refuse" | "dev_delete";
+            /** @description action 为 dev_agree 时填写，使用者的 appid */
+            appid?: string;
+            /** @description action 为 dev_apply_list 时填写，要拉取第几页的数据 */
+            page?: number;
+            /** @description action 为 dev_apply_list 时填写，每页的记录数 */
+            num?: number;
+            /** @description action 为 dev_refuse 时填写，拒绝理由 */
+            reason?: string;
+        };
+        ManagePluginApplicationResponse: {
+            /** @description 插件使用方列表，action 为 dev_apply_list 时返回 */
+            apply_list?: {
+                /** @description 使用者的 appid */
+                appid?: string;
+                /** @description 插件状态：1 申请中；2 申请通过；3 已拒绝；4 已超时 */
+                status?: number;
+                /** @description 使用者的昵称 */
+                nickname?: string;
+                /** @description 使用者的头像 */
+                headimgurl?: string;
+                /** @description 使用者的申请说明 */
+                reason?: string;
+                /** @description 使用者的小程序码 */
+                apply_url?: string;
+                /** @description 使用者的申请时间 */
+                create_time?: string;
+                /** @description 使用者的类目 */
+                categories?: {
+                    /** @description 一级类目 */
+                    first?: string;
+                    /** @description 二级类目 */
+                    second?: string;
+                }[];
+            }[];
+        };
+        /** @description Params of managePlugin */
+        ManagePluginParams: {
+            /**
+             * @description apply 申请使用插件；list 查询已添加的插件列表；unbind 删除已添加的插件；update 快速更新插件版本号
+             * @enum {string}
+             */
+            action: "apply" | "list" | "unbind" | "update";
+            /** @description 插件的 appid（action 为 apply、unbind、update 时填写） */
+            plugin_appid?: string;
+            /** @description 当 action 是 apply 时必填，申请原因 */
+            reason?: string;
+            /** @description 当 action 是 update 时使用，升级至版本号，要求此插件版本支持快速更新 */
+            user_version?: string;
+        };
+        ManagePluginResponse: {
+            /** @description 申请或使用中的插件信息列表，当 action 为 list 时返回 */
+            plugin_list?: {
+                /** @description 插件 appId */
+                appid?: string;
+                /**
+                 * @description 插件状态：1 申请中；2 申请通过；3 被拒绝；4 申请已超时
+                 * @enum {integer}
+                 */
+                status?: 1 | 2 | 3 | 4;
+                /** @description 插件昵称 */
+                nickname?: string;
+                /** @description 插件头像 */
+                headimgurl?: string;
+            }[];
+        };
+        /** @description Params of mediaCheckAsync */
+        MediaCheckAsyncParams: {
+            /** @description 要检测的图片或音频的 url，图片支持 jpg、jpeg、png、bmp、gif（取首帧），音频支持 mp3、aac、ac3、wma、flac、vorbis、opus、wav */
+            media_url: string;
+            /**
+             * @description 1 音频；2 图片
+             * @enum {integer}
+             */
+            media_type: 1 | 2;
+            /**
+             * @description 接口版本号，2.0 版本为固定值 2
+             * @constant
+             */
+            version: 2;
+            /**
+             * @description 场景枚举值（1 资料；2 评论；3 论坛；4 社交日志）
+             * @enum {integer}
+             */
+            scene: 1 | 2 | 3 | 4;
+            /** @description 用户的 openid（用户需在近两小时访问过小程序） */
+            openid: string;
+        };
+        MediaCheckAsyncResponse: {
+            /** @description 唯一请求标识，标记单次请求，用于匹配异步推送结果 */
+            trace_id?: string;
+        };
+        /** @description 跳小程序所需数据 */
+        MiniprogramLink: {
+            /** @description 所需跳转到的小程序 appid */
+            appid: string;
+            /** @description 所需跳转到小程序的具体页面路径，支持带参数 */
+            pagepath?: string;
+        };
+        /** @description Params of mockUpdateOrder */
+        MockUpdateOrderParams: {
+            /** @description 商家 id，测试环境必须是 test_shop_id */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成 */
+            shop_order_id: string;
+            /** @description 状态变更时间点，Unix 秒级时间戳 */
+            action_time: number;
+            /**
+             * @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束）
+             * @enum {integer}
+             */
+            order_status: 101 | 102 | 103 | 201 | 202 | 203 | 204 | 205 | 301 | 302 | 303 | 304 | 305 | 401 | 501 | 502;
+            /** @description 附加信息 */
+            action_msg?: string;
+        };
+        MockUpdateOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+        };
+        /** @description Params of modifyAssistant */
+        ModifyAssistantParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 用户微信号 */
+            username: string;
+            /** @description 用户微信昵称 */
+            nickname: string;
+        };
+        ModifyAssistantResponse: Record<string, never>;
+        /** @description Params of modifySubAnchor */
+        ModifySubAnchorParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 用户微信号（需实名认证） */
+            username: string;
+        };
+        ModifySubAnchorResponse: Record<string, never>;
+        /** @description Params of sendCustomMessage */
+        MpSendCustomMessageParams: {
+            /** @description 用户的 OpenID */
+            touser: string;
+            /**
+             * @description 消息类型：text 文本，image 图片，link 图文链接，miniprogrampage 小程序卡片
+             * @enum {string}
+             */
+            msgtype: "text" | "image" | "link" | "miniprogrampage";
+            /** @description 文本消息，msgtype=text 时必填 */
+            text?: {
+                /** @description 文本消息内容 */
+                content: string;
+            };
+            /** @description 图片消息，msgtype=image 时必填 */
+            image?: {
+                /** @description 发送的图片的媒体 ID，通过 uploadTempMedia 上传图片文件获得 */
+                media_id: string;
+            };
+            /** @description 图文链接，msgtype=link 时必填 */
+            link?: {
+                /** @description 消息标题 */
+                title: string;
+                /** @description 图文链接消息 */
+                description: string;
+                /** @description 图文链接消息被点击后跳转的链接 */
+                url: string;
+                /** @description 图文链接消息的图片链接，支持 JPG、PNG 格式，较好的效果为大图 640×320，小图 80×80 */
+                thumb_url: string;
+            };
+            /** @description 小程序卡片，msgtype=miniprogrampage 时必填 */
+            miniprogrampage?: {
+                /** @description 消息标题 */
+                title: string;
+                /** @description 小程序的页面路径，跟 app.json 对齐，支持参数，比如 pages/index/index?foo=bar */
+                pagepath: string;
+                /** @description 小程序消息卡片的封面，image 类型的 media_id，通过 uploadTempMedia 上传图片文件获得，建议大小为 520×416 */
+                thumb_media_id: string;
+            };
+        } | unknown | unknown | unknown | unknown;
+        MpSendCustomMessageResponse: Record<string, never>;
         /** @description Params of msgSecCheck */
         MsgSecCheckParams: {
             /** @description 需检测的文本内容，文本字数的上限为 2500 字，需使用 UTF-8 编码 */
@@ -531,12 +9887,1063 @@ export interface components {
                 level?: number;
             }[];
         };
+        /** @description Params of newSendCloudBaseSms */
+        NewSendCloudBaseSmsParams: {
+            /** @description 环境 ID */
+            env: string;
+            /** @description URL Link（通过 generateUrlLink 生成） */
+            url_link: string;
+            /** @description 短信模版 ID（营销类跳转小程序模版，文档先后给出 844110 与 2053122） */
+            template_id: string;
+            /** @description 短信模版变量数组 */
+            template_param_list: string[];
+            /** @description 手机号列表，单次请求最多支持 1000 个境内手机号，手机号必须以 +86 开头 */
+            phone_number_list: string[];
+            /**
+             * @description 是否使用小程序简称
+             * @default false
+             */
+            use_short_name?: boolean;
+            /** @description 资源方 appid，第三方代开发时可填第三方 appid 或小程序 appid，应为所填环境所属的账号 appid */
+            resource_appid?: string;
+        };
+        NewSendCloudBaseSmsResponse: {
+            /** @description 发送状态列表 */
+            send_status_list?: {
+                /** @description 发送流水号 */
+                serial_no?: string;
+                /** @description 手机号码 */
+                phone_number?: string;
+                /** @description 短信请求错误码（Ok 为成功） */
+                code?: string;
+                /** @description 短信请求错误码描述 */
+                message?: string;
+                /** @description 国家码或地区码 */
+                iso_code?: string;
+            }[];
+        };
+        /** @description Params of notifyConfirmReceive */
+        NotifyConfirmReceiveParams: {
+            /** @description 原支付交易对应的微信订单号 */
+            transaction_id?: string;
+            /** @description 支付下单商户的商户号，由微信支付生成并下发 */
+            merchant_id?: string;
+            /** @description 二级商户号 */
+            sub_merchant_id?: string;
+            /** @description 商户系统内部订单号，只能是数字、大小写字母 _-* 且在同一个商户号下唯一 */
+            merchant_trade_no?: string;
+            /** @description 快递签收时间，时间戳形式 */
+            received_time: number;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        NotifyConfirmReceiveResponse: Record<string, never>;
+        /** @description Params of opSpecialOrder */
+        OpSpecialOrderParams: {
+            /** @description 需要特殊发货报备的订单号，可传入微信支付单号或商户单号 */
+            order_id: string;
+            /**
+             * @description 特殊发货报备类型：1 预售商品订单；2 测试订单
+             * @enum {integer}
+             */
+            type: 1 | 2;
+            /** @description 预计发货时间的 unix 时间戳，type 为 1 时必填（须在支付时间 15 天后、不超过 330 天），type 为 2 可省略 */
+            delay_to?: number;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        OpSpecialOrderResponse: Record<string, never>;
+        /** @description Params of openDelivery */
+        OpenDeliveryParams: Record<string, never>;
+        OpenDeliveryResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+        };
+        /** @description Params of preAddOrder */
+        PreAddOrderParams: {
+            /** @description 商家 id，由配送公司分配的 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成，不超过 128 字节 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司登记；如果只有一个门店，美团、闪送必填，值为店铺 id */
+            shop_no?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+            /** @description 配送公司 ID，见 getAllImmeDelivery */
+            delivery_id: string;
+            /** @description 下单用户的 openid */
+            openid: string;
+            /** @description 发件人信息；顺丰同城急送必须填写，美团配送、达达、闪送若传了 shop_no 可不填 */
+            sender?: {
+                /** @description 姓名，最长不超过 256 个字符 */
+                name: string;
+                /** @description 城市名称，如广州市 */
+                city: string;
+                /** @description 地址（街道、小区、大厦等，用于定位） */
+                address: string;
+                /** @description 地址详情（楼号、单元号、层号） */
+                address_detail: string;
+                /** @description 电话/手机号，最长不超过 64 个字符 */
+                phone: string;
+                /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lng: number;
+                /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lat: number;
+                /**
+                 * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                 * @default 0
+                 * @enum {integer}
+                 */
+                coordinate_type?: 0 | 1;
+            };
+            /** @description 收件人信息 */
+            receiver: {
+                /** @description 姓名，最长不超过 256 个字符 */
+                name: string;
+                /** @description 城市名称，如广州市 */
+                city: string;
+                /** @description 地址（街道、小区、大厦等，用于定位） */
+                address: string;
+                /** @description 地址详情（楼号、单元号、层号） */
+                address_detail: string;
+                /** @description 电话/手机号，最长不超过 64 个字符 */
+                phone: string;
+                /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lng: number;
+                /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lat: number;
+                /**
+                 * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                 * @default 0
+                 * @enum {integer}
+                 */
+                coordinate_type?: 0 | 1;
+            };
+            /** @description 货物信息 */
+            cargo: {
+                /** @description 货物价格，单位为元，精确到小数点后两位（如果小数点后位数多于两位，则四舍五入保留两位小数），范围为 (0-5000] */
+                goods_value: number;
+                /** @description 货物高度，单位为 cm，精确到小数点后两位，范围为 (0-45] */
+                goods_height?: number;
+                /** @description 货物长度，单位为 cm，精确到小数点后两位，范围为 (0-65] */
+                goods_length?: number;
+                /** @description 货物宽度，单位为 cm，精确到小数点后两位，范围为 (0-50] */
+                goods_width?: number;
+                /** @description 货物重量，单位为 kg，精确到小数点后两位，范围为 (0-50] */
+                goods_weight: number;
+                /** @description 货物详情，最长不超过 10240 个字符 */
+                goods_detail?: {
+                    /** @description 货物列表 */
+                    goods?: {
+                        /** @description 货物数量 */
+                        good_count: number;
+                        /** @description 货品名称 */
+                        good_name: string;
+                        /** @description 货品单价，精确到小数点后两位 */
+                        good_price?: number;
+                        /** @description 货品单位，最长不超过 20 个字符 */
+                        good_unit?: string;
+                    }[];
+                };
+                /** @description 货物取货信息，用于骑手到店取货，最长不超过 100 个字符 */
+                goods_pickup_info?: string;
+                /** @description 货物交付信息，最长不超过 100 个字符 */
+                goods_delivery_info?: string;
+                /** @description 品类一级类目，详见品类表 */
+                cargo_first_class: string;
+                /** @description 品类二级类目 */
+                cargo_second_class: string;
+            };
+            /** @description 订单信息 */
+            order_info: {
+                /** @description 配送服务代码，不同配送公司自定义，顺丰和达达不填 */
+                delivery_service_code?: string;
+                /**
+                 * @description 订单类型：0 即时单；1 预约单（预约单时 expected_pick_time / expected_delivery_time 必填其一）
+                 * @default 0
+                 * @enum {integer}
+                 */
+                order_type?: 0 | 1;
+                /** @description 期望派单时间（美团、达达支持，美团表示商家发单时间，达达表示系统发单时间），unix 时间戳 */
+                expected_delivery_time?: number;
+                /** @description 期望送达时间（美团、顺丰同城急送支持），unix 时间戳 */
+                expected_finish_time?: number;
+                /** @description 期望取件时间（闪送、顺丰同城急送支持），unix 时间戳 */
+                expected_pick_time?: number;
+                /** @description 门店订单流水号，建议提供，方便骑手门店取货，最长不超过 20 个字符 */
+                poi_seq?: string;
+                /** @description 备注，最长不超过 200 个字符 */
+                note?: string;
+                /** @description 用户下单付款时间，unix 时间戳 */
+                order_time?: number;
+                /**
+                 * @description 是否保价：0 非保价；1 保价
+                 * @enum {integer}
+                 */
+                is_insured?: 0 | 1;
+                /** @description 保价金额，单位为元，精确到分 */
+                declared_value?: number;
+                /** @description 小费，单位为元，下单一般不加小费 */
+                tips?: number;
+                /** @description 是否选择直拿直送（0 不需要；1 需要），目前仅闪送、顺丰同城急送支持 */
+                is_direct_delivery?: number;
+                /** @description 骑手应付金额，单位为元，精确到分 */
+                cash_on_delivery?: number;
+                /** @description 骑手应收金额，单位为元，精确到分 */
+                cash_on_pickup?: number;
+                /**
+                 * @description 物流流向：1 从门店取件送至用户；2 从用户取件送至门店
+                 * @enum {integer}
+                 */
+                rider_pick_method?: 1 | 2;
+                /**
+                 * @description 收货码：0 不需要；1 需要；收货码的作用是骑手必须输入收货码才能完成订单妥投
+                 * @enum {integer}
+                 */
+                is_finish_code_needed?: 0 | 1;
+                /**
+                 * @description 取货码：0 不需要；1 需要；取货码的作用是骑手必须输入取货码才能从商家取货
+                 * @enum {integer}
+                 */
+                is_pickup_code_needed?: 0 | 1;
+            };
+            /** @description 商品信息，会展示到物流通知消息中 */
+            shop: {
+                /** @description 商家小程序的路径，建议为订单页面 */
+                wxa_path: string;
+                /** @description 商品缩略图 url */
+                img_url: string;
+                /** @description 商品名称 */
+                goods_name: string;
+                /** @description 商品数量 */
+                goods_count: number;
+                /** @description 若结算方式为第三方平台，需填写该字段，为商家小程序 appid */
+                wxa_appid?: string;
+            };
+            /** @description 子商户 id，区分小程序内部多个子商户 */
+            sub_biz_id?: string;
+        };
+        PreAddOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+            /** @description 实际运费（单位：元），运费减去优惠券费用 */
+            fee?: number;
+            /** @description 运费（单位：元） */
+            deliverfee?: number;
+            /** @description 优惠券费用（单位：元） */
+            couponfee?: number;
+            /** @description 小费（单位：元） */
+            tips?: number;
+            /** @description 保价费（单位：元） */
+            insurancefee?: number;
+            /** @description 配送距离（单位：米） */
+            distance?: number;
+            /** @description 预计骑手接单时间，单位秒，比如 5 分钟，就填 300，无法预计填 0 */
+            dispatch_duration?: number;
+            /** @description 配送公司可以返回此字段，当用户下单时候带上这个字段，保证在一段时间内运费不变 */
+            delivery_token?: string;
+        };
+        /** @description Params of preCancelOrder */
+        PreCancelOrderParams: {
+            /** @description 商家 id，由配送公司分配的 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+            shop_no?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+            /** @description 快递公司 ID */
+            delivery_id: string;
+            /** @description 配送单 id */
+            waybill_id?: string;
+            /**
+             * @description 取消原因 Id：1 暂时不需要邮寄；2 价格不合适；3 订单信息有误，重新下单；4 骑手取货不及时；5 骑手配送不及时；6 其他原因（需填写 cancel_reason）
+             * @enum {integer}
+             */
+            cancel_reason_id: 1 | 2 | 3 | 4 | 5 | 6;
+            /** @description 取消原因，cancel_reason_id 为 6 时必填 */
+            cancel_reason?: string;
+        };
+        PreCancelOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+            /** @description 扣除的违约金（单位：元） */
+            deduct_fee?: number;
+            /** @description 说明 */
+            desc?: string;
+        };
+        /** @description Params of previewTemplate */
+        PreviewTemplateParams: {
+            /** @description 运单 ID */
+            waybill_id: string;
+            /** @description 面单 HTML 模板内容（需经过 Base64 编码） */
+            waybill_template: string;
+            /** @description 面单数据，详情参考下单事件返回值中的 WaybillData */
+            waybill_data: string;
+            /** @description 商户下单数据，格式是商户侧下单 API 中的请求体（order_id、openid、delivery_id、biz_id、sender、receiver、cargo、shop、insured、service 等） */
+            custom: Record<string, never>;
+        };
+        PreviewTemplateResponse: {
+            /** @description 运单 ID */
+            waybill_id?: string;
+            /** @description 渲染后的面单 HTML 文件（已经过 Base64 编码） */
+            rendered_waybill_template?: string;
+        };
+        /** @description Params of printedTextOCR */
+        PrintedTextOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        PrintedTextOCRResponse: {
+            /** @description 识别结果 */
+            items?: {
+                /** @description 识别到的文字 */
+                text?: string;
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            }[];
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of pushGoods */
+        PushGoodsParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 商品 ID */
+            goodsId: number;
+        };
+        PushGoodsResponse: Record<string, never>;
+        /** @description Params of pushMessage */
+        PushMessageParams: {
+            /** @description 房间 ID */
+            room_id: number;
+            /** @description 接收该群发开播事件的订阅用户 OpenId 列表 */
+            user_openid: string[];
+        };
+        PushMessageResponse: {
+            /** @description 此次群发消息的标识 ID，用于对应长期订阅群发结果回调的 message_id */
+            message_id?: string;
+        };
+        /** @description Params of queryFollowTrace */
+        QueryFollowTraceParams: {
+            /** @description 查询 id，follow_waybill 返回 */
+            waybill_token: string;
+        };
+        QueryFollowTraceResponse: {
+            /** @description 运单信息 */
+            waybill_info?: {
+                /** @description 运单号 */
+                waybill_id?: string;
+                /** @description 运单状态：0 运单不存在或者未揽收；1 已揽件；2 运输中；3 派件中；4 已签收；5 异常；6 代签收 */
+                status?: number;
+            };
+            /** @description 商品信息 */
+            shop_info?: {
+                /** @description 商品信息 */
+                goods_info?: {
+                    /** @description 商品列表 */
+                    detail_list?: {
+                        /** @description 商品名称 */
+                        goods_name?: string;
+                        /** @description 商品图片 url */
+                        goods_img_url?: string;
+                        /** @description 商品详情描述 */
+                        goods_desc?: string;
+                    }[];
+                };
+            };
+            /** @description 运力信息 */
+            delivery_info?: {
+                /** @description 运力公司 id */
+                delivery_id?: string;
+                /** @description 运力公司名称 */
+                delivery_name?: string;
+            };
+        };
+        /** @description Params of queryScheme */
+        QuerySchemeParams: {
+            /** @description 小程序 scheme 码，支持加密 scheme 和明文 scheme（query_type 为 0 时必填） */
+            scheme?: string;
+            /**
+             * @description 查询类型：0 查询 scheme 码信息（默认）；1 查询每天剩余访问次数
+             * @default 0
+             * @enum {integer}
+             */
+            query_type?: 0 | 1;
+        };
+        QuerySchemeResponse: {
+            /** @description scheme 配置 */
+            scheme_info?: {
+                /** @description 小程序 appid */
+                appid?: string;
+                /** @description 小程序页面路径 */
+                path?: string;
+                /** @description 小程序页面 query */
+                query?: string;
+                /** @description 创建时间，为 Unix 时间戳 */
+                create_time?: number;
+                /** @description 到期失效时间，为 Unix 时间戳，0 表示永久生效 */
+                expire_time?: number;
+                /** @description 要打开的小程序版本：release 正式版、trial 体验版、develop 开发版 */
+                env_version?: string;
+            };
+            /** @description 访问该链接的 openid，没有用户访问过则为空字符串 */
+            visit_openid?: string;
+            /** @description quota 配置（query_type 为 1 时返回） */
+            quota_info?: {
+                /** @description URL Scheme（加密+明文）/加密 URL Link 单天剩余访问次数 */
+                remain_visit_quota?: number;
+            };
+        };
+        /** @description Params of queryTrace */
+        QueryTraceParams: {
+            /** @description 查询 id，trace_waybill 返回 */
+            waybill_token: string;
+        };
+        QueryTraceResponse: {
+            /** @description 运单信息 */
+            waybill_info?: {
+                /** @description 运单号 */
+                waybill_id?: string;
+                /** @description 运单状态：0 运单不存在或者未揽收；1 已揽件；2 运输中；3 派件中；4 已签收；5 异常；6 代签收 */
+                status?: number;
+            };
+            /** @description 商品信息 */
+            shop_info?: {
+                /** @description 商品信息 */
+                goods_info?: {
+                    /** @description 商品列表 */
+                    detail_list?: {
+                        /** @description 商品名称 */
+                        goods_name?: string;
+                        /** @description 商品图片 url */
+                        goods_img_url?: string;
+                        /** @description 商品详情描述 */
+                        goods_desc?: string;
+                    }[];
+                };
+            };
+            /** @description 运力信息 */
+            delivery_info?: {
+                /** @description 运力公司 id */
+                delivery_id?: string;
+                /** @description 运力公司名称 */
+                delivery_name?: string;
+            };
+        };
+        /** @description Params of queryUrlLink */
+        QueryUrlLinkParams: {
+            /** @description 小程序加密 URL Link（query_type 为 0 时必填） */
+            url_link?: string;
+            /**
+             * @description 查询类型：0 查询 url_link 信息（默认）；1 查询每天剩余访问次数
+             * @default 0
+             * @enum {integer}
+             */
+            query_type?: 0 | 1;
+        };
+        QueryUrlLinkResponse: {
+            /** @description url_link 配置 */
+            url_link_info?: {
+                /** @description 小程序 appid */
+                appid?: string;
+                /** @description 小程序页面路径 */
+                path?: string;
+                /** @description 小程序页面 query */
+                query?: string;
+                /** @description 创建时间，为 Unix 时间戳 */
+                create_time?: number;
+                /** @description 到期失效时间，为 Unix 时间戳，0 表示永久生效 */
+                expire_time?: number;
+                /** @description 要打开的小程序版本：release 正式版、trial 体验版、develop 开发版 */
+                env_version?: string;
+                /** @description 云开发静态网站自定义 H5 配置参数 */
+                cloud_base?: {
+                    /** @description 云开发环境 */
+                    env?: string;
+                    /** @description 静态网站自定义域名 */
+                    domain?: string;
+                    /** @description 云开发静态网站 H5 页面路径 */
+                    path?: string;
+                    /** @description 云开发静态网站 H5 页面 query 参数 */
+                    query?: string;
+                    /** @description 第三方批量代云开发时，创建该 env 的 appid */
+                    resource_appid?: string;
+                };
+            };
+            /** @description 访问该链接的 openid，没有用户访问过则为空字符串 */
+            visit_openid?: string;
+            /** @description quota 配置（query_type 为 1 时返回） */
+            quota_info?: {
+                /** @description URL Scheme（加密+明文）/加密 URL Link 单天剩余访问次数 */
+                remain_visit_quota?: number;
+            };
+        };
+        /** @description Params of reOrder */
+        ReOrderParams: {
+            /** @description 商家 id，由配送公司分配的 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成，不超过 128 字节 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司登记；如果只有一个门店，美团、闪送必填，值为店铺 id */
+            shop_no?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+            /** @description 配送公司 ID，见 getAllImmeDelivery */
+            delivery_id: string;
+            /** @description 下单用户的 openid */
+            openid: string;
+            /** @description 发件人信息；顺丰同城急送必须填写，美团配送、达达、闪送若传了 shop_no 可不填 */
+            sender?: {
+                /** @description 姓名，最长不超过 256 个字符 */
+                name: string;
+                /** @description 城市名称，如广州市 */
+                city: string;
+                /** @description 地址（街道、小区、大厦等，用于定位） */
+                address: string;
+                /** @description 地址详情（楼号、单元号、层号） */
+                address_detail: string;
+                /** @description 电话/手机号，最长不超过 64 个字符 */
+                phone: string;
+                /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lng: number;
+                /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lat: number;
+                /**
+                 * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                 * @default 0
+                 * @enum {integer}
+                 */
+                coordinate_type?: 0 | 1;
+            };
+            /** @description 收件人信息 */
+            receiver: {
+                /** @description 姓名，最长不超过 256 个字符 */
+                name: string;
+                /** @description 城市名称，如广州市 */
+                city: string;
+                /** @description 地址（街道、小区、大厦等，用于定位） */
+                address: string;
+                /** @description 地址详情（楼号、单元号、层号） */
+                address_detail: string;
+                /** @description 电话/手机号，最长不超过 64 个字符 */
+                phone: string;
+                /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lng: number;
+                /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                lat: number;
+                /**
+                 * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                 * @default 0
+                 * @enum {integer}
+                 */
+                coordinate_type?: 0 | 1;
+            };
+            /** @description 货物信息 */
+            cargo: {
+                /** @description 货物价格，单位为元，精确到小数点后两位（如果小数点后位数多于两位，则四舍五入保留两位小数），范围为 (0-5000] */
+                goods_value: number;
+                /** @description 货物高度，单位为 cm，精确到小数点后两位，范围为 (0-45] */
+                goods_height?: number;
+                /** @description 货物长度，单位为 cm，精确到小数点后两位，范围为 (0-65] */
+                goods_length?: number;
+                /** @description 货物宽度，单位为 cm，精确到小数点后两位，范围为 (0-50] */
+                goods_width?: number;
+                /** @description 货物重量，单位为 kg，精确到小数点后两位，范围为 (0-50] */
+                goods_weight: number;
+                /** @description 货物详情，最长不超过 10240 个字符 */
+                goods_detail?: {
+                    /** @description 货物列表 */
+                    goods?: {
+                        /** @description 货物数量 */
+                        good_count: number;
+                        /** @description 货品名称 */
+                        good_name: string;
+                        /** @description 货品单价，精确到小数点后两位 */
+                        good_price?: number;
+                        /** @description 货品单位，最长不超过 20 个字符 */
+                        good_unit?: string;
+                    }[];
+                };
+                /** @description 货物取货信息，用于骑手到店取货，最长不超过 100 个字符 */
+                goods_pickup_info?: string;
+                /** @description 货物交付信息，最长不超过 100 个字符 */
+                goods_delivery_info?: string;
+                /** @description 品类一级类目，详见品类表 */
+                cargo_first_class: string;
+                /** @description 品类二级类目 */
+                cargo_second_class: string;
+            };
+            /** @description 订单信息 */
+            order_info: {
+                /** @description 配送服务代码，不同配送公司自定义，顺丰和达达不填 */
+                delivery_service_code?: string;
+                /**
+                 * @description 订单类型：0 即时单；1 预约单（预约单时 expected_pick_time / expected_delivery_time 必填其一）
+                 * @default 0
+                 * @enum {integer}
+                 */
+                order_type?: 0 | 1;
+                /** @description 期望派单时间（美团、达达支持，美团表示商家发单时间，达达表示系统发单时间），unix 时间戳 */
+                expected_delivery_time?: number;
+                /** @description 期望送达时间（美团、顺丰同城急送支持），unix 时间戳 */
+                expected_finish_time?: number;
+                /** @description 期望取件时间（闪送、顺丰同城急送支持），unix 时间戳 */
+                expected_pick_time?: number;
+                /** @description 门店订单流水号，建议提供，方便骑手门店取货，最长不超过 20 个字符 */
+                poi_seq?: string;
+                /** @description 备注，最长不超过 200 个字符 */
+                note?: string;
+                /** @description 用户下单付款时间，unix 时间戳 */
+                order_time?: number;
+                /**
+                 * @description 是否保价：0 非保价；1 保价
+                 * @enum {integer}
+                 */
+                is_insured?: 0 | 1;
+                /** @description 保价金额，单位为元，精确到分 */
+                declared_value?: number;
+                /** @description 小费，单位为元，下单一般不加小费 */
+                tips?: number;
+                /** @description 是否选择直拿直送（0 不需要；1 需要），目前仅闪送、顺丰同城急送支持 */
+                is_direct_delivery?: number;
+                /** @description 骑手应付金额，单位为元，精确到分 */
+                cash_on_delivery?: number;
+                /** @description 骑手应收金额，单位为元，精确到分 */
+                cash_on_pickup?: number;
+                /**
+                 * @description 物流流向：1 从门店取件送至用户；2 从用户取件送至门店
+                 * @enum {integer}
+                 */
+                rider_pick_method?: 1 | 2;
+                /**
+                 * @description 收货码：0 不需要；1 需要；收货码的作用是骑手必须输入收货码才能完成订单妥投
+                 * @enum {integer}
+                 */
+                is_finish_code_needed?: 0 | 1;
+                /**
+                 * @description 取货码：0 不需要；1 需要；取货码的作用是骑手必须输入取货码才能从商家取货
+                 * @enum {integer}
+                 */
+                is_pickup_code_needed?: 0 | 1;
+            };
+            /** @description 商品信息，会展示到物流通知消息中 */
+            shop: {
+                /** @description 商家小程序的路径，建议为订单页面 */
+                wxa_path: string;
+                /** @description 商品缩略图 url */
+                img_url: string;
+                /** @description 商品名称 */
+                goods_name: string;
+                /** @description 商品数量 */
+                goods_count: number;
+                /** @description 若结算方式为第三方平台，需填写该字段，为商家小程序 appid */
+                wxa_appid?: string;
+            };
+            /** @description 子商户 id，区分小程序内部多个子商户 */
+            sub_biz_id?: string;
+            /** @description 预下单接口返回的参数，配送公司可保证在一段时间内运费不变 */
+            delivery_token?: string;
+        };
+        ReOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+            /** @description 实际运费（单位：元），运费减去优惠券费用 */
+            fee?: number;
+            /** @description 运费（单位：元） */
+            deliverfee?: number;
+            /** @description 优惠券费用（单位：元） */
+            couponfee?: number;
+            /** @description 小费（单位：元） */
+            tips?: number;
+            /** @description 保价费（单位：元） */
+            insurancefee?: number;
+            /** @description 配送距离（单位：米） */
+            distance?: number;
+            /** @description 预计骑手接单时间，单位秒，比如 5 分钟，就填 300，无法预计填 0 */
+            dispatch_duration?: number;
+            /** @description 配送单号 */
+            waybill_id?: string;
+            /** @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束） */
+            order_status?: number;
+            /** @description 收货码 */
+            finish_code?: number;
+            /** @description 取货码 */
+            pickup_code?: number;
+        };
+        /** @description Params of realMockUpdateOrder */
+        RealMockUpdateOrderParams: {
+            /** @description 商家 id */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成 */
+            shop_order_id: string;
+            /** @description 状态变更时间点，Unix 秒级时间戳 */
+            action_time: number;
+            /**
+             * @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束）
+             * @enum {integer}
+             */
+            order_status: 101 | 102 | 103 | 201 | 202 | 203 | 204 | 205 | 301 | 302 | 303 | 304 | 305 | 401 | 501 | 502;
+            /** @description 附加信息 */
+            action_msg?: string;
+            /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+            delivery_sign: string;
+        };
+        RealMockUpdateOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+        };
+        /** @description Params of realtimelogSearch */
+        RealtimelogSearchParams: {
+            /** @description YYYYMMDD 格式的日期，仅支持最近 7 天 */
+            date: string;
+            /** @description 开始时间（Unix 时间戳，秒），必须是 date 指定日期的时间 */
+            begintime: number;
+            /** @description 结束时间（Unix 时间戳，秒），必须是 date 指定日期的时间 */
+            endtime: number;
+            /**
+             * @description 开始返回的数据下标，用作分页，默认为 0
+             * @default 0
+             */
+            start?: number;
+            /**
+             * @description 返回的数据条数，用作分页，默认为 20
+             * @default 20
+             */
+            limit?: number;
+            /** @description 小程序启动的唯一 ID，按 TraceId 查询会展示该次小程序启动过程的所有页面的日志 */
+            traceId?: string;
+            /** @description 小程序页面路径，例如 pages/index/index */
+            url?: string;
+            /** @description 用户微信号或者 OpenId */
+            id?: string;
+            /** @description 开发者通过 setFilterMsg/addFilterMsg 指定的 filterMsg 字段 */
+            filterMsg?: string;
+            /**
+             * @description 日志等级，返回大于等于 level 等级的日志：2 Info，4 Warn，8 Error
+             * @enum {integer}
+             */
+            level?: 2 | 4 | 8;
+        };
+        RealtimelogSearchResponse: {
+            /** @description 返回的日志数据和日志条数总量 */
+            data?: {
+                /** @description 日志条数总量 */
+                total?: number;
+                /** @description 返回的日志数据列表 */
+                list?: {
+                    /** @description 日志等级，是 msg 数组里所有 level 字段的或操作结果（如 Info 与 Warn 得 6） */
+                    level?: number;
+                    /** @description 基础库版本 */
+                    libraryVersion?: string;
+                    /** @description 客户端版本 */
+                    clientVersion?: string;
+                    /** @description 微信用户 OpenID */
+                    id?: string;
+                    /** @description 打日志的 Unix 时间戳 */
+                    timestamp?: number;
+                    /** @description 1 安卓；2 iOS */
+                    platform?: number;
+                    /** @description 小程序页面链接 */
+                    url?: string;
+                    /** @description 小程序启动的唯一 ID */
+                    traceid?: string;
+                    /** @description 开发者设置的过滤信息 */
+                    filterMsg?: string;
+                    /** @description 日志内容数组，log.info 等的内容存在这里 */
+                    msg?: {
+                        /** @description log.info 调用的时间 */
+                        time?: number;
+                        /** @description 该条日志的等级（2 Info，4 Warn，8 Error） */
+                        level?: number;
+                        /** @description log.info 调用的内容，每个参数分别是数组的一项 */
+                        msg?: string[];
+                    }[];
+                }[];
+            };
+        };
+        /** @description Params of registerKfBusiness */
+        RegisterKfBusinessParams: {
+            /** @description 商户账号名，一个 account_name 只能创建一次，6-30 字符，必须为英文、数字或者下划线，区分大小写 */
+            account_name: string;
+            /** @description 商户昵称，会在客户端会话里展示，4-30 字符（中文视为 2 字符），由中文、英文、数字组成 */
+            nickname: string;
+            /** @description 头像，图片类型的临时素材 media_id（uploadTempMedia） */
+            icon_media_id: string;
+            /**
+             * @description 是否将消息转发到通用客服；true 时可以使用客服管理相关 api（请求参数新增 business_id）
+             * @default false
+             */
+            transfer_to_commkf?: boolean;
+        };
+        RegisterKfBusinessResponse: {
+            /** @description 商户 ID（文档标为 string，示例为数字） */
+            business_id?: number | string;
+        };
+        /** @description Params of removeAssistant */
+        RemoveAssistantParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 用户微信号 */
+            username: string;
+        };
+        RemoveAssistantResponse: Record<string, never>;
+        /** @description Params of resetAuditGoods */
+        ResetAuditGoodsParams: {
+            /** @description 提交审核时获得的审核单 ID */
+            auditId: number;
+            /** @description 商品 ID */
+            goodsId: number;
+        };
+        ResetAuditGoodsResponse: Record<string, never>;
+        /** @description Params of resetUserSessionKey */
+        ResetUserSessionKeyParams: {
+            /** @description 用户唯一标识符 */
+            openid: string;
+            /** @description 用户登录态签名：hmac_sha256(session_key, "") 的十六进制小写 */
+            signature?: string;
+            /** @description 会话密钥 session_key: pass it instead of signature, which the client then computes (HMAC-SHA256); it is never sent to WeChat */
+            session_key?: string;
+        } | unknown | unknown;
+        ResetUserSessionKeyResponse: {
+            /** @description 用户唯一标识符 */
+            openid?: string;
+            /** @description 重置后的 session_key */
+            session_key?: string;
+        };
         /** @description 颜色，形如 {"r":0,"g":0,"b":0}（十进制） */
         RgbColor: {
             r: number;
             g: number;
             b: number;
         };
+        /** @description Params of saleGoods */
+        SaleGoodsParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 商品 ID */
+            goodsId: number;
+            /**
+             * @description 上下架：0 下架；1 上架
+             * @enum {integer}
+             */
+            onSale: 0 | 1;
+        };
+        SaleGoodsResponse: Record<string, never>;
+        /** @description Params of scanQRCode */
+        ScanQRCodeParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        ScanQRCodeResponse: {
+            /** @description 识别结果 */
+            code_results?: {
+                /** @description 码的类型，如 QR_CODE、EAN_13、CODE_128 */
+                type_name?: string;
+                /** @description 码的内容 */
+                data?: string;
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            }[];
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of scatterDeliveryCancel */
+        ScatterDeliveryCancelParams: {
+            /** @description 商户侧下单事件中推送的 Token 字段 */
+            token: string;
+            /** @description 取消的原因 */
+            reason: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        ScatterDeliveryCancelResponse: Record<string, never>;
+        /** @description Params of scatterDeliveryRefund */
+        ScatterDeliveryRefundParams: {
+            /** @description 下单时的 Token 字段 */
+            token: string;
+            /** @description 退款金额，单位分 */
+            fee: number;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        ScatterDeliveryRefundResponse: Record<string, never>;
+        /** @description Params of scatterGetBill */
+        ScatterGetBillParams: {
+            /** @description 下载对账单的日期，格式为 YYYYMMDD */
+            date: string;
+            /**
+             * @description 下载对账单的类型：ALL 所有账单；SUCCESS 成功支付账单；REFUND 退款账单
+             * @enum {string}
+             */
+            type: "ALL" | "SUCCESS" | "REFUND";
+        };
+        /** @description Params of scatterUpdateOrderFee */
+        ScatterUpdateOrderFeeParams: {
+            /** @description 商户侧下单事件中推送的 Token 字段 */
+            token: string;
+            /** @description 运单 ID */
+            waybill_id: string;
+            /**
+             * @description 是否需要用户在线支付：0 不需要；1 需要；2 需要（支付分）
+             * @enum {integer}
+             */
+            need_pay: 0 | 1 | 2;
+            /** @description 需要支付的金额（一般等于 original_fee，如有优惠则填最终需要支付的金额），单位分 */
+            fee: number;
+            /** @description 原价（base_fee + insured_fee + other_fee），单位分 */
+            original_fee: number;
+            /** @description 运费，单位分 */
+            base_fee: number;
+            /** @description 保价费，单位分 */
+            insured_fee?: number;
+            /** @description 其他费用，单位分 */
+            other_fee?: number;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        ScatterUpdateOrderFeeResponse: Record<string, never>;
+        /** @description Params of scatterUpdateOrderStatus */
+        ScatterUpdateOrderStatusParams: {
+            /** @description 商户侧下单事件中推送的 Token 字段 */
+            token: string;
+            /** @description 运单 ID */
+            waybill_id?: string;
+            /** @description 轨迹变化 Unix 时间戳 */
+            action_time: number;
+            /** @description 轨迹变化类型，与普通单保持一致：90001 揽件前-网点接单；90002 揽件前-分配业务员；90003 揽件前-重新分配业务员； 90010 揽件前-待支付；90011 揽件前-已支付；100001 揽件成功；100002 揽件失败；200001 更新运输轨迹；300002 派送中； 300003 签收成功；300004 签收失败；300005 第三方代收入库；其余见官方附录 */
+            action_type: number;
+            /** @description 轨迹变化具体信息说明，展示在快递轨迹详情页中；若有手机号码，则直接写 11 位手机号码；UTF-8 编码 */
+            action_msg: string;
+            /** @description 取件员姓名 */
+            pickup_courier_name: string;
+            /** @description 取件员电话 */
+            pickup_courier_phone: string;
+            /** @description 派件员姓名 */
+            delivery_courier_name: string;
+            /** @description 派件员电话 */
+            delivery_courier_phone: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        ScatterUpdateOrderStatusResponse: Record<string, never>;
+        /** @description Params of sendCloudBaseSms */
+        SendCloudBaseSmsParams: {
+            /** @description 环境 ID */
+            env: string;
+            /** @description 手机号列表，单次请求最多支持 1000 个境内手机号，手机号必须以 +86 开头 */
+            phone_number_list: string[];
+            /**
+             * @description 短信类型：Marketing 营销类短信；Notification 通知类短信
+             * @default Marketing
+             * @enum {string}
+             */
+            sms_type?: "Marketing" | "Notification";
+            /** @description sms_type 为 Marketing 时必填，自定义短信内容（可自定义内容最多 30 个字符） */
+            content?: string;
+            /** @description sms_type 为 Marketing 时必填，云开发静态网站 path，不需要指定域名，例如 /index.html */
+            path?: string;
+            /** @description sms_type 为 Notification 时必填，模版 ID */
+            template_id?: string;
+            /** @description sms_type 为 Notification 时必填，短信模版变量数组 */
+            template_param_list?: string[];
+            /**
+             * @description 是否使用小程序简称
+             * @default false
+             */
+            use_short_name?: boolean;
+            /** @description 资源方 appid，第三方代开发时可填第三方 appid 或小程序 appid，应为所填环境所属的账号 appid */
+            resource_appid?: string;
+        };
+        SendCloudBaseSmsResponse: {
+            /** @description 发送状态列表 */
+            send_status_list?: {
+                /** @description 发送流水号 */
+                serial_no?: string;
+                /** @description 手机号码 */
+                phone_number?: string;
+                /** @description 短信请求错误码（Ok 为成功） */
+                code?: string;
+                /** @description 短信请求错误码描述 */
+                message?: string;
+                /** @description 国家码或地区码 */
+                iso_code?: string;
+            }[];
+        };
+        /** @description Params of sendLegacyTemplateMessage */
+        SendLegacyTemplateMessageParams: {
+            /** @description 接收者（用户）的 openid */
+            touser: string;
+            /** @description 所需下发的模板消息的 id */
+            template_id: string;
+            /** @description 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数；不填则模板无跳转 */
+            page?: string;
+            /** @description 表单提交场景下为 submit 事件带上的 formId；支付场景下为本次支付的 prepay_id */
+            form_id: string;
+            data?: components["schemas"]["TemplateData"];
+            /** @description 模板需要放大的关键词，不填则默认无放大，如 keyword1.DATA */
+            emphasis_keyword?: string;
+        };
+        SendLegacyTemplateMessageResponse: Record<string, never>;
         /** @description Params of sendSubscribeMessage */
         SendSubscribeMessageParams: {
             /** @description 所需下发的订阅模板 id */
@@ -561,6 +10968,269 @@ export interface components {
             /** @description 消息 id */
             msgid?: number | string;
         };
+        /** @description Params of sendUniformMessage */
+        SendUniformMessageParams: {
+            /** @description 用户 openid，可以是小程序的 openid，也可以是 mp_template_msg.appid 对应的公众号的 openid */
+            touser: string;
+            /**
+             * @deprecated
+             * @description 小程序模板消息相关的信息（已下线）
+             */
+            weapp_template_msg?: {
+                /** @description 小程序模板 ID */
+                template_id?: string;
+                /** @description 小程序页面路径 */
+                page?: string;
+                /** @description 小程序模板消息 formid */
+                form_id?: string;
+                /** @description 小程序模板数据 */
+                data?: Record<string, never>;
+                /** @description 小程序模板放大关键词 */
+                emphasis_keyword?: string;
+            };
+            /** @description 公众号模板消息相关的信息，可以参考公众号模板消息接口；有此节点并且没有 weapp_template_msg 节点时，发送公众号模板消息 */
+            mp_template_msg?: {
+                /** @description 公众号 appid，要求与小程序有绑定且同主体 */
+                appid: string;
+                /** @description 公众号模板 id */
+                template_id: string;
+                /** @description 公众号模板消息所要跳转的 url */
+                url?: string;
+                miniprogram: components["schemas"]["MiniprogramLink"];
+                data: components["schemas"]["TemplateData"];
+            };
+        };
+        SendUniformMessageResponse: Record<string, never>;
+        /** @description Params of setBusinessTyping */
+        SetBusinessTypingParams: {
+            /** @description 用户的 OpenID */
+            touser: string;
+            /**
+             * @description 命令：Typing 对用户下发“正在输入”状态；CancelTyping 取消对用户的“正在输入”状态
+             * @enum {string}
+             */
+            command: "Typing" | "CancelTyping";
+            /** @description 客服子商户 ID（使用客服子商户时填写） */
+            businessid?: string;
+        };
+        SetBusinessTypingResponse: Record<string, never>;
+        /** @description Params of setChatToolMsg */
+        SetChatToolMsgParams: {
+            /** @description 动态消息的 ID，通过 createActivityId 接口获取 */
+            activity_id: string;
+            /** @description 动态消息修改后的状态（聊天工具模板：1 进行中，2 即将截止，3 已结束） */
+            target_state: number;
+            /** @description 模板 id（如 4A68CBB88A92B0A9311848DBA1E94A199B166463） */
+            template_id: string;
+            /** @description 更新后的聊天室成员状态 */
+            participator_info_list?: {
+                /** @description 聊天室用户的 GroupOpenID，仅允许传入动态卡片所在聊天室内的 GroupOpenID */
+                group_openid: string;
+                /**
+                 * @description 用户对卡片事件的完成状态：0 未完成（初始状态），1 已完成；目前只支持设置为 1
+                 * @enum {integer}
+                 */
+                state: 1;
+            }[];
+            /**
+             * @description 0 正式版，1 开发版，2 体验版
+             * @enum {integer}
+             */
+            version_type: 0 | 1 | 2;
+        };
+        SetChatToolMsgResponse: Record<string, never>;
+        /** @description Params of setDefaultGoodsKey */
+        SetDefaultGoodsKeyParams: {
+            /** @description 商品 KEY，必须为字符串数组 */
+            goodsKey: string[];
+        };
+        SetDefaultGoodsKeyResponse: Record<string, never>;
+        /** @description Params of setDynamicData */
+        SetDynamicDataParams: {
+            /** @description 数据有效时间，单位秒，最长 86400 */
+            lifespan: number;
+            /** @description 合法的数据类型 ID（在搜索数据开放平台创建的数据类型） */
+            type: number;
+            /**
+             * @description 数据应用场景：1 用于搜索
+             * @default 1
+             */
+            scene?: number;
+            /** @description 推送的数据内容，JSON 字符串，需与数据类型定义一致 */
+            data: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetDynamicDataResponse: Record<string, never>;
+        /** @description Params of setKfAdmin */
+        SetKfAdminParams: {
+            /** @description 客服账号的 openid */
+            kf_openid: string;
+            /** @description 客服子商户的 business_id，对于普通账号客服不需要填 */
+            business_id?: string;
+        };
+        SetKfAdminResponse: Record<string, never>;
+        /** @description Params of setMsgJumpPath */
+        SetMsgJumpPathParams: {
+            /** @description 商户自定义跳转路径，例如 pages/goods/order_detail */
+            path: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetMsgJumpPathResponse: Record<string, never>;
+        /** @description Params of setPrivacySetting */
+        SetPrivacySettingParams: {
+            /**
+             * @description 用户隐私保护指引的版本：1 表示现网版本；2 表示开发版（默认）
+             * @enum {integer}
+             */
+            privacy_ver?: 1 | 2;
+            /** @description 收集方（开发者）信息配置 */
+            owner_setting: {
+                /** @description 信息收集方（开发者）的邮箱地址，4 种联系方式至少要填一种 */
+                contact_email?: string;
+                /** @description 信息收集方（开发者）的手机号 */
+                contact_phone?: string;
+                /** @description 信息收集方（开发者）的 qq 号 */
+                contact_qq?: string;
+                /** @description 信息收集方（开发者）的微信号 */
+                contact_weixin?: string;
+                /** @description 自定义用户隐私保护指引文件的 media_id（上传接口返回）；填写后以自定义文件为准 */
+                ext_file_media_id?: string;
+                /** @description 通知方式，指的是当开发者收集信息有变动时，通过该方式通知用户 */
+                notice_method: string;
+                /** @description 存储期限，指的是开发者收集用户信息存储多久；不传则默认存储到小程序停止服务 */
+                store_expire_timestamp?: string;
+            };
+            /** @description 要收集的用户信息配置 */
+            setting_list?: {
+                /** @description 用户信息类型的英文名称 */
+                privacy_key: string;
+                /** @description 该用户信息类型的用途 */
+                privacy_text: string;
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetPrivacySettingResponse: Record<string, never>;
+        /** @description Params of setShowStatus */
+        SetShowStatusParams: {
+            /** @description 附近地点 ID */
+            poi_id: string;
+            /**
+             * @description 是否展示：0 不展示；1 展示
+             * @enum {integer}
+             */
+            status: 0 | 1;
+        };
+        SetShowStatusResponse: Record<string, never>;
+        /** @description Params of setTyping */
+        SetTypingParams: {
+            /** @description 用户的 OpenID */
+            touser: string;
+            /**
+             * @description 命令：Typing 对用户下发“正在输入”状态；CancelTyping 取消对用户的“正在输入”状态
+             * @enum {string}
+             */
+            command: "Typing" | "CancelTyping";
+            /** @description 客服子商户 ID（小程序客服子商户使用） */
+            businessid?: string;
+        };
+        SetTypingResponse: Record<string, never>;
+        /** @description Params of setUpdatableMsg */
+        SetUpdatableMsgParams: {
+            /** @description 动态消息的 ID，通过 createActivityId 接口获取 */
+            activity_id: string;
+            /**
+             * @description 动态消息修改后的状态：0 未开始，1 已开始
+             * @enum {integer}
+             */
+            target_state: 0 | 1;
+            /** @description 动态消息对应的模板信息 */
+            template_info: {
+                /** @description 模板中需要修改的参数 */
+                parameter_list: {
+                    /**
+                     * @description 要修改的参数名
+                     * @enum {string}
+                     */
+                    name: "member_count" | "room_limit" | "path" | "version_type";
+                    /** @description 修改后的参数值 */
+                    value: string;
+                }[];
+            };
+        };
+        SetUpdatableMsgResponse: Record<string, never>;
+        /** @description Params of setUserNotifyExt */
+        SetUserNotifyExtParams: {
+            /** @description 用户身份标识符 */
+            openid: string;
+            /** @description 卡片 id */
+            notify_type: number;
+            /** @description 动态更新令牌 */
+            notify_code: string;
+            /** @description 扩展信息（JSON 字符串），不同卡片定义不同 */
+            ext_json: string;
+        };
+        SetUserNotifyExtResponse: Record<string, never>;
+        /** @description Params of setUserNotify */
+        SetUserNotifyParams: {
+            /** @description 用户身份标识符；以微信支付订单号作为 code 时须与实际支付用户一致，通过前端获取 code 时须与点击 button 的用户一致 */
+            openid: string;
+            /** @description 卡片 id（如 1001 打车、2001 购物实体物流…，见开发指南 1.1） */
+            notify_type: number;
+            /** @description 动态更新令牌（前端获取的 code 或微信支付订单号）；支付单号从生成到可校验可能有延时，报 notify_code 不存在时建议 1 分钟后重试 */
+            notify_code: string;
+            /** @description 卡片状态与状态相关字段（JSON 字符串），不同卡片定义不同 */
+            content_json: string;
+            /** @description 微信支付订单号验证字段（JSON 字符串），以微信支付订单号作为 notify_code 时激活需传入：{"pay_amount": 分, "pay_time": 秒级时间戳, "pay_channel": 0 普通微信支付 / 1001 支付分} */
+            check_json?: string;
+        };
+        SetUserNotifyResponse: Record<string, never>;
+        /** @description Params of setWxaTradeType */
+        SetWxaTradeTypeParams: {
+            /**
+             * @description 申请变更后的目标交易类型：1 综合类；2 实物电商类；3 线下服务类；4 在线服务类
+             * @enum {integer}
+             */
+            trade_type: 1 | 2 | 3 | 4;
+            /** @description 申请材料列表，最多 10 个，其中视频最多 3 个 */
+            material_list: {
+                /**
+                 * @description 材料类型：1 图片；2 视频
+                 * @enum {integer}
+                 */
+                type: 1 | 2;
+                /** @description 通过新增临时素材接口上传后获取的 media_id */
+                media_id: string;
+            }[];
+            /** @description 申请理由，需详细说明交易类型变更的原因 */
+            reason: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetWxaTradeTypeResponse: Record<string, never>;
+        /** @description Params of sortGoods */
+        SortGoodsParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /** @description 排序后的商品列表 */
+            goods: {
+                /** @description 商品 ID（文档示例为字符串） */
+                goodsId: string;
+            }[];
+        };
+        SortGoodsResponse: Record<string, never>;
+        /** @description Params of superResolution */
+        SuperResolutionParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        SuperResolutionResponse: {
+            /** @description 生成的高清图片的临时素材 media_id（有效期 3 天），通过获取临时素材接口下载 */
+            media_id?: string;
+        };
         /** @description 模板内容，格式形如 { "key1": { "value": any }, "key2": { "value": any } } */
         TemplateData: {
             [key: string]: {
@@ -568,6 +11238,633 @@ export interface components {
                 /** @description 模板内容字体颜色（公众号模板消息，已不生效） */
                 color?: string;
             };
+        };
+        /** @description Params of testUpdateOrder */
+        TestUpdateOrderParams: {
+            /**
+             * @description 商户 id，必须是 "test_biz_id"
+             * @constant
+             */
+            biz_id: "test_biz_id";
+            /** @description 订单号 */
+            order_id: string;
+            /**
+             * @description 快递公司 id，必须是 "TEST"
+             * @constant
+             */
+            delivery_id: "TEST";
+            /** @description 运单号 */
+            waybill_id: string;
+            /** @description 轨迹变化 Unix 时间戳 */
+            action_time: number;
+            /**
+             * @description 轨迹变化类型，见 getPath 的 action_type
+             * @enum {integer}
+             */
+            action_type: 100001 | 100002 | 100003 | 200001 | 300002 | 300003 | 300004 | 400001 | 400002;
+            /** @description 轨迹变化具体信息说明，使用 UTF-8 编码 */
+            action_msg: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        TestUpdateOrderResponse: Record<string, never>;
+        /** @description Params of traceWaybill */
+        TraceWaybillParams: {
+            /** @description 商品信息 */
+            goods_info: {
+                /** @description 商品列表 */
+                detail_list: {
+                    /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                    goods_name: string;
+                    /** @description 商品图片 url */
+                    goods_img_url: string;
+                    /** @description 商品详情描述，不传默认取“商品名称”的值，最多 40 汉字 */
+                    goods_desc?: string;
+                }[];
+            };
+            /** @description 用户 openid */
+            openid: string;
+            /** @description 寄件人手机号 */
+            sender_phone?: string;
+            /** @description 收件人手机号，部分运力需要用户手机号作为查单依据 */
+            receiver_phone: string;
+            /** @description 运力 id（运单号所属运力公司 id），来自 get_delivery_list；可提高识别正确率 */
+            delivery_id?: string;
+            /** @description 运单号 */
+            waybill_id: string;
+            /** @description 交易单号（微信支付生成的交易单号，一般以 420 开头） */
+            trans_id: string;
+            /** @description 点击落地页商品卡片跳转路径（建议为订单详情页 path），不传默认跳转小程序首页 */
+            order_detail_path?: string;
+        };
+        TraceWaybillResponse: {
+            /** @description 查询 id，用于 query_trace / update_waybill_goods 以及小程序端查询组件 */
+            waybill_token?: string;
+        };
+        /** @description Params of unbindDeliveryReturn */
+        UnbindDeliveryReturnParams: {
+            /** @description 退货 ID */
+            return_id: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UnbindDeliveryReturnResponse: Record<string, never>;
+        /** @description Params of updateBusiness */
+        UpdateBusinessParams: {
+            /** @description 商户的小程序 AppID，即审核商户事件中的 ShopAppID */
+            shop_app_id: string;
+            /** @description 商户账户 */
+            biz_id: string;
+            /** @description 审核结果：0 审核通过；其他为审核失败 */
+            result_code: number;
+            /** @description 审核错误原因，仅 result_code 不等于 0 时需要设置 */
+            result_msg?: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateBusinessResponse: Record<string, never>;
+        /** @description Params of updateComment */
+        UpdateCommentParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /**
+             * @description 1 禁言；0 取消禁言
+             * @enum {integer}
+             */
+            banComment: 0 | 1;
+        };
+        UpdateCommentResponse: Record<string, never>;
+        /** @description Params of updateDatabaseIndex */
+        UpdateDatabaseIndexParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 集合名称 */
+            collection_name: string;
+            /** @description 新增索引 */
+            create_indexes?: {
+                /** @description 索引名 */
+                name: string;
+                /** @description 是否唯一 */
+                unique: boolean;
+                /** @description 索引字段 */
+                keys: {
+                    /** @description 字段名 */
+                    name: string;
+                    /**
+                     * @description 字段排序：1 升序；-1 降序；2dsphere 地理位置
+                     * @enum {string}
+                     */
+                    direction: "1" | "-1" | "2dsphere";
+                }[];
+            }[];
+            /** @description 删除索引 */
+            drop_indexes?: {
+                /** @description 索引名 */
+                name: string;
+            }[];
+        };
+        UpdateDatabaseIndexResponse: Record<string, never>;
+        /** @description Params of updateDatabaseRecord */
+        UpdateDatabaseRecordParams: {
+            /** @description 云开发环境 ID */
+            env: string;
+            /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+            query: string;
+        };
+        UpdateDatabaseRecordResponse: {
+            /** @description 更新条件匹配到的结果数 */
+            matched?: number;
+            /** @description 修改的记录数（使用 set 操作新插入的数据不计入修改数目） */
+            modified?: number;
+            /** @description 新插入记录的 id（使用 set 操作新插入数据时返回） */
+            id?: string;
+        };
+        /** @description Params of updateFeedPublic */
+        UpdateFeedPublicParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /**
+             * @description 是否开启官方收录：1 开启；0 关闭
+             * @enum {integer}
+             */
+            isFeedsPublic: 0 | 1;
+        };
+        UpdateFeedPublicResponse: Record<string, never>;
+        /** @description Params of updateFollowWaybillGoods */
+        UpdateFollowWaybillGoodsParams: {
+            /** @description 查询 id */
+            waybill_token: string;
+            /** @description 商品信息 */
+            goods_info: {
+                /** @description 商品列表 */
+                detail_list: {
+                    /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                    goods_name: string;
+                    /** @description 商品图片 url */
+                    goods_img_url: string;
+                    /** @description 商品详情描述，不传默认取“商品名称”的值，最多 40 汉字 */
+                    goods_desc?: string;
+                }[];
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateFollowWaybillGoodsResponse: Record<string, never>;
+        /** @description Params of updateGoods */
+        UpdateGoodsParams: {
+            /** @description 商品信息（只传入需要更新的字段） */
+            goodsInfo: {
+                /** @description 商品 ID */
+                goodsId: number;
+                /** @description 填入 mediaID（临时素材，三天内有效）；图片尺寸最大 300 像素 * 300 像素 */
+                coverImgUrl?: string;
+                /** @description 商品名称，最长 14 个汉字（1 个汉字相当于 2 个字符） */
+                name?: string;
+                /**
+                 * @description 价格类型：1 一口价（只需传入 price）；2 价格区间（price 为左边界，price2 为右边界）；3 显示折扣价（price 为原价，price2 为现价）
+                 * @enum {integer}
+                 */
+                priceType?: 1 | 2 | 3;
+                /** @description 数字，最多保留两位小数，单位元 */
+                price?: number;
+                /** @description 数字，最多保留两位小数，单位元（priceType 为 2、3 时必填） */
+                price2?: number;
+                /** @description 商品详情页的小程序路径，路径参数存在 url 的，该参数的值需要进行 encode 处理再填入 */
+                url?: string;
+                /** @description 当商品为第三方小程序的商品则填写为对应第三方小程序的 appid，自身小程序商品则为空 */
+                thirdPartyAppid?: string;
+            };
+        };
+        UpdateGoodsResponse: Record<string, never>;
+        /** @description Params of updateInvoiceStatus */
+        UpdateInvoiceStatusParams: {
+            /** @description 发票 id */
+            card_id: string;
+            /** @description 加密 code */
+            encrypt_code: string;
+            /**
+             * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+             * @enum {string}
+             */
+            reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateInvoiceStatusResponse: Record<string, never>;
+        /** @description Params of updateKF */
+        UpdateKFParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /**
+             * @description 是否关闭客服：0 开启；1 关闭
+             * @enum {integer}
+             */
+            closeKf: 0 | 1;
+        };
+        UpdateKFResponse: Record<string, never>;
+        /** @description Params of updateKfBusiness */
+        UpdateKfBusinessParams: {
+            /** @description 创建商户时得到的商户 id */
+            business_id: number | string;
+            /** @description 商户昵称，4-30 字符（中文视为 2 字符），由中文、英文、数字组成；为空则不更新 */
+            nickname?: string;
+            /** @description 头像，图片类型的临时素材 media_id；为空则不更新头像 */
+            icon_media_id?: string;
+        };
+        UpdateKfBusinessResponse: Record<string, never>;
+        /** @description Params of updateLocalOrder */
+        UpdateLocalOrderParams: {
+            /** @description 下单事件中推送的 wx_token 字段 */
+            wx_token: string;
+            /** @description 商家 id，由配送公司分配，可以是 dev_id 或者 appkey */
+            shopid: string;
+            /** @description 唯一标识订单的 ID，由商户生成 */
+            shop_order_id: string;
+            /** @description 商家门店编号，在配送公司侧登记 */
+            shop_no?: string;
+            /** @description 配送单 id */
+            waybill_id: string;
+            /** @description 状态变更时间点，Unix 秒级时间戳 */
+            action_time: number;
+            /**
+             * @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束）
+             * @enum {integer}
+             */
+            order_status: 101 | 102 | 103 | 201 | 202 | 203 | 204 | 205 | 301 | 302 | 303 | 304 | 305 | 401 | 501 | 502;
+            /** @description 附加信息 */
+            action_msg?: string;
+            /** @description 配送公司小程序跳转路径，用于用户收到消息会间接跳转到这个页面 */
+            wxa_path: string;
+            /** @description 骑手信息，骑手接单时需返回 */
+            agent?: {
+                /** @description 骑手姓名 */
+                name?: string;
+                /** @description 骑手电话 */
+                phone?: string;
+                /** @description 电话是否加密 */
+                encrypted_phone?: string;
+            };
+            /** @description 预计送达时间戳，骑手接单时需返回 */
+            expected_delivery_time?: number;
+        };
+        UpdateLocalOrderResponse: {
+            /** @description 运力返回的错误码（0 为成功） */
+            resultcode?: number;
+            /** @description 运力返回的错误描述 */
+            resultmsg?: string;
+        };
+        /** @description Params of updateOrderDetailPath */
+        UpdateOrderDetailPathParams: {
+            /** @description 订单详情路径，必须包含字符串 ${商品订单号}，例如 pages/index/index?id=${商品订单号} */
+            path: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateOrderDetailPathResponse: Record<string, never>;
+        /** @description Params of updatePath */
+        UpdatePathParams: {
+            /** @description 商户侧下单事件中推送的 Token 字段 */
+            token: string;
+            /** @description 运单 ID */
+            waybill_id: string;
+            /** @description 轨迹变化 Unix 时间戳 */
+            action_time: number;
+            /** @description 轨迹变化类型：100001 揽件成功；100002 揽件失败；100003 分配业务员；200001 更新运输轨迹；300002 开始派送；300003 签收成功；300004 签收失败；400001 订单取消；400002 订单滞留 */
+            action_type: number;
+            /** @description 轨迹变化具体信息说明，展示在快递轨迹详情页中；若有手机号码，则直接写 11 位手机号码；使用 UTF-8 编码 */
+            action_msg: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdatePathResponse: Record<string, never>;
+        /** @description Params of updatePrinter */
+        UpdatePrinterParams: {
+            /** @description 打印员 openid */
+            openid: string;
+            /**
+             * @description 更新类型：bind 绑定；unbind 解绑
+             * @enum {string}
+             */
+            update_type: "bind" | "unbind";
+            /** @description 用于平台型小程序设置入驻方的打印员面单打印权限，同一打印员最多支持 10 个 tagid，使用半角逗号分隔，如 123,456；不填写则为全部 tagid */
+            tagid_list?: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdatePrinterResponse: Record<string, never>;
+        /** @description Params of updateReplay */
+        UpdateReplayParams: {
+            /** @description 房间 ID */
+            roomId: number;
+            /**
+             * @description 是否关闭回放：0 开启；1 关闭
+             * @enum {integer}
+             */
+            closeReplay: 0 | 1;
+        };
+        UpdateReplayResponse: Record<string, never>;
+        /** @description Params of updateStatusBatch */
+        UpdateStatusBatchParams: {
+            /** @description 用户 openid */
+            openid: string;
+            /**
+             * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+             * @enum {string}
+             */
+            reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+            /** @description 发票卡券的 card_id 和 encrypt_code 列表，必须全部属于同一个 openid */
+            invoice_list: {
+                /** @description 发票 id */
+                card_id: string;
+                /** @description 加密 code */
+                encrypt_code: string;
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateStatusBatchResponse: Record<string, never>;
+        /** @description Params of updateWaybillGoods */
+        UpdateWaybillGoodsParams: {
+            /** @description 查询 id */
+            waybill_token: string;
+            /** @description 商品信息 */
+            goods_info: {
+                /** @description 商品列表 */
+                detail_list: {
+                    /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                    goods_name: string;
+                    /** @description 商品图片 url */
+                    goods_img_url: string;
+                    /** @description 商品详情描述，不传默认取“商品名称”的值，最多 40 汉字 */
+                    goods_desc?: string;
+                }[];
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateWaybillGoodsResponse: Record<string, never>;
+        /** @description Params of uploadCombinedShippingInfo */
+        UploadCombinedShippingInfoParams: {
+            /** @description 合单订单，需要上传物流详情的合单订单，根据订单类型二选一 */
+            order_key: {
+                /**
+                 * @description 订单单号类型：1 使用下单商户号和商户侧单号；2 使用微信支付单号
+                 * @enum {integer}
+                 */
+                order_number_type: 1 | 2;
+                /** @description 原支付交易对应的微信订单号 */
+                transaction_id?: string;
+                /** @description 支付下单商户的商户号，由微信支付生成并下发 */
+                mchid?: string;
+                /** @description 商户系统内部订单号，只能是数字、大小写字母 _-* 且在同一个商户号下唯一 */
+                out_trade_no?: string;
+            };
+            /** @description 子单物流详情 */
+            sub_orders?: {
+                /** @description 需要上传物流详情的子单订单，订单类型与合单订单保持一致 */
+                order_key: {
+                    /**
+                     * @description 订单单号类型：1 商户号 + 商户侧单号；2 微信支付单号
+                     * @enum {integer}
+                     */
+                    order_number_type: 1 | 2;
+                    /** @description 原支付交易对应的微信订单号 */
+                    transaction_id?: string;
+                    /** @description 支付下单商户的商户号 */
+                    mchid?: string;
+                    /** @description 商户系统内部订单号 */
+                    out_trade_no?: string;
+                };
+                /**
+                 * @description 物流模式：1 实体物流配送；2 同城配送；3 虚拟商品；4 用户自提
+                 * @enum {integer}
+                 */
+                logistics_type: 1 | 2 | 3 | 4;
+                /**
+                 * @description 发货模式：1 统一发货；2 分拆发货
+                 * @enum {integer}
+                 */
+                delivery_mode: 1 | 2;
+                /** @description 分拆发货模式时必填，是否已全部发货完成 */
+                is_all_delivered?: boolean;
+                /** @description 子单物流信息列表，多重性 [1, 15] */
+                shipping_list: {
+                    /** @description 物流单号，物流快递发货时必填 */
+                    tracking_no?: string;
+                    /** @description 物流公司编码，物流快递发货时必填；参见 get_delivery_list */
+                    express_company?: string;
+                    /** @description 商品信息，限 120 个字以内 */
+                    item_desc: string;
+                    /** @description 联系方式；物流公司为顺丰时必填，收件人或寄件人联系方式二选一 */
+                    contact?: {
+                        /** @description 寄件人联系方式，掩码传输，最后 4 位数字不能打掩码 */
+                        consignor_contact?: string;
+                        /** @description 收件人联系方式，掩码传输，最后 4 位数字不能打掩码 */
+                        receiver_contact?: string;
+                    };
+                }[];
+            }[];
+            /** @description 上传时间，RFC 3339 格式，示例 2022-12-15T13:29:35.120+08:00 */
+            upload_time: string;
+            /** @description 支付者信息 */
+            payer: {
+                /** @description 用户在小程序 appid 下的唯一标识 */
+                openid: string;
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UploadCombinedShippingInfoResponse: Record<string, never>;
+        /** @description Params of uploadPrivacyExtFile */
+        UploadPrivacyExtFileParams: {
+            /**
+             * Format: binary
+             * @description 只支持传 txt 文件，最大 100KB
+             */
+            file: UploadInput;
+        };
+        UploadPrivacyExtFileResponse: {
+            /** @description 文件的 media_id，用于 setPrivacySetting 的 owner_setting.ext_file_media_id */
+            ext_file_media_id?: string;
+        };
+        /** @description Params of uploadShippingInfo */
+        UploadShippingInfoParams: {
+            /** @description 需要上传物流信息的订单；order_number_type 为 1 时用 mchid + out_trade_no，为 2 时用 transaction_id */
+            order_key: {
+                /**
+                 * @description 订单单号类型：1 使用下单商户号和商户侧单号；2 使用微信支付单号
+                 * @enum {integer}
+                 */
+                order_number_type: 1 | 2;
+                /** @description 原支付交易对应的微信订单号（order_number_type 为 2 时必填） */
+                transaction_id?: string;
+                /** @description 支付下单商户的商户号，由微信支付生成并下发（order_number_type 为 1 时必填） */
+                mchid?: string;
+                /** @description 商户系统内部订单号，只能是数字、大小写字母 _-* 且在同一个商户号下唯一（order_number_type 为 1 时必填） */
+                out_trade_no?: string;
+            };
+            /**
+             * @description 物流模式：1 实体物流配送（快递公司）；2 同城配送；3 虚拟商品（无实体配送，如话费充值、点卡）；4 用户自提
+             * @enum {integer}
+             */
+            logistics_type: 1 | 2 | 3 | 4;
+            /**
+             * @description 发货模式：1 统一发货（UNIFIED_DELIVERY，一个物流单）；2 分拆发货（SPLIT_DELIVERY，多个物流单，仅支持快递发货）
+             * @enum {integer}
+             */
+            delivery_mode: 1 | 2;
+            /** @description 分拆发货模式时必填，是否已全部发货完成；全部发货完成时才会向用户推送发货完成通知 */
+            is_all_delivered?: boolean;
+            /** @description 物流信息列表；统一发货时只能有 1 个，分拆发货时最多 15 个包裹 */
+            shipping_list: {
+                /** @description 物流单号，物流快递发货时必填 */
+                tracking_no?: string;
+                /** @description 物流公司编码，物流快递发货时必填；参见获取运力 id 列表 get_delivery_list */
+                express_company?: string;
+                /** @description 商品信息，例如：微信红包抱枕*1个，限 120 个字以内 */
+                item_desc: string;
+                /** @description 联系方式；当发货的物流公司为顺丰时必填，收件人或寄件人联系方式二选一 */
+                contact?: {
+                    /** @description 寄件人联系方式，采用掩码传输，最后 4 位数字不能打掩码，示例 189****1234 或 021-****1234 */
+                    consignor_contact?: string;
+                    /** @description 收件人联系方式，采用掩码传输，最后 4 位数字不能打掩码 */
+                    receiver_contact?: string;
+                };
+            }[];
+            /** @description 上传时间，RFC 3339 格式，用于标识请求的先后顺序；更新物流信息时必须比之前的上传时间更新，示例 2022-12-15T13:29:35.120+08:00 */
+            upload_time: string;
+            /** @description 支付者信息 */
+            payer: {
+                /** @description 用户标识，用户在小程序 appid 下的唯一标识；下单前需获取到用户的 openid */
+                openid: string;
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UploadShippingInfoResponse: Record<string, never>;
+        /** @description Params of uploadTempMedia */
+        UploadTempMediaParams: {
+            /**
+             * @description 媒体文件类型：图片 image、语音 voice、视频 video、缩略图 thumb（小程序仅支持 image）
+             * @enum {string}
+             */
+            type: "image" | "voice" | "video" | "thumb";
+            /**
+             * Format: binary
+             * @description form-data 中媒体文件标识，有 filename、filelength、content-type 等信息
+             */
+            media: UploadInput;
+        };
+        UploadTempMediaResponse: {
+            /** @description 媒体文件类型 */
+            type?: string;
+            /** @description 媒体文件上传后获取的标识，3 天内有效 */
+            media_id?: string;
+            /** @description 缩略图（type=thumb）上传后的标识（公众号返回此字段而非 media_id） */
+            thumb_media_id?: string;
+            /** @description 媒体文件上传时间戳 */
+            created_at?: number;
+        };
+        /** @description Params of vehicleLicenseOCR */
+        VehicleLicenseOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * @description 图片类型：photo 拍照模式（带背景的图片）；scan 扫描模式（不带背景的图片）
+             * @enum {string}
+             */
+            type?: "photo" | "scan";
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        VehicleLicenseOCRResponse: {
+            /** @description 车辆类型 */
+            vehicle_type?: string;
+            /** @description 所有人 */
+            owner?: string;
+            /** @description 住址 */
+            addr?: string;
+            /** @description 使用性质 */
+            use_character?: string;
+            /** @description 品牌型号 */
+            model?: string;
+            /** @description 车辆识别代号 */
+            vin?: string;
+            /** @description 发动机号码 */
+            engine_num?: string;
+            /** @description 注册日期 */
+            register_date?: string;
+            /** @description 发证日期 */
+            issue_date?: string;
+            /** @description 车牌号码 */
+            plate_num?: string;
+            /** @description 车牌号码（副页） */
+            plate_num_b?: string;
+            /** @description 号牌 */
+            record?: string;
+            /** @description 核定载人数 */
+            passengers_num?: string;
+            /** @description 总质量 */
+            total_quality?: string;
+            /** @description 整备质量 */
+            prepare_quality?: string;
+            /** @description 外廓尺寸 */
+            overall_size?: string;
+            /** @description 卡片正面位置（检测到卡片正面才会返回） */
+            card_position_front?: {
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            };
+            /** @description 卡片反面位置（检测到卡片反面才会返回） */
+            card_position_back?: {
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            };
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of verifySignature */
+        VerifySignatureParams: {
+            /** @description 用户 openid */
+            openid: string;
+            /** @description 通过 wx.startSoterAuthentication 成功回调获得的 resultJSON 字段 */
+            json_string: string;
+            /** @description 通过 wx.startSoterAuthentication 成功回调获得的 resultJSONSignature 字段 */
+            json_signature: string;
+        };
+        VerifySignatureResponse: {
+            /** @description 验证结果 */
+            is_ok?: boolean;
         };
         /** @description 数据水印 */
         Watermark: {
@@ -590,6 +11887,3742 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getInvoiceBatch: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票卡券的 card_id 和 encrypt_code 列表 */
+                    item_list: {
+                        /** @description 发票 id */
+                        card_id: string;
+                        /** @description 加密 code */
+                        encrypt_code: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceBatchResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 id */
+                    card_id: string;
+                    /** @description 加密 code */
+                    encrypt_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceInfoResponse"];
+                };
+            };
+        };
+    };
+    updateInvoiceStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 id */
+                    card_id: string;
+                    /** @description 加密 code */
+                    encrypt_code: string;
+                    /**
+                     * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+                     * @enum {string}
+                     */
+                    reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateInvoiceStatusResponse"];
+                };
+            };
+        };
+    };
+    updateStatusBatch: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户 openid */
+                    openid: string;
+                    /**
+                     * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+                     * @enum {string}
+                     */
+                    reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+                    /** @description 发票卡券的 card_id 和 encrypt_code 列表，必须全部属于同一个 openid */
+                    invoice_list: {
+                        /** @description 发票 id */
+                        card_id: string;
+                        /** @description 加密 code */
+                        encrypt_code: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateStatusBatchResponse"];
+                };
+            };
+        };
+    };
+    getKfBusiness: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 创建商户时得到的商户 id，与 account_name 选填一个 */
+                    business_id?: number | string;
+                    /** @description 创建商户时用到的 account_name，与 business_id 选填一个 */
+                    account_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetKfBusinessResponse"];
+                };
+            };
+        };
+    };
+    listKfBusiness: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用于分页拉取，从 0 开始 */
+                    offset: number;
+                    /** @description 一次拉取的商户个数，最多为 200 */
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListKfBusinessResponse"];
+                };
+            };
+        };
+    };
+    registerKfBusiness: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户账号名，一个 account_name 只能创建一次，6-30 字符，必须为英文、数字或者下划线，区分大小写 */
+                    account_name: string;
+                    /** @description 商户昵称，会在客户端会话里展示，4-30 字符（中文视为 2 字符），由中文、英文、数字组成 */
+                    nickname: string;
+                    /** @description 头像，图片类型的临时素材 media_id（uploadTempMedia） */
+                    icon_media_id: string;
+                    /**
+                     * @description 是否将消息转发到通用客服；true 时可以使用客服管理相关 api（请求参数新增 business_id）
+                     * @default false
+                     */
+                    transfer_to_commkf?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegisterKfBusinessResponse"];
+                };
+            };
+        };
+    };
+    updateKfBusiness: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 创建商户时得到的商户 id */
+                    business_id: number | string;
+                    /** @description 商户昵称，4-30 字符（中文视为 2 字符），由中文、英文、数字组成；为空则不更新 */
+                    nickname?: string;
+                    /** @description 头像，图片类型的临时素材 media_id；为空则不更新头像 */
+                    icon_media_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateKfBusinessResponse"];
+                };
+            };
+        };
+    };
+    callbackCheck: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 检测动作：dns（做域名解析）、ping（做 ping 检测）、all（dns 和 ping 都做）
+                     * @enum {string}
+                     */
+                    action: "dns" | "ping" | "all";
+                    /**
+                     * @description 指定平台从某个运营商进行检测：CHINANET（电信出口）、UNICOM（联通出口）、CAP（腾讯自建出口）、DEFAULT（根据 ip 来选择运营商）
+                     * @enum {string}
+                     */
+                    check_operator: "CHINANET" | "UNICOM" | "CAP" | "DEFAULT";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackCheckResponse"];
+                };
+            };
+        };
+    };
+    clearQuota: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要被清空的账号的 appid（即本账号的 appid） */
+                    appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearQuotaResponse"];
+                };
+            };
+        };
+    };
+    clearQuotaByAppSecret: {
+        parameters: {
+            query: {
+                appid: string;
+                appsecret: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearQuotaByAppSecretResponse"];
+                };
+            };
+        };
+    };
+    getPrivacySetting: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1 表示现网版本；2 表示开发版（默认）
+                     * @enum {integer}
+                     */
+                    privacy_ver?: 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPrivacySettingResponse"];
+                };
+            };
+        };
+    };
+    setPrivacySetting: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 用户隐私保护指引的版本：1 表示现网版本；2 表示开发版（默认）
+                     * @enum {integer}
+                     */
+                    privacy_ver?: 1 | 2;
+                    /** @description 收集方（开发者）信息配置 */
+                    owner_setting: {
+                        /** @description 信息收集方（开发者）的邮箱地址，4 种联系方式至少要填一种 */
+                        contact_email?: string;
+                        /** @description 信息收集方（开发者）的手机号 */
+                        contact_phone?: string;
+                        /** @description 信息收集方（开发者）的 qq 号 */
+                        contact_qq?: string;
+                        /** @description 信息收集方（开发者）的微信号 */
+                        contact_weixin?: string;
+                        /** @description 自定义用户隐私保护指引文件的 media_id（上传接口返回）；填写后以自定义文件为准 */
+                        ext_file_media_id?: string;
+                        /** @description 通知方式，指的是当开发者收集信息有变动时，通过该方式通知用户 */
+                        notice_method: string;
+                        /** @description 存储期限，指的是开发者收集用户信息存储多久；不传则默认存储到小程序停止服务 */
+                        store_expire_timestamp?: string;
+                    };
+                    /** @description 要收集的用户信息配置 */
+                    setting_list?: {
+                        /** @description 用户信息类型的英文名称 */
+                        privacy_key: string;
+                        /** @description 该用户信息类型的用途 */
+                        privacy_text: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetPrivacySettingResponse"];
+                };
+            };
+        };
+    };
+    uploadPrivacyExtFile: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    file: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadPrivacyExtFileResponse"];
+                };
+            };
+        };
+    };
+    getKfList: {
+        parameters: {
+            query: {
+                access_token: string;
+                business_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetKfListResponse"];
+                };
+            };
+        };
+    };
+    getOnlineKfList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOnlineKfListResponse"];
+                };
+            };
+        };
+    };
+    bindExpressAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description bind 绑定；unbind 解除绑定
+                     * @enum {string}
+                     */
+                    type: "bind" | "unbind";
+                    /** @description 快递公司客户编码 */
+                    biz_id: string;
+                    /** @description 快递公司 ID */
+                    delivery_id: string;
+                    /** @description 快递公司客户密码（ EMS 绑定时为空字符串 ） */
+                    password?: string;
+                    /** @description 备注内容（提交 EMS 审核需要），格式要求：电话：xxx，联系人：xxx，联系地址：xxx */
+                    remark_content?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindExpressAccountResponse"];
+                };
+            };
+        };
+    };
+    getAllAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllAccountResponse"];
+                };
+            };
+        };
+    };
+    getAllDelivery: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllDeliveryResponse"];
+                };
+            };
+        };
+    };
+    addExpressOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 订单 ID，须保证全局唯一，不超过 512 字节 */
+                    order_id: string;
+                    /** @description 用户 openid，当 add_source=2 时无需填写（不发送物流服务通知） */
+                    openid?: string;
+                    /** @description 快递公司 ID，参见 getAllDelivery */
+                    delivery_id: string;
+                    /** @description 快递客户编码或者现付编码 */
+                    biz_id: string;
+                    /** @description 快递备注信息，比如“易碎物品”，不超过 1024 字节 */
+                    custom_remark?: string;
+                    /** @description 订单标签 id，用于平台型小程序区分平台上的入驻方，tagid 须与入驻方账号一一对应；非平台型小程序无需填写 */
+                    tagid?: number;
+                    /**
+                     * @description 订单来源：0 小程序订单；2 App 或 H5 订单（不发送物流服务通知）
+                     * @enum {integer}
+                     */
+                    add_source: 0 | 2;
+                    /** @description App 或 H5 的 appid，add_source=2 时必填，需和开通了物流助手的小程序绑定同一开放平台帐号 */
+                    wx_appid?: string;
+                    /** @description 发件人信息 */
+                    sender: {
+                        /** @description 姓名，不超过 64 字节 */
+                        name: string;
+                        /** @description 座机号码，若不填写则必须填写 mobile，不超过 32 字节 */
+                        tel?: string;
+                        /** @description 手机号码，若不填写则必须填写 tel，不超过 32 字节 */
+                        mobile?: string;
+                        /** @description 公司名称，不超过 64 字节 */
+                        company?: string;
+                        /** @description 邮编，不超过 10 字节 */
+                        post_code?: string;
+                        /** @description 国家，不超过 64 字节 */
+                        country?: string;
+                        /** @description 省份，比如“广东省”，不超过 64 字节 */
+                        province: string;
+                        /** @description 市/地区，比如“广州市”，不超过 64 字节 */
+                        city: string;
+                        /** @description 区/县，比如“海珠区”，不超过 64 字节 */
+                        area: string;
+                        /** @description 详细地址，比如“XX路XX号XX大厦XX”，不超过 512 字节 */
+                        address: string;
+                    };
+                    /** @description 收件人信息 */
+                    receiver: {
+                        /** @description 姓名，不超过 64 字节 */
+                        name: string;
+                        /** @description 座机号码，若不填写则必须填写 mobile，不超过 32 字节 */
+                        tel?: string;
+                        /** @description 手机号码，若不填写则必须填写 tel，不超过 32 字节 */
+                        mobile?: string;
+                        /** @description 公司名称，不超过 64 字节 */
+                        company?: string;
+                        /** @description 邮编，不超过 10 字节 */
+                        post_code?: string;
+                        /** @description 国家，不超过 64 字节 */
+                        country?: string;
+                        /** @description 省份，比如“广东省”，不超过 64 字节 */
+                        province: string;
+                        /** @description 市/地区，比如“广州市”，不超过 64 字节 */
+                        city: string;
+                        /** @description 区/县，比如“海珠区”，不超过 64 字节 */
+                        area: string;
+                        /** @description 详细地址，比如“XX路XX号XX大厦XX”，不超过 512 字节 */
+                        address: string;
+                    };
+                    /** @description 包裹信息，将传递给快递公司 */
+                    cargo: {
+                        /** @description 包裹数量，默认为 1 */
+                        count: number;
+                        /** @description 货物总重量，比如 1.2，单位是千克(kg) */
+                        weight: number;
+                        /** @description 货物长度，比如 20.0，单位是厘米(cm) */
+                        space_x: number;
+                        /** @description 货物宽度，比如 15.0，单位是厘米(cm) */
+                        space_y: number;
+                        /** @description 货物高度，比如 10.0，单位是厘米(cm) */
+                        space_z: number;
+                        /** @description 包裹中货物名称及数量 */
+                        detail_list: {
+                            /** @description 商品名，不超过 128 字节 */
+                            name: string;
+                            /** @description 商品数量 */
+                            count: number;
+                        }[];
+                    };
+                    /** @description 商品信息，会展示到物流服务通知和电子面单中 */
+                    shop: {
+                        /** @description 商家小程序的路径，建议为订单页面 */
+                        wxa_path?: string;
+                        /** @description 商品缩略图 url；shop.detail_list 为空则必传 */
+                        img_url?: string;
+                        /** @description 商品名称，不超过 128 字节；shop.detail_list 为空则必传 */
+                        goods_name?: string;
+                        /** @description 商品数量；shop.detail_list 为空则必传 */
+                        goods_count?: number;
+                        /** @description 商品详情列表，适配多商品场景，用以消息落地页展示（新规范，新接入商家建议用此字段） */
+                        detail_list?: {
+                            /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                            goods_name: string;
+                            /** @description 商品图片 url */
+                            goods_img_url: string;
+                            /** @description 商品详情描述，不传默认取商品名称，最多 40 汉字 */
+                            goods_desc?: string;
+                        }[];
+                    };
+                    /** @description 保价信息 */
+                    insured: {
+                        /**
+                         * @description 是否保价：0 不保价；1 保价
+                         * @enum {integer}
+                         */
+                        use_insured: 0 | 1;
+                        /** @description 保价金额，单位是分，比如 10000 表示 100 元 */
+                        insured_value: number;
+                    };
+                    /** @description 服务类型，取自 getAllDelivery 返回的 service_type */
+                    service: {
+                        /** @description 服务类型 ID，详见已经支持的快递公司基本信息 */
+                        service_type: number;
+                        /** @description 服务名称，详见已经支持的快递公司基本信息 */
+                        service_name: string;
+                    };
+                    /** @description Unix 时间戳（秒），顺丰必须传：预期的上门揽件时间；0 表示已事先约定取件时间，否则需大于当前时间 */
+                    expect_time?: number;
+                    /**
+                     * @description 分单策略：0 线下网点签约；1 总部签约结算。默认 0，仅对部分快递公司生效
+                     * @enum {integer}
+                     */
+                    take_mode?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddExpressOrderResponse"];
+                };
+            };
+        };
+    };
+    batchGetOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 订单列表，最多 100 个 */
+                    order_list: {
+                        /** @description 订单 ID，需保证全局唯一 */
+                        order_id: string;
+                        /** @description 快递公司 ID，参见 getAllDelivery */
+                        delivery_id: string;
+                        /** @description 运单 ID */
+                        waybill_id: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetOrderResponse"];
+                };
+            };
+        };
+    };
+    cancelExpressOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 订单 ID，需保证全局唯一 */
+                    order_id: string;
+                    /** @description 用户 openid，当 add_source=2 时无需填写 */
+                    openid?: string;
+                    /** @description 快递公司 ID，参见 getAllDelivery */
+                    delivery_id: string;
+                    /** @description 运单 ID */
+                    waybill_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelExpressOrderResponse"];
+                };
+            };
+        };
+    };
+    getExpressOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 订单 ID，需保证全局唯一 */
+                    order_id: string;
+                    /** @description 用户 openid，当 add_source=2 时无需填写 */
+                    openid?: string;
+                    /** @description 快递公司 ID，参见 getAllDelivery */
+                    delivery_id: string;
+                    /** @description 运单 ID */
+                    waybill_id?: string;
+                    /**
+                     * @description 获取打印面单类型：1 一联单；0 二联单（默认）
+                     * @enum {integer}
+                     */
+                    print_type?: 0 | 1;
+                    /** @description 快递备注，会覆盖原来的备注，不传默认用备注 */
+                    custom_remark?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetExpressOrderResponse"];
+                };
+            };
+        };
+    };
+    getPath: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 订单 ID，需保证全局唯一 */
+                    order_id: string;
+                    /** @description 用户 openid，当 add_source=2 时无需填写 */
+                    openid?: string;
+                    /** @description 快递公司 ID，参见 getAllDelivery */
+                    delivery_id: string;
+                    /** @description 运单 ID */
+                    waybill_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPathResponse"];
+                };
+            };
+        };
+    };
+    getPrinter: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPrinterResponse"];
+                };
+            };
+        };
+    };
+    updatePrinter: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 打印员 openid */
+                    openid: string;
+                    /**
+                     * @description 更新类型：bind 绑定；unbind 解绑
+                     * @enum {string}
+                     */
+                    update_type: "bind" | "unbind";
+                    /** @description 用于平台型小程序设置入驻方的打印员面单打印权限，同一打印员最多支持 10 个 tagid，使用半角逗号分隔，如 123,456；不填写则为全部 tagid */
+                    tagid_list?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePrinterResponse"];
+                };
+            };
+        };
+    };
+    getQuota: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 快递公司 ID，参见 getAllDelivery */
+                    delivery_id: string;
+                    /** @description 快递公司客户编码 */
+                    biz_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetQuotaResponse"];
+                };
+            };
+        };
+    };
+    testUpdateOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 商户 id，必须是 "test_biz_id"
+                     * @constant
+                     */
+                    biz_id: "test_biz_id";
+                    /** @description 订单号 */
+                    order_id: string;
+                    /**
+                     * @description 快递公司 id，必须是 "TEST"
+                     * @constant
+                     */
+                    delivery_id: "TEST";
+                    /** @description 运单号 */
+                    waybill_id: string;
+                    /** @description 轨迹变化 Unix 时间戳 */
+                    action_time: number;
+                    /**
+                     * @description 轨迹变化类型，见 getPath 的 action_type
+                     * @enum {integer}
+                     */
+                    action_type: 100001 | 100002 | 100003 | 200001 | 300002 | 300003 | 300004 | 400001 | 400002;
+                    /** @description 轨迹变化具体信息说明，使用 UTF-8 编码 */
+                    action_msg: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TestUpdateOrderResponse"];
+                };
+            };
+        };
+    };
+    getContact: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户侧下单事件中推送的 Token 字段 */
+                    token: string;
+                    /** @description 运单 ID */
+                    waybill_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetContactResponse"];
+                };
+            };
+        };
+    };
+    followWaybill: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商品信息 */
+                    goods_info: {
+                        /** @description 商品列表 */
+                        detail_list: {
+                            /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                            goods_name: string;
+                            /** @description 商品图片 url */
+                            goods_img_url: string;
+                            /** @description 商品详情描述，不传默认取“商品名称”的值，最多 40 汉字 */
+                            goods_desc?: string;
+                        }[];
+                    };
+                    /** @description 用户 openid */
+                    openid: string;
+                    /** @description 寄件人手机号 */
+                    sender_phone?: string;
+                    /** @description 收件人手机号，部分运力需要用户手机号作为查单依据 */
+                    receiver_phone: string;
+                    /** @description 运力 id（运单号所属运力公司 id），来自 get_delivery_list；可提高识别正确率 */
+                    delivery_id?: string;
+                    /** @description 运单号 */
+                    waybill_id: string;
+                    /** @description 交易单号（微信支付生成的交易单号，一般以 420 开头） */
+                    trans_id: string;
+                    /** @description 点击消息或落地页商品卡片跳转路径（建议为订单详情页 path） */
+                    order_detail_path?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowWaybillResponse"];
+                };
+            };
+        };
+    };
+    getDeliveryList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDeliveryListResponse"];
+                };
+            };
+        };
+    };
+    queryFollowTrace: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 查询 id，follow_waybill 返回 */
+                    waybill_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryFollowTraceResponse"];
+                };
+            };
+        };
+    };
+    queryTrace: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 查询 id，trace_waybill 返回 */
+                    waybill_token: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryTraceResponse"];
+                };
+            };
+        };
+    };
+    traceWaybill: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商品信息 */
+                    goods_info: {
+                        /** @description 商品列表 */
+                        detail_list: {
+                            /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                            goods_name: string;
+                            /** @description 商品图片 url */
+                            goods_img_url: string;
+                            /** @description 商品详情描述，不传默认取“商品名称”的值，最多 40 汉字 */
+                            goods_desc?: string;
+                        }[];
+                    };
+                    /** @description 用户 openid */
+                    openid: string;
+                    /** @description 寄件人手机号 */
+                    sender_phone?: string;
+                    /** @description 收件人手机号，部分运力需要用户手机号作为查单依据 */
+                    receiver_phone: string;
+                    /** @description 运力 id（运单号所属运力公司 id），来自 get_delivery_list；可提高识别正确率 */
+                    delivery_id?: string;
+                    /** @description 运单号 */
+                    waybill_id: string;
+                    /** @description 交易单号（微信支付生成的交易单号，一般以 420 开头） */
+                    trans_id: string;
+                    /** @description 点击落地页商品卡片跳转路径（建议为订单详情页 path），不传默认跳转小程序首页 */
+                    order_detail_path?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TraceWaybillResponse"];
+                };
+            };
+        };
+    };
+    updateFollowWaybillGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 查询 id */
+                    waybill_token: string;
+                    /** @description 商品信息 */
+                    goods_info: {
+                        /** @description 商品列表 */
+                        detail_list: {
+                            /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                            goods_name: string;
+                            /** @description 商品图片 url */
+                            goods_img_url: string;
+                            /** @description 商品详情描述，不传默认取“商品名称”的值，最多 40 汉字 */
+                            goods_desc?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateFollowWaybillGoodsResponse"];
+                };
+            };
+        };
+    };
+    updateWaybillGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 查询 id */
+                    waybill_token: string;
+                    /** @description 商品信息 */
+                    goods_info: {
+                        /** @description 商品列表 */
+                        detail_list: {
+                            /** @description 商品名称（最大长度为 utf-8 编码下的 60 个字符） */
+                            goods_name: string;
+                            /** @description 商品图片 url */
+                            goods_img_url: string;
+                            /** @description 商品详情描述，不传默认取“商品名称”的值，最多 40 汉字 */
+                            goods_desc?: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateWaybillGoodsResponse"];
+                };
+            };
+        };
+    };
+    updatePath: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户侧下单事件中推送的 Token 字段 */
+                    token: string;
+                    /** @description 运单 ID */
+                    waybill_id: string;
+                    /** @description 轨迹变化 Unix 时间戳 */
+                    action_time: number;
+                    /** @description 轨迹变化类型：100001 揽件成功；100002 揽件失败；100003 分配业务员；200001 更新运输轨迹；300002 开始派送；300003 签收成功；300004 签收失败；400001 订单取消；400002 订单滞留 */
+                    action_type: number;
+                    /** @description 轨迹变化具体信息说明，展示在快递轨迹详情页中；若有手机号码，则直接写 11 位手机号码；使用 UTF-8 编码 */
+                    action_msg: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePathResponse"];
+                };
+            };
+        };
+    };
+    addDeliveryReturn: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家内部系统使用的退货编号 */
+                    shop_order_id: string;
+                    /** @description 商家退货地址 */
+                    biz_addr: {
+                        /** @description 联系人姓名 */
+                        name: string;
+                        /** @description 联系人手机号 */
+                        mobile: string;
+                        /** @description 国家 */
+                        country?: string;
+                        /** @description 省份 */
+                        province: string;
+                        /** @description 市 */
+                        city: string;
+                        /** @description 区 */
+                        area: string;
+                        /** @description 详细地址 */
+                        address: string;
+                    };
+                    /** @description 用户购物时的收货地址（选填，填写后用户在退货组件中可直接使用） */
+                    user_addr?: {
+                        /** @description 联系人姓名 */
+                        name: string;
+                        /** @description 联系人手机号 */
+                        mobile: string;
+                        /** @description 国家 */
+                        country?: string;
+                        /** @description 省份 */
+                        province: string;
+                        /** @description 市 */
+                        city: string;
+                        /** @description 区 */
+                        area: string;
+                        /** @description 详细地址 */
+                        address: string;
+                    };
+                    /** @description 退货用户的 openid */
+                    openid: string;
+                    /** @description 退货订单在商家小程序的 path */
+                    order_path: string;
+                    /** @description 退货商品列表 */
+                    goods_list: {
+                        /** @description 退货商品的名称 */
+                        name: string;
+                        /** @description 退货商品图片的 url */
+                        url: string;
+                    }[];
+                    /** @description 退货订单的价格，单位：分 */
+                    order_price: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddDeliveryReturnResponse"];
+                };
+            };
+        };
+    };
+    getDeliveryReturn: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 退货 ID */
+                    return_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDeliveryReturnResponse"];
+                };
+            };
+        };
+    };
+    unbindDeliveryReturn: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 退货 ID */
+                    return_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnbindDeliveryReturnResponse"];
+                };
+            };
+        };
+    };
+    updateBusiness: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户的小程序 AppID，即审核商户事件中的 ShopAppID */
+                    shop_app_id: string;
+                    /** @description 商户账户 */
+                    biz_id: string;
+                    /** @description 审核结果：0 审核通过；其他为审核失败 */
+                    result_code: number;
+                    /** @description 审核错误原因，仅 result_code 不等于 0 时需要设置 */
+                    result_msg?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateBusinessResponse"];
+                };
+            };
+        };
+    };
+    scatterDeliveryCancel: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户侧下单事件中推送的 Token 字段 */
+                    token: string;
+                    /** @description 取消的原因 */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScatterDeliveryCancelResponse"];
+                };
+            };
+        };
+    };
+    scatterUpdateOrderFee: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户侧下单事件中推送的 Token 字段 */
+                    token: string;
+                    /** @description 运单 ID */
+                    waybill_id: string;
+                    /**
+                     * @description 是否需要用户在线支付：0 不需要；1 需要；2 需要（支付分）
+                     * @enum {integer}
+                     */
+                    need_pay: 0 | 1 | 2;
+                    /** @description 需要支付的金额（一般等于 original_fee，如有优惠则填最终需要支付的金额），单位分 */
+                    fee: number;
+                    /** @description 原价（base_fee + insured_fee + other_fee），单位分 */
+                    original_fee: number;
+                    /** @description 运费，单位分 */
+                    base_fee: number;
+                    /** @description 保价费，单位分 */
+                    insured_fee?: number;
+                    /** @description 其他费用，单位分 */
+                    other_fee?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScatterUpdateOrderFeeResponse"];
+                };
+            };
+        };
+    };
+    scatterGetBill: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 下载对账单的日期，格式为 YYYYMMDD */
+                    date: string;
+                    /**
+                     * @description 下载对账单的类型：ALL 所有账单；SUCCESS 成功支付账单；REFUND 退款账单
+                     * @enum {string}
+                     */
+                    type: "ALL" | "SUCCESS" | "REFUND";
+                };
+            };
+        };
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["WechatErrorBody"];
+                };
+            };
+        };
+    };
+    scatterDeliveryRefund: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 下单时的 Token 字段 */
+                    token: string;
+                    /** @description 退款金额，单位分 */
+                    fee: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScatterDeliveryRefundResponse"];
+                };
+            };
+        };
+    };
+    scatterUpdateOrderStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户侧下单事件中推送的 Token 字段 */
+                    token: string;
+                    /** @description 运单 ID */
+                    waybill_id?: string;
+                    /** @description 轨迹变化 Unix 时间戳 */
+                    action_time: number;
+                    /** @description 轨迹变化类型，与普通单保持一致：90001 揽件前-网点接单；90002 揽件前-分配业务员；90003 揽件前-重新分配业务员； 90010 揽件前-待支付；90011 揽件前-已支付；100001 揽件成功；100002 揽件失败；200001 更新运输轨迹；300002 派送中； 300003 签收成功；300004 签收失败；300005 第三方代收入库；其余见官方附录 */
+                    action_type: number;
+                    /** @description 轨迹变化具体信息说明，展示在快递轨迹详情页中；若有手机号码，则直接写 11 位手机号码；UTF-8 编码 */
+                    action_msg: string;
+                    /** @description 取件员姓名 */
+                    pickup_courier_name: string;
+                    /** @description 取件员电话 */
+                    pickup_courier_phone: string;
+                    /** @description 派件员姓名 */
+                    delivery_courier_name: string;
+                    /** @description 派件员电话 */
+                    delivery_courier_phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScatterUpdateOrderStatusResponse"];
+                };
+            };
+        };
+    };
+    previewTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 运单 ID */
+                    waybill_id: string;
+                    /** @description 面单 HTML 模板内容（需经过 Base64 编码） */
+                    waybill_template: string;
+                    /** @description 面单数据，详情参考下单事件返回值中的 WaybillData */
+                    waybill_data: string;
+                    /** @description 商户下单数据，格式是商户侧下单 API 中的请求体（order_id、openid、delivery_id、biz_id、sender、receiver、cargo、shop、insured、service 等） */
+                    custom: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewTemplateResponse"];
+                };
+            };
+        };
+    };
+    intracityAddOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信门店编号 */
+                    wx_store_id: string;
+                    /** @description 门店订单编号；同一个门店订单编号要保证唯一，相同的订单号会重入 */
+                    store_order_id: string;
+                    /** @description 收货用户 openid */
+                    user_openid: string;
+                    /** @description 收货用户姓名 */
+                    user_name: string;
+                    /** @description 收货用户电话：11 位手机号或 11 位带区号的固话 */
+                    user_phone: string;
+                    /** @description 收货用户地址经度 */
+                    user_lng: number;
+                    /** @description 收货用户地址纬度 */
+                    user_lat: number;
+                    /** @description 收货用户详细地址 */
+                    user_address: string;
+                    /** @description 订单序号，用于配送员快速寻找到匹配的商品 */
+                    order_seq?: string;
+                    /** @description 验证码类型，枚举值见官方文档 */
+                    verify_code_type?: number;
+                    /** @description 跳转商家订单页面路径：物流轨迹页面跳转到商家小程序的订单页面路径参数 */
+                    order_detail_path: string;
+                    /** @description 订单状态回调地址 */
+                    callback_url?: string;
+                    /**
+                     * @description 1 使用沙箱环境（不需要充值运费就可以生成测试订单）
+                     * @enum {integer}
+                     */
+                    use_sandbox?: 0 | 1;
+                    /** @description 商品信息 */
+                    cargo?: {
+                        /** @description 商品名称 */
+                        cargo_name?: string;
+                        /** @description 物品类型：1 快餐；2 药品；3 百货；6 生鲜；8 酒品；12 文件……见官方物品类型列表 */
+                        cargo_type?: number;
+                        /** @description 商品数量 */
+                        cargo_num?: number;
+                        /** @description 商品价格，单位：分 */
+                        cargo_price?: number;
+                        /** @description 商品重量，单位：克 */
+                        cargo_weight?: number;
+                        /** @description 物品列表 */
+                        item_list?: {
+                            /** @description 物品名称 */
+                            item_name?: string;
+                            /** @description 物品图片 URL */
+                            item_pic_url?: string;
+                            /** @description 物品数量 */
+                            count?: number;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityAddOrderResponse"];
+                };
+            };
+        };
+    };
+    intracityApply: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityApplyResponse"];
+                };
+            };
+        };
+    };
+    intracityBalanceQuery: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信门店编号，pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传 */
+                    wx_store_id?: string;
+                    /** @description 运力 ID，查询门店在指定运力充值的余额，不指定则查询全部 */
+                    service_trans_id?: string;
+                    /**
+                     * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+                     * @enum {string}
+                     */
+                    pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityBalanceQueryResponse"];
+                };
+            };
+        };
+    };
+    intracityCancelOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信订单号（创建配送单时返回） */
+                    wx_order_id?: string;
+                    /** @description 微信门店编号 */
+                    wx_store_id?: string;
+                    /** @description 门店订单编号 */
+                    store_order_id?: string;
+                    /** @description 取消原因 ID，枚举值见官方文档 */
+                    cancel_reason_id: number;
+                    /** @description 取消原因描述 */
+                    cancel_reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityCancelOrderResponse"];
+                };
+            };
+        };
+    };
+    intracityCreateStore: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 自定义门店编号，需唯一，确保不重复创建 */
+                    out_store_id?: string;
+                    /** @description 门店名称 */
+                    store_name?: string;
+                    /**
+                     * @description 运力偏好：1 价格优先；2 运力优先；默认价格优先
+                     * @enum {integer}
+                     */
+                    order_pattern?: 1 | 2;
+                    /** @description 优先使用的运力 ID（SFTC 顺丰同城；DADA 达达），order_pattern = 2 时必填 */
+                    service_trans_prefer?: string;
+                    /** @description 门店地址信息，务必传入正确的门店地址作为发货地址 */
+                    address_info?: {
+                        /** @description 省/自治区/直辖市，如 xxx省、xxx自治区、xxx市 */
+                        province: string;
+                        /** @description 地级市，如 xxx市 */
+                        city: string;
+                        /** @description 县/县级市/区，如 xxx区、xxx县 */
+                        area: string;
+                        /** @description 街道，如 xxx街道 */
+                        street?: string;
+                        /** @description 具体门牌号或详细地址，如 xxxx号 */
+                        house: string;
+                        /** @description 门店所在地纬度 */
+                        lat: number;
+                        /** @description 门店所在地经度 */
+                        lng: number;
+                        /** @description 门店联系电话：11 位手机号或 11 位带区号的固话，如 020-8080880 */
+                        phone: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityCreateStoreResponse"];
+                };
+            };
+        };
+    };
+    intracityGetCity: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 返回指定运力的支持城市信息：SFTC 顺丰同城；DADA 达达；不传则返回所有结果 */
+                    service_trans_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityGetCityResponse"];
+                };
+            };
+        };
+    };
+    intracityGetPayMode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityGetPayModeResponse"];
+                };
+            };
+        };
+    };
+    intracityMockNotify: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信订单号（创建配送单时返回） */
+                    wx_order_id?: string;
+                    /** @description 微信门店编号 */
+                    wx_store_id?: string;
+                    /** @description 门店订单编号 */
+                    store_order_id?: string;
+                    /** @description 要模拟的订单状态，枚举值见官方文档 */
+                    order_status: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityMockNotifyResponse"];
+                };
+            };
+        };
+    };
+    intracityPreAddOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信门店编号 */
+                    wx_store_id: string;
+                    /** @description 收货用户姓名 */
+                    user_name: string;
+                    /** @description 收货用户电话：11 位手机号或 11 位带区号的固话 */
+                    user_phone: string;
+                    /** @description 收货用户地址经度 */
+                    user_lng: number;
+                    /** @description 收货用户地址纬度 */
+                    user_lat: number;
+                    /** @description 收货用户详细地址 */
+                    user_address: string;
+                    /** @description 商品信息 */
+                    cargo?: {
+                        /** @description 商品名称 */
+                        cargo_name?: string;
+                        /** @description 物品类型：1 快餐；2 药品；3 百货；6 生鲜；8 酒品；12 文件……见官方物品类型列表 */
+                        cargo_type?: number;
+                        /** @description 商品数量 */
+                        cargo_num?: number;
+                        /** @description 商品价格，单位：分 */
+                        cargo_price?: number;
+                        /** @description 商品重量，单位：克 */
+                        cargo_weight?: number;
+                    };
+                    /**
+                     * @description 1 使用沙箱环境（不需要充值运费就可以生成测试订单）
+                     * @enum {integer}
+                     */
+                    use_sandbox?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityPreAddOrderResponse"];
+                };
+            };
+        };
+    };
+    intracityQueryFlow: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信门店编号 */
+                    wx_store_id?: string;
+                    /**
+                     * @description 流水类型：1 充值流水；2 消费流水；3 退款流水
+                     * @enum {integer}
+                     */
+                    flow_type: 1 | 2 | 3;
+                    /** @description 运力 ID */
+                    service_trans_id?: string;
+                    /** @description 开始时间戳 */
+                    begin_time?: number;
+                    /** @description 结束时间戳 */
+                    end_time?: number;
+                    /**
+                     * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+                     * @enum {string}
+                     */
+                    pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityQueryFlowResponse"];
+                };
+            };
+        };
+    };
+    intracityQueryOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信订单号（创建配送单时返回） */
+                    wx_order_id?: string;
+                    /** @description 微信门店编号 */
+                    wx_store_id?: string;
+                    /** @description 门店订单编号 */
+                    store_order_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityQueryOrderResponse"];
+                };
+            };
+        };
+    };
+    intracityQueryStore: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信门店编号 */
+                    wx_store_id?: string;
+                    /** @description 自定义门店编号 */
+                    out_store_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityQueryStoreResponse"];
+                };
+            };
+        };
+    };
+    intracitySetPayMode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+                     * @enum {string}
+                     */
+                    pay_mode: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+                    /** @description 小程序 appid */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracitySetPayModeResponse"];
+                };
+            };
+        };
+    };
+    intracityStoreCharge: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信门店编号，pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传 */
+                    wx_store_id?: string;
+                    /** @description 运力 ID：DADA 达达；SFTC 顺丰同城 */
+                    service_trans_id: string;
+                    /** @description 充值金额，单位：分，50 元起充 */
+                    amount: number;
+                    /**
+                     * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+                     * @enum {string}
+                     */
+                    pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityStoreChargeResponse"];
+                };
+            };
+        };
+    };
+    intracityStoreRefund: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 微信门店编号（pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传） */
+                    wx_store_id?: string;
+                    /**
+                     * @description 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
+                     * @enum {string}
+                     */
+                    pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
+                    /** @description 运力 ID */
+                    service_trans_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityStoreRefundResponse"];
+                };
+            };
+        };
+    };
+    intracityUpdateStore: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 门店编号 */
+                    keys: {
+                        /** @description 微信门店编号，wx_store_id 和 out_store_id 二选一 */
+                        wx_store_id?: string;
+                        /** @description 自定义门店编号，wx_store_id 和 out_store_id 二选一 */
+                        out_store_id?: string;
+                    };
+                    /** @description 更新内容 */
+                    content: {
+                        /** @description 门店名称 */
+                        store_name?: string;
+                        /** @description 运力偏好：1 价格优先；2 运力优先（官方表格类型写作 string） */
+                        order_pattern?: number | string;
+                        /** @description 优先使用的运力 ID，order_pattern = 2 时必填 */
+                        service_trans_prefer?: string;
+                        /** @description 门店地址信息，务必传入正确的门店地址作为发货地址 */
+                        address_info?: {
+                            /** @description 省/自治区/直辖市，如 xxx省、xxx自治区、xxx市 */
+                            province: string;
+                            /** @description 地级市，如 xxx市 */
+                            city: string;
+                            /** @description 县/县级市/区，如 xxx区、xxx县 */
+                            area: string;
+                            /** @description 街道，如 xxx街道 */
+                            street?: string;
+                            /** @description 具体门牌号或详细地址，如 xxxx号 */
+                            house: string;
+                            /** @description 门店所在地纬度 */
+                            lat: number;
+                            /** @description 门店所在地经度 */
+                            lng: number;
+                            /** @description 门店联系电话：11 位手机号或 11 位带区号的固话，如 020-8080880 */
+                            phone: string;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IntracityUpdateStoreResponse"];
+                };
+            };
+        };
+    };
+    getAllImmeDelivery: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllImmeDeliveryResponse"];
+                };
+            };
+        };
+    };
+    openDelivery: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenDeliveryResponse"];
+                };
+            };
+        };
+    };
+    addLocalOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，由配送公司分配的 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成，不超过 128 字节 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司登记；如果只有一个门店，美团、闪送必填，值为店铺 id */
+                    shop_no?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                    /** @description 配送公司 ID，见 getAllImmeDelivery */
+                    delivery_id: string;
+                    /** @description 下单用户的 openid */
+                    openid: string;
+                    /** @description 发件人信息；顺丰同城急送必须填写，美团配送、达达、闪送若传了 shop_no 可不填 */
+                    sender?: {
+                        /** @description 姓名，最长不超过 256 个字符 */
+                        name: string;
+                        /** @description 城市名称，如广州市 */
+                        city: string;
+                        /** @description 地址（街道、小区、大厦等，用于定位） */
+                        address: string;
+                        /** @description 地址详情（楼号、单元号、层号） */
+                        address_detail: string;
+                        /** @description 电话/手机号，最长不超过 64 个字符 */
+                        phone: string;
+                        /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lng: number;
+                        /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lat: number;
+                        /**
+                         * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        coordinate_type?: 0 | 1;
+                    };
+                    /** @description 收件人信息 */
+                    receiver: {
+                        /** @description 姓名，最长不超过 256 个字符 */
+                        name: string;
+                        /** @description 城市名称，如广州市 */
+                        city: string;
+                        /** @description 地址（街道、小区、大厦等，用于定位） */
+                        address: string;
+                        /** @description 地址详情（楼号、单元号、层号） */
+                        address_detail: string;
+                        /** @description 电话/手机号，最长不超过 64 个字符 */
+                        phone: string;
+                        /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lng: number;
+                        /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lat: number;
+                        /**
+                         * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        coordinate_type?: 0 | 1;
+                    };
+                    /** @description 货物信息 */
+                    cargo: {
+                        /** @description 货物价格，单位为元，精确到小数点后两位（如果小数点后位数多于两位，则四舍五入保留两位小数），范围为 (0-5000] */
+                        goods_value: number;
+                        /** @description 货物高度，单位为 cm，精确到小数点后两位，范围为 (0-45] */
+                        goods_height?: number;
+                        /** @description 货物长度，单位为 cm，精确到小数点后两位，范围为 (0-65] */
+                        goods_length?: number;
+                        /** @description 货物宽度，单位为 cm，精确到小数点后两位，范围为 (0-50] */
+                        goods_width?: number;
+                        /** @description 货物重量，单位为 kg，精确到小数点后两位，范围为 (0-50] */
+                        goods_weight: number;
+                        /** @description 货物详情，最长不超过 10240 个字符 */
+                        goods_detail?: {
+                            /** @description 货物列表 */
+                            goods?: {
+                                /** @description 货物数量 */
+                                good_count: number;
+                                /** @description 货品名称 */
+                                good_name: string;
+                                /** @description 货品单价，精确到小数点后两位 */
+                                good_price?: number;
+                                /** @description 货品单位，最长不超过 20 个字符 */
+                                good_unit?: string;
+                            }[];
+                        };
+                        /** @description 货物取货信息，用于骑手到店取货，最长不超过 100 个字符 */
+                        goods_pickup_info?: string;
+                        /** @description 货物交付信息，最长不超过 100 个字符 */
+                        goods_delivery_info?: string;
+                        /** @description 品类一级类目，详见品类表 */
+                        cargo_first_class: string;
+                        /** @description 品类二级类目 */
+                        cargo_second_class: string;
+                    };
+                    /** @description 订单信息 */
+                    order_info: {
+                        /** @description 配送服务代码，不同配送公司自定义，顺丰和达达不填 */
+                        delivery_service_code?: string;
+                        /**
+                         * @description 订单类型：0 即时单；1 预约单（预约单时 expected_pick_time / expected_delivery_time 必填其一）
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        order_type?: 0 | 1;
+                        /** @description 期望派单时间（美团、达达支持，美团表示商家发单时间，达达表示系统发单时间），unix 时间戳 */
+                        expected_delivery_time?: number;
+                        /** @description 期望送达时间（美团、顺丰同城急送支持），unix 时间戳 */
+                        expected_finish_time?: number;
+                        /** @description 期望取件时间（闪送、顺丰同城急送支持），unix 时间戳 */
+                        expected_pick_time?: number;
+                        /** @description 门店订单流水号，建议提供，方便骑手门店取货，最长不超过 20 个字符 */
+                        poi_seq?: string;
+                        /** @description 备注，最长不超过 200 个字符 */
+                        note?: string;
+                        /** @description 用户下单付款时间，unix 时间戳 */
+                        order_time?: number;
+                        /**
+                         * @description 是否保价：0 非保价；1 保价
+                         * @enum {integer}
+                         */
+                        is_insured?: 0 | 1;
+                        /** @description 保价金额，单位为元，精确到分 */
+                        declared_value?: number;
+                        /** @description 小费，单位为元，下单一般不加小费 */
+                        tips?: number;
+                        /** @description 是否选择直拿直送（0 不需要；1 需要），目前仅闪送、顺丰同城急送支持 */
+                        is_direct_delivery?: number;
+                        /** @description 骑手应付金额，单位为元，精确到分 */
+                        cash_on_delivery?: number;
+                        /** @description 骑手应收金额，单位为元，精确到分 */
+                        cash_on_pickup?: number;
+                        /**
+                         * @description 物流流向：1 从门店取件送至用户；2 从用户取件送至门店
+                         * @enum {integer}
+                         */
+                        rider_pick_method?: 1 | 2;
+                        /**
+                         * @description 收货码：0 不需要；1 需要；收货码的作用是骑手必须输入收货码才能完成订单妥投
+                         * @enum {integer}
+                         */
+                        is_finish_code_needed?: 0 | 1;
+                        /**
+                         * @description 取货码：0 不需要；1 需要；取货码的作用是骑手必须输入取货码才能从商家取货
+                         * @enum {integer}
+                         */
+                        is_pickup_code_needed?: 0 | 1;
+                    };
+                    /** @description 商品信息，会展示到物流通知消息中 */
+                    shop: {
+                        /** @description 商家小程序的路径，建议为订单页面 */
+                        wxa_path: string;
+                        /** @description 商品缩略图 url */
+                        img_url: string;
+                        /** @description 商品名称 */
+                        goods_name: string;
+                        /** @description 商品数量 */
+                        goods_count: number;
+                        /** @description 若结算方式为第三方平台，需填写该字段，为商家小程序 appid */
+                        wxa_appid?: string;
+                    };
+                    /** @description 子商户 id，区分小程序内部多个子商户 */
+                    sub_biz_id?: string;
+                    /** @description 预下单接口返回的参数，配送公司可保证在一段时间内运费不变 */
+                    delivery_token?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddLocalOrderResponse"];
+                };
+            };
+        };
+    };
+    addTips: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，由配送公司分配的 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+                    shop_no?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                    /** @description 配送单 id */
+                    waybill_id: string;
+                    /** @description 下单用户的 openid */
+                    openid: string;
+                    /** @description 小费金额（单位：元），各家配送公司最大值不同 */
+                    tips: number;
+                    /** @description 备注 */
+                    remark?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddTipsResponse"];
+                };
+            };
+        };
+    };
+    cancelLocalOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，由配送公司分配的 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+                    shop_no?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                    /** @description 快递公司 ID */
+                    delivery_id: string;
+                    /** @description 配送单 id */
+                    waybill_id?: string;
+                    /**
+                     * @description 取消原因 Id：1 暂时不需要邮寄；2 价格不合适；3 订单信息有误，重新下单；4 骑手取货不及时；5 骑手配送不及时；6 其他原因（需填写 cancel_reason）
+                     * @enum {integer}
+                     */
+                    cancel_reason_id: 1 | 2 | 3 | 4 | 5 | 6;
+                    /** @description 取消原因，cancel_reason_id 为 6 时必填 */
+                    cancel_reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelLocalOrderResponse"];
+                };
+            };
+        };
+    };
+    abnormalConfirm: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，由配送公司分配的 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+                    shop_no?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                    /** @description 配送单 id */
+                    waybill_id: string;
+                    /** @description 备注 */
+                    remark?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AbnormalConfirmResponse"];
+                };
+            };
+        };
+    };
+    getLocalOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，由配送公司分配的 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+                    shop_no?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLocalOrderResponse"];
+                };
+            };
+        };
+    };
+    preAddOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，由配送公司分配的 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成，不超过 128 字节 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司登记；如果只有一个门店，美团、闪送必填，值为店铺 id */
+                    shop_no?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                    /** @description 配送公司 ID，见 getAllImmeDelivery */
+                    delivery_id: string;
+                    /** @description 下单用户的 openid */
+                    openid: string;
+                    /** @description 发件人信息；顺丰同城急送必须填写，美团配送、达达、闪送若传了 shop_no 可不填 */
+                    sender?: {
+                        /** @description 姓名，最长不超过 256 个字符 */
+                        name: string;
+                        /** @description 城市名称，如广州市 */
+                        city: string;
+                        /** @description 地址（街道、小区、大厦等，用于定位） */
+                        address: string;
+                        /** @description 地址详情（楼号、单元号、层号） */
+                        address_detail: string;
+                        /** @description 电话/手机号，最长不超过 64 个字符 */
+                        phone: string;
+                        /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lng: number;
+                        /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lat: number;
+                        /**
+                         * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        coordinate_type?: 0 | 1;
+                    };
+                    /** @description 收件人信息 */
+                    receiver: {
+                        /** @description 姓名，最长不超过 256 个字符 */
+                        name: string;
+                        /** @description 城市名称，如广州市 */
+                        city: string;
+                        /** @description 地址（街道、小区、大厦等，用于定位） */
+                        address: string;
+                        /** @description 地址详情（楼号、单元号、层号） */
+                        address_detail: string;
+                        /** @description 电话/手机号，最长不超过 64 个字符 */
+                        phone: string;
+                        /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lng: number;
+                        /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lat: number;
+                        /**
+                         * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        coordinate_type?: 0 | 1;
+                    };
+                    /** @description 货物信息 */
+                    cargo: {
+                        /** @description 货物价格，单位为元，精确到小数点后两位（如果小数点后位数多于两位，则四舍五入保留两位小数），范围为 (0-5000] */
+                        goods_value: number;
+                        /** @description 货物高度，单位为 cm，精确到小数点后两位，范围为 (0-45] */
+                        goods_height?: number;
+                        /** @description 货物长度，单位为 cm，精确到小数点后两位，范围为 (0-65] */
+                        goods_length?: number;
+                        /** @description 货物宽度，单位为 cm，精确到小数点后两位，范围为 (0-50] */
+                        goods_width?: number;
+                        /** @description 货物重量，单位为 kg，精确到小数点后两位，范围为 (0-50] */
+                        goods_weight: number;
+                        /** @description 货物详情，最长不超过 10240 个字符 */
+                        goods_detail?: {
+                            /** @description 货物列表 */
+                            goods?: {
+                                /** @description 货物数量 */
+                                good_count: number;
+                                /** @description 货品名称 */
+                                good_name: string;
+                                /** @description 货品单价，精确到小数点后两位 */
+                                good_price?: number;
+                                /** @description 货品单位，最长不超过 20 个字符 */
+                                good_unit?: string;
+                            }[];
+                        };
+                        /** @description 货物取货信息，用于骑手到店取货，最长不超过 100 个字符 */
+                        goods_pickup_info?: string;
+                        /** @description 货物交付信息，最长不超过 100 个字符 */
+                        goods_delivery_info?: string;
+                        /** @description 品类一级类目，详见品类表 */
+                        cargo_first_class: string;
+                        /** @description 品类二级类目 */
+                        cargo_second_class: string;
+                    };
+                    /** @description 订单信息 */
+                    order_info: {
+                        /** @description 配送服务代码，不同配送公司自定义，顺丰和达达不填 */
+                        delivery_service_code?: string;
+                        /**
+                         * @description 订单类型：0 即时单；1 预约单（预约单时 expected_pick_time / expected_delivery_time 必填其一）
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        order_type?: 0 | 1;
+                        /** @description 期望派单时间（美团、达达支持，美团表示商家发单时间，达达表示系统发单时间），unix 时间戳 */
+                        expected_delivery_time?: number;
+                        /** @description 期望送达时间（美团、顺丰同城急送支持），unix 时间戳 */
+                        expected_finish_time?: number;
+                        /** @description 期望取件时间（闪送、顺丰同城急送支持），unix 时间戳 */
+                        expected_pick_time?: number;
+                        /** @description 门店订单流水号，建议提供，方便骑手门店取货，最长不超过 20 个字符 */
+                        poi_seq?: string;
+                        /** @description 备注，最长不超过 200 个字符 */
+                        note?: string;
+                        /** @description 用户下单付款时间，unix 时间戳 */
+                        order_time?: number;
+                        /**
+                         * @description 是否保价：0 非保价；1 保价
+                         * @enum {integer}
+                         */
+                        is_insured?: 0 | 1;
+                        /** @description 保价金额，单位为元，精确到分 */
+                        declared_value?: number;
+                        /** @description 小费，单位为元，下单一般不加小费 */
+                        tips?: number;
+                        /** @description 是否选择直拿直送（0 不需要；1 需要），目前仅闪送、顺丰同城急送支持 */
+                        is_direct_delivery?: number;
+                        /** @description 骑手应付金额，单位为元，精确到分 */
+                        cash_on_delivery?: number;
+                        /** @description 骑手应收金额，单位为元，精确到分 */
+                        cash_on_pickup?: number;
+                        /**
+                         * @description 物流流向：1 从门店取件送至用户；2 从用户取件送至门店
+                         * @enum {integer}
+                         */
+                        rider_pick_method?: 1 | 2;
+                        /**
+                         * @description 收货码：0 不需要；1 需要；收货码的作用是骑手必须输入收货码才能完成订单妥投
+                         * @enum {integer}
+                         */
+                        is_finish_code_needed?: 0 | 1;
+                        /**
+                         * @description 取货码：0 不需要；1 需要；取货码的作用是骑手必须输入取货码才能从商家取货
+                         * @enum {integer}
+                         */
+                        is_pickup_code_needed?: 0 | 1;
+                    };
+                    /** @description 商品信息，会展示到物流通知消息中 */
+                    shop: {
+                        /** @description 商家小程序的路径，建议为订单页面 */
+                        wxa_path: string;
+                        /** @description 商品缩略图 url */
+                        img_url: string;
+                        /** @description 商品名称 */
+                        goods_name: string;
+                        /** @description 商品数量 */
+                        goods_count: number;
+                        /** @description 若结算方式为第三方平台，需填写该字段，为商家小程序 appid */
+                        wxa_appid?: string;
+                    };
+                    /** @description 子商户 id，区分小程序内部多个子商户 */
+                    sub_biz_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreAddOrderResponse"];
+                };
+            };
+        };
+    };
+    preCancelOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，由配送公司分配的 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司登记，美团、闪送必填 */
+                    shop_no?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                    /** @description 快递公司 ID */
+                    delivery_id: string;
+                    /** @description 配送单 id */
+                    waybill_id?: string;
+                    /**
+                     * @description 取消原因 Id：1 暂时不需要邮寄；2 价格不合适；3 订单信息有误，重新下单；4 骑手取货不及时；5 骑手配送不及时；6 其他原因（需填写 cancel_reason）
+                     * @enum {integer}
+                     */
+                    cancel_reason_id: 1 | 2 | 3 | 4 | 5 | 6;
+                    /** @description 取消原因，cancel_reason_id 为 6 时必填 */
+                    cancel_reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreCancelOrderResponse"];
+                };
+            };
+        };
+    };
+    reOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，由配送公司分配的 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成，不超过 128 字节 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司登记；如果只有一个门店，美团、闪送必填，值为店铺 id */
+                    shop_no?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                    /** @description 配送公司 ID，见 getAllImmeDelivery */
+                    delivery_id: string;
+                    /** @description 下单用户的 openid */
+                    openid: string;
+                    /** @description 发件人信息；顺丰同城急送必须填写，美团配送、达达、闪送若传了 shop_no 可不填 */
+                    sender?: {
+                        /** @description 姓名，最长不超过 256 个字符 */
+                        name: string;
+                        /** @description 城市名称，如广州市 */
+                        city: string;
+                        /** @description 地址（街道、小区、大厦等，用于定位） */
+                        address: string;
+                        /** @description 地址详情（楼号、单元号、层号） */
+                        address_detail: string;
+                        /** @description 电话/手机号，最长不超过 64 个字符 */
+                        phone: string;
+                        /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lng: number;
+                        /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lat: number;
+                        /**
+                         * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        coordinate_type?: 0 | 1;
+                    };
+                    /** @description 收件人信息 */
+                    receiver: {
+                        /** @description 姓名，最长不超过 256 个字符 */
+                        name: string;
+                        /** @description 城市名称，如广州市 */
+                        city: string;
+                        /** @description 地址（街道、小区、大厦等，用于定位） */
+                        address: string;
+                        /** @description 地址详情（楼号、单元号、层号） */
+                        address_detail: string;
+                        /** @description 电话/手机号，最长不超过 64 个字符 */
+                        phone: string;
+                        /** @description 经度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lng: number;
+                        /** @description 纬度（火星坐标或百度坐标，和 coordinate_type 配合使用，精确到小数点后 6 位） */
+                        lat: number;
+                        /**
+                         * @description 坐标类型：0 火星坐标（高德、腾讯地图均采用火星坐标）；1 百度坐标
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        coordinate_type?: 0 | 1;
+                    };
+                    /** @description 货物信息 */
+                    cargo: {
+                        /** @description 货物价格，单位为元，精确到小数点后两位（如果小数点后位数多于两位，则四舍五入保留两位小数），范围为 (0-5000] */
+                        goods_value: number;
+                        /** @description 货物高度，单位为 cm，精确到小数点后两位，范围为 (0-45] */
+                        goods_height?: number;
+                        /** @description 货物长度，单位为 cm，精确到小数点后两位，范围为 (0-65] */
+                        goods_length?: number;
+                        /** @description 货物宽度，单位为 cm，精确到小数点后两位，范围为 (0-50] */
+                        goods_width?: number;
+                        /** @description 货物重量，单位为 kg，精确到小数点后两位，范围为 (0-50] */
+                        goods_weight: number;
+                        /** @description 货物详情，最长不超过 10240 个字符 */
+                        goods_detail?: {
+                            /** @description 货物列表 */
+                            goods?: {
+                                /** @description 货物数量 */
+                                good_count: number;
+                                /** @description 货品名称 */
+                                good_name: string;
+                                /** @description 货品单价，精确到小数点后两位 */
+                                good_price?: number;
+                                /** @description 货品单位，最长不超过 20 个字符 */
+                                good_unit?: string;
+                            }[];
+                        };
+                        /** @description 货物取货信息，用于骑手到店取货，最长不超过 100 个字符 */
+                        goods_pickup_info?: string;
+                        /** @description 货物交付信息，最长不超过 100 个字符 */
+                        goods_delivery_info?: string;
+                        /** @description 品类一级类目，详见品类表 */
+                        cargo_first_class: string;
+                        /** @description 品类二级类目 */
+                        cargo_second_class: string;
+                    };
+                    /** @description 订单信息 */
+                    order_info: {
+                        /** @description 配送服务代码，不同配送公司自定义，顺丰和达达不填 */
+                        delivery_service_code?: string;
+                        /**
+                         * @description 订单类型：0 即时单；1 预约单（预约单时 expected_pick_time / expected_delivery_time 必填其一）
+                         * @default 0
+                         * @enum {integer}
+                         */
+                        order_type?: 0 | 1;
+                        /** @description 期望派单时间（美团、达达支持，美团表示商家发单时间，达达表示系统发单时间），unix 时间戳 */
+                        expected_delivery_time?: number;
+                        /** @description 期望送达时间（美团、顺丰同城急送支持），unix 时间戳 */
+                        expected_finish_time?: number;
+                        /** @description 期望取件时间（闪送、顺丰同城急送支持），unix 时间戳 */
+                        expected_pick_time?: number;
+                        /** @description 门店订单流水号，建议提供，方便骑手门店取货，最长不超过 20 个字符 */
+                        poi_seq?: string;
+                        /** @description 备注，最长不超过 200 个字符 */
+                        note?: string;
+                        /** @description 用户下单付款时间，unix 时间戳 */
+                        order_time?: number;
+                        /**
+                         * @description 是否保价：0 非保价；1 保价
+                         * @enum {integer}
+                         */
+                        is_insured?: 0 | 1;
+                        /** @description 保价金额，单位为元，精确到分 */
+                        declared_value?: number;
+                        /** @description 小费，单位为元，下单一般不加小费 */
+                        tips?: number;
+                        /** @description 是否选择直拿直送（0 不需要；1 需要），目前仅闪送、顺丰同城急送支持 */
+                        is_direct_delivery?: number;
+                        /** @description 骑手应付金额，单位为元，精确到分 */
+                        cash_on_delivery?: number;
+                        /** @description 骑手应收金额，单位为元，精确到分 */
+                        cash_on_pickup?: number;
+                        /**
+                         * @description 物流流向：1 从门店取件送至用户；2 从用户取件送至门店
+                         * @enum {integer}
+                         */
+                        rider_pick_method?: 1 | 2;
+                        /**
+                         * @description 收货码：0 不需要；1 需要；收货码的作用是骑手必须输入收货码才能完成订单妥投
+                         * @enum {integer}
+                         */
+                        is_finish_code_needed?: 0 | 1;
+                        /**
+                         * @description 取货码：0 不需要；1 需要；取货码的作用是骑手必须输入取货码才能从商家取货
+                         * @enum {integer}
+                         */
+                        is_pickup_code_needed?: 0 | 1;
+                    };
+                    /** @description 商品信息，会展示到物流通知消息中 */
+                    shop: {
+                        /** @description 商家小程序的路径，建议为订单页面 */
+                        wxa_path: string;
+                        /** @description 商品缩略图 url */
+                        img_url: string;
+                        /** @description 商品名称 */
+                        goods_name: string;
+                        /** @description 商品数量 */
+                        goods_count: number;
+                        /** @description 若结算方式为第三方平台，需填写该字段，为商家小程序 appid */
+                        wxa_appid?: string;
+                    };
+                    /** @description 子商户 id，区分小程序内部多个子商户 */
+                    sub_biz_id?: string;
+                    /** @description 预下单接口返回的参数，配送公司可保证在一段时间内运费不变 */
+                    delivery_token?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReOrderResponse"];
+                };
+            };
+        };
+    };
+    realMockUpdateOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成 */
+                    shop_order_id: string;
+                    /** @description 状态变更时间点，Unix 秒级时间戳 */
+                    action_time: number;
+                    /**
+                     * @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束）
+                     * @enum {integer}
+                     */
+                    order_status: 101 | 102 | 103 | 201 | 202 | 203 | 204 | 205 | 301 | 302 | 303 | 304 | 305 | 401 | 501 | 502;
+                    /** @description 附加信息 */
+                    action_msg?: string;
+                    /** @description 用配送公司提供的 appSecret 加密的校验串：SHA1(shopid + shop_order_id + AppSecret) */
+                    delivery_sign: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RealMockUpdateOrderResponse"];
+                };
+            };
+        };
+    };
+    bindLocalAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 配送公司 ID */
+                    delivery_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindLocalAccountResponse"];
+                };
+            };
+        };
+    };
+    getBindAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBindAccountResponse"];
+                };
+            };
+        };
+    };
+    mockUpdateOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商家 id，测试环境必须是 test_shop_id */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成 */
+                    shop_order_id: string;
+                    /** @description 状态变更时间点，Unix 秒级时间戳 */
+                    action_time: number;
+                    /**
+                     * @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束）
+                     * @enum {integer}
+                     */
+                    order_status: 101 | 102 | 103 | 201 | 202 | 203 | 204 | 205 | 301 | 302 | 303 | 304 | 305 | 401 | 501 | 502;
+                    /** @description 附加信息 */
+                    action_msg?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MockUpdateOrderResponse"];
+                };
+            };
+        };
+    };
+    updateLocalOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 下单事件中推送的 wx_token 字段 */
+                    wx_token: string;
+                    /** @description 商家 id，由配送公司分配，可以是 dev_id 或者 appkey */
+                    shopid: string;
+                    /** @description 唯一标识订单的 ID，由商户生成 */
+                    shop_order_id: string;
+                    /** @description 商家门店编号，在配送公司侧登记 */
+                    shop_no?: string;
+                    /** @description 配送单 id */
+                    waybill_id: string;
+                    /** @description 状态变更时间点，Unix 秒级时间戳 */
+                    action_time: number;
+                    /**
+                     * @description 配送状态：101 等待分配骑手（初始状态）；102 分配骑手成功；103 商家取消订单（结束）；201 骑手到店开始取货；202 取货成功；203 取货失败，商家取消（结束）；204 取货失败，骑手自身原因取消（结束）；205 取货失败，骑手因商家原因取消（结束）；301 配送中；302 配送成功（结束）；303 商家取消，物品开始返还商家；304 无法联系收货人，物品开始返还商家；305 收货人拒收，物品开始返还商家；401 货品返还商户成功（结束）；501 因运力系统原因取消（结束）；502 因不可抗拒因素取消（结束）
+                     * @enum {integer}
+                     */
+                    order_status: 101 | 102 | 103 | 201 | 202 | 203 | 204 | 205 | 301 | 302 | 303 | 304 | 305 | 401 | 501 | 502;
+                    /** @description 附加信息 */
+                    action_msg?: string;
+                    /** @description 配送公司小程序跳转路径，用于用户收到消息会间接跳转到这个页面 */
+                    wxa_path: string;
+                    /** @description 骑手信息，骑手接单时需返回 */
+                    agent?: {
+                        /** @description 骑手姓名 */
+                        name?: string;
+                        /** @description 骑手电话 */
+                        phone?: string;
+                        /** @description 电话是否加密 */
+                        encrypted_phone?: string;
+                    };
+                    /** @description 预计送达时间戳，骑手接单时需返回 */
+                    expected_delivery_time?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateLocalOrderResponse"];
+                };
+            };
+        };
+    };
+    getApiDomainIp: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiDomainIpResponse"];
+                };
+            };
+        };
+    };
+    getCallbackIp: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCallbackIpResponse"];
+                };
+            };
+        };
+    };
+    getTempMedia: {
+        parameters: {
+            query: {
+                access_token: string;
+                media_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["GetTempMediaResponse"];
+                };
+            };
+        };
+    };
+    getFeedbackmedia: {
+        parameters: {
+            query: {
+                access_token: string;
+                record_id: number;
+                media_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["WechatErrorBody"];
+                };
+            };
+        };
+    };
+    uploadTempMedia: {
+        parameters: {
+            query: {
+                access_token: string;
+                type: "image" | "voice" | "video" | "thumb";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    media: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadTempMediaResponse"];
+                };
+            };
+        };
+    };
+    setBusinessTyping: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的 OpenID */
+                    touser: string;
+                    /**
+                     * @description 命令：Typing 对用户下发“正在输入”状态；CancelTyping 取消对用户的“正在输入”状态
+                     * @enum {string}
+                     */
+                    command: "Typing" | "CancelTyping";
+                    /** @description 客服子商户 ID（使用客服子商户时填写） */
+                    businessid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetBusinessTypingResponse"];
+                };
+            };
+        };
+    };
+    sendCustomMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的 OpenID */
+                    touser: string;
+                    /**
+                     * @description 消息类型：text 文本，image 图片，link 图文链接，miniprogrampage 小程序卡片
+                     * @enum {string}
+                     */
+                    msgtype: "text" | "image" | "link" | "miniprogrampage";
+                    /** @description 文本消息，msgtype=text 时必填 */
+                    text?: {
+                        /** @description 文本消息内容 */
+                        content: string;
+                    };
+                    /** @description 图片消息，msgtype=image 时必填 */
+                    image?: {
+                        /** @description 发送的图片的媒体 ID，通过 uploadTempMedia 上传图片文件获得 */
+                        media_id: string;
+                    };
+                    /** @description 图文链接，msgtype=link 时必填 */
+                    link?: {
+                        /** @description 消息标题 */
+                        title: string;
+                        /** @description 图文链接消息 */
+                        description: string;
+                        /** @description 图文链接消息被点击后跳转的链接 */
+                        url: string;
+                        /** @description 图文链接消息的图片链接，支持 JPG、PNG 格式，较好的效果为大图 640×320，小图 80×80 */
+                        thumb_url: string;
+                    };
+                    /** @description 小程序卡片，msgtype=miniprogrampage 时必填 */
+                    miniprogrampage?: {
+                        /** @description 消息标题 */
+                        title: string;
+                        /** @description 小程序的页面路径，跟 app.json 对齐，支持参数，比如 pages/index/index?foo=bar */
+                        pagepath: string;
+                        /** @description 小程序消息卡片的封面，image 类型的 media_id，通过 uploadTempMedia 上传图片文件获得，建议大小为 520×416 */
+                        thumb_media_id: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MpSendCustomMessageResponse"];
+                };
+            };
+        };
+    };
+    setTyping: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的 OpenID */
+                    touser: string;
+                    /**
+                     * @description 命令：Typing 对用户下发“正在输入”状态；CancelTyping 取消对用户的“正在输入”状态
+                     * @enum {string}
+                     */
+                    command: "Typing" | "CancelTyping";
+                    /** @description 客服子商户 ID（小程序客服子商户使用） */
+                    businessid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetTypingResponse"];
+                };
+            };
+        };
+    };
     sendSubscribeMessage: {
         parameters: {
             query: {
@@ -630,6 +15663,339 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SendSubscribeMessageResponse"];
+                };
+            };
+        };
+    };
+    createActivityId: {
+        parameters: {
+            query: {
+                access_token: string;
+                unionid?: string;
+                openid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateActivityIdResponse"];
+                };
+            };
+        };
+    };
+    setChatToolMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 动态消息的 ID，通过 createActivityId 接口获取 */
+                    activity_id: string;
+                    /** @description 动态消息修改后的状态（聊天工具模板：1 进行中，2 即将截止，3 已结束） */
+                    target_state: number;
+                    /** @description 模板 id（如 4A68CBB88A92B0A9311848DBA1E94A199B166463） */
+                    template_id: string;
+                    /** @description 更新后的聊天室成员状态 */
+                    participator_info_list?: {
+                        /** @description 聊天室用户的 GroupOpenID，仅允许传入动态卡片所在聊天室内的 GroupOpenID */
+                        group_openid: string;
+                        /**
+                         * @description 用户对卡片事件的完成状态：0 未完成（初始状态），1 已完成；目前只支持设置为 1
+                         * @enum {integer}
+                         */
+                        state: 1;
+                    }[];
+                    /**
+                     * @description 0 正式版，1 开发版，2 体验版
+                     * @enum {integer}
+                     */
+                    version_type: 0 | 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetChatToolMsgResponse"];
+                };
+            };
+        };
+    };
+    sendLegacyTemplateMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 接收者（用户）的 openid */
+                    touser: string;
+                    /** @description 所需下发的模板消息的 id */
+                    template_id: string;
+                    /** @description 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数；不填则模板无跳转 */
+                    page?: string;
+                    /** @description 表单提交场景下为 submit 事件带上的 formId；支付场景下为本次支付的 prepay_id */
+                    form_id: string;
+                    data?: components["schemas"]["TemplateData"];
+                    /** @description 模板需要放大的关键词，不填则默认无放大，如 keyword1.DATA */
+                    emphasis_keyword?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendLegacyTemplateMessageResponse"];
+                };
+            };
+        };
+    };
+    sendUniformMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户 openid，可以是小程序的 openid，也可以是 mp_template_msg.appid 对应的公众号的 openid */
+                    touser: string;
+                    /**
+                     * @deprecated
+                     * @description 小程序模板消息相关的信息（已下线）
+                     */
+                    weapp_template_msg?: {
+                        /** @description 小程序模板 ID */
+                        template_id?: string;
+                        /** @description 小程序页面路径 */
+                        page?: string;
+                        /** @description 小程序模板消息 formid */
+                        form_id?: string;
+                        /** @description 小程序模板数据 */
+                        data?: Record<string, never>;
+                        /** @description 小程序模板放大关键词 */
+                        emphasis_keyword?: string;
+                    };
+                    /** @description 公众号模板消息相关的信息，可以参考公众号模板消息接口；有此节点并且没有 weapp_template_msg 节点时，发送公众号模板消息 */
+                    mp_template_msg?: {
+                        /** @description 公众号 appid，要求与小程序有绑定且同主体 */
+                        appid: string;
+                        /** @description 公众号模板 id */
+                        template_id: string;
+                        /** @description 公众号模板消息所要跳转的 url */
+                        url?: string;
+                        miniprogram: components["schemas"]["MiniprogramLink"];
+                        data: components["schemas"]["TemplateData"];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendUniformMessageResponse"];
+                };
+            };
+        };
+    };
+    setUpdatableMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 动态消息的 ID，通过 createActivityId 接口获取 */
+                    activity_id: string;
+                    /**
+                     * @description 动态消息修改后的状态：0 未开始，1 已开始
+                     * @enum {integer}
+                     */
+                    target_state: 0 | 1;
+                    /** @description 动态消息对应的模板信息 */
+                    template_info: {
+                        /** @description 模板中需要修改的参数 */
+                        parameter_list: {
+                            /**
+                             * @description 要修改的参数名
+                             * @enum {string}
+                             */
+                            name: "member_count" | "room_limit" | "path" | "version_type";
+                            /** @description 修改后的参数值 */
+                            value: string;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetUpdatableMsgResponse"];
+                };
+            };
+        };
+    };
+    clearApiQuota: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description api 的请求地址，例如 "/cgi-bin/message/custom/send"；必须以 "/" 开头，不要前缀 https://api.weixin.qq.com */
+                    cgi_path: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearApiQuotaResponse"];
+                };
+            };
+        };
+    };
+    getApiQuota: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description api 的请求地址，例如 "/cgi-bin/message/custom/send"；不要前缀 https://api.weixin.qq.com，也不要漏了 "/"，否则报 76003；/xxx/sns/xxx 类接口不支持（76022） */
+                    cgi_path: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiQuotaResponse"];
+                };
+            };
+        };
+    };
+    getRidInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 调用接口报错返回的 rid，例如 61725984-6126f6f9-040f19c4（errmsg 中 "rid:" 之后的部分） */
+                    rid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRidInfoResponse"];
+                };
+            };
+        };
+    };
+    verifySignature: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户 openid */
+                    openid: string;
+                    /** @description 通过 wx.startSoterAuthentication 成功回调获得的 resultJSON 字段 */
+                    json_string: string;
+                    /** @description 通过 wx.startSoterAuthentication 成功回调获得的 resultJSONSignature 字段 */
+                    json_signature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VerifySignatureResponse"];
                 };
             };
         };
@@ -727,6 +16093,1021 @@ export interface operations {
             };
         };
     };
+    addLegacyTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 模板标题 id，如 AT0002 */
+                    id: string;
+                    /** @description 开发者自行组合好的模板关键词列表，关键词顺序可以自由搭配（例如 [3,5,4] 或 [4,5,3]），最多支持 10 个关键词组合 */
+                    keyword_id_list: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddLegacyTemplateResponse"];
+                };
+            };
+        };
+    };
+    deleteLegacyTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要删除的模板 id */
+                    template_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteLegacyTemplateResponse"];
+                };
+            };
+        };
+    };
+    getLegacyTemplateLibraryById: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 模板标题 id，如 AT0002 */
+                    id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLegacyTemplateLibraryByIdResponse"];
+                };
+            };
+        };
+    };
+    getLegacyTemplateLibraryList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用于分页，表示从 offset 开始，从 0 开始计数 */
+                    offset: number;
+                    /** @description 用于分页，表示拉取 count 条记录，最大为 20 */
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLegacyTemplateLibraryListResponse"];
+                };
+            };
+        };
+    };
+    getLegacyTemplateList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用于分页，表示从 offset 开始，从 0 开始计数 */
+                    offset: number;
+                    /** @description 用于分页，表示拉取 count 条记录，最大为 20 */
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLegacyTemplateListResponse"];
+                };
+            };
+        };
+    };
+    faceIdentifyGetInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 wx.startFacialRecognitionVerify 返回的 verifyResult */
+                    verify_result: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaceIdentifyGetInfoResponse"];
+                };
+            };
+        };
+    };
+    addKfAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
+                    kf_account: string;
+                    /** @description 客服昵称，最长 16 个字 */
+                    nickname: string;
+                    /** @description 客服子商户的 business_id，对于普通账号客服不需要填 */
+                    business_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddKfAccountResponse"];
+                };
+            };
+        };
+    };
+    cancelKfAdmin: {
+        parameters: {
+            query: {
+                access_token: string;
+                kf_openid: string;
+                business_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelKfAdminResponse"];
+                };
+            };
+        };
+    };
+    deleteKfAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+                kf_account: string;
+                business_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteKfAccountResponse"];
+                };
+            };
+        };
+    };
+    setKfAdmin: {
+        parameters: {
+            query: {
+                access_token: string;
+                kf_openid: string;
+                business_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetKfAdminResponse"];
+                };
+            };
+        };
+    };
+    aiCrop: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                    /** @description 宽高比，如 1 或 2.35；多个用英文逗号分隔，最多 5 个；为空则由算法自动选择最佳宽高比 */
+                    ratios?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiCropResponse"];
+                };
+            };
+        };
+    };
+    scanQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanQRCodeResponse"];
+                };
+            };
+        };
+    };
+    superResolution: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuperResolutionResponse"];
+                };
+            };
+        };
+    };
+    bankCardOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankCardOCRResponse"];
+                };
+            };
+        };
+    };
+    businessLicenseOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessLicenseOCRResponse"];
+                };
+            };
+        };
+    };
+    printedTextOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintedTextOCRResponse"];
+                };
+            };
+        };
+    };
+    vehicleLicenseOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+                type?: "photo" | "scan";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleLicenseOCRResponse"];
+                };
+            };
+        };
+    };
+    driverLicenseOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriverLicenseOCRResponse"];
+                };
+            };
+        };
+    };
+    idCardOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+                type?: "photo" | "scan";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdCardOCRResponse"];
+                };
+            };
+        };
+    };
+    getDailyRetain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDailyRetainResponse"];
+                };
+            };
+        };
+    };
+    getDailySummary: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDailySummaryResponse"];
+                };
+            };
+        };
+    };
+    getDailyVisitTrend: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDailyVisitTrendResponse"];
+                };
+            };
+        };
+    };
+    getMonthlyRetain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，为自然月最后一天，限定查询一个月数据，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMonthlyRetainResponse"];
+                };
+            };
+        };
+    };
+    getMonthlyVisitTrend: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，为自然月最后一天，限定查询一个月的数据，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMonthlyVisitTrendResponse"];
+                };
+            };
+        };
+    };
+    getUserPortrait: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，开始日期与结束日期相差的天数限定为 0/6/29，分别表示查询最近 1/7/30 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserPortraitResponse"];
+                };
+            };
+        };
+    };
+    getVisitDistribution: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVisitDistributionResponse"];
+                };
+            };
+        };
+    };
+    getVisitPage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVisitPageResponse"];
+                };
+            };
+        };
+    };
+    getWeeklyRetain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，为周一日期，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetWeeklyRetainResponse"];
+                };
+            };
+        };
+    };
+    getWeeklyVisitTrend: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始日期，为周一日期，格式为 yyyymmdd */
+                    begin_date: string;
+                    /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetWeeklyVisitTrendResponse"];
+                };
+            };
+        };
+    };
+    addUserActionSet: {
+        parameters: {
+            query: {
+                access_token: string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
+                    type: string;
+                    /** @description 用户行为源名称 */
+                    name: string;
+                    /** @description 用户行为源描述，长度 1-128 字节 */
+                    description?: string;
+                    /** @description 微信 appid，type 为微信类数据源时填写 */
+                    wechat_app_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddUserActionSetResponse"];
+                };
+            };
+        };
+    };
+    getUserActionSets: {
+        parameters: {
+            query: {
+                access_token: string;
+                user_action_set_id: number | string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserActionSetsResponse"];
+                };
+            };
+        };
+    };
+    addUserActions: {
+        parameters: {
+            query: {
+                access_token: string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 行为数据列表 */
+                    actions: {
+                        /** @description 数据源唯一 ID */
+                        user_action_set_id: number | string;
+                        /** @description 转化行为发生的页面 URL（小程序可填页面路径） */
+                        url?: string;
+                        /** @description 行为发生时间，unix 时间戳（秒） */
+                        action_time: number;
+                        /** @description 行为类型，如 COMPLETE_ORDER、REGISTER、RESERVATION */
+                        action_type: string;
+                        /** @description 跟踪信息 */
+                        trace?: {
+                            /** @description 广告点击 id（gdt_vid / weixinadinfo 中的 click_id） */
+                            click_id?: string;
+                        };
+                        /** @description 行为参数，如 {"value": 100} 表示金额（分） */
+                        action_param?: Record<string, never>;
+                        /** @description 用户标识 */
+                        user_id?: {
+                            /** @description 用户 openid */
+                            wechat_openid?: string;
+                            /** @description openid 所属的 appid */
+                            wechat_app_id?: string;
+                            /** @description 用户 unionid */
+                            wechat_unionid?: string;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddUserActionsResponse"];
+                };
+            };
+        };
+    };
+    getRedPacketCoverUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 可领取用户的 openid */
+                    openid: string;
+                    /** @description 在红包封面平台获取发放 ctoken（需要指定可以发放的 appid） */
+                    ctoken: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRedPacketCoverUrlResponse"];
+                };
+            };
+        };
+    };
     code2Session: {
         parameters: {
             query: {
@@ -748,6 +17129,1177 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Code2SessionResponse"];
+                };
+            };
+        };
+    };
+    addDelayedFunctionTask: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 函数名称 */
+                    function_name: string;
+                    /** @description 发送的数据包，格式必须为 JSON 字符串 */
+                    data: string;
+                    /** @description 延迟时间，单位秒，合法范围 6 秒 - 30 天 */
+                    delay_time: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddDelayedFunctionTaskResponse"];
+                };
+            };
+        };
+    };
+    deleteTcbCloudFile: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 文件 ID 列表 */
+                    fileid_list: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteTcbCloudFileResponse"];
+                };
+            };
+        };
+    };
+    getDownloadTcbFileLink: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 文件列表 */
+                    file_list: {
+                        /** @description 文件 ID */
+                        fileid: string;
+                        /** @description 下载链接有效期（秒） */
+                        max_age: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDownloadTcbFileLinkResponse"];
+                };
+            };
+        };
+    };
+    cloudbaseReportAPI: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 上报动作：sendSmsTask 发送短信；openH5 H5 打开
+                     * @enum {string}
+                     */
+                    report_action: "sendSmsTask" | "openH5";
+                    /** @description 环境 ID */
+                    env_id: string;
+                    /** @description 活动 ID */
+                    activity_id: string;
+                    /** @description 任务 ID（report_action 为 sendSmsTask 时必填） */
+                    task_id?: string;
+                    /** @description 下发手机号数量（report_action 为 sendSmsTask 时必填） */
+                    phone_count?: string;
+                    /** @description 渠道 ID（云开发 CMS 使用 _cms_sms_；report_action 为 openH5 时必填） */
+                    channel_id?: string;
+                    /** @description 会话 ID（report_action 为 openH5 时必填） */
+                    session_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloudbaseReportAPIResponse"];
+                };
+            };
+        };
+    };
+    createSendSmsTask: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 环境 ID */
+                    env: string;
+                    /** @description 短信 CSV 文件地址 CodeUri（describeExtensionUploadInfo 返回） */
+                    file_url: string;
+                    /** @description 短信模版 ID（营销类模版，文档先后给出默认值 844110 与 2053122） */
+                    template_id?: string;
+                    /** @description 是否使用小程序简称（小程序名称长度超过 12 字时需使用简称） */
+                    use_short_name?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateSendSmsTaskResponse"];
+                };
+            };
+        };
+    };
+    addDatabaseItem: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+                    query: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddDatabaseItemResponse"];
+                };
+            };
+        };
+    };
+    aggregateDatabase: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+                    query: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AggregateDatabaseResponse"];
+                };
+            };
+        };
+    };
+    addDatabaseCollection: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 集合名称 */
+                    collection_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddDatabaseCollectionResponse"];
+                };
+            };
+        };
+    };
+    deleteDatabaseCollection: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 集合名称 */
+                    collection_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteDatabaseCollectionResponse"];
+                };
+            };
+        };
+    };
+    getDatabaseCollection: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /**
+                     * @description 获取数量限制，默认 10
+                     * @default 10
+                     */
+                    limit?: number;
+                    /**
+                     * @description 偏移量，默认 0
+                     * @default 0
+                     */
+                    offset?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatabaseCollectionResponse"];
+                };
+            };
+        };
+    };
+    getDatabaseCount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+                    query: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatabaseCountResponse"];
+                };
+            };
+        };
+    };
+    deleteDatabaseItem: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+                    query: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteDatabaseItemResponse"];
+                };
+            };
+        };
+    };
+    exportDatabaseItem: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 导出文件路径（文件会导出到同环境的云存储中，可使用获取下载链接 API 获取下载链接） */
+                    file_path: string;
+                    /**
+                     * @description 导出文件类型：1 JSON；2 CSV
+                     * @enum {integer}
+                     */
+                    file_type: 1 | 2;
+                    /** @description 导出条件（数据库 SDK 语法，如 db.collection("t").where({age: _.gt(1)}).limit(10).skip(1).get()） */
+                    query: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ExportDatabaseItemResponse"];
+                };
+            };
+        };
+    };
+    importDatabaseItem: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 导入集合名称 */
+                    collection_name: string;
+                    /** @description 导入文件路径（导入文件需先上传到同环境的存储中） */
+                    file_path: string;
+                    /**
+                     * @description 导入文件类型：1 JSON；2 CSV
+                     * @enum {integer}
+                     */
+                    file_type: 1 | 2;
+                    /** @description 是否在遇到错误时停止导入 */
+                    stop_on_error: boolean;
+                    /**
+                     * @description 冲突处理模式：1 INSERT；2 UPSERT
+                     * @enum {integer}
+                     */
+                    conflict_mode: 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportDatabaseItemResponse"];
+                };
+            };
+        };
+    };
+    getDatabaseMigrateStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 迁移任务 ID（exportDatabaseItem / importDatabaseItem 返回） */
+                    job_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatabaseMigrateStatusResponse"];
+                };
+            };
+        };
+    };
+    getDatabaseRecord: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+                    query: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDatabaseRecordResponse"];
+                };
+            };
+        };
+    };
+    updateDatabaseRecord: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 数据库操作语句（云开发数据库 SDK 语法，如 db.collection("geo").where({age: 18}).get()） */
+                    query: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateDatabaseRecordResponse"];
+                };
+            };
+        };
+    };
+    describeExtensionUploadInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 待上传的文件列表 */
+                    ExtensionFiles: {
+                        /**
+                         * @description 文件类型：FUNCTION 函数代码；STATIC 静态托管代码；SMS 短信文件
+                         * @enum {string}
+                         */
+                        FileType: "FUNCTION" | "STATIC" | "SMS";
+                        /** @description 文件名，长度不超过 24 */
+                        FileName: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DescribeExtensionUploadInfoResponse"];
+                };
+            };
+        };
+    };
+    describeSmsRecords: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 环境 ID */
+                    EnvId: string;
+                    /** @description 开始日期，如 2021-01-01 */
+                    StartDate: string;
+                    /** @description 结束日期，如 2021-01-07 */
+                    EndDate: string;
+                    /** @description 电话号码 */
+                    Mobile?: string;
+                    /** @description 查询 ID（createSendSmsTask 返回） */
+                    QueryId?: string;
+                    /** @description 页码（从 1 开始） */
+                    PageNumber?: number;
+                    /** @description 每页条目数 */
+                    PageSize?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DescribeSmsRecordsResponse"];
+                };
+            };
+        };
+    };
+    getCloudToken: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 有效期（单位：秒，最大 7200） */
+                    lifespan: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCloudTokenResponse"];
+                };
+            };
+        };
+    };
+    getCloudBaseStatistics: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 获取动作：smsMarketingOverviewData 短信营销概览数据；smsMarketingConversionData 短信营销转化数据；smsMarketingRealTimeData 短信营销实时数据
+                     * @enum {string}
+                     */
+                    action: "smsMarketingOverviewData" | "smsMarketingConversionData" | "smsMarketingRealTimeData";
+                    /** @description 开始时间戳 */
+                    begin_date: number;
+                    /** @description 结束时间戳 */
+                    end_date: number;
+                    /** @description 分页 offset（action 为 smsMarketingOverviewData、smsMarketingConversionData 时必填） */
+                    page_offset?: number;
+                    /** @description 分页 limit（action 为 smsMarketingOverviewData、smsMarketingConversionData 时必填） */
+                    page_limit?: number;
+                    /** @description 查询条件 */
+                    condition: {
+                        /** @description 环境 ID */
+                        env_id?: string;
+                        /** @description 活动 ID */
+                        activity_id?: string;
+                        /**
+                         * @description 是否按渠道划分：0 返回概览数据；1 返回各个渠道的数据（action 为 smsMarketingOverviewData 时必填）
+                         * @enum {string}
+                         */
+                        by_channel_id?: "0" | "1";
+                        /** @description 渠道 ID（云开发 CMS 使用 _cms_sms_；action 为 smsMarketingConversionData、smsMarketingRealTimeData 时必填） */
+                        channel_id?: string;
+                        /**
+                         * @description 行为数据：h5 打开 H5；wxapp 跳转小程序（action 为 smsMarketingRealTimeData 时必填）
+                         * @enum {string}
+                         */
+                        act_type?: "h5" | "wxapp";
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCloudBaseStatisticsResponse"];
+                };
+            };
+        };
+    };
+    invokeCloudFunction: {
+        parameters: {
+            query: {
+                access_token: string;
+                env: string;
+                name: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeCloudFunctionResponse"];
+                };
+            };
+        };
+    };
+    sendCloudBaseSms: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 环境 ID */
+                    env: string;
+                    /** @description 手机号列表，单次请求最多支持 1000 个境内手机号，手机号必须以 +86 开头 */
+                    phone_number_list: string[];
+                    /**
+                     * @description 短信类型：Marketing 营销类短信；Notification 通知类短信
+                     * @default Marketing
+                     * @enum {string}
+                     */
+                    sms_type?: "Marketing" | "Notification";
+                    /** @description sms_type 为 Marketing 时必填，自定义短信内容（可自定义内容最多 30 个字符） */
+                    content?: string;
+                    /** @description sms_type 为 Marketing 时必填，云开发静态网站 path，不需要指定域名，例如 /index.html */
+                    path?: string;
+                    /** @description sms_type 为 Notification 时必填，模版 ID */
+                    template_id?: string;
+                    /** @description sms_type 为 Notification 时必填，短信模版变量数组 */
+                    template_param_list?: string[];
+                    /**
+                     * @description 是否使用小程序简称
+                     * @default false
+                     */
+                    use_short_name?: boolean;
+                    /** @description 资源方 appid，第三方代开发时可填第三方 appid 或小程序 appid，应为所填环境所属的账号 appid */
+                    resource_appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendCloudBaseSmsResponse"];
+                };
+            };
+        };
+    };
+    newSendCloudBaseSms: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 环境 ID */
+                    env: string;
+                    /** @description URL Link（通过 generateUrlLink 生成） */
+                    url_link: string;
+                    /** @description 短信模版 ID（营销类跳转小程序模版，文档先后给出 844110 与 2053122） */
+                    template_id: string;
+                    /** @description 短信模版变量数组 */
+                    template_param_list: string[];
+                    /** @description 手机号列表，单次请求最多支持 1000 个境内手机号，手机号必须以 +86 开头 */
+                    phone_number_list: string[];
+                    /**
+                     * @description 是否使用小程序简称
+                     * @default false
+                     */
+                    use_short_name?: boolean;
+                    /** @description 资源方 appid，第三方代开发时可填第三方 appid 或小程序 appid，应为所填环境所属的账号 appid */
+                    resource_appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewSendCloudBaseSmsResponse"];
+                };
+            };
+        };
+    };
+    updateDatabaseIndex: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 集合名称 */
+                    collection_name: string;
+                    /** @description 新增索引 */
+                    create_indexes?: {
+                        /** @description 索引名 */
+                        name: string;
+                        /** @description 是否唯一 */
+                        unique: boolean;
+                        /** @description 索引字段 */
+                        keys: {
+                            /** @description 字段名 */
+                            name: string;
+                            /**
+                             * @description 字段排序：1 升序；-1 降序；2dsphere 地理位置
+                             * @enum {string}
+                             */
+                            direction: "1" | "-1" | "2dsphere";
+                        }[];
+                    }[];
+                    /** @description 删除索引 */
+                    drop_indexes?: {
+                        /** @description 索引名 */
+                        name: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateDatabaseIndexResponse"];
+                };
+            };
+        };
+    };
+    getUploadTcbFileLink: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 云开发环境 ID */
+                    env: string;
+                    /** @description 上传路径（云存储中的文件路径） */
+                    path: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUploadTcbFileLinkResponse"];
+                };
+            };
+        };
+    };
+    addNearbyPoi: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 必填，写死为 "1"
+                     * @constant
+                     */
+                    is_comm_nearby: "1";
+                    /** @description 门店图片，JSON 字符串 {"list":[url…]}，最多 9 张，最少 1 张；图片链接通过“上传图文消息内的图片获取 URL”接口获取，bmp/png/jpeg/jpg/gif，不超过 5M */
+                    pic_list: string;
+                    /** @description 服务标签列表，JSON 字符串 {"service_infos":[{"id","type","name","appid","path","desc"}]}；id/type/name 见《服务标签 id 编号、类型与服务名称表》，desc 10 个字符以内 */
+                    service_infos: string;
+                    /** @description 客服信息（选填），JSON 字符串 {"open_kf":bool,"kf_headimg":url,"kf_name":string}，可自定义服务头像与昵称 */
+                    kf_info?: string;
+                    /** @description 门店名字，需按照所选地理位置自动拉取腾讯地图门店名称，不可修改 */
+                    store_name: string;
+                    /** @description 营业时间，格式 11:11-12:12 */
+                    hour: string;
+                    /** @description 地址 */
+                    address: string;
+                    /** @description 如果创建新的门店，poi_id 字段为空；如果更新门店，填对应门店的 poi_id */
+                    poi_id?: string;
+                    /** @description 主体名字 */
+                    company_name: string;
+                    /** @description 门店电话 */
+                    contract_phone: string;
+                    /** @description 资质号，15 位营业执照注册号或 9 位组织机构代码 */
+                    credential: string;
+                    /** @description 证明材料（JSON 字符串 {"list":[media url…]}）；如果 company_name 和该小程序主体不一致，需要填写 */
+                    qualification_list?: string;
+                    /** @description 腾讯地图对于 poi 的唯一标识（《在腾讯地图中搜索门店》的 sosomap_poi_uid）；不填时小概率提交失败 */
+                    map_poi_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddNearbyPoiResponse"];
+                };
+            };
+        };
+    };
+    checkEncryptedData: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 加密数据（encryptedData）的 sha256，通过 Hex（Base16）编码后的字符串 */
+                    encrypted_msg_hash: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckEncryptedDataResponse"];
+                };
+            };
+        };
+    };
+    getFollowers: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 获取长期订阅用户的个数限制，默认 200，最大 2000
+                     * @default 200
+                     */
+                    limit?: number;
+                    /** @description 翻页标记，获取第一页时不带，第二页开始需带上上一页返回结果中的 page_break */
+                    page_break?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetFollowersResponse"];
+                };
+            };
+        };
+    };
+    getGoodsWarehouse: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 待查询的商品 ID，数组形式，最多 20 个 */
+                    goods_ids: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGoodsWarehouseResponse"];
+                };
+            };
+        };
+    };
+    getLiveInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始拉取位置，0 表示从第 1 个房间（或回放片段）开始拉取 */
+                    start: number;
+                    /** @description 每次拉取的个数上限，建议 100 以内 */
+                    limit: number;
+                    /**
+                     * @description 获取回放时固定为 get_replay
+                     * @constant
+                     */
+                    action?: "get_replay";
+                    /** @description action 为 get_replay 时必填，直播间 ID */
+                    room_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLiveInfoResponse"];
+                };
+            };
+        };
+    };
+    getUserEncryptKey: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+                signature?: string;
+                sig_method: "hmac_sha256";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserEncryptKeyResponse"];
                 };
             };
         };
@@ -783,6 +18335,86 @@ export interface operations {
             };
         };
     };
+    getPerformanceData: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 查询数据的类型：10016 打开率；10017 启动各阶段耗时；10021 页面切换耗时；10022 内存指标；10023 内存异常
+                     * @enum {integer|string}
+                     */
+                    module: 10016 | 10017 | 10021 | 10022 | 10023 | "10016" | "10017" | "10021" | "10022" | "10023";
+                    /** @description 开始和结束日期的时间戳，时间跨度不能超过 30 天 */
+                    time: {
+                        /** @description 开始日期时间戳（秒） */
+                        begin_timestamp: number;
+                        /** @description 结束日期时间戳（秒） */
+                        end_timestamp: number;
+                    };
+                    /** @description 查询条件，比如机型、网络类型等 */
+                    params: {
+                        /**
+                         * @description 查询条件：networktype 网络类型；device_level 机型档次；device 平台
+                         * @enum {string}
+                         */
+                        field: "networktype" | "device_level" | "device";
+                        /** @description networktype：-1 全部，3g，4g，wifi；device_level：-1 全部，1 高档机，2 中档机，3 低档机；device：-1 全部，1 iOS，2 安卓 */
+                        value: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPerformanceDataResponse"];
+                };
+            };
+        };
+    };
+    pushMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    room_id: number;
+                    /** @description 接收该群发开播事件的订阅用户 OpenId 列表 */
+                    user_openid: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushMessageResponse"];
+                };
+            };
+        };
+    };
     checkSessionKey: {
         parameters: {
             query: {
@@ -804,6 +18436,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckSessionKeyResponse"];
+                };
+            };
+        };
+    };
+    deleteNearbyPoi: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 附近地点 ID */
+                    poi_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteNearbyPoiResponse"];
+                };
+            };
+        };
+    };
+    managePluginApplication: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description dev_apply_list 获取当前所有插件使用方信息；dev_agree 同意申请；dev_refuse 拒绝申请；dev_delete 删除已拒绝的申请者
+                     * @enum {string}
+                     */
+                    action: "dev_apply_list" | "dev_agree" | "dev_refuse" | "dev_delete";
+                    /** @description action 为 dev_agree 时填写，使用者的 appid */
+                    appid?: string;
+                    /** @description action 为 dev_apply_list 时填写，要拉取第几页的数据 */
+                    page?: number;
+                    /** @description action 为 dev_apply_list 时填写，每页的记录数 */
+                    num?: number;
+                    /** @description action 为 dev_refuse 时填写，拒绝理由 */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagePluginApplicationResponse"];
                 };
             };
         };
@@ -860,6 +18561,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GenerateUrlLinkResponse"];
+                };
+            };
+        };
+    };
+    generateNFCScheme: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    jump_wxa?: components["schemas"]["JumpWxa"];
+                    /** @description scheme 对应的设备 model_id */
+                    model_id: string;
+                    /** @description scheme 对应的设备 sn，仅一机一码时填写 */
+                    sn?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenerateNFCSchemeResponse"];
                 };
             };
         };
@@ -939,6 +18672,122 @@ export interface operations {
             };
         };
     };
+    getUserNotify: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户身份标识符 */
+                    openid: string;
+                    /** @description 动态更新令牌 */
+                    notify_code: string;
+                    /** @description 卡片 id */
+                    notify_type: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserNotifyResponse"];
+                };
+            };
+        };
+    };
+    getGrayReleasePlan: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGrayReleasePlanResponse"];
+                };
+            };
+        };
+    };
+    getNearbyPoiList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始页 id（从 1 开始计数） */
+                    page: number;
+                    /** @description 每页展示个数（最多 1000 个） */
+                    page_rows: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetNearbyPoiListResponse"];
+                };
+            };
+        };
+    };
+    getOpenData: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description CloudID 列表（开放数据接口返回的 cloudID，五分钟内有效） */
+                    cloudid_list: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOpenDataResponse"];
+                };
+            };
+        };
+    };
     getPaidUnionId: {
         parameters: {
             query: {
@@ -961,6 +18810,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetPaidUnionIdResponse"];
+                };
+            };
+        };
+    };
+    getPluginOpenPId: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 通过 wx.pluginLogin 获得的插件用户标志凭证 code，有效时间为 5 分钟，一个 code 只能获取一次 openpid */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPluginOpenPIdResponse"];
+                };
+            };
+        };
+    };
+    getUserRiskRank: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid */
+                    appid: string;
+                    /** @description 用户的 openid */
+                    openid: string;
+                    /**
+                     * @description 场景值：0 注册，1 营销作弊，2 UGC（小游戏文档）
+                     * @enum {integer}
+                     */
+                    scene: 0 | 1 | 2;
+                    /** @description 用户手机号 */
+                    mobile_no?: string;
+                    /** @description 用户访问源 ip */
+                    client_ip: string;
+                    /** @description 用户邮箱地址 */
+                    email_address?: string;
+                    /** @description 额外补充信息 */
+                    extended_info?: string;
+                    /**
+                     * @description false 正式调用，true 测试调用
+                     * @default false
+                     */
+                    is_test?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserRiskRankResponse"];
+                };
+            };
+        };
+    };
+    getCloudBaseVoIPSign: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 游戏房间的标识 */
+                    group_id: string;
+                    /** @description 生成这个随机字符串的 UNIX 时间戳（精确到秒） */
+                    timestamp: number;
+                    /** @description 随机字符串，长度应小于 128 */
+                    nonce: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCloudBaseVoIPSignResponse"];
                 };
             };
         };
@@ -1066,6 +19026,113 @@ export interface operations {
             };
         };
     };
+    getDomainInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 查询配置域名的类型：getbizdomain 返回业务域名；getserverdomain 返回服务器域名；不指明返回全部
+                     * @enum {string}
+                     */
+                    action?: "getbizdomain" | "getserverdomain";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDomainInfoResponse"];
+                };
+            };
+        };
+    };
+    imgSecCheck: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    media: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImgSecCheckResponse"];
+                };
+            };
+        };
+    };
+    mediaCheckAsync: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要检测的图片或音频的 url，图片支持 jpg、jpeg、png、bmp、gif（取首帧），音频支持 mp3、aac、ac3、wma、flac、vorbis、opus、wav */
+                    media_url: string;
+                    /**
+                     * @description 1 音频；2 图片
+                     * @enum {integer}
+                     */
+                    media_type: 1 | 2;
+                    /**
+                     * @description 接口版本号，2.0 版本为固定值 2
+                     * @constant
+                     */
+                    version: 2;
+                    /**
+                     * @description 场景枚举值（1 资料；2 评论；3 论坛；4 社交日志）
+                     * @enum {integer}
+                     */
+                    scene: 1 | 2 | 3 | 4;
+                    /** @description 用户的 openid（用户需在近两小时访问过小程序） */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaCheckAsyncResponse"];
+                };
+            };
+        };
+    };
     msgSecCheck: {
         parameters: {
             query: {
@@ -1109,6 +19176,2461 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MsgSecCheckResponse"];
+                };
+            };
+        };
+    };
+    managePlugin: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description apply 申请使用插件；list 查询已添加的插件列表；unbind 删除已添加的插件；update 快速更新插件版本号
+                     * @enum {string}
+                     */
+                    action: "apply" | "list" | "unbind" | "update";
+                    /** @description 插件的 appid（action 为 apply、unbind、update 时填写） */
+                    plugin_appid?: string;
+                    /** @description 当 action 是 apply 时必填，申请原因 */
+                    reason?: string;
+                    /** @description 当 action 是 update 时使用，升级至版本号，要求此插件版本支持快速更新 */
+                    user_version?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManagePluginResponse"];
+                };
+            };
+        };
+    };
+    queryUrlLink: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序加密 URL Link（query_type 为 0 时必填） */
+                    url_link?: string;
+                    /**
+                     * @description 查询类型：0 查询 url_link 信息（默认）；1 查询每天剩余访问次数
+                     * @default 0
+                     * @enum {integer}
+                     */
+                    query_type?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryUrlLinkResponse"];
+                };
+            };
+        };
+    };
+    queryScheme: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 scheme 码，支持加密 scheme 和明文 scheme（query_type 为 0 时必填） */
+                    scheme?: string;
+                    /**
+                     * @description 查询类型：0 查询 scheme 码信息（默认）；1 查询每天剩余访问次数
+                     * @default 0
+                     * @enum {integer}
+                     */
+                    query_type?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuerySchemeResponse"];
+                };
+            };
+        };
+    };
+    resetUserSessionKey: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+                signature?: string;
+                sig_method: "hmac_sha256";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResetUserSessionKeyResponse"];
+                };
+            };
+        };
+    };
+    getShippingOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 原支付交易对应的微信订单号 */
+                    transaction_id?: string;
+                    /** @description 支付下单商户的商户号，由微信支付生成并下发 */
+                    merchant_id?: string;
+                    /** @description 二级商户号 */
+                    sub_merchant_id?: string;
+                    /** @description 商户系统内部订单号，只能是数字、大小写字母 _-* 且在同一个商户号下唯一 */
+                    merchant_trade_no?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetShippingOrderResponse"];
+                };
+            };
+        };
+    };
+    getOrderDetailPath: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOrderDetailPathResponse"];
+                };
+            };
+        };
+    };
+    getShippingOrderList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 支付时间所属范围 */
+                    pay_time_range?: {
+                        /** @description 起始时间，时间戳形式，不填则视为从 0 开始 */
+                        begin_time?: number;
+                        /** @description 结束时间（含），时间戳形式，不填则视为至当前时刻 */
+                        end_time?: number;
+                    };
+                    /**
+                     * @description 订单状态：1 待发货；2 已发货；3 确认收货；4 交易完成；5 已退款；6 资金待结算
+                     * @enum {integer}
+                     */
+                    order_state?: 1 | 2 | 3 | 4 | 5 | 6;
+                    /** @description 支付者 openid */
+                    openid?: string;
+                    /** @description 翻页时使用，获取第一页时不用传入；查询结果 has_more 为 true 时，传入该次查询结果的 last_index 获取下一页 */
+                    last_index?: string;
+                    /** @description 翻页时使用，返回列表的长度，最多 50 条（默认 100 以内按平台规则） */
+                    page_size?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetShippingOrderListResponse"];
+                };
+            };
+        };
+    };
+    isTradeManaged: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 待查询小程序的 appid，非服务商调用时仅能查询本账号 */
+                    appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IsTradeManagedResponse"];
+                };
+            };
+        };
+    };
+    isTradeManagementConfirmationCompleted: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 待查询小程序的 appid，非服务商调用时仅能查询本账号 */
+                    appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IsTradeManagementConfirmationCompletedResponse"];
+                };
+            };
+        };
+    };
+    notifyConfirmReceive: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 原支付交易对应的微信订单号 */
+                    transaction_id?: string;
+                    /** @description 支付下单商户的商户号，由微信支付生成并下发 */
+                    merchant_id?: string;
+                    /** @description 二级商户号 */
+                    sub_merchant_id?: string;
+                    /** @description 商户系统内部订单号，只能是数字、大小写字母 _-* 且在同一个商户号下唯一 */
+                    merchant_trade_no?: string;
+                    /** @description 快递签收时间，时间戳形式 */
+                    received_time: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyConfirmReceiveResponse"];
+                };
+            };
+        };
+    };
+    opSpecialOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需要特殊发货报备的订单号，可传入微信支付单号或商户单号 */
+                    order_id: string;
+                    /**
+                     * @description 特殊发货报备类型：1 预售商品订单；2 测试订单
+                     * @enum {integer}
+                     */
+                    type: 1 | 2;
+                    /** @description 预计发货时间的 unix 时间戳，type 为 1 时必填（须在支付时间 15 天后、不超过 330 天），type 为 2 可省略 */
+                    delay_to?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpSpecialOrderResponse"];
+                };
+            };
+        };
+    };
+    setMsgJumpPath: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户自定义跳转路径，例如 pages/goods/order_detail */
+                    path: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetMsgJumpPathResponse"];
+                };
+            };
+        };
+    };
+    setWxaTradeType: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 申请变更后的目标交易类型：1 综合类；2 实物电商类；3 线下服务类；4 在线服务类
+                     * @enum {integer}
+                     */
+                    trade_type: 1 | 2 | 3 | 4;
+                    /** @description 申请材料列表，最多 10 个，其中视频最多 3 个 */
+                    material_list: {
+                        /**
+                         * @description 材料类型：1 图片；2 视频
+                         * @enum {integer}
+                         */
+                        type: 1 | 2;
+                        /** @description 通过新增临时素材接口上传后获取的 media_id */
+                        media_id: string;
+                    }[];
+                    /** @description 申请理由，需详细说明交易类型变更的原因 */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetWxaTradeTypeResponse"];
+                };
+            };
+        };
+    };
+    updateOrderDetailPath: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 订单详情路径，必须包含字符串 ${商品订单号}，例如 pages/index/index?id=${商品订单号} */
+                    path: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateOrderDetailPathResponse"];
+                };
+            };
+        };
+    };
+    uploadCombinedShippingInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 合单订单，需要上传物流详情的合单订单，根据订单类型二选一 */
+                    order_key: {
+                        /**
+                         * @description 订单单号类型：1 使用下单商户号和商户侧单号；2 使用微信支付单号
+                         * @enum {integer}
+                         */
+                        order_number_type: 1 | 2;
+                        /** @description 原支付交易对应的微信订单号 */
+                        transaction_id?: string;
+                        /** @description 支付下单商户的商户号，由微信支付生成并下发 */
+                        mchid?: string;
+                        /** @description 商户系统内部订单号，只能是数字、大小写字母 _-* 且在同一个商户号下唯一 */
+                        out_trade_no?: string;
+                    };
+                    /** @description 子单物流详情 */
+                    sub_orders?: {
+                        /** @description 需要上传物流详情的子单订单，订单类型与合单订单保持一致 */
+                        order_key: {
+                            /**
+                             * @description 订单单号类型：1 商户号 + 商户侧单号；2 微信支付单号
+                             * @enum {integer}
+                             */
+                            order_number_type: 1 | 2;
+                            /** @description 原支付交易对应的微信订单号 */
+                            transaction_id?: string;
+                            /** @description 支付下单商户的商户号 */
+                            mchid?: string;
+                            /** @description 商户系统内部订单号 */
+                            out_trade_no?: string;
+                        };
+                        /**
+                         * @description 物流模式：1 实体物流配送；2 同城配送；3 虚拟商品；4 用户自提
+                         * @enum {integer}
+                         */
+                        logistics_type: 1 | 2 | 3 | 4;
+                        /**
+                         * @description 发货模式：1 统一发货；2 分拆发货
+                         * @enum {integer}
+                         */
+                        delivery_mode: 1 | 2;
+                        /** @description 分拆发货模式时必填，是否已全部发货完成 */
+                        is_all_delivered?: boolean;
+                        /** @description 子单物流信息列表，多重性 [1, 15] */
+                        shipping_list: {
+                            /** @description 物流单号，物流快递发货时必填 */
+                            tracking_no?: string;
+                            /** @description 物流公司编码，物流快递发货时必填；参见 get_delivery_list */
+                            express_company?: string;
+                            /** @description 商品信息，限 120 个字以内 */
+                            item_desc: string;
+                            /** @description 联系方式；物流公司为顺丰时必填，收件人或寄件人联系方式二选一 */
+                            contact?: {
+                                /** @description 寄件人联系方式，掩码传输，最后 4 位数字不能打掩码 */
+                                consignor_contact?: string;
+                                /** @description 收件人联系方式，掩码传输，最后 4 位数字不能打掩码 */
+                                receiver_contact?: string;
+                            };
+                        }[];
+                    }[];
+                    /** @description 上传时间，RFC 3339 格式，示例 2022-12-15T13:29:35.120+08:00 */
+                    upload_time: string;
+                    /** @description 支付者信息 */
+                    payer: {
+                        /** @description 用户在小程序 appid 下的唯一标识 */
+                        openid: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadCombinedShippingInfoResponse"];
+                };
+            };
+        };
+    };
+    uploadShippingInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需要上传物流信息的订单；order_number_type 为 1 时用 mchid + out_trade_no，为 2 时用 transaction_id */
+                    order_key: {
+                        /**
+                         * @description 订单单号类型：1 使用下单商户号和商户侧单号；2 使用微信支付单号
+                         * @enum {integer}
+                         */
+                        order_number_type: 1 | 2;
+                        /** @description 原支付交易对应的微信订单号（order_number_type 为 2 时必填） */
+                        transaction_id?: string;
+                        /** @description 支付下单商户的商户号，由微信支付生成并下发（order_number_type 为 1 时必填） */
+                        mchid?: string;
+                        /** @description 商户系统内部订单号，只能是数字、大小写字母 _-* 且在同一个商户号下唯一（order_number_type 为 1 时必填） */
+                        out_trade_no?: string;
+                    };
+                    /**
+                     * @description 物流模式：1 实体物流配送（快递公司）；2 同城配送；3 虚拟商品（无实体配送，如话费充值、点卡）；4 用户自提
+                     * @enum {integer}
+                     */
+                    logistics_type: 1 | 2 | 3 | 4;
+                    /**
+                     * @description 发货模式：1 统一发货（UNIFIED_DELIVERY，一个物流单）；2 分拆发货（SPLIT_DELIVERY，多个物流单，仅支持快递发货）
+                     * @enum {integer}
+                     */
+                    delivery_mode: 1 | 2;
+                    /** @description 分拆发货模式时必填，是否已全部发货完成；全部发货完成时才会向用户推送发货完成通知 */
+                    is_all_delivered?: boolean;
+                    /** @description 物流信息列表；统一发货时只能有 1 个，分拆发货时最多 15 个包裹 */
+                    shipping_list: {
+                        /** @description 物流单号，物流快递发货时必填 */
+                        tracking_no?: string;
+                        /** @description 物流公司编码，物流快递发货时必填；参见获取运力 id 列表 get_delivery_list */
+                        express_company?: string;
+                        /** @description 商品信息，例如：微信红包抱枕*1个，限 120 个字以内 */
+                        item_desc: string;
+                        /** @description 联系方式；当发货的物流公司为顺丰时必填，收件人或寄件人联系方式二选一 */
+                        contact?: {
+                            /** @description 寄件人联系方式，采用掩码传输，最后 4 位数字不能打掩码，示例 189****1234 或 021-****1234 */
+                            consignor_contact?: string;
+                            /** @description 收件人联系方式，采用掩码传输，最后 4 位数字不能打掩码 */
+                            receiver_contact?: string;
+                        };
+                    }[];
+                    /** @description 上传时间，RFC 3339 格式，用于标识请求的先后顺序；更新物流信息时必须比之前的上传时间更新，示例 2022-12-15T13:29:35.120+08:00 */
+                    upload_time: string;
+                    /** @description 支付者信息 */
+                    payer: {
+                        /** @description 用户标识，用户在小程序 appid 下的唯一标识；下单前需获取到用户的 openid */
+                        openid: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadShippingInfoResponse"];
+                };
+            };
+        };
+    };
+    invokeService: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 服务 ID */
+                    service: string;
+                    /** @description 接口名 */
+                    api: string;
+                    /** @description 服务提供方接口定义的 JSON 格式的数据 */
+                    data: Record<string, never>;
+                    /** @description 随机字符串 ID，调用方请求的唯一标识 */
+                    client_msg_id: string;
+                    /** @description 对于异步接口，是否以异步方式提交，默认为 false */
+                    async?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvokeServiceResponse"];
+                };
+            };
+        };
+    };
+    setUserNotify: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户身份标识符；以微信支付订单号作为 code 时须与实际支付用户一致，通过前端获取 code 时须与点击 button 的用户一致 */
+                    openid: string;
+                    /** @description 卡片 id（如 1001 打车、2001 购物实体物流…，见开发指南 1.1） */
+                    notify_type: number;
+                    /** @description 动态更新令牌（前端获取的 code 或微信支付订单号）；支付单号从生成到可校验可能有延时，报 notify_code 不存在时建议 1 分钟后重试 */
+                    notify_code: string;
+                    /** @description 卡片状态与状态相关字段（JSON 字符串），不同卡片定义不同 */
+                    content_json: string;
+                    /** @description 微信支付订单号验证字段（JSON 字符串），以微信支付订单号作为 notify_code 时激活需传入：{"pay_amount": 分, "pay_time": 秒级时间戳, "pay_channel": 0 普通微信支付 / 1001 支付分} */
+                    check_json?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetUserNotifyResponse"];
+                };
+            };
+        };
+    };
+    setUserNotifyExt: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户身份标识符 */
+                    openid: string;
+                    /** @description 卡片 id */
+                    notify_type: number;
+                    /** @description 动态更新令牌 */
+                    notify_code: string;
+                    /** @description 扩展信息（JSON 字符串），不同卡片定义不同 */
+                    ext_json: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetUserNotifyExtResponse"];
+                };
+            };
+        };
+    };
+    setDynamicData: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 数据有效时间，单位秒，最长 86400 */
+                    lifespan: number;
+                    /** @description 合法的数据类型 ID（在搜索数据开放平台创建的数据类型） */
+                    type: number;
+                    /**
+                     * @description 数据应用场景：1 用于搜索
+                     * @default 1
+                     */
+                    scene?: number;
+                    /** @description 推送的数据内容，JSON 字符串，需与数据类型定义一致 */
+                    data: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetDynamicDataResponse"];
+                };
+            };
+        };
+    };
+    setShowStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 附近地点 ID */
+                    poi_id: string;
+                    /**
+                     * @description 是否展示：0 不展示；1 展示
+                     * @enum {integer}
+                     */
+                    status: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetShowStatusResponse"];
+                };
+            };
+        };
+    };
+    addGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商品信息 */
+                    goodsInfo: {
+                        /** @description 填入 mediaID（临时素材，三天内有效）；图片尺寸最大 300 像素 * 300 像素 */
+                        coverImgUrl: string;
+                        /** @description 商品名称，最长 14 个汉字（1 个汉字相当于 2 个字符） */
+                        name: string;
+                        /**
+                         * @description 价格类型：1 一口价（只需传入 price）；2 价格区间（price 为左边界，price2 为右边界）；3 显示折扣价（price 为原价，price2 为现价）
+                         * @enum {integer}
+                         */
+                        priceType: 1 | 2 | 3;
+                        /** @description 数字，最多保留两位小数，单位元 */
+                        price: number;
+                        /** @description 数字，最多保留两位小数，单位元（priceType 为 2、3 时必填） */
+                        price2?: number;
+                        /** @description 商品详情页的小程序路径，路径参数存在 url 的，该参数的值需要进行 encode 处理再填入 */
+                        url: string;
+                        /** @description 当商品为第三方小程序的商品则填写为对应第三方小程序的 appid，自身小程序商品则为空 */
+                        thirdPartyAppid?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGoodsResponse"];
+                };
+            };
+        };
+    };
+    auditGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商品 ID */
+                    goodsId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditGoodsResponse"];
+                };
+            };
+        };
+    };
+    deleteGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商品 ID */
+                    goodsId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteGoodsResponse"];
+                };
+            };
+        };
+    };
+    deleteGoodsInRoom: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 商品 ID */
+                    goodsId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteGoodsInRoomResponse"];
+                };
+            };
+        };
+    };
+    downloadGoodsVideo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 商品 ID */
+                    goodsId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadGoodsVideoResponse"];
+                };
+            };
+        };
+    };
+    getGoodsInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+                offset: number;
+                limit?: number;
+                status: 0 | 1 | 2 | 3;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGoodsInfoResponse"];
+                };
+            };
+        };
+    };
+    getDefaultGoodsKey: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDefaultGoodsKeyResponse"];
+                };
+            };
+        };
+    };
+    saleGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 商品 ID */
+                    goodsId: number;
+                    /**
+                     * @description 上下架：0 下架；1 上架
+                     * @enum {integer}
+                     */
+                    onSale: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaleGoodsResponse"];
+                };
+            };
+        };
+    };
+    pushGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 商品 ID */
+                    goodsId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushGoodsResponse"];
+                };
+            };
+        };
+    };
+    resetAuditGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 提交审核时获得的审核单 ID */
+                    auditId: number;
+                    /** @description 商品 ID */
+                    goodsId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResetAuditGoodsResponse"];
+                };
+            };
+        };
+    };
+    setDefaultGoodsKey: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商品 KEY，必须为字符串数组 */
+                    goodsKey: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetDefaultGoodsKeyResponse"];
+                };
+            };
+        };
+    };
+    sortGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 排序后的商品列表 */
+                    goods: {
+                        /** @description 商品 ID（文档示例为字符串） */
+                        goodsId: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SortGoodsResponse"];
+                };
+            };
+        };
+    };
+    updateGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商品信息（只传入需要更新的字段） */
+                    goodsInfo: {
+                        /** @description 商品 ID */
+                        goodsId: number;
+                        /** @description 填入 mediaID（临时素材，三天内有效）；图片尺寸最大 300 像素 * 300 像素 */
+                        coverImgUrl?: string;
+                        /** @description 商品名称，最长 14 个汉字（1 个汉字相当于 2 个字符） */
+                        name?: string;
+                        /**
+                         * @description 价格类型：1 一口价（只需传入 price）；2 价格区间（price 为左边界，price2 为右边界）；3 显示折扣价（price 为原价，price2 为现价）
+                         * @enum {integer}
+                         */
+                        priceType?: 1 | 2 | 3;
+                        /** @description 数字，最多保留两位小数，单位元 */
+                        price?: number;
+                        /** @description 数字，最多保留两位小数，单位元（priceType 为 2、3 时必填） */
+                        price2?: number;
+                        /** @description 商品详情页的小程序路径，路径参数存在 url 的，该参数的值需要进行 encode 处理再填入 */
+                        url?: string;
+                        /** @description 当商品为第三方小程序的商品则填写为对应第三方小程序的 appid，自身小程序商品则为空 */
+                        thirdPartyAppid?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGoodsResponse"];
+                };
+            };
+        };
+    };
+    addRole: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户微信号 */
+                    username: string;
+                    /**
+                     * @description 设置用户的角色：1 管理员；2 主播；3 运营者
+                     * @enum {integer}
+                     */
+                    role: 1 | 2 | 3;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddRoleResponse"];
+                };
+            };
+        };
+    };
+    deleteRole: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户微信号 */
+                    username: string;
+                    /**
+                     * @description 设置用户的角色：1 管理员；2 主播；3 运营者
+                     * @enum {integer}
+                     */
+                    role: 1 | 2 | 3;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteRoleResponse"];
+                };
+            };
+        };
+    };
+    getRoleList: {
+        parameters: {
+            query: {
+                access_token: string;
+                role?: -1 | 0 | 1 | 2 | 3;
+                offset?: number;
+                limit?: number;
+                keyword?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRoleListResponse"];
+                };
+            };
+        };
+    };
+    addAssistant: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 用户数组 */
+                    users: {
+                        /** @description 用户微信号 */
+                        username: string;
+                        /** @description 用户微信昵称 */
+                        nickname: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddAssistantResponse"];
+                };
+            };
+        };
+    };
+    importGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 数组列表，可传入多个，里面填写商品 ID */
+                    ids: number[];
+                    /** @description 房间 ID */
+                    roomId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportGoodsResponse"];
+                };
+            };
+        };
+    };
+    addSubAnchor: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 用户微信号（需实名认证） */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddSubAnchorResponse"];
+                };
+            };
+        };
+    };
+    createRoom: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 直播间名字，最短 3 个汉字，最长 17 个汉字（1 个汉字相当于 2 个字符） */
+                    name: string;
+                    /** @description 背景图，填入 mediaID（临时素材，三天内有效）；建议像素 1080*1920，大小不超过 2M */
+                    coverImg: string;
+                    /** @description 直播计划开始时间（Unix 秒；需在当前时间 10 分钟后，且不能在 6 个月后） */
+                    startTime: number;
+                    /** @description 直播计划结束时间（Unix 秒；与开始时间间隔不得短于 30 分钟，不得超过 24 小时） */
+                    endTime: number;
+                    /** @description 主播昵称，最短 2 个汉字，最长 15 个汉字 */
+                    anchorName: string;
+                    /** @description 主播微信号，未实名认证的需先前往“小程序直播”小程序进行实名验证 */
+                    anchorWechat: string;
+                    /** @description 主播副号微信号（需实名认证） */
+                    subAnchorWechat?: string;
+                    /** @description 创建者微信号，不传入则此直播间所有成员可见；传入则仅创建者、管理员、超管、直播间主播可见 */
+                    createrWechat?: string;
+                    /** @description 分享图，填入 mediaID；建议像素 800*640，大小不超过 1M */
+                    shareImg: string;
+                    /** @description 购物直播频道封面图，填入 mediaID；建议像素 800*800，大小不超过 100KB */
+                    feedsImg: string;
+                    /**
+                     * @description 是否开启官方收录：1 开启；0 关闭，默认开启
+                     * @default 1
+                     * @enum {integer}
+                     */
+                    isFeedsPublic?: 0 | 1;
+                    /**
+                     * @description 是否关闭点赞：0 开启；1 关闭（直播开始后不允许开启）
+                     * @enum {integer}
+                     */
+                    closeLike: 0 | 1;
+                    /**
+                     * @description 是否关闭货架：0 开启；1 关闭（直播开始后不允许开启）
+                     * @enum {integer}
+                     */
+                    closeGoods: 0 | 1;
+                    /**
+                     * @description 是否关闭评论：0 开启；1 关闭（直播开始后不允许开启）
+                     * @enum {integer}
+                     */
+                    closeComment: 0 | 1;
+                    /**
+                     * @description 是否关闭回放：0 开启；1 关闭，默认关闭（直播开始后允许开启）
+                     * @default 1
+                     * @enum {integer}
+                     */
+                    closeReplay?: 0 | 1;
+                    /**
+                     * @description 是否关闭分享：0 开启；1 关闭，默认开启（直播开始后不允许修改）
+                     * @default 0
+                     * @enum {integer}
+                     */
+                    closeShare?: 0 | 1;
+                    /**
+                     * @description 是否关闭客服：0 开启；1 关闭，默认关闭（直播开始后允许开启）
+                     * @default 1
+                     * @enum {integer}
+                     */
+                    closeKf?: 0 | 1;
+                    /**
+                     * @description 直播间类型：1 推流；0 手机直播
+                     * @enum {integer}
+                     */
+                    type: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateRoomResponse"];
+                };
+            };
+        };
+    };
+    deleteRoom: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteRoomResponse"];
+                };
+            };
+        };
+    };
+    deleteSubAnchor: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteSubAnchorResponse"];
+                };
+            };
+        };
+    };
+    editRoom: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 直播间 ID */
+                    id: number;
+                    /** @description 直播间名字，最短 3 个汉字，最长 17 个汉字（1 个汉字相当于 2 个字符） */
+                    name: string;
+                    /** @description 背景图，填入 mediaID（临时素材，三天内有效）；建议像素 1080*1920，大小不超过 2M */
+                    coverImg: string;
+                    /** @description 直播计划开始时间（Unix 秒；需在当前时间 10 分钟后，且不能在 6 个月后） */
+                    startTime: number;
+                    /** @description 直播计划结束时间（Unix 秒；与开始时间间隔不得短于 30 分钟，不得超过 24 小时） */
+                    endTime: number;
+                    /** @description 主播昵称，最短 2 个汉字，最长 15 个汉字 */
+                    anchorName: string;
+                    /** @description 主播微信号，未实名认证的需先前往“小程序直播”小程序进行实名验证 */
+                    anchorWechat: string;
+                    /** @description 主播副号微信号（需实名认证） */
+                    subAnchorWechat?: string;
+                    /** @description 创建者微信号，不传入则此直播间所有成员可见；传入则仅创建者、管理员、超管、直播间主播可见 */
+                    createrWechat?: string;
+                    /** @description 分享图，填入 mediaID；建议像素 800*640，大小不超过 1M */
+                    shareImg: string;
+                    /** @description 购物直播频道封面图，填入 mediaID；建议像素 800*800，大小不超过 100KB */
+                    feedsImg: string;
+                    /**
+                     * @description 是否开启官方收录：1 开启；0 关闭，默认开启
+                     * @default 1
+                     * @enum {integer}
+                     */
+                    isFeedsPublic?: 0 | 1;
+                    /**
+                     * @description 是否关闭点赞：0 开启；1 关闭（直播开始后不允许开启）
+                     * @enum {integer}
+                     */
+                    closeLike: 0 | 1;
+                    /**
+                     * @description 是否关闭货架：0 开启；1 关闭（直播开始后不允许开启）
+                     * @enum {integer}
+                     */
+                    closeGoods: 0 | 1;
+                    /**
+                     * @description 是否关闭评论：0 开启；1 关闭（直播开始后不允许开启）
+                     * @enum {integer}
+                     */
+                    closeComment: 0 | 1;
+                    /**
+                     * @description 是否关闭回放：0 开启；1 关闭，默认关闭（直播开始后允许开启）
+                     * @default 1
+                     * @enum {integer}
+                     */
+                    closeReplay?: 0 | 1;
+                    /**
+                     * @description 是否关闭分享：0 开启；1 关闭，默认开启（直播开始后不允许修改）
+                     * @default 0
+                     * @enum {integer}
+                     */
+                    closeShare?: 0 | 1;
+                    /**
+                     * @description 是否关闭客服：0 开启；1 关闭，默认关闭（直播开始后允许开启）
+                     * @default 1
+                     * @enum {integer}
+                     */
+                    closeKf?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EditRoomResponse"];
+                };
+            };
+        };
+    };
+    getAssistantList: {
+        parameters: {
+            query: {
+                access_token: string;
+                roomId: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAssistantListResponse"];
+                };
+            };
+        };
+    };
+    getPushUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+                roomId: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPushUrlResponse"];
+                };
+            };
+        };
+    };
+    getSharedCode: {
+        parameters: {
+            query: {
+                access_token: string;
+                roomId: number;
+                params?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSharedCodeResponse"];
+                };
+            };
+        };
+    };
+    getSubAnchor: {
+        parameters: {
+            query: {
+                access_token: string;
+                roomId: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSubAnchorResponse"];
+                };
+            };
+        };
+    };
+    modifyAssistant: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 用户微信号 */
+                    username: string;
+                    /** @description 用户微信昵称 */
+                    nickname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyAssistantResponse"];
+                };
+            };
+        };
+    };
+    modifySubAnchor: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 用户微信号（需实名认证） */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifySubAnchorResponse"];
+                };
+            };
+        };
+    };
+    removeAssistant: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /** @description 用户微信号 */
+                    username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoveAssistantResponse"];
+                };
+            };
+        };
+    };
+    updateComment: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /**
+                     * @description 1 禁言；0 取消禁言
+                     * @enum {integer}
+                     */
+                    banComment: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateCommentResponse"];
+                };
+            };
+        };
+    };
+    updateFeedPublic: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /**
+                     * @description 是否开启官方收录：1 开启；0 关闭
+                     * @enum {integer}
+                     */
+                    isFeedsPublic: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateFeedPublicResponse"];
+                };
+            };
+        };
+    };
+    updateKF: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /**
+                     * @description 是否关闭客服：0 开启；1 关闭
+                     * @enum {integer}
+                     */
+                    closeKf: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateKFResponse"];
+                };
+            };
+        };
+    };
+    updateReplay: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 房间 ID */
+                    roomId: number;
+                    /**
+                     * @description 是否关闭回放：0 开启；1 关闭
+                     * @enum {integer}
+                     */
+                    closeReplay: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateReplayResponse"];
+                };
+            };
+        };
+    };
+    getFeedback: {
+        parameters: {
+            query: {
+                access_token: string;
+                type?: 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8;
+                page: number;
+                num: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetFeedbackResponse"];
+                };
+            };
+        };
+    };
+    getVersionList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVersionListResponse"];
+                };
+            };
+        };
+    };
+    getPerformance: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1 启动总耗时；2 下载耗时；3 初次渲染耗时
+                     * @enum {integer}
+                     */
+                    cost_time_type: 1 | 2 | 3;
+                    /** @description 查询开始时间（Unix 时间戳，秒） */
+                    default_start_time: number;
+                    /** @description 查询结束时间（Unix 时间戳，秒） */
+                    default_end_time: number;
+                    /** @description 系统平台：@_all 全部，1 iOS，2 android */
+                    device: string;
+                    /** @description 是否下载代码包，当 cost_time_type 为 1 时生效：@_all 全部，1 是，2 否 */
+                    is_download_code: string;
+                    /** @description 访问来源，当 cost_time_type 为 1 或 2 时生效，通过 getSceneList 获取；@_all 全部 */
+                    scene: string;
+                    /** @description 网络环境，当 cost_time_type 为 2 时生效：@_all 全部，wifi，4g，3g，2g */
+                    networktype: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPerformanceResponse"];
+                };
+            };
+        };
+    };
+    getSceneList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSceneListResponse"];
+                };
+            };
+        };
+    };
+    getJsErrDetail: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开始时间，格式 "xxxx-xx-xx" */
+                    startTime: string;
+                    /** @description 结束时间，格式 "xxxx-xx-xx" */
+                    endTime: string;
+                    /** @description 错误信息的 md5（getJsErrList 返回） */
+                    errorMsgMd5: string;
+                    /** @description errorStack 的 md5（getJsErrList 返回） */
+                    errorStackMd5: string;
+                    /** @description 小程序版本，"0" 代表全部，例如 "2.0.18" */
+                    appVersion: string;
+                    /** @description 基础库版本，"0" 表示所有版本，例如 "2.14.1" */
+                    sdkVersion: string;
+                    /**
+                     * @description 系统类型："0" 全部，"1" 安卓，"2" iOS，"3" 其他
+                     * @enum {string}
+                     */
+                    osName: "0" | "1" | "2" | "3";
+                    /** @description 客户端版本，"0" 表示所有版本，例如 "7.0.22" */
+                    clientVersion: string;
+                    /** @description 发生错误的用户 openId（不筛选时传空字符串） */
+                    openid: string;
+                    /** @description 分页起始值 */
+                    offset: number;
+                    /** @description 一次拉取最大值 */
+                    limit: number;
+                    /**
+                     * @description 排序规则："0" 升序，"1" 降序
+                     * @enum {string}
+                     */
+                    desc: "0" | "1";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetJsErrDetailResponse"];
+                };
+            };
+        };
+    };
+    getJsErrList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序版本，"0" 代表全部，例如 "2.0.18" */
+                    appVersion: string;
+                    /**
+                     * @description 错误类型："0" 全部，"1" 业务代码错误，"2" 插件错误，"3" 系统框架错误
+                     * @enum {string}
+                     */
+                    errType: "0" | "1" | "2" | "3";
+                    /** @description 开始时间，格式 "xxxx-xx-xx" */
+                    startTime: string;
+                    /** @description 结束时间，格式 "xxxx-xx-xx" */
+                    endTime: string;
+                    /** @description 从错误中搜索关键词，关键词过滤（不筛选时传空字符串） */
+                    keyword: string;
+                    /** @description 发生错误的用户 openId（不筛选时传空字符串） */
+                    openid: string;
+                    /**
+                     * @description 排序字段，"uv" 或 "pv" 二选一
+                     * @enum {string}
+                     */
+                    orderby: "uv" | "pv";
+                    /**
+                     * @description 排序规则："1" orderby 字段降序，"2" orderby 字段升序
+                     * @enum {string}
+                     */
+                    desc: "1" | "2";
+                    /** @description 分页起始值 */
+                    offset: number;
+                    /** @description 一次拉取最大值，最大 30 */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetJsErrListResponse"];
+                };
+            };
+        };
+    };
+    getJsErrSearch: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 错误关键字 */
+                    errmsg_keyword: string;
+                    /**
+                     * @description 查询类型：1 客户端；2 服务直达
+                     * @enum {integer}
+                     */
+                    type: 1 | 2;
+                    /** @description 客户端版本，可以通过 getVersionList 拉取，传空代表所有版本 */
+                    client_version: string;
+                    /** @description 开始时间（Unix 时间戳，秒） */
+                    start_time: number;
+                    /** @description 结束时间（Unix 时间戳，秒） */
+                    end_time: number;
+                    /** @description 分页起始值 */
+                    start: number;
+                    /** @description 一次拉取最大值 */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetJsErrSearchResponse"];
+                };
+            };
+        };
+    };
+    addMessageTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 模板标题 id，可通过 getPubTemplateTitleList 获取，也可登录后台查看 */
+                    tid: string;
+                    /** @description 开发者自行组合好的模板关键词列表，关键词顺序可以自由搭配（例如 [3,5,4] 或 [4,5,3]），最多 5 个，最少 2 个；新版一次性订阅消息模板（10000001 ≤ tid < 20000000）需传空数组 */
+                    kidList: number[];
+                    /** @description 服务场景描述，15 个字以内 */
+                    sceneDesc?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddMessageTemplateResponse"];
+                };
+            };
+        };
+    };
+    deleteMessageTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要删除的模板 id */
+                    priTmplId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteMessageTemplateResponse"];
+                };
+            };
+        };
+    };
+    getCategory: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCategoryResponse"];
+                };
+            };
+        };
+    };
+    getPubTemplateKeyWordsById: {
+        parameters: {
+            query: {
+                access_token: string;
+                tid: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPubTemplateKeyWordsByIdResponse"];
+                };
+            };
+        };
+    };
+    getPubTemplateTitleList: {
+        parameters: {
+            query: {
+                access_token: string;
+                ids: string;
+                start: number;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPubTemplateTitleListResponse"];
+                };
+            };
+        };
+    };
+    getMessageTemplateList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMessageTemplateListResponse"];
+                };
+            };
+        };
+    };
+    realtimelogSearch: {
+        parameters: {
+            query: {
+                access_token: string;
+                date: string;
+                begintime: number;
+                endtime: number;
+                start?: number;
+                limit?: number;
+                traceId?: string;
+                url?: string;
+                id?: string;
+                filterMsg?: string;
+                level?: 2 | 4 | 8;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RealtimelogSearchResponse"];
                 };
             };
         };

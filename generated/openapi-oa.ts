@@ -2,6 +2,1681 @@
 import type { UploadInput } from '../src/core/upload.js';
 
 export interface paths {
+    "/card/batchget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 批量查询卡券列表（card_id 列表，可按状态筛选） */
+        post: operations["batchGetCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/boardingpass/checkin": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更新飞机票信息（在线值机）：设置乘客姓名、舱位、座位、登机口、登机时间等 */
+        post: operations["checkinBoardingPass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/checkcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 核查 code：查询导入的自定义 code 是否已存入微信后台 */
+        post: operations["checkCardCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/consume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 核销 Code 接口：消耗用户的卡券（线下核销）
+         * @description Not retried: a repeat after a lost reply fails with 40099 (already consumed). Check with getCardCode first.
+         */
+        post: operations["consumeCardCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/decrypt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Code 解码接口：把跳转链接 / 事件中的加密 code（encrypt_code）解码为真实 code */
+        post: operations["decryptCardCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/deposit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 导入自定义 code：预存 code 模式卡券投放前导入 code（单次最多 100 个）
+         * @description Safe to repeat: codes already imported come back in duplicate_code.
+         */
+        post: operations["depositCardCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询 Code 接口：核销前查询 code 的状态、有效期与领取者 */
+        post: operations["getCardCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/getdepositcount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询导入 code 数目 */
+        post: operations["getCardCodeDepositCount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/mark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark（占用）Code 接口：朋友的券等场景下，锁定 code 防止被多人同时使用 */
+        post: operations["markCardCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/unavailable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置卡券失效：将用户已领取的卡券 code 设为失效（不可逆） */
+        post: operations["setCardCodeUnavailable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/code/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code
+         * @description Not retried: after a success the old code no longer exists, so a repeat fails.
+         */
+        post: operations["updateCardCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
+         * @description A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+         */
+        post: operations["createCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除卡券：删除后用户已领取的卡券不受影响，但不可再领取（不可恢复） */
+        post: operations["deleteCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看卡券详情：按 card_id 查询卡券的全部字段与审核状态 */
+        post: operations["getCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/landingpage/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
+        post: operations["createCardLandingPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/membercard/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 接口激活会员卡：设置会员卡号、初始积分、余额等并激活用户领取的会员卡
+         * @description A one-time state change: not retried (activating twice fails).
+         */
+        post: operations["activateMemberCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/membercard/activate/geturl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取开卡插件参数：返回内含开卡插件所需参数的 URL */
+        post: operations["getMemberCardActivateUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/membercard/activatetempinfo/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户开卡时提交的信息（跳转型开卡组件）：用 activate_ticket 换取用户填写的资料 */
+        post: operations["getMemberCardActivateTempInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/membercard/activateuserform/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置开卡字段：一键开卡（wx_activate）时用户需填写的必填与选填资料 */
+        post: operations["setMemberCardActivateUserForm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/membercard/updateuser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息
+         * @description Not retried: add_bonus / add_balance are increments, so a repeat would apply them twice (the full-value fields bonus / balance are safe).
+         */
+        post: operations["updateMemberCardUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/membercard/userinfo/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 拉取会员信息（积分查询）：按 card_id 与 code 查询会员的激活资料、积分与余额 */
+        post: operations["getMemberCardUserInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/modifystock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改卡券库存：增加或减少卡券库存
+         * @description Relative change: never retried, since a repeat would change the stock twice.
+         */
+        post: operations["modifyCardStock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/movieticket/updateuser": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息 */
+        post: operations["updateMovieTicketUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/mpnews/gethtml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 图文消息群发卡券：获取卡券嵌入图文消息的标准格式代码（HTML） */
+        post: operations["getCardMpnewsHtml"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/paycell/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置买单接口：开启后卡券详情页出现“买单”入口（需卡券绑定门店且商户开通微信支付） */
+        post: operations["setCardPaycell"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/paygiftcard/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则
+         * @description Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+         */
+        post: operations["addPayGiftCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/paygiftcard/batchget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量查询支付后投放卡券规则
+         * @description Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+         */
+        post: operations["batchGetPayGiftCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/paygiftcard/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除支付后投放卡券规则
+         * @description Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+         */
+        post: operations["deletePayGiftCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/paygiftcard/getbyid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询支付后投放卡券规则详情
+         * @description Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+         */
+        post: operations["getPayGiftCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/qrcode/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 创建卡券二维码：单张卡券（QR_CARD）或多张卡券（QR_MULTIPLE_CARD）的领取二维码 */
+        post: operations["createCardQrcode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/selfconsumecell/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置自助核销：开启后卡券详情页出现“自助核销”入口，用户可自行核销 */
+        post: operations["setCardSelfConsumeCell"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/testwhitelist/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置卡券测试白名单：未审核通过的卡券可由白名单用户领取测试（最多 10 个） */
+        post: operations["setCardTestWhitelist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更改卡券信息：修改 base_info 及部分类型字段（部分字段修改后需重新审核）
+         * @description Send card_id plus the lower-case key of the card type (e.g. cash, member_card) with the fields to change. Changing title, logo and similar fields sends the card back to review (send_check true).
+         */
+        post: operations["updateCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/user/getcardlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户已领取卡券：用户卡包里属于该 appid 下所有可用卡券 */
+        post: operations["getUserCardList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/callback/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
+        post: operations["callbackCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/changeopenid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 转换 openid：账号迁移后将原账号用户的 openid 转换为新账号的 openid（每次最多 100 个）
+         * @description Call it with the NEW account's access_token after the account migration has been approved; the conversion stays available for at most 15 days. Not supported when the original account belongs to an individual. openid_list must contain users who currently follow the original account. Per-openid failures come back in result_list[].err_msg (e.g. "ori_openid error") while errcode stays 0. The doc example calls from_appid the original account's original id (gh_…); community reports say the original account's appid is what works — pass whichever WeChat accepts.
+         */
+        post: operations["changeOpenid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/clear_quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
+         * @description Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+         */
+        post: operations["clearQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/clear_quota/v2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
+         * @description appid and appsecret are injected from the client's credentials into the query string (as in the official example and WxJava; the newer doc page lists them as body fields). Shares the 10 resets a month with clearQuota, so it is not retried. POST without a body.
+         */
+        post: operations["clearQuotaByAppSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/comment/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 关闭已群发（或已发布）文章的评论 */
+        post: operations["closeComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/comment/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除评论 */
+        post: operations["deleteComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/comment/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查看指定文章的评论数据（分页，每次最多 50 条） */
+        post: operations["listComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/comment/markelect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 将评论标记精选 */
+        post: operations["markElectComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/comment/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 打开已群发（或已发布）文章的评论 */
+        post: operations["openComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/comment/reply/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 回复评论（作者回复，每条评论只能回复一次）
+         * @description A second reply to the same comment fails with 88005, so a retry after a lost reply may surface that error.
+         */
+        post: operations["addCommentReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/comment/reply/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除作者对评论的回复 */
+        post: operations["deleteCommentReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/comment/unmarkelect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 将评论取消精选 */
+        post: operations["unmarkElectComment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/customservice/getkflist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态） */
+        get: operations["getKfList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/customservice/getonlinekflist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取在线客服列表（在线状态、自动接入数与正在接待的会话数） */
+        get: operations["getOnlineKfList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/draft/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新建草稿：把图文消息（news）或图片消息（newspic）保存到草稿箱，返回草稿的 media_id
+         * @description Official name draft_add. A draft leaves the draft box once it is mass-sent or published. Images inside content must come from uploadImage (external image URLs are filtered); thumb_media_id must be a permanent material (addMaterial). For newspic articles image_info lists up to 20 images (the first is the cover) and content is plain text with a few special tags. Product cards (product_info, DOM from getProductCardInfo) need the account's 商品带货 capability.
+         */
+        post: operations["addDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/draft/batchget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取草稿列表（分页；可选不返回 content 字段）
+         * @description Official name draft_batchget. Includes drafts created in the admin console.
+         */
+        post: operations["batchGetDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/draft/count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取草稿总数
+         * @description Official name draft_count.
+         */
+        get: operations["getDraftCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/draft/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除草稿（此操作无法撤销）
+         * @description Official name draft_delete.
+         */
+        post: operations["deleteDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/draft/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取草稿详情：按 media_id 下载草稿箱中的一篇草稿（图文消息或图片消息）
+         * @description Official name getDraft (formerly draft_get).
+         */
+        post: operations["getDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/draft/switch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 草稿箱开关设置：开启 API 草稿箱能力，或仅查询开关状态（checkonly=1）
+         * @deprecated
+         * @description Official name draft_switch. Opening is one-way (it cannot be closed again). The draft box is now enabled for all accounts and the doc marks this API as retired. Parameters are in the query string; the POST has no body.
+         */
+        post: operations["switchDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/draft/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息
+         * @description Official name draft_update. The article object has the same fields as one entry of addDraft's articles.
+         */
+        post: operations["updateDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/freepublish/batchget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取成功发布列表（发布能力：freepublish_batchget，分页）
+         * @description Official name freepublish_batchget. Only articles published through the publish API or the console's 发表 appear (not mass-sent ones).
+         */
+        post: operations["batchGetPublished"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/freepublish/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除发布：删除已发布的文章（此操作不可逆，请谨慎操作）
+         * @description Official name freepublish_delete. index 0 or absent deletes every article of the publication.
+         */
+        post: operations["deletePublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/freepublish/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发布状态轮询：按 publish_id 查询发布任务的状态与发布成功的文章
+         * @description Official name freepublish_get. publish_status 0 success, 1 publishing, 2 original-declaration failure, 3 general failure, 4 rejected by platform review, 5 all articles deleted by the user after success, 6 all articles blocked by the system after success. The same data is pushed as the PUBLISHJOBFINISH event.
+         */
+        post: operations["getPublishStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/freepublish/getarticle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 通过 article_id 获取已发布文章（发布能力：freepublish_getarticle）
+         * @description Official name freepublish_getarticle. Each article carries is_deleted (deleted by the account owner).
+         */
+        post: operations["getPublishedArticle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/freepublish/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发布草稿：把草稿箱中的草稿提交发布（仅表示发布任务提交成功，结果经 PUBLISHJOBFINISH 事件推送或 getPublishStatus 查询）
+         * @description Official name freepublish_submit. A publish: never retried once the request may have reached WeChat. Success only means the task was accepted; original-declaration or review failures come later (publish_status 2–4). Published articles do not reach followers' chat lists (unlike mass send) and appear on the account's profile page.
+         */
+        post: operations["submitPublish"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/get_api_domain_ip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址）
+         * @description The list may change; WeChat recommends refreshing it once a day and not pinning api.weixin.qq.com to old IPs.
+         */
+        get: operations["getApiDomainIp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/get_current_autoreply_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取公众号的自动回复规则（关注后自动回复、消息自动回复、关键词自动回复）
+         * @description Returns the rules set on the mp.weixin.qq.com website (or by the developer through the platform). Reply types: text (content is the text), img / voice (content is a media id), video (content is a download URL), news (news_info lists the articles). Keyword reply_mode is reply_all or random_one; match_mode is contain or equal.
+         */
+        get: operations["getCurrentAutoreplyInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/get_current_selfmenu_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询自定义菜单信息（公众号当前使用的菜单配置，无论是 API 设置还是在公众平台官网设置）
+         * @description If the menu was set through the API, the developer configuration is returned; if it was published on the mp.weixin.qq.com website, the operator's configuration is returned. Website-set buttons use the types text, img, photo, video, voice, news (with value / news_info) and their sub_button is an object {list: [...]}, unlike the API menu shape of getMenu.
+         */
+        get: operations["getCurrentSelfmenuInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/getcallbackip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段）
+         * @description The list may change; WeChat recommends refreshing it once a day.
+         */
+        get: operations["getCallbackIp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/groups/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （旧）创建用户分组
+         * @deprecated
+         * @description Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+         */
+        post: operations["createGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/groups/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （旧）删除分组（该分组下的用户自动回到默认分组）
+         * @deprecated
+         * @description Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+         */
+        post: operations["deleteGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/groups/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * （旧）查询所有用户分组
+         * @deprecated
+         * @description Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+         */
+        get: operations["getGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/groups/getid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （旧）查询用户所在分组
+         * @deprecated
+         * @description Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+         */
+        post: operations["getUserGroupId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/groups/members/batchupdate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （旧）批量移动用户分组
+         * @deprecated
+         * @description Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+         */
+        post: operations["batchMoveUsersToGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/groups/members/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （旧）移动用户分组
+         * @deprecated
+         * @description Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+         */
+        post: operations["moveUserToGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/groups/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （旧）修改分组名
+         * @deprecated
+         * @description Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+         */
+        post: operations["updateGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/material/add_material": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新增其他类型永久素材（图片、语音、视频、缩略图），素材库数量有上限
+         * @description multipart/form-data upload in field `media`; `type` travels in the query string. For a video the form must also carry `description`, a JSON object {title, introduction} (sent as a JSON string field). Size/format limits: image 10 MB (bmp/png/jpeg/jpg/gif), voice 2 MB and at most 60 s (mp3/wma/wav/amr), video 10 MB (mp4), thumb 64 KB (jpg). Library caps: 100,000 images/news, 1,000 of each other type. Image materials also return a URL usable inside Tencent domains only.
+         */
+        post: operations["addMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/material/add_news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新增永久图文素材（已下线：请改用草稿箱 addDraft 与发布能力 submitPublish）
+         * @deprecated
+         * @description Retired by WeChat (announced 2021, unsupported since 2022-02-28): calls now fail with errcode 45103/45106 "This API has been unsupported". Kept for reference; use addDraft instead. Fields follow the former official page.
+         */
+        post: operations["addNewsMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/material/batchget_material": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取永久素材列表（按类型分页：图片、视频、语音、图文）
+         * @description Includes materials added in the admin console. For type news each item carries content.news_item (the articles); for the other types each item carries name, url and update_time. Temporary media are not listed.
+         */
+        post: operations["batchGetMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/material/del_material": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除永久素材（删除后素材库中的该素材不可再使用） */
+        post: operations["delMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/material/get_material": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取永久素材：图文素材与视频素材返回 JSON，其他类型（图片、语音、缩略图）直接返回素材内容
+         * @description Reply kind mixed: image, voice and thumb materials come back as the file bytes; a video material as JSON {title, description, down_url}; a news (图文) material as JSON {news_item: [...]}. Errors are JSON either way.
+         */
+        post: operations["getMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/material/get_materialcount": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取永久素材的总数（语音、视频、图片、图文各自的数量）
+         * @description Counts include materials added in the admin console; news_count no longer grows since news materials moved to the draft box.
+         */
+        get: operations["getMaterialCount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/material/update_news": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改永久图文素材（已下线：请改用草稿箱 updateDraft）
+         * @deprecated
+         * @description Retired by WeChat together with add_news (unsupported since 2022-02-28); calls fail with errcode 45103/45106. Kept for reference; use updateDraft instead.
+         */
+        post: operations["updateNewsMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
+         * @description A mixed reply: the file bytes (with Content-disposition: attachment; filename="…") for image, voice and thumb media, or JSON {"video_url": …} for a video; errors are JSON. Mini Programs can only download images.
+         */
+        get: operations["getTempMedia"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/get/jssdk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取高清语音素材：下载 JS-SDK uploadVoice 上传的语音（speex 格式，16K 采样率），用于语音识别等处理
+         * @description The reply is the speex file itself (Content-Type voice/speex), or a JSON errcode on failure. The media_id comes from the JS-SDK wx.uploadVoice call; temporary media are kept for 3 days.
+         */
+        get: operations["getHDVoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/upload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id
+         * @description Mini Programs only accept images (for customer-service messages); Official Accounts accept image (10 MB, png/jpeg/jpg/gif), voice (2 MB, ≤ 60 s, amr/mp3), video (10 MB, mp4) and thumb (64 KB, jpg). The media_id is reusable and expires after 3 days. Each call creates a new media_id, so it is not retried.
+         */
+        post: operations["uploadTempMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/uploadimg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传图文消息内的图片获取 URL（用于草稿、群发图文正文；不占用素材库的图片数量限制）
+         * @description The returned URL (mmbiz.qpic.cn) may only be used inside article bodies (draft content, news); external image URLs in article content are filtered out by WeChat. jpg/png only, under 1 MB.
+         */
+        post: operations["uploadImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/uploadnews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * （已废弃）上传图文消息素材用于群发（该能力已更新为草稿箱）
+         * @deprecated
+         * @description Uploads up to 8 articles for a mass send and returns a media_id for mpnews. The official page now says the capability has been replaced by the draft box: create the article with the draft API (draft/add) and mass-send the draft's media_id. Images in content must come from uploadimg (mmbiz.qpic.cn URLs).
+         */
+        post: operations["uploadMassNews"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/uploadvideo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 群发视频前换取视频的 media_id（用永久素材视频 media_id 加标题、描述换取 mpvideo 可用的 media_id）
+         * @description The mpvideo branch of sendAll / massSend / previewMassMessage needs the media_id returned here, not the permanent material's media_id. Not listed on the current service-account doc pages (they only document the mass sends); the fields follow the legacy Batch_Sends page, WxJava and wechatpy.
+         */
+        post: operations["uploadMassVideo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/voice/addvoicetorecofortext": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
+         * @deprecated
+         * @description The voice file goes as multipart field `media` (the doc also allows the raw bytes as the body; WxJava sends the multipart form); format, voice_id and lang are query parameters. Query the result within about 10 s with the same voice_id. Listed as retired in the endpoint inventory (not confirmed on an official page).
+         */
+        post: operations["addVoiceToRecoForText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/voice/queryrecoresultfortext": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
+         * @deprecated
+         * @description POST with the parameters in the query string and no body, as on the former official page (WxJava issues a GET). Results are dropped some time after the upload. Listed as retired in the endpoint inventory (not confirmed on an official page).
+         */
+        post: operations["queryRecoResultForText"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/media/voice/translatecontent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节）
+         * @deprecated
+         * @description The doc puts the source text in the request body as raw UTF-8 ("源内容放 body 中或者上传文件的方式", at most 600 bytes); the spec format has no raw-text body, so this spec uses the documented file-upload form: a UTF-8 text file in multipart field `media` (field name assumed, as for WeChat's other uploads). lfrom and lto are query parameters. Listed as retired in the endpoint inventory (not confirmed on an official page).
+         */
+        post: operations["translateContent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/menu/addconditional": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建个性化菜单（按用户标签或客户端系统匹配；须先创建默认菜单）
+         * @description Creates a new conditional menu on every call (a new menuid); WeChat provides no edit API, so to change a conditional menu delete it and create it again. A default menu (createMenu) must exist first. For privacy reasons the matchrule no longer accepts sex, country / province / city or language: a rule containing them is rejected with 65320. When a user has several tags, the most recently applied tag is matched. Menus are matched from the newest conditional menu to the oldest, then the default menu.
+         */
+        post: operations["addConditionalMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/menu/create": {
         parameters: {
             query?: never;
@@ -13,6 +1688,23 @@ export interface paths {
         put?: never;
         /** 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单） */
         post: operations["createMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/menu/delconditional": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除个性化菜单 */
+        post: operations["deleteConditionalMenu"];
         delete?: never;
         options?: never;
         head?: never;
@@ -53,6 +1745,217 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/menu/trymatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 测试个性化菜单匹配结果（返回指定用户看到的菜单） */
+        post: operations["tryMatchMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/custom/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送客服消息（用户与公众号交互后的时间窗口内，给用户发送文本、图片、图文、菜单、小程序卡片等消息）
+         * @description A send; never retried once the request may have reached WeChat. Flat body: set msgtype and the object of the same name (text, image, voice, video, music, news, mpnews, mpnewsarticle, msgmenu, wxcard or miniprogrampage); the other objects are left out. Window and quota: after the user sends a message, 5 messages within 48 hours; after a menu click (click / scancode push types), a follow or a QR scan, 3 messages within 1 minute. customservice.kf_account sends as a given customer-service account. news and mpnews carry at most 1 article (more returns 45008); mpnewsarticle sends a published article by article_id; msgmenu is not available to test accounts; miniprogrampage needs a Mini Program linked to the account. A text message may embed a Mini Program link (<a href="…" data-miniprogram-appid="…" data-miniprogram-path="…">).
+         */
+        post: operations["sendCustomMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/custom/typing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing）
+         * @description The path the Official Account docs and the SDKs use; the current Mini Program docs give /cgi-bin/message/custom/business/typing (setBusinessTyping on the Mini Program client). Needs a message exchange with the user in the last 30 s; the state lasts 15 s and cannot be re-sent meanwhile (45081).
+         */
+        post: operations["setTyping"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/mass/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
+         * @description Only successfully sent image-text (mpnews) and video (mpvideo) sends can be deleted; other types cannot be deleted once sent. If several sends used the same article, deleting one of them invalidates the article for all. Give msg_id, or url (the article URL, only used when msg_id is absent). article_idx is the 1-based position of the article inside the send; 0 or omitted deletes every article.
+         */
+        post: operations["deleteMassMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/mass/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询群发消息发送状态
+         * @description Official English name massmsgget. Delivery counts are not returned here; they arrive in the MASSSENDJOBFINISH event.
+         */
+        post: operations["getMassMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/mass/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 群发预览：将消息发送给指定用户（openid 或微信号）预览
+         * @description A send; never retried once the request may have reached WeChat. Give either touser (an OpenID) or towxname (a WeChat ID; towxname has a daily limit of 100 calls); if both are given towxname is used. Unlike the mass sends, a preview image is a single image {media_id}.
+         */
+        post: operations["previewMassMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/mass/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 根据 OpenID 列表群发（至少 2 个、最多 10000 个 OpenID）
+         * @description A send; never retried once the request may have reached WeChat — use clientmsgid to let WeChat reject a duplicate. The reply only means the job was submitted; the result arrives in the MASSSENDJOBFINISH event.
+         */
+        post: operations["massSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/mass/sendall": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 根据标签进行群发（filter.is_to_all 为 true 时发给全部用户）
+         * @description A send; never retried once the request may have reached WeChat — use clientmsgid to let WeChat reject a duplicate. The reply only means the job was submitted ("send job submission success"); the result arrives in the MASSSENDJOBFINISH event. Articles are checked for originality first (see send_ignore_reprint). With API mass-send protection enabled, sending to all users waits up to 30 minutes for an administrator's confirmation.
+         */
+        post: operations["sendAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/mass/speed/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取群发速度 */
+        post: operations["getMassSpeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/mass/speed/set": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置群发速度（0~4 级：80w、60w、45w、30w、10w 每分钟） */
+        post: operations["setMassSpeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/message/subscribe/bizsend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送订阅通知（服务号订阅通知，消耗用户的一次订阅次数）
+         * @description A send; never retried once the request may have reached WeChat. Jump target: page opens a web page, miniprogram opens a Mini Program; with both, the Mini Program wins; with neither, the card does not jump. The current service doc page copies miniprogram_state / lang from the Mini Program subscribe message (marked required there, with defaults); they are optional here. data keys are the template's keyword codes (thing1, time2, character_string3, …), each {value}; e.g. thing is at most 20 characters, number at most 32 digits, phrase at most 5 Chinese characters.
+         */
+        post: operations["sendNewSubscribeMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/message/template/send": {
         parameters: {
             query?: never;
@@ -73,6 +1976,178 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/message/template/subscribe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发送一次性订阅消息（用户经 mp.weixin.qq.com/mp/subscribemsg 授权后，推送一条订阅模板消息）
+         * @description A send; never retried once the request may have reached WeChat. The user first authorises through the browser page https://mp.weixin.qq.com/mp/subscribemsg?action=get_confirm&appid=…&scene=…&template_id=…&redirect_url=…&reserved=…#wechat_redirect (not an API call); each authorisation allows one message. This legacy capability is superseded by subscribe notifications (sendNewSubscribeMsg) but still appears in the current docs. data has exactly one key, content.
+         */
+        post: operations["templateSubscribe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/openapi/quota/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
+         * @description Each reset uses one of the account's monthly chances (50 a month per the doc), so it is not retried.
+         */
+        post: operations["clearApiQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/openapi/quota/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
+        post: operations["getApiQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/openapi/rid/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
+        post: operations["getRidInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/qrcode/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 生成带参数的二维码：临时二维码（最长 30 天）或永久二维码（最多 10 万个），返回 ticket 用于换取二维码图片
+         * @description action_name QR_SCENE / QR_STR_SCENE make temporary codes (expire_seconds up to 2592000 = 30 days, default 60 s; scene_id a 32-bit non-zero integer); QR_LIMIT_SCENE / QR_LIMIT_STR_SCENE make permanent codes (scene_id 1–100000, at most 100,000 permanent codes per account). scene_str is 1–64 characters. Scanning pushes a subscribe or SCAN event carrying the scene value. Exchange the ticket for the image with showQrcode, or render `url` yourself. Safe to repeat: a permanent code for the same scene comes back with the same ticket, and a temporary ticket costs nothing and expires.
+         */
+        post: operations["createQrcode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/shorten/fetch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取托管的长信息：用短 key 换回 genShorten 保存的长信息 */
+        post: operations["fetchShorten"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/shorten/gen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 生成短 key 托管：把不超过 4KB 的长信息转成短 key（如用于带参数二维码的场景值），最长保存 30 天
+         * @description KEY shortener. Typical use: the 64-character limit of a QR scene_str is too short, so store the long data here and put the short_key in the scene. Each call returns a new short_key.
+         */
+        post: operations["genShorten"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/shorturl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 长链接转短链接（已停用：2021 年 3 月起不再生成短链，可改用 genShorten 托管长信息）
+         * @deprecated
+         * @description Retired: WeChat stopped generating short URLs on 2021-03-15 (existing ones keep working). Kept for reference. action is fixed to long2short.
+         */
+        post: operations["createShortUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/showqrcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 通过 ticket 换取二维码图片（mp.weixin.qq.com，无需 access_token，可直接展示或下载）
+         * @description GET https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET. The ticket is URL-encoded in the query string (the client encodes query values). A valid ticket answers HTTP 200 with a JPEG image; an invalid or expired ticket answers HTTP 404 without a JSON body (the error example below stands for a JSON error should WeChat send one). The image URL itself may also be handed to browsers.
+         */
+        get: operations["showQrcode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/stable_token": {
         parameters: {
             query?: never;
@@ -87,6 +2162,276 @@ export interface paths {
          * @description Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart).
          */
         post: operations["getStableAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 创建用户标签（一个公众号最多可以创建 100 个标签） */
+        post: operations["createTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除标签（标签下粉丝超过 10 万时不能直接删除，需先批量取消标签） */
+        post: operations["deleteTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取公众号已创建的标签（含每个标签下的粉丝数） */
+        get: operations["getTags"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/getidlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取用户身上的标签列表 */
+        post: operations["getTagIdList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/members/batchblacklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 拉黑用户（每次最多 20 个 openid） */
+        post: operations["batchBlacklist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/members/batchtagging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量为用户打标签（每次最多 50 个 openid；每个用户最多 20 个标签）
+         * @description On a partial failure (45171) WeChat returns the OpenIDs that could not be tagged in fail_openid_list.
+         */
+        post: operations["batchTagging"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/members/batchunblacklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 取消拉黑用户（每次最多 20 个 openid） */
+        post: operations["batchUnblacklist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/members/batchuntagging": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量为用户取消标签（每次最多 50 个 openid）
+         * @description On a partial failure (45171) WeChat returns the OpenIDs that could not be untagged in fail_openid_list.
+         */
+        post: operations["batchUntagging"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/members/getblacklist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页）
+         * @description Pages through the blacklist: the request cursor is begin_openid (empty = from the start) and the reply's cursor is next_openid; pass it back as begin_openid to get the next batch.
+         */
+        post: operations["getBlacklist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/tags/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 编辑标签（修改标签名；0/1/2 为系统保留标签，不能修改） */
+        post: operations["updateTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/template/api_add_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 选用模板：从类目模板库或行业模板库添加模板获得模板 ID（每个账号最多 25 个模板）
+         * @description Every call adds a template to the account's private library and returns a new template_id (not repeatable). For category templates template_id_short is a pure number and keyword_name_list lists the chosen keywords in order.
+         */
+        post: operations["addTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/template/api_set_industry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置模板消息所属行业（行业每月可修改 1 次）
+         * @description industry_id1 / industry_id2 are codes from WeChat's industry table (e.g. "1" IT科技/互联网|电子商务, "4" IT科技/其它). Changing the industry deletes the account's templates of the previous industry; the industry can be changed once a month.
+         */
+        post: operations["setIndustry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/template/del_private_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除账号下的模板（模板消息） */
+        post: operations["deleteTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/template/get_all_private_template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取已添加至账号下的所有模板列表 */
+        get: operations["getAllTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/template/get_industry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取设置的模板消息所属行业信息 */
+        get: operations["getIndustry"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -130,6 +2475,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/user/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页）
+         * @description Pages through the followers' OpenIDs, at most 10000 per call: pass the previous reply's next_openid to get the next batch. An empty next_openid (or count 0) marks the end of the list.
+         */
+        get: operations["getFans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/user/info": {
         parameters: {
             query?: never;
@@ -141,6 +2506,849 @@ export interface paths {
         get: operations["getUserInfo"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/user/info/batchget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量获取用户基本信息（最多一次拉取 100 条）；2021-12-27 起不再返回昵称和头像
+         * @description Official English name batchUserinfo. Each item of user_info_list has the same fields as getUserInfo; users who do not follow the account (subscribe 0) only carry openid (and unionid when bound to an Open Platform account).
+         */
+        post: operations["batchUserInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/user/info/updateremark": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置用户备注名（暂时开放给微信认证的服务号） */
+        post: operations["updateRemark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/user/tag/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页）
+         * @description The request body key is tagid (no underscore). An empty next_openid in the reply marks the end.
+         */
+        post: operations["getTagFans"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/channels/ec/service/product/getcardinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取商品卡片 DOM 结构：用于在文章（图文消息 / 图片消息）中插入带货商品卡片
+         * @description Official name ecsgetproductcardinfo. Picture messages (newspic) support small cards, text links and bar cards; news messages support large cards, small cards and text links. The DOM goes into the article content; some article types need product_key (product_info.footer_product_info.product_key in addDraft) instead. Needs the account's 商品带货 capability; third-party platforms cannot call it.
+         */
+        post: operations["getProductCardInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号）
+         * @description A creation (a second call for the same kf_account fails with 65406), so it is not retried.
+         */
+        post: operations["addKfAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/del": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 删除客服账号
+         * @description Sent as GET with kf_account in the query string, as WxJava, wechatpy and silenceper/wechat do (and the legacy Official Account page documented). The current doc pages show POST with a JSON body {kf_account, business_id}; that form is not used here.
+         */
+        get: operations["deleteKfAccount"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/inviteworker": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 邀请绑定客服帐号（向微信号发送绑定邀请，对方在微信中确认后绑定；邀请 7 天内有效）
+         * @description A new customer-service account must be bound to a WeChat user before it can log in. The invitation is pushed to invite_wx; getKfList shows invite_wx / invite_expire_time / invite_status (waiting, rejected, expired) until it is accepted. Re-inviting while an invitation is pending fails with 65411.
+         */
+        post: operations["inviteKfWorker"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置（修改）客服帐号的昵称 */
+        post: operations["updateKfAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfaccount/uploadheadimg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media）
+         * @description kf_account travels in the query string; the image is uploaded as multipart/form-data field media.
+         */
+        post: operations["uploadKfHeadImg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfsession/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 关闭会话 */
+        post: operations["closeKfSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfsession/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 创建会话：将用户接入指定客服（客服须在线，用户须在 48 小时内与公众号有过互动） */
+        post: operations["createKfSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfsession/getsession": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取客户的会话状态（正在接待该用户的客服及会话创建时间）
+         * @description When nobody is serving the user, kf_account is empty.
+         */
+        get: operations["getKfSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfsession/getsessionlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取客服的会话列表（该客服正在接待的用户） */
+        get: operations["getKfSessionList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/kfsession/getwaitcase": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取未接入会话列表（排队等待客服接入的用户，最多返回 100 条，按等待时间排序） */
+        get: operations["getKfWaitCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customservice/msgrecord/getmsglist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条）
+         * @description Page with msgid: start at 1 and pass the reply's msgid to get the next batch; when the reply's number is smaller than the requested number there are no more records. opercode - 1000 created waiting session, 1001 session accepted, 1002 session started by the kf, 1003 session transferred, 1004 session closed, 1005 session grabbed, 2001 message received by the account, 2002 message sent by the kf, 2003 message received by the kf.
+         */
+        post: operations["getKfMsgList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/img/aicrop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比）
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. ratios (optional, form field) lists up to 5 width/height ratios separated by commas; empty lets the algorithm pick the best one. The ratios form field is sent in the multipart body also when img_url is used.
+         */
+        post: operations["aiCrop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/img/qrcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 条码/二维码识别：识别图片中的条码、二维码内容与位置
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. Recognises QR codes, barcodes and other code types in one image.
+         */
+        post: operations["scanQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/img/superresolution": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The enlarged image is stored as temporary media (valid 3 days): fetch it with media_id from /cgi-bin/media/get. Older SDKs used the path /cv/img/superResolution.
+         */
+        post: operations["superResolution"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/bankcard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 银行卡识别：提供银行卡卡面信息 OCR 识别
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+         */
+        post: operations["bankCardOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/bizlicense": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 营业执照识别：提供营业执照 OCR 识别能力
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+         */
+        post: operations["businessLicenseOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/comm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 通用印刷体识别：识别图片中的文字及其位置
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+         */
+        post: operations["printedTextOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/driving": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 行驶证识别：提供机动车行驶证信息 OCR 识别
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type (photo = 拍照模式，带背景的图片; scan = 扫描模式，不带背景) comes from the older doc page and the SDKs.
+         */
+        post: operations["vehicleLicenseOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/drivinglicense": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 驾驶证识别：提供驾驶证信息 OCR 识别
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+         */
+        post: operations["driverLicenseOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/idcard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 身份证识别：提供身份证正反面 OCR 识别
+         * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type = photo (拍照模式，带背景的图片) or scan (扫描模式，不带背景). The front side returns name, id, addr, gender, nationality; the back side returns valid_date. Free quota 100 calls/day; more is bought on the service platform.
+         */
+        post: operations["idCardOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getarticlesummary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
+         * @description POST /datacube/getarticlesummary. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getArticleSummary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getarticletotal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中）
+         * @description POST /datacube/getarticletotal. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getArticleTotal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getinterfacesummary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日）
+         * @description POST /datacube/getinterfacesummary. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getInterfaceSummary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getinterfacesummaryhour": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取接口分析分时数据（按小时）
+         * @description POST /datacube/getinterfacesummaryhour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getInterfaceSummaryHour"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getupstreammsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取消息发送概况数据（用户向公众号发送消息的按日统计）
+         * @description POST /datacube/getupstreammsg. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUpstreamMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getupstreammsgdist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取消息发送分布数据（按用户当日发送消息数的区间分布）
+         * @description POST /datacube/getupstreammsgdist. The span from begin_date to end_date is at most 15 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUpstreamMsgDist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getupstreammsgdistmonth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取消息发送分布月数据
+         * @description POST /datacube/getupstreammsgdistmonth. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUpstreamMsgDistMonth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getupstreammsgdistweek": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取消息发送分布周数据
+         * @description POST /datacube/getupstreammsgdistweek. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUpstreamMsgDistWeek"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getupstreammsghour": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取消息发送分时数据（按小时）
+         * @description POST /datacube/getupstreammsghour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUpstreamMsgHour"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getupstreammsgmonth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取消息发送月数据（ref_date 为月的首日）
+         * @description POST /datacube/getupstreammsgmonth. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUpstreamMsgMonth"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getupstreammsgweek": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取消息发送周数据（ref_date 为周的首日）
+         * @description POST /datacube/getupstreammsgweek. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUpstreamMsgWeek"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getusercumulate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取累计用户数据（按日的总用户量）
+         * @description POST /datacube/getusercumulate. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUserCumulate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getuserread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取图文统计数据（按日的图文页阅读、分享、收藏汇总）
+         * @description POST /datacube/getuserread. The span from begin_date to end_date is at most 3 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUserRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getuserreadhour": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取图文统计分时数据（按小时、按阅读来源）
+         * @description POST /datacube/getuserreadhour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUserReadHour"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getusershare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取图文分享转发数据（按日、按分享场景）
+         * @description POST /datacube/getusershare. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUserShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getusersharehour": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取图文分享转发分时数据（按小时、按分享场景）
+         * @description POST /datacube/getusersharehour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUserShareHour"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getusersummary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取用户增减数据（按日、按来源渠道）
+         * @description POST /datacube/getusersummary. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+         */
+        post: operations["getUserSummary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/publisher/stat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取流量主广告数据：分广告位数据（publisher_adpos_general）、返佣商品数据（publisher_cps_general）或结算收入数据（publisher_settlement）
+         * @description One GET path, three reports chosen by `action`; the reply carries the fields of that report (list + summary for the two general reports, settlement_list and totals for publisher_settlement). Amounts are in fen (分). Failures come back in base_resp {ret, err_msg} rather than errcode (ret 0 = success), so check base_resp.ret. Field names taken from silenceper/wechat (officialaccount/datacube/publisher.go); the official page could not be read here.
+         */
+        get: operations["getPublisherStat"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/semantic/semproxy/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询）
+         * @deprecated
+         * @description The body must also carry the account's own appid; the client does not inject it here (auth is access_token), so pass it as a param. Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
+         */
+        post: operations["semanticSearch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -218,10 +3426,1102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/sec/queryblocktmplmsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询被拦截的模板消息（单页最多 100 条，用 largest_id 翻页）
+         * @description msginfo is documented as one object, but real replies carry an array of such records (an empty list when nothing was blocked), so both shapes are accepted. Pass the largest id seen as largest_id to fetch the next page.
+         */
+        post: operations["queryBlockTmplMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/addtemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId
+         * @description Sent as a JSON body, as the SDKs do. The current doc page recommends application/x-www-form-urlencoded (tid=401&kidList=1&kidList=2&sceneDesc=…) and says JSON is not supported; if WeChat rejects the JSON body with a missing-parameter error, that is the cause. A creation (new priTmplId each time): not retried.
+         */
+        post: operations["addMessageTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/deltemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除账号下的个人订阅消息模板 */
+        post: operations["deleteMessageTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/getcategory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id） */
+        get: operations["getCategory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/getpubtemplatekeywords": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取模板标题下的关键词列表（组合模板时选择 kid） */
+        get: operations["getPubTemplateKeyWordsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/getpubtemplatetitles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
+        get: operations["getPubTemplateTitleList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxaapi/newtmpl/gettemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 获取账号下的个人订阅消息模板列表 */
+        get: operations["getMessageTemplateList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Params of activateMemberCard */
+        ActivateMemberCardParams: {
+            /** @description 会员卡编号，由开发者填入，作为序列号显示在用户的卡包里；可与 Code 码保持等值 */
+            membership_number: string;
+            /** @description 领取会员卡用户获得的 code */
+            code: string;
+            /** @description 卡券 ID，自定义 code 的会员卡必填 */
+            card_id?: string;
+            /** @description 商家自定义会员卡背景图，须先调用 uploadImage 上传图片获得链接 */
+            background_pic_url?: string;
+            /** @description 激活后的有效起始时间；若不填写默认以创建时的 date_info 为准（Unix 时间戳） */
+            activate_begin_time?: number;
+            /** @description 激活后的有效截至时间；若不填写默认以创建时的 date_info 为准（Unix 时间戳） */
+            activate_end_time?: number;
+            /** @description 初始积分，不填为 0 */
+            init_bonus?: number;
+            /** @description 积分同步说明 */
+            init_bonus_record?: string;
+            /** @description 初始余额，不填为 0（单位：分） */
+            init_balance?: number;
+            /** @description 创建时字段 custom_field1 定义类型的初始值，限制为 4 个汉字，12 字节 */
+            init_custom_field_value1?: string;
+            /** @description 创建时字段 custom_field2 定义类型的初始值 */
+            init_custom_field_value2?: string;
+            /** @description 创建时字段 custom_field3 定义类型的初始值 */
+            init_custom_field_value3?: string;
+        };
+        ActivateMemberCardResponse: Record<string, never>;
+        /** @description Params of addCommentReply */
+        AddCommentReplyParams: {
+            /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+            msg_data_id: number | string;
+            /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+            index?: number;
+            /** @description 用户评论 id（listComment 返回） */
+            user_comment_id: number;
+            /** @description 回复内容 */
+            content: string;
+        };
+        AddCommentReplyResponse: Record<string, never>;
+        /** @description Params of addConditionalMenu */
+        AddConditionalMenuParams: {
+            /** @description 一级菜单数组，个数应为 1~3 个 */
+            button: components["schemas"]["MenuButton"][];
+            /** @description 菜单匹配规则，至少要有一个匹配条件不为空 */
+            matchrule: {
+                /** @description 用户标签的 id，可通过用户标签管理接口获取 */
+                tag_id?: string;
+                /**
+                 * @description 客户端版本，当前只具体到系统型号：IOS(1)，Android(2)，Others(3)，不填则不做匹配
+                 * @enum {string}
+                 */
+                client_platform_type?: "1" | "2" | "3";
+                /**
+                 * @deprecated
+                 * @description （旧）用户分组 id，已由 tag_id 取代
+                 */
+                group_id?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再支持，填写将返回 65320）性别：男(1)女(2)
+                 */
+                sex?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再支持，填写将返回 65320）国家信息
+                 */
+                country?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再支持，填写将返回 65320）省份信息
+                 */
+                province?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再支持，填写将返回 65320）城市信息
+                 */
+                city?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再支持，填写将返回 65320）语言信息
+                 */
+                language?: string;
+            };
+        };
+        AddConditionalMenuResponse: {
+            /** @description 个性化菜单的 menuid（官方示例为字符串） */
+            menuid?: string | number;
+        };
+        /** @description Params of addDraft */
+        AddDraftParams: {
+            /** @description 图文素材集合（多图文最多 8 篇） */
+            articles: {
+                /**
+                 * @description 文章类型：图文消息 news（默认）、图片消息 newspic
+                 * @default news
+                 * @enum {string}
+                 */
+                article_type?: "news" | "newspic";
+                /** @description 标题，不超过 32 个字 */
+                title: string;
+                /** @description 作者，不超过 16 个字 */
+                author?: string;
+                /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空；不填则默认抓取正文前 54 个字（不超过 128 个字） */
+                digest?: string;
+                /** @description 图文消息的具体内容，支持 HTML 标签，必须少于 2 万字符、小于 1M，且会去除 JS；图片 URL 必须来自 uploadImage，外部图片 URL 将被过滤。图片消息仅支持纯文本和部分特殊功能标签（如商品，最多 50 个） */
+                content: string;
+                /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL（不超过 1KB） */
+                content_source_url?: string;
+                /** @description 图文消息的封面图片素材 id（必须是永久 MediaID）；article_type 为 news 时必填 */
+                thumb_media_id?: string;
+                /**
+                 * @description 是否打开评论，0 不打开（默认），1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论（默认），1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+                /** @description 图文消息封面裁剪为 2.35:1 规格的坐标字段，以原始图片（thumb_media_id）左上角 (0,0)、右下角 (1,1) 为参照，格式 X1_Y1_X2_Y2，用分隔符 _ 拼接，如 0.1945_0_1_0.5236（news 适用） */
+                pic_crop_235_1?: string;
+                /** @description 图文消息封面裁剪为 1:1 规格的坐标字段，格式同 pic_crop_235_1，如 0.166454_0_0.833545_1（news 适用） */
+                pic_crop_1_1?: string;
+                /** @description 图片消息里的图片相关信息，article_type 为 newspic 时必填 */
+                image_info?: {
+                    /** @description 图片列表，最多 20 张，首张为封面图 */
+                    image_list: {
+                        /** @description 图片消息里的图片素材 id（必须是永久 MediaID） */
+                        image_media_id: string;
+                    }[];
+                };
+                /** @description 图片消息的封面信息 */
+                cover_info?: {
+                    /** @description 封面裁剪信息 */
+                    crop_percent_list?: {
+                        /**
+                         * @description 裁剪比例，支持 1_1、16_9、2.35_1
+                         * @enum {string}
+                         */
+                        ratio?: "1_1" | "16_9" | "2.35_1";
+                        /** @description 以图片左上角 (0,0)、右下角 (1,1) 为参照，裁剪区域左上角的 x 坐标 */
+                        x1?: string;
+                        /** @description 裁剪区域左上角的 y 坐标 */
+                        y1?: string;
+                        /** @description 裁剪区域右下角的 x 坐标 */
+                        x2?: string;
+                        /** @description 裁剪区域右下角的 y 坐标 */
+                        y2?: string;
+                    }[];
+                };
+                /** @description 商品相关信息 */
+                product_info?: {
+                    /** @description 文末插入商品相关信息 */
+                    footer_product_info?: {
+                        /** @description 商品 key（由 getProductCardInfo 获取） */
+                        product_key?: string;
+                    };
+                };
+            }[];
+        };
+        AddDraftResponse: {
+            /** @description 上传后的获取标志，长度不固定，但不会超过 128 字符 */
+            media_id?: string;
+        };
+        /** @description Params of addKfAccount */
+        AddKfAccountParams: {
+            /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
+            kf_account: string;
+            /** @description 客服昵称，最长 16 个字 */
+            nickname: string;
+            /** @description 客服子商户的 business_id，对于普通账号客服不需要填 */
+            business_id?: string;
+        };
+        AddKfAccountResponse: Record<string, never>;
+        /** @description Params of addMaterial */
+        AddMaterialParams: {
+            /**
+             * @description 媒体文件类型：图片 image、语音 voice、视频 video、缩略图 thumb
+             * @enum {string}
+             */
+            type: "image" | "voice" | "video" | "thumb";
+            /**
+             * Format: binary
+             * @description 媒体文件（form-data 中媒体文件标识，有 filename、filelength、content-type 等信息）
+             */
+            media: UploadInput;
+            /** @description 上传视频素材时必填：视频素材的描述，以 JSON 字符串放在表单字段 description 中 */
+            description?: {
+                /** @description 视频素材的标题 */
+                title: string;
+                /** @description 视频素材的描述 */
+                introduction: string;
+            };
+        };
+        AddMaterialResponse: {
+            /** @description 新增的永久素材的 media_id */
+            media_id?: string;
+            /** @description 新增的图片素材的图片 URL（仅新增图片素材时返回），只能在腾讯系域名内使用 */
+            url?: string;
+        };
+        /** @description Params of addMessageTemplate */
+        AddMessageTemplateParams: {
+            /** @description 模板标题 id，可通过 getPubTemplateTitleList 获取，也可登录后台查看 */
+            tid: string;
+            /** @description 开发者自行组合好的模板关键词列表，关键词顺序可以自由搭配（例如 [3,5,4] 或 [4,5,3]），最多 5 个，最少 2 个；新版一次性订阅消息模板（10000001 ≤ tid < 20000000）需传空数组 */
+            kidList: number[];
+            /** @description 服务场景描述，15 个字以内 */
+            sceneDesc?: string;
+        };
+        AddMessageTemplateResponse: {
+            /** @description 添加至账号下的模板 id，发送订阅消息时所需 */
+            priTmplId?: string;
+        };
+        /** @description Params of addNewsMaterial */
+        AddNewsMaterialParams: {
+            /** @description 图文消息，一个图文消息支持 1 到 8 条图文 */
+            articles: {
+                /** @description 标题 */
+                title: string;
+                /** @description 图文消息的封面图片素材 id（必须是永久 mediaID） */
+                thumb_media_id: string;
+                /** @description 作者 */
+                author?: string;
+                /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空；不填则默认抓取正文前 64 个字 */
+                digest?: string;
+                /**
+                 * @description 是否显示封面，0 为不显示，1 为显示
+                 * @enum {integer}
+                 */
+                show_cover_pic?: 0 | 1;
+                /** @description 图文消息的具体内容，支持 HTML 标签，必须少于 2 万字符、小于 1M，且会去除 JS；图片 URL 必须来自 uploadImage */
+                content: string;
+                /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                content_source_url?: string;
+                /**
+                 * @description 是否打开评论，0 不打开，1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+            }[];
+        };
+        AddNewsMaterialResponse: {
+            /** @description 新增的图文消息素材的 media_id */
+            media_id?: string;
+        };
+        /** @description Params of addPayGiftCard */
+        AddPayGiftCardParams: {
+            /** @description 支付后投放卡券的规则 */
+            rule_info: {
+                /**
+                 * @description 营销规则类型，支付即会员填写 RULE_TYPE_PAY_MEMBER_CARD
+                 * @enum {string}
+                 */
+                type?: "RULE_TYPE_PAY_MEMBER_CARD";
+                /** @description 营销规则基本信息 */
+                base_info?: {
+                    /** @description 需要关联的商户号列表 */
+                    mchid_list?: string[];
+                    /** @description 规则开始时间（Unix 时间戳） */
+                    begin_time?: number;
+                    /** @description 规则结束时间（Unix 时间戳） */
+                    end_time?: number;
+                };
+                /** @description 支付即会员规则（type 为 RULE_TYPE_PAY_MEMBER_CARD 时） */
+                member_rule?: {
+                    /** @description 要赠送的会员卡 card_id */
+                    card_id?: string;
+                    /** @description 单次消费送会员卡的金额下限，单位为分 */
+                    least_cost?: number;
+                    /** @description 单次消费送会员卡的金额上限，单位为分 */
+                    max_cost?: number;
+                    /** @description 商户自定义领卡网页链接，填入该字段后支付后会跳转到该链接领卡 */
+                    jump_url?: string;
+                    /** @description 商户自定义领卡小程序 appid */
+                    app_brand_id?: string;
+                    /** @description 商户自定义领卡小程序路径 */
+                    app_brand_pass?: string;
+                };
+            };
+        };
+        AddPayGiftCardResponse: {
+            /** @description 规则 ID */
+            rule_id?: string;
+            /** @description 设置成功的商户号列表 */
+            succ_mchid_list?: string[];
+            /** @description 设置失败的商户号列表 */
+            fail_mchid_list?: {
+                /** @description 商户号 */
+                mchid?: string;
+                /** @description 错误码 */
+                errcode?: number;
+                /** @description 错误信息 */
+                errmsg?: string;
+                /** @description 已占用该商户号的规则 ID */
+                occupy_rule_id?: string;
+                /** @description 已占用该商户号的 appid */
+                occupy_appid?: string;
+            }[];
+        };
+        /** @description Params of addTemplate */
+        AddTemplateParams: {
+            /** @description 模板库中模板的编号，有“TM**”和“OPENTMTM**”等形式；对于类目模板，为纯数字 ID */
+            template_id_short: string;
+            /** @description 选用的类目模板的关键词，按顺序传入；如果为空，或者关键词不在模板库中，会返回 40246 错误码 */
+            keyword_name_list?: string[];
+        };
+        AddTemplateResponse: {
+            /** @description 模板 ID */
+            template_id?: string;
+        };
+        /** @description Params of addVoiceToRecoForText */
+        AddVoiceToRecoForTextParams: {
+            /**
+             * @description 文件格式（只支持 mp3，16k，单声道，最大 1M）
+             * @enum {string}
+             */
+            format: "mp3";
+            /** @description 语音唯一标识（由开发者生成） */
+            voice_id: string;
+            /**
+             * @description 语言，zh_CN 或 en_US，默认中文
+             * @default zh_CN
+             * @enum {string}
+             */
+            lang?: "zh_CN" | "en_US";
+            /**
+             * Format: binary
+             * @description 语音文件（mp3，16k，单声道，最大 1M）
+             */
+            media: UploadInput;
+        };
+        AddVoiceToRecoForTextResponse: Record<string, never>;
+        /** @description Params of aiCrop */
+        AiCropParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+            /** @description 宽高比，如 1 或 2.35；多个用英文逗号分隔，最多 5 个；为空则由算法自动选择最佳宽高比 */
+            ratios?: string;
+        } | unknown | unknown;
+        AiCropResponse: {
+            /** @description 智能裁剪结果（每个宽高比一项） */
+            results?: {
+                /** @description 左上角 x */
+                crop_left?: number;
+                /** @description 左上角 y */
+                crop_top?: number;
+                /** @description 右下角 x */
+                crop_right?: number;
+                /** @description 右下角 y */
+                crop_bottom?: number;
+            }[];
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of bankCardOCR */
+        BankCardOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        BankCardOCRResponse: {
+            /** @description 银行卡号 */
+            number?: string;
+        };
+        /** @description Params of batchBlacklist */
+        BatchBlacklistParams: {
+            /** @description 需要拉入黑名单的用户的 openid，一次拉黑最多允许 20 个 */
+            openid_list: string[];
+        };
+        BatchBlacklistResponse: Record<string, never>;
+        /** @description Params of batchGetCard */
+        BatchGetCardParams: {
+            /** @description 查询卡列表的起始偏移量，从 0 开始，即 offset: 5 是指从从列表里的第六个开始读取 */
+            offset: number;
+            /** @description 需要查询的卡片的数量（数量最大 50） */
+            count: number;
+            /** @description 支持开发者拉出指定状态的卡券列表：CARD_STATUS_NOT_VERIFY 待审核，CARD_STATUS_VERIFY_FAIL 审核失败，CARD_STATUS_VERIFY_OK 通过审核，CARD_STATUS_DELETE 卡券被商户删除，CARD_STATUS_DISPATCH 在公众平台投放过的卡券 */
+            status_list?: ("CARD_STATUS_NOT_VERIFY" | "CARD_STATUS_VERIFY_FAIL" | "CARD_STATUS_VERIFY_OK" | "CARD_STATUS_DELETE" | "CARD_STATUS_DISPATCH")[];
+        };
+        BatchGetCardResponse: {
+            /** @description 卡券 ID 列表 */
+            card_id_list?: string[];
+            /** @description 该商户名下卡券 ID 总数 */
+            total_num?: number;
+        };
+        /** @description Params of batchGetDraft */
+        BatchGetDraftParams: {
+            /** @description 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
+            offset: number;
+            /** @description 返回素材的数量，取值在 1 到 20 之间 */
+            count: number;
+            /**
+             * @description 1 表示不返回 content 字段，0 表示正常返回，默认为 0
+             * @default 0
+             * @enum {integer}
+             */
+            no_content?: 0 | 1;
+        };
+        BatchGetDraftResponse: {
+            /** @description 草稿素材的总数 */
+            total_count?: number;
+            /** @description 本次调用获取的素材的数量 */
+            item_count?: number;
+            /** @description 草稿列表 */
+            item?: {
+                /** @description 草稿的 media_id */
+                media_id?: string;
+                /** @description 这篇草稿的最后更新时间（Unix 时间戳，秒） */
+                update_time?: number;
+                content?: {
+                    /** @description 草稿中的图文（多图文会有多篇） */
+                    news_item?: {
+                        /**
+                         * @description 文章类型：图文消息 news、图片消息 newspic
+                         * @enum {string}
+                         */
+                        article_type?: "news" | "newspic";
+                        /** @description 标题 */
+                        title?: string;
+                        /** @description 作者 */
+                        author?: string;
+                        /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空 */
+                        digest?: string;
+                        /** @description 图文消息的具体内容，支持 HTML 标签（图片消息为纯文本及部分特殊标签） */
+                        content?: string;
+                        /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                        content_source_url?: string;
+                        /** @description 图文消息的封面图片素材 id（永久 MediaID） */
+                        thumb_media_id?: string;
+                        /** @description 图文消息的封面图片 URL */
+                        thumb_url?: string;
+                        /**
+                         * @description 是否在正文显示封面（旧字段），0 不显示，1 显示
+                         * @enum {integer}
+                         */
+                        show_cover_pic?: 0 | 1;
+                        /**
+                         * @description 是否打开评论，0 不打开，1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                        /** @description 草稿的临时链接 */
+                        url?: string;
+                        /** @description 封面裁剪为 2.35:1 规格的坐标（X1_Y1_X2_Y2） */
+                        pic_crop_235_1?: string;
+                        /** @description 封面裁剪为 1:1 规格的坐标（X1_Y1_X2_Y2） */
+                        pic_crop_1_1?: string;
+                        /** @description 图片消息里的图片相关信息 */
+                        image_info?: {
+                            image_list?: {
+                                /** @description 图片素材 id */
+                                image_media_id?: string;
+                                /** @description 图片 URL */
+                                image_url?: string;
+                            }[];
+                        };
+                        /** @description 图片消息的封面信息 */
+                        cover_info?: {
+                            crop_percent_list?: {
+                                /** @description 裁剪比例（1_1、16_9、2.35_1） */
+                                ratio?: string;
+                                x1?: string;
+                                y1?: string;
+                                x2?: string;
+                                y2?: string;
+                            }[];
+                        };
+                        /** @description 商品相关信息 */
+                        product_info?: {
+                            footer_product_info?: {
+                                /** @description 商品 key */
+                                product_key?: string;
+                            };
+                        };
+                    }[];
+                };
+            }[];
+        };
+        /** @description Params of batchGetMaterial */
+        BatchGetMaterialParams: {
+            /**
+             * @description 素材的类型：图片 image、视频 video、语音 voice、图文 news
+             * @enum {string}
+             */
+            type: "image" | "video" | "voice" | "news";
+            /** @description 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
+            offset: number;
+            /** @description 返回素材的数量，取值在 1 到 20 之间 */
+            count: number;
+        };
+        BatchGetMaterialResponse: {
+            /** @description 该类型的素材的总数 */
+            total_count?: number;
+            /** @description 本次调用获取的素材的数量 */
+            item_count?: number;
+            /** @description 素材列表 */
+            item?: {
+                /** @description 素材的 media_id */
+                media_id?: string;
+                /** @description 文件名称（图片、语音、视频） */
+                name?: string;
+                /** @description 图片的 URL（图片素材） */
+                url?: string;
+                /** @description 这篇图文消息素材 / 素材的最后更新时间（Unix 时间戳，秒） */
+                update_time?: number;
+                /** @description 图文素材的内容 */
+                content?: {
+                    /** @description 创建时间 */
+                    create_time?: number;
+                    /** @description 更新时间 */
+                    update_time?: number;
+                    /** @description 多图文消息会在此处有多篇文章 */
+                    news_item?: {
+                        /** @description 图文消息的标题 */
+                        title?: string;
+                        /** @description 图文消息的封面图片素材 id（永久 mediaID） */
+                        thumb_media_id?: string;
+                        /** @description 封面图片 URL */
+                        thumb_url?: string;
+                        /**
+                         * @description 是否显示封面，0 为不显示，1 为显示
+                         * @enum {integer}
+                         */
+                        show_cover_pic?: 0 | 1;
+                        /** @description 作者 */
+                        author?: string;
+                        /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空 */
+                        digest?: string;
+                        /** @description 图文消息的具体内容，支持 HTML 标签 */
+                        content?: string;
+                        /** @description 图文页的 URL */
+                        url?: string;
+                        /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                        content_source_url?: string;
+                        /**
+                         * @description 是否打开评论
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                    }[];
+                };
+            }[];
+        };
+        /** @description Params of batchGetPayGiftCard */
+        BatchGetPayGiftCardParams: {
+            /**
+             * @description 规则类型，填写 RULE_TYPE_PAY_MEMBER_CARD
+             * @enum {string}
+             */
+            type: "RULE_TYPE_PAY_MEMBER_CARD";
+            /** @description 是否仅查询生效的规则 */
+            effective: boolean;
+            /** @description 起始偏移量 */
+            offset: number;
+            /** @description 查询的数量 */
+            count: number;
+        };
+        BatchGetPayGiftCardResponse: {
+            /** @description 符合条件的规则总数 */
+            total_count?: number;
+            /** @description 规则列表 */
+            rule_list?: {
+                /** @description 规则 ID */
+                rule_id?: string;
+                /** @description 支付后投放卡券的规则 */
+                rule_info?: {
+                    /**
+                     * @description 营销规则类型，支付即会员填写 RULE_TYPE_PAY_MEMBER_CARD
+                     * @enum {string}
+                     */
+                    type?: "RULE_TYPE_PAY_MEMBER_CARD";
+                    /** @description 营销规则基本信息 */
+                    base_info?: {
+                        /** @description 需要关联的商户号列表 */
+                        mchid_list?: string[];
+                        /** @description 规则开始时间（Unix 时间戳） */
+                        begin_time?: number;
+                        /** @description 规则结束时间（Unix 时间戳） */
+                        end_time?: number;
+                    };
+                    /** @description 支付即会员规则（type 为 RULE_TYPE_PAY_MEMBER_CARD 时） */
+                    member_rule?: {
+                        /** @description 要赠送的会员卡 card_id */
+                        card_id?: string;
+                        /** @description 单次消费送会员卡的金额下限，单位为分 */
+                        least_cost?: number;
+                        /** @description 单次消费送会员卡的金额上限，单位为分 */
+                        max_cost?: number;
+                        /** @description 商户自定义领卡网页链接，填入该字段后支付后会跳转到该链接领卡 */
+                        jump_url?: string;
+                        /** @description 商户自定义领卡小程序 appid */
+                        app_brand_id?: string;
+                        /** @description 商户自定义领卡小程序路径 */
+                        app_brand_pass?: string;
+                    };
+                };
+            }[];
+        };
+        /** @description Params of batchGetPublished */
+        BatchGetPublishedParams: {
+            /** @description 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
+            offset: number;
+            /** @description 返回素材的数量，取值在 1 到 20 之间 */
+            count: number;
+            /**
+             * @description 1 表示不返回 content 字段，0 表示正常返回，默认为 0
+             * @default 0
+             * @enum {integer}
+             */
+            no_content?: 0 | 1;
+        };
+        BatchGetPublishedResponse: {
+            /** @description 成功发布素材的总数 */
+            total_count?: number;
+            /** @description 本次调用获取的素材的数量 */
+            item_count?: number;
+            /** @description 成功发布的图文列表 */
+            item?: {
+                /** @description 成功发布的图文消息 id */
+                article_id?: string;
+                /** @description 这篇图文消息素材的最后更新时间（Unix 时间戳，秒） */
+                update_time?: number;
+                content?: {
+                    /** @description 图文（多图文会有多篇） */
+                    news_item?: {
+                        /**
+                         * @description 文章类型：图文消息 news、图片消息 newspic
+                         * @enum {string}
+                         */
+                        article_type?: "news" | "newspic";
+                        /** @description 标题 */
+                        title?: string;
+                        /** @description 作者 */
+                        author?: string;
+                        /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空 */
+                        digest?: string;
+                        /** @description 图文消息的具体内容，支持 HTML 标签（图片消息为纯文本及部分特殊标签） */
+                        content?: string;
+                        /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                        content_source_url?: string;
+                        /** @description 图文消息的封面图片素材 id（永久 MediaID） */
+                        thumb_media_id?: string;
+                        /** @description 图文消息的封面图片 URL */
+                        thumb_url?: string;
+                        /**
+                         * @description 是否在正文显示封面（旧字段），0 不显示，1 显示
+                         * @enum {integer}
+                         */
+                        show_cover_pic?: 0 | 1;
+                        /**
+                         * @description 是否打开评论，0 不打开，1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                        /** @description 图文消息的 URL */
+                        url?: string;
+                        /** @description 封面裁剪为 2.35:1 规格的坐标（X1_Y1_X2_Y2） */
+                        pic_crop_235_1?: string;
+                        /** @description 封面裁剪为 1:1 规格的坐标（X1_Y1_X2_Y2） */
+                        pic_crop_1_1?: string;
+                        /** @description 图片消息里的图片相关信息 */
+                        image_info?: {
+                            image_list?: {
+                                /** @description 图片素材 id */
+                                image_media_id?: string;
+                                /** @description 图片 URL */
+                                image_url?: string;
+                            }[];
+                        };
+                        /** @description 图片消息的封面信息 */
+                        cover_info?: {
+                            crop_percent_list?: {
+                                /** @description 裁剪比例（1_1、16_9、2.35_1） */
+                                ratio?: string;
+                                x1?: string;
+                                y1?: string;
+                                x2?: string;
+                                y2?: string;
+                            }[];
+                        };
+                        /** @description 商品相关信息 */
+                        product_info?: {
+                            footer_product_info?: {
+                                /** @description 商品 key */
+                                product_key?: string;
+                            };
+                        };
+                        /** @description 该图文是否被删除 */
+                        is_deleted?: boolean;
+                    }[];
+                };
+            }[];
+        };
+        /** @description Params of batchMoveUsersToGroup */
+        BatchMoveUsersToGroupParams: {
+            /** @description 用户唯一标识符 openid 的列表（size 不能超过 50） */
+            openid_list: string[];
+            /** @description 分组 id */
+            to_groupid: number;
+        };
+        BatchMoveUsersToGroupResponse: Record<string, never>;
+        /** @description Params of batchTagging */
+        BatchTaggingParams: {
+            /** @description 粉丝列表，每次传入的 openid 列表个数不能超过 50 个 */
+            openid_list: string[];
+            /** @description 标签 id */
+            tagid: number;
+        };
+        BatchTaggingResponse: {
+            /** @description 部分失败（45171）时返回打标签失败的 openid 列表 */
+            fail_openid_list?: string[];
+        };
+        /** @description Params of batchUnblacklist */
+        BatchUnblacklistParams: {
+            /** @description 需要取消拉黑的用户的 openid，一次最多允许 20 个 */
+            openid_list: string[];
+        };
+        BatchUnblacklistResponse: Record<string, never>;
+        /** @description Params of batchUntagging */
+        BatchUntaggingParams: {
+            /** @description 粉丝列表，每次传入的 openid 列表个数不能超过 50 个 */
+            openid_list: string[];
+            /** @description 标签 id */
+            tagid: number;
+        };
+        BatchUntaggingResponse: {
+            /** @description 部分失败（45171）时返回取消标签失败的 openid 列表 */
+            fail_openid_list?: string[];
+        };
+        /** @description Params of batchUserInfo */
+        BatchUserInfoParams: {
+            /** @description 用户列表，最多 100 个 */
+            user_list: {
+                /** @description 用户的标识，对当前公众号唯一；必须是已关注的用户的 openid */
+                openid: string;
+                /**
+                 * @description 国家地区语言版本，zh_CN 简体，zh_TW 繁体，en 英语，默认为 zh_CN
+                 * @enum {string}
+                 */
+                lang?: "zh_CN" | "zh_TW" | "en";
+            }[];
+        };
+        BatchUserInfoResponse: {
+            /** @description 用户信息列表 */
+            user_info_list?: {
+                /**
+                 * @description 用户是否订阅该公众号标识，值为 0 时代表此用户没有关注该公众号，拉取不到其余信息
+                 * @enum {integer}
+                 */
+                subscribe?: 0 | 1;
+                /** @description 用户的标识，对当前公众号唯一 */
+                openid?: string;
+                /** @description 用户的语言，简体中文为 zh_CN */
+                language?: string;
+                /** @description 用户关注时间，为时间戳；如果用户曾多次关注，则取最后关注时间 */
+                subscribe_time?: number;
+                /** @description 只有在用户将公众号绑定到微信开放平台帐号后，才会出现该字段 */
+                unionid?: string;
+                /** @description 公众号运营者对粉丝的备注 */
+                remark?: string;
+                /** @description 用户所在的分组 ID（兼容旧的用户分组接口） */
+                groupid?: number;
+                /** @description 用户被打上的标签 ID 列表 */
+                tagid_list?: number[];
+                /** @description 用户关注的渠道来源：ADD_SCENE_SEARCH、ADD_SCENE_QR_CODE、ADD_SCENE_PROFILE_CARD 等 */
+                subscribe_scene?: string;
+                /** @description 二维码扫码场景（开发者自定义） */
+                qr_scene?: number;
+                /** @description 二维码扫码场景描述（开发者自定义） */
+                qr_scene_str?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再返回）用户的昵称
+                 */
+                nickname?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再返回）用户的性别
+                 */
+                sex?: number;
+                /**
+                 * @deprecated
+                 * @description （已不再返回）
+                 */
+                city?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再返回）
+                 */
+                province?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再返回）
+                 */
+                country?: string;
+                /**
+                 * @deprecated
+                 * @description （已不再返回）用户头像
+                 */
+                headimgurl?: string;
+            }[];
+        };
+        /** @description Params of businessLicenseOCR */
+        BusinessLicenseOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        BusinessLicenseOCRResponse: {
+            /** @description 注册号 */
+            reg_num?: string;
+            /** @description 编号 */
+            serial?: string;
+            /** @description 法定代表人姓名 */
+            legal_representative?: string;
+            /** @description 企业名称 */
+            enterprise_name?: string;
+            /** @description 组成形式 */
+            type_of_organization?: string;
+            /** @description 经营场所/企业住所 */
+            address?: string;
+            /** @description 公司类型 */
+            type_of_enterprise?: string;
+            /** @description 经营范围 */
+            business_scope?: string;
+            /** @description 注册资本 */
+            registered_capital?: string;
+            /** @description 实收资本 */
+            paid_in_capital?: string;
+            /** @description 营业期限 */
+            valid_period?: string;
+            /** @description 注册日期 */
+            registered_date?: string;
+            /** @description 营业执照位置 */
+            cert_position?: {
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            };
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of callbackCheck */
+        CallbackCheckParams: {
+            /**
+             * @description 检测动作：dns（做域名解析）、ping（做 ping 检测）、all（dns 和 ping 都做）
+             * @enum {string}
+             */
+            action: "dns" | "ping" | "all";
+            /**
+             * @description 指定平台从某个运营商进行检测：CHINANET（电信出口）、UNICOM（联通出口）、CAP（腾讯自建出口）、DEFAULT（根据 ip 来选择运营商）
+             * @enum {string}
+             */
+            check_operator: "CHINANET" | "UNICOM" | "CAP" | "DEFAULT";
+        };
+        CallbackCheckResponse: {
+            /** @description dns 结果列表 */
+            dns?: {
+                /** @description 解析出来的 ip */
+                ip?: string;
+                /** @description ip 对应的运营商 */
+                real_operator?: string;
+            }[];
+            /** @description ping 结果列表 */
+            ping?: {
+                /** @description ping 的 ip，执行命令为 ping ip -c 1 -w 1 -q */
+                ip?: string;
+                /** @description ping 的源头的运营商，由请求中的 check_operator 控制 */
+                from_operator?: string;
+                /** @description ping 的丢包率，0% 表示无丢包，100% 表示全部丢包（仅发一个包，只有这两种取值） */
+                package_loss?: string;
+                /** @description ping 的耗时，取 ping 结果的 avg 耗时，如 "23.079ms" */
+                time?: string;
+            }[];
+        };
+        /** @description Params of changeOpenid */
+        ChangeOpenidParams: {
+            /** @description 原账号的标识（文档称为原账号的原始 id，实际多以原账号 appid 调用） */
+            from_appid: string;
+            /** @description 原账号的用户 openid 列表，必须是原账号目前关注的用户，一次最多 100 个 */
+            openid_list: string[];
+        };
+        ChangeOpenidResponse: {
+            /** @description openid 转换结果列表 */
+            result_list?: {
+                /** @description 原账号的 openid */
+                ori_openid?: string;
+                /** @description 新账号的 openid（转换失败时不返回） */
+                new_openid?: string;
+                /** @description 转换结果，ok 表示成功，其他如 ori_openid error 表示失败原因 */
+                err_msg?: string;
+            }[];
+        };
+        /** @description Params of checkCardCode */
+        CheckCardCodeParams: {
+            /** @description 进行导入 code 的卡券 ID */
+            card_id: string;
+            /** @description 已经微信卡券后台的自定义 code，上限为 100 个 */
+            code: string[];
+        };
+        CheckCardCodeResponse: {
+            /** @description 已经成功存入的 code */
+            exist_code?: string[];
+            /** @description 没有存入的 code */
+            not_exist_code?: string[];
+        };
         /** @description Params of checkWebAccessToken */
         CheckWebAccessTokenParams: {
             /** @description 用户的网页授权 access_token */
@@ -230,15 +4530,1393 @@ export interface components {
             openid: string;
         };
         CheckWebAccessTokenResponse: Record<string, never>;
+        /** @description Params of checkinBoardingPass */
+        CheckinBoardingPassParams: {
+            /** @description 卡券 Code 码 */
+            code: string;
+            /** @description 卡券 ID，自定义 Code 码的卡券必填 */
+            card_id?: string;
+            /** @description 乘客姓名，上限为 15 个汉字 */
+            passenger_name: string;
+            /** @description 舱等，如头等舱等，上限为 5 个汉字 */
+            class: string;
+            /** @description 乘客座位号 */
+            seat?: string;
+            /** @description 电子客票号，上限为 14 个数字 */
+            etkt_bnr: string;
+            /** @description 二维码数据，乘客用于值机的二维码字符串，微信会通过此数据为用户生成值机用的二维码 */
+            qrcode_data?: string;
+            /** @description 填写 true 或 false，true 代表取消，如填写 true 上述字段（如 class 等）均不做判断，机票返回未值机状态，乘客可重新值机；默认填写 false */
+            is_cancel?: boolean;
+        };
+        CheckinBoardingPassResponse: Record<string, never>;
+        /** @description Params of clearApiQuota */
+        ClearApiQuotaParams: {
+            /** @description api 的请求地址，例如 "/cgi-bin/message/custom/send"；必须以 "/" 开头，不要前缀 https://api.weixin.qq.com */
+            cgi_path: string;
+        };
+        ClearApiQuotaResponse: Record<string, never>;
+        /** @description Params of clearQuotaByAppSecret */
+        ClearQuotaByAppSecretParams: Record<string, never>;
+        ClearQuotaByAppSecretResponse: Record<string, never>;
+        /** @description Params of clearQuota */
+        ClearQuotaParams: {
+            /** @description 要被清空的账号的 appid（即本账号的 appid） */
+            appid: string;
+        };
+        ClearQuotaResponse: Record<string, never>;
+        /** @description Params of closeComment */
+        CloseCommentParams: {
+            /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+            msg_data_id: number | string;
+            /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+            index?: number;
+        };
+        CloseCommentResponse: Record<string, never>;
+        /** @description Params of closeKfSession */
+        CloseKfSessionParams: {
+            /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
+            kf_account: string;
+            /** @description 粉丝的 openid */
+            openid: string;
+        };
+        CloseKfSessionResponse: Record<string, never>;
+        /** @description Params of consumeCardCode */
+        ConsumeCardCodeParams: {
+            /** @description 卡券 ID，创建卡券时 use_custom_code 填写 true 时必填，非自定义 Code 不必填写 */
+            card_id?: string;
+            /** @description 需核销的 Code 码 */
+            code: string;
+        };
+        ConsumeCardCodeResponse: {
+            card?: {
+                /** @description 卡券 ID */
+                card_id?: string;
+            };
+            /** @description 用户在该公众号内的唯一身份标识 */
+            openid?: string;
+        };
+        /** @description Params of createCardLandingPage */
+        CreateCardLandingPageParams: {
+            /** @description 页面的 banner 图片链接，须调用 uploadImage 上传图片获得，建议尺寸为 640*300 */
+            banner: string;
+            /** @description 页面的 title */
+            page_title: string;
+            /** @description 页面是否可以分享，填入 true/false */
+            can_share: boolean;
+            /**
+             * @description 投放页面的场景值：SCENE_NEAR_BY 附近，SCENE_MENU 自定义菜单，SCENE_QRCODE 二维码，SCENE_ARTICLE 公众号文章，SCENE_H5 h5 页面，SCENE_IVR 自动回复，SCENE_CARD_CUSTOM_CELL 卡券自定义 cell
+             * @enum {string}
+             */
+            scene: "SCENE_NEAR_BY" | "SCENE_MENU" | "SCENE_QRCODE" | "SCENE_ARTICLE" | "SCENE_H5" | "SCENE_IVR" | "SCENE_CARD_CUSTOM_CELL";
+            /** @description 卡券列表，每个 item 有两个字段 */
+            card_list: {
+                /** @description 所要在页面投放的 card_id */
+                card_id: string;
+                /** @description 缩略图 url */
+                thumb_url: string;
+            }[];
+        };
+        CreateCardLandingPageResponse: {
+            /** @description 货架链接 */
+            url?: string;
+            /** @description 货架 ID，货架的唯一标识 */
+            page_id?: number;
+        };
+        /** @description Params of createCard */
+        CreateCardParams: {
+            /** @description 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
+            card: {
+                /**
+                 * @description 卡券类型：GROUPON 团购券，CASH 代金券，DISCOUNT 折扣券，GIFT 兑换券，GENERAL_COUPON 优惠券，MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票
+                 * @enum {string}
+                 */
+                card_type: "GROUPON" | "CASH" | "DISCOUNT" | "GIFT" | "GENERAL_COUPON" | "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
+                /** @description 团购券 */
+                groupon?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 团购券专用，团购详情 */
+                    deal_detail: string;
+                };
+                /** @description 代金券 */
+                cash?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
+                    least_cost?: number;
+                    /** @description 代金券专用，表示减免金额（单位为分） */
+                    reduce_cost: number;
+                };
+                /** @description 折扣券 */
+                discount?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
+                    discount: number;
+                };
+                /** @description 兑换券 */
+                gift?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 兑换券专用，填写兑换内容的名称 */
+                    gift: string;
+                };
+                /** @description 优惠券 */
+                general_coupon?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 优惠券专用，填写优惠详情 */
+                    default_detail: string;
+                };
+                /** @description 会员卡 */
+                member_card?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 商家自定义会员卡背景图，须先调用 uploadImage 上传图片获得链接，像素大小控制在 1000 像素*600 像素以下 */
+                    background_pic_url?: string;
+                    /** @description 会员卡特权说明，限制 1024 汉字 */
+                    prerogative: string;
+                    /** @description 设置为 true 时用户领取会员卡后系统自动将其激活，无需调用激活接口 */
+                    auto_activate?: boolean;
+                    /** @description 设置为 true 时会员卡支持一键开卡，不允许同时传入 activate_url 字段 */
+                    wx_activate?: boolean;
+                    /** @description 显示积分，填写 true 或 false，如填写 true，积分相关字段均为必填 */
+                    supply_bonus: boolean;
+                    /** @description 设置跳转外链查看积分详情，仅适用于积分无法通过激活接口同步的情况下使用该字段 */
+                    bonus_url?: string;
+                    /** @description 是否支持储值，填写 true 或 false；如填写 true，储值相关字段均为必填 */
+                    supply_balance: boolean;
+                    /** @description 设置跳转外链查看余额详情 */
+                    balance_url?: string;
+                    /** @description 激活会员卡的 url */
+                    activate_url?: string;
+                    /** @description 激活会员卡跳转的小程序 user_name */
+                    activate_app_brand_user_name?: string;
+                    /** @description 激活会员卡跳转的小程序 path */
+                    activate_app_brand_pass?: string;
+                    /** @description 积分清零规则 */
+                    bonus_cleared?: string;
+                    /** @description 积分规则 */
+                    bonus_rules?: string;
+                    /** @description 储值说明 */
+                    balance_rules?: string;
+                    /** @description 折扣，该会员卡享受的折扣优惠，填 10 就是九折 */
+                    discount?: number;
+                    /** @description 自定义会员信息类目（会员卡激活后显示），包含 name_type（FIELD_NAME_TYPE_LEVEL 等级、FIELD_NAME_TYPE_COUPON 优惠券、FIELD_NAME_TYPE_STAMP 印花…）、name、url */
+                    custom_field1?: Record<string, never>;
+                    /** @description 自定义会员信息类目，同 custom_field1 */
+                    custom_field2?: Record<string, never>;
+                    /** @description 自定义会员信息类目，同 custom_field1 */
+                    custom_field3?: Record<string, never>;
+                    /** @description 自定义会员信息类目（入口），包含 name、tips、url */
+                    custom_cell1?: Record<string, never>;
+                    /** @description 积分规则，包含 cost_money_unit、increase_bonus、max_increase_bonus、init_increase_bonus、cost_bonus_unit、reduce_money、least_money_to_use_bonus、max_reduce_bonus */
+                    bonus_rule?: Record<string, never>;
+                };
+                /** @description 景点门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                scenic_ticket?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+                /** @description 电影票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                movie_ticket?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+                /** @description 飞机票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                boarding_pass?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+                /** @description 会议门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                meeting_ticket?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+                /** @description 汽车票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                bus_ticket?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+            };
+        };
+        /** @description Params of createCardQrcode */
+        CreateCardQrcodeParams: {
+            /**
+             * @description QR_CARD 单张卡券，QR_MULTIPLE_CARD 多张卡券
+             * @enum {string}
+             */
+            action_name: "QR_CARD" | "QR_MULTIPLE_CARD";
+            /** @description 指定二维码的有效时间，范围是 60 ~ 1800 秒；不填默认为 365 天有效 */
+            expire_seconds?: number;
+            /** @description 二维码信息 */
+            action_info: {
+                /** @description 单张卡券（QR_CARD） */
+                card?: {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                    /** @description 卡券 Code 码，use_custom_code 字段为 true 的卡券必须填写，非自定义 code 和导入 code 模式的卡券不必填写 */
+                    code?: string;
+                    /** @description 指定领取者的 openid，只有该用户能领取；bind_openid 字段为 true 的卡券必须填写 */
+                    openid?: string;
+                    /** @description 指定下发二维码，生成的二维码随机分配一个 code，领取后不可再次扫描；填写 true 或 false，默认 false */
+                    is_unique_code?: boolean;
+                    /** @description 领取场景值，用于领取渠道的数据统计，会在用户领取的事件推送中带回 */
+                    outer_str?: string;
+                };
+                /** @description 多张卡券（QR_MULTIPLE_CARD，最多 5 张） */
+                multiple_card?: {
+                    card_list?: {
+                        /** @description 卡券 ID */
+                        card_id: string;
+                        /** @description 卡券 Code 码 */
+                        code?: string;
+                        /** @description 指定领取者的 openid */
+                        openid?: string;
+                        /** @description 领取场景值 */
+                        outer_str?: string;
+                    }[];
+                };
+            };
+        };
+        CreateCardQrcodeResponse: {
+            /** @description 获取的二维码 ticket，凭借此 ticket 调用 showQrcode 可以在有效时间内换取二维码 */
+            ticket?: string;
+            /** @description 二维码的有效时间 */
+            expire_seconds?: number;
+            /** @description 二维码图片解析后的地址 */
+            url?: string;
+            /** @description 二维码显示地址，点击后跳转二维码页面 */
+            show_qrcode_url?: string;
+        };
+        CreateCardResponse: {
+            /** @description 卡券 ID */
+            card_id?: string;
+        };
+        /** @description Params of createGroup */
+        CreateGroupParams: {
+            group: {
+                /** @description 分组名字（30 个字符以内） */
+                name: string;
+            };
+        };
+        CreateGroupResponse: {
+            group?: {
+                /** @description 分组 id，由微信分配 */
+                id?: number;
+                /** @description 分组名字，UTF8 编码 */
+                name?: string;
+            };
+        };
+        /** @description Params of createKfSession */
+        CreateKfSessionParams: {
+            /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
+            kf_account: string;
+            /** @description 粉丝的 openid */
+            openid: string;
+        };
+        CreateKfSessionResponse: Record<string, never>;
         /** @description Params of createMenu */
         CreateMenuParams: {
             /** @description 一级菜单数组，个数应为 1~3 个 */
             button: components["schemas"]["MenuButton"][];
         };
         CreateMenuResponse: Record<string, never>;
+        /** @description Params of createQrcode */
+        CreateQrcodeParams: {
+            /**
+             * @description 该二维码有效时间，以秒为单位，最大不超过 2592000（即 30 天）；不填默认 60 秒。仅临时二维码使用
+             * @default 60
+             */
+            expire_seconds?: number;
+            /**
+             * @description 二维码类型：QR_SCENE 临时的整型参数值，QR_STR_SCENE 临时的字符串参数值，QR_LIMIT_SCENE 永久的整型参数值，QR_LIMIT_STR_SCENE 永久的字符串参数值
+             * @enum {string}
+             */
+            action_name: "QR_SCENE" | "QR_STR_SCENE" | "QR_LIMIT_SCENE" | "QR_LIMIT_STR_SCENE";
+            /** @description 二维码详细信息 */
+            action_info: {
+                /** @description 场景值：整型用 scene_id，字符串用 scene_str */
+                scene: {
+                    /** @description 场景值 ID，临时二维码时为 32 位非 0 整型，永久二维码时最大值为 100000（目前参数只支持 1--100000） */
+                    scene_id?: number;
+                    /** @description 场景值 ID（字符串形式的 ID），字符串类型，长度限制为 1 到 64 */
+                    scene_str?: string;
+                };
+            };
+        };
+        CreateQrcodeResponse: {
+            /** @description 获取的二维码 ticket，凭借此 ticket 可以在有效时间内换取二维码（showQrcode） */
+            ticket?: string;
+            /** @description 该二维码有效时间，以秒为单位（临时二维码） */
+            expire_seconds?: number;
+            /** @description 二维码图片解析后的地址，开发者可根据该地址自行生成需要的二维码图片 */
+            url?: string;
+        };
+        /** @description Params of createShortUrl */
+        CreateShortUrlParams: {
+            /** @description 需要转换的长链接，支持 http://、https://、weixin://wxpay 格式的 url */
+            long_url: string;
+        };
+        CreateShortUrlResponse: {
+            /** @description 短链接 */
+            short_url?: string;
+        };
+        /** @description Params of createTag */
+        CreateTagParams: {
+            /** @description 标签信息 */
+            tag: {
+                /** @description 标签名（30 个字符以内），不能和其他标签重名 */
+                name: string;
+            };
+        };
+        CreateTagResponse: {
+            /** @description 创建的标签 */
+            tag?: {
+                /** @description 标签 id，由微信分配 */
+                id?: number;
+                /** @description 标签名，UTF8 编码 */
+                name?: string;
+            };
+        };
+        /** @description Params of decryptCardCode */
+        DecryptCardCodeParams: {
+            /** @description 经过加密的 Code 码（使用前先 URL 解码） */
+            encrypt_code: string;
+        };
+        DecryptCardCodeResponse: {
+            /** @description 解密后获取的真实 Code 码 */
+            code?: string;
+        };
+        /** @description Params of delMaterial */
+        DelMaterialParams: {
+            /** @description 要删除的素材的 media_id */
+            media_id: string;
+        };
+        DelMaterialResponse: Record<string, never>;
+        /** @description Params of deleteCard */
+        DeleteCardParams: {
+            /** @description 卡券 ID */
+            card_id: string;
+        };
+        DeleteCardResponse: Record<string, never>;
+        /** @description Params of deleteComment */
+        DeleteCommentParams: {
+            /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+            msg_data_id: number | string;
+            /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+            index?: number;
+            /** @description 用户评论 id（listComment 返回） */
+            user_comment_id: number;
+        };
+        /** @description Params of deleteCommentReply */
+        DeleteCommentReplyParams: {
+            /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+            msg_data_id: number | string;
+            /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+            index?: number;
+            /** @description 用户评论 id（listComment 返回） */
+            user_comment_id: number;
+        };
+        DeleteCommentReplyResponse: Record<string, never>;
+        DeleteCommentResponse: Record<string, never>;
+        /** @description Params of deleteConditionalMenu */
+        DeleteConditionalMenuParams: {
+            /** @description 菜单 id，可以通过自定义菜单查询接口（getMenu）获取 */
+            menuid: string | number;
+        };
+        DeleteConditionalMenuResponse: Record<string, never>;
+        /** @description Params of deleteDraft */
+        DeleteDraftParams: {
+            /** @description 要删除的草稿的 media_id */
+            media_id: string;
+        };
+        DeleteDraftResponse: Record<string, never>;
+        /** @description Params of deleteGroup */
+        DeleteGroupParams: {
+            group: {
+                /** @description 分组 id */
+                id: number;
+            };
+        };
+        DeleteGroupResponse: Record<string, never>;
+        /** @description Params of deleteKfAccount */
+        DeleteKfAccountParams: {
+            /** @description 完整客服账号，格式为：账号前缀@公众号微信号 */
+            kf_account: string;
+            /** @description 客服子商户的 business_id，对于普通账号客服不需要填 */
+            business_id?: string;
+        };
+        DeleteKfAccountResponse: Record<string, never>;
+        /** @description Params of deleteMassMessage */
+        DeleteMassMessageParams: {
+            /** @description 发送出去的消息 ID */
+            msg_id?: number | string;
+            /** @description 要删除的文章在图文消息中的位置，第一篇编号为 1，该字段不填或填 0 会删除全部文章 */
+            article_idx?: number;
+            /** @description 要删除的文章 url，当 msg_id 未指定时该参数才生效 */
+            url?: string;
+        } | unknown | unknown;
+        DeleteMassMessageResponse: Record<string, never>;
         /** @description Params of deleteMenu */
         DeleteMenuParams: Record<string, never>;
         DeleteMenuResponse: Record<string, never>;
+        /** @description Params of deleteMessageTemplate */
+        DeleteMessageTemplateParams: {
+            /** @description 要删除的模板 id */
+            priTmplId: string;
+        };
+        DeleteMessageTemplateResponse: Record<string, never>;
+        /** @description Params of deletePayGiftCard */
+        DeletePayGiftCardParams: {
+            /** @description 规则 ID */
+            rule_id: string;
+        };
+        DeletePayGiftCardResponse: Record<string, never>;
+        /** @description Params of deletePublish */
+        DeletePublishParams: {
+            /** @description 成功发布时返回的 article_id */
+            article_id: string;
+            /** @description 要删除的文章在图文消息中的位置，第一篇编号为 1；该字段不填或填 0 会删除全部文章 */
+            index?: number;
+        };
+        DeletePublishResponse: Record<string, never>;
+        /** @description Params of deleteTag */
+        DeleteTagParams: {
+            /** @description 要删除的标签 */
+            tag: {
+                /** @description 标签 id */
+                id: number;
+            };
+        };
+        DeleteTagResponse: Record<string, never>;
+        /** @description Params of deleteTemplate */
+        DeleteTemplateParams: {
+            /** @description 公众账号下模板消息 ID */
+            template_id: string;
+        };
+        DeleteTemplateResponse: Record<string, never>;
+        /** @description Params of depositCardCode */
+        DepositCardCodeParams: {
+            /** @description 需要进行导入 code 的卡券 ID */
+            card_id: string;
+            /** @description 需导入微信卡券后台的自定义 code，上限为 100 个 */
+            code: string[];
+        };
+        DepositCardCodeResponse: {
+            /** @description 成功的 code */
+            succ_code?: string[];
+            /** @description 重复导入的 code 会自动被过滤 */
+            duplicate_code?: string[];
+            /** @description 失败的 code */
+            fail_code?: string[];
+        };
+        /** @description Params of driverLicenseOCR */
+        DriverLicenseOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        DriverLicenseOCRResponse: {
+            /** @description 证号 */
+            id_num?: string;
+            /** @description 姓名 */
+            name?: string;
+            /** @description 性别 */
+            sex?: string;
+            /** @description 国籍 */
+            nationality?: string;
+            /** @description 住址 */
+            address?: string;
+            /** @description 出生日期 */
+            birth_date?: string;
+            /** @description 初次领证日期 */
+            issue_date?: string;
+            /** @description 准驾车型 */
+            car_class?: string;
+            /** @description 有效期限起始日 */
+            valid_from?: string;
+            /** @description 有效期限终止日 */
+            valid_to?: string;
+            /** @description 印章文字 */
+            official_seal?: string;
+        };
+        /** @description Params of fetchShorten */
+        FetchShortenParams: {
+            /** @description 短 key */
+            short_key: string;
+        };
+        FetchShortenResponse: {
+            /** @description 长信息 */
+            long_data?: string;
+            /** @description 创建的时间戳（秒） */
+            create_time?: number;
+            /** @description 剩余的过期秒数 */
+            expire_seconds?: number;
+        };
+        /** @description Params of genShorten */
+        GenShortenParams: {
+            /** @description 需要转换的长信息，不超过 4KB */
+            long_data: string;
+            /**
+             * @description 过期秒数，最大值为 2592000（即 30 天），默认为 2592000
+             * @default 2592000
+             */
+            expire_seconds?: number;
+        };
+        GenShortenResponse: {
+            /** @description 短 key，15 字节，base62 编码（0-9/a-z/A-Z） */
+            short_key?: string;
+        };
         /** @description Params of getAccessToken */
         GetAccessTokenParams: Record<string, never>;
         GetAccessTokenResponse: {
@@ -246,6 +5924,1896 @@ export interface components {
             access_token: string;
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
+        };
+        /** @description Params of getAllTemplates */
+        GetAllTemplatesParams: Record<string, never>;
+        GetAllTemplatesResponse: {
+            /** @description 模板列表 */
+            template_list?: {
+                /** @description 模板 ID */
+                template_id?: string;
+                /** @description 模板标题 */
+                title?: string;
+                /** @description 模板所属行业的一级行业 */
+                primary_industry?: string;
+                /** @description 模板所属行业的二级行业 */
+                deputy_industry?: string;
+                /** @description 模板内容，形如 {{keyword1.DATA}} */
+                content?: string;
+                /** @description 模板示例 */
+                example?: string;
+            }[];
+        };
+        /** @description Params of getApiDomainIp */
+        GetApiDomainIpParams: Record<string, never>;
+        GetApiDomainIpResponse: {
+            /** @description 微信服务器 IP 地址列表 */
+            ip_list?: string[];
+        };
+        /** @description Params of getApiQuota */
+        GetApiQuotaParams: {
+            /** @description api 的请求地址，例如 "/cgi-bin/message/custom/send"；不要前缀 https://api.weixin.qq.com，也不要漏了 "/"，否则报 76003；/xxx/sns/xxx 类接口不支持（76022） */
+            cgi_path: string;
+        };
+        GetApiQuotaResponse: {
+            /** @description quota 详情 */
+            quota?: {
+                /** @description 当天该账号可调用该接口的次数 */
+                daily_limit?: number;
+                /** @description 当天已经调用的次数 */
+                used?: number;
+                /** @description 当天剩余调用次数 */
+                remain?: number;
+            };
+            /** @description 普通调用频率限制 */
+            rate_limit?: {
+                /** @description 周期内可调用数量，单位：次 */
+                call_count?: number;
+                /** @description 更新周期，单位：秒 */
+                refresh_second?: number;
+            };
+            /** @description 代调用（第三方平台）频率限制 */
+            component_rate_limit?: {
+                /** @description 周期内可调用数量，单位：次 */
+                call_count?: number;
+                /** @description 更新周期，单位：秒 */
+                refresh_second?: number;
+            };
+        };
+        /** @description Params of getArticleSummary */
+        GetArticleSummaryParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetArticleSummaryResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 请注意：这里的 msgid 实际上是由 msgid（图文消息 id，这也就是群发接口调用后返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3，其中 12003 是 msgid，即一次群发的消息的 id；3 为 index，假设该次群发的图文消息共 5 个文章（因为可能为多图文），3 表示 5 个中的第 3 个 */
+                msgid?: string;
+                /** @description 图文消息的标题 */
+                title?: string;
+                /** @description 图文页（点击群发图文卡片进入的页面）的阅读人数 */
+                int_page_read_user?: number;
+                /** @description 图文页的阅读次数 */
+                int_page_read_count?: number;
+                /** @description 原文页（点击图文页“阅读原文”进入的页面）的阅读人数，无原文页时此处数据为 0 */
+                ori_page_read_user?: number;
+                /** @description 原文页的阅读次数 */
+                ori_page_read_count?: number;
+                /** @description 分享的人数 */
+                share_user?: number;
+                /** @description 分享的次数 */
+                share_count?: number;
+                /** @description 收藏的人数 */
+                add_to_fav_user?: number;
+                /** @description 收藏的次数 */
+                add_to_fav_count?: number;
+            }[];
+        };
+        /** @description Params of getArticleTotal */
+        GetArticleTotalParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetArticleTotalResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 请注意：这里的 msgid 实际上是由 msgid（图文消息 id，这也就是群发接口调用后返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3，其中 12003 是 msgid，即一次群发的消息的 id；3 为 index，假设该次群发的图文消息共 5 个文章（因为可能为多图文），3 表示 5 个中的第 3 个 */
+                msgid?: string;
+                /** @description 图文消息的标题 */
+                title?: string;
+                /** @description 按天的累计数据（从群发日到统计日） */
+                details?: {
+                    /** @description 统计的日期，在 getarticletotal 接口中，ref_date 指的是文章群发出日期，而 stat_date 是数据统计日期 */
+                    stat_date?: string;
+                    /** @description 送达人数，一般约等于总粉丝数（需排除黑名单或其他异常情况下无法收到消息的粉丝） */
+                    target_user?: number;
+                    /** @description 图文页（点击群发图文卡片进入的页面）的阅读人数 */
+                    int_page_read_user?: number;
+                    /** @description 图文页的阅读次数 */
+                    int_page_read_count?: number;
+                    /** @description 原文页（点击图文页“阅读原文”进入的页面）的阅读人数，无原文页时此处数据为 0 */
+                    ori_page_read_user?: number;
+                    /** @description 原文页的阅读次数 */
+                    ori_page_read_count?: number;
+                    /** @description 分享的人数 */
+                    share_user?: number;
+                    /** @description 分享的次数 */
+                    share_count?: number;
+                    /** @description 收藏的人数 */
+                    add_to_fav_user?: number;
+                    /** @description 收藏的次数 */
+                    add_to_fav_count?: number;
+                    /** @description 公众号会话阅读人数 */
+                    int_page_from_session_read_user?: number;
+                    /** @description 公众号会话阅读次数 */
+                    int_page_from_session_read_count?: number;
+                    /** @description 历史消息页阅读人数 */
+                    int_page_from_hist_msg_read_user?: number;
+                    /** @description 历史消息页阅读次数 */
+                    int_page_from_hist_msg_read_count?: number;
+                    /** @description 朋友圈阅读人数 */
+                    int_page_from_feed_read_user?: number;
+                    /** @description 朋友圈阅读次数 */
+                    int_page_from_feed_read_count?: number;
+                    /** @description 好友转发阅读人数 */
+                    int_page_from_friends_read_user?: number;
+                    /** @description 好友转发阅读次数 */
+                    int_page_from_friends_read_count?: number;
+                    /** @description 其他场景阅读人数 */
+                    int_page_from_other_read_user?: number;
+                    /** @description 其他场景阅读次数 */
+                    int_page_from_other_read_count?: number;
+                    /** @description 公众号会话转发朋友圈人数 */
+                    feed_share_from_session_user?: number;
+                    /** @description 公众号会话转发朋友圈次数 */
+                    feed_share_from_session_cnt?: number;
+                    /** @description 朋友圈转发朋友圈人数 */
+                    feed_share_from_feed_user?: number;
+                    /** @description 朋友圈转发朋友圈次数 */
+                    feed_share_from_feed_cnt?: number;
+                    /** @description 其他场景转发朋友圈人数 */
+                    feed_share_from_other_user?: number;
+                    /** @description 其他场景转发朋友圈次数 */
+                    feed_share_from_other_cnt?: number;
+                }[];
+            }[];
+        };
+        /** @description Params of getBlacklist */
+        GetBlacklistParams: {
+            /** @description 从此 openid 开始拉取，为空时默认从开头拉取 */
+            begin_openid?: string;
+        };
+        GetBlacklistResponse: {
+            /** @description 黑名单总人数 */
+            total?: number;
+            /** @description 本次拉取的 OpenID 个数，最多 1000 */
+            count?: number;
+            data?: {
+                /** @description 黑名单用户的 OpenID 列表 */
+                openid?: string[];
+            };
+            /** @description 本次拉取的最后一个 OpenID，下次拉取时作为 begin_openid 传入 */
+            next_openid?: string;
+        };
+        /** @description Params of getCallbackIp */
+        GetCallbackIpParams: Record<string, never>;
+        GetCallbackIpResponse: {
+            /** @description 微信服务器 IP 地址列表（可能包含 CIDR 网段，如 101.226.103.0/25） */
+            ip_list?: string[];
+        };
+        /** @description Params of getCardCodeDepositCount */
+        GetCardCodeDepositCountParams: {
+            /** @description 进行导入 code 的卡券 ID */
+            card_id: string;
+        };
+        GetCardCodeDepositCountResponse: {
+            /** @description 已经成功存入的 code 数目 */
+            count?: number;
+        };
+        /** @description Params of getCardCode */
+        GetCardCodeParams: {
+            /** @description 卡券 ID，自定义 code 卡券必填 */
+            card_id?: string;
+            /** @description 单张卡券的唯一标准 */
+            code: string;
+            /** @description 是否校验 code 核销状态，填入 true 和 false 时的 code 异常状态返回数据不同 */
+            check_consume?: boolean;
+        };
+        GetCardCodeResponse: {
+            card?: {
+                /** @description 卡券 ID */
+                card_id?: string;
+                /** @description 起始使用时间 */
+                begin_time?: number;
+                /** @description 结束时间 */
+                end_time?: number;
+            };
+            /** @description 用户 openid */
+            openid?: string;
+            /** @description 是否可以核销，true 为可以核销，false 为不可核销 */
+            can_consume?: boolean;
+            /** @description 当前 code 对应卡券的状态：NORMAL 正常，CONSUMED 已核销，EXPIRE 已过期，GIFTING 转赠中，GIFT_TIMEOUT 转赠超时，DELETE 已删除，UNAVAILABLE 已失效；code 未被添加或被转赠领取的情况则统一报错 invalid serial code */
+            user_card_status?: string;
+        };
+        /** @description Params of getCardMpnewsHtml */
+        GetCardMpnewsHtmlParams: {
+            /** @description 卡券 ID */
+            card_id: string;
+        };
+        GetCardMpnewsHtmlResponse: {
+            /** @description 返回一段 html 代码，可以直接嵌入到图文消息的正文里 */
+            content?: string;
+        };
+        /** @description Params of getCard */
+        GetCardParams: {
+            /** @description 卡券 ID */
+            card_id: string;
+        };
+        GetCardResponse: {
+            /** @description 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
+            card?: {
+                /**
+                 * @description 卡券类型：GROUPON 团购券，CASH 代金券，DISCOUNT 折扣券，GIFT 兑换券，GENERAL_COUPON 优惠券，MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票
+                 * @enum {string}
+                 */
+                card_type?: "GROUPON" | "CASH" | "DISCOUNT" | "GIFT" | "GENERAL_COUPON" | "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
+                /** @description 团购券 */
+                groupon?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info?: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url?: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name?: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title?: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color?: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice?: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description?: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku?: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                            /** @description 卡券全部库存的数量（查询时返回） */
+                            total_quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info?: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                        /** @description 卡券 ID */
+                        id?: string;
+                        /** @description 卡券状态：CARD_STATUS_NOT_VERIFY 待审核，CARD_STATUS_VERIFY_FAIL 审核失败，CARD_STATUS_VERIFY_OK 通过审核，CARD_STATUS_DELETE 卡券被商户删除，CARD_STATUS_DISPATCH 在公众平台投放过的卡券 */
+                        status?: string;
+                        /** @description 创建时间（Unix 时间戳） */
+                        create_time?: number;
+                        /** @description 更新时间（Unix 时间戳） */
+                        update_time?: number;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 团购券专用，团购详情 */
+                    deal_detail?: string;
+                };
+                /** @description 代金券 */
+                cash?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info?: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url?: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name?: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title?: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color?: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice?: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description?: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku?: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                            /** @description 卡券全部库存的数量（查询时返回） */
+                            total_quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info?: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                        /** @description 卡券 ID */
+                        id?: string;
+                        /** @description 卡券状态：CARD_STATUS_NOT_VERIFY 待审核，CARD_STATUS_VERIFY_FAIL 审核失败，CARD_STATUS_VERIFY_OK 通过审核，CARD_STATUS_DELETE 卡券被商户删除，CARD_STATUS_DISPATCH 在公众平台投放过的卡券 */
+                        status?: string;
+                        /** @description 创建时间（Unix 时间戳） */
+                        create_time?: number;
+                        /** @description 更新时间（Unix 时间戳） */
+                        update_time?: number;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
+                    least_cost?: number;
+                    /** @description 代金券专用，表示减免金额（单位为分） */
+                    reduce_cost?: number;
+                };
+                /** @description 折扣券 */
+                discount?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info?: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url?: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name?: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title?: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color?: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice?: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description?: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku?: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                            /** @description 卡券全部库存的数量（查询时返回） */
+                            total_quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info?: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                        /** @description 卡券 ID */
+                        id?: string;
+                        /** @description 卡券状态：CARD_STATUS_NOT_VERIFY 待审核，CARD_STATUS_VERIFY_FAIL 审核失败，CARD_STATUS_VERIFY_OK 通过审核，CARD_STATUS_DELETE 卡券被商户删除，CARD_STATUS_DISPATCH 在公众平台投放过的卡券 */
+                        status?: string;
+                        /** @description 创建时间（Unix 时间戳） */
+                        create_time?: number;
+                        /** @description 更新时间（Unix 时间戳） */
+                        update_time?: number;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
+                    discount?: number;
+                };
+                /** @description 兑换券 */
+                gift?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info?: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url?: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name?: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title?: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color?: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice?: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description?: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku?: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                            /** @description 卡券全部库存的数量（查询时返回） */
+                            total_quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info?: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                        /** @description 卡券 ID */
+                        id?: string;
+                        /** @description 卡券状态：CARD_STATUS_NOT_VERIFY 待审核，CARD_STATUS_VERIFY_FAIL 审核失败，CARD_STATUS_VERIFY_OK 通过审核，CARD_STATUS_DELETE 卡券被商户删除，CARD_STATUS_DISPATCH 在公众平台投放过的卡券 */
+                        status?: string;
+                        /** @description 创建时间（Unix 时间戳） */
+                        create_time?: number;
+                        /** @description 更新时间（Unix 时间戳） */
+                        update_time?: number;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 兑换券专用，填写兑换内容的名称 */
+                    gift?: string;
+                };
+                /** @description 优惠券 */
+                general_coupon?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info?: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url?: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name?: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title?: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color?: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice?: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description?: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku?: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                            /** @description 卡券全部库存的数量（查询时返回） */
+                            total_quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info?: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                        /** @description 卡券 ID */
+                        id?: string;
+                        /** @description 卡券状态：CARD_STATUS_NOT_VERIFY 待审核，CARD_STATUS_VERIFY_FAIL 审核失败，CARD_STATUS_VERIFY_OK 通过审核，CARD_STATUS_DELETE 卡券被商户删除，CARD_STATUS_DISPATCH 在公众平台投放过的卡券 */
+                        status?: string;
+                        /** @description 创建时间（Unix 时间戳） */
+                        create_time?: number;
+                        /** @description 更新时间（Unix 时间戳） */
+                        update_time?: number;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 优惠券专用，填写优惠详情 */
+                    default_detail?: string;
+                };
+                /** @description 会员卡 */
+                member_card?: {
+                    /** @description 基本的卡券数据，所有卡券类型通用 */
+                    base_info?: {
+                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                        logo_url?: string;
+                        /** @description 商户名字，字数上限为 12 个汉字 */
+                        brand_name?: string;
+                        /**
+                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                         * @enum {string}
+                         */
+                        code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                        title?: string;
+                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                        color?: string;
+                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                        notice?: string;
+                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                        description?: string;
+                        /** @description 客服电话 */
+                        service_phone?: string;
+                        /** @description 商品信息 */
+                        sku?: {
+                            /** @description 卡券库存的数量，上限为 100000000 */
+                            quantity?: number;
+                            /** @description 卡券全部库存的数量（查询时返回） */
+                            total_quantity?: number;
+                        };
+                        /** @description 使用日期，有效期的信息 */
+                        date_info?: {
+                            /**
+                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                             * @enum {string}
+                             */
+                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                            begin_timestamp?: number;
+                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                            end_timestamp?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                            fixed_term?: number;
+                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                            fixed_begin_term?: number;
+                        };
+                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                        use_custom_code?: boolean;
+                        /**
+                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                         * @enum {string}
+                         */
+                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                        bind_openid?: boolean;
+                        /** @description 门店位置 poi_id 列表 */
+                        location_id_list?: number[];
+                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                        use_all_locations?: boolean;
+                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                        center_title?: string;
+                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                        center_sub_title?: string;
+                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                        center_url?: string;
+                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                        center_app_brand_user_name?: string;
+                        /** @description 卡券跳转的小程序的 path */
+                        center_app_brand_pass?: string;
+                        /** @description 自定义跳转外链的入口名字 */
+                        custom_url_name?: string;
+                        /** @description 自定义跳转的 URL */
+                        custom_url?: string;
+                        /** @description 显示在入口右侧的提示语 */
+                        custom_url_sub_title?: string;
+                        /** @description 自定义入口跳转的小程序的 user_name */
+                        custom_app_brand_user_name?: string;
+                        /** @description 自定义入口跳转的小程序的 path */
+                        custom_app_brand_pass?: string;
+                        /** @description 营销场景的自定义入口名称 */
+                        promotion_url_name?: string;
+                        /** @description 入口跳转外链的地址链接 */
+                        promotion_url?: string;
+                        /** @description 显示在营销入口右侧的提示语 */
+                        promotion_url_sub_title?: string;
+                        /** @description 营销入口跳转的小程序的 user_name */
+                        promotion_app_brand_user_name?: string;
+                        /** @description 营销入口跳转的小程序的 path */
+                        promotion_app_brand_pass?: string;
+                        /** @description 每人可领券的数量限制，不填写默认为 50 */
+                        get_limit?: number;
+                        /** @description 每人可核销的数量限制，不填写默认为 50 */
+                        use_limit?: number;
+                        /** @description 卡券领取页面是否可分享，默认为 true */
+                        can_share?: boolean;
+                        /** @description 卡券是否可转赠，默认为 true */
+                        can_give_friend?: boolean;
+                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                        need_push_on_view?: boolean;
+                        /** @description 卡券 ID */
+                        id?: string;
+                        /** @description 卡券状态：CARD_STATUS_NOT_VERIFY 待审核，CARD_STATUS_VERIFY_FAIL 审核失败，CARD_STATUS_VERIFY_OK 通过审核，CARD_STATUS_DELETE 卡券被商户删除，CARD_STATUS_DISPATCH 在公众平台投放过的卡券 */
+                        status?: string;
+                        /** @description 创建时间（Unix 时间戳） */
+                        create_time?: number;
+                        /** @description 更新时间（Unix 时间戳） */
+                        update_time?: number;
+                    };
+                    /** @description 卡券的高级信息（可选） */
+                    advanced_info?: {
+                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                        use_condition?: {
+                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                            accept_category?: string;
+                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                            reject_category?: string;
+                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                            least_cost?: number;
+                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                            object_use_for?: string;
+                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                            can_use_with_other_discount?: boolean;
+                        };
+                        /** @description 封面摘要结构体 */
+                        abstract?: {
+                            /** @description 封面摘要简介 */
+                            abstract?: string;
+                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                            icon_url_list?: string[];
+                        };
+                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                        text_image_list?: {
+                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                            image_url?: string;
+                            /** @description 图文描述 */
+                            text?: string;
+                        }[];
+                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                        business_service?: string[];
+                        /** @description 使用时段限制 */
+                        time_limit?: {
+                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                            type?: string;
+                            /** @description 当前 type 类型下的起始时间（小时） */
+                            begin_hour?: number;
+                            /** @description 当前 type 类型下的起始时间（分钟） */
+                            begin_minute?: number;
+                            /** @description 当前 type 类型下的结束时间（小时） */
+                            end_hour?: number;
+                            /** @description 当前 type 类型下的结束时间（分钟） */
+                            end_minute?: number;
+                        }[];
+                    };
+                    /** @description 商家自定义会员卡背景图，须先调用 uploadImage 上传图片获得链接，像素大小控制在 1000 像素*600 像素以下 */
+                    background_pic_url?: string;
+                    /** @description 会员卡特权说明，限制 1024 汉字 */
+                    prerogative?: string;
+                    /** @description 设置为 true 时用户领取会员卡后系统自动将其激活，无需调用激活接口 */
+                    auto_activate?: boolean;
+                    /** @description 设置为 true 时会员卡支持一键开卡，不允许同时传入 activate_url 字段 */
+                    wx_activate?: boolean;
+                    /** @description 显示积分，填写 true 或 false，如填写 true，积分相关字段均为必填 */
+                    supply_bonus?: boolean;
+                    /** @description 设置跳转外链查看积分详情，仅适用于积分无法通过激活接口同步的情况下使用该字段 */
+                    bonus_url?: string;
+                    /** @description 是否支持储值，填写 true 或 false；如填写 true，储值相关字段均为必填 */
+                    supply_balance?: boolean;
+                    /** @description 设置跳转外链查看余额详情 */
+                    balance_url?: string;
+                    /** @description 激活会员卡的 url */
+                    activate_url?: string;
+                    /** @description 激活会员卡跳转的小程序 user_name */
+                    activate_app_brand_user_name?: string;
+                    /** @description 激活会员卡跳转的小程序 path */
+                    activate_app_brand_pass?: string;
+                    /** @description 积分清零规则 */
+                    bonus_cleared?: string;
+                    /** @description 积分规则 */
+                    bonus_rules?: string;
+                    /** @description 储值说明 */
+                    balance_rules?: string;
+                    /** @description 折扣，该会员卡享受的折扣优惠，填 10 就是九折 */
+                    discount?: number;
+                    /** @description 自定义会员信息类目（会员卡激活后显示），包含 name_type（FIELD_NAME_TYPE_LEVEL 等级、FIELD_NAME_TYPE_COUPON 优惠券、FIELD_NAME_TYPE_STAMP 印花…）、name、url */
+                    custom_field1?: Record<string, never>;
+                    /** @description 自定义会员信息类目，同 custom_field1 */
+                    custom_field2?: Record<string, never>;
+                    /** @description 自定义会员信息类目，同 custom_field1 */
+                    custom_field3?: Record<string, never>;
+                    /** @description 自定义会员信息类目（入口），包含 name、tips、url */
+                    custom_cell1?: Record<string, never>;
+                    /** @description 积分规则，包含 cost_money_unit、increase_bonus、max_increase_bonus、init_increase_bonus、cost_bonus_unit、reduce_money、least_money_to_use_bonus、max_reduce_bonus */
+                    bonus_rule?: Record<string, never>;
+                };
+                /** @description 景点门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                scenic_ticket?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+                /** @description 电影票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                movie_ticket?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+                /** @description 飞机票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                boarding_pass?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+                /** @description 会议门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                meeting_ticket?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+                /** @description 汽车票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                bus_ticket?: {
+                    /** @description 基本的卡券数据 */
+                    base_info?: Record<string, never>;
+                    /** @description 卡券的高级信息 */
+                    advanced_info?: Record<string, never>;
+                };
+            };
+        };
+        /** @description Params of getCategory */
+        GetCategoryParams: Record<string, never>;
+        GetCategoryResponse: {
+            /** @description 类目列表 */
+            data?: {
+                /** @description 类目 id，查询公共库模板时需要 */
+                id?: number;
+                /** @description 类目的中文名 */
+                name?: string;
+            }[];
+        };
+        /** @description Params of getCurrentAutoreplyInfo */
+        GetCurrentAutoreplyInfoParams: Record<string, never>;
+        GetCurrentAutoreplyInfoResponse: {
+            /**
+             * @description 关注后自动回复是否开启，0 代表未开启，1 代表开启
+             * @enum {integer}
+             */
+            is_add_friend_reply_open?: 0 | 1;
+            /**
+             * @description 消息自动回复是否开启，0 代表未开启，1 代表开启
+             * @enum {integer}
+             */
+            is_autoreply_open?: 0 | 1;
+            /** @description 关注后自动回复的信息 */
+            add_friend_autoreply_info?: {
+                /** @description 自动回复的类型：text、img、voice、video、news */
+                type?: string;
+                /** @description 对于文本类型，content 是文本内容；对于图片、语音类型为 mediaID；对于视频类型为视频下载链接 */
+                content?: string;
+            };
+            /** @description 消息自动回复的信息 */
+            message_default_autoreply_info?: {
+                /** @description 自动回复的类型：text、img、voice、video、news */
+                type?: string;
+                /** @description 对于文本类型，content 是文本内容；对于图片、语音类型为 mediaID；对于视频类型为视频下载链接 */
+                content?: string;
+            };
+            /** @description 关键词自动回复的信息 */
+            keyword_autoreply_info?: {
+                list?: {
+                    /** @description 规则名称 */
+                    rule_name?: string;
+                    /** @description 创建时间 */
+                    create_time?: number;
+                    /**
+                     * @description 回复模式，reply_all 代表全部回复，random_one 代表随机回复其中一条
+                     * @enum {string}
+                     */
+                    reply_mode?: "reply_all" | "random_one";
+                    /** @description 匹配的关键词列表 */
+                    keyword_list_info?: {
+                        /** @description 关键词类型（text） */
+                        type?: string;
+                        /**
+                         * @description 匹配模式，contain 代表消息中含有该关键词即可，equal 表示消息内容必须和关键词严格相同
+                         * @enum {string}
+                         */
+                        match_mode?: "contain" | "equal";
+                        /** @description 关键词内容 */
+                        content?: string;
+                    }[];
+                    /** @description 回复列表 */
+                    reply_list_info?: {
+                        /** @description 回复类型：text、img、voice、video、news */
+                        type?: string;
+                        /** @description 文本内容、mediaID 或视频下载链接 */
+                        content?: string;
+                        /** @description 图文消息的信息（news 类型） */
+                        news_info?: {
+                            list?: {
+                                /** @description 图文消息的标题 */
+                                title?: string;
+                                /** @description 作者 */
+                                author?: string;
+                                /** @description 摘要 */
+                                digest?: string;
+                                /**
+                                 * @description 是否显示封面，0 为不显示，1 为显示
+                                 * @enum {integer}
+                                 */
+                                show_cover?: 0 | 1;
+                                /** @description 封面图片的 URL */
+                                cover_url?: string;
+                                /** @description 正文的 URL */
+                                content_url?: string;
+                                /** @description 原文的 URL，若置空则无查看原文入口 */
+                                source_url?: string;
+                            }[];
+                        };
+                    }[];
+                }[];
+            };
+        };
+        /** @description Params of getCurrentSelfmenuInfo */
+        GetCurrentSelfmenuInfoParams: Record<string, never>;
+        GetCurrentSelfmenuInfoResponse: {
+            /**
+             * @description 菜单是否开启，0 代表未开启，1 代表开启
+             * @enum {integer}
+             */
+            is_menu_open?: 0 | 1;
+            /** @description 菜单信息 */
+            selfmenu_info?: {
+                /** @description 菜单按钮 */
+                button?: {
+                    /** @description 菜单类型。API 设置的菜单：click、view、miniprogram、scancode_push 等自定义菜单类型；官网设置的菜单：text（文本，value 为文本内容）、 img（图片，value 为 mediaID）、voice（语音，value 为 mediaID）、video（视频，value 为视频下载链接）、news（图文，news_info 为图文列表）、view（网页，url 为链接） */
+                    type?: string;
+                    /** @description 菜单名称 */
+                    name?: string;
+                    /** @description 对于 click 等类型，为菜单 KEY 值 */
+                    key?: string;
+                    /** @description 对于 view 类型，为链接 */
+                    url?: string;
+                    /** @description 对于官网设置的菜单：text 为文本内容，img / voice 为 mediaID，video 为视频下载链接 */
+                    value?: string;
+                    /** @description 对于 miniprogram 类型，小程序 appid */
+                    appid?: string;
+                    /** @description 对于 miniprogram 类型，小程序页面路径 */
+                    pagepath?: string;
+                    /** @description 对于 article_id 类型，发布后获得的 article_id */
+                    article_id?: string;
+                    /** @description 图文消息的信息（news 类型） */
+                    news_info?: {
+                        list?: {
+                            /** @description 图文消息的标题 */
+                            title?: string;
+                            /** @description 作者 */
+                            author?: string;
+                            /** @description 摘要 */
+                            digest?: string;
+                            /**
+                             * @description 是否显示封面，0 为不显示，1 为显示
+                             * @enum {integer}
+                             */
+                            show_cover?: 0 | 1;
+                            /** @description 封面图片的 URL */
+                            cover_url?: string;
+                            /** @description 正文的 URL */
+                            content_url?: string;
+                            /** @description 原文的 URL，若置空则无查看原文入口 */
+                            source_url?: string;
+                        }[];
+                    };
+                    /** @description 子菜单（注意：为对象，列表在 list 中） */
+                    sub_button?: {
+                        list?: {
+                            type?: string;
+                            name?: string;
+                            key?: string;
+                            url?: string;
+                            value?: string;
+                            appid?: string;
+                            pagepath?: string;
+                            article_id?: string;
+                            /** @description 图文消息的信息（news 类型） */
+                            news_info?: {
+                                list?: {
+                                    /** @description 图文消息的标题 */
+                                    title?: string;
+                                    /** @description 作者 */
+                                    author?: string;
+                                    /** @description 摘要 */
+                                    digest?: string;
+                                    /**
+                                     * @description 是否显示封面，0 为不显示，1 为显示
+                                     * @enum {integer}
+                                     */
+                                    show_cover?: 0 | 1;
+                                    /** @description 封面图片的 URL */
+                                    cover_url?: string;
+                                    /** @description 正文的 URL */
+                                    content_url?: string;
+                                    /** @description 原文的 URL，若置空则无查看原文入口 */
+                                    source_url?: string;
+                                }[];
+                            };
+                        }[];
+                    };
+                }[];
+            };
+        };
+        /** @description Params of getDraftCount */
+        GetDraftCountParams: Record<string, never>;
+        GetDraftCountResponse: {
+            /** @description 草稿的总数 */
+            total_count?: number;
+        };
+        /** @description Params of getDraft */
+        GetDraftParams: {
+            /** @description 要获取的草稿的 media_id */
+            media_id: string;
+        };
+        GetDraftResponse: {
+            /** @description 图文素材列表 */
+            news_item?: {
+                /**
+                 * @description 文章类型：图文消息 news、图片消息 newspic
+                 * @enum {string}
+                 */
+                article_type?: "news" | "newspic";
+                /** @description 标题 */
+                title?: string;
+                /** @description 作者 */
+                author?: string;
+                /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空 */
+                digest?: string;
+                /** @description 图文消息的具体内容，支持 HTML 标签（图片消息为纯文本及部分特殊标签） */
+                content?: string;
+                /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                content_source_url?: string;
+                /** @description 图文消息的封面图片素材 id（永久 MediaID） */
+                thumb_media_id?: string;
+                /** @description 图文消息的封面图片 URL */
+                thumb_url?: string;
+                /**
+                 * @description 是否在正文显示封面（旧字段），0 不显示，1 显示
+                 * @enum {integer}
+                 */
+                show_cover_pic?: 0 | 1;
+                /**
+                 * @description 是否打开评论，0 不打开，1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+                /** @description 草稿的临时链接 */
+                url?: string;
+                /** @description 封面裁剪为 2.35:1 规格的坐标（X1_Y1_X2_Y2） */
+                pic_crop_235_1?: string;
+                /** @description 封面裁剪为 1:1 规格的坐标（X1_Y1_X2_Y2） */
+                pic_crop_1_1?: string;
+                /** @description 图片消息里的图片相关信息 */
+                image_info?: {
+                    image_list?: {
+                        /** @description 图片素材 id */
+                        image_media_id?: string;
+                        /** @description 图片 URL */
+                        image_url?: string;
+                    }[];
+                };
+                /** @description 图片消息的封面信息 */
+                cover_info?: {
+                    crop_percent_list?: {
+                        /** @description 裁剪比例（1_1、16_9、2.35_1） */
+                        ratio?: string;
+                        x1?: string;
+                        y1?: string;
+                        x2?: string;
+                        y2?: string;
+                    }[];
+                };
+                /** @description 商品相关信息 */
+                product_info?: {
+                    footer_product_info?: {
+                        /** @description 商品 key */
+                        product_key?: string;
+                    };
+                };
+            }[];
+        };
+        /** @description Params of getFans */
+        GetFansParams: {
+            /** @description 上一批列表的最后一个 OPENID，不填默认从头开始拉取 */
+            next_openid?: string;
+        };
+        GetFansResponse: {
+            /** @description 关注该公众账号的总用户数 */
+            total?: number;
+            /** @description 拉取的 OPENID 个数，最大值为 10000 */
+            count?: number;
+            /** @description 列表数据，OPENID 的列表（count 为 0 时可能不返回） */
+            data?: {
+                /** @description 用户的 OpenID 列表 */
+                openid?: string[];
+            };
+            /** @description 拉取列表的最后一个用户的 OPENID；为空表示列表已拉取完 */
+            next_openid?: string;
+        };
+        /** @description Params of getGroups */
+        GetGroupsParams: Record<string, never>;
+        GetGroupsResponse: {
+            groups?: {
+                /** @description 分组 id */
+                id?: number;
+                /** @description 分组名字 */
+                name?: string;
+                /** @description 分组内用户数量 */
+                count?: number;
+            }[];
+        };
+        /** @description Params of getHDVoice */
+        GetHDVoiceParams: {
+            /** @description 媒体文件 ID，即 JS-SDK uploadVoice 接口返回的 serverID */
+            media_id: string;
+        };
+        /** @description Params of getIndustry */
+        GetIndustryParams: Record<string, never>;
+        GetIndustryResponse: {
+            /** @description 账号设置的主营行业 */
+            primary_industry?: {
+                /** @description 一级类目 */
+                first_class?: string;
+                /** @description 二级类目 */
+                second_class?: string;
+            };
+            /** @description 账号设置的副营行业 */
+            secondary_industry?: {
+                /** @description 一级类目 */
+                first_class?: string;
+                /** @description 二级类目 */
+                second_class?: string;
+            };
+        };
+        /** @description Params of getInterfaceSummaryHour */
+        GetInterfaceSummaryHourParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetInterfaceSummaryHourResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 数据的小时，包括从 000 到 2300，分别代表的是 [000,100) 到 [2300,2400)，即每日的第 1 小时和最后 1 小时 */
+                ref_hour?: number;
+                /** @description 通过服务器配置地址获得消息后，被动回复用户消息的次数 */
+                callback_count?: number;
+                /** @description 上述动作的失败次数 */
+                fail_count?: number;
+                /** @description 总耗时，除以 callback_count 即为平均耗时（毫秒） */
+                total_time_cost?: number;
+                /** @description 最大耗时（毫秒） */
+                max_time_cost?: number;
+                /** @description 最大耗时（毫秒）；录得的真实回包使用此字段名，文档写作 max_time_cost */
+                max_time_count?: number;
+            }[];
+        };
+        /** @description Params of getInterfaceSummary */
+        GetInterfaceSummaryParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetInterfaceSummaryResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 通过服务器配置地址获得消息后，被动回复用户消息的次数 */
+                callback_count?: number;
+                /** @description 上述动作的失败次数 */
+                fail_count?: number;
+                /** @description 总耗时，除以 callback_count 即为平均耗时（毫秒） */
+                total_time_cost?: number;
+                /** @description 最大耗时（毫秒） */
+                max_time_cost?: number;
+                /** @description 最大耗时（毫秒）；录得的真实回包使用此字段名，文档写作 max_time_cost */
+                max_time_count?: number;
+            }[];
+        };
+        /** @description Params of getKfList */
+        GetKfListParams: {
+            /** @description 客服子商户的 business_id；普通账号（小程序、公众号、服务号）客服不需要填 */
+            business_id?: string;
+        };
+        GetKfListResponse: {
+            /** @description 客服列表 */
+            kf_list?: {
+                /** @description 完整客服账号，格式为：账号前缀@公众号微信号 */
+                kf_account?: string;
+                /** @description 客服昵称 */
+                kf_nick?: string;
+                /** @description 客服编号（工号；文档为字符串，旧 SDK 按数字解析） */
+                kf_id?: number | string;
+                /** @description 客服头像 */
+                kf_headimgurl?: string;
+                /** @description 客服头像（部分旧回包使用此字段名） */
+                kf_headimg?: string;
+                /** @description 如果客服账号已绑定了客服人员微信号，则此处显示微信号 */
+                kf_wx?: string;
+                /** @description 如果客服账号尚未绑定微信号，但是已经发起了一个绑定邀请，则此处显示绑定邀请的微信号 */
+                invite_wx?: string;
+                /** @description 绑定邀请的过期时间，为 unix 时间戳 */
+                invite_expire_time?: number | string;
+                /** @description 邀请的状态：等待确认 waiting，被拒绝 rejected，过期 expired */
+                invite_status?: string;
+                /** @description 客服 openid（小程序客服） */
+                kf_openid?: string;
+            }[];
+        };
+        /** @description Params of getKfMsgList */
+        GetKfMsgListParams: {
+            /** @description 起始时间，unix 时间戳 */
+            starttime: number;
+            /** @description 结束时间，unix 时间戳，每次查询时段不能超过 24 小时 */
+            endtime: number;
+            /** @description 消息 id 顺序从小到大，从 1 开始 */
+            msgid: number;
+            /** @description 每次获取条数，最多 10000 条 */
+            number: number;
+        };
+        GetKfMsgListResponse: {
+            /** @description 聊天记录 */
+            recordlist?: {
+                /** @description 用户标识 */
+                openid?: string;
+                /** @description 操作码，2002（客服发送信息），2003（客服接收消息）等 */
+                opercode?: number;
+                /** @description 聊天记录 */
+                text?: string;
+                /** @description 操作时间，unix 时间戳 */
+                time?: number;
+                /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
+                worker?: string;
+            }[];
+            /** @description 本次返回的记录条数 */
+            number?: number;
+            /** @description 下一次拉取时传入的 msgid */
+            msgid?: number | string;
+        };
+        /** @description Params of getKfSessionList */
+        GetKfSessionListParams: {
+            /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
+            kf_account: string;
+        };
+        GetKfSessionListResponse: {
+            /** @description 会话列表 */
+            sessionlist?: {
+                /** @description 粉丝的 openid */
+                openid?: string;
+                /** @description 会话创建时间，UNIX 时间戳 */
+                createtime?: number;
+            }[];
+        };
+        /** @description Params of getKfSession */
+        GetKfSessionParams: {
+            /** @description 粉丝的 openid */
+            openid: string;
+        };
+        GetKfSessionResponse: {
+            /** @description 正在接待的客服，为空表示没有人在接待 */
+            kf_account?: string;
+            /** @description 会话接入的时间 */
+            createtime?: number;
+        };
+        /** @description Params of getKfWaitCase */
+        GetKfWaitCaseParams: Record<string, never>;
+        GetKfWaitCaseResponse: {
+            /** @description 未接入会话数量 */
+            count?: number;
+            /** @description 未接入会话列表，最多返回 100 条数据，按照来访顺序 */
+            waitcaselist?: {
+                /** @description 粉丝的 openid */
+                openid?: string;
+                /** @description 粉丝的最后一条消息的时间 */
+                latest_time?: number;
+                /** @description （旧版返回）指定接待的客服 */
+                kf_account?: string;
+                /** @description （旧版返回）会话创建时间 */
+                createtime?: number;
+            }[];
+        };
+        /** @description Params of getMassMessage */
+        GetMassMessageParams: {
+            /** @description 群发消息后返回的消息 id（官方示例为字符串） */
+            msg_id: number | string;
+        };
+        GetMassMessageResponse: {
+            /** @description 群发消息后返回的消息 id */
+            msg_id?: number | string;
+            /**
+             * @description 消息发送后的状态：SEND_SUCCESS 表示发送成功，SENDING 表示发送中，SEND_FAIL 表示发送失败，DELETE 表示已删除
+             * @enum {string}
+             */
+            msg_status?: "SEND_SUCCESS" | "SENDING" | "SEND_FAIL" | "DELETE";
+        };
+        /** @description Params of getMassSpeed */
+        GetMassSpeedParams: Record<string, never>;
+        GetMassSpeedResponse: {
+            /** @description 群发速度的级别：0 为 80w/分钟，1 为 60w/分钟，2 为 45w/分钟，3 为 30w/分钟，4 为 10w/分钟 */
+            speed?: number;
+            /** @description 群发速度的真实值，单位：万/分钟 */
+            realspeed?: number;
+        };
+        /** @description Params of getMaterialCount */
+        GetMaterialCountParams: Record<string, never>;
+        GetMaterialCountResponse: {
+            /** @description 语音总数量 */
+            voice_count?: number;
+            /** @description 视频总数量 */
+            video_count?: number;
+            /** @description 图片总数量 */
+            image_count?: number;
+            /** @description 图文总数量 */
+            news_count?: number;
+        };
+        /** @description Params of getMaterial */
+        GetMaterialParams: {
+            /** @description 要获取的素材的 media_id */
+            media_id: string;
+        };
+        GetMaterialResponse: {
+            /** @description 视频素材：标题 */
+            title?: string;
+            /** @description 视频素材：描述 */
+            description?: string;
+            /** @description 视频素材：下载地址 */
+            down_url?: string;
+            /** @description 图文素材：图文列表 */
+            news_item?: {
+                /** @description 图文消息的标题 */
+                title?: string;
+                /** @description 图文消息的封面图片素材 id（永久 mediaID） */
+                thumb_media_id?: string;
+                /** @description 封面图片 URL */
+                thumb_url?: string;
+                /**
+                 * @description 是否显示封面，0 为不显示，1 为显示
+                 * @enum {integer}
+                 */
+                show_cover_pic?: 0 | 1;
+                /** @description 作者 */
+                author?: string;
+                /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空 */
+                digest?: string;
+                /** @description 图文消息的具体内容，支持 HTML 标签 */
+                content?: string;
+                /** @description 图文页的 URL */
+                url?: string;
+                /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                content_source_url?: string;
+                /**
+                 * @description 是否打开评论，0 不打开，1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+            }[];
+        };
+        /** @description Params of getMemberCardActivateTempInfo */
+        GetMemberCardActivateTempInfoParams: {
+            /** @description 跳转型开卡组件开卡后回调中的激活票据，可以用来获取用户开卡资料 */
+            activate_ticket: string;
+        };
+        GetMemberCardActivateTempInfoResponse: {
+            /** @description 用户填写的资料 */
+            info?: {
+                /** @description 通用字段（如手机号、姓名） */
+                common_field_list?: {
+                    /** @description 字段名（如 USER_FORM_INFO_FLAG_MOBILE） */
+                    name?: string;
+                    /** @description 填写值 */
+                    value?: string;
+                    /** @description 选择项（多选时返回） */
+                    value_list?: string[];
+                }[];
+                /** @description 自定义字段 */
+                custom_field_list?: {
+                    /** @description 字段名（如 USER_FORM_INFO_FLAG_MOBILE） */
+                    name?: string;
+                    /** @description 填写值 */
+                    value?: string;
+                    /** @description 选择项（多选时返回） */
+                    value_list?: string[];
+                }[];
+            };
+        };
+        /** @description Params of getMemberCardActivateUrl */
+        GetMemberCardActivateUrlParams: {
+            /** @description 会员卡的 card_id */
+            card_id: string;
+            /** @description 渠道值，用于统计本次领取的渠道参数 */
+            outer_str?: string;
+        };
+        GetMemberCardActivateUrlResponse: {
+            /** @description 内含调用开卡插件所需的参数的 url */
+            url?: string;
+        };
+        /** @description Params of getMemberCardUserInfo */
+        GetMemberCardUserInfoParams: {
+            /** @description 查询会员卡的 card_id */
+            card_id: string;
+            /** @description 所查询用户领取到的 code 值 */
+            code: string;
+        };
+        GetMemberCardUserInfoResponse: {
+            /** @description 用户在本公众号内唯一识别码 */
+            openid?: string;
+            /** @description 用户昵称 */
+            nickname?: string;
+            /** @description 会员卡编号 */
+            membership_number?: string;
+            /** @description 积分信息 */
+            bonus?: number;
+            /** @description 余额信息 */
+            balance?: number;
+            /** @description 用户性别 */
+            sex?: string;
+            /** @description 会员信息 */
+            user_info?: {
+                /** @description 开发者设置的会员卡会员信息类目，如等级（通用字段） */
+                common_field_list?: {
+                    /** @description 字段名（如 USER_FORM_INFO_FLAG_MOBILE） */
+                    name?: string;
+                    /** @description 填写值 */
+                    value?: string;
+                    /** @description 选择项（多选时返回） */
+                    value_list?: string[];
+                }[];
+                /** @description 开发者设置的会员卡会员信息类目（自定义字段） */
+                custom_field_list?: {
+                    /** @description 字段名（如 USER_FORM_INFO_FLAG_MOBILE） */
+                    name?: string;
+                    /** @description 填写值 */
+                    value?: string;
+                    /** @description 选择项（多选时返回） */
+                    value_list?: string[];
+                }[];
+            };
+            /** @description 当前用户的会员卡状态：NORMAL 正常，EXPIRE 已过期，GIFTING 转赠中，GIFT_SUCC 转赠成功，GIFT_TIMEOUT 转赠超时，DELETE 已删除，UNAVAILABLE 已失效 */
+            user_card_status?: string;
+            /** @description 该卡是否已经被激活，true 表示已经被激活，false 表示未被激活 */
+            has_active?: boolean;
         };
         /** @description Params of getMenu */
         GetMenuParams: Record<string, never>;
@@ -271,6 +7839,405 @@ export interface components {
                 };
                 menuid?: number;
             }[];
+        };
+        /** @description Params of getMessageTemplateList */
+        GetMessageTemplateListParams: Record<string, never>;
+        GetMessageTemplateListResponse: {
+            /** @description 个人模板列表 */
+            data?: {
+                /** @description 添加至账号下的模板 id，发送订阅消息时所需 */
+                priTmplId?: string;
+                /** @description 模板标题 */
+                title?: string;
+                /** @description 模板内容，如 "{{thing1.DATA}}" */
+                content?: string;
+                /** @description 模板内容示例 */
+                example?: string;
+                /** @description 模板类型：2 一次性订阅，3 长期订阅 */
+                type?: number;
+                /** @description 枚举参数值范围（部分模板返回） */
+                keywordEnumValueList?: {
+                    /** @description 枚举参数的 key */
+                    keywordCode?: string;
+                    /** @description 枚举参数值范围列表 */
+                    enumValueList?: string[];
+                }[];
+            }[];
+        };
+        /** @description Params of getOnlineKfList */
+        GetOnlineKfListParams: Record<string, never>;
+        GetOnlineKfListResponse: {
+            /** @description 在线客服列表 */
+            kf_online_list?: {
+                /** @description 完整客服账号，格式为：账号前缀@公众号微信号 */
+                kf_account?: string;
+                /** @description 客服在线状态，目前为：1 web 在线 */
+                status?: number;
+                /** @description 客服编号（工号） */
+                kf_id?: number | string;
+                /** @description 最大自动接入数 */
+                auto_accept?: number;
+                /** @description 客服当前正在接待的会话数 */
+                accepted_case?: number;
+                /** @description 客服 openid（小程序客服） */
+                kf_openid?: string;
+            }[];
+        };
+        /** @description Params of getPayGiftCard */
+        GetPayGiftCardParams: {
+            /** @description 规则 ID */
+            rule_id: string;
+        };
+        GetPayGiftCardResponse: {
+            /** @description 支付后投放卡券的规则 */
+            rule_info?: {
+                /**
+                 * @description 营销规则类型，支付即会员填写 RULE_TYPE_PAY_MEMBER_CARD
+                 * @enum {string}
+                 */
+                type?: "RULE_TYPE_PAY_MEMBER_CARD";
+                /** @description 营销规则基本信息 */
+                base_info?: {
+                    /** @description 需要关联的商户号列表 */
+                    mchid_list?: string[];
+                    /** @description 规则开始时间（Unix 时间戳） */
+                    begin_time?: number;
+                    /** @description 规则结束时间（Unix 时间戳） */
+                    end_time?: number;
+                };
+                /** @description 支付即会员规则（type 为 RULE_TYPE_PAY_MEMBER_CARD 时） */
+                member_rule?: {
+                    /** @description 要赠送的会员卡 card_id */
+                    card_id?: string;
+                    /** @description 单次消费送会员卡的金额下限，单位为分 */
+                    least_cost?: number;
+                    /** @description 单次消费送会员卡的金额上限，单位为分 */
+                    max_cost?: number;
+                    /** @description 商户自定义领卡网页链接，填入该字段后支付后会跳转到该链接领卡 */
+                    jump_url?: string;
+                    /** @description 商户自定义领卡小程序 appid */
+                    app_brand_id?: string;
+                    /** @description 商户自定义领卡小程序路径 */
+                    app_brand_pass?: string;
+                };
+            };
+        };
+        /** @description Params of getProductCardInfo */
+        GetProductCardInfoParams: {
+            /** @description 商品 ID */
+            product_id: string;
+            /**
+             * @description 文章类型：图片消息 newspic、图文消息 news
+             * @enum {string}
+             */
+            article_type: "news" | "newspic";
+            /**
+             * @description 卡片类型：大卡 0、小卡 1、文字链接 2、条卡 3
+             * @enum {integer}
+             */
+            card_type: 0 | 1 | 2 | 3;
+        };
+        GetProductCardInfoResponse: {
+            /** @description 商品 key，部分文章类型需要使用该 key 插入商品卡片 */
+            product_key?: string;
+            /** @description 商品卡片 DOM 结构，大部分文章类型需要插入该 DOM 结构 */
+            DOM?: string;
+        };
+        /** @description Params of getPubTemplateKeyWordsById */
+        GetPubTemplateKeyWordsByIdParams: {
+            /** @description 模板标题 id，可通过接口获取 */
+            tid: string;
+        };
+        GetPubTemplateKeyWordsByIdResponse: {
+            /** @description 关键词数量 */
+            count?: number;
+            /** @description 关键词列表 */
+            data?: {
+                /** @description 关键词 id，选用模板时需要 */
+                kid?: number;
+                /** @description 关键词内容 */
+                name?: string;
+                /** @description 关键词内容对应的示例 */
+                example?: string;
+                /** @description 参数类型（如 thing、number、date、phrase） */
+                rule?: string;
+            }[];
+        };
+        /** @description Params of getPubTemplateTitleList */
+        GetPubTemplateTitleListParams: {
+            /** @description 类目 id，多个用逗号隔开（如 2,616；不要加引号） */
+            ids: string;
+            /** @description 用于分页，表示从 start 开始，从 0 开始计数 */
+            start: number;
+            /** @description 用于分页，表示拉取 limit 条记录，最大为 30 */
+            limit: number;
+        };
+        GetPubTemplateTitleListResponse: {
+            /** @description 模板标题列表总数 */
+            count?: number;
+            /** @description 模板标题列表 */
+            data?: {
+                /** @description 模板标题 id */
+                tid?: number;
+                /** @description 模板标题 */
+                title?: string;
+                /** @description 模板类型：2 一次性订阅，3 长期订阅 */
+                type?: number;
+                /** @description 模板所属类目 id（文档标为 number，示例与实际回包为字符串） */
+                categoryId?: string | number;
+            }[];
+        };
+        /** @description Params of getPublishStatus */
+        GetPublishStatusParams: {
+            /** @description 发布任务 id（submitPublish 返回） */
+            publish_id: string | number;
+        };
+        GetPublishStatusResponse: {
+            /** @description 发布任务 id */
+            publish_id?: string | number;
+            /**
+             * @description 发布状态：0 成功，1 发布中，2 原创失败，3 常规失败，4 平台审核不通过，5 成功后用户删除所有文章，6 成功后系统封禁所有文章
+             * @enum {integer}
+             */
+            publish_status?: 0 | 1 | 2 | 3 | 4 | 5 | 6;
+            /** @description 当发布状态为 0 时（即成功）返回图文的 article_id，可用于“客服消息”场景 */
+            article_id?: string;
+            /** @description 当发布状态为 0 时（即成功）返回的文章详情 */
+            article_detail?: {
+                /** @description 文章数量 */
+                count?: number;
+                item?: {
+                    /** @description 文章对应的编号（第一篇为 1） */
+                    idx?: number;
+                    /** @description 图文的永久链接 */
+                    article_url?: string;
+                }[];
+            };
+            /** @description 当发布状态为 2 或 4 时，返回不通过的文章编号，第一篇为 1；其他发布状态则为空 */
+            fail_idx?: number[];
+        };
+        /** @description Params of getPublishedArticle */
+        GetPublishedArticleParams: {
+            /** @description 要获取的草稿的 article_id（发布成功后获得） */
+            article_id: string;
+        };
+        GetPublishedArticleResponse: {
+            /** @description 图文信息集合 */
+            news_item?: {
+                /**
+                 * @description 文章类型：图文消息 news、图片消息 newspic
+                 * @enum {string}
+                 */
+                article_type?: "news" | "newspic";
+                /** @description 标题 */
+                title?: string;
+                /** @description 作者 */
+                author?: string;
+                /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空 */
+                digest?: string;
+                /** @description 图文消息的具体内容，支持 HTML 标签（图片消息为纯文本及部分特殊标签） */
+                content?: string;
+                /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                content_source_url?: string;
+                /** @description 图文消息的封面图片素材 id（永久 MediaID） */
+                thumb_media_id?: string;
+                /** @description 图文消息的封面图片 URL */
+                thumb_url?: string;
+                /**
+                 * @description 是否在正文显示封面（旧字段），0 不显示，1 显示
+                 * @enum {integer}
+                 */
+                show_cover_pic?: 0 | 1;
+                /**
+                 * @description 是否打开评论，0 不打开，1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+                /** @description 图文消息的 URL */
+                url?: string;
+                /** @description 封面裁剪为 2.35:1 规格的坐标（X1_Y1_X2_Y2） */
+                pic_crop_235_1?: string;
+                /** @description 封面裁剪为 1:1 规格的坐标（X1_Y1_X2_Y2） */
+                pic_crop_1_1?: string;
+                /** @description 图片消息里的图片相关信息 */
+                image_info?: {
+                    image_list?: {
+                        /** @description 图片素材 id */
+                        image_media_id?: string;
+                        /** @description 图片 URL */
+                        image_url?: string;
+                    }[];
+                };
+                /** @description 图片消息的封面信息 */
+                cover_info?: {
+                    crop_percent_list?: {
+                        /** @description 裁剪比例（1_1、16_9、2.35_1） */
+                        ratio?: string;
+                        x1?: string;
+                        y1?: string;
+                        x2?: string;
+                        y2?: string;
+                    }[];
+                };
+                /** @description 商品相关信息 */
+                product_info?: {
+                    footer_product_info?: {
+                        /** @description 商品 key */
+                        product_key?: string;
+                    };
+                };
+                /** @description 该图文是否被删除 */
+                is_deleted?: boolean;
+            }[];
+        };
+        /** @description Params of getPublisherStat */
+        GetPublisherStatParams: {
+            /**
+             * @description 数据类型：publisher_adpos_general 公众号分广告位数据，publisher_cps_general 公众号返佣商品数据，publisher_settlement 公众号结算收入数据及结算主体信息
+             * @enum {string}
+             */
+            action: "publisher_adpos_general" | "publisher_cps_general" | "publisher_settlement";
+            /** @description 获取数据的开始时间 yyyy-mm-dd */
+            start_date: string;
+            /** @description 获取数据的结束时间 yyyy-mm-dd */
+            end_date: string;
+            /** @description 返回第几页数据 */
+            page: number;
+            /** @description 当页返回数据条数 */
+            page_size: number;
+            /**
+             * @description 广告位类型名称（仅 publisher_adpos_general）：SLOT_ID_BIZ_BOTTOM 公众号底部广告，SLOT_ID_BIZ_MID_CONTEXT 公众号文中广告，SLOT_ID_BIZ_VIDEO_END 公众号视频后贴，SLOT_ID_BIZ_SPONSOR 公众号互选广告，SLOT_ID_BIZ_CPS 公众号返佣商品；不传则返回全部
+             * @enum {string}
+             */
+            ad_slot?: "SLOT_ID_BIZ_BOTTOM" | "SLOT_ID_BIZ_MID_CONTEXT" | "SLOT_ID_BIZ_VIDEO_END" | "SLOT_ID_BIZ_SPONSOR" | "SLOT_ID_BIZ_CPS";
+        };
+        GetPublisherStatResponse: {
+            /** @description 返回状态 */
+            base_resp?: {
+                /** @description 错误码，0 为成功 */
+                ret?: number;
+                /** @description 错误信息 */
+                err_msg?: string;
+            };
+            /** @description 请求返回总条数 */
+            total_num?: number;
+            /** @description 明细列表（publisher_adpos_general / publisher_cps_general） */
+            list?: {
+                /** @description 广告位 id（分广告位数据） */
+                slot_id?: number | string;
+                /** @description 广告位类型名称（分广告位数据） */
+                ad_slot?: string;
+                /** @description 日期 */
+                date?: string;
+                /** @description 拉取量（分广告位数据） */
+                req_succ_count?: number;
+                /** @description 曝光量 */
+                exposure_count?: number;
+                /** @description 曝光率（分广告位数据） */
+                exposure_rate?: number;
+                /** @description 点击量 */
+                click_count?: number;
+                /** @description 点击率 */
+                click_rate?: number;
+                /** @description 收入（分）（分广告位数据） */
+                income?: number;
+                /** @description 广告千次曝光收益（分）（分广告位数据） */
+                ecpm?: number;
+                /** @description 下单量（返佣商品数据） */
+                order_count?: number;
+                /** @description 下单率（返佣商品数据） */
+                order_rate?: number;
+                /** @description 订单总金额（分）（返佣商品数据） */
+                total_fee?: number;
+                /** @description 总佣金（分）（返佣商品数据） */
+                total_commission?: number;
+            }[];
+            /** @description 概览（publisher_adpos_general / publisher_cps_general） */
+            summary?: {
+                /** @description 总拉取量 */
+                req_succ_count?: number;
+                /** @description 总曝光量 */
+                exposure_count?: number;
+                /** @description 总曝光率 */
+                exposure_rate?: number;
+                /** @description 总点击量 */
+                click_count?: number;
+                /** @description 总点击率 */
+                click_rate?: number;
+                /** @description 总收入（分） */
+                income?: number;
+                /** @description 广告千次曝光收益（分） */
+                ecpm?: number;
+                /** @description 总下单量 */
+                order_count?: number;
+                /** @description 总下单率 */
+                order_rate?: number;
+                /** @description 订单总金额（分） */
+                total_fee?: number;
+                /** @description 总佣金（分） */
+                total_commission?: number;
+            };
+            /** @description 主体名称（结算收入数据） */
+            body?: string;
+            /** @description 扣除金额（分）（结算收入数据） */
+            penalty_all?: number;
+            /** @description 累计收入（分）（结算收入数据） */
+            revenue_all?: number;
+            /** @description 已结算金额（分）（结算收入数据） */
+            settled_revenue_all?: number;
+            /** @description 结算单列表（结算收入数据，按日期降序） */
+            settlement_list?: {
+                /** @description 数据更新时间 */
+                date?: string;
+                /** @description 日期区间 */
+                zone?: string;
+                /** @description 收入月份 */
+                month?: string;
+                /** @description 1 = 上半月，2 = 下半月 */
+                order?: number;
+                /** @description 1 = 结算中；2、3 = 已结算；4 = 付款中；5 = 已付款 */
+                sett_status?: number;
+                /** @description 区间内结算收入（分） */
+                settled_revenue?: number;
+                /** @description 结算单编号 */
+                sett_no?: string;
+                /** @description 申请补发结算单次数 */
+                mail_send_cnt?: string;
+                /** @description 产生收入的广告 */
+                slot_revenue?: {
+                    /** @description 产生收入的广告位 */
+                    slot_id?: string;
+                    /** @description 该广告位结算金额（分） */
+                    slot_settled_revenue?: number;
+                }[];
+            }[];
+        };
+        /** @description Params of getRidInfo */
+        GetRidInfoParams: {
+            /** @description 调用接口报错返回的 rid，例如 61725984-6126f6f9-040f19c4（errmsg 中 "rid:" 之后的部分） */
+            rid: string;
+        };
+        GetRidInfoResponse: {
+            /** @description 该 rid 对应的请求详情 */
+            request?: {
+                /** @description 发起请求的时间戳（秒） */
+                invoke_time?: number;
+                /** @description 请求毫秒级耗时 */
+                cost_in_ms?: number;
+                /** @description 请求的 URL 参数 */
+                request_url?: string;
+                /** @description post 请求的请求参数 */
+                request_body?: string;
+                /** @description 接口请求返回参数 */
+                response_body?: string;
+                /** @description 接口请求的客户端 ip */
+                client_ip?: string;
+            };
         };
         /** @description Params of getSnsUserInfo */
         GetSnsUserInfoParams: {
@@ -318,6 +8285,55 @@ export interface components {
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
         };
+        /** @description Params of getTagFans */
+        GetTagFansParams: {
+            /** @description 标签 id */
+            tagid: number;
+            /** @description 第一个拉取的 OPENID，不填默认从头开始拉取 */
+            next_openid?: string;
+        };
+        GetTagFansResponse: {
+            /** @description 这次获取的粉丝数量 */
+            count?: number;
+            /** @description 粉丝列表 */
+            data?: {
+                /** @description 粉丝的 OpenID 列表 */
+                openid?: string[];
+            };
+            /** @description 拉取列表最后一个用户的 openid；为空表示已拉取完 */
+            next_openid?: string;
+        };
+        /** @description Params of getTagIdList */
+        GetTagIdListParams: {
+            /** @description 用户的 openid */
+            openid: string;
+        };
+        GetTagIdListResponse: {
+            /** @description 被置上的标签 id 列表 */
+            tagid_list?: number[];
+        };
+        /** @description Params of getTags */
+        GetTagsParams: Record<string, never>;
+        GetTagsResponse: {
+            /** @description 标签列表 */
+            tags?: {
+                /** @description 标签 id */
+                id?: number;
+                /** @description 标签名 */
+                name?: string;
+                /** @description 此标签下粉丝数 */
+                count?: number;
+            }[];
+        };
+        /** @description Params of getTempMedia */
+        GetTempMediaParams: {
+            /** @description 媒体文件 ID */
+            media_id: string;
+        };
+        GetTempMediaResponse: {
+            /** @description 视频消息素材下载地址（仅视频素材以 JSON 返回） */
+            video_url?: string;
+        };
         /** @description Params of getTicket */
         GetTicketParams: {
             /**
@@ -332,6 +8348,185 @@ export interface components {
             ticket?: string;
             /** @description 有效期（秒） */
             expires_in?: number;
+        };
+        /** @description Params of getUpstreamMsgDistMonth */
+        GetUpstreamMsgDistMonthParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUpstreamMsgDistMonthResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 当日发送消息量分布的区间：0 代表 “0”，1 代表 “1-5”，2 代表 “6-10”，3 代表 “10 次以上” */
+                count_interval?: number;
+                /** @description 上行发送了（向公众号发送了）消息的用户数 */
+                msg_user?: number;
+            }[];
+        };
+        /** @description Params of getUpstreamMsgDist */
+        GetUpstreamMsgDistParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（15 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUpstreamMsgDistResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 当日发送消息量分布的区间：0 代表 “0”，1 代表 “1-5”，2 代表 “6-10”，3 代表 “10 次以上” */
+                count_interval?: number;
+                /** @description 上行发送了（向公众号发送了）消息的用户数 */
+                msg_user?: number;
+            }[];
+        };
+        /** @description Params of getUpstreamMsgDistWeek */
+        GetUpstreamMsgDistWeekParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUpstreamMsgDistWeekResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 当日发送消息量分布的区间：0 代表 “0”，1 代表 “1-5”，2 代表 “6-10”，3 代表 “10 次以上” */
+                count_interval?: number;
+                /** @description 上行发送了（向公众号发送了）消息的用户数 */
+                msg_user?: number;
+            }[];
+        };
+        /** @description Params of getUpstreamMsgHour */
+        GetUpstreamMsgHourParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUpstreamMsgHourResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 数据的小时，包括从 000 到 2300，分别代表的是 [000,100) 到 [2300,2400)，即每日的第 1 小时和最后 1 小时 */
+                ref_hour?: number;
+                /** @description 消息类型：1 代表文字，2 代表图片，3 代表语音，4 代表视频，6 代表第三方应用消息（链接消息） */
+                msg_type?: number;
+                /** @description 上行发送了（向公众号发送了）消息的用户数 */
+                msg_user?: number;
+                /** @description 上行发送了消息的消息总数 */
+                msg_count?: number;
+            }[];
+        };
+        /** @description Params of getUpstreamMsgMonth */
+        GetUpstreamMsgMonthParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUpstreamMsgMonthResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 消息类型：1 代表文字，2 代表图片，3 代表语音，4 代表视频，6 代表第三方应用消息（链接消息） */
+                msg_type?: number;
+                /** @description 上行发送了（向公众号发送了）消息的用户数 */
+                msg_user?: number;
+                /** @description 上行发送了消息的消息总数 */
+                msg_count?: number;
+            }[];
+        };
+        /** @description Params of getUpstreamMsg */
+        GetUpstreamMsgParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUpstreamMsgResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 消息类型：1 代表文字，2 代表图片，3 代表语音，4 代表视频，6 代表第三方应用消息（链接消息） */
+                msg_type?: number;
+                /** @description 上行发送了（向公众号发送了）消息的用户数 */
+                msg_user?: number;
+                /** @description 上行发送了消息的消息总数 */
+                msg_count?: number;
+            }[];
+        };
+        /** @description Params of getUpstreamMsgWeek */
+        GetUpstreamMsgWeekParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUpstreamMsgWeekResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 消息类型：1 代表文字，2 代表图片，3 代表语音，4 代表视频，6 代表第三方应用消息（链接消息） */
+                msg_type?: number;
+                /** @description 上行发送了（向公众号发送了）消息的用户数 */
+                msg_user?: number;
+                /** @description 上行发送了消息的消息总数 */
+                msg_count?: number;
+            }[];
+        };
+        /** @description Params of getUserCardList */
+        GetUserCardListParams: {
+            /** @description 需要查询的用户 openid */
+            openid: string;
+            /** @description 卡券 ID，不填写时默认查询当前 appid 下的卡券 */
+            card_id?: string;
+        };
+        GetUserCardListResponse: {
+            /** @description 卡券列表 */
+            card_list?: {
+                /** @description 用户卡券 code 码 */
+                code?: string;
+                /** @description 卡券 ID */
+                card_id?: string;
+            }[];
+            /** @description 是否有可用的朋友的券 */
+            has_share_card?: boolean;
+        };
+        /** @description Params of getUserCumulate */
+        GetUserCumulateParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUserCumulateResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 总用户量 */
+                cumulate_user?: number;
+            }[];
+        };
+        /** @description Params of getUserGroupId */
+        GetUserGroupIdParams: {
+            /** @description 用户的 OpenID */
+            openid: string;
+        };
+        GetUserGroupIdResponse: {
+            /** @description 用户所属的分组 id */
+            groupid?: number;
         };
         /** @description Params of getUserInfo */
         GetUserInfoParams: {
@@ -400,6 +8595,134 @@ export interface components {
              */
             headimgurl?: string;
         };
+        /** @description Params of getUserReadHour */
+        GetUserReadHourParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUserReadHourResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 数据的小时，包括从 000 到 2300，分别代表的是 [000,100) 到 [2300,2400)，即每日的第 1 小时和最后 1 小时 */
+                ref_hour?: number;
+                /** @description 在获取图文阅读分时数据时才有该字段，代表用户从哪里进入来阅读该图文：99999999 全部，0 会话，1 好友，2 朋友圈，4 历史消息页，5 其他，6 看一看，7 搜一搜 */
+                user_source?: number;
+                /** @description 图文页（点击群发图文卡片进入的页面）的阅读人数 */
+                int_page_read_user?: number;
+                /** @description 图文页的阅读次数 */
+                int_page_read_count?: number;
+                /** @description 原文页（点击图文页“阅读原文”进入的页面）的阅读人数，无原文页时此处数据为 0 */
+                ori_page_read_user?: number;
+                /** @description 原文页的阅读次数 */
+                ori_page_read_count?: number;
+                /** @description 分享的人数 */
+                share_user?: number;
+                /** @description 分享的次数 */
+                share_count?: number;
+                /** @description 收藏的人数 */
+                add_to_fav_user?: number;
+                /** @description 收藏的次数 */
+                add_to_fav_count?: number;
+            }[];
+        };
+        /** @description Params of getUserRead */
+        GetUserReadParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（3 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUserReadResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 在获取图文阅读分时数据时才有该字段，代表用户从哪里进入来阅读该图文：99999999 全部，0 会话，1 好友，2 朋友圈，4 历史消息页，5 其他，6 看一看，7 搜一搜 */
+                user_source?: number;
+                /** @description 图文页（点击群发图文卡片进入的页面）的阅读人数 */
+                int_page_read_user?: number;
+                /** @description 图文页的阅读次数 */
+                int_page_read_count?: number;
+                /** @description 原文页（点击图文页“阅读原文”进入的页面）的阅读人数，无原文页时此处数据为 0 */
+                ori_page_read_user?: number;
+                /** @description 原文页的阅读次数 */
+                ori_page_read_count?: number;
+                /** @description 分享的人数 */
+                share_user?: number;
+                /** @description 分享的次数 */
+                share_count?: number;
+                /** @description 收藏的人数 */
+                add_to_fav_user?: number;
+                /** @description 收藏的次数 */
+                add_to_fav_count?: number;
+            }[];
+        };
+        /** @description Params of getUserShareHour */
+        GetUserShareHourParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUserShareHourResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 数据的小时，包括从 000 到 2300，分别代表的是 [000,100) 到 [2300,2400)，即每日的第 1 小时和最后 1 小时 */
+                ref_hour?: number;
+                /** @description 分享的场景：1 代表好友转发，2 代表朋友圈，3 代表腾讯微博（已停用），255 代表其他 */
+                share_scene?: number;
+                /** @description 分享的次数 */
+                share_count?: number;
+                /** @description 分享的人数 */
+                share_user?: number;
+            }[];
+        };
+        /** @description Params of getUserShare */
+        GetUserShareParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUserShareResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 分享的场景：1 代表好友转发，2 代表朋友圈，3 代表腾讯微博（已停用），255 代表其他 */
+                share_scene?: number;
+                /** @description 分享的次数 */
+                share_count?: number;
+                /** @description 分享的人数 */
+                share_user?: number;
+            }[];
+        };
+        /** @description Params of getUserSummary */
+        GetUserSummaryParams: {
+            /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
+            begin_date: string;
+            /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+            end_date: string;
+        };
+        GetUserSummaryResponse: {
+            /** @description 数据列表 */
+            list?: {
+                /** @description 数据的日期（yyyy-MM-dd） */
+                ref_date?: string;
+                /** @description 用户的渠道，数值代表的含义如下：0 其他合计，1 公众号搜索，17 名片分享，30 扫描二维码，51 支付后关注（在支付完成页），57 文章内帐号名称，100 微信广告，161 他人转载，149 小程序关注，200 视频号，201 直播 */
+                user_source?: number;
+                /** @description 新增的用户数量 */
+                new_user?: number;
+                /** @description 取消关注的用户数量，new_user 减去 cancel_user 即为净增用户数量 */
+                cancel_user?: number;
+            }[];
+        };
         /** @description Params of getWebAccessToken */
         GetWebAccessTokenParams: {
             /** @description 用户同意授权后重定向带回的 code（只能使用一次，5 分钟未被使用自动过期） */
@@ -420,6 +8743,190 @@ export interface components {
             is_snapshotuser?: number;
             /** @description 用户统一标识（scope 为 snsapi_userinfo 且绑定开放平台时） */
             unionid?: string;
+        };
+        /** @description Params of idCardOCR */
+        IdCardOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * @description 图片类型：photo 拍照模式（带背景的图片）；scan 扫描模式（不带背景的图片）
+             * @enum {string}
+             */
+            type?: "photo" | "scan";
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        IdCardOCRResponse: {
+            /**
+             * @description 正面或背面：Front / Back
+             * @enum {string}
+             */
+            type?: "Front" | "Back";
+            /** @description 正面返回，姓名 */
+            name?: string;
+            /** @description 正面返回，身份证号 */
+            id?: string;
+            /** @description 正面返回，地址 */
+            addr?: string;
+            /** @description 正面返回，性别 */
+            gender?: string;
+            /** @description 正面返回，民族 */
+            nationality?: string;
+            /** @description 背面返回，有效期，如 20070105-20270105 */
+            valid_date?: string;
+        };
+        /** @description Params of inviteKfWorker */
+        InviteKfWorkerParams: {
+            /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
+            kf_account: string;
+            /** @description 接收绑定邀请的客服微信号 */
+            invite_wx: string;
+        };
+        InviteKfWorkerResponse: Record<string, never>;
+        /** @description Params of listComment */
+        ListCommentParams: {
+            /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+            msg_data_id: number | string;
+            /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+            index?: number;
+            /** @description 起始位置 */
+            begin: number;
+            /** @description 获取数目（大于 50 会被拒绝） */
+            count: number;
+            /**
+             * @description 0 普通评论和精选评论，1 普通评论，2 精选评论
+             * @enum {integer}
+             */
+            type: 0 | 1 | 2;
+        };
+        ListCommentResponse: {
+            /** @description 评论总数 */
+            total?: number;
+            /** @description 评论列表 */
+            comment?: {
+                /** @description 用户评论 id */
+                user_comment_id?: number;
+                /** @description 评论者 openid */
+                openid?: string;
+                /** @description 评论时间（Unix 时间戳，秒） */
+                create_time?: number;
+                /** @description 评论内容 */
+                content?: string;
+                /**
+                 * @description 是否精选评论，0 为即非精选，1 为精选评论
+                 * @enum {integer}
+                 */
+                comment_type?: 0 | 1;
+                /** @description 作者回复（没有回复时不返回） */
+                reply?: {
+                    /** @description 作者回复内容 */
+                    content?: string;
+                    /** @description 作者回复时间（Unix 时间戳，秒） */
+                    create_time?: number;
+                };
+            }[];
+        };
+        /** @description Params of markCardCode */
+        MarkCardCodeParams: {
+            /** @description 卡券的 code 码 */
+            code: string;
+            /** @description 卡券 ID */
+            card_id: string;
+            /** @description 用券用户的 openid */
+            openid: string;
+            /** @description 是否要 mark（占用）这个 code，填写 true 或者 false，表示占用或解除占用 */
+            is_mark: boolean;
+        };
+        MarkCardCodeResponse: Record<string, never>;
+        /** @description Params of markElectComment */
+        MarkElectCommentParams: {
+            /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+            msg_data_id: number | string;
+            /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+            index?: number;
+            /** @description 用户评论 id（listComment 返回） */
+            user_comment_id: number;
+        };
+        MarkElectCommentResponse: Record<string, never>;
+        /** @description Params of massSend */
+        MassSendParams: {
+            /** @description 填写图文消息的接收者，一串 OpenID 列表，OpenID 最少 2 个，最多 10000 个 */
+            touser: string[];
+            /**
+             * @description 群发的消息类型：图文消息为 mpnews，文本消息为 text，语音为 voice，图片为 image，视频为 mpvideo，卡券为 wxcard；须带上同名的消息对象（图片为 images）
+             * @enum {string}
+             */
+            msgtype: "mpnews" | "text" | "voice" | "image" | "mpvideo" | "wxcard";
+            /** @description 图文消息（msgtype 为 mpnews 时必填） */
+            mpnews?: {
+                /** @description 用于群发的图文消息的 media_id（草稿箱中的图文草稿 media_id） */
+                media_id: string;
+            };
+            /** @description 文本消息（msgtype 为 text 时必填） */
+            text?: {
+                /** @description 文本消息内容 */
+                content: string;
+            };
+            /** @description 语音消息（msgtype 为 voice 时必填） */
+            voice?: {
+                /** @description 语音的 media_id，需通过新增永久素材接口获得 */
+                media_id: string;
+            };
+            /** @description 图片消息（msgtype 为 image 时填写，可多图） */
+            images?: {
+                /** @description 用于群发的图片的 media_id 列表（永久素材） */
+                media_ids: string[];
+                /** @description 推荐语，不填则默认为“分享图片” */
+                recommend?: string;
+                /**
+                 * @description 是否打开评论，0 不打开，1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+            };
+            /**
+             * @deprecated
+             * @description （旧格式）单图消息 {media_id}；新文档改用 images
+             */
+            image?: {
+                media_id: string;
+            };
+            /** @description 视频消息（msgtype 为 mpvideo 时必填）；media_id 需先通过 uploadMassVideo 换取 */
+            mpvideo?: {
+                /** @description 视频的 media_id */
+                media_id: string;
+                /** @description 视频标题 */
+                title?: string;
+                /** @description 视频描述 */
+                description?: string;
+            };
+            /** @description 卡券消息（msgtype 为 wxcard 时必填） */
+            wxcard?: {
+                /** @description 卡券 ID */
+                card_id: string;
+            };
+            /**
+             * @description 图文消息被判定为转载时，是否继续群发。1 为继续群发（转载），0 为停止群发；默认为 0
+             * @default 0
+             * @enum {integer}
+             */
+            send_ignore_reprint?: 0 | 1;
+            /** @description 开发者侧群发 msgid，长度限制 64 字节；不填时后台默认以群发范围和群发内容的摘要值作为 clientmsgid。相同 clientmsgid 的重复群发会被拒绝（45065） */
+            clientmsgid?: string;
+        } | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
+        MassSendResponse: {
+            /** @description 消息发送任务的 ID */
+            msg_id?: number | string;
+            /** @description 消息的数据 ID，仅在群发图文消息时才会返回；可用于在图文分析数据接口中获取对应的图文消息的数据 */
+            msg_data_id?: number | string;
         };
         /** @description 菜单按钮 */
         MenuButton: {
@@ -456,6 +8963,294 @@ export interface components {
             /** @description 所需跳转到小程序的具体页面路径，支持带参数 */
             pagepath?: string;
         };
+        /** @description Params of modifyCardStock */
+        ModifyCardStockParams: {
+            /** @description 卡券 ID */
+            card_id: string;
+            /** @description 增加多少库存，支持不填或填 0 */
+            increase_stock_value?: number;
+            /** @description 减少多少库存，可以不填或填 0 */
+            reduce_stock_value?: number;
+        };
+        ModifyCardStockResponse: Record<string, never>;
+        /** @description Params of moveUserToGroup */
+        MoveUserToGroupParams: {
+            /** @description 用户唯一标识符 */
+            openid: string;
+            /** @description 分组 id */
+            to_groupid: number;
+        };
+        MoveUserToGroupResponse: Record<string, never>;
+        /** @description Params of sendCustomMessage */
+        OaSendCustomMessageParams: {
+            /** @description 接收消息用户的 openid */
+            touser: string;
+            /**
+             * @description 消息类型：文本 text，图片 image，语音 voice，视频 video，音乐 music，图文（外链）news，图文（图文页）mpnews，已发布文章 mpnewsarticle，菜单 msgmenu，卡券 wxcard，小程序卡片 miniprogrampage
+             * @enum {string}
+             */
+            msgtype: "text" | "image" | "voice" | "video" | "music" | "news" | "mpnews" | "mpnewsarticle" | "msgmenu" | "wxcard" | "miniprogrampage";
+            /** @description 文本消息（msgtype 为 text 时必填） */
+            text?: {
+                /** @description 文本消息内容，支持插入跳小程序的文字链 */
+                content: string;
+            };
+            /** @description 图片消息（msgtype 为 image 时必填） */
+            image?: {
+                /** @description 发送的图片的媒体 ID */
+                media_id: string;
+            };
+            /** @description 语音消息（msgtype 为 voice 时必填） */
+            voice?: {
+                /** @description 发送的语音的媒体 ID */
+                media_id: string;
+            };
+            /** @description 视频消息（msgtype 为 video 时必填） */
+            video?: {
+                /** @description 发送的视频的媒体 ID */
+                media_id: string;
+                /** @description 缩略图/小程序卡片图片的媒体 ID */
+                thumb_media_id: string;
+                /** @description 视频消息的标题 */
+                title?: string;
+                /** @description 视频消息的描述 */
+                description?: string;
+            };
+            /** @description 音乐消息（msgtype 为 music 时必填） */
+            music?: {
+                /** @description 音乐标题 */
+                title?: string;
+                /** @description 音乐描述 */
+                description?: string;
+                /** @description 音乐链接 */
+                musicurl: string;
+                /** @description 高品质音乐链接，wifi 环境优先使用该链接播放音乐 */
+                hqmusicurl: string;
+                /** @description 缩略图的媒体 ID */
+                thumb_media_id: string;
+            };
+            /** @description 图文消息，点击跳转到外链（msgtype 为 news 时必填） */
+            news?: {
+                /** @description 图文列表，图文消息条数限制在 1 条以内，超过则返回 45008 */
+                articles: {
+                    /** @description 图文消息的标题 */
+                    title?: string;
+                    /** @description 图文消息的描述 */
+                    description?: string;
+                    /** @description 图文消息被点击后跳转的链接 */
+                    url?: string;
+                    /** @description 图文消息的图片链接，支持 JPG、PNG 格式，较好的效果为大图 640x320，小图 80x80 */
+                    picurl?: string;
+                }[];
+            };
+            /** @description 图文消息，点击跳转到图文消息页面（msgtype 为 mpnews 时必填） */
+            mpnews?: {
+                /** @description 图文消息（素材）的媒体 ID */
+                media_id: string;
+            };
+            /** @description 图文消息，点击跳转到已发布的图文消息页面（msgtype 为 mpnewsarticle 时必填） */
+            mpnewsarticle?: {
+                /** @description 通过发布接口（freepublish）获得的 article_id */
+                article_id: string;
+            };
+            /** @description 菜单消息（msgtype 为 msgmenu 时必填；用户点击菜单后会收到一条 bizmsgmenuid 为对应 id 的文本消息） */
+            msgmenu?: {
+                /** @description 菜单头部文字 */
+                head_content?: string;
+                /** @description 菜单项 */
+                list: {
+                    /** @description 菜单项 id，用户点击后回传 */
+                    id: string;
+                    /** @description 菜单项显示的文字 */
+                    content: string;
+                }[];
+                /** @description 菜单尾部文字 */
+                tail_content?: string;
+            };
+            /** @description 卡券消息（msgtype 为 wxcard 时必填；仅支持非自定义 Code 码和导入 Code 模式的卡券） */
+            wxcard?: {
+                /** @description 卡券 ID */
+                card_id: string;
+            };
+            /** @description 小程序卡片（msgtype 为 miniprogrampage 时必填，要求小程序与公众号已关联） */
+            miniprogrampage?: {
+                /** @description 小程序卡片的标题 */
+                title?: string;
+                /** @description 小程序的 appid，要求小程序的 appid 需要与公众号有关联关系 */
+                appid: string;
+                /** @description 小程序的页面路径，跟 app.json 对齐，支持参数，比如 pages/index/index?foo=bar */
+                pagepath: string;
+                /** @description 小程序卡片图片的媒体 ID，建议大小为 520*416 */
+                thumb_media_id: string;
+            };
+            /** @description 以某个客服帐号来发消息（在微信 6.0.2 及以上版本中显示自定义头像） */
+            customservice?: {
+                /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
+                kf_account: string;
+            };
+            /** @description AI 生成内容标识（官方字段表所列） */
+            aimsgcontext?: {
+                /**
+                 * @description 为 1 时表示该消息由 AI 生成
+                 * @enum {integer}
+                 */
+                is_ai_msg?: 0 | 1;
+            };
+            /** @description 业务 id（官方字段表所列，文档未详述用途） */
+            businessid?: string;
+        } | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
+        OaSendCustomMessageResponse: Record<string, never>;
+        /** @description Params of openComment */
+        OpenCommentParams: {
+            /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+            msg_data_id: number | string;
+            /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+            index?: number;
+        };
+        OpenCommentResponse: Record<string, never>;
+        /** @description Params of previewMassMessage */
+        PreviewMassMessageParams: {
+            /** @description 接收消息用户对应该公众号的 openid */
+            touser?: string;
+            /** @description 接收消息用户的微信号（优先于 touser；每日调用上限为 100 次） */
+            towxname?: string;
+            /**
+             * @description 群发的消息类型，须带上同名的消息对象
+             * @enum {string}
+             */
+            msgtype: "mpnews" | "text" | "voice" | "image" | "mpvideo" | "wxcard" | "music";
+            mpnews?: {
+                /** @description 用于群发的图文消息的 media_id */
+                media_id: string;
+            };
+            text?: {
+                /** @description 文本消息内容 */
+                content: string;
+            };
+            voice?: {
+                /** @description 语音的 media_id（永久素材） */
+                media_id: string;
+            };
+            image?: {
+                /** @description 图片的 media_id（永久素材） */
+                media_id: string;
+            };
+            mpvideo?: {
+                /** @description 视频的 media_id（通过 uploadMassVideo 获得） */
+                media_id: string;
+            };
+            /** @description 音乐消息（预览页所列分支，形态为单 media_id） */
+            music?: {
+                media_id: string;
+            };
+            wxcard?: {
+                /** @description 卡券 ID */
+                card_id: string;
+                /** @description 卡券扩展信息，JSON 字符串，形如 {"code":"","openid":"","timestamp":"1402057159","signature":"017bb17407c8e0058a66d72dcc61632b70f511ad"} */
+                card_ext?: string | Record<string, never>;
+            };
+        } | unknown | unknown;
+        PreviewMassMessageResponse: {
+            /** @description 消息 ID */
+            msg_id?: number | string;
+        };
+        /** @description Params of printedTextOCR */
+        PrintedTextOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        PrintedTextOCRResponse: {
+            /** @description 识别结果 */
+            items?: {
+                /** @description 识别到的文字 */
+                text?: string;
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            }[];
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of queryBlockTmplMsg */
+        QueryBlockTmplMsgParams: {
+            /** @description 被拦截的模板消息 id（发送模板消息返回的 msgid） */
+            tmpl_msg_id: string;
+            /** @description 上一页查询结果最大的 id，用于翻页，第一次传 0 */
+            largest_id: number;
+            /** @description 单页查询的大小，最大 100 */
+            limit: number;
+        };
+        QueryBlockTmplMsgResponse: {
+            /** @description 被拦截的消息信息（文档为对象，实际返回为数组） */
+            msginfo?: {
+                /** @description 记录唯一 ID，用于多次查询的 largest_id */
+                id?: number | string;
+                /** @description 被拦截的模板消息 id */
+                tmpl_msg_id?: string;
+                /** @description 模板消息的标题 */
+                title?: string;
+                /** @description 模板消息的内容 */
+                content?: string;
+                /** @description 下发的时间戳 */
+                send_timestamp?: number;
+                /** @description 下发目标用户的 openid */
+                openid?: string;
+            }[] | {
+                /** @description 记录唯一 ID，用于多次查询的 largest_id */
+                id?: number | string;
+                /** @description 被拦截的模板消息 id */
+                tmpl_msg_id?: string;
+                /** @description 模板消息的标题 */
+                title?: string;
+                /** @description 模板消息的内容 */
+                content?: string;
+                /** @description 下发的时间戳 */
+                send_timestamp?: number;
+                /** @description 下发目标用户的 openid */
+                openid?: string;
+            };
+        };
+        /** @description Params of queryRecoResultForText */
+        QueryRecoResultForTextParams: {
+            /** @description 语音唯一标识（提交语音时使用的 voice_id） */
+            voice_id: string;
+            /**
+             * @description 语言，zh_CN 或 en_US，默认中文
+             * @default zh_CN
+             * @enum {string}
+             */
+            lang?: "zh_CN" | "en_US";
+        };
+        QueryRecoResultForTextResponse: {
+            /** @description 语音识别结果文本 */
+            result?: string;
+        };
         /** @description Params of refreshWebAccessToken */
         RefreshWebAccessTokenParams: {
             /** @description 通过 getWebAccessToken 获取到的 refresh_token */
@@ -473,6 +9268,195 @@ export interface components {
             /** @description 用户授权的作用域 */
             scope?: string;
         };
+        /** @description Params of scanQRCode */
+        ScanQRCodeParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        ScanQRCodeResponse: {
+            /** @description 识别结果 */
+            code_results?: {
+                /** @description 码的类型，如 QR_CODE、EAN_13、CODE_128 */
+                type_name?: string;
+                /** @description 码的内容 */
+                data?: string;
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            }[];
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
+            };
+        };
+        /** @description Params of semanticSearch */
+        SemanticSearchParams: {
+            /** @description 输入文本串 */
+            query: string;
+            /** @description 需要使用的服务类型，多个用英文逗号隔开，不能为空（如 flight、hotel、weather、restaurant、map、nearby、coupon、movie、music、video、novel、tv、instruction、train、travel、stock…） */
+            category: string;
+            /** @description 纬度坐标，与经度同时传入；与城市二选一传入 */
+            latitude?: number | string;
+            /** @description 经度坐标，与纬度同时传入；与城市二选一传入 */
+            longitude?: number | string;
+            /** @description 城市名称，与经纬度二选一传入 */
+            city?: string;
+            /** @description 区域名称，在城市存在的情况下可省；与经纬度二选一传入 */
+            region?: string;
+            /** @description 公众号唯一标识（本公众号的 appid），用于区分公众号开发者 */
+            appid: string;
+            /** @description 用户唯一 id（非开发者 id），用于区分公众号下的不同用户（建议填入用户 openid）；为空则无法使用上下文理解功能，appid 和 uid 同时存在时才可使用上下文理解 */
+            uid?: string;
+        };
+        SemanticSearchResponse: {
+            /** @description 用户的输入字符串 */
+            query?: string;
+            /** @description 服务的全局类型 id，详见协议文档中垂直服务协议定义 */
+            type?: string;
+            /** @description 语义理解后的结构化标识，各服务不同 */
+            semantic?: {
+                /** @description 该服务的语义槽位（各服务不同） */
+                details?: Record<string, never>;
+                /** @description 意图，如 SEARCH */
+                intent?: string;
+            };
+            /** @description 部分类别的结果 */
+            result?: Record<string, never>[];
+            /** @description 部分类别的结果 html5 展示（目前不支持） */
+            answer?: string;
+            /** @description 特殊回复说明 */
+            text?: string;
+        };
+        /** @description Params of sendAll */
+        SendAllParams: {
+            /** @description 用于设定图文消息的接收者 */
+            filter: {
+                /** @description 是否向全部用户发送，true 发给所有用户，false 按 tag_id 发送给指定标签的用户 */
+                is_to_all: boolean;
+                /** @description 群发到的标签的 tag_id，is_to_all 为 true 时可不填 */
+                tag_id?: number;
+            };
+            /**
+             * @description 群发的消息类型：图文消息为 mpnews，文本消息为 text，语音为 voice，图片为 image，视频为 mpvideo，卡券为 wxcard；须带上同名的消息对象（图片为 images）
+             * @enum {string}
+             */
+            msgtype: "mpnews" | "text" | "voice" | "image" | "mpvideo" | "wxcard";
+            /** @description 图文消息（msgtype 为 mpnews 时必填） */
+            mpnews?: {
+                /** @description 用于群发的图文消息的 media_id（草稿箱中的图文草稿 media_id） */
+                media_id: string;
+            };
+            /** @description 文本消息（msgtype 为 text 时必填） */
+            text?: {
+                /** @description 文本消息内容 */
+                content: string;
+            };
+            /** @description 语音消息（msgtype 为 voice 时必填） */
+            voice?: {
+                /** @description 语音的 media_id，需通过新增永久素材接口获得 */
+                media_id: string;
+            };
+            /** @description 图片消息（msgtype 为 image 时填写，可多图） */
+            images?: {
+                /** @description 用于群发的图片的 media_id 列表（永久素材） */
+                media_ids: string[];
+                /** @description 推荐语，不填则默认为“分享图片” */
+                recommend?: string;
+                /**
+                 * @description 是否打开评论，0 不打开，1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+            };
+            /**
+             * @deprecated
+             * @description （旧格式）单图消息 {media_id}；新文档改用 images
+             */
+            image?: {
+                media_id: string;
+            };
+            /** @description 视频消息（msgtype 为 mpvideo 时必填）；media_id 需先通过 uploadMassVideo 换取 */
+            mpvideo?: {
+                /** @description 视频的 media_id */
+                media_id: string;
+                /** @description 视频标题 */
+                title?: string;
+                /** @description 视频描述 */
+                description?: string;
+            };
+            /** @description 卡券消息（msgtype 为 wxcard 时必填） */
+            wxcard?: {
+                /** @description 卡券 ID */
+                card_id: string;
+            };
+            /**
+             * @description 图文消息被判定为转载时，是否继续群发。1 为继续群发（转载），0 为停止群发；默认为 0
+             * @default 0
+             * @enum {integer}
+             */
+            send_ignore_reprint?: 0 | 1;
+            /** @description 开发者侧群发 msgid，长度限制 64 字节；不填时后台默认以群发范围和群发内容的摘要值作为 clientmsgid。相同 clientmsgid 的重复群发会被拒绝（45065） */
+            clientmsgid?: string;
+        } | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
+        SendAllResponse: {
+            /** @description 消息发送任务的 ID */
+            msg_id?: number | string;
+            /** @description 消息的数据 ID，仅在群发图文消息时才会返回；可用于在图文分析数据接口中获取对应的图文消息的数据 */
+            msg_data_id?: number | string;
+        };
+        /** @description Params of sendNewSubscribeMsg */
+        SendNewSubscribeMsgParams: {
+            /** @description 接收者（用户）的 openid */
+            touser: string;
+            /** @description 所需下发的订阅通知模板 id */
+            template_id: string;
+            /** @description 跳转网页时填写（点击通知卡片后打开的链接） */
+            page?: string;
+            miniprogram?: components["schemas"]["MiniprogramLink"];
+            data: components["schemas"]["TemplateData"];
+            /**
+             * @description 跳转小程序类型：developer 为开发版；trial 为体验版；formal 为正式版；默认为正式版
+             * @enum {string}
+             */
+            miniprogram_state?: "developer" | "trial" | "formal";
+            /**
+             * @description 进入小程序查看的语言类型，默认为 zh_CN
+             * @enum {string}
+             */
+            lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+            /** @description 防重入 id（官方示例含此字段） */
+            client_msg_id?: string;
+        };
+        SendNewSubscribeMsgResponse: Record<string, never>;
         /** @description Params of sendTemplateMessage */
         SendTemplateMessageParams: {
             /** @description 接收者 openid */
@@ -490,12 +9474,1654 @@ export interface components {
             /** @description 消息 id；发送完成后推送 TEMPLATESENDJOBFINISH 事件 */
             msgid?: number | string;
         };
+        /** @description Params of setCardCodeUnavailable */
+        SetCardCodeUnavailableParams: {
+            /** @description 卡券 ID，自定义 code 卡券必填 */
+            card_id?: string;
+            /** @description 设置失效的 Code 码 */
+            code: string;
+            /** @description 失效理由 */
+            reason?: string;
+        };
+        SetCardCodeUnavailableResponse: Record<string, never>;
+        /** @description Params of setCardPaycell */
+        SetCardPaycellParams: {
+            /** @description 卡券 ID */
+            card_id: string;
+            /** @description 是否开启买单功能，填 true/false */
+            is_open: boolean;
+        };
+        SetCardPaycellResponse: Record<string, never>;
+        /** @description Params of setCardSelfConsumeCell */
+        SetCardSelfConsumeCellParams: {
+            /** @description 卡券 ID */
+            card_id: string;
+            /** @description 是否开启自助核销功能，填 true/false，默认为 false */
+            is_open: boolean;
+            /** @description 用户核销时是否需要输入验证码，填 true/false，默认为 false */
+            need_verify_cod?: boolean;
+            /** @description 用户核销时是否需要备注核销金额，填 true/false，默认为 false */
+            need_remark_amount?: boolean;
+        };
+        SetCardSelfConsumeCellResponse: Record<string, never>;
+        /** @description Params of setCardTestWhitelist */
+        SetCardTestWhitelistParams: {
+            /** @description 测试的 openid 列表 */
+            openid?: string[];
+            /** @description 测试的微信号列表 */
+            username?: string[];
+        };
+        SetCardTestWhitelistResponse: Record<string, never>;
+        /** @description Params of setIndustry */
+        SetIndustryParams: {
+            /** @description 公众号模板消息所属行业编号（主营行业） */
+            industry_id1: string;
+            /** @description 公众号模板消息所属行业编号（副营行业） */
+            industry_id2: string;
+        };
+        SetIndustryResponse: Record<string, never>;
+        /** @description Params of setMassSpeed */
+        SetMassSpeedParams: {
+            /** @description 群发速度的级别，是一个 0 到 4 的整数，数字越大表示群发速度越慢：0 为 80w/分钟，1 为 60w/分钟，2 为 45w/分钟，3 为 30w/分钟，4 为 10w/分钟 */
+            speed: number;
+        };
+        SetMassSpeedResponse: Record<string, never>;
+        /** @description Params of setMemberCardActivateUserForm */
+        SetMemberCardActivateUserFormParams: {
+            /** @description 卡券 ID */
+            card_id: string;
+            /** @description 服务声明，用于放置商户会员卡守则 */
+            service_statement?: {
+                /** @description 名称 */
+                name?: string;
+                /** @description 链接 */
+                url?: string;
+                /** @description 小程序 user_name */
+                app_brand_user_name?: string;
+                /** @description 小程序 path */
+                app_brand_pass?: string;
+            };
+            /** @description 绑定老会员链接 */
+            bind_old_card?: {
+                /** @description 名称 */
+                name?: string;
+                /** @description 链接 */
+                url?: string;
+                /** @description 小程序 user_name */
+                app_brand_user_name?: string;
+                /** @description 小程序 path */
+                app_brand_pass?: string;
+            };
+            /** @description 会员卡激活时的必填选项 */
+            required_form?: {
+                /** @description 当前结构（required_form 或者 optional_form）内的字段是否允许用户激活后再次修改 */
+                can_modify?: boolean;
+                /** @description 微信格式化的选项类型：USER_FORM_INFO_FLAG_MOBILE 手机号，USER_FORM_INFO_FLAG_SEX 性别，USER_FORM_INFO_FLAG_NAME 姓名，USER_FORM_INFO_FLAG_BIRTHDAY 生日，USER_FORM_INFO_FLAG_IDCARD 身份证，USER_FORM_INFO_FLAG_EMAIL 邮箱，USER_FORM_INFO_FLAG_LOCATION 详细地址，USER_FORM_INFO_FLAG_EDUCATION_BACKGRO 教育背景，USER_FORM_INFO_FLAG_INDUSTRY 行业，USER_FORM_INFO_FLAG_INCOME 收入，USER_FORM_INFO_FLAG_HABIT 兴趣爱好 */
+                common_field_id_list?: string[];
+                /** @description 自定义选项名称 */
+                custom_field_list?: string[];
+                /** @description 自定义富文本类型选项 */
+                rich_field_list?: {
+                    /**
+                     * @description 富文本类型：FORM_FIELD_RADIO 自定义单选，FORM_FIELD_SELECT 自定义选择项，FORM_FIELD_CHECK_BOX 自定义多选
+                     * @enum {string}
+                     */
+                    type?: "FORM_FIELD_RADIO" | "FORM_FIELD_SELECT" | "FORM_FIELD_CHECK_BOX";
+                    /** @description 字段名 */
+                    name?: string;
+                    /** @description 选择项 */
+                    values?: string[];
+                }[];
+            };
+            /** @description 会员卡激活时的选填项 */
+            optional_form?: {
+                /** @description 当前结构（required_form 或者 optional_form）内的字段是否允许用户激活后再次修改 */
+                can_modify?: boolean;
+                /** @description 微信格式化的选项类型：USER_FORM_INFO_FLAG_MOBILE 手机号，USER_FORM_INFO_FLAG_SEX 性别，USER_FORM_INFO_FLAG_NAME 姓名，USER_FORM_INFO_FLAG_BIRTHDAY 生日，USER_FORM_INFO_FLAG_IDCARD 身份证，USER_FORM_INFO_FLAG_EMAIL 邮箱，USER_FORM_INFO_FLAG_LOCATION 详细地址，USER_FORM_INFO_FLAG_EDUCATION_BACKGRO 教育背景，USER_FORM_INFO_FLAG_INDUSTRY 行业，USER_FORM_INFO_FLAG_INCOME 收入，USER_FORM_INFO_FLAG_HABIT 兴趣爱好 */
+                common_field_id_list?: string[];
+                /** @description 自定义选项名称 */
+                custom_field_list?: string[];
+                /** @description 自定义富文本类型选项 */
+                rich_field_list?: {
+                    /**
+                     * @description 富文本类型：FORM_FIELD_RADIO 自定义单选，FORM_FIELD_SELECT 自定义选择项，FORM_FIELD_CHECK_BOX 自定义多选
+                     * @enum {string}
+                     */
+                    type?: "FORM_FIELD_RADIO" | "FORM_FIELD_SELECT" | "FORM_FIELD_CHECK_BOX";
+                    /** @description 字段名 */
+                    name?: string;
+                    /** @description 选择项 */
+                    values?: string[];
+                }[];
+            };
+        };
+        SetMemberCardActivateUserFormResponse: Record<string, never>;
+        /** @description Params of setTyping */
+        SetTypingParams: {
+            /** @description 用户的 OpenID */
+            touser: string;
+            /**
+             * @description 命令：Typing 对用户下发“正在输入”状态；CancelTyping 取消对用户的“正在输入”状态
+             * @enum {string}
+             */
+            command: "Typing" | "CancelTyping";
+            /** @description 客服子商户 ID（小程序客服子商户使用） */
+            businessid?: string;
+        };
+        SetTypingResponse: Record<string, never>;
+        /** @description Params of showQrcode */
+        ShowQrcodeParams: {
+            /** @description createQrcode 返回的 ticket（会被 URL 编码） */
+            ticket: string;
+        };
+        /** @description Params of submitPublish */
+        SubmitPublishParams: {
+            /** @description 要发布的草稿的 media_id */
+            media_id: string;
+        };
+        SubmitPublishResponse: {
+            /** @description 发布任务的 id */
+            publish_id?: string | number;
+            /** @description 消息的数据 ID */
+            msg_data_id?: string | number;
+        };
+        /** @description Params of superResolution */
+        SuperResolutionParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        SuperResolutionResponse: {
+            /** @description 生成的高清图片的临时素材 media_id（有效期 3 天），通过获取临时素材接口下载 */
+            media_id?: string;
+        };
+        /** @description Params of switchDraft */
+        SwitchDraftParams: {
+            /**
+             * @description 仅检查状态时传 1；不传则开启草稿箱（开启后不可逆）
+             * @enum {integer}
+             */
+            checkonly?: 1;
+        };
+        SwitchDraftResponse: {
+            /**
+             * @description 仅 errcode==0 时有效，0 表示开关处于关闭，1 表示开启成功（或开关已开启）
+             * @enum {integer}
+             */
+            is_open?: 0 | 1;
+        };
         /** @description 模板内容，格式形如 { "key1": { "value": any }, "key2": { "value": any } } */
         TemplateData: {
             [key: string]: {
                 value: string | number;
                 /** @description 模板内容字体颜色（公众号模板消息，已不生效） */
                 color?: string;
+            };
+        };
+        /** @description Params of templateSubscribe */
+        TemplateSubscribeParams: {
+            /** @description 填接收消息的用户 openid */
+            touser: string;
+            /** @description 订阅消息模板 ID */
+            template_id: string;
+            /** @description 点击消息跳转的链接，需要有 ICP 备案 */
+            url?: string;
+            miniprogram?: components["schemas"]["MiniprogramLink"];
+            /** @description 订阅场景值，开发者可以填 0-10000 的整形值，用来标识订阅场景值（须与授权时的 scene 一致） */
+            scene: string | number;
+            /** @description 消息标题，15 字以内 */
+            title: string;
+            /** @description 消息正文 */
+            data: {
+                content: {
+                    /** @description 消息正文，200 字以内 */
+                    value: string;
+                    /** @description 字体颜色，如 #173177 */
+                    color?: string;
+                };
+            };
+        };
+        TemplateSubscribeResponse: Record<string, never>;
+        /** @description Params of translateContent */
+        TranslateContentParams: {
+            /**
+             * @description 源语言，zh_CN 或 en_US
+             * @enum {string}
+             */
+            lfrom: "zh_CN" | "en_US";
+            /**
+             * @description 目标语言，zh_CN 或 en_US
+             * @enum {string}
+             */
+            lto: "zh_CN" | "en_US";
+            /**
+             * Format: binary
+             * @description 待翻译的源内容（UTF-8 文本文件，最大 600 字节）
+             */
+            media: UploadInput;
+        };
+        TranslateContentResponse: {
+            /** @description 源内容 */
+            from_content?: string;
+            /** @description 翻译结果 */
+            to_content?: string;
+        };
+        /** @description Params of tryMatchMenu */
+        TryMatchMenuParams: {
+            /** @description 可以是粉丝的 OpenID，也可以是粉丝的微信号 */
+            user_id: string;
+        };
+        TryMatchMenuResponse: {
+            /** @description 该用户匹配到的菜单按钮 */
+            button?: components["schemas"]["MenuButton"][];
+        };
+        /** @description Params of unmarkElectComment */
+        UnmarkElectCommentParams: {
+            /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+            msg_data_id: number | string;
+            /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+            index?: number;
+            /** @description 用户评论 id（listComment 返回） */
+            user_comment_id: number;
+        };
+        UnmarkElectCommentResponse: Record<string, never>;
+        /** @description Params of updateCardCode */
+        UpdateCardCodeParams: {
+            /** @description 需变更的 Code 码 */
+            code: string;
+            /** @description 变更后的有效 Code 码 */
+            new_code: string;
+            /** @description 卡券 ID，自定义 Code 码卡券为必填 */
+            card_id?: string;
+        };
+        UpdateCardCodeResponse: Record<string, never>;
+        /** @description Params of updateCard */
+        UpdateCardParams: {
+            /** @description 卡券 ID */
+            card_id: string;
+            /** @description 团购券 */
+            groupon?: {
+                /** @description 基本的卡券数据，所有卡券类型通用 */
+                base_info?: {
+                    /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                    logo_url?: string;
+                    /** @description 商户名字，字数上限为 12 个汉字 */
+                    brand_name?: string;
+                    /**
+                     * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                     * @enum {string}
+                     */
+                    code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                    /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                    title?: string;
+                    /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                    color?: string;
+                    /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                    notice?: string;
+                    /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                    description?: string;
+                    /** @description 客服电话 */
+                    service_phone?: string;
+                    /** @description 商品信息 */
+                    sku?: {
+                        /** @description 卡券库存的数量，上限为 100000000 */
+                        quantity?: number;
+                    };
+                    /** @description 使用日期，有效期的信息 */
+                    date_info?: {
+                        /**
+                         * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                         * @enum {string}
+                         */
+                        type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                        /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                        begin_timestamp?: number;
+                        /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                        end_timestamp?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                        fixed_term?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                        fixed_begin_term?: number;
+                    };
+                    /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                    use_custom_code?: boolean;
+                    /**
+                     * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                     * @enum {string}
+                     */
+                    get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                    /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                    bind_openid?: boolean;
+                    /** @description 门店位置 poi_id 列表 */
+                    location_id_list?: number[];
+                    /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                    use_all_locations?: boolean;
+                    /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                    center_title?: string;
+                    /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                    center_sub_title?: string;
+                    /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                    center_url?: string;
+                    /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                    center_app_brand_user_name?: string;
+                    /** @description 卡券跳转的小程序的 path */
+                    center_app_brand_pass?: string;
+                    /** @description 自定义跳转外链的入口名字 */
+                    custom_url_name?: string;
+                    /** @description 自定义跳转的 URL */
+                    custom_url?: string;
+                    /** @description 显示在入口右侧的提示语 */
+                    custom_url_sub_title?: string;
+                    /** @description 自定义入口跳转的小程序的 user_name */
+                    custom_app_brand_user_name?: string;
+                    /** @description 自定义入口跳转的小程序的 path */
+                    custom_app_brand_pass?: string;
+                    /** @description 营销场景的自定义入口名称 */
+                    promotion_url_name?: string;
+                    /** @description 入口跳转外链的地址链接 */
+                    promotion_url?: string;
+                    /** @description 显示在营销入口右侧的提示语 */
+                    promotion_url_sub_title?: string;
+                    /** @description 营销入口跳转的小程序的 user_name */
+                    promotion_app_brand_user_name?: string;
+                    /** @description 营销入口跳转的小程序的 path */
+                    promotion_app_brand_pass?: string;
+                    /** @description 每人可领券的数量限制，不填写默认为 50 */
+                    get_limit?: number;
+                    /** @description 每人可核销的数量限制，不填写默认为 50 */
+                    use_limit?: number;
+                    /** @description 卡券领取页面是否可分享，默认为 true */
+                    can_share?: boolean;
+                    /** @description 卡券是否可转赠，默认为 true */
+                    can_give_friend?: boolean;
+                    /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                    need_push_on_view?: boolean;
+                };
+                /** @description 卡券的高级信息（可选） */
+                advanced_info?: {
+                    /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                    use_condition?: {
+                        /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                        accept_category?: string;
+                        /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                        reject_category?: string;
+                        /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                        least_cost?: number;
+                        /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                        object_use_for?: string;
+                        /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                        can_use_with_other_discount?: boolean;
+                    };
+                    /** @description 封面摘要结构体 */
+                    abstract?: {
+                        /** @description 封面摘要简介 */
+                        abstract?: string;
+                        /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                        icon_url_list?: string[];
+                    };
+                    /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                    text_image_list?: {
+                        /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                        image_url?: string;
+                        /** @description 图文描述 */
+                        text?: string;
+                    }[];
+                    /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                    business_service?: string[];
+                    /** @description 使用时段限制 */
+                    time_limit?: {
+                        /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                        type?: string;
+                        /** @description 当前 type 类型下的起始时间（小时） */
+                        begin_hour?: number;
+                        /** @description 当前 type 类型下的起始时间（分钟） */
+                        begin_minute?: number;
+                        /** @description 当前 type 类型下的结束时间（小时） */
+                        end_hour?: number;
+                        /** @description 当前 type 类型下的结束时间（分钟） */
+                        end_minute?: number;
+                    }[];
+                };
+                /** @description 团购券专用，团购详情 */
+                deal_detail?: string;
+            };
+            /** @description 代金券 */
+            cash?: {
+                /** @description 基本的卡券数据，所有卡券类型通用 */
+                base_info?: {
+                    /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                    logo_url?: string;
+                    /** @description 商户名字，字数上限为 12 个汉字 */
+                    brand_name?: string;
+                    /**
+                     * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                     * @enum {string}
+                     */
+                    code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                    /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                    title?: string;
+                    /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                    color?: string;
+                    /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                    notice?: string;
+                    /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                    description?: string;
+                    /** @description 客服电话 */
+                    service_phone?: string;
+                    /** @description 商品信息 */
+                    sku?: {
+                        /** @description 卡券库存的数量，上限为 100000000 */
+                        quantity?: number;
+                    };
+                    /** @description 使用日期，有效期的信息 */
+                    date_info?: {
+                        /**
+                         * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                         * @enum {string}
+                         */
+                        type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                        /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                        begin_timestamp?: number;
+                        /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                        end_timestamp?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                        fixed_term?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                        fixed_begin_term?: number;
+                    };
+                    /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                    use_custom_code?: boolean;
+                    /**
+                     * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                     * @enum {string}
+                     */
+                    get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                    /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                    bind_openid?: boolean;
+                    /** @description 门店位置 poi_id 列表 */
+                    location_id_list?: number[];
+                    /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                    use_all_locations?: boolean;
+                    /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                    center_title?: string;
+                    /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                    center_sub_title?: string;
+                    /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                    center_url?: string;
+                    /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                    center_app_brand_user_name?: string;
+                    /** @description 卡券跳转的小程序的 path */
+                    center_app_brand_pass?: string;
+                    /** @description 自定义跳转外链的入口名字 */
+                    custom_url_name?: string;
+                    /** @description 自定义跳转的 URL */
+                    custom_url?: string;
+                    /** @description 显示在入口右侧的提示语 */
+                    custom_url_sub_title?: string;
+                    /** @description 自定义入口跳转的小程序的 user_name */
+                    custom_app_brand_user_name?: string;
+                    /** @description 自定义入口跳转的小程序的 path */
+                    custom_app_brand_pass?: string;
+                    /** @description 营销场景的自定义入口名称 */
+                    promotion_url_name?: string;
+                    /** @description 入口跳转外链的地址链接 */
+                    promotion_url?: string;
+                    /** @description 显示在营销入口右侧的提示语 */
+                    promotion_url_sub_title?: string;
+                    /** @description 营销入口跳转的小程序的 user_name */
+                    promotion_app_brand_user_name?: string;
+                    /** @description 营销入口跳转的小程序的 path */
+                    promotion_app_brand_pass?: string;
+                    /** @description 每人可领券的数量限制，不填写默认为 50 */
+                    get_limit?: number;
+                    /** @description 每人可核销的数量限制，不填写默认为 50 */
+                    use_limit?: number;
+                    /** @description 卡券领取页面是否可分享，默认为 true */
+                    can_share?: boolean;
+                    /** @description 卡券是否可转赠，默认为 true */
+                    can_give_friend?: boolean;
+                    /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                    need_push_on_view?: boolean;
+                };
+                /** @description 卡券的高级信息（可选） */
+                advanced_info?: {
+                    /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                    use_condition?: {
+                        /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                        accept_category?: string;
+                        /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                        reject_category?: string;
+                        /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                        least_cost?: number;
+                        /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                        object_use_for?: string;
+                        /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                        can_use_with_other_discount?: boolean;
+                    };
+                    /** @description 封面摘要结构体 */
+                    abstract?: {
+                        /** @description 封面摘要简介 */
+                        abstract?: string;
+                        /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                        icon_url_list?: string[];
+                    };
+                    /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                    text_image_list?: {
+                        /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                        image_url?: string;
+                        /** @description 图文描述 */
+                        text?: string;
+                    }[];
+                    /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                    business_service?: string[];
+                    /** @description 使用时段限制 */
+                    time_limit?: {
+                        /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                        type?: string;
+                        /** @description 当前 type 类型下的起始时间（小时） */
+                        begin_hour?: number;
+                        /** @description 当前 type 类型下的起始时间（分钟） */
+                        begin_minute?: number;
+                        /** @description 当前 type 类型下的结束时间（小时） */
+                        end_hour?: number;
+                        /** @description 当前 type 类型下的结束时间（分钟） */
+                        end_minute?: number;
+                    }[];
+                };
+                /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
+                least_cost?: number;
+                /** @description 代金券专用，表示减免金额（单位为分） */
+                reduce_cost?: number;
+            };
+            /** @description 折扣券 */
+            discount?: {
+                /** @description 基本的卡券数据，所有卡券类型通用 */
+                base_info?: {
+                    /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                    logo_url?: string;
+                    /** @description 商户名字，字数上限为 12 个汉字 */
+                    brand_name?: string;
+                    /**
+                     * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                     * @enum {string}
+                     */
+                    code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                    /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                    title?: string;
+                    /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                    color?: string;
+                    /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                    notice?: string;
+                    /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                    description?: string;
+                    /** @description 客服电话 */
+                    service_phone?: string;
+                    /** @description 商品信息 */
+                    sku?: {
+                        /** @description 卡券库存的数量，上限为 100000000 */
+                        quantity?: number;
+                    };
+                    /** @description 使用日期，有效期的信息 */
+                    date_info?: {
+                        /**
+                         * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                         * @enum {string}
+                         */
+                        type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                        /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                        begin_timestamp?: number;
+                        /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                        end_timestamp?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                        fixed_term?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                        fixed_begin_term?: number;
+                    };
+                    /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                    use_custom_code?: boolean;
+                    /**
+                     * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                     * @enum {string}
+                     */
+                    get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                    /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                    bind_openid?: boolean;
+                    /** @description 门店位置 poi_id 列表 */
+                    location_id_list?: number[];
+                    /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                    use_all_locations?: boolean;
+                    /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                    center_title?: string;
+                    /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                    center_sub_title?: string;
+                    /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                    center_url?: string;
+                    /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                    center_app_brand_user_name?: string;
+                    /** @description 卡券跳转的小程序的 path */
+                    center_app_brand_pass?: string;
+                    /** @description 自定义跳转外链的入口名字 */
+                    custom_url_name?: string;
+                    /** @description 自定义跳转的 URL */
+                    custom_url?: string;
+                    /** @description 显示在入口右侧的提示语 */
+                    custom_url_sub_title?: string;
+                    /** @description 自定义入口跳转的小程序的 user_name */
+                    custom_app_brand_user_name?: string;
+                    /** @description 自定义入口跳转的小程序的 path */
+                    custom_app_brand_pass?: string;
+                    /** @description 营销场景的自定义入口名称 */
+                    promotion_url_name?: string;
+                    /** @description 入口跳转外链的地址链接 */
+                    promotion_url?: string;
+                    /** @description 显示在营销入口右侧的提示语 */
+                    promotion_url_sub_title?: string;
+                    /** @description 营销入口跳转的小程序的 user_name */
+                    promotion_app_brand_user_name?: string;
+                    /** @description 营销入口跳转的小程序的 path */
+                    promotion_app_brand_pass?: string;
+                    /** @description 每人可领券的数量限制，不填写默认为 50 */
+                    get_limit?: number;
+                    /** @description 每人可核销的数量限制，不填写默认为 50 */
+                    use_limit?: number;
+                    /** @description 卡券领取页面是否可分享，默认为 true */
+                    can_share?: boolean;
+                    /** @description 卡券是否可转赠，默认为 true */
+                    can_give_friend?: boolean;
+                    /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                    need_push_on_view?: boolean;
+                };
+                /** @description 卡券的高级信息（可选） */
+                advanced_info?: {
+                    /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                    use_condition?: {
+                        /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                        accept_category?: string;
+                        /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                        reject_category?: string;
+                        /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                        least_cost?: number;
+                        /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                        object_use_for?: string;
+                        /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                        can_use_with_other_discount?: boolean;
+                    };
+                    /** @description 封面摘要结构体 */
+                    abstract?: {
+                        /** @description 封面摘要简介 */
+                        abstract?: string;
+                        /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                        icon_url_list?: string[];
+                    };
+                    /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                    text_image_list?: {
+                        /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                        image_url?: string;
+                        /** @description 图文描述 */
+                        text?: string;
+                    }[];
+                    /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                    business_service?: string[];
+                    /** @description 使用时段限制 */
+                    time_limit?: {
+                        /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                        type?: string;
+                        /** @description 当前 type 类型下的起始时间（小时） */
+                        begin_hour?: number;
+                        /** @description 当前 type 类型下的起始时间（分钟） */
+                        begin_minute?: number;
+                        /** @description 当前 type 类型下的结束时间（小时） */
+                        end_hour?: number;
+                        /** @description 当前 type 类型下的结束时间（分钟） */
+                        end_minute?: number;
+                    }[];
+                };
+                /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
+                discount?: number;
+            };
+            /** @description 兑换券 */
+            gift?: {
+                /** @description 基本的卡券数据，所有卡券类型通用 */
+                base_info?: {
+                    /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                    logo_url?: string;
+                    /** @description 商户名字，字数上限为 12 个汉字 */
+                    brand_name?: string;
+                    /**
+                     * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                     * @enum {string}
+                     */
+                    code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                    /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                    title?: string;
+                    /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                    color?: string;
+                    /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                    notice?: string;
+                    /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                    description?: string;
+                    /** @description 客服电话 */
+                    service_phone?: string;
+                    /** @description 商品信息 */
+                    sku?: {
+                        /** @description 卡券库存的数量，上限为 100000000 */
+                        quantity?: number;
+                    };
+                    /** @description 使用日期，有效期的信息 */
+                    date_info?: {
+                        /**
+                         * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                         * @enum {string}
+                         */
+                        type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                        /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                        begin_timestamp?: number;
+                        /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                        end_timestamp?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                        fixed_term?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                        fixed_begin_term?: number;
+                    };
+                    /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                    use_custom_code?: boolean;
+                    /**
+                     * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                     * @enum {string}
+                     */
+                    get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                    /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                    bind_openid?: boolean;
+                    /** @description 门店位置 poi_id 列表 */
+                    location_id_list?: number[];
+                    /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                    use_all_locations?: boolean;
+                    /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                    center_title?: string;
+                    /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                    center_sub_title?: string;
+                    /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                    center_url?: string;
+                    /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                    center_app_brand_user_name?: string;
+                    /** @description 卡券跳转的小程序的 path */
+                    center_app_brand_pass?: string;
+                    /** @description 自定义跳转外链的入口名字 */
+                    custom_url_name?: string;
+                    /** @description 自定义跳转的 URL */
+                    custom_url?: string;
+                    /** @description 显示在入口右侧的提示语 */
+                    custom_url_sub_title?: string;
+                    /** @description 自定义入口跳转的小程序的 user_name */
+                    custom_app_brand_user_name?: string;
+                    /** @description 自定义入口跳转的小程序的 path */
+                    custom_app_brand_pass?: string;
+                    /** @description 营销场景的自定义入口名称 */
+                    promotion_url_name?: string;
+                    /** @description 入口跳转外链的地址链接 */
+                    promotion_url?: string;
+                    /** @description 显示在营销入口右侧的提示语 */
+                    promotion_url_sub_title?: string;
+                    /** @description 营销入口跳转的小程序的 user_name */
+                    promotion_app_brand_user_name?: string;
+                    /** @description 营销入口跳转的小程序的 path */
+                    promotion_app_brand_pass?: string;
+                    /** @description 每人可领券的数量限制，不填写默认为 50 */
+                    get_limit?: number;
+                    /** @description 每人可核销的数量限制，不填写默认为 50 */
+                    use_limit?: number;
+                    /** @description 卡券领取页面是否可分享，默认为 true */
+                    can_share?: boolean;
+                    /** @description 卡券是否可转赠，默认为 true */
+                    can_give_friend?: boolean;
+                    /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                    need_push_on_view?: boolean;
+                };
+                /** @description 卡券的高级信息（可选） */
+                advanced_info?: {
+                    /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                    use_condition?: {
+                        /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                        accept_category?: string;
+                        /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                        reject_category?: string;
+                        /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                        least_cost?: number;
+                        /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                        object_use_for?: string;
+                        /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                        can_use_with_other_discount?: boolean;
+                    };
+                    /** @description 封面摘要结构体 */
+                    abstract?: {
+                        /** @description 封面摘要简介 */
+                        abstract?: string;
+                        /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                        icon_url_list?: string[];
+                    };
+                    /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                    text_image_list?: {
+                        /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                        image_url?: string;
+                        /** @description 图文描述 */
+                        text?: string;
+                    }[];
+                    /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                    business_service?: string[];
+                    /** @description 使用时段限制 */
+                    time_limit?: {
+                        /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                        type?: string;
+                        /** @description 当前 type 类型下的起始时间（小时） */
+                        begin_hour?: number;
+                        /** @description 当前 type 类型下的起始时间（分钟） */
+                        begin_minute?: number;
+                        /** @description 当前 type 类型下的结束时间（小时） */
+                        end_hour?: number;
+                        /** @description 当前 type 类型下的结束时间（分钟） */
+                        end_minute?: number;
+                    }[];
+                };
+                /** @description 兑换券专用，填写兑换内容的名称 */
+                gift?: string;
+            };
+            /** @description 优惠券 */
+            general_coupon?: {
+                /** @description 基本的卡券数据，所有卡券类型通用 */
+                base_info?: {
+                    /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                    logo_url?: string;
+                    /** @description 商户名字，字数上限为 12 个汉字 */
+                    brand_name?: string;
+                    /**
+                     * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                     * @enum {string}
+                     */
+                    code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                    /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                    title?: string;
+                    /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                    color?: string;
+                    /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                    notice?: string;
+                    /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                    description?: string;
+                    /** @description 客服电话 */
+                    service_phone?: string;
+                    /** @description 商品信息 */
+                    sku?: {
+                        /** @description 卡券库存的数量，上限为 100000000 */
+                        quantity?: number;
+                    };
+                    /** @description 使用日期，有效期的信息 */
+                    date_info?: {
+                        /**
+                         * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                         * @enum {string}
+                         */
+                        type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                        /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                        begin_timestamp?: number;
+                        /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                        end_timestamp?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                        fixed_term?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                        fixed_begin_term?: number;
+                    };
+                    /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                    use_custom_code?: boolean;
+                    /**
+                     * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                     * @enum {string}
+                     */
+                    get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                    /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                    bind_openid?: boolean;
+                    /** @description 门店位置 poi_id 列表 */
+                    location_id_list?: number[];
+                    /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                    use_all_locations?: boolean;
+                    /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                    center_title?: string;
+                    /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                    center_sub_title?: string;
+                    /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                    center_url?: string;
+                    /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                    center_app_brand_user_name?: string;
+                    /** @description 卡券跳转的小程序的 path */
+                    center_app_brand_pass?: string;
+                    /** @description 自定义跳转外链的入口名字 */
+                    custom_url_name?: string;
+                    /** @description 自定义跳转的 URL */
+                    custom_url?: string;
+                    /** @description 显示在入口右侧的提示语 */
+                    custom_url_sub_title?: string;
+                    /** @description 自定义入口跳转的小程序的 user_name */
+                    custom_app_brand_user_name?: string;
+                    /** @description 自定义入口跳转的小程序的 path */
+                    custom_app_brand_pass?: string;
+                    /** @description 营销场景的自定义入口名称 */
+                    promotion_url_name?: string;
+                    /** @description 入口跳转外链的地址链接 */
+                    promotion_url?: string;
+                    /** @description 显示在营销入口右侧的提示语 */
+                    promotion_url_sub_title?: string;
+                    /** @description 营销入口跳转的小程序的 user_name */
+                    promotion_app_brand_user_name?: string;
+                    /** @description 营销入口跳转的小程序的 path */
+                    promotion_app_brand_pass?: string;
+                    /** @description 每人可领券的数量限制，不填写默认为 50 */
+                    get_limit?: number;
+                    /** @description 每人可核销的数量限制，不填写默认为 50 */
+                    use_limit?: number;
+                    /** @description 卡券领取页面是否可分享，默认为 true */
+                    can_share?: boolean;
+                    /** @description 卡券是否可转赠，默认为 true */
+                    can_give_friend?: boolean;
+                    /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                    need_push_on_view?: boolean;
+                };
+                /** @description 卡券的高级信息（可选） */
+                advanced_info?: {
+                    /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                    use_condition?: {
+                        /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                        accept_category?: string;
+                        /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                        reject_category?: string;
+                        /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                        least_cost?: number;
+                        /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                        object_use_for?: string;
+                        /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                        can_use_with_other_discount?: boolean;
+                    };
+                    /** @description 封面摘要结构体 */
+                    abstract?: {
+                        /** @description 封面摘要简介 */
+                        abstract?: string;
+                        /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                        icon_url_list?: string[];
+                    };
+                    /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                    text_image_list?: {
+                        /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                        image_url?: string;
+                        /** @description 图文描述 */
+                        text?: string;
+                    }[];
+                    /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                    business_service?: string[];
+                    /** @description 使用时段限制 */
+                    time_limit?: {
+                        /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                        type?: string;
+                        /** @description 当前 type 类型下的起始时间（小时） */
+                        begin_hour?: number;
+                        /** @description 当前 type 类型下的起始时间（分钟） */
+                        begin_minute?: number;
+                        /** @description 当前 type 类型下的结束时间（小时） */
+                        end_hour?: number;
+                        /** @description 当前 type 类型下的结束时间（分钟） */
+                        end_minute?: number;
+                    }[];
+                };
+                /** @description 优惠券专用，填写优惠详情 */
+                default_detail?: string;
+            };
+            /** @description 会员卡 */
+            member_card?: {
+                /** @description 基本的卡券数据，所有卡券类型通用 */
+                base_info?: {
+                    /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                    logo_url?: string;
+                    /** @description 商户名字，字数上限为 12 个汉字 */
+                    brand_name?: string;
+                    /**
+                     * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                     * @enum {string}
+                     */
+                    code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                    /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                    title?: string;
+                    /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                    color?: string;
+                    /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                    notice?: string;
+                    /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                    description?: string;
+                    /** @description 客服电话 */
+                    service_phone?: string;
+                    /** @description 商品信息 */
+                    sku?: {
+                        /** @description 卡券库存的数量，上限为 100000000 */
+                        quantity?: number;
+                    };
+                    /** @description 使用日期，有效期的信息 */
+                    date_info?: {
+                        /**
+                         * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                         * @enum {string}
+                         */
+                        type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                        /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                        begin_timestamp?: number;
+                        /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                        end_timestamp?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                        fixed_term?: number;
+                        /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                        fixed_begin_term?: number;
+                    };
+                    /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                    use_custom_code?: boolean;
+                    /**
+                     * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                     * @enum {string}
+                     */
+                    get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                    /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                    bind_openid?: boolean;
+                    /** @description 门店位置 poi_id 列表 */
+                    location_id_list?: number[];
+                    /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                    use_all_locations?: boolean;
+                    /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                    center_title?: string;
+                    /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                    center_sub_title?: string;
+                    /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                    center_url?: string;
+                    /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                    center_app_brand_user_name?: string;
+                    /** @description 卡券跳转的小程序的 path */
+                    center_app_brand_pass?: string;
+                    /** @description 自定义跳转外链的入口名字 */
+                    custom_url_name?: string;
+                    /** @description 自定义跳转的 URL */
+                    custom_url?: string;
+                    /** @description 显示在入口右侧的提示语 */
+                    custom_url_sub_title?: string;
+                    /** @description 自定义入口跳转的小程序的 user_name */
+                    custom_app_brand_user_name?: string;
+                    /** @description 自定义入口跳转的小程序的 path */
+                    custom_app_brand_pass?: string;
+                    /** @description 营销场景的自定义入口名称 */
+                    promotion_url_name?: string;
+                    /** @description 入口跳转外链的地址链接 */
+                    promotion_url?: string;
+                    /** @description 显示在营销入口右侧的提示语 */
+                    promotion_url_sub_title?: string;
+                    /** @description 营销入口跳转的小程序的 user_name */
+                    promotion_app_brand_user_name?: string;
+                    /** @description 营销入口跳转的小程序的 path */
+                    promotion_app_brand_pass?: string;
+                    /** @description 每人可领券的数量限制，不填写默认为 50 */
+                    get_limit?: number;
+                    /** @description 每人可核销的数量限制，不填写默认为 50 */
+                    use_limit?: number;
+                    /** @description 卡券领取页面是否可分享，默认为 true */
+                    can_share?: boolean;
+                    /** @description 卡券是否可转赠，默认为 true */
+                    can_give_friend?: boolean;
+                    /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                    need_push_on_view?: boolean;
+                };
+                /** @description 卡券的高级信息（可选） */
+                advanced_info?: {
+                    /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                    use_condition?: {
+                        /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                        accept_category?: string;
+                        /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                        reject_category?: string;
+                        /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                        least_cost?: number;
+                        /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                        object_use_for?: string;
+                        /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                        can_use_with_other_discount?: boolean;
+                    };
+                    /** @description 封面摘要结构体 */
+                    abstract?: {
+                        /** @description 封面摘要简介 */
+                        abstract?: string;
+                        /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                        icon_url_list?: string[];
+                    };
+                    /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                    text_image_list?: {
+                        /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                        image_url?: string;
+                        /** @description 图文描述 */
+                        text?: string;
+                    }[];
+                    /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                    business_service?: string[];
+                    /** @description 使用时段限制 */
+                    time_limit?: {
+                        /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                        type?: string;
+                        /** @description 当前 type 类型下的起始时间（小时） */
+                        begin_hour?: number;
+                        /** @description 当前 type 类型下的起始时间（分钟） */
+                        begin_minute?: number;
+                        /** @description 当前 type 类型下的结束时间（小时） */
+                        end_hour?: number;
+                        /** @description 当前 type 类型下的结束时间（分钟） */
+                        end_minute?: number;
+                    }[];
+                };
+                /** @description 商家自定义会员卡背景图，须先调用 uploadImage 上传图片获得链接，像素大小控制在 1000 像素*600 像素以下 */
+                background_pic_url?: string;
+                /** @description 会员卡特权说明，限制 1024 汉字 */
+                prerogative?: string;
+                /** @description 设置为 true 时用户领取会员卡后系统自动将其激活，无需调用激活接口 */
+                auto_activate?: boolean;
+                /** @description 设置为 true 时会员卡支持一键开卡，不允许同时传入 activate_url 字段 */
+                wx_activate?: boolean;
+                /** @description 显示积分，填写 true 或 false，如填写 true，积分相关字段均为必填 */
+                supply_bonus?: boolean;
+                /** @description 设置跳转外链查看积分详情，仅适用于积分无法通过激活接口同步的情况下使用该字段 */
+                bonus_url?: string;
+                /** @description 是否支持储值，填写 true 或 false；如填写 true，储值相关字段均为必填 */
+                supply_balance?: boolean;
+                /** @description 设置跳转外链查看余额详情 */
+                balance_url?: string;
+                /** @description 激活会员卡的 url */
+                activate_url?: string;
+                /** @description 激活会员卡跳转的小程序 user_name */
+                activate_app_brand_user_name?: string;
+                /** @description 激活会员卡跳转的小程序 path */
+                activate_app_brand_pass?: string;
+                /** @description 积分清零规则 */
+                bonus_cleared?: string;
+                /** @description 积分规则 */
+                bonus_rules?: string;
+                /** @description 储值说明 */
+                balance_rules?: string;
+                /** @description 折扣，该会员卡享受的折扣优惠，填 10 就是九折 */
+                discount?: number;
+                /** @description 自定义会员信息类目（会员卡激活后显示），包含 name_type（FIELD_NAME_TYPE_LEVEL 等级、FIELD_NAME_TYPE_COUPON 优惠券、FIELD_NAME_TYPE_STAMP 印花…）、name、url */
+                custom_field1?: Record<string, never>;
+                /** @description 自定义会员信息类目，同 custom_field1 */
+                custom_field2?: Record<string, never>;
+                /** @description 自定义会员信息类目，同 custom_field1 */
+                custom_field3?: Record<string, never>;
+                /** @description 自定义会员信息类目（入口），包含 name、tips、url */
+                custom_cell1?: Record<string, never>;
+                /** @description 积分规则，包含 cost_money_unit、increase_bonus、max_increase_bonus、init_increase_bonus、cost_bonus_unit、reduce_money、least_money_to_use_bonus、max_reduce_bonus */
+                bonus_rule?: Record<string, never>;
+            };
+            /** @description 景点门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+            scenic_ticket?: {
+                /** @description 基本的卡券数据 */
+                base_info?: Record<string, never>;
+                /** @description 卡券的高级信息 */
+                advanced_info?: Record<string, never>;
+            };
+            /** @description 电影票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+            movie_ticket?: {
+                /** @description 基本的卡券数据 */
+                base_info?: Record<string, never>;
+                /** @description 卡券的高级信息 */
+                advanced_info?: Record<string, never>;
+            };
+            /** @description 飞机票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+            boarding_pass?: {
+                /** @description 基本的卡券数据 */
+                base_info?: Record<string, never>;
+                /** @description 卡券的高级信息 */
+                advanced_info?: Record<string, never>;
+            };
+            /** @description 会议门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+            meeting_ticket?: {
+                /** @description 基本的卡券数据 */
+                base_info?: Record<string, never>;
+                /** @description 卡券的高级信息 */
+                advanced_info?: Record<string, never>;
+            };
+            /** @description 汽车票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+            bus_ticket?: {
+                /** @description 基本的卡券数据 */
+                base_info?: Record<string, never>;
+                /** @description 卡券的高级信息 */
+                advanced_info?: Record<string, never>;
+            };
+        };
+        UpdateCardResponse: {
+            /** @description 此次更新是否需要提审，true 为需要，false 为不需要 */
+            send_check?: boolean;
+        };
+        /** @description Params of updateDraft */
+        UpdateDraftParams: {
+            /** @description 要修改的图文消息的 id */
+            media_id: string;
+            /** @description 要更新的文章在图文消息中的位置（多图文消息时，此字段才有意义），第一篇为 0 */
+            index: number;
+            /** @description 修改后的这一篇图文（字段同新建草稿的 articles 元素） */
+            articles: {
+                /**
+                 * @description 文章类型：图文消息 news（默认）、图片消息 newspic
+                 * @default news
+                 * @enum {string}
+                 */
+                article_type?: "news" | "newspic";
+                /** @description 标题，不超过 32 个字 */
+                title: string;
+                /** @description 作者，不超过 16 个字 */
+                author?: string;
+                /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空；不填则默认抓取正文前 54 个字（不超过 128 个字） */
+                digest?: string;
+                /** @description 图文消息的具体内容，支持 HTML 标签，必须少于 2 万字符、小于 1M，且会去除 JS；图片 URL 必须来自 uploadImage，外部图片 URL 将被过滤。图片消息仅支持纯文本和部分特殊功能标签（如商品，最多 50 个） */
+                content: string;
+                /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL（不超过 1KB） */
+                content_source_url?: string;
+                /** @description 图文消息的封面图片素材 id（必须是永久 MediaID）；article_type 为 news 时必填 */
+                thumb_media_id?: string;
+                /**
+                 * @description 是否打开评论，0 不打开（默认），1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论（默认），1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+                /** @description 图文消息封面裁剪为 2.35:1 规格的坐标字段，以原始图片（thumb_media_id）左上角 (0,0)、右下角 (1,1) 为参照，格式 X1_Y1_X2_Y2，用分隔符 _ 拼接，如 0.1945_0_1_0.5236（news 适用） */
+                pic_crop_235_1?: string;
+                /** @description 图文消息封面裁剪为 1:1 规格的坐标字段，格式同 pic_crop_235_1，如 0.166454_0_0.833545_1（news 适用） */
+                pic_crop_1_1?: string;
+                /** @description 图片消息里的图片相关信息，article_type 为 newspic 时必填 */
+                image_info?: {
+                    /** @description 图片列表，最多 20 张，首张为封面图 */
+                    image_list: {
+                        /** @description 图片消息里的图片素材 id（必须是永久 MediaID） */
+                        image_media_id: string;
+                    }[];
+                };
+                /** @description 图片消息的封面信息 */
+                cover_info?: {
+                    /** @description 封面裁剪信息 */
+                    crop_percent_list?: {
+                        /**
+                         * @description 裁剪比例，支持 1_1、16_9、2.35_1
+                         * @enum {string}
+                         */
+                        ratio?: "1_1" | "16_9" | "2.35_1";
+                        /** @description 以图片左上角 (0,0)、右下角 (1,1) 为参照，裁剪区域左上角的 x 坐标 */
+                        x1?: string;
+                        /** @description 裁剪区域左上角的 y 坐标 */
+                        y1?: string;
+                        /** @description 裁剪区域右下角的 x 坐标 */
+                        x2?: string;
+                        /** @description 裁剪区域右下角的 y 坐标 */
+                        y2?: string;
+                    }[];
+                };
+                /** @description 商品相关信息 */
+                product_info?: {
+                    /** @description 文末插入商品相关信息 */
+                    footer_product_info?: {
+                        /** @description 商品 key（由 getProductCardInfo 获取） */
+                        product_key?: string;
+                    };
+                };
+            };
+        };
+        UpdateDraftResponse: Record<string, never>;
+        /** @description Params of updateGroup */
+        UpdateGroupParams: {
+            group: {
+                /** @description 分组 id，由微信分配 */
+                id: number;
+                /** @description 分组名字（30 个字符以内） */
+                name: string;
+            };
+        };
+        UpdateGroupResponse: Record<string, never>;
+        /** @description Params of updateKfAccount */
+        UpdateKfAccountParams: {
+            /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
+            kf_account: string;
+            /** @description 客服昵称，最长 16 个字 */
+            nickname: string;
+        };
+        UpdateKfAccountResponse: Record<string, never>;
+        /** @description Params of updateMemberCardUser */
+        UpdateMemberCardUserParams: {
+            /** @description 卡券 Code 码 */
+            code: string;
+            /** @description 卡券 ID */
+            card_id: string;
+            /** @description 支持商家激活时针对单个会员卡分配自定义的会员卡背景 */
+            background_pic_url?: string;
+            /** @description 需要设置的积分全量值，传入的数值会直接显示 */
+            bonus?: number;
+            /** @description 本次积分变动值，传负数代表减少 */
+            add_bonus?: number;
+            /** @description 商家自定义积分消耗记录，不超过 14 个汉字 */
+            record_bonus?: string;
+            /** @description 需要设置的余额全量值，传入的数值会直接显示在卡面（单位：分） */
+            balance?: number;
+            /** @description 本次余额变动值，传负数代表减少（单位：分） */
+            add_balance?: number;
+            /** @description 商家自定义金额消耗记录，不超过 14 个汉字 */
+            record_balance?: string;
+            /** @description 创建时字段 custom_field1 定义类型的最新数值，限制为 4 个汉字，12 字节 */
+            custom_field_value1?: string;
+            /** @description 创建时字段 custom_field2 定义类型的最新数值 */
+            custom_field_value2?: string;
+            /** @description 创建时字段 custom_field3 定义类型的最新数值 */
+            custom_field_value3?: string;
+            /** @description 控制原生消息结构体，包含各字段的消息控制字段 */
+            notify_optional?: {
+                /** @description 积分变动时是否触发系统模板消息，默认为 true */
+                is_notify_bonus?: boolean;
+                /** @description 余额变动时是否触发系统模板消息，默认为 true */
+                is_notify_balance?: boolean;
+                /** @description 自定义 group1 变动时是否触发系统模板消息，默认为 false */
+                is_notify_custom_field1?: boolean;
+                /** @description 自定义 group2 变动时是否触发系统模板消息，默认为 false */
+                is_notify_custom_field2?: boolean;
+                /** @description 自定义 group3 变动时是否触发系统模板消息，默认为 false */
+                is_notify_custom_field3?: boolean;
+            };
+        };
+        UpdateMemberCardUserResponse: {
+            /** @description 当前用户积分总额 */
+            result_bonus?: number;
+            /** @description 当前用户预存总金额（单位：分） */
+            result_balance?: number;
+            /** @description 用户 openid */
+            openid?: string;
+        };
+        /** @description Params of updateMovieTicketUser */
+        UpdateMovieTicketUserParams: {
+            /** @description 用户的门票唯一序列号 */
+            code: string;
+            /** @description 要更新门票序列号所述的 card_id，生成券时 use_custom_code 填写 true 时必填 */
+            card_id?: string;
+            /** @description 电影票的类别，如 2D、3D */
+            ticket_class: string;
+            /** @description 电影的放映时间（Unix 时间戳） */
+            show_time: number;
+            /** @description 放映时长，填写整数（分钟） */
+            duration: number;
+            /** @description 该场电影的影厅信息 */
+            screening_room?: string;
+            /** @description 座位号 */
+            seat_number?: string[];
+            /** @description 是否取消该电影票（用户退票时填写 true） */
+            is_cancel?: boolean;
+        };
+        UpdateMovieTicketUserResponse: Record<string, never>;
+        /** @description Params of updateNewsMaterial */
+        UpdateNewsMaterialParams: {
+            /** @description 要修改的图文消息的 id */
+            media_id: string;
+            /** @description 要更新的文章在图文消息中的位置（多图文消息时，此字段才有意义），第一篇为 0 */
+            index: number;
+            /** @description 修改后的这一篇图文 */
+            articles: {
+                /** @description 标题 */
+                title: string;
+                /** @description 图文消息的封面图片素材 id（必须是永久 mediaID） */
+                thumb_media_id: string;
+                /** @description 作者 */
+                author?: string;
+                /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空 */
+                digest?: string;
+                /**
+                 * @description 是否显示封面，0 为不显示，1 为显示
+                 * @enum {integer}
+                 */
+                show_cover_pic?: 0 | 1;
+                /** @description 图文消息的具体内容，支持 HTML 标签，必须少于 2 万字符、小于 1M，且会去除 JS */
+                content: string;
+                /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                content_source_url?: string;
+                /**
+                 * @description 是否打开评论，0 不打开，1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+            };
+        };
+        UpdateNewsMaterialResponse: Record<string, never>;
+        /** @description Params of updateRemark */
+        UpdateRemarkParams: {
+            /** @description 用户标识 */
+            openid: string;
+            /** @description 新的备注名，长度必须小于 30 字节（按 UTF-8 字节计，中文约 10 个字） */
+            remark: string;
+        };
+        UpdateRemarkResponse: Record<string, never>;
+        /** @description Params of updateTag */
+        UpdateTagParams: {
+            /** @description 标签信息 */
+            tag: {
+                /** @description 标签 id */
+                id: number;
+                /** @description 新的标签名（30 个字符以内） */
+                name: string;
+            };
+        };
+        UpdateTagResponse: Record<string, never>;
+        /** @description Params of uploadImage */
+        UploadImageParams: {
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 中媒体文件标识，有 filename、filelength、content-type 等信息），仅支持 jpg/png 格式，大小必须在 1MB 以下
+             */
+            media: UploadInput;
+        };
+        UploadImageResponse: {
+            /** @description 图片 URL，可放置于图文消息正文中使用 */
+            url?: string;
+        };
+        /** @description Params of uploadKfHeadImg */
+        UploadKfHeadImgParams: {
+            /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
+            kf_account: string;
+            /**
+             * Format: binary
+             * @description 头像图片文件，必须是 jpg 格式，推荐使用 640*640 大小的图片以达到最佳效果（不超过 5M）
+             */
+            media: UploadInput;
+        };
+        UploadKfHeadImgResponse: Record<string, never>;
+        /** @description Params of uploadMassNews */
+        UploadMassNewsParams: {
+            /** @description 图文消息，一个图文消息支持 1 到 8 条图文 */
+            articles: {
+                /** @description 图文消息缩略图的 media_id，可以在素材管理-新增素材中获得 */
+                thumb_media_id: string;
+                /** @description 图文消息的作者 */
+                author?: string;
+                /** @description 图文消息的标题 */
+                title: string;
+                /** @description 在图文消息页面点击“阅读原文”后的页面 */
+                content_source_url?: string;
+                /** @description 图文消息页面的内容，支持 HTML 标签；图片须来自 uploadimg 接口 */
+                content: string;
+                /** @description 图文消息的描述，如本字段为空，则默认抓取正文前 64 个字 */
+                digest?: string;
+                /**
+                 * @description 是否显示封面，1 为显示，0 为不显示
+                 * @enum {integer}
+                 */
+                show_cover_pic?: 0 | 1;
+                /**
+                 * @description 是否打开评论，0 不打开，1 打开
+                 * @enum {integer}
+                 */
+                need_open_comment?: 0 | 1;
+                /**
+                 * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                 * @enum {integer}
+                 */
+                only_fans_can_comment?: 0 | 1;
+            }[];
+        };
+        UploadMassNewsResponse: {
+            /** @description 媒体文件类型，图文消息为 news */
+            type?: string;
+            /** @description 媒体文件/图文消息上传后获取的唯一标识 */
+            media_id?: string;
+            /** @description 媒体文件上传时间 */
+            created_at?: number;
+        };
+        /** @description Params of uploadMassVideo */
+        UploadMassVideoParams: {
+            /** @description 视频的永久素材 media_id（需通过新增永久素材接口获得） */
+            media_id: string;
+            /** @description 视频标题 */
+            title?: string;
+            /** @description 视频描述 */
+            description?: string;
+        };
+        UploadMassVideoResponse: {
+            /** @description 媒体文件类型，为 video */
+            type?: string;
+            /** @description 用于群发 mpvideo 的 media_id */
+            media_id?: string;
+            /** @description 创建时间戳 */
+            created_at?: number;
+        };
+        /** @description Params of uploadTempMedia */
+        UploadTempMediaParams: {
+            /**
+             * @description 媒体文件类型：图片 image、语音 voice、视频 video、缩略图 thumb（小程序仅支持 image）
+             * @enum {string}
+             */
+            type: "image" | "voice" | "video" | "thumb";
+            /**
+             * Format: binary
+             * @description form-data 中媒体文件标识，有 filename、filelength、content-type 等信息
+             */
+            media: UploadInput;
+        };
+        UploadTempMediaResponse: {
+            /** @description 媒体文件类型 */
+            type?: string;
+            /** @description 媒体文件上传后获取的标识，3 天内有效 */
+            media_id?: string;
+            /** @description 缩略图（type=thumb）上传后的标识（公众号返回此字段而非 media_id） */
+            thumb_media_id?: string;
+            /** @description 媒体文件上传时间戳 */
+            created_at?: number;
+        };
+        /** @description Params of vehicleLicenseOCR */
+        VehicleLicenseOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * @description 图片类型：photo 拍照模式（带背景的图片）；scan 扫描模式（不带背景的图片）
+             * @enum {string}
+             */
+            type?: "photo" | "scan";
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        VehicleLicenseOCRResponse: {
+            /** @description 车辆类型 */
+            vehicle_type?: string;
+            /** @description 所有人 */
+            owner?: string;
+            /** @description 住址 */
+            addr?: string;
+            /** @description 使用性质 */
+            use_character?: string;
+            /** @description 品牌型号 */
+            model?: string;
+            /** @description 车辆识别代号 */
+            vin?: string;
+            /** @description 发动机号码 */
+            engine_num?: string;
+            /** @description 注册日期 */
+            register_date?: string;
+            /** @description 发证日期 */
+            issue_date?: string;
+            /** @description 车牌号码 */
+            plate_num?: string;
+            /** @description 车牌号码（副页） */
+            plate_num_b?: string;
+            /** @description 号牌 */
+            record?: string;
+            /** @description 核定载人数 */
+            passengers_num?: string;
+            /** @description 总质量 */
+            total_quality?: string;
+            /** @description 整备质量 */
+            prepare_quality?: string;
+            /** @description 外廓尺寸 */
+            overall_size?: string;
+            /** @description 卡片正面位置（检测到卡片正面才会返回） */
+            card_position_front?: {
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            };
+            /** @description 卡片反面位置（检测到卡片反面才会返回） */
+            card_position_back?: {
+                /** @description 坐标位置（四个角点） */
+                pos?: {
+                    left_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_top?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    right_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                    left_bottom?: {
+                        x?: number;
+                        y?: number;
+                    };
+                };
+            };
+            /** @description 图片大小 */
+            img_size?: {
+                /** @description 宽度 */
+                w?: number;
+                /** @description 高度 */
+                h?: number;
             };
         };
         /** @description The error reply: errcode ≠ 0 and errmsg (with a " rid: …" suffix) */
@@ -512,6 +11138,5046 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    batchGetCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 查询卡列表的起始偏移量，从 0 开始，即 offset: 5 是指从从列表里的第六个开始读取 */
+                    offset: number;
+                    /** @description 需要查询的卡片的数量（数量最大 50） */
+                    count: number;
+                    /** @description 支持开发者拉出指定状态的卡券列表：CARD_STATUS_NOT_VERIFY 待审核，CARD_STATUS_VERIFY_FAIL 审核失败，CARD_STATUS_VERIFY_OK 通过审核，CARD_STATUS_DELETE 卡券被商户删除，CARD_STATUS_DISPATCH 在公众平台投放过的卡券 */
+                    status_list?: ("CARD_STATUS_NOT_VERIFY" | "CARD_STATUS_VERIFY_FAIL" | "CARD_STATUS_VERIFY_OK" | "CARD_STATUS_DELETE" | "CARD_STATUS_DISPATCH")[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetCardResponse"];
+                };
+            };
+        };
+    };
+    checkinBoardingPass: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 Code 码 */
+                    code: string;
+                    /** @description 卡券 ID，自定义 Code 码的卡券必填 */
+                    card_id?: string;
+                    /** @description 乘客姓名，上限为 15 个汉字 */
+                    passenger_name: string;
+                    /** @description 舱等，如头等舱等，上限为 5 个汉字 */
+                    class: string;
+                    /** @description 乘客座位号 */
+                    seat?: string;
+                    /** @description 电子客票号，上限为 14 个数字 */
+                    etkt_bnr: string;
+                    /** @description 二维码数据，乘客用于值机的二维码字符串，微信会通过此数据为用户生成值机用的二维码 */
+                    qrcode_data?: string;
+                    /** @description 填写 true 或 false，true 代表取消，如填写 true 上述字段（如 class 等）均不做判断，机票返回未值机状态，乘客可重新值机；默认填写 false */
+                    is_cancel?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckinBoardingPassResponse"];
+                };
+            };
+        };
+    };
+    checkCardCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 进行导入 code 的卡券 ID */
+                    card_id: string;
+                    /** @description 已经微信卡券后台的自定义 code，上限为 100 个 */
+                    code: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckCardCodeResponse"];
+                };
+            };
+        };
+    };
+    consumeCardCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID，创建卡券时 use_custom_code 填写 true 时必填，非自定义 Code 不必填写 */
+                    card_id?: string;
+                    /** @description 需核销的 Code 码 */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsumeCardCodeResponse"];
+                };
+            };
+        };
+    };
+    decryptCardCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 经过加密的 Code 码（使用前先 URL 解码） */
+                    encrypt_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecryptCardCodeResponse"];
+                };
+            };
+        };
+    };
+    depositCardCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需要进行导入 code 的卡券 ID */
+                    card_id: string;
+                    /** @description 需导入微信卡券后台的自定义 code，上限为 100 个 */
+                    code: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DepositCardCodeResponse"];
+                };
+            };
+        };
+    };
+    getCardCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID，自定义 code 卡券必填 */
+                    card_id?: string;
+                    /** @description 单张卡券的唯一标准 */
+                    code: string;
+                    /** @description 是否校验 code 核销状态，填入 true 和 false 时的 code 异常状态返回数据不同 */
+                    check_consume?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCardCodeResponse"];
+                };
+            };
+        };
+    };
+    getCardCodeDepositCount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 进行导入 code 的卡券 ID */
+                    card_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCardCodeDepositCountResponse"];
+                };
+            };
+        };
+    };
+    markCardCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券的 code 码 */
+                    code: string;
+                    /** @description 卡券 ID */
+                    card_id: string;
+                    /** @description 用券用户的 openid */
+                    openid: string;
+                    /** @description 是否要 mark（占用）这个 code，填写 true 或者 false，表示占用或解除占用 */
+                    is_mark: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkCardCodeResponse"];
+                };
+            };
+        };
+    };
+    setCardCodeUnavailable: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID，自定义 code 卡券必填 */
+                    card_id?: string;
+                    /** @description 设置失效的 Code 码 */
+                    code: string;
+                    /** @description 失效理由 */
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetCardCodeUnavailableResponse"];
+                };
+            };
+        };
+    };
+    updateCardCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需变更的 Code 码 */
+                    code: string;
+                    /** @description 变更后的有效 Code 码 */
+                    new_code: string;
+                    /** @description 卡券 ID，自定义 Code 码卡券为必填 */
+                    card_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateCardCodeResponse"];
+                };
+            };
+        };
+    };
+    createCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
+                    card: {
+                        /**
+                         * @description 卡券类型：GROUPON 团购券，CASH 代金券，DISCOUNT 折扣券，GIFT 兑换券，GENERAL_COUPON 优惠券，MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票
+                         * @enum {string}
+                         */
+                        card_type: "GROUPON" | "CASH" | "DISCOUNT" | "GIFT" | "GENERAL_COUPON" | "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
+                        /** @description 团购券 */
+                        groupon?: {
+                            /** @description 基本的卡券数据，所有卡券类型通用 */
+                            base_info: {
+                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                                logo_url: string;
+                                /** @description 商户名字，字数上限为 12 个汉字 */
+                                brand_name: string;
+                                /**
+                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                                 * @enum {string}
+                                 */
+                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                                title: string;
+                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                                color: string;
+                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                                notice: string;
+                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                                description: string;
+                                /** @description 客服电话 */
+                                service_phone?: string;
+                                /** @description 商品信息 */
+                                sku: {
+                                    /** @description 卡券库存的数量，上限为 100000000 */
+                                    quantity?: number;
+                                };
+                                /** @description 使用日期，有效期的信息 */
+                                date_info: {
+                                    /**
+                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                     * @enum {string}
+                                     */
+                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                    begin_timestamp?: number;
+                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                    end_timestamp?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                    fixed_term?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                    fixed_begin_term?: number;
+                                };
+                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                                use_custom_code?: boolean;
+                                /**
+                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                                 * @enum {string}
+                                 */
+                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                                bind_openid?: boolean;
+                                /** @description 门店位置 poi_id 列表 */
+                                location_id_list?: number[];
+                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                                use_all_locations?: boolean;
+                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                                center_title?: string;
+                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                                center_sub_title?: string;
+                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                                center_url?: string;
+                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                                center_app_brand_user_name?: string;
+                                /** @description 卡券跳转的小程序的 path */
+                                center_app_brand_pass?: string;
+                                /** @description 自定义跳转外链的入口名字 */
+                                custom_url_name?: string;
+                                /** @description 自定义跳转的 URL */
+                                custom_url?: string;
+                                /** @description 显示在入口右侧的提示语 */
+                                custom_url_sub_title?: string;
+                                /** @description 自定义入口跳转的小程序的 user_name */
+                                custom_app_brand_user_name?: string;
+                                /** @description 自定义入口跳转的小程序的 path */
+                                custom_app_brand_pass?: string;
+                                /** @description 营销场景的自定义入口名称 */
+                                promotion_url_name?: string;
+                                /** @description 入口跳转外链的地址链接 */
+                                promotion_url?: string;
+                                /** @description 显示在营销入口右侧的提示语 */
+                                promotion_url_sub_title?: string;
+                                /** @description 营销入口跳转的小程序的 user_name */
+                                promotion_app_brand_user_name?: string;
+                                /** @description 营销入口跳转的小程序的 path */
+                                promotion_app_brand_pass?: string;
+                                /** @description 每人可领券的数量限制，不填写默认为 50 */
+                                get_limit?: number;
+                                /** @description 每人可核销的数量限制，不填写默认为 50 */
+                                use_limit?: number;
+                                /** @description 卡券领取页面是否可分享，默认为 true */
+                                can_share?: boolean;
+                                /** @description 卡券是否可转赠，默认为 true */
+                                can_give_friend?: boolean;
+                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                                need_push_on_view?: boolean;
+                            };
+                            /** @description 卡券的高级信息（可选） */
+                            advanced_info?: {
+                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                                use_condition?: {
+                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                    accept_category?: string;
+                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                    reject_category?: string;
+                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                    least_cost?: number;
+                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                    object_use_for?: string;
+                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                    can_use_with_other_discount?: boolean;
+                                };
+                                /** @description 封面摘要结构体 */
+                                abstract?: {
+                                    /** @description 封面摘要简介 */
+                                    abstract?: string;
+                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                    icon_url_list?: string[];
+                                };
+                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                                text_image_list?: {
+                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                    image_url?: string;
+                                    /** @description 图文描述 */
+                                    text?: string;
+                                }[];
+                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                                business_service?: string[];
+                                /** @description 使用时段限制 */
+                                time_limit?: {
+                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                    type?: string;
+                                    /** @description 当前 type 类型下的起始时间（小时） */
+                                    begin_hour?: number;
+                                    /** @description 当前 type 类型下的起始时间（分钟） */
+                                    begin_minute?: number;
+                                    /** @description 当前 type 类型下的结束时间（小时） */
+                                    end_hour?: number;
+                                    /** @description 当前 type 类型下的结束时间（分钟） */
+                                    end_minute?: number;
+                                }[];
+                            };
+                            /** @description 团购券专用，团购详情 */
+                            deal_detail: string;
+                        };
+                        /** @description 代金券 */
+                        cash?: {
+                            /** @description 基本的卡券数据，所有卡券类型通用 */
+                            base_info: {
+                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                                logo_url: string;
+                                /** @description 商户名字，字数上限为 12 个汉字 */
+                                brand_name: string;
+                                /**
+                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                                 * @enum {string}
+                                 */
+                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                                title: string;
+                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                                color: string;
+                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                                notice: string;
+                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                                description: string;
+                                /** @description 客服电话 */
+                                service_phone?: string;
+                                /** @description 商品信息 */
+                                sku: {
+                                    /** @description 卡券库存的数量，上限为 100000000 */
+                                    quantity?: number;
+                                };
+                                /** @description 使用日期，有效期的信息 */
+                                date_info: {
+                                    /**
+                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                     * @enum {string}
+                                     */
+                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                    begin_timestamp?: number;
+                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                    end_timestamp?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                    fixed_term?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                    fixed_begin_term?: number;
+                                };
+                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                                use_custom_code?: boolean;
+                                /**
+                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                                 * @enum {string}
+                                 */
+                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                                bind_openid?: boolean;
+                                /** @description 门店位置 poi_id 列表 */
+                                location_id_list?: number[];
+                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                                use_all_locations?: boolean;
+                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                                center_title?: string;
+                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                                center_sub_title?: string;
+                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                                center_url?: string;
+                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                                center_app_brand_user_name?: string;
+                                /** @description 卡券跳转的小程序的 path */
+                                center_app_brand_pass?: string;
+                                /** @description 自定义跳转外链的入口名字 */
+                                custom_url_name?: string;
+                                /** @description 自定义跳转的 URL */
+                                custom_url?: string;
+                                /** @description 显示在入口右侧的提示语 */
+                                custom_url_sub_title?: string;
+                                /** @description 自定义入口跳转的小程序的 user_name */
+                                custom_app_brand_user_name?: string;
+                                /** @description 自定义入口跳转的小程序的 path */
+                                custom_app_brand_pass?: string;
+                                /** @description 营销场景的自定义入口名称 */
+                                promotion_url_name?: string;
+                                /** @description 入口跳转外链的地址链接 */
+                                promotion_url?: string;
+                                /** @description 显示在营销入口右侧的提示语 */
+                                promotion_url_sub_title?: string;
+                                /** @description 营销入口跳转的小程序的 user_name */
+                                promotion_app_brand_user_name?: string;
+                                /** @description 营销入口跳转的小程序的 path */
+                                promotion_app_brand_pass?: string;
+                                /** @description 每人可领券的数量限制，不填写默认为 50 */
+                                get_limit?: number;
+                                /** @description 每人可核销的数量限制，不填写默认为 50 */
+                                use_limit?: number;
+                                /** @description 卡券领取页面是否可分享，默认为 true */
+                                can_share?: boolean;
+                                /** @description 卡券是否可转赠，默认为 true */
+                                can_give_friend?: boolean;
+                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                                need_push_on_view?: boolean;
+                            };
+                            /** @description 卡券的高级信息（可选） */
+                            advanced_info?: {
+                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                                use_condition?: {
+                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                    accept_category?: string;
+                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                    reject_category?: string;
+                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                    least_cost?: number;
+                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                    object_use_for?: string;
+                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                    can_use_with_other_discount?: boolean;
+                                };
+                                /** @description 封面摘要结构体 */
+                                abstract?: {
+                                    /** @description 封面摘要简介 */
+                                    abstract?: string;
+                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                    icon_url_list?: string[];
+                                };
+                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                                text_image_list?: {
+                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                    image_url?: string;
+                                    /** @description 图文描述 */
+                                    text?: string;
+                                }[];
+                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                                business_service?: string[];
+                                /** @description 使用时段限制 */
+                                time_limit?: {
+                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                    type?: string;
+                                    /** @description 当前 type 类型下的起始时间（小时） */
+                                    begin_hour?: number;
+                                    /** @description 当前 type 类型下的起始时间（分钟） */
+                                    begin_minute?: number;
+                                    /** @description 当前 type 类型下的结束时间（小时） */
+                                    end_hour?: number;
+                                    /** @description 当前 type 类型下的结束时间（分钟） */
+                                    end_minute?: number;
+                                }[];
+                            };
+                            /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
+                            least_cost?: number;
+                            /** @description 代金券专用，表示减免金额（单位为分） */
+                            reduce_cost: number;
+                        };
+                        /** @description 折扣券 */
+                        discount?: {
+                            /** @description 基本的卡券数据，所有卡券类型通用 */
+                            base_info: {
+                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                                logo_url: string;
+                                /** @description 商户名字，字数上限为 12 个汉字 */
+                                brand_name: string;
+                                /**
+                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                                 * @enum {string}
+                                 */
+                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                                title: string;
+                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                                color: string;
+                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                                notice: string;
+                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                                description: string;
+                                /** @description 客服电话 */
+                                service_phone?: string;
+                                /** @description 商品信息 */
+                                sku: {
+                                    /** @description 卡券库存的数量，上限为 100000000 */
+                                    quantity?: number;
+                                };
+                                /** @description 使用日期，有效期的信息 */
+                                date_info: {
+                                    /**
+                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                     * @enum {string}
+                                     */
+                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                    begin_timestamp?: number;
+                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                    end_timestamp?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                    fixed_term?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                    fixed_begin_term?: number;
+                                };
+                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                                use_custom_code?: boolean;
+                                /**
+                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                                 * @enum {string}
+                                 */
+                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                                bind_openid?: boolean;
+                                /** @description 门店位置 poi_id 列表 */
+                                location_id_list?: number[];
+                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                                use_all_locations?: boolean;
+                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                                center_title?: string;
+                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                                center_sub_title?: string;
+                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                                center_url?: string;
+                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                                center_app_brand_user_name?: string;
+                                /** @description 卡券跳转的小程序的 path */
+                                center_app_brand_pass?: string;
+                                /** @description 自定义跳转外链的入口名字 */
+                                custom_url_name?: string;
+                                /** @description 自定义跳转的 URL */
+                                custom_url?: string;
+                                /** @description 显示在入口右侧的提示语 */
+                                custom_url_sub_title?: string;
+                                /** @description 自定义入口跳转的小程序的 user_name */
+                                custom_app_brand_user_name?: string;
+                                /** @description 自定义入口跳转的小程序的 path */
+                                custom_app_brand_pass?: string;
+                                /** @description 营销场景的自定义入口名称 */
+                                promotion_url_name?: string;
+                                /** @description 入口跳转外链的地址链接 */
+                                promotion_url?: string;
+                                /** @description 显示在营销入口右侧的提示语 */
+                                promotion_url_sub_title?: string;
+                                /** @description 营销入口跳转的小程序的 user_name */
+                                promotion_app_brand_user_name?: string;
+                                /** @description 营销入口跳转的小程序的 path */
+                                promotion_app_brand_pass?: string;
+                                /** @description 每人可领券的数量限制，不填写默认为 50 */
+                                get_limit?: number;
+                                /** @description 每人可核销的数量限制，不填写默认为 50 */
+                                use_limit?: number;
+                                /** @description 卡券领取页面是否可分享，默认为 true */
+                                can_share?: boolean;
+                                /** @description 卡券是否可转赠，默认为 true */
+                                can_give_friend?: boolean;
+                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                                need_push_on_view?: boolean;
+                            };
+                            /** @description 卡券的高级信息（可选） */
+                            advanced_info?: {
+                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                                use_condition?: {
+                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                    accept_category?: string;
+                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                    reject_category?: string;
+                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                    least_cost?: number;
+                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                    object_use_for?: string;
+                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                    can_use_with_other_discount?: boolean;
+                                };
+                                /** @description 封面摘要结构体 */
+                                abstract?: {
+                                    /** @description 封面摘要简介 */
+                                    abstract?: string;
+                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                    icon_url_list?: string[];
+                                };
+                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                                text_image_list?: {
+                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                    image_url?: string;
+                                    /** @description 图文描述 */
+                                    text?: string;
+                                }[];
+                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                                business_service?: string[];
+                                /** @description 使用时段限制 */
+                                time_limit?: {
+                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                    type?: string;
+                                    /** @description 当前 type 类型下的起始时间（小时） */
+                                    begin_hour?: number;
+                                    /** @description 当前 type 类型下的起始时间（分钟） */
+                                    begin_minute?: number;
+                                    /** @description 当前 type 类型下的结束时间（小时） */
+                                    end_hour?: number;
+                                    /** @description 当前 type 类型下的结束时间（分钟） */
+                                    end_minute?: number;
+                                }[];
+                            };
+                            /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
+                            discount: number;
+                        };
+                        /** @description 兑换券 */
+                        gift?: {
+                            /** @description 基本的卡券数据，所有卡券类型通用 */
+                            base_info: {
+                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                                logo_url: string;
+                                /** @description 商户名字，字数上限为 12 个汉字 */
+                                brand_name: string;
+                                /**
+                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                                 * @enum {string}
+                                 */
+                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                                title: string;
+                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                                color: string;
+                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                                notice: string;
+                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                                description: string;
+                                /** @description 客服电话 */
+                                service_phone?: string;
+                                /** @description 商品信息 */
+                                sku: {
+                                    /** @description 卡券库存的数量，上限为 100000000 */
+                                    quantity?: number;
+                                };
+                                /** @description 使用日期，有效期的信息 */
+                                date_info: {
+                                    /**
+                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                     * @enum {string}
+                                     */
+                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                    begin_timestamp?: number;
+                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                    end_timestamp?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                    fixed_term?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                    fixed_begin_term?: number;
+                                };
+                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                                use_custom_code?: boolean;
+                                /**
+                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                                 * @enum {string}
+                                 */
+                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                                bind_openid?: boolean;
+                                /** @description 门店位置 poi_id 列表 */
+                                location_id_list?: number[];
+                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                                use_all_locations?: boolean;
+                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                                center_title?: string;
+                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                                center_sub_title?: string;
+                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                                center_url?: string;
+                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                                center_app_brand_user_name?: string;
+                                /** @description 卡券跳转的小程序的 path */
+                                center_app_brand_pass?: string;
+                                /** @description 自定义跳转外链的入口名字 */
+                                custom_url_name?: string;
+                                /** @description 自定义跳转的 URL */
+                                custom_url?: string;
+                                /** @description 显示在入口右侧的提示语 */
+                                custom_url_sub_title?: string;
+                                /** @description 自定义入口跳转的小程序的 user_name */
+                                custom_app_brand_user_name?: string;
+                                /** @description 自定义入口跳转的小程序的 path */
+                                custom_app_brand_pass?: string;
+                                /** @description 营销场景的自定义入口名称 */
+                                promotion_url_name?: string;
+                                /** @description 入口跳转外链的地址链接 */
+                                promotion_url?: string;
+                                /** @description 显示在营销入口右侧的提示语 */
+                                promotion_url_sub_title?: string;
+                                /** @description 营销入口跳转的小程序的 user_name */
+                                promotion_app_brand_user_name?: string;
+                                /** @description 营销入口跳转的小程序的 path */
+                                promotion_app_brand_pass?: string;
+                                /** @description 每人可领券的数量限制，不填写默认为 50 */
+                                get_limit?: number;
+                                /** @description 每人可核销的数量限制，不填写默认为 50 */
+                                use_limit?: number;
+                                /** @description 卡券领取页面是否可分享，默认为 true */
+                                can_share?: boolean;
+                                /** @description 卡券是否可转赠，默认为 true */
+                                can_give_friend?: boolean;
+                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                                need_push_on_view?: boolean;
+                            };
+                            /** @description 卡券的高级信息（可选） */
+                            advanced_info?: {
+                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                                use_condition?: {
+                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                    accept_category?: string;
+                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                    reject_category?: string;
+                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                    least_cost?: number;
+                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                    object_use_for?: string;
+                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                    can_use_with_other_discount?: boolean;
+                                };
+                                /** @description 封面摘要结构体 */
+                                abstract?: {
+                                    /** @description 封面摘要简介 */
+                                    abstract?: string;
+                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                    icon_url_list?: string[];
+                                };
+                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                                text_image_list?: {
+                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                    image_url?: string;
+                                    /** @description 图文描述 */
+                                    text?: string;
+                                }[];
+                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                                business_service?: string[];
+                                /** @description 使用时段限制 */
+                                time_limit?: {
+                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                    type?: string;
+                                    /** @description 当前 type 类型下的起始时间（小时） */
+                                    begin_hour?: number;
+                                    /** @description 当前 type 类型下的起始时间（分钟） */
+                                    begin_minute?: number;
+                                    /** @description 当前 type 类型下的结束时间（小时） */
+                                    end_hour?: number;
+                                    /** @description 当前 type 类型下的结束时间（分钟） */
+                                    end_minute?: number;
+                                }[];
+                            };
+                            /** @description 兑换券专用，填写兑换内容的名称 */
+                            gift: string;
+                        };
+                        /** @description 优惠券 */
+                        general_coupon?: {
+                            /** @description 基本的卡券数据，所有卡券类型通用 */
+                            base_info: {
+                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                                logo_url: string;
+                                /** @description 商户名字，字数上限为 12 个汉字 */
+                                brand_name: string;
+                                /**
+                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                                 * @enum {string}
+                                 */
+                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                                title: string;
+                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                                color: string;
+                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                                notice: string;
+                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                                description: string;
+                                /** @description 客服电话 */
+                                service_phone?: string;
+                                /** @description 商品信息 */
+                                sku: {
+                                    /** @description 卡券库存的数量，上限为 100000000 */
+                                    quantity?: number;
+                                };
+                                /** @description 使用日期，有效期的信息 */
+                                date_info: {
+                                    /**
+                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                     * @enum {string}
+                                     */
+                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                    begin_timestamp?: number;
+                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                    end_timestamp?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                    fixed_term?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                    fixed_begin_term?: number;
+                                };
+                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                                use_custom_code?: boolean;
+                                /**
+                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                                 * @enum {string}
+                                 */
+                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                                bind_openid?: boolean;
+                                /** @description 门店位置 poi_id 列表 */
+                                location_id_list?: number[];
+                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                                use_all_locations?: boolean;
+                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                                center_title?: string;
+                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                                center_sub_title?: string;
+                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                                center_url?: string;
+                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                                center_app_brand_user_name?: string;
+                                /** @description 卡券跳转的小程序的 path */
+                                center_app_brand_pass?: string;
+                                /** @description 自定义跳转外链的入口名字 */
+                                custom_url_name?: string;
+                                /** @description 自定义跳转的 URL */
+                                custom_url?: string;
+                                /** @description 显示在入口右侧的提示语 */
+                                custom_url_sub_title?: string;
+                                /** @description 自定义入口跳转的小程序的 user_name */
+                                custom_app_brand_user_name?: string;
+                                /** @description 自定义入口跳转的小程序的 path */
+                                custom_app_brand_pass?: string;
+                                /** @description 营销场景的自定义入口名称 */
+                                promotion_url_name?: string;
+                                /** @description 入口跳转外链的地址链接 */
+                                promotion_url?: string;
+                                /** @description 显示在营销入口右侧的提示语 */
+                                promotion_url_sub_title?: string;
+                                /** @description 营销入口跳转的小程序的 user_name */
+                                promotion_app_brand_user_name?: string;
+                                /** @description 营销入口跳转的小程序的 path */
+                                promotion_app_brand_pass?: string;
+                                /** @description 每人可领券的数量限制，不填写默认为 50 */
+                                get_limit?: number;
+                                /** @description 每人可核销的数量限制，不填写默认为 50 */
+                                use_limit?: number;
+                                /** @description 卡券领取页面是否可分享，默认为 true */
+                                can_share?: boolean;
+                                /** @description 卡券是否可转赠，默认为 true */
+                                can_give_friend?: boolean;
+                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                                need_push_on_view?: boolean;
+                            };
+                            /** @description 卡券的高级信息（可选） */
+                            advanced_info?: {
+                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                                use_condition?: {
+                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                    accept_category?: string;
+                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                    reject_category?: string;
+                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                    least_cost?: number;
+                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                    object_use_for?: string;
+                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                    can_use_with_other_discount?: boolean;
+                                };
+                                /** @description 封面摘要结构体 */
+                                abstract?: {
+                                    /** @description 封面摘要简介 */
+                                    abstract?: string;
+                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                    icon_url_list?: string[];
+                                };
+                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                                text_image_list?: {
+                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                    image_url?: string;
+                                    /** @description 图文描述 */
+                                    text?: string;
+                                }[];
+                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                                business_service?: string[];
+                                /** @description 使用时段限制 */
+                                time_limit?: {
+                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                    type?: string;
+                                    /** @description 当前 type 类型下的起始时间（小时） */
+                                    begin_hour?: number;
+                                    /** @description 当前 type 类型下的起始时间（分钟） */
+                                    begin_minute?: number;
+                                    /** @description 当前 type 类型下的结束时间（小时） */
+                                    end_hour?: number;
+                                    /** @description 当前 type 类型下的结束时间（分钟） */
+                                    end_minute?: number;
+                                }[];
+                            };
+                            /** @description 优惠券专用，填写优惠详情 */
+                            default_detail: string;
+                        };
+                        /** @description 会员卡 */
+                        member_card?: {
+                            /** @description 基本的卡券数据，所有卡券类型通用 */
+                            base_info: {
+                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                                logo_url: string;
+                                /** @description 商户名字，字数上限为 12 个汉字 */
+                                brand_name: string;
+                                /**
+                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                                 * @enum {string}
+                                 */
+                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                                title: string;
+                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                                color: string;
+                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                                notice: string;
+                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                                description: string;
+                                /** @description 客服电话 */
+                                service_phone?: string;
+                                /** @description 商品信息 */
+                                sku: {
+                                    /** @description 卡券库存的数量，上限为 100000000 */
+                                    quantity?: number;
+                                };
+                                /** @description 使用日期，有效期的信息 */
+                                date_info: {
+                                    /**
+                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                     * @enum {string}
+                                     */
+                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                    begin_timestamp?: number;
+                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                    end_timestamp?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                    fixed_term?: number;
+                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                    fixed_begin_term?: number;
+                                };
+                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                                use_custom_code?: boolean;
+                                /**
+                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                                 * @enum {string}
+                                 */
+                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                                bind_openid?: boolean;
+                                /** @description 门店位置 poi_id 列表 */
+                                location_id_list?: number[];
+                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                                use_all_locations?: boolean;
+                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                                center_title?: string;
+                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                                center_sub_title?: string;
+                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                                center_url?: string;
+                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                                center_app_brand_user_name?: string;
+                                /** @description 卡券跳转的小程序的 path */
+                                center_app_brand_pass?: string;
+                                /** @description 自定义跳转外链的入口名字 */
+                                custom_url_name?: string;
+                                /** @description 自定义跳转的 URL */
+                                custom_url?: string;
+                                /** @description 显示在入口右侧的提示语 */
+                                custom_url_sub_title?: string;
+                                /** @description 自定义入口跳转的小程序的 user_name */
+                                custom_app_brand_user_name?: string;
+                                /** @description 自定义入口跳转的小程序的 path */
+                                custom_app_brand_pass?: string;
+                                /** @description 营销场景的自定义入口名称 */
+                                promotion_url_name?: string;
+                                /** @description 入口跳转外链的地址链接 */
+                                promotion_url?: string;
+                                /** @description 显示在营销入口右侧的提示语 */
+                                promotion_url_sub_title?: string;
+                                /** @description 营销入口跳转的小程序的 user_name */
+                                promotion_app_brand_user_name?: string;
+                                /** @description 营销入口跳转的小程序的 path */
+                                promotion_app_brand_pass?: string;
+                                /** @description 每人可领券的数量限制，不填写默认为 50 */
+                                get_limit?: number;
+                                /** @description 每人可核销的数量限制，不填写默认为 50 */
+                                use_limit?: number;
+                                /** @description 卡券领取页面是否可分享，默认为 true */
+                                can_share?: boolean;
+                                /** @description 卡券是否可转赠，默认为 true */
+                                can_give_friend?: boolean;
+                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                                need_push_on_view?: boolean;
+                            };
+                            /** @description 卡券的高级信息（可选） */
+                            advanced_info?: {
+                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                                use_condition?: {
+                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                    accept_category?: string;
+                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                    reject_category?: string;
+                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                    least_cost?: number;
+                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                    object_use_for?: string;
+                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                    can_use_with_other_discount?: boolean;
+                                };
+                                /** @description 封面摘要结构体 */
+                                abstract?: {
+                                    /** @description 封面摘要简介 */
+                                    abstract?: string;
+                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                    icon_url_list?: string[];
+                                };
+                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                                text_image_list?: {
+                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                    image_url?: string;
+                                    /** @description 图文描述 */
+                                    text?: string;
+                                }[];
+                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                                business_service?: string[];
+                                /** @description 使用时段限制 */
+                                time_limit?: {
+                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                    type?: string;
+                                    /** @description 当前 type 类型下的起始时间（小时） */
+                                    begin_hour?: number;
+                                    /** @description 当前 type 类型下的起始时间（分钟） */
+                                    begin_minute?: number;
+                                    /** @description 当前 type 类型下的结束时间（小时） */
+                                    end_hour?: number;
+                                    /** @description 当前 type 类型下的结束时间（分钟） */
+                                    end_minute?: number;
+                                }[];
+                            };
+                            /** @description 商家自定义会员卡背景图，须先调用 uploadImage 上传图片获得链接，像素大小控制在 1000 像素*600 像素以下 */
+                            background_pic_url?: string;
+                            /** @description 会员卡特权说明，限制 1024 汉字 */
+                            prerogative: string;
+                            /** @description 设置为 true 时用户领取会员卡后系统自动将其激活，无需调用激活接口 */
+                            auto_activate?: boolean;
+                            /** @description 设置为 true 时会员卡支持一键开卡，不允许同时传入 activate_url 字段 */
+                            wx_activate?: boolean;
+                            /** @description 显示积分，填写 true 或 false，如填写 true，积分相关字段均为必填 */
+                            supply_bonus: boolean;
+                            /** @description 设置跳转外链查看积分详情，仅适用于积分无法通过激活接口同步的情况下使用该字段 */
+                            bonus_url?: string;
+                            /** @description 是否支持储值，填写 true 或 false；如填写 true，储值相关字段均为必填 */
+                            supply_balance: boolean;
+                            /** @description 设置跳转外链查看余额详情 */
+                            balance_url?: string;
+                            /** @description 激活会员卡的 url */
+                            activate_url?: string;
+                            /** @description 激活会员卡跳转的小程序 user_name */
+                            activate_app_brand_user_name?: string;
+                            /** @description 激活会员卡跳转的小程序 path */
+                            activate_app_brand_pass?: string;
+                            /** @description 积分清零规则 */
+                            bonus_cleared?: string;
+                            /** @description 积分规则 */
+                            bonus_rules?: string;
+                            /** @description 储值说明 */
+                            balance_rules?: string;
+                            /** @description 折扣，该会员卡享受的折扣优惠，填 10 就是九折 */
+                            discount?: number;
+                            /** @description 自定义会员信息类目（会员卡激活后显示），包含 name_type（FIELD_NAME_TYPE_LEVEL 等级、FIELD_NAME_TYPE_COUPON 优惠券、FIELD_NAME_TYPE_STAMP 印花…）、name、url */
+                            custom_field1?: Record<string, never>;
+                            /** @description 自定义会员信息类目，同 custom_field1 */
+                            custom_field2?: Record<string, never>;
+                            /** @description 自定义会员信息类目，同 custom_field1 */
+                            custom_field3?: Record<string, never>;
+                            /** @description 自定义会员信息类目（入口），包含 name、tips、url */
+                            custom_cell1?: Record<string, never>;
+                            /** @description 积分规则，包含 cost_money_unit、increase_bonus、max_increase_bonus、init_increase_bonus、cost_bonus_unit、reduce_money、least_money_to_use_bonus、max_reduce_bonus */
+                            bonus_rule?: Record<string, never>;
+                        };
+                        /** @description 景点门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                        scenic_ticket?: {
+                            /** @description 基本的卡券数据 */
+                            base_info?: Record<string, never>;
+                            /** @description 卡券的高级信息 */
+                            advanced_info?: Record<string, never>;
+                        };
+                        /** @description 电影票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                        movie_ticket?: {
+                            /** @description 基本的卡券数据 */
+                            base_info?: Record<string, never>;
+                            /** @description 卡券的高级信息 */
+                            advanced_info?: Record<string, never>;
+                        };
+                        /** @description 飞机票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                        boarding_pass?: {
+                            /** @description 基本的卡券数据 */
+                            base_info?: Record<string, never>;
+                            /** @description 卡券的高级信息 */
+                            advanced_info?: Record<string, never>;
+                        };
+                        /** @description 会议门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                        meeting_ticket?: {
+                            /** @description 基本的卡券数据 */
+                            base_info?: Record<string, never>;
+                            /** @description 卡券的高级信息 */
+                            advanced_info?: Record<string, never>;
+                        };
+                        /** @description 汽车票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                        bus_ticket?: {
+                            /** @description 基本的卡券数据 */
+                            base_info?: Record<string, never>;
+                            /** @description 卡券的高级信息 */
+                            advanced_info?: Record<string, never>;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateCardResponse"];
+                };
+            };
+        };
+    };
+    deleteCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteCardResponse"];
+                };
+            };
+        };
+    };
+    getCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCardResponse"];
+                };
+            };
+        };
+    };
+    createCardLandingPage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 页面的 banner 图片链接，须调用 uploadImage 上传图片获得，建议尺寸为 640*300 */
+                    banner: string;
+                    /** @description 页面的 title */
+                    page_title: string;
+                    /** @description 页面是否可以分享，填入 true/false */
+                    can_share: boolean;
+                    /**
+                     * @description 投放页面的场景值：SCENE_NEAR_BY 附近，SCENE_MENU 自定义菜单，SCENE_QRCODE 二维码，SCENE_ARTICLE 公众号文章，SCENE_H5 h5 页面，SCENE_IVR 自动回复，SCENE_CARD_CUSTOM_CELL 卡券自定义 cell
+                     * @enum {string}
+                     */
+                    scene: "SCENE_NEAR_BY" | "SCENE_MENU" | "SCENE_QRCODE" | "SCENE_ARTICLE" | "SCENE_H5" | "SCENE_IVR" | "SCENE_CARD_CUSTOM_CELL";
+                    /** @description 卡券列表，每个 item 有两个字段 */
+                    card_list: {
+                        /** @description 所要在页面投放的 card_id */
+                        card_id: string;
+                        /** @description 缩略图 url */
+                        thumb_url: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateCardLandingPageResponse"];
+                };
+            };
+        };
+    };
+    activateMemberCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 会员卡编号，由开发者填入，作为序列号显示在用户的卡包里；可与 Code 码保持等值 */
+                    membership_number: string;
+                    /** @description 领取会员卡用户获得的 code */
+                    code: string;
+                    /** @description 卡券 ID，自定义 code 的会员卡必填 */
+                    card_id?: string;
+                    /** @description 商家自定义会员卡背景图，须先调用 uploadImage 上传图片获得链接 */
+                    background_pic_url?: string;
+                    /** @description 激活后的有效起始时间；若不填写默认以创建时的 date_info 为准（Unix 时间戳） */
+                    activate_begin_time?: number;
+                    /** @description 激活后的有效截至时间；若不填写默认以创建时的 date_info 为准（Unix 时间戳） */
+                    activate_end_time?: number;
+                    /** @description 初始积分，不填为 0 */
+                    init_bonus?: number;
+                    /** @description 积分同步说明 */
+                    init_bonus_record?: string;
+                    /** @description 初始余额，不填为 0（单位：分） */
+                    init_balance?: number;
+                    /** @description 创建时字段 custom_field1 定义类型的初始值，限制为 4 个汉字，12 字节 */
+                    init_custom_field_value1?: string;
+                    /** @description 创建时字段 custom_field2 定义类型的初始值 */
+                    init_custom_field_value2?: string;
+                    /** @description 创建时字段 custom_field3 定义类型的初始值 */
+                    init_custom_field_value3?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivateMemberCardResponse"];
+                };
+            };
+        };
+    };
+    getMemberCardActivateUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 会员卡的 card_id */
+                    card_id: string;
+                    /** @description 渠道值，用于统计本次领取的渠道参数 */
+                    outer_str?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMemberCardActivateUrlResponse"];
+                };
+            };
+        };
+    };
+    getMemberCardActivateTempInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 跳转型开卡组件开卡后回调中的激活票据，可以用来获取用户开卡资料 */
+                    activate_ticket: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMemberCardActivateTempInfoResponse"];
+                };
+            };
+        };
+    };
+    setMemberCardActivateUserForm: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                    /** @description 服务声明，用于放置商户会员卡守则 */
+                    service_statement?: {
+                        /** @description 名称 */
+                        name?: string;
+                        /** @description 链接 */
+                        url?: string;
+                        /** @description 小程序 user_name */
+                        app_brand_user_name?: string;
+                        /** @description 小程序 path */
+                        app_brand_pass?: string;
+                    };
+                    /** @description 绑定老会员链接 */
+                    bind_old_card?: {
+                        /** @description 名称 */
+                        name?: string;
+                        /** @description 链接 */
+                        url?: string;
+                        /** @description 小程序 user_name */
+                        app_brand_user_name?: string;
+                        /** @description 小程序 path */
+                        app_brand_pass?: string;
+                    };
+                    /** @description 会员卡激活时的必填选项 */
+                    required_form?: {
+                        /** @description 当前结构（required_form 或者 optional_form）内的字段是否允许用户激活后再次修改 */
+                        can_modify?: boolean;
+                        /** @description 微信格式化的选项类型：USER_FORM_INFO_FLAG_MOBILE 手机号，USER_FORM_INFO_FLAG_SEX 性别，USER_FORM_INFO_FLAG_NAME 姓名，USER_FORM_INFO_FLAG_BIRTHDAY 生日，USER_FORM_INFO_FLAG_IDCARD 身份证，USER_FORM_INFO_FLAG_EMAIL 邮箱，USER_FORM_INFO_FLAG_LOCATION 详细地址，USER_FORM_INFO_FLAG_EDUCATION_BACKGRO 教育背景，USER_FORM_INFO_FLAG_INDUSTRY 行业，USER_FORM_INFO_FLAG_INCOME 收入，USER_FORM_INFO_FLAG_HABIT 兴趣爱好 */
+                        common_field_id_list?: string[];
+                        /** @description 自定义选项名称 */
+                        custom_field_list?: string[];
+                        /** @description 自定义富文本类型选项 */
+                        rich_field_list?: {
+                            /**
+                             * @description 富文本类型：FORM_FIELD_RADIO 自定义单选，FORM_FIELD_SELECT 自定义选择项，FORM_FIELD_CHECK_BOX 自定义多选
+                             * @enum {string}
+                             */
+                            type?: "FORM_FIELD_RADIO" | "FORM_FIELD_SELECT" | "FORM_FIELD_CHECK_BOX";
+                            /** @description 字段名 */
+                            name?: string;
+                            /** @description 选择项 */
+                            values?: string[];
+                        }[];
+                    };
+                    /** @description 会员卡激活时的选填项 */
+                    optional_form?: {
+                        /** @description 当前结构（required_form 或者 optional_form）内的字段是否允许用户激活后再次修改 */
+                        can_modify?: boolean;
+                        /** @description 微信格式化的选项类型：USER_FORM_INFO_FLAG_MOBILE 手机号，USER_FORM_INFO_FLAG_SEX 性别，USER_FORM_INFO_FLAG_NAME 姓名，USER_FORM_INFO_FLAG_BIRTHDAY 生日，USER_FORM_INFO_FLAG_IDCARD 身份证，USER_FORM_INFO_FLAG_EMAIL 邮箱，USER_FORM_INFO_FLAG_LOCATION 详细地址，USER_FORM_INFO_FLAG_EDUCATION_BACKGRO 教育背景，USER_FORM_INFO_FLAG_INDUSTRY 行业，USER_FORM_INFO_FLAG_INCOME 收入，USER_FORM_INFO_FLAG_HABIT 兴趣爱好 */
+                        common_field_id_list?: string[];
+                        /** @description 自定义选项名称 */
+                        custom_field_list?: string[];
+                        /** @description 自定义富文本类型选项 */
+                        rich_field_list?: {
+                            /**
+                             * @description 富文本类型：FORM_FIELD_RADIO 自定义单选，FORM_FIELD_SELECT 自定义选择项，FORM_FIELD_CHECK_BOX 自定义多选
+                             * @enum {string}
+                             */
+                            type?: "FORM_FIELD_RADIO" | "FORM_FIELD_SELECT" | "FORM_FIELD_CHECK_BOX";
+                            /** @description 字段名 */
+                            name?: string;
+                            /** @description 选择项 */
+                            values?: string[];
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetMemberCardActivateUserFormResponse"];
+                };
+            };
+        };
+    };
+    updateMemberCardUser: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 Code 码 */
+                    code: string;
+                    /** @description 卡券 ID */
+                    card_id: string;
+                    /** @description 支持商家激活时针对单个会员卡分配自定义的会员卡背景 */
+                    background_pic_url?: string;
+                    /** @description 需要设置的积分全量值，传入的数值会直接显示 */
+                    bonus?: number;
+                    /** @description 本次积分变动值，传负数代表减少 */
+                    add_bonus?: number;
+                    /** @description 商家自定义积分消耗记录，不超过 14 个汉字 */
+                    record_bonus?: string;
+                    /** @description 需要设置的余额全量值，传入的数值会直接显示在卡面（单位：分） */
+                    balance?: number;
+                    /** @description 本次余额变动值，传负数代表减少（单位：分） */
+                    add_balance?: number;
+                    /** @description 商家自定义金额消耗记录，不超过 14 个汉字 */
+                    record_balance?: string;
+                    /** @description 创建时字段 custom_field1 定义类型的最新数值，限制为 4 个汉字，12 字节 */
+                    custom_field_value1?: string;
+                    /** @description 创建时字段 custom_field2 定义类型的最新数值 */
+                    custom_field_value2?: string;
+                    /** @description 创建时字段 custom_field3 定义类型的最新数值 */
+                    custom_field_value3?: string;
+                    /** @description 控制原生消息结构体，包含各字段的消息控制字段 */
+                    notify_optional?: {
+                        /** @description 积分变动时是否触发系统模板消息，默认为 true */
+                        is_notify_bonus?: boolean;
+                        /** @description 余额变动时是否触发系统模板消息，默认为 true */
+                        is_notify_balance?: boolean;
+                        /** @description 自定义 group1 变动时是否触发系统模板消息，默认为 false */
+                        is_notify_custom_field1?: boolean;
+                        /** @description 自定义 group2 变动时是否触发系统模板消息，默认为 false */
+                        is_notify_custom_field2?: boolean;
+                        /** @description 自定义 group3 变动时是否触发系统模板消息，默认为 false */
+                        is_notify_custom_field3?: boolean;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateMemberCardUserResponse"];
+                };
+            };
+        };
+    };
+    getMemberCardUserInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 查询会员卡的 card_id */
+                    card_id: string;
+                    /** @description 所查询用户领取到的 code 值 */
+                    code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMemberCardUserInfoResponse"];
+                };
+            };
+        };
+    };
+    modifyCardStock: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                    /** @description 增加多少库存，支持不填或填 0 */
+                    increase_stock_value?: number;
+                    /** @description 减少多少库存，可以不填或填 0 */
+                    reduce_stock_value?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyCardStockResponse"];
+                };
+            };
+        };
+    };
+    updateMovieTicketUser: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的门票唯一序列号 */
+                    code: string;
+                    /** @description 要更新门票序列号所述的 card_id，生成券时 use_custom_code 填写 true 时必填 */
+                    card_id?: string;
+                    /** @description 电影票的类别，如 2D、3D */
+                    ticket_class: string;
+                    /** @description 电影的放映时间（Unix 时间戳） */
+                    show_time: number;
+                    /** @description 放映时长，填写整数（分钟） */
+                    duration: number;
+                    /** @description 该场电影的影厅信息 */
+                    screening_room?: string;
+                    /** @description 座位号 */
+                    seat_number?: string[];
+                    /** @description 是否取消该电影票（用户退票时填写 true） */
+                    is_cancel?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateMovieTicketUserResponse"];
+                };
+            };
+        };
+    };
+    getCardMpnewsHtml: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCardMpnewsHtmlResponse"];
+                };
+            };
+        };
+    };
+    setCardPaycell: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                    /** @description 是否开启买单功能，填 true/false */
+                    is_open: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetCardPaycellResponse"];
+                };
+            };
+        };
+    };
+    addPayGiftCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 支付后投放卡券的规则 */
+                    rule_info: {
+                        /**
+                         * @description 营销规则类型，支付即会员填写 RULE_TYPE_PAY_MEMBER_CARD
+                         * @enum {string}
+                         */
+                        type?: "RULE_TYPE_PAY_MEMBER_CARD";
+                        /** @description 营销规则基本信息 */
+                        base_info?: {
+                            /** @description 需要关联的商户号列表 */
+                            mchid_list?: string[];
+                            /** @description 规则开始时间（Unix 时间戳） */
+                            begin_time?: number;
+                            /** @description 规则结束时间（Unix 时间戳） */
+                            end_time?: number;
+                        };
+                        /** @description 支付即会员规则（type 为 RULE_TYPE_PAY_MEMBER_CARD 时） */
+                        member_rule?: {
+                            /** @description 要赠送的会员卡 card_id */
+                            card_id?: string;
+                            /** @description 单次消费送会员卡的金额下限，单位为分 */
+                            least_cost?: number;
+                            /** @description 单次消费送会员卡的金额上限，单位为分 */
+                            max_cost?: number;
+                            /** @description 商户自定义领卡网页链接，填入该字段后支付后会跳转到该链接领卡 */
+                            jump_url?: string;
+                            /** @description 商户自定义领卡小程序 appid */
+                            app_brand_id?: string;
+                            /** @description 商户自定义领卡小程序路径 */
+                            app_brand_pass?: string;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddPayGiftCardResponse"];
+                };
+            };
+        };
+    };
+    batchGetPayGiftCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 规则类型，填写 RULE_TYPE_PAY_MEMBER_CARD
+                     * @enum {string}
+                     */
+                    type: "RULE_TYPE_PAY_MEMBER_CARD";
+                    /** @description 是否仅查询生效的规则 */
+                    effective: boolean;
+                    /** @description 起始偏移量 */
+                    offset: number;
+                    /** @description 查询的数量 */
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetPayGiftCardResponse"];
+                };
+            };
+        };
+    };
+    deletePayGiftCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 规则 ID */
+                    rule_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePayGiftCardResponse"];
+                };
+            };
+        };
+    };
+    getPayGiftCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 规则 ID */
+                    rule_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPayGiftCardResponse"];
+                };
+            };
+        };
+    };
+    createCardQrcode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description QR_CARD 单张卡券，QR_MULTIPLE_CARD 多张卡券
+                     * @enum {string}
+                     */
+                    action_name: "QR_CARD" | "QR_MULTIPLE_CARD";
+                    /** @description 指定二维码的有效时间，范围是 60 ~ 1800 秒；不填默认为 365 天有效 */
+                    expire_seconds?: number;
+                    /** @description 二维码信息 */
+                    action_info: {
+                        /** @description 单张卡券（QR_CARD） */
+                        card?: {
+                            /** @description 卡券 ID */
+                            card_id: string;
+                            /** @description 卡券 Code 码，use_custom_code 字段为 true 的卡券必须填写，非自定义 code 和导入 code 模式的卡券不必填写 */
+                            code?: string;
+                            /** @description 指定领取者的 openid，只有该用户能领取；bind_openid 字段为 true 的卡券必须填写 */
+                            openid?: string;
+                            /** @description 指定下发二维码，生成的二维码随机分配一个 code，领取后不可再次扫描；填写 true 或 false，默认 false */
+                            is_unique_code?: boolean;
+                            /** @description 领取场景值，用于领取渠道的数据统计，会在用户领取的事件推送中带回 */
+                            outer_str?: string;
+                        };
+                        /** @description 多张卡券（QR_MULTIPLE_CARD，最多 5 张） */
+                        multiple_card?: {
+                            card_list?: {
+                                /** @description 卡券 ID */
+                                card_id: string;
+                                /** @description 卡券 Code 码 */
+                                code?: string;
+                                /** @description 指定领取者的 openid */
+                                openid?: string;
+                                /** @description 领取场景值 */
+                                outer_str?: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateCardQrcodeResponse"];
+                };
+            };
+        };
+    };
+    setCardSelfConsumeCell: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                    /** @description 是否开启自助核销功能，填 true/false，默认为 false */
+                    is_open: boolean;
+                    /** @description 用户核销时是否需要输入验证码，填 true/false，默认为 false */
+                    need_verify_cod?: boolean;
+                    /** @description 用户核销时是否需要备注核销金额，填 true/false，默认为 false */
+                    need_remark_amount?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetCardSelfConsumeCellResponse"];
+                };
+            };
+        };
+    };
+    setCardTestWhitelist: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 测试的 openid 列表 */
+                    openid?: string[];
+                    /** @description 测试的微信号列表 */
+                    username?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetCardTestWhitelistResponse"];
+                };
+            };
+        };
+    };
+    updateCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡券 ID */
+                    card_id: string;
+                    /** @description 团购券 */
+                    groupon?: {
+                        /** @description 基本的卡券数据，所有卡券类型通用 */
+                        base_info?: {
+                            /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                            logo_url?: string;
+                            /** @description 商户名字，字数上限为 12 个汉字 */
+                            brand_name?: string;
+                            /**
+                             * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                             * @enum {string}
+                             */
+                            code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                            /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                            title?: string;
+                            /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                            color?: string;
+                            /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                            notice?: string;
+                            /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                            description?: string;
+                            /** @description 客服电话 */
+                            service_phone?: string;
+                            /** @description 商品信息 */
+                            sku?: {
+                                /** @description 卡券库存的数量，上限为 100000000 */
+                                quantity?: number;
+                            };
+                            /** @description 使用日期，有效期的信息 */
+                            date_info?: {
+                                /**
+                                 * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                 * @enum {string}
+                                 */
+                                type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                begin_timestamp?: number;
+                                /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                end_timestamp?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                fixed_term?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                fixed_begin_term?: number;
+                            };
+                            /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                            use_custom_code?: boolean;
+                            /**
+                             * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                             * @enum {string}
+                             */
+                            get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                            /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                            bind_openid?: boolean;
+                            /** @description 门店位置 poi_id 列表 */
+                            location_id_list?: number[];
+                            /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                            use_all_locations?: boolean;
+                            /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                            center_title?: string;
+                            /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                            center_sub_title?: string;
+                            /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                            center_url?: string;
+                            /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                            center_app_brand_user_name?: string;
+                            /** @description 卡券跳转的小程序的 path */
+                            center_app_brand_pass?: string;
+                            /** @description 自定义跳转外链的入口名字 */
+                            custom_url_name?: string;
+                            /** @description 自定义跳转的 URL */
+                            custom_url?: string;
+                            /** @description 显示在入口右侧的提示语 */
+                            custom_url_sub_title?: string;
+                            /** @description 自定义入口跳转的小程序的 user_name */
+                            custom_app_brand_user_name?: string;
+                            /** @description 自定义入口跳转的小程序的 path */
+                            custom_app_brand_pass?: string;
+                            /** @description 营销场景的自定义入口名称 */
+                            promotion_url_name?: string;
+                            /** @description 入口跳转外链的地址链接 */
+                            promotion_url?: string;
+                            /** @description 显示在营销入口右侧的提示语 */
+                            promotion_url_sub_title?: string;
+                            /** @description 营销入口跳转的小程序的 user_name */
+                            promotion_app_brand_user_name?: string;
+                            /** @description 营销入口跳转的小程序的 path */
+                            promotion_app_brand_pass?: string;
+                            /** @description 每人可领券的数量限制，不填写默认为 50 */
+                            get_limit?: number;
+                            /** @description 每人可核销的数量限制，不填写默认为 50 */
+                            use_limit?: number;
+                            /** @description 卡券领取页面是否可分享，默认为 true */
+                            can_share?: boolean;
+                            /** @description 卡券是否可转赠，默认为 true */
+                            can_give_friend?: boolean;
+                            /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                            need_push_on_view?: boolean;
+                        };
+                        /** @description 卡券的高级信息（可选） */
+                        advanced_info?: {
+                            /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                            use_condition?: {
+                                /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                accept_category?: string;
+                                /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                reject_category?: string;
+                                /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                least_cost?: number;
+                                /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                object_use_for?: string;
+                                /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                can_use_with_other_discount?: boolean;
+                            };
+                            /** @description 封面摘要结构体 */
+                            abstract?: {
+                                /** @description 封面摘要简介 */
+                                abstract?: string;
+                                /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                icon_url_list?: string[];
+                            };
+                            /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                            text_image_list?: {
+                                /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                image_url?: string;
+                                /** @description 图文描述 */
+                                text?: string;
+                            }[];
+                            /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                            business_service?: string[];
+                            /** @description 使用时段限制 */
+                            time_limit?: {
+                                /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                type?: string;
+                                /** @description 当前 type 类型下的起始时间（小时） */
+                                begin_hour?: number;
+                                /** @description 当前 type 类型下的起始时间（分钟） */
+                                begin_minute?: number;
+                                /** @description 当前 type 类型下的结束时间（小时） */
+                                end_hour?: number;
+                                /** @description 当前 type 类型下的结束时间（分钟） */
+                                end_minute?: number;
+                            }[];
+                        };
+                        /** @description 团购券专用，团购详情 */
+                        deal_detail?: string;
+                    };
+                    /** @description 代金券 */
+                    cash?: {
+                        /** @description 基本的卡券数据，所有卡券类型通用 */
+                        base_info?: {
+                            /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                            logo_url?: string;
+                            /** @description 商户名字，字数上限为 12 个汉字 */
+                            brand_name?: string;
+                            /**
+                             * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                             * @enum {string}
+                             */
+                            code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                            /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                            title?: string;
+                            /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                            color?: string;
+                            /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                            notice?: string;
+                            /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                            description?: string;
+                            /** @description 客服电话 */
+                            service_phone?: string;
+                            /** @description 商品信息 */
+                            sku?: {
+                                /** @description 卡券库存的数量，上限为 100000000 */
+                                quantity?: number;
+                            };
+                            /** @description 使用日期，有效期的信息 */
+                            date_info?: {
+                                /**
+                                 * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                 * @enum {string}
+                                 */
+                                type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                begin_timestamp?: number;
+                                /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                end_timestamp?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                fixed_term?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                fixed_begin_term?: number;
+                            };
+                            /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                            use_custom_code?: boolean;
+                            /**
+                             * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                             * @enum {string}
+                             */
+                            get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                            /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                            bind_openid?: boolean;
+                            /** @description 门店位置 poi_id 列表 */
+                            location_id_list?: number[];
+                            /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                            use_all_locations?: boolean;
+                            /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                            center_title?: string;
+                            /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                            center_sub_title?: string;
+                            /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                            center_url?: string;
+                            /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                            center_app_brand_user_name?: string;
+                            /** @description 卡券跳转的小程序的 path */
+                            center_app_brand_pass?: string;
+                            /** @description 自定义跳转外链的入口名字 */
+                            custom_url_name?: string;
+                            /** @description 自定义跳转的 URL */
+                            custom_url?: string;
+                            /** @description 显示在入口右侧的提示语 */
+                            custom_url_sub_title?: string;
+                            /** @description 自定义入口跳转的小程序的 user_name */
+                            custom_app_brand_user_name?: string;
+                            /** @description 自定义入口跳转的小程序的 path */
+                            custom_app_brand_pass?: string;
+                            /** @description 营销场景的自定义入口名称 */
+                            promotion_url_name?: string;
+                            /** @description 入口跳转外链的地址链接 */
+                            promotion_url?: string;
+                            /** @description 显示在营销入口右侧的提示语 */
+                            promotion_url_sub_title?: string;
+                            /** @description 营销入口跳转的小程序的 user_name */
+                            promotion_app_brand_user_name?: string;
+                            /** @description 营销入口跳转的小程序的 path */
+                            promotion_app_brand_pass?: string;
+                            /** @description 每人可领券的数量限制，不填写默认为 50 */
+                            get_limit?: number;
+                            /** @description 每人可核销的数量限制，不填写默认为 50 */
+                            use_limit?: number;
+                            /** @description 卡券领取页面是否可分享，默认为 true */
+                            can_share?: boolean;
+                            /** @description 卡券是否可转赠，默认为 true */
+                            can_give_friend?: boolean;
+                            /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                            need_push_on_view?: boolean;
+                        };
+                        /** @description 卡券的高级信息（可选） */
+                        advanced_info?: {
+                            /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                            use_condition?: {
+                                /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                accept_category?: string;
+                                /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                reject_category?: string;
+                                /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                least_cost?: number;
+                                /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                object_use_for?: string;
+                                /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                can_use_with_other_discount?: boolean;
+                            };
+                            /** @description 封面摘要结构体 */
+                            abstract?: {
+                                /** @description 封面摘要简介 */
+                                abstract?: string;
+                                /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                icon_url_list?: string[];
+                            };
+                            /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                            text_image_list?: {
+                                /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                image_url?: string;
+                                /** @description 图文描述 */
+                                text?: string;
+                            }[];
+                            /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                            business_service?: string[];
+                            /** @description 使用时段限制 */
+                            time_limit?: {
+                                /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                type?: string;
+                                /** @description 当前 type 类型下的起始时间（小时） */
+                                begin_hour?: number;
+                                /** @description 当前 type 类型下的起始时间（分钟） */
+                                begin_minute?: number;
+                                /** @description 当前 type 类型下的结束时间（小时） */
+                                end_hour?: number;
+                                /** @description 当前 type 类型下的结束时间（分钟） */
+                                end_minute?: number;
+                            }[];
+                        };
+                        /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
+                        least_cost?: number;
+                        /** @description 代金券专用，表示减免金额（单位为分） */
+                        reduce_cost?: number;
+                    };
+                    /** @description 折扣券 */
+                    discount?: {
+                        /** @description 基本的卡券数据，所有卡券类型通用 */
+                        base_info?: {
+                            /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                            logo_url?: string;
+                            /** @description 商户名字，字数上限为 12 个汉字 */
+                            brand_name?: string;
+                            /**
+                             * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                             * @enum {string}
+                             */
+                            code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                            /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                            title?: string;
+                            /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                            color?: string;
+                            /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                            notice?: string;
+                            /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                            description?: string;
+                            /** @description 客服电话 */
+                            service_phone?: string;
+                            /** @description 商品信息 */
+                            sku?: {
+                                /** @description 卡券库存的数量，上限为 100000000 */
+                                quantity?: number;
+                            };
+                            /** @description 使用日期，有效期的信息 */
+                            date_info?: {
+                                /**
+                                 * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                 * @enum {string}
+                                 */
+                                type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                begin_timestamp?: number;
+                                /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                end_timestamp?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                fixed_term?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                fixed_begin_term?: number;
+                            };
+                            /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                            use_custom_code?: boolean;
+                            /**
+                             * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                             * @enum {string}
+                             */
+                            get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                            /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                            bind_openid?: boolean;
+                            /** @description 门店位置 poi_id 列表 */
+                            location_id_list?: number[];
+                            /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                            use_all_locations?: boolean;
+                            /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                            center_title?: string;
+                            /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                            center_sub_title?: string;
+                            /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                            center_url?: string;
+                            /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                            center_app_brand_user_name?: string;
+                            /** @description 卡券跳转的小程序的 path */
+                            center_app_brand_pass?: string;
+                            /** @description 自定义跳转外链的入口名字 */
+                            custom_url_name?: string;
+                            /** @description 自定义跳转的 URL */
+                            custom_url?: string;
+                            /** @description 显示在入口右侧的提示语 */
+                            custom_url_sub_title?: string;
+                            /** @description 自定义入口跳转的小程序的 user_name */
+                            custom_app_brand_user_name?: string;
+                            /** @description 自定义入口跳转的小程序的 path */
+                            custom_app_brand_pass?: string;
+                            /** @description 营销场景的自定义入口名称 */
+                            promotion_url_name?: string;
+                            /** @description 入口跳转外链的地址链接 */
+                            promotion_url?: string;
+                            /** @description 显示在营销入口右侧的提示语 */
+                            promotion_url_sub_title?: string;
+                            /** @description 营销入口跳转的小程序的 user_name */
+                            promotion_app_brand_user_name?: string;
+                            /** @description 营销入口跳转的小程序的 path */
+                            promotion_app_brand_pass?: string;
+                            /** @description 每人可领券的数量限制，不填写默认为 50 */
+                            get_limit?: number;
+                            /** @description 每人可核销的数量限制，不填写默认为 50 */
+                            use_limit?: number;
+                            /** @description 卡券领取页面是否可分享，默认为 true */
+                            can_share?: boolean;
+                            /** @description 卡券是否可转赠，默认为 true */
+                            can_give_friend?: boolean;
+                            /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                            need_push_on_view?: boolean;
+                        };
+                        /** @description 卡券的高级信息（可选） */
+                        advanced_info?: {
+                            /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                            use_condition?: {
+                                /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                accept_category?: string;
+                                /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                reject_category?: string;
+                                /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                least_cost?: number;
+                                /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                object_use_for?: string;
+                                /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                can_use_with_other_discount?: boolean;
+                            };
+                            /** @description 封面摘要结构体 */
+                            abstract?: {
+                                /** @description 封面摘要简介 */
+                                abstract?: string;
+                                /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                icon_url_list?: string[];
+                            };
+                            /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                            text_image_list?: {
+                                /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                image_url?: string;
+                                /** @description 图文描述 */
+                                text?: string;
+                            }[];
+                            /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                            business_service?: string[];
+                            /** @description 使用时段限制 */
+                            time_limit?: {
+                                /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                type?: string;
+                                /** @description 当前 type 类型下的起始时间（小时） */
+                                begin_hour?: number;
+                                /** @description 当前 type 类型下的起始时间（分钟） */
+                                begin_minute?: number;
+                                /** @description 当前 type 类型下的结束时间（小时） */
+                                end_hour?: number;
+                                /** @description 当前 type 类型下的结束时间（分钟） */
+                                end_minute?: number;
+                            }[];
+                        };
+                        /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
+                        discount?: number;
+                    };
+                    /** @description 兑换券 */
+                    gift?: {
+                        /** @description 基本的卡券数据，所有卡券类型通用 */
+                        base_info?: {
+                            /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                            logo_url?: string;
+                            /** @description 商户名字，字数上限为 12 个汉字 */
+                            brand_name?: string;
+                            /**
+                             * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                             * @enum {string}
+                             */
+                            code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                            /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                            title?: string;
+                            /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                            color?: string;
+                            /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                            notice?: string;
+                            /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                            description?: string;
+                            /** @description 客服电话 */
+                            service_phone?: string;
+                            /** @description 商品信息 */
+                            sku?: {
+                                /** @description 卡券库存的数量，上限为 100000000 */
+                                quantity?: number;
+                            };
+                            /** @description 使用日期，有效期的信息 */
+                            date_info?: {
+                                /**
+                                 * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                 * @enum {string}
+                                 */
+                                type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                begin_timestamp?: number;
+                                /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                end_timestamp?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                fixed_term?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                fixed_begin_term?: number;
+                            };
+                            /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                            use_custom_code?: boolean;
+                            /**
+                             * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                             * @enum {string}
+                             */
+                            get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                            /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                            bind_openid?: boolean;
+                            /** @description 门店位置 poi_id 列表 */
+                            location_id_list?: number[];
+                            /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                            use_all_locations?: boolean;
+                            /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                            center_title?: string;
+                            /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                            center_sub_title?: string;
+                            /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                            center_url?: string;
+                            /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                            center_app_brand_user_name?: string;
+                            /** @description 卡券跳转的小程序的 path */
+                            center_app_brand_pass?: string;
+                            /** @description 自定义跳转外链的入口名字 */
+                            custom_url_name?: string;
+                            /** @description 自定义跳转的 URL */
+                            custom_url?: string;
+                            /** @description 显示在入口右侧的提示语 */
+                            custom_url_sub_title?: string;
+                            /** @description 自定义入口跳转的小程序的 user_name */
+                            custom_app_brand_user_name?: string;
+                            /** @description 自定义入口跳转的小程序的 path */
+                            custom_app_brand_pass?: string;
+                            /** @description 营销场景的自定义入口名称 */
+                            promotion_url_name?: string;
+                            /** @description 入口跳转外链的地址链接 */
+                            promotion_url?: string;
+                            /** @description 显示在营销入口右侧的提示语 */
+                            promotion_url_sub_title?: string;
+                            /** @description 营销入口跳转的小程序的 user_name */
+                            promotion_app_brand_user_name?: string;
+                            /** @description 营销入口跳转的小程序的 path */
+                            promotion_app_brand_pass?: string;
+                            /** @description 每人可领券的数量限制，不填写默认为 50 */
+                            get_limit?: number;
+                            /** @description 每人可核销的数量限制，不填写默认为 50 */
+                            use_limit?: number;
+                            /** @description 卡券领取页面是否可分享，默认为 true */
+                            can_share?: boolean;
+                            /** @description 卡券是否可转赠，默认为 true */
+                            can_give_friend?: boolean;
+                            /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                            need_push_on_view?: boolean;
+                        };
+                        /** @description 卡券的高级信息（可选） */
+                        advanced_info?: {
+                            /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                            use_condition?: {
+                                /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                accept_category?: string;
+                                /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                reject_category?: string;
+                                /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                least_cost?: number;
+                                /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                object_use_for?: string;
+                                /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                can_use_with_other_discount?: boolean;
+                            };
+                            /** @description 封面摘要结构体 */
+                            abstract?: {
+                                /** @description 封面摘要简介 */
+                                abstract?: string;
+                                /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                icon_url_list?: string[];
+                            };
+                            /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                            text_image_list?: {
+                                /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                image_url?: string;
+                                /** @description 图文描述 */
+                                text?: string;
+                            }[];
+                            /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                            business_service?: string[];
+                            /** @description 使用时段限制 */
+                            time_limit?: {
+                                /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                type?: string;
+                                /** @description 当前 type 类型下的起始时间（小时） */
+                                begin_hour?: number;
+                                /** @description 当前 type 类型下的起始时间（分钟） */
+                                begin_minute?: number;
+                                /** @description 当前 type 类型下的结束时间（小时） */
+                                end_hour?: number;
+                                /** @description 当前 type 类型下的结束时间（分钟） */
+                                end_minute?: number;
+                            }[];
+                        };
+                        /** @description 兑换券专用，填写兑换内容的名称 */
+                        gift?: string;
+                    };
+                    /** @description 优惠券 */
+                    general_coupon?: {
+                        /** @description 基本的卡券数据，所有卡券类型通用 */
+                        base_info?: {
+                            /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                            logo_url?: string;
+                            /** @description 商户名字，字数上限为 12 个汉字 */
+                            brand_name?: string;
+                            /**
+                             * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                             * @enum {string}
+                             */
+                            code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                            /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                            title?: string;
+                            /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                            color?: string;
+                            /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                            notice?: string;
+                            /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                            description?: string;
+                            /** @description 客服电话 */
+                            service_phone?: string;
+                            /** @description 商品信息 */
+                            sku?: {
+                                /** @description 卡券库存的数量，上限为 100000000 */
+                                quantity?: number;
+                            };
+                            /** @description 使用日期，有效期的信息 */
+                            date_info?: {
+                                /**
+                                 * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                 * @enum {string}
+                                 */
+                                type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                begin_timestamp?: number;
+                                /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                end_timestamp?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                fixed_term?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                fixed_begin_term?: number;
+                            };
+                            /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                            use_custom_code?: boolean;
+                            /**
+                             * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                             * @enum {string}
+                             */
+                            get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                            /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                            bind_openid?: boolean;
+                            /** @description 门店位置 poi_id 列表 */
+                            location_id_list?: number[];
+                            /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                            use_all_locations?: boolean;
+                            /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                            center_title?: string;
+                            /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                            center_sub_title?: string;
+                            /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                            center_url?: string;
+                            /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                            center_app_brand_user_name?: string;
+                            /** @description 卡券跳转的小程序的 path */
+                            center_app_brand_pass?: string;
+                            /** @description 自定义跳转外链的入口名字 */
+                            custom_url_name?: string;
+                            /** @description 自定义跳转的 URL */
+                            custom_url?: string;
+                            /** @description 显示在入口右侧的提示语 */
+                            custom_url_sub_title?: string;
+                            /** @description 自定义入口跳转的小程序的 user_name */
+                            custom_app_brand_user_name?: string;
+                            /** @description 自定义入口跳转的小程序的 path */
+                            custom_app_brand_pass?: string;
+                            /** @description 营销场景的自定义入口名称 */
+                            promotion_url_name?: string;
+                            /** @description 入口跳转外链的地址链接 */
+                            promotion_url?: string;
+                            /** @description 显示在营销入口右侧的提示语 */
+                            promotion_url_sub_title?: string;
+                            /** @description 营销入口跳转的小程序的 user_name */
+                            promotion_app_brand_user_name?: string;
+                            /** @description 营销入口跳转的小程序的 path */
+                            promotion_app_brand_pass?: string;
+                            /** @description 每人可领券的数量限制，不填写默认为 50 */
+                            get_limit?: number;
+                            /** @description 每人可核销的数量限制，不填写默认为 50 */
+                            use_limit?: number;
+                            /** @description 卡券领取页面是否可分享，默认为 true */
+                            can_share?: boolean;
+                            /** @description 卡券是否可转赠，默认为 true */
+                            can_give_friend?: boolean;
+                            /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                            need_push_on_view?: boolean;
+                        };
+                        /** @description 卡券的高级信息（可选） */
+                        advanced_info?: {
+                            /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                            use_condition?: {
+                                /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                accept_category?: string;
+                                /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                reject_category?: string;
+                                /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                least_cost?: number;
+                                /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                object_use_for?: string;
+                                /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                can_use_with_other_discount?: boolean;
+                            };
+                            /** @description 封面摘要结构体 */
+                            abstract?: {
+                                /** @description 封面摘要简介 */
+                                abstract?: string;
+                                /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                icon_url_list?: string[];
+                            };
+                            /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                            text_image_list?: {
+                                /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                image_url?: string;
+                                /** @description 图文描述 */
+                                text?: string;
+                            }[];
+                            /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                            business_service?: string[];
+                            /** @description 使用时段限制 */
+                            time_limit?: {
+                                /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                type?: string;
+                                /** @description 当前 type 类型下的起始时间（小时） */
+                                begin_hour?: number;
+                                /** @description 当前 type 类型下的起始时间（分钟） */
+                                begin_minute?: number;
+                                /** @description 当前 type 类型下的结束时间（小时） */
+                                end_hour?: number;
+                                /** @description 当前 type 类型下的结束时间（分钟） */
+                                end_minute?: number;
+                            }[];
+                        };
+                        /** @description 优惠券专用，填写优惠详情 */
+                        default_detail?: string;
+                    };
+                    /** @description 会员卡 */
+                    member_card?: {
+                        /** @description 基本的卡券数据，所有卡券类型通用 */
+                        base_info?: {
+                            /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
+                            logo_url?: string;
+                            /** @description 商户名字，字数上限为 12 个汉字 */
+                            brand_name?: string;
+                            /**
+                             * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
+                             * @enum {string}
+                             */
+                            code_type?: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
+                            /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
+                            title?: string;
+                            /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
+                            color?: string;
+                            /** @description 卡券使用提醒，字数上限为 16 个汉字 */
+                            notice?: string;
+                            /** @description 卡券使用说明，字数上限为 1024 个汉字 */
+                            description?: string;
+                            /** @description 客服电话 */
+                            service_phone?: string;
+                            /** @description 商品信息 */
+                            sku?: {
+                                /** @description 卡券库存的数量，上限为 100000000 */
+                                quantity?: number;
+                            };
+                            /** @description 使用日期，有效期的信息 */
+                            date_info?: {
+                                /**
+                                 * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
+                                 * @enum {string}
+                                 */
+                                type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
+                                /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
+                                begin_timestamp?: number;
+                                /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
+                                end_timestamp?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
+                                fixed_term?: number;
+                                /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
+                                fixed_begin_term?: number;
+                            };
+                            /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
+                            use_custom_code?: boolean;
+                            /**
+                             * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
+                             * @enum {string}
+                             */
+                            get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
+                            /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
+                            bind_openid?: boolean;
+                            /** @description 门店位置 poi_id 列表 */
+                            location_id_list?: number[];
+                            /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
+                            use_all_locations?: boolean;
+                            /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
+                            center_title?: string;
+                            /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
+                            center_sub_title?: string;
+                            /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
+                            center_url?: string;
+                            /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
+                            center_app_brand_user_name?: string;
+                            /** @description 卡券跳转的小程序的 path */
+                            center_app_brand_pass?: string;
+                            /** @description 自定义跳转外链的入口名字 */
+                            custom_url_name?: string;
+                            /** @description 自定义跳转的 URL */
+                            custom_url?: string;
+                            /** @description 显示在入口右侧的提示语 */
+                            custom_url_sub_title?: string;
+                            /** @description 自定义入口跳转的小程序的 user_name */
+                            custom_app_brand_user_name?: string;
+                            /** @description 自定义入口跳转的小程序的 path */
+                            custom_app_brand_pass?: string;
+                            /** @description 营销场景的自定义入口名称 */
+                            promotion_url_name?: string;
+                            /** @description 入口跳转外链的地址链接 */
+                            promotion_url?: string;
+                            /** @description 显示在营销入口右侧的提示语 */
+                            promotion_url_sub_title?: string;
+                            /** @description 营销入口跳转的小程序的 user_name */
+                            promotion_app_brand_user_name?: string;
+                            /** @description 营销入口跳转的小程序的 path */
+                            promotion_app_brand_pass?: string;
+                            /** @description 每人可领券的数量限制，不填写默认为 50 */
+                            get_limit?: number;
+                            /** @description 每人可核销的数量限制，不填写默认为 50 */
+                            use_limit?: number;
+                            /** @description 卡券领取页面是否可分享，默认为 true */
+                            can_share?: boolean;
+                            /** @description 卡券是否可转赠，默认为 true */
+                            can_give_friend?: boolean;
+                            /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
+                            need_push_on_view?: boolean;
+                        };
+                        /** @description 卡券的高级信息（可选） */
+                        advanced_info?: {
+                            /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
+                            use_condition?: {
+                                /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
+                                accept_category?: string;
+                                /** @description 指定不可用的商品类目，仅用于代金券类型 */
+                                reject_category?: string;
+                                /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
+                                least_cost?: number;
+                                /** @description 购买 xx 可用类型门槛，仅用于兑换 */
+                                object_use_for?: string;
+                                /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
+                                can_use_with_other_discount?: boolean;
+                            };
+                            /** @description 封面摘要结构体 */
+                            abstract?: {
+                                /** @description 封面摘要简介 */
+                                abstract?: string;
+                                /** @description 封面图片列表，仅支持填入一个封面图片链接 */
+                                icon_url_list?: string[];
+                            };
+                            /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
+                            text_image_list?: {
+                                /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
+                                image_url?: string;
+                                /** @description 图文描述 */
+                                text?: string;
+                            }[];
+                            /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
+                            business_service?: string[];
+                            /** @description 使用时段限制 */
+                            time_limit?: {
+                                /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
+                                type?: string;
+                                /** @description 当前 type 类型下的起始时间（小时） */
+                                begin_hour?: number;
+                                /** @description 当前 type 类型下的起始时间（分钟） */
+                                begin_minute?: number;
+                                /** @description 当前 type 类型下的结束时间（小时） */
+                                end_hour?: number;
+                                /** @description 当前 type 类型下的结束时间（分钟） */
+                                end_minute?: number;
+                            }[];
+                        };
+                        /** @description 商家自定义会员卡背景图，须先调用 uploadImage 上传图片获得链接，像素大小控制在 1000 像素*600 像素以下 */
+                        background_pic_url?: string;
+                        /** @description 会员卡特权说明，限制 1024 汉字 */
+                        prerogative?: string;
+                        /** @description 设置为 true 时用户领取会员卡后系统自动将其激活，无需调用激活接口 */
+                        auto_activate?: boolean;
+                        /** @description 设置为 true 时会员卡支持一键开卡，不允许同时传入 activate_url 字段 */
+                        wx_activate?: boolean;
+                        /** @description 显示积分，填写 true 或 false，如填写 true，积分相关字段均为必填 */
+                        supply_bonus?: boolean;
+                        /** @description 设置跳转外链查看积分详情，仅适用于积分无法通过激活接口同步的情况下使用该字段 */
+                        bonus_url?: string;
+                        /** @description 是否支持储值，填写 true 或 false；如填写 true，储值相关字段均为必填 */
+                        supply_balance?: boolean;
+                        /** @description 设置跳转外链查看余额详情 */
+                        balance_url?: string;
+                        /** @description 激活会员卡的 url */
+                        activate_url?: string;
+                        /** @description 激活会员卡跳转的小程序 user_name */
+                        activate_app_brand_user_name?: string;
+                        /** @description 激活会员卡跳转的小程序 path */
+                        activate_app_brand_pass?: string;
+                        /** @description 积分清零规则 */
+                        bonus_cleared?: string;
+                        /** @description 积分规则 */
+                        bonus_rules?: string;
+                        /** @description 储值说明 */
+                        balance_rules?: string;
+                        /** @description 折扣，该会员卡享受的折扣优惠，填 10 就是九折 */
+                        discount?: number;
+                        /** @description 自定义会员信息类目（会员卡激活后显示），包含 name_type（FIELD_NAME_TYPE_LEVEL 等级、FIELD_NAME_TYPE_COUPON 优惠券、FIELD_NAME_TYPE_STAMP 印花…）、name、url */
+                        custom_field1?: Record<string, never>;
+                        /** @description 自定义会员信息类目，同 custom_field1 */
+                        custom_field2?: Record<string, never>;
+                        /** @description 自定义会员信息类目，同 custom_field1 */
+                        custom_field3?: Record<string, never>;
+                        /** @description 自定义会员信息类目（入口），包含 name、tips、url */
+                        custom_cell1?: Record<string, never>;
+                        /** @description 积分规则，包含 cost_money_unit、increase_bonus、max_increase_bonus、init_increase_bonus、cost_bonus_unit、reduce_money、least_money_to_use_bonus、max_reduce_bonus */
+                        bonus_rule?: Record<string, never>;
+                    };
+                    /** @description 景点门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                    scenic_ticket?: {
+                        /** @description 基本的卡券数据 */
+                        base_info?: Record<string, never>;
+                        /** @description 卡券的高级信息 */
+                        advanced_info?: Record<string, never>;
+                    };
+                    /** @description 电影票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                    movie_ticket?: {
+                        /** @description 基本的卡券数据 */
+                        base_info?: Record<string, never>;
+                        /** @description 卡券的高级信息 */
+                        advanced_info?: Record<string, never>;
+                    };
+                    /** @description 飞机票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                    boarding_pass?: {
+                        /** @description 基本的卡券数据 */
+                        base_info?: Record<string, never>;
+                        /** @description 卡券的高级信息 */
+                        advanced_info?: Record<string, never>;
+                    };
+                    /** @description 会议门票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                    meeting_ticket?: {
+                        /** @description 基本的卡券数据 */
+                        base_info?: Record<string, never>;
+                        /** @description 卡券的高级信息 */
+                        advanced_info?: Record<string, never>;
+                    };
+                    /** @description 汽车票（特殊票券）：base_info 同上，其余字段见特殊票券文档 */
+                    bus_ticket?: {
+                        /** @description 基本的卡券数据 */
+                        base_info?: Record<string, never>;
+                        /** @description 卡券的高级信息 */
+                        advanced_info?: Record<string, never>;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateCardResponse"];
+                };
+            };
+        };
+    };
+    getUserCardList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需要查询的用户 openid */
+                    openid: string;
+                    /** @description 卡券 ID，不填写时默认查询当前 appid 下的卡券 */
+                    card_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserCardListResponse"];
+                };
+            };
+        };
+    };
+    callbackCheck: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 检测动作：dns（做域名解析）、ping（做 ping 检测）、all（dns 和 ping 都做）
+                     * @enum {string}
+                     */
+                    action: "dns" | "ping" | "all";
+                    /**
+                     * @description 指定平台从某个运营商进行检测：CHINANET（电信出口）、UNICOM（联通出口）、CAP（腾讯自建出口）、DEFAULT（根据 ip 来选择运营商）
+                     * @enum {string}
+                     */
+                    check_operator: "CHINANET" | "UNICOM" | "CAP" | "DEFAULT";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CallbackCheckResponse"];
+                };
+            };
+        };
+    };
+    changeOpenid: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 原账号的标识（文档称为原账号的原始 id，实际多以原账号 appid 调用） */
+                    from_appid: string;
+                    /** @description 原账号的用户 openid 列表，必须是原账号目前关注的用户，一次最多 100 个 */
+                    openid_list: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChangeOpenidResponse"];
+                };
+            };
+        };
+    };
+    clearQuota: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要被清空的账号的 appid（即本账号的 appid） */
+                    appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearQuotaResponse"];
+                };
+            };
+        };
+    };
+    clearQuotaByAppSecret: {
+        parameters: {
+            query: {
+                appid: string;
+                appsecret: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearQuotaByAppSecretResponse"];
+                };
+            };
+        };
+    };
+    closeComment: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+                    msg_data_id: number | string;
+                    /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+                    index?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloseCommentResponse"];
+                };
+            };
+        };
+    };
+    deleteComment: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+                    msg_data_id: number | string;
+                    /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+                    index?: number;
+                    /** @description 用户评论 id（listComment 返回） */
+                    user_comment_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteCommentResponse"];
+                };
+            };
+        };
+    };
+    listComment: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+                    msg_data_id: number | string;
+                    /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+                    index?: number;
+                    /** @description 起始位置 */
+                    begin: number;
+                    /** @description 获取数目（大于 50 会被拒绝） */
+                    count: number;
+                    /**
+                     * @description 0 普通评论和精选评论，1 普通评论，2 精选评论
+                     * @enum {integer}
+                     */
+                    type: 0 | 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCommentResponse"];
+                };
+            };
+        };
+    };
+    markElectComment: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+                    msg_data_id: number | string;
+                    /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+                    index?: number;
+                    /** @description 用户评论 id（listComment 返回） */
+                    user_comment_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MarkElectCommentResponse"];
+                };
+            };
+        };
+    };
+    openComment: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+                    msg_data_id: number | string;
+                    /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+                    index?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenCommentResponse"];
+                };
+            };
+        };
+    };
+    addCommentReply: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+                    msg_data_id: number | string;
+                    /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+                    index?: number;
+                    /** @description 用户评论 id（listComment 返回） */
+                    user_comment_id: number;
+                    /** @description 回复内容 */
+                    content: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddCommentReplyResponse"];
+                };
+            };
+        };
+    };
+    deleteCommentReply: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+                    msg_data_id: number | string;
+                    /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+                    index?: number;
+                    /** @description 用户评论 id（listComment 返回） */
+                    user_comment_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteCommentReplyResponse"];
+                };
+            };
+        };
+    };
+    unmarkElectComment: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
+                    msg_data_id: number | string;
+                    /** @description 多图文时，用来指定第几篇图文，从 0 开始，不带默认操作该 msg_data_id 的第一篇图文 */
+                    index?: number;
+                    /** @description 用户评论 id（listComment 返回） */
+                    user_comment_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnmarkElectCommentResponse"];
+                };
+            };
+        };
+    };
+    getKfList: {
+        parameters: {
+            query: {
+                access_token: string;
+                business_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetKfListResponse"];
+                };
+            };
+        };
+    };
+    getOnlineKfList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOnlineKfListResponse"];
+                };
+            };
+        };
+    };
+    addDraft: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 图文素材集合（多图文最多 8 篇） */
+                    articles: {
+                        /**
+                         * @description 文章类型：图文消息 news（默认）、图片消息 newspic
+                         * @default news
+                         * @enum {string}
+                         */
+                        article_type?: "news" | "newspic";
+                        /** @description 标题，不超过 32 个字 */
+                        title: string;
+                        /** @description 作者，不超过 16 个字 */
+                        author?: string;
+                        /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空；不填则默认抓取正文前 54 个字（不超过 128 个字） */
+                        digest?: string;
+                        /** @description 图文消息的具体内容，支持 HTML 标签，必须少于 2 万字符、小于 1M，且会去除 JS；图片 URL 必须来自 uploadImage，外部图片 URL 将被过滤。图片消息仅支持纯文本和部分特殊功能标签（如商品，最多 50 个） */
+                        content: string;
+                        /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL（不超过 1KB） */
+                        content_source_url?: string;
+                        /** @description 图文消息的封面图片素材 id（必须是永久 MediaID）；article_type 为 news 时必填 */
+                        thumb_media_id?: string;
+                        /**
+                         * @description 是否打开评论，0 不打开（默认），1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论（默认），1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                        /** @description 图文消息封面裁剪为 2.35:1 规格的坐标字段，以原始图片（thumb_media_id）左上角 (0,0)、右下角 (1,1) 为参照，格式 X1_Y1_X2_Y2，用分隔符 _ 拼接，如 0.1945_0_1_0.5236（news 适用） */
+                        pic_crop_235_1?: string;
+                        /** @description 图文消息封面裁剪为 1:1 规格的坐标字段，格式同 pic_crop_235_1，如 0.166454_0_0.833545_1（news 适用） */
+                        pic_crop_1_1?: string;
+                        /** @description 图片消息里的图片相关信息，article_type 为 newspic 时必填 */
+                        image_info?: {
+                            /** @description 图片列表，最多 20 张，首张为封面图 */
+                            image_list: {
+                                /** @description 图片消息里的图片素材 id（必须是永久 MediaID） */
+                                image_media_id: string;
+                            }[];
+                        };
+                        /** @description 图片消息的封面信息 */
+                        cover_info?: {
+                            /** @description 封面裁剪信息 */
+                            crop_percent_list?: {
+                                /**
+                                 * @description 裁剪比例，支持 1_1、16_9、2.35_1
+                                 * @enum {string}
+                                 */
+                                ratio?: "1_1" | "16_9" | "2.35_1";
+                                /** @description 以图片左上角 (0,0)、右下角 (1,1) 为参照，裁剪区域左上角的 x 坐标 */
+                                x1?: string;
+                                /** @description 裁剪区域左上角的 y 坐标 */
+                                y1?: string;
+                                /** @description 裁剪区域右下角的 x 坐标 */
+                                x2?: string;
+                                /** @description 裁剪区域右下角的 y 坐标 */
+                                y2?: string;
+                            }[];
+                        };
+                        /** @description 商品相关信息 */
+                        product_info?: {
+                            /** @description 文末插入商品相关信息 */
+                            footer_product_info?: {
+                                /** @description 商品 key（由 getProductCardInfo 获取） */
+                                product_key?: string;
+                            };
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddDraftResponse"];
+                };
+            };
+        };
+    };
+    batchGetDraft: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
+                    offset: number;
+                    /** @description 返回素材的数量，取值在 1 到 20 之间 */
+                    count: number;
+                    /**
+                     * @description 1 表示不返回 content 字段，0 表示正常返回，默认为 0
+                     * @default 0
+                     * @enum {integer}
+                     */
+                    no_content?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetDraftResponse"];
+                };
+            };
+        };
+    };
+    getDraftCount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDraftCountResponse"];
+                };
+            };
+        };
+    };
+    deleteDraft: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要删除的草稿的 media_id */
+                    media_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteDraftResponse"];
+                };
+            };
+        };
+    };
+    getDraft: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要获取的草稿的 media_id */
+                    media_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDraftResponse"];
+                };
+            };
+        };
+    };
+    switchDraft: {
+        parameters: {
+            query: {
+                access_token: string;
+                checkonly?: 1;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SwitchDraftResponse"];
+                };
+            };
+        };
+    };
+    updateDraft: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要修改的图文消息的 id */
+                    media_id: string;
+                    /** @description 要更新的文章在图文消息中的位置（多图文消息时，此字段才有意义），第一篇为 0 */
+                    index: number;
+                    /** @description 修改后的这一篇图文（字段同新建草稿的 articles 元素） */
+                    articles: {
+                        /**
+                         * @description 文章类型：图文消息 news（默认）、图片消息 newspic
+                         * @default news
+                         * @enum {string}
+                         */
+                        article_type?: "news" | "newspic";
+                        /** @description 标题，不超过 32 个字 */
+                        title: string;
+                        /** @description 作者，不超过 16 个字 */
+                        author?: string;
+                        /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空；不填则默认抓取正文前 54 个字（不超过 128 个字） */
+                        digest?: string;
+                        /** @description 图文消息的具体内容，支持 HTML 标签，必须少于 2 万字符、小于 1M，且会去除 JS；图片 URL 必须来自 uploadImage，外部图片 URL 将被过滤。图片消息仅支持纯文本和部分特殊功能标签（如商品，最多 50 个） */
+                        content: string;
+                        /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL（不超过 1KB） */
+                        content_source_url?: string;
+                        /** @description 图文消息的封面图片素材 id（必须是永久 MediaID）；article_type 为 news 时必填 */
+                        thumb_media_id?: string;
+                        /**
+                         * @description 是否打开评论，0 不打开（默认），1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论（默认），1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                        /** @description 图文消息封面裁剪为 2.35:1 规格的坐标字段，以原始图片（thumb_media_id）左上角 (0,0)、右下角 (1,1) 为参照，格式 X1_Y1_X2_Y2，用分隔符 _ 拼接，如 0.1945_0_1_0.5236（news 适用） */
+                        pic_crop_235_1?: string;
+                        /** @description 图文消息封面裁剪为 1:1 规格的坐标字段，格式同 pic_crop_235_1，如 0.166454_0_0.833545_1（news 适用） */
+                        pic_crop_1_1?: string;
+                        /** @description 图片消息里的图片相关信息，article_type 为 newspic 时必填 */
+                        image_info?: {
+                            /** @description 图片列表，最多 20 张，首张为封面图 */
+                            image_list: {
+                                /** @description 图片消息里的图片素材 id（必须是永久 MediaID） */
+                                image_media_id: string;
+                            }[];
+                        };
+                        /** @description 图片消息的封面信息 */
+                        cover_info?: {
+                            /** @description 封面裁剪信息 */
+                            crop_percent_list?: {
+                                /**
+                                 * @description 裁剪比例，支持 1_1、16_9、2.35_1
+                                 * @enum {string}
+                                 */
+                                ratio?: "1_1" | "16_9" | "2.35_1";
+                                /** @description 以图片左上角 (0,0)、右下角 (1,1) 为参照，裁剪区域左上角的 x 坐标 */
+                                x1?: string;
+                                /** @description 裁剪区域左上角的 y 坐标 */
+                                y1?: string;
+                                /** @description 裁剪区域右下角的 x 坐标 */
+                                x2?: string;
+                                /** @description 裁剪区域右下角的 y 坐标 */
+                                y2?: string;
+                            }[];
+                        };
+                        /** @description 商品相关信息 */
+                        product_info?: {
+                            /** @description 文末插入商品相关信息 */
+                            footer_product_info?: {
+                                /** @description 商品 key（由 getProductCardInfo 获取） */
+                                product_key?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateDraftResponse"];
+                };
+            };
+        };
+    };
+    batchGetPublished: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
+                    offset: number;
+                    /** @description 返回素材的数量，取值在 1 到 20 之间 */
+                    count: number;
+                    /**
+                     * @description 1 表示不返回 content 字段，0 表示正常返回，默认为 0
+                     * @default 0
+                     * @enum {integer}
+                     */
+                    no_content?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetPublishedResponse"];
+                };
+            };
+        };
+    };
+    deletePublish: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 成功发布时返回的 article_id */
+                    article_id: string;
+                    /** @description 要删除的文章在图文消息中的位置，第一篇编号为 1；该字段不填或填 0 会删除全部文章 */
+                    index?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeletePublishResponse"];
+                };
+            };
+        };
+    };
+    getPublishStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发布任务 id（submitPublish 返回） */
+                    publish_id: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPublishStatusResponse"];
+                };
+            };
+        };
+    };
+    getPublishedArticle: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要获取的草稿的 article_id（发布成功后获得） */
+                    article_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPublishedArticleResponse"];
+                };
+            };
+        };
+    };
+    submitPublish: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要发布的草稿的 media_id */
+                    media_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitPublishResponse"];
+                };
+            };
+        };
+    };
+    getApiDomainIp: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiDomainIpResponse"];
+                };
+            };
+        };
+    };
+    getCurrentAutoreplyInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCurrentAutoreplyInfoResponse"];
+                };
+            };
+        };
+    };
+    getCurrentSelfmenuInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCurrentSelfmenuInfoResponse"];
+                };
+            };
+        };
+    };
+    getCallbackIp: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCallbackIpResponse"];
+                };
+            };
+        };
+    };
+    createGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    group: {
+                        /** @description 分组名字（30 个字符以内） */
+                        name: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateGroupResponse"];
+                };
+            };
+        };
+    };
+    deleteGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    group: {
+                        /** @description 分组 id */
+                        id: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteGroupResponse"];
+                };
+            };
+        };
+    };
+    getGroups: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGroupsResponse"];
+                };
+            };
+        };
+    };
+    getUserGroupId: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的 OpenID */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserGroupIdResponse"];
+                };
+            };
+        };
+    };
+    batchMoveUsersToGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户唯一标识符 openid 的列表（size 不能超过 50） */
+                    openid_list: string[];
+                    /** @description 分组 id */
+                    to_groupid: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchMoveUsersToGroupResponse"];
+                };
+            };
+        };
+    };
+    moveUserToGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户唯一标识符 */
+                    openid: string;
+                    /** @description 分组 id */
+                    to_groupid: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MoveUserToGroupResponse"];
+                };
+            };
+        };
+    };
+    updateGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    group: {
+                        /** @description 分组 id，由微信分配 */
+                        id: number;
+                        /** @description 分组名字（30 个字符以内） */
+                        name: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGroupResponse"];
+                };
+            };
+        };
+    };
+    addMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+                type: "image" | "voice" | "video" | "thumb";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    media: UploadInput;
+                    /** @description 上传视频素材时必填：视频素材的描述，以 JSON 字符串放在表单字段 description 中 */
+                    description?: {
+                        /** @description 视频素材的标题 */
+                        title: string;
+                        /** @description 视频素材的描述 */
+                        introduction: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddMaterialResponse"];
+                };
+            };
+        };
+    };
+    addNewsMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 图文消息，一个图文消息支持 1 到 8 条图文 */
+                    articles: {
+                        /** @description 标题 */
+                        title: string;
+                        /** @description 图文消息的封面图片素材 id（必须是永久 mediaID） */
+                        thumb_media_id: string;
+                        /** @description 作者 */
+                        author?: string;
+                        /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空；不填则默认抓取正文前 64 个字 */
+                        digest?: string;
+                        /**
+                         * @description 是否显示封面，0 为不显示，1 为显示
+                         * @enum {integer}
+                         */
+                        show_cover_pic?: 0 | 1;
+                        /** @description 图文消息的具体内容，支持 HTML 标签，必须少于 2 万字符、小于 1M，且会去除 JS；图片 URL 必须来自 uploadImage */
+                        content: string;
+                        /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                        content_source_url?: string;
+                        /**
+                         * @description 是否打开评论，0 不打开，1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddNewsMaterialResponse"];
+                };
+            };
+        };
+    };
+    batchGetMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 素材的类型：图片 image、视频 video、语音 voice、图文 news
+                     * @enum {string}
+                     */
+                    type: "image" | "video" | "voice" | "news";
+                    /** @description 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
+                    offset: number;
+                    /** @description 返回素材的数量，取值在 1 到 20 之间 */
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetMaterialResponse"];
+                };
+            };
+        };
+    };
+    delMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要删除的素材的 media_id */
+                    media_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelMaterialResponse"];
+                };
+            };
+        };
+    };
+    getMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要获取的素材的 media_id */
+                    media_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["GetMaterialResponse"];
+                };
+            };
+        };
+    };
+    getMaterialCount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMaterialCountResponse"];
+                };
+            };
+        };
+    };
+    updateNewsMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要修改的图文消息的 id */
+                    media_id: string;
+                    /** @description 要更新的文章在图文消息中的位置（多图文消息时，此字段才有意义），第一篇为 0 */
+                    index: number;
+                    /** @description 修改后的这一篇图文 */
+                    articles: {
+                        /** @description 标题 */
+                        title: string;
+                        /** @description 图文消息的封面图片素材 id（必须是永久 mediaID） */
+                        thumb_media_id: string;
+                        /** @description 作者 */
+                        author?: string;
+                        /** @description 图文消息的摘要，仅有单图文消息才有摘要，多图文此处为空 */
+                        digest?: string;
+                        /**
+                         * @description 是否显示封面，0 为不显示，1 为显示
+                         * @enum {integer}
+                         */
+                        show_cover_pic?: 0 | 1;
+                        /** @description 图文消息的具体内容，支持 HTML 标签，必须少于 2 万字符、小于 1M，且会去除 JS */
+                        content: string;
+                        /** @description 图文消息的原文地址，即点击“阅读原文”后的 URL */
+                        content_source_url?: string;
+                        /**
+                         * @description 是否打开评论，0 不打开，1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateNewsMaterialResponse"];
+                };
+            };
+        };
+    };
+    getTempMedia: {
+        parameters: {
+            query: {
+                access_token: string;
+                media_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["GetTempMediaResponse"];
+                };
+            };
+        };
+    };
+    getHDVoice: {
+        parameters: {
+            query: {
+                access_token: string;
+                media_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["WechatErrorBody"];
+                };
+            };
+        };
+    };
+    uploadTempMedia: {
+        parameters: {
+            query: {
+                access_token: string;
+                type: "image" | "voice" | "video" | "thumb";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    media: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadTempMediaResponse"];
+                };
+            };
+        };
+    };
+    uploadImage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    media: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadImageResponse"];
+                };
+            };
+        };
+    };
+    uploadMassNews: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 图文消息，一个图文消息支持 1 到 8 条图文 */
+                    articles: {
+                        /** @description 图文消息缩略图的 media_id，可以在素材管理-新增素材中获得 */
+                        thumb_media_id: string;
+                        /** @description 图文消息的作者 */
+                        author?: string;
+                        /** @description 图文消息的标题 */
+                        title: string;
+                        /** @description 在图文消息页面点击“阅读原文”后的页面 */
+                        content_source_url?: string;
+                        /** @description 图文消息页面的内容，支持 HTML 标签；图片须来自 uploadimg 接口 */
+                        content: string;
+                        /** @description 图文消息的描述，如本字段为空，则默认抓取正文前 64 个字 */
+                        digest?: string;
+                        /**
+                         * @description 是否显示封面，1 为显示，0 为不显示
+                         * @enum {integer}
+                         */
+                        show_cover_pic?: 0 | 1;
+                        /**
+                         * @description 是否打开评论，0 不打开，1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadMassNewsResponse"];
+                };
+            };
+        };
+    };
+    uploadMassVideo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 视频的永久素材 media_id（需通过新增永久素材接口获得） */
+                    media_id: string;
+                    /** @description 视频标题 */
+                    title?: string;
+                    /** @description 视频描述 */
+                    description?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadMassVideoResponse"];
+                };
+            };
+        };
+    };
+    addVoiceToRecoForText: {
+        parameters: {
+            query: {
+                access_token: string;
+                format: "mp3";
+                voice_id: string;
+                lang?: "zh_CN" | "en_US";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    media: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddVoiceToRecoForTextResponse"];
+                };
+            };
+        };
+    };
+    queryRecoResultForText: {
+        parameters: {
+            query: {
+                access_token: string;
+                voice_id: string;
+                lang?: "zh_CN" | "en_US";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryRecoResultForTextResponse"];
+                };
+            };
+        };
+    };
+    translateContent: {
+        parameters: {
+            query: {
+                access_token: string;
+                lfrom: "zh_CN" | "en_US";
+                lto: "zh_CN" | "en_US";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    media: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TranslateContentResponse"];
+                };
+            };
+        };
+    };
+    addConditionalMenu: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 一级菜单数组，个数应为 1~3 个 */
+                    button: components["schemas"]["MenuButton"][];
+                    /** @description 菜单匹配规则，至少要有一个匹配条件不为空 */
+                    matchrule: {
+                        /** @description 用户标签的 id，可通过用户标签管理接口获取 */
+                        tag_id?: string;
+                        /**
+                         * @description 客户端版本，当前只具体到系统型号：IOS(1)，Android(2)，Others(3)，不填则不做匹配
+                         * @enum {string}
+                         */
+                        client_platform_type?: "1" | "2" | "3";
+                        /**
+                         * @deprecated
+                         * @description （旧）用户分组 id，已由 tag_id 取代
+                         */
+                        group_id?: string;
+                        /**
+                         * @deprecated
+                         * @description （已不再支持，填写将返回 65320）性别：男(1)女(2)
+                         */
+                        sex?: string;
+                        /**
+                         * @deprecated
+                         * @description （已不再支持，填写将返回 65320）国家信息
+                         */
+                        country?: string;
+                        /**
+                         * @deprecated
+                         * @description （已不再支持，填写将返回 65320）省份信息
+                         */
+                        province?: string;
+                        /**
+                         * @deprecated
+                         * @description （已不再支持，填写将返回 65320）城市信息
+                         */
+                        city?: string;
+                        /**
+                         * @deprecated
+                         * @description （已不再支持，填写将返回 65320）语言信息
+                         */
+                        language?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddConditionalMenuResponse"];
+                };
+            };
+        };
+    };
     createMenu: {
         parameters: {
             query: {
@@ -537,6 +16203,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreateMenuResponse"];
+                };
+            };
+        };
+    };
+    deleteConditionalMenu: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 菜单 id，可以通过自定义菜单查询接口（getMenu）获取 */
+                    menuid: string | number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteConditionalMenuResponse"];
                 };
             };
         };
@@ -585,6 +16280,638 @@ export interface operations {
             };
         };
     };
+    tryMatchMenu: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 可以是粉丝的 OpenID，也可以是粉丝的微信号 */
+                    user_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TryMatchMenuResponse"];
+                };
+            };
+        };
+    };
+    sendCustomMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 接收消息用户的 openid */
+                    touser: string;
+                    /**
+                     * @description 消息类型：文本 text，图片 image，语音 voice，视频 video，音乐 music，图文（外链）news，图文（图文页）mpnews，已发布文章 mpnewsarticle，菜单 msgmenu，卡券 wxcard，小程序卡片 miniprogrampage
+                     * @enum {string}
+                     */
+                    msgtype: "text" | "image" | "voice" | "video" | "music" | "news" | "mpnews" | "mpnewsarticle" | "msgmenu" | "wxcard" | "miniprogrampage";
+                    /** @description 文本消息（msgtype 为 text 时必填） */
+                    text?: {
+                        /** @description 文本消息内容，支持插入跳小程序的文字链 */
+                        content: string;
+                    };
+                    /** @description 图片消息（msgtype 为 image 时必填） */
+                    image?: {
+                        /** @description 发送的图片的媒体 ID */
+                        media_id: string;
+                    };
+                    /** @description 语音消息（msgtype 为 voice 时必填） */
+                    voice?: {
+                        /** @description 发送的语音的媒体 ID */
+                        media_id: string;
+                    };
+                    /** @description 视频消息（msgtype 为 video 时必填） */
+                    video?: {
+                        /** @description 发送的视频的媒体 ID */
+                        media_id: string;
+                        /** @description 缩略图/小程序卡片图片的媒体 ID */
+                        thumb_media_id: string;
+                        /** @description 视频消息的标题 */
+                        title?: string;
+                        /** @description 视频消息的描述 */
+                        description?: string;
+                    };
+                    /** @description 音乐消息（msgtype 为 music 时必填） */
+                    music?: {
+                        /** @description 音乐标题 */
+                        title?: string;
+                        /** @description 音乐描述 */
+                        description?: string;
+                        /** @description 音乐链接 */
+                        musicurl: string;
+                        /** @description 高品质音乐链接，wifi 环境优先使用该链接播放音乐 */
+                        hqmusicurl: string;
+                        /** @description 缩略图的媒体 ID */
+                        thumb_media_id: string;
+                    };
+                    /** @description 图文消息，点击跳转到外链（msgtype 为 news 时必填） */
+                    news?: {
+                        /** @description 图文列表，图文消息条数限制在 1 条以内，超过则返回 45008 */
+                        articles: {
+                            /** @description 图文消息的标题 */
+                            title?: string;
+                            /** @description 图文消息的描述 */
+                            description?: string;
+                            /** @description 图文消息被点击后跳转的链接 */
+                            url?: string;
+                            /** @description 图文消息的图片链接，支持 JPG、PNG 格式，较好的效果为大图 640x320，小图 80x80 */
+                            picurl?: string;
+                        }[];
+                    };
+                    /** @description 图文消息，点击跳转到图文消息页面（msgtype 为 mpnews 时必填） */
+                    mpnews?: {
+                        /** @description 图文消息（素材）的媒体 ID */
+                        media_id: string;
+                    };
+                    /** @description 图文消息，点击跳转到已发布的图文消息页面（msgtype 为 mpnewsarticle 时必填） */
+                    mpnewsarticle?: {
+                        /** @description 通过发布接口（freepublish）获得的 article_id */
+                        article_id: string;
+                    };
+                    /** @description 菜单消息（msgtype 为 msgmenu 时必填；用户点击菜单后会收到一条 bizmsgmenuid 为对应 id 的文本消息） */
+                    msgmenu?: {
+                        /** @description 菜单头部文字 */
+                        head_content?: string;
+                        /** @description 菜单项 */
+                        list: {
+                            /** @description 菜单项 id，用户点击后回传 */
+                            id: string;
+                            /** @description 菜单项显示的文字 */
+                            content: string;
+                        }[];
+                        /** @description 菜单尾部文字 */
+                        tail_content?: string;
+                    };
+                    /** @description 卡券消息（msgtype 为 wxcard 时必填；仅支持非自定义 Code 码和导入 Code 模式的卡券） */
+                    wxcard?: {
+                        /** @description 卡券 ID */
+                        card_id: string;
+                    };
+                    /** @description 小程序卡片（msgtype 为 miniprogrampage 时必填，要求小程序与公众号已关联） */
+                    miniprogrampage?: {
+                        /** @description 小程序卡片的标题 */
+                        title?: string;
+                        /** @description 小程序的 appid，要求小程序的 appid 需要与公众号有关联关系 */
+                        appid: string;
+                        /** @description 小程序的页面路径，跟 app.json 对齐，支持参数，比如 pages/index/index?foo=bar */
+                        pagepath: string;
+                        /** @description 小程序卡片图片的媒体 ID，建议大小为 520*416 */
+                        thumb_media_id: string;
+                    };
+                    /** @description 以某个客服帐号来发消息（在微信 6.0.2 及以上版本中显示自定义头像） */
+                    customservice?: {
+                        /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
+                        kf_account: string;
+                    };
+                    /** @description AI 生成内容标识（官方字段表所列） */
+                    aimsgcontext?: {
+                        /**
+                         * @description 为 1 时表示该消息由 AI 生成
+                         * @enum {integer}
+                         */
+                        is_ai_msg?: 0 | 1;
+                    };
+                    /** @description 业务 id（官方字段表所列，文档未详述用途） */
+                    businessid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OaSendCustomMessageResponse"];
+                };
+            };
+        };
+    };
+    setTyping: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的 OpenID */
+                    touser: string;
+                    /**
+                     * @description 命令：Typing 对用户下发“正在输入”状态；CancelTyping 取消对用户的“正在输入”状态
+                     * @enum {string}
+                     */
+                    command: "Typing" | "CancelTyping";
+                    /** @description 客服子商户 ID（小程序客服子商户使用） */
+                    businessid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetTypingResponse"];
+                };
+            };
+        };
+    };
+    deleteMassMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发送出去的消息 ID */
+                    msg_id?: number | string;
+                    /** @description 要删除的文章在图文消息中的位置，第一篇编号为 1，该字段不填或填 0 会删除全部文章 */
+                    article_idx?: number;
+                    /** @description 要删除的文章 url，当 msg_id 未指定时该参数才生效 */
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteMassMessageResponse"];
+                };
+            };
+        };
+    };
+    getMassMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发消息后返回的消息 id（官方示例为字符串） */
+                    msg_id: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMassMessageResponse"];
+                };
+            };
+        };
+    };
+    previewMassMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 接收消息用户对应该公众号的 openid */
+                    touser?: string;
+                    /** @description 接收消息用户的微信号（优先于 touser；每日调用上限为 100 次） */
+                    towxname?: string;
+                    /**
+                     * @description 群发的消息类型，须带上同名的消息对象
+                     * @enum {string}
+                     */
+                    msgtype: "mpnews" | "text" | "voice" | "image" | "mpvideo" | "wxcard" | "music";
+                    mpnews?: {
+                        /** @description 用于群发的图文消息的 media_id */
+                        media_id: string;
+                    };
+                    text?: {
+                        /** @description 文本消息内容 */
+                        content: string;
+                    };
+                    voice?: {
+                        /** @description 语音的 media_id（永久素材） */
+                        media_id: string;
+                    };
+                    image?: {
+                        /** @description 图片的 media_id（永久素材） */
+                        media_id: string;
+                    };
+                    mpvideo?: {
+                        /** @description 视频的 media_id（通过 uploadMassVideo 获得） */
+                        media_id: string;
+                    };
+                    /** @description 音乐消息（预览页所列分支，形态为单 media_id） */
+                    music?: {
+                        media_id: string;
+                    };
+                    wxcard?: {
+                        /** @description 卡券 ID */
+                        card_id: string;
+                        /** @description 卡券扩展信息，JSON 字符串，形如 {"code":"","openid":"","timestamp":"1402057159","signature":"017bb17407c8e0058a66d72dcc61632b70f511ad"} */
+                        card_ext?: string | Record<string, never>;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewMassMessageResponse"];
+                };
+            };
+        };
+    };
+    massSend: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 填写图文消息的接收者，一串 OpenID 列表，OpenID 最少 2 个，最多 10000 个 */
+                    touser: string[];
+                    /**
+                     * @description 群发的消息类型：图文消息为 mpnews，文本消息为 text，语音为 voice，图片为 image，视频为 mpvideo，卡券为 wxcard；须带上同名的消息对象（图片为 images）
+                     * @enum {string}
+                     */
+                    msgtype: "mpnews" | "text" | "voice" | "image" | "mpvideo" | "wxcard";
+                    /** @description 图文消息（msgtype 为 mpnews 时必填） */
+                    mpnews?: {
+                        /** @description 用于群发的图文消息的 media_id（草稿箱中的图文草稿 media_id） */
+                        media_id: string;
+                    };
+                    /** @description 文本消息（msgtype 为 text 时必填） */
+                    text?: {
+                        /** @description 文本消息内容 */
+                        content: string;
+                    };
+                    /** @description 语音消息（msgtype 为 voice 时必填） */
+                    voice?: {
+                        /** @description 语音的 media_id，需通过新增永久素材接口获得 */
+                        media_id: string;
+                    };
+                    /** @description 图片消息（msgtype 为 image 时填写，可多图） */
+                    images?: {
+                        /** @description 用于群发的图片的 media_id 列表（永久素材） */
+                        media_ids: string[];
+                        /** @description 推荐语，不填则默认为“分享图片” */
+                        recommend?: string;
+                        /**
+                         * @description 是否打开评论，0 不打开，1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                    };
+                    /**
+                     * @deprecated
+                     * @description （旧格式）单图消息 {media_id}；新文档改用 images
+                     */
+                    image?: {
+                        media_id: string;
+                    };
+                    /** @description 视频消息（msgtype 为 mpvideo 时必填）；media_id 需先通过 uploadMassVideo 换取 */
+                    mpvideo?: {
+                        /** @description 视频的 media_id */
+                        media_id: string;
+                        /** @description 视频标题 */
+                        title?: string;
+                        /** @description 视频描述 */
+                        description?: string;
+                    };
+                    /** @description 卡券消息（msgtype 为 wxcard 时必填） */
+                    wxcard?: {
+                        /** @description 卡券 ID */
+                        card_id: string;
+                    };
+                    /**
+                     * @description 图文消息被判定为转载时，是否继续群发。1 为继续群发（转载），0 为停止群发；默认为 0
+                     * @default 0
+                     * @enum {integer}
+                     */
+                    send_ignore_reprint?: 0 | 1;
+                    /** @description 开发者侧群发 msgid，长度限制 64 字节；不填时后台默认以群发范围和群发内容的摘要值作为 clientmsgid。相同 clientmsgid 的重复群发会被拒绝（45065） */
+                    clientmsgid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MassSendResponse"];
+                };
+            };
+        };
+    };
+    sendAll: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用于设定图文消息的接收者 */
+                    filter: {
+                        /** @description 是否向全部用户发送，true 发给所有用户，false 按 tag_id 发送给指定标签的用户 */
+                        is_to_all: boolean;
+                        /** @description 群发到的标签的 tag_id，is_to_all 为 true 时可不填 */
+                        tag_id?: number;
+                    };
+                    /**
+                     * @description 群发的消息类型：图文消息为 mpnews，文本消息为 text，语音为 voice，图片为 image，视频为 mpvideo，卡券为 wxcard；须带上同名的消息对象（图片为 images）
+                     * @enum {string}
+                     */
+                    msgtype: "mpnews" | "text" | "voice" | "image" | "mpvideo" | "wxcard";
+                    /** @description 图文消息（msgtype 为 mpnews 时必填） */
+                    mpnews?: {
+                        /** @description 用于群发的图文消息的 media_id（草稿箱中的图文草稿 media_id） */
+                        media_id: string;
+                    };
+                    /** @description 文本消息（msgtype 为 text 时必填） */
+                    text?: {
+                        /** @description 文本消息内容 */
+                        content: string;
+                    };
+                    /** @description 语音消息（msgtype 为 voice 时必填） */
+                    voice?: {
+                        /** @description 语音的 media_id，需通过新增永久素材接口获得 */
+                        media_id: string;
+                    };
+                    /** @description 图片消息（msgtype 为 image 时填写，可多图） */
+                    images?: {
+                        /** @description 用于群发的图片的 media_id 列表（永久素材） */
+                        media_ids: string[];
+                        /** @description 推荐语，不填则默认为“分享图片” */
+                        recommend?: string;
+                        /**
+                         * @description 是否打开评论，0 不打开，1 打开
+                         * @enum {integer}
+                         */
+                        need_open_comment?: 0 | 1;
+                        /**
+                         * @description 是否粉丝才可评论，0 所有人可评论，1 粉丝才可评论
+                         * @enum {integer}
+                         */
+                        only_fans_can_comment?: 0 | 1;
+                    };
+                    /**
+                     * @deprecated
+                     * @description （旧格式）单图消息 {media_id}；新文档改用 images
+                     */
+                    image?: {
+                        media_id: string;
+                    };
+                    /** @description 视频消息（msgtype 为 mpvideo 时必填）；media_id 需先通过 uploadMassVideo 换取 */
+                    mpvideo?: {
+                        /** @description 视频的 media_id */
+                        media_id: string;
+                        /** @description 视频标题 */
+                        title?: string;
+                        /** @description 视频描述 */
+                        description?: string;
+                    };
+                    /** @description 卡券消息（msgtype 为 wxcard 时必填） */
+                    wxcard?: {
+                        /** @description 卡券 ID */
+                        card_id: string;
+                    };
+                    /**
+                     * @description 图文消息被判定为转载时，是否继续群发。1 为继续群发（转载），0 为停止群发；默认为 0
+                     * @default 0
+                     * @enum {integer}
+                     */
+                    send_ignore_reprint?: 0 | 1;
+                    /** @description 开发者侧群发 msgid，长度限制 64 字节；不填时后台默认以群发范围和群发内容的摘要值作为 clientmsgid。相同 clientmsgid 的重复群发会被拒绝（45065） */
+                    clientmsgid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendAllResponse"];
+                };
+            };
+        };
+    };
+    getMassSpeed: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMassSpeedResponse"];
+                };
+            };
+        };
+    };
+    setMassSpeed: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 群发速度的级别，是一个 0 到 4 的整数，数字越大表示群发速度越慢：0 为 80w/分钟，1 为 60w/分钟，2 为 45w/分钟，3 为 30w/分钟，4 为 10w/分钟 */
+                    speed: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetMassSpeedResponse"];
+                };
+            };
+        };
+    };
+    sendNewSubscribeMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 接收者（用户）的 openid */
+                    touser: string;
+                    /** @description 所需下发的订阅通知模板 id */
+                    template_id: string;
+                    /** @description 跳转网页时填写（点击通知卡片后打开的链接） */
+                    page?: string;
+                    miniprogram?: components["schemas"]["MiniprogramLink"];
+                    data: components["schemas"]["TemplateData"];
+                    /**
+                     * @description 跳转小程序类型：developer 为开发版；trial 为体验版；formal 为正式版；默认为正式版
+                     * @enum {string}
+                     */
+                    miniprogram_state?: "developer" | "trial" | "formal";
+                    /**
+                     * @description 进入小程序查看的语言类型，默认为 zh_CN
+                     * @enum {string}
+                     */
+                    lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+                    /** @description 防重入 id（官方示例含此字段） */
+                    client_msg_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendNewSubscribeMsgResponse"];
+                };
+            };
+        };
+    };
     sendTemplateMessage: {
         parameters: {
             query: {
@@ -622,6 +16949,304 @@ export interface operations {
             };
         };
     };
+    templateSubscribe: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 填接收消息的用户 openid */
+                    touser: string;
+                    /** @description 订阅消息模板 ID */
+                    template_id: string;
+                    /** @description 点击消息跳转的链接，需要有 ICP 备案 */
+                    url?: string;
+                    miniprogram?: components["schemas"]["MiniprogramLink"];
+                    /** @description 订阅场景值，开发者可以填 0-10000 的整形值，用来标识订阅场景值（须与授权时的 scene 一致） */
+                    scene: string | number;
+                    /** @description 消息标题，15 字以内 */
+                    title: string;
+                    /** @description 消息正文 */
+                    data: {
+                        content: {
+                            /** @description 消息正文，200 字以内 */
+                            value: string;
+                            /** @description 字体颜色，如 #173177 */
+                            color?: string;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateSubscribeResponse"];
+                };
+            };
+        };
+    };
+    clearApiQuota: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description api 的请求地址，例如 "/cgi-bin/message/custom/send"；必须以 "/" 开头，不要前缀 https://api.weixin.qq.com */
+                    cgi_path: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearApiQuotaResponse"];
+                };
+            };
+        };
+    };
+    getApiQuota: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description api 的请求地址，例如 "/cgi-bin/message/custom/send"；不要前缀 https://api.weixin.qq.com，也不要漏了 "/"，否则报 76003；/xxx/sns/xxx 类接口不支持（76022） */
+                    cgi_path: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetApiQuotaResponse"];
+                };
+            };
+        };
+    };
+    getRidInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 调用接口报错返回的 rid，例如 61725984-6126f6f9-040f19c4（errmsg 中 "rid:" 之后的部分） */
+                    rid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetRidInfoResponse"];
+                };
+            };
+        };
+    };
+    createQrcode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 该二维码有效时间，以秒为单位，最大不超过 2592000（即 30 天）；不填默认 60 秒。仅临时二维码使用
+                     * @default 60
+                     */
+                    expire_seconds?: number;
+                    /**
+                     * @description 二维码类型：QR_SCENE 临时的整型参数值，QR_STR_SCENE 临时的字符串参数值，QR_LIMIT_SCENE 永久的整型参数值，QR_LIMIT_STR_SCENE 永久的字符串参数值
+                     * @enum {string}
+                     */
+                    action_name: "QR_SCENE" | "QR_STR_SCENE" | "QR_LIMIT_SCENE" | "QR_LIMIT_STR_SCENE";
+                    /** @description 二维码详细信息 */
+                    action_info: {
+                        /** @description 场景值：整型用 scene_id，字符串用 scene_str */
+                        scene: {
+                            /** @description 场景值 ID，临时二维码时为 32 位非 0 整型，永久二维码时最大值为 100000（目前参数只支持 1--100000） */
+                            scene_id?: number;
+                            /** @description 场景值 ID（字符串形式的 ID），字符串类型，长度限制为 1 到 64 */
+                            scene_str?: string;
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateQrcodeResponse"];
+                };
+            };
+        };
+    };
+    fetchShorten: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 短 key */
+                    short_key: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FetchShortenResponse"];
+                };
+            };
+        };
+    };
+    genShorten: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需要转换的长信息，不超过 4KB */
+                    long_data: string;
+                    /**
+                     * @description 过期秒数，最大值为 2592000（即 30 天），默认为 2592000
+                     * @default 2592000
+                     */
+                    expire_seconds?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GenShortenResponse"];
+                };
+            };
+        };
+    };
+    createShortUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需要转换的长链接，支持 http://、https://、weixin://wxpay 格式的 url */
+                    long_url: string;
+                    /** @constant */
+                    action?: "long2short";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateShortUrlResponse"];
+                };
+            };
+        };
+    };
+    showQrcode: {
+        parameters: {
+            query: {
+                ticket: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["WechatErrorBody"];
+                };
+            };
+        };
+    };
     getStableAccessToken: {
         parameters: {
             query?: never;
@@ -652,6 +17277,439 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetStableAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    createTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签信息 */
+                    tag: {
+                        /** @description 标签名（30 个字符以内），不能和其他标签重名 */
+                        name: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateTagResponse"];
+                };
+            };
+        };
+    };
+    deleteTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要删除的标签 */
+                    tag: {
+                        /** @description 标签 id */
+                        id: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteTagResponse"];
+                };
+            };
+        };
+    };
+    getTags: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTagsResponse"];
+                };
+            };
+        };
+    };
+    getTagIdList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTagIdListResponse"];
+                };
+            };
+        };
+    };
+    batchBlacklist: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需要拉入黑名单的用户的 openid，一次拉黑最多允许 20 个 */
+                    openid_list: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchBlacklistResponse"];
+                };
+            };
+        };
+    };
+    batchTagging: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 粉丝列表，每次传入的 openid 列表个数不能超过 50 个 */
+                    openid_list: string[];
+                    /** @description 标签 id */
+                    tagid: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchTaggingResponse"];
+                };
+            };
+        };
+    };
+    batchUnblacklist: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 需要取消拉黑的用户的 openid，一次最多允许 20 个 */
+                    openid_list: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchUnblacklistResponse"];
+                };
+            };
+        };
+    };
+    batchUntagging: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 粉丝列表，每次传入的 openid 列表个数不能超过 50 个 */
+                    openid_list: string[];
+                    /** @description 标签 id */
+                    tagid: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchUntaggingResponse"];
+                };
+            };
+        };
+    };
+    getBlacklist: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 从此 openid 开始拉取，为空时默认从开头拉取 */
+                    begin_openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBlacklistResponse"];
+                };
+            };
+        };
+    };
+    updateTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签信息 */
+                    tag: {
+                        /** @description 标签 id */
+                        id: number;
+                        /** @description 新的标签名（30 个字符以内） */
+                        name: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateTagResponse"];
+                };
+            };
+        };
+    };
+    addTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 模板库中模板的编号，有“TM**”和“OPENTMTM**”等形式；对于类目模板，为纯数字 ID */
+                    template_id_short: string;
+                    /** @description 选用的类目模板的关键词，按顺序传入；如果为空，或者关键词不在模板库中，会返回 40246 错误码 */
+                    keyword_name_list?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddTemplateResponse"];
+                };
+            };
+        };
+    };
+    setIndustry: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 公众号模板消息所属行业编号（主营行业） */
+                    industry_id1: string;
+                    /** @description 公众号模板消息所属行业编号（副营行业） */
+                    industry_id2: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetIndustryResponse"];
+                };
+            };
+        };
+    };
+    deleteTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 公众账号下模板消息 ID */
+                    template_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteTemplateResponse"];
+                };
+            };
+        };
+    };
+    getAllTemplates: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllTemplatesResponse"];
+                };
+            };
+        };
+    };
+    getIndustry: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetIndustryResponse"];
                 };
             };
         };
@@ -703,6 +17761,29 @@ export interface operations {
             };
         };
     };
+    getFans: {
+        parameters: {
+            query: {
+                access_token: string;
+                next_openid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetFansResponse"];
+                };
+            };
+        };
+    };
     getUserInfo: {
         parameters: {
             query: {
@@ -723,6 +17804,1330 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetUserInfoResponse"];
+                };
+            };
+        };
+    };
+    batchUserInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户列表，最多 100 个 */
+                    user_list: {
+                        /** @description 用户的标识，对当前公众号唯一；必须是已关注的用户的 openid */
+                        openid: string;
+                        /**
+                         * @description 国家地区语言版本，zh_CN 简体，zh_TW 繁体，en 英语，默认为 zh_CN
+                         * @enum {string}
+                         */
+                        lang?: "zh_CN" | "zh_TW" | "en";
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchUserInfoResponse"];
+                };
+            };
+        };
+    };
+    updateRemark: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户标识 */
+                    openid: string;
+                    /** @description 新的备注名，长度必须小于 30 字节（按 UTF-8 字节计，中文约 10 个字） */
+                    remark: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateRemarkResponse"];
+                };
+            };
+        };
+    };
+    getTagFans: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签 id */
+                    tagid: number;
+                    /** @description 第一个拉取的 OPENID，不填默认从头开始拉取 */
+                    next_openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTagFansResponse"];
+                };
+            };
+        };
+    };
+    getProductCardInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商品 ID */
+                    product_id: string;
+                    /**
+                     * @description 文章类型：图片消息 newspic、图文消息 news
+                     * @enum {string}
+                     */
+                    article_type: "news" | "newspic";
+                    /**
+                     * @description 卡片类型：大卡 0、小卡 1、文字链接 2、条卡 3
+                     * @enum {integer}
+                     */
+                    card_type: 0 | 1 | 2 | 3;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetProductCardInfoResponse"];
+                };
+            };
+        };
+    };
+    addKfAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
+                    kf_account: string;
+                    /** @description 客服昵称，最长 16 个字 */
+                    nickname: string;
+                    /** @description 客服子商户的 business_id，对于普通账号客服不需要填 */
+                    business_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddKfAccountResponse"];
+                };
+            };
+        };
+    };
+    deleteKfAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+                kf_account: string;
+                business_id?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteKfAccountResponse"];
+                };
+            };
+        };
+    };
+    inviteKfWorker: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
+                    kf_account: string;
+                    /** @description 接收绑定邀请的客服微信号 */
+                    invite_wx: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InviteKfWorkerResponse"];
+                };
+            };
+        };
+    };
+    updateKfAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
+                    kf_account: string;
+                    /** @description 客服昵称，最长 16 个字 */
+                    nickname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateKfAccountResponse"];
+                };
+            };
+        };
+    };
+    uploadKfHeadImg: {
+        parameters: {
+            query: {
+                access_token: string;
+                kf_account: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    media: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadKfHeadImgResponse"];
+                };
+            };
+        };
+    };
+    closeKfSession: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
+                    kf_account: string;
+                    /** @description 粉丝的 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CloseKfSessionResponse"];
+                };
+            };
+        };
+    };
+    createKfSession: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
+                    kf_account: string;
+                    /** @description 粉丝的 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateKfSessionResponse"];
+                };
+            };
+        };
+    };
+    getKfSession: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetKfSessionResponse"];
+                };
+            };
+        };
+    };
+    getKfSessionList: {
+        parameters: {
+            query: {
+                access_token: string;
+                kf_account: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetKfSessionListResponse"];
+                };
+            };
+        };
+    };
+    getKfWaitCase: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetKfWaitCaseResponse"];
+                };
+            };
+        };
+    };
+    getKfMsgList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始时间，unix 时间戳 */
+                    starttime: number;
+                    /** @description 结束时间，unix 时间戳，每次查询时段不能超过 24 小时 */
+                    endtime: number;
+                    /** @description 消息 id 顺序从小到大，从 1 开始 */
+                    msgid: number;
+                    /** @description 每次获取条数，最多 10000 条 */
+                    number: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetKfMsgListResponse"];
+                };
+            };
+        };
+    };
+    aiCrop: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                    /** @description 宽高比，如 1 或 2.35；多个用英文逗号分隔，最多 5 个；为空则由算法自动选择最佳宽高比 */
+                    ratios?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AiCropResponse"];
+                };
+            };
+        };
+    };
+    scanQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanQRCodeResponse"];
+                };
+            };
+        };
+    };
+    superResolution: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuperResolutionResponse"];
+                };
+            };
+        };
+    };
+    bankCardOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BankCardOCRResponse"];
+                };
+            };
+        };
+    };
+    businessLicenseOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BusinessLicenseOCRResponse"];
+                };
+            };
+        };
+    };
+    printedTextOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PrintedTextOCRResponse"];
+                };
+            };
+        };
+    };
+    vehicleLicenseOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+                type?: "photo" | "scan";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleLicenseOCRResponse"];
+                };
+            };
+        };
+    };
+    driverLicenseOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DriverLicenseOCRResponse"];
+                };
+            };
+        };
+    };
+    idCardOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+                type?: "photo" | "scan";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IdCardOCRResponse"];
+                };
+            };
+        };
+    };
+    getArticleSummary: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetArticleSummaryResponse"];
+                };
+            };
+        };
+    };
+    getArticleTotal: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetArticleTotalResponse"];
+                };
+            };
+        };
+    };
+    getInterfaceSummary: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInterfaceSummaryResponse"];
+                };
+            };
+        };
+    };
+    getInterfaceSummaryHour: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInterfaceSummaryHourResponse"];
+                };
+            };
+        };
+    };
+    getUpstreamMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUpstreamMsgResponse"];
+                };
+            };
+        };
+    };
+    getUpstreamMsgDist: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（15 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUpstreamMsgDistResponse"];
+                };
+            };
+        };
+    };
+    getUpstreamMsgDistMonth: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUpstreamMsgDistMonthResponse"];
+                };
+            };
+        };
+    };
+    getUpstreamMsgDistWeek: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUpstreamMsgDistWeekResponse"];
+                };
+            };
+        };
+    };
+    getUpstreamMsgHour: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUpstreamMsgHourResponse"];
+                };
+            };
+        };
+    };
+    getUpstreamMsgMonth: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUpstreamMsgMonthResponse"];
+                };
+            };
+        };
+    };
+    getUpstreamMsgWeek: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUpstreamMsgWeekResponse"];
+                };
+            };
+        };
+    };
+    getUserCumulate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserCumulateResponse"];
+                };
+            };
+        };
+    };
+    getUserRead: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（3 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserReadResponse"];
+                };
+            };
+        };
+    };
+    getUserReadHour: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserReadHourResponse"];
+                };
+            };
+        };
+    };
+    getUserShare: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserShareResponse"];
+                };
+            };
+        };
+    };
+    getUserShareHour: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserShareHourResponse"];
+                };
+            };
+        };
+    };
+    getUserSummary: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
+                    begin_date: string;
+                    /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserSummaryResponse"];
+                };
+            };
+        };
+    };
+    getPublisherStat: {
+        parameters: {
+            query: {
+                access_token: string;
+                action: "publisher_adpos_general" | "publisher_cps_general" | "publisher_settlement";
+                start_date: string;
+                end_date: string;
+                page: number;
+                page_size: number;
+                ad_slot?: "SLOT_ID_BIZ_BOTTOM" | "SLOT_ID_BIZ_MID_CONTEXT" | "SLOT_ID_BIZ_VIDEO_END" | "SLOT_ID_BIZ_SPONSOR" | "SLOT_ID_BIZ_CPS";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPublisherStatResponse"];
+                };
+            };
+        };
+    };
+    semanticSearch: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 输入文本串 */
+                    query: string;
+                    /** @description 需要使用的服务类型，多个用英文逗号隔开，不能为空（如 flight、hotel、weather、restaurant、map、nearby、coupon、movie、music、video、novel、tv、instruction、train、travel、stock…） */
+                    category: string;
+                    /** @description 纬度坐标，与经度同时传入；与城市二选一传入 */
+                    latitude?: number | string;
+                    /** @description 经度坐标，与纬度同时传入；与城市二选一传入 */
+                    longitude?: number | string;
+                    /** @description 城市名称，与经纬度二选一传入 */
+                    city?: string;
+                    /** @description 区域名称，在城市存在的情况下可省；与经纬度二选一传入 */
+                    region?: string;
+                    /** @description 公众号唯一标识（本公众号的 appid），用于区分公众号开发者 */
+                    appid: string;
+                    /** @description 用户唯一 id（非开发者 id），用于区分公众号下的不同用户（建议填入用户 openid）；为空则无法使用上下文理解功能，appid 和 uid 同时存在时才可使用上下文理解 */
+                    uid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SemanticSearchResponse"];
                 };
             };
         };
@@ -819,6 +19224,193 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetSnsUserInfoResponse"];
+                };
+            };
+        };
+    };
+    queryBlockTmplMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 被拦截的模板消息 id（发送模板消息返回的 msgid） */
+                    tmpl_msg_id: string;
+                    /** @description 上一页查询结果最大的 id，用于翻页，第一次传 0 */
+                    largest_id: number;
+                    /** @description 单页查询的大小，最大 100 */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryBlockTmplMsgResponse"];
+                };
+            };
+        };
+    };
+    addMessageTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 模板标题 id，可通过 getPubTemplateTitleList 获取，也可登录后台查看 */
+                    tid: string;
+                    /** @description 开发者自行组合好的模板关键词列表，关键词顺序可以自由搭配（例如 [3,5,4] 或 [4,5,3]），最多 5 个，最少 2 个；新版一次性订阅消息模板（10000001 ≤ tid < 20000000）需传空数组 */
+                    kidList: number[];
+                    /** @description 服务场景描述，15 个字以内 */
+                    sceneDesc?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddMessageTemplateResponse"];
+                };
+            };
+        };
+    };
+    deleteMessageTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要删除的模板 id */
+                    priTmplId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteMessageTemplateResponse"];
+                };
+            };
+        };
+    };
+    getCategory: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCategoryResponse"];
+                };
+            };
+        };
+    };
+    getPubTemplateKeyWordsById: {
+        parameters: {
+            query: {
+                access_token: string;
+                tid: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPubTemplateKeyWordsByIdResponse"];
+                };
+            };
+        };
+    };
+    getPubTemplateTitleList: {
+        parameters: {
+            query: {
+                access_token: string;
+                ids: string;
+                start: number;
+                limit: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPubTemplateTitleListResponse"];
+                };
+            };
+        };
+    };
+    getMessageTemplateList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMessageTemplateListResponse"];
                 };
             };
         };

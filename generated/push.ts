@@ -2,6 +2,338 @@
 import type { PushBase, PushFieldTable, UnknownPushMessage } from '../src/push/types.js';
 
 /**
+ * 点击菜单拉取消息时的事件推送
+ *
+ * MsgType event, Event CLICK · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/CLICK.yaml
+ */
+export interface ClickEvent extends PushBase {
+  kind: "event:CLICK";
+  MsgType: "event";
+  Event: "CLICK";
+  /** 事件 KEY 值，与自定义菜单接口中 KEY 值对应 */
+  EventKey: string;
+}
+
+/**
+ * 上报地理位置事件（用户同意上报后，进入会话时或每 5 秒上报）
+ *
+ * MsgType event, Event LOCATION · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html WeChat docs} · spec: spec/push/events/LOCATION.yaml
+ */
+export interface LocationEvent extends PushBase {
+  kind: "event:LOCATION";
+  MsgType: "event";
+  Event: "LOCATION";
+  /** 地理位置纬度 */
+  Latitude: number;
+  /** 地理位置经度 */
+  Longitude: number;
+  /** 地理位置精度 */
+  Precision: number;
+}
+
+/**
+ * 事件推送群发结果（群发任务完成时推送，图文消息附原创校验结果与文章链接）
+ *
+ * MsgType event, Event MASSSENDJOBFINISH · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/push/events/MASSSENDJOBFINISH.yaml
+ */
+export interface MassSendJobFinishEvent extends PushBase {
+  kind: "event:MASSSENDJOBFINISH";
+  MsgType: "event";
+  Event: "MASSSENDJOBFINISH";
+  /** 群发的消息 ID（注意大写 D） (64-bit id, as a string) */
+  MsgID: string;
+  /** 群发的结果：send success、send fail 或 err(num)（审核失败的具体原因）；send success 时也可能有少量用户接收失败 */
+  Status: "send success" | "send fail" | (string & {});
+  /** tag_id 下粉丝数，或者 openid_list 中的粉丝数 */
+  TotalCount: number;
+  /** 过滤（特定地区、性别、用户设置拒收、用户接收已超 4 条）后准备发送的粉丝数，原则上 FilterCount 约等于 SentCount + ErrorCount */
+  FilterCount: number;
+  /** 发送成功的粉丝数 */
+  SentCount: number;
+  /** 发送失败的粉丝数 */
+  ErrorCount: number;
+  /** 原创校验结果（群发图文消息时才有） */
+  CopyrightCheckResult?: {
+    /** 校验结果条数 */
+    Count: number;
+    /** 各个单图文校验结果 */
+    ResultList: Array<{
+      /** 群发文章的序号，从 1 开始 */
+      ArticleIdx: number;
+      /** 用户声明文章的状态 */
+      UserDeclareState: number;
+      /** 系统校验的状态 */
+      AuditState: number;
+      /** 相似原创文的 url */
+      OriginalArticleUrl: string;
+      /** 相似原创文的类型 */
+      OriginalArticleType: number;
+      /** 是否能转载 */
+      CanReprint: number;
+      /** 是否需要替换成原创文内容 */
+      NeedReplaceContent: number;
+      /** 是否需要注明转载来源 */
+      NeedShowReprintSource: number;
+    }>;
+    /** 整体校验结果：1 未被判为转载，可以群发；2 被判为转载，可以群发；3 被判为转载，不能群发 */
+    CheckState: number;
+  };
+  /** 群发文章的链接（群发图文消息时才有） */
+  ArticleUrlResult?: {
+    /** 文章数量 */
+    Count: number;
+    /** 各篇文章的链接 */
+    ResultList: Array<{
+      /** 群发文章的序号，从 1 开始 */
+      ArticleIdx: number;
+      /** 群发文章的 url */
+      ArticleUrl: string;
+    }>;
+  };
+}
+
+/**
+ * 发布任务完成事件（freepublish/submit 提交的发布任务结束时推送）
+ *
+ * MsgType event, Event PUBLISHJOBFINISH · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Callback_on_finish.html WeChat docs} · spec: spec/push/events/PUBLISHJOBFINISH.yaml
+ */
+export interface PublishJobFinishEvent extends PushBase {
+  kind: "event:PUBLISHJOBFINISH";
+  MsgType: "event";
+  Event: "PUBLISHJOBFINISH";
+  /** 发布结果 */
+  PublishEventInfo: {
+    /** 发布任务 id (64-bit id, as a string) */
+    publish_id: string;
+    /** 发布状态：0 成功，1 发布中，2 原创失败，3 常规失败，4 平台审核不通过，5 成功后用户删除所有文章，6 成功后系统封禁所有文章 */
+    publish_status: number;
+    /** 发布成功（publish_status 为 0）时返回图文的 article_id，可用于“客服消息”场景 */
+    article_id?: string;
+    /** 发布成功（publish_status 为 0）时返回的文章信息 */
+    article_detail?: {
+      /** 文章数量 */
+      count: number;
+      /** 各篇文章（XML 中为重复的 item 元素） */
+      item: Array<{
+        /** 文章对应的编号 */
+        idx: number;
+        /** 图文的永久链接 */
+        article_url: string;
+      }>;
+    };
+    /** 发布状态为 2 或 4 时返回不通过的文章编号，第一篇为 1；其他发布状态则为空 */
+    fail_idx?: Array<number>;
+  };
+}
+
+/**
+ * 扫描带参数二维码事件（用户已关注时）
+ *
+ * MsgType event, Event SCAN · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html WeChat docs} · spec: spec/push/events/SCAN.yaml
+ */
+export interface ScanEvent extends PushBase {
+  kind: "event:SCAN";
+  MsgType: "event";
+  Event: "SCAN";
+  /** 事件 KEY 值，创建二维码时的 scene_id 或 scene_str（无 qrscene_ 前缀） */
+  EventKey: string;
+  /** 二维码的 ticket，可用来换取二维码图片 */
+  Ticket: string;
+}
+
+/**
+ * 模板消息发送任务完成后的送达结果通知
+ *
+ * MsgType event, Event TEMPLATESENDJOBFINISH · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/push/events/TEMPLATESENDJOBFINISH.yaml
+ */
+export interface TemplateSendJobFinishEvent extends PushBase {
+  kind: "event:TEMPLATESENDJOBFINISH";
+  MsgType: "event";
+  Event: "TEMPLATESENDJOBFINISH";
+  /** 消息 id（注意大写 D），即发送模板消息接口返回的 msgid (64-bit id, as a string) */
+  MsgID: string;
+  /** 发送状态：success 成功；failed:user block 用户拒收；failed: system failed 其他原因失败（实际推送还见过 failed:freq limit 等） */
+  Status: "success" | "failed:user block" | "failed: system failed" | (string & {});
+}
+
+/**
+ * 点击菜单跳转链接时的事件推送
+ *
+ * MsgType event, Event VIEW · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/VIEW.yaml
+ */
+export interface ViewEvent extends PushBase {
+  kind: "event:VIEW";
+  MsgType: "event";
+  Event: "VIEW";
+  /** 事件 KEY 值，设置的跳转 URL */
+  EventKey: string;
+  /** 菜单 ID，如果是个性化菜单，可通过这个字段知道是哪个规则的菜单被点击了 */
+  MenuId?: string;
+}
+
+/**
+ * 消息推送调试示例事件（官方消息推送文档中的调试/加解密示例）
+ *
+ * MsgType event, Event debug_demo · mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html WeChat docs} · spec: spec/push/events/debug_demo.yaml
+ */
+export interface DebugDemoEvent extends PushBase {
+  kind: "event:debug_demo";
+  MsgType: "event";
+  Event: "debug_demo";
+  /** 调试字符串 */
+  debug_str: string;
+}
+
+/**
+ * 弹出地理位置选择器的事件推送（location_select 菜单）
+ *
+ * MsgType event, Event location_select · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/location_select.yaml
+ */
+export interface LocationSelectEvent extends PushBase {
+  kind: "event:location_select";
+  MsgType: "event";
+  Event: "location_select";
+  /** 事件 KEY 值，由开发者在创建菜单时设定 */
+  EventKey: string;
+  /** 发送的位置信息 */
+  SendLocationInfo: {
+    /** X 坐标信息（纬度） */
+    Location_X: number;
+    /** Y 坐标信息（经度） */
+    Location_Y: number;
+    /** 精度，可理解为精度或者比例尺、越精细的话 scale 越高 */
+    Scale: number;
+    /** 地理位置的字符串信息 */
+    Label: string;
+    /** 朋友圈 POI 的名字，可能为空 */
+    Poiname?: string;
+  };
+}
+
+/**
+ * 弹出拍照或者相册发图的事件推送（pic_photo_or_album 菜单）
+ *
+ * MsgType event, Event pic_photo_or_album · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/pic_photo_or_album.yaml
+ */
+export interface PicPhotoOrAlbumEvent extends PushBase {
+  kind: "event:pic_photo_or_album";
+  MsgType: "event";
+  Event: "pic_photo_or_album";
+  /** 事件 KEY 值，由开发者在创建菜单时设定 */
+  EventKey: string;
+  /** 发送的图片信息 */
+  SendPicsInfo: {
+    /** 发送的图片数量 */
+    Count: number;
+    /** 图片列表 */
+    PicList: Array<{
+      /** 图片的 MD5 值，开发者若需要，可用于验证接收到图片 */
+      PicMd5Sum: string;
+    }>;
+  };
+}
+
+/**
+ * 弹出系统拍照发图的事件推送（pic_sysphoto 菜单）
+ *
+ * MsgType event, Event pic_sysphoto · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/pic_sysphoto.yaml
+ */
+export interface PicSysphotoEvent extends PushBase {
+  kind: "event:pic_sysphoto";
+  MsgType: "event";
+  Event: "pic_sysphoto";
+  /** 事件 KEY 值，由开发者在创建菜单时设定 */
+  EventKey: string;
+  /** 发送的图片信息 */
+  SendPicsInfo: {
+    /** 发送的图片数量 */
+    Count: number;
+    /** 图片列表 */
+    PicList: Array<{
+      /** 图片的 MD5 值，开发者若需要，可用于验证接收到图片 */
+      PicMd5Sum: string;
+    }>;
+  };
+}
+
+/**
+ * 弹出微信相册发图器的事件推送（pic_weixin 菜单）
+ *
+ * MsgType event, Event pic_weixin · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/pic_weixin.yaml
+ */
+export interface PicWeixinEvent extends PushBase {
+  kind: "event:pic_weixin";
+  MsgType: "event";
+  Event: "pic_weixin";
+  /** 事件 KEY 值，由开发者在创建菜单时设定 */
+  EventKey: string;
+  /** 发送的图片信息 */
+  SendPicsInfo: {
+    /** 发送的图片数量 */
+    Count: number;
+    /** 图片列表 */
+    PicList: Array<{
+      /** 图片的 MD5 值，开发者若需要，可用于验证接收到图片 */
+      PicMd5Sum: string;
+    }>;
+  };
+}
+
+/**
+ * 扫码推事件的事件推送（scancode_push 菜单）
+ *
+ * MsgType event, Event scancode_push · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/scancode_push.yaml
+ */
+export interface ScancodePushEvent extends PushBase {
+  kind: "event:scancode_push";
+  MsgType: "event";
+  Event: "scancode_push";
+  /** 事件 KEY 值，由开发者在创建菜单时设定 */
+  EventKey: string;
+  /** 扫描信息 */
+  ScanCodeInfo: {
+    /** 扫描类型，一般是 qrcode */
+    ScanType: "qrcode" | (string & {});
+    /** 扫描结果，即二维码对应的字符串信息 */
+    ScanResult: string;
+  };
+}
+
+/**
+ * 扫码推事件且弹出“消息接收中”提示框的事件推送（scancode_waitmsg 菜单）
+ *
+ * MsgType event, Event scancode_waitmsg · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/scancode_waitmsg.yaml
+ */
+export interface ScancodeWaitmsgEvent extends PushBase {
+  kind: "event:scancode_waitmsg";
+  MsgType: "event";
+  Event: "scancode_waitmsg";
+  /** 事件 KEY 值，由开发者在创建菜单时设定 */
+  EventKey: string;
+  /** 扫描信息 */
+  ScanCodeInfo: {
+    /** 扫描类型，一般是 qrcode */
+    ScanType: "qrcode" | (string & {});
+    /** 扫描结果，即二维码对应的字符串信息 */
+    ScanResult: string;
+  };
+}
+
+/**
  * 关注事件（扫描带参数二维码关注时 EventKey 为 qrscene_ 前缀加场景值，并带 Ticket）
  *
  * MsgType event, Event subscribe · oa
@@ -15,6 +347,382 @@ export interface SubscribeEvent extends PushBase {
   EventKey?: string;
   /** 二维码的 ticket，可用来换取二维码图片 */
   Ticket?: string;
+}
+
+/**
+ * 用户在服务通知管理页面管理订阅（目前只推送拒收，即 reject）；XML 在 SubscribeMsgChangeEvent 下，JSON 在顶层 List
+ *
+ * MsgType event, Event subscribe_msg_change_event · oa, mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html WeChat docs} · spec: spec/push/events/subscribe_msg_change_event.yaml
+ */
+export interface SubscribeMsgChangeEvent extends PushBase {
+  kind: "event:subscribe_msg_change_event";
+  MsgType: "event";
+  Event: "subscribe_msg_change_event";
+  /** XML 推送的变更结果（JSON 推送没有这一层，见 List） */
+  SubscribeMsgChangeEvent?: {
+    /** 每个模板一项（XML 为重复的 List 元素） */
+    List: Array<{
+      /** 模板 id（一次订阅可能有多个 id） */
+      TemplateId: string;
+      /** 订阅结果（目前只推送 reject 拒收） */
+      SubscribeStatusString: "reject" | "accept" | (string & {});
+    }>;
+  };
+  /** JSON 推送的变更结果（XML 推送没有，见 SubscribeMsgChangeEvent.List）；只有一项时线上为对象，解析后总是数组 */
+  List?: Array<{
+    /** 模板 id（一次订阅可能有多个 id） */
+    TemplateId: string;
+    /** 订阅结果（目前只推送 reject 拒收） */
+    SubscribeStatusString: "reject" | "accept" | (string & {});
+  }>;
+}
+
+/**
+ * 用户操作订阅消息/订阅通知弹窗的结果（XML 在 SubscribeMsgPopupEvent 下，JSON 在顶层 List，单条时为对象；解析后总是数组）
+ *
+ * MsgType event, Event subscribe_msg_popup_event · oa, mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html WeChat docs} · spec: spec/push/events/subscribe_msg_popup_event.yaml
+ */
+export interface SubscribeMsgPopupEvent extends PushBase {
+  kind: "event:subscribe_msg_popup_event";
+  MsgType: "event";
+  Event: "subscribe_msg_popup_event";
+  /** XML 推送的订阅结果（JSON 推送没有这一层，见 List） */
+  SubscribeMsgPopupEvent?: {
+    /** 每个模板一项（XML 为重复的 List 元素） */
+    List: Array<{
+      /** 模板 id（一次订阅可能有多个 id） */
+      TemplateId: string;
+      /** 订阅结果（accept 接收；reject 拒收） */
+      SubscribeStatusString: "accept" | "reject" | (string & {});
+      /** 弹窗场景：小程序 0 代表在小程序页面内；公众号 1 弹窗来自 H5 页面，2 弹窗来自图文消息 */
+      PopupScene: number;
+    }>;
+  };
+  /** JSON 推送的订阅结果（XML 推送没有，见 SubscribeMsgPopupEvent.List）；只有一项时线上为对象，解析后总是数组 */
+  List?: Array<{
+    /** 模板 id（一次订阅可能有多个 id） */
+    TemplateId: string;
+    /** 订阅结果（accept 接收；reject 拒收） */
+    SubscribeStatusString: "accept" | "reject" | (string & {});
+    /** 弹窗场景：0 代表在小程序页面内（JSON 中为字符串 "0"） */
+    PopupScene: number;
+  }>;
+}
+
+/**
+ * 订阅消息/订阅通知的下发结果（失败仅包含因异步推送导致的系统失败）；XML 在 SubscribeMsgSentEvent 下，JSON 在顶层 List
+ *
+ * MsgType event, Event subscribe_msg_sent_event · oa, mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html WeChat docs} · spec: spec/push/events/subscribe_msg_sent_event.yaml
+ */
+export interface SubscribeMsgSentEvent extends PushBase {
+  kind: "event:subscribe_msg_sent_event";
+  MsgType: "event";
+  Event: "subscribe_msg_sent_event";
+  /** XML 推送的下发结果（JSON 推送没有这一层，见 List） */
+  SubscribeMsgSentEvent?: {
+    /** 每条消息一项（XML 为重复的 List 元素） */
+    List: Array<{
+      /** 模板 id */
+      TemplateId: string;
+      /** 消息 id（调用发送接口时也会返回） (64-bit id, as a string) */
+      MsgID: string;
+      /** 推送结果状态码（0 表示成功） */
+      ErrorCode: number;
+      /** 推送结果状态码对应的含义 */
+      ErrorStatus: "success" | (string & {});
+    }>;
+  };
+  /** JSON 推送的下发结果（XML 推送没有，见 SubscribeMsgSentEvent.List）；只有一项时线上为对象，解析后总是数组 */
+  List?: Array<{
+    /** 模板 id */
+    TemplateId: string;
+    /** 消息 id（调用发送接口时也会返回；JSON 中为字符串） (64-bit id, as a string) */
+    MsgID: string;
+    /** 推送结果状态码（0 表示成功；JSON 中为字符串 "0"） */
+    ErrorCode: number;
+    /** 推送结果状态码对应的含义 */
+    ErrorStatus: "success" | (string & {});
+  }>;
+}
+
+/**
+ * 订单将要结算或已经结算（订单完成发货时推送一次，订单结算时再推送一次）
+ *
+ * MsgType event, Event trade_manage_order_settlement · mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html WeChat docs} · spec: spec/push/events/trade_manage_order_settlement.yaml
+ */
+export interface TradeManageOrderSettlementEvent extends PushBase {
+  kind: "event:trade_manage_order_settlement";
+  MsgType: "event";
+  Event: "trade_manage_order_settlement";
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户号 */
+  merchant_id: string;
+  /** 子商户号（服务商模式才有，可能为空） */
+  sub_merchant_id?: string;
+  /** 商户订单号 */
+  merchant_trade_no: string;
+  /** 支付成功时间，秒级时间戳 */
+  pay_time: number;
+  /** 发货时间，秒级时间戳 */
+  shipped_time: number;
+  /** 预计结算时间，秒级时间戳（发货时推送才有） */
+  estimated_settlement_time?: number;
+  /** 确认收货方式：1 自动确认收货，2 手动确认收货（结算时推送才有；社区反馈其含义与实际相反，待核实） */
+  confirm_receive_method?: number;
+  /** 确认收货时间，秒级时间戳（结算时推送才有） */
+  confirm_receive_time?: number;
+  /** 订单结算时间，秒级时间戳（结算时推送才有） */
+  settlement_time?: number;
+}
+
+/**
+ * 提醒接入发货信息管理服务 API（小程序完成账期授权时、产生第一笔交易时、已产生交易但从未发货的小程序每天一次）
+ *
+ * MsgType event, Event trade_manage_remind_access_api · mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html WeChat docs} · spec: spec/push/events/trade_manage_remind_access_api.yaml
+ */
+export interface TradeManageRemindAccessApiEvent extends PushBase {
+  kind: "event:trade_manage_remind_access_api";
+  MsgType: "event";
+  Event: "trade_manage_remind_access_api";
+  /** 消息文本内容 */
+  msg: string;
+}
+
+/**
+ * 提醒需要上传发货信息（曾经发过货的小程序，订单超过 48 小时未发货时）
+ *
+ * MsgType event, Event trade_manage_remind_shipping · mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html WeChat docs} · spec: spec/push/events/trade_manage_remind_shipping.yaml
+ */
+export interface TradeManageRemindShippingEvent extends PushBase {
+  kind: "event:trade_manage_remind_shipping";
+  MsgType: "event";
+  Event: "trade_manage_remind_shipping";
+  /** 微信支付订单号 */
+  transaction_id: string;
+  /** 商户号 */
+  merchant_id: string;
+  /** 子商户号（服务商模式才有，可能为空） */
+  sub_merchant_id?: string;
+  /** 商户订单号 */
+  merchant_trade_no: string;
+  /** 支付成功时间，秒级时间戳 */
+  pay_time: number;
+  /** 消息文本内容 */
+  msg: string;
+}
+
+/**
+ * 取消关注事件
+ *
+ * MsgType event, Event unsubscribe · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html WeChat docs} · spec: spec/push/events/unsubscribe.yaml
+ */
+export interface UnsubscribeEvent extends PushBase {
+  kind: "event:unsubscribe";
+  MsgType: "event";
+  Event: "unsubscribe";
+  /** 不在文档中，实际推送可能带空的 EventKey */
+  EventKey?: string;
+}
+
+/**
+ * 进入会话事件（用户通过小程序“客服会话按钮”进入客服会话）
+ *
+ * MsgType event, Event user_enter_tempsession · mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/customer-message/receive.html WeChat docs} · spec: spec/push/events/user_enter_tempsession.yaml
+ */
+export interface UserEnterTempsessionEvent extends PushBase {
+  kind: "event:user_enter_tempsession";
+  MsgType: "event";
+  Event: "user_enter_tempsession";
+  /** 开发者在客服会话按钮（button open-type="contact"）设置的 session-from 属性 */
+  SessionFrom?: string;
+}
+
+/**
+ * 点击菜单跳转小程序的事件推送
+ *
+ * MsgType event, Event view_miniprogram · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/view_miniprogram.yaml
+ */
+export interface ViewMiniprogramEvent extends PushBase {
+  kind: "event:view_miniprogram";
+  MsgType: "event";
+  Event: "view_miniprogram";
+  /** 事件 KEY 值，跳转的小程序路径 */
+  EventKey: string;
+  /** 菜单 ID，如果是个性化菜单，可通过这个字段知道是哪个规则的菜单被点击了 */
+  MenuId?: string;
+}
+
+/**
+ * 音视频内容安全异步检测结果（mediaCheckAsync）；v2 带 version、result、detail，旧 v1 推送带 isrisky、extra_info_json、status_code
+ *
+ * MsgType event, Event wxa_media_check · mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/sec-center/sec-check/mediaCheckAsync.html WeChat docs} · spec: spec/push/events/wxa_media_check.yaml
+ */
+export interface WxaMediaCheckEvent extends PushBase {
+  kind: "event:wxa_media_check";
+  MsgType: "event";
+  Event: "wxa_media_check";
+  /** 小程序的 appid */
+  appid: string;
+  /** 任务 id，与调用 mediaCheckAsync 时返回的 trace_id 对应 */
+  trace_id: string;
+  /** 接口版本号，v2 推送为 2（v1 推送没有） */
+  version?: number;
+  /** 综合结果（v2 推送才有） */
+  result?: {
+    /** 建议，有 risky、pass、review 三种值 */
+    suggest: "risky" | "pass" | "review" | (string & {});
+    /** 命中标签枚举值，如 100 正常、20001 时政、20002 色情、20006 违法犯罪、21000 其他（实际推送中为字符串 "100"，文档示例为数字） */
+    label: string;
+  };
+  /** 详细检测结果（v1 推送为空数组） */
+  detail: Array<{
+    /** 策略类型，如 content_model、keyword */
+    strategy: string;
+    /** 错误码，仅当该值为 0 时，该项结果有效 */
+    errcode: number;
+    /** 建议，有 risky、pass、review 三种值 */
+    suggest?: "risky" | "pass" | "review" | (string & {});
+    /** 命中标签枚举值（实际推送中为字符串，文档示例为数字） */
+    label?: string;
+    /** 0-100，置信度，越高代表越有可能属于当前返回的标签 */
+    prob?: number;
+    /** 命中的自定义关键词（keyword 策略才有） */
+    keyword?: string;
+  }>;
+  /** 错误码（文档示例中有，实际推送可能没有） */
+  errcode?: number;
+  /** 错误信息（文档示例中有，实际推送可能没有） */
+  errmsg?: string;
+  /** v1：是否含违法违规内容，0 否，1 是 */
+  isrisky?: number;
+  /** v1：附加信息，默认为空 */
+  extra_info_json?: string;
+  /** v1：默认为 0，4294966288（即 -1008）表示链接无法下载 */
+  status_code?: number;
+}
+
+/**
+ * 图片消息（公众号普通消息；小程序客服消息）
+ *
+ * MsgType image · oa, mp
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/image.yaml
+ */
+export interface ImageMessage extends PushBase {
+  kind: "image";
+  MsgType: "image";
+  /** 图片链接（由系统生成） */
+  PicUrl: string;
+  /** 图片消息媒体 id，可以调用获取临时素材接口拉取数据 */
+  MediaId: string;
+  /** 消息 id，64 位整型 (64-bit id, as a string) */
+  MsgId: string;
+  /** 消息的数据 ID（消息如果来自文章时才有，仅公众号） */
+  MsgDataId?: string;
+  /** 多图文时第几篇文章，从 1 开始（消息如果来自文章时才有，仅公众号） */
+  Idx?: number;
+}
+
+/**
+ * 链接消息
+ *
+ * MsgType link · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/link.yaml
+ */
+export interface LinkMessage extends PushBase {
+  kind: "link";
+  MsgType: "link";
+  /** 消息标题 */
+  Title: string;
+  /** 消息描述 */
+  Description: string;
+  /** 消息链接 */
+  Url: string;
+  /** 消息 id，64 位整型 (64-bit id, as a string) */
+  MsgId: string;
+  /** 消息的数据 ID（消息如果来自文章时才有） */
+  MsgDataId?: string;
+  /** 多图文时第几篇文章，从 1 开始（消息如果来自文章时才有） */
+  Idx?: number;
+}
+
+/**
+ * 地理位置消息（用户发送的位置）
+ *
+ * MsgType location · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/location.yaml
+ */
+export interface LocationMessage extends PushBase {
+  kind: "location";
+  MsgType: "location";
+  /** 地理位置纬度 */
+  Location_X: number;
+  /** 地理位置经度 */
+  Location_Y: number;
+  /** 地图缩放大小 */
+  Scale: number;
+  /** 地理位置信息 */
+  Label: string;
+  /** 消息 id，64 位整型 (64-bit id, as a string) */
+  MsgId: string;
+  /** 消息的数据 ID（消息如果来自文章时才有） */
+  MsgDataId?: string;
+  /** 多图文时第几篇文章，从 1 开始（消息如果来自文章时才有） */
+  Idx?: number;
+}
+
+/**
+ * 小程序卡片消息（用户在小程序客服会话中发送小程序卡片）
+ *
+ * MsgType miniprogrampage · mp
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/customer-message/receive.html WeChat docs} · spec: spec/push/messages/miniprogrampage.yaml
+ */
+export interface MiniProgramPageMessage extends PushBase {
+  kind: "miniprogrampage";
+  MsgType: "miniprogrampage";
+  /** 消息 id，64 位整型 (64-bit id, as a string) */
+  MsgId: string;
+  /** 标题 */
+  Title: string;
+  /** 小程序 appid */
+  AppId: string;
+  /** 小程序页面路径 */
+  PagePath: string;
+  /** 封面图片的临时 cdn 链接 */
+  ThumbUrl: string;
+  /** 封面图片的临时素材 id */
+  ThumbMediaId: string;
+}
+
+/**
+ * 小视频消息
+ *
+ * MsgType shortvideo · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/shortvideo.yaml
+ */
+export interface ShortVideoMessage extends PushBase {
+  kind: "shortvideo";
+  MsgType: "shortvideo";
+  /** 视频消息媒体 id，可以调用获取临时素材接口拉取数据 */
+  MediaId: string;
+  /** 视频消息缩略图的媒体 id，可以调用获取临时素材接口拉取数据 */
+  ThumbMediaId: string;
+  /** 消息 id，64 位整型 (64-bit id, as a string) */
+  MsgId: string;
+  /** 消息的数据 ID（消息如果来自文章时才有） */
+  MsgDataId?: string;
+  /** 多图文时第几篇文章，从 1 开始（消息如果来自文章时才有） */
+  Idx?: number;
 }
 
 /**
@@ -38,19 +746,406 @@ export interface TextMessage extends PushBase {
   bizmsgmenuid?: string;
 }
 
-/** Every message and event with a spec (2). */
+/**
+ * 视频消息
+ *
+ * MsgType video · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/video.yaml
+ */
+export interface VideoMessage extends PushBase {
+  kind: "video";
+  MsgType: "video";
+  /** 视频消息媒体 id，可以调用获取临时素材接口拉取数据 */
+  MediaId: string;
+  /** 视频消息缩略图的媒体 id，可以调用多媒体文件下载接口拉取数据 */
+  ThumbMediaId: string;
+  /** 消息 id，64 位整型 (64-bit id, as a string) */
+  MsgId: string;
+  /** 消息的数据 ID（消息如果来自文章时才有） */
+  MsgDataId?: string;
+  /** 多图文时第几篇文章，从 1 开始（消息如果来自文章时才有） */
+  Idx?: number;
+}
+
+/**
+ * 语音消息（开通语音识别后带 Recognition）
+ *
+ * MsgType voice · oa
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/voice.yaml
+ */
+export interface VoiceMessage extends PushBase {
+  kind: "voice";
+  MsgType: "voice";
+  /** 语音消息媒体 id，可以调用获取临时素材接口拉取数据；Format 为 amr 时返回 8K 采样率 amr 语音 */
+  MediaId: string;
+  /** 语音格式，如 amr、speex 等 */
+  Format: "amr" | "speex" | (string & {});
+  /** 语音识别结果，UTF-8 编码（开通语音识别后才有，可能为空串） */
+  Recognition?: string;
+  /** 16K 采样率语音消息媒体 id，可以调用获取临时素材接口拉取数据，返回 16K 采样率 amr/speex 语音 */
+  MediaId16K?: string;
+  /** 消息 id，64 位整型 (64-bit id, as a string) */
+  MsgId: string;
+  /** 消息的数据 ID（消息如果来自文章时才有） */
+  MsgDataId?: string;
+  /** 多图文时第几篇文章，从 1 开始（消息如果来自文章时才有） */
+  Idx?: number;
+}
+
+/** Every message and event with a spec (33). */
 export type KnownPushMessage =
+  | ClickEvent
+  | LocationEvent
+  | MassSendJobFinishEvent
+  | PublishJobFinishEvent
+  | ScanEvent
+  | TemplateSendJobFinishEvent
+  | ViewEvent
+  | DebugDemoEvent
+  | LocationSelectEvent
+  | PicPhotoOrAlbumEvent
+  | PicSysphotoEvent
+  | PicWeixinEvent
+  | ScancodePushEvent
+  | ScancodeWaitmsgEvent
   | SubscribeEvent
-  | TextMessage;
+  | SubscribeMsgChangeEvent
+  | SubscribeMsgPopupEvent
+  | SubscribeMsgSentEvent
+  | TradeManageOrderSettlementEvent
+  | TradeManageRemindAccessApiEvent
+  | TradeManageRemindShippingEvent
+  | UnsubscribeEvent
+  | UserEnterTempsessionEvent
+  | ViewMiniprogramEvent
+  | WxaMediaCheckEvent
+  | ImageMessage
+  | LinkMessage
+  | LocationMessage
+  | MiniProgramPageMessage
+  | ShortVideoMessage
+  | TextMessage
+  | VideoMessage
+  | VoiceMessage;
 
 /** A parsed push: narrow on `kind` ('text', 'event:subscribe', …); anything else is kind 'unknown' with its raw fields. */
 export type PushMessage = KnownPushMessage | UnknownPushMessage;
 
 /** Field types by kind, for the parser. */
 export const pushKinds: Readonly<Record<string, PushFieldTable>> = {
+  "event:CLICK": {
+    "EventKey": "string"
+  },
+  "event:LOCATION": {
+    "Latitude": "number",
+    "Longitude": "number",
+    "Precision": "number"
+  },
+  "event:MASSSENDJOBFINISH": {
+    "MsgID": "id",
+    "Status": "string",
+    "TotalCount": "number",
+    "FilterCount": "number",
+    "SentCount": "number",
+    "ErrorCount": "number",
+    "CopyrightCheckResult": {
+      "object": {
+        "Count": "number",
+        "ResultList": {
+          "list": {
+            "ArticleIdx": "number",
+            "UserDeclareState": "number",
+            "AuditState": "number",
+            "OriginalArticleUrl": "string",
+            "OriginalArticleType": "number",
+            "CanReprint": "number",
+            "NeedReplaceContent": "number",
+            "NeedShowReprintSource": "number"
+          }
+        },
+        "CheckState": "number"
+      }
+    },
+    "ArticleUrlResult": {
+      "object": {
+        "Count": "number",
+        "ResultList": {
+          "list": {
+            "ArticleIdx": "number",
+            "ArticleUrl": "string"
+          }
+        }
+      }
+    }
+  },
+  "event:PUBLISHJOBFINISH": {
+    "PublishEventInfo": {
+      "object": {
+        "publish_id": "id",
+        "publish_status": "number",
+        "article_id": "string",
+        "article_detail": {
+          "object": {
+            "count": "number",
+            "item": {
+              "list": {
+                "idx": "number",
+                "article_url": "string"
+              }
+            }
+          }
+        },
+        "fail_idx": {
+          "list": "number"
+        }
+      }
+    }
+  },
+  "event:SCAN": {
+    "EventKey": "string",
+    "Ticket": "string"
+  },
+  "event:TEMPLATESENDJOBFINISH": {
+    "MsgID": "id",
+    "Status": "string"
+  },
+  "event:VIEW": {
+    "EventKey": "string",
+    "MenuId": "string"
+  },
+  "event:debug_demo": {
+    "debug_str": "string"
+  },
+  "event:location_select": {
+    "EventKey": "string",
+    "SendLocationInfo": {
+      "object": {
+        "Location_X": "number",
+        "Location_Y": "number",
+        "Scale": "number",
+        "Label": "string",
+        "Poiname": "string"
+      }
+    }
+  },
+  "event:pic_photo_or_album": {
+    "EventKey": "string",
+    "SendPicsInfo": {
+      "object": {
+        "Count": "number",
+        "PicList": {
+          "list": {
+            "PicMd5Sum": "string"
+          }
+        }
+      }
+    }
+  },
+  "event:pic_sysphoto": {
+    "EventKey": "string",
+    "SendPicsInfo": {
+      "object": {
+        "Count": "number",
+        "PicList": {
+          "list": {
+            "PicMd5Sum": "string"
+          }
+        }
+      }
+    }
+  },
+  "event:pic_weixin": {
+    "EventKey": "string",
+    "SendPicsInfo": {
+      "object": {
+        "Count": "number",
+        "PicList": {
+          "list": {
+            "PicMd5Sum": "string"
+          }
+        }
+      }
+    }
+  },
+  "event:scancode_push": {
+    "EventKey": "string",
+    "ScanCodeInfo": {
+      "object": {
+        "ScanType": "string",
+        "ScanResult": "string"
+      }
+    }
+  },
+  "event:scancode_waitmsg": {
+    "EventKey": "string",
+    "ScanCodeInfo": {
+      "object": {
+        "ScanType": "string",
+        "ScanResult": "string"
+      }
+    }
+  },
   "event:subscribe": {
     "EventKey": "string",
     "Ticket": "string"
+  },
+  "event:subscribe_msg_change_event": {
+    "SubscribeMsgChangeEvent": {
+      "object": {
+        "List": {
+          "list": {
+            "TemplateId": "string",
+            "SubscribeStatusString": "string"
+          }
+        }
+      }
+    },
+    "List": {
+      "list": {
+        "TemplateId": "string",
+        "SubscribeStatusString": "string"
+      }
+    }
+  },
+  "event:subscribe_msg_popup_event": {
+    "SubscribeMsgPopupEvent": {
+      "object": {
+        "List": {
+          "list": {
+            "TemplateId": "string",
+            "SubscribeStatusString": "string",
+            "PopupScene": "number"
+          }
+        }
+      }
+    },
+    "List": {
+      "list": {
+        "TemplateId": "string",
+        "SubscribeStatusString": "string",
+        "PopupScene": "number"
+      }
+    }
+  },
+  "event:subscribe_msg_sent_event": {
+    "SubscribeMsgSentEvent": {
+      "object": {
+        "List": {
+          "list": {
+            "TemplateId": "string",
+            "MsgID": "id",
+            "ErrorCode": "number",
+            "ErrorStatus": "string"
+          }
+        }
+      }
+    },
+    "List": {
+      "list": {
+        "TemplateId": "string",
+        "MsgID": "id",
+        "ErrorCode": "number",
+        "ErrorStatus": "string"
+      }
+    }
+  },
+  "event:trade_manage_order_settlement": {
+    "transaction_id": "string",
+    "merchant_id": "string",
+    "sub_merchant_id": "string",
+    "merchant_trade_no": "string",
+    "pay_time": "number",
+    "shipped_time": "number",
+    "estimated_settlement_time": "number",
+    "confirm_receive_method": "number",
+    "confirm_receive_time": "number",
+    "settlement_time": "number"
+  },
+  "event:trade_manage_remind_access_api": {
+    "msg": "string"
+  },
+  "event:trade_manage_remind_shipping": {
+    "transaction_id": "string",
+    "merchant_id": "string",
+    "sub_merchant_id": "string",
+    "merchant_trade_no": "string",
+    "pay_time": "number",
+    "msg": "string"
+  },
+  "event:unsubscribe": {
+    "EventKey": "string"
+  },
+  "event:user_enter_tempsession": {
+    "SessionFrom": "string"
+  },
+  "event:view_miniprogram": {
+    "EventKey": "string",
+    "MenuId": "string"
+  },
+  "event:wxa_media_check": {
+    "appid": "string",
+    "trace_id": "string",
+    "version": "number",
+    "result": {
+      "object": {
+        "suggest": "string",
+        "label": "string"
+      }
+    },
+    "detail": {
+      "list": {
+        "strategy": "string",
+        "errcode": "number",
+        "suggest": "string",
+        "label": "string",
+        "prob": "number",
+        "keyword": "string"
+      }
+    },
+    "errcode": "number",
+    "errmsg": "string",
+    "isrisky": "number",
+    "extra_info_json": "string",
+    "status_code": "number"
+  },
+  "image": {
+    "PicUrl": "string",
+    "MediaId": "string",
+    "MsgId": "id",
+    "MsgDataId": "string",
+    "Idx": "number"
+  },
+  "link": {
+    "Title": "string",
+    "Description": "string",
+    "Url": "string",
+    "MsgId": "id",
+    "MsgDataId": "string",
+    "Idx": "number"
+  },
+  "location": {
+    "Location_X": "number",
+    "Location_Y": "number",
+    "Scale": "number",
+    "Label": "string",
+    "MsgId": "id",
+    "MsgDataId": "string",
+    "Idx": "number"
+  },
+  "miniprogrampage": {
+    "MsgId": "id",
+    "Title": "string",
+    "AppId": "string",
+    "PagePath": "string",
+    "ThumbUrl": "string",
+    "ThumbMediaId": "string"
+  },
+  "shortvideo": {
+    "MediaId": "string",
+    "ThumbMediaId": "string",
+    "MsgId": "id",
+    "MsgDataId": "string",
+    "Idx": "number"
   },
   "text": {
     "Content": "string",
@@ -58,5 +1153,21 @@ export const pushKinds: Readonly<Record<string, PushFieldTable>> = {
     "MsgDataId": "string",
     "Idx": "number",
     "bizmsgmenuid": "string"
+  },
+  "video": {
+    "MediaId": "string",
+    "ThumbMediaId": "string",
+    "MsgId": "id",
+    "MsgDataId": "string",
+    "Idx": "number"
+  },
+  "voice": {
+    "MediaId": "string",
+    "Format": "string",
+    "Recognition": "string",
+    "MediaId16K": "string",
+    "MsgId": "id",
+    "MsgDataId": "string",
+    "Idx": "number"
   }
 };

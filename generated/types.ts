@@ -8,6 +8,667 @@ export type MP = MPComponents['schemas'];
 /** Schemas of the Official Account OpenAPI document. */
 export type OA = OAComponents['schemas'];
 /**
+ * Params of {@link MPTools.callbackCheck}, in WeChat's wire names.
+ *
+ * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
+ *
+ * `POST /cgi-bin/callback/check` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40202: 不正确的 action
+ * - 40203: 不正确的 check_operator
+ * - 40201: 不正确的 URL，一般是开发者未设置回调 URL
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs} · spec: spec/common/base/callbackCheck.yaml
+ */
+export type CallbackCheckParams = MP['CallbackCheckParams'];
+/**
+ * Reply fields of callbackCheck.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs}
+ */
+export type CallbackCheckResponse = MP['CallbackCheckResponse'];
+/**
+ * Params of {@link MPTools.getApiDomainIp}, in WeChat's wire names.
+ *
+ * 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址）
+ *
+ * The list may change; WeChat recommends refreshing it once a day and not pinning api.weixin.qq.com to old IPs.
+ *
+ * `GET /cgi-bin/get_api_domain_ip` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40013 `invalid appid`: 无效的 AppID
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs} · spec: spec/common/base/getApiDomainIp.yaml
+ */
+export type GetApiDomainIpParams = MP['GetApiDomainIpParams'];
+/**
+ * Reply fields of getApiDomainIp.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs}
+ */
+export type GetApiDomainIpResponse = MP['GetApiDomainIpResponse'];
+/**
+ * Params of {@link MPTools.getCallbackIp}, in WeChat's wire names.
+ *
+ * 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段）
+ *
+ * The list may change; WeChat recommends refreshing it once a day.
+ *
+ * `GET /cgi-bin/getcallbackip` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40013 `invalid appid`: 无效的 AppID
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs} · spec: spec/common/base/getCallbackIp.yaml
+ */
+export type GetCallbackIpParams = MP['GetCallbackIpParams'];
+/**
+ * Reply fields of getCallbackIp.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs}
+ */
+export type GetCallbackIpResponse = MP['GetCallbackIpResponse'];
+/**
+ * Params of {@link MPTools.addKfAccount}, in WeChat's wire names.
+ *
+ * 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号）
+ *
+ * A creation (a second call for the same kf_account fails with 65406), so it is not retried.
+ *
+ * `POST /customservice/kfaccount/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+ * - 65403 `illegal nickname`: 客服昵称不合法
+ * - 65404 `illegal custom service account`: 客服账号不合法
+ * - 65405 `custom service account number reach limit`: 账号数目已达到上限，不能继续添加
+ * - 65406 `custom service account exists`: 已经存在的客服账号
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs} · spec: spec/common/customer-service/addKfAccount.yaml
+ */
+export type AddKfAccountParams = MP['AddKfAccountParams'];
+/**
+ * Reply fields of addKfAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs}
+ */
+export type AddKfAccountResponse = MP['AddKfAccountResponse'];
+/**
+ * Params of {@link MPTools.deleteKfAccount}, in WeChat's wire names.
+ *
+ * 删除客服账号
+ *
+ * Sent as GET with kf_account in the query string, as WxJava, wechatpy and silenceper/wechat do (and the legacy Official Account page documented). The current doc pages show POST with a JSON body {kf_account, business_id}; that form is not used here.
+ *
+ * `GET /customservice/kfaccount/del` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401 `invalid custom service account`: 无效客服账号
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs} · spec: spec/common/customer-service/deleteKfAccount.yaml
+ */
+export type DeleteKfAccountParams = MP['DeleteKfAccountParams'];
+/**
+ * Reply fields of deleteKfAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs}
+ */
+export type DeleteKfAccountResponse = MP['DeleteKfAccountResponse'];
+/**
+ * Params of {@link MPTools.getKfList}, in WeChat's wire names.
+ *
+ * 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态）
+ *
+ * `GET /cgi-bin/customservice/getkflist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs} · spec: spec/common/customer-service/getKfList.yaml
+ */
+export type GetKfListParams = MP['GetKfListParams'];
+/**
+ * Reply fields of getKfList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs}
+ */
+export type GetKfListResponse = MP['GetKfListResponse'];
+/**
+ * Params of {@link MPTools.getOnlineKfList}, in WeChat's wire names.
+ *
+ * 获取在线客服列表（在线状态、自动接入数与正在接待的会话数）
+ *
+ * `GET /cgi-bin/customservice/getonlinekflist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs} · spec: spec/common/customer-service/getOnlineKfList.yaml
+ */
+export type GetOnlineKfListParams = MP['GetOnlineKfListParams'];
+/**
+ * Reply fields of getOnlineKfList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs}
+ */
+export type GetOnlineKfListResponse = MP['GetOnlineKfListResponse'];
+/**
+ * Params of {@link MPTools.setTyping}, in WeChat's wire names.
+ *
+ * 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing）
+ *
+ * The path the Official Account docs and the SDKs use; the current Mini Program docs give /cgi-bin/message/custom/business/typing (setBusinessTyping on the Mini Program client). Needs a message exchange with the user in the last 30 s; the state lasts 15 s and cannot be re-sent meanwhile (45081).
+ *
+ * `POST /cgi-bin/message/custom/typing` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 45072 `invalid command`: command 字段取值不对
+ * - 45080: 下发输入状态，需要之前 30 秒内跟用户有过消息交互
+ * - 45081: 已经在输入状态，不可重复下发
+ * - 40200 `invalid account type`: 账号类型不支持
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs} · spec: spec/common/customer-service/setTyping.yaml
+ */
+export type SetTypingParams = MP['SetTypingParams'];
+/**
+ * Reply fields of setTyping.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs}
+ */
+export type SetTypingResponse = MP['SetTypingResponse'];
+/**
+ * Params of {@link MPTools.aiCrop}, in WeChat's wire names.
+ *
+ * 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比）
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. ratios (optional, form field) lists up to 5 width/height ratios separated by commas; empty lets the algorithm pick the best one. The ratios form field is sent in the multipart body also when img_url is used.
+ *
+ * `POST /cv/img/aicrop` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs} · spec: spec/common/img-ocr/aiCrop.yaml
+ */
+export type AiCropParams = MP['AiCropParams'];
+/**
+ * Reply fields of aiCrop.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs}
+ */
+export type AiCropResponse = MP['AiCropResponse'];
+/**
+ * Params of {@link MPTools.bankCardOCR}, in WeChat's wire names.
+ *
+ * 银行卡识别：提供银行卡卡面信息 OCR 识别
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+ *
+ * `POST /cv/ocr/bankcard` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+ */
+export type BankCardOCRParams = MP['BankCardOCRParams'];
+/**
+ * Reply fields of bankCardOCR.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ */
+export type BankCardOCRResponse = MP['BankCardOCRResponse'];
+/**
+ * Params of {@link MPTools.businessLicenseOCR}, in WeChat's wire names.
+ *
+ * 营业执照识别：提供营业执照 OCR 识别能力
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+ *
+ * `POST /cv/ocr/bizlicense` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+ */
+export type BusinessLicenseOCRParams = MP['BusinessLicenseOCRParams'];
+/**
+ * Reply fields of businessLicenseOCR.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ */
+export type BusinessLicenseOCRResponse = MP['BusinessLicenseOCRResponse'];
+/**
+ * Params of {@link MPTools.driverLicenseOCR}, in WeChat's wire names.
+ *
+ * 驾驶证识别：提供驾驶证信息 OCR 识别
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+ *
+ * `POST /cv/ocr/drivinglicense` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+ */
+export type DriverLicenseOCRParams = MP['DriverLicenseOCRParams'];
+/**
+ * Reply fields of driverLicenseOCR.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ */
+export type DriverLicenseOCRResponse = MP['DriverLicenseOCRResponse'];
+/**
+ * Params of {@link MPTools.idCardOCR}, in WeChat's wire names.
+ *
+ * 身份证识别：提供身份证正反面 OCR 识别
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type = photo (拍照模式，带背景的图片) or scan (扫描模式，不带背景). The front side returns name, id, addr, gender, nationality; the back side returns valid_date. Free quota 100 calls/day; more is bought on the service platform.
+ *
+ * `POST /cv/ocr/idcard` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs} · spec: spec/common/img-ocr/idCardOCR.yaml
+ */
+export type IdCardOCRParams = MP['IdCardOCRParams'];
+/**
+ * Reply fields of idCardOCR.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs}
+ */
+export type IdCardOCRResponse = MP['IdCardOCRResponse'];
+/**
+ * Params of {@link MPTools.printedTextOCR}, in WeChat's wire names.
+ *
+ * 通用印刷体识别：识别图片中的文字及其位置
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+ *
+ * `POST /cv/ocr/comm` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+ */
+export type PrintedTextOCRParams = MP['PrintedTextOCRParams'];
+/**
+ * Reply fields of printedTextOCR.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ */
+export type PrintedTextOCRResponse = MP['PrintedTextOCRResponse'];
+/**
+ * Params of {@link MPTools.scanQRCode}, in WeChat's wire names.
+ *
+ * 条码/二维码识别：识别图片中的条码、二维码内容与位置
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. Recognises QR codes, barcodes and other code types in one image.
+ *
+ * `POST /cv/img/qrcode` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+ */
+export type ScanQRCodeParams = MP['ScanQRCodeParams'];
+/**
+ * Reply fields of scanQRCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs}
+ */
+export type ScanQRCodeResponse = MP['ScanQRCodeResponse'];
+/**
+ * Params of {@link MPTools.superResolution}, in WeChat's wire names.
+ *
+ * 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The enlarged image is stored as temporary media (valid 3 days): fetch it with media_id from /cgi-bin/media/get. Older SDKs used the path /cv/img/superResolution.
+ *
+ * `POST /cv/img/superresolution` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+ */
+export type SuperResolutionParams = MP['SuperResolutionParams'];
+/**
+ * Reply fields of superResolution.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs}
+ */
+export type SuperResolutionResponse = MP['SuperResolutionResponse'];
+/**
+ * Params of {@link MPTools.vehicleLicenseOCR}, in WeChat's wire names.
+ *
+ * 行驶证识别：提供机动车行驶证信息 OCR 识别
+ *
+ * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type (photo = 拍照模式，带背景的图片; scan = 扫描模式，不带背景) comes from the older doc page and the SDKs.
+ *
+ * `POST /cv/ocr/driving` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+ */
+export type VehicleLicenseOCRParams = MP['VehicleLicenseOCRParams'];
+/**
+ * Reply fields of vehicleLicenseOCR.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ */
+export type VehicleLicenseOCRResponse = MP['VehicleLicenseOCRResponse'];
+/**
+ * Params of {@link MPTools.getTempMedia}, in WeChat's wire names.
+ *
+ * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
+ *
+ * A mixed reply: the file bytes (with Content-disposition: attachment; filename="…") for image, voice and thumb media, or JSON {"video_url": …} for a video; errors are JSON. Mini Programs can only download images.
+ *
+ * `GET /cgi-bin/media/get` · access_token: managed by the client · safe to repeat · reply: mixed
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: 无效媒体文件 ID（不存在或已过期）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs} · spec: spec/common/media/getTempMedia.yaml
+ */
+export type GetTempMediaParams = MP['GetTempMediaParams'];
+/**
+ * Reply fields of getTempMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs}
+ */
+export type GetTempMediaResponse = MP['GetTempMediaResponse'];
+/**
+ * Params of {@link MPTools.uploadTempMedia}, in WeChat's wire names.
+ *
+ * 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id
+ *
+ * Mini Programs only accept images (for customer-service messages); Official Accounts accept image (10 MB, png/jpeg/jpg/gif), voice (2 MB, ≤ 60 s, amr/mp3), video (10 MB, mp4) and thumb (64 KB, jpg). The media_id is reusable and expires after 3 days. Each call creates a new media_id, so it is not retried.
+ *
+ * `POST /cgi-bin/media/upload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40004 `invalid media type`: 不合法的媒体文件类型
+ * - 40005 `invalid file type`: 不合法的文件类型
+ * - 40006 `invalid media size`: 不合法的文件大小
+ * - 40009 `invalid image size`: 图片文件大小不合法
+ * - 41005 `media data missing`: 缺少多媒体文件数据（multipart 字段名须为 media）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
+ */
+export type UploadTempMediaParams = MP['UploadTempMediaParams'];
+/**
+ * Reply fields of uploadTempMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs}
+ */
+export type UploadTempMediaResponse = MP['UploadTempMediaResponse'];
+/**
+ * Params of {@link MPTools.clearApiQuota}, in WeChat's wire names.
+ *
+ * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
+ *
+ * Each reset uses one of the account's monthly chances (50 a month per the doc), so it is not retried.
+ *
+ * `POST /cgi-bin/openapi/quota/clear` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 76021 `cgi_path not found, please check`: cgi_path 有误
+ * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符或超出限制
+ * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs} · spec: spec/common/openapi/clearApiQuota.yaml
+ */
+export type ClearApiQuotaParams = MP['ClearApiQuotaParams'];
+/**
+ * Reply fields of clearApiQuota.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs}
+ */
+export type ClearApiQuotaResponse = MP['ClearApiQuotaResponse'];
+/**
+ * Params of {@link MPTools.clearQuota}, in WeChat's wire names.
+ *
+ * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
+ *
+ * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+ *
+ * `POST /cgi-bin/clear_quota` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48006 `forbid to clear quota because of reaching the limit`: 本月清零次数已达上限（每月 10 次）
+ * - 40013 `invalid appid`: appid 不合法或与 access_token 不匹配
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs} · spec: spec/common/openapi/clearQuota.yaml
+ */
+export type ClearQuotaParams = MP['ClearQuotaParams'];
+/**
+ * Reply fields of clearQuota.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs}
+ */
+export type ClearQuotaResponse = MP['ClearQuotaResponse'];
+/**
+ * Params of {@link MPTools.clearQuotaByAppSecret}, in WeChat's wire names.
+ *
+ * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
+ *
+ * appid and appsecret are injected from the client's credentials into the query string (as in the official example and WxJava; the newer doc page lists them as body fields). Shares the 10 resets a month with clearQuota, so it is not retried. POST without a body.
+ *
+ * `POST /cgi-bin/clear_quota/v2` · app credentials: appid/appsecret added by the client (query) · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48006 `forbid to clear quota because of reaching the limit`: api 禁止清零调用次数，因为清零次数达到上限
+ * - 40013 `invalid appid`: 不合法的 AppID
+ * - 41004 `appsecret missing`: 缺少 secret 参数
+ * - 41002 `appid missing`: 缺少 appid 参数
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs} · spec: spec/common/openapi/clearQuotaByAppSecret.yaml
+ */
+export type ClearQuotaByAppSecretParams = MP['ClearQuotaByAppSecretParams'];
+/**
+ * Reply fields of clearQuotaByAppSecret.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs}
+ */
+export type ClearQuotaByAppSecretResponse = MP['ClearQuotaByAppSecretResponse'];
+/**
+ * Params of {@link MPTools.getApiQuota}, in WeChat's wire names.
+ *
+ * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
+ *
+ * `POST /cgi-bin/openapi/quota/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 76021 `cgi_path not found, please check`: cgi_path 填错了
+ * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符（或为 /sns/ 类接口）
+ * - 76003: cgi_path 格式错误（带了域名前缀或缺少开头的 /）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs} · spec: spec/common/openapi/getApiQuota.yaml
+ */
+export type GetApiQuotaParams = MP['GetApiQuotaParams'];
+/**
+ * Reply fields of getApiQuota.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs}
+ */
+export type GetApiQuotaResponse = MP['GetApiQuotaResponse'];
+/**
+ * Params of {@link MPTools.getRidInfo}, in WeChat's wire names.
+ *
+ * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+ *
+ * `POST /cgi-bin/openapi/rid/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 76001 `rid not found`: rid 不存在（或已超过 7 天）
+ * - 76002 `rid is error`: rid 为空或者格式错误
+ * - 76003 `could not query this rid,no permission`: 当前账号无权查询该 rid（rid 属于其他账号）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs} · spec: spec/common/openapi/getRidInfo.yaml
+ */
+export type GetRidInfoParams = MP['GetRidInfoParams'];
+/**
+ * Reply fields of getRidInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs}
+ */
+export type GetRidInfoResponse = MP['GetRidInfoResponse'];
+/**
+ * Params of {@link MPTools.addMessageTemplate}, in WeChat's wire names.
+ *
+ * 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId
+ *
+ * Sent as a JSON body, as the SDKs do. The current doc page recommends application/x-www-form-urlencoded (tid=401&kidList=1&kidList=2&sceneDesc=…) and says JSON is not supported; if WeChat rejects the JSON body with a missing-parameter error, that is the cause. A creation (new priTmplId each time): not retried.
+ *
+ * `POST /wxaapi/newtmpl/addtemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 200014 `tid does not exist`: 模板 tid 参数错误
+ * - 200020: 关键词列表 kidList 参数错误
+ * - 200021: 场景描述 sceneDesc 参数错误
+ * - 200011: 此账号已被封禁，无法操作
+ * - 200013: 此模板已被封禁，无法选用
+ * - 200012: 个人模板数已达上限（25 个）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs} · spec: spec/common/subscribe-template/addMessageTemplate.yaml
+ */
+export type AddMessageTemplateParams = MP['AddMessageTemplateParams'];
+/**
+ * Reply fields of addMessageTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs}
+ */
+export type AddMessageTemplateResponse = MP['AddMessageTemplateResponse'];
+/**
+ * Params of {@link MPTools.deleteMessageTemplate}, in WeChat's wire names.
+ *
+ * 删除账号下的个人订阅消息模板
+ *
+ * `POST /wxaapi/newtmpl/deltemplate` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 20001: 系统错误（包含该账号下无该模板等）
+ * - 20002: 参数错误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs} · spec: spec/common/subscribe-template/deleteMessageTemplate.yaml
+ */
+export type DeleteMessageTemplateParams = MP['DeleteMessageTemplateParams'];
+/**
+ * Reply fields of deleteMessageTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs}
+ */
+export type DeleteMessageTemplateResponse = MP['DeleteMessageTemplateResponse'];
+/**
+ * Params of {@link MPTools.getCategory}, in WeChat's wire names.
+ *
+ * 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id）
+ *
+ * `GET /wxaapi/newtmpl/getcategory` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs} · spec: spec/common/subscribe-template/getCategory.yaml
+ */
+export type GetCategoryParams = MP['GetCategoryParams'];
+/**
+ * Reply fields of getCategory.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs}
+ */
+export type GetCategoryResponse = MP['GetCategoryResponse'];
+/**
+ * Params of {@link MPTools.getMessageTemplateList}, in WeChat's wire names.
+ *
+ * 获取账号下的个人订阅消息模板列表
+ *
+ * `GET /wxaapi/newtmpl/gettemplate` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs} · spec: spec/common/subscribe-template/getMessageTemplateList.yaml
+ */
+export type GetMessageTemplateListParams = MP['GetMessageTemplateListParams'];
+/**
+ * Reply fields of getMessageTemplateList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs}
+ */
+export type GetMessageTemplateListResponse = MP['GetMessageTemplateListResponse'];
+/**
+ * Params of {@link MPTools.getPubTemplateKeyWordsById}, in WeChat's wire names.
+ *
+ * 获取模板标题下的关键词列表（组合模板时选择 kid）
+ *
+ * `GET /wxaapi/newtmpl/getpubtemplatekeywords` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 200014 `tid does not exist`: 模板 tid 参数错误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateKeyWordsById.yaml
+ */
+export type GetPubTemplateKeyWordsByIdParams = MP['GetPubTemplateKeyWordsByIdParams'];
+/**
+ * Reply fields of getPubTemplateKeyWordsById.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs}
+ */
+export type GetPubTemplateKeyWordsByIdResponse = MP['GetPubTemplateKeyWordsByIdResponse'];
+/**
+ * Params of {@link MPTools.getPubTemplateTitleList}, in WeChat's wire names.
+ *
+ * 获取账号所属类目下的公共模板标题（分页，每页最多 30 条）
+ *
+ * `GET /wxaapi/newtmpl/getpubtemplatetitles` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 200016: start 参数错误
+ * - 200017: limit 参数错误
+ * - 200018: 类目 ids 缺失
+ * - 200019: 类目 ids 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateTitleList.yaml
+ */
+export type GetPubTemplateTitleListParams = MP['GetPubTemplateTitleListParams'];
+/**
+ * Reply fields of getPubTemplateTitleList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs}
+ */
+export type GetPubTemplateTitleListResponse = MP['GetPubTemplateTitleListResponse'];
+/**
  * Params of {@link MPTools.getAccessToken}, in WeChat's wire names.
  *
  * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
@@ -58,6 +719,3587 @@ export type GetStableAccessTokenParams = MP['GetStableAccessTokenParams'];
  */
 export type GetStableAccessTokenResponse = MP['GetStableAccessTokenResponse'];
 /**
+ * Params of {@link MPTools.addDatabaseCollection}, in WeChat's wire names.
+ *
+ * 新增集合
+ *
+ * `POST /tcb/databasecollectionadd` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDatabaseCollection.yaml
+ */
+export type AddDatabaseCollectionParams = MP['AddDatabaseCollectionParams'];
+/**
+ * Reply fields of addDatabaseCollection.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabasecollection.html WeChat docs}
+ */
+export type AddDatabaseCollectionResponse = MP['AddDatabaseCollectionResponse'];
+/**
+ * Params of {@link MPTools.addDatabaseItem}, in WeChat's wire names.
+ *
+ * 数据库插入记录（返回插入记录的 _id 列表）
+ *
+ * `POST /tcb/databaseadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDatabaseItem.yaml
+ */
+export type AddDatabaseItemParams = MP['AddDatabaseItemParams'];
+/**
+ * Reply fields of addDatabaseItem.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabaseitem.html WeChat docs}
+ */
+export type AddDatabaseItemResponse = MP['AddDatabaseItemResponse'];
+/**
+ * Params of {@link MPTools.addDelayedFunctionTask}, in WeChat's wire names.
+ *
+ * 延时调用云函数（6 秒至 30 天后触发）
+ *
+ * `POST /tcb/adddelayedfunctiontask` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_adddelayedfunctiontask.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDelayedFunctionTask.yaml
+ */
+export type AddDelayedFunctionTaskParams = MP['AddDelayedFunctionTaskParams'];
+/**
+ * Reply fields of addDelayedFunctionTask.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_adddelayedfunctiontask.html WeChat docs}
+ */
+export type AddDelayedFunctionTaskResponse = MP['AddDelayedFunctionTaskResponse'];
+/**
+ * Params of {@link MPTools.aggregateDatabase}, in WeChat's wire names.
+ *
+ * 数据库聚合（执行聚合管道语句）
+ *
+ * `POST /tcb/databaseaggregate` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_aggregatedatabase.html WeChat docs} · spec: spec/miniprogram/cloudbase/aggregateDatabase.yaml
+ */
+export type AggregateDatabaseParams = MP['AggregateDatabaseParams'];
+/**
+ * Reply fields of aggregateDatabase.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_aggregatedatabase.html WeChat docs}
+ */
+export type AggregateDatabaseResponse = MP['AggregateDatabaseResponse'];
+/**
+ * Params of {@link MPTools.cloudbaseReportAPI}, in WeChat's wire names.
+ *
+ * 云开发通用上报接口（上报短信任务发送量、H5 打开等营销数据）
+ *
+ * Not retried (a repeated report would be counted twice).
+ *
+ * `POST /tcb/cloudbasereport` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_cloudbasereportapi.html WeChat docs} · spec: spec/miniprogram/cloudbase/cloudbaseReportAPI.yaml
+ */
+export type CloudbaseReportAPIParams = MP['CloudbaseReportAPIParams'];
+/**
+ * Reply fields of cloudbaseReportAPI.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_cloudbasereportapi.html WeChat docs}
+ */
+export type CloudbaseReportAPIResponse = MP['CloudbaseReportAPIResponse'];
+/**
+ * Params of {@link MPTools.createSendSmsTask}, in WeChat's wire names.
+ *
+ * 创建发短信任务（按上传到扩展存储的 CSV 文件批量发送短信，返回查询 ID）
+ *
+ * Steps: fill the CSV template (phone, content, static-site path), get an upload URL with describeExtensionUploadInfo (FileType SMS), PUT the CSV there, then call this with the returned CodeUri as file_url; follow the task with describeSmsRecords (QueryId). Not retried (it sends messages).
+ *
+ * `POST /tcb/createsendsmstask` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_createsendsmstask.html WeChat docs} · spec: spec/miniprogram/cloudbase/createSendSmsTask.yaml
+ */
+export type CreateSendSmsTaskParams = MP['CreateSendSmsTaskParams'];
+/**
+ * Reply fields of createSendSmsTask.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_createsendsmstask.html WeChat docs}
+ */
+export type CreateSendSmsTaskResponse = MP['CreateSendSmsTaskResponse'];
+/**
+ * Params of {@link MPTools.deleteDatabaseCollection}, in WeChat's wire names.
+ *
+ * 删除集合
+ *
+ * `POST /tcb/databasecollectiondelete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteDatabaseCollection.yaml
+ */
+export type DeleteDatabaseCollectionParams = MP['DeleteDatabaseCollectionParams'];
+/**
+ * Reply fields of deleteDatabaseCollection.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabasecollection.html WeChat docs}
+ */
+export type DeleteDatabaseCollectionResponse = MP['DeleteDatabaseCollectionResponse'];
+/**
+ * Params of {@link MPTools.deleteDatabaseItem}, in WeChat's wire names.
+ *
+ * 数据库删除记录
+ *
+ * `POST /tcb/databasedelete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteDatabaseItem.yaml
+ */
+export type DeleteDatabaseItemParams = MP['DeleteDatabaseItemParams'];
+/**
+ * Reply fields of deleteDatabaseItem.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabaseitem.html WeChat docs}
+ */
+export type DeleteDatabaseItemResponse = MP['DeleteDatabaseItemResponse'];
+/**
+ * Params of {@link MPTools.deleteTcbCloudFile}, in WeChat's wire names.
+ *
+ * 删除云存储文件
+ *
+ * `POST /tcb/batchdeletefile` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_deletetcbcloudfile.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteTcbCloudFile.yaml
+ */
+export type DeleteTcbCloudFileParams = MP['DeleteTcbCloudFileParams'];
+/**
+ * Reply fields of deleteTcbCloudFile.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_deletetcbcloudfile.html WeChat docs}
+ */
+export type DeleteTcbCloudFileResponse = MP['DeleteTcbCloudFileResponse'];
+/**
+ * Params of {@link MPTools.describeExtensionUploadInfo}, in WeChat's wire names.
+ *
+ * 描述扩展上传文件信息（获取函数代码、静态托管代码或短信 CSV 文件的上传链接）
+ *
+ * The doc's parameter table has FilesData / RequestId at the top level, while its example reply wraps them in "Response" (Tencent Cloud style); both shapes are accepted here.
+ *
+ * `POST /tcb/describeextensionuploadinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describeextensionuploadinfo.html WeChat docs} · spec: spec/miniprogram/cloudbase/describeExtensionUploadInfo.yaml
+ */
+export type DescribeExtensionUploadInfoParams = MP['DescribeExtensionUploadInfoParams'];
+/**
+ * Reply fields of describeExtensionUploadInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describeextensionuploadinfo.html WeChat docs}
+ */
+export type DescribeExtensionUploadInfoResponse = MP['DescribeExtensionUploadInfoResponse'];
+/**
+ * Params of {@link MPTools.describeSmsRecords}, in WeChat's wire names.
+ *
+ * 查询 2 个月内的云开发短信发送记录
+ *
+ * Field names are Tencent Cloud style (PascalCase). The doc's request example wraps the fields in a "PostData" object while its parameter table lists them at the top level; this spec follows the table (doubtful).
+ *
+ * `POST /tcb/describesmsrecords` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describesmsrecords.html WeChat docs} · spec: spec/miniprogram/cloudbase/describeSmsRecords.yaml
+ */
+export type DescribeSmsRecordsParams = MP['DescribeSmsRecordsParams'];
+/**
+ * Reply fields of describeSmsRecords.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describesmsrecords.html WeChat docs}
+ */
+export type DescribeSmsRecordsResponse = MP['DescribeSmsRecordsResponse'];
+/**
+ * Params of {@link MPTools.exportDatabaseItem}, in WeChat's wire names.
+ *
+ * 数据库导出（创建导出任务，返回 job_id）
+ *
+ * `POST /tcb/databasemigrateexport` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_exportdatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/exportDatabaseItem.yaml
+ */
+export type ExportDatabaseItemParams = MP['ExportDatabaseItemParams'];
+/**
+ * Reply fields of exportDatabaseItem.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_exportdatabaseitem.html WeChat docs}
+ */
+export type ExportDatabaseItemResponse = MP['ExportDatabaseItemResponse'];
+/**
+ * Params of {@link MPTools.getCloudBaseStatistics}, in WeChat's wire names.
+ *
+ * 获取云开发数据（短信营销概览、转化、实时数据）
+ *
+ * `POST /tcb/getstatistics` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 10011: 没有数据
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasestatistics.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudBaseStatistics.yaml
+ */
+export type GetCloudBaseStatisticsParams = MP['GetCloudBaseStatisticsParams'];
+/**
+ * Reply fields of getCloudBaseStatistics.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasestatistics.html WeChat docs}
+ */
+export type GetCloudBaseStatisticsResponse = MP['GetCloudBaseStatisticsResponse'];
+/**
+ * Params of {@link MPTools.getCloudBaseVoIPSign}, in WeChat's wire names.
+ *
+ * 获取实时语音签名（供 wx.joinVoIPChat 使用）
+ *
+ * Fields from the doc page summary and SDKs (group_id, timestamp, nonce → signature).
+ *
+ * `POST /wxa/getvoipsign` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasevoipsign.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudBaseVoIPSign.yaml
+ */
+export type GetCloudBaseVoIPSignParams = MP['GetCloudBaseVoIPSignParams'];
+/**
+ * Reply fields of getCloudBaseVoIPSign.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasevoipsign.html WeChat docs}
+ */
+export type GetCloudBaseVoIPSignResponse = MP['GetCloudBaseVoIPSignResponse'];
+/**
+ * Params of {@link MPTools.getCloudToken}, in WeChat's wire names.
+ *
+ * 获取腾讯云 API 调用凭证（临时密钥 secretid / secretkey / token）
+ *
+ * Fields from the older doc page (getQcloudToken) and WxJava / wechatpy.
+ *
+ * `POST /tcb/getqcloudtoken` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudtoken.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudToken.yaml
+ */
+export type GetCloudTokenParams = MP['GetCloudTokenParams'];
+/**
+ * Reply fields of getCloudToken.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudtoken.html WeChat docs}
+ */
+export type GetCloudTokenResponse = MP['GetCloudTokenResponse'];
+/**
+ * Params of {@link MPTools.getDatabaseCollection}, in WeChat's wire names.
+ *
+ * 获取特定云环境下集合信息
+ *
+ * `POST /tcb/databasecollectionget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseCollection.yaml
+ */
+export type GetDatabaseCollectionParams = MP['GetDatabaseCollectionParams'];
+/**
+ * Reply fields of getDatabaseCollection.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecollection.html WeChat docs}
+ */
+export type GetDatabaseCollectionResponse = MP['GetDatabaseCollectionResponse'];
+/**
+ * Params of {@link MPTools.getDatabaseCount}, in WeChat's wire names.
+ *
+ * 统计集合记录数或统计查询语句对应的结果记录数
+ *
+ * `POST /tcb/databasecount` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecount.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseCount.yaml
+ */
+export type GetDatabaseCountParams = MP['GetDatabaseCountParams'];
+/**
+ * Reply fields of getDatabaseCount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecount.html WeChat docs}
+ */
+export type GetDatabaseCountResponse = MP['GetDatabaseCountResponse'];
+/**
+ * Params of {@link MPTools.getDatabaseMigrateStatus}, in WeChat's wire names.
+ *
+ * 数据库迁移（导入/导出）状态查询
+ *
+ * `POST /tcb/databasemigratequeryinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasemigratestatus.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseMigrateStatus.yaml
+ */
+export type GetDatabaseMigrateStatusParams = MP['GetDatabaseMigrateStatusParams'];
+/**
+ * Reply fields of getDatabaseMigrateStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasemigratestatus.html WeChat docs}
+ */
+export type GetDatabaseMigrateStatusResponse = MP['GetDatabaseMigrateStatusResponse'];
+/**
+ * Params of {@link MPTools.getDatabaseRecord}, in WeChat's wire names.
+ *
+ * 数据库查询记录
+ *
+ * `POST /tcb/databasequery` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabaserecord.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseRecord.yaml
+ */
+export type GetDatabaseRecordParams = MP['GetDatabaseRecordParams'];
+/**
+ * Reply fields of getDatabaseRecord.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabaserecord.html WeChat docs}
+ */
+export type GetDatabaseRecordResponse = MP['GetDatabaseRecordResponse'];
+/**
+ * Params of {@link MPTools.getDownloadTcbFileLink}, in WeChat's wire names.
+ *
+ * 获取云存储文件下载链接
+ *
+ * `POST /tcb/batchdownloadfile` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getdownloadtcbfilelink.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDownloadTcbFileLink.yaml
+ */
+export type GetDownloadTcbFileLinkParams = MP['GetDownloadTcbFileLinkParams'];
+/**
+ * Reply fields of getDownloadTcbFileLink.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getdownloadtcbfilelink.html WeChat docs}
+ */
+export type GetDownloadTcbFileLinkResponse = MP['GetDownloadTcbFileLinkResponse'];
+/**
+ * Params of {@link MPTools.getOpenData}, in WeChat's wire names.
+ *
+ * 换取 cloudID 对应的开放数据（如微信运动步数）
+ *
+ * data_list[].json is documented as a string but the doc's own example returns an object ({cloudID, data}); both are accepted. The doc notes that openid may also be passed in the URL.
+ *
+ * `POST /wxa/getopendata` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getopendata.html WeChat docs} · spec: spec/miniprogram/cloudbase/getOpenData.yaml
+ */
+export type GetOpenDataParams = MP['GetOpenDataParams'];
+/**
+ * Reply fields of getOpenData.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getopendata.html WeChat docs}
+ */
+export type GetOpenDataResponse = MP['GetOpenDataResponse'];
+/**
+ * Params of {@link MPTools.getUploadTcbFileLink}, in WeChat's wire names.
+ *
+ * 获取云存储文件上传链接（返回 COS 上传 URL 与签名，随后以 POST 表单上传到该 URL）
+ *
+ * Step one of an upload: POST the file to url as multipart/form-data with fields key (= path), Signature (= authorization), x-cos-security-token (= token), x-cos-meta-fileid (= cos_file_id) and file.
+ *
+ * `POST /tcb/uploadfile` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getuploadtcbfilelink.html WeChat docs} · spec: spec/miniprogram/cloudbase/getUploadTcbFileLink.yaml
+ */
+export type GetUploadTcbFileLinkParams = MP['GetUploadTcbFileLinkParams'];
+/**
+ * Reply fields of getUploadTcbFileLink.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getuploadtcbfilelink.html WeChat docs}
+ */
+export type GetUploadTcbFileLinkResponse = MP['GetUploadTcbFileLinkResponse'];
+/**
+ * Params of {@link MPTools.importDatabaseItem}, in WeChat's wire names.
+ *
+ * 数据库导入（从云存储文件导入集合，返回 job_id）
+ *
+ * `POST /tcb/databasemigrateimport` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_importdatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/importDatabaseItem.yaml
+ */
+export type ImportDatabaseItemParams = MP['ImportDatabaseItemParams'];
+/**
+ * Reply fields of importDatabaseItem.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_importdatabaseitem.html WeChat docs}
+ */
+export type ImportDatabaseItemResponse = MP['ImportDatabaseItemResponse'];
+/**
+ * Params of {@link MPTools.invokeCloudFunction}, in WeChat's wire names.
+ *
+ * 触发云函数（HTTP API），返回云函数的返回值（resp_data，JSON 字符串）
+ *
+ * FORMAT GAP: WeChat takes the function's event as the raw POST body (any JSON). The spec format has no way to declare a free-form body, so this method only sends env and name (the function receives an empty event {}). To pass an event, call the endpoint through client.call with a hand-built body until the format supports it. A function invoked this way cannot read the caller's OpenID.
+ *
+ * `POST /tcb/invokecloudfunction` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html WeChat docs} · spec: spec/miniprogram/cloudbase/invokeCloudFunction.yaml
+ */
+export type InvokeCloudFunctionParams = MP['InvokeCloudFunctionParams'];
+/**
+ * Reply fields of invokeCloudFunction.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html WeChat docs}
+ */
+export type InvokeCloudFunctionResponse = MP['InvokeCloudFunctionResponse'];
+/**
+ * Params of {@link MPTools.newSendCloudBaseSms}, in WeChat's wire names.
+ *
+ * 发送短信 v2：发送携带 URL Link 的短信（短信签名为小程序名称，需购买云开发短信资源包）
+ *
+ * A send; never retried. Body: 【小程序名称】{1}，跳转小程序 {2} 回T退订, where {1} is custom text (up to 30 characters) and {2} the URL Link. A third party developing on behalf of the Mini Program may use its own environment by setting resource_appid and env.
+ *
+ * `POST /tcb/sendsmsv2` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_newsendcloudbasesms.html WeChat docs} · spec: spec/miniprogram/cloudbase/newSendCloudBaseSms.yaml
+ */
+export type NewSendCloudBaseSmsParams = MP['NewSendCloudBaseSmsParams'];
+/**
+ * Reply fields of newSendCloudBaseSms.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_newsendcloudbasesms.html WeChat docs}
+ */
+export type NewSendCloudBaseSmsResponse = MP['NewSendCloudBaseSmsResponse'];
+/**
+ * Params of {@link MPTools.sendCloudBaseSms}, in WeChat's wire names.
+ *
+ * 发送短信（旧版）：发送支持打开云开发静态网站的短信，该 H5 可以打开小程序
+ *
+ * A send; never retried. Marketing SMS (sms_type Marketing) need content and path; notification SMS (sms_type Notification) need template_id and template_param_list. Superseded by newSendCloudBaseSms (sendsmsv2); fields from the older cloudbase.sendSms doc page (the current index lists the path without a detail page).
+ *
+ * `POST /tcb/sendsms` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/cloudbase/sendCloudBaseSms.html WeChat docs} · spec: spec/miniprogram/cloudbase/sendCloudBaseSms.yaml
+ */
+export type SendCloudBaseSmsParams = MP['SendCloudBaseSmsParams'];
+/**
+ * Reply fields of sendCloudBaseSms.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/cloudbase/sendCloudBaseSms.html WeChat docs}
+ */
+export type SendCloudBaseSmsResponse = MP['SendCloudBaseSmsResponse'];
+/**
+ * Params of {@link MPTools.updateDatabaseIndex}, in WeChat's wire names.
+ *
+ * 变更数据库索引（新增或删除索引）
+ *
+ * `POST /tcb/updateindex` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
+ */
+export type UpdateDatabaseIndexParams = MP['UpdateDatabaseIndexParams'];
+/**
+ * Reply fields of updateDatabaseIndex.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs}
+ */
+export type UpdateDatabaseIndexResponse = MP['UpdateDatabaseIndexResponse'];
+/**
+ * Params of {@link MPTools.updateDatabaseRecord}, in WeChat's wire names.
+ *
+ * 数据库更新记录
+ *
+ * Not retried: an update statement may be non-idempotent (e.g. _.inc).
+ *
+ * `POST /tcb/databaseupdate` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -501007: 参数有误，具体原因参考 errmsg
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseRecord.yaml
+ */
+export type UpdateDatabaseRecordParams = MP['UpdateDatabaseRecordParams'];
+/**
+ * Reply fields of updateDatabaseRecord.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs}
+ */
+export type UpdateDatabaseRecordResponse = MP['UpdateDatabaseRecordResponse'];
+/**
+ * Params of {@link MPTools.cancelKfAdmin}, in WeChat's wire names.
+ *
+ * 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份
+ *
+ * Sent as GET with query parameters, like setKfAdmin (whose doc page shows GET); the method of this one is not stated in the SDKs [unverified].
+ *
+ * `GET /customservice/kfaccount/canceladmin` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 非法的 openid
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401 `invalid custom service account`: 无效客服账号
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_cancelkfadmin.html WeChat docs} · spec: spec/miniprogram/customer-service/cancelKfAdmin.yaml
+ */
+export type CancelKfAdminParams = MP['CancelKfAdminParams'];
+/**
+ * Reply fields of cancelKfAdmin.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_cancelkfadmin.html WeChat docs}
+ */
+export type CancelKfAdminResponse = MP['CancelKfAdminResponse'];
+/**
+ * Params of {@link MPTools.getKfBusiness}, in WeChat's wire names.
+ *
+ * 客服子商户拉取单个商户信息（按 business_id 或 account_name）
+ *
+ * WeChat's English name is getbusiness (客服子商户).
+ *
+ * `POST /cgi-bin/business/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 45071: business_id 对应的商户不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_getbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/getKfBusiness.yaml
+ */
+export type GetKfBusinessParams = MP['GetKfBusinessParams'];
+/**
+ * Reply fields of getKfBusiness.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_getbusiness.html WeChat docs}
+ */
+export type GetKfBusinessResponse = MP['GetKfBusinessResponse'];
+/**
+ * Params of {@link MPTools.listKfBusiness}, in WeChat's wire names.
+ *
+ * 客服子商户拉取多个商户信息（分页，每次最多 200 个）
+ *
+ * WeChat's English name is listbusiness (客服子商户). A page shorter than count means the end of the list.
+ *
+ * `POST /cgi-bin/business/list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 无权限（客服子商户仅对【电商平台】类目小程序开放）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_listbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/listKfBusiness.yaml
+ */
+export type ListKfBusinessParams = MP['ListKfBusinessParams'];
+/**
+ * Reply fields of listKfBusiness.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_listbusiness.html WeChat docs}
+ */
+export type ListKfBusinessResponse = MP['ListKfBusinessResponse'];
+/**
+ * Params of {@link MPTools.registerKfBusiness}, in WeChat's wire names.
+ *
+ * 客服子商户创建商户（仅【电商平台】类目小程序；创建后可在客服组件唤起子商户的独立会话）
+ *
+ * WeChat's English name is registerbusiness (客服子商户). One account_name can be registered once (45070), so it is not retried.
+ *
+ * `POST /cgi-bin/business/register` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40004: icon_media_id 类型不对，应该为图片类型
+ * - 40007 `invalid media_id`: icon_media_id 不是合法的 media_id
+ * - 45070: account_name 对应账号已经被创建（一个 account_name 对应一个 business_id）
+ * - 45077: 子商户数量已达到上限
+ * - 45078: 昵称不合法，请检查是否满足 nickname 规则
+ * - 45079: 昵称含有违规词汇
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_registerbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/registerKfBusiness.yaml
+ */
+export type RegisterKfBusinessParams = MP['RegisterKfBusinessParams'];
+/**
+ * Reply fields of registerKfBusiness.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_registerbusiness.html WeChat docs}
+ */
+export type RegisterKfBusinessResponse = MP['RegisterKfBusinessResponse'];
+/**
+ * Params of {@link MPTools.sendCustomMessage}, in WeChat's wire names.
+ *
+ * 发送客服消息（小程序：文本、图片、图文链接、小程序卡片），需用户在 48 小时内有过交互
+ *
+ * The Mini Program variant of /cgi-bin/message/custom/send: msgtype text, image, link or miniprogrampage, with the object of the same name. Allowed after the user messages the customer service (5 messages within 48 h). A send: never retried once the request may have reached WeChat.
+ *
+ * `POST /cgi-bin/message/custom/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: touser 不是正确的 openid
+ * - 45015 `response out of time limit or subscription is canceled`: 回复时间超过限制（用户 48 小时内未与客服交互）
+ * - 45047 `out of response count limit`: 客服接口下行条数超过上限
+ * - 48001 `api unauthorized`: API 功能未授权，请确认小程序已获得该接口
+ * - 40007 `invalid media_id`: 无效的 media_id
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_sendcustommessage.html WeChat docs} · spec: spec/miniprogram/customer-service/sendCustomMessage.yaml
+ */
+export type MpSendCustomMessageParams = MP['MpSendCustomMessageParams'];
+/**
+ * Reply fields of sendCustomMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_sendcustommessage.html WeChat docs}
+ */
+export type MpSendCustomMessageResponse = MP['MpSendCustomMessageResponse'];
+/**
+ * Params of {@link MPTools.setBusinessTyping}, in WeChat's wire names.
+ *
+ * 客服输入状态（小程序/小游戏地址 /cgi-bin/message/custom/business/typing）：下发或取消“正在输入”
+ *
+ * The path the current Mini Program and mini game docs give (the Official Account one, also used by the SDKs, is setTyping). Needs a message exchange with the user in the last 30 s; the state lasts 15 s and cannot be re-sent meanwhile (45081); sending a message cancels it.
+ *
+ * `POST /cgi-bin/message/custom/business/typing` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 45072 `invalid command`: command 字段取值不对
+ * - 45080: 下发输入状态，需要之前 30 秒内跟用户有过消息交互
+ * - 45081: 已经在输入状态，不可重复下发
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_typing.html WeChat docs} · spec: spec/miniprogram/customer-service/setBusinessTyping.yaml
+ */
+export type SetBusinessTypingParams = MP['SetBusinessTypingParams'];
+/**
+ * Reply fields of setBusinessTyping.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_typing.html WeChat docs}
+ */
+export type SetBusinessTypingResponse = MP['SetBusinessTypingResponse'];
+/**
+ * Params of {@link MPTools.setKfAdmin}, in WeChat's wire names.
+ *
+ * 设置客服管理员：将客服编号（kf_openid）对应的客服账号设为客服管理员
+ *
+ * `GET /customservice/kfaccount/setadmin` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 非法的 openid
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401 `invalid custom service account`: 无效客服账号
+ * - 65402: 客服账号尚未绑定微信号，不能投入使用
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_setkfadmin.html WeChat docs} · spec: spec/miniprogram/customer-service/setKfAdmin.yaml
+ */
+export type SetKfAdminParams = MP['SetKfAdminParams'];
+/**
+ * Reply fields of setKfAdmin.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_setkfadmin.html WeChat docs}
+ */
+export type SetKfAdminResponse = MP['SetKfAdminResponse'];
+/**
+ * Params of {@link MPTools.updateKfBusiness}, in WeChat's wire names.
+ *
+ * 客服子商户更新商户信息（昵称、头像；为空则不更新）
+ *
+ * WeChat's English name is updatebusiness (客服子商户).
+ *
+ * `POST /cgi-bin/business/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40004: icon_media_id 类型不对，应该为图片类型
+ * - 40007 `invalid media_id`: icon_media_id 不是合法的 media_id
+ * - 45071: business_id 对应的商户不存在
+ * - 45077: 子商户数量已达到上限
+ * - 45078: 昵称不合法，请检查是否满足 nickname 规则
+ * - 45079: 昵称含有违规词汇
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_updatebusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/updateKfBusiness.yaml
+ */
+export type UpdateKfBusinessParams = MP['UpdateKfBusinessParams'];
+/**
+ * Reply fields of updateKfBusiness.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_updatebusiness.html WeChat docs}
+ */
+export type UpdateKfBusinessResponse = MP['UpdateKfBusinessResponse'];
+/**
+ * Params of {@link MPTools.getDailyRetain}, in WeChat's wire names.
+ *
+ * 获取用户访问小程序日留存
+ *
+ * `POST /datacube/getweanalysisappiddailyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getdailyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailyRetain.yaml
+ */
+export type GetDailyRetainParams = MP['GetDailyRetainParams'];
+/**
+ * Reply fields of getDailyRetain.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getdailyretain.html WeChat docs}
+ */
+export type GetDailyRetainResponse = MP['GetDailyRetainResponse'];
+/**
+ * Params of {@link MPTools.getDailySummary}, in WeChat's wire names.
+ *
+ * 获取用户访问小程序数据概况（累计用户数、转发次数与人数）
+ *
+ * `POST /datacube/getweanalysisappiddailysummarytrend` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getdailysummary.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailySummary.yaml
+ */
+export type GetDailySummaryParams = MP['GetDailySummaryParams'];
+/**
+ * Reply fields of getDailySummary.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getdailysummary.html WeChat docs}
+ */
+export type GetDailySummaryResponse = MP['GetDailySummaryResponse'];
+/**
+ * Params of {@link MPTools.getDailyVisitTrend}, in WeChat's wire names.
+ *
+ * 获取用户访问小程序数据日趋势
+ *
+ * `POST /datacube/getweanalysisappiddailyvisittrend` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getdailyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailyVisitTrend.yaml
+ */
+export type GetDailyVisitTrendParams = MP['GetDailyVisitTrendParams'];
+/**
+ * Reply fields of getDailyVisitTrend.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getdailyvisittrend.html WeChat docs}
+ */
+export type GetDailyVisitTrendResponse = MP['GetDailyVisitTrendResponse'];
+/**
+ * Params of {@link MPTools.getMonthlyRetain}, in WeChat's wire names.
+ *
+ * 获取用户访问小程序月留存（自然月）
+ *
+ * `POST /datacube/getweanalysisappidmonthlyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getmonthlyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getMonthlyRetain.yaml
+ */
+export type GetMonthlyRetainParams = MP['GetMonthlyRetainParams'];
+/**
+ * Reply fields of getMonthlyRetain.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getmonthlyretain.html WeChat docs}
+ */
+export type GetMonthlyRetainResponse = MP['GetMonthlyRetainResponse'];
+/**
+ * Params of {@link MPTools.getMonthlyVisitTrend}, in WeChat's wire names.
+ *
+ * 获取用户访问小程序数据月趋势（自然月）
+ *
+ * `POST /datacube/getweanalysisappidmonthlyvisittrend` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getmonthlyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getMonthlyVisitTrend.yaml
+ */
+export type GetMonthlyVisitTrendParams = MP['GetMonthlyVisitTrendParams'];
+/**
+ * Reply fields of getMonthlyVisitTrend.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getmonthlyvisittrend.html WeChat docs}
+ */
+export type GetMonthlyVisitTrendResponse = MP['GetMonthlyVisitTrendResponse'];
+/**
+ * Params of {@link MPTools.getPerformanceData}, in WeChat's wire names.
+ *
+ * 获取小程序启动性能、运行性能等数据
+ *
+ * module selects the metric: 10016 打开率 (params may carry networktype and device_level), 10017 启动各阶段耗时 (networktype, device_level), 10021 页面切换耗时, 10022 内存指标, 10023 内存异常 (device_level). The time span may not exceed 30 days. The doc types module as a number but its own example sends a string ("10022"): both are accepted.
+ *
+ * `POST /wxa/business/performance/boot` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 47001 `data format error`: 请求参数格式错误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getperformancedata.html WeChat docs} · spec: spec/miniprogram/data-analysis/getPerformanceData.yaml
+ */
+export type GetPerformanceDataParams = MP['GetPerformanceDataParams'];
+/**
+ * Reply fields of getPerformanceData.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getperformancedata.html WeChat docs}
+ */
+export type GetPerformanceDataResponse = MP['GetPerformanceDataResponse'];
+/**
+ * Params of {@link MPTools.getUserPortrait}, in WeChat's wire names.
+ *
+ * 获取小程序新增或活跃用户的画像分布数据（时间范围支持昨天、最近 7 天、最近 30 天）
+ *
+ * `POST /datacube/getweanalysisappiduserportrait` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（相差天数须为 0、6 或 29，结束日期最大为昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getuserportrait.html WeChat docs} · spec: spec/miniprogram/data-analysis/getUserPortrait.yaml
+ */
+export type GetUserPortraitParams = MP['GetUserPortraitParams'];
+/**
+ * Reply fields of getUserPortrait.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getuserportrait.html WeChat docs}
+ */
+export type GetUserPortraitResponse = MP['GetUserPortraitResponse'];
+/**
+ * Params of {@link MPTools.getVisitDistribution}, in WeChat's wire names.
+ *
+ * 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布）
+ *
+ * `POST /datacube/getweanalysisappidvisitdistribution` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（限定查询 1 天，结束日期最大为昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitdistribution.html WeChat docs} · spec: spec/miniprogram/data-analysis/getVisitDistribution.yaml
+ */
+export type GetVisitDistributionParams = MP['GetVisitDistributionParams'];
+/**
+ * Reply fields of getVisitDistribution.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitdistribution.html WeChat docs}
+ */
+export type GetVisitDistributionResponse = MP['GetVisitDistributionResponse'];
+/**
+ * Params of {@link MPTools.getVisitPage}, in WeChat's wire names.
+ *
+ * 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200）
+ *
+ * `POST /datacube/getweanalysisappidvisitpage` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（限定查询 1 天，结束日期最大为昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitpage.html WeChat docs} · spec: spec/miniprogram/data-analysis/getVisitPage.yaml
+ */
+export type GetVisitPageParams = MP['GetVisitPageParams'];
+/**
+ * Reply fields of getVisitPage.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitpage.html WeChat docs}
+ */
+export type GetVisitPageResponse = MP['GetVisitPageResponse'];
+/**
+ * Params of {@link MPTools.getWeeklyRetain}, in WeChat's wire names.
+ *
+ * 获取用户访问小程序周留存（自然周）
+ *
+ * `POST /datacube/getweanalysisappidweeklyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getweeklyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getWeeklyRetain.yaml
+ */
+export type GetWeeklyRetainParams = MP['GetWeeklyRetainParams'];
+/**
+ * Reply fields of getWeeklyRetain.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getweeklyretain.html WeChat docs}
+ */
+export type GetWeeklyRetainResponse = MP['GetWeeklyRetainResponse'];
+/**
+ * Params of {@link MPTools.getWeeklyVisitTrend}, in WeChat's wire names.
+ *
+ * 获取用户访问小程序数据周趋势（自然周）
+ *
+ * `POST /datacube/getweanalysisappidweeklyvisittrend` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+ * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getweeklyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getWeeklyVisitTrend.yaml
+ */
+export type GetWeeklyVisitTrendParams = MP['GetWeeklyVisitTrendParams'];
+/**
+ * Reply fields of getWeeklyVisitTrend.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getweeklyvisittrend.html WeChat docs}
+ */
+export type GetWeeklyVisitTrendResponse = MP['GetWeeklyVisitTrendResponse'];
+/**
+ * Params of {@link MPTools.addDeliveryReturn}, in WeChat's wire names.
+ *
+ * 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单
+ *
+ * Creates a return_id: not retried. Fields from SDK sources (EasyWeChat/WxJava/SKIT) and the return-component page; WxJava issues this as GET with a JSON body, the others (and this spec) as POST.
+ *
+ * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
+ */
+export type AddDeliveryReturnParams = MP['AddDeliveryReturnParams'];
+/**
+ * Reply fields of addDeliveryReturn.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ */
+export type AddDeliveryReturnResponse = MP['AddDeliveryReturnResponse'];
+/**
+ * Params of {@link MPTools.followWaybill}, in WeChat's wire names.
+ *
+ * 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息
+ *
+ * Subscribes the user to waybill notifications: not retried.
+ *
+ * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
+ */
+export type FollowWaybillParams = MP['FollowWaybillParams'];
+/**
+ * Reply fields of followWaybill.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ */
+export type FollowWaybillResponse = MP['FollowWaybillResponse'];
+/**
+ * Params of {@link MPTools.getDeliveryList}, in WeChat's wire names.
+ *
+ * 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码）
+ *
+ * POST with an empty JSON body.
+ *
+ * `POST /cgi-bin/express/delivery/open_msg/get_delivery_list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_get_delivery_list.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryList.yaml
+ */
+export type GetDeliveryListParams = MP['GetDeliveryListParams'];
+/**
+ * Reply fields of getDeliveryList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_get_delivery_list.html WeChat docs}
+ */
+export type GetDeliveryListResponse = MP['GetDeliveryListResponse'];
+/**
+ * Params of {@link MPTools.getDeliveryReturn}, in WeChat's wire names.
+ *
+ * 退货组件：查询退货 ID 状态
+ *
+ * WxJava issues this as GET with a JSON body; the other SDKs (and this spec) use POST.
+ *
+ * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
+ */
+export type GetDeliveryReturnParams = MP['GetDeliveryReturnParams'];
+/**
+ * Reply fields of getDeliveryReturn.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ */
+export type GetDeliveryReturnResponse = MP['GetDeliveryReturnResponse'];
+/**
+ * Params of {@link MPTools.queryFollowTrace}, in WeChat's wire names.
+ *
+ * 微信物流服务-消息组件：查询运单详情（follow_waybill 之后调用）
+ *
+ * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
+ */
+export type QueryFollowTraceParams = MP['QueryFollowTraceParams'];
+/**
+ * Reply fields of queryFollowTrace.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ */
+export type QueryFollowTraceResponse = MP['QueryFollowTraceResponse'];
+/**
+ * Params of {@link MPTools.queryTrace}, in WeChat's wire names.
+ *
+ * 微信物流服务-查询组件：查询运单详情（传运单接口 trace_waybill 之后调用）
+ *
+ * `POST /cgi-bin/express/delivery/open_msg/query_trace` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_query_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryTrace.yaml
+ */
+export type QueryTraceParams = MP['QueryTraceParams'];
+/**
+ * Reply fields of queryTrace.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_query_trace.html WeChat docs}
+ */
+export type QueryTraceResponse = MP['QueryTraceResponse'];
+/**
+ * Params of {@link MPTools.traceWaybill}, in WeChat's wire names.
+ *
+ * 微信物流服务-查询组件：传运单，向微信提供交易单号对应的运单号，获取查询 id（waybill_token）
+ *
+ * Registers a waybill for tracking and returns a token; repeating it yields a new token, so it is not retried.
+ *
+ * `POST /cgi-bin/express/delivery/open_msg/trace_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_trace_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/traceWaybill.yaml
+ */
+export type TraceWaybillParams = MP['TraceWaybillParams'];
+/**
+ * Reply fields of traceWaybill.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_trace_waybill.html WeChat docs}
+ */
+export type TraceWaybillResponse = MP['TraceWaybillResponse'];
+/**
+ * Params of {@link MPTools.unbindDeliveryReturn}, in WeChat's wire names.
+ *
+ * 退货组件：解绑退货 ID（解绑后用户无法再用该退货 ID 发起退货）
+ *
+ * WxJava issues this as GET with a JSON body; the other SDKs (and this spec) use POST.
+ *
+ * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
+ */
+export type UnbindDeliveryReturnParams = MP['UnbindDeliveryReturnParams'];
+/**
+ * Reply fields of unbindDeliveryReturn.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ */
+export type UnbindDeliveryReturnResponse = MP['UnbindDeliveryReturnResponse'];
+/**
+ * Params of {@link MPTools.updateFollowWaybillGoods}, in WeChat's wire names.
+ *
+ * 微信物流服务-消息组件：更新运单的物品信息
+ *
+ * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
+ */
+export type UpdateFollowWaybillGoodsParams = MP['UpdateFollowWaybillGoodsParams'];
+/**
+ * Reply fields of updateFollowWaybillGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ */
+export type UpdateFollowWaybillGoodsResponse = MP['UpdateFollowWaybillGoodsResponse'];
+/**
+ * Params of {@link MPTools.updateWaybillGoods}, in WeChat's wire names.
+ *
+ * 微信物流服务-查询组件：更新运单的物品信息
+ *
+ * `POST /cgi-bin/express/delivery/open_msg/update_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_update_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateWaybillGoods.yaml
+ */
+export type UpdateWaybillGoodsParams = MP['UpdateWaybillGoodsParams'];
+/**
+ * Reply fields of updateWaybillGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_update_waybill_goods.html WeChat docs}
+ */
+export type UpdateWaybillGoodsResponse = MP['UpdateWaybillGoodsResponse'];
+/**
+ * Params of {@link MPTools.addExpressOrder}, in WeChat's wire names.
+ *
+ * 物流助手：生成运单（WeChat 英文名 addOrder）
+ *
+ * WeChat's English name is addOrder; renamed addExpressOrder because immediate delivery and intra-city delivery also have an addOrder. Creates a waybill at the express company: never retried.
+ *
+ * `POST /cgi-bin/express/business/order/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300501 `delivery logic fail`: 快递侧逻辑错误，详细原因需要看 delivery_resultcode / delivery_resultmsg
+ * - 9300502: 快递公司系统错误
+ * - 9300503: delivery_id 不存在
+ * - 9300504: service_type 不存在
+ * - 9300505: Shop banned（商户被封禁）
+ * - 9300526: 字段长度不正确
+ * - 9300534: add_source=2 时，wx_appid 和当前小程序不同主体
+ * - 9300535: shop 字段商品缩略图 url、商品名称为空或者非法，或者商品数量为 0
+ * - 9300536: add_source=2 时，wx_appid 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html WeChat docs} · spec: spec/miniprogram/express/addExpressOrder.yaml
+ */
+export type AddExpressOrderParams = MP['AddExpressOrderParams'];
+/**
+ * Reply fields of addExpressOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html WeChat docs}
+ */
+export type AddExpressOrderResponse = MP['AddExpressOrderResponse'];
+/**
+ * Params of {@link MPTools.batchGetOrder}, in WeChat's wire names.
+ *
+ * 物流助手：批量获取运单数据
+ *
+ * `POST /cgi-bin/express/business/order/batchget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_batchgetorder.html WeChat docs} · spec: spec/miniprogram/express/batchGetOrder.yaml
+ */
+export type BatchGetOrderParams = MP['BatchGetOrderParams'];
+/**
+ * Reply fields of batchGetOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_batchgetorder.html WeChat docs}
+ */
+export type BatchGetOrderResponse = MP['BatchGetOrderResponse'];
+/**
+ * Params of {@link MPTools.bindExpressAccount}, in WeChat's wire names.
+ *
+ * 物流助手：绑定、解绑物流账号（WeChat 英文名 bindAccount）
+ *
+ * WeChat's English name is bindAccount; renamed bindExpressAccount because immediate delivery also has a bindAccount.
+ *
+ * `POST /cgi-bin/express/business/account/bind` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300529: 账号已绑定过
+ * - 9300530: 解绑的 biz_id 不存在
+ * - 9300531: bizid 无效或者密码错误
+ * - 9300532: 绑定已提交，审核中
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html WeChat docs} · spec: spec/miniprogram/express/bindExpressAccount.yaml
+ */
+export type BindExpressAccountParams = MP['BindExpressAccountParams'];
+/**
+ * Reply fields of bindExpressAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html WeChat docs}
+ */
+export type BindExpressAccountResponse = MP['BindExpressAccountResponse'];
+/**
+ * Params of {@link MPTools.cancelExpressOrder}, in WeChat's wire names.
+ *
+ * 物流助手：取消运单（WeChat 英文名 cancelOrder）
+ *
+ * WeChat's English name is cancelOrder; renamed cancelExpressOrder to stay unique. A second cancel returns 9300524.
+ *
+ * `POST /cgi-bin/express/business/order/cancel` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300501: 快递侧逻辑错误，详细原因看 delivery_resultcode / delivery_resultmsg
+ * - 9300506: 运单 ID 已经存在轨迹，不可取消
+ * - 9300524: 订单已取消（一般为重复取消订单）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html WeChat docs} · spec: spec/miniprogram/express/cancelExpressOrder.yaml
+ */
+export type CancelExpressOrderParams = MP['CancelExpressOrderParams'];
+/**
+ * Reply fields of cancelExpressOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html WeChat docs}
+ */
+export type CancelExpressOrderResponse = MP['CancelExpressOrderResponse'];
+/**
+ * Params of {@link MPTools.getAllAccount}, in WeChat's wire names.
+ *
+ * 物流助手：获取所有绑定的物流账号
+ *
+ * `GET /cgi-bin/express/business/account/getall` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getallaccount.html WeChat docs} · spec: spec/miniprogram/express/getAllAccount.yaml
+ */
+export type GetAllAccountParams = MP['GetAllAccountParams'];
+/**
+ * Reply fields of getAllAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getallaccount.html WeChat docs}
+ */
+export type GetAllAccountResponse = MP['GetAllAccountResponse'];
+/**
+ * Params of {@link MPTools.getAllDelivery}, in WeChat's wire names.
+ *
+ * 物流助手：获取支持的快递公司列表
+ *
+ * `GET /cgi-bin/express/business/delivery/getall` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getalldelivery.html WeChat docs} · spec: spec/miniprogram/express/getAllDelivery.yaml
+ */
+export type GetAllDeliveryParams = MP['GetAllDeliveryParams'];
+/**
+ * Reply fields of getAllDelivery.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getalldelivery.html WeChat docs}
+ */
+export type GetAllDeliveryResponse = MP['GetAllDeliveryResponse'];
+/**
+ * Params of {@link MPTools.getContact}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧）：获取面单联系人信息
+ *
+ * For logistics companies (运力方).
+ *
+ * `POST /cgi-bin/express/delivery/contact/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300507: Token 不正确
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_getcontact.html WeChat docs} · spec: spec/miniprogram/express/getContact.yaml
+ */
+export type GetContactParams = MP['GetContactParams'];
+/**
+ * Reply fields of getContact.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_getcontact.html WeChat docs}
+ */
+export type GetContactResponse = MP['GetContactResponse'];
+/**
+ * Params of {@link MPTools.getExpressOrder}, in WeChat's wire names.
+ *
+ * 物流助手：获取运单数据（含电子面单 HTML）（WeChat 英文名 getOrder）
+ *
+ * WeChat's English name is getOrder; renamed getExpressOrder to stay unique on the Mini Program client.
+ *
+ * `POST /cgi-bin/express/business/order/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300506: 运单 ID 已经存在轨迹，不可取消
+ * - 9300524: 订单已取消（一般为重复取消订单）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getorder.html WeChat docs} · spec: spec/miniprogram/express/getExpressOrder.yaml
+ */
+export type GetExpressOrderParams = MP['GetExpressOrderParams'];
+/**
+ * Reply fields of getExpressOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getorder.html WeChat docs}
+ */
+export type GetExpressOrderResponse = MP['GetExpressOrderResponse'];
+/**
+ * Params of {@link MPTools.getPath}, in WeChat's wire names.
+ *
+ * 物流助手：查询运单轨迹
+ *
+ * `POST /cgi-bin/express/business/path/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getpath.html WeChat docs} · spec: spec/miniprogram/express/getPath.yaml
+ */
+export type GetPathParams = MP['GetPathParams'];
+/**
+ * Reply fields of getPath.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getpath.html WeChat docs}
+ */
+export type GetPathResponse = MP['GetPathResponse'];
+/**
+ * Params of {@link MPTools.getPrinter}, in WeChat's wire names.
+ *
+ * 物流助手：获取打印员（若需使用微信打单 PC 软件，才需要调用）
+ *
+ * `GET /cgi-bin/express/business/printer/getall` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getprinter.html WeChat docs} · spec: spec/miniprogram/express/getPrinter.yaml
+ */
+export type GetPrinterParams = MP['GetPrinterParams'];
+/**
+ * Reply fields of getPrinter.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getprinter.html WeChat docs}
+ */
+export type GetPrinterResponse = MP['GetPrinterResponse'];
+/**
+ * Params of {@link MPTools.getQuota}, in WeChat's wire names.
+ *
+ * 物流助手：获取电子面单余额（仅在使用加盟类快递公司时有效）
+ *
+ * `POST /cgi-bin/express/business/quota/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300531: bizid 无效或者密码错误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getquota.html WeChat docs} · spec: spec/miniprogram/express/getQuota.yaml
+ */
+export type GetQuotaParams = MP['GetQuotaParams'];
+/**
+ * Reply fields of getQuota.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getquota.html WeChat docs}
+ */
+export type GetQuotaResponse = MP['GetQuotaResponse'];
+/**
+ * Params of {@link MPTools.previewTemplate}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧）：预览面单模板，用于调试面单模板使用
+ *
+ * For logistics companies (运力方). The custom object has the shape of an addOrder request (see addExpressOrder).
+ *
+ * `POST /cgi-bin/express/delivery/template/preview` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300512: 模板格式错误，渲染失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_previewtemplate.html WeChat docs} · spec: spec/miniprogram/express/previewTemplate.yaml
+ */
+export type PreviewTemplateParams = MP['PreviewTemplateParams'];
+/**
+ * Reply fields of previewTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_previewtemplate.html WeChat docs}
+ */
+export type PreviewTemplateResponse = MP['PreviewTemplateResponse'];
+/**
+ * Params of {@link MPTools.scatterDeliveryCancel}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧，散单寄件）：运力取消订单
+ *
+ * For logistics companies (运力方) doing single-waybill (散单) orders.
+ *
+ * `POST /cgi-bin/express/delivery/single_waybill/cancel_order` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliverycancel.html WeChat docs} · spec: spec/miniprogram/express/scatterDeliveryCancel.yaml
+ */
+export type ScatterDeliveryCancelParams = MP['ScatterDeliveryCancelParams'];
+/**
+ * Reply fields of scatterDeliveryCancel.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliverycancel.html WeChat docs}
+ */
+export type ScatterDeliveryCancelResponse = MP['ScatterDeliveryCancelResponse'];
+/**
+ * Params of {@link MPTools.scatterDeliveryRefund}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧，散单寄件）：运力公司退款（可部分退款）
+ *
+ * For logistics companies (运力方). A refund moves money, so it is never retried.
+ *
+ * `POST /cgi-bin/express/delivery/single_waybill/refund_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliveryrefund.html WeChat docs} · spec: spec/miniprogram/express/scatterDeliveryRefund.yaml
+ */
+export type ScatterDeliveryRefundParams = MP['ScatterDeliveryRefundParams'];
+/**
+ * Reply fields of scatterDeliveryRefund.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliveryrefund.html WeChat docs}
+ */
+export type ScatterDeliveryRefundResponse = MP['ScatterDeliveryRefundResponse'];
+/**
+ * Params of {@link MPTools.scatterGetBill}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧，散单寄件）：对账单下载（成功时返回对账文件内容，失败时返回 JSON）
+ *
+ * For logistics companies (运力方). The file format of the bill is not documented; the example assumes text.
+ *
+ * `POST /cgi-bin/express/delivery/single_waybill/get_bill` · access_token: managed by the client · safe to repeat · reply: binary
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatter_get_bill.html WeChat docs} · spec: spec/miniprogram/express/scatterGetBill.yaml
+ */
+export type ScatterGetBillParams = MP['ScatterGetBillParams'];
+/**
+ * Params of {@link MPTools.scatterUpdateOrderFee}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧，散单寄件）：运力更新需支付的运费（支付分订单，订单不能处于待揽件状态）
+ *
+ * For logistics companies (运力方). Normal flow: the user places a payscore order, the company updates the order status, then calls this. The official page excerpt available when this spec was written stopped after other_fee; further optional fields may exist.
+ *
+ * `POST /cgi-bin/express/delivery/single_waybill/fee` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderfee.html WeChat docs} · spec: spec/miniprogram/express/scatterUpdateOrderFee.yaml
+ */
+export type ScatterUpdateOrderFeeParams = MP['ScatterUpdateOrderFeeParams'];
+/**
+ * Reply fields of scatterUpdateOrderFee.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderfee.html WeChat docs}
+ */
+export type ScatterUpdateOrderFeeResponse = MP['ScatterUpdateOrderFeeResponse'];
+/**
+ * Params of {@link MPTools.scatterUpdateOrderStatus}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧，散单寄件）：运力更新订单状态
+ *
+ * For logistics companies (运力方). Each call adds a trace node, so it is not retried.
+ *
+ * `POST /cgi-bin/express/delivery/single_waybill/update` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderstatus.html WeChat docs} · spec: spec/miniprogram/express/scatterUpdateOrderStatus.yaml
+ */
+export type ScatterUpdateOrderStatusParams = MP['ScatterUpdateOrderStatusParams'];
+/**
+ * Reply fields of scatterUpdateOrderStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderstatus.html WeChat docs}
+ */
+export type ScatterUpdateOrderStatusResponse = MP['ScatterUpdateOrderStatusResponse'];
+/**
+ * Params of {@link MPTools.testUpdateOrder}, in WeChat's wire names.
+ *
+ * 物流助手：模拟快递公司更新订单状态（仅用于测试账号 biz_id=test_biz_id、delivery_id=TEST）
+ *
+ * Each call adds a path node to the test waybill, so it is not retried.
+ *
+ * `POST /cgi-bin/express/business/test_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_testupdateorder.html WeChat docs} · spec: spec/miniprogram/express/testUpdateOrder.yaml
+ */
+export type TestUpdateOrderParams = MP['TestUpdateOrderParams'];
+/**
+ * Reply fields of testUpdateOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_testupdateorder.html WeChat docs}
+ */
+export type TestUpdateOrderResponse = MP['TestUpdateOrderResponse'];
+/**
+ * Params of {@link MPTools.updateBusiness}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧）：更新商户审核结果
+ *
+ * For logistics companies (运力方) integrating with the logistics helper, not for merchants.
+ *
+ * `POST /cgi-bin/express/delivery/service/business/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs} · spec: spec/miniprogram/express/updateBusiness.yaml
+ */
+export type UpdateBusinessParams = MP['UpdateBusinessParams'];
+/**
+ * Reply fields of updateBusiness.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs}
+ */
+export type UpdateBusinessResponse = MP['UpdateBusinessResponse'];
+/**
+ * Params of {@link MPTools.updatePath}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧）：更新运单轨迹
+ *
+ * For logistics companies (运力方). Each call adds a trace node, so it is not retried.
+ *
+ * `POST /cgi-bin/express/delivery/path/update` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300507: Token 不正确
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatepath.html WeChat docs} · spec: spec/miniprogram/express/updatePath.yaml
+ */
+export type UpdatePathParams = MP['UpdatePathParams'];
+/**
+ * Reply fields of updatePath.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatepath.html WeChat docs}
+ */
+export type UpdatePathResponse = MP['UpdatePathResponse'];
+/**
+ * Params of {@link MPTools.updatePrinter}, in WeChat's wire names.
+ *
+ * 物流助手：配置面单打印员（绑定或解绑）
+ *
+ * `POST /cgi-bin/express/business/printer/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300517: update_type 不正确
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs} · spec: spec/miniprogram/express/updatePrinter.yaml
+ */
+export type UpdatePrinterParams = MP['UpdatePrinterParams'];
+/**
+ * Reply fields of updatePrinter.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs}
+ */
+export type UpdatePrinterResponse = MP['UpdatePrinterResponse'];
+/**
+ * Params of {@link MPTools.abnormalConfirm}, in WeChat's wire names.
+ *
+ * 即时配送：异常件退回商家，商家确认收货
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+ *
+ * `POST /cgi-bin/express/local/business/order/confirm_return` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_abnormalconfirm.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/abnormalConfirm.yaml
+ */
+export type AbnormalConfirmParams = MP['AbnormalConfirmParams'];
+/**
+ * Reply fields of abnormalConfirm.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_abnormalconfirm.html WeChat docs}
+ */
+export type AbnormalConfirmResponse = MP['AbnormalConfirmResponse'];
+/**
+ * Params of {@link MPTools.addLocalOrder}, in WeChat's wire names.
+ *
+ * 即时配送：下配送单
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Creates a delivery order (charged): never retried; the same shop_order_id is rejected as a duplicate.
+ *
+ * `POST /cgi-bin/express/local/business/order/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/addLocalOrder.yaml
+ */
+export type AddLocalOrderParams = MP['AddLocalOrderParams'];
+/**
+ * Reply fields of addLocalOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html WeChat docs}
+ */
+export type AddLocalOrderResponse = MP['AddLocalOrderResponse'];
+/**
+ * Params of {@link MPTools.addTips}, in WeChat's wire names.
+ *
+ * 即时配送：对待接单状态的订单增加小费（小费金额须大于已加的小费）
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Adds money to the order: never retried.
+ *
+ * `POST /cgi-bin/express/local/business/order/addtips` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addtips.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/addTips.yaml
+ */
+export type AddTipsParams = MP['AddTipsParams'];
+/**
+ * Reply fields of addTips.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addtips.html WeChat docs}
+ */
+export type AddTipsResponse = MP['AddTipsResponse'];
+/**
+ * Params of {@link MPTools.bindLocalAccount}, in WeChat's wire names.
+ *
+ * 即时配送：第三方代商户发起绑定配送公司帐号的请求
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+ *
+ * `POST /cgi-bin/express/local/business/shop/add` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_bindlocalaccount.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/bindLocalAccount.yaml
+ */
+export type BindLocalAccountParams = MP['BindLocalAccountParams'];
+/**
+ * Reply fields of bindLocalAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_bindlocalaccount.html WeChat docs}
+ */
+export type BindLocalAccountResponse = MP['BindLocalAccountResponse'];
+/**
+ * Params of {@link MPTools.cancelLocalOrder}, in WeChat's wire names.
+ *
+ * 即时配送：取消配送单（配送中的订单需扣减违约金）
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Cancelling a given order again is harmless (it is already cancelled).
+ *
+ * `POST /cgi-bin/express/local/business/order/cancel` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_cancellocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/cancelLocalOrder.yaml
+ */
+export type CancelLocalOrderParams = MP['CancelLocalOrderParams'];
+/**
+ * Reply fields of cancelLocalOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_cancellocalorder.html WeChat docs}
+ */
+export type CancelLocalOrderResponse = MP['CancelLocalOrderResponse'];
+/**
+ * Params of {@link MPTools.getAllImmeDelivery}, in WeChat's wire names.
+ *
+ * 即时配送：获取已支持的配送公司列表
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+ *
+ * `POST /cgi-bin/express/local/business/delivery/getall` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getallimmedelivery.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getAllImmeDelivery.yaml
+ */
+export type GetAllImmeDeliveryParams = MP['GetAllImmeDeliveryParams'];
+/**
+ * Reply fields of getAllImmeDelivery.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getallimmedelivery.html WeChat docs}
+ */
+export type GetAllImmeDeliveryResponse = MP['GetAllImmeDeliveryResponse'];
+/**
+ * Params of {@link MPTools.getBindAccount}, in WeChat's wire names.
+ *
+ * 即时配送：拉取已绑定账号
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+ *
+ * `POST /cgi-bin/express/local/business/shop/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getbindaccount.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getBindAccount.yaml
+ */
+export type GetBindAccountParams = MP['GetBindAccountParams'];
+/**
+ * Reply fields of getBindAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getbindaccount.html WeChat docs}
+ */
+export type GetBindAccountResponse = MP['GetBindAccountResponse'];
+/**
+ * Params of {@link MPTools.getLocalOrder}, in WeChat's wire names.
+ *
+ * 即时配送：拉取配送单信息
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+ *
+ * `POST /cgi-bin/express/local/business/order/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getlocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getLocalOrder.yaml
+ */
+export type GetLocalOrderParams = MP['GetLocalOrderParams'];
+/**
+ * Reply fields of getLocalOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getlocalorder.html WeChat docs}
+ */
+export type GetLocalOrderResponse = MP['GetLocalOrderResponse'];
+/**
+ * Params of {@link MPTools.mockUpdateOrder}, in WeChat's wire names.
+ *
+ * 即时配送：模拟配送公司更新配送单状态（仅测试账号 shopid=test_shop_id）
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Each call pushes a status change, so it is not retried.
+ *
+ * `POST /cgi-bin/express/local/business/test_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_mockupdateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/mockUpdateOrder.yaml
+ */
+export type MockUpdateOrderParams = MP['MockUpdateOrderParams'];
+/**
+ * Reply fields of mockUpdateOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_mockupdateorder.html WeChat docs}
+ */
+export type MockUpdateOrderResponse = MP['MockUpdateOrderResponse'];
+/**
+ * Params of {@link MPTools.openDelivery}, in WeChat's wire names.
+ *
+ * 即时配送：第三方代商户发起开通即时配送权限
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+ *
+ * `POST /cgi-bin/express/local/business/open` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_opendelivery.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/openDelivery.yaml
+ */
+export type OpenDeliveryParams = MP['OpenDeliveryParams'];
+/**
+ * Reply fields of openDelivery.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_opendelivery.html WeChat docs}
+ */
+export type OpenDeliveryResponse = MP['OpenDeliveryResponse'];
+/**
+ * Params of {@link MPTools.preAddOrder}, in WeChat's wire names.
+ *
+ * 即时配送：预下配送单，查询运费（可选，返回 delivery_token 锁定运费）
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+ *
+ * `POST /cgi-bin/express/local/business/order/pre_add` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_preaddorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/preAddOrder.yaml
+ */
+export type PreAddOrderParams = MP['PreAddOrderParams'];
+/**
+ * Reply fields of preAddOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_preaddorder.html WeChat docs}
+ */
+export type PreAddOrderResponse = MP['PreAddOrderResponse'];
+/**
+ * Params of {@link MPTools.preCancelOrder}, in WeChat's wire names.
+ *
+ * 即时配送：预取消配送单，查询取消需扣除的违约金
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+ *
+ * `POST /cgi-bin/express/local/business/order/precancel` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_precancelorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/preCancelOrder.yaml
+ */
+export type PreCancelOrderParams = MP['PreCancelOrderParams'];
+/**
+ * Reply fields of preCancelOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_precancelorder.html WeChat docs}
+ */
+export type PreCancelOrderResponse = MP['PreCancelOrderResponse'];
+/**
+ * Params of {@link MPTools.reOrder}, in WeChat's wire names.
+ *
+ * 即时配送：重新下单（订单被取消或投递异常后，使用原 shop_order_id 再次下单）
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Creates a new delivery order: never retried.
+ *
+ * `POST /cgi-bin/express/local/business/order/readd` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_reorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/reOrder.yaml
+ */
+export type ReOrderParams = MP['ReOrderParams'];
+/**
+ * Reply fields of reOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_reorder.html WeChat docs}
+ */
+export type ReOrderResponse = MP['ReOrderResponse'];
+/**
+ * Params of {@link MPTools.realMockUpdateOrder}, in WeChat's wire names.
+ *
+ * 即时配送：模拟配送公司更新配送单状态（联调用，作用于配送公司的真实测试环境订单）
+ *
+ * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Each call pushes a status change, so it is not retried.
+ *
+ * `POST /cgi-bin/express/local/business/realmock_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_realmockupdateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/realMockUpdateOrder.yaml
+ */
+export type RealMockUpdateOrderParams = MP['RealMockUpdateOrderParams'];
+/**
+ * Reply fields of realMockUpdateOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_realmockupdateorder.html WeChat docs}
+ */
+export type RealMockUpdateOrderResponse = MP['RealMockUpdateOrderResponse'];
+/**
+ * Params of {@link MPTools.updateLocalOrder}, in WeChat's wire names.
+ *
+ * 即时配送（配送公司侧）：更新配送单状态
+ *
+ * For delivery companies (配送公司), not merchants. WeChat's English name is updateOrder; renamed updateLocalOrder to match the family (addLocalOrder, getLocalOrder, cancelLocalOrder) and stay unique. Each call pushes a status change, so it is not retried. Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg.
+ *
+ * `POST /cgi-bin/express/local/delivery/update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-provider/api_updateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/updateLocalOrder.yaml
+ */
+export type UpdateLocalOrderParams = MP['UpdateLocalOrderParams'];
+/**
+ * Reply fields of updateLocalOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-provider/api_updateorder.html WeChat docs}
+ */
+export type UpdateLocalOrderResponse = MP['UpdateLocalOrderResponse'];
+/**
+ * Params of {@link MPTools.intracityAddOrder}, in WeChat's wire names.
+ *
+ * 同城配送：创建配送单（按门店运力偏好选择运力下单）
+ *
+ * Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/addorder` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityAddOrder.yaml
+ */
+export type IntracityAddOrderParams = MP['IntracityAddOrderParams'];
+/**
+ * Reply fields of intracityAddOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html WeChat docs}
+ */
+export type IntracityAddOrderResponse = MP['IntracityAddOrderResponse'];
+/**
+ * Params of {@link MPTools.intracityApply}, in WeChat's wire names.
+ *
+ * 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数）
+ *
+ * No request parameters; the apply step itself is documented as needing no encryption. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/apply` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_apply.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityApply.yaml
+ */
+export type IntracityApplyParams = MP['IntracityApplyParams'];
+/**
+ * Reply fields of intracityApply.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_apply.html WeChat docs}
+ */
+export type IntracityApplyResponse = MP['IntracityApplyResponse'];
+/**
+ * Params of {@link MPTools.intracityBalanceQuery}, in WeChat's wire names.
+ *
+ * 同城配送：门店余额查询
+ *
+ * Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/balancequery` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_balancequery.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityBalanceQuery.yaml
+ */
+export type IntracityBalanceQueryParams = MP['IntracityBalanceQueryParams'];
+/**
+ * Reply fields of intracityBalanceQuery.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_balancequery.html WeChat docs}
+ */
+export type IntracityBalanceQueryResponse = MP['IntracityBalanceQueryResponse'];
+/**
+ * Params of {@link MPTools.intracityCancelOrder}, in WeChat's wire names.
+ *
+ * 同城配送：取消配送单（取消配送中的订单需要扣减违约金）
+ *
+ * Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/cancelorder` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_cancelorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityCancelOrder.yaml
+ */
+export type IntracityCancelOrderParams = MP['IntracityCancelOrderParams'];
+/**
+ * Reply fields of intracityCancelOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_cancelorder.html WeChat docs}
+ */
+export type IntracityCancelOrderResponse = MP['IntracityCancelOrderResponse'];
+/**
+ * Params of {@link MPTools.intracityCreateStore}, in WeChat's wire names.
+ *
+ * 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id
+ *
+ * Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/createstore` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_createstore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityCreateStore.yaml
+ */
+export type IntracityCreateStoreParams = MP['IntracityCreateStoreParams'];
+/**
+ * Reply fields of intracityCreateStore.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_createstore.html WeChat docs}
+ */
+export type IntracityCreateStoreResponse = MP['IntracityCreateStoreResponse'];
+/**
+ * Params of {@link MPTools.intracityGetCity}, in WeChat's wire names.
+ *
+ * 同城配送：查询支持同城配送的城市
+ *
+ * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/getcity` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getcity.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityGetCity.yaml
+ */
+export type IntracityGetCityParams = MP['IntracityGetCityParams'];
+/**
+ * Reply fields of intracityGetCity.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getcity.html WeChat docs}
+ */
+export type IntracityGetCityResponse = MP['IntracityGetCityResponse'];
+/**
+ * Params of {@link MPTools.intracityGetPayMode}, in WeChat's wire names.
+ *
+ * 同城配送：查询扣费主体
+ *
+ * The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/getpaymode` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getpaymode.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityGetPayMode.yaml
+ */
+export type IntracityGetPayModeParams = MP['IntracityGetPayModeParams'];
+/**
+ * Reply fields of intracityGetPayMode.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getpaymode.html WeChat docs}
+ */
+export type IntracityGetPayModeResponse = MP['IntracityGetPayModeResponse'];
+/**
+ * Params of {@link MPTools.intracityMockNotify}, in WeChat's wire names.
+ *
+ * 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送）
+ *
+ * Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/mocknotify` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_mocknotify.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityMockNotify.yaml
+ */
+export type IntracityMockNotifyParams = MP['IntracityMockNotifyParams'];
+/**
+ * Reply fields of intracityMockNotify.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_mocknotify.html WeChat docs}
+ */
+export type IntracityMockNotifyResponse = MP['IntracityMockNotifyResponse'];
+/**
+ * Params of {@link MPTools.intracityPreAddOrder}, in WeChat's wire names.
+ *
+ * 同城配送：查询运费（向运力查询实时运费和配送距离）
+ *
+ * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/preaddorder` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_preaddorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityPreAddOrder.yaml
+ */
+export type IntracityPreAddOrderParams = MP['IntracityPreAddOrderParams'];
+/**
+ * Reply fields of intracityPreAddOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_preaddorder.html WeChat docs}
+ */
+export type IntracityPreAddOrderResponse = MP['IntracityPreAddOrderResponse'];
+/**
+ * Params of {@link MPTools.intracityQueryFlow}, in WeChat's wire names.
+ *
+ * 同城配送：门店运费流水查询（充值、消费、退款流水）
+ *
+ * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/queryflow` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryflow.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryFlow.yaml
+ */
+export type IntracityQueryFlowParams = MP['IntracityQueryFlowParams'];
+/**
+ * Reply fields of intracityQueryFlow.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryflow.html WeChat docs}
+ */
+export type IntracityQueryFlowResponse = MP['IntracityQueryFlowResponse'];
+/**
+ * Params of {@link MPTools.intracityQueryOrder}, in WeChat's wire names.
+ *
+ * 同城配送：查询配送单（是否创建成功以及创建后的状态更新）
+ *
+ * Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/queryorder` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryOrder.yaml
+ */
+export type IntracityQueryOrderParams = MP['IntracityQueryOrderParams'];
+/**
+ * Reply fields of intracityQueryOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryorder.html WeChat docs}
+ */
+export type IntracityQueryOrderResponse = MP['IntracityQueryOrderResponse'];
+/**
+ * Params of {@link MPTools.intracityQueryStore}, in WeChat's wire names.
+ *
+ * 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店）
+ *
+ * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/querystore` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_querystore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryStore.yaml
+ */
+export type IntracityQueryStoreParams = MP['IntracityQueryStoreParams'];
+/**
+ * Reply fields of intracityQueryStore.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_querystore.html WeChat docs}
+ */
+export type IntracityQueryStoreResponse = MP['IntracityQueryStoreResponse'];
+/**
+ * Params of {@link MPTools.intracitySetPayMode}, in WeChat's wire names.
+ *
+ * 同城配送：设置扣费主体（管理员确认模板消息后生效）
+ *
+ * The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/setpaymode` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_setpaymode.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracitySetPayMode.yaml
+ */
+export type IntracitySetPayModeParams = MP['IntracitySetPayModeParams'];
+/**
+ * Reply fields of intracitySetPayMode.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_setpaymode.html WeChat docs}
+ */
+export type IntracitySetPayModeResponse = MP['IntracitySetPayModeResponse'];
+/**
+ * Params of {@link MPTools.intracityStoreCharge}, in WeChat's wire names.
+ *
+ * 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回）
+ *
+ * Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/storecharge` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_storecharge.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityStoreCharge.yaml
+ */
+export type IntracityStoreChargeParams = MP['IntracityStoreChargeParams'];
+/**
+ * Reply fields of intracityStoreCharge.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_storecharge.html WeChat docs}
+ */
+export type IntracityStoreChargeResponse = MP['IntracityStoreChargeResponse'];
+/**
+ * Params of {@link MPTools.intracityStoreRefund}, in WeChat's wire names.
+ *
+ * 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款）
+ *
+ * Moves money: never retried. WeChat's English name is intracity_store_refund. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/storerefund` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_store_refund.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityStoreRefund.yaml
+ */
+export type IntracityStoreRefundParams = MP['IntracityStoreRefundParams'];
+/**
+ * Reply fields of intracityStoreRefund.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_store_refund.html WeChat docs}
+ */
+export type IntracityStoreRefundResponse = MP['IntracityStoreRefundResponse'];
+/**
+ * Params of {@link MPTools.intracityUpdateStore}, in WeChat's wire names.
+ *
+ * 同城配送：更新门店信息
+ *
+ * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ *
+ * `POST /cgi-bin/express/intracity/updatestore` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_updatestore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityUpdateStore.yaml
+ */
+export type IntracityUpdateStoreParams = MP['IntracityUpdateStoreParams'];
+/**
+ * Reply fields of intracityUpdateStore.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_updatestore.html WeChat docs}
+ */
+export type IntracityUpdateStoreResponse = MP['IntracityUpdateStoreResponse'];
+/**
+ * Params of {@link MPTools.addAssistant}, in WeChat's wire names.
+ *
+ * 添加管理直播间小助手
+ *
+ * The doc index names this API "addveAssistant" (sic).
+ *
+ * `POST /wxaapi/broadcast/room/addassistant` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
+ */
+export type AddAssistantParams = MP['AddAssistantParams'];
+/**
+ * Reply fields of addAssistant.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs}
+ */
+export type AddAssistantResponse = MP['AddAssistantResponse'];
+/**
+ * Params of {@link MPTools.addGoods}, in WeChat's wire names.
+ *
+ * 商品添加并提审（审核通过后录入【小程序直播】商品库）
+ *
+ * Quota 500 calls/day (audit quota). Not retried: a repeat adds the goods again.
+ *
+ * `POST /wxaapi/broadcast/goods/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 300001: 商品创建功能被封禁
+ * - 300002: 名称长度不符合规则
+ * - 300003: 价格输入不合规
+ * - 300004: 商品名称存在违规违法内容
+ * - 300005: 商品图片存在违规违法内容
+ * - 300006: 图片上传失败
+ * - 300008: 添加商品失败
+ * - 300009: 商品审核撤回失败
+ * - 300010: 商品审核状态不对
+ * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+ * - 300012: 没有提审额度（每天 500 次提审额度）
+ * - 300013: 提审失败
+ * - 300014: 审核中，无法删除
+ * - 300017: 商品未提审
+ * - 300021: 商品添加成功，审核失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
+ */
+export type AddGoodsParams = MP['AddGoodsParams'];
+/**
+ * Reply fields of addGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ */
+export type AddGoodsResponse = MP['AddGoodsResponse'];
+/**
+ * Params of {@link MPTools.addRole}, in WeChat's wire names.
+ *
+ * 设置小程序直播成员的角色
+ *
+ * `POST /wxaapi/broadcast/role/addrole` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 400001: 微信号不合规
+ * - 400002: 微信号需要实名认证，仅设置主播角色时可能出现
+ * - 400003: 添加角色达到上限（管理员 10 个，运营者 500 个，主播 500 个）
+ * - 400004: 重复添加角色
+ * - 400005: 主播角色删除失败，该主播存在未开播的直播间
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
+ */
+export type AddRoleParams = MP['AddRoleParams'];
+/**
+ * Reply fields of addRole.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs}
+ */
+export type AddRoleResponse = MP['AddRoleResponse'];
+/**
+ * Params of {@link MPTools.addSubAnchor}, in WeChat's wire names.
+ *
+ * 添加主播副号
+ *
+ * `POST /wxaapi/broadcast/room/addsubanchor` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addSubAnchor.yaml
+ */
+export type AddSubAnchorParams = MP['AddSubAnchorParams'];
+/**
+ * Reply fields of addSubAnchor.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor.html WeChat docs}
+ */
+export type AddSubAnchorResponse = MP['AddSubAnchorResponse'];
+/**
+ * Params of {@link MPTools.auditGoods}, in WeChat's wire names.
+ *
+ * 重新提交商品审核（对已撤回提审的商品再次提审）
+ *
+ * Not retried: each call consumes audit quota (500/day).
+ *
+ * `POST /wxaapi/broadcast/goods/audit` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 300001: 商品创建功能被封禁
+ * - 300002: 名称长度不符合规则
+ * - 300003: 价格输入不合规
+ * - 300004: 商品名称存在违规违法内容
+ * - 300005: 商品图片存在违规违法内容
+ * - 300006: 图片上传失败
+ * - 300008: 添加商品失败
+ * - 300009: 商品审核撤回失败
+ * - 300010: 商品审核状态不对
+ * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+ * - 300012: 没有提审额度（每天 500 次提审额度）
+ * - 300013: 提审失败
+ * - 300014: 审核中，无法删除
+ * - 300017: 商品未提审
+ * - 300021: 商品添加成功，审核失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
+ */
+export type AuditGoodsParams = MP['AuditGoodsParams'];
+/**
+ * Reply fields of auditGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ */
+export type AuditGoodsResponse = MP['AuditGoodsResponse'];
+/**
+ * Params of {@link MPTools.createRoom}, in WeChat's wire names.
+ *
+ * 创建直播间（创建成功后在直播间列表展示）
+ *
+ * Quota 10000 calls/day. Not retried: a repeat would create a second room. Images are temporary-media mediaIDs (valid 3 days).
+ *
+ * `POST /wxaapi/broadcast/room/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 300002: 名称长度不符合规则
+ * - 300028: 房间名称违规
+ * - 300029: 主播昵称违规
+ * - 300030: 主播微信号不合法
+ * - 300031: 直播间封面图不合规
+ * - 300032: 直播间分享图违规
+ * - 300034: 主播微信昵称长度不符合要求
+ * - 300035: 主播微信号不存在
+ * - 300036: 主播微信号未实名认证
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/createRoom.yaml
+ */
+export type CreateRoomParams = MP['CreateRoomParams'];
+/**
+ * Reply fields of createRoom.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom.html WeChat docs}
+ */
+export type CreateRoomResponse = MP['CreateRoomResponse'];
+/**
+ * Params of {@link MPTools.deleteGoods}, in WeChat's wire names.
+ *
+ * 删除商品库中的商品（直播间上架的该商品同步删除，不可恢复）
+ *
+ * `POST /wxaapi/broadcast/goods/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300001: 商品创建功能被封禁
+ * - 300002: 名称长度不符合规则
+ * - 300003: 价格输入不合规
+ * - 300004: 商品名称存在违规违法内容
+ * - 300005: 商品图片存在违规违法内容
+ * - 300006: 图片上传失败
+ * - 300008: 添加商品失败
+ * - 300009: 商品审核撤回失败
+ * - 300010: 商品审核状态不对
+ * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+ * - 300012: 没有提审额度（每天 500 次提审额度）
+ * - 300013: 提审失败
+ * - 300014: 审核中，无法删除
+ * - 300017: 商品未提审
+ * - 300021: 商品添加成功，审核失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
+ */
+export type DeleteGoodsParams = MP['DeleteGoodsParams'];
+/**
+ * Reply fields of deleteGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ */
+export type DeleteGoodsResponse = MP['DeleteGoodsResponse'];
+/**
+ * Params of {@link MPTools.deleteGoodsInRoom}, in WeChat's wire names.
+ *
+ * 删除直播间商品
+ *
+ * The doc index names this API "deleteDoods" (sic); renamed here to avoid the typo and a clash with deleteGoods (/goods/delete).
+ *
+ * `POST /wxaapi/broadcast/goods/deleteInRoom` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ * - 300024: 商品不存在
+ * - 300053: 直播间未添加此商品
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
+ */
+export type DeleteGoodsInRoomParams = MP['DeleteGoodsInRoomParams'];
+/**
+ * Reply fields of deleteGoodsInRoom.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs}
+ */
+export type DeleteGoodsInRoomResponse = MP['DeleteGoodsInRoomResponse'];
+/**
+ * Params of {@link MPTools.deleteRole}, in WeChat's wire names.
+ *
+ * 解除小程序直播成员的角色
+ *
+ * `POST /wxaapi/broadcast/role/deleterole` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 400001: 微信号不合规
+ * - 400002: 微信号需要实名认证，仅设置主播角色时可能出现
+ * - 400003: 添加角色达到上限（管理员 10 个，运营者 500 个，主播 500 个）
+ * - 400004: 重复添加角色
+ * - 400005: 主播角色删除失败，该主播存在未开播的直播间
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
+ */
+export type DeleteRoleParams = MP['DeleteRoleParams'];
+/**
+ * Reply fields of deleteRole.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs}
+ */
+export type DeleteRoleResponse = MP['DeleteRoleResponse'];
+/**
+ * Params of {@link MPTools.deleteRoom}, in WeChat's wire names.
+ *
+ * 删除直播间
+ *
+ * `POST /wxaapi/broadcast/room/deleteroom` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRoom.yaml
+ */
+export type DeleteRoomParams = MP['DeleteRoomParams'];
+/**
+ * Reply fields of deleteRoom.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom.html WeChat docs}
+ */
+export type DeleteRoomResponse = MP['DeleteRoomResponse'];
+/**
+ * Params of {@link MPTools.deleteSubAnchor}, in WeChat's wire names.
+ *
+ * 删除主播副号
+ *
+ * `POST /wxaapi/broadcast/room/deletesubanchor` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteSubAnchor.yaml
+ */
+export type DeleteSubAnchorParams = MP['DeleteSubAnchorParams'];
+/**
+ * Reply fields of deleteSubAnchor.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor.html WeChat docs}
+ */
+export type DeleteSubAnchorResponse = MP['DeleteSubAnchorResponse'];
+/**
+ * Params of {@link MPTools.downloadGoodsVideo}, in WeChat's wire names.
+ *
+ * 下载商品讲解视频（获取视频链接）
+ *
+ * `POST /wxaapi/broadcast/goods/getVideo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ * - 300024: 商品不存在
+ * - 300053: 直播间未添加此商品
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/downloadGoodsVideo.yaml
+ */
+export type DownloadGoodsVideoParams = MP['DownloadGoodsVideoParams'];
+/**
+ * Reply fields of downloadGoodsVideo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo.html WeChat docs}
+ */
+export type DownloadGoodsVideoResponse = MP['DownloadGoodsVideoResponse'];
+/**
+ * Params of {@link MPTools.editRoom}, in WeChat's wire names.
+ *
+ * 编辑直播间（直播开始前可编辑）
+ *
+ * `POST /wxaapi/broadcast/room/editroom` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ * - 300002: 名称长度不符合规则
+ * - 300028: 房间名称违规
+ * - 300029: 主播昵称违规
+ * - 300030: 主播微信号不合法
+ * - 300031: 直播间封面图不合规
+ * - 300032: 直播间分享图违规
+ * - 300034: 主播微信昵称长度不符合要求
+ * - 300035: 主播微信号不存在
+ * - 300036: 主播微信号未实名认证
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/editRoom.yaml
+ */
+export type EditRoomParams = MP['EditRoomParams'];
+/**
+ * Reply fields of editRoom.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom.html WeChat docs}
+ */
+export type EditRoomResponse = MP['EditRoomResponse'];
+/**
+ * Params of {@link MPTools.getAssistantList}, in WeChat's wire names.
+ *
+ * 查询直播间小助手
+ *
+ * `GET /wxaapi/broadcast/room/getassistantlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getAssistantList.yaml
+ */
+export type GetAssistantListParams = MP['GetAssistantListParams'];
+/**
+ * Reply fields of getAssistantList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist.html WeChat docs}
+ */
+export type GetAssistantListResponse = MP['GetAssistantListResponse'];
+/**
+ * Params of {@link MPTools.getDefaultGoodsKey}, in WeChat's wire names.
+ *
+ * 直播挂件获取全局 KEY
+ *
+ * Official name getdefault_goodskey. Quota 500 calls/day.
+ *
+ * `GET /wxaapi/broadcast/goods/getkey` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getDefaultGoodsKey.yaml
+ */
+export type GetDefaultGoodsKeyParams = MP['GetDefaultGoodsKeyParams'];
+/**
+ * Reply fields of getDefaultGoodsKey.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey.html WeChat docs}
+ */
+export type GetDefaultGoodsKeyResponse = MP['GetDefaultGoodsKeyResponse'];
+/**
+ * Params of {@link MPTools.getFollowers}, in WeChat's wire names.
+ *
+ * 获取长期订阅用户
+ *
+ * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
+ */
+export type GetFollowersParams = MP['GetFollowersParams'];
+/**
+ * Reply fields of getFollowers.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs}
+ */
+export type GetFollowersResponse = MP['GetFollowersResponse'];
+/**
+ * Params of {@link MPTools.getGoodsInfo}, in WeChat's wire names.
+ *
+ * 获取商品列表（按审核状态拉取商品库中的商品）
+ *
+ * Official English name getGoodsInfo (the path is goods/getapproved). Quota 10000 calls/day.
+ *
+ * `GET /wxaapi/broadcast/goods/getapproved` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsInfo.yaml
+ */
+export type GetGoodsInfoParams = MP['GetGoodsInfoParams'];
+/**
+ * Reply fields of getGoodsInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo.html WeChat docs}
+ */
+export type GetGoodsInfoResponse = MP['GetGoodsInfoResponse'];
+/**
+ * Params of {@link MPTools.getGoodsWarehouse}, in WeChat's wire names.
+ *
+ * 获取商品的信息与审核状态
+ *
+ * `POST /wxa/business/getgoodswarehouse` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300024: 商品不存在
+ * - 300053: 直播间未添加此商品
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
+ */
+export type GetGoodsWarehouseParams = MP['GetGoodsWarehouseParams'];
+/**
+ * Reply fields of getGoodsWarehouse.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ */
+export type GetGoodsWarehouseResponse = MP['GetGoodsWarehouseResponse'];
+/**
+ * Params of {@link MPTools.getLiveInfo}, in WeChat's wire names.
+ *
+ * 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放
+ *
+ * Quota 100000 calls/day. With action get_replay and room_id the reply carries live_replay instead of room_info.
+ *
+ * `POST /wxa/business/getliveinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 1: 未创建直播间
+ * - 9410000: 直播间列表为空
+ * - 9410001: 获取房间失败
+ * - 9410002: 获取商品失败
+ * - 9410003: 获取回放失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getLiveInfo.yaml
+ */
+export type GetLiveInfoParams = MP['GetLiveInfoParams'];
+/**
+ * Reply fields of getLiveInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo.html WeChat docs}
+ */
+export type GetLiveInfoResponse = MP['GetLiveInfoResponse'];
+/**
+ * Params of {@link MPTools.getPushUrl}, in WeChat's wire names.
+ *
+ * 获取直播间推流地址
+ *
+ * `GET /wxaapi/broadcast/room/getpushurl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getPushUrl.yaml
+ */
+export type GetPushUrlParams = MP['GetPushUrlParams'];
+/**
+ * Reply fields of getPushUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl.html WeChat docs}
+ */
+export type GetPushUrlResponse = MP['GetPushUrlResponse'];
+/**
+ * Params of {@link MPTools.getRoleList}, in WeChat's wire names.
+ *
+ * 查询小程序直播成员列表
+ *
+ * `GET /wxaapi/broadcast/role/getrolelist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getRoleList.yaml
+ */
+export type GetRoleListParams = MP['GetRoleListParams'];
+/**
+ * Reply fields of getRoleList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist.html WeChat docs}
+ */
+export type GetRoleListResponse = MP['GetRoleListResponse'];
+/**
+ * Params of {@link MPTools.getSharedCode}, in WeChat's wire names.
+ *
+ * 获取直播间分享二维码
+ *
+ * `GET /wxaapi/broadcast/room/getsharedcode` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getSharedCode.yaml
+ */
+export type GetSharedCodeParams = MP['GetSharedCodeParams'];
+/**
+ * Reply fields of getSharedCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode.html WeChat docs}
+ */
+export type GetSharedCodeResponse = MP['GetSharedCodeResponse'];
+/**
+ * Params of {@link MPTools.getSubAnchor}, in WeChat's wire names.
+ *
+ * 获取主播副号
+ *
+ * `GET /wxaapi/broadcast/room/getsubanchor` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getSubAnchor.yaml
+ */
+export type GetSubAnchorParams = MP['GetSubAnchorParams'];
+/**
+ * Reply fields of getSubAnchor.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor.html WeChat docs}
+ */
+export type GetSubAnchorResponse = MP['GetSubAnchorResponse'];
+/**
+ * Params of {@link MPTools.importGoods}, in WeChat's wire names.
+ *
+ * 直播间导入商品（从商品库导入已审核通过的商品）
+ *
+ * `POST /wxaapi/broadcast/room/addgoods` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ * - 300025: 商品审核未通过
+ * - 300026: 房间商品数量已经满额
+ * - 300027: 导入商品失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/importGoods.yaml
+ */
+export type ImportGoodsParams = MP['ImportGoodsParams'];
+/**
+ * Reply fields of importGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods.html WeChat docs}
+ */
+export type ImportGoodsResponse = MP['ImportGoodsResponse'];
+/**
+ * Params of {@link MPTools.modifyAssistant}, in WeChat's wire names.
+ *
+ * 修改直播间小助手昵称
+ *
+ * `POST /wxaapi/broadcast/room/modifyassistant` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/modifyAssistant.yaml
+ */
+export type ModifyAssistantParams = MP['ModifyAssistantParams'];
+/**
+ * Reply fields of modifyAssistant.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant.html WeChat docs}
+ */
+export type ModifyAssistantResponse = MP['ModifyAssistantResponse'];
+/**
+ * Params of {@link MPTools.modifySubAnchor}, in WeChat's wire names.
+ *
+ * 修改主播副号
+ *
+ * `POST /wxaapi/broadcast/room/modifysubanchor` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/modifySubAnchor.yaml
+ */
+export type ModifySubAnchorParams = MP['ModifySubAnchorParams'];
+/**
+ * Reply fields of modifySubAnchor.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor.html WeChat docs}
+ */
+export type ModifySubAnchorResponse = MP['ModifySubAnchorResponse'];
+/**
+ * Params of {@link MPTools.pushGoods}, in WeChat's wire names.
+ *
+ * 推送商品（向直播间观众弹出商品卡片）
+ *
+ * Quota 10000 calls/day. Not retried: every call pushes the card to viewers again.
+ *
+ * `POST /wxaapi/broadcast/goods/push` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ * - 300024: 商品不存在
+ * - 300053: 直播间未添加此商品
+ * - 300047: 已有商品正在推送，请稍后再试
+ * - 300052: 已下架的商品无法推送
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushGoods.yaml
+ */
+export type PushGoodsParams = MP['PushGoodsParams'];
+/**
+ * Reply fields of pushGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods.html WeChat docs}
+ */
+export type PushGoodsResponse = MP['PushGoodsResponse'];
+/**
+ * Params of {@link MPTools.pushMessage}, in WeChat's wire names.
+ *
+ * 向长期订阅用户群发直播间开始事件
+ *
+ * A send (mass notification to long-term subscribers); never retried. Results arrive in the subscribe-result push event.
+ *
+ * `POST /wxa/business/push_message` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
+ */
+export type PushMessageParams = MP['PushMessageParams'];
+/**
+ * Reply fields of pushMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs}
+ */
+export type PushMessageResponse = MP['PushMessageResponse'];
+/**
+ * Params of {@link MPTools.removeAssistant}, in WeChat's wire names.
+ *
+ * 删除直播间小助手
+ *
+ * `POST /wxaapi/broadcast/room/removeassistant` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/removeAssistant.yaml
+ */
+export type RemoveAssistantParams = MP['RemoveAssistantParams'];
+/**
+ * Reply fields of removeAssistant.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant.html WeChat docs}
+ */
+export type RemoveAssistantResponse = MP['RemoveAssistantResponse'];
+/**
+ * Params of {@link MPTools.resetAuditGoods}, in WeChat's wire names.
+ *
+ * 撤回商品审核（消耗的提审次数不返还）
+ *
+ * `POST /wxaapi/broadcast/goods/resetaudit` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300001: 商品创建功能被封禁
+ * - 300002: 名称长度不符合规则
+ * - 300003: 价格输入不合规
+ * - 300004: 商品名称存在违规违法内容
+ * - 300005: 商品图片存在违规违法内容
+ * - 300006: 图片上传失败
+ * - 300008: 添加商品失败
+ * - 300009: 商品审核撤回失败
+ * - 300010: 商品审核状态不对
+ * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+ * - 300012: 没有提审额度（每天 500 次提审额度）
+ * - 300013: 提审失败
+ * - 300014: 审核中，无法删除
+ * - 300017: 商品未提审
+ * - 300021: 商品添加成功，审核失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
+ */
+export type ResetAuditGoodsParams = MP['ResetAuditGoodsParams'];
+/**
+ * Reply fields of resetAuditGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ */
+export type ResetAuditGoodsResponse = MP['ResetAuditGoodsResponse'];
+/**
+ * Params of {@link MPTools.saleGoods}, in WeChat's wire names.
+ *
+ * 上下架直播间商品
+ *
+ * `POST /wxaapi/broadcast/goods/onsale` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ * - 300024: 商品不存在
+ * - 300053: 直播间未添加此商品
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/saleGoods.yaml
+ */
+export type SaleGoodsParams = MP['SaleGoodsParams'];
+/**
+ * Reply fields of saleGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods.html WeChat docs}
+ */
+export type SaleGoodsResponse = MP['SaleGoodsResponse'];
+/**
+ * Params of {@link MPTools.setDefaultGoodsKey}, in WeChat's wire names.
+ *
+ * 直播挂件设置全局 KEY（添加商品未指定 goodsKey 时使用）
+ *
+ * Official name setdefault_goodskey. Quota 500 calls/day. Changing an already-set key breaks the mapping of goods added without goodsKey: set it once.
+ *
+ * `POST /wxaapi/broadcast/goods/setkey` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey.html WeChat docs} · spec: spec/miniprogram/live-broadcast/setDefaultGoodsKey.yaml
+ */
+export type SetDefaultGoodsKeyParams = MP['SetDefaultGoodsKeyParams'];
+/**
+ * Reply fields of setDefaultGoodsKey.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey.html WeChat docs}
+ */
+export type SetDefaultGoodsKeyResponse = MP['SetDefaultGoodsKeyResponse'];
+/**
+ * Params of {@link MPTools.sortGoods}, in WeChat's wire names.
+ *
+ * 直播间商品排序
+ *
+ * `POST /wxaapi/broadcast/goods/sort` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/sortGoods.yaml
+ */
+export type SortGoodsParams = MP['SortGoodsParams'];
+/**
+ * Reply fields of sortGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods.html WeChat docs}
+ */
+export type SortGoodsResponse = MP['SortGoodsResponse'];
+/**
+ * Params of {@link MPTools.updateComment}, in WeChat's wire names.
+ *
+ * 开启/关闭直播间全局禁言
+ *
+ * `POST /wxaapi/broadcast/room/updatecomment` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateComment.yaml
+ */
+export type UpdateCommentParams = MP['UpdateCommentParams'];
+/**
+ * Reply fields of updateComment.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment.html WeChat docs}
+ */
+export type UpdateCommentResponse = MP['UpdateCommentResponse'];
+/**
+ * Params of {@link MPTools.updateFeedPublic}, in WeChat's wire names.
+ *
+ * 开启/关闭直播间官方收录
+ *
+ * `POST /wxaapi/broadcast/room/updatefeedpublic` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateFeedPublic.yaml
+ */
+export type UpdateFeedPublicParams = MP['UpdateFeedPublicParams'];
+/**
+ * Reply fields of updateFeedPublic.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic.html WeChat docs}
+ */
+export type UpdateFeedPublicResponse = MP['UpdateFeedPublicResponse'];
+/**
+ * Params of {@link MPTools.updateGoods}, in WeChat's wire names.
+ *
+ * 更新商品（审核通过的商品仅允许更新价格类型与价格，审核中的不允许更新）
+ *
+ * `POST /wxaapi/broadcast/goods/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300001: 商品创建功能被封禁
+ * - 300002: 名称长度不符合规则
+ * - 300003: 价格输入不合规
+ * - 300004: 商品名称存在违规违法内容
+ * - 300005: 商品图片存在违规违法内容
+ * - 300006: 图片上传失败
+ * - 300008: 添加商品失败
+ * - 300009: 商品审核撤回失败
+ * - 300010: 商品审核状态不对
+ * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+ * - 300012: 没有提审额度（每天 500 次提审额度）
+ * - 300013: 提审失败
+ * - 300014: 审核中，无法删除
+ * - 300017: 商品未提审
+ * - 300021: 商品添加成功，审核失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
+ */
+export type UpdateGoodsParams = MP['UpdateGoodsParams'];
+/**
+ * Reply fields of updateGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ */
+export type UpdateGoodsResponse = MP['UpdateGoodsResponse'];
+/**
+ * Params of {@link MPTools.updateKF}, in WeChat's wire names.
+ *
+ * 开启/关闭直播间客服功能
+ *
+ * `POST /wxaapi/broadcast/room/updatekf` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateKF.yaml
+ */
+export type UpdateKFParams = MP['UpdateKFParams'];
+/**
+ * Reply fields of updateKF.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf.html WeChat docs}
+ */
+export type UpdateKFResponse = MP['UpdateKFResponse'];
+/**
+ * Params of {@link MPTools.updateReplay}, in WeChat's wire names.
+ *
+ * 开启/关闭直播间回放功能
+ *
+ * `POST /wxaapi/broadcast/room/updatereplay` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 300022: 此房间号不存在
+ * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateReplay.yaml
+ */
+export type UpdateReplayParams = MP['UpdateReplayParams'];
+/**
+ * Reply fields of updateReplay.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay.html WeChat docs}
+ */
+export type UpdateReplayResponse = MP['UpdateReplayResponse'];
+/**
+ * Params of {@link MPTools.addUserActionSet}, in WeChat's wire names.
+ *
+ * 微信广告：创建用户行为数据源
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+ *
+ * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
+ */
+export type AddUserActionSetParams = MP['AddUserActionSetParams'];
+/**
+ * Reply fields of addUserActionSet.
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ */
+export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
+/**
+ * Params of {@link MPTools.addUserActions}, in WeChat's wire names.
+ *
+ * 微信广告：回传用户行为数据
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+ *
+ * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
+ */
+export type AddUserActionsParams = MP['AddUserActionsParams'];
+/**
+ * Reply fields of addUserActions.
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ */
+export type AddUserActionsResponse = MP['AddUserActionsResponse'];
+/**
+ * Params of {@link MPTools.faceIdentifyGetInfo}, in WeChat's wire names.
+ *
+ * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
+ *
+ * Fields from medivhzhan/weapp (face identify); the official page is the 人脸核身 access guide.
+ *
+ * `POST /cityservice/face/identify/getinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d WeChat docs} · spec: spec/miniprogram/misc/faceIdentifyGetInfo.yaml
+ */
+export type FaceIdentifyGetInfoParams = MP['FaceIdentifyGetInfoParams'];
+/**
+ * Reply fields of faceIdentifyGetInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d WeChat docs}
+ */
+export type FaceIdentifyGetInfoResponse = MP['FaceIdentifyGetInfoResponse'];
+/**
+ * Params of {@link MPTools.getInvoiceBatch}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：批量查询报销发票信息
+ *
+ * Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+ *
+ * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceBatch.yaml
+ */
+export type GetInvoiceBatchParams = MP['GetInvoiceBatchParams'];
+/**
+ * Reply fields of getInvoiceBatch.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type GetInvoiceBatchResponse = MP['GetInvoiceBatchResponse'];
+/**
+ * Params of {@link MPTools.getInvoiceInfo}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+ *
+ * Same endpoint as on the Official Account side (电子发票 报销方接口).
+ *
+ * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceInfo.yaml
+ */
+export type GetInvoiceInfoParams = MP['GetInvoiceInfoParams'];
+/**
+ * Reply fields of getInvoiceInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type GetInvoiceInfoResponse = MP['GetInvoiceInfoResponse'];
+/**
+ * Params of {@link MPTools.getPrivacySetting}, in WeChat's wire names.
+ *
+ * 用户隐私保护指引：查询小程序用户隐私保护指引
+ *
+ * Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses.
+ *
+ * `POST /cgi-bin/component/getprivacysetting` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/getPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/getPrivacySetting.yaml
+ */
+export type GetPrivacySettingParams = MP['GetPrivacySettingParams'];
+/**
+ * Reply fields of getPrivacySetting.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/getPrivacySetting.html WeChat docs}
+ */
+export type GetPrivacySettingResponse = MP['GetPrivacySettingResponse'];
+/**
+ * Params of {@link MPTools.getRedPacketCoverUrl}, in WeChat's wire names.
+ *
+ * 红包封面：获得指定用户可以领取的红包封面链接
+ *
+ * `POST /redpacketcover/wxapp/cover_url/get_by_token` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs} · spec: spec/miniprogram/misc/getRedPacketCoverUrl.yaml
+ */
+export type GetRedPacketCoverUrlParams = MP['GetRedPacketCoverUrlParams'];
+/**
+ * Reply fields of getRedPacketCoverUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs}
+ */
+export type GetRedPacketCoverUrlResponse = MP['GetRedPacketCoverUrlResponse'];
+/**
+ * Params of {@link MPTools.getUserActionSets}, in WeChat's wire names.
+ *
+ * 微信广告：获取用户行为数据源信息
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+ *
+ * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
+ */
+export type GetUserActionSetsParams = MP['GetUserActionSetsParams'];
+/**
+ * Reply fields of getUserActionSets.
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ */
+export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
+/**
+ * Params of {@link MPTools.invokeService}, in WeChat's wire names.
+ *
+ * 服务市场：调用服务平台（服务市场）上提供的服务
+ *
+ * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+ *
+ * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
+ */
+export type InvokeServiceParams = MP['InvokeServiceParams'];
+/**
+ * Reply fields of invokeService.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs}
+ */
+export type InvokeServiceResponse = MP['InvokeServiceResponse'];
+/**
+ * Params of {@link MPTools.setDynamicData}, in WeChat's wire names.
+ *
+ * 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示）
+ *
+ * Import of dynamic data for WeChat search (lifespan, type, scene, data); the field list comes from WxJava and the WeChat search widget docs.
+ *
+ * `POST /wxa/setdynamicdata` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://wsad.weixin.qq.com/wsad/zh_CN/htmledition/widget-docs-v3/html/custom/quickstart/implement/import/index.html WeChat docs} · spec: spec/miniprogram/misc/setDynamicData.yaml
+ */
+export type SetDynamicDataParams = MP['SetDynamicDataParams'];
+/**
+ * Reply fields of setDynamicData.
+ *
+ * @see {@link https://wsad.weixin.qq.com/wsad/zh_CN/htmledition/widget-docs-v3/html/custom/quickstart/implement/import/index.html WeChat docs}
+ */
+export type SetDynamicDataResponse = MP['SetDynamicDataResponse'];
+/**
+ * Params of {@link MPTools.setPrivacySetting}, in WeChat's wire names.
+ *
+ * 用户隐私保护指引：配置小程序用户隐私保护指引
+ *
+ * Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses. setting_list is required when privacy_ver is 2 or absent and must be omitted when it is 1.
+ *
+ * `POST /cgi-bin/component/setprivacysetting` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 86074: 现网隐私协议不存在
+ * - 86075: 现网隐私协议的 privacy_key 不正确
+ * - 86076: 上传的自定义隐私协议文件不存在
+ * - 86077: 该 appid 不是第三方代开发的小程序
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/setPrivacySetting.yaml
+ */
+export type SetPrivacySettingParams = MP['SetPrivacySettingParams'];
+/**
+ * Reply fields of setPrivacySetting.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs}
+ */
+export type SetPrivacySettingResponse = MP['SetPrivacySettingResponse'];
+/**
+ * Params of {@link MPTools.updateInvoiceStatus}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+ *
+ * Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
+ *
+ * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateInvoiceStatus.yaml
+ */
+export type UpdateInvoiceStatusParams = MP['UpdateInvoiceStatusParams'];
+/**
+ * Reply fields of updateInvoiceStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type UpdateInvoiceStatusResponse = MP['UpdateInvoiceStatusResponse'];
+/**
+ * Params of {@link MPTools.updateStatusBatch}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+ *
+ * Same endpoint as on the Official Account side.
+ *
+ * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateStatusBatch.yaml
+ */
+export type UpdateStatusBatchParams = MP['UpdateStatusBatchParams'];
+/**
+ * Reply fields of updateStatusBatch.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type UpdateStatusBatchResponse = MP['UpdateStatusBatchResponse'];
+/**
+ * Params of {@link MPTools.uploadPrivacyExtFile}, in WeChat's wire names.
+ *
+ * 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB）
+ *
+ * Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses. Each upload returns a new media id, so it is not retried.
+ *
+ * `POST /cgi-bin/component/uploadprivacyextfile` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 86078: 上传的文件过大或格式不是 txt
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/uploadPrivacyExtFile.html WeChat docs} · spec: spec/miniprogram/misc/uploadPrivacyExtFile.yaml
+ */
+export type UploadPrivacyExtFileParams = MP['UploadPrivacyExtFileParams'];
+/**
+ * Reply fields of uploadPrivacyExtFile.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/uploadPrivacyExtFile.html WeChat docs}
+ */
+export type UploadPrivacyExtFileResponse = MP['UploadPrivacyExtFileResponse'];
+/**
+ * Params of {@link MPTools.addNearbyPoi}, in WeChat's wire names.
+ *
+ * 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核
+ *
+ * pic_list, service_infos, kf_info and qualification_list are JSON *strings* (the caller serialises them), e.g. pic_list = '{"list":["http://mmbiz.qpic.cn/…"]}', service_infos = '{"service_infos":[{"id":1,"type":1,"name":"外送","appid":"wx…","path":"pages/index/index"}]}', kf_info = '{"open_kf":true,"kf_headimg":"http://…","kf_name":"客服"}'. Requests may not run concurrently: call serially about 1 s apart. Not retried: a repeated call would submit another audit.
+ *
+ * `POST /wxa/addnearbypoi` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 20002: POST 参数非法
+ * - 92000: 该经营资质已添加，请勿重复添加
+ * - 92002: 附近地点添加数量达到上限，无法继续添加
+ * - 92003: 地点已被其它小程序占用
+ * - 92004: 附近功能被封禁
+ * - 92005: 地点正在审核中
+ * - 92006: 地点正在展示小程序
+ * - 92007: 地点审核失败
+ * - 92008: 小程序未展示在该地点
+ * - 93009: 小程序未上架或不可见
+ * - 93010: 地点不存在
+ * - 93011: 个人类型小程序不可用
+ * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
+ * - 93013: 从腾讯地图获取地址详细信息失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_addnearbypoi.html WeChat docs} · spec: spec/miniprogram/nearby-poi/addNearbyPoi.yaml
+ */
+export type AddNearbyPoiParams = MP['AddNearbyPoiParams'];
+/**
+ * Reply fields of addNearbyPoi.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_addnearbypoi.html WeChat docs}
+ */
+export type AddNearbyPoiResponse = MP['AddNearbyPoiResponse'];
+/**
+ * Params of {@link MPTools.deleteNearbyPoi}, in WeChat's wire names.
+ *
+ * 删除附近小程序的地点
+ *
+ * `POST /wxa/delnearbypoi` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 20002: POST 参数非法
+ * - 92000: 该经营资质已添加，请勿重复添加
+ * - 92002: 附近地点添加数量达到上限，无法继续添加
+ * - 92003: 地点已被其它小程序占用
+ * - 92004: 附近功能被封禁
+ * - 92005: 地点正在审核中
+ * - 92006: 地点正在展示小程序
+ * - 92007: 地点审核失败
+ * - 92008: 小程序未展示在该地点
+ * - 93009: 小程序未上架或不可见
+ * - 93010: 地点不存在
+ * - 93011: 个人类型小程序不可用
+ * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
+ * - 93013: 从腾讯地图获取地址详细信息失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_deletenearbypoi.html WeChat docs} · spec: spec/miniprogram/nearby-poi/deleteNearbyPoi.yaml
+ */
+export type DeleteNearbyPoiParams = MP['DeleteNearbyPoiParams'];
+/**
+ * Reply fields of deleteNearbyPoi.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_deletenearbypoi.html WeChat docs}
+ */
+export type DeleteNearbyPoiResponse = MP['DeleteNearbyPoiResponse'];
+/**
+ * Params of {@link MPTools.getNearbyPoiList}, in WeChat's wire names.
+ *
+ * 查看附近小程序的地点列表
+ *
+ * The current doc makes this a POST with page / page_rows in the JSON body (the older doc had a GET with them in the query string). data.data is a JSON *string* ({"poi_list":[…]}) that the caller parses.
+ *
+ * `POST /wxa/getnearbypoilist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 20002: POST 参数非法
+ * - 92000: 该经营资质已添加，请勿重复添加
+ * - 92002: 附近地点添加数量达到上限，无法继续添加
+ * - 92003: 地点已被其它小程序占用
+ * - 92004: 附近功能被封禁
+ * - 92005: 地点正在审核中
+ * - 92006: 地点正在展示小程序
+ * - 92007: 地点审核失败
+ * - 92008: 小程序未展示在该地点
+ * - 93009: 小程序未上架或不可见
+ * - 93010: 地点不存在
+ * - 93011: 个人类型小程序不可用
+ * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
+ * - 93013: 从腾讯地图获取地址详细信息失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_getnearbypoilist.html WeChat docs} · spec: spec/miniprogram/nearby-poi/getNearbyPoiList.yaml
+ */
+export type GetNearbyPoiListParams = MP['GetNearbyPoiListParams'];
+/**
+ * Reply fields of getNearbyPoiList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_getnearbypoilist.html WeChat docs}
+ */
+export type GetNearbyPoiListResponse = MP['GetNearbyPoiListResponse'];
+/**
+ * Params of {@link MPTools.setShowStatus}, in WeChat's wire names.
+ *
+ * 展示/取消展示附近小程序（设置地点的附近展示状态）
+ *
+ * `POST /wxa/setnearbypoishowstatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 20002: POST 参数非法
+ * - 92000: 该经营资质已添加，请勿重复添加
+ * - 92002: 附近地点添加数量达到上限，无法继续添加
+ * - 92003: 地点已被其它小程序占用
+ * - 92004: 附近功能被封禁
+ * - 92005: 地点正在审核中
+ * - 92006: 地点正在展示小程序
+ * - 92007: 地点审核失败
+ * - 92008: 小程序未展示在该地点
+ * - 93009: 小程序未上架或不可见
+ * - 93010: 地点不存在
+ * - 93011: 个人类型小程序不可用
+ * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
+ * - 93013: 从腾讯地图获取地址详细信息失败
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_setshowstatus.html WeChat docs} · spec: spec/miniprogram/nearby-poi/setShowStatus.yaml
+ */
+export type SetShowStatusParams = MP['SetShowStatusParams'];
+/**
+ * Reply fields of setShowStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_setshowstatus.html WeChat docs}
+ */
+export type SetShowStatusResponse = MP['SetShowStatusResponse'];
+/**
+ * Params of {@link MPTools.getDomainInfo}, in WeChat's wire names.
+ *
+ * 查询小程序域名配置信息（服务器域名、业务域名）
+ *
+ * `POST /wxa/getwxadevinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getdomaininfo.html WeChat docs} · spec: spec/miniprogram/operation/getDomainInfo.yaml
+ */
+export type GetDomainInfoParams = MP['GetDomainInfoParams'];
+/**
+ * Reply fields of getDomainInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getdomaininfo.html WeChat docs}
+ */
+export type GetDomainInfoResponse = MP['GetDomainInfoResponse'];
+/**
+ * Params of {@link MPTools.getFeedback}, in WeChat's wire names.
+ *
+ * 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈）
+ *
+ * `GET /wxaapi/feedback/list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedback.html WeChat docs} · spec: spec/miniprogram/operation/getFeedback.yaml
+ */
+export type GetFeedbackParams = MP['GetFeedbackParams'];
+/**
+ * Reply fields of getFeedback.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedback.html WeChat docs}
+ */
+export type GetFeedbackResponse = MP['GetFeedbackResponse'];
+/**
+ * Params of {@link MPTools.getFeedbackmedia}, in WeChat's wire names.
+ *
+ * 获取用户反馈中的 mediaId 图片（成功时直接返回图片内容）
+ *
+ * `GET /cgi-bin/media/getfeedbackmedia` · access_token: managed by the client · safe to repeat · reply: binary
+ *
+ * Errcodes:
+ * - 46001: 不存在 mediaid 对应的数据
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedbackmedia.html WeChat docs} · spec: spec/miniprogram/operation/getFeedbackmedia.yaml
+ */
+export type GetFeedbackmediaParams = MP['GetFeedbackmediaParams'];
+/**
+ * Params of {@link MPTools.getGrayReleasePlan}, in WeChat's wire names.
+ *
+ * 获取分阶段发布详情（当前分阶段发布计划的状态与灰度比例）
+ *
+ * `GET /wxa/getgrayreleaseplan` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getgrayreleaseplan.html WeChat docs} · spec: spec/miniprogram/operation/getGrayReleasePlan.yaml
+ */
+export type GetGrayReleasePlanParams = MP['GetGrayReleasePlanParams'];
+/**
+ * Reply fields of getGrayReleasePlan.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getgrayreleaseplan.html WeChat docs}
+ */
+export type GetGrayReleasePlanResponse = MP['GetGrayReleasePlanResponse'];
+/**
+ * Params of {@link MPTools.getJsErrDetail}, in WeChat's wire names.
+ *
+ * 查询 JS 错误详情
+ *
+ * Every body field is required by the doc; pass "0" for "all" in the version / osName filters and "" for no openid filter.
+ *
+ * `POST /wxaapi/log/jserr_detail` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrdetail.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrDetail.yaml
+ */
+export type GetJsErrDetailParams = MP['GetJsErrDetailParams'];
+/**
+ * Reply fields of getJsErrDetail.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrdetail.html WeChat docs}
+ */
+export type GetJsErrDetailResponse = MP['GetJsErrDetailResponse'];
+/**
+ * Params of {@link MPTools.getJsErrList}, in WeChat's wire names.
+ *
+ * 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条）
+ *
+ * Every body field is required by the doc; pass "0" for "all" in appVersion / errType and "" for no keyword / openid filter.
+ *
+ * `POST /wxaapi/log/jserr_list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrlist.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrList.yaml
+ */
+export type GetJsErrListParams = MP['GetJsErrListParams'];
+/**
+ * Reply fields of getJsErrList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrlist.html WeChat docs}
+ */
+export type GetJsErrListResponse = MP['GetJsErrListResponse'];
+/**
+ * Params of {@link MPTools.getJsErrSearch}, in WeChat's wire names.
+ *
+ * 错误查询（旧版，按关键字检索 JS 错误）
+ *
+ * Old operations-centre API, no longer in the current operation index (replaced by getJsErrList and getJsErrDetail). Fields from the old doc page (operation.getJsErrSearch).
+ *
+ * `POST /wxaapi/log/jserr_search` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/operation/operation.getJsErrSearch.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrSearch.yaml
+ * @deprecated 已从当前运维中心接口列表移除，请使用 getJsErrList / getJsErrDetail
+ */
+export type GetJsErrSearchParams = MP['GetJsErrSearchParams'];
+/**
+ * Reply fields of getJsErrSearch.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/operation/operation.getJsErrSearch.html WeChat docs}
+ */
+export type GetJsErrSearchResponse = MP['GetJsErrSearchResponse'];
+/**
+ * Params of {@link MPTools.getPerformance}, in WeChat's wire names.
+ *
+ * 获取性能数据（启动总耗时、下载耗时、初次渲染耗时）
+ *
+ * default_time_data and compare_time_data are JSON strings ({"list":[{"ref_date","cost_time_type","cost_time"}]}); parse them yourself. All request fields are required; pass "@_all" for "all" in the string filters.
+ *
+ * `POST /wxaapi/log/get_performance` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getperformance.html WeChat docs} · spec: spec/miniprogram/operation/getPerformance.yaml
+ */
+export type GetPerformanceParams = MP['GetPerformanceParams'];
+/**
+ * Reply fields of getPerformance.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getperformance.html WeChat docs}
+ */
+export type GetPerformanceResponse = MP['GetPerformanceResponse'];
+/**
+ * Params of {@link MPTools.getSceneList}, in WeChat's wire names.
+ *
+ * 获取访问来源（scene 列表，供 getPerformance 的 scene 参数使用）
+ *
+ * `GET /wxaapi/log/get_scene` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getscenelist.html WeChat docs} · spec: spec/miniprogram/operation/getSceneList.yaml
+ */
+export type GetSceneListParams = MP['GetSceneListParams'];
+/**
+ * Reply fields of getSceneList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getscenelist.html WeChat docs}
+ */
+export type GetSceneListResponse = MP['GetSceneListResponse'];
+/**
+ * Params of {@link MPTools.getVersionList}, in WeChat's wire names.
+ *
+ * 获取客户端版本列表（供错误查询的 client_version 参数使用）
+ *
+ * `GET /wxaapi/log/get_client_version` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getversionlist.html WeChat docs} · spec: spec/miniprogram/operation/getVersionList.yaml
+ */
+export type GetVersionListParams = MP['GetVersionListParams'];
+/**
+ * Reply fields of getVersionList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getversionlist.html WeChat docs}
+ */
+export type GetVersionListResponse = MP['GetVersionListResponse'];
+/**
+ * Params of {@link MPTools.realtimelogSearch}, in WeChat's wire names.
+ *
+ * 查询实时日志（仅支持最近 7 天）
+ *
+ * A GET: every filter travels in the query string.
+ *
+ * `GET /wxaapi/userlog/userlog_search` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_realtimelogsearch.html WeChat docs} · spec: spec/miniprogram/operation/realtimelogSearch.yaml
+ */
+export type RealtimelogSearchParams = MP['RealtimelogSearchParams'];
+/**
+ * Reply fields of realtimelogSearch.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_realtimelogsearch.html WeChat docs}
+ */
+export type RealtimelogSearchResponse = MP['RealtimelogSearchResponse'];
+/**
+ * Params of {@link MPTools.managePlugin}, in WeChat's wire names.
+ *
+ * 插件管理（使用方）：申请使用插件、查询已添加的插件列表、删除已添加的插件、快速更新插件版本号
+ *
+ * One endpoint, four actions chosen by action: apply (plugin_appid + reason), list (no other field; returns plugin_list), unbind (plugin_appid), update (plugin_appid + user_version). Not retried: apply submits an application to the plugin's developer.
+ *
+ * `POST /wxa/plugin` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89236: 该插件不能申请
+ * - 89237: 已经添加该插件
+ * - 89238: 申请或使用的插件已经达到上限
+ * - 89239: 该插件不存在
+ * - 89243: “待确认”的申请不可删除
+ * - 89044: 不存在该插件 appid
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_manageplugin.html WeChat docs} · spec: spec/miniprogram/plugin/managePlugin.yaml
+ */
+export type ManagePluginParams = MP['ManagePluginParams'];
+/**
+ * Reply fields of managePlugin.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_manageplugin.html WeChat docs}
+ */
+export type ManagePluginResponse = MP['ManagePluginResponse'];
+/**
+ * Params of {@link MPTools.managePluginApplication}, in WeChat's wire names.
+ *
+ * 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请
+ *
+ * Called by the plugin's developer. Actions: dev_apply_list (page, num; returns apply_list), dev_agree (appid), dev_refuse (reason), dev_delete (deletes refused applicants).
+ *
+ * `POST /wxa/devplugin` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 89236: 该插件不能申请
+ * - 89240: 无法进行此操作，只有“待确认”的申请可操作通过/拒绝
+ * - 89241: 无法进行此操作，只有“已拒绝/已超时”的申请可操作删除
+ * - 89242: 该 appid 不在申请列表内
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_managepluginapplication.html WeChat docs} · spec: spec/miniprogram/plugin/managePluginApplication.yaml
+ */
+export type ManagePluginApplicationParams = MP['ManagePluginApplicationParams'];
+/**
+ * Reply fields of managePluginApplication.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_managepluginapplication.html WeChat docs}
+ */
+export type ManagePluginApplicationResponse = MP['ManagePluginApplicationResponse'];
+/**
  * Params of {@link MPTools.createQRCode}, in WeChat's wire names.
  *
  * 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限）
@@ -71,6 +4313,35 @@ export type GetStableAccessTokenResponse = MP['GetStableAccessTokenResponse'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/createQRCode.yaml
  */
 export type CreateQRCodeParams = MP['CreateQRCodeParams'];
+/**
+ * Params of {@link MPTools.generateNFCScheme}, in WeChat's wire names.
+ *
+ * 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用）
+ *
+ * A creation (one scheme per model_id/sn; a second call may return 9800010 "schema已存在"), so it is not retried.
+ *
+ * `POST /wxa/generatenfcscheme` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40002: 暂无生成权限（非个人主体小程序无权限，未申请 NFC 能力的小程序无权限）
+ * - 40013: 生成权限被封禁
+ * - 85079 `miniprogram has no online release`: 小程序没有线上版本
+ * - 40165 `invalid weapp pagepath`: 参数 path 填写错误
+ * - 40212 `invalid query`: 参数 query 填写错误，格式遵循 URL 标准 k1=v1&k2=v2
+ * - 85402 `invalid env_version`: 参数 env_version 填写错误
+ * - 44990: 生成频率过快，超过 100 次/秒
+ * - 85400 `reach max long time quota limit`: 长期有效 scheme 数量达到上限
+ * - 9800010: 该设备（model_id/sn）的 scheme 已存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatenfcscheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateNFCScheme.yaml
+ */
+export type GenerateNFCSchemeParams = MP['GenerateNFCSchemeParams'];
+/**
+ * Reply fields of generateNFCScheme.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatenfcscheme.html WeChat docs}
+ */
+export type GenerateNFCSchemeResponse = MP['GenerateNFCSchemeResponse'];
 /**
  * Params of {@link MPTools.generateScheme}, in WeChat's wire names.
  *
@@ -167,6 +4438,116 @@ export type GetQRCodeParams = MP['GetQRCodeParams'];
  */
 export type GetUnlimitedQRCodeParams = MP['GetUnlimitedQRCodeParams'];
 /**
+ * Params of {@link MPTools.queryScheme}, in WeChat's wire names.
+ *
+ * 查询小程序 scheme 码（加密或明文 scheme）的配置，或查询每天剩余访问次数
+ *
+ * `POST /wxa/queryscheme` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数不合法
+ * - 85403: scheme 不存在
+ * - 44990: 频率过快，超过 100 次/秒
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/queryScheme.yaml
+ */
+export type QuerySchemeParams = MP['QuerySchemeParams'];
+/**
+ * Reply fields of queryScheme.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html WeChat docs}
+ */
+export type QuerySchemeResponse = MP['QuerySchemeResponse'];
+/**
+ * Params of {@link MPTools.queryUrlLink}, in WeChat's wire names.
+ *
+ * 查询小程序加密 URL Link 的配置，或查询每天剩余访问次数
+ *
+ * `POST /wxa/query_urllink` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数不合法
+ * - 85403: url_link 不存在
+ * - 44990: 频率过快，超过 100 次/秒
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_queryurllink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/queryUrlLink.yaml
+ */
+export type QueryUrlLinkParams = MP['QueryUrlLinkParams'];
+/**
+ * Reply fields of queryUrlLink.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_queryurllink.html WeChat docs}
+ */
+export type QueryUrlLinkResponse = MP['QueryUrlLinkResponse'];
+/**
+ * Params of {@link MPTools.getUserRiskRank}, in WeChat's wire names.
+ *
+ * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
+ *
+ * The body appid is the Mini Program's own appid (not injected next to an access_token: pass it). A read: safe to retry.
+ *
+ * `POST /wxa/getuserriskrank` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/safety-control-capability/api_getuserriskrank.html WeChat docs} · spec: spec/miniprogram/sec-center/getUserRiskRank.yaml
+ */
+export type GetUserRiskRankParams = MP['GetUserRiskRankParams'];
+/**
+ * Reply fields of getUserRiskRank.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/safety-control-capability/api_getuserriskrank.html WeChat docs}
+ */
+export type GetUserRiskRankResponse = MP['GetUserRiskRankResponse'];
+/**
+ * Params of {@link MPTools.imgSecCheck}, in WeChat's wire names.
+ *
+ * 图片内容安全识别（1.0 同步版本）：校验一张图片是否含有违法违规内容
+ *
+ * Version 1.0, synchronous, multipart upload in field media (PNG, JPEG, JPG, GIF; at most 750 × 1334 px and 1 MB). No longer maintained since 2021-09-01: use mediaCheckAsync (2.0). Limits: 2000 calls/minute, 200,000/day per appid. A risky image comes back as errcode 87014 "risky content".
+ *
+ * `POST /wxa/img_sec_check` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 87014 `risky content`: 内容含有违法违规内容（内容可能潜在风险）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/security.imgSecCheck.html WeChat docs} · spec: spec/miniprogram/sec-center/imgSecCheck.yaml
+ * @deprecated 1.0 版本已于 2021 年 9 月 1 日停止更新维护，请使用 mediaCheckAsync（2.0 版本）
+ */
+export type ImgSecCheckParams = MP['ImgSecCheckParams'];
+/**
+ * Reply fields of imgSecCheck.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/security.imgSecCheck.html WeChat docs}
+ */
+export type ImgSecCheckResponse = MP['ImgSecCheckResponse'];
+/**
+ * Params of {@link MPTools.mediaCheckAsync}, in WeChat's wire names.
+ *
+ * 多媒体内容安全识别（2.0 版本）：异步校验图片/音频是否含有违法违规内容，结果 30 分钟内以 wxa_media_check 事件推送
+ *
+ * Asynchronous: the reply only carries trace_id; the verdict arrives within 30 minutes as the wxa_media_check push event (JSON: trace_id, version, result{suggest, label}, detail[…]). Limits: 2000 calls/minute and 200,000/day per appid; a file may not exceed 10 MB. media_type must match the file behind media_url, and the URL must be downloadable by WeChat's servers.
+ *
+ * `POST /wxa/media_check_async` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40129 `invalid scene`: 场景值错误（目前支持场景 1 资料；2 评论；3 论坛；4 社交日志）
+ * - 43104 `appid does not match openid`: appid 与 openid 不匹配
+ * - 44002 `empty post data`: 传递的参数为空
+ * - 47001 `data format error`: 传递的参数格式不对
+ * - 61010 `user not in mini program last 2 hours`: 用户访问记录超时（用户未在近两小时访问小程序）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html WeChat docs} · spec: spec/miniprogram/sec-center/mediaCheckAsync.yaml
+ */
+export type MediaCheckAsyncParams = MP['MediaCheckAsyncParams'];
+/**
+ * Reply fields of mediaCheckAsync.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html WeChat docs}
+ */
+export type MediaCheckAsyncResponse = MP['MediaCheckAsyncResponse'];
+/**
  * Params of {@link MPTools.msgSecCheck}, in WeChat's wire names.
  *
  * 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容
@@ -189,6 +4570,398 @@ export type MsgSecCheckParams = MP['MsgSecCheckParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs}
  */
 export type MsgSecCheckResponse = MP['MsgSecCheckResponse'];
+/**
+ * Params of {@link MPTools.getUserNotify}, in WeChat's wire names.
+ *
+ * 查询服务卡片状态（上次推送的卡片状态、code 状态与过期时间）
+ *
+ * `POST /wxa/get_user_notify` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 不合法的 OpenID
+ * - 85431 `system error`: 系统繁忙，稍后重试
+ * - 85434 `invalid notify_type`: notify_type 参数不合法
+ * - 85437 `invalid notify_code`: notify_code 不合法或不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getusernotify.html WeChat docs} · spec: spec/miniprogram/service-card/getUserNotify.yaml
+ */
+export type GetUserNotifyParams = MP['GetUserNotifyParams'];
+/**
+ * Reply fields of getUserNotify.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getusernotify.html WeChat docs}
+ */
+export type GetUserNotifyResponse = MP['GetUserNotifyResponse'];
+/**
+ * Params of {@link MPTools.setUserNotify}, in WeChat's wire names.
+ *
+ * 激活与更新服务卡片（新版一次性订阅消息）：同步卡片状态，平台据此向用户下发服务通知
+ *
+ * Each status change may push a notification to the user, so the call is treated as a send and not retried. content_json and check_json are JSON documents passed as strings; their fields depend on the card (notify_type), see the 新版一次性订阅消息开发指南.
+ *
+ * `POST /wxa/set_user_notify` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 不合法的 OpenID
+ * - 85431 `system error`: 系统繁忙，稍后重试
+ * - 85434 `invalid notify_type`: notify_type 参数不合法
+ * - 85437 `invalid notify_code`: notify_code 不合法或不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotify.html WeChat docs} · spec: spec/miniprogram/service-card/setUserNotify.yaml
+ */
+export type SetUserNotifyParams = MP['SetUserNotifyParams'];
+/**
+ * Reply fields of setUserNotify.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotify.html WeChat docs}
+ */
+export type SetUserNotifyResponse = MP['SetUserNotifyResponse'];
+/**
+ * Params of {@link MPTools.setUserNotifyExt}, in WeChat's wire names.
+ *
+ * 更新服务卡片扩展信息（如支付信息、门店信息）
+ *
+ * A set-to-value update of the card's extra information; safe to repeat.
+ *
+ * `POST /wxa/set_user_notifyext` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 不合法的 OpenID
+ * - 85431 `system error`: 系统繁忙，稍后重试
+ * - 85434 `invalid notify_type`: notify_type 参数不合法
+ * - 85437 `invalid notify_code`: notify_code 不合法或不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotifyext.html WeChat docs} · spec: spec/miniprogram/service-card/setUserNotifyExt.yaml
+ */
+export type SetUserNotifyExtParams = MP['SetUserNotifyExtParams'];
+/**
+ * Reply fields of setUserNotifyExt.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotifyext.html WeChat docs}
+ */
+export type SetUserNotifyExtResponse = MP['SetUserNotifyExtResponse'];
+/**
+ * Params of {@link MPTools.getOrderDetailPath}, in WeChat's wire names.
+ *
+ * 订单中心：查询已配置的订单详情路径
+ *
+ * `POST /wxa/sec/order/get_order_detail_path` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs} · spec: spec/miniprogram/shipping/getOrderDetailPath.yaml
+ */
+export type GetOrderDetailPathParams = MP['GetOrderDetailPathParams'];
+/**
+ * Reply fields of getOrderDetailPath.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs}
+ */
+export type GetOrderDetailPathResponse = MP['GetOrderDetailPathResponse'];
+/**
+ * Params of {@link MPTools.getShippingOrder}, in WeChat's wire names.
+ *
+ * 查询订单发货状态：通过交易单号或商户号 + 商户单号查询支付单的发货状态（WeChat 英文名 getOrder）
+ *
+ * WeChat's English name is getOrder; renamed getShippingOrder because other families also have a getOrder.
+ *
+ * `POST /wxa/sec/order/get_order` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙，请稍后重试
+ * - 10060001: 支付单不存在
+ * - 10060012: 系统繁忙，请稍后重试
+ * - 10060014: 参数错误，根据错误提示信息处理
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorder.html WeChat docs} · spec: spec/miniprogram/shipping/getShippingOrder.yaml
+ */
+export type GetShippingOrderParams = MP['GetShippingOrderParams'];
+/**
+ * Reply fields of getShippingOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorder.html WeChat docs}
+ */
+export type GetShippingOrderResponse = MP['GetShippingOrderResponse'];
+/**
+ * Params of {@link MPTools.getShippingOrderList}, in WeChat's wire names.
+ *
+ * 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList）
+ *
+ * WeChat's English name is getOrderList; renamed getShippingOrderList to stay unique on the Mini Program client.
+ *
+ * `POST /wxa/sec/order/get_order_list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙，请稍后重试
+ * - 10060012: 系统繁忙，请稍后重试
+ * - 10060014: 参数错误，根据错误提示信息处理
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorderlist.html WeChat docs} · spec: spec/miniprogram/shipping/getShippingOrderList.yaml
+ */
+export type GetShippingOrderListParams = MP['GetShippingOrderListParams'];
+/**
+ * Reply fields of getShippingOrderList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorderlist.html WeChat docs}
+ */
+export type GetShippingOrderListResponse = MP['GetShippingOrderListResponse'];
+/**
+ * Params of {@link MPTools.isTradeManaged}, in WeChat's wire names.
+ *
+ * 查询小程序是否已开通发货信息管理服务
+ *
+ * `POST /wxa/sec/order/is_trade_managed` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙，请稍后再试
+ * - 40013: appid 非法
+ * - 40097: 请求参数非法，请检查 appid 是否已填写
+ * - 44990: 达到频控上限，请稍后再试
+ * - 61003: 服务商未被授权，请检查小程序是否已授权 18 或 142 权限集
+ * - 61004: 客户端 ip 未授权，请检查调用端 ip 是否在服务商 ip 白名单中
+ * - 61011: 服务商不合法，请检查 access_token 是否有误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanaged.html WeChat docs} · spec: spec/miniprogram/shipping/isTradeManaged.yaml
+ */
+export type IsTradeManagedParams = MP['IsTradeManagedParams'];
+/**
+ * Reply fields of isTradeManaged.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanaged.html WeChat docs}
+ */
+export type IsTradeManagedResponse = MP['IsTradeManagedResponse'];
+/**
+ * Params of {@link MPTools.isTradeManagementConfirmationCompleted}, in WeChat's wire names.
+ *
+ * 查询小程序是否已完成交易结算管理确认（对已关联的所有商户号都完成了订单管理授权或解绑）
+ *
+ * `POST /wxa/sec/order/is_trade_management_confirmation_completed` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙，请稍后再试
+ * - 40013: appid 非法
+ * - 40097: 请求参数非法，请检查 appid 是否已填写
+ * - 44990: 达到频控上限，请稍后再试
+ * - 61003: 服务商未被授权，请检查小程序是否已授权 18 或 142 权限集
+ * - 61004: 客户端 ip 未授权
+ * - 61011: 服务商不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanagementconfirmationcompleted.html WeChat docs} · spec: spec/miniprogram/shipping/isTradeManagementConfirmationCompleted.yaml
+ */
+export type IsTradeManagementConfirmationCompletedParams = MP['IsTradeManagementConfirmationCompletedParams'];
+/**
+ * Reply fields of isTradeManagementConfirmationCompleted.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanagementconfirmationcompleted.html WeChat docs}
+ */
+export type IsTradeManagementConfirmationCompletedResponse = MP['IsTradeManagementConfirmationCompletedResponse'];
+/**
+ * Params of {@link MPTools.notifyConfirmReceive}, in WeChat's wire names.
+ *
+ * 确认收货提醒：已获知用户签收后提醒用户及时确认收货（每个订单仅可调用一次）
+ *
+ * Sends a reminder to the user, and only once per order; never retried.
+ *
+ * `POST /wxa/sec/order/notify_confirm_receive` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙，请稍后重试
+ * - 10060001: 支付单不存在
+ * - 10060012: 系统繁忙，请稍后重试
+ * - 10060014: 参数错误，根据错误提示信息处理
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_notifyconfirmreceive.html WeChat docs} · spec: spec/miniprogram/shipping/notifyConfirmReceive.yaml
+ */
+export type NotifyConfirmReceiveParams = MP['NotifyConfirmReceiveParams'];
+/**
+ * Reply fields of notifyConfirmReceive.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_notifyconfirmreceive.html WeChat docs}
+ */
+export type NotifyConfirmReceiveResponse = MP['NotifyConfirmReceiveResponse'];
+/**
+ * Params of {@link MPTools.opSpecialOrder}, in WeChat's wire names.
+ *
+ * 特殊发货报备：对未发货的订单报备为预售商品订单（发货时效超过 15 天）或测试订单
+ *
+ * Setting the same report again is harmless, so it is treated as a set-to-value update.
+ *
+ * `POST /wxa/sec/order/opspecialorder` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268546000: type 非法
+ * - 268546001: delay_to 非法
+ * - 268546002: 账户不存在这个待发货单号
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_opspecialorder.html WeChat docs} · spec: spec/miniprogram/shipping/opSpecialOrder.yaml
+ */
+export type OpSpecialOrderParams = MP['OpSpecialOrderParams'];
+/**
+ * Reply fields of opSpecialOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_opspecialorder.html WeChat docs}
+ */
+export type OpSpecialOrderResponse = MP['OpSpecialOrderResponse'];
+/**
+ * Params of {@link MPTools.setMsgJumpPath}, in WeChat's wire names.
+ *
+ * 消息跳转路径设置：设置发货消息及确认收货消息的跳转路径（小程序订单列表页或详情页）
+ *
+ * WeChat appends the payment's transaction_id, merchant_id, merchant_trade_no (and sub_merchant_id when present) to the path as query parameters.
+ *
+ * `POST /wxa/sec/order/set_msg_jump_path` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙，请稍后重试
+ * - 10060014: 参数错误，根据错误提示信息处理
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setmsgjumppath.html WeChat docs} · spec: spec/miniprogram/shipping/setMsgJumpPath.yaml
+ */
+export type SetMsgJumpPathParams = MP['SetMsgJumpPathParams'];
+/**
+ * Reply fields of setMsgJumpPath.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setmsgjumppath.html WeChat docs}
+ */
+export type SetMsgJumpPathResponse = MP['SetMsgJumpPathResponse'];
+/**
+ * Params of {@link MPTools.setWxaTradeType}, in WeChat's wire names.
+ *
+ * 小程序交易类型变更申请：提交交易类型变更申请及材料（一个账号只能申请一次）
+ *
+ * WeChat's English name is setwxatradetypecgi. Not in the endpoint inventory; found on the order_shipping API index. A submission can be made only once (a repeat returns 268486048), so it is not retried.
+ *
+ * `POST /wxa/sec/order/setwxatradetypecgi` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268486048: 一个账号只能申请一次，重复提交
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setwxatradetypecgi.html WeChat docs} · spec: spec/miniprogram/shipping/setWxaTradeType.yaml
+ */
+export type SetWxaTradeTypeParams = MP['SetWxaTradeTypeParams'];
+/**
+ * Reply fields of setWxaTradeType.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setwxatradetypecgi.html WeChat docs}
+ */
+export type SetWxaTradeTypeResponse = MP['SetWxaTradeTypeResponse'];
+/**
+ * Params of {@link MPTools.updateOrderDetailPath}, in WeChat's wire names.
+ *
+ * 订单中心：配置订单详情路径，用于「我-订单与卡包-小程序购物订单」跳转到小程序
+ *
+ * Requires the order-centre agreement to be signed first. The path must contain the placeholder ${商品订单号}.
+ *
+ * `POST /wxa/sec/order/update_order_detail_path` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 10060014: 参数错误（path 不合法或未包含 ${商品订单号}）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs} · spec: spec/miniprogram/shipping/updateOrderDetailPath.yaml
+ */
+export type UpdateOrderDetailPathParams = MP['UpdateOrderDetailPathParams'];
+/**
+ * Reply fields of updateOrderDetailPath.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs}
+ */
+export type UpdateOrderDetailPathResponse = MP['UpdateOrderDetailPathResponse'];
+/**
+ * Params of {@link MPTools.uploadCombinedShippingInfo}, in WeChat's wire names.
+ *
+ * 发货信息合单录入：合单支付的订单发货后，按子单录入物流信息（每个支付单仅有一次重新发货机会）
+ *
+ * Not safe to repeat (a second upload for a shipped order is a re-shipment). The sub-orders' order_number_type must match the combined order's.
+ *
+ * `POST /wxa/sec/order/upload_combined_shipping_info` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙，请稍后重试
+ * - 10060001: 支付单不存在
+ * - 10060002: 支付单已完成发货，无法继续发货
+ * - 10060003: 支付单已使用重新发货机会
+ * - 10060004: 支付单处于不可发货的状态
+ * - 10060005: 物流类型有误
+ * - 10060006: 非快递发货时不允许分拆发货
+ * - 10060007: 分拆发货模式下必须填写 is_all_delivered 字段
+ * - 10060008: 商品描述 item_desc 不能为空
+ * - 10060009: 商品描述 item_desc 长度过长
+ * - 10060012: 系统繁忙，请稍后重试
+ * - 10060014: 参数错误，根据错误提示信息处理
+ * - 10060031: 该笔支付单不属于 openid 所指定的用户
+ * - 268485216: 上传时间非法，请按照 RFC 3339 格式填写
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadcombinedshippinginfo.html WeChat docs} · spec: spec/miniprogram/shipping/uploadCombinedShippingInfo.yaml
+ */
+export type UploadCombinedShippingInfoParams = MP['UploadCombinedShippingInfoParams'];
+/**
+ * Reply fields of uploadCombinedShippingInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadcombinedshippinginfo.html WeChat docs}
+ */
+export type UploadCombinedShippingInfoResponse = MP['UploadCombinedShippingInfoResponse'];
+/**
+ * Params of {@link MPTools.uploadShippingInfo}, in WeChat's wire names.
+ *
+ * 发货信息录入：发货后录入物流信息，平台以消息形式推送给购买用户（未确认收货前可修改，每个支付单仅有一次重新发货机会）
+ *
+ * Not safe to repeat: calling it again for an order already shipped, or changing delivery_mode / logistics_type, counts as a re-shipment, and each payment has only one. upload_time must be later than any previous upload (RFC 3339).
+ *
+ * `POST /wxa/sec/order/upload_shipping_info` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙，请稍后重试
+ * - 10060001: 支付单不存在
+ * - 10060002: 支付单已完成发货，无法继续发货
+ * - 10060003: 支付单已使用重新发货机会
+ * - 10060004: 支付单处于不可发货的状态
+ * - 10060005: 物流类型有误
+ * - 10060006: 非快递发货时不允许分拆发货
+ * - 10060007: 分拆发货模式下必须填写 is_all_delivered 字段
+ * - 10060008: 商品描述 item_desc 不能为空
+ * - 10060009: 商品描述 item_desc 长度过长
+ * - 10060012: 系统繁忙，请稍后重试
+ * - 10060014: 参数错误，根据错误提示信息处理
+ * - 10060019: 系统繁忙，请稍后重试
+ * - 10060020: 该笔支付单不支持分拆发货
+ * - 10060023: 发货信息未更新，拒绝本次请求
+ * - 10060024: 物流信息列表过长
+ * - 10060025: 物流公司编码过长
+ * - 10060026: 物流单号过长
+ * - 10060031: 该笔支付单不属于 openid 所指定的用户
+ * - 268485194: 订单单号类型非法
+ * - 268485195: 微信支付单号形式下 transaction_id 不能为空
+ * - 268485196: 商户侧单号形式下 mchid 不能为空
+ * - 268485197: 商户侧单号形式下 mchid 不合法
+ * - 268485216: 上传时间非法，请按照 RFC 3339 格式填写
+ * - 268485224: 发货模式非法
+ * - 268485228: 统一发货模式下，物流信息列表长度必须为 1
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadshippinginfo.html WeChat docs} · spec: spec/miniprogram/shipping/uploadShippingInfo.yaml
+ */
+export type UploadShippingInfoParams = MP['UploadShippingInfoParams'];
+/**
+ * Reply fields of uploadShippingInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadshippinginfo.html WeChat docs}
+ */
+export type UploadShippingInfoResponse = MP['UploadShippingInfoResponse'];
+/**
+ * Params of {@link MPTools.verifySignature}, in WeChat's wire names.
+ *
+ * SOTER 生物认证秘钥签名验证（校验 wx.startSoterAuthentication 返回的 resultJSON 签名）
+ *
+ * WeChat verifies resultJSONSignature (SHA256withRSA/PSS) against the device key; is_ok is the verdict (false = verification failed, not an API error). Also covers Android root scenarios.
+ *
+ * `POST /cgi-bin/soter/verify_signature` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/soter/api_verifysignature.html WeChat docs} · spec: spec/miniprogram/soter/verifySignature.yaml
+ */
+export type VerifySignatureParams = MP['VerifySignatureParams'];
+/**
+ * Reply fields of verifySignature.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/soter/api_verifysignature.html WeChat docs}
+ */
+export type VerifySignatureResponse = MP['VerifySignatureResponse'];
 /**
  * Params of {@link MPTools.sendSubscribeMessage}, in WeChat's wire names.
  *
@@ -214,6 +4987,259 @@ export type SendSubscribeMessageParams = MP['SendSubscribeMessageParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs}
  */
 export type SendSubscribeMessageResponse = MP['SendSubscribeMessageResponse'];
+/**
+ * Params of {@link MPTools.addLegacyTemplate}, in WeChat's wire names.
+ *
+ * （已下线）组合模板并添加至账号下的小程序模板消息模板列表
+ *
+ * WeChat's old English name is templateMessage.addTemplate (Mini Program template messages, retired). A creation.
+ *
+ * `POST /cgi-bin/wxopen/template/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 接口已下线或无权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.addTemplate.html WeChat docs} · spec: spec/miniprogram/template-message/addLegacyTemplate.yaml
+ * @deprecated Mini Program template messages were retired on 2020-01-10: use addMessageTemplate (subscribe messages)
+ */
+export type AddLegacyTemplateParams = MP['AddLegacyTemplateParams'];
+/**
+ * Reply fields of addLegacyTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.addTemplate.html WeChat docs}
+ */
+export type AddLegacyTemplateResponse = MP['AddLegacyTemplateResponse'];
+/**
+ * Params of {@link MPTools.deleteLegacyTemplate}, in WeChat's wire names.
+ *
+ * （已下线）删除账号下的某个小程序模板消息模板
+ *
+ * WeChat's old English name is templateMessage.deleteTemplate (Mini Program template messages, retired).
+ *
+ * `POST /cgi-bin/wxopen/template/del` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 接口已下线或无权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.deleteTemplate.html WeChat docs} · spec: spec/miniprogram/template-message/deleteLegacyTemplate.yaml
+ * @deprecated Mini Program template messages were retired on 2020-01-10: use deleteMessageTemplate (subscribe messages)
+ */
+export type DeleteLegacyTemplateParams = MP['DeleteLegacyTemplateParams'];
+/**
+ * Reply fields of deleteLegacyTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.deleteTemplate.html WeChat docs}
+ */
+export type DeleteLegacyTemplateResponse = MP['DeleteLegacyTemplateResponse'];
+/**
+ * Params of {@link MPTools.getLegacyTemplateLibraryById}, in WeChat's wire names.
+ *
+ * （已下线）获取模板库某个模板标题下的关键词库
+ *
+ * WeChat's old English name is templateMessage.getTemplateLibraryById (Mini Program template messages, retired).
+ *
+ * `POST /cgi-bin/wxopen/template/library/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 接口已下线或无权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryById.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateLibraryById.yaml
+ * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateKeyWordsById (subscribe messages)
+ */
+export type GetLegacyTemplateLibraryByIdParams = MP['GetLegacyTemplateLibraryByIdParams'];
+/**
+ * Reply fields of getLegacyTemplateLibraryById.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryById.html WeChat docs}
+ */
+export type GetLegacyTemplateLibraryByIdResponse = MP['GetLegacyTemplateLibraryByIdResponse'];
+/**
+ * Params of {@link MPTools.getLegacyTemplateLibraryList}, in WeChat's wire names.
+ *
+ * （已下线）获取小程序模板库标题列表
+ *
+ * WeChat's old English name is templateMessage.getTemplateLibraryList (Mini Program template messages, retired).
+ *
+ * `POST /cgi-bin/wxopen/template/library/list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 接口已下线或无权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryList.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateLibraryList.yaml
+ * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateTitleList (subscribe messages)
+ */
+export type GetLegacyTemplateLibraryListParams = MP['GetLegacyTemplateLibraryListParams'];
+/**
+ * Reply fields of getLegacyTemplateLibraryList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryList.html WeChat docs}
+ */
+export type GetLegacyTemplateLibraryListResponse = MP['GetLegacyTemplateLibraryListResponse'];
+/**
+ * Params of {@link MPTools.getLegacyTemplateList}, in WeChat's wire names.
+ *
+ * （已下线）获取账号下已存在的小程序模板消息模板列表
+ *
+ * WeChat's old English name is templateMessage.getTemplateList (Mini Program template messages, retired).
+ *
+ * `POST /cgi-bin/wxopen/template/list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 接口已下线或无权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateList.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateList.yaml
+ * @deprecated Mini Program template messages were retired on 2020-01-10: use getMessageTemplateList (subscribe messages)
+ */
+export type GetLegacyTemplateListParams = MP['GetLegacyTemplateListParams'];
+/**
+ * Reply fields of getLegacyTemplateList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateList.html WeChat docs}
+ */
+export type GetLegacyTemplateListResponse = MP['GetLegacyTemplateListResponse'];
+/**
+ * Params of {@link MPTools.sendLegacyTemplateMessage}, in WeChat's wire names.
+ *
+ * （已下线）发送小程序模板消息（需 form_id / prepay_id）
+ *
+ * WeChat's old English name is templateMessage.send. Mini Program template messages were replaced by subscribe messages; kept for reference. A send.
+ *
+ * `POST /cgi-bin/message/wxopen/template/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40037 `invalid template_id`: template_id 不正确
+ * - 41028: form_id 不正确，或者过期
+ * - 41029: form_id 已被使用
+ * - 41030 `invalid page`: page 不正确
+ * - 45009: 接口调用超过限额（目前默认每个帐号日调用限额为 100 万）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.send.html WeChat docs} · spec: spec/miniprogram/template-message/sendLegacyTemplateMessage.yaml
+ * @deprecated Mini Program template messages were retired on 2020-01-10: use sendSubscribeMessage
+ */
+export type SendLegacyTemplateMessageParams = MP['SendLegacyTemplateMessageParams'];
+/**
+ * Reply fields of sendLegacyTemplateMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.send.html WeChat docs}
+ */
+export type SendLegacyTemplateMessageResponse = MP['SendLegacyTemplateMessageResponse'];
+/**
+ * Params of {@link MPTools.sendUniformMessage}, in WeChat's wire names.
+ *
+ * 下发统一服务消息：经小程序向用户发送其关联公众号的模板消息（mp_template_msg）
+ *
+ * WeChat's English name is uniformMessage.send. The weapp_template_msg branch (Mini Program template messages with form_id) stopped working when Mini Program template messages were retired in January 2020; only mp_template_msg (a template message of the Official Account linked to the Mini Program, to a user who follows it) remains. A send: never retried.
+ *
+ * `POST /cgi-bin/message/wxopen/template/uniform_send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40037 `invalid template_id`: 模板 id 不正确
+ * - 41028: weapp_template_msg.form_id 过期或者不正确
+ * - 41029: weapp_template_msg.form_id 已被使用
+ * - 41030 `invalid page`: weapp_template_msg.page 不正确
+ * - 45009: 接口调用超过限额
+ * - 40003 `invalid openid`: touser 不是正确的 openid
+ * - 40013 `invalid appid`: appid 不正确，或者与 openid 不匹配
+ * - 43004 `require subscribe`: 接收者未关注 mp_template_msg.appid 对应的公众号
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/uniform-message/uniformMessage.send.html WeChat docs} · spec: spec/miniprogram/uniform-message/sendUniformMessage.yaml
+ * @deprecated weapp_template_msg is retired (Mini Program template messages ended 2020-01); use sendSubscribeMessage, or the Official Account's sendTemplateMessage for mp_template_msg
+ */
+export type SendUniformMessageParams = MP['SendUniformMessageParams'];
+/**
+ * Reply fields of sendUniformMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/uniform-message/uniformMessage.send.html WeChat docs}
+ */
+export type SendUniformMessageResponse = MP['SendUniformMessageResponse'];
+/**
+ * Params of {@link MPTools.createActivityId}, in WeChat's wire names.
+ *
+ * 创建被分享动态消息或私密消息的 activity_id（默认 24 小时后过期）
+ *
+ * Each call issues a new activity_id, so it is not retried. unionid or openid only for private messages (one of them).
+ *
+ * `GET /cgi-bin/message/wxopen/activityid/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_createactivityid.html WeChat docs} · spec: spec/miniprogram/updatable-message/createActivityId.yaml
+ */
+export type CreateActivityIdParams = MP['CreateActivityIdParams'];
+/**
+ * Reply fields of createActivityId.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_createactivityid.html WeChat docs}
+ */
+export type CreateActivityIdResponse = MP['CreateActivityIdResponse'];
+/**
+ * Params of {@link MPTools.setChatToolMsg}, in WeChat's wire names.
+ *
+ * 修改小程序聊天工具的动态卡片消息（更新辅标题与聊天室成员完成状态，可在聊天中下发系统消息）
+ *
+ * May post a system message into the chat, so it is treated as a send and not retried.
+ *
+ * `POST /cgi-bin/message/wxopen/chattoolmsg/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 47001 `data format error`: post 数据中参数缺失或格式错误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setchattoolmsg.html WeChat docs} · spec: spec/miniprogram/updatable-message/setChatToolMsg.yaml
+ */
+export type SetChatToolMsgParams = MP['SetChatToolMsgParams'];
+/**
+ * Reply fields of setChatToolMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setchattoolmsg.html WeChat docs}
+ */
+export type SetChatToolMsgResponse = MP['SetChatToolMsgResponse'];
+/**
+ * Params of {@link MPTools.setUpdatableMsg}, in WeChat's wire names.
+ *
+ * 修改被分享的动态消息（状态 0 未开始 → 1 已开始，可向订阅提醒的用户推送通知）
+ *
+ * May push a notification to users who subscribed to the message, so it is treated as a send and not retried. Parameter names: member_count and room_limit are required for target_state 0; path and version_type (develop | trial | release) for target_state 1. State 1 is final.
+ *
+ * `POST /cgi-bin/message/wxopen/updatablemsg/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 44002 `empty post data`: post 数据为空
+ * - 47001 `data format error`: post 数据中参数缺失
+ * - 47501: 参数 activity_id 错误
+ * - 47502: 参数 target_state 错误
+ * - 47503: 参数 version_type 错误
+ * - 47504: activity_id 过期
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setupdatablemsg.html WeChat docs} · spec: spec/miniprogram/updatable-message/setUpdatableMsg.yaml
+ */
+export type SetUpdatableMsgParams = MP['SetUpdatableMsgParams'];
+/**
+ * Reply fields of setUpdatableMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setupdatablemsg.html WeChat docs}
+ */
+export type SetUpdatableMsgResponse = MP['SetUpdatableMsgResponse'];
+/**
+ * Params of {@link MPTools.checkEncryptedData}, in WeChat's wire names.
+ *
+ * 检查加密信息是否由微信生成（当前只支持手机号加密数据，只能检测最近 3 天生成的）
+ *
+ * `POST /wxa/business/checkencryptedmsg` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 1 `data not exit`: 加密数据不存在：生成时间超过保存期限（3 天）、key 不存在或数据与 appid 不匹配
+ * - 40097 `invalid args`: 参数错误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_checkencrypteddata.html WeChat docs} · spec: spec/miniprogram/user-login/checkEncryptedData.yaml
+ */
+export type CheckEncryptedDataParams = MP['CheckEncryptedDataParams'];
+/**
+ * Reply fields of checkEncryptedData.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_checkencrypteddata.html WeChat docs}
+ */
+export type CheckEncryptedDataResponse = MP['CheckEncryptedDataResponse'];
 /**
  * Params of {@link MPTools.checkSessionKey}, in WeChat's wire names.
  *
@@ -299,6 +5325,1995 @@ export type GetPhoneNumberParams = MP['GetPhoneNumberParams'];
  */
 export type GetPhoneNumberResponse = MP['GetPhoneNumberResponse'];
 /**
+ * Params of {@link MPTools.getPluginOpenPId}, in WeChat's wire names.
+ *
+ * 获取插件用户 openpid：用 wx.pluginLogin 得到的 code 换取插件用户的唯一标识
+ *
+ * The code comes from wx.pluginLogin (not wx.login); it is valid 5 minutes and yields one openpid.
+ *
+ * `POST /wxa/getpluginopenpid` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 1000: 系统错误
+ * - 1001: 请求参数非法
+ * - 1003: 请求频率过快
+ * - 1005: 插件 appid 与数据不匹配
+ * - 1007: openpid 数据不存在（例如误用了 wx.login 的 code）
+ * - 1022: json 数据解析错误
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpluginopenpid.html WeChat docs} · spec: spec/miniprogram/user-login/getPluginOpenPId.yaml
+ */
+export type GetPluginOpenPIdParams = MP['GetPluginOpenPIdParams'];
+/**
+ * Reply fields of getPluginOpenPId.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpluginopenpid.html WeChat docs}
+ */
+export type GetPluginOpenPIdResponse = MP['GetPluginOpenPIdResponse'];
+/**
+ * Params of {@link MPTools.getUserEncryptKey}, in WeChat's wire names.
+ *
+ * 获取用户 encryptKey（最近 3 次的加密 key，每个存活 3600 秒；可直接传 session_key，由客户端计算签名）
+ *
+ * A POST without a body: openid, signature and sig_method go in the query string (official example and WxJava; the newer doc page is inconsistent). signature = hmac_sha256(session_key, "") in hex; pass session_key instead and the client computes it.
+ *
+ * `POST /wxa/business/getuserencryptkey` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
+ * - 87008 `invalid sig_method`: sig_method 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/internet/api_getuserencryptkey.html WeChat docs} · spec: spec/miniprogram/user-login/getUserEncryptKey.yaml
+ */
+export type GetUserEncryptKeyParams = MP['GetUserEncryptKeyParams'];
+/**
+ * Reply fields of getUserEncryptKey.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/internet/api_getuserencryptkey.html WeChat docs}
+ */
+export type GetUserEncryptKeyResponse = MP['GetUserEncryptKeyResponse'];
+/**
+ * Params of {@link MPTools.resetUserSessionKey}, in WeChat's wire names.
+ *
+ * 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key
+ *
+ * WeChat's English name is ResetUserSessionKey. The old session_key stops working and the new one keeps its expiry, so the call is not retried. signature = hmac_sha256(session_key, "") in hex; pass session_key instead and the client computes it.
+ *
+ * `GET /wxa/resetusersessionkey` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
+ * - 87008 `invalid sig_method`: sig_method 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/resetUserSessionKey.yaml
+ */
+export type ResetUserSessionKeyParams = MP['ResetUserSessionKeyParams'];
+/**
+ * Reply fields of resetUserSessionKey.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs}
+ */
+export type ResetUserSessionKeyResponse = MP['ResetUserSessionKeyResponse'];
+/**
+ * Params of {@link OATools.batchBlacklist}, in WeChat's wire names.
+ *
+ * 拉黑用户（每次最多 20 个 openid）
+ *
+ * `POST /cgi-bin/tags/members/batchblacklist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 传入非法的 openid
+ * - 40032: 一次只能拉黑 20 个用户
+ * - 49003: 传入的 openid 不属于此 AppID
+ * - 268487001: 系统繁忙，请稍后重试
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/batchBlacklist.yaml
+ */
+export type BatchBlacklistParams = OA['BatchBlacklistParams'];
+/**
+ * Reply fields of batchBlacklist.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
+ */
+export type BatchBlacklistResponse = OA['BatchBlacklistResponse'];
+/**
+ * Params of {@link OATools.batchUnblacklist}, in WeChat's wire names.
+ *
+ * 取消拉黑用户（每次最多 20 个 openid）
+ *
+ * `POST /cgi-bin/tags/members/batchunblacklist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 传入非法的 openid
+ * - 40032: 一次只能取消拉黑 20 个用户
+ * - 49003: 传入的 openid 不属于此 AppID
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/batchUnblacklist.yaml
+ */
+export type BatchUnblacklistParams = OA['BatchUnblacklistParams'];
+/**
+ * Reply fields of batchUnblacklist.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
+ */
+export type BatchUnblacklistResponse = OA['BatchUnblacklistResponse'];
+/**
+ * Params of {@link OATools.getBlacklist}, in WeChat's wire names.
+ *
+ * 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页）
+ *
+ * Pages through the blacklist: the request cursor is begin_openid (empty = from the start) and the reply's cursor is next_openid; pass it back as begin_openid to get the next batch.
+ *
+ * `POST /cgi-bin/tags/members/getblacklist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 传入非法的 begin_openid
+ * - 49003: 传入的 openid 不属于此 AppID
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/getBlacklist.yaml
+ */
+export type GetBlacklistParams = OA['GetBlacklistParams'];
+/**
+ * Reply fields of getBlacklist.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
+ */
+export type GetBlacklistResponse = OA['GetBlacklistResponse'];
+/**
+ * Params of {@link OATools.activateMemberCard}, in WeChat's wire names.
+ *
+ * 接口激活会员卡：设置会员卡号、初始积分、余额等并激活用户领取的会员卡
+ *
+ * A one-time state change: not retried (activating twice fails).
+ *
+ * `POST /card/membercard/activate` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ * - 43010: 无储值权限
+ * - 43011: 无积分权限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/activateMemberCard.yaml
+ */
+export type ActivateMemberCardParams = OA['ActivateMemberCardParams'];
+/**
+ * Reply fields of activateMemberCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
+ */
+export type ActivateMemberCardResponse = OA['ActivateMemberCardResponse'];
+/**
+ * Params of {@link OATools.addPayGiftCard}, in WeChat's wire names.
+ *
+ * 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则
+ *
+ * Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+ *
+ * `POST /card/paygiftcard/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/addPayGiftCard.yaml
+ */
+export type AddPayGiftCardParams = OA['AddPayGiftCardParams'];
+/**
+ * Reply fields of addPayGiftCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+ */
+export type AddPayGiftCardResponse = OA['AddPayGiftCardResponse'];
+/**
+ * Params of {@link OATools.batchGetCard}, in WeChat's wire names.
+ *
+ * 批量查询卡券列表（card_id 列表，可按状态筛选）
+ *
+ * `POST /card/batchget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/batchGetCard.yaml
+ */
+export type BatchGetCardParams = OA['BatchGetCardParams'];
+/**
+ * Reply fields of batchGetCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type BatchGetCardResponse = OA['BatchGetCardResponse'];
+/**
+ * Params of {@link OATools.batchGetPayGiftCard}, in WeChat's wire names.
+ *
+ * 批量查询支付后投放卡券规则
+ *
+ * Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+ *
+ * `POST /card/paygiftcard/batchget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetPayGiftCard.yaml
+ */
+export type BatchGetPayGiftCardParams = OA['BatchGetPayGiftCardParams'];
+/**
+ * Reply fields of batchGetPayGiftCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+ */
+export type BatchGetPayGiftCardResponse = OA['BatchGetPayGiftCardResponse'];
+/**
+ * Params of {@link OATools.checkCardCode}, in WeChat's wire names.
+ *
+ * 核查 code：查询导入的自定义 code 是否已存入微信后台
+ *
+ * `POST /card/code/checkcode` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/checkCardCode.yaml
+ */
+export type CheckCardCodeParams = OA['CheckCardCodeParams'];
+/**
+ * Reply fields of checkCardCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type CheckCardCodeResponse = OA['CheckCardCodeResponse'];
+/**
+ * Params of {@link OATools.checkinBoardingPass}, in WeChat's wire names.
+ *
+ * 更新飞机票信息（在线值机）：设置乘客姓名、舱位、座位、登机口、登机时间等
+ *
+ * `POST /card/boardingpass/checkin` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/checkinBoardingPass.yaml
+ */
+export type CheckinBoardingPassParams = OA['CheckinBoardingPassParams'];
+/**
+ * Reply fields of checkinBoardingPass.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
+ */
+export type CheckinBoardingPassResponse = OA['CheckinBoardingPassResponse'];
+/**
+ * Params of {@link OATools.consumeCardCode}, in WeChat's wire names.
+ *
+ * 核销 Code 接口：消耗用户的卡券（线下核销）
+ *
+ * Not retried: a repeat after a lost reply fails with 40099 (already consumed). Check with getCardCode first.
+ *
+ * `POST /card/code/consume` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40099: 卡券已被核销
+ * - 40127: 卡券被用户删除或转赠中
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/consumeCardCode.yaml
+ */
+export type ConsumeCardCodeParams = OA['ConsumeCardCodeParams'];
+/**
+ * Reply fields of consumeCardCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
+ */
+export type ConsumeCardCodeResponse = OA['ConsumeCardCodeResponse'];
+/**
+ * Params of {@link OATools.createCard}, in WeChat's wire names.
+ *
+ * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
+ *
+ * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+ *
+ * `POST /card/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40053: 不合法的 actioninfo（参数错误）
+ * - 40071: 不合法的卡券类型
+ * - 40072: 不合法的编码方式
+ * - 40079: 不合法的时间
+ * - 41011: 缺少必填字段
+ * - 45021: 字段超过长度限制
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/createCard.yaml
+ */
+export type CreateCardParams = OA['CreateCardParams'];
+/**
+ * Reply fields of createCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+ */
+export type CreateCardResponse = OA['CreateCardResponse'];
+/**
+ * Params of {@link OATools.createCardLandingPage}, in WeChat's wire names.
+ *
+ * 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页）
+ *
+ * `POST /card/landingpage/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/createCardLandingPage.yaml
+ */
+export type CreateCardLandingPageParams = OA['CreateCardLandingPageParams'];
+/**
+ * Reply fields of createCardLandingPage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type CreateCardLandingPageResponse = OA['CreateCardLandingPageResponse'];
+/**
+ * Params of {@link OATools.createCardQrcode}, in WeChat's wire names.
+ *
+ * 创建卡券二维码：单张卡券（QR_CARD）或多张卡券（QR_MULTIPLE_CARD）的领取二维码
+ *
+ * `POST /card/qrcode/create` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ * - 40078: 不合法的卡券状态（如卡券未通过审核、已删除）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/createCardQrcode.yaml
+ */
+export type CreateCardQrcodeParams = OA['CreateCardQrcodeParams'];
+/**
+ * Reply fields of createCardQrcode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type CreateCardQrcodeResponse = OA['CreateCardQrcodeResponse'];
+/**
+ * Params of {@link OATools.decryptCardCode}, in WeChat's wire names.
+ *
+ * Code 解码接口：把跳转链接 / 事件中的加密 code（encrypt_code）解码为真实 code
+ *
+ * `POST /card/code/decrypt` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/decryptCardCode.yaml
+ */
+export type DecryptCardCodeParams = OA['DecryptCardCodeParams'];
+/**
+ * Reply fields of decryptCardCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
+ */
+export type DecryptCardCodeResponse = OA['DecryptCardCodeResponse'];
+/**
+ * Params of {@link OATools.deleteCard}, in WeChat's wire names.
+ *
+ * 删除卡券：删除后用户已领取的卡券不受影响，但不可再领取（不可恢复）
+ *
+ * `POST /card/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/deleteCard.yaml
+ */
+export type DeleteCardParams = OA['DeleteCardParams'];
+/**
+ * Reply fields of deleteCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type DeleteCardResponse = OA['DeleteCardResponse'];
+/**
+ * Params of {@link OATools.deletePayGiftCard}, in WeChat's wire names.
+ *
+ * 删除支付后投放卡券规则
+ *
+ * Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+ *
+ * `POST /card/paygiftcard/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/deletePayGiftCard.yaml
+ */
+export type DeletePayGiftCardParams = OA['DeletePayGiftCardParams'];
+/**
+ * Reply fields of deletePayGiftCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+ */
+export type DeletePayGiftCardResponse = OA['DeletePayGiftCardResponse'];
+/**
+ * Params of {@link OATools.depositCardCode}, in WeChat's wire names.
+ *
+ * 导入自定义 code：预存 code 模式卡券投放前导入 code（单次最多 100 个）
+ *
+ * Safe to repeat: codes already imported come back in duplicate_code.
+ *
+ * `POST /card/code/deposit` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/depositCardCode.yaml
+ */
+export type DepositCardCodeParams = OA['DepositCardCodeParams'];
+/**
+ * Reply fields of depositCardCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type DepositCardCodeResponse = OA['DepositCardCodeResponse'];
+/**
+ * Params of {@link OATools.getCard}, in WeChat's wire names.
+ *
+ * 查看卡券详情：按 card_id 查询卡券的全部字段与审核状态
+ *
+ * `POST /card/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCard.yaml
+ */
+export type GetCardParams = OA['GetCardParams'];
+/**
+ * Reply fields of getCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type GetCardResponse = OA['GetCardResponse'];
+/**
+ * Params of {@link OATools.getCardCode}, in WeChat's wire names.
+ *
+ * 查询 Code 接口：核销前查询 code 的状态、有效期与领取者
+ *
+ * `POST /card/code/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40127: 卡券被用户删除或转赠中
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/getCardCode.yaml
+ */
+export type GetCardCodeParams = OA['GetCardCodeParams'];
+/**
+ * Reply fields of getCardCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
+ */
+export type GetCardCodeResponse = OA['GetCardCodeResponse'];
+/**
+ * Params of {@link OATools.getCardCodeDepositCount}, in WeChat's wire names.
+ *
+ * 查询导入 code 数目
+ *
+ * `POST /card/code/getdepositcount` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCardCodeDepositCount.yaml
+ */
+export type GetCardCodeDepositCountParams = OA['GetCardCodeDepositCountParams'];
+/**
+ * Reply fields of getCardCodeDepositCount.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type GetCardCodeDepositCountResponse = OA['GetCardCodeDepositCountResponse'];
+/**
+ * Params of {@link OATools.getCardMpnewsHtml}, in WeChat's wire names.
+ *
+ * 图文消息群发卡券：获取卡券嵌入图文消息的标准格式代码（HTML）
+ *
+ * `POST /card/mpnews/gethtml` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCardMpnewsHtml.yaml
+ */
+export type GetCardMpnewsHtmlParams = OA['GetCardMpnewsHtmlParams'];
+/**
+ * Reply fields of getCardMpnewsHtml.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type GetCardMpnewsHtmlResponse = OA['GetCardMpnewsHtmlResponse'];
+/**
+ * Params of {@link OATools.getMemberCardActivateTempInfo}, in WeChat's wire names.
+ *
+ * 获取用户开卡时提交的信息（跳转型开卡组件）：用 activate_ticket 换取用户填写的资料
+ *
+ * `POST /card/membercard/activatetempinfo/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardActivateTempInfo.yaml
+ */
+export type GetMemberCardActivateTempInfoParams = OA['GetMemberCardActivateTempInfoParams'];
+/**
+ * Reply fields of getMemberCardActivateTempInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
+ */
+export type GetMemberCardActivateTempInfoResponse = OA['GetMemberCardActivateTempInfoResponse'];
+/**
+ * Params of {@link OATools.getMemberCardActivateUrl}, in WeChat's wire names.
+ *
+ * 获取开卡插件参数：返回内含开卡插件所需参数的 URL
+ *
+ * `POST /card/membercard/activate/geturl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardActivateUrl.yaml
+ */
+export type GetMemberCardActivateUrlParams = OA['GetMemberCardActivateUrlParams'];
+/**
+ * Reply fields of getMemberCardActivateUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
+ */
+export type GetMemberCardActivateUrlResponse = OA['GetMemberCardActivateUrlResponse'];
+/**
+ * Params of {@link OATools.getMemberCardUserInfo}, in WeChat's wire names.
+ *
+ * 拉取会员信息（积分查询）：按 card_id 与 code 查询会员的激活资料、积分与余额
+ *
+ * `POST /card/membercard/userinfo/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardUserInfo.yaml
+ */
+export type GetMemberCardUserInfoParams = OA['GetMemberCardUserInfoParams'];
+/**
+ * Reply fields of getMemberCardUserInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+ */
+export type GetMemberCardUserInfoResponse = OA['GetMemberCardUserInfoResponse'];
+/**
+ * Params of {@link OATools.getPayGiftCard}, in WeChat's wire names.
+ *
+ * 查询支付后投放卡券规则详情
+ *
+ * Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+ *
+ * `POST /card/paygiftcard/getbyid` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/getPayGiftCard.yaml
+ */
+export type GetPayGiftCardParams = OA['GetPayGiftCardParams'];
+/**
+ * Reply fields of getPayGiftCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+ */
+export type GetPayGiftCardResponse = OA['GetPayGiftCardResponse'];
+/**
+ * Params of {@link OATools.getUserCardList}, in WeChat's wire names.
+ *
+ * 获取用户已领取卡券：用户卡包里属于该 appid 下所有可用卡券
+ *
+ * `POST /card/user/getcardlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003: openid 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getUserCardList.yaml
+ */
+export type GetUserCardListParams = OA['GetUserCardListParams'];
+/**
+ * Reply fields of getUserCardList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type GetUserCardListResponse = OA['GetUserCardListResponse'];
+/**
+ * Params of {@link OATools.markCardCode}, in WeChat's wire names.
+ *
+ * Mark（占用）Code 接口：朋友的券等场景下，锁定 code 防止被多人同时使用
+ *
+ * `POST /card/code/mark` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/markCardCode.yaml
+ */
+export type MarkCardCodeParams = OA['MarkCardCodeParams'];
+/**
+ * Reply fields of markCardCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type MarkCardCodeResponse = OA['MarkCardCodeResponse'];
+/**
+ * Params of {@link OATools.modifyCardStock}, in WeChat's wire names.
+ *
+ * 修改卡券库存：增加或减少卡券库存
+ *
+ * Relative change: never retried, since a repeat would change the stock twice.
+ *
+ * `POST /card/modifystock` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ * - 40122: 不合法的库存数量
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/modifyCardStock.yaml
+ */
+export type ModifyCardStockParams = OA['ModifyCardStockParams'];
+/**
+ * Reply fields of modifyCardStock.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type ModifyCardStockResponse = OA['ModifyCardStockResponse'];
+/**
+ * Params of {@link OATools.setCardCodeUnavailable}, in WeChat's wire names.
+ *
+ * 设置卡券失效：将用户已领取的卡券 code 设为失效（不可逆）
+ *
+ * `POST /card/code/unavailable` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40127: 卡券被用户删除或转赠中
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/setCardCodeUnavailable.yaml
+ */
+export type SetCardCodeUnavailableParams = OA['SetCardCodeUnavailableParams'];
+/**
+ * Reply fields of setCardCodeUnavailable.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type SetCardCodeUnavailableResponse = OA['SetCardCodeUnavailableResponse'];
+/**
+ * Params of {@link OATools.setCardPaycell}, in WeChat's wire names.
+ *
+ * 设置买单接口：开启后卡券详情页出现“买单”入口（需卡券绑定门店且商户开通微信支付）
+ *
+ * `POST /card/paycell/set` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ * - 45030: 该 card_id 无接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/setCardPaycell.yaml
+ */
+export type SetCardPaycellParams = OA['SetCardPaycellParams'];
+/**
+ * Reply fields of setCardPaycell.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+ */
+export type SetCardPaycellResponse = OA['SetCardPaycellResponse'];
+/**
+ * Params of {@link OATools.setCardSelfConsumeCell}, in WeChat's wire names.
+ *
+ * 设置自助核销：开启后卡券详情页出现“自助核销”入口，用户可自行核销
+ *
+ * `POST /card/selfconsumecell/set` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ * - 45030: 该 card_id 无接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/setCardSelfConsumeCell.yaml
+ */
+export type SetCardSelfConsumeCellParams = OA['SetCardSelfConsumeCellParams'];
+/**
+ * Reply fields of setCardSelfConsumeCell.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+ */
+export type SetCardSelfConsumeCellResponse = OA['SetCardSelfConsumeCellResponse'];
+/**
+ * Params of {@link OATools.setCardTestWhitelist}, in WeChat's wire names.
+ *
+ * 设置卡券测试白名单：未审核通过的卡券可由白名单用户领取测试（最多 10 个）
+ *
+ * `POST /card/testwhitelist/set` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003: openid 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/setCardTestWhitelist.yaml
+ */
+export type SetCardTestWhitelistParams = OA['SetCardTestWhitelistParams'];
+/**
+ * Reply fields of setCardTestWhitelist.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type SetCardTestWhitelistResponse = OA['SetCardTestWhitelistResponse'];
+/**
+ * Params of {@link OATools.setMemberCardActivateUserForm}, in WeChat's wire names.
+ *
+ * 设置开卡字段：一键开卡（wx_activate）时用户需填写的必填与选填资料
+ *
+ * `POST /card/membercard/activateuserform/set` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/setMemberCardActivateUserForm.yaml
+ */
+export type SetMemberCardActivateUserFormParams = OA['SetMemberCardActivateUserFormParams'];
+/**
+ * Reply fields of setMemberCardActivateUserForm.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
+ */
+export type SetMemberCardActivateUserFormResponse = OA['SetMemberCardActivateUserFormResponse'];
+/**
+ * Params of {@link OATools.updateCard}, in WeChat's wire names.
+ *
+ * 更改卡券信息：修改 base_info 及部分类型字段（部分字段修改后需重新审核）
+ *
+ * Send card_id plus the lower-case key of the card type (e.g. cash, member_card) with the fields to change. Changing title, logo and similar fields sends the card back to review (send_check true).
+ *
+ * `POST /card/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40073: 不合法的卡券 card_id
+ * - 40078: 不合法的卡券状态（如卡券未通过审核、已删除）
+ * - 45021: 字段超过长度限制
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCard.yaml
+ */
+export type UpdateCardParams = OA['UpdateCardParams'];
+/**
+ * Reply fields of updateCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type UpdateCardResponse = OA['UpdateCardResponse'];
+/**
+ * Params of {@link OATools.updateCardCode}, in WeChat's wire names.
+ *
+ * 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code
+ *
+ * Not retried: after a success the old code no longer exists, so a repeat fails.
+ *
+ * `POST /card/code/update` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCardCode.yaml
+ */
+export type UpdateCardCodeParams = OA['UpdateCardCodeParams'];
+/**
+ * Reply fields of updateCardCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+ */
+export type UpdateCardCodeResponse = OA['UpdateCardCodeResponse'];
+/**
+ * Params of {@link OATools.updateMemberCardUser}, in WeChat's wire names.
+ *
+ * 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息
+ *
+ * Not retried: add_bonus / add_balance are increments, so a repeat would apply them twice (the full-value fields bonus / balance are safe).
+ *
+ * `POST /card/membercard/updateuser` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ * - 43010: 无储值权限
+ * - 43011: 无积分权限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/updateMemberCardUser.yaml
+ */
+export type UpdateMemberCardUserParams = OA['UpdateMemberCardUserParams'];
+/**
+ * Reply fields of updateMemberCardUser.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+ */
+export type UpdateMemberCardUserResponse = OA['UpdateMemberCardUserResponse'];
+/**
+ * Params of {@link OATools.updateMovieTicketUser}, in WeChat's wire names.
+ *
+ * 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息
+ *
+ * `POST /card/movieticket/updateuser` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateMovieTicketUser.yaml
+ */
+export type UpdateMovieTicketUserParams = OA['UpdateMovieTicketUserParams'];
+/**
+ * Reply fields of updateMovieTicketUser.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
+ */
+export type UpdateMovieTicketUserResponse = OA['UpdateMovieTicketUserResponse'];
+/**
+ * Params of {@link OATools.addCommentReply}, in WeChat's wire names.
+ *
+ * 回复评论（作者回复，每条评论只能回复一次）
+ *
+ * A second reply to the same comment fails with 88005, so a retry after a lost reply may surface that error.
+ *
+ * `POST /cgi-bin/comment/reply/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 88001 `msg_data is not exists`: 该图文不存在
+ * - 88005 `already reply`: 已经回复过了
+ * - 88007 `reply content beyond max len or content len is zero`: 回复超过长度限制或为 0
+ * - 88008 `comment is not exists`: 该评论不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/addCommentReply.yaml
+ */
+export type AddCommentReplyParams = OA['AddCommentReplyParams'];
+/**
+ * Reply fields of addCommentReply.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+ */
+export type AddCommentReplyResponse = OA['AddCommentReplyResponse'];
+/**
+ * Params of {@link OATools.closeComment}, in WeChat's wire names.
+ *
+ * 关闭已群发（或已发布）文章的评论
+ *
+ * `POST /cgi-bin/comment/close` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 88000 `without comment privilege`: 没有留言权限（帐号未开通留言功能）
+ * - 88001 `msg_data is not exists`: 该图文不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/closeComment.yaml
+ */
+export type CloseCommentParams = OA['CloseCommentParams'];
+/**
+ * Reply fields of closeComment.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+ */
+export type CloseCommentResponse = OA['CloseCommentResponse'];
+/**
+ * Params of {@link OATools.deleteComment}, in WeChat's wire names.
+ *
+ * 删除评论
+ *
+ * `POST /cgi-bin/comment/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 88001 `msg_data is not exists`: 该图文不存在
+ * - 88008 `comment is not exists`: 该评论不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/deleteComment.yaml
+ */
+export type DeleteCommentParams = OA['DeleteCommentParams'];
+/**
+ * Reply fields of deleteComment.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+ */
+export type DeleteCommentResponse = OA['DeleteCommentResponse'];
+/**
+ * Params of {@link OATools.deleteCommentReply}, in WeChat's wire names.
+ *
+ * 删除作者对评论的回复
+ *
+ * `POST /cgi-bin/comment/reply/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 88001 `msg_data is not exists`: 该图文不存在
+ * - 88008 `comment is not exists`: 该评论不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/deleteCommentReply.yaml
+ */
+export type DeleteCommentReplyParams = OA['DeleteCommentReplyParams'];
+/**
+ * Reply fields of deleteCommentReply.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+ */
+export type DeleteCommentReplyResponse = OA['DeleteCommentReplyResponse'];
+/**
+ * Params of {@link OATools.listComment}, in WeChat's wire names.
+ *
+ * 查看指定文章的评论数据（分页，每次最多 50 条）
+ *
+ * `POST /cgi-bin/comment/list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 88000 `without comment privilege`: 没有留言权限（帐号未开通留言功能）
+ * - 88001 `msg_data is not exists`: 该图文不存在
+ * - 88010 `count range error. cout <= 0 or count > 50`: 获取评论数目不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/listComment.yaml
+ */
+export type ListCommentParams = OA['ListCommentParams'];
+/**
+ * Reply fields of listComment.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+ */
+export type ListCommentResponse = OA['ListCommentResponse'];
+/**
+ * Params of {@link OATools.markElectComment}, in WeChat's wire names.
+ *
+ * 将评论标记精选
+ *
+ * `POST /cgi-bin/comment/markelect` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 88001 `msg_data is not exists`: 该图文不存在
+ * - 88003 `elected comment upper limit`: 精选评论数已达上限
+ * - 88004 `comment was deleted by user`: 已被用户删除，无法精选
+ * - 88008 `comment is not exists`: 该评论不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/markElectComment.yaml
+ */
+export type MarkElectCommentParams = OA['MarkElectCommentParams'];
+/**
+ * Reply fields of markElectComment.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+ */
+export type MarkElectCommentResponse = OA['MarkElectCommentResponse'];
+/**
+ * Params of {@link OATools.openComment}, in WeChat's wire names.
+ *
+ * 打开已群发（或已发布）文章的评论
+ *
+ * `POST /cgi-bin/comment/open` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 88000 `without comment privilege`: 没有留言权限（帐号未开通留言功能）
+ * - 88001 `msg_data is not exists`: 该图文不存在
+ * - 88002 `the article is limit for safety`: 文章存在敏感信息
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/openComment.yaml
+ */
+export type OpenCommentParams = OA['OpenCommentParams'];
+/**
+ * Reply fields of openComment.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+ */
+export type OpenCommentResponse = OA['OpenCommentResponse'];
+/**
+ * Params of {@link OATools.unmarkElectComment}, in WeChat's wire names.
+ *
+ * 将评论取消精选
+ *
+ * `POST /cgi-bin/comment/unmarkelect` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 88001 `msg_data is not exists`: 该图文不存在
+ * - 88008 `comment is not exists`: 该评论不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/unmarkElectComment.yaml
+ */
+export type UnmarkElectCommentParams = OA['UnmarkElectCommentParams'];
+/**
+ * Reply fields of unmarkElectComment.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+ */
+export type UnmarkElectCommentResponse = OA['UnmarkElectCommentResponse'];
+/**
+ * Params of {@link OATools.closeKfSession}, in WeChat's wire names.
+ *
+ * 关闭会话
+ *
+ * `POST /customservice/kfsession/close` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401: 无效客服帐号
+ * - 65413: 不存在对应用户的会话信息
+ * - 65414: 粉丝正在被其他客服接待
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/closeKfSession.yaml
+ */
+export type CloseKfSessionParams = OA['CloseKfSessionParams'];
+/**
+ * Reply fields of closeKfSession.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+ */
+export type CloseKfSessionResponse = OA['CloseKfSessionResponse'];
+/**
+ * Params of {@link OATools.createKfSession}, in WeChat's wire names.
+ *
+ * 创建会话：将用户接入指定客服（客服须在线，用户须在 48 小时内与公众号有过互动）
+ *
+ * `POST /customservice/kfsession/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401: 无效客服帐号
+ * - 65402: 客服帐号尚未绑定微信号，不能投入使用
+ * - 65413: 不存在对应用户的会话信息
+ * - 65414: 粉丝正在被其他客服接待
+ * - 65415: 指定的客服不在线
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/createKfSession.yaml
+ */
+export type CreateKfSessionParams = OA['CreateKfSessionParams'];
+/**
+ * Reply fields of createKfSession.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+ */
+export type CreateKfSessionResponse = OA['CreateKfSessionResponse'];
+/**
+ * Params of {@link OATools.getCurrentAutoreplyInfo}, in WeChat's wire names.
+ *
+ * 获取公众号的自动回复规则（关注后自动回复、消息自动回复、关键词自动回复）
+ *
+ * Returns the rules set on the mp.weixin.qq.com website (or by the developer through the platform). Reply types: text (content is the text), img / voice (content is a media id), video (content is a download URL), news (news_info lists the articles). Keyword reply_mode is reply_all or random_one; match_mode is contain or equal.
+ *
+ * `GET /cgi-bin/get_current_autoreply_info` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Getting_Rules_for_Auto_Replies.html WeChat docs} · spec: spec/officialaccount/customer-service/getCurrentAutoreplyInfo.yaml
+ */
+export type GetCurrentAutoreplyInfoParams = OA['GetCurrentAutoreplyInfoParams'];
+/**
+ * Reply fields of getCurrentAutoreplyInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Getting_Rules_for_Auto_Replies.html WeChat docs}
+ */
+export type GetCurrentAutoreplyInfoResponse = OA['GetCurrentAutoreplyInfoResponse'];
+/**
+ * Params of {@link OATools.getKfMsgList}, in WeChat's wire names.
+ *
+ * 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条）
+ *
+ * Page with msgid: start at 1 and pass the reply's msgid to get the next batch; when the reply's number is smaller than the requested number there are no more records. opercode - 1000 created waiting session, 1001 session accepted, 1002 session started by the kf, 1003 session transferred, 1004 session closed, 1005 session grabbed, 2001 message received by the account, 2002 message sent by the kf, 2003 message received by the kf.
+ *
+ * `POST /customservice/msgrecord/getmsglist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65416: 查询参数不合法
+ * - 65417: 查询时间段超出限制（不能超过 24 小时）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Obtain_chat_transcript.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfMsgList.yaml
+ */
+export type GetKfMsgListParams = OA['GetKfMsgListParams'];
+/**
+ * Reply fields of getKfMsgList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Obtain_chat_transcript.html WeChat docs}
+ */
+export type GetKfMsgListResponse = OA['GetKfMsgListResponse'];
+/**
+ * Params of {@link OATools.getKfSession}, in WeChat's wire names.
+ *
+ * 获取客户的会话状态（正在接待该用户的客服及会话创建时间）
+ *
+ * When nobody is serving the user, kf_account is empty.
+ *
+ * `GET /customservice/kfsession/getsession` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 40003 `invalid openid`: openid 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfSession.yaml
+ */
+export type GetKfSessionParams = OA['GetKfSessionParams'];
+/**
+ * Reply fields of getKfSession.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+ */
+export type GetKfSessionResponse = OA['GetKfSessionResponse'];
+/**
+ * Params of {@link OATools.getKfSessionList}, in WeChat's wire names.
+ *
+ * 获取客服的会话列表（该客服正在接待的用户）
+ *
+ * `GET /customservice/kfsession/getsessionlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401: 无效客服帐号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfSessionList.yaml
+ */
+export type GetKfSessionListParams = OA['GetKfSessionListParams'];
+/**
+ * Reply fields of getKfSessionList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+ */
+export type GetKfSessionListResponse = OA['GetKfSessionListResponse'];
+/**
+ * Params of {@link OATools.getKfWaitCase}, in WeChat's wire names.
+ *
+ * 获取未接入会话列表（排队等待客服接入的用户，最多返回 100 条，按等待时间排序）
+ *
+ * `GET /customservice/kfsession/getwaitcase` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfWaitCase.yaml
+ */
+export type GetKfWaitCaseParams = OA['GetKfWaitCaseParams'];
+/**
+ * Reply fields of getKfWaitCase.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+ */
+export type GetKfWaitCaseResponse = OA['GetKfWaitCaseResponse'];
+/**
+ * Params of {@link OATools.inviteKfWorker}, in WeChat's wire names.
+ *
+ * 邀请绑定客服帐号（向微信号发送绑定邀请，对方在微信中确认后绑定；邀请 7 天内有效）
+ *
+ * A new customer-service account must be bound to a WeChat user before it can log in. The invitation is pushed to invite_wx; getKfList shows invite_wx / invite_expire_time / invite_status (waiting, rejected, expired) until it is accepted. Re-inviting while an invitation is pending fails with 65411.
+ *
+ * `POST /customservice/kfaccount/inviteworker` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401: 无效客服帐号
+ * - 65407: 邀请对象已经是该公众号客服
+ * - 65408: 本公众号已经有一个邀请给该微信
+ * - 65409: 无效的微信号
+ * - 65410: 邀请对象绑定公众号客服数达到上限（目前每个微信号可以绑定 5 个公众号客服帐号）
+ * - 65411: 该帐号已经有一个等待确认的邀请，不能重复邀请
+ * - 65412: 该帐号已经绑定微信号，不能进行邀请
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/inviteKfWorker.yaml
+ */
+export type InviteKfWorkerParams = OA['InviteKfWorkerParams'];
+/**
+ * Reply fields of inviteKfWorker.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
+ */
+export type InviteKfWorkerResponse = OA['InviteKfWorkerResponse'];
+/**
+ * Params of {@link OATools.sendCustomMessage}, in WeChat's wire names.
+ *
+ * 发送客服消息（用户与公众号交互后的时间窗口内，给用户发送文本、图片、图文、菜单、小程序卡片等消息）
+ *
+ * A send; never retried once the request may have reached WeChat. Flat body: set msgtype and the object of the same name (text, image, voice, video, music, news, mpnews, mpnewsarticle, msgmenu, wxcard or miniprogrampage); the other objects are left out. Window and quota: after the user sends a message, 5 messages within 48 hours; after a menu click (click / scancode push types), a follow or a QR scan, 3 messages within 1 minute. customservice.kf_account sends as a given customer-service account. news and mpnews carry at most 1 article (more returns 45008); mpnewsarticle sends a published article by article_id; msgmenu is not available to test accounts; miniprogrampage needs a Mini Program linked to the account. A text message may embed a Mini Program link (<a href="…" data-miniprogram-appid="…" data-miniprogram-path="…">).
+ *
+ * `POST /cgi-bin/message/custom/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: touser 不合法
+ * - 40200: 不合法的账号类型
+ * - 45008 `article size out of limit`: 图文消息超过 1 条
+ * - 45015 `response out of time limit or subscription is canceled`: 回复时间超过限制（超出 48 小时窗口）或用户已取消关注
+ * - 45047 `out of response count limit`: 客服接口下行条数超过上限
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能（使用 customservice 时）
+ * - 70000: 触发未成年人保护，消息被拒绝
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage.html WeChat docs} · spec: spec/officialaccount/customer-service/sendCustomMessage.yaml
+ */
+export type OaSendCustomMessageParams = OA['OaSendCustomMessageParams'];
+/**
+ * Reply fields of sendCustomMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage.html WeChat docs}
+ */
+export type OaSendCustomMessageResponse = OA['OaSendCustomMessageResponse'];
+/**
+ * Params of {@link OATools.updateKfAccount}, in WeChat's wire names.
+ *
+ * 设置（修改）客服帐号的昵称
+ *
+ * `POST /customservice/kfaccount/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401: 无效客服帐号
+ * - 65403: 客服昵称不合法
+ * - 65404: 客服帐号不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/updateKfAccount.yaml
+ */
+export type UpdateKfAccountParams = OA['UpdateKfAccountParams'];
+/**
+ * Reply fields of updateKfAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
+ */
+export type UpdateKfAccountResponse = OA['UpdateKfAccountResponse'];
+/**
+ * Params of {@link OATools.uploadKfHeadImg}, in WeChat's wire names.
+ *
+ * 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media）
+ *
+ * kf_account travels in the query string; the image is uploaded as multipart/form-data field media.
+ *
+ * `POST /customservice/kfaccount/uploadheadimg` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40005 `invalid file type`: 不支持的媒体类型（须为 jpg）
+ * - 40009 `invalid image size`: 媒体文件长度不合法
+ * - 65400: API 不可用，即没有开通/升级到新版客服功能
+ * - 65401: 无效客服帐号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/uploadKfHeadImg.yaml
+ */
+export type UploadKfHeadImgParams = OA['UploadKfHeadImgParams'];
+/**
+ * Reply fields of uploadKfHeadImg.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
+ */
+export type UploadKfHeadImgResponse = OA['UploadKfHeadImgResponse'];
+/**
+ * Params of {@link OATools.getArticleSummary}, in WeChat's wire names.
+ *
+ * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
+ *
+ * POST /datacube/getarticlesummary. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getarticlesummary` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+ */
+export type GetArticleSummaryParams = OA['GetArticleSummaryParams'];
+/**
+ * Reply fields of getArticleSummary.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ */
+export type GetArticleSummaryResponse = OA['GetArticleSummaryResponse'];
+/**
+ * Params of {@link OATools.getArticleTotal}, in WeChat's wire names.
+ *
+ * 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中）
+ *
+ * POST /datacube/getarticletotal. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getarticletotal` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+ */
+export type GetArticleTotalParams = OA['GetArticleTotalParams'];
+/**
+ * Reply fields of getArticleTotal.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ */
+export type GetArticleTotalResponse = OA['GetArticleTotalResponse'];
+/**
+ * Params of {@link OATools.getInterfaceSummary}, in WeChat's wire names.
+ *
+ * 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日）
+ *
+ * POST /datacube/getinterfacesummary. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getinterfacesummary` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs} · spec: spec/officialaccount/datacube/getInterfaceSummary.yaml
+ */
+export type GetInterfaceSummaryParams = OA['GetInterfaceSummaryParams'];
+/**
+ * Reply fields of getInterfaceSummary.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs}
+ */
+export type GetInterfaceSummaryResponse = OA['GetInterfaceSummaryResponse'];
+/**
+ * Params of {@link OATools.getInterfaceSummaryHour}, in WeChat's wire names.
+ *
+ * 获取接口分析分时数据（按小时）
+ *
+ * POST /datacube/getinterfacesummaryhour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getinterfacesummaryhour` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs} · spec: spec/officialaccount/datacube/getInterfaceSummaryHour.yaml
+ */
+export type GetInterfaceSummaryHourParams = OA['GetInterfaceSummaryHourParams'];
+/**
+ * Reply fields of getInterfaceSummaryHour.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs}
+ */
+export type GetInterfaceSummaryHourResponse = OA['GetInterfaceSummaryHourResponse'];
+/**
+ * Params of {@link OATools.getPublisherStat}, in WeChat's wire names.
+ *
+ * 获取流量主广告数据：分广告位数据（publisher_adpos_general）、返佣商品数据（publisher_cps_general）或结算收入数据（publisher_settlement）
+ *
+ * One GET path, three reports chosen by `action`; the reply carries the fields of that report (list + summary for the two general reports, settlement_list and totals for publisher_settlement). Amounts are in fen (分). Failures come back in base_resp {ret, err_msg} rather than errcode (ret 0 = success), so check base_resp.ret. Field names taken from silenceper/wechat (officialaccount/datacube/publisher.go); the official page could not be read here.
+ *
+ * `GET /publisher/stat` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 45009: 请求过于频繁，请稍后尝试（在 base_resp.ret 中返回）
+ * - 2009: 无效的流量主（在 base_resp.ret 中返回）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Ad_Analysis.html WeChat docs} · spec: spec/officialaccount/datacube/getPublisherStat.yaml
+ */
+export type GetPublisherStatParams = OA['GetPublisherStatParams'];
+/**
+ * Reply fields of getPublisherStat.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Ad_Analysis.html WeChat docs}
+ */
+export type GetPublisherStatResponse = OA['GetPublisherStatResponse'];
+/**
+ * Params of {@link OATools.getUpstreamMsg}, in WeChat's wire names.
+ *
+ * 获取消息发送概况数据（用户向公众号发送消息的按日统计）
+ *
+ * POST /datacube/getupstreammsg. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getupstreammsg` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsg.yaml
+ */
+export type GetUpstreamMsgParams = OA['GetUpstreamMsgParams'];
+/**
+ * Reply fields of getUpstreamMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+ */
+export type GetUpstreamMsgResponse = OA['GetUpstreamMsgResponse'];
+/**
+ * Params of {@link OATools.getUpstreamMsgDist}, in WeChat's wire names.
+ *
+ * 获取消息发送分布数据（按用户当日发送消息数的区间分布）
+ *
+ * POST /datacube/getupstreammsgdist. The span from begin_date to end_date is at most 15 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getupstreammsgdist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDist.yaml
+ */
+export type GetUpstreamMsgDistParams = OA['GetUpstreamMsgDistParams'];
+/**
+ * Reply fields of getUpstreamMsgDist.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+ */
+export type GetUpstreamMsgDistResponse = OA['GetUpstreamMsgDistResponse'];
+/**
+ * Params of {@link OATools.getUpstreamMsgDistMonth}, in WeChat's wire names.
+ *
+ * 获取消息发送分布月数据
+ *
+ * POST /datacube/getupstreammsgdistmonth. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getupstreammsgdistmonth` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDistMonth.yaml
+ */
+export type GetUpstreamMsgDistMonthParams = OA['GetUpstreamMsgDistMonthParams'];
+/**
+ * Reply fields of getUpstreamMsgDistMonth.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+ */
+export type GetUpstreamMsgDistMonthResponse = OA['GetUpstreamMsgDistMonthResponse'];
+/**
+ * Params of {@link OATools.getUpstreamMsgDistWeek}, in WeChat's wire names.
+ *
+ * 获取消息发送分布周数据
+ *
+ * POST /datacube/getupstreammsgdistweek. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getupstreammsgdistweek` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDistWeek.yaml
+ */
+export type GetUpstreamMsgDistWeekParams = OA['GetUpstreamMsgDistWeekParams'];
+/**
+ * Reply fields of getUpstreamMsgDistWeek.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+ */
+export type GetUpstreamMsgDistWeekResponse = OA['GetUpstreamMsgDistWeekResponse'];
+/**
+ * Params of {@link OATools.getUpstreamMsgHour}, in WeChat's wire names.
+ *
+ * 获取消息发送分时数据（按小时）
+ *
+ * POST /datacube/getupstreammsghour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getupstreammsghour` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgHour.yaml
+ */
+export type GetUpstreamMsgHourParams = OA['GetUpstreamMsgHourParams'];
+/**
+ * Reply fields of getUpstreamMsgHour.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+ */
+export type GetUpstreamMsgHourResponse = OA['GetUpstreamMsgHourResponse'];
+/**
+ * Params of {@link OATools.getUpstreamMsgMonth}, in WeChat's wire names.
+ *
+ * 获取消息发送月数据（ref_date 为月的首日）
+ *
+ * POST /datacube/getupstreammsgmonth. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getupstreammsgmonth` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgMonth.yaml
+ */
+export type GetUpstreamMsgMonthParams = OA['GetUpstreamMsgMonthParams'];
+/**
+ * Reply fields of getUpstreamMsgMonth.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+ */
+export type GetUpstreamMsgMonthResponse = OA['GetUpstreamMsgMonthResponse'];
+/**
+ * Params of {@link OATools.getUpstreamMsgWeek}, in WeChat's wire names.
+ *
+ * 获取消息发送周数据（ref_date 为周的首日）
+ *
+ * POST /datacube/getupstreammsgweek. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getupstreammsgweek` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgWeek.yaml
+ */
+export type GetUpstreamMsgWeekParams = OA['GetUpstreamMsgWeekParams'];
+/**
+ * Reply fields of getUpstreamMsgWeek.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+ */
+export type GetUpstreamMsgWeekResponse = OA['GetUpstreamMsgWeekResponse'];
+/**
+ * Params of {@link OATools.getUserCumulate}, in WeChat's wire names.
+ *
+ * 获取累计用户数据（按日的总用户量）
+ *
+ * POST /datacube/getusercumulate. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getusercumulate` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserCumulate.yaml
+ */
+export type GetUserCumulateParams = OA['GetUserCumulateParams'];
+/**
+ * Reply fields of getUserCumulate.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs}
+ */
+export type GetUserCumulateResponse = OA['GetUserCumulateResponse'];
+/**
+ * Params of {@link OATools.getUserRead}, in WeChat's wire names.
+ *
+ * 获取图文统计数据（按日的图文页阅读、分享、收藏汇总）
+ *
+ * POST /datacube/getuserread. The span from begin_date to end_date is at most 3 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getuserread` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+ */
+export type GetUserReadParams = OA['GetUserReadParams'];
+/**
+ * Reply fields of getUserRead.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ */
+export type GetUserReadResponse = OA['GetUserReadResponse'];
+/**
+ * Params of {@link OATools.getUserReadHour}, in WeChat's wire names.
+ *
+ * 获取图文统计分时数据（按小时、按阅读来源）
+ *
+ * POST /datacube/getuserreadhour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getuserreadhour` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+ */
+export type GetUserReadHourParams = OA['GetUserReadHourParams'];
+/**
+ * Reply fields of getUserReadHour.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ */
+export type GetUserReadHourResponse = OA['GetUserReadHourResponse'];
+/**
+ * Params of {@link OATools.getUserShare}, in WeChat's wire names.
+ *
+ * 获取图文分享转发数据（按日、按分享场景）
+ *
+ * POST /datacube/getusershare. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getusershare` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+ */
+export type GetUserShareParams = OA['GetUserShareParams'];
+/**
+ * Reply fields of getUserShare.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ */
+export type GetUserShareResponse = OA['GetUserShareResponse'];
+/**
+ * Params of {@link OATools.getUserShareHour}, in WeChat's wire names.
+ *
+ * 获取图文分享转发分时数据（按小时、按分享场景）
+ *
+ * POST /datacube/getusersharehour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getusersharehour` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+ */
+export type GetUserShareHourParams = OA['GetUserShareHourParams'];
+/**
+ * Reply fields of getUserShareHour.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ */
+export type GetUserShareHourResponse = OA['GetUserShareHourResponse'];
+/**
+ * Params of {@link OATools.getUserSummary}, in WeChat's wire names.
+ *
+ * 获取用户增减数据（按日、按来源渠道）
+ *
+ * POST /datacube/getusersummary. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+ *
+ * `POST /datacube/getusersummary` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserSummary.yaml
+ */
+export type GetUserSummaryParams = OA['GetUserSummaryParams'];
+/**
+ * Reply fields of getUserSummary.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs}
+ */
+export type GetUserSummaryResponse = OA['GetUserSummaryResponse'];
+/**
+ * Params of {@link OATools.addDraft}, in WeChat's wire names.
+ *
+ * 新建草稿：把图文消息（news）或图片消息（newspic）保存到草稿箱，返回草稿的 media_id
+ *
+ * Official name draft_add. A draft leaves the draft box once it is mass-sent or published. Images inside content must come from uploadImage (external image URLs are filtered); thumb_media_id must be a permanent material (addMaterial). For newspic articles image_info lists up to 20 images (the first is the cover) and content is plain text with a few special tags. Product cards (product_info, DOM from getProductCardInfo) need the account's 商品带货 capability.
+ *
+ * `POST /cgi-bin/draft/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: thumb_media_id / image_media_id 不合法（须为永久素材）
+ * - 53404: 帐号已被限制带货能力，请删除商品后重试
+ * - 53405: 插入商品信息有误，请检查后重试
+ * - 53406: 请先开通带货能力
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Add_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/addDraft.yaml
+ */
+export type AddDraftParams = OA['AddDraftParams'];
+/**
+ * Reply fields of addDraft.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Add_draft.html WeChat docs}
+ */
+export type AddDraftResponse = OA['AddDraftResponse'];
+/**
+ * Params of {@link OATools.batchGetDraft}, in WeChat's wire names.
+ *
+ * 获取草稿列表（分页；可选不返回 content 字段）
+ *
+ * Official name draft_batchget. Includes drafts created in the admin console.
+ *
+ * `POST /cgi-bin/draft/batchget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft_list.html WeChat docs} · spec: spec/officialaccount/draft-box/batchGetDraft.yaml
+ */
+export type BatchGetDraftParams = OA['BatchGetDraftParams'];
+/**
+ * Reply fields of batchGetDraft.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft_list.html WeChat docs}
+ */
+export type BatchGetDraftResponse = OA['BatchGetDraftResponse'];
+/**
+ * Params of {@link OATools.batchGetPublished}, in WeChat's wire names.
+ *
+ * 获取成功发布列表（发布能力：freepublish_batchget，分页）
+ *
+ * Official name freepublish_batchget. Only articles published through the publish API or the console's 发表 appear (not mass-sent ones).
+ *
+ * `POST /cgi-bin/freepublish/batchget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 帐号没有发布能力接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_publication_records.html WeChat docs} · spec: spec/officialaccount/draft-box/batchGetPublished.yaml
+ */
+export type BatchGetPublishedParams = OA['BatchGetPublishedParams'];
+/**
+ * Reply fields of batchGetPublished.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_publication_records.html WeChat docs}
+ */
+export type BatchGetPublishedResponse = OA['BatchGetPublishedResponse'];
+/**
+ * Params of {@link OATools.deleteDraft}, in WeChat's wire names.
+ *
+ * 删除草稿（此操作无法撤销）
+ *
+ * Official name draft_delete.
+ *
+ * `POST /cgi-bin/draft/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: media_id 不合法（草稿不存在或已删除）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Delete_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/deleteDraft.yaml
+ */
+export type DeleteDraftParams = OA['DeleteDraftParams'];
+/**
+ * Reply fields of deleteDraft.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Delete_draft.html WeChat docs}
+ */
+export type DeleteDraftResponse = OA['DeleteDraftResponse'];
+/**
+ * Params of {@link OATools.deletePublish}, in WeChat's wire names.
+ *
+ * 删除发布：删除已发布的文章（此操作不可逆，请谨慎操作）
+ *
+ * Official name freepublish_delete. index 0 or absent deletes every article of the publication.
+ *
+ * `POST /cgi-bin/freepublish/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 53600: Article ID 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Delete_posts.html WeChat docs} · spec: spec/officialaccount/draft-box/deletePublish.yaml
+ */
+export type DeletePublishParams = OA['DeletePublishParams'];
+/**
+ * Reply fields of deletePublish.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Delete_posts.html WeChat docs}
+ */
+export type DeletePublishResponse = OA['DeletePublishResponse'];
+/**
+ * Params of {@link OATools.getDraft}, in WeChat's wire names.
+ *
+ * 获取草稿详情：按 media_id 下载草稿箱中的一篇草稿（图文消息或图片消息）
+ *
+ * Official name getDraft (formerly draft_get).
+ *
+ * `POST /cgi-bin/draft/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: media_id 不合法（草稿不存在、已发布或已删除）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/getDraft.yaml
+ */
+export type GetDraftParams = OA['GetDraftParams'];
+/**
+ * Reply fields of getDraft.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft.html WeChat docs}
+ */
+export type GetDraftResponse = OA['GetDraftResponse'];
+/**
+ * Params of {@link OATools.getDraftCount}, in WeChat's wire names.
+ *
+ * 获取草稿总数
+ *
+ * Official name draft_count.
+ *
+ * `GET /cgi-bin/draft/count` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 帐号没有草稿箱接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Count_drafts.html WeChat docs} · spec: spec/officialaccount/draft-box/getDraftCount.yaml
+ */
+export type GetDraftCountParams = OA['GetDraftCountParams'];
+/**
+ * Reply fields of getDraftCount.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Count_drafts.html WeChat docs}
+ */
+export type GetDraftCountResponse = OA['GetDraftCountResponse'];
+/**
+ * Params of {@link OATools.getProductCardInfo}, in WeChat's wire names.
+ *
+ * 获取商品卡片 DOM 结构：用于在文章（图文消息 / 图片消息）中插入带货商品卡片
+ *
+ * Official name ecsgetproductcardinfo. Picture messages (newspic) support small cards, text links and bar cards; news messages support large cards, small cards and text links. The DOM goes into the article content; some article types need product_key (product_info.footer_product_info.product_key in addDraft) instead. Needs the account's 商品带货 capability; third-party platforms cannot call it.
+ *
+ * `POST /channels/ec/service/product/getcardinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 53406: 请先开通带货能力
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/shop/api_ecsgetproductcardinfo.html WeChat docs} · spec: spec/officialaccount/draft-box/getProductCardInfo.yaml
+ */
+export type GetProductCardInfoParams = OA['GetProductCardInfoParams'];
+/**
+ * Reply fields of getProductCardInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/shop/api_ecsgetproductcardinfo.html WeChat docs}
+ */
+export type GetProductCardInfoResponse = OA['GetProductCardInfoResponse'];
+/**
+ * Params of {@link OATools.getPublishStatus}, in WeChat's wire names.
+ *
+ * 发布状态轮询：按 publish_id 查询发布任务的状态与发布成功的文章
+ *
+ * Official name freepublish_get. publish_status 0 success, 1 publishing, 2 original-declaration failure, 3 general failure, 4 rejected by platform review, 5 all articles deleted by the user after success, 6 all articles blocked by the system after success. The same data is pushed as the PUBLISHJOBFINISH event.
+ *
+ * `POST /cgi-bin/freepublish/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_status.html WeChat docs} · spec: spec/officialaccount/draft-box/getPublishStatus.yaml
+ */
+export type GetPublishStatusParams = OA['GetPublishStatusParams'];
+/**
+ * Reply fields of getPublishStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_status.html WeChat docs}
+ */
+export type GetPublishStatusResponse = OA['GetPublishStatusResponse'];
+/**
+ * Params of {@link OATools.getPublishedArticle}, in WeChat's wire names.
+ *
+ * 通过 article_id 获取已发布文章（发布能力：freepublish_getarticle）
+ *
+ * Official name freepublish_getarticle. Each article carries is_deleted (deleted by the account owner).
+ *
+ * `POST /cgi-bin/freepublish/getarticle` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 53600: Article ID 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_article_from_id.html WeChat docs} · spec: spec/officialaccount/draft-box/getPublishedArticle.yaml
+ */
+export type GetPublishedArticleParams = OA['GetPublishedArticleParams'];
+/**
+ * Reply fields of getPublishedArticle.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_article_from_id.html WeChat docs}
+ */
+export type GetPublishedArticleResponse = OA['GetPublishedArticleResponse'];
+/**
+ * Params of {@link OATools.submitPublish}, in WeChat's wire names.
+ *
+ * 发布草稿：把草稿箱中的草稿提交发布（仅表示发布任务提交成功，结果经 PUBLISHJOBFINISH 事件推送或 getPublishStatus 查询）
+ *
+ * Official name freepublish_submit. A publish: never retried once the request may have reached WeChat. Success only means the task was accepted; original-declaration or review failures come later (publish_status 2–4). Published articles do not reach followers' chat lists (unlike mass send) and appear on the account's profile page.
+ *
+ * `POST /cgi-bin/freepublish/submit` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: API 未授权（帐号没有发布能力）
+ * - 53503: 该草稿未通过发布检查
+ * - 53504: 需前往公众平台官网使用草稿
+ * - 53505: 请手动保存成功后再发表
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Publish.html WeChat docs} · spec: spec/officialaccount/draft-box/submitPublish.yaml
+ */
+export type SubmitPublishParams = OA['SubmitPublishParams'];
+/**
+ * Reply fields of submitPublish.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Publish.html WeChat docs}
+ */
+export type SubmitPublishResponse = OA['SubmitPublishResponse'];
+/**
+ * Params of {@link OATools.switchDraft}, in WeChat's wire names.
+ *
+ * 草稿箱开关设置：开启 API 草稿箱能力，或仅查询开关状态（checkonly=1）
+ *
+ * Official name draft_switch. Opening is one-way (it cannot be closed again). The draft box is now enabled for all accounts and the doc marks this API as retired. Parameters are in the query string; the POST has no body.
+ *
+ * `POST /cgi-bin/draft/switch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_switch.html WeChat docs} · spec: spec/officialaccount/draft-box/switchDraft.yaml
+ * @deprecated 草稿箱已对所有帐号开放，开关接口已停用
+ */
+export type SwitchDraftParams = OA['SwitchDraftParams'];
+/**
+ * Reply fields of switchDraft.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_switch.html WeChat docs}
+ */
+export type SwitchDraftResponse = OA['SwitchDraftResponse'];
+/**
+ * Params of {@link OATools.updateDraft}, in WeChat's wire names.
+ *
+ * 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息
+ *
+ * Official name draft_update. The article object has the same fields as one entry of addDraft's articles.
+ *
+ * `POST /cgi-bin/draft/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: media_id 不合法（草稿不存在）
+ * - 53404: 帐号已被限制带货能力，请删除商品后重试
+ * - 53405: 插入商品信息有误，请检查后重试
+ * - 53406: 请先开通带货能力
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Update_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/updateDraft.yaml
+ */
+export type UpdateDraftParams = OA['UpdateDraftParams'];
+/**
+ * Reply fields of updateDraft.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Update_draft.html WeChat docs}
+ */
+export type UpdateDraftResponse = OA['UpdateDraftResponse'];
+/**
+ * Params of {@link OATools.addVoiceToRecoForText}, in WeChat's wire names.
+ *
+ * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
+ *
+ * The voice file goes as multipart field `media` (the doc also allows the raw bytes as the body; WxJava sends the multipart form); format, voice_id and lang are query parameters. Query the result within about 10 s with the same voice_id. Listed as retired in the endpoint inventory (not confirmed on an official page).
+ *
+ * `POST /cgi-bin/media/voice/addvoicetorecofortext` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40005 `invalid file type`: 语音文件格式不对（只支持 mp3）
+ * - 45001 `media size out of limit`: 语音文件超过 1M
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/addVoiceToRecoForText.yaml
+ * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
+ */
+export type AddVoiceToRecoForTextParams = OA['AddVoiceToRecoForTextParams'];
+/**
+ * Reply fields of addVoiceToRecoForText.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
+ */
+export type AddVoiceToRecoForTextResponse = OA['AddVoiceToRecoForTextResponse'];
+/**
+ * Params of {@link OATools.queryRecoResultForText}, in WeChat's wire names.
+ *
+ * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
+ *
+ * POST with the parameters in the query string and no body, as on the former official page (WxJava issues a GET). Results are dropped some time after the upload. Listed as retired in the endpoint inventory (not confirmed on an official page).
+ *
+ * `POST /cgi-bin/media/voice/queryrecoresultfortext` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/queryRecoResultForText.yaml
+ * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
+ */
+export type QueryRecoResultForTextParams = OA['QueryRecoResultForTextParams'];
+/**
+ * Reply fields of queryRecoResultForText.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
+ */
+export type QueryRecoResultForTextResponse = OA['QueryRecoResultForTextResponse'];
+/**
+ * Params of {@link OATools.semanticSearch}, in WeChat's wire names.
+ *
+ * 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询）
+ *
+ * The body must also carry the account's own appid; the client does not inject it here (auth is access_token), so pass it as a param. Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
+ *
+ * `POST /semantic/semproxy/search` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 7000000: 请求正常，无语义结果
+ * - 7000001: 缺失参数
+ * - 7000002: 参数错误
+ * - 7000003: 请求异常
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/Natural_Language_Processing.html WeChat docs} · spec: spec/officialaccount/intelligent/semanticSearch.yaml
+ * @deprecated 语义理解接口已不在现行公众号文档中（视为已下线，未见官方下线公告）
+ */
+export type SemanticSearchParams = OA['SemanticSearchParams'];
+/**
+ * Reply fields of semanticSearch.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/Natural_Language_Processing.html WeChat docs}
+ */
+export type SemanticSearchResponse = OA['SemanticSearchResponse'];
+/**
+ * Params of {@link OATools.translateContent}, in WeChat's wire names.
+ *
+ * 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节）
+ *
+ * The doc puts the source text in the request body as raw UTF-8 ("源内容放 body 中或者上传文件的方式", at most 600 bytes); the spec format has no raw-text body, so this spec uses the documented file-upload form: a UTF-8 text file in multipart field `media` (field name assumed, as for WeChat's other uploads). lfrom and lto are query parameters. Listed as retired in the endpoint inventory (not confirmed on an official page).
+ *
+ * `POST /cgi-bin/media/voice/translatecontent` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/translateContent.yaml
+ * @deprecated 智能接口翻译能力已不在现行文档中（视为已下线，未经官方确认）
+ */
+export type TranslateContentParams = OA['TranslateContentParams'];
+/**
+ * Reply fields of translateContent.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
+ */
+export type TranslateContentResponse = OA['TranslateContentResponse'];
+/**
  * Params of {@link OATools.getTicket}, in WeChat's wire names.
  *
  * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
@@ -317,6 +7332,437 @@ export type GetTicketParams = OA['GetTicketParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs}
  */
 export type GetTicketResponse = OA['GetTicketResponse'];
+/**
+ * Params of {@link OATools.deleteMassMessage}, in WeChat's wire names.
+ *
+ * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
+ *
+ * Only successfully sent image-text (mpnews) and video (mpvideo) sends can be deleted; other types cannot be deleted once sent. If several sends used the same article, deleting one of them invalidates the article for all. Give msg_id, or url (the article URL, only used when msg_id is absent). article_idx is the 1-based position of the article inside the send; 0 or omitted deletes every article.
+ *
+ * `POST /cgi-bin/message/mass/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/deleteMassMessage.yaml
+ */
+export type DeleteMassMessageParams = OA['DeleteMassMessageParams'];
+/**
+ * Reply fields of deleteMassMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+ */
+export type DeleteMassMessageResponse = OA['DeleteMassMessageResponse'];
+/**
+ * Params of {@link OATools.getMassMessage}, in WeChat's wire names.
+ *
+ * 查询群发消息发送状态
+ *
+ * Official English name massmsgget. Delivery counts are not returned here; they arrive in the MASSSENDJOBFINISH event.
+ *
+ * `POST /cgi-bin/message/mass/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/getMassMessage.yaml
+ */
+export type GetMassMessageParams = OA['GetMassMessageParams'];
+/**
+ * Reply fields of getMassMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+ */
+export type GetMassMessageResponse = OA['GetMassMessageResponse'];
+/**
+ * Params of {@link OATools.getMassSpeed}, in WeChat's wire names.
+ *
+ * 获取群发速度
+ *
+ * `POST /cgi-bin/message/mass/speed/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/getMassSpeed.yaml
+ */
+export type GetMassSpeedParams = OA['GetMassSpeedParams'];
+/**
+ * Reply fields of getMassSpeed.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+ */
+export type GetMassSpeedResponse = OA['GetMassSpeedResponse'];
+/**
+ * Params of {@link OATools.massSend}, in WeChat's wire names.
+ *
+ * 根据 OpenID 列表群发（至少 2 个、最多 10000 个 OpenID）
+ *
+ * A send; never retried once the request may have reached WeChat — use clientmsgid to let WeChat reject a duplicate. The reply only means the job was submitted; the result arrives in the MASSSENDJOBFINISH event.
+ *
+ * `POST /cgi-bin/message/mass/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40130: 不合法的 openid 列表长度，至少需要 2 个 openid
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id
+ * - 40215: 图片数量超过限制
+ * - 41040: 文章被判定为转载且原创作者不允许转载（或 send_ignore_reprint 为 0）
+ * - 45028 `has no masssend quota`: 没有群发配额
+ * - 45065: 相同 clientmsgid 已存在群发记录（返回数据中带有已存在的群发任务的 msg_id）
+ * - 45066: 相同 clientmsgid 重试速度过快，请间隔 1 分钟重试
+ * - 45067: clientmsgid 长度超过限制
+ * - 45162: 不合法的消息类型
+ * - 48008: 没有该类型消息的发送权限
+ * - 89504: 群发消息正在审核中
+ * - 89505: 群发消息正在等待管理员确认（开启了 API 群发保护）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/massSend.yaml
+ */
+export type MassSendParams = OA['MassSendParams'];
+/**
+ * Reply fields of massSend.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+ */
+export type MassSendResponse = OA['MassSendResponse'];
+/**
+ * Params of {@link OATools.previewMassMessage}, in WeChat's wire names.
+ *
+ * 群发预览：将消息发送给指定用户（openid 或微信号）预览
+ *
+ * A send; never retried once the request may have reached WeChat. Give either touser (an OpenID) or towxname (a WeChat ID; towxname has a daily limit of 100 calls); if both are given towxname is used. Unlike the mass sends, a preview image is a single image {media_id}.
+ *
+ * `POST /cgi-bin/message/mass/preview` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: touser 不合法
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id
+ * - 45162: 不合法的消息类型
+ * - 48021: 自动保存的草稿无法预览或群发
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/previewMassMessage.yaml
+ */
+export type PreviewMassMessageParams = OA['PreviewMassMessageParams'];
+/**
+ * Reply fields of previewMassMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+ */
+export type PreviewMassMessageResponse = OA['PreviewMassMessageResponse'];
+/**
+ * Params of {@link OATools.sendAll}, in WeChat's wire names.
+ *
+ * 根据标签进行群发（filter.is_to_all 为 true 时发给全部用户）
+ *
+ * A send; never retried once the request may have reached WeChat — use clientmsgid to let WeChat reject a duplicate. The reply only means the job was submitted ("send job submission success"); the result arrives in the MASSSENDJOBFINISH event. Articles are checked for originality first (see send_ignore_reprint). With API mass-send protection enabled, sending to all users waits up to 30 minutes for an administrator's confirmation.
+ *
+ * `POST /cgi-bin/message/mass/sendall` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40152: 不合法的 tag_id（标签不存在）
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id
+ * - 40215: 图片数量超过限制
+ * - 41040: 文章被判定为转载且原创作者不允许转载（或 send_ignore_reprint 为 0）
+ * - 45028 `has no masssend quota`: 没有群发配额
+ * - 45065: 相同 clientmsgid 已存在群发记录（返回数据中带有已存在的群发任务的 msg_id）
+ * - 45066: 相同 clientmsgid 重试速度过快，请间隔 1 分钟重试
+ * - 45067: clientmsgid 长度超过限制
+ * - 45162: 不合法的消息类型
+ * - 48008: 没有该类型消息的发送权限
+ * - 89504: 群发消息正在审核中
+ * - 89505: 群发消息正在等待管理员确认（开启了 API 群发保护）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/message/api_sendall.html WeChat docs} · spec: spec/officialaccount/mass-message/sendAll.yaml
+ */
+export type SendAllParams = OA['SendAllParams'];
+/**
+ * Reply fields of sendAll.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/message/api_sendall.html WeChat docs}
+ */
+export type SendAllResponse = OA['SendAllResponse'];
+/**
+ * Params of {@link OATools.setMassSpeed}, in WeChat's wire names.
+ *
+ * 设置群发速度（0~4 级：80w、60w、45w、30w、10w 每分钟）
+ *
+ * `POST /cgi-bin/message/mass/speed/set` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 45083: 设置的 speed 参数不在 0 到 4 的范围内
+ * - 45084: 没有设置 speed 参数
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/setMassSpeed.yaml
+ */
+export type SetMassSpeedParams = OA['SetMassSpeedParams'];
+/**
+ * Reply fields of setMassSpeed.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+ */
+export type SetMassSpeedResponse = OA['SetMassSpeedResponse'];
+/**
+ * Params of {@link OATools.uploadMassNews}, in WeChat's wire names.
+ *
+ * （已废弃）上传图文消息素材用于群发（该能力已更新为草稿箱）
+ *
+ * Uploads up to 8 articles for a mass send and returns a media_id for mpnews. The official page now says the capability has been replaced by the draft box: create the article with the draft API (draft/add) and mass-send the draft's media_id. Images in content must come from uploadimg (mmbiz.qpic.cn URLs).
+ *
+ * `POST /cgi-bin/media/uploadnews` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: thumb_media_id 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/uploadMassNews.yaml
+ * @deprecated 该能力已更新为草稿箱：用草稿箱接口（draft/add）创建图文，再用草稿 media_id 群发
+ */
+export type UploadMassNewsParams = OA['UploadMassNewsParams'];
+/**
+ * Reply fields of uploadMassNews.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+ */
+export type UploadMassNewsResponse = OA['UploadMassNewsResponse'];
+/**
+ * Params of {@link OATools.uploadMassVideo}, in WeChat's wire names.
+ *
+ * 群发视频前换取视频的 media_id（用永久素材视频 media_id 加标题、描述换取 mpvideo 可用的 media_id）
+ *
+ * The mpvideo branch of sendAll / massSend / previewMassMessage needs the media_id returned here, not the permanent material's media_id. Not listed on the current service-account doc pages (they only document the mass sends); the fields follow the legacy Batch_Sends page, WxJava and wechatpy.
+ *
+ * `POST /cgi-bin/media/uploadvideo` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/uploadMassVideo.yaml
+ */
+export type UploadMassVideoParams = OA['UploadMassVideoParams'];
+/**
+ * Reply fields of uploadMassVideo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+ */
+export type UploadMassVideoResponse = OA['UploadMassVideoResponse'];
+/**
+ * Params of {@link OATools.addMaterial}, in WeChat's wire names.
+ *
+ * 新增其他类型永久素材（图片、语音、视频、缩略图），素材库数量有上限
+ *
+ * multipart/form-data upload in field `media`; `type` travels in the query string. For a video the form must also carry `description`, a JSON object {title, introduction} (sent as a JSON string field). Size/format limits: image 10 MB (bmp/png/jpeg/jpg/gif), voice 2 MB and at most 60 s (mp3/wma/wav/amr), video 10 MB (mp4), thumb 64 KB (jpg). Library caps: 100,000 images/news, 1,000 of each other type. Image materials also return a URL usable inside Tencent domains only.
+ *
+ * `POST /cgi-bin/material/add_material` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40004 `invalid media type`: 不合法的媒体文件类型
+ * - 40005 `invalid file type`: 不合法的文件类型（格式不符合该素材类型的要求）
+ * - 40006 `invalid meida size`: 不合法的文件大小
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id
+ * - 41005 `media data missing`: 缺少多媒体文件数据
+ * - 45001 `media size out of limit`: 多媒体文件大小超过限制
+ * - 45106: 该接口能力已下线（如已停止支持的素材类型）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/addMaterial.yaml
+ */
+export type AddMaterialParams = OA['AddMaterialParams'];
+/**
+ * Reply fields of addMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
+ */
+export type AddMaterialResponse = OA['AddMaterialResponse'];
+/**
+ * Params of {@link OATools.addNewsMaterial}, in WeChat's wire names.
+ *
+ * 新增永久图文素材（已下线：请改用草稿箱 addDraft 与发布能力 submitPublish）
+ *
+ * Retired by WeChat (announced 2021, unsupported since 2022-02-28): calls now fail with errcode 45103/45106 "This API has been unsupported". Kept for reference; use addDraft instead. Fields follow the former official page.
+ *
+ * `POST /cgi-bin/material/add_news` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 45103 `This API has been unsupported`: 该接口已下线
+ * - 45106 `This API has been unsupported`: 该接口已下线
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/addNewsMaterial.yaml
+ * @deprecated 永久图文素材接口已下线，改用草稿箱 addDraft（/cgi-bin/draft/add）
+ */
+export type AddNewsMaterialParams = OA['AddNewsMaterialParams'];
+/**
+ * Reply fields of addNewsMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
+ */
+export type AddNewsMaterialResponse = OA['AddNewsMaterialResponse'];
+/**
+ * Params of {@link OATools.batchGetMaterial}, in WeChat's wire names.
+ *
+ * 获取永久素材列表（按类型分页：图片、视频、语音、图文）
+ *
+ * Includes materials added in the admin console. For type news each item carries content.news_item (the articles); for the other types each item carries name, url and update_time. Temporary media are not listed.
+ *
+ * `POST /cgi-bin/material/batchget_material` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40004 `invalid media type`: 不合法的素材类型
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_materials_list.html WeChat docs} · spec: spec/officialaccount/material/batchGetMaterial.yaml
+ */
+export type BatchGetMaterialParams = OA['BatchGetMaterialParams'];
+/**
+ * Reply fields of batchGetMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_materials_list.html WeChat docs}
+ */
+export type BatchGetMaterialResponse = OA['BatchGetMaterialResponse'];
+/**
+ * Params of {@link OATools.delMaterial}, in WeChat's wire names.
+ *
+ * 删除永久素材（删除后素材库中的该素材不可再使用）
+ *
+ * `POST /cgi-bin/material/del_material` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id（素材不存在或已删除）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Deleting_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/delMaterial.yaml
+ */
+export type DelMaterialParams = OA['DelMaterialParams'];
+/**
+ * Reply fields of delMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Deleting_Permanent_Assets.html WeChat docs}
+ */
+export type DelMaterialResponse = OA['DelMaterialResponse'];
+/**
+ * Params of {@link OATools.getHDVoice}, in WeChat's wire names.
+ *
+ * 获取高清语音素材：下载 JS-SDK uploadVoice 上传的语音（speex 格式，16K 采样率），用于语音识别等处理
+ *
+ * The reply is the speex file itself (Content-Type voice/speex), or a JSON errcode on failure. The media_id comes from the JS-SDK wx.uploadVoice call; temporary media are kept for 3 days.
+ *
+ * `GET /cgi-bin/media/get/jssdk` · access_token: managed by the client · safe to repeat · reply: binary
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id（不存在或已过期）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html WeChat docs} · spec: spec/officialaccount/material/getHDVoice.yaml
+ */
+export type GetHDVoiceParams = OA['GetHDVoiceParams'];
+/**
+ * Params of {@link OATools.getMaterial}, in WeChat's wire names.
+ *
+ * 获取永久素材：图文素材与视频素材返回 JSON，其他类型（图片、语音、缩略图）直接返回素材内容
+ *
+ * Reply kind mixed: image, voice and thumb materials come back as the file bytes; a video material as JSON {title, description, down_url}; a news (图文) material as JSON {news_item: [...]}. Errors are JSON either way.
+ *
+ * `POST /cgi-bin/material/get_material` · access_token: managed by the client · safe to repeat · reply: mixed
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id（素材不存在或已删除）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/getMaterial.yaml
+ */
+export type GetMaterialParams = OA['GetMaterialParams'];
+/**
+ * Reply fields of getMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html WeChat docs}
+ */
+export type GetMaterialResponse = OA['GetMaterialResponse'];
+/**
+ * Params of {@link OATools.getMaterialCount}, in WeChat's wire names.
+ *
+ * 获取永久素材的总数（语音、视频、图片、图文各自的数量）
+ *
+ * Counts include materials added in the admin console; news_count no longer grows since news materials moved to the draft box.
+ *
+ * `GET /cgi-bin/material/get_materialcount` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 帐号没有素材管理接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_the_total_of_all_materials.html WeChat docs} · spec: spec/officialaccount/material/getMaterialCount.yaml
+ */
+export type GetMaterialCountParams = OA['GetMaterialCountParams'];
+/**
+ * Reply fields of getMaterialCount.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_the_total_of_all_materials.html WeChat docs}
+ */
+export type GetMaterialCountResponse = OA['GetMaterialCountResponse'];
+/**
+ * Params of {@link OATools.updateNewsMaterial}, in WeChat's wire names.
+ *
+ * 修改永久图文素材（已下线：请改用草稿箱 updateDraft）
+ *
+ * Retired by WeChat together with add_news (unsupported since 2022-02-28); calls fail with errcode 45103/45106. Kept for reference; use updateDraft instead.
+ *
+ * `POST /cgi-bin/material/update_news` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40007 `invalid media_id`: 不合法的媒体文件 id
+ * - 45103 `This API has been unsupported`: 该接口已下线
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Editing_Permanent_Rich_Media_Assets.html WeChat docs} · spec: spec/officialaccount/material/updateNewsMaterial.yaml
+ * @deprecated 永久图文素材接口已下线，改用草稿箱 updateDraft（/cgi-bin/draft/update）
+ */
+export type UpdateNewsMaterialParams = OA['UpdateNewsMaterialParams'];
+/**
+ * Reply fields of updateNewsMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Editing_Permanent_Rich_Media_Assets.html WeChat docs}
+ */
+export type UpdateNewsMaterialResponse = OA['UpdateNewsMaterialResponse'];
+/**
+ * Params of {@link OATools.uploadImage}, in WeChat's wire names.
+ *
+ * 上传图文消息内的图片获取 URL（用于草稿、群发图文正文；不占用素材库的图片数量限制）
+ *
+ * The returned URL (mmbiz.qpic.cn) may only be used inside article bodies (draft content, news); external image URLs in article content are filtered out by WeChat. jpg/png only, under 1 MB.
+ *
+ * `POST /cgi-bin/media/uploadimg` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40005 `invalid file type`: 上传素材文件格式不对（仅支持 jpg/png）
+ * - 40009 `invalid image size`: 图片大小不合法（须小于 1MB）
+ * - 41005 `media data missing`: 缺少多媒体文件数据（表单字段须为 media）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/uploadImage.yaml
+ */
+export type UploadImageParams = OA['UploadImageParams'];
+/**
+ * Reply fields of uploadImage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
+ */
+export type UploadImageResponse = OA['UploadImageResponse'];
+/**
+ * Params of {@link OATools.addConditionalMenu}, in WeChat's wire names.
+ *
+ * 创建个性化菜单（按用户标签或客户端系统匹配；须先创建默认菜单）
+ *
+ * Creates a new conditional menu on every call (a new menuid); WeChat provides no edit API, so to change a conditional menu delete it and create it again. A default menu (createMenu) must exist first. For privacy reasons the matchrule no longer accepts sex, country / province / city or language: a rule containing them is rejected with 65320. When a user has several tags, the most recently applied tag is matched. Menus are matched from the newest conditional menu to the oldest, then the default menu.
+ *
+ * `POST /cgi-bin/menu/addconditional` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40016 `invalid button size`: 不合法的按钮个数
+ * - 40017 `invalid button type`: 不合法的按钮类型
+ * - 40018 `invalid button name size`: 不合法的按钮名字长度
+ * - 40019 `invalid button key size`: 不合法的按钮 KEY 长度
+ * - 40054 `invalid sub button url domain`: 不合法的子菜单按钮 URL 域名
+ * - 65303: 没有默认菜单，不能创建个性化菜单
+ * - 65304: MatchRule 信息为空
+ * - 65305: 个性化菜单数量受限
+ * - 65306: 不支持个性化菜单的帐号
+ * - 65307: 个性化菜单信息为空
+ * - 65308: 包含没有响应类型的 button
+ * - 65309: 个性化菜单开关处于关闭状态
+ * - 65316: 该公众号的菜单设置了过多的域名外跳（最多跳转到 3 个域名的链接）
+ * - 65317: 不合法的 URL
+ * - 65320: 匹配规则中包含隐私信息（性别、地区、语言），已不再支持
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/custommenu/api_addconditionalmenu.html WeChat docs} · spec: spec/officialaccount/menu/addConditionalMenu.yaml
+ */
+export type AddConditionalMenuParams = OA['AddConditionalMenuParams'];
+/**
+ * Reply fields of addConditionalMenu.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/custommenu/api_addconditionalmenu.html WeChat docs}
+ */
+export type AddConditionalMenuResponse = OA['AddConditionalMenuResponse'];
 /**
  * Params of {@link OATools.createMenu}, in WeChat's wire names.
  *
@@ -341,6 +7787,25 @@ export type CreateMenuParams = OA['CreateMenuParams'];
  */
 export type CreateMenuResponse = OA['CreateMenuResponse'];
 /**
+ * Params of {@link OATools.deleteConditionalMenu}, in WeChat's wire names.
+ *
+ * 删除个性化菜单
+ *
+ * `POST /cgi-bin/menu/delconditional` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 46002 `no menu version`: 不存在的菜单版本（menuid 不存在）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs} · spec: spec/officialaccount/menu/deleteConditionalMenu.yaml
+ */
+export type DeleteConditionalMenuParams = OA['DeleteConditionalMenuParams'];
+/**
+ * Reply fields of deleteConditionalMenu.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs}
+ */
+export type DeleteConditionalMenuResponse = OA['DeleteConditionalMenuResponse'];
+/**
  * Params of {@link OATools.deleteMenu}, in WeChat's wire names.
  *
  * 删除自定义菜单（同时删除全部个性化菜单）
@@ -360,6 +7825,24 @@ export type DeleteMenuParams = OA['DeleteMenuParams'];
  */
 export type DeleteMenuResponse = OA['DeleteMenuResponse'];
 /**
+ * Params of {@link OATools.getCurrentSelfmenuInfo}, in WeChat's wire names.
+ *
+ * 查询自定义菜单信息（公众号当前使用的菜单配置，无论是 API 设置还是在公众平台官网设置）
+ *
+ * If the menu was set through the API, the developer configuration is returned; if it was published on the mp.weixin.qq.com website, the operator's configuration is returned. Website-set buttons use the types text, img, photo, video, voice, news (with value / news_info) and their sub_button is an object {list: [...]}, unlike the API menu shape of getMenu.
+ *
+ * `GET /cgi-bin/get_current_selfmenu_info` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs} · spec: spec/officialaccount/menu/getCurrentSelfmenuInfo.yaml
+ */
+export type GetCurrentSelfmenuInfoParams = OA['GetCurrentSelfmenuInfoParams'];
+/**
+ * Reply fields of getCurrentSelfmenuInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
+ */
+export type GetCurrentSelfmenuInfoResponse = OA['GetCurrentSelfmenuInfoResponse'];
+/**
  * Params of {@link OATools.getMenu}, in WeChat's wire names.
  *
  * 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单）
@@ -378,6 +7861,253 @@ export type GetMenuParams = OA['GetMenuParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
  */
 export type GetMenuResponse = OA['GetMenuResponse'];
+/**
+ * Params of {@link OATools.tryMatchMenu}, in WeChat's wire names.
+ *
+ * 测试个性化菜单匹配结果（返回指定用户看到的菜单）
+ *
+ * `POST /cgi-bin/menu/trymatch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: user_id 不合法
+ * - 46003 `menu no exist`: 不存在的菜单数据
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs} · spec: spec/officialaccount/menu/tryMatchMenu.yaml
+ */
+export type TryMatchMenuParams = OA['TryMatchMenuParams'];
+/**
+ * Reply fields of tryMatchMenu.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs}
+ */
+export type TryMatchMenuResponse = OA['TryMatchMenuResponse'];
+/**
+ * Params of {@link OATools.createQrcode}, in WeChat's wire names.
+ *
+ * 生成带参数的二维码：临时二维码（最长 30 天）或永久二维码（最多 10 万个），返回 ticket 用于换取二维码图片
+ *
+ * action_name QR_SCENE / QR_STR_SCENE make temporary codes (expire_seconds up to 2592000 = 30 days, default 60 s; scene_id a 32-bit non-zero integer); QR_LIMIT_SCENE / QR_LIMIT_STR_SCENE make permanent codes (scene_id 1–100000, at most 100,000 permanent codes per account). scene_str is 1–64 characters. Scanning pushes a subscribe or SCAN event carrying the scene value. Exchange the ticket for the image with showQrcode, or render `url` yourself. Safe to repeat: a permanent code for the same scene comes back with the same ticket, and a temporary ticket costs nothing and expires.
+ *
+ * `POST /cgi-bin/qrcode/create` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40053 `invalid action info`: 不合法的 action_info（如场景值超出范围）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs} · spec: spec/officialaccount/qrcode/createQrcode.yaml
+ */
+export type CreateQrcodeParams = OA['CreateQrcodeParams'];
+/**
+ * Reply fields of createQrcode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs}
+ */
+export type CreateQrcodeResponse = OA['CreateQrcodeResponse'];
+/**
+ * Params of {@link OATools.createShortUrl}, in WeChat's wire names.
+ *
+ * 长链接转短链接（已停用：2021 年 3 月起不再生成短链，可改用 genShorten 托管长信息）
+ *
+ * Retired: WeChat stopped generating short URLs on 2021-03-15 (existing ones keep working). Kept for reference. action is fixed to long2short.
+ *
+ * `POST /cgi-bin/shorturl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/URL_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/createShortUrl.yaml
+ * @deprecated 长链接转短链接接口已于 2021-03-15 停止生成短链，改用 genShorten（/cgi-bin/shorten/gen）
+ */
+export type CreateShortUrlParams = OA['CreateShortUrlParams'];
+/**
+ * Reply fields of createShortUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/URL_Shortener.html WeChat docs}
+ */
+export type CreateShortUrlResponse = OA['CreateShortUrlResponse'];
+/**
+ * Params of {@link OATools.fetchShorten}, in WeChat's wire names.
+ *
+ * 获取托管的长信息：用短 key 换回 genShorten 保存的长信息
+ *
+ * `POST /cgi-bin/shorten/fetch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/fetchShorten.yaml
+ */
+export type FetchShortenParams = OA['FetchShortenParams'];
+/**
+ * Reply fields of fetchShorten.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs}
+ */
+export type FetchShortenResponse = OA['FetchShortenResponse'];
+/**
+ * Params of {@link OATools.genShorten}, in WeChat's wire names.
+ *
+ * 生成短 key 托管：把不超过 4KB 的长信息转成短 key（如用于带参数二维码的场景值），最长保存 30 天
+ *
+ * KEY shortener. Typical use: the 64-character limit of a QR scene_str is too short, so store the long data here and put the short_key in the scene. Each call returns a new short_key.
+ *
+ * `POST /cgi-bin/shorten/gen` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/genShorten.yaml
+ */
+export type GenShortenParams = OA['GenShortenParams'];
+/**
+ * Reply fields of genShorten.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs}
+ */
+export type GenShortenResponse = OA['GenShortenResponse'];
+/**
+ * Params of {@link OATools.showQrcode}, in WeChat's wire names.
+ *
+ * 通过 ticket 换取二维码图片（mp.weixin.qq.com，无需 access_token，可直接展示或下载）
+ *
+ * GET https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET. The ticket is URL-encoded in the query string (the client encodes query values). A valid ticket answers HTTP 200 with a JPEG image; an invalid or expired ticket answers HTTP 404 without a JSON body (the error example below stands for a JSON error should WeChat send one). The image URL itself may also be handed to browsers.
+ *
+ * `GET https://mp.weixin.qq.com/cgi-bin/showqrcode` · no app credential · safe to repeat · reply: binary
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs} · spec: spec/officialaccount/qrcode/showQrcode.yaml
+ */
+export type ShowQrcodeParams = OA['ShowQrcodeParams'];
+/**
+ * Params of {@link OATools.sendNewSubscribeMsg}, in WeChat's wire names.
+ *
+ * 发送订阅通知（服务号订阅通知，消耗用户的一次订阅次数）
+ *
+ * A send; never retried once the request may have reached WeChat. Jump target: page opens a web page, miniprogram opens a Mini Program; with both, the Mini Program wins; with neither, the card does not jump. The current service doc page copies miniprogram_state / lang from the Mini Program subscribe message (marked required there, with defaults); they are optional here. data keys are the template's keyword codes (thing1, time2, character_string3, …), each {value}; e.g. thing is at most 20 characters, number at most 32 digits, phrase at most 5 Chinese characters.
+ *
+ * `POST /cgi-bin/message/subscribe/bizsend` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: touser 字段 openid 为空或者不正确
+ * - 40037 `invalid template_id`: 订阅模板 id 为空或不正确
+ * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息（未订阅或订阅次数已用完；曾订阅过则表示用户取消了订阅关系）
+ * - 47003 `argument invalid`: 模板参数不准确，可能为空或者不满足规则
+ * - 41030 `invalid page`: page 路径不正确
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html WeChat docs} · spec: spec/officialaccount/subscribe-message/sendNewSubscribeMsg.yaml
+ */
+export type SendNewSubscribeMsgParams = OA['SendNewSubscribeMsgParams'];
+/**
+ * Reply fields of sendNewSubscribeMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html WeChat docs}
+ */
+export type SendNewSubscribeMsgResponse = OA['SendNewSubscribeMsgResponse'];
+/**
+ * Params of {@link OATools.templateSubscribe}, in WeChat's wire names.
+ *
+ * 发送一次性订阅消息（用户经 mp.weixin.qq.com/mp/subscribemsg 授权后，推送一条订阅模板消息）
+ *
+ * A send; never retried once the request may have reached WeChat. The user first authorises through the browser page https://mp.weixin.qq.com/mp/subscribemsg?action=get_confirm&appid=…&scene=…&template_id=…&redirect_url=…&reserved=…#wechat_redirect (not an API call); each authorisation allows one message. This legacy capability is superseded by subscribe notifications (sendNewSubscribeMsg) but still appears in the current docs. data has exactly one key, content.
+ *
+ * `POST /cgi-bin/message/template/subscribe` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: touser 不正确
+ * - 40037 `invalid template_id`: template_id 不正确
+ * - 40062: 标题长度不合法（title 超过 15 字）
+ * - 43101 `user refuse to accept the msg`: 用户未授权或授权已使用
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/subscribe/api_templatesubscribe.html WeChat docs} · spec: spec/officialaccount/subscribe-message/templateSubscribe.yaml
+ */
+export type TemplateSubscribeParams = OA['TemplateSubscribeParams'];
+/**
+ * Reply fields of templateSubscribe.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/subscribe/api_templatesubscribe.html WeChat docs}
+ */
+export type TemplateSubscribeResponse = OA['TemplateSubscribeResponse'];
+/**
+ * Params of {@link OATools.addTemplate}, in WeChat's wire names.
+ *
+ * 选用模板：从类目模板库或行业模板库添加模板获得模板 ID（每个账号最多 25 个模板）
+ *
+ * Every call adds a template to the account's private library and returns a new template_id (not repeatable). For category templates template_id_short is a pure number and keyword_name_list lists the chosen keywords in order.
+ *
+ * `POST /cgi-bin/template/api_add_template` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40037 `invalid template_id`: 不合法的 template_id（template_id_short）
+ * - 40246: keyword_name_list 为空或关键词不在模板库中
+ * - 40247: 需要选用类目模板
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_addtemplate.html WeChat docs} · spec: spec/officialaccount/template-message/addTemplate.yaml
+ */
+export type AddTemplateParams = OA['AddTemplateParams'];
+/**
+ * Reply fields of addTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_addtemplate.html WeChat docs}
+ */
+export type AddTemplateResponse = OA['AddTemplateResponse'];
+/**
+ * Params of {@link OATools.deleteTemplate}, in WeChat's wire names.
+ *
+ * 删除账号下的模板（模板消息）
+ *
+ * `POST /cgi-bin/template/del_private_template` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40037 `invalid template_id`: 不合法的 template_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/deleteTemplate.yaml
+ */
+export type DeleteTemplateParams = OA['DeleteTemplateParams'];
+/**
+ * Reply fields of deleteTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
+ */
+export type DeleteTemplateResponse = OA['DeleteTemplateResponse'];
+/**
+ * Params of {@link OATools.getAllTemplates}, in WeChat's wire names.
+ *
+ * 获取已添加至账号下的所有模板列表
+ *
+ * `GET /cgi-bin/template/get_all_private_template` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_getalltemplates.html WeChat docs} · spec: spec/officialaccount/template-message/getAllTemplates.yaml
+ */
+export type GetAllTemplatesParams = OA['GetAllTemplatesParams'];
+/**
+ * Reply fields of getAllTemplates.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_getalltemplates.html WeChat docs}
+ */
+export type GetAllTemplatesResponse = OA['GetAllTemplatesResponse'];
+/**
+ * Params of {@link OATools.getIndustry}, in WeChat's wire names.
+ *
+ * 获取设置的模板消息所属行业信息
+ *
+ * `GET /cgi-bin/template/get_industry` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/getIndustry.yaml
+ */
+export type GetIndustryParams = OA['GetIndustryParams'];
+/**
+ * Reply fields of getIndustry.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
+ */
+export type GetIndustryResponse = OA['GetIndustryResponse'];
+/**
+ * Params of {@link OATools.queryBlockTmplMsg}, in WeChat's wire names.
+ *
+ * 查询被拦截的模板消息（单页最多 100 条，用 largest_id 翻页）
+ *
+ * msginfo is documented as one object, but real replies carry an array of such records (an empty list when nothing was blocked), so both shapes are accepted. Pass the largest id seen as largest_id to fetch the next page.
+ *
+ * `POST /wxa/sec/queryblocktmplmsg` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_queryblocktmplmsg.html WeChat docs} · spec: spec/officialaccount/template-message/queryBlockTmplMsg.yaml
+ */
+export type QueryBlockTmplMsgParams = OA['QueryBlockTmplMsgParams'];
+/**
+ * Reply fields of queryBlockTmplMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_queryblocktmplmsg.html WeChat docs}
+ */
+export type QueryBlockTmplMsgResponse = OA['QueryBlockTmplMsgResponse'];
 /**
  * Params of {@link OATools.sendTemplateMessage}, in WeChat's wire names.
  *
@@ -403,6 +8133,419 @@ export type SendTemplateMessageParams = OA['SendTemplateMessageParams'];
  */
 export type SendTemplateMessageResponse = OA['SendTemplateMessageResponse'];
 /**
+ * Params of {@link OATools.setIndustry}, in WeChat's wire names.
+ *
+ * 设置模板消息所属行业（行业每月可修改 1 次）
+ *
+ * industry_id1 / industry_id2 are codes from WeChat's industry table (e.g. "1" IT科技/互联网|电子商务, "4" IT科技/其它). Changing the industry deletes the account's templates of the previous industry; the industry can be changed once a month.
+ *
+ * `POST /cgi-bin/template/api_set_industry` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40102 `invalid industry id`: 不合法的行业 id
+ * - 40103 `invalid industry index`: 不合法的行业编号（请求体须为 JSON）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/setIndustry.yaml
+ */
+export type SetIndustryParams = OA['SetIndustryParams'];
+/**
+ * Reply fields of setIndustry.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
+ */
+export type SetIndustryResponse = OA['SetIndustryResponse'];
+/**
+ * Params of {@link OATools.batchMoveUsersToGroup}, in WeChat's wire names.
+ *
+ * （旧）批量移动用户分组
+ *
+ * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+ *
+ * `POST /cgi-bin/groups/members/batchupdate` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ * - 40050: 不合法的分组 id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchMoveUsersToGroup.yaml
+ * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+ */
+export type BatchMoveUsersToGroupParams = OA['BatchMoveUsersToGroupParams'];
+/**
+ * Reply fields of batchMoveUsersToGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type BatchMoveUsersToGroupResponse = OA['BatchMoveUsersToGroupResponse'];
+/**
+ * Params of {@link OATools.batchTagging}, in WeChat's wire names.
+ *
+ * 批量为用户打标签（每次最多 50 个 openid；每个用户最多 20 个标签）
+ *
+ * On a partial failure (45171) WeChat returns the OpenIDs that could not be tagged in fail_openid_list.
+ *
+ * `POST /cgi-bin/tags/members/batchtagging` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 传入非法的 openid
+ * - 40032: 每次传入的 openid 列表个数不能超过 50 个
+ * - 45059: 有粉丝身上的标签数已经超过限制，即超过 20 个
+ * - 45159: 非法的标签
+ * - 45169: 并发操作冲突，请稍后重试
+ * - 45171: 部分 openid 操作失败（见 fail_openid_list）
+ * - 49003: 传入的 openid 不属于此 AppID
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchTagging.yaml
+ */
+export type BatchTaggingParams = OA['BatchTaggingParams'];
+/**
+ * Reply fields of batchTagging.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type BatchTaggingResponse = OA['BatchTaggingResponse'];
+/**
+ * Params of {@link OATools.batchUntagging}, in WeChat's wire names.
+ *
+ * 批量为用户取消标签（每次最多 50 个 openid）
+ *
+ * On a partial failure (45171) WeChat returns the OpenIDs that could not be untagged in fail_openid_list.
+ *
+ * `POST /cgi-bin/tags/members/batchuntagging` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 传入非法的 openid
+ * - 40032: 每次传入的 openid 列表个数不能超过 50 个
+ * - 45159: 非法的标签
+ * - 45171: 部分 openid 操作失败（见 fail_openid_list）
+ * - 49003: 传入的 openid 不属于此 AppID
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchUntagging.yaml
+ */
+export type BatchUntaggingParams = OA['BatchUntaggingParams'];
+/**
+ * Reply fields of batchUntagging.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type BatchUntaggingResponse = OA['BatchUntaggingResponse'];
+/**
+ * Params of {@link OATools.createGroup}, in WeChat's wire names.
+ *
+ * （旧）创建用户分组
+ *
+ * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+ *
+ * `POST /cgi-bin/groups/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40051: 分组名字不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/createGroup.yaml
+ * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+ */
+export type CreateGroupParams = OA['CreateGroupParams'];
+/**
+ * Reply fields of createGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type CreateGroupResponse = OA['CreateGroupResponse'];
+/**
+ * Params of {@link OATools.createTag}, in WeChat's wire names.
+ *
+ * 创建用户标签（一个公众号最多可以创建 100 个标签）
+ *
+ * `POST /cgi-bin/tags/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 45056: 创建的标签数过多，请注意不能超过 100 个
+ * - 45157: 标签名非法，请注意不能和其他标签重名
+ * - 45158: 标签名长度超过 30 个字节
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/tag/api_createtag.html WeChat docs} · spec: spec/officialaccount/user-tag/createTag.yaml
+ */
+export type CreateTagParams = OA['CreateTagParams'];
+/**
+ * Reply fields of createTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/tag/api_createtag.html WeChat docs}
+ */
+export type CreateTagResponse = OA['CreateTagResponse'];
+/**
+ * Params of {@link OATools.deleteGroup}, in WeChat's wire names.
+ *
+ * （旧）删除分组（该分组下的用户自动回到默认分组）
+ *
+ * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+ *
+ * `POST /cgi-bin/groups/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40050: 不合法的分组 id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/deleteGroup.yaml
+ * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+ */
+export type DeleteGroupParams = OA['DeleteGroupParams'];
+/**
+ * Reply fields of deleteGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type DeleteGroupResponse = OA['DeleteGroupResponse'];
+/**
+ * Params of {@link OATools.deleteTag}, in WeChat's wire names.
+ *
+ * 删除标签（标签下粉丝超过 10 万时不能直接删除，需先批量取消标签）
+ *
+ * `POST /cgi-bin/tags/delete` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 45058: 不能修改 0/1/2 这三个系统默认保留的标签
+ * - 45057: 该标签下粉丝数超过 10w，不允许直接删除
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/deleteTag.yaml
+ */
+export type DeleteTagParams = OA['DeleteTagParams'];
+/**
+ * Reply fields of deleteTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type DeleteTagResponse = OA['DeleteTagResponse'];
+/**
+ * Params of {@link OATools.getGroups}, in WeChat's wire names.
+ *
+ * （旧）查询所有用户分组
+ *
+ * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+ *
+ * `GET /cgi-bin/groups/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getGroups.yaml
+ * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+ */
+export type GetGroupsParams = OA['GetGroupsParams'];
+/**
+ * Reply fields of getGroups.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type GetGroupsResponse = OA['GetGroupsResponse'];
+/**
+ * Params of {@link OATools.getTagFans}, in WeChat's wire names.
+ *
+ * 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页）
+ *
+ * The request body key is tagid (no underscore). An empty next_openid in the reply marks the end.
+ *
+ * `POST /cgi-bin/user/tag/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 传入非法的 next_openid
+ * - 45159: 非法的 tag_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTagFans.yaml
+ */
+export type GetTagFansParams = OA['GetTagFansParams'];
+/**
+ * Reply fields of getTagFans.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type GetTagFansResponse = OA['GetTagFansResponse'];
+/**
+ * Params of {@link OATools.getTagIdList}, in WeChat's wire names.
+ *
+ * 获取用户身上的标签列表
+ *
+ * `POST /cgi-bin/tags/getidlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: 传入非法的 openid
+ * - 49003: 传入的 openid 不属于此 AppID
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTagIdList.yaml
+ */
+export type GetTagIdListParams = OA['GetTagIdListParams'];
+/**
+ * Reply fields of getTagIdList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type GetTagIdListResponse = OA['GetTagIdListResponse'];
+/**
+ * Params of {@link OATools.getTags}, in WeChat's wire names.
+ *
+ * 获取公众号已创建的标签（含每个标签下的粉丝数）
+ *
+ * `GET /cgi-bin/tags/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTags.yaml
+ */
+export type GetTagsParams = OA['GetTagsParams'];
+/**
+ * Reply fields of getTags.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type GetTagsResponse = OA['GetTagsResponse'];
+/**
+ * Params of {@link OATools.getUserGroupId}, in WeChat's wire names.
+ *
+ * （旧）查询用户所在分组
+ *
+ * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+ *
+ * `POST /cgi-bin/groups/getid` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getUserGroupId.yaml
+ * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+ */
+export type GetUserGroupIdParams = OA['GetUserGroupIdParams'];
+/**
+ * Reply fields of getUserGroupId.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type GetUserGroupIdResponse = OA['GetUserGroupIdResponse'];
+/**
+ * Params of {@link OATools.moveUserToGroup}, in WeChat's wire names.
+ *
+ * （旧）移动用户分组
+ *
+ * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+ *
+ * `POST /cgi-bin/groups/members/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ * - 40050: 不合法的分组 id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/moveUserToGroup.yaml
+ * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+ */
+export type MoveUserToGroupParams = OA['MoveUserToGroupParams'];
+/**
+ * Reply fields of moveUserToGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type MoveUserToGroupResponse = OA['MoveUserToGroupResponse'];
+/**
+ * Params of {@link OATools.updateGroup}, in WeChat's wire names.
+ *
+ * （旧）修改分组名
+ *
+ * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+ *
+ * `POST /cgi-bin/groups/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40050: 不合法的分组 id
+ * - 40051: 分组名字不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/updateGroup.yaml
+ * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+ */
+export type UpdateGroupParams = OA['UpdateGroupParams'];
+/**
+ * Reply fields of updateGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type UpdateGroupResponse = OA['UpdateGroupResponse'];
+/**
+ * Params of {@link OATools.updateTag}, in WeChat's wire names.
+ *
+ * 编辑标签（修改标签名；0/1/2 为系统保留标签，不能修改）
+ *
+ * `POST /cgi-bin/tags/update` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 45058: 不能修改 0/1/2 这三个系统默认保留的标签
+ * - 45157: 标签名非法，请注意不能和其他标签重名
+ * - 45158: 标签名长度超过 30 个字节
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/updateTag.yaml
+ */
+export type UpdateTagParams = OA['UpdateTagParams'];
+/**
+ * Reply fields of updateTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+ */
+export type UpdateTagResponse = OA['UpdateTagResponse'];
+/**
+ * Params of {@link OATools.batchUserInfo}, in WeChat's wire names.
+ *
+ * 批量获取用户基本信息（最多一次拉取 100 条）；2021-12-27 起不再返回昵称和头像
+ *
+ * Official English name batchUserinfo. Each item of user_info_list has the same fields as getUserInfo; users who do not follow the account (subscribe 0) only carry openid (and unionid when bound to an Open Platform account).
+ *
+ * `POST /cgi-bin/user/info/batchget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ * - 47001 `data format error`: 请求体格式错误（须为 JSON，包含 user_list）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_batchuserinfo.html WeChat docs} · spec: spec/officialaccount/user/batchUserInfo.yaml
+ */
+export type BatchUserInfoParams = OA['BatchUserInfoParams'];
+/**
+ * Reply fields of batchUserInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_batchuserinfo.html WeChat docs}
+ */
+export type BatchUserInfoResponse = OA['BatchUserInfoResponse'];
+/**
+ * Params of {@link OATools.changeOpenid}, in WeChat's wire names.
+ *
+ * 转换 openid：账号迁移后将原账号用户的 openid 转换为新账号的 openid（每次最多 100 个）
+ *
+ * Call it with the NEW account's access_token after the account migration has been approved; the conversion stays available for at most 15 days. Not supported when the original account belongs to an individual. openid_list must contain users who currently follow the original account. Per-openid failures come back in result_list[].err_msg (e.g. "ori_openid error") while errcode stays 0. The doc example calls from_appid the original account's original id (gh_…); community reports say the original account's appid is what works — pass whichever WeChat accepts.
+ *
+ * `POST /cgi-bin/changeopenid` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 63178: from_appid 参数错误，和调用的账号并没有迁移关系（或迁移尚未完成、已超过 15 天）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/changeopenid/api_changeopenid.html WeChat docs} · spec: spec/officialaccount/user/changeOpenid.yaml
+ */
+export type ChangeOpenidParams = OA['ChangeOpenidParams'];
+/**
+ * Reply fields of changeOpenid.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/changeopenid/api_changeopenid.html WeChat docs}
+ */
+export type ChangeOpenidResponse = OA['ChangeOpenidResponse'];
+/**
+ * Params of {@link OATools.getFans}, in WeChat's wire names.
+ *
+ * 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页）
+ *
+ * Pages through the followers' OpenIDs, at most 10000 per call: pass the previous reply's next_openid to get the next batch. An empty next_openid (or count 0) marks the end of the list.
+ *
+ * `GET /cgi-bin/user/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40013 `invalid appid`: 不合法的 AppID
+ * - 268487002: 系统繁忙，请稍后重试
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_getfans.html WeChat docs} · spec: spec/officialaccount/user/getFans.yaml
+ */
+export type GetFansParams = OA['GetFansParams'];
+/**
+ * Reply fields of getFans.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_getfans.html WeChat docs}
+ */
+export type GetFansResponse = OA['GetFansResponse'];
+/**
  * Params of {@link OATools.getUserInfo}, in WeChat's wire names.
  *
  * 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像
@@ -421,6 +8564,27 @@ export type GetUserInfoParams = OA['GetUserInfoParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs}
  */
 export type GetUserInfoResponse = OA['GetUserInfoResponse'];
+/**
+ * Params of {@link OATools.updateRemark}, in WeChat's wire names.
+ *
+ * 设置用户备注名（暂时开放给微信认证的服务号）
+ *
+ * `POST /cgi-bin/user/info/updateremark` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40003 `invalid openid`: openid 不合法
+ * - 40092: 备注名不合法（过长或包含非法字符）
+ * - 43004 `require subscribe`: 用户未关注公众号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Configuring_user_notes.html WeChat docs} · spec: spec/officialaccount/user/updateRemark.yaml
+ */
+export type UpdateRemarkParams = OA['UpdateRemarkParams'];
+/**
+ * Reply fields of updateRemark.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Configuring_user_notes.html WeChat docs}
+ */
+export type UpdateRemarkResponse = OA['UpdateRemarkResponse'];
 /**
  * Params of {@link OATools.checkWebAccessToken}, in WeChat's wire names.
  *
@@ -505,8 +8669,429 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (13). */
+/** The generated endpoint methods of MPTools (257). */
 export interface MPToolsMethods {
+    /**
+     * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
+     *
+     * `POST /cgi-bin/callback/check` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40202: 不正确的 action
+     * - 40203: 不正确的 check_operator
+     * - 40201: 不正确的 URL，一般是开发者未设置回调 URL
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs} · spec: spec/common/base/callbackCheck.yaml
+     */
+    callbackCheck(params: CallbackCheckParams, options?: CallOptions): Promise<WechatData<CallbackCheckResponse>>;
+    /**
+     * 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址）
+     *
+     * The list may change; WeChat recommends refreshing it once a day and not pinning api.weixin.qq.com to old IPs.
+     *
+     * `GET /cgi-bin/get_api_domain_ip` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40013 `invalid appid`: 无效的 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs} · spec: spec/common/base/getApiDomainIp.yaml
+     */
+    getApiDomainIp(params?: GetApiDomainIpParams, options?: CallOptions): Promise<WechatData<GetApiDomainIpResponse>>;
+    /**
+     * 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段）
+     *
+     * The list may change; WeChat recommends refreshing it once a day.
+     *
+     * `GET /cgi-bin/getcallbackip` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40013 `invalid appid`: 无效的 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs} · spec: spec/common/base/getCallbackIp.yaml
+     */
+    getCallbackIp(params?: GetCallbackIpParams, options?: CallOptions): Promise<WechatData<GetCallbackIpResponse>>;
+    /**
+     * 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号）
+     *
+     * A creation (a second call for the same kf_account fails with 65406), so it is not retried.
+     *
+     * `POST /customservice/kfaccount/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+     * - 65403 `illegal nickname`: 客服昵称不合法
+     * - 65404 `illegal custom service account`: 客服账号不合法
+     * - 65405 `custom service account number reach limit`: 账号数目已达到上限，不能继续添加
+     * - 65406 `custom service account exists`: 已经存在的客服账号
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs} · spec: spec/common/customer-service/addKfAccount.yaml
+     */
+    addKfAccount(params: AddKfAccountParams, options?: CallOptions): Promise<WechatData<AddKfAccountResponse>>;
+    /**
+     * 删除客服账号
+     *
+     * Sent as GET with kf_account in the query string, as WxJava, wechatpy and silenceper/wechat do (and the legacy Official Account page documented). The current doc pages show POST with a JSON body {kf_account, business_id}; that form is not used here.
+     *
+     * `GET /customservice/kfaccount/del` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401 `invalid custom service account`: 无效客服账号
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs} · spec: spec/common/customer-service/deleteKfAccount.yaml
+     */
+    deleteKfAccount(params: DeleteKfAccountParams, options?: CallOptions): Promise<WechatData<DeleteKfAccountResponse>>;
+    /**
+     * 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态）
+     *
+     * `GET /cgi-bin/customservice/getkflist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs} · spec: spec/common/customer-service/getKfList.yaml
+     */
+    getKfList(params?: GetKfListParams, options?: CallOptions): Promise<WechatData<GetKfListResponse>>;
+    /**
+     * 获取在线客服列表（在线状态、自动接入数与正在接待的会话数）
+     *
+     * `GET /cgi-bin/customservice/getonlinekflist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs} · spec: spec/common/customer-service/getOnlineKfList.yaml
+     */
+    getOnlineKfList(params?: GetOnlineKfListParams, options?: CallOptions): Promise<WechatData<GetOnlineKfListResponse>>;
+    /**
+     * 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing）
+     *
+     * The path the Official Account docs and the SDKs use; the current Mini Program docs give /cgi-bin/message/custom/business/typing (setBusinessTyping on the Mini Program client). Needs a message exchange with the user in the last 30 s; the state lasts 15 s and cannot be re-sent meanwhile (45081).
+     *
+     * `POST /cgi-bin/message/custom/typing` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 45072 `invalid command`: command 字段取值不对
+     * - 45080: 下发输入状态，需要之前 30 秒内跟用户有过消息交互
+     * - 45081: 已经在输入状态，不可重复下发
+     * - 40200 `invalid account type`: 账号类型不支持
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs} · spec: spec/common/customer-service/setTyping.yaml
+     */
+    setTyping(params: SetTypingParams, options?: CallOptions): Promise<WechatData<SetTypingResponse>>;
+    /**
+     * 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比）
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. ratios (optional, form field) lists up to 5 width/height ratios separated by commas; empty lets the algorithm pick the best one. The ratios form field is sent in the multipart body also when img_url is used.
+     *
+     * `POST /cv/img/aicrop` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs} · spec: spec/common/img-ocr/aiCrop.yaml
+     */
+    aiCrop(params: AiCropParams, options?: CallOptions): Promise<WechatData<AiCropResponse>>;
+    /**
+     * 银行卡识别：提供银行卡卡面信息 OCR 识别
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+     *
+     * `POST /cv/ocr/bankcard` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+     */
+    bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
+    /**
+     * 营业执照识别：提供营业执照 OCR 识别能力
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+     *
+     * `POST /cv/ocr/bizlicense` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+     */
+    businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
+    /**
+     * 驾驶证识别：提供驾驶证信息 OCR 识别
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+     *
+     * `POST /cv/ocr/drivinglicense` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+     */
+    driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
+    /**
+     * 身份证识别：提供身份证正反面 OCR 识别
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type = photo (拍照模式，带背景的图片) or scan (扫描模式，不带背景). The front side returns name, id, addr, gender, nationality; the back side returns valid_date. Free quota 100 calls/day; more is bought on the service platform.
+     *
+     * `POST /cv/ocr/idcard` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs} · spec: spec/common/img-ocr/idCardOCR.yaml
+     */
+    idCardOCR(params: IdCardOCRParams, options?: CallOptions): Promise<WechatData<IdCardOCRResponse>>;
+    /**
+     * 通用印刷体识别：识别图片中的文字及其位置
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+     *
+     * `POST /cv/ocr/comm` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+     */
+    printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
+    /**
+     * 条码/二维码识别：识别图片中的条码、二维码内容与位置
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. Recognises QR codes, barcodes and other code types in one image.
+     *
+     * `POST /cv/img/qrcode` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+     */
+    scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
+    /**
+     * 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The enlarged image is stored as temporary media (valid 3 days): fetch it with media_id from /cgi-bin/media/get. Older SDKs used the path /cv/img/superResolution.
+     *
+     * `POST /cv/img/superresolution` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+     */
+    superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
+    /**
+     * 行驶证识别：提供机动车行驶证信息 OCR 识别
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type (photo = 拍照模式，带背景的图片; scan = 扫描模式，不带背景) comes from the older doc page and the SDKs.
+     *
+     * `POST /cv/ocr/driving` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+     */
+    vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
+     *
+     * A mixed reply: the file bytes (with Content-disposition: attachment; filename="…") for image, voice and thumb media, or JSON {"video_url": …} for a video; errors are JSON. Mini Programs can only download images.
+     *
+     * `GET /cgi-bin/media/get` · access_token: managed by the client · safe to repeat · reply: mixed
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: 无效媒体文件 ID（不存在或已过期）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs} · spec: spec/common/media/getTempMedia.yaml
+     */
+    getTempMedia(params: GetTempMediaParams, options?: CallOptions): Promise<WechatData<GetTempMediaResponse & Partial<BinaryReply>>>;
+    /**
+     * 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id
+     *
+     * Mini Programs only accept images (for customer-service messages); Official Accounts accept image (10 MB, png/jpeg/jpg/gif), voice (2 MB, ≤ 60 s, amr/mp3), video (10 MB, mp4) and thumb (64 KB, jpg). The media_id is reusable and expires after 3 days. Each call creates a new media_id, so it is not retried.
+     *
+     * `POST /cgi-bin/media/upload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40004 `invalid media type`: 不合法的媒体文件类型
+     * - 40005 `invalid file type`: 不合法的文件类型
+     * - 40006 `invalid media size`: 不合法的文件大小
+     * - 40009 `invalid image size`: 图片文件大小不合法
+     * - 41005 `media data missing`: 缺少多媒体文件数据（multipart 字段名须为 media）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
+     */
+    uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
+    /**
+     * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
+     *
+     * Each reset uses one of the account's monthly chances (50 a month per the doc), so it is not retried.
+     *
+     * `POST /cgi-bin/openapi/quota/clear` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 76021 `cgi_path not found, please check`: cgi_path 有误
+     * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符或超出限制
+     * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs} · spec: spec/common/openapi/clearApiQuota.yaml
+     */
+    clearApiQuota(params: ClearApiQuotaParams, options?: CallOptions): Promise<WechatData<ClearApiQuotaResponse>>;
+    /**
+     * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
+     *
+     * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+     *
+     * `POST /cgi-bin/clear_quota` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48006 `forbid to clear quota because of reaching the limit`: 本月清零次数已达上限（每月 10 次）
+     * - 40013 `invalid appid`: appid 不合法或与 access_token 不匹配
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs} · spec: spec/common/openapi/clearQuota.yaml
+     */
+    clearQuota(params: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
+    /**
+     * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
+     *
+     * appid and appsecret are injected from the client's credentials into the query string (as in the official example and WxJava; the newer doc page lists them as body fields). Shares the 10 resets a month with clearQuota, so it is not retried. POST without a body.
+     *
+     * `POST /cgi-bin/clear_quota/v2` · app credentials: appid/appsecret added by the client (query) · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48006 `forbid to clear quota because of reaching the limit`: api 禁止清零调用次数，因为清零次数达到上限
+     * - 40013 `invalid appid`: 不合法的 AppID
+     * - 41004 `appsecret missing`: 缺少 secret 参数
+     * - 41002 `appid missing`: 缺少 appid 参数
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs} · spec: spec/common/openapi/clearQuotaByAppSecret.yaml
+     */
+    clearQuotaByAppSecret(params?: ClearQuotaByAppSecretParams, options?: CallOptions): Promise<WechatData<ClearQuotaByAppSecretResponse>>;
+    /**
+     * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
+     *
+     * `POST /cgi-bin/openapi/quota/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 76021 `cgi_path not found, please check`: cgi_path 填错了
+     * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符（或为 /sns/ 类接口）
+     * - 76003: cgi_path 格式错误（带了域名前缀或缺少开头的 /）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs} · spec: spec/common/openapi/getApiQuota.yaml
+     */
+    getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
+    /**
+     * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+     *
+     * `POST /cgi-bin/openapi/rid/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 76001 `rid not found`: rid 不存在（或已超过 7 天）
+     * - 76002 `rid is error`: rid 为空或者格式错误
+     * - 76003 `could not query this rid,no permission`: 当前账号无权查询该 rid（rid 属于其他账号）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs} · spec: spec/common/openapi/getRidInfo.yaml
+     */
+    getRidInfo(params: GetRidInfoParams, options?: CallOptions): Promise<WechatData<GetRidInfoResponse>>;
+    /**
+     * 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId
+     *
+     * Sent as a JSON body, as the SDKs do. The current doc page recommends application/x-www-form-urlencoded (tid=401&kidList=1&kidList=2&sceneDesc=…) and says JSON is not supported; if WeChat rejects the JSON body with a missing-parameter error, that is the cause. A creation (new priTmplId each time): not retried.
+     *
+     * `POST /wxaapi/newtmpl/addtemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 200014 `tid does not exist`: 模板 tid 参数错误
+     * - 200020: 关键词列表 kidList 参数错误
+     * - 200021: 场景描述 sceneDesc 参数错误
+     * - 200011: 此账号已被封禁，无法操作
+     * - 200013: 此模板已被封禁，无法选用
+     * - 200012: 个人模板数已达上限（25 个）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs} · spec: spec/common/subscribe-template/addMessageTemplate.yaml
+     */
+    addMessageTemplate(params: AddMessageTemplateParams, options?: CallOptions): Promise<WechatData<AddMessageTemplateResponse>>;
+    /**
+     * 删除账号下的个人订阅消息模板
+     *
+     * `POST /wxaapi/newtmpl/deltemplate` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 20001: 系统错误（包含该账号下无该模板等）
+     * - 20002: 参数错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs} · spec: spec/common/subscribe-template/deleteMessageTemplate.yaml
+     */
+    deleteMessageTemplate(params: DeleteMessageTemplateParams, options?: CallOptions): Promise<WechatData<DeleteMessageTemplateResponse>>;
+    /**
+     * 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id）
+     *
+     * `GET /wxaapi/newtmpl/getcategory` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs} · spec: spec/common/subscribe-template/getCategory.yaml
+     */
+    getCategory(params?: GetCategoryParams, options?: CallOptions): Promise<WechatData<GetCategoryResponse>>;
+    /**
+     * 获取账号下的个人订阅消息模板列表
+     *
+     * `GET /wxaapi/newtmpl/gettemplate` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs} · spec: spec/common/subscribe-template/getMessageTemplateList.yaml
+     */
+    getMessageTemplateList(params?: GetMessageTemplateListParams, options?: CallOptions): Promise<WechatData<GetMessageTemplateListResponse>>;
+    /**
+     * 获取模板标题下的关键词列表（组合模板时选择 kid）
+     *
+     * `GET /wxaapi/newtmpl/getpubtemplatekeywords` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 200014 `tid does not exist`: 模板 tid 参数错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateKeyWordsById.yaml
+     */
+    getPubTemplateKeyWordsById(params: GetPubTemplateKeyWordsByIdParams, options?: CallOptions): Promise<WechatData<GetPubTemplateKeyWordsByIdResponse>>;
+    /**
+     * 获取账号所属类目下的公共模板标题（分页，每页最多 30 条）
+     *
+     * `GET /wxaapi/newtmpl/getpubtemplatetitles` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 200016: start 参数错误
+     * - 200017: limit 参数错误
+     * - 200018: 类目 ids 缺失
+     * - 200019: 类目 ids 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateTitleList.yaml
+     */
+    getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
     /**
      * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
      *
@@ -524,6 +9109,2175 @@ export interface MPToolsMethods {
      */
     getStableAccessToken(params?: GetStableAccessTokenParams, options?: CallOptions): Promise<WechatData<GetStableAccessTokenResponse>>;
     /**
+     * 新增集合
+     *
+     * `POST /tcb/databasecollectionadd` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDatabaseCollection.yaml
+     */
+    addDatabaseCollection(params: AddDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<AddDatabaseCollectionResponse>>;
+    /**
+     * 数据库插入记录（返回插入记录的 _id 列表）
+     *
+     * `POST /tcb/databaseadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDatabaseItem.yaml
+     */
+    addDatabaseItem(params: AddDatabaseItemParams, options?: CallOptions): Promise<WechatData<AddDatabaseItemResponse>>;
+    /**
+     * 延时调用云函数（6 秒至 30 天后触发）
+     *
+     * `POST /tcb/adddelayedfunctiontask` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_adddelayedfunctiontask.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDelayedFunctionTask.yaml
+     */
+    addDelayedFunctionTask(params: AddDelayedFunctionTaskParams, options?: CallOptions): Promise<WechatData<AddDelayedFunctionTaskResponse>>;
+    /**
+     * 数据库聚合（执行聚合管道语句）
+     *
+     * `POST /tcb/databaseaggregate` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_aggregatedatabase.html WeChat docs} · spec: spec/miniprogram/cloudbase/aggregateDatabase.yaml
+     */
+    aggregateDatabase(params: AggregateDatabaseParams, options?: CallOptions): Promise<WechatData<AggregateDatabaseResponse>>;
+    /**
+     * 云开发通用上报接口（上报短信任务发送量、H5 打开等营销数据）
+     *
+     * Not retried (a repeated report would be counted twice).
+     *
+     * `POST /tcb/cloudbasereport` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_cloudbasereportapi.html WeChat docs} · spec: spec/miniprogram/cloudbase/cloudbaseReportAPI.yaml
+     */
+    cloudbaseReportAPI(params: CloudbaseReportAPIParams, options?: CallOptions): Promise<WechatData<CloudbaseReportAPIResponse>>;
+    /**
+     * 创建发短信任务（按上传到扩展存储的 CSV 文件批量发送短信，返回查询 ID）
+     *
+     * Steps: fill the CSV template (phone, content, static-site path), get an upload URL with describeExtensionUploadInfo (FileType SMS), PUT the CSV there, then call this with the returned CodeUri as file_url; follow the task with describeSmsRecords (QueryId). Not retried (it sends messages).
+     *
+     * `POST /tcb/createsendsmstask` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_createsendsmstask.html WeChat docs} · spec: spec/miniprogram/cloudbase/createSendSmsTask.yaml
+     */
+    createSendSmsTask(params: CreateSendSmsTaskParams, options?: CallOptions): Promise<WechatData<CreateSendSmsTaskResponse>>;
+    /**
+     * 删除集合
+     *
+     * `POST /tcb/databasecollectiondelete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteDatabaseCollection.yaml
+     */
+    deleteDatabaseCollection(params: DeleteDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<DeleteDatabaseCollectionResponse>>;
+    /**
+     * 数据库删除记录
+     *
+     * `POST /tcb/databasedelete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteDatabaseItem.yaml
+     */
+    deleteDatabaseItem(params: DeleteDatabaseItemParams, options?: CallOptions): Promise<WechatData<DeleteDatabaseItemResponse>>;
+    /**
+     * 删除云存储文件
+     *
+     * `POST /tcb/batchdeletefile` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_deletetcbcloudfile.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteTcbCloudFile.yaml
+     */
+    deleteTcbCloudFile(params: DeleteTcbCloudFileParams, options?: CallOptions): Promise<WechatData<DeleteTcbCloudFileResponse>>;
+    /**
+     * 描述扩展上传文件信息（获取函数代码、静态托管代码或短信 CSV 文件的上传链接）
+     *
+     * The doc's parameter table has FilesData / RequestId at the top level, while its example reply wraps them in "Response" (Tencent Cloud style); both shapes are accepted here.
+     *
+     * `POST /tcb/describeextensionuploadinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describeextensionuploadinfo.html WeChat docs} · spec: spec/miniprogram/cloudbase/describeExtensionUploadInfo.yaml
+     */
+    describeExtensionUploadInfo(params: DescribeExtensionUploadInfoParams, options?: CallOptions): Promise<WechatData<DescribeExtensionUploadInfoResponse>>;
+    /**
+     * 查询 2 个月内的云开发短信发送记录
+     *
+     * Field names are Tencent Cloud style (PascalCase). The doc's request example wraps the fields in a "PostData" object while its parameter table lists them at the top level; this spec follows the table (doubtful).
+     *
+     * `POST /tcb/describesmsrecords` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describesmsrecords.html WeChat docs} · spec: spec/miniprogram/cloudbase/describeSmsRecords.yaml
+     */
+    describeSmsRecords(params: DescribeSmsRecordsParams, options?: CallOptions): Promise<WechatData<DescribeSmsRecordsResponse>>;
+    /**
+     * 数据库导出（创建导出任务，返回 job_id）
+     *
+     * `POST /tcb/databasemigrateexport` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_exportdatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/exportDatabaseItem.yaml
+     */
+    exportDatabaseItem(params: ExportDatabaseItemParams, options?: CallOptions): Promise<WechatData<ExportDatabaseItemResponse>>;
+    /**
+     * 获取云开发数据（短信营销概览、转化、实时数据）
+     *
+     * `POST /tcb/getstatistics` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 10011: 没有数据
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasestatistics.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudBaseStatistics.yaml
+     */
+    getCloudBaseStatistics(params: GetCloudBaseStatisticsParams, options?: CallOptions): Promise<WechatData<GetCloudBaseStatisticsResponse>>;
+    /**
+     * 获取实时语音签名（供 wx.joinVoIPChat 使用）
+     *
+     * Fields from the doc page summary and SDKs (group_id, timestamp, nonce → signature).
+     *
+     * `POST /wxa/getvoipsign` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasevoipsign.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudBaseVoIPSign.yaml
+     */
+    getCloudBaseVoIPSign(params: GetCloudBaseVoIPSignParams, options?: CallOptions): Promise<WechatData<GetCloudBaseVoIPSignResponse>>;
+    /**
+     * 获取腾讯云 API 调用凭证（临时密钥 secretid / secretkey / token）
+     *
+     * Fields from the older doc page (getQcloudToken) and WxJava / wechatpy.
+     *
+     * `POST /tcb/getqcloudtoken` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudtoken.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudToken.yaml
+     */
+    getCloudToken(params: GetCloudTokenParams, options?: CallOptions): Promise<WechatData<GetCloudTokenResponse>>;
+    /**
+     * 获取特定云环境下集合信息
+     *
+     * `POST /tcb/databasecollectionget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseCollection.yaml
+     */
+    getDatabaseCollection(params: GetDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<GetDatabaseCollectionResponse>>;
+    /**
+     * 统计集合记录数或统计查询语句对应的结果记录数
+     *
+     * `POST /tcb/databasecount` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecount.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseCount.yaml
+     */
+    getDatabaseCount(params: GetDatabaseCountParams, options?: CallOptions): Promise<WechatData<GetDatabaseCountResponse>>;
+    /**
+     * 数据库迁移（导入/导出）状态查询
+     *
+     * `POST /tcb/databasemigratequeryinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasemigratestatus.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseMigrateStatus.yaml
+     */
+    getDatabaseMigrateStatus(params: GetDatabaseMigrateStatusParams, options?: CallOptions): Promise<WechatData<GetDatabaseMigrateStatusResponse>>;
+    /**
+     * 数据库查询记录
+     *
+     * `POST /tcb/databasequery` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabaserecord.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseRecord.yaml
+     */
+    getDatabaseRecord(params: GetDatabaseRecordParams, options?: CallOptions): Promise<WechatData<GetDatabaseRecordResponse>>;
+    /**
+     * 获取云存储文件下载链接
+     *
+     * `POST /tcb/batchdownloadfile` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getdownloadtcbfilelink.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDownloadTcbFileLink.yaml
+     */
+    getDownloadTcbFileLink(params: GetDownloadTcbFileLinkParams, options?: CallOptions): Promise<WechatData<GetDownloadTcbFileLinkResponse>>;
+    /**
+     * 换取 cloudID 对应的开放数据（如微信运动步数）
+     *
+     * data_list[].json is documented as a string but the doc's own example returns an object ({cloudID, data}); both are accepted. The doc notes that openid may also be passed in the URL.
+     *
+     * `POST /wxa/getopendata` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getopendata.html WeChat docs} · spec: spec/miniprogram/cloudbase/getOpenData.yaml
+     */
+    getOpenData(params: GetOpenDataParams, options?: CallOptions): Promise<WechatData<GetOpenDataResponse>>;
+    /**
+     * 获取云存储文件上传链接（返回 COS 上传 URL 与签名，随后以 POST 表单上传到该 URL）
+     *
+     * Step one of an upload: POST the file to url as multipart/form-data with fields key (= path), Signature (= authorization), x-cos-security-token (= token), x-cos-meta-fileid (= cos_file_id) and file.
+     *
+     * `POST /tcb/uploadfile` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getuploadtcbfilelink.html WeChat docs} · spec: spec/miniprogram/cloudbase/getUploadTcbFileLink.yaml
+     */
+    getUploadTcbFileLink(params: GetUploadTcbFileLinkParams, options?: CallOptions): Promise<WechatData<GetUploadTcbFileLinkResponse>>;
+    /**
+     * 数据库导入（从云存储文件导入集合，返回 job_id）
+     *
+     * `POST /tcb/databasemigrateimport` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_importdatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/importDatabaseItem.yaml
+     */
+    importDatabaseItem(params: ImportDatabaseItemParams, options?: CallOptions): Promise<WechatData<ImportDatabaseItemResponse>>;
+    /**
+     * 触发云函数（HTTP API），返回云函数的返回值（resp_data，JSON 字符串）
+     *
+     * FORMAT GAP: WeChat takes the function's event as the raw POST body (any JSON). The spec format has no way to declare a free-form body, so this method only sends env and name (the function receives an empty event {}). To pass an event, call the endpoint through client.call with a hand-built body until the format supports it. A function invoked this way cannot read the caller's OpenID.
+     *
+     * `POST /tcb/invokecloudfunction` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html WeChat docs} · spec: spec/miniprogram/cloudbase/invokeCloudFunction.yaml
+     */
+    invokeCloudFunction(params: InvokeCloudFunctionParams, options?: CallOptions): Promise<WechatData<InvokeCloudFunctionResponse>>;
+    /**
+     * 发送短信 v2：发送携带 URL Link 的短信（短信签名为小程序名称，需购买云开发短信资源包）
+     *
+     * A send; never retried. Body: 【小程序名称】{1}，跳转小程序 {2} 回T退订, where {1} is custom text (up to 30 characters) and {2} the URL Link. A third party developing on behalf of the Mini Program may use its own environment by setting resource_appid and env.
+     *
+     * `POST /tcb/sendsmsv2` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_newsendcloudbasesms.html WeChat docs} · spec: spec/miniprogram/cloudbase/newSendCloudBaseSms.yaml
+     */
+    newSendCloudBaseSms(params: NewSendCloudBaseSmsParams, options?: CallOptions): Promise<WechatData<NewSendCloudBaseSmsResponse>>;
+    /**
+     * 发送短信（旧版）：发送支持打开云开发静态网站的短信，该 H5 可以打开小程序
+     *
+     * A send; never retried. Marketing SMS (sms_type Marketing) need content and path; notification SMS (sms_type Notification) need template_id and template_param_list. Superseded by newSendCloudBaseSms (sendsmsv2); fields from the older cloudbase.sendSms doc page (the current index lists the path without a detail page).
+     *
+     * `POST /tcb/sendsms` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/cloudbase/sendCloudBaseSms.html WeChat docs} · spec: spec/miniprogram/cloudbase/sendCloudBaseSms.yaml
+     */
+    sendCloudBaseSms(params: SendCloudBaseSmsParams, options?: CallOptions): Promise<WechatData<SendCloudBaseSmsResponse>>;
+    /**
+     * 变更数据库索引（新增或删除索引）
+     *
+     * `POST /tcb/updateindex` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
+     */
+    updateDatabaseIndex(params: UpdateDatabaseIndexParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseIndexResponse>>;
+    /**
+     * 数据库更新记录
+     *
+     * Not retried: an update statement may be non-idempotent (e.g. _.inc).
+     *
+     * `POST /tcb/databaseupdate` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -501007: 参数有误，具体原因参考 errmsg
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseRecord.yaml
+     */
+    updateDatabaseRecord(params: UpdateDatabaseRecordParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseRecordResponse>>;
+    /**
+     * 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份
+     *
+     * Sent as GET with query parameters, like setKfAdmin (whose doc page shows GET); the method of this one is not stated in the SDKs [unverified].
+     *
+     * `GET /customservice/kfaccount/canceladmin` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 非法的 openid
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401 `invalid custom service account`: 无效客服账号
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_cancelkfadmin.html WeChat docs} · spec: spec/miniprogram/customer-service/cancelKfAdmin.yaml
+     */
+    cancelKfAdmin(params: CancelKfAdminParams, options?: CallOptions): Promise<WechatData<CancelKfAdminResponse>>;
+    /**
+     * 客服子商户拉取单个商户信息（按 business_id 或 account_name）
+     *
+     * WeChat's English name is getbusiness (客服子商户).
+     *
+     * `POST /cgi-bin/business/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 45071: business_id 对应的商户不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_getbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/getKfBusiness.yaml
+     */
+    getKfBusiness(params: GetKfBusinessParams, options?: CallOptions): Promise<WechatData<GetKfBusinessResponse>>;
+    /**
+     * 客服子商户拉取多个商户信息（分页，每次最多 200 个）
+     *
+     * WeChat's English name is listbusiness (客服子商户). A page shorter than count means the end of the list.
+     *
+     * `POST /cgi-bin/business/list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 无权限（客服子商户仅对【电商平台】类目小程序开放）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_listbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/listKfBusiness.yaml
+     */
+    listKfBusiness(params: ListKfBusinessParams, options?: CallOptions): Promise<WechatData<ListKfBusinessResponse>>;
+    /**
+     * 客服子商户创建商户（仅【电商平台】类目小程序；创建后可在客服组件唤起子商户的独立会话）
+     *
+     * WeChat's English name is registerbusiness (客服子商户). One account_name can be registered once (45070), so it is not retried.
+     *
+     * `POST /cgi-bin/business/register` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40004: icon_media_id 类型不对，应该为图片类型
+     * - 40007 `invalid media_id`: icon_media_id 不是合法的 media_id
+     * - 45070: account_name 对应账号已经被创建（一个 account_name 对应一个 business_id）
+     * - 45077: 子商户数量已达到上限
+     * - 45078: 昵称不合法，请检查是否满足 nickname 规则
+     * - 45079: 昵称含有违规词汇
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_registerbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/registerKfBusiness.yaml
+     */
+    registerKfBusiness(params: RegisterKfBusinessParams, options?: CallOptions): Promise<WechatData<RegisterKfBusinessResponse>>;
+    /**
+     * 发送客服消息（小程序：文本、图片、图文链接、小程序卡片），需用户在 48 小时内有过交互
+     *
+     * The Mini Program variant of /cgi-bin/message/custom/send: msgtype text, image, link or miniprogrampage, with the object of the same name. Allowed after the user messages the customer service (5 messages within 48 h). A send: never retried once the request may have reached WeChat.
+     *
+     * `POST /cgi-bin/message/custom/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: touser 不是正确的 openid
+     * - 45015 `response out of time limit or subscription is canceled`: 回复时间超过限制（用户 48 小时内未与客服交互）
+     * - 45047 `out of response count limit`: 客服接口下行条数超过上限
+     * - 48001 `api unauthorized`: API 功能未授权，请确认小程序已获得该接口
+     * - 40007 `invalid media_id`: 无效的 media_id
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_sendcustommessage.html WeChat docs} · spec: spec/miniprogram/customer-service/sendCustomMessage.yaml
+     */
+    sendCustomMessage(params: MpSendCustomMessageParams, options?: CallOptions): Promise<WechatData<MpSendCustomMessageResponse>>;
+    /**
+     * 客服输入状态（小程序/小游戏地址 /cgi-bin/message/custom/business/typing）：下发或取消“正在输入”
+     *
+     * The path the current Mini Program and mini game docs give (the Official Account one, also used by the SDKs, is setTyping). Needs a message exchange with the user in the last 30 s; the state lasts 15 s and cannot be re-sent meanwhile (45081); sending a message cancels it.
+     *
+     * `POST /cgi-bin/message/custom/business/typing` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 45072 `invalid command`: command 字段取值不对
+     * - 45080: 下发输入状态，需要之前 30 秒内跟用户有过消息交互
+     * - 45081: 已经在输入状态，不可重复下发
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_typing.html WeChat docs} · spec: spec/miniprogram/customer-service/setBusinessTyping.yaml
+     */
+    setBusinessTyping(params: SetBusinessTypingParams, options?: CallOptions): Promise<WechatData<SetBusinessTypingResponse>>;
+    /**
+     * 设置客服管理员：将客服编号（kf_openid）对应的客服账号设为客服管理员
+     *
+     * `GET /customservice/kfaccount/setadmin` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 非法的 openid
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401 `invalid custom service account`: 无效客服账号
+     * - 65402: 客服账号尚未绑定微信号，不能投入使用
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_setkfadmin.html WeChat docs} · spec: spec/miniprogram/customer-service/setKfAdmin.yaml
+     */
+    setKfAdmin(params: SetKfAdminParams, options?: CallOptions): Promise<WechatData<SetKfAdminResponse>>;
+    /**
+     * 客服子商户更新商户信息（昵称、头像；为空则不更新）
+     *
+     * WeChat's English name is updatebusiness (客服子商户).
+     *
+     * `POST /cgi-bin/business/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40004: icon_media_id 类型不对，应该为图片类型
+     * - 40007 `invalid media_id`: icon_media_id 不是合法的 media_id
+     * - 45071: business_id 对应的商户不存在
+     * - 45077: 子商户数量已达到上限
+     * - 45078: 昵称不合法，请检查是否满足 nickname 规则
+     * - 45079: 昵称含有违规词汇
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_updatebusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/updateKfBusiness.yaml
+     */
+    updateKfBusiness(params: UpdateKfBusinessParams, options?: CallOptions): Promise<WechatData<UpdateKfBusinessResponse>>;
+    /**
+     * 获取用户访问小程序日留存
+     *
+     * `POST /datacube/getweanalysisappiddailyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getdailyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailyRetain.yaml
+     */
+    getDailyRetain(params: GetDailyRetainParams, options?: CallOptions): Promise<WechatData<GetDailyRetainResponse>>;
+    /**
+     * 获取用户访问小程序数据概况（累计用户数、转发次数与人数）
+     *
+     * `POST /datacube/getweanalysisappiddailysummarytrend` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getdailysummary.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailySummary.yaml
+     */
+    getDailySummary(params: GetDailySummaryParams, options?: CallOptions): Promise<WechatData<GetDailySummaryResponse>>;
+    /**
+     * 获取用户访问小程序数据日趋势
+     *
+     * `POST /datacube/getweanalysisappiddailyvisittrend` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getdailyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailyVisitTrend.yaml
+     */
+    getDailyVisitTrend(params: GetDailyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetDailyVisitTrendResponse>>;
+    /**
+     * 获取用户访问小程序月留存（自然月）
+     *
+     * `POST /datacube/getweanalysisappidmonthlyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getmonthlyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getMonthlyRetain.yaml
+     */
+    getMonthlyRetain(params: GetMonthlyRetainParams, options?: CallOptions): Promise<WechatData<GetMonthlyRetainResponse>>;
+    /**
+     * 获取用户访问小程序数据月趋势（自然月）
+     *
+     * `POST /datacube/getweanalysisappidmonthlyvisittrend` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getmonthlyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getMonthlyVisitTrend.yaml
+     */
+    getMonthlyVisitTrend(params: GetMonthlyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetMonthlyVisitTrendResponse>>;
+    /**
+     * 获取小程序启动性能、运行性能等数据
+     *
+     * module selects the metric: 10016 打开率 (params may carry networktype and device_level), 10017 启动各阶段耗时 (networktype, device_level), 10021 页面切换耗时, 10022 内存指标, 10023 内存异常 (device_level). The time span may not exceed 30 days. The doc types module as a number but its own example sends a string ("10022"): both are accepted.
+     *
+     * `POST /wxa/business/performance/boot` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 47001 `data format error`: 请求参数格式错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getperformancedata.html WeChat docs} · spec: spec/miniprogram/data-analysis/getPerformanceData.yaml
+     */
+    getPerformanceData(params: GetPerformanceDataParams, options?: CallOptions): Promise<WechatData<GetPerformanceDataResponse>>;
+    /**
+     * 获取小程序新增或活跃用户的画像分布数据（时间范围支持昨天、最近 7 天、最近 30 天）
+     *
+     * `POST /datacube/getweanalysisappiduserportrait` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（相差天数须为 0、6 或 29，结束日期最大为昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getuserportrait.html WeChat docs} · spec: spec/miniprogram/data-analysis/getUserPortrait.yaml
+     */
+    getUserPortrait(params: GetUserPortraitParams, options?: CallOptions): Promise<WechatData<GetUserPortraitResponse>>;
+    /**
+     * 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布）
+     *
+     * `POST /datacube/getweanalysisappidvisitdistribution` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（限定查询 1 天，结束日期最大为昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitdistribution.html WeChat docs} · spec: spec/miniprogram/data-analysis/getVisitDistribution.yaml
+     */
+    getVisitDistribution(params: GetVisitDistributionParams, options?: CallOptions): Promise<WechatData<GetVisitDistributionResponse>>;
+    /**
+     * 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200）
+     *
+     * `POST /datacube/getweanalysisappidvisitpage` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（限定查询 1 天，结束日期最大为昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitpage.html WeChat docs} · spec: spec/miniprogram/data-analysis/getVisitPage.yaml
+     */
+    getVisitPage(params: GetVisitPageParams, options?: CallOptions): Promise<WechatData<GetVisitPageResponse>>;
+    /**
+     * 获取用户访问小程序周留存（自然周）
+     *
+     * `POST /datacube/getweanalysisappidweeklyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getweeklyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getWeeklyRetain.yaml
+     */
+    getWeeklyRetain(params: GetWeeklyRetainParams, options?: CallOptions): Promise<WechatData<GetWeeklyRetainResponse>>;
+    /**
+     * 获取用户访问小程序数据周趋势（自然周）
+     *
+     * `POST /datacube/getweanalysisappidweeklyvisittrend` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
+     * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getweeklyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getWeeklyVisitTrend.yaml
+     */
+    getWeeklyVisitTrend(params: GetWeeklyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetWeeklyVisitTrendResponse>>;
+    /**
+     * 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单
+     *
+     * Creates a return_id: not retried. Fields from SDK sources (EasyWeChat/WxJava/SKIT) and the return-component page; WxJava issues this as GET with a JSON body, the others (and this spec) as POST.
+     *
+     * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
+     */
+    addDeliveryReturn(params: AddDeliveryReturnParams, options?: CallOptions): Promise<WechatData<AddDeliveryReturnResponse>>;
+    /**
+     * 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息
+     *
+     * Subscribes the user to waybill notifications: not retried.
+     *
+     * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
+     */
+    followWaybill(params: FollowWaybillParams, options?: CallOptions): Promise<WechatData<FollowWaybillResponse>>;
+    /**
+     * 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码）
+     *
+     * POST with an empty JSON body.
+     *
+     * `POST /cgi-bin/express/delivery/open_msg/get_delivery_list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_get_delivery_list.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryList.yaml
+     */
+    getDeliveryList(params?: GetDeliveryListParams, options?: CallOptions): Promise<WechatData<GetDeliveryListResponse>>;
+    /**
+     * 退货组件：查询退货 ID 状态
+     *
+     * WxJava issues this as GET with a JSON body; the other SDKs (and this spec) use POST.
+     *
+     * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
+     */
+    getDeliveryReturn(params: GetDeliveryReturnParams, options?: CallOptions): Promise<WechatData<GetDeliveryReturnResponse>>;
+    /**
+     * 微信物流服务-消息组件：查询运单详情（follow_waybill 之后调用）
+     *
+     * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
+     */
+    queryFollowTrace(params: QueryFollowTraceParams, options?: CallOptions): Promise<WechatData<QueryFollowTraceResponse>>;
+    /**
+     * 微信物流服务-查询组件：查询运单详情（传运单接口 trace_waybill 之后调用）
+     *
+     * `POST /cgi-bin/express/delivery/open_msg/query_trace` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_query_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryTrace.yaml
+     */
+    queryTrace(params: QueryTraceParams, options?: CallOptions): Promise<WechatData<QueryTraceResponse>>;
+    /**
+     * 微信物流服务-查询组件：传运单，向微信提供交易单号对应的运单号，获取查询 id（waybill_token）
+     *
+     * Registers a waybill for tracking and returns a token; repeating it yields a new token, so it is not retried.
+     *
+     * `POST /cgi-bin/express/delivery/open_msg/trace_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_trace_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/traceWaybill.yaml
+     */
+    traceWaybill(params: TraceWaybillParams, options?: CallOptions): Promise<WechatData<TraceWaybillResponse>>;
+    /**
+     * 退货组件：解绑退货 ID（解绑后用户无法再用该退货 ID 发起退货）
+     *
+     * WxJava issues this as GET with a JSON body; the other SDKs (and this spec) use POST.
+     *
+     * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
+     */
+    unbindDeliveryReturn(params: UnbindDeliveryReturnParams, options?: CallOptions): Promise<WechatData<UnbindDeliveryReturnResponse>>;
+    /**
+     * 微信物流服务-消息组件：更新运单的物品信息
+     *
+     * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
+     */
+    updateFollowWaybillGoods(params: UpdateFollowWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateFollowWaybillGoodsResponse>>;
+    /**
+     * 微信物流服务-查询组件：更新运单的物品信息
+     *
+     * `POST /cgi-bin/express/delivery/open_msg/update_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_update_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateWaybillGoods.yaml
+     */
+    updateWaybillGoods(params: UpdateWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateWaybillGoodsResponse>>;
+    /**
+     * 物流助手：生成运单（WeChat 英文名 addOrder）
+     *
+     * WeChat's English name is addOrder; renamed addExpressOrder because immediate delivery and intra-city delivery also have an addOrder. Creates a waybill at the express company: never retried.
+     *
+     * `POST /cgi-bin/express/business/order/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300501 `delivery logic fail`: 快递侧逻辑错误，详细原因需要看 delivery_resultcode / delivery_resultmsg
+     * - 9300502: 快递公司系统错误
+     * - 9300503: delivery_id 不存在
+     * - 9300504: service_type 不存在
+     * - 9300505: Shop banned（商户被封禁）
+     * - 9300526: 字段长度不正确
+     * - 9300534: add_source=2 时，wx_appid 和当前小程序不同主体
+     * - 9300535: shop 字段商品缩略图 url、商品名称为空或者非法，或者商品数量为 0
+     * - 9300536: add_source=2 时，wx_appid 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html WeChat docs} · spec: spec/miniprogram/express/addExpressOrder.yaml
+     */
+    addExpressOrder(params: AddExpressOrderParams, options?: CallOptions): Promise<WechatData<AddExpressOrderResponse>>;
+    /**
+     * 物流助手：批量获取运单数据
+     *
+     * `POST /cgi-bin/express/business/order/batchget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_batchgetorder.html WeChat docs} · spec: spec/miniprogram/express/batchGetOrder.yaml
+     */
+    batchGetOrder(params: BatchGetOrderParams, options?: CallOptions): Promise<WechatData<BatchGetOrderResponse>>;
+    /**
+     * 物流助手：绑定、解绑物流账号（WeChat 英文名 bindAccount）
+     *
+     * WeChat's English name is bindAccount; renamed bindExpressAccount because immediate delivery also has a bindAccount.
+     *
+     * `POST /cgi-bin/express/business/account/bind` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300529: 账号已绑定过
+     * - 9300530: 解绑的 biz_id 不存在
+     * - 9300531: bizid 无效或者密码错误
+     * - 9300532: 绑定已提交，审核中
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html WeChat docs} · spec: spec/miniprogram/express/bindExpressAccount.yaml
+     */
+    bindExpressAccount(params: BindExpressAccountParams, options?: CallOptions): Promise<WechatData<BindExpressAccountResponse>>;
+    /**
+     * 物流助手：取消运单（WeChat 英文名 cancelOrder）
+     *
+     * WeChat's English name is cancelOrder; renamed cancelExpressOrder to stay unique. A second cancel returns 9300524.
+     *
+     * `POST /cgi-bin/express/business/order/cancel` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300501: 快递侧逻辑错误，详细原因看 delivery_resultcode / delivery_resultmsg
+     * - 9300506: 运单 ID 已经存在轨迹，不可取消
+     * - 9300524: 订单已取消（一般为重复取消订单）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html WeChat docs} · spec: spec/miniprogram/express/cancelExpressOrder.yaml
+     */
+    cancelExpressOrder(params: CancelExpressOrderParams, options?: CallOptions): Promise<WechatData<CancelExpressOrderResponse>>;
+    /**
+     * 物流助手：获取所有绑定的物流账号
+     *
+     * `GET /cgi-bin/express/business/account/getall` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getallaccount.html WeChat docs} · spec: spec/miniprogram/express/getAllAccount.yaml
+     */
+    getAllAccount(params?: GetAllAccountParams, options?: CallOptions): Promise<WechatData<GetAllAccountResponse>>;
+    /**
+     * 物流助手：获取支持的快递公司列表
+     *
+     * `GET /cgi-bin/express/business/delivery/getall` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getalldelivery.html WeChat docs} · spec: spec/miniprogram/express/getAllDelivery.yaml
+     */
+    getAllDelivery(params?: GetAllDeliveryParams, options?: CallOptions): Promise<WechatData<GetAllDeliveryResponse>>;
+    /**
+     * 物流助手（快递公司侧）：获取面单联系人信息
+     *
+     * For logistics companies (运力方).
+     *
+     * `POST /cgi-bin/express/delivery/contact/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300507: Token 不正确
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_getcontact.html WeChat docs} · spec: spec/miniprogram/express/getContact.yaml
+     */
+    getContact(params: GetContactParams, options?: CallOptions): Promise<WechatData<GetContactResponse>>;
+    /**
+     * 物流助手：获取运单数据（含电子面单 HTML）（WeChat 英文名 getOrder）
+     *
+     * WeChat's English name is getOrder; renamed getExpressOrder to stay unique on the Mini Program client.
+     *
+     * `POST /cgi-bin/express/business/order/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300506: 运单 ID 已经存在轨迹，不可取消
+     * - 9300524: 订单已取消（一般为重复取消订单）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getorder.html WeChat docs} · spec: spec/miniprogram/express/getExpressOrder.yaml
+     */
+    getExpressOrder(params: GetExpressOrderParams, options?: CallOptions): Promise<WechatData<GetExpressOrderResponse>>;
+    /**
+     * 物流助手：查询运单轨迹
+     *
+     * `POST /cgi-bin/express/business/path/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getpath.html WeChat docs} · spec: spec/miniprogram/express/getPath.yaml
+     */
+    getPath(params: GetPathParams, options?: CallOptions): Promise<WechatData<GetPathResponse>>;
+    /**
+     * 物流助手：获取打印员（若需使用微信打单 PC 软件，才需要调用）
+     *
+     * `GET /cgi-bin/express/business/printer/getall` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getprinter.html WeChat docs} · spec: spec/miniprogram/express/getPrinter.yaml
+     */
+    getPrinter(params?: GetPrinterParams, options?: CallOptions): Promise<WechatData<GetPrinterResponse>>;
+    /**
+     * 物流助手：获取电子面单余额（仅在使用加盟类快递公司时有效）
+     *
+     * `POST /cgi-bin/express/business/quota/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300531: bizid 无效或者密码错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getquota.html WeChat docs} · spec: spec/miniprogram/express/getQuota.yaml
+     */
+    getQuota(params: GetQuotaParams, options?: CallOptions): Promise<WechatData<GetQuotaResponse>>;
+    /**
+     * 物流助手（快递公司侧）：预览面单模板，用于调试面单模板使用
+     *
+     * For logistics companies (运力方). The custom object has the shape of an addOrder request (see addExpressOrder).
+     *
+     * `POST /cgi-bin/express/delivery/template/preview` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300512: 模板格式错误，渲染失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_previewtemplate.html WeChat docs} · spec: spec/miniprogram/express/previewTemplate.yaml
+     */
+    previewTemplate(params: PreviewTemplateParams, options?: CallOptions): Promise<WechatData<PreviewTemplateResponse>>;
+    /**
+     * 物流助手（快递公司侧，散单寄件）：运力取消订单
+     *
+     * For logistics companies (运力方) doing single-waybill (散单) orders.
+     *
+     * `POST /cgi-bin/express/delivery/single_waybill/cancel_order` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliverycancel.html WeChat docs} · spec: spec/miniprogram/express/scatterDeliveryCancel.yaml
+     */
+    scatterDeliveryCancel(params: ScatterDeliveryCancelParams, options?: CallOptions): Promise<WechatData<ScatterDeliveryCancelResponse>>;
+    /**
+     * 物流助手（快递公司侧，散单寄件）：运力公司退款（可部分退款）
+     *
+     * For logistics companies (运力方). A refund moves money, so it is never retried.
+     *
+     * `POST /cgi-bin/express/delivery/single_waybill/refund_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliveryrefund.html WeChat docs} · spec: spec/miniprogram/express/scatterDeliveryRefund.yaml
+     */
+    scatterDeliveryRefund(params: ScatterDeliveryRefundParams, options?: CallOptions): Promise<WechatData<ScatterDeliveryRefundResponse>>;
+    /**
+     * 物流助手（快递公司侧，散单寄件）：对账单下载（成功时返回对账文件内容，失败时返回 JSON）
+     *
+     * For logistics companies (运力方). The file format of the bill is not documented; the example assumes text.
+     *
+     * `POST /cgi-bin/express/delivery/single_waybill/get_bill` · access_token: managed by the client · safe to repeat · reply: binary
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatter_get_bill.html WeChat docs} · spec: spec/miniprogram/express/scatterGetBill.yaml
+     */
+    scatterGetBill(params: ScatterGetBillParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+    /**
+     * 物流助手（快递公司侧，散单寄件）：运力更新需支付的运费（支付分订单，订单不能处于待揽件状态）
+     *
+     * For logistics companies (运力方). Normal flow: the user places a payscore order, the company updates the order status, then calls this. The official page excerpt available when this spec was written stopped after other_fee; further optional fields may exist.
+     *
+     * `POST /cgi-bin/express/delivery/single_waybill/fee` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderfee.html WeChat docs} · spec: spec/miniprogram/express/scatterUpdateOrderFee.yaml
+     */
+    scatterUpdateOrderFee(params: ScatterUpdateOrderFeeParams, options?: CallOptions): Promise<WechatData<ScatterUpdateOrderFeeResponse>>;
+    /**
+     * 物流助手（快递公司侧，散单寄件）：运力更新订单状态
+     *
+     * For logistics companies (运力方). Each call adds a trace node, so it is not retried.
+     *
+     * `POST /cgi-bin/express/delivery/single_waybill/update` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderstatus.html WeChat docs} · spec: spec/miniprogram/express/scatterUpdateOrderStatus.yaml
+     */
+    scatterUpdateOrderStatus(params: ScatterUpdateOrderStatusParams, options?: CallOptions): Promise<WechatData<ScatterUpdateOrderStatusResponse>>;
+    /**
+     * 物流助手：模拟快递公司更新订单状态（仅用于测试账号 biz_id=test_biz_id、delivery_id=TEST）
+     *
+     * Each call adds a path node to the test waybill, so it is not retried.
+     *
+     * `POST /cgi-bin/express/business/test_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_testupdateorder.html WeChat docs} · spec: spec/miniprogram/express/testUpdateOrder.yaml
+     */
+    testUpdateOrder(params: TestUpdateOrderParams, options?: CallOptions): Promise<WechatData<TestUpdateOrderResponse>>;
+    /**
+     * 物流助手（快递公司侧）：更新商户审核结果
+     *
+     * For logistics companies (运力方) integrating with the logistics helper, not for merchants.
+     *
+     * `POST /cgi-bin/express/delivery/service/business/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs} · spec: spec/miniprogram/express/updateBusiness.yaml
+     */
+    updateBusiness(params: UpdateBusinessParams, options?: CallOptions): Promise<WechatData<UpdateBusinessResponse>>;
+    /**
+     * 物流助手（快递公司侧）：更新运单轨迹
+     *
+     * For logistics companies (运力方). Each call adds a trace node, so it is not retried.
+     *
+     * `POST /cgi-bin/express/delivery/path/update` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300507: Token 不正确
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatepath.html WeChat docs} · spec: spec/miniprogram/express/updatePath.yaml
+     */
+    updatePath(params: UpdatePathParams, options?: CallOptions): Promise<WechatData<UpdatePathResponse>>;
+    /**
+     * 物流助手：配置面单打印员（绑定或解绑）
+     *
+     * `POST /cgi-bin/express/business/printer/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300517: update_type 不正确
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs} · spec: spec/miniprogram/express/updatePrinter.yaml
+     */
+    updatePrinter(params: UpdatePrinterParams, options?: CallOptions): Promise<WechatData<UpdatePrinterResponse>>;
+    /**
+     * 即时配送：异常件退回商家，商家确认收货
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+     *
+     * `POST /cgi-bin/express/local/business/order/confirm_return` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_abnormalconfirm.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/abnormalConfirm.yaml
+     */
+    abnormalConfirm(params: AbnormalConfirmParams, options?: CallOptions): Promise<WechatData<AbnormalConfirmResponse>>;
+    /**
+     * 即时配送：下配送单
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Creates a delivery order (charged): never retried; the same shop_order_id is rejected as a duplicate.
+     *
+     * `POST /cgi-bin/express/local/business/order/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/addLocalOrder.yaml
+     */
+    addLocalOrder(params: AddLocalOrderParams, options?: CallOptions): Promise<WechatData<AddLocalOrderResponse>>;
+    /**
+     * 即时配送：对待接单状态的订单增加小费（小费金额须大于已加的小费）
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Adds money to the order: never retried.
+     *
+     * `POST /cgi-bin/express/local/business/order/addtips` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addtips.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/addTips.yaml
+     */
+    addTips(params: AddTipsParams, options?: CallOptions): Promise<WechatData<AddTipsResponse>>;
+    /**
+     * 即时配送：第三方代商户发起绑定配送公司帐号的请求
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+     *
+     * `POST /cgi-bin/express/local/business/shop/add` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_bindlocalaccount.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/bindLocalAccount.yaml
+     */
+    bindLocalAccount(params: BindLocalAccountParams, options?: CallOptions): Promise<WechatData<BindLocalAccountResponse>>;
+    /**
+     * 即时配送：取消配送单（配送中的订单需扣减违约金）
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Cancelling a given order again is harmless (it is already cancelled).
+     *
+     * `POST /cgi-bin/express/local/business/order/cancel` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_cancellocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/cancelLocalOrder.yaml
+     */
+    cancelLocalOrder(params: CancelLocalOrderParams, options?: CallOptions): Promise<WechatData<CancelLocalOrderResponse>>;
+    /**
+     * 即时配送：获取已支持的配送公司列表
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+     *
+     * `POST /cgi-bin/express/local/business/delivery/getall` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getallimmedelivery.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getAllImmeDelivery.yaml
+     */
+    getAllImmeDelivery(params?: GetAllImmeDeliveryParams, options?: CallOptions): Promise<WechatData<GetAllImmeDeliveryResponse>>;
+    /**
+     * 即时配送：拉取已绑定账号
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+     *
+     * `POST /cgi-bin/express/local/business/shop/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getbindaccount.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getBindAccount.yaml
+     */
+    getBindAccount(params?: GetBindAccountParams, options?: CallOptions): Promise<WechatData<GetBindAccountResponse>>;
+    /**
+     * 即时配送：拉取配送单信息
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+     *
+     * `POST /cgi-bin/express/local/business/order/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getlocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getLocalOrder.yaml
+     */
+    getLocalOrder(params: GetLocalOrderParams, options?: CallOptions): Promise<WechatData<GetLocalOrderResponse>>;
+    /**
+     * 即时配送：模拟配送公司更新配送单状态（仅测试账号 shopid=test_shop_id）
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Each call pushes a status change, so it is not retried.
+     *
+     * `POST /cgi-bin/express/local/business/test_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_mockupdateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/mockUpdateOrder.yaml
+     */
+    mockUpdateOrder(params: MockUpdateOrderParams, options?: CallOptions): Promise<WechatData<MockUpdateOrderResponse>>;
+    /**
+     * 即时配送：第三方代商户发起开通即时配送权限
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+     *
+     * `POST /cgi-bin/express/local/business/open` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_opendelivery.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/openDelivery.yaml
+     */
+    openDelivery(params?: OpenDeliveryParams, options?: CallOptions): Promise<WechatData<OpenDeliveryResponse>>;
+    /**
+     * 即时配送：预下配送单，查询运费（可选，返回 delivery_token 锁定运费）
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+     *
+     * `POST /cgi-bin/express/local/business/order/pre_add` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_preaddorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/preAddOrder.yaml
+     */
+    preAddOrder(params: PreAddOrderParams, options?: CallOptions): Promise<WechatData<PreAddOrderResponse>>;
+    /**
+     * 即时配送：预取消配送单，查询取消需扣除的违约金
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect.
+     *
+     * `POST /cgi-bin/express/local/business/order/precancel` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_precancelorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/preCancelOrder.yaml
+     */
+    preCancelOrder(params: PreCancelOrderParams, options?: CallOptions): Promise<WechatData<PreCancelOrderResponse>>;
+    /**
+     * 即时配送：重新下单（订单被取消或投递异常后，使用原 shop_order_id 再次下单）
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Creates a new delivery order: never retried.
+     *
+     * `POST /cgi-bin/express/local/business/order/readd` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_reorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/reOrder.yaml
+     */
+    reOrder(params: ReOrderParams, options?: CallOptions): Promise<WechatData<ReOrderResponse>>;
+    /**
+     * 即时配送：模拟配送公司更新配送单状态（联调用，作用于配送公司的真实测试环境订单）
+     *
+     * Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg. Sandbox: shopid test_shop_id, delivery_id TEST, AppSecret test_app_secrect. Each call pushes a status change, so it is not retried.
+     *
+     * `POST /cgi-bin/express/local/business/realmock_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_realmockupdateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/realMockUpdateOrder.yaml
+     */
+    realMockUpdateOrder(params: RealMockUpdateOrderParams, options?: CallOptions): Promise<WechatData<RealMockUpdateOrderResponse>>;
+    /**
+     * 即时配送（配送公司侧）：更新配送单状态
+     *
+     * For delivery companies (配送公司), not merchants. WeChat's English name is updateOrder; renamed updateLocalOrder to match the family (addLocalOrder, getLocalOrder, cancelLocalOrder) and stay unique. Each call pushes a status change, so it is not retried. Immediate-delivery replies carry resultcode/resultmsg (the delivery company's result) beside errcode/errmsg.
+     *
+     * `POST /cgi-bin/express/local/delivery/update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-provider/api_updateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/updateLocalOrder.yaml
+     */
+    updateLocalOrder(params: UpdateLocalOrderParams, options?: CallOptions): Promise<WechatData<UpdateLocalOrderResponse>>;
+    /**
+     * 同城配送：创建配送单（按门店运力偏好选择运力下单）
+     *
+     * Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/addorder` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityAddOrder.yaml
+     */
+    intracityAddOrder(params: IntracityAddOrderParams, options?: CallOptions): Promise<WechatData<IntracityAddOrderResponse>>;
+    /**
+     * 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数）
+     *
+     * No request parameters; the apply step itself is documented as needing no encryption. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/apply` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_apply.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityApply.yaml
+     */
+    intracityApply(params?: IntracityApplyParams, options?: CallOptions): Promise<WechatData<IntracityApplyResponse>>;
+    /**
+     * 同城配送：门店余额查询
+     *
+     * Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/balancequery` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_balancequery.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityBalanceQuery.yaml
+     */
+    intracityBalanceQuery(params?: IntracityBalanceQueryParams, options?: CallOptions): Promise<WechatData<IntracityBalanceQueryResponse>>;
+    /**
+     * 同城配送：取消配送单（取消配送中的订单需要扣减违约金）
+     *
+     * Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/cancelorder` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_cancelorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityCancelOrder.yaml
+     */
+    intracityCancelOrder(params: IntracityCancelOrderParams, options?: CallOptions): Promise<WechatData<IntracityCancelOrderResponse>>;
+    /**
+     * 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id
+     *
+     * Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/createstore` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_createstore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityCreateStore.yaml
+     */
+    intracityCreateStore(params?: IntracityCreateStoreParams, options?: CallOptions): Promise<WechatData<IntracityCreateStoreResponse>>;
+    /**
+     * 同城配送：查询支持同城配送的城市
+     *
+     * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/getcity` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getcity.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityGetCity.yaml
+     */
+    intracityGetCity(params?: IntracityGetCityParams, options?: CallOptions): Promise<WechatData<IntracityGetCityResponse>>;
+    /**
+     * 同城配送：查询扣费主体
+     *
+     * The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/getpaymode` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getpaymode.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityGetPayMode.yaml
+     */
+    intracityGetPayMode(params?: IntracityGetPayModeParams, options?: CallOptions): Promise<WechatData<IntracityGetPayModeResponse>>;
+    /**
+     * 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送）
+     *
+     * Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/mocknotify` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_mocknotify.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityMockNotify.yaml
+     */
+    intracityMockNotify(params: IntracityMockNotifyParams, options?: CallOptions): Promise<WechatData<IntracityMockNotifyResponse>>;
+    /**
+     * 同城配送：查询运费（向运力查询实时运费和配送距离）
+     *
+     * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/preaddorder` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_preaddorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityPreAddOrder.yaml
+     */
+    intracityPreAddOrder(params: IntracityPreAddOrderParams, options?: CallOptions): Promise<WechatData<IntracityPreAddOrderResponse>>;
+    /**
+     * 同城配送：门店运费流水查询（充值、消费、退款流水）
+     *
+     * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/queryflow` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryflow.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryFlow.yaml
+     */
+    intracityQueryFlow(params: IntracityQueryFlowParams, options?: CallOptions): Promise<WechatData<IntracityQueryFlowResponse>>;
+    /**
+     * 同城配送：查询配送单（是否创建成功以及创建后的状态更新）
+     *
+     * Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/queryorder` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryOrder.yaml
+     */
+    intracityQueryOrder(params: IntracityQueryOrderParams, options?: CallOptions): Promise<WechatData<IntracityQueryOrderResponse>>;
+    /**
+     * 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店）
+     *
+     * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/querystore` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_querystore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryStore.yaml
+     */
+    intracityQueryStore(params?: IntracityQueryStoreParams, options?: CallOptions): Promise<WechatData<IntracityQueryStoreResponse>>;
+    /**
+     * 同城配送：设置扣费主体（管理员确认模板消息后生效）
+     *
+     * The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/setpaymode` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_setpaymode.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracitySetPayMode.yaml
+     */
+    intracitySetPayMode(params: IntracitySetPayModeParams, options?: CallOptions): Promise<WechatData<IntracitySetPayModeResponse>>;
+    /**
+     * 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回）
+     *
+     * Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/storecharge` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_storecharge.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityStoreCharge.yaml
+     */
+    intracityStoreCharge(params: IntracityStoreChargeParams, options?: CallOptions): Promise<WechatData<IntracityStoreChargeResponse>>;
+    /**
+     * 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款）
+     *
+     * Moves money: never retried. WeChat's English name is intracity_store_refund. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/storerefund` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_store_refund.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityStoreRefund.yaml
+     */
+    intracityStoreRefund(params: IntracityStoreRefundParams, options?: CallOptions): Promise<WechatData<IntracityStoreRefundResponse>>;
+    /**
+     * 同城配送：更新门店信息
+     *
+     * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     *
+     * `POST /cgi-bin/express/intracity/updatestore` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_updatestore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityUpdateStore.yaml
+     */
+    intracityUpdateStore(params: IntracityUpdateStoreParams, options?: CallOptions): Promise<WechatData<IntracityUpdateStoreResponse>>;
+    /**
+     * 添加管理直播间小助手
+     *
+     * The doc index names this API "addveAssistant" (sic).
+     *
+     * `POST /wxaapi/broadcast/room/addassistant` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
+     */
+    addAssistant(params: AddAssistantParams, options?: CallOptions): Promise<WechatData<AddAssistantResponse>>;
+    /**
+     * 商品添加并提审（审核通过后录入【小程序直播】商品库）
+     *
+     * Quota 500 calls/day (audit quota). Not retried: a repeat adds the goods again.
+     *
+     * `POST /wxaapi/broadcast/goods/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 300001: 商品创建功能被封禁
+     * - 300002: 名称长度不符合规则
+     * - 300003: 价格输入不合规
+     * - 300004: 商品名称存在违规违法内容
+     * - 300005: 商品图片存在违规违法内容
+     * - 300006: 图片上传失败
+     * - 300008: 添加商品失败
+     * - 300009: 商品审核撤回失败
+     * - 300010: 商品审核状态不对
+     * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+     * - 300012: 没有提审额度（每天 500 次提审额度）
+     * - 300013: 提审失败
+     * - 300014: 审核中，无法删除
+     * - 300017: 商品未提审
+     * - 300021: 商品添加成功，审核失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
+     */
+    addGoods(params: AddGoodsParams, options?: CallOptions): Promise<WechatData<AddGoodsResponse>>;
+    /**
+     * 设置小程序直播成员的角色
+     *
+     * `POST /wxaapi/broadcast/role/addrole` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 400001: 微信号不合规
+     * - 400002: 微信号需要实名认证，仅设置主播角色时可能出现
+     * - 400003: 添加角色达到上限（管理员 10 个，运营者 500 个，主播 500 个）
+     * - 400004: 重复添加角色
+     * - 400005: 主播角色删除失败，该主播存在未开播的直播间
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
+     */
+    addRole(params: AddRoleParams, options?: CallOptions): Promise<WechatData<AddRoleResponse>>;
+    /**
+     * 添加主播副号
+     *
+     * `POST /wxaapi/broadcast/room/addsubanchor` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addSubAnchor.yaml
+     */
+    addSubAnchor(params: AddSubAnchorParams, options?: CallOptions): Promise<WechatData<AddSubAnchorResponse>>;
+    /**
+     * 重新提交商品审核（对已撤回提审的商品再次提审）
+     *
+     * Not retried: each call consumes audit quota (500/day).
+     *
+     * `POST /wxaapi/broadcast/goods/audit` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 300001: 商品创建功能被封禁
+     * - 300002: 名称长度不符合规则
+     * - 300003: 价格输入不合规
+     * - 300004: 商品名称存在违规违法内容
+     * - 300005: 商品图片存在违规违法内容
+     * - 300006: 图片上传失败
+     * - 300008: 添加商品失败
+     * - 300009: 商品审核撤回失败
+     * - 300010: 商品审核状态不对
+     * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+     * - 300012: 没有提审额度（每天 500 次提审额度）
+     * - 300013: 提审失败
+     * - 300014: 审核中，无法删除
+     * - 300017: 商品未提审
+     * - 300021: 商品添加成功，审核失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
+     */
+    auditGoods(params: AuditGoodsParams, options?: CallOptions): Promise<WechatData<AuditGoodsResponse>>;
+    /**
+     * 创建直播间（创建成功后在直播间列表展示）
+     *
+     * Quota 10000 calls/day. Not retried: a repeat would create a second room. Images are temporary-media mediaIDs (valid 3 days).
+     *
+     * `POST /wxaapi/broadcast/room/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 300002: 名称长度不符合规则
+     * - 300028: 房间名称违规
+     * - 300029: 主播昵称违规
+     * - 300030: 主播微信号不合法
+     * - 300031: 直播间封面图不合规
+     * - 300032: 直播间分享图违规
+     * - 300034: 主播微信昵称长度不符合要求
+     * - 300035: 主播微信号不存在
+     * - 300036: 主播微信号未实名认证
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/createRoom.yaml
+     */
+    createRoom(params: CreateRoomParams, options?: CallOptions): Promise<WechatData<CreateRoomResponse>>;
+    /**
+     * 删除商品库中的商品（直播间上架的该商品同步删除，不可恢复）
+     *
+     * `POST /wxaapi/broadcast/goods/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300001: 商品创建功能被封禁
+     * - 300002: 名称长度不符合规则
+     * - 300003: 价格输入不合规
+     * - 300004: 商品名称存在违规违法内容
+     * - 300005: 商品图片存在违规违法内容
+     * - 300006: 图片上传失败
+     * - 300008: 添加商品失败
+     * - 300009: 商品审核撤回失败
+     * - 300010: 商品审核状态不对
+     * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+     * - 300012: 没有提审额度（每天 500 次提审额度）
+     * - 300013: 提审失败
+     * - 300014: 审核中，无法删除
+     * - 300017: 商品未提审
+     * - 300021: 商品添加成功，审核失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
+     */
+    deleteGoods(params: DeleteGoodsParams, options?: CallOptions): Promise<WechatData<DeleteGoodsResponse>>;
+    /**
+     * 删除直播间商品
+     *
+     * The doc index names this API "deleteDoods" (sic); renamed here to avoid the typo and a clash with deleteGoods (/goods/delete).
+     *
+     * `POST /wxaapi/broadcast/goods/deleteInRoom` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     * - 300024: 商品不存在
+     * - 300053: 直播间未添加此商品
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
+     */
+    deleteGoodsInRoom(params: DeleteGoodsInRoomParams, options?: CallOptions): Promise<WechatData<DeleteGoodsInRoomResponse>>;
+    /**
+     * 解除小程序直播成员的角色
+     *
+     * `POST /wxaapi/broadcast/role/deleterole` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 400001: 微信号不合规
+     * - 400002: 微信号需要实名认证，仅设置主播角色时可能出现
+     * - 400003: 添加角色达到上限（管理员 10 个，运营者 500 个，主播 500 个）
+     * - 400004: 重复添加角色
+     * - 400005: 主播角色删除失败，该主播存在未开播的直播间
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
+     */
+    deleteRole(params: DeleteRoleParams, options?: CallOptions): Promise<WechatData<DeleteRoleResponse>>;
+    /**
+     * 删除直播间
+     *
+     * `POST /wxaapi/broadcast/room/deleteroom` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRoom.yaml
+     */
+    deleteRoom(params: DeleteRoomParams, options?: CallOptions): Promise<WechatData<DeleteRoomResponse>>;
+    /**
+     * 删除主播副号
+     *
+     * `POST /wxaapi/broadcast/room/deletesubanchor` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteSubAnchor.yaml
+     */
+    deleteSubAnchor(params: DeleteSubAnchorParams, options?: CallOptions): Promise<WechatData<DeleteSubAnchorResponse>>;
+    /**
+     * 下载商品讲解视频（获取视频链接）
+     *
+     * `POST /wxaapi/broadcast/goods/getVideo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     * - 300024: 商品不存在
+     * - 300053: 直播间未添加此商品
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/downloadGoodsVideo.yaml
+     */
+    downloadGoodsVideo(params: DownloadGoodsVideoParams, options?: CallOptions): Promise<WechatData<DownloadGoodsVideoResponse>>;
+    /**
+     * 编辑直播间（直播开始前可编辑）
+     *
+     * `POST /wxaapi/broadcast/room/editroom` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     * - 300002: 名称长度不符合规则
+     * - 300028: 房间名称违规
+     * - 300029: 主播昵称违规
+     * - 300030: 主播微信号不合法
+     * - 300031: 直播间封面图不合规
+     * - 300032: 直播间分享图违规
+     * - 300034: 主播微信昵称长度不符合要求
+     * - 300035: 主播微信号不存在
+     * - 300036: 主播微信号未实名认证
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/editRoom.yaml
+     */
+    editRoom(params: EditRoomParams, options?: CallOptions): Promise<WechatData<EditRoomResponse>>;
+    /**
+     * 查询直播间小助手
+     *
+     * `GET /wxaapi/broadcast/room/getassistantlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getAssistantList.yaml
+     */
+    getAssistantList(params: GetAssistantListParams, options?: CallOptions): Promise<WechatData<GetAssistantListResponse>>;
+    /**
+     * 直播挂件获取全局 KEY
+     *
+     * Official name getdefault_goodskey. Quota 500 calls/day.
+     *
+     * `GET /wxaapi/broadcast/goods/getkey` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getDefaultGoodsKey.yaml
+     */
+    getDefaultGoodsKey(params?: GetDefaultGoodsKeyParams, options?: CallOptions): Promise<WechatData<GetDefaultGoodsKeyResponse>>;
+    /**
+     * 获取长期订阅用户
+     *
+     * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
+     */
+    getFollowers(params?: GetFollowersParams, options?: CallOptions): Promise<WechatData<GetFollowersResponse>>;
+    /**
+     * 获取商品列表（按审核状态拉取商品库中的商品）
+     *
+     * Official English name getGoodsInfo (the path is goods/getapproved). Quota 10000 calls/day.
+     *
+     * `GET /wxaapi/broadcast/goods/getapproved` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsInfo.yaml
+     */
+    getGoodsInfo(params: GetGoodsInfoParams, options?: CallOptions): Promise<WechatData<GetGoodsInfoResponse>>;
+    /**
+     * 获取商品的信息与审核状态
+     *
+     * `POST /wxa/business/getgoodswarehouse` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300024: 商品不存在
+     * - 300053: 直播间未添加此商品
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
+     */
+    getGoodsWarehouse(params: GetGoodsWarehouseParams, options?: CallOptions): Promise<WechatData<GetGoodsWarehouseResponse>>;
+    /**
+     * 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放
+     *
+     * Quota 100000 calls/day. With action get_replay and room_id the reply carries live_replay instead of room_info.
+     *
+     * `POST /wxa/business/getliveinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 1: 未创建直播间
+     * - 9410000: 直播间列表为空
+     * - 9410001: 获取房间失败
+     * - 9410002: 获取商品失败
+     * - 9410003: 获取回放失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getLiveInfo.yaml
+     */
+    getLiveInfo(params: GetLiveInfoParams, options?: CallOptions): Promise<WechatData<GetLiveInfoResponse>>;
+    /**
+     * 获取直播间推流地址
+     *
+     * `GET /wxaapi/broadcast/room/getpushurl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getPushUrl.yaml
+     */
+    getPushUrl(params: GetPushUrlParams, options?: CallOptions): Promise<WechatData<GetPushUrlResponse>>;
+    /**
+     * 查询小程序直播成员列表
+     *
+     * `GET /wxaapi/broadcast/role/getrolelist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getRoleList.yaml
+     */
+    getRoleList(params?: GetRoleListParams, options?: CallOptions): Promise<WechatData<GetRoleListResponse>>;
+    /**
+     * 获取直播间分享二维码
+     *
+     * `GET /wxaapi/broadcast/room/getsharedcode` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getSharedCode.yaml
+     */
+    getSharedCode(params: GetSharedCodeParams, options?: CallOptions): Promise<WechatData<GetSharedCodeResponse>>;
+    /**
+     * 获取主播副号
+     *
+     * `GET /wxaapi/broadcast/room/getsubanchor` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getSubAnchor.yaml
+     */
+    getSubAnchor(params: GetSubAnchorParams, options?: CallOptions): Promise<WechatData<GetSubAnchorResponse>>;
+    /**
+     * 直播间导入商品（从商品库导入已审核通过的商品）
+     *
+     * `POST /wxaapi/broadcast/room/addgoods` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     * - 300025: 商品审核未通过
+     * - 300026: 房间商品数量已经满额
+     * - 300027: 导入商品失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/importGoods.yaml
+     */
+    importGoods(params: ImportGoodsParams, options?: CallOptions): Promise<WechatData<ImportGoodsResponse>>;
+    /**
+     * 修改直播间小助手昵称
+     *
+     * `POST /wxaapi/broadcast/room/modifyassistant` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/modifyAssistant.yaml
+     */
+    modifyAssistant(params: ModifyAssistantParams, options?: CallOptions): Promise<WechatData<ModifyAssistantResponse>>;
+    /**
+     * 修改主播副号
+     *
+     * `POST /wxaapi/broadcast/room/modifysubanchor` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/modifySubAnchor.yaml
+     */
+    modifySubAnchor(params: ModifySubAnchorParams, options?: CallOptions): Promise<WechatData<ModifySubAnchorResponse>>;
+    /**
+     * 推送商品（向直播间观众弹出商品卡片）
+     *
+     * Quota 10000 calls/day. Not retried: every call pushes the card to viewers again.
+     *
+     * `POST /wxaapi/broadcast/goods/push` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     * - 300024: 商品不存在
+     * - 300053: 直播间未添加此商品
+     * - 300047: 已有商品正在推送，请稍后再试
+     * - 300052: 已下架的商品无法推送
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushGoods.yaml
+     */
+    pushGoods(params: PushGoodsParams, options?: CallOptions): Promise<WechatData<PushGoodsResponse>>;
+    /**
+     * 向长期订阅用户群发直播间开始事件
+     *
+     * A send (mass notification to long-term subscribers); never retried. Results arrive in the subscribe-result push event.
+     *
+     * `POST /wxa/business/push_message` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
+     */
+    pushMessage(params: PushMessageParams, options?: CallOptions): Promise<WechatData<PushMessageResponse>>;
+    /**
+     * 删除直播间小助手
+     *
+     * `POST /wxaapi/broadcast/room/removeassistant` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/removeAssistant.yaml
+     */
+    removeAssistant(params: RemoveAssistantParams, options?: CallOptions): Promise<WechatData<RemoveAssistantResponse>>;
+    /**
+     * 撤回商品审核（消耗的提审次数不返还）
+     *
+     * `POST /wxaapi/broadcast/goods/resetaudit` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300001: 商品创建功能被封禁
+     * - 300002: 名称长度不符合规则
+     * - 300003: 价格输入不合规
+     * - 300004: 商品名称存在违规违法内容
+     * - 300005: 商品图片存在违规违法内容
+     * - 300006: 图片上传失败
+     * - 300008: 添加商品失败
+     * - 300009: 商品审核撤回失败
+     * - 300010: 商品审核状态不对
+     * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+     * - 300012: 没有提审额度（每天 500 次提审额度）
+     * - 300013: 提审失败
+     * - 300014: 审核中，无法删除
+     * - 300017: 商品未提审
+     * - 300021: 商品添加成功，审核失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
+     */
+    resetAuditGoods(params: ResetAuditGoodsParams, options?: CallOptions): Promise<WechatData<ResetAuditGoodsResponse>>;
+    /**
+     * 上下架直播间商品
+     *
+     * `POST /wxaapi/broadcast/goods/onsale` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     * - 300024: 商品不存在
+     * - 300053: 直播间未添加此商品
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/saleGoods.yaml
+     */
+    saleGoods(params: SaleGoodsParams, options?: CallOptions): Promise<WechatData<SaleGoodsResponse>>;
+    /**
+     * 直播挂件设置全局 KEY（添加商品未指定 goodsKey 时使用）
+     *
+     * Official name setdefault_goodskey. Quota 500 calls/day. Changing an already-set key breaks the mapping of goods added without goodsKey: set it once.
+     *
+     * `POST /wxaapi/broadcast/goods/setkey` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey.html WeChat docs} · spec: spec/miniprogram/live-broadcast/setDefaultGoodsKey.yaml
+     */
+    setDefaultGoodsKey(params: SetDefaultGoodsKeyParams, options?: CallOptions): Promise<WechatData<SetDefaultGoodsKeyResponse>>;
+    /**
+     * 直播间商品排序
+     *
+     * `POST /wxaapi/broadcast/goods/sort` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/sortGoods.yaml
+     */
+    sortGoods(params: SortGoodsParams, options?: CallOptions): Promise<WechatData<SortGoodsResponse>>;
+    /**
+     * 开启/关闭直播间全局禁言
+     *
+     * `POST /wxaapi/broadcast/room/updatecomment` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateComment.yaml
+     */
+    updateComment(params: UpdateCommentParams, options?: CallOptions): Promise<WechatData<UpdateCommentResponse>>;
+    /**
+     * 开启/关闭直播间官方收录
+     *
+     * `POST /wxaapi/broadcast/room/updatefeedpublic` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateFeedPublic.yaml
+     */
+    updateFeedPublic(params: UpdateFeedPublicParams, options?: CallOptions): Promise<WechatData<UpdateFeedPublicResponse>>;
+    /**
+     * 更新商品（审核通过的商品仅允许更新价格类型与价格，审核中的不允许更新）
+     *
+     * `POST /wxaapi/broadcast/goods/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300001: 商品创建功能被封禁
+     * - 300002: 名称长度不符合规则
+     * - 300003: 价格输入不合规
+     * - 300004: 商品名称存在违规违法内容
+     * - 300005: 商品图片存在违规违法内容
+     * - 300006: 图片上传失败
+     * - 300008: 添加商品失败
+     * - 300009: 商品审核撤回失败
+     * - 300010: 商品审核状态不对
+     * - 300011: 操作非法（API 不允许操作非 API 创建的商品）
+     * - 300012: 没有提审额度（每天 500 次提审额度）
+     * - 300013: 提审失败
+     * - 300014: 审核中，无法删除
+     * - 300017: 商品未提审
+     * - 300021: 商品添加成功，审核失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
+     */
+    updateGoods(params: UpdateGoodsParams, options?: CallOptions): Promise<WechatData<UpdateGoodsResponse>>;
+    /**
+     * 开启/关闭直播间客服功能
+     *
+     * `POST /wxaapi/broadcast/room/updatekf` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateKF.yaml
+     */
+    updateKF(params: UpdateKFParams, options?: CallOptions): Promise<WechatData<UpdateKFResponse>>;
+    /**
+     * 开启/关闭直播间回放功能
+     *
+     * `POST /wxaapi/broadcast/room/updatereplay` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 300022: 此房间号不存在
+     * - 300023: 房间状态拦截（当前房间状态不允许此操作）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateReplay.yaml
+     */
+    updateReplay(params: UpdateReplayParams, options?: CallOptions): Promise<WechatData<UpdateReplayResponse>>;
+    /**
+     * 微信广告：创建用户行为数据源
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+     *
+     * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
+     */
+    addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+    /**
+     * 微信广告：回传用户行为数据
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+     *
+     * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
+     */
+    addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+    /**
+     * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
+     *
+     * Fields from medivhzhan/weapp (face identify); the official page is the 人脸核身 access guide.
+     *
+     * `POST /cityservice/face/identify/getinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d WeChat docs} · spec: spec/miniprogram/misc/faceIdentifyGetInfo.yaml
+     */
+    faceIdentifyGetInfo(params: FaceIdentifyGetInfoParams, options?: CallOptions): Promise<WechatData<FaceIdentifyGetInfoResponse>>;
+    /**
+     * 电子发票（报销方）：批量查询报销发票信息
+     *
+     * Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+     *
+     * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceBatch.yaml
+     */
+    getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+    /**
+     * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+     *
+     * Same endpoint as on the Official Account side (电子发票 报销方接口).
+     *
+     * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceInfo.yaml
+     */
+    getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+    /**
+     * 用户隐私保护指引：查询小程序用户隐私保护指引
+     *
+     * Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses.
+     *
+     * `POST /cgi-bin/component/getprivacysetting` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/getPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/getPrivacySetting.yaml
+     */
+    getPrivacySetting(params?: GetPrivacySettingParams, options?: CallOptions): Promise<WechatData<GetPrivacySettingResponse>>;
+    /**
+     * 红包封面：获得指定用户可以领取的红包封面链接
+     *
+     * `POST /redpacketcover/wxapp/cover_url/get_by_token` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs} · spec: spec/miniprogram/misc/getRedPacketCoverUrl.yaml
+     */
+    getRedPacketCoverUrl(params: GetRedPacketCoverUrlParams, options?: CallOptions): Promise<WechatData<GetRedPacketCoverUrlResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源信息
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+     *
+     * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
+     */
+    getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
+    /**
+     * 服务市场：调用服务平台（服务市场）上提供的服务
+     *
+     * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+     *
+     * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
+     */
+    invokeService(params: InvokeServiceParams, options?: CallOptions): Promise<WechatData<InvokeServiceResponse>>;
+    /**
+     * 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示）
+     *
+     * Import of dynamic data for WeChat search (lifespan, type, scene, data); the field list comes from WxJava and the WeChat search widget docs.
+     *
+     * `POST /wxa/setdynamicdata` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://wsad.weixin.qq.com/wsad/zh_CN/htmledition/widget-docs-v3/html/custom/quickstart/implement/import/index.html WeChat docs} · spec: spec/miniprogram/misc/setDynamicData.yaml
+     */
+    setDynamicData(params: SetDynamicDataParams, options?: CallOptions): Promise<WechatData<SetDynamicDataResponse>>;
+    /**
+     * 用户隐私保护指引：配置小程序用户隐私保护指引
+     *
+     * Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses. setting_list is required when privacy_ver is 2 or absent and must be omitted when it is 1.
+     *
+     * `POST /cgi-bin/component/setprivacysetting` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 86074: 现网隐私协议不存在
+     * - 86075: 现网隐私协议的 privacy_key 不正确
+     * - 86076: 上传的自定义隐私协议文件不存在
+     * - 86077: 该 appid 不是第三方代开发的小程序
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/setPrivacySetting.yaml
+     */
+    setPrivacySetting(params: SetPrivacySettingParams, options?: CallOptions): Promise<WechatData<SetPrivacySettingResponse>>;
+    /**
+     * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+     *
+     * Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
+     *
+     * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateInvoiceStatus.yaml
+     */
+    updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+    /**
+     * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+     *
+     * Same endpoint as on the Official Account side.
+     *
+     * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateStatusBatch.yaml
+     */
+    updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
+    /**
+     * 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB）
+     *
+     * Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses. Each upload returns a new media id, so it is not retried.
+     *
+     * `POST /cgi-bin/component/uploadprivacyextfile` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 86078: 上传的文件过大或格式不是 txt
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/uploadPrivacyExtFile.html WeChat docs} · spec: spec/miniprogram/misc/uploadPrivacyExtFile.yaml
+     */
+    uploadPrivacyExtFile(params: UploadPrivacyExtFileParams, options?: CallOptions): Promise<WechatData<UploadPrivacyExtFileResponse>>;
+    /**
+     * 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核
+     *
+     * pic_list, service_infos, kf_info and qualification_list are JSON *strings* (the caller serialises them), e.g. pic_list = '{"list":["http://mmbiz.qpic.cn/…"]}', service_infos = '{"service_infos":[{"id":1,"type":1,"name":"外送","appid":"wx…","path":"pages/index/index"}]}', kf_info = '{"open_kf":true,"kf_headimg":"http://…","kf_name":"客服"}'. Requests may not run concurrently: call serially about 1 s apart. Not retried: a repeated call would submit another audit.
+     *
+     * `POST /wxa/addnearbypoi` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 20002: POST 参数非法
+     * - 92000: 该经营资质已添加，请勿重复添加
+     * - 92002: 附近地点添加数量达到上限，无法继续添加
+     * - 92003: 地点已被其它小程序占用
+     * - 92004: 附近功能被封禁
+     * - 92005: 地点正在审核中
+     * - 92006: 地点正在展示小程序
+     * - 92007: 地点审核失败
+     * - 92008: 小程序未展示在该地点
+     * - 93009: 小程序未上架或不可见
+     * - 93010: 地点不存在
+     * - 93011: 个人类型小程序不可用
+     * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
+     * - 93013: 从腾讯地图获取地址详细信息失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_addnearbypoi.html WeChat docs} · spec: spec/miniprogram/nearby-poi/addNearbyPoi.yaml
+     */
+    addNearbyPoi(params: AddNearbyPoiParams, options?: CallOptions): Promise<WechatData<AddNearbyPoiResponse>>;
+    /**
+     * 删除附近小程序的地点
+     *
+     * `POST /wxa/delnearbypoi` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 20002: POST 参数非法
+     * - 92000: 该经营资质已添加，请勿重复添加
+     * - 92002: 附近地点添加数量达到上限，无法继续添加
+     * - 92003: 地点已被其它小程序占用
+     * - 92004: 附近功能被封禁
+     * - 92005: 地点正在审核中
+     * - 92006: 地点正在展示小程序
+     * - 92007: 地点审核失败
+     * - 92008: 小程序未展示在该地点
+     * - 93009: 小程序未上架或不可见
+     * - 93010: 地点不存在
+     * - 93011: 个人类型小程序不可用
+     * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
+     * - 93013: 从腾讯地图获取地址详细信息失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_deletenearbypoi.html WeChat docs} · spec: spec/miniprogram/nearby-poi/deleteNearbyPoi.yaml
+     */
+    deleteNearbyPoi(params: DeleteNearbyPoiParams, options?: CallOptions): Promise<WechatData<DeleteNearbyPoiResponse>>;
+    /**
+     * 查看附近小程序的地点列表
+     *
+     * The current doc makes this a POST with page / page_rows in the JSON body (the older doc had a GET with them in the query string). data.data is a JSON *string* ({"poi_list":[…]}) that the caller parses.
+     *
+     * `POST /wxa/getnearbypoilist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 20002: POST 参数非法
+     * - 92000: 该经营资质已添加，请勿重复添加
+     * - 92002: 附近地点添加数量达到上限，无法继续添加
+     * - 92003: 地点已被其它小程序占用
+     * - 92004: 附近功能被封禁
+     * - 92005: 地点正在审核中
+     * - 92006: 地点正在展示小程序
+     * - 92007: 地点审核失败
+     * - 92008: 小程序未展示在该地点
+     * - 93009: 小程序未上架或不可见
+     * - 93010: 地点不存在
+     * - 93011: 个人类型小程序不可用
+     * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
+     * - 93013: 从腾讯地图获取地址详细信息失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_getnearbypoilist.html WeChat docs} · spec: spec/miniprogram/nearby-poi/getNearbyPoiList.yaml
+     */
+    getNearbyPoiList(params: GetNearbyPoiListParams, options?: CallOptions): Promise<WechatData<GetNearbyPoiListResponse>>;
+    /**
+     * 展示/取消展示附近小程序（设置地点的附近展示状态）
+     *
+     * `POST /wxa/setnearbypoishowstatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 20002: POST 参数非法
+     * - 92000: 该经营资质已添加，请勿重复添加
+     * - 92002: 附近地点添加数量达到上限，无法继续添加
+     * - 92003: 地点已被其它小程序占用
+     * - 92004: 附近功能被封禁
+     * - 92005: 地点正在审核中
+     * - 92006: 地点正在展示小程序
+     * - 92007: 地点审核失败
+     * - 92008: 小程序未展示在该地点
+     * - 93009: 小程序未上架或不可见
+     * - 93010: 地点不存在
+     * - 93011: 个人类型小程序不可用
+     * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
+     * - 93013: 从腾讯地图获取地址详细信息失败
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_setshowstatus.html WeChat docs} · spec: spec/miniprogram/nearby-poi/setShowStatus.yaml
+     */
+    setShowStatus(params: SetShowStatusParams, options?: CallOptions): Promise<WechatData<SetShowStatusResponse>>;
+    /**
+     * 查询小程序域名配置信息（服务器域名、业务域名）
+     *
+     * `POST /wxa/getwxadevinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getdomaininfo.html WeChat docs} · spec: spec/miniprogram/operation/getDomainInfo.yaml
+     */
+    getDomainInfo(params?: GetDomainInfoParams, options?: CallOptions): Promise<WechatData<GetDomainInfoResponse>>;
+    /**
+     * 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈）
+     *
+     * `GET /wxaapi/feedback/list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedback.html WeChat docs} · spec: spec/miniprogram/operation/getFeedback.yaml
+     */
+    getFeedback(params: GetFeedbackParams, options?: CallOptions): Promise<WechatData<GetFeedbackResponse>>;
+    /**
+     * 获取用户反馈中的 mediaId 图片（成功时直接返回图片内容）
+     *
+     * `GET /cgi-bin/media/getfeedbackmedia` · access_token: managed by the client · safe to repeat · reply: binary
+     *
+     * Errcodes:
+     * - 46001: 不存在 mediaid 对应的数据
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedbackmedia.html WeChat docs} · spec: spec/miniprogram/operation/getFeedbackmedia.yaml
+     */
+    getFeedbackmedia(params: GetFeedbackmediaParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+    /**
+     * 获取分阶段发布详情（当前分阶段发布计划的状态与灰度比例）
+     *
+     * `GET /wxa/getgrayreleaseplan` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getgrayreleaseplan.html WeChat docs} · spec: spec/miniprogram/operation/getGrayReleasePlan.yaml
+     */
+    getGrayReleasePlan(params?: GetGrayReleasePlanParams, options?: CallOptions): Promise<WechatData<GetGrayReleasePlanResponse>>;
+    /**
+     * 查询 JS 错误详情
+     *
+     * Every body field is required by the doc; pass "0" for "all" in the version / osName filters and "" for no openid filter.
+     *
+     * `POST /wxaapi/log/jserr_detail` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrdetail.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrDetail.yaml
+     */
+    getJsErrDetail(params: GetJsErrDetailParams, options?: CallOptions): Promise<WechatData<GetJsErrDetailResponse>>;
+    /**
+     * 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条）
+     *
+     * Every body field is required by the doc; pass "0" for "all" in appVersion / errType and "" for no keyword / openid filter.
+     *
+     * `POST /wxaapi/log/jserr_list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrlist.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrList.yaml
+     */
+    getJsErrList(params: GetJsErrListParams, options?: CallOptions): Promise<WechatData<GetJsErrListResponse>>;
+    /**
+     * 错误查询（旧版，按关键字检索 JS 错误）
+     *
+     * Old operations-centre API, no longer in the current operation index (replaced by getJsErrList and getJsErrDetail). Fields from the old doc page (operation.getJsErrSearch).
+     *
+     * `POST /wxaapi/log/jserr_search` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/operation/operation.getJsErrSearch.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrSearch.yaml
+     * @deprecated 已从当前运维中心接口列表移除，请使用 getJsErrList / getJsErrDetail
+     */
+    getJsErrSearch(params: GetJsErrSearchParams, options?: CallOptions): Promise<WechatData<GetJsErrSearchResponse>>;
+    /**
+     * 获取性能数据（启动总耗时、下载耗时、初次渲染耗时）
+     *
+     * default_time_data and compare_time_data are JSON strings ({"list":[{"ref_date","cost_time_type","cost_time"}]}); parse them yourself. All request fields are required; pass "@_all" for "all" in the string filters.
+     *
+     * `POST /wxaapi/log/get_performance` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getperformance.html WeChat docs} · spec: spec/miniprogram/operation/getPerformance.yaml
+     */
+    getPerformance(params: GetPerformanceParams, options?: CallOptions): Promise<WechatData<GetPerformanceResponse>>;
+    /**
+     * 获取访问来源（scene 列表，供 getPerformance 的 scene 参数使用）
+     *
+     * `GET /wxaapi/log/get_scene` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getscenelist.html WeChat docs} · spec: spec/miniprogram/operation/getSceneList.yaml
+     */
+    getSceneList(params?: GetSceneListParams, options?: CallOptions): Promise<WechatData<GetSceneListResponse>>;
+    /**
+     * 获取客户端版本列表（供错误查询的 client_version 参数使用）
+     *
+     * `GET /wxaapi/log/get_client_version` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getversionlist.html WeChat docs} · spec: spec/miniprogram/operation/getVersionList.yaml
+     */
+    getVersionList(params?: GetVersionListParams, options?: CallOptions): Promise<WechatData<GetVersionListResponse>>;
+    /**
+     * 查询实时日志（仅支持最近 7 天）
+     *
+     * A GET: every filter travels in the query string.
+     *
+     * `GET /wxaapi/userlog/userlog_search` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_realtimelogsearch.html WeChat docs} · spec: spec/miniprogram/operation/realtimelogSearch.yaml
+     */
+    realtimelogSearch(params: RealtimelogSearchParams, options?: CallOptions): Promise<WechatData<RealtimelogSearchResponse>>;
+    /**
+     * 插件管理（使用方）：申请使用插件、查询已添加的插件列表、删除已添加的插件、快速更新插件版本号
+     *
+     * One endpoint, four actions chosen by action: apply (plugin_appid + reason), list (no other field; returns plugin_list), unbind (plugin_appid), update (plugin_appid + user_version). Not retried: apply submits an application to the plugin's developer.
+     *
+     * `POST /wxa/plugin` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89236: 该插件不能申请
+     * - 89237: 已经添加该插件
+     * - 89238: 申请或使用的插件已经达到上限
+     * - 89239: 该插件不存在
+     * - 89243: “待确认”的申请不可删除
+     * - 89044: 不存在该插件 appid
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_manageplugin.html WeChat docs} · spec: spec/miniprogram/plugin/managePlugin.yaml
+     */
+    managePlugin(params: ManagePluginParams, options?: CallOptions): Promise<WechatData<ManagePluginResponse>>;
+    /**
+     * 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请
+     *
+     * Called by the plugin's developer. Actions: dev_apply_list (page, num; returns apply_list), dev_agree (appid), dev_refuse (reason), dev_delete (deletes refused applicants).
+     *
+     * `POST /wxa/devplugin` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 89236: 该插件不能申请
+     * - 89240: 无法进行此操作，只有“待确认”的申请可操作通过/拒绝
+     * - 89241: 无法进行此操作，只有“已拒绝/已超时”的申请可操作删除
+     * - 89242: 该 appid 不在申请列表内
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_managepluginapplication.html WeChat docs} · spec: spec/miniprogram/plugin/managePluginApplication.yaml
+     */
+    managePluginApplication(params: ManagePluginApplicationParams, options?: CallOptions): Promise<WechatData<ManagePluginApplicationResponse>>;
+    /**
      * 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限）
      *
      * `POST /cgi-bin/wxaapp/createwxaqrcode` · access_token: managed by the client · safe to repeat · reply: binary
@@ -535,6 +11289,27 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/createQRCode.yaml
      */
     createQRCode(params: CreateQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+    /**
+     * 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用）
+     *
+     * A creation (one scheme per model_id/sn; a second call may return 9800010 "schema已存在"), so it is not retried.
+     *
+     * `POST /wxa/generatenfcscheme` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40002: 暂无生成权限（非个人主体小程序无权限，未申请 NFC 能力的小程序无权限）
+     * - 40013: 生成权限被封禁
+     * - 85079 `miniprogram has no online release`: 小程序没有线上版本
+     * - 40165 `invalid weapp pagepath`: 参数 path 填写错误
+     * - 40212 `invalid query`: 参数 query 填写错误，格式遵循 URL 标准 k1=v1&k2=v2
+     * - 85402 `invalid env_version`: 参数 env_version 填写错误
+     * - 44990: 生成频率过快，超过 100 次/秒
+     * - 85400 `reach max long time quota limit`: 长期有效 scheme 数量达到上限
+     * - 9800010: 该设备（model_id/sn）的 scheme 已存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatenfcscheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateNFCScheme.yaml
+     */
+    generateNFCScheme(params: GenerateNFCSchemeParams, options?: CallOptions): Promise<WechatData<GenerateNFCSchemeResponse>>;
     /**
      * 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序
      *
@@ -603,6 +11378,76 @@ export interface MPToolsMethods {
      */
     getUnlimitedQRCode(params: GetUnlimitedQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
     /**
+     * 查询小程序 scheme 码（加密或明文 scheme）的配置，或查询每天剩余访问次数
+     *
+     * `POST /wxa/queryscheme` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数不合法
+     * - 85403: scheme 不存在
+     * - 44990: 频率过快，超过 100 次/秒
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/queryScheme.yaml
+     */
+    queryScheme(params?: QuerySchemeParams, options?: CallOptions): Promise<WechatData<QuerySchemeResponse>>;
+    /**
+     * 查询小程序加密 URL Link 的配置，或查询每天剩余访问次数
+     *
+     * `POST /wxa/query_urllink` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数不合法
+     * - 85403: url_link 不存在
+     * - 44990: 频率过快，超过 100 次/秒
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_queryurllink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/queryUrlLink.yaml
+     */
+    queryUrlLink(params?: QueryUrlLinkParams, options?: CallOptions): Promise<WechatData<QueryUrlLinkResponse>>;
+    /**
+     * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
+     *
+     * The body appid is the Mini Program's own appid (not injected next to an access_token: pass it). A read: safe to retry.
+     *
+     * `POST /wxa/getuserriskrank` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/safety-control-capability/api_getuserriskrank.html WeChat docs} · spec: spec/miniprogram/sec-center/getUserRiskRank.yaml
+     */
+    getUserRiskRank(params: GetUserRiskRankParams, options?: CallOptions): Promise<WechatData<GetUserRiskRankResponse>>;
+    /**
+     * 图片内容安全识别（1.0 同步版本）：校验一张图片是否含有违法违规内容
+     *
+     * Version 1.0, synchronous, multipart upload in field media (PNG, JPEG, JPG, GIF; at most 750 × 1334 px and 1 MB). No longer maintained since 2021-09-01: use mediaCheckAsync (2.0). Limits: 2000 calls/minute, 200,000/day per appid. A risky image comes back as errcode 87014 "risky content".
+     *
+     * `POST /wxa/img_sec_check` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 87014 `risky content`: 内容含有违法违规内容（内容可能潜在风险）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/security.imgSecCheck.html WeChat docs} · spec: spec/miniprogram/sec-center/imgSecCheck.yaml
+     * @deprecated 1.0 版本已于 2021 年 9 月 1 日停止更新维护，请使用 mediaCheckAsync（2.0 版本）
+     */
+    imgSecCheck(params: ImgSecCheckParams, options?: CallOptions): Promise<WechatData<ImgSecCheckResponse>>;
+    /**
+     * 多媒体内容安全识别（2.0 版本）：异步校验图片/音频是否含有违法违规内容，结果 30 分钟内以 wxa_media_check 事件推送
+     *
+     * Asynchronous: the reply only carries trace_id; the verdict arrives within 30 minutes as the wxa_media_check push event (JSON: trace_id, version, result{suggest, label}, detail[…]). Limits: 2000 calls/minute and 200,000/day per appid; a file may not exceed 10 MB. media_type must match the file behind media_url, and the URL must be downloadable by WeChat's servers.
+     *
+     * `POST /wxa/media_check_async` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40129 `invalid scene`: 场景值错误（目前支持场景 1 资料；2 评论；3 论坛；4 社交日志）
+     * - 43104 `appid does not match openid`: appid 与 openid 不匹配
+     * - 44002 `empty post data`: 传递的参数为空
+     * - 47001 `data format error`: 传递的参数格式不对
+     * - 61010 `user not in mini program last 2 hours`: 用户访问记录超时（用户未在近两小时访问小程序）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html WeChat docs} · spec: spec/miniprogram/sec-center/mediaCheckAsync.yaml
+     */
+    mediaCheckAsync(params: MediaCheckAsyncParams, options?: CallOptions): Promise<WechatData<MediaCheckAsyncResponse>>;
+    /**
      * 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容
      *
      * `POST /wxa/msg_sec_check` · access_token: managed by the client · safe to repeat · reply: json
@@ -617,6 +11462,270 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs} · spec: spec/miniprogram/sec-center/msgSecCheck.yaml
      */
     msgSecCheck(params: MsgSecCheckParams, options?: CallOptions): Promise<WechatData<MsgSecCheckResponse>>;
+    /**
+     * 查询服务卡片状态（上次推送的卡片状态、code 状态与过期时间）
+     *
+     * `POST /wxa/get_user_notify` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 不合法的 OpenID
+     * - 85431 `system error`: 系统繁忙，稍后重试
+     * - 85434 `invalid notify_type`: notify_type 参数不合法
+     * - 85437 `invalid notify_code`: notify_code 不合法或不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getusernotify.html WeChat docs} · spec: spec/miniprogram/service-card/getUserNotify.yaml
+     */
+    getUserNotify(params: GetUserNotifyParams, options?: CallOptions): Promise<WechatData<GetUserNotifyResponse>>;
+    /**
+     * 激活与更新服务卡片（新版一次性订阅消息）：同步卡片状态，平台据此向用户下发服务通知
+     *
+     * Each status change may push a notification to the user, so the call is treated as a send and not retried. content_json and check_json are JSON documents passed as strings; their fields depend on the card (notify_type), see the 新版一次性订阅消息开发指南.
+     *
+     * `POST /wxa/set_user_notify` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 不合法的 OpenID
+     * - 85431 `system error`: 系统繁忙，稍后重试
+     * - 85434 `invalid notify_type`: notify_type 参数不合法
+     * - 85437 `invalid notify_code`: notify_code 不合法或不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotify.html WeChat docs} · spec: spec/miniprogram/service-card/setUserNotify.yaml
+     */
+    setUserNotify(params: SetUserNotifyParams, options?: CallOptions): Promise<WechatData<SetUserNotifyResponse>>;
+    /**
+     * 更新服务卡片扩展信息（如支付信息、门店信息）
+     *
+     * A set-to-value update of the card's extra information; safe to repeat.
+     *
+     * `POST /wxa/set_user_notifyext` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 不合法的 OpenID
+     * - 85431 `system error`: 系统繁忙，稍后重试
+     * - 85434 `invalid notify_type`: notify_type 参数不合法
+     * - 85437 `invalid notify_code`: notify_code 不合法或不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotifyext.html WeChat docs} · spec: spec/miniprogram/service-card/setUserNotifyExt.yaml
+     */
+    setUserNotifyExt(params: SetUserNotifyExtParams, options?: CallOptions): Promise<WechatData<SetUserNotifyExtResponse>>;
+    /**
+     * 订单中心：查询已配置的订单详情路径
+     *
+     * `POST /wxa/sec/order/get_order_detail_path` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs} · spec: spec/miniprogram/shipping/getOrderDetailPath.yaml
+     */
+    getOrderDetailPath(params?: GetOrderDetailPathParams, options?: CallOptions): Promise<WechatData<GetOrderDetailPathResponse>>;
+    /**
+     * 查询订单发货状态：通过交易单号或商户号 + 商户单号查询支付单的发货状态（WeChat 英文名 getOrder）
+     *
+     * WeChat's English name is getOrder; renamed getShippingOrder because other families also have a getOrder.
+     *
+     * `POST /wxa/sec/order/get_order` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙，请稍后重试
+     * - 10060001: 支付单不存在
+     * - 10060012: 系统繁忙，请稍后重试
+     * - 10060014: 参数错误，根据错误提示信息处理
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorder.html WeChat docs} · spec: spec/miniprogram/shipping/getShippingOrder.yaml
+     */
+    getShippingOrder(params: GetShippingOrderParams, options?: CallOptions): Promise<WechatData<GetShippingOrderResponse>>;
+    /**
+     * 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList）
+     *
+     * WeChat's English name is getOrderList; renamed getShippingOrderList to stay unique on the Mini Program client.
+     *
+     * `POST /wxa/sec/order/get_order_list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙，请稍后重试
+     * - 10060012: 系统繁忙，请稍后重试
+     * - 10060014: 参数错误，根据错误提示信息处理
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorderlist.html WeChat docs} · spec: spec/miniprogram/shipping/getShippingOrderList.yaml
+     */
+    getShippingOrderList(params?: GetShippingOrderListParams, options?: CallOptions): Promise<WechatData<GetShippingOrderListResponse>>;
+    /**
+     * 查询小程序是否已开通发货信息管理服务
+     *
+     * `POST /wxa/sec/order/is_trade_managed` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙，请稍后再试
+     * - 40013: appid 非法
+     * - 40097: 请求参数非法，请检查 appid 是否已填写
+     * - 44990: 达到频控上限，请稍后再试
+     * - 61003: 服务商未被授权，请检查小程序是否已授权 18 或 142 权限集
+     * - 61004: 客户端 ip 未授权，请检查调用端 ip 是否在服务商 ip 白名单中
+     * - 61011: 服务商不合法，请检查 access_token 是否有误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanaged.html WeChat docs} · spec: spec/miniprogram/shipping/isTradeManaged.yaml
+     */
+    isTradeManaged(params: IsTradeManagedParams, options?: CallOptions): Promise<WechatData<IsTradeManagedResponse>>;
+    /**
+     * 查询小程序是否已完成交易结算管理确认（对已关联的所有商户号都完成了订单管理授权或解绑）
+     *
+     * `POST /wxa/sec/order/is_trade_management_confirmation_completed` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙，请稍后再试
+     * - 40013: appid 非法
+     * - 40097: 请求参数非法，请检查 appid 是否已填写
+     * - 44990: 达到频控上限，请稍后再试
+     * - 61003: 服务商未被授权，请检查小程序是否已授权 18 或 142 权限集
+     * - 61004: 客户端 ip 未授权
+     * - 61011: 服务商不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanagementconfirmationcompleted.html WeChat docs} · spec: spec/miniprogram/shipping/isTradeManagementConfirmationCompleted.yaml
+     */
+    isTradeManagementConfirmationCompleted(params: IsTradeManagementConfirmationCompletedParams, options?: CallOptions): Promise<WechatData<IsTradeManagementConfirmationCompletedResponse>>;
+    /**
+     * 确认收货提醒：已获知用户签收后提醒用户及时确认收货（每个订单仅可调用一次）
+     *
+     * Sends a reminder to the user, and only once per order; never retried.
+     *
+     * `POST /wxa/sec/order/notify_confirm_receive` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙，请稍后重试
+     * - 10060001: 支付单不存在
+     * - 10060012: 系统繁忙，请稍后重试
+     * - 10060014: 参数错误，根据错误提示信息处理
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_notifyconfirmreceive.html WeChat docs} · spec: spec/miniprogram/shipping/notifyConfirmReceive.yaml
+     */
+    notifyConfirmReceive(params: NotifyConfirmReceiveParams, options?: CallOptions): Promise<WechatData<NotifyConfirmReceiveResponse>>;
+    /**
+     * 特殊发货报备：对未发货的订单报备为预售商品订单（发货时效超过 15 天）或测试订单
+     *
+     * Setting the same report again is harmless, so it is treated as a set-to-value update.
+     *
+     * `POST /wxa/sec/order/opspecialorder` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268546000: type 非法
+     * - 268546001: delay_to 非法
+     * - 268546002: 账户不存在这个待发货单号
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_opspecialorder.html WeChat docs} · spec: spec/miniprogram/shipping/opSpecialOrder.yaml
+     */
+    opSpecialOrder(params: OpSpecialOrderParams, options?: CallOptions): Promise<WechatData<OpSpecialOrderResponse>>;
+    /**
+     * 消息跳转路径设置：设置发货消息及确认收货消息的跳转路径（小程序订单列表页或详情页）
+     *
+     * WeChat appends the payment's transaction_id, merchant_id, merchant_trade_no (and sub_merchant_id when present) to the path as query parameters.
+     *
+     * `POST /wxa/sec/order/set_msg_jump_path` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙，请稍后重试
+     * - 10060014: 参数错误，根据错误提示信息处理
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setmsgjumppath.html WeChat docs} · spec: spec/miniprogram/shipping/setMsgJumpPath.yaml
+     */
+    setMsgJumpPath(params: SetMsgJumpPathParams, options?: CallOptions): Promise<WechatData<SetMsgJumpPathResponse>>;
+    /**
+     * 小程序交易类型变更申请：提交交易类型变更申请及材料（一个账号只能申请一次）
+     *
+     * WeChat's English name is setwxatradetypecgi. Not in the endpoint inventory; found on the order_shipping API index. A submission can be made only once (a repeat returns 268486048), so it is not retried.
+     *
+     * `POST /wxa/sec/order/setwxatradetypecgi` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268486048: 一个账号只能申请一次，重复提交
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setwxatradetypecgi.html WeChat docs} · spec: spec/miniprogram/shipping/setWxaTradeType.yaml
+     */
+    setWxaTradeType(params: SetWxaTradeTypeParams, options?: CallOptions): Promise<WechatData<SetWxaTradeTypeResponse>>;
+    /**
+     * 订单中心：配置订单详情路径，用于「我-订单与卡包-小程序购物订单」跳转到小程序
+     *
+     * Requires the order-centre agreement to be signed first. The path must contain the placeholder ${商品订单号}.
+     *
+     * `POST /wxa/sec/order/update_order_detail_path` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 10060014: 参数错误（path 不合法或未包含 ${商品订单号}）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs} · spec: spec/miniprogram/shipping/updateOrderDetailPath.yaml
+     */
+    updateOrderDetailPath(params: UpdateOrderDetailPathParams, options?: CallOptions): Promise<WechatData<UpdateOrderDetailPathResponse>>;
+    /**
+     * 发货信息合单录入：合单支付的订单发货后，按子单录入物流信息（每个支付单仅有一次重新发货机会）
+     *
+     * Not safe to repeat (a second upload for a shipped order is a re-shipment). The sub-orders' order_number_type must match the combined order's.
+     *
+     * `POST /wxa/sec/order/upload_combined_shipping_info` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙，请稍后重试
+     * - 10060001: 支付单不存在
+     * - 10060002: 支付单已完成发货，无法继续发货
+     * - 10060003: 支付单已使用重新发货机会
+     * - 10060004: 支付单处于不可发货的状态
+     * - 10060005: 物流类型有误
+     * - 10060006: 非快递发货时不允许分拆发货
+     * - 10060007: 分拆发货模式下必须填写 is_all_delivered 字段
+     * - 10060008: 商品描述 item_desc 不能为空
+     * - 10060009: 商品描述 item_desc 长度过长
+     * - 10060012: 系统繁忙，请稍后重试
+     * - 10060014: 参数错误，根据错误提示信息处理
+     * - 10060031: 该笔支付单不属于 openid 所指定的用户
+     * - 268485216: 上传时间非法，请按照 RFC 3339 格式填写
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadcombinedshippinginfo.html WeChat docs} · spec: spec/miniprogram/shipping/uploadCombinedShippingInfo.yaml
+     */
+    uploadCombinedShippingInfo(params: UploadCombinedShippingInfoParams, options?: CallOptions): Promise<WechatData<UploadCombinedShippingInfoResponse>>;
+    /**
+     * 发货信息录入：发货后录入物流信息，平台以消息形式推送给购买用户（未确认收货前可修改，每个支付单仅有一次重新发货机会）
+     *
+     * Not safe to repeat: calling it again for an order already shipped, or changing delivery_mode / logistics_type, counts as a re-shipment, and each payment has only one. upload_time must be later than any previous upload (RFC 3339).
+     *
+     * `POST /wxa/sec/order/upload_shipping_info` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙，请稍后重试
+     * - 10060001: 支付单不存在
+     * - 10060002: 支付单已完成发货，无法继续发货
+     * - 10060003: 支付单已使用重新发货机会
+     * - 10060004: 支付单处于不可发货的状态
+     * - 10060005: 物流类型有误
+     * - 10060006: 非快递发货时不允许分拆发货
+     * - 10060007: 分拆发货模式下必须填写 is_all_delivered 字段
+     * - 10060008: 商品描述 item_desc 不能为空
+     * - 10060009: 商品描述 item_desc 长度过长
+     * - 10060012: 系统繁忙，请稍后重试
+     * - 10060014: 参数错误，根据错误提示信息处理
+     * - 10060019: 系统繁忙，请稍后重试
+     * - 10060020: 该笔支付单不支持分拆发货
+     * - 10060023: 发货信息未更新，拒绝本次请求
+     * - 10060024: 物流信息列表过长
+     * - 10060025: 物流公司编码过长
+     * - 10060026: 物流单号过长
+     * - 10060031: 该笔支付单不属于 openid 所指定的用户
+     * - 268485194: 订单单号类型非法
+     * - 268485195: 微信支付单号形式下 transaction_id 不能为空
+     * - 268485196: 商户侧单号形式下 mchid 不能为空
+     * - 268485197: 商户侧单号形式下 mchid 不合法
+     * - 268485216: 上传时间非法，请按照 RFC 3339 格式填写
+     * - 268485224: 发货模式非法
+     * - 268485228: 统一发货模式下，物流信息列表长度必须为 1
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadshippinginfo.html WeChat docs} · spec: spec/miniprogram/shipping/uploadShippingInfo.yaml
+     */
+    uploadShippingInfo(params: UploadShippingInfoParams, options?: CallOptions): Promise<WechatData<UploadShippingInfoResponse>>;
+    /**
+     * SOTER 生物认证秘钥签名验证（校验 wx.startSoterAuthentication 返回的 resultJSON 签名）
+     *
+     * WeChat verifies resultJSONSignature (SHA256withRSA/PSS) against the device key; is_ok is the verdict (false = verification failed, not an API error). Also covers Android root scenarios.
+     *
+     * `POST /cgi-bin/soter/verify_signature` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/soter/api_verifysignature.html WeChat docs} · spec: spec/miniprogram/soter/verifySignature.yaml
+     */
+    verifySignature(params: VerifySignatureParams, options?: CallOptions): Promise<WechatData<VerifySignatureResponse>>;
     /**
      * 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息）
      *
@@ -634,6 +11743,171 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs} · spec: spec/miniprogram/subscribe-message/sendSubscribeMessage.yaml
      */
     sendSubscribeMessage(params: SendSubscribeMessageParams, options?: CallOptions): Promise<WechatData<SendSubscribeMessageResponse>>;
+    /**
+     * （已下线）组合模板并添加至账号下的小程序模板消息模板列表
+     *
+     * WeChat's old English name is templateMessage.addTemplate (Mini Program template messages, retired). A creation.
+     *
+     * `POST /cgi-bin/wxopen/template/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 接口已下线或无权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.addTemplate.html WeChat docs} · spec: spec/miniprogram/template-message/addLegacyTemplate.yaml
+     * @deprecated Mini Program template messages were retired on 2020-01-10: use addMessageTemplate (subscribe messages)
+     */
+    addLegacyTemplate(params: AddLegacyTemplateParams, options?: CallOptions): Promise<WechatData<AddLegacyTemplateResponse>>;
+    /**
+     * （已下线）删除账号下的某个小程序模板消息模板
+     *
+     * WeChat's old English name is templateMessage.deleteTemplate (Mini Program template messages, retired).
+     *
+     * `POST /cgi-bin/wxopen/template/del` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 接口已下线或无权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.deleteTemplate.html WeChat docs} · spec: spec/miniprogram/template-message/deleteLegacyTemplate.yaml
+     * @deprecated Mini Program template messages were retired on 2020-01-10: use deleteMessageTemplate (subscribe messages)
+     */
+    deleteLegacyTemplate(params: DeleteLegacyTemplateParams, options?: CallOptions): Promise<WechatData<DeleteLegacyTemplateResponse>>;
+    /**
+     * （已下线）获取模板库某个模板标题下的关键词库
+     *
+     * WeChat's old English name is templateMessage.getTemplateLibraryById (Mini Program template messages, retired).
+     *
+     * `POST /cgi-bin/wxopen/template/library/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 接口已下线或无权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryById.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateLibraryById.yaml
+     * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateKeyWordsById (subscribe messages)
+     */
+    getLegacyTemplateLibraryById(params: GetLegacyTemplateLibraryByIdParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateLibraryByIdResponse>>;
+    /**
+     * （已下线）获取小程序模板库标题列表
+     *
+     * WeChat's old English name is templateMessage.getTemplateLibraryList (Mini Program template messages, retired).
+     *
+     * `POST /cgi-bin/wxopen/template/library/list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 接口已下线或无权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryList.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateLibraryList.yaml
+     * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateTitleList (subscribe messages)
+     */
+    getLegacyTemplateLibraryList(params: GetLegacyTemplateLibraryListParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateLibraryListResponse>>;
+    /**
+     * （已下线）获取账号下已存在的小程序模板消息模板列表
+     *
+     * WeChat's old English name is templateMessage.getTemplateList (Mini Program template messages, retired).
+     *
+     * `POST /cgi-bin/wxopen/template/list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 接口已下线或无权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateList.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateList.yaml
+     * @deprecated Mini Program template messages were retired on 2020-01-10: use getMessageTemplateList (subscribe messages)
+     */
+    getLegacyTemplateList(params: GetLegacyTemplateListParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateListResponse>>;
+    /**
+     * （已下线）发送小程序模板消息（需 form_id / prepay_id）
+     *
+     * WeChat's old English name is templateMessage.send. Mini Program template messages were replaced by subscribe messages; kept for reference. A send.
+     *
+     * `POST /cgi-bin/message/wxopen/template/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40037 `invalid template_id`: template_id 不正确
+     * - 41028: form_id 不正确，或者过期
+     * - 41029: form_id 已被使用
+     * - 41030 `invalid page`: page 不正确
+     * - 45009: 接口调用超过限额（目前默认每个帐号日调用限额为 100 万）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.send.html WeChat docs} · spec: spec/miniprogram/template-message/sendLegacyTemplateMessage.yaml
+     * @deprecated Mini Program template messages were retired on 2020-01-10: use sendSubscribeMessage
+     */
+    sendLegacyTemplateMessage(params: SendLegacyTemplateMessageParams, options?: CallOptions): Promise<WechatData<SendLegacyTemplateMessageResponse>>;
+    /**
+     * 下发统一服务消息：经小程序向用户发送其关联公众号的模板消息（mp_template_msg）
+     *
+     * WeChat's English name is uniformMessage.send. The weapp_template_msg branch (Mini Program template messages with form_id) stopped working when Mini Program template messages were retired in January 2020; only mp_template_msg (a template message of the Official Account linked to the Mini Program, to a user who follows it) remains. A send: never retried.
+     *
+     * `POST /cgi-bin/message/wxopen/template/uniform_send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40037 `invalid template_id`: 模板 id 不正确
+     * - 41028: weapp_template_msg.form_id 过期或者不正确
+     * - 41029: weapp_template_msg.form_id 已被使用
+     * - 41030 `invalid page`: weapp_template_msg.page 不正确
+     * - 45009: 接口调用超过限额
+     * - 40003 `invalid openid`: touser 不是正确的 openid
+     * - 40013 `invalid appid`: appid 不正确，或者与 openid 不匹配
+     * - 43004 `require subscribe`: 接收者未关注 mp_template_msg.appid 对应的公众号
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/uniform-message/uniformMessage.send.html WeChat docs} · spec: spec/miniprogram/uniform-message/sendUniformMessage.yaml
+     * @deprecated weapp_template_msg is retired (Mini Program template messages ended 2020-01); use sendSubscribeMessage, or the Official Account's sendTemplateMessage for mp_template_msg
+     */
+    sendUniformMessage(params: SendUniformMessageParams, options?: CallOptions): Promise<WechatData<SendUniformMessageResponse>>;
+    /**
+     * 创建被分享动态消息或私密消息的 activity_id（默认 24 小时后过期）
+     *
+     * Each call issues a new activity_id, so it is not retried. unionid or openid only for private messages (one of them).
+     *
+     * `GET /cgi-bin/message/wxopen/activityid/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_createactivityid.html WeChat docs} · spec: spec/miniprogram/updatable-message/createActivityId.yaml
+     */
+    createActivityId(params?: CreateActivityIdParams, options?: CallOptions): Promise<WechatData<CreateActivityIdResponse>>;
+    /**
+     * 修改小程序聊天工具的动态卡片消息（更新辅标题与聊天室成员完成状态，可在聊天中下发系统消息）
+     *
+     * May post a system message into the chat, so it is treated as a send and not retried.
+     *
+     * `POST /cgi-bin/message/wxopen/chattoolmsg/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 47001 `data format error`: post 数据中参数缺失或格式错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setchattoolmsg.html WeChat docs} · spec: spec/miniprogram/updatable-message/setChatToolMsg.yaml
+     */
+    setChatToolMsg(params: SetChatToolMsgParams, options?: CallOptions): Promise<WechatData<SetChatToolMsgResponse>>;
+    /**
+     * 修改被分享的动态消息（状态 0 未开始 → 1 已开始，可向订阅提醒的用户推送通知）
+     *
+     * May push a notification to users who subscribed to the message, so it is treated as a send and not retried. Parameter names: member_count and room_limit are required for target_state 0; path and version_type (develop | trial | release) for target_state 1. State 1 is final.
+     *
+     * `POST /cgi-bin/message/wxopen/updatablemsg/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 44002 `empty post data`: post 数据为空
+     * - 47001 `data format error`: post 数据中参数缺失
+     * - 47501: 参数 activity_id 错误
+     * - 47502: 参数 target_state 错误
+     * - 47503: 参数 version_type 错误
+     * - 47504: activity_id 过期
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setupdatablemsg.html WeChat docs} · spec: spec/miniprogram/updatable-message/setUpdatableMsg.yaml
+     */
+    setUpdatableMsg(params: SetUpdatableMsgParams, options?: CallOptions): Promise<WechatData<SetUpdatableMsgResponse>>;
+    /**
+     * 检查加密信息是否由微信生成（当前只支持手机号加密数据，只能检测最近 3 天生成的）
+     *
+     * `POST /wxa/business/checkencryptedmsg` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 1 `data not exit`: 加密数据不存在：生成时间超过保存期限（3 天）、key 不存在或数据与 appid 不匹配
+     * - 40097 `invalid args`: 参数错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_checkencrypteddata.html WeChat docs} · spec: spec/miniprogram/user-login/checkEncryptedData.yaml
+     */
+    checkEncryptedData(params: CheckEncryptedDataParams, options?: CallOptions): Promise<WechatData<CheckEncryptedDataResponse>>;
     /**
      * 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名）
      *
@@ -686,16 +11960,480 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber.html WeChat docs} · spec: spec/miniprogram/user-login/getPhoneNumber.yaml
      */
     getPhoneNumber(params: GetPhoneNumberParams, options?: CallOptions): Promise<WechatData<GetPhoneNumberResponse>>;
+    /**
+     * 获取插件用户 openpid：用 wx.pluginLogin 得到的 code 换取插件用户的唯一标识
+     *
+     * The code comes from wx.pluginLogin (not wx.login); it is valid 5 minutes and yields one openpid.
+     *
+     * `POST /wxa/getpluginopenpid` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 1000: 系统错误
+     * - 1001: 请求参数非法
+     * - 1003: 请求频率过快
+     * - 1005: 插件 appid 与数据不匹配
+     * - 1007: openpid 数据不存在（例如误用了 wx.login 的 code）
+     * - 1022: json 数据解析错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpluginopenpid.html WeChat docs} · spec: spec/miniprogram/user-login/getPluginOpenPId.yaml
+     */
+    getPluginOpenPId(params: GetPluginOpenPIdParams, options?: CallOptions): Promise<WechatData<GetPluginOpenPIdResponse>>;
+    /**
+     * 获取用户 encryptKey（最近 3 次的加密 key，每个存活 3600 秒；可直接传 session_key，由客户端计算签名）
+     *
+     * A POST without a body: openid, signature and sig_method go in the query string (official example and WxJava; the newer doc page is inconsistent). signature = hmac_sha256(session_key, "") in hex; pass session_key instead and the client computes it.
+     *
+     * `POST /wxa/business/getuserencryptkey` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
+     * - 87008 `invalid sig_method`: sig_method 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/internet/api_getuserencryptkey.html WeChat docs} · spec: spec/miniprogram/user-login/getUserEncryptKey.yaml
+     */
+    getUserEncryptKey(params: GetUserEncryptKeyParams, options?: CallOptions): Promise<WechatData<GetUserEncryptKeyResponse>>;
+    /**
+     * 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key
+     *
+     * WeChat's English name is ResetUserSessionKey. The old session_key stops working and the new one keeps its expiry, so the call is not retried. signature = hmac_sha256(session_key, "") in hex; pass session_key instead and the client computes it.
+     *
+     * `GET /wxa/resetusersessionkey` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
+     * - 87008 `invalid sig_method`: sig_method 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/resetUserSessionKey.yaml
+     */
+    resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (14). */
+/** Every MPTools operation by name, for `call(name, params)` (258). */
 export interface MPToolsOperations {
+    /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
+    callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
+    /** 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址） */
+    getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
+    /** 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段） */
+    getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
+    /** 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号） */
+    addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
+    /** 删除客服账号 */
+    deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
+    /** 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态） */
+    getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
+    /** 获取在线客服列表（在线状态、自动接入数与正在接待的会话数） */
+    getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
+    /** 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing） */
+    setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
+    /** 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比） */
+    aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
+    /** 银行卡识别：提供银行卡卡面信息 OCR 识别 */
+    bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
+    /** 营业执照识别：提供营业执照 OCR 识别能力 */
+    businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
+    /** 驾驶证识别：提供驾驶证信息 OCR 识别 */
+    driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
+    /** 身份证识别：提供身份证正反面 OCR 识别 */
+    idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
+    /** 通用印刷体识别：识别图片中的文字及其位置 */
+    printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
+    /** 条码/二维码识别：识别图片中的条码、二维码内容与位置 */
+    scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
+    /** 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id */
+    superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
+    /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
+    vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
+    getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
+    /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
+    uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
+    /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
+    clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
+    /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
+    clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: true };
+    /** 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况） */
+    clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
+    /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
+    getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
+    /** 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
+    getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
+    /** 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId */
+    addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
+    /** 删除账号下的个人订阅消息模板 */
+    deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
+    /** 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id） */
+    getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
+    /** 获取账号下的个人订阅消息模板列表 */
+    getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
+    /** 获取模板标题下的关键词列表（组合模板时选择 kid） */
+    getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
+    /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
+    getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
     /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
     getAccessToken: { params: GetAccessTokenParams; response: GetAccessTokenResponse; required: false };
     /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
     getStableAccessToken: { params: GetStableAccessTokenParams; response: GetStableAccessTokenResponse; required: false };
+    /** 新增集合 */
+    addDatabaseCollection: { params: AddDatabaseCollectionParams; response: AddDatabaseCollectionResponse; required: true };
+    /** 数据库插入记录（返回插入记录的 _id 列表） */
+    addDatabaseItem: { params: AddDatabaseItemParams; response: AddDatabaseItemResponse; required: true };
+    /** 延时调用云函数（6 秒至 30 天后触发） */
+    addDelayedFunctionTask: { params: AddDelayedFunctionTaskParams; response: AddDelayedFunctionTaskResponse; required: true };
+    /** 数据库聚合（执行聚合管道语句） */
+    aggregateDatabase: { params: AggregateDatabaseParams; response: AggregateDatabaseResponse; required: true };
+    /** 云开发通用上报接口（上报短信任务发送量、H5 打开等营销数据） */
+    cloudbaseReportAPI: { params: CloudbaseReportAPIParams; response: CloudbaseReportAPIResponse; required: true };
+    /** 创建发短信任务（按上传到扩展存储的 CSV 文件批量发送短信，返回查询 ID） */
+    createSendSmsTask: { params: CreateSendSmsTaskParams; response: CreateSendSmsTaskResponse; required: true };
+    /** 删除集合 */
+    deleteDatabaseCollection: { params: DeleteDatabaseCollectionParams; response: DeleteDatabaseCollectionResponse; required: true };
+    /** 数据库删除记录 */
+    deleteDatabaseItem: { params: DeleteDatabaseItemParams; response: DeleteDatabaseItemResponse; required: true };
+    /** 删除云存储文件 */
+    deleteTcbCloudFile: { params: DeleteTcbCloudFileParams; response: DeleteTcbCloudFileResponse; required: true };
+    /** 描述扩展上传文件信息（获取函数代码、静态托管代码或短信 CSV 文件的上传链接） */
+    describeExtensionUploadInfo: { params: DescribeExtensionUploadInfoParams; response: DescribeExtensionUploadInfoResponse; required: true };
+    /** 查询 2 个月内的云开发短信发送记录 */
+    describeSmsRecords: { params: DescribeSmsRecordsParams; response: DescribeSmsRecordsResponse; required: true };
+    /** 数据库导出（创建导出任务，返回 job_id） */
+    exportDatabaseItem: { params: ExportDatabaseItemParams; response: ExportDatabaseItemResponse; required: true };
+    /** 获取云开发数据（短信营销概览、转化、实时数据） */
+    getCloudBaseStatistics: { params: GetCloudBaseStatisticsParams; response: GetCloudBaseStatisticsResponse; required: true };
+    /** 获取实时语音签名（供 wx.joinVoIPChat 使用） */
+    getCloudBaseVoIPSign: { params: GetCloudBaseVoIPSignParams; response: GetCloudBaseVoIPSignResponse; required: true };
+    /** 获取腾讯云 API 调用凭证（临时密钥 secretid / secretkey / token） */
+    getCloudToken: { params: GetCloudTokenParams; response: GetCloudTokenResponse; required: true };
+    /** 获取特定云环境下集合信息 */
+    getDatabaseCollection: { params: GetDatabaseCollectionParams; response: GetDatabaseCollectionResponse; required: true };
+    /** 统计集合记录数或统计查询语句对应的结果记录数 */
+    getDatabaseCount: { params: GetDatabaseCountParams; response: GetDatabaseCountResponse; required: true };
+    /** 数据库迁移（导入/导出）状态查询 */
+    getDatabaseMigrateStatus: { params: GetDatabaseMigrateStatusParams; response: GetDatabaseMigrateStatusResponse; required: true };
+    /** 数据库查询记录 */
+    getDatabaseRecord: { params: GetDatabaseRecordParams; response: GetDatabaseRecordResponse; required: true };
+    /** 获取云存储文件下载链接 */
+    getDownloadTcbFileLink: { params: GetDownloadTcbFileLinkParams; response: GetDownloadTcbFileLinkResponse; required: true };
+    /** 换取 cloudID 对应的开放数据（如微信运动步数） */
+    getOpenData: { params: GetOpenDataParams; response: GetOpenDataResponse; required: true };
+    /** 获取云存储文件上传链接（返回 COS 上传 URL 与签名，随后以 POST 表单上传到该 URL） */
+    getUploadTcbFileLink: { params: GetUploadTcbFileLinkParams; response: GetUploadTcbFileLinkResponse; required: true };
+    /** 数据库导入（从云存储文件导入集合，返回 job_id） */
+    importDatabaseItem: { params: ImportDatabaseItemParams; response: ImportDatabaseItemResponse; required: true };
+    /** 触发云函数（HTTP API），返回云函数的返回值（resp_data，JSON 字符串） */
+    invokeCloudFunction: { params: InvokeCloudFunctionParams; response: InvokeCloudFunctionResponse; required: true };
+    /** 发送短信 v2：发送携带 URL Link 的短信（短信签名为小程序名称，需购买云开发短信资源包） */
+    newSendCloudBaseSms: { params: NewSendCloudBaseSmsParams; response: NewSendCloudBaseSmsResponse; required: true };
+    /** 发送短信（旧版）：发送支持打开云开发静态网站的短信，该 H5 可以打开小程序 */
+    sendCloudBaseSms: { params: SendCloudBaseSmsParams; response: SendCloudBaseSmsResponse; required: true };
+    /** 变更数据库索引（新增或删除索引） */
+    updateDatabaseIndex: { params: UpdateDatabaseIndexParams; response: UpdateDatabaseIndexResponse; required: true };
+    /** 数据库更新记录 */
+    updateDatabaseRecord: { params: UpdateDatabaseRecordParams; response: UpdateDatabaseRecordResponse; required: true };
+    /** 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份 */
+    cancelKfAdmin: { params: CancelKfAdminParams; response: CancelKfAdminResponse; required: true };
+    /** 客服子商户拉取单个商户信息（按 business_id 或 account_name） */
+    getKfBusiness: { params: GetKfBusinessParams; response: GetKfBusinessResponse; required: true };
+    /** 客服子商户拉取多个商户信息（分页，每次最多 200 个） */
+    listKfBusiness: { params: ListKfBusinessParams; response: ListKfBusinessResponse; required: true };
+    /** 客服子商户创建商户（仅【电商平台】类目小程序；创建后可在客服组件唤起子商户的独立会话） */
+    registerKfBusiness: { params: RegisterKfBusinessParams; response: RegisterKfBusinessResponse; required: true };
+    /** 发送客服消息（小程序：文本、图片、图文链接、小程序卡片），需用户在 48 小时内有过交互 */
+    sendCustomMessage: { params: MpSendCustomMessageParams; response: MpSendCustomMessageResponse; required: true };
+    /** 客服输入状态（小程序/小游戏地址 /cgi-bin/message/custom/business/typing）：下发或取消“正在输入” */
+    setBusinessTyping: { params: SetBusinessTypingParams; response: SetBusinessTypingResponse; required: true };
+    /** 设置客服管理员：将客服编号（kf_openid）对应的客服账号设为客服管理员 */
+    setKfAdmin: { params: SetKfAdminParams; response: SetKfAdminResponse; required: true };
+    /** 客服子商户更新商户信息（昵称、头像；为空则不更新） */
+    updateKfBusiness: { params: UpdateKfBusinessParams; response: UpdateKfBusinessResponse; required: true };
+    /** 获取用户访问小程序日留存 */
+    getDailyRetain: { params: GetDailyRetainParams; response: GetDailyRetainResponse; required: true };
+    /** 获取用户访问小程序数据概况（累计用户数、转发次数与人数） */
+    getDailySummary: { params: GetDailySummaryParams; response: GetDailySummaryResponse; required: true };
+    /** 获取用户访问小程序数据日趋势 */
+    getDailyVisitTrend: { params: GetDailyVisitTrendParams; response: GetDailyVisitTrendResponse; required: true };
+    /** 获取用户访问小程序月留存（自然月） */
+    getMonthlyRetain: { params: GetMonthlyRetainParams; response: GetMonthlyRetainResponse; required: true };
+    /** 获取用户访问小程序数据月趋势（自然月） */
+    getMonthlyVisitTrend: { params: GetMonthlyVisitTrendParams; response: GetMonthlyVisitTrendResponse; required: true };
+    /** 获取小程序启动性能、运行性能等数据 */
+    getPerformanceData: { params: GetPerformanceDataParams; response: GetPerformanceDataResponse; required: true };
+    /** 获取小程序新增或活跃用户的画像分布数据（时间范围支持昨天、最近 7 天、最近 30 天） */
+    getUserPortrait: { params: GetUserPortraitParams; response: GetUserPortraitResponse; required: true };
+    /** 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布） */
+    getVisitDistribution: { params: GetVisitDistributionParams; response: GetVisitDistributionResponse; required: true };
+    /** 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200） */
+    getVisitPage: { params: GetVisitPageParams; response: GetVisitPageResponse; required: true };
+    /** 获取用户访问小程序周留存（自然周） */
+    getWeeklyRetain: { params: GetWeeklyRetainParams; response: GetWeeklyRetainResponse; required: true };
+    /** 获取用户访问小程序数据周趋势（自然周） */
+    getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; response: GetWeeklyVisitTrendResponse; required: true };
+    /** 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单 */
+    addDeliveryReturn: { params: AddDeliveryReturnParams; response: AddDeliveryReturnResponse; required: true };
+    /** 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息 */
+    followWaybill: { params: FollowWaybillParams; response: FollowWaybillResponse; required: true };
+    /** 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码） */
+    getDeliveryList: { params: GetDeliveryListParams; response: GetDeliveryListResponse; required: false };
+    /** 退货组件：查询退货 ID 状态 */
+    getDeliveryReturn: { params: GetDeliveryReturnParams; response: GetDeliveryReturnResponse; required: true };
+    /** 微信物流服务-消息组件：查询运单详情（follow_waybill 之后调用） */
+    queryFollowTrace: { params: QueryFollowTraceParams; response: QueryFollowTraceResponse; required: true };
+    /** 微信物流服务-查询组件：查询运单详情（传运单接口 trace_waybill 之后调用） */
+    queryTrace: { params: QueryTraceParams; response: QueryTraceResponse; required: true };
+    /** 微信物流服务-查询组件：传运单，向微信提供交易单号对应的运单号，获取查询 id（waybill_token） */
+    traceWaybill: { params: TraceWaybillParams; response: TraceWaybillResponse; required: true };
+    /** 退货组件：解绑退货 ID（解绑后用户无法再用该退货 ID 发起退货） */
+    unbindDeliveryReturn: { params: UnbindDeliveryReturnParams; response: UnbindDeliveryReturnResponse; required: true };
+    /** 微信物流服务-消息组件：更新运单的物品信息 */
+    updateFollowWaybillGoods: { params: UpdateFollowWaybillGoodsParams; response: UpdateFollowWaybillGoodsResponse; required: true };
+    /** 微信物流服务-查询组件：更新运单的物品信息 */
+    updateWaybillGoods: { params: UpdateWaybillGoodsParams; response: UpdateWaybillGoodsResponse; required: true };
+    /** 物流助手：生成运单（WeChat 英文名 addOrder） */
+    addExpressOrder: { params: AddExpressOrderParams; response: AddExpressOrderResponse; required: true };
+    /** 物流助手：批量获取运单数据 */
+    batchGetOrder: { params: BatchGetOrderParams; response: BatchGetOrderResponse; required: true };
+    /** 物流助手：绑定、解绑物流账号（WeChat 英文名 bindAccount） */
+    bindExpressAccount: { params: BindExpressAccountParams; response: BindExpressAccountResponse; required: true };
+    /** 物流助手：取消运单（WeChat 英文名 cancelOrder） */
+    cancelExpressOrder: { params: CancelExpressOrderParams; response: CancelExpressOrderResponse; required: true };
+    /** 物流助手：获取所有绑定的物流账号 */
+    getAllAccount: { params: GetAllAccountParams; response: GetAllAccountResponse; required: false };
+    /** 物流助手：获取支持的快递公司列表 */
+    getAllDelivery: { params: GetAllDeliveryParams; response: GetAllDeliveryResponse; required: false };
+    /** 物流助手（快递公司侧）：获取面单联系人信息 */
+    getContact: { params: GetContactParams; response: GetContactResponse; required: true };
+    /** 物流助手：获取运单数据（含电子面单 HTML）（WeChat 英文名 getOrder） */
+    getExpressOrder: { params: GetExpressOrderParams; response: GetExpressOrderResponse; required: true };
+    /** 物流助手：查询运单轨迹 */
+    getPath: { params: GetPathParams; response: GetPathResponse; required: true };
+    /** 物流助手：获取打印员（若需使用微信打单 PC 软件，才需要调用） */
+    getPrinter: { params: GetPrinterParams; response: GetPrinterResponse; required: false };
+    /** 物流助手：获取电子面单余额（仅在使用加盟类快递公司时有效） */
+    getQuota: { params: GetQuotaParams; response: GetQuotaResponse; required: true };
+    /** 物流助手（快递公司侧）：预览面单模板，用于调试面单模板使用 */
+    previewTemplate: { params: PreviewTemplateParams; response: PreviewTemplateResponse; required: true };
+    /** 物流助手（快递公司侧，散单寄件）：运力取消订单 */
+    scatterDeliveryCancel: { params: ScatterDeliveryCancelParams; response: ScatterDeliveryCancelResponse; required: true };
+    /** 物流助手（快递公司侧，散单寄件）：运力公司退款（可部分退款） */
+    scatterDeliveryRefund: { params: ScatterDeliveryRefundParams; response: ScatterDeliveryRefundResponse; required: true };
+    /** 物流助手（快递公司侧，散单寄件）：对账单下载（成功时返回对账文件内容，失败时返回 JSON） */
+    scatterGetBill: { params: ScatterGetBillParams; response: BinaryReply; required: true };
+    /** 物流助手（快递公司侧，散单寄件）：运力更新需支付的运费（支付分订单，订单不能处于待揽件状态） */
+    scatterUpdateOrderFee: { params: ScatterUpdateOrderFeeParams; response: ScatterUpdateOrderFeeResponse; required: true };
+    /** 物流助手（快递公司侧，散单寄件）：运力更新订单状态 */
+    scatterUpdateOrderStatus: { params: ScatterUpdateOrderStatusParams; response: ScatterUpdateOrderStatusResponse; required: true };
+    /** 物流助手：模拟快递公司更新订单状态（仅用于测试账号 biz_id=test_biz_id、delivery_id=TEST） */
+    testUpdateOrder: { params: TestUpdateOrderParams; response: TestUpdateOrderResponse; required: true };
+    /** 物流助手（快递公司侧）：更新商户审核结果 */
+    updateBusiness: { params: UpdateBusinessParams; response: UpdateBusinessResponse; required: true };
+    /** 物流助手（快递公司侧）：更新运单轨迹 */
+    updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
+    /** 物流助手：配置面单打印员（绑定或解绑） */
+    updatePrinter: { params: UpdatePrinterParams; response: UpdatePrinterResponse; required: true };
+    /** 即时配送：异常件退回商家，商家确认收货 */
+    abnormalConfirm: { params: AbnormalConfirmParams; response: AbnormalConfirmResponse; required: true };
+    /** 即时配送：下配送单 */
+    addLocalOrder: { params: AddLocalOrderParams; response: AddLocalOrderResponse; required: true };
+    /** 即时配送：对待接单状态的订单增加小费（小费金额须大于已加的小费） */
+    addTips: { params: AddTipsParams; response: AddTipsResponse; required: true };
+    /** 即时配送：第三方代商户发起绑定配送公司帐号的请求 */
+    bindLocalAccount: { params: BindLocalAccountParams; response: BindLocalAccountResponse; required: true };
+    /** 即时配送：取消配送单（配送中的订单需扣减违约金） */
+    cancelLocalOrder: { params: CancelLocalOrderParams; response: CancelLocalOrderResponse; required: true };
+    /** 即时配送：获取已支持的配送公司列表 */
+    getAllImmeDelivery: { params: GetAllImmeDeliveryParams; response: GetAllImmeDeliveryResponse; required: false };
+    /** 即时配送：拉取已绑定账号 */
+    getBindAccount: { params: GetBindAccountParams; response: GetBindAccountResponse; required: false };
+    /** 即时配送：拉取配送单信息 */
+    getLocalOrder: { params: GetLocalOrderParams; response: GetLocalOrderResponse; required: true };
+    /** 即时配送：模拟配送公司更新配送单状态（仅测试账号 shopid=test_shop_id） */
+    mockUpdateOrder: { params: MockUpdateOrderParams; response: MockUpdateOrderResponse; required: true };
+    /** 即时配送：第三方代商户发起开通即时配送权限 */
+    openDelivery: { params: OpenDeliveryParams; response: OpenDeliveryResponse; required: false };
+    /** 即时配送：预下配送单，查询运费（可选，返回 delivery_token 锁定运费） */
+    preAddOrder: { params: PreAddOrderParams; response: PreAddOrderResponse; required: true };
+    /** 即时配送：预取消配送单，查询取消需扣除的违约金 */
+    preCancelOrder: { params: PreCancelOrderParams; response: PreCancelOrderResponse; required: true };
+    /** 即时配送：重新下单（订单被取消或投递异常后，使用原 shop_order_id 再次下单） */
+    reOrder: { params: ReOrderParams; response: ReOrderResponse; required: true };
+    /** 即时配送：模拟配送公司更新配送单状态（联调用，作用于配送公司的真实测试环境订单） */
+    realMockUpdateOrder: { params: RealMockUpdateOrderParams; response: RealMockUpdateOrderResponse; required: true };
+    /** 即时配送（配送公司侧）：更新配送单状态 */
+    updateLocalOrder: { params: UpdateLocalOrderParams; response: UpdateLocalOrderResponse; required: true };
+    /** 同城配送：创建配送单（按门店运力偏好选择运力下单） */
+    intracityAddOrder: { params: IntracityAddOrderParams; response: IntracityAddOrderResponse; required: true };
+    /** 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数） */
+    intracityApply: { params: IntracityApplyParams; response: IntracityApplyResponse; required: false };
+    /** 同城配送：门店余额查询 */
+    intracityBalanceQuery: { params: IntracityBalanceQueryParams; response: IntracityBalanceQueryResponse; required: false };
+    /** 同城配送：取消配送单（取消配送中的订单需要扣减违约金） */
+    intracityCancelOrder: { params: IntracityCancelOrderParams; response: IntracityCancelOrderResponse; required: true };
+    /** 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id */
+    intracityCreateStore: { params: IntracityCreateStoreParams; response: IntracityCreateStoreResponse; required: false };
+    /** 同城配送：查询支持同城配送的城市 */
+    intracityGetCity: { params: IntracityGetCityParams; response: IntracityGetCityResponse; required: false };
+    /** 同城配送：查询扣费主体 */
+    intracityGetPayMode: { params: IntracityGetPayModeParams; response: IntracityGetPayModeResponse; required: false };
+    /** 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送） */
+    intracityMockNotify: { params: IntracityMockNotifyParams; response: IntracityMockNotifyResponse; required: true };
+    /** 同城配送：查询运费（向运力查询实时运费和配送距离） */
+    intracityPreAddOrder: { params: IntracityPreAddOrderParams; response: IntracityPreAddOrderResponse; required: true };
+    /** 同城配送：门店运费流水查询（充值、消费、退款流水） */
+    intracityQueryFlow: { params: IntracityQueryFlowParams; response: IntracityQueryFlowResponse; required: true };
+    /** 同城配送：查询配送单（是否创建成功以及创建后的状态更新） */
+    intracityQueryOrder: { params: IntracityQueryOrderParams; response: IntracityQueryOrderResponse; required: true };
+    /** 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店） */
+    intracityQueryStore: { params: IntracityQueryStoreParams; response: IntracityQueryStoreResponse; required: false };
+    /** 同城配送：设置扣费主体（管理员确认模板消息后生效） */
+    intracitySetPayMode: { params: IntracitySetPayModeParams; response: IntracitySetPayModeResponse; required: true };
+    /** 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回） */
+    intracityStoreCharge: { params: IntracityStoreChargeParams; response: IntracityStoreChargeResponse; required: true };
+    /** 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款） */
+    intracityStoreRefund: { params: IntracityStoreRefundParams; response: IntracityStoreRefundResponse; required: true };
+    /** 同城配送：更新门店信息 */
+    intracityUpdateStore: { params: IntracityUpdateStoreParams; response: IntracityUpdateStoreResponse; required: true };
+    /** 添加管理直播间小助手 */
+    addAssistant: { params: AddAssistantParams; response: AddAssistantResponse; required: true };
+    /** 商品添加并提审（审核通过后录入【小程序直播】商品库） */
+    addGoods: { params: AddGoodsParams; response: AddGoodsResponse; required: true };
+    /** 设置小程序直播成员的角色 */
+    addRole: { params: AddRoleParams; response: AddRoleResponse; required: true };
+    /** 添加主播副号 */
+    addSubAnchor: { params: AddSubAnchorParams; response: AddSubAnchorResponse; required: true };
+    /** 重新提交商品审核（对已撤回提审的商品再次提审） */
+    auditGoods: { params: AuditGoodsParams; response: AuditGoodsResponse; required: true };
+    /** 创建直播间（创建成功后在直播间列表展示） */
+    createRoom: { params: CreateRoomParams; response: CreateRoomResponse; required: true };
+    /** 删除商品库中的商品（直播间上架的该商品同步删除，不可恢复） */
+    deleteGoods: { params: DeleteGoodsParams; response: DeleteGoodsResponse; required: true };
+    /** 删除直播间商品 */
+    deleteGoodsInRoom: { params: DeleteGoodsInRoomParams; response: DeleteGoodsInRoomResponse; required: true };
+    /** 解除小程序直播成员的角色 */
+    deleteRole: { params: DeleteRoleParams; response: DeleteRoleResponse; required: true };
+    /** 删除直播间 */
+    deleteRoom: { params: DeleteRoomParams; response: DeleteRoomResponse; required: true };
+    /** 删除主播副号 */
+    deleteSubAnchor: { params: DeleteSubAnchorParams; response: DeleteSubAnchorResponse; required: true };
+    /** 下载商品讲解视频（获取视频链接） */
+    downloadGoodsVideo: { params: DownloadGoodsVideoParams; response: DownloadGoodsVideoResponse; required: true };
+    /** 编辑直播间（直播开始前可编辑） */
+    editRoom: { params: EditRoomParams; response: EditRoomResponse; required: true };
+    /** 查询直播间小助手 */
+    getAssistantList: { params: GetAssistantListParams; response: GetAssistantListResponse; required: true };
+    /** 直播挂件获取全局 KEY */
+    getDefaultGoodsKey: { params: GetDefaultGoodsKeyParams; response: GetDefaultGoodsKeyResponse; required: false };
+    /** 获取长期订阅用户 */
+    getFollowers: { params: GetFollowersParams; response: GetFollowersResponse; required: false };
+    /** 获取商品列表（按审核状态拉取商品库中的商品） */
+    getGoodsInfo: { params: GetGoodsInfoParams; response: GetGoodsInfoResponse; required: true };
+    /** 获取商品的信息与审核状态 */
+    getGoodsWarehouse: { params: GetGoodsWarehouseParams; response: GetGoodsWarehouseResponse; required: true };
+    /** 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放 */
+    getLiveInfo: { params: GetLiveInfoParams; response: GetLiveInfoResponse; required: true };
+    /** 获取直播间推流地址 */
+    getPushUrl: { params: GetPushUrlParams; response: GetPushUrlResponse; required: true };
+    /** 查询小程序直播成员列表 */
+    getRoleList: { params: GetRoleListParams; response: GetRoleListResponse; required: false };
+    /** 获取直播间分享二维码 */
+    getSharedCode: { params: GetSharedCodeParams; response: GetSharedCodeResponse; required: true };
+    /** 获取主播副号 */
+    getSubAnchor: { params: GetSubAnchorParams; response: GetSubAnchorResponse; required: true };
+    /** 直播间导入商品（从商品库导入已审核通过的商品） */
+    importGoods: { params: ImportGoodsParams; response: ImportGoodsResponse; required: true };
+    /** 修改直播间小助手昵称 */
+    modifyAssistant: { params: ModifyAssistantParams; response: ModifyAssistantResponse; required: true };
+    /** 修改主播副号 */
+    modifySubAnchor: { params: ModifySubAnchorParams; response: ModifySubAnchorResponse; required: true };
+    /** 推送商品（向直播间观众弹出商品卡片） */
+    pushGoods: { params: PushGoodsParams; response: PushGoodsResponse; required: true };
+    /** 向长期订阅用户群发直播间开始事件 */
+    pushMessage: { params: PushMessageParams; response: PushMessageResponse; required: true };
+    /** 删除直播间小助手 */
+    removeAssistant: { params: RemoveAssistantParams; response: RemoveAssistantResponse; required: true };
+    /** 撤回商品审核（消耗的提审次数不返还） */
+    resetAuditGoods: { params: ResetAuditGoodsParams; response: ResetAuditGoodsResponse; required: true };
+    /** 上下架直播间商品 */
+    saleGoods: { params: SaleGoodsParams; response: SaleGoodsResponse; required: true };
+    /** 直播挂件设置全局 KEY（添加商品未指定 goodsKey 时使用） */
+    setDefaultGoodsKey: { params: SetDefaultGoodsKeyParams; response: SetDefaultGoodsKeyResponse; required: true };
+    /** 直播间商品排序 */
+    sortGoods: { params: SortGoodsParams; response: SortGoodsResponse; required: true };
+    /** 开启/关闭直播间全局禁言 */
+    updateComment: { params: UpdateCommentParams; response: UpdateCommentResponse; required: true };
+    /** 开启/关闭直播间官方收录 */
+    updateFeedPublic: { params: UpdateFeedPublicParams; response: UpdateFeedPublicResponse; required: true };
+    /** 更新商品（审核通过的商品仅允许更新价格类型与价格，审核中的不允许更新） */
+    updateGoods: { params: UpdateGoodsParams; response: UpdateGoodsResponse; required: true };
+    /** 开启/关闭直播间客服功能 */
+    updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
+    /** 开启/关闭直播间回放功能 */
+    updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
+    /** 微信广告：创建用户行为数据源 */
+    addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
+    /** 微信广告：回传用户行为数据 */
+    addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
+    /** 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
+    faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
+    /** 电子发票（报销方）：批量查询报销发票信息 */
+    getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
+    /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+    getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
+    /** 用户隐私保护指引：查询小程序用户隐私保护指引 */
+    getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
+    /** 红包封面：获得指定用户可以领取的红包封面链接 */
+    getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
+    /** 微信广告：获取用户行为数据源信息 */
+    getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
+    /** 服务市场：调用服务平台（服务市场）上提供的服务 */
+    invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
+    /** 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示） */
+    setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
+    /** 用户隐私保护指引：配置小程序用户隐私保护指引 */
+    setPrivacySetting: { params: SetPrivacySettingParams; response: SetPrivacySettingResponse; required: true };
+    /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+    updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
+    /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+    updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
+    /** 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB） */
+    uploadPrivacyExtFile: { params: UploadPrivacyExtFileParams; response: UploadPrivacyExtFileResponse; required: true };
+    /** 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核 */
+    addNearbyPoi: { params: AddNearbyPoiParams; response: AddNearbyPoiResponse; required: true };
+    /** 删除附近小程序的地点 */
+    deleteNearbyPoi: { params: DeleteNearbyPoiParams; response: DeleteNearbyPoiResponse; required: true };
+    /** 查看附近小程序的地点列表 */
+    getNearbyPoiList: { params: GetNearbyPoiListParams; response: GetNearbyPoiListResponse; required: true };
+    /** 展示/取消展示附近小程序（设置地点的附近展示状态） */
+    setShowStatus: { params: SetShowStatusParams; response: SetShowStatusResponse; required: true };
+    /** 查询小程序域名配置信息（服务器域名、业务域名） */
+    getDomainInfo: { params: GetDomainInfoParams; response: GetDomainInfoResponse; required: false };
+    /** 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈） */
+    getFeedback: { params: GetFeedbackParams; response: GetFeedbackResponse; required: true };
+    /** 获取用户反馈中的 mediaId 图片（成功时直接返回图片内容） */
+    getFeedbackmedia: { params: GetFeedbackmediaParams; response: BinaryReply; required: true };
+    /** 获取分阶段发布详情（当前分阶段发布计划的状态与灰度比例） */
+    getGrayReleasePlan: { params: GetGrayReleasePlanParams; response: GetGrayReleasePlanResponse; required: false };
+    /** 查询 JS 错误详情 */
+    getJsErrDetail: { params: GetJsErrDetailParams; response: GetJsErrDetailResponse; required: true };
+    /** 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条） */
+    getJsErrList: { params: GetJsErrListParams; response: GetJsErrListResponse; required: true };
+    /** 错误查询（旧版，按关键字检索 JS 错误） */
+    getJsErrSearch: { params: GetJsErrSearchParams; response: GetJsErrSearchResponse; required: true };
+    /** 获取性能数据（启动总耗时、下载耗时、初次渲染耗时） */
+    getPerformance: { params: GetPerformanceParams; response: GetPerformanceResponse; required: true };
+    /** 获取访问来源（scene 列表，供 getPerformance 的 scene 参数使用） */
+    getSceneList: { params: GetSceneListParams; response: GetSceneListResponse; required: false };
+    /** 获取客户端版本列表（供错误查询的 client_version 参数使用） */
+    getVersionList: { params: GetVersionListParams; response: GetVersionListResponse; required: false };
+    /** 查询实时日志（仅支持最近 7 天） */
+    realtimelogSearch: { params: RealtimelogSearchParams; response: RealtimelogSearchResponse; required: true };
+    /** 插件管理（使用方）：申请使用插件、查询已添加的插件列表、删除已添加的插件、快速更新插件版本号 */
+    managePlugin: { params: ManagePluginParams; response: ManagePluginResponse; required: true };
+    /** 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请 */
+    managePluginApplication: { params: ManagePluginApplicationParams; response: ManagePluginApplicationResponse; required: true };
     /** 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
     createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
+    /** 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用） */
+    generateNFCScheme: { params: GenerateNFCSchemeParams; response: GenerateNFCSchemeResponse; required: true };
     /** 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序 */
     generateScheme: { params: GenerateSchemeParams; response: GenerateSchemeResponse; required: false };
     /** 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景 */
@@ -706,10 +12444,74 @@ export interface MPToolsOperations {
     getQRCode: { params: GetQRCodeParams; response: BinaryReply; required: true };
     /** 获取不限制的小程序码（接口 B，数量暂无限制；scene 最多 32 个可见字符） */
     getUnlimitedQRCode: { params: GetUnlimitedQRCodeParams; response: BinaryReply; required: true };
+    /** 查询小程序 scheme 码（加密或明文 scheme）的配置，或查询每天剩余访问次数 */
+    queryScheme: { params: QuerySchemeParams; response: QuerySchemeResponse; required: false };
+    /** 查询小程序加密 URL Link 的配置，或查询每天剩余访问次数 */
+    queryUrlLink: { params: QueryUrlLinkParams; response: QueryUrlLinkResponse; required: false };
+    /** 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权） */
+    getUserRiskRank: { params: GetUserRiskRankParams; response: GetUserRiskRankResponse; required: true };
+    /** 图片内容安全识别（1.0 同步版本）：校验一张图片是否含有违法违规内容 */
+    imgSecCheck: { params: ImgSecCheckParams; response: ImgSecCheckResponse; required: true };
+    /** 多媒体内容安全识别（2.0 版本）：异步校验图片/音频是否含有违法违规内容，结果 30 分钟内以 wxa_media_check 事件推送 */
+    mediaCheckAsync: { params: MediaCheckAsyncParams; response: MediaCheckAsyncResponse; required: true };
     /** 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容 */
     msgSecCheck: { params: MsgSecCheckParams; response: MsgSecCheckResponse; required: true };
+    /** 查询服务卡片状态（上次推送的卡片状态、code 状态与过期时间） */
+    getUserNotify: { params: GetUserNotifyParams; response: GetUserNotifyResponse; required: true };
+    /** 激活与更新服务卡片（新版一次性订阅消息）：同步卡片状态，平台据此向用户下发服务通知 */
+    setUserNotify: { params: SetUserNotifyParams; response: SetUserNotifyResponse; required: true };
+    /** 更新服务卡片扩展信息（如支付信息、门店信息） */
+    setUserNotifyExt: { params: SetUserNotifyExtParams; response: SetUserNotifyExtResponse; required: true };
+    /** 订单中心：查询已配置的订单详情路径 */
+    getOrderDetailPath: { params: GetOrderDetailPathParams; response: GetOrderDetailPathResponse; required: false };
+    /** 查询订单发货状态：通过交易单号或商户号 + 商户单号查询支付单的发货状态（WeChat 英文名 getOrder） */
+    getShippingOrder: { params: GetShippingOrderParams; response: GetShippingOrderResponse; required: true };
+    /** 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList） */
+    getShippingOrderList: { params: GetShippingOrderListParams; response: GetShippingOrderListResponse; required: false };
+    /** 查询小程序是否已开通发货信息管理服务 */
+    isTradeManaged: { params: IsTradeManagedParams; response: IsTradeManagedResponse; required: true };
+    /** 查询小程序是否已完成交易结算管理确认（对已关联的所有商户号都完成了订单管理授权或解绑） */
+    isTradeManagementConfirmationCompleted: { params: IsTradeManagementConfirmationCompletedParams; response: IsTradeManagementConfirmationCompletedResponse; required: true };
+    /** 确认收货提醒：已获知用户签收后提醒用户及时确认收货（每个订单仅可调用一次） */
+    notifyConfirmReceive: { params: NotifyConfirmReceiveParams; response: NotifyConfirmReceiveResponse; required: true };
+    /** 特殊发货报备：对未发货的订单报备为预售商品订单（发货时效超过 15 天）或测试订单 */
+    opSpecialOrder: { params: OpSpecialOrderParams; response: OpSpecialOrderResponse; required: true };
+    /** 消息跳转路径设置：设置发货消息及确认收货消息的跳转路径（小程序订单列表页或详情页） */
+    setMsgJumpPath: { params: SetMsgJumpPathParams; response: SetMsgJumpPathResponse; required: true };
+    /** 小程序交易类型变更申请：提交交易类型变更申请及材料（一个账号只能申请一次） */
+    setWxaTradeType: { params: SetWxaTradeTypeParams; response: SetWxaTradeTypeResponse; required: true };
+    /** 订单中心：配置订单详情路径，用于「我-订单与卡包-小程序购物订单」跳转到小程序 */
+    updateOrderDetailPath: { params: UpdateOrderDetailPathParams; response: UpdateOrderDetailPathResponse; required: true };
+    /** 发货信息合单录入：合单支付的订单发货后，按子单录入物流信息（每个支付单仅有一次重新发货机会） */
+    uploadCombinedShippingInfo: { params: UploadCombinedShippingInfoParams; response: UploadCombinedShippingInfoResponse; required: true };
+    /** 发货信息录入：发货后录入物流信息，平台以消息形式推送给购买用户（未确认收货前可修改，每个支付单仅有一次重新发货机会） */
+    uploadShippingInfo: { params: UploadShippingInfoParams; response: UploadShippingInfoResponse; required: true };
+    /** SOTER 生物认证秘钥签名验证（校验 wx.startSoterAuthentication 返回的 resultJSON 签名） */
+    verifySignature: { params: VerifySignatureParams; response: VerifySignatureResponse; required: true };
     /** 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息） */
     sendSubscribeMessage: { params: SendSubscribeMessageParams; response: SendSubscribeMessageResponse; required: true };
+    /** （已下线）组合模板并添加至账号下的小程序模板消息模板列表 */
+    addLegacyTemplate: { params: AddLegacyTemplateParams; response: AddLegacyTemplateResponse; required: true };
+    /** （已下线）删除账号下的某个小程序模板消息模板 */
+    deleteLegacyTemplate: { params: DeleteLegacyTemplateParams; response: DeleteLegacyTemplateResponse; required: true };
+    /** （已下线）获取模板库某个模板标题下的关键词库 */
+    getLegacyTemplateLibraryById: { params: GetLegacyTemplateLibraryByIdParams; response: GetLegacyTemplateLibraryByIdResponse; required: true };
+    /** （已下线）获取小程序模板库标题列表 */
+    getLegacyTemplateLibraryList: { params: GetLegacyTemplateLibraryListParams; response: GetLegacyTemplateLibraryListResponse; required: true };
+    /** （已下线）获取账号下已存在的小程序模板消息模板列表 */
+    getLegacyTemplateList: { params: GetLegacyTemplateListParams; response: GetLegacyTemplateListResponse; required: true };
+    /** （已下线）发送小程序模板消息（需 form_id / prepay_id） */
+    sendLegacyTemplateMessage: { params: SendLegacyTemplateMessageParams; response: SendLegacyTemplateMessageResponse; required: true };
+    /** 下发统一服务消息：经小程序向用户发送其关联公众号的模板消息（mp_template_msg） */
+    sendUniformMessage: { params: SendUniformMessageParams; response: SendUniformMessageResponse; required: true };
+    /** 创建被分享动态消息或私密消息的 activity_id（默认 24 小时后过期） */
+    createActivityId: { params: CreateActivityIdParams; response: CreateActivityIdResponse; required: false };
+    /** 修改小程序聊天工具的动态卡片消息（更新辅标题与聊天室成员完成状态，可在聊天中下发系统消息） */
+    setChatToolMsg: { params: SetChatToolMsgParams; response: SetChatToolMsgResponse; required: true };
+    /** 修改被分享的动态消息（状态 0 未开始 → 1 已开始，可向订阅提醒的用户推送通知） */
+    setUpdatableMsg: { params: SetUpdatableMsgParams; response: SetUpdatableMsgResponse; required: true };
+    /** 检查加密信息是否由微信生成（当前只支持手机号加密数据，只能检测最近 3 天生成的） */
+    checkEncryptedData: { params: CheckEncryptedDataParams; response: CheckEncryptedDataResponse; required: true };
     /** 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名） */
     checkSessionKey: { params: CheckSessionKeyParams; response: CheckSessionKeyResponse; required: true };
     /** 小程序登录：用 wx.login 获得的临时登录凭证 code 换取 openid、unionid 与会话密钥 session_key */
@@ -718,10 +12520,437 @@ export interface MPToolsOperations {
     getPaidUnionId: { params: GetPaidUnionIdParams; response: GetPaidUnionIdResponse; required: true };
     /** 用手机号快速验证组件返回的 code 换取用户手机号（code 一次性，5 分钟有效） */
     getPhoneNumber: { params: GetPhoneNumberParams; response: GetPhoneNumberResponse; required: true };
+    /** 获取插件用户 openpid：用 wx.pluginLogin 得到的 code 换取插件用户的唯一标识 */
+    getPluginOpenPId: { params: GetPluginOpenPIdParams; response: GetPluginOpenPIdResponse; required: true };
+    /** 获取用户 encryptKey（最近 3 次的加密 key，每个存活 3600 秒；可直接传 session_key，由客户端计算签名） */
+    getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
+    /** 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key */
+    resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (11). */
+/** The generated endpoint methods of OATools (186). */
 export interface OAToolsMethods {
+    /**
+     * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
+     *
+     * `POST /cgi-bin/callback/check` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40202: 不正确的 action
+     * - 40203: 不正确的 check_operator
+     * - 40201: 不正确的 URL，一般是开发者未设置回调 URL
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs} · spec: spec/common/base/callbackCheck.yaml
+     */
+    callbackCheck(params: CallbackCheckParams, options?: CallOptions): Promise<WechatData<CallbackCheckResponse>>;
+    /**
+     * 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址）
+     *
+     * The list may change; WeChat recommends refreshing it once a day and not pinning api.weixin.qq.com to old IPs.
+     *
+     * `GET /cgi-bin/get_api_domain_ip` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40013 `invalid appid`: 无效的 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs} · spec: spec/common/base/getApiDomainIp.yaml
+     */
+    getApiDomainIp(params?: GetApiDomainIpParams, options?: CallOptions): Promise<WechatData<GetApiDomainIpResponse>>;
+    /**
+     * 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段）
+     *
+     * The list may change; WeChat recommends refreshing it once a day.
+     *
+     * `GET /cgi-bin/getcallbackip` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40013 `invalid appid`: 无效的 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs} · spec: spec/common/base/getCallbackIp.yaml
+     */
+    getCallbackIp(params?: GetCallbackIpParams, options?: CallOptions): Promise<WechatData<GetCallbackIpResponse>>;
+    /**
+     * 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号）
+     *
+     * A creation (a second call for the same kf_account fails with 65406), so it is not retried.
+     *
+     * `POST /customservice/kfaccount/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+     * - 65403 `illegal nickname`: 客服昵称不合法
+     * - 65404 `illegal custom service account`: 客服账号不合法
+     * - 65405 `custom service account number reach limit`: 账号数目已达到上限，不能继续添加
+     * - 65406 `custom service account exists`: 已经存在的客服账号
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs} · spec: spec/common/customer-service/addKfAccount.yaml
+     */
+    addKfAccount(params: AddKfAccountParams, options?: CallOptions): Promise<WechatData<AddKfAccountResponse>>;
+    /**
+     * 删除客服账号
+     *
+     * Sent as GET with kf_account in the query string, as WxJava, wechatpy and silenceper/wechat do (and the legacy Official Account page documented). The current doc pages show POST with a JSON body {kf_account, business_id}; that form is not used here.
+     *
+     * `GET /customservice/kfaccount/del` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401 `invalid custom service account`: 无效客服账号
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs} · spec: spec/common/customer-service/deleteKfAccount.yaml
+     */
+    deleteKfAccount(params: DeleteKfAccountParams, options?: CallOptions): Promise<WechatData<DeleteKfAccountResponse>>;
+    /**
+     * 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态）
+     *
+     * `GET /cgi-bin/customservice/getkflist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs} · spec: spec/common/customer-service/getKfList.yaml
+     */
+    getKfList(params?: GetKfListParams, options?: CallOptions): Promise<WechatData<GetKfListResponse>>;
+    /**
+     * 获取在线客服列表（在线状态、自动接入数与正在接待的会话数）
+     *
+     * `GET /cgi-bin/customservice/getonlinekflist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs} · spec: spec/common/customer-service/getOnlineKfList.yaml
+     */
+    getOnlineKfList(params?: GetOnlineKfListParams, options?: CallOptions): Promise<WechatData<GetOnlineKfListResponse>>;
+    /**
+     * 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing）
+     *
+     * The path the Official Account docs and the SDKs use; the current Mini Program docs give /cgi-bin/message/custom/business/typing (setBusinessTyping on the Mini Program client). Needs a message exchange with the user in the last 30 s; the state lasts 15 s and cannot be re-sent meanwhile (45081).
+     *
+     * `POST /cgi-bin/message/custom/typing` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 45072 `invalid command`: command 字段取值不对
+     * - 45080: 下发输入状态，需要之前 30 秒内跟用户有过消息交互
+     * - 45081: 已经在输入状态，不可重复下发
+     * - 40200 `invalid account type`: 账号类型不支持
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs} · spec: spec/common/customer-service/setTyping.yaml
+     */
+    setTyping(params: SetTypingParams, options?: CallOptions): Promise<WechatData<SetTypingResponse>>;
+    /**
+     * 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比）
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. ratios (optional, form field) lists up to 5 width/height ratios separated by commas; empty lets the algorithm pick the best one. The ratios form field is sent in the multipart body also when img_url is used.
+     *
+     * `POST /cv/img/aicrop` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs} · spec: spec/common/img-ocr/aiCrop.yaml
+     */
+    aiCrop(params: AiCropParams, options?: CallOptions): Promise<WechatData<AiCropResponse>>;
+    /**
+     * 银行卡识别：提供银行卡卡面信息 OCR 识别
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+     *
+     * `POST /cv/ocr/bankcard` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+     */
+    bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
+    /**
+     * 营业执照识别：提供营业执照 OCR 识别能力
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+     *
+     * `POST /cv/ocr/bizlicense` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+     */
+    businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
+    /**
+     * 驾驶证识别：提供驾驶证信息 OCR 识别
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+     *
+     * `POST /cv/ocr/drivinglicense` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+     */
+    driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
+    /**
+     * 身份证识别：提供身份证正反面 OCR 识别
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type = photo (拍照模式，带背景的图片) or scan (扫描模式，不带背景). The front side returns name, id, addr, gender, nationality; the back side returns valid_date. Free quota 100 calls/day; more is bought on the service platform.
+     *
+     * `POST /cv/ocr/idcard` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs} · spec: spec/common/img-ocr/idCardOCR.yaml
+     */
+    idCardOCR(params: IdCardOCRParams, options?: CallOptions): Promise<WechatData<IdCardOCRResponse>>;
+    /**
+     * 通用印刷体识别：识别图片中的文字及其位置
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required.
+     *
+     * `POST /cv/ocr/comm` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+     */
+    printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
+    /**
+     * 条码/二维码识别：识别图片中的条码、二维码内容与位置
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. Recognises QR codes, barcodes and other code types in one image.
+     *
+     * `POST /cv/img/qrcode` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+     */
+    scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
+    /**
+     * 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The enlarged image is stored as temporary media (valid 3 days): fetch it with media_id from /cgi-bin/media/get. Older SDKs used the path /cv/img/superResolution.
+     *
+     * `POST /cv/img/superresolution` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+     */
+    superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
+    /**
+     * 行驶证识别：提供机动车行驶证信息 OCR 识别
+     *
+     * Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type (photo = 拍照模式，带背景的图片; scan = 扫描模式，不带背景) comes from the older doc page and the SDKs.
+     *
+     * `POST /cv/ocr/driving` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+     */
+    vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
+     *
+     * A mixed reply: the file bytes (with Content-disposition: attachment; filename="…") for image, voice and thumb media, or JSON {"video_url": …} for a video; errors are JSON. Mini Programs can only download images.
+     *
+     * `GET /cgi-bin/media/get` · access_token: managed by the client · safe to repeat · reply: mixed
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: 无效媒体文件 ID（不存在或已过期）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs} · spec: spec/common/media/getTempMedia.yaml
+     */
+    getTempMedia(params: GetTempMediaParams, options?: CallOptions): Promise<WechatData<GetTempMediaResponse & Partial<BinaryReply>>>;
+    /**
+     * 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id
+     *
+     * Mini Programs only accept images (for customer-service messages); Official Accounts accept image (10 MB, png/jpeg/jpg/gif), voice (2 MB, ≤ 60 s, amr/mp3), video (10 MB, mp4) and thumb (64 KB, jpg). The media_id is reusable and expires after 3 days. Each call creates a new media_id, so it is not retried.
+     *
+     * `POST /cgi-bin/media/upload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40004 `invalid media type`: 不合法的媒体文件类型
+     * - 40005 `invalid file type`: 不合法的文件类型
+     * - 40006 `invalid media size`: 不合法的文件大小
+     * - 40009 `invalid image size`: 图片文件大小不合法
+     * - 41005 `media data missing`: 缺少多媒体文件数据（multipart 字段名须为 media）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
+     */
+    uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
+    /**
+     * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
+     *
+     * Each reset uses one of the account's monthly chances (50 a month per the doc), so it is not retried.
+     *
+     * `POST /cgi-bin/openapi/quota/clear` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 76021 `cgi_path not found, please check`: cgi_path 有误
+     * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符或超出限制
+     * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs} · spec: spec/common/openapi/clearApiQuota.yaml
+     */
+    clearApiQuota(params: ClearApiQuotaParams, options?: CallOptions): Promise<WechatData<ClearApiQuotaResponse>>;
+    /**
+     * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
+     *
+     * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+     *
+     * `POST /cgi-bin/clear_quota` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48006 `forbid to clear quota because of reaching the limit`: 本月清零次数已达上限（每月 10 次）
+     * - 40013 `invalid appid`: appid 不合法或与 access_token 不匹配
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs} · spec: spec/common/openapi/clearQuota.yaml
+     */
+    clearQuota(params: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
+    /**
+     * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
+     *
+     * appid and appsecret are injected from the client's credentials into the query string (as in the official example and WxJava; the newer doc page lists them as body fields). Shares the 10 resets a month with clearQuota, so it is not retried. POST without a body.
+     *
+     * `POST /cgi-bin/clear_quota/v2` · app credentials: appid/appsecret added by the client (query) · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48006 `forbid to clear quota because of reaching the limit`: api 禁止清零调用次数，因为清零次数达到上限
+     * - 40013 `invalid appid`: 不合法的 AppID
+     * - 41004 `appsecret missing`: 缺少 secret 参数
+     * - 41002 `appid missing`: 缺少 appid 参数
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs} · spec: spec/common/openapi/clearQuotaByAppSecret.yaml
+     */
+    clearQuotaByAppSecret(params?: ClearQuotaByAppSecretParams, options?: CallOptions): Promise<WechatData<ClearQuotaByAppSecretResponse>>;
+    /**
+     * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
+     *
+     * `POST /cgi-bin/openapi/quota/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 76021 `cgi_path not found, please check`: cgi_path 填错了
+     * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符（或为 /sns/ 类接口）
+     * - 76003: cgi_path 格式错误（带了域名前缀或缺少开头的 /）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs} · spec: spec/common/openapi/getApiQuota.yaml
+     */
+    getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
+    /**
+     * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+     *
+     * `POST /cgi-bin/openapi/rid/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 76001 `rid not found`: rid 不存在（或已超过 7 天）
+     * - 76002 `rid is error`: rid 为空或者格式错误
+     * - 76003 `could not query this rid,no permission`: 当前账号无权查询该 rid（rid 属于其他账号）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs} · spec: spec/common/openapi/getRidInfo.yaml
+     */
+    getRidInfo(params: GetRidInfoParams, options?: CallOptions): Promise<WechatData<GetRidInfoResponse>>;
+    /**
+     * 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId
+     *
+     * Sent as a JSON body, as the SDKs do. The current doc page recommends application/x-www-form-urlencoded (tid=401&kidList=1&kidList=2&sceneDesc=…) and says JSON is not supported; if WeChat rejects the JSON body with a missing-parameter error, that is the cause. A creation (new priTmplId each time): not retried.
+     *
+     * `POST /wxaapi/newtmpl/addtemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 200014 `tid does not exist`: 模板 tid 参数错误
+     * - 200020: 关键词列表 kidList 参数错误
+     * - 200021: 场景描述 sceneDesc 参数错误
+     * - 200011: 此账号已被封禁，无法操作
+     * - 200013: 此模板已被封禁，无法选用
+     * - 200012: 个人模板数已达上限（25 个）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs} · spec: spec/common/subscribe-template/addMessageTemplate.yaml
+     */
+    addMessageTemplate(params: AddMessageTemplateParams, options?: CallOptions): Promise<WechatData<AddMessageTemplateResponse>>;
+    /**
+     * 删除账号下的个人订阅消息模板
+     *
+     * `POST /wxaapi/newtmpl/deltemplate` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 20001: 系统错误（包含该账号下无该模板等）
+     * - 20002: 参数错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs} · spec: spec/common/subscribe-template/deleteMessageTemplate.yaml
+     */
+    deleteMessageTemplate(params: DeleteMessageTemplateParams, options?: CallOptions): Promise<WechatData<DeleteMessageTemplateResponse>>;
+    /**
+     * 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id）
+     *
+     * `GET /wxaapi/newtmpl/getcategory` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs} · spec: spec/common/subscribe-template/getCategory.yaml
+     */
+    getCategory(params?: GetCategoryParams, options?: CallOptions): Promise<WechatData<GetCategoryResponse>>;
+    /**
+     * 获取账号下的个人订阅消息模板列表
+     *
+     * `GET /wxaapi/newtmpl/gettemplate` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs} · spec: spec/common/subscribe-template/getMessageTemplateList.yaml
+     */
+    getMessageTemplateList(params?: GetMessageTemplateListParams, options?: CallOptions): Promise<WechatData<GetMessageTemplateListResponse>>;
+    /**
+     * 获取模板标题下的关键词列表（组合模板时选择 kid）
+     *
+     * `GET /wxaapi/newtmpl/getpubtemplatekeywords` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 200014 `tid does not exist`: 模板 tid 参数错误
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateKeyWordsById.yaml
+     */
+    getPubTemplateKeyWordsById(params: GetPubTemplateKeyWordsByIdParams, options?: CallOptions): Promise<WechatData<GetPubTemplateKeyWordsByIdResponse>>;
+    /**
+     * 获取账号所属类目下的公共模板标题（分页，每页最多 30 条）
+     *
+     * `GET /wxaapi/newtmpl/getpubtemplatetitles` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 200016: start 参数错误
+     * - 200017: limit 参数错误
+     * - 200018: 类目 ids 缺失
+     * - 200019: 类目 ids 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateTitleList.yaml
+     */
+    getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
     /**
      * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
      *
@@ -739,6 +12968,1197 @@ export interface OAToolsMethods {
      */
     getStableAccessToken(params?: GetStableAccessTokenParams, options?: CallOptions): Promise<WechatData<GetStableAccessTokenResponse>>;
     /**
+     * 拉黑用户（每次最多 20 个 openid）
+     *
+     * `POST /cgi-bin/tags/members/batchblacklist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 传入非法的 openid
+     * - 40032: 一次只能拉黑 20 个用户
+     * - 49003: 传入的 openid 不属于此 AppID
+     * - 268487001: 系统繁忙，请稍后重试
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/batchBlacklist.yaml
+     */
+    batchBlacklist(params: BatchBlacklistParams, options?: CallOptions): Promise<WechatData<BatchBlacklistResponse>>;
+    /**
+     * 取消拉黑用户（每次最多 20 个 openid）
+     *
+     * `POST /cgi-bin/tags/members/batchunblacklist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 传入非法的 openid
+     * - 40032: 一次只能取消拉黑 20 个用户
+     * - 49003: 传入的 openid 不属于此 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/batchUnblacklist.yaml
+     */
+    batchUnblacklist(params: BatchUnblacklistParams, options?: CallOptions): Promise<WechatData<BatchUnblacklistResponse>>;
+    /**
+     * 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页）
+     *
+     * Pages through the blacklist: the request cursor is begin_openid (empty = from the start) and the reply's cursor is next_openid; pass it back as begin_openid to get the next batch.
+     *
+     * `POST /cgi-bin/tags/members/getblacklist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 传入非法的 begin_openid
+     * - 49003: 传入的 openid 不属于此 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/getBlacklist.yaml
+     */
+    getBlacklist(params?: GetBlacklistParams, options?: CallOptions): Promise<WechatData<GetBlacklistResponse>>;
+    /**
+     * 接口激活会员卡：设置会员卡号、初始积分、余额等并激活用户领取的会员卡
+     *
+     * A one-time state change: not retried (activating twice fails).
+     *
+     * `POST /card/membercard/activate` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     * - 43010: 无储值权限
+     * - 43011: 无积分权限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/activateMemberCard.yaml
+     */
+    activateMemberCard(params: ActivateMemberCardParams, options?: CallOptions): Promise<WechatData<ActivateMemberCardResponse>>;
+    /**
+     * 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则
+     *
+     * Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+     *
+     * `POST /card/paygiftcard/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/addPayGiftCard.yaml
+     */
+    addPayGiftCard(params: AddPayGiftCardParams, options?: CallOptions): Promise<WechatData<AddPayGiftCardResponse>>;
+    /**
+     * 批量查询卡券列表（card_id 列表，可按状态筛选）
+     *
+     * `POST /card/batchget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/batchGetCard.yaml
+     */
+    batchGetCard(params: BatchGetCardParams, options?: CallOptions): Promise<WechatData<BatchGetCardResponse>>;
+    /**
+     * 批量查询支付后投放卡券规则
+     *
+     * Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+     *
+     * `POST /card/paygiftcard/batchget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetPayGiftCard.yaml
+     */
+    batchGetPayGiftCard(params: BatchGetPayGiftCardParams, options?: CallOptions): Promise<WechatData<BatchGetPayGiftCardResponse>>;
+    /**
+     * 核查 code：查询导入的自定义 code 是否已存入微信后台
+     *
+     * `POST /card/code/checkcode` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/checkCardCode.yaml
+     */
+    checkCardCode(params: CheckCardCodeParams, options?: CallOptions): Promise<WechatData<CheckCardCodeResponse>>;
+    /**
+     * 更新飞机票信息（在线值机）：设置乘客姓名、舱位、座位、登机口、登机时间等
+     *
+     * `POST /card/boardingpass/checkin` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/checkinBoardingPass.yaml
+     */
+    checkinBoardingPass(params: CheckinBoardingPassParams, options?: CallOptions): Promise<WechatData<CheckinBoardingPassResponse>>;
+    /**
+     * 核销 Code 接口：消耗用户的卡券（线下核销）
+     *
+     * Not retried: a repeat after a lost reply fails with 40099 (already consumed). Check with getCardCode first.
+     *
+     * `POST /card/code/consume` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40099: 卡券已被核销
+     * - 40127: 卡券被用户删除或转赠中
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/consumeCardCode.yaml
+     */
+    consumeCardCode(params: ConsumeCardCodeParams, options?: CallOptions): Promise<WechatData<ConsumeCardCodeResponse>>;
+    /**
+     * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
+     *
+     * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+     *
+     * `POST /card/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40053: 不合法的 actioninfo（参数错误）
+     * - 40071: 不合法的卡券类型
+     * - 40072: 不合法的编码方式
+     * - 40079: 不合法的时间
+     * - 41011: 缺少必填字段
+     * - 45021: 字段超过长度限制
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/createCard.yaml
+     */
+    createCard(params: CreateCardParams, options?: CallOptions): Promise<WechatData<CreateCardResponse>>;
+    /**
+     * 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页）
+     *
+     * `POST /card/landingpage/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/createCardLandingPage.yaml
+     */
+    createCardLandingPage(params: CreateCardLandingPageParams, options?: CallOptions): Promise<WechatData<CreateCardLandingPageResponse>>;
+    /**
+     * 创建卡券二维码：单张卡券（QR_CARD）或多张卡券（QR_MULTIPLE_CARD）的领取二维码
+     *
+     * `POST /card/qrcode/create` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     * - 40078: 不合法的卡券状态（如卡券未通过审核、已删除）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/createCardQrcode.yaml
+     */
+    createCardQrcode(params: CreateCardQrcodeParams, options?: CallOptions): Promise<WechatData<CreateCardQrcodeResponse>>;
+    /**
+     * Code 解码接口：把跳转链接 / 事件中的加密 code（encrypt_code）解码为真实 code
+     *
+     * `POST /card/code/decrypt` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/decryptCardCode.yaml
+     */
+    decryptCardCode(params: DecryptCardCodeParams, options?: CallOptions): Promise<WechatData<DecryptCardCodeResponse>>;
+    /**
+     * 删除卡券：删除后用户已领取的卡券不受影响，但不可再领取（不可恢复）
+     *
+     * `POST /card/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/deleteCard.yaml
+     */
+    deleteCard(params: DeleteCardParams, options?: CallOptions): Promise<WechatData<DeleteCardResponse>>;
+    /**
+     * 删除支付后投放卡券规则
+     *
+     * Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+     *
+     * `POST /card/paygiftcard/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/deletePayGiftCard.yaml
+     */
+    deletePayGiftCard(params: DeletePayGiftCardParams, options?: CallOptions): Promise<WechatData<DeletePayGiftCardResponse>>;
+    /**
+     * 导入自定义 code：预存 code 模式卡券投放前导入 code（单次最多 100 个）
+     *
+     * Safe to repeat: codes already imported come back in duplicate_code.
+     *
+     * `POST /card/code/deposit` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/depositCardCode.yaml
+     */
+    depositCardCode(params: DepositCardCodeParams, options?: CallOptions): Promise<WechatData<DepositCardCodeResponse>>;
+    /**
+     * 查看卡券详情：按 card_id 查询卡券的全部字段与审核状态
+     *
+     * `POST /card/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCard.yaml
+     */
+    getCard(params: GetCardParams, options?: CallOptions): Promise<WechatData<GetCardResponse>>;
+    /**
+     * 查询 Code 接口：核销前查询 code 的状态、有效期与领取者
+     *
+     * `POST /card/code/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40127: 卡券被用户删除或转赠中
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/getCardCode.yaml
+     */
+    getCardCode(params: GetCardCodeParams, options?: CallOptions): Promise<WechatData<GetCardCodeResponse>>;
+    /**
+     * 查询导入 code 数目
+     *
+     * `POST /card/code/getdepositcount` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCardCodeDepositCount.yaml
+     */
+    getCardCodeDepositCount(params: GetCardCodeDepositCountParams, options?: CallOptions): Promise<WechatData<GetCardCodeDepositCountResponse>>;
+    /**
+     * 图文消息群发卡券：获取卡券嵌入图文消息的标准格式代码（HTML）
+     *
+     * `POST /card/mpnews/gethtml` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCardMpnewsHtml.yaml
+     */
+    getCardMpnewsHtml(params: GetCardMpnewsHtmlParams, options?: CallOptions): Promise<WechatData<GetCardMpnewsHtmlResponse>>;
+    /**
+     * 获取用户开卡时提交的信息（跳转型开卡组件）：用 activate_ticket 换取用户填写的资料
+     *
+     * `POST /card/membercard/activatetempinfo/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardActivateTempInfo.yaml
+     */
+    getMemberCardActivateTempInfo(params: GetMemberCardActivateTempInfoParams, options?: CallOptions): Promise<WechatData<GetMemberCardActivateTempInfoResponse>>;
+    /**
+     * 获取开卡插件参数：返回内含开卡插件所需参数的 URL
+     *
+     * `POST /card/membercard/activate/geturl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardActivateUrl.yaml
+     */
+    getMemberCardActivateUrl(params: GetMemberCardActivateUrlParams, options?: CallOptions): Promise<WechatData<GetMemberCardActivateUrlResponse>>;
+    /**
+     * 拉取会员信息（积分查询）：按 card_id 与 code 查询会员的激活资料、积分与余额
+     *
+     * `POST /card/membercard/userinfo/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardUserInfo.yaml
+     */
+    getMemberCardUserInfo(params: GetMemberCardUserInfoParams, options?: CallOptions): Promise<WechatData<GetMemberCardUserInfoResponse>>;
+    /**
+     * 查询支付后投放卡券规则详情
+     *
+     * Pay-to-member rule (支付即会员): after a WeChat Pay payment at one of the merchant numbers, the user is offered the member card. Field names from the SKIT.FlurlHttpClient.Wechat models (the doc section is 会员卡 > 支付即会员).
+     *
+     * `POST /card/paygiftcard/getbyid` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/getPayGiftCard.yaml
+     */
+    getPayGiftCard(params: GetPayGiftCardParams, options?: CallOptions): Promise<WechatData<GetPayGiftCardResponse>>;
+    /**
+     * 获取用户已领取卡券：用户卡包里属于该 appid 下所有可用卡券
+     *
+     * `POST /card/user/getcardlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003: openid 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getUserCardList.yaml
+     */
+    getUserCardList(params: GetUserCardListParams, options?: CallOptions): Promise<WechatData<GetUserCardListResponse>>;
+    /**
+     * Mark（占用）Code 接口：朋友的券等场景下，锁定 code 防止被多人同时使用
+     *
+     * `POST /card/code/mark` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/markCardCode.yaml
+     */
+    markCardCode(params: MarkCardCodeParams, options?: CallOptions): Promise<WechatData<MarkCardCodeResponse>>;
+    /**
+     * 修改卡券库存：增加或减少卡券库存
+     *
+     * Relative change: never retried, since a repeat would change the stock twice.
+     *
+     * `POST /card/modifystock` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     * - 40122: 不合法的库存数量
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/modifyCardStock.yaml
+     */
+    modifyCardStock(params: ModifyCardStockParams, options?: CallOptions): Promise<WechatData<ModifyCardStockResponse>>;
+    /**
+     * 设置卡券失效：将用户已领取的卡券 code 设为失效（不可逆）
+     *
+     * `POST /card/code/unavailable` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40127: 卡券被用户删除或转赠中
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/setCardCodeUnavailable.yaml
+     */
+    setCardCodeUnavailable(params: SetCardCodeUnavailableParams, options?: CallOptions): Promise<WechatData<SetCardCodeUnavailableResponse>>;
+    /**
+     * 设置买单接口：开启后卡券详情页出现“买单”入口（需卡券绑定门店且商户开通微信支付）
+     *
+     * `POST /card/paycell/set` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     * - 45030: 该 card_id 无接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/setCardPaycell.yaml
+     */
+    setCardPaycell(params: SetCardPaycellParams, options?: CallOptions): Promise<WechatData<SetCardPaycellResponse>>;
+    /**
+     * 设置自助核销：开启后卡券详情页出现“自助核销”入口，用户可自行核销
+     *
+     * `POST /card/selfconsumecell/set` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     * - 45030: 该 card_id 无接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/setCardSelfConsumeCell.yaml
+     */
+    setCardSelfConsumeCell(params: SetCardSelfConsumeCellParams, options?: CallOptions): Promise<WechatData<SetCardSelfConsumeCellResponse>>;
+    /**
+     * 设置卡券测试白名单：未审核通过的卡券可由白名单用户领取测试（最多 10 个）
+     *
+     * `POST /card/testwhitelist/set` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003: openid 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/setCardTestWhitelist.yaml
+     */
+    setCardTestWhitelist(params?: SetCardTestWhitelistParams, options?: CallOptions): Promise<WechatData<SetCardTestWhitelistResponse>>;
+    /**
+     * 设置开卡字段：一键开卡（wx_activate）时用户需填写的必填与选填资料
+     *
+     * `POST /card/membercard/activateuserform/set` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/setMemberCardActivateUserForm.yaml
+     */
+    setMemberCardActivateUserForm(params: SetMemberCardActivateUserFormParams, options?: CallOptions): Promise<WechatData<SetMemberCardActivateUserFormResponse>>;
+    /**
+     * 更改卡券信息：修改 base_info 及部分类型字段（部分字段修改后需重新审核）
+     *
+     * Send card_id plus the lower-case key of the card type (e.g. cash, member_card) with the fields to change. Changing title, logo and similar fields sends the card back to review (send_check true).
+     *
+     * `POST /card/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40073: 不合法的卡券 card_id
+     * - 40078: 不合法的卡券状态（如卡券未通过审核、已删除）
+     * - 45021: 字段超过长度限制
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCard.yaml
+     */
+    updateCard(params: UpdateCardParams, options?: CallOptions): Promise<WechatData<UpdateCardResponse>>;
+    /**
+     * 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code
+     *
+     * Not retried: after a success the old code no longer exists, so a repeat fails.
+     *
+     * `POST /card/code/update` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCardCode.yaml
+     */
+    updateCardCode(params: UpdateCardCodeParams, options?: CallOptions): Promise<WechatData<UpdateCardCodeResponse>>;
+    /**
+     * 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息
+     *
+     * Not retried: add_bonus / add_balance are increments, so a repeat would apply them twice (the full-value fields bonus / balance are safe).
+     *
+     * `POST /card/membercard/updateuser` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     * - 43010: 无储值权限
+     * - 43011: 无积分权限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/updateMemberCardUser.yaml
+     */
+    updateMemberCardUser(params: UpdateMemberCardUserParams, options?: CallOptions): Promise<WechatData<UpdateMemberCardUserResponse>>;
+    /**
+     * 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息
+     *
+     * `POST /card/movieticket/updateuser` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateMovieTicketUser.yaml
+     */
+    updateMovieTicketUser(params: UpdateMovieTicketUserParams, options?: CallOptions): Promise<WechatData<UpdateMovieTicketUserResponse>>;
+    /**
+     * 回复评论（作者回复，每条评论只能回复一次）
+     *
+     * A second reply to the same comment fails with 88005, so a retry after a lost reply may surface that error.
+     *
+     * `POST /cgi-bin/comment/reply/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 88001 `msg_data is not exists`: 该图文不存在
+     * - 88005 `already reply`: 已经回复过了
+     * - 88007 `reply content beyond max len or content len is zero`: 回复超过长度限制或为 0
+     * - 88008 `comment is not exists`: 该评论不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/addCommentReply.yaml
+     */
+    addCommentReply(params: AddCommentReplyParams, options?: CallOptions): Promise<WechatData<AddCommentReplyResponse>>;
+    /**
+     * 关闭已群发（或已发布）文章的评论
+     *
+     * `POST /cgi-bin/comment/close` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 88000 `without comment privilege`: 没有留言权限（帐号未开通留言功能）
+     * - 88001 `msg_data is not exists`: 该图文不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/closeComment.yaml
+     */
+    closeComment(params: CloseCommentParams, options?: CallOptions): Promise<WechatData<CloseCommentResponse>>;
+    /**
+     * 删除评论
+     *
+     * `POST /cgi-bin/comment/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 88001 `msg_data is not exists`: 该图文不存在
+     * - 88008 `comment is not exists`: 该评论不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/deleteComment.yaml
+     */
+    deleteComment(params: DeleteCommentParams, options?: CallOptions): Promise<WechatData<DeleteCommentResponse>>;
+    /**
+     * 删除作者对评论的回复
+     *
+     * `POST /cgi-bin/comment/reply/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 88001 `msg_data is not exists`: 该图文不存在
+     * - 88008 `comment is not exists`: 该评论不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/deleteCommentReply.yaml
+     */
+    deleteCommentReply(params: DeleteCommentReplyParams, options?: CallOptions): Promise<WechatData<DeleteCommentReplyResponse>>;
+    /**
+     * 查看指定文章的评论数据（分页，每次最多 50 条）
+     *
+     * `POST /cgi-bin/comment/list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 88000 `without comment privilege`: 没有留言权限（帐号未开通留言功能）
+     * - 88001 `msg_data is not exists`: 该图文不存在
+     * - 88010 `count range error. cout <= 0 or count > 50`: 获取评论数目不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/listComment.yaml
+     */
+    listComment(params: ListCommentParams, options?: CallOptions): Promise<WechatData<ListCommentResponse>>;
+    /**
+     * 将评论标记精选
+     *
+     * `POST /cgi-bin/comment/markelect` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 88001 `msg_data is not exists`: 该图文不存在
+     * - 88003 `elected comment upper limit`: 精选评论数已达上限
+     * - 88004 `comment was deleted by user`: 已被用户删除，无法精选
+     * - 88008 `comment is not exists`: 该评论不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/markElectComment.yaml
+     */
+    markElectComment(params: MarkElectCommentParams, options?: CallOptions): Promise<WechatData<MarkElectCommentResponse>>;
+    /**
+     * 打开已群发（或已发布）文章的评论
+     *
+     * `POST /cgi-bin/comment/open` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 88000 `without comment privilege`: 没有留言权限（帐号未开通留言功能）
+     * - 88001 `msg_data is not exists`: 该图文不存在
+     * - 88002 `the article is limit for safety`: 文章存在敏感信息
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/openComment.yaml
+     */
+    openComment(params: OpenCommentParams, options?: CallOptions): Promise<WechatData<OpenCommentResponse>>;
+    /**
+     * 将评论取消精选
+     *
+     * `POST /cgi-bin/comment/unmarkelect` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 88001 `msg_data is not exists`: 该图文不存在
+     * - 88008 `comment is not exists`: 该评论不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/unmarkElectComment.yaml
+     */
+    unmarkElectComment(params: UnmarkElectCommentParams, options?: CallOptions): Promise<WechatData<UnmarkElectCommentResponse>>;
+    /**
+     * 关闭会话
+     *
+     * `POST /customservice/kfsession/close` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401: 无效客服帐号
+     * - 65413: 不存在对应用户的会话信息
+     * - 65414: 粉丝正在被其他客服接待
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/closeKfSession.yaml
+     */
+    closeKfSession(params: CloseKfSessionParams, options?: CallOptions): Promise<WechatData<CloseKfSessionResponse>>;
+    /**
+     * 创建会话：将用户接入指定客服（客服须在线，用户须在 48 小时内与公众号有过互动）
+     *
+     * `POST /customservice/kfsession/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401: 无效客服帐号
+     * - 65402: 客服帐号尚未绑定微信号，不能投入使用
+     * - 65413: 不存在对应用户的会话信息
+     * - 65414: 粉丝正在被其他客服接待
+     * - 65415: 指定的客服不在线
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/createKfSession.yaml
+     */
+    createKfSession(params: CreateKfSessionParams, options?: CallOptions): Promise<WechatData<CreateKfSessionResponse>>;
+    /**
+     * 获取公众号的自动回复规则（关注后自动回复、消息自动回复、关键词自动回复）
+     *
+     * Returns the rules set on the mp.weixin.qq.com website (or by the developer through the platform). Reply types: text (content is the text), img / voice (content is a media id), video (content is a download URL), news (news_info lists the articles). Keyword reply_mode is reply_all or random_one; match_mode is contain or equal.
+     *
+     * `GET /cgi-bin/get_current_autoreply_info` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Getting_Rules_for_Auto_Replies.html WeChat docs} · spec: spec/officialaccount/customer-service/getCurrentAutoreplyInfo.yaml
+     */
+    getCurrentAutoreplyInfo(params?: GetCurrentAutoreplyInfoParams, options?: CallOptions): Promise<WechatData<GetCurrentAutoreplyInfoResponse>>;
+    /**
+     * 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条）
+     *
+     * Page with msgid: start at 1 and pass the reply's msgid to get the next batch; when the reply's number is smaller than the requested number there are no more records. opercode - 1000 created waiting session, 1001 session accepted, 1002 session started by the kf, 1003 session transferred, 1004 session closed, 1005 session grabbed, 2001 message received by the account, 2002 message sent by the kf, 2003 message received by the kf.
+     *
+     * `POST /customservice/msgrecord/getmsglist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65416: 查询参数不合法
+     * - 65417: 查询时间段超出限制（不能超过 24 小时）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Obtain_chat_transcript.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfMsgList.yaml
+     */
+    getKfMsgList(params: GetKfMsgListParams, options?: CallOptions): Promise<WechatData<GetKfMsgListResponse>>;
+    /**
+     * 获取客户的会话状态（正在接待该用户的客服及会话创建时间）
+     *
+     * When nobody is serving the user, kf_account is empty.
+     *
+     * `GET /customservice/kfsession/getsession` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 40003 `invalid openid`: openid 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfSession.yaml
+     */
+    getKfSession(params: GetKfSessionParams, options?: CallOptions): Promise<WechatData<GetKfSessionResponse>>;
+    /**
+     * 获取客服的会话列表（该客服正在接待的用户）
+     *
+     * `GET /customservice/kfsession/getsessionlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401: 无效客服帐号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfSessionList.yaml
+     */
+    getKfSessionList(params: GetKfSessionListParams, options?: CallOptions): Promise<WechatData<GetKfSessionListResponse>>;
+    /**
+     * 获取未接入会话列表（排队等待客服接入的用户，最多返回 100 条，按等待时间排序）
+     *
+     * `GET /customservice/kfsession/getwaitcase` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfWaitCase.yaml
+     */
+    getKfWaitCase(params?: GetKfWaitCaseParams, options?: CallOptions): Promise<WechatData<GetKfWaitCaseResponse>>;
+    /**
+     * 邀请绑定客服帐号（向微信号发送绑定邀请，对方在微信中确认后绑定；邀请 7 天内有效）
+     *
+     * A new customer-service account must be bound to a WeChat user before it can log in. The invitation is pushed to invite_wx; getKfList shows invite_wx / invite_expire_time / invite_status (waiting, rejected, expired) until it is accepted. Re-inviting while an invitation is pending fails with 65411.
+     *
+     * `POST /customservice/kfaccount/inviteworker` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401: 无效客服帐号
+     * - 65407: 邀请对象已经是该公众号客服
+     * - 65408: 本公众号已经有一个邀请给该微信
+     * - 65409: 无效的微信号
+     * - 65410: 邀请对象绑定公众号客服数达到上限（目前每个微信号可以绑定 5 个公众号客服帐号）
+     * - 65411: 该帐号已经有一个等待确认的邀请，不能重复邀请
+     * - 65412: 该帐号已经绑定微信号，不能进行邀请
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/inviteKfWorker.yaml
+     */
+    inviteKfWorker(params: InviteKfWorkerParams, options?: CallOptions): Promise<WechatData<InviteKfWorkerResponse>>;
+    /**
+     * 发送客服消息（用户与公众号交互后的时间窗口内，给用户发送文本、图片、图文、菜单、小程序卡片等消息）
+     *
+     * A send; never retried once the request may have reached WeChat. Flat body: set msgtype and the object of the same name (text, image, voice, video, music, news, mpnews, mpnewsarticle, msgmenu, wxcard or miniprogrampage); the other objects are left out. Window and quota: after the user sends a message, 5 messages within 48 hours; after a menu click (click / scancode push types), a follow or a QR scan, 3 messages within 1 minute. customservice.kf_account sends as a given customer-service account. news and mpnews carry at most 1 article (more returns 45008); mpnewsarticle sends a published article by article_id; msgmenu is not available to test accounts; miniprogrampage needs a Mini Program linked to the account. A text message may embed a Mini Program link (<a href="…" data-miniprogram-appid="…" data-miniprogram-path="…">).
+     *
+     * `POST /cgi-bin/message/custom/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: touser 不合法
+     * - 40200: 不合法的账号类型
+     * - 45008 `article size out of limit`: 图文消息超过 1 条
+     * - 45015 `response out of time limit or subscription is canceled`: 回复时间超过限制（超出 48 小时窗口）或用户已取消关注
+     * - 45047 `out of response count limit`: 客服接口下行条数超过上限
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能（使用 customservice 时）
+     * - 70000: 触发未成年人保护，消息被拒绝
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage.html WeChat docs} · spec: spec/officialaccount/customer-service/sendCustomMessage.yaml
+     */
+    sendCustomMessage(params: OaSendCustomMessageParams, options?: CallOptions): Promise<WechatData<OaSendCustomMessageResponse>>;
+    /**
+     * 设置（修改）客服帐号的昵称
+     *
+     * `POST /customservice/kfaccount/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401: 无效客服帐号
+     * - 65403: 客服昵称不合法
+     * - 65404: 客服帐号不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/updateKfAccount.yaml
+     */
+    updateKfAccount(params: UpdateKfAccountParams, options?: CallOptions): Promise<WechatData<UpdateKfAccountResponse>>;
+    /**
+     * 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media）
+     *
+     * kf_account travels in the query string; the image is uploaded as multipart/form-data field media.
+     *
+     * `POST /customservice/kfaccount/uploadheadimg` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40005 `invalid file type`: 不支持的媒体类型（须为 jpg）
+     * - 40009 `invalid image size`: 媒体文件长度不合法
+     * - 65400: API 不可用，即没有开通/升级到新版客服功能
+     * - 65401: 无效客服帐号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/uploadKfHeadImg.yaml
+     */
+    uploadKfHeadImg(params: UploadKfHeadImgParams, options?: CallOptions): Promise<WechatData<UploadKfHeadImgResponse>>;
+    /**
+     * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
+     *
+     * POST /datacube/getarticlesummary. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getarticlesummary` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+     */
+    getArticleSummary(params: GetArticleSummaryParams, options?: CallOptions): Promise<WechatData<GetArticleSummaryResponse>>;
+    /**
+     * 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中）
+     *
+     * POST /datacube/getarticletotal. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getarticletotal` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+     */
+    getArticleTotal(params: GetArticleTotalParams, options?: CallOptions): Promise<WechatData<GetArticleTotalResponse>>;
+    /**
+     * 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日）
+     *
+     * POST /datacube/getinterfacesummary. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getinterfacesummary` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs} · spec: spec/officialaccount/datacube/getInterfaceSummary.yaml
+     */
+    getInterfaceSummary(params: GetInterfaceSummaryParams, options?: CallOptions): Promise<WechatData<GetInterfaceSummaryResponse>>;
+    /**
+     * 获取接口分析分时数据（按小时）
+     *
+     * POST /datacube/getinterfacesummaryhour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getinterfacesummaryhour` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs} · spec: spec/officialaccount/datacube/getInterfaceSummaryHour.yaml
+     */
+    getInterfaceSummaryHour(params: GetInterfaceSummaryHourParams, options?: CallOptions): Promise<WechatData<GetInterfaceSummaryHourResponse>>;
+    /**
+     * 获取流量主广告数据：分广告位数据（publisher_adpos_general）、返佣商品数据（publisher_cps_general）或结算收入数据（publisher_settlement）
+     *
+     * One GET path, three reports chosen by `action`; the reply carries the fields of that report (list + summary for the two general reports, settlement_list and totals for publisher_settlement). Amounts are in fen (分). Failures come back in base_resp {ret, err_msg} rather than errcode (ret 0 = success), so check base_resp.ret. Field names taken from silenceper/wechat (officialaccount/datacube/publisher.go); the official page could not be read here.
+     *
+     * `GET /publisher/stat` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 45009: 请求过于频繁，请稍后尝试（在 base_resp.ret 中返回）
+     * - 2009: 无效的流量主（在 base_resp.ret 中返回）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Ad_Analysis.html WeChat docs} · spec: spec/officialaccount/datacube/getPublisherStat.yaml
+     */
+    getPublisherStat(params: GetPublisherStatParams, options?: CallOptions): Promise<WechatData<GetPublisherStatResponse>>;
+    /**
+     * 获取消息发送概况数据（用户向公众号发送消息的按日统计）
+     *
+     * POST /datacube/getupstreammsg. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getupstreammsg` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsg.yaml
+     */
+    getUpstreamMsg(params: GetUpstreamMsgParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgResponse>>;
+    /**
+     * 获取消息发送分布数据（按用户当日发送消息数的区间分布）
+     *
+     * POST /datacube/getupstreammsgdist. The span from begin_date to end_date is at most 15 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getupstreammsgdist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDist.yaml
+     */
+    getUpstreamMsgDist(params: GetUpstreamMsgDistParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistResponse>>;
+    /**
+     * 获取消息发送分布月数据
+     *
+     * POST /datacube/getupstreammsgdistmonth. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getupstreammsgdistmonth` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDistMonth.yaml
+     */
+    getUpstreamMsgDistMonth(params: GetUpstreamMsgDistMonthParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistMonthResponse>>;
+    /**
+     * 获取消息发送分布周数据
+     *
+     * POST /datacube/getupstreammsgdistweek. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getupstreammsgdistweek` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDistWeek.yaml
+     */
+    getUpstreamMsgDistWeek(params: GetUpstreamMsgDistWeekParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistWeekResponse>>;
+    /**
+     * 获取消息发送分时数据（按小时）
+     *
+     * POST /datacube/getupstreammsghour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getupstreammsghour` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgHour.yaml
+     */
+    getUpstreamMsgHour(params: GetUpstreamMsgHourParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgHourResponse>>;
+    /**
+     * 获取消息发送月数据（ref_date 为月的首日）
+     *
+     * POST /datacube/getupstreammsgmonth. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getupstreammsgmonth` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgMonth.yaml
+     */
+    getUpstreamMsgMonth(params: GetUpstreamMsgMonthParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgMonthResponse>>;
+    /**
+     * 获取消息发送周数据（ref_date 为周的首日）
+     *
+     * POST /datacube/getupstreammsgweek. The span from begin_date to end_date is at most 30 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getupstreammsgweek` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgWeek.yaml
+     */
+    getUpstreamMsgWeek(params: GetUpstreamMsgWeekParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgWeekResponse>>;
+    /**
+     * 获取累计用户数据（按日的总用户量）
+     *
+     * POST /datacube/getusercumulate. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getusercumulate` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserCumulate.yaml
+     */
+    getUserCumulate(params: GetUserCumulateParams, options?: CallOptions): Promise<WechatData<GetUserCumulateResponse>>;
+    /**
+     * 获取图文统计数据（按日的图文页阅读、分享、收藏汇总）
+     *
+     * POST /datacube/getuserread. The span from begin_date to end_date is at most 3 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getuserread` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+     */
+    getUserRead(params: GetUserReadParams, options?: CallOptions): Promise<WechatData<GetUserReadResponse>>;
+    /**
+     * 获取图文统计分时数据（按小时、按阅读来源）
+     *
+     * POST /datacube/getuserreadhour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getuserreadhour` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+     */
+    getUserReadHour(params: GetUserReadHourParams, options?: CallOptions): Promise<WechatData<GetUserReadHourResponse>>;
+    /**
+     * 获取图文分享转发数据（按日、按分享场景）
+     *
+     * POST /datacube/getusershare. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getusershare` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+     */
+    getUserShare(params: GetUserShareParams, options?: CallOptions): Promise<WechatData<GetUserShareResponse>>;
+    /**
+     * 获取图文分享转发分时数据（按小时、按分享场景）
+     *
+     * POST /datacube/getusersharehour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getusersharehour` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+     */
+    getUserShareHour(params: GetUserShareHourParams, options?: CallOptions): Promise<WechatData<GetUserShareHourResponse>>;
+    /**
+     * 获取用户增减数据（按日、按来源渠道）
+     *
+     * POST /datacube/getusersummary. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
+     *
+     * `POST /datacube/getusersummary` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserSummary.yaml
+     */
+    getUserSummary(params: GetUserSummaryParams, options?: CallOptions): Promise<WechatData<GetUserSummaryResponse>>;
+    /**
+     * 新建草稿：把图文消息（news）或图片消息（newspic）保存到草稿箱，返回草稿的 media_id
+     *
+     * Official name draft_add. A draft leaves the draft box once it is mass-sent or published. Images inside content must come from uploadImage (external image URLs are filtered); thumb_media_id must be a permanent material (addMaterial). For newspic articles image_info lists up to 20 images (the first is the cover) and content is plain text with a few special tags. Product cards (product_info, DOM from getProductCardInfo) need the account's 商品带货 capability.
+     *
+     * `POST /cgi-bin/draft/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: thumb_media_id / image_media_id 不合法（须为永久素材）
+     * - 53404: 帐号已被限制带货能力，请删除商品后重试
+     * - 53405: 插入商品信息有误，请检查后重试
+     * - 53406: 请先开通带货能力
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Add_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/addDraft.yaml
+     */
+    addDraft(params: AddDraftParams, options?: CallOptions): Promise<WechatData<AddDraftResponse>>;
+    /**
+     * 获取草稿列表（分页；可选不返回 content 字段）
+     *
+     * Official name draft_batchget. Includes drafts created in the admin console.
+     *
+     * `POST /cgi-bin/draft/batchget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft_list.html WeChat docs} · spec: spec/officialaccount/draft-box/batchGetDraft.yaml
+     */
+    batchGetDraft(params: BatchGetDraftParams, options?: CallOptions): Promise<WechatData<BatchGetDraftResponse>>;
+    /**
+     * 获取成功发布列表（发布能力：freepublish_batchget，分页）
+     *
+     * Official name freepublish_batchget. Only articles published through the publish API or the console's 发表 appear (not mass-sent ones).
+     *
+     * `POST /cgi-bin/freepublish/batchget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 帐号没有发布能力接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_publication_records.html WeChat docs} · spec: spec/officialaccount/draft-box/batchGetPublished.yaml
+     */
+    batchGetPublished(params: BatchGetPublishedParams, options?: CallOptions): Promise<WechatData<BatchGetPublishedResponse>>;
+    /**
+     * 删除草稿（此操作无法撤销）
+     *
+     * Official name draft_delete.
+     *
+     * `POST /cgi-bin/draft/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: media_id 不合法（草稿不存在或已删除）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Delete_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/deleteDraft.yaml
+     */
+    deleteDraft(params: DeleteDraftParams, options?: CallOptions): Promise<WechatData<DeleteDraftResponse>>;
+    /**
+     * 删除发布：删除已发布的文章（此操作不可逆，请谨慎操作）
+     *
+     * Official name freepublish_delete. index 0 or absent deletes every article of the publication.
+     *
+     * `POST /cgi-bin/freepublish/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 53600: Article ID 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Delete_posts.html WeChat docs} · spec: spec/officialaccount/draft-box/deletePublish.yaml
+     */
+    deletePublish(params: DeletePublishParams, options?: CallOptions): Promise<WechatData<DeletePublishResponse>>;
+    /**
+     * 获取草稿详情：按 media_id 下载草稿箱中的一篇草稿（图文消息或图片消息）
+     *
+     * Official name getDraft (formerly draft_get).
+     *
+     * `POST /cgi-bin/draft/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: media_id 不合法（草稿不存在、已发布或已删除）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/getDraft.yaml
+     */
+    getDraft(params: GetDraftParams, options?: CallOptions): Promise<WechatData<GetDraftResponse>>;
+    /**
+     * 获取草稿总数
+     *
+     * Official name draft_count.
+     *
+     * `GET /cgi-bin/draft/count` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 帐号没有草稿箱接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Count_drafts.html WeChat docs} · spec: spec/officialaccount/draft-box/getDraftCount.yaml
+     */
+    getDraftCount(params?: GetDraftCountParams, options?: CallOptions): Promise<WechatData<GetDraftCountResponse>>;
+    /**
+     * 获取商品卡片 DOM 结构：用于在文章（图文消息 / 图片消息）中插入带货商品卡片
+     *
+     * Official name ecsgetproductcardinfo. Picture messages (newspic) support small cards, text links and bar cards; news messages support large cards, small cards and text links. The DOM goes into the article content; some article types need product_key (product_info.footer_product_info.product_key in addDraft) instead. Needs the account's 商品带货 capability; third-party platforms cannot call it.
+     *
+     * `POST /channels/ec/service/product/getcardinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 53406: 请先开通带货能力
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/shop/api_ecsgetproductcardinfo.html WeChat docs} · spec: spec/officialaccount/draft-box/getProductCardInfo.yaml
+     */
+    getProductCardInfo(params: GetProductCardInfoParams, options?: CallOptions): Promise<WechatData<GetProductCardInfoResponse>>;
+    /**
+     * 发布状态轮询：按 publish_id 查询发布任务的状态与发布成功的文章
+     *
+     * Official name freepublish_get. publish_status 0 success, 1 publishing, 2 original-declaration failure, 3 general failure, 4 rejected by platform review, 5 all articles deleted by the user after success, 6 all articles blocked by the system after success. The same data is pushed as the PUBLISHJOBFINISH event.
+     *
+     * `POST /cgi-bin/freepublish/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_status.html WeChat docs} · spec: spec/officialaccount/draft-box/getPublishStatus.yaml
+     */
+    getPublishStatus(params: GetPublishStatusParams, options?: CallOptions): Promise<WechatData<GetPublishStatusResponse>>;
+    /**
+     * 通过 article_id 获取已发布文章（发布能力：freepublish_getarticle）
+     *
+     * Official name freepublish_getarticle. Each article carries is_deleted (deleted by the account owner).
+     *
+     * `POST /cgi-bin/freepublish/getarticle` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 53600: Article ID 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_article_from_id.html WeChat docs} · spec: spec/officialaccount/draft-box/getPublishedArticle.yaml
+     */
+    getPublishedArticle(params: GetPublishedArticleParams, options?: CallOptions): Promise<WechatData<GetPublishedArticleResponse>>;
+    /**
+     * 发布草稿：把草稿箱中的草稿提交发布（仅表示发布任务提交成功，结果经 PUBLISHJOBFINISH 事件推送或 getPublishStatus 查询）
+     *
+     * Official name freepublish_submit. A publish: never retried once the request may have reached WeChat. Success only means the task was accepted; original-declaration or review failures come later (publish_status 2–4). Published articles do not reach followers' chat lists (unlike mass send) and appear on the account's profile page.
+     *
+     * `POST /cgi-bin/freepublish/submit` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: API 未授权（帐号没有发布能力）
+     * - 53503: 该草稿未通过发布检查
+     * - 53504: 需前往公众平台官网使用草稿
+     * - 53505: 请手动保存成功后再发表
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Publish.html WeChat docs} · spec: spec/officialaccount/draft-box/submitPublish.yaml
+     */
+    submitPublish(params: SubmitPublishParams, options?: CallOptions): Promise<WechatData<SubmitPublishResponse>>;
+    /**
+     * 草稿箱开关设置：开启 API 草稿箱能力，或仅查询开关状态（checkonly=1）
+     *
+     * Official name draft_switch. Opening is one-way (it cannot be closed again). The draft box is now enabled for all accounts and the doc marks this API as retired. Parameters are in the query string; the POST has no body.
+     *
+     * `POST /cgi-bin/draft/switch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_switch.html WeChat docs} · spec: spec/officialaccount/draft-box/switchDraft.yaml
+     * @deprecated 草稿箱已对所有帐号开放，开关接口已停用
+     */
+    switchDraft(params?: SwitchDraftParams, options?: CallOptions): Promise<WechatData<SwitchDraftResponse>>;
+    /**
+     * 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息
+     *
+     * Official name draft_update. The article object has the same fields as one entry of addDraft's articles.
+     *
+     * `POST /cgi-bin/draft/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: media_id 不合法（草稿不存在）
+     * - 53404: 帐号已被限制带货能力，请删除商品后重试
+     * - 53405: 插入商品信息有误，请检查后重试
+     * - 53406: 请先开通带货能力
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Update_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/updateDraft.yaml
+     */
+    updateDraft(params: UpdateDraftParams, options?: CallOptions): Promise<WechatData<UpdateDraftResponse>>;
+    /**
+     * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
+     *
+     * The voice file goes as multipart field `media` (the doc also allows the raw bytes as the body; WxJava sends the multipart form); format, voice_id and lang are query parameters. Query the result within about 10 s with the same voice_id. Listed as retired in the endpoint inventory (not confirmed on an official page).
+     *
+     * `POST /cgi-bin/media/voice/addvoicetorecofortext` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40005 `invalid file type`: 语音文件格式不对（只支持 mp3）
+     * - 45001 `media size out of limit`: 语音文件超过 1M
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/addVoiceToRecoForText.yaml
+     * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
+     */
+    addVoiceToRecoForText(params: AddVoiceToRecoForTextParams, options?: CallOptions): Promise<WechatData<AddVoiceToRecoForTextResponse>>;
+    /**
+     * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
+     *
+     * POST with the parameters in the query string and no body, as on the former official page (WxJava issues a GET). Results are dropped some time after the upload. Listed as retired in the endpoint inventory (not confirmed on an official page).
+     *
+     * `POST /cgi-bin/media/voice/queryrecoresultfortext` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/queryRecoResultForText.yaml
+     * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
+     */
+    queryRecoResultForText(params: QueryRecoResultForTextParams, options?: CallOptions): Promise<WechatData<QueryRecoResultForTextResponse>>;
+    /**
+     * 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询）
+     *
+     * The body must also carry the account's own appid; the client does not inject it here (auth is access_token), so pass it as a param. Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
+     *
+     * `POST /semantic/semproxy/search` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 7000000: 请求正常，无语义结果
+     * - 7000001: 缺失参数
+     * - 7000002: 参数错误
+     * - 7000003: 请求异常
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/Natural_Language_Processing.html WeChat docs} · spec: spec/officialaccount/intelligent/semanticSearch.yaml
+     * @deprecated 语义理解接口已不在现行公众号文档中（视为已下线，未见官方下线公告）
+     */
+    semanticSearch(params: SemanticSearchParams, options?: CallOptions): Promise<WechatData<SemanticSearchResponse>>;
+    /**
+     * 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节）
+     *
+     * The doc puts the source text in the request body as raw UTF-8 ("源内容放 body 中或者上传文件的方式", at most 600 bytes); the spec format has no raw-text body, so this spec uses the documented file-upload form: a UTF-8 text file in multipart field `media` (field name assumed, as for WeChat's other uploads). lfrom and lto are query parameters. Listed as retired in the endpoint inventory (not confirmed on an official page).
+     *
+     * `POST /cgi-bin/media/voice/translatecontent` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/translateContent.yaml
+     * @deprecated 智能接口翻译能力已不在现行文档中（视为已下线，未经官方确认）
+     */
+    translateContent(params: TranslateContentParams, options?: CallOptions): Promise<WechatData<TranslateContentResponse>>;
+    /**
      * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
      *
      * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
@@ -749,6 +14169,291 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
      */
     getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+    /**
+     * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
+     *
+     * Only successfully sent image-text (mpnews) and video (mpvideo) sends can be deleted; other types cannot be deleted once sent. If several sends used the same article, deleting one of them invalidates the article for all. Give msg_id, or url (the article URL, only used when msg_id is absent). article_idx is the 1-based position of the article inside the send; 0 or omitted deletes every article.
+     *
+     * `POST /cgi-bin/message/mass/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/deleteMassMessage.yaml
+     */
+    deleteMassMessage(params: DeleteMassMessageParams, options?: CallOptions): Promise<WechatData<DeleteMassMessageResponse>>;
+    /**
+     * 查询群发消息发送状态
+     *
+     * Official English name massmsgget. Delivery counts are not returned here; they arrive in the MASSSENDJOBFINISH event.
+     *
+     * `POST /cgi-bin/message/mass/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/getMassMessage.yaml
+     */
+    getMassMessage(params: GetMassMessageParams, options?: CallOptions): Promise<WechatData<GetMassMessageResponse>>;
+    /**
+     * 获取群发速度
+     *
+     * `POST /cgi-bin/message/mass/speed/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/getMassSpeed.yaml
+     */
+    getMassSpeed(params?: GetMassSpeedParams, options?: CallOptions): Promise<WechatData<GetMassSpeedResponse>>;
+    /**
+     * 根据 OpenID 列表群发（至少 2 个、最多 10000 个 OpenID）
+     *
+     * A send; never retried once the request may have reached WeChat — use clientmsgid to let WeChat reject a duplicate. The reply only means the job was submitted; the result arrives in the MASSSENDJOBFINISH event.
+     *
+     * `POST /cgi-bin/message/mass/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40130: 不合法的 openid 列表长度，至少需要 2 个 openid
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id
+     * - 40215: 图片数量超过限制
+     * - 41040: 文章被判定为转载且原创作者不允许转载（或 send_ignore_reprint 为 0）
+     * - 45028 `has no masssend quota`: 没有群发配额
+     * - 45065: 相同 clientmsgid 已存在群发记录（返回数据中带有已存在的群发任务的 msg_id）
+     * - 45066: 相同 clientmsgid 重试速度过快，请间隔 1 分钟重试
+     * - 45067: clientmsgid 长度超过限制
+     * - 45162: 不合法的消息类型
+     * - 48008: 没有该类型消息的发送权限
+     * - 89504: 群发消息正在审核中
+     * - 89505: 群发消息正在等待管理员确认（开启了 API 群发保护）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/massSend.yaml
+     */
+    massSend(params: MassSendParams, options?: CallOptions): Promise<WechatData<MassSendResponse>>;
+    /**
+     * 群发预览：将消息发送给指定用户（openid 或微信号）预览
+     *
+     * A send; never retried once the request may have reached WeChat. Give either touser (an OpenID) or towxname (a WeChat ID; towxname has a daily limit of 100 calls); if both are given towxname is used. Unlike the mass sends, a preview image is a single image {media_id}.
+     *
+     * `POST /cgi-bin/message/mass/preview` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: touser 不合法
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id
+     * - 45162: 不合法的消息类型
+     * - 48021: 自动保存的草稿无法预览或群发
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/previewMassMessage.yaml
+     */
+    previewMassMessage(params: PreviewMassMessageParams, options?: CallOptions): Promise<WechatData<PreviewMassMessageResponse>>;
+    /**
+     * 根据标签进行群发（filter.is_to_all 为 true 时发给全部用户）
+     *
+     * A send; never retried once the request may have reached WeChat — use clientmsgid to let WeChat reject a duplicate. The reply only means the job was submitted ("send job submission success"); the result arrives in the MASSSENDJOBFINISH event. Articles are checked for originality first (see send_ignore_reprint). With API mass-send protection enabled, sending to all users waits up to 30 minutes for an administrator's confirmation.
+     *
+     * `POST /cgi-bin/message/mass/sendall` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40152: 不合法的 tag_id（标签不存在）
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id
+     * - 40215: 图片数量超过限制
+     * - 41040: 文章被判定为转载且原创作者不允许转载（或 send_ignore_reprint 为 0）
+     * - 45028 `has no masssend quota`: 没有群发配额
+     * - 45065: 相同 clientmsgid 已存在群发记录（返回数据中带有已存在的群发任务的 msg_id）
+     * - 45066: 相同 clientmsgid 重试速度过快，请间隔 1 分钟重试
+     * - 45067: clientmsgid 长度超过限制
+     * - 45162: 不合法的消息类型
+     * - 48008: 没有该类型消息的发送权限
+     * - 89504: 群发消息正在审核中
+     * - 89505: 群发消息正在等待管理员确认（开启了 API 群发保护）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/message/api_sendall.html WeChat docs} · spec: spec/officialaccount/mass-message/sendAll.yaml
+     */
+    sendAll(params: SendAllParams, options?: CallOptions): Promise<WechatData<SendAllResponse>>;
+    /**
+     * 设置群发速度（0~4 级：80w、60w、45w、30w、10w 每分钟）
+     *
+     * `POST /cgi-bin/message/mass/speed/set` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 45083: 设置的 speed 参数不在 0 到 4 的范围内
+     * - 45084: 没有设置 speed 参数
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/setMassSpeed.yaml
+     */
+    setMassSpeed(params: SetMassSpeedParams, options?: CallOptions): Promise<WechatData<SetMassSpeedResponse>>;
+    /**
+     * （已废弃）上传图文消息素材用于群发（该能力已更新为草稿箱）
+     *
+     * Uploads up to 8 articles for a mass send and returns a media_id for mpnews. The official page now says the capability has been replaced by the draft box: create the article with the draft API (draft/add) and mass-send the draft's media_id. Images in content must come from uploadimg (mmbiz.qpic.cn URLs).
+     *
+     * `POST /cgi-bin/media/uploadnews` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: thumb_media_id 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/uploadMassNews.yaml
+     * @deprecated 该能力已更新为草稿箱：用草稿箱接口（draft/add）创建图文，再用草稿 media_id 群发
+     */
+    uploadMassNews(params: UploadMassNewsParams, options?: CallOptions): Promise<WechatData<UploadMassNewsResponse>>;
+    /**
+     * 群发视频前换取视频的 media_id（用永久素材视频 media_id 加标题、描述换取 mpvideo 可用的 media_id）
+     *
+     * The mpvideo branch of sendAll / massSend / previewMassMessage needs the media_id returned here, not the permanent material's media_id. Not listed on the current service-account doc pages (they only document the mass sends); the fields follow the legacy Batch_Sends page, WxJava and wechatpy.
+     *
+     * `POST /cgi-bin/media/uploadvideo` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/uploadMassVideo.yaml
+     */
+    uploadMassVideo(params: UploadMassVideoParams, options?: CallOptions): Promise<WechatData<UploadMassVideoResponse>>;
+    /**
+     * 新增其他类型永久素材（图片、语音、视频、缩略图），素材库数量有上限
+     *
+     * multipart/form-data upload in field `media`; `type` travels in the query string. For a video the form must also carry `description`, a JSON object {title, introduction} (sent as a JSON string field). Size/format limits: image 10 MB (bmp/png/jpeg/jpg/gif), voice 2 MB and at most 60 s (mp3/wma/wav/amr), video 10 MB (mp4), thumb 64 KB (jpg). Library caps: 100,000 images/news, 1,000 of each other type. Image materials also return a URL usable inside Tencent domains only.
+     *
+     * `POST /cgi-bin/material/add_material` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40004 `invalid media type`: 不合法的媒体文件类型
+     * - 40005 `invalid file type`: 不合法的文件类型（格式不符合该素材类型的要求）
+     * - 40006 `invalid meida size`: 不合法的文件大小
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id
+     * - 41005 `media data missing`: 缺少多媒体文件数据
+     * - 45001 `media size out of limit`: 多媒体文件大小超过限制
+     * - 45106: 该接口能力已下线（如已停止支持的素材类型）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/addMaterial.yaml
+     */
+    addMaterial(params: AddMaterialParams, options?: CallOptions): Promise<WechatData<AddMaterialResponse>>;
+    /**
+     * 新增永久图文素材（已下线：请改用草稿箱 addDraft 与发布能力 submitPublish）
+     *
+     * Retired by WeChat (announced 2021, unsupported since 2022-02-28): calls now fail with errcode 45103/45106 "This API has been unsupported". Kept for reference; use addDraft instead. Fields follow the former official page.
+     *
+     * `POST /cgi-bin/material/add_news` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 45103 `This API has been unsupported`: 该接口已下线
+     * - 45106 `This API has been unsupported`: 该接口已下线
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/addNewsMaterial.yaml
+     * @deprecated 永久图文素材接口已下线，改用草稿箱 addDraft（/cgi-bin/draft/add）
+     */
+    addNewsMaterial(params: AddNewsMaterialParams, options?: CallOptions): Promise<WechatData<AddNewsMaterialResponse>>;
+    /**
+     * 获取永久素材列表（按类型分页：图片、视频、语音、图文）
+     *
+     * Includes materials added in the admin console. For type news each item carries content.news_item (the articles); for the other types each item carries name, url and update_time. Temporary media are not listed.
+     *
+     * `POST /cgi-bin/material/batchget_material` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40004 `invalid media type`: 不合法的素材类型
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_materials_list.html WeChat docs} · spec: spec/officialaccount/material/batchGetMaterial.yaml
+     */
+    batchGetMaterial(params: BatchGetMaterialParams, options?: CallOptions): Promise<WechatData<BatchGetMaterialResponse>>;
+    /**
+     * 删除永久素材（删除后素材库中的该素材不可再使用）
+     *
+     * `POST /cgi-bin/material/del_material` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id（素材不存在或已删除）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Deleting_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/delMaterial.yaml
+     */
+    delMaterial(params: DelMaterialParams, options?: CallOptions): Promise<WechatData<DelMaterialResponse>>;
+    /**
+     * 获取高清语音素材：下载 JS-SDK uploadVoice 上传的语音（speex 格式，16K 采样率），用于语音识别等处理
+     *
+     * The reply is the speex file itself (Content-Type voice/speex), or a JSON errcode on failure. The media_id comes from the JS-SDK wx.uploadVoice call; temporary media are kept for 3 days.
+     *
+     * `GET /cgi-bin/media/get/jssdk` · access_token: managed by the client · safe to repeat · reply: binary
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id（不存在或已过期）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html WeChat docs} · spec: spec/officialaccount/material/getHDVoice.yaml
+     */
+    getHDVoice(params: GetHDVoiceParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+    /**
+     * 获取永久素材：图文素材与视频素材返回 JSON，其他类型（图片、语音、缩略图）直接返回素材内容
+     *
+     * Reply kind mixed: image, voice and thumb materials come back as the file bytes; a video material as JSON {title, description, down_url}; a news (图文) material as JSON {news_item: [...]}. Errors are JSON either way.
+     *
+     * `POST /cgi-bin/material/get_material` · access_token: managed by the client · safe to repeat · reply: mixed
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id（素材不存在或已删除）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/getMaterial.yaml
+     */
+    getMaterial(params: GetMaterialParams, options?: CallOptions): Promise<WechatData<GetMaterialResponse & Partial<BinaryReply>>>;
+    /**
+     * 获取永久素材的总数（语音、视频、图片、图文各自的数量）
+     *
+     * Counts include materials added in the admin console; news_count no longer grows since news materials moved to the draft box.
+     *
+     * `GET /cgi-bin/material/get_materialcount` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 帐号没有素材管理接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_the_total_of_all_materials.html WeChat docs} · spec: spec/officialaccount/material/getMaterialCount.yaml
+     */
+    getMaterialCount(params?: GetMaterialCountParams, options?: CallOptions): Promise<WechatData<GetMaterialCountResponse>>;
+    /**
+     * 修改永久图文素材（已下线：请改用草稿箱 updateDraft）
+     *
+     * Retired by WeChat together with add_news (unsupported since 2022-02-28); calls fail with errcode 45103/45106. Kept for reference; use updateDraft instead.
+     *
+     * `POST /cgi-bin/material/update_news` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40007 `invalid media_id`: 不合法的媒体文件 id
+     * - 45103 `This API has been unsupported`: 该接口已下线
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Editing_Permanent_Rich_Media_Assets.html WeChat docs} · spec: spec/officialaccount/material/updateNewsMaterial.yaml
+     * @deprecated 永久图文素材接口已下线，改用草稿箱 updateDraft（/cgi-bin/draft/update）
+     */
+    updateNewsMaterial(params: UpdateNewsMaterialParams, options?: CallOptions): Promise<WechatData<UpdateNewsMaterialResponse>>;
+    /**
+     * 上传图文消息内的图片获取 URL（用于草稿、群发图文正文；不占用素材库的图片数量限制）
+     *
+     * The returned URL (mmbiz.qpic.cn) may only be used inside article bodies (draft content, news); external image URLs in article content are filtered out by WeChat. jpg/png only, under 1 MB.
+     *
+     * `POST /cgi-bin/media/uploadimg` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40005 `invalid file type`: 上传素材文件格式不对（仅支持 jpg/png）
+     * - 40009 `invalid image size`: 图片大小不合法（须小于 1MB）
+     * - 41005 `media data missing`: 缺少多媒体文件数据（表单字段须为 media）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/uploadImage.yaml
+     */
+    uploadImage(params: UploadImageParams, options?: CallOptions): Promise<WechatData<UploadImageResponse>>;
+    /**
+     * 创建个性化菜单（按用户标签或客户端系统匹配；须先创建默认菜单）
+     *
+     * Creates a new conditional menu on every call (a new menuid); WeChat provides no edit API, so to change a conditional menu delete it and create it again. A default menu (createMenu) must exist first. For privacy reasons the matchrule no longer accepts sex, country / province / city or language: a rule containing them is rejected with 65320. When a user has several tags, the most recently applied tag is matched. Menus are matched from the newest conditional menu to the oldest, then the default menu.
+     *
+     * `POST /cgi-bin/menu/addconditional` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40016 `invalid button size`: 不合法的按钮个数
+     * - 40017 `invalid button type`: 不合法的按钮类型
+     * - 40018 `invalid button name size`: 不合法的按钮名字长度
+     * - 40019 `invalid button key size`: 不合法的按钮 KEY 长度
+     * - 40054 `invalid sub button url domain`: 不合法的子菜单按钮 URL 域名
+     * - 65303: 没有默认菜单，不能创建个性化菜单
+     * - 65304: MatchRule 信息为空
+     * - 65305: 个性化菜单数量受限
+     * - 65306: 不支持个性化菜单的帐号
+     * - 65307: 个性化菜单信息为空
+     * - 65308: 包含没有响应类型的 button
+     * - 65309: 个性化菜单开关处于关闭状态
+     * - 65316: 该公众号的菜单设置了过多的域名外跳（最多跳转到 3 个域名的链接）
+     * - 65317: 不合法的 URL
+     * - 65320: 匹配规则中包含隐私信息（性别、地区、语言），已不再支持
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/custommenu/api_addconditionalmenu.html WeChat docs} · spec: spec/officialaccount/menu/addConditionalMenu.yaml
+     */
+    addConditionalMenu(params: AddConditionalMenuParams, options?: CallOptions): Promise<WechatData<AddConditionalMenuResponse>>;
     /**
      * 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单）
      *
@@ -765,6 +14470,17 @@ export interface OAToolsMethods {
      */
     createMenu(params: CreateMenuParams, options?: CallOptions): Promise<WechatData<CreateMenuResponse>>;
     /**
+     * 删除个性化菜单
+     *
+     * `POST /cgi-bin/menu/delconditional` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 46002 `no menu version`: 不存在的菜单版本（menuid 不存在）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs} · spec: spec/officialaccount/menu/deleteConditionalMenu.yaml
+     */
+    deleteConditionalMenu(params: DeleteConditionalMenuParams, options?: CallOptions): Promise<WechatData<DeleteConditionalMenuResponse>>;
+    /**
      * 删除自定义菜单（同时删除全部个性化菜单）
      *
      * `GET /cgi-bin/menu/delete` · access_token: managed by the client · safe to repeat · reply: json
@@ -776,6 +14492,16 @@ export interface OAToolsMethods {
      */
     deleteMenu(params?: DeleteMenuParams, options?: CallOptions): Promise<WechatData<DeleteMenuResponse>>;
     /**
+     * 查询自定义菜单信息（公众号当前使用的菜单配置，无论是 API 设置还是在公众平台官网设置）
+     *
+     * If the menu was set through the API, the developer configuration is returned; if it was published on the mp.weixin.qq.com website, the operator's configuration is returned. Website-set buttons use the types text, img, photo, video, voice, news (with value / news_info) and their sub_button is an object {list: [...]}, unlike the API menu shape of getMenu.
+     *
+     * `GET /cgi-bin/get_current_selfmenu_info` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs} · spec: spec/officialaccount/menu/getCurrentSelfmenuInfo.yaml
+     */
+    getCurrentSelfmenuInfo(params?: GetCurrentSelfmenuInfoParams, options?: CallOptions): Promise<WechatData<GetCurrentSelfmenuInfoResponse>>;
+    /**
      * 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单）
      *
      * `GET /cgi-bin/menu/get` · access_token: managed by the client · safe to repeat · reply: json
@@ -786,6 +14512,155 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs} · spec: spec/officialaccount/menu/getMenu.yaml
      */
     getMenu(params?: GetMenuParams, options?: CallOptions): Promise<WechatData<GetMenuResponse>>;
+    /**
+     * 测试个性化菜单匹配结果（返回指定用户看到的菜单）
+     *
+     * `POST /cgi-bin/menu/trymatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: user_id 不合法
+     * - 46003 `menu no exist`: 不存在的菜单数据
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs} · spec: spec/officialaccount/menu/tryMatchMenu.yaml
+     */
+    tryMatchMenu(params: TryMatchMenuParams, options?: CallOptions): Promise<WechatData<TryMatchMenuResponse>>;
+    /**
+     * 生成带参数的二维码：临时二维码（最长 30 天）或永久二维码（最多 10 万个），返回 ticket 用于换取二维码图片
+     *
+     * action_name QR_SCENE / QR_STR_SCENE make temporary codes (expire_seconds up to 2592000 = 30 days, default 60 s; scene_id a 32-bit non-zero integer); QR_LIMIT_SCENE / QR_LIMIT_STR_SCENE make permanent codes (scene_id 1–100000, at most 100,000 permanent codes per account). scene_str is 1–64 characters. Scanning pushes a subscribe or SCAN event carrying the scene value. Exchange the ticket for the image with showQrcode, or render `url` yourself. Safe to repeat: a permanent code for the same scene comes back with the same ticket, and a temporary ticket costs nothing and expires.
+     *
+     * `POST /cgi-bin/qrcode/create` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40053 `invalid action info`: 不合法的 action_info（如场景值超出范围）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs} · spec: spec/officialaccount/qrcode/createQrcode.yaml
+     */
+    createQrcode(params: CreateQrcodeParams, options?: CallOptions): Promise<WechatData<CreateQrcodeResponse>>;
+    /**
+     * 长链接转短链接（已停用：2021 年 3 月起不再生成短链，可改用 genShorten 托管长信息）
+     *
+     * Retired: WeChat stopped generating short URLs on 2021-03-15 (existing ones keep working). Kept for reference. action is fixed to long2short.
+     *
+     * `POST /cgi-bin/shorturl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/URL_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/createShortUrl.yaml
+     * @deprecated 长链接转短链接接口已于 2021-03-15 停止生成短链，改用 genShorten（/cgi-bin/shorten/gen）
+     */
+    createShortUrl(params: CreateShortUrlParams, options?: CallOptions): Promise<WechatData<CreateShortUrlResponse>>;
+    /**
+     * 获取托管的长信息：用短 key 换回 genShorten 保存的长信息
+     *
+     * `POST /cgi-bin/shorten/fetch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/fetchShorten.yaml
+     */
+    fetchShorten(params: FetchShortenParams, options?: CallOptions): Promise<WechatData<FetchShortenResponse>>;
+    /**
+     * 生成短 key 托管：把不超过 4KB 的长信息转成短 key（如用于带参数二维码的场景值），最长保存 30 天
+     *
+     * KEY shortener. Typical use: the 64-character limit of a QR scene_str is too short, so store the long data here and put the short_key in the scene. Each call returns a new short_key.
+     *
+     * `POST /cgi-bin/shorten/gen` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/genShorten.yaml
+     */
+    genShorten(params: GenShortenParams, options?: CallOptions): Promise<WechatData<GenShortenResponse>>;
+    /**
+     * 通过 ticket 换取二维码图片（mp.weixin.qq.com，无需 access_token，可直接展示或下载）
+     *
+     * GET https://mp.weixin.qq.com/cgi-bin/showqrcode?ticket=TICKET. The ticket is URL-encoded in the query string (the client encodes query values). A valid ticket answers HTTP 200 with a JPEG image; an invalid or expired ticket answers HTTP 404 without a JSON body (the error example below stands for a JSON error should WeChat send one). The image URL itself may also be handed to browsers.
+     *
+     * `GET https://mp.weixin.qq.com/cgi-bin/showqrcode` · no app credential · safe to repeat · reply: binary
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs} · spec: spec/officialaccount/qrcode/showQrcode.yaml
+     */
+    showQrcode(params: ShowQrcodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+    /**
+     * 发送订阅通知（服务号订阅通知，消耗用户的一次订阅次数）
+     *
+     * A send; never retried once the request may have reached WeChat. Jump target: page opens a web page, miniprogram opens a Mini Program; with both, the Mini Program wins; with neither, the card does not jump. The current service doc page copies miniprogram_state / lang from the Mini Program subscribe message (marked required there, with defaults); they are optional here. data keys are the template's keyword codes (thing1, time2, character_string3, …), each {value}; e.g. thing is at most 20 characters, number at most 32 digits, phrase at most 5 Chinese characters.
+     *
+     * `POST /cgi-bin/message/subscribe/bizsend` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: touser 字段 openid 为空或者不正确
+     * - 40037 `invalid template_id`: 订阅模板 id 为空或不正确
+     * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息（未订阅或订阅次数已用完；曾订阅过则表示用户取消了订阅关系）
+     * - 47003 `argument invalid`: 模板参数不准确，可能为空或者不满足规则
+     * - 41030 `invalid page`: page 路径不正确
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html WeChat docs} · spec: spec/officialaccount/subscribe-message/sendNewSubscribeMsg.yaml
+     */
+    sendNewSubscribeMsg(params: SendNewSubscribeMsgParams, options?: CallOptions): Promise<WechatData<SendNewSubscribeMsgResponse>>;
+    /**
+     * 发送一次性订阅消息（用户经 mp.weixin.qq.com/mp/subscribemsg 授权后，推送一条订阅模板消息）
+     *
+     * A send; never retried once the request may have reached WeChat. The user first authorises through the browser page https://mp.weixin.qq.com/mp/subscribemsg?action=get_confirm&appid=…&scene=…&template_id=…&redirect_url=…&reserved=…#wechat_redirect (not an API call); each authorisation allows one message. This legacy capability is superseded by subscribe notifications (sendNewSubscribeMsg) but still appears in the current docs. data has exactly one key, content.
+     *
+     * `POST /cgi-bin/message/template/subscribe` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: touser 不正确
+     * - 40037 `invalid template_id`: template_id 不正确
+     * - 40062: 标题长度不合法（title 超过 15 字）
+     * - 43101 `user refuse to accept the msg`: 用户未授权或授权已使用
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/subscribe/api_templatesubscribe.html WeChat docs} · spec: spec/officialaccount/subscribe-message/templateSubscribe.yaml
+     */
+    templateSubscribe(params: TemplateSubscribeParams, options?: CallOptions): Promise<WechatData<TemplateSubscribeResponse>>;
+    /**
+     * 选用模板：从类目模板库或行业模板库添加模板获得模板 ID（每个账号最多 25 个模板）
+     *
+     * Every call adds a template to the account's private library and returns a new template_id (not repeatable). For category templates template_id_short is a pure number and keyword_name_list lists the chosen keywords in order.
+     *
+     * `POST /cgi-bin/template/api_add_template` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40037 `invalid template_id`: 不合法的 template_id（template_id_short）
+     * - 40246: keyword_name_list 为空或关键词不在模板库中
+     * - 40247: 需要选用类目模板
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_addtemplate.html WeChat docs} · spec: spec/officialaccount/template-message/addTemplate.yaml
+     */
+    addTemplate(params: AddTemplateParams, options?: CallOptions): Promise<WechatData<AddTemplateResponse>>;
+    /**
+     * 删除账号下的模板（模板消息）
+     *
+     * `POST /cgi-bin/template/del_private_template` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40037 `invalid template_id`: 不合法的 template_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/deleteTemplate.yaml
+     */
+    deleteTemplate(params: DeleteTemplateParams, options?: CallOptions): Promise<WechatData<DeleteTemplateResponse>>;
+    /**
+     * 获取已添加至账号下的所有模板列表
+     *
+     * `GET /cgi-bin/template/get_all_private_template` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_getalltemplates.html WeChat docs} · spec: spec/officialaccount/template-message/getAllTemplates.yaml
+     */
+    getAllTemplates(params?: GetAllTemplatesParams, options?: CallOptions): Promise<WechatData<GetAllTemplatesResponse>>;
+    /**
+     * 获取设置的模板消息所属行业信息
+     *
+     * `GET /cgi-bin/template/get_industry` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/getIndustry.yaml
+     */
+    getIndustry(params?: GetIndustryParams, options?: CallOptions): Promise<WechatData<GetIndustryResponse>>;
+    /**
+     * 查询被拦截的模板消息（单页最多 100 条，用 largest_id 翻页）
+     *
+     * msginfo is documented as one object, but real replies carry an array of such records (an empty list when nothing was blocked), so both shapes are accepted. Pass the largest id seen as largest_id to fetch the next page.
+     *
+     * `POST /wxa/sec/queryblocktmplmsg` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_queryblocktmplmsg.html WeChat docs} · spec: spec/officialaccount/template-message/queryBlockTmplMsg.yaml
+     */
+    queryBlockTmplMsg(params: QueryBlockTmplMsgParams, options?: CallOptions): Promise<WechatData<QueryBlockTmplMsgResponse>>;
     /**
      * 发送模板消息（服务号向用户推送重要的服务通知）
      *
@@ -803,6 +14678,267 @@ export interface OAToolsMethods {
      */
     sendTemplateMessage(params: SendTemplateMessageParams, options?: CallOptions): Promise<WechatData<SendTemplateMessageResponse>>;
     /**
+     * 设置模板消息所属行业（行业每月可修改 1 次）
+     *
+     * industry_id1 / industry_id2 are codes from WeChat's industry table (e.g. "1" IT科技/互联网|电子商务, "4" IT科技/其它). Changing the industry deletes the account's templates of the previous industry; the industry can be changed once a month.
+     *
+     * `POST /cgi-bin/template/api_set_industry` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40102 `invalid industry id`: 不合法的行业 id
+     * - 40103 `invalid industry index`: 不合法的行业编号（请求体须为 JSON）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/setIndustry.yaml
+     */
+    setIndustry(params: SetIndustryParams, options?: CallOptions): Promise<WechatData<SetIndustryResponse>>;
+    /**
+     * （旧）批量移动用户分组
+     *
+     * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+     *
+     * `POST /cgi-bin/groups/members/batchupdate` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     * - 40050: 不合法的分组 id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchMoveUsersToGroup.yaml
+     * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+     */
+    batchMoveUsersToGroup(params: BatchMoveUsersToGroupParams, options?: CallOptions): Promise<WechatData<BatchMoveUsersToGroupResponse>>;
+    /**
+     * 批量为用户打标签（每次最多 50 个 openid；每个用户最多 20 个标签）
+     *
+     * On a partial failure (45171) WeChat returns the OpenIDs that could not be tagged in fail_openid_list.
+     *
+     * `POST /cgi-bin/tags/members/batchtagging` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 传入非法的 openid
+     * - 40032: 每次传入的 openid 列表个数不能超过 50 个
+     * - 45059: 有粉丝身上的标签数已经超过限制，即超过 20 个
+     * - 45159: 非法的标签
+     * - 45169: 并发操作冲突，请稍后重试
+     * - 45171: 部分 openid 操作失败（见 fail_openid_list）
+     * - 49003: 传入的 openid 不属于此 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchTagging.yaml
+     */
+    batchTagging(params: BatchTaggingParams, options?: CallOptions): Promise<WechatData<BatchTaggingResponse>>;
+    /**
+     * 批量为用户取消标签（每次最多 50 个 openid）
+     *
+     * On a partial failure (45171) WeChat returns the OpenIDs that could not be untagged in fail_openid_list.
+     *
+     * `POST /cgi-bin/tags/members/batchuntagging` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 传入非法的 openid
+     * - 40032: 每次传入的 openid 列表个数不能超过 50 个
+     * - 45159: 非法的标签
+     * - 45171: 部分 openid 操作失败（见 fail_openid_list）
+     * - 49003: 传入的 openid 不属于此 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchUntagging.yaml
+     */
+    batchUntagging(params: BatchUntaggingParams, options?: CallOptions): Promise<WechatData<BatchUntaggingResponse>>;
+    /**
+     * （旧）创建用户分组
+     *
+     * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+     *
+     * `POST /cgi-bin/groups/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40051: 分组名字不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/createGroup.yaml
+     * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+     */
+    createGroup(params: CreateGroupParams, options?: CallOptions): Promise<WechatData<CreateGroupResponse>>;
+    /**
+     * 创建用户标签（一个公众号最多可以创建 100 个标签）
+     *
+     * `POST /cgi-bin/tags/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 45056: 创建的标签数过多，请注意不能超过 100 个
+     * - 45157: 标签名非法，请注意不能和其他标签重名
+     * - 45158: 标签名长度超过 30 个字节
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/tag/api_createtag.html WeChat docs} · spec: spec/officialaccount/user-tag/createTag.yaml
+     */
+    createTag(params: CreateTagParams, options?: CallOptions): Promise<WechatData<CreateTagResponse>>;
+    /**
+     * （旧）删除分组（该分组下的用户自动回到默认分组）
+     *
+     * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+     *
+     * `POST /cgi-bin/groups/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40050: 不合法的分组 id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/deleteGroup.yaml
+     * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+     */
+    deleteGroup(params: DeleteGroupParams, options?: CallOptions): Promise<WechatData<DeleteGroupResponse>>;
+    /**
+     * 删除标签（标签下粉丝超过 10 万时不能直接删除，需先批量取消标签）
+     *
+     * `POST /cgi-bin/tags/delete` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 45058: 不能修改 0/1/2 这三个系统默认保留的标签
+     * - 45057: 该标签下粉丝数超过 10w，不允许直接删除
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/deleteTag.yaml
+     */
+    deleteTag(params: DeleteTagParams, options?: CallOptions): Promise<WechatData<DeleteTagResponse>>;
+    /**
+     * （旧）查询所有用户分组
+     *
+     * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+     *
+     * `GET /cgi-bin/groups/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getGroups.yaml
+     * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+     */
+    getGroups(params?: GetGroupsParams, options?: CallOptions): Promise<WechatData<GetGroupsResponse>>;
+    /**
+     * 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页）
+     *
+     * The request body key is tagid (no underscore). An empty next_openid in the reply marks the end.
+     *
+     * `POST /cgi-bin/user/tag/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 传入非法的 next_openid
+     * - 45159: 非法的 tag_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTagFans.yaml
+     */
+    getTagFans(params: GetTagFansParams, options?: CallOptions): Promise<WechatData<GetTagFansResponse>>;
+    /**
+     * 获取用户身上的标签列表
+     *
+     * `POST /cgi-bin/tags/getidlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: 传入非法的 openid
+     * - 49003: 传入的 openid 不属于此 AppID
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTagIdList.yaml
+     */
+    getTagIdList(params: GetTagIdListParams, options?: CallOptions): Promise<WechatData<GetTagIdListResponse>>;
+    /**
+     * 获取公众号已创建的标签（含每个标签下的粉丝数）
+     *
+     * `GET /cgi-bin/tags/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTags.yaml
+     */
+    getTags(params?: GetTagsParams, options?: CallOptions): Promise<WechatData<GetTagsResponse>>;
+    /**
+     * （旧）查询用户所在分组
+     *
+     * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+     *
+     * `POST /cgi-bin/groups/getid` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getUserGroupId.yaml
+     * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+     */
+    getUserGroupId(params: GetUserGroupIdParams, options?: CallOptions): Promise<WechatData<GetUserGroupIdResponse>>;
+    /**
+     * （旧）移动用户分组
+     *
+     * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+     *
+     * `POST /cgi-bin/groups/members/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     * - 40050: 不合法的分组 id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/moveUserToGroup.yaml
+     * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+     */
+    moveUserToGroup(params: MoveUserToGroupParams, options?: CallOptions): Promise<WechatData<MoveUserToGroupResponse>>;
+    /**
+     * （旧）修改分组名
+     *
+     * Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
+     *
+     * `POST /cgi-bin/groups/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40050: 不合法的分组 id
+     * - 40051: 分组名字不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/updateGroup.yaml
+     * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
+     */
+    updateGroup(params: UpdateGroupParams, options?: CallOptions): Promise<WechatData<UpdateGroupResponse>>;
+    /**
+     * 编辑标签（修改标签名；0/1/2 为系统保留标签，不能修改）
+     *
+     * `POST /cgi-bin/tags/update` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 45058: 不能修改 0/1/2 这三个系统默认保留的标签
+     * - 45157: 标签名非法，请注意不能和其他标签重名
+     * - 45158: 标签名长度超过 30 个字节
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/updateTag.yaml
+     */
+    updateTag(params: UpdateTagParams, options?: CallOptions): Promise<WechatData<UpdateTagResponse>>;
+    /**
+     * 批量获取用户基本信息（最多一次拉取 100 条）；2021-12-27 起不再返回昵称和头像
+     *
+     * Official English name batchUserinfo. Each item of user_info_list has the same fields as getUserInfo; users who do not follow the account (subscribe 0) only carry openid (and unionid when bound to an Open Platform account).
+     *
+     * `POST /cgi-bin/user/info/batchget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     * - 47001 `data format error`: 请求体格式错误（须为 JSON，包含 user_list）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_batchuserinfo.html WeChat docs} · spec: spec/officialaccount/user/batchUserInfo.yaml
+     */
+    batchUserInfo(params: BatchUserInfoParams, options?: CallOptions): Promise<WechatData<BatchUserInfoResponse>>;
+    /**
+     * 转换 openid：账号迁移后将原账号用户的 openid 转换为新账号的 openid（每次最多 100 个）
+     *
+     * Call it with the NEW account's access_token after the account migration has been approved; the conversion stays available for at most 15 days. Not supported when the original account belongs to an individual. openid_list must contain users who currently follow the original account. Per-openid failures come back in result_list[].err_msg (e.g. "ori_openid error") while errcode stays 0. The doc example calls from_appid the original account's original id (gh_…); community reports say the original account's appid is what works — pass whichever WeChat accepts.
+     *
+     * `POST /cgi-bin/changeopenid` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 63178: from_appid 参数错误，和调用的账号并没有迁移关系（或迁移尚未完成、已超过 15 天）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/changeopenid/api_changeopenid.html WeChat docs} · spec: spec/officialaccount/user/changeOpenid.yaml
+     */
+    changeOpenid(params: ChangeOpenidParams, options?: CallOptions): Promise<WechatData<ChangeOpenidResponse>>;
+    /**
+     * 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页）
+     *
+     * Pages through the followers' OpenIDs, at most 10000 per call: pass the previous reply's next_openid to get the next batch. An empty next_openid (or count 0) marks the end of the list.
+     *
+     * `GET /cgi-bin/user/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40013 `invalid appid`: 不合法的 AppID
+     * - 268487002: 系统繁忙，请稍后重试
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_getfans.html WeChat docs} · spec: spec/officialaccount/user/getFans.yaml
+     */
+    getFans(params?: GetFansParams, options?: CallOptions): Promise<WechatData<GetFansResponse>>;
+    /**
      * 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像
      *
      * `GET /cgi-bin/user/info` · access_token: managed by the client · safe to repeat · reply: json
@@ -813,6 +14949,19 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs} · spec: spec/officialaccount/user/getUserInfo.yaml
      */
     getUserInfo(params: GetUserInfoParams, options?: CallOptions): Promise<WechatData<GetUserInfoResponse>>;
+    /**
+     * 设置用户备注名（暂时开放给微信认证的服务号）
+     *
+     * `POST /cgi-bin/user/info/updateremark` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40003 `invalid openid`: openid 不合法
+     * - 40092: 备注名不合法（过长或包含非法字符）
+     * - 43004 `require subscribe`: 用户未关注公众号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Configuring_user_notes.html WeChat docs} · spec: spec/officialaccount/user/updateRemark.yaml
+     */
+    updateRemark(params: UpdateRemarkParams, options?: CallOptions): Promise<WechatData<UpdateRemarkResponse>>;
     /**
      * 网页授权：检验用户的网页授权 access_token 是否有效
      *
@@ -866,24 +15015,374 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (12). */
+/** Every OATools operation by name, for `call(name, params)` (187). */
 export interface OAToolsOperations {
+    /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
+    callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
+    /** 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址） */
+    getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
+    /** 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段） */
+    getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
+    /** 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号） */
+    addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
+    /** 删除客服账号 */
+    deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
+    /** 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态） */
+    getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
+    /** 获取在线客服列表（在线状态、自动接入数与正在接待的会话数） */
+    getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
+    /** 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing） */
+    setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
+    /** 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比） */
+    aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
+    /** 银行卡识别：提供银行卡卡面信息 OCR 识别 */
+    bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
+    /** 营业执照识别：提供营业执照 OCR 识别能力 */
+    businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
+    /** 驾驶证识别：提供驾驶证信息 OCR 识别 */
+    driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
+    /** 身份证识别：提供身份证正反面 OCR 识别 */
+    idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
+    /** 通用印刷体识别：识别图片中的文字及其位置 */
+    printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
+    /** 条码/二维码识别：识别图片中的条码、二维码内容与位置 */
+    scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
+    /** 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id */
+    superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
+    /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
+    vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
+    getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
+    /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
+    uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
+    /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
+    clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
+    /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
+    clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: true };
+    /** 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况） */
+    clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
+    /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
+    getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
+    /** 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
+    getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
+    /** 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId */
+    addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
+    /** 删除账号下的个人订阅消息模板 */
+    deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
+    /** 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id） */
+    getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
+    /** 获取账号下的个人订阅消息模板列表 */
+    getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
+    /** 获取模板标题下的关键词列表（组合模板时选择 kid） */
+    getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
+    /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
+    getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
     /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
     getAccessToken: { params: GetAccessTokenParams; response: GetAccessTokenResponse; required: false };
     /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
     getStableAccessToken: { params: GetStableAccessTokenParams; response: GetStableAccessTokenResponse; required: false };
+    /** 拉黑用户（每次最多 20 个 openid） */
+    batchBlacklist: { params: BatchBlacklistParams; response: BatchBlacklistResponse; required: true };
+    /** 取消拉黑用户（每次最多 20 个 openid） */
+    batchUnblacklist: { params: BatchUnblacklistParams; response: BatchUnblacklistResponse; required: true };
+    /** 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页） */
+    getBlacklist: { params: GetBlacklistParams; response: GetBlacklistResponse; required: false };
+    /** 接口激活会员卡：设置会员卡号、初始积分、余额等并激活用户领取的会员卡 */
+    activateMemberCard: { params: ActivateMemberCardParams; response: ActivateMemberCardResponse; required: true };
+    /** 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则 */
+    addPayGiftCard: { params: AddPayGiftCardParams; response: AddPayGiftCardResponse; required: true };
+    /** 批量查询卡券列表（card_id 列表，可按状态筛选） */
+    batchGetCard: { params: BatchGetCardParams; response: BatchGetCardResponse; required: true };
+    /** 批量查询支付后投放卡券规则 */
+    batchGetPayGiftCard: { params: BatchGetPayGiftCardParams; response: BatchGetPayGiftCardResponse; required: true };
+    /** 核查 code：查询导入的自定义 code 是否已存入微信后台 */
+    checkCardCode: { params: CheckCardCodeParams; response: CheckCardCodeResponse; required: true };
+    /** 更新飞机票信息（在线值机）：设置乘客姓名、舱位、座位、登机口、登机时间等 */
+    checkinBoardingPass: { params: CheckinBoardingPassParams; response: CheckinBoardingPassResponse; required: true };
+    /** 核销 Code 接口：消耗用户的卡券（线下核销） */
+    consumeCardCode: { params: ConsumeCardCodeParams; response: ConsumeCardCodeResponse; required: true };
+    /** 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id */
+    createCard: { params: CreateCardParams; response: CreateCardResponse; required: true };
+    /** 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
+    createCardLandingPage: { params: CreateCardLandingPageParams; response: CreateCardLandingPageResponse; required: true };
+    /** 创建卡券二维码：单张卡券（QR_CARD）或多张卡券（QR_MULTIPLE_CARD）的领取二维码 */
+    createCardQrcode: { params: CreateCardQrcodeParams; response: CreateCardQrcodeResponse; required: true };
+    /** Code 解码接口：把跳转链接 / 事件中的加密 code（encrypt_code）解码为真实 code */
+    decryptCardCode: { params: DecryptCardCodeParams; response: DecryptCardCodeResponse; required: true };
+    /** 删除卡券：删除后用户已领取的卡券不受影响，但不可再领取（不可恢复） */
+    deleteCard: { params: DeleteCardParams; response: DeleteCardResponse; required: true };
+    /** 删除支付后投放卡券规则 */
+    deletePayGiftCard: { params: DeletePayGiftCardParams; response: DeletePayGiftCardResponse; required: true };
+    /** 导入自定义 code：预存 code 模式卡券投放前导入 code（单次最多 100 个） */
+    depositCardCode: { params: DepositCardCodeParams; response: DepositCardCodeResponse; required: true };
+    /** 查看卡券详情：按 card_id 查询卡券的全部字段与审核状态 */
+    getCard: { params: GetCardParams; response: GetCardResponse; required: true };
+    /** 查询 Code 接口：核销前查询 code 的状态、有效期与领取者 */
+    getCardCode: { params: GetCardCodeParams; response: GetCardCodeResponse; required: true };
+    /** 查询导入 code 数目 */
+    getCardCodeDepositCount: { params: GetCardCodeDepositCountParams; response: GetCardCodeDepositCountResponse; required: true };
+    /** 图文消息群发卡券：获取卡券嵌入图文消息的标准格式代码（HTML） */
+    getCardMpnewsHtml: { params: GetCardMpnewsHtmlParams; response: GetCardMpnewsHtmlResponse; required: true };
+    /** 获取用户开卡时提交的信息（跳转型开卡组件）：用 activate_ticket 换取用户填写的资料 */
+    getMemberCardActivateTempInfo: { params: GetMemberCardActivateTempInfoParams; response: GetMemberCardActivateTempInfoResponse; required: true };
+    /** 获取开卡插件参数：返回内含开卡插件所需参数的 URL */
+    getMemberCardActivateUrl: { params: GetMemberCardActivateUrlParams; response: GetMemberCardActivateUrlResponse; required: true };
+    /** 拉取会员信息（积分查询）：按 card_id 与 code 查询会员的激活资料、积分与余额 */
+    getMemberCardUserInfo: { params: GetMemberCardUserInfoParams; response: GetMemberCardUserInfoResponse; required: true };
+    /** 查询支付后投放卡券规则详情 */
+    getPayGiftCard: { params: GetPayGiftCardParams; response: GetPayGiftCardResponse; required: true };
+    /** 获取用户已领取卡券：用户卡包里属于该 appid 下所有可用卡券 */
+    getUserCardList: { params: GetUserCardListParams; response: GetUserCardListResponse; required: true };
+    /** Mark（占用）Code 接口：朋友的券等场景下，锁定 code 防止被多人同时使用 */
+    markCardCode: { params: MarkCardCodeParams; response: MarkCardCodeResponse; required: true };
+    /** 修改卡券库存：增加或减少卡券库存 */
+    modifyCardStock: { params: ModifyCardStockParams; response: ModifyCardStockResponse; required: true };
+    /** 设置卡券失效：将用户已领取的卡券 code 设为失效（不可逆） */
+    setCardCodeUnavailable: { params: SetCardCodeUnavailableParams; response: SetCardCodeUnavailableResponse; required: true };
+    /** 设置买单接口：开启后卡券详情页出现“买单”入口（需卡券绑定门店且商户开通微信支付） */
+    setCardPaycell: { params: SetCardPaycellParams; response: SetCardPaycellResponse; required: true };
+    /** 设置自助核销：开启后卡券详情页出现“自助核销”入口，用户可自行核销 */
+    setCardSelfConsumeCell: { params: SetCardSelfConsumeCellParams; response: SetCardSelfConsumeCellResponse; required: true };
+    /** 设置卡券测试白名单：未审核通过的卡券可由白名单用户领取测试（最多 10 个） */
+    setCardTestWhitelist: { params: SetCardTestWhitelistParams; response: SetCardTestWhitelistResponse; required: false };
+    /** 设置开卡字段：一键开卡（wx_activate）时用户需填写的必填与选填资料 */
+    setMemberCardActivateUserForm: { params: SetMemberCardActivateUserFormParams; response: SetMemberCardActivateUserFormResponse; required: true };
+    /** 更改卡券信息：修改 base_info 及部分类型字段（部分字段修改后需重新审核） */
+    updateCard: { params: UpdateCardParams; response: UpdateCardResponse; required: true };
+    /** 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code */
+    updateCardCode: { params: UpdateCardCodeParams; response: UpdateCardCodeResponse; required: true };
+    /** 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息 */
+    updateMemberCardUser: { params: UpdateMemberCardUserParams; response: UpdateMemberCardUserResponse; required: true };
+    /** 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息 */
+    updateMovieTicketUser: { params: UpdateMovieTicketUserParams; response: UpdateMovieTicketUserResponse; required: true };
+    /** 回复评论（作者回复，每条评论只能回复一次） */
+    addCommentReply: { params: AddCommentReplyParams; response: AddCommentReplyResponse; required: true };
+    /** 关闭已群发（或已发布）文章的评论 */
+    closeComment: { params: CloseCommentParams; response: CloseCommentResponse; required: true };
+    /** 删除评论 */
+    deleteComment: { params: DeleteCommentParams; response: DeleteCommentResponse; required: true };
+    /** 删除作者对评论的回复 */
+    deleteCommentReply: { params: DeleteCommentReplyParams; response: DeleteCommentReplyResponse; required: true };
+    /** 查看指定文章的评论数据（分页，每次最多 50 条） */
+    listComment: { params: ListCommentParams; response: ListCommentResponse; required: true };
+    /** 将评论标记精选 */
+    markElectComment: { params: MarkElectCommentParams; response: MarkElectCommentResponse; required: true };
+    /** 打开已群发（或已发布）文章的评论 */
+    openComment: { params: OpenCommentParams; response: OpenCommentResponse; required: true };
+    /** 将评论取消精选 */
+    unmarkElectComment: { params: UnmarkElectCommentParams; response: UnmarkElectCommentResponse; required: true };
+    /** 关闭会话 */
+    closeKfSession: { params: CloseKfSessionParams; response: CloseKfSessionResponse; required: true };
+    /** 创建会话：将用户接入指定客服（客服须在线，用户须在 48 小时内与公众号有过互动） */
+    createKfSession: { params: CreateKfSessionParams; response: CreateKfSessionResponse; required: true };
+    /** 获取公众号的自动回复规则（关注后自动回复、消息自动回复、关键词自动回复） */
+    getCurrentAutoreplyInfo: { params: GetCurrentAutoreplyInfoParams; response: GetCurrentAutoreplyInfoResponse; required: false };
+    /** 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条） */
+    getKfMsgList: { params: GetKfMsgListParams; response: GetKfMsgListResponse; required: true };
+    /** 获取客户的会话状态（正在接待该用户的客服及会话创建时间） */
+    getKfSession: { params: GetKfSessionParams; response: GetKfSessionResponse; required: true };
+    /** 获取客服的会话列表（该客服正在接待的用户） */
+    getKfSessionList: { params: GetKfSessionListParams; response: GetKfSessionListResponse; required: true };
+    /** 获取未接入会话列表（排队等待客服接入的用户，最多返回 100 条，按等待时间排序） */
+    getKfWaitCase: { params: GetKfWaitCaseParams; response: GetKfWaitCaseResponse; required: false };
+    /** 邀请绑定客服帐号（向微信号发送绑定邀请，对方在微信中确认后绑定；邀请 7 天内有效） */
+    inviteKfWorker: { params: InviteKfWorkerParams; response: InviteKfWorkerResponse; required: true };
+    /** 发送客服消息（用户与公众号交互后的时间窗口内，给用户发送文本、图片、图文、菜单、小程序卡片等消息） */
+    sendCustomMessage: { params: OaSendCustomMessageParams; response: OaSendCustomMessageResponse; required: true };
+    /** 设置（修改）客服帐号的昵称 */
+    updateKfAccount: { params: UpdateKfAccountParams; response: UpdateKfAccountResponse; required: true };
+    /** 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media） */
+    uploadKfHeadImg: { params: UploadKfHeadImgParams; response: UploadKfHeadImgResponse; required: true };
+    /** 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） */
+    getArticleSummary: { params: GetArticleSummaryParams; response: GetArticleSummaryResponse; required: true };
+    /** 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中） */
+    getArticleTotal: { params: GetArticleTotalParams; response: GetArticleTotalResponse; required: true };
+    /** 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） */
+    getInterfaceSummary: { params: GetInterfaceSummaryParams; response: GetInterfaceSummaryResponse; required: true };
+    /** 获取接口分析分时数据（按小时） */
+    getInterfaceSummaryHour: { params: GetInterfaceSummaryHourParams; response: GetInterfaceSummaryHourResponse; required: true };
+    /** 获取流量主广告数据：分广告位数据（publisher_adpos_general）、返佣商品数据（publisher_cps_general）或结算收入数据（publisher_settlement） */
+    getPublisherStat: { params: GetPublisherStatParams; response: GetPublisherStatResponse; required: true };
+    /** 获取消息发送概况数据（用户向公众号发送消息的按日统计） */
+    getUpstreamMsg: { params: GetUpstreamMsgParams; response: GetUpstreamMsgResponse; required: true };
+    /** 获取消息发送分布数据（按用户当日发送消息数的区间分布） */
+    getUpstreamMsgDist: { params: GetUpstreamMsgDistParams; response: GetUpstreamMsgDistResponse; required: true };
+    /** 获取消息发送分布月数据 */
+    getUpstreamMsgDistMonth: { params: GetUpstreamMsgDistMonthParams; response: GetUpstreamMsgDistMonthResponse; required: true };
+    /** 获取消息发送分布周数据 */
+    getUpstreamMsgDistWeek: { params: GetUpstreamMsgDistWeekParams; response: GetUpstreamMsgDistWeekResponse; required: true };
+    /** 获取消息发送分时数据（按小时） */
+    getUpstreamMsgHour: { params: GetUpstreamMsgHourParams; response: GetUpstreamMsgHourResponse; required: true };
+    /** 获取消息发送月数据（ref_date 为月的首日） */
+    getUpstreamMsgMonth: { params: GetUpstreamMsgMonthParams; response: GetUpstreamMsgMonthResponse; required: true };
+    /** 获取消息发送周数据（ref_date 为周的首日） */
+    getUpstreamMsgWeek: { params: GetUpstreamMsgWeekParams; response: GetUpstreamMsgWeekResponse; required: true };
+    /** 获取累计用户数据（按日的总用户量） */
+    getUserCumulate: { params: GetUserCumulateParams; response: GetUserCumulateResponse; required: true };
+    /** 获取图文统计数据（按日的图文页阅读、分享、收藏汇总） */
+    getUserRead: { params: GetUserReadParams; response: GetUserReadResponse; required: true };
+    /** 获取图文统计分时数据（按小时、按阅读来源） */
+    getUserReadHour: { params: GetUserReadHourParams; response: GetUserReadHourResponse; required: true };
+    /** 获取图文分享转发数据（按日、按分享场景） */
+    getUserShare: { params: GetUserShareParams; response: GetUserShareResponse; required: true };
+    /** 获取图文分享转发分时数据（按小时、按分享场景） */
+    getUserShareHour: { params: GetUserShareHourParams; response: GetUserShareHourResponse; required: true };
+    /** 获取用户增减数据（按日、按来源渠道） */
+    getUserSummary: { params: GetUserSummaryParams; response: GetUserSummaryResponse; required: true };
+    /** 新建草稿：把图文消息（news）或图片消息（newspic）保存到草稿箱，返回草稿的 media_id */
+    addDraft: { params: AddDraftParams; response: AddDraftResponse; required: true };
+    /** 获取草稿列表（分页；可选不返回 content 字段） */
+    batchGetDraft: { params: BatchGetDraftParams; response: BatchGetDraftResponse; required: true };
+    /** 获取成功发布列表（发布能力：freepublish_batchget，分页） */
+    batchGetPublished: { params: BatchGetPublishedParams; response: BatchGetPublishedResponse; required: true };
+    /** 删除草稿（此操作无法撤销） */
+    deleteDraft: { params: DeleteDraftParams; response: DeleteDraftResponse; required: true };
+    /** 删除发布：删除已发布的文章（此操作不可逆，请谨慎操作） */
+    deletePublish: { params: DeletePublishParams; response: DeletePublishResponse; required: true };
+    /** 获取草稿详情：按 media_id 下载草稿箱中的一篇草稿（图文消息或图片消息） */
+    getDraft: { params: GetDraftParams; response: GetDraftResponse; required: true };
+    /** 获取草稿总数 */
+    getDraftCount: { params: GetDraftCountParams; response: GetDraftCountResponse; required: false };
+    /** 获取商品卡片 DOM 结构：用于在文章（图文消息 / 图片消息）中插入带货商品卡片 */
+    getProductCardInfo: { params: GetProductCardInfoParams; response: GetProductCardInfoResponse; required: true };
+    /** 发布状态轮询：按 publish_id 查询发布任务的状态与发布成功的文章 */
+    getPublishStatus: { params: GetPublishStatusParams; response: GetPublishStatusResponse; required: true };
+    /** 通过 article_id 获取已发布文章（发布能力：freepublish_getarticle） */
+    getPublishedArticle: { params: GetPublishedArticleParams; response: GetPublishedArticleResponse; required: true };
+    /** 发布草稿：把草稿箱中的草稿提交发布（仅表示发布任务提交成功，结果经 PUBLISHJOBFINISH 事件推送或 getPublishStatus 查询） */
+    submitPublish: { params: SubmitPublishParams; response: SubmitPublishResponse; required: true };
+    /** 草稿箱开关设置：开启 API 草稿箱能力，或仅查询开关状态（checkonly=1） */
+    switchDraft: { params: SwitchDraftParams; response: SwitchDraftResponse; required: false };
+    /** 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息 */
+    updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
+    /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
+    addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
+    /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
+    queryRecoResultForText: { params: QueryRecoResultForTextParams; response: QueryRecoResultForTextResponse; required: true };
+    /** 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询） */
+    semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
+    /** 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节） */
+    translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
     /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
     getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+    /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
+    deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
+    /** 查询群发消息发送状态 */
+    getMassMessage: { params: GetMassMessageParams; response: GetMassMessageResponse; required: true };
+    /** 获取群发速度 */
+    getMassSpeed: { params: GetMassSpeedParams; response: GetMassSpeedResponse; required: false };
+    /** 根据 OpenID 列表群发（至少 2 个、最多 10000 个 OpenID） */
+    massSend: { params: MassSendParams; response: MassSendResponse; required: true };
+    /** 群发预览：将消息发送给指定用户（openid 或微信号）预览 */
+    previewMassMessage: { params: PreviewMassMessageParams; response: PreviewMassMessageResponse; required: true };
+    /** 根据标签进行群发（filter.is_to_all 为 true 时发给全部用户） */
+    sendAll: { params: SendAllParams; response: SendAllResponse; required: true };
+    /** 设置群发速度（0~4 级：80w、60w、45w、30w、10w 每分钟） */
+    setMassSpeed: { params: SetMassSpeedParams; response: SetMassSpeedResponse; required: true };
+    /** （已废弃）上传图文消息素材用于群发（该能力已更新为草稿箱） */
+    uploadMassNews: { params: UploadMassNewsParams; response: UploadMassNewsResponse; required: true };
+    /** 群发视频前换取视频的 media_id（用永久素材视频 media_id 加标题、描述换取 mpvideo 可用的 media_id） */
+    uploadMassVideo: { params: UploadMassVideoParams; response: UploadMassVideoResponse; required: true };
+    /** 新增其他类型永久素材（图片、语音、视频、缩略图），素材库数量有上限 */
+    addMaterial: { params: AddMaterialParams; response: AddMaterialResponse; required: true };
+    /** 新增永久图文素材（已下线：请改用草稿箱 addDraft 与发布能力 submitPublish） */
+    addNewsMaterial: { params: AddNewsMaterialParams; response: AddNewsMaterialResponse; required: true };
+    /** 获取永久素材列表（按类型分页：图片、视频、语音、图文） */
+    batchGetMaterial: { params: BatchGetMaterialParams; response: BatchGetMaterialResponse; required: true };
+    /** 删除永久素材（删除后素材库中的该素材不可再使用） */
+    delMaterial: { params: DelMaterialParams; response: DelMaterialResponse; required: true };
+    /** 获取高清语音素材：下载 JS-SDK uploadVoice 上传的语音（speex 格式，16K 采样率），用于语音识别等处理 */
+    getHDVoice: { params: GetHDVoiceParams; response: BinaryReply; required: true };
+    /** 获取永久素材：图文素材与视频素材返回 JSON，其他类型（图片、语音、缩略图）直接返回素材内容 */
+    getMaterial: { params: GetMaterialParams; response: GetMaterialResponse & Partial<BinaryReply>; required: true };
+    /** 获取永久素材的总数（语音、视频、图片、图文各自的数量） */
+    getMaterialCount: { params: GetMaterialCountParams; response: GetMaterialCountResponse; required: false };
+    /** 修改永久图文素材（已下线：请改用草稿箱 updateDraft） */
+    updateNewsMaterial: { params: UpdateNewsMaterialParams; response: UpdateNewsMaterialResponse; required: true };
+    /** 上传图文消息内的图片获取 URL（用于草稿、群发图文正文；不占用素材库的图片数量限制） */
+    uploadImage: { params: UploadImageParams; response: UploadImageResponse; required: true };
+    /** 创建个性化菜单（按用户标签或客户端系统匹配；须先创建默认菜单） */
+    addConditionalMenu: { params: AddConditionalMenuParams; response: AddConditionalMenuResponse; required: true };
     /** 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单） */
     createMenu: { params: CreateMenuParams; response: CreateMenuResponse; required: true };
+    /** 删除个性化菜单 */
+    deleteConditionalMenu: { params: DeleteConditionalMenuParams; response: DeleteConditionalMenuResponse; required: true };
     /** 删除自定义菜单（同时删除全部个性化菜单） */
     deleteMenu: { params: DeleteMenuParams; response: DeleteMenuResponse; required: false };
+    /** 查询自定义菜单信息（公众号当前使用的菜单配置，无论是 API 设置还是在公众平台官网设置） */
+    getCurrentSelfmenuInfo: { params: GetCurrentSelfmenuInfoParams; response: GetCurrentSelfmenuInfoResponse; required: false };
     /** 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单） */
     getMenu: { params: GetMenuParams; response: GetMenuResponse; required: false };
+    /** 测试个性化菜单匹配结果（返回指定用户看到的菜单） */
+    tryMatchMenu: { params: TryMatchMenuParams; response: TryMatchMenuResponse; required: true };
+    /** 生成带参数的二维码：临时二维码（最长 30 天）或永久二维码（最多 10 万个），返回 ticket 用于换取二维码图片 */
+    createQrcode: { params: CreateQrcodeParams; response: CreateQrcodeResponse; required: true };
+    /** 长链接转短链接（已停用：2021 年 3 月起不再生成短链，可改用 genShorten 托管长信息） */
+    createShortUrl: { params: CreateShortUrlParams; response: CreateShortUrlResponse; required: true };
+    /** 获取托管的长信息：用短 key 换回 genShorten 保存的长信息 */
+    fetchShorten: { params: FetchShortenParams; response: FetchShortenResponse; required: true };
+    /** 生成短 key 托管：把不超过 4KB 的长信息转成短 key（如用于带参数二维码的场景值），最长保存 30 天 */
+    genShorten: { params: GenShortenParams; response: GenShortenResponse; required: true };
+    /** 通过 ticket 换取二维码图片（mp.weixin.qq.com，无需 access_token，可直接展示或下载） */
+    showQrcode: { params: ShowQrcodeParams; response: BinaryReply; required: true };
+    /** 发送订阅通知（服务号订阅通知，消耗用户的一次订阅次数） */
+    sendNewSubscribeMsg: { params: SendNewSubscribeMsgParams; response: SendNewSubscribeMsgResponse; required: true };
+    /** 发送一次性订阅消息（用户经 mp.weixin.qq.com/mp/subscribemsg 授权后，推送一条订阅模板消息） */
+    templateSubscribe: { params: TemplateSubscribeParams; response: TemplateSubscribeResponse; required: true };
+    /** 选用模板：从类目模板库或行业模板库添加模板获得模板 ID（每个账号最多 25 个模板） */
+    addTemplate: { params: AddTemplateParams; response: AddTemplateResponse; required: true };
+    /** 删除账号下的模板（模板消息） */
+    deleteTemplate: { params: DeleteTemplateParams; response: DeleteTemplateResponse; required: true };
+    /** 获取已添加至账号下的所有模板列表 */
+    getAllTemplates: { params: GetAllTemplatesParams; response: GetAllTemplatesResponse; required: false };
+    /** 获取设置的模板消息所属行业信息 */
+    getIndustry: { params: GetIndustryParams; response: GetIndustryResponse; required: false };
+    /** 查询被拦截的模板消息（单页最多 100 条，用 largest_id 翻页） */
+    queryBlockTmplMsg: { params: QueryBlockTmplMsgParams; response: QueryBlockTmplMsgResponse; required: true };
     /** 发送模板消息（服务号向用户推送重要的服务通知） */
     sendTemplateMessage: { params: SendTemplateMessageParams; response: SendTemplateMessageResponse; required: true };
+    /** 设置模板消息所属行业（行业每月可修改 1 次） */
+    setIndustry: { params: SetIndustryParams; response: SetIndustryResponse; required: true };
+    /** （旧）批量移动用户分组 */
+    batchMoveUsersToGroup: { params: BatchMoveUsersToGroupParams; response: BatchMoveUsersToGroupResponse; required: true };
+    /** 批量为用户打标签（每次最多 50 个 openid；每个用户最多 20 个标签） */
+    batchTagging: { params: BatchTaggingParams; response: BatchTaggingResponse; required: true };
+    /** 批量为用户取消标签（每次最多 50 个 openid） */
+    batchUntagging: { params: BatchUntaggingParams; response: BatchUntaggingResponse; required: true };
+    /** （旧）创建用户分组 */
+    createGroup: { params: CreateGroupParams; response: CreateGroupResponse; required: true };
+    /** 创建用户标签（一个公众号最多可以创建 100 个标签） */
+    createTag: { params: CreateTagParams; response: CreateTagResponse; required: true };
+    /** （旧）删除分组（该分组下的用户自动回到默认分组） */
+    deleteGroup: { params: DeleteGroupParams; response: DeleteGroupResponse; required: true };
+    /** 删除标签（标签下粉丝超过 10 万时不能直接删除，需先批量取消标签） */
+    deleteTag: { params: DeleteTagParams; response: DeleteTagResponse; required: true };
+    /** （旧）查询所有用户分组 */
+    getGroups: { params: GetGroupsParams; response: GetGroupsResponse; required: false };
+    /** 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页） */
+    getTagFans: { params: GetTagFansParams; response: GetTagFansResponse; required: true };
+    /** 获取用户身上的标签列表 */
+    getTagIdList: { params: GetTagIdListParams; response: GetTagIdListResponse; required: true };
+    /** 获取公众号已创建的标签（含每个标签下的粉丝数） */
+    getTags: { params: GetTagsParams; response: GetTagsResponse; required: false };
+    /** （旧）查询用户所在分组 */
+    getUserGroupId: { params: GetUserGroupIdParams; response: GetUserGroupIdResponse; required: true };
+    /** （旧）移动用户分组 */
+    moveUserToGroup: { params: MoveUserToGroupParams; response: MoveUserToGroupResponse; required: true };
+    /** （旧）修改分组名 */
+    updateGroup: { params: UpdateGroupParams; response: UpdateGroupResponse; required: true };
+    /** 编辑标签（修改标签名；0/1/2 为系统保留标签，不能修改） */
+    updateTag: { params: UpdateTagParams; response: UpdateTagResponse; required: true };
+    /** 批量获取用户基本信息（最多一次拉取 100 条）；2021-12-27 起不再返回昵称和头像 */
+    batchUserInfo: { params: BatchUserInfoParams; response: BatchUserInfoResponse; required: true };
+    /** 转换 openid：账号迁移后将原账号用户的 openid 转换为新账号的 openid（每次最多 100 个） */
+    changeOpenid: { params: ChangeOpenidParams; response: ChangeOpenidResponse; required: true };
+    /** 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页） */
+    getFans: { params: GetFansParams; response: GetFansResponse; required: false };
     /** 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像 */
     getUserInfo: { params: GetUserInfoParams; response: GetUserInfoResponse; required: true };
+    /** 设置用户备注名（暂时开放给微信认证的服务号） */
+    updateRemark: { params: UpdateRemarkParams; response: UpdateRemarkResponse; required: true };
     /** 网页授权：检验用户的网页授权 access_token 是否有效 */
     checkWebAccessToken: { params: CheckWebAccessTokenParams; response: CheckWebAccessTokenResponse; required: true };
     /** 网页授权：拉取用户信息（需 scope 为 snsapi_userinfo），使用用户的网页授权 access_token */

@@ -256,3 +256,27 @@ describe('web OAuth authorize URL', () => {
     expect(mock.stats().tokenRequests.total).toBe(0);
   });
 });
+
+describe('multipart uploads', () => {
+  it.each([
+    ['a file path', 'spec/miniprogram/sec-center/_fixtures/pixel.png', 'pixel.png', 'image/png'],
+    ['a Blob', new Blob([Buffer.from('abc')], { type: 'image/jpeg' }), 'media.jpg', 'image/jpeg'],
+    ['bytes with a filename', { data: new Uint8Array([1, 2, 3]), filename: 'voice.amr' }, 'voice.amr', 'audio/amr'],
+  ])('uploadTempMedia takes %s', async (_n, media, filename, type) => {
+    const mp = new MPTools(app);
+    let seen: Record<string, unknown> = {};
+    mock.on('uploadTempMedia', (req) => {
+      seen = { ...req.body, type: req.query['type'] };
+      return { type: 'image', media_id: 'MEDIA_ID', created_at: 1 };
+    });
+    const r = await mp.uploadTempMedia({ type: 'image', media });
+    expect(r.errcode).toBe(0);
+    expect(seen['type']).toBe('image');
+    expect(seen['media']).toMatchObject({ filename, type });
+  });
+
+  it('a bad upload value is a validation error naming the field', async () => {
+    const mp = new MPTools(app);
+    await expect(mp.uploadTempMedia({ type: 'image', media: 42 as unknown as string })).rejects.toThrow(/uploadTempMedia: invalid params: \/media/);
+  });
+});

@@ -2,6 +2,7 @@
 // client (params validated, token/credentials injected, request built) to the mock WeChat behind
 // msw (which checks the token and validates the request against the spec), and the reply comes
 // back as the example says. Replies are validated strictly (validateResponses: 'throw').
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endpointTable } from '../generated/endpoints.js';
 import { examples } from '../generated/examples.js';
@@ -10,6 +11,7 @@ import { DEFAULT_MOCK_APP, exampleReply } from '../src/testing/index.js';
 import { useMockWechat } from './helpers/msw.js';
 
 const mock = useMockWechat();
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const clients: Record<'mp' | 'oa', WechatClient> = {
   mp: new MPTools({ ...DEFAULT_MOCK_APP, validateResponses: 'throw' }),
   oa: new OATools({ ...DEFAULT_MOCK_APP, validateResponses: 'throw' }),
@@ -20,7 +22,10 @@ describe.each(endpointTable.map((row) => [row.id, row] as const))('%s', (_id, ro
   it.each(cases)('example: %s', async (_name, example) => {
     const client = clients[row.clients[0] ?? 'mp'];
     mock.on(row.id, exampleReply(example));
-    const r = (await client.call(row.op, { ...(example.params ?? {}) })) as WechatResult & Record<string, unknown>;
+    const params: Record<string, unknown> = { ...(example.params ?? {}) };
+    // An upload example names its file; send bytes under that name (reading paths is tested elsewhere).
+    for (const f of row.files ?? []) if (typeof params[f] === 'string') params[f] = { data: PNG, filename: path.basename(String(params[f])) };
+    const r = (await client.call(row.op, params)) as WechatResult & Record<string, unknown>;
     const calls = mock.stats().calls[row.op] ?? 0;
     expect(calls).toBeGreaterThanOrEqual(1);
     if (example.binary) {

@@ -3,14 +3,11 @@
 // binary reply whose bytes look like a JSON object is tried as JSON.
 import type { ReplyKind } from '../core/endpoint.js';
 import { WechatResponseError } from '../core/errors.js';
+import { parseJsonKeepingBigInts } from '../core/json.js';
 
 export type ParsedReply = { kind: 'json'; json: Record<string, unknown> } | { kind: 'binary'; bytes: Uint8Array; contentType: string };
 
 const decoder = new TextDecoder();
-
-/** Integers past 2^53 (64-bit ids such as msgid) would be rounded by JSON.parse: keep them as strings. */
-const BIG_INT = /\d{16,}/;
-const BIG_INT_VALUE = /:(\s*)(-?\d{16,})(?=\s*[,}\]])/g;
 
 function looksLikeJson(bytes: Uint8Array): boolean {
   for (const b of bytes) {
@@ -18,17 +15,6 @@ function looksLikeJson(bytes: Uint8Array): boolean {
     return b === 0x7b; // {
   }
   return false;
-}
-
-function parseJson(text: string): unknown {
-  if (BIG_INT.test(text)) {
-    try {
-      return JSON.parse(text.replace(BIG_INT_VALUE, ':$1"$2"'));
-    } catch {
-      /* the pattern hit inside a string: parse as is */
-    }
-  }
-  return JSON.parse(text);
 }
 
 /** Default caps on a reply's size: JSON replies are small; media can be large. */
@@ -40,8 +26,9 @@ export function parseReply(operation: string, kind: ReplyKind, response: Respons
   const status = response.status;
   const cap = maxBytes ?? (kind === 'json' ? MAX_JSON_BYTES : MAX_BINARY_BYTES);
   if (bytes.byteLength > cap) throw new WechatResponseError(operation, status, contentType, '', `reply of ${bytes.byteLength} bytes is larger than the ${cap}-byte limit (maxResponseBytes)`);
-  const jsonish = /json|text\/plain|javascript/i.test(contentType);
-  if (kind !== 'json' && response.ok && !jsonish && !looksLikeJson(bytes)) {
+  // Bytes endpoints: JSON (an error, or a mixed endpoint's JSON reply) is recognised by its first byte,
+  // whatever the content type says (WeChat labels errors text/plain, and JSON as image/jpeg).
+  if (kind !== 'json' && response.ok && !looksLikeJson(bytes)) {
     if (bytes.byteLength === 0) throw new WechatResponseError(operation, status, contentType, '', 'empty reply where bytes were expected');
     return { kind: 'binary', bytes, contentType: contentType || 'application/octet-stream' };
   }
@@ -49,7 +36,7 @@ export function parseReply(operation: string, kind: ReplyKind, response: Respons
   if (text.trim() === '') throw new WechatResponseError(operation, status, contentType, '', response.ok ? 'empty reply' : 'HTTP error with an empty body');
   let json: unknown;
   try {
-    json = parseJson(text);
+    json = parseJsonKeepingBigInts(text);
   } catch (cause) {
     throw new WechatResponseError(operation, status, contentType, text, response.ok ? 'reply is not valid JSON' : 'HTTP error', cause);
   }

@@ -2,6 +2,7 @@
 // payloads stay inert) or JSON (Mini Program pushes; 64-bit ids kept as strings). Fields are then
 // typed by the generated table: numbers become numbers, ids stay strings, lists are always arrays.
 import { XMLParser } from 'fast-xml-parser';
+import { parseJsonKeepingBigInts } from '../core/json.js';
 import type { PushFieldTable, PushFieldType } from './types.js';
 
 const xml = new XMLParser({
@@ -23,14 +24,13 @@ export class PushParseError extends Error {
   }
 }
 
-const BIG_INT_VALUE = /:(\s*)(-?\d{16,})(?=\s*[,}\]])/g;
 
 /** The raw fields of a push body (XML root <xml>, or a JSON object), values as the wire gives them. */
 export function parseRawPush(body: string, format: 'xml' | 'json'): Record<string, unknown> {
   if (format === 'json') {
     let v: unknown;
     try {
-      v = JSON.parse(/\d{16,}/.test(body) ? body.replace(BIG_INT_VALUE, ':$1"$2"') : body);
+      v = parseJsonKeepingBigInts(body);
     } catch {
       throw new PushParseError('body is not valid JSON');
     }
