@@ -14,6 +14,7 @@ import { parseReply, type ParsedReply } from '../http/reply.js';
 import { createTransport, type HttpReply } from '../http/transport.js';
 import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
 import { TokenManager, type FetchedToken, type TokenStore } from '../token/manager.js';
+import { hasLock } from '../redis/redis-cache.js';
 import { checkResponse, validateParams } from '../validate/validate.js';
 import { outcomeOf, retryOptions } from '../retry/outcome.js';
 import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
@@ -80,7 +81,13 @@ export abstract class WechatClient {
 
   /** The client's cache, as the token manager's store (honours getCache/setCache/deleteCache overrides). */
   protected get tokenStore(): TokenStore {
+    const lockOf = () => this.#cache;
     return {
+      // read at each refresh, so setCacheObj() to a Redis cache brings its lock along
+      get lock() {
+        const cache = lockOf();
+        return hasLock(cache) ? { acquire: (k: string, ttl: number) => cache.acquireLock(k, ttl), release: (k: string, t: string) => cache.releaseLock(k, t) } : undefined;
+      },
       get: async (k) => this.getCache(k),
       set: async (k, v, ttl) => {
         await this.setCache(k, v, ttl);

@@ -10,6 +10,11 @@ export interface TokenStore {
   get(key: string): Promise<unknown>;
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
+  /** A cross-process lock (Redis): when present, only one process refreshes; the others wait for its token. */
+  lock?: {
+    acquire(key: string, ttlMs: number): Promise<string | undefined>;
+    release(key: string, token: string): Promise<void>;
+  };
 }
 
 export interface FetchedToken {
@@ -24,6 +29,12 @@ export interface TokenManagerOptions {
   fetch: (force: boolean) => Promise<FetchedToken>;
   /** seconds to stop using a token before WeChat's expiry (default 300, at most half its life) */
   marginSeconds?: number;
+  /** distributed lock: how long a holder may take (default 10 s; a holder that dies releases by expiry) */
+  lockTtlMs?: number;
+  /** distributed lock: how long the others wait for the holder's token before fetching themselves (default 5 s) */
+  lockWaitMs?: number;
+  /** distributed lock: how often the others look for the new token (default 25 ms) */
+  pollMs?: number;
   now?: () => number;
 }
 
@@ -66,6 +77,36 @@ export class TokenManager {
   }
 
   async #fetchAndStore(force: boolean): Promise<string> {
+    const lock = this.#opts.store.lock;
+    if (!lock) return this.#fetchNow(force);
+    const lockKey = `${this.key}:refresh-lock`;
+    const deadline = this.#now() + (this.#opts.lockWaitMs ?? 5000);
+    for (;;) {
+      const held = await lock.acquire(lockKey, this.#opts.lockTtlMs ?? 10_000);
+      if (held !== undefined) {
+        try {
+          // Another process may have refreshed between our miss and our lock.
+          const current = force ? undefined : await this.#fresh();
+          return current ?? (await this.#fetchNow(force));
+        } finally {
+          await lock.release(lockKey, held);
+        }
+      }
+      // Someone else is refreshing: wait for their token (or for the lock to free up).
+      await new Promise((r) => setTimeout(r, this.#opts.pollMs ?? 25));
+      const current = await this.#fresh();
+      if (current !== undefined) return current;
+      if (this.#now() >= deadline) return this.#fetchNow(force); // rather than hang
+    }
+  }
+
+  /** A valid cached token that is not the one last reported as failing. */
+  async #fresh(): Promise<string | undefined> {
+    const t = await this.peek();
+    return t !== undefined && t !== this.#failed ? t : undefined;
+  }
+
+  async #fetchNow(force: boolean): Promise<string> {
     const fetched = await this.#opts.fetch(force);
     await this.set(fetched.value, fetched.expiresIn);
     return fetched.value;
@@ -80,7 +121,10 @@ export class TokenManager {
   }
 
   /** Drop the cached token if it is still `failed`. Returns true when it was dropped. */
+  #failed: string | undefined;
+
   async invalidate(failed: string): Promise<boolean> {
+    this.#failed = failed;
     const cached = await this.#opts.store.get(this.key);
     if (isCachedToken(cached) && cached.value === failed) {
       await this.#opts.store.delete(this.key);
