@@ -10,9 +10,11 @@ import { MemoryCache, type TokenCache } from '../token/cache.js';
 /** The ioredis methods used. */
 export interface IoRedisLike {
   get(key: string): Promise<string | null>;
-  set(key: string, value: string, ...args: (string | number)[]): Promise<unknown>;
-  del(...keys: string[]): Promise<number>;
-  eval(script: string, numKeys: number, ...args: (string | number)[]): Promise<unknown>;
+  set(key: string, value: string): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
+  set(key: string, value: string, px: 'PX', milliseconds: number, nx: 'NX'): Promise<unknown>;
+  del(key: string): Promise<number>;
+  eval(script: string, numKeys: number, key: string, arg: string): Promise<unknown>;
 }
 
 /** The node-redis (v4+) methods used. */
