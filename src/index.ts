@@ -42,3 +42,4 @@ export { reply, serializeReply, type PushReply } from './push/reply.js';
 export { PushParseError, parseRawPush } from './push/parse.js';
 export type { PushBase, UnknownPushMessage } from './push/types.js';
 export type * from '../generated/push.js';
+export { createTokenServer, type TokenServer, type TokenServerOptions } from './token-server/server.js';

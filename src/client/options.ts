@@ -5,7 +5,8 @@ import type { FetchLike } from '../http/transport.js';
 import type { Middleware } from './middleware.js';
 import type { RetryOptions } from '../retry/policy.js';
 
-export type TokenMode = 'stable' | 'classic';
+/** stable: POST /cgi-bin/stable_token · classic: GET /cgi-bin/token · cloud: no token (WeChat Cloud's open-API service) */
+export type TokenMode = 'stable' | 'classic' | 'cloud';
 
 export interface WechatToolsOptions {
   /** The app's AppID (wx…) */
@@ -24,7 +25,11 @@ export interface WechatToolsOptions {
   getAccessTokenHeaders?: Record<string, string>;
   /** Token cache: { get(key), set(key, value, ttlMs?), delete?(key) }, sync or async; Keyv and cache-manager fit. Default: in memory. */
   cache?: TokenCache;
-  /** 'stable' = POST /cgi-bin/stable_token (default) | 'classic' = GET /cgi-bin/token */
+  /**
+   * 'stable' = POST /cgi-bin/stable_token (default) | 'classic' = GET /cgi-bin/token | 'cloud' = no token:
+   * inside WeChat Cloud hosting, calls to http://api.weixin.qq.com are authenticated by the platform
+   * (enable the open-API service and list the APIs in the console).
+   */
   tokenMode?: TokenMode;
   /** Seconds before WeChat's expiry to stop using a cached token (default 300, at most half its life) */
   tokenMarginSeconds?: number;

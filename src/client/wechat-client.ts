@@ -1,6 +1,7 @@
 // The one runtime behind MPTools and OATools: options, the access_token (cache → fetch,
 // single-flight, compare-and-invalidate, one retry on token errors), and call()/request(), which
 // interpret a row of the generated endpoint table. Nothing here is specific to one endpoint.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { endpointTable } from '../../generated/endpoints.js';
 import type { CallOptions } from '../core/call-options.js';
 import type { AuthKind, ClientName, EndpointRow, ReplyKind } from '../core/endpoint.js';
@@ -22,6 +23,8 @@ import type { Middleware, RequestContext } from './middleware.js';
 import type { TokenMode, WechatToolsOptions } from './options.js';
 
 export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
+/** WeChat Cloud hosting's open-API service (微信云托管开放接口服务): plain http from inside the platform */
+export const CLOUD_BASE_URL = 'http://api.weixin.qq.com';
 const DEFAULT_HOSTS = { mp: 'https://mp.weixin.qq.com' } as const;
 
 /** An endpoint that has no spec yet, for client.request(). */
@@ -69,7 +72,7 @@ export abstract class WechatClient {
     this.options = { ...options };
     this.appid = options.appid;
     this.tokenMode = options.tokenMode ?? 'stable';
-    if (this.tokenMode !== 'stable' && this.tokenMode !== 'classic') throw new WechatToolsError(`options.tokenMode must be 'stable' or 'classic'`);
+    if (this.tokenMode !== 'stable' && this.tokenMode !== 'classic' && this.tokenMode !== 'cloud') throw new WechatToolsError(`options.tokenMode must be 'stable', 'classic' or 'cloud'`);
     this.#cache = options.cache ?? new MemoryCache();
     this.#initialToken = options.accessToken;
     this.#logger = options.logger ? safeLogger(options.logger) : options.debug ? safeLogger(consoleLogger) : undefined;
@@ -137,6 +140,7 @@ export abstract class WechatClient {
 
   /** The access_token: from the cache, else fetched (one fetch however many callers wait). */
   async getAccessToken(): Promise<string> {
+    if (this.tokenMode === 'cloud') throw new WechatTokenError("tokenMode 'cloud' has no access_token: WeChat Cloud authenticates the calls");
     await this.#seedInitialToken();
     if (this.options.passiveAccessToken === false) {
       const cached = await this.#tokens.peek();
@@ -144,6 +148,23 @@ export abstract class WechatClient {
       return cached;
     }
     return this.#tokens.get();
+  }
+
+  /** The token and the seconds it has left (for a token service answering {access_token, expires_in}). */
+  async getAccessTokenWithExpiry(): Promise<{ value: string; expiresIn: number }> {
+    const value = await this.getAccessToken();
+    const entry = await this.#tokens.entry();
+    const left = entry && entry.value === value ? Math.floor((entry.expiresAt - Date.now()) / 1000) : 0;
+    return { value, expiresIn: Math.max(1, left) };
+  }
+
+  /** Whether `secret` is this client's AppSecret (constant-time). */
+  secretMatches(secret: string): boolean {
+    const mine = this.options.secret;
+    if (!mine) return false;
+    const a = createHash('sha256').update(mine).digest();
+    const b = createHash('sha256').update(secret).digest();
+    return timingSafeEqual(a, b);
   }
 
   /** Use this token from now on (cached for expiresInSeconds, default 7200, less the margin). */
@@ -258,13 +279,14 @@ export abstract class WechatClient {
       attempts: 0,
       transientRetries: 0,
       tokenRefreshed: false,
-      managedToken: row.auth === 'access_token' && options.accessToken === undefined && this.options.passiveAccessToken !== false,
+      managedToken: row.auth === 'access_token' && options.accessToken === undefined && this.options.passiveAccessToken !== false && this.tokenMode !== 'cloud',
       idempotent: row.idempotent,
       options: retryOptions(this.options.retry, options.retry),
     };
     for (;;) {
       const ctx = this.#context(row, params, state.attempts);
-      if (row.auth === 'access_token') ctx.accessToken = options.accessToken ?? (await this.getAccessToken());
+      // Cloud mode: calls from inside WeChat Cloud are authenticated by the platform, no token at all.
+      if (row.auth === 'access_token' && (options.accessToken !== undefined || this.tokenMode !== 'cloud')) ctx.accessToken = options.accessToken ?? (await this.getAccessToken());
       for (const m of this.#middleware) await m.onRequest?.(ctx);
       if (ctx.accessToken !== undefined) {
         ctx.query['access_token'] = ctx.accessToken;
@@ -355,7 +377,8 @@ export abstract class WechatClient {
       if (inQuery.has(row.sign.to) || body === undefined) query[row.sign.to] = signature;
       else body[row.sign.to] = signature;
     }
-    const baseUrl = row.host === 'mp' ? (this.options.hosts?.mp ?? this.options.baseUrl ?? DEFAULT_HOSTS.mp) : (this.options.baseUrl ?? DEFAULT_BASE_URL);
+    const api = this.options.baseUrl ?? (this.tokenMode === 'cloud' ? CLOUD_BASE_URL : DEFAULT_BASE_URL);
+    const baseUrl = row.host === 'mp' ? (this.options.hosts?.mp ?? this.options.baseUrl ?? DEFAULT_HOSTS.mp) : api;
     return { row, operation: row.op, attempt, method: row.method, baseUrl: baseUrl.replace(/\/+$/, ''), path: row.path, query, body, headers: {} };
   }
 

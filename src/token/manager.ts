@@ -3,8 +3,7 @@
 // - get(): the cached token while it is valid; otherwise one fetch, shared by every concurrent caller.
 // - invalidate(token): drop the cached token only if it is still the one that failed, so a token
 //   another caller (or process) just refreshed is never thrown away.
-import type { CachedToken } from './cache.js';
-import { isCachedToken } from './cache.js';
+import { isCachedToken, type CachedToken } from './cache.js';
 
 export interface TokenStore {
   get(key: string): Promise<unknown>;
@@ -57,6 +56,12 @@ export class TokenManager {
     const cached = await this.#opts.store.get(this.key);
     if (isCachedToken(cached) && cached.expiresAt > this.#now() && cached.value) return cached.value;
     return undefined;
+  }
+
+  /** The cached entry (value and expiry), valid or not. */
+  async entry(): Promise<CachedToken | undefined> {
+    const cached = await this.#opts.store.get(this.key);
+    return isCachedToken(cached) ? cached : undefined;
   }
 
   async get(): Promise<string> {
