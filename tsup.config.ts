@@ -15,8 +15,9 @@ export default defineConfig([
     external: ['msw', 'msw/node'],
   },
   {
-    entry: { cli: 'src/cli/index.ts' },
+    entry: { cli: 'src/cli/bin.ts' },
     format: ['esm'],
+    external: ['msw', 'msw/node', 'ioredis', 'redis'],
     sourcemap: true,
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },

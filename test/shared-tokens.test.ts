@@ -61,7 +61,7 @@ describe('central token server', () => {
  */
 async function fight(mode: 'classic' | 'stable' | 'server'): Promise<{ calls: number; failedCalls: number; tokenErrors: number; tokenRequests: number }> {
   const mock = createMockWechat({ tokenOverlapSeconds: 0 });
-  let tokenServer;
+  let tokenServer: ReturnType<typeof createTokenServer> | undefined;
   if (mode === 'server') tokenServer = createTokenServer({ apps: [new MPTools({ ...app, fetch: (r) => mock.handle(r) })] });
   const env = (): WechatClient =>
     new MPTools({

@@ -22,3 +22,13 @@ export function emitErrcodes(input: GeneratorInput): string {
     '',
   ].join('\n');
 }
+
+/** The catalogue: summary, doc link and flags by spec id (for the CLI's `endpoints` and the docs). */
+export function emitCatalog(input: GeneratorInput): string {
+  const rows = input.endpoints.map((ep) => `  ${JSON.stringify(ep.id)}: ${JSON.stringify({ summary: ep.summary, docUrl: ep.docUrl, ...(ep.deprecated ? { deprecated: ep.deprecated } : {}) })},`);
+  return [
+    '/** Summary, WeChat doc link and deprecation of every endpoint, by spec id. */',
+    `export const catalog: Readonly<Record<string, { summary: string; docUrl: string; deprecated?: true | string }>> = {\n${rows.join('\n')}\n};`,
+    '',
+  ].join('\n');
+}
