@@ -76,7 +76,7 @@ export abstract class WechatClient {
     this.#cache = options.cache ?? new MemoryCache();
     this.#initialToken = options.accessToken;
     this.#logger = options.logger ? safeLogger(options.logger) : options.debug ? safeLogger(consoleLogger) : undefined;
-    this.#transport = createTransport(() => this.options.fetch ?? ((r: Request) => globalThis.fetch(r)));
+    this.#transport = createTransport(() => this.options.fetch);
     this.#middleware = [...(options.middleware ?? [])];
     const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
     this.#tokens = this.cachedCredential(`access_token:${source}`, (force) => this.#fetchToken(force));

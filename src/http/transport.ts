@@ -1,6 +1,9 @@
-// The HTTP layer: openapi-fetch over a fetch resolved at call time (so msw, or a custom fetch
-// given later, is always honoured). Replies are read as bytes; src/http/reply.ts decides what they are.
+// The HTTP layer: openapi-fetch. On Node the bytes go through a keep-alive node:http transport
+// (src/http/node-fetch.ts) with a light Request; with a `fetch` option (or off Node) through that
+// fetch, resolved at call time (so msw, or a fetch given later, is always honoured). Replies are read
+// as bytes; src/http/reply.ts decides what they are.
 import createClient from 'openapi-fetch';
+import { LightRequest, nodeFetch } from './node-fetch.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -24,10 +27,23 @@ type LooseClient = {
   request(method: string, path: string, init: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }>;
 };
 
-export function createTransport(getFetch: () => FetchLike): (req: HttpRequest) => Promise<HttpReply> {
-  const client = createClient({ fetch: (r: Request) => getFetch()(r) }) as unknown as LooseClient;
+const onNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** `getFetch()` returns the caller's fetch, or undefined for the default (node:http on Node, else globalThis.fetch). */
+export function createTransport(getFetch: () => FetchLike | undefined): (req: HttpRequest) => Promise<HttpReply> {
+  let viaFetch: LooseClient | undefined;
+  let viaNode: LooseClient | undefined;
+  const client = (): LooseClient => {
+    const custom = getFetch();
+    if (custom || !onNode) {
+      viaFetch ??= createClient({ fetch: (r: Request) => (getFetch() ?? globalThis.fetch)(r) }) as unknown as LooseClient;
+      return viaFetch;
+    }
+    viaNode ??= createClient({ fetch: nodeFetch as unknown as typeof fetch, Request: LightRequest as unknown as typeof Request }) as unknown as LooseClient;
+    return viaNode;
+  };
   return async (req) => {
-    const { data, error, response } = await client.request(req.method.toLowerCase(), req.path, {
+    const { data, error, response } = await client().request(req.method.toLowerCase(), req.path, {
       baseUrl: req.baseUrl,
       params: { query: req.query },
       ...(req.body === undefined ? {} : { body: req.body }),
