@@ -12,7 +12,7 @@ import { WechatResult } from '../core/wechat-data.js';
 import { userStateSignature } from '../crypto/user-state.js';
 import { buildFormData } from '../http/multipart.js';
 import { parseReply, type ParsedReply } from '../http/reply.js';
-import { createTransport, type HttpReply } from '../http/transport.js';
+import { asResponse, createTransport, TransportTimeoutError, type HttpReply } from '../http/transport.js';
 import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
 import { TokenManager, type FetchedToken, type TokenStore } from '../token/manager.js';
 import { hasLock } from '../redis/redis-cache.js';
@@ -328,8 +328,8 @@ export abstract class WechatClient {
       }
       const result =
         parsed.kind === 'binary'
-          ? new WechatResult({ operation: row.op, response: reply.response, binary: { buffer: parsed.bytes, contentType: parsed.contentType }, secrets })
-          : new WechatResult({ operation: row.op, response: reply.response, json: parsed.json, fields: parsed.json, secrets });
+          ? new WechatResult({ operation: row.op, status: reply.response.status, response: () => asResponse(reply.response), binary: { buffer: parsed.bytes, contentType: parsed.contentType }, secrets })
+          : new WechatResult({ operation: row.op, status: reply.response.status, response: () => asResponse(reply.response), json: parsed.json, fields: parsed.json, secrets });
       if (result.errcode !== 0) {
         if (options.throwOnError ?? this.options.throwOnError) throw wechatErrorFor({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
         return result;
@@ -385,8 +385,6 @@ export abstract class WechatClient {
   async #send(row: EndpointRow, ctx: RequestContext, options: CallOptions = {}): Promise<HttpReply> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     if (options.signal?.aborted) throw new WechatAbortError(row.op, options.signal.reason);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const body = ctx.body === undefined ? undefined : row.multipart ? await buildFormData(row.op, ctx.body, row.files ?? []) : ctx.body;
     try {
       return await this.#transport({
@@ -395,12 +393,13 @@ export abstract class WechatClient {
         path: ctx.path,
         query: ctx.query,
         body,
-        headers: { ...ctx.headers, ...(options.headers ?? {}) },
-        signal,
+        headers: options.headers ? { ...ctx.headers, ...options.headers } : ctx.headers,
+        timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     } catch (err) {
       if (options.signal?.aborted) throw new WechatAbortError(row.op, err);
-      if (timeout.aborted) throw new WechatTimeoutError(row.op, timeoutMs, row.idempotent, err);
+      if (err instanceof TransportTimeoutError) throw new WechatTimeoutError(row.op, timeoutMs, row.idempotent, err);
       if (err instanceof WechatToolsError) throw err;
       const code = (err as { cause?: { code?: unknown } })?.cause?.code;
       const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';

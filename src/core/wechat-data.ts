@@ -12,32 +12,56 @@ export interface BinaryReply {
 /** Exact secret values a call sent, per result (kept off the object). */
 const sentSecrets = new WeakMap<object, readonly string[]>();
 
+/** Names the result itself owns; a reply field with one of these names stays in resultJson only. */
+const OWN = new Set(['ok', 'operation', 'requestResult', 'resultJson', 'rid', 'toJSON', 'errcode', 'errmsg']);
+
 export class WechatResult {
-  /** true when errcode is 0 */
-  declare readonly ok: boolean;
   /** 0 on success */
   declare readonly errcode: number;
   /** 'ok' on success; WeChat's message (with its " rid: …" suffix) on failure */
   declare readonly errmsg: string;
-  /** The operation that produced this result */
-  declare readonly operation: string;
-  /** The HTTP response (its URL is never printed: it carries the access_token) */
-  declare readonly requestResult: Response;
-  /** The parsed JSON body (undefined for a binary reply) */
-  declare readonly resultJson: unknown;
+  readonly #operation: string;
+  readonly #status: number;
+  readonly #json: unknown;
+  #response: Response | (() => Response);
 
-  constructor(init: { operation: string; response: Response; json?: unknown; fields?: Record<string, unknown>; binary?: BinaryReply; secrets?: readonly string[] }) {
+  constructor(init: { operation: string; status: number; response: Response | (() => Response); json?: unknown; fields?: Record<string, unknown>; binary?: BinaryReply; secrets?: readonly string[] }) {
     const fields = init.fields ?? {};
     if (init.secrets && init.secrets.length > 0) sentSecrets.set(this, init.secrets);
     const errcode = typeof fields['errcode'] === 'number' ? fields['errcode'] : Number(fields['errcode'] ?? 0) || 0;
-    Object.assign(this, fields, init.binary ?? {});
-    const define = (key: string, value: unknown) => Object.defineProperty(this, key, { value, enumerable: false, writable: false, configurable: true });
-    Object.defineProperty(this, 'errcode', { value: errcode, enumerable: true, writable: false, configurable: true });
-    Object.defineProperty(this, 'errmsg', { value: typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '', enumerable: true, writable: false, configurable: true });
-    define('ok', errcode === 0);
-    define('operation', init.operation);
-    define('requestResult', init.response);
-    define('resultJson', init.json);
+    const self = this as unknown as Record<string, unknown>;
+    for (const k in fields) if (!OWN.has(k)) self[k] = fields[k];
+    if (init.binary) {
+      self['buffer'] = init.binary.buffer;
+      self['contentType'] = init.binary.contentType;
+    }
+    self['errcode'] = errcode;
+    self['errmsg'] = typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '';
+    this.#operation = init.operation;
+    this.#status = init.status;
+    this.#json = init.json;
+    this.#response = init.response;
+  }
+
+  /** true when errcode is 0 */
+  get ok(): boolean {
+    return this.errcode === 0;
+  }
+
+  /** The operation that produced this result */
+  get operation(): string {
+    return this.#operation;
+  }
+
+  /** The HTTP response (made on first access; its URL carries the access_token: never print it) */
+  get requestResult(): Response {
+    if (typeof this.#response === 'function') this.#response = this.#response();
+    return this.#response;
+  }
+
+  /** The parsed JSON body (undefined for a binary reply) */
+  get resultJson(): unknown {
+    return this.#json;
   }
 
   /** WeChat's request id, from the errmsg suffix " rid: …" */
@@ -47,7 +71,7 @@ export class WechatResult {
 
   /** Serialized without the Response and with secrets (session_key, tokens…) redacted. */
   toJSON(): Record<string, unknown> {
-    const plain = { ok: this.ok, ...(redactValue({ ...this }) as Record<string, unknown>), operation: this.operation, status: this.requestResult.status };
+    const plain = { ok: this.ok, ...(redactValue({ ...this }) as Record<string, unknown>), operation: this.operation, httpStatus: this.#status };
     const secrets = sentSecrets.get(this);
     return secrets ? (JSON.parse(redactText(JSON.stringify(plain), secrets)) as Record<string, unknown>) : plain;
   }

@@ -10,19 +10,78 @@ const agents = {
   https: new https.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 }),
 };
 
-/** The parts of a Request that openapi-fetch sets and this fetch reads. */
+/** No complete answer within the request's timeoutMs. */
+export class TransportTimeoutError extends Error {
+  constructor(readonly timeoutMs: number, cause?: unknown) {
+    super(`no answer within ${timeoutMs} ms`, cause === undefined ? undefined : { cause });
+    this.name = 'TransportTimeoutError';
+  }
+}
+
+/** The parts of a Request that openapi-fetch sets and this fetch reads (plus timeoutMs, copied from the init). */
 export class LightRequest {
   readonly url: string;
   readonly method: string;
   readonly headers: Headers;
   readonly body: unknown;
   readonly signal: AbortSignal | undefined;
+  declare timeoutMs?: number;
   constructor(url: string, init: { method?: string; headers?: Headers | Record<string, string>; body?: unknown; signal?: AbortSignal | null }) {
     this.url = url;
     this.method = init.method ?? 'GET';
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers ?? {});
     this.body = init.body;
     this.signal = init.signal ?? undefined;
+  }
+}
+
+/**
+ * A fully read reply, cheap to make: what openapi-fetch and the client read (ok, status, headers.get,
+ * arrayBuffer/text/json). The WHATWG Response it stands for is built only when asked for
+ * (`toResponse()`, used by WechatData.requestResult).
+ */
+export class BufferedResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly url: string;
+  readonly headers: { get(name: string): string | null };
+  readonly #raw: IncomingHttpHeaders;
+  readonly #body: Buffer;
+  #response: Response | undefined;
+  constructor(url: string, status: number, statusText: string, raw: IncomingHttpHeaders, body: Buffer) {
+    this.url = url;
+    this.status = status;
+    this.statusText = statusText;
+    this.ok = status >= 200 && status < 300;
+    this.#raw = raw;
+    this.#body = body;
+    this.headers = {
+      get: (name: string) => {
+        const v = raw[name.toLowerCase()];
+        return v === undefined ? null : Array.isArray(v) ? v.join(', ') : v;
+      },
+    };
+  }
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const b = this.#body;
+    return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+  }
+  async text(): Promise<string> {
+    return this.#body.toString('utf8');
+  }
+  async json(): Promise<unknown> {
+    return JSON.parse(this.#body.toString('utf8'));
+  }
+  /** The WHATWG Response (built once, on demand). */
+  toResponse(): Response {
+    if (!this.#response) {
+      const nullBody = this.status === 204 || this.status === 304;
+      const r = new Response(nullBody ? null : this.#body, { status: this.status, statusText: this.statusText, headers: toHeaders(this.#raw) });
+      Object.defineProperty(r, 'url', { value: this.url });
+      this.#response = r;
+    }
+    return this.#response;
   }
 }
 
@@ -40,8 +99,8 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** fetch(LightRequest | Request) over node:http(s) with keep-alive; resolves to a real Response. */
-export async function nodeFetch(input: LightRequest | Request): Promise<Response> {
+/** fetch(LightRequest | Request) over node:http(s) with keep-alive; resolves to a BufferedResponse (a Response on demand). */
+export async function nodeFetch(input: LightRequest | Request): Promise<Response | BufferedResponse> {
   const body = input.body;
   if (body instanceof FormData || (typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && typeof body !== 'string')) {
     // multipart or a stream: let the platform's fetch encode it
@@ -57,7 +116,7 @@ export async function nodeFetch(input: LightRequest | Request): Promise<Response
   if (typeof body === 'string') payload = Buffer.from(body, 'utf8');
   else if (body instanceof Uint8Array) payload = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (payload) headers['content-length'] = String(payload.byteLength);
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<BufferedResponse>((resolve, reject) => {
     const req = (secure ? https.request : http.request)(
       { protocol: url.protocol, hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: input.method, headers, agent: secure ? agents.https : agents.http },
       (res) => {
@@ -65,20 +124,29 @@ export async function nodeFetch(input: LightRequest | Request): Promise<Response
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
           cleanup();
-          const status = res.statusCode ?? 0;
-          const buf = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
-          const nullBody = status === 204 || status === 304 || input.method === 'HEAD';
-          resolve(new Response(nullBody ? null : buf, { status, statusText: res.statusMessage ?? '', headers: toHeaders(res.headers) }));
+          const buf = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+          resolve(new BufferedResponse(input.url, res.statusCode ?? 0, res.statusMessage ?? '', res.headers, buf));
         });
         res.on('error', fail);
         res.on('aborted', () => fail(new Error('the server closed the response early')));
       },
     );
     const onAbort = () => {
+      cleanup();
       req.destroy();
       reject(abortError(signal as AbortSignal));
     };
+    const ms = (input as LightRequest).timeoutMs;
+    const timer =
+      ms === undefined
+        ? undefined
+        : setTimeout(() => {
+            cleanup();
+            req.destroy();
+            reject(new TransportTimeoutError(ms));
+          }, ms);
     function cleanup(): void {
+      if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
     function fail(err: unknown): void {
@@ -86,7 +154,7 @@ export async function nodeFetch(input: LightRequest | Request): Promise<Response
       // the shape undici uses: TypeError('fetch failed') with the system error as the cause
       reject(Object.assign(new TypeError('fetch failed'), { cause: err }));
     }
-    signal?.addEventListener('abort', onAbort, { once: true });
+    if (signal) signal.addEventListener('abort', onAbort, { once: true });
     req.on('error', fail);
     req.end(payload);
   });

@@ -21,7 +21,14 @@ function looksLikeJson(bytes: Uint8Array): boolean {
 export const MAX_JSON_BYTES = 8 * 1024 * 1024;
 export const MAX_BINARY_BYTES = 64 * 1024 * 1024;
 
-export function parseReply(operation: string, kind: ReplyKind, response: Response, bytes: Uint8Array, maxBytes?: number): ParsedReply {
+/** What parsing needs of a reply (a Response, or the Node transport's BufferedResponse). */
+export interface ReplyMeta {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+}
+
+export function parseReply(operation: string, kind: ReplyKind, response: ReplyMeta, bytes: Uint8Array, maxBytes?: number): ParsedReply {
   const contentType = response.headers.get('content-type') ?? '';
   const status = response.status;
   const cap = maxBytes ?? (kind === 'json' ? MAX_JSON_BYTES : MAX_BINARY_BYTES);

@@ -3,7 +3,9 @@
 // fetch, resolved at call time (so msw, or a fetch given later, is always honoured). Replies are read
 // as bytes; src/http/reply.ts decides what they are.
 import createClient from 'openapi-fetch';
-import { LightRequest, nodeFetch } from './node-fetch.js';
+import { BufferedResponse, LightRequest, nodeFetch, TransportTimeoutError } from './node-fetch.js';
+
+export { TransportTimeoutError };
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
@@ -13,18 +15,29 @@ export interface HttpRequest {
   /** a JSON value, or FormData for multipart */
   body?: unknown;
   headers?: Record<string, string>;
-  signal: AbortSignal;
+  /** the whole exchange must finish within this (TransportTimeoutError otherwise) */
+  timeoutMs: number;
+  /** the caller's signal */
+  signal?: AbortSignal;
 }
 
+/** A Response, or the transport's BufferedResponse (which makes the Response on demand). */
+export type ReplyResponse = Response | BufferedResponse;
+
 export interface HttpReply {
-  response: Response;
+  response: ReplyResponse;
   bytes: Uint8Array;
+}
+
+/** The WHATWG Response behind a reply. */
+export function asResponse(r: ReplyResponse): Response {
+  return r instanceof BufferedResponse ? r.toResponse() : r;
 }
 
 export type FetchLike = (input: Request) => Promise<Response>;
 
 type LooseClient = {
-  request(method: string, path: string, init: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: Response }>;
+  request(method: string, path: string, init: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: ReplyResponse }>;
 };
 
 const onNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -43,14 +56,27 @@ export function createTransport(getFetch: () => FetchLike | undefined): (req: Ht
     return viaNode;
   };
   return async (req) => {
-    const { data, error, response } = await client().request(req.method.toLowerCase(), req.path, {
-      baseUrl: req.baseUrl,
-      params: { query: req.query },
-      ...(req.body === undefined ? {} : { body: req.body }),
-      ...(req.headers ? { headers: req.headers } : {}),
-      parseAs: 'arrayBuffer',
-      signal: req.signal,
-    });
+    const c = client();
+    // The Node transport times out by itself (one timer); a fetch needs an AbortSignal.
+    const viaNodeTransport = c === viaNode;
+    const timeout = viaNodeTransport ? undefined : AbortSignal.timeout(req.timeoutMs);
+    const signal = timeout ? (req.signal ? AbortSignal.any([req.signal, timeout]) : timeout) : req.signal;
+    let result;
+    try {
+      result = await c.request(req.method.toLowerCase(), req.path, {
+        baseUrl: req.baseUrl,
+        params: { query: req.query },
+        ...(req.body === undefined ? {} : { body: req.body }),
+        ...(req.headers ? { headers: req.headers } : {}),
+        parseAs: 'arrayBuffer',
+        ...(signal ? { signal } : {}),
+        ...(viaNodeTransport ? { timeoutMs: req.timeoutMs } : {}),
+      });
+    } catch (err) {
+      if (timeout?.aborted && !req.signal?.aborted) throw new TransportTimeoutError(req.timeoutMs, err);
+      throw err;
+    }
+    const { data, error, response } = result;
     if (response.ok) return { response, bytes: data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(0) };
     // openapi-fetch reads a non-2xx body as text (parsed as JSON when it can be): hand back the text.
     const text = error === undefined ? '' : typeof error === 'string' ? error : JSON.stringify(error);
