@@ -32,7 +32,8 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
 }
 
 export function emitTable(endpoints: EndpointIR[]): SourceFileStructure {
-  const rows = endpoints.map((ep) => `  ${JSON.stringify(endpointRow(ep))},`).join('\n');
+  // A JSON string literal: V8 parses JSON.parse('…') faster than the same object literal (cold start).
+  const json = `[\n${endpoints.map((ep) => JSON.stringify(endpointRow(ep))).join(',\n')}\n]`;
   return {
     kind: StructureKind.SourceFile,
     statements: [
@@ -47,7 +48,7 @@ export function emitTable(endpoints: EndpointIR[]): SourceFileStructure {
         isExported: true,
         declarationKind: VariableDeclarationKind.Const,
         docs: [`Every endpoint, sorted by spec id (${endpoints.length} rows).`],
-        declarations: [{ name: 'endpointTable', type: 'readonly EndpointRow[]', initializer: `[\n${rows}\n]` }],
+        declarations: [{ name: 'endpointTable', type: 'readonly EndpointRow[]', initializer: `JSON.parse(${JSON.stringify(json).replace(/\\n/g, '\\n\\\n')})` }],
       },
     ],
   };

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The `wechat-tools` executable.
 import { main } from './index.js';
 

@@ -1,11 +1,21 @@
 // Parsing push bodies: XML with fast-xml-parser (entity processing off: XXE and entity-expansion
 // payloads stay inert) or JSON (Mini Program pushes; 64-bit ids kept as strings). Fields are then
 // typed by the generated table: numbers become numbers, ids stay strings, lists are always arrays.
-import { XMLParser } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLParser } from 'fast-xml-parser';
 import { parseJsonKeepingBigInts } from '../core/json.js';
 import type { PushFieldTable, PushFieldType } from './types.js';
 
-const xml = new XMLParser({
+// fast-xml-parser is loaded on the first XML push, not at import (cold start).
+let xmlParser: XMLParser | undefined;
+function xml(): XMLParser {
+  if (xmlParser) return xmlParser;
+  const { XMLParser: Parser } = createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser');
+  xmlParser = new Parser(XML_OPTIONS);
+  return xmlParser;
+}
+
+const XML_OPTIONS = {
   processEntities: false,
   htmlEntities: false,
   ignoreAttributes: true,
@@ -15,7 +25,7 @@ const xml = new XMLParser({
   parseAttributeValue: false,
   trimValues: true,
   allowBooleanAttributes: false,
-});
+};
 
 export class PushParseError extends Error {
   constructor(message: string) {
@@ -40,7 +50,7 @@ export function parseRawPush(body: string, format: 'xml' | 'json'): Record<strin
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) throw new PushParseError('DOCTYPE/ENTITY declarations are not accepted');
   let doc: unknown;
   try {
-    doc = xml.parse(body, true);
+    doc = xml().parse(body, true);
   } catch {
     throw new PushParseError('body is not valid XML');
   }
