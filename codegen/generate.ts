@@ -1,7 +1,7 @@
 // The pipeline: load + validate → normalize → emit. Returns every generated file (path → content)
 // without touching the disk, so `--check` can compare in memory.
 import { Project, type SourceFileStructure } from 'ts-morph';
-import { emitCatalog, emitErrcodes, emitExamples } from './emit/data.js';
+import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples } from './emit/data.js';
 import { buildOpenApi } from './emit/openapi.js';
 import { emitTable } from './emit/table.js';
 import { emitOpenApiTypes, emitTypes } from './emit/types.js';
@@ -64,6 +64,7 @@ export async function generate(input: GeneratorInput): Promise<Map<string, strin
   files.set('generated/examples.ts', HEADER + emitExamples(input));
   files.set('generated/errcodes.ts', HEADER + emitErrcodes(input));
   files.set('generated/catalog.ts', HEADER + emitCatalog(input));
+  files.set('docs/endpoints.md', emitEndpointsDoc(input));
   files.set('generated/push.ts', emitPush(input.push, HEADER));
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
