@@ -1,9 +1,10 @@
 // Step 1: read spec/**/*.yaml and check each file against the meta-schema.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
+import { filesUnder } from './files.js';
 import type { ErrcodeEntry, JsonSchema, LoadedSpec, SharedDefs, SpecDoc } from './ir.js';
 
 export class SpecError extends Error {
@@ -13,15 +14,9 @@ export class SpecError extends Error {
   }
 }
 
+/** The endpoint spec files: YAML under spec/, skipping _meta, _shared, _fixtures and dot folders. */
 async function listYaml(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    if (entry.name.startsWith('_') || entry.name.startsWith('.')) continue;
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...(await listYaml(full)));
-    else if (entry.name.endsWith('.yaml') || entry.name.endsWith('.yml')) out.push(full);
-  }
-  return out;
+  return (await filesUnder(dir)).filter((f) => /\.ya?ml$/.test(f) && !path.relative(dir, f).split(path.sep).some((part) => part.startsWith('_') || part.startsWith('.')));
 }
 
 async function readYaml(file: string, shown: string, problems: string[]): Promise<unknown> {

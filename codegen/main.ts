@@ -1,26 +1,15 @@
 // `npm run generate [-- --check]`: rebuild generated/ from spec/, or (with --check) regenerate in
 // memory and list every stale, missing or extra file.
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
+import { filesUnder } from './files.js';
 import { buildInput, generate } from './generate.js';
 import { SpecError } from './load.js';
 
 async function listFiles(dir: string, root: string): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await listFiles(full, root)));
-    else out.push(path.relative(root, full).split(path.sep).join('/'));
-  }
-  return out;
+  return (await filesUnder(dir)).map((f) => path.relative(root, f).split(path.sep).join('/'));
 }
 
 function trackedSpecs(root: string): string[] {
@@ -62,8 +51,14 @@ export async function runGenerate(argv: string[]): Promise<number> {
     }
     // --tracked: only the spec files git tracks (ignores specs being written in the work tree).
     const only = values.tracked ? trackedSpecs(root) : (values.only ?? []);
+    // a progress line on a terminal (generation of many specs takes seconds)
+    const tty = process.stderr.isTTY && !values.quiet;
+    const progress = (msg: string) => tty && process.stderr.write(`\r\x1b[2K${msg}`);
+    progress('generate: loading and checking the specs…');
     const input = await buildInput(root, only);
+    progress(`generate: ${input.endpoints.length} endpoints checked; emitting types, table, OpenAPI, validators…`);
     files = await generate(input);
+    progress('');
     if (!values.quiet) process.stderr.write(`generate: ${input.endpoints.length} endpoints → ${files.size} files in ${Math.round(performance.now() - started)} ms\n`);
   } catch (err) {
     if (err instanceof SpecError) {

@@ -1,12 +1,13 @@
 // Push messages and events: spec/push/**/*.yaml → generated/push.ts (one interface per kind, the
 // discriminated union, and the field table the parser types fields with). Each spec's example
 // must parse into its own kind.
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parseDocument } from 'yaml';
 import { parseRawPush, toPushMessage } from '../src/push/parse.js';
 import type { PushFieldTable, PushFieldType } from '../src/push/types.js';
+import { filesUnder } from './files.js';
 import { SpecError, formatAjvError } from './load.js';
 
 interface FieldSpec {
@@ -31,29 +32,13 @@ export interface PushSpec {
   example: { xml?: string; json?: string };
 }
 
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const full = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(full)));
-    else if (e.name.endsWith('.yaml')) out.push(full);
-  }
-  return out.sort();
-}
-
 export async function loadPushSpecs(root: string, only: string[] = []): Promise<PushSpec[]> {
   const problems: string[] = [];
   const metaText = await readFile(path.join(root, 'spec/_meta/push.schema.yaml'), 'utf8');
   const ajv = new Ajv2020({ allErrors: true, strict: false });
   const validate = ajv.compile(parseDocument(metaText).toJS() as object);
   const specs: PushSpec[] = [];
-  for (const file of await walk(path.join(root, 'spec/push'))) {
+  for (const file of (await filesUnder(path.join(root, 'spec/push'))).filter((f) => f.endsWith('.yaml'))) {
     const shown = path.relative(root, file).split(path.sep).join('/');
     if (only.length > 0 && !only.some((prefix) => shown.startsWith(prefix))) continue;
     const doc = parseDocument(await readFile(file, 'utf8'), { uniqueKeys: true });
