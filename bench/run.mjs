@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
-const N = Number(process.env.BENCH_CALLS ?? 1500);
+const N = Number(process.env.BENCH_CALLS ?? 1000);
 const started = Date.now();
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -45,7 +45,7 @@ const floor = med['node:http (floor)'];
 const coWechat = med['co-wechat-api 3.11'];
 sections.push(`## 1. Per-call cost (warm token, validation on)
 
-${N} sequential calls per measurement after ${process.env.BENCH_WARMUP ?? 1500} warm-up calls (steady state: every client is JIT-compiled); median of ${ROUNDS} interleaved rounds, each in a fresh
+${N} sequential calls per measurement after ${process.env.BENCH_WARMUP ?? 1000} warm-up calls (steady state: every client is JIT-compiled); median of ${ROUNDS} interleaved rounds, each in a fresh
 process; client CPU is the client process's user + system time per call. GET = user info (\`/cgi-bin/user/info\`),
 POST = template message send. Ratios are to the \`node:http\` keep-alive floor measured in the same run.
 

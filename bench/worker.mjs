@@ -18,7 +18,7 @@ if (mode === 'percall') {
   const [name, kind, n, base] = args;
   const c = await clients[name](base);
   const fn = c[kind];
-  const WARM = Number(process.env.BENCH_WARMUP ?? 1500);
+  const WARM = Number(process.env.BENCH_WARMUP ?? 1000);
   for (let i = 0; i < WARM; i++) await check(fn(), name);
   const N = Number(n);
   const cpu0 = process.cpuUsage();
