@@ -34,6 +34,7 @@ export interface SpecDoc {
     required?: string[];
     requireOneOf?: string[][];
     sessionKeySignature?: { to: string };
+    ownAppid?: string;
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
   };
   response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
@@ -93,6 +94,8 @@ export interface EndpointIR {
   params: { name: string; in: ParamLocation; schema: JsonSchema; required: boolean; file: boolean }[];
   /** each entry: at least one of its groups of params must be fully present */
   requireOneOf: string[][][];
+  /** a param the client fills with its own appid when left out */
+  ownAppid?: string;
   /** the runtime computes this param from session_key */
   signFrom?: { from: 'session_key'; to: string };
   constants: { query: Record<string, string | number | boolean>; body: Record<string, string | number | boolean> };

@@ -63,6 +63,11 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       });
       seen.add('session_key');
     }
+    if (req.ownAppid) {
+      const own = params.find((p) => p.name === req.ownAppid);
+      if (!own) problems.push(`${file}: /request/ownAppid: "${req.ownAppid}" is not a declared param`);
+      else own.required = false; // the client fills it in
+    }
     for (const name of required) if (!seen.has(name)) problems.push(`${file}: /request/required: "${name}" is not a declared param`);
     for (const group of req.requireOneOf ?? []) for (const name of group) if (!seen.has(name)) problems.push(`${file}: /request/requireOneOf: "${name}" is not a declared param`);
     const constants = { query: req.constants?.query ?? {}, body: req.constants?.body ?? {} };
@@ -107,6 +112,7 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       idempotent: doc.idempotent,
       params,
       requireOneOf: [...(req.requireOneOf ? [req.requireOneOf] : []), ...(req.sessionKeySignature ? [[[req.sessionKeySignature.to], ['session_key']]] : [])],
+      ...(req.ownAppid ? { ownAppid: req.ownAppid } : {}),
       ...(req.sessionKeySignature ? { signFrom: { from: 'session_key' as const, to: req.sessionKeySignature.to } } : {}),
       constants,
       bodyKind,

@@ -190,7 +190,7 @@ export interface paths {
         put?: never;
         /**
          * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
-         * @description Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+         * @description Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid: the client fills it in when left out (ownAppid). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
          */
         post: operations["clearQuota"];
         delete?: never;
@@ -3463,7 +3463,7 @@ export interface paths {
         put?: never;
         /**
          * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
-         * @description The body appid is the Mini Program's own appid (not injected next to an access_token: pass it). A read: safe to retry.
+         * @description The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry.
          */
         post: operations["getUserRiskRank"];
         delete?: never;
@@ -5863,7 +5863,7 @@ export interface components {
         /** @description Params of clearQuota */
         ClearQuotaParams: {
             /** @description 要被清空的账号的 appid（即本账号的 appid） */
-            appid: string;
+            appid?: string;
         };
         ClearQuotaResponse: Record<string, never>;
         /** @description Params of cloudbaseReportAPI */
@@ -8739,7 +8739,7 @@ export interface components {
         /** @description Params of getUserRiskRank */
         GetUserRiskRankParams: {
             /** @description 小程序 appid */
-            appid: string;
+            appid?: string;
             /** @description 用户的 openid */
             openid: string;
             /**
@@ -12212,7 +12212,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description 要被清空的账号的 appid（即本账号的 appid） */
-                    appid: string;
+                    appid?: string;
                 };
             };
         };
@@ -18856,7 +18856,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description 小程序 appid */
-                    appid: string;
+                    appid?: string;
                     /** @description 用户的 openid */
                     openid: string;
                     /**

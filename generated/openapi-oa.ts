@@ -664,7 +664,7 @@ export interface paths {
         put?: never;
         /**
          * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
-         * @description Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+         * @description Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid: the client fills it in when left out (ownAppid). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
          */
         post: operations["clearQuota"];
         delete?: never;
@@ -3346,7 +3346,7 @@ export interface paths {
         /**
          * 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询）
          * @deprecated
-         * @description The body must also carry the account's own appid; the client does not inject it here (auth is access_token), so pass it as a param. Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
+         * @description The body must also carry the account's own appid; the client fills it in when left out (ownAppid). Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
          */
         post: operations["semanticSearch"];
         delete?: never;
@@ -4562,7 +4562,7 @@ export interface components {
         /** @description Params of clearQuota */
         ClearQuotaParams: {
             /** @description 要被清空的账号的 appid（即本账号的 appid） */
-            appid: string;
+            appid?: string;
         };
         ClearQuotaResponse: Record<string, never>;
         /** @description Params of closeComment */
@@ -9328,7 +9328,7 @@ export interface components {
             /** @description 区域名称，在城市存在的情况下可省；与经纬度二选一传入 */
             region?: string;
             /** @description 公众号唯一标识（本公众号的 appid），用于区分公众号开发者 */
-            appid: string;
+            appid?: string;
             /** @description 用户唯一 id（非开发者 id），用于区分公众号下的不同用户（建议填入用户 openid）；为空则无法使用上下文理解功能，appid 和 uid 同时存在时才可使用上下文理解 */
             uid?: string;
         };
@@ -14399,7 +14399,7 @@ export interface operations {
             content: {
                 "application/json": {
                     /** @description 要被清空的账号的 appid（即本账号的 appid） */
-                    appid: string;
+                    appid?: string;
                 };
             };
         };
@@ -19114,7 +19114,7 @@ export interface operations {
                     /** @description 区域名称，在城市存在的情况下可省；与经纬度二选一传入 */
                     region?: string;
                     /** @description 公众号唯一标识（本公众号的 appid），用于区分公众号开发者 */
-                    appid: string;
+                    appid?: string;
                     /** @description 用户唯一 id（非开发者 id），用于区分公众号下的不同用户（建议填入用户 openid）；为空则无法使用上下文理解功能，appid 和 uid 同时存在时才可使用上下文理解 */
                     uid?: string;
                 };

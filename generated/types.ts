@@ -460,7 +460,7 @@ export type ClearApiQuotaResponse = MP['ClearApiQuotaResponse'];
  *
  * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
  *
- * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+ * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid: the client fills it in when left out (ownAppid). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
  *
  * `POST /cgi-bin/clear_quota` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -4484,7 +4484,7 @@ export type QueryUrlLinkResponse = MP['QueryUrlLinkResponse'];
  *
  * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
  *
- * The body appid is the Mini Program's own appid (not injected next to an access_token: pass it). A read: safe to retry.
+ * The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry.
  *
  * `POST /wxa/getuserriskrank` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -7274,7 +7274,7 @@ export type QueryRecoResultForTextResponse = OA['QueryRecoResultForTextResponse'
  *
  * 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询）
  *
- * The body must also carry the account's own appid; the client does not inject it here (auth is access_token), so pass it as a param. Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
+ * The body must also carry the account's own appid; the client fills it in when left out (ownAppid). Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
  *
  * `POST /semantic/semproxy/search` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -8962,7 +8962,7 @@ export interface MPToolsMethods {
     /**
      * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
      *
-     * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+     * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid: the client fills it in when left out (ownAppid). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
      *
      * `POST /cgi-bin/clear_quota` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -8972,7 +8972,7 @@ export interface MPToolsMethods {
      *
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs} · spec: spec/common/openapi/clearQuota.yaml
      */
-    clearQuota(params: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
+    clearQuota(params?: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
     /**
      * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
      *
@@ -11406,7 +11406,7 @@ export interface MPToolsMethods {
     /**
      * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
      *
-     * The body appid is the Mini Program's own appid (not injected next to an access_token: pass it). A read: safe to retry.
+     * The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry.
      *
      * `POST /wxa/getuserriskrank` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12051,7 +12051,7 @@ export interface MPToolsOperations {
     /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
     clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
     /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
-    clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: true };
+    clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
     /** 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况） */
     clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
     /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
@@ -12821,7 +12821,7 @@ export interface OAToolsMethods {
     /**
      * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
      *
-     * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid (the runtime does not inject it next to an access_token: pass it). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
+     * Consumes one of the account's 10 monthly resets (shared with clearQuotaByAppSecret and the admin console), so it is not retried. The body appid is the account's own appid: the client fills it in when left out (ownAppid). Use clearQuotaByAppSecret when the access_token quota itself is exhausted.
      *
      * `POST /cgi-bin/clear_quota` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -12831,7 +12831,7 @@ export interface OAToolsMethods {
      *
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs} · spec: spec/common/openapi/clearQuota.yaml
      */
-    clearQuota(params: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
+    clearQuota(params?: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
     /**
      * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
      *
@@ -14133,7 +14133,7 @@ export interface OAToolsMethods {
     /**
      * 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询）
      *
-     * The body must also carry the account's own appid; the client does not inject it here (auth is access_token), so pass it as a param. Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
+     * The body must also carry the account's own appid; the client fills it in when left out (ownAppid). Context understanding needs both appid and uid. The semantic object differs per service type (category). WeChat no longer lists this API among the current Official Account docs: treat it as retired (not confirmed on an official retirement notice). Field names from the former official page and wechatpy.
      *
      * `POST /semantic/semproxy/search` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -15058,7 +15058,7 @@ export interface OAToolsOperations {
     /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
     clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
     /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
-    clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: true };
+    clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
     /** 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况） */
     clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
     /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */

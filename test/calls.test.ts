@@ -280,3 +280,18 @@ describe('multipart uploads', () => {
     await expect(mp.uploadTempMedia({ type: 'image', media: 42 as unknown as string })).rejects.toThrow(/uploadTempMedia: invalid params: \/media/);
   });
 });
+
+describe('ownAppid', () => {
+  it("clearQuota's body appid is the client's own when left out", async () => {
+    const mp = new MPTools(app);
+    let body: Record<string, unknown> = {};
+    mock.on('clearQuota', (req) => {
+      body = req.body;
+      return { errcode: 0, errmsg: 'ok' };
+    });
+    await mp.clearQuota();
+    expect(body['appid']).toBe(app.appid);
+    await mp.clearQuota({ appid: 'wx_explicit' });
+    expect(body['appid']).toBe('wx_explicit');
+  });
+});

@@ -25,6 +25,7 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
     ...(Object.keys(constants).length > 0 ? { constants } : {}),
     ...(ep.requireOneOf.length > 0 ? { oneOf: ep.requireOneOf } : {}),
     ...(ep.signFrom ? { sign: ep.signFrom } : {}),
+    ...(ep.ownAppid ? { ownAppid: ep.ownAppid } : {}),
     reply: ep.responseKind,
     ...(ep.bindMethod ? {} : { bind: false }),
     ...(ep.deprecated ? { deprecated: true } : {}),

@@ -254,6 +254,7 @@ export abstract class WechatClient {
 
   async #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
+    if (row.ownAppid && params[row.ownAppid] === undefined) params = { ...params, [row.ownAppid]: this.appid };
     const secrets = secretValues(params, [this.options.secret, options.accessToken]);
     try {
       return await this.#attempts(row, params, options, spec, secrets);

@@ -32,6 +32,8 @@ export interface EndpointRow {
   readonly oneOf?: readonly (readonly (readonly string[])[])[];
   /** the caller may pass session_key; the runtime computes `to` = HMAC-SHA256(session_key, body) and never sends it */
   readonly sign?: { readonly from: 'session_key'; readonly to: string };
+  /** a param the client fills with its own appid when the caller leaves it out */
+  readonly ownAppid?: string;
   readonly reply: ReplyKind;
   /** false: no method on the client; reachable with call() */
   readonly bind?: false;
