@@ -23,7 +23,7 @@ const log = (m) => process.stderr.write(`${m}\n`);
 const fake = spawn(process.execPath, [path.join(root, 'bench/fake-wechat.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise((r) => fake.stdout.once('data', (d) => r(String(d).trim())));
 const base = `http://127.0.0.1:${port}`;
-const worker = async (...args) => JSON.parse((await run(process.execPath, ['--expose-gc', path.join(root, 'bench/worker.mjs'), ...args], { cwd: root, timeout: 120_000, maxBuffer: 1 << 20 })).stdout.trim().split('\n').pop());
+const worker = async (...args) => JSON.parse((await run(process.execPath, ['--expose-gc', path.join(root, 'bench/worker.mjs'), ...args], { cwd: tmpdir() /* node-easywechat writes its file cache into the cwd */, timeout: 120_000, maxBuffer: 1 << 20 })).stdout.trim().split('\n').pop());
 
 const CLIENTS = ['node:http (floor)', 'global fetch', 'openapi-fetch', 'wechat-tools', 'co-wechat-api 3.11', 'wechat-api 1.35', 'node-easywechat 3.6'];
 const sections = [];
