@@ -1,13 +1,13 @@
 // The one runtime behind MPTools and OATools: options, the access_token (cache → fetch,
 // single-flight, compare-and-invalidate, one retry on token errors), and call()/request(), which
 // interpret a row of the generated endpoint table. Nothing here is specific to one endpoint.
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { endpointTable } from '../../generated/endpoints.js';
 import type { CallOptions } from '../core/call-options.js';
 import type { AuthKind, ClientName, EndpointRow, ReplyKind } from '../core/endpoint.js';
 import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError, wechatErrorFor } from '../core/errors.js';
 import { consoleLogger, safeLogger, type Logger } from '../core/logger.js';
 import { scrubError, secretValues } from '../core/redact.js';
+import { safeEqual } from '../core/safe-equal.js';
 import { WechatResult } from '../core/wechat-data.js';
 import { userStateSignature } from '../crypto/user-state.js';
 import { buildFormData } from '../http/multipart.js';
@@ -161,10 +161,7 @@ export abstract class WechatClient {
   /** Whether `secret` is this client's AppSecret (constant-time). */
   secretMatches(secret: string): boolean {
     const mine = this.options.secret;
-    if (!mine) return false;
-    const a = createHash('sha256').update(mine).digest();
-    const b = createHash('sha256').update(secret).digest();
-    return timingSafeEqual(a, b);
+    return mine ? safeEqual(mine, secret) : false;
   }
 
   /** Use this token from now on (cached for expiresInSeconds, default 7200, less the margin). */

@@ -2,34 +2,35 @@
 // js_code/code, EncodingAESKey, jsapi_ticket, token-server keys. Applied to everything the SDK logs, puts in
 // an error message, or serializes.
 
-/** Field / query names whose values are secret (compared case-insensitively). */
-export const SECRET_KEYS: ReadonlySet<string> = new Set([
+/** Wire names whose values are secret (query parameters and JSON fields). */
+const WIRE_NAMES = [
   'secret',
   'appsecret',
   'app_secret',
   'access_token',
-  'accesstoken',
   'refresh_token',
   'session_key',
-  'sessionkey',
   'js_code',
   'code',
   'encodingaeskey',
   'encoding_aes_key',
   'component_access_token',
   'authorizer_access_token',
-  'authorization',
   'jsapi_ticket',
-  'bearer',
-]);
+];
+/** The same in the camelCase spellings SDK users write. */
+const CAMEL_NAMES = ['accessToken', 'sessionKey', 'encodingAESKey'];
+
+/** Field / query names whose values are secret (compared case-insensitively). */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([...WIRE_NAMES, ...CAMEL_NAMES.map((n) => n.toLowerCase()), 'authorization', 'bearer']);
 
 export const REDACTED = '[redacted]';
 
 const isSecretKey = (k: string) => SECRET_KEYS.has(k.toLowerCase());
 
 /** `a=1&access_token=xyz` → `a=1&access_token=[redacted]`; also JSON `"session_key":"…"`. */
-const QUERY_RE = /([?&;]|\b)(secret|appsecret|app_secret|access_token|refresh_token|session_key|js_code|code|encodingaeskey|encoding_aes_key|component_access_token|authorizer_access_token|jsapi_ticket)=([^&#\s"']*)/gi;
-const JSON_RE = /"(secret|appsecret|app_secret|access_token|accessToken|refresh_token|session_key|sessionKey|js_code|code|encodingAESKey|encoding_aes_key|component_access_token|authorizer_access_token|jsapi_ticket)"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+const QUERY_RE = new RegExp(`([?&;]|\\b)(${WIRE_NAMES.join('|')})=([^&#\\s"']*)`, 'gi');
+const JSON_RE = new RegExp(`"(${[...WIRE_NAMES.filter((n) => n !== 'encodingaeskey'), ...CAMEL_NAMES].join('|')})"\\s*:\\s*"((?:[^"\\\\]|\\\\.)*)"`, 'g');
 const BEARER_RE = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;
 
 export function redactText(text: string, extraSecrets: readonly string[] = []): string {

@@ -1,10 +1,10 @@
 // The central token service: the seed's protocol, POST JSON {appid, secret} → {access_token, expires_in},
 // served from its clients' (shared) cache. One implementation, Node and Web adapters.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { WechatClient } from '../client/wechat-client.js';
 import { WechatError, WechatToolsError } from '../core/errors.js';
 import { safeLogger, type Logger } from '../core/logger.js';
+import { safeEqual } from '../core/safe-equal.js';
 
 export interface TokenServerOptions {
   /** the apps served: their clients (with secrets and, in production, a shared Redis cache) */
@@ -20,13 +20,6 @@ export interface TokenServer {
   handle(req: { method: string; headers: { authorization?: string | undefined }; body: string }): Promise<{ status: number; body: string }>;
   node(req: IncomingMessage, res: ServerResponse): Promise<void>;
   fetch(request: Request): Promise<Response>;
-}
-
-/** Constant-time equality of two strings of any length (compares their SHA-256). */
-function safeEqual(a: string, b: string): boolean {
-  const ha = createHash('sha256').update(a).digest();
-  const hb = createHash('sha256').update(b).digest();
-  return timingSafeEqual(ha, hb) && a.length === b.length;
 }
 
 const json = (status: number, body: Record<string, unknown>) => ({ status, body: JSON.stringify(body) });
