@@ -158,6 +158,14 @@ export abstract class WechatClient {
     return { value, expiresIn: Math.max(1, left) };
   }
 
+  /**
+   * WeChat rejected `failed`: drop it from the cache if it is still the cached token (compare-and-invalidate),
+   * so the next getAccessToken() fetches a new one. True when it was dropped.
+   */
+  async invalidateAccessToken(failed: string): Promise<boolean> {
+    return this.#tokens.invalidate(failed);
+  }
+
   /** Whether `secret` is this client's AppSecret (constant-time). */
   secretMatches(secret: string): boolean {
     const mine = this.options.secret;
