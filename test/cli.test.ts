@@ -86,6 +86,17 @@ describe('wechat-tools', () => {
     }
   });
 
+  it('a closed pipe (`wechat-tools endpoints | head -1`) ends the command quietly, exit 0', async () => {
+    const child = spawn(process.execPath, [...bin, 'endpoints'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy(); // what `head` does after its first line
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(code).toBe(0);
+  });
+
   it('push sign / encrypt / decrypt / verify', async () => {
     const sig = await cli(['push', 'sign', '--token', 'AAAAA', '--timestamp', '1714036504', '--nonce', '1514711492', '--json']);
     expect(JSON.parse(sig.stdout)).toEqual({ signature: 'f464b24fc39322e44b38aa78f5edd27bd1441696' });
