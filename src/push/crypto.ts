@@ -108,16 +108,16 @@ export class WechatCrypto {
   checkTimestamp(timestamp: string | number, now = Date.now()): void {
     if (this.#maxSkew === undefined) return;
     const ts = Number(timestamp);
-    if (!Number.isFinite(ts) || Math.abs(now / 1000 - ts) > this.#maxSkew) throw new WechatPushError('stale_timestamp', `push: timestamp outside the ${this.#maxSkew}s window`);
+    if (!Number.isFinite(ts) || Math.abs(now / 1000 - ts) > this.#maxSkew) throw new WechatPushError('stale_timestamp', `push: timestamp outside the ${this.#maxSkew}s window (a replayed URL, or a wrong clock)`);
   }
 
   verifySignature(signature: unknown, timestamp: string, nonce: string): void {
-    if (!sameSignature(this.signature(timestamp, nonce), signature)) throw new WechatPushError('bad_signature', 'push: signature does not match');
+    if (!sameSignature(this.signature(timestamp, nonce), signature)) throw new WechatPushError('bad_signature', 'push: signature does not match (is token the Token of the server configuration?)');
     this.checkTimestamp(timestamp);
   }
 
   verifyMsgSignature(msgSignature: unknown, timestamp: string, nonce: string, encrypt: string): void {
-    if (!sameSignature(this.msgSignature(timestamp, nonce, encrypt), msgSignature)) throw new WechatPushError('bad_signature', 'push: msg_signature does not match');
+    if (!sameSignature(this.msgSignature(timestamp, nonce, encrypt), msgSignature)) throw new WechatPushError('bad_signature', 'push: msg_signature does not match (is token the Token of the server configuration?)');
     this.checkTimestamp(timestamp);
   }
 
@@ -150,14 +150,14 @@ export class WechatCrypto {
     decipher.setAutoPadding(false);
     const plain = Buffer.concat([decipher.update(data), decipher.final()]);
     const pad = plain[plain.length - 1] ?? 0;
-    if (pad < 1 || pad > BLOCK || pad > plain.length) throw new WechatPushError('bad_padding', 'decrypt: bad PKCS#7 padding');
-    for (let i = plain.length - pad; i < plain.length; i++) if (plain[i] !== pad) throw new WechatPushError('bad_padding', 'decrypt: bad PKCS#7 padding');
+    if (pad < 1 || pad > BLOCK || pad > plain.length) throw new WechatPushError('bad_padding', 'decrypt: bad PKCS#7 padding (check encodingAESKey)');
+    for (let i = plain.length - pad; i < plain.length; i++) if (plain[i] !== pad) throw new WechatPushError('bad_padding', 'decrypt: bad PKCS#7 padding (check encodingAESKey)');
     const body = plain.subarray(0, plain.length - pad);
     if (body.length < 20) throw new WechatPushError('bad_length', 'decrypt: plaintext too short');
     const msgLen = body.readUInt32BE(16);
     if (20 + msgLen > body.length) throw new WechatPushError('bad_length', 'decrypt: message length exceeds the data');
     const appid = body.subarray(20 + msgLen).toString('utf8');
-    if (appid !== this.appid) throw new WechatPushError('bad_appid', 'decrypt: the message is for another appid');
+    if (appid !== this.appid) throw new WechatPushError('bad_appid', 'decrypt: the message is for another appid (check appid)');
     return body.subarray(20, 20 + msgLen).toString('utf8');
   }
 }

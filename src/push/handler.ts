@@ -8,7 +8,7 @@ import { pushKinds, type PushMessage } from '../../generated/push.js';
 import { safeLogger, type Logger } from '../core/logger.js';
 import { MemoryCache, type TokenCache } from '../token/cache.js';
 import { readNodeBody, readWebBody } from './body.js';
-import { WechatCrypto, WechatPushError, type PushFailure } from './crypto.js';
+import { WechatCrypto, WechatPushError } from './crypto.js';
 import { createDedupe, dedupeKey } from './dedupe.js';
 import { PushParseError, toPushMessage } from './parse.js';
 import { openPush, type PushBody } from './pipeline.js';
@@ -92,18 +92,6 @@ export const DEFAULT_MAX_SKEW_SECONDS = 300;
 const text = (status: number, body: string): PushResponse => ({ status, body, contentType: 'text/plain; charset=utf-8' });
 const SUCCESS = (): PushResponse => text(200, 'success');
 
-const HINTS: Partial<Record<PushFailure, string>> = {
-  bad_signature: 'check that `token` is the Token of the server configuration (or the request is not from WeChat)',
-  stale_timestamp: "check this server's clock; an old timestamp is also what a replayed URL looks like",
-  bad_appid: 'check `appid`: the message is encrypted for another app',
-  bad_padding: 'check `encodingAESKey` against the server configuration',
-  bad_length: 'check `encodingAESKey` against the server configuration',
-  bad_base64: 'the Encrypt value is damaged',
-  not_encrypted: 'the server configuration is in plaintext mode, or someone replays a URL',
-  no_aes_key: 'set `encodingAESKey`',
-  body_consumed: 'mount the handler before body parsers',
-};
-
 export function createPushHandler(options: PushHandlerOptions, onMessage: OnPushMessage): PushHandler {
   const format = options.format ?? 'xml';
   const limits: PushHandlerLimits = Object.freeze({
@@ -124,11 +112,7 @@ export function createPushHandler(options: PushHandlerOptions, onMessage: OnPush
   function refused(err: WechatPushError, method: string, query: URLSearchParams): PushResponse {
     const ts = Number(query.get('timestamp'));
     const skew = Number.isFinite(ts) && ts > 0 ? Math.round(Date.now() / 1000 - ts) : undefined;
-    const hint = HINTS[err.reason];
-    logger?.warn(
-      { reason: err.reason, status: err.status, method, appid: options.appid, encrypt_type: query.get('encrypt_type') ?? 'none', ...(skew === undefined ? {} : { skewSeconds: skew }) },
-      `wechat-tools push: refused (${err.reason}): ${err.message}${hint ? `; ${hint}` : ''}`,
-    );
+    logger?.warn({ reason: err.reason, status: err.status, method, appid: options.appid, encrypt_type: query.get('encrypt_type') ?? 'none', skewSeconds: skew }, `wechat-tools push: refused: ${err.message}`);
     return text(err.status, `${err.reason}: ${err.message}`);
   }
 

@@ -21,8 +21,7 @@ export interface OpenedPush {
   encrypted: boolean;
 }
 
-export const BODY_CONSUMED_ADVICE =
-  'the request body was already read by a body parser: mount the push handler before body parsers (express.json, express.text, koa-bodyparser…) or give it the raw body';
+export const BODY_CONSUMED_ADVICE = 'push: a body parser read the body first: mount the handler before body parsers';
 
 function fieldsOf(body: PushBody, format: 'xml' | 'json'): Record<string, unknown> {
   if (typeof body === 'string') return parseRawPush(body, format);
@@ -41,11 +40,11 @@ export function openPush(query: URLSearchParams, body: PushBody, options: OpenPu
     const encrypt = envelope['Encrypt'];
     if (typeof encrypt !== 'string') throw new WechatPushError('bad_body', 'push: no Encrypt in a safe-mode body');
     crypto.verifyMsgSignature(query.get('msg_signature'), timestamp, nonce, encrypt);
-    if (!crypto.hasKey) throw new WechatPushError('no_aes_key', 'push: this handler has no encodingAESKey but WeChat sent a safe-mode message (encrypt_type=aes): set encodingAESKey to the EncodingAESKey of the server configuration');
+    if (!crypto.hasKey) throw new WechatPushError('no_aes_key', 'push: this handler has no encodingAESKey but WeChat sent a safe-mode message');
     return { fields: parseRawPush(crypto.decrypt(encrypt), format), encrypted: true };
   }
   crypto.verifySignature(query.get('signature'), timestamp, nonce);
   if (crypto.hasKey && !options.allowPlaintext)
-    throw new WechatPushError('not_encrypted', 'push: a plaintext push (no encrypt_type=aes) to a handler with an encodingAESKey is not encrypted, and its signature does not cover the body; set allowPlaintext: true only while the server configuration is in plaintext mode');
+    throw new WechatPushError('not_encrypted', 'push: plaintext push not encrypted, but the handler has an encodingAESKey (allowPlaintext: true to accept)');
   return { fields: fieldsOf(body, format), encrypted: false };
 }
