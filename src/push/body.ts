@@ -71,7 +71,7 @@ export function readNodeBody(req: IncomingMessage, max: number, timeoutMs = BODY
   });
 }
 
-export async function readWebBody(request: Request, max: number): Promise<string> {
+export async function readWebBody(request: Request, max: number, timeoutMs = BODY_READ_TIMEOUT_MS): Promise<string> {
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > max) throw tooLarge();
   if (request.bodyUsed) throw new WechatPushError('body_consumed', BODY_CONSUMED_ADVICE);
@@ -79,15 +79,24 @@ export async function readWebBody(request: Request, max: number): Promise<string
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel();
-      throw tooLarge();
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new WechatPushError('bad_body', `push: the body did not arrive within ${timeoutMs} ms`)), timeoutMs);
+  });
+  late.catch(() => {});
+  try {
+    for (;;) {
+      const { done, value } = await Promise.race([reader.read(), late]);
+      if (done) break;
+      size += value.byteLength;
+      if (size > max) throw tooLarge();
+      chunks.push(value);
     }
-    chunks.push(value);
+  } catch (err) {
+    await reader.cancel().catch(() => {});
+    throw err;
+  } finally {
+    clearTimeout(timer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }

@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { pushKinds, type PushMessage } from '../../generated/push.js';
 import { safeLogger, type Logger } from '../core/logger.js';
 import { MemoryCache, type TokenCache } from '../token/cache.js';
-import { readNodeBody, readWebBody } from './body.js';
+import { BODY_READ_TIMEOUT_MS, readNodeBody, readWebBody } from './body.js';
 import { WechatCrypto, WechatPushError } from './crypto.js';
 import { createDedupe, dedupeKey } from './dedupe.js';
 import { PushParseError, toPushMessage } from './parse.js';
@@ -42,7 +42,7 @@ export interface PushHandlerOptions {
    * reply through the customer-service API). Failures go to the logger.
    */
   acknowledgeFirst?: boolean;
-  /** drop WeChat's retries of a message already handled (default: in memory, 60 s); false to turn off */
+  /** drop WeChat's retries of a message already handled (default: in memory, for maxSkewSeconds but at least 60 s); false to turn off */
   dedupe?: { cache?: TokenCache; ttlSeconds?: number } | false;
   /** refused pushes are logged at warn (redacted), onMessage failures at error */
   logger?: Logger;
@@ -107,7 +107,10 @@ export function createPushHandler(options: PushHandlerOptions, onMessage: OnPush
     ...(limits.maxSkewSeconds === false ? {} : { maxSkewSeconds: limits.maxSkewSeconds }),
   });
   const logger = options.logger ? safeLogger(options.logger) : undefined;
-  const dedupe = options.dedupe === false ? undefined : createDedupe(options.dedupe?.cache ?? new MemoryCache(), (options.dedupe?.ttlSeconds ?? 60) * 1000, logger);
+  // a key outlives the timestamp window, so a captured request replayed inside the window is still a duplicate
+  const ttlSeconds = options.dedupe ? options.dedupe.ttlSeconds : undefined;
+  const dedupeTtl = ttlSeconds ?? Math.max(60, limits.maxSkewSeconds === false ? 0 : limits.maxSkewSeconds);
+  const dedupe = options.dedupe === false ? undefined : createDedupe(options.dedupe?.cache ?? new MemoryCache(), dedupeTtl * 1000, logger);
 
   function refused(err: WechatPushError, method: string, query: URLSearchParams): PushResponse {
     const ts = Number(query.get('timestamp'));
@@ -141,7 +144,8 @@ export function createPushHandler(options: PushHandlerOptions, onMessage: OnPush
     if (typeof req.body === 'string' && Buffer.byteLength(req.body) > limits.maxBodyBytes) throw new WechatPushError('too_large', 'push: body too large');
     const { fields, encrypted } = openPush(q, req.body, { crypto, format, ...(options.allowPlaintext ? { allowPlaintext: true } : {}) });
     const message = toPushMessage(fields, pushKinds) as PushMessage;
-    if (typeof message.FromUserName !== 'string' || typeof message.MsgType !== 'string') throw new WechatPushError('bad_body', 'push: FromUserName or MsgType missing');
+    if (typeof message.ToUserName !== 'string' || typeof message.FromUserName !== 'string' || typeof message.CreateTime !== 'number' || typeof message.MsgType !== 'string')
+      throw new WechatPushError('bad_body', 'push: ToUserName, FromUserName, CreateTime or MsgType missing');
 
     const key = dedupeKey(options.appid, fields);
     if (dedupe && !(await dedupe.claim(key))) return SUCCESS();
@@ -213,7 +217,7 @@ export function createPushHandler(options: PushHandlerOptions, onMessage: OnPush
     let out: PushResponse;
     const query = new URL(request.url).searchParams;
     try {
-      const body = request.method === 'POST' ? await readWebBody(request, limits.maxBodyBytes) : '';
+      const body = request.method === 'POST' ? await readWebBody(request, limits.maxBodyBytes, BODY_READ_TIMEOUT_MS) : '';
       out = await handle({ method: request.method, query, body });
     } catch (err) {
       out = err instanceof WechatPushError ? refused(err, request.method, query) : text(400, 'bad request');

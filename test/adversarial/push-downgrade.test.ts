@@ -1,6 +1,6 @@
 // Issue 13 item 6: a handler with an EncodingAESKey must not run onMessage on a plaintext body that
 // only `signature` (token, timestamp, nonce — not the body) vouches for, and a captured URL expires.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createPushHandler, type PushMessage } from '../../src/index.js';
 import { appid, crypto, encodingAESKey, now, plainQuery, post, safeParts, textXml, token } from './push-helpers.js';
 
@@ -64,5 +64,21 @@ describe('safe-mode downgrade', () => {
     const ok = await push.fetch(new Request(q(now())));
     expect(ok.status).toBe(200);
     expect(await ok.text()).toBe('42');
+  });
+
+  it('a captured safe-mode request replayed 2 minutes later (inside the window) is still a duplicate', async () => {
+    const got: PushMessage[] = [];
+    const push = createPushHandler({ token, encodingAESKey, appid }, (m) => void got.push(m));
+    const { query, body } = safeParts(textXml('pay once', '1000000000000000008'));
+    expect((await push.fetch(post(query, body))).status).toBe(200);
+    vi.setSystemTime(Date.now() + 120_000); // Date only: timers stay real
+    try {
+      const replay = await push.fetch(post(query, body));
+      expect(replay.status).toBe(200);
+      expect(await replay.text()).toBe('success');
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(got).toHaveLength(1);
   });
 });

@@ -39,6 +39,16 @@ describe('typed fields hold their types', () => {
     expect(message).toBeUndefined();
   });
 
+  it.each([
+    ['no ToUserName', '<xml><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>x</Content><MsgId>7</MsgId></xml>'],
+    ['no CreateTime', '<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><MsgType>text</MsgType><Content>x</Content><MsgId>8</MsgId></xml>'],
+    ['a CreateTime that is no number', '<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><CreateTime>soon</CreateTime><MsgType>text</MsgType><Content>x</Content><MsgId>9</MsgId></xml>'],
+  ])('%s: refused (the common fields are typed for every message)', async (_n, body) => {
+    const { status, message } = await deliver(body);
+    expect(status).toBe(400);
+    expect(message).toBeUndefined();
+  });
+
   it('a well-formed message still arrives typed', async () => {
     const { message } = await deliver(`<xml>${head('text')}<Content><![CDATA[fine]]></Content><MsgId>5</MsgId></xml>`);
     expect(message).toMatchObject({ kind: 'text', Content: 'fine', MsgId: '5' });
