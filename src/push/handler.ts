@@ -3,7 +3,6 @@
 // two adapters: Node `(req, res)` (Express/Koa/Fastify) and Web `(Request) => Response` (Next.js, Hono, edge).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { inspect } from 'node:util';
 import { pushKinds, type PushMessage } from '../../generated/push.js';
 import { safeLogger, type Logger } from '../core/logger.js';
 import { MemoryCache, type TokenCache } from '../token/cache.js';
@@ -225,7 +224,6 @@ export function createPushHandler(options: PushHandlerOptions, onMessage: OnPush
     return new Response(out.body, { status: out.status, headers: { 'content-type': out.contentType } });
   }
 
-  const handler: PushHandler = { handle, node, fetch: fetchHandler, limits };
-  Object.defineProperty(handler, inspect.custom, { value: () => `PushHandler { appid: ${JSON.stringify(options.appid)}, format: '${format}', limits: ${JSON.stringify(limits)} }` });
-  return handler;
+  // closures and the limits only: no secret shows through util.inspect or JSON.stringify
+  return { handle, node, fetch: fetchHandler, limits };
 }

@@ -132,11 +132,6 @@ function typeTable(raw: Record<string, unknown>, table: PushFieldTable): Record<
   return out;
 }
 
-/** The raw fields with the table's fields typed (fields that do not fit are left as they came). */
-export function typeFields(raw: Record<string, unknown>, table: PushFieldTable): Record<string, unknown> {
-  return typeTable(raw, table) ?? { ...raw };
-}
-
 const BASE: PushFieldTable = { ToUserName: 'string', FromUserName: 'string', CreateTime: 'number', MsgType: 'string', Event: 'string' };
 
 /**

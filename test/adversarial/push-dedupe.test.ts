@@ -3,8 +3,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Redis } from 'ioredis';
+import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPushHandler, RedisCache, type PushMessage } from '../../src/index.js';
+import { createPushHandler, RedisCache, type NodeRedisLike, type PushMessage } from '../../src/index.js';
 import { hasRedisBinary, TestRedis } from '../helpers/redis-server.js';
 import { appid, plainQuery, post, textXml, token } from './push-helpers.js';
 
@@ -80,6 +81,17 @@ describe.skipIf(!hasRedisBinary)('atomic claim on a real redis-server', () => {
     expect(await cache.add('wechat-tools:test:add', 1, 10_000)).toBe(true);
     expect(await cache.add('wechat-tools:test:add', 2, 10_000)).toBe(false);
     expect(await cache.get('wechat-tools:test:add')).toBe(1);
+  });
+
+  it('RedisCache.add over node-redis is SET NX too', async () => {
+    const client = await createClient({ url: redis.url }).on('error', () => {}).connect();
+    try {
+      const cache = new RedisCache({ client: client as unknown as NodeRedisLike });
+      const results = await Promise.all(Array.from({ length: 10 }, () => cache.add('wechat-tools:test:add-node', 1, 10_000)));
+      expect(results.filter(Boolean)).toHaveLength(1);
+    } finally {
+      client.destroy();
+    }
   });
 });
 
