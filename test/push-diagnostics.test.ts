@@ -52,3 +52,22 @@ describe('push diagnostics', () => {
     expect(everything).not.toContain(encodingAESKey);
   });
 });
+
+describe('onMessage failures are the app’s', () => {
+  it('a WechatPushError thrown by onMessage is a 500 "onMessage failed", not a refused push', async () => {
+    const { logger, lines } = recorder();
+    const push = createPushHandler({ token, appid, logger }, () => {
+      throw new WechatCrypto({ token, appid }).decrypt('x'); // the app's own misuse
+    });
+    const timestamp = now();
+    const xml = '<xml><ToUserName>gh</ToUserName><FromUserName>u</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType><Content>x</Content><MsgId>77</MsgId></xml>';
+    const r = await push.fetch(new Request(`https://example.com/w?timestamp=${timestamp}&nonce=n&signature=${crypto.signature(timestamp, 'n')}`, { method: 'POST', body: xml }));
+    expect(r.status).toBe(500);
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([['error', 'wechat-tools push: onMessage failed']]);
+  });
+
+  it('a nonsensical timeoutMs or maxSkewSeconds is refused at construction', () => {
+    expect(() => createPushHandler({ token, appid, timeoutMs: 0 }, () => undefined)).toThrow(/timeoutMs/);
+    expect(() => createPushHandler({ token, appid, maxSkewSeconds: -1 }, () => undefined)).toThrow(/maxSkewSeconds/);
+  });
+});

@@ -88,6 +88,11 @@ export interface PushHandler {
 export const DEFAULT_PUSH_TIMEOUT_MS = 4000;
 export const DEFAULT_MAX_SKEW_SECONDS = 300;
 
+/** onMessage threw or rejected (whatever it threw, even a WechatPushError, is the app's failure: 500). */
+class OnMessageFailure {
+  constructor(readonly cause: unknown) {}
+}
+
 const text = (status: number, body: string): PushResponse => ({ status, body, contentType: 'text/plain; charset=utf-8' });
 const SUCCESS = (): PushResponse => text(200, 'success');
 
@@ -99,6 +104,7 @@ export function createPushHandler(options: PushHandlerOptions, onMessage: OnPush
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
   });
   if (!(limits.timeoutMs > 0)) throw new WechatPushError('bad_config', 'createPushHandler: timeoutMs must be a positive number');
+  if (limits.maxSkewSeconds !== false && !(limits.maxSkewSeconds >= 0)) throw new WechatPushError('bad_config', 'createPushHandler: maxSkewSeconds must be a number >= 0 or false');
   const crypto = new WechatCrypto({
     token: options.token,
     appid: options.appid,
@@ -122,9 +128,13 @@ export function createPushHandler(options: PushHandlerOptions, onMessage: OnPush
     try {
       return await route(req);
     } catch (err) {
+      if (err instanceof OnMessageFailure) {
+        logger?.error({ error: err.cause instanceof Error ? err.cause.message : String(err.cause) }, 'wechat-tools push: onMessage failed');
+        return text(500, 'error');
+      }
       if (err instanceof WechatPushError) return refused(err, req.method, req.query);
       if (err instanceof PushParseError) return refused(new WechatPushError('bad_body', `push: ${err.message}`), req.method, req.query);
-      logger?.error({ error: err instanceof Error ? err.message : String(err) }, 'wechat-tools push: onMessage failed');
+      logger?.error({ error: err instanceof Error ? err.message : String(err) }, 'wechat-tools push: internal error');
       return text(500, 'error');
     }
   }
@@ -173,7 +183,7 @@ export function createPushHandler(options: PushHandlerOptions, onMessage: OnPush
       result = await Promise.race([work, timedOut]);
     } catch (err) {
       if (dedupe) await dedupe.release(key); // let WeChat's retry run it again
-      throw err;
+      throw new OnMessageFailure(err);
     } finally {
       clearTimeout(timer);
     }
