@@ -139,6 +139,18 @@ export class RedisCache implements TokenCache, DistributedLock {
     await this.#run('DEL', () => (this.#node ? (this.#client as NodeRedisLike).del(this.#prefix + key) : (this.#client as IoRedisLike).del(this.#prefix + key)), () => 0);
   }
 
+  /** SET key value PX ttl NX: true when this caller stored it (atomic across processes). */
+  async add(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    const json = JSON.stringify(value);
+    const px = Math.max(1, Math.ceil(ttlMs));
+    const ok = await this.#run(
+      'SET NX',
+      () => (this.#node ? (this.#client as NodeRedisLike).set(this.#prefix + key, json, { PX: px, NX: true }) : (this.#client as IoRedisLike).set(this.#prefix + key, json, 'PX', px, 'NX')),
+      () => (this.#fallback?.add(key, value, ttlMs) ? 'OK' : null),
+    );
+    return ok === 'OK';
+  }
+
   async acquireLock(key: string, ttlMs: number): Promise<string | undefined> {
     const token = randomBytes(16).toString('hex');
     const px = Math.max(1, Math.ceil(ttlMs));

@@ -3,3 +3,7 @@ export { createMockWechat, MockWechat, DEFAULT_MOCK_APP, WECHAT_HOSTS, exampleRe
 export type { MockApp, MockWechatOptions, MockReply, MockRequest, MockFailure, MockStats, MockServer } from './mock-wechat.js';
 export { TokenState } from './token-state.js';
 export { examples } from '../../generated/examples.js';
+export { createPushKit, PushKit, nodeResponse } from './push-kit.js';
+export type { PushKitOptions, PushKitMode, PushKitMessage, PushKitRequestOptions, PushKitParts, PushKitReply, CapturedNodeResponse } from './push-kit.js';
+export { encryptOpenData } from './open-data-kit.js';
+export type { OpenDataOptions, EncryptedOpenData } from './open-data-kit.js';

@@ -6,6 +6,8 @@ export interface TokenCache {
   get(key: string): unknown;
   set(key: string, value: unknown, ttlMs?: number): unknown;
   delete?(key: string): unknown;
+  /** Optional atomic set-if-absent (Redis SET NX PX): true when this caller stored the value. Push dedupe uses it. */
+  add?(key: string, value: unknown, ttlMs: number): Promise<boolean> | boolean;
 }
 
 /** What the token manager stores under a key. */
@@ -40,5 +42,11 @@ export class MemoryCache implements TokenCache {
 
   delete(key: string): boolean {
     return this.#entries.delete(key);
+  }
+
+  add(key: string, value: unknown, ttlMs: number): boolean {
+    if (this.get(key) !== undefined) return false;
+    this.set(key, value, ttlMs);
+    return true;
   }
 }
