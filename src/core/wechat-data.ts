@@ -12,8 +12,13 @@ export interface BinaryReply {
 /** Exact secret values a call sent, per result (kept off the object). */
 const sentSecrets = new WeakMap<object, readonly string[]>();
 
-/** Names the result itself owns; a reply field with one of these names stays in resultJson only. */
-const OWN = new Set(['ok', 'operation', 'requestResult', 'resultJson', 'rid', 'toJSON', 'errcode', 'errmsg']);
+/**
+ * Names the result itself owns, and names that would reach its prototype: a reply field with one of
+ * these names stays in resultJson only.
+ */
+const OWN = new Set(['ok', 'operation', 'requestResult', 'resultJson', 'rid', 'toJSON', 'errcode', 'errmsg', '__proto__', 'constructor', 'prototype']);
+
+const define = (target: object, key: string, value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 
 export class WechatResult {
   /** 0 on success */
@@ -29,14 +34,14 @@ export class WechatResult {
     const fields = init.fields ?? {};
     if (init.secrets && init.secrets.length > 0) sentSecrets.set(this, init.secrets);
     const errcode = typeof fields['errcode'] === 'number' ? fields['errcode'] : Number(fields['errcode'] ?? 0) || 0;
-    const self = this as unknown as Record<string, unknown>;
-    for (const k in fields) if (!OWN.has(k)) self[k] = fields[k];
+    // own keys only, defined (never assigned: a `__proto__` key must not re-parent the result)
+    for (const k of Object.keys(fields)) if (!OWN.has(k)) define(this, k, fields[k]);
     if (init.binary) {
-      self['buffer'] = init.binary.buffer;
-      self['contentType'] = init.binary.contentType;
+      define(this, 'buffer', init.binary.buffer);
+      define(this, 'contentType', init.binary.contentType);
     }
-    self['errcode'] = errcode;
-    self['errmsg'] = typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '';
+    define(this, 'errcode', errcode);
+    define(this, 'errmsg', typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '');
     this.#operation = init.operation;
     this.#status = init.status;
     this.#json = init.json;
