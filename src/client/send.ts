@@ -21,6 +21,21 @@ export interface AttemptLimits {
   secrets: readonly string[];
 }
 
+/** The caller's signal and the attempt's timeout, as one signal. */
+const bounded = (timeoutMs: number, signal: AbortSignal | undefined) => (signal ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]) : AbortSignal.timeout(timeoutMs));
+
+/** The multipart body, its files read before the signal fires (a stuck read, a FIFO, is left behind). */
+function readFiles(row: EndpointRow, fields: Record<string, unknown>, signal: AbortSignal): Promise<FormData> {
+  return new Promise<FormData>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    buildFormData(row.op, fields, row.files ?? [], signal)
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
 export async function sendAttempt(transport: (req: HttpRequest) => Promise<HttpReply>, row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): Promise<HttpReply> {
   try {
     return await send(transport, row, ctx, limits);
@@ -33,8 +48,10 @@ export async function sendAttempt(transport: (req: HttpRequest) => Promise<HttpR
 async function send(transport: (req: HttpRequest) => Promise<HttpReply>, row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): Promise<HttpReply> {
   const { signal } = limits;
   if (signal?.aborted) throw new WechatAbortError(row.op, signal.reason);
-  const body = ctx.body === undefined ? undefined : row.multipart ? await buildFormData(row.op, ctx.body, row.files ?? []) : ctx.body;
+  const started = performance.now();
   try {
+    // files given as paths are read within the attempt's timeout too
+    const body = ctx.body === undefined ? undefined : row.multipart ? await readFiles(row, ctx.body, bounded(limits.timeoutMs, signal)) : ctx.body;
     return await transport({
       method: ctx.method,
       baseUrl: ctx.baseUrl,
@@ -42,13 +59,13 @@ async function send(transport: (req: HttpRequest) => Promise<HttpReply>, row: En
       query: ctx.query,
       body,
       headers: limits.headers ? { ...ctx.headers, ...limits.headers } : ctx.headers,
-      timeoutMs: limits.timeoutMs,
+      timeoutMs: Math.max(1, Math.round(limits.timeoutMs - (performance.now() - started))),
       maxBytes: limits.maxBytes,
       ...(signal ? { signal } : {}),
     });
   } catch (err) {
     if (signal?.aborted) throw new WechatAbortError(row.op, err);
-    if (err instanceof TransportTimeoutError) {
+    if (err instanceof TransportTimeoutError || (err instanceof DOMException && err.name === 'TimeoutError')) {
       const info = { attempts: ctx.attempt + 1, ...(limits.deadlineMs === undefined ? {} : { deadlineMs: limits.deadlineMs }) };
       throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, info);
     }

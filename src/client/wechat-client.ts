@@ -307,6 +307,8 @@ export abstract class WechatClient {
         ctx.query['access_token'] = ctx.accessToken;
         if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
       }
+      // the token wait or a middleware may have used up the deadline: no attempt starts after it
+      if (deadline.remaining() <= 0) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, undefined, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
       const started = performance.now();
       state.attempts++;
       const bound = deadline.attemptTimeout(limits.timeoutMs);

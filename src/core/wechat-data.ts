@@ -58,7 +58,7 @@ export class WechatResult {
     return this.#operation;
   }
 
-  /** The HTTP response (made on first access; its URL carries the access_token: never print it) */
+  /** The HTTP response (made on first access from the bytes read), its URL redacted (no secret=, js_code=, access_token=) */
   get requestResult(): Response {
     if (typeof this.#response === 'function') this.#response = this.#response();
     return this.#response;

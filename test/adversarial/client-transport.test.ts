@@ -156,3 +156,35 @@ describe('item 17: timeoutMs is per attempt; deadlineMs bounds the whole call', 
     expect(r.ok).toBe(true);
   });
 });
+
+describe('item 17 (sibling): a file path that never finishes reading is bounded by timeoutMs', () => {
+  it('a FIFO with no writer', async () => {
+    const { mkdtempSync, openSync, closeSync, rmSync } = await import('node:fs');
+    const { execFileSync } = await import('node:child_process');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'wt-fifo-'));
+    const fifo = join(dir, 'media.jpg');
+    execFileSync('mkfifo', [fifo]);
+    const s = await server((_q, res) => res.end('{"errcode":0}'));
+    const mp = new MPTools({ ...app, baseUrl: s.url, timeoutMs: 200, retry: false });
+    try {
+      const err = await mp.uploadTempMedia({ type: 'image', media: fifo }, { accessToken: 'Token-0123456789' }).catch((x: unknown) => x);
+      expect(err).toBeInstanceOf(WechatTimeoutError);
+      expect(s.requests).toEqual([]);
+    } finally {
+      closeSync(openSync(fifo, 'w')); // release the reader left blocked on the FIFO
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 20_000);
+});
+
+describe('item 17: deadlineMs and errcode retries', () => {
+  it('a backoff that does not fit is not taken: the errcode -1 answer comes back', async () => {
+    let requests = 0;
+    const mp = new MPTools({ ...app, accessToken: 'Token-0123456789', fetch: async () => (requests++, json('{"errcode":-1,"errmsg":"system busy"}')) });
+    const r = await mp.getPaidUnionId({ openid: 'o', transaction_id: '1' }, { deadlineMs: 500, retry: { retries: 5, minDelayMs: 1000, maxDelayMs: 1000 } });
+    expect(r.errcode).toBe(-1);
+    expect(requests).toBe(1);
+  });
+});
