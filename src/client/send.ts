@@ -70,10 +70,10 @@ async function send(transport: (req: HttpRequest) => Promise<HttpReply>, row: En
       throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, info);
     }
     if (err instanceof TransportRedirectError) {
-      throw new WechatResponseError(row.op, err.status, '', '', `the server answered a redirect${err.target ? ` to ${err.target}` : ''}, which is never followed (it would re-send the request and its credentials)`);
+      throw new WechatResponseError(row.op, err.status, '', '', `redirect${err.target ? ` to ${err.target}` : ''} refused (never followed: it would re-send credentials)`);
     }
     if (err instanceof TransportTooLargeError) {
-      throw new WechatResponseError(row.op, err.status, err.contentType, '', `reply larger than the ${err.maxBytes}-byte limit (maxResponseBytes); reading stopped there`);
+      throw new WechatResponseError(row.op, err.status, err.contentType, '', `reply over the ${err.maxBytes}-byte limit (maxResponseBytes): reading stopped`);
     }
     if (err instanceof WechatToolsError) throw err;
     const code = (err as { cause?: { code?: unknown } })?.cause?.code;

@@ -250,14 +250,7 @@ export abstract class WechatClient {
   /** Call an endpoint that has no spec yet, with the same token handling, retry and WechatData. */
   request(req: RawRequest, options: CallOptions = {}): Promise<WechatResult> {
     const row = rawRow(req, this.platform);
-    for (const [part, value] of [['query', req.query], ['body', req.body]] as const) {
-      if (value !== undefined && (value === null || typeof value !== 'object' || Array.isArray(value))) return Promise.reject(new WechatValidationError(row.op, '', `${part} must be an object`));
-    }
-    try {
-      for (const part of [req.query, req.body]) if (part) checkParams(row.op, part);
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    if ([req.query, req.body].some((p) => p !== undefined && (p === null || typeof p !== 'object' || Array.isArray(p)))) return Promise.reject(new WechatValidationError(row.op, '', 'query and body must be objects'));
     return this.#execute(row, rawParams(req), options, false);
   }
 
@@ -312,6 +305,7 @@ export abstract class WechatClient {
       const started = performance.now();
       state.attempts++;
       const bound = deadline.attemptTimeout(limits.timeoutMs);
+      const known = [...secrets, ...this.#book.values()];
       let reply: HttpReply;
       let parsed: ParsedReply;
       try {
@@ -321,9 +315,9 @@ export abstract class WechatClient {
           maxBytes: limits.maxBytes,
           signal: options.signal,
           headers: options.headers,
-          secrets: [...secrets, ...this.#book.values()],
+          secrets: known,
         });
-        parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, limits.maxBytes, [...secrets, ...this.#book.values()]);
+        parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, limits.maxBytes, known);
       } catch (err) {
         const decision = err instanceof WechatTimeoutError && err.deadlineMs !== undefined ? ({ retry: false, why: 'deadline' } as const) : shouldRetry(outcomeOf(err), state);
         this.#logger?.debug({ operation: row.op, path: row.path, error: err instanceof Error ? err.name : 'error', attempt: state.attempts, retry: decision.retry, why: decision.why }, `wechat-tools ${row.op} failed`);

@@ -17,17 +17,17 @@ function walk(operation: string, value: unknown, path: string, parents: object[]
   const fail = (problem: string) => {
     throw new WechatValidationError(operation, path, problem);
   };
-  if (typeof value === 'bigint') fail('is a BigInt, which JSON cannot carry: pass it as a string');
-  if (typeof value === 'function' || typeof value === 'symbol') fail(`is a ${typeof value}, which JSON cannot carry`);
+  if (typeof value === 'bigint') fail('is a BigInt: JSON has none (pass a string)');
+  if (typeof value === 'function' || typeof value === 'symbol') fail(`is a ${typeof value}: not JSON`);
   if (value === null || typeof value !== 'object') return;
   if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Blob || value instanceof Date) return;
-  if (parents.includes(value)) fail('refers back to an object that contains it (a circular object is not JSON)');
-  if (parents.length >= MAX_DEPTH) fail(`is nested more than ${MAX_DEPTH} levels deep`);
+  if (parents.includes(value)) fail('is circular: not JSON');
+  if (parents.length >= MAX_DEPTH) fail(`is nested over ${MAX_DEPTH} levels deep`);
   parents.push(value);
   if (Array.isArray(value)) value.forEach((v, i) => walk(operation, v, pointer(path, i), parents));
   else {
     for (const k of Object.keys(value)) {
-      if (DANGEROUS_KEYS.has(k)) throw new WechatValidationError(operation, pointer(path, k), `is not an accepted key name ("${k}" would reach an object's prototype)`);
+      if (DANGEROUS_KEYS.has(k)) throw new WechatValidationError(operation, pointer(path, k), 'is not an accepted key (it would reach a prototype)');
       walk(operation, (value as Record<string, unknown>)[k], pointer(path, k), parents);
     }
   }

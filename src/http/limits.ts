@@ -8,7 +8,7 @@ export class TransportTooLargeError extends Error {
     readonly status: number,
     readonly contentType: string,
   ) {
-    super(`reply larger than the ${maxBytes}-byte limit`);
+    super('reply too large');
     this.name = 'TransportTooLargeError';
   }
 }
@@ -20,7 +20,7 @@ export class TransportRedirectError extends Error {
     /** the target's origin only (a path or query could carry a secret) */
     readonly target: string,
   ) {
-    super(`redirect (HTTP ${status}${target ? ` to ${target}` : ''}) not followed`);
+    super('redirect');
     this.name = 'TransportRedirectError';
   }
 }

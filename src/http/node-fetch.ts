@@ -49,13 +49,13 @@ export class BufferedResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
-  readonly url: string;
+  readonly #url: string;
   readonly headers: { get(name: string): string | null };
   readonly #raw: IncomingHttpHeaders;
   readonly #body: Buffer;
   #response: Response | undefined;
   constructor(url: string, status: number, statusText: string, raw: IncomingHttpHeaders, body: Buffer) {
-    this.url = redactText(url);
+    this.#url = url;
     this.status = status;
     this.statusText = statusText;
     this.ok = status >= 200 && status < 300;
@@ -68,6 +68,10 @@ export class BufferedResponse {
       },
     };
   }
+  /** The URL, redacted (made on access: most replies are never asked). */
+  get url(): string {
+    return redactText(this.#url);
+  }
   /** The body as read. */
   get bytes(): Uint8Array {
     return this.#body;
@@ -78,9 +82,6 @@ export class BufferedResponse {
   }
   async text(): Promise<string> {
     return this.#body.toString('utf8');
-  }
-  async json(): Promise<unknown> {
-    return JSON.parse(this.#body.toString('utf8'));
   }
   /** The WHATWG Response (built once, on demand), with the redacted URL. */
   toResponse(): Response {
