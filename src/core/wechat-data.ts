@@ -41,7 +41,10 @@ export class WechatResult {
       define(this, 'contentType', init.binary.contentType);
     }
     define(this, 'errcode', errcode);
-    define(this, 'errmsg', typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '');
+    // an errmsg that echoes a credential the call sent (the AppSecret, a token, a js_code) does not carry
+    // it on; short values (a 4-letter test code) are left alone, they would mangle the message
+    const errmsg = typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '';
+    define(this, 'errmsg', init.secrets && errcode !== 0 ? redactText(errmsg, init.secrets.filter((v) => v.length >= 12)) : errmsg);
     this.#operation = init.operation;
     this.#status = init.status;
     this.#json = init.json;

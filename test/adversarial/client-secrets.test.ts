@@ -117,3 +117,16 @@ describe('item 15: error causes are scrubbed by exact value', () => {
     }
   });
 });
+
+describe('item 15 (sibling): an errmsg that echoes a secret the call sent', () => {
+  it('a token fetch whose errmsg quotes the AppSecret throws without it', async () => {
+    const fetch = async () => json(`{"errcode":40125,"errmsg":"invalid appsecret ${SECRET} rid: 1-2-3"}`);
+    const mp = new MPTools({ appid: 'wx1', secret: SECRET, fetch });
+    const err = await mp.getAccessToken().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WechatToolsError);
+    expect(leaks(err, [SECRET])).toEqual([]);
+    const r = await mp.code2Session({ js_code: 'JsCode-1212121212121212' });
+    expect(r.errcode).toBe(40125);
+    expect(r.errmsg).not.toContain(SECRET);
+  });
+});
