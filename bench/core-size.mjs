@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const CORE_BUDGET_GZIP = 21_000;
+export const CORE_BUDGET_GZIP = 22_000;
 
 export async function measureCore() {
   const root = path.resolve(import.meta.dirname, '..');

@@ -11,8 +11,9 @@ export interface RequestContext {
   method: 'GET' | 'POST';
   baseUrl: string;
   path: string;
+  /** query parameters (an object without a prototype: use Object.hasOwn, not .hasOwnProperty) */
   query: Record<string, unknown>;
-  /** JSON fields (or multipart fields) of the body; undefined for a GET */
+  /** JSON fields (or multipart fields) of the body, without a prototype too; undefined for a GET */
   body: Record<string, unknown> | undefined;
   headers: Record<string, string>;
   /** the access_token this attempt uses, when the endpoint takes one */

@@ -41,9 +41,19 @@ export interface WechatToolsOptions {
   fetch?: FetchLike;
   /** pino-like logger (debug/info/warn/error) */
   logger?: Logger;
-  /** per-request timeout (default 10 000 ms) */
+  /**
+   * Timeout of one attempt, from sending the request to the last byte of the reply (default 10 000 ms).
+   * Per attempt: with retries a call can take longer; bound the whole call with deadlineMs.
+   */
   timeoutMs?: number;
-  /** largest reply accepted (default 8 MiB for JSON endpoints, 64 MiB for media) */
+  /**
+   * Total deadline of a call: every attempt, every backoff pause between them (default none: the
+   * retries' count bounds it). An attempt gets timeoutMs or what is left, whichever is shorter; when the
+   * deadline runs out the call throws WechatTimeoutError with `deadlineMs` set. The wait for an
+   * access_token fetched for the call is bounded by that fetch's own timeoutMs and retries.
+   */
+  deadlineMs?: number;
+  /** largest reply accepted (default 8 MiB for JSON endpoints, 64 MiB for media); reading stops there */
   maxResponseBytes?: number;
   /** throw WechatError when errcode ≠ 0 (default false: return the WechatData) */
   throwOnError?: boolean;
