@@ -4865,6 +4865,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xpay/query_user_balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature）
+         * @description Needs options.xpay.appKey (env 0) or options.xpay.sandboxAppKey (env 1) for pay_sig, and the user's session_key for the user signature; session_key is never sent.
+         */
+        post: operations["queryUserBalance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -10410,6 +10430,36 @@ export interface components {
                 /** @description URL Scheme（加密+明文）/加密 URL Link 单天剩余访问次数 */
                 remain_visit_quota?: number;
             };
+        };
+        /** @description Params of queryUserBalance */
+        QueryUserBalanceParams: {
+            /** @description 用户的 openid */
+            openid: string;
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 用户 ip，例如 1.1.1.1 */
+            user_ip: string;
+            /** @description 会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat */
+            session_key: string;
+        };
+        QueryUserBalanceResponse: {
+            /** @description 代币总余额，包括有价和赠送部分 */
+            balance: number;
+            /** @description 赠送账户的代币余额 */
+            present_balance: number;
+            /** @description 累计有价货币充值数量 */
+            sum_save: number;
+            /** @description 累计赠送无价货币数量 */
+            sum_present: number;
+            /** @description 历史总增加的代币金额 */
+            sum_balance: number;
+            /** @description 历史总消耗代币金额 */
+            sum_cost: number;
+            /** @description 是否满足首充活动标记（0/false 不满足，1/true 满足） */
+            first_save_flag: boolean | number;
         };
         /** @description Params of reOrder */
         ReOrderParams: {
@@ -21631,6 +21681,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RealtimelogSearchResponse"];
+                };
+            };
+        };
+    };
+    queryUserBalance: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的 openid */
+                    openid: string;
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 用户 ip，例如 1.1.1.1 */
+                    user_ip: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryUserBalanceResponse"];
                 };
             };
         };

@@ -5395,6 +5395,30 @@ export type ResetUserSessionKeyParams = MP['ResetUserSessionKeyParams'];
  */
 export type ResetUserSessionKeyResponse = MP['ResetUserSessionKeyResponse'];
 /**
+ * Params of {@link MPTools.queryUserBalance}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature）
+ *
+ * Needs options.xpay.appKey (env 0) or options.xpay.sandboxAppKey (env 1) for pay_sig, and the user's session_key for the user signature; session_key is never sent.
+ *
+ * `POST /xpay/query_user_balance` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490001: openid 错误
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUserBalance.yaml
+ */
+export type QueryUserBalanceParams = MP['QueryUserBalanceParams'];
+/**
+ * Reply fields of queryUserBalance.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs}
+ */
+export type QueryUserBalanceResponse = MP['QueryUserBalanceResponse'];
+/**
  * Params of {@link OATools.batchBlacklist}, in WeChat's wire names.
  *
  * 拉黑用户（每次最多 20 个 openid）
@@ -8669,7 +8693,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (257). */
+/** The generated endpoint methods of MPTools (258). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -12006,9 +12030,25 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/resetUserSessionKey.yaml
      */
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
+    /**
+     * 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature）
+     *
+     * Needs options.xpay.appKey (env 0) or options.xpay.sandboxAppKey (env 1) for pay_sig, and the user's session_key for the user signature; session_key is never sent.
+     *
+     * `POST /xpay/query_user_balance` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490001: openid 错误
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUserBalance.yaml
+     */
+    queryUserBalance(params: QueryUserBalanceParams, options?: CallOptions): Promise<WechatData<QueryUserBalanceResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (258). */
+/** Every MPTools operation by name, for `call(name, params)` (259). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -12526,6 +12566,8 @@ export interface MPToolsOperations {
     getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
     /** 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key */
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
+    /** 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature） */
+    queryUserBalance: { params: QueryUserBalanceParams; response: QueryUserBalanceResponse; required: true };
 }
 
 /** The generated endpoint methods of OATools (186). */

@@ -32,6 +32,7 @@ export const validatorGroups: Record<string, () => Promise<ValidatorModule>> = {
   "miniprogram-uniform-message": () => import('./miniprogram-uniform-message.js'),
   "miniprogram-updatable-message": () => import('./miniprogram-updatable-message.js'),
   "miniprogram-user-login": () => import('./miniprogram-user-login.js'),
+  "miniprogram-virtual-payment": () => import('./miniprogram-virtual-payment.js'),
   "officialaccount-blacklist": () => import('./officialaccount-blacklist.js'),
   "officialaccount-card": () => import('./officialaccount-card.js'),
   "officialaccount-comment": () => import('./officialaccount-comment.js'),

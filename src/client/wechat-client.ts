@@ -20,6 +20,7 @@ import { checkResponse, validateParams } from '../validate/validate.js';
 import { outcomeOf, retryOptions } from '../retry/outcome.js';
 import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
 import type { Middleware, RequestContext } from './middleware.js';
+import { XpaySigner } from '../sign/xpay.js';
 import type { TokenMode, WechatToolsOptions } from './options.js';
 
 export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
@@ -66,10 +67,12 @@ export abstract class WechatClient {
   readonly #transport: ReturnType<typeof createTransport>;
   readonly #tokens: TokenManager;
   readonly #middleware: Middleware[];
+  readonly #xpay: XpaySigner;
 
   constructor(options: WechatToolsOptions) {
     if (!options || typeof options.appid !== 'string' || options.appid === '') throw new WechatToolsError('options.appid is required');
-    this.options = { ...options };
+    const { xpay, ...rest } = options; // the AppKeys stay in the signer's private fields
+    this.options = rest;
     this.appid = options.appid;
     this.tokenMode = options.tokenMode ?? 'stable';
     if (this.tokenMode !== 'stable' && this.tokenMode !== 'classic' && this.tokenMode !== 'cloud') throw new WechatToolsError(`options.tokenMode must be 'stable', 'classic' or 'cloud'`);
@@ -77,7 +80,8 @@ export abstract class WechatClient {
     this.#initialToken = options.accessToken;
     this.#logger = options.logger ? safeLogger(options.logger) : options.debug ? safeLogger(consoleLogger) : undefined;
     this.#transport = createTransport(() => this.options.fetch);
-    this.#middleware = [...(options.middleware ?? [])];
+    this.#xpay = new XpaySigner(xpay);
+    this.#middleware = [...(options.middleware ?? []), this.#xpay]; // built-in, last: it signs the final body
     const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
     this.#tokens = this.cachedCredential(`access_token:${source}`, (force) => this.#fetchToken(force));
   }
@@ -253,6 +257,7 @@ export abstract class WechatClient {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
     if (row.ownAppid && params[row.ownAppid] === undefined) params = { ...params, [row.ownAppid]: this.appid };
     const secrets = secretValues(params, [this.options.secret, options.accessToken]);
+    this.#xpay.check(row, params);
     try {
       return await this.#attempts(row, params, options, spec, secrets);
     } catch (err) {
@@ -383,7 +388,7 @@ export abstract class WechatClient {
   async #send(row: EndpointRow, ctx: RequestContext, options: CallOptions = {}): Promise<HttpReply> {
     const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 10_000;
     if (options.signal?.aborted) throw new WechatAbortError(row.op, options.signal.reason);
-    const body = ctx.body === undefined ? undefined : row.multipart ? await buildFormData(row.op, ctx.body, row.files ?? []) : ctx.body;
+    const body = ctx.rawBody !== undefined ? ctx.rawBody : ctx.body === undefined ? undefined : row.multipart ? await buildFormData(row.op, ctx.body, row.files ?? []) : ctx.body;
     try {
       return await this.#transport({
         method: ctx.method,
