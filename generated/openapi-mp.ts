@@ -2542,6 +2542,253 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/promoter/addpromoter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 推广员：声明推广员身份（单次最多 10 个）
+         * @description Each Mini Program binds at most 100,000 promoters; a promoter belongs to one role and one store.
+         */
+        post: operations["addPromoter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/addrole": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 推广员：新增推广角色（单个商家最多 100 个）
+         * @description String lengths count UTF-8 bytes (a Chinese character is 3); maxLength here counts characters, so WeChat may still refuse a long Chinese name.
+         */
+        post: operations["addPromoterRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getinvitationmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：获取邀请推广员的素材（短链、海报、小程序码） */
+        post: operations["getPromoterInvitationMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getmsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询群发消息的内容与发送结果 */
+        post: operations["getPromoterMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getmsgclickdata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 推广员：查询群发消息的点击数据
+         * @description WeChat spells the field dimonsion.
+         */
+        post: operations["getPromoterMsgClickData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询推广员带来的订单 */
+        post: operations["getPromoterOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getpromoter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询推广员列表 */
+        post: operations["getPromoter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询推广员触达的用户（推广关系） */
+        post: operations["getPromoterRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getrole": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询推广角色（不传 role_id 查询全部） */
+        post: operations["getPromoterRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getsharematerial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：生成推广员分享素材（带参链接、短链、小程序码） */
+        post: operations["getPromoterShareMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/sendmsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：群发消息给推广员 */
+        post: operations["sendPromoterMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/singlesendmsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：单发消息给某个推广员 */
+        post: operations["singleSendPromoterMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/updatepromoter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：修改推广员的角色、门店、参数等信息 */
+        post: operations["updatePromoter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/updaterole": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：修改推广角色的名称或描述 */
+        post: operations["updatePromoterRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/redpacketcover/wxapp/cover_url/get_by_token": {
         parameters: {
             query?: never;
@@ -6018,6 +6265,64 @@ export interface components {
                 related_credential?: string;
             };
         };
+        /** @description Params of addPromoter */
+        AddPromoterParams: {
+            /** @description 推广员列表 */
+            promoter_list: {
+                /** @description 推广员的 openid 或 unionid */
+                openid: string;
+                /** @description 角色 id（getrole 查询） */
+                role_id: number;
+                /** @description 门店 id，长度不超过 20 */
+                retail_id?: string;
+                /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+                extra_info?: string;
+                /** @description 推广员名称，长度不超过 30 */
+                name?: string;
+                /** @description 推广员手机号，长度不超过 20 */
+                phone?: string;
+            }[];
+        };
+        AddPromoterResponse: {
+            /** @description 声明的推广员总数 */
+            total_cnt: number;
+            /** @description 声明失败的数量 */
+            fail_cnt: number;
+            /** @description 声明失败的推广员 */
+            fail_list?: {
+                /** @description 推广员的 openid 或 unionid */
+                openid?: string;
+                /** @description 角色 id（getrole 查询） */
+                role_id?: number;
+                /** @description 门店 id，长度不超过 20 */
+                retail_id?: string;
+                /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+                extra_info?: string;
+                /** @description 推广员名称，长度不超过 30 */
+                name?: string;
+                /** @description 推广员手机号，长度不超过 20 */
+                phone?: string;
+                /** @description 失败的错误码 */
+                errcode?: number;
+                /** @description 失败的原因 */
+                errmsg?: string;
+            }[];
+        };
+        /** @description Params of addPromoterRole */
+        AddPromoterRoleParams: {
+            /** @description 角色名称，长度不超过 50（按 utf8 字节计，一个汉字 3） */
+            name: string;
+            /** @description 角色描述，长度不超过 200 */
+            desc?: string;
+        };
+        AddPromoterRoleResponse: {
+            /** @description 角色 id */
+            role_id: number;
+            /** @description 角色名称 */
+            name: string;
+            /** @description 角色描述 */
+            desc?: string;
+        };
         /** @description Params of addRole */
         AddRoleParams: {
             /** @description 用户微信号 */
@@ -9041,6 +9346,300 @@ export interface components {
                     privacy_desc?: string;
                 }[];
             };
+        };
+        /** @description Params of getPromoterInvitationMaterial */
+        GetPromoterInvitationMaterialParams: {
+            /** @description 声明推广员时传的角色 id */
+            role_id: number;
+            /** @description 邀请方式 */
+            invitation_type?: number;
+        };
+        GetPromoterInvitationMaterialResponse: {
+            /** @description 邀请短链 */
+            tag?: string;
+            /** @description 邀请海报，base64 编码 */
+            poster?: string;
+            /** @description 邀请小程序码，base64 编码 */
+            qrcode?: string;
+        };
+        /** @description Params of getPromoterMsgClickData */
+        GetPromoterMsgClickDataParams: {
+            /** @description 数据统计维度（字段名按微信拼写 dimonsion） */
+            dimonsion: number;
+            /** @description 消息类型 */
+            msg_type?: number;
+            /** @description 消息 id */
+            msg_id?: string;
+            /** @description 消息发送日期，格式 yyyy-mm-dd */
+            send_date?: string;
+            /** @description 消息发送开始时间，unix 秒级时间戳 */
+            begin_send_time?: number;
+            /** @description 消息发送结束时间，unix 秒级时间戳 */
+            end_send_time?: number;
+        };
+        GetPromoterMsgClickDataResponse: {
+            /** @description 点击数据 */
+            data_list: {
+                /** @description 消息类型 */
+                msg_type?: number;
+                /** @description 消息 id */
+                msg_id?: string;
+                /** @description 消息发送时间，unix 秒级时间戳 */
+                send_time?: number;
+                /** @description 点击人数 */
+                click_uv?: number;
+                /** @description 点击次数 */
+                click_pv?: number;
+            }[];
+        };
+        /** @description Params of getPromoterMsg */
+        GetPromoterMsgParams: {
+            /** @description sendmsg 返回的消息 id */
+            msg_id: string;
+        };
+        GetPromoterMsgResponse: {
+            /** @description 发送总数 */
+            send_cnt: number;
+            /** @description 发送进度（百分比） */
+            percent: number;
+            /** @description 发送失败数 */
+            fail_cnt: number;
+            /** @description 发送失败的推广员 */
+            fail_info?: {
+                /** @description 推广员 id */
+                id?: string;
+                /** @description 失败的错误码 */
+                errcode?: number;
+            }[];
+            /** @description 失败信息文件的下载地址 */
+            fail_info_url?: string;
+            /** @description 消息类型 */
+            msg_type?: number;
+            /** @description 消息内容，JSON 字符串 */
+            content?: string;
+            /** @description 跳转的小程序 appid */
+            appid?: string;
+            /** @description 跳转的页面路径 */
+            path?: string;
+            /** @description 下发类型 */
+            list_type?: number;
+            /** @description 角色 id 列表 */
+            role_id?: number[];
+            /** @description 门店 id 列表 */
+            retail_id?: string[];
+            /** @description 推广员 id 列表 */
+            id?: string[];
+        };
+        /** @description Params of getPromoterOrder */
+        GetPromoterOrderParams: {
+            /** @description 推广员的 openid */
+            openid: string;
+            /** @description 微信支付商户号 */
+            mch_id?: string;
+            /** @description 商户订单号 */
+            out_trade_no?: string;
+            /** @description 微信支付订单号 */
+            trade_no?: string;
+            /** @description 订单状态 */
+            status?: number;
+            /** @description 订单支付日期，格式 yyyymmdd */
+            date?: string;
+            /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+            start_id?: string;
+            /**
+             * @description 是否返回 unionid：1 返回
+             * @enum {integer}
+             */
+            need_unionid?: 0 | 1;
+        };
+        GetPromoterOrderResponse: {
+            /** @description 订单列表 */
+            order_list: {
+                /** @description 推广员的 openid */
+                promoter_openid?: string;
+                /** @description 推广员的角色 id */
+                role_id?: number;
+                /** @description 推广员的门店 id */
+                retail_id?: string;
+                /** @description 推广员参数 */
+                extra_info?: string;
+                /** @description 被触达用户的 openid */
+                openid?: string;
+                /** @description 被触达用户的 unionid（need_unionid 为 1 时） */
+                unionid?: string;
+                /** @description 触达场景值 */
+                scene?: number;
+                /** @description 触达的页面路径 */
+                path?: string;
+                /** @description 触达时间，unix 秒级时间戳 */
+                create_time?: number;
+                /** @description 分享素材的自定义参数 */
+                share_extra_info?: string;
+                /** @description 微信支付商户号 */
+                mch_id?: string;
+                /** @description 商户订单号 */
+                out_trade_no?: string;
+                /** @description 微信支付订单号 */
+                trade_no?: string;
+                /** @description 订单状态 */
+                status?: number;
+                /** @description 支付金额，单位分 */
+                paid_amount?: number;
+                /** @description 支付时间，unix 秒级时间戳 */
+                paid_time?: number;
+                /** @description 退款时间，unix 秒级时间戳 */
+                refunded_time?: number;
+            }[];
+            /** @description 总数 */
+            total_cnt: number;
+            /** @description 下一页的分页起始 id */
+            start_id?: string;
+        };
+        /** @description Params of getPromoter */
+        GetPromoterParams: {
+            /** @description 推广员的 openid 或 unionid */
+            openid?: string;
+            /** @description 角色 id */
+            role_id?: number;
+            /** @description 门店 id */
+            retail_id?: string;
+            /** @description 授权状态变更开始时间，unix 秒级时间戳 */
+            begin_time?: number;
+            /** @description 授权状态变更结束时间，unix 秒级时间戳 */
+            end_time?: number;
+            /** @description 推广员授权状态 */
+            auth_status?: number;
+            /** @description 商家声明状态 */
+            decl_status?: number;
+            /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+            start_id?: string;
+            /**
+             * @description 是否返回 unionid：1 返回
+             * @enum {integer}
+             */
+            need_unionid?: 0 | 1;
+        };
+        /** @description Params of getPromoterRelation */
+        GetPromoterRelationParams: {
+            /** @description 推广员的 openid */
+            openid: string;
+            /** @description 触达场景值 */
+            scene?: number;
+            /** @description 页面路径 */
+            path?: string;
+            /** @description 触达开始时间，unix 秒级时间戳 */
+            begin_time?: number;
+            /** @description 触达结束时间，unix 秒级时间戳 */
+            end_time?: number;
+            /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+            start_id?: string;
+            /**
+             * @description 是否返回 unionid：1 返回
+             * @enum {integer}
+             */
+            need_unionid?: 0 | 1;
+        };
+        GetPromoterRelationResponse: {
+            /** @description 触达数据 */
+            relation_list: {
+                /** @description 推广员的 openid */
+                promoter_openid?: string;
+                /** @description 推广员的角色 id */
+                role_id?: number;
+                /** @description 推广员的门店 id */
+                retail_id?: string;
+                /** @description 推广员参数 */
+                extra_info?: string;
+                /** @description 被触达用户的 openid */
+                openid?: string;
+                /** @description 被触达用户的 unionid（need_unionid 为 1 时） */
+                unionid?: string;
+                /** @description 触达场景值 */
+                scene?: number;
+                /** @description 触达的页面路径 */
+                path?: string;
+                /** @description 触达时间，unix 秒级时间戳 */
+                create_time?: number;
+                /** @description 分享素材的自定义参数 */
+                share_extra_info?: string;
+            }[];
+            /** @description 总数 */
+            total_cnt: number;
+            /** @description 下一页的分页起始 id */
+            start_id?: string;
+        };
+        GetPromoterResponse: {
+            /** @description 推广员列表 */
+            promoter_list: {
+                /** @description 推广员 id */
+                id?: string;
+                /** @description 推广员的 openid */
+                openid?: string;
+                /** @description 推广员的 unionid（need_unionid 为 1 时） */
+                unionid?: string;
+                /** @description 角色 id */
+                role_id?: number;
+                /** @description 门店 id */
+                retail_id?: string;
+                /** @description 推广员参数 */
+                extra_info?: string;
+                /** @description 推广员名称 */
+                name?: string;
+                /** @description 推广员手机号 */
+                phone?: string;
+                /** @description 推广员授权状态 */
+                auth_status?: number;
+                /** @description 商家声明状态 */
+                decl_status?: number;
+                /** @description 授权状态变更时间，unix 秒级时间戳 */
+                update_time?: number;
+            }[];
+            /** @description 推广员总数 */
+            total_cnt: number;
+        };
+        /** @description Params of getPromoterRole */
+        GetPromoterRoleParams: {
+            /** @description 角色 id；不传则查询全部角色 */
+            role_id?: number;
+        };
+        GetPromoterRoleResponse: {
+            /** @description 角色列表 */
+            role_list: {
+                /** @description 角色 id */
+                role_id?: number;
+                /** @description 角色名称 */
+                name?: string;
+                /** @description 角色描述 */
+                desc?: string;
+            }[];
+            /** @description 角色总数 */
+            total_cnt: number;
+        };
+        /** @description Params of getPromoterShareMaterial */
+        GetPromoterShareMaterialParams: {
+            /** @description 小程序页面路径 */
+            path: string;
+            /** @description 推广员的 openid */
+            openid: string;
+            /** @description 小程序页面名称 */
+            title?: string;
+            /** @description 自定义参数 */
+            extra_info?: string;
+            /** @description 分享类型（决定返回的素材） */
+            share_type?: number;
+            /**
+             * @description 小程序版本：release 正式版，trial 体验版，develop 开发版
+             * @enum {string}
+             */
+            env_version?: "release" | "trial" | "develop";
+        };
+        GetPromoterShareMaterialResponse: {
+            /** @description 带参的页面路径 */
+            share_path?: string;
+            /** @description 短链 */
+            tag?: string;
+            /** @description 小程序码，base64 编码 */
+            qrcode?: string;
         };
         /** @description Params of getPubTemplateKeyWordsById */
         GetPubTemplateKeyWordsByIdParams: {
@@ -12352,6 +12951,29 @@ export interface components {
             emphasis_keyword?: string;
         };
         SendLegacyTemplateMessageResponse: Record<string, never>;
+        /** @description Params of sendPromoterMsg */
+        SendPromoterMsgParams: {
+            /** @description 消息类型 */
+            msg_type: number;
+            /** @description 消息内容，JSON 字符串（格式随 msg_type） */
+            content: string;
+            /** @description 消息跳转的小程序 appid */
+            appid?: string;
+            /** @description 消息跳转的小程序页面路径 */
+            path?: string;
+            /** @description 下发类型（全部推广员，或按角色、门店、推广员 id） */
+            list_type: number;
+            /** @description 按角色下发时的角色 id 列表 */
+            role_id?: number[];
+            /** @description 按门店下发时的门店 id 列表 */
+            retail_id?: string[];
+            /** @description 按推广员下发时的推广员 id 列表 */
+            id?: string[];
+        };
+        SendPromoterMsgResponse: {
+            /** @description 消息 id，用于 getmsg 查询发送结果 */
+            msg_id: string;
+        };
         /** @description Params of sendSubscribeMessage */
         SendSubscribeMessageParams: {
             /** @description 所需下发的订阅模板 id */
@@ -12614,6 +13236,22 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetWxaTradeTypeResponse: Record<string, never>;
+        /** @description Params of singleSendPromoterMsg */
+        SingleSendPromoterMsgParams: {
+            /** @description 消息类型 */
+            msg_type: number;
+            /** @description 消息内容，JSON 字符串（格式随 msg_type） */
+            content: string;
+            /** @description 消息跳转的小程序 appid */
+            appid?: string;
+            /** @description 消息跳转的小程序页面路径 */
+            path?: string;
+            /** @description 推广员 id（与 openid 二选一） */
+            id?: string;
+            /** @description 推广员的 openid（与 id 二选一） */
+            openid?: string;
+        } | unknown | unknown;
+        SingleSendPromoterMsgResponse: Record<string, never>;
         /** @description Params of sortGoods */
         SortGoodsParams: {
             /** @description 房间 ID */
@@ -12988,6 +13626,34 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         UpdatePrinterResponse: Record<string, never>;
+        /** @description Params of updatePromoter */
+        UpdatePromoterParams: {
+            /** @description 推广员 id（getpromoter 返回） */
+            id: string;
+            /** @description 新的角色 id */
+            role_id?: number;
+            /** @description 门店 id，长度不超过 20 */
+            retail_id?: string;
+            /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+            extra_info?: string;
+            /** @description 推广员名称，长度不超过 30 */
+            name?: string;
+            /** @description 推广员手机号，长度不超过 20 */
+            phone?: string;
+            /** @description 商家声明状态 */
+            decl_status?: number;
+        };
+        UpdatePromoterResponse: Record<string, never>;
+        /** @description Params of updatePromoterRole */
+        UpdatePromoterRoleParams: {
+            /** @description 角色 id */
+            role_id: number;
+            /** @description 角色名称，长度不超过 50 */
+            name?: string;
+            /** @description 角色描述，长度不超过 200 */
+            desc?: string;
+        };
+        UpdatePromoterRoleResponse: Record<string, never>;
         /** @description Params of updateReplay */
         UpdateReplayParams: {
             /** @description 房间 ID */
@@ -18535,6 +19201,543 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AddUserActionsResponse"];
+                };
+            };
+        };
+    };
+    addPromoter: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员列表 */
+                    promoter_list: {
+                        /** @description 推广员的 openid 或 unionid */
+                        openid: string;
+                        /** @description 角色 id（getrole 查询） */
+                        role_id: number;
+                        /** @description 门店 id，长度不超过 20 */
+                        retail_id?: string;
+                        /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+                        extra_info?: string;
+                        /** @description 推广员名称，长度不超过 30 */
+                        name?: string;
+                        /** @description 推广员手机号，长度不超过 20 */
+                        phone?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddPromoterResponse"];
+                };
+            };
+        };
+    };
+    addPromoterRole: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 角色名称，长度不超过 50（按 utf8 字节计，一个汉字 3） */
+                    name: string;
+                    /** @description 角色描述，长度不超过 200 */
+                    desc?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddPromoterRoleResponse"];
+                };
+            };
+        };
+    };
+    getPromoterInvitationMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 声明推广员时传的角色 id */
+                    role_id: number;
+                    /** @description 邀请方式 */
+                    invitation_type?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterInvitationMaterialResponse"];
+                };
+            };
+        };
+    };
+    getPromoterMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description sendmsg 返回的消息 id */
+                    msg_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterMsgResponse"];
+                };
+            };
+        };
+    };
+    getPromoterMsgClickData: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 数据统计维度（字段名按微信拼写 dimonsion） */
+                    dimonsion: number;
+                    /** @description 消息类型 */
+                    msg_type?: number;
+                    /** @description 消息 id */
+                    msg_id?: string;
+                    /** @description 消息发送日期，格式 yyyy-mm-dd */
+                    send_date?: string;
+                    /** @description 消息发送开始时间，unix 秒级时间戳 */
+                    begin_send_time?: number;
+                    /** @description 消息发送结束时间，unix 秒级时间戳 */
+                    end_send_time?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterMsgClickDataResponse"];
+                };
+            };
+        };
+    };
+    getPromoterOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员的 openid */
+                    openid: string;
+                    /** @description 微信支付商户号 */
+                    mch_id?: string;
+                    /** @description 商户订单号 */
+                    out_trade_no?: string;
+                    /** @description 微信支付订单号 */
+                    trade_no?: string;
+                    /** @description 订单状态 */
+                    status?: number;
+                    /** @description 订单支付日期，格式 yyyymmdd */
+                    date?: string;
+                    /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+                    start_id?: string;
+                    /**
+                     * @description 是否返回 unionid：1 返回
+                     * @enum {integer}
+                     */
+                    need_unionid?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterOrderResponse"];
+                };
+            };
+        };
+    };
+    getPromoter: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员的 openid 或 unionid */
+                    openid?: string;
+                    /** @description 角色 id */
+                    role_id?: number;
+                    /** @description 门店 id */
+                    retail_id?: string;
+                    /** @description 授权状态变更开始时间，unix 秒级时间戳 */
+                    begin_time?: number;
+                    /** @description 授权状态变更结束时间，unix 秒级时间戳 */
+                    end_time?: number;
+                    /** @description 推广员授权状态 */
+                    auth_status?: number;
+                    /** @description 商家声明状态 */
+                    decl_status?: number;
+                    /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+                    start_id?: string;
+                    /**
+                     * @description 是否返回 unionid：1 返回
+                     * @enum {integer}
+                     */
+                    need_unionid?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterResponse"];
+                };
+            };
+        };
+    };
+    getPromoterRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员的 openid */
+                    openid: string;
+                    /** @description 触达场景值 */
+                    scene?: number;
+                    /** @description 页面路径 */
+                    path?: string;
+                    /** @description 触达开始时间，unix 秒级时间戳 */
+                    begin_time?: number;
+                    /** @description 触达结束时间，unix 秒级时间戳 */
+                    end_time?: number;
+                    /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+                    start_id?: string;
+                    /**
+                     * @description 是否返回 unionid：1 返回
+                     * @enum {integer}
+                     */
+                    need_unionid?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterRelationResponse"];
+                };
+            };
+        };
+    };
+    getPromoterRole: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 角色 id；不传则查询全部角色 */
+                    role_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterRoleResponse"];
+                };
+            };
+        };
+    };
+    getPromoterShareMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序页面路径 */
+                    path: string;
+                    /** @description 推广员的 openid */
+                    openid: string;
+                    /** @description 小程序页面名称 */
+                    title?: string;
+                    /** @description 自定义参数 */
+                    extra_info?: string;
+                    /** @description 分享类型（决定返回的素材） */
+                    share_type?: number;
+                    /**
+                     * @description 小程序版本：release 正式版，trial 体验版，develop 开发版
+                     * @enum {string}
+                     */
+                    env_version?: "release" | "trial" | "develop";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterShareMaterialResponse"];
+                };
+            };
+        };
+    };
+    sendPromoterMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 消息类型 */
+                    msg_type: number;
+                    /** @description 消息内容，JSON 字符串（格式随 msg_type） */
+                    content: string;
+                    /** @description 消息跳转的小程序 appid */
+                    appid?: string;
+                    /** @description 消息跳转的小程序页面路径 */
+                    path?: string;
+                    /** @description 下发类型（全部推广员，或按角色、门店、推广员 id） */
+                    list_type: number;
+                    /** @description 按角色下发时的角色 id 列表 */
+                    role_id?: number[];
+                    /** @description 按门店下发时的门店 id 列表 */
+                    retail_id?: string[];
+                    /** @description 按推广员下发时的推广员 id 列表 */
+                    id?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendPromoterMsgResponse"];
+                };
+            };
+        };
+    };
+    singleSendPromoterMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 消息类型 */
+                    msg_type: number;
+                    /** @description 消息内容，JSON 字符串（格式随 msg_type） */
+                    content: string;
+                    /** @description 消息跳转的小程序 appid */
+                    appid?: string;
+                    /** @description 消息跳转的小程序页面路径 */
+                    path?: string;
+                    /** @description 推广员 id（与 openid 二选一） */
+                    id?: string;
+                    /** @description 推广员的 openid（与 id 二选一） */
+                    openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleSendPromoterMsgResponse"];
+                };
+            };
+        };
+    };
+    updatePromoter: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员 id（getpromoter 返回） */
+                    id: string;
+                    /** @description 新的角色 id */
+                    role_id?: number;
+                    /** @description 门店 id，长度不超过 20 */
+                    retail_id?: string;
+                    /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+                    extra_info?: string;
+                    /** @description 推广员名称，长度不超过 30 */
+                    name?: string;
+                    /** @description 推广员手机号，长度不超过 20 */
+                    phone?: string;
+                    /** @description 商家声明状态 */
+                    decl_status?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePromoterResponse"];
+                };
+            };
+        };
+    };
+    updatePromoterRole: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 角色 id */
+                    role_id: number;
+                    /** @description 角色名称，长度不超过 50 */
+                    name?: string;
+                    /** @description 角色描述，长度不超过 200 */
+                    desc?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePromoterRoleResponse"];
                 };
             };
         };

@@ -4300,6 +4300,278 @@ export type ManagePluginApplicationParams = MP['ManagePluginApplicationParams'];
  */
 export type ManagePluginApplicationResponse = MP['ManagePluginApplicationResponse'];
 /**
+ * Params of {@link MPTools.addPromoter}, in WeChat's wire names.
+ *
+ * 推广员：声明推广员身份（单次最多 10 个）
+ *
+ * Each Mini Program binds at most 100,000 promoters; a promoter belongs to one role and one store.
+ *
+ * `POST /promoter/addpromoter` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoter.yaml
+ */
+export type AddPromoterParams = MP['AddPromoterParams'];
+/**
+ * Reply fields of addPromoter.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+ */
+export type AddPromoterResponse = MP['AddPromoterResponse'];
+/**
+ * Params of {@link MPTools.addPromoterRole}, in WeChat's wire names.
+ *
+ * 推广员：新增推广角色（单个商家最多 100 个）
+ *
+ * String lengths count UTF-8 bytes (a Chinese character is 3); maxLength here counts characters, so WeChat may still refuse a long Chinese name.
+ *
+ * `POST /promoter/addrole` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoterRole.yaml
+ */
+export type AddPromoterRoleParams = MP['AddPromoterRoleParams'];
+/**
+ * Reply fields of addPromoterRole.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+ */
+export type AddPromoterRoleResponse = MP['AddPromoterRoleResponse'];
+/**
+ * Params of {@link MPTools.getPromoter}, in WeChat's wire names.
+ *
+ * 推广员：查询推广员列表
+ *
+ * `POST /promoter/getpromoter` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoter.yaml
+ */
+export type GetPromoterParams = MP['GetPromoterParams'];
+/**
+ * Reply fields of getPromoter.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+ */
+export type GetPromoterResponse = MP['GetPromoterResponse'];
+/**
+ * Params of {@link MPTools.getPromoterInvitationMaterial}, in WeChat's wire names.
+ *
+ * 推广员：获取邀请推广员的素材（短链、海报、小程序码）
+ *
+ * `POST /promoter/getinvitationmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterInvitationMaterial.yaml
+ */
+export type GetPromoterInvitationMaterialParams = MP['GetPromoterInvitationMaterialParams'];
+/**
+ * Reply fields of getPromoterInvitationMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs}
+ */
+export type GetPromoterInvitationMaterialResponse = MP['GetPromoterInvitationMaterialResponse'];
+/**
+ * Params of {@link MPTools.getPromoterMsg}, in WeChat's wire names.
+ *
+ * 推广员：查询群发消息的内容与发送结果
+ *
+ * `POST /promoter/getmsg` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsg.yaml
+ */
+export type GetPromoterMsgParams = MP['GetPromoterMsgParams'];
+/**
+ * Reply fields of getPromoterMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+ */
+export type GetPromoterMsgResponse = MP['GetPromoterMsgResponse'];
+/**
+ * Params of {@link MPTools.getPromoterMsgClickData}, in WeChat's wire names.
+ *
+ * 推广员：查询群发消息的点击数据
+ *
+ * WeChat spells the field dimonsion.
+ *
+ * `POST /promoter/getmsgclickdata` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsgClickData.yaml
+ */
+export type GetPromoterMsgClickDataParams = MP['GetPromoterMsgClickDataParams'];
+/**
+ * Reply fields of getPromoterMsgClickData.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+ */
+export type GetPromoterMsgClickDataResponse = MP['GetPromoterMsgClickDataResponse'];
+/**
+ * Params of {@link MPTools.getPromoterOrder}, in WeChat's wire names.
+ *
+ * 推广员：查询推广员带来的订单
+ *
+ * `POST /promoter/getorder` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterOrder.yaml
+ */
+export type GetPromoterOrderParams = MP['GetPromoterOrderParams'];
+/**
+ * Reply fields of getPromoterOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+ */
+export type GetPromoterOrderResponse = MP['GetPromoterOrderResponse'];
+/**
+ * Params of {@link MPTools.getPromoterRelation}, in WeChat's wire names.
+ *
+ * 推广员：查询推广员触达的用户（推广关系）
+ *
+ * `POST /promoter/getrelation` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRelation.yaml
+ */
+export type GetPromoterRelationParams = MP['GetPromoterRelationParams'];
+/**
+ * Reply fields of getPromoterRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+ */
+export type GetPromoterRelationResponse = MP['GetPromoterRelationResponse'];
+/**
+ * Params of {@link MPTools.getPromoterRole}, in WeChat's wire names.
+ *
+ * 推广员：查询推广角色（不传 role_id 查询全部）
+ *
+ * `POST /promoter/getrole` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRole.yaml
+ */
+export type GetPromoterRoleParams = MP['GetPromoterRoleParams'];
+/**
+ * Reply fields of getPromoterRole.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+ */
+export type GetPromoterRoleResponse = MP['GetPromoterRoleResponse'];
+/**
+ * Params of {@link MPTools.getPromoterShareMaterial}, in WeChat's wire names.
+ *
+ * 推广员：生成推广员分享素材（带参链接、短链、小程序码）
+ *
+ * `POST /promoter/getsharematerial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterShareMaterial.yaml
+ */
+export type GetPromoterShareMaterialParams = MP['GetPromoterShareMaterialParams'];
+/**
+ * Reply fields of getPromoterShareMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+ */
+export type GetPromoterShareMaterialResponse = MP['GetPromoterShareMaterialResponse'];
+/**
+ * Params of {@link MPTools.sendPromoterMsg}, in WeChat's wire names.
+ *
+ * 推广员：群发消息给推广员
+ *
+ * `POST /promoter/sendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/sendPromoterMsg.yaml
+ */
+export type SendPromoterMsgParams = MP['SendPromoterMsgParams'];
+/**
+ * Reply fields of sendPromoterMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+ */
+export type SendPromoterMsgResponse = MP['SendPromoterMsgResponse'];
+/**
+ * Params of {@link MPTools.singleSendPromoterMsg}, in WeChat's wire names.
+ *
+ * 推广员：单发消息给某个推广员
+ *
+ * `POST /promoter/singlesendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/singleSendPromoterMsg.yaml
+ */
+export type SingleSendPromoterMsgParams = MP['SingleSendPromoterMsgParams'];
+/**
+ * Reply fields of singleSendPromoterMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+ */
+export type SingleSendPromoterMsgResponse = MP['SingleSendPromoterMsgResponse'];
+/**
+ * Params of {@link MPTools.updatePromoter}, in WeChat's wire names.
+ *
+ * 推广员：修改推广员的角色、门店、参数等信息
+ *
+ * `POST /promoter/updatepromoter` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoter.yaml
+ */
+export type UpdatePromoterParams = MP['UpdatePromoterParams'];
+/**
+ * Reply fields of updatePromoter.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+ */
+export type UpdatePromoterResponse = MP['UpdatePromoterResponse'];
+/**
+ * Params of {@link MPTools.updatePromoterRole}, in WeChat's wire names.
+ *
+ * 推广员：修改推广角色的名称或描述
+ *
+ * `POST /promoter/updaterole` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoterRole.yaml
+ */
+export type UpdatePromoterRoleParams = MP['UpdatePromoterRoleParams'];
+/**
+ * Reply fields of updatePromoterRole.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+ */
+export type UpdatePromoterRoleResponse = MP['UpdatePromoterRoleResponse'];
+/**
  * Params of {@link MPTools.createQRCode}, in WeChat's wire names.
  *
  * 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限）
@@ -9322,7 +9594,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (286). */
+/** The generated endpoint methods of MPTools (300). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -11931,6 +12203,166 @@ export interface MPToolsMethods {
      */
     managePluginApplication(params: ManagePluginApplicationParams, options?: CallOptions): Promise<WechatData<ManagePluginApplicationResponse>>;
     /**
+     * 推广员：声明推广员身份（单次最多 10 个）
+     *
+     * Each Mini Program binds at most 100,000 promoters; a promoter belongs to one role and one store.
+     *
+     * `POST /promoter/addpromoter` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoter.yaml
+     */
+    addPromoter(params: AddPromoterParams, options?: CallOptions): Promise<WechatData<AddPromoterResponse>>;
+    /**
+     * 推广员：新增推广角色（单个商家最多 100 个）
+     *
+     * String lengths count UTF-8 bytes (a Chinese character is 3); maxLength here counts characters, so WeChat may still refuse a long Chinese name.
+     *
+     * `POST /promoter/addrole` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoterRole.yaml
+     */
+    addPromoterRole(params: AddPromoterRoleParams, options?: CallOptions): Promise<WechatData<AddPromoterRoleResponse>>;
+    /**
+     * 推广员：查询推广员列表
+     *
+     * `POST /promoter/getpromoter` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoter.yaml
+     */
+    getPromoter(params?: GetPromoterParams, options?: CallOptions): Promise<WechatData<GetPromoterResponse>>;
+    /**
+     * 推广员：获取邀请推广员的素材（短链、海报、小程序码）
+     *
+     * `POST /promoter/getinvitationmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterInvitationMaterial.yaml
+     */
+    getPromoterInvitationMaterial(params: GetPromoterInvitationMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterInvitationMaterialResponse>>;
+    /**
+     * 推广员：查询群发消息的内容与发送结果
+     *
+     * `POST /promoter/getmsg` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsg.yaml
+     */
+    getPromoterMsg(params: GetPromoterMsgParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgResponse>>;
+    /**
+     * 推广员：查询群发消息的点击数据
+     *
+     * WeChat spells the field dimonsion.
+     *
+     * `POST /promoter/getmsgclickdata` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsgClickData.yaml
+     */
+    getPromoterMsgClickData(params: GetPromoterMsgClickDataParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgClickDataResponse>>;
+    /**
+     * 推广员：查询推广员带来的订单
+     *
+     * `POST /promoter/getorder` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterOrder.yaml
+     */
+    getPromoterOrder(params: GetPromoterOrderParams, options?: CallOptions): Promise<WechatData<GetPromoterOrderResponse>>;
+    /**
+     * 推广员：查询推广员触达的用户（推广关系）
+     *
+     * `POST /promoter/getrelation` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRelation.yaml
+     */
+    getPromoterRelation(params: GetPromoterRelationParams, options?: CallOptions): Promise<WechatData<GetPromoterRelationResponse>>;
+    /**
+     * 推广员：查询推广角色（不传 role_id 查询全部）
+     *
+     * `POST /promoter/getrole` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRole.yaml
+     */
+    getPromoterRole(params?: GetPromoterRoleParams, options?: CallOptions): Promise<WechatData<GetPromoterRoleResponse>>;
+    /**
+     * 推广员：生成推广员分享素材（带参链接、短链、小程序码）
+     *
+     * `POST /promoter/getsharematerial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterShareMaterial.yaml
+     */
+    getPromoterShareMaterial(params: GetPromoterShareMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterShareMaterialResponse>>;
+    /**
+     * 推广员：群发消息给推广员
+     *
+     * `POST /promoter/sendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/sendPromoterMsg.yaml
+     */
+    sendPromoterMsg(params: SendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SendPromoterMsgResponse>>;
+    /**
+     * 推广员：单发消息给某个推广员
+     *
+     * `POST /promoter/singlesendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/singleSendPromoterMsg.yaml
+     */
+    singleSendPromoterMsg(params: SingleSendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SingleSendPromoterMsgResponse>>;
+    /**
+     * 推广员：修改推广员的角色、门店、参数等信息
+     *
+     * `POST /promoter/updatepromoter` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoter.yaml
+     */
+    updatePromoter(params: UpdatePromoterParams, options?: CallOptions): Promise<WechatData<UpdatePromoterResponse>>;
+    /**
+     * 推广员：修改推广角色的名称或描述
+     *
+     * `POST /promoter/updaterole` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoterRole.yaml
+     */
+    updatePromoterRole(params: UpdatePromoterRoleParams, options?: CallOptions): Promise<WechatData<UpdatePromoterRoleResponse>>;
+    /**
      * 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限）
      *
      * `POST /cgi-bin/wxaapp/createwxaqrcode` · access_token: managed by the client · safe to repeat · reply: binary
@@ -13082,7 +13514,7 @@ export interface MPToolsMethods {
     uploadVpFile(params: UploadVpFileParams, options?: CallOptions): Promise<WechatData<UploadVpFileResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (287). */
+/** Every MPTools operation by name, for `call(name, params)` (301). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -13504,6 +13936,34 @@ export interface MPToolsOperations {
     managePlugin: { params: ManagePluginParams; response: ManagePluginResponse; required: true };
     /** 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请 */
     managePluginApplication: { params: ManagePluginApplicationParams; response: ManagePluginApplicationResponse; required: true };
+    /** 推广员：声明推广员身份（单次最多 10 个） */
+    addPromoter: { params: AddPromoterParams; response: AddPromoterResponse; required: true };
+    /** 推广员：新增推广角色（单个商家最多 100 个） */
+    addPromoterRole: { params: AddPromoterRoleParams; response: AddPromoterRoleResponse; required: true };
+    /** 推广员：查询推广员列表 */
+    getPromoter: { params: GetPromoterParams; response: GetPromoterResponse; required: false };
+    /** 推广员：获取邀请推广员的素材（短链、海报、小程序码） */
+    getPromoterInvitationMaterial: { params: GetPromoterInvitationMaterialParams; response: GetPromoterInvitationMaterialResponse; required: true };
+    /** 推广员：查询群发消息的内容与发送结果 */
+    getPromoterMsg: { params: GetPromoterMsgParams; response: GetPromoterMsgResponse; required: true };
+    /** 推广员：查询群发消息的点击数据 */
+    getPromoterMsgClickData: { params: GetPromoterMsgClickDataParams; response: GetPromoterMsgClickDataResponse; required: true };
+    /** 推广员：查询推广员带来的订单 */
+    getPromoterOrder: { params: GetPromoterOrderParams; response: GetPromoterOrderResponse; required: true };
+    /** 推广员：查询推广员触达的用户（推广关系） */
+    getPromoterRelation: { params: GetPromoterRelationParams; response: GetPromoterRelationResponse; required: true };
+    /** 推广员：查询推广角色（不传 role_id 查询全部） */
+    getPromoterRole: { params: GetPromoterRoleParams; response: GetPromoterRoleResponse; required: false };
+    /** 推广员：生成推广员分享素材（带参链接、短链、小程序码） */
+    getPromoterShareMaterial: { params: GetPromoterShareMaterialParams; response: GetPromoterShareMaterialResponse; required: true };
+    /** 推广员：群发消息给推广员 */
+    sendPromoterMsg: { params: SendPromoterMsgParams; response: SendPromoterMsgResponse; required: true };
+    /** 推广员：单发消息给某个推广员 */
+    singleSendPromoterMsg: { params: SingleSendPromoterMsgParams; response: SingleSendPromoterMsgResponse; required: true };
+    /** 推广员：修改推广员的角色、门店、参数等信息 */
+    updatePromoter: { params: UpdatePromoterParams; response: UpdatePromoterResponse; required: true };
+    /** 推广员：修改推广角色的名称或描述 */
+    updatePromoterRole: { params: UpdatePromoterRoleParams; response: UpdatePromoterRoleResponse; required: true };
     /** 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
     createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
     /** 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用） */

@@ -22,6 +22,7 @@ export const validatorGroups: Record<string, () => Promise<ValidatorModule>> = {
   "miniprogram-nearby-poi": () => import('./miniprogram-nearby-poi.js'),
   "miniprogram-operation": () => import('./miniprogram-operation.js'),
   "miniprogram-plugin": () => import('./miniprogram-plugin.js'),
+  "miniprogram-promoter": () => import('./miniprogram-promoter.js'),
   "miniprogram-qrcode-link": () => import('./miniprogram-qrcode-link.js'),
   "miniprogram-sec-center": () => import('./miniprogram-sec-center.js'),
   "miniprogram-service-card": () => import('./miniprogram-service-card.js'),
