@@ -64,7 +64,7 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       seen.add('session_key');
     }
     if (req.signatures) {
-      if (doc.method !== 'POST' || doc.auth !== 'access_token') problems.push(`${file}: /request/signatures: needs a POST with auth access_token (the signatures cover the JSON body)`);
+      if (doc.method !== 'POST' || doc.auth !== 'access_token' || req.multipart) problems.push(`${file}: /request/signatures: needs a JSON POST with auth access_token (the signatures cover the JSON body)`);
       if (req.sessionKeySignature) problems.push(`${file}: /request/signatures: excludes sessionKeySignature (userSig is the user signature)`);
       for (const name of ['pay_sig', 'signature']) if (seen.has(name)) problems.push(`${file}: /request: ${name} is added by signatures; do not declare it`);
       if (req.signatures.includes('userSig')) {
