@@ -35,6 +35,7 @@ export interface SpecDoc {
     requireOneOf?: string[][];
     sessionKeySignature?: { to: string };
     ownAppid?: string;
+    signatures?: ('paySig' | 'userSig')[];
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
   };
   response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
@@ -98,6 +99,8 @@ export interface EndpointIR {
   ownAppid?: string;
   /** the runtime computes this param from session_key */
   signFrom?: { from: 'session_key'; to: string };
+  /** virtual payment signatures the runtime adds to the query (pay_sig, signature) */
+  signatures?: ('paySig' | 'userSig')[];
   constants: { query: Record<string, string | number | boolean>; body: Record<string, string | number | boolean> };
   bodyKind: 'none' | 'json' | 'multipart';
   responseKind: 'json' | 'binary' | 'mixed';

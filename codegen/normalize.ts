@@ -63,6 +63,22 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       });
       seen.add('session_key');
     }
+    if (req.signatures) {
+      if (doc.method !== 'POST' || doc.auth !== 'access_token' || req.multipart) problems.push(`${file}: /request/signatures: needs a JSON POST with auth access_token (the signatures cover the JSON body)`);
+      if (req.sessionKeySignature) problems.push(`${file}: /request/signatures: excludes sessionKeySignature (userSig is the user signature)`);
+      for (const name of ['pay_sig', 'signature']) if (seen.has(name)) problems.push(`${file}: /request: ${name} is added by signatures; do not declare it`);
+      if (req.signatures.includes('userSig')) {
+        if (seen.has('session_key')) problems.push(`${file}: /request: session_key is added by signatures: [userSig]; do not declare it`);
+        params.push({
+          name: 'session_key',
+          in: 'local',
+          schema: { type: 'string', minLength: 1, description: "会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat" },
+          required: true,
+          file: false,
+        });
+        seen.add('session_key');
+      }
+    }
     if (req.ownAppid) {
       const own = params.find((p) => p.name === req.ownAppid);
       if (!own) problems.push(`${file}: /request/ownAppid: "${req.ownAppid}" is not a declared param`);
@@ -113,6 +129,7 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       params,
       requireOneOf: [...(req.requireOneOf ? [req.requireOneOf] : []), ...(req.sessionKeySignature ? [[[req.sessionKeySignature.to], ['session_key']]] : [])],
       ...(req.ownAppid ? { ownAppid: req.ownAppid } : {}),
+      ...(req.signatures ? { signatures: [...req.signatures] } : {}),
       ...(req.sessionKeySignature ? { signFrom: { from: 'session_key' as const, to: req.sessionKeySignature.to } } : {}),
       constants,
       bodyKind,

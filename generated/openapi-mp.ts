@@ -2542,6 +2542,253 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/promoter/addpromoter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 推广员：声明推广员身份（单次最多 10 个）
+         * @description Each Mini Program binds at most 100,000 promoters; a promoter belongs to one role and one store.
+         */
+        post: operations["addPromoter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/addrole": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 推广员：新增推广角色（单个商家最多 100 个）
+         * @description String lengths count UTF-8 bytes (a Chinese character is 3); maxLength here counts characters, so WeChat may still refuse a long Chinese name.
+         */
+        post: operations["addPromoterRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getinvitationmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：获取邀请推广员的素材（短链、海报、小程序码） */
+        post: operations["getPromoterInvitationMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getmsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询群发消息的内容与发送结果 */
+        post: operations["getPromoterMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getmsgclickdata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 推广员：查询群发消息的点击数据
+         * @description WeChat spells the field dimonsion.
+         */
+        post: operations["getPromoterMsgClickData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getorder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询推广员带来的订单 */
+        post: operations["getPromoterOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getpromoter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询推广员列表 */
+        post: operations["getPromoter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询推广员触达的用户（推广关系） */
+        post: operations["getPromoterRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getrole": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：查询推广角色（不传 role_id 查询全部） */
+        post: operations["getPromoterRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/getsharematerial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：生成推广员分享素材（带参链接、短链、小程序码） */
+        post: operations["getPromoterShareMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/sendmsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：群发消息给推广员 */
+        post: operations["sendPromoterMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/singlesendmsg": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：单发消息给某个推广员 */
+        post: operations["singleSendPromoterMsg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/updatepromoter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：修改推广员的角色、门店、参数等信息 */
+        post: operations["updatePromoter"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/promoter/updaterole": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 推广员：修改推广角色的名称或描述 */
+        post: operations["updatePromoterRole"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/redpacketcover/wxapp/cover_url/get_by_token": {
         parameters: {
             query?: never;
@@ -4865,6 +5112,586 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/xpay/bind_transfer_accout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout）
+         * @description WeChat spells the path bind_transfer_accout. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["bindTransferAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/cancel_currency_pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：代币支付退款（currency_pay 的逆操作）
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay) and the user signature (HMAC-SHA256 with the user's session_key over the body; pass session_key, it is never sent), computed by the client.
+         */
+        post: operations["cancelCurrencyPay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/complete_complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：完成投诉处理
+         * @description The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["completeComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/create_funds_bill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：充值广告金（广告金转入广告账户）
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["createFundsBill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/create_withdraw_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：创建提现单
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["createWithdrawOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/currency_pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：扣减代币（一般用于代币支付）
+         * @description The same order_id repeated answers 268490004 (already done). Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay) and the user signature (HMAC-SHA256 with the user's session_key over the body; pass session_key, it is never sent), computed by the client.
+         */
+        post: operations["currencyPay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/download_adverfunds_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：下载广告金对应的商户订单信息
+         * @description The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["downloadAdverfundsOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/download_bill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址）
+         * @description The body has no env, so pay_sig uses the production AppKey. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["downloadXpayBill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/get_complaint_detail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：获取投诉详情
+         * @description The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["getComplaintDetail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/get_complaint_list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：获取投诉列表
+         * @description The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["getComplaintList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/get_negotiation_history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：获取投诉协商历史
+         * @description The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["getNegotiationHistory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/get_upload_file_sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：获取微信支付反馈投诉图片的签名头部
+         * @description The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["getUploadFileSign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/notify_provide_goods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：通知已经发货完成（只能通知现金单）
+         * @description For when the xpay_goods_deliver_notify push could not be answered: marks a cash order as delivered. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["notifyProvideGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/present_currency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：代币赠送
+         * @description Gifts cannot be looked up by order number, so WeChat says to repeat the call until it answers 0 or 268490004 (already done): safe to repeat with the same order_id. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["presentCurrency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_adver_funds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询广告金发放记录
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryAdverFunds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_biz_balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询商家账户里的可提现余额
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryBizBalance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_funds_bill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询广告金充值记录
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryFundsBill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询创建的订单（现金单，非代币单）
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryXpayOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_publish_goods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询批量发布道具任务
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryPublishGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_recover_bill": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询广告金回收记录
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryRecoverBill"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_transfer_account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询广告金充值账户
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryTransferAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_upload_goods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询批量上传道具任务
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryUploadGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_user_balance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature）
+         * @description Needs options.xpay.appKey (env 0) or options.xpay.sandboxAppKey (env 1) for pay_sig, and the user's session_key for the user signature; session_key is never sent.
+         */
+        post: operations["queryUserBalance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/query_withdraw_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：查询提现单
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["queryWithdrawOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/refund_order": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：对使用 jsapi 接口下的单进行退款
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["refundXpayOrder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/response_complaint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：回复用户投诉
+         * @description The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["responseComplaint"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/start_publish_goods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网）
+         * @description Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["startPublishGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/start_upload_goods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：启动批量上传道具任务
+         * @description Uploads go to the test (sandbox) goods first; publish them with startPublishGoods. Signed with pay_sig (HMAC- SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["startUploadGoods"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/xpay/upload_vp_file": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 虚拟支付：上传媒体文件（投诉回复的图片凭证）
+         * @description The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+         */
+        post: operations["uploadVpFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5438,6 +6265,64 @@ export interface components {
                 related_credential?: string;
             };
         };
+        /** @description Params of addPromoter */
+        AddPromoterParams: {
+            /** @description 推广员列表 */
+            promoter_list: {
+                /** @description 推广员的 openid 或 unionid */
+                openid: string;
+                /** @description 角色 id（getrole 查询） */
+                role_id: number;
+                /** @description 门店 id，长度不超过 20 */
+                retail_id?: string;
+                /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+                extra_info?: string;
+                /** @description 推广员名称，长度不超过 30 */
+                name?: string;
+                /** @description 推广员手机号，长度不超过 20 */
+                phone?: string;
+            }[];
+        };
+        AddPromoterResponse: {
+            /** @description 声明的推广员总数 */
+            total_cnt: number;
+            /** @description 声明失败的数量 */
+            fail_cnt: number;
+            /** @description 声明失败的推广员 */
+            fail_list?: {
+                /** @description 推广员的 openid 或 unionid */
+                openid?: string;
+                /** @description 角色 id（getrole 查询） */
+                role_id?: number;
+                /** @description 门店 id，长度不超过 20 */
+                retail_id?: string;
+                /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+                extra_info?: string;
+                /** @description 推广员名称，长度不超过 30 */
+                name?: string;
+                /** @description 推广员手机号，长度不超过 20 */
+                phone?: string;
+                /** @description 失败的错误码 */
+                errcode?: number;
+                /** @description 失败的原因 */
+                errmsg?: string;
+            }[];
+        };
+        /** @description Params of addPromoterRole */
+        AddPromoterRoleParams: {
+            /** @description 角色名称，长度不超过 50（按 utf8 字节计，一个汉字 3） */
+            name: string;
+            /** @description 角色描述，长度不超过 200 */
+            desc?: string;
+        };
+        AddPromoterRoleResponse: {
+            /** @description 角色 id */
+            role_id: number;
+            /** @description 角色名称 */
+            name: string;
+            /** @description 角色描述 */
+            desc?: string;
+        };
         /** @description Params of addRole */
         AddRoleParams: {
             /** @description 用户微信号 */
@@ -5675,6 +6560,19 @@ export interface components {
             /** @description 运力返回的错误描述 */
             resultmsg?: string;
         };
+        /** @description Params of bindTransferAccount */
+        BindTransferAccountParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 充值账户 uid */
+            transfer_account_uid: number;
+            /** @description 充值账户主体名称 */
+            transfer_account_org_name: string;
+        };
+        BindTransferAccountResponse: Record<string, never>;
         /** @description Params of businessLicenseOCR */
         BusinessLicenseOCRParams: {
             /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
@@ -5772,6 +6670,35 @@ export interface components {
                 /** @description ping 的耗时，取 ping 结果的 avg 耗时，如 "23.079ms" */
                 time?: string;
             }[];
+        };
+        /** @description Params of cancelCurrencyPay */
+        CancelCurrencyPayParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 用户的 openid */
+            openid: string;
+            /** @description 用户 ip，例如 1.1.1.1 */
+            user_ip: string;
+            /** @description 代币支付（currency_pay）时传的 order_id */
+            pay_order_id: string;
+            /** @description 本次退款单的单号 */
+            order_id: string;
+            /** @description 退款的代币数量 */
+            amount: number;
+            /**
+             * @description 平台类型：1 安卓，2 苹果
+             * @enum {integer}
+             */
+            device_type?: 1 | 2;
+            /** @description 会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat */
+            session_key: string;
+        };
+        CancelCurrencyPayResponse: {
+            /** @description 退款订单号 */
+            order_id: string;
         };
         /** @description Params of cancelExpressOrder */
         CancelExpressOrderParams: {
@@ -5900,6 +6827,17 @@ export interface components {
             /** @description 用户唯一标识 */
             openid?: string;
         };
+        /** @description Params of completeComplaint */
+        CompleteComplaintParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 投诉单号 */
+            complaint_id: string;
+        };
+        CompleteComplaintResponse: Record<string, never>;
         /** @description Params of createActivityId */
         CreateActivityIdParams: {
             /** @description 为私密消息创建 activity_id 时，指定分享者为 unionid 用户，其余用户不能用此 activity_id 分享私密消息；openid 与 unionid 填一个即可 */
@@ -5912,6 +6850,39 @@ export interface components {
             activity_id?: string;
             /** @description activity_id 的过期时间戳，默认 24 小时后过期 */
             expiration_time?: number;
+        };
+        /** @description Params of createFundsBill */
+        CreateFundsBillParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 充值金额，单位分 */
+            transfer_amount: number;
+            /** @description 充值账户 uid（query_transfer_account 返回） */
+            transfer_account_uid: number;
+            /** @description 充值账户名称 */
+            transfer_account_name: string;
+            /** @description 充值账户服务商账号 id */
+            transfer_account_agency_id?: number;
+            /** @description 请求的唯一 id，重复请求以此去重 */
+            request_id: string;
+            /** @description 广告金的结算周期开始时间，unix 秒级时间戳 */
+            settle_begin: number;
+            /** @description 广告金的结算周期结束时间，unix 秒级时间戳 */
+            settle_end: number;
+            /** @description 广告金发放原因（类型） */
+            fund_type: number;
+            /**
+             * @description 是否授权广告数据：0 否，1 是
+             * @enum {integer}
+             */
+            authorize_advertise?: 0 | 1;
+        };
+        CreateFundsBillResponse: {
+            /** @description 充值单 id */
+            bill_id: string;
         };
         /** @description Params of createQRCode */
         CreateQRCodeParams: {
@@ -6010,6 +6981,59 @@ export interface components {
         CreateSendSmsTaskResponse: {
             /** @description 查询 ID（describeSmsRecords 使用） */
             query_id?: string;
+        };
+        /** @description Params of createWithdrawOrder */
+        CreateWithdrawOrderParams: {
+            /** @description 提现单单号，长度 [8,32]，只允许字母、数字、'_'、'-' */
+            withdraw_no: string;
+            /** @description 提现的金额，单位元，例如提现 1 分钱请使用 0.01；不传则提现全部可提现余额 */
+            withdraw_amount?: string;
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+        };
+        CreateWithdrawOrderResponse: {
+            /** @description 提现单单号 */
+            withdraw_no: string;
+            /** @description 提现单的微信侧单号 */
+            wx_withdraw_no: string;
+        };
+        /** @description Params of currencyPay */
+        CurrencyPayParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 用户的 openid */
+            openid: string;
+            /** @description 用户 ip，例如 1.1.1.1 */
+            user_ip: string;
+            /** @description 支付的代币数量 */
+            amount: number;
+            /** @description 商户订单号，需要保证唯一性 */
+            order_id: string;
+            /** @description 物品信息，记录到账户流水中，如 [{"productid":"物品id","unit_price":单价,"quantity":数量}] */
+            payitem: string;
+            /** @description 备注信息，需要在账单中展示 */
+            remark?: string;
+            /**
+             * @description 平台类型：1 安卓，2 苹果
+             * @enum {integer}
+             */
+            device_type?: 1 | 2;
+            /** @description 会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat */
+            session_key: string;
+        };
+        CurrencyPayResponse: {
+            /** @description 商户订单号 */
+            order_id: string;
+            /** @description 总余额，包括有价和赠送部分 */
+            balance: number;
+            /** @description 使用赠送部分的代币数量 */
+            used_present_amount: number;
         };
         /** @description Params of deleteDatabaseCollection */
         DeleteDatabaseCollectionParams: {
@@ -6197,6 +7221,20 @@ export interface components {
             /** @description 唯一请求 ID，定位问题时需要提供 */
             RequestId?: string;
         };
+        /** @description Params of downloadAdverfundsOrder */
+        DownloadAdverfundsOrderParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 广告金发放 id（query_adver_funds 返回） */
+            fund_id: string;
+        };
+        DownloadAdverfundsOrderResponse: {
+            /** @description 下载地址 */
+            url: string;
+        };
         /** @description Params of downloadGoodsVideo */
         DownloadGoodsVideoParams: {
             /** @description 房间 ID */
@@ -6207,6 +7245,17 @@ export interface components {
         DownloadGoodsVideoResponse: {
             /** @description 讲解链接 */
             url?: string;
+        };
+        /** @description Params of downloadXpayBill */
+        DownloadXpayBillParams: {
+            /** @description 起始日期，格式 yyyymmdd（如 20230801） */
+            begin_ds: number;
+            /** @description 结束日期，格式 yyyymmdd（如 20230801） */
+            end_ds: number;
+        };
+        DownloadXpayBillResponse: {
+            /** @description 账单下载地址（金额字段以分为单位） */
+            url: string;
         };
         /** @description Params of driverLicenseOCR */
         DriverLicenseOCRParams: {
@@ -6728,6 +7777,136 @@ export interface components {
             token?: string;
             /** @description 过期时间戳 */
             expired_time?: number;
+        };
+        /** @description Params of getComplaintDetail */
+        GetComplaintDetailParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 投诉单号 */
+            complaint_id: string;
+        };
+        GetComplaintDetailResponse: {
+            /** @description 投诉详情 */
+            complaint: {
+                /** @description 投诉单号 */
+                complaint_id?: string;
+                /** @description 投诉时间（RFC 3339） */
+                complaint_time?: string;
+                /** @description 投诉详情 */
+                complaint_detail?: string;
+                /** @description 投诉单状态：PENDING 待处理，PROCESSING 处理中，PROCESSED 已处理完成 */
+                complaint_state?: string;
+                /** @description 投诉人联系方式 */
+                payer_phone?: string;
+                /** @description 投诉人 openid */
+                payer_openid?: string;
+                /** @description 投诉关联的订单 */
+                complaint_order_info?: {
+                    /** @description 微信支付订单号 */
+                    transaction_id?: string;
+                    /** @description 商户订单号 */
+                    out_trade_no?: string;
+                    /** @description 订单金额，单位分 */
+                    amount?: number;
+                    /** @description 小程序侧商户订单号 */
+                    wxa_out_trade_no?: string;
+                    /** @description 微信内部单号 */
+                    wx_order_id?: string;
+                }[];
+                /** @description 投诉单关联订单是否已全额退款 */
+                complaint_full_refunded?: boolean;
+                /** @description 是否有待回复的用户留言 */
+                incoming_user_response?: boolean;
+                /** @description 用户投诉次数 */
+                user_complaint_times?: number;
+                /** @description 用户上传的投诉资料 */
+                complaint_media_list?: {
+                    /** @description 媒体文件类型 */
+                    media_type?: string;
+                    /** @description 媒体文件地址（下载需 get_upload_file_sign 的签名） */
+                    media_url?: string[];
+                }[];
+                /** @description 问题描述 */
+                problem_description?: string;
+                /** @description 问题类型 */
+                problem_type?: string;
+                /** @description 申请退款金额，单位分 */
+                apply_refund_amount?: number;
+                /** @description 用户标签 */
+                user_tag_list?: string[];
+            };
+        };
+        /** @description Params of getComplaintList */
+        GetComplaintListParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 开始日期，格式 yyyy-mm-dd */
+            begin_date: string;
+            /** @description 结束日期，格式 yyyy-mm-dd */
+            end_date: string;
+            /** @description 分页开始位置，从 0 开始 */
+            offset: number;
+            /** @description 分页大小 */
+            limit: number;
+        };
+        GetComplaintListResponse: {
+            /** @description 投诉总数 */
+            total: number;
+            /** @description 投诉列表 */
+            complaints: {
+                /** @description 投诉单号 */
+                complaint_id?: string;
+                /** @description 投诉时间（RFC 3339） */
+                complaint_time?: string;
+                /** @description 投诉详情 */
+                complaint_detail?: string;
+                /** @description 投诉单状态：PENDING 待处理，PROCESSING 处理中，PROCESSED 已处理完成 */
+                complaint_state?: string;
+                /** @description 投诉人联系方式 */
+                payer_phone?: string;
+                /** @description 投诉人 openid */
+                payer_openid?: string;
+                /** @description 投诉关联的订单 */
+                complaint_order_info?: {
+                    /** @description 微信支付订单号 */
+                    transaction_id?: string;
+                    /** @description 商户订单号 */
+                    out_trade_no?: string;
+                    /** @description 订单金额，单位分 */
+                    amount?: number;
+                    /** @description 小程序侧商户订单号 */
+                    wxa_out_trade_no?: string;
+                    /** @description 微信内部单号 */
+                    wx_order_id?: string;
+                }[];
+                /** @description 投诉单关联订单是否已全额退款 */
+                complaint_full_refunded?: boolean;
+                /** @description 是否有待回复的用户留言 */
+                incoming_user_response?: boolean;
+                /** @description 用户投诉次数 */
+                user_complaint_times?: number;
+                /** @description 用户上传的投诉资料 */
+                complaint_media_list?: {
+                    /** @description 媒体文件类型 */
+                    media_type?: string;
+                    /** @description 媒体文件地址（下载需 get_upload_file_sign 的签名） */
+                    media_url?: string[];
+                }[];
+                /** @description 问题描述 */
+                problem_description?: string;
+                /** @description 问题类型 */
+                problem_type?: string;
+                /** @description 申请退款金额，单位分 */
+                apply_refund_amount?: number;
+                /** @description 用户标签 */
+                user_tag_list?: string[];
+            }[];
         };
         /** @description Params of getContact */
         GetContactParams: {
@@ -7876,6 +9055,44 @@ export interface components {
                 data?: string;
             };
         };
+        /** @description Params of getNegotiationHistory */
+        GetNegotiationHistoryParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 投诉单号 */
+            complaint_id: string;
+            /** @description 分页开始位置，从 0 开始 */
+            offset?: number;
+            /** @description 分页大小 */
+            limit?: number;
+        };
+        GetNegotiationHistoryResponse: {
+            /** @description 协商历史总数 */
+            total: number;
+            /** @description 协商历史 */
+            history: {
+                /** @description 操作流水号 */
+                log_id?: string;
+                /** @description 操作人 */
+                operator?: string;
+                /** @description 操作时间（RFC 3339） */
+                operate_time?: string;
+                /** @description 操作类型 */
+                operate_type?: string;
+                /** @description 操作内容 */
+                operate_details?: string;
+                /** @description 操作上传的图片凭证 */
+                complaint_media_list?: {
+                    /** @description 媒体文件类型 */
+                    media_type?: string;
+                    /** @description 媒体文件地址 */
+                    media_url?: string[];
+                }[];
+            }[];
+        };
         /** @description Params of getOnlineKfList */
         GetOnlineKfListParams: Record<string, never>;
         GetOnlineKfListResponse: {
@@ -8129,6 +9346,300 @@ export interface components {
                     privacy_desc?: string;
                 }[];
             };
+        };
+        /** @description Params of getPromoterInvitationMaterial */
+        GetPromoterInvitationMaterialParams: {
+            /** @description 声明推广员时传的角色 id */
+            role_id: number;
+            /** @description 邀请方式 */
+            invitation_type?: number;
+        };
+        GetPromoterInvitationMaterialResponse: {
+            /** @description 邀请短链 */
+            tag?: string;
+            /** @description 邀请海报，base64 编码 */
+            poster?: string;
+            /** @description 邀请小程序码，base64 编码 */
+            qrcode?: string;
+        };
+        /** @description Params of getPromoterMsgClickData */
+        GetPromoterMsgClickDataParams: {
+            /** @description 数据统计维度（字段名按微信拼写 dimonsion） */
+            dimonsion: number;
+            /** @description 消息类型 */
+            msg_type?: number;
+            /** @description 消息 id */
+            msg_id?: string;
+            /** @description 消息发送日期，格式 yyyy-mm-dd */
+            send_date?: string;
+            /** @description 消息发送开始时间，unix 秒级时间戳 */
+            begin_send_time?: number;
+            /** @description 消息发送结束时间，unix 秒级时间戳 */
+            end_send_time?: number;
+        };
+        GetPromoterMsgClickDataResponse: {
+            /** @description 点击数据 */
+            data_list: {
+                /** @description 消息类型 */
+                msg_type?: number;
+                /** @description 消息 id */
+                msg_id?: string;
+                /** @description 消息发送时间，unix 秒级时间戳 */
+                send_time?: number;
+                /** @description 点击人数 */
+                click_uv?: number;
+                /** @description 点击次数 */
+                click_pv?: number;
+            }[];
+        };
+        /** @description Params of getPromoterMsg */
+        GetPromoterMsgParams: {
+            /** @description sendmsg 返回的消息 id */
+            msg_id: string;
+        };
+        GetPromoterMsgResponse: {
+            /** @description 发送总数 */
+            send_cnt: number;
+            /** @description 发送进度（百分比） */
+            percent: number;
+            /** @description 发送失败数 */
+            fail_cnt: number;
+            /** @description 发送失败的推广员 */
+            fail_info?: {
+                /** @description 推广员 id */
+                id?: string;
+                /** @description 失败的错误码 */
+                errcode?: number;
+            }[];
+            /** @description 失败信息文件的下载地址 */
+            fail_info_url?: string;
+            /** @description 消息类型 */
+            msg_type?: number;
+            /** @description 消息内容，JSON 字符串 */
+            content?: string;
+            /** @description 跳转的小程序 appid */
+            appid?: string;
+            /** @description 跳转的页面路径 */
+            path?: string;
+            /** @description 下发类型 */
+            list_type?: number;
+            /** @description 角色 id 列表 */
+            role_id?: number[];
+            /** @description 门店 id 列表 */
+            retail_id?: string[];
+            /** @description 推广员 id 列表 */
+            id?: string[];
+        };
+        /** @description Params of getPromoterOrder */
+        GetPromoterOrderParams: {
+            /** @description 推广员的 openid */
+            openid: string;
+            /** @description 微信支付商户号 */
+            mch_id?: string;
+            /** @description 商户订单号 */
+            out_trade_no?: string;
+            /** @description 微信支付订单号 */
+            trade_no?: string;
+            /** @description 订单状态 */
+            status?: number;
+            /** @description 订单支付日期，格式 yyyymmdd */
+            date?: string;
+            /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+            start_id?: string;
+            /**
+             * @description 是否返回 unionid：1 返回
+             * @enum {integer}
+             */
+            need_unionid?: 0 | 1;
+        };
+        GetPromoterOrderResponse: {
+            /** @description 订单列表 */
+            order_list: {
+                /** @description 推广员的 openid */
+                promoter_openid?: string;
+                /** @description 推广员的角色 id */
+                role_id?: number;
+                /** @description 推广员的门店 id */
+                retail_id?: string;
+                /** @description 推广员参数 */
+                extra_info?: string;
+                /** @description 被触达用户的 openid */
+                openid?: string;
+                /** @description 被触达用户的 unionid（need_unionid 为 1 时） */
+                unionid?: string;
+                /** @description 触达场景值 */
+                scene?: number;
+                /** @description 触达的页面路径 */
+                path?: string;
+                /** @description 触达时间，unix 秒级时间戳 */
+                create_time?: number;
+                /** @description 分享素材的自定义参数 */
+                share_extra_info?: string;
+                /** @description 微信支付商户号 */
+                mch_id?: string;
+                /** @description 商户订单号 */
+                out_trade_no?: string;
+                /** @description 微信支付订单号 */
+                trade_no?: string;
+                /** @description 订单状态 */
+                status?: number;
+                /** @description 支付金额，单位分 */
+                paid_amount?: number;
+                /** @description 支付时间，unix 秒级时间戳 */
+                paid_time?: number;
+                /** @description 退款时间，unix 秒级时间戳 */
+                refunded_time?: number;
+            }[];
+            /** @description 总数 */
+            total_cnt: number;
+            /** @description 下一页的分页起始 id */
+            start_id?: string;
+        };
+        /** @description Params of getPromoter */
+        GetPromoterParams: {
+            /** @description 推广员的 openid 或 unionid */
+            openid?: string;
+            /** @description 角色 id */
+            role_id?: number;
+            /** @description 门店 id */
+            retail_id?: string;
+            /** @description 授权状态变更开始时间，unix 秒级时间戳 */
+            begin_time?: number;
+            /** @description 授权状态变更结束时间，unix 秒级时间戳 */
+            end_time?: number;
+            /** @description 推广员授权状态 */
+            auth_status?: number;
+            /** @description 商家声明状态 */
+            decl_status?: number;
+            /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+            start_id?: string;
+            /**
+             * @description 是否返回 unionid：1 返回
+             * @enum {integer}
+             */
+            need_unionid?: 0 | 1;
+        };
+        /** @description Params of getPromoterRelation */
+        GetPromoterRelationParams: {
+            /** @description 推广员的 openid */
+            openid: string;
+            /** @description 触达场景值 */
+            scene?: number;
+            /** @description 页面路径 */
+            path?: string;
+            /** @description 触达开始时间，unix 秒级时间戳 */
+            begin_time?: number;
+            /** @description 触达结束时间，unix 秒级时间戳 */
+            end_time?: number;
+            /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+            start_id?: string;
+            /**
+             * @description 是否返回 unionid：1 返回
+             * @enum {integer}
+             */
+            need_unionid?: 0 | 1;
+        };
+        GetPromoterRelationResponse: {
+            /** @description 触达数据 */
+            relation_list: {
+                /** @description 推广员的 openid */
+                promoter_openid?: string;
+                /** @description 推广员的角色 id */
+                role_id?: number;
+                /** @description 推广员的门店 id */
+                retail_id?: string;
+                /** @description 推广员参数 */
+                extra_info?: string;
+                /** @description 被触达用户的 openid */
+                openid?: string;
+                /** @description 被触达用户的 unionid（need_unionid 为 1 时） */
+                unionid?: string;
+                /** @description 触达场景值 */
+                scene?: number;
+                /** @description 触达的页面路径 */
+                path?: string;
+                /** @description 触达时间，unix 秒级时间戳 */
+                create_time?: number;
+                /** @description 分享素材的自定义参数 */
+                share_extra_info?: string;
+            }[];
+            /** @description 总数 */
+            total_cnt: number;
+            /** @description 下一页的分页起始 id */
+            start_id?: string;
+        };
+        GetPromoterResponse: {
+            /** @description 推广员列表 */
+            promoter_list: {
+                /** @description 推广员 id */
+                id?: string;
+                /** @description 推广员的 openid */
+                openid?: string;
+                /** @description 推广员的 unionid（need_unionid 为 1 时） */
+                unionid?: string;
+                /** @description 角色 id */
+                role_id?: number;
+                /** @description 门店 id */
+                retail_id?: string;
+                /** @description 推广员参数 */
+                extra_info?: string;
+                /** @description 推广员名称 */
+                name?: string;
+                /** @description 推广员手机号 */
+                phone?: string;
+                /** @description 推广员授权状态 */
+                auth_status?: number;
+                /** @description 商家声明状态 */
+                decl_status?: number;
+                /** @description 授权状态变更时间，unix 秒级时间戳 */
+                update_time?: number;
+            }[];
+            /** @description 推广员总数 */
+            total_cnt: number;
+        };
+        /** @description Params of getPromoterRole */
+        GetPromoterRoleParams: {
+            /** @description 角色 id；不传则查询全部角色 */
+            role_id?: number;
+        };
+        GetPromoterRoleResponse: {
+            /** @description 角色列表 */
+            role_list: {
+                /** @description 角色 id */
+                role_id?: number;
+                /** @description 角色名称 */
+                name?: string;
+                /** @description 角色描述 */
+                desc?: string;
+            }[];
+            /** @description 角色总数 */
+            total_cnt: number;
+        };
+        /** @description Params of getPromoterShareMaterial */
+        GetPromoterShareMaterialParams: {
+            /** @description 小程序页面路径 */
+            path: string;
+            /** @description 推广员的 openid */
+            openid: string;
+            /** @description 小程序页面名称 */
+            title?: string;
+            /** @description 自定义参数 */
+            extra_info?: string;
+            /** @description 分享类型（决定返回的素材） */
+            share_type?: number;
+            /**
+             * @description 小程序版本：release 正式版，trial 体验版，develop 开发版
+             * @enum {string}
+             */
+            env_version?: "release" | "trial" | "develop";
+        };
+        GetPromoterShareMaterialResponse: {
+            /** @description 带参的页面路径 */
+            share_path?: string;
+            /** @description 短链 */
+            tag?: string;
+            /** @description 小程序码，base64 编码 */
+            qrcode?: string;
         };
         /** @description Params of getPubTemplateKeyWordsById */
         GetPubTemplateKeyWordsByIdParams: {
@@ -8526,6 +10037,26 @@ export interface components {
              * @default false
              */
             is_hyaline?: boolean;
+        };
+        /** @description Params of getUploadFileSign */
+        GetUploadFileSignParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 微信支付投诉图片地址，如 https://api.mch.weixin.qq.com/v3/merchant-service/images/xxx */
+            wxpay_url: string;
+            /** @description 是否换取可直接下载的临时地址（cos_url） */
+            convert_cos?: boolean;
+            /** @description 投诉单号 */
+            complaint_id: string;
+        };
+        GetUploadFileSignResponse: {
+            /** @description 下载图片时放在 Authorization 头部的签名 */
+            sign: string;
+            /** @description convert_cos 为 true 时返回的临时下载地址 */
+            cos_url?: string;
         };
         /** @description Params of getUploadTcbFileLink */
         GetUploadTcbFileLinkParams: {
@@ -9937,6 +11468,19 @@ export interface components {
         } | unknown | unknown;
         /** @description 成功时只有 errcode 0 / errmsg ok */
         NotifyConfirmReceiveResponse: Record<string, never>;
+        /** @description Params of notifyProvideGoods */
+        NotifyProvideGoodsParams: {
+            /** @description 下单时传的商户订单号（与 wx_order_id 二选一） */
+            order_id?: string;
+            /** @description 微信内部单号（与 order_id 二选一） */
+            wx_order_id?: string;
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+        } | unknown | unknown;
+        NotifyProvideGoodsResponse: Record<string, never>;
         /** @description Params of opSpecialOrder */
         OpSpecialOrderParams: {
             /** @description 需要特殊发货报备的订单号，可传入微信支付单号或商户单号 */
@@ -10177,6 +11721,33 @@ export interface components {
             /** @description 说明 */
             desc?: string;
         };
+        /** @description Params of presentCurrency */
+        PresentCurrencyParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 用户的 openid */
+            openid: string;
+            /** @description 赠送单号，商户订单号，需要保证唯一性 */
+            order_id: string;
+            /** @description 赠送的代币数量 */
+            amount: number;
+            /**
+             * @description 平台类型：1 安卓，2 苹果
+             * @enum {integer}
+             */
+            device_type?: 1 | 2;
+        };
+        PresentCurrencyResponse: {
+            /** @description 赠送后用户的代币余额 */
+            balance: number;
+            /** @description 赠送单号 */
+            order_id: string;
+            /** @description 用户收到的总赠送金额 */
+            present_balance: number;
+        };
         /** @description Params of previewTemplate */
         PreviewTemplateParams: {
             /** @description 运单 ID */
@@ -10256,6 +11827,71 @@ export interface components {
             /** @description 此次群发消息的标识 ID，用于对应长期订阅群发结果回调的 message_id */
             message_id?: string;
         };
+        /** @description Params of queryAdverFunds */
+        QueryAdverFundsParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /**
+             * @description 页码，从 1 开始
+             * @default 1
+             */
+            page: number;
+            /**
+             * @description 每页数量
+             * @default 10
+             */
+            page_size: number;
+            /** @description 查询过滤条件 */
+            filter?: {
+                /** @description 结算周期开始时间，unix 秒级时间戳 */
+                settle_begin?: number;
+                /** @description 结算周期结束时间，unix 秒级时间戳 */
+                settle_end?: number;
+                /** @description 广告金发放原因（类型） */
+                fund_type?: number;
+            };
+        };
+        QueryAdverFundsResponse: {
+            /** @description 广告金发放记录 */
+            adver_funds_list: {
+                /** @description 广告金发放 id */
+                fund_id?: string;
+                /** @description 广告金发放原因（类型） */
+                fund_type?: number;
+                /** @description 结算周期开始时间，unix 秒级时间戳 */
+                settle_begin?: number;
+                /** @description 结算周期结束时间，unix 秒级时间戳 */
+                settle_end?: number;
+                /** @description 发放的广告金金额，单位分 */
+                total_amount?: number;
+                /** @description 剩余可用的广告金金额，单位分 */
+                remain_amount?: number;
+                /** @description 广告金过期时间，unix 秒级时间戳 */
+                expire_time?: number;
+            }[];
+            /** @description 总页数 */
+            total_page: number;
+        };
+        /** @description Params of queryBizBalance */
+        QueryBizBalanceParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+        };
+        QueryBizBalanceResponse: {
+            /** @description 可提现余额 */
+            balance_available: {
+                /** @description 可提现余额，单位元 */
+                amount?: number | string;
+                /** @description 币种，如 CNY */
+                currency_code?: string;
+            };
+        };
         /** @description Params of queryFollowTrace */
         QueryFollowTraceParams: {
             /** @description 查询 id，follow_waybill 返回 */
@@ -10291,6 +11927,139 @@ export interface components {
                 /** @description 运力公司名称 */
                 delivery_name?: string;
             };
+        };
+        /** @description Params of queryFundsBill */
+        QueryFundsBillParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /**
+             * @description 页码，从 1 开始
+             * @default 1
+             */
+            page: number;
+            /**
+             * @description 每页数量
+             * @default 10
+             */
+            page_size: number;
+            /** @description 查询过滤条件 */
+            filter?: {
+                /** @description 充值开始时间，unix 秒级时间戳 */
+                oper_time_begin?: number;
+                /** @description 充值结束时间，unix 秒级时间戳 */
+                oper_time_end?: number;
+                /** @description 充值单 id */
+                bill_id?: string;
+                /** @description 充值时传的请求 id */
+                request_id?: string;
+            };
+        };
+        QueryFundsBillResponse: {
+            /** @description 广告金充值记录 */
+            bill_list: {
+                /** @description 充值单 id */
+                bill_id?: string;
+                /** @description 充值时间，unix 秒级时间戳 */
+                oper_time?: number;
+                /** @description 结算周期开始时间，unix 秒级时间戳 */
+                settle_begin?: number;
+                /** @description 结算周期结束时间，unix 秒级时间戳 */
+                settle_end?: number;
+                /** @description 广告金发放 id */
+                fund_id?: string;
+                /** @description 充值账户名称 */
+                transfer_account_name?: string;
+                /** @description 充值账户 uid */
+                transfer_account_uid?: number;
+                /** @description 充值金额，单位分 */
+                transfer_amount?: number;
+                /** @description 充值状态 */
+                status?: number;
+                /** @description 充值时传的请求 id */
+                request_id?: string;
+            }[];
+            /** @description 总页数 */
+            total_page: number;
+        };
+        /** @description Params of queryPublishGoods */
+        QueryPublishGoodsParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+        };
+        QueryPublishGoodsResponse: {
+            /** @description 道具信息列表 */
+            publish_item?: {
+                /** @description 道具 id */
+                id?: string;
+                /**
+                 * @description 发布状态：0 上传中，1 id 已经存在，2 发布成功，3 发布失败
+                 * @enum {integer}
+                 */
+                publish_status?: 0 | 1 | 2 | 3;
+                /** @description 发布失败的原因 */
+                errmsg?: string;
+            }[];
+            /**
+             * @description 任务状态：0 无任务在运行，1 任务运行中，2 上传失败或部分失败（任务已完成），3 上传成功
+             * @enum {integer}
+             */
+            status: 0 | 1 | 2 | 3;
+        };
+        /** @description Params of queryRecoverBill */
+        QueryRecoverBillParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /**
+             * @description 页码，从 1 开始
+             * @default 1
+             */
+            page: number;
+            /**
+             * @description 每页数量
+             * @default 10
+             */
+            page_size: number;
+            /** @description 查询过滤条件 */
+            filter?: {
+                /** @description 回收开始时间，unix 秒级时间戳 */
+                recover_time_begin?: number;
+                /** @description 回收结束时间，unix 秒级时间戳 */
+                recover_time_end?: number;
+                /** @description 回收单 id */
+                bill_id?: string;
+            };
+        };
+        QueryRecoverBillResponse: {
+            /** @description 广告金回收记录 */
+            bill_list: {
+                /** @description 回收单 id */
+                bill_id?: string;
+                /** @description 回收时间，unix 秒级时间戳 */
+                recover_time?: number;
+                /** @description 结算周期开始时间，unix 秒级时间戳 */
+                settle_begin?: number;
+                /** @description 结算周期结束时间，unix 秒级时间戳 */
+                settle_end?: number;
+                /** @description 广告金发放 id */
+                fund_id?: string;
+                /** @description 回收账户名称 */
+                recover_account_name?: string;
+                /** @description 回收金额，单位分 */
+                recover_amount?: number;
+                /** @description 对应的退款订单号列表 */
+                refund_order_list?: string[];
+            }[];
+            /** @description 总页数 */
+            total_page: number;
         };
         /** @description Params of queryScheme */
         QuerySchemeParams: {
@@ -10363,6 +12132,62 @@ export interface components {
                 delivery_name?: string;
             };
         };
+        /** @description Params of queryTransferAccount */
+        QueryTransferAccountParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+        };
+        QueryTransferAccountResponse: {
+            /** @description 广告金充值账户列表 */
+            acct_list: {
+                /** @description 充值账户 uid */
+                transfer_account_uid?: number;
+                /** @description 充值账户名称 */
+                transfer_account_name?: string;
+                /** @description 充值账户服务商账号 id */
+                transfer_account_agency_id?: number;
+                /** @description 充值账户服务商账号名称 */
+                transfer_account_agency_name?: string;
+            }[];
+        };
+        /** @description Params of queryUploadGoods */
+        QueryUploadGoodsParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+        };
+        QueryUploadGoodsResponse: {
+            /** @description 道具信息列表 */
+            upload_item?: {
+                /** @description 道具 id，长度 (0,64]，只允许字母、数字、'_'、'-' */
+                id?: string;
+                /** @description 道具名称 */
+                name?: string;
+                /** @description 道具单价，单位分 */
+                price?: number;
+                /** @description 道具备注 */
+                remark?: string;
+                /** @description 道具图片的 url 地址（jpg、png 等） */
+                item_url?: string;
+                /**
+                 * @description 上传状态：0 上传中，1 id 已经存在，2 上传成功，3 上传失败
+                 * @enum {integer}
+                 */
+                upload_status?: 0 | 1 | 2 | 3;
+                /** @description 上传失败的原因 */
+                errmsg?: string;
+            }[];
+            /**
+             * @description 任务状态：0 无任务在运行，1 任务运行中，2 上传失败或部分失败（任务已完成），3 上传成功
+             * @enum {integer}
+             */
+            status: 0 | 1 | 2 | 3;
+        };
         /** @description Params of queryUrlLink */
         QueryUrlLinkParams: {
             /** @description 小程序加密 URL Link（query_type 为 0 时必填） */
@@ -10409,6 +12234,131 @@ export interface components {
             quota_info?: {
                 /** @description URL Scheme（加密+明文）/加密 URL Link 单天剩余访问次数 */
                 remain_visit_quota?: number;
+            };
+        };
+        /** @description Params of queryUserBalance */
+        QueryUserBalanceParams: {
+            /** @description 用户的 openid */
+            openid: string;
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 用户 ip，例如 1.1.1.1 */
+            user_ip: string;
+            /** @description 会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat */
+            session_key: string;
+        };
+        QueryUserBalanceResponse: {
+            /** @description 代币总余额，包括有价和赠送部分 */
+            balance: number;
+            /** @description 赠送账户的代币余额 */
+            present_balance: number;
+            /** @description 累计有价货币充值数量 */
+            sum_save: number;
+            /** @description 累计赠送无价货币数量 */
+            sum_present: number;
+            /** @description 历史总增加的代币金额 */
+            sum_balance: number;
+            /** @description 历史总消耗代币金额 */
+            sum_cost: number;
+            /** @description 是否满足首充活动标记（0/false 不满足，1/true 满足） */
+            first_save_flag: boolean | number;
+        };
+        /** @description Params of queryWithdrawOrder */
+        QueryWithdrawOrderParams: {
+            /** @description 提现单单号 */
+            withdraw_no: string;
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+        };
+        QueryWithdrawOrderResponse: {
+            /** @description 提现单单号 */
+            withdraw_no: string;
+            /**
+             * @description 提现单状态：1 创建成功提现中，2 提现成功，3 提现失败
+             * @enum {integer}
+             */
+            status: 1 | 2 | 3;
+            /** @description 提现的金额，单位元 */
+            withdraw_amount: string;
+            /** @description 提现单的微信侧单号 */
+            wx_withdraw_no: string;
+            /** @description 提现成功的 unix 秒级时间戳 */
+            withdraw_success_timestamp?: number;
+            /** @description 提现单创建时间 */
+            create_time?: string;
+            /** @description 提现失败的原因 */
+            fail_reason?: string;
+        };
+        /** @description Params of queryXpayOrder */
+        QueryXpayOrderParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 用户的 openid */
+            openid: string;
+            /** @description 创建的商户订单号（与 wx_order_id 二选一） */
+            order_id?: string;
+            /** @description 微信内部单号（与 order_id 二选一） */
+            wx_order_id?: string;
+        } | unknown | unknown;
+        QueryXpayOrderResponse: {
+            /** @description 订单信息 */
+            order: {
+                /** @description 商户订单号 */
+                order_id: string;
+                /** @description 订单创建时间，unix 秒级时间戳 */
+                create_time?: number;
+                /** @description 订单更新时间，unix 秒级时间戳 */
+                update_time?: number;
+                /**
+                 * @description 订单状态：0 初始化（未创建成功，不可用于支付），1 创建成功，2 已支付待发货，3 发货中，4 已发货，5 已退款，6 已关闭，7 退款失败
+                 * @enum {integer}
+                 */
+                status: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+                /** @description 业务类型：0 短剧 */
+                biz_type?: number;
+                /** @description 订单金额，单位分 */
+                order_fee?: number;
+                /** @description 优惠金额，单位分 */
+                coupon_fee?: number;
+                /** @description 用户支付金额，单位分 */
+                paid_fee?: number;
+                /**
+                 * @description 订单类型：0 支付单，1 退款单
+                 * @enum {integer}
+                 */
+                order_type?: 0 | 1;
+                /** @description 退款单时表示退款金额，单位分 */
+                refund_fee?: number;
+                /** @description 支付/退款时间，unix 秒级时间戳 */
+                paid_time?: number;
+                /** @description 发货时间，unix 秒级时间戳 */
+                provide_time?: number;
+                /** @description 订单创建时传的业务自定义数据 */
+                biz_meta?: string;
+                /**
+                 * @description 环境类型：1 现网，2 沙箱
+                 * @enum {integer}
+                 */
+                env_type?: 1 | 2;
+                /** @description 下单时米大师返回的 token */
+                token?: string;
+                /** @description 支付单经过退款还剩余的金额，单位分 */
+                left_fee?: number;
+                /** @description 微信内部单号 */
+                wx_order_id?: string;
+                /** @description 渠道订单号（用户微信支付详情页的商户单号） */
+                channel_order_id?: string;
+                /** @description 微信支付交易单号 */
+                wxpay_order_id?: string;
             };
         };
         /** @description Params of reOrder */
@@ -10698,6 +12648,48 @@ export interface components {
                 }[];
             };
         };
+        /** @description Params of refundXpayOrder */
+        RefundXpayOrderParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 下单时的用户 openid */
+            openid: string;
+            /** @description 下单时的商户订单号（与 wx_order_id 二选一） */
+            order_id?: string;
+            /** @description 微信内部单号（与 order_id 二选一） */
+            wx_order_id?: string;
+            /** @description 本次退款单的单号，长度 [8,32]，只允许字母、数字、'_'、'-' */
+            refund_order_id: string;
+            /** @description 当前单剩余可退金额，单位分（可通过 query_order 查到） */
+            left_fee: number;
+            /** @description 本次退款金额，单位分，需在 (0, left_fee] 之间 */
+            refund_fee: number;
+            /** @description 商家自定义数据，可在 query_order 时原样返回 */
+            biz_meta?: string;
+            /**
+             * @description 退款原因：0 暂无描述，1 产品问题，2 售后问题，3 意愿问题，4 价格问题，5 其他原因
+             * @enum {string}
+             */
+            refund_reason: "0" | "1" | "2" | "3" | "4" | "5";
+            /**
+             * @description 退款来源：1 人工客服退款，2 用户自己发起，3 其它
+             * @enum {string}
+             */
+            req_from: "1" | "2" | "3";
+        } | unknown | unknown;
+        RefundXpayOrderResponse: {
+            /** @description 退款单号 */
+            refund_order_id: string;
+            /** @description 退款单的微信侧单号 */
+            refund_wx_order_id: string;
+            /** @description 该退款单对应的支付单单号 */
+            pay_order_id: string;
+            /** @description 该退款单对应的支付单微信侧单号 */
+            pay_wx_order_id: string;
+        };
         /** @description Params of registerKfBusiness */
         RegisterKfBusinessParams: {
             /** @description 商户账号名，一个 account_name 只能创建一次，6-30 字符，必须为英文、数字或者下划线，区分大小写 */
@@ -10747,6 +12739,21 @@ export interface components {
             /** @description 重置后的 session_key */
             session_key?: string;
         };
+        /** @description Params of responseComplaint */
+        ResponseComplaintParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 投诉单号 */
+            complaint_id: string;
+            /** @description 回复内容 */
+            response_content: string;
+            /** @description 回复图片，upload_vp_file 返回的 file_id 列表 */
+            response_images?: string[];
+        };
+        ResponseComplaintResponse: Record<string, never>;
         /** @description 颜色，形如 {"r":0,"g":0,"b":0}（十进制） */
         RgbColor: {
             r: number;
@@ -10944,6 +12951,29 @@ export interface components {
             emphasis_keyword?: string;
         };
         SendLegacyTemplateMessageResponse: Record<string, never>;
+        /** @description Params of sendPromoterMsg */
+        SendPromoterMsgParams: {
+            /** @description 消息类型 */
+            msg_type: number;
+            /** @description 消息内容，JSON 字符串（格式随 msg_type） */
+            content: string;
+            /** @description 消息跳转的小程序 appid */
+            appid?: string;
+            /** @description 消息跳转的小程序页面路径 */
+            path?: string;
+            /** @description 下发类型（全部推广员，或按角色、门店、推广员 id） */
+            list_type: number;
+            /** @description 按角色下发时的角色 id 列表 */
+            role_id?: number[];
+            /** @description 按门店下发时的门店 id 列表 */
+            retail_id?: string[];
+            /** @description 按推广员下发时的推广员 id 列表 */
+            id?: string[];
+        };
+        SendPromoterMsgResponse: {
+            /** @description 消息 id，用于 getmsg 查询发送结果 */
+            msg_id: string;
+        };
         /** @description Params of sendSubscribeMessage */
         SendSubscribeMessageParams: {
             /** @description 所需下发的订阅模板 id */
@@ -11206,6 +13236,22 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetWxaTradeTypeResponse: Record<string, never>;
+        /** @description Params of singleSendPromoterMsg */
+        SingleSendPromoterMsgParams: {
+            /** @description 消息类型 */
+            msg_type: number;
+            /** @description 消息内容，JSON 字符串（格式随 msg_type） */
+            content: string;
+            /** @description 消息跳转的小程序 appid */
+            appid?: string;
+            /** @description 消息跳转的小程序页面路径 */
+            path?: string;
+            /** @description 推广员 id（与 openid 二选一） */
+            id?: string;
+            /** @description 推广员的 openid（与 id 二选一） */
+            openid?: string;
+        } | unknown | unknown;
+        SingleSendPromoterMsgResponse: Record<string, never>;
         /** @description Params of sortGoods */
         SortGoodsParams: {
             /** @description 房间 ID */
@@ -11217,6 +13263,42 @@ export interface components {
             }[];
         };
         SortGoodsResponse: Record<string, never>;
+        /** @description Params of startPublishGoods */
+        StartPublishGoodsParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description 发布的道具列表 */
+            publish_item: {
+                /** @description 添加到开发环境时传的道具 id */
+                id: string;
+            }[];
+        };
+        StartPublishGoodsResponse: Record<string, never>;
+        /** @description Params of startUploadGoods */
+        StartUploadGoodsParams: {
+            /** @description 道具信息 */
+            upload_item: {
+                /** @description 道具 id，长度 (0,64]，只允许字母、数字、'_'、'-' */
+                id: string;
+                /** @description 道具名称 */
+                name: string;
+                /** @description 道具单价，单位分 */
+                price: number;
+                /** @description 道具备注 */
+                remark: string;
+                /** @description 道具图片的 url 地址（jpg、png 等） */
+                item_url: string;
+            }[];
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+        };
+        StartUploadGoodsResponse: Record<string, never>;
         /** @description Params of superResolution */
         SuperResolutionParams: {
             /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
@@ -11544,6 +13626,34 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         UpdatePrinterResponse: Record<string, never>;
+        /** @description Params of updatePromoter */
+        UpdatePromoterParams: {
+            /** @description 推广员 id（getpromoter 返回） */
+            id: string;
+            /** @description 新的角色 id */
+            role_id?: number;
+            /** @description 门店 id，长度不超过 20 */
+            retail_id?: string;
+            /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+            extra_info?: string;
+            /** @description 推广员名称，长度不超过 30 */
+            name?: string;
+            /** @description 推广员手机号，长度不超过 20 */
+            phone?: string;
+            /** @description 商家声明状态 */
+            decl_status?: number;
+        };
+        UpdatePromoterResponse: Record<string, never>;
+        /** @description Params of updatePromoterRole */
+        UpdatePromoterRoleParams: {
+            /** @description 角色 id */
+            role_id: number;
+            /** @description 角色名称，长度不超过 50 */
+            name?: string;
+            /** @description 角色描述，长度不超过 200 */
+            desc?: string;
+        };
+        UpdatePromoterRoleResponse: Record<string, never>;
         /** @description Params of updateReplay */
         UpdateReplayParams: {
             /** @description 房间 ID */
@@ -11752,6 +13862,24 @@ export interface components {
             thumb_media_id?: string;
             /** @description 媒体文件上传时间戳 */
             created_at?: number;
+        };
+        /** @description Params of uploadVpFile */
+        UploadVpFileParams: {
+            /**
+             * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+             * @enum {integer}
+             */
+            env: 0 | 1;
+            /** @description base64 编码的图片（与 img_url 二选一） */
+            base64_img?: string;
+            /** @description 图片的 url（与 base64_img 二选一） */
+            img_url?: string;
+            /** @description 文件名称 */
+            file_name: string;
+        } | unknown | unknown;
+        UploadVpFileResponse: {
+            /** @description 文件 id，用于 response_complaint 的 response_images */
+            file_id: string;
         };
         /** @description Params of vehicleLicenseOCR */
         VehicleLicenseOCRParams: {
@@ -17077,6 +19205,543 @@ export interface operations {
             };
         };
     };
+    addPromoter: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员列表 */
+                    promoter_list: {
+                        /** @description 推广员的 openid 或 unionid */
+                        openid: string;
+                        /** @description 角色 id（getrole 查询） */
+                        role_id: number;
+                        /** @description 门店 id，长度不超过 20 */
+                        retail_id?: string;
+                        /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+                        extra_info?: string;
+                        /** @description 推广员名称，长度不超过 30 */
+                        name?: string;
+                        /** @description 推广员手机号，长度不超过 20 */
+                        phone?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddPromoterResponse"];
+                };
+            };
+        };
+    };
+    addPromoterRole: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 角色名称，长度不超过 50（按 utf8 字节计，一个汉字 3） */
+                    name: string;
+                    /** @description 角色描述，长度不超过 200 */
+                    desc?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddPromoterRoleResponse"];
+                };
+            };
+        };
+    };
+    getPromoterInvitationMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 声明推广员时传的角色 id */
+                    role_id: number;
+                    /** @description 邀请方式 */
+                    invitation_type?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterInvitationMaterialResponse"];
+                };
+            };
+        };
+    };
+    getPromoterMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description sendmsg 返回的消息 id */
+                    msg_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterMsgResponse"];
+                };
+            };
+        };
+    };
+    getPromoterMsgClickData: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 数据统计维度（字段名按微信拼写 dimonsion） */
+                    dimonsion: number;
+                    /** @description 消息类型 */
+                    msg_type?: number;
+                    /** @description 消息 id */
+                    msg_id?: string;
+                    /** @description 消息发送日期，格式 yyyy-mm-dd */
+                    send_date?: string;
+                    /** @description 消息发送开始时间，unix 秒级时间戳 */
+                    begin_send_time?: number;
+                    /** @description 消息发送结束时间，unix 秒级时间戳 */
+                    end_send_time?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterMsgClickDataResponse"];
+                };
+            };
+        };
+    };
+    getPromoterOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员的 openid */
+                    openid: string;
+                    /** @description 微信支付商户号 */
+                    mch_id?: string;
+                    /** @description 商户订单号 */
+                    out_trade_no?: string;
+                    /** @description 微信支付订单号 */
+                    trade_no?: string;
+                    /** @description 订单状态 */
+                    status?: number;
+                    /** @description 订单支付日期，格式 yyyymmdd */
+                    date?: string;
+                    /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+                    start_id?: string;
+                    /**
+                     * @description 是否返回 unionid：1 返回
+                     * @enum {integer}
+                     */
+                    need_unionid?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterOrderResponse"];
+                };
+            };
+        };
+    };
+    getPromoter: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员的 openid 或 unionid */
+                    openid?: string;
+                    /** @description 角色 id */
+                    role_id?: number;
+                    /** @description 门店 id */
+                    retail_id?: string;
+                    /** @description 授权状态变更开始时间，unix 秒级时间戳 */
+                    begin_time?: number;
+                    /** @description 授权状态变更结束时间，unix 秒级时间戳 */
+                    end_time?: number;
+                    /** @description 推广员授权状态 */
+                    auth_status?: number;
+                    /** @description 商家声明状态 */
+                    decl_status?: number;
+                    /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+                    start_id?: string;
+                    /**
+                     * @description 是否返回 unionid：1 返回
+                     * @enum {integer}
+                     */
+                    need_unionid?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterResponse"];
+                };
+            };
+        };
+    };
+    getPromoterRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员的 openid */
+                    openid: string;
+                    /** @description 触达场景值 */
+                    scene?: number;
+                    /** @description 页面路径 */
+                    path?: string;
+                    /** @description 触达开始时间，unix 秒级时间戳 */
+                    begin_time?: number;
+                    /** @description 触达结束时间，unix 秒级时间戳 */
+                    end_time?: number;
+                    /** @description 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+                    start_id?: string;
+                    /**
+                     * @description 是否返回 unionid：1 返回
+                     * @enum {integer}
+                     */
+                    need_unionid?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterRelationResponse"];
+                };
+            };
+        };
+    };
+    getPromoterRole: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 角色 id；不传则查询全部角色 */
+                    role_id?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterRoleResponse"];
+                };
+            };
+        };
+    };
+    getPromoterShareMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序页面路径 */
+                    path: string;
+                    /** @description 推广员的 openid */
+                    openid: string;
+                    /** @description 小程序页面名称 */
+                    title?: string;
+                    /** @description 自定义参数 */
+                    extra_info?: string;
+                    /** @description 分享类型（决定返回的素材） */
+                    share_type?: number;
+                    /**
+                     * @description 小程序版本：release 正式版，trial 体验版，develop 开发版
+                     * @enum {string}
+                     */
+                    env_version?: "release" | "trial" | "develop";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPromoterShareMaterialResponse"];
+                };
+            };
+        };
+    };
+    sendPromoterMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 消息类型 */
+                    msg_type: number;
+                    /** @description 消息内容，JSON 字符串（格式随 msg_type） */
+                    content: string;
+                    /** @description 消息跳转的小程序 appid */
+                    appid?: string;
+                    /** @description 消息跳转的小程序页面路径 */
+                    path?: string;
+                    /** @description 下发类型（全部推广员，或按角色、门店、推广员 id） */
+                    list_type: number;
+                    /** @description 按角色下发时的角色 id 列表 */
+                    role_id?: number[];
+                    /** @description 按门店下发时的门店 id 列表 */
+                    retail_id?: string[];
+                    /** @description 按推广员下发时的推广员 id 列表 */
+                    id?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendPromoterMsgResponse"];
+                };
+            };
+        };
+    };
+    singleSendPromoterMsg: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 消息类型 */
+                    msg_type: number;
+                    /** @description 消息内容，JSON 字符串（格式随 msg_type） */
+                    content: string;
+                    /** @description 消息跳转的小程序 appid */
+                    appid?: string;
+                    /** @description 消息跳转的小程序页面路径 */
+                    path?: string;
+                    /** @description 推广员 id（与 openid 二选一） */
+                    id?: string;
+                    /** @description 推广员的 openid（与 id 二选一） */
+                    openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleSendPromoterMsgResponse"];
+                };
+            };
+        };
+    };
+    updatePromoter: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 推广员 id（getpromoter 返回） */
+                    id: string;
+                    /** @description 新的角色 id */
+                    role_id?: number;
+                    /** @description 门店 id，长度不超过 20 */
+                    retail_id?: string;
+                    /** @description 推广员参数，用于自定义标识推广员，长度不超过 80 */
+                    extra_info?: string;
+                    /** @description 推广员名称，长度不超过 30 */
+                    name?: string;
+                    /** @description 推广员手机号，长度不超过 20 */
+                    phone?: string;
+                    /** @description 商家声明状态 */
+                    decl_status?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePromoterResponse"];
+                };
+            };
+        };
+    };
+    updatePromoterRole: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 角色 id */
+                    role_id: number;
+                    /** @description 角色名称，长度不超过 50 */
+                    name?: string;
+                    /** @description 角色描述，长度不超过 200 */
+                    desc?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatePromoterRoleResponse"];
+                };
+            };
+        };
+    };
     getRedPacketCoverUrl: {
         parameters: {
             query: {
@@ -21631,6 +24296,1160 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RealtimelogSearchResponse"];
+                };
+            };
+        };
+    };
+    bindTransferAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 充值账户 uid */
+                    transfer_account_uid: number;
+                    /** @description 充值账户主体名称 */
+                    transfer_account_org_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindTransferAccountResponse"];
+                };
+            };
+        };
+    };
+    cancelCurrencyPay: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 用户的 openid */
+                    openid: string;
+                    /** @description 用户 ip，例如 1.1.1.1 */
+                    user_ip: string;
+                    /** @description 代币支付（currency_pay）时传的 order_id */
+                    pay_order_id: string;
+                    /** @description 本次退款单的单号 */
+                    order_id: string;
+                    /** @description 退款的代币数量 */
+                    amount: number;
+                    /**
+                     * @description 平台类型：1 安卓，2 苹果
+                     * @enum {integer}
+                     */
+                    device_type?: 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelCurrencyPayResponse"];
+                };
+            };
+        };
+    };
+    completeComplaint: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 投诉单号 */
+                    complaint_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CompleteComplaintResponse"];
+                };
+            };
+        };
+    };
+    createFundsBill: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 充值金额，单位分 */
+                    transfer_amount: number;
+                    /** @description 充值账户 uid（query_transfer_account 返回） */
+                    transfer_account_uid: number;
+                    /** @description 充值账户名称 */
+                    transfer_account_name: string;
+                    /** @description 充值账户服务商账号 id */
+                    transfer_account_agency_id?: number;
+                    /** @description 请求的唯一 id，重复请求以此去重 */
+                    request_id: string;
+                    /** @description 广告金的结算周期开始时间，unix 秒级时间戳 */
+                    settle_begin: number;
+                    /** @description 广告金的结算周期结束时间，unix 秒级时间戳 */
+                    settle_end: number;
+                    /** @description 广告金发放原因（类型） */
+                    fund_type: number;
+                    /**
+                     * @description 是否授权广告数据：0 否，1 是
+                     * @enum {integer}
+                     */
+                    authorize_advertise?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateFundsBillResponse"];
+                };
+            };
+        };
+    };
+    createWithdrawOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 提现单单号，长度 [8,32]，只允许字母、数字、'_'、'-' */
+                    withdraw_no: string;
+                    /** @description 提现的金额，单位元，例如提现 1 分钱请使用 0.01；不传则提现全部可提现余额 */
+                    withdraw_amount?: string;
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateWithdrawOrderResponse"];
+                };
+            };
+        };
+    };
+    currencyPay: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 用户的 openid */
+                    openid: string;
+                    /** @description 用户 ip，例如 1.1.1.1 */
+                    user_ip: string;
+                    /** @description 支付的代币数量 */
+                    amount: number;
+                    /** @description 商户订单号，需要保证唯一性 */
+                    order_id: string;
+                    /** @description 物品信息，记录到账户流水中，如 [{"productid":"物品id","unit_price":单价,"quantity":数量}] */
+                    payitem: string;
+                    /** @description 备注信息，需要在账单中展示 */
+                    remark?: string;
+                    /**
+                     * @description 平台类型：1 安卓，2 苹果
+                     * @enum {integer}
+                     */
+                    device_type?: 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrencyPayResponse"];
+                };
+            };
+        };
+    };
+    downloadAdverfundsOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 广告金发放 id（query_adver_funds 返回） */
+                    fund_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadAdverfundsOrderResponse"];
+                };
+            };
+        };
+    };
+    downloadXpayBill: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始日期，格式 yyyymmdd（如 20230801） */
+                    begin_ds: number;
+                    /** @description 结束日期，格式 yyyymmdd（如 20230801） */
+                    end_ds: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadXpayBillResponse"];
+                };
+            };
+        };
+    };
+    getComplaintDetail: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 投诉单号 */
+                    complaint_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetComplaintDetailResponse"];
+                };
+            };
+        };
+    };
+    getComplaintList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 开始日期，格式 yyyy-mm-dd */
+                    begin_date: string;
+                    /** @description 结束日期，格式 yyyy-mm-dd */
+                    end_date: string;
+                    /** @description 分页开始位置，从 0 开始 */
+                    offset: number;
+                    /** @description 分页大小 */
+                    limit: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetComplaintListResponse"];
+                };
+            };
+        };
+    };
+    getNegotiationHistory: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 投诉单号 */
+                    complaint_id: string;
+                    /** @description 分页开始位置，从 0 开始 */
+                    offset?: number;
+                    /** @description 分页大小 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetNegotiationHistoryResponse"];
+                };
+            };
+        };
+    };
+    getUploadFileSign: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 微信支付投诉图片地址，如 https://api.mch.weixin.qq.com/v3/merchant-service/images/xxx */
+                    wxpay_url: string;
+                    /** @description 是否换取可直接下载的临时地址（cos_url） */
+                    convert_cos?: boolean;
+                    /** @description 投诉单号 */
+                    complaint_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUploadFileSignResponse"];
+                };
+            };
+        };
+    };
+    notifyProvideGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 下单时传的商户订单号（与 wx_order_id 二选一） */
+                    order_id?: string;
+                    /** @description 微信内部单号（与 order_id 二选一） */
+                    wx_order_id?: string;
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotifyProvideGoodsResponse"];
+                };
+            };
+        };
+    };
+    presentCurrency: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 用户的 openid */
+                    openid: string;
+                    /** @description 赠送单号，商户订单号，需要保证唯一性 */
+                    order_id: string;
+                    /** @description 赠送的代币数量 */
+                    amount: number;
+                    /**
+                     * @description 平台类型：1 安卓，2 苹果
+                     * @enum {integer}
+                     */
+                    device_type?: 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PresentCurrencyResponse"];
+                };
+            };
+        };
+    };
+    queryAdverFunds: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /**
+                     * @description 页码，从 1 开始
+                     * @default 1
+                     */
+                    page: number;
+                    /**
+                     * @description 每页数量
+                     * @default 10
+                     */
+                    page_size: number;
+                    /** @description 查询过滤条件 */
+                    filter?: {
+                        /** @description 结算周期开始时间，unix 秒级时间戳 */
+                        settle_begin?: number;
+                        /** @description 结算周期结束时间，unix 秒级时间戳 */
+                        settle_end?: number;
+                        /** @description 广告金发放原因（类型） */
+                        fund_type?: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryAdverFundsResponse"];
+                };
+            };
+        };
+    };
+    queryBizBalance: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryBizBalanceResponse"];
+                };
+            };
+        };
+    };
+    queryFundsBill: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /**
+                     * @description 页码，从 1 开始
+                     * @default 1
+                     */
+                    page: number;
+                    /**
+                     * @description 每页数量
+                     * @default 10
+                     */
+                    page_size: number;
+                    /** @description 查询过滤条件 */
+                    filter?: {
+                        /** @description 充值开始时间，unix 秒级时间戳 */
+                        oper_time_begin?: number;
+                        /** @description 充值结束时间，unix 秒级时间戳 */
+                        oper_time_end?: number;
+                        /** @description 充值单 id */
+                        bill_id?: string;
+                        /** @description 充值时传的请求 id */
+                        request_id?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryFundsBillResponse"];
+                };
+            };
+        };
+    };
+    queryXpayOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 用户的 openid */
+                    openid: string;
+                    /** @description 创建的商户订单号（与 wx_order_id 二选一） */
+                    order_id?: string;
+                    /** @description 微信内部单号（与 order_id 二选一） */
+                    wx_order_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryXpayOrderResponse"];
+                };
+            };
+        };
+    };
+    queryPublishGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryPublishGoodsResponse"];
+                };
+            };
+        };
+    };
+    queryRecoverBill: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /**
+                     * @description 页码，从 1 开始
+                     * @default 1
+                     */
+                    page: number;
+                    /**
+                     * @description 每页数量
+                     * @default 10
+                     */
+                    page_size: number;
+                    /** @description 查询过滤条件 */
+                    filter?: {
+                        /** @description 回收开始时间，unix 秒级时间戳 */
+                        recover_time_begin?: number;
+                        /** @description 回收结束时间，unix 秒级时间戳 */
+                        recover_time_end?: number;
+                        /** @description 回收单 id */
+                        bill_id?: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryRecoverBillResponse"];
+                };
+            };
+        };
+    };
+    queryTransferAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryTransferAccountResponse"];
+                };
+            };
+        };
+    };
+    queryUploadGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryUploadGoodsResponse"];
+                };
+            };
+        };
+    };
+    queryUserBalance: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户的 openid */
+                    openid: string;
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 用户 ip，例如 1.1.1.1 */
+                    user_ip: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryUserBalanceResponse"];
+                };
+            };
+        };
+    };
+    queryWithdrawOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 提现单单号 */
+                    withdraw_no: string;
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryWithdrawOrderResponse"];
+                };
+            };
+        };
+    };
+    refundXpayOrder: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 下单时的用户 openid */
+                    openid: string;
+                    /** @description 下单时的商户订单号（与 wx_order_id 二选一） */
+                    order_id?: string;
+                    /** @description 微信内部单号（与 order_id 二选一） */
+                    wx_order_id?: string;
+                    /** @description 本次退款单的单号，长度 [8,32]，只允许字母、数字、'_'、'-' */
+                    refund_order_id: string;
+                    /** @description 当前单剩余可退金额，单位分（可通过 query_order 查到） */
+                    left_fee: number;
+                    /** @description 本次退款金额，单位分，需在 (0, left_fee] 之间 */
+                    refund_fee: number;
+                    /** @description 商家自定义数据，可在 query_order 时原样返回 */
+                    biz_meta?: string;
+                    /**
+                     * @description 退款原因：0 暂无描述，1 产品问题，2 售后问题，3 意愿问题，4 价格问题，5 其他原因
+                     * @enum {string}
+                     */
+                    refund_reason: "0" | "1" | "2" | "3" | "4" | "5";
+                    /**
+                     * @description 退款来源：1 人工客服退款，2 用户自己发起，3 其它
+                     * @enum {string}
+                     */
+                    req_from: "1" | "2" | "3";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundXpayOrderResponse"];
+                };
+            };
+        };
+    };
+    responseComplaint: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 投诉单号 */
+                    complaint_id: string;
+                    /** @description 回复内容 */
+                    response_content: string;
+                    /** @description 回复图片，upload_vp_file 返回的 file_id 列表 */
+                    response_images?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResponseComplaintResponse"];
+                };
+            };
+        };
+    };
+    startPublishGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description 发布的道具列表 */
+                    publish_item: {
+                        /** @description 添加到开发环境时传的道具 id */
+                        id: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartPublishGoodsResponse"];
+                };
+            };
+        };
+    };
+    startUploadGoods: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 道具信息 */
+                    upload_item: {
+                        /** @description 道具 id，长度 (0,64]，只允许字母、数字、'_'、'-' */
+                        id: string;
+                        /** @description 道具名称 */
+                        name: string;
+                        /** @description 道具单价，单位分 */
+                        price: number;
+                        /** @description 道具备注 */
+                        remark: string;
+                        /** @description 道具图片的 url 地址（jpg、png 等） */
+                        item_url: string;
+                    }[];
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StartUploadGoodsResponse"];
+                };
+            };
+        };
+    };
+    uploadVpFile: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+                     * @enum {integer}
+                     */
+                    env: 0 | 1;
+                    /** @description base64 编码的图片（与 img_url 二选一） */
+                    base64_img?: string;
+                    /** @description 图片的 url（与 base64_img 二选一） */
+                    img_url?: string;
+                    /** @description 文件名称 */
+                    file_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadVpFileResponse"];
                 };
             };
         };

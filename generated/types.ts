@@ -4300,6 +4300,278 @@ export type ManagePluginApplicationParams = MP['ManagePluginApplicationParams'];
  */
 export type ManagePluginApplicationResponse = MP['ManagePluginApplicationResponse'];
 /**
+ * Params of {@link MPTools.addPromoter}, in WeChat's wire names.
+ *
+ * 推广员：声明推广员身份（单次最多 10 个）
+ *
+ * Each Mini Program binds at most 100,000 promoters; a promoter belongs to one role and one store.
+ *
+ * `POST /promoter/addpromoter` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoter.yaml
+ */
+export type AddPromoterParams = MP['AddPromoterParams'];
+/**
+ * Reply fields of addPromoter.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+ */
+export type AddPromoterResponse = MP['AddPromoterResponse'];
+/**
+ * Params of {@link MPTools.addPromoterRole}, in WeChat's wire names.
+ *
+ * 推广员：新增推广角色（单个商家最多 100 个）
+ *
+ * String lengths count UTF-8 bytes (a Chinese character is 3); maxLength here counts characters, so WeChat may still refuse a long Chinese name.
+ *
+ * `POST /promoter/addrole` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoterRole.yaml
+ */
+export type AddPromoterRoleParams = MP['AddPromoterRoleParams'];
+/**
+ * Reply fields of addPromoterRole.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+ */
+export type AddPromoterRoleResponse = MP['AddPromoterRoleResponse'];
+/**
+ * Params of {@link MPTools.getPromoter}, in WeChat's wire names.
+ *
+ * 推广员：查询推广员列表
+ *
+ * `POST /promoter/getpromoter` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoter.yaml
+ */
+export type GetPromoterParams = MP['GetPromoterParams'];
+/**
+ * Reply fields of getPromoter.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+ */
+export type GetPromoterResponse = MP['GetPromoterResponse'];
+/**
+ * Params of {@link MPTools.getPromoterInvitationMaterial}, in WeChat's wire names.
+ *
+ * 推广员：获取邀请推广员的素材（短链、海报、小程序码）
+ *
+ * `POST /promoter/getinvitationmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterInvitationMaterial.yaml
+ */
+export type GetPromoterInvitationMaterialParams = MP['GetPromoterInvitationMaterialParams'];
+/**
+ * Reply fields of getPromoterInvitationMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs}
+ */
+export type GetPromoterInvitationMaterialResponse = MP['GetPromoterInvitationMaterialResponse'];
+/**
+ * Params of {@link MPTools.getPromoterMsg}, in WeChat's wire names.
+ *
+ * 推广员：查询群发消息的内容与发送结果
+ *
+ * `POST /promoter/getmsg` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsg.yaml
+ */
+export type GetPromoterMsgParams = MP['GetPromoterMsgParams'];
+/**
+ * Reply fields of getPromoterMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+ */
+export type GetPromoterMsgResponse = MP['GetPromoterMsgResponse'];
+/**
+ * Params of {@link MPTools.getPromoterMsgClickData}, in WeChat's wire names.
+ *
+ * 推广员：查询群发消息的点击数据
+ *
+ * WeChat spells the field dimonsion.
+ *
+ * `POST /promoter/getmsgclickdata` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsgClickData.yaml
+ */
+export type GetPromoterMsgClickDataParams = MP['GetPromoterMsgClickDataParams'];
+/**
+ * Reply fields of getPromoterMsgClickData.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+ */
+export type GetPromoterMsgClickDataResponse = MP['GetPromoterMsgClickDataResponse'];
+/**
+ * Params of {@link MPTools.getPromoterOrder}, in WeChat's wire names.
+ *
+ * 推广员：查询推广员带来的订单
+ *
+ * `POST /promoter/getorder` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterOrder.yaml
+ */
+export type GetPromoterOrderParams = MP['GetPromoterOrderParams'];
+/**
+ * Reply fields of getPromoterOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+ */
+export type GetPromoterOrderResponse = MP['GetPromoterOrderResponse'];
+/**
+ * Params of {@link MPTools.getPromoterRelation}, in WeChat's wire names.
+ *
+ * 推广员：查询推广员触达的用户（推广关系）
+ *
+ * `POST /promoter/getrelation` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRelation.yaml
+ */
+export type GetPromoterRelationParams = MP['GetPromoterRelationParams'];
+/**
+ * Reply fields of getPromoterRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+ */
+export type GetPromoterRelationResponse = MP['GetPromoterRelationResponse'];
+/**
+ * Params of {@link MPTools.getPromoterRole}, in WeChat's wire names.
+ *
+ * 推广员：查询推广角色（不传 role_id 查询全部）
+ *
+ * `POST /promoter/getrole` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRole.yaml
+ */
+export type GetPromoterRoleParams = MP['GetPromoterRoleParams'];
+/**
+ * Reply fields of getPromoterRole.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+ */
+export type GetPromoterRoleResponse = MP['GetPromoterRoleResponse'];
+/**
+ * Params of {@link MPTools.getPromoterShareMaterial}, in WeChat's wire names.
+ *
+ * 推广员：生成推广员分享素材（带参链接、短链、小程序码）
+ *
+ * `POST /promoter/getsharematerial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterShareMaterial.yaml
+ */
+export type GetPromoterShareMaterialParams = MP['GetPromoterShareMaterialParams'];
+/**
+ * Reply fields of getPromoterShareMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+ */
+export type GetPromoterShareMaterialResponse = MP['GetPromoterShareMaterialResponse'];
+/**
+ * Params of {@link MPTools.sendPromoterMsg}, in WeChat's wire names.
+ *
+ * 推广员：群发消息给推广员
+ *
+ * `POST /promoter/sendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/sendPromoterMsg.yaml
+ */
+export type SendPromoterMsgParams = MP['SendPromoterMsgParams'];
+/**
+ * Reply fields of sendPromoterMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+ */
+export type SendPromoterMsgResponse = MP['SendPromoterMsgResponse'];
+/**
+ * Params of {@link MPTools.singleSendPromoterMsg}, in WeChat's wire names.
+ *
+ * 推广员：单发消息给某个推广员
+ *
+ * `POST /promoter/singlesendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/singleSendPromoterMsg.yaml
+ */
+export type SingleSendPromoterMsgParams = MP['SingleSendPromoterMsgParams'];
+/**
+ * Reply fields of singleSendPromoterMsg.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+ */
+export type SingleSendPromoterMsgResponse = MP['SingleSendPromoterMsgResponse'];
+/**
+ * Params of {@link MPTools.updatePromoter}, in WeChat's wire names.
+ *
+ * 推广员：修改推广员的角色、门店、参数等信息
+ *
+ * `POST /promoter/updatepromoter` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoter.yaml
+ */
+export type UpdatePromoterParams = MP['UpdatePromoterParams'];
+/**
+ * Reply fields of updatePromoter.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+ */
+export type UpdatePromoterResponse = MP['UpdatePromoterResponse'];
+/**
+ * Params of {@link MPTools.updatePromoterRole}, in WeChat's wire names.
+ *
+ * 推广员：修改推广角色的名称或描述
+ *
+ * `POST /promoter/updaterole` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoterRole.yaml
+ */
+export type UpdatePromoterRoleParams = MP['UpdatePromoterRoleParams'];
+/**
+ * Reply fields of updatePromoterRole.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+ */
+export type UpdatePromoterRoleResponse = MP['UpdatePromoterRoleResponse'];
+/**
  * Params of {@link MPTools.createQRCode}, in WeChat's wire names.
  *
  * 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限）
@@ -5394,6 +5666,659 @@ export type ResetUserSessionKeyParams = MP['ResetUserSessionKeyParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs}
  */
 export type ResetUserSessionKeyResponse = MP['ResetUserSessionKeyResponse'];
+/**
+ * Params of {@link MPTools.bindTransferAccount}, in WeChat's wire names.
+ *
+ * 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout）
+ *
+ * WeChat spells the path bind_transfer_accout. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/bind_transfer_accout` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html WeChat docs} · spec: spec/miniprogram/virtual-payment/bindTransferAccount.yaml
+ */
+export type BindTransferAccountParams = MP['BindTransferAccountParams'];
+/**
+ * Reply fields of bindTransferAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html WeChat docs}
+ */
+export type BindTransferAccountResponse = MP['BindTransferAccountResponse'];
+/**
+ * Params of {@link MPTools.cancelCurrencyPay}, in WeChat's wire names.
+ *
+ * 虚拟支付：代币支付退款（currency_pay 的逆操作）
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay) and the user signature (HMAC-SHA256 with the user's session_key over the body; pass session_key, it is never sent), computed by the client.
+ *
+ * `POST /xpay/cancel_currency_pay` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ * - 268490004: 重复操作（此前的退款已经成功）
+ * - 268490005: 订单已经通过 cancel_currency_pay 接口退款，不支持再退款
+ * - 268490006: 代币的退款/支付操作金额不足
+ * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html WeChat docs} · spec: spec/miniprogram/virtual-payment/cancelCurrencyPay.yaml
+ */
+export type CancelCurrencyPayParams = MP['CancelCurrencyPayParams'];
+/**
+ * Reply fields of cancelCurrencyPay.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html WeChat docs}
+ */
+export type CancelCurrencyPayResponse = MP['CancelCurrencyPayResponse'];
+/**
+ * Params of {@link MPTools.completeComplaint}, in WeChat's wire names.
+ *
+ * 虚拟支付：完成投诉处理
+ *
+ * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/complete_complaint` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html WeChat docs} · spec: spec/miniprogram/virtual-payment/completeComplaint.yaml
+ */
+export type CompleteComplaintParams = MP['CompleteComplaintParams'];
+/**
+ * Reply fields of completeComplaint.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html WeChat docs}
+ */
+export type CompleteComplaintResponse = MP['CompleteComplaintResponse'];
+/**
+ * Params of {@link MPTools.createFundsBill}, in WeChat's wire names.
+ *
+ * 虚拟支付：充值广告金（广告金转入广告账户）
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/create_funds_bill` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/createFundsBill.yaml
+ */
+export type CreateFundsBillParams = MP['CreateFundsBillParams'];
+/**
+ * Reply fields of createFundsBill.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html WeChat docs}
+ */
+export type CreateFundsBillResponse = MP['CreateFundsBillResponse'];
+/**
+ * Params of {@link MPTools.createWithdrawOrder}, in WeChat's wire names.
+ *
+ * 虚拟支付：创建提现单
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/create_withdraw_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/createWithdrawOrder.yaml
+ */
+export type CreateWithdrawOrderParams = MP['CreateWithdrawOrderParams'];
+/**
+ * Reply fields of createWithdrawOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html WeChat docs}
+ */
+export type CreateWithdrawOrderResponse = MP['CreateWithdrawOrderResponse'];
+/**
+ * Params of {@link MPTools.currencyPay}, in WeChat's wire names.
+ *
+ * 虚拟支付：扣减代币（一般用于代币支付）
+ *
+ * The same order_id repeated answers 268490004 (already done). Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay) and the user signature (HMAC-SHA256 with the user's session_key over the body; pass session_key, it is never sent), computed by the client.
+ *
+ * `POST /xpay/currency_pay` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ * - 268490001: openid 错误
+ * - 268490004: 重复操作（此前的扣减已经成功）
+ * - 268490006: 代币的退款/支付操作金额不足
+ * - 268490008: 代币未发布，不允许进行代币操作
+ * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html WeChat docs} · spec: spec/miniprogram/virtual-payment/currencyPay.yaml
+ */
+export type CurrencyPayParams = MP['CurrencyPayParams'];
+/**
+ * Reply fields of currencyPay.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html WeChat docs}
+ */
+export type CurrencyPayResponse = MP['CurrencyPayResponse'];
+/**
+ * Params of {@link MPTools.downloadAdverfundsOrder}, in WeChat's wire names.
+ *
+ * 虚拟支付：下载广告金对应的商户订单信息
+ *
+ * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/download_adverfunds_order` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/downloadAdverfundsOrder.yaml
+ */
+export type DownloadAdverfundsOrderParams = MP['DownloadAdverfundsOrderParams'];
+/**
+ * Reply fields of downloadAdverfundsOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html WeChat docs}
+ */
+export type DownloadAdverfundsOrderResponse = MP['DownloadAdverfundsOrderResponse'];
+/**
+ * Params of {@link MPTools.downloadXpayBill}, in WeChat's wire names.
+ *
+ * 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址）
+ *
+ * The body has no env, so pay_sig uses the production AppKey. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/download_bill` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ * - 268490011: 账单数据生成中，请稍后调用本接口获取
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/downloadXpayBill.yaml
+ */
+export type DownloadXpayBillParams = MP['DownloadXpayBillParams'];
+/**
+ * Reply fields of downloadXpayBill.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html WeChat docs}
+ */
+export type DownloadXpayBillResponse = MP['DownloadXpayBillResponse'];
+/**
+ * Params of {@link MPTools.getComplaintDetail}, in WeChat's wire names.
+ *
+ * 虚拟支付：获取投诉详情
+ *
+ * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/get_complaint_detail` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getComplaintDetail.yaml
+ */
+export type GetComplaintDetailParams = MP['GetComplaintDetailParams'];
+/**
+ * Reply fields of getComplaintDetail.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html WeChat docs}
+ */
+export type GetComplaintDetailResponse = MP['GetComplaintDetailResponse'];
+/**
+ * Params of {@link MPTools.getComplaintList}, in WeChat's wire names.
+ *
+ * 虚拟支付：获取投诉列表
+ *
+ * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/get_complaint_list` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getComplaintList.yaml
+ */
+export type GetComplaintListParams = MP['GetComplaintListParams'];
+/**
+ * Reply fields of getComplaintList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html WeChat docs}
+ */
+export type GetComplaintListResponse = MP['GetComplaintListResponse'];
+/**
+ * Params of {@link MPTools.getNegotiationHistory}, in WeChat's wire names.
+ *
+ * 虚拟支付：获取投诉协商历史
+ *
+ * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/get_negotiation_history` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getNegotiationHistory.yaml
+ */
+export type GetNegotiationHistoryParams = MP['GetNegotiationHistoryParams'];
+/**
+ * Reply fields of getNegotiationHistory.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html WeChat docs}
+ */
+export type GetNegotiationHistoryResponse = MP['GetNegotiationHistoryResponse'];
+/**
+ * Params of {@link MPTools.getUploadFileSign}, in WeChat's wire names.
+ *
+ * 虚拟支付：获取微信支付反馈投诉图片的签名头部
+ *
+ * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/get_upload_file_sign` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getUploadFileSign.yaml
+ */
+export type GetUploadFileSignParams = MP['GetUploadFileSignParams'];
+/**
+ * Reply fields of getUploadFileSign.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html WeChat docs}
+ */
+export type GetUploadFileSignResponse = MP['GetUploadFileSignResponse'];
+/**
+ * Params of {@link MPTools.notifyProvideGoods}, in WeChat's wire names.
+ *
+ * 虚拟支付：通知已经发货完成（只能通知现金单）
+ *
+ * For when the xpay_goods_deliver_notify push could not be answered: marks a cash order as delivered. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/notify_provide_goods` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/notifyProvideGoods.yaml
+ */
+export type NotifyProvideGoodsParams = MP['NotifyProvideGoodsParams'];
+/**
+ * Reply fields of notifyProvideGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html WeChat docs}
+ */
+export type NotifyProvideGoodsResponse = MP['NotifyProvideGoodsResponse'];
+/**
+ * Params of {@link MPTools.presentCurrency}, in WeChat's wire names.
+ *
+ * 虚拟支付：代币赠送
+ *
+ * Gifts cannot be looked up by order number, so WeChat says to repeat the call until it answers 0 or 268490004 (already done): safe to repeat with the same order_id. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/present_currency` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ * - 268490004: 重复操作（此前的赠送已经成功）
+ * - 268490008: 代币未发布，不允许进行代币操作
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html WeChat docs} · spec: spec/miniprogram/virtual-payment/presentCurrency.yaml
+ */
+export type PresentCurrencyParams = MP['PresentCurrencyParams'];
+/**
+ * Reply fields of presentCurrency.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html WeChat docs}
+ */
+export type PresentCurrencyResponse = MP['PresentCurrencyResponse'];
+/**
+ * Params of {@link MPTools.queryAdverFunds}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询广告金发放记录
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_adver_funds` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryAdverFunds.yaml
+ */
+export type QueryAdverFundsParams = MP['QueryAdverFundsParams'];
+/**
+ * Reply fields of queryAdverFunds.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html WeChat docs}
+ */
+export type QueryAdverFundsResponse = MP['QueryAdverFundsResponse'];
+/**
+ * Params of {@link MPTools.queryBizBalance}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询商家账户里的可提现余额
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_biz_balance` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryBizBalance.yaml
+ */
+export type QueryBizBalanceParams = MP['QueryBizBalanceParams'];
+/**
+ * Reply fields of queryBizBalance.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html WeChat docs}
+ */
+export type QueryBizBalanceResponse = MP['QueryBizBalanceResponse'];
+/**
+ * Params of {@link MPTools.queryFundsBill}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询广告金充值记录
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_funds_bill` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryFundsBill.yaml
+ */
+export type QueryFundsBillParams = MP['QueryFundsBillParams'];
+/**
+ * Reply fields of queryFundsBill.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html WeChat docs}
+ */
+export type QueryFundsBillResponse = MP['QueryFundsBillResponse'];
+/**
+ * Params of {@link MPTools.queryPublishGoods}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询批量发布道具任务
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_publish_goods` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryPublishGoods.yaml
+ */
+export type QueryPublishGoodsParams = MP['QueryPublishGoodsParams'];
+/**
+ * Reply fields of queryPublishGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html WeChat docs}
+ */
+export type QueryPublishGoodsResponse = MP['QueryPublishGoodsResponse'];
+/**
+ * Params of {@link MPTools.queryRecoverBill}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询广告金回收记录
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_recover_bill` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryRecoverBill.yaml
+ */
+export type QueryRecoverBillParams = MP['QueryRecoverBillParams'];
+/**
+ * Reply fields of queryRecoverBill.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html WeChat docs}
+ */
+export type QueryRecoverBillResponse = MP['QueryRecoverBillResponse'];
+/**
+ * Params of {@link MPTools.queryTransferAccount}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询广告金充值账户
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_transfer_account` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryTransferAccount.yaml
+ */
+export type QueryTransferAccountParams = MP['QueryTransferAccountParams'];
+/**
+ * Reply fields of queryTransferAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html WeChat docs}
+ */
+export type QueryTransferAccountResponse = MP['QueryTransferAccountResponse'];
+/**
+ * Params of {@link MPTools.queryUploadGoods}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询批量上传道具任务
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_upload_goods` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUploadGoods.yaml
+ */
+export type QueryUploadGoodsParams = MP['QueryUploadGoodsParams'];
+/**
+ * Reply fields of queryUploadGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html WeChat docs}
+ */
+export type QueryUploadGoodsResponse = MP['QueryUploadGoodsResponse'];
+/**
+ * Params of {@link MPTools.queryUserBalance}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature）
+ *
+ * Needs options.xpay.appKey (env 0) or options.xpay.sandboxAppKey (env 1) for pay_sig, and the user's session_key for the user signature; session_key is never sent.
+ *
+ * `POST /xpay/query_user_balance` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490001: openid 错误
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUserBalance.yaml
+ */
+export type QueryUserBalanceParams = MP['QueryUserBalanceParams'];
+/**
+ * Reply fields of queryUserBalance.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs}
+ */
+export type QueryUserBalanceResponse = MP['QueryUserBalanceResponse'];
+/**
+ * Params of {@link MPTools.queryWithdrawOrder}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询提现单
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_withdraw_order` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryWithdrawOrder.yaml
+ */
+export type QueryWithdrawOrderParams = MP['QueryWithdrawOrderParams'];
+/**
+ * Reply fields of queryWithdrawOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html WeChat docs}
+ */
+export type QueryWithdrawOrderResponse = MP['QueryWithdrawOrderResponse'];
+/**
+ * Params of {@link MPTools.queryXpayOrder}, in WeChat's wire names.
+ *
+ * 虚拟支付：查询创建的订单（现金单，非代币单）
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/query_order` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryXpayOrder.yaml
+ */
+export type QueryXpayOrderParams = MP['QueryXpayOrderParams'];
+/**
+ * Reply fields of queryXpayOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html WeChat docs}
+ */
+export type QueryXpayOrderResponse = MP['QueryXpayOrderResponse'];
+/**
+ * Params of {@link MPTools.refundXpayOrder}, in WeChat's wire names.
+ *
+ * 虚拟支付：对使用 jsapi 接口下的单进行退款
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/refund_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/refundXpayOrder.yaml
+ */
+export type RefundXpayOrderParams = MP['RefundXpayOrderParams'];
+/**
+ * Reply fields of refundXpayOrder.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html WeChat docs}
+ */
+export type RefundXpayOrderResponse = MP['RefundXpayOrderResponse'];
+/**
+ * Params of {@link MPTools.responseComplaint}, in WeChat's wire names.
+ *
+ * 虚拟支付：回复用户投诉
+ *
+ * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/response_complaint` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html WeChat docs} · spec: spec/miniprogram/virtual-payment/responseComplaint.yaml
+ */
+export type ResponseComplaintParams = MP['ResponseComplaintParams'];
+/**
+ * Reply fields of responseComplaint.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html WeChat docs}
+ */
+export type ResponseComplaintResponse = MP['ResponseComplaintResponse'];
+/**
+ * Params of {@link MPTools.startPublishGoods}, in WeChat's wire names.
+ *
+ * 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网）
+ *
+ * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/start_publish_goods` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/startPublishGoods.yaml
+ */
+export type StartPublishGoodsParams = MP['StartPublishGoodsParams'];
+/**
+ * Reply fields of startPublishGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html WeChat docs}
+ */
+export type StartPublishGoodsResponse = MP['StartPublishGoodsResponse'];
+/**
+ * Params of {@link MPTools.startUploadGoods}, in WeChat's wire names.
+ *
+ * 虚拟支付：启动批量上传道具任务
+ *
+ * Uploads go to the test (sandbox) goods first; publish them with startPublishGoods. Signed with pay_sig (HMAC- SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/start_upload_goods` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ * - 268490007: 图片或文字存在敏感内容，禁止使用
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/startUploadGoods.yaml
+ */
+export type StartUploadGoodsParams = MP['StartUploadGoodsParams'];
+/**
+ * Reply fields of startUploadGoods.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html WeChat docs}
+ */
+export type StartUploadGoodsResponse = MP['StartUploadGoodsResponse'];
+/**
+ * Params of {@link MPTools.uploadVpFile}, in WeChat's wire names.
+ *
+ * 虚拟支付：上传媒体文件（投诉回复的图片凭证）
+ *
+ * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+ *
+ * `POST /xpay/upload_vp_file` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 268490002: 请求参数字段错误，具体看 errmsg
+ * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html WeChat docs} · spec: spec/miniprogram/virtual-payment/uploadVpFile.yaml
+ */
+export type UploadVpFileParams = MP['UploadVpFileParams'];
+/**
+ * Reply fields of uploadVpFile.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html WeChat docs}
+ */
+export type UploadVpFileResponse = MP['UploadVpFileResponse'];
 /**
  * Params of {@link OATools.batchBlacklist}, in WeChat's wire names.
  *
@@ -8669,7 +9594,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (257). */
+/** The generated endpoint methods of MPTools (300). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -11278,6 +12203,166 @@ export interface MPToolsMethods {
      */
     managePluginApplication(params: ManagePluginApplicationParams, options?: CallOptions): Promise<WechatData<ManagePluginApplicationResponse>>;
     /**
+     * 推广员：声明推广员身份（单次最多 10 个）
+     *
+     * Each Mini Program binds at most 100,000 promoters; a promoter belongs to one role and one store.
+     *
+     * `POST /promoter/addpromoter` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoter.yaml
+     */
+    addPromoter(params: AddPromoterParams, options?: CallOptions): Promise<WechatData<AddPromoterResponse>>;
+    /**
+     * 推广员：新增推广角色（单个商家最多 100 个）
+     *
+     * String lengths count UTF-8 bytes (a Chinese character is 3); maxLength here counts characters, so WeChat may still refuse a long Chinese name.
+     *
+     * `POST /promoter/addrole` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoterRole.yaml
+     */
+    addPromoterRole(params: AddPromoterRoleParams, options?: CallOptions): Promise<WechatData<AddPromoterRoleResponse>>;
+    /**
+     * 推广员：查询推广员列表
+     *
+     * `POST /promoter/getpromoter` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoter.yaml
+     */
+    getPromoter(params?: GetPromoterParams, options?: CallOptions): Promise<WechatData<GetPromoterResponse>>;
+    /**
+     * 推广员：获取邀请推广员的素材（短链、海报、小程序码）
+     *
+     * `POST /promoter/getinvitationmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterInvitationMaterial.yaml
+     */
+    getPromoterInvitationMaterial(params: GetPromoterInvitationMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterInvitationMaterialResponse>>;
+    /**
+     * 推广员：查询群发消息的内容与发送结果
+     *
+     * `POST /promoter/getmsg` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsg.yaml
+     */
+    getPromoterMsg(params: GetPromoterMsgParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgResponse>>;
+    /**
+     * 推广员：查询群发消息的点击数据
+     *
+     * WeChat spells the field dimonsion.
+     *
+     * `POST /promoter/getmsgclickdata` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsgClickData.yaml
+     */
+    getPromoterMsgClickData(params: GetPromoterMsgClickDataParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgClickDataResponse>>;
+    /**
+     * 推广员：查询推广员带来的订单
+     *
+     * `POST /promoter/getorder` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterOrder.yaml
+     */
+    getPromoterOrder(params: GetPromoterOrderParams, options?: CallOptions): Promise<WechatData<GetPromoterOrderResponse>>;
+    /**
+     * 推广员：查询推广员触达的用户（推广关系）
+     *
+     * `POST /promoter/getrelation` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRelation.yaml
+     */
+    getPromoterRelation(params: GetPromoterRelationParams, options?: CallOptions): Promise<WechatData<GetPromoterRelationResponse>>;
+    /**
+     * 推广员：查询推广角色（不传 role_id 查询全部）
+     *
+     * `POST /promoter/getrole` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRole.yaml
+     */
+    getPromoterRole(params?: GetPromoterRoleParams, options?: CallOptions): Promise<WechatData<GetPromoterRoleResponse>>;
+    /**
+     * 推广员：生成推广员分享素材（带参链接、短链、小程序码）
+     *
+     * `POST /promoter/getsharematerial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterShareMaterial.yaml
+     */
+    getPromoterShareMaterial(params: GetPromoterShareMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterShareMaterialResponse>>;
+    /**
+     * 推广员：群发消息给推广员
+     *
+     * `POST /promoter/sendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/sendPromoterMsg.yaml
+     */
+    sendPromoterMsg(params: SendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SendPromoterMsgResponse>>;
+    /**
+     * 推广员：单发消息给某个推广员
+     *
+     * `POST /promoter/singlesendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/singleSendPromoterMsg.yaml
+     */
+    singleSendPromoterMsg(params: SingleSendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SingleSendPromoterMsgResponse>>;
+    /**
+     * 推广员：修改推广员的角色、门店、参数等信息
+     *
+     * `POST /promoter/updatepromoter` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoter.yaml
+     */
+    updatePromoter(params: UpdatePromoterParams, options?: CallOptions): Promise<WechatData<UpdatePromoterResponse>>;
+    /**
+     * 推广员：修改推广角色的名称或描述
+     *
+     * `POST /promoter/updaterole` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoterRole.yaml
+     */
+    updatePromoterRole(params: UpdatePromoterRoleParams, options?: CallOptions): Promise<WechatData<UpdatePromoterRoleResponse>>;
+    /**
      * 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限）
      *
      * `POST /cgi-bin/wxaapp/createwxaqrcode` · access_token: managed by the client · safe to repeat · reply: binary
@@ -12006,9 +13091,430 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/resetUserSessionKey.yaml
      */
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
+    /**
+     * 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout）
+     *
+     * WeChat spells the path bind_transfer_accout. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/bind_transfer_accout` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html WeChat docs} · spec: spec/miniprogram/virtual-payment/bindTransferAccount.yaml
+     */
+    bindTransferAccount(params: BindTransferAccountParams, options?: CallOptions): Promise<WechatData<BindTransferAccountResponse>>;
+    /**
+     * 虚拟支付：代币支付退款（currency_pay 的逆操作）
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay) and the user signature (HMAC-SHA256 with the user's session_key over the body; pass session_key, it is never sent), computed by the client.
+     *
+     * `POST /xpay/cancel_currency_pay` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     * - 268490004: 重复操作（此前的退款已经成功）
+     * - 268490005: 订单已经通过 cancel_currency_pay 接口退款，不支持再退款
+     * - 268490006: 代币的退款/支付操作金额不足
+     * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html WeChat docs} · spec: spec/miniprogram/virtual-payment/cancelCurrencyPay.yaml
+     */
+    cancelCurrencyPay(params: CancelCurrencyPayParams, options?: CallOptions): Promise<WechatData<CancelCurrencyPayResponse>>;
+    /**
+     * 虚拟支付：完成投诉处理
+     *
+     * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/complete_complaint` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html WeChat docs} · spec: spec/miniprogram/virtual-payment/completeComplaint.yaml
+     */
+    completeComplaint(params: CompleteComplaintParams, options?: CallOptions): Promise<WechatData<CompleteComplaintResponse>>;
+    /**
+     * 虚拟支付：充值广告金（广告金转入广告账户）
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/create_funds_bill` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/createFundsBill.yaml
+     */
+    createFundsBill(params: CreateFundsBillParams, options?: CallOptions): Promise<WechatData<CreateFundsBillResponse>>;
+    /**
+     * 虚拟支付：创建提现单
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/create_withdraw_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/createWithdrawOrder.yaml
+     */
+    createWithdrawOrder(params: CreateWithdrawOrderParams, options?: CallOptions): Promise<WechatData<CreateWithdrawOrderResponse>>;
+    /**
+     * 虚拟支付：扣减代币（一般用于代币支付）
+     *
+     * The same order_id repeated answers 268490004 (already done). Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay) and the user signature (HMAC-SHA256 with the user's session_key over the body; pass session_key, it is never sent), computed by the client.
+     *
+     * `POST /xpay/currency_pay` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     * - 268490001: openid 错误
+     * - 268490004: 重复操作（此前的扣减已经成功）
+     * - 268490006: 代币的退款/支付操作金额不足
+     * - 268490008: 代币未发布，不允许进行代币操作
+     * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html WeChat docs} · spec: spec/miniprogram/virtual-payment/currencyPay.yaml
+     */
+    currencyPay(params: CurrencyPayParams, options?: CallOptions): Promise<WechatData<CurrencyPayResponse>>;
+    /**
+     * 虚拟支付：下载广告金对应的商户订单信息
+     *
+     * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/download_adverfunds_order` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/downloadAdverfundsOrder.yaml
+     */
+    downloadAdverfundsOrder(params: DownloadAdverfundsOrderParams, options?: CallOptions): Promise<WechatData<DownloadAdverfundsOrderResponse>>;
+    /**
+     * 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址）
+     *
+     * The body has no env, so pay_sig uses the production AppKey. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/download_bill` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     * - 268490011: 账单数据生成中，请稍后调用本接口获取
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/downloadXpayBill.yaml
+     */
+    downloadXpayBill(params: DownloadXpayBillParams, options?: CallOptions): Promise<WechatData<DownloadXpayBillResponse>>;
+    /**
+     * 虚拟支付：获取投诉详情
+     *
+     * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/get_complaint_detail` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getComplaintDetail.yaml
+     */
+    getComplaintDetail(params: GetComplaintDetailParams, options?: CallOptions): Promise<WechatData<GetComplaintDetailResponse>>;
+    /**
+     * 虚拟支付：获取投诉列表
+     *
+     * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/get_complaint_list` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getComplaintList.yaml
+     */
+    getComplaintList(params: GetComplaintListParams, options?: CallOptions): Promise<WechatData<GetComplaintListResponse>>;
+    /**
+     * 虚拟支付：获取投诉协商历史
+     *
+     * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/get_negotiation_history` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getNegotiationHistory.yaml
+     */
+    getNegotiationHistory(params: GetNegotiationHistoryParams, options?: CallOptions): Promise<WechatData<GetNegotiationHistoryResponse>>;
+    /**
+     * 虚拟支付：获取微信支付反馈投诉图片的签名头部
+     *
+     * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/get_upload_file_sign` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getUploadFileSign.yaml
+     */
+    getUploadFileSign(params: GetUploadFileSignParams, options?: CallOptions): Promise<WechatData<GetUploadFileSignResponse>>;
+    /**
+     * 虚拟支付：通知已经发货完成（只能通知现金单）
+     *
+     * For when the xpay_goods_deliver_notify push could not be answered: marks a cash order as delivered. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/notify_provide_goods` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/notifyProvideGoods.yaml
+     */
+    notifyProvideGoods(params: NotifyProvideGoodsParams, options?: CallOptions): Promise<WechatData<NotifyProvideGoodsResponse>>;
+    /**
+     * 虚拟支付：代币赠送
+     *
+     * Gifts cannot be looked up by order number, so WeChat says to repeat the call until it answers 0 or 268490004 (already done): safe to repeat with the same order_id. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/present_currency` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     * - 268490004: 重复操作（此前的赠送已经成功）
+     * - 268490008: 代币未发布，不允许进行代币操作
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html WeChat docs} · spec: spec/miniprogram/virtual-payment/presentCurrency.yaml
+     */
+    presentCurrency(params: PresentCurrencyParams, options?: CallOptions): Promise<WechatData<PresentCurrencyResponse>>;
+    /**
+     * 虚拟支付：查询广告金发放记录
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_adver_funds` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryAdverFunds.yaml
+     */
+    queryAdverFunds(params: QueryAdverFundsParams, options?: CallOptions): Promise<WechatData<QueryAdverFundsResponse>>;
+    /**
+     * 虚拟支付：查询商家账户里的可提现余额
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_biz_balance` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryBizBalance.yaml
+     */
+    queryBizBalance(params: QueryBizBalanceParams, options?: CallOptions): Promise<WechatData<QueryBizBalanceResponse>>;
+    /**
+     * 虚拟支付：查询广告金充值记录
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_funds_bill` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryFundsBill.yaml
+     */
+    queryFundsBill(params: QueryFundsBillParams, options?: CallOptions): Promise<WechatData<QueryFundsBillResponse>>;
+    /**
+     * 虚拟支付：查询批量发布道具任务
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_publish_goods` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryPublishGoods.yaml
+     */
+    queryPublishGoods(params: QueryPublishGoodsParams, options?: CallOptions): Promise<WechatData<QueryPublishGoodsResponse>>;
+    /**
+     * 虚拟支付：查询广告金回收记录
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_recover_bill` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryRecoverBill.yaml
+     */
+    queryRecoverBill(params: QueryRecoverBillParams, options?: CallOptions): Promise<WechatData<QueryRecoverBillResponse>>;
+    /**
+     * 虚拟支付：查询广告金充值账户
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_transfer_account` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryTransferAccount.yaml
+     */
+    queryTransferAccount(params: QueryTransferAccountParams, options?: CallOptions): Promise<WechatData<QueryTransferAccountResponse>>;
+    /**
+     * 虚拟支付：查询批量上传道具任务
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_upload_goods` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUploadGoods.yaml
+     */
+    queryUploadGoods(params: QueryUploadGoodsParams, options?: CallOptions): Promise<WechatData<QueryUploadGoodsResponse>>;
+    /**
+     * 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature）
+     *
+     * Needs options.xpay.appKey (env 0) or options.xpay.sandboxAppKey (env 1) for pay_sig, and the user's session_key for the user signature; session_key is never sent.
+     *
+     * `POST /xpay/query_user_balance` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490001: openid 错误
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUserBalance.yaml
+     */
+    queryUserBalance(params: QueryUserBalanceParams, options?: CallOptions): Promise<WechatData<QueryUserBalanceResponse>>;
+    /**
+     * 虚拟支付：查询提现单
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_withdraw_order` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryWithdrawOrder.yaml
+     */
+    queryWithdrawOrder(params: QueryWithdrawOrderParams, options?: CallOptions): Promise<WechatData<QueryWithdrawOrderResponse>>;
+    /**
+     * 虚拟支付：查询创建的订单（现金单，非代币单）
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/query_order` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryXpayOrder.yaml
+     */
+    queryXpayOrder(params: QueryXpayOrderParams, options?: CallOptions): Promise<WechatData<QueryXpayOrderResponse>>;
+    /**
+     * 虚拟支付：对使用 jsapi 接口下的单进行退款
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/refund_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/refundXpayOrder.yaml
+     */
+    refundXpayOrder(params: RefundXpayOrderParams, options?: CallOptions): Promise<WechatData<RefundXpayOrderResponse>>;
+    /**
+     * 虚拟支付：回复用户投诉
+     *
+     * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/response_complaint` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html WeChat docs} · spec: spec/miniprogram/virtual-payment/responseComplaint.yaml
+     */
+    responseComplaint(params: ResponseComplaintParams, options?: CallOptions): Promise<WechatData<ResponseComplaintResponse>>;
+    /**
+     * 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网）
+     *
+     * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/start_publish_goods` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/startPublishGoods.yaml
+     */
+    startPublishGoods(params: StartPublishGoodsParams, options?: CallOptions): Promise<WechatData<StartPublishGoodsResponse>>;
+    /**
+     * 虚拟支付：启动批量上传道具任务
+     *
+     * Uploads go to the test (sandbox) goods first; publish them with startPublishGoods. Signed with pay_sig (HMAC- SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/start_upload_goods` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     * - 268490007: 图片或文字存在敏感内容，禁止使用
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/startUploadGoods.yaml
+     */
+    startUploadGoods(params: StartUploadGoodsParams, options?: CallOptions): Promise<WechatData<StartUploadGoodsResponse>>;
+    /**
+     * 虚拟支付：上传媒体文件（投诉回复的图片凭证）
+     *
+     * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+     *
+     * `POST /xpay/upload_vp_file` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 268490002: 请求参数字段错误，具体看 errmsg
+     * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html WeChat docs} · spec: spec/miniprogram/virtual-payment/uploadVpFile.yaml
+     */
+    uploadVpFile(params: UploadVpFileParams, options?: CallOptions): Promise<WechatData<UploadVpFileResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (258). */
+/** Every MPTools operation by name, for `call(name, params)` (301). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -12430,6 +13936,34 @@ export interface MPToolsOperations {
     managePlugin: { params: ManagePluginParams; response: ManagePluginResponse; required: true };
     /** 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请 */
     managePluginApplication: { params: ManagePluginApplicationParams; response: ManagePluginApplicationResponse; required: true };
+    /** 推广员：声明推广员身份（单次最多 10 个） */
+    addPromoter: { params: AddPromoterParams; response: AddPromoterResponse; required: true };
+    /** 推广员：新增推广角色（单个商家最多 100 个） */
+    addPromoterRole: { params: AddPromoterRoleParams; response: AddPromoterRoleResponse; required: true };
+    /** 推广员：查询推广员列表 */
+    getPromoter: { params: GetPromoterParams; response: GetPromoterResponse; required: false };
+    /** 推广员：获取邀请推广员的素材（短链、海报、小程序码） */
+    getPromoterInvitationMaterial: { params: GetPromoterInvitationMaterialParams; response: GetPromoterInvitationMaterialResponse; required: true };
+    /** 推广员：查询群发消息的内容与发送结果 */
+    getPromoterMsg: { params: GetPromoterMsgParams; response: GetPromoterMsgResponse; required: true };
+    /** 推广员：查询群发消息的点击数据 */
+    getPromoterMsgClickData: { params: GetPromoterMsgClickDataParams; response: GetPromoterMsgClickDataResponse; required: true };
+    /** 推广员：查询推广员带来的订单 */
+    getPromoterOrder: { params: GetPromoterOrderParams; response: GetPromoterOrderResponse; required: true };
+    /** 推广员：查询推广员触达的用户（推广关系） */
+    getPromoterRelation: { params: GetPromoterRelationParams; response: GetPromoterRelationResponse; required: true };
+    /** 推广员：查询推广角色（不传 role_id 查询全部） */
+    getPromoterRole: { params: GetPromoterRoleParams; response: GetPromoterRoleResponse; required: false };
+    /** 推广员：生成推广员分享素材（带参链接、短链、小程序码） */
+    getPromoterShareMaterial: { params: GetPromoterShareMaterialParams; response: GetPromoterShareMaterialResponse; required: true };
+    /** 推广员：群发消息给推广员 */
+    sendPromoterMsg: { params: SendPromoterMsgParams; response: SendPromoterMsgResponse; required: true };
+    /** 推广员：单发消息给某个推广员 */
+    singleSendPromoterMsg: { params: SingleSendPromoterMsgParams; response: SingleSendPromoterMsgResponse; required: true };
+    /** 推广员：修改推广员的角色、门店、参数等信息 */
+    updatePromoter: { params: UpdatePromoterParams; response: UpdatePromoterResponse; required: true };
+    /** 推广员：修改推广角色的名称或描述 */
+    updatePromoterRole: { params: UpdatePromoterRoleParams; response: UpdatePromoterRoleResponse; required: true };
     /** 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
     createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
     /** 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用） */
@@ -12526,6 +14060,64 @@ export interface MPToolsOperations {
     getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
     /** 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key */
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
+    /** 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout） */
+    bindTransferAccount: { params: BindTransferAccountParams; response: BindTransferAccountResponse; required: true };
+    /** 虚拟支付：代币支付退款（currency_pay 的逆操作） */
+    cancelCurrencyPay: { params: CancelCurrencyPayParams; response: CancelCurrencyPayResponse; required: true };
+    /** 虚拟支付：完成投诉处理 */
+    completeComplaint: { params: CompleteComplaintParams; response: CompleteComplaintResponse; required: true };
+    /** 虚拟支付：充值广告金（广告金转入广告账户） */
+    createFundsBill: { params: CreateFundsBillParams; response: CreateFundsBillResponse; required: true };
+    /** 虚拟支付：创建提现单 */
+    createWithdrawOrder: { params: CreateWithdrawOrderParams; response: CreateWithdrawOrderResponse; required: true };
+    /** 虚拟支付：扣减代币（一般用于代币支付） */
+    currencyPay: { params: CurrencyPayParams; response: CurrencyPayResponse; required: true };
+    /** 虚拟支付：下载广告金对应的商户订单信息 */
+    downloadAdverfundsOrder: { params: DownloadAdverfundsOrderParams; response: DownloadAdverfundsOrderResponse; required: true };
+    /** 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址） */
+    downloadXpayBill: { params: DownloadXpayBillParams; response: DownloadXpayBillResponse; required: true };
+    /** 虚拟支付：获取投诉详情 */
+    getComplaintDetail: { params: GetComplaintDetailParams; response: GetComplaintDetailResponse; required: true };
+    /** 虚拟支付：获取投诉列表 */
+    getComplaintList: { params: GetComplaintListParams; response: GetComplaintListResponse; required: true };
+    /** 虚拟支付：获取投诉协商历史 */
+    getNegotiationHistory: { params: GetNegotiationHistoryParams; response: GetNegotiationHistoryResponse; required: true };
+    /** 虚拟支付：获取微信支付反馈投诉图片的签名头部 */
+    getUploadFileSign: { params: GetUploadFileSignParams; response: GetUploadFileSignResponse; required: true };
+    /** 虚拟支付：通知已经发货完成（只能通知现金单） */
+    notifyProvideGoods: { params: NotifyProvideGoodsParams; response: NotifyProvideGoodsResponse; required: true };
+    /** 虚拟支付：代币赠送 */
+    presentCurrency: { params: PresentCurrencyParams; response: PresentCurrencyResponse; required: true };
+    /** 虚拟支付：查询广告金发放记录 */
+    queryAdverFunds: { params: QueryAdverFundsParams; response: QueryAdverFundsResponse; required: true };
+    /** 虚拟支付：查询商家账户里的可提现余额 */
+    queryBizBalance: { params: QueryBizBalanceParams; response: QueryBizBalanceResponse; required: true };
+    /** 虚拟支付：查询广告金充值记录 */
+    queryFundsBill: { params: QueryFundsBillParams; response: QueryFundsBillResponse; required: true };
+    /** 虚拟支付：查询批量发布道具任务 */
+    queryPublishGoods: { params: QueryPublishGoodsParams; response: QueryPublishGoodsResponse; required: true };
+    /** 虚拟支付：查询广告金回收记录 */
+    queryRecoverBill: { params: QueryRecoverBillParams; response: QueryRecoverBillResponse; required: true };
+    /** 虚拟支付：查询广告金充值账户 */
+    queryTransferAccount: { params: QueryTransferAccountParams; response: QueryTransferAccountResponse; required: true };
+    /** 虚拟支付：查询批量上传道具任务 */
+    queryUploadGoods: { params: QueryUploadGoodsParams; response: QueryUploadGoodsResponse; required: true };
+    /** 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature） */
+    queryUserBalance: { params: QueryUserBalanceParams; response: QueryUserBalanceResponse; required: true };
+    /** 虚拟支付：查询提现单 */
+    queryWithdrawOrder: { params: QueryWithdrawOrderParams; response: QueryWithdrawOrderResponse; required: true };
+    /** 虚拟支付：查询创建的订单（现金单，非代币单） */
+    queryXpayOrder: { params: QueryXpayOrderParams; response: QueryXpayOrderResponse; required: true };
+    /** 虚拟支付：对使用 jsapi 接口下的单进行退款 */
+    refundXpayOrder: { params: RefundXpayOrderParams; response: RefundXpayOrderResponse; required: true };
+    /** 虚拟支付：回复用户投诉 */
+    responseComplaint: { params: ResponseComplaintParams; response: ResponseComplaintResponse; required: true };
+    /** 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网） */
+    startPublishGoods: { params: StartPublishGoodsParams; response: StartPublishGoodsResponse; required: true };
+    /** 虚拟支付：启动批量上传道具任务 */
+    startUploadGoods: { params: StartUploadGoodsParams; response: StartUploadGoodsResponse; required: true };
+    /** 虚拟支付：上传媒体文件（投诉回复的图片凭证） */
+    uploadVpFile: { params: UploadVpFileParams; response: UploadVpFileResponse; required: true };
 }
 
 /** The generated endpoint methods of OATools (186). */

@@ -15,6 +15,8 @@ export interface RequestContext {
   query: Record<string, unknown>;
   /** JSON fields (or multipart fields) of the body, without a prototype too; undefined for a GET */
   body: Record<string, unknown> | undefined;
+  /** the exact JSON text to send instead of serializing `body` (set by a middleware that signs the body) */
+  rawBody?: string;
   headers: Record<string, string>;
   /** the access_token this attempt uses, when the endpoint takes one */
   accessToken?: string;

@@ -4,6 +4,7 @@ import type { TokenCache } from '../token/cache.js';
 import type { FetchLike } from '../http/transport.js';
 import type { Middleware } from './middleware.js';
 import type { RetryOptions } from '../retry/policy.js';
+import type { XpayOptions } from '../sign/xpay.js';
 
 /** stable: POST /cgi-bin/stable_token · classic: GET /cgi-bin/token · cloud: no token (WeChat Cloud's open-API service) */
 export type TokenMode = 'stable' | 'classic' | 'cloud';
@@ -68,6 +69,8 @@ export interface WechatToolsOptions {
    * maxDelayMs: 3000 }; false turns them off. Token errors are always refreshed and retried once.
    */
   retry?: RetryOptions | false;
+  /** Virtual payment AppKeys (production, sandbox): the client computes pay_sig with them; never logged or serialized */
+  xpay?: XpayOptions;
   /** Request middleware, run in order (plain objects: onRequest / onResponse) */
   middleware?: Middleware[];
 }

@@ -24,7 +24,8 @@ export function checkOptions(options: WechatToolsOptions): { options: WechatTool
   if (tokenMode !== 'stable' && tokenMode !== 'classic' && tokenMode !== 'cloud') throw new WechatToolsError(`options.tokenMode must be 'stable', 'classic' or 'cloud'`);
   positive('options.timeoutMs', options.timeoutMs);
   positive('options.deadlineMs', options.deadlineMs);
-  return { options: { ...options }, tokenMode };
+  const { xpay: _xpay, ...rest } = options; // the AppKeys live in the XpaySigner's private fields only
+  return { options: rest, tokenMode };
 }
 
 export function loggerOf(options: WechatToolsOptions): Logger | undefined {

@@ -51,7 +51,7 @@ async function send(transport: (req: HttpRequest) => Promise<HttpReply>, row: En
   const started = performance.now();
   try {
     // files given as paths are read within the attempt's timeout too
-    const body = ctx.body === undefined ? undefined : row.multipart ? await readFiles(row, ctx.body, bounded(limits.timeoutMs, signal)) : ctx.body;
+    const body = ctx.rawBody !== undefined ? ctx.rawBody : ctx.body === undefined ? undefined : row.multipart ? await readFiles(row, ctx.body, bounded(limits.timeoutMs, signal)) : ctx.body;
     return await transport({
       method: ctx.method,
       baseUrl: ctx.baseUrl,

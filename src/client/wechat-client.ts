@@ -26,6 +26,7 @@ import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
 import { buildContext, rawParams, rawRow, record, type RawRequest } from './build-request.js';
 import type { Middleware, RequestContext } from './middleware.js';
 import { operationsOf } from './operations.js';
+import { XpaySigner } from '../sign/xpay.js';
 import type { TokenMode, WechatToolsOptions } from './options.js';
 import { baseUrlFor, callLimits, checkOptions, loggerOf } from './resolve-options.js';
 import { sendAttempt } from './send.js';
@@ -58,6 +59,8 @@ export abstract class WechatClient {
   readonly #middleware: Middleware[];
   /** every secret value this client has seen, for exact-value scrubbing of errors */
   readonly #book: SecretBook;
+  /** virtual-payment signing (built-in middleware, last: it signs the final body); holds the AppKeys */
+  readonly #xpay: XpaySigner;
 
   constructor(options: WechatToolsOptions) {
     const checked = checkOptions(options);
@@ -69,7 +72,8 @@ export abstract class WechatClient {
     this.#logger = loggerOf(options);
     this.#book = new SecretBook([options.secret, options.accessToken, ...headerSecrets(options.getAccessTokenHeaders)]);
     this.#transport = createTransport(() => this.#options.fetch);
-    this.#middleware = [...(options.middleware ?? [])];
+    this.#xpay = new XpaySigner(options.xpay);
+    this.#middleware = [...(options.middleware ?? []), this.#xpay];
     const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
     this.#tokens = this.cachedCredential(`access_token:${source}`, (force) => this.#fetchToken(force));
   }
@@ -268,6 +272,7 @@ export abstract class WechatClient {
     params = record(params); // own keys only, no prototype
     if (row.ownAppid && params[row.ownAppid] === undefined) params[row.ownAppid] = this.appid;
     const secrets = secretValues(params, [this.#options.secret, options.accessToken]);
+    this.#xpay.check(row, params);
     try {
       return await this.#attempts(row, params, options, spec, secrets);
     } catch (err) {

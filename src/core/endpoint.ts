@@ -5,6 +5,8 @@ export type ClientName = 'mp' | 'oa';
 export type AuthKind = 'access_token' | 'credentials' | 'appid' | 'none';
 export type ReplyKind = 'json' | 'binary' | 'mixed';
 export type Scalar = string | number | boolean;
+/** paySig = pay_sig (AppKey over uri & body) · userSig = signature (session_key over body) */
+export type XpaySignature = 'paySig' | 'userSig';
 
 export interface EndpointRow {
   /** method name on the client (camelCase, WeChat's English API name where it has one) */
@@ -34,6 +36,8 @@ export interface EndpointRow {
   readonly sign?: { readonly from: 'session_key'; readonly to: string };
   /** a param the client fills with its own appid when the caller leaves it out */
   readonly ownAppid?: string;
+  /** virtual payment signatures the client adds to the query (pay_sig with the AppKey, signature with the session_key param) */
+  readonly signatures?: readonly XpaySignature[];
   readonly reply: ReplyKind;
   /** false: no method on the client; reachable with call() */
   readonly bind?: false;

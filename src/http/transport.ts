@@ -16,7 +16,7 @@ export interface HttpRequest {
   baseUrl: string;
   path: string;
   query: Record<string, unknown>;
-  /** a JSON value, or FormData for multipart */
+  /** a JSON value, FormData for multipart, or a string: JSON text sent byte for byte (a signed body) */
   body?: unknown;
   headers?: Record<string, string>;
   /** the whole exchange must finish within this (TransportTimeoutError otherwise) */
@@ -78,6 +78,7 @@ export function createTransport(getFetch: () => FetchLike | undefined): (req: Ht
         baseUrl: req.baseUrl,
         params: { query: req.query },
         ...(req.body === undefined ? {} : { body: req.body }),
+        ...(typeof req.body === 'string' ? { bodySerializer: (b: unknown) => b } : {}),
         ...(req.headers ? { headers: req.headers } : {}),
         parseAs: 'arrayBuffer',
         redirect: 'manual',

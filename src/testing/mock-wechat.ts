@@ -2,7 +2,7 @@
 // served as msw handlers (mock.handlers) or as a real HTTP server on loopback (mock.listen()).
 // It issues tokens with WeChat's semantics, checks the access_token and app credentials, validates
 // requests against the spec schemas, and answers from the spec examples (overridable per operation).
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { endpointTable } from '../../generated/endpoints.js';
 import { examples } from '../../generated/examples.js';
 import type { EndpointRow } from '../core/endpoint.js';
@@ -14,9 +14,15 @@ import { loadMsw, type HttpHandler } from './msw.js';
 export interface MockApp {
   appid: string;
   secret: string;
+  /** virtual payment AppKeys: when set, the mock checks pay_sig with them */
+  xpay?: { appKey?: string; sandboxAppKey?: string };
 }
 
-export const DEFAULT_MOCK_APP: MockApp = { appid: 'wx0000mock0000app', secret: 'mock-app-secret-0123456789abcdef' };
+export const DEFAULT_MOCK_APP: MockApp = {
+  appid: 'wx0000mock0000app',
+  secret: 'mock-app-secret-0123456789abcdef',
+  xpay: { appKey: 'mock-xpay-appkey-0123456789', sandboxAppKey: 'mock-xpay-sandbox-appkey-0123' },
+};
 
 export interface MockWechatOptions {
   /** Apps the mock knows (default: DEFAULT_MOCK_APP) */
@@ -146,10 +152,12 @@ export class MockWechat {
     if (!rows) return this.#error(404, 'invalid url domain or path', 404);
     const query = Object.fromEntries(url.searchParams.entries());
     let body: Record<string, unknown> = {};
+    let raw = '';
     if (request.method === 'POST') {
       const parsed = await this.#readBody(request, rows[0]);
       if ('error' in parsed) return this.#reply(rows[0]?.op ?? url.pathname, parsed.error);
       body = parsed.body;
+      raw = parsed.raw ?? '';
     }
     const row = await this.#pick(rows, query, body);
     const op = row.op;
@@ -181,6 +189,12 @@ export class MockWechat {
         if (!secret) return this.#reply(op, { errcode: 41004, errmsg: 'appsecret missing' });
         if (secret !== app.secret) return this.#reply(op, { errcode: 40125, errmsg: 'invalid appsecret' });
       }
+    }
+
+    // Virtual payment signatures: pay_sig checked with the app's AppKey when the mock knows it.
+    if (row.signatures?.length) {
+      const bad = this.#xpayProblem(row, url.pathname, query, body, raw, appid);
+      if (bad) return this.#reply(op, { errcode: 268490003, errmsg: bad });
     }
 
     // Request shape.
@@ -232,7 +246,20 @@ export class MockWechat {
 
   // ---- internals ----
 
-  async #readBody(request: Request, row: EndpointRow | undefined): Promise<{ body: Record<string, unknown> } | { error: MockReply }> {
+  #xpayProblem(row: EndpointRow, uri: string, query: Record<string, string>, body: Record<string, unknown>, raw: string, appid: string | undefined): string | undefined {
+    const hex64 = /^[0-9a-f]{64}$/;
+    if (row.signatures?.includes('paySig')) {
+      const paySig = query['pay_sig'] ?? '';
+      if (!hex64.test(paySig)) return '支付签名(pay_sig)校验失败';
+      const keys = this.apps.find((a) => a.appid === appid)?.xpay;
+      const key = body['env'] === 1 ? keys?.sandboxAppKey : keys?.appKey;
+      if (key && createHmac('sha256', key).update(`${uri}&${raw}`, 'utf8').digest('hex') !== paySig) return '支付签名(pay_sig)校验失败';
+    }
+    if (row.signatures?.includes('userSig') && !hex64.test(query['signature'] ?? '')) return '用户态签名(signature)校验失败';
+    return undefined;
+  }
+
+  async #readBody(request: Request, row: EndpointRow | undefined): Promise<{ body: Record<string, unknown>; raw?: string } | { error: MockReply }> {
     const type = request.headers.get('content-type') ?? '';
     if (row?.multipart || type.startsWith('multipart/form-data')) {
       try {
@@ -249,7 +276,7 @@ export class MockWechat {
     if (text.trim() === '') return { body: {} };
     try {
       const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { body: parsed as Record<string, unknown> };
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { body: parsed as Record<string, unknown>, raw: text };
     } catch {
       /* fall through */
     }
@@ -276,6 +303,12 @@ export class MockWechat {
     }
     for (const k of Object.keys(row.constants?.query ?? {})) delete out[k];
     for (const k of Object.keys(row.constants?.body ?? {})) delete out[k];
+    if (row.signatures?.length) {
+      delete out['pay_sig'];
+      // the signature stands for the session_key the client consumed to compute it
+      if (row.signatures.includes('userSig') && typeof out['signature'] === 'string') out['session_key'] = '(consumed by the client)';
+      delete out['signature'];
+    }
     return out;
   }
 
