@@ -4,7 +4,7 @@ import Keyv from 'keyv';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MPTools, OATools, WechatError, WechatTokenError, type TokenCache } from '../src/index.js';
+import { MPTools, OATools, WechatError, WechatTokenError, type AccessTokenProvider, type TokenCache } from '../src/index.js';
 import { createMockWechat, DEFAULT_MOCK_APP } from '../src/testing/index.js';
 
 const mock = createMockWechat({ tokenOverlapSeconds: 0 });
@@ -157,6 +157,45 @@ describe('getAccessTokenUrl (central token service)', () => {
     mock.expireTokens();
     expect((await mp.getPhoneNumber(code)).errcode).toBe(0);
     expect(tokenUrlCalls.length).toBe(2);
+  });
+});
+
+describe('accessTokenProvider (the seam)', () => {
+  it('replaces the client\'s own fetching: no secret, invalidate(failed) on a token error, one retry', async () => {
+    let current = 'PROVIDED_1';
+    const invalidated: string[] = [];
+    const provider: AccessTokenProvider = {
+      get: async () => current,
+      invalidate: async (failed) => {
+        invalidated.push(failed);
+        if (failed === current) current = 'PROVIDED_2';
+      },
+    };
+    const seen: unknown[] = [];
+    const fetch = async (req: Request) => {
+      const t = new URL(req.url).searchParams.get('access_token');
+      seen.push(t);
+      return Response.json(t === 'PROVIDED_1' ? { errcode: 40001, errmsg: 'invalid credential rid: x' } : { errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: '1' } });
+    };
+    const mp = new MPTools({ appid: app.appid, accessTokenProvider: provider, validateResponses: 'off', fetch });
+    const r = await mp.getPhoneNumber(code);
+    expect(r.errcode).toBe(0);
+    expect(seen).toEqual(['PROVIDED_1', 'PROVIDED_2']);
+    expect(invalidated).toEqual(['PROVIDED_1']);
+    expect(await mp.getAccessToken()).toBe('PROVIDED_2');
+    expect(mock.stats().tokenRequests.total).toBe(0);
+  });
+
+  it('invalidateAccessToken(failed) drops the cached token only if it is still the current one', async () => {
+    const mp = new MPTools({ ...app, tokenMode: 'classic' });
+    const t1 = await mp.getAccessToken();
+    expect(await mp.invalidateAccessToken('SOMETHING_ELSE')).toBe(false);
+    expect(await mp.getAccessToken()).toBe(t1);
+    expect(await mp.invalidateAccessToken(t1)).toBe(true);
+    const t2 = await mp.getAccessToken();
+    expect(t2).not.toBe(t1);
+    expect(await mp.invalidateAccessToken(t1)).toBe(false);
+    expect(await mp.getAccessToken()).toBe(t2);
   });
 });
 

@@ -1,6 +1,7 @@
 // Client options, in the seed's names (camelCase).
 import type { Logger } from '../core/logger.js';
 import type { TokenCache } from '../token/cache.js';
+import type { AccessTokenProvider } from '../token/provider.js';
 import type { FetchLike } from '../http/transport.js';
 import type { Middleware } from './middleware.js';
 import type { RetryOptions } from '../retry/policy.js';
@@ -17,6 +18,12 @@ export interface WechatToolsOptions {
   debug?: boolean;
   /** Fetch, cache and refresh the access_token by itself (default true). false: never fetch one. */
   passiveAccessToken?: boolean;
+  /**
+   * Where the access_token comes from, instead of the client's own fetching (cache → WeChat or
+   * getAccessTokenUrl): e.g. a third-party platform's authorizer token. No secret is needed then;
+   * token errors call provider.invalidate(failed) and the call is retried once.
+   */
+  accessTokenProvider?: AccessTokenProvider;
   /** Start with this access_token (cached for 7200 s unless it fails) */
   accessToken?: string;
   /** Central token service: POST {appid, secret} → {access_token, expires_in}; replaces WeChat as the token source */

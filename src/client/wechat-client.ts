@@ -139,7 +139,9 @@ export abstract class WechatClient {
   // ---- access_token ----
 
   /** The access_token: from the cache, else fetched (one fetch however many callers wait). */
-  async getAccessToken(): Promise<string> {
+  async getAccessToken(signal?: AbortSignal): Promise<string> {
+    const provider = this.options.accessTokenProvider;
+    if (provider) return provider.get(signal);
     if (this.tokenMode === 'cloud') throw new WechatTokenError("tokenMode 'cloud' has no access_token: WeChat Cloud authenticates the calls");
     await this.#seedInitialToken();
     if (this.options.passiveAccessToken === false) {
@@ -156,6 +158,19 @@ export abstract class WechatClient {
     const entry = await this.#tokens.entry();
     const left = entry && entry.value === value ? Math.floor((entry.expiresAt - Date.now()) / 1000) : 0;
     return { value, expiresIn: Math.max(1, left) };
+  }
+
+  /**
+   * WeChat rejected `failed`: drop it from the cache only if it is still the current token
+   * (compare-and-invalidate), so the next getAccessToken() refreshes. true if it was dropped.
+   */
+  async invalidateAccessToken(failed: string): Promise<boolean> {
+    const provider = this.options.accessTokenProvider;
+    if (provider) {
+      const r: unknown = await provider.invalidate(failed);
+      return r === true;
+    }
+    return this.#tokens.invalidate(failed);
   }
 
   /** Whether `secret` is this client's AppSecret (constant-time). */
@@ -277,14 +292,17 @@ export abstract class WechatClient {
       attempts: 0,
       transientRetries: 0,
       tokenRefreshed: false,
-      managedToken: row.auth === 'access_token' && options.accessToken === undefined && this.options.passiveAccessToken !== false && this.tokenMode !== 'cloud',
+      managedToken:
+        row.auth === 'access_token' && options.accessToken === undefined && (this.options.accessTokenProvider !== undefined || (this.options.passiveAccessToken !== false && this.tokenMode !== 'cloud')),
       idempotent: row.idempotent,
       options: retryOptions(this.options.retry, options.retry),
     };
     for (;;) {
       const ctx = this.#context(row, params, state.attempts);
       // Cloud mode: calls from inside WeChat Cloud are authenticated by the platform, no token at all.
-      if (row.auth === 'access_token' && (options.accessToken !== undefined || this.tokenMode !== 'cloud')) ctx.accessToken = options.accessToken ?? (await this.getAccessToken());
+      if (row.auth === 'access_token' && (options.accessToken !== undefined || this.options.accessTokenProvider !== undefined || this.tokenMode !== 'cloud')) {
+        ctx.accessToken = options.accessToken ?? (await this.getAccessToken(options.signal));
+      }
       for (const m of this.#middleware) await m.onRequest?.(ctx);
       if (ctx.accessToken !== undefined) {
         ctx.query['access_token'] = ctx.accessToken;
@@ -316,7 +334,7 @@ export abstract class WechatClient {
           if (decision.refreshToken && ctx.accessToken !== undefined) {
             this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
             state.tokenRefreshed = true;
-            await this.#tokens.invalidate(ctx.accessToken);
+            await this.invalidateAccessToken(ctx.accessToken);
           } else {
             state.transientRetries++;
             await this.#pause(row, decision.delayMs, options, undefined);
