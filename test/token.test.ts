@@ -288,7 +288,7 @@ describe('stable vs classic', () => {
     const err = await mp.getPhoneNumber(code).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WechatError);
     expect((err as WechatError).errcode).toBe(40125);
-    expect((err as WechatError).operation).toBe('getStableAccessToken');
+    expect((err as WechatError).operation).toBe('requestStableAccessToken');
     expect((err as Error).message).not.toContain('wrong');
   });
 });
