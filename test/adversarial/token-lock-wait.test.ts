@@ -4,7 +4,8 @@
 // less than the 10 s request timeout).
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MPTools, RedisCache, WechatToolsError } from '../../src/index.js';
+import { MPTools, RedisCache, WechatAbortError, WechatTokenError, WechatToolsError } from '../../src/index.js';
+import { TokenManager, type TokenStore } from '../../src/token/manager.js';
 import { createMockWechat, DEFAULT_MOCK_APP } from '../../src/testing/index.js';
 import { hasRedisBinary, TestRedis } from '../helpers/redis-server.js';
 
@@ -51,5 +52,39 @@ describe.skipIf(!hasRedisBinary)('item 18: the refresh lock outlasts a slow toke
     expect(() => new MPTools({ ...app, cache, tokenLockTtlMs: 30_000, tokenLockWaitMs: 31_000 })).not.toThrow();
     expect(() => new MPTools({ ...app, cache, tokenLockTtlMs: 30_000, tokenLockWaitMs: 5_000 })).toThrow(WechatToolsError);
     expect(() => new MPTools({ ...app, cache, tokenLockTtlMs: 30_000, tokenLockWaitMs: 5_000 })).toThrow(/tokenLockWaitMs/);
+  });
+});
+
+describe('the lock wait is bounded, and a caller can stop waiting', () => {
+  const store = (): TokenStore => {
+    const m = new Map<string, unknown>();
+    return {
+      get: async (k) => m.get(k),
+      set: async (k, v) => void m.set(k, v),
+      delete: async (k) => void m.delete(k),
+      // a lock someone else holds for ever (holders keep replacing each other)
+      lock: { acquire: async () => undefined, release: async () => {} },
+    };
+  };
+
+  it('a lock that never frees ends in a WechatTokenError naming the lock, not in a second fetch', async () => {
+    let fetches = 0;
+    const m = new TokenManager({ key: 'k', store: store(), fetch: async () => (fetches++, { value: 'T', expiresIn: 7200 }), lockTtlMs: 20, lockWaitMs: 40, pollMs: 5 });
+    const err = await m.get().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WechatTokenError);
+    expect((err as Error).message).toMatch(/waiting 40 ms for another process's refresh \(lock k:refresh-lock still held\)/);
+    expect(fetches).toBe(0);
+  });
+
+  it("an aborted signal stops this caller's wait (WechatAbortError), not the shared refresh", async () => {
+    let release: (v: { value: string; expiresIn: number }) => void = () => {};
+    const m = new TokenManager({ key: 'k', store: { ...store(), lock: undefined }, fetch: () => new Promise((r) => (release = r)) });
+    const shared = m.get();
+    const ac = new AbortController();
+    const mine = m.get(ac.signal);
+    ac.abort();
+    await expect(mine).rejects.toBeInstanceOf(WechatAbortError);
+    release({ value: 'T', expiresIn: 7200 });
+    expect(await shared).toBe('T');
   });
 });
