@@ -77,14 +77,13 @@ export abstract class WechatClient {
     this.#logger = options.logger ? safeLogger(options.logger) : options.debug ? safeLogger(consoleLogger) : undefined;
     this.#transport = createTransport(() => this.options.fetch);
     this.#middleware = [...(options.middleware ?? [])];
-    const client = this;
     this.#tokens = new ClientTokens({
       appid: this.appid,
       options: this.options,
       store: this.tokenStore,
       scope: () => this.#cache,
       logger: this.#logger,
-      call: async (op, params) => client.call(op, params, { throwOnError: false }),
+      call: (op, params) => this.call(op, params, { throwOnError: false }),
       postJson: (op, url, body, headers) => this.#postJson(op, url, body, headers),
     });
   }
