@@ -3,7 +3,7 @@
 //    `invalid_token`, so the service refreshes instead of serving it until it expires.
 // 4: a client authenticated by a bearer key needs no AppSecret; the body then carries only appid.
 import { describe, expect, it } from 'vitest';
-import { MPTools, OATools, WechatTokenError } from '../../src/index.js';
+import { MPTools, OATools, redactText, redactValue, WechatTokenError } from '../../src/index.js';
 
 const TOKEN_URL = 'https://tokens.example.internal/token';
 const appid = 'wx0123456789abcdef';
@@ -56,6 +56,13 @@ describe('item 2: a revoked token from the token service is reported back', () =
     const rs = await Promise.all(Array.from({ length: 100 }, () => mp.getPhoneNumber({ code: 'c' })));
     expect(rs.every((r) => r.errcode === 0)).toBe(true);
     expect(w.posts.length).toBe(2);
+  });
+});
+
+describe('item 2: invalid_token is a secret wire name', () => {
+  it('is redacted in text and in values', () => {
+    expect(redactText('{"appid":"wx1","invalid_token":"REVOKED_1"}')).not.toContain('REVOKED_1');
+    expect(JSON.stringify(redactValue({ appid: 'wx1', invalid_token: 'REVOKED_1' }))).not.toContain('REVOKED_1');
   });
 });
 
