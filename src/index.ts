@@ -26,6 +26,7 @@ export type { EndpointRow, ClientName, AuthKind, ReplyKind } from './core/endpoi
 export { errcodeInfo, TOKEN_ERRCODES, type ErrcodeInfo } from './core/errcodes.js';
 export { redactText, redactValue } from './core/redact.js';
 export { MemoryCache, type TokenCache, type CachedToken } from './token/cache.js';
+export type { AccessTokenProvider } from './token/provider.js';
 export { RedisCache, type RedisCacheOptions, type IoRedisLike, type NodeRedisLike, type DistributedLock } from './redis/redis-cache.js';
 export type { AuthorizeUrlOptions } from './oauth/authorize-url.js';
 export { WechatReauthorizeError, type WebUserTokens } from './oauth/web-tokens.js';

@@ -1,13 +1,14 @@
-// The one runtime behind MPTools and OATools: the access_token (cache → fetch, single-flight,
-// compare-and-invalidate, one retry on token errors), and call()/request(), which interpret a row of the
-// generated endpoint table through small parts: options (resolve-options.ts), the request of an attempt
-// (build-request.ts), the wire (send.ts), the result (shape-result.ts), the retry policy (src/retry/).
-// Nothing here is specific to one endpoint. Secrets live in private fields: a client prints as
-// `MPTools { appid, tokenMode }`, and errors leaving it are scrubbed of every secret value it knows.
+// The one runtime behind MPTools and OATools: the access_token (a provider: the client's own
+// ClientTokens in src/token/, or options.accessTokenProvider; one retry on token errors), and
+// call()/request(), which interpret a row of the generated endpoint table through small parts: options
+// (resolve-options.ts), the request of an attempt (build-request.ts), the wire (send.ts), the result
+// (shape-result.ts), the retry policy (src/retry/). Nothing here is specific to one endpoint. Secrets live
+// in private fields: a client prints as `MPTools { appid, tokenMode }`, and errors leaving it are scrubbed
+// of every secret value it knows.
 import { inspect } from 'node:util';
 import type { CallOptions } from '../core/call-options.js';
 import type { ClientName, EndpointRow } from '../core/endpoint.js';
-import { WechatAbortError, WechatError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError, wechatErrorFor } from '../core/errors.js';
+import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError, wechatErrorFor } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { checkParams } from '../core/params-check.js';
 import { scrubError, secretValues } from '../core/redact.js';
@@ -17,7 +18,8 @@ import { WechatResult } from '../core/wechat-data.js';
 import { parseReply, type ParsedReply } from '../http/reply.js';
 import { createTransport, type HttpReply } from '../http/transport.js';
 import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
-import { TokenManager, type FetchedToken, type TokenStore } from '../token/manager.js';
+import { ClientTokens } from '../token/client-tokens.js';
+import type { FetchedToken, FetchRequest, TokenManager, TokenStore } from '../token/manager.js';
 import { hasLock } from '../redis/redis-cache.js';
 import { validateParams } from '../validate/validate.js';
 import { Deadline } from '../retry/deadline.js';
@@ -52,10 +54,9 @@ export abstract class WechatClient {
   readonly tokenMode: TokenMode;
   readonly #options: Readonly<WechatToolsOptions>;
   #cache: TokenCache;
-  #initialToken: string | undefined;
   readonly #logger: Logger | undefined;
   readonly #transport: ReturnType<typeof createTransport>;
-  readonly #tokens: TokenManager;
+  readonly #tokens: ClientTokens;
   readonly #middleware: Middleware[];
   /** every secret value this client has seen, for exact-value scrubbing of errors */
   readonly #book: SecretBook;
@@ -68,14 +69,20 @@ export abstract class WechatClient {
     this.appid = options.appid;
     this.tokenMode = checked.tokenMode;
     this.#cache = options.cache ?? new MemoryCache();
-    this.#initialToken = options.accessToken;
     this.#logger = loggerOf(options);
     this.#book = new SecretBook([options.secret, options.accessToken, ...headerSecrets(options.getAccessTokenHeaders)]);
     this.#transport = createTransport(() => this.#options.fetch);
     this.#xpay = new XpaySigner(options.xpay);
     this.#middleware = [...(options.middleware ?? []), this.#xpay];
-    const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
-    this.#tokens = this.cachedCredential(`access_token:${source}`, (force) => this.#fetchToken(force));
+    this.#tokens = new ClientTokens({
+      appid: this.appid,
+      options: this.#options,
+      store: this.tokenStore,
+      scope: () => this.#cache,
+      logger: this.#logger,
+      call: (op, params) => this.call(op, params, { throwOnError: false }),
+      postJson: (op, url, body, headers) => this.#postJson(op, url, body, headers),
+    });
   }
 
   /** The options the client was made with (a copy; a private field, so never printed or serialized). */
@@ -106,7 +113,14 @@ export abstract class WechatClient {
   protected get tokenStore(): TokenStore {
     const lockOf = () => this.#cache;
     const scrubbed = <T>(run: () => T | Promise<T>, written?: readonly string[]) => this.#scrubbed(run, written);
+    const client = this;
     return {
+      // atomic on the cache when the client reads and deletes through it unchanged
+      get deleteIfEquals() {
+        const cache = lockOf();
+        const plain = client.getCache === WechatClient.prototype.getCache && client.deleteCache === WechatClient.prototype.deleteCache;
+        return plain && typeof cache.deleteIfEquals === 'function' ? async (k: string, v: unknown) => (await cache.deleteIfEquals?.(k, v)) === true : undefined;
+      },
       // read at each refresh, so setCacheObj() to a Redis cache brings its lock along
       get lock() {
         const cache = lockOf();
@@ -123,13 +137,8 @@ export abstract class WechatClient {
   }
 
   /** A cached, single-flight credential (the access_token, JS-SDK tickets) under wechat-tools:<kind>:<appid>. */
-  protected cachedCredential(kind: string, fetch: (force: boolean) => Promise<FetchedToken>): TokenManager {
-    return new TokenManager({
-      key: `wechat-tools:${kind}:${this.appid}`,
-      store: this.tokenStore,
-      fetch,
-      ...(this.options.tokenMarginSeconds === undefined ? {} : { marginSeconds: this.options.tokenMarginSeconds }),
-    });
+  protected cachedCredential(kind: string, fetch: (req: FetchRequest) => Promise<FetchedToken>): TokenManager {
+    return this.#tokens.credential(kind, fetch);
   }
 
   // ---- cache (override in a subclass for "advanced usage") ----
@@ -160,30 +169,28 @@ export abstract class WechatClient {
   // ---- access_token ----
 
   /** The access_token: from the cache, else fetched (one fetch however many callers wait). */
-  async getAccessToken(): Promise<string> {
-    if (this.tokenMode === 'cloud') throw new WechatTokenError("tokenMode 'cloud' has no access_token: WeChat Cloud authenticates the calls");
-    await this.#seedInitialToken();
-    if (this.options.passiveAccessToken === false) {
-      const cached = await this.#tokens.peek();
-      if (cached === undefined) throw new WechatTokenError('no access_token: passiveAccessToken is false and none was set (setAccessToken or the accessToken option)');
-      return cached;
-    }
-    return this.#tokens.get();
+  async getAccessToken(signal?: AbortSignal): Promise<string> {
+    const provider = this.options.accessTokenProvider;
+    return provider ? provider.get(signal) : this.#tokens.get(signal);
   }
 
   /** The token and the seconds it has left (for a token service answering {access_token, expires_in}). */
   async getAccessTokenWithExpiry(): Promise<{ value: string; expiresIn: number }> {
-    const value = await this.getAccessToken();
-    const entry = await this.#tokens.entry();
-    const left = entry && entry.value === value ? Math.floor((entry.expiresAt - Date.now()) / 1000) : 0;
-    return { value, expiresIn: Math.max(1, left) };
+    const provider = this.options.accessTokenProvider;
+    // a provider's tokens carry no expiry here: report the shortest life, so nobody keeps it long
+    return provider ? { value: await provider.get(), expiresIn: 1 } : this.#tokens.withExpiry();
   }
 
   /**
-   * WeChat rejected `failed`: drop it from the cache if it is still the cached token (compare-and-invalidate),
-   * so the next getAccessToken() fetches a new one. True when it was dropped.
+   * WeChat rejected `failed`: drop it from the cache only if it is still the current token
+   * (compare-and-invalidate), so the next getAccessToken() refreshes. true if it was dropped.
    */
   async invalidateAccessToken(failed: string): Promise<boolean> {
+    const provider = this.options.accessTokenProvider;
+    if (provider) {
+      const r: unknown = await provider.invalidate(failed);
+      return r === true;
+    }
     return this.#tokens.invalidate(failed);
   }
 
@@ -195,59 +202,21 @@ export abstract class WechatClient {
 
   /** Use this token from now on (cached for expiresInSeconds, default 7200, less the margin). */
   async setAccessToken(token: string, expiresInSeconds = 7200): Promise<void> {
-    this.#initialToken = undefined;
     await this.#tokens.set(token, expiresInSeconds);
   }
 
   /** Fetch a new token now. Stable mode: force: true sends force_refresh (20 a day; invalidates the old token). */
   async refreshAccessToken(options: { force?: boolean } = {}): Promise<string> {
-    if (this.options.passiveAccessToken === false) throw new WechatTokenError('refreshAccessToken: passiveAccessToken is false');
     return this.#tokens.refresh(options.force ?? false);
   }
 
-  async #seedInitialToken(): Promise<void> {
-    const t = this.#initialToken;
-    if (t === undefined) return;
-    this.#initialToken = undefined;
-    if ((await this.#tokens.peek()) === undefined) await this.#tokens.set(t, 7200);
-  }
-
-  async #fetchToken(force: boolean): Promise<{ value: string; expiresIn: number }> {
-    const secret = this.options.secret;
-    if (!secret) throw new WechatTokenError('cannot fetch an access_token: options.secret is not set');
-    if (this.options.getAccessTokenUrl) return this.#fetchTokenFromUrl(this.options.getAccessTokenUrl, secret);
-    const op = this.tokenMode === 'stable' ? 'getStableAccessToken' : 'getAccessToken';
-    const params = this.tokenMode === 'stable' ? { force_refresh: force } : {};
-    const r = (await this.call(op, params, { throwOnError: false })) as WechatResult & { access_token?: unknown; expires_in?: unknown };
-    if (r.errcode !== 0) throw new WechatError({ operation: op, errcode: r.errcode, errmsg: r.errmsg });
-    if (typeof r.access_token !== 'string' || r.access_token === '') throw new WechatTokenError(`${op}: the reply has no access_token`, { operation: op });
-    return { value: r.access_token, expiresIn: typeof r.expires_in === 'number' ? r.expires_in : 7200 };
-  }
-
-  async #fetchTokenFromUrl(url: string, secret: string): Promise<{ value: string; expiresIn: number }> {
-    const operation = 'getAccessTokenUrl';
+  /** POST JSON to a URL outside WeChat (the token service), through the transport, no retry. */
+  async #postJson(operation: string, url: string, body: Record<string, unknown>, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
     const row: EndpointRow = { op: operation, id: operation, group: '', clients: [this.platform], method: 'POST', path: '', auth: 'none', idempotent: true, reply: 'json' };
     const u = new URL(url);
-    const reply = await this.#send(row, {
-      row,
-      operation,
-      attempt: 0,
-      method: 'POST',
-      baseUrl: u.origin,
-      path: u.pathname + u.search,
-      query: {},
-      body: { appid: this.appid, secret },
-      headers: { ...(this.options.getAccessTokenHeaders ?? {}) },
-    });
+    const reply = await this.#send(row, { row, operation, attempt: 0, method: 'POST', baseUrl: u.origin, path: u.pathname + u.search, query: {}, body, headers });
     const parsed = parseReply(operation, 'json', reply.response, reply.bytes);
-    const json = parsed.kind === 'json' ? parsed.json : {};
-    if (typeof json['errcode'] === 'number' && json['errcode'] !== 0) {
-      throw new WechatError({ operation, errcode: json['errcode'], errmsg: String(json['errmsg'] ?? '') });
-    }
-    if (typeof json['access_token'] !== 'string' || json['access_token'] === '') {
-      throw new WechatTokenError(`${operation}: the token service answered HTTP ${reply.response.status} without an access_token`, { operation });
-    }
-    return { value: json['access_token'], expiresIn: typeof json['expires_in'] === 'number' ? json['expires_in'] : 7200 };
+    return { status: reply.response.status, json: parsed.kind === 'json' ? parsed.json : {} };
   }
 
   // ---- calls ----
@@ -283,12 +252,8 @@ export abstract class WechatClient {
 
   /** The cached access_token, for exact-value redaction (never fetches). */
   async #currentToken(): Promise<string[]> {
-    try {
-      const t = await this.#tokens.peek();
-      return t ? [t] : [];
-    } catch {
-      return [];
-    }
+    const t = await this.#tokens.current();
+    return t ? [t] : [];
   }
 
   async #attempts(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean, secrets: string[]): Promise<WechatResult> {
@@ -299,7 +264,8 @@ export abstract class WechatClient {
       attempts: 0,
       transientRetries: 0,
       tokenRefreshed: false,
-      managedToken: row.auth === 'access_token' && options.accessToken === undefined && this.#options.passiveAccessToken !== false && this.tokenMode !== 'cloud',
+      managedToken:
+        row.auth === 'access_token' && options.accessToken === undefined && (this.#options.accessTokenProvider !== undefined || (this.#options.passiveAccessToken !== false && this.tokenMode !== 'cloud')),
       idempotent: row.idempotent,
       options: retryOptions(this.#options.retry, options.retry),
     };
@@ -307,7 +273,9 @@ export abstract class WechatClient {
     for (;;) {
       const ctx = buildContext(row, params, state.attempts, { appid: this.appid, secret: this.#options.secret }, baseUrl);
       // Cloud mode: calls from inside WeChat Cloud are authenticated by the platform, no token at all.
-      if (row.auth === 'access_token' && (options.accessToken !== undefined || this.tokenMode !== 'cloud')) ctx.accessToken = options.accessToken ?? (await this.getAccessToken());
+      if (row.auth === 'access_token' && (options.accessToken !== undefined || this.options.accessTokenProvider !== undefined || this.tokenMode !== 'cloud')) {
+        ctx.accessToken = options.accessToken ?? (await this.getAccessToken(options.signal));
+      }
       for (const m of this.#middleware) await m.onRequest?.(ctx);
       if (ctx.accessToken !== undefined) {
         ctx.query['access_token'] = ctx.accessToken;
@@ -353,7 +321,7 @@ export abstract class WechatClient {
           if (decision.refreshToken && ctx.accessToken !== undefined) {
             this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
             state.tokenRefreshed = true;
-            await this.#tokens.invalidate(ctx.accessToken);
+            await this.invalidateAccessToken(ctx.accessToken);
           } else {
             state.transientRetries++;
             await this.#pause(row, decision.delayMs, options, undefined);

@@ -17,6 +17,7 @@ const WIRE_NAMES = [
   'component_access_token',
   'authorizer_access_token',
   'jsapi_ticket',
+  'invalid_token', // the token-service protocol: the token WeChat rejected
 ];
 /** The same in the camelCase spellings SDK users write. */
 const CAMEL_NAMES = ['accessToken', 'sessionKey', 'encodingAESKey'];
