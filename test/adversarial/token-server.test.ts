@@ -112,6 +112,20 @@ describe('token server: revocation (compare-and-refresh)', () => {
     expect(mock.stats().tokenRequests.total).toBe(2);
   });
 
+  it('end to end: instances that meet the revoked token report it, the service refreshes once, every call succeeds', async () => {
+    const mock = createMockWechat({ tokenOverlapSeconds: 0 });
+    const ts = createTokenServer({ apps: [new MPTools({ ...app, tokenMode: 'classic', fetch: (r) => mock.handle(r) })], bearerKeys: ['instance-key'] });
+    const route = (r: Request) => (r.url.startsWith(URL_) ? ts.fetch(r) : mock.handle(r));
+    // five serverless instances, each with its own cache and no AppSecret, only the service's key
+    const instances = Array.from({ length: 5 }, () => new MPTools({ appid: app.appid, getAccessTokenUrl: URL_, getAccessTokenHeaders: { authorization: 'Bearer instance-key' }, fetch: route, retry: false }));
+    for (const mp of instances) expect((await mp.getPhoneNumber({ code: 'c' })).ok).toBe(true);
+    expect(mock.stats().tokenRequests.total).toBe(1);
+    mock.expireTokens(); // another environment force-refreshed, or the AppSecret was reset
+    const results = await Promise.all(instances.flatMap((mp) => Array.from({ length: 4 }, () => mp.getPhoneNumber({ code: 'c' }))));
+    expect(results.filter((r) => !r.ok).map((r) => r.errcode)).toEqual([]);
+    expect(mock.stats().tokenRequests.total).toBe(2); // one refresh for 20 calls on 5 instances
+  });
+
   it('a leaked key cannot burn the quota: reports of the current token are rate-limited', async () => {
     const mock = createMockWechat({ tokenOverlapSeconds: 0 });
     const ts = createTokenServer({ apps: [new MPTools({ ...app, tokenMode: 'classic', fetch: (r) => mock.handle(r) })], bearerKeys: ['leaked'], refreshLimit: { minIntervalSeconds: 3600, maxPerHour: 1 } });
