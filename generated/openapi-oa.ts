@@ -1334,6 +1334,359 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/addguide2guidegroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 分组内添加顾问
+         * @description The official page (shopping-guide.addGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+         */
+        post: operations["addGuide2GuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguideacct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送）
+         * @description Guide account by WeChat ID (guide_account) or openid/unionid (guide_openid); when both are sent WeChat uses guide_account. The nickname and head image default to the WeChat profile; the head image URL must come from uploadimg (上传图文消息内的图片获取 URL).
+         */
+        post: operations["addGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguide2guidegroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 分组内删除顾问
+         * @description The official page (shopping-guide.delGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+         */
+        post: operations["delGuide2GuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguideacct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除顾问 */
+        post: operations["delGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidegroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除指定顾问分组 */
+        post: operations["delGuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getgroupbyguide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取顾问所在分组 */
+        post: operations["getGroupByGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getgroupinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
+        post: operations["getGroupInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideacct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取顾问信息（昵称、头像、邀请确认状态） */
+        post: operations["getGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideacctconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取服务号的离线自动回复与敏感词 */
+        post: operations["getGuideAcctConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideacctlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取服务号顾问列表（分页） */
+        post: operations["getGuideAcctList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerchatrecord": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条）
+         * @description Without openid, the chats of the guide with all their buyers. begin_time / end_time apply only when both are non-zero (default: the last 30 days up to now); end_time may not be in the future nor before begin_time (9300823). WeChat limits paging to 0 < num <= 1000 and page >= 0 (40097 invalid args otherwise).
+         */
+        post: operations["getGuideBuyerChatRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取快捷回复与关注自动回复
+         * @description Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
+         */
+        post: operations["getGuideConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidegrouplist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取服务号下所有顾问分组的列表 */
+        post: operations["getGuideGroupList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/guidecreateqrcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
+         * @description A user who already follows the account is bound to the guide on scanning; one who does not is bound if they follow within 3 minutes. Each scan is pushed as the guide_qrcode_scan_event event, carrying qrcode_info.
+         */
+        post: operations["guideCreateQrCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/newguidegroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新建顾问分组
+         * @description The official page (shopping-guide.newGuideGroup) is not in the stored copy of the docs; the request field group_name and the reply field group_id are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree.
+         */
+        post: operations["newGuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/pushshowwxapathmenu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
+         * @description Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
+         */
+        post: operations["pushShowWxaPathMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguideacctconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为服务号设置敏感词与离线自动回复
+         * @description The offline auto-reply (at most 300 characters) answers buyers while the guide is offline in the guide mini program; a guide's message that hits a sensitive word is not sent. black_keyword replaces the whole list each time; leave a field out to leave it unchanged.
+         */
+        post: operations["setGuideAcctConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguideconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
+         * @description Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
+         */
+        post: operations["setGuideConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/updateguideacct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改顾问的昵称或头像 */
+        post: operations["updateGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/material/add_material": {
         parameters: {
             query?: never;
@@ -3721,6 +4074,28 @@ export interface components {
             /** @description 上传后的获取标志，长度不固定，但不会超过 128 字符 */
             media_id?: string;
         };
+        /** @description Params of addGuide2GuideGroup */
+        AddGuide2GuideGroupParams: {
+            /** @description 顾问分组 id（uint64） */
+            group_id: number | string;
+            /** @description 顾问微信号 */
+            guide_account: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddGuide2GuideGroupResponse: Record<string, never>;
+        /** @description Params of addGuideAcct */
+        AddGuideAcctParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一，若同时请求，默认为 guide_account） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 顾问头像，默认微信头像；头像 url 只能用《上传图文消息内的图片获取 URL》 */
+            guide_headimgurl?: string;
+            /** @description 顾问昵称，默认微信昵称，不超过 16 个字 */
+            guide_nickname?: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddGuideAcctResponse: Record<string, never>;
         /** @description Params of addKfAccount */
         AddKfAccountParams: {
             /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
@@ -5733,6 +6108,31 @@ export interface components {
             /** @description 解密后获取的真实 Code 码 */
             code?: string;
         };
+        /** @description Params of delGuide2GuideGroup */
+        DelGuide2GuideGroupParams: {
+            /** @description 顾问分组 id（uint64） */
+            group_id: number | string;
+            /** @description 顾问微信号 */
+            guide_account: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuide2GuideGroupResponse: Record<string, never>;
+        /** @description Params of delGuideAcct */
+        DelGuideAcctParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideAcctResponse: Record<string, never>;
+        /** @description Params of delGuideGroup */
+        DelGuideGroupParams: {
+            /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
+            group_id: number | string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideGroupResponse: Record<string, never>;
         /** @description Params of delMaterial */
         DelMaterialParams: {
             /** @description 要删除的素材的 media_id */
@@ -7462,6 +7862,41 @@ export interface components {
             /** @description 拉取列表的最后一个用户的 OPENID；为空表示列表已拉取完 */
             next_openid?: string;
         };
+        /** @description Params of getGroupByGuide */
+        GetGroupByGuideParams: {
+            /** @description 顾问微信号 */
+            guide_account: string;
+        };
+        GetGroupByGuideResponse: {
+            /** @description 顾问所在分组 id 列表（uint64） */
+            group_id_list: number[];
+        };
+        /** @description Params of getGroupInfo */
+        GetGroupInfoParams: {
+            /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
+            group_id: number | string;
+            /** @description 分页页数，从 0 开始，用于组内顾问分页获取 */
+            page: number;
+            /** @description 每页数量 */
+            num: number;
+        };
+        GetGroupInfoResponse: {
+            /** @description 组内顾问人员总数 */
+            total_num: number;
+            /** @description 组内顾问列表 */
+            guide_list: {
+                /** @description 顾问微信号（用 guide_account 绑定的顾问才有） */
+                guide_account?: string;
+                /** @description 顾问 openid（用 guide_openid 绑定的顾问才有，否则可能为空字符串） */
+                guide_openid?: string;
+                /** @description 顾问头像 */
+                guide_headimgurl?: string;
+                /** @description 顾问昵称 */
+                guide_nickname?: string;
+                /** @description 创建时间戳 */
+                create_time?: number;
+            }[];
+        };
         /** @description Params of getGroups */
         GetGroupsParams: Record<string, never>;
         GetGroupsResponse: {
@@ -7472,6 +7907,159 @@ export interface components {
                 name?: string;
                 /** @description 分组内用户数量 */
                 count?: number;
+            }[];
+        };
+        /** @description Params of getGuideAcctConfig */
+        GetGuideAcctConfigParams: Record<string, never>;
+        GetGuideAcctConfigResponse: {
+            /** @description 敏感词 */
+            black_keyword?: {
+                /** @description 敏感词列表 */
+                values?: string[];
+                /** @description 更新时间戳（见官方返回示例） */
+                updatetime?: number;
+            };
+            /** @description 离线自动回复 */
+            guide_auto_reply?: {
+                /** @description 离线自动回复内容 */
+                content?: string;
+            };
+        };
+        /** @description Params of getGuideAcctList */
+        GetGuideAcctListParams: {
+            /** @description 分页页数，从 0 开始 */
+            page: number;
+            /** @description 每页数量 */
+            num: number;
+        };
+        GetGuideAcctListResponse: {
+            /** @description 顾问总数量 */
+            total_num: number;
+            /** @description 顾问列表（页数超出时为空数组） */
+            list: {
+                /** @description 顾问微信号（用 guide_account 绑定的顾问才有） */
+                guide_account?: string;
+                /** @description 顾问 openid（用 guide_openid 绑定的顾问才有） */
+                guide_openid?: string;
+                /** @description 顾问头像 */
+                guide_headimgurl?: string;
+                /** @description 顾问昵称 */
+                guide_nickname?: string;
+            }[];
+        };
+        /** @description Params of getGuideAcct */
+        GetGuideAcctParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+        } | unknown | unknown;
+        GetGuideAcctResponse: {
+            /** @description 顾问微信号；绑定顾问时用 guide_account 参数绑定的，拉取时才有这个数据 */
+            guide_account?: string;
+            /** @description 顾问 openid；绑定顾问时用 guide_openid 参数绑定的，拉取时才有这个数据 */
+            guide_openid?: string;
+            /** @description 顾问昵称 */
+            guide_nickname: string;
+            /** @description 顾问头像 */
+            guide_headimgurl: string;
+            /**
+             * @description 顾问状态：1 确认中，2 已确认，3 已拒绝，4 已过期
+             * @enum {integer}
+             */
+            status?: 1 | 2 | 3 | 4;
+        };
+        /** @description Params of getGuideBuyerChatRecord */
+        GetGuideBuyerChatRecordParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid；不填则拉取该顾问所有客户的聊天记录 */
+            openid?: string;
+            /** @description 消息的起始 UNIX 时间戳，不填默认当前时间的前 30 天（仅支持 30 天范围内的查询） */
+            begin_time?: number;
+            /** @description 消息的截止 UNIX 时间戳，不填默认当前时间 */
+            end_time?: number;
+            /** @description 分页页数，从 0 开始 */
+            page: number;
+            /** @description 每页数量 */
+            num: number;
+        } | unknown | unknown;
+        GetGuideBuyerChatRecordResponse: {
+            /** @description 聊天记录总数 */
+            total_num: number;
+            /** @description 聊天记录列表 */
+            msg_list: {
+                /** @description 顾问微信号 */
+                guide_account?: string;
+                /** @description 客户 openid */
+                openid?: string;
+                /** @description 聊天记录生成时间 */
+                create_time?: number;
+                /** @description 聊天内容 */
+                content?: string;
+                /**
+                 * @description 聊天记录类型：1 文字，3 图片，49 小程序卡片
+                 * @enum {integer}
+                 */
+                content_type?: 1 | 3 | 49;
+                /**
+                 * @description 消息指向：1 顾问发送消息给客户，2 客户发送消息给顾问
+                 * @enum {integer}
+                 */
+                direction?: 1 | 2;
+            }[];
+        };
+        /** @description Params of getGuideConfig */
+        GetGuideConfigParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+        };
+        GetGuideConfigResponse: {
+            /** @description 快捷回复列表 */
+            guide_fast_reply_list: {
+                /** @description 快捷回复 */
+                content?: string;
+                /** @description 更新时间戳（见官方返回示例） */
+                updatetime?: number;
+            }[];
+            /** @description 第一条新客户关注自动回复 */
+            guide_auto_reply?: {
+                /** @description 新客户关注自动回复内容（图片为 media_id，小程序卡片为 JSON 字符串） */
+                content?: string;
+                /**
+                 * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                 * @enum {integer}
+                 */
+                msgtype?: 1 | 2 | 3;
+            };
+            /** @description 第二条新客户关注自动回复 */
+            guide_auto_reply_plus?: {
+                /** @description 新客户关注自动回复内容 */
+                content?: string;
+                /**
+                 * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                 * @enum {integer}
+                 */
+                msgtype?: 1 | 2 | 3;
+            };
+        };
+        /** @description Params of getGuideGroupList */
+        GetGuideGroupListParams: Record<string, never>;
+        GetGuideGroupListResponse: {
+            /** @description 顾问分组列表 */
+            group_list: {
+                /** @description 顾问分组 id（uint64） */
+                id?: number;
+                /** @description 顾问分组名称 */
+                name?: string;
+                /** @description 创建时间戳 */
+                create_time?: number;
+                /** @description 更新时间戳 */
+                update_time?: number;
             }[];
         };
         /** @description Params of getHDVoice */
@@ -8744,6 +9332,19 @@ export interface components {
             /** @description 用户统一标识（scope 为 snsapi_userinfo 且绑定开放平台时） */
             unionid?: string;
         };
+        /** @description Params of guideCreateQrCode */
+        GuideCreateQrCodeParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 额外参数，用于事件推送（guide_qrcode_scan_event 原样带回） */
+            qrcode_info?: string;
+        } | unknown | unknown;
+        GuideCreateQrCodeResponse: {
+            /** @description 二维码下载链接，点击链接即可下载生成的二维码 */
+            qrcode_url: string;
+        };
         /** @description Params of idCardOCR */
         IdCardOCRParams: {
             /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
@@ -8981,6 +9582,15 @@ export interface components {
             to_groupid: number;
         };
         MoveUserToGroupResponse: Record<string, never>;
+        /** @description Params of newGuideGroup */
+        NewGuideGroupParams: {
+            /** @description 顾问分组名称 */
+            group_name: string;
+        };
+        NewGuideGroupResponse: {
+            /** @description 新建的顾问分组 id（uint64） */
+            group_id: number;
+        };
         /** @description Params of sendCustomMessage */
         OaSendCustomMessageParams: {
             /** @description 接收消息用户的 openid */
@@ -9197,6 +9807,15 @@ export interface components {
                 h?: number;
             };
         };
+        /** @description Params of pushShowWxaPathMenu */
+        PushShowWxaPathMenuParams: {
+            /** @description 小程序 appid，暂时只支持小程序，不支持小游戏 */
+            wxa_appid: string;
+            /** @description 关注该公众号的微信号 */
+            wx_username: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        PushShowWxaPathMenuResponse: Record<string, never>;
         /** @description Params of queryBlockTmplMsg */
         QueryBlockTmplMsgParams: {
             /** @description 被拦截的模板消息 id（发送模板消息返回的 msgid） */
@@ -9512,6 +10131,59 @@ export interface components {
             username?: string[];
         };
         SetCardTestWhitelistResponse: Record<string, never>;
+        /** @description Params of setGuideAcctConfig */
+        SetGuideAcctConfigParams: {
+            /** @description 操作类型，false 表示添加，true 表示删除 */
+            is_delete: boolean;
+            /** @description 敏感词，每次全量更新覆盖原来数据（如果不设置就不传 black_keyword 字段） */
+            black_keyword?: {
+                /** @description 敏感词列表 */
+                values: string[];
+            };
+            /** @description 离线自动回复（如果不设置就不传 guide_auto_reply 字段） */
+            guide_auto_reply?: {
+                /** @description 离线自动回复内容，最多 300 字 */
+                content: string;
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideAcctConfigResponse: Record<string, never>;
+        /** @description Params of setGuideConfig */
+        SetGuideConfigParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时设置所有顾问默认的关注自动回复） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 操作类型，false 表示添加，true 表示删除 */
+            is_delete: boolean;
+            /** @description 快捷回复列表 */
+            guide_fast_reply_list?: {
+                /** @description 快捷回复 */
+                content: string;
+            }[];
+            /** @description 第一条新客户关注自动回复 */
+            guide_auto_reply?: {
+                /** @description 新客户关注自动回复内容；图片填 media_id（获取方式同图片素材），小程序卡片填该卡片字段的 JSON 字符串 */
+                content: string;
+                /**
+                 * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                 * @enum {integer}
+                 */
+                msgtype: 1 | 2 | 3;
+            };
+            /** @description 第二条新客户关注自动回复 */
+            guide_auto_reply_plus?: {
+                /** @description 新客户关注自动回复内容，格式同 guide_auto_reply.content */
+                content: string;
+                /**
+                 * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                 * @enum {integer}
+                 */
+                msgtype: 1 | 2 | 3;
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideConfigResponse: Record<string, never>;
         /** @description Params of setIndustry */
         SetIndustryParams: {
             /** @description 公众号模板消息所属行业编号（主营行业） */
@@ -10787,6 +11459,19 @@ export interface components {
             };
         };
         UpdateGroupResponse: Record<string, never>;
+        /** @description Params of updateGuideAcct */
+        UpdateGuideAcctParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 顾问头像，头像 url 只能用《上传图文消息内的图片获取 URL》 */
+            guide_headimgurl?: string;
+            /** @description 顾问昵称，不超过 16 个字 */
+            guide_nickname?: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateGuideAcctResponse: Record<string, never>;
         /** @description Params of updateKfAccount */
         UpdateKfAccountParams: {
             /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
@@ -15545,6 +16230,636 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UpdateGroupResponse"];
+                };
+            };
+        };
+    };
+    addGuide2GuideGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组 id（uint64） */
+                    group_id: number | string;
+                    /** @description 顾问微信号 */
+                    guide_account: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuide2GuideGroupResponse"];
+                };
+            };
+        };
+    };
+    addGuideAcct: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一，若同时请求，默认为 guide_account） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 顾问头像，默认微信头像；头像 url 只能用《上传图文消息内的图片获取 URL》 */
+                    guide_headimgurl?: string;
+                    /** @description 顾问昵称，默认微信昵称，不超过 16 个字 */
+                    guide_nickname?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideAcctResponse"];
+                };
+            };
+        };
+    };
+    delGuide2GuideGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组 id（uint64） */
+                    group_id: number | string;
+                    /** @description 顾问微信号 */
+                    guide_account: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuide2GuideGroupResponse"];
+                };
+            };
+        };
+    };
+    delGuideAcct: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideAcctResponse"];
+                };
+            };
+        };
+    };
+    delGuideGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
+                    group_id: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideGroupResponse"];
+                };
+            };
+        };
+    };
+    getGroupByGuide: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号 */
+                    guide_account: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGroupByGuideResponse"];
+                };
+            };
+        };
+    };
+    getGroupInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
+                    group_id: number | string;
+                    /** @description 分页页数，从 0 开始，用于组内顾问分页获取 */
+                    page: number;
+                    /** @description 每页数量 */
+                    num: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGroupInfoResponse"];
+                };
+            };
+        };
+    };
+    getGuideAcct: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideAcctResponse"];
+                };
+            };
+        };
+    };
+    getGuideAcctConfig: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideAcctConfigResponse"];
+                };
+            };
+        };
+    };
+    getGuideAcctList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 分页页数，从 0 开始 */
+                    page: number;
+                    /** @description 每页数量 */
+                    num: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideAcctListResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerChatRecord: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid；不填则拉取该顾问所有客户的聊天记录 */
+                    openid?: string;
+                    /** @description 消息的起始 UNIX 时间戳，不填默认当前时间的前 30 天（仅支持 30 天范围内的查询） */
+                    begin_time?: number;
+                    /** @description 消息的截止 UNIX 时间戳，不填默认当前时间 */
+                    end_time?: number;
+                    /** @description 分页页数，从 0 开始 */
+                    page: number;
+                    /** @description 每页数量 */
+                    num: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerChatRecordResponse"];
+                };
+            };
+        };
+    };
+    getGuideConfig: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideConfigResponse"];
+                };
+            };
+        };
+    };
+    getGuideGroupList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideGroupListResponse"];
+                };
+            };
+        };
+    };
+    guideCreateQrCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 额外参数，用于事件推送（guide_qrcode_scan_event 原样带回） */
+                    qrcode_info?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideCreateQrCodeResponse"];
+                };
+            };
+        };
+    };
+    newGuideGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组名称 */
+                    group_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewGuideGroupResponse"];
+                };
+            };
+        };
+    };
+    pushShowWxaPathMenu: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid，暂时只支持小程序，不支持小游戏 */
+                    wxa_appid: string;
+                    /** @description 关注该公众号的微信号 */
+                    wx_username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushShowWxaPathMenuResponse"];
+                };
+            };
+        };
+    };
+    setGuideAcctConfig: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 操作类型，false 表示添加，true 表示删除 */
+                    is_delete: boolean;
+                    /** @description 敏感词，每次全量更新覆盖原来数据（如果不设置就不传 black_keyword 字段） */
+                    black_keyword?: {
+                        /** @description 敏感词列表 */
+                        values: string[];
+                    };
+                    /** @description 离线自动回复（如果不设置就不传 guide_auto_reply 字段） */
+                    guide_auto_reply?: {
+                        /** @description 离线自动回复内容，最多 300 字 */
+                        content: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideAcctConfigResponse"];
+                };
+            };
+        };
+    };
+    setGuideConfig: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时设置所有顾问默认的关注自动回复） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 操作类型，false 表示添加，true 表示删除 */
+                    is_delete: boolean;
+                    /** @description 快捷回复列表 */
+                    guide_fast_reply_list?: {
+                        /** @description 快捷回复 */
+                        content: string;
+                    }[];
+                    /** @description 第一条新客户关注自动回复 */
+                    guide_auto_reply?: {
+                        /** @description 新客户关注自动回复内容；图片填 media_id（获取方式同图片素材），小程序卡片填该卡片字段的 JSON 字符串 */
+                        content: string;
+                        /**
+                         * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                         * @enum {integer}
+                         */
+                        msgtype: 1 | 2 | 3;
+                    };
+                    /** @description 第二条新客户关注自动回复 */
+                    guide_auto_reply_plus?: {
+                        /** @description 新客户关注自动回复内容，格式同 guide_auto_reply.content */
+                        content: string;
+                        /**
+                         * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                         * @enum {integer}
+                         */
+                        msgtype: 1 | 2 | 3;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideConfigResponse"];
+                };
+            };
+        };
+    };
+    updateGuideAcct: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 顾问头像，头像 url 只能用《上传图文消息内的图片获取 URL》 */
+                    guide_headimgurl?: string;
+                    /** @description 顾问昵称，不超过 16 个字 */
+                    guide_nickname?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGuideAcctResponse"];
                 };
             };
         };

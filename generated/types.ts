@@ -7228,6 +7228,386 @@ export type UpdateDraftParams = OA['UpdateDraftParams'];
  */
 export type UpdateDraftResponse = OA['UpdateDraftResponse'];
 /**
+ * Params of {@link OATools.addGuide2GuideGroup}, in WeChat's wire names.
+ *
+ * 分组内添加顾问
+ *
+ * The official page (shopping-guide.addGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+ *
+ * `POST /cgi-bin/guide/addguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/addGuide2GuideGroup.yaml
+ */
+export type AddGuide2GuideGroupParams = OA['AddGuide2GuideGroupParams'];
+/**
+ * Reply fields of addGuide2GuideGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs}
+ */
+export type AddGuide2GuideGroupResponse = OA['AddGuide2GuideGroupResponse'];
+/**
+ * Params of {@link OATools.addGuideAcct}, in WeChat's wire names.
+ *
+ * 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送）
+ *
+ * Guide account by WeChat ID (guide_account) or openid/unionid (guide_openid); when both are sent WeChat uses guide_account. The nickname and head image default to the WeChat profile; the head image URL must come from uploadimg (上传图文消息内的图片获取 URL).
+ *
+ * `POST /cgi-bin/guide/addguideacct` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 43004: 该微信号没有关注该服务号
+ * - 65407: 该微信已经绑定为客服，不能再继续绑定顾问
+ * - 9300801: 无效的微信号
+ * - 9300802: 服务号未开通顾问功能
+ * - 9300803: 该微信号已经绑定为顾问
+ * - 9300810: 顾问昵称大于 16 个字
+ * - 9300812: 顾问人数到达上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/addGuideAcct.yaml
+ */
+export type AddGuideAcctParams = OA['AddGuideAcctParams'];
+/**
+ * Reply fields of addGuideAcct.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs}
+ */
+export type AddGuideAcctResponse = OA['AddGuideAcctResponse'];
+/**
+ * Params of {@link OATools.delGuide2GuideGroup}, in WeChat's wire names.
+ *
+ * 分组内删除顾问
+ *
+ * The official page (shopping-guide.delGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+ *
+ * `POST /cgi-bin/guide/delguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuide2GuideGroup.yaml
+ */
+export type DelGuide2GuideGroupParams = OA['DelGuide2GuideGroupParams'];
+/**
+ * Reply fields of delGuide2GuideGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs}
+ */
+export type DelGuide2GuideGroupResponse = OA['DelGuide2GuideGroupResponse'];
+/**
+ * Params of {@link OATools.delGuideAcct}, in WeChat's wire names.
+ *
+ * 删除顾问
+ *
+ * `POST /cgi-bin/guide/delguideacct` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/delGuideAcct.yaml
+ */
+export type DelGuideAcctParams = OA['DelGuideAcctParams'];
+/**
+ * Reply fields of delGuideAcct.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs}
+ */
+export type DelGuideAcctResponse = OA['DelGuideAcctResponse'];
+/**
+ * Params of {@link OATools.delGuideGroup}, in WeChat's wire names.
+ *
+ * 删除指定顾问分组
+ *
+ * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuideGroup.yaml
+ */
+export type DelGuideGroupParams = OA['DelGuideGroupParams'];
+/**
+ * Reply fields of delGuideGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs}
+ */
+export type DelGuideGroupResponse = OA['DelGuideGroupResponse'];
+/**
+ * Params of {@link OATools.getGroupByGuide}, in WeChat's wire names.
+ *
+ * 获取顾问所在分组
+ *
+ * `POST /cgi-bin/guide/getgroupbyguide` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs} · spec: spec/officialaccount/guide/getGroupByGuide.yaml
+ */
+export type GetGroupByGuideParams = OA['GetGroupByGuideParams'];
+/**
+ * Reply fields of getGroupByGuide.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs}
+ */
+export type GetGroupByGuideResponse = OA['GetGroupByGuideResponse'];
+/**
+ * Params of {@link OATools.getGroupInfo}, in WeChat's wire names.
+ *
+ * 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页）
+ *
+ * `POST /cgi-bin/guide/getgroupinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs} · spec: spec/officialaccount/guide/getGroupInfo.yaml
+ */
+export type GetGroupInfoParams = OA['GetGroupInfoParams'];
+/**
+ * Reply fields of getGroupInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs}
+ */
+export type GetGroupInfoResponse = OA['GetGroupInfoResponse'];
+/**
+ * Params of {@link OATools.getGuideAcct}, in WeChat's wire names.
+ *
+ * 获取顾问信息（昵称、头像、邀请确认状态）
+ *
+ * `POST /cgi-bin/guide/getguideacct` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcct.yaml
+ */
+export type GetGuideAcctParams = OA['GetGuideAcctParams'];
+/**
+ * Reply fields of getGuideAcct.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs}
+ */
+export type GetGuideAcctResponse = OA['GetGuideAcctResponse'];
+/**
+ * Params of {@link OATools.getGuideAcctConfig}, in WeChat's wire names.
+ *
+ * 获取服务号的离线自动回复与敏感词
+ *
+ * `POST /cgi-bin/guide/getguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctConfig.yaml
+ */
+export type GetGuideAcctConfigParams = OA['GetGuideAcctConfigParams'];
+/**
+ * Reply fields of getGuideAcctConfig.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs}
+ */
+export type GetGuideAcctConfigResponse = OA['GetGuideAcctConfigResponse'];
+/**
+ * Params of {@link OATools.getGuideAcctList}, in WeChat's wire names.
+ *
+ * 获取服务号顾问列表（分页）
+ *
+ * `POST /cgi-bin/guide/getguideacctlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctList.yaml
+ */
+export type GetGuideAcctListParams = OA['GetGuideAcctListParams'];
+/**
+ * Reply fields of getGuideAcctList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs}
+ */
+export type GetGuideAcctListResponse = OA['GetGuideAcctListResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerChatRecord}, in WeChat's wire names.
+ *
+ * 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条）
+ *
+ * Without openid, the chats of the guide with all their buyers. begin_time / end_time apply only when both are non-zero (default: the last 30 days up to now); end_time may not be in the future nor before begin_time (9300823). WeChat limits paging to 0 < num <= 1000 and page >= 0 (40097 invalid args otherwise).
+ *
+ * `POST /cgi-bin/guide/getguidebuyerchatrecord` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（如 num 不在 1–1000 之间）
+ * - 9300823: 查询聊天记录时间参数有误（end_time 大于当前时间或 begin_time 大于 end_time）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerChatRecord.yaml
+ */
+export type GetGuideBuyerChatRecordParams = OA['GetGuideBuyerChatRecordParams'];
+/**
+ * Reply fields of getGuideBuyerChatRecord.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs}
+ */
+export type GetGuideBuyerChatRecordResponse = OA['GetGuideBuyerChatRecordResponse'];
+/**
+ * Params of {@link OATools.getGuideConfig}, in WeChat's wire names.
+ *
+ * 获取快捷回复与关注自动回复
+ *
+ * Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
+ *
+ * `POST /cgi-bin/guide/getguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideConfig.yaml
+ */
+export type GetGuideConfigParams = OA['GetGuideConfigParams'];
+/**
+ * Reply fields of getGuideConfig.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs}
+ */
+export type GetGuideConfigResponse = OA['GetGuideConfigResponse'];
+/**
+ * Params of {@link OATools.getGuideGroupList}, in WeChat's wire names.
+ *
+ * 获取服务号下所有顾问分组的列表
+ *
+ * `POST /cgi-bin/guide/getguidegrouplist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideGroupList.yaml
+ */
+export type GetGuideGroupListParams = OA['GetGuideGroupListParams'];
+/**
+ * Reply fields of getGuideGroupList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs}
+ */
+export type GetGuideGroupListResponse = OA['GetGuideGroupListResponse'];
+/**
+ * Params of {@link OATools.guideCreateQrCode}, in WeChat's wire names.
+ *
+ * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
+ *
+ * A user who already follows the account is bound to the guide on scanning; one who does not is bound if they follow within 3 minutes. Each scan is pushed as the guide_qrcode_scan_event event, carrying qrcode_info.
+ *
+ * `POST /cgi-bin/guide/guidecreateqrcode` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 顾问没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs} · spec: spec/officialaccount/guide/guideCreateQrCode.yaml
+ */
+export type GuideCreateQrCodeParams = OA['GuideCreateQrCodeParams'];
+/**
+ * Reply fields of guideCreateQrCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs}
+ */
+export type GuideCreateQrCodeResponse = OA['GuideCreateQrCodeResponse'];
+/**
+ * Params of {@link OATools.newGuideGroup}, in WeChat's wire names.
+ *
+ * 新建顾问分组
+ *
+ * The official page (shopping-guide.newGuideGroup) is not in the stored copy of the docs; the request field group_name and the reply field group_id are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree.
+ *
+ * `POST /cgi-bin/guide/newguidegroup` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/newGuideGroup.yaml
+ */
+export type NewGuideGroupParams = OA['NewGuideGroupParams'];
+/**
+ * Reply fields of newGuideGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs}
+ */
+export type NewGuideGroupResponse = OA['NewGuideGroupResponse'];
+/**
+ * Params of {@link OATools.pushShowWxaPathMenu}, in WeChat's wire names.
+ *
+ * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
+ *
+ * Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
+ *
+ * `POST /cgi-bin/guide/pushshowwxapathmenu` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40013: 无效的 appid
+ * - 40166: 该 appid 不属于小程序类型
+ * - 43004: 该微信号没有关注该服务号
+ * - 9300801: 无效的微信号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs} · spec: spec/officialaccount/guide/pushShowWxaPathMenu.yaml
+ */
+export type PushShowWxaPathMenuParams = OA['PushShowWxaPathMenuParams'];
+/**
+ * Reply fields of pushShowWxaPathMenu.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs}
+ */
+export type PushShowWxaPathMenuResponse = OA['PushShowWxaPathMenuResponse'];
+/**
+ * Params of {@link OATools.setGuideAcctConfig}, in WeChat's wire names.
+ *
+ * 为服务号设置敏感词与离线自动回复
+ *
+ * The offline auto-reply (at most 300 characters) answers buyers while the guide is offline in the guide mini program; a guide's message that hits a sensitive word is not sent. black_keyword replaces the whole list each time; leave a field out to leave it unchanged.
+ *
+ * `POST /cgi-bin/guide/setguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300814: 敏感词个数到达上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideAcctConfig.yaml
+ */
+export type SetGuideAcctConfigParams = OA['SetGuideAcctConfigParams'];
+/**
+ * Reply fields of setGuideAcctConfig.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs}
+ */
+export type SetGuideAcctConfigResponse = OA['SetGuideAcctConfigResponse'];
+/**
+ * Params of {@link OATools.setGuideConfig}, in WeChat's wire names.
+ *
+ * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
+ *
+ * Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
+ *
+ * `POST /cgi-bin/guide/setguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideConfig.yaml
+ */
+export type SetGuideConfigParams = OA['SetGuideConfigParams'];
+/**
+ * Reply fields of setGuideConfig.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs}
+ */
+export type SetGuideConfigResponse = OA['SetGuideConfigResponse'];
+/**
+ * Params of {@link OATools.updateGuideAcct}, in WeChat's wire names.
+ *
+ * 修改顾问的昵称或头像
+ *
+ * `POST /cgi-bin/guide/updateguideacct` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 顾问没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ * - 9300810: 顾问昵称大于 16 个字
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideAcct.yaml
+ */
+export type UpdateGuideAcctParams = OA['UpdateGuideAcctParams'];
+/**
+ * Reply fields of updateGuideAcct.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs}
+ */
+export type UpdateGuideAcctResponse = OA['UpdateGuideAcctResponse'];
+/**
  * Params of {@link OATools.addVoiceToRecoForText}, in WeChat's wire names.
  *
  * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
@@ -12528,7 +12908,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (186). */
+/** The generated endpoint methods of OATools (205). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -14105,6 +14485,234 @@ export interface OAToolsMethods {
      */
     updateDraft(params: UpdateDraftParams, options?: CallOptions): Promise<WechatData<UpdateDraftResponse>>;
     /**
+     * 分组内添加顾问
+     *
+     * The official page (shopping-guide.addGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+     *
+     * `POST /cgi-bin/guide/addguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/addGuide2GuideGroup.yaml
+     */
+    addGuide2GuideGroup(params: AddGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<AddGuide2GuideGroupResponse>>;
+    /**
+     * 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送）
+     *
+     * Guide account by WeChat ID (guide_account) or openid/unionid (guide_openid); when both are sent WeChat uses guide_account. The nickname and head image default to the WeChat profile; the head image URL must come from uploadimg (上传图文消息内的图片获取 URL).
+     *
+     * `POST /cgi-bin/guide/addguideacct` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 43004: 该微信号没有关注该服务号
+     * - 65407: 该微信已经绑定为客服，不能再继续绑定顾问
+     * - 9300801: 无效的微信号
+     * - 9300802: 服务号未开通顾问功能
+     * - 9300803: 该微信号已经绑定为顾问
+     * - 9300810: 顾问昵称大于 16 个字
+     * - 9300812: 顾问人数到达上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/addGuideAcct.yaml
+     */
+    addGuideAcct(params: AddGuideAcctParams, options?: CallOptions): Promise<WechatData<AddGuideAcctResponse>>;
+    /**
+     * 分组内删除顾问
+     *
+     * The official page (shopping-guide.delGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+     *
+     * `POST /cgi-bin/guide/delguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuide2GuideGroup.yaml
+     */
+    delGuide2GuideGroup(params: DelGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuide2GuideGroupResponse>>;
+    /**
+     * 删除顾问
+     *
+     * `POST /cgi-bin/guide/delguideacct` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/delGuideAcct.yaml
+     */
+    delGuideAcct(params: DelGuideAcctParams, options?: CallOptions): Promise<WechatData<DelGuideAcctResponse>>;
+    /**
+     * 删除指定顾问分组
+     *
+     * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuideGroup.yaml
+     */
+    delGuideGroup(params: DelGuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuideGroupResponse>>;
+    /**
+     * 获取顾问所在分组
+     *
+     * `POST /cgi-bin/guide/getgroupbyguide` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs} · spec: spec/officialaccount/guide/getGroupByGuide.yaml
+     */
+    getGroupByGuide(params: GetGroupByGuideParams, options?: CallOptions): Promise<WechatData<GetGroupByGuideResponse>>;
+    /**
+     * 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页）
+     *
+     * `POST /cgi-bin/guide/getgroupinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs} · spec: spec/officialaccount/guide/getGroupInfo.yaml
+     */
+    getGroupInfo(params: GetGroupInfoParams, options?: CallOptions): Promise<WechatData<GetGroupInfoResponse>>;
+    /**
+     * 获取顾问信息（昵称、头像、邀请确认状态）
+     *
+     * `POST /cgi-bin/guide/getguideacct` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcct.yaml
+     */
+    getGuideAcct(params: GetGuideAcctParams, options?: CallOptions): Promise<WechatData<GetGuideAcctResponse>>;
+    /**
+     * 获取服务号的离线自动回复与敏感词
+     *
+     * `POST /cgi-bin/guide/getguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctConfig.yaml
+     */
+    getGuideAcctConfig(params?: GetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<GetGuideAcctConfigResponse>>;
+    /**
+     * 获取服务号顾问列表（分页）
+     *
+     * `POST /cgi-bin/guide/getguideacctlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctList.yaml
+     */
+    getGuideAcctList(params: GetGuideAcctListParams, options?: CallOptions): Promise<WechatData<GetGuideAcctListResponse>>;
+    /**
+     * 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条）
+     *
+     * Without openid, the chats of the guide with all their buyers. begin_time / end_time apply only when both are non-zero (default: the last 30 days up to now); end_time may not be in the future nor before begin_time (9300823). WeChat limits paging to 0 < num <= 1000 and page >= 0 (40097 invalid args otherwise).
+     *
+     * `POST /cgi-bin/guide/getguidebuyerchatrecord` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（如 num 不在 1–1000 之间）
+     * - 9300823: 查询聊天记录时间参数有误（end_time 大于当前时间或 begin_time 大于 end_time）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerChatRecord.yaml
+     */
+    getGuideBuyerChatRecord(params: GetGuideBuyerChatRecordParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerChatRecordResponse>>;
+    /**
+     * 获取快捷回复与关注自动回复
+     *
+     * Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
+     *
+     * `POST /cgi-bin/guide/getguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideConfig.yaml
+     */
+    getGuideConfig(params?: GetGuideConfigParams, options?: CallOptions): Promise<WechatData<GetGuideConfigResponse>>;
+    /**
+     * 获取服务号下所有顾问分组的列表
+     *
+     * `POST /cgi-bin/guide/getguidegrouplist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideGroupList.yaml
+     */
+    getGuideGroupList(params?: GetGuideGroupListParams, options?: CallOptions): Promise<WechatData<GetGuideGroupListResponse>>;
+    /**
+     * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
+     *
+     * A user who already follows the account is bound to the guide on scanning; one who does not is bound if they follow within 3 minutes. Each scan is pushed as the guide_qrcode_scan_event event, carrying qrcode_info.
+     *
+     * `POST /cgi-bin/guide/guidecreateqrcode` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 顾问没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs} · spec: spec/officialaccount/guide/guideCreateQrCode.yaml
+     */
+    guideCreateQrCode(params: GuideCreateQrCodeParams, options?: CallOptions): Promise<WechatData<GuideCreateQrCodeResponse>>;
+    /**
+     * 新建顾问分组
+     *
+     * The official page (shopping-guide.newGuideGroup) is not in the stored copy of the docs; the request field group_name and the reply field group_id are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree.
+     *
+     * `POST /cgi-bin/guide/newguidegroup` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/newGuideGroup.yaml
+     */
+    newGuideGroup(params: NewGuideGroupParams, options?: CallOptions): Promise<WechatData<NewGuideGroupResponse>>;
+    /**
+     * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
+     *
+     * Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
+     *
+     * `POST /cgi-bin/guide/pushshowwxapathmenu` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40013: 无效的 appid
+     * - 40166: 该 appid 不属于小程序类型
+     * - 43004: 该微信号没有关注该服务号
+     * - 9300801: 无效的微信号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs} · spec: spec/officialaccount/guide/pushShowWxaPathMenu.yaml
+     */
+    pushShowWxaPathMenu(params: PushShowWxaPathMenuParams, options?: CallOptions): Promise<WechatData<PushShowWxaPathMenuResponse>>;
+    /**
+     * 为服务号设置敏感词与离线自动回复
+     *
+     * The offline auto-reply (at most 300 characters) answers buyers while the guide is offline in the guide mini program; a guide's message that hits a sensitive word is not sent. black_keyword replaces the whole list each time; leave a field out to leave it unchanged.
+     *
+     * `POST /cgi-bin/guide/setguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300814: 敏感词个数到达上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideAcctConfig.yaml
+     */
+    setGuideAcctConfig(params: SetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<SetGuideAcctConfigResponse>>;
+    /**
+     * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
+     *
+     * Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
+     *
+     * `POST /cgi-bin/guide/setguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideConfig.yaml
+     */
+    setGuideConfig(params: SetGuideConfigParams, options?: CallOptions): Promise<WechatData<SetGuideConfigResponse>>;
+    /**
+     * 修改顾问的昵称或头像
+     *
+     * `POST /cgi-bin/guide/updateguideacct` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 顾问没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     * - 9300810: 顾问昵称大于 16 个字
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideAcct.yaml
+     */
+    updateGuideAcct(params: UpdateGuideAcctParams, options?: CallOptions): Promise<WechatData<UpdateGuideAcctResponse>>;
+    /**
      * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
      *
      * The voice file goes as multipart field `media` (the doc also allows the raw bytes as the body; WxJava sends the multipart form); format, voice_id and lang are query parameters. Query the result within about 10 s with the same voice_id. Listed as retired in the endpoint inventory (not confirmed on an official page).
@@ -15015,7 +15623,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (187). */
+/** Every OATools operation by name, for `call(name, params)` (206). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -15255,6 +15863,44 @@ export interface OAToolsOperations {
     switchDraft: { params: SwitchDraftParams; response: SwitchDraftResponse; required: false };
     /** 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息 */
     updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
+    /** 分组内添加顾问 */
+    addGuide2GuideGroup: { params: AddGuide2GuideGroupParams; response: AddGuide2GuideGroupResponse; required: true };
+    /** 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送） */
+    addGuideAcct: { params: AddGuideAcctParams; response: AddGuideAcctResponse; required: true };
+    /** 分组内删除顾问 */
+    delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
+    /** 删除顾问 */
+    delGuideAcct: { params: DelGuideAcctParams; response: DelGuideAcctResponse; required: true };
+    /** 删除指定顾问分组 */
+    delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
+    /** 获取顾问所在分组 */
+    getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
+    /** 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
+    getGroupInfo: { params: GetGroupInfoParams; response: GetGroupInfoResponse; required: true };
+    /** 获取顾问信息（昵称、头像、邀请确认状态） */
+    getGuideAcct: { params: GetGuideAcctParams; response: GetGuideAcctResponse; required: true };
+    /** 获取服务号的离线自动回复与敏感词 */
+    getGuideAcctConfig: { params: GetGuideAcctConfigParams; response: GetGuideAcctConfigResponse; required: false };
+    /** 获取服务号顾问列表（分页） */
+    getGuideAcctList: { params: GetGuideAcctListParams; response: GetGuideAcctListResponse; required: true };
+    /** 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条） */
+    getGuideBuyerChatRecord: { params: GetGuideBuyerChatRecordParams; response: GetGuideBuyerChatRecordResponse; required: true };
+    /** 获取快捷回复与关注自动回复 */
+    getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
+    /** 获取服务号下所有顾问分组的列表 */
+    getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
+    /** 生成顾问二维码（用户扫码关注公众号并绑定该顾问） */
+    guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
+    /** 新建顾问分组 */
+    newGuideGroup: { params: NewGuideGroupParams; response: NewGuideGroupResponse; required: true };
+    /** 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path） */
+    pushShowWxaPathMenu: { params: PushShowWxaPathMenuParams; response: PushShowWxaPathMenuResponse; required: true };
+    /** 为服务号设置敏感词与离线自动回复 */
+    setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
+    /** 设置快捷回复与关注自动回复（顾问欢迎语，最多两条） */
+    setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
+    /** 修改顾问的昵称或头像 */
+    updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
     /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
     addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
     /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */

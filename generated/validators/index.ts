@@ -38,6 +38,7 @@ export const validatorGroups: Record<string, () => Promise<ValidatorModule>> = {
   "officialaccount-customer-service": () => import('./officialaccount-customer-service.js'),
   "officialaccount-datacube": () => import('./officialaccount-datacube.js'),
   "officialaccount-draft-box": () => import('./officialaccount-draft-box.js'),
+  "officialaccount-guide": () => import('./officialaccount-guide.js'),
   "officialaccount-intelligent": () => import('./officialaccount-intelligent.js'),
   "officialaccount-js-sdk": () => import('./officialaccount-js-sdk.js'),
   "officialaccount-mass-message": () => import('./officialaccount-mass-message.js'),
