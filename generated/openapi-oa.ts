@@ -1374,6 +1374,80 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/addguidebuyerdisplaytag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置自定义客户信息（展示标签，全量更新：每次传所有信息） */
+        post: operations["addGuideBuyerDisplayTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguidebuyerrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list）
+         * @description Give the guide (guide_account or guide_openid) and either openid or buyer_list. With buyer_list the reply's buyer_resp holds one result per buyer (e.g. -1000 粉丝未关注公众号, 9300805 已绑定其它顾问). The result is also pushed to the developer as an event.
+         */
+        post: operations["addGuideBuyerRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguidebuyertag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个）
+         * @description Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list. The official page (shopping-guide.addGuideBuyerTag) is not in the stored copy of the docs; the fields mirror delGuideBuyerTag and agree with SKIT.FlurlHttpClient.Wechat's model.
+         */
+        post: operations["addGuideBuyerTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguidetagoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 为标签类型添加可选值 */
+        post: operations["addGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/delguide2guidegroup": {
         parameters: {
             query?: never;
@@ -1411,6 +1485,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/delguidebuyerrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个）
+         * @description Give the guide (guide_account or guide_openid) and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+         */
+        post: operations["delGuideBuyerRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidebuyertag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个）
+         * @description Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+         */
+        post: operations["delGuideBuyerTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/delguidegroup": {
         parameters: {
             query?: never;
@@ -1422,6 +1536,23 @@ export interface paths {
         put?: never;
         /** 删除指定顾问分组 */
         post: operations["delGuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidetagoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
+        post: operations["delGuideTagOption"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1533,6 +1664,91 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/getguidebuyerdisplaytag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取自定义客户信息（展示标签） */
+        post: operations["getGuideBuyerDisplayTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询指定顾问和客户的关系 */
+        post: operations["getGuideBuyerRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerrelationbybuyer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询客户所属顾问 */
+        post: operations["getGuideBuyerRelationByBuyer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerrelationlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取顾问的客户列表（分页） */
+        post: operations["getGuideBuyerRelationList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyertag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询客户标签 */
+        post: operations["getGuideBuyerTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/getguideconfig": {
         parameters: {
             query?: never;
@@ -1564,6 +1780,23 @@ export interface paths {
         put?: never;
         /** 获取服务号下所有顾问分组的列表 */
         post: operations["getGuideGroupList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidetagoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取标签类型和可选值 */
+        post: operations["getGuideTagOption"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1610,6 +1843,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/newguidetagoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复） */
+        post: operations["newGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/pushshowwxapathmenu": {
         parameters: {
             query?: never;
@@ -1624,6 +1874,43 @@ export interface paths {
          * @description Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
          */
         post: operations["pushShowWxaPathMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/queryguidebuyerbytag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 根据标签值筛选顾问的客户 */
+        post: operations["queryGuideBuyerByTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/rebindguideacctforbuyer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个）
+         * @description Old and new guide are named the same way: old_guide_account with new_guide_account, or old_guide_openid with new_guide_openid; then either openid or openid_list. With openid_list the reply's buyer_resp holds one result per buyer.
+         */
+        post: operations["rebindGuideAcctForBuyer"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1681,6 +1968,23 @@ export interface paths {
         put?: never;
         /** 修改顾问的昵称或头像 */
         post: operations["updateGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/updateguidebuyerrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改客户昵称 */
+        post: operations["updateGuideBuyerRelation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4096,6 +4400,81 @@ export interface components {
         } | unknown | unknown;
         /** @description 成功时只有 errcode 0 / errmsg ok */
         AddGuideAcctResponse: Record<string, never>;
+        /** @description Params of addGuideBuyerDisplayTag */
+        AddGuideBuyerDisplayTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+            /** @description 自定义客户信息，全量更新，调用时传所有信息 */
+            display_tag_list: string[];
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddGuideBuyerDisplayTagResponse: Record<string, never>;
+        /** @description Params of addGuideBuyerRelation */
+        AddGuideBuyerRelationParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid（openid 和 buyer_list 二选一） */
+            openid?: string;
+            /** @description 客户 openid 对应的昵称，默认微信昵称 */
+            buyer_nickname?: string;
+            /** @description 客户列表（不超过 200，openid 和 buyer_list 二选一） */
+            buyer_list?: {
+                /** @description 客户 openid */
+                openid: string;
+                /** @description 客户昵称 */
+                buyer_nickname?: string;
+            }[];
+        } | unknown | unknown | unknown | unknown;
+        AddGuideBuyerRelationResponse: {
+            /** @description 客户列表逐个处理结果（请求带列表时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
+        };
+        /** @description Params of addGuideBuyerTag */
+        AddGuideBuyerTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid（openid 和 openid_list 二选一） */
+            openid?: string;
+            /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+            openid_list?: string[];
+            /** @description 标签值，该值必须在标签可选值集合中 */
+            tag_value: string;
+        } | unknown | unknown | unknown | unknown;
+        AddGuideBuyerTagResponse: {
+            /** @description 客户列表逐个处理结果（请求带 openid_list 时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
+        };
+        /** @description Params of addGuideTagOption */
+        AddGuideTagOptionParams: {
+            /** @description 标签类型的名字，不能为空 */
+            tag_name: string;
+            /** @description 要添加的标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+            tag_values: string[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddGuideTagOptionResponse: Record<string, never>;
         /** @description Params of addKfAccount */
         AddKfAccountParams: {
             /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
@@ -6126,6 +6505,52 @@ export interface components {
         } | unknown | unknown;
         /** @description 成功时只有 errcode 0 / errmsg ok */
         DelGuideAcctResponse: Record<string, never>;
+        /** @description Params of delGuideBuyerRelation */
+        DelGuideBuyerRelationParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid（openid 和 openid_list 二选一） */
+            openid?: string;
+            /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+            openid_list?: string[];
+        } | unknown | unknown | unknown | unknown;
+        DelGuideBuyerRelationResponse: {
+            /** @description 客户列表逐个处理结果（请求带列表时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
+        };
+        /** @description Params of delGuideBuyerTag */
+        DelGuideBuyerTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid（openid 和 openid_list 二选一） */
+            openid?: string;
+            /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+            openid_list?: string[];
+            /** @description 标签值，该值必须在标签可选值集合中 */
+            tag_value: string;
+        } | unknown | unknown | unknown | unknown;
+        DelGuideBuyerTagResponse: {
+            /** @description 客户列表逐个处理结果（请求带 openid_list 时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
+        };
         /** @description Params of delGuideGroup */
         DelGuideGroupParams: {
             /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
@@ -6133,6 +6558,13 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         DelGuideGroupResponse: Record<string, never>;
+        /** @description Params of delGuideTagOption */
+        DelGuideTagOptionParams: {
+            /** @description 标签类型的名字 */
+            tag_name: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideTagOptionResponse: Record<string, never>;
         /** @description Params of delMaterial */
         DelMaterialParams: {
             /** @description 要删除的素材的 media_id */
@@ -8011,6 +8443,90 @@ export interface components {
                 direction?: 1 | 2;
             }[];
         };
+        /** @description Params of getGuideBuyerDisplayTag */
+        GetGuideBuyerDisplayTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+        } | unknown | unknown;
+        GetGuideBuyerDisplayTagResponse: {
+            /** @description 展示标签值 */
+            display_tag_list: string[];
+        };
+        /** @description Params of getGuideBuyerRelationByBuyer */
+        GetGuideBuyerRelationByBuyerParams: {
+            /** @description 客户 openid */
+            openid: string;
+        };
+        GetGuideBuyerRelationByBuyerResponse: {
+            /** @description 客户 openid */
+            openid: string;
+            /** @description 顾问微信号（用 guide_account 绑定的顾问才有） */
+            guide_account?: string;
+            /** @description 顾问 openid（用 guide_openid 绑定的顾问才有） */
+            guide_openid?: string;
+            /** @description 客户昵称 */
+            buyer_nickname: string;
+            /** @description 绑定时间戳 */
+            create_time: number;
+        };
+        /** @description Params of getGuideBuyerRelationList */
+        GetGuideBuyerRelationListParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 分页页数，从 0 开始 */
+            page: number;
+            /** @description 每页数量 */
+            num: number;
+        } | unknown | unknown;
+        GetGuideBuyerRelationListResponse: {
+            /** @description 客户总数量 */
+            total_num: number;
+            /** @description 客户列表 */
+            list: {
+                /** @description 客户 openid */
+                openid?: string;
+                /** @description 客户昵称 */
+                buyer_nickname?: string;
+                /** @description 绑定时间戳 */
+                create_time?: number;
+            }[];
+        };
+        /** @description Params of getGuideBuyerRelation */
+        GetGuideBuyerRelationParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+        } | unknown | unknown;
+        GetGuideBuyerRelationResponse: {
+            /** @description 客户 openid */
+            openid: string;
+            /** @description 客户昵称 */
+            buyer_nickname: string;
+            /** @description 绑定时间戳 */
+            create_time: number;
+        };
+        /** @description Params of getGuideBuyerTag */
+        GetGuideBuyerTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+        } | unknown | unknown;
+        GetGuideBuyerTagResponse: {
+            /** @description 客户的标签值 */
+            tag_values: string[];
+        };
         /** @description Params of getGuideConfig */
         GetGuideConfigParams: {
             /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
@@ -8060,6 +8576,17 @@ export interface components {
                 create_time?: number;
                 /** @description 更新时间戳 */
                 update_time?: number;
+            }[];
+        };
+        /** @description Params of getGuideTagOption */
+        GetGuideTagOptionParams: Record<string, never>;
+        GetGuideTagOptionResponse: {
+            /** @description 标签类型列表 */
+            options: {
+                /** @description 标签类型名字 */
+                tag_name?: string;
+                /** @description 标签类型可选值 */
+                tag_values?: string[];
             }[];
         };
         /** @description Params of getHDVoice */
@@ -9591,6 +10118,15 @@ export interface components {
             /** @description 新建的顾问分组 id（uint64） */
             group_id: number;
         };
+        /** @description Params of newGuideTagOption */
+        NewGuideTagOptionParams: {
+            /** @description 标签类型的名字，不能为空 */
+            tag_name: string;
+            /** @description 标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+            tag_values: string[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        NewGuideTagOptionResponse: Record<string, never>;
         /** @description Params of sendCustomMessage */
         OaSendCustomMessageParams: {
             /** @description 接收消息用户的 openid */
@@ -9855,6 +10391,21 @@ export interface components {
                 openid?: string;
             };
         };
+        /** @description Params of queryGuideBuyerByTag */
+        QueryGuideBuyerByTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 本月还可主动发消息次数（按此筛选） */
+            push_count?: number;
+            /** @description 标签值，该值必须在标签可选值集合中 */
+            tag_values?: string[];
+        } | unknown | unknown;
+        QueryGuideBuyerByTagResponse: {
+            /** @description 客户 openid 列表 */
+            openid_list: string[];
+        };
         /** @description Params of queryRecoResultForText */
         QueryRecoResultForTextParams: {
             /** @description 语音唯一标识（提交语音时使用的 voice_id） */
@@ -9869,6 +10420,32 @@ export interface components {
         QueryRecoResultForTextResponse: {
             /** @description 语音识别结果文本 */
             result?: string;
+        };
+        /** @description Params of rebindGuideAcctForBuyer */
+        RebindGuideAcctForBuyerParams: {
+            /** @description 原顾问微信号（old_guide_account 和 new_guide_account 配套使用） */
+            old_guide_account?: string;
+            /** @description 原顾问 openid 或者 unionid（old_guide_openid 和 new_guide_openid 配套使用） */
+            old_guide_openid?: string;
+            /** @description 新顾问微信号 */
+            new_guide_account?: string;
+            /** @description 新顾问 openid 或者 unionid */
+            new_guide_openid?: string;
+            /** @description 客户 openid（openid 和 openid_list 二选一） */
+            openid?: string;
+            /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+            openid_list?: string[];
+        } | unknown | unknown | unknown | unknown;
+        RebindGuideAcctForBuyerResponse: {
+            /** @description 客户列表逐个处理结果（请求带列表时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
         };
         /** @description Params of refreshWebAccessToken */
         RefreshWebAccessTokenParams: {
@@ -11472,6 +12049,19 @@ export interface components {
         } | unknown | unknown;
         /** @description 成功时只有 errcode 0 / errmsg ok */
         UpdateGuideAcctResponse: Record<string, never>;
+        /** @description Params of updateGuideBuyerRelation */
+        UpdateGuideBuyerRelationParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+            /** @description 客户昵称 */
+            buyer_nickname: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateGuideBuyerRelationResponse: Record<string, never>;
         /** @description Params of updateKfAccount */
         UpdateKfAccountParams: {
             /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
@@ -16300,6 +16890,151 @@ export interface operations {
             };
         };
     };
+    addGuideBuyerDisplayTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                    /** @description 自定义客户信息，全量更新，调用时传所有信息 */
+                    display_tag_list: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideBuyerDisplayTagResponse"];
+                };
+            };
+        };
+    };
+    addGuideBuyerRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid（openid 和 buyer_list 二选一） */
+                    openid?: string;
+                    /** @description 客户 openid 对应的昵称，默认微信昵称 */
+                    buyer_nickname?: string;
+                    /** @description 客户列表（不超过 200，openid 和 buyer_list 二选一） */
+                    buyer_list?: {
+                        /** @description 客户 openid */
+                        openid: string;
+                        /** @description 客户昵称 */
+                        buyer_nickname?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideBuyerRelationResponse"];
+                };
+            };
+        };
+    };
+    addGuideBuyerTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid（openid 和 openid_list 二选一） */
+                    openid?: string;
+                    /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+                    openid_list?: string[];
+                    /** @description 标签值，该值必须在标签可选值集合中 */
+                    tag_value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideBuyerTagResponse"];
+                };
+            };
+        };
+    };
+    addGuideTagOption: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签类型的名字，不能为空 */
+                    tag_name: string;
+                    /** @description 要添加的标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+                    tag_values: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
     delGuide2GuideGroup: {
         parameters: {
             query: {
@@ -16362,6 +17097,78 @@ export interface operations {
             };
         };
     };
+    delGuideBuyerRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid（openid 和 openid_list 二选一） */
+                    openid?: string;
+                    /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+                    openid_list?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideBuyerRelationResponse"];
+                };
+            };
+        };
+    };
+    delGuideBuyerTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid（openid 和 openid_list 二选一） */
+                    openid?: string;
+                    /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+                    openid_list?: string[];
+                    /** @description 标签值，该值必须在标签可选值集合中 */
+                    tag_value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideBuyerTagResponse"];
+                };
+            };
+        };
+    };
     delGuideGroup: {
         parameters: {
             query: {
@@ -16387,6 +17194,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DelGuideGroupResponse"];
+                };
+            };
+        };
+    };
+    delGuideTagOption: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签类型的名字 */
+                    tag_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideTagOptionResponse"];
                 };
             };
         };
@@ -16582,6 +17418,169 @@ export interface operations {
             };
         };
     };
+    getGuideBuyerDisplayTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerDisplayTagResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerRelationResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerRelationByBuyer: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 客户 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerRelationByBuyerResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerRelationList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 分页页数，从 0 开始 */
+                    page: number;
+                    /** @description 每页数量 */
+                    num: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerRelationListResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerTagResponse"];
+                };
+            };
+        };
+    };
     getGuideConfig: {
         parameters: {
             query: {
@@ -16635,6 +17634,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetGuideGroupListResponse"];
+                };
+            };
+        };
+    };
+    getGuideTagOption: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideTagOptionResponse"];
                 };
             };
         };
@@ -16701,6 +17726,37 @@ export interface operations {
             };
         };
     };
+    newGuideTagOption: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签类型的名字，不能为空 */
+                    tag_name: string;
+                    /** @description 标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+                    tag_values: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
     pushShowWxaPathMenu: {
         parameters: {
             query: {
@@ -16728,6 +17784,80 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PushShowWxaPathMenuResponse"];
+                };
+            };
+        };
+    };
+    queryGuideBuyerByTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 本月还可主动发消息次数（按此筛选） */
+                    push_count?: number;
+                    /** @description 标签值，该值必须在标签可选值集合中 */
+                    tag_values?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryGuideBuyerByTagResponse"];
+                };
+            };
+        };
+    };
+    rebindGuideAcctForBuyer: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 原顾问微信号（old_guide_account 和 new_guide_account 配套使用） */
+                    old_guide_account?: string;
+                    /** @description 原顾问 openid 或者 unionid（old_guide_openid 和 new_guide_openid 配套使用） */
+                    old_guide_openid?: string;
+                    /** @description 新顾问微信号 */
+                    new_guide_account?: string;
+                    /** @description 新顾问 openid 或者 unionid */
+                    new_guide_openid?: string;
+                    /** @description 客户 openid（openid 和 openid_list 二选一） */
+                    openid?: string;
+                    /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+                    openid_list?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebindGuideAcctForBuyerResponse"];
                 };
             };
         };
@@ -16860,6 +17990,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UpdateGuideAcctResponse"];
+                };
+            };
+        };
+    };
+    updateGuideBuyerRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                    /** @description 客户昵称 */
+                    buyer_nickname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGuideBuyerRelationResponse"];
                 };
             };
         };

@@ -7277,6 +7277,99 @@ export type AddGuideAcctParams = OA['AddGuideAcctParams'];
  */
 export type AddGuideAcctResponse = OA['AddGuideAcctResponse'];
 /**
+ * Params of {@link OATools.addGuideBuyerDisplayTag}, in WeChat's wire names.
+ *
+ * 设置自定义客户信息（展示标签，全量更新：每次传所有信息）
+ *
+ * `POST /cgi-bin/guide/addguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerDisplayTag.yaml
+ */
+export type AddGuideBuyerDisplayTagParams = OA['AddGuideBuyerDisplayTagParams'];
+/**
+ * Reply fields of addGuideBuyerDisplayTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs}
+ */
+export type AddGuideBuyerDisplayTagResponse = OA['AddGuideBuyerDisplayTagResponse'];
+/**
+ * Params of {@link OATools.addGuideBuyerRelation}, in WeChat's wire names.
+ *
+ * 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list）
+ *
+ * Give the guide (guide_account or guide_openid) and either openid or buyer_list. With buyer_list the reply's buyer_resp holds one result per buyer (e.g. -1000 粉丝未关注公众号, 9300805 已绑定其它顾问). The result is also pushed to the developer as an event.
+ *
+ * `POST /cgi-bin/guide/addguidebuyerrelation` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -1000: 粉丝未关注公众号
+ * - 40032: 客户列表大小不合法
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ * - 9300805: 粉丝已绑定其它顾问
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerRelation.yaml
+ */
+export type AddGuideBuyerRelationParams = OA['AddGuideBuyerRelationParams'];
+/**
+ * Reply fields of addGuideBuyerRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs}
+ */
+export type AddGuideBuyerRelationResponse = OA['AddGuideBuyerRelationResponse'];
+/**
+ * Params of {@link OATools.addGuideBuyerTag}, in WeChat's wire names.
+ *
+ * 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个）
+ *
+ * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list. The official page (shopping-guide.addGuideBuyerTag) is not in the stored copy of the docs; the fields mirror delGuideBuyerTag and agree with SKIT.FlurlHttpClient.Wechat's model.
+ *
+ * `POST /cgi-bin/guide/addguidebuyertag` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300807: 标签值无效，不是可选标签值
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerTag.yaml
+ */
+export type AddGuideBuyerTagParams = OA['AddGuideBuyerTagParams'];
+/**
+ * Reply fields of addGuideBuyerTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs}
+ */
+export type AddGuideBuyerTagResponse = OA['AddGuideBuyerTagResponse'];
+/**
+ * Params of {@link OATools.addGuideTagOption}, in WeChat's wire names.
+ *
+ * 为标签类型添加可选值
+ *
+ * `POST /cgi-bin/guide/addguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300802: 服务号未开通顾问功能
+ * - 9300822: 标签类型名字无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/addGuideTagOption.yaml
+ */
+export type AddGuideTagOptionParams = OA['AddGuideTagOptionParams'];
+/**
+ * Reply fields of addGuideTagOption.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs}
+ */
+export type AddGuideTagOptionResponse = OA['AddGuideTagOptionResponse'];
+/**
  * Params of {@link OATools.delGuide2GuideGroup}, in WeChat's wire names.
  *
  * 分组内删除顾问
@@ -7318,6 +7411,53 @@ export type DelGuideAcctParams = OA['DelGuideAcctParams'];
  */
 export type DelGuideAcctResponse = OA['DelGuideAcctResponse'];
 /**
+ * Params of {@link OATools.delGuideBuyerRelation}, in WeChat's wire names.
+ *
+ * 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个）
+ *
+ * Give the guide (guide_account or guide_openid) and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+ *
+ * `POST /cgi-bin/guide/delguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 不存在绑定关系
+ * - 9300801: 无效的微信号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerRelation.yaml
+ */
+export type DelGuideBuyerRelationParams = OA['DelGuideBuyerRelationParams'];
+/**
+ * Reply fields of delGuideBuyerRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs}
+ */
+export type DelGuideBuyerRelationResponse = OA['DelGuideBuyerRelationResponse'];
+/**
+ * Params of {@link OATools.delGuideBuyerTag}, in WeChat's wire names.
+ *
+ * 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个）
+ *
+ * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+ *
+ * `POST /cgi-bin/guide/delguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300807: 标签值无效，不是可选标签值
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerTag.yaml
+ */
+export type DelGuideBuyerTagParams = OA['DelGuideBuyerTagParams'];
+/**
+ * Reply fields of delGuideBuyerTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs}
+ */
+export type DelGuideBuyerTagResponse = OA['DelGuideBuyerTagResponse'];
+/**
  * Params of {@link OATools.delGuideGroup}, in WeChat's wire names.
  *
  * 删除指定顾问分组
@@ -7333,6 +7473,22 @@ export type DelGuideGroupParams = OA['DelGuideGroupParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs}
  */
 export type DelGuideGroupResponse = OA['DelGuideGroupResponse'];
+/**
+ * Params of {@link OATools.delGuideTagOption}, in WeChat's wire names.
+ *
+ * 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟）
+ *
+ * `POST /cgi-bin/guide/delguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs} · spec: spec/officialaccount/guide/delGuideTagOption.yaml
+ */
+export type DelGuideTagOptionParams = OA['DelGuideTagOptionParams'];
+/**
+ * Reply fields of delGuideTagOption.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs}
+ */
+export type DelGuideTagOptionResponse = OA['DelGuideTagOptionResponse'];
 /**
  * Params of {@link OATools.getGroupByGuide}, in WeChat's wire names.
  *
@@ -7440,6 +7596,107 @@ export type GetGuideBuyerChatRecordParams = OA['GetGuideBuyerChatRecordParams'];
  */
 export type GetGuideBuyerChatRecordResponse = OA['GetGuideBuyerChatRecordResponse'];
 /**
+ * Params of {@link OATools.getGuideBuyerDisplayTag}, in WeChat's wire names.
+ *
+ * 获取自定义客户信息（展示标签）
+ *
+ * `POST /cgi-bin/guide/getguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300809: 展示标签不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerDisplayTag.yaml
+ */
+export type GetGuideBuyerDisplayTagParams = OA['GetGuideBuyerDisplayTagParams'];
+/**
+ * Reply fields of getGuideBuyerDisplayTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs}
+ */
+export type GetGuideBuyerDisplayTagResponse = OA['GetGuideBuyerDisplayTagResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerRelation}, in WeChat's wire names.
+ *
+ * 查询指定顾问和客户的关系
+ *
+ * `POST /cgi-bin/guide/getguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300806: 客户和顾问不存在绑定关系
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelation.yaml
+ */
+export type GetGuideBuyerRelationParams = OA['GetGuideBuyerRelationParams'];
+/**
+ * Reply fields of getGuideBuyerRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs}
+ */
+export type GetGuideBuyerRelationResponse = OA['GetGuideBuyerRelationResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerRelationByBuyer}, in WeChat's wire names.
+ *
+ * 查询客户所属顾问
+ *
+ * `POST /cgi-bin/guide/getguidebuyerrelationbybuyer` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300806: 客户和顾问不存在绑定关系
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationByBuyer.yaml
+ */
+export type GetGuideBuyerRelationByBuyerParams = OA['GetGuideBuyerRelationByBuyerParams'];
+/**
+ * Reply fields of getGuideBuyerRelationByBuyer.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs}
+ */
+export type GetGuideBuyerRelationByBuyerResponse = OA['GetGuideBuyerRelationByBuyerResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerRelationList}, in WeChat's wire names.
+ *
+ * 获取顾问的客户列表（分页）
+ *
+ * `POST /cgi-bin/guide/getguidebuyerrelationlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationList.yaml
+ */
+export type GetGuideBuyerRelationListParams = OA['GetGuideBuyerRelationListParams'];
+/**
+ * Reply fields of getGuideBuyerRelationList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs}
+ */
+export type GetGuideBuyerRelationListResponse = OA['GetGuideBuyerRelationListResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerTag}, in WeChat's wire names.
+ *
+ * 查询客户标签
+ *
+ * `POST /cgi-bin/guide/getguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300808: 标签值不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerTag.yaml
+ */
+export type GetGuideBuyerTagParams = OA['GetGuideBuyerTagParams'];
+/**
+ * Reply fields of getGuideBuyerTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs}
+ */
+export type GetGuideBuyerTagResponse = OA['GetGuideBuyerTagResponse'];
+/**
  * Params of {@link OATools.getGuideConfig}, in WeChat's wire names.
  *
  * 获取快捷回复与关注自动回复
@@ -7477,6 +7734,25 @@ export type GetGuideGroupListParams = OA['GetGuideGroupListParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs}
  */
 export type GetGuideGroupListResponse = OA['GetGuideGroupListResponse'];
+/**
+ * Params of {@link OATools.getGuideTagOption}, in WeChat's wire names.
+ *
+ * 获取标签类型和可选值
+ *
+ * `POST /cgi-bin/guide/getguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300802: 服务号未开通顾问功能
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/getGuideTagOption.yaml
+ */
+export type GetGuideTagOptionParams = OA['GetGuideTagOptionParams'];
+/**
+ * Reply fields of getGuideTagOption.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs}
+ */
+export type GetGuideTagOptionResponse = OA['GetGuideTagOptionResponse'];
 /**
  * Params of {@link OATools.guideCreateQrCode}, in WeChat's wire names.
  *
@@ -7519,6 +7795,26 @@ export type NewGuideGroupParams = OA['NewGuideGroupParams'];
  */
 export type NewGuideGroupResponse = OA['NewGuideGroupResponse'];
 /**
+ * Params of {@link OATools.newGuideTagOption}, in WeChat's wire names.
+ *
+ * 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复）
+ *
+ * `POST /cgi-bin/guide/newguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300802: 服务号未开通顾问功能
+ * - 9300820: 可查询标签类别超过上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/newGuideTagOption.yaml
+ */
+export type NewGuideTagOptionParams = OA['NewGuideTagOptionParams'];
+/**
+ * Reply fields of newGuideTagOption.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs}
+ */
+export type NewGuideTagOptionResponse = OA['NewGuideTagOptionResponse'];
+/**
  * Params of {@link OATools.pushShowWxaPathMenu}, in WeChat's wire names.
  *
  * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
@@ -7542,6 +7838,51 @@ export type PushShowWxaPathMenuParams = OA['PushShowWxaPathMenuParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs}
  */
 export type PushShowWxaPathMenuResponse = OA['PushShowWxaPathMenuResponse'];
+/**
+ * Params of {@link OATools.queryGuideBuyerByTag}, in WeChat's wire names.
+ *
+ * 根据标签值筛选顾问的客户
+ *
+ * `POST /cgi-bin/guide/queryguidebuyerbytag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300807: 标签值无效，不是可选标签值
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs} · spec: spec/officialaccount/guide/queryGuideBuyerByTag.yaml
+ */
+export type QueryGuideBuyerByTagParams = OA['QueryGuideBuyerByTagParams'];
+/**
+ * Reply fields of queryGuideBuyerByTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs}
+ */
+export type QueryGuideBuyerByTagResponse = OA['QueryGuideBuyerByTagResponse'];
+/**
+ * Params of {@link OATools.rebindGuideAcctForBuyer}, in WeChat's wire names.
+ *
+ * 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个）
+ *
+ * Old and new guide are named the same way: old_guide_account with new_guide_account, or old_guide_openid with new_guide_openid; then either openid or openid_list. With openid_list the reply's buyer_resp holds one result per buyer.
+ *
+ * `POST /cgi-bin/guide/rebindguideacctforbuyer` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ * - 9300806: 客户和顾问不存在绑定关系
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs} · spec: spec/officialaccount/guide/rebindGuideAcctForBuyer.yaml
+ */
+export type RebindGuideAcctForBuyerParams = OA['RebindGuideAcctForBuyerParams'];
+/**
+ * Reply fields of rebindGuideAcctForBuyer.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs}
+ */
+export type RebindGuideAcctForBuyerResponse = OA['RebindGuideAcctForBuyerResponse'];
 /**
  * Params of {@link OATools.setGuideAcctConfig}, in WeChat's wire names.
  *
@@ -7607,6 +7948,28 @@ export type UpdateGuideAcctParams = OA['UpdateGuideAcctParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs}
  */
 export type UpdateGuideAcctResponse = OA['UpdateGuideAcctResponse'];
+/**
+ * Params of {@link OATools.updateGuideBuyerRelation}, in WeChat's wire names.
+ *
+ * 修改客户昵称
+ *
+ * `POST /cgi-bin/guide/updateguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ * - 9300806: 客户未绑定该顾问
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideBuyerRelation.yaml
+ */
+export type UpdateGuideBuyerRelationParams = OA['UpdateGuideBuyerRelationParams'];
+/**
+ * Reply fields of updateGuideBuyerRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs}
+ */
+export type UpdateGuideBuyerRelationResponse = OA['UpdateGuideBuyerRelationResponse'];
 /**
  * Params of {@link OATools.addVoiceToRecoForText}, in WeChat's wire names.
  *
@@ -12908,7 +13271,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (205). */
+/** The generated endpoint methods of OATools (222). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -14518,6 +14881,67 @@ export interface OAToolsMethods {
      */
     addGuideAcct(params: AddGuideAcctParams, options?: CallOptions): Promise<WechatData<AddGuideAcctResponse>>;
     /**
+     * 设置自定义客户信息（展示标签，全量更新：每次传所有信息）
+     *
+     * `POST /cgi-bin/guide/addguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerDisplayTag.yaml
+     */
+    addGuideBuyerDisplayTag(params: AddGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerDisplayTagResponse>>;
+    /**
+     * 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list）
+     *
+     * Give the guide (guide_account or guide_openid) and either openid or buyer_list. With buyer_list the reply's buyer_resp holds one result per buyer (e.g. -1000 粉丝未关注公众号, 9300805 已绑定其它顾问). The result is also pushed to the developer as an event.
+     *
+     * `POST /cgi-bin/guide/addguidebuyerrelation` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -1000: 粉丝未关注公众号
+     * - 40032: 客户列表大小不合法
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     * - 9300805: 粉丝已绑定其它顾问
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerRelation.yaml
+     */
+    addGuideBuyerRelation(params: AddGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerRelationResponse>>;
+    /**
+     * 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个）
+     *
+     * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list. The official page (shopping-guide.addGuideBuyerTag) is not in the stored copy of the docs; the fields mirror delGuideBuyerTag and agree with SKIT.FlurlHttpClient.Wechat's model.
+     *
+     * `POST /cgi-bin/guide/addguidebuyertag` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300807: 标签值无效，不是可选标签值
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerTag.yaml
+     */
+    addGuideBuyerTag(params: AddGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerTagResponse>>;
+    /**
+     * 为标签类型添加可选值
+     *
+     * `POST /cgi-bin/guide/addguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300802: 服务号未开通顾问功能
+     * - 9300822: 标签类型名字无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/addGuideTagOption.yaml
+     */
+    addGuideTagOption(params: AddGuideTagOptionParams, options?: CallOptions): Promise<WechatData<AddGuideTagOptionResponse>>;
+    /**
      * 分组内删除顾问
      *
      * The official page (shopping-guide.delGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
@@ -14543,6 +14967,37 @@ export interface OAToolsMethods {
      */
     delGuideAcct(params: DelGuideAcctParams, options?: CallOptions): Promise<WechatData<DelGuideAcctResponse>>;
     /**
+     * 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个）
+     *
+     * Give the guide (guide_account or guide_openid) and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+     *
+     * `POST /cgi-bin/guide/delguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 不存在绑定关系
+     * - 9300801: 无效的微信号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerRelation.yaml
+     */
+    delGuideBuyerRelation(params: DelGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerRelationResponse>>;
+    /**
+     * 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个）
+     *
+     * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+     *
+     * `POST /cgi-bin/guide/delguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300807: 标签值无效，不是可选标签值
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerTag.yaml
+     */
+    delGuideBuyerTag(params: DelGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerTagResponse>>;
+    /**
      * 删除指定顾问分组
      *
      * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
@@ -14550,6 +15005,14 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuideGroup.yaml
      */
     delGuideGroup(params: DelGuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuideGroupResponse>>;
+    /**
+     * 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟）
+     *
+     * `POST /cgi-bin/guide/delguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs} · spec: spec/officialaccount/guide/delGuideTagOption.yaml
+     */
+    delGuideTagOption(params: DelGuideTagOptionParams, options?: CallOptions): Promise<WechatData<DelGuideTagOptionResponse>>;
     /**
      * 获取顾问所在分组
      *
@@ -14609,6 +15072,67 @@ export interface OAToolsMethods {
      */
     getGuideBuyerChatRecord(params: GetGuideBuyerChatRecordParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerChatRecordResponse>>;
     /**
+     * 获取自定义客户信息（展示标签）
+     *
+     * `POST /cgi-bin/guide/getguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300809: 展示标签不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerDisplayTag.yaml
+     */
+    getGuideBuyerDisplayTag(params: GetGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerDisplayTagResponse>>;
+    /**
+     * 查询指定顾问和客户的关系
+     *
+     * `POST /cgi-bin/guide/getguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300806: 客户和顾问不存在绑定关系
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelation.yaml
+     */
+    getGuideBuyerRelation(params: GetGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationResponse>>;
+    /**
+     * 查询客户所属顾问
+     *
+     * `POST /cgi-bin/guide/getguidebuyerrelationbybuyer` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300806: 客户和顾问不存在绑定关系
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationByBuyer.yaml
+     */
+    getGuideBuyerRelationByBuyer(params: GetGuideBuyerRelationByBuyerParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationByBuyerResponse>>;
+    /**
+     * 获取顾问的客户列表（分页）
+     *
+     * `POST /cgi-bin/guide/getguidebuyerrelationlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationList.yaml
+     */
+    getGuideBuyerRelationList(params: GetGuideBuyerRelationListParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationListResponse>>;
+    /**
+     * 查询客户标签
+     *
+     * `POST /cgi-bin/guide/getguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300808: 标签值不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerTag.yaml
+     */
+    getGuideBuyerTag(params: GetGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerTagResponse>>;
+    /**
      * 获取快捷回复与关注自动回复
      *
      * Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
@@ -14630,6 +15154,17 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideGroupList.yaml
      */
     getGuideGroupList(params?: GetGuideGroupListParams, options?: CallOptions): Promise<WechatData<GetGuideGroupListResponse>>;
+    /**
+     * 获取标签类型和可选值
+     *
+     * `POST /cgi-bin/guide/getguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300802: 服务号未开通顾问功能
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/getGuideTagOption.yaml
+     */
+    getGuideTagOption(params?: GetGuideTagOptionParams, options?: CallOptions): Promise<WechatData<GetGuideTagOptionResponse>>;
     /**
      * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
      *
@@ -14656,6 +15191,18 @@ export interface OAToolsMethods {
      */
     newGuideGroup(params: NewGuideGroupParams, options?: CallOptions): Promise<WechatData<NewGuideGroupResponse>>;
     /**
+     * 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复）
+     *
+     * `POST /cgi-bin/guide/newguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300802: 服务号未开通顾问功能
+     * - 9300820: 可查询标签类别超过上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/newGuideTagOption.yaml
+     */
+    newGuideTagOption(params: NewGuideTagOptionParams, options?: CallOptions): Promise<WechatData<NewGuideTagOptionResponse>>;
+    /**
      * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
      *
      * Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
@@ -14671,6 +15218,35 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs} · spec: spec/officialaccount/guide/pushShowWxaPathMenu.yaml
      */
     pushShowWxaPathMenu(params: PushShowWxaPathMenuParams, options?: CallOptions): Promise<WechatData<PushShowWxaPathMenuResponse>>;
+    /**
+     * 根据标签值筛选顾问的客户
+     *
+     * `POST /cgi-bin/guide/queryguidebuyerbytag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300807: 标签值无效，不是可选标签值
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs} · spec: spec/officialaccount/guide/queryGuideBuyerByTag.yaml
+     */
+    queryGuideBuyerByTag(params: QueryGuideBuyerByTagParams, options?: CallOptions): Promise<WechatData<QueryGuideBuyerByTagResponse>>;
+    /**
+     * 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个）
+     *
+     * Old and new guide are named the same way: old_guide_account with new_guide_account, or old_guide_openid with new_guide_openid; then either openid or openid_list. With openid_list the reply's buyer_resp holds one result per buyer.
+     *
+     * `POST /cgi-bin/guide/rebindguideacctforbuyer` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     * - 9300806: 客户和顾问不存在绑定关系
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs} · spec: spec/officialaccount/guide/rebindGuideAcctForBuyer.yaml
+     */
+    rebindGuideAcctForBuyer(params: RebindGuideAcctForBuyerParams, options?: CallOptions): Promise<WechatData<RebindGuideAcctForBuyerResponse>>;
     /**
      * 为服务号设置敏感词与离线自动回复
      *
@@ -14712,6 +15288,20 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideAcct.yaml
      */
     updateGuideAcct(params: UpdateGuideAcctParams, options?: CallOptions): Promise<WechatData<UpdateGuideAcctResponse>>;
+    /**
+     * 修改客户昵称
+     *
+     * `POST /cgi-bin/guide/updateguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     * - 9300806: 客户未绑定该顾问
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideBuyerRelation.yaml
+     */
+    updateGuideBuyerRelation(params: UpdateGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<UpdateGuideBuyerRelationResponse>>;
     /**
      * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
      *
@@ -15623,7 +16213,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (206). */
+/** Every OATools operation by name, for `call(name, params)` (223). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -15867,12 +16457,26 @@ export interface OAToolsOperations {
     addGuide2GuideGroup: { params: AddGuide2GuideGroupParams; response: AddGuide2GuideGroupResponse; required: true };
     /** 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送） */
     addGuideAcct: { params: AddGuideAcctParams; response: AddGuideAcctResponse; required: true };
+    /** 设置自定义客户信息（展示标签，全量更新：每次传所有信息） */
+    addGuideBuyerDisplayTag: { params: AddGuideBuyerDisplayTagParams; response: AddGuideBuyerDisplayTagResponse; required: true };
+    /** 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list） */
+    addGuideBuyerRelation: { params: AddGuideBuyerRelationParams; response: AddGuideBuyerRelationResponse; required: true };
+    /** 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+    addGuideBuyerTag: { params: AddGuideBuyerTagParams; response: AddGuideBuyerTagResponse; required: true };
+    /** 为标签类型添加可选值 */
+    addGuideTagOption: { params: AddGuideTagOptionParams; response: AddGuideTagOptionResponse; required: true };
     /** 分组内删除顾问 */
     delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
     /** 删除顾问 */
     delGuideAcct: { params: DelGuideAcctParams; response: DelGuideAcctResponse; required: true };
+    /** 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个） */
+    delGuideBuyerRelation: { params: DelGuideBuyerRelationParams; response: DelGuideBuyerRelationResponse; required: true };
+    /** 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+    delGuideBuyerTag: { params: DelGuideBuyerTagParams; response: DelGuideBuyerTagResponse; required: true };
     /** 删除指定顾问分组 */
     delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
+    /** 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
+    delGuideTagOption: { params: DelGuideTagOptionParams; response: DelGuideTagOptionResponse; required: true };
     /** 获取顾问所在分组 */
     getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
     /** 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
@@ -15885,22 +16489,42 @@ export interface OAToolsOperations {
     getGuideAcctList: { params: GetGuideAcctListParams; response: GetGuideAcctListResponse; required: true };
     /** 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条） */
     getGuideBuyerChatRecord: { params: GetGuideBuyerChatRecordParams; response: GetGuideBuyerChatRecordResponse; required: true };
+    /** 获取自定义客户信息（展示标签） */
+    getGuideBuyerDisplayTag: { params: GetGuideBuyerDisplayTagParams; response: GetGuideBuyerDisplayTagResponse; required: true };
+    /** 查询指定顾问和客户的关系 */
+    getGuideBuyerRelation: { params: GetGuideBuyerRelationParams; response: GetGuideBuyerRelationResponse; required: true };
+    /** 查询客户所属顾问 */
+    getGuideBuyerRelationByBuyer: { params: GetGuideBuyerRelationByBuyerParams; response: GetGuideBuyerRelationByBuyerResponse; required: true };
+    /** 获取顾问的客户列表（分页） */
+    getGuideBuyerRelationList: { params: GetGuideBuyerRelationListParams; response: GetGuideBuyerRelationListResponse; required: true };
+    /** 查询客户标签 */
+    getGuideBuyerTag: { params: GetGuideBuyerTagParams; response: GetGuideBuyerTagResponse; required: true };
     /** 获取快捷回复与关注自动回复 */
     getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
     /** 获取服务号下所有顾问分组的列表 */
     getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
+    /** 获取标签类型和可选值 */
+    getGuideTagOption: { params: GetGuideTagOptionParams; response: GetGuideTagOptionResponse; required: false };
     /** 生成顾问二维码（用户扫码关注公众号并绑定该顾问） */
     guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
     /** 新建顾问分组 */
     newGuideGroup: { params: NewGuideGroupParams; response: NewGuideGroupResponse; required: true };
+    /** 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复） */
+    newGuideTagOption: { params: NewGuideTagOptionParams; response: NewGuideTagOptionResponse; required: true };
     /** 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path） */
     pushShowWxaPathMenu: { params: PushShowWxaPathMenuParams; response: PushShowWxaPathMenuResponse; required: true };
+    /** 根据标签值筛选顾问的客户 */
+    queryGuideBuyerByTag: { params: QueryGuideBuyerByTagParams; response: QueryGuideBuyerByTagResponse; required: true };
+    /** 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个） */
+    rebindGuideAcctForBuyer: { params: RebindGuideAcctForBuyerParams; response: RebindGuideAcctForBuyerResponse; required: true };
     /** 为服务号设置敏感词与离线自动回复 */
     setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
     /** 设置快捷回复与关注自动回复（顾问欢迎语，最多两条） */
     setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
     /** 修改顾问的昵称或头像 */
     updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
+    /** 修改客户昵称 */
+    updateGuideBuyerRelation: { params: UpdateGuideBuyerRelationParams; response: UpdateGuideBuyerRelationResponse; required: true };
     /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
     addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
     /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
