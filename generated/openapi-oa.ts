@@ -1431,6 +1431,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/addguidemassendjob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内）
+         * @description The guide receives the task at push_time and sends it to the listed buyers. The reply's task_result lists the created tasks with their openids; task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["addGuideMassendJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/addguidetagoption": {
         parameters: {
             query?: never;
@@ -1442,6 +1462,26 @@ export interface paths {
         put?: never;
         /** 为标签类型添加可选值 */
         post: operations["addGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/cancelguidemassendjob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 取消给顾问分配的群发任务（已执行的任务无法取消）
+         * @description task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["cancelGuideMassendJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1525,6 +1565,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/delguidecardmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除小程序卡片素材（按 title、path、appid 定位）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["delGuideCardMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/delguidegroup": {
         parameters: {
             query?: never;
@@ -1542,6 +1602,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/delguideimagematerial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除图片素材（按 picurl 定位）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["delGuideImageMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/delguidetagoption": {
         parameters: {
             query?: never;
@@ -1553,6 +1633,26 @@ export interface paths {
         put?: never;
         /** 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
         post: operations["delGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidewordmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除文字素材（按内容定位）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["delGuideWordMaterial"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1749,6 +1849,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/getguidecardmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询小程序卡片素材
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["getGuideCardMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/getguideconfig": {
         parameters: {
             query?: never;
@@ -1786,6 +1906,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/getguideimagematerial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询图片素材（分页）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["getGuideImageMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidemassendjob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取指定群发任务信息
+         * @description The reply's job is one object (the page once said array; WeChat confirmed object). task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["getGuideMassendJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidemassendjoblist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取顾问的群发任务列表（可按任务状态筛选）
+         * @description task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["getGuideMassendJobList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/getguidetagoption": {
         parameters: {
             query?: never;
@@ -1797,6 +1977,26 @@ export interface paths {
         put?: never;
         /** 获取标签类型和可选值 */
         post: operations["getGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidewordmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询文字素材（分页）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["getGuideWordMaterial"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1937,6 +2137,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/guide/setguidecardmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加小程序卡片素材
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it. The cover image media_id comes from the permanent material library (素材管理).
+         */
+        post: operations["setGuideCardMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/guide/setguideconfig": {
         parameters: {
             query?: never;
@@ -1951,6 +2171,46 @@ export interface paths {
          * @description Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
          */
         post: operations["setGuideConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguideimagematerial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加图片素材
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it. The media_id comes from the permanent material library (素材管理).
+         */
+        post: operations["setGuideImageMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguidewordmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加文字素材（最多 300 字）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["setGuideWordMaterial"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1985,6 +2245,26 @@ export interface paths {
         put?: never;
         /** 修改客户昵称 */
         post: operations["updateGuideBuyerRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/updateguidemassendjob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改群发任务（已执行的任务无法修改，返回参数错误）
+         * @description Only the fields sent are changed. task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["updateGuideMassendJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4466,6 +4746,48 @@ export interface components {
                 openid?: string;
             }[];
         };
+        /** @description Params of addGuideMassendJob */
+        AddGuideMassendJobParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 群发任务名称，不超过 16 字 */
+            task_name: string;
+            /** @description 群发任务备注，不超过 100 字 */
+            task_remark?: string;
+            /** @description 任务下发给顾问的时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+            push_time: number;
+            /** @description 客户 openid 列表 */
+            openid: string[];
+            /** @description 素材，不超过 3 个 */
+            material: {
+                /**
+                 * @description 素材类型：1 文本，3 图片，49 小程序卡片
+                 * @enum {integer}
+                 */
+                type: 1 | 3 | 49;
+                /** @description 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+                media_id?: string;
+                /** @description 小程序卡片标题，最多 35 字 */
+                title?: string;
+                /** @description 小程序卡片路径 */
+                path?: string;
+                /** @description 小程序卡片 appid，需要关联到公众号 */
+                appid?: string;
+                /** @description 文本类型素材的内容，不超过 300 字节 */
+                word?: string;
+            }[];
+        } | unknown | unknown;
+        AddGuideMassendJobResponse: {
+            /** @description 创建的群发任务列表 */
+            task_result: {
+                /** @description 群发任务 id（64 位，超出 2^53 的值以字符串返回） */
+                task_id?: number | string;
+                /** @description 此任务包括的 openid 列表 */
+                openid?: string[];
+            }[];
+        };
         /** @description Params of addGuideTagOption */
         AddGuideTagOptionParams: {
             /** @description 标签类型的名字，不能为空 */
@@ -5245,6 +5567,13 @@ export interface components {
                 time?: string;
             }[];
         };
+        /** @description Params of cancelGuideMassendJob */
+        CancelGuideMassendJobParams: {
+            /** @description 任务 id（64 位） */
+            task_id: number | string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        CancelGuideMassendJobResponse: Record<string, never>;
         /** @description Params of changeOpenid */
         ChangeOpenidParams: {
             /** @description 原账号的标识（文档称为原账号的原始 id，实际多以原账号 appid 调用） */
@@ -6551,6 +6880,17 @@ export interface components {
                 openid?: string;
             }[];
         };
+        /** @description Params of delGuideCardMaterial */
+        DelGuideCardMaterialParams: {
+            /** @description 小程序卡片名字 */
+            title: string;
+            /** @description 小程序路径 */
+            path: string;
+            /** @description 小程序的 appid */
+            appid: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideCardMaterialResponse: Record<string, never>;
         /** @description Params of delGuideGroup */
         DelGuideGroupParams: {
             /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
@@ -6558,6 +6898,13 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         DelGuideGroupResponse: Record<string, never>;
+        /** @description Params of delGuideImageMaterial */
+        DelGuideImageMaterialParams: {
+            /** @description 图片素材内容（getGuideImageMaterial 返回的 picurl） */
+            picurl: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideImageMaterialResponse: Record<string, never>;
         /** @description Params of delGuideTagOption */
         DelGuideTagOptionParams: {
             /** @description 标签类型的名字 */
@@ -6565,6 +6912,13 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         DelGuideTagOptionResponse: Record<string, never>;
+        /** @description Params of delGuideWordMaterial */
+        DelGuideWordMaterialParams: {
+            /** @description 文字素材内容 */
+            word: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideWordMaterialResponse: Record<string, never>;
         /** @description Params of delMaterial */
         DelMaterialParams: {
             /** @description 要删除的素材的 media_id */
@@ -8301,7 +8655,7 @@ export interface components {
         };
         GetGroupByGuideResponse: {
             /** @description 顾问所在分组 id 列表（uint64） */
-            group_id_list: number[];
+            group_id_list: (number | string)[];
         };
         /** @description Params of getGroupInfo */
         GetGroupInfoParams: {
@@ -8527,6 +8881,25 @@ export interface components {
             /** @description 客户的标签值 */
             tag_values: string[];
         };
+        /** @description Params of getGuideCardMaterial */
+        GetGuideCardMaterialParams: Record<string, never>;
+        GetGuideCardMaterialResponse: {
+            /** @description 小程序卡片素材列表 */
+            card_list: {
+                /** @description 卡片名字 */
+                title?: string;
+                /** @description 小程序 appid */
+                appid?: string;
+                /** @description 路径 */
+                path?: string;
+                /** @description 图片链接 */
+                picurl?: string;
+                /** @description 图片 id */
+                master_id?: number;
+                /** @description 图片 id */
+                slave_id?: number;
+            }[];
+        };
         /** @description Params of getGuideConfig */
         GetGuideConfigParams: {
             /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
@@ -8568,8 +8941,8 @@ export interface components {
         GetGuideGroupListResponse: {
             /** @description 顾问分组列表 */
             group_list: {
-                /** @description 顾问分组 id（uint64） */
-                id?: number;
+                /** @description 顾问分组 id（uint64；超出 2^53 的值以字符串返回） */
+                id?: number | string;
                 /** @description 顾问分组名称 */
                 name?: string;
                 /** @description 创建时间戳 */
@@ -8577,6 +8950,150 @@ export interface components {
                 /** @description 更新时间戳 */
                 update_time?: number;
             }[];
+        };
+        /** @description Params of getGuideImageMaterial */
+        GetGuideImageMaterialParams: {
+            /** @description 分页查询，起始位置 */
+            start: number;
+            /** @description 分页查询，查询个数 */
+            num: number;
+        };
+        GetGuideImageMaterialResponse: {
+            /** @description 图片素材总数 */
+            total_num: number;
+            /** @description 图片素材列表 */
+            model_list: {
+                /** @description 图片链接 */
+                picurl?: string;
+            }[];
+        };
+        /** @description Params of getGuideMassendJobList */
+        GetGuideMassendJobListParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 获取指定状态的任务（为空则表示拉取所有状态的任务）：1 任务未执行，2 已执行，3 执行完成，4 任务取消 */
+            task_status?: (1 | 2 | 3 | 4)[];
+            /**
+             * @description 偏移位置，默认 0
+             * @default 0
+             */
+            offset?: number;
+            /**
+             * @description 条数，默认 50
+             * @default 50
+             */
+            limit?: number;
+        } | unknown | unknown;
+        GetGuideMassendJobListResponse: {
+            /** @description 总任务数 */
+            total_count: number;
+            /** @description 群发任务列表 */
+            list: {
+                /** @description 任务 id（64 位，超出 2^53 的值以字符串返回） */
+                task_id?: number | string;
+                /** @description 顾问 openid */
+                guide_openid?: string;
+                /** @description 任务创建时间 */
+                create_time?: number;
+                /** @description 任务最后修改时间 */
+                update_time?: number;
+                /** @description 任务下发时间 */
+                push_time?: number;
+                /** @description 任务完成时间（未完成为 0） */
+                finish_time?: number;
+                /** @description 任务名称 */
+                task_name?: string;
+                /** @description 任务备注 */
+                task_remark?: string;
+                /**
+                 * @description 任务状态：1 任务未执行，2 已执行，3 执行完成，4 任务取消
+                 * @enum {integer}
+                 */
+                task_status?: 1 | 2 | 3 | 4;
+                /** @description 素材 */
+                material?: {
+                    /** @description 素材类型：1 文本，3 图片，49 小程序卡片 */
+                    type?: number;
+                    /** @description 小程序卡片标题 */
+                    title?: string;
+                    /** @description 小程序卡片路径 */
+                    path?: string;
+                    /** @description 小程序卡片 appid */
+                    appid?: string;
+                    /** @description 文本类型素材的内容 */
+                    word?: string;
+                    /** @description 图片 url */
+                    pic_url?: string;
+                }[];
+                /** @description 客户列表 */
+                buyer_info?: {
+                    /** @description 客户 openid */
+                    openid?: string;
+                    /**
+                     * @description 消息发送状态：1 未发送，2 发送成功，3 未关注公众号，4 没有 quota，5 系统错误
+                     * @enum {integer}
+                     */
+                    send_status?: 1 | 2 | 3 | 4 | 5;
+                }[];
+            }[];
+        };
+        /** @description Params of getGuideMassendJob */
+        GetGuideMassendJobParams: {
+            /** @description 任务 id（64 位） */
+            task_id: number | string;
+        };
+        GetGuideMassendJobResponse: {
+            /** @description 群发任务 */
+            job: {
+                /** @description 任务 id（64 位，超出 2^53 的值以字符串返回） */
+                task_id?: number | string;
+                /** @description 顾问 openid */
+                guide_openid?: string;
+                /** @description 任务创建时间 */
+                create_time?: number;
+                /** @description 任务最后修改时间 */
+                update_time?: number;
+                /** @description 任务下发时间 */
+                push_time?: number;
+                /** @description 任务完成时间（未完成为 0） */
+                finish_time?: number;
+                /** @description 任务名称 */
+                task_name?: string;
+                /** @description 任务备注 */
+                task_remark?: string;
+                /**
+                 * @description 任务状态：1 任务未执行，2 已执行，3 执行完成，4 任务取消
+                 * @enum {integer}
+                 */
+                task_status?: 1 | 2 | 3 | 4;
+                /** @description 素材 */
+                material?: {
+                    /** @description 素材类型：1 文本，3 图片，49 小程序卡片 */
+                    type?: number;
+                    /** @description 小程序卡片标题 */
+                    title?: string;
+                    /** @description 小程序卡片路径 */
+                    path?: string;
+                    /** @description 小程序卡片 appid */
+                    appid?: string;
+                    /** @description 文本类型素材的内容 */
+                    word?: string;
+                    /** @description 图片 url */
+                    pic_url?: string;
+                }[];
+                /** @description 客户列表 */
+                buyer_info?: {
+                    /** @description 客户 openid */
+                    openid?: string;
+                    /**
+                     * @description 消息发送状态：1 未发送，2 发送成功，3 未关注公众号，4 没有 quota，5 系统错误
+                     * @enum {integer}
+                     */
+                    send_status?: 1 | 2 | 3 | 4 | 5;
+                }[];
+            };
         };
         /** @description Params of getGuideTagOption */
         GetGuideTagOptionParams: Record<string, never>;
@@ -8587,6 +9104,24 @@ export interface components {
                 tag_name?: string;
                 /** @description 标签类型可选值 */
                 tag_values?: string[];
+            }[];
+        };
+        /** @description Params of getGuideWordMaterial */
+        GetGuideWordMaterialParams: {
+            /** @description 分页查询，起始位置 */
+            start: number;
+            /** @description 分页查询，查询个数 */
+            num: number;
+        };
+        GetGuideWordMaterialResponse: {
+            /** @description 文字素材总数 */
+            total_num: number;
+            /** @description 文字素材列表 */
+            word_list: {
+                /** @description 文字素材内容 */
+                word?: string;
+                /** @description 创建时间 */
+                create_time?: number;
             }[];
         };
         /** @description Params of getHDVoice */
@@ -10115,8 +10650,8 @@ export interface components {
             group_name: string;
         };
         NewGuideGroupResponse: {
-            /** @description 新建的顾问分组 id（uint64） */
-            group_id: number;
+            /** @description 新建的顾问分组 id（uint64；超出 2^53 的值以字符串返回） */
+            group_id: number | string;
         };
         /** @description Params of newGuideTagOption */
         NewGuideTagOptionParams: {
@@ -10725,6 +11260,19 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetGuideAcctConfigResponse: Record<string, never>;
+        /** @description Params of setGuideCardMaterial */
+        SetGuideCardMaterialParams: {
+            /** @description 卡片封面图片素材，只能用《素材管理获取 media_id》 */
+            media_id: string;
+            /** @description 小程序卡片名字 */
+            title: string;
+            /** @description 小程序路径 */
+            path: string;
+            /** @description 小程序的 appid */
+            appid: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideCardMaterialResponse: Record<string, never>;
         /** @description Params of setGuideConfig */
         SetGuideConfigParams: {
             /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时设置所有顾问默认的关注自动回复） */
@@ -10761,6 +11309,20 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetGuideConfigResponse: Record<string, never>;
+        /** @description Params of setGuideImageMaterial */
+        SetGuideImageMaterialParams: {
+            /** @description 图片素材，只能用《素材管理获取 media_id》 */
+            media_id: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideImageMaterialResponse: Record<string, never>;
+        /** @description Params of setGuideWordMaterial */
+        SetGuideWordMaterialParams: {
+            /** @description 文字素材内容，最多 300 字 */
+            word: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideWordMaterialResponse: Record<string, never>;
         /** @description Params of setIndustry */
         SetIndustryParams: {
             /** @description 公众号模板消息所属行业编号（主营行业） */
@@ -12062,6 +12624,39 @@ export interface components {
         } | unknown | unknown;
         /** @description 成功时只有 errcode 0 / errmsg ok */
         UpdateGuideBuyerRelationResponse: Record<string, never>;
+        /** @description Params of updateGuideMassendJob */
+        UpdateGuideMassendJobParams: {
+            /** @description 任务 id（64 位） */
+            task_id: number | string;
+            /** @description 群发任务名称，不超过 16 字 */
+            task_name?: string;
+            /** @description 群发任务备注，不超过 100 字 */
+            task_remark?: string;
+            /** @description 下发时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+            push_time?: number;
+            /** @description 客户 openid 列表 */
+            openid?: string[];
+            /** @description 素材，不超过 3 个 */
+            material?: {
+                /**
+                 * @description 素材类型：1 文本，3 图片，49 小程序卡片
+                 * @enum {integer}
+                 */
+                type: 1 | 3 | 49;
+                /** @description 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+                media_id?: string;
+                /** @description 小程序卡片标题，最多 35 字 */
+                title?: string;
+                /** @description 小程序卡片路径 */
+                path?: string;
+                /** @description 小程序卡片 appid，需要关联到公众号 */
+                appid?: string;
+                /** @description 文本类型素材的内容，不超过 300 字节 */
+                word?: string;
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateGuideMassendJobResponse: Record<string, never>;
         /** @description Params of updateKfAccount */
         UpdateKfAccountParams: {
             /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
@@ -17004,6 +17599,63 @@ export interface operations {
             };
         };
     };
+    addGuideMassendJob: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 群发任务名称，不超过 16 字 */
+                    task_name: string;
+                    /** @description 群发任务备注，不超过 100 字 */
+                    task_remark?: string;
+                    /** @description 任务下发给顾问的时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+                    push_time: number;
+                    /** @description 客户 openid 列表 */
+                    openid: string[];
+                    /** @description 素材，不超过 3 个 */
+                    material: {
+                        /**
+                         * @description 素材类型：1 文本，3 图片，49 小程序卡片
+                         * @enum {integer}
+                         */
+                        type: 1 | 3 | 49;
+                        /** @description 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+                        media_id?: string;
+                        /** @description 小程序卡片标题，最多 35 字 */
+                        title?: string;
+                        /** @description 小程序卡片路径 */
+                        path?: string;
+                        /** @description 小程序卡片 appid，需要关联到公众号 */
+                        appid?: string;
+                        /** @description 文本类型素材的内容，不超过 300 字节 */
+                        word?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideMassendJobResponse"];
+                };
+            };
+        };
+    };
     addGuideTagOption: {
         parameters: {
             query: {
@@ -17031,6 +17683,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AddGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
+    cancelGuideMassendJob: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 任务 id（64 位） */
+                    task_id: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelGuideMassendJobResponse"];
                 };
             };
         };
@@ -17169,6 +17850,41 @@ export interface operations {
             };
         };
     };
+    delGuideCardMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序卡片名字 */
+                    title: string;
+                    /** @description 小程序路径 */
+                    path: string;
+                    /** @description 小程序的 appid */
+                    appid: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideCardMaterialResponse"];
+                };
+            };
+        };
+    };
     delGuideGroup: {
         parameters: {
             query: {
@@ -17198,6 +17914,37 @@ export interface operations {
             };
         };
     };
+    delGuideImageMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 图片素材内容（getGuideImageMaterial 返回的 picurl） */
+                    picurl: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideImageMaterialResponse"];
+                };
+            };
+        };
+    };
     delGuideTagOption: {
         parameters: {
             query: {
@@ -17223,6 +17970,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DelGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
+    delGuideWordMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 文字素材内容 */
+                    word: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideWordMaterialResponse"];
                 };
             };
         };
@@ -17581,6 +18359,35 @@ export interface operations {
             };
         };
     };
+    getGuideCardMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideCardMaterialResponse"];
+                };
+            };
+        };
+    };
     getGuideConfig: {
         parameters: {
             query: {
@@ -17638,6 +18445,111 @@ export interface operations {
             };
         };
     };
+    getGuideImageMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 分页查询，起始位置 */
+                    start: number;
+                    /** @description 分页查询，查询个数 */
+                    num: number;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideImageMaterialResponse"];
+                };
+            };
+        };
+    };
+    getGuideMassendJob: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 任务 id（64 位） */
+                    task_id: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideMassendJobResponse"];
+                };
+            };
+        };
+    };
+    getGuideMassendJobList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 获取指定状态的任务（为空则表示拉取所有状态的任务）：1 任务未执行，2 已执行，3 执行完成，4 任务取消 */
+                    task_status?: (1 | 2 | 3 | 4)[];
+                    /**
+                     * @description 偏移位置，默认 0
+                     * @default 0
+                     */
+                    offset?: number;
+                    /**
+                     * @description 条数，默认 50
+                     * @default 50
+                     */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideMassendJobListResponse"];
+                };
+            };
+        };
+    };
     getGuideTagOption: {
         parameters: {
             query: {
@@ -17660,6 +18572,39 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
+    getGuideWordMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 分页查询，起始位置 */
+                    start: number;
+                    /** @description 分页查询，查询个数 */
+                    num: number;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideWordMaterialResponse"];
                 };
             };
         };
@@ -17901,6 +18846,43 @@ export interface operations {
             };
         };
     };
+    setGuideCardMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡片封面图片素材，只能用《素材管理获取 media_id》 */
+                    media_id: string;
+                    /** @description 小程序卡片名字 */
+                    title: string;
+                    /** @description 小程序路径 */
+                    path: string;
+                    /** @description 小程序的 appid */
+                    appid: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideCardMaterialResponse"];
+                };
+            };
+        };
+    };
     setGuideConfig: {
         parameters: {
             query: {
@@ -17955,6 +18937,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SetGuideConfigResponse"];
+                };
+            };
+        };
+    };
+    setGuideImageMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 图片素材，只能用《素材管理获取 media_id》 */
+                    media_id: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideImageMaterialResponse"];
+                };
+            };
+        };
+    };
+    setGuideWordMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 文字素材内容，最多 300 字 */
+                    word: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideWordMaterialResponse"];
                 };
             };
         };
@@ -18025,6 +19069,61 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UpdateGuideBuyerRelationResponse"];
+                };
+            };
+        };
+    };
+    updateGuideMassendJob: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 任务 id（64 位） */
+                    task_id: number | string;
+                    /** @description 群发任务名称，不超过 16 字 */
+                    task_name?: string;
+                    /** @description 群发任务备注，不超过 100 字 */
+                    task_remark?: string;
+                    /** @description 下发时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+                    push_time?: number;
+                    /** @description 客户 openid 列表 */
+                    openid?: string[];
+                    /** @description 素材，不超过 3 个 */
+                    material?: {
+                        /**
+                         * @description 素材类型：1 文本，3 图片，49 小程序卡片
+                         * @enum {integer}
+                         */
+                        type: 1 | 3 | 49;
+                        /** @description 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+                        media_id?: string;
+                        /** @description 小程序卡片标题，最多 35 字 */
+                        title?: string;
+                        /** @description 小程序卡片路径 */
+                        path?: string;
+                        /** @description 小程序卡片 appid，需要关联到公众号 */
+                        appid?: string;
+                        /** @description 文本类型素材的内容，不超过 300 字节 */
+                        word?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGuideMassendJobResponse"];
                 };
             };
         };

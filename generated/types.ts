@@ -7350,6 +7350,33 @@ export type AddGuideBuyerTagParams = OA['AddGuideBuyerTagParams'];
  */
 export type AddGuideBuyerTagResponse = OA['AddGuideBuyerTagResponse'];
 /**
+ * Params of {@link OATools.addGuideMassendJob}, in WeChat's wire names.
+ *
+ * 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内）
+ *
+ * The guide receives the task at push_time and sends it to the listed buyers. The reply's task_result lists the created tasks with their openids; task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/addguidemassendjob` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+ * - 40168: 小程序卡片 appid 没有和公众号关联
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300819: media_id 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/addGuideMassendJob.yaml
+ */
+export type AddGuideMassendJobParams = OA['AddGuideMassendJobParams'];
+/**
+ * Reply fields of addGuideMassendJob.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs}
+ */
+export type AddGuideMassendJobResponse = OA['AddGuideMassendJobResponse'];
+/**
  * Params of {@link OATools.addGuideTagOption}, in WeChat's wire names.
  *
  * 为标签类型添加可选值
@@ -7369,6 +7396,27 @@ export type AddGuideTagOptionParams = OA['AddGuideTagOptionParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs}
  */
 export type AddGuideTagOptionResponse = OA['AddGuideTagOptionResponse'];
+/**
+ * Params of {@link OATools.cancelGuideMassendJob}, in WeChat's wire names.
+ *
+ * 取消给顾问分配的群发任务（已执行的任务无法取消）
+ *
+ * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/cancelguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（如任务已执行）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/cancelGuideMassendJob.yaml
+ */
+export type CancelGuideMassendJobParams = OA['CancelGuideMassendJobParams'];
+/**
+ * Reply fields of cancelGuideMassendJob.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs}
+ */
+export type CancelGuideMassendJobResponse = OA['CancelGuideMassendJobResponse'];
 /**
  * Params of {@link OATools.delGuide2GuideGroup}, in WeChat's wire names.
  *
@@ -7458,6 +7506,27 @@ export type DelGuideBuyerTagParams = OA['DelGuideBuyerTagParams'];
  */
 export type DelGuideBuyerTagResponse = OA['DelGuideBuyerTagResponse'];
 /**
+ * Params of {@link OATools.delGuideCardMaterial}, in WeChat's wire names.
+ *
+ * 删除小程序卡片素材（按 title、path、appid 定位）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/delguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300821: appid 不符合要求
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideCardMaterial.yaml
+ */
+export type DelGuideCardMaterialParams = OA['DelGuideCardMaterialParams'];
+/**
+ * Reply fields of delGuideCardMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs}
+ */
+export type DelGuideCardMaterialResponse = OA['DelGuideCardMaterialResponse'];
+/**
  * Params of {@link OATools.delGuideGroup}, in WeChat's wire names.
  *
  * 删除指定顾问分组
@@ -7474,6 +7543,24 @@ export type DelGuideGroupParams = OA['DelGuideGroupParams'];
  */
 export type DelGuideGroupResponse = OA['DelGuideGroupResponse'];
 /**
+ * Params of {@link OATools.delGuideImageMaterial}, in WeChat's wire names.
+ *
+ * 删除图片素材（按 picurl 定位）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/delguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideImageMaterial.yaml
+ */
+export type DelGuideImageMaterialParams = OA['DelGuideImageMaterialParams'];
+/**
+ * Reply fields of delGuideImageMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs}
+ */
+export type DelGuideImageMaterialResponse = OA['DelGuideImageMaterialResponse'];
+/**
  * Params of {@link OATools.delGuideTagOption}, in WeChat's wire names.
  *
  * 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟）
@@ -7489,6 +7576,24 @@ export type DelGuideTagOptionParams = OA['DelGuideTagOptionParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs}
  */
 export type DelGuideTagOptionResponse = OA['DelGuideTagOptionResponse'];
+/**
+ * Params of {@link OATools.delGuideWordMaterial}, in WeChat's wire names.
+ *
+ * 删除文字素材（按内容定位）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/delguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideWordMaterial.yaml
+ */
+export type DelGuideWordMaterialParams = OA['DelGuideWordMaterialParams'];
+/**
+ * Reply fields of delGuideWordMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs}
+ */
+export type DelGuideWordMaterialResponse = OA['DelGuideWordMaterialResponse'];
 /**
  * Params of {@link OATools.getGroupByGuide}, in WeChat's wire names.
  *
@@ -7697,6 +7802,24 @@ export type GetGuideBuyerTagParams = OA['GetGuideBuyerTagParams'];
  */
 export type GetGuideBuyerTagResponse = OA['GetGuideBuyerTagResponse'];
 /**
+ * Params of {@link OATools.getGuideCardMaterial}, in WeChat's wire names.
+ *
+ * 查询小程序卡片素材
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/getguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideCardMaterial.yaml
+ */
+export type GetGuideCardMaterialParams = OA['GetGuideCardMaterialParams'];
+/**
+ * Reply fields of getGuideCardMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs}
+ */
+export type GetGuideCardMaterialResponse = OA['GetGuideCardMaterialResponse'];
+/**
  * Params of {@link OATools.getGuideConfig}, in WeChat's wire names.
  *
  * 获取快捷回复与关注自动回复
@@ -7735,6 +7858,78 @@ export type GetGuideGroupListParams = OA['GetGuideGroupListParams'];
  */
 export type GetGuideGroupListResponse = OA['GetGuideGroupListResponse'];
 /**
+ * Params of {@link OATools.getGuideImageMaterial}, in WeChat's wire names.
+ *
+ * 查询图片素材（分页）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/getguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideImageMaterial.yaml
+ */
+export type GetGuideImageMaterialParams = OA['GetGuideImageMaterialParams'];
+/**
+ * Reply fields of getGuideImageMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs}
+ */
+export type GetGuideImageMaterialResponse = OA['GetGuideImageMaterialResponse'];
+/**
+ * Params of {@link OATools.getGuideMassendJob}, in WeChat's wire names.
+ *
+ * 获取指定群发任务信息
+ *
+ * The reply's job is one object (the page once said array; WeChat confirmed object). task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/getguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+ * - 40168: 小程序卡片 appid 没有和公众号关联
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300819: media_id 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJob.yaml
+ */
+export type GetGuideMassendJobParams = OA['GetGuideMassendJobParams'];
+/**
+ * Reply fields of getGuideMassendJob.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs}
+ */
+export type GetGuideMassendJobResponse = OA['GetGuideMassendJobResponse'];
+/**
+ * Params of {@link OATools.getGuideMassendJobList}, in WeChat's wire names.
+ *
+ * 获取顾问的群发任务列表（可按任务状态筛选）
+ *
+ * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/getguidemassendjoblist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+ * - 40168: 小程序卡片 appid 没有和公众号关联
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300819: media_id 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJobList.yaml
+ */
+export type GetGuideMassendJobListParams = OA['GetGuideMassendJobListParams'];
+/**
+ * Reply fields of getGuideMassendJobList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs}
+ */
+export type GetGuideMassendJobListResponse = OA['GetGuideMassendJobListResponse'];
+/**
  * Params of {@link OATools.getGuideTagOption}, in WeChat's wire names.
  *
  * 获取标签类型和可选值
@@ -7753,6 +7948,24 @@ export type GetGuideTagOptionParams = OA['GetGuideTagOptionParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs}
  */
 export type GetGuideTagOptionResponse = OA['GetGuideTagOptionResponse'];
+/**
+ * Params of {@link OATools.getGuideWordMaterial}, in WeChat's wire names.
+ *
+ * 查询文字素材（分页）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/getguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideWordMaterial.yaml
+ */
+export type GetGuideWordMaterialParams = OA['GetGuideWordMaterialParams'];
+/**
+ * Reply fields of getGuideWordMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs}
+ */
+export type GetGuideWordMaterialResponse = OA['GetGuideWordMaterialResponse'];
 /**
  * Params of {@link OATools.guideCreateQrCode}, in WeChat's wire names.
  *
@@ -7905,6 +8118,29 @@ export type SetGuideAcctConfigParams = OA['SetGuideAcctConfigParams'];
  */
 export type SetGuideAcctConfigResponse = OA['SetGuideAcctConfigResponse'];
 /**
+ * Params of {@link OATools.setGuideCardMaterial}, in WeChat's wire names.
+ *
+ * 添加小程序卡片素材
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The cover image media_id comes from the permanent material library (素材管理).
+ *
+ * `POST /cgi-bin/guide/setguidecardmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300817: 小程序卡片素材个数超过上限
+ * - 9300819: media_id 有误
+ * - 9300821: 小程序卡片内 appid 不符合要求
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideCardMaterial.yaml
+ */
+export type SetGuideCardMaterialParams = OA['SetGuideCardMaterialParams'];
+/**
+ * Reply fields of setGuideCardMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs}
+ */
+export type SetGuideCardMaterialResponse = OA['SetGuideCardMaterialResponse'];
+/**
  * Params of {@link OATools.setGuideConfig}, in WeChat's wire names.
  *
  * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
@@ -7926,6 +8162,49 @@ export type SetGuideConfigParams = OA['SetGuideConfigParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs}
  */
 export type SetGuideConfigResponse = OA['SetGuideConfigResponse'];
+/**
+ * Params of {@link OATools.setGuideImageMaterial}, in WeChat's wire names.
+ *
+ * 添加图片素材
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The media_id comes from the permanent material library (素材管理).
+ *
+ * `POST /cgi-bin/guide/setguideimagematerial` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300818: 图片素材个数超过上限
+ * - 9300819: media_id 有误
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideImageMaterial.yaml
+ */
+export type SetGuideImageMaterialParams = OA['SetGuideImageMaterialParams'];
+/**
+ * Reply fields of setGuideImageMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs}
+ */
+export type SetGuideImageMaterialResponse = OA['SetGuideImageMaterialResponse'];
+/**
+ * Params of {@link OATools.setGuideWordMaterial}, in WeChat's wire names.
+ *
+ * 添加文字素材（最多 300 字）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/setguidewordmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300816: 文字素材个数超过上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideWordMaterial.yaml
+ */
+export type SetGuideWordMaterialParams = OA['SetGuideWordMaterialParams'];
+/**
+ * Reply fields of setGuideWordMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs}
+ */
+export type SetGuideWordMaterialResponse = OA['SetGuideWordMaterialResponse'];
 /**
  * Params of {@link OATools.updateGuideAcct}, in WeChat's wire names.
  *
@@ -7970,6 +8249,33 @@ export type UpdateGuideBuyerRelationParams = OA['UpdateGuideBuyerRelationParams'
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs}
  */
 export type UpdateGuideBuyerRelationResponse = OA['UpdateGuideBuyerRelationResponse'];
+/**
+ * Params of {@link OATools.updateGuideMassendJob}, in WeChat's wire names.
+ *
+ * 修改群发任务（已执行的任务无法修改，返回参数错误）
+ *
+ * Only the fields sent are changed. task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/updateguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+ * - 40168: 小程序卡片 appid 没有和公众号关联
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300819: media_id 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideMassendJob.yaml
+ */
+export type UpdateGuideMassendJobParams = OA['UpdateGuideMassendJobParams'];
+/**
+ * Reply fields of updateGuideMassendJob.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs}
+ */
+export type UpdateGuideMassendJobResponse = OA['UpdateGuideMassendJobResponse'];
 /**
  * Params of {@link OATools.addVoiceToRecoForText}, in WeChat's wire names.
  *
@@ -13271,7 +13577,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (222). */
+/** The generated endpoint methods of OATools (236). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -14930,6 +15236,25 @@ export interface OAToolsMethods {
      */
     addGuideBuyerTag(params: AddGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerTagResponse>>;
     /**
+     * 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内）
+     *
+     * The guide receives the task at push_time and sends it to the listed buyers. The reply's task_result lists the created tasks with their openids; task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/addguidemassendjob` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+     * - 40168: 小程序卡片 appid 没有和公众号关联
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300819: media_id 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/addGuideMassendJob.yaml
+     */
+    addGuideMassendJob(params: AddGuideMassendJobParams, options?: CallOptions): Promise<WechatData<AddGuideMassendJobResponse>>;
+    /**
      * 为标签类型添加可选值
      *
      * `POST /cgi-bin/guide/addguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
@@ -14941,6 +15266,19 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/addGuideTagOption.yaml
      */
     addGuideTagOption(params: AddGuideTagOptionParams, options?: CallOptions): Promise<WechatData<AddGuideTagOptionResponse>>;
+    /**
+     * 取消给顾问分配的群发任务（已执行的任务无法取消）
+     *
+     * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/cancelguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（如任务已执行）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/cancelGuideMassendJob.yaml
+     */
+    cancelGuideMassendJob(params: CancelGuideMassendJobParams, options?: CallOptions): Promise<WechatData<CancelGuideMassendJobResponse>>;
     /**
      * 分组内删除顾问
      *
@@ -14998,6 +15336,19 @@ export interface OAToolsMethods {
      */
     delGuideBuyerTag(params: DelGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerTagResponse>>;
     /**
+     * 删除小程序卡片素材（按 title、path、appid 定位）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/delguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300821: appid 不符合要求
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideCardMaterial.yaml
+     */
+    delGuideCardMaterial(params: DelGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideCardMaterialResponse>>;
+    /**
      * 删除指定顾问分组
      *
      * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
@@ -15006,6 +15357,16 @@ export interface OAToolsMethods {
      */
     delGuideGroup(params: DelGuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuideGroupResponse>>;
     /**
+     * 删除图片素材（按 picurl 定位）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/delguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideImageMaterial.yaml
+     */
+    delGuideImageMaterial(params: DelGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideImageMaterialResponse>>;
+    /**
      * 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟）
      *
      * `POST /cgi-bin/guide/delguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
@@ -15013,6 +15374,16 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs} · spec: spec/officialaccount/guide/delGuideTagOption.yaml
      */
     delGuideTagOption(params: DelGuideTagOptionParams, options?: CallOptions): Promise<WechatData<DelGuideTagOptionResponse>>;
+    /**
+     * 删除文字素材（按内容定位）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/delguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideWordMaterial.yaml
+     */
+    delGuideWordMaterial(params: DelGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideWordMaterialResponse>>;
     /**
      * 获取顾问所在分组
      *
@@ -15133,6 +15504,16 @@ export interface OAToolsMethods {
      */
     getGuideBuyerTag(params: GetGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerTagResponse>>;
     /**
+     * 查询小程序卡片素材
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/getguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideCardMaterial.yaml
+     */
+    getGuideCardMaterial(params?: GetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideCardMaterialResponse>>;
+    /**
      * 获取快捷回复与关注自动回复
      *
      * Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
@@ -15155,6 +15536,54 @@ export interface OAToolsMethods {
      */
     getGuideGroupList(params?: GetGuideGroupListParams, options?: CallOptions): Promise<WechatData<GetGuideGroupListResponse>>;
     /**
+     * 查询图片素材（分页）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/getguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideImageMaterial.yaml
+     */
+    getGuideImageMaterial(params: GetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideImageMaterialResponse>>;
+    /**
+     * 获取指定群发任务信息
+     *
+     * The reply's job is one object (the page once said array; WeChat confirmed object). task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/getguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+     * - 40168: 小程序卡片 appid 没有和公众号关联
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300819: media_id 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJob.yaml
+     */
+    getGuideMassendJob(params: GetGuideMassendJobParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobResponse>>;
+    /**
+     * 获取顾问的群发任务列表（可按任务状态筛选）
+     *
+     * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/getguidemassendjoblist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+     * - 40168: 小程序卡片 appid 没有和公众号关联
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300819: media_id 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJobList.yaml
+     */
+    getGuideMassendJobList(params: GetGuideMassendJobListParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobListResponse>>;
+    /**
      * 获取标签类型和可选值
      *
      * `POST /cgi-bin/guide/getguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
@@ -15165,6 +15594,16 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/getGuideTagOption.yaml
      */
     getGuideTagOption(params?: GetGuideTagOptionParams, options?: CallOptions): Promise<WechatData<GetGuideTagOptionResponse>>;
+    /**
+     * 查询文字素材（分页）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/getguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideWordMaterial.yaml
+     */
+    getGuideWordMaterial(params: GetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideWordMaterialResponse>>;
     /**
      * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
      *
@@ -15261,6 +15700,21 @@ export interface OAToolsMethods {
      */
     setGuideAcctConfig(params: SetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<SetGuideAcctConfigResponse>>;
     /**
+     * 添加小程序卡片素材
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The cover image media_id comes from the permanent material library (素材管理).
+     *
+     * `POST /cgi-bin/guide/setguidecardmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300817: 小程序卡片素材个数超过上限
+     * - 9300819: media_id 有误
+     * - 9300821: 小程序卡片内 appid 不符合要求
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideCardMaterial.yaml
+     */
+    setGuideCardMaterial(params: SetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideCardMaterialResponse>>;
+    /**
      * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
      *
      * Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
@@ -15274,6 +15728,33 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideConfig.yaml
      */
     setGuideConfig(params: SetGuideConfigParams, options?: CallOptions): Promise<WechatData<SetGuideConfigResponse>>;
+    /**
+     * 添加图片素材
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The media_id comes from the permanent material library (素材管理).
+     *
+     * `POST /cgi-bin/guide/setguideimagematerial` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300818: 图片素材个数超过上限
+     * - 9300819: media_id 有误
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideImageMaterial.yaml
+     */
+    setGuideImageMaterial(params: SetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideImageMaterialResponse>>;
+    /**
+     * 添加文字素材（最多 300 字）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/setguidewordmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300816: 文字素材个数超过上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideWordMaterial.yaml
+     */
+    setGuideWordMaterial(params: SetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideWordMaterialResponse>>;
     /**
      * 修改顾问的昵称或头像
      *
@@ -15302,6 +15783,25 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideBuyerRelation.yaml
      */
     updateGuideBuyerRelation(params: UpdateGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<UpdateGuideBuyerRelationResponse>>;
+    /**
+     * 修改群发任务（已执行的任务无法修改，返回参数错误）
+     *
+     * Only the fields sent are changed. task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/updateguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+     * - 40168: 小程序卡片 appid 没有和公众号关联
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300819: media_id 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideMassendJob.yaml
+     */
+    updateGuideMassendJob(params: UpdateGuideMassendJobParams, options?: CallOptions): Promise<WechatData<UpdateGuideMassendJobResponse>>;
     /**
      * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
      *
@@ -16213,7 +16713,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (223). */
+/** Every OATools operation by name, for `call(name, params)` (237). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -16463,8 +16963,12 @@ export interface OAToolsOperations {
     addGuideBuyerRelation: { params: AddGuideBuyerRelationParams; response: AddGuideBuyerRelationResponse; required: true };
     /** 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个） */
     addGuideBuyerTag: { params: AddGuideBuyerTagParams; response: AddGuideBuyerTagResponse; required: true };
+    /** 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内） */
+    addGuideMassendJob: { params: AddGuideMassendJobParams; response: AddGuideMassendJobResponse; required: true };
     /** 为标签类型添加可选值 */
     addGuideTagOption: { params: AddGuideTagOptionParams; response: AddGuideTagOptionResponse; required: true };
+    /** 取消给顾问分配的群发任务（已执行的任务无法取消） */
+    cancelGuideMassendJob: { params: CancelGuideMassendJobParams; response: CancelGuideMassendJobResponse; required: true };
     /** 分组内删除顾问 */
     delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
     /** 删除顾问 */
@@ -16473,10 +16977,16 @@ export interface OAToolsOperations {
     delGuideBuyerRelation: { params: DelGuideBuyerRelationParams; response: DelGuideBuyerRelationResponse; required: true };
     /** 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个） */
     delGuideBuyerTag: { params: DelGuideBuyerTagParams; response: DelGuideBuyerTagResponse; required: true };
+    /** 删除小程序卡片素材（按 title、path、appid 定位） */
+    delGuideCardMaterial: { params: DelGuideCardMaterialParams; response: DelGuideCardMaterialResponse; required: true };
     /** 删除指定顾问分组 */
     delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
+    /** 删除图片素材（按 picurl 定位） */
+    delGuideImageMaterial: { params: DelGuideImageMaterialParams; response: DelGuideImageMaterialResponse; required: true };
     /** 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
     delGuideTagOption: { params: DelGuideTagOptionParams; response: DelGuideTagOptionResponse; required: true };
+    /** 删除文字素材（按内容定位） */
+    delGuideWordMaterial: { params: DelGuideWordMaterialParams; response: DelGuideWordMaterialResponse; required: true };
     /** 获取顾问所在分组 */
     getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
     /** 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
@@ -16499,12 +17009,22 @@ export interface OAToolsOperations {
     getGuideBuyerRelationList: { params: GetGuideBuyerRelationListParams; response: GetGuideBuyerRelationListResponse; required: true };
     /** 查询客户标签 */
     getGuideBuyerTag: { params: GetGuideBuyerTagParams; response: GetGuideBuyerTagResponse; required: true };
+    /** 查询小程序卡片素材 */
+    getGuideCardMaterial: { params: GetGuideCardMaterialParams; response: GetGuideCardMaterialResponse; required: false };
     /** 获取快捷回复与关注自动回复 */
     getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
     /** 获取服务号下所有顾问分组的列表 */
     getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
+    /** 查询图片素材（分页） */
+    getGuideImageMaterial: { params: GetGuideImageMaterialParams; response: GetGuideImageMaterialResponse; required: true };
+    /** 获取指定群发任务信息 */
+    getGuideMassendJob: { params: GetGuideMassendJobParams; response: GetGuideMassendJobResponse; required: true };
+    /** 获取顾问的群发任务列表（可按任务状态筛选） */
+    getGuideMassendJobList: { params: GetGuideMassendJobListParams; response: GetGuideMassendJobListResponse; required: true };
     /** 获取标签类型和可选值 */
     getGuideTagOption: { params: GetGuideTagOptionParams; response: GetGuideTagOptionResponse; required: false };
+    /** 查询文字素材（分页） */
+    getGuideWordMaterial: { params: GetGuideWordMaterialParams; response: GetGuideWordMaterialResponse; required: true };
     /** 生成顾问二维码（用户扫码关注公众号并绑定该顾问） */
     guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
     /** 新建顾问分组 */
@@ -16519,12 +17039,20 @@ export interface OAToolsOperations {
     rebindGuideAcctForBuyer: { params: RebindGuideAcctForBuyerParams; response: RebindGuideAcctForBuyerResponse; required: true };
     /** 为服务号设置敏感词与离线自动回复 */
     setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
+    /** 添加小程序卡片素材 */
+    setGuideCardMaterial: { params: SetGuideCardMaterialParams; response: SetGuideCardMaterialResponse; required: true };
     /** 设置快捷回复与关注自动回复（顾问欢迎语，最多两条） */
     setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
+    /** 添加图片素材 */
+    setGuideImageMaterial: { params: SetGuideImageMaterialParams; response: SetGuideImageMaterialResponse; required: true };
+    /** 添加文字素材（最多 300 字） */
+    setGuideWordMaterial: { params: SetGuideWordMaterialParams; response: SetGuideWordMaterialResponse; required: true };
     /** 修改顾问的昵称或头像 */
     updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
     /** 修改客户昵称 */
     updateGuideBuyerRelation: { params: UpdateGuideBuyerRelationParams; response: UpdateGuideBuyerRelationResponse; required: true };
+    /** 修改群发任务（已执行的任务无法修改，返回参数错误） */
+    updateGuideMassendJob: { params: UpdateGuideMassendJobParams; response: UpdateGuideMassendJobResponse; required: true };
     /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
     addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
     /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
