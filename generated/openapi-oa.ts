@@ -252,6 +252,400 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/card/invoice/biz/getselecttitleurl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户）
+         * @description The submitted title reaches the merchant as an event push carrying attach. Field names from the official page list, wechatpy and SKIT.FlurlHttpClient.Wechat.
+         */
+        post: operations["getInvoiceSelectTitleUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/biz/getusertitleurl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认） */
+        post: operations["getInvoiceUserTitleUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/clearoutinvoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（统一开票接口）：发票冲红
+         * @description Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+         */
+        post: operations["clearOutInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/getauthdata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息）
+         * @description invoice_status is e.g. "auth success" or "never auth". The official page documents invoice_status and auth_time; user_auth_info (what the user filled in on a type 1 page: user_field for a personal title, biz_field for a company) is taken from SKIT.FlurlHttpClient.Wechat's model and developers' reports, and is absent until the user authorised.
+         */
+        post: operations["getInvoiceAuthData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/getauthurl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户）
+         * @description type 0 申请开票 (the merchant already has the buyer's title), 1 填写抬头申请开票 (shows the user's saved titles; the only type allowed for post-payment invoicing), 2 领取发票 (the invoice is issued; the user saves it to the card holder). ticket is the wx_card api_ticket (GET /cgi-bin/ticket/getticket?type=wx_card, valid 7200 s). redirect_url is only needed for source web (微信 H5).
+         */
+        post: operations["getInvoiceAuthUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/insert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：将电子发票卡券插入用户卡包
+         * @description Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Field names from the official page as mirrored by SKIT.FlurlHttpClient.Wechat and wechatpy.
+         */
+        post: operations["insertInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/makeoutinvoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（统一开票接口）：开具蓝票
+         * @description Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables. The result is pushed asynchronously; query it with queryInvoiceInfo. A reply errcode 1 with an empty hint is an unspecified failure reported by several developers.
+         */
+        post: operations["makeOutInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/platform/createcard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用） */
+        post: operations["createInvoiceCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/platform/getpdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
+         * @description The client adds the query action=get_url.
+         */
+        post: operations["getInvoicePdf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/platform/setpdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用）
+         * @description multipart/form-data upload in field pdf. s_media_id is a 64-bit id: replies carry values past 2^53 as strings.
+         */
+        post: operations["setInvoicePdf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/platform/updatestatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：更新发票卡券的报销状态
+         * @description The invoicing platform's counterpart of the reimburser's updateInvoiceStatus; reimburse_status takes the values of WeChat's 发票报销状态 list (e.g. INVOICE_REIMBURSE_INIT, INVOICE_REIMBURSE_LOCK, INVOICE_REIMBURSE_CLOSURE).
+         */
+        post: operations["updateInvoiceCardStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/queryinvoceinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（统一开票接口）：查询已开发票（按发票请求流水号）
+         * @description The path is spelled queryinvoceinfo by WeChat. Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+         */
+        post: operations["queryInvoiceInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/getinvoicebatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：批量查询报销发票信息
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+         */
+        post: operations["getInvoiceBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/getinvoiceinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+         */
+        post: operations["getInvoiceInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/updateinvoicestatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+         */
+        post: operations["updateInvoiceStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/updatestatusbatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+         */
+        post: operations["updateStatusBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/rejectinsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
+         * @description After a rejection the order_id cannot be used to insert an invoice (72035 biz reject insert).
+         */
+        post: operations["rejectInvoiceInsert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/scantitle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息
+         * @description For the QR code in the user's 我的—个人信息—我的发票抬头. Reply fields from wechatpy and SKIT.FlurlHttpClient.Wechat.
+         */
+        post: operations["scanInvoiceTitle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/setbizattr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分）
+         * @description One path, six uses chosen by the query action. set_auth_field (body auth_field; only for type 1 pages; shown fields become mandatory) / get_auth_field (reply auth_field); set_pay_mch (body paymch_info: link the WeChat Pay merchant id to the invoicing platform for post-payment invoicing) / get_pay_mch (reply paymch_info); set_contact (body contact: needed before getting an auth URL) / get_contact (reply contact). Send {} as the body of a get_* action. Field names are from the official page, wechatpy and SKIT.FlurlHttpClient.Wechat.
+         */
+        post: operations["setInvoiceBizAttr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/seturl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid）
+         * @description WeChat names the path seturl, but it only reads: the reply's invoice_url carries the s_pappid that the invoicing platform hands to its merchants. The request body is {} (the client sends it).
+         */
+        post: operations["getInvoicePlatformUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/card/landingpage/create": {
         parameters: {
             query?: never;
@@ -5639,6 +6033,26 @@ export interface components {
             cgi_path: string;
         };
         ClearApiQuotaResponse: Record<string, never>;
+        /** @description Params of clearOutInvoice */
+        ClearOutInvoiceParams: {
+            /** @description 冲红信息 */
+            invoiceinfo: {
+                /** @description 用户的 openid */
+                wxopenid: string;
+                /** @description 发票请求流水号 */
+                fpqqlsh: string;
+                /** @description 纳税人识别码 */
+                nsrsbh: string;
+                /** @description 纳税人名称 */
+                nsrmc: string;
+                /** @description 原发票代码，即要冲红的蓝票的发票代码 */
+                yfpdm: string;
+                /** @description 原发票号码，即要冲红的蓝票的发票号码 */
+                yfphm: string;
+            };
+        };
+        /** @description 受理成功时只有 errcode 0 / errmsg ok */
+        ClearOutInvoiceResponse: Record<string, never>;
         /** @description Params of clearQuotaByAppSecret */
         ClearQuotaByAppSecretParams: Record<string, never>;
         ClearQuotaByAppSecretResponse: Record<string, never>;
@@ -6735,6 +7149,39 @@ export interface components {
                 /** @description 分组名字，UTF8 编码 */
                 name?: string;
             };
+        };
+        /** @description Params of createInvoiceCard */
+        CreateInvoiceCardParams: {
+            /** @description 发票模板对象 */
+            invoice_info: {
+                /** @description 发票卡券模板基础信息 */
+                base_info: {
+                    /** @description 发票商家 LOGO，请使用永久素材接口上传 */
+                    logo_url: string;
+                    /** @description 收款方（显示在列表），上限为 9 个汉字，建议填入商户简称 */
+                    title: string;
+                    /** @description 开票平台自定义入口名称，与 custom_url 字段共同使用，长度限制在 5 个汉字内 */
+                    custom_url_name?: string;
+                    /** @description 开票平台自定义入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+                    custom_url?: string;
+                    /** @description 显示在入口右侧的 tips，长度限制在 6 个汉字内 */
+                    custom_url_sub_title?: string;
+                    /** @description 营销场景的自定义入口 */
+                    promotion_url_name?: string;
+                    /** @description 营销入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+                    promotion_url?: string;
+                    /** @description 显示在营销入口右侧的提示语 */
+                    promotion_url_sub_title?: string;
+                };
+                /** @description 收款方（开票方）全称，显示在发票详情内；建议一个收款方对应一个发票卡券模板 */
+                payee: string;
+                /** @description 发票类型，如增值税普通电子发票 */
+                type: string;
+            };
+        };
+        CreateInvoiceCardResponse: {
+            /** @description 发票卡券模板的编号，用于后续该商户发票生成后作为必填参数在插卡时传入 */
+            card_id: string;
         };
         /** @description Params of createKfSession */
         CreateKfSessionParams: {
@@ -9197,6 +9644,309 @@ export interface components {
                 max_time_count?: number;
             }[];
         };
+        /** @description Params of getInvoiceAuthData */
+        GetInvoiceAuthDataParams: {
+            /** @description 开票平台在微信的标识号 */
+            s_pappid: string;
+            /** @description 发票订单号 */
+            order_id: string;
+        };
+        GetInvoiceAuthDataResponse: {
+            /** @description 订单授权状态，如 auth success（已授权）、never auth（未授权） */
+            invoice_status: string;
+            /** @description 授权时间，为十位时间戳（utc+8） */
+            auth_time?: number;
+            /** @description 用户授权信息（用户在授权页填写的抬头） */
+            user_auth_info?: {
+                /** @description 个人抬头 */
+                user_field?: {
+                    /** @description 个人抬头 */
+                    title?: string;
+                    /** @description 手机号 */
+                    phone?: string;
+                    /** @description 邮箱 */
+                    email?: string;
+                    /** @description 自定义字段 */
+                    custom_field?: {
+                        key?: string;
+                        value?: string;
+                    }[];
+                };
+                /** @description 单位抬头 */
+                biz_field?: {
+                    /** @description 单位抬头 */
+                    title?: string;
+                    /** @description 税号 */
+                    tax_no?: string;
+                    /** @description 单位地址 */
+                    addr?: string;
+                    /** @description 电话 */
+                    phone?: string;
+                    /** @description 开户银行 */
+                    bank_type?: string;
+                    /** @description 银行账号 */
+                    bank_no?: string;
+                    /** @description 自定义字段 */
+                    custom_field?: {
+                        key?: string;
+                        value?: string;
+                    }[];
+                };
+            };
+        };
+        /** @description Params of getInvoiceAuthUrl */
+        GetInvoiceAuthUrlParams: {
+            /** @description 开票平台在微信的标识号，商户需要找开票平台提供 */
+            s_pappid: string;
+            /** @description 订单 id，在商户内单笔开票请求的唯一识别号 */
+            order_id: string;
+            /** @description 订单金额，以分为单位 */
+            money: number;
+            /** @description 时间戳（秒） */
+            timestamp: number;
+            /**
+             * @description 开票来源：app 开票，web 微信 h5 开票，wxa 小程序开发票，wap 普通网页开票
+             * @enum {string}
+             */
+            source: "app" | "web" | "wxa" | "wap";
+            /** @description 授权成功后跳转页面，只有 source 为 web（H5）时需要填写 */
+            redirect_url?: string;
+            /** @description 授权页 ticket（wx_card 类型的 api_ticket） */
+            ticket: string;
+            /**
+             * @description 授权类型：0 开票授权，1 填写字段开票授权，2 领票授权
+             * @enum {integer}
+             */
+            type: 0 | 1 | 2;
+        };
+        GetInvoiceAuthUrlResponse: {
+            /** @description 授权链接 */
+            auth_url: string;
+            /** @description source 为 wxa 时返回：跳转的小程序 appid（auth_url 即为该小程序的页面路径） */
+            appid?: string;
+        };
+        /** @description Params of getInvoiceBatch */
+        GetInvoiceBatchParams: {
+            /** @description 发票卡券的 card_id 和 encrypt_code 列表 */
+            item_list: {
+                /** @description 发票 id */
+                card_id: string;
+                /** @description 加密 code */
+                encrypt_code: string;
+            }[];
+        };
+        GetInvoiceBatchResponse: {
+            /** @description 发票信息列表 */
+            item_list: {
+                /** @description 发票 id */
+                card_id?: string;
+                /** @description 发票的有效期起始时间 */
+                begin_time?: number;
+                /** @description 发票的有效期截止时间 */
+                end_time?: number;
+                /** @description 用户标识 */
+                openid?: string;
+                /** @description 发票的类型，如广东增值税普通发票 */
+                type?: string;
+                /** @description 发票的收款方 */
+                payee?: string;
+                /** @description 发票详情 */
+                detail?: string;
+                /** @description 用户可在发票票面看到的主要信息 */
+                user_info?: {
+                    /** @description 发票加税合计金额，以分为单位 */
+                    fee?: number;
+                    /** @description 发票的抬头 */
+                    title?: string;
+                    /** @description 开票时间，为十位时间戳（utc+8） */
+                    billing_time?: number;
+                    /** @description 发票代码 */
+                    billing_no?: string;
+                    /** @description 发票号码 */
+                    billing_code?: string;
+                    /** @description 商品信息结构 */
+                    info?: {
+                        /** @description 项目（商品）名称 */
+                        name?: string;
+                        /** @description 项目数量 */
+                        num?: number;
+                        /** @description 项目单位 */
+                        unit?: string;
+                        /** @description 单价，以分为单位 */
+                        fee?: number;
+                        /** @description 总价，以分为单位 */
+                        price?: number;
+                    }[];
+                    /** @description 不含税金额，以分为单位 */
+                    fee_without_tax?: number;
+                    /** @description 税额，以分为单位 */
+                    tax?: number;
+                    /** @description 发票详情 */
+                    detail?: string;
+                    /** @description 发票 pdf 文件的链接 */
+                    pdf_url?: string;
+                    /** @description 其它消费附件的 PDF */
+                    trip_pdf_url?: string;
+                    /** @description 发票报销状态 */
+                    reimburse_status?: string;
+                    /** @description 校验码 */
+                    check_code?: string;
+                    /** @description 购买方纳税人识别号 */
+                    buyer_number?: string;
+                    /** @description 购买方地址、电话 */
+                    buyer_address_and_phone?: string;
+                    /** @description 购买方开户行及账号 */
+                    buyer_bank_account?: string;
+                    /** @description 销售方纳税人识别号 */
+                    seller_number?: string;
+                    /** @description 销售方地址、电话 */
+                    seller_address_and_phone?: string;
+                    /** @description 销售方开户行及账号 */
+                    seller_bank_account?: string;
+                    /** @description 备注 */
+                    remarks?: string;
+                    /** @description 收款人 */
+                    cashier?: string;
+                    /** @description 开票人 */
+                    maker?: string;
+                };
+            }[];
+        };
+        /** @description Params of getInvoiceInfo */
+        GetInvoiceInfoParams: {
+            /** @description 发票 id */
+            card_id: string;
+            /** @description 加密 code */
+            encrypt_code: string;
+        };
+        GetInvoiceInfoResponse: {
+            /** @description 发票 id */
+            card_id: string;
+            /** @description 发票的有效期起始时间 */
+            begin_time?: number;
+            /** @description 发票的有效期截止时间 */
+            end_time?: number;
+            /** @description 用户标识 */
+            openid: string;
+            /** @description 发票的类型，如广东增值税普通发票 */
+            type?: string;
+            /** @description 发票的收款方 */
+            payee?: string;
+            /** @description 发票详情 */
+            detail?: string;
+            /** @description 用户可在发票票面看到的主要信息 */
+            user_info: {
+                /** @description 发票加税合计金额，以分为单位 */
+                fee?: number;
+                /** @description 发票的抬头 */
+                title?: string;
+                /** @description 开票时间，为十位时间戳（utc+8） */
+                billing_time?: number;
+                /** @description 发票代码 */
+                billing_no?: string;
+                /** @description 发票号码 */
+                billing_code?: string;
+                /** @description 商品信息结构 */
+                info?: {
+                    /** @description 项目（商品）名称 */
+                    name?: string;
+                    /** @description 项目数量 */
+                    num?: number;
+                    /** @description 项目单位 */
+                    unit?: string;
+                    /** @description 单价，以分为单位 */
+                    fee?: number;
+                    /** @description 总价，以分为单位 */
+                    price?: number;
+                }[];
+                /** @description 不含税金额，以分为单位 */
+                fee_without_tax?: number;
+                /** @description 税额，以分为单位 */
+                tax?: number;
+                /** @description 发票详情 */
+                detail?: string;
+                /** @description 发票 pdf 文件的链接 */
+                pdf_url?: string;
+                /** @description 其它消费附件的 PDF */
+                trip_pdf_url?: string;
+                /** @description 发票报销状态 */
+                reimburse_status?: string;
+                /** @description 校验码 */
+                check_code?: string;
+                /** @description 购买方纳税人识别号 */
+                buyer_number?: string;
+                /** @description 购买方地址、电话 */
+                buyer_address_and_phone?: string;
+                /** @description 购买方开户行及账号 */
+                buyer_bank_account?: string;
+                /** @description 销售方纳税人识别号 */
+                seller_number?: string;
+                /** @description 销售方地址、电话 */
+                seller_address_and_phone?: string;
+                /** @description 销售方开户行及账号 */
+                seller_bank_account?: string;
+                /** @description 备注 */
+                remarks?: string;
+                /** @description 收款人 */
+                cashier?: string;
+                /** @description 开票人 */
+                maker?: string;
+            };
+        };
+        /** @description Params of getInvoicePdf */
+        GetInvoicePdfParams: {
+            /** @description 发票 s_media_id（setInvoicePdf 返回，64 位） */
+            s_media_id: number | string;
+        };
+        GetInvoicePdfResponse: {
+            /** @description pdf 的 url，两个小时有效期 */
+            pdf_url: string;
+            /** @description pdf_url 过期时间，7200 秒 */
+            pdf_url_expire_time: number;
+        };
+        /** @description Params of getInvoicePlatformUrl */
+        GetInvoicePlatformUrlParams: Record<string, never>;
+        GetInvoicePlatformUrlResponse: {
+            /** @description 该开票平台专用的授权链接；开票平台须将 invoice_url 内的 s_pappid 给到服务的商户 */
+            invoice_url?: string;
+        };
+        /** @description Params of getInvoiceSelectTitleUrl */
+        GetInvoiceSelectTitleUrlParams: {
+            /** @description 附加字段，用户提交发票时会发送给商户 */
+            attach?: string;
+            /** @description 商户名称 */
+            biz_name?: string;
+        };
+        GetInvoiceSelectTitleUrlResponse: {
+            /** @description 商户专属开票链接 */
+            url: string;
+        };
+        /** @description Params of getInvoiceUserTitleUrl */
+        GetInvoiceUserTitleUrlParams: {
+            /**
+             * @description 0 企业设置的抬头，1 用户自己填写抬头
+             * @enum {integer}
+             */
+            user_fill?: 0 | 1;
+            /** @description 发票抬头，user_fill 为 0 时必填 */
+            title?: string;
+            /** @description 联系方式，必须是数字或“-” */
+            phone?: string;
+            /** @description 税号，必须是 15-20 位数字或者英文字母 */
+            tax_no?: string;
+            /** @description 地址 */
+            addr?: string;
+            /** @description 银行类型 */
+            bank_type?: string;
+            /** @description 银行号码 */
+            bank_no?: string;
+            /** @description 开票码 */
+            out_title_id?: string;
+        };
+        GetInvoiceUserTitleUrlResponse: {
+            /** @description 用户确认链接 */
+            url: string;
+        };
         /** @description Params of getKfList */
         GetKfListParams: {
             /** @description 客服子商户的 business_id；普通账号（小程序、公众号、服务号）客服不需要填 */
@@ -10441,6 +11191,83 @@ export interface components {
             /** @description 背面返回，有效期，如 20070105-20270105 */
             valid_date?: string;
         };
+        /** @description Params of insertInvoice */
+        InsertInvoiceParams: {
+            /** @description 发票 order_id，即商户给用户授权开票的订单号 */
+            order_id: string;
+            /** @description 发票卡券模板的编号 */
+            card_id: string;
+            /** @description 该订单号授权时使用的 appid，一般为商户 appid */
+            appid: string;
+            /** @description 发票具体内容 */
+            card_ext: {
+                /** @description 随机字符串，防止重复 */
+                nonce_str?: string;
+                /** @description 用户信息结构体 */
+                user_card: {
+                    /** @description 发票的具体内容 */
+                    invoice_user_data: {
+                        /** @description 发票的金额，以分为单位 */
+                        fee: number;
+                        /** @description 发票的抬头 */
+                        title: string;
+                        /** @description 发票的开票时间，为十位时间戳（utc+8） */
+                        billing_time: number;
+                        /** @description 发票的发票号码 */
+                        billing_no: string;
+                        /** @description 发票的发票代码 */
+                        billing_code: string;
+                        /** @description 商品详情结构 */
+                        info?: {
+                            /** @description 项目（商品）名称 */
+                            name?: string;
+                            /** @description 项目数量 */
+                            num?: number;
+                            /** @description 项目单位 */
+                            unit?: string;
+                            /** @description 单价，以分为单位 */
+                            price?: number;
+                        }[];
+                        /** @description 不含税金额，以分为单位 */
+                        fee_without_tax: number;
+                        /** @description 税额，以分为单位 */
+                        tax: number;
+                        /** @description 发票 pdf 文件上传到微信发票平台后，会生成一个发票 s_media_id（setInvoicePdf 返回） */
+                        s_pdf_media_id: string;
+                        /** @description 其它消费附件的 PDF（如行程单） */
+                        s_trip_pdf_media_id?: string;
+                        /** @description 校验码，发票 pdf 右上角，开票日期下的校验码 */
+                        check_code: string;
+                        /** @description 购买方纳税人识别号 */
+                        buyer_number?: string;
+                        /** @description 购买方地址、电话 */
+                        buyer_address_and_phone?: string;
+                        /** @description 购买方开户行及账号 */
+                        buyer_bank_account?: string;
+                        /** @description 销售方纳税人识别号 */
+                        seller_number?: string;
+                        /** @description 销售方地址、电话 */
+                        seller_address_and_phone?: string;
+                        /** @description 销售方开户行及账号 */
+                        seller_bank_account?: string;
+                        /** @description 备注 */
+                        remarks?: string;
+                        /** @description 收款人 */
+                        cashier?: string;
+                        /** @description 开票人 */
+                        maker?: string;
+                    };
+                };
+            };
+        };
+        InsertInvoiceResponse: {
+            /** @description 发票 code（卡券 code） */
+            code: string;
+            /** @description 获得发票用户的 openid */
+            openid: string;
+            /** @description 只有在用户将公众号绑定到微信开放平台账号后，才会出现该字段 */
+            unionid?: string;
+        };
         /** @description Params of inviteKfWorker */
         InviteKfWorkerParams: {
             /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
@@ -10492,6 +11319,83 @@ export interface components {
                 };
             }[];
         };
+        /** @description Params of makeOutInvoice */
+        MakeOutInvoiceParams: {
+            /** @description 发票信息 */
+            invoiceinfo: {
+                /** @description 用户的 openid */
+                wxopenid: string;
+                /** @description 订单号 */
+                ddh: string;
+                /** @description 发票请求流水号，唯一识别开票请求的流水号 */
+                fpqqlsh: string;
+                /** @description 纳税人识别码（销售方） */
+                nsrsbh: string;
+                /** @description 纳税人名称 */
+                nsrmc: string;
+                /** @description 纳税人地址 */
+                nsrdz: string;
+                /** @description 纳税人电话 */
+                nsrdh: string;
+                /** @description 纳税人开户行 */
+                nsrbank: string;
+                /** @description 纳税人银行账号 */
+                nsrbankid: string;
+                /** @description 购货方识别号 */
+                ghfnsrsbh?: string;
+                /** @description 购货方名称 */
+                ghfmc?: string;
+                /** @description 购货方地址 */
+                ghfdz?: string;
+                /** @description 购货方电话 */
+                ghfdh?: string;
+                /** @description 购货方开户行 */
+                ghfbank?: string;
+                /** @description 购货方银行账号 */
+                ghfbankid?: string;
+                /** @description 开票人 */
+                kpr: string;
+                /** @description 收款人 */
+                skr?: string;
+                /** @description 复核人 */
+                fhr?: string;
+                /** @description 价税合计（元） */
+                jshj: string | number;
+                /** @description 合计金额（元） */
+                hjje: string | number;
+                /** @description 合计税额（元） */
+                hjse: string | number;
+                /** @description 备注 */
+                bz?: string;
+                /** @description 行业类型 */
+                hylx?: number | string;
+                /** @description 发票行项目数据 */
+                invoicedetail_list: {
+                    /** @description 发票行性质 */
+                    fphxz?: number | string;
+                    /** @description 税收分类编码 */
+                    spbm?: string;
+                    /** @description 项目名称 */
+                    xmmc?: string;
+                    /** @description 计量单位 */
+                    dw?: string;
+                    /** @description 规格型号 */
+                    ggxh?: string;
+                    /** @description 项目数量 */
+                    xmsl?: number | string;
+                    /** @description 项目单价（元） */
+                    xmdj?: string | number;
+                    /** @description 项目金额（元） */
+                    xmje?: string | number;
+                    /** @description 税率 */
+                    sl?: string | number;
+                    /** @description 税额（元） */
+                    se?: string | number;
+                }[];
+            };
+        };
+        /** @description 受理成功时只有 errcode 0 / errmsg ok，开票结果异步推送 */
+        MakeOutInvoiceResponse: Record<string, never>;
         /** @description Params of markCardCode */
         MarkCardCodeParams: {
             /** @description 卡券的 code 码 */
@@ -10941,6 +11845,30 @@ export interface components {
             /** @description 客户 openid 列表 */
             openid_list: string[];
         };
+        /** @description Params of queryInvoiceInfo */
+        QueryInvoiceInfoParams: {
+            /** @description 发票请求流水号 */
+            fpqqlsh: string;
+            /** @description 纳税人识别码 */
+            nsrsbh: string;
+        };
+        QueryInvoiceInfoResponse: {
+            /** @description 发票信息 */
+            invoicedetail: {
+                /** @description 发票请求流水号 */
+                fpqqlsh?: string;
+                /** @description 发票代码 */
+                fpdm?: string;
+                /** @description 发票号码 */
+                fphm?: string;
+                /** @description 开票日期（yyyyMMddHHmmss） */
+                kprq?: string;
+                /** @description 校验码 */
+                jym?: string;
+                /** @description 发票 PDF 文件 URL */
+                pdfurl?: string;
+            };
+        };
         /** @description Params of queryRecoResultForText */
         QueryRecoResultForTextParams: {
             /** @description 语音唯一标识（提交语音时使用的 voice_id） */
@@ -10998,6 +11926,43 @@ export interface components {
             openid?: string;
             /** @description 用户授权的作用域 */
             scope?: string;
+        };
+        /** @description Params of rejectInvoiceInsert */
+        RejectInvoiceInsertParams: {
+            /** @description 开票平台在微信的标识号，商户需要找开票平台提供 */
+            s_pappid: string;
+            /** @description 订单 id，在商户内单笔开票请求的唯一识别号 */
+            order_id: string;
+            /** @description 商家解释拒绝开票的原因，如重复开票、抬头无效、已退货无法开票等 */
+            reason: string;
+            /** @description 跳转链接，引导用户进行下一步处理，如重新发起开票、重新填写抬头、展示订单情况等 */
+            url?: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        RejectInvoiceInsertResponse: Record<string, never>;
+        /** @description Params of scanInvoiceTitle */
+        ScanInvoiceTitleParams: {
+            /** @description 扫码后获取的文本 */
+            scan_text: string;
+        };
+        ScanInvoiceTitleResponse: {
+            /**
+             * @description 抬头类型：0 单位，1 个人
+             * @enum {integer}
+             */
+            title_type: 0 | 1;
+            /** @description 抬头名称 */
+            title: string;
+            /** @description 税号 */
+            tax_no?: string;
+            /** @description 电话 */
+            phone?: string;
+            /** @description 地址 */
+            addr?: string;
+            /** @description 开户银行 */
+            bank_type?: string;
+            /** @description 银行账号 */
+            bank_no?: string;
         };
         /** @description Params of scanQRCode */
         ScanQRCodeParams: {
@@ -11331,6 +12296,128 @@ export interface components {
             industry_id2: string;
         };
         SetIndustryResponse: Record<string, never>;
+        /** @description Params of setInvoiceBizAttr */
+        SetInvoiceBizAttrParams: {
+            /**
+             * @description 操作类型
+             * @enum {string}
+             */
+            action: "set_auth_field" | "get_auth_field" | "set_pay_mch" | "get_pay_mch" | "set_contact" | "get_contact";
+            /** @description set_auth_field：授权页字段（show_* 为 1 时显示且必填） */
+            auth_field?: {
+                /** @description 授权页个人发票字段 */
+                user_field?: {
+                    /**
+                     * @description 是否填写抬头
+                     * @enum {integer}
+                     */
+                    show_title?: 0 | 1;
+                    /**
+                     * @description 是否填写电话号码
+                     * @enum {integer}
+                     */
+                    show_phone?: 0 | 1;
+                    /**
+                     * @description 是否填写邮箱
+                     * @enum {integer}
+                     */
+                    show_email?: 0 | 1;
+                    /** @description 自定义字段 */
+                    custom_field?: {
+                        /** @description 自定义字段名称 */
+                        key: string;
+                    }[];
+                };
+                /** @description 授权页单位发票字段 */
+                biz_field?: {
+                    /**
+                     * @description 是否填写抬头
+                     * @enum {integer}
+                     */
+                    show_title?: 0 | 1;
+                    /**
+                     * @description 是否填写税号
+                     * @enum {integer}
+                     */
+                    show_tax_no?: 0 | 1;
+                    /**
+                     * @description 是否填写单位地址
+                     * @enum {integer}
+                     */
+                    show_addr?: 0 | 1;
+                    /**
+                     * @description 是否填写电话号码
+                     * @enum {integer}
+                     */
+                    show_phone?: 0 | 1;
+                    /**
+                     * @description 是否填写开户银行
+                     * @enum {integer}
+                     */
+                    show_bank_type?: 0 | 1;
+                    /**
+                     * @description 是否填写银行账号
+                     * @enum {integer}
+                     */
+                    show_bank_no?: 0 | 1;
+                    /** @description 自定义字段 */
+                    custom_field?: {
+                        /** @description 自定义字段名称 */
+                        key: string;
+                    }[];
+                };
+            };
+            /** @description set_pay_mch：商户号与开票平台关联 */
+            paymch_info?: {
+                /** @description 微信支付商户号 */
+                mchid: string;
+                /** @description 开票平台在微信的标识号 */
+                s_pappid: string;
+            };
+            /** @description set_contact：商户联系方式 */
+            contact?: {
+                /** @description 联系电话 */
+                phone: string;
+                /** @description 开票超时时间（秒） */
+                time_out: number;
+            };
+        };
+        /** @description set_* 成功时只有 errcode 0 / errmsg ok；get_* 返回对应对象 */
+        SetInvoiceBizAttrResponse: {
+            /** @description get_auth_field：授权页字段设置 */
+            auth_field?: {
+                /** @description 个人发票字段（结构同请求） */
+                user_field?: Record<string, never>;
+                /** @description 单位发票字段（结构同请求） */
+                biz_field?: Record<string, never>;
+            };
+            /** @description get_pay_mch：商户号与开票平台关联情况 */
+            paymch_info?: {
+                /** @description 微信支付商户号 */
+                mchid?: string;
+                /** @description 开票平台标识 */
+                s_pappid?: string;
+            };
+            /** @description get_contact：商户联系方式 */
+            contact?: {
+                /** @description 联系电话 */
+                phone?: string;
+                /** @description 开票超时时间（秒） */
+                time_out?: number;
+            };
+        };
+        /** @description Params of setInvoicePdf */
+        SetInvoicePdfParams: {
+            /**
+             * Format: binary
+             * @description 发票 PDF 文件（form-data 字段 pdf）
+             */
+            pdf: UploadInput;
+        };
+        SetInvoicePdfResponse: {
+            /** @description 64 位整数，在将发票卡券插入用户卡包时使用用于关联 pdf 和发票卡券，有效期为 3 天 */
+            s_media_id: number | string;
+        };
         /** @description Params of setMassSpeed */
         SetMassSpeedParams: {
             /** @description 群发速度的级别，是一个 0 到 4 的整数，数字越大表示群发速度越慢：0 为 80w/分钟，1 为 60w/分钟，2 为 45w/分钟，3 为 30w/分钟，4 为 10w/分钟 */
@@ -12657,6 +13744,31 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         UpdateGuideMassendJobResponse: Record<string, never>;
+        /** @description Params of updateInvoiceCardStatus */
+        UpdateInvoiceCardStatusParams: {
+            /** @description 发票卡券模板的编号 */
+            card_id: string;
+            /** @description 发票卡券的 code */
+            code: string;
+            /** @description 发票报销状态，见发票报销状态列表 */
+            reimburse_status: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateInvoiceCardStatusResponse: Record<string, never>;
+        /** @description Params of updateInvoiceStatus */
+        UpdateInvoiceStatusParams: {
+            /** @description 发票 id */
+            card_id: string;
+            /** @description 加密 code */
+            encrypt_code: string;
+            /**
+             * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+             * @enum {string}
+             */
+            reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateInvoiceStatusResponse: Record<string, never>;
         /** @description Params of updateKfAccount */
         UpdateKfAccountParams: {
             /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
@@ -12779,6 +13891,25 @@ export interface components {
             remark: string;
         };
         UpdateRemarkResponse: Record<string, never>;
+        /** @description Params of updateStatusBatch */
+        UpdateStatusBatchParams: {
+            /** @description 用户 openid */
+            openid: string;
+            /**
+             * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+             * @enum {string}
+             */
+            reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+            /** @description 发票卡券的 card_id 和 encrypt_code 列表，必须全部属于同一个 openid */
+            invoice_list: {
+                /** @description 发票 id */
+                card_id: string;
+                /** @description 加密 code */
+                encrypt_code: string;
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateStatusBatchResponse: Record<string, never>;
         /** @description Params of updateTag */
         UpdateTagParams: {
             /** @description 标签信息 */
@@ -14409,6 +15540,911 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetCardResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceSelectTitleUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 附加字段，用户提交发票时会发送给商户 */
+                    attach?: string;
+                    /** @description 商户名称 */
+                    biz_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceSelectTitleUrlResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceUserTitleUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 0 企业设置的抬头，1 用户自己填写抬头
+                     * @enum {integer}
+                     */
+                    user_fill?: 0 | 1;
+                    /** @description 发票抬头，user_fill 为 0 时必填 */
+                    title?: string;
+                    /** @description 联系方式，必须是数字或“-” */
+                    phone?: string;
+                    /** @description 税号，必须是 15-20 位数字或者英文字母 */
+                    tax_no?: string;
+                    /** @description 地址 */
+                    addr?: string;
+                    /** @description 银行类型 */
+                    bank_type?: string;
+                    /** @description 银行号码 */
+                    bank_no?: string;
+                    /** @description 开票码 */
+                    out_title_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceUserTitleUrlResponse"];
+                };
+            };
+        };
+    };
+    clearOutInvoice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 冲红信息 */
+                    invoiceinfo: {
+                        /** @description 用户的 openid */
+                        wxopenid: string;
+                        /** @description 发票请求流水号 */
+                        fpqqlsh: string;
+                        /** @description 纳税人识别码 */
+                        nsrsbh: string;
+                        /** @description 纳税人名称 */
+                        nsrmc: string;
+                        /** @description 原发票代码，即要冲红的蓝票的发票代码 */
+                        yfpdm: string;
+                        /** @description 原发票号码，即要冲红的蓝票的发票号码 */
+                        yfphm: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearOutInvoiceResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceAuthData: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开票平台在微信的标识号 */
+                    s_pappid: string;
+                    /** @description 发票订单号 */
+                    order_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceAuthDataResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceAuthUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开票平台在微信的标识号，商户需要找开票平台提供 */
+                    s_pappid: string;
+                    /** @description 订单 id，在商户内单笔开票请求的唯一识别号 */
+                    order_id: string;
+                    /** @description 订单金额，以分为单位 */
+                    money: number;
+                    /** @description 时间戳（秒） */
+                    timestamp: number;
+                    /**
+                     * @description 开票来源：app 开票，web 微信 h5 开票，wxa 小程序开发票，wap 普通网页开票
+                     * @enum {string}
+                     */
+                    source: "app" | "web" | "wxa" | "wap";
+                    /** @description 授权成功后跳转页面，只有 source 为 web（H5）时需要填写 */
+                    redirect_url?: string;
+                    /** @description 授权页 ticket（wx_card 类型的 api_ticket） */
+                    ticket: string;
+                    /**
+                     * @description 授权类型：0 开票授权，1 填写字段开票授权，2 领票授权
+                     * @enum {integer}
+                     */
+                    type: 0 | 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceAuthUrlResponse"];
+                };
+            };
+        };
+    };
+    insertInvoice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 order_id，即商户给用户授权开票的订单号 */
+                    order_id: string;
+                    /** @description 发票卡券模板的编号 */
+                    card_id: string;
+                    /** @description 该订单号授权时使用的 appid，一般为商户 appid */
+                    appid: string;
+                    /** @description 发票具体内容 */
+                    card_ext: {
+                        /** @description 随机字符串，防止重复 */
+                        nonce_str?: string;
+                        /** @description 用户信息结构体 */
+                        user_card: {
+                            /** @description 发票的具体内容 */
+                            invoice_user_data: {
+                                /** @description 发票的金额，以分为单位 */
+                                fee: number;
+                                /** @description 发票的抬头 */
+                                title: string;
+                                /** @description 发票的开票时间，为十位时间戳（utc+8） */
+                                billing_time: number;
+                                /** @description 发票的发票号码 */
+                                billing_no: string;
+                                /** @description 发票的发票代码 */
+                                billing_code: string;
+                                /** @description 商品详情结构 */
+                                info?: {
+                                    /** @description 项目（商品）名称 */
+                                    name?: string;
+                                    /** @description 项目数量 */
+                                    num?: number;
+                                    /** @description 项目单位 */
+                                    unit?: string;
+                                    /** @description 单价，以分为单位 */
+                                    price?: number;
+                                }[];
+                                /** @description 不含税金额，以分为单位 */
+                                fee_without_tax: number;
+                                /** @description 税额，以分为单位 */
+                                tax: number;
+                                /** @description 发票 pdf 文件上传到微信发票平台后，会生成一个发票 s_media_id（setInvoicePdf 返回） */
+                                s_pdf_media_id: string;
+                                /** @description 其它消费附件的 PDF（如行程单） */
+                                s_trip_pdf_media_id?: string;
+                                /** @description 校验码，发票 pdf 右上角，开票日期下的校验码 */
+                                check_code: string;
+                                /** @description 购买方纳税人识别号 */
+                                buyer_number?: string;
+                                /** @description 购买方地址、电话 */
+                                buyer_address_and_phone?: string;
+                                /** @description 购买方开户行及账号 */
+                                buyer_bank_account?: string;
+                                /** @description 销售方纳税人识别号 */
+                                seller_number?: string;
+                                /** @description 销售方地址、电话 */
+                                seller_address_and_phone?: string;
+                                /** @description 销售方开户行及账号 */
+                                seller_bank_account?: string;
+                                /** @description 备注 */
+                                remarks?: string;
+                                /** @description 收款人 */
+                                cashier?: string;
+                                /** @description 开票人 */
+                                maker?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsertInvoiceResponse"];
+                };
+            };
+        };
+    };
+    makeOutInvoice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票信息 */
+                    invoiceinfo: {
+                        /** @description 用户的 openid */
+                        wxopenid: string;
+                        /** @description 订单号 */
+                        ddh: string;
+                        /** @description 发票请求流水号，唯一识别开票请求的流水号 */
+                        fpqqlsh: string;
+                        /** @description 纳税人识别码（销售方） */
+                        nsrsbh: string;
+                        /** @description 纳税人名称 */
+                        nsrmc: string;
+                        /** @description 纳税人地址 */
+                        nsrdz: string;
+                        /** @description 纳税人电话 */
+                        nsrdh: string;
+                        /** @description 纳税人开户行 */
+                        nsrbank: string;
+                        /** @description 纳税人银行账号 */
+                        nsrbankid: string;
+                        /** @description 购货方识别号 */
+                        ghfnsrsbh?: string;
+                        /** @description 购货方名称 */
+                        ghfmc?: string;
+                        /** @description 购货方地址 */
+                        ghfdz?: string;
+                        /** @description 购货方电话 */
+                        ghfdh?: string;
+                        /** @description 购货方开户行 */
+                        ghfbank?: string;
+                        /** @description 购货方银行账号 */
+                        ghfbankid?: string;
+                        /** @description 开票人 */
+                        kpr: string;
+                        /** @description 收款人 */
+                        skr?: string;
+                        /** @description 复核人 */
+                        fhr?: string;
+                        /** @description 价税合计（元） */
+                        jshj: string | number;
+                        /** @description 合计金额（元） */
+                        hjje: string | number;
+                        /** @description 合计税额（元） */
+                        hjse: string | number;
+                        /** @description 备注 */
+                        bz?: string;
+                        /** @description 行业类型 */
+                        hylx?: number | string;
+                        /** @description 发票行项目数据 */
+                        invoicedetail_list: {
+                            /** @description 发票行性质 */
+                            fphxz?: number | string;
+                            /** @description 税收分类编码 */
+                            spbm?: string;
+                            /** @description 项目名称 */
+                            xmmc?: string;
+                            /** @description 计量单位 */
+                            dw?: string;
+                            /** @description 规格型号 */
+                            ggxh?: string;
+                            /** @description 项目数量 */
+                            xmsl?: number | string;
+                            /** @description 项目单价（元） */
+                            xmdj?: string | number;
+                            /** @description 项目金额（元） */
+                            xmje?: string | number;
+                            /** @description 税率 */
+                            sl?: string | number;
+                            /** @description 税额（元） */
+                            se?: string | number;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakeOutInvoiceResponse"];
+                };
+            };
+        };
+    };
+    createInvoiceCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票模板对象 */
+                    invoice_info: {
+                        /** @description 发票卡券模板基础信息 */
+                        base_info: {
+                            /** @description 发票商家 LOGO，请使用永久素材接口上传 */
+                            logo_url: string;
+                            /** @description 收款方（显示在列表），上限为 9 个汉字，建议填入商户简称 */
+                            title: string;
+                            /** @description 开票平台自定义入口名称，与 custom_url 字段共同使用，长度限制在 5 个汉字内 */
+                            custom_url_name?: string;
+                            /** @description 开票平台自定义入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+                            custom_url?: string;
+                            /** @description 显示在入口右侧的 tips，长度限制在 6 个汉字内 */
+                            custom_url_sub_title?: string;
+                            /** @description 营销场景的自定义入口 */
+                            promotion_url_name?: string;
+                            /** @description 营销入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+                            promotion_url?: string;
+                            /** @description 显示在营销入口右侧的提示语 */
+                            promotion_url_sub_title?: string;
+                        };
+                        /** @description 收款方（开票方）全称，显示在发票详情内；建议一个收款方对应一个发票卡券模板 */
+                        payee: string;
+                        /** @description 发票类型，如增值税普通电子发票 */
+                        type: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateInvoiceCardResponse"];
+                };
+            };
+        };
+    };
+    getInvoicePdf: {
+        parameters: {
+            query: {
+                access_token: string;
+                action: "get_url";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 s_media_id（setInvoicePdf 返回，64 位） */
+                    s_media_id: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoicePdfResponse"];
+                };
+            };
+        };
+    };
+    setInvoicePdf: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    pdf: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetInvoicePdfResponse"];
+                };
+            };
+        };
+    };
+    updateInvoiceCardStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票卡券模板的编号 */
+                    card_id: string;
+                    /** @description 发票卡券的 code */
+                    code: string;
+                    /** @description 发票报销状态，见发票报销状态列表 */
+                    reimburse_status: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateInvoiceCardStatusResponse"];
+                };
+            };
+        };
+    };
+    queryInvoiceInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票请求流水号 */
+                    fpqqlsh: string;
+                    /** @description 纳税人识别码 */
+                    nsrsbh: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryInvoiceInfoResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceBatch: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票卡券的 card_id 和 encrypt_code 列表 */
+                    item_list: {
+                        /** @description 发票 id */
+                        card_id: string;
+                        /** @description 加密 code */
+                        encrypt_code: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceBatchResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 id */
+                    card_id: string;
+                    /** @description 加密 code */
+                    encrypt_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceInfoResponse"];
+                };
+            };
+        };
+    };
+    updateInvoiceStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 id */
+                    card_id: string;
+                    /** @description 加密 code */
+                    encrypt_code: string;
+                    /**
+                     * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+                     * @enum {string}
+                     */
+                    reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateInvoiceStatusResponse"];
+                };
+            };
+        };
+    };
+    updateStatusBatch: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户 openid */
+                    openid: string;
+                    /**
+                     * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+                     * @enum {string}
+                     */
+                    reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+                    /** @description 发票卡券的 card_id 和 encrypt_code 列表，必须全部属于同一个 openid */
+                    invoice_list: {
+                        /** @description 发票 id */
+                        card_id: string;
+                        /** @description 加密 code */
+                        encrypt_code: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateStatusBatchResponse"];
+                };
+            };
+        };
+    };
+    rejectInvoiceInsert: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开票平台在微信的标识号，商户需要找开票平台提供 */
+                    s_pappid: string;
+                    /** @description 订单 id，在商户内单笔开票请求的唯一识别号 */
+                    order_id: string;
+                    /** @description 商家解释拒绝开票的原因，如重复开票、抬头无效、已退货无法开票等 */
+                    reason: string;
+                    /** @description 跳转链接，引导用户进行下一步处理，如重新发起开票、重新填写抬头、展示订单情况等 */
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectInvoiceInsertResponse"];
+                };
+            };
+        };
+    };
+    scanInvoiceTitle: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 扫码后获取的文本 */
+                    scan_text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanInvoiceTitleResponse"];
+                };
+            };
+        };
+    };
+    setInvoiceBizAttr: {
+        parameters: {
+            query: {
+                access_token: string;
+                action: "set_auth_field" | "get_auth_field" | "set_pay_mch" | "get_pay_mch" | "set_contact" | "get_contact";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description set_auth_field：授权页字段（show_* 为 1 时显示且必填） */
+                    auth_field?: {
+                        /** @description 授权页个人发票字段 */
+                        user_field?: {
+                            /**
+                             * @description 是否填写抬头
+                             * @enum {integer}
+                             */
+                            show_title?: 0 | 1;
+                            /**
+                             * @description 是否填写电话号码
+                             * @enum {integer}
+                             */
+                            show_phone?: 0 | 1;
+                            /**
+                             * @description 是否填写邮箱
+                             * @enum {integer}
+                             */
+                            show_email?: 0 | 1;
+                            /** @description 自定义字段 */
+                            custom_field?: {
+                                /** @description 自定义字段名称 */
+                                key: string;
+                            }[];
+                        };
+                        /** @description 授权页单位发票字段 */
+                        biz_field?: {
+                            /**
+                             * @description 是否填写抬头
+                             * @enum {integer}
+                             */
+                            show_title?: 0 | 1;
+                            /**
+                             * @description 是否填写税号
+                             * @enum {integer}
+                             */
+                            show_tax_no?: 0 | 1;
+                            /**
+                             * @description 是否填写单位地址
+                             * @enum {integer}
+                             */
+                            show_addr?: 0 | 1;
+                            /**
+                             * @description 是否填写电话号码
+                             * @enum {integer}
+                             */
+                            show_phone?: 0 | 1;
+                            /**
+                             * @description 是否填写开户银行
+                             * @enum {integer}
+                             */
+                            show_bank_type?: 0 | 1;
+                            /**
+                             * @description 是否填写银行账号
+                             * @enum {integer}
+                             */
+                            show_bank_no?: 0 | 1;
+                            /** @description 自定义字段 */
+                            custom_field?: {
+                                /** @description 自定义字段名称 */
+                                key: string;
+                            }[];
+                        };
+                    };
+                    /** @description set_pay_mch：商户号与开票平台关联 */
+                    paymch_info?: {
+                        /** @description 微信支付商户号 */
+                        mchid: string;
+                        /** @description 开票平台在微信的标识号 */
+                        s_pappid: string;
+                    };
+                    /** @description set_contact：商户联系方式 */
+                    contact?: {
+                        /** @description 联系电话 */
+                        phone: string;
+                        /** @description 开票超时时间（秒） */
+                        time_out: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetInvoiceBizAttrResponse"];
+                };
+            };
+        };
+    };
+    getInvoicePlatformUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoicePlatformUrlResponse"];
                 };
             };
         };

@@ -387,6 +387,78 @@ export type VehicleLicenseOCRParams = MP['VehicleLicenseOCRParams'];
  */
 export type VehicleLicenseOCRResponse = MP['VehicleLicenseOCRResponse'];
 /**
+ * Params of {@link MPTools.getInvoiceBatch}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：批量查询报销发票信息
+ *
+ * Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+ *
+ * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+ */
+export type GetInvoiceBatchParams = MP['GetInvoiceBatchParams'];
+/**
+ * Reply fields of getInvoiceBatch.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type GetInvoiceBatchResponse = MP['GetInvoiceBatchResponse'];
+/**
+ * Params of {@link MPTools.getInvoiceInfo}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+ *
+ * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+ *
+ * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+ */
+export type GetInvoiceInfoParams = MP['GetInvoiceInfoParams'];
+/**
+ * Reply fields of getInvoiceInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type GetInvoiceInfoResponse = MP['GetInvoiceInfoResponse'];
+/**
+ * Params of {@link MPTools.updateInvoiceStatus}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+ *
+ * Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+ *
+ * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+ */
+export type UpdateInvoiceStatusParams = MP['UpdateInvoiceStatusParams'];
+/**
+ * Reply fields of updateInvoiceStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type UpdateInvoiceStatusResponse = MP['UpdateInvoiceStatusResponse'];
+/**
+ * Params of {@link MPTools.updateStatusBatch}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+ *
+ * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+ *
+ * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+ */
+export type UpdateStatusBatchParams = MP['UpdateStatusBatchParams'];
+/**
+ * Reply fields of updateStatusBatch.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type UpdateStatusBatchResponse = MP['UpdateStatusBatchResponse'];
+/**
  * Params of {@link MPTools.getTempMedia}, in WeChat's wire names.
  *
  * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
@@ -3729,42 +3801,6 @@ export type FaceIdentifyGetInfoParams = MP['FaceIdentifyGetInfoParams'];
  */
 export type FaceIdentifyGetInfoResponse = MP['FaceIdentifyGetInfoResponse'];
 /**
- * Params of {@link MPTools.getInvoiceBatch}, in WeChat's wire names.
- *
- * 电子发票（报销方）：批量查询报销发票信息
- *
- * Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
- *
- * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceBatch.yaml
- */
-export type GetInvoiceBatchParams = MP['GetInvoiceBatchParams'];
-/**
- * Reply fields of getInvoiceBatch.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
- */
-export type GetInvoiceBatchResponse = MP['GetInvoiceBatchResponse'];
-/**
- * Params of {@link MPTools.getInvoiceInfo}, in WeChat's wire names.
- *
- * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
- *
- * Same endpoint as on the Official Account side (电子发票 报销方接口).
- *
- * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceInfo.yaml
- */
-export type GetInvoiceInfoParams = MP['GetInvoiceInfoParams'];
-/**
- * Reply fields of getInvoiceInfo.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
- */
-export type GetInvoiceInfoResponse = MP['GetInvoiceInfoResponse'];
-/**
  * Params of {@link MPTools.getPrivacySetting}, in WeChat's wire names.
  *
  * 用户隐私保护指引：查询小程序用户隐私保护指引
@@ -3876,42 +3912,6 @@ export type SetPrivacySettingParams = MP['SetPrivacySettingParams'];
  * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs}
  */
 export type SetPrivacySettingResponse = MP['SetPrivacySettingResponse'];
-/**
- * Params of {@link MPTools.updateInvoiceStatus}, in WeChat's wire names.
- *
- * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
- *
- * Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
- *
- * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateInvoiceStatus.yaml
- */
-export type UpdateInvoiceStatusParams = MP['UpdateInvoiceStatusParams'];
-/**
- * Reply fields of updateInvoiceStatus.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
- */
-export type UpdateInvoiceStatusResponse = MP['UpdateInvoiceStatusResponse'];
-/**
- * Params of {@link MPTools.updateStatusBatch}, in WeChat's wire names.
- *
- * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
- *
- * Same endpoint as on the Official Account side.
- *
- * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateStatusBatch.yaml
- */
-export type UpdateStatusBatchParams = MP['UpdateStatusBatchParams'];
-/**
- * Reply fields of updateStatusBatch.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
- */
-export type UpdateStatusBatchResponse = MP['UpdateStatusBatchResponse'];
 /**
  * Params of {@link MPTools.uploadPrivacyExtFile}, in WeChat's wire names.
  *
@@ -8363,6 +8363,351 @@ export type TranslateContentParams = OA['TranslateContentParams'];
  */
 export type TranslateContentResponse = OA['TranslateContentResponse'];
 /**
+ * Params of {@link OATools.clearOutInvoice}, in WeChat's wire names.
+ *
+ * 电子发票（统一开票接口）：发票冲红
+ *
+ * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+ *
+ * `POST /card/invoice/clearoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/clearOutInvoice.yaml
+ */
+export type ClearOutInvoiceParams = OA['ClearOutInvoiceParams'];
+/**
+ * Reply fields of clearOutInvoice.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+ */
+export type ClearOutInvoiceResponse = OA['ClearOutInvoiceResponse'];
+/**
+ * Params of {@link OATools.createInvoiceCard}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用）
+ *
+ * `POST /card/invoice/platform/createcard` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs} · spec: spec/officialaccount/invoice/createInvoiceCard.yaml
+ */
+export type CreateInvoiceCardParams = OA['CreateInvoiceCardParams'];
+/**
+ * Reply fields of createInvoiceCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs}
+ */
+export type CreateInvoiceCardResponse = OA['CreateInvoiceCardResponse'];
+/**
+ * Params of {@link OATools.getInvoiceAuthData}, in WeChat's wire names.
+ *
+ * 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息）
+ *
+ * invoice_status is e.g. "auth success" or "never auth". The official page documents invoice_status and auth_time; user_auth_info (what the user filled in on a type 1 page: user_field for a personal title, biz_field for a company) is taken from SKIT.FlurlHttpClient.Wechat's model and developers' reports, and is absent until the user authorised.
+ *
+ * `POST /card/invoice/getauthdata` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72031 `invalid params`: 参数错误
+ * - 72035 `biz reject insert`: 该订单已被拒绝开票（调用过 rejectInvoiceInsert）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthData.yaml
+ */
+export type GetInvoiceAuthDataParams = OA['GetInvoiceAuthDataParams'];
+/**
+ * Reply fields of getInvoiceAuthData.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs}
+ */
+export type GetInvoiceAuthDataResponse = OA['GetInvoiceAuthDataResponse'];
+/**
+ * Params of {@link OATools.getInvoiceAuthUrl}, in WeChat's wire names.
+ *
+ * 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户）
+ *
+ * type 0 申请开票 (the merchant already has the buyer's title), 1 填写抬头申请开票 (shows the user's saved titles; the only type allowed for post-payment invoicing), 2 领取发票 (the invoice is issued; the user saves it to the card holder). ticket is the wx_card api_ticket (GET /cgi-bin/ticket/getticket?type=wx_card, valid 7200 s). redirect_url is only needed for source web (微信 H5).
+ *
+ * `POST /card/invoice/getauthurl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthUrl.yaml
+ */
+export type GetInvoiceAuthUrlParams = OA['GetInvoiceAuthUrlParams'];
+/**
+ * Reply fields of getInvoiceAuthUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs}
+ */
+export type GetInvoiceAuthUrlResponse = OA['GetInvoiceAuthUrlResponse'];
+/**
+ * Params of {@link OATools.getInvoicePdf}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
+ *
+ * The client adds the query action=get_url.
+ *
+ * `POST /card/invoice/platform/getpdf` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
+ */
+export type GetInvoicePdfParams = OA['GetInvoicePdfParams'];
+/**
+ * Reply fields of getInvoicePdf.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ */
+export type GetInvoicePdfResponse = OA['GetInvoicePdfResponse'];
+/**
+ * Params of {@link OATools.getInvoicePlatformUrl}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid）
+ *
+ * WeChat names the path seturl, but it only reads: the reply's invoice_url carries the s_pappid that the invoicing platform hands to its merchants. The request body is {} (the client sends it).
+ *
+ * `POST /card/invoice/seturl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePlatformUrl.yaml
+ */
+export type GetInvoicePlatformUrlParams = OA['GetInvoicePlatformUrlParams'];
+/**
+ * Reply fields of getInvoicePlatformUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ */
+export type GetInvoicePlatformUrlResponse = OA['GetInvoicePlatformUrlResponse'];
+/**
+ * Params of {@link OATools.getInvoiceSelectTitleUrl}, in WeChat's wire names.
+ *
+ * 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户）
+ *
+ * The submitted title reaches the merchant as an event push carrying attach. Field names from the official page list, wechatpy and SKIT.FlurlHttpClient.Wechat.
+ *
+ * `POST /card/invoice/biz/getselecttitleurl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceSelectTitleUrl.yaml
+ */
+export type GetInvoiceSelectTitleUrlParams = OA['GetInvoiceSelectTitleUrlParams'];
+/**
+ * Reply fields of getInvoiceSelectTitleUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs}
+ */
+export type GetInvoiceSelectTitleUrlResponse = OA['GetInvoiceSelectTitleUrlResponse'];
+/**
+ * Params of {@link OATools.getInvoiceUserTitleUrl}, in WeChat's wire names.
+ *
+ * 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认）
+ *
+ * `POST /card/invoice/biz/getusertitleurl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceUserTitleUrl.yaml
+ */
+export type GetInvoiceUserTitleUrlParams = OA['GetInvoiceUserTitleUrlParams'];
+/**
+ * Reply fields of getInvoiceUserTitleUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs}
+ */
+export type GetInvoiceUserTitleUrlResponse = OA['GetInvoiceUserTitleUrlResponse'];
+/**
+ * Params of {@link OATools.insertInvoice}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：将电子发票卡券插入用户卡包
+ *
+ * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Field names from the official page as mirrored by SKIT.FlurlHttpClient.Wechat and wechatpy.
+ *
+ * `POST /card/invoice/insert` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限
+ * - 72031 `invalid params`: 参数错误
+ * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
+ */
+export type InsertInvoiceParams = OA['InsertInvoiceParams'];
+/**
+ * Reply fields of insertInvoice.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ */
+export type InsertInvoiceResponse = OA['InsertInvoiceResponse'];
+/**
+ * Params of {@link OATools.makeOutInvoice}, in WeChat's wire names.
+ *
+ * 电子发票（统一开票接口）：开具蓝票
+ *
+ * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables. The result is pushed asynchronously; query it with queryInvoiceInfo. A reply errcode 1 with an empty hint is an unspecified failure reported by several developers.
+ *
+ * `POST /card/invoice/makeoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/makeOutInvoice.yaml
+ */
+export type MakeOutInvoiceParams = OA['MakeOutInvoiceParams'];
+/**
+ * Reply fields of makeOutInvoice.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+ */
+export type MakeOutInvoiceResponse = OA['MakeOutInvoiceResponse'];
+/**
+ * Params of {@link OATools.queryInvoiceInfo}, in WeChat's wire names.
+ *
+ * 电子发票（统一开票接口）：查询已开发票（按发票请求流水号）
+ *
+ * The path is spelled queryinvoceinfo by WeChat. Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+ *
+ * `POST /card/invoice/queryinvoceinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/queryInvoiceInfo.yaml
+ */
+export type QueryInvoiceInfoParams = OA['QueryInvoiceInfoParams'];
+/**
+ * Reply fields of queryInvoiceInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+ */
+export type QueryInvoiceInfoResponse = OA['QueryInvoiceInfoResponse'];
+/**
+ * Params of {@link OATools.rejectInvoiceInsert}, in WeChat's wire names.
+ *
+ * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
+ *
+ * After a rejection the order_id cannot be used to insert an invoice (72035 biz reject insert).
+ *
+ * `POST /card/invoice/rejectinsert` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
+ */
+export type RejectInvoiceInsertParams = OA['RejectInvoiceInsertParams'];
+/**
+ * Reply fields of rejectInvoiceInsert.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+ */
+export type RejectInvoiceInsertResponse = OA['RejectInvoiceInsertResponse'];
+/**
+ * Params of {@link OATools.scanInvoiceTitle}, in WeChat's wire names.
+ *
+ * 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息
+ *
+ * For the QR code in the user's 我的—个人信息—我的发票抬头. Reply fields from wechatpy and SKIT.FlurlHttpClient.Wechat.
+ *
+ * `POST /card/invoice/scantitle` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs} · spec: spec/officialaccount/invoice/scanInvoiceTitle.yaml
+ */
+export type ScanInvoiceTitleParams = OA['ScanInvoiceTitleParams'];
+/**
+ * Reply fields of scanInvoiceTitle.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs}
+ */
+export type ScanInvoiceTitleResponse = OA['ScanInvoiceTitleResponse'];
+/**
+ * Params of {@link OATools.setInvoiceBizAttr}, in WeChat's wire names.
+ *
+ * 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分）
+ *
+ * One path, six uses chosen by the query action. set_auth_field (body auth_field; only for type 1 pages; shown fields become mandatory) / get_auth_field (reply auth_field); set_pay_mch (body paymch_info: link the WeChat Pay merchant id to the invoicing platform for post-payment invoicing) / get_pay_mch (reply paymch_info); set_contact (body contact: needed before getting an auth URL) / get_contact (reply contact). Send {} as the body of a get_* action. Field names are from the official page, wechatpy and SKIT.FlurlHttpClient.Wechat.
+ *
+ * `POST /card/invoice/setbizattr` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoiceBizAttr.yaml
+ */
+export type SetInvoiceBizAttrParams = OA['SetInvoiceBizAttrParams'];
+/**
+ * Reply fields of setInvoiceBizAttr.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs}
+ */
+export type SetInvoiceBizAttrResponse = OA['SetInvoiceBizAttrResponse'];
+/**
+ * Params of {@link OATools.setInvoicePdf}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用）
+ *
+ * multipart/form-data upload in field pdf. s_media_id is a 64-bit id: replies carry values past 2^53 as strings.
+ *
+ * `POST /card/invoice/platform/setpdf` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoicePdf.yaml
+ */
+export type SetInvoicePdfParams = OA['SetInvoicePdfParams'];
+/**
+ * Reply fields of setInvoicePdf.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ */
+export type SetInvoicePdfResponse = OA['SetInvoicePdfResponse'];
+/**
+ * Params of {@link OATools.updateInvoiceCardStatus}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：更新发票卡券的报销状态
+ *
+ * The invoicing platform's counterpart of the reimburser's updateInvoiceStatus; reimburse_status takes the values of WeChat's 发票报销状态 list (e.g. INVOICE_REIMBURSE_INIT, INVOICE_REIMBURSE_LOCK, INVOICE_REIMBURSE_CLOSURE).
+ *
+ * `POST /card/invoice/platform/updatestatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/updateInvoiceCardStatus.yaml
+ */
+export type UpdateInvoiceCardStatusParams = OA['UpdateInvoiceCardStatusParams'];
+/**
+ * Reply fields of updateInvoiceCardStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ */
+export type UpdateInvoiceCardStatusResponse = OA['UpdateInvoiceCardStatusResponse'];
+/**
  * Params of {@link OATools.getTicket}, in WeChat's wire names.
  *
  * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
@@ -9963,6 +10308,46 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 电子发票（报销方）：批量查询报销发票信息
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+     *
+     * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+     */
+    getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+    /**
+     * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+     *
+     * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+     */
+    getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+    /**
+     * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+     *
+     * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+     */
+    updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+    /**
+     * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+     *
+     * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+     */
+    updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -11974,26 +12359,6 @@ export interface MPToolsMethods {
      */
     faceIdentifyGetInfo(params: FaceIdentifyGetInfoParams, options?: CallOptions): Promise<WechatData<FaceIdentifyGetInfoResponse>>;
     /**
-     * 电子发票（报销方）：批量查询报销发票信息
-     *
-     * Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
-     *
-     * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceBatch.yaml
-     */
-    getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
-    /**
-     * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
-     *
-     * Same endpoint as on the Official Account side (电子发票 报销方接口).
-     *
-     * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceInfo.yaml
-     */
-    getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
-    /**
      * 用户隐私保护指引：查询小程序用户隐私保护指引
      *
      * Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses.
@@ -12057,26 +12422,6 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/setPrivacySetting.yaml
      */
     setPrivacySetting(params: SetPrivacySettingParams, options?: CallOptions): Promise<WechatData<SetPrivacySettingResponse>>;
-    /**
-     * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
-     *
-     * Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
-     *
-     * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateInvoiceStatus.yaml
-     */
-    updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
-    /**
-     * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
-     *
-     * Same endpoint as on the Official Account side.
-     *
-     * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateStatusBatch.yaml
-     */
-    updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
     /**
      * 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB）
      *
@@ -13093,6 +13438,14 @@ export interface MPToolsOperations {
     superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
     /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
     vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 电子发票（报销方）：批量查询报销发票信息 */
+    getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
+    /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+    getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
+    /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+    updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
+    /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+    updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -13423,10 +13776,6 @@ export interface MPToolsOperations {
     addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
     /** 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
     faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
-    /** 电子发票（报销方）：批量查询报销发票信息 */
-    getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
-    /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
-    getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
     /** 用户隐私保护指引：查询小程序用户隐私保护指引 */
     getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
     /** 红包封面：获得指定用户可以领取的红包封面链接 */
@@ -13439,10 +13788,6 @@ export interface MPToolsOperations {
     setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
     /** 用户隐私保护指引：配置小程序用户隐私保护指引 */
     setPrivacySetting: { params: SetPrivacySettingParams; response: SetPrivacySettingResponse; required: true };
-    /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
-    updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
-    /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
-    updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
     /** 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB） */
     uploadPrivacyExtFile: { params: UploadPrivacyExtFileParams; response: UploadPrivacyExtFileResponse; required: true };
     /** 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核 */
@@ -13577,7 +13922,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (236). */
+/** The generated endpoint methods of OATools (256). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -13822,6 +14167,46 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 电子发票（报销方）：批量查询报销发票信息
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+     *
+     * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+     */
+    getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+    /**
+     * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+     *
+     * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+     */
+    getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+    /**
+     * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+     *
+     * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+     */
+    updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+    /**
+     * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+     *
+     * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+     */
+    updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -15857,6 +16242,223 @@ export interface OAToolsMethods {
      */
     translateContent(params: TranslateContentParams, options?: CallOptions): Promise<WechatData<TranslateContentResponse>>;
     /**
+     * 电子发票（统一开票接口）：发票冲红
+     *
+     * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+     *
+     * `POST /card/invoice/clearoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/clearOutInvoice.yaml
+     */
+    clearOutInvoice(params: ClearOutInvoiceParams, options?: CallOptions): Promise<WechatData<ClearOutInvoiceResponse>>;
+    /**
+     * 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用）
+     *
+     * `POST /card/invoice/platform/createcard` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs} · spec: spec/officialaccount/invoice/createInvoiceCard.yaml
+     */
+    createInvoiceCard(params: CreateInvoiceCardParams, options?: CallOptions): Promise<WechatData<CreateInvoiceCardResponse>>;
+    /**
+     * 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息）
+     *
+     * invoice_status is e.g. "auth success" or "never auth". The official page documents invoice_status and auth_time; user_auth_info (what the user filled in on a type 1 page: user_field for a personal title, biz_field for a company) is taken from SKIT.FlurlHttpClient.Wechat's model and developers' reports, and is absent until the user authorised.
+     *
+     * `POST /card/invoice/getauthdata` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72031 `invalid params`: 参数错误
+     * - 72035 `biz reject insert`: 该订单已被拒绝开票（调用过 rejectInvoiceInsert）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthData.yaml
+     */
+    getInvoiceAuthData(params: GetInvoiceAuthDataParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthDataResponse>>;
+    /**
+     * 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户）
+     *
+     * type 0 申请开票 (the merchant already has the buyer's title), 1 填写抬头申请开票 (shows the user's saved titles; the only type allowed for post-payment invoicing), 2 领取发票 (the invoice is issued; the user saves it to the card holder). ticket is the wx_card api_ticket (GET /cgi-bin/ticket/getticket?type=wx_card, valid 7200 s). redirect_url is only needed for source web (微信 H5).
+     *
+     * `POST /card/invoice/getauthurl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthUrl.yaml
+     */
+    getInvoiceAuthUrl(params: GetInvoiceAuthUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthUrlResponse>>;
+    /**
+     * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
+     *
+     * The client adds the query action=get_url.
+     *
+     * `POST /card/invoice/platform/getpdf` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
+     */
+    getInvoicePdf(params: GetInvoicePdfParams, options?: CallOptions): Promise<WechatData<GetInvoicePdfResponse>>;
+    /**
+     * 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid）
+     *
+     * WeChat names the path seturl, but it only reads: the reply's invoice_url carries the s_pappid that the invoicing platform hands to its merchants. The request body is {} (the client sends it).
+     *
+     * `POST /card/invoice/seturl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePlatformUrl.yaml
+     */
+    getInvoicePlatformUrl(params?: GetInvoicePlatformUrlParams, options?: CallOptions): Promise<WechatData<GetInvoicePlatformUrlResponse>>;
+    /**
+     * 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户）
+     *
+     * The submitted title reaches the merchant as an event push carrying attach. Field names from the official page list, wechatpy and SKIT.FlurlHttpClient.Wechat.
+     *
+     * `POST /card/invoice/biz/getselecttitleurl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceSelectTitleUrl.yaml
+     */
+    getInvoiceSelectTitleUrl(params?: GetInvoiceSelectTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceSelectTitleUrlResponse>>;
+    /**
+     * 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认）
+     *
+     * `POST /card/invoice/biz/getusertitleurl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceUserTitleUrl.yaml
+     */
+    getInvoiceUserTitleUrl(params?: GetInvoiceUserTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceUserTitleUrlResponse>>;
+    /**
+     * 电子发票（开票平台）：将电子发票卡券插入用户卡包
+     *
+     * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Field names from the official page as mirrored by SKIT.FlurlHttpClient.Wechat and wechatpy.
+     *
+     * `POST /card/invoice/insert` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限
+     * - 72031 `invalid params`: 参数错误
+     * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
+     */
+    insertInvoice(params: InsertInvoiceParams, options?: CallOptions): Promise<WechatData<InsertInvoiceResponse>>;
+    /**
+     * 电子发票（统一开票接口）：开具蓝票
+     *
+     * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables. The result is pushed asynchronously; query it with queryInvoiceInfo. A reply errcode 1 with an empty hint is an unspecified failure reported by several developers.
+     *
+     * `POST /card/invoice/makeoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/makeOutInvoice.yaml
+     */
+    makeOutInvoice(params: MakeOutInvoiceParams, options?: CallOptions): Promise<WechatData<MakeOutInvoiceResponse>>;
+    /**
+     * 电子发票（统一开票接口）：查询已开发票（按发票请求流水号）
+     *
+     * The path is spelled queryinvoceinfo by WeChat. Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+     *
+     * `POST /card/invoice/queryinvoceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/queryInvoiceInfo.yaml
+     */
+    queryInvoiceInfo(params: QueryInvoiceInfoParams, options?: CallOptions): Promise<WechatData<QueryInvoiceInfoResponse>>;
+    /**
+     * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
+     *
+     * After a rejection the order_id cannot be used to insert an invoice (72035 biz reject insert).
+     *
+     * `POST /card/invoice/rejectinsert` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
+     */
+    rejectInvoiceInsert(params: RejectInvoiceInsertParams, options?: CallOptions): Promise<WechatData<RejectInvoiceInsertResponse>>;
+    /**
+     * 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息
+     *
+     * For the QR code in the user's 我的—个人信息—我的发票抬头. Reply fields from wechatpy and SKIT.FlurlHttpClient.Wechat.
+     *
+     * `POST /card/invoice/scantitle` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs} · spec: spec/officialaccount/invoice/scanInvoiceTitle.yaml
+     */
+    scanInvoiceTitle(params: ScanInvoiceTitleParams, options?: CallOptions): Promise<WechatData<ScanInvoiceTitleResponse>>;
+    /**
+     * 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分）
+     *
+     * One path, six uses chosen by the query action. set_auth_field (body auth_field; only for type 1 pages; shown fields become mandatory) / get_auth_field (reply auth_field); set_pay_mch (body paymch_info: link the WeChat Pay merchant id to the invoicing platform for post-payment invoicing) / get_pay_mch (reply paymch_info); set_contact (body contact: needed before getting an auth URL) / get_contact (reply contact). Send {} as the body of a get_* action. Field names are from the official page, wechatpy and SKIT.FlurlHttpClient.Wechat.
+     *
+     * `POST /card/invoice/setbizattr` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoiceBizAttr.yaml
+     */
+    setInvoiceBizAttr(params: SetInvoiceBizAttrParams, options?: CallOptions): Promise<WechatData<SetInvoiceBizAttrResponse>>;
+    /**
+     * 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用）
+     *
+     * multipart/form-data upload in field pdf. s_media_id is a 64-bit id: replies carry values past 2^53 as strings.
+     *
+     * `POST /card/invoice/platform/setpdf` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoicePdf.yaml
+     */
+    setInvoicePdf(params: SetInvoicePdfParams, options?: CallOptions): Promise<WechatData<SetInvoicePdfResponse>>;
+    /**
+     * 电子发票（开票平台）：更新发票卡券的报销状态
+     *
+     * The invoicing platform's counterpart of the reimburser's updateInvoiceStatus; reimburse_status takes the values of WeChat's 发票报销状态 list (e.g. INVOICE_REIMBURSE_INIT, INVOICE_REIMBURSE_LOCK, INVOICE_REIMBURSE_CLOSURE).
+     *
+     * `POST /card/invoice/platform/updatestatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/updateInvoiceCardStatus.yaml
+     */
+    updateInvoiceCardStatus(params: UpdateInvoiceCardStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceCardStatusResponse>>;
+    /**
      * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
      *
      * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
@@ -16713,7 +17315,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (237). */
+/** Every OATools operation by name, for `call(name, params)` (257). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -16749,6 +17351,14 @@ export interface OAToolsOperations {
     superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
     /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
     vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 电子发票（报销方）：批量查询报销发票信息 */
+    getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
+    /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+    getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
+    /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+    updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
+    /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+    updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -17061,6 +17671,38 @@ export interface OAToolsOperations {
     semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
     /** 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节） */
     translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
+    /** 电子发票（统一开票接口）：发票冲红 */
+    clearOutInvoice: { params: ClearOutInvoiceParams; response: ClearOutInvoiceResponse; required: true };
+    /** 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用） */
+    createInvoiceCard: { params: CreateInvoiceCardParams; response: CreateInvoiceCardResponse; required: true };
+    /** 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息） */
+    getInvoiceAuthData: { params: GetInvoiceAuthDataParams; response: GetInvoiceAuthDataResponse; required: true };
+    /** 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户） */
+    getInvoiceAuthUrl: { params: GetInvoiceAuthUrlParams; response: GetInvoiceAuthUrlResponse; required: true };
+    /** 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接） */
+    getInvoicePdf: { params: GetInvoicePdfParams; response: GetInvoicePdfResponse; required: true };
+    /** 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid） */
+    getInvoicePlatformUrl: { params: GetInvoicePlatformUrlParams; response: GetInvoicePlatformUrlResponse; required: false };
+    /** 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户） */
+    getInvoiceSelectTitleUrl: { params: GetInvoiceSelectTitleUrlParams; response: GetInvoiceSelectTitleUrlResponse; required: false };
+    /** 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认） */
+    getInvoiceUserTitleUrl: { params: GetInvoiceUserTitleUrlParams; response: GetInvoiceUserTitleUrlResponse; required: false };
+    /** 电子发票（开票平台）：将电子发票卡券插入用户卡包 */
+    insertInvoice: { params: InsertInvoiceParams; response: InsertInvoiceResponse; required: true };
+    /** 电子发票（统一开票接口）：开具蓝票 */
+    makeOutInvoice: { params: MakeOutInvoiceParams; response: MakeOutInvoiceResponse; required: true };
+    /** 电子发票（统一开票接口）：查询已开发票（按发票请求流水号） */
+    queryInvoiceInfo: { params: QueryInvoiceInfoParams; response: QueryInvoiceInfoResponse; required: true };
+    /** 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因） */
+    rejectInvoiceInsert: { params: RejectInvoiceInsertParams; response: RejectInvoiceInsertResponse; required: true };
+    /** 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息 */
+    scanInvoiceTitle: { params: ScanInvoiceTitleParams; response: ScanInvoiceTitleResponse; required: true };
+    /** 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分） */
+    setInvoiceBizAttr: { params: SetInvoiceBizAttrParams; response: SetInvoiceBizAttrResponse; required: true };
+    /** 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用） */
+    setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
+    /** 电子发票（开票平台）：更新发票卡券的报销状态 */
+    updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
     /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
     getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
     /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
