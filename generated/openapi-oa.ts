@@ -360,7 +360,7 @@ export interface paths {
         put?: never;
         /**
          * 电子发票（开票平台）：将电子发票卡券插入用户卡包
-         * @description Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Field names from the official page as mirrored by SKIT.FlurlHttpClient.Wechat and wechatpy.
+         * @description Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Call it with the access token of the invoicing platform's own Official Account (the one that got the s_pappid), or the insert fails. For 数电发票 billing_no is the 20-digit number and billing_code / check_code are empty.
          */
         post: operations["insertInvoice"];
         delete?: never;
@@ -417,7 +417,7 @@ export interface paths {
         put?: never;
         /**
          * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
-         * @description The client adds the query action=get_url.
+         * @description The client adds action=get_url, in the body as the official page specifies and in the query string as wechatpy sends it.
          */
         post: operations["getInvoicePdf"];
         delete?: never;
@@ -577,7 +577,7 @@ export interface paths {
         put?: never;
         /**
          * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
-         * @description After a rejection the order_id cannot be used to insert an invoice (72035 biz reject insert).
+         * @description For a wrong title or a refund after the user authorised; the user is notified. A rejected order_id can never be invoiced again (72035 biz reject insert): start over with a new order_id and a new authorisation.
          */
         post: operations["rejectInvoiceInsert"];
         delete?: never;
@@ -11202,7 +11202,7 @@ export interface components {
             /** @description 发票具体内容 */
             card_ext: {
                 /** @description 随机字符串，防止重复 */
-                nonce_str?: string;
+                nonce_str: string;
                 /** @description 用户信息结构体 */
                 user_card: {
                     /** @description 发票的具体内容 */
@@ -11213,9 +11213,9 @@ export interface components {
                         title: string;
                         /** @description 发票的开票时间，为十位时间戳（utc+8） */
                         billing_time: number;
-                        /** @description 发票的发票号码 */
+                        /** @description 发票的发票号码；数电发票传 20 位发票号码 */
                         billing_no: string;
-                        /** @description 发票的发票代码 */
+                        /** @description 发票的发票代码；数电发票发票代码为空 */
                         billing_code: string;
                         /** @description 商品详情结构 */
                         info?: {
@@ -15764,7 +15764,7 @@ export interface operations {
                     /** @description 发票具体内容 */
                     card_ext: {
                         /** @description 随机字符串，防止重复 */
-                        nonce_str?: string;
+                        nonce_str: string;
                         /** @description 用户信息结构体 */
                         user_card: {
                             /** @description 发票的具体内容 */
@@ -15775,9 +15775,9 @@ export interface operations {
                                 title: string;
                                 /** @description 发票的开票时间，为十位时间戳（utc+8） */
                                 billing_time: number;
-                                /** @description 发票的发票号码 */
+                                /** @description 发票的发票号码；数电发票传 20 位发票号码 */
                                 billing_no: string;
-                                /** @description 发票的发票代码 */
+                                /** @description 发票的发票代码；数电发票发票代码为空 */
                                 billing_code: string;
                                 /** @description 商品详情结构 */
                                 info?: {
@@ -16003,6 +16003,8 @@ export interface operations {
                 "application/json": {
                     /** @description 发票 s_media_id（setInvoicePdf 返回，64 位） */
                     s_media_id: number | string;
+                    /** @constant */
+                    action?: "get_url";
                 };
             };
         };

@@ -8453,7 +8453,7 @@ export type GetInvoiceAuthUrlResponse = OA['GetInvoiceAuthUrlResponse'];
  *
  * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
  *
- * The client adds the query action=get_url.
+ * The client adds action=get_url, in the body as the official page specifies and in the query string as wechatpy sends it.
  *
  * `POST /card/invoice/platform/getpdf` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -8461,13 +8461,13 @@ export type GetInvoiceAuthUrlResponse = OA['GetInvoiceAuthUrlResponse'];
  * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
  * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
  */
 export type GetInvoicePdfParams = OA['GetInvoicePdfParams'];
 /**
  * Reply fields of getInvoicePdf.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs}
  */
 export type GetInvoicePdfResponse = OA['GetInvoicePdfResponse'];
 /**
@@ -8535,7 +8535,7 @@ export type GetInvoiceUserTitleUrlResponse = OA['GetInvoiceUserTitleUrlResponse'
  *
  * 电子发票（开票平台）：将电子发票卡券插入用户卡包
  *
- * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Field names from the official page as mirrored by SKIT.FlurlHttpClient.Wechat and wechatpy.
+ * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Call it with the access token of the invoicing platform's own Official Account (the one that got the s_pappid), or the insert fails. For 数电发票 billing_no is the 20-digit number and billing_code / check_code are empty.
  *
  * `POST /card/invoice/insert` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -8544,13 +8544,13 @@ export type GetInvoiceUserTitleUrlResponse = OA['GetInvoiceUserTitleUrlResponse'
  * - 72031 `invalid params`: 参数错误
  * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
  */
 export type InsertInvoiceParams = OA['InsertInvoiceParams'];
 /**
  * Reply fields of insertInvoice.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs}
  */
 export type InsertInvoiceResponse = OA['InsertInvoiceResponse'];
 /**
@@ -8602,7 +8602,7 @@ export type QueryInvoiceInfoResponse = OA['QueryInvoiceInfoResponse'];
  *
  * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
  *
- * After a rejection the order_id cannot be used to insert an invoice (72035 biz reject insert).
+ * For a wrong title or a refund after the user authorised; the user is notified. A rejected order_id can never be invoiced again (72035 biz reject insert): start over with a new order_id and a new authorisation.
  *
  * `POST /card/invoice/rejectinsert` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -8610,13 +8610,13 @@ export type QueryInvoiceInfoResponse = OA['QueryInvoiceInfoResponse'];
  * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
  * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
  */
 export type RejectInvoiceInsertParams = OA['RejectInvoiceInsertParams'];
 /**
  * Reply fields of rejectInvoiceInsert.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs}
  */
 export type RejectInvoiceInsertResponse = OA['RejectInvoiceInsertResponse'];
 /**
@@ -16298,7 +16298,7 @@ export interface OAToolsMethods {
     /**
      * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
      *
-     * The client adds the query action=get_url.
+     * The client adds action=get_url, in the body as the official page specifies and in the query string as wechatpy sends it.
      *
      * `POST /card/invoice/platform/getpdf` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -16306,7 +16306,7 @@ export interface OAToolsMethods {
      * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
      * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
      */
     getInvoicePdf(params: GetInvoicePdfParams, options?: CallOptions): Promise<WechatData<GetInvoicePdfResponse>>;
     /**
@@ -16348,7 +16348,7 @@ export interface OAToolsMethods {
     /**
      * 电子发票（开票平台）：将电子发票卡券插入用户卡包
      *
-     * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Field names from the official page as mirrored by SKIT.FlurlHttpClient.Wechat and wechatpy.
+     * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Call it with the access token of the invoicing platform's own Official Account (the one that got the s_pappid), or the insert fails. For 数电发票 billing_no is the 20-digit number and billing_code / check_code are empty.
      *
      * `POST /card/invoice/insert` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -16357,7 +16357,7 @@ export interface OAToolsMethods {
      * - 72031 `invalid params`: 参数错误
      * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
      */
     insertInvoice(params: InsertInvoiceParams, options?: CallOptions): Promise<WechatData<InsertInvoiceResponse>>;
     /**
@@ -16391,7 +16391,7 @@ export interface OAToolsMethods {
     /**
      * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
      *
-     * After a rejection the order_id cannot be used to insert an invoice (72035 biz reject insert).
+     * For a wrong title or a refund after the user authorised; the user is notified. A rejected order_id can never be invoiced again (72035 biz reject insert): start over with a new order_id and a new authorisation.
      *
      * `POST /card/invoice/rejectinsert` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -16399,7 +16399,7 @@ export interface OAToolsMethods {
      * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
      * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
      */
     rejectInvoiceInsert(params: RejectInvoiceInsertParams, options?: CallOptions): Promise<WechatData<RejectInvoiceInsertResponse>>;
     /**
