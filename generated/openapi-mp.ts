@@ -13,7 +13,7 @@ export interface paths {
         put?: never;
         /**
          * 电子发票（报销方）：批量查询报销发票信息
-         * @description Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
          */
         post: operations["getInvoiceBatch"];
         delete?: never;
@@ -33,7 +33,7 @@ export interface paths {
         put?: never;
         /**
          * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
-         * @description Same endpoint as on the Official Account side (电子发票 报销方接口).
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口).
          */
         post: operations["getInvoiceInfo"];
         delete?: never;
@@ -53,7 +53,7 @@ export interface paths {
         put?: never;
         /**
          * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
-         * @description Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
          */
         post: operations["updateInvoiceStatus"];
         delete?: never;
@@ -73,7 +73,7 @@ export interface paths {
         put?: never;
         /**
          * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
-         * @description Same endpoint as on the Official Account side.
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口).
          */
         post: operations["updateStatusBatch"];
         delete?: never;
@@ -8392,7 +8392,7 @@ export interface components {
         };
         GetInvoiceBatchResponse: {
             /** @description 发票信息列表 */
-            item_list?: {
+            item_list: {
                 /** @description 发票 id */
                 card_id?: string;
                 /** @description 发票的有效期起始时间 */
@@ -8476,13 +8476,13 @@ export interface components {
         };
         GetInvoiceInfoResponse: {
             /** @description 发票 id */
-            card_id?: string;
+            card_id: string;
             /** @description 发票的有效期起始时间 */
             begin_time?: number;
             /** @description 发票的有效期截止时间 */
             end_time?: number;
             /** @description 用户标识 */
-            openid?: string;
+            openid: string;
             /** @description 发票的类型，如广东增值税普通发票 */
             type?: string;
             /** @description 发票的收款方 */
@@ -8490,7 +8490,7 @@ export interface components {
             /** @description 发票详情 */
             detail?: string;
             /** @description 用户可在发票票面看到的主要信息 */
-            user_info?: {
+            user_info: {
                 /** @description 发票加税合计金额，以分为单位 */
                 fee?: number;
                 /** @description 发票的抬头 */

@@ -252,6 +252,400 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/card/invoice/biz/getselecttitleurl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户）
+         * @description The submitted title reaches the merchant as an event push carrying attach. Field names from the official page list, wechatpy and SKIT.FlurlHttpClient.Wechat.
+         */
+        post: operations["getInvoiceSelectTitleUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/biz/getusertitleurl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认） */
+        post: operations["getInvoiceUserTitleUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/clearoutinvoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（统一开票接口）：发票冲红
+         * @description Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+         */
+        post: operations["clearOutInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/getauthdata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息）
+         * @description invoice_status is e.g. "auth success" or "never auth". The official page documents invoice_status and auth_time; user_auth_info (what the user filled in on a type 1 page: user_field for a personal title, biz_field for a company) is taken from SKIT.FlurlHttpClient.Wechat's model and developers' reports, and is absent until the user authorised.
+         */
+        post: operations["getInvoiceAuthData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/getauthurl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户）
+         * @description type 0 申请开票 (the merchant already has the buyer's title), 1 填写抬头申请开票 (shows the user's saved titles; the only type allowed for post-payment invoicing), 2 领取发票 (the invoice is issued; the user saves it to the card holder). ticket is the wx_card api_ticket (GET /cgi-bin/ticket/getticket?type=wx_card, valid 7200 s). redirect_url is only needed for source web (微信 H5).
+         */
+        post: operations["getInvoiceAuthUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/insert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：将电子发票卡券插入用户卡包
+         * @description Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Call it with the access token of the invoicing platform's own Official Account (the one that got the s_pappid), or the insert fails. For 数电发票 billing_no is the 20-digit number and billing_code / check_code are empty.
+         */
+        post: operations["insertInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/makeoutinvoice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（统一开票接口）：开具蓝票
+         * @description Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables. The result is pushed asynchronously; query it with queryInvoiceInfo. A reply errcode 1 with an empty hint is an unspecified failure reported by several developers.
+         */
+        post: operations["makeOutInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/platform/createcard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用） */
+        post: operations["createInvoiceCard"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/platform/getpdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
+         * @description The client adds action=get_url, in the body as the official page specifies and in the query string as wechatpy sends it.
+         */
+        post: operations["getInvoicePdf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/platform/setpdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用）
+         * @description multipart/form-data upload in field pdf. s_media_id is a 64-bit id: replies carry values past 2^53 as strings.
+         */
+        post: operations["setInvoicePdf"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/platform/updatestatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：更新发票卡券的报销状态
+         * @description The invoicing platform's counterpart of the reimburser's updateInvoiceStatus; reimburse_status takes the values of WeChat's 发票报销状态 list (e.g. INVOICE_REIMBURSE_INIT, INVOICE_REIMBURSE_LOCK, INVOICE_REIMBURSE_CLOSURE).
+         */
+        post: operations["updateInvoiceCardStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/queryinvoceinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（统一开票接口）：查询已开发票（按发票请求流水号）
+         * @description The path is spelled queryinvoceinfo by WeChat. Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+         */
+        post: operations["queryInvoiceInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/getinvoicebatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：批量查询报销发票信息
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+         */
+        post: operations["getInvoiceBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/getinvoiceinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+         */
+        post: operations["getInvoiceInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/updateinvoicestatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+         */
+        post: operations["updateInvoiceStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/reimburse/updatestatusbatch": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+         * @description Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+         */
+        post: operations["updateStatusBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/rejectinsert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
+         * @description For a wrong title or a refund after the user authorised; the user is notified. A rejected order_id can never be invoiced again (72035 biz reject insert): start over with a new order_id and a new authorisation.
+         */
+        post: operations["rejectInvoiceInsert"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/scantitle": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息
+         * @description For the QR code in the user's 我的—个人信息—我的发票抬头. Reply fields from wechatpy and SKIT.FlurlHttpClient.Wechat.
+         */
+        post: operations["scanInvoiceTitle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/setbizattr": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分）
+         * @description One path, six uses chosen by the query action. set_auth_field (body auth_field; only for type 1 pages; shown fields become mandatory) / get_auth_field (reply auth_field); set_pay_mch (body paymch_info: link the WeChat Pay merchant id to the invoicing platform for post-payment invoicing) / get_pay_mch (reply paymch_info); set_contact (body contact: needed before getting an auth URL) / get_contact (reply contact). Send {} as the body of a get_* action. Field names are from the official page, wechatpy and SKIT.FlurlHttpClient.Wechat.
+         */
+        post: operations["setInvoiceBizAttr"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/invoice/seturl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid）
+         * @description WeChat names the path seturl, but it only reads: the reply's invoice_url carries the s_pappid that the invoicing platform hands to its merchants. The request body is {} (the client sends it).
+         */
+        post: operations["getInvoicePlatformUrl"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/card/landingpage/create": {
         parameters: {
             query?: never;
@@ -1328,6 +1722,943 @@ export interface paths {
          * @description Legacy user-group API (分组管理), superseded by user tags; its old wiki page is gone, so docUrl points at the tag page that replaced it. Fields follow wechatpy.
          */
         post: operations["updateGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguide2guidegroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 分组内添加顾问
+         * @description The official page (shopping-guide.addGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+         */
+        post: operations["addGuide2GuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguideacct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送）
+         * @description Guide account by WeChat ID (guide_account) or openid/unionid (guide_openid); when both are sent WeChat uses guide_account. The nickname and head image default to the WeChat profile; the head image URL must come from uploadimg (上传图文消息内的图片获取 URL).
+         */
+        post: operations["addGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguidebuyerdisplaytag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置自定义客户信息（展示标签，全量更新：每次传所有信息） */
+        post: operations["addGuideBuyerDisplayTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguidebuyerrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list）
+         * @description Give the guide (guide_account or guide_openid) and either openid or buyer_list. With buyer_list the reply's buyer_resp holds one result per buyer (e.g. -1000 粉丝未关注公众号, 9300805 已绑定其它顾问). The result is also pushed to the developer as an event.
+         */
+        post: operations["addGuideBuyerRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguidebuyertag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个）
+         * @description Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list. The official page (shopping-guide.addGuideBuyerTag) is not in the stored copy of the docs; the fields mirror delGuideBuyerTag and agree with SKIT.FlurlHttpClient.Wechat's model.
+         */
+        post: operations["addGuideBuyerTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguidemassendjob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内）
+         * @description The guide receives the task at push_time and sends it to the listed buyers. The reply's task_result lists the created tasks with their openids; task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["addGuideMassendJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/addguidetagoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 为标签类型添加可选值 */
+        post: operations["addGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/cancelguidemassendjob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 取消给顾问分配的群发任务（已执行的任务无法取消）
+         * @description task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["cancelGuideMassendJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguide2guidegroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 分组内删除顾问
+         * @description The official page (shopping-guide.delGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+         */
+        post: operations["delGuide2GuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguideacct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除顾问 */
+        post: operations["delGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidebuyerrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个）
+         * @description Give the guide (guide_account or guide_openid) and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+         */
+        post: operations["delGuideBuyerRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidebuyertag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个）
+         * @description Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+         */
+        post: operations["delGuideBuyerTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidecardmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除小程序卡片素材（按 title、path、appid 定位）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["delGuideCardMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidegroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除指定顾问分组 */
+        post: operations["delGuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguideimagematerial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除图片素材（按 picurl 定位）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["delGuideImageMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidetagoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
+        post: operations["delGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/delguidewordmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除文字素材（按内容定位）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["delGuideWordMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getgroupbyguide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取顾问所在分组 */
+        post: operations["getGroupByGuide"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getgroupinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
+        post: operations["getGroupInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideacct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取顾问信息（昵称、头像、邀请确认状态） */
+        post: operations["getGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideacctconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取服务号的离线自动回复与敏感词 */
+        post: operations["getGuideAcctConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideacctlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取服务号顾问列表（分页） */
+        post: operations["getGuideAcctList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerchatrecord": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条）
+         * @description Without openid, the chats of the guide with all their buyers. begin_time / end_time apply only when both are non-zero (default: the last 30 days up to now); end_time may not be in the future nor before begin_time (9300823). WeChat limits paging to 0 < num <= 1000 and page >= 0 (40097 invalid args otherwise).
+         */
+        post: operations["getGuideBuyerChatRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerdisplaytag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取自定义客户信息（展示标签） */
+        post: operations["getGuideBuyerDisplayTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询指定顾问和客户的关系 */
+        post: operations["getGuideBuyerRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerrelationbybuyer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询客户所属顾问 */
+        post: operations["getGuideBuyerRelationByBuyer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyerrelationlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取顾问的客户列表（分页） */
+        post: operations["getGuideBuyerRelationList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidebuyertag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 查询客户标签 */
+        post: operations["getGuideBuyerTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidecardmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询小程序卡片素材
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["getGuideCardMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取快捷回复与关注自动回复
+         * @description Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
+         */
+        post: operations["getGuideConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidegrouplist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取服务号下所有顾问分组的列表 */
+        post: operations["getGuideGroupList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguideimagematerial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询图片素材（分页）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["getGuideImageMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidemassendjob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取指定群发任务信息
+         * @description The reply's job is one object (the page once said array; WeChat confirmed object). task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["getGuideMassendJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidemassendjoblist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取顾问的群发任务列表（可按任务状态筛选）
+         * @description task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["getGuideMassendJobList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidetagoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取标签类型和可选值 */
+        post: operations["getGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/getguidewordmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询文字素材（分页）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["getGuideWordMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/guidecreateqrcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
+         * @description A user who already follows the account is bound to the guide on scanning; one who does not is bound if they follow within 3 minutes. Each scan is pushed as the guide_qrcode_scan_event event, carrying qrcode_info.
+         */
+        post: operations["guideCreateQrCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/newguidegroup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 新建顾问分组
+         * @description The official page (shopping-guide.newGuideGroup) is not in the stored copy of the docs; the request field group_name and the reply field group_id are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree.
+         */
+        post: operations["newGuideGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/newguidetagoption": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复） */
+        post: operations["newGuideTagOption"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/pushshowwxapathmenu": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
+         * @description Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
+         */
+        post: operations["pushShowWxaPathMenu"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/queryguidebuyerbytag": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 根据标签值筛选顾问的客户 */
+        post: operations["queryGuideBuyerByTag"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/rebindguideacctforbuyer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个）
+         * @description Old and new guide are named the same way: old_guide_account with new_guide_account, or old_guide_openid with new_guide_openid; then either openid or openid_list. With openid_list the reply's buyer_resp holds one result per buyer.
+         */
+        post: operations["rebindGuideAcctForBuyer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguideacctconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 为服务号设置敏感词与离线自动回复
+         * @description The offline auto-reply (at most 300 characters) answers buyers while the guide is offline in the guide mini program; a guide's message that hits a sensitive word is not sent. black_keyword replaces the whole list each time; leave a field out to leave it unchanged.
+         */
+        post: operations["setGuideAcctConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguidecardmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加小程序卡片素材
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it. The cover image media_id comes from the permanent material library (素材管理).
+         */
+        post: operations["setGuideCardMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguideconfig": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
+         * @description Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
+         */
+        post: operations["setGuideConfig"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguideimagematerial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加图片素材
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it. The media_id comes from the permanent material library (素材管理).
+         */
+        post: operations["setGuideImageMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/setguidewordmaterial": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加文字素材（最多 300 字）
+         * @description The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+         */
+        post: operations["setGuideWordMaterial"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/updateguideacct": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改顾问的昵称或头像 */
+        post: operations["updateGuideAcct"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/updateguidebuyerrelation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 修改客户昵称 */
+        post: operations["updateGuideBuyerRelation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/guide/updateguidemassendjob": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改群发任务（已执行的任务无法修改，返回参数错误）
+         * @description Only the fields sent are changed. task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+         */
+        post: operations["updateGuideMassendJob"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3721,6 +5052,145 @@ export interface components {
             /** @description 上传后的获取标志，长度不固定，但不会超过 128 字符 */
             media_id?: string;
         };
+        /** @description Params of addGuide2GuideGroup */
+        AddGuide2GuideGroupParams: {
+            /** @description 顾问分组 id（uint64） */
+            group_id: number | string;
+            /** @description 顾问微信号 */
+            guide_account: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddGuide2GuideGroupResponse: Record<string, never>;
+        /** @description Params of addGuideAcct */
+        AddGuideAcctParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一，若同时请求，默认为 guide_account） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 顾问头像，默认微信头像；头像 url 只能用《上传图文消息内的图片获取 URL》 */
+            guide_headimgurl?: string;
+            /** @description 顾问昵称，默认微信昵称，不超过 16 个字 */
+            guide_nickname?: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddGuideAcctResponse: Record<string, never>;
+        /** @description Params of addGuideBuyerDisplayTag */
+        AddGuideBuyerDisplayTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+            /** @description 自定义客户信息，全量更新，调用时传所有信息 */
+            display_tag_list: string[];
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddGuideBuyerDisplayTagResponse: Record<string, never>;
+        /** @description Params of addGuideBuyerRelation */
+        AddGuideBuyerRelationParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid（openid 和 buyer_list 二选一） */
+            openid?: string;
+            /** @description 客户 openid 对应的昵称，默认微信昵称 */
+            buyer_nickname?: string;
+            /** @description 客户列表（不超过 200，openid 和 buyer_list 二选一） */
+            buyer_list?: {
+                /** @description 客户 openid */
+                openid: string;
+                /** @description 客户昵称 */
+                buyer_nickname?: string;
+            }[];
+        } | unknown | unknown | unknown | unknown;
+        AddGuideBuyerRelationResponse: {
+            /** @description 客户列表逐个处理结果（请求带列表时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
+        };
+        /** @description Params of addGuideBuyerTag */
+        AddGuideBuyerTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid（openid 和 openid_list 二选一） */
+            openid?: string;
+            /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+            openid_list?: string[];
+            /** @description 标签值，该值必须在标签可选值集合中 */
+            tag_value: string;
+        } | unknown | unknown | unknown | unknown;
+        AddGuideBuyerTagResponse: {
+            /** @description 客户列表逐个处理结果（请求带 openid_list 时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
+        };
+        /** @description Params of addGuideMassendJob */
+        AddGuideMassendJobParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 群发任务名称，不超过 16 字 */
+            task_name: string;
+            /** @description 群发任务备注，不超过 100 字 */
+            task_remark?: string;
+            /** @description 任务下发给顾问的时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+            push_time: number;
+            /** @description 客户 openid 列表 */
+            openid: string[];
+            /** @description 素材，不超过 3 个 */
+            material: {
+                /**
+                 * @description 素材类型：1 文本，3 图片，49 小程序卡片
+                 * @enum {integer}
+                 */
+                type: 1 | 3 | 49;
+                /** @description 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+                media_id?: string;
+                /** @description 小程序卡片标题，最多 35 字 */
+                title?: string;
+                /** @description 小程序卡片路径 */
+                path?: string;
+                /** @description 小程序卡片 appid，需要关联到公众号 */
+                appid?: string;
+                /** @description 文本类型素材的内容，不超过 300 字节 */
+                word?: string;
+            }[];
+        } | unknown | unknown;
+        AddGuideMassendJobResponse: {
+            /** @description 创建的群发任务列表 */
+            task_result: {
+                /** @description 群发任务 id（64 位，超出 2^53 的值以字符串返回） */
+                task_id?: number | string;
+                /** @description 此任务包括的 openid 列表 */
+                openid?: string[];
+            }[];
+        };
+        /** @description Params of addGuideTagOption */
+        AddGuideTagOptionParams: {
+            /** @description 标签类型的名字，不能为空 */
+            tag_name: string;
+            /** @description 要添加的标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+            tag_values: string[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddGuideTagOptionResponse: Record<string, never>;
         /** @description Params of addKfAccount */
         AddKfAccountParams: {
             /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
@@ -4491,6 +5961,13 @@ export interface components {
                 time?: string;
             }[];
         };
+        /** @description Params of cancelGuideMassendJob */
+        CancelGuideMassendJobParams: {
+            /** @description 任务 id（64 位） */
+            task_id: number | string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        CancelGuideMassendJobResponse: Record<string, never>;
         /** @description Params of changeOpenid */
         ChangeOpenidParams: {
             /** @description 原账号的标识（文档称为原账号的原始 id，实际多以原账号 appid 调用） */
@@ -4556,6 +6033,26 @@ export interface components {
             cgi_path: string;
         };
         ClearApiQuotaResponse: Record<string, never>;
+        /** @description Params of clearOutInvoice */
+        ClearOutInvoiceParams: {
+            /** @description 冲红信息 */
+            invoiceinfo: {
+                /** @description 用户的 openid */
+                wxopenid: string;
+                /** @description 发票请求流水号 */
+                fpqqlsh: string;
+                /** @description 纳税人识别码 */
+                nsrsbh: string;
+                /** @description 纳税人名称 */
+                nsrmc: string;
+                /** @description 原发票代码，即要冲红的蓝票的发票代码 */
+                yfpdm: string;
+                /** @description 原发票号码，即要冲红的蓝票的发票号码 */
+                yfphm: string;
+            };
+        };
+        /** @description 受理成功时只有 errcode 0 / errmsg ok */
+        ClearOutInvoiceResponse: Record<string, never>;
         /** @description Params of clearQuotaByAppSecret */
         ClearQuotaByAppSecretParams: Record<string, never>;
         ClearQuotaByAppSecretResponse: Record<string, never>;
@@ -5653,6 +7150,39 @@ export interface components {
                 name?: string;
             };
         };
+        /** @description Params of createInvoiceCard */
+        CreateInvoiceCardParams: {
+            /** @description 发票模板对象 */
+            invoice_info: {
+                /** @description 发票卡券模板基础信息 */
+                base_info: {
+                    /** @description 发票商家 LOGO，请使用永久素材接口上传 */
+                    logo_url: string;
+                    /** @description 收款方（显示在列表），上限为 9 个汉字，建议填入商户简称 */
+                    title: string;
+                    /** @description 开票平台自定义入口名称，与 custom_url 字段共同使用，长度限制在 5 个汉字内 */
+                    custom_url_name?: string;
+                    /** @description 开票平台自定义入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+                    custom_url?: string;
+                    /** @description 显示在入口右侧的 tips，长度限制在 6 个汉字内 */
+                    custom_url_sub_title?: string;
+                    /** @description 营销场景的自定义入口 */
+                    promotion_url_name?: string;
+                    /** @description 营销入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+                    promotion_url?: string;
+                    /** @description 显示在营销入口右侧的提示语 */
+                    promotion_url_sub_title?: string;
+                };
+                /** @description 收款方（开票方）全称，显示在发票详情内；建议一个收款方对应一个发票卡券模板 */
+                payee: string;
+                /** @description 发票类型，如增值税普通电子发票 */
+                type: string;
+            };
+        };
+        CreateInvoiceCardResponse: {
+            /** @description 发票卡券模板的编号，用于后续该商户发票生成后作为必填参数在插卡时传入 */
+            card_id: string;
+        };
         /** @description Params of createKfSession */
         CreateKfSessionParams: {
             /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
@@ -5733,6 +7263,109 @@ export interface components {
             /** @description 解密后获取的真实 Code 码 */
             code?: string;
         };
+        /** @description Params of delGuide2GuideGroup */
+        DelGuide2GuideGroupParams: {
+            /** @description 顾问分组 id（uint64） */
+            group_id: number | string;
+            /** @description 顾问微信号 */
+            guide_account: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuide2GuideGroupResponse: Record<string, never>;
+        /** @description Params of delGuideAcct */
+        DelGuideAcctParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideAcctResponse: Record<string, never>;
+        /** @description Params of delGuideBuyerRelation */
+        DelGuideBuyerRelationParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid（openid 和 openid_list 二选一） */
+            openid?: string;
+            /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+            openid_list?: string[];
+        } | unknown | unknown | unknown | unknown;
+        DelGuideBuyerRelationResponse: {
+            /** @description 客户列表逐个处理结果（请求带列表时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
+        };
+        /** @description Params of delGuideBuyerTag */
+        DelGuideBuyerTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid（openid 和 openid_list 二选一） */
+            openid?: string;
+            /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+            openid_list?: string[];
+            /** @description 标签值，该值必须在标签可选值集合中 */
+            tag_value: string;
+        } | unknown | unknown | unknown | unknown;
+        DelGuideBuyerTagResponse: {
+            /** @description 客户列表逐个处理结果（请求带 openid_list 时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
+        };
+        /** @description Params of delGuideCardMaterial */
+        DelGuideCardMaterialParams: {
+            /** @description 小程序卡片名字 */
+            title: string;
+            /** @description 小程序路径 */
+            path: string;
+            /** @description 小程序的 appid */
+            appid: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideCardMaterialResponse: Record<string, never>;
+        /** @description Params of delGuideGroup */
+        DelGuideGroupParams: {
+            /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
+            group_id: number | string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideGroupResponse: Record<string, never>;
+        /** @description Params of delGuideImageMaterial */
+        DelGuideImageMaterialParams: {
+            /** @description 图片素材内容（getGuideImageMaterial 返回的 picurl） */
+            picurl: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideImageMaterialResponse: Record<string, never>;
+        /** @description Params of delGuideTagOption */
+        DelGuideTagOptionParams: {
+            /** @description 标签类型的名字 */
+            tag_name: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideTagOptionResponse: Record<string, never>;
+        /** @description Params of delGuideWordMaterial */
+        DelGuideWordMaterialParams: {
+            /** @description 文字素材内容 */
+            word: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DelGuideWordMaterialResponse: Record<string, never>;
         /** @description Params of delMaterial */
         DelMaterialParams: {
             /** @description 要删除的素材的 media_id */
@@ -7454,6 +9087,41 @@ export interface components {
             /** @description 拉取列表的最后一个用户的 OPENID；为空表示列表已拉取完 */
             next_openid?: string;
         };
+        /** @description Params of getGroupByGuide */
+        GetGroupByGuideParams: {
+            /** @description 顾问微信号 */
+            guide_account: string;
+        };
+        GetGroupByGuideResponse: {
+            /** @description 顾问所在分组 id 列表（uint64） */
+            group_id_list: (number | string)[];
+        };
+        /** @description Params of getGroupInfo */
+        GetGroupInfoParams: {
+            /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
+            group_id: number | string;
+            /** @description 分页页数，从 0 开始，用于组内顾问分页获取 */
+            page: number;
+            /** @description 每页数量 */
+            num: number;
+        };
+        GetGroupInfoResponse: {
+            /** @description 组内顾问人员总数 */
+            total_num: number;
+            /** @description 组内顾问列表 */
+            guide_list: {
+                /** @description 顾问微信号（用 guide_account 绑定的顾问才有） */
+                guide_account?: string;
+                /** @description 顾问 openid（用 guide_openid 绑定的顾问才有，否则可能为空字符串） */
+                guide_openid?: string;
+                /** @description 顾问头像 */
+                guide_headimgurl?: string;
+                /** @description 顾问昵称 */
+                guide_nickname?: string;
+                /** @description 创建时间戳 */
+                create_time?: number;
+            }[];
+        };
         /** @description Params of getGroups */
         GetGroupsParams: Record<string, never>;
         GetGroupsResponse: {
@@ -7464,6 +9132,435 @@ export interface components {
                 name?: string;
                 /** @description 分组内用户数量 */
                 count?: number;
+            }[];
+        };
+        /** @description Params of getGuideAcctConfig */
+        GetGuideAcctConfigParams: Record<string, never>;
+        GetGuideAcctConfigResponse: {
+            /** @description 敏感词 */
+            black_keyword?: {
+                /** @description 敏感词列表 */
+                values?: string[];
+                /** @description 更新时间戳（见官方返回示例） */
+                updatetime?: number;
+            };
+            /** @description 离线自动回复 */
+            guide_auto_reply?: {
+                /** @description 离线自动回复内容 */
+                content?: string;
+            };
+        };
+        /** @description Params of getGuideAcctList */
+        GetGuideAcctListParams: {
+            /** @description 分页页数，从 0 开始 */
+            page: number;
+            /** @description 每页数量 */
+            num: number;
+        };
+        GetGuideAcctListResponse: {
+            /** @description 顾问总数量 */
+            total_num: number;
+            /** @description 顾问列表（页数超出时为空数组） */
+            list: {
+                /** @description 顾问微信号（用 guide_account 绑定的顾问才有） */
+                guide_account?: string;
+                /** @description 顾问 openid（用 guide_openid 绑定的顾问才有） */
+                guide_openid?: string;
+                /** @description 顾问头像 */
+                guide_headimgurl?: string;
+                /** @description 顾问昵称 */
+                guide_nickname?: string;
+            }[];
+        };
+        /** @description Params of getGuideAcct */
+        GetGuideAcctParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+        } | unknown | unknown;
+        GetGuideAcctResponse: {
+            /** @description 顾问微信号；绑定顾问时用 guide_account 参数绑定的，拉取时才有这个数据 */
+            guide_account?: string;
+            /** @description 顾问 openid；绑定顾问时用 guide_openid 参数绑定的，拉取时才有这个数据 */
+            guide_openid?: string;
+            /** @description 顾问昵称 */
+            guide_nickname: string;
+            /** @description 顾问头像 */
+            guide_headimgurl: string;
+            /**
+             * @description 顾问状态：1 确认中，2 已确认，3 已拒绝，4 已过期
+             * @enum {integer}
+             */
+            status?: 1 | 2 | 3 | 4;
+        };
+        /** @description Params of getGuideBuyerChatRecord */
+        GetGuideBuyerChatRecordParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid；不填则拉取该顾问所有客户的聊天记录 */
+            openid?: string;
+            /** @description 消息的起始 UNIX 时间戳，不填默认当前时间的前 30 天（仅支持 30 天范围内的查询） */
+            begin_time?: number;
+            /** @description 消息的截止 UNIX 时间戳，不填默认当前时间 */
+            end_time?: number;
+            /** @description 分页页数，从 0 开始 */
+            page: number;
+            /** @description 每页数量 */
+            num: number;
+        } | unknown | unknown;
+        GetGuideBuyerChatRecordResponse: {
+            /** @description 聊天记录总数 */
+            total_num: number;
+            /** @description 聊天记录列表 */
+            msg_list: {
+                /** @description 顾问微信号 */
+                guide_account?: string;
+                /** @description 客户 openid */
+                openid?: string;
+                /** @description 聊天记录生成时间 */
+                create_time?: number;
+                /** @description 聊天内容 */
+                content?: string;
+                /**
+                 * @description 聊天记录类型：1 文字，3 图片，49 小程序卡片
+                 * @enum {integer}
+                 */
+                content_type?: 1 | 3 | 49;
+                /**
+                 * @description 消息指向：1 顾问发送消息给客户，2 客户发送消息给顾问
+                 * @enum {integer}
+                 */
+                direction?: 1 | 2;
+            }[];
+        };
+        /** @description Params of getGuideBuyerDisplayTag */
+        GetGuideBuyerDisplayTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+        } | unknown | unknown;
+        GetGuideBuyerDisplayTagResponse: {
+            /** @description 展示标签值 */
+            display_tag_list: string[];
+        };
+        /** @description Params of getGuideBuyerRelationByBuyer */
+        GetGuideBuyerRelationByBuyerParams: {
+            /** @description 客户 openid */
+            openid: string;
+        };
+        GetGuideBuyerRelationByBuyerResponse: {
+            /** @description 客户 openid */
+            openid: string;
+            /** @description 顾问微信号（用 guide_account 绑定的顾问才有） */
+            guide_account?: string;
+            /** @description 顾问 openid（用 guide_openid 绑定的顾问才有） */
+            guide_openid?: string;
+            /** @description 客户昵称 */
+            buyer_nickname: string;
+            /** @description 绑定时间戳 */
+            create_time: number;
+        };
+        /** @description Params of getGuideBuyerRelationList */
+        GetGuideBuyerRelationListParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 分页页数，从 0 开始 */
+            page: number;
+            /** @description 每页数量 */
+            num: number;
+        } | unknown | unknown;
+        GetGuideBuyerRelationListResponse: {
+            /** @description 客户总数量 */
+            total_num: number;
+            /** @description 客户列表 */
+            list: {
+                /** @description 客户 openid */
+                openid?: string;
+                /** @description 客户昵称 */
+                buyer_nickname?: string;
+                /** @description 绑定时间戳 */
+                create_time?: number;
+            }[];
+        };
+        /** @description Params of getGuideBuyerRelation */
+        GetGuideBuyerRelationParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+        } | unknown | unknown;
+        GetGuideBuyerRelationResponse: {
+            /** @description 客户 openid */
+            openid: string;
+            /** @description 客户昵称 */
+            buyer_nickname: string;
+            /** @description 绑定时间戳 */
+            create_time: number;
+        };
+        /** @description Params of getGuideBuyerTag */
+        GetGuideBuyerTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+        } | unknown | unknown;
+        GetGuideBuyerTagResponse: {
+            /** @description 客户的标签值 */
+            tag_values: string[];
+        };
+        /** @description Params of getGuideCardMaterial */
+        GetGuideCardMaterialParams: Record<string, never>;
+        GetGuideCardMaterialResponse: {
+            /** @description 小程序卡片素材列表 */
+            card_list: {
+                /** @description 卡片名字 */
+                title?: string;
+                /** @description 小程序 appid */
+                appid?: string;
+                /** @description 路径 */
+                path?: string;
+                /** @description 图片链接 */
+                picurl?: string;
+                /** @description 图片 id */
+                master_id?: number;
+                /** @description 图片 id */
+                slave_id?: number;
+            }[];
+        };
+        /** @description Params of getGuideConfig */
+        GetGuideConfigParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+        };
+        GetGuideConfigResponse: {
+            /** @description 快捷回复列表 */
+            guide_fast_reply_list: {
+                /** @description 快捷回复 */
+                content?: string;
+                /** @description 更新时间戳（见官方返回示例） */
+                updatetime?: number;
+            }[];
+            /** @description 第一条新客户关注自动回复 */
+            guide_auto_reply?: {
+                /** @description 新客户关注自动回复内容（图片为 media_id，小程序卡片为 JSON 字符串） */
+                content?: string;
+                /**
+                 * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                 * @enum {integer}
+                 */
+                msgtype?: 1 | 2 | 3;
+            };
+            /** @description 第二条新客户关注自动回复 */
+            guide_auto_reply_plus?: {
+                /** @description 新客户关注自动回复内容 */
+                content?: string;
+                /**
+                 * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                 * @enum {integer}
+                 */
+                msgtype?: 1 | 2 | 3;
+            };
+        };
+        /** @description Params of getGuideGroupList */
+        GetGuideGroupListParams: Record<string, never>;
+        GetGuideGroupListResponse: {
+            /** @description 顾问分组列表 */
+            group_list: {
+                /** @description 顾问分组 id（uint64；超出 2^53 的值以字符串返回） */
+                id?: number | string;
+                /** @description 顾问分组名称 */
+                name?: string;
+                /** @description 创建时间戳 */
+                create_time?: number;
+                /** @description 更新时间戳 */
+                update_time?: number;
+            }[];
+        };
+        /** @description Params of getGuideImageMaterial */
+        GetGuideImageMaterialParams: {
+            /** @description 分页查询，起始位置 */
+            start: number;
+            /** @description 分页查询，查询个数 */
+            num: number;
+        };
+        GetGuideImageMaterialResponse: {
+            /** @description 图片素材总数 */
+            total_num: number;
+            /** @description 图片素材列表 */
+            model_list: {
+                /** @description 图片链接 */
+                picurl?: string;
+            }[];
+        };
+        /** @description Params of getGuideMassendJobList */
+        GetGuideMassendJobListParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 获取指定状态的任务（为空则表示拉取所有状态的任务）：1 任务未执行，2 已执行，3 执行完成，4 任务取消 */
+            task_status?: (1 | 2 | 3 | 4)[];
+            /**
+             * @description 偏移位置，默认 0
+             * @default 0
+             */
+            offset?: number;
+            /**
+             * @description 条数，默认 50
+             * @default 50
+             */
+            limit?: number;
+        } | unknown | unknown;
+        GetGuideMassendJobListResponse: {
+            /** @description 总任务数 */
+            total_count: number;
+            /** @description 群发任务列表 */
+            list: {
+                /** @description 任务 id（64 位，超出 2^53 的值以字符串返回） */
+                task_id?: number | string;
+                /** @description 顾问 openid */
+                guide_openid?: string;
+                /** @description 任务创建时间 */
+                create_time?: number;
+                /** @description 任务最后修改时间 */
+                update_time?: number;
+                /** @description 任务下发时间 */
+                push_time?: number;
+                /** @description 任务完成时间（未完成为 0） */
+                finish_time?: number;
+                /** @description 任务名称 */
+                task_name?: string;
+                /** @description 任务备注 */
+                task_remark?: string;
+                /**
+                 * @description 任务状态：1 任务未执行，2 已执行，3 执行完成，4 任务取消
+                 * @enum {integer}
+                 */
+                task_status?: 1 | 2 | 3 | 4;
+                /** @description 素材 */
+                material?: {
+                    /** @description 素材类型：1 文本，3 图片，49 小程序卡片 */
+                    type?: number;
+                    /** @description 小程序卡片标题 */
+                    title?: string;
+                    /** @description 小程序卡片路径 */
+                    path?: string;
+                    /** @description 小程序卡片 appid */
+                    appid?: string;
+                    /** @description 文本类型素材的内容 */
+                    word?: string;
+                    /** @description 图片 url */
+                    pic_url?: string;
+                }[];
+                /** @description 客户列表 */
+                buyer_info?: {
+                    /** @description 客户 openid */
+                    openid?: string;
+                    /**
+                     * @description 消息发送状态：1 未发送，2 发送成功，3 未关注公众号，4 没有 quota，5 系统错误
+                     * @enum {integer}
+                     */
+                    send_status?: 1 | 2 | 3 | 4 | 5;
+                }[];
+            }[];
+        };
+        /** @description Params of getGuideMassendJob */
+        GetGuideMassendJobParams: {
+            /** @description 任务 id（64 位） */
+            task_id: number | string;
+        };
+        GetGuideMassendJobResponse: {
+            /** @description 群发任务 */
+            job: {
+                /** @description 任务 id（64 位，超出 2^53 的值以字符串返回） */
+                task_id?: number | string;
+                /** @description 顾问 openid */
+                guide_openid?: string;
+                /** @description 任务创建时间 */
+                create_time?: number;
+                /** @description 任务最后修改时间 */
+                update_time?: number;
+                /** @description 任务下发时间 */
+                push_time?: number;
+                /** @description 任务完成时间（未完成为 0） */
+                finish_time?: number;
+                /** @description 任务名称 */
+                task_name?: string;
+                /** @description 任务备注 */
+                task_remark?: string;
+                /**
+                 * @description 任务状态：1 任务未执行，2 已执行，3 执行完成，4 任务取消
+                 * @enum {integer}
+                 */
+                task_status?: 1 | 2 | 3 | 4;
+                /** @description 素材 */
+                material?: {
+                    /** @description 素材类型：1 文本，3 图片，49 小程序卡片 */
+                    type?: number;
+                    /** @description 小程序卡片标题 */
+                    title?: string;
+                    /** @description 小程序卡片路径 */
+                    path?: string;
+                    /** @description 小程序卡片 appid */
+                    appid?: string;
+                    /** @description 文本类型素材的内容 */
+                    word?: string;
+                    /** @description 图片 url */
+                    pic_url?: string;
+                }[];
+                /** @description 客户列表 */
+                buyer_info?: {
+                    /** @description 客户 openid */
+                    openid?: string;
+                    /**
+                     * @description 消息发送状态：1 未发送，2 发送成功，3 未关注公众号，4 没有 quota，5 系统错误
+                     * @enum {integer}
+                     */
+                    send_status?: 1 | 2 | 3 | 4 | 5;
+                }[];
+            };
+        };
+        /** @description Params of getGuideTagOption */
+        GetGuideTagOptionParams: Record<string, never>;
+        GetGuideTagOptionResponse: {
+            /** @description 标签类型列表 */
+            options: {
+                /** @description 标签类型名字 */
+                tag_name?: string;
+                /** @description 标签类型可选值 */
+                tag_values?: string[];
+            }[];
+        };
+        /** @description Params of getGuideWordMaterial */
+        GetGuideWordMaterialParams: {
+            /** @description 分页查询，起始位置 */
+            start: number;
+            /** @description 分页查询，查询个数 */
+            num: number;
+        };
+        GetGuideWordMaterialResponse: {
+            /** @description 文字素材总数 */
+            total_num: number;
+            /** @description 文字素材列表 */
+            word_list: {
+                /** @description 文字素材内容 */
+                word?: string;
+                /** @description 创建时间 */
+                create_time?: number;
             }[];
         };
         /** @description Params of getHDVoice */
@@ -7538,6 +9635,309 @@ export interface components {
                 /** @description 最大耗时（毫秒）；录得的真实回包使用此字段名，文档写作 max_time_cost */
                 max_time_count?: number;
             }[];
+        };
+        /** @description Params of getInvoiceAuthData */
+        GetInvoiceAuthDataParams: {
+            /** @description 开票平台在微信的标识号 */
+            s_pappid: string;
+            /** @description 发票订单号 */
+            order_id: string;
+        };
+        GetInvoiceAuthDataResponse: {
+            /** @description 订单授权状态，如 auth success（已授权）、never auth（未授权） */
+            invoice_status: string;
+            /** @description 授权时间，为十位时间戳（utc+8） */
+            auth_time?: number;
+            /** @description 用户授权信息（用户在授权页填写的抬头） */
+            user_auth_info?: {
+                /** @description 个人抬头 */
+                user_field?: {
+                    /** @description 个人抬头 */
+                    title?: string;
+                    /** @description 手机号 */
+                    phone?: string;
+                    /** @description 邮箱 */
+                    email?: string;
+                    /** @description 自定义字段 */
+                    custom_field?: {
+                        key?: string;
+                        value?: string;
+                    }[];
+                };
+                /** @description 单位抬头 */
+                biz_field?: {
+                    /** @description 单位抬头 */
+                    title?: string;
+                    /** @description 税号 */
+                    tax_no?: string;
+                    /** @description 单位地址 */
+                    addr?: string;
+                    /** @description 电话 */
+                    phone?: string;
+                    /** @description 开户银行 */
+                    bank_type?: string;
+                    /** @description 银行账号 */
+                    bank_no?: string;
+                    /** @description 自定义字段 */
+                    custom_field?: {
+                        key?: string;
+                        value?: string;
+                    }[];
+                };
+            };
+        };
+        /** @description Params of getInvoiceAuthUrl */
+        GetInvoiceAuthUrlParams: {
+            /** @description 开票平台在微信的标识号，商户需要找开票平台提供 */
+            s_pappid: string;
+            /** @description 订单 id，在商户内单笔开票请求的唯一识别号 */
+            order_id: string;
+            /** @description 订单金额，以分为单位 */
+            money: number;
+            /** @description 时间戳（秒） */
+            timestamp: number;
+            /**
+             * @description 开票来源：app 开票，web 微信 h5 开票，wxa 小程序开发票，wap 普通网页开票
+             * @enum {string}
+             */
+            source: "app" | "web" | "wxa" | "wap";
+            /** @description 授权成功后跳转页面，只有 source 为 web（H5）时需要填写 */
+            redirect_url?: string;
+            /** @description 授权页 ticket（wx_card 类型的 api_ticket） */
+            ticket: string;
+            /**
+             * @description 授权类型：0 开票授权，1 填写字段开票授权，2 领票授权
+             * @enum {integer}
+             */
+            type: 0 | 1 | 2;
+        };
+        GetInvoiceAuthUrlResponse: {
+            /** @description 授权链接 */
+            auth_url: string;
+            /** @description source 为 wxa 时返回：跳转的小程序 appid（auth_url 即为该小程序的页面路径） */
+            appid?: string;
+        };
+        /** @description Params of getInvoiceBatch */
+        GetInvoiceBatchParams: {
+            /** @description 发票卡券的 card_id 和 encrypt_code 列表 */
+            item_list: {
+                /** @description 发票 id */
+                card_id: string;
+                /** @description 加密 code */
+                encrypt_code: string;
+            }[];
+        };
+        GetInvoiceBatchResponse: {
+            /** @description 发票信息列表 */
+            item_list: {
+                /** @description 发票 id */
+                card_id?: string;
+                /** @description 发票的有效期起始时间 */
+                begin_time?: number;
+                /** @description 发票的有效期截止时间 */
+                end_time?: number;
+                /** @description 用户标识 */
+                openid?: string;
+                /** @description 发票的类型，如广东增值税普通发票 */
+                type?: string;
+                /** @description 发票的收款方 */
+                payee?: string;
+                /** @description 发票详情 */
+                detail?: string;
+                /** @description 用户可在发票票面看到的主要信息 */
+                user_info?: {
+                    /** @description 发票加税合计金额，以分为单位 */
+                    fee?: number;
+                    /** @description 发票的抬头 */
+                    title?: string;
+                    /** @description 开票时间，为十位时间戳（utc+8） */
+                    billing_time?: number;
+                    /** @description 发票代码 */
+                    billing_no?: string;
+                    /** @description 发票号码 */
+                    billing_code?: string;
+                    /** @description 商品信息结构 */
+                    info?: {
+                        /** @description 项目（商品）名称 */
+                        name?: string;
+                        /** @description 项目数量 */
+                        num?: number;
+                        /** @description 项目单位 */
+                        unit?: string;
+                        /** @description 单价，以分为单位 */
+                        fee?: number;
+                        /** @description 总价，以分为单位 */
+                        price?: number;
+                    }[];
+                    /** @description 不含税金额，以分为单位 */
+                    fee_without_tax?: number;
+                    /** @description 税额，以分为单位 */
+                    tax?: number;
+                    /** @description 发票详情 */
+                    detail?: string;
+                    /** @description 发票 pdf 文件的链接 */
+                    pdf_url?: string;
+                    /** @description 其它消费附件的 PDF */
+                    trip_pdf_url?: string;
+                    /** @description 发票报销状态 */
+                    reimburse_status?: string;
+                    /** @description 校验码 */
+                    check_code?: string;
+                    /** @description 购买方纳税人识别号 */
+                    buyer_number?: string;
+                    /** @description 购买方地址、电话 */
+                    buyer_address_and_phone?: string;
+                    /** @description 购买方开户行及账号 */
+                    buyer_bank_account?: string;
+                    /** @description 销售方纳税人识别号 */
+                    seller_number?: string;
+                    /** @description 销售方地址、电话 */
+                    seller_address_and_phone?: string;
+                    /** @description 销售方开户行及账号 */
+                    seller_bank_account?: string;
+                    /** @description 备注 */
+                    remarks?: string;
+                    /** @description 收款人 */
+                    cashier?: string;
+                    /** @description 开票人 */
+                    maker?: string;
+                };
+            }[];
+        };
+        /** @description Params of getInvoiceInfo */
+        GetInvoiceInfoParams: {
+            /** @description 发票 id */
+            card_id: string;
+            /** @description 加密 code */
+            encrypt_code: string;
+        };
+        GetInvoiceInfoResponse: {
+            /** @description 发票 id */
+            card_id: string;
+            /** @description 发票的有效期起始时间 */
+            begin_time?: number;
+            /** @description 发票的有效期截止时间 */
+            end_time?: number;
+            /** @description 用户标识 */
+            openid: string;
+            /** @description 发票的类型，如广东增值税普通发票 */
+            type?: string;
+            /** @description 发票的收款方 */
+            payee?: string;
+            /** @description 发票详情 */
+            detail?: string;
+            /** @description 用户可在发票票面看到的主要信息 */
+            user_info: {
+                /** @description 发票加税合计金额，以分为单位 */
+                fee?: number;
+                /** @description 发票的抬头 */
+                title?: string;
+                /** @description 开票时间，为十位时间戳（utc+8） */
+                billing_time?: number;
+                /** @description 发票代码 */
+                billing_no?: string;
+                /** @description 发票号码 */
+                billing_code?: string;
+                /** @description 商品信息结构 */
+                info?: {
+                    /** @description 项目（商品）名称 */
+                    name?: string;
+                    /** @description 项目数量 */
+                    num?: number;
+                    /** @description 项目单位 */
+                    unit?: string;
+                    /** @description 单价，以分为单位 */
+                    fee?: number;
+                    /** @description 总价，以分为单位 */
+                    price?: number;
+                }[];
+                /** @description 不含税金额，以分为单位 */
+                fee_without_tax?: number;
+                /** @description 税额，以分为单位 */
+                tax?: number;
+                /** @description 发票详情 */
+                detail?: string;
+                /** @description 发票 pdf 文件的链接 */
+                pdf_url?: string;
+                /** @description 其它消费附件的 PDF */
+                trip_pdf_url?: string;
+                /** @description 发票报销状态 */
+                reimburse_status?: string;
+                /** @description 校验码 */
+                check_code?: string;
+                /** @description 购买方纳税人识别号 */
+                buyer_number?: string;
+                /** @description 购买方地址、电话 */
+                buyer_address_and_phone?: string;
+                /** @description 购买方开户行及账号 */
+                buyer_bank_account?: string;
+                /** @description 销售方纳税人识别号 */
+                seller_number?: string;
+                /** @description 销售方地址、电话 */
+                seller_address_and_phone?: string;
+                /** @description 销售方开户行及账号 */
+                seller_bank_account?: string;
+                /** @description 备注 */
+                remarks?: string;
+                /** @description 收款人 */
+                cashier?: string;
+                /** @description 开票人 */
+                maker?: string;
+            };
+        };
+        /** @description Params of getInvoicePdf */
+        GetInvoicePdfParams: {
+            /** @description 发票 s_media_id（setInvoicePdf 返回，64 位） */
+            s_media_id: number | string;
+        };
+        GetInvoicePdfResponse: {
+            /** @description pdf 的 url，两个小时有效期 */
+            pdf_url: string;
+            /** @description pdf_url 过期时间，7200 秒 */
+            pdf_url_expire_time: number;
+        };
+        /** @description Params of getInvoicePlatformUrl */
+        GetInvoicePlatformUrlParams: Record<string, never>;
+        GetInvoicePlatformUrlResponse: {
+            /** @description 该开票平台专用的授权链接；开票平台须将 invoice_url 内的 s_pappid 给到服务的商户 */
+            invoice_url?: string;
+        };
+        /** @description Params of getInvoiceSelectTitleUrl */
+        GetInvoiceSelectTitleUrlParams: {
+            /** @description 附加字段，用户提交发票时会发送给商户 */
+            attach?: string;
+            /** @description 商户名称 */
+            biz_name?: string;
+        };
+        GetInvoiceSelectTitleUrlResponse: {
+            /** @description 商户专属开票链接 */
+            url: string;
+        };
+        /** @description Params of getInvoiceUserTitleUrl */
+        GetInvoiceUserTitleUrlParams: {
+            /**
+             * @description 0 企业设置的抬头，1 用户自己填写抬头
+             * @enum {integer}
+             */
+            user_fill?: 0 | 1;
+            /** @description 发票抬头，user_fill 为 0 时必填 */
+            title?: string;
+            /** @description 联系方式，必须是数字或“-” */
+            phone?: string;
+            /** @description 税号，必须是 15-20 位数字或者英文字母 */
+            tax_no?: string;
+            /** @description 地址 */
+            addr?: string;
+            /** @description 银行类型 */
+            bank_type?: string;
+            /** @description 银行号码 */
+            bank_no?: string;
+            /** @description 开票码 */
+            out_title_id?: string;
+        };
+        GetInvoiceUserTitleUrlResponse: {
+            /** @description 用户确认链接 */
+            url: string;
         };
         /** @description Params of getKfList */
         GetKfListParams: {
@@ -8722,6 +11122,19 @@ export interface components {
             /** @description 用户统一标识（scope 为 snsapi_userinfo 且绑定开放平台时） */
             unionid?: string;
         };
+        /** @description Params of guideCreateQrCode */
+        GuideCreateQrCodeParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 额外参数，用于事件推送（guide_qrcode_scan_event 原样带回） */
+            qrcode_info?: string;
+        } | unknown | unknown;
+        GuideCreateQrCodeResponse: {
+            /** @description 二维码下载链接，点击链接即可下载生成的二维码 */
+            qrcode_url: string;
+        };
         /** @description Params of idCardOCR */
         IdCardOCRParams: {
             /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
@@ -8755,6 +11168,83 @@ export interface components {
             nationality?: string;
             /** @description 背面返回，有效期，如 20070105-20270105 */
             valid_date?: string;
+        };
+        /** @description Params of insertInvoice */
+        InsertInvoiceParams: {
+            /** @description 发票 order_id，即商户给用户授权开票的订单号 */
+            order_id: string;
+            /** @description 发票卡券模板的编号 */
+            card_id: string;
+            /** @description 该订单号授权时使用的 appid，一般为商户 appid */
+            appid: string;
+            /** @description 发票具体内容 */
+            card_ext: {
+                /** @description 随机字符串，防止重复 */
+                nonce_str: string;
+                /** @description 用户信息结构体 */
+                user_card: {
+                    /** @description 发票的具体内容 */
+                    invoice_user_data: {
+                        /** @description 发票的金额，以分为单位 */
+                        fee: number;
+                        /** @description 发票的抬头 */
+                        title: string;
+                        /** @description 发票的开票时间，为十位时间戳（utc+8） */
+                        billing_time: number;
+                        /** @description 发票的发票号码；数电发票传 20 位发票号码 */
+                        billing_no: string;
+                        /** @description 发票的发票代码；数电发票发票代码为空 */
+                        billing_code: string;
+                        /** @description 商品详情结构 */
+                        info?: {
+                            /** @description 项目（商品）名称 */
+                            name?: string;
+                            /** @description 项目数量 */
+                            num?: number;
+                            /** @description 项目单位 */
+                            unit?: string;
+                            /** @description 单价，以分为单位 */
+                            price?: number;
+                        }[];
+                        /** @description 不含税金额，以分为单位 */
+                        fee_without_tax: number;
+                        /** @description 税额，以分为单位 */
+                        tax: number;
+                        /** @description 发票 pdf 文件上传到微信发票平台后，会生成一个发票 s_media_id（setInvoicePdf 返回） */
+                        s_pdf_media_id: string;
+                        /** @description 其它消费附件的 PDF（如行程单） */
+                        s_trip_pdf_media_id?: string;
+                        /** @description 校验码，发票 pdf 右上角，开票日期下的校验码 */
+                        check_code: string;
+                        /** @description 购买方纳税人识别号 */
+                        buyer_number?: string;
+                        /** @description 购买方地址、电话 */
+                        buyer_address_and_phone?: string;
+                        /** @description 购买方开户行及账号 */
+                        buyer_bank_account?: string;
+                        /** @description 销售方纳税人识别号 */
+                        seller_number?: string;
+                        /** @description 销售方地址、电话 */
+                        seller_address_and_phone?: string;
+                        /** @description 销售方开户行及账号 */
+                        seller_bank_account?: string;
+                        /** @description 备注 */
+                        remarks?: string;
+                        /** @description 收款人 */
+                        cashier?: string;
+                        /** @description 开票人 */
+                        maker?: string;
+                    };
+                };
+            };
+        };
+        InsertInvoiceResponse: {
+            /** @description 发票 code（卡券 code） */
+            code: string;
+            /** @description 获得发票用户的 openid */
+            openid: string;
+            /** @description 只有在用户将公众号绑定到微信开放平台账号后，才会出现该字段 */
+            unionid?: string;
         };
         /** @description Params of inviteKfWorker */
         InviteKfWorkerParams: {
@@ -8807,6 +11297,83 @@ export interface components {
                 };
             }[];
         };
+        /** @description Params of makeOutInvoice */
+        MakeOutInvoiceParams: {
+            /** @description 发票信息 */
+            invoiceinfo: {
+                /** @description 用户的 openid */
+                wxopenid: string;
+                /** @description 订单号 */
+                ddh: string;
+                /** @description 发票请求流水号，唯一识别开票请求的流水号 */
+                fpqqlsh: string;
+                /** @description 纳税人识别码（销售方） */
+                nsrsbh: string;
+                /** @description 纳税人名称 */
+                nsrmc: string;
+                /** @description 纳税人地址 */
+                nsrdz: string;
+                /** @description 纳税人电话 */
+                nsrdh: string;
+                /** @description 纳税人开户行 */
+                nsrbank: string;
+                /** @description 纳税人银行账号 */
+                nsrbankid: string;
+                /** @description 购货方识别号 */
+                ghfnsrsbh?: string;
+                /** @description 购货方名称 */
+                ghfmc?: string;
+                /** @description 购货方地址 */
+                ghfdz?: string;
+                /** @description 购货方电话 */
+                ghfdh?: string;
+                /** @description 购货方开户行 */
+                ghfbank?: string;
+                /** @description 购货方银行账号 */
+                ghfbankid?: string;
+                /** @description 开票人 */
+                kpr: string;
+                /** @description 收款人 */
+                skr?: string;
+                /** @description 复核人 */
+                fhr?: string;
+                /** @description 价税合计（元） */
+                jshj: string | number;
+                /** @description 合计金额（元） */
+                hjje: string | number;
+                /** @description 合计税额（元） */
+                hjse: string | number;
+                /** @description 备注 */
+                bz?: string;
+                /** @description 行业类型 */
+                hylx?: number | string;
+                /** @description 发票行项目数据 */
+                invoicedetail_list: {
+                    /** @description 发票行性质 */
+                    fphxz?: number | string;
+                    /** @description 税收分类编码 */
+                    spbm?: string;
+                    /** @description 项目名称 */
+                    xmmc?: string;
+                    /** @description 计量单位 */
+                    dw?: string;
+                    /** @description 规格型号 */
+                    ggxh?: string;
+                    /** @description 项目数量 */
+                    xmsl?: number | string;
+                    /** @description 项目单价（元） */
+                    xmdj?: string | number;
+                    /** @description 项目金额（元） */
+                    xmje?: string | number;
+                    /** @description 税率 */
+                    sl?: string | number;
+                    /** @description 税额（元） */
+                    se?: string | number;
+                }[];
+            };
+        };
+        /** @description 受理成功时只有 errcode 0 / errmsg ok，开票结果异步推送 */
+        MakeOutInvoiceResponse: Record<string, never>;
         /** @description Params of markCardCode */
         MarkCardCodeParams: {
             /** @description 卡券的 code 码 */
@@ -8959,6 +11526,24 @@ export interface components {
             to_groupid: number;
         };
         MoveUserToGroupResponse: Record<string, never>;
+        /** @description Params of newGuideGroup */
+        NewGuideGroupParams: {
+            /** @description 顾问分组名称 */
+            group_name: string;
+        };
+        NewGuideGroupResponse: {
+            /** @description 新建的顾问分组 id（uint64；超出 2^53 的值以字符串返回） */
+            group_id: number | string;
+        };
+        /** @description Params of newGuideTagOption */
+        NewGuideTagOptionParams: {
+            /** @description 标签类型的名字，不能为空 */
+            tag_name: string;
+            /** @description 标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+            tag_values: string[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        NewGuideTagOptionResponse: Record<string, never>;
         /** @description Params of sendCustomMessage */
         OaSendCustomMessageParams: {
             /** @description 接收消息用户的 openid */
@@ -9175,6 +11760,15 @@ export interface components {
                 h?: number;
             };
         };
+        /** @description Params of pushShowWxaPathMenu */
+        PushShowWxaPathMenuParams: {
+            /** @description 小程序 appid，暂时只支持小程序，不支持小游戏 */
+            wxa_appid: string;
+            /** @description 关注该公众号的微信号 */
+            wx_username: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        PushShowWxaPathMenuResponse: Record<string, never>;
         /** @description Params of queryBlockTmplMsg */
         QueryBlockTmplMsgParams: {
             /** @description 被拦截的模板消息 id（发送模板消息返回的 msgid） */
@@ -9214,6 +11808,45 @@ export interface components {
                 openid?: string;
             };
         };
+        /** @description Params of queryGuideBuyerByTag */
+        QueryGuideBuyerByTagParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 本月还可主动发消息次数（按此筛选） */
+            push_count?: number;
+            /** @description 标签值，该值必须在标签可选值集合中 */
+            tag_values?: string[];
+        } | unknown | unknown;
+        QueryGuideBuyerByTagResponse: {
+            /** @description 客户 openid 列表 */
+            openid_list: string[];
+        };
+        /** @description Params of queryInvoiceInfo */
+        QueryInvoiceInfoParams: {
+            /** @description 发票请求流水号 */
+            fpqqlsh: string;
+            /** @description 纳税人识别码 */
+            nsrsbh: string;
+        };
+        QueryInvoiceInfoResponse: {
+            /** @description 发票信息 */
+            invoicedetail: {
+                /** @description 发票请求流水号 */
+                fpqqlsh?: string;
+                /** @description 发票代码 */
+                fpdm?: string;
+                /** @description 发票号码 */
+                fphm?: string;
+                /** @description 开票日期（yyyyMMddHHmmss） */
+                kprq?: string;
+                /** @description 校验码 */
+                jym?: string;
+                /** @description 发票 PDF 文件 URL */
+                pdfurl?: string;
+            };
+        };
         /** @description Params of queryRecoResultForText */
         QueryRecoResultForTextParams: {
             /** @description 语音唯一标识（提交语音时使用的 voice_id） */
@@ -9228,6 +11861,32 @@ export interface components {
         QueryRecoResultForTextResponse: {
             /** @description 语音识别结果文本 */
             result?: string;
+        };
+        /** @description Params of rebindGuideAcctForBuyer */
+        RebindGuideAcctForBuyerParams: {
+            /** @description 原顾问微信号（old_guide_account 和 new_guide_account 配套使用） */
+            old_guide_account?: string;
+            /** @description 原顾问 openid 或者 unionid（old_guide_openid 和 new_guide_openid 配套使用） */
+            old_guide_openid?: string;
+            /** @description 新顾问微信号 */
+            new_guide_account?: string;
+            /** @description 新顾问 openid 或者 unionid */
+            new_guide_openid?: string;
+            /** @description 客户 openid（openid 和 openid_list 二选一） */
+            openid?: string;
+            /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+            openid_list?: string[];
+        } | unknown | unknown | unknown | unknown;
+        RebindGuideAcctForBuyerResponse: {
+            /** @description 客户列表逐个处理结果（请求带列表时才有意义） */
+            buyer_resp?: {
+                /** @description 该客户的错误码 */
+                errcode?: number;
+                /** @description 该客户的错误信息 */
+                errmsg?: string;
+                /** @description 客户 openid */
+                openid?: string;
+            }[];
         };
         /** @description Params of refreshWebAccessToken */
         RefreshWebAccessTokenParams: {
@@ -9246,6 +11905,19 @@ export interface components {
             /** @description 用户授权的作用域 */
             scope?: string;
         };
+        /** @description Params of rejectInvoiceInsert */
+        RejectInvoiceInsertParams: {
+            /** @description 开票平台在微信的标识号，商户需要找开票平台提供 */
+            s_pappid: string;
+            /** @description 订单 id，在商户内单笔开票请求的唯一识别号 */
+            order_id: string;
+            /** @description 商家解释拒绝开票的原因，如重复开票、抬头无效、已退货无法开票等 */
+            reason: string;
+            /** @description 跳转链接，引导用户进行下一步处理，如重新发起开票、重新填写抬头、展示订单情况等 */
+            url?: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        RejectInvoiceInsertResponse: Record<string, never>;
         /** @description Params of requestAccessToken */
         RequestAccessTokenParams: Record<string, never>;
         RequestAccessTokenResponse: {
@@ -9267,6 +11939,30 @@ export interface components {
             access_token: string;
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
+        };
+        /** @description Params of scanInvoiceTitle */
+        ScanInvoiceTitleParams: {
+            /** @description 扫码后获取的文本 */
+            scan_text: string;
+        };
+        ScanInvoiceTitleResponse: {
+            /**
+             * @description 抬头类型：0 单位，1 个人
+             * @enum {integer}
+             */
+            title_type: 0 | 1;
+            /** @description 抬头名称 */
+            title: string;
+            /** @description 税号 */
+            tax_no?: string;
+            /** @description 电话 */
+            phone?: string;
+            /** @description 地址 */
+            addr?: string;
+            /** @description 开户银行 */
+            bank_type?: string;
+            /** @description 银行账号 */
+            bank_no?: string;
         };
         /** @description Params of scanQRCode */
         ScanQRCodeParams: {
@@ -9512,6 +12208,86 @@ export interface components {
             username?: string[];
         };
         SetCardTestWhitelistResponse: Record<string, never>;
+        /** @description Params of setGuideAcctConfig */
+        SetGuideAcctConfigParams: {
+            /** @description 操作类型，false 表示添加，true 表示删除 */
+            is_delete: boolean;
+            /** @description 敏感词，每次全量更新覆盖原来数据（如果不设置就不传 black_keyword 字段） */
+            black_keyword?: {
+                /** @description 敏感词列表 */
+                values: string[];
+            };
+            /** @description 离线自动回复（如果不设置就不传 guide_auto_reply 字段） */
+            guide_auto_reply?: {
+                /** @description 离线自动回复内容，最多 300 字 */
+                content: string;
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideAcctConfigResponse: Record<string, never>;
+        /** @description Params of setGuideCardMaterial */
+        SetGuideCardMaterialParams: {
+            /** @description 卡片封面图片素材，只能用《素材管理获取 media_id》 */
+            media_id: string;
+            /** @description 小程序卡片名字 */
+            title: string;
+            /** @description 小程序路径 */
+            path: string;
+            /** @description 小程序的 appid */
+            appid: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideCardMaterialResponse: Record<string, never>;
+        /** @description Params of setGuideConfig */
+        SetGuideConfigParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时设置所有顾问默认的关注自动回复） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 操作类型，false 表示添加，true 表示删除 */
+            is_delete: boolean;
+            /** @description 快捷回复列表 */
+            guide_fast_reply_list?: {
+                /** @description 快捷回复 */
+                content: string;
+            }[];
+            /** @description 第一条新客户关注自动回复 */
+            guide_auto_reply?: {
+                /** @description 新客户关注自动回复内容；图片填 media_id（获取方式同图片素材），小程序卡片填该卡片字段的 JSON 字符串 */
+                content: string;
+                /**
+                 * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                 * @enum {integer}
+                 */
+                msgtype: 1 | 2 | 3;
+            };
+            /** @description 第二条新客户关注自动回复 */
+            guide_auto_reply_plus?: {
+                /** @description 新客户关注自动回复内容，格式同 guide_auto_reply.content */
+                content: string;
+                /**
+                 * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                 * @enum {integer}
+                 */
+                msgtype: 1 | 2 | 3;
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideConfigResponse: Record<string, never>;
+        /** @description Params of setGuideImageMaterial */
+        SetGuideImageMaterialParams: {
+            /** @description 图片素材，只能用《素材管理获取 media_id》 */
+            media_id: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideImageMaterialResponse: Record<string, never>;
+        /** @description Params of setGuideWordMaterial */
+        SetGuideWordMaterialParams: {
+            /** @description 文字素材内容，最多 300 字 */
+            word: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetGuideWordMaterialResponse: Record<string, never>;
         /** @description Params of setIndustry */
         SetIndustryParams: {
             /** @description 公众号模板消息所属行业编号（主营行业） */
@@ -9520,6 +12296,128 @@ export interface components {
             industry_id2: string;
         };
         SetIndustryResponse: Record<string, never>;
+        /** @description Params of setInvoiceBizAttr */
+        SetInvoiceBizAttrParams: {
+            /**
+             * @description 操作类型
+             * @enum {string}
+             */
+            action: "set_auth_field" | "get_auth_field" | "set_pay_mch" | "get_pay_mch" | "set_contact" | "get_contact";
+            /** @description set_auth_field：授权页字段（show_* 为 1 时显示且必填） */
+            auth_field?: {
+                /** @description 授权页个人发票字段 */
+                user_field?: {
+                    /**
+                     * @description 是否填写抬头
+                     * @enum {integer}
+                     */
+                    show_title?: 0 | 1;
+                    /**
+                     * @description 是否填写电话号码
+                     * @enum {integer}
+                     */
+                    show_phone?: 0 | 1;
+                    /**
+                     * @description 是否填写邮箱
+                     * @enum {integer}
+                     */
+                    show_email?: 0 | 1;
+                    /** @description 自定义字段 */
+                    custom_field?: {
+                        /** @description 自定义字段名称 */
+                        key: string;
+                    }[];
+                };
+                /** @description 授权页单位发票字段 */
+                biz_field?: {
+                    /**
+                     * @description 是否填写抬头
+                     * @enum {integer}
+                     */
+                    show_title?: 0 | 1;
+                    /**
+                     * @description 是否填写税号
+                     * @enum {integer}
+                     */
+                    show_tax_no?: 0 | 1;
+                    /**
+                     * @description 是否填写单位地址
+                     * @enum {integer}
+                     */
+                    show_addr?: 0 | 1;
+                    /**
+                     * @description 是否填写电话号码
+                     * @enum {integer}
+                     */
+                    show_phone?: 0 | 1;
+                    /**
+                     * @description 是否填写开户银行
+                     * @enum {integer}
+                     */
+                    show_bank_type?: 0 | 1;
+                    /**
+                     * @description 是否填写银行账号
+                     * @enum {integer}
+                     */
+                    show_bank_no?: 0 | 1;
+                    /** @description 自定义字段 */
+                    custom_field?: {
+                        /** @description 自定义字段名称 */
+                        key: string;
+                    }[];
+                };
+            };
+            /** @description set_pay_mch：商户号与开票平台关联 */
+            paymch_info?: {
+                /** @description 微信支付商户号 */
+                mchid: string;
+                /** @description 开票平台在微信的标识号 */
+                s_pappid: string;
+            };
+            /** @description set_contact：商户联系方式 */
+            contact?: {
+                /** @description 联系电话 */
+                phone: string;
+                /** @description 开票超时时间（秒） */
+                time_out: number;
+            };
+        };
+        /** @description set_* 成功时只有 errcode 0 / errmsg ok；get_* 返回对应对象 */
+        SetInvoiceBizAttrResponse: {
+            /** @description get_auth_field：授权页字段设置 */
+            auth_field?: {
+                /** @description 个人发票字段（结构同请求） */
+                user_field?: Record<string, never>;
+                /** @description 单位发票字段（结构同请求） */
+                biz_field?: Record<string, never>;
+            };
+            /** @description get_pay_mch：商户号与开票平台关联情况 */
+            paymch_info?: {
+                /** @description 微信支付商户号 */
+                mchid?: string;
+                /** @description 开票平台标识 */
+                s_pappid?: string;
+            };
+            /** @description get_contact：商户联系方式 */
+            contact?: {
+                /** @description 联系电话 */
+                phone?: string;
+                /** @description 开票超时时间（秒） */
+                time_out?: number;
+            };
+        };
+        /** @description Params of setInvoicePdf */
+        SetInvoicePdfParams: {
+            /**
+             * Format: binary
+             * @description 发票 PDF 文件（form-data 字段 pdf）
+             */
+            pdf: UploadInput;
+        };
+        SetInvoicePdfResponse: {
+            /** @description 64 位整数，在将发票卡券插入用户卡包时使用用于关联 pdf 和发票卡券，有效期为 3 天 */
+            s_media_id: number | string;
+        };
         /** @description Params of setMassSpeed */
         SetMassSpeedParams: {
             /** @description 群发速度的级别，是一个 0 到 4 的整数，数字越大表示群发速度越慢：0 为 80w/分钟，1 为 60w/分钟，2 为 45w/分钟，3 为 30w/分钟，4 为 10w/分钟 */
@@ -10787,6 +13685,90 @@ export interface components {
             };
         };
         UpdateGroupResponse: Record<string, never>;
+        /** @description Params of updateGuideAcct */
+        UpdateGuideAcctParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 顾问头像，头像 url 只能用《上传图文消息内的图片获取 URL》 */
+            guide_headimgurl?: string;
+            /** @description 顾问昵称，不超过 16 个字 */
+            guide_nickname?: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateGuideAcctResponse: Record<string, never>;
+        /** @description Params of updateGuideBuyerRelation */
+        UpdateGuideBuyerRelationParams: {
+            /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+            guide_account?: string;
+            /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+            guide_openid?: string;
+            /** @description 客户 openid */
+            openid: string;
+            /** @description 客户昵称 */
+            buyer_nickname: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateGuideBuyerRelationResponse: Record<string, never>;
+        /** @description Params of updateGuideMassendJob */
+        UpdateGuideMassendJobParams: {
+            /** @description 任务 id（64 位） */
+            task_id: number | string;
+            /** @description 群发任务名称，不超过 16 字 */
+            task_name?: string;
+            /** @description 群发任务备注，不超过 100 字 */
+            task_remark?: string;
+            /** @description 下发时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+            push_time?: number;
+            /** @description 客户 openid 列表 */
+            openid?: string[];
+            /** @description 素材，不超过 3 个 */
+            material?: {
+                /**
+                 * @description 素材类型：1 文本，3 图片，49 小程序卡片
+                 * @enum {integer}
+                 */
+                type: 1 | 3 | 49;
+                /** @description 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+                media_id?: string;
+                /** @description 小程序卡片标题，最多 35 字 */
+                title?: string;
+                /** @description 小程序卡片路径 */
+                path?: string;
+                /** @description 小程序卡片 appid，需要关联到公众号 */
+                appid?: string;
+                /** @description 文本类型素材的内容，不超过 300 字节 */
+                word?: string;
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateGuideMassendJobResponse: Record<string, never>;
+        /** @description Params of updateInvoiceCardStatus */
+        UpdateInvoiceCardStatusParams: {
+            /** @description 发票卡券模板的编号 */
+            card_id: string;
+            /** @description 发票卡券的 code */
+            code: string;
+            /** @description 发票报销状态，见发票报销状态列表 */
+            reimburse_status: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateInvoiceCardStatusResponse: Record<string, never>;
+        /** @description Params of updateInvoiceStatus */
+        UpdateInvoiceStatusParams: {
+            /** @description 发票 id */
+            card_id: string;
+            /** @description 加密 code */
+            encrypt_code: string;
+            /**
+             * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+             * @enum {string}
+             */
+            reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateInvoiceStatusResponse: Record<string, never>;
         /** @description Params of updateKfAccount */
         UpdateKfAccountParams: {
             /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
@@ -10909,6 +13891,25 @@ export interface components {
             remark: string;
         };
         UpdateRemarkResponse: Record<string, never>;
+        /** @description Params of updateStatusBatch */
+        UpdateStatusBatchParams: {
+            /** @description 用户 openid */
+            openid: string;
+            /**
+             * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+             * @enum {string}
+             */
+            reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+            /** @description 发票卡券的 card_id 和 encrypt_code 列表，必须全部属于同一个 openid */
+            invoice_list: {
+                /** @description 发票 id */
+                card_id: string;
+                /** @description 加密 code */
+                encrypt_code: string;
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateStatusBatchResponse: Record<string, never>;
         /** @description Params of updateTag */
         UpdateTagParams: {
             /** @description 标签信息 */
@@ -12539,6 +15540,913 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetCardResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceSelectTitleUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 附加字段，用户提交发票时会发送给商户 */
+                    attach?: string;
+                    /** @description 商户名称 */
+                    biz_name?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceSelectTitleUrlResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceUserTitleUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 0 企业设置的抬头，1 用户自己填写抬头
+                     * @enum {integer}
+                     */
+                    user_fill?: 0 | 1;
+                    /** @description 发票抬头，user_fill 为 0 时必填 */
+                    title?: string;
+                    /** @description 联系方式，必须是数字或“-” */
+                    phone?: string;
+                    /** @description 税号，必须是 15-20 位数字或者英文字母 */
+                    tax_no?: string;
+                    /** @description 地址 */
+                    addr?: string;
+                    /** @description 银行类型 */
+                    bank_type?: string;
+                    /** @description 银行号码 */
+                    bank_no?: string;
+                    /** @description 开票码 */
+                    out_title_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceUserTitleUrlResponse"];
+                };
+            };
+        };
+    };
+    clearOutInvoice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 冲红信息 */
+                    invoiceinfo: {
+                        /** @description 用户的 openid */
+                        wxopenid: string;
+                        /** @description 发票请求流水号 */
+                        fpqqlsh: string;
+                        /** @description 纳税人识别码 */
+                        nsrsbh: string;
+                        /** @description 纳税人名称 */
+                        nsrmc: string;
+                        /** @description 原发票代码，即要冲红的蓝票的发票代码 */
+                        yfpdm: string;
+                        /** @description 原发票号码，即要冲红的蓝票的发票号码 */
+                        yfphm: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearOutInvoiceResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceAuthData: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开票平台在微信的标识号 */
+                    s_pappid: string;
+                    /** @description 发票订单号 */
+                    order_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceAuthDataResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceAuthUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开票平台在微信的标识号，商户需要找开票平台提供 */
+                    s_pappid: string;
+                    /** @description 订单 id，在商户内单笔开票请求的唯一识别号 */
+                    order_id: string;
+                    /** @description 订单金额，以分为单位 */
+                    money: number;
+                    /** @description 时间戳（秒） */
+                    timestamp: number;
+                    /**
+                     * @description 开票来源：app 开票，web 微信 h5 开票，wxa 小程序开发票，wap 普通网页开票
+                     * @enum {string}
+                     */
+                    source: "app" | "web" | "wxa" | "wap";
+                    /** @description 授权成功后跳转页面，只有 source 为 web（H5）时需要填写 */
+                    redirect_url?: string;
+                    /** @description 授权页 ticket（wx_card 类型的 api_ticket） */
+                    ticket: string;
+                    /**
+                     * @description 授权类型：0 开票授权，1 填写字段开票授权，2 领票授权
+                     * @enum {integer}
+                     */
+                    type: 0 | 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceAuthUrlResponse"];
+                };
+            };
+        };
+    };
+    insertInvoice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 order_id，即商户给用户授权开票的订单号 */
+                    order_id: string;
+                    /** @description 发票卡券模板的编号 */
+                    card_id: string;
+                    /** @description 该订单号授权时使用的 appid，一般为商户 appid */
+                    appid: string;
+                    /** @description 发票具体内容 */
+                    card_ext: {
+                        /** @description 随机字符串，防止重复 */
+                        nonce_str: string;
+                        /** @description 用户信息结构体 */
+                        user_card: {
+                            /** @description 发票的具体内容 */
+                            invoice_user_data: {
+                                /** @description 发票的金额，以分为单位 */
+                                fee: number;
+                                /** @description 发票的抬头 */
+                                title: string;
+                                /** @description 发票的开票时间，为十位时间戳（utc+8） */
+                                billing_time: number;
+                                /** @description 发票的发票号码；数电发票传 20 位发票号码 */
+                                billing_no: string;
+                                /** @description 发票的发票代码；数电发票发票代码为空 */
+                                billing_code: string;
+                                /** @description 商品详情结构 */
+                                info?: {
+                                    /** @description 项目（商品）名称 */
+                                    name?: string;
+                                    /** @description 项目数量 */
+                                    num?: number;
+                                    /** @description 项目单位 */
+                                    unit?: string;
+                                    /** @description 单价，以分为单位 */
+                                    price?: number;
+                                }[];
+                                /** @description 不含税金额，以分为单位 */
+                                fee_without_tax: number;
+                                /** @description 税额，以分为单位 */
+                                tax: number;
+                                /** @description 发票 pdf 文件上传到微信发票平台后，会生成一个发票 s_media_id（setInvoicePdf 返回） */
+                                s_pdf_media_id: string;
+                                /** @description 其它消费附件的 PDF（如行程单） */
+                                s_trip_pdf_media_id?: string;
+                                /** @description 校验码，发票 pdf 右上角，开票日期下的校验码 */
+                                check_code: string;
+                                /** @description 购买方纳税人识别号 */
+                                buyer_number?: string;
+                                /** @description 购买方地址、电话 */
+                                buyer_address_and_phone?: string;
+                                /** @description 购买方开户行及账号 */
+                                buyer_bank_account?: string;
+                                /** @description 销售方纳税人识别号 */
+                                seller_number?: string;
+                                /** @description 销售方地址、电话 */
+                                seller_address_and_phone?: string;
+                                /** @description 销售方开户行及账号 */
+                                seller_bank_account?: string;
+                                /** @description 备注 */
+                                remarks?: string;
+                                /** @description 收款人 */
+                                cashier?: string;
+                                /** @description 开票人 */
+                                maker?: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsertInvoiceResponse"];
+                };
+            };
+        };
+    };
+    makeOutInvoice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票信息 */
+                    invoiceinfo: {
+                        /** @description 用户的 openid */
+                        wxopenid: string;
+                        /** @description 订单号 */
+                        ddh: string;
+                        /** @description 发票请求流水号，唯一识别开票请求的流水号 */
+                        fpqqlsh: string;
+                        /** @description 纳税人识别码（销售方） */
+                        nsrsbh: string;
+                        /** @description 纳税人名称 */
+                        nsrmc: string;
+                        /** @description 纳税人地址 */
+                        nsrdz: string;
+                        /** @description 纳税人电话 */
+                        nsrdh: string;
+                        /** @description 纳税人开户行 */
+                        nsrbank: string;
+                        /** @description 纳税人银行账号 */
+                        nsrbankid: string;
+                        /** @description 购货方识别号 */
+                        ghfnsrsbh?: string;
+                        /** @description 购货方名称 */
+                        ghfmc?: string;
+                        /** @description 购货方地址 */
+                        ghfdz?: string;
+                        /** @description 购货方电话 */
+                        ghfdh?: string;
+                        /** @description 购货方开户行 */
+                        ghfbank?: string;
+                        /** @description 购货方银行账号 */
+                        ghfbankid?: string;
+                        /** @description 开票人 */
+                        kpr: string;
+                        /** @description 收款人 */
+                        skr?: string;
+                        /** @description 复核人 */
+                        fhr?: string;
+                        /** @description 价税合计（元） */
+                        jshj: string | number;
+                        /** @description 合计金额（元） */
+                        hjje: string | number;
+                        /** @description 合计税额（元） */
+                        hjse: string | number;
+                        /** @description 备注 */
+                        bz?: string;
+                        /** @description 行业类型 */
+                        hylx?: number | string;
+                        /** @description 发票行项目数据 */
+                        invoicedetail_list: {
+                            /** @description 发票行性质 */
+                            fphxz?: number | string;
+                            /** @description 税收分类编码 */
+                            spbm?: string;
+                            /** @description 项目名称 */
+                            xmmc?: string;
+                            /** @description 计量单位 */
+                            dw?: string;
+                            /** @description 规格型号 */
+                            ggxh?: string;
+                            /** @description 项目数量 */
+                            xmsl?: number | string;
+                            /** @description 项目单价（元） */
+                            xmdj?: string | number;
+                            /** @description 项目金额（元） */
+                            xmje?: string | number;
+                            /** @description 税率 */
+                            sl?: string | number;
+                            /** @description 税额（元） */
+                            se?: string | number;
+                        }[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MakeOutInvoiceResponse"];
+                };
+            };
+        };
+    };
+    createInvoiceCard: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票模板对象 */
+                    invoice_info: {
+                        /** @description 发票卡券模板基础信息 */
+                        base_info: {
+                            /** @description 发票商家 LOGO，请使用永久素材接口上传 */
+                            logo_url: string;
+                            /** @description 收款方（显示在列表），上限为 9 个汉字，建议填入商户简称 */
+                            title: string;
+                            /** @description 开票平台自定义入口名称，与 custom_url 字段共同使用，长度限制在 5 个汉字内 */
+                            custom_url_name?: string;
+                            /** @description 开票平台自定义入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+                            custom_url?: string;
+                            /** @description 显示在入口右侧的 tips，长度限制在 6 个汉字内 */
+                            custom_url_sub_title?: string;
+                            /** @description 营销场景的自定义入口 */
+                            promotion_url_name?: string;
+                            /** @description 营销入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+                            promotion_url?: string;
+                            /** @description 显示在营销入口右侧的提示语 */
+                            promotion_url_sub_title?: string;
+                        };
+                        /** @description 收款方（开票方）全称，显示在发票详情内；建议一个收款方对应一个发票卡券模板 */
+                        payee: string;
+                        /** @description 发票类型，如增值税普通电子发票 */
+                        type: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateInvoiceCardResponse"];
+                };
+            };
+        };
+    };
+    getInvoicePdf: {
+        parameters: {
+            query: {
+                access_token: string;
+                action: "get_url";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 s_media_id（setInvoicePdf 返回，64 位） */
+                    s_media_id: number | string;
+                    /** @constant */
+                    action?: "get_url";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoicePdfResponse"];
+                };
+            };
+        };
+    };
+    setInvoicePdf: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    pdf: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetInvoicePdfResponse"];
+                };
+            };
+        };
+    };
+    updateInvoiceCardStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票卡券模板的编号 */
+                    card_id: string;
+                    /** @description 发票卡券的 code */
+                    code: string;
+                    /** @description 发票报销状态，见发票报销状态列表 */
+                    reimburse_status: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateInvoiceCardStatusResponse"];
+                };
+            };
+        };
+    };
+    queryInvoiceInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票请求流水号 */
+                    fpqqlsh: string;
+                    /** @description 纳税人识别码 */
+                    nsrsbh: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryInvoiceInfoResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceBatch: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票卡券的 card_id 和 encrypt_code 列表 */
+                    item_list: {
+                        /** @description 发票 id */
+                        card_id: string;
+                        /** @description 加密 code */
+                        encrypt_code: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceBatchResponse"];
+                };
+            };
+        };
+    };
+    getInvoiceInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 id */
+                    card_id: string;
+                    /** @description 加密 code */
+                    encrypt_code: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceInfoResponse"];
+                };
+            };
+        };
+    };
+    updateInvoiceStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发票 id */
+                    card_id: string;
+                    /** @description 加密 code */
+                    encrypt_code: string;
+                    /**
+                     * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+                     * @enum {string}
+                     */
+                    reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateInvoiceStatusResponse"];
+                };
+            };
+        };
+    };
+    updateStatusBatch: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户 openid */
+                    openid: string;
+                    /**
+                     * @description 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+                     * @enum {string}
+                     */
+                    reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+                    /** @description 发票卡券的 card_id 和 encrypt_code 列表，必须全部属于同一个 openid */
+                    invoice_list: {
+                        /** @description 发票 id */
+                        card_id: string;
+                        /** @description 加密 code */
+                        encrypt_code: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateStatusBatchResponse"];
+                };
+            };
+        };
+    };
+    rejectInvoiceInsert: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 开票平台在微信的标识号，商户需要找开票平台提供 */
+                    s_pappid: string;
+                    /** @description 订单 id，在商户内单笔开票请求的唯一识别号 */
+                    order_id: string;
+                    /** @description 商家解释拒绝开票的原因，如重复开票、抬头无效、已退货无法开票等 */
+                    reason: string;
+                    /** @description 跳转链接，引导用户进行下一步处理，如重新发起开票、重新填写抬头、展示订单情况等 */
+                    url?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RejectInvoiceInsertResponse"];
+                };
+            };
+        };
+    };
+    scanInvoiceTitle: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 扫码后获取的文本 */
+                    scan_text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanInvoiceTitleResponse"];
+                };
+            };
+        };
+    };
+    setInvoiceBizAttr: {
+        parameters: {
+            query: {
+                access_token: string;
+                action: "set_auth_field" | "get_auth_field" | "set_pay_mch" | "get_pay_mch" | "set_contact" | "get_contact";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description set_auth_field：授权页字段（show_* 为 1 时显示且必填） */
+                    auth_field?: {
+                        /** @description 授权页个人发票字段 */
+                        user_field?: {
+                            /**
+                             * @description 是否填写抬头
+                             * @enum {integer}
+                             */
+                            show_title?: 0 | 1;
+                            /**
+                             * @description 是否填写电话号码
+                             * @enum {integer}
+                             */
+                            show_phone?: 0 | 1;
+                            /**
+                             * @description 是否填写邮箱
+                             * @enum {integer}
+                             */
+                            show_email?: 0 | 1;
+                            /** @description 自定义字段 */
+                            custom_field?: {
+                                /** @description 自定义字段名称 */
+                                key: string;
+                            }[];
+                        };
+                        /** @description 授权页单位发票字段 */
+                        biz_field?: {
+                            /**
+                             * @description 是否填写抬头
+                             * @enum {integer}
+                             */
+                            show_title?: 0 | 1;
+                            /**
+                             * @description 是否填写税号
+                             * @enum {integer}
+                             */
+                            show_tax_no?: 0 | 1;
+                            /**
+                             * @description 是否填写单位地址
+                             * @enum {integer}
+                             */
+                            show_addr?: 0 | 1;
+                            /**
+                             * @description 是否填写电话号码
+                             * @enum {integer}
+                             */
+                            show_phone?: 0 | 1;
+                            /**
+                             * @description 是否填写开户银行
+                             * @enum {integer}
+                             */
+                            show_bank_type?: 0 | 1;
+                            /**
+                             * @description 是否填写银行账号
+                             * @enum {integer}
+                             */
+                            show_bank_no?: 0 | 1;
+                            /** @description 自定义字段 */
+                            custom_field?: {
+                                /** @description 自定义字段名称 */
+                                key: string;
+                            }[];
+                        };
+                    };
+                    /** @description set_pay_mch：商户号与开票平台关联 */
+                    paymch_info?: {
+                        /** @description 微信支付商户号 */
+                        mchid: string;
+                        /** @description 开票平台在微信的标识号 */
+                        s_pappid: string;
+                    };
+                    /** @description set_contact：商户联系方式 */
+                    contact?: {
+                        /** @description 联系电话 */
+                        phone: string;
+                        /** @description 开票超时时间（秒） */
+                        time_out: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetInvoiceBizAttrResponse"];
+                };
+            };
+        };
+    };
+    getInvoicePlatformUrl: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoicePlatformUrlResponse"];
                 };
             };
         };
@@ -15545,6 +19453,1715 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UpdateGroupResponse"];
+                };
+            };
+        };
+    };
+    addGuide2GuideGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组 id（uint64） */
+                    group_id: number | string;
+                    /** @description 顾问微信号 */
+                    guide_account: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuide2GuideGroupResponse"];
+                };
+            };
+        };
+    };
+    addGuideAcct: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一，若同时请求，默认为 guide_account） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 顾问头像，默认微信头像；头像 url 只能用《上传图文消息内的图片获取 URL》 */
+                    guide_headimgurl?: string;
+                    /** @description 顾问昵称，默认微信昵称，不超过 16 个字 */
+                    guide_nickname?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideAcctResponse"];
+                };
+            };
+        };
+    };
+    addGuideBuyerDisplayTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                    /** @description 自定义客户信息，全量更新，调用时传所有信息 */
+                    display_tag_list: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideBuyerDisplayTagResponse"];
+                };
+            };
+        };
+    };
+    addGuideBuyerRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid（openid 和 buyer_list 二选一） */
+                    openid?: string;
+                    /** @description 客户 openid 对应的昵称，默认微信昵称 */
+                    buyer_nickname?: string;
+                    /** @description 客户列表（不超过 200，openid 和 buyer_list 二选一） */
+                    buyer_list?: {
+                        /** @description 客户 openid */
+                        openid: string;
+                        /** @description 客户昵称 */
+                        buyer_nickname?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideBuyerRelationResponse"];
+                };
+            };
+        };
+    };
+    addGuideBuyerTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid（openid 和 openid_list 二选一） */
+                    openid?: string;
+                    /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+                    openid_list?: string[];
+                    /** @description 标签值，该值必须在标签可选值集合中 */
+                    tag_value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideBuyerTagResponse"];
+                };
+            };
+        };
+    };
+    addGuideMassendJob: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 群发任务名称，不超过 16 字 */
+                    task_name: string;
+                    /** @description 群发任务备注，不超过 100 字 */
+                    task_remark?: string;
+                    /** @description 任务下发给顾问的时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+                    push_time: number;
+                    /** @description 客户 openid 列表 */
+                    openid: string[];
+                    /** @description 素材，不超过 3 个 */
+                    material: {
+                        /**
+                         * @description 素材类型：1 文本，3 图片，49 小程序卡片
+                         * @enum {integer}
+                         */
+                        type: 1 | 3 | 49;
+                        /** @description 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+                        media_id?: string;
+                        /** @description 小程序卡片标题，最多 35 字 */
+                        title?: string;
+                        /** @description 小程序卡片路径 */
+                        path?: string;
+                        /** @description 小程序卡片 appid，需要关联到公众号 */
+                        appid?: string;
+                        /** @description 文本类型素材的内容，不超过 300 字节 */
+                        word?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideMassendJobResponse"];
+                };
+            };
+        };
+    };
+    addGuideTagOption: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签类型的名字，不能为空 */
+                    tag_name: string;
+                    /** @description 要添加的标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+                    tag_values: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
+    cancelGuideMassendJob: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 任务 id（64 位） */
+                    task_id: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelGuideMassendJobResponse"];
+                };
+            };
+        };
+    };
+    delGuide2GuideGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组 id（uint64） */
+                    group_id: number | string;
+                    /** @description 顾问微信号 */
+                    guide_account: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuide2GuideGroupResponse"];
+                };
+            };
+        };
+    };
+    delGuideAcct: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideAcctResponse"];
+                };
+            };
+        };
+    };
+    delGuideBuyerRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid（openid 和 openid_list 二选一） */
+                    openid?: string;
+                    /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+                    openid_list?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideBuyerRelationResponse"];
+                };
+            };
+        };
+    };
+    delGuideBuyerTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid（openid 和 openid_list 二选一） */
+                    openid?: string;
+                    /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+                    openid_list?: string[];
+                    /** @description 标签值，该值必须在标签可选值集合中 */
+                    tag_value: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideBuyerTagResponse"];
+                };
+            };
+        };
+    };
+    delGuideCardMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序卡片名字 */
+                    title: string;
+                    /** @description 小程序路径 */
+                    path: string;
+                    /** @description 小程序的 appid */
+                    appid: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideCardMaterialResponse"];
+                };
+            };
+        };
+    };
+    delGuideGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
+                    group_id: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideGroupResponse"];
+                };
+            };
+        };
+    };
+    delGuideImageMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 图片素材内容（getGuideImageMaterial 返回的 picurl） */
+                    picurl: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideImageMaterialResponse"];
+                };
+            };
+        };
+    };
+    delGuideTagOption: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签类型的名字 */
+                    tag_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
+    delGuideWordMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 文字素材内容 */
+                    word: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelGuideWordMaterialResponse"];
+                };
+            };
+        };
+    };
+    getGroupByGuide: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号 */
+                    guide_account: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGroupByGuideResponse"];
+                };
+            };
+        };
+    };
+    getGroupInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组 id（uint64，官方示例以字符串传递） */
+                    group_id: number | string;
+                    /** @description 分页页数，从 0 开始，用于组内顾问分页获取 */
+                    page: number;
+                    /** @description 每页数量 */
+                    num: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGroupInfoResponse"];
+                };
+            };
+        };
+    };
+    getGuideAcct: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideAcctResponse"];
+                };
+            };
+        };
+    };
+    getGuideAcctConfig: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideAcctConfigResponse"];
+                };
+            };
+        };
+    };
+    getGuideAcctList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 分页页数，从 0 开始 */
+                    page: number;
+                    /** @description 每页数量 */
+                    num: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideAcctListResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerChatRecord: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid；不填则拉取该顾问所有客户的聊天记录 */
+                    openid?: string;
+                    /** @description 消息的起始 UNIX 时间戳，不填默认当前时间的前 30 天（仅支持 30 天范围内的查询） */
+                    begin_time?: number;
+                    /** @description 消息的截止 UNIX 时间戳，不填默认当前时间 */
+                    end_time?: number;
+                    /** @description 分页页数，从 0 开始 */
+                    page: number;
+                    /** @description 每页数量 */
+                    num: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerChatRecordResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerDisplayTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerDisplayTagResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerRelationResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerRelationByBuyer: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 客户 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerRelationByBuyerResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerRelationList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 分页页数，从 0 开始 */
+                    page: number;
+                    /** @description 每页数量 */
+                    num: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerRelationListResponse"];
+                };
+            };
+        };
+    };
+    getGuideBuyerTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideBuyerTagResponse"];
+                };
+            };
+        };
+    };
+    getGuideCardMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideCardMaterialResponse"];
+                };
+            };
+        };
+    };
+    getGuideConfig: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideConfigResponse"];
+                };
+            };
+        };
+    };
+    getGuideGroupList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideGroupListResponse"];
+                };
+            };
+        };
+    };
+    getGuideImageMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 分页查询，起始位置 */
+                    start: number;
+                    /** @description 分页查询，查询个数 */
+                    num: number;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideImageMaterialResponse"];
+                };
+            };
+        };
+    };
+    getGuideMassendJob: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 任务 id（64 位） */
+                    task_id: number | string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideMassendJobResponse"];
+                };
+            };
+        };
+    };
+    getGuideMassendJobList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 获取指定状态的任务（为空则表示拉取所有状态的任务）：1 任务未执行，2 已执行，3 执行完成，4 任务取消 */
+                    task_status?: (1 | 2 | 3 | 4)[];
+                    /**
+                     * @description 偏移位置，默认 0
+                     * @default 0
+                     */
+                    offset?: number;
+                    /**
+                     * @description 条数，默认 50
+                     * @default 50
+                     */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideMassendJobListResponse"];
+                };
+            };
+        };
+    };
+    getGuideTagOption: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
+    getGuideWordMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 分页查询，起始位置 */
+                    start: number;
+                    /** @description 分页查询，查询个数 */
+                    num: number;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetGuideWordMaterialResponse"];
+                };
+            };
+        };
+    };
+    guideCreateQrCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 额外参数，用于事件推送（guide_qrcode_scan_event 原样带回） */
+                    qrcode_info?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GuideCreateQrCodeResponse"];
+                };
+            };
+        };
+    };
+    newGuideGroup: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问分组名称 */
+                    group_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewGuideGroupResponse"];
+                };
+            };
+        };
+    };
+    newGuideTagOption: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 标签类型的名字，不能为空 */
+                    tag_name: string;
+                    /** @description 标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+                    tag_values: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NewGuideTagOptionResponse"];
+                };
+            };
+        };
+    };
+    pushShowWxaPathMenu: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid，暂时只支持小程序，不支持小游戏 */
+                    wxa_appid: string;
+                    /** @description 关注该公众号的微信号 */
+                    wx_username: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PushShowWxaPathMenuResponse"];
+                };
+            };
+        };
+    };
+    queryGuideBuyerByTag: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 本月还可主动发消息次数（按此筛选） */
+                    push_count?: number;
+                    /** @description 标签值，该值必须在标签可选值集合中 */
+                    tag_values?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueryGuideBuyerByTagResponse"];
+                };
+            };
+        };
+    };
+    rebindGuideAcctForBuyer: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 原顾问微信号（old_guide_account 和 new_guide_account 配套使用） */
+                    old_guide_account?: string;
+                    /** @description 原顾问 openid 或者 unionid（old_guide_openid 和 new_guide_openid 配套使用） */
+                    old_guide_openid?: string;
+                    /** @description 新顾问微信号 */
+                    new_guide_account?: string;
+                    /** @description 新顾问 openid 或者 unionid */
+                    new_guide_openid?: string;
+                    /** @description 客户 openid（openid 和 openid_list 二选一） */
+                    openid?: string;
+                    /** @description 客户列表，不超过 200（openid 和 openid_list 二选一） */
+                    openid_list?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebindGuideAcctForBuyerResponse"];
+                };
+            };
+        };
+    };
+    setGuideAcctConfig: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 操作类型，false 表示添加，true 表示删除 */
+                    is_delete: boolean;
+                    /** @description 敏感词，每次全量更新覆盖原来数据（如果不设置就不传 black_keyword 字段） */
+                    black_keyword?: {
+                        /** @description 敏感词列表 */
+                        values: string[];
+                    };
+                    /** @description 离线自动回复（如果不设置就不传 guide_auto_reply 字段） */
+                    guide_auto_reply?: {
+                        /** @description 离线自动回复内容，最多 300 字 */
+                        content: string;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideAcctConfigResponse"];
+                };
+            };
+        };
+    };
+    setGuideCardMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 卡片封面图片素材，只能用《素材管理获取 media_id》 */
+                    media_id: string;
+                    /** @description 小程序卡片名字 */
+                    title: string;
+                    /** @description 小程序路径 */
+                    path: string;
+                    /** @description 小程序的 appid */
+                    appid: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideCardMaterialResponse"];
+                };
+            };
+        };
+    };
+    setGuideConfig: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一；都不填时设置所有顾问默认的关注自动回复） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 操作类型，false 表示添加，true 表示删除 */
+                    is_delete: boolean;
+                    /** @description 快捷回复列表 */
+                    guide_fast_reply_list?: {
+                        /** @description 快捷回复 */
+                        content: string;
+                    }[];
+                    /** @description 第一条新客户关注自动回复 */
+                    guide_auto_reply?: {
+                        /** @description 新客户关注自动回复内容；图片填 media_id（获取方式同图片素材），小程序卡片填该卡片字段的 JSON 字符串 */
+                        content: string;
+                        /**
+                         * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                         * @enum {integer}
+                         */
+                        msgtype: 1 | 2 | 3;
+                    };
+                    /** @description 第二条新客户关注自动回复 */
+                    guide_auto_reply_plus?: {
+                        /** @description 新客户关注自动回复内容，格式同 guide_auto_reply.content */
+                        content: string;
+                        /**
+                         * @description 1 表示文字，2 表示图片，3 表示小程序卡片
+                         * @enum {integer}
+                         */
+                        msgtype: 1 | 2 | 3;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideConfigResponse"];
+                };
+            };
+        };
+    };
+    setGuideImageMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 图片素材，只能用《素材管理获取 media_id》 */
+                    media_id: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideImageMaterialResponse"];
+                };
+            };
+        };
+    };
+    setGuideWordMaterial: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 文字素材内容，最多 300 字 */
+                    word: string;
+                    /** @constant */
+                    type?: 0;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetGuideWordMaterialResponse"];
+                };
+            };
+        };
+    };
+    updateGuideAcct: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 顾问头像，头像 url 只能用《上传图文消息内的图片获取 URL》 */
+                    guide_headimgurl?: string;
+                    /** @description 顾问昵称，不超过 16 个字 */
+                    guide_nickname?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGuideAcctResponse"];
+                };
+            };
+        };
+    };
+    updateGuideBuyerRelation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 顾问微信号（guide_account 和 guide_openid 二选一） */
+                    guide_account?: string;
+                    /** @description 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+                    guide_openid?: string;
+                    /** @description 客户 openid */
+                    openid: string;
+                    /** @description 客户昵称 */
+                    buyer_nickname: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGuideBuyerRelationResponse"];
+                };
+            };
+        };
+    };
+    updateGuideMassendJob: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 任务 id（64 位） */
+                    task_id: number | string;
+                    /** @description 群发任务名称，不超过 16 字 */
+                    task_name?: string;
+                    /** @description 群发任务备注，不超过 100 字 */
+                    task_remark?: string;
+                    /** @description 下发时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+                    push_time?: number;
+                    /** @description 客户 openid 列表 */
+                    openid?: string[];
+                    /** @description 素材，不超过 3 个 */
+                    material?: {
+                        /**
+                         * @description 素材类型：1 文本，3 图片，49 小程序卡片
+                         * @enum {integer}
+                         */
+                        type: 1 | 3 | 49;
+                        /** @description 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+                        media_id?: string;
+                        /** @description 小程序卡片标题，最多 35 字 */
+                        title?: string;
+                        /** @description 小程序卡片路径 */
+                        path?: string;
+                        /** @description 小程序卡片 appid，需要关联到公众号 */
+                        appid?: string;
+                        /** @description 文本类型素材的内容，不超过 300 字节 */
+                        word?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateGuideMassendJobResponse"];
                 };
             };
         };

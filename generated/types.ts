@@ -387,6 +387,78 @@ export type VehicleLicenseOCRParams = MP['VehicleLicenseOCRParams'];
  */
 export type VehicleLicenseOCRResponse = MP['VehicleLicenseOCRResponse'];
 /**
+ * Params of {@link MPTools.getInvoiceBatch}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：批量查询报销发票信息
+ *
+ * Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+ *
+ * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+ */
+export type GetInvoiceBatchParams = MP['GetInvoiceBatchParams'];
+/**
+ * Reply fields of getInvoiceBatch.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type GetInvoiceBatchResponse = MP['GetInvoiceBatchResponse'];
+/**
+ * Params of {@link MPTools.getInvoiceInfo}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+ *
+ * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+ *
+ * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+ */
+export type GetInvoiceInfoParams = MP['GetInvoiceInfoParams'];
+/**
+ * Reply fields of getInvoiceInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type GetInvoiceInfoResponse = MP['GetInvoiceInfoResponse'];
+/**
+ * Params of {@link MPTools.updateInvoiceStatus}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+ *
+ * Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+ *
+ * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+ */
+export type UpdateInvoiceStatusParams = MP['UpdateInvoiceStatusParams'];
+/**
+ * Reply fields of updateInvoiceStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type UpdateInvoiceStatusResponse = MP['UpdateInvoiceStatusResponse'];
+/**
+ * Params of {@link MPTools.updateStatusBatch}, in WeChat's wire names.
+ *
+ * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+ *
+ * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+ *
+ * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+ */
+export type UpdateStatusBatchParams = MP['UpdateStatusBatchParams'];
+/**
+ * Reply fields of updateStatusBatch.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+ */
+export type UpdateStatusBatchResponse = MP['UpdateStatusBatchResponse'];
+/**
  * Params of {@link MPTools.getTempMedia}, in WeChat's wire names.
  *
  * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
@@ -3729,42 +3801,6 @@ export type FaceIdentifyGetInfoParams = MP['FaceIdentifyGetInfoParams'];
  */
 export type FaceIdentifyGetInfoResponse = MP['FaceIdentifyGetInfoResponse'];
 /**
- * Params of {@link MPTools.getInvoiceBatch}, in WeChat's wire names.
- *
- * 电子发票（报销方）：批量查询报销发票信息
- *
- * Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
- *
- * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceBatch.yaml
- */
-export type GetInvoiceBatchParams = MP['GetInvoiceBatchParams'];
-/**
- * Reply fields of getInvoiceBatch.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
- */
-export type GetInvoiceBatchResponse = MP['GetInvoiceBatchResponse'];
-/**
- * Params of {@link MPTools.getInvoiceInfo}, in WeChat's wire names.
- *
- * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
- *
- * Same endpoint as on the Official Account side (电子发票 报销方接口).
- *
- * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceInfo.yaml
- */
-export type GetInvoiceInfoParams = MP['GetInvoiceInfoParams'];
-/**
- * Reply fields of getInvoiceInfo.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
- */
-export type GetInvoiceInfoResponse = MP['GetInvoiceInfoResponse'];
-/**
  * Params of {@link MPTools.getPrivacySetting}, in WeChat's wire names.
  *
  * 用户隐私保护指引：查询小程序用户隐私保护指引
@@ -3876,42 +3912,6 @@ export type SetPrivacySettingParams = MP['SetPrivacySettingParams'];
  * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs}
  */
 export type SetPrivacySettingResponse = MP['SetPrivacySettingResponse'];
-/**
- * Params of {@link MPTools.updateInvoiceStatus}, in WeChat's wire names.
- *
- * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
- *
- * Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
- *
- * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateInvoiceStatus.yaml
- */
-export type UpdateInvoiceStatusParams = MP['UpdateInvoiceStatusParams'];
-/**
- * Reply fields of updateInvoiceStatus.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
- */
-export type UpdateInvoiceStatusResponse = MP['UpdateInvoiceStatusResponse'];
-/**
- * Params of {@link MPTools.updateStatusBatch}, in WeChat's wire names.
- *
- * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
- *
- * Same endpoint as on the Official Account side.
- *
- * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateStatusBatch.yaml
- */
-export type UpdateStatusBatchParams = MP['UpdateStatusBatchParams'];
-/**
- * Reply fields of updateStatusBatch.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
- */
-export type UpdateStatusBatchResponse = MP['UpdateStatusBatchResponse'];
 /**
  * Params of {@link MPTools.uploadPrivacyExtFile}, in WeChat's wire names.
  *
@@ -8153,6 +8153,1055 @@ export type UpdateDraftParams = OA['UpdateDraftParams'];
  */
 export type UpdateDraftResponse = OA['UpdateDraftResponse'];
 /**
+ * Params of {@link OATools.addGuide2GuideGroup}, in WeChat's wire names.
+ *
+ * 分组内添加顾问
+ *
+ * The official page (shopping-guide.addGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+ *
+ * `POST /cgi-bin/guide/addguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/addGuide2GuideGroup.yaml
+ */
+export type AddGuide2GuideGroupParams = OA['AddGuide2GuideGroupParams'];
+/**
+ * Reply fields of addGuide2GuideGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs}
+ */
+export type AddGuide2GuideGroupResponse = OA['AddGuide2GuideGroupResponse'];
+/**
+ * Params of {@link OATools.addGuideAcct}, in WeChat's wire names.
+ *
+ * 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送）
+ *
+ * Guide account by WeChat ID (guide_account) or openid/unionid (guide_openid); when both are sent WeChat uses guide_account. The nickname and head image default to the WeChat profile; the head image URL must come from uploadimg (上传图文消息内的图片获取 URL).
+ *
+ * `POST /cgi-bin/guide/addguideacct` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 43004: 该微信号没有关注该服务号
+ * - 65407: 该微信已经绑定为客服，不能再继续绑定顾问
+ * - 9300801: 无效的微信号
+ * - 9300802: 服务号未开通顾问功能
+ * - 9300803: 该微信号已经绑定为顾问
+ * - 9300810: 顾问昵称大于 16 个字
+ * - 9300812: 顾问人数到达上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/addGuideAcct.yaml
+ */
+export type AddGuideAcctParams = OA['AddGuideAcctParams'];
+/**
+ * Reply fields of addGuideAcct.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs}
+ */
+export type AddGuideAcctResponse = OA['AddGuideAcctResponse'];
+/**
+ * Params of {@link OATools.addGuideBuyerDisplayTag}, in WeChat's wire names.
+ *
+ * 设置自定义客户信息（展示标签，全量更新：每次传所有信息）
+ *
+ * `POST /cgi-bin/guide/addguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerDisplayTag.yaml
+ */
+export type AddGuideBuyerDisplayTagParams = OA['AddGuideBuyerDisplayTagParams'];
+/**
+ * Reply fields of addGuideBuyerDisplayTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs}
+ */
+export type AddGuideBuyerDisplayTagResponse = OA['AddGuideBuyerDisplayTagResponse'];
+/**
+ * Params of {@link OATools.addGuideBuyerRelation}, in WeChat's wire names.
+ *
+ * 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list）
+ *
+ * Give the guide (guide_account or guide_openid) and either openid or buyer_list. With buyer_list the reply's buyer_resp holds one result per buyer (e.g. -1000 粉丝未关注公众号, 9300805 已绑定其它顾问). The result is also pushed to the developer as an event.
+ *
+ * `POST /cgi-bin/guide/addguidebuyerrelation` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -1000: 粉丝未关注公众号
+ * - 40032: 客户列表大小不合法
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ * - 9300805: 粉丝已绑定其它顾问
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerRelation.yaml
+ */
+export type AddGuideBuyerRelationParams = OA['AddGuideBuyerRelationParams'];
+/**
+ * Reply fields of addGuideBuyerRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs}
+ */
+export type AddGuideBuyerRelationResponse = OA['AddGuideBuyerRelationResponse'];
+/**
+ * Params of {@link OATools.addGuideBuyerTag}, in WeChat's wire names.
+ *
+ * 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个）
+ *
+ * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list. The official page (shopping-guide.addGuideBuyerTag) is not in the stored copy of the docs; the fields mirror delGuideBuyerTag and agree with SKIT.FlurlHttpClient.Wechat's model.
+ *
+ * `POST /cgi-bin/guide/addguidebuyertag` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300807: 标签值无效，不是可选标签值
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerTag.yaml
+ */
+export type AddGuideBuyerTagParams = OA['AddGuideBuyerTagParams'];
+/**
+ * Reply fields of addGuideBuyerTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs}
+ */
+export type AddGuideBuyerTagResponse = OA['AddGuideBuyerTagResponse'];
+/**
+ * Params of {@link OATools.addGuideMassendJob}, in WeChat's wire names.
+ *
+ * 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内）
+ *
+ * The guide receives the task at push_time and sends it to the listed buyers. The reply's task_result lists the created tasks with their openids; task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/addguidemassendjob` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+ * - 40168: 小程序卡片 appid 没有和公众号关联
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300819: media_id 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/addGuideMassendJob.yaml
+ */
+export type AddGuideMassendJobParams = OA['AddGuideMassendJobParams'];
+/**
+ * Reply fields of addGuideMassendJob.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs}
+ */
+export type AddGuideMassendJobResponse = OA['AddGuideMassendJobResponse'];
+/**
+ * Params of {@link OATools.addGuideTagOption}, in WeChat's wire names.
+ *
+ * 为标签类型添加可选值
+ *
+ * `POST /cgi-bin/guide/addguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300802: 服务号未开通顾问功能
+ * - 9300822: 标签类型名字无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/addGuideTagOption.yaml
+ */
+export type AddGuideTagOptionParams = OA['AddGuideTagOptionParams'];
+/**
+ * Reply fields of addGuideTagOption.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs}
+ */
+export type AddGuideTagOptionResponse = OA['AddGuideTagOptionResponse'];
+/**
+ * Params of {@link OATools.cancelGuideMassendJob}, in WeChat's wire names.
+ *
+ * 取消给顾问分配的群发任务（已执行的任务无法取消）
+ *
+ * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/cancelguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（如任务已执行）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/cancelGuideMassendJob.yaml
+ */
+export type CancelGuideMassendJobParams = OA['CancelGuideMassendJobParams'];
+/**
+ * Reply fields of cancelGuideMassendJob.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs}
+ */
+export type CancelGuideMassendJobResponse = OA['CancelGuideMassendJobResponse'];
+/**
+ * Params of {@link OATools.delGuide2GuideGroup}, in WeChat's wire names.
+ *
+ * 分组内删除顾问
+ *
+ * The official page (shopping-guide.delGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+ *
+ * `POST /cgi-bin/guide/delguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuide2GuideGroup.yaml
+ */
+export type DelGuide2GuideGroupParams = OA['DelGuide2GuideGroupParams'];
+/**
+ * Reply fields of delGuide2GuideGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs}
+ */
+export type DelGuide2GuideGroupResponse = OA['DelGuide2GuideGroupResponse'];
+/**
+ * Params of {@link OATools.delGuideAcct}, in WeChat's wire names.
+ *
+ * 删除顾问
+ *
+ * `POST /cgi-bin/guide/delguideacct` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/delGuideAcct.yaml
+ */
+export type DelGuideAcctParams = OA['DelGuideAcctParams'];
+/**
+ * Reply fields of delGuideAcct.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs}
+ */
+export type DelGuideAcctResponse = OA['DelGuideAcctResponse'];
+/**
+ * Params of {@link OATools.delGuideBuyerRelation}, in WeChat's wire names.
+ *
+ * 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个）
+ *
+ * Give the guide (guide_account or guide_openid) and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+ *
+ * `POST /cgi-bin/guide/delguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 不存在绑定关系
+ * - 9300801: 无效的微信号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerRelation.yaml
+ */
+export type DelGuideBuyerRelationParams = OA['DelGuideBuyerRelationParams'];
+/**
+ * Reply fields of delGuideBuyerRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs}
+ */
+export type DelGuideBuyerRelationResponse = OA['DelGuideBuyerRelationResponse'];
+/**
+ * Params of {@link OATools.delGuideBuyerTag}, in WeChat's wire names.
+ *
+ * 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个）
+ *
+ * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+ *
+ * `POST /cgi-bin/guide/delguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300807: 标签值无效，不是可选标签值
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerTag.yaml
+ */
+export type DelGuideBuyerTagParams = OA['DelGuideBuyerTagParams'];
+/**
+ * Reply fields of delGuideBuyerTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs}
+ */
+export type DelGuideBuyerTagResponse = OA['DelGuideBuyerTagResponse'];
+/**
+ * Params of {@link OATools.delGuideCardMaterial}, in WeChat's wire names.
+ *
+ * 删除小程序卡片素材（按 title、path、appid 定位）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/delguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300821: appid 不符合要求
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideCardMaterial.yaml
+ */
+export type DelGuideCardMaterialParams = OA['DelGuideCardMaterialParams'];
+/**
+ * Reply fields of delGuideCardMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs}
+ */
+export type DelGuideCardMaterialResponse = OA['DelGuideCardMaterialResponse'];
+/**
+ * Params of {@link OATools.delGuideGroup}, in WeChat's wire names.
+ *
+ * 删除指定顾问分组
+ *
+ * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuideGroup.yaml
+ */
+export type DelGuideGroupParams = OA['DelGuideGroupParams'];
+/**
+ * Reply fields of delGuideGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs}
+ */
+export type DelGuideGroupResponse = OA['DelGuideGroupResponse'];
+/**
+ * Params of {@link OATools.delGuideImageMaterial}, in WeChat's wire names.
+ *
+ * 删除图片素材（按 picurl 定位）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/delguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideImageMaterial.yaml
+ */
+export type DelGuideImageMaterialParams = OA['DelGuideImageMaterialParams'];
+/**
+ * Reply fields of delGuideImageMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs}
+ */
+export type DelGuideImageMaterialResponse = OA['DelGuideImageMaterialResponse'];
+/**
+ * Params of {@link OATools.delGuideTagOption}, in WeChat's wire names.
+ *
+ * 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟）
+ *
+ * `POST /cgi-bin/guide/delguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs} · spec: spec/officialaccount/guide/delGuideTagOption.yaml
+ */
+export type DelGuideTagOptionParams = OA['DelGuideTagOptionParams'];
+/**
+ * Reply fields of delGuideTagOption.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs}
+ */
+export type DelGuideTagOptionResponse = OA['DelGuideTagOptionResponse'];
+/**
+ * Params of {@link OATools.delGuideWordMaterial}, in WeChat's wire names.
+ *
+ * 删除文字素材（按内容定位）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/delguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideWordMaterial.yaml
+ */
+export type DelGuideWordMaterialParams = OA['DelGuideWordMaterialParams'];
+/**
+ * Reply fields of delGuideWordMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs}
+ */
+export type DelGuideWordMaterialResponse = OA['DelGuideWordMaterialResponse'];
+/**
+ * Params of {@link OATools.getGroupByGuide}, in WeChat's wire names.
+ *
+ * 获取顾问所在分组
+ *
+ * `POST /cgi-bin/guide/getgroupbyguide` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs} · spec: spec/officialaccount/guide/getGroupByGuide.yaml
+ */
+export type GetGroupByGuideParams = OA['GetGroupByGuideParams'];
+/**
+ * Reply fields of getGroupByGuide.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs}
+ */
+export type GetGroupByGuideResponse = OA['GetGroupByGuideResponse'];
+/**
+ * Params of {@link OATools.getGroupInfo}, in WeChat's wire names.
+ *
+ * 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页）
+ *
+ * `POST /cgi-bin/guide/getgroupinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs} · spec: spec/officialaccount/guide/getGroupInfo.yaml
+ */
+export type GetGroupInfoParams = OA['GetGroupInfoParams'];
+/**
+ * Reply fields of getGroupInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs}
+ */
+export type GetGroupInfoResponse = OA['GetGroupInfoResponse'];
+/**
+ * Params of {@link OATools.getGuideAcct}, in WeChat's wire names.
+ *
+ * 获取顾问信息（昵称、头像、邀请确认状态）
+ *
+ * `POST /cgi-bin/guide/getguideacct` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcct.yaml
+ */
+export type GetGuideAcctParams = OA['GetGuideAcctParams'];
+/**
+ * Reply fields of getGuideAcct.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs}
+ */
+export type GetGuideAcctResponse = OA['GetGuideAcctResponse'];
+/**
+ * Params of {@link OATools.getGuideAcctConfig}, in WeChat's wire names.
+ *
+ * 获取服务号的离线自动回复与敏感词
+ *
+ * `POST /cgi-bin/guide/getguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctConfig.yaml
+ */
+export type GetGuideAcctConfigParams = OA['GetGuideAcctConfigParams'];
+/**
+ * Reply fields of getGuideAcctConfig.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs}
+ */
+export type GetGuideAcctConfigResponse = OA['GetGuideAcctConfigResponse'];
+/**
+ * Params of {@link OATools.getGuideAcctList}, in WeChat's wire names.
+ *
+ * 获取服务号顾问列表（分页）
+ *
+ * `POST /cgi-bin/guide/getguideacctlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctList.yaml
+ */
+export type GetGuideAcctListParams = OA['GetGuideAcctListParams'];
+/**
+ * Reply fields of getGuideAcctList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs}
+ */
+export type GetGuideAcctListResponse = OA['GetGuideAcctListResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerChatRecord}, in WeChat's wire names.
+ *
+ * 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条）
+ *
+ * Without openid, the chats of the guide with all their buyers. begin_time / end_time apply only when both are non-zero (default: the last 30 days up to now); end_time may not be in the future nor before begin_time (9300823). WeChat limits paging to 0 < num <= 1000 and page >= 0 (40097 invalid args otherwise).
+ *
+ * `POST /cgi-bin/guide/getguidebuyerchatrecord` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（如 num 不在 1–1000 之间）
+ * - 9300823: 查询聊天记录时间参数有误（end_time 大于当前时间或 begin_time 大于 end_time）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerChatRecord.yaml
+ */
+export type GetGuideBuyerChatRecordParams = OA['GetGuideBuyerChatRecordParams'];
+/**
+ * Reply fields of getGuideBuyerChatRecord.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs}
+ */
+export type GetGuideBuyerChatRecordResponse = OA['GetGuideBuyerChatRecordResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerDisplayTag}, in WeChat's wire names.
+ *
+ * 获取自定义客户信息（展示标签）
+ *
+ * `POST /cgi-bin/guide/getguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300809: 展示标签不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerDisplayTag.yaml
+ */
+export type GetGuideBuyerDisplayTagParams = OA['GetGuideBuyerDisplayTagParams'];
+/**
+ * Reply fields of getGuideBuyerDisplayTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs}
+ */
+export type GetGuideBuyerDisplayTagResponse = OA['GetGuideBuyerDisplayTagResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerRelation}, in WeChat's wire names.
+ *
+ * 查询指定顾问和客户的关系
+ *
+ * `POST /cgi-bin/guide/getguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300806: 客户和顾问不存在绑定关系
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelation.yaml
+ */
+export type GetGuideBuyerRelationParams = OA['GetGuideBuyerRelationParams'];
+/**
+ * Reply fields of getGuideBuyerRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs}
+ */
+export type GetGuideBuyerRelationResponse = OA['GetGuideBuyerRelationResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerRelationByBuyer}, in WeChat's wire names.
+ *
+ * 查询客户所属顾问
+ *
+ * `POST /cgi-bin/guide/getguidebuyerrelationbybuyer` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300806: 客户和顾问不存在绑定关系
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationByBuyer.yaml
+ */
+export type GetGuideBuyerRelationByBuyerParams = OA['GetGuideBuyerRelationByBuyerParams'];
+/**
+ * Reply fields of getGuideBuyerRelationByBuyer.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs}
+ */
+export type GetGuideBuyerRelationByBuyerResponse = OA['GetGuideBuyerRelationByBuyerResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerRelationList}, in WeChat's wire names.
+ *
+ * 获取顾问的客户列表（分页）
+ *
+ * `POST /cgi-bin/guide/getguidebuyerrelationlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationList.yaml
+ */
+export type GetGuideBuyerRelationListParams = OA['GetGuideBuyerRelationListParams'];
+/**
+ * Reply fields of getGuideBuyerRelationList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs}
+ */
+export type GetGuideBuyerRelationListResponse = OA['GetGuideBuyerRelationListResponse'];
+/**
+ * Params of {@link OATools.getGuideBuyerTag}, in WeChat's wire names.
+ *
+ * 查询客户标签
+ *
+ * `POST /cgi-bin/guide/getguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300808: 标签值不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerTag.yaml
+ */
+export type GetGuideBuyerTagParams = OA['GetGuideBuyerTagParams'];
+/**
+ * Reply fields of getGuideBuyerTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs}
+ */
+export type GetGuideBuyerTagResponse = OA['GetGuideBuyerTagResponse'];
+/**
+ * Params of {@link OATools.getGuideCardMaterial}, in WeChat's wire names.
+ *
+ * 查询小程序卡片素材
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/getguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideCardMaterial.yaml
+ */
+export type GetGuideCardMaterialParams = OA['GetGuideCardMaterialParams'];
+/**
+ * Reply fields of getGuideCardMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs}
+ */
+export type GetGuideCardMaterialResponse = OA['GetGuideCardMaterialResponse'];
+/**
+ * Params of {@link OATools.getGuideConfig}, in WeChat's wire names.
+ *
+ * 获取快捷回复与关注自动回复
+ *
+ * Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
+ *
+ * `POST /cgi-bin/guide/getguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideConfig.yaml
+ */
+export type GetGuideConfigParams = OA['GetGuideConfigParams'];
+/**
+ * Reply fields of getGuideConfig.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs}
+ */
+export type GetGuideConfigResponse = OA['GetGuideConfigResponse'];
+/**
+ * Params of {@link OATools.getGuideGroupList}, in WeChat's wire names.
+ *
+ * 获取服务号下所有顾问分组的列表
+ *
+ * `POST /cgi-bin/guide/getguidegrouplist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideGroupList.yaml
+ */
+export type GetGuideGroupListParams = OA['GetGuideGroupListParams'];
+/**
+ * Reply fields of getGuideGroupList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs}
+ */
+export type GetGuideGroupListResponse = OA['GetGuideGroupListResponse'];
+/**
+ * Params of {@link OATools.getGuideImageMaterial}, in WeChat's wire names.
+ *
+ * 查询图片素材（分页）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/getguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideImageMaterial.yaml
+ */
+export type GetGuideImageMaterialParams = OA['GetGuideImageMaterialParams'];
+/**
+ * Reply fields of getGuideImageMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs}
+ */
+export type GetGuideImageMaterialResponse = OA['GetGuideImageMaterialResponse'];
+/**
+ * Params of {@link OATools.getGuideMassendJob}, in WeChat's wire names.
+ *
+ * 获取指定群发任务信息
+ *
+ * The reply's job is one object (the page once said array; WeChat confirmed object). task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/getguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+ * - 40168: 小程序卡片 appid 没有和公众号关联
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300819: media_id 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJob.yaml
+ */
+export type GetGuideMassendJobParams = OA['GetGuideMassendJobParams'];
+/**
+ * Reply fields of getGuideMassendJob.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs}
+ */
+export type GetGuideMassendJobResponse = OA['GetGuideMassendJobResponse'];
+/**
+ * Params of {@link OATools.getGuideMassendJobList}, in WeChat's wire names.
+ *
+ * 获取顾问的群发任务列表（可按任务状态筛选）
+ *
+ * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/getguidemassendjoblist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+ * - 40168: 小程序卡片 appid 没有和公众号关联
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300819: media_id 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJobList.yaml
+ */
+export type GetGuideMassendJobListParams = OA['GetGuideMassendJobListParams'];
+/**
+ * Reply fields of getGuideMassendJobList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs}
+ */
+export type GetGuideMassendJobListResponse = OA['GetGuideMassendJobListResponse'];
+/**
+ * Params of {@link OATools.getGuideTagOption}, in WeChat's wire names.
+ *
+ * 获取标签类型和可选值
+ *
+ * `POST /cgi-bin/guide/getguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300802: 服务号未开通顾问功能
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/getGuideTagOption.yaml
+ */
+export type GetGuideTagOptionParams = OA['GetGuideTagOptionParams'];
+/**
+ * Reply fields of getGuideTagOption.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs}
+ */
+export type GetGuideTagOptionResponse = OA['GetGuideTagOptionResponse'];
+/**
+ * Params of {@link OATools.getGuideWordMaterial}, in WeChat's wire names.
+ *
+ * 查询文字素材（分页）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/getguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideWordMaterial.yaml
+ */
+export type GetGuideWordMaterialParams = OA['GetGuideWordMaterialParams'];
+/**
+ * Reply fields of getGuideWordMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs}
+ */
+export type GetGuideWordMaterialResponse = OA['GetGuideWordMaterialResponse'];
+/**
+ * Params of {@link OATools.guideCreateQrCode}, in WeChat's wire names.
+ *
+ * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
+ *
+ * A user who already follows the account is bound to the guide on scanning; one who does not is bound if they follow within 3 minutes. Each scan is pushed as the guide_qrcode_scan_event event, carrying qrcode_info.
+ *
+ * `POST /cgi-bin/guide/guidecreateqrcode` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 顾问没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs} · spec: spec/officialaccount/guide/guideCreateQrCode.yaml
+ */
+export type GuideCreateQrCodeParams = OA['GuideCreateQrCodeParams'];
+/**
+ * Reply fields of guideCreateQrCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs}
+ */
+export type GuideCreateQrCodeResponse = OA['GuideCreateQrCodeResponse'];
+/**
+ * Params of {@link OATools.newGuideGroup}, in WeChat's wire names.
+ *
+ * 新建顾问分组
+ *
+ * The official page (shopping-guide.newGuideGroup) is not in the stored copy of the docs; the request field group_name and the reply field group_id are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree.
+ *
+ * `POST /cgi-bin/guide/newguidegroup` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/newGuideGroup.yaml
+ */
+export type NewGuideGroupParams = OA['NewGuideGroupParams'];
+/**
+ * Reply fields of newGuideGroup.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs}
+ */
+export type NewGuideGroupResponse = OA['NewGuideGroupResponse'];
+/**
+ * Params of {@link OATools.newGuideTagOption}, in WeChat's wire names.
+ *
+ * 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复）
+ *
+ * `POST /cgi-bin/guide/newguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300802: 服务号未开通顾问功能
+ * - 9300820: 可查询标签类别超过上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/newGuideTagOption.yaml
+ */
+export type NewGuideTagOptionParams = OA['NewGuideTagOptionParams'];
+/**
+ * Reply fields of newGuideTagOption.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs}
+ */
+export type NewGuideTagOptionResponse = OA['NewGuideTagOptionResponse'];
+/**
+ * Params of {@link OATools.pushShowWxaPathMenu}, in WeChat's wire names.
+ *
+ * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
+ *
+ * Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
+ *
+ * `POST /cgi-bin/guide/pushshowwxapathmenu` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40013: 无效的 appid
+ * - 40166: 该 appid 不属于小程序类型
+ * - 43004: 该微信号没有关注该服务号
+ * - 9300801: 无效的微信号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs} · spec: spec/officialaccount/guide/pushShowWxaPathMenu.yaml
+ */
+export type PushShowWxaPathMenuParams = OA['PushShowWxaPathMenuParams'];
+/**
+ * Reply fields of pushShowWxaPathMenu.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs}
+ */
+export type PushShowWxaPathMenuResponse = OA['PushShowWxaPathMenuResponse'];
+/**
+ * Params of {@link OATools.queryGuideBuyerByTag}, in WeChat's wire names.
+ *
+ * 根据标签值筛选顾问的客户
+ *
+ * `POST /cgi-bin/guide/queryguidebuyerbytag` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300807: 标签值无效，不是可选标签值
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs} · spec: spec/officialaccount/guide/queryGuideBuyerByTag.yaml
+ */
+export type QueryGuideBuyerByTagParams = OA['QueryGuideBuyerByTagParams'];
+/**
+ * Reply fields of queryGuideBuyerByTag.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs}
+ */
+export type QueryGuideBuyerByTagResponse = OA['QueryGuideBuyerByTagResponse'];
+/**
+ * Params of {@link OATools.rebindGuideAcctForBuyer}, in WeChat's wire names.
+ *
+ * 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个）
+ *
+ * Old and new guide are named the same way: old_guide_account with new_guide_account, or old_guide_openid with new_guide_openid; then either openid or openid_list. With openid_list the reply's buyer_resp holds one result per buyer.
+ *
+ * `POST /cgi-bin/guide/rebindguideacctforbuyer` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ * - 9300806: 客户和顾问不存在绑定关系
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs} · spec: spec/officialaccount/guide/rebindGuideAcctForBuyer.yaml
+ */
+export type RebindGuideAcctForBuyerParams = OA['RebindGuideAcctForBuyerParams'];
+/**
+ * Reply fields of rebindGuideAcctForBuyer.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs}
+ */
+export type RebindGuideAcctForBuyerResponse = OA['RebindGuideAcctForBuyerResponse'];
+/**
+ * Params of {@link OATools.setGuideAcctConfig}, in WeChat's wire names.
+ *
+ * 为服务号设置敏感词与离线自动回复
+ *
+ * The offline auto-reply (at most 300 characters) answers buyers while the guide is offline in the guide mini program; a guide's message that hits a sensitive word is not sent. black_keyword replaces the whole list each time; leave a field out to leave it unchanged.
+ *
+ * `POST /cgi-bin/guide/setguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300814: 敏感词个数到达上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideAcctConfig.yaml
+ */
+export type SetGuideAcctConfigParams = OA['SetGuideAcctConfigParams'];
+/**
+ * Reply fields of setGuideAcctConfig.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs}
+ */
+export type SetGuideAcctConfigResponse = OA['SetGuideAcctConfigResponse'];
+/**
+ * Params of {@link OATools.setGuideCardMaterial}, in WeChat's wire names.
+ *
+ * 添加小程序卡片素材
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The cover image media_id comes from the permanent material library (素材管理).
+ *
+ * `POST /cgi-bin/guide/setguidecardmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300817: 小程序卡片素材个数超过上限
+ * - 9300819: media_id 有误
+ * - 9300821: 小程序卡片内 appid 不符合要求
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideCardMaterial.yaml
+ */
+export type SetGuideCardMaterialParams = OA['SetGuideCardMaterialParams'];
+/**
+ * Reply fields of setGuideCardMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs}
+ */
+export type SetGuideCardMaterialResponse = OA['SetGuideCardMaterialResponse'];
+/**
+ * Params of {@link OATools.setGuideConfig}, in WeChat's wire names.
+ *
+ * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
+ *
+ * Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
+ *
+ * `POST /cgi-bin/guide/setguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideConfig.yaml
+ */
+export type SetGuideConfigParams = OA['SetGuideConfigParams'];
+/**
+ * Reply fields of setGuideConfig.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs}
+ */
+export type SetGuideConfigResponse = OA['SetGuideConfigResponse'];
+/**
+ * Params of {@link OATools.setGuideImageMaterial}, in WeChat's wire names.
+ *
+ * 添加图片素材
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The media_id comes from the permanent material library (素材管理).
+ *
+ * `POST /cgi-bin/guide/setguideimagematerial` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300818: 图片素材个数超过上限
+ * - 9300819: media_id 有误
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideImageMaterial.yaml
+ */
+export type SetGuideImageMaterialParams = OA['SetGuideImageMaterialParams'];
+/**
+ * Reply fields of setGuideImageMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs}
+ */
+export type SetGuideImageMaterialResponse = OA['SetGuideImageMaterialResponse'];
+/**
+ * Params of {@link OATools.setGuideWordMaterial}, in WeChat's wire names.
+ *
+ * 添加文字素材（最多 300 字）
+ *
+ * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+ *
+ * `POST /cgi-bin/guide/setguidewordmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9300816: 文字素材个数超过上限
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideWordMaterial.yaml
+ */
+export type SetGuideWordMaterialParams = OA['SetGuideWordMaterialParams'];
+/**
+ * Reply fields of setGuideWordMaterial.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs}
+ */
+export type SetGuideWordMaterialResponse = OA['SetGuideWordMaterialResponse'];
+/**
+ * Params of {@link OATools.updateGuideAcct}, in WeChat's wire names.
+ *
+ * 修改顾问的昵称或头像
+ *
+ * `POST /cgi-bin/guide/updateguideacct` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 顾问没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ * - 9300810: 顾问昵称大于 16 个字
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideAcct.yaml
+ */
+export type UpdateGuideAcctParams = OA['UpdateGuideAcctParams'];
+/**
+ * Reply fields of updateGuideAcct.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs}
+ */
+export type UpdateGuideAcctResponse = OA['UpdateGuideAcctResponse'];
+/**
+ * Params of {@link OATools.updateGuideBuyerRelation}, in WeChat's wire names.
+ *
+ * 修改客户昵称
+ *
+ * `POST /cgi-bin/guide/updateguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 顾问不存在
+ * - 9300806: 客户未绑定该顾问
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideBuyerRelation.yaml
+ */
+export type UpdateGuideBuyerRelationParams = OA['UpdateGuideBuyerRelationParams'];
+/**
+ * Reply fields of updateGuideBuyerRelation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs}
+ */
+export type UpdateGuideBuyerRelationResponse = OA['UpdateGuideBuyerRelationResponse'];
+/**
+ * Params of {@link OATools.updateGuideMassendJob}, in WeChat's wire names.
+ *
+ * 修改群发任务（已执行的任务无法修改，返回参数错误）
+ *
+ * Only the fields sent are changed. task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+ *
+ * `POST /cgi-bin/guide/updateguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+ * - 40168: 小程序卡片 appid 没有和公众号关联
+ * - 43004: 客户没有关注该服务号
+ * - 9300801: 无效的微信号
+ * - 9300804: 该微信号不是顾问
+ * - 9300806: 客户和顾问不存在绑定关系
+ * - 9300819: media_id 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideMassendJob.yaml
+ */
+export type UpdateGuideMassendJobParams = OA['UpdateGuideMassendJobParams'];
+/**
+ * Reply fields of updateGuideMassendJob.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs}
+ */
+export type UpdateGuideMassendJobResponse = OA['UpdateGuideMassendJobResponse'];
+/**
  * Params of {@link OATools.addVoiceToRecoForText}, in WeChat's wire names.
  *
  * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
@@ -8238,6 +9287,351 @@ export type TranslateContentParams = OA['TranslateContentParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
  */
 export type TranslateContentResponse = OA['TranslateContentResponse'];
+/**
+ * Params of {@link OATools.clearOutInvoice}, in WeChat's wire names.
+ *
+ * 电子发票（统一开票接口）：发票冲红
+ *
+ * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+ *
+ * `POST /card/invoice/clearoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/clearOutInvoice.yaml
+ */
+export type ClearOutInvoiceParams = OA['ClearOutInvoiceParams'];
+/**
+ * Reply fields of clearOutInvoice.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+ */
+export type ClearOutInvoiceResponse = OA['ClearOutInvoiceResponse'];
+/**
+ * Params of {@link OATools.createInvoiceCard}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用）
+ *
+ * `POST /card/invoice/platform/createcard` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs} · spec: spec/officialaccount/invoice/createInvoiceCard.yaml
+ */
+export type CreateInvoiceCardParams = OA['CreateInvoiceCardParams'];
+/**
+ * Reply fields of createInvoiceCard.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs}
+ */
+export type CreateInvoiceCardResponse = OA['CreateInvoiceCardResponse'];
+/**
+ * Params of {@link OATools.getInvoiceAuthData}, in WeChat's wire names.
+ *
+ * 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息）
+ *
+ * invoice_status is e.g. "auth success" or "never auth". The official page documents invoice_status and auth_time; user_auth_info (what the user filled in on a type 1 page: user_field for a personal title, biz_field for a company) is taken from SKIT.FlurlHttpClient.Wechat's model and developers' reports, and is absent until the user authorised.
+ *
+ * `POST /card/invoice/getauthdata` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72031 `invalid params`: 参数错误
+ * - 72035 `biz reject insert`: 该订单已被拒绝开票（调用过 rejectInvoiceInsert）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthData.yaml
+ */
+export type GetInvoiceAuthDataParams = OA['GetInvoiceAuthDataParams'];
+/**
+ * Reply fields of getInvoiceAuthData.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs}
+ */
+export type GetInvoiceAuthDataResponse = OA['GetInvoiceAuthDataResponse'];
+/**
+ * Params of {@link OATools.getInvoiceAuthUrl}, in WeChat's wire names.
+ *
+ * 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户）
+ *
+ * type 0 申请开票 (the merchant already has the buyer's title), 1 填写抬头申请开票 (shows the user's saved titles; the only type allowed for post-payment invoicing), 2 领取发票 (the invoice is issued; the user saves it to the card holder). ticket is the wx_card api_ticket (GET /cgi-bin/ticket/getticket?type=wx_card, valid 7200 s). redirect_url is only needed for source web (微信 H5).
+ *
+ * `POST /card/invoice/getauthurl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthUrl.yaml
+ */
+export type GetInvoiceAuthUrlParams = OA['GetInvoiceAuthUrlParams'];
+/**
+ * Reply fields of getInvoiceAuthUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs}
+ */
+export type GetInvoiceAuthUrlResponse = OA['GetInvoiceAuthUrlResponse'];
+/**
+ * Params of {@link OATools.getInvoicePdf}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
+ *
+ * The client adds action=get_url, in the body as the official page specifies and in the query string as wechatpy sends it.
+ *
+ * `POST /card/invoice/platform/getpdf` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
+ */
+export type GetInvoicePdfParams = OA['GetInvoicePdfParams'];
+/**
+ * Reply fields of getInvoicePdf.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs}
+ */
+export type GetInvoicePdfResponse = OA['GetInvoicePdfResponse'];
+/**
+ * Params of {@link OATools.getInvoicePlatformUrl}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid）
+ *
+ * WeChat names the path seturl, but it only reads: the reply's invoice_url carries the s_pappid that the invoicing platform hands to its merchants. The request body is {} (the client sends it).
+ *
+ * `POST /card/invoice/seturl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePlatformUrl.yaml
+ */
+export type GetInvoicePlatformUrlParams = OA['GetInvoicePlatformUrlParams'];
+/**
+ * Reply fields of getInvoicePlatformUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ */
+export type GetInvoicePlatformUrlResponse = OA['GetInvoicePlatformUrlResponse'];
+/**
+ * Params of {@link OATools.getInvoiceSelectTitleUrl}, in WeChat's wire names.
+ *
+ * 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户）
+ *
+ * The submitted title reaches the merchant as an event push carrying attach. Field names from the official page list, wechatpy and SKIT.FlurlHttpClient.Wechat.
+ *
+ * `POST /card/invoice/biz/getselecttitleurl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceSelectTitleUrl.yaml
+ */
+export type GetInvoiceSelectTitleUrlParams = OA['GetInvoiceSelectTitleUrlParams'];
+/**
+ * Reply fields of getInvoiceSelectTitleUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs}
+ */
+export type GetInvoiceSelectTitleUrlResponse = OA['GetInvoiceSelectTitleUrlResponse'];
+/**
+ * Params of {@link OATools.getInvoiceUserTitleUrl}, in WeChat's wire names.
+ *
+ * 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认）
+ *
+ * `POST /card/invoice/biz/getusertitleurl` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceUserTitleUrl.yaml
+ */
+export type GetInvoiceUserTitleUrlParams = OA['GetInvoiceUserTitleUrlParams'];
+/**
+ * Reply fields of getInvoiceUserTitleUrl.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs}
+ */
+export type GetInvoiceUserTitleUrlResponse = OA['GetInvoiceUserTitleUrlResponse'];
+/**
+ * Params of {@link OATools.insertInvoice}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：将电子发票卡券插入用户卡包
+ *
+ * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Call it with the access token of the invoicing platform's own Official Account (the one that got the s_pappid), or the insert fails. For 数电发票 billing_no is the 20-digit number and billing_code / check_code are empty.
+ *
+ * `POST /card/invoice/insert` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限
+ * - 72031 `invalid params`: 参数错误
+ * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
+ */
+export type InsertInvoiceParams = OA['InsertInvoiceParams'];
+/**
+ * Reply fields of insertInvoice.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs}
+ */
+export type InsertInvoiceResponse = OA['InsertInvoiceResponse'];
+/**
+ * Params of {@link OATools.makeOutInvoice}, in WeChat's wire names.
+ *
+ * 电子发票（统一开票接口）：开具蓝票
+ *
+ * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables. The result is pushed asynchronously; query it with queryInvoiceInfo. A reply errcode 1 with an empty hint is an unspecified failure reported by several developers.
+ *
+ * `POST /card/invoice/makeoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/makeOutInvoice.yaml
+ */
+export type MakeOutInvoiceParams = OA['MakeOutInvoiceParams'];
+/**
+ * Reply fields of makeOutInvoice.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+ */
+export type MakeOutInvoiceResponse = OA['MakeOutInvoiceResponse'];
+/**
+ * Params of {@link OATools.queryInvoiceInfo}, in WeChat's wire names.
+ *
+ * 电子发票（统一开票接口）：查询已开发票（按发票请求流水号）
+ *
+ * The path is spelled queryinvoceinfo by WeChat. Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+ *
+ * `POST /card/invoice/queryinvoceinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/queryInvoiceInfo.yaml
+ */
+export type QueryInvoiceInfoParams = OA['QueryInvoiceInfoParams'];
+/**
+ * Reply fields of queryInvoiceInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+ */
+export type QueryInvoiceInfoResponse = OA['QueryInvoiceInfoResponse'];
+/**
+ * Params of {@link OATools.rejectInvoiceInsert}, in WeChat's wire names.
+ *
+ * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
+ *
+ * For a wrong title or a refund after the user authorised; the user is notified. A rejected order_id can never be invoiced again (72035 biz reject insert): start over with a new order_id and a new authorisation.
+ *
+ * `POST /card/invoice/rejectinsert` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
+ */
+export type RejectInvoiceInsertParams = OA['RejectInvoiceInsertParams'];
+/**
+ * Reply fields of rejectInvoiceInsert.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs}
+ */
+export type RejectInvoiceInsertResponse = OA['RejectInvoiceInsertResponse'];
+/**
+ * Params of {@link OATools.scanInvoiceTitle}, in WeChat's wire names.
+ *
+ * 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息
+ *
+ * For the QR code in the user's 我的—个人信息—我的发票抬头. Reply fields from wechatpy and SKIT.FlurlHttpClient.Wechat.
+ *
+ * `POST /card/invoice/scantitle` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs} · spec: spec/officialaccount/invoice/scanInvoiceTitle.yaml
+ */
+export type ScanInvoiceTitleParams = OA['ScanInvoiceTitleParams'];
+/**
+ * Reply fields of scanInvoiceTitle.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs}
+ */
+export type ScanInvoiceTitleResponse = OA['ScanInvoiceTitleResponse'];
+/**
+ * Params of {@link OATools.setInvoiceBizAttr}, in WeChat's wire names.
+ *
+ * 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分）
+ *
+ * One path, six uses chosen by the query action. set_auth_field (body auth_field; only for type 1 pages; shown fields become mandatory) / get_auth_field (reply auth_field); set_pay_mch (body paymch_info: link the WeChat Pay merchant id to the invoicing platform for post-payment invoicing) / get_pay_mch (reply paymch_info); set_contact (body contact: needed before getting an auth URL) / get_contact (reply contact). Send {} as the body of a get_* action. Field names are from the official page, wechatpy and SKIT.FlurlHttpClient.Wechat.
+ *
+ * `POST /card/invoice/setbizattr` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoiceBizAttr.yaml
+ */
+export type SetInvoiceBizAttrParams = OA['SetInvoiceBizAttrParams'];
+/**
+ * Reply fields of setInvoiceBizAttr.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs}
+ */
+export type SetInvoiceBizAttrResponse = OA['SetInvoiceBizAttrResponse'];
+/**
+ * Params of {@link OATools.setInvoicePdf}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用）
+ *
+ * multipart/form-data upload in field pdf. s_media_id is a 64-bit id: replies carry values past 2^53 as strings.
+ *
+ * `POST /card/invoice/platform/setpdf` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoicePdf.yaml
+ */
+export type SetInvoicePdfParams = OA['SetInvoicePdfParams'];
+/**
+ * Reply fields of setInvoicePdf.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ */
+export type SetInvoicePdfResponse = OA['SetInvoicePdfResponse'];
+/**
+ * Params of {@link OATools.updateInvoiceCardStatus}, in WeChat's wire names.
+ *
+ * 电子发票（开票平台）：更新发票卡券的报销状态
+ *
+ * The invoicing platform's counterpart of the reimburser's updateInvoiceStatus; reimburse_status takes the values of WeChat's 发票报销状态 list (e.g. INVOICE_REIMBURSE_INIT, INVOICE_REIMBURSE_LOCK, INVOICE_REIMBURSE_CLOSURE).
+ *
+ * `POST /card/invoice/platform/updatestatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+ * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/updateInvoiceCardStatus.yaml
+ */
+export type UpdateInvoiceCardStatusParams = OA['UpdateInvoiceCardStatusParams'];
+/**
+ * Reply fields of updateInvoiceCardStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+ */
+export type UpdateInvoiceCardStatusResponse = OA['UpdateInvoiceCardStatusResponse'];
 /**
  * Params of {@link OATools.getTicket}, in WeChat's wire names.
  *
@@ -9839,6 +11233,46 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 电子发票（报销方）：批量查询报销发票信息
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+     *
+     * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+     */
+    getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+    /**
+     * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+     *
+     * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+     */
+    getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+    /**
+     * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+     *
+     * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+     */
+    updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+    /**
+     * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+     *
+     * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+     */
+    updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -11868,26 +13302,6 @@ export interface MPToolsMethods {
      */
     faceIdentifyGetInfo(params: FaceIdentifyGetInfoParams, options?: CallOptions): Promise<WechatData<FaceIdentifyGetInfoResponse>>;
     /**
-     * 电子发票（报销方）：批量查询报销发票信息
-     *
-     * Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
-     *
-     * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceBatch.yaml
-     */
-    getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
-    /**
-     * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
-     *
-     * Same endpoint as on the Official Account side (电子发票 报销方接口).
-     *
-     * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceInfo.yaml
-     */
-    getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
-    /**
      * 用户隐私保护指引：查询小程序用户隐私保护指引
      *
      * Documented among the third-party-platform (代开发) APIs: call it with an authorizer_access_token; the Mini Program's own token is what silenceper/wechat uses.
@@ -11951,26 +13365,6 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/setPrivacySetting.yaml
      */
     setPrivacySetting(params: SetPrivacySettingParams, options?: CallOptions): Promise<WechatData<SetPrivacySettingResponse>>;
-    /**
-     * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
-     *
-     * Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
-     *
-     * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateInvoiceStatus.yaml
-     */
-    updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
-    /**
-     * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
-     *
-     * Same endpoint as on the Official Account side.
-     *
-     * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateStatusBatch.yaml
-     */
-    updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
     /**
      * 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB）
      *
@@ -13568,6 +14962,14 @@ export interface MPToolsOperations {
     superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
     /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
     vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 电子发票（报销方）：批量查询报销发票信息 */
+    getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
+    /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+    getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
+    /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+    updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
+    /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+    updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -13898,10 +15300,6 @@ export interface MPToolsOperations {
     addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
     /** 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
     faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
-    /** 电子发票（报销方）：批量查询报销发票信息 */
-    getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
-    /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
-    getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
     /** 用户隐私保护指引：查询小程序用户隐私保护指引 */
     getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
     /** 红包封面：获得指定用户可以领取的红包封面链接 */
@@ -13914,10 +15312,6 @@ export interface MPToolsOperations {
     setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
     /** 用户隐私保护指引：配置小程序用户隐私保护指引 */
     setPrivacySetting: { params: SetPrivacySettingParams; response: SetPrivacySettingResponse; required: true };
-    /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
-    updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
-    /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
-    updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
     /** 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB） */
     uploadPrivacyExtFile: { params: UploadPrivacyExtFileParams; response: UploadPrivacyExtFileResponse; required: true };
     /** 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核 */
@@ -14138,7 +15532,7 @@ export interface MPToolsOperations {
     uploadVpFile: { params: UploadVpFileParams; response: UploadVpFileResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (187). */
+/** The generated endpoint methods of OATools (257). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -14383,6 +15777,46 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 电子发票（报销方）：批量查询报销发票信息
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+     *
+     * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+     */
+    getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+    /**
+     * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+     *
+     * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+     */
+    getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+    /**
+     * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+     *
+     * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+     */
+    updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+    /**
+     * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+     *
+     * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+     *
+     * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+     */
+    updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -15733,6 +17167,655 @@ export interface OAToolsMethods {
      */
     updateDraft(params: UpdateDraftParams, options?: CallOptions): Promise<WechatData<UpdateDraftResponse>>;
     /**
+     * 分组内添加顾问
+     *
+     * The official page (shopping-guide.addGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+     *
+     * `POST /cgi-bin/guide/addguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/addGuide2GuideGroup.yaml
+     */
+    addGuide2GuideGroup(params: AddGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<AddGuide2GuideGroupResponse>>;
+    /**
+     * 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送）
+     *
+     * Guide account by WeChat ID (guide_account) or openid/unionid (guide_openid); when both are sent WeChat uses guide_account. The nickname and head image default to the WeChat profile; the head image URL must come from uploadimg (上传图文消息内的图片获取 URL).
+     *
+     * `POST /cgi-bin/guide/addguideacct` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 43004: 该微信号没有关注该服务号
+     * - 65407: 该微信已经绑定为客服，不能再继续绑定顾问
+     * - 9300801: 无效的微信号
+     * - 9300802: 服务号未开通顾问功能
+     * - 9300803: 该微信号已经绑定为顾问
+     * - 9300810: 顾问昵称大于 16 个字
+     * - 9300812: 顾问人数到达上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/addGuideAcct.yaml
+     */
+    addGuideAcct(params: AddGuideAcctParams, options?: CallOptions): Promise<WechatData<AddGuideAcctResponse>>;
+    /**
+     * 设置自定义客户信息（展示标签，全量更新：每次传所有信息）
+     *
+     * `POST /cgi-bin/guide/addguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerDisplayTag.yaml
+     */
+    addGuideBuyerDisplayTag(params: AddGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerDisplayTagResponse>>;
+    /**
+     * 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list）
+     *
+     * Give the guide (guide_account or guide_openid) and either openid or buyer_list. With buyer_list the reply's buyer_resp holds one result per buyer (e.g. -1000 粉丝未关注公众号, 9300805 已绑定其它顾问). The result is also pushed to the developer as an event.
+     *
+     * `POST /cgi-bin/guide/addguidebuyerrelation` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -1000: 粉丝未关注公众号
+     * - 40032: 客户列表大小不合法
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     * - 9300805: 粉丝已绑定其它顾问
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerRelation.yaml
+     */
+    addGuideBuyerRelation(params: AddGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerRelationResponse>>;
+    /**
+     * 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个）
+     *
+     * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list. The official page (shopping-guide.addGuideBuyerTag) is not in the stored copy of the docs; the fields mirror delGuideBuyerTag and agree with SKIT.FlurlHttpClient.Wechat's model.
+     *
+     * `POST /cgi-bin/guide/addguidebuyertag` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300807: 标签值无效，不是可选标签值
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerTag.yaml
+     */
+    addGuideBuyerTag(params: AddGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerTagResponse>>;
+    /**
+     * 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内）
+     *
+     * The guide receives the task at push_time and sends it to the listed buyers. The reply's task_result lists the created tasks with their openids; task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/addguidemassendjob` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+     * - 40168: 小程序卡片 appid 没有和公众号关联
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300819: media_id 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/addGuideMassendJob.yaml
+     */
+    addGuideMassendJob(params: AddGuideMassendJobParams, options?: CallOptions): Promise<WechatData<AddGuideMassendJobResponse>>;
+    /**
+     * 为标签类型添加可选值
+     *
+     * `POST /cgi-bin/guide/addguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300802: 服务号未开通顾问功能
+     * - 9300822: 标签类型名字无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/addGuideTagOption.yaml
+     */
+    addGuideTagOption(params: AddGuideTagOptionParams, options?: CallOptions): Promise<WechatData<AddGuideTagOptionResponse>>;
+    /**
+     * 取消给顾问分配的群发任务（已执行的任务无法取消）
+     *
+     * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/cancelguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（如任务已执行）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/cancelGuideMassendJob.yaml
+     */
+    cancelGuideMassendJob(params: CancelGuideMassendJobParams, options?: CallOptions): Promise<WechatData<CancelGuideMassendJobResponse>>;
+    /**
+     * 分组内删除顾问
+     *
+     * The official page (shopping-guide.delGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+     *
+     * `POST /cgi-bin/guide/delguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuide2GuideGroup.yaml
+     */
+    delGuide2GuideGroup(params: DelGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuide2GuideGroupResponse>>;
+    /**
+     * 删除顾问
+     *
+     * `POST /cgi-bin/guide/delguideacct` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/delGuideAcct.yaml
+     */
+    delGuideAcct(params: DelGuideAcctParams, options?: CallOptions): Promise<WechatData<DelGuideAcctResponse>>;
+    /**
+     * 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个）
+     *
+     * Give the guide (guide_account or guide_openid) and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+     *
+     * `POST /cgi-bin/guide/delguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 不存在绑定关系
+     * - 9300801: 无效的微信号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerRelation.yaml
+     */
+    delGuideBuyerRelation(params: DelGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerRelationResponse>>;
+    /**
+     * 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个）
+     *
+     * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+     *
+     * `POST /cgi-bin/guide/delguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300807: 标签值无效，不是可选标签值
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerTag.yaml
+     */
+    delGuideBuyerTag(params: DelGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerTagResponse>>;
+    /**
+     * 删除小程序卡片素材（按 title、path、appid 定位）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/delguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300821: appid 不符合要求
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideCardMaterial.yaml
+     */
+    delGuideCardMaterial(params: DelGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideCardMaterialResponse>>;
+    /**
+     * 删除指定顾问分组
+     *
+     * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuideGroup.yaml
+     */
+    delGuideGroup(params: DelGuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuideGroupResponse>>;
+    /**
+     * 删除图片素材（按 picurl 定位）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/delguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideImageMaterial.yaml
+     */
+    delGuideImageMaterial(params: DelGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideImageMaterialResponse>>;
+    /**
+     * 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟）
+     *
+     * `POST /cgi-bin/guide/delguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs} · spec: spec/officialaccount/guide/delGuideTagOption.yaml
+     */
+    delGuideTagOption(params: DelGuideTagOptionParams, options?: CallOptions): Promise<WechatData<DelGuideTagOptionResponse>>;
+    /**
+     * 删除文字素材（按内容定位）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/delguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideWordMaterial.yaml
+     */
+    delGuideWordMaterial(params: DelGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideWordMaterialResponse>>;
+    /**
+     * 获取顾问所在分组
+     *
+     * `POST /cgi-bin/guide/getgroupbyguide` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs} · spec: spec/officialaccount/guide/getGroupByGuide.yaml
+     */
+    getGroupByGuide(params: GetGroupByGuideParams, options?: CallOptions): Promise<WechatData<GetGroupByGuideResponse>>;
+    /**
+     * 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页）
+     *
+     * `POST /cgi-bin/guide/getgroupinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs} · spec: spec/officialaccount/guide/getGroupInfo.yaml
+     */
+    getGroupInfo(params: GetGroupInfoParams, options?: CallOptions): Promise<WechatData<GetGroupInfoResponse>>;
+    /**
+     * 获取顾问信息（昵称、头像、邀请确认状态）
+     *
+     * `POST /cgi-bin/guide/getguideacct` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcct.yaml
+     */
+    getGuideAcct(params: GetGuideAcctParams, options?: CallOptions): Promise<WechatData<GetGuideAcctResponse>>;
+    /**
+     * 获取服务号的离线自动回复与敏感词
+     *
+     * `POST /cgi-bin/guide/getguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctConfig.yaml
+     */
+    getGuideAcctConfig(params?: GetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<GetGuideAcctConfigResponse>>;
+    /**
+     * 获取服务号顾问列表（分页）
+     *
+     * `POST /cgi-bin/guide/getguideacctlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctList.yaml
+     */
+    getGuideAcctList(params: GetGuideAcctListParams, options?: CallOptions): Promise<WechatData<GetGuideAcctListResponse>>;
+    /**
+     * 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条）
+     *
+     * Without openid, the chats of the guide with all their buyers. begin_time / end_time apply only when both are non-zero (default: the last 30 days up to now); end_time may not be in the future nor before begin_time (9300823). WeChat limits paging to 0 < num <= 1000 and page >= 0 (40097 invalid args otherwise).
+     *
+     * `POST /cgi-bin/guide/getguidebuyerchatrecord` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（如 num 不在 1–1000 之间）
+     * - 9300823: 查询聊天记录时间参数有误（end_time 大于当前时间或 begin_time 大于 end_time）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerChatRecord.yaml
+     */
+    getGuideBuyerChatRecord(params: GetGuideBuyerChatRecordParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerChatRecordResponse>>;
+    /**
+     * 获取自定义客户信息（展示标签）
+     *
+     * `POST /cgi-bin/guide/getguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300809: 展示标签不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerDisplayTag.yaml
+     */
+    getGuideBuyerDisplayTag(params: GetGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerDisplayTagResponse>>;
+    /**
+     * 查询指定顾问和客户的关系
+     *
+     * `POST /cgi-bin/guide/getguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300806: 客户和顾问不存在绑定关系
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelation.yaml
+     */
+    getGuideBuyerRelation(params: GetGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationResponse>>;
+    /**
+     * 查询客户所属顾问
+     *
+     * `POST /cgi-bin/guide/getguidebuyerrelationbybuyer` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300806: 客户和顾问不存在绑定关系
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationByBuyer.yaml
+     */
+    getGuideBuyerRelationByBuyer(params: GetGuideBuyerRelationByBuyerParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationByBuyerResponse>>;
+    /**
+     * 获取顾问的客户列表（分页）
+     *
+     * `POST /cgi-bin/guide/getguidebuyerrelationlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationList.yaml
+     */
+    getGuideBuyerRelationList(params: GetGuideBuyerRelationListParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationListResponse>>;
+    /**
+     * 查询客户标签
+     *
+     * `POST /cgi-bin/guide/getguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300808: 标签值不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerTag.yaml
+     */
+    getGuideBuyerTag(params: GetGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerTagResponse>>;
+    /**
+     * 查询小程序卡片素材
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/getguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideCardMaterial.yaml
+     */
+    getGuideCardMaterial(params?: GetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideCardMaterialResponse>>;
+    /**
+     * 获取快捷回复与关注自动回复
+     *
+     * Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
+     *
+     * `POST /cgi-bin/guide/getguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideConfig.yaml
+     */
+    getGuideConfig(params?: GetGuideConfigParams, options?: CallOptions): Promise<WechatData<GetGuideConfigResponse>>;
+    /**
+     * 获取服务号下所有顾问分组的列表
+     *
+     * `POST /cgi-bin/guide/getguidegrouplist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideGroupList.yaml
+     */
+    getGuideGroupList(params?: GetGuideGroupListParams, options?: CallOptions): Promise<WechatData<GetGuideGroupListResponse>>;
+    /**
+     * 查询图片素材（分页）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/getguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideImageMaterial.yaml
+     */
+    getGuideImageMaterial(params: GetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideImageMaterialResponse>>;
+    /**
+     * 获取指定群发任务信息
+     *
+     * The reply's job is one object (the page once said array; WeChat confirmed object). task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/getguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+     * - 40168: 小程序卡片 appid 没有和公众号关联
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300819: media_id 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJob.yaml
+     */
+    getGuideMassendJob(params: GetGuideMassendJobParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobResponse>>;
+    /**
+     * 获取顾问的群发任务列表（可按任务状态筛选）
+     *
+     * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/getguidemassendjoblist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+     * - 40168: 小程序卡片 appid 没有和公众号关联
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300819: media_id 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJobList.yaml
+     */
+    getGuideMassendJobList(params: GetGuideMassendJobListParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobListResponse>>;
+    /**
+     * 获取标签类型和可选值
+     *
+     * `POST /cgi-bin/guide/getguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300802: 服务号未开通顾问功能
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/getGuideTagOption.yaml
+     */
+    getGuideTagOption(params?: GetGuideTagOptionParams, options?: CallOptions): Promise<WechatData<GetGuideTagOptionResponse>>;
+    /**
+     * 查询文字素材（分页）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/getguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideWordMaterial.yaml
+     */
+    getGuideWordMaterial(params: GetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideWordMaterialResponse>>;
+    /**
+     * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
+     *
+     * A user who already follows the account is bound to the guide on scanning; one who does not is bound if they follow within 3 minutes. Each scan is pushed as the guide_qrcode_scan_event event, carrying qrcode_info.
+     *
+     * `POST /cgi-bin/guide/guidecreateqrcode` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 顾问没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs} · spec: spec/officialaccount/guide/guideCreateQrCode.yaml
+     */
+    guideCreateQrCode(params: GuideCreateQrCodeParams, options?: CallOptions): Promise<WechatData<GuideCreateQrCodeResponse>>;
+    /**
+     * 新建顾问分组
+     *
+     * The official page (shopping-guide.newGuideGroup) is not in the stored copy of the docs; the request field group_name and the reply field group_id are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree.
+     *
+     * `POST /cgi-bin/guide/newguidegroup` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/newGuideGroup.yaml
+     */
+    newGuideGroup(params: NewGuideGroupParams, options?: CallOptions): Promise<WechatData<NewGuideGroupResponse>>;
+    /**
+     * 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复）
+     *
+     * `POST /cgi-bin/guide/newguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300802: 服务号未开通顾问功能
+     * - 9300820: 可查询标签类别超过上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/newGuideTagOption.yaml
+     */
+    newGuideTagOption(params: NewGuideTagOptionParams, options?: CallOptions): Promise<WechatData<NewGuideTagOptionResponse>>;
+    /**
+     * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
+     *
+     * Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
+     *
+     * `POST /cgi-bin/guide/pushshowwxapathmenu` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40013: 无效的 appid
+     * - 40166: 该 appid 不属于小程序类型
+     * - 43004: 该微信号没有关注该服务号
+     * - 9300801: 无效的微信号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs} · spec: spec/officialaccount/guide/pushShowWxaPathMenu.yaml
+     */
+    pushShowWxaPathMenu(params: PushShowWxaPathMenuParams, options?: CallOptions): Promise<WechatData<PushShowWxaPathMenuResponse>>;
+    /**
+     * 根据标签值筛选顾问的客户
+     *
+     * `POST /cgi-bin/guide/queryguidebuyerbytag` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300807: 标签值无效，不是可选标签值
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs} · spec: spec/officialaccount/guide/queryGuideBuyerByTag.yaml
+     */
+    queryGuideBuyerByTag(params: QueryGuideBuyerByTagParams, options?: CallOptions): Promise<WechatData<QueryGuideBuyerByTagResponse>>;
+    /**
+     * 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个）
+     *
+     * Old and new guide are named the same way: old_guide_account with new_guide_account, or old_guide_openid with new_guide_openid; then either openid or openid_list. With openid_list the reply's buyer_resp holds one result per buyer.
+     *
+     * `POST /cgi-bin/guide/rebindguideacctforbuyer` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     * - 9300806: 客户和顾问不存在绑定关系
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs} · spec: spec/officialaccount/guide/rebindGuideAcctForBuyer.yaml
+     */
+    rebindGuideAcctForBuyer(params: RebindGuideAcctForBuyerParams, options?: CallOptions): Promise<WechatData<RebindGuideAcctForBuyerResponse>>;
+    /**
+     * 为服务号设置敏感词与离线自动回复
+     *
+     * The offline auto-reply (at most 300 characters) answers buyers while the guide is offline in the guide mini program; a guide's message that hits a sensitive word is not sent. black_keyword replaces the whole list each time; leave a field out to leave it unchanged.
+     *
+     * `POST /cgi-bin/guide/setguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300814: 敏感词个数到达上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideAcctConfig.yaml
+     */
+    setGuideAcctConfig(params: SetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<SetGuideAcctConfigResponse>>;
+    /**
+     * 添加小程序卡片素材
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The cover image media_id comes from the permanent material library (素材管理).
+     *
+     * `POST /cgi-bin/guide/setguidecardmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300817: 小程序卡片素材个数超过上限
+     * - 9300819: media_id 有误
+     * - 9300821: 小程序卡片内 appid 不符合要求
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideCardMaterial.yaml
+     */
+    setGuideCardMaterial(params: SetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideCardMaterialResponse>>;
+    /**
+     * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
+     *
+     * Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
+     *
+     * `POST /cgi-bin/guide/setguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideConfig.yaml
+     */
+    setGuideConfig(params: SetGuideConfigParams, options?: CallOptions): Promise<WechatData<SetGuideConfigResponse>>;
+    /**
+     * 添加图片素材
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The media_id comes from the permanent material library (素材管理).
+     *
+     * `POST /cgi-bin/guide/setguideimagematerial` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300818: 图片素材个数超过上限
+     * - 9300819: media_id 有误
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideImageMaterial.yaml
+     */
+    setGuideImageMaterial(params: SetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideImageMaterialResponse>>;
+    /**
+     * 添加文字素材（最多 300 字）
+     *
+     * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+     *
+     * `POST /cgi-bin/guide/setguidewordmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9300816: 文字素材个数超过上限
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideWordMaterial.yaml
+     */
+    setGuideWordMaterial(params: SetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideWordMaterialResponse>>;
+    /**
+     * 修改顾问的昵称或头像
+     *
+     * `POST /cgi-bin/guide/updateguideacct` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 顾问没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     * - 9300810: 顾问昵称大于 16 个字
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideAcct.yaml
+     */
+    updateGuideAcct(params: UpdateGuideAcctParams, options?: CallOptions): Promise<WechatData<UpdateGuideAcctResponse>>;
+    /**
+     * 修改客户昵称
+     *
+     * `POST /cgi-bin/guide/updateguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 顾问不存在
+     * - 9300806: 客户未绑定该顾问
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideBuyerRelation.yaml
+     */
+    updateGuideBuyerRelation(params: UpdateGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<UpdateGuideBuyerRelationResponse>>;
+    /**
+     * 修改群发任务（已执行的任务无法修改，返回参数错误）
+     *
+     * Only the fields sent are changed. task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+     *
+     * `POST /cgi-bin/guide/updateguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+     * - 40168: 小程序卡片 appid 没有和公众号关联
+     * - 43004: 客户没有关注该服务号
+     * - 9300801: 无效的微信号
+     * - 9300804: 该微信号不是顾问
+     * - 9300806: 客户和顾问不存在绑定关系
+     * - 9300819: media_id 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideMassendJob.yaml
+     */
+    updateGuideMassendJob(params: UpdateGuideMassendJobParams, options?: CallOptions): Promise<WechatData<UpdateGuideMassendJobResponse>>;
+    /**
      * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
      *
      * The voice file goes as multipart field `media` (the doc also allows the raw bytes as the body; WxJava sends the multipart form); format, voice_id and lang are query parameters. Query the result within about 10 s with the same voice_id. Listed as retired in the endpoint inventory (not confirmed on an official page).
@@ -15786,6 +17869,223 @@ export interface OAToolsMethods {
      * @deprecated 智能接口翻译能力已不在现行文档中（视为已下线，未经官方确认）
      */
     translateContent(params: TranslateContentParams, options?: CallOptions): Promise<WechatData<TranslateContentResponse>>;
+    /**
+     * 电子发票（统一开票接口）：发票冲红
+     *
+     * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+     *
+     * `POST /card/invoice/clearoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/clearOutInvoice.yaml
+     */
+    clearOutInvoice(params: ClearOutInvoiceParams, options?: CallOptions): Promise<WechatData<ClearOutInvoiceResponse>>;
+    /**
+     * 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用）
+     *
+     * `POST /card/invoice/platform/createcard` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs} · spec: spec/officialaccount/invoice/createInvoiceCard.yaml
+     */
+    createInvoiceCard(params: CreateInvoiceCardParams, options?: CallOptions): Promise<WechatData<CreateInvoiceCardResponse>>;
+    /**
+     * 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息）
+     *
+     * invoice_status is e.g. "auth success" or "never auth". The official page documents invoice_status and auth_time; user_auth_info (what the user filled in on a type 1 page: user_field for a personal title, biz_field for a company) is taken from SKIT.FlurlHttpClient.Wechat's model and developers' reports, and is absent until the user authorised.
+     *
+     * `POST /card/invoice/getauthdata` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72031 `invalid params`: 参数错误
+     * - 72035 `biz reject insert`: 该订单已被拒绝开票（调用过 rejectInvoiceInsert）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthData.yaml
+     */
+    getInvoiceAuthData(params: GetInvoiceAuthDataParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthDataResponse>>;
+    /**
+     * 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户）
+     *
+     * type 0 申请开票 (the merchant already has the buyer's title), 1 填写抬头申请开票 (shows the user's saved titles; the only type allowed for post-payment invoicing), 2 领取发票 (the invoice is issued; the user saves it to the card holder). ticket is the wx_card api_ticket (GET /cgi-bin/ticket/getticket?type=wx_card, valid 7200 s). redirect_url is only needed for source web (微信 H5).
+     *
+     * `POST /card/invoice/getauthurl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthUrl.yaml
+     */
+    getInvoiceAuthUrl(params: GetInvoiceAuthUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthUrlResponse>>;
+    /**
+     * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
+     *
+     * The client adds action=get_url, in the body as the official page specifies and in the query string as wechatpy sends it.
+     *
+     * `POST /card/invoice/platform/getpdf` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
+     */
+    getInvoicePdf(params: GetInvoicePdfParams, options?: CallOptions): Promise<WechatData<GetInvoicePdfResponse>>;
+    /**
+     * 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid）
+     *
+     * WeChat names the path seturl, but it only reads: the reply's invoice_url carries the s_pappid that the invoicing platform hands to its merchants. The request body is {} (the client sends it).
+     *
+     * `POST /card/invoice/seturl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePlatformUrl.yaml
+     */
+    getInvoicePlatformUrl(params?: GetInvoicePlatformUrlParams, options?: CallOptions): Promise<WechatData<GetInvoicePlatformUrlResponse>>;
+    /**
+     * 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户）
+     *
+     * The submitted title reaches the merchant as an event push carrying attach. Field names from the official page list, wechatpy and SKIT.FlurlHttpClient.Wechat.
+     *
+     * `POST /card/invoice/biz/getselecttitleurl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceSelectTitleUrl.yaml
+     */
+    getInvoiceSelectTitleUrl(params?: GetInvoiceSelectTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceSelectTitleUrlResponse>>;
+    /**
+     * 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认）
+     *
+     * `POST /card/invoice/biz/getusertitleurl` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceUserTitleUrl.yaml
+     */
+    getInvoiceUserTitleUrl(params?: GetInvoiceUserTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceUserTitleUrlResponse>>;
+    /**
+     * 电子发票（开票平台）：将电子发票卡券插入用户卡包
+     *
+     * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Call it with the access token of the invoicing platform's own Official Account (the one that got the s_pappid), or the insert fails. For 数电发票 billing_no is the 20-digit number and billing_code / check_code are empty.
+     *
+     * `POST /card/invoice/insert` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限
+     * - 72031 `invalid params`: 参数错误
+     * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
+     */
+    insertInvoice(params: InsertInvoiceParams, options?: CallOptions): Promise<WechatData<InsertInvoiceResponse>>;
+    /**
+     * 电子发票（统一开票接口）：开具蓝票
+     *
+     * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables. The result is pushed asynchronously; query it with queryInvoiceInfo. A reply errcode 1 with an empty hint is an unspecified failure reported by several developers.
+     *
+     * `POST /card/invoice/makeoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/makeOutInvoice.yaml
+     */
+    makeOutInvoice(params: MakeOutInvoiceParams, options?: CallOptions): Promise<WechatData<MakeOutInvoiceResponse>>;
+    /**
+     * 电子发票（统一开票接口）：查询已开发票（按发票请求流水号）
+     *
+     * The path is spelled queryinvoceinfo by WeChat. Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+     *
+     * `POST /card/invoice/queryinvoceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/queryInvoiceInfo.yaml
+     */
+    queryInvoiceInfo(params: QueryInvoiceInfoParams, options?: CallOptions): Promise<WechatData<QueryInvoiceInfoResponse>>;
+    /**
+     * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
+     *
+     * For a wrong title or a refund after the user authorised; the user is notified. A rejected order_id can never be invoiced again (72035 biz reject insert): start over with a new order_id and a new authorisation.
+     *
+     * `POST /card/invoice/rejectinsert` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
+     */
+    rejectInvoiceInsert(params: RejectInvoiceInsertParams, options?: CallOptions): Promise<WechatData<RejectInvoiceInsertResponse>>;
+    /**
+     * 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息
+     *
+     * For the QR code in the user's 我的—个人信息—我的发票抬头. Reply fields from wechatpy and SKIT.FlurlHttpClient.Wechat.
+     *
+     * `POST /card/invoice/scantitle` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs} · spec: spec/officialaccount/invoice/scanInvoiceTitle.yaml
+     */
+    scanInvoiceTitle(params: ScanInvoiceTitleParams, options?: CallOptions): Promise<WechatData<ScanInvoiceTitleResponse>>;
+    /**
+     * 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分）
+     *
+     * One path, six uses chosen by the query action. set_auth_field (body auth_field; only for type 1 pages; shown fields become mandatory) / get_auth_field (reply auth_field); set_pay_mch (body paymch_info: link the WeChat Pay merchant id to the invoicing platform for post-payment invoicing) / get_pay_mch (reply paymch_info); set_contact (body contact: needed before getting an auth URL) / get_contact (reply contact). Send {} as the body of a get_* action. Field names are from the official page, wechatpy and SKIT.FlurlHttpClient.Wechat.
+     *
+     * `POST /card/invoice/setbizattr` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoiceBizAttr.yaml
+     */
+    setInvoiceBizAttr(params: SetInvoiceBizAttrParams, options?: CallOptions): Promise<WechatData<SetInvoiceBizAttrResponse>>;
+    /**
+     * 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用）
+     *
+     * multipart/form-data upload in field pdf. s_media_id is a 64-bit id: replies carry values past 2^53 as strings.
+     *
+     * `POST /card/invoice/platform/setpdf` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoicePdf.yaml
+     */
+    setInvoicePdf(params: SetInvoicePdfParams, options?: CallOptions): Promise<WechatData<SetInvoicePdfResponse>>;
+    /**
+     * 电子发票（开票平台）：更新发票卡券的报销状态
+     *
+     * The invoicing platform's counterpart of the reimburser's updateInvoiceStatus; reimburse_status takes the values of WeChat's 发票报销状态 list (e.g. INVOICE_REIMBURSE_INIT, INVOICE_REIMBURSE_LOCK, INVOICE_REIMBURSE_CLOSURE).
+     *
+     * `POST /card/invoice/platform/updatestatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+     * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/updateInvoiceCardStatus.yaml
+     */
+    updateInvoiceCardStatus(params: UpdateInvoiceCardStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceCardStatusResponse>>;
     /**
      * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
      *
@@ -16643,7 +18943,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (187). */
+/** Every OATools operation by name, for `call(name, params)` (257). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -16679,6 +18979,14 @@ export interface OAToolsOperations {
     superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
     /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
     vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 电子发票（报销方）：批量查询报销发票信息 */
+    getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
+    /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+    getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
+    /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+    updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
+    /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+    updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -16883,6 +19191,106 @@ export interface OAToolsOperations {
     switchDraft: { params: SwitchDraftParams; response: SwitchDraftResponse; required: false };
     /** 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息 */
     updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
+    /** 分组内添加顾问 */
+    addGuide2GuideGroup: { params: AddGuide2GuideGroupParams; response: AddGuide2GuideGroupResponse; required: true };
+    /** 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送） */
+    addGuideAcct: { params: AddGuideAcctParams; response: AddGuideAcctResponse; required: true };
+    /** 设置自定义客户信息（展示标签，全量更新：每次传所有信息） */
+    addGuideBuyerDisplayTag: { params: AddGuideBuyerDisplayTagParams; response: AddGuideBuyerDisplayTagResponse; required: true };
+    /** 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list） */
+    addGuideBuyerRelation: { params: AddGuideBuyerRelationParams; response: AddGuideBuyerRelationResponse; required: true };
+    /** 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+    addGuideBuyerTag: { params: AddGuideBuyerTagParams; response: AddGuideBuyerTagResponse; required: true };
+    /** 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内） */
+    addGuideMassendJob: { params: AddGuideMassendJobParams; response: AddGuideMassendJobResponse; required: true };
+    /** 为标签类型添加可选值 */
+    addGuideTagOption: { params: AddGuideTagOptionParams; response: AddGuideTagOptionResponse; required: true };
+    /** 取消给顾问分配的群发任务（已执行的任务无法取消） */
+    cancelGuideMassendJob: { params: CancelGuideMassendJobParams; response: CancelGuideMassendJobResponse; required: true };
+    /** 分组内删除顾问 */
+    delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
+    /** 删除顾问 */
+    delGuideAcct: { params: DelGuideAcctParams; response: DelGuideAcctResponse; required: true };
+    /** 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个） */
+    delGuideBuyerRelation: { params: DelGuideBuyerRelationParams; response: DelGuideBuyerRelationResponse; required: true };
+    /** 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+    delGuideBuyerTag: { params: DelGuideBuyerTagParams; response: DelGuideBuyerTagResponse; required: true };
+    /** 删除小程序卡片素材（按 title、path、appid 定位） */
+    delGuideCardMaterial: { params: DelGuideCardMaterialParams; response: DelGuideCardMaterialResponse; required: true };
+    /** 删除指定顾问分组 */
+    delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
+    /** 删除图片素材（按 picurl 定位） */
+    delGuideImageMaterial: { params: DelGuideImageMaterialParams; response: DelGuideImageMaterialResponse; required: true };
+    /** 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
+    delGuideTagOption: { params: DelGuideTagOptionParams; response: DelGuideTagOptionResponse; required: true };
+    /** 删除文字素材（按内容定位） */
+    delGuideWordMaterial: { params: DelGuideWordMaterialParams; response: DelGuideWordMaterialResponse; required: true };
+    /** 获取顾问所在分组 */
+    getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
+    /** 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
+    getGroupInfo: { params: GetGroupInfoParams; response: GetGroupInfoResponse; required: true };
+    /** 获取顾问信息（昵称、头像、邀请确认状态） */
+    getGuideAcct: { params: GetGuideAcctParams; response: GetGuideAcctResponse; required: true };
+    /** 获取服务号的离线自动回复与敏感词 */
+    getGuideAcctConfig: { params: GetGuideAcctConfigParams; response: GetGuideAcctConfigResponse; required: false };
+    /** 获取服务号顾问列表（分页） */
+    getGuideAcctList: { params: GetGuideAcctListParams; response: GetGuideAcctListResponse; required: true };
+    /** 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条） */
+    getGuideBuyerChatRecord: { params: GetGuideBuyerChatRecordParams; response: GetGuideBuyerChatRecordResponse; required: true };
+    /** 获取自定义客户信息（展示标签） */
+    getGuideBuyerDisplayTag: { params: GetGuideBuyerDisplayTagParams; response: GetGuideBuyerDisplayTagResponse; required: true };
+    /** 查询指定顾问和客户的关系 */
+    getGuideBuyerRelation: { params: GetGuideBuyerRelationParams; response: GetGuideBuyerRelationResponse; required: true };
+    /** 查询客户所属顾问 */
+    getGuideBuyerRelationByBuyer: { params: GetGuideBuyerRelationByBuyerParams; response: GetGuideBuyerRelationByBuyerResponse; required: true };
+    /** 获取顾问的客户列表（分页） */
+    getGuideBuyerRelationList: { params: GetGuideBuyerRelationListParams; response: GetGuideBuyerRelationListResponse; required: true };
+    /** 查询客户标签 */
+    getGuideBuyerTag: { params: GetGuideBuyerTagParams; response: GetGuideBuyerTagResponse; required: true };
+    /** 查询小程序卡片素材 */
+    getGuideCardMaterial: { params: GetGuideCardMaterialParams; response: GetGuideCardMaterialResponse; required: false };
+    /** 获取快捷回复与关注自动回复 */
+    getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
+    /** 获取服务号下所有顾问分组的列表 */
+    getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
+    /** 查询图片素材（分页） */
+    getGuideImageMaterial: { params: GetGuideImageMaterialParams; response: GetGuideImageMaterialResponse; required: true };
+    /** 获取指定群发任务信息 */
+    getGuideMassendJob: { params: GetGuideMassendJobParams; response: GetGuideMassendJobResponse; required: true };
+    /** 获取顾问的群发任务列表（可按任务状态筛选） */
+    getGuideMassendJobList: { params: GetGuideMassendJobListParams; response: GetGuideMassendJobListResponse; required: true };
+    /** 获取标签类型和可选值 */
+    getGuideTagOption: { params: GetGuideTagOptionParams; response: GetGuideTagOptionResponse; required: false };
+    /** 查询文字素材（分页） */
+    getGuideWordMaterial: { params: GetGuideWordMaterialParams; response: GetGuideWordMaterialResponse; required: true };
+    /** 生成顾问二维码（用户扫码关注公众号并绑定该顾问） */
+    guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
+    /** 新建顾问分组 */
+    newGuideGroup: { params: NewGuideGroupParams; response: NewGuideGroupResponse; required: true };
+    /** 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复） */
+    newGuideTagOption: { params: NewGuideTagOptionParams; response: NewGuideTagOptionResponse; required: true };
+    /** 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path） */
+    pushShowWxaPathMenu: { params: PushShowWxaPathMenuParams; response: PushShowWxaPathMenuResponse; required: true };
+    /** 根据标签值筛选顾问的客户 */
+    queryGuideBuyerByTag: { params: QueryGuideBuyerByTagParams; response: QueryGuideBuyerByTagResponse; required: true };
+    /** 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个） */
+    rebindGuideAcctForBuyer: { params: RebindGuideAcctForBuyerParams; response: RebindGuideAcctForBuyerResponse; required: true };
+    /** 为服务号设置敏感词与离线自动回复 */
+    setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
+    /** 添加小程序卡片素材 */
+    setGuideCardMaterial: { params: SetGuideCardMaterialParams; response: SetGuideCardMaterialResponse; required: true };
+    /** 设置快捷回复与关注自动回复（顾问欢迎语，最多两条） */
+    setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
+    /** 添加图片素材 */
+    setGuideImageMaterial: { params: SetGuideImageMaterialParams; response: SetGuideImageMaterialResponse; required: true };
+    /** 添加文字素材（最多 300 字） */
+    setGuideWordMaterial: { params: SetGuideWordMaterialParams; response: SetGuideWordMaterialResponse; required: true };
+    /** 修改顾问的昵称或头像 */
+    updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
+    /** 修改客户昵称 */
+    updateGuideBuyerRelation: { params: UpdateGuideBuyerRelationParams; response: UpdateGuideBuyerRelationResponse; required: true };
+    /** 修改群发任务（已执行的任务无法修改，返回参数错误） */
+    updateGuideMassendJob: { params: UpdateGuideMassendJobParams; response: UpdateGuideMassendJobResponse; required: true };
     /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
     addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
     /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
@@ -16891,6 +19299,38 @@ export interface OAToolsOperations {
     semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
     /** 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节） */
     translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
+    /** 电子发票（统一开票接口）：发票冲红 */
+    clearOutInvoice: { params: ClearOutInvoiceParams; response: ClearOutInvoiceResponse; required: true };
+    /** 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用） */
+    createInvoiceCard: { params: CreateInvoiceCardParams; response: CreateInvoiceCardResponse; required: true };
+    /** 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息） */
+    getInvoiceAuthData: { params: GetInvoiceAuthDataParams; response: GetInvoiceAuthDataResponse; required: true };
+    /** 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户） */
+    getInvoiceAuthUrl: { params: GetInvoiceAuthUrlParams; response: GetInvoiceAuthUrlResponse; required: true };
+    /** 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接） */
+    getInvoicePdf: { params: GetInvoicePdfParams; response: GetInvoicePdfResponse; required: true };
+    /** 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid） */
+    getInvoicePlatformUrl: { params: GetInvoicePlatformUrlParams; response: GetInvoicePlatformUrlResponse; required: false };
+    /** 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户） */
+    getInvoiceSelectTitleUrl: { params: GetInvoiceSelectTitleUrlParams; response: GetInvoiceSelectTitleUrlResponse; required: false };
+    /** 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认） */
+    getInvoiceUserTitleUrl: { params: GetInvoiceUserTitleUrlParams; response: GetInvoiceUserTitleUrlResponse; required: false };
+    /** 电子发票（开票平台）：将电子发票卡券插入用户卡包 */
+    insertInvoice: { params: InsertInvoiceParams; response: InsertInvoiceResponse; required: true };
+    /** 电子发票（统一开票接口）：开具蓝票 */
+    makeOutInvoice: { params: MakeOutInvoiceParams; response: MakeOutInvoiceResponse; required: true };
+    /** 电子发票（统一开票接口）：查询已开发票（按发票请求流水号） */
+    queryInvoiceInfo: { params: QueryInvoiceInfoParams; response: QueryInvoiceInfoResponse; required: true };
+    /** 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因） */
+    rejectInvoiceInsert: { params: RejectInvoiceInsertParams; response: RejectInvoiceInsertResponse; required: true };
+    /** 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息 */
+    scanInvoiceTitle: { params: ScanInvoiceTitleParams; response: ScanInvoiceTitleResponse; required: true };
+    /** 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分） */
+    setInvoiceBizAttr: { params: SetInvoiceBizAttrParams; response: SetInvoiceBizAttrResponse; required: true };
+    /** 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用） */
+    setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
+    /** 电子发票（开票平台）：更新发票卡券的报销状态 */
+    updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
     /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
     getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
     /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
