@@ -21,6 +21,7 @@ import { outcomeOf, retryOptions } from '../retry/outcome.js';
 import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
 import type { Middleware, RequestContext } from './middleware.js';
 import { XpaySigner } from '../sign/xpay.js';
+import { ApiSecurity } from '../sign/api-security.js';
 import type { TokenMode, WechatToolsOptions } from './options.js';
 
 export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
@@ -68,10 +69,11 @@ export abstract class WechatClient {
   readonly #tokens: TokenManager;
   readonly #middleware: Middleware[];
   readonly #xpay: XpaySigner;
+  readonly #apiSecurity: ApiSecurity;
 
   constructor(options: WechatToolsOptions) {
     if (!options || typeof options.appid !== 'string' || options.appid === '') throw new WechatToolsError('options.appid is required');
-    const { xpay, ...rest } = options; // the AppKeys stay in the signer's private fields
+    const { xpay, apiSecurity, ...rest } = options; // the AppKeys and API security keys stay in the signers' private fields
     this.options = rest;
     this.appid = options.appid;
     this.tokenMode = options.tokenMode ?? 'stable';
@@ -81,7 +83,8 @@ export abstract class WechatClient {
     this.#logger = options.logger ? safeLogger(options.logger) : options.debug ? safeLogger(consoleLogger) : undefined;
     this.#transport = createTransport(() => this.options.fetch);
     this.#xpay = new XpaySigner(xpay);
-    this.#middleware = [...(options.middleware ?? []), this.#xpay]; // built-in, last: it signs the final body
+    this.#apiSecurity = new ApiSecurity(options.appid, apiSecurity);
+    this.#middleware = [...(options.middleware ?? []), this.#xpay, this.#apiSecurity]; // built-in, last: they sign the final body
     const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
     this.#tokens = this.cachedCredential(`access_token:${source}`, (force) => this.#fetchToken(force));
   }
@@ -258,6 +261,7 @@ export abstract class WechatClient {
     if (row.ownAppid && params[row.ownAppid] === undefined) params = { ...params, [row.ownAppid]: this.appid };
     const secrets = secretValues(params, [this.options.secret, options.accessToken]);
     this.#xpay.check(row, params);
+    this.#apiSecurity.check(row);
     try {
       return await this.#attempts(row, params, options, spec, secrets);
     } catch (err) {
@@ -300,7 +304,7 @@ export abstract class WechatClient {
       let reply: HttpReply;
       let parsed: ParsedReply;
       try {
-        reply = await this.#send(row, ctx, options);
+        reply = this.#apiSecurity.onReply(ctx, await this.#send(row, ctx, options));
         parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, this.options.maxResponseBytes);
       } catch (err) {
         const decision = shouldRetry(outcomeOf(err), state);
