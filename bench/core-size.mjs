@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const CORE_BUDGET_GZIP = 21_000;
+export const CORE_BUDGET_GZIP = 21_500; // 21 000 before API security (服务端 API 签名加密), which adds ~1.85 KB gzip
 
 export async function measureCore() {
   const root = path.resolve(import.meta.dirname, '..');

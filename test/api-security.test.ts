@@ -313,7 +313,7 @@ describe('API security: which endpoints, and refusals before any request', () =>
 
   it.each([
     ['a missing aesSn', { ...OPTIONS, aesSn: '' }, /options\.apiSecurity\.aesSn is required/],
-    ['a short aesKey', { ...OPTIONS, aesKey: 'c2hvcnQ=' }, /options\.apiSecurity\.aesKey must be the base64 text of a 32-byte/],
+    ['a short aesKey', { ...OPTIONS, aesKey: 'c2hvcnQ=' }, /options\.apiSecurity\.aesKey must be a base64 32-byte key/],
     ['a privateKey that is not a key', { ...OPTIONS, privateKey: '-----BEGIN RSA PRIVATE KEY-----\nnope\n-----END RSA PRIVATE KEY-----' }, /options\.apiSecurity\.privateKey/],
     ['a platformCert that is not a certificate', { ...OPTIONS, platformCert: 'not a certificate' }, /options\.apiSecurity\.platformCert/],
     ['SM4_GCM', { ...OPTIONS, algorithm: 'SM4_GCM' as unknown as 'AES256_GCM' }, /only 'AES256_GCM'/],

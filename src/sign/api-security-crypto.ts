@@ -32,7 +32,7 @@ export function apiSecuritySignedText(urlpath: string, appid: string, timestamp:
 /** The 32-byte AES256_GCM key from its base64 text (as the MP admin shows it); throws on anything else. */
 export function apiSecurityAesKey(base64: string): Buffer {
   const key = /^[A-Za-z0-9+/]+={0,2}$/.test(base64) ? Buffer.from(base64, 'base64') : Buffer.alloc(0);
-  if (key.length !== 32) throw new Error('must be the base64 text of a 32-byte AES256_GCM key');
+  if (key.length !== 32) throw new Error('must be a base64 32-byte key');
   return key;
 }
 
@@ -47,8 +47,7 @@ export function apiSecurityEncrypt(key: Uint8Array, iv: Uint8Array, plaintext: s
 export function apiSecurityDecrypt(key: Uint8Array, envelope: ApiSecurityEnvelope, aad: string): string {
   const iv = Buffer.from(envelope.iv, 'base64');
   const tag = Buffer.from(envelope.authtag, 'base64');
-  if (iv.length !== 12) throw new Error(`the iv is ${iv.length} bytes, not 12`);
-  if (tag.length !== 16) throw new Error(`the authtag is ${tag.length} bytes, not 16`);
+  if (iv.length !== 12 || tag.length !== 16) throw new Error('bad iv or authtag');
   const decipher = createDecipheriv('aes-256-gcm', key, iv);
   decipher.setAAD(Buffer.from(aad, 'utf8'));
   decipher.setAuthTag(tag);
@@ -74,13 +73,13 @@ export function apiSecurityVerify(publicKey: KeyObject, text: string, signature:
 /** An RSA private key from PEM (PKCS#1 "RSA PRIVATE KEY" as the MP admin downloads it, or PKCS#8) or a KeyObject. */
 export function apiSecurityPrivateKey(key: string | KeyObject): KeyObject {
   const k = typeof key === 'string' ? createPrivateKey(key) : key;
-  if (k.type !== 'private' || k.asymmetricKeyType !== 'rsa') throw new Error('must be an RSA private key (RSAwithSHA256); SM2 keys are not supported');
+  if (k.type !== 'private' || k.asymmetricKeyType !== 'rsa') throw new Error('must be an RSA private key');
   return k;
 }
 
 /** An RSA public key from the platform certificate (PEM), a public key PEM, or a KeyObject. */
 export function apiSecurityPublicKey(key: string | KeyObject): KeyObject {
   const k = typeof key === 'string' ? createPublicKey(key) : key.type === 'private' ? createPublicKey(key) : key;
-  if (k.asymmetricKeyType !== 'rsa') throw new Error('must be an RSA certificate or public key (RSAwithSHA256); SM2 is not supported');
+  if (k.asymmetricKeyType !== 'rsa') throw new Error('must be an RSA certificate or public key');
   return k;
 }

@@ -68,15 +68,10 @@ export class WechatApiSecurityError extends WechatToolsError {
   }
 }
 
-const HEADER = {
-  appid: 'Wechatmp-Appid',
-  timestamp: 'Wechatmp-TimeStamp',
-  serial: 'Wechatmp-Serial',
-  signature: 'Wechatmp-Signature',
-  serialDeprecated: 'Wechatmp-Serial-Deprecated',
-  signatureDeprecated: 'Wechatmp-Signature-Deprecated',
-} as const;
-export { HEADER as API_SECURITY_HEADERS };
+const H_APPID = 'Wechatmp-Appid';
+const H_TIMESTAMP = 'Wechatmp-TimeStamp';
+const H_SERIAL = 'Wechatmp-Serial';
+const H_SIGNATURE = 'Wechatmp-Signature';
 
 const SECURITY_FIELDS = ['_n', '_appid', '_timestamp'] as const;
 const encoder = new TextEncoder();
@@ -103,16 +98,14 @@ interface Keys {
 
 function readKeys(o: ApiSecurityOptions): Keys {
   if (o.algorithm !== undefined && (o.algorithm as string) !== 'AES256_GCM') {
-    throw new WechatToolsError("options.apiSecurity.algorithm: only 'AES256_GCM' (with RSAwithSHA256) is supported; Node 20's crypto has no SM4_GCM and cannot make SM2withSM3 signatures");
+    throw new WechatToolsError("options.apiSecurity.algorithm: only 'AES256_GCM' is supported (no SM4_GCM/SM2withSM3 in Node's crypto)");
   }
-  for (const f of ['aesSn', 'aesKey', 'rsaSn', 'certSn'] as const) if (!nonEmpty(o[f])) throw new WechatToolsError(`options.apiSecurity.${f} is required (a non-empty string)`);
-  if (o.privateKey === undefined || o.privateKey === '') throw new WechatToolsError('options.apiSecurity.privateKey is required');
-  if (o.platformCert === undefined || o.platformCert === '') throw new WechatToolsError('options.apiSecurity.platformCert is required');
+  for (const f of ['aesSn', 'aesKey', 'rsaSn', 'certSn', 'privateKey', 'platformCert'] as const) if (!o[f] || (typeof o[f] === 'string' && !nonEmpty(o[f]))) throw new WechatToolsError(`options.apiSecurity.${f} is required`);
   const certs = new Map<string, KeyObject>();
   certs.set(o.certSn, option('platformCert', () => apiSecurityPublicKey(o.platformCert)));
   for (const [sn, cert] of Object.entries(o.platformCerts ?? {})) if (!certs.has(sn)) certs.set(sn, option('platformCerts', () => apiSecurityPublicKey(cert)));
   const maxAge = o.maxReplyAgeSeconds ?? 300;
-  if (!(typeof maxAge === 'number' && maxAge > 0)) throw new WechatToolsError('options.apiSecurity.maxReplyAgeSeconds must be a positive number of seconds');
+  if (!(maxAge > 0)) throw new WechatToolsError('options.apiSecurity.maxReplyAgeSeconds must be > 0');
   return {
     aesSn: o.aesSn,
     aesKey: option('aesKey', () => apiSecurityAesKey(o.aesKey)),
@@ -144,7 +137,7 @@ export class ApiSecurity implements Middleware {
   /** Before any request: an endpoint that only works encrypted needs the keys. */
   check(row: EndpointRow): void {
     if (row.apiSecurity === 'required' && !this.#keys) {
-      throw new WechatValidationError(row.op, '', "needs WeChat's API security (服务端 API 签名加密): set options.apiSecurity { aesSn, aesKey, rsaSn, privateKey, certSn, platformCert } from the Mini Program admin's API 安全 page");
+      throw new WechatValidationError(row.op, '', 'needs options.apiSecurity (API security)');
     }
   }
 
@@ -165,10 +158,10 @@ export class ApiSecurity implements Middleware {
     const raw = JSON.stringify(envelope);
     ctx.body = { ...envelope };
     ctx.rawBody = raw;
-    ctx.headers[HEADER.appid] = this.#appid;
-    ctx.headers[HEADER.timestamp] = String(timestamp);
-    ctx.headers[HEADER.serial] = keys.rsaSn;
-    ctx.headers[HEADER.signature] = apiSecuritySign(keys.privateKey, apiSecuritySignedText(urlpath, this.#appid, timestamp, raw));
+    ctx.headers[H_APPID] = this.#appid;
+    ctx.headers[H_TIMESTAMP] = String(timestamp);
+    ctx.headers[H_SERIAL] = keys.rsaSn;
+    ctx.headers[H_SIGNATURE] = apiSecuritySign(keys.privateKey, apiSecuritySignedText(urlpath, this.#appid, timestamp, raw));
     this.#sealed.add(ctx);
   }
 
@@ -179,21 +172,21 @@ export class ApiSecurity implements Middleware {
     const op = ctx.operation;
     const headers = reply.response.headers;
     const text = decoder.decode(reply.bytes);
-    const signature = headers.get(HEADER.signature);
+    const signature = headers.get(H_SIGNATURE);
     if (!signature) {
       if (!reply.response.ok || isPlainError(text)) return reply; // HTTP errors and the channel's own errors are plain
-      throw new WechatApiSecurityError(op, 'unsigned', `the reply carries no ${HEADER.signature} (an encrypted call's reply must be signed by WeChat)`);
+      throw new WechatApiSecurityError(op, 'unsigned', `reply without ${H_SIGNATURE}`);
     }
-    const tsText = headers.get(HEADER.timestamp) ?? '';
-    if (!/^\d{1,12}$/.test(tsText)) throw new WechatApiSecurityError(op, 'bad-signature', `the reply's ${HEADER.timestamp} is missing or not a number`);
+    const tsText = headers.get(H_TIMESTAMP) ?? '';
+    if (!/^\d{1,12}$/.test(tsText)) throw new WechatApiSecurityError(op, 'bad-signature', `bad ${H_TIMESTAMP}`);
     const timestamp = Number(tsText);
-    const replyAppid = headers.get(HEADER.appid);
-    if (replyAppid !== null && replyAppid !== this.#appid) throw new WechatApiSecurityError(op, 'appid-mismatch', `the reply's ${HEADER.appid} is not this client's appid`);
+    const replyAppid = headers.get(H_APPID);
+    if (replyAppid !== null && replyAppid !== this.#appid) throw new WechatApiSecurityError(op, 'appid-mismatch', `${H_APPID} is not this app`);
     const urlpath = apiSecurityUrl(ctx.path);
     const signed = apiSecuritySignedText(urlpath, this.#appid, timestamp, text);
     const candidates = [
-      [headers.get(HEADER.serial), signature],
-      [headers.get(HEADER.serialDeprecated), headers.get(HEADER.signatureDeprecated)],
+      [headers.get(H_SERIAL), signature],
+      [headers.get(H_SERIAL + '-Deprecated'), headers.get(H_SIGNATURE + '-Deprecated')],
     ] as const;
     let known = false;
     let verified = false;
@@ -206,27 +199,21 @@ export class ApiSecurity implements Middleware {
         break;
       }
     }
-    if (!known) throw new WechatApiSecurityError(op, 'unknown-certificate', `the reply's ${HEADER.serial} names no configured platform certificate (download the current one: API 安全 → 平台证书)`);
-    if (!verified) throw new WechatApiSecurityError(op, 'bad-signature', `the reply's ${HEADER.signature} does not verify with the platform certificate`);
-    if (Date.now() / 1000 - timestamp > keys.maxAgeSeconds) throw new WechatApiSecurityError(op, 'stale', `the reply's ${HEADER.timestamp} is older than ${keys.maxAgeSeconds} s`);
+    if (!known) throw new WechatApiSecurityError(op, 'unknown-certificate', `${H_SERIAL} names no configured platform certificate`);
+    if (!verified) throw new WechatApiSecurityError(op, 'bad-signature', 'the reply signature does not verify');
+    if (Date.now() / 1000 - timestamp > keys.maxAgeSeconds) throw new WechatApiSecurityError(op, 'stale', `reply older than ${keys.maxAgeSeconds} s`);
     const envelope = envelopeOf(text);
-    if (!envelope) throw new WechatApiSecurityError(op, 'bad-envelope', 'the signed reply is not an {iv, data, authtag} envelope');
+    if (!envelope) throw new WechatApiSecurityError(op, 'bad-envelope', 'no {iv, data, authtag} in the reply');
     let plain: string;
     try {
       plain = apiSecurityDecrypt(keys.aesKey, envelope, apiSecurityAad(urlpath, this.#appid, timestamp, keys.aesSn));
     } catch {
-      throw new WechatApiSecurityError(op, 'decrypt', 'the reply does not decrypt with the API symmetric key (aesKey / aesSn)');
+      throw new WechatApiSecurityError(op, 'decrypt', 'the reply does not decrypt (aesKey, aesSn)');
     }
-    let fields: Record<string, unknown>;
-    try {
-      const parsed = parseJsonKeepingBigInts(plain);
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-      fields = parsed as Record<string, unknown>;
-    } catch {
-      throw new WechatApiSecurityError(op, 'bad-envelope', 'the decrypted reply is not a JSON object');
-    }
-    if (fields['_appid'] !== this.#appid) throw new WechatApiSecurityError(op, 'appid-mismatch', "the decrypted reply's _appid is not this client's appid");
-    if (Number(fields['_timestamp']) !== timestamp) throw new WechatApiSecurityError(op, 'bad-envelope', `the decrypted reply's _timestamp differs from its ${HEADER.timestamp}`);
+    const fields = parseObject(plain);
+    if (!fields) throw new WechatApiSecurityError(op, 'bad-envelope', 'the plaintext is not a JSON object');
+    if (fields['_appid'] !== this.#appid) throw new WechatApiSecurityError(op, 'appid-mismatch', '_appid is not this app');
+    if (Number(fields['_timestamp']) !== timestamp) throw new WechatApiSecurityError(op, 'bad-envelope', `_timestamp is not ${H_TIMESTAMP}`);
     for (const f of SECURITY_FIELDS) delete fields[f];
     return { response: reply.response, bytes: encoder.encode(JSON.stringify(fields)) };
   }
@@ -239,7 +226,7 @@ export class ApiSecurity implements Middleware {
 
 function parseObject(text: string): Record<string, unknown> | undefined {
   try {
-    const v: unknown = JSON.parse(text);
+    const v: unknown = parseJsonKeepingBigInts(text);
     return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
