@@ -60,7 +60,7 @@ describe('mock WeChat: API security', () => {
 
   it('the mock validates the decrypted params: a bad param is 47001, answered sealed', async () => {
     const { mp, last } = wiredClient(DEFAULT_MOCK_API_SECURITY, createMockWechat(), false);
-    const r = await mp.call('intracityGetCity', { service_trans_id: 7 });
+    const r = await mp.call('intracityGetCity', { service_trans_id: 7 as unknown as string }); // a wrong type, past the client's own check
     expect(r.errcode).toBe(47001);
     expect(r.errmsg).toMatch(/service_trans_id/);
     expect(last('/cgi-bin/express/intracity/getcity')?.signed).toBe(true);
