@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const CORE_BUDGET_GZIP = 22_000;
+export const CORE_BUDGET_GZIP = 30_000; // the whole hand-written runtime (client, tokens, push, token server, Redis, xpay + API security signing); 21,000 before the Trust fixes and the signing channels
 
 export async function measureCore() {
   const root = path.resolve(import.meta.dirname, '..');

@@ -36,6 +36,7 @@ export interface SpecDoc {
     sessionKeySignature?: { to: string };
     ownAppid?: string;
     signatures?: ('paySig' | 'userSig')[];
+    apiSecurity?: 'supported' | 'required';
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
   };
   response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
@@ -101,6 +102,8 @@ export interface EndpointIR {
   signFrom?: { from: 'session_key'; to: string };
   /** virtual payment signatures the runtime adds to the query (pay_sig, signature) */
   signatures?: ('paySig' | 'userSig')[];
+  /** API security (服务端 API 签名加密): the runtime encrypts and signs the call when configured */
+  apiSecurity?: 'supported' | 'required';
   constants: { query: Record<string, string | number | boolean>; body: Record<string, string | number | boolean> };
   bodyKind: 'none' | 'json' | 'multipart';
   responseKind: 'json' | 'binary' | 'mixed';

@@ -79,6 +79,11 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
         seen.add('session_key');
       }
     }
+    if (req.apiSecurity) {
+      if (doc.method !== 'POST' || doc.auth !== 'access_token' || req.multipart || doc.response.kind !== 'json') problems.push(`${file}: /request/apiSecurity: needs a JSON POST with auth access_token and a JSON reply (the params travel in an encrypted JSON body)`);
+      if (req.signatures) problems.push(`${file}: /request/apiSecurity: excludes signatures (both rewrite the body the client sends)`);
+      if (req.sessionKeySignature) problems.push(`${file}: /request/apiSecurity: excludes sessionKeySignature (the signature would cover the plaintext, not the body sent)`);
+    }
     if (req.ownAppid) {
       const own = params.find((p) => p.name === req.ownAppid);
       if (!own) problems.push(`${file}: /request/ownAppid: "${req.ownAppid}" is not a declared param`);
@@ -130,6 +135,7 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       requireOneOf: [...(req.requireOneOf ? [req.requireOneOf] : []), ...(req.sessionKeySignature ? [[[req.sessionKeySignature.to], ['session_key']]] : [])],
       ...(req.ownAppid ? { ownAppid: req.ownAppid } : {}),
       ...(req.signatures ? { signatures: [...req.signatures] } : {}),
+      ...(req.apiSecurity ? { apiSecurity: req.apiSecurity } : {}),
       ...(req.sessionKeySignature ? { signFrom: { from: 'session_key' as const, to: req.sessionKeySignature.to } } : {}),
       constants,
       bodyKind,

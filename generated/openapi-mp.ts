@@ -911,7 +911,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：创建配送单（按门店运力偏好选择运力下单）
-         * @description Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityAddOrder"];
         delete?: never;
@@ -931,7 +931,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数）
-         * @description No request parameters; the apply step itself is documented as needing no encryption. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description No request parameters; the apply step itself is documented as needing no encryption. It is sent in the clear (not marked apiSecurity); every other intra-city API requires WeChat's API security (服务端 API 签名加密, see options.apiSecurity).
          */
         post: operations["intracityApply"];
         delete?: never;
@@ -951,7 +951,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：门店余额查询
-         * @description Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityBalanceQuery"];
         delete?: never;
@@ -971,7 +971,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：取消配送单（取消配送中的订单需要扣减违约金）
-         * @description Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityCancelOrder"];
         delete?: never;
@@ -991,7 +991,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id
-         * @description Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityCreateStore"];
         delete?: never;
@@ -1011,7 +1011,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：查询支持同城配送的城市
-         * @description All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityGetCity"];
         delete?: never;
@@ -1031,7 +1031,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：查询扣费主体
-         * @description The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityGetPayMode"];
         delete?: never;
@@ -1051,7 +1051,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送）
-         * @description Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityMockNotify"];
         delete?: never;
@@ -1071,7 +1071,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：查询运费（向运力查询实时运费和配送距离）
-         * @description Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityPreAddOrder"];
         delete?: never;
@@ -1091,7 +1091,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：门店运费流水查询（充值、消费、退款流水）
-         * @description Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityQueryFlow"];
         delete?: never;
@@ -1111,7 +1111,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：查询配送单（是否创建成功以及创建后的状态更新）
-         * @description Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityQueryOrder"];
         delete?: never;
@@ -1131,7 +1131,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店）
-         * @description All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityQueryStore"];
         delete?: never;
@@ -1151,7 +1151,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：设置扣费主体（管理员确认模板消息后生效）
-         * @description The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracitySetPayMode"];
         delete?: never;
@@ -1171,7 +1171,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回）
-         * @description Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityStoreCharge"];
         delete?: never;
@@ -1191,7 +1191,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款）
-         * @description Moves money: never retried. WeChat's English name is intracity_store_refund. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Moves money: never retried. WeChat's English name is intracity_store_refund. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityStoreRefund"];
         delete?: never;
@@ -1211,7 +1211,7 @@ export interface paths {
         put?: never;
         /**
          * 同城配送：更新门店信息
-         * @description All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+         * @description Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
          */
         post: operations["intracityUpdateStore"];
         delete?: never;
@@ -1828,7 +1828,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
+        /**
+         * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
+         * @description Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+         */
         post: operations["getApiQuota"];
         delete?: never;
         options?: never;
@@ -1845,7 +1848,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
+        /**
+         * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+         * @description Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+         */
         post: operations["getRidInfo"];
         delete?: never;
         options?: never;
@@ -2321,7 +2327,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 获取用户访问小程序日留存 */
+        /**
+         * 获取用户访问小程序日留存
+         * @description Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+         */
         post: operations["getDailyRetain"];
         delete?: never;
         options?: never;
@@ -3710,7 +3719,7 @@ export interface paths {
         put?: never;
         /**
          * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
-         * @description The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry.
+         * @description The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
          */
         post: operations["getUserRiskRank"];
         delete?: never;
@@ -3782,7 +3791,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 查询小程序域名配置信息（服务器域名、业务域名） */
+        /**
+         * 查询小程序域名配置信息（服务器域名、业务域名）
+         * @description Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+         */
         post: operations["getDomainInfo"];
         delete?: never;
         options?: never;
@@ -4164,7 +4176,7 @@ export interface paths {
         put?: never;
         /**
          * 服务市场：调用服务平台（服务市场）上提供的服务
-         * @description Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+         * @description Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
          */
         post: operations["invokeService"];
         delete?: never;

@@ -3356,7 +3356,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
+        /**
+         * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
+         * @description Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+         */
         post: operations["getApiQuota"];
         delete?: never;
         options?: never;
@@ -3373,7 +3376,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
+        /**
+         * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+         * @description Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+         */
         post: operations["getRidInfo"];
         delete?: never;
         options?: never;

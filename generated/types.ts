@@ -578,6 +578,8 @@ export type ClearQuotaByAppSecretResponse = MP['ClearQuotaByAppSecretResponse'];
  *
  * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
  *
+ * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+ *
  * `POST /cgi-bin/openapi/quota/get` · access_token: managed by the client · safe to repeat · reply: json
  *
  * Errcodes:
@@ -598,6 +600,8 @@ export type GetApiQuotaResponse = MP['GetApiQuotaResponse'];
  * Params of {@link MPTools.getRidInfo}, in WeChat's wire names.
  *
  * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+ *
+ * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
  *
  * `POST /cgi-bin/openapi/rid/get` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -1535,6 +1539,8 @@ export type UpdateKfBusinessResponse = MP['UpdateKfBusinessResponse'];
  * Params of {@link MPTools.getDailyRetain}, in WeChat's wire names.
  *
  * 获取用户访问小程序日留存
+ *
+ * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
  *
  * `POST /datacube/getweanalysisappiddailyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2598,7 +2604,7 @@ export type UpdateLocalOrderResponse = MP['UpdateLocalOrderResponse'];
  *
  * 同城配送：创建配送单（按门店运力偏好选择运力下单）
  *
- * Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/addorder` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -2616,7 +2622,7 @@ export type IntracityAddOrderResponse = MP['IntracityAddOrderResponse'];
  *
  * 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数）
  *
- * No request parameters; the apply step itself is documented as needing no encryption. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * No request parameters; the apply step itself is documented as needing no encryption. It is sent in the clear (not marked apiSecurity); every other intra-city API requires WeChat's API security (服务端 API 签名加密, see options.apiSecurity).
  *
  * `POST /cgi-bin/express/intracity/apply` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2634,7 +2640,7 @@ export type IntracityApplyResponse = MP['IntracityApplyResponse'];
  *
  * 同城配送：门店余额查询
  *
- * Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/balancequery` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2652,7 +2658,7 @@ export type IntracityBalanceQueryResponse = MP['IntracityBalanceQueryResponse'];
  *
  * 同城配送：取消配送单（取消配送中的订单需要扣减违约金）
  *
- * Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/cancelorder` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2670,7 +2676,7 @@ export type IntracityCancelOrderResponse = MP['IntracityCancelOrderResponse'];
  *
  * 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id
  *
- * Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/createstore` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -2688,7 +2694,7 @@ export type IntracityCreateStoreResponse = MP['IntracityCreateStoreResponse'];
  *
  * 同城配送：查询支持同城配送的城市
  *
- * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/getcity` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2706,7 +2712,7 @@ export type IntracityGetCityResponse = MP['IntracityGetCityResponse'];
  *
  * 同城配送：查询扣费主体
  *
- * The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/getpaymode` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2724,7 +2730,7 @@ export type IntracityGetPayModeResponse = MP['IntracityGetPayModeResponse'];
  *
  * 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送）
  *
- * Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/mocknotify` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -2742,7 +2748,7 @@ export type IntracityMockNotifyResponse = MP['IntracityMockNotifyResponse'];
  *
  * 同城配送：查询运费（向运力查询实时运费和配送距离）
  *
- * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/preaddorder` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2760,7 +2766,7 @@ export type IntracityPreAddOrderResponse = MP['IntracityPreAddOrderResponse'];
  *
  * 同城配送：门店运费流水查询（充值、消费、退款流水）
  *
- * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/queryflow` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2778,7 +2784,7 @@ export type IntracityQueryFlowResponse = MP['IntracityQueryFlowResponse'];
  *
  * 同城配送：查询配送单（是否创建成功以及创建后的状态更新）
  *
- * Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/queryorder` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2796,7 +2802,7 @@ export type IntracityQueryOrderResponse = MP['IntracityQueryOrderResponse'];
  *
  * 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店）
  *
- * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/querystore` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2814,7 +2820,7 @@ export type IntracityQueryStoreResponse = MP['IntracityQueryStoreResponse'];
  *
  * 同城配送：设置扣费主体（管理员确认模板消息后生效）
  *
- * The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/setpaymode` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2832,7 +2838,7 @@ export type IntracitySetPayModeResponse = MP['IntracitySetPayModeResponse'];
  *
  * 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回）
  *
- * Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/storecharge` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -2850,7 +2856,7 @@ export type IntracityStoreChargeResponse = MP['IntracityStoreChargeResponse'];
  *
  * 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款）
  *
- * Moves money: never retried. WeChat's English name is intracity_store_refund. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Moves money: never retried. WeChat's English name is intracity_store_refund. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/storerefund` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -2868,7 +2874,7 @@ export type IntracityStoreRefundResponse = MP['IntracityStoreRefundResponse'];
  *
  * 同城配送：更新门店信息
  *
- * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+ * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
  *
  * `POST /cgi-bin/express/intracity/updatestore` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -3857,7 +3863,7 @@ export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
  *
  * 服务市场：调用服务平台（服务市场）上提供的服务
  *
- * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+ * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
  *
  * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -4069,6 +4075,8 @@ export type SetShowStatusResponse = MP['SetShowStatusResponse'];
  * Params of {@link MPTools.getDomainInfo}, in WeChat's wire names.
  *
  * 查询小程序域名配置信息（服务器域名、业务域名）
+ *
+ * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
  *
  * `POST /wxa/getwxadevinfo` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -4756,7 +4764,7 @@ export type QueryUrlLinkResponse = MP['QueryUrlLinkResponse'];
  *
  * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
  *
- * The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry.
+ * The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
  *
  * `POST /wxa/getuserriskrank` · access_token: managed by the client · safe to repeat · reply: json
  *
@@ -11351,6 +11359,8 @@ export interface MPToolsMethods {
     /**
      * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
      *
+     * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+     *
      * `POST /cgi-bin/openapi/quota/get` · access_token: managed by the client · safe to repeat · reply: json
      *
      * Errcodes:
@@ -11363,6 +11373,8 @@ export interface MPToolsMethods {
     getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
     /**
      * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+     *
+     * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
      *
      * `POST /cgi-bin/openapi/rid/get` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -11940,6 +11952,8 @@ export interface MPToolsMethods {
     updateKfBusiness(params: UpdateKfBusinessParams, options?: CallOptions): Promise<WechatData<UpdateKfBusinessResponse>>;
     /**
      * 获取用户访问小程序日留存
+     *
+     * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
      *
      * `POST /datacube/getweanalysisappiddailyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12553,7 +12567,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：创建配送单（按门店运力偏好选择运力下单）
      *
-     * Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/addorder` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -12563,7 +12577,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数）
      *
-     * No request parameters; the apply step itself is documented as needing no encryption. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * No request parameters; the apply step itself is documented as needing no encryption. It is sent in the clear (not marked apiSecurity); every other intra-city API requires WeChat's API security (服务端 API 签名加密, see options.apiSecurity).
      *
      * `POST /cgi-bin/express/intracity/apply` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12573,7 +12587,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：门店余额查询
      *
-     * Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/balancequery` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12583,7 +12597,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：取消配送单（取消配送中的订单需要扣减违约金）
      *
-     * Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/cancelorder` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12593,7 +12607,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id
      *
-     * Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/createstore` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -12603,7 +12617,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：查询支持同城配送的城市
      *
-     * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/getcity` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12613,7 +12627,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：查询扣费主体
      *
-     * The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/getpaymode` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12623,7 +12637,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送）
      *
-     * Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/mocknotify` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -12633,7 +12647,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：查询运费（向运力查询实时运费和配送距离）
      *
-     * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/preaddorder` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12643,7 +12657,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：门店运费流水查询（充值、消费、退款流水）
      *
-     * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/queryflow` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12653,7 +12667,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：查询配送单（是否创建成功以及创建后的状态更新）
      *
-     * Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/queryorder` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12663,7 +12677,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店）
      *
-     * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/querystore` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12673,7 +12687,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：设置扣费主体（管理员确认模板消息后生效）
      *
-     * The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/setpaymode` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12683,7 +12697,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回）
      *
-     * Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/storecharge` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -12693,7 +12707,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款）
      *
-     * Moves money: never retried. WeChat's English name is intracity_store_refund. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Moves money: never retried. WeChat's English name is intracity_store_refund. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/storerefund` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -12703,7 +12717,7 @@ export interface MPToolsMethods {
     /**
      * 同城配送：更新门店信息
      *
-     * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+     * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
      *
      * `POST /cgi-bin/express/intracity/updatestore` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -13332,7 +13346,7 @@ export interface MPToolsMethods {
     /**
      * 服务市场：调用服务平台（服务市场）上提供的服务
      *
-     * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+     * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
      *
      * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -13480,6 +13494,8 @@ export interface MPToolsMethods {
     setShowStatus(params: SetShowStatusParams, options?: CallOptions): Promise<WechatData<SetShowStatusResponse>>;
     /**
      * 查询小程序域名配置信息（服务器域名、业务域名）
+     *
+     * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
      *
      * `POST /wxa/getwxadevinfo` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -13903,7 +13919,7 @@ export interface MPToolsMethods {
     /**
      * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
      *
-     * The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry.
+     * The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
      *
      * `POST /wxa/getuserriskrank` · access_token: managed by the client · safe to repeat · reply: json
      *
@@ -15895,6 +15911,8 @@ export interface OAToolsMethods {
     /**
      * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
      *
+     * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+     *
      * `POST /cgi-bin/openapi/quota/get` · access_token: managed by the client · safe to repeat · reply: json
      *
      * Errcodes:
@@ -15907,6 +15925,8 @@ export interface OAToolsMethods {
     getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
     /**
      * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+     *
+     * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
      *
      * `POST /cgi-bin/openapi/rid/get` · access_token: managed by the client · safe to repeat · reply: json
      *

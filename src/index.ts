@@ -32,6 +32,7 @@ export type { AuthorizeUrlOptions } from './oauth/authorize-url.js';
 export { WechatReauthorizeError, type WebUserTokens } from './oauth/web-tokens.js';
 export { WechatDecryptError, decryptOpenData, verifyRawDataSignature, type DecryptFailure } from './crypto/open-data.js';
 export { userStateSignature } from './crypto/user-state.js';
+export { WechatApiSecurityError, type ApiSecurityOptions, type ApiSecurityFailure } from './sign/api-security.js';
 export { jsSdkSignature, type JsSdkConfig, type JsSdkConfigOptions, type JsSdkSignInput } from './jssdk/signature.js';
 export { endpointTable } from '../generated/endpoints.js';
 export type * from '../generated/types.js';

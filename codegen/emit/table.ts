@@ -27,6 +27,7 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
     ...(ep.signFrom ? { sign: ep.signFrom } : {}),
     ...(ep.ownAppid ? { ownAppid: ep.ownAppid } : {}),
     ...(ep.signatures ? { signatures: ep.signatures } : {}),
+    ...(ep.apiSecurity ? { apiSecurity: ep.apiSecurity } : {}),
     reply: ep.responseKind,
     ...(ep.bindMethod ? {} : { bind: false }),
     ...(ep.deprecated ? { deprecated: true } : {}),

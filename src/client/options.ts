@@ -6,6 +6,7 @@ import type { FetchLike } from '../http/transport.js';
 import type { Middleware } from './middleware.js';
 import type { RetryOptions } from '../retry/policy.js';
 import type { XpayOptions } from '../sign/xpay.js';
+import type { ApiSecurityOptions } from '../sign/api-security.js';
 
 /** stable: POST /cgi-bin/stable_token · classic: GET /cgi-bin/token · cloud: no token (WeChat Cloud's open-API service) */
 export type TokenMode = 'stable' | 'classic' | 'cloud';
@@ -91,6 +92,11 @@ export interface WechatToolsOptions {
   retry?: RetryOptions | false;
   /** Virtual payment AppKeys (production, sandbox): the client computes pay_sig with them; never logged or serialized */
   xpay?: XpayOptions;
+  /**
+   * API security keys (服务端 API 签名加密, the Mini Program admin's "API 安全"): endpoints whose spec
+   * supports it are then sent encrypted and signed, and their replies verified and decrypted. Never logged or serialized.
+   */
+  apiSecurity?: ApiSecurityOptions;
   /** Request middleware, run in order (plain objects: onRequest / onResponse) */
   middleware?: Middleware[];
 }

@@ -24,7 +24,8 @@ export function checkOptions(options: WechatToolsOptions): { options: WechatTool
   if (tokenMode !== 'stable' && tokenMode !== 'classic' && tokenMode !== 'cloud') throw new WechatToolsError(`options.tokenMode must be 'stable', 'classic' or 'cloud'`);
   positive('options.timeoutMs', options.timeoutMs);
   positive('options.deadlineMs', options.deadlineMs);
-  const { xpay: _xpay, ...rest } = options; // the AppKeys live in the XpaySigner's private fields only
+  // the xpay AppKeys and the API security keys live only in their signers' private fields
+  const { xpay: _xpay, apiSecurity: _apiSecurity, ...rest } = options;
   return { options: rest, tokenMode };
 }
 

@@ -29,6 +29,7 @@ import { buildContext, rawParams, rawRow, record, type RawRequest } from './buil
 import type { Middleware, RequestContext } from './middleware.js';
 import { operationsOf } from './operations.js';
 import { XpaySigner } from '../sign/xpay.js';
+import { ApiSecurity } from '../sign/api-security.js';
 import type { TokenMode, WechatToolsOptions } from './options.js';
 import { baseUrlFor, callLimits, checkOptions, loggerOf } from './resolve-options.js';
 import { sendAttempt } from './send.js';
@@ -62,6 +63,8 @@ export abstract class WechatClient {
   readonly #book: SecretBook;
   /** virtual-payment signing (built-in middleware, last: it signs the final body); holds the AppKeys */
   readonly #xpay: XpaySigner;
+  /** WeChat's API security channel (built-in middleware after xpay: it seals the final body); holds its keys */
+  readonly #apiSecurity: ApiSecurity;
 
   constructor(options: WechatToolsOptions) {
     const checked = checkOptions(options);
@@ -73,7 +76,8 @@ export abstract class WechatClient {
     this.#book = new SecretBook([options.secret, options.accessToken, ...headerSecrets(options.getAccessTokenHeaders)]);
     this.#transport = createTransport(() => this.#options.fetch);
     this.#xpay = new XpaySigner(options.xpay);
-    this.#middleware = [...(options.middleware ?? []), this.#xpay];
+    this.#apiSecurity = new ApiSecurity(options.appid, options.apiSecurity);
+    this.#middleware = [...(options.middleware ?? []), this.#xpay, this.#apiSecurity];
     this.#tokens = new ClientTokens({
       appid: this.appid,
       options: this.#options,
@@ -242,6 +246,7 @@ export abstract class WechatClient {
     if (row.ownAppid && params[row.ownAppid] === undefined) params[row.ownAppid] = this.appid;
     const secrets = secretValues(params, [this.#options.secret, options.accessToken]);
     this.#xpay.check(row, params);
+    this.#apiSecurity.check(row);
     try {
       return await this.#attempts(row, params, options, spec, secrets);
     } catch (err) {
@@ -290,14 +295,17 @@ export abstract class WechatClient {
       let reply: HttpReply;
       let parsed: ParsedReply;
       try {
-        reply = await sendAttempt(this.#transport, row, ctx, {
-          timeoutMs: bound.ms,
-          deadlineMs: bound.byDeadline ? deadline.ms : undefined,
-          maxBytes: limits.maxBytes,
-          signal: options.signal,
-          headers: options.headers,
-          secrets: known,
-        });
+        reply = this.#apiSecurity.onReply(
+          ctx,
+          await sendAttempt(this.#transport, row, ctx, {
+            timeoutMs: bound.ms,
+            deadlineMs: bound.byDeadline ? deadline.ms : undefined,
+            maxBytes: limits.maxBytes,
+            signal: options.signal,
+            headers: options.headers,
+            secrets: known,
+          }),
+        );
         parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, limits.maxBytes, known);
       } catch (err) {
         const decision = err instanceof WechatTimeoutError && err.deadlineMs !== undefined ? ({ retry: false, why: 'deadline' } as const) : shouldRetry(outcomeOf(err), state);

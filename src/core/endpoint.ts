@@ -38,6 +38,8 @@ export interface EndpointRow {
   readonly ownAppid?: string;
   /** virtual payment signatures the client adds to the query (pay_sig with the AppKey, signature with the session_key param) */
   readonly signatures?: readonly XpaySignature[];
+  /** API security (服务端 API 签名加密): supported = encrypted and signed when options.apiSecurity is set; required = only works that way */
+  readonly apiSecurity?: 'supported' | 'required';
   readonly reply: ReplyKind;
   /** false: no method on the client; reachable with call() */
   readonly bind?: false;

@@ -10,18 +10,22 @@ import type { SpecExample } from '../core/example.js';
 import { validatorsFor, describeError } from '../validate/validate.js';
 import { TokenState } from './token-state.js';
 import { loadMsw, type HttpHandler } from './msw.js';
+import { DEFAULT_MOCK_API_SECURITY, openSealedCall, type MockApiSecurity } from './mock-api-security.js';
 
 export interface MockApp {
   appid: string;
   secret: string;
   /** virtual payment AppKeys: when set, the mock checks pay_sig with them */
   xpay?: { appKey?: string; sandboxAppKey?: string };
+  /** API security keys (the client's options.apiSecurity + the platform key): when set, endpoints marked apiSecurity must come encrypted and signed, and are answered in kind */
+  apiSecurity?: MockApiSecurity;
 }
 
 export const DEFAULT_MOCK_APP: MockApp = {
   appid: 'wx0000mock0000app',
   secret: 'mock-app-secret-0123456789abcdef',
   xpay: { appKey: 'mock-xpay-appkey-0123456789', sandboxAppKey: 'mock-xpay-sandbox-appkey-0123' },
+  apiSecurity: DEFAULT_MOCK_API_SECURITY,
 };
 
 export interface MockWechatOptions {
@@ -139,6 +143,15 @@ export class MockWechat {
   async handle(request: Request): Promise<Response> {
     this.#pending++;
     try {
+      // API security: an encrypted call is opened (checked, decrypted) first and its answer sealed.
+      const url = new URL(request.url);
+      const row = this.#routes.get(`${request.method} ${url.pathname}`)?.[0];
+      const opened = await openSealedCall(request, row, this.apps, (t) => {
+        const c = this.tokens.check(t);
+        return c.ok ? c.appid : undefined;
+      });
+      if (opened.kind === 'refused') return this.#reply(row?.op ?? url.pathname, { errcode: opened.errcode, errmsg: opened.errmsg });
+      if (opened.kind === 'opened') return await opened.seal(await this.#handle(opened.request));
       return await this.#handle(request);
     } finally {
       this.#pending--;
