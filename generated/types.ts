@@ -3675,6 +3675,1065 @@ export type UpdateReplayParams = MP['UpdateReplayParams'];
  */
 export type UpdateReplayResponse = MP['UpdateReplayResponse'];
 /**
+ * Params of {@link MPTools.applyUpload}, in WeChat's wire names.
+ *
+ * 短剧媒资：申请分片上传，返回 upload_id
+ *
+ * Step 1 of a multipart upload (large files): then uploadPart for each part (5 MB, at most 100) and commitUpload. With cover_type the upload also carries a cover image. Each call opens a new upload.
+ *
+ * `POST /wxa/sec/vod/applyupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/applyUpload.yaml
+ */
+export type ApplyUploadParams = MP['ApplyUploadParams'];
+/**
+ * Reply fields of applyUpload.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs}
+ */
+export type ApplyUploadResponse = MP['ApplyUploadResponse'];
+/**
+ * Params of {@link MPTools.auditDrama}, in WeChat's wire names.
+ *
+ * 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id
+ *
+ * First submission: leave drama_id out and fill name, media_count, media_id_list (as many as media_count), description, cover_material_id, producer and the qualification fields. Re-submission: drama_id plus what changes (replace_media_list swaps rejected episodes). Material ids (material_id) are temporary media uploaded with uploadTempMedia by the same Mini Program. The audit result arrives as an event. Not retried: a repeat is a second submission.
+ *
+ * `POST /wxa/sec/vod/auditdrama` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/auditDrama.yaml
+ */
+export type AuditDramaParams = MP['AuditDramaParams'];
+/**
+ * Reply fields of auditDrama.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs}
+ */
+export type AuditDramaResponse = MP['AuditDramaResponse'];
+/**
+ * Params of {@link MPTools.authorizeApp}, in WeChat's wire names.
+ *
+ * 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权）
+ *
+ * `POST /wxa/sec/vod/authorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeApp.yaml
+ */
+export type AuthorizeAppParams = MP['AuthorizeAppParams'];
+/**
+ * Reply fields of authorizeApp.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs}
+ */
+export type AuthorizeAppResponse = MP['AuthorizeAppResponse'];
+/**
+ * Params of {@link MPTools.authorizeCopyright}, in WeChat's wire names.
+ *
+ * 短剧版权：把受版权保护的剧目授权给主体或小程序
+ *
+ * `POST /wxa/sec/vod/authorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeCopyright.yaml
+ */
+export type AuthorizeCopyrightParams = MP['AuthorizeCopyrightParams'];
+/**
+ * Reply fields of authorizeCopyright.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs}
+ */
+export type AuthorizeCopyrightResponse = MP['AuthorizeCopyrightResponse'];
+/**
+ * Params of {@link MPTools.authorizeDrama}, in WeChat's wire names.
+ *
+ * 短剧授权：把剧目授权给其他小程序播放
+ *
+ * The doc's table names the appid field "authorized"; the sibling APIs and SDKs (SKIT) send authorized_appid, which is what is declared here. The doc page shows GET; like every other vod API it is called with POST and a JSON body. Per-drama outcomes are in result.
+ *
+ * `POST /wxa/sec/vod/authorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeDrama.yaml
+ */
+export type AuthorizeDramaParams = MP['AuthorizeDramaParams'];
+/**
+ * Reply fields of authorizeDrama.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs}
+ */
+export type AuthorizeDramaResponse = MP['AuthorizeDramaResponse'];
+/**
+ * Params of {@link MPTools.commitUpload}, in WeChat's wire names.
+ *
+ * 短剧媒资：确认分片上传（合并分片），返回 media_id
+ *
+ * media_part_infos (and cover_part_infos when applyUpload had cover_type) must be sorted by part_number, starting at 1, consecutive and without repeats.
+ *
+ * `POST /wxa/sec/vod/commitupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/commitUpload.yaml
+ */
+export type CommitUploadParams = MP['CommitUploadParams'];
+/**
+ * Reply fields of commitUpload.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs}
+ */
+export type CommitUploadResponse = MP['CommitUploadResponse'];
+/**
+ * Params of {@link MPTools.deauthorizeApp}, in WeChat's wire names.
+ *
+ * 短剧授权：解除对另一个小程序的账号授权
+ *
+ * `POST /wxa/sec/vod/deauthorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeApp.yaml
+ */
+export type DeauthorizeAppParams = MP['DeauthorizeAppParams'];
+/**
+ * Reply fields of deauthorizeApp.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs}
+ */
+export type DeauthorizeAppResponse = MP['DeauthorizeAppResponse'];
+/**
+ * Params of {@link MPTools.deauthorizeCopyright}, in WeChat's wire names.
+ *
+ * 短剧版权：解除受版权保护剧目的授权
+ *
+ * `POST /wxa/sec/vod/deauthorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeCopyright.yaml
+ */
+export type DeauthorizeCopyrightParams = MP['DeauthorizeCopyrightParams'];
+/**
+ * Reply fields of deauthorizeCopyright.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs}
+ */
+export type DeauthorizeCopyrightResponse = MP['DeauthorizeCopyrightResponse'];
+/**
+ * Params of {@link MPTools.deauthorizeDrama}, in WeChat's wire names.
+ *
+ * 短剧授权：解除剧目对其他小程序的授权
+ *
+ * `POST /wxa/sec/vod/deauthorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeDrama.yaml
+ */
+export type DeauthorizeDramaParams = MP['DeauthorizeDramaParams'];
+/**
+ * Reply fields of deauthorizeDrama.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs}
+ */
+export type DeauthorizeDramaResponse = MP['DeauthorizeDramaResponse'];
+/**
+ * Params of {@link MPTools.deleteMedia}, in WeChat's wire names.
+ *
+ * 短剧媒资：删除媒资
+ *
+ * `POST /wxa/sec/vod/deletemedia` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/deleteMedia.yaml
+ */
+export type DeleteMediaParams = MP['DeleteMediaParams'];
+/**
+ * Reply fields of deleteMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs}
+ */
+export type DeleteMediaResponse = MP['DeleteMediaResponse'];
+/**
+ * Params of {@link MPTools.getAuthorizeApps}, in WeChat's wire names.
+ *
+ * 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序）
+ *
+ * No request fields besides the access_token (an empty JSON body is sent).
+ *
+ * `POST /wxa/sec/vod/getauthorizeapps` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeApps.yaml
+ */
+export type GetAuthorizeAppsParams = MP['GetAuthorizeAppsParams'];
+/**
+ * Reply fields of getAuthorizeApps.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs}
+ */
+export type GetAuthorizeAppsResponse = MP['GetAuthorizeAppsResponse'];
+/**
+ * Params of {@link MPTools.getAuthorizeObjects}, in WeChat's wire names.
+ *
+ * 短剧授权：查询本小程序授权出去的剧目（授权信息）
+ *
+ * `POST /wxa/sec/vod/getauthorizeobjects` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeObjects.yaml
+ */
+export type GetAuthorizeObjectsParams = MP['GetAuthorizeObjectsParams'];
+/**
+ * Reply fields of getAuthorizeObjects.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs}
+ */
+export type GetAuthorizeObjectsResponse = MP['GetAuthorizeObjectsResponse'];
+/**
+ * Params of {@link MPTools.getAuthorizedObjects}, in WeChat's wire names.
+ *
+ * 短剧授权：查询本小程序被授权的剧目（被授权信息）
+ *
+ * `POST /wxa/sec/vod/getauthorizedobjects` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizedObjects.yaml
+ */
+export type GetAuthorizedObjectsParams = MP['GetAuthorizedObjectsParams'];
+/**
+ * Reply fields of getAuthorizedObjects.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs}
+ */
+export type GetAuthorizedObjectsResponse = MP['GetAuthorizedObjectsResponse'];
+/**
+ * Params of {@link MPTools.getCdnLogs}, in WeChat's wire names.
+ *
+ * 短剧媒资：查询 CDN 访问日志的下载链接列表
+ *
+ * Logs of the last 30 days, one file per hour with traffic; links are valid for 24 hours; end_time - start_time must not exceed 48 hours. limit/offset have been ignored since 2024-03-29. The doc calls domestic_cdn_logs an object and types name/url as number; SDKs and the description treat it as a list of log entries with string names and URLs, which is what is declared here.
+ *
+ * `POST /wxa/sec/vod/getcdnlogs` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnLogs.yaml
+ */
+export type GetCdnLogsParams = MP['GetCdnLogsParams'];
+/**
+ * Reply fields of getCdnLogs.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs}
+ */
+export type GetCdnLogsResponse = MP['GetCdnLogsResponse'];
+/**
+ * Params of {@link MPTools.getCdnUsageData}, in WeChat's wire names.
+ *
+ * 短剧媒资：查询点播 CDN 的流量数据
+ *
+ * Data of the last 365 days, at most 90 days per query, in 5-minute, hourly or daily buckets (bytes; 1 GB = 1000 MB). The doc types data_interval as string but its example sends a number.
+ *
+ * `POST /wxa/sec/vod/getcdnusagedata` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnUsageData.yaml
+ */
+export type GetCdnUsageDataParams = MP['GetCdnUsageDataParams'];
+/**
+ * Reply fields of getCdnUsageData.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs}
+ */
+export type GetCdnUsageDataResponse = MP['GetCdnUsageDataResponse'];
+/**
+ * Params of {@link MPTools.getCopyrightAuthorizationList}, in WeChat's wire names.
+ *
+ * 短剧版权：查询本小程序授权出去的版权授权信息
+ *
+ * `POST /wxa/sec/vod/getcopyrightauthorizationlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizationList.yaml
+ */
+export type GetCopyrightAuthorizationListParams = MP['GetCopyrightAuthorizationListParams'];
+/**
+ * Reply fields of getCopyrightAuthorizationList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs}
+ */
+export type GetCopyrightAuthorizationListResponse = MP['GetCopyrightAuthorizationListResponse'];
+/**
+ * Params of {@link MPTools.getCopyrightAuthorizedList}, in WeChat's wire names.
+ *
+ * 短剧版权：查询本小程序（或主体）被版权授权的信息
+ *
+ * `POST /wxa/sec/vod/getcopyrightauthorizedlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizedList.yaml
+ */
+export type GetCopyrightAuthorizedListParams = MP['GetCopyrightAuthorizedListParams'];
+/**
+ * Reply fields of getCopyrightAuthorizedList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs}
+ */
+export type GetCopyrightAuthorizedListResponse = MP['GetCopyrightAuthorizedListResponse'];
+/**
+ * Params of {@link MPTools.getDrama}, in WeChat's wire names.
+ *
+ * 短剧剧目：获取剧目信息
+ *
+ * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+ *
+ * `POST /wxa/sec/vod/getdrama` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDrama.yaml
+ */
+export type GetDramaParams = MP['GetDramaParams'];
+/**
+ * Reply fields of getDrama.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs}
+ */
+export type GetDramaResponse = MP['GetDramaResponse'];
+/**
+ * Params of {@link MPTools.getDramaLatestAuditInfo}, in WeChat's wire names.
+ *
+ * 短剧剧目：查询剧目某类审核的最新一条审核信息
+ *
+ * Unlike getDrama's audit_detail (audit types 0 and 1 only), this covers every audit type.
+ *
+ * `POST /wxa/sec/vod/getdramalatestauditinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDramaLatestAuditInfo.yaml
+ */
+export type GetDramaLatestAuditInfoParams = MP['GetDramaLatestAuditInfoParams'];
+/**
+ * Reply fields of getDramaLatestAuditInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs}
+ */
+export type GetDramaLatestAuditInfoResponse = MP['GetDramaLatestAuditInfoResponse'];
+/**
+ * Params of {@link MPTools.getMedia}, in WeChat's wire names.
+ *
+ * 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink）
+ *
+ * The links in the reply are temporary; do not store them.
+ *
+ * `POST /wxa/sec/vod/getmedia` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMedia.yaml
+ */
+export type GetMediaParams = MP['GetMediaParams'];
+/**
+ * Reply fields of getMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs}
+ */
+export type GetMediaResponse = MP['GetMediaResponse'];
+/**
+ * Params of {@link MPTools.getMediaLink}, in WeChat's wire names.
+ *
+ * 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目）
+ *
+ * Only media of an approved drama get a link. t is the link's expiry (at most 2 hours ahead). us adds a developer tag to the link (e.g. a channel) that shows up in the CDN logs.
+ *
+ * `POST /wxa/sec/vod/getmedialink` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMediaLink.yaml
+ */
+export type GetMediaLinkParams = MP['GetMediaLinkParams'];
+/**
+ * Reply fields of getMediaLink.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs}
+ */
+export type GetMediaLinkResponse = MP['GetMediaLinkResponse'];
+/**
+ * Params of {@link MPTools.getTask}, in WeChat's wire names.
+ *
+ * 短剧媒资：查询拉取上传任务的状态
+ *
+ * `POST /wxa/sec/vod/gettask` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs} · spec: spec/miniprogram/mini-drama/getTask.yaml
+ */
+export type GetTaskParams = MP['GetTaskParams'];
+/**
+ * Reply fields of getTask.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs}
+ */
+export type GetTaskResponse = MP['GetTaskResponse'];
+/**
+ * Params of {@link MPTools.listDramas}, in WeChat's wire names.
+ *
+ * 短剧剧目：获取已提交的剧目列表（分页）
+ *
+ * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+ *
+ * `POST /wxa/sec/vod/listdramas` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs} · spec: spec/miniprogram/mini-drama/listDramas.yaml
+ */
+export type ListDramasParams = MP['ListDramasParams'];
+/**
+ * Reply fields of listDramas.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs}
+ */
+export type ListDramasResponse = MP['ListDramasResponse'];
+/**
+ * Params of {@link MPTools.listMedia}, in WeChat's wire names.
+ *
+ * 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页）
+ *
+ * The video and image links in the reply are temporary: do not store them. media_name matches exactly or with % as a wildcard (e.g. "test%"); with many files prefer media_name_fuzzy.
+ *
+ * `POST /wxa/sec/vod/listmedia` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/listMedia.yaml
+ */
+export type ListMediaParams = MP['ListMediaParams'];
+/**
+ * Reply fields of listMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs}
+ */
+export type ListMediaResponse = MP['ListMediaResponse'];
+/**
+ * Params of {@link MPTools.listPackages}, in WeChat's wire names.
+ *
+ * 短剧媒资：查询流量包的使用详情（分页）
+ *
+ * `POST /wxa/sec/vod/listpackages` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs} · spec: spec/miniprogram/mini-drama/listPackages.yaml
+ */
+export type ListPackagesParams = MP['ListPackagesParams'];
+/**
+ * Reply fields of listPackages.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs}
+ */
+export type ListPackagesResponse = MP['ListPackagesResponse'];
+/**
+ * Params of {@link MPTools.modifyDramaBasicInfo}, in WeChat's wire names.
+ *
+ * 短剧剧目：修改剧目基本信息（须经审核，通过后生效）
+ *
+ * Official English name submitModifyDramaBasicInfoReq. The drama must already be approved; the change is audited (audit_type 3) and the result arrives as an event. To change actors, send all of them.
+ *
+ * `POST /wxa/sec/vod/modifydramabasicinfo` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs} · spec: spec/miniprogram/mini-drama/modifyDramaBasicInfo.yaml
+ */
+export type ModifyDramaBasicInfoParams = MP['ModifyDramaBasicInfoParams'];
+/**
+ * Reply fields of modifyDramaBasicInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs}
+ */
+export type ModifyDramaBasicInfoResponse = MP['ModifyDramaBasicInfoResponse'];
+/**
+ * Params of {@link MPTools.pullUpload}, in WeChat's wire names.
+ *
+ * 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id
+ *
+ * Asynchronous: poll getTask with the returned task_id, or wait for the upload-complete event. Without cover_url the first frame becomes the cover. Each call starts a new task, so it is not retried.
+ *
+ * `POST /wxa/sec/vod/pullupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/pullUpload.yaml
+ */
+export type PullUploadParams = MP['PullUploadParams'];
+/**
+ * Reply fields of pullUpload.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs}
+ */
+export type PullUploadResponse = MP['PullUploadResponse'];
+/**
+ * Params of {@link MPTools.replaceDramaMedia}, in WeChat's wire names.
+ *
+ * 短剧剧目：替换审核通过的剧集
+ *
+ * `POST /wxa/sec/vod/replacedramamedia` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/replaceDramaMedia.yaml
+ */
+export type ReplaceDramaMediaParams = MP['ReplaceDramaMediaParams'];
+/**
+ * Reply fields of replaceDramaMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs}
+ */
+export type ReplaceDramaMediaResponse = MP['ReplaceDramaMediaResponse'];
+/**
+ * Params of {@link MPTools.singleFileUpload}, in WeChat's wire names.
+ *
+ * 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id
+ *
+ * multipart/form-data: the video in file field media_data, an optional cover in cover_data, and the text fields media_name, media_type, cover_type, source_context. Without cover_type/cover_data the first frame becomes the cover. Larger files use applyUpload / uploadPart / commitUpload. Each call creates a new media, so it is not retried.
+ *
+ * `POST /wxa/sec/vod/singlefileupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/singleFileUpload.yaml
+ */
+export type SingleFileUploadParams = MP['SingleFileUploadParams'];
+/**
+ * Reply fields of singleFileUpload.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs}
+ */
+export type SingleFileUploadResponse = MP['SingleFileUploadResponse'];
+/**
+ * Params of {@link MPTools.submitReplaceDramaMedias}, in WeChat's wire names.
+ *
+ * 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集）
+ *
+ * Starts an audit of type 2 (替换剧集提审); its result arrives as an event and through getDramaLatestAuditInfo.
+ *
+ * `POST /wxa/sec/vod/submitreplacedramamedias` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs} · spec: spec/miniprogram/mini-drama/submitReplaceDramaMedias.yaml
+ */
+export type SubmitReplaceDramaMediasParams = MP['SubmitReplaceDramaMediasParams'];
+/**
+ * Reply fields of submitReplaceDramaMedias.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs}
+ */
+export type SubmitReplaceDramaMediasResponse = MP['SubmitReplaceDramaMediasResponse'];
+/**
+ * Params of {@link MPTools.uploadPart}, in WeChat's wire names.
+ *
+ * 短剧媒资：上传一个分片（multipart，字段 data），返回 etag
+ *
+ * multipart/form-data: text fields upload_id, part_number (1-100) and resource_type (1 video, 2 cover image) and the file field data. Parts are 5 MB except the last; video up to 500 MB, cover up to 10 MB. The cover's part_number starts again at 1. Re-sending the same part_number overwrites it.
+ *
+ * `POST /wxa/sec/vod/uploadpart` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs} · spec: spec/miniprogram/mini-drama/uploadPart.yaml
+ */
+export type UploadPartParams = MP['UploadPartParams'];
+/**
+ * Reply fields of uploadPart.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs}
+ */
+export type UploadPartResponse = MP['UploadPartResponse'];
+/**
  * Params of {@link MPTools.addUserActionSet}, in WeChat's wire names.
  *
  * 微信广告：创建用户行为数据源
@@ -8669,7 +9728,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (257). */
+/** The generated endpoint methods of MPTools (288). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -10895,6 +11954,817 @@ export interface MPToolsMethods {
      */
     updateReplay(params: UpdateReplayParams, options?: CallOptions): Promise<WechatData<UpdateReplayResponse>>;
     /**
+     * 短剧媒资：申请分片上传，返回 upload_id
+     *
+     * Step 1 of a multipart upload (large files): then uploadPart for each part (5 MB, at most 100) and commitUpload. With cover_type the upload also carries a cover image. Each call opens a new upload.
+     *
+     * `POST /wxa/sec/vod/applyupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/applyUpload.yaml
+     */
+    applyUpload(params: ApplyUploadParams, options?: CallOptions): Promise<WechatData<ApplyUploadResponse>>;
+    /**
+     * 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id
+     *
+     * First submission: leave drama_id out and fill name, media_count, media_id_list (as many as media_count), description, cover_material_id, producer and the qualification fields. Re-submission: drama_id plus what changes (replace_media_list swaps rejected episodes). Material ids (material_id) are temporary media uploaded with uploadTempMedia by the same Mini Program. The audit result arrives as an event. Not retried: a repeat is a second submission.
+     *
+     * `POST /wxa/sec/vod/auditdrama` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/auditDrama.yaml
+     */
+    auditDrama(params: AuditDramaParams, options?: CallOptions): Promise<WechatData<AuditDramaResponse>>;
+    /**
+     * 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权）
+     *
+     * `POST /wxa/sec/vod/authorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeApp.yaml
+     */
+    authorizeApp(params: AuthorizeAppParams, options?: CallOptions): Promise<WechatData<AuthorizeAppResponse>>;
+    /**
+     * 短剧版权：把受版权保护的剧目授权给主体或小程序
+     *
+     * `POST /wxa/sec/vod/authorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeCopyright.yaml
+     */
+    authorizeCopyright(params: AuthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<AuthorizeCopyrightResponse>>;
+    /**
+     * 短剧授权：把剧目授权给其他小程序播放
+     *
+     * The doc's table names the appid field "authorized"; the sibling APIs and SDKs (SKIT) send authorized_appid, which is what is declared here. The doc page shows GET; like every other vod API it is called with POST and a JSON body. Per-drama outcomes are in result.
+     *
+     * `POST /wxa/sec/vod/authorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeDrama.yaml
+     */
+    authorizeDrama(params: AuthorizeDramaParams, options?: CallOptions): Promise<WechatData<AuthorizeDramaResponse>>;
+    /**
+     * 短剧媒资：确认分片上传（合并分片），返回 media_id
+     *
+     * media_part_infos (and cover_part_infos when applyUpload had cover_type) must be sorted by part_number, starting at 1, consecutive and without repeats.
+     *
+     * `POST /wxa/sec/vod/commitupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/commitUpload.yaml
+     */
+    commitUpload(params: CommitUploadParams, options?: CallOptions): Promise<WechatData<CommitUploadResponse>>;
+    /**
+     * 短剧授权：解除对另一个小程序的账号授权
+     *
+     * `POST /wxa/sec/vod/deauthorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeApp.yaml
+     */
+    deauthorizeApp(params: DeauthorizeAppParams, options?: CallOptions): Promise<WechatData<DeauthorizeAppResponse>>;
+    /**
+     * 短剧版权：解除受版权保护剧目的授权
+     *
+     * `POST /wxa/sec/vod/deauthorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeCopyright.yaml
+     */
+    deauthorizeCopyright(params: DeauthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<DeauthorizeCopyrightResponse>>;
+    /**
+     * 短剧授权：解除剧目对其他小程序的授权
+     *
+     * `POST /wxa/sec/vod/deauthorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeDrama.yaml
+     */
+    deauthorizeDrama(params: DeauthorizeDramaParams, options?: CallOptions): Promise<WechatData<DeauthorizeDramaResponse>>;
+    /**
+     * 短剧媒资：删除媒资
+     *
+     * `POST /wxa/sec/vod/deletemedia` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/deleteMedia.yaml
+     */
+    deleteMedia(params: DeleteMediaParams, options?: CallOptions): Promise<WechatData<DeleteMediaResponse>>;
+    /**
+     * 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序）
+     *
+     * No request fields besides the access_token (an empty JSON body is sent).
+     *
+     * `POST /wxa/sec/vod/getauthorizeapps` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeApps.yaml
+     */
+    getAuthorizeApps(params?: GetAuthorizeAppsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeAppsResponse>>;
+    /**
+     * 短剧授权：查询本小程序授权出去的剧目（授权信息）
+     *
+     * `POST /wxa/sec/vod/getauthorizeobjects` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeObjects.yaml
+     */
+    getAuthorizeObjects(params?: GetAuthorizeObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeObjectsResponse>>;
+    /**
+     * 短剧授权：查询本小程序被授权的剧目（被授权信息）
+     *
+     * `POST /wxa/sec/vod/getauthorizedobjects` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizedObjects.yaml
+     */
+    getAuthorizedObjects(params?: GetAuthorizedObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizedObjectsResponse>>;
+    /**
+     * 短剧媒资：查询 CDN 访问日志的下载链接列表
+     *
+     * Logs of the last 30 days, one file per hour with traffic; links are valid for 24 hours; end_time - start_time must not exceed 48 hours. limit/offset have been ignored since 2024-03-29. The doc calls domestic_cdn_logs an object and types name/url as number; SDKs and the description treat it as a list of log entries with string names and URLs, which is what is declared here.
+     *
+     * `POST /wxa/sec/vod/getcdnlogs` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnLogs.yaml
+     */
+    getCdnLogs(params: GetCdnLogsParams, options?: CallOptions): Promise<WechatData<GetCdnLogsResponse>>;
+    /**
+     * 短剧媒资：查询点播 CDN 的流量数据
+     *
+     * Data of the last 365 days, at most 90 days per query, in 5-minute, hourly or daily buckets (bytes; 1 GB = 1000 MB). The doc types data_interval as string but its example sends a number.
+     *
+     * `POST /wxa/sec/vod/getcdnusagedata` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnUsageData.yaml
+     */
+    getCdnUsageData(params: GetCdnUsageDataParams, options?: CallOptions): Promise<WechatData<GetCdnUsageDataResponse>>;
+    /**
+     * 短剧版权：查询本小程序授权出去的版权授权信息
+     *
+     * `POST /wxa/sec/vod/getcopyrightauthorizationlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizationList.yaml
+     */
+    getCopyrightAuthorizationList(params?: GetCopyrightAuthorizationListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizationListResponse>>;
+    /**
+     * 短剧版权：查询本小程序（或主体）被版权授权的信息
+     *
+     * `POST /wxa/sec/vod/getcopyrightauthorizedlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizedList.yaml
+     */
+    getCopyrightAuthorizedList(params?: GetCopyrightAuthorizedListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizedListResponse>>;
+    /**
+     * 短剧剧目：获取剧目信息
+     *
+     * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+     *
+     * `POST /wxa/sec/vod/getdrama` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDrama.yaml
+     */
+    getDrama(params: GetDramaParams, options?: CallOptions): Promise<WechatData<GetDramaResponse>>;
+    /**
+     * 短剧剧目：查询剧目某类审核的最新一条审核信息
+     *
+     * Unlike getDrama's audit_detail (audit types 0 and 1 only), this covers every audit type.
+     *
+     * `POST /wxa/sec/vod/getdramalatestauditinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDramaLatestAuditInfo.yaml
+     */
+    getDramaLatestAuditInfo(params: GetDramaLatestAuditInfoParams, options?: CallOptions): Promise<WechatData<GetDramaLatestAuditInfoResponse>>;
+    /**
+     * 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink）
+     *
+     * The links in the reply are temporary; do not store them.
+     *
+     * `POST /wxa/sec/vod/getmedia` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMedia.yaml
+     */
+    getMedia(params: GetMediaParams, options?: CallOptions): Promise<WechatData<GetMediaResponse>>;
+    /**
+     * 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目）
+     *
+     * Only media of an approved drama get a link. t is the link's expiry (at most 2 hours ahead). us adds a developer tag to the link (e.g. a channel) that shows up in the CDN logs.
+     *
+     * `POST /wxa/sec/vod/getmedialink` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMediaLink.yaml
+     */
+    getMediaLink(params: GetMediaLinkParams, options?: CallOptions): Promise<WechatData<GetMediaLinkResponse>>;
+    /**
+     * 短剧媒资：查询拉取上传任务的状态
+     *
+     * `POST /wxa/sec/vod/gettask` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs} · spec: spec/miniprogram/mini-drama/getTask.yaml
+     */
+    getTask(params: GetTaskParams, options?: CallOptions): Promise<WechatData<GetTaskResponse>>;
+    /**
+     * 短剧剧目：获取已提交的剧目列表（分页）
+     *
+     * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+     *
+     * `POST /wxa/sec/vod/listdramas` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs} · spec: spec/miniprogram/mini-drama/listDramas.yaml
+     */
+    listDramas(params?: ListDramasParams, options?: CallOptions): Promise<WechatData<ListDramasResponse>>;
+    /**
+     * 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页）
+     *
+     * The video and image links in the reply are temporary: do not store them. media_name matches exactly or with % as a wildcard (e.g. "test%"); with many files prefer media_name_fuzzy.
+     *
+     * `POST /wxa/sec/vod/listmedia` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/listMedia.yaml
+     */
+    listMedia(params?: ListMediaParams, options?: CallOptions): Promise<WechatData<ListMediaResponse>>;
+    /**
+     * 短剧媒资：查询流量包的使用详情（分页）
+     *
+     * `POST /wxa/sec/vod/listpackages` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs} · spec: spec/miniprogram/mini-drama/listPackages.yaml
+     */
+    listPackages(params: ListPackagesParams, options?: CallOptions): Promise<WechatData<ListPackagesResponse>>;
+    /**
+     * 短剧剧目：修改剧目基本信息（须经审核，通过后生效）
+     *
+     * Official English name submitModifyDramaBasicInfoReq. The drama must already be approved; the change is audited (audit_type 3) and the result arrives as an event. To change actors, send all of them.
+     *
+     * `POST /wxa/sec/vod/modifydramabasicinfo` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs} · spec: spec/miniprogram/mini-drama/modifyDramaBasicInfo.yaml
+     */
+    modifyDramaBasicInfo(params: ModifyDramaBasicInfoParams, options?: CallOptions): Promise<WechatData<ModifyDramaBasicInfoResponse>>;
+    /**
+     * 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id
+     *
+     * Asynchronous: poll getTask with the returned task_id, or wait for the upload-complete event. Without cover_url the first frame becomes the cover. Each call starts a new task, so it is not retried.
+     *
+     * `POST /wxa/sec/vod/pullupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/pullUpload.yaml
+     */
+    pullUpload(params: PullUploadParams, options?: CallOptions): Promise<WechatData<PullUploadResponse>>;
+    /**
+     * 短剧剧目：替换审核通过的剧集
+     *
+     * `POST /wxa/sec/vod/replacedramamedia` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/replaceDramaMedia.yaml
+     */
+    replaceDramaMedia(params: ReplaceDramaMediaParams, options?: CallOptions): Promise<WechatData<ReplaceDramaMediaResponse>>;
+    /**
+     * 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id
+     *
+     * multipart/form-data: the video in file field media_data, an optional cover in cover_data, and the text fields media_name, media_type, cover_type, source_context. Without cover_type/cover_data the first frame becomes the cover. Larger files use applyUpload / uploadPart / commitUpload. Each call creates a new media, so it is not retried.
+     *
+     * `POST /wxa/sec/vod/singlefileupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/singleFileUpload.yaml
+     */
+    singleFileUpload(params: SingleFileUploadParams, options?: CallOptions): Promise<WechatData<SingleFileUploadResponse>>;
+    /**
+     * 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集）
+     *
+     * Starts an audit of type 2 (替换剧集提审); its result arrives as an event and through getDramaLatestAuditInfo.
+     *
+     * `POST /wxa/sec/vod/submitreplacedramamedias` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs} · spec: spec/miniprogram/mini-drama/submitReplaceDramaMedias.yaml
+     */
+    submitReplaceDramaMedias(params: SubmitReplaceDramaMediasParams, options?: CallOptions): Promise<WechatData<SubmitReplaceDramaMediasResponse>>;
+    /**
+     * 短剧媒资：上传一个分片（multipart，字段 data），返回 etag
+     *
+     * multipart/form-data: text fields upload_id, part_number (1-100) and resource_type (1 video, 2 cover image) and the file field data. Parts are 5 MB except the last; video up to 500 MB, cover up to 10 MB. The cover's part_number starts again at 1. Re-sending the same part_number overwrites it.
+     *
+     * `POST /wxa/sec/vod/uploadpart` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs} · spec: spec/miniprogram/mini-drama/uploadPart.yaml
+     */
+    uploadPart(params: UploadPartParams, options?: CallOptions): Promise<WechatData<UploadPartResponse>>;
+    /**
      * 微信广告：创建用户行为数据源
      *
      * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
@@ -12008,7 +13878,7 @@ export interface MPToolsMethods {
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (258). */
+/** Every MPTools operation by name, for `call(name, params)` (289). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -12368,6 +14238,68 @@ export interface MPToolsOperations {
     updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
     /** 开启/关闭直播间回放功能 */
     updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
+    /** 短剧媒资：申请分片上传，返回 upload_id */
+    applyUpload: { params: ApplyUploadParams; response: ApplyUploadResponse; required: true };
+    /** 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id */
+    auditDrama: { params: AuditDramaParams; response: AuditDramaResponse; required: true };
+    /** 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权） */
+    authorizeApp: { params: AuthorizeAppParams; response: AuthorizeAppResponse; required: true };
+    /** 短剧版权：把受版权保护的剧目授权给主体或小程序 */
+    authorizeCopyright: { params: AuthorizeCopyrightParams; response: AuthorizeCopyrightResponse; required: true };
+    /** 短剧授权：把剧目授权给其他小程序播放 */
+    authorizeDrama: { params: AuthorizeDramaParams; response: AuthorizeDramaResponse; required: true };
+    /** 短剧媒资：确认分片上传（合并分片），返回 media_id */
+    commitUpload: { params: CommitUploadParams; response: CommitUploadResponse; required: true };
+    /** 短剧授权：解除对另一个小程序的账号授权 */
+    deauthorizeApp: { params: DeauthorizeAppParams; response: DeauthorizeAppResponse; required: true };
+    /** 短剧版权：解除受版权保护剧目的授权 */
+    deauthorizeCopyright: { params: DeauthorizeCopyrightParams; response: DeauthorizeCopyrightResponse; required: true };
+    /** 短剧授权：解除剧目对其他小程序的授权 */
+    deauthorizeDrama: { params: DeauthorizeDramaParams; response: DeauthorizeDramaResponse; required: true };
+    /** 短剧媒资：删除媒资 */
+    deleteMedia: { params: DeleteMediaParams; response: DeleteMediaResponse; required: true };
+    /** 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序） */
+    getAuthorizeApps: { params: GetAuthorizeAppsParams; response: GetAuthorizeAppsResponse; required: false };
+    /** 短剧授权：查询本小程序授权出去的剧目（授权信息） */
+    getAuthorizeObjects: { params: GetAuthorizeObjectsParams; response: GetAuthorizeObjectsResponse; required: false };
+    /** 短剧授权：查询本小程序被授权的剧目（被授权信息） */
+    getAuthorizedObjects: { params: GetAuthorizedObjectsParams; response: GetAuthorizedObjectsResponse; required: false };
+    /** 短剧媒资：查询 CDN 访问日志的下载链接列表 */
+    getCdnLogs: { params: GetCdnLogsParams; response: GetCdnLogsResponse; required: true };
+    /** 短剧媒资：查询点播 CDN 的流量数据 */
+    getCdnUsageData: { params: GetCdnUsageDataParams; response: GetCdnUsageDataResponse; required: true };
+    /** 短剧版权：查询本小程序授权出去的版权授权信息 */
+    getCopyrightAuthorizationList: { params: GetCopyrightAuthorizationListParams; response: GetCopyrightAuthorizationListResponse; required: false };
+    /** 短剧版权：查询本小程序（或主体）被版权授权的信息 */
+    getCopyrightAuthorizedList: { params: GetCopyrightAuthorizedListParams; response: GetCopyrightAuthorizedListResponse; required: false };
+    /** 短剧剧目：获取剧目信息 */
+    getDrama: { params: GetDramaParams; response: GetDramaResponse; required: true };
+    /** 短剧剧目：查询剧目某类审核的最新一条审核信息 */
+    getDramaLatestAuditInfo: { params: GetDramaLatestAuditInfoParams; response: GetDramaLatestAuditInfoResponse; required: true };
+    /** 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink） */
+    getMedia: { params: GetMediaParams; response: GetMediaResponse; required: true };
+    /** 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目） */
+    getMediaLink: { params: GetMediaLinkParams; response: GetMediaLinkResponse; required: true };
+    /** 短剧媒资：查询拉取上传任务的状态 */
+    getTask: { params: GetTaskParams; response: GetTaskResponse; required: true };
+    /** 短剧剧目：获取已提交的剧目列表（分页） */
+    listDramas: { params: ListDramasParams; response: ListDramasResponse; required: false };
+    /** 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页） */
+    listMedia: { params: ListMediaParams; response: ListMediaResponse; required: false };
+    /** 短剧媒资：查询流量包的使用详情（分页） */
+    listPackages: { params: ListPackagesParams; response: ListPackagesResponse; required: true };
+    /** 短剧剧目：修改剧目基本信息（须经审核，通过后生效） */
+    modifyDramaBasicInfo: { params: ModifyDramaBasicInfoParams; response: ModifyDramaBasicInfoResponse; required: true };
+    /** 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id */
+    pullUpload: { params: PullUploadParams; response: PullUploadResponse; required: true };
+    /** 短剧剧目：替换审核通过的剧集 */
+    replaceDramaMedia: { params: ReplaceDramaMediaParams; response: ReplaceDramaMediaResponse; required: true };
+    /** 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id */
+    singleFileUpload: { params: SingleFileUploadParams; response: SingleFileUploadResponse; required: true };
+    /** 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集） */
+    submitReplaceDramaMedias: { params: SubmitReplaceDramaMediasParams; response: SubmitReplaceDramaMediasResponse; required: true };
+    /** 短剧媒资：上传一个分片（multipart，字段 data），返回 etag */
+    uploadPart: { params: UploadPartParams; response: UploadPartResponse; required: true };
     /** 微信广告：创建用户行为数据源 */
     addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
     /** 微信广告：回传用户行为数据 */

@@ -18,6 +18,7 @@ export const validatorGroups: Record<string, () => Promise<ValidatorModule>> = {
   "miniprogram-immediate-delivery": () => import('./miniprogram-immediate-delivery.js'),
   "miniprogram-intracity-delivery": () => import('./miniprogram-intracity-delivery.js'),
   "miniprogram-live-broadcast": () => import('./miniprogram-live-broadcast.js'),
+  "miniprogram-mini-drama": () => import('./miniprogram-mini-drama.js'),
   "miniprogram-misc": () => import('./miniprogram-misc.js'),
   "miniprogram-nearby-poi": () => import('./miniprogram-nearby-poi.js'),
   "miniprogram-operation": () => import('./miniprogram-operation.js'),
