@@ -1677,6 +1677,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/message/device/subscribe/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户）
+         * @description The users must have subscribed to the device's message template (wx.requestSubscribeDeviceMessage). data is an object (the doc's table says string, with the note that it is an object). A send, so it is not retried.
+         */
+        post: operations["sendHardwareDeviceMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/message/subscribe/send": {
         parameters: {
             query?: never;
@@ -3176,6 +3196,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/business/group/adddevice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来） */
+        post: operations["addIotGroupDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/group/createid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id
+         * @description The group name is fixed at creation. Each call creates a new group, so it is not retried.
+         */
+        post: operations["createIotGroupId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/group/getinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 硬件设备：查询设备组信息（名称、型号、设备列表） */
+        post: operations["getIotGroupInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/group/removedevice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 硬件设备：从设备组删除设备 */
+        post: operations["removeIotGroupDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/license/activedevice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：批量激活设备 license（消耗资源包中的激活码序号）
+         * @deprecated
+         * @description At most 100 devices per call, all of one package type; each active_number (any uint32 not used before) activates one device, which protects against double activation on a repeated request. Since 2024-09-09 15:00 activation no longer consumes licenses: for compatibility the API answers every device with a meaningless success (errcode 0, expire_time 1893427200), and the official page says it no longer needs to be called.
+         */
+        post: operations["activeLicenseDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/license/getdeviceinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：查询设备 license 激活详情（过期时间）
+         * @deprecated
+         * @description Part of the device-license scheme that WeChat dropped on 2024-09-09 (see activeLicenseDevice).
+         */
+        post: operations["getLicenseDeviceInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/license/getpkglist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：查询已购买的设备 license 资源包列表
+         * @deprecated
+         * @description Part of the device-license scheme for Mini Program VoIP calls (for hardware). The official page announces that this API is withdrawn (回收) on 2024-12-31. Packages must first be bought in the Mini Program admin console.
+         */
+        post: operations["getLicensePkgList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/business/performance/boot": {
         parameters: {
             query?: never;
@@ -3446,6 +3600,26 @@ export interface paths {
          * @description The code comes from wx.pluginLogin (not wx.login); it is valid 5 minutes and yields one openpid.
          */
         post: operations["getPluginOpenPId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getsnticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权）
+         * @description The sn_ticket is a credential (treat it like a secret); it is valid for 5 minutes.
+         */
+        post: operations["getSnTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5471,6 +5645,36 @@ export interface components {
             /** @description 运力返回的错误描述 */
             resultmsg?: string;
         };
+        /** @description Params of activeLicenseDevice */
+        ActiveLicenseDeviceParams: {
+            /** @description 待激活的设备列表（最多 100 个） */
+            device_list: {
+                /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                model_id: string;
+                /** @description 设备唯一序列号，由厂商分配 */
+                sn: string;
+                /** @description 激活码序号，任意 uint32 整数（不能与之前用过的重复），防止重复请求导致重复激活 */
+                active_number: number;
+            }[];
+            /**
+             * @description 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+             * @enum {integer}
+             */
+            pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+        };
+        ActiveLicenseDeviceResponse: {
+            /** @description 设备列表（每台设备的结果） */
+            device_list: {
+                /** @description 设备型号唯一标识 */
+                model_id?: string;
+                /** @description 设备的唯一标识 */
+                sn?: string;
+                /** @description 设备的过期时间 */
+                expire_time?: number;
+                /** @description 该设备的错误码 */
+                errcode?: number;
+            }[];
+        };
         /** @description Params of addAssistant */
         AddAssistantParams: {
             /** @description 房间 ID */
@@ -5748,6 +5952,29 @@ export interface components {
             goodsId?: number;
             /** @description 审核单 ID */
             auditId?: number;
+        };
+        /** @description Params of addIotGroupDevice */
+        AddIotGroupDeviceParams: {
+            /** @description 设备组的唯一标识 */
+            group_id: string;
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                model_id: string;
+                /** @description 设备唯一序列号，由厂商分配 */
+                sn: string;
+            }[];
+            /** @description 是否强制更新设备列表：true 时把已在其它设备组中的设备移到当前设备组，慎用 */
+            force_add?: boolean;
+        };
+        AddIotGroupDeviceResponse: {
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id */
+                model_id?: string;
+                /** @description 设备唯一序列号 */
+                sn?: string;
+            }[];
         };
         /** @description Params of addKfAccount */
         AddKfAccountParams: {
@@ -6693,6 +6920,17 @@ export interface components {
             activity_id?: string;
             /** @description activity_id 的过期时间戳，默认 24 小时后过期 */
             expiration_time?: number;
+        };
+        /** @description Params of createIotGroupId */
+        CreateIotGroupIdParams: {
+            /** @description 设备型号的唯一标识 */
+            model_id: string;
+            /** @description 设备组的名称（1-32 字节，创建时决定，无法修改） */
+            group_name: string;
+        };
+        CreateIotGroupIdResponse: {
+            /** @description 设备组的唯一标识 */
+            group_id: string;
         };
         /** @description Params of createQRCode */
         CreateQRCodeParams: {
@@ -8518,6 +8756,26 @@ export interface components {
                 maker?: string;
             };
         };
+        /** @description Params of getIotGroupInfo */
+        GetIotGroupInfoParams: {
+            /** @description 设备组的唯一标识 */
+            group_id: string;
+        };
+        GetIotGroupInfoResponse: {
+            /** @description 设备组名称 */
+            group_name: string;
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id */
+                model_id?: string;
+                /** @description 设备唯一序列号 */
+                sn?: string;
+            }[];
+            /** @description 设备型号的唯一标识 */
+            model_id: string;
+            /** @description 设备类型 */
+            model_type: string;
+        };
         /** @description Params of getJsErrDetail */
         GetJsErrDetailParams: {
             /** @description 开始时间，格式 "xxxx-xx-xx" */
@@ -8807,6 +9065,62 @@ export interface components {
                 /** @description 模板内容示例 */
                 example?: string;
             }[];
+        };
+        /** @description Params of getLicenseDeviceInfo */
+        GetLicenseDeviceInfoParams: {
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                model_id: string;
+                /** @description 设备唯一序列号，由厂商分配 */
+                sn: string;
+            }[];
+        };
+        GetLicenseDeviceInfoResponse: {
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号唯一标识 */
+                model_id?: string;
+                /** @description 设备的唯一标识 */
+                sn?: string;
+                /** @description 设备的过期时间 */
+                expire_time?: number;
+            }[];
+        };
+        /** @description Params of getLicensePkgList */
+        GetLicensePkgListParams: {
+            /**
+             * @description 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+             * @enum {integer}
+             */
+            pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+        };
+        GetLicensePkgListResponse: {
+            /** @description 资源包列表 */
+            pkg_list: {
+                /** @description 资源包 ID */
+                pkg_id?: string;
+                /** @description 资源包类型 */
+                pkg_type?: number;
+                /** @description 资源包下单时间 */
+                start_time?: number;
+                /** @description 资源包过期时间 */
+                end_time?: number;
+                /**
+                 * @description 资源包状态：1 已生效；2 未生效；3 已过期
+                 * @enum {integer}
+                 */
+                pkg_status?: 1 | 2 | 3;
+                /** @description 已使用额度 */
+                used?: number;
+                /** @description 资源包总量 */
+                all?: number;
+            }[];
+            /**
+             * @deprecated
+             * @description 最大激活码序号，已废弃
+             */
+            max_active_number?: number;
         };
         /** @description Params of getLiveInfo */
         GetLiveInfoParams: {
@@ -9692,6 +10006,17 @@ export interface components {
                     }[];
                 };
             };
+        };
+        /** @description Params of getSnTicket */
+        GetSnTicketParams: {
+            /** @description 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+            sn: string;
+            /** @description 设备型号 id，通过注册设备获得 */
+            model_id: string;
+        };
+        GetSnTicketResponse: {
+            /** @description 设备票据，5 分钟内有效 */
+            sn_ticket: string;
         };
         /** @description Params of getStableAccessToken */
         GetStableAccessTokenParams: {
@@ -12247,6 +12572,29 @@ export interface components {
             username: string;
         };
         RemoveAssistantResponse: Record<string, never>;
+        /** @description Params of removeIotGroupDevice */
+        RemoveIotGroupDeviceParams: {
+            /** @description 设备组的唯一标识 */
+            group_id: string;
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                model_id: string;
+                /** @description 设备唯一序列号，由厂商分配 */
+                sn: string;
+            }[];
+        };
+        RemoveIotGroupDeviceResponse: {
+            /** @description 设备列表（每台设备的结果） */
+            device_list: {
+                /** @description 设备型号唯一标识 */
+                model_id?: string;
+                /** @description 设备的唯一标识 */
+                sn?: string;
+                /** @description 该设备的错误码 */
+                errcode?: number;
+            }[];
+        };
         /** @description Params of replaceDramaMedia */
         ReplaceDramaMediaParams: {
             /** @description 剧目 id */
@@ -12463,6 +12811,32 @@ export interface components {
                 iso_code?: string;
             }[];
         };
+        /** @description Params of sendHardwareDeviceMessage */
+        SendHardwareDeviceMessageParams: {
+            /** @description 接收者（用户）的 openid 列表 */
+            to_openid_list: string[];
+            /** @description 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数（如 index?foo=bar）；不填则模板无跳转 */
+            page?: string;
+            /** @description 所需下发的订阅模板 id */
+            template_id: string;
+            /**
+             * @description 跳转小程序类型：developer 开发版；trial 体验版；formal 正式版（默认）
+             * @enum {string}
+             */
+            miniprogram_state?: "developer" | "trial" | "formal";
+            /**
+             * @description “进入小程序查看”的语言类型，默认 zh_CN
+             * @enum {string}
+             */
+            lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+            data: components["schemas"]["TemplateData"];
+            /** @description 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+            sn: string;
+            /** @description 设备型号 id，通过注册设备获得 */
+            modelId: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SendHardwareDeviceMessageResponse: Record<string, never>;
         /** @description Params of sendLegacyTemplateMessage */
         SendLegacyTemplateMessageParams: {
             /** @description 接收者（用户）的 openid */
@@ -17223,6 +17597,54 @@ export interface operations {
             };
         };
     };
+    sendHardwareDeviceMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 接收者（用户）的 openid 列表 */
+                    to_openid_list: string[];
+                    /** @description 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数（如 index?foo=bar）；不填则模板无跳转 */
+                    page?: string;
+                    /** @description 所需下发的订阅模板 id */
+                    template_id: string;
+                    /**
+                     * @description 跳转小程序类型：developer 开发版；trial 体验版；formal 正式版（默认）
+                     * @enum {string}
+                     */
+                    miniprogram_state?: "developer" | "trial" | "formal";
+                    /**
+                     * @description “进入小程序查看”的语言类型，默认 zh_CN
+                     * @enum {string}
+                     */
+                    lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+                    data: components["schemas"]["TemplateData"];
+                    /** @description 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+                    sn: string;
+                    /** @description 设备型号 id，通过注册设备获得 */
+                    modelId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendHardwareDeviceMessageResponse"];
+                };
+            };
+        };
+    };
     sendSubscribeMessage: {
         parameters: {
             query: {
@@ -19935,6 +20357,247 @@ export interface operations {
             };
         };
     };
+    addIotGroupDevice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备组的唯一标识 */
+                    group_id: string;
+                    /** @description 设备列表 */
+                    device_list: {
+                        /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                        model_id: string;
+                        /** @description 设备唯一序列号，由厂商分配 */
+                        sn: string;
+                    }[];
+                    /** @description 是否强制更新设备列表：true 时把已在其它设备组中的设备移到当前设备组，慎用 */
+                    force_add?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddIotGroupDeviceResponse"];
+                };
+            };
+        };
+    };
+    createIotGroupId: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备型号的唯一标识 */
+                    model_id: string;
+                    /** @description 设备组的名称（1-32 字节，创建时决定，无法修改） */
+                    group_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateIotGroupIdResponse"];
+                };
+            };
+        };
+    };
+    getIotGroupInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备组的唯一标识 */
+                    group_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetIotGroupInfoResponse"];
+                };
+            };
+        };
+    };
+    removeIotGroupDevice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备组的唯一标识 */
+                    group_id: string;
+                    /** @description 设备列表 */
+                    device_list: {
+                        /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                        model_id: string;
+                        /** @description 设备唯一序列号，由厂商分配 */
+                        sn: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoveIotGroupDeviceResponse"];
+                };
+            };
+        };
+    };
+    activeLicenseDevice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 待激活的设备列表（最多 100 个） */
+                    device_list: {
+                        /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                        model_id: string;
+                        /** @description 设备唯一序列号，由厂商分配 */
+                        sn: string;
+                        /** @description 激活码序号，任意 uint32 整数（不能与之前用过的重复），防止重复请求导致重复激活 */
+                        active_number: number;
+                    }[];
+                    /**
+                     * @description 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+                     * @enum {integer}
+                     */
+                    pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveLicenseDeviceResponse"];
+                };
+            };
+        };
+    };
+    getLicenseDeviceInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备列表 */
+                    device_list: {
+                        /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                        model_id: string;
+                        /** @description 设备唯一序列号，由厂商分配 */
+                        sn: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLicenseDeviceInfoResponse"];
+                };
+            };
+        };
+    };
+    getLicensePkgList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+                     * @enum {integer}
+                     */
+                    pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLicensePkgListResponse"];
+                };
+            };
+        };
+    };
     getPerformanceData: {
         parameters: {
             query: {
@@ -20439,6 +21102,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetPluginOpenPIdResponse"];
+                };
+            };
+        };
+    };
+    getSnTicket: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+                    sn: string;
+                    /** @description 设备型号 id，通过注册设备获得 */
+                    model_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSnTicketResponse"];
                 };
             };
         };

@@ -2252,6 +2252,202 @@ export type UpdatePrinterParams = MP['UpdatePrinterParams'];
  */
 export type UpdatePrinterResponse = MP['UpdatePrinterResponse'];
 /**
+ * Params of {@link MPTools.activeLicenseDevice}, in WeChat's wire names.
+ *
+ * 硬件设备：批量激活设备 license（消耗资源包中的激活码序号）
+ *
+ * At most 100 devices per call, all of one package type; each active_number (any uint32 not used before) activates one device, which protects against double activation on a repeated request. Since 2024-09-09 15:00 activation no longer consumes licenses: for compatibility the API answers every device with a meaningless success (errcode 0, expire_time 1893427200), and the official page says it no longer needs to be called.
+ *
+ * `POST /wxa/business/license/activedevice` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800020: 设备数超出限制
+ * - 9800037: 激活码序号已使用
+ * - 9800038: 设备有效期超出限制
+ * - 9800039: 资源包余额不足
+ * - 9800040: 资源包类型和设备类型不匹配
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/activeLicenseDevice.yaml
+ * @deprecated Since 2024-09-09 device VoIP needs no license; the API answers a meaningless success (official page)
+ */
+export type ActiveLicenseDeviceParams = MP['ActiveLicenseDeviceParams'];
+/**
+ * Reply fields of activeLicenseDevice.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs}
+ */
+export type ActiveLicenseDeviceResponse = MP['ActiveLicenseDeviceResponse'];
+/**
+ * Params of {@link MPTools.addIotGroupDevice}, in WeChat's wire names.
+ *
+ * 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来）
+ *
+ * `POST /wxa/business/group/adddevice` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800013: group_id 不合法
+ * - 9800014: 设备类型与设备组不符合
+ * - 9800015: 该设备已存在于设备组
+ * - 9800016: 设备组中设备数到达上限
+ * - 9800018: 该设备已经属于另一个设备组
+ * - 9800044: 已扩容至最大设备数量
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/addIotGroupDevice.yaml
+ */
+export type AddIotGroupDeviceParams = MP['AddIotGroupDeviceParams'];
+/**
+ * Reply fields of addIotGroupDevice.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs}
+ */
+export type AddIotGroupDeviceResponse = MP['AddIotGroupDeviceResponse'];
+/**
+ * Params of {@link MPTools.createIotGroupId}, in WeChat's wire names.
+ *
+ * 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id
+ *
+ * The group name is fixed at creation. Each call creates a new group, so it is not retried.
+ *
+ * `POST /wxa/business/group/createid` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9800003: model_id 检查不通过
+ * - 9800012: group_name 不合法，长度应为 1-32 字节
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs} · spec: spec/miniprogram/hardware-device/createIotGroupId.yaml
+ */
+export type CreateIotGroupIdParams = MP['CreateIotGroupIdParams'];
+/**
+ * Reply fields of createIotGroupId.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs}
+ */
+export type CreateIotGroupIdResponse = MP['CreateIotGroupIdResponse'];
+/**
+ * Params of {@link MPTools.getIotGroupInfo}, in WeChat's wire names.
+ *
+ * 硬件设备：查询设备组信息（名称、型号、设备列表）
+ *
+ * `POST /wxa/business/group/getinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800013: group_id 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getIotGroupInfo.yaml
+ */
+export type GetIotGroupInfoParams = MP['GetIotGroupInfoParams'];
+/**
+ * Reply fields of getIotGroupInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs}
+ */
+export type GetIotGroupInfoResponse = MP['GetIotGroupInfoResponse'];
+/**
+ * Params of {@link MPTools.getLicenseDeviceInfo}, in WeChat's wire names.
+ *
+ * 硬件设备：查询设备 license 激活详情（过期时间）
+ *
+ * Part of the device-license scheme that WeChat dropped on 2024-09-09 (see activeLicenseDevice).
+ *
+ * `POST /wxa/business/license/getdeviceinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicenseDeviceInfo.yaml
+ * @deprecated Device VoIP needs no license since 2024-09-09 (see the activeLicenseDevice page)
+ */
+export type GetLicenseDeviceInfoParams = MP['GetLicenseDeviceInfoParams'];
+/**
+ * Reply fields of getLicenseDeviceInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs}
+ */
+export type GetLicenseDeviceInfoResponse = MP['GetLicenseDeviceInfoResponse'];
+/**
+ * Params of {@link MPTools.getLicensePkgList}, in WeChat's wire names.
+ *
+ * 硬件设备：查询已购买的设备 license 资源包列表
+ *
+ * Part of the device-license scheme for Mini Program VoIP calls (for hardware). The official page announces that this API is withdrawn (回收) on 2024-12-31. Packages must first be bought in the Mini Program admin console.
+ *
+ * `POST /wxa/business/license/getpkglist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicensePkgList.yaml
+ * @deprecated The official page announces this API is withdrawn (回收) on 2024-12-31; device VoIP no longer needs licenses
+ */
+export type GetLicensePkgListParams = MP['GetLicensePkgListParams'];
+/**
+ * Reply fields of getLicensePkgList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs}
+ */
+export type GetLicensePkgListResponse = MP['GetLicensePkgListResponse'];
+/**
+ * Params of {@link MPTools.getSnTicket}, in WeChat's wire names.
+ *
+ * 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权）
+ *
+ * The sn_ticket is a credential (treat it like a secret); it is valid for 5 minutes.
+ *
+ * `POST /wxa/getsnticket` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800001: sn 长度不能超过 128 字节
+ * - 9800002: sn 包含非法字符，请参考文档
+ * - 9800003: model_id 检查不通过
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs} · spec: spec/miniprogram/hardware-device/getSnTicket.yaml
+ */
+export type GetSnTicketParams = MP['GetSnTicketParams'];
+/**
+ * Reply fields of getSnTicket.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs}
+ */
+export type GetSnTicketResponse = MP['GetSnTicketResponse'];
+/**
+ * Params of {@link MPTools.removeIotGroupDevice}, in WeChat's wire names.
+ *
+ * 硬件设备：从设备组删除设备
+ *
+ * `POST /wxa/business/group/removedevice` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800013: group_id 不合法
+ * - 9800017: 该设备不属于设备组
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/removeIotGroupDevice.yaml
+ */
+export type RemoveIotGroupDeviceParams = MP['RemoveIotGroupDeviceParams'];
+/**
+ * Reply fields of removeIotGroupDevice.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs}
+ */
+export type RemoveIotGroupDeviceResponse = MP['RemoveIotGroupDeviceResponse'];
+/**
+ * Params of {@link MPTools.sendHardwareDeviceMessage}, in WeChat's wire names.
+ *
+ * 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户）
+ *
+ * The users must have subscribed to the device's message template (wx.requestSubscribeDeviceMessage). data is an object (the doc's table says string, with the note that it is an object). A send, so it is not retried.
+ *
+ * `POST /cgi-bin/message/device/subscribe/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40037 `invalid template_id`: 不合法的 template_id
+ * - 41030 `invalid page`: page 路径不正确，需要保证在现网版本小程序中存在，与 app.json 保持一致
+ * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息，如果用户之前曾经订阅过，则表示用户取消了订阅关系
+ * - 47003 `argument invalid!`: 模板参数不准确，可能为空或者不满足规则，errmsg 会提示具体是哪个字段出错
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs} · spec: spec/miniprogram/hardware-device/sendHardwareDeviceMessage.yaml
+ */
+export type SendHardwareDeviceMessageParams = MP['SendHardwareDeviceMessageParams'];
+/**
+ * Reply fields of sendHardwareDeviceMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs}
+ */
+export type SendHardwareDeviceMessageResponse = MP['SendHardwareDeviceMessageResponse'];
+/**
  * Params of {@link MPTools.abnormalConfirm}, in WeChat's wire names.
  *
  * 即时配送：异常件退回商家，商家确认收货
@@ -9728,7 +9924,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (288). */
+/** The generated endpoint methods of MPTools (297). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -11082,6 +11278,130 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs} · spec: spec/miniprogram/express/updatePrinter.yaml
      */
     updatePrinter(params: UpdatePrinterParams, options?: CallOptions): Promise<WechatData<UpdatePrinterResponse>>;
+    /**
+     * 硬件设备：批量激活设备 license（消耗资源包中的激活码序号）
+     *
+     * At most 100 devices per call, all of one package type; each active_number (any uint32 not used before) activates one device, which protects against double activation on a repeated request. Since 2024-09-09 15:00 activation no longer consumes licenses: for compatibility the API answers every device with a meaningless success (errcode 0, expire_time 1893427200), and the official page says it no longer needs to be called.
+     *
+     * `POST /wxa/business/license/activedevice` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800020: 设备数超出限制
+     * - 9800037: 激活码序号已使用
+     * - 9800038: 设备有效期超出限制
+     * - 9800039: 资源包余额不足
+     * - 9800040: 资源包类型和设备类型不匹配
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/activeLicenseDevice.yaml
+     * @deprecated Since 2024-09-09 device VoIP needs no license; the API answers a meaningless success (official page)
+     */
+    activeLicenseDevice(params: ActiveLicenseDeviceParams, options?: CallOptions): Promise<WechatData<ActiveLicenseDeviceResponse>>;
+    /**
+     * 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来）
+     *
+     * `POST /wxa/business/group/adddevice` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800013: group_id 不合法
+     * - 9800014: 设备类型与设备组不符合
+     * - 9800015: 该设备已存在于设备组
+     * - 9800016: 设备组中设备数到达上限
+     * - 9800018: 该设备已经属于另一个设备组
+     * - 9800044: 已扩容至最大设备数量
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/addIotGroupDevice.yaml
+     */
+    addIotGroupDevice(params: AddIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<AddIotGroupDeviceResponse>>;
+    /**
+     * 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id
+     *
+     * The group name is fixed at creation. Each call creates a new group, so it is not retried.
+     *
+     * `POST /wxa/business/group/createid` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9800003: model_id 检查不通过
+     * - 9800012: group_name 不合法，长度应为 1-32 字节
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs} · spec: spec/miniprogram/hardware-device/createIotGroupId.yaml
+     */
+    createIotGroupId(params: CreateIotGroupIdParams, options?: CallOptions): Promise<WechatData<CreateIotGroupIdResponse>>;
+    /**
+     * 硬件设备：查询设备组信息（名称、型号、设备列表）
+     *
+     * `POST /wxa/business/group/getinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800013: group_id 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getIotGroupInfo.yaml
+     */
+    getIotGroupInfo(params: GetIotGroupInfoParams, options?: CallOptions): Promise<WechatData<GetIotGroupInfoResponse>>;
+    /**
+     * 硬件设备：查询设备 license 激活详情（过期时间）
+     *
+     * Part of the device-license scheme that WeChat dropped on 2024-09-09 (see activeLicenseDevice).
+     *
+     * `POST /wxa/business/license/getdeviceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicenseDeviceInfo.yaml
+     * @deprecated Device VoIP needs no license since 2024-09-09 (see the activeLicenseDevice page)
+     */
+    getLicenseDeviceInfo(params: GetLicenseDeviceInfoParams, options?: CallOptions): Promise<WechatData<GetLicenseDeviceInfoResponse>>;
+    /**
+     * 硬件设备：查询已购买的设备 license 资源包列表
+     *
+     * Part of the device-license scheme for Mini Program VoIP calls (for hardware). The official page announces that this API is withdrawn (回收) on 2024-12-31. Packages must first be bought in the Mini Program admin console.
+     *
+     * `POST /wxa/business/license/getpkglist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicensePkgList.yaml
+     * @deprecated The official page announces this API is withdrawn (回收) on 2024-12-31; device VoIP no longer needs licenses
+     */
+    getLicensePkgList(params: GetLicensePkgListParams, options?: CallOptions): Promise<WechatData<GetLicensePkgListResponse>>;
+    /**
+     * 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权）
+     *
+     * The sn_ticket is a credential (treat it like a secret); it is valid for 5 minutes.
+     *
+     * `POST /wxa/getsnticket` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800001: sn 长度不能超过 128 字节
+     * - 9800002: sn 包含非法字符，请参考文档
+     * - 9800003: model_id 检查不通过
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs} · spec: spec/miniprogram/hardware-device/getSnTicket.yaml
+     */
+    getSnTicket(params: GetSnTicketParams, options?: CallOptions): Promise<WechatData<GetSnTicketResponse>>;
+    /**
+     * 硬件设备：从设备组删除设备
+     *
+     * `POST /wxa/business/group/removedevice` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800013: group_id 不合法
+     * - 9800017: 该设备不属于设备组
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/removeIotGroupDevice.yaml
+     */
+    removeIotGroupDevice(params: RemoveIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<RemoveIotGroupDeviceResponse>>;
+    /**
+     * 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户）
+     *
+     * The users must have subscribed to the device's message template (wx.requestSubscribeDeviceMessage). data is an object (the doc's table says string, with the note that it is an object). A send, so it is not retried.
+     *
+     * `POST /cgi-bin/message/device/subscribe/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40037 `invalid template_id`: 不合法的 template_id
+     * - 41030 `invalid page`: page 路径不正确，需要保证在现网版本小程序中存在，与 app.json 保持一致
+     * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息，如果用户之前曾经订阅过，则表示用户取消了订阅关系
+     * - 47003 `argument invalid!`: 模板参数不准确，可能为空或者不满足规则，errmsg 会提示具体是哪个字段出错
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs} · spec: spec/miniprogram/hardware-device/sendHardwareDeviceMessage.yaml
+     */
+    sendHardwareDeviceMessage(params: SendHardwareDeviceMessageParams, options?: CallOptions): Promise<WechatData<SendHardwareDeviceMessageResponse>>;
     /**
      * 即时配送：异常件退回商家，商家确认收货
      *
@@ -13878,7 +14198,7 @@ export interface MPToolsMethods {
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (289). */
+/** Every MPTools operation by name, for `call(name, params)` (298). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -14100,6 +14420,24 @@ export interface MPToolsOperations {
     updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
     /** 物流助手：配置面单打印员（绑定或解绑） */
     updatePrinter: { params: UpdatePrinterParams; response: UpdatePrinterResponse; required: true };
+    /** 硬件设备：批量激活设备 license（消耗资源包中的激活码序号） */
+    activeLicenseDevice: { params: ActiveLicenseDeviceParams; response: ActiveLicenseDeviceResponse; required: true };
+    /** 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来） */
+    addIotGroupDevice: { params: AddIotGroupDeviceParams; response: AddIotGroupDeviceResponse; required: true };
+    /** 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id */
+    createIotGroupId: { params: CreateIotGroupIdParams; response: CreateIotGroupIdResponse; required: true };
+    /** 硬件设备：查询设备组信息（名称、型号、设备列表） */
+    getIotGroupInfo: { params: GetIotGroupInfoParams; response: GetIotGroupInfoResponse; required: true };
+    /** 硬件设备：查询设备 license 激活详情（过期时间） */
+    getLicenseDeviceInfo: { params: GetLicenseDeviceInfoParams; response: GetLicenseDeviceInfoResponse; required: true };
+    /** 硬件设备：查询已购买的设备 license 资源包列表 */
+    getLicensePkgList: { params: GetLicensePkgListParams; response: GetLicensePkgListResponse; required: true };
+    /** 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权） */
+    getSnTicket: { params: GetSnTicketParams; response: GetSnTicketResponse; required: true };
+    /** 硬件设备：从设备组删除设备 */
+    removeIotGroupDevice: { params: RemoveIotGroupDeviceParams; response: RemoveIotGroupDeviceResponse; required: true };
+    /** 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户） */
+    sendHardwareDeviceMessage: { params: SendHardwareDeviceMessageParams; response: SendHardwareDeviceMessageResponse; required: true };
     /** 即时配送：异常件退回商家，商家确认收货 */
     abnormalConfirm: { params: AbnormalConfirmParams; response: AbnormalConfirmResponse; required: true };
     /** 即时配送：下配送单 */

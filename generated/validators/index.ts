@@ -15,6 +15,7 @@ export const validatorGroups: Record<string, () => Promise<ValidatorModule>> = {
   "miniprogram-data-analysis": () => import('./miniprogram-data-analysis.js'),
   "miniprogram-express": () => import('./miniprogram-express.js'),
   "miniprogram-express-service": () => import('./miniprogram-express-service.js'),
+  "miniprogram-hardware-device": () => import('./miniprogram-hardware-device.js'),
   "miniprogram-immediate-delivery": () => import('./miniprogram-immediate-delivery.js'),
   "miniprogram-intracity-delivery": () => import('./miniprogram-intracity-delivery.js'),
   "miniprogram-live-broadcast": () => import('./miniprogram-live-broadcast.js'),
