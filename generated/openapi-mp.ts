@@ -1913,6 +1913,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/ticket/getticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+         * @description Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+         */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/token": {
         parameters: {
             query?: never;
@@ -10082,6 +10102,21 @@ export interface components {
             /** @description 视频消息素材下载地址（仅视频素材以 JSON 返回） */
             video_url?: string;
         };
+        /** @description Params of getTicket */
+        GetTicketParams: {
+            /**
+             * @description 票据类型：jsapi（JS-SDK）或 wx_card（卡券）
+             * @default jsapi
+             * @enum {string}
+             */
+            type: "jsapi" | "wx_card";
+        };
+        GetTicketResponse: {
+            /** @description 临时票据 */
+            ticket: string;
+            /** @description 有效期（秒） */
+            expires_in: number;
+        };
         /** @description Params of getUnlimitedQRCode */
         GetUnlimitedQRCodeParams: {
             /** @description 最大 32 个可见字符，只支持数字、大小写英文以及部分特殊字符：!#$&'()*+,/:;=?@-._~ */
@@ -18052,6 +18087,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetStableAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    getTicket: {
+        parameters: {
+            query: {
+                access_token: string;
+                type: "jsapi" | "wx_card";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTicketResponse"];
                 };
             };
         };

@@ -387,6 +387,27 @@ export type VehicleLicenseOCRParams = MP['VehicleLicenseOCRParams'];
  */
 export type VehicleLicenseOCRResponse = MP['VehicleLicenseOCRResponse'];
 /**
+ * Params of {@link MPTools.getTicket}, in WeChat's wire names.
+ *
+ * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+ *
+ * Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+ *
+ * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40001: access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+ */
+export type GetTicketParams = MP['GetTicketParams'];
+/**
+ * Reply fields of getTicket.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs}
+ */
+export type GetTicketResponse = MP['GetTicketResponse'];
+/**
  * Params of {@link MPTools.getTempMedia}, in WeChat's wire names.
  *
  * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
@@ -8569,25 +8590,6 @@ export type TranslateContentParams = OA['TranslateContentParams'];
  */
 export type TranslateContentResponse = OA['TranslateContentResponse'];
 /**
- * Params of {@link OATools.getTicket}, in WeChat's wire names.
- *
- * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
- *
- * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
- *
- * Errcodes:
- * - 40001: access_token 无效
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
- */
-export type GetTicketParams = OA['GetTicketParams'];
-/**
- * Reply fields of getTicket.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs}
- */
-export type GetTicketResponse = OA['GetTicketResponse'];
-/**
  * Params of {@link OATools.deleteMassMessage}, in WeChat's wire names.
  *
  * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
@@ -9924,7 +9926,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (297). */
+/** The generated endpoint methods of MPTools (298). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -10169,6 +10171,19 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+     *
+     * Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+     *
+     * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001: access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+     */
+    getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -14198,7 +14213,7 @@ export interface MPToolsMethods {
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (298). */
+/** Every MPTools operation by name, for `call(name, params)` (299). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -14234,6 +14249,8 @@ export interface MPToolsOperations {
     superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
     /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
     vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+    getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -15043,6 +15060,19 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+     *
+     * Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+     *
+     * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001: access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+     */
+    getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -16429,17 +16459,6 @@ export interface OAToolsMethods {
      */
     translateContent(params: TranslateContentParams, options?: CallOptions): Promise<WechatData<TranslateContentResponse>>;
     /**
-     * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
-     *
-     * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * Errcodes:
-     * - 40001: access_token 无效
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
-     */
-    getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
-    /**
      * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
      *
      * Only successfully sent image-text (mpnews) and video (mpvideo) sends can be deleted; other types cannot be deleted once sent. If several sends used the same article, deleting one of them invalidates the article for all. Give msg_id, or url (the article URL, only used when msg_id is absent). article_idx is the 1-based position of the article inside the send; 0 or omitted deletes every article.
@@ -17321,6 +17340,8 @@ export interface OAToolsOperations {
     superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
     /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
     vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+    getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -17533,8 +17554,6 @@ export interface OAToolsOperations {
     semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
     /** 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节） */
     translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
-    /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
-    getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
     /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
     deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
     /** 查询群发消息发送状态 */
