@@ -700,6 +700,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/express/delivery/pathnotify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息
+         * @description Called by logistics companies (运力方): pushes one path node of a waybill to the user who bound the receiver's phone (check with deliveryUserQuery first). Each call adds a path node, so it is not retried. The doc lists sender.name as required but notes that only the receiver's name and phone are mandatory; sender.name is declared optional here.
+         */
+        post: operations["deliveryPathNotify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/express/delivery/return/add": {
         parameters: {
             query?: never;
@@ -754,6 +774,26 @@ export interface paths {
          * @description WxJava issues this as GET with a JSON body; the other SDKs (and this spec) use POST.
          */
         post: operations["unbindDeliveryReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/scatter/update_complaint_result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果
+         * @description For logistics companies (运力方) doing single-waybill (散单) orders. The doc's body table also lists access_token; the client sends it in the query string as for every other call.
+         */
+        post: operations["updateComplaintResult"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,6 +934,26 @@ export interface paths {
          * @description For logistics companies (运力方). The custom object has the shape of an addOrder request (see addExpressOrder).
          */
         post: operations["previewTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/userquery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询）
+         * @description Called by logistics companies (运力方) integrated with WeChat logistics message push, before pushing a waybill's path.
+         */
+        post: operations["deliveryUserQuery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2516,6 +2576,26 @@ export interface paths {
         put?: never;
         /** 获取用户访问小程序数据周趋势（自然周） */
         post: operations["getWeeklyVisitTrend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_set_reports/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
+         * @description WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
+         */
+        get: operations["getUserActionSetReports"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -4692,9 +4772,29 @@ export interface paths {
         put?: never;
         /**
          * 服务市场：调用服务平台（服务市场）上提供的服务
-         * @description Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+         * @description Calls a (possibly paid) third-party service: never retried. client_msg_id identifies the request. data is the provider's JSON input (the doc types it string; the official example sends an object) and the reply's data is the provider's answer as a JSON string. For an asynchronous service pass async: true; the reply then carries request_id, to be polled with serviceMarketRetrieve.
          */
         post: operations["invokeService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/servicemarketretrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果）
+         * @description Official English name servicemarketretrieve. Poll it with the request_id of an asynchronous invokeService call; 9301015 means the provider has not finished yet.
+         */
+        post: operations["serviceMarketRetrieve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4735,6 +4835,26 @@ export interface paths {
          * @description A set-to-value update of the card's extra information; safe to repeat.
          */
         post: operations["setUserNotifyExt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/set_user_storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名）
+         * @description Mini Games only (storage.setUserStorage). openid, signature and sig_method travel in the query string; signature = hmac_sha256(session_key, the JSON body exactly as sent) in hex. Pass session_key instead and the client computes it over the body it sends (session_key is never sent). Limits: at most 128 key-value pairs per user, key at most 128 bytes, key + value at most 1024 bytes. The current doc page's kv_list table (key '1'-'50', numeric value) repeats setUserInteractiveData's; the older pages and the official curl example use string keys and string values, which is what is declared here.
+         */
+        post: operations["setUserStorage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7206,6 +7326,90 @@ export interface components {
                 /** @description 该文件错误信息 */
                 errmsg?: string;
             }[];
+        };
+        /** @description Params of deliveryPathNotify */
+        DeliveryPathNotifyParams: {
+            /** @description 寄件人 */
+            sender: {
+                /** @description 姓名（收件人必传，寄件人非必传） */
+                name?: string;
+                /** @description 电话（收件人必传，寄件人非必传） */
+                phone?: string;
+                /** @description 省 */
+                province: string;
+                /** @description 市 */
+                city: string;
+                /** @description 区/县 */
+                area: string;
+                /** @description 街道 */
+                street?: string;
+                /** @description 地址 */
+                address?: string;
+                /** @description 地址 id */
+                id?: string;
+            };
+            /** @description 收件人（姓名、电话必传） */
+            receiver: {
+                /** @description 姓名（收件人必传，寄件人非必传） */
+                name: string;
+                /** @description 电话（收件人必传，寄件人非必传） */
+                phone: string;
+                /** @description 省 */
+                province: string;
+                /** @description 市 */
+                city: string;
+                /** @description 区/县 */
+                area: string;
+                /** @description 街道 */
+                street?: string;
+                /** @description 地址 */
+                address?: string;
+                /** @description 地址 id */
+                id?: string;
+            };
+            /** @description 运单号 */
+            waybill_id: string;
+            /** @description 当前需要推送消息的轨迹 */
+            path: {
+                /** @description 轨迹变化 Unix 时间戳 */
+                action_time: number;
+                /**
+                 * @description 轨迹变化类型：90001 揽件前-网点接单；90002 揽件前-分配业务员；90003 揽件前-重新分配业务员；90010 揽件前-待支付； 90011 揽件前-已支付；100001 揽件成功；100002 揽件失败；200001 更新运输轨迹；300002 派送中；300003 签收成功； 300004 签收失败；300005 第三方代收入库；300006 第三方代收快递员取出；300007 代签收；400001 订单取消；400002 订单滞留； 400003 订单退回；400004 订单拒收；400005 问题件；500001 其他未分类状态
+                 * @enum {integer}
+                 */
+                action_type: 90001 | 90002 | 90003 | 90010 | 90011 | 100001 | 100002 | 200001 | 300002 | 300003 | 300004 | 300005 | 300006 | 300007 | 400001 | 400002 | 400003 | 400004 | 400005 | 500001;
+                /** @description 轨迹变化具体信息说明，展示在快递轨迹详情页中 */
+                action_msg: string;
+                /** @description 取件员姓名，分配取件员成功时填写 */
+                pickup_courier_name?: string;
+                /** @description 取件员电话，分配取件员成功时填写 */
+                pickup_courier_phone?: string;
+                /** @description 派件员姓名，分配派件员成功时填写 */
+                delivery_courier_name?: string;
+                /** @description 派件员电话，分配派件员成功时填写 */
+                delivery_courier_phone?: string;
+            };
+            /** @description 运单创建时间，Unix 时间戳（秒） */
+            create_time: number;
+        };
+        DeliveryPathNotifyResponse: {
+            /**
+             * @description 用户是否绑定：0 未绑定；1 已绑定
+             * @enum {integer}
+             */
+            exist?: 0 | 1;
+        };
+        /** @description Params of deliveryUserQuery */
+        DeliveryUserQueryParams: {
+            /** @description 手机号 */
+            phone: string;
+        };
+        DeliveryUserQueryResponse: {
+            /**
+             * @description 用户是否绑定：0 未绑定；1 已绑定
+             * @enum {integer}
+             */
+            exist: 0 | 1;
         };
         /** @description Params of describeExtensionUploadInfo */
         DescribeExtensionUploadInfoParams: {
@@ -10165,6 +10369,25 @@ export interface components {
             /** @description cos 文件 ID（上传表单字段 x-cos-meta-fileid） */
             cos_file_id?: string;
         };
+        /** @description Params of getUserActionSetReports */
+        GetUserActionSetReportsParams: {
+            /** @description 数据源唯一 ID（创建数据源时分配） */
+            user_action_set_id: number | string;
+            /** @description 时间范围，JSON 字符串，如 {"start_date":"2023-03-01","end_date":"2023-03-02"}（start_date <= end_date <= 今天） */
+            date_range: string;
+            /**
+             * @description 时间粒度：DAILY 按天汇总；HOURLY 按小时汇总
+             * @enum {string}
+             */
+            time_granularity: "DAILY" | "HOURLY";
+            /**
+             * @description 聚合维度：DOMAIN 按域名汇总；ACTION_TYPE 按行为类型汇总
+             * @enum {string}
+             */
+            aggregation?: "DOMAIN" | "ACTION_TYPE";
+        };
+        /** @description 返回字段未在任何可查文档中列出（见 description） */
+        GetUserActionSetReportsResponse: Record<string, never>;
         /** @description Params of getUserActionSets */
         GetUserActionSetsParams: {
             /** @description 数据源唯一 ID */
@@ -11203,20 +11426,22 @@ export interface components {
         };
         /** @description Params of invokeService */
         InvokeServiceParams: {
-            /** @description 服务 ID */
+            /** @description 服务 ID（在每个服务的接口详情页可以找到） */
             service: string;
-            /** @description 接口名 */
+            /** @description 接口名（在每个服务的接口详情页可以找到） */
             api: string;
             /** @description 服务提供方接口定义的 JSON 格式的数据 */
-            data: Record<string, never>;
+            data: Record<string, never> | string;
             /** @description 随机字符串 ID，调用方请求的唯一标识 */
             client_msg_id: string;
-            /** @description 对于异步接口，是否以异步方式提交，默认为 false */
+            /** @description 是否是异步 API；异步调用时必须填 true */
             async?: boolean;
         };
         InvokeServiceResponse: {
             /** @description 回包信息（服务提供方接口定义的 JSON 字符串） */
             data?: string;
+            /** @description 异步调用才会返回的唯一 id（用于 serviceMarketRetrieve） */
+            request_id?: string;
         };
         /** @description Params of isTradeManaged */
         IsTradeManagedParams: {
@@ -12944,6 +13169,17 @@ export interface components {
             };
         };
         SendUniformMessageResponse: Record<string, never>;
+        /** @description Params of serviceMarketRetrieve */
+        ServiceMarketRetrieveParams: {
+            /** @description invokeService 异步调用返回的 request_id */
+            request_id: string;
+        };
+        ServiceMarketRetrieveResponse: {
+            /** @description 回包信息（服务提供方接口定义的 JSON 字符串） */
+            data: string;
+            /** @description 唯一 id */
+            request_id?: string;
+        };
         /** @description Params of setBusinessTyping */
         SetBusinessTypingParams: {
             /** @description 用户的 OpenID */
@@ -13127,6 +13363,24 @@ export interface components {
             check_json?: string;
         };
         SetUserNotifyResponse: Record<string, never>;
+        /** @description Params of setUserStorage */
+        SetUserStorageParams: {
+            /** @description 用户唯一标识符 */
+            openid: string;
+            /** @description 用户登录态签名：hmac_sha256(session_key, 请求体 JSON) 的十六进制小写 */
+            signature?: string;
+            /** @description 要上报的数据 */
+            kv_list: {
+                /** @description 数据的 key（不超过 128 字节） */
+                key: string;
+                /** @description 数据的 value（key + value 不超过 1024 字节）；排行榜数据形如 {"wxgame":{"score":16,"update_time":1513080573}} 的 JSON 字符串 */
+                value: string;
+            }[];
+            /** @description 会话密钥 session_key: pass it instead of signature, which the client then computes (HMAC-SHA256); it is never sent to WeChat */
+            session_key?: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetUserStorageResponse: Record<string, never>;
         /** @description Params of setWxaTradeType */
         SetWxaTradeTypeParams: {
             /**
@@ -13319,6 +13573,19 @@ export interface components {
             banComment: 0 | 1;
         };
         UpdateCommentResponse: Record<string, never>;
+        /** @description Params of updateComplaintResult */
+        UpdateComplaintResultParams: {
+            /** @description 商户侧下单事件中推送的 Token 字段 */
+            token: string;
+            /** @description 运单 ID */
+            waybill_id: string;
+            /** @description 处理结果 */
+            result: string;
+            /** @description 处理结果说明 */
+            desc: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateComplaintResultResponse: Record<string, never>;
         /** @description Params of updateDatabaseIndex */
         UpdateDatabaseIndexParams: {
             /** @description 云开发环境 ID */
@@ -15293,6 +15560,95 @@ export interface operations {
             };
         };
     };
+    deliveryPathNotify: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 寄件人 */
+                    sender: {
+                        /** @description 姓名（收件人必传，寄件人非必传） */
+                        name?: string;
+                        /** @description 电话（收件人必传，寄件人非必传） */
+                        phone?: string;
+                        /** @description 省 */
+                        province: string;
+                        /** @description 市 */
+                        city: string;
+                        /** @description 区/县 */
+                        area: string;
+                        /** @description 街道 */
+                        street?: string;
+                        /** @description 地址 */
+                        address?: string;
+                        /** @description 地址 id */
+                        id?: string;
+                    };
+                    /** @description 收件人（姓名、电话必传） */
+                    receiver: {
+                        /** @description 姓名（收件人必传，寄件人非必传） */
+                        name: string;
+                        /** @description 电话（收件人必传，寄件人非必传） */
+                        phone: string;
+                        /** @description 省 */
+                        province: string;
+                        /** @description 市 */
+                        city: string;
+                        /** @description 区/县 */
+                        area: string;
+                        /** @description 街道 */
+                        street?: string;
+                        /** @description 地址 */
+                        address?: string;
+                        /** @description 地址 id */
+                        id?: string;
+                    };
+                    /** @description 运单号 */
+                    waybill_id: string;
+                    /** @description 当前需要推送消息的轨迹 */
+                    path: {
+                        /** @description 轨迹变化 Unix 时间戳 */
+                        action_time: number;
+                        /**
+                         * @description 轨迹变化类型：90001 揽件前-网点接单；90002 揽件前-分配业务员；90003 揽件前-重新分配业务员；90010 揽件前-待支付； 90011 揽件前-已支付；100001 揽件成功；100002 揽件失败；200001 更新运输轨迹；300002 派送中；300003 签收成功； 300004 签收失败；300005 第三方代收入库；300006 第三方代收快递员取出；300007 代签收；400001 订单取消；400002 订单滞留； 400003 订单退回；400004 订单拒收；400005 问题件；500001 其他未分类状态
+                         * @enum {integer}
+                         */
+                        action_type: 90001 | 90002 | 90003 | 90010 | 90011 | 100001 | 100002 | 200001 | 300002 | 300003 | 300004 | 300005 | 300006 | 300007 | 400001 | 400002 | 400003 | 400004 | 400005 | 500001;
+                        /** @description 轨迹变化具体信息说明，展示在快递轨迹详情页中 */
+                        action_msg: string;
+                        /** @description 取件员姓名，分配取件员成功时填写 */
+                        pickup_courier_name?: string;
+                        /** @description 取件员电话，分配取件员成功时填写 */
+                        pickup_courier_phone?: string;
+                        /** @description 派件员姓名，分配派件员成功时填写 */
+                        delivery_courier_name?: string;
+                        /** @description 派件员电话，分配派件员成功时填写 */
+                        delivery_courier_phone?: string;
+                    };
+                    /** @description 运单创建时间，Unix 时间戳（秒） */
+                    create_time: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPathNotifyResponse"];
+                };
+            };
+        };
+    };
     addDeliveryReturn: {
         parameters: {
             query: {
@@ -15423,6 +15779,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnbindDeliveryReturnResponse"];
+                };
+            };
+        };
+    };
+    updateComplaintResult: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户侧下单事件中推送的 Token 字段 */
+                    token: string;
+                    /** @description 运单 ID */
+                    waybill_id: string;
+                    /** @description 处理结果 */
+                    result: string;
+                    /** @description 处理结果说明 */
+                    desc: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateComplaintResultResponse"];
                 };
             };
         };
@@ -15681,6 +16072,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreviewTemplateResponse"];
+                };
+            };
+        };
+    };
+    deliveryUserQuery: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 手机号 */
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryUserQueryResponse"];
                 };
             };
         };
@@ -19038,6 +19458,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetWeeklyVisitTrendResponse"];
+                };
+            };
+        };
+    };
+    getUserActionSetReports: {
+        parameters: {
+            query: {
+                access_token: string;
+                user_action_set_id: number | string;
+                date_range: string;
+                time_granularity: "DAILY" | "HOURLY";
+                aggregation?: "DOMAIN" | "ACTION_TYPE";
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserActionSetReportsResponse"];
                 };
             };
         };
@@ -23430,15 +23877,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 服务 ID */
+                    /** @description 服务 ID（在每个服务的接口详情页可以找到） */
                     service: string;
-                    /** @description 接口名 */
+                    /** @description 接口名（在每个服务的接口详情页可以找到） */
                     api: string;
                     /** @description 服务提供方接口定义的 JSON 格式的数据 */
-                    data: Record<string, never>;
+                    data: Record<string, never> | string;
                     /** @description 随机字符串 ID，调用方请求的唯一标识 */
                     client_msg_id: string;
-                    /** @description 对于异步接口，是否以异步方式提交，默认为 false */
+                    /** @description 是否是异步 API；异步调用时必须填 true */
                     async?: boolean;
                 };
             };
@@ -23451,6 +23898,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvokeServiceResponse"];
+                };
+            };
+        };
+    };
+    serviceMarketRetrieve: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description invokeService 异步调用返回的 request_id */
+                    request_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceMarketRetrieveResponse"];
                 };
             };
         };
@@ -23523,6 +23999,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SetUserNotifyExtResponse"];
+                };
+            };
+        };
+    };
+    setUserStorage: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+                signature?: string;
+                sig_method: "hmac_sha256";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要上报的数据 */
+                    kv_list: {
+                        /** @description 数据的 key（不超过 128 字节） */
+                        key: string;
+                        /** @description 数据的 value（key + value 不超过 1024 字节）；排行榜数据形如 {"wxgame":{"score":16,"update_time":1513080573}} 的 JSON 字符串 */
+                        value: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetUserStorageResponse"];
                 };
             };
         };

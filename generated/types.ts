@@ -1720,6 +1720,56 @@ export type AddDeliveryReturnParams = MP['AddDeliveryReturnParams'];
  */
 export type AddDeliveryReturnResponse = MP['AddDeliveryReturnResponse'];
 /**
+ * Params of {@link MPTools.deliveryPathNotify}, in WeChat's wire names.
+ *
+ * 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息
+ *
+ * Called by logistics companies (运力方): pushes one path node of a waybill to the user who bound the receiver's phone (check with deliveryUserQuery first). Each call adds a path node, so it is not retried. The doc lists sender.name as required but notes that only the receiver's name and phone are mandatory; sender.name is declared optional here.
+ *
+ * `POST /cgi-bin/express/delivery/pathnotify` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40097: 参数错误
+ * - 150004: 运力配置不存在
+ * - 932001: 反查运单系统错误
+ * - 932002: 反查运单逻辑错误
+ * - 932003: 反查运单获取到的运单数据异常
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryPathNotify.yaml
+ */
+export type DeliveryPathNotifyParams = MP['DeliveryPathNotifyParams'];
+/**
+ * Reply fields of deliveryPathNotify.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs}
+ */
+export type DeliveryPathNotifyResponse = MP['DeliveryPathNotifyResponse'];
+/**
+ * Params of {@link MPTools.deliveryUserQuery}, in WeChat's wire names.
+ *
+ * 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询）
+ *
+ * Called by logistics companies (运力方) integrated with WeChat logistics message push, before pushing a waybill's path.
+ *
+ * `POST /cgi-bin/express/delivery/userquery` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097: 参数错误
+ * - 150004: 运力配置不存在
+ * - 932001: 反查运单系统错误
+ * - 932002: 反查运单逻辑错误
+ * - 932003: 反查运单获取到的运单数据异常
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryUserQuery.yaml
+ */
+export type DeliveryUserQueryParams = MP['DeliveryUserQueryParams'];
+/**
+ * Reply fields of deliveryUserQuery.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs}
+ */
+export type DeliveryUserQueryResponse = MP['DeliveryUserQueryResponse'];
+/**
  * Params of {@link MPTools.followWaybill}, in WeChat's wire names.
  *
  * 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息
@@ -2232,6 +2282,24 @@ export type UpdateBusinessParams = MP['UpdateBusinessParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs}
  */
 export type UpdateBusinessResponse = MP['UpdateBusinessResponse'];
+/**
+ * Params of {@link MPTools.updateComplaintResult}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果
+ *
+ * For logistics companies (运力方) doing single-waybill (散单) orders. The doc's body table also lists access_token; the client sends it in the query string as for every other call.
+ *
+ * `POST /cgi-bin/express/delivery/scatter/update_complaint_result` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs} · spec: spec/miniprogram/express/updateComplaintResult.yaml
+ */
+export type UpdateComplaintResultParams = MP['UpdateComplaintResultParams'];
+/**
+ * Reply fields of updateComplaintResult.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs}
+ */
+export type UpdateComplaintResultResponse = MP['UpdateComplaintResultResponse'];
 /**
  * Params of {@link MPTools.updatePath}, in WeChat's wire names.
  *
@@ -5075,6 +5143,24 @@ export type GetRedPacketCoverUrlParams = MP['GetRedPacketCoverUrlParams'];
  */
 export type GetRedPacketCoverUrlResponse = MP['GetRedPacketCoverUrlResponse'];
 /**
+ * Params of {@link MPTools.getUserActionSetReports}, in WeChat's wire names.
+ *
+ * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
+ *
+ * WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
+ *
+ * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSetReports.yaml
+ */
+export type GetUserActionSetReportsParams = MP['GetUserActionSetReportsParams'];
+/**
+ * Reply fields of getUserActionSetReports.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs}
+ */
+export type GetUserActionSetReportsResponse = MP['GetUserActionSetReportsResponse'];
+/**
  * Params of {@link MPTools.getUserActionSets}, in WeChat's wire names.
  *
  * 微信广告：获取用户行为数据源信息
@@ -5097,19 +5183,57 @@ export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
  *
  * 服务市场：调用服务平台（服务市场）上提供的服务
  *
- * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+ * Calls a (possibly paid) third-party service: never retried. client_msg_id identifies the request. data is the provider's JSON input (the doc types it string; the official example sends an object) and the reply's data is the provider's answer as a JSON string. For an asynchronous service pass async: true; the reply then carries request_id, to be polled with serviceMarketRetrieve.
  *
  * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
+ * Errcodes:
+ * - 9301001 `invalid parameter`: 参数错误，修改入参后重试
+ * - 9301002 `call api service failed`: 函数调用失败，检查参数后重试
+ * - 9301003 `internal exception`: 系统失败
+ * - 9301010 `consumption failure`: 扣费失败，可能费用为 0，需要重新购买/重试
+ * - 9301011: 频率限制
+ * - 9301012 `service timeout`: 服务访问超时，检查参数后重试
+ * - 9301014: RequestID 错误
+ * - 9301015: 后端尚未处理完成
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
  */
 export type InvokeServiceParams = MP['InvokeServiceParams'];
 /**
  * Reply fields of invokeService.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs}
  */
 export type InvokeServiceResponse = MP['InvokeServiceResponse'];
+/**
+ * Params of {@link MPTools.serviceMarketRetrieve}, in WeChat's wire names.
+ *
+ * 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果）
+ *
+ * Official English name servicemarketretrieve. Poll it with the request_id of an asynchronous invokeService call; 9301015 means the provider has not finished yet.
+ *
+ * `POST /wxa/servicemarketretrieve` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9301001: 参数错误
+ * - 9301002 `call api service failed`: 调用后端服务失败
+ * - 9301003 `internal exception`: 系统失败
+ * - 9301010 `consumption failure`: 配额不足
+ * - 9301011: 频率限制
+ * - 9301012: 服务处理超时
+ * - 9301014: RequestID 错误
+ * - 9301015: 后端尚未处理完成
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs} · spec: spec/miniprogram/misc/serviceMarketRetrieve.yaml
+ */
+export type ServiceMarketRetrieveParams = MP['ServiceMarketRetrieveParams'];
+/**
+ * Reply fields of serviceMarketRetrieve.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs}
+ */
+export type ServiceMarketRetrieveResponse = MP['ServiceMarketRetrieveResponse'];
 /**
  * Params of {@link MPTools.setDynamicData}, in WeChat's wire names.
  *
@@ -6670,6 +6794,30 @@ export type ResetUserSessionKeyParams = MP['ResetUserSessionKeyParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs}
  */
 export type ResetUserSessionKeyResponse = MP['ResetUserSessionKeyResponse'];
+/**
+ * Params of {@link MPTools.setUserStorage}, in WeChat's wire names.
+ *
+ * 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名）
+ *
+ * Mini Games only (storage.setUserStorage). openid, signature and sig_method travel in the query string; signature = hmac_sha256(session_key, the JSON body exactly as sent) in hex. Pass session_key instead and the client computes it over the body it sends (session_key is never sent). Limits: at most 128 key-value pairs per user, key at most 128 bytes, key + value at most 1024 bytes. The current doc page's kv_list table (key '1'-'50', numeric value) repeats setUserInteractiveData's; the older pages and the official curl example use string keys and string values, which is what is declared here.
+ *
+ * `POST /wxa/set_user_storage` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 87016: 由于某个 key-value 长度超过限制而上报失败
+ * - 87017: 由于用户存储的数据量超过限制而上报失败
+ * - 87018: 由于用户存储的 key-value 对数量超过限制而上报失败
+ * - 87019: 由于某个 key 长度超过限制而上报失败
+ *
+ * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs} · spec: spec/miniprogram/user-login/setUserStorage.yaml
+ */
+export type SetUserStorageParams = MP['SetUserStorageParams'];
+/**
+ * Reply fields of setUserStorage.
+ *
+ * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs}
+ */
+export type SetUserStorageResponse = MP['SetUserStorageResponse'];
 /**
  * Params of {@link OATools.batchBlacklist}, in WeChat's wire names.
  *
@@ -9926,7 +10074,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (298). */
+/** The generated endpoint methods of MPTools (304). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -10975,6 +11123,40 @@ export interface MPToolsMethods {
      */
     addDeliveryReturn(params: AddDeliveryReturnParams, options?: CallOptions): Promise<WechatData<AddDeliveryReturnResponse>>;
     /**
+     * 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息
+     *
+     * Called by logistics companies (运力方): pushes one path node of a waybill to the user who bound the receiver's phone (check with deliveryUserQuery first). Each call adds a path node, so it is not retried. The doc lists sender.name as required but notes that only the receiver's name and phone are mandatory; sender.name is declared optional here.
+     *
+     * `POST /cgi-bin/express/delivery/pathnotify` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40097: 参数错误
+     * - 150004: 运力配置不存在
+     * - 932001: 反查运单系统错误
+     * - 932002: 反查运单逻辑错误
+     * - 932003: 反查运单获取到的运单数据异常
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryPathNotify.yaml
+     */
+    deliveryPathNotify(params: DeliveryPathNotifyParams, options?: CallOptions): Promise<WechatData<DeliveryPathNotifyResponse>>;
+    /**
+     * 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询）
+     *
+     * Called by logistics companies (运力方) integrated with WeChat logistics message push, before pushing a waybill's path.
+     *
+     * `POST /cgi-bin/express/delivery/userquery` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097: 参数错误
+     * - 150004: 运力配置不存在
+     * - 932001: 反查运单系统错误
+     * - 932002: 反查运单逻辑错误
+     * - 932003: 反查运单获取到的运单数据异常
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryUserQuery.yaml
+     */
+    deliveryUserQuery(params: DeliveryUserQueryParams, options?: CallOptions): Promise<WechatData<DeliveryUserQueryResponse>>;
+    /**
      * 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息
      *
      * Subscribes the user to waybill notifications: not retried.
@@ -11269,6 +11451,16 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs} · spec: spec/miniprogram/express/updateBusiness.yaml
      */
     updateBusiness(params: UpdateBusinessParams, options?: CallOptions): Promise<WechatData<UpdateBusinessResponse>>;
+    /**
+     * 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果
+     *
+     * For logistics companies (运力方) doing single-waybill (散单) orders. The doc's body table also lists access_token; the client sends it in the query string as for every other call.
+     *
+     * `POST /cgi-bin/express/delivery/scatter/update_complaint_result` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs} · spec: spec/miniprogram/express/updateComplaintResult.yaml
+     */
+    updateComplaintResult(params: UpdateComplaintResultParams, options?: CallOptions): Promise<WechatData<UpdateComplaintResultResponse>>;
     /**
      * 物流助手（快递公司侧）：更新运单轨迹
      *
@@ -13168,6 +13360,16 @@ export interface MPToolsMethods {
      */
     getRedPacketCoverUrl(params: GetRedPacketCoverUrlParams, options?: CallOptions): Promise<WechatData<GetRedPacketCoverUrlResponse>>;
     /**
+     * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
+     *
+     * WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
+     *
+     * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSetReports.yaml
+     */
+    getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+    /**
      * 微信广告：获取用户行为数据源信息
      *
      * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
@@ -13180,13 +13382,43 @@ export interface MPToolsMethods {
     /**
      * 服务市场：调用服务平台（服务市场）上提供的服务
      *
-     * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+     * Calls a (possibly paid) third-party service: never retried. client_msg_id identifies the request. data is the provider's JSON input (the doc types it string; the official example sends an object) and the reply's data is the provider's answer as a JSON string. For an asynchronous service pass async: true; the reply then carries request_id, to be polled with serviceMarketRetrieve.
      *
      * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
+     * Errcodes:
+     * - 9301001 `invalid parameter`: 参数错误，修改入参后重试
+     * - 9301002 `call api service failed`: 函数调用失败，检查参数后重试
+     * - 9301003 `internal exception`: 系统失败
+     * - 9301010 `consumption failure`: 扣费失败，可能费用为 0，需要重新购买/重试
+     * - 9301011: 频率限制
+     * - 9301012 `service timeout`: 服务访问超时，检查参数后重试
+     * - 9301014: RequestID 错误
+     * - 9301015: 后端尚未处理完成
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
      */
     invokeService(params: InvokeServiceParams, options?: CallOptions): Promise<WechatData<InvokeServiceResponse>>;
+    /**
+     * 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果）
+     *
+     * Official English name servicemarketretrieve. Poll it with the request_id of an asynchronous invokeService call; 9301015 means the provider has not finished yet.
+     *
+     * `POST /wxa/servicemarketretrieve` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9301001: 参数错误
+     * - 9301002 `call api service failed`: 调用后端服务失败
+     * - 9301003 `internal exception`: 系统失败
+     * - 9301010 `consumption failure`: 配额不足
+     * - 9301011: 频率限制
+     * - 9301012: 服务处理超时
+     * - 9301014: RequestID 错误
+     * - 9301015: 后端尚未处理完成
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs} · spec: spec/miniprogram/misc/serviceMarketRetrieve.yaml
+     */
+    serviceMarketRetrieve(params: ServiceMarketRetrieveParams, options?: CallOptions): Promise<WechatData<ServiceMarketRetrieveResponse>>;
     /**
      * 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示）
      *
@@ -14211,9 +14443,25 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/resetUserSessionKey.yaml
      */
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
+    /**
+     * 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名）
+     *
+     * Mini Games only (storage.setUserStorage). openid, signature and sig_method travel in the query string; signature = hmac_sha256(session_key, the JSON body exactly as sent) in hex. Pass session_key instead and the client computes it over the body it sends (session_key is never sent). Limits: at most 128 key-value pairs per user, key at most 128 bytes, key + value at most 1024 bytes. The current doc page's kv_list table (key '1'-'50', numeric value) repeats setUserInteractiveData's; the older pages and the official curl example use string keys and string values, which is what is declared here.
+     *
+     * `POST /wxa/set_user_storage` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 87016: 由于某个 key-value 长度超过限制而上报失败
+     * - 87017: 由于用户存储的数据量超过限制而上报失败
+     * - 87018: 由于用户存储的 key-value 对数量超过限制而上报失败
+     * - 87019: 由于某个 key 长度超过限制而上报失败
+     *
+     * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs} · spec: spec/miniprogram/user-login/setUserStorage.yaml
+     */
+    setUserStorage(params: SetUserStorageParams, options?: CallOptions): Promise<WechatData<SetUserStorageResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (299). */
+/** Every MPTools operation by name, for `call(name, params)` (305). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -14377,6 +14625,10 @@ export interface MPToolsOperations {
     getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; response: GetWeeklyVisitTrendResponse; required: true };
     /** 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单 */
     addDeliveryReturn: { params: AddDeliveryReturnParams; response: AddDeliveryReturnResponse; required: true };
+    /** 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息 */
+    deliveryPathNotify: { params: DeliveryPathNotifyParams; response: DeliveryPathNotifyResponse; required: true };
+    /** 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询） */
+    deliveryUserQuery: { params: DeliveryUserQueryParams; response: DeliveryUserQueryResponse; required: true };
     /** 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息 */
     followWaybill: { params: FollowWaybillParams; response: FollowWaybillResponse; required: true };
     /** 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码） */
@@ -14433,6 +14685,8 @@ export interface MPToolsOperations {
     testUpdateOrder: { params: TestUpdateOrderParams; response: TestUpdateOrderResponse; required: true };
     /** 物流助手（快递公司侧）：更新商户审核结果 */
     updateBusiness: { params: UpdateBusinessParams; response: UpdateBusinessResponse; required: true };
+    /** 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果 */
+    updateComplaintResult: { params: UpdateComplaintResultParams; response: UpdateComplaintResultResponse; required: true };
     /** 物流助手（快递公司侧）：更新运单轨迹 */
     updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
     /** 物流助手：配置面单打印员（绑定或解绑） */
@@ -14669,10 +14923,14 @@ export interface MPToolsOperations {
     getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
     /** 红包封面：获得指定用户可以领取的红包封面链接 */
     getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
+    /** 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量） */
+    getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
     /** 微信广告：获取用户行为数据源信息 */
     getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
     /** 服务市场：调用服务平台（服务市场）上提供的服务 */
     invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
+    /** 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果） */
+    serviceMarketRetrieve: { params: ServiceMarketRetrieveParams; response: ServiceMarketRetrieveResponse; required: true };
     /** 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示） */
     setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
     /** 用户隐私保护指引：配置小程序用户隐私保护指引 */
@@ -14813,6 +15071,8 @@ export interface MPToolsOperations {
     getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
     /** 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key */
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
+    /** 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名） */
+    setUserStorage: { params: SetUserStorageParams; response: SetUserStorageResponse; required: true };
 }
 
 /** The generated endpoint methods of OATools (186). */
