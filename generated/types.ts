@@ -216,13 +216,13 @@ export type AiCropResponse = MP['AiCropResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
  */
 export type BankCardOCRParams = MP['BankCardOCRParams'];
 /**
  * Reply fields of bankCardOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs}
  */
 export type BankCardOCRResponse = MP['BankCardOCRResponse'];
 /**
@@ -239,13 +239,13 @@ export type BankCardOCRResponse = MP['BankCardOCRResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
  */
 export type BusinessLicenseOCRParams = MP['BusinessLicenseOCRParams'];
 /**
  * Reply fields of businessLicenseOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs}
  */
 export type BusinessLicenseOCRResponse = MP['BusinessLicenseOCRResponse'];
 /**
@@ -262,13 +262,13 @@ export type BusinessLicenseOCRResponse = MP['BusinessLicenseOCRResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
  */
 export type DriverLicenseOCRParams = MP['DriverLicenseOCRParams'];
 /**
  * Reply fields of driverLicenseOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs}
  */
 export type DriverLicenseOCRResponse = MP['DriverLicenseOCRResponse'];
 /**
@@ -308,13 +308,13 @@ export type IdCardOCRResponse = MP['IdCardOCRResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
  */
 export type PrintedTextOCRParams = MP['PrintedTextOCRParams'];
 /**
  * Reply fields of printedTextOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs}
  */
 export type PrintedTextOCRResponse = MP['PrintedTextOCRResponse'];
 /**
@@ -331,13 +331,13 @@ export type PrintedTextOCRResponse = MP['PrintedTextOCRResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
  */
 export type ScanQRCodeParams = MP['ScanQRCodeParams'];
 /**
  * Reply fields of scanQRCode.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs}
  */
 export type ScanQRCodeResponse = MP['ScanQRCodeResponse'];
 /**
@@ -354,13 +354,13 @@ export type ScanQRCodeResponse = MP['ScanQRCodeResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
  */
 export type SuperResolutionParams = MP['SuperResolutionParams'];
 /**
  * Reply fields of superResolution.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs}
  */
 export type SuperResolutionResponse = MP['SuperResolutionResponse'];
 /**
@@ -377,13 +377,13 @@ export type SuperResolutionResponse = MP['SuperResolutionResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
  */
 export type VehicleLicenseOCRParams = MP['VehicleLicenseOCRParams'];
 /**
  * Reply fields of vehicleLicenseOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs}
  */
 export type VehicleLicenseOCRResponse = MP['VehicleLicenseOCRResponse'];
 /**
@@ -1263,13 +1263,13 @@ export type SendCloudBaseSmsResponse = MP['SendCloudBaseSmsResponse'];
  * Errcodes:
  * - -501007: 参数有误，具体原因参考 errmsg
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
  */
 export type UpdateDatabaseIndexParams = MP['UpdateDatabaseIndexParams'];
 /**
  * Reply fields of updateDatabaseIndex.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs}
  */
 export type UpdateDatabaseIndexResponse = MP['UpdateDatabaseIndexResponse'];
 /**
@@ -3107,13 +3107,13 @@ export type IntracityUpdateStoreResponse = MP['IntracityUpdateStoreResponse'];
  * - 300022: 此房间号不存在
  * - 300023: 房间状态拦截（当前房间状态不允许此操作）
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
  */
 export type AddAssistantParams = MP['AddAssistantParams'];
 /**
  * Reply fields of addAssistant.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs}
  */
 export type AddAssistantResponse = MP['AddAssistantResponse'];
 /**
@@ -3142,13 +3142,13 @@ export type AddAssistantResponse = MP['AddAssistantResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
  */
 export type AddGoodsParams = MP['AddGoodsParams'];
 /**
  * Reply fields of addGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs}
  */
 export type AddGoodsResponse = MP['AddGoodsResponse'];
 /**
@@ -3165,13 +3165,13 @@ export type AddGoodsResponse = MP['AddGoodsResponse'];
  * - 400004: 重复添加角色
  * - 400005: 主播角色删除失败，该主播存在未开播的直播间
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
  */
 export type AddRoleParams = MP['AddRoleParams'];
 /**
  * Reply fields of addRole.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs}
  */
 export type AddRoleResponse = MP['AddRoleResponse'];
 /**
@@ -3220,13 +3220,13 @@ export type AddSubAnchorResponse = MP['AddSubAnchorResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
  */
 export type AuditGoodsParams = MP['AuditGoodsParams'];
 /**
  * Reply fields of auditGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs}
  */
 export type AuditGoodsResponse = MP['AuditGoodsResponse'];
 /**
@@ -3282,13 +3282,13 @@ export type CreateRoomResponse = MP['CreateRoomResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
  */
 export type DeleteGoodsParams = MP['DeleteGoodsParams'];
 /**
  * Reply fields of deleteGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs}
  */
 export type DeleteGoodsResponse = MP['DeleteGoodsResponse'];
 /**
@@ -3306,13 +3306,13 @@ export type DeleteGoodsResponse = MP['DeleteGoodsResponse'];
  * - 300024: 商品不存在
  * - 300053: 直播间未添加此商品
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
  */
 export type DeleteGoodsInRoomParams = MP['DeleteGoodsInRoomParams'];
 /**
  * Reply fields of deleteGoodsInRoom.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs}
  */
 export type DeleteGoodsInRoomResponse = MP['DeleteGoodsInRoomResponse'];
 /**
@@ -3329,13 +3329,13 @@ export type DeleteGoodsInRoomResponse = MP['DeleteGoodsInRoomResponse'];
  * - 400004: 重复添加角色
  * - 400005: 主播角色删除失败，该主播存在未开播的直播间
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
  */
 export type DeleteRoleParams = MP['DeleteRoleParams'];
 /**
  * Reply fields of deleteRole.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs}
  */
 export type DeleteRoleResponse = MP['DeleteRoleResponse'];
 /**
@@ -3474,13 +3474,13 @@ export type GetDefaultGoodsKeyResponse = MP['GetDefaultGoodsKeyResponse'];
  *
  * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
  */
 export type GetFollowersParams = MP['GetFollowersParams'];
 /**
  * Reply fields of getFollowers.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs}
  */
 export type GetFollowersResponse = MP['GetFollowersResponse'];
 /**
@@ -3512,13 +3512,13 @@ export type GetGoodsInfoResponse = MP['GetGoodsInfoResponse'];
  * - 300024: 商品不存在
  * - 300053: 直播间未添加此商品
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
  */
 export type GetGoodsWarehouseParams = MP['GetGoodsWarehouseParams'];
 /**
  * Reply fields of getGoodsWarehouse.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs}
  */
 export type GetGoodsWarehouseResponse = MP['GetGoodsWarehouseResponse'];
 /**
@@ -3724,13 +3724,13 @@ export type PushGoodsResponse = MP['PushGoodsResponse'];
  * - 300022: 此房间号不存在
  * - 300023: 房间状态拦截（当前房间状态不允许此操作）
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
  */
 export type PushMessageParams = MP['PushMessageParams'];
 /**
  * Reply fields of pushMessage.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs}
  */
 export type PushMessageResponse = MP['PushMessageResponse'];
 /**
@@ -3777,13 +3777,13 @@ export type RemoveAssistantResponse = MP['RemoveAssistantResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
  */
 export type ResetAuditGoodsParams = MP['ResetAuditGoodsParams'];
 /**
  * Reply fields of resetAuditGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs}
  */
 export type ResetAuditGoodsResponse = MP['ResetAuditGoodsResponse'];
 /**
@@ -3910,13 +3910,13 @@ export type UpdateFeedPublicResponse = MP['UpdateFeedPublicResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
  */
 export type UpdateGoodsParams = MP['UpdateGoodsParams'];
 /**
  * Reply fields of updateGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs}
  */
 export type UpdateGoodsResponse = MP['UpdateGoodsResponse'];
 /**
@@ -10211,7 +10211,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
      */
     bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
     /**
@@ -10226,7 +10226,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
      */
     businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
     /**
@@ -10241,7 +10241,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
      */
     driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
     /**
@@ -10271,7 +10271,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
      */
     printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
     /**
@@ -10286,7 +10286,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
      */
     scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
     /**
@@ -10301,7 +10301,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
      */
     superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
     /**
@@ -10316,7 +10316,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
     /**
@@ -10840,7 +10840,7 @@ export interface MPToolsMethods {
      * Errcodes:
      * - -501007: 参数有误，具体原因参考 errmsg
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
      */
     updateDatabaseIndex(params: UpdateDatabaseIndexParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseIndexResponse>>;
     /**
@@ -11930,7 +11930,7 @@ export interface MPToolsMethods {
      * - 300022: 此房间号不存在
      * - 300023: 房间状态拦截（当前房间状态不允许此操作）
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
      */
     addAssistant(params: AddAssistantParams, options?: CallOptions): Promise<WechatData<AddAssistantResponse>>;
     /**
@@ -11957,7 +11957,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
      */
     addGoods(params: AddGoodsParams, options?: CallOptions): Promise<WechatData<AddGoodsResponse>>;
     /**
@@ -11972,7 +11972,7 @@ export interface MPToolsMethods {
      * - 400004: 重复添加角色
      * - 400005: 主播角色删除失败，该主播存在未开播的直播间
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
      */
     addRole(params: AddRoleParams, options?: CallOptions): Promise<WechatData<AddRoleResponse>>;
     /**
@@ -12011,7 +12011,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
      */
     auditGoods(params: AuditGoodsParams, options?: CallOptions): Promise<WechatData<AuditGoodsResponse>>;
     /**
@@ -12057,7 +12057,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
      */
     deleteGoods(params: DeleteGoodsParams, options?: CallOptions): Promise<WechatData<DeleteGoodsResponse>>;
     /**
@@ -12073,7 +12073,7 @@ export interface MPToolsMethods {
      * - 300024: 商品不存在
      * - 300053: 直播间未添加此商品
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
      */
     deleteGoodsInRoom(params: DeleteGoodsInRoomParams, options?: CallOptions): Promise<WechatData<DeleteGoodsInRoomResponse>>;
     /**
@@ -12088,7 +12088,7 @@ export interface MPToolsMethods {
      * - 400004: 重复添加角色
      * - 400005: 主播角色删除失败，该主播存在未开播的直播间
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
      */
     deleteRole(params: DeleteRoleParams, options?: CallOptions): Promise<WechatData<DeleteRoleResponse>>;
     /**
@@ -12177,7 +12177,7 @@ export interface MPToolsMethods {
      *
      * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
      */
     getFollowers(params?: GetFollowersParams, options?: CallOptions): Promise<WechatData<GetFollowersResponse>>;
     /**
@@ -12199,7 +12199,7 @@ export interface MPToolsMethods {
      * - 300024: 商品不存在
      * - 300053: 直播间未添加此商品
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
      */
     getGoodsWarehouse(params: GetGoodsWarehouseParams, options?: CallOptions): Promise<WechatData<GetGoodsWarehouseResponse>>;
     /**
@@ -12331,7 +12331,7 @@ export interface MPToolsMethods {
      * - 300022: 此房间号不存在
      * - 300023: 房间状态拦截（当前房间状态不允许此操作）
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
      */
     pushMessage(params: PushMessageParams, options?: CallOptions): Promise<WechatData<PushMessageResponse>>;
     /**
@@ -12368,7 +12368,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
      */
     resetAuditGoods(params: ResetAuditGoodsParams, options?: CallOptions): Promise<WechatData<ResetAuditGoodsResponse>>;
     /**
@@ -12453,7 +12453,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
      */
     updateGoods(params: UpdateGoodsParams, options?: CallOptions): Promise<WechatData<UpdateGoodsResponse>>;
     /**
@@ -15212,7 +15212,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
      */
     bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
     /**
@@ -15227,7 +15227,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
      */
     businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
     /**
@@ -15242,7 +15242,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
      */
     driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
     /**
@@ -15272,7 +15272,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
      */
     printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
     /**
@@ -15287,7 +15287,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
      */
     scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
     /**
@@ -15302,7 +15302,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
      */
     superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
     /**
@@ -15317,7 +15317,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
     /**
