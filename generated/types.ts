@@ -1710,13 +1710,13 @@ export type GetWeeklyVisitTrendResponse = MP['GetWeeklyVisitTrendResponse'];
  *
  * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
  */
 export type AddDeliveryReturnParams = MP['AddDeliveryReturnParams'];
 /**
  * Reply fields of addDeliveryReturn.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs}
  */
 export type AddDeliveryReturnResponse = MP['AddDeliveryReturnResponse'];
 /**
@@ -1778,13 +1778,13 @@ export type DeliveryUserQueryResponse = MP['DeliveryUserQueryResponse'];
  *
  * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
  */
 export type FollowWaybillParams = MP['FollowWaybillParams'];
 /**
  * Reply fields of followWaybill.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs}
  */
 export type FollowWaybillResponse = MP['FollowWaybillResponse'];
 /**
@@ -1814,13 +1814,13 @@ export type GetDeliveryListResponse = MP['GetDeliveryListResponse'];
  *
  * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
  */
 export type GetDeliveryReturnParams = MP['GetDeliveryReturnParams'];
 /**
  * Reply fields of getDeliveryReturn.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs}
  */
 export type GetDeliveryReturnResponse = MP['GetDeliveryReturnResponse'];
 /**
@@ -1830,13 +1830,13 @@ export type GetDeliveryReturnResponse = MP['GetDeliveryReturnResponse'];
  *
  * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
  */
 export type QueryFollowTraceParams = MP['QueryFollowTraceParams'];
 /**
  * Reply fields of queryFollowTrace.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs}
  */
 export type QueryFollowTraceResponse = MP['QueryFollowTraceResponse'];
 /**
@@ -1882,13 +1882,13 @@ export type TraceWaybillResponse = MP['TraceWaybillResponse'];
  *
  * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
  */
 export type UnbindDeliveryReturnParams = MP['UnbindDeliveryReturnParams'];
 /**
  * Reply fields of unbindDeliveryReturn.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs}
  */
 export type UnbindDeliveryReturnResponse = MP['UnbindDeliveryReturnResponse'];
 /**
@@ -1898,13 +1898,13 @@ export type UnbindDeliveryReturnResponse = MP['UnbindDeliveryReturnResponse'];
  *
  * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
  */
 export type UpdateFollowWaybillGoodsParams = MP['UpdateFollowWaybillGoodsParams'];
 /**
  * Reply fields of updateFollowWaybillGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs}
  */
 export type UpdateFollowWaybillGoodsResponse = MP['UpdateFollowWaybillGoodsResponse'];
 /**
@@ -5027,13 +5027,13 @@ export type UploadPartResponse = MP['UploadPartResponse'];
  *
  * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
  */
 export type AddUserActionSetParams = MP['AddUserActionSetParams'];
 /**
  * Reply fields of addUserActionSet.
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
  */
 export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
 /**
@@ -5169,13 +5169,13 @@ export type GetUserActionSetReportsResponse = MP['GetUserActionSetReportsRespons
  *
  * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
  */
 export type GetUserActionSetsParams = MP['GetUserActionSetsParams'];
 /**
  * Reply fields of getUserActionSets.
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
  */
 export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
 /**
@@ -11119,7 +11119,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
      */
     addDeliveryReturn(params: AddDeliveryReturnParams, options?: CallOptions): Promise<WechatData<AddDeliveryReturnResponse>>;
     /**
@@ -11163,7 +11163,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
      */
     followWaybill(params: FollowWaybillParams, options?: CallOptions): Promise<WechatData<FollowWaybillResponse>>;
     /**
@@ -11183,7 +11183,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
      */
     getDeliveryReturn(params: GetDeliveryReturnParams, options?: CallOptions): Promise<WechatData<GetDeliveryReturnResponse>>;
     /**
@@ -11191,7 +11191,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
      */
     queryFollowTrace(params: QueryFollowTraceParams, options?: CallOptions): Promise<WechatData<QueryFollowTraceResponse>>;
     /**
@@ -11219,7 +11219,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
      */
     unbindDeliveryReturn(params: UnbindDeliveryReturnParams, options?: CallOptions): Promise<WechatData<UnbindDeliveryReturnResponse>>;
     /**
@@ -11227,7 +11227,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
      */
     updateFollowWaybillGoods(params: UpdateFollowWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateFollowWaybillGoodsResponse>>;
     /**
@@ -13298,7 +13298,7 @@ export interface MPToolsMethods {
      *
      * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
      */
     addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
     /**
@@ -13376,7 +13376,7 @@ export interface MPToolsMethods {
      *
      * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
      */
     getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
     /**
