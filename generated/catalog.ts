@@ -225,7 +225,7 @@ export const catalog: Readonly<Record<string, { summary: string; docUrl: string;
   "miniprogram/mini-drama/submitReplaceDramaMedias": {"summary":"短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集）","docUrl":"https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html"},
   "miniprogram/mini-drama/uploadPart": {"summary":"短剧媒资：上传一个分片（multipart，字段 data），返回 etag","docUrl":"https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html"},
   "miniprogram/misc/addUserActionSet": {"summary":"微信广告：创建用户行为数据源","docUrl":"https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html"},
-  "miniprogram/misc/addUserActions": {"summary":"微信广告：回传用户行为数据","docUrl":"https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39"},
+  "miniprogram/misc/addUserActions": {"summary":"微信广告：回传用户行为数据","docUrl":"https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html"},
   "miniprogram/misc/faceIdentifyGetInfo": {"summary":"城市服务-人脸核身：根据 verify_result 获取人脸核身结果","docUrl":"https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d"},
   "miniprogram/misc/getInvoiceBatch": {"summary":"电子发票（报销方）：批量查询报销发票信息","docUrl":"https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html"},
   "miniprogram/misc/getInvoiceInfo": {"summary":"电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）","docUrl":"https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html"},

@@ -5045,13 +5045,13 @@ export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
  *
  * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
  */
 export type AddUserActionsParams = MP['AddUserActionsParams'];
 /**
  * Reply fields of addUserActions.
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
  */
 export type AddUserActionsResponse = MP['AddUserActionsResponse'];
 /**
@@ -13308,7 +13308,7 @@ export interface MPToolsMethods {
      *
      * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
      */
     addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
     /**
