@@ -700,6 +700,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/express/delivery/pathnotify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息
+         * @description Called by logistics companies (运力方): pushes one path node of a waybill to the user who bound the receiver's phone (check with deliveryUserQuery first). Each call adds a path node, so it is not retried. The doc lists sender.name as required but notes that only the receiver's name and phone are mandatory; sender.name is declared optional here.
+         */
+        post: operations["deliveryPathNotify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/express/delivery/return/add": {
         parameters: {
             query?: never;
@@ -754,6 +774,26 @@ export interface paths {
          * @description WxJava issues this as GET with a JSON body; the other SDKs (and this spec) use POST.
          */
         post: operations["unbindDeliveryReturn"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/scatter/update_complaint_result": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果
+         * @description For logistics companies (运力方) doing single-waybill (散单) orders. The doc's body table also lists access_token; the client sends it in the query string as for every other call.
+         */
+        post: operations["updateComplaintResult"];
         delete?: never;
         options?: never;
         head?: never;
@@ -894,6 +934,26 @@ export interface paths {
          * @description For logistics companies (运力方). The custom object has the shape of an addOrder request (see addExpressOrder).
          */
         post: operations["previewTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/express/delivery/userquery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询）
+         * @description Called by logistics companies (运力方) integrated with WeChat logistics message push, before pushing a waybill's path.
+         */
+        post: operations["deliveryUserQuery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1677,6 +1737,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/message/device/subscribe/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户）
+         * @description The users must have subscribed to the device's message template (wx.requestSubscribeDeviceMessage). data is an object (the doc's table says string, with the note that it is an object). A send, so it is not retried.
+         */
+        post: operations["sendHardwareDeviceMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/message/subscribe/send": {
         parameters: {
             query?: never;
@@ -1893,6 +1973,26 @@ export interface paths {
          * @description Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart). This is the raw request (named request…, not get…, so that no name means two things): it does not update the client's cache. For the token your calls use, call client.getAccessToken().
          */
         post: operations["requestStableAccessToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/ticket/getticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+         * @description Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+         */
+        get: operations["getTicket"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2485,6 +2585,26 @@ export interface paths {
         put?: never;
         /** 获取用户访问小程序数据周趋势（自然周） */
         post: operations["getWeeklyVisitTrend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_set_reports/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
+         * @description WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
+         */
+        get: operations["getUserActionSetReports"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -3432,6 +3552,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/business/group/adddevice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来） */
+        post: operations["addIotGroupDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/group/createid": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id
+         * @description The group name is fixed at creation. Each call creates a new group, so it is not retried.
+         */
+        post: operations["createIotGroupId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/group/getinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 硬件设备：查询设备组信息（名称、型号、设备列表） */
+        post: operations["getIotGroupInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/group/removedevice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 硬件设备：从设备组删除设备 */
+        post: operations["removeIotGroupDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/license/activedevice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：批量激活设备 license（消耗资源包中的激活码序号）
+         * @deprecated
+         * @description At most 100 devices per call, all of one package type; each active_number (any uint32 not used before) activates one device, which protects against double activation on a repeated request. Since 2024-09-09 15:00 activation no longer consumes licenses: for compatibility the API answers every device with a meaningless success (errcode 0, expire_time 1893427200), and the official page says it no longer needs to be called.
+         */
+        post: operations["activeLicenseDevice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/license/getdeviceinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：查询设备 license 激活详情（过期时间）
+         * @deprecated
+         * @description Part of the device-license scheme that WeChat dropped on 2024-09-09 (see activeLicenseDevice).
+         */
+        post: operations["getLicenseDeviceInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/business/license/getpkglist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：查询已购买的设备 license 资源包列表
+         * @deprecated
+         * @description Part of the device-license scheme for Mini Program VoIP calls (for hardware). The official page announces that this API is withdrawn (回收) on 2024-12-31. Packages must first be bought in the Mini Program admin console.
+         */
+        post: operations["getLicensePkgList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/business/performance/boot": {
         parameters: {
             query?: never;
@@ -3702,6 +3956,26 @@ export interface paths {
          * @description The code comes from wx.pluginLogin (not wx.login); it is valid 5 minutes and yields one openpid.
          */
         post: operations["getPluginOpenPId"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/getsnticket": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权）
+         * @description The sn_ticket is a credential (treat it like a secret); it is valid for 5 minutes.
+         */
+        post: operations["getSnTicket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4165,6 +4439,587 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/sec/vod/applyupload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：申请分片上传，返回 upload_id
+         * @description Step 1 of a multipart upload (large files): then uploadPart for each part (5 MB, at most 100) and commitUpload. With cover_type the upload also carries a cover image. Each call opens a new upload.
+         */
+        post: operations["applyUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/auditdrama": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id
+         * @description First submission: leave drama_id out and fill name, media_count, media_id_list (as many as media_count), description, cover_material_id, producer and the qualification fields. Re-submission: drama_id plus what changes (replace_media_list swaps rejected episodes). Material ids (material_id) are temporary media uploaded with uploadTempMedia by the same Mini Program. The audit result arrives as an event. Not retried: a repeat is a second submission.
+         */
+        post: operations["auditDrama"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/authorizeapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权） */
+        post: operations["authorizeApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/authorizecopyright": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧版权：把受版权保护的剧目授权给主体或小程序 */
+        post: operations["authorizeCopyright"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/authorizedrama": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧授权：把剧目授权给其他小程序播放
+         * @description The doc's table names the appid field "authorized"; the sibling APIs and SDKs (SKIT) send authorized_appid, which is what is declared here. The doc page shows GET; like every other vod API it is called with POST and a JSON body. Per-drama outcomes are in result.
+         */
+        post: operations["authorizeDrama"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/commitupload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：确认分片上传（合并分片），返回 media_id
+         * @description media_part_infos (and cover_part_infos when applyUpload had cover_type) must be sorted by part_number, starting at 1, consecutive and without repeats.
+         */
+        post: operations["commitUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/deauthorizeapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧授权：解除对另一个小程序的账号授权 */
+        post: operations["deauthorizeApp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/deauthorizecopyright": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧版权：解除受版权保护剧目的授权 */
+        post: operations["deauthorizeCopyright"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/deauthorizedrama": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧授权：解除剧目对其他小程序的授权 */
+        post: operations["deauthorizeDrama"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/deletemedia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧媒资：删除媒资 */
+        post: operations["deleteMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getauthorizeapps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序）
+         * @description No request fields besides the access_token (an empty JSON body is sent).
+         */
+        post: operations["getAuthorizeApps"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getauthorizedobjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧授权：查询本小程序被授权的剧目（被授权信息） */
+        post: operations["getAuthorizedObjects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getauthorizeobjects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧授权：查询本小程序授权出去的剧目（授权信息） */
+        post: operations["getAuthorizeObjects"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getcdnlogs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：查询 CDN 访问日志的下载链接列表
+         * @description Logs of the last 30 days, one file per hour with traffic; links are valid for 24 hours; end_time - start_time must not exceed 48 hours. limit/offset have been ignored since 2024-03-29. The doc calls domestic_cdn_logs an object and types name/url as number; SDKs and the description treat it as a list of log entries with string names and URLs, which is what is declared here.
+         */
+        post: operations["getCdnLogs"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getcdnusagedata": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：查询点播 CDN 的流量数据
+         * @description Data of the last 365 days, at most 90 days per query, in 5-minute, hourly or daily buckets (bytes; 1 GB = 1000 MB). The doc types data_interval as string but its example sends a number.
+         */
+        post: operations["getCdnUsageData"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getcopyrightauthorizationlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧版权：查询本小程序授权出去的版权授权信息 */
+        post: operations["getCopyrightAuthorizationList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getcopyrightauthorizedlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧版权：查询本小程序（或主体）被版权授权的信息 */
+        post: operations["getCopyrightAuthorizedList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getdrama": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧剧目：获取剧目信息
+         * @description Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+         */
+        post: operations["getDrama"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getdramalatestauditinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧剧目：查询剧目某类审核的最新一条审核信息
+         * @description Unlike getDrama's audit_detail (audit types 0 and 1 only), this covers every audit type.
+         */
+        post: operations["getDramaLatestAuditInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getmedia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink）
+         * @description The links in the reply are temporary; do not store them.
+         */
+        post: operations["getMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/getmedialink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目）
+         * @description Only media of an approved drama get a link. t is the link's expiry (at most 2 hours ahead). us adds a developer tag to the link (e.g. a channel) that shows up in the CDN logs.
+         */
+        post: operations["getMediaLink"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/gettask": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧媒资：查询拉取上传任务的状态 */
+        post: operations["getTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/listdramas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧剧目：获取已提交的剧目列表（分页）
+         * @description Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+         */
+        post: operations["listDramas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/listmedia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页）
+         * @description The video and image links in the reply are temporary: do not store them. media_name matches exactly or with % as a wildcard (e.g. "test%"); with many files prefer media_name_fuzzy.
+         */
+        post: operations["listMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/listpackages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧媒资：查询流量包的使用详情（分页） */
+        post: operations["listPackages"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/modifydramabasicinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧剧目：修改剧目基本信息（须经审核，通过后生效）
+         * @description Official English name submitModifyDramaBasicInfoReq. The drama must already be approved; the change is audited (audit_type 3) and the result arrives as an event. To change actors, send all of them.
+         */
+        post: operations["modifyDramaBasicInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/pullupload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id
+         * @description Asynchronous: poll getTask with the returned task_id, or wait for the upload-complete event. Without cover_url the first frame becomes the cover. Each call starts a new task, so it is not retried.
+         */
+        post: operations["pullUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/replacedramamedia": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 短剧剧目：替换审核通过的剧集 */
+        post: operations["replaceDramaMedia"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/singlefileupload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id
+         * @description multipart/form-data: the video in file field media_data, an optional cover in cover_data, and the text fields media_name, media_type, cover_type, source_context. Without cover_type/cover_data the first frame becomes the cover. Larger files use applyUpload / uploadPart / commitUpload. Each call creates a new media, so it is not retried.
+         */
+        post: operations["singleFileUpload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/submitreplacedramamedias": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集）
+         * @description Starts an audit of type 2 (替换剧集提审); its result arrives as an event and through getDramaLatestAuditInfo.
+         */
+        post: operations["submitReplaceDramaMedias"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/sec/vod/uploadpart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 短剧媒资：上传一个分片（multipart，字段 data），返回 etag
+         * @description multipart/form-data: text fields upload_id, part_number (1-100) and resource_type (1 video, 2 cover image) and the file field data. Parts are 5 MB except the last; video up to 500 MB, cover up to 10 MB. The cover's part_number starts again at 1. Re-sending the same part_number overwrites it.
+         */
+        post: operations["uploadPart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/servicemarket": {
         parameters: {
             query?: never;
@@ -4176,9 +5031,29 @@ export interface paths {
         put?: never;
         /**
          * 服务市场：调用服务平台（服务市场）上提供的服务
-         * @description Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+         * @description Calls a (possibly paid) third-party service: never retried. client_msg_id identifies the request. data is the provider's JSON input (the doc types it string; the official example sends an object) and the reply's data is the provider's answer as a JSON string. For an asynchronous service pass async: true; the reply then carries request_id, to be polled with serviceMarketRetrieve. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密): with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply; without it the call is plain JSON.
          */
         post: operations["invokeService"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/servicemarketretrieve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果）
+         * @description Official English name servicemarketretrieve. Poll it with the request_id of an asynchronous invokeService call; 9301015 means the provider has not finished yet.
+         */
+        post: operations["serviceMarketRetrieve"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4219,6 +5094,26 @@ export interface paths {
          * @description A set-to-value update of the card's extra information; safe to repeat.
          */
         post: operations["setUserNotifyExt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/set_user_storage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名）
+         * @description Mini Games only (storage.setUserStorage). openid, signature and sig_method travel in the query string; signature = hmac_sha256(session_key, the JSON body exactly as sent) in hex. Pass session_key instead and the client computes it over the body it sends (session_key is never sent). Limits: at most 128 key-value pairs per user, key at most 128 bytes, key + value at most 1024 bytes. The current doc page's kv_list table (key '1'-'50', numeric value) repeats setUserInteractiveData's; the older pages and the official curl example use string keys and string values, which is what is declared here.
+         */
+        post: operations["setUserStorage"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5729,6 +6624,36 @@ export interface components {
             /** @description 运力返回的错误描述 */
             resultmsg?: string;
         };
+        /** @description Params of activeLicenseDevice */
+        ActiveLicenseDeviceParams: {
+            /** @description 待激活的设备列表（最多 100 个） */
+            device_list: {
+                /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                model_id: string;
+                /** @description 设备唯一序列号，由厂商分配 */
+                sn: string;
+                /** @description 激活码序号，任意 uint32 整数（不能与之前用过的重复），防止重复请求导致重复激活 */
+                active_number: number;
+            }[];
+            /**
+             * @description 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+             * @enum {integer}
+             */
+            pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+        };
+        ActiveLicenseDeviceResponse: {
+            /** @description 设备列表（每台设备的结果） */
+            device_list: {
+                /** @description 设备型号唯一标识 */
+                model_id?: string;
+                /** @description 设备的唯一标识 */
+                sn?: string;
+                /** @description 设备的过期时间 */
+                expire_time?: number;
+                /** @description 该设备的错误码 */
+                errcode?: number;
+            }[];
+        };
         /** @description Params of addAssistant */
         AddAssistantParams: {
             /** @description 房间 ID */
@@ -6006,6 +6931,29 @@ export interface components {
             goodsId?: number;
             /** @description 审核单 ID */
             auditId?: number;
+        };
+        /** @description Params of addIotGroupDevice */
+        AddIotGroupDeviceParams: {
+            /** @description 设备组的唯一标识 */
+            group_id: string;
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                model_id: string;
+                /** @description 设备唯一序列号，由厂商分配 */
+                sn: string;
+            }[];
+            /** @description 是否强制更新设备列表：true 时把已在其它设备组中的设备移到当前设备组，慎用 */
+            force_add?: boolean;
+        };
+        AddIotGroupDeviceResponse: {
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id */
+                model_id?: string;
+                /** @description 设备唯一序列号 */
+                sn?: string;
+            }[];
         };
         /** @description Params of addKfAccount */
         AddKfAccountParams: {
@@ -6484,6 +7432,127 @@ export interface components {
                 h?: number;
             };
         };
+        /** @description Params of applyUpload */
+        ApplyUploadParams: {
+            /** @description 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+            media_name: string;
+            /**
+             * @description 视频格式
+             * @enum {string}
+             */
+            media_type: "MP4" | "TS" | "MOV" | "MXF" | "MPG" | "FLV" | "WMV" | "AVI" | "M4V" | "F4V" | "MPEG" | "3GP" | "ASF" | "MKV";
+            /**
+             * @description 封面图图片格式；填写表示本次还要上传封面图，不填则截取视频首帧
+             * @enum {string}
+             */
+            cover_type?: "JPG" | "JPEG" | "PNG" | "BMP" | "TIFF" | "AI" | "CDR" | "EPS" | "TIF";
+            /** @description 来源上下文，会在上传完成事件中透传给开发者 */
+            source_context?: string;
+        };
+        ApplyUploadResponse: {
+            /** @description 本次分片上传的唯一标识 */
+            upload_id: string;
+        };
+        /** @description Params of auditDrama */
+        AuditDramaParams: {
+            /** @description 剧目 id，首次提审不需要填，重新提审时必填 */
+            drama_id?: number;
+            /** @description 剧目名称，首次提审时必填 */
+            name?: string;
+            /** @description 剧集数目，首次提审时必填；重新提审时如填写须与首次一致 */
+            media_count?: number;
+            /** @description 剧集媒资 media_id 列表，首次提审时必填，元素个数须与 media_count 一致 */
+            media_id_list?: number[];
+            /** @description 剧目简介，可填写 200 个字符 */
+            description?: string;
+            /** @description 剧目推荐语，可填写 30 个字符 */
+            recommendations?: string;
+            /** @description 剧目海报临时 material_id，首次提审时必填 */
+            cover_material_id?: string;
+            /** @description 推广海报临时 material_id */
+            promotion_poster_material_id?: string;
+            /** @description 剧目制作方，首次提审时必填 */
+            producer?: string;
+            /** @description 不申请版权保护时必填：权利声明/播放授权材料 material_id */
+            authorized_material_id?: string;
+            /**
+             * @description 剧目资质：1 取得《网络剧片发行许可证》或重点节目备案号；2 未取得且制作成本小于 100 万元
+             * @enum {integer}
+             */
+            qualification_type: 1 | 2;
+            /** @description 剧目备案号或网络剧片发行许可证编号，qualification_type=1 时必填 */
+            registration_number?: string;
+            /** @description 剧目资质证明文件 material_id，qualification_type=1 时必填 */
+            qualification_certificate_material_id?: string;
+            /** @description 《成本配置比例情况报告》material_id，qualification_type=2 时必填 */
+            cost_commitment_letter_material_id?: string;
+            /** @description 剧目制作成本（万元，1-99 的整数），qualification_type=2 时必填 */
+            cost_of_production?: number;
+            /**
+             * @description 填 1 表示审核加急（每天 5 次，仅首次提审有效）
+             * @enum {integer}
+             */
+            expedited?: 0 | 1;
+            /** @description 演员信息，需填写 2-5 位演员，drama_type=2 时必填 */
+            actor_list?: {
+                /** @description 演员列表 */
+                actor: {
+                    /** @description 演员姓名，可填写 30 个字符，支持中文、英文和 · */
+                    name: string;
+                    /** @description 演员照片临时 material_id */
+                    photo_material_id: string;
+                    /** @description 饰演角色，可填写 30 个字符 */
+                    role: string;
+                    /** @description 演员简介（生日、籍贯、代表作品等至少 3 项或不少于 20 字），可填写 100 个字符 */
+                    profile: string;
+                }[];
+            };
+            /** @description 其他材料 material_id（如互动短剧的完整剧情走线示意图） */
+            other_material_material_id?: string;
+            /** @description 重新提审时替换审核不通过的剧集 */
+            replace_media_list?: {
+                /** @description 旧的剧集 media_id */
+                old?: number;
+                /** @description 新的剧集 media_id */
+                new?: number;
+            }[];
+            /** @description 版权保护相关 */
+            copyright: {
+                /**
+                 * @description 提审主体身份：1 剧目制作方；2 授权播出方或版权方
+                 * @enum {integer}
+                 */
+                copyright_role: 1 | 2;
+                /**
+                 * @description 是否申请版权保护：0 不申请（须上传权利声明/播放授权材料）；1 申请
+                 * @enum {integer}
+                 */
+                apply_for_copyright_protection: 0 | 1;
+                /**
+                 * @description 版权验证方式（文档类型为 string）：1 基于版权证明材料；2 基于版权授权关系。apply_for_copyright_protection=1 时必填
+                 * @enum {integer|string}
+                 */
+                copyright_verification?: 1 | 2 | "1" | "2";
+                /** @description 剧目制作证明材料临时 material_id，最多 4 个（申请版权保护且 copyright_verification=1 时必填） */
+                proof_of_production?: string[];
+                /** @description 版权采买/播出授权证明材料临时 material_id，最多 4 个（提审身份非剧目制作方时上传） */
+                purchase_or_broadcast_authorization_certificate?: string[];
+            };
+            /**
+             * @description 剧目类型：1 漫剧；2 真人（须填 actor_list）；3 数字真人
+             * @enum {integer}
+             */
+            drama_type: 1 | 2 | 3;
+            /**
+             * @description AI 内容声明：1 视频包含 AI 生成的内容；0 或不传为不包含
+             * @enum {integer}
+             */
+            content_declared?: 0 | 1;
+        };
+        AuditDramaResponse: {
+            /** @description 剧目 id */
+            drama_id: number;
+        };
         /** @description Params of auditGoods */
         AuditGoodsParams: {
             /** @description 商品 ID */
@@ -6492,6 +7561,62 @@ export interface components {
         AuditGoodsResponse: {
             /** @description 审核单 ID */
             auditId?: number;
+        };
+        /** @description Params of authorizeApp */
+        AuthorizeAppParams: {
+            /** @description 被授权方小程序 appid */
+            authorized_appid: string;
+            /** @description 授权到期时间戳；不传或传 0 表示永久有效 */
+            authz_expire_time?: number;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AuthorizeAppResponse: Record<string, never>;
+        /** @description Params of authorizeCopyright */
+        AuthorizeCopyrightParams: {
+            /**
+             * @description 授权类型：1 授权给主体；2 授权给小程序
+             * @enum {integer}
+             */
+            authorization_type: 1 | 2;
+            /** @description 被授权方小程序 appid，authorization_type 为 2 时必填 */
+            authorized_appid?: string;
+            /** @description 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+            authorized_subject_cert_no?: string;
+            /** @description 要授权的受版权保护的剧目 id，最多 100 个 */
+            drama_ids?: number[];
+            /** @description 授权到期时间戳；不传或传 0 表示永久有效，否则授权时长不能小于 7 天 */
+            expire_time?: number;
+        };
+        AuthorizeCopyrightResponse: {
+            /** @description 每个剧目的授权结果 */
+            result: {
+                /** @description 剧目 id */
+                drama_id?: number;
+                /** @description 该剧目的错误码，0 为成功 */
+                errcode?: number;
+                /** @description 该剧目的错误原因 */
+                errmsg?: string;
+            }[];
+        };
+        /** @description Params of authorizeDrama */
+        AuthorizeDramaParams: {
+            /** @description 授权的剧目 ID 列表 */
+            drama_id: number[];
+            /** @description 被授权方小程序 appid */
+            authorized_appid: string;
+            /** @description 授权到期时间戳；不传或传 0 表示永久有效 */
+            authz_expire_time?: number;
+        };
+        AuthorizeDramaResponse: {
+            /** @description 每个剧目的授权结果 */
+            result: {
+                /** @description 剧目 id */
+                drama_id?: number;
+                /** @description 该剧目的错误码，0 为成功 */
+                errcode?: number;
+                /** @description 该剧目的错误原因 */
+                errmsg?: string;
+            }[];
         };
         /** @description Params of bankCardOCR */
         BankCardOCRParams: {
@@ -6839,6 +7964,29 @@ export interface components {
             /** @description 用户唯一标识 */
             openid?: string;
         };
+        /** @description Params of commitUpload */
+        CommitUploadParams: {
+            /** @description 一次分片上传的唯一标识，由 applyUpload 返回 */
+            upload_id: string;
+            /** @description 媒体文件每个分片的信息，按 part_number 从小到大排序 */
+            media_part_infos: {
+                /** @description 分片编号 */
+                part_number: number;
+                /** @description uploadPart 返回的 etag */
+                etag: string;
+            }[];
+            /** @description 封面图片文件每个分片的信息（申请时填了 cover_type 才需要） */
+            cover_part_infos?: {
+                /** @description 分片编号 */
+                part_number?: number;
+                /** @description uploadPart 返回的 etag */
+                etag?: string;
+            }[];
+        };
+        CommitUploadResponse: {
+            /** @description 媒体文件 id */
+            media_id: number;
+        };
         /** @description Params of completeComplaint */
         CompleteComplaintParams: {
             /**
@@ -6895,6 +8043,17 @@ export interface components {
         CreateFundsBillResponse: {
             /** @description 充值单 id */
             bill_id: string;
+        };
+        /** @description Params of createIotGroupId */
+        CreateIotGroupIdParams: {
+            /** @description 设备型号的唯一标识 */
+            model_id: string;
+            /** @description 设备组的名称（1-32 字节，创建时决定，无法修改） */
+            group_name: string;
+        };
+        CreateIotGroupIdResponse: {
+            /** @description 设备组的唯一标识 */
+            group_id: string;
         };
         /** @description Params of createQRCode */
         CreateQRCodeParams: {
@@ -7047,6 +8206,56 @@ export interface components {
             /** @description 使用赠送部分的代币数量 */
             used_present_amount: number;
         };
+        /** @description Params of deauthorizeApp */
+        DeauthorizeAppParams: {
+            /** @description 被授权方小程序 appid */
+            authorized_appid: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DeauthorizeAppResponse: Record<string, never>;
+        /** @description Params of deauthorizeCopyright */
+        DeauthorizeCopyrightParams: {
+            /**
+             * @description 被授权方授权类型：1 主体；2 小程序
+             * @enum {integer}
+             */
+            authorization_type: 1 | 2;
+            /** @description 被授权方小程序 appid，authorization_type 为 2 时必填 */
+            authorized_appid?: string;
+            /** @description 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+            authorized_subject_cert_no?: string;
+            /** @description 要解除授权的受版权保护的剧目 id，最多 100 个 */
+            drama_ids?: number[];
+        };
+        DeauthorizeCopyrightResponse: {
+            /** @description 每个剧目的解除授权结果 */
+            result: {
+                /** @description 剧目 id */
+                drama_id?: number;
+                /** @description 该剧目的错误码，0 为成功 */
+                errcode?: number;
+                /** @description 该剧目的错误原因 */
+                errmsg?: string;
+            }[];
+        };
+        /** @description Params of deauthorizeDrama */
+        DeauthorizeDramaParams: {
+            /** @description 解除授权的剧目 ID 列表 */
+            drama_id: number[];
+            /** @description 被授权方小程序 appid */
+            authorized_appid: string;
+        };
+        DeauthorizeDramaResponse: {
+            /** @description 每个剧目的解除授权结果 */
+            result: {
+                /** @description 剧目 id */
+                drama_id?: number;
+                /** @description 该剧目的错误码，0 为成功 */
+                errcode?: number;
+                /** @description 该剧目的错误原因 */
+                errmsg?: string;
+            }[];
+        };
         /** @description Params of deleteDatabaseCollection */
         DeleteDatabaseCollectionParams: {
             /** @description 云开发环境 ID */
@@ -7094,6 +8303,13 @@ export interface components {
             template_id: string;
         };
         DeleteLegacyTemplateResponse: Record<string, never>;
+        /** @description Params of deleteMedia */
+        DeleteMediaParams: {
+            /** @description 媒资文件 id */
+            media_id: number;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        DeleteMediaResponse: Record<string, never>;
         /** @description Params of deleteMessageTemplate */
         DeleteMessageTemplateParams: {
             /** @description 要删除的模板 id */
@@ -7146,6 +8362,90 @@ export interface components {
                 /** @description 该文件错误信息 */
                 errmsg?: string;
             }[];
+        };
+        /** @description Params of deliveryPathNotify */
+        DeliveryPathNotifyParams: {
+            /** @description 寄件人 */
+            sender: {
+                /** @description 姓名（收件人必传，寄件人非必传） */
+                name?: string;
+                /** @description 电话（收件人必传，寄件人非必传） */
+                phone?: string;
+                /** @description 省 */
+                province: string;
+                /** @description 市 */
+                city: string;
+                /** @description 区/县 */
+                area: string;
+                /** @description 街道 */
+                street?: string;
+                /** @description 地址 */
+                address?: string;
+                /** @description 地址 id */
+                id?: string;
+            };
+            /** @description 收件人（姓名、电话必传） */
+            receiver: {
+                /** @description 姓名（收件人必传，寄件人非必传） */
+                name: string;
+                /** @description 电话（收件人必传，寄件人非必传） */
+                phone: string;
+                /** @description 省 */
+                province: string;
+                /** @description 市 */
+                city: string;
+                /** @description 区/县 */
+                area: string;
+                /** @description 街道 */
+                street?: string;
+                /** @description 地址 */
+                address?: string;
+                /** @description 地址 id */
+                id?: string;
+            };
+            /** @description 运单号 */
+            waybill_id: string;
+            /** @description 当前需要推送消息的轨迹 */
+            path: {
+                /** @description 轨迹变化 Unix 时间戳 */
+                action_time: number;
+                /**
+                 * @description 轨迹变化类型：90001 揽件前-网点接单；90002 揽件前-分配业务员；90003 揽件前-重新分配业务员；90010 揽件前-待支付； 90011 揽件前-已支付；100001 揽件成功；100002 揽件失败；200001 更新运输轨迹；300002 派送中；300003 签收成功； 300004 签收失败；300005 第三方代收入库；300006 第三方代收快递员取出；300007 代签收；400001 订单取消；400002 订单滞留； 400003 订单退回；400004 订单拒收；400005 问题件；500001 其他未分类状态
+                 * @enum {integer}
+                 */
+                action_type: 90001 | 90002 | 90003 | 90010 | 90011 | 100001 | 100002 | 200001 | 300002 | 300003 | 300004 | 300005 | 300006 | 300007 | 400001 | 400002 | 400003 | 400004 | 400005 | 500001;
+                /** @description 轨迹变化具体信息说明，展示在快递轨迹详情页中 */
+                action_msg: string;
+                /** @description 取件员姓名，分配取件员成功时填写 */
+                pickup_courier_name?: string;
+                /** @description 取件员电话，分配取件员成功时填写 */
+                pickup_courier_phone?: string;
+                /** @description 派件员姓名，分配派件员成功时填写 */
+                delivery_courier_name?: string;
+                /** @description 派件员电话，分配派件员成功时填写 */
+                delivery_courier_phone?: string;
+            };
+            /** @description 运单创建时间，Unix 时间戳（秒） */
+            create_time: number;
+        };
+        DeliveryPathNotifyResponse: {
+            /**
+             * @description 用户是否绑定：0 未绑定；1 已绑定
+             * @enum {integer}
+             */
+            exist?: 0 | 1;
+        };
+        /** @description Params of deliveryUserQuery */
+        DeliveryUserQueryParams: {
+            /** @description 手机号 */
+            phone: string;
+        };
+        DeliveryUserQueryResponse: {
+            /**
+             * @description 用户是否绑定：0 未绑定；1 已绑定
+             * @enum {integer}
+             */
+            exist: 0 | 1;
         };
         /** @description Params of describeExtensionUploadInfo */
         DescribeExtensionUploadInfoParams: {
@@ -7667,6 +8967,69 @@ export interface components {
             /** @description 小助手最大个数 */
             maxCount?: number;
         };
+        /** @description Params of getAuthorizeApps */
+        GetAuthorizeAppsParams: Record<string, never>;
+        GetAuthorizeAppsResponse: {
+            /** @description 授权信息 */
+            objects: {
+                /** @description 被授权方小程序 appid */
+                authorized_appid?: string;
+                /** @description 授权时间戳 */
+                authorized_time?: number;
+                /** @description 授权到期时间戳，0 表示长期有效 */
+                authz_expire_time?: number;
+            }[];
+        };
+        /** @description Params of getAuthorizeObjects */
+        GetAuthorizeObjectsParams: {
+            /** @description 查询的剧目 ID，不填表示查询所有剧目 */
+            drama_id?: number;
+            /** @description 查询的被授权方小程序 appid，不填表示查询所有被授权方 */
+            authorized_appid?: string;
+            /** @description 偏移值，分页请求用，默认 0 */
+            offset?: number;
+            /** @description 分页大小，默认 100，最大 1000 */
+            limit?: number;
+        };
+        GetAuthorizeObjectsResponse: {
+            /** @description 当前查询条件下的记录总数 */
+            total_count: number;
+            /** @description 授权信息 */
+            objects: {
+                /** @description 授权的剧目 ID */
+                drama_id?: number;
+                /** @description 被授权方小程序 appid */
+                authorized_appid?: string;
+                /** @description 授权时间戳 */
+                authorized_time?: number;
+                /** @description 授权到期时间戳，0 表示长期有效 */
+                authz_expire_time?: number;
+            }[];
+        };
+        /** @description Params of getAuthorizedObjects */
+        GetAuthorizedObjectsParams: {
+            /** @description 授权方小程序 appid，不填表示查询所有授权方 */
+            authorizer_appid?: string;
+            /** @description 偏移值，分页请求用，默认 0 */
+            offset?: number;
+            /** @description 分页大小，默认 100，最大 1000 */
+            limit?: number;
+        };
+        GetAuthorizedObjectsResponse: {
+            /** @description 当前查询条件下的记录总数 */
+            total_count: number;
+            /** @description 被授权信息 */
+            objects: {
+                /** @description 授权的剧目 ID */
+                drama_id?: number;
+                /** @description 授权方小程序 appid */
+                authorizer_appid?: string;
+                /** @description 授权时间戳 */
+                authorized_time?: number;
+                /** @description 授权到期时间戳，0 表示长期有效 */
+                authz_expire_time?: number;
+            }[];
+        };
         /** @description Params of getBindAccount */
         GetBindAccountParams: Record<string, never>;
         GetBindAccountResponse: {
@@ -7699,6 +9062,73 @@ export interface components {
                 id?: number;
                 /** @description 类目的中文名 */
                 name?: string;
+            }[];
+        };
+        /** @description Params of getCdnLogs */
+        GetCdnLogsParams: {
+            /** @description 起始时间戳 */
+            start_time: number;
+            /** @description 结束时间戳，须大于起始时间，跨度不超过 48 小时 */
+            end_time: number;
+            /**
+             * @deprecated
+             * @description 2024 年 3 月 29 日起废弃：分页拉取的最大返回结果数
+             */
+            limit?: number;
+            /**
+             * @deprecated
+             * @description 2024 年 3 月 29 日起废弃：分页拉取的起始偏移量
+             */
+            offset?: number;
+            /**
+             * @description 查询类型：0 通用播放流量和短剧播放器定向流量（默认）；1 短剧播放器定向流量；2 通用播放流量
+             * @enum {integer}
+             */
+            query_type?: 0 | 1 | 2;
+        };
+        GetCdnLogsResponse: {
+            /** @description 日志下载链接总数量 */
+            total_count: number;
+            /** @description 国内 CDN 节点的日志下载列表 */
+            domestic_cdn_logs: {
+                /** @description 日志所属日期（YYYYMMDD） */
+                date?: number;
+                /** @description 日志名称 */
+                name?: string;
+                /** @description 日志下载链接，24 小时内下载有效 */
+                url?: string;
+                /** @description 日志起始时间 */
+                start_time?: number;
+                /** @description 日志结束时间 */
+                end_time?: number;
+            }[];
+        };
+        /** @description Params of getCdnUsageData */
+        GetCdnUsageDataParams: {
+            /** @description 起始时间戳 */
+            start_time: number;
+            /** @description 截止时间戳 */
+            end_time: number;
+            /**
+             * @description 用量数据的时间粒度（分钟）：5 五分钟；60 小时；1440 天（默认）
+             * @enum {integer}
+             */
+            data_interval: 5 | 60 | 1440;
+            /**
+             * @description 查询类型：0 通用播放流量和短剧播放器定向流量（默认）；1 短剧播放器定向流量；2 通用播放流量
+             * @enum {integer}
+             */
+            query_type?: 0 | 1 | 2;
+        };
+        GetCdnUsageDataResponse: {
+            /** @description 时间粒度，单位：分钟 */
+            data_interval: number;
+            /** @description CDN 统计数据 */
+            item_list: {
+                /** @description 数据所在时间区间的开始时间戳 */
+                time?: number;
+                /** @description 数据大小，单位：字节 */
+                value?: number;
             }[];
         };
         /** @description Params of getCloudBaseStatistics */
@@ -7944,6 +9374,75 @@ export interface components {
                 /** @description 手机号码 */
                 mobile?: string;
             };
+        };
+        /** @description Params of getCopyrightAuthorizationList */
+        GetCopyrightAuthorizationListParams: {
+            /**
+             * @description 授权类型：1 授权给主体；2 授权给小程序；不填或 0 查询全部
+             * @enum {integer}
+             */
+            authorization_type?: 0 | 1 | 2;
+            /** @description 被授权方小程序 appid，authorization_type 为 2 时必填 */
+            authorized_appid?: string;
+            /** @description 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+            authorized_subject_cert_no?: string;
+            /** @description 授权剧目 id，不填或 0 查询全部 */
+            drama_id?: number;
+            /** @description 偏移值，分页请求用，默认 0 */
+            offset?: number;
+            /** @description 分页大小，默认 100，最大 1000 */
+            limit?: number;
+        };
+        GetCopyrightAuthorizationListResponse: {
+            /** @description 授权信息 */
+            list: {
+                /** @description 授权方小程序 appid */
+                authorizer_appid?: string;
+                /** @description 授权类型：1 授权给主体；2 授权给小程序 */
+                authorization_type?: number;
+                /** @description 被授权方小程序 appid */
+                authorized_appid?: string;
+                /** @description 被授权方主体证件号 */
+                authorized_subject_cert_no?: string;
+                /** @description 授权剧目 id */
+                drama_id?: number;
+                /** @description 授权时间戳 */
+                authorized_time?: number;
+                /** @description 授权到期时间戳，0 表示长期有效 */
+                expire_time?: number;
+            }[];
+            /** @description 总数 */
+            total_count: number;
+        };
+        /** @description Params of getCopyrightAuthorizedList */
+        GetCopyrightAuthorizedListParams: {
+            /** @description 授权方小程序 appid，不填表示查全部 */
+            authorizer_appid?: string;
+            /** @description 偏移值，分页请求用，默认 0 */
+            offset?: number;
+            /** @description 分页大小，默认 100，最大 1000 */
+            limit?: number;
+        };
+        GetCopyrightAuthorizedListResponse: {
+            /** @description 被授权信息 */
+            list: {
+                /** @description 授权方小程序 appid */
+                authorizer_appid?: string;
+                /** @description 授权类型：1 授权给主体；2 授权给小程序 */
+                authorization_type?: number;
+                /** @description 被授权方小程序 appid */
+                authorized_appid?: string;
+                /** @description 被授权方主体证件号 */
+                authorized_subject_cert_no?: string;
+                /** @description 授权剧目 id */
+                drama_id?: number;
+                /** @description 授权时间戳 */
+                authorized_time?: number;
+                /** @description 授权到期时间戳，0 表示长期有效 */
+                expire_time?: number;
+            }[];
+            /** @description 总数 */
+            total_count: number;
         };
         /** @description Params of getDailyRetain */
         GetDailyRetainParams: {
@@ -8191,6 +9690,110 @@ export interface components {
                 /** @description 该文件错误信息 */
                 errmsg?: string;
             }[];
+        };
+        /** @description Params of getDramaLatestAuditInfo */
+        GetDramaLatestAuditInfoParams: {
+            /** @description 剧目 id */
+            drama_id: number;
+            /**
+             * @description 审核类型：0 首次提审；1 再次提审；2 替换剧集提审；3 修改剧目基本信息审核
+             * @enum {integer}
+             */
+            audit_type: 0 | 1 | 2 | 3;
+        };
+        GetDramaLatestAuditInfoResponse: {
+            /** @description 审核信息 */
+            audit_detail: {
+                /**
+                 * @description 0 无效值；1 审核中；2 最终失败；3 审核通过；4 驳回重填
+                 * @enum {integer}
+                 */
+                status?: 0 | 1 | 2 | 3 | 4;
+                /**
+                 * @description 事件通知接口才返回：审核类型
+                 * @enum {integer}
+                 */
+                audit_type?: 0 | 1 | 2 | 3;
+                /** @description 提审时间戳 */
+                create_time?: number;
+                /** @description 审核时间戳 */
+                audit_time?: number;
+            };
+        };
+        /** @description Params of getDrama */
+        GetDramaParams: {
+            /** @description 剧目 id */
+            drama_id: number;
+        };
+        GetDramaResponse: {
+            /** @description 剧目信息 */
+            drama_info: {
+                /** @description 剧目 id */
+                drama_id?: number;
+                /** @description 创建时间，时间戳 */
+                create_time?: number;
+                /** @description 剧名 */
+                name?: string;
+                /** @description 剧目海报链接，根据提审时提交的 cover_material_id 转存得到 */
+                cover_url?: string;
+                /** @description 剧集数目 */
+                media_count?: number;
+                /** @description 制作方 */
+                producer?: string;
+                /** @description 编剧 */
+                playwright?: string;
+                /** @description 剧目简介 */
+                description?: string;
+                /** @description 广播电视节目制作经营许可证 */
+                production_license?: string;
+                /** @description 审核状态 */
+                audit_detail?: {
+                    /**
+                     * @description 0 无效值；1 审核中；2 最终失败；3 审核通过；4 驳回重填
+                     * @enum {integer}
+                     */
+                    status?: 0 | 1 | 2 | 3 | 4;
+                    /**
+                     * @description 事件通知接口才返回：0 首次提审；1 再次提审；2 替换剧集提审；3 修改剧目基本信息审核
+                     * @enum {integer}
+                     */
+                    audit_type?: 0 | 1 | 2 | 3;
+                    /** @description 提审时间戳 */
+                    create_time?: number;
+                    /** @description 审核时间戳 */
+                    audit_time?: number;
+                };
+                /** @description 剧集信息列表 */
+                media_list?: {
+                    /** @description 媒资文件 id */
+                    media_id?: number;
+                }[];
+                /** @description 1 表示审核加急，0 或空为非加急审核 */
+                expedited?: number;
+                /** @description 剧目推荐语 */
+                recommendations?: string;
+                /** @description 推广海报 */
+                promotion_poster?: string;
+                /** @description 演员信息 */
+                actor_list?: {
+                    /** @description 演员列表 */
+                    actor?: {
+                        /** @description 演员姓名 */
+                        name?: string;
+                        /** @description 演员照片临时 material_id */
+                        photo_material_id?: string;
+                        /** @description 饰演角色 */
+                        role?: string;
+                        /** @description 演员简介 */
+                        profile?: string;
+                    }[];
+                };
+                /**
+                 * @description 剧目状态：0 正常可播；1 审核中；2 审核失败；3 平台下架
+                 * @enum {integer}
+                 */
+                status?: 0 | 1 | 2 | 3;
+            };
         };
         /** @description Params of getExpressOrder */
         GetExpressOrderParams: {
@@ -8560,6 +10163,26 @@ export interface components {
                 maker?: string;
             };
         };
+        /** @description Params of getIotGroupInfo */
+        GetIotGroupInfoParams: {
+            /** @description 设备组的唯一标识 */
+            group_id: string;
+        };
+        GetIotGroupInfoResponse: {
+            /** @description 设备组名称 */
+            group_name: string;
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id */
+                model_id?: string;
+                /** @description 设备唯一序列号 */
+                sn?: string;
+            }[];
+            /** @description 设备型号的唯一标识 */
+            model_id: string;
+            /** @description 设备类型 */
+            model_type: string;
+        };
         /** @description Params of getJsErrDetail */
         GetJsErrDetailParams: {
             /** @description 开始时间，格式 "xxxx-xx-xx" */
@@ -8850,6 +10473,62 @@ export interface components {
                 example?: string;
             }[];
         };
+        /** @description Params of getLicenseDeviceInfo */
+        GetLicenseDeviceInfoParams: {
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                model_id: string;
+                /** @description 设备唯一序列号，由厂商分配 */
+                sn: string;
+            }[];
+        };
+        GetLicenseDeviceInfoResponse: {
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号唯一标识 */
+                model_id?: string;
+                /** @description 设备的唯一标识 */
+                sn?: string;
+                /** @description 设备的过期时间 */
+                expire_time?: number;
+            }[];
+        };
+        /** @description Params of getLicensePkgList */
+        GetLicensePkgListParams: {
+            /**
+             * @description 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+             * @enum {integer}
+             */
+            pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+        };
+        GetLicensePkgListResponse: {
+            /** @description 资源包列表 */
+            pkg_list: {
+                /** @description 资源包 ID */
+                pkg_id?: string;
+                /** @description 资源包类型 */
+                pkg_type?: number;
+                /** @description 资源包下单时间 */
+                start_time?: number;
+                /** @description 资源包过期时间 */
+                end_time?: number;
+                /**
+                 * @description 资源包状态：1 已生效；2 未生效；3 已过期
+                 * @enum {integer}
+                 */
+                pkg_status?: 1 | 2 | 3;
+                /** @description 已使用额度 */
+                used?: number;
+                /** @description 资源包总量 */
+                all?: number;
+            }[];
+            /**
+             * @deprecated
+             * @description 最大激活码序号，已废弃
+             */
+            max_active_number?: number;
+        };
         /** @description Params of getLiveInfo */
         GetLiveInfoParams: {
             /** @description 起始拉取位置，0 表示从第 1 个房间（或回放片段）开始拉取 */
@@ -8963,6 +10642,92 @@ export interface components {
             rider_lat?: number;
             /** @description 预计还剩多久送达时间，单位秒，配送中时返回 */
             reach_time?: number;
+        };
+        /** @description Params of getMediaLink */
+        GetMediaLinkParams: {
+            /** @description 媒资文件 id */
+            media_id: number;
+            /** @description 播放地址的过期时间戳，最长不能超过 2 小时后 */
+            t: number;
+            /** @description 链接标识，最终为“开发者标识-平台标识”（如 abcd-647488c4792c15185b8fd2a6），可用于区分播放渠道 */
+            us?: string;
+            /** @description 试看时长，单位：秒，不能超过视频长度 */
+            exper?: number;
+            /** @description 最多允许多少个不同 IP 的终端播放，最大 9，不填不限制 */
+            rlimit?: number;
+            /** @description 允许访问的域名列表（1-10 条，半角逗号分隔，不带协议名，前缀匹配，支持 *.abc.com） */
+            whref?: string;
+            /** @description 禁止访问的域名列表（1-10 条，半角逗号分隔，不带协议名，前缀匹配，支持 *.abc.com） */
+            bkref?: string;
+        };
+        GetMediaLinkResponse: {
+            /** @description 媒体播放信息 */
+            media_info: {
+                /** @description 媒资文件 id */
+                media_id?: number;
+                /** @description 播放时长，单位：秒 */
+                duration?: number;
+                /** @description 媒资文件名 */
+                name?: string;
+                /** @description 描述 */
+                description?: string;
+                /** @description 封面图临时链接 */
+                cover_url?: string;
+                /** @description mp4 格式临时链接 */
+                mp4_url?: string;
+                /** @description hls 格式临时链接 */
+                hls_url?: string;
+            };
+        };
+        /** @description Params of getMedia */
+        GetMediaParams: {
+            /** @description 媒资文件 id */
+            media_id: number;
+        };
+        GetMediaResponse: {
+            /** @description 媒资信息 */
+            media_info: {
+                /** @description 媒资文件 id */
+                media_id?: number;
+                /** @description 上传时间，时间戳 */
+                create_time?: number;
+                /** @description 过期时间，时间戳 */
+                expire_time?: number;
+                /** @description 所属剧目 id */
+                drama_id?: number;
+                /** @description 媒资文件大小，单位：字节（文档标为 string） */
+                file_size?: number | string;
+                /** @description 播放时长，单位：秒 */
+                duration?: number;
+                /** @description 媒资文件名 */
+                name?: string;
+                /** @description 描述 */
+                description?: string;
+                /** @description 封面图临时链接（不应保存） */
+                cover_url?: string;
+                /** @description 原始视频临时链接 */
+                original_url?: string;
+                /** @description mp4 格式临时链接 */
+                mp4_url?: string;
+                /** @description hls 格式临时链接 */
+                hls_url?: string;
+                /** @description 审核信息 */
+                audit_detail?: {
+                    /**
+                     * @description 审核状态：0 无效值；1 审核中；2 审核驳回；3 审核通过；4 驳回重填。能否获取播放链接取决于剧目的审核状态
+                     * @enum {integer}
+                     */
+                    status?: 0 | 1 | 2 | 3 | 4;
+                    /** @description 提审时间戳 */
+                    create_time?: number;
+                    /** @description 审核时间戳 */
+                    audit_time?: number;
+                    /** @description 审核备注，该值可能为空 */
+                    reason?: string;
+                    /** @description 审核证据截图 id 列表，可用作获取永久素材接口的参数 */
+                    evidence_material_id_list?: string[];
+                };
+            };
         };
         /** @description Params of getMessageTemplateList */
         GetMessageTemplateListParams: Record<string, never>;
@@ -9981,6 +11746,17 @@ export interface components {
                 };
             };
         };
+        /** @description Params of getSnTicket */
+        GetSnTicketParams: {
+            /** @description 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+            sn: string;
+            /** @description 设备型号 id，通过注册设备获得 */
+            model_id: string;
+        };
+        GetSnTicketResponse: {
+            /** @description 设备票据，5 分钟内有效 */
+            sn_ticket: string;
+        };
         /** @description Params of getSubAnchor */
         GetSubAnchorParams: {
             /** @description 房间 ID */
@@ -9990,6 +11766,38 @@ export interface components {
             /** @description 主播副号微信号 */
             username?: string;
         };
+        /** @description Params of getTask */
+        GetTaskParams: {
+            /** @description 任务 id（pullUpload 返回） */
+            task_id: number;
+        };
+        GetTaskResponse: {
+            /** @description 任务信息 */
+            task_info: {
+                /** @description 任务 id */
+                id?: number;
+                /**
+                 * @description 任务类型：1 拉取上传任务
+                 * @enum {integer}
+                 */
+                task_type?: 1;
+                /**
+                 * @description 任务状态：1 等待中；2 正在处理；3 已完成；4 失败
+                 * @enum {integer}
+                 */
+                status?: 1 | 2 | 3 | 4;
+                /** @description 任务错误码，0 表示成功，其它表示失败 */
+                errcode?: number;
+                /** @description 任务错误原因 */
+                errmsg?: string;
+                /** @description 创建时间，时间戳 */
+                create_time?: number;
+                /** @description 完成时间，时间戳 */
+                finish_time?: number;
+                /** @description 媒体文件 id */
+                media_id?: number;
+            };
+        };
         /** @description Params of getTempMedia */
         GetTempMediaParams: {
             /** @description 媒体文件 ID */
@@ -9998,6 +11806,21 @@ export interface components {
         GetTempMediaResponse: {
             /** @description 视频消息素材下载地址（仅视频素材以 JSON 返回） */
             video_url?: string;
+        };
+        /** @description Params of getTicket */
+        GetTicketParams: {
+            /**
+             * @description 票据类型：jsapi（JS-SDK）或 wx_card（卡券）
+             * @default jsapi
+             * @enum {string}
+             */
+            type: "jsapi" | "wx_card";
+        };
+        GetTicketResponse: {
+            /** @description 临时票据 */
+            ticket: string;
+            /** @description 有效期（秒） */
+            expires_in: number;
         };
         /** @description Params of getUnlimitedQRCode */
         GetUnlimitedQRCodeParams: {
@@ -10067,6 +11890,25 @@ export interface components {
             /** @description cos 文件 ID（上传表单字段 x-cos-meta-fileid） */
             cos_file_id?: string;
         };
+        /** @description Params of getUserActionSetReports */
+        GetUserActionSetReportsParams: {
+            /** @description 数据源唯一 ID（创建数据源时分配） */
+            user_action_set_id: number | string;
+            /** @description 时间范围，JSON 字符串，如 {"start_date":"2023-03-01","end_date":"2023-03-02"}（start_date <= end_date <= 今天） */
+            date_range: string;
+            /**
+             * @description 时间粒度：DAILY 按天汇总；HOURLY 按小时汇总
+             * @enum {string}
+             */
+            time_granularity: "DAILY" | "HOURLY";
+            /**
+             * @description 聚合维度：DOMAIN 按域名汇总；ACTION_TYPE 按行为类型汇总
+             * @enum {string}
+             */
+            aggregation?: "DOMAIN" | "ACTION_TYPE";
+        };
+        /** @description 返回字段未在任何可查文档中列出（见 description） */
+        GetUserActionSetReportsResponse: Record<string, never>;
         /** @description Params of getUserActionSets */
         GetUserActionSetsParams: {
             /** @description 数据源唯一 ID */
@@ -11105,20 +12947,22 @@ export interface components {
         };
         /** @description Params of invokeService */
         InvokeServiceParams: {
-            /** @description 服务 ID */
+            /** @description 服务 ID（在每个服务的接口详情页可以找到） */
             service: string;
-            /** @description 接口名 */
+            /** @description 接口名（在每个服务的接口详情页可以找到） */
             api: string;
             /** @description 服务提供方接口定义的 JSON 格式的数据 */
-            data: Record<string, never>;
+            data: Record<string, never> | string;
             /** @description 随机字符串 ID，调用方请求的唯一标识 */
             client_msg_id: string;
-            /** @description 对于异步接口，是否以异步方式提交，默认为 false */
+            /** @description 是否是异步 API；异步调用时必须填 true */
             async?: boolean;
         };
         InvokeServiceResponse: {
             /** @description 回包信息（服务提供方接口定义的 JSON 字符串） */
             data?: string;
+            /** @description 异步调用才会返回的唯一 id（用于 serviceMarketRetrieve） */
+            request_id?: string;
         };
         /** @description Params of isTradeManaged */
         IsTradeManagedParams: {
@@ -11146,6 +12990,83 @@ export interface components {
             query?: string;
             env_version?: components["schemas"]["EnvVersion"];
         };
+        /** @description Params of listDramas */
+        ListDramasParams: {
+            /** @description 分页拉取的最大返回结果数，最大 100 */
+            limit?: number;
+            /** @description 分页拉取的起始偏移量 */
+            offset?: number;
+        };
+        ListDramasResponse: {
+            /** @description 剧目信息列表 */
+            drama_info_list: {
+                /** @description 剧目 id */
+                drama_id?: number;
+                /** @description 创建时间，时间戳 */
+                create_time?: number;
+                /** @description 剧名 */
+                name?: string;
+                /** @description 剧目海报链接，根据提审时提交的 cover_material_id 转存得到 */
+                cover_url?: string;
+                /** @description 剧集数目 */
+                media_count?: number;
+                /** @description 制作方 */
+                producer?: string;
+                /** @description 编剧 */
+                playwright?: string;
+                /** @description 剧目简介 */
+                description?: string;
+                /** @description 广播电视节目制作经营许可证 */
+                production_license?: string;
+                /** @description 审核状态 */
+                audit_detail?: {
+                    /**
+                     * @description 0 无效值；1 审核中；2 最终失败；3 审核通过；4 驳回重填
+                     * @enum {integer}
+                     */
+                    status?: 0 | 1 | 2 | 3 | 4;
+                    /**
+                     * @description 事件通知接口才返回：0 首次提审；1 再次提审；2 替换剧集提审；3 修改剧目基本信息审核
+                     * @enum {integer}
+                     */
+                    audit_type?: 0 | 1 | 2 | 3;
+                    /** @description 提审时间戳 */
+                    create_time?: number;
+                    /** @description 审核时间戳 */
+                    audit_time?: number;
+                };
+                /** @description 剧集信息列表 */
+                media_list?: {
+                    /** @description 媒资文件 id */
+                    media_id?: number;
+                }[];
+                /** @description 1 表示审核加急，0 或空为非加急审核 */
+                expedited?: number;
+                /** @description 剧目推荐语 */
+                recommendations?: string;
+                /** @description 推广海报 */
+                promotion_poster?: string;
+                /** @description 演员信息 */
+                actor_list?: {
+                    /** @description 演员列表 */
+                    actor?: {
+                        /** @description 演员姓名 */
+                        name?: string;
+                        /** @description 演员照片临时 material_id */
+                        photo_material_id?: string;
+                        /** @description 饰演角色 */
+                        role?: string;
+                        /** @description 演员简介 */
+                        profile?: string;
+                    }[];
+                };
+                /**
+                 * @description 剧目状态：0 正常可播；1 审核中；2 审核失败；3 平台下架
+                 * @enum {integer}
+                 */
+                status?: 0 | 1 | 2 | 3;
+            }[];
+        };
         /** @description Params of listKfBusiness */
         ListKfBusinessParams: {
             /** @description 用于分页拉取，从 0 开始 */
@@ -11166,6 +13087,108 @@ export interface components {
                 icon_media_id?: string;
                 /** @description 商户头像地址（文档示例返回此字段） */
                 icon_url?: string;
+            }[];
+        };
+        /** @description Params of listMedia */
+        ListMediaParams: {
+            /** @description 根据剧目 id 获取剧集信息 */
+            drama_id?: number;
+            /** @description 媒资文件名，支持精确匹配、模糊匹配（前后加 %） */
+            media_name?: string;
+            /** @description 媒资文件名，模糊匹配 */
+            media_name_fuzzy?: string;
+            /** @description 媒资上传时间 >= start_time（Unix 时间戳，秒） */
+            start_time?: number;
+            /** @description 媒资上传时间 < end_time（Unix 时间戳，秒） */
+            end_time?: number;
+            /** @description 分页拉取的最大返回结果数，最大 100 */
+            limit?: number;
+            /** @description 分页拉取的起始偏移量 */
+            offset?: number;
+        };
+        ListMediaResponse: {
+            /** @description 媒资信息列表 */
+            media_info_list: {
+                /** @description 媒资文件 id */
+                media_id?: number;
+                /** @description 上传时间，时间戳 */
+                create_time?: number;
+                /** @description 过期时间，时间戳 */
+                expire_time?: number;
+                /** @description 所属剧目 id */
+                drama_id?: number;
+                /** @description 媒资文件大小，单位：字节（文档标为 string） */
+                file_size?: number | string;
+                /** @description 播放时长，单位：秒 */
+                duration?: number;
+                /** @description 媒资文件名 */
+                name?: string;
+                /** @description 描述 */
+                description?: string;
+                /** @description 封面图临时链接（不应保存） */
+                cover_url?: string;
+                /** @description 原始视频临时链接 */
+                original_url?: string;
+                /** @description mp4 格式临时链接 */
+                mp4_url?: string;
+                /** @description hls 格式临时链接 */
+                hls_url?: string;
+                /** @description 审核信息 */
+                audit_detail?: {
+                    /**
+                     * @description 审核状态：0 无效值；1 审核中；2 审核驳回；3 审核通过；4 驳回重填。能否获取播放链接取决于剧目的审核状态
+                     * @enum {integer}
+                     */
+                    status?: 0 | 1 | 2 | 3 | 4;
+                    /** @description 提审时间戳 */
+                    create_time?: number;
+                    /** @description 审核时间戳 */
+                    audit_time?: number;
+                    /** @description 审核备注，该值可能为空 */
+                    reason?: string;
+                    /** @description 审核证据截图 id 列表，可用作获取永久素材接口的参数 */
+                    evidence_material_id_list?: string[];
+                };
+            }[];
+        };
+        /** @description Params of listPackages */
+        ListPackagesParams: {
+            /**
+             * @description 按流量包状态过滤：0 不过滤；1 有效的；2 无效的；3 过期的
+             * @enum {integer}
+             */
+            status: 0 | 1 | 2 | 3;
+            /** @description 偏移值，分页请求用 */
+            offset: number;
+            /** @description 分页大小，最大 100 */
+            limit: number;
+            /**
+             * @description 查询类型：0 通用流量（默认）；1 定向流量
+             * @enum {integer}
+             */
+            query_type?: 0 | 1;
+        };
+        ListPackagesResponse: {
+            /** @description 当前查询条件下的流量包总数 */
+            total_count: number;
+            /** @description 流量包详情列表 */
+            package_list: {
+                /** @description 有效期起始时间 */
+                start_time?: number;
+                /** @description 有效期截止时间 */
+                end_time?: number;
+                /** @description 已消耗流量（MB） */
+                used?: number;
+                /** @description 流量包总额（MB），剩余流量 = 总额 - 已消耗 */
+                all?: number;
+                /** @description 订单号 */
+                order_id?: string;
+                /** @description 流量包状态，取值同请求参数 status */
+                status?: number;
+                /** @description 是否已删除（失效），例如已退款 */
+                is_deleted?: number;
+                /** @description 流量包编号 */
+                package_id?: string;
             }[];
         };
         /** @description Params of managePluginApplication */
@@ -11305,6 +13328,76 @@ export interface components {
             nickname: string;
         };
         ModifyAssistantResponse: Record<string, never>;
+        /** @description Params of modifyDramaBasicInfo */
+        ModifyDramaBasicInfoParams: {
+            /** @description 剧目 id */
+            drama_id: number;
+            /** @description 剧目简介，支持填写 200 个字符 */
+            description?: string;
+            /** @description 剧目海报临时 material_id */
+            cover_material_id?: string;
+            /** @description 剧目推荐语 */
+            recommendations?: string;
+            /** @description 推广海报临时 material_id */
+            promotion_poster_material_id?: string;
+            /** @description 备用剧名 */
+            alternate_name?: string;
+            /** @description 演员信息，如需修改请填写所有演员 */
+            actor_list?: {
+                /** @description 演员列表 */
+                actor: {
+                    /** @description 演员姓名，可填写 30 个字符，支持中文、英文和 · */
+                    name: string;
+                    /** @description 演员照片临时 material_id */
+                    photo_material_id: string;
+                    /** @description 饰演角色，可填写 30 个字符 */
+                    role: string;
+                    /** @description 演员简介（生日、籍贯、代表作品等至少 3 项或不少于 20 字），可填写 100 个字符 */
+                    profile: string;
+                }[];
+            };
+            /**
+             * @description 剧目资质：1 取得《网络剧片发行许可证》或重点节目备案号；2 未取得且制作成本较低（2024 年 5 月 27 日前提审的剧目可修改一次）
+             * @enum {integer}
+             */
+            qualification_type?: 1 | 2;
+            /** @description 剧目备案号，qualification_type=1 时必填 */
+            registration_number?: string;
+            /** @description 剧目资质证明文件 material_id，qualification_type=1 时必填 */
+            qualification_certificate_material_id?: string;
+            /** @description 剧目制作成本（万元，1-99 的整数），qualification_type=2 时必填 */
+            cost_of_production?: number;
+            /** @description 《成本配置比例情况报告》material_id，qualification_type=2 时必填 */
+            cost_commitment_letter_material_id?: string;
+            /** @description 其他材料 material_id */
+            other_material_material_id?: string;
+            /** @description 剧目制作方，apply_for_copyright_protection=1 时必填 */
+            producer?: string;
+            /** @description 版权保护相关，申请版权保护时填写 */
+            copyright?: {
+                /**
+                 * @description 提审主体身份：1 剧目制作方；2 授权播出方或版权方
+                 * @enum {integer}
+                 */
+                copyright_role: 1 | 2;
+                /**
+                 * @description 是否申请版权保护：0 不申请（须上传权利声明/播放授权材料）；1 申请
+                 * @enum {integer}
+                 */
+                apply_for_copyright_protection: 0 | 1;
+                /**
+                 * @description 版权验证方式（文档类型为 string）：1 基于版权证明材料；2 基于版权授权关系。apply_for_copyright_protection=1 时必填
+                 * @enum {integer|string}
+                 */
+                copyright_verification?: 1 | 2 | "1" | "2";
+                /** @description 剧目制作证明材料临时 material_id，最多 4 个（申请版权保护且 copyright_verification=1 时必填） */
+                proof_of_production?: string[];
+                /** @description 版权采买/播出授权证明材料临时 material_id，最多 4 个（提审身份非剧目制作方时上传） */
+                purchase_or_broadcast_authorization_certificate?: string[];
+            };
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        ModifyDramaBasicInfoResponse: Record<string, never>;
         /** @description Params of modifySubAnchor */
         ModifySubAnchorParams: {
             /** @description 房间 ID */
@@ -11797,6 +13890,21 @@ export interface components {
                 /** @description 高度 */
                 h?: number;
             };
+        };
+        /** @description Params of pullUpload */
+        PullUploadParams: {
+            /** @description 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+            media_name: string;
+            /** @description 视频 URL */
+            media_url: string;
+            /** @description 封面图 URL */
+            cover_url?: string;
+            /** @description 来源上下文，会在上传完成事件中透传给开发者 */
+            source_context?: string;
+        };
+        PullUploadResponse: {
+            /** @description 拉取上传任务 id */
+            task_id: number;
         };
         /** @description Params of pushGoods */
         PushGoodsParams: {
@@ -12706,6 +14814,40 @@ export interface components {
             username: string;
         };
         RemoveAssistantResponse: Record<string, never>;
+        /** @description Params of removeIotGroupDevice */
+        RemoveIotGroupDeviceParams: {
+            /** @description 设备组的唯一标识 */
+            group_id: string;
+            /** @description 设备列表 */
+            device_list: {
+                /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                model_id: string;
+                /** @description 设备唯一序列号，由厂商分配 */
+                sn: string;
+            }[];
+        };
+        RemoveIotGroupDeviceResponse: {
+            /** @description 设备列表（每台设备的结果） */
+            device_list: {
+                /** @description 设备型号唯一标识 */
+                model_id?: string;
+                /** @description 设备的唯一标识 */
+                sn?: string;
+                /** @description 该设备的错误码 */
+                errcode?: number;
+            }[];
+        };
+        /** @description Params of replaceDramaMedia */
+        ReplaceDramaMediaParams: {
+            /** @description 剧目 id */
+            drama_id: number;
+            /** @description 旧剧集 media_id */
+            old_media_id: number;
+            /** @description 新剧集 media_id */
+            new_media_id: number;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        ReplaceDramaMediaResponse: Record<string, never>;
         /** @description Params of requestAccessToken */
         RequestAccessTokenParams: Record<string, never>;
         RequestAccessTokenResponse: {
@@ -12948,6 +15090,32 @@ export interface components {
                 iso_code?: string;
             }[];
         };
+        /** @description Params of sendHardwareDeviceMessage */
+        SendHardwareDeviceMessageParams: {
+            /** @description 接收者（用户）的 openid 列表 */
+            to_openid_list: string[];
+            /** @description 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数（如 index?foo=bar）；不填则模板无跳转 */
+            page?: string;
+            /** @description 所需下发的订阅模板 id */
+            template_id: string;
+            /**
+             * @description 跳转小程序类型：developer 开发版；trial 体验版；formal 正式版（默认）
+             * @enum {string}
+             */
+            miniprogram_state?: "developer" | "trial" | "formal";
+            /**
+             * @description “进入小程序查看”的语言类型，默认 zh_CN
+             * @enum {string}
+             */
+            lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+            data: components["schemas"]["TemplateData"];
+            /** @description 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+            sn: string;
+            /** @description 设备型号 id，通过注册设备获得 */
+            modelId: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SendHardwareDeviceMessageResponse: Record<string, never>;
         /** @description Params of sendLegacyTemplateMessage */
         SendLegacyTemplateMessageParams: {
             /** @description 接收者（用户）的 openid */
@@ -13043,6 +15211,17 @@ export interface components {
             };
         };
         SendUniformMessageResponse: Record<string, never>;
+        /** @description Params of serviceMarketRetrieve */
+        ServiceMarketRetrieveParams: {
+            /** @description invokeService 异步调用返回的 request_id */
+            request_id: string;
+        };
+        ServiceMarketRetrieveResponse: {
+            /** @description 回包信息（服务提供方接口定义的 JSON 字符串） */
+            data: string;
+            /** @description 唯一 id */
+            request_id?: string;
+        };
         /** @description Params of setBusinessTyping */
         SetBusinessTypingParams: {
             /** @description 用户的 OpenID */
@@ -13226,6 +15405,24 @@ export interface components {
             check_json?: string;
         };
         SetUserNotifyResponse: Record<string, never>;
+        /** @description Params of setUserStorage */
+        SetUserStorageParams: {
+            /** @description 用户唯一标识符 */
+            openid: string;
+            /** @description 用户登录态签名：hmac_sha256(session_key, 请求体 JSON) 的十六进制小写 */
+            signature?: string;
+            /** @description 要上报的数据 */
+            kv_list: {
+                /** @description 数据的 key（不超过 128 字节） */
+                key: string;
+                /** @description 数据的 value（key + value 不超过 1024 字节）；排行榜数据形如 {"wxgame":{"score":16,"update_time":1513080573}} 的 JSON 字符串 */
+                value: string;
+            }[];
+            /** @description 会话密钥 session_key: pass it instead of signature, which the client then computes (HMAC-SHA256); it is never sent to WeChat */
+            session_key?: string;
+        } | unknown | unknown;
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SetUserStorageResponse: Record<string, never>;
         /** @description Params of setWxaTradeType */
         SetWxaTradeTypeParams: {
             /**
@@ -13248,6 +15445,37 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetWxaTradeTypeResponse: Record<string, never>;
+        /** @description Params of singleFileUpload */
+        SingleFileUploadParams: {
+            /** @description 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+            media_name: string;
+            /**
+             * @description 视频格式
+             * @enum {string}
+             */
+            media_type: "MP4" | "TS" | "MOV" | "MXF" | "MPG" | "FLV" | "WMV" | "AVI" | "M4V" | "F4V" | "MPEG" | "3GP" | "ASF" | "MKV";
+            /**
+             * Format: binary
+             * @description 视频文件内容（小于 10 MB）
+             */
+            media_data: UploadInput;
+            /**
+             * @description 视频封面图格式
+             * @enum {string}
+             */
+            cover_type?: "JPG" | "JPEG" | "PNG" | "BMP" | "TIFF" | "AI" | "CDR" | "EPS" | "TIF";
+            /**
+             * Format: binary
+             * @description 视频封面图文件内容
+             */
+            cover_data?: UploadInput;
+            /** @description 来源上下文，会在上传完成事件中透传给开发者 */
+            source_context?: string;
+        };
+        SingleFileUploadResponse: {
+            /** @description 媒体文件 id */
+            media_id: number;
+        };
         /** @description Params of singleSendPromoterMsg */
         SingleSendPromoterMsgParams: {
             /** @description 消息类型 */
@@ -13311,6 +15539,20 @@ export interface components {
             env: 0 | 1;
         };
         StartUploadGoodsResponse: Record<string, never>;
+        /** @description Params of submitReplaceDramaMedias */
+        SubmitReplaceDramaMediasParams: {
+            /** @description 剧目 id */
+            drama_id: number;
+            /** @description 替换的剧集信息 */
+            replace_media_list: {
+                /** @description 旧的剧集 media_id */
+                old?: number;
+                /** @description 新的剧集 media_id */
+                new?: number;
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        SubmitReplaceDramaMediasResponse: Record<string, never>;
         /** @description Params of superResolution */
         SuperResolutionParams: {
             /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
@@ -13425,6 +15667,19 @@ export interface components {
             banComment: 0 | 1;
         };
         UpdateCommentResponse: Record<string, never>;
+        /** @description Params of updateComplaintResult */
+        UpdateComplaintResultParams: {
+            /** @description 商户侧下单事件中推送的 Token 字段 */
+            token: string;
+            /** @description 运单 ID */
+            waybill_id: string;
+            /** @description 处理结果 */
+            result: string;
+            /** @description 处理结果说明 */
+            desc: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateComplaintResultResponse: Record<string, never>;
         /** @description Params of updateDatabaseIndex */
         UpdateDatabaseIndexParams: {
             /** @description 云开发环境 ID */
@@ -13786,6 +16041,27 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         UploadCombinedShippingInfoResponse: Record<string, never>;
+        /** @description Params of uploadPart */
+        UploadPartParams: {
+            /** @description 一次分片上传的唯一标识，由 applyUpload 返回 */
+            upload_id: string;
+            /** @description 本次上传的分片编号，范围 1 - 100 */
+            part_number: number;
+            /**
+             * @description 该分片属于视频还是图片：1 视频；2 图片
+             * @enum {integer}
+             */
+            resource_type: 1 | 2;
+            /**
+             * Format: binary
+             * @description 文件内容分片
+             */
+            data: UploadInput;
+        };
+        UploadPartResponse: {
+            /** @description 根据分片内容生成的标识，commitUpload 时提交 */
+            etag: string;
+        };
         /** @description Params of uploadPrivacyExtFile */
         UploadPrivacyExtFileParams: {
             /**
@@ -15424,6 +17700,95 @@ export interface operations {
             };
         };
     };
+    deliveryPathNotify: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 寄件人 */
+                    sender: {
+                        /** @description 姓名（收件人必传，寄件人非必传） */
+                        name?: string;
+                        /** @description 电话（收件人必传，寄件人非必传） */
+                        phone?: string;
+                        /** @description 省 */
+                        province: string;
+                        /** @description 市 */
+                        city: string;
+                        /** @description 区/县 */
+                        area: string;
+                        /** @description 街道 */
+                        street?: string;
+                        /** @description 地址 */
+                        address?: string;
+                        /** @description 地址 id */
+                        id?: string;
+                    };
+                    /** @description 收件人（姓名、电话必传） */
+                    receiver: {
+                        /** @description 姓名（收件人必传，寄件人非必传） */
+                        name: string;
+                        /** @description 电话（收件人必传，寄件人非必传） */
+                        phone: string;
+                        /** @description 省 */
+                        province: string;
+                        /** @description 市 */
+                        city: string;
+                        /** @description 区/县 */
+                        area: string;
+                        /** @description 街道 */
+                        street?: string;
+                        /** @description 地址 */
+                        address?: string;
+                        /** @description 地址 id */
+                        id?: string;
+                    };
+                    /** @description 运单号 */
+                    waybill_id: string;
+                    /** @description 当前需要推送消息的轨迹 */
+                    path: {
+                        /** @description 轨迹变化 Unix 时间戳 */
+                        action_time: number;
+                        /**
+                         * @description 轨迹变化类型：90001 揽件前-网点接单；90002 揽件前-分配业务员；90003 揽件前-重新分配业务员；90010 揽件前-待支付； 90011 揽件前-已支付；100001 揽件成功；100002 揽件失败；200001 更新运输轨迹；300002 派送中；300003 签收成功； 300004 签收失败；300005 第三方代收入库；300006 第三方代收快递员取出；300007 代签收；400001 订单取消；400002 订单滞留； 400003 订单退回；400004 订单拒收；400005 问题件；500001 其他未分类状态
+                         * @enum {integer}
+                         */
+                        action_type: 90001 | 90002 | 90003 | 90010 | 90011 | 100001 | 100002 | 200001 | 300002 | 300003 | 300004 | 300005 | 300006 | 300007 | 400001 | 400002 | 400003 | 400004 | 400005 | 500001;
+                        /** @description 轨迹变化具体信息说明，展示在快递轨迹详情页中 */
+                        action_msg: string;
+                        /** @description 取件员姓名，分配取件员成功时填写 */
+                        pickup_courier_name?: string;
+                        /** @description 取件员电话，分配取件员成功时填写 */
+                        pickup_courier_phone?: string;
+                        /** @description 派件员姓名，分配派件员成功时填写 */
+                        delivery_courier_name?: string;
+                        /** @description 派件员电话，分配派件员成功时填写 */
+                        delivery_courier_phone?: string;
+                    };
+                    /** @description 运单创建时间，Unix 时间戳（秒） */
+                    create_time: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryPathNotifyResponse"];
+                };
+            };
+        };
+    };
     addDeliveryReturn: {
         parameters: {
             query: {
@@ -15554,6 +17919,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UnbindDeliveryReturnResponse"];
+                };
+            };
+        };
+    };
+    updateComplaintResult: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 商户侧下单事件中推送的 Token 字段 */
+                    token: string;
+                    /** @description 运单 ID */
+                    waybill_id: string;
+                    /** @description 处理结果 */
+                    result: string;
+                    /** @description 处理结果说明 */
+                    desc: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateComplaintResultResponse"];
                 };
             };
         };
@@ -15812,6 +18212,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreviewTemplateResponse"];
+                };
+            };
+        };
+    };
+    deliveryUserQuery: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 手机号 */
+                    phone: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryUserQueryResponse"];
                 };
             };
         };
@@ -17763,6 +20192,54 @@ export interface operations {
             };
         };
     };
+    sendHardwareDeviceMessage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 接收者（用户）的 openid 列表 */
+                    to_openid_list: string[];
+                    /** @description 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数（如 index?foo=bar）；不填则模板无跳转 */
+                    page?: string;
+                    /** @description 所需下发的订阅模板 id */
+                    template_id: string;
+                    /**
+                     * @description 跳转小程序类型：developer 开发版；trial 体验版；formal 正式版（默认）
+                     * @enum {string}
+                     */
+                    miniprogram_state?: "developer" | "trial" | "formal";
+                    /**
+                     * @description “进入小程序查看”的语言类型，默认 zh_CN
+                     * @enum {string}
+                     */
+                    lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+                    data: components["schemas"]["TemplateData"];
+                    /** @description 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+                    sn: string;
+                    /** @description 设备型号 id，通过注册设备获得 */
+                    modelId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SendHardwareDeviceMessageResponse"];
+                };
+            };
+        };
+    };
     sendSubscribeMessage: {
         parameters: {
             query: {
@@ -18170,6 +20647,29 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RequestStableAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    getTicket: {
+        parameters: {
+            query: {
+                access_token: string;
+                type: "jsapi" | "wx_card";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTicketResponse"];
                 };
             };
         };
@@ -19098,6 +21598,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetWeeklyVisitTrendResponse"];
+                };
+            };
+        };
+    };
+    getUserActionSetReports: {
+        parameters: {
+            query: {
+                access_token: string;
+                user_action_set_id: number | string;
+                date_range: string;
+                time_granularity: "DAILY" | "HOURLY";
+                aggregation?: "DOMAIN" | "ACTION_TYPE";
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserActionSetReportsResponse"];
                 };
             };
         };
@@ -21012,6 +23539,247 @@ export interface operations {
             };
         };
     };
+    addIotGroupDevice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备组的唯一标识 */
+                    group_id: string;
+                    /** @description 设备列表 */
+                    device_list: {
+                        /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                        model_id: string;
+                        /** @description 设备唯一序列号，由厂商分配 */
+                        sn: string;
+                    }[];
+                    /** @description 是否强制更新设备列表：true 时把已在其它设备组中的设备移到当前设备组，慎用 */
+                    force_add?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddIotGroupDeviceResponse"];
+                };
+            };
+        };
+    };
+    createIotGroupId: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备型号的唯一标识 */
+                    model_id: string;
+                    /** @description 设备组的名称（1-32 字节，创建时决定，无法修改） */
+                    group_name: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateIotGroupIdResponse"];
+                };
+            };
+        };
+    };
+    getIotGroupInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备组的唯一标识 */
+                    group_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetIotGroupInfoResponse"];
+                };
+            };
+        };
+    };
+    removeIotGroupDevice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备组的唯一标识 */
+                    group_id: string;
+                    /** @description 设备列表 */
+                    device_list: {
+                        /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                        model_id: string;
+                        /** @description 设备唯一序列号，由厂商分配 */
+                        sn: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RemoveIotGroupDeviceResponse"];
+                };
+            };
+        };
+    };
+    activeLicenseDevice: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 待激活的设备列表（最多 100 个） */
+                    device_list: {
+                        /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                        model_id: string;
+                        /** @description 设备唯一序列号，由厂商分配 */
+                        sn: string;
+                        /** @description 激活码序号，任意 uint32 整数（不能与之前用过的重复），防止重复请求导致重复激活 */
+                        active_number: number;
+                    }[];
+                    /**
+                     * @description 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+                     * @enum {integer}
+                     */
+                    pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActiveLicenseDeviceResponse"];
+                };
+            };
+        };
+    };
+    getLicenseDeviceInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备列表 */
+                    device_list: {
+                        /** @description 设备型号 id，通过微信公众平台注册设备获得 */
+                        model_id: string;
+                        /** @description 设备唯一序列号，由厂商分配 */
+                        sn: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLicenseDeviceInfoResponse"];
+                };
+            };
+        };
+    };
+    getLicensePkgList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+                     * @enum {integer}
+                     */
+                    pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLicensePkgListResponse"];
+                };
+            };
+        };
+    };
     getPerformanceData: {
         parameters: {
             query: {
@@ -21516,6 +24284,37 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetPluginOpenPIdResponse"];
+                };
+            };
+        };
+    };
+    getSnTicket: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+                    sn: string;
+                    /** @description 设备型号 id，通过注册设备获得 */
+                    model_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSnTicketResponse"];
                 };
             };
         };
@@ -22498,6 +25297,1251 @@ export interface operations {
             };
         };
     };
+    applyUpload: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+                    media_name: string;
+                    /**
+                     * @description 视频格式
+                     * @enum {string}
+                     */
+                    media_type: "MP4" | "TS" | "MOV" | "MXF" | "MPG" | "FLV" | "WMV" | "AVI" | "M4V" | "F4V" | "MPEG" | "3GP" | "ASF" | "MKV";
+                    /**
+                     * @description 封面图图片格式；填写表示本次还要上传封面图，不填则截取视频首帧
+                     * @enum {string}
+                     */
+                    cover_type?: "JPG" | "JPEG" | "PNG" | "BMP" | "TIFF" | "AI" | "CDR" | "EPS" | "TIF";
+                    /** @description 来源上下文，会在上传完成事件中透传给开发者 */
+                    source_context?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplyUploadResponse"];
+                };
+            };
+        };
+    };
+    auditDrama: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 剧目 id，首次提审不需要填，重新提审时必填 */
+                    drama_id?: number;
+                    /** @description 剧目名称，首次提审时必填 */
+                    name?: string;
+                    /** @description 剧集数目，首次提审时必填；重新提审时如填写须与首次一致 */
+                    media_count?: number;
+                    /** @description 剧集媒资 media_id 列表，首次提审时必填，元素个数须与 media_count 一致 */
+                    media_id_list?: number[];
+                    /** @description 剧目简介，可填写 200 个字符 */
+                    description?: string;
+                    /** @description 剧目推荐语，可填写 30 个字符 */
+                    recommendations?: string;
+                    /** @description 剧目海报临时 material_id，首次提审时必填 */
+                    cover_material_id?: string;
+                    /** @description 推广海报临时 material_id */
+                    promotion_poster_material_id?: string;
+                    /** @description 剧目制作方，首次提审时必填 */
+                    producer?: string;
+                    /** @description 不申请版权保护时必填：权利声明/播放授权材料 material_id */
+                    authorized_material_id?: string;
+                    /**
+                     * @description 剧目资质：1 取得《网络剧片发行许可证》或重点节目备案号；2 未取得且制作成本小于 100 万元
+                     * @enum {integer}
+                     */
+                    qualification_type: 1 | 2;
+                    /** @description 剧目备案号或网络剧片发行许可证编号，qualification_type=1 时必填 */
+                    registration_number?: string;
+                    /** @description 剧目资质证明文件 material_id，qualification_type=1 时必填 */
+                    qualification_certificate_material_id?: string;
+                    /** @description 《成本配置比例情况报告》material_id，qualification_type=2 时必填 */
+                    cost_commitment_letter_material_id?: string;
+                    /** @description 剧目制作成本（万元，1-99 的整数），qualification_type=2 时必填 */
+                    cost_of_production?: number;
+                    /**
+                     * @description 填 1 表示审核加急（每天 5 次，仅首次提审有效）
+                     * @enum {integer}
+                     */
+                    expedited?: 0 | 1;
+                    /** @description 演员信息，需填写 2-5 位演员，drama_type=2 时必填 */
+                    actor_list?: {
+                        /** @description 演员列表 */
+                        actor: {
+                            /** @description 演员姓名，可填写 30 个字符，支持中文、英文和 · */
+                            name: string;
+                            /** @description 演员照片临时 material_id */
+                            photo_material_id: string;
+                            /** @description 饰演角色，可填写 30 个字符 */
+                            role: string;
+                            /** @description 演员简介（生日、籍贯、代表作品等至少 3 项或不少于 20 字），可填写 100 个字符 */
+                            profile: string;
+                        }[];
+                    };
+                    /** @description 其他材料 material_id（如互动短剧的完整剧情走线示意图） */
+                    other_material_material_id?: string;
+                    /** @description 重新提审时替换审核不通过的剧集 */
+                    replace_media_list?: {
+                        /** @description 旧的剧集 media_id */
+                        old?: number;
+                        /** @description 新的剧集 media_id */
+                        new?: number;
+                    }[];
+                    /** @description 版权保护相关 */
+                    copyright: {
+                        /**
+                         * @description 提审主体身份：1 剧目制作方；2 授权播出方或版权方
+                         * @enum {integer}
+                         */
+                        copyright_role: 1 | 2;
+                        /**
+                         * @description 是否申请版权保护：0 不申请（须上传权利声明/播放授权材料）；1 申请
+                         * @enum {integer}
+                         */
+                        apply_for_copyright_protection: 0 | 1;
+                        /**
+                         * @description 版权验证方式（文档类型为 string）：1 基于版权证明材料；2 基于版权授权关系。apply_for_copyright_protection=1 时必填
+                         * @enum {integer|string}
+                         */
+                        copyright_verification?: 1 | 2 | "1" | "2";
+                        /** @description 剧目制作证明材料临时 material_id，最多 4 个（申请版权保护且 copyright_verification=1 时必填） */
+                        proof_of_production?: string[];
+                        /** @description 版权采买/播出授权证明材料临时 material_id，最多 4 个（提审身份非剧目制作方时上传） */
+                        purchase_or_broadcast_authorization_certificate?: string[];
+                    };
+                    /**
+                     * @description 剧目类型：1 漫剧；2 真人（须填 actor_list）；3 数字真人
+                     * @enum {integer}
+                     */
+                    drama_type: 1 | 2 | 3;
+                    /**
+                     * @description AI 内容声明：1 视频包含 AI 生成的内容；0 或不传为不包含
+                     * @enum {integer}
+                     */
+                    content_declared?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditDramaResponse"];
+                };
+            };
+        };
+    };
+    authorizeApp: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 被授权方小程序 appid */
+                    authorized_appid: string;
+                    /** @description 授权到期时间戳；不传或传 0 表示永久有效 */
+                    authz_expire_time?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeAppResponse"];
+                };
+            };
+        };
+    };
+    authorizeCopyright: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 授权类型：1 授权给主体；2 授权给小程序
+                     * @enum {integer}
+                     */
+                    authorization_type: 1 | 2;
+                    /** @description 被授权方小程序 appid，authorization_type 为 2 时必填 */
+                    authorized_appid?: string;
+                    /** @description 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+                    authorized_subject_cert_no?: string;
+                    /** @description 要授权的受版权保护的剧目 id，最多 100 个 */
+                    drama_ids?: number[];
+                    /** @description 授权到期时间戳；不传或传 0 表示永久有效，否则授权时长不能小于 7 天 */
+                    expire_time?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeCopyrightResponse"];
+                };
+            };
+        };
+    };
+    authorizeDrama: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权的剧目 ID 列表 */
+                    drama_id: number[];
+                    /** @description 被授权方小程序 appid */
+                    authorized_appid: string;
+                    /** @description 授权到期时间戳；不传或传 0 表示永久有效 */
+                    authz_expire_time?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuthorizeDramaResponse"];
+                };
+            };
+        };
+    };
+    commitUpload: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 一次分片上传的唯一标识，由 applyUpload 返回 */
+                    upload_id: string;
+                    /** @description 媒体文件每个分片的信息，按 part_number 从小到大排序 */
+                    media_part_infos: {
+                        /** @description 分片编号 */
+                        part_number: number;
+                        /** @description uploadPart 返回的 etag */
+                        etag: string;
+                    }[];
+                    /** @description 封面图片文件每个分片的信息（申请时填了 cover_type 才需要） */
+                    cover_part_infos?: {
+                        /** @description 分片编号 */
+                        part_number?: number;
+                        /** @description uploadPart 返回的 etag */
+                        etag?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitUploadResponse"];
+                };
+            };
+        };
+    };
+    deauthorizeApp: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 被授权方小程序 appid */
+                    authorized_appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeauthorizeAppResponse"];
+                };
+            };
+        };
+    };
+    deauthorizeCopyright: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 被授权方授权类型：1 主体；2 小程序
+                     * @enum {integer}
+                     */
+                    authorization_type: 1 | 2;
+                    /** @description 被授权方小程序 appid，authorization_type 为 2 时必填 */
+                    authorized_appid?: string;
+                    /** @description 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+                    authorized_subject_cert_no?: string;
+                    /** @description 要解除授权的受版权保护的剧目 id，最多 100 个 */
+                    drama_ids?: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeauthorizeCopyrightResponse"];
+                };
+            };
+        };
+    };
+    deauthorizeDrama: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 解除授权的剧目 ID 列表 */
+                    drama_id: number[];
+                    /** @description 被授权方小程序 appid */
+                    authorized_appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeauthorizeDramaResponse"];
+                };
+            };
+        };
+    };
+    deleteMedia: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 媒资文件 id */
+                    media_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteMediaResponse"];
+                };
+            };
+        };
+    };
+    getAuthorizeApps: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAuthorizeAppsResponse"];
+                };
+            };
+        };
+    };
+    getAuthorizedObjects: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权方小程序 appid，不填表示查询所有授权方 */
+                    authorizer_appid?: string;
+                    /** @description 偏移值，分页请求用，默认 0 */
+                    offset?: number;
+                    /** @description 分页大小，默认 100，最大 1000 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAuthorizedObjectsResponse"];
+                };
+            };
+        };
+    };
+    getAuthorizeObjects: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 查询的剧目 ID，不填表示查询所有剧目 */
+                    drama_id?: number;
+                    /** @description 查询的被授权方小程序 appid，不填表示查询所有被授权方 */
+                    authorized_appid?: string;
+                    /** @description 偏移值，分页请求用，默认 0 */
+                    offset?: number;
+                    /** @description 分页大小，默认 100，最大 1000 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAuthorizeObjectsResponse"];
+                };
+            };
+        };
+    };
+    getCdnLogs: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始时间戳 */
+                    start_time: number;
+                    /** @description 结束时间戳，须大于起始时间，跨度不超过 48 小时 */
+                    end_time: number;
+                    /**
+                     * @deprecated
+                     * @description 2024 年 3 月 29 日起废弃：分页拉取的最大返回结果数
+                     */
+                    limit?: number;
+                    /**
+                     * @deprecated
+                     * @description 2024 年 3 月 29 日起废弃：分页拉取的起始偏移量
+                     */
+                    offset?: number;
+                    /**
+                     * @description 查询类型：0 通用播放流量和短剧播放器定向流量（默认）；1 短剧播放器定向流量；2 通用播放流量
+                     * @enum {integer}
+                     */
+                    query_type?: 0 | 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCdnLogsResponse"];
+                };
+            };
+        };
+    };
+    getCdnUsageData: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始时间戳 */
+                    start_time: number;
+                    /** @description 截止时间戳 */
+                    end_time: number;
+                    /**
+                     * @description 用量数据的时间粒度（分钟）：5 五分钟；60 小时；1440 天（默认）
+                     * @enum {integer}
+                     */
+                    data_interval: 5 | 60 | 1440;
+                    /**
+                     * @description 查询类型：0 通用播放流量和短剧播放器定向流量（默认）；1 短剧播放器定向流量；2 通用播放流量
+                     * @enum {integer}
+                     */
+                    query_type?: 0 | 1 | 2;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCdnUsageDataResponse"];
+                };
+            };
+        };
+    };
+    getCopyrightAuthorizationList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 授权类型：1 授权给主体；2 授权给小程序；不填或 0 查询全部
+                     * @enum {integer}
+                     */
+                    authorization_type?: 0 | 1 | 2;
+                    /** @description 被授权方小程序 appid，authorization_type 为 2 时必填 */
+                    authorized_appid?: string;
+                    /** @description 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+                    authorized_subject_cert_no?: string;
+                    /** @description 授权剧目 id，不填或 0 查询全部 */
+                    drama_id?: number;
+                    /** @description 偏移值，分页请求用，默认 0 */
+                    offset?: number;
+                    /** @description 分页大小，默认 100，最大 1000 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCopyrightAuthorizationListResponse"];
+                };
+            };
+        };
+    };
+    getCopyrightAuthorizedList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权方小程序 appid，不填表示查全部 */
+                    authorizer_appid?: string;
+                    /** @description 偏移值，分页请求用，默认 0 */
+                    offset?: number;
+                    /** @description 分页大小，默认 100，最大 1000 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCopyrightAuthorizedListResponse"];
+                };
+            };
+        };
+    };
+    getDrama: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 剧目 id */
+                    drama_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDramaResponse"];
+                };
+            };
+        };
+    };
+    getDramaLatestAuditInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 剧目 id */
+                    drama_id: number;
+                    /**
+                     * @description 审核类型：0 首次提审；1 再次提审；2 替换剧集提审；3 修改剧目基本信息审核
+                     * @enum {integer}
+                     */
+                    audit_type: 0 | 1 | 2 | 3;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetDramaLatestAuditInfoResponse"];
+                };
+            };
+        };
+    };
+    getMedia: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 媒资文件 id */
+                    media_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMediaResponse"];
+                };
+            };
+        };
+    };
+    getMediaLink: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 媒资文件 id */
+                    media_id: number;
+                    /** @description 播放地址的过期时间戳，最长不能超过 2 小时后 */
+                    t: number;
+                    /** @description 链接标识，最终为“开发者标识-平台标识”（如 abcd-647488c4792c15185b8fd2a6），可用于区分播放渠道 */
+                    us?: string;
+                    /** @description 试看时长，单位：秒，不能超过视频长度 */
+                    exper?: number;
+                    /** @description 最多允许多少个不同 IP 的终端播放，最大 9，不填不限制 */
+                    rlimit?: number;
+                    /** @description 允许访问的域名列表（1-10 条，半角逗号分隔，不带协议名，前缀匹配，支持 *.abc.com） */
+                    whref?: string;
+                    /** @description 禁止访问的域名列表（1-10 条，半角逗号分隔，不带协议名，前缀匹配，支持 *.abc.com） */
+                    bkref?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetMediaLinkResponse"];
+                };
+            };
+        };
+    };
+    getTask: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 任务 id（pullUpload 返回） */
+                    task_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTaskResponse"];
+                };
+            };
+        };
+    };
+    listDramas: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 分页拉取的最大返回结果数，最大 100 */
+                    limit?: number;
+                    /** @description 分页拉取的起始偏移量 */
+                    offset?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDramasResponse"];
+                };
+            };
+        };
+    };
+    listMedia: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 根据剧目 id 获取剧集信息 */
+                    drama_id?: number;
+                    /** @description 媒资文件名，支持精确匹配、模糊匹配（前后加 %） */
+                    media_name?: string;
+                    /** @description 媒资文件名，模糊匹配 */
+                    media_name_fuzzy?: string;
+                    /** @description 媒资上传时间 >= start_time（Unix 时间戳，秒） */
+                    start_time?: number;
+                    /** @description 媒资上传时间 < end_time（Unix 时间戳，秒） */
+                    end_time?: number;
+                    /** @description 分页拉取的最大返回结果数，最大 100 */
+                    limit?: number;
+                    /** @description 分页拉取的起始偏移量 */
+                    offset?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListMediaResponse"];
+                };
+            };
+        };
+    };
+    listPackages: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 按流量包状态过滤：0 不过滤；1 有效的；2 无效的；3 过期的
+                     * @enum {integer}
+                     */
+                    status: 0 | 1 | 2 | 3;
+                    /** @description 偏移值，分页请求用 */
+                    offset: number;
+                    /** @description 分页大小，最大 100 */
+                    limit: number;
+                    /**
+                     * @description 查询类型：0 通用流量（默认）；1 定向流量
+                     * @enum {integer}
+                     */
+                    query_type?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListPackagesResponse"];
+                };
+            };
+        };
+    };
+    modifyDramaBasicInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 剧目 id */
+                    drama_id: number;
+                    /** @description 剧目简介，支持填写 200 个字符 */
+                    description?: string;
+                    /** @description 剧目海报临时 material_id */
+                    cover_material_id?: string;
+                    /** @description 剧目推荐语 */
+                    recommendations?: string;
+                    /** @description 推广海报临时 material_id */
+                    promotion_poster_material_id?: string;
+                    /** @description 备用剧名 */
+                    alternate_name?: string;
+                    /** @description 演员信息，如需修改请填写所有演员 */
+                    actor_list?: {
+                        /** @description 演员列表 */
+                        actor: {
+                            /** @description 演员姓名，可填写 30 个字符，支持中文、英文和 · */
+                            name: string;
+                            /** @description 演员照片临时 material_id */
+                            photo_material_id: string;
+                            /** @description 饰演角色，可填写 30 个字符 */
+                            role: string;
+                            /** @description 演员简介（生日、籍贯、代表作品等至少 3 项或不少于 20 字），可填写 100 个字符 */
+                            profile: string;
+                        }[];
+                    };
+                    /**
+                     * @description 剧目资质：1 取得《网络剧片发行许可证》或重点节目备案号；2 未取得且制作成本较低（2024 年 5 月 27 日前提审的剧目可修改一次）
+                     * @enum {integer}
+                     */
+                    qualification_type?: 1 | 2;
+                    /** @description 剧目备案号，qualification_type=1 时必填 */
+                    registration_number?: string;
+                    /** @description 剧目资质证明文件 material_id，qualification_type=1 时必填 */
+                    qualification_certificate_material_id?: string;
+                    /** @description 剧目制作成本（万元，1-99 的整数），qualification_type=2 时必填 */
+                    cost_of_production?: number;
+                    /** @description 《成本配置比例情况报告》material_id，qualification_type=2 时必填 */
+                    cost_commitment_letter_material_id?: string;
+                    /** @description 其他材料 material_id */
+                    other_material_material_id?: string;
+                    /** @description 剧目制作方，apply_for_copyright_protection=1 时必填 */
+                    producer?: string;
+                    /** @description 版权保护相关，申请版权保护时填写 */
+                    copyright?: {
+                        /**
+                         * @description 提审主体身份：1 剧目制作方；2 授权播出方或版权方
+                         * @enum {integer}
+                         */
+                        copyright_role: 1 | 2;
+                        /**
+                         * @description 是否申请版权保护：0 不申请（须上传权利声明/播放授权材料）；1 申请
+                         * @enum {integer}
+                         */
+                        apply_for_copyright_protection: 0 | 1;
+                        /**
+                         * @description 版权验证方式（文档类型为 string）：1 基于版权证明材料；2 基于版权授权关系。apply_for_copyright_protection=1 时必填
+                         * @enum {integer|string}
+                         */
+                        copyright_verification?: 1 | 2 | "1" | "2";
+                        /** @description 剧目制作证明材料临时 material_id，最多 4 个（申请版权保护且 copyright_verification=1 时必填） */
+                        proof_of_production?: string[];
+                        /** @description 版权采买/播出授权证明材料临时 material_id，最多 4 个（提审身份非剧目制作方时上传） */
+                        purchase_or_broadcast_authorization_certificate?: string[];
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyDramaBasicInfoResponse"];
+                };
+            };
+        };
+    };
+    pullUpload: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+                    media_name: string;
+                    /** @description 视频 URL */
+                    media_url: string;
+                    /** @description 封面图 URL */
+                    cover_url?: string;
+                    /** @description 来源上下文，会在上传完成事件中透传给开发者 */
+                    source_context?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PullUploadResponse"];
+                };
+            };
+        };
+    };
+    replaceDramaMedia: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 剧目 id */
+                    drama_id: number;
+                    /** @description 旧剧集 media_id */
+                    old_media_id: number;
+                    /** @description 新剧集 media_id */
+                    new_media_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReplaceDramaMediaResponse"];
+                };
+            };
+        };
+    };
+    singleFileUpload: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+                    media_name: string;
+                    /**
+                     * @description 视频格式
+                     * @enum {string}
+                     */
+                    media_type: "MP4" | "TS" | "MOV" | "MXF" | "MPG" | "FLV" | "WMV" | "AVI" | "M4V" | "F4V" | "MPEG" | "3GP" | "ASF" | "MKV";
+                    /** Format: binary */
+                    media_data: UploadInput;
+                    /**
+                     * @description 视频封面图格式
+                     * @enum {string}
+                     */
+                    cover_type?: "JPG" | "JPEG" | "PNG" | "BMP" | "TIFF" | "AI" | "CDR" | "EPS" | "TIF";
+                    /** Format: binary */
+                    cover_data?: UploadInput;
+                    /** @description 来源上下文，会在上传完成事件中透传给开发者 */
+                    source_context?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SingleFileUploadResponse"];
+                };
+            };
+        };
+    };
+    submitReplaceDramaMedias: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 剧目 id */
+                    drama_id: number;
+                    /** @description 替换的剧集信息 */
+                    replace_media_list: {
+                        /** @description 旧的剧集 media_id */
+                        old?: number;
+                        /** @description 新的剧集 media_id */
+                        new?: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitReplaceDramaMediasResponse"];
+                };
+            };
+        };
+    };
+    uploadPart: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** @description 一次分片上传的唯一标识，由 applyUpload 返回 */
+                    upload_id: string;
+                    /** @description 本次上传的分片编号，范围 1 - 100 */
+                    part_number: number;
+                    /**
+                     * @description 该分片属于视频还是图片：1 视频；2 图片
+                     * @enum {integer}
+                     */
+                    resource_type: 1 | 2;
+                    /** Format: binary */
+                    data: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UploadPartResponse"];
+                };
+            };
+        };
+    };
     invokeService: {
         parameters: {
             query: {
@@ -22510,15 +26554,15 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 服务 ID */
+                    /** @description 服务 ID（在每个服务的接口详情页可以找到） */
                     service: string;
-                    /** @description 接口名 */
+                    /** @description 接口名（在每个服务的接口详情页可以找到） */
                     api: string;
                     /** @description 服务提供方接口定义的 JSON 格式的数据 */
-                    data: Record<string, never>;
+                    data: Record<string, never> | string;
                     /** @description 随机字符串 ID，调用方请求的唯一标识 */
                     client_msg_id: string;
-                    /** @description 对于异步接口，是否以异步方式提交，默认为 false */
+                    /** @description 是否是异步 API；异步调用时必须填 true */
                     async?: boolean;
                 };
             };
@@ -22531,6 +26575,35 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["InvokeServiceResponse"];
+                };
+            };
+        };
+    };
+    serviceMarketRetrieve: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description invokeService 异步调用返回的 request_id */
+                    request_id: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceMarketRetrieveResponse"];
                 };
             };
         };
@@ -22603,6 +26676,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SetUserNotifyExtResponse"];
+                };
+            };
+        };
+    };
+    setUserStorage: {
+        parameters: {
+            query: {
+                access_token: string;
+                openid: string;
+                signature?: string;
+                sig_method: "hmac_sha256";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要上报的数据 */
+                    kv_list: {
+                        /** @description 数据的 key（不超过 128 字节） */
+                        key: string;
+                        /** @description 数据的 value（key + value 不超过 1024 字节）；排行榜数据形如 {"wxgame":{"score":16,"update_time":1513080573}} 的 JSON 字符串 */
+                        value: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetUserStorageResponse"];
                 };
             };
         };

@@ -3782,7 +3782,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+        /**
+         * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+         * @description Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+         */
         get: operations["getTicket"];
         put?: never;
         post?: never;
@@ -10728,10 +10731,10 @@ export interface components {
             type: "jsapi" | "wx_card";
         };
         GetTicketResponse: {
-            /** @description 票据 */
-            ticket?: string;
+            /** @description 临时票据 */
+            ticket: string;
             /** @description 有效期（秒） */
-            expires_in?: number;
+            expires_in: number;
         };
         /** @description Params of getUpstreamMsgDistMonth */
         GetUpstreamMsgDistMonthParams: {

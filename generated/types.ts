@@ -216,13 +216,13 @@ export type AiCropResponse = MP['AiCropResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
  */
 export type BankCardOCRParams = MP['BankCardOCRParams'];
 /**
  * Reply fields of bankCardOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs}
  */
 export type BankCardOCRResponse = MP['BankCardOCRResponse'];
 /**
@@ -239,13 +239,13 @@ export type BankCardOCRResponse = MP['BankCardOCRResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
  */
 export type BusinessLicenseOCRParams = MP['BusinessLicenseOCRParams'];
 /**
  * Reply fields of businessLicenseOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs}
  */
 export type BusinessLicenseOCRResponse = MP['BusinessLicenseOCRResponse'];
 /**
@@ -262,13 +262,13 @@ export type BusinessLicenseOCRResponse = MP['BusinessLicenseOCRResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
  */
 export type DriverLicenseOCRParams = MP['DriverLicenseOCRParams'];
 /**
  * Reply fields of driverLicenseOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs}
  */
 export type DriverLicenseOCRResponse = MP['DriverLicenseOCRResponse'];
 /**
@@ -308,13 +308,13 @@ export type IdCardOCRResponse = MP['IdCardOCRResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
  */
 export type PrintedTextOCRParams = MP['PrintedTextOCRParams'];
 /**
  * Reply fields of printedTextOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs}
  */
 export type PrintedTextOCRResponse = MP['PrintedTextOCRResponse'];
 /**
@@ -331,13 +331,13 @@ export type PrintedTextOCRResponse = MP['PrintedTextOCRResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
  */
 export type ScanQRCodeParams = MP['ScanQRCodeParams'];
 /**
  * Reply fields of scanQRCode.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs}
  */
 export type ScanQRCodeResponse = MP['ScanQRCodeResponse'];
 /**
@@ -354,13 +354,13 @@ export type ScanQRCodeResponse = MP['ScanQRCodeResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
  */
 export type SuperResolutionParams = MP['SuperResolutionParams'];
 /**
  * Reply fields of superResolution.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs}
  */
 export type SuperResolutionResponse = MP['SuperResolutionResponse'];
 /**
@@ -377,13 +377,13 @@ export type SuperResolutionResponse = MP['SuperResolutionResponse'];
  * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
  * - 101002 `invalid image`: 图片数据无效
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
  */
 export type VehicleLicenseOCRParams = MP['VehicleLicenseOCRParams'];
 /**
  * Reply fields of vehicleLicenseOCR.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs}
  */
 export type VehicleLicenseOCRResponse = MP['VehicleLicenseOCRResponse'];
 /**
@@ -458,6 +458,27 @@ export type UpdateStatusBatchParams = MP['UpdateStatusBatchParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
  */
 export type UpdateStatusBatchResponse = MP['UpdateStatusBatchResponse'];
+/**
+ * Params of {@link MPTools.getTicket}, in WeChat's wire names.
+ *
+ * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+ *
+ * Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+ *
+ * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40001: access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+ */
+export type GetTicketParams = MP['GetTicketParams'];
+/**
+ * Reply fields of getTicket.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs}
+ */
+export type GetTicketResponse = MP['GetTicketResponse'];
 /**
  * Params of {@link MPTools.getTempMedia}, in WeChat's wire names.
  *
@@ -1318,13 +1339,13 @@ export type SendCloudBaseSmsResponse = MP['SendCloudBaseSmsResponse'];
  * Errcodes:
  * - -501007: 参数有误，具体原因参考 errmsg
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
  */
 export type UpdateDatabaseIndexParams = MP['UpdateDatabaseIndexParams'];
 /**
  * Reply fields of updateDatabaseIndex.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs}
  */
 export type UpdateDatabaseIndexResponse = MP['UpdateDatabaseIndexResponse'];
 /**
@@ -1767,15 +1788,65 @@ export type GetWeeklyVisitTrendResponse = MP['GetWeeklyVisitTrendResponse'];
  *
  * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
  */
 export type AddDeliveryReturnParams = MP['AddDeliveryReturnParams'];
 /**
  * Reply fields of addDeliveryReturn.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs}
  */
 export type AddDeliveryReturnResponse = MP['AddDeliveryReturnResponse'];
+/**
+ * Params of {@link MPTools.deliveryPathNotify}, in WeChat's wire names.
+ *
+ * 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息
+ *
+ * Called by logistics companies (运力方): pushes one path node of a waybill to the user who bound the receiver's phone (check with deliveryUserQuery first). Each call adds a path node, so it is not retried. The doc lists sender.name as required but notes that only the receiver's name and phone are mandatory; sender.name is declared optional here.
+ *
+ * `POST /cgi-bin/express/delivery/pathnotify` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40097: 参数错误
+ * - 150004: 运力配置不存在
+ * - 932001: 反查运单系统错误
+ * - 932002: 反查运单逻辑错误
+ * - 932003: 反查运单获取到的运单数据异常
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryPathNotify.yaml
+ */
+export type DeliveryPathNotifyParams = MP['DeliveryPathNotifyParams'];
+/**
+ * Reply fields of deliveryPathNotify.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs}
+ */
+export type DeliveryPathNotifyResponse = MP['DeliveryPathNotifyResponse'];
+/**
+ * Params of {@link MPTools.deliveryUserQuery}, in WeChat's wire names.
+ *
+ * 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询）
+ *
+ * Called by logistics companies (运力方) integrated with WeChat logistics message push, before pushing a waybill's path.
+ *
+ * `POST /cgi-bin/express/delivery/userquery` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40097: 参数错误
+ * - 150004: 运力配置不存在
+ * - 932001: 反查运单系统错误
+ * - 932002: 反查运单逻辑错误
+ * - 932003: 反查运单获取到的运单数据异常
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryUserQuery.yaml
+ */
+export type DeliveryUserQueryParams = MP['DeliveryUserQueryParams'];
+/**
+ * Reply fields of deliveryUserQuery.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs}
+ */
+export type DeliveryUserQueryResponse = MP['DeliveryUserQueryResponse'];
 /**
  * Params of {@link MPTools.followWaybill}, in WeChat's wire names.
  *
@@ -1785,13 +1856,13 @@ export type AddDeliveryReturnResponse = MP['AddDeliveryReturnResponse'];
  *
  * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
  */
 export type FollowWaybillParams = MP['FollowWaybillParams'];
 /**
  * Reply fields of followWaybill.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs}
  */
 export type FollowWaybillResponse = MP['FollowWaybillResponse'];
 /**
@@ -1821,13 +1892,13 @@ export type GetDeliveryListResponse = MP['GetDeliveryListResponse'];
  *
  * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
  */
 export type GetDeliveryReturnParams = MP['GetDeliveryReturnParams'];
 /**
  * Reply fields of getDeliveryReturn.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs}
  */
 export type GetDeliveryReturnResponse = MP['GetDeliveryReturnResponse'];
 /**
@@ -1837,13 +1908,13 @@ export type GetDeliveryReturnResponse = MP['GetDeliveryReturnResponse'];
  *
  * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
  */
 export type QueryFollowTraceParams = MP['QueryFollowTraceParams'];
 /**
  * Reply fields of queryFollowTrace.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs}
  */
 export type QueryFollowTraceResponse = MP['QueryFollowTraceResponse'];
 /**
@@ -1889,13 +1960,13 @@ export type TraceWaybillResponse = MP['TraceWaybillResponse'];
  *
  * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
  */
 export type UnbindDeliveryReturnParams = MP['UnbindDeliveryReturnParams'];
 /**
  * Reply fields of unbindDeliveryReturn.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs}
  */
 export type UnbindDeliveryReturnResponse = MP['UnbindDeliveryReturnResponse'];
 /**
@@ -1905,13 +1976,13 @@ export type UnbindDeliveryReturnResponse = MP['UnbindDeliveryReturnResponse'];
  *
  * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
  */
 export type UpdateFollowWaybillGoodsParams = MP['UpdateFollowWaybillGoodsParams'];
 /**
  * Reply fields of updateFollowWaybillGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs}
  */
 export type UpdateFollowWaybillGoodsResponse = MP['UpdateFollowWaybillGoodsResponse'];
 /**
@@ -2290,6 +2361,24 @@ export type UpdateBusinessParams = MP['UpdateBusinessParams'];
  */
 export type UpdateBusinessResponse = MP['UpdateBusinessResponse'];
 /**
+ * Params of {@link MPTools.updateComplaintResult}, in WeChat's wire names.
+ *
+ * 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果
+ *
+ * For logistics companies (运力方) doing single-waybill (散单) orders. The doc's body table also lists access_token; the client sends it in the query string as for every other call.
+ *
+ * `POST /cgi-bin/express/delivery/scatter/update_complaint_result` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs} · spec: spec/miniprogram/express/updateComplaintResult.yaml
+ */
+export type UpdateComplaintResultParams = MP['UpdateComplaintResultParams'];
+/**
+ * Reply fields of updateComplaintResult.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs}
+ */
+export type UpdateComplaintResultResponse = MP['UpdateComplaintResultResponse'];
+/**
  * Params of {@link MPTools.updatePath}, in WeChat's wire names.
  *
  * 物流助手（快递公司侧）：更新运单轨迹
@@ -2329,6 +2418,202 @@ export type UpdatePrinterParams = MP['UpdatePrinterParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs}
  */
 export type UpdatePrinterResponse = MP['UpdatePrinterResponse'];
+/**
+ * Params of {@link MPTools.activeLicenseDevice}, in WeChat's wire names.
+ *
+ * 硬件设备：批量激活设备 license（消耗资源包中的激活码序号）
+ *
+ * At most 100 devices per call, all of one package type; each active_number (any uint32 not used before) activates one device, which protects against double activation on a repeated request. Since 2024-09-09 15:00 activation no longer consumes licenses: for compatibility the API answers every device with a meaningless success (errcode 0, expire_time 1893427200), and the official page says it no longer needs to be called.
+ *
+ * `POST /wxa/business/license/activedevice` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800020: 设备数超出限制
+ * - 9800037: 激活码序号已使用
+ * - 9800038: 设备有效期超出限制
+ * - 9800039: 资源包余额不足
+ * - 9800040: 资源包类型和设备类型不匹配
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/activeLicenseDevice.yaml
+ * @deprecated Since 2024-09-09 device VoIP needs no license; the API answers a meaningless success (official page)
+ */
+export type ActiveLicenseDeviceParams = MP['ActiveLicenseDeviceParams'];
+/**
+ * Reply fields of activeLicenseDevice.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs}
+ */
+export type ActiveLicenseDeviceResponse = MP['ActiveLicenseDeviceResponse'];
+/**
+ * Params of {@link MPTools.addIotGroupDevice}, in WeChat's wire names.
+ *
+ * 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来）
+ *
+ * `POST /wxa/business/group/adddevice` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800013: group_id 不合法
+ * - 9800014: 设备类型与设备组不符合
+ * - 9800015: 该设备已存在于设备组
+ * - 9800016: 设备组中设备数到达上限
+ * - 9800018: 该设备已经属于另一个设备组
+ * - 9800044: 已扩容至最大设备数量
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/addIotGroupDevice.yaml
+ */
+export type AddIotGroupDeviceParams = MP['AddIotGroupDeviceParams'];
+/**
+ * Reply fields of addIotGroupDevice.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs}
+ */
+export type AddIotGroupDeviceResponse = MP['AddIotGroupDeviceResponse'];
+/**
+ * Params of {@link MPTools.createIotGroupId}, in WeChat's wire names.
+ *
+ * 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id
+ *
+ * The group name is fixed at creation. Each call creates a new group, so it is not retried.
+ *
+ * `POST /wxa/business/group/createid` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 9800003: model_id 检查不通过
+ * - 9800012: group_name 不合法，长度应为 1-32 字节
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs} · spec: spec/miniprogram/hardware-device/createIotGroupId.yaml
+ */
+export type CreateIotGroupIdParams = MP['CreateIotGroupIdParams'];
+/**
+ * Reply fields of createIotGroupId.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs}
+ */
+export type CreateIotGroupIdResponse = MP['CreateIotGroupIdResponse'];
+/**
+ * Params of {@link MPTools.getIotGroupInfo}, in WeChat's wire names.
+ *
+ * 硬件设备：查询设备组信息（名称、型号、设备列表）
+ *
+ * `POST /wxa/business/group/getinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800013: group_id 不合法
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getIotGroupInfo.yaml
+ */
+export type GetIotGroupInfoParams = MP['GetIotGroupInfoParams'];
+/**
+ * Reply fields of getIotGroupInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs}
+ */
+export type GetIotGroupInfoResponse = MP['GetIotGroupInfoResponse'];
+/**
+ * Params of {@link MPTools.getLicenseDeviceInfo}, in WeChat's wire names.
+ *
+ * 硬件设备：查询设备 license 激活详情（过期时间）
+ *
+ * Part of the device-license scheme that WeChat dropped on 2024-09-09 (see activeLicenseDevice).
+ *
+ * `POST /wxa/business/license/getdeviceinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicenseDeviceInfo.yaml
+ * @deprecated Device VoIP needs no license since 2024-09-09 (see the activeLicenseDevice page)
+ */
+export type GetLicenseDeviceInfoParams = MP['GetLicenseDeviceInfoParams'];
+/**
+ * Reply fields of getLicenseDeviceInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs}
+ */
+export type GetLicenseDeviceInfoResponse = MP['GetLicenseDeviceInfoResponse'];
+/**
+ * Params of {@link MPTools.getLicensePkgList}, in WeChat's wire names.
+ *
+ * 硬件设备：查询已购买的设备 license 资源包列表
+ *
+ * Part of the device-license scheme for Mini Program VoIP calls (for hardware). The official page announces that this API is withdrawn (回收) on 2024-12-31. Packages must first be bought in the Mini Program admin console.
+ *
+ * `POST /wxa/business/license/getpkglist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicensePkgList.yaml
+ * @deprecated The official page announces this API is withdrawn (回收) on 2024-12-31; device VoIP no longer needs licenses
+ */
+export type GetLicensePkgListParams = MP['GetLicensePkgListParams'];
+/**
+ * Reply fields of getLicensePkgList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs}
+ */
+export type GetLicensePkgListResponse = MP['GetLicensePkgListResponse'];
+/**
+ * Params of {@link MPTools.getSnTicket}, in WeChat's wire names.
+ *
+ * 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权）
+ *
+ * The sn_ticket is a credential (treat it like a secret); it is valid for 5 minutes.
+ *
+ * `POST /wxa/getsnticket` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800001: sn 长度不能超过 128 字节
+ * - 9800002: sn 包含非法字符，请参考文档
+ * - 9800003: model_id 检查不通过
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs} · spec: spec/miniprogram/hardware-device/getSnTicket.yaml
+ */
+export type GetSnTicketParams = MP['GetSnTicketParams'];
+/**
+ * Reply fields of getSnTicket.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs}
+ */
+export type GetSnTicketResponse = MP['GetSnTicketResponse'];
+/**
+ * Params of {@link MPTools.removeIotGroupDevice}, in WeChat's wire names.
+ *
+ * 硬件设备：从设备组删除设备
+ *
+ * `POST /wxa/business/group/removedevice` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9800013: group_id 不合法
+ * - 9800017: 该设备不属于设备组
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/removeIotGroupDevice.yaml
+ */
+export type RemoveIotGroupDeviceParams = MP['RemoveIotGroupDeviceParams'];
+/**
+ * Reply fields of removeIotGroupDevice.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs}
+ */
+export type RemoveIotGroupDeviceResponse = MP['RemoveIotGroupDeviceResponse'];
+/**
+ * Params of {@link MPTools.sendHardwareDeviceMessage}, in WeChat's wire names.
+ *
+ * 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户）
+ *
+ * The users must have subscribed to the device's message template (wx.requestSubscribeDeviceMessage). data is an object (the doc's table says string, with the note that it is an object). A send, so it is not retried.
+ *
+ * `POST /cgi-bin/message/device/subscribe/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 40037 `invalid template_id`: 不合法的 template_id
+ * - 41030 `invalid page`: page 路径不正确，需要保证在现网版本小程序中存在，与 app.json 保持一致
+ * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息，如果用户之前曾经订阅过，则表示用户取消了订阅关系
+ * - 47003 `argument invalid!`: 模板参数不准确，可能为空或者不满足规则，errmsg 会提示具体是哪个字段出错
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs} · spec: spec/miniprogram/hardware-device/sendHardwareDeviceMessage.yaml
+ */
+export type SendHardwareDeviceMessageParams = MP['SendHardwareDeviceMessageParams'];
+/**
+ * Reply fields of sendHardwareDeviceMessage.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs}
+ */
+export type SendHardwareDeviceMessageResponse = MP['SendHardwareDeviceMessageResponse'];
 /**
  * Params of {@link MPTools.abnormalConfirm}, in WeChat's wire names.
  *
@@ -2900,13 +3185,13 @@ export type IntracityUpdateStoreResponse = MP['IntracityUpdateStoreResponse'];
  * - 300022: 此房间号不存在
  * - 300023: 房间状态拦截（当前房间状态不允许此操作）
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
  */
 export type AddAssistantParams = MP['AddAssistantParams'];
 /**
  * Reply fields of addAssistant.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs}
  */
 export type AddAssistantResponse = MP['AddAssistantResponse'];
 /**
@@ -2935,13 +3220,13 @@ export type AddAssistantResponse = MP['AddAssistantResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
  */
 export type AddGoodsParams = MP['AddGoodsParams'];
 /**
  * Reply fields of addGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs}
  */
 export type AddGoodsResponse = MP['AddGoodsResponse'];
 /**
@@ -2958,13 +3243,13 @@ export type AddGoodsResponse = MP['AddGoodsResponse'];
  * - 400004: 重复添加角色
  * - 400005: 主播角色删除失败，该主播存在未开播的直播间
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
  */
 export type AddRoleParams = MP['AddRoleParams'];
 /**
  * Reply fields of addRole.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs}
  */
 export type AddRoleResponse = MP['AddRoleResponse'];
 /**
@@ -3013,13 +3298,13 @@ export type AddSubAnchorResponse = MP['AddSubAnchorResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
  */
 export type AuditGoodsParams = MP['AuditGoodsParams'];
 /**
  * Reply fields of auditGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs}
  */
 export type AuditGoodsResponse = MP['AuditGoodsResponse'];
 /**
@@ -3075,13 +3360,13 @@ export type CreateRoomResponse = MP['CreateRoomResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
  */
 export type DeleteGoodsParams = MP['DeleteGoodsParams'];
 /**
  * Reply fields of deleteGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs}
  */
 export type DeleteGoodsResponse = MP['DeleteGoodsResponse'];
 /**
@@ -3099,13 +3384,13 @@ export type DeleteGoodsResponse = MP['DeleteGoodsResponse'];
  * - 300024: 商品不存在
  * - 300053: 直播间未添加此商品
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
  */
 export type DeleteGoodsInRoomParams = MP['DeleteGoodsInRoomParams'];
 /**
  * Reply fields of deleteGoodsInRoom.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs}
  */
 export type DeleteGoodsInRoomResponse = MP['DeleteGoodsInRoomResponse'];
 /**
@@ -3122,13 +3407,13 @@ export type DeleteGoodsInRoomResponse = MP['DeleteGoodsInRoomResponse'];
  * - 400004: 重复添加角色
  * - 400005: 主播角色删除失败，该主播存在未开播的直播间
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
  */
 export type DeleteRoleParams = MP['DeleteRoleParams'];
 /**
  * Reply fields of deleteRole.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs}
  */
 export type DeleteRoleResponse = MP['DeleteRoleResponse'];
 /**
@@ -3267,13 +3552,13 @@ export type GetDefaultGoodsKeyResponse = MP['GetDefaultGoodsKeyResponse'];
  *
  * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
  */
 export type GetFollowersParams = MP['GetFollowersParams'];
 /**
  * Reply fields of getFollowers.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs}
  */
 export type GetFollowersResponse = MP['GetFollowersResponse'];
 /**
@@ -3305,13 +3590,13 @@ export type GetGoodsInfoResponse = MP['GetGoodsInfoResponse'];
  * - 300024: 商品不存在
  * - 300053: 直播间未添加此商品
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
  */
 export type GetGoodsWarehouseParams = MP['GetGoodsWarehouseParams'];
 /**
  * Reply fields of getGoodsWarehouse.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs}
  */
 export type GetGoodsWarehouseResponse = MP['GetGoodsWarehouseResponse'];
 /**
@@ -3517,13 +3802,13 @@ export type PushGoodsResponse = MP['PushGoodsResponse'];
  * - 300022: 此房间号不存在
  * - 300023: 房间状态拦截（当前房间状态不允许此操作）
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
  */
 export type PushMessageParams = MP['PushMessageParams'];
 /**
  * Reply fields of pushMessage.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs}
  */
 export type PushMessageResponse = MP['PushMessageResponse'];
 /**
@@ -3570,13 +3855,13 @@ export type RemoveAssistantResponse = MP['RemoveAssistantResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
  */
 export type ResetAuditGoodsParams = MP['ResetAuditGoodsParams'];
 /**
  * Reply fields of resetAuditGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs}
  */
 export type ResetAuditGoodsResponse = MP['ResetAuditGoodsResponse'];
 /**
@@ -3703,13 +3988,13 @@ export type UpdateFeedPublicResponse = MP['UpdateFeedPublicResponse'];
  * - 300017: 商品未提审
  * - 300021: 商品添加成功，审核失败
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
  */
 export type UpdateGoodsParams = MP['UpdateGoodsParams'];
 /**
  * Reply fields of updateGoods.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs}
  */
 export type UpdateGoodsResponse = MP['UpdateGoodsResponse'];
 /**
@@ -3753,6 +4038,1065 @@ export type UpdateReplayParams = MP['UpdateReplayParams'];
  */
 export type UpdateReplayResponse = MP['UpdateReplayResponse'];
 /**
+ * Params of {@link MPTools.applyUpload}, in WeChat's wire names.
+ *
+ * 短剧媒资：申请分片上传，返回 upload_id
+ *
+ * Step 1 of a multipart upload (large files): then uploadPart for each part (5 MB, at most 100) and commitUpload. With cover_type the upload also carries a cover image. Each call opens a new upload.
+ *
+ * `POST /wxa/sec/vod/applyupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/applyUpload.yaml
+ */
+export type ApplyUploadParams = MP['ApplyUploadParams'];
+/**
+ * Reply fields of applyUpload.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs}
+ */
+export type ApplyUploadResponse = MP['ApplyUploadResponse'];
+/**
+ * Params of {@link MPTools.auditDrama}, in WeChat's wire names.
+ *
+ * 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id
+ *
+ * First submission: leave drama_id out and fill name, media_count, media_id_list (as many as media_count), description, cover_material_id, producer and the qualification fields. Re-submission: drama_id plus what changes (replace_media_list swaps rejected episodes). Material ids (material_id) are temporary media uploaded with uploadTempMedia by the same Mini Program. The audit result arrives as an event. Not retried: a repeat is a second submission.
+ *
+ * `POST /wxa/sec/vod/auditdrama` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/auditDrama.yaml
+ */
+export type AuditDramaParams = MP['AuditDramaParams'];
+/**
+ * Reply fields of auditDrama.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs}
+ */
+export type AuditDramaResponse = MP['AuditDramaResponse'];
+/**
+ * Params of {@link MPTools.authorizeApp}, in WeChat's wire names.
+ *
+ * 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权）
+ *
+ * `POST /wxa/sec/vod/authorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeApp.yaml
+ */
+export type AuthorizeAppParams = MP['AuthorizeAppParams'];
+/**
+ * Reply fields of authorizeApp.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs}
+ */
+export type AuthorizeAppResponse = MP['AuthorizeAppResponse'];
+/**
+ * Params of {@link MPTools.authorizeCopyright}, in WeChat's wire names.
+ *
+ * 短剧版权：把受版权保护的剧目授权给主体或小程序
+ *
+ * `POST /wxa/sec/vod/authorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeCopyright.yaml
+ */
+export type AuthorizeCopyrightParams = MP['AuthorizeCopyrightParams'];
+/**
+ * Reply fields of authorizeCopyright.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs}
+ */
+export type AuthorizeCopyrightResponse = MP['AuthorizeCopyrightResponse'];
+/**
+ * Params of {@link MPTools.authorizeDrama}, in WeChat's wire names.
+ *
+ * 短剧授权：把剧目授权给其他小程序播放
+ *
+ * The doc's table names the appid field "authorized"; the sibling APIs and SDKs (SKIT) send authorized_appid, which is what is declared here. The doc page shows GET; like every other vod API it is called with POST and a JSON body. Per-drama outcomes are in result.
+ *
+ * `POST /wxa/sec/vod/authorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeDrama.yaml
+ */
+export type AuthorizeDramaParams = MP['AuthorizeDramaParams'];
+/**
+ * Reply fields of authorizeDrama.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs}
+ */
+export type AuthorizeDramaResponse = MP['AuthorizeDramaResponse'];
+/**
+ * Params of {@link MPTools.commitUpload}, in WeChat's wire names.
+ *
+ * 短剧媒资：确认分片上传（合并分片），返回 media_id
+ *
+ * media_part_infos (and cover_part_infos when applyUpload had cover_type) must be sorted by part_number, starting at 1, consecutive and without repeats.
+ *
+ * `POST /wxa/sec/vod/commitupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/commitUpload.yaml
+ */
+export type CommitUploadParams = MP['CommitUploadParams'];
+/**
+ * Reply fields of commitUpload.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs}
+ */
+export type CommitUploadResponse = MP['CommitUploadResponse'];
+/**
+ * Params of {@link MPTools.deauthorizeApp}, in WeChat's wire names.
+ *
+ * 短剧授权：解除对另一个小程序的账号授权
+ *
+ * `POST /wxa/sec/vod/deauthorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeApp.yaml
+ */
+export type DeauthorizeAppParams = MP['DeauthorizeAppParams'];
+/**
+ * Reply fields of deauthorizeApp.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs}
+ */
+export type DeauthorizeAppResponse = MP['DeauthorizeAppResponse'];
+/**
+ * Params of {@link MPTools.deauthorizeCopyright}, in WeChat's wire names.
+ *
+ * 短剧版权：解除受版权保护剧目的授权
+ *
+ * `POST /wxa/sec/vod/deauthorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeCopyright.yaml
+ */
+export type DeauthorizeCopyrightParams = MP['DeauthorizeCopyrightParams'];
+/**
+ * Reply fields of deauthorizeCopyright.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs}
+ */
+export type DeauthorizeCopyrightResponse = MP['DeauthorizeCopyrightResponse'];
+/**
+ * Params of {@link MPTools.deauthorizeDrama}, in WeChat's wire names.
+ *
+ * 短剧授权：解除剧目对其他小程序的授权
+ *
+ * `POST /wxa/sec/vod/deauthorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeDrama.yaml
+ */
+export type DeauthorizeDramaParams = MP['DeauthorizeDramaParams'];
+/**
+ * Reply fields of deauthorizeDrama.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs}
+ */
+export type DeauthorizeDramaResponse = MP['DeauthorizeDramaResponse'];
+/**
+ * Params of {@link MPTools.deleteMedia}, in WeChat's wire names.
+ *
+ * 短剧媒资：删除媒资
+ *
+ * `POST /wxa/sec/vod/deletemedia` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/deleteMedia.yaml
+ */
+export type DeleteMediaParams = MP['DeleteMediaParams'];
+/**
+ * Reply fields of deleteMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs}
+ */
+export type DeleteMediaResponse = MP['DeleteMediaResponse'];
+/**
+ * Params of {@link MPTools.getAuthorizeApps}, in WeChat's wire names.
+ *
+ * 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序）
+ *
+ * No request fields besides the access_token (an empty JSON body is sent).
+ *
+ * `POST /wxa/sec/vod/getauthorizeapps` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeApps.yaml
+ */
+export type GetAuthorizeAppsParams = MP['GetAuthorizeAppsParams'];
+/**
+ * Reply fields of getAuthorizeApps.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs}
+ */
+export type GetAuthorizeAppsResponse = MP['GetAuthorizeAppsResponse'];
+/**
+ * Params of {@link MPTools.getAuthorizeObjects}, in WeChat's wire names.
+ *
+ * 短剧授权：查询本小程序授权出去的剧目（授权信息）
+ *
+ * `POST /wxa/sec/vod/getauthorizeobjects` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeObjects.yaml
+ */
+export type GetAuthorizeObjectsParams = MP['GetAuthorizeObjectsParams'];
+/**
+ * Reply fields of getAuthorizeObjects.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs}
+ */
+export type GetAuthorizeObjectsResponse = MP['GetAuthorizeObjectsResponse'];
+/**
+ * Params of {@link MPTools.getAuthorizedObjects}, in WeChat's wire names.
+ *
+ * 短剧授权：查询本小程序被授权的剧目（被授权信息）
+ *
+ * `POST /wxa/sec/vod/getauthorizedobjects` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizedObjects.yaml
+ */
+export type GetAuthorizedObjectsParams = MP['GetAuthorizedObjectsParams'];
+/**
+ * Reply fields of getAuthorizedObjects.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs}
+ */
+export type GetAuthorizedObjectsResponse = MP['GetAuthorizedObjectsResponse'];
+/**
+ * Params of {@link MPTools.getCdnLogs}, in WeChat's wire names.
+ *
+ * 短剧媒资：查询 CDN 访问日志的下载链接列表
+ *
+ * Logs of the last 30 days, one file per hour with traffic; links are valid for 24 hours; end_time - start_time must not exceed 48 hours. limit/offset have been ignored since 2024-03-29. The doc calls domestic_cdn_logs an object and types name/url as number; SDKs and the description treat it as a list of log entries with string names and URLs, which is what is declared here.
+ *
+ * `POST /wxa/sec/vod/getcdnlogs` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnLogs.yaml
+ */
+export type GetCdnLogsParams = MP['GetCdnLogsParams'];
+/**
+ * Reply fields of getCdnLogs.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs}
+ */
+export type GetCdnLogsResponse = MP['GetCdnLogsResponse'];
+/**
+ * Params of {@link MPTools.getCdnUsageData}, in WeChat's wire names.
+ *
+ * 短剧媒资：查询点播 CDN 的流量数据
+ *
+ * Data of the last 365 days, at most 90 days per query, in 5-minute, hourly or daily buckets (bytes; 1 GB = 1000 MB). The doc types data_interval as string but its example sends a number.
+ *
+ * `POST /wxa/sec/vod/getcdnusagedata` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnUsageData.yaml
+ */
+export type GetCdnUsageDataParams = MP['GetCdnUsageDataParams'];
+/**
+ * Reply fields of getCdnUsageData.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs}
+ */
+export type GetCdnUsageDataResponse = MP['GetCdnUsageDataResponse'];
+/**
+ * Params of {@link MPTools.getCopyrightAuthorizationList}, in WeChat's wire names.
+ *
+ * 短剧版权：查询本小程序授权出去的版权授权信息
+ *
+ * `POST /wxa/sec/vod/getcopyrightauthorizationlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizationList.yaml
+ */
+export type GetCopyrightAuthorizationListParams = MP['GetCopyrightAuthorizationListParams'];
+/**
+ * Reply fields of getCopyrightAuthorizationList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs}
+ */
+export type GetCopyrightAuthorizationListResponse = MP['GetCopyrightAuthorizationListResponse'];
+/**
+ * Params of {@link MPTools.getCopyrightAuthorizedList}, in WeChat's wire names.
+ *
+ * 短剧版权：查询本小程序（或主体）被版权授权的信息
+ *
+ * `POST /wxa/sec/vod/getcopyrightauthorizedlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizedList.yaml
+ */
+export type GetCopyrightAuthorizedListParams = MP['GetCopyrightAuthorizedListParams'];
+/**
+ * Reply fields of getCopyrightAuthorizedList.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs}
+ */
+export type GetCopyrightAuthorizedListResponse = MP['GetCopyrightAuthorizedListResponse'];
+/**
+ * Params of {@link MPTools.getDrama}, in WeChat's wire names.
+ *
+ * 短剧剧目：获取剧目信息
+ *
+ * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+ *
+ * `POST /wxa/sec/vod/getdrama` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDrama.yaml
+ */
+export type GetDramaParams = MP['GetDramaParams'];
+/**
+ * Reply fields of getDrama.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs}
+ */
+export type GetDramaResponse = MP['GetDramaResponse'];
+/**
+ * Params of {@link MPTools.getDramaLatestAuditInfo}, in WeChat's wire names.
+ *
+ * 短剧剧目：查询剧目某类审核的最新一条审核信息
+ *
+ * Unlike getDrama's audit_detail (audit types 0 and 1 only), this covers every audit type.
+ *
+ * `POST /wxa/sec/vod/getdramalatestauditinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDramaLatestAuditInfo.yaml
+ */
+export type GetDramaLatestAuditInfoParams = MP['GetDramaLatestAuditInfoParams'];
+/**
+ * Reply fields of getDramaLatestAuditInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs}
+ */
+export type GetDramaLatestAuditInfoResponse = MP['GetDramaLatestAuditInfoResponse'];
+/**
+ * Params of {@link MPTools.getMedia}, in WeChat's wire names.
+ *
+ * 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink）
+ *
+ * The links in the reply are temporary; do not store them.
+ *
+ * `POST /wxa/sec/vod/getmedia` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMedia.yaml
+ */
+export type GetMediaParams = MP['GetMediaParams'];
+/**
+ * Reply fields of getMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs}
+ */
+export type GetMediaResponse = MP['GetMediaResponse'];
+/**
+ * Params of {@link MPTools.getMediaLink}, in WeChat's wire names.
+ *
+ * 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目）
+ *
+ * Only media of an approved drama get a link. t is the link's expiry (at most 2 hours ahead). us adds a developer tag to the link (e.g. a channel) that shows up in the CDN logs.
+ *
+ * `POST /wxa/sec/vod/getmedialink` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMediaLink.yaml
+ */
+export type GetMediaLinkParams = MP['GetMediaLinkParams'];
+/**
+ * Reply fields of getMediaLink.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs}
+ */
+export type GetMediaLinkResponse = MP['GetMediaLinkResponse'];
+/**
+ * Params of {@link MPTools.getTask}, in WeChat's wire names.
+ *
+ * 短剧媒资：查询拉取上传任务的状态
+ *
+ * `POST /wxa/sec/vod/gettask` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs} · spec: spec/miniprogram/mini-drama/getTask.yaml
+ */
+export type GetTaskParams = MP['GetTaskParams'];
+/**
+ * Reply fields of getTask.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs}
+ */
+export type GetTaskResponse = MP['GetTaskResponse'];
+/**
+ * Params of {@link MPTools.listDramas}, in WeChat's wire names.
+ *
+ * 短剧剧目：获取已提交的剧目列表（分页）
+ *
+ * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+ *
+ * `POST /wxa/sec/vod/listdramas` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs} · spec: spec/miniprogram/mini-drama/listDramas.yaml
+ */
+export type ListDramasParams = MP['ListDramasParams'];
+/**
+ * Reply fields of listDramas.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs}
+ */
+export type ListDramasResponse = MP['ListDramasResponse'];
+/**
+ * Params of {@link MPTools.listMedia}, in WeChat's wire names.
+ *
+ * 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页）
+ *
+ * The video and image links in the reply are temporary: do not store them. media_name matches exactly or with % as a wildcard (e.g. "test%"); with many files prefer media_name_fuzzy.
+ *
+ * `POST /wxa/sec/vod/listmedia` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/listMedia.yaml
+ */
+export type ListMediaParams = MP['ListMediaParams'];
+/**
+ * Reply fields of listMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs}
+ */
+export type ListMediaResponse = MP['ListMediaResponse'];
+/**
+ * Params of {@link MPTools.listPackages}, in WeChat's wire names.
+ *
+ * 短剧媒资：查询流量包的使用详情（分页）
+ *
+ * `POST /wxa/sec/vod/listpackages` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs} · spec: spec/miniprogram/mini-drama/listPackages.yaml
+ */
+export type ListPackagesParams = MP['ListPackagesParams'];
+/**
+ * Reply fields of listPackages.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs}
+ */
+export type ListPackagesResponse = MP['ListPackagesResponse'];
+/**
+ * Params of {@link MPTools.modifyDramaBasicInfo}, in WeChat's wire names.
+ *
+ * 短剧剧目：修改剧目基本信息（须经审核，通过后生效）
+ *
+ * Official English name submitModifyDramaBasicInfoReq. The drama must already be approved; the change is audited (audit_type 3) and the result arrives as an event. To change actors, send all of them.
+ *
+ * `POST /wxa/sec/vod/modifydramabasicinfo` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs} · spec: spec/miniprogram/mini-drama/modifyDramaBasicInfo.yaml
+ */
+export type ModifyDramaBasicInfoParams = MP['ModifyDramaBasicInfoParams'];
+/**
+ * Reply fields of modifyDramaBasicInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs}
+ */
+export type ModifyDramaBasicInfoResponse = MP['ModifyDramaBasicInfoResponse'];
+/**
+ * Params of {@link MPTools.pullUpload}, in WeChat's wire names.
+ *
+ * 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id
+ *
+ * Asynchronous: poll getTask with the returned task_id, or wait for the upload-complete event. Without cover_url the first frame becomes the cover. Each call starts a new task, so it is not retried.
+ *
+ * `POST /wxa/sec/vod/pullupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/pullUpload.yaml
+ */
+export type PullUploadParams = MP['PullUploadParams'];
+/**
+ * Reply fields of pullUpload.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs}
+ */
+export type PullUploadResponse = MP['PullUploadResponse'];
+/**
+ * Params of {@link MPTools.replaceDramaMedia}, in WeChat's wire names.
+ *
+ * 短剧剧目：替换审核通过的剧集
+ *
+ * `POST /wxa/sec/vod/replacedramamedia` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/replaceDramaMedia.yaml
+ */
+export type ReplaceDramaMediaParams = MP['ReplaceDramaMediaParams'];
+/**
+ * Reply fields of replaceDramaMedia.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs}
+ */
+export type ReplaceDramaMediaResponse = MP['ReplaceDramaMediaResponse'];
+/**
+ * Params of {@link MPTools.singleFileUpload}, in WeChat's wire names.
+ *
+ * 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id
+ *
+ * multipart/form-data: the video in file field media_data, an optional cover in cover_data, and the text fields media_name, media_type, cover_type, source_context. Without cover_type/cover_data the first frame becomes the cover. Larger files use applyUpload / uploadPart / commitUpload. Each call creates a new media, so it is not retried.
+ *
+ * `POST /wxa/sec/vod/singlefileupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/singleFileUpload.yaml
+ */
+export type SingleFileUploadParams = MP['SingleFileUploadParams'];
+/**
+ * Reply fields of singleFileUpload.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs}
+ */
+export type SingleFileUploadResponse = MP['SingleFileUploadResponse'];
+/**
+ * Params of {@link MPTools.submitReplaceDramaMedias}, in WeChat's wire names.
+ *
+ * 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集）
+ *
+ * Starts an audit of type 2 (替换剧集提审); its result arrives as an event and through getDramaLatestAuditInfo.
+ *
+ * `POST /wxa/sec/vod/submitreplacedramamedias` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs} · spec: spec/miniprogram/mini-drama/submitReplaceDramaMedias.yaml
+ */
+export type SubmitReplaceDramaMediasParams = MP['SubmitReplaceDramaMediasParams'];
+/**
+ * Reply fields of submitReplaceDramaMedias.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs}
+ */
+export type SubmitReplaceDramaMediasResponse = MP['SubmitReplaceDramaMediasResponse'];
+/**
+ * Params of {@link MPTools.uploadPart}, in WeChat's wire names.
+ *
+ * 短剧媒资：上传一个分片（multipart，字段 data），返回 etag
+ *
+ * multipart/form-data: text fields upload_id, part_number (1-100) and resource_type (1 video, 2 cover image) and the file field data. Parts are 5 MB except the last; video up to 500 MB, cover up to 10 MB. The cover's part_number starts again at 1. Re-sending the same part_number overwrites it.
+ *
+ * `POST /wxa/sec/vod/uploadpart` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - -2: 初始化未完成，请稍后再试
+ * - 10090001: 视频类型不支持
+ * - 10090002: 图片类型不支持
+ * - 10090003: 图片 URL 无效
+ * - 10090005: resource_type 无效
+ * - 10090038: 被授权账号没有【文娱-微短剧】类目
+ * - 10090039: 已经被解除授权
+ * - 10090040: 剧集已经被占用
+ * - 10090041: 剧目名称不符合规范
+ * - 10090042: 剧集名称不符合规范
+ * - 10090043: 不存在授权关系
+ * - 10093011: 操作失败
+ * - 10093014: 参数错误（包括参数格式、类型等错误）
+ * - 10093023: 操作过于频繁
+ * - 10093030: 资源不存在
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs} · spec: spec/miniprogram/mini-drama/uploadPart.yaml
+ */
+export type UploadPartParams = MP['UploadPartParams'];
+/**
+ * Reply fields of uploadPart.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs}
+ */
+export type UploadPartResponse = MP['UploadPartResponse'];
+/**
  * Params of {@link MPTools.addUserActionSet}, in WeChat's wire names.
  *
  * 微信广告：创建用户行为数据源
@@ -3761,13 +5105,13 @@ export type UpdateReplayResponse = MP['UpdateReplayResponse'];
  *
  * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
  */
 export type AddUserActionSetParams = MP['AddUserActionSetParams'];
 /**
  * Reply fields of addUserActionSet.
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
  */
 export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
 /**
@@ -3779,13 +5123,13 @@ export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
  *
  * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
  */
 export type AddUserActionsParams = MP['AddUserActionsParams'];
 /**
  * Reply fields of addUserActions.
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
  */
 export type AddUserActionsResponse = MP['AddUserActionsResponse'];
 /**
@@ -3841,6 +5185,24 @@ export type GetRedPacketCoverUrlParams = MP['GetRedPacketCoverUrlParams'];
  */
 export type GetRedPacketCoverUrlResponse = MP['GetRedPacketCoverUrlResponse'];
 /**
+ * Params of {@link MPTools.getUserActionSetReports}, in WeChat's wire names.
+ *
+ * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
+ *
+ * WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
+ *
+ * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSetReports.yaml
+ */
+export type GetUserActionSetReportsParams = MP['GetUserActionSetReportsParams'];
+/**
+ * Reply fields of getUserActionSetReports.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs}
+ */
+export type GetUserActionSetReportsResponse = MP['GetUserActionSetReportsResponse'];
+/**
  * Params of {@link MPTools.getUserActionSets}, in WeChat's wire names.
  *
  * 微信广告：获取用户行为数据源信息
@@ -3849,13 +5211,13 @@ export type GetRedPacketCoverUrlResponse = MP['GetRedPacketCoverUrlResponse'];
  *
  * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
  */
 export type GetUserActionSetsParams = MP['GetUserActionSetsParams'];
 /**
  * Reply fields of getUserActionSets.
  *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
  */
 export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
 /**
@@ -3863,19 +5225,57 @@ export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
  *
  * 服务市场：调用服务平台（服务市场）上提供的服务
  *
- * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+ * Calls a (possibly paid) third-party service: never retried. client_msg_id identifies the request. data is the provider's JSON input (the doc types it string; the official example sends an object) and the reply's data is the provider's answer as a JSON string. For an asynchronous service pass async: true; the reply then carries request_id, to be polled with serviceMarketRetrieve. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密): with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply; without it the call is plain JSON.
  *
  * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
+ * Errcodes:
+ * - 9301001 `invalid parameter`: 参数错误，修改入参后重试
+ * - 9301002 `call api service failed`: 函数调用失败，检查参数后重试
+ * - 9301003 `internal exception`: 系统失败
+ * - 9301010 `consumption failure`: 扣费失败，可能费用为 0，需要重新购买/重试
+ * - 9301011: 频率限制
+ * - 9301012 `service timeout`: 服务访问超时，检查参数后重试
+ * - 9301014: RequestID 错误
+ * - 9301015: 后端尚未处理完成
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
  */
 export type InvokeServiceParams = MP['InvokeServiceParams'];
 /**
  * Reply fields of invokeService.
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs}
  */
 export type InvokeServiceResponse = MP['InvokeServiceResponse'];
+/**
+ * Params of {@link MPTools.serviceMarketRetrieve}, in WeChat's wire names.
+ *
+ * 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果）
+ *
+ * Official English name servicemarketretrieve. Poll it with the request_id of an asynchronous invokeService call; 9301015 means the provider has not finished yet.
+ *
+ * `POST /wxa/servicemarketretrieve` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 9301001: 参数错误
+ * - 9301002 `call api service failed`: 调用后端服务失败
+ * - 9301003 `internal exception`: 系统失败
+ * - 9301010 `consumption failure`: 配额不足
+ * - 9301011: 频率限制
+ * - 9301012: 服务处理超时
+ * - 9301014: RequestID 错误
+ * - 9301015: 后端尚未处理完成
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs} · spec: spec/miniprogram/misc/serviceMarketRetrieve.yaml
+ */
+export type ServiceMarketRetrieveParams = MP['ServiceMarketRetrieveParams'];
+/**
+ * Reply fields of serviceMarketRetrieve.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs}
+ */
+export type ServiceMarketRetrieveResponse = MP['ServiceMarketRetrieveResponse'];
 /**
  * Params of {@link MPTools.setDynamicData}, in WeChat's wire names.
  *
@@ -5674,6 +7074,30 @@ export type ResetUserSessionKeyParams = MP['ResetUserSessionKeyParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs}
  */
 export type ResetUserSessionKeyResponse = MP['ResetUserSessionKeyResponse'];
+/**
+ * Params of {@link MPTools.setUserStorage}, in WeChat's wire names.
+ *
+ * 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名）
+ *
+ * Mini Games only (storage.setUserStorage). openid, signature and sig_method travel in the query string; signature = hmac_sha256(session_key, the JSON body exactly as sent) in hex. Pass session_key instead and the client computes it over the body it sends (session_key is never sent). Limits: at most 128 key-value pairs per user, key at most 128 bytes, key + value at most 1024 bytes. The current doc page's kv_list table (key '1'-'50', numeric value) repeats setUserInteractiveData's; the older pages and the official curl example use string keys and string values, which is what is declared here.
+ *
+ * `POST /wxa/set_user_storage` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 87016: 由于某个 key-value 长度超过限制而上报失败
+ * - 87017: 由于用户存储的数据量超过限制而上报失败
+ * - 87018: 由于用户存储的 key-value 对数量超过限制而上报失败
+ * - 87019: 由于某个 key 长度超过限制而上报失败
+ *
+ * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs} · spec: spec/miniprogram/user-login/setUserStorage.yaml
+ */
+export type SetUserStorageParams = MP['SetUserStorageParams'];
+/**
+ * Reply fields of setUserStorage.
+ *
+ * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs}
+ */
+export type SetUserStorageResponse = MP['SetUserStorageResponse'];
 /**
  * Params of {@link MPTools.bindTransferAccount}, in WeChat's wire names.
  *
@@ -9641,25 +11065,6 @@ export type UpdateInvoiceCardStatusParams = OA['UpdateInvoiceCardStatusParams'];
  */
 export type UpdateInvoiceCardStatusResponse = OA['UpdateInvoiceCardStatusResponse'];
 /**
- * Params of {@link OATools.getTicket}, in WeChat's wire names.
- *
- * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
- *
- * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
- *
- * Errcodes:
- * - 40001: access_token 无效
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
- */
-export type GetTicketParams = OA['GetTicketParams'];
-/**
- * Reply fields of getTicket.
- *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs}
- */
-export type GetTicketResponse = OA['GetTicketResponse'];
-/**
  * Params of {@link OATools.deleteMassMessage}, in WeChat's wire names.
  *
  * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
@@ -10996,7 +12401,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (301). */
+/** The generated endpoint methods of MPTools (348). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -11133,7 +12538,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
      */
     bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
     /**
@@ -11148,7 +12553,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
      */
     businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
     /**
@@ -11163,7 +12568,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
      */
     driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
     /**
@@ -11193,7 +12598,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
      */
     printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
     /**
@@ -11208,7 +12613,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
      */
     scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
     /**
@@ -11223,7 +12628,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
      */
     superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
     /**
@@ -11238,7 +12643,7 @@ export interface MPToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
     /**
@@ -11281,6 +12686,19 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
      */
     updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
+    /**
+     * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+     *
+     * Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+     *
+     * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001: access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+     */
+    getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -11811,7 +13229,7 @@ export interface MPToolsMethods {
      * Errcodes:
      * - -501007: 参数有误，具体原因参考 errmsg
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
      */
     updateDatabaseIndex(params: UpdateDatabaseIndexParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseIndexResponse>>;
     /**
@@ -12092,9 +13510,43 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
      */
     addDeliveryReturn(params: AddDeliveryReturnParams, options?: CallOptions): Promise<WechatData<AddDeliveryReturnResponse>>;
+    /**
+     * 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息
+     *
+     * Called by logistics companies (运力方): pushes one path node of a waybill to the user who bound the receiver's phone (check with deliveryUserQuery first). Each call adds a path node, so it is not retried. The doc lists sender.name as required but notes that only the receiver's name and phone are mandatory; sender.name is declared optional here.
+     *
+     * `POST /cgi-bin/express/delivery/pathnotify` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40097: 参数错误
+     * - 150004: 运力配置不存在
+     * - 932001: 反查运单系统错误
+     * - 932002: 反查运单逻辑错误
+     * - 932003: 反查运单获取到的运单数据异常
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryPathNotify.yaml
+     */
+    deliveryPathNotify(params: DeliveryPathNotifyParams, options?: CallOptions): Promise<WechatData<DeliveryPathNotifyResponse>>;
+    /**
+     * 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询）
+     *
+     * Called by logistics companies (运力方) integrated with WeChat logistics message push, before pushing a waybill's path.
+     *
+     * `POST /cgi-bin/express/delivery/userquery` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40097: 参数错误
+     * - 150004: 运力配置不存在
+     * - 932001: 反查运单系统错误
+     * - 932002: 反查运单逻辑错误
+     * - 932003: 反查运单获取到的运单数据异常
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryUserQuery.yaml
+     */
+    deliveryUserQuery(params: DeliveryUserQueryParams, options?: CallOptions): Promise<WechatData<DeliveryUserQueryResponse>>;
     /**
      * 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息
      *
@@ -12102,7 +13554,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
      */
     followWaybill(params: FollowWaybillParams, options?: CallOptions): Promise<WechatData<FollowWaybillResponse>>;
     /**
@@ -12122,7 +13574,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
      */
     getDeliveryReturn(params: GetDeliveryReturnParams, options?: CallOptions): Promise<WechatData<GetDeliveryReturnResponse>>;
     /**
@@ -12130,7 +13582,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
      */
     queryFollowTrace(params: QueryFollowTraceParams, options?: CallOptions): Promise<WechatData<QueryFollowTraceResponse>>;
     /**
@@ -12158,7 +13610,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
      */
     unbindDeliveryReturn(params: UnbindDeliveryReturnParams, options?: CallOptions): Promise<WechatData<UnbindDeliveryReturnResponse>>;
     /**
@@ -12166,7 +13618,7 @@ export interface MPToolsMethods {
      *
      * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
      */
     updateFollowWaybillGoods(params: UpdateFollowWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateFollowWaybillGoodsResponse>>;
     /**
@@ -12391,6 +13843,16 @@ export interface MPToolsMethods {
      */
     updateBusiness(params: UpdateBusinessParams, options?: CallOptions): Promise<WechatData<UpdateBusinessResponse>>;
     /**
+     * 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果
+     *
+     * For logistics companies (运力方) doing single-waybill (散单) orders. The doc's body table also lists access_token; the client sends it in the query string as for every other call.
+     *
+     * `POST /cgi-bin/express/delivery/scatter/update_complaint_result` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs} · spec: spec/miniprogram/express/updateComplaintResult.yaml
+     */
+    updateComplaintResult(params: UpdateComplaintResultParams, options?: CallOptions): Promise<WechatData<UpdateComplaintResultResponse>>;
+    /**
      * 物流助手（快递公司侧）：更新运单轨迹
      *
      * For logistics companies (运力方). Each call adds a trace node, so it is not retried.
@@ -12414,6 +13876,130 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs} · spec: spec/miniprogram/express/updatePrinter.yaml
      */
     updatePrinter(params: UpdatePrinterParams, options?: CallOptions): Promise<WechatData<UpdatePrinterResponse>>;
+    /**
+     * 硬件设备：批量激活设备 license（消耗资源包中的激活码序号）
+     *
+     * At most 100 devices per call, all of one package type; each active_number (any uint32 not used before) activates one device, which protects against double activation on a repeated request. Since 2024-09-09 15:00 activation no longer consumes licenses: for compatibility the API answers every device with a meaningless success (errcode 0, expire_time 1893427200), and the official page says it no longer needs to be called.
+     *
+     * `POST /wxa/business/license/activedevice` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800020: 设备数超出限制
+     * - 9800037: 激活码序号已使用
+     * - 9800038: 设备有效期超出限制
+     * - 9800039: 资源包余额不足
+     * - 9800040: 资源包类型和设备类型不匹配
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/activeLicenseDevice.yaml
+     * @deprecated Since 2024-09-09 device VoIP needs no license; the API answers a meaningless success (official page)
+     */
+    activeLicenseDevice(params: ActiveLicenseDeviceParams, options?: CallOptions): Promise<WechatData<ActiveLicenseDeviceResponse>>;
+    /**
+     * 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来）
+     *
+     * `POST /wxa/business/group/adddevice` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800013: group_id 不合法
+     * - 9800014: 设备类型与设备组不符合
+     * - 9800015: 该设备已存在于设备组
+     * - 9800016: 设备组中设备数到达上限
+     * - 9800018: 该设备已经属于另一个设备组
+     * - 9800044: 已扩容至最大设备数量
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/addIotGroupDevice.yaml
+     */
+    addIotGroupDevice(params: AddIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<AddIotGroupDeviceResponse>>;
+    /**
+     * 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id
+     *
+     * The group name is fixed at creation. Each call creates a new group, so it is not retried.
+     *
+     * `POST /wxa/business/group/createid` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 9800003: model_id 检查不通过
+     * - 9800012: group_name 不合法，长度应为 1-32 字节
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs} · spec: spec/miniprogram/hardware-device/createIotGroupId.yaml
+     */
+    createIotGroupId(params: CreateIotGroupIdParams, options?: CallOptions): Promise<WechatData<CreateIotGroupIdResponse>>;
+    /**
+     * 硬件设备：查询设备组信息（名称、型号、设备列表）
+     *
+     * `POST /wxa/business/group/getinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800013: group_id 不合法
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getIotGroupInfo.yaml
+     */
+    getIotGroupInfo(params: GetIotGroupInfoParams, options?: CallOptions): Promise<WechatData<GetIotGroupInfoResponse>>;
+    /**
+     * 硬件设备：查询设备 license 激活详情（过期时间）
+     *
+     * Part of the device-license scheme that WeChat dropped on 2024-09-09 (see activeLicenseDevice).
+     *
+     * `POST /wxa/business/license/getdeviceinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicenseDeviceInfo.yaml
+     * @deprecated Device VoIP needs no license since 2024-09-09 (see the activeLicenseDevice page)
+     */
+    getLicenseDeviceInfo(params: GetLicenseDeviceInfoParams, options?: CallOptions): Promise<WechatData<GetLicenseDeviceInfoResponse>>;
+    /**
+     * 硬件设备：查询已购买的设备 license 资源包列表
+     *
+     * Part of the device-license scheme for Mini Program VoIP calls (for hardware). The official page announces that this API is withdrawn (回收) on 2024-12-31. Packages must first be bought in the Mini Program admin console.
+     *
+     * `POST /wxa/business/license/getpkglist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicensePkgList.yaml
+     * @deprecated The official page announces this API is withdrawn (回收) on 2024-12-31; device VoIP no longer needs licenses
+     */
+    getLicensePkgList(params: GetLicensePkgListParams, options?: CallOptions): Promise<WechatData<GetLicensePkgListResponse>>;
+    /**
+     * 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权）
+     *
+     * The sn_ticket is a credential (treat it like a secret); it is valid for 5 minutes.
+     *
+     * `POST /wxa/getsnticket` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800001: sn 长度不能超过 128 字节
+     * - 9800002: sn 包含非法字符，请参考文档
+     * - 9800003: model_id 检查不通过
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs} · spec: spec/miniprogram/hardware-device/getSnTicket.yaml
+     */
+    getSnTicket(params: GetSnTicketParams, options?: CallOptions): Promise<WechatData<GetSnTicketResponse>>;
+    /**
+     * 硬件设备：从设备组删除设备
+     *
+     * `POST /wxa/business/group/removedevice` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9800013: group_id 不合法
+     * - 9800017: 该设备不属于设备组
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/removeIotGroupDevice.yaml
+     */
+    removeIotGroupDevice(params: RemoveIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<RemoveIotGroupDeviceResponse>>;
+    /**
+     * 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户）
+     *
+     * The users must have subscribed to the device's message template (wx.requestSubscribeDeviceMessage). data is an object (the doc's table says string, with the note that it is an object). A send, so it is not retried.
+     *
+     * `POST /cgi-bin/message/device/subscribe/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 40037 `invalid template_id`: 不合法的 template_id
+     * - 41030 `invalid page`: page 路径不正确，需要保证在现网版本小程序中存在，与 app.json 保持一致
+     * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息，如果用户之前曾经订阅过，则表示用户取消了订阅关系
+     * - 47003 `argument invalid!`: 模板参数不准确，可能为空或者不满足规则，errmsg 会提示具体是哪个字段出错
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs} · spec: spec/miniprogram/hardware-device/sendHardwareDeviceMessage.yaml
+     */
+    sendHardwareDeviceMessage(params: SendHardwareDeviceMessageParams, options?: CallOptions): Promise<WechatData<SendHardwareDeviceMessageResponse>>;
     /**
      * 即时配送：异常件退回商家，商家确认收货
      *
@@ -12735,7 +14321,7 @@ export interface MPToolsMethods {
      * - 300022: 此房间号不存在
      * - 300023: 房间状态拦截（当前房间状态不允许此操作）
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
      */
     addAssistant(params: AddAssistantParams, options?: CallOptions): Promise<WechatData<AddAssistantResponse>>;
     /**
@@ -12762,7 +14348,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
      */
     addGoods(params: AddGoodsParams, options?: CallOptions): Promise<WechatData<AddGoodsResponse>>;
     /**
@@ -12777,7 +14363,7 @@ export interface MPToolsMethods {
      * - 400004: 重复添加角色
      * - 400005: 主播角色删除失败，该主播存在未开播的直播间
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
      */
     addRole(params: AddRoleParams, options?: CallOptions): Promise<WechatData<AddRoleResponse>>;
     /**
@@ -12816,7 +14402,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
      */
     auditGoods(params: AuditGoodsParams, options?: CallOptions): Promise<WechatData<AuditGoodsResponse>>;
     /**
@@ -12862,7 +14448,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
      */
     deleteGoods(params: DeleteGoodsParams, options?: CallOptions): Promise<WechatData<DeleteGoodsResponse>>;
     /**
@@ -12878,7 +14464,7 @@ export interface MPToolsMethods {
      * - 300024: 商品不存在
      * - 300053: 直播间未添加此商品
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
      */
     deleteGoodsInRoom(params: DeleteGoodsInRoomParams, options?: CallOptions): Promise<WechatData<DeleteGoodsInRoomResponse>>;
     /**
@@ -12893,7 +14479,7 @@ export interface MPToolsMethods {
      * - 400004: 重复添加角色
      * - 400005: 主播角色删除失败，该主播存在未开播的直播间
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
      */
     deleteRole(params: DeleteRoleParams, options?: CallOptions): Promise<WechatData<DeleteRoleResponse>>;
     /**
@@ -12982,7 +14568,7 @@ export interface MPToolsMethods {
      *
      * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
      */
     getFollowers(params?: GetFollowersParams, options?: CallOptions): Promise<WechatData<GetFollowersResponse>>;
     /**
@@ -13004,7 +14590,7 @@ export interface MPToolsMethods {
      * - 300024: 商品不存在
      * - 300053: 直播间未添加此商品
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
      */
     getGoodsWarehouse(params: GetGoodsWarehouseParams, options?: CallOptions): Promise<WechatData<GetGoodsWarehouseResponse>>;
     /**
@@ -13136,7 +14722,7 @@ export interface MPToolsMethods {
      * - 300022: 此房间号不存在
      * - 300023: 房间状态拦截（当前房间状态不允许此操作）
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
      */
     pushMessage(params: PushMessageParams, options?: CallOptions): Promise<WechatData<PushMessageResponse>>;
     /**
@@ -13173,7 +14759,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
      */
     resetAuditGoods(params: ResetAuditGoodsParams, options?: CallOptions): Promise<WechatData<ResetAuditGoodsResponse>>;
     /**
@@ -13258,7 +14844,7 @@ export interface MPToolsMethods {
      * - 300017: 商品未提审
      * - 300021: 商品添加成功，审核失败
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
      */
     updateGoods(params: UpdateGoodsParams, options?: CallOptions): Promise<WechatData<UpdateGoodsResponse>>;
     /**
@@ -13286,13 +14872,824 @@ export interface MPToolsMethods {
      */
     updateReplay(params: UpdateReplayParams, options?: CallOptions): Promise<WechatData<UpdateReplayResponse>>;
     /**
+     * 短剧媒资：申请分片上传，返回 upload_id
+     *
+     * Step 1 of a multipart upload (large files): then uploadPart for each part (5 MB, at most 100) and commitUpload. With cover_type the upload also carries a cover image. Each call opens a new upload.
+     *
+     * `POST /wxa/sec/vod/applyupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/applyUpload.yaml
+     */
+    applyUpload(params: ApplyUploadParams, options?: CallOptions): Promise<WechatData<ApplyUploadResponse>>;
+    /**
+     * 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id
+     *
+     * First submission: leave drama_id out and fill name, media_count, media_id_list (as many as media_count), description, cover_material_id, producer and the qualification fields. Re-submission: drama_id plus what changes (replace_media_list swaps rejected episodes). Material ids (material_id) are temporary media uploaded with uploadTempMedia by the same Mini Program. The audit result arrives as an event. Not retried: a repeat is a second submission.
+     *
+     * `POST /wxa/sec/vod/auditdrama` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/auditDrama.yaml
+     */
+    auditDrama(params: AuditDramaParams, options?: CallOptions): Promise<WechatData<AuditDramaResponse>>;
+    /**
+     * 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权）
+     *
+     * `POST /wxa/sec/vod/authorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeApp.yaml
+     */
+    authorizeApp(params: AuthorizeAppParams, options?: CallOptions): Promise<WechatData<AuthorizeAppResponse>>;
+    /**
+     * 短剧版权：把受版权保护的剧目授权给主体或小程序
+     *
+     * `POST /wxa/sec/vod/authorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeCopyright.yaml
+     */
+    authorizeCopyright(params: AuthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<AuthorizeCopyrightResponse>>;
+    /**
+     * 短剧授权：把剧目授权给其他小程序播放
+     *
+     * The doc's table names the appid field "authorized"; the sibling APIs and SDKs (SKIT) send authorized_appid, which is what is declared here. The doc page shows GET; like every other vod API it is called with POST and a JSON body. Per-drama outcomes are in result.
+     *
+     * `POST /wxa/sec/vod/authorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeDrama.yaml
+     */
+    authorizeDrama(params: AuthorizeDramaParams, options?: CallOptions): Promise<WechatData<AuthorizeDramaResponse>>;
+    /**
+     * 短剧媒资：确认分片上传（合并分片），返回 media_id
+     *
+     * media_part_infos (and cover_part_infos when applyUpload had cover_type) must be sorted by part_number, starting at 1, consecutive and without repeats.
+     *
+     * `POST /wxa/sec/vod/commitupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/commitUpload.yaml
+     */
+    commitUpload(params: CommitUploadParams, options?: CallOptions): Promise<WechatData<CommitUploadResponse>>;
+    /**
+     * 短剧授权：解除对另一个小程序的账号授权
+     *
+     * `POST /wxa/sec/vod/deauthorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeApp.yaml
+     */
+    deauthorizeApp(params: DeauthorizeAppParams, options?: CallOptions): Promise<WechatData<DeauthorizeAppResponse>>;
+    /**
+     * 短剧版权：解除受版权保护剧目的授权
+     *
+     * `POST /wxa/sec/vod/deauthorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeCopyright.yaml
+     */
+    deauthorizeCopyright(params: DeauthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<DeauthorizeCopyrightResponse>>;
+    /**
+     * 短剧授权：解除剧目对其他小程序的授权
+     *
+     * `POST /wxa/sec/vod/deauthorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeDrama.yaml
+     */
+    deauthorizeDrama(params: DeauthorizeDramaParams, options?: CallOptions): Promise<WechatData<DeauthorizeDramaResponse>>;
+    /**
+     * 短剧媒资：删除媒资
+     *
+     * `POST /wxa/sec/vod/deletemedia` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/deleteMedia.yaml
+     */
+    deleteMedia(params: DeleteMediaParams, options?: CallOptions): Promise<WechatData<DeleteMediaResponse>>;
+    /**
+     * 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序）
+     *
+     * No request fields besides the access_token (an empty JSON body is sent).
+     *
+     * `POST /wxa/sec/vod/getauthorizeapps` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeApps.yaml
+     */
+    getAuthorizeApps(params?: GetAuthorizeAppsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeAppsResponse>>;
+    /**
+     * 短剧授权：查询本小程序授权出去的剧目（授权信息）
+     *
+     * `POST /wxa/sec/vod/getauthorizeobjects` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeObjects.yaml
+     */
+    getAuthorizeObjects(params?: GetAuthorizeObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeObjectsResponse>>;
+    /**
+     * 短剧授权：查询本小程序被授权的剧目（被授权信息）
+     *
+     * `POST /wxa/sec/vod/getauthorizedobjects` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizedObjects.yaml
+     */
+    getAuthorizedObjects(params?: GetAuthorizedObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizedObjectsResponse>>;
+    /**
+     * 短剧媒资：查询 CDN 访问日志的下载链接列表
+     *
+     * Logs of the last 30 days, one file per hour with traffic; links are valid for 24 hours; end_time - start_time must not exceed 48 hours. limit/offset have been ignored since 2024-03-29. The doc calls domestic_cdn_logs an object and types name/url as number; SDKs and the description treat it as a list of log entries with string names and URLs, which is what is declared here.
+     *
+     * `POST /wxa/sec/vod/getcdnlogs` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnLogs.yaml
+     */
+    getCdnLogs(params: GetCdnLogsParams, options?: CallOptions): Promise<WechatData<GetCdnLogsResponse>>;
+    /**
+     * 短剧媒资：查询点播 CDN 的流量数据
+     *
+     * Data of the last 365 days, at most 90 days per query, in 5-minute, hourly or daily buckets (bytes; 1 GB = 1000 MB). The doc types data_interval as string but its example sends a number.
+     *
+     * `POST /wxa/sec/vod/getcdnusagedata` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnUsageData.yaml
+     */
+    getCdnUsageData(params: GetCdnUsageDataParams, options?: CallOptions): Promise<WechatData<GetCdnUsageDataResponse>>;
+    /**
+     * 短剧版权：查询本小程序授权出去的版权授权信息
+     *
+     * `POST /wxa/sec/vod/getcopyrightauthorizationlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizationList.yaml
+     */
+    getCopyrightAuthorizationList(params?: GetCopyrightAuthorizationListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizationListResponse>>;
+    /**
+     * 短剧版权：查询本小程序（或主体）被版权授权的信息
+     *
+     * `POST /wxa/sec/vod/getcopyrightauthorizedlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizedList.yaml
+     */
+    getCopyrightAuthorizedList(params?: GetCopyrightAuthorizedListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizedListResponse>>;
+    /**
+     * 短剧剧目：获取剧目信息
+     *
+     * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+     *
+     * `POST /wxa/sec/vod/getdrama` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDrama.yaml
+     */
+    getDrama(params: GetDramaParams, options?: CallOptions): Promise<WechatData<GetDramaResponse>>;
+    /**
+     * 短剧剧目：查询剧目某类审核的最新一条审核信息
+     *
+     * Unlike getDrama's audit_detail (audit types 0 and 1 only), this covers every audit type.
+     *
+     * `POST /wxa/sec/vod/getdramalatestauditinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDramaLatestAuditInfo.yaml
+     */
+    getDramaLatestAuditInfo(params: GetDramaLatestAuditInfoParams, options?: CallOptions): Promise<WechatData<GetDramaLatestAuditInfoResponse>>;
+    /**
+     * 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink）
+     *
+     * The links in the reply are temporary; do not store them.
+     *
+     * `POST /wxa/sec/vod/getmedia` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMedia.yaml
+     */
+    getMedia(params: GetMediaParams, options?: CallOptions): Promise<WechatData<GetMediaResponse>>;
+    /**
+     * 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目）
+     *
+     * Only media of an approved drama get a link. t is the link's expiry (at most 2 hours ahead). us adds a developer tag to the link (e.g. a channel) that shows up in the CDN logs.
+     *
+     * `POST /wxa/sec/vod/getmedialink` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMediaLink.yaml
+     */
+    getMediaLink(params: GetMediaLinkParams, options?: CallOptions): Promise<WechatData<GetMediaLinkResponse>>;
+    /**
+     * 短剧媒资：查询拉取上传任务的状态
+     *
+     * `POST /wxa/sec/vod/gettask` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs} · spec: spec/miniprogram/mini-drama/getTask.yaml
+     */
+    getTask(params: GetTaskParams, options?: CallOptions): Promise<WechatData<GetTaskResponse>>;
+    /**
+     * 短剧剧目：获取已提交的剧目列表（分页）
+     *
+     * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+     *
+     * `POST /wxa/sec/vod/listdramas` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs} · spec: spec/miniprogram/mini-drama/listDramas.yaml
+     */
+    listDramas(params?: ListDramasParams, options?: CallOptions): Promise<WechatData<ListDramasResponse>>;
+    /**
+     * 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页）
+     *
+     * The video and image links in the reply are temporary: do not store them. media_name matches exactly or with % as a wildcard (e.g. "test%"); with many files prefer media_name_fuzzy.
+     *
+     * `POST /wxa/sec/vod/listmedia` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/listMedia.yaml
+     */
+    listMedia(params?: ListMediaParams, options?: CallOptions): Promise<WechatData<ListMediaResponse>>;
+    /**
+     * 短剧媒资：查询流量包的使用详情（分页）
+     *
+     * `POST /wxa/sec/vod/listpackages` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs} · spec: spec/miniprogram/mini-drama/listPackages.yaml
+     */
+    listPackages(params: ListPackagesParams, options?: CallOptions): Promise<WechatData<ListPackagesResponse>>;
+    /**
+     * 短剧剧目：修改剧目基本信息（须经审核，通过后生效）
+     *
+     * Official English name submitModifyDramaBasicInfoReq. The drama must already be approved; the change is audited (audit_type 3) and the result arrives as an event. To change actors, send all of them.
+     *
+     * `POST /wxa/sec/vod/modifydramabasicinfo` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs} · spec: spec/miniprogram/mini-drama/modifyDramaBasicInfo.yaml
+     */
+    modifyDramaBasicInfo(params: ModifyDramaBasicInfoParams, options?: CallOptions): Promise<WechatData<ModifyDramaBasicInfoResponse>>;
+    /**
+     * 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id
+     *
+     * Asynchronous: poll getTask with the returned task_id, or wait for the upload-complete event. Without cover_url the first frame becomes the cover. Each call starts a new task, so it is not retried.
+     *
+     * `POST /wxa/sec/vod/pullupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/pullUpload.yaml
+     */
+    pullUpload(params: PullUploadParams, options?: CallOptions): Promise<WechatData<PullUploadResponse>>;
+    /**
+     * 短剧剧目：替换审核通过的剧集
+     *
+     * `POST /wxa/sec/vod/replacedramamedia` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/replaceDramaMedia.yaml
+     */
+    replaceDramaMedia(params: ReplaceDramaMediaParams, options?: CallOptions): Promise<WechatData<ReplaceDramaMediaResponse>>;
+    /**
+     * 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id
+     *
+     * multipart/form-data: the video in file field media_data, an optional cover in cover_data, and the text fields media_name, media_type, cover_type, source_context. Without cover_type/cover_data the first frame becomes the cover. Larger files use applyUpload / uploadPart / commitUpload. Each call creates a new media, so it is not retried.
+     *
+     * `POST /wxa/sec/vod/singlefileupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/singleFileUpload.yaml
+     */
+    singleFileUpload(params: SingleFileUploadParams, options?: CallOptions): Promise<WechatData<SingleFileUploadResponse>>;
+    /**
+     * 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集）
+     *
+     * Starts an audit of type 2 (替换剧集提审); its result arrives as an event and through getDramaLatestAuditInfo.
+     *
+     * `POST /wxa/sec/vod/submitreplacedramamedias` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs} · spec: spec/miniprogram/mini-drama/submitReplaceDramaMedias.yaml
+     */
+    submitReplaceDramaMedias(params: SubmitReplaceDramaMediasParams, options?: CallOptions): Promise<WechatData<SubmitReplaceDramaMediasResponse>>;
+    /**
+     * 短剧媒资：上传一个分片（multipart，字段 data），返回 etag
+     *
+     * multipart/form-data: text fields upload_id, part_number (1-100) and resource_type (1 video, 2 cover image) and the file field data. Parts are 5 MB except the last; video up to 500 MB, cover up to 10 MB. The cover's part_number starts again at 1. Re-sending the same part_number overwrites it.
+     *
+     * `POST /wxa/sec/vod/uploadpart` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - -2: 初始化未完成，请稍后再试
+     * - 10090001: 视频类型不支持
+     * - 10090002: 图片类型不支持
+     * - 10090003: 图片 URL 无效
+     * - 10090005: resource_type 无效
+     * - 10090038: 被授权账号没有【文娱-微短剧】类目
+     * - 10090039: 已经被解除授权
+     * - 10090040: 剧集已经被占用
+     * - 10090041: 剧目名称不符合规范
+     * - 10090042: 剧集名称不符合规范
+     * - 10090043: 不存在授权关系
+     * - 10093011: 操作失败
+     * - 10093014: 参数错误（包括参数格式、类型等错误）
+     * - 10093023: 操作过于频繁
+     * - 10093030: 资源不存在
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs} · spec: spec/miniprogram/mini-drama/uploadPart.yaml
+     */
+    uploadPart(params: UploadPartParams, options?: CallOptions): Promise<WechatData<UploadPartResponse>>;
+    /**
      * 微信广告：创建用户行为数据源
      *
      * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
      *
      * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
      */
     addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
     /**
@@ -13302,7 +15699,7 @@ export interface MPToolsMethods {
      *
      * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
      */
     addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
     /**
@@ -13334,25 +15731,65 @@ export interface MPToolsMethods {
      */
     getRedPacketCoverUrl(params: GetRedPacketCoverUrlParams, options?: CallOptions): Promise<WechatData<GetRedPacketCoverUrlResponse>>;
     /**
+     * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
+     *
+     * WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
+     *
+     * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSetReports.yaml
+     */
+    getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+    /**
      * 微信广告：获取用户行为数据源信息
      *
      * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
      *
      * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
      *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
      */
     getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
     /**
      * 服务市场：调用服务平台（服务市场）上提供的服务
      *
-     * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+     * Calls a (possibly paid) third-party service: never retried. client_msg_id identifies the request. data is the provider's JSON input (the doc types it string; the official example sends an object) and the reply's data is the provider's answer as a JSON string. For an asynchronous service pass async: true; the reply then carries request_id, to be polled with serviceMarketRetrieve. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密): with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply; without it the call is plain JSON.
      *
      * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
+     * Errcodes:
+     * - 9301001 `invalid parameter`: 参数错误，修改入参后重试
+     * - 9301002 `call api service failed`: 函数调用失败，检查参数后重试
+     * - 9301003 `internal exception`: 系统失败
+     * - 9301010 `consumption failure`: 扣费失败，可能费用为 0，需要重新购买/重试
+     * - 9301011: 频率限制
+     * - 9301012 `service timeout`: 服务访问超时，检查参数后重试
+     * - 9301014: RequestID 错误
+     * - 9301015: 后端尚未处理完成
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
      */
     invokeService(params: InvokeServiceParams, options?: CallOptions): Promise<WechatData<InvokeServiceResponse>>;
+    /**
+     * 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果）
+     *
+     * Official English name servicemarketretrieve. Poll it with the request_id of an asynchronous invokeService call; 9301015 means the provider has not finished yet.
+     *
+     * `POST /wxa/servicemarketretrieve` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 9301001: 参数错误
+     * - 9301002 `call api service failed`: 调用后端服务失败
+     * - 9301003 `internal exception`: 系统失败
+     * - 9301010 `consumption failure`: 配额不足
+     * - 9301011: 频率限制
+     * - 9301012: 服务处理超时
+     * - 9301014: RequestID 错误
+     * - 9301015: 后端尚未处理完成
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs} · spec: spec/miniprogram/misc/serviceMarketRetrieve.yaml
+     */
+    serviceMarketRetrieve(params: ServiceMarketRetrieveParams, options?: CallOptions): Promise<WechatData<ServiceMarketRetrieveResponse>>;
     /**
      * 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示）
      *
@@ -14520,6 +16957,22 @@ export interface MPToolsMethods {
      */
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
     /**
+     * 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名）
+     *
+     * Mini Games only (storage.setUserStorage). openid, signature and sig_method travel in the query string; signature = hmac_sha256(session_key, the JSON body exactly as sent) in hex. Pass session_key instead and the client computes it over the body it sends (session_key is never sent). Limits: at most 128 key-value pairs per user, key at most 128 bytes, key + value at most 1024 bytes. The current doc page's kv_list table (key '1'-'50', numeric value) repeats setUserInteractiveData's; the older pages and the official curl example use string keys and string values, which is what is declared here.
+     *
+     * `POST /wxa/set_user_storage` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 87016: 由于某个 key-value 长度超过限制而上报失败
+     * - 87017: 由于用户存储的数据量超过限制而上报失败
+     * - 87018: 由于用户存储的 key-value 对数量超过限制而上报失败
+     * - 87019: 由于某个 key 长度超过限制而上报失败
+     *
+     * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs} · spec: spec/miniprogram/user-login/setUserStorage.yaml
+     */
+    setUserStorage(params: SetUserStorageParams, options?: CallOptions): Promise<WechatData<SetUserStorageResponse>>;
+    /**
      * 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout）
      *
      * WeChat spells the path bind_transfer_accout. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
@@ -14942,7 +17395,7 @@ export interface MPToolsMethods {
     uploadVpFile(params: UploadVpFileParams, options?: CallOptions): Promise<WechatData<UploadVpFileResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (301). */
+/** Every MPTools operation by name, for `call(name, params)` (348). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -14986,6 +17439,8 @@ export interface MPToolsOperations {
     updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
     /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
     updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
+    /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+    getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -15112,6 +17567,10 @@ export interface MPToolsOperations {
     getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; response: GetWeeklyVisitTrendResponse; required: true };
     /** 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单 */
     addDeliveryReturn: { params: AddDeliveryReturnParams; response: AddDeliveryReturnResponse; required: true };
+    /** 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息 */
+    deliveryPathNotify: { params: DeliveryPathNotifyParams; response: DeliveryPathNotifyResponse; required: true };
+    /** 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询） */
+    deliveryUserQuery: { params: DeliveryUserQueryParams; response: DeliveryUserQueryResponse; required: true };
     /** 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息 */
     followWaybill: { params: FollowWaybillParams; response: FollowWaybillResponse; required: true };
     /** 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码） */
@@ -15168,10 +17627,30 @@ export interface MPToolsOperations {
     testUpdateOrder: { params: TestUpdateOrderParams; response: TestUpdateOrderResponse; required: true };
     /** 物流助手（快递公司侧）：更新商户审核结果 */
     updateBusiness: { params: UpdateBusinessParams; response: UpdateBusinessResponse; required: true };
+    /** 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果 */
+    updateComplaintResult: { params: UpdateComplaintResultParams; response: UpdateComplaintResultResponse; required: true };
     /** 物流助手（快递公司侧）：更新运单轨迹 */
     updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
     /** 物流助手：配置面单打印员（绑定或解绑） */
     updatePrinter: { params: UpdatePrinterParams; response: UpdatePrinterResponse; required: true };
+    /** 硬件设备：批量激活设备 license（消耗资源包中的激活码序号） */
+    activeLicenseDevice: { params: ActiveLicenseDeviceParams; response: ActiveLicenseDeviceResponse; required: true };
+    /** 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来） */
+    addIotGroupDevice: { params: AddIotGroupDeviceParams; response: AddIotGroupDeviceResponse; required: true };
+    /** 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id */
+    createIotGroupId: { params: CreateIotGroupIdParams; response: CreateIotGroupIdResponse; required: true };
+    /** 硬件设备：查询设备组信息（名称、型号、设备列表） */
+    getIotGroupInfo: { params: GetIotGroupInfoParams; response: GetIotGroupInfoResponse; required: true };
+    /** 硬件设备：查询设备 license 激活详情（过期时间） */
+    getLicenseDeviceInfo: { params: GetLicenseDeviceInfoParams; response: GetLicenseDeviceInfoResponse; required: true };
+    /** 硬件设备：查询已购买的设备 license 资源包列表 */
+    getLicensePkgList: { params: GetLicensePkgListParams; response: GetLicensePkgListResponse; required: true };
+    /** 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权） */
+    getSnTicket: { params: GetSnTicketParams; response: GetSnTicketResponse; required: true };
+    /** 硬件设备：从设备组删除设备 */
+    removeIotGroupDevice: { params: RemoveIotGroupDeviceParams; response: RemoveIotGroupDeviceResponse; required: true };
+    /** 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户） */
+    sendHardwareDeviceMessage: { params: SendHardwareDeviceMessageParams; response: SendHardwareDeviceMessageResponse; required: true };
     /** 即时配送：异常件退回商家，商家确认收货 */
     abnormalConfirm: { params: AbnormalConfirmParams; response: AbnormalConfirmResponse; required: true };
     /** 即时配送：下配送单 */
@@ -15310,6 +17789,68 @@ export interface MPToolsOperations {
     updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
     /** 开启/关闭直播间回放功能 */
     updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
+    /** 短剧媒资：申请分片上传，返回 upload_id */
+    applyUpload: { params: ApplyUploadParams; response: ApplyUploadResponse; required: true };
+    /** 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id */
+    auditDrama: { params: AuditDramaParams; response: AuditDramaResponse; required: true };
+    /** 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权） */
+    authorizeApp: { params: AuthorizeAppParams; response: AuthorizeAppResponse; required: true };
+    /** 短剧版权：把受版权保护的剧目授权给主体或小程序 */
+    authorizeCopyright: { params: AuthorizeCopyrightParams; response: AuthorizeCopyrightResponse; required: true };
+    /** 短剧授权：把剧目授权给其他小程序播放 */
+    authorizeDrama: { params: AuthorizeDramaParams; response: AuthorizeDramaResponse; required: true };
+    /** 短剧媒资：确认分片上传（合并分片），返回 media_id */
+    commitUpload: { params: CommitUploadParams; response: CommitUploadResponse; required: true };
+    /** 短剧授权：解除对另一个小程序的账号授权 */
+    deauthorizeApp: { params: DeauthorizeAppParams; response: DeauthorizeAppResponse; required: true };
+    /** 短剧版权：解除受版权保护剧目的授权 */
+    deauthorizeCopyright: { params: DeauthorizeCopyrightParams; response: DeauthorizeCopyrightResponse; required: true };
+    /** 短剧授权：解除剧目对其他小程序的授权 */
+    deauthorizeDrama: { params: DeauthorizeDramaParams; response: DeauthorizeDramaResponse; required: true };
+    /** 短剧媒资：删除媒资 */
+    deleteMedia: { params: DeleteMediaParams; response: DeleteMediaResponse; required: true };
+    /** 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序） */
+    getAuthorizeApps: { params: GetAuthorizeAppsParams; response: GetAuthorizeAppsResponse; required: false };
+    /** 短剧授权：查询本小程序授权出去的剧目（授权信息） */
+    getAuthorizeObjects: { params: GetAuthorizeObjectsParams; response: GetAuthorizeObjectsResponse; required: false };
+    /** 短剧授权：查询本小程序被授权的剧目（被授权信息） */
+    getAuthorizedObjects: { params: GetAuthorizedObjectsParams; response: GetAuthorizedObjectsResponse; required: false };
+    /** 短剧媒资：查询 CDN 访问日志的下载链接列表 */
+    getCdnLogs: { params: GetCdnLogsParams; response: GetCdnLogsResponse; required: true };
+    /** 短剧媒资：查询点播 CDN 的流量数据 */
+    getCdnUsageData: { params: GetCdnUsageDataParams; response: GetCdnUsageDataResponse; required: true };
+    /** 短剧版权：查询本小程序授权出去的版权授权信息 */
+    getCopyrightAuthorizationList: { params: GetCopyrightAuthorizationListParams; response: GetCopyrightAuthorizationListResponse; required: false };
+    /** 短剧版权：查询本小程序（或主体）被版权授权的信息 */
+    getCopyrightAuthorizedList: { params: GetCopyrightAuthorizedListParams; response: GetCopyrightAuthorizedListResponse; required: false };
+    /** 短剧剧目：获取剧目信息 */
+    getDrama: { params: GetDramaParams; response: GetDramaResponse; required: true };
+    /** 短剧剧目：查询剧目某类审核的最新一条审核信息 */
+    getDramaLatestAuditInfo: { params: GetDramaLatestAuditInfoParams; response: GetDramaLatestAuditInfoResponse; required: true };
+    /** 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink） */
+    getMedia: { params: GetMediaParams; response: GetMediaResponse; required: true };
+    /** 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目） */
+    getMediaLink: { params: GetMediaLinkParams; response: GetMediaLinkResponse; required: true };
+    /** 短剧媒资：查询拉取上传任务的状态 */
+    getTask: { params: GetTaskParams; response: GetTaskResponse; required: true };
+    /** 短剧剧目：获取已提交的剧目列表（分页） */
+    listDramas: { params: ListDramasParams; response: ListDramasResponse; required: false };
+    /** 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页） */
+    listMedia: { params: ListMediaParams; response: ListMediaResponse; required: false };
+    /** 短剧媒资：查询流量包的使用详情（分页） */
+    listPackages: { params: ListPackagesParams; response: ListPackagesResponse; required: true };
+    /** 短剧剧目：修改剧目基本信息（须经审核，通过后生效） */
+    modifyDramaBasicInfo: { params: ModifyDramaBasicInfoParams; response: ModifyDramaBasicInfoResponse; required: true };
+    /** 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id */
+    pullUpload: { params: PullUploadParams; response: PullUploadResponse; required: true };
+    /** 短剧剧目：替换审核通过的剧集 */
+    replaceDramaMedia: { params: ReplaceDramaMediaParams; response: ReplaceDramaMediaResponse; required: true };
+    /** 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id */
+    singleFileUpload: { params: SingleFileUploadParams; response: SingleFileUploadResponse; required: true };
+    /** 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集） */
+    submitReplaceDramaMedias: { params: SubmitReplaceDramaMediasParams; response: SubmitReplaceDramaMediasResponse; required: true };
+    /** 短剧媒资：上传一个分片（multipart，字段 data），返回 etag */
+    uploadPart: { params: UploadPartParams; response: UploadPartResponse; required: true };
     /** 微信广告：创建用户行为数据源 */
     addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
     /** 微信广告：回传用户行为数据 */
@@ -15320,10 +17861,14 @@ export interface MPToolsOperations {
     getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
     /** 红包封面：获得指定用户可以领取的红包封面链接 */
     getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
+    /** 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量） */
+    getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
     /** 微信广告：获取用户行为数据源信息 */
     getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
     /** 服务市场：调用服务平台（服务市场）上提供的服务 */
     invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
+    /** 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果） */
+    serviceMarketRetrieve: { params: ServiceMarketRetrieveParams; response: ServiceMarketRetrieveResponse; required: true };
     /** 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示） */
     setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
     /** 用户隐私保护指引：配置小程序用户隐私保护指引 */
@@ -15488,6 +18033,8 @@ export interface MPToolsOperations {
     getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
     /** 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key */
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
+    /** 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名） */
+    setUserStorage: { params: SetUserStorageParams; response: SetUserStorageResponse; required: true };
     /** 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout） */
     bindTransferAccount: { params: BindTransferAccountParams; response: BindTransferAccountResponse; required: true };
     /** 虚拟支付：代币支付退款（currency_pay 的逆操作） */
@@ -15685,7 +18232,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
      */
     bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
     /**
@@ -15700,7 +18247,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
      */
     businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
     /**
@@ -15715,7 +18262,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
      */
     driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
     /**
@@ -15745,7 +18292,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
      */
     printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
     /**
@@ -15760,7 +18307,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
      */
     scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
     /**
@@ -15775,7 +18322,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
      */
     superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
     /**
@@ -15790,7 +18337,7 @@ export interface OAToolsMethods {
      * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
      * - 101002 `invalid image`: 图片数据无效
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
     /**
@@ -15833,6 +18380,19 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
      */
     updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
+    /**
+     * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+     *
+     * Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+     *
+     * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001: access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+     */
+    getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -18107,17 +20667,6 @@ export interface OAToolsMethods {
      */
     updateInvoiceCardStatus(params: UpdateInvoiceCardStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceCardStatusResponse>>;
     /**
-     * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
-     *
-     * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * Errcodes:
-     * - 40001: access_token 无效
-     *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
-     */
-    getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
-    /**
      * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
      *
      * Only successfully sent image-text (mpnews) and video (mpvideo) sends can be deleted; other types cannot be deleted once sent. If several sends used the same article, deleting one of them invalidates the article for all. Give msg_id, or url (the article URL, only used when msg_id is absent). article_idx is the 1-based position of the article inside the send; 0 or omitted deletes every article.
@@ -19007,6 +21556,8 @@ export interface OAToolsOperations {
     updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
     /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
     updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
+    /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+    getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -19351,8 +21902,6 @@ export interface OAToolsOperations {
     setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
     /** 电子发票（开票平台）：更新发票卡券的报销状态 */
     updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
-    /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
-    getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
     /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
     deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
     /** 查询群发消息发送状态 */
