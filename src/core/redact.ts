@@ -17,6 +17,9 @@ const WIRE_NAMES = [
   'component_access_token',
   'authorizer_access_token',
   'jsapi_ticket',
+  'sn_ticket', // hardware devices: getSnTicket
+  'component_verify_ticket',
+  'authorizer_refresh_token',
   'invalid_token', // the token-service protocol: the token WeChat rejected
 ];
 /** The same in the camelCase spellings SDK users write. */
