@@ -3,7 +3,7 @@
 
 export type JsonSchema = { [key: string]: unknown };
 
-export type ClientName = 'mp' | 'oa';
+export type ClientName = 'mp' | 'oa' | 'component';
 
 export interface SpecExample {
   name: string;
@@ -24,7 +24,7 @@ export interface SpecDoc {
   method: 'GET' | 'POST';
   host?: 'api' | 'mp';
   path: string;
-  auth: 'access_token' | 'credentials' | 'appid' | 'none';
+  auth: 'access_token' | 'component_access_token' | 'credentials' | 'appid' | 'none';
   credentials?: { in: 'query' | 'body'; appid?: string; secret?: string };
   idempotent: boolean;
   request?: {
@@ -35,6 +35,7 @@ export interface SpecDoc {
     requireOneOf?: string[][];
     sessionKeySignature?: { to: string };
     ownAppid?: string;
+    componentVariant?: string;
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
   };
   response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
@@ -47,7 +48,7 @@ export interface LoadedSpec {
   file: string;
   /** miniprogram/user-login/code2Session */
   id: string;
-  /** miniprogram | officialaccount | common */
+  /** miniprogram | officialaccount | common | component */
   platform: string;
   /** user-login */
   family: string;
@@ -88,7 +89,7 @@ export interface EndpointIR {
   method: 'GET' | 'POST';
   host: 'api' | 'mp';
   path: string;
-  auth: 'access_token' | 'credentials' | 'appid' | 'none';
+  auth: 'access_token' | 'component_access_token' | 'credentials' | 'appid' | 'none';
   credentials?: { in: 'query' | 'body'; appid: string; secret: string };
   idempotent: boolean;
   params: { name: string; in: ParamLocation; schema: JsonSchema; required: boolean; file: boolean }[];
@@ -96,6 +97,8 @@ export interface EndpointIR {
   requireOneOf: string[][][];
   /** a param the client fills with its own appid when left out */
   ownAppid?: string;
+  /** the operation called instead when the client acts for a third-party platform */
+  componentVariant?: string;
   /** the runtime computes this param from session_key */
   signFrom?: { from: 'session_key'; to: string };
   constants: { query: Record<string, string | number | boolean>; body: Record<string, string | number | boolean> };

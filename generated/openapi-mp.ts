@@ -2559,6 +2559,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sns/component/jscode2session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 第三方平台代小程序登录：用 wx.login 的 code 换取 openid 与 session_key（component_access_token，不用小程序 AppSecret）
+         * @description Called by code2Session on a client from OpenPlatform.miniProgram(appid) (code2Session's componentVariant); appid (the authorizer), component_appid and component_access_token are filled in by the client.
+         */
+        get: operations["componentCode2Session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sns/jscode2session": {
         parameters: {
             query?: never;
@@ -5899,6 +5919,21 @@ export interface components {
             unionid?: string;
             /** @description 用户唯一标识 */
             openid?: string;
+        };
+        /** @description Params of componentCode2Session */
+        ComponentCode2SessionParams: {
+            /** @description 小程序的 appid（授权方；客户端自动填写） */
+            appid?: string;
+            /** @description wx.login 获取的 code；只能使用一次，5 分钟内有效 */
+            js_code: string;
+        };
+        ComponentCode2SessionResponse: {
+            /** @description 用户唯一标识 */
+            openid: string;
+            /** @description 会话密钥 */
+            session_key: string;
+            /** @description 用户在开放平台的唯一标识符（满足 UnionID 下发条件时返回） */
+            unionid?: string;
         };
         /** @description Params of createActivityId */
         CreateActivityIdParams: {
@@ -17104,6 +17139,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetRedPacketCoverUrlResponse"];
+                };
+            };
+        };
+    };
+    componentCode2Session: {
+        parameters: {
+            query: {
+                component_access_token: string;
+                appid?: string;
+                js_code: string;
+                component_appid: string;
+                grant_type: "authorization_code";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentCode2SessionResponse"];
                 };
             };
         };

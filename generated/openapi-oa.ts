@@ -3392,6 +3392,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sns/oauth2/component/access_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 第三方平台代公众号网页授权：通过 code 换取用户的网页授权 access_token 与 openid（component_access_token，不用公众号 AppSecret）
+         * @description Called by getWebAccessToken (and loginWithCode) on a client from OpenPlatform.officialAccount(appid) (getWebAccessToken's componentVariant); appid, component_appid and component_access_token are filled in.
+         */
+        get: operations["componentGetWebAccessToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sns/oauth2/component/refresh_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 第三方平台代公众号网页授权：用 refresh_token 刷新用户的网页授权 access_token
+         * @description Called by refreshWebAccessToken (and getUserAccessToken) on a client from OpenPlatform.officialAccount(appid) (refreshWebAccessToken's componentVariant).
+         */
+        get: operations["componentRefreshWebAccessToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sns/oauth2/refresh_token": {
         parameters: {
             query?: never;
@@ -4581,6 +4621,46 @@ export interface components {
             openid: string;
         };
         CloseKfSessionResponse: Record<string, never>;
+        /** @description Params of componentGetWebAccessToken */
+        ComponentGetWebAccessTokenParams: {
+            /** @description 公众号的 appid（授权方；客户端自动填写） */
+            appid?: string;
+            /** @description 用户同意授权后重定向带回的 code */
+            code: string;
+        };
+        ComponentGetWebAccessTokenResponse: {
+            /** @description 用户的网页授权接口调用凭证 */
+            access_token: string;
+            /** @description access_token 超时时间（秒） */
+            expires_in: number;
+            /** @description 用户刷新 access_token */
+            refresh_token: string;
+            /** @description 授权用户唯一标识 */
+            openid: string;
+            /** @description 用户授权的作用域，使用逗号分隔 */
+            scope: string;
+            /** @description 用户统一标识（满足条件时返回） */
+            unionid?: string;
+        };
+        /** @description Params of componentRefreshWebAccessToken */
+        ComponentRefreshWebAccessTokenParams: {
+            /** @description 公众号的 appid（授权方；客户端自动填写） */
+            appid?: string;
+            /** @description 通过 code 换取的 refresh_token */
+            refresh_token: string;
+        };
+        ComponentRefreshWebAccessTokenResponse: {
+            /** @description 用户的网页授权接口调用凭证 */
+            access_token: string;
+            /** @description access_token 超时时间（秒） */
+            expires_in: number;
+            /** @description 用户刷新 access_token */
+            refresh_token: string;
+            /** @description 授权用户唯一标识 */
+            openid: string;
+            /** @description 用户授权的作用域，使用逗号分隔 */
+            scope: string;
+        };
         /** @description Params of consumeCardCode */
         ConsumeCardCodeParams: {
             /** @description 卡券 ID，创建卡券时 use_custom_code 填写 true 时必填，非自定义 Code 不必填写 */
@@ -19176,6 +19256,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetWebAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    componentGetWebAccessToken: {
+        parameters: {
+            query: {
+                component_access_token: string;
+                appid?: string;
+                code: string;
+                component_appid: string;
+                grant_type: "authorization_code";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentGetWebAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    componentRefreshWebAccessToken: {
+        parameters: {
+            query: {
+                component_access_token: string;
+                appid?: string;
+                refresh_token: string;
+                component_appid: string;
+                grant_type: "refresh_token";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentRefreshWebAccessTokenResponse"];
                 };
             };
         };

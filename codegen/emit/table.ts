@@ -26,6 +26,7 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
     ...(ep.requireOneOf.length > 0 ? { oneOf: ep.requireOneOf } : {}),
     ...(ep.signFrom ? { sign: ep.signFrom } : {}),
     ...(ep.ownAppid ? { ownAppid: ep.ownAppid } : {}),
+    ...(ep.componentVariant ? { componentVariant: ep.componentVariant } : {}),
     reply: ep.responseKind,
     ...(ep.bindMethod ? {} : { bind: false }),
     ...(ep.deprecated ? { deprecated: true } : {}),

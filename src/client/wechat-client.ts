@@ -20,7 +20,7 @@ import { checkResponse, validateParams } from '../validate/validate.js';
 import { outcomeOf, retryOptions } from '../retry/outcome.js';
 import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
 import type { Middleware, RequestContext } from './middleware.js';
-import type { TokenMode, WechatToolsOptions } from './options.js';
+import type { ComponentAccess, TokenMode, WechatToolsOptions } from './options.js';
 
 export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
 /** WeChat Cloud hosting's open-API service (微信云托管开放接口服务): plain http from inside the platform */
@@ -266,6 +266,8 @@ export abstract class WechatClient {
 
   async #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
+    // Acting for a third-party platform: the spec names the variant to call (code2Session → component jscode2session).
+    if (row.componentVariant && this.options.component) row = operationsOf(this.platform).get(row.componentVariant) ?? row;
     if (row.ownAppid && params[row.ownAppid] === undefined) params = { ...params, [row.ownAppid]: this.appid };
     const secrets = secretValues(params, [this.options.secret, options.accessToken]);
     try {
@@ -293,7 +295,8 @@ export abstract class WechatClient {
       transientRetries: 0,
       tokenRefreshed: false,
       managedToken:
-        row.auth === 'access_token' && options.accessToken === undefined && (this.options.accessTokenProvider !== undefined || (this.options.passiveAccessToken !== false && this.tokenMode !== 'cloud')),
+        (row.auth === 'access_token' && options.accessToken === undefined && (this.options.accessTokenProvider !== undefined || (this.options.passiveAccessToken !== false && this.tokenMode !== 'cloud'))) ||
+        row.auth === 'component_access_token',
       idempotent: row.idempotent,
       options: retryOptions(this.options.retry, options.retry),
     };
@@ -303,9 +306,10 @@ export abstract class WechatClient {
       if (row.auth === 'access_token' && (options.accessToken !== undefined || this.options.accessTokenProvider !== undefined || this.tokenMode !== 'cloud')) {
         ctx.accessToken = options.accessToken ?? (await this.getAccessToken(options.signal));
       }
+      if (row.auth === 'component_access_token') ctx.accessToken = await this.#component(row).tokenProvider.get(options.signal);
       for (const m of this.#middleware) await m.onRequest?.(ctx);
       if (ctx.accessToken !== undefined) {
-        ctx.query['access_token'] = ctx.accessToken;
+        ctx.query[row.auth === 'component_access_token' ? 'component_access_token' : 'access_token'] = ctx.accessToken;
         if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
       }
       const started = performance.now();
@@ -334,7 +338,8 @@ export abstract class WechatClient {
           if (decision.refreshToken && ctx.accessToken !== undefined) {
             this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
             state.tokenRefreshed = true;
-            await this.invalidateAccessToken(ctx.accessToken);
+            if (row.auth === 'component_access_token') await this.#component(row).tokenProvider.invalidate(ctx.accessToken);
+            else await this.invalidateAccessToken(ctx.accessToken);
           } else {
             state.transientRetries++;
             await this.#pause(row, decision.delayMs, options, undefined);
@@ -356,6 +361,13 @@ export abstract class WechatClient {
       if (spec && parsed.kind === 'json') await this.#checkReply(row, parsed.json);
       return result;
     }
+  }
+
+  /** The third-party platform this client acts for (endpoints with auth component_access_token). */
+  #component(row: EndpointRow): ComponentAccess {
+    const c = this.options.component;
+    if (!c) throw new WechatTokenError(`${row.op} takes a third-party platform's component_access_token: call it on an OpenPlatform, or on OpenPlatform.miniProgram(appid) / officialAccount(appid)`, { operation: row.op });
+    return c;
   }
 
   /** Back off before a retry; the caller's signal cuts it short. */
@@ -384,6 +396,10 @@ export abstract class WechatClient {
         if (!secret) throw new WechatValidationError(row.op, '/secret', 'is required: options.secret is not set');
         target[row.credentials.secret] = secret;
       }
+    }
+    if (row.auth === 'component_access_token' && row.credentials) {
+      const target = row.credentials.in === 'query' ? query : (body ??= {});
+      target[row.credentials.appid] = this.#component(row).appid;
     }
     const sessionKey = row.sign ? params[row.sign.from] : undefined;
     if (row.sign && typeof sessionKey === 'string') {
