@@ -9,6 +9,7 @@ import type { CallOptions } from '../core/call-options.js';
 import { WechatError, WechatToolsError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { safeLogger } from '../core/logger.js';
+import { redactValue } from '../core/redact.js';
 import type { WechatData } from '../core/wechat-data.js';
 import type { WechatResult } from '../core/wechat-data.js';
 import { bindEndpointMethods } from '../client/bind.js';
@@ -51,6 +52,14 @@ export type AuthorizationInfo = GetAuthorizerRefreshTokenResponse['authorization
 export interface OpenPlatform extends OpenPlatformMethods {
   /** Call a platform operation by name, typed. */
   call<K extends keyof OpenPlatformOperations>(operation: K, ...args: Args<K>): Promise<WechatData<OpenPlatformOperations[K]['response']>>;
+}
+
+/** The object itself, whose JSON.stringify and util.inspect show its tokens redacted. */
+function redactedView<T extends object>(value: T): T {
+  const out = { ...value };
+  Object.defineProperty(out, 'toJSON', { value: () => redactValue(value), enumerable: false });
+  Object.defineProperty(out, inspect.custom, { value: () => redactValue(value), enumerable: false });
+  return out;
 }
 
 /** Errcodes of api_authorizer_token that mean the refresh token is gone for good. */
@@ -145,7 +154,7 @@ export class OpenPlatform extends WechatClient {
     const info = r.authorization_info;
     if (info.authorizer_refresh_token) await this.setAuthorizerRefreshToken(info.authorizer_appid, info.authorizer_refresh_token);
     if (info.authorizer_access_token) await this.#authorizer(info.authorizer_appid).set(info.authorizer_access_token, info.expires_in ?? 7200);
-    return info;
+    return redactedView(info);
   }
 
   /** Store an authorizer's refresh token (e.g. from your database at start-up, or after queryAuth elsewhere). */
@@ -174,7 +183,7 @@ export class OpenPlatform extends WechatClient {
   }
 
   #authorizer(appid: string): TokenManager {
-    if (typeof appid !== 'string' || !/^wx[0-9a-zA-Z]{16}$/.test(appid)) throw new WechatToolsError(`OpenPlatform: "${String(appid)}" is not an authorizer appid (wx + 16 characters)`);
+    if (typeof appid !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(appid)) throw new WechatToolsError(`OpenPlatform: "${String(appid).slice(0, 64)}" is not an authorizer appid`);
     let m = this.#authorizers.get(appid);
     if (!m) {
       m = this.#manager(authorizerTokenKey(this.componentAppid, appid), () => this.#refreshAuthorizer(appid));

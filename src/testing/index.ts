@@ -3,3 +3,4 @@ export { createMockWechat, MockWechat, DEFAULT_MOCK_APP, WECHAT_HOSTS, exampleRe
 export type { MockApp, MockWechatOptions, MockReply, MockRequest, MockFailure, MockStats, MockServer } from './mock-wechat.js';
 export { TokenState } from './token-state.js';
 export { examples } from '../../generated/examples.js';
+export { MockPlatformState, DEFAULT_MOCK_PLATFORM, DEFAULT_MOCK_AUTHORIZER, type MockPlatform } from './mock-platform.js';
