@@ -31,7 +31,7 @@ describe('verify ticket and component_access_token', () => {
     expect(await res.text()).toBe('success');
     const [a, b] = await Promise.all([op.getComponentAccessToken(), op.getComponentAccessToken()]);
     expect(a).toBe(b);
-    expect(mock.stats().tokenRequests.component).toBe(1);
+    expect(mock.stats().platformTokenRequests.component).toBe(1);
   });
 
   it('a push with a wrong signature is refused (401) and stores nothing', async () => {
@@ -73,7 +73,7 @@ describe('verify ticket and component_access_token', () => {
     mock.platform.expireComponentTokens();
     const r = await op.getPreAuthCode();
     expect(r.ok).toBe(true);
-    expect(mock.stats().tokenRequests.component).toBe(2);
+    expect(mock.stats().platformTokenRequests.component).toBe(2);
     expect(mock.stats().calls['getPreAuthCode']).toBe(2 + 1);
   });
 });
@@ -105,7 +105,7 @@ describe('authorization and authorizer tokens', () => {
     expect(op.miniProgram(APPID)).toBe(mp); // one client (and one single-flight) per authorizer
     const r = await mp.call('getApiDomainIp');
     expect(r.ok).toBe(true);
-    expect(mock.stats().tokenRequests.authorizer).toBe(0); // queryAuth's token is used
+    expect(mock.stats().platformTokenRequests.authorizer).toBe(0); // queryAuth's token is used
   });
 
   it('authorizer token rejected (40001): one refresh, one retry; the rotated refresh token is stored', async () => {
@@ -115,7 +115,7 @@ describe('authorization and authorizer tokens', () => {
     mock.tokens.revokeApp(APPID); // WeChat now answers 40001 to the cached authorizer token
     const r = await op.miniProgram(APPID).call('getApiDomainIp');
     expect(r.ok).toBe(true);
-    expect(mock.stats().tokenRequests.authorizer).toBe(1);
+    expect(mock.stats().platformTokenRequests.authorizer).toBe(1);
     expect(mock.stats().calls['getApiDomainIp']).toBe(2);
     const now = await op.getStoredAuthorizerRefreshToken(APPID);
     expect(now).not.toBe(first);
@@ -148,7 +148,7 @@ describe('authorization and authorizer tokens', () => {
     expect((err as WechatAuthorizationRequiredError).errcode).toBe(61023);
     expect(await op.getStoredAuthorizerRefreshToken(APPID)).toBeUndefined();
     await expect(op.miniProgram(APPID).call('getApiDomainIp')).rejects.toBeInstanceOf(WechatAuthorizationRequiredError);
-    expect(mock.stats().tokenRequests.authorizer).toBe(1);
+    expect(mock.stats().platformTokenRequests.authorizer).toBe(1);
   });
 
   it('queryAuth with a used code throws WechatError 61009', async () => {

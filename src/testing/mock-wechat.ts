@@ -56,8 +56,9 @@ export type MockFailure = number | 'network' | 'timeout' | { status: number; bod
 export interface MockStats {
   /** calls per operation (token requests included) */
   calls: Record<string, number>;
-  /** app tokens (classic, stable) and the third-party platform's (api_component_token, api_authorizer_token); total counts all four */
-  tokenRequests: { classic: number; stable: number; component: number; authorizer: number; total: number };
+  tokenRequests: { classic: number; stable: number; total: number };
+  /** the third-party platform's token requests: api_component_token, api_authorizer_token */
+  platformTokenRequests: { component: number; authorizer: number };
   /** replies by errcode (0 = success) */
   errcodes: Record<string, number>;
   requests: number;
@@ -80,7 +81,7 @@ export class MockWechat {
   readonly #routes = new Map<string, EndpointRow[]>();
   readonly #overrides = new Map<string, MockReply | ((req: MockRequest) => MockReply | Promise<MockReply>)>();
   readonly #failures = new Map<string, MockFailure[]>();
-  #stats: MockStats = { calls: {}, tokenRequests: { classic: 0, stable: 0, component: 0, authorizer: 0, total: 0 }, errcodes: {}, requests: 0 };
+  #stats: MockStats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, platformTokenRequests: { component: 0, authorizer: 0 }, errcodes: {}, requests: 0 };
 
   constructor(options: MockWechatOptions = {}) {
     this.#opts = options;
@@ -133,7 +134,7 @@ export class MockWechat {
     this.#failures.clear();
     this.tokens.clear();
     this.platform.clear();
-    this.#stats = { calls: {}, tokenRequests: { classic: 0, stable: 0, component: 0, authorizer: 0, total: 0 }, errcodes: {}, requests: 0 };
+    this.#stats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, platformTokenRequests: { component: 0, authorizer: 0 }, errcodes: {}, requests: 0 };
     return this;
   }
 
@@ -218,10 +219,7 @@ export class MockWechat {
       this.#stats.tokenRequests.total++;
     }
     const platformToken = row.path === '/cgi-bin/component/api_component_token' ? 'component' : row.path === '/cgi-bin/component/api_authorizer_token' ? 'authorizer' : undefined;
-    if (platformToken) {
-      this.#stats.tokenRequests[platformToken]++;
-      this.#stats.tokenRequests.total++;
-    }
+    if (platformToken) this.#stats.platformTokenRequests[platformToken]++;
 
     const override = this.#overrides.get(op) ?? this.#overrides.get(row.id);
     if (override !== undefined) {
