@@ -19,7 +19,7 @@ Everything here is written by \`npm run generate\` from the YAML specs in \`spec
 \`npm run generate -- --check\`). To change an endpoint, edit its spec and regenerate; never edit these files.
 
 - \`endpoints.ts\`: the endpoint table (data: one row per endpoint) that the runtime interprets
-- \`types.ts\`: params/response types and the typed methods of MPTools and OATools
+- \`types.ts\`: params/response types and the typed methods of MPTools, OATools and OpenPlatform
 - \`openapi-mp.json\`, \`openapi-oa.json\`, \`openapi-component.json\`: OpenAPI 3.1 documents built from the specs
 - \`openapi-mp.ts\`, \`openapi-oa.ts\`, \`openapi-component.ts\`: their types from openapi-typescript (\`paths\` for openapi-fetch)
 - \`validators/\`: ajv standalone validators, one module per API group, loaded on first use

@@ -62,6 +62,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/component/api_get_authorizer_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…） */
+        post: operations["getAuthorizerInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/api_get_authorizer_list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 拉取所有已授权的帐号列表（含刷新令牌）
+         * @description Each item carries the authorizer's refresh_token: use it to rebuild a lost store with op.setAuthorizerRefreshToken (JSON.stringify of the result redacts it).
+         */
+        post: operations["getAuthorizerList"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/api_get_authorizer_option": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 获取授权方选项信息（地理位置上报、语音识别、多客服） */
+        post: operations["getAuthorizerOptionInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/component/api_query_auth": {
         parameters: {
             query?: never;
@@ -76,6 +130,23 @@ export interface paths {
          * @description OpenPlatform.queryAuth(code) calls it and stores the authorizer's refresh token (and access token) in the shared cache; calling this raw endpoint stores nothing. The refresh token is only returned once per authorization: if it is lost, the account must authorize again.
          */
         post: operations["getAuthorizerRefreshToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/api_set_authorizer_option": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 设置授权方选项信息 */
+        post: operations["setAuthorizerOptionInfo"];
         delete?: never;
         options?: never;
         head?: never;
@@ -99,10 +170,257 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/component/clear_quota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 第三方平台对其所有 API 调用次数清零（每月 10 次） */
+        post: operations["clearComponentQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/fastregisterpersonalweapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送） */
+        post: operations["fastRegisterPersonalWeapp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/fastregisterweapp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送） */
+        post: operations["fastRegisterWeapp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/get_domain_confirmfile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取第三方平台业务域名校验文件
+         * @description access_token = the platform's component_access_token (OpenPlatform supplies it).
+         */
+        post: operations["getThirdpartyJumpDomainConfirmFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/modify_wxa_jump_domain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置第三方平台业务域名（授权小程序可配置的业务域名范围）
+         * @description access_token = the platform's component_access_token (OpenPlatform supplies it).
+         */
+        post: operations["modifyThirdpartyJumpDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/component/modify_wxa_server_domain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围）
+         * @description access_token = the platform's component_access_token (OpenPlatform supplies it).
+         */
+        post: operations["modifyThirdpartyServerDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/addtotemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将草稿添加到代码模板库
+         * @description access_token = the platform's component_access_token (OpenPlatform supplies it).
+         */
+        post: operations["addToTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/deletetemplate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除代码模板
+         * @description WeChat's name is deleteTemplate; access_token = the platform's component_access_token (OpenPlatform supplies it).
+         */
+        post: operations["deleteCodeTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/gettemplatedraftlist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取草稿箱列表（开发者工具上传的草稿）
+         * @description access_token = the platform's component_access_token (OpenPlatform supplies it).
+         */
+        get: operations["getTemplateDraftList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/gettemplatelist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取代码模板列表（commit 用的 template_id）
+         * @description WeChat's name is getTemplateList; access_token = the platform's component_access_token (OpenPlatform supplies it).
+         */
+        get: operations["getCodeTemplateList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description Params of addToTemplate */
+        AddToTemplateParams: {
+            /** @description 草稿 ID（getTemplateDraftList） */
+            draft_id: number;
+            /**
+             * @description 模板类型：0 普通模板（默认） 1 标准模板
+             * @enum {integer}
+             */
+            template_type?: 0 | 1;
+        };
+        AddToTemplateResponse: Record<string, never>;
+        /** @description Params of clearComponentQuota */
+        ClearComponentQuotaParams: Record<string, never>;
+        ClearComponentQuotaResponse: Record<string, never>;
+        /** @description Params of deleteCodeTemplate */
+        DeleteCodeTemplateParams: {
+            /** @description 要删除的模板 ID */
+            template_id: number;
+        };
+        DeleteCodeTemplateResponse: Record<string, never>;
+        /** @description Params of fastRegisterPersonalWeapp */
+        FastRegisterPersonalWeappParams: {
+            /** @description 个人用户名字 */
+            idname: string;
+            /** @description 个人用户微信号 */
+            wxuser: string;
+            /** @description 第三方联系电话 */
+            component_phone?: string;
+        };
+        FastRegisterPersonalWeappResponse: {
+            /** @description 任务 id，后面 query 查询需要用到 */
+            taskid: string;
+            /** @description 给用户扫码认证的验证 url */
+            authorize_url: string;
+            /** @description 任务状态 */
+            status?: number;
+        };
+        /** @description Params of fastRegisterWeapp */
+        FastRegisterWeappParams: {
+            /** @description 企业名（需与工商部门登记信息一致） */
+            name: string;
+            /** @description 企业代码 */
+            code: string;
+            /**
+             * @description 企业代码类型：1 统一社会信用代码（18 位） 2 组织机构代码（9 位） 3 营业执照注册号（15 位）
+             * @enum {integer}
+             */
+            code_type: 1 | 2 | 3;
+            /** @description 法人微信号 */
+            legal_persona_wechat: string;
+            /** @description 法人姓名（绑定银行卡） */
+            legal_persona_name: string;
+            /** @description 第三方联系电话 */
+            component_phone?: string;
+        };
+        FastRegisterWeappResponse: Record<string, never>;
         /** @description Params of getAuthorizerAccessToken */
         GetAuthorizerAccessTokenParams: {
             /** @description 授权方 appid */
@@ -117,6 +435,119 @@ export interface components {
             expires_in: number;
             /** @description 刷新令牌（可能更新：保存返回的值） */
             authorizer_refresh_token: string;
+        };
+        /** @description Params of getAuthorizerInfo */
+        GetAuthorizerInfoParams: {
+            /** @description 授权方 appid */
+            authorizer_appid: string;
+        };
+        GetAuthorizerInfoResponse: {
+            /** @description 授权帐号信息 */
+            authorizer_info: {
+                /** @description 昵称 */
+                nick_name?: string;
+                /** @description 头像 */
+                head_img?: string;
+                /** @description 公众号类型 / 小程序类型 */
+                service_type_info?: {
+                    id?: number;
+                };
+                /** @description 认证类型（-1 未认证） */
+                verify_type_info?: {
+                    id?: number;
+                };
+                /** @description 原始 ID */
+                user_name?: string;
+                /** @description 主体名称 */
+                principal_name?: string;
+                /** @description 公众号所设置的微信号 */
+                alias?: string;
+                /** @description 功能的开通状况（0 未开通 1 已开通） */
+                business_info?: {
+                    open_store?: number;
+                    open_scan?: number;
+                    open_pay?: number;
+                    open_card?: number;
+                    open_shake?: number;
+                };
+                /** @description 二维码图片的 URL */
+                qrcode_url?: string;
+                /** @description 帐号介绍 */
+                signature?: string;
+                /** @description 小程序配置（小程序才有） */
+                MiniProgramInfo?: {
+                    /** @description 服务器域名 */
+                    network?: Record<string, never>;
+                    /** @description 类目 */
+                    categories?: {
+                        first?: string;
+                        second?: string;
+                    }[];
+                    visit_status?: number;
+                };
+                /** @description 小程序注册方式 */
+                register_type?: number;
+                /** @description 帐号状态（1 正常） */
+                account_status?: number;
+                /** @description 基础配置信息 */
+                basic_config?: {
+                    is_phone_configured?: boolean;
+                    is_email_configured?: boolean;
+                };
+            };
+            /** @description 授权信息 */
+            authorization_info: {
+                /** @description 授权方 appid */
+                authorizer_appid?: string;
+                /** @description 刷新令牌 */
+                authorizer_refresh_token?: string;
+                /** @description 授权给第三方平台的权限集列表 */
+                func_info?: {
+                    /** @description 权限集 */
+                    funcscope_category?: {
+                        /** @description 权限集 id */
+                        id?: number;
+                    };
+                }[];
+            };
+        };
+        /** @description Params of getAuthorizerList */
+        GetAuthorizerListParams: {
+            /** @description 偏移位置/起始位置 */
+            offset: number;
+            /** @description 拉取数量，最大为 500 */
+            count: number;
+        };
+        GetAuthorizerListResponse: {
+            /** @description 授权的帐号总数 */
+            total_count: number;
+            /** @description 当前查询的帐号基本信息列表 */
+            list: {
+                /** @description 已授权的 appid */
+                authorizer_appid?: string;
+                /** @description 刷新令牌 authorizer_refresh_token */
+                refresh_token?: string;
+                /** @description 授权的时间 */
+                auth_time?: number;
+            }[];
+        };
+        /** @description Params of getAuthorizerOptionInfo */
+        GetAuthorizerOptionInfoParams: {
+            /** @description 授权公众号或小程序的 appid */
+            authorizer_appid: string;
+            /**
+             * @description 选项名称：location_report 地理位置上报 voice_recognize 语音识别开关 customer_service 多客服开关
+             * @enum {string}
+             */
+            option_name: "location_report" | "voice_recognize" | "customer_service";
+        };
+        GetAuthorizerOptionInfoResponse: {
+            /** @description 授权方 appid */
+            authorizer_appid?: string;
+            /** @description 选项名称 */
+            option_name: string;
+            /** @description 选项值 */
+            option_value: string;
         };
         /** @description Params of getAuthorizerRefreshToken */
         GetAuthorizerRefreshTokenParams: {
@@ -148,6 +579,39 @@ export interface components {
                 }[];
             };
         };
+        /** @description Params of getCodeTemplateList */
+        GetCodeTemplateListParams: {
+            /**
+             * @description 0 普通模板 1 标准模板；不填：全部
+             * @enum {integer}
+             */
+            template_type?: 0 | 1;
+        };
+        GetCodeTemplateListResponse: {
+            /** @description 模板信息列表 */
+            template_list: {
+                /** @description 被添加为模板的时间 */
+                create_time?: number;
+                /** @description 模板版本号 */
+                user_version?: string;
+                /** @description 模板描述 */
+                user_desc?: string;
+                /** @description 模板 id */
+                template_id?: number;
+                /** @description 0 普通模板 1 标准模板 */
+                template_type?: number;
+                /** @description 开发小程序的 appid */
+                source_miniprogram_appid?: string;
+                /** @description 开发小程序的名称 */
+                source_miniprogram?: string;
+                /** @description 开发者 */
+                developer?: string;
+                /** @description 标准模板的审核状态 */
+                audit_status?: number;
+                /** @description 标准模板的审核驳回原因 */
+                reason?: string;
+            }[];
+        };
         /** @description Params of getComponentAccessToken */
         GetComponentAccessTokenParams: {
             /** @description 微信后台推送的 ticket（授权事件接收URL 每 10 分钟收到一次，有效 12 小时） */
@@ -167,6 +631,91 @@ export interface components {
             /** @description 有效期，单位：秒 */
             expires_in: number;
         };
+        /** @description Params of getTemplateDraftList */
+        GetTemplateDraftListParams: Record<string, never>;
+        GetTemplateDraftListResponse: {
+            /** @description 草稿信息列表 */
+            draft_list: {
+                /** @description 开发者上传草稿时间戳 */
+                create_time?: number;
+                /** @description 版本号 */
+                user_version?: string;
+                /** @description 版本描述 */
+                user_desc?: string;
+                /** @description 草稿 id */
+                draft_id?: number;
+                /** @description 开发小程序的 appid */
+                source_miniprogram_appid?: string;
+                /** @description 开发小程序的名称 */
+                source_miniprogram?: string;
+                /** @description 开发者 */
+                developer?: string;
+            }[];
+        };
+        /** @description Params of getThirdpartyJumpDomainConfirmFile */
+        GetThirdpartyJumpDomainConfirmFileParams: Record<string, never>;
+        GetThirdpartyJumpDomainConfirmFileResponse: {
+            /** @description 文件名 */
+            file_name: string;
+            /** @description 文件内容 */
+            file_content: string;
+        };
+        /** @description Params of modifyThirdpartyJumpDomain */
+        ModifyThirdpartyJumpDomainParams: {
+            /**
+             * @description add 添加 delete 删除 set 覆盖 get 获取
+             * @enum {string}
+             */
+            action: "add" | "delete" | "set" | "get";
+            /** @description 业务域名，多个用英文分号隔开（action 为 get 时不填） */
+            wxa_jump_h5_domain?: string;
+            /** @description 是否同时修改“全网发布版本的值” */
+            is_modify_published_together?: boolean;
+        };
+        ModifyThirdpartyJumpDomainResponse: {
+            /** @description 目前生效的全网发布版业务域名 */
+            published_wxa_jump_h5_domain?: string;
+            /** @description 目前生效的测试版业务域名 */
+            testing_wxa_jump_h5_domain?: string;
+            /** @description 未通过验证的域名 */
+            invalid_wxa_jump_h5_domain?: string;
+        };
+        /** @description Params of modifyThirdpartyServerDomain */
+        ModifyThirdpartyServerDomainParams: {
+            /**
+             * @description add 添加 delete 删除 set 覆盖 get 获取
+             * @enum {string}
+             */
+            action: "add" | "delete" | "set" | "get";
+            /** @description 服务器域名，多个用英文分号隔开（action 为 get 时不填） */
+            wxa_server_domain?: string;
+            /** @description 是否同时修改“全网发布版本的值”（false：只改测试版） */
+            is_modify_published_together?: boolean;
+        };
+        ModifyThirdpartyServerDomainResponse: {
+            /** @description 目前生效的全网发布版服务器域名 */
+            published_wxa_server_domain?: string;
+            /** @description 目前生效的测试版服务器域名 */
+            testing_wxa_server_domain?: string;
+            /** @description 未通过验证的域名 */
+            invalid_wxa_server_domain?: string;
+        };
+        /** @description Params of setAuthorizerOptionInfo */
+        SetAuthorizerOptionInfoParams: {
+            /** @description 授权公众号或小程序的 appid */
+            authorizer_appid: string;
+            /**
+             * @description 选项名称：location_report 地理位置上报 voice_recognize 语音识别开关 customer_service 多客服开关
+             * @enum {string}
+             */
+            option_name: "location_report" | "voice_recognize" | "customer_service";
+            /**
+             * @description 设置的选项值（location_report: 0 无上报 1 进入会话时上报 2 每 5s 上报；其余：0 关闭 1 开启）
+             * @enum {string}
+             */
+            option_value: "0" | "1" | "2";
+        };
+        SetAuthorizerOptionInfoResponse: Record<string, never>;
         /** @description Params of startPushTicket */
         StartPushTicketParams: Record<string, never>;
         StartPushTicketResponse: Record<string, never>;
@@ -273,6 +822,103 @@ export interface operations {
             };
         };
     };
+    getAuthorizerInfo: {
+        parameters: {
+            query: {
+                component_access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权方 appid */
+                    authorizer_appid: string;
+                    component_appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAuthorizerInfoResponse"];
+                };
+            };
+        };
+    };
+    getAuthorizerList: {
+        parameters: {
+            query: {
+                component_access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 偏移位置/起始位置 */
+                    offset: number;
+                    /** @description 拉取数量，最大为 500 */
+                    count: number;
+                    component_appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAuthorizerListResponse"];
+                };
+            };
+        };
+    };
+    getAuthorizerOptionInfo: {
+        parameters: {
+            query: {
+                component_access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid */
+                    authorizer_appid: string;
+                    /**
+                     * @description 选项名称：location_report 地理位置上报 voice_recognize 语音识别开关 customer_service 多客服开关
+                     * @enum {string}
+                     */
+                    option_name: "location_report" | "voice_recognize" | "customer_service";
+                    component_appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAuthorizerOptionInfoResponse"];
+                };
+            };
+        };
+    };
     getAuthorizerRefreshToken: {
         parameters: {
             query: {
@@ -303,6 +949,46 @@ export interface operations {
             };
         };
     };
+    setAuthorizerOptionInfo: {
+        parameters: {
+            query: {
+                component_access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid */
+                    authorizer_appid: string;
+                    /**
+                     * @description 选项名称：location_report 地理位置上报 voice_recognize 语音识别开关 customer_service 多客服开关
+                     * @enum {string}
+                     */
+                    option_name: "location_report" | "voice_recognize" | "customer_service";
+                    /**
+                     * @description 设置的选项值（location_report: 0 无上报 1 进入会话时上报 2 每 5s 上报；其余：0 关闭 1 开启）
+                     * @enum {string}
+                     */
+                    option_value: "0" | "1" | "2";
+                    component_appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetAuthorizerOptionInfoResponse"];
+                };
+            };
+        };
+    };
     startPushTicket: {
         parameters: {
             query?: never;
@@ -326,6 +1012,317 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StartPushTicketResponse"];
+                };
+            };
+        };
+    };
+    clearComponentQuota: {
+        parameters: {
+            query: {
+                component_access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    component_appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClearComponentQuotaResponse"];
+                };
+            };
+        };
+    };
+    fastRegisterPersonalWeapp: {
+        parameters: {
+            query: {
+                component_access_token: string;
+                action: "create";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 个人用户名字 */
+                    idname: string;
+                    /** @description 个人用户微信号 */
+                    wxuser: string;
+                    /** @description 第三方联系电话 */
+                    component_phone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FastRegisterPersonalWeappResponse"];
+                };
+            };
+        };
+    };
+    fastRegisterWeapp: {
+        parameters: {
+            query: {
+                component_access_token: string;
+                action: "create";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 企业名（需与工商部门登记信息一致） */
+                    name: string;
+                    /** @description 企业代码 */
+                    code: string;
+                    /**
+                     * @description 企业代码类型：1 统一社会信用代码（18 位） 2 组织机构代码（9 位） 3 营业执照注册号（15 位）
+                     * @enum {integer}
+                     */
+                    code_type: 1 | 2 | 3;
+                    /** @description 法人微信号 */
+                    legal_persona_wechat: string;
+                    /** @description 法人姓名（绑定银行卡） */
+                    legal_persona_name: string;
+                    /** @description 第三方联系电话 */
+                    component_phone?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FastRegisterWeappResponse"];
+                };
+            };
+        };
+    };
+    getThirdpartyJumpDomainConfirmFile: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetThirdpartyJumpDomainConfirmFileResponse"];
+                };
+            };
+        };
+    };
+    modifyThirdpartyJumpDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description add 添加 delete 删除 set 覆盖 get 获取
+                     * @enum {string}
+                     */
+                    action: "add" | "delete" | "set" | "get";
+                    /** @description 业务域名，多个用英文分号隔开（action 为 get 时不填） */
+                    wxa_jump_h5_domain?: string;
+                    /** @description 是否同时修改“全网发布版本的值” */
+                    is_modify_published_together?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyThirdpartyJumpDomainResponse"];
+                };
+            };
+        };
+    };
+    modifyThirdpartyServerDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description add 添加 delete 删除 set 覆盖 get 获取
+                     * @enum {string}
+                     */
+                    action: "add" | "delete" | "set" | "get";
+                    /** @description 服务器域名，多个用英文分号隔开（action 为 get 时不填） */
+                    wxa_server_domain?: string;
+                    /** @description 是否同时修改“全网发布版本的值”（false：只改测试版） */
+                    is_modify_published_together?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyThirdpartyServerDomainResponse"];
+                };
+            };
+        };
+    };
+    addToTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 草稿 ID（getTemplateDraftList） */
+                    draft_id: number;
+                    /**
+                     * @description 模板类型：0 普通模板（默认） 1 标准模板
+                     * @enum {integer}
+                     */
+                    template_type?: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddToTemplateResponse"];
+                };
+            };
+        };
+    };
+    deleteCodeTemplate: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 要删除的模板 ID */
+                    template_id: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteCodeTemplateResponse"];
+                };
+            };
+        };
+    };
+    getTemplateDraftList: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTemplateDraftListResponse"];
+                };
+            };
+        };
+    };
+    getCodeTemplateList: {
+        parameters: {
+            query: {
+                access_token: string;
+                template_type?: 0 | 1;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCodeTemplateListResponse"];
                 };
             };
         };

@@ -1996,6 +1996,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/open/bind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将公众号/小程序绑定到开放平台帐号下
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["bindOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建开放平台帐号并绑定公众号/小程序
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["createOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取公众号/小程序所绑定的开放平台帐号
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["getOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/unbind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将公众号/小程序从开放平台帐号下解绑
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["unbindOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/openapi/quota/clear": {
         parameters: {
             query?: never;
@@ -4433,6 +4513,14 @@ export interface components {
                 headimgurl?: string;
             }[];
         };
+        /** @description Params of bindOpenAccount */
+        BindOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
+        BindOpenAccountResponse: Record<string, never>;
         /** @description Params of businessLicenseOCR */
         BusinessLicenseOCRParams: {
             /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
@@ -5747,6 +5835,15 @@ export interface components {
             button: components["schemas"]["MenuButton"][];
         };
         CreateMenuResponse: Record<string, never>;
+        /** @description Params of createOpenAccount */
+        CreateOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+        };
+        CreateOpenAccountResponse: {
+            /** @description 所创建的开放平台帐号的 appid */
+            open_appid: string;
+        };
         /** @description Params of createQrcode */
         CreateQrcodeParams: {
             /**
@@ -7963,6 +8060,15 @@ export interface components {
                 kf_openid?: string;
             }[];
         };
+        /** @description Params of getOpenAccount */
+        GetOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+        };
+        GetOpenAccountResponse: {
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
         /** @description Params of getPayGiftCard */
         GetPayGiftCardParams: {
             /** @description 规则 ID */
@@ -9799,6 +9905,14 @@ export interface components {
             /** @description 该用户匹配到的菜单按钮 */
             button?: components["schemas"]["MenuButton"][];
         };
+        /** @description Params of unbindOpenAccount */
+        UnbindOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
+        UnbindOpenAccountResponse: Record<string, never>;
         /** @description Params of unmarkElectComment */
         UnmarkElectCommentParams: {
             /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
@@ -17072,6 +17186,126 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TemplateSubscribeResponse"];
+                };
+            };
+        };
+    };
+    bindOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /** @description 开放平台帐号 appid */
+                    open_appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    createOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    getOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    unbindOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /** @description 开放平台帐号 appid */
+                    open_appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnbindOpenAccountResponse"];
                 };
             };
         };

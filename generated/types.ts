@@ -436,6 +436,97 @@ export type UploadTempMediaParams = MP['UploadTempMediaParams'];
  */
 export type UploadTempMediaResponse = MP['UploadTempMediaResponse'];
 /**
+ * Params of {@link MPTools.bindOpenAccount}, in WeChat's wire names.
+ *
+ * 将公众号/小程序绑定到开放平台帐号下
+ *
+ * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+ *
+ * `POST /cgi-bin/open/bind` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+ * - 89001 `not same contractor`: 主体不相同
+ * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs} · spec: spec/common/open-account/bindOpenAccount.yaml
+ */
+export type BindOpenAccountParams = MP['BindOpenAccountParams'];
+/**
+ * Reply fields of bindOpenAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs}
+ */
+export type BindOpenAccountResponse = MP['BindOpenAccountResponse'];
+/**
+ * Params of {@link MPTools.createOpenAccount}, in WeChat's wire names.
+ *
+ * 创建开放平台帐号并绑定公众号/小程序
+ *
+ * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+ *
+ * `POST /cgi-bin/open/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+ * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs} · spec: spec/common/open-account/createOpenAccount.yaml
+ */
+export type CreateOpenAccountParams = MP['CreateOpenAccountParams'];
+/**
+ * Reply fields of createOpenAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs}
+ */
+export type CreateOpenAccountResponse = MP['CreateOpenAccountResponse'];
+/**
+ * Params of {@link MPTools.getOpenAccount}, in WeChat's wire names.
+ *
+ * 获取公众号/小程序所绑定的开放平台帐号
+ *
+ * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+ *
+ * `POST /cgi-bin/open/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs} · spec: spec/common/open-account/getOpenAccount.yaml
+ */
+export type GetOpenAccountParams = MP['GetOpenAccountParams'];
+/**
+ * Reply fields of getOpenAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs}
+ */
+export type GetOpenAccountResponse = MP['GetOpenAccountResponse'];
+/**
+ * Params of {@link MPTools.unbindOpenAccount}, in WeChat's wire names.
+ *
+ * 将公众号/小程序从开放平台帐号下解绑
+ *
+ * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+ *
+ * `POST /cgi-bin/open/unbind` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs} · spec: spec/common/open-account/unbindOpenAccount.yaml
+ */
+export type UnbindOpenAccountParams = MP['UnbindOpenAccountParams'];
+/**
+ * Reply fields of unbindOpenAccount.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs}
+ */
+export type UnbindOpenAccountResponse = MP['UnbindOpenAccountResponse'];
+/**
  * Params of {@link MPTools.clearApiQuota}, in WeChat's wire names.
  *
  * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
@@ -721,6 +812,303 @@ export type GetStableAccessTokenParams = MP['GetStableAccessTokenParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs}
  */
 export type GetStableAccessTokenResponse = MP['GetStableAccessTokenResponse'];
+/**
+ * Params of {@link OpenPlatform.getAuthorizerInfo}, in WeChat's wire names.
+ *
+ * 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…）
+ *
+ * `POST /cgi-bin/component/api_get_authorizer_info` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerInfo.yaml
+ */
+export type GetAuthorizerInfoParams = Component['GetAuthorizerInfoParams'];
+/**
+ * Reply fields of getAuthorizerInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html WeChat docs}
+ */
+export type GetAuthorizerInfoResponse = Component['GetAuthorizerInfoResponse'];
+/**
+ * Params of {@link OpenPlatform.getAuthorizerList}, in WeChat's wire names.
+ *
+ * 拉取所有已授权的帐号列表（含刷新令牌）
+ *
+ * Each item carries the authorizer's refresh_token: use it to rebuild a lost store with op.setAuthorizerRefreshToken (JSON.stringify of the result redacts it).
+ *
+ * `POST /cgi-bin/component/api_get_authorizer_list` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerList.yaml
+ */
+export type GetAuthorizerListParams = Component['GetAuthorizerListParams'];
+/**
+ * Reply fields of getAuthorizerList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html WeChat docs}
+ */
+export type GetAuthorizerListResponse = Component['GetAuthorizerListResponse'];
+/**
+ * Params of {@link OpenPlatform.getAuthorizerOptionInfo}, in WeChat's wire names.
+ *
+ * 获取授权方选项信息（地理位置上报、语音识别、多客服）
+ *
+ * `POST /cgi-bin/component/api_get_authorizer_option` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerOptionInfo.yaml
+ */
+export type GetAuthorizerOptionInfoParams = Component['GetAuthorizerOptionInfoParams'];
+/**
+ * Reply fields of getAuthorizerOptionInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html WeChat docs}
+ */
+export type GetAuthorizerOptionInfoResponse = Component['GetAuthorizerOptionInfoResponse'];
+/**
+ * Params of {@link OpenPlatform.setAuthorizerOptionInfo}, in WeChat's wire names.
+ *
+ * 设置授权方选项信息
+ *
+ * `POST /cgi-bin/component/api_set_authorizer_option` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html WeChat docs} · spec: spec/component/authorizer/setAuthorizerOptionInfo.yaml
+ */
+export type SetAuthorizerOptionInfoParams = Component['SetAuthorizerOptionInfoParams'];
+/**
+ * Reply fields of setAuthorizerOptionInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html WeChat docs}
+ */
+export type SetAuthorizerOptionInfoResponse = Component['SetAuthorizerOptionInfoResponse'];
+/**
+ * Params of {@link OpenPlatform.getThirdpartyJumpDomainConfirmFile}, in WeChat's wire names.
+ *
+ * 获取第三方平台业务域名校验文件
+ *
+ * access_token = the platform's component_access_token (OpenPlatform supplies it).
+ *
+ * `POST /cgi-bin/component/get_domain_confirmfile` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html WeChat docs} · spec: spec/component/domain/getThirdpartyJumpDomainConfirmFile.yaml
+ */
+export type GetThirdpartyJumpDomainConfirmFileParams = Component['GetThirdpartyJumpDomainConfirmFileParams'];
+/**
+ * Reply fields of getThirdpartyJumpDomainConfirmFile.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html WeChat docs}
+ */
+export type GetThirdpartyJumpDomainConfirmFileResponse = Component['GetThirdpartyJumpDomainConfirmFileResponse'];
+/**
+ * Params of {@link OpenPlatform.modifyThirdpartyJumpDomain}, in WeChat's wire names.
+ *
+ * 设置第三方平台业务域名（授权小程序可配置的业务域名范围）
+ *
+ * access_token = the platform's component_access_token (OpenPlatform supplies it).
+ *
+ * `POST /cgi-bin/component/modify_wxa_jump_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85015 `invalid domain`: 域名不合法或校验文件未放置
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html WeChat docs} · spec: spec/component/domain/modifyThirdpartyJumpDomain.yaml
+ */
+export type ModifyThirdpartyJumpDomainParams = Component['ModifyThirdpartyJumpDomainParams'];
+/**
+ * Reply fields of modifyThirdpartyJumpDomain.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html WeChat docs}
+ */
+export type ModifyThirdpartyJumpDomainResponse = Component['ModifyThirdpartyJumpDomainResponse'];
+/**
+ * Params of {@link OpenPlatform.modifyThirdpartyServerDomain}, in WeChat's wire names.
+ *
+ * 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围）
+ *
+ * access_token = the platform's component_access_token (OpenPlatform supplies it).
+ *
+ * `POST /cgi-bin/component/modify_wxa_server_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 61004 `access clientip is not registered`: 调用 IP 不在白名单
+ * - 85015 `invalid domain`: 域名不合法
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html WeChat docs} · spec: spec/component/domain/modifyThirdpartyServerDomain.yaml
+ */
+export type ModifyThirdpartyServerDomainParams = Component['ModifyThirdpartyServerDomainParams'];
+/**
+ * Reply fields of modifyThirdpartyServerDomain.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html WeChat docs}
+ */
+export type ModifyThirdpartyServerDomainResponse = Component['ModifyThirdpartyServerDomainResponse'];
+/**
+ * Params of {@link OpenPlatform.clearComponentQuota}, in WeChat's wire names.
+ *
+ * 第三方平台对其所有 API 调用次数清零（每月 10 次）
+ *
+ * `POST /cgi-bin/component/clear_quota` · component_access_token: managed by OpenPlatform (component_appid added) · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html WeChat docs} · spec: spec/component/openapi/clearComponentQuota.yaml
+ */
+export type ClearComponentQuotaParams = Component['ClearComponentQuotaParams'];
+/**
+ * Reply fields of clearComponentQuota.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html WeChat docs}
+ */
+export type ClearComponentQuotaResponse = Component['ClearComponentQuotaResponse'];
+/**
+ * Params of {@link OpenPlatform.fastRegisterPersonalWeapp}, in WeChat's wire names.
+ *
+ * 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送）
+ *
+ * `POST /cgi-bin/component/fastregisterpersonalweapp` · component_access_token: managed by OpenPlatform · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89253 `lack of some params`: 缺少参数
+ * - 86004 `invalid wechat`: 无效微信号
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html WeChat docs} · spec: spec/component/register/fastRegisterPersonalWeapp.yaml
+ */
+export type FastRegisterPersonalWeappParams = Component['FastRegisterPersonalWeappParams'];
+/**
+ * Reply fields of fastRegisterPersonalWeapp.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html WeChat docs}
+ */
+export type FastRegisterPersonalWeappResponse = Component['FastRegisterPersonalWeappResponse'];
+/**
+ * Params of {@link OpenPlatform.fastRegisterWeapp}, in WeChat's wire names.
+ *
+ * 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送）
+ *
+ * `POST /cgi-bin/component/fastregisterweapp` · component_access_token: managed by OpenPlatform · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89249 `task running`: 该主体已有任务执行中，距上次任务 24h 后再试
+ * - 89247 `inner error`: 内部错误
+ * - 86004 `invalid wechat`: 无效微信号
+ * - 61070 `name, wechat name not in accordance`: 法人姓名与微信号不一致
+ * - 89248 `invalid code type`: 企业代码类型无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html WeChat docs} · spec: spec/component/register/fastRegisterWeapp.yaml
+ */
+export type FastRegisterWeappParams = Component['FastRegisterWeappParams'];
+/**
+ * Reply fields of fastRegisterWeapp.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html WeChat docs}
+ */
+export type FastRegisterWeappResponse = Component['FastRegisterWeappResponse'];
+/**
+ * Params of {@link OpenPlatform.addToTemplate}, in WeChat's wire names.
+ *
+ * 将草稿添加到代码模板库
+ *
+ * access_token = the platform's component_access_token (OpenPlatform supplies it).
+ *
+ * `POST /wxa/addtotemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85064 `draft not found`: 找不到草稿
+ * - 85065 `template list is full`: 模板库已满
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html WeChat docs} · spec: spec/component/template/addToTemplate.yaml
+ */
+export type AddToTemplateParams = Component['AddToTemplateParams'];
+/**
+ * Reply fields of addToTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html WeChat docs}
+ */
+export type AddToTemplateResponse = Component['AddToTemplateResponse'];
+/**
+ * Params of {@link OpenPlatform.deleteCodeTemplate}, in WeChat's wire names.
+ *
+ * 删除代码模板
+ *
+ * WeChat's name is deleteTemplate; access_token = the platform's component_access_token (OpenPlatform supplies it).
+ *
+ * `POST /wxa/deletetemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85064 `template not found`: 找不到模板
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html WeChat docs} · spec: spec/component/template/deleteCodeTemplate.yaml
+ */
+export type DeleteCodeTemplateParams = Component['DeleteCodeTemplateParams'];
+/**
+ * Reply fields of deleteCodeTemplate.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html WeChat docs}
+ */
+export type DeleteCodeTemplateResponse = Component['DeleteCodeTemplateResponse'];
+/**
+ * Params of {@link OpenPlatform.getCodeTemplateList}, in WeChat's wire names.
+ *
+ * 获取代码模板列表（commit 用的 template_id）
+ *
+ * WeChat's name is getTemplateList; access_token = the platform's component_access_token (OpenPlatform supplies it).
+ *
+ * `GET /wxa/gettemplatelist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html WeChat docs} · spec: spec/component/template/getCodeTemplateList.yaml
+ */
+export type GetCodeTemplateListParams = Component['GetCodeTemplateListParams'];
+/**
+ * Reply fields of getCodeTemplateList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html WeChat docs}
+ */
+export type GetCodeTemplateListResponse = Component['GetCodeTemplateListResponse'];
+/**
+ * Params of {@link OpenPlatform.getTemplateDraftList}, in WeChat's wire names.
+ *
+ * 获取草稿箱列表（开发者工具上传的草稿）
+ *
+ * access_token = the platform's component_access_token (OpenPlatform supplies it).
+ *
+ * `GET /wxa/gettemplatedraftlist` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html WeChat docs} · spec: spec/component/template/getTemplateDraftList.yaml
+ */
+export type GetTemplateDraftListParams = Component['GetTemplateDraftListParams'];
+/**
+ * Reply fields of getTemplateDraftList.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html WeChat docs}
+ */
+export type GetTemplateDraftListResponse = Component['GetTemplateDraftListResponse'];
 /**
  * Params of {@link OpenPlatform.getAuthorizerAccessToken}, in WeChat's wire names.
  *
@@ -1386,6 +1774,673 @@ export type UpdateDatabaseRecordParams = MP['UpdateDatabaseRecordParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs}
  */
 export type UpdateDatabaseRecordResponse = MP['UpdateDatabaseRecordResponse'];
+/**
+ * Params of {@link MPTools.addCategory}, in WeChat's wire names.
+ *
+ * 添加类目（敏感类目需资质）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/addcategory` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 53300 `category quota exceeded`: 超出每月次数限制
+ * - 53301 `category count exceeded`: 超出可配置类目总数限制
+ * - 53303 `qualification missing`: 提交的资质证明缺失
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html WeChat docs} · spec: spec/miniprogram/code-management/addCategory.yaml
+ */
+export type AddCategoryParams = MP['AddCategoryParams'];
+/**
+ * Reply fields of addCategory.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html WeChat docs}
+ */
+export type AddCategoryResponse = MP['AddCategoryResponse'];
+/**
+ * Params of {@link MPTools.bindTester}, in WeChat's wire names.
+ *
+ * 绑定体验者（微信号）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/bind_tester` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85001 `invalid wechat id`: 微信号不存在或微信号设置为不可搜索
+ * - 85002 `members reach limit`: 小程序绑定的体验者数量达到上限
+ * - 85003 `bind too many apps`: 微信号绑定的小程序体验者达到上限
+ * - 85004 `already bound`: 微信号已经绑定
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html WeChat docs} · spec: spec/miniprogram/code-management/bindTester.yaml
+ */
+export type BindTesterParams = MP['BindTesterParams'];
+/**
+ * Reply fields of bindTester.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html WeChat docs}
+ */
+export type BindTesterResponse = MP['BindTesterResponse'];
+/**
+ * Params of {@link MPTools.commit}, in WeChat's wire names.
+ *
+ * 上传代码并生成体验版（从代码模板库选模板，填 ext.json）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。 Upload, then wait for the code check (getCodePrivacyInfo) before submitAudit (61039 otherwise); do not retry commit and submitAudit together.
+ *
+ * `POST /wxa/commit` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85014 `template not exist`: 无效的模板编号
+ * - 85013 `invalid ext_json`: 无效的自定义配置
+ * - 85043 `template error`: 模板错误
+ * - 85044 `code package exceeded max size limit`: 代码包超过大小限制
+ * - 85045 `ext_json has pages not existed`: ext_json 有不存在的路径
+ * - 85046 `tabBar path not in pages`: tabBar 中缺少 path
+ * - 85047 `pages field is empty`: pages 字段为空
+ * - 85048 `ext_json parse fail`: ext_json 解析失败
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html WeChat docs} · spec: spec/miniprogram/code-management/commit.yaml
+ */
+export type CommitParams = MP['CommitParams'];
+/**
+ * Reply fields of commit.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html WeChat docs}
+ */
+export type CommitResponse = MP['CommitResponse'];
+/**
+ * Params of {@link MPTools.deleteCategory}, in WeChat's wire names.
+ *
+ * 删除类目
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/deletecategory` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 53300 `category quota exceeded`: 超出每月次数限制
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs} · spec: spec/miniprogram/code-management/deleteCategory.yaml
+ */
+export type DeleteCategoryParams = MP['DeleteCategoryParams'];
+/**
+ * Reply fields of deleteCategory.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs}
+ */
+export type DeleteCategoryResponse = MP['DeleteCategoryResponse'];
+/**
+ * Params of {@link MPTools.getAccountBasicInfo}, in WeChat's wire names.
+ *
+ * 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/account/getaccountbasicinfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getAccountBasicInfo.yaml
+ */
+export type GetAccountBasicInfoParams = MP['GetAccountBasicInfoParams'];
+/**
+ * Reply fields of getAccountBasicInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html WeChat docs}
+ */
+export type GetAccountBasicInfoResponse = MP['GetAccountBasicInfoResponse'];
+/**
+ * Params of {@link MPTools.getAllCategories}, in WeChat's wire names.
+ *
+ * 获取可以设置的所有类目
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /cgi-bin/wxopen/getallcategories` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html WeChat docs} · spec: spec/miniprogram/code-management/getAllCategories.yaml
+ */
+export type GetAllCategoriesParams = MP['GetAllCategoriesParams'];
+/**
+ * Reply fields of getAllCategories.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html WeChat docs}
+ */
+export type GetAllCategoriesResponse = MP['GetAllCategoriesResponse'];
+/**
+ * Params of {@link MPTools.getAuditStatus}, in WeChat's wire names.
+ *
+ * 查询指定版本的审核状态
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/get_auditstatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 85012 `invalid audit id`: 无效的审核 id
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getAuditStatus.yaml
+ */
+export type GetAuditStatusParams = MP['GetAuditStatusParams'];
+/**
+ * Reply fields of getAuditStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html WeChat docs}
+ */
+export type GetAuditStatusResponse = MP['GetAuditStatusResponse'];
+/**
+ * Params of {@link MPTools.getCodeAuditQuota}, in WeChat's wire names.
+ *
+ * 查询服务商本月的审核额度（提审与加急）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。 WeChat's page for /wxa/queryquota is named setCodeAuditQuota.
+ *
+ * `GET /wxa/queryquota` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html WeChat docs} · spec: spec/miniprogram/code-management/getCodeAuditQuota.yaml
+ */
+export type GetCodeAuditQuotaParams = MP['GetCodeAuditQuotaParams'];
+/**
+ * Reply fields of getCodeAuditQuota.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html WeChat docs}
+ */
+export type GetCodeAuditQuotaResponse = MP['GetCodeAuditQuotaResponse'];
+/**
+ * Params of {@link MPTools.getCodeCategory}, in WeChat's wire names.
+ *
+ * 获取已设置的所有类目（提交审核用的类目及其 id）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/get_category` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html WeChat docs} · spec: spec/miniprogram/code-management/getCodeCategory.yaml
+ */
+export type GetCodeCategoryParams = MP['GetCodeCategoryParams'];
+/**
+ * Reply fields of getCodeCategory.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html WeChat docs}
+ */
+export type GetCodeCategoryResponse = MP['GetCodeCategoryResponse'];
+/**
+ * Params of {@link MPTools.getCodePage}, in WeChat's wire names.
+ *
+ * 获取已上传代码的页面列表
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/get_page` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 85019 `no code version found`: 没有上传的代码版本
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html WeChat docs} · spec: spec/miniprogram/code-management/getCodePage.yaml
+ */
+export type GetCodePageParams = MP['GetCodePageParams'];
+/**
+ * Reply fields of getCodePage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html WeChat docs}
+ */
+export type GetCodePageResponse = MP['GetCodePageResponse'];
+/**
+ * Params of {@link MPTools.getCodePrivacyInfo}, in WeChat's wire names.
+ *
+ * 获取隐私接口检测结果（上传代码后的检测任务）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/security/get_code_privacy_info` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61039 `code is checking, please try later`: 隐私接口检查任务未完成，请稍后再试
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getCodePrivacyInfo.yaml
+ */
+export type GetCodePrivacyInfoParams = MP['GetCodePrivacyInfoParams'];
+/**
+ * Reply fields of getCodePrivacyInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html WeChat docs}
+ */
+export type GetCodePrivacyInfoResponse = MP['GetCodePrivacyInfoResponse'];
+/**
+ * Params of {@link MPTools.getJumpDomainConfirmFile}, in WeChat's wire names.
+ *
+ * 获取业务域名校验文件（放在业务域名根目录）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/get_webviewdomain_confirmfile` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html WeChat docs} · spec: spec/miniprogram/code-management/getJumpDomainConfirmFile.yaml
+ */
+export type GetJumpDomainConfirmFileParams = MP['GetJumpDomainConfirmFileParams'];
+/**
+ * Reply fields of getJumpDomainConfirmFile.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html WeChat docs}
+ */
+export type GetJumpDomainConfirmFileResponse = MP['GetJumpDomainConfirmFileResponse'];
+/**
+ * Params of {@link MPTools.getLatestAuditStatus}, in WeChat's wire names.
+ *
+ * 查询最新一次提交的审核状态
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/get_latest_auditstatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getLatestAuditStatus.yaml
+ */
+export type GetLatestAuditStatusParams = MP['GetLatestAuditStatusParams'];
+/**
+ * Reply fields of getLatestAuditStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs}
+ */
+export type GetLatestAuditStatusResponse = MP['GetLatestAuditStatusResponse'];
+/**
+ * Params of {@link MPTools.getSettingCategories}, in WeChat's wire names.
+ *
+ * 获取已设置的所有类目（含审核状态）及设置额度
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /cgi-bin/wxopen/getcategory` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html WeChat docs} · spec: spec/miniprogram/code-management/getSettingCategories.yaml
+ */
+export type GetSettingCategoriesParams = MP['GetSettingCategoriesParams'];
+/**
+ * Reply fields of getSettingCategories.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html WeChat docs}
+ */
+export type GetSettingCategoriesResponse = MP['GetSettingCategoriesResponse'];
+/**
+ * Params of {@link MPTools.getSupportVersion}, in WeChat's wire names.
+ *
+ * 查询小程序当前设置的最低基础库版本及各版本用户占比
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/getweappsupportversion` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html WeChat docs} · spec: spec/miniprogram/code-management/getSupportVersion.yaml
+ */
+export type GetSupportVersionParams = MP['GetSupportVersionParams'];
+/**
+ * Reply fields of getSupportVersion.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html WeChat docs}
+ */
+export type GetSupportVersionResponse = MP['GetSupportVersionResponse'];
+/**
+ * Params of {@link MPTools.getTester}, in WeChat's wire names.
+ *
+ * 获取体验者列表
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/memberauth` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html WeChat docs} · spec: spec/miniprogram/code-management/getTester.yaml
+ */
+export type GetTesterParams = MP['GetTesterParams'];
+/**
+ * Reply fields of getTester.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html WeChat docs}
+ */
+export type GetTesterResponse = MP['GetTesterResponse'];
+/**
+ * Params of {@link MPTools.getTrialQRCode}, in WeChat's wire names.
+ *
+ * 获取体验版二维码（图片）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/get_qrcode` · access_token: managed by the client · safe to repeat · reply: binary
+ *
+ * Errcodes:
+ * - -1 `system error`: 系统繁忙
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getTrialQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/getTrialQRCode.yaml
+ */
+export type GetTrialQRCodeParams = MP['GetTrialQRCodeParams'];
+/**
+ * Params of {@link MPTools.getVersionInfo}, in WeChat's wire names.
+ *
+ * 查询小程序版本信息（体验版、线上版）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/getversioninfo` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getVersionInfo.yaml
+ */
+export type GetVersionInfoParams = MP['GetVersionInfoParams'];
+/**
+ * Reply fields of getVersionInfo.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html WeChat docs}
+ */
+export type GetVersionInfoResponse = MP['GetVersionInfoResponse'];
+/**
+ * Params of {@link MPTools.grayRelease}, in WeChat's wire names.
+ *
+ * 分阶段发布（灰度比例 1–100）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/grayrelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 87010 `gray percentage invalid`: 灰度比例无效
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/grayRelease.yaml
+ */
+export type GrayReleaseParams = MP['GrayReleaseParams'];
+/**
+ * Reply fields of grayRelease.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html WeChat docs}
+ */
+export type GrayReleaseResponse = MP['GrayReleaseResponse'];
+/**
+ * Params of {@link MPTools.modifyJumpDomain}, in WeChat's wire names.
+ *
+ * 配置小程序业务域名（web-view）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/setwebviewdomain` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89019 `webview domain not change`: 业务域名无更改，无需重复设置
+ * - 89231 `jump domain not in component`: 个人小程序不支持调用 setwebviewdomain 接口
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomain.yaml
+ */
+export type ModifyJumpDomainParams = MP['ModifyJumpDomainParams'];
+/**
+ * Reply fields of modifyJumpDomain.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs}
+ */
+export type ModifyJumpDomainResponse = MP['ModifyJumpDomainResponse'];
+/**
+ * Params of {@link MPTools.modifyServerDomain}, in WeChat's wire names.
+ *
+ * 配置小程序服务器域名（request、socket、upload、download、udp、tcp）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/modify_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85015 `invalid domain`: 域名不合法或未备案
+ * - 85017 `no domain to modify after filtered, please confirm the domain has been set in miniprogram or open`: 没有新增域名，请确认小程序已经添加了域名或该域名是否没有在第三方平台添加
+ * - 85301 `domain not in component`: 域名不在第三方平台的服务器域名中
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomain.yaml
+ */
+export type ModifyServerDomainParams = MP['ModifyServerDomainParams'];
+/**
+ * Reply fields of modifyServerDomain.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs}
+ */
+export type ModifyServerDomainResponse = MP['ModifyServerDomainResponse'];
+/**
+ * Params of {@link MPTools.release}, in WeChat's wire names.
+ *
+ * 发布已通过审核的小程序
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/release` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85019 `no audit version`: 没有审核版本
+ * - 85020 `audit status not success`: 审核状态未满足发布
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html WeChat docs} · spec: spec/miniprogram/code-management/release.yaml
+ */
+export type ReleaseParams = MP['ReleaseParams'];
+/**
+ * Reply fields of release.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html WeChat docs}
+ */
+export type ReleaseResponse = MP['ReleaseResponse'];
+/**
+ * Params of {@link MPTools.revertCodeRelease}, in WeChat's wire names.
+ *
+ * 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/revertcoderelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 87011 `current version is gray releasing, can not revert`: 现网已经在灰度发布，不能进行版本回退
+ * - 87012 `this version can not revert`: 该版本不能回退
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertCodeRelease.yaml
+ */
+export type RevertCodeReleaseParams = MP['RevertCodeReleaseParams'];
+/**
+ * Reply fields of revertCodeRelease.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html WeChat docs}
+ */
+export type RevertCodeReleaseResponse = MP['RevertCodeReleaseResponse'];
+/**
+ * Params of {@link MPTools.revertGrayRelease}, in WeChat's wire names.
+ *
+ * 取消分阶段发布
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/revertgrayrelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertGrayRelease.yaml
+ */
+export type RevertGrayReleaseParams = MP['RevertGrayReleaseParams'];
+/**
+ * Reply fields of revertGrayRelease.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs}
+ */
+export type RevertGrayReleaseResponse = MP['RevertGrayReleaseResponse'];
+/**
+ * Params of {@link MPTools.setSupportVersion}, in WeChat's wire names.
+ *
+ * 设置最低基础库版本
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/setweappsupportversion` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 85015 `version not exist`: 基础库版本无效
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html WeChat docs} · spec: spec/miniprogram/code-management/setSupportVersion.yaml
+ */
+export type SetSupportVersionParams = MP['SetSupportVersionParams'];
+/**
+ * Reply fields of setSupportVersion.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html WeChat docs}
+ */
+export type SetSupportVersionResponse = MP['SetSupportVersionResponse'];
+/**
+ * Params of {@link MPTools.setVisitStatus}, in WeChat's wire names.
+ *
+ * 设置小程序服务状态（暂停 / 开启服务）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/change_visitstatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 85021 `status not allowed`: 状态不可变
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html WeChat docs} · spec: spec/miniprogram/code-management/setVisitStatus.yaml
+ */
+export type SetVisitStatusParams = MP['SetVisitStatusParams'];
+/**
+ * Reply fields of setVisitStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html WeChat docs}
+ */
+export type SetVisitStatusResponse = MP['SetVisitStatusResponse'];
+/**
+ * Params of {@link MPTools.speedupCodeAudit}, in WeChat's wire names.
+ *
+ * 加急审核（消耗服务商的加急额度）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/speedupaudit` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85012 `invalid audit id`: 无效的审核 id
+ * - 61007 `api is unauthorized to component`: 授权方未授权该接口
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html WeChat docs} · spec: spec/miniprogram/code-management/speedupCodeAudit.yaml
+ */
+export type SpeedupCodeAuditParams = MP['SpeedupCodeAuditParams'];
+/**
+ * Reply fields of speedupCodeAudit.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html WeChat docs}
+ */
+export type SpeedupCodeAuditResponse = MP['SpeedupCodeAuditResponse'];
+/**
+ * Params of {@link MPTools.submitAudit}, in WeChat's wire names.
+ *
+ * 提交代码审核
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/submit_audit` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85009 `already submit a version, please wait for the audit result`: 已经有正在审核的版本
+ * - 61039 `code is checking, please try later`: 代码检测任务未完成，请稍后再试
+ * - 61040 `privacy info not set in ext_json`: 代码使用了隐私接口但 ext_json 未声明 requiredPrivateInfos
+ * - 85006 `tag format error`: 标签格式错误
+ * - 85007 `page path error`: 页面路径错误
+ * - 85008 `category error`: 当前小程序没有已经审核通过的类目
+ * - 85085 `submit audit reach limit pleasetry later`: 小程序提审数量已达本月上限
+ * - 85077 `category info invalid`: 小程序类目信息失效
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html WeChat docs} · spec: spec/miniprogram/code-management/submitAudit.yaml
+ */
+export type SubmitAuditParams = MP['SubmitAuditParams'];
+/**
+ * Reply fields of submitAudit.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html WeChat docs}
+ */
+export type SubmitAuditResponse = MP['SubmitAuditResponse'];
+/**
+ * Params of {@link MPTools.unbindTester}, in WeChat's wire names.
+ *
+ * 解除绑定体验者（微信号或 userstr）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/unbind_tester` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85001 `invalid wechat id`: 微信号不存在
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html WeChat docs} · spec: spec/miniprogram/code-management/unbindTester.yaml
+ */
+export type UnbindTesterParams = MP['UnbindTesterParams'];
+/**
+ * Reply fields of unbindTester.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html WeChat docs}
+ */
+export type UnbindTesterResponse = MP['UnbindTesterResponse'];
+/**
+ * Params of {@link MPTools.undoAudit}, in WeChat's wire names.
+ *
+ * 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/undocodeaudit` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 87013 `undo audit reach limit`: 撤回次数达到上限
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html WeChat docs} · spec: spec/miniprogram/code-management/undoAudit.yaml
+ */
+export type UndoAuditParams = MP['UndoAuditParams'];
+/**
+ * Reply fields of undoAudit.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html WeChat docs}
+ */
+export type UndoAuditResponse = MP['UndoAuditResponse'];
 /**
  * Params of {@link MPTools.componentCode2Session}, in WeChat's wire names.
  *
@@ -8850,7 +9905,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (257). */
+/** The generated endpoint methods of MPTools (291). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -9125,6 +10180,65 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
      */
     uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
+    /**
+     * 将公众号/小程序绑定到开放平台帐号下
+     *
+     * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+     *
+     * `POST /cgi-bin/open/bind` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+     * - 89001 `not same contractor`: 主体不相同
+     * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs} · spec: spec/common/open-account/bindOpenAccount.yaml
+     */
+    bindOpenAccount(params: BindOpenAccountParams, options?: CallOptions): Promise<WechatData<BindOpenAccountResponse>>;
+    /**
+     * 创建开放平台帐号并绑定公众号/小程序
+     *
+     * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+     *
+     * `POST /cgi-bin/open/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+     * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs} · spec: spec/common/open-account/createOpenAccount.yaml
+     */
+    createOpenAccount(params?: CreateOpenAccountParams, options?: CallOptions): Promise<WechatData<CreateOpenAccountResponse>>;
+    /**
+     * 获取公众号/小程序所绑定的开放平台帐号
+     *
+     * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+     *
+     * `POST /cgi-bin/open/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs} · spec: spec/common/open-account/getOpenAccount.yaml
+     */
+    getOpenAccount(params?: GetOpenAccountParams, options?: CallOptions): Promise<WechatData<GetOpenAccountResponse>>;
+    /**
+     * 将公众号/小程序从开放平台帐号下解绑
+     *
+     * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+     *
+     * `POST /cgi-bin/open/unbind` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs} · spec: spec/common/open-account/unbindOpenAccount.yaml
+     */
+    unbindOpenAccount(params: UnbindOpenAccountParams, options?: CallOptions): Promise<WechatData<UnbindOpenAccountResponse>>;
     /**
      * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
      *
@@ -9619,6 +10733,439 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseRecord.yaml
      */
     updateDatabaseRecord(params: UpdateDatabaseRecordParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseRecordResponse>>;
+    /**
+     * 添加类目（敏感类目需资质）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/addcategory` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 53300 `category quota exceeded`: 超出每月次数限制
+     * - 53301 `category count exceeded`: 超出可配置类目总数限制
+     * - 53303 `qualification missing`: 提交的资质证明缺失
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html WeChat docs} · spec: spec/miniprogram/code-management/addCategory.yaml
+     */
+    addCategory(params: AddCategoryParams, options?: CallOptions): Promise<WechatData<AddCategoryResponse>>;
+    /**
+     * 绑定体验者（微信号）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/bind_tester` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85001 `invalid wechat id`: 微信号不存在或微信号设置为不可搜索
+     * - 85002 `members reach limit`: 小程序绑定的体验者数量达到上限
+     * - 85003 `bind too many apps`: 微信号绑定的小程序体验者达到上限
+     * - 85004 `already bound`: 微信号已经绑定
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html WeChat docs} · spec: spec/miniprogram/code-management/bindTester.yaml
+     */
+    bindTester(params: BindTesterParams, options?: CallOptions): Promise<WechatData<BindTesterResponse>>;
+    /**
+     * 上传代码并生成体验版（从代码模板库选模板，填 ext.json）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。 Upload, then wait for the code check (getCodePrivacyInfo) before submitAudit (61039 otherwise); do not retry commit and submitAudit together.
+     *
+     * `POST /wxa/commit` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85014 `template not exist`: 无效的模板编号
+     * - 85013 `invalid ext_json`: 无效的自定义配置
+     * - 85043 `template error`: 模板错误
+     * - 85044 `code package exceeded max size limit`: 代码包超过大小限制
+     * - 85045 `ext_json has pages not existed`: ext_json 有不存在的路径
+     * - 85046 `tabBar path not in pages`: tabBar 中缺少 path
+     * - 85047 `pages field is empty`: pages 字段为空
+     * - 85048 `ext_json parse fail`: ext_json 解析失败
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html WeChat docs} · spec: spec/miniprogram/code-management/commit.yaml
+     */
+    commit(params: CommitParams, options?: CallOptions): Promise<WechatData<CommitResponse>>;
+    /**
+     * 删除类目
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/deletecategory` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 53300 `category quota exceeded`: 超出每月次数限制
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs} · spec: spec/miniprogram/code-management/deleteCategory.yaml
+     */
+    deleteCategory(params: DeleteCategoryParams, options?: CallOptions): Promise<WechatData<DeleteCategoryResponse>>;
+    /**
+     * 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/account/getaccountbasicinfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getAccountBasicInfo.yaml
+     */
+    getAccountBasicInfo(params?: GetAccountBasicInfoParams, options?: CallOptions): Promise<WechatData<GetAccountBasicInfoResponse>>;
+    /**
+     * 获取可以设置的所有类目
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /cgi-bin/wxopen/getallcategories` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html WeChat docs} · spec: spec/miniprogram/code-management/getAllCategories.yaml
+     */
+    getAllCategories(params?: GetAllCategoriesParams, options?: CallOptions): Promise<WechatData<GetAllCategoriesResponse>>;
+    /**
+     * 查询指定版本的审核状态
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/get_auditstatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 85012 `invalid audit id`: 无效的审核 id
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getAuditStatus.yaml
+     */
+    getAuditStatus(params: GetAuditStatusParams, options?: CallOptions): Promise<WechatData<GetAuditStatusResponse>>;
+    /**
+     * 查询服务商本月的审核额度（提审与加急）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。 WeChat's page for /wxa/queryquota is named setCodeAuditQuota.
+     *
+     * `GET /wxa/queryquota` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html WeChat docs} · spec: spec/miniprogram/code-management/getCodeAuditQuota.yaml
+     */
+    getCodeAuditQuota(params?: GetCodeAuditQuotaParams, options?: CallOptions): Promise<WechatData<GetCodeAuditQuotaResponse>>;
+    /**
+     * 获取已设置的所有类目（提交审核用的类目及其 id）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/get_category` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html WeChat docs} · spec: spec/miniprogram/code-management/getCodeCategory.yaml
+     */
+    getCodeCategory(params?: GetCodeCategoryParams, options?: CallOptions): Promise<WechatData<GetCodeCategoryResponse>>;
+    /**
+     * 获取已上传代码的页面列表
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/get_page` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 85019 `no code version found`: 没有上传的代码版本
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html WeChat docs} · spec: spec/miniprogram/code-management/getCodePage.yaml
+     */
+    getCodePage(params?: GetCodePageParams, options?: CallOptions): Promise<WechatData<GetCodePageResponse>>;
+    /**
+     * 获取隐私接口检测结果（上传代码后的检测任务）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/security/get_code_privacy_info` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61039 `code is checking, please try later`: 隐私接口检查任务未完成，请稍后再试
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getCodePrivacyInfo.yaml
+     */
+    getCodePrivacyInfo(params?: GetCodePrivacyInfoParams, options?: CallOptions): Promise<WechatData<GetCodePrivacyInfoResponse>>;
+    /**
+     * 获取业务域名校验文件（放在业务域名根目录）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/get_webviewdomain_confirmfile` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html WeChat docs} · spec: spec/miniprogram/code-management/getJumpDomainConfirmFile.yaml
+     */
+    getJumpDomainConfirmFile(params?: GetJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetJumpDomainConfirmFileResponse>>;
+    /**
+     * 查询最新一次提交的审核状态
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/get_latest_auditstatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getLatestAuditStatus.yaml
+     */
+    getLatestAuditStatus(params?: GetLatestAuditStatusParams, options?: CallOptions): Promise<WechatData<GetLatestAuditStatusResponse>>;
+    /**
+     * 获取已设置的所有类目（含审核状态）及设置额度
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /cgi-bin/wxopen/getcategory` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html WeChat docs} · spec: spec/miniprogram/code-management/getSettingCategories.yaml
+     */
+    getSettingCategories(params?: GetSettingCategoriesParams, options?: CallOptions): Promise<WechatData<GetSettingCategoriesResponse>>;
+    /**
+     * 查询小程序当前设置的最低基础库版本及各版本用户占比
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/getweappsupportversion` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html WeChat docs} · spec: spec/miniprogram/code-management/getSupportVersion.yaml
+     */
+    getSupportVersion(params?: GetSupportVersionParams, options?: CallOptions): Promise<WechatData<GetSupportVersionResponse>>;
+    /**
+     * 获取体验者列表
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/memberauth` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html WeChat docs} · spec: spec/miniprogram/code-management/getTester.yaml
+     */
+    getTester(params?: GetTesterParams, options?: CallOptions): Promise<WechatData<GetTesterResponse>>;
+    /**
+     * 获取体验版二维码（图片）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/get_qrcode` · access_token: managed by the client · safe to repeat · reply: binary
+     *
+     * Errcodes:
+     * - -1 `system error`: 系统繁忙
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getTrialQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/getTrialQRCode.yaml
+     */
+    getTrialQRCode(params?: GetTrialQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+    /**
+     * 查询小程序版本信息（体验版、线上版）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/getversioninfo` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getVersionInfo.yaml
+     */
+    getVersionInfo(params?: GetVersionInfoParams, options?: CallOptions): Promise<WechatData<GetVersionInfoResponse>>;
+    /**
+     * 分阶段发布（灰度比例 1–100）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/grayrelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 87010 `gray percentage invalid`: 灰度比例无效
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/grayRelease.yaml
+     */
+    grayRelease(params: GrayReleaseParams, options?: CallOptions): Promise<WechatData<GrayReleaseResponse>>;
+    /**
+     * 配置小程序业务域名（web-view）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/setwebviewdomain` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89019 `webview domain not change`: 业务域名无更改，无需重复设置
+     * - 89231 `jump domain not in component`: 个人小程序不支持调用 setwebviewdomain 接口
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomain.yaml
+     */
+    modifyJumpDomain(params?: ModifyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainResponse>>;
+    /**
+     * 配置小程序服务器域名（request、socket、upload、download、udp、tcp）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/modify_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85015 `invalid domain`: 域名不合法或未备案
+     * - 85017 `no domain to modify after filtered, please confirm the domain has been set in miniprogram or open`: 没有新增域名，请确认小程序已经添加了域名或该域名是否没有在第三方平台添加
+     * - 85301 `domain not in component`: 域名不在第三方平台的服务器域名中
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomain.yaml
+     */
+    modifyServerDomain(params: ModifyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainResponse>>;
+    /**
+     * 发布已通过审核的小程序
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/release` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85019 `no audit version`: 没有审核版本
+     * - 85020 `audit status not success`: 审核状态未满足发布
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html WeChat docs} · spec: spec/miniprogram/code-management/release.yaml
+     */
+    release(params?: ReleaseParams, options?: CallOptions): Promise<WechatData<ReleaseResponse>>;
+    /**
+     * 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/revertcoderelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 87011 `current version is gray releasing, can not revert`: 现网已经在灰度发布，不能进行版本回退
+     * - 87012 `this version can not revert`: 该版本不能回退
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertCodeRelease.yaml
+     */
+    revertCodeRelease(params?: RevertCodeReleaseParams, options?: CallOptions): Promise<WechatData<RevertCodeReleaseResponse>>;
+    /**
+     * 取消分阶段发布
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/revertgrayrelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertGrayRelease.yaml
+     */
+    revertGrayRelease(params?: RevertGrayReleaseParams, options?: CallOptions): Promise<WechatData<RevertGrayReleaseResponse>>;
+    /**
+     * 设置最低基础库版本
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/setweappsupportversion` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 85015 `version not exist`: 基础库版本无效
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html WeChat docs} · spec: spec/miniprogram/code-management/setSupportVersion.yaml
+     */
+    setSupportVersion(params: SetSupportVersionParams, options?: CallOptions): Promise<WechatData<SetSupportVersionResponse>>;
+    /**
+     * 设置小程序服务状态（暂停 / 开启服务）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/change_visitstatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 85021 `status not allowed`: 状态不可变
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html WeChat docs} · spec: spec/miniprogram/code-management/setVisitStatus.yaml
+     */
+    setVisitStatus(params: SetVisitStatusParams, options?: CallOptions): Promise<WechatData<SetVisitStatusResponse>>;
+    /**
+     * 加急审核（消耗服务商的加急额度）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/speedupaudit` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85012 `invalid audit id`: 无效的审核 id
+     * - 61007 `api is unauthorized to component`: 授权方未授权该接口
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html WeChat docs} · spec: spec/miniprogram/code-management/speedupCodeAudit.yaml
+     */
+    speedupCodeAudit(params: SpeedupCodeAuditParams, options?: CallOptions): Promise<WechatData<SpeedupCodeAuditResponse>>;
+    /**
+     * 提交代码审核
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/submit_audit` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85009 `already submit a version, please wait for the audit result`: 已经有正在审核的版本
+     * - 61039 `code is checking, please try later`: 代码检测任务未完成，请稍后再试
+     * - 61040 `privacy info not set in ext_json`: 代码使用了隐私接口但 ext_json 未声明 requiredPrivateInfos
+     * - 85006 `tag format error`: 标签格式错误
+     * - 85007 `page path error`: 页面路径错误
+     * - 85008 `category error`: 当前小程序没有已经审核通过的类目
+     * - 85085 `submit audit reach limit pleasetry later`: 小程序提审数量已达本月上限
+     * - 85077 `category info invalid`: 小程序类目信息失效
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html WeChat docs} · spec: spec/miniprogram/code-management/submitAudit.yaml
+     */
+    submitAudit(params?: SubmitAuditParams, options?: CallOptions): Promise<WechatData<SubmitAuditResponse>>;
+    /**
+     * 解除绑定体验者（微信号或 userstr）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/unbind_tester` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85001 `invalid wechat id`: 微信号不存在
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html WeChat docs} · spec: spec/miniprogram/code-management/unbindTester.yaml
+     */
+    unbindTester(params: UnbindTesterParams, options?: CallOptions): Promise<WechatData<UnbindTesterResponse>>;
+    /**
+     * 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/undocodeaudit` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 87013 `undo audit reach limit`: 撤回次数达到上限
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html WeChat docs} · spec: spec/miniprogram/code-management/undoAudit.yaml
+     */
+    undoAudit(params?: UndoAuditParams, options?: CallOptions): Promise<WechatData<UndoAuditResponse>>;
     /**
      * 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份
      *
@@ -12189,7 +13736,7 @@ export interface MPToolsMethods {
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (259). */
+/** Every MPTools operation by name, for `call(name, params)` (293). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -12229,6 +13776,14 @@ export interface MPToolsOperations {
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
     uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
+    /** 将公众号/小程序绑定到开放平台帐号下 */
+    bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
+    /** 创建开放平台帐号并绑定公众号/小程序 */
+    createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
+    /** 获取公众号/小程序所绑定的开放平台帐号 */
+    getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
+    /** 将公众号/小程序从开放平台帐号下解绑 */
+    unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
     /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
     clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
     /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
@@ -12311,6 +13866,66 @@ export interface MPToolsOperations {
     updateDatabaseIndex: { params: UpdateDatabaseIndexParams; response: UpdateDatabaseIndexResponse; required: true };
     /** 数据库更新记录 */
     updateDatabaseRecord: { params: UpdateDatabaseRecordParams; response: UpdateDatabaseRecordResponse; required: true };
+    /** 添加类目（敏感类目需资质） */
+    addCategory: { params: AddCategoryParams; response: AddCategoryResponse; required: true };
+    /** 绑定体验者（微信号） */
+    bindTester: { params: BindTesterParams; response: BindTesterResponse; required: true };
+    /** 上传代码并生成体验版（从代码模板库选模板，填 ext.json） */
+    commit: { params: CommitParams; response: CommitResponse; required: true };
+    /** 删除类目 */
+    deleteCategory: { params: DeleteCategoryParams; response: DeleteCategoryResponse; required: true };
+    /** 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家） */
+    getAccountBasicInfo: { params: GetAccountBasicInfoParams; response: GetAccountBasicInfoResponse; required: false };
+    /** 获取可以设置的所有类目 */
+    getAllCategories: { params: GetAllCategoriesParams; response: GetAllCategoriesResponse; required: false };
+    /** 查询指定版本的审核状态 */
+    getAuditStatus: { params: GetAuditStatusParams; response: GetAuditStatusResponse; required: true };
+    /** 查询服务商本月的审核额度（提审与加急） */
+    getCodeAuditQuota: { params: GetCodeAuditQuotaParams; response: GetCodeAuditQuotaResponse; required: false };
+    /** 获取已设置的所有类目（提交审核用的类目及其 id） */
+    getCodeCategory: { params: GetCodeCategoryParams; response: GetCodeCategoryResponse; required: false };
+    /** 获取已上传代码的页面列表 */
+    getCodePage: { params: GetCodePageParams; response: GetCodePageResponse; required: false };
+    /** 获取隐私接口检测结果（上传代码后的检测任务） */
+    getCodePrivacyInfo: { params: GetCodePrivacyInfoParams; response: GetCodePrivacyInfoResponse; required: false };
+    /** 获取业务域名校验文件（放在业务域名根目录） */
+    getJumpDomainConfirmFile: { params: GetJumpDomainConfirmFileParams; response: GetJumpDomainConfirmFileResponse; required: false };
+    /** 查询最新一次提交的审核状态 */
+    getLatestAuditStatus: { params: GetLatestAuditStatusParams; response: GetLatestAuditStatusResponse; required: false };
+    /** 获取已设置的所有类目（含审核状态）及设置额度 */
+    getSettingCategories: { params: GetSettingCategoriesParams; response: GetSettingCategoriesResponse; required: false };
+    /** 查询小程序当前设置的最低基础库版本及各版本用户占比 */
+    getSupportVersion: { params: GetSupportVersionParams; response: GetSupportVersionResponse; required: false };
+    /** 获取体验者列表 */
+    getTester: { params: GetTesterParams; response: GetTesterResponse; required: false };
+    /** 获取体验版二维码（图片） */
+    getTrialQRCode: { params: GetTrialQRCodeParams; response: BinaryReply; required: false };
+    /** 查询小程序版本信息（体验版、线上版） */
+    getVersionInfo: { params: GetVersionInfoParams; response: GetVersionInfoResponse; required: false };
+    /** 分阶段发布（灰度比例 1–100） */
+    grayRelease: { params: GrayReleaseParams; response: GrayReleaseResponse; required: true };
+    /** 配置小程序业务域名（web-view） */
+    modifyJumpDomain: { params: ModifyJumpDomainParams; response: ModifyJumpDomainResponse; required: false };
+    /** 配置小程序服务器域名（request、socket、upload、download、udp、tcp） */
+    modifyServerDomain: { params: ModifyServerDomainParams; response: ModifyServerDomainResponse; required: true };
+    /** 发布已通过审核的小程序 */
+    release: { params: ReleaseParams; response: ReleaseResponse; required: false };
+    /** 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本） */
+    revertCodeRelease: { params: RevertCodeReleaseParams; response: RevertCodeReleaseResponse; required: false };
+    /** 取消分阶段发布 */
+    revertGrayRelease: { params: RevertGrayReleaseParams; response: RevertGrayReleaseResponse; required: false };
+    /** 设置最低基础库版本 */
+    setSupportVersion: { params: SetSupportVersionParams; response: SetSupportVersionResponse; required: true };
+    /** 设置小程序服务状态（暂停 / 开启服务） */
+    setVisitStatus: { params: SetVisitStatusParams; response: SetVisitStatusResponse; required: true };
+    /** 加急审核（消耗服务商的加急额度） */
+    speedupCodeAudit: { params: SpeedupCodeAuditParams; response: SpeedupCodeAuditResponse; required: true };
+    /** 提交代码审核 */
+    submitAudit: { params: SubmitAuditParams; response: SubmitAuditResponse; required: false };
+    /** 解除绑定体验者（微信号或 userstr） */
+    unbindTester: { params: UnbindTesterParams; response: UnbindTesterResponse; required: true };
+    /** 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次） */
+    undoAudit: { params: UndoAuditParams; response: UndoAuditResponse; required: false };
     /** 第三方平台代小程序登录：用 wx.login 的 code 换取 openid 与 session_key（component_access_token，不用小程序 AppSecret） */
     componentCode2Session: { params: ComponentCode2SessionParams; response: ComponentCode2SessionResponse; required: true };
     /** 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份 */
@@ -12711,7 +14326,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (186). */
+/** The generated endpoint methods of OATools (190). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -12986,6 +14601,65 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
      */
     uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
+    /**
+     * 将公众号/小程序绑定到开放平台帐号下
+     *
+     * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+     *
+     * `POST /cgi-bin/open/bind` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+     * - 89001 `not same contractor`: 主体不相同
+     * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs} · spec: spec/common/open-account/bindOpenAccount.yaml
+     */
+    bindOpenAccount(params: BindOpenAccountParams, options?: CallOptions): Promise<WechatData<BindOpenAccountResponse>>;
+    /**
+     * 创建开放平台帐号并绑定公众号/小程序
+     *
+     * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+     *
+     * `POST /cgi-bin/open/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+     * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs} · spec: spec/common/open-account/createOpenAccount.yaml
+     */
+    createOpenAccount(params?: CreateOpenAccountParams, options?: CallOptions): Promise<WechatData<CreateOpenAccountResponse>>;
+    /**
+     * 获取公众号/小程序所绑定的开放平台帐号
+     *
+     * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+     *
+     * `POST /cgi-bin/open/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs} · spec: spec/common/open-account/getOpenAccount.yaml
+     */
+    getOpenAccount(params?: GetOpenAccountParams, options?: CallOptions): Promise<WechatData<GetOpenAccountResponse>>;
+    /**
+     * 将公众号/小程序从开放平台帐号下解绑
+     *
+     * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+     *
+     * `POST /cgi-bin/open/unbind` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs} · spec: spec/common/open-account/unbindOpenAccount.yaml
+     */
+    unbindOpenAccount(params: UnbindOpenAccountParams, options?: CallOptions): Promise<WechatData<UnbindOpenAccountResponse>>;
     /**
      * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
      *
@@ -15198,7 +16872,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (189). */
+/** Every OATools operation by name, for `call(name, params)` (193). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -15238,6 +16912,14 @@ export interface OAToolsOperations {
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
     uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
+    /** 将公众号/小程序绑定到开放平台帐号下 */
+    bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
+    /** 创建开放平台帐号并绑定公众号/小程序 */
+    createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
+    /** 获取公众号/小程序所绑定的开放平台帐号 */
+    getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
+    /** 将公众号/小程序从开放平台帐号下解绑 */
+    unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
     /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
     clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
     /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
@@ -15580,8 +17262,193 @@ export interface OAToolsOperations {
     refreshWebAccessToken: { params: RefreshWebAccessTokenParams; response: RefreshWebAccessTokenResponse; required: true };
 }
 
-/** The generated endpoint methods of OpenPlatform (3). */
+/** The generated endpoint methods of OpenPlatform (17). */
 export interface OpenPlatformMethods {
+    /**
+     * 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…）
+     *
+     * `POST /cgi-bin/component/api_get_authorizer_info` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerInfo.yaml
+     */
+    getAuthorizerInfo(params: GetAuthorizerInfoParams, options?: CallOptions): Promise<WechatData<GetAuthorizerInfoResponse>>;
+    /**
+     * 拉取所有已授权的帐号列表（含刷新令牌）
+     *
+     * Each item carries the authorizer's refresh_token: use it to rebuild a lost store with op.setAuthorizerRefreshToken (JSON.stringify of the result redacts it).
+     *
+     * `POST /cgi-bin/component/api_get_authorizer_list` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerList.yaml
+     */
+    getAuthorizerList(params: GetAuthorizerListParams, options?: CallOptions): Promise<WechatData<GetAuthorizerListResponse>>;
+    /**
+     * 获取授权方选项信息（地理位置上报、语音识别、多客服）
+     *
+     * `POST /cgi-bin/component/api_get_authorizer_option` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerOptionInfo.yaml
+     */
+    getAuthorizerOptionInfo(params: GetAuthorizerOptionInfoParams, options?: CallOptions): Promise<WechatData<GetAuthorizerOptionInfoResponse>>;
+    /**
+     * 设置授权方选项信息
+     *
+     * `POST /cgi-bin/component/api_set_authorizer_option` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html WeChat docs} · spec: spec/component/authorizer/setAuthorizerOptionInfo.yaml
+     */
+    setAuthorizerOptionInfo(params: SetAuthorizerOptionInfoParams, options?: CallOptions): Promise<WechatData<SetAuthorizerOptionInfoResponse>>;
+    /**
+     * 获取第三方平台业务域名校验文件
+     *
+     * access_token = the platform's component_access_token (OpenPlatform supplies it).
+     *
+     * `POST /cgi-bin/component/get_domain_confirmfile` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html WeChat docs} · spec: spec/component/domain/getThirdpartyJumpDomainConfirmFile.yaml
+     */
+    getThirdpartyJumpDomainConfirmFile(params?: GetThirdpartyJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetThirdpartyJumpDomainConfirmFileResponse>>;
+    /**
+     * 设置第三方平台业务域名（授权小程序可配置的业务域名范围）
+     *
+     * access_token = the platform's component_access_token (OpenPlatform supplies it).
+     *
+     * `POST /cgi-bin/component/modify_wxa_jump_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85015 `invalid domain`: 域名不合法或校验文件未放置
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html WeChat docs} · spec: spec/component/domain/modifyThirdpartyJumpDomain.yaml
+     */
+    modifyThirdpartyJumpDomain(params: ModifyThirdpartyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyThirdpartyJumpDomainResponse>>;
+    /**
+     * 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围）
+     *
+     * access_token = the platform's component_access_token (OpenPlatform supplies it).
+     *
+     * `POST /cgi-bin/component/modify_wxa_server_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 61004 `access clientip is not registered`: 调用 IP 不在白名单
+     * - 85015 `invalid domain`: 域名不合法
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html WeChat docs} · spec: spec/component/domain/modifyThirdpartyServerDomain.yaml
+     */
+    modifyThirdpartyServerDomain(params: ModifyThirdpartyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyThirdpartyServerDomainResponse>>;
+    /**
+     * 第三方平台对其所有 API 调用次数清零（每月 10 次）
+     *
+     * `POST /cgi-bin/component/clear_quota` · component_access_token: managed by OpenPlatform (component_appid added) · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html WeChat docs} · spec: spec/component/openapi/clearComponentQuota.yaml
+     */
+    clearComponentQuota(params?: ClearComponentQuotaParams, options?: CallOptions): Promise<WechatData<ClearComponentQuotaResponse>>;
+    /**
+     * 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送）
+     *
+     * `POST /cgi-bin/component/fastregisterpersonalweapp` · component_access_token: managed by OpenPlatform · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89253 `lack of some params`: 缺少参数
+     * - 86004 `invalid wechat`: 无效微信号
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html WeChat docs} · spec: spec/component/register/fastRegisterPersonalWeapp.yaml
+     */
+    fastRegisterPersonalWeapp(params: FastRegisterPersonalWeappParams, options?: CallOptions): Promise<WechatData<FastRegisterPersonalWeappResponse>>;
+    /**
+     * 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送）
+     *
+     * `POST /cgi-bin/component/fastregisterweapp` · component_access_token: managed by OpenPlatform · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89249 `task running`: 该主体已有任务执行中，距上次任务 24h 后再试
+     * - 89247 `inner error`: 内部错误
+     * - 86004 `invalid wechat`: 无效微信号
+     * - 61070 `name, wechat name not in accordance`: 法人姓名与微信号不一致
+     * - 89248 `invalid code type`: 企业代码类型无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html WeChat docs} · spec: spec/component/register/fastRegisterWeapp.yaml
+     */
+    fastRegisterWeapp(params: FastRegisterWeappParams, options?: CallOptions): Promise<WechatData<FastRegisterWeappResponse>>;
+    /**
+     * 将草稿添加到代码模板库
+     *
+     * access_token = the platform's component_access_token (OpenPlatform supplies it).
+     *
+     * `POST /wxa/addtotemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85064 `draft not found`: 找不到草稿
+     * - 85065 `template list is full`: 模板库已满
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html WeChat docs} · spec: spec/component/template/addToTemplate.yaml
+     */
+    addToTemplate(params: AddToTemplateParams, options?: CallOptions): Promise<WechatData<AddToTemplateResponse>>;
+    /**
+     * 删除代码模板
+     *
+     * WeChat's name is deleteTemplate; access_token = the platform's component_access_token (OpenPlatform supplies it).
+     *
+     * `POST /wxa/deletetemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85064 `template not found`: 找不到模板
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html WeChat docs} · spec: spec/component/template/deleteCodeTemplate.yaml
+     */
+    deleteCodeTemplate(params: DeleteCodeTemplateParams, options?: CallOptions): Promise<WechatData<DeleteCodeTemplateResponse>>;
+    /**
+     * 获取代码模板列表（commit 用的 template_id）
+     *
+     * WeChat's name is getTemplateList; access_token = the platform's component_access_token (OpenPlatform supplies it).
+     *
+     * `GET /wxa/gettemplatelist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html WeChat docs} · spec: spec/component/template/getCodeTemplateList.yaml
+     */
+    getCodeTemplateList(params?: GetCodeTemplateListParams, options?: CallOptions): Promise<WechatData<GetCodeTemplateListResponse>>;
+    /**
+     * 获取草稿箱列表（开发者工具上传的草稿）
+     *
+     * access_token = the platform's component_access_token (OpenPlatform supplies it).
+     *
+     * `GET /wxa/gettemplatedraftlist` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html WeChat docs} · spec: spec/component/template/getTemplateDraftList.yaml
+     */
+    getTemplateDraftList(params?: GetTemplateDraftListParams, options?: CallOptions): Promise<WechatData<GetTemplateDraftListResponse>>;
     /**
      * 使用授权码获取授权信息（authorization_info：授权方 appid、authorizer_access_token、authorizer_refresh_token、权限集）
      *
@@ -15623,8 +17490,36 @@ export interface OpenPlatformMethods {
     startPushTicket(params?: StartPushTicketParams, options?: CallOptions): Promise<WechatData<StartPushTicketResponse>>;
 }
 
-/** Every OpenPlatform operation by name, for `call(name, params)` (5). */
+/** Every OpenPlatform operation by name, for `call(name, params)` (19). */
 export interface OpenPlatformOperations {
+    /** 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…） */
+    getAuthorizerInfo: { params: GetAuthorizerInfoParams; response: GetAuthorizerInfoResponse; required: true };
+    /** 拉取所有已授权的帐号列表（含刷新令牌） */
+    getAuthorizerList: { params: GetAuthorizerListParams; response: GetAuthorizerListResponse; required: true };
+    /** 获取授权方选项信息（地理位置上报、语音识别、多客服） */
+    getAuthorizerOptionInfo: { params: GetAuthorizerOptionInfoParams; response: GetAuthorizerOptionInfoResponse; required: true };
+    /** 设置授权方选项信息 */
+    setAuthorizerOptionInfo: { params: SetAuthorizerOptionInfoParams; response: SetAuthorizerOptionInfoResponse; required: true };
+    /** 获取第三方平台业务域名校验文件 */
+    getThirdpartyJumpDomainConfirmFile: { params: GetThirdpartyJumpDomainConfirmFileParams; response: GetThirdpartyJumpDomainConfirmFileResponse; required: false };
+    /** 设置第三方平台业务域名（授权小程序可配置的业务域名范围） */
+    modifyThirdpartyJumpDomain: { params: ModifyThirdpartyJumpDomainParams; response: ModifyThirdpartyJumpDomainResponse; required: true };
+    /** 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围） */
+    modifyThirdpartyServerDomain: { params: ModifyThirdpartyServerDomainParams; response: ModifyThirdpartyServerDomainResponse; required: true };
+    /** 第三方平台对其所有 API 调用次数清零（每月 10 次） */
+    clearComponentQuota: { params: ClearComponentQuotaParams; response: ClearComponentQuotaResponse; required: false };
+    /** 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送） */
+    fastRegisterPersonalWeapp: { params: FastRegisterPersonalWeappParams; response: FastRegisterPersonalWeappResponse; required: true };
+    /** 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送） */
+    fastRegisterWeapp: { params: FastRegisterWeappParams; response: FastRegisterWeappResponse; required: true };
+    /** 将草稿添加到代码模板库 */
+    addToTemplate: { params: AddToTemplateParams; response: AddToTemplateResponse; required: true };
+    /** 删除代码模板 */
+    deleteCodeTemplate: { params: DeleteCodeTemplateParams; response: DeleteCodeTemplateResponse; required: true };
+    /** 获取代码模板列表（commit 用的 template_id） */
+    getCodeTemplateList: { params: GetCodeTemplateListParams; response: GetCodeTemplateListResponse; required: false };
+    /** 获取草稿箱列表（开发者工具上传的草稿） */
+    getTemplateDraftList: { params: GetTemplateDraftListParams; response: GetTemplateDraftListResponse; required: false };
     /** 获取/刷新授权账号调用令牌 authorizer_access_token（用 authorizer_refresh_token 换取，有效期 2 小时） */
     getAuthorizerAccessToken: { params: GetAuthorizerAccessTokenParams; response: GetAuthorizerAccessTokenResponse; required: true };
     /** 使用授权码获取授权信息（authorization_info：授权方 appid、authorizer_access_token、authorizer_refresh_token、权限集） */
