@@ -26,7 +26,9 @@ const app = express();
 
 // The ticket is stored before this handler runs; an unauthorized event has already dropped the tokens.
 const authEvents = op.pushHandler(async (event) => {
-  if (event.kind === 'authorized' || event.kind === 'updateauthorized') {
+  // The /authorized callback below usually exchanges the code first; the event covers a merchant who closed the page.
+  const known = event.kind === 'authorized' && (await op.getStoredAuthorizerRefreshToken(event.AuthorizerAppid)) !== undefined;
+  if ((event.kind === 'authorized' && !known) || event.kind === 'updateauthorized') {
     const info = await op.queryAuth(event.AuthorizationCode);
     merchants.set(info.authorizer_appid, { refreshToken: await op.getStoredAuthorizerRefreshToken(info.authorizer_appid) });
   } else if (event.kind === 'unauthorized') {

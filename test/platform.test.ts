@@ -285,3 +285,25 @@ describe('secrets', () => {
     expect(lines.length).toBeGreaterThan(0);
   });
 });
+
+describe('refresh token rotated by another server meanwhile', () => {
+  it('61023 with a newer refresh token in the cache: the newer one is used, no reauthorize error', async () => {
+    const { mock, op } = setup();
+    await authorized(mock, op);
+    const current = mock.platform.currentRefreshToken(APPID) as string;
+    // This server read a stale refresh token; by the time WeChat answers, another one stored the current one.
+    await op.setAuthorizerRefreshToken(APPID, 'refreshtoken@@@stale');
+    mock.on('getAuthorizerAccessToken', async (req) => {
+      if (req.body['authorizer_refresh_token'] === 'refreshtoken@@@stale') {
+        await op.setAuthorizerRefreshToken(APPID, current);
+        return { errcode: 61023, errmsg: 'refresh_token is invalid' };
+      }
+      return { authorizer_access_token: (mock.tokens.authorizer(APPID)).access_token, expires_in: 7200, authorizer_refresh_token: current };
+    });
+    mock.tokens.revokeApp(APPID);
+    const r = await op.miniProgram(APPID).call('getApiDomainIp');
+    expect(r.ok).toBe(true);
+    expect(await op.getStoredAuthorizerRefreshToken(APPID)).toBe(current);
+    expect(mock.stats().platformTokenRequests.authorizer).toBe(2);
+  });
+});

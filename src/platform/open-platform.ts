@@ -192,7 +192,7 @@ export class OpenPlatform extends WechatClient {
     return m;
   }
 
-  async #refreshAuthorizer(appid: string): Promise<{ value: string; expiresIn: number }> {
+  async #refreshAuthorizer(appid: string, retried = false): Promise<{ value: string; expiresIn: number }> {
     const key = refreshTokenKey(this.componentAppid, appid);
     const stored = await this.getCache(key);
     if (!isStoredRefreshToken(stored)) throw new WechatAuthorizationRequiredError(appid, 'no authorizer_refresh_token is stored: it was never set, or the authorization was revoked');
@@ -202,8 +202,10 @@ export class OpenPlatform extends WechatClient {
       expires_in?: number;
     };
     if (REAUTHORIZE.has(r.errcode)) {
-      // Drop it only if it is still the one WeChat refused (another process may have stored a new one).
+      // Drop it only if it is still the one WeChat refused; if another process stored a new one meanwhile
+      // (it refreshed and WeChat rotated the token), use that one instead, once.
       const now = await this.getCache(key);
+      if (isStoredRefreshToken(now) && now.value !== stored.value && !retried) return this.#refreshAuthorizer(appid, true);
       if (isStoredRefreshToken(now) && now.value === stored.value) await this.deleteCache(key);
       throw new WechatAuthorizationRequiredError(appid, `WeChat refused its refresh token: errcode ${r.errcode}`, r.errcode);
     }
