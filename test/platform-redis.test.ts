@@ -1,6 +1,9 @@
 // Third-party platform scenarios on a real Redis (a throwaway redis-server): several "servers"
 // (separate OpenPlatform objects, each with its own Redis connection) share the ticket, the
 // component token and every authorizer's tokens.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OpenPlatform, RedisCache, WechatAuthorizationRequiredError } from '../src/index.js';
@@ -76,6 +79,35 @@ describe.skipIf(!hasRedisBinary)('third-party platform on Redis', () => {
     expect(stored).toBe(mock.platform.currentRefreshToken(appid));
     expect(mock.stats().calls['getApiDomainIp']).toBe(200);
   });
+
+  it('4 real processes, 50 calls each, one authorizer, cold cache: one api_authorizer_token; the rotated refresh token is stored', async () => {
+    const mock = createMockWechat({ tokenOverlapSeconds: 0 });
+    const server = await mock.listen();
+    try {
+      const flush = await connect();
+      await flush.flushdb();
+      const [setup] = await servers(mock, 1);
+      await (setup as OpenPlatform).pushHandler().fetch(mock.platform.verifyTicketPush());
+      const appid = 'wx0000mock0000aut4';
+      const original = (await (setup as OpenPlatform).queryAuth(mock.platform.authorize(appid))).authorizer_refresh_token;
+      await flush.del(`t:wechat-tools:authorizer_access_token:${DEFAULT_MOCK_PLATFORM.componentAppid}:${appid}`);
+      await flush.del(`t:wechat-tools:component_access_token:${DEFAULT_MOCK_PLATFORM.componentAppid}`);
+      const before = mock.stats().platformTokenRequests;
+      const env = { ...process.env, REDIS_PORT: String(redis.port), MOCK_URL: server.url, CALLS: '50', AUTHORIZER: appid, PREFIX: 't:' };
+      const root = path.resolve(import.meta.dirname, '..');
+      const outs = await Promise.all([1, 2, 3, 4].map(() => promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/helpers/platform-worker.ts'], { cwd: root, env, timeout: 120_000 })));
+      const results = outs.map((o) => JSON.parse(o.stdout) as { ok: number; failed: number; error?: string });
+      expect(results).toEqual([50, 50, 50, 50].map((ok) => ({ ok, failed: 0 })));
+      const after = mock.stats().platformTokenRequests;
+      expect(after.authorizer - before.authorizer).toBe(1);
+      expect(after.component - before.component).toBe(1);
+      const stored = await (setup as OpenPlatform).getStoredAuthorizerRefreshToken(appid);
+      expect(stored).not.toBe(original);
+      expect(stored).toBe(mock.platform.currentRefreshToken(appid));
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
 
   it('a token rejected on one server: one refresh, one retry; an unauthorized event on another stops all of them', async () => {
     const mock = createMockWechat({ tokenOverlapSeconds: 0 });
