@@ -307,3 +307,18 @@ describe('refresh token rotated by another server meanwhile', () => {
     expect(mock.stats().platformTokenRequests.authorizer).toBe(2);
   });
 });
+
+describe('the platform client token', () => {
+  it('refreshAccessToken / setAccessToken act on the component_access_token (never on /cgi-bin/stable_token)', async () => {
+    const { mock, op } = setup();
+    await op.pushHandler().fetch(mock.platform.verifyTicketPush());
+    const first = await op.getAccessToken();
+    expect(first).toBe(await op.getComponentAccessToken());
+    const second = await op.refreshAccessToken();
+    expect(second).not.toBe(first);
+    expect(mock.stats().platformTokenRequests.component).toBe(2);
+    await op.setAccessToken('component-token-from-elsewhere', 3600);
+    expect(await op.getComponentAccessToken()).toBe('component-token-from-elsewhere');
+    expect(mock.stats().tokenRequests.total).toBe(0);
+  });
+});

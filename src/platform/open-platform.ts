@@ -134,6 +134,18 @@ export class OpenPlatform extends WechatClient {
     return this.#componentTokens.get();
   }
 
+  /** This client's token is the component_access_token: cache it (e.g. one obtained elsewhere). */
+  override async setAccessToken(token: string, expiresInSeconds = 7200): Promise<void> {
+    await this.#componentTokens.set(token, expiresInSeconds);
+  }
+
+  /** Fetch a new component_access_token now (the cached one is dropped first). */
+  override async refreshAccessToken(): Promise<string> {
+    const current = await this.#componentTokens.peek();
+    if (current !== undefined) await this.#componentTokens.invalidate(current);
+    return this.#componentTokens.refresh(false);
+  }
+
   // ---- authorization ----
 
   /** The authorization page for a merchant (a new pre_auth_code each time, valid 10 minutes). */
