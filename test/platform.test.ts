@@ -322,3 +322,23 @@ describe('the platform client token', () => {
     expect(mock.stats().tokenRequests.total).toBe(0);
   });
 });
+
+describe('event retries', () => {
+  it('WeChat retrying an event runs the handler once (across servers sharing the cache); a failed run is retried', async () => {
+    const { mock, op } = setup();
+    let runs = 0;
+    let fail = true;
+    const handler = op.pushHandler(() => {
+      runs++;
+      if (fail) throw new Error('db down');
+    });
+    const req = mock.platform.authorizedPush(APPID);
+    const body = await req.clone().text();
+    const again = () => handler.fetch(new Request(req.url, { method: 'POST', body }));
+    expect((await again()).status).toBe(500);
+    fail = false;
+    expect((await again()).status).toBe(200);
+    expect((await again()).status).toBe(200);
+    expect(runs).toBe(2);
+  });
+});

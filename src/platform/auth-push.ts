@@ -4,6 +4,7 @@
 // tokens. The answer is "success" (WeChat retries otherwise).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
+import type { TokenCache } from '../token/cache.js';
 import { WechatCrypto, WechatPushError } from '../push/crypto.js';
 import type { PushRequest, PushResponse } from '../push/handler.js';
 import { PushParseError, parseRawPush } from '../push/parse.js';
@@ -29,6 +30,8 @@ export interface ComponentPushHooks {
   onUnauthorized(authorizerAppid: string): Promise<void>;
   logger: Logger | undefined;
   maxBodyBytes: number;
+  /** drops WeChat's retries of an event already handled (shared cache: across servers too) */
+  dedupe: { cache: TokenCache; ttlMs: number; componentAppid: string } | undefined;
 }
 
 export function createComponentPushHandler(hooks: ComponentPushHooks, onEvent?: OnComponentEvent): ComponentPushHandler {
@@ -71,7 +74,23 @@ export function createComponentPushHandler(hooks: ComponentPushHooks, onEvent?: 
     } else if (event.kind === 'unauthorized' && event.AuthorizerAppid) {
       await hooks.onUnauthorized(event.AuthorizerAppid);
     }
-    await onEvent?.(event);
+    if (!onEvent || event.kind === 'component_verify_ticket') {
+      await onEvent?.(event);
+      return text(200, 'success');
+    }
+    // WeChat retries an event it got no "success" for: run the handler once per event, across servers.
+    const d = hooks.dedupe;
+    const key = d ? `wechat-tools:component-push:${d.componentAppid}:${event.InfoType}:${String((event as { AuthorizerAppid?: unknown }).AuthorizerAppid ?? '')}:${event.CreateTime}` : undefined;
+    if (d && key) {
+      if ((await d.cache.get(key)) !== undefined) return text(200, 'success');
+      await d.cache.set(key, 1, d.ttlMs);
+    }
+    try {
+      await onEvent(event);
+    } catch (err) {
+      if (d && key && d.cache.delete) await d.cache.delete(key); // let WeChat's retry run it again
+      throw err;
+    }
     return text(200, 'success');
   }
 

@@ -282,6 +282,7 @@ export class OpenPlatform extends WechatClient {
         onUnauthorized: (appid) => this.removeAuthorizer(appid),
         logger: this.#log,
         maxBodyBytes: this.#opts.maxPushBodyBytes ?? 1024 * 1024,
+        dedupe: { cache: this.#cacheForDedupe(), ttlMs: 60_000, componentAppid: this.componentAppid },
       },
       onEvent,
     );
