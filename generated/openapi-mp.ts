@@ -102,6 +102,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/account/modifyheadimage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改小程序头像（临时素材 media_id 与裁剪区域）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifyHeadImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/account/modifysignature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改小程序功能介绍（简介）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifySignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/business/get": {
         parameters: {
             query?: never;
@@ -2130,6 +2170,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/wxopen/qrcodejumpadd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 增加或修改二维码规则
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["addJumpQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumpdelete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除已设置的二维码规则
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["deleteJumpQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumpdownload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取二维码规则校验文件（放在 prefix 域名的根目录）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["downloadJumpQRCodeFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumpget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取已设置的二维码规则（扫普通链接二维码打开小程序）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getJumpQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumppublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发布已设置的二维码规则
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["publishJumpQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/wxopen/setweappsupportversion": {
         parameters: {
             query?: never;
@@ -3496,6 +3636,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/changewxasearchstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置小程序是否可被搜索
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["setSearchStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/checksession": {
         parameters: {
             query?: never;
@@ -3681,6 +3841,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/get_effective_domain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getEffectiveServerDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_effective_webviewdomain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发布后生效的业务域名
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getEffectiveJumpDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/get_latest_auditstatus": {
         parameters: {
             query?: never;
@@ -3713,6 +3913,26 @@ export interface paths {
          * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
          */
         get: operations["getCodePage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_prefetchdnsdomain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取 DNS 预解析域名
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getPrefetchDomain"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3983,6 +4203,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/getwxasearchstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询小程序是否可被搜索
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getSearchStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/grayrelease": {
         parameters: {
             query?: never;
@@ -4078,6 +4318,26 @@ export interface paths {
          * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
          */
         post: operations["modifyServerDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/modify_domain_directly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifyServerDomainDirectly"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4526,6 +4786,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/set_prefetchdnsdomain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置 DNS 预解析域名（覆盖）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["setPrefetchDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/set_user_notify": {
         parameters: {
             query?: never;
@@ -4603,6 +4883,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/setnickname": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["setNickname"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/setwebviewdomain": {
         parameters: {
             query?: never;
@@ -4617,6 +4917,26 @@ export interface paths {
          * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
          */
         post: operations["modifyJumpDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/setwebviewdomain_directly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 快速配置小程序业务域名（需先把校验文件放在域名根目录）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifyJumpDomainDirectly"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5886,6 +6206,33 @@ export interface components {
             /** @description 审核单 ID */
             auditId?: number;
         };
+        /** @description Params of addJumpQRCode */
+        AddJumpQRCodeParams: {
+            /** @description 二维码规则（以 http/https 开头的前缀） */
+            prefix: string;
+            /** @description 小程序 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /** @description 小程序功能页面 */
+            path: string;
+            /**
+             * @description 测试范围：1 开发版 2 体验版 3 正式版
+             * @enum {integer}
+             */
+            open_version: 1 | 2 | 3;
+            /** @description 测试链接，至多 5 个 */
+            debug_url?: string[];
+            /**
+             * @description 1 不占用子规则 2 占用
+             * @enum {integer}
+             */
+            permit_sub_rule: 1 | 2;
+            /**
+             * @description 0 新增 1 修改
+             * @enum {integer}
+             */
+            is_edit: 0 | 1;
+        };
+        AddJumpQRCodeResponse: Record<string, never>;
         /** @description Params of addKfAccount */
         AddKfAccountParams: {
             /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
@@ -6823,6 +7170,14 @@ export interface components {
             goodsId: number;
         };
         DeleteGoodsResponse: Record<string, never>;
+        /** @description Params of deleteJumpQRCode */
+        DeleteJumpQRCodeParams: {
+            /** @description 二维码规则 */
+            prefix: string;
+            /** @description 小程序 appid（不填：客户端自己的 appid） */
+            appid?: string;
+        };
+        DeleteJumpQRCodeResponse: Record<string, never>;
         /** @description Params of deleteKfAccount */
         DeleteKfAccountParams: {
             /** @description 完整客服账号，格式为：账号前缀@公众号微信号 */
@@ -6986,6 +7341,14 @@ export interface components {
         DownloadGoodsVideoResponse: {
             /** @description 讲解链接 */
             url?: string;
+        };
+        /** @description Params of downloadJumpQRCodeFile */
+        DownloadJumpQRCodeFileParams: Record<string, never>;
+        DownloadJumpQRCodeFileResponse: {
+            /** @description 文件名称 */
+            file_name: string;
+            /** @description 文件内容 */
+            file_content: string;
         };
         /** @description Params of driverLicenseOCR */
         DriverLicenseOCRParams: {
@@ -7931,6 +8294,82 @@ export interface components {
                 errmsg?: string;
             }[];
         };
+        /** @description Params of getEffectiveJumpDomain */
+        GetEffectiveJumpDomainParams: Record<string, never>;
+        GetEffectiveJumpDomainResponse: {
+            /** @description 通过公众平台配置的业务域名 */
+            mp_webviewdomain?: string[];
+            /** @description 通过第三方平台接口配置的业务域名 */
+            third_webviewdomain?: string[];
+            /** @description 通过“快速配置业务域名”接口配置的业务域名 */
+            direct_webviewdomain?: string[];
+            /** @description 最终生效的业务域名 */
+            effective_webviewdomain: string[];
+        };
+        /** @description Params of getEffectiveServerDomain */
+        GetEffectiveServerDomainParams: Record<string, never>;
+        GetEffectiveServerDomainResponse: {
+            /** @description 通过公众平台配置的服务器域名 */
+            mp_domain?: {
+                /** @description request 合法域名 */
+                requestdomain?: string[];
+                /** @description socket 合法域名 */
+                wsrequestdomain?: string[];
+                /** @description uploadFile 合法域名 */
+                uploaddomain?: string[];
+                /** @description downloadFile 合法域名 */
+                downloaddomain?: string[];
+                /** @description udp 合法域名 */
+                udpdomain?: string[];
+                /** @description tcp 合法域名 */
+                tcpdomain?: string[];
+            };
+            /** @description 通过第三方平台接口配置的服务器域名 */
+            third_domain?: {
+                /** @description request 合法域名 */
+                requestdomain?: string[];
+                /** @description socket 合法域名 */
+                wsrequestdomain?: string[];
+                /** @description uploadFile 合法域名 */
+                uploaddomain?: string[];
+                /** @description downloadFile 合法域名 */
+                downloaddomain?: string[];
+                /** @description udp 合法域名 */
+                udpdomain?: string[];
+                /** @description tcp 合法域名 */
+                tcpdomain?: string[];
+            };
+            /** @description 通过“快速配置服务器域名”接口配置的服务器域名 */
+            direct_domain?: {
+                /** @description request 合法域名 */
+                requestdomain?: string[];
+                /** @description socket 合法域名 */
+                wsrequestdomain?: string[];
+                /** @description uploadFile 合法域名 */
+                uploaddomain?: string[];
+                /** @description downloadFile 合法域名 */
+                downloaddomain?: string[];
+                /** @description udp 合法域名 */
+                udpdomain?: string[];
+                /** @description tcp 合法域名 */
+                tcpdomain?: string[];
+            };
+            /** @description 最终生效的服务器域名 */
+            effective_domain: {
+                /** @description request 合法域名 */
+                requestdomain?: string[];
+                /** @description socket 合法域名 */
+                wsrequestdomain?: string[];
+                /** @description uploadFile 合法域名 */
+                uploaddomain?: string[];
+                /** @description downloadFile 合法域名 */
+                downloaddomain?: string[];
+                /** @description udp 合法域名 */
+                udpdomain?: string[];
+                /** @description tcp 合法域名 */
+                tcpdomain?: string[];
+            };
+        };
         /** @description Params of getExpressOrder */
         GetExpressOrderParams: {
             /** @description 订单 ID，需保证全局唯一 */
@@ -8487,6 +8926,47 @@ export interface components {
             /** @description 文件内容 */
             file_content: string;
         };
+        /** @description Params of getJumpQRCode */
+        GetJumpQRCodeParams: {
+            /** @description 小程序 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /**
+             * @description 1 查询指定 prefix 的规则 2 查询全部（分页）
+             * @enum {integer}
+             */
+            get_type: 1 | 2;
+            /** @description get_type=1 时要查询的 prefix */
+            prefix_list?: string[];
+            /** @description 页码（get_type=2） */
+            page_num?: number;
+            /** @description 每页数量，最大 200（get_type=2） */
+            page_size?: number;
+        };
+        GetJumpQRCodeResponse: {
+            /** @description 是否已经打开二维码跳转链接设置 */
+            qrcodejump_open?: number;
+            /** @description 本月还可发布的次数 */
+            qrcodejump_pub_quota?: number;
+            /** @description 规则总数 */
+            total_count?: number;
+            /** @description 二维码规则 */
+            rule_list: {
+                /** @description 二维码规则 */
+                prefix?: string;
+                /** @description 小程序功能页面 */
+                path?: string;
+                /** @description 发布标志位，1 未发布 2 已发布 */
+                state?: number;
+                /** @description 测试范围：1 开发版 2 体验版 3 正式版 */
+                open_version?: number;
+                /** @description 测试链接（选填） */
+                debug_url?: string[];
+                /** @description 是否独占符合二维码前缀匹配规则的所有子规则：1 不占用 2 占用 */
+                permit_sub_rule?: number;
+                /** @description 小程序 appid */
+                appid?: string;
+            }[];
+        };
         /** @description Params of getKfBusiness */
         GetKfBusinessParams: {
             /** @description 创建商户时得到的商户 id，与 account_name 选填一个 */
@@ -9028,6 +9508,19 @@ export interface components {
             /** @description 插件用户的唯一标识 */
             openpid?: string;
         };
+        /** @description Params of getPrefetchDomain */
+        GetPrefetchDomainParams: Record<string, never>;
+        GetPrefetchDomainResponse: {
+            /** @description 预解析 dns 域名 */
+            prefetch_dns_domain: {
+                /** @description 域名 */
+                url?: string;
+                /** @description 状态 */
+                status?: number;
+            }[];
+            /** @description 总共可配置域名个数 */
+            size_limit?: number;
+        };
         /** @description Params of getPrinter */
         GetPrinterParams: Record<string, never>;
         GetPrinterResponse: {
@@ -9262,6 +9755,15 @@ export interface components {
                 /** @description 来源对应的场景值 */
                 value?: string;
             }[];
+        };
+        /** @description Params of getSearchStatus */
+        GetSearchStatusParams: Record<string, never>;
+        GetSearchStatusResponse: {
+            /**
+             * @description 1 不可搜索 0 可搜索
+             * @enum {integer}
+             */
+            status: 0 | 1;
         };
         /** @description Params of getSettingCategories */
         GetSettingCategoriesParams: Record<string, never>;
@@ -10831,6 +11333,34 @@ export interface components {
             nickname: string;
         };
         ModifyAssistantResponse: Record<string, never>;
+        /** @description Params of modifyHeadImage */
+        ModifyHeadImageParams: {
+            /** @description 头像素材 media_id */
+            head_img_media_id: string;
+            /** @description 裁剪框左上角 x 坐标（0–1） */
+            x1: number;
+            /** @description 裁剪框左上角 y 坐标（0–1） */
+            y1: number;
+            /** @description 裁剪框右下角 x 坐标（0–1） */
+            x2: number;
+            /** @description 裁剪框右下角 y 坐标（0–1） */
+            y2: number;
+        };
+        ModifyHeadImageResponse: Record<string, never>;
+        /** @description Params of modifyJumpDomainDirectly */
+        ModifyJumpDomainDirectlyParams: {
+            /**
+             * @description add 添加 delete 删除 set 覆盖 get 获取
+             * @enum {string}
+             */
+            action: "add" | "delete" | "set" | "get";
+            /** @description 业务域名 */
+            webviewdomain?: string[];
+        };
+        ModifyJumpDomainDirectlyResponse: {
+            /** @description 业务域名（action=get 时） */
+            webviewdomain?: string[];
+        };
         /** @description Params of modifyJumpDomain */
         ModifyJumpDomainParams: {
             /**
@@ -10844,6 +11374,44 @@ export interface components {
         ModifyJumpDomainResponse: {
             /** @description 业务域名（action=get 时） */
             webviewdomain?: string[];
+        };
+        /** @description Params of modifyServerDomainDirectly */
+        ModifyServerDomainDirectlyParams: {
+            /**
+             * @description add 添加 delete 删除 set 覆盖 get 获取
+             * @enum {string}
+             */
+            action: "add" | "delete" | "set" | "get";
+            /** @description request 合法域名 */
+            requestdomain?: string[];
+            /** @description socket 合法域名 */
+            wsrequestdomain?: string[];
+            /** @description uploadFile 合法域名 */
+            uploaddomain?: string[];
+            /** @description downloadFile 合法域名 */
+            downloaddomain?: string[];
+            /** @description udp 合法域名 */
+            udpdomain?: string[];
+            /** @description tcp 合法域名 */
+            tcpdomain?: string[];
+        };
+        ModifyServerDomainDirectlyResponse: {
+            /** @description request 合法域名 */
+            requestdomain?: string[];
+            /** @description socket 合法域名 */
+            wsrequestdomain?: string[];
+            /** @description uploadFile 合法域名 */
+            uploaddomain?: string[];
+            /** @description downloadFile 合法域名 */
+            downloaddomain?: string[];
+            /** @description udp 合法域名 */
+            udpdomain?: string[];
+            /** @description tcp 合法域名 */
+            tcpdomain?: string[];
+            /** @description 不合法的 request 域名 */
+            invalid_requestdomain?: string[];
+            /** @description 没有 ICP 备案的域名 */
+            no_icp_domain?: string[];
         };
         /** @description Params of modifyServerDomain */
         ModifyServerDomainParams: {
@@ -10883,6 +11451,12 @@ export interface components {
             /** @description 没有 ICP 备案的域名 */
             no_icp_domain?: string[];
         };
+        /** @description Params of modifySignature */
+        ModifySignatureParams: {
+            /** @description 功能介绍（简介），4–120 字 */
+            signature: string;
+        };
+        ModifySignatureResponse: Record<string, never>;
         /** @description Params of modifySubAnchor */
         ModifySubAnchorParams: {
             /** @description 房间 ID */
@@ -11336,6 +11910,12 @@ export interface components {
                 h?: number;
             };
         };
+        /** @description Params of publishJumpQRCode */
+        PublishJumpQRCodeParams: {
+            /** @description 二维码规则 */
+            prefix: string;
+        };
+        PublishJumpQRCodeResponse: Record<string, never>;
         /** @description Params of pushGoods */
         PushGoodsParams: {
             /** @description 房间 ID */
@@ -12204,6 +12784,40 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetMsgJumpPathResponse: Record<string, never>;
+        /** @description Params of setNickname */
+        SetNicknameParams: {
+            /** @description 昵称，不支持包含“小程序”关键字的昵称 */
+            nick_name: string;
+            /** @description 身份证照片 mediaid（个人号必填） */
+            id_card?: string;
+            /** @description 组织机构代码证或营业执照 mediaid（组织号必填） */
+            license?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_1?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_2?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_3?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_4?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_5?: string;
+        };
+        SetNicknameResponse: {
+            /** @description 材料说明 */
+            wording?: string;
+            /** @description 审核单 id（需要审核时返回） */
+            audit_id?: number;
+        };
+        /** @description Params of setPrefetchDomain */
+        SetPrefetchDomainParams: {
+            /** @description 预解析 dns 域名（需是已配置的 request 合法域名） */
+            prefetch_dns_domain: {
+                /** @description 域名 */
+                url: string;
+            }[];
+        };
+        SetPrefetchDomainResponse: Record<string, never>;
         /** @description Params of setPrivacySetting */
         SetPrivacySettingParams: {
             /**
@@ -12238,6 +12852,15 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetPrivacySettingResponse: Record<string, never>;
+        /** @description Params of setSearchStatus */
+        SetSearchStatusParams: {
+            /**
+             * @description 1 不可搜索 0 可搜索
+             * @enum {integer}
+             */
+            status: 0 | 1;
+        };
+        SetSearchStatusResponse: Record<string, never>;
         /** @description Params of setShowStatus */
         SetShowStatusParams: {
             /** @description 附近地点 ID */
@@ -13277,6 +13900,72 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetAccountBasicInfoResponse"];
+                };
+            };
+        };
+    };
+    modifyHeadImage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 头像素材 media_id */
+                    head_img_media_id: string;
+                    /** @description 裁剪框左上角 x 坐标（0–1） */
+                    x1: number;
+                    /** @description 裁剪框左上角 y 坐标（0–1） */
+                    y1: number;
+                    /** @description 裁剪框右下角 x 坐标（0–1） */
+                    x2: number;
+                    /** @description 裁剪框右下角 y 坐标（0–1） */
+                    y2: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyHeadImageResponse"];
+                };
+            };
+        };
+    };
+    modifySignature: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 功能介绍（简介），4–120 字 */
+                    signature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifySignatureResponse"];
                 };
             };
         };
@@ -17607,6 +18296,182 @@ export interface operations {
             };
         };
     };
+    addJumpQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 二维码规则（以 http/https 开头的前缀） */
+                    prefix: string;
+                    /** @description 小程序 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /** @description 小程序功能页面 */
+                    path: string;
+                    /**
+                     * @description 测试范围：1 开发版 2 体验版 3 正式版
+                     * @enum {integer}
+                     */
+                    open_version: 1 | 2 | 3;
+                    /** @description 测试链接，至多 5 个 */
+                    debug_url?: string[];
+                    /**
+                     * @description 1 不占用子规则 2 占用
+                     * @enum {integer}
+                     */
+                    permit_sub_rule: 1 | 2;
+                    /**
+                     * @description 0 新增 1 修改
+                     * @enum {integer}
+                     */
+                    is_edit: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddJumpQRCodeResponse"];
+                };
+            };
+        };
+    };
+    deleteJumpQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 二维码规则 */
+                    prefix: string;
+                    /** @description 小程序 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteJumpQRCodeResponse"];
+                };
+            };
+        };
+    };
+    downloadJumpQRCodeFile: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadJumpQRCodeFileResponse"];
+                };
+            };
+        };
+    };
+    getJumpQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /**
+                     * @description 1 查询指定 prefix 的规则 2 查询全部（分页）
+                     * @enum {integer}
+                     */
+                    get_type: 1 | 2;
+                    /** @description get_type=1 时要查询的 prefix */
+                    prefix_list?: string[];
+                    /** @description 页码（get_type=2） */
+                    page_num?: number;
+                    /** @description 每页数量，最大 200（get_type=2） */
+                    page_size?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetJumpQRCodeResponse"];
+                };
+            };
+        };
+    };
+    publishJumpQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 二维码规则 */
+                    prefix: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishJumpQRCodeResponse"];
+                };
+            };
+        };
+    };
     setSupportVersion: {
         parameters: {
             query: {
@@ -20045,6 +20910,38 @@ export interface operations {
             };
         };
     };
+    setSearchStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1 不可搜索 0 可搜索
+                     * @enum {integer}
+                     */
+                    status: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetSearchStatusResponse"];
+                };
+            };
+        };
+    };
     checkSessionKey: {
         parameters: {
             query: {
@@ -20388,6 +21285,58 @@ export interface operations {
             };
         };
     };
+    getEffectiveServerDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEffectiveServerDomainResponse"];
+                };
+            };
+        };
+    };
+    getEffectiveJumpDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEffectiveJumpDomainResponse"];
+                };
+            };
+        };
+    };
     getLatestAuditStatus: {
         parameters: {
             query: {
@@ -20428,6 +21377,28 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetCodePageResponse"];
+                };
+            };
+        };
+    };
+    getPrefetchDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPrefetchDomainResponse"];
                 };
             };
         };
@@ -20894,6 +21865,28 @@ export interface operations {
             };
         };
     };
+    getSearchStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSearchStatusResponse"];
+                };
+            };
+        };
+    };
     grayRelease: {
         parameters: {
             query: {
@@ -21071,6 +22064,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModifyServerDomainResponse"];
+                };
+            };
+        };
+    };
+    modifyServerDomainDirectly: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description add 添加 delete 删除 set 覆盖 get 获取
+                     * @enum {string}
+                     */
+                    action: "add" | "delete" | "set" | "get";
+                    /** @description request 合法域名 */
+                    requestdomain?: string[];
+                    /** @description socket 合法域名 */
+                    wsrequestdomain?: string[];
+                    /** @description uploadFile 合法域名 */
+                    uploaddomain?: string[];
+                    /** @description downloadFile 合法域名 */
+                    downloaddomain?: string[];
+                    /** @description udp 合法域名 */
+                    udpdomain?: string[];
+                    /** @description tcp 合法域名 */
+                    tcpdomain?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyServerDomainDirectlyResponse"];
                 };
             };
         };
@@ -21916,6 +22953,38 @@ export interface operations {
             };
         };
     };
+    setPrefetchDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 预解析 dns 域名（需是已配置的 request 合法域名） */
+                    prefetch_dns_domain: {
+                        /** @description 域名 */
+                        url: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetPrefetchDomainResponse"];
+                };
+            };
+        };
+    };
     setUserNotify: {
         parameters: {
             query: {
@@ -22060,6 +23129,49 @@ export interface operations {
             };
         };
     };
+    setNickname: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 昵称，不支持包含“小程序”关键字的昵称 */
+                    nick_name: string;
+                    /** @description 身份证照片 mediaid（个人号必填） */
+                    id_card?: string;
+                    /** @description 组织机构代码证或营业执照 mediaid（组织号必填） */
+                    license?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_1?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_2?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_3?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_4?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_5?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetNicknameResponse"];
+                };
+            };
+        };
+    };
     modifyJumpDomain: {
         parameters: {
             query: {
@@ -22090,6 +23202,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ModifyJumpDomainResponse"];
+                };
+            };
+        };
+    };
+    modifyJumpDomainDirectly: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description add 添加 delete 删除 set 覆盖 get 获取
+                     * @enum {string}
+                     */
+                    action: "add" | "delete" | "set" | "get";
+                    /** @description 业务域名 */
+                    webviewdomain?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyJumpDomainDirectlyResponse"];
                 };
             };
         };

@@ -1799,6 +1799,33 @@ export type AddCategoryParams = MP['AddCategoryParams'];
  */
 export type AddCategoryResponse = MP['AddCategoryResponse'];
 /**
+ * Params of {@link MPTools.addJumpQRCode}, in WeChat's wire names.
+ *
+ * 增加或修改二维码规则
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/qrcodejumpadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85066 `invalid prefix`: 链接错误
+ * - 85068 `test url not match rule`: 测试链接不是子链接
+ * - 85069 `verify file fail`: 校验文件失败
+ * - 85070 `prefix in blacklist`: 个人类型小程序无法设置二维码规则
+ * - 85071 `prefix already exists`: 已添加该链接
+ * - 85072 `prefix occupied`: 该链接已被占用
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/addJumpQRCode.yaml
+ */
+export type AddJumpQRCodeParams = MP['AddJumpQRCodeParams'];
+/**
+ * Reply fields of addJumpQRCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html WeChat docs}
+ */
+export type AddJumpQRCodeResponse = MP['AddJumpQRCodeResponse'];
+/**
  * Params of {@link MPTools.bindTester}, in WeChat's wire names.
  *
  * 绑定体验者（微信号）
@@ -1874,6 +1901,49 @@ export type DeleteCategoryParams = MP['DeleteCategoryParams'];
  * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs}
  */
 export type DeleteCategoryResponse = MP['DeleteCategoryResponse'];
+/**
+ * Params of {@link MPTools.deleteJumpQRCode}, in WeChat's wire names.
+ *
+ * 删除已设置的二维码规则
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/qrcodejumpdelete` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85073 `prefix not found`: 二维码规则不存在
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/deleteJumpQRCode.yaml
+ */
+export type DeleteJumpQRCodeParams = MP['DeleteJumpQRCodeParams'];
+/**
+ * Reply fields of deleteJumpQRCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html WeChat docs}
+ */
+export type DeleteJumpQRCodeResponse = MP['DeleteJumpQRCodeResponse'];
+/**
+ * Params of {@link MPTools.downloadJumpQRCodeFile}, in WeChat's wire names.
+ *
+ * 获取二维码规则校验文件（放在 prefix 域名的根目录）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/qrcodejumpdownload` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html WeChat docs} · spec: spec/miniprogram/code-management/downloadJumpQRCodeFile.yaml
+ */
+export type DownloadJumpQRCodeFileParams = MP['DownloadJumpQRCodeFileParams'];
+/**
+ * Reply fields of downloadJumpQRCodeFile.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html WeChat docs}
+ */
+export type DownloadJumpQRCodeFileResponse = MP['DownloadJumpQRCodeFileResponse'];
 /**
  * Params of {@link MPTools.getAccountBasicInfo}, in WeChat's wire names.
  *
@@ -2025,6 +2095,48 @@ export type GetCodePrivacyInfoParams = MP['GetCodePrivacyInfoParams'];
  */
 export type GetCodePrivacyInfoResponse = MP['GetCodePrivacyInfoResponse'];
 /**
+ * Params of {@link MPTools.getEffectiveJumpDomain}, in WeChat's wire names.
+ *
+ * 获取发布后生效的业务域名
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/get_effective_webviewdomain` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getEffectiveJumpDomain.yaml
+ */
+export type GetEffectiveJumpDomainParams = MP['GetEffectiveJumpDomainParams'];
+/**
+ * Reply fields of getEffectiveJumpDomain.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html WeChat docs}
+ */
+export type GetEffectiveJumpDomainResponse = MP['GetEffectiveJumpDomainResponse'];
+/**
+ * Params of {@link MPTools.getEffectiveServerDomain}, in WeChat's wire names.
+ *
+ * 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/get_effective_domain` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getEffectiveServerDomain.yaml
+ */
+export type GetEffectiveServerDomainParams = MP['GetEffectiveServerDomainParams'];
+/**
+ * Reply fields of getEffectiveServerDomain.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html WeChat docs}
+ */
+export type GetEffectiveServerDomainResponse = MP['GetEffectiveServerDomainResponse'];
+/**
  * Params of {@link MPTools.getJumpDomainConfirmFile}, in WeChat's wire names.
  *
  * 获取业务域名校验文件（放在业务域名根目录）
@@ -2046,6 +2158,27 @@ export type GetJumpDomainConfirmFileParams = MP['GetJumpDomainConfirmFileParams'
  */
 export type GetJumpDomainConfirmFileResponse = MP['GetJumpDomainConfirmFileResponse'];
 /**
+ * Params of {@link MPTools.getJumpQRCode}, in WeChat's wire names.
+ *
+ * 获取已设置的二维码规则（扫普通链接二维码打开小程序）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/qrcodejumpget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/getJumpQRCode.yaml
+ */
+export type GetJumpQRCodeParams = MP['GetJumpQRCodeParams'];
+/**
+ * Reply fields of getJumpQRCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html WeChat docs}
+ */
+export type GetJumpQRCodeResponse = MP['GetJumpQRCodeResponse'];
+/**
  * Params of {@link MPTools.getLatestAuditStatus}, in WeChat's wire names.
  *
  * 查询最新一次提交的审核状态
@@ -2066,6 +2199,48 @@ export type GetLatestAuditStatusParams = MP['GetLatestAuditStatusParams'];
  * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs}
  */
 export type GetLatestAuditStatusResponse = MP['GetLatestAuditStatusResponse'];
+/**
+ * Params of {@link MPTools.getPrefetchDomain}, in WeChat's wire names.
+ *
+ * 获取 DNS 预解析域名
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/get_prefetchdnsdomain` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getPrefetchDomain.yaml
+ */
+export type GetPrefetchDomainParams = MP['GetPrefetchDomainParams'];
+/**
+ * Reply fields of getPrefetchDomain.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html WeChat docs}
+ */
+export type GetPrefetchDomainResponse = MP['GetPrefetchDomainResponse'];
+/**
+ * Params of {@link MPTools.getSearchStatus}, in WeChat's wire names.
+ *
+ * 查询小程序是否可被搜索
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `GET /wxa/getwxasearchstatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getSearchStatus.yaml
+ */
+export type GetSearchStatusParams = MP['GetSearchStatusParams'];
+/**
+ * Reply fields of getSearchStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html WeChat docs}
+ */
+export type GetSearchStatusResponse = MP['GetSearchStatusResponse'];
 /**
  * Params of {@link MPTools.getSettingCategories}, in WeChat's wire names.
  *
@@ -2189,6 +2364,28 @@ export type GrayReleaseParams = MP['GrayReleaseParams'];
  */
 export type GrayReleaseResponse = MP['GrayReleaseResponse'];
 /**
+ * Params of {@link MPTools.modifyHeadImage}, in WeChat's wire names.
+ *
+ * 修改小程序头像（临时素材 media_id 与裁剪区域）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/account/modifyheadimage` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 53202 `head image quota reach limit`: 本月修改头像次数已用完
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html WeChat docs} · spec: spec/miniprogram/code-management/modifyHeadImage.yaml
+ */
+export type ModifyHeadImageParams = MP['ModifyHeadImageParams'];
+/**
+ * Reply fields of modifyHeadImage.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html WeChat docs}
+ */
+export type ModifyHeadImageResponse = MP['ModifyHeadImageResponse'];
+/**
  * Params of {@link MPTools.modifyJumpDomain}, in WeChat's wire names.
  *
  * 配置小程序业务域名（web-view）
@@ -2211,6 +2408,29 @@ export type ModifyJumpDomainParams = MP['ModifyJumpDomainParams'];
  * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs}
  */
 export type ModifyJumpDomainResponse = MP['ModifyJumpDomainResponse'];
+/**
+ * Params of {@link MPTools.modifyJumpDomainDirectly}, in WeChat's wire names.
+ *
+ * 快速配置小程序业务域名（需先把校验文件放在域名根目录）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/setwebviewdomain_directly` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 86103 `check confirmfile fail! domain is not in mp webviewdomain`: 校验文件检查失败
+ * - 89019 `webview domain not change`: 业务域名无更改
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomainDirectly.yaml
+ */
+export type ModifyJumpDomainDirectlyParams = MP['ModifyJumpDomainDirectlyParams'];
+/**
+ * Reply fields of modifyJumpDomainDirectly.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html WeChat docs}
+ */
+export type ModifyJumpDomainDirectlyResponse = MP['ModifyJumpDomainDirectlyResponse'];
 /**
  * Params of {@link MPTools.modifyServerDomain}, in WeChat's wire names.
  *
@@ -2235,6 +2455,75 @@ export type ModifyServerDomainParams = MP['ModifyServerDomainParams'];
  * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs}
  */
 export type ModifyServerDomainResponse = MP['ModifyServerDomainResponse'];
+/**
+ * Params of {@link MPTools.modifyServerDomainDirectly}, in WeChat's wire names.
+ *
+ * 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/modify_domain_directly` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85015 `invalid domain`: 域名不合法或未备案
+ * - 86103 `check confirmfile fail! domain is not in mp webviewdomain`: 域名校验失败
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomainDirectly.yaml
+ */
+export type ModifyServerDomainDirectlyParams = MP['ModifyServerDomainDirectlyParams'];
+/**
+ * Reply fields of modifyServerDomainDirectly.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html WeChat docs}
+ */
+export type ModifyServerDomainDirectlyResponse = MP['ModifyServerDomainDirectlyResponse'];
+/**
+ * Params of {@link MPTools.modifySignature}, in WeChat's wire names.
+ *
+ * 修改小程序功能介绍（简介）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/account/modifysignature` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 53200 `signature quota reach limit`: 本月功能介绍修改次数已用完
+ * - 53201 `signature invalid`: 功能介绍内容命中黑名单关键字
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html WeChat docs} · spec: spec/miniprogram/code-management/modifySignature.yaml
+ */
+export type ModifySignatureParams = MP['ModifySignatureParams'];
+/**
+ * Reply fields of modifySignature.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html WeChat docs}
+ */
+export type ModifySignatureResponse = MP['ModifySignatureResponse'];
+/**
+ * Params of {@link MPTools.publishJumpQRCode}, in WeChat's wire names.
+ *
+ * 发布已设置的二维码规则
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /cgi-bin/wxopen/qrcodejumppublish` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85074 `not published`: 小程序未发布
+ * - 85075 `prefix is not allowed`: 个人类型小程序无法设置二维码规则
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/publishJumpQRCode.yaml
+ */
+export type PublishJumpQRCodeParams = MP['PublishJumpQRCodeParams'];
+/**
+ * Reply fields of publishJumpQRCode.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html WeChat docs}
+ */
+export type PublishJumpQRCodeResponse = MP['PublishJumpQRCodeResponse'];
 /**
  * Params of {@link MPTools.release}, in WeChat's wire names.
  *
@@ -2302,6 +2591,74 @@ export type RevertGrayReleaseParams = MP['RevertGrayReleaseParams'];
  * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs}
  */
 export type RevertGrayReleaseResponse = MP['RevertGrayReleaseResponse'];
+/**
+ * Params of {@link MPTools.setNickname}, in WeChat's wire names.
+ *
+ * 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/setnickname` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 91001 `not fast register`: 不是公众号快速创建的小程序
+ * - 91010 `name is used`: 名称已被占用
+ * - 91011 `invalid name`: 名称不合法
+ * - 91012 `quota reach limit`: 本月修改名称次数已用完
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html WeChat docs} · spec: spec/miniprogram/code-management/setNickname.yaml
+ */
+export type SetNicknameParams = MP['SetNicknameParams'];
+/**
+ * Reply fields of setNickname.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html WeChat docs}
+ */
+export type SetNicknameResponse = MP['SetNicknameResponse'];
+/**
+ * Params of {@link MPTools.setPrefetchDomain}, in WeChat's wire names.
+ *
+ * 设置 DNS 预解析域名（覆盖）
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/set_prefetchdnsdomain` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 85015 `invalid domain`: 域名不合法
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html WeChat docs} · spec: spec/miniprogram/code-management/setPrefetchDomain.yaml
+ */
+export type SetPrefetchDomainParams = MP['SetPrefetchDomainParams'];
+/**
+ * Reply fields of setPrefetchDomain.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html WeChat docs}
+ */
+export type SetPrefetchDomainResponse = MP['SetPrefetchDomainResponse'];
+/**
+ * Params of {@link MPTools.setSearchStatus}, in WeChat's wire names.
+ *
+ * 设置小程序是否可被搜索
+ *
+ * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+ *
+ * `POST /wxa/changewxasearchstatus` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html WeChat docs} · spec: spec/miniprogram/code-management/setSearchStatus.yaml
+ */
+export type SetSearchStatusParams = MP['SetSearchStatusParams'];
+/**
+ * Reply fields of setSearchStatus.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html WeChat docs}
+ */
+export type SetSearchStatusResponse = MP['SetSearchStatusResponse'];
 /**
  * Params of {@link MPTools.setSupportVersion}, in WeChat's wire names.
  *
@@ -9905,7 +10262,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (291). */
+/** The generated endpoint methods of MPTools (307). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -10750,6 +11107,25 @@ export interface MPToolsMethods {
      */
     addCategory(params: AddCategoryParams, options?: CallOptions): Promise<WechatData<AddCategoryResponse>>;
     /**
+     * 增加或修改二维码规则
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/qrcodejumpadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85066 `invalid prefix`: 链接错误
+     * - 85068 `test url not match rule`: 测试链接不是子链接
+     * - 85069 `verify file fail`: 校验文件失败
+     * - 85070 `prefix in blacklist`: 个人类型小程序无法设置二维码规则
+     * - 85071 `prefix already exists`: 已添加该链接
+     * - 85072 `prefix occupied`: 该链接已被占用
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/addJumpQRCode.yaml
+     */
+    addJumpQRCode(params: AddJumpQRCodeParams, options?: CallOptions): Promise<WechatData<AddJumpQRCodeResponse>>;
+    /**
      * 绑定体验者（微信号）
      *
      * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
@@ -10801,6 +11177,33 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs} · spec: spec/miniprogram/code-management/deleteCategory.yaml
      */
     deleteCategory(params: DeleteCategoryParams, options?: CallOptions): Promise<WechatData<DeleteCategoryResponse>>;
+    /**
+     * 删除已设置的二维码规则
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/qrcodejumpdelete` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85073 `prefix not found`: 二维码规则不存在
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/deleteJumpQRCode.yaml
+     */
+    deleteJumpQRCode(params: DeleteJumpQRCodeParams, options?: CallOptions): Promise<WechatData<DeleteJumpQRCodeResponse>>;
+    /**
+     * 获取二维码规则校验文件（放在 prefix 域名的根目录）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/qrcodejumpdownload` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html WeChat docs} · spec: spec/miniprogram/code-management/downloadJumpQRCodeFile.yaml
+     */
+    downloadJumpQRCodeFile(params?: DownloadJumpQRCodeFileParams, options?: CallOptions): Promise<WechatData<DownloadJumpQRCodeFileResponse>>;
     /**
      * 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家）
      *
@@ -10896,6 +11299,32 @@ export interface MPToolsMethods {
      */
     getCodePrivacyInfo(params?: GetCodePrivacyInfoParams, options?: CallOptions): Promise<WechatData<GetCodePrivacyInfoResponse>>;
     /**
+     * 获取发布后生效的业务域名
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/get_effective_webviewdomain` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getEffectiveJumpDomain.yaml
+     */
+    getEffectiveJumpDomain(params?: GetEffectiveJumpDomainParams, options?: CallOptions): Promise<WechatData<GetEffectiveJumpDomainResponse>>;
+    /**
+     * 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/get_effective_domain` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getEffectiveServerDomain.yaml
+     */
+    getEffectiveServerDomain(params?: GetEffectiveServerDomainParams, options?: CallOptions): Promise<WechatData<GetEffectiveServerDomainResponse>>;
+    /**
      * 获取业务域名校验文件（放在业务域名根目录）
      *
      * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
@@ -10909,6 +11338,19 @@ export interface MPToolsMethods {
      */
     getJumpDomainConfirmFile(params?: GetJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetJumpDomainConfirmFileResponse>>;
     /**
+     * 获取已设置的二维码规则（扫普通链接二维码打开小程序）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/qrcodejumpget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/getJumpQRCode.yaml
+     */
+    getJumpQRCode(params: GetJumpQRCodeParams, options?: CallOptions): Promise<WechatData<GetJumpQRCodeResponse>>;
+    /**
      * 查询最新一次提交的审核状态
      *
      * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
@@ -10921,6 +11363,32 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getLatestAuditStatus.yaml
      */
     getLatestAuditStatus(params?: GetLatestAuditStatusParams, options?: CallOptions): Promise<WechatData<GetLatestAuditStatusResponse>>;
+    /**
+     * 获取 DNS 预解析域名
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/get_prefetchdnsdomain` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getPrefetchDomain.yaml
+     */
+    getPrefetchDomain(params?: GetPrefetchDomainParams, options?: CallOptions): Promise<WechatData<GetPrefetchDomainResponse>>;
+    /**
+     * 查询小程序是否可被搜索
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `GET /wxa/getwxasearchstatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getSearchStatus.yaml
+     */
+    getSearchStatus(params?: GetSearchStatusParams, options?: CallOptions): Promise<WechatData<GetSearchStatusResponse>>;
     /**
      * 获取已设置的所有类目（含审核状态）及设置额度
      *
@@ -11002,6 +11470,20 @@ export interface MPToolsMethods {
      */
     grayRelease(params: GrayReleaseParams, options?: CallOptions): Promise<WechatData<GrayReleaseResponse>>;
     /**
+     * 修改小程序头像（临时素材 media_id 与裁剪区域）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/account/modifyheadimage` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 53202 `head image quota reach limit`: 本月修改头像次数已用完
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html WeChat docs} · spec: spec/miniprogram/code-management/modifyHeadImage.yaml
+     */
+    modifyHeadImage(params: ModifyHeadImageParams, options?: CallOptions): Promise<WechatData<ModifyHeadImageResponse>>;
+    /**
      * 配置小程序业务域名（web-view）
      *
      * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
@@ -11016,6 +11498,21 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomain.yaml
      */
     modifyJumpDomain(params?: ModifyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainResponse>>;
+    /**
+     * 快速配置小程序业务域名（需先把校验文件放在域名根目录）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/setwebviewdomain_directly` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 86103 `check confirmfile fail! domain is not in mp webviewdomain`: 校验文件检查失败
+     * - 89019 `webview domain not change`: 业务域名无更改
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomainDirectly.yaml
+     */
+    modifyJumpDomainDirectly(params: ModifyJumpDomainDirectlyParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainDirectlyResponse>>;
     /**
      * 配置小程序服务器域名（request、socket、upload、download、udp、tcp）
      *
@@ -11032,6 +11529,51 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomain.yaml
      */
     modifyServerDomain(params: ModifyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainResponse>>;
+    /**
+     * 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/modify_domain_directly` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85015 `invalid domain`: 域名不合法或未备案
+     * - 86103 `check confirmfile fail! domain is not in mp webviewdomain`: 域名校验失败
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomainDirectly.yaml
+     */
+    modifyServerDomainDirectly(params: ModifyServerDomainDirectlyParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainDirectlyResponse>>;
+    /**
+     * 修改小程序功能介绍（简介）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/account/modifysignature` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 53200 `signature quota reach limit`: 本月功能介绍修改次数已用完
+     * - 53201 `signature invalid`: 功能介绍内容命中黑名单关键字
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html WeChat docs} · spec: spec/miniprogram/code-management/modifySignature.yaml
+     */
+    modifySignature(params: ModifySignatureParams, options?: CallOptions): Promise<WechatData<ModifySignatureResponse>>;
+    /**
+     * 发布已设置的二维码规则
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /cgi-bin/wxopen/qrcodejumppublish` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85074 `not published`: 小程序未发布
+     * - 85075 `prefix is not allowed`: 个人类型小程序无法设置二维码规则
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/publishJumpQRCode.yaml
+     */
+    publishJumpQRCode(params: PublishJumpQRCodeParams, options?: CallOptions): Promise<WechatData<PublishJumpQRCodeResponse>>;
     /**
      * 发布已通过审核的小程序
      *
@@ -11075,6 +11617,50 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertGrayRelease.yaml
      */
     revertGrayRelease(params?: RevertGrayReleaseParams, options?: CallOptions): Promise<WechatData<RevertGrayReleaseResponse>>;
+    /**
+     * 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/setnickname` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 91001 `not fast register`: 不是公众号快速创建的小程序
+     * - 91010 `name is used`: 名称已被占用
+     * - 91011 `invalid name`: 名称不合法
+     * - 91012 `quota reach limit`: 本月修改名称次数已用完
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html WeChat docs} · spec: spec/miniprogram/code-management/setNickname.yaml
+     */
+    setNickname(params: SetNicknameParams, options?: CallOptions): Promise<WechatData<SetNicknameResponse>>;
+    /**
+     * 设置 DNS 预解析域名（覆盖）
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/set_prefetchdnsdomain` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 85015 `invalid domain`: 域名不合法
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html WeChat docs} · spec: spec/miniprogram/code-management/setPrefetchDomain.yaml
+     */
+    setPrefetchDomain(params: SetPrefetchDomainParams, options?: CallOptions): Promise<WechatData<SetPrefetchDomainResponse>>;
+    /**
+     * 设置小程序是否可被搜索
+     *
+     * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+     *
+     * `POST /wxa/changewxasearchstatus` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html WeChat docs} · spec: spec/miniprogram/code-management/setSearchStatus.yaml
+     */
+    setSearchStatus(params: SetSearchStatusParams, options?: CallOptions): Promise<WechatData<SetSearchStatusResponse>>;
     /**
      * 设置最低基础库版本
      *
@@ -13736,7 +14322,7 @@ export interface MPToolsMethods {
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (293). */
+/** Every MPTools operation by name, for `call(name, params)` (309). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -13868,12 +14454,18 @@ export interface MPToolsOperations {
     updateDatabaseRecord: { params: UpdateDatabaseRecordParams; response: UpdateDatabaseRecordResponse; required: true };
     /** 添加类目（敏感类目需资质） */
     addCategory: { params: AddCategoryParams; response: AddCategoryResponse; required: true };
+    /** 增加或修改二维码规则 */
+    addJumpQRCode: { params: AddJumpQRCodeParams; response: AddJumpQRCodeResponse; required: true };
     /** 绑定体验者（微信号） */
     bindTester: { params: BindTesterParams; response: BindTesterResponse; required: true };
     /** 上传代码并生成体验版（从代码模板库选模板，填 ext.json） */
     commit: { params: CommitParams; response: CommitResponse; required: true };
     /** 删除类目 */
     deleteCategory: { params: DeleteCategoryParams; response: DeleteCategoryResponse; required: true };
+    /** 删除已设置的二维码规则 */
+    deleteJumpQRCode: { params: DeleteJumpQRCodeParams; response: DeleteJumpQRCodeResponse; required: true };
+    /** 获取二维码规则校验文件（放在 prefix 域名的根目录） */
+    downloadJumpQRCodeFile: { params: DownloadJumpQRCodeFileParams; response: DownloadJumpQRCodeFileResponse; required: false };
     /** 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家） */
     getAccountBasicInfo: { params: GetAccountBasicInfoParams; response: GetAccountBasicInfoResponse; required: false };
     /** 获取可以设置的所有类目 */
@@ -13888,10 +14480,20 @@ export interface MPToolsOperations {
     getCodePage: { params: GetCodePageParams; response: GetCodePageResponse; required: false };
     /** 获取隐私接口检测结果（上传代码后的检测任务） */
     getCodePrivacyInfo: { params: GetCodePrivacyInfoParams; response: GetCodePrivacyInfoResponse; required: false };
+    /** 获取发布后生效的业务域名 */
+    getEffectiveJumpDomain: { params: GetEffectiveJumpDomainParams; response: GetEffectiveJumpDomainResponse; required: false };
+    /** 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的） */
+    getEffectiveServerDomain: { params: GetEffectiveServerDomainParams; response: GetEffectiveServerDomainResponse; required: false };
     /** 获取业务域名校验文件（放在业务域名根目录） */
     getJumpDomainConfirmFile: { params: GetJumpDomainConfirmFileParams; response: GetJumpDomainConfirmFileResponse; required: false };
+    /** 获取已设置的二维码规则（扫普通链接二维码打开小程序） */
+    getJumpQRCode: { params: GetJumpQRCodeParams; response: GetJumpQRCodeResponse; required: true };
     /** 查询最新一次提交的审核状态 */
     getLatestAuditStatus: { params: GetLatestAuditStatusParams; response: GetLatestAuditStatusResponse; required: false };
+    /** 获取 DNS 预解析域名 */
+    getPrefetchDomain: { params: GetPrefetchDomainParams; response: GetPrefetchDomainResponse; required: false };
+    /** 查询小程序是否可被搜索 */
+    getSearchStatus: { params: GetSearchStatusParams; response: GetSearchStatusResponse; required: false };
     /** 获取已设置的所有类目（含审核状态）及设置额度 */
     getSettingCategories: { params: GetSettingCategoriesParams; response: GetSettingCategoriesResponse; required: false };
     /** 查询小程序当前设置的最低基础库版本及各版本用户占比 */
@@ -13904,16 +14506,32 @@ export interface MPToolsOperations {
     getVersionInfo: { params: GetVersionInfoParams; response: GetVersionInfoResponse; required: false };
     /** 分阶段发布（灰度比例 1–100） */
     grayRelease: { params: GrayReleaseParams; response: GrayReleaseResponse; required: true };
+    /** 修改小程序头像（临时素材 media_id 与裁剪区域） */
+    modifyHeadImage: { params: ModifyHeadImageParams; response: ModifyHeadImageResponse; required: true };
     /** 配置小程序业务域名（web-view） */
     modifyJumpDomain: { params: ModifyJumpDomainParams; response: ModifyJumpDomainResponse; required: false };
+    /** 快速配置小程序业务域名（需先把校验文件放在域名根目录） */
+    modifyJumpDomainDirectly: { params: ModifyJumpDomainDirectlyParams; response: ModifyJumpDomainDirectlyResponse; required: true };
     /** 配置小程序服务器域名（request、socket、upload、download、udp、tcp） */
     modifyServerDomain: { params: ModifyServerDomainParams; response: ModifyServerDomainResponse; required: true };
+    /** 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制） */
+    modifyServerDomainDirectly: { params: ModifyServerDomainDirectlyParams; response: ModifyServerDomainDirectlyResponse; required: true };
+    /** 修改小程序功能介绍（简介） */
+    modifySignature: { params: ModifySignatureParams; response: ModifySignatureResponse; required: true };
+    /** 发布已设置的二维码规则 */
+    publishJumpQRCode: { params: PublishJumpQRCodeParams; response: PublishJumpQRCodeResponse; required: true };
     /** 发布已通过审核的小程序 */
     release: { params: ReleaseParams; response: ReleaseResponse; required: false };
     /** 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本） */
     revertCodeRelease: { params: RevertCodeReleaseParams; response: RevertCodeReleaseResponse; required: false };
     /** 取消分阶段发布 */
     revertGrayRelease: { params: RevertGrayReleaseParams; response: RevertGrayReleaseResponse; required: false };
+    /** 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送） */
+    setNickname: { params: SetNicknameParams; response: SetNicknameResponse; required: true };
+    /** 设置 DNS 预解析域名（覆盖） */
+    setPrefetchDomain: { params: SetPrefetchDomainParams; response: SetPrefetchDomainResponse; required: true };
+    /** 设置小程序是否可被搜索 */
+    setSearchStatus: { params: SetSearchStatusParams; response: SetSearchStatusResponse; required: true };
     /** 设置最低基础库版本 */
     setSupportVersion: { params: SetSupportVersionParams; response: SetSupportVersionResponse; required: true };
     /** 设置小程序服务状态（暂停 / 开启服务） */
