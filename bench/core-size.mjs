@@ -5,7 +5,8 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const CORE_BUDGET_GZIP = 21_000;
+// 21 000 until the third-party platform (OpenPlatform: tokens, pushes, events, ~3.9 kB gzip) joined the core API.
+export const CORE_BUDGET_GZIP = 23_500;
 
 export async function measureCore() {
   const root = path.resolve(import.meta.dirname, '..');
