@@ -11,16 +11,22 @@ import { OpenPlatform, RedisCache, WechatAuthorizationRequiredError } from 'wech
 const env = (name: string): string => process.env[name] ?? '';
 const redis = new Redis(env('REDIS_URL') || 'redis://127.0.0.1:6379', { enableOfflineQueue: false });
 
+/** Your database of authorized merchants: the refresh token is the key to each account (WeChat returns it once). */
+const refreshTokens = new Map<string, string>();
+
 const op = new OpenPlatform({
   componentAppid: env('COMPONENT_APPID'),
   componentSecret: env('COMPONENT_SECRET'),
   token: env('COMPONENT_TOKEN'),
   encodingAESKey: env('COMPONENT_AES_KEY'),
   cache: new RedisCache({ client: redis }), // every server sees the ticket and every token
+  // Every new (or rotated) refresh token is saved here; one the cache lost is loaded back; a revoked one deleted.
+  refreshTokenStore: {
+    load: (appid) => refreshTokens.get(appid),
+    save: (appid, token) => void refreshTokens.set(appid, token),
+    delete: (appid) => void refreshTokens.delete(appid),
+  },
 });
-
-/** Your own store of merchants: keep each refresh token in your database as well (it is the key to the account). */
-const merchants = new Map<string, { refreshToken: string | undefined }>();
 
 const app = express();
 
@@ -29,11 +35,9 @@ const authEvents = op.pushHandler(async (event) => {
   // The /authorized callback below usually exchanges the code first; the event covers a merchant who closed the page.
   const known = event.kind === 'authorized' && (await op.getStoredAuthorizerRefreshToken(event.AuthorizerAppid)) !== undefined;
   if ((event.kind === 'authorized' && !known) || event.kind === 'updateauthorized') {
-    const info = await op.queryAuth(event.AuthorizationCode);
-    merchants.set(info.authorizer_appid, { refreshToken: await op.getStoredAuthorizerRefreshToken(info.authorizer_appid) });
-  } else if (event.kind === 'unauthorized') {
-    merchants.delete(event.AuthorizerAppid);
+    await op.queryAuth(event.AuthorizationCode); // stores (and saves) the refresh token
   }
+  // 'unauthorized': the tokens are already dropped (and refreshTokenStore.delete called)
 });
 app.post('/wechat/auth-events', (req, res) => void authEvents.node(req, res));
 
@@ -52,7 +56,6 @@ app.get('/authorize', async (_req, res) => {
 // 2. WeChat sends the merchant back with ?auth_code=…: exchange it; the refresh token is stored in Redis.
 app.get('/authorized', async (req, res) => {
   const info = await op.queryAuth(String(req.query['auth_code'] ?? ''));
-  merchants.set(info.authorizer_appid, { refreshToken: await op.getStoredAuthorizerRefreshToken(info.authorizer_appid) });
   res.send(`authorized: ${info.authorizer_appid} (${info.func_info.length} permission sets)`);
 });
 
@@ -68,8 +71,5 @@ app.get('/merchants/:appid/qrcode', async (req, res) => {
     else throw err;
   }
 });
-
-// At start-up, give the cache the refresh tokens your database holds (a fresh Redis, a new region…).
-for (const [appid, m] of merchants) if (m.refreshToken) await op.setAuthorizerRefreshToken(appid, m.refreshToken);
 
 app.listen(3000);

@@ -342,3 +342,26 @@ describe('event retries', () => {
     expect(runs).toBe(2);
   });
 });
+
+describe('a durable refresh token store', () => {
+  it('saves every new refresh token (queryAuth, rotation), reloads one the cache lost, forgets a revoked one', async () => {
+    const mock = createMockWechat({ tokenOverlapSeconds: 0 });
+    const db = new Map<string, string>();
+    const refreshTokenStore = { load: (a: string) => db.get(a), save: (a: string, t: string) => void db.set(a, t), delete: (a: string) => void db.delete(a) };
+    const make = () => new OpenPlatform({ ...DEFAULT_MOCK_PLATFORM, fetch: (r: Request) => mock.handle(r), retry: false, refreshTokenStore });
+    const op = make();
+    await authorized(mock, op);
+    expect(db.get(APPID)).toBe(mock.platform.currentRefreshToken(APPID));
+    mock.tokens.revokeApp(APPID);
+    expect((await op.miniProgram(APPID).call('getApiDomainIp')).ok).toBe(true);
+    expect(db.get(APPID)).toBe(mock.platform.currentRefreshToken(APPID)); // the rotated one
+    // A new server with an empty cache (a flushed Redis): the ticket arrives, the refresh token comes from the store.
+    const fresh = make();
+    await fresh.pushHandler().fetch(mock.platform.verifyTicketPush());
+    expect((await fresh.miniProgram(APPID).call('getApiDomainIp')).ok).toBe(true);
+    expect(await fresh.getStoredAuthorizerRefreshToken(APPID)).toBe(mock.platform.currentRefreshToken(APPID));
+    await fresh.pushHandler().fetch(mock.platform.unauthorizedPush(APPID));
+    expect(db.has(APPID)).toBe(false);
+    await expect(fresh.miniProgram(APPID).call('getApiDomainIp')).rejects.toBeInstanceOf(WechatAuthorizationRequiredError);
+  });
+});

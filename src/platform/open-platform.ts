@@ -41,6 +41,18 @@ export interface OpenPlatformOptions
   maxPushBodyBytes?: number;
   /** authorizer clients kept in memory (least recently used dropped beyond; default 1000) */
   maxAuthorizerClients?: number;
+  /**
+   * Your durable store of authorizer refresh tokens (a database): save() is called whenever a new one is
+   * stored (queryAuth, a rotation by WeChat), load() when the cache has none (a flushed or new Redis),
+   * delete() when the authorization is revoked. The cache stays the source the servers share.
+   */
+  refreshTokenStore?: AuthorizerRefreshTokenStore;
+}
+
+export interface AuthorizerRefreshTokenStore {
+  load(authorizerAppid: string): Promise<string | undefined> | string | undefined;
+  save(authorizerAppid: string, refreshToken: string): Promise<void> | void;
+  delete?(authorizerAppid: string): Promise<void> | void;
 }
 
 type Args<K extends keyof OpenPlatformOperations> = OpenPlatformOperations[K]['required'] extends true
@@ -89,7 +101,7 @@ export class OpenPlatform extends WechatClient {
         await (self.op as OpenPlatform).#componentTokens.invalidate(failed);
       },
     };
-    const { componentAppid, componentSecret, token: _t, encodingAESKey: _k, maxPushBodyBytes: _m, maxAuthorizerClients: _c, ...client } = options;
+    const { componentAppid, componentSecret, token: _t, encodingAESKey: _k, maxPushBodyBytes: _m, maxAuthorizerClients: _c, refreshTokenStore: _r, ...client } = options;
     const access: ComponentAccess = { appid: componentAppid, tokenProvider: provider };
     super({ ...client, appid: componentAppid, secret: componentSecret, accessTokenProvider: provider, component: access });
     self.op = this;
@@ -173,6 +185,11 @@ export class OpenPlatform extends WechatClient {
   async setAuthorizerRefreshToken(authorizerAppid: string, refreshToken: string): Promise<void> {
     if (typeof authorizerAppid !== 'string' || authorizerAppid === '') throw new WechatToolsError('setAuthorizerRefreshToken: authorizerAppid is required');
     if (typeof refreshToken !== 'string' || refreshToken === '') throw new WechatToolsError('setAuthorizerRefreshToken: the refresh token is empty');
+    await this.#storeRefreshToken(authorizerAppid, refreshToken);
+    await this.#opts.refreshTokenStore?.save(authorizerAppid, refreshToken);
+  }
+
+  async #storeRefreshToken(authorizerAppid: string, refreshToken: string): Promise<void> {
     const stored: StoredRefreshToken = { value: refreshToken, updatedAt: Date.now() };
     await this.setCache(refreshTokenKey(this.componentAppid, authorizerAppid), stored);
   }
@@ -187,6 +204,7 @@ export class OpenPlatform extends WechatClient {
   async removeAuthorizer(authorizerAppid: string): Promise<void> {
     await this.deleteCache(refreshTokenKey(this.componentAppid, authorizerAppid));
     await this.deleteCache(authorizerTokenKey(this.componentAppid, authorizerAppid));
+    await this.#opts.refreshTokenStore?.delete?.(authorizerAppid);
   }
 
   /** The authorizer_access_token of an authorizer: cache → refresh with its refresh token (single-flight per authorizer, across processes). */
@@ -206,7 +224,15 @@ export class OpenPlatform extends WechatClient {
 
   async #refreshAuthorizer(appid: string, retried = false): Promise<{ value: string; expiresIn: number }> {
     const key = refreshTokenKey(this.componentAppid, appid);
-    const stored = await this.getCache(key);
+    let stored = await this.getCache(key);
+    if (!isStoredRefreshToken(stored) && this.#opts.refreshTokenStore) {
+      // The cache lost it (flushed, a new Redis): the durable copy, if you keep one.
+      const durable = await this.#opts.refreshTokenStore.load(appid);
+      if (typeof durable === 'string' && durable !== '') {
+        await this.#storeRefreshToken(appid, durable);
+        stored = await this.getCache(key);
+      }
+    }
     if (!isStoredRefreshToken(stored)) throw new WechatAuthorizationRequiredError(appid, 'no authorizer_refresh_token is stored: it was never set, or the authorization was revoked');
     const r = (await this.call('getAuthorizerAccessToken', { authorizer_appid: appid, authorizer_refresh_token: stored.value }, { throwOnError: false })) as WechatResult & {
       authorizer_access_token?: string;
@@ -218,7 +244,10 @@ export class OpenPlatform extends WechatClient {
       // (it refreshed and WeChat rotated the token), use that one instead, once.
       const now = await this.getCache(key);
       if (isStoredRefreshToken(now) && now.value !== stored.value && !retried) return this.#refreshAuthorizer(appid, true);
-      if (isStoredRefreshToken(now) && now.value === stored.value) await this.deleteCache(key);
+      if (isStoredRefreshToken(now) && now.value === stored.value) {
+        await this.deleteCache(key);
+        await this.#opts.refreshTokenStore?.delete?.(appid);
+      }
       throw new WechatAuthorizationRequiredError(appid, `WeChat refused its refresh token: errcode ${r.errcode}`, r.errcode);
     }
     if (r.errcode !== 0) throw new WechatError({ operation: 'getAuthorizerAccessToken', errcode: r.errcode, errmsg: r.errmsg });
@@ -239,7 +268,7 @@ export class OpenPlatform extends WechatClient {
   }
 
   #clientOptions(appid: string): WechatToolsOptions {
-    const { componentAppid: _a, componentSecret: _s, token: _t, encodingAESKey: _k, maxPushBodyBytes: _m, maxAuthorizerClients: _c, ...shared } = this.#opts;
+    const { componentAppid: _a, componentSecret: _s, token: _t, encodingAESKey: _k, maxPushBodyBytes: _m, maxAuthorizerClients: _c, refreshTokenStore: _r, ...shared } = this.#opts;
     return { ...shared, appid, accessTokenProvider: this.#provider(appid), component: this.#componentAccess };
   }
 
