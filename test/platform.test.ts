@@ -365,3 +365,31 @@ describe('a durable refresh token store', () => {
     await expect(fresh.miniProgram(APPID).call('getApiDomainIp')).rejects.toBeInstanceOf(WechatAuthorizationRequiredError);
   });
 });
+
+describe('options and typed platform endpoints', () => {
+  it('bad options fail at construction, naming the option and not its value', () => {
+    expect(() => new OpenPlatform({ ...DEFAULT_MOCK_PLATFORM, encodingAESKey: 'short' })).toThrow(/encodingAESKey/);
+    expect(() => new OpenPlatform({ ...DEFAULT_MOCK_PLATFORM, componentSecret: '' })).toThrow(/componentSecret/);
+    const err = (() => {
+      try {
+        new OpenPlatform({ ...DEFAULT_MOCK_PLATFORM, token: '' });
+      } catch (e) {
+        return e as Error;
+      }
+      return undefined;
+    })();
+    expect(err?.message).toMatch(/token/);
+    expect(err?.message.includes(DEFAULT_MOCK_PLATFORM.componentSecret)).toBe(false);
+  });
+
+  it('generated platform methods are typed and validated before any request', async () => {
+    const { mock, op } = setup();
+    await op.pushHandler().fetch(mock.platform.verifyTicketPush());
+    const list = await op.getAuthorizerList({ offset: 0, count: 100 });
+    if (list.ok) expect(list.list[0]?.authorizer_appid).toBeTypeOf('string');
+    const before = mock.stats().requests;
+    await expect(op.getAuthorizerList({ offset: 0, count: 501 })).rejects.toThrow(/getAuthorizerList: invalid params: \/count/);
+    expect(mock.stats().requests).toBe(before);
+    expect(JSON.stringify(list)).not.toMatch(/refreshtoken@@@example/);
+  });
+});

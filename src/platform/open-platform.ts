@@ -93,6 +93,7 @@ export class OpenPlatform extends WechatClient {
     if (!options || typeof options.componentAppid !== 'string' || options.componentAppid === '') throw new WechatToolsError('OpenPlatform: options.componentAppid is required');
     if (typeof options.componentSecret !== 'string' || options.componentSecret === '') throw new WechatToolsError('OpenPlatform: options.componentSecret is required');
     if (typeof options.token !== 'string' || options.token === '') throw new WechatToolsError('OpenPlatform: options.token (消息校验Token) is required');
+    if (typeof options.encodingAESKey !== 'string' || options.encodingAESKey.length !== 43) throw new WechatToolsError('OpenPlatform: options.encodingAESKey (消息加解密Key) is required: 43 characters');
     // The platform's own token provider, bound once the object exists.
     const self: { op?: OpenPlatform } = {};
     const provider: AccessTokenProvider = {
