@@ -6,10 +6,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../core/logger.js';
 import type { TokenCache } from '../token/cache.js';
 import { WechatCrypto, WechatPushError } from '../push/crypto.js';
-import type { PushRequest, PushResponse } from '../push/handler.js';
 import { PushParseError, parseRawPush } from '../push/parse.js';
 import { toComponentEvent, type ComponentEvent } from './events.js';
-import { adapters, text } from './http.js';
+import { adapters, text, type PlatformPushRequest as PushRequest, type PlatformPushResponse as PushResponse } from './http.js';
 
 export type OnComponentEvent = (event: ComponentEvent) => void | Promise<void>;
 

@@ -1,7 +1,18 @@
 // The events pushed to the platform's 授权事件接收URL (authorization event URL), by InfoType. Fields
 // keep WeChat's names; numbers are numbers. An InfoType not listed here arrives as kind 'unknown'.
-import { typeFields } from '../push/parse.js';
-import type { PushFieldTable } from '../push/types.js';
+
+/** Which fields are numbers (the rest stay as the XML gives them: strings). */
+type FieldTable = Readonly<Record<string, 'string' | 'number'>>;
+
+function typeFields(raw: Record<string, unknown>, table: FieldTable): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  for (const [k, t] of Object.entries(table)) {
+    const v = raw[k];
+    if (t === 'number' && typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) out[k] = Number(v);
+    else if (t === 'string' && typeof v === 'number') out[k] = String(v);
+  }
+  return out;
+}
 
 interface EventBase {
   /** the platform's component_appid */
@@ -62,11 +73,11 @@ export interface UnknownComponentEvent extends EventBase {
 
 export type ComponentEvent = ComponentVerifyTicketEvent | AuthorizedEvent | UpdateAuthorizedEvent | UnauthorizedEvent | FastRegisterEvent | UnknownComponentEvent;
 
-const BASE: PushFieldTable = { AppId: 'string', CreateTime: 'number', InfoType: 'string' };
-const AUTH: PushFieldTable = { AuthorizerAppid: 'string', AuthorizationCode: 'string', AuthorizationCodeExpiredTime: 'number', PreAuthCode: 'string' };
-const FAST: PushFieldTable = { appid: 'string', status: 'number', auth_code: 'string', msg: 'string' };
+const BASE: FieldTable = { AppId: 'string', CreateTime: 'number', InfoType: 'string' };
+const AUTH: FieldTable = { AuthorizerAppid: 'string', AuthorizationCode: 'string', AuthorizationCodeExpiredTime: 'number', PreAuthCode: 'string' };
+const FAST: FieldTable = { appid: 'string', status: 'number', auth_code: 'string', msg: 'string' };
 
-const KINDS: Readonly<Record<string, PushFieldTable>> = {
+const KINDS: Readonly<Record<string, FieldTable>> = {
   component_verify_ticket: { ComponentVerifyTicket: 'string' },
   authorized: AUTH,
   updateauthorized: AUTH,

@@ -1,7 +1,22 @@
 // Node and Web adapters around a framework-free push core: read the body (bounded), answer.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { WechatPushError } from '../push/crypto.js';
-import type { PushRequest, PushResponse } from '../push/handler.js';
+
+/** A push request as the platform handlers see it: the raw body text. */
+export interface PlatformPushRequest {
+  method: string;
+  query: URLSearchParams;
+  body: string;
+}
+
+export interface PlatformPushResponse {
+  status: number;
+  body: string;
+  contentType: string;
+}
+
+type PushRequest = PlatformPushRequest;
+type PushResponse = PlatformPushResponse;
 
 export const text = (status: number, body: string): PushResponse => ({ status, body, contentType: 'text/plain; charset=utf-8' });
 

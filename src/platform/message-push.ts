@@ -4,9 +4,9 @@
 // puts the authorizer's appid there, and the handler tells onMessage which authorizer it is for.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PushMessage } from '../../generated/push.js';
-import { createPushHandler, type PushHandlerOptions, type PushRequest, type PushResponse, type PushResult } from '../push/handler.js';
+import { createPushHandler, type PushHandlerOptions, type PushResult } from '../push/handler.js';
 import type { ComponentPushHandler } from './auth-push.js';
-import { adapters } from './http.js';
+import { adapters, type PlatformPushRequest as PushRequest, type PlatformPushResponse as PushResponse } from './http.js';
 
 export interface AuthorizerMessageContext {
   /** the authorizer's appid, from the URL ($APPID$), when the URL carries it */
