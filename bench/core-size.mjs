@@ -5,8 +5,8 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-// 21 000 until the third-party platform (OpenPlatform: tokens, pushes, events, ~3.9 kB gzip) joined the core API.
-export const CORE_BUDGET_GZIP = 23_500;
+// 21 000 until the third-party platform (OpenPlatform: tokens, pushes, events, ~3.9 kB gzip) and the token seam (~1.4 kB) joined the core.
+export const CORE_BUDGET_GZIP = 25_000;
 
 export async function measureCore() {
   const root = path.resolve(import.meta.dirname, '..');

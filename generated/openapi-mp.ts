@@ -2024,9 +2024,9 @@ export interface paths {
         put?: never;
         /**
          * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
-         * @description Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart).
+         * @description Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart). This is the raw request (named request…, not get…, so that no name means two things): it does not update the client's cache. For the token your calls use, call client.getAccessToken().
          */
-        post: operations["getStableAccessToken"];
+        post: operations["requestStableAccessToken"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2042,9 +2042,9 @@ export interface paths {
         };
         /**
          * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
-         * @description The classic token endpoint. Every call issues a new token; the previous one stays valid for 5 minutes. Several processes calling it for one appid invalidate each other's token: prefer getStableAccessToken.
+         * @description The classic token endpoint. Every call issues a new token; the previous one stays valid for 5 minutes. Several processes calling it for one appid invalidate each other's token: prefer requestStableAccessToken. This is the raw request: it does not update the client's cache and, in classic mode, it invalidates the token the client has cached. For the token your calls use, call client.getAccessToken().
          */
-        get: operations["getAccessToken"];
+        get: operations["requestAccessToken"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7611,14 +7611,6 @@ export interface components {
             /** @description 生成的小程序 URL Link */
             url_link?: string;
         };
-        /** @description Params of getAccessToken */
-        GetAccessTokenParams: Record<string, never>;
-        GetAccessTokenResponse: {
-            /** @description 获取到的凭证（至少保留 512 个字符空间） */
-            access_token: string;
-            /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
-            expires_in: number;
-        };
         /** @description Params of getAccountBasicInfo */
         GetAccountBasicInfoParams: Record<string, never>;
         GetAccountBasicInfoResponse: {
@@ -9952,20 +9944,6 @@ export interface components {
                     }[];
                 };
             };
-        };
-        /** @description Params of getStableAccessToken */
-        GetStableAccessTokenParams: {
-            /**
-             * @description 默认 false。false 为普通调用模式，有效期内重复调用不会更新 access_token；true 为强制刷新模式，会导致上次获取的 access_token 失效
-             * @default false
-             */
-            force_refresh?: boolean;
-        };
-        GetStableAccessTokenResponse: {
-            /** @description 获取到的凭证 */
-            access_token: string;
-            /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
-            expires_in: number;
         };
         /** @description Params of getSubAnchor */
         GetSubAnchorParams: {
@@ -12406,6 +12384,28 @@ export interface components {
             username: string;
         };
         RemoveAssistantResponse: Record<string, never>;
+        /** @description Params of requestAccessToken */
+        RequestAccessTokenParams: Record<string, never>;
+        RequestAccessTokenResponse: {
+            /** @description 获取到的凭证（至少保留 512 个字符空间） */
+            access_token: string;
+            /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
+            expires_in: number;
+        };
+        /** @description Params of requestStableAccessToken */
+        RequestStableAccessTokenParams: {
+            /**
+             * @description 默认 false。false 为普通调用模式，有效期内重复调用不会更新 access_token；true 为强制刷新模式，会导致上次获取的 access_token 失效
+             * @default false
+             */
+            force_refresh?: boolean;
+        };
+        RequestStableAccessTokenResponse: {
+            /** @description 获取到的凭证 */
+            access_token: string;
+            /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
+            expires_in: number;
+        };
         /** @description Params of resetAuditGoods */
         ResetAuditGoodsParams: {
             /** @description 提交审核时获得的审核单 ID */
@@ -18061,7 +18061,7 @@ export interface operations {
             };
         };
     };
-    getStableAccessToken: {
+    requestStableAccessToken: {
         parameters: {
             query?: never;
             header?: never;
@@ -18090,12 +18090,12 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GetStableAccessTokenResponse"];
+                    "application/json": components["schemas"]["RequestStableAccessTokenResponse"];
                 };
             };
         };
     };
-    getAccessToken: {
+    requestAccessToken: {
         parameters: {
             query: {
                 appid: string;
@@ -18114,7 +18114,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["GetAccessTokenResponse"];
+                    "application/json": components["schemas"]["RequestAccessTokenResponse"];
                 };
             };
         };

@@ -763,11 +763,11 @@ export type GetPubTemplateTitleListParams = MP['GetPubTemplateTitleListParams'];
  */
 export type GetPubTemplateTitleListResponse = MP['GetPubTemplateTitleListResponse'];
 /**
- * Params of {@link MPTools.getAccessToken}, in WeChat's wire names.
+ * Params of {@link MPTools.requestAccessToken}, in WeChat's wire names.
  *
  * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
  *
- * The classic token endpoint. Every call issues a new token; the previous one stays valid for 5 minutes. Several processes calling it for one appid invalidate each other's token: prefer getStableAccessToken.
+ * The classic token endpoint. Every call issues a new token; the previous one stays valid for 5 minutes. Several processes calling it for one appid invalidate each other's token: prefer requestStableAccessToken. This is the raw request: it does not update the client's cache and, in classic mode, it invalidates the token the client has cached. For the token your calls use, call client.getAccessToken().
  *
  * `GET /cgi-bin/token` · app credentials: appid/secret added by the client (query) · safe to repeat · reply: json
  *
@@ -779,21 +779,21 @@ export type GetPubTemplateTitleListResponse = MP['GetPubTemplateTitleListRespons
  * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
  * - 89503: 此次调用需要管理员确认
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs} · spec: spec/common/token/getAccessToken.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs} · spec: spec/common/token/requestAccessToken.yaml
  */
-export type GetAccessTokenParams = MP['GetAccessTokenParams'];
+export type RequestAccessTokenParams = MP['RequestAccessTokenParams'];
 /**
- * Reply fields of getAccessToken.
+ * Reply fields of requestAccessToken.
  *
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs}
  */
-export type GetAccessTokenResponse = MP['GetAccessTokenResponse'];
+export type RequestAccessTokenResponse = MP['RequestAccessTokenResponse'];
 /**
- * Params of {@link MPTools.getStableAccessToken}, in WeChat's wire names.
+ * Params of {@link MPTools.requestStableAccessToken}, in WeChat's wire names.
  *
  * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
  *
- * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart).
+ * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart). This is the raw request (named request…, not get…, so that no name means two things): it does not update the client's cache. For the token your calls use, call client.getAccessToken().
  *
  * `POST /cgi-bin/stable_token` · app credentials: appid/secret added by the client (body) · safe to repeat · reply: json
  *
@@ -803,15 +803,15 @@ export type GetAccessTokenResponse = MP['GetAccessTokenResponse'];
  * - 40125 `invalid appsecret`: 不合法的 secret
  * - 45009: 强制刷新超过每日 20 次
  *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/getStableAccessToken.yaml
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/requestStableAccessToken.yaml
  */
-export type GetStableAccessTokenParams = MP['GetStableAccessTokenParams'];
+export type RequestStableAccessTokenParams = MP['RequestStableAccessTokenParams'];
 /**
- * Reply fields of getStableAccessToken.
+ * Reply fields of requestStableAccessToken.
  *
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs}
  */
-export type GetStableAccessTokenResponse = MP['GetStableAccessTokenResponse'];
+export type RequestStableAccessTokenResponse = MP['RequestStableAccessTokenResponse'];
 /**
  * Params of {@link OpenPlatform.getAuthorizerInfo}, in WeChat's wire names.
  *
@@ -10262,7 +10262,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (307). */
+/** The generated endpoint methods of MPTools (308). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -10745,9 +10745,27 @@ export interface MPToolsMethods {
      */
     getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
     /**
+     * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
+     *
+     * The classic token endpoint. Every call issues a new token; the previous one stays valid for 5 minutes. Several processes calling it for one appid invalidate each other's token: prefer requestStableAccessToken. This is the raw request: it does not update the client's cache and, in classic mode, it invalidates the token the client has cached. For the token your calls use, call client.getAccessToken().
+     *
+     * `GET /cgi-bin/token` · app credentials: appid/secret added by the client (query) · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001 `invalid credential, access_token is invalid or not latest`: AppSecret 错误或者 AppSecret 不属于这个小程序
+     * - 40002: grant_type 必须为 client_credential
+     * - 40013 `invalid appid`: 不合法的 AppID
+     * - 40125 `invalid appsecret`: 不合法的 secret
+     * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
+     * - 89503: 此次调用需要管理员确认
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs} · spec: spec/common/token/requestAccessToken.yaml
+     */
+    requestAccessToken(params?: RequestAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestAccessTokenResponse>>;
+    /**
      * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
      *
-     * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart).
+     * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart). This is the raw request (named request…, not get…, so that no name means two things): it does not update the client's cache. For the token your calls use, call client.getAccessToken().
      *
      * `POST /cgi-bin/stable_token` · app credentials: appid/secret added by the client (body) · safe to repeat · reply: json
      *
@@ -10757,9 +10775,9 @@ export interface MPToolsMethods {
      * - 40125 `invalid appsecret`: 不合法的 secret
      * - 45009: 强制刷新超过每日 20 次
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/getStableAccessToken.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/requestStableAccessToken.yaml
      */
-    getStableAccessToken(params?: GetStableAccessTokenParams, options?: CallOptions): Promise<WechatData<GetStableAccessTokenResponse>>;
+    requestStableAccessToken(params?: RequestStableAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestStableAccessTokenResponse>>;
     /**
      * 新增集合
      *
@@ -14393,9 +14411,9 @@ export interface MPToolsOperations {
     /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
     getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
     /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
-    getAccessToken: { params: GetAccessTokenParams; response: GetAccessTokenResponse; required: false };
+    requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
     /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
-    getStableAccessToken: { params: GetStableAccessTokenParams; response: GetStableAccessTokenResponse; required: false };
+    requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
     /** 新增集合 */
     addDatabaseCollection: { params: AddDatabaseCollectionParams; response: AddDatabaseCollectionResponse; required: true };
     /** 数据库插入记录（返回插入记录的 _id 列表） */
@@ -14944,7 +14962,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (190). */
+/** The generated endpoint methods of OATools (191). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -15427,9 +15445,27 @@ export interface OAToolsMethods {
      */
     getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
     /**
+     * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
+     *
+     * The classic token endpoint. Every call issues a new token; the previous one stays valid for 5 minutes. Several processes calling it for one appid invalidate each other's token: prefer requestStableAccessToken. This is the raw request: it does not update the client's cache and, in classic mode, it invalidates the token the client has cached. For the token your calls use, call client.getAccessToken().
+     *
+     * `GET /cgi-bin/token` · app credentials: appid/secret added by the client (query) · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40001 `invalid credential, access_token is invalid or not latest`: AppSecret 错误或者 AppSecret 不属于这个小程序
+     * - 40002: grant_type 必须为 client_credential
+     * - 40013 `invalid appid`: 不合法的 AppID
+     * - 40125 `invalid appsecret`: 不合法的 secret
+     * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
+     * - 89503: 此次调用需要管理员确认
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs} · spec: spec/common/token/requestAccessToken.yaml
+     */
+    requestAccessToken(params?: RequestAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestAccessTokenResponse>>;
+    /**
      * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
      *
-     * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart).
+     * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart). This is the raw request (named request…, not get…, so that no name means two things): it does not update the client's cache. For the token your calls use, call client.getAccessToken().
      *
      * `POST /cgi-bin/stable_token` · app credentials: appid/secret added by the client (body) · safe to repeat · reply: json
      *
@@ -15439,9 +15475,9 @@ export interface OAToolsMethods {
      * - 40125 `invalid appsecret`: 不合法的 secret
      * - 45009: 强制刷新超过每日 20 次
      *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/getStableAccessToken.yaml
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/requestStableAccessToken.yaml
      */
-    getStableAccessToken(params?: GetStableAccessTokenParams, options?: CallOptions): Promise<WechatData<GetStableAccessTokenResponse>>;
+    requestStableAccessToken(params?: RequestStableAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestStableAccessTokenResponse>>;
     /**
      * 拉黑用户（每次最多 20 个 openid）
      *
@@ -17561,9 +17597,9 @@ export interface OAToolsOperations {
     /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
     getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
     /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
-    getAccessToken: { params: GetAccessTokenParams; response: GetAccessTokenResponse; required: false };
+    requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
     /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
-    getStableAccessToken: { params: GetStableAccessTokenParams; response: GetStableAccessTokenResponse; required: false };
+    requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
     /** 拉黑用户（每次最多 20 个 openid） */
     batchBlacklist: { params: BatchBlacklistParams; response: BatchBlacklistResponse; required: true };
     /** 取消拉黑用户（每次最多 20 个 openid） */

@@ -253,6 +253,24 @@ describe('caches', () => {
   });
 });
 
+describe('names (issue 17): no name means two things', () => {
+  it('getAccessToken() is the cached token; the raw requests are requestAccessToken / requestStableAccessToken', async () => {
+    const mp = new MPTools({ ...app, tokenMode: 'classic' });
+    const cached = await mp.getAccessToken();
+    // @ts-expect-error the old names are gone from the types too
+    await expect(mp.call('getAccessToken')).rejects.toThrow(/has no operation "getAccessToken"/);
+    // @ts-expect-error
+    await expect(mp.call('getStableAccessToken')).rejects.toThrow(/has no operation/);
+    expect(mock.stats().tokenRequests.total).toBe(1);
+    const raw = await mp.call('requestAccessToken');
+    expect(raw.errcode).toBe(0);
+    expect((raw as unknown as { access_token: string }).access_token).not.toBe(cached);
+    const stable = await new OATools(app).requestStableAccessToken({ force_refresh: false });
+    expect(stable.errcode).toBe(0);
+    expect(mock.stats().tokenRequests).toEqual({ classic: 2, stable: 1, total: 3 });
+  });
+});
+
 describe('stable vs classic', () => {
   it('stable mode asks with force_refresh false and gets the same token again', async () => {
     const a = new MPTools(app);
@@ -288,7 +306,7 @@ describe('stable vs classic', () => {
     const err = await mp.getPhoneNumber(code).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WechatError);
     expect((err as WechatError).errcode).toBe(40125);
-    expect((err as WechatError).operation).toBe('getStableAccessToken');
+    expect((err as WechatError).operation).toBe('requestStableAccessToken');
     expect((err as Error).message).not.toContain('wrong');
   });
 });

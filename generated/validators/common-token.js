@@ -4,6 +4,6 @@ export const p0 = validate10;const schema11 = {"type":"object","properties":{}};
 
 /** [params validator, response validator] by operation */
 export const validators = {
-  "getAccessToken": [p0, r0],
-  "getStableAccessToken": [p1, r1],
+  "requestAccessToken": [p0, r0],
+  "requestStableAccessToken": [p1, r1],
 };

@@ -40,7 +40,12 @@ export interface WechatToolsOptions {
   component?: ComponentAccess;
   /** Start with this access_token (cached for 7200 s unless it fails) */
   accessToken?: string;
-  /** Central token service: POST {appid, secret} → {access_token, expires_in}; replaces WeChat as the token source */
+  /**
+   * Central token service: POST {appid, secret} → {access_token, expires_in}; replaces WeChat as the
+   * token source. No secret is needed when getAccessTokenHeaders authenticates (the body is then
+   * {appid}). After WeChat rejects its token (40001/40014/42001) the client POSTs again with
+   * `invalid_token: <that token>` so the service refreshes it.
+   */
   getAccessTokenUrl?: string;
   /** Extra headers for getAccessTokenUrl (e.g. { authorization: 'Bearer …' }) */
   getAccessTokenHeaders?: Record<string, string>;
@@ -54,6 +59,14 @@ export interface WechatToolsOptions {
   tokenMode?: TokenMode;
   /** Seconds before WeChat's expiry to stop using a cached token (default 300, at most half its life) */
   tokenMarginSeconds?: number;
+  /**
+   * With a cache that has a lock (RedisCache): how long one process may hold the token refresh lock.
+   * Default: the token fetch's own bound (timeoutMs × (retries + 1) + backoff + 2 s; 38 s with the
+   * defaults), so a slow fetch never lets a second process refresh too. A holder that dies frees it by expiry.
+   */
+  tokenLockTtlMs?: number;
+  /** How long the other processes wait for the holder's token (default tokenLockTtlMs + 2 s; never less than the TTL) */
+  tokenLockWaitMs?: number;
   /** default https://api.weixin.qq.com */
   baseUrl?: string;
   /** Other hosts: mp = https://mp.weixin.qq.com (showqrcode). Default: baseUrl when baseUrl is set, else WeChat's. */

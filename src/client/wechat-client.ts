@@ -1,10 +1,10 @@
-// The one runtime behind MPTools and OATools: options, the access_token (cache → fetch,
-// single-flight, compare-and-invalidate, one retry on token errors), and call()/request(), which
-// interpret a row of the generated endpoint table. Nothing here is specific to one endpoint.
+// The one runtime behind MPTools and OATools: options, the access_token (a provider: the client's
+// own ClientTokens, or options.accessTokenProvider; one retry on token errors), and call()/request(),
+// which interpret a row of the generated endpoint table. Nothing here is specific to one endpoint.
 import { endpointTable } from '../../generated/endpoints.js';
 import type { CallOptions } from '../core/call-options.js';
 import type { AuthKind, ClientName, EndpointRow, ReplyKind } from '../core/endpoint.js';
-import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError, wechatErrorFor } from '../core/errors.js';
+import { WechatAbortError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError, wechatErrorFor } from '../core/errors.js';
 import { consoleLogger, safeLogger, type Logger } from '../core/logger.js';
 import { scrubError, secretValues } from '../core/redact.js';
 import { safeEqual } from '../core/safe-equal.js';
@@ -14,7 +14,8 @@ import { buildFormData } from '../http/multipart.js';
 import { parseReply, type ParsedReply } from '../http/reply.js';
 import { asResponse, createTransport, TransportTimeoutError, type HttpReply } from '../http/transport.js';
 import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
-import { TokenManager, type FetchedToken, type TokenStore } from '../token/manager.js';
+import { ClientTokens } from '../token/client-tokens.js';
+import type { FetchedToken, FetchRequest, TokenManager, TokenStore } from '../token/manager.js';
 import { hasLock } from '../redis/redis-cache.js';
 import { checkResponse, validateParams } from '../validate/validate.js';
 import { outcomeOf, retryOptions } from '../retry/outcome.js';
@@ -61,10 +62,9 @@ export abstract class WechatClient {
   protected readonly options: Readonly<WechatToolsOptions>;
   readonly tokenMode: TokenMode;
   #cache: TokenCache;
-  #initialToken: string | undefined;
   readonly #logger: Logger | undefined;
   readonly #transport: ReturnType<typeof createTransport>;
-  readonly #tokens: TokenManager;
+  readonly #tokens: ClientTokens;
   readonly #middleware: Middleware[];
 
   constructor(options: WechatToolsOptions) {
@@ -74,18 +74,31 @@ export abstract class WechatClient {
     this.tokenMode = options.tokenMode ?? 'stable';
     if (this.tokenMode !== 'stable' && this.tokenMode !== 'classic' && this.tokenMode !== 'cloud') throw new WechatToolsError(`options.tokenMode must be 'stable', 'classic' or 'cloud'`);
     this.#cache = options.cache ?? new MemoryCache();
-    this.#initialToken = options.accessToken;
     this.#logger = options.logger ? safeLogger(options.logger) : options.debug ? safeLogger(consoleLogger) : undefined;
     this.#transport = createTransport(() => this.options.fetch);
     this.#middleware = [...(options.middleware ?? [])];
-    const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
-    this.#tokens = this.cachedCredential(`access_token:${source}`, (force) => this.#fetchToken(force));
+    this.#tokens = new ClientTokens({
+      appid: this.appid,
+      options: this.options,
+      store: this.tokenStore,
+      scope: () => this.#cache,
+      logger: this.#logger,
+      call: (op, params) => this.call(op, params, { throwOnError: false }),
+      postJson: (op, url, body, headers) => this.#postJson(op, url, body, headers),
+    });
   }
 
   /** The client's cache, as the token manager's store (honours getCache/setCache/deleteCache overrides). */
   protected get tokenStore(): TokenStore {
     const lockOf = () => this.#cache;
+    const client = this;
     return {
+      // atomic on the cache when the client reads and deletes through it unchanged
+      get deleteIfEquals() {
+        const cache = lockOf();
+        const plain = client.getCache === WechatClient.prototype.getCache && client.deleteCache === WechatClient.prototype.deleteCache;
+        return plain && typeof cache.deleteIfEquals === 'function' ? async (k: string, v: unknown) => (await cache.deleteIfEquals?.(k, v)) === true : undefined;
+      },
       // read at each refresh, so setCacheObj() to a Redis cache brings its lock along
       get lock() {
         const cache = lockOf();
@@ -102,13 +115,8 @@ export abstract class WechatClient {
   }
 
   /** A cached, single-flight credential (the access_token, JS-SDK tickets) under wechat-tools:<kind>:<appid>. */
-  protected cachedCredential(kind: string, fetch: (force: boolean) => Promise<FetchedToken>): TokenManager {
-    return new TokenManager({
-      key: `wechat-tools:${kind}:${this.appid}`,
-      store: this.tokenStore,
-      fetch,
-      ...(this.options.tokenMarginSeconds === undefined ? {} : { marginSeconds: this.options.tokenMarginSeconds }),
-    });
+  protected cachedCredential(kind: string, fetch: (req: FetchRequest) => Promise<FetchedToken>): TokenManager {
+    return this.#tokens.credential(kind, fetch);
   }
 
   // ---- cache (override in a subclass for "advanced usage") ----
@@ -141,23 +149,14 @@ export abstract class WechatClient {
   /** The access_token: from the cache, else fetched (one fetch however many callers wait). */
   async getAccessToken(signal?: AbortSignal): Promise<string> {
     const provider = this.options.accessTokenProvider;
-    if (provider) return provider.get(signal);
-    if (this.tokenMode === 'cloud') throw new WechatTokenError("tokenMode 'cloud' has no access_token: WeChat Cloud authenticates the calls");
-    await this.#seedInitialToken();
-    if (this.options.passiveAccessToken === false) {
-      const cached = await this.#tokens.peek();
-      if (cached === undefined) throw new WechatTokenError('no access_token: passiveAccessToken is false and none was set (setAccessToken or the accessToken option)');
-      return cached;
-    }
-    return this.#tokens.get();
+    return provider ? provider.get(signal) : this.#tokens.get(signal);
   }
 
   /** The token and the seconds it has left (for a token service answering {access_token, expires_in}). */
   async getAccessTokenWithExpiry(): Promise<{ value: string; expiresIn: number }> {
-    const value = await this.getAccessToken();
-    const entry = await this.#tokens.entry();
-    const left = entry && entry.value === value ? Math.floor((entry.expiresAt - Date.now()) / 1000) : 0;
-    return { value, expiresIn: Math.max(1, left) };
+    const provider = this.options.accessTokenProvider;
+    // a provider's tokens carry no expiry here: report the shortest life, so nobody keeps it long
+    return provider ? { value: await provider.get(), expiresIn: 1 } : this.#tokens.withExpiry();
   }
 
   /**
@@ -181,59 +180,21 @@ export abstract class WechatClient {
 
   /** Use this token from now on (cached for expiresInSeconds, default 7200, less the margin). */
   async setAccessToken(token: string, expiresInSeconds = 7200): Promise<void> {
-    this.#initialToken = undefined;
     await this.#tokens.set(token, expiresInSeconds);
   }
 
   /** Fetch a new token now. Stable mode: force: true sends force_refresh (20 a day; invalidates the old token). */
   async refreshAccessToken(options: { force?: boolean } = {}): Promise<string> {
-    if (this.options.passiveAccessToken === false) throw new WechatTokenError('refreshAccessToken: passiveAccessToken is false');
     return this.#tokens.refresh(options.force ?? false);
   }
 
-  async #seedInitialToken(): Promise<void> {
-    const t = this.#initialToken;
-    if (t === undefined) return;
-    this.#initialToken = undefined;
-    if ((await this.#tokens.peek()) === undefined) await this.#tokens.set(t, 7200);
-  }
-
-  async #fetchToken(force: boolean): Promise<{ value: string; expiresIn: number }> {
-    const secret = this.options.secret;
-    if (!secret) throw new WechatTokenError('cannot fetch an access_token: options.secret is not set');
-    if (this.options.getAccessTokenUrl) return this.#fetchTokenFromUrl(this.options.getAccessTokenUrl, secret);
-    const op = this.tokenMode === 'stable' ? 'getStableAccessToken' : 'getAccessToken';
-    const params = this.tokenMode === 'stable' ? { force_refresh: force } : {};
-    const r = (await this.call(op, params, { throwOnError: false })) as WechatResult & { access_token?: unknown; expires_in?: unknown };
-    if (r.errcode !== 0) throw new WechatError({ operation: op, errcode: r.errcode, errmsg: r.errmsg });
-    if (typeof r.access_token !== 'string' || r.access_token === '') throw new WechatTokenError(`${op}: the reply has no access_token`, { operation: op });
-    return { value: r.access_token, expiresIn: typeof r.expires_in === 'number' ? r.expires_in : 7200 };
-  }
-
-  async #fetchTokenFromUrl(url: string, secret: string): Promise<{ value: string; expiresIn: number }> {
-    const operation = 'getAccessTokenUrl';
+  /** POST JSON to a URL outside WeChat (the token service), through the transport, no retry. */
+  async #postJson(operation: string, url: string, body: Record<string, unknown>, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
     const row: EndpointRow = { op: operation, id: operation, group: '', clients: [this.platform], method: 'POST', path: '', auth: 'none', idempotent: true, reply: 'json' };
     const u = new URL(url);
-    const reply = await this.#send(row, {
-      row,
-      operation,
-      attempt: 0,
-      method: 'POST',
-      baseUrl: u.origin,
-      path: u.pathname + u.search,
-      query: {},
-      body: { appid: this.appid, secret },
-      headers: { ...(this.options.getAccessTokenHeaders ?? {}) },
-    });
+    const reply = await this.#send(row, { row, operation, attempt: 0, method: 'POST', baseUrl: u.origin, path: u.pathname + u.search, query: {}, body, headers });
     const parsed = parseReply(operation, 'json', reply.response, reply.bytes);
-    const json = parsed.kind === 'json' ? parsed.json : {};
-    if (typeof json['errcode'] === 'number' && json['errcode'] !== 0) {
-      throw new WechatError({ operation, errcode: json['errcode'], errmsg: String(json['errmsg'] ?? '') });
-    }
-    if (typeof json['access_token'] !== 'string' || json['access_token'] === '') {
-      throw new WechatTokenError(`${operation}: the token service answered HTTP ${reply.response.status} without an access_token`, { operation });
-    }
-    return { value: json['access_token'], expiresIn: typeof json['expires_in'] === 'number' ? json['expires_in'] : 7200 };
+    return { status: reply.response.status, json: parsed.kind === 'json' ? parsed.json : {} };
   }
 
   // ---- calls ----
@@ -280,12 +241,8 @@ export abstract class WechatClient {
 
   /** The cached access_token, for exact-value redaction (never fetches). */
   async #currentToken(): Promise<string[]> {
-    try {
-      const t = await this.#tokens.peek();
-      return t ? [t] : [];
-    } catch {
-      return [];
-    }
+    const t = await this.#tokens.current();
+    return t ? [t] : [];
   }
 
   async #attempts(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean, secrets: string[]): Promise<WechatResult> {

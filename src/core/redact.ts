@@ -21,6 +21,7 @@ const WIRE_NAMES = [
   'component_secret',
   'component_verify_ticket',
   'jsapi_ticket',
+  'invalid_token', // the token-service protocol: the token WeChat rejected
 ];
 /** The same in the camelCase spellings SDK users write. */
 const CAMEL_NAMES = ['accessToken', 'sessionKey', 'encodingAESKey'];
