@@ -66,7 +66,7 @@ describe.skipIf(!hasRedisBinary)('third-party platform on Redis', () => {
     const info = await first.queryAuth(mock.platform.authorize(appid));
     const original = info.authorizer_refresh_token;
     // cold: drop the authorizer and component tokens queryAuth left, keep the refresh token and ticket
-    await flush.del(`t:wechat-tools:authorizer_access_token:${DEFAULT_MOCK_PLATFORM.componentAppid}:${appid}`);
+    await flush.del(`t:wechat-tools:authorizer_access_token:${appid}:${DEFAULT_MOCK_PLATFORM.componentAppid}`);
     await flush.del(`t:wechat-tools:component_access_token:${DEFAULT_MOCK_PLATFORM.componentAppid}`);
     const before = mock.stats().platformTokenRequests;
     const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => (ops[i % 4] as OpenPlatform).miniProgram(appid).call('getApiDomainIp')));
@@ -90,7 +90,7 @@ describe.skipIf(!hasRedisBinary)('third-party platform on Redis', () => {
       await (setup as OpenPlatform).pushHandler().fetch(mock.platform.verifyTicketPush());
       const appid = 'wx0000mock0000aut4';
       const original = (await (setup as OpenPlatform).queryAuth(mock.platform.authorize(appid))).authorizer_refresh_token;
-      await flush.del(`t:wechat-tools:authorizer_access_token:${DEFAULT_MOCK_PLATFORM.componentAppid}:${appid}`);
+      await flush.del(`t:wechat-tools:authorizer_access_token:${appid}:${DEFAULT_MOCK_PLATFORM.componentAppid}`);
       await flush.del(`t:wechat-tools:component_access_token:${DEFAULT_MOCK_PLATFORM.componentAppid}`);
       const before = mock.stats().platformTokenRequests;
       const env = { ...process.env, REDIS_PORT: String(redis.port), MOCK_URL: server.url, CALLS: '50', AUTHORIZER: appid, PREFIX: 't:' };

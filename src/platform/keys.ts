@@ -2,8 +2,11 @@
 // platforms (and plain apps) can share one cache.
 
 export const ticketKey = (componentAppid: string) => `wechat-tools:component_verify_ticket:${componentAppid}`;
-export const componentTokenKey = (componentAppid: string) => `wechat-tools:component_access_token:${componentAppid}`;
-export const authorizerTokenKey = (componentAppid: string, authorizerAppid: string) => `wechat-tools:authorizer_access_token:${componentAppid}:${authorizerAppid}`;
+export const COMPONENT_TOKEN_KIND = 'component_access_token';
+export const componentTokenKey = (componentAppid: string) => `wechat-tools:${COMPONENT_TOKEN_KIND}:${componentAppid}`;
+/** the credential kind whose key (wechat-tools:<kind>:<componentAppid>) holds an authorizer's access token */
+export const authorizerTokenKind = (authorizerAppid: string) => `authorizer_access_token:${authorizerAppid}`;
+export const authorizerTokenKey = (componentAppid: string, authorizerAppid: string) => `wechat-tools:${authorizerTokenKind(authorizerAppid)}:${componentAppid}`;
 export const refreshTokenKey = (componentAppid: string, authorizerAppid: string) => `wechat-tools:authorizer_refresh_token:${componentAppid}:${authorizerAppid}`;
 
 /** component_verify_ticket: valid 12 hours after it was pushed */

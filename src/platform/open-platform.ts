@@ -19,12 +19,12 @@ import type { ComponentAccess, WechatToolsOptions } from '../client/options.js';
 import { WechatClient } from '../client/wechat-client.js';
 import { WechatCrypto } from '../push/crypto.js';
 import { isCachedToken, type TokenCache } from '../token/cache.js';
-import { TokenManager } from '../token/manager.js';
+import type { TokenManager } from '../token/manager.js';
 import type { AccessTokenProvider } from '../token/provider.js';
 import { createComponentPushHandler, type ComponentPushHandler, type OnComponentEvent } from './auth-push.js';
 import { platformAuthorizeUrl, type PlatformAuthorizeUrlOptions } from './authorize-url.js';
 import { WechatAuthorizationRequiredError, WechatComponentTicketError } from './errors.js';
-import { authorizerTokenKey, componentTokenKey, isStoredRefreshToken, refreshTokenKey, ticketKey, TICKET_TTL_MS, type StoredRefreshToken } from './keys.js';
+import { authorizerTokenKey, authorizerTokenKind, COMPONENT_TOKEN_KIND, isStoredRefreshToken, refreshTokenKey, ticketKey, TICKET_TTL_MS, type StoredRefreshToken } from './keys.js';
 import { createAuthorizerMessageHandler, type MessageHandlerOptions, type OnAuthorizerMessage } from './message-push.js';
 
 export interface OpenPlatformOptions
@@ -112,11 +112,12 @@ export class OpenPlatform extends WechatClient {
     this.#secrets = { token: options.token, encodingAESKey: options.encodingAESKey };
     this.#crypto = new WechatCrypto({ token: options.token, encodingAESKey: options.encodingAESKey, appid: componentAppid });
     this.#log = options.logger ? safeLogger(options.logger) : undefined;
-    this.#componentTokens = this.#manager(componentTokenKey(componentAppid), () => this.#fetchComponentToken());
+    this.#componentTokens = this.#manager(COMPONENT_TOKEN_KIND, () => this.#fetchComponentToken());
   }
 
-  #manager(key: string, fetch: () => Promise<{ value: string; expiresIn: number }>): TokenManager {
-    return new TokenManager({ key, store: this.tokenStore, fetch, ...(this.#opts?.tokenMarginSeconds === undefined ? {} : { marginSeconds: this.#opts.tokenMarginSeconds }) });
+  /** A token on the client's token machinery (shared cache, lock TTL and wait, margin) under wechat-tools:<kind>:<componentAppid>. */
+  #manager(kind: string, fetch: () => Promise<{ value: string; expiresIn: number }>): TokenManager {
+    return this.cachedCredential(kind, () => fetch());
   }
 
   // ---- component_verify_ticket and component_access_token ----
@@ -217,7 +218,7 @@ export class OpenPlatform extends WechatClient {
     if (typeof appid !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(appid)) throw new WechatToolsError(`OpenPlatform: "${String(appid).slice(0, 64)}" is not an authorizer appid`);
     let m = this.#authorizers.get(appid);
     if (!m) {
-      m = this.#manager(authorizerTokenKey(this.componentAppid, appid), () => this.#refreshAuthorizer(appid));
+      m = this.#manager(authorizerTokenKind(appid), () => this.#refreshAuthorizer(appid));
       this.#authorizers.set(appid, m);
     }
     return m;
