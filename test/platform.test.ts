@@ -393,3 +393,15 @@ describe('options and typed platform endpoints', () => {
     expect(JSON.stringify(list)).not.toMatch(/refreshtoken@@@example/);
   });
 });
+
+describe('pushes for another platform', () => {
+  it('a push encrypted for another component appid is refused (400 bad_appid) and stores nothing', async () => {
+    const other = { ...DEFAULT_MOCK_PLATFORM, componentAppid: 'wx0000mock0000othr' };
+    const mock = createMockWechat({ tokenOverlapSeconds: 0, platforms: [other, DEFAULT_MOCK_PLATFORM] });
+    const op = new OpenPlatform({ ...DEFAULT_MOCK_PLATFORM, fetch: (r: Request) => mock.handle(r), retry: false });
+    const res = await op.pushHandler().fetch(mock.platform.verifyTicketPush({ componentAppid: other.componentAppid }));
+    expect(res.status).toBe(400);
+    expect(await res.text()).toBe('bad_appid');
+    await expect(op.getComponentAccessToken()).rejects.toBeInstanceOf(WechatComponentTicketError);
+  });
+});
