@@ -19,9 +19,9 @@ Everything here is written by \`npm run generate\` from the YAML specs in \`spec
 \`npm run generate -- --check\`). To change an endpoint, edit its spec and regenerate; never edit these files.
 
 - \`endpoints.ts\`: the endpoint table (data: one row per endpoint) that the runtime interprets
-- \`types.ts\`: params/response types and the typed methods of MPTools and OATools
-- \`openapi-mp.json\`, \`openapi-oa.json\`: OpenAPI 3.1 documents built from the specs
-- \`openapi-mp.ts\`, \`openapi-oa.ts\`: their types from openapi-typescript (\`paths\` for openapi-fetch)
+- \`types.ts\`: params/response types and the typed methods of MPTools, OATools and OpenPlatform
+- \`openapi-mp.json\`, \`openapi-oa.json\`, \`openapi-component.json\`: OpenAPI 3.1 documents built from the specs
+- \`openapi-mp.ts\`, \`openapi-oa.ts\`, \`openapi-component.ts\`: their types from openapi-typescript (\`paths\` for openapi-fetch)
 - \`validators/\`: ajv standalone validators, one module per API group, loaded on first use
 - \`examples.ts\`: the spec examples (mock WeChat, contract tests)
 - \`errcodes.ts\`: the shared errcode catalogue
@@ -47,7 +47,7 @@ export async function generate(input: GeneratorInput): Promise<Map<string, strin
   const files = new Map<string, string>();
   const project = new Project({ useInMemoryFileSystem: true });
   files.set('generated/README.md', GENERATED_README);
-  for (const client of ['mp', 'oa'] as const) {
+  for (const client of ['mp', 'oa', 'component'] as const) {
     const doc = buildOpenApi(input, client);
     files.set(`generated/openapi-${client}.json`, `${JSON.stringify(doc, null, 2)}\n`);
     files.set(`generated/openapi-${client}.ts`, HEADER + (await emitOpenApiTypes(doc)));

@@ -3,7 +3,7 @@
 
 export type JsonSchema = { [key: string]: unknown };
 
-export type ClientName = 'mp' | 'oa';
+export type ClientName = 'mp' | 'oa' | 'component';
 
 export interface SpecExample {
   name: string;
@@ -24,7 +24,7 @@ export interface SpecDoc {
   method: 'GET' | 'POST';
   host?: 'api' | 'mp';
   path: string;
-  auth: 'access_token' | 'credentials' | 'appid' | 'none';
+  auth: 'access_token' | 'component_access_token' | 'credentials' | 'appid' | 'none';
   credentials?: { in: 'query' | 'body'; appid?: string; secret?: string };
   idempotent: boolean;
   request?: {
@@ -37,6 +37,7 @@ export interface SpecDoc {
     ownAppid?: string;
     signatures?: ('paySig' | 'userSig')[];
     apiSecurity?: 'supported' | 'required';
+    componentVariant?: string;
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
   };
   response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
@@ -49,7 +50,7 @@ export interface LoadedSpec {
   file: string;
   /** miniprogram/user-login/code2Session */
   id: string;
-  /** miniprogram | officialaccount | common */
+  /** miniprogram | officialaccount | common | component */
   platform: string;
   /** user-login */
   family: string;
@@ -90,7 +91,7 @@ export interface EndpointIR {
   method: 'GET' | 'POST';
   host: 'api' | 'mp';
   path: string;
-  auth: 'access_token' | 'credentials' | 'appid' | 'none';
+  auth: 'access_token' | 'component_access_token' | 'credentials' | 'appid' | 'none';
   credentials?: { in: 'query' | 'body'; appid: string; secret: string };
   idempotent: boolean;
   params: { name: string; in: ParamLocation; schema: JsonSchema; required: boolean; file: boolean }[];
@@ -98,6 +99,8 @@ export interface EndpointIR {
   requireOneOf: string[][][];
   /** a param the client fills with its own appid when left out */
   ownAppid?: string;
+  /** the operation called instead when the client acts for a third-party platform */
+  componentVariant?: string;
   /** the runtime computes this param from session_key */
   signFrom?: { from: 'session_key'; to: string };
   /** virtual payment signatures the runtime adds to the query (pay_sig, signature) */

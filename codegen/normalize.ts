@@ -10,6 +10,7 @@ const PLATFORM_CLIENTS: Record<string, string[] | undefined> = {
   miniprogram: ['mp'],
   officialaccount: ['oa'],
   common: undefined,
+  component: ['component'],
 };
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -32,7 +33,7 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
   for (const spec of specs) {
     const { doc, file } = spec;
     const allowed = PLATFORM_CLIENTS[spec.platform];
-    if (!(spec.platform in PLATFORM_CLIENTS)) problems.push(`${file}: unknown platform folder "${spec.platform}" (miniprogram, officialaccount, common)`);
+    if (!(spec.platform in PLATFORM_CLIENTS)) problems.push(`${file}: unknown platform folder "${spec.platform}" (miniprogram, officialaccount, common, component)`);
     else if (allowed && doc.clients.some((c) => !allowed.includes(c))) problems.push(`${file}: /clients: a ${spec.platform} spec is for ${allowed.join(', ')} only`);
     if (!spec.id.endsWith(`/${doc.operation}`)) problems.push(`${file}: /operation: the file name must be the operation name (${doc.operation}.yaml)`);
 
@@ -99,7 +100,8 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
     if (req.body && req.multipart) problems.push(`${file}: /request: body and multipart exclude each other`);
     const usesCredentials = doc.auth === 'credentials' || doc.auth === 'appid';
     if (usesCredentials && !doc.credentials) problems.push(`${file}: /credentials: required with auth: ${doc.auth}`);
-    if (!usesCredentials && doc.credentials) problems.push(`${file}: /credentials: only with auth: credentials or appid`);
+    if (!usesCredentials && doc.auth !== 'component_access_token' && doc.credentials) problems.push(`${file}: /credentials: only with auth: credentials, appid or component_access_token`);
+    if (doc.auth === 'component_access_token' && doc.credentials?.secret) problems.push(`${file}: /credentials/secret: auth component_access_token injects no secret`);
     if (doc.response.kind === 'json' && !doc.response.schema) problems.push(`${file}: /response/schema: required for a JSON reply`);
     const falseAt: string[] = [];
     findFalseAdditional(doc.response.schema, '/response/schema', falseAt);
@@ -136,6 +138,7 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       ...(req.ownAppid ? { ownAppid: req.ownAppid } : {}),
       ...(req.signatures ? { signatures: [...req.signatures] } : {}),
       ...(req.apiSecurity ? { apiSecurity: req.apiSecurity } : {}),
+      ...(req.componentVariant ? { componentVariant: req.componentVariant } : {}),
       ...(req.sessionKeySignature ? { signFrom: { from: 'session_key' as const, to: req.sessionKeySignature.to } } : {}),
       constants,
       bodyKind,
@@ -143,13 +146,13 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       ...(doc.response.schema ? { responseSchema: doc.response.schema } : {}),
       errors: doc.errors ?? [],
       examples: doc.examples,
-      typeBase: (opCount.get(doc.operation) ?? 0) > 1 ? pascal(spec.platform === 'common' ? 'common' : spec.platform === 'miniprogram' ? 'mp' : 'oa') + pascal(doc.operation) : pascal(doc.operation),
+      typeBase: (opCount.get(doc.operation) ?? 0) > 1 ? pascal(spec.platform === 'common' ? 'common' : spec.platform === 'miniprogram' ? 'mp' : spec.platform === 'component' ? 'component' : 'oa') + pascal(doc.operation) : pascal(doc.operation),
     };
     endpoints.push(ep);
   }
 
   // Names and routes unique per client.
-  for (const client of ['mp', 'oa'] as const) {
+  for (const client of ['mp', 'oa', 'component'] as const) {
     const byOp = new Map<string, string>();
     const byRoute = new Map<string, string>();
     for (const ep of endpoints.filter((e) => e.clients.includes(client))) {
@@ -161,6 +164,13 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       if (prevRoute) problems.push(`${ep.file}: /path: ${ep.method} ${ep.path} is already a ${client} endpoint in ${prevRoute}`);
       byRoute.set(route, ep.file);
     }
+  }
+  // A componentVariant names an operation of the same clients that takes the platform's token.
+  for (const ep of endpoints) {
+    if (!ep.componentVariant) continue;
+    const v = endpoints.find((e) => e.operation === ep.componentVariant && ep.clients.every((c) => e.clients.includes(c)));
+    if (!v) problems.push(`${ep.file}: /request/componentVariant: no operation "${ep.componentVariant}" for ${ep.clients.join(', ')}`);
+    else if (v.auth !== 'component_access_token') problems.push(`${ep.file}: /request/componentVariant: ${v.operation} must have auth component_access_token`);
   }
   const typeNames = new Map<string, string>();
   for (const ep of endpoints) {

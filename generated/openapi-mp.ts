@@ -82,6 +82,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/account/getaccountbasicinfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getAccountBasicInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/account/modifyheadimage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改小程序头像（临时素材 media_id 与裁剪区域）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifyHeadImage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/account/modifysignature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 修改小程序功能介绍（简介）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifySignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/business/get": {
         parameters: {
             query?: never;
@@ -1879,6 +1939,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/open/bind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将公众号/小程序绑定到开放平台帐号下
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["bindOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建开放平台帐号并绑定公众号/小程序
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["createOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取公众号/小程序所绑定的开放平台帐号
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["getOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/unbind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将公众号/小程序从开放平台帐号下解绑
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["unbindOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/openapi/quota/clear": {
         parameters: {
             query?: never;
@@ -2030,6 +2170,226 @@ export interface paths {
         put?: never;
         /** 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
         post: operations["createQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/addcategory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 添加类目（敏感类目需资质）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["addCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/deletecategory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除类目
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["deleteCategory"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/getallcategories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取可以设置的所有类目
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getAllCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/getcategory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取已设置的所有类目（含审核状态）及设置额度
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getSettingCategories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/getweappsupportversion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询小程序当前设置的最低基础库版本及各版本用户占比
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getSupportVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumpadd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 增加或修改二维码规则
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["addJumpQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumpdelete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 删除已设置的二维码规则
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["deleteJumpQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumpdownload": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取二维码规则校验文件（放在 prefix 域名的根目录）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["downloadJumpQRCodeFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumpget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取已设置的二维码规则（扫普通链接二维码打开小程序）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getJumpQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/qrcodejumppublish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发布已设置的二维码规则
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["publishJumpQRCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/setweappsupportversion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置最低基础库版本
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["setSupportVersion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2935,6 +3295,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sns/component/jscode2session": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 第三方平台代小程序登录：用 wx.login 的 code 换取 openid 与 session_key（component_access_token，不用小程序 AppSecret）
+         * @description Called by code2Session on a client from OpenPlatform.miniProgram(appid) (code2Session's componentVariant); appid (the authorizer), component_appid and component_access_token are filled in by the client.
+         */
+        get: operations["componentCode2Session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sns/jscode2session": {
         parameters: {
             query?: never;
@@ -3444,6 +3824,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/bind_tester": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 绑定体验者（微信号）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["bindTester"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/business/checkencryptedmsg": {
         parameters: {
             query?: never;
@@ -3726,6 +4126,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/change_visitstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置小程序服务状态（暂停 / 开启服务）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["setVisitStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/changewxasearchstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置小程序是否可被搜索
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["setSearchStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/checksession": {
         parameters: {
             query?: never;
@@ -3737,6 +4177,26 @@ export interface paths {
         get: operations["checkSessionKey"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/commit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 上传代码并生成体验版（从代码模板库选模板，填 ext.json）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。 Upload, then wait for the code check (getCodePrivacyInfo) before submitAudit (61039 otherwise); do not retry commit and submitAudit together.
+         */
+        post: operations["commit"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3851,6 +4311,166 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/get_auditstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询指定版本的审核状态
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getAuditStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取已设置的所有类目（提交审核用的类目及其 id）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getCodeCategory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_effective_domain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getEffectiveServerDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_effective_webviewdomain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发布后生效的业务域名
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getEffectiveJumpDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_latest_auditstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询最新一次提交的审核状态
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getLatestAuditStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取已上传代码的页面列表
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getCodePage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_prefetchdnsdomain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取 DNS 预解析域名
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getPrefetchDomain"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_qrcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取体验版二维码（图片）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getTrialQRCode"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/get_user_notify": {
         parameters: {
             query?: never;
@@ -3862,6 +4482,26 @@ export interface paths {
         put?: never;
         /** 查询服务卡片状态（上次推送的卡片状态、code 状态与过期时间） */
         post: operations["getUserNotify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/get_webviewdomain_confirmfile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取业务域名校验文件（放在业务域名根目录）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getJumpDomainConfirmFile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4002,6 +4642,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/getversioninfo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 查询小程序版本信息（体验版、线上版）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getVersionInfo"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/getvoipsign": {
         parameters: {
             query?: never;
@@ -4076,6 +4736,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/getwxasearchstatus": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询小程序是否可被搜索
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getSearchStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/grayrelease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 分阶段发布（灰度比例 1–100）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["grayRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/img_sec_check": {
         parameters: {
             query?: never;
@@ -4111,6 +4811,66 @@ export interface paths {
          * @description Asynchronous: the reply only carries trace_id; the verdict arrives within 30 minutes as the wxa_media_check push event (JSON: trace_id, version, result{suggest, label}, detail[…]). Limits: 2000 calls/minute and 200,000/day per appid; a file may not exceed 10 MB. media_type must match the file behind media_url, and the URL must be downloadable by WeChat's servers.
          */
         post: operations["mediaCheckAsync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/memberauth": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取体验者列表
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["getTester"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/modify_domain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 配置小程序服务器域名（request、socket、upload、download、udp、tcp）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifyServerDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/modify_domain_directly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifyServerDomainDirectly"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4171,6 +4931,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/queryquota": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 查询服务商本月的审核额度（提审与加急）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。 WeChat's page for /wxa/queryquota is named setCodeAuditQuota.
+         */
+        get: operations["getCodeAuditQuota"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/queryscheme": {
         parameters: {
             query?: never;
@@ -4182,6 +4962,26 @@ export interface paths {
         put?: never;
         /** 查询小程序 scheme 码（加密或明文 scheme）的配置，或查询每天剩余访问次数 */
         post: operations["queryScheme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 发布已通过审核的小程序
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["release"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4200,6 +5000,46 @@ export interface paths {
          * @description WeChat's English name is ResetUserSessionKey. The old session_key stops working and the new one keeps its expiry, so the call is not retried. signature = hmac_sha256(session_key, "") in hex; pass session_key instead and the client computes it.
          */
         get: operations["resetUserSessionKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/revertcoderelease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["revertCodeRelease"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/revertgrayrelease": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 取消分阶段发布
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["revertGrayRelease"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5020,6 +5860,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/wxa/security/get_code_privacy_info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 获取隐私接口检测结果（上传代码后的检测任务）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["getCodePrivacyInfo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/wxa/servicemarket": {
         parameters: {
             query?: never;
@@ -5054,6 +5914,26 @@ export interface paths {
          * @description Official English name servicemarketretrieve. Poll it with the request_id of an asynchronous invokeService call; 9301015 means the provider has not finished yet.
          */
         post: operations["serviceMarketRetrieve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/set_prefetchdnsdomain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置 DNS 预解析域名（覆盖）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["setPrefetchDomain"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5151,6 +6031,146 @@ export interface paths {
         put?: never;
         /** 展示/取消展示附近小程序（设置地点的附近展示状态） */
         post: operations["setShowStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/setnickname": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["setNickname"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/setwebviewdomain": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 配置小程序业务域名（web-view）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifyJumpDomain"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/setwebviewdomain_directly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 快速配置小程序业务域名（需先把校验文件放在域名根目录）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["modifyJumpDomainDirectly"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/speedupaudit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 加急审核（消耗服务商的加急额度）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["speedupCodeAudit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/submit_audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 提交代码审核
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["submitAudit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/unbind_tester": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 解除绑定体验者（微信号或 userstr）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        post: operations["unbindTester"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/wxa/undocodeaudit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次）
+         * @description 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+         */
+        get: operations["undoAudit"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -6667,6 +7687,24 @@ export interface components {
             }[];
         };
         AddAssistantResponse: Record<string, never>;
+        /** @description Params of addCategory */
+        AddCategoryParams: {
+            /** @description 类目信息列表 */
+            categories: {
+                /** @description 一级类目 ID */
+                first: number;
+                /** @description 二级类目 ID */
+                second: number;
+                /** @description 资质信息（敏感类目） */
+                certicates?: {
+                    /** @description 资质名称 */
+                    key?: string;
+                    /** @description 资质图片 media_id */
+                    value?: string;
+                }[];
+            }[];
+        };
+        AddCategoryResponse: Record<string, never>;
         /** @description Params of addDatabaseCollection */
         AddDatabaseCollectionParams: {
             /** @description 云开发环境 ID */
@@ -6955,6 +7993,33 @@ export interface components {
                 sn?: string;
             }[];
         };
+        /** @description Params of addJumpQRCode */
+        AddJumpQRCodeParams: {
+            /** @description 二维码规则（以 http/https 开头的前缀） */
+            prefix: string;
+            /** @description 小程序 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /** @description 小程序功能页面 */
+            path: string;
+            /**
+             * @description 测试范围：1 开发版 2 体验版 3 正式版
+             * @enum {integer}
+             */
+            open_version: 1 | 2 | 3;
+            /** @description 测试链接，至多 5 个 */
+            debug_url?: string[];
+            /**
+             * @description 1 不占用子规则 2 占用
+             * @enum {integer}
+             */
+            permit_sub_rule: 1 | 2;
+            /**
+             * @description 0 新增 1 修改
+             * @enum {integer}
+             */
+            is_edit: 0 | 1;
+        };
+        AddJumpQRCodeResponse: Record<string, never>;
         /** @description Params of addKfAccount */
         AddKfAccountParams: {
             /** @description 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
@@ -7697,6 +8762,23 @@ export interface components {
             /** @description 运力返回的错误描述 */
             resultmsg?: string;
         };
+        /** @description Params of bindOpenAccount */
+        BindOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
+        BindOpenAccountResponse: Record<string, never>;
+        /** @description Params of bindTester */
+        BindTesterParams: {
+            /** @description 体验者微信号 */
+            wechatid: string;
+        };
+        BindTesterResponse: {
+            /** @description 人员对应的唯一字符串 */
+            userstr: string;
+        };
         /** @description Params of bindTransferAccount */
         BindTransferAccountParams: {
             /**
@@ -7964,6 +9046,18 @@ export interface components {
             /** @description 用户唯一标识 */
             openid?: string;
         };
+        /** @description Params of commit */
+        CommitParams: {
+            /** @description 代码模板库中的模板 ID（getCodeTemplateList） */
+            template_id: number;
+            /** @description ext.json 的内容（JSON 字符串）：extAppid、ext、extPages、pages、window、networkTimeout、tabBar、plugin、requiredPrivateInfos… */
+            ext_json: string;
+            /** @description 代码版本号，开发者自定义 */
+            user_version: string;
+            /** @description 代码描述，开发者自定义 */
+            user_desc: string;
+        };
+        CommitResponse: Record<string, never>;
         /** @description Params of commitUpload */
         CommitUploadParams: {
             /** @description 一次分片上传的唯一标识，由 applyUpload 返回 */
@@ -7998,6 +9092,21 @@ export interface components {
             complaint_id: string;
         };
         CompleteComplaintResponse: Record<string, never>;
+        /** @description Params of componentCode2Session */
+        ComponentCode2SessionParams: {
+            /** @description 小程序的 appid（授权方；客户端自动填写） */
+            appid?: string;
+            /** @description wx.login 获取的 code；只能使用一次，5 分钟内有效 */
+            js_code: string;
+        };
+        ComponentCode2SessionResponse: {
+            /** @description 用户唯一标识 */
+            openid: string;
+            /** @description 会话密钥 */
+            session_key: string;
+            /** @description 用户在开放平台的唯一标识符（满足 UnionID 下发条件时返回） */
+            unionid?: string;
+        };
         /** @description Params of createActivityId */
         CreateActivityIdParams: {
             /** @description 为私密消息创建 activity_id 时，指定分享者为 unionid 用户，其余用户不能用此 activity_id 分享私密消息；openid 与 unionid 填一个即可 */
@@ -8054,6 +9163,15 @@ export interface components {
         CreateIotGroupIdResponse: {
             /** @description 设备组的唯一标识 */
             group_id: string;
+        };
+        /** @description Params of createOpenAccount */
+        CreateOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+        };
+        CreateOpenAccountResponse: {
+            /** @description 所创建的开放平台帐号的 appid */
+            open_appid: string;
         };
         /** @description Params of createQRCode */
         CreateQRCodeParams: {
@@ -8256,6 +9374,14 @@ export interface components {
                 errmsg?: string;
             }[];
         };
+        /** @description Params of deleteCategory */
+        DeleteCategoryParams: {
+            /** @description 一级类目 ID */
+            first: number;
+            /** @description 二级类目 ID */
+            second: number;
+        };
+        DeleteCategoryResponse: Record<string, never>;
         /** @description Params of deleteDatabaseCollection */
         DeleteDatabaseCollectionParams: {
             /** @description 云开发环境 ID */
@@ -8289,6 +9415,14 @@ export interface components {
             goodsId: number;
         };
         DeleteGoodsResponse: Record<string, never>;
+        /** @description Params of deleteJumpQRCode */
+        DeleteJumpQRCodeParams: {
+            /** @description 二维码规则 */
+            prefix: string;
+            /** @description 小程序 appid（不填：客户端自己的 appid） */
+            appid?: string;
+        };
+        DeleteJumpQRCodeResponse: Record<string, never>;
         /** @description Params of deleteKfAccount */
         DeleteKfAccountParams: {
             /** @description 完整客服账号，格式为：账号前缀@公众号微信号 */
@@ -8557,6 +9691,14 @@ export interface components {
         DownloadGoodsVideoResponse: {
             /** @description 讲解链接 */
             url?: string;
+        };
+        /** @description Params of downloadJumpQRCodeFile */
+        DownloadJumpQRCodeFileParams: Record<string, never>;
+        DownloadJumpQRCodeFileResponse: {
+            /** @description 文件名称 */
+            file_name: string;
+            /** @description 文件内容 */
+            file_content: string;
         };
         /** @description Params of downloadXpayBill */
         DownloadXpayBillParams: {
@@ -8830,6 +9972,66 @@ export interface components {
             /** @description 生成的小程序 URL Link */
             url_link?: string;
         };
+        /** @description Params of getAccountBasicInfo */
+        GetAccountBasicInfoParams: Record<string, never>;
+        GetAccountBasicInfoResponse: {
+            /** @description 帐号 appid */
+            appid: string;
+            /** @description 帐号类型（1 订阅号 2 服务号 3 小程序） */
+            account_type: number;
+            /** @description 主体类型 */
+            principal_type?: number;
+            /** @description 主体名称 */
+            principal_name?: string;
+            /** @description 主体标识 */
+            credential?: string;
+            /** @description 实名验证状态 1 实名验证成功 2 审核中 3 失败 */
+            realname_status?: number;
+            /** @description 微信认证信息 */
+            wx_verify_info?: {
+                /** @description 是否资质认证 */
+                qualification_verify?: boolean;
+                /** @description 是否名称认证 */
+                naming_verify?: boolean;
+                /** @description 是否需要年审 */
+                annual_review?: boolean;
+                /** @description 年审开始时间 */
+                annual_review_begin_time?: number;
+                /** @description 年审截止时间 */
+                annual_review_end_time?: number;
+            };
+            /** @description 功能介绍信息 */
+            signature_info?: {
+                /** @description 功能介绍 */
+                signature?: string;
+                /** @description 本月已修改次数 */
+                modify_used_count?: number;
+                /** @description 本月可修改次数 */
+                modify_quota?: number;
+            };
+            /** @description 头像信息 */
+            head_image_info?: {
+                /** @description 头像 url */
+                head_image_url?: string;
+                /** @description 本年已修改次数 */
+                modify_used_count?: number;
+                /** @description 本年可修改次数 */
+                modify_quota?: number;
+            };
+            /** @description 名称信息 */
+            nickname_info?: {
+                /** @description 小程序名称 */
+                nickname?: string;
+                /** @description 本年已修改次数 */
+                modify_used_count?: number;
+                /** @description 本年可修改次数 */
+                modify_quota?: number;
+            };
+            /** @description 注册国家 */
+            registered_country?: number;
+            /** @description 小程序名称 */
+            nickname?: string;
+        };
         /** @description Params of getAllAccount */
         GetAllAccountParams: Record<string, never>;
         GetAllAccountResponse: {
@@ -8865,6 +10067,28 @@ export interface components {
                     service_name?: string;
                 }[];
             }[];
+        };
+        /** @description Params of getAllCategories */
+        GetAllCategoriesParams: Record<string, never>;
+        GetAllCategoriesResponse: {
+            /** @description 类目列表 */
+            categories_list: {
+                /** @description 类目 */
+                categories?: {
+                    /** @description 类目 ID */
+                    id?: number;
+                    /** @description 类目名称 */
+                    name?: string;
+                    /** @description 类目层级 */
+                    level?: number;
+                    /** @description 父类目 ID */
+                    father?: number;
+                    /** @description 子类目 ID */
+                    children?: number[];
+                    /** @description 是否为敏感类目（1 是，需提供资质） */
+                    sensitive_type?: number;
+                }[];
+            };
         };
         /** @description Params of getAllDelivery */
         GetAllDeliveryParams: Record<string, never>;
@@ -8966,6 +10190,22 @@ export interface components {
             count?: number;
             /** @description 小助手最大个数 */
             maxCount?: number;
+        };
+        /** @description Params of getAuditStatus */
+        GetAuditStatusParams: {
+            /** @description 提交审核时获得的审核 id */
+            auditid: number;
+        };
+        GetAuditStatusResponse: {
+            /**
+             * @description 审核状态：0 审核成功 1 审核被拒绝 2 审核中 3 已撤回 4 审核延后
+             * @enum {integer}
+             */
+            status: 0 | 1 | 2 | 3 | 4;
+            /** @description 审核被拒绝时的原因 */
+            reason?: string;
+            /** @description 审核不通过的截图示例，用 | 分隔的 media_id 列表 */
+            screenshot?: string;
         };
         /** @description Params of getAuthorizeApps */
         GetAuthorizeAppsParams: Record<string, never>;
@@ -9211,6 +10451,51 @@ export interface components {
             token?: string;
             /** @description 过期时间戳 */
             expired_time?: number;
+        };
+        /** @description Params of getCodeAuditQuota */
+        GetCodeAuditQuotaParams: Record<string, never>;
+        GetCodeAuditQuotaResponse: {
+            /** @description 本月剩余提审额度 */
+            rest: number;
+            /** @description 本月总提审额度 */
+            limit: number;
+            /** @description 剩余加急次数 */
+            speedup_rest?: number;
+            /** @description 加急总次数 */
+            speedup_limit?: number;
+        };
+        /** @description Params of getCodeCategory */
+        GetCodeCategoryParams: Record<string, never>;
+        GetCodeCategoryResponse: {
+            /** @description 可填选的类目信息列表 */
+            category_list: {
+                /** @description 一级类目名称 */
+                first_class?: string;
+                /** @description 二级类目名称 */
+                second_class?: string;
+                /** @description 三级类目名称 */
+                third_class?: string;
+                /** @description 一级类目 id */
+                first_id?: number;
+                /** @description 二级类目 id */
+                second_id?: number;
+                /** @description 三级类目 id */
+                third_id?: number;
+            }[];
+        };
+        /** @description Params of getCodePage */
+        GetCodePageParams: Record<string, never>;
+        GetCodePageResponse: {
+            /** @description 页面配置列表 */
+            page_list: string[];
+        };
+        /** @description Params of getCodePrivacyInfo */
+        GetCodePrivacyInfoParams: Record<string, never>;
+        GetCodePrivacyInfoResponse: {
+            /** @description 没权限的隐私接口的 api 英文名 */
+            without_auth_list?: string[];
+            /** @description 没配置的隐私接口的 api 英文名 */
+            without_conf_list?: string[];
         };
         /** @description Params of getComplaintDetail */
         GetComplaintDetailParams: {
@@ -9795,6 +11080,82 @@ export interface components {
                 status?: 0 | 1 | 2 | 3;
             };
         };
+        /** @description Params of getEffectiveJumpDomain */
+        GetEffectiveJumpDomainParams: Record<string, never>;
+        GetEffectiveJumpDomainResponse: {
+            /** @description 通过公众平台配置的业务域名 */
+            mp_webviewdomain?: string[];
+            /** @description 通过第三方平台接口配置的业务域名 */
+            third_webviewdomain?: string[];
+            /** @description 通过“快速配置业务域名”接口配置的业务域名 */
+            direct_webviewdomain?: string[];
+            /** @description 最终生效的业务域名 */
+            effective_webviewdomain: string[];
+        };
+        /** @description Params of getEffectiveServerDomain */
+        GetEffectiveServerDomainParams: Record<string, never>;
+        GetEffectiveServerDomainResponse: {
+            /** @description 通过公众平台配置的服务器域名 */
+            mp_domain?: {
+                /** @description request 合法域名 */
+                requestdomain?: string[];
+                /** @description socket 合法域名 */
+                wsrequestdomain?: string[];
+                /** @description uploadFile 合法域名 */
+                uploaddomain?: string[];
+                /** @description downloadFile 合法域名 */
+                downloaddomain?: string[];
+                /** @description udp 合法域名 */
+                udpdomain?: string[];
+                /** @description tcp 合法域名 */
+                tcpdomain?: string[];
+            };
+            /** @description 通过第三方平台接口配置的服务器域名 */
+            third_domain?: {
+                /** @description request 合法域名 */
+                requestdomain?: string[];
+                /** @description socket 合法域名 */
+                wsrequestdomain?: string[];
+                /** @description uploadFile 合法域名 */
+                uploaddomain?: string[];
+                /** @description downloadFile 合法域名 */
+                downloaddomain?: string[];
+                /** @description udp 合法域名 */
+                udpdomain?: string[];
+                /** @description tcp 合法域名 */
+                tcpdomain?: string[];
+            };
+            /** @description 通过“快速配置服务器域名”接口配置的服务器域名 */
+            direct_domain?: {
+                /** @description request 合法域名 */
+                requestdomain?: string[];
+                /** @description socket 合法域名 */
+                wsrequestdomain?: string[];
+                /** @description uploadFile 合法域名 */
+                uploaddomain?: string[];
+                /** @description downloadFile 合法域名 */
+                downloaddomain?: string[];
+                /** @description udp 合法域名 */
+                udpdomain?: string[];
+                /** @description tcp 合法域名 */
+                tcpdomain?: string[];
+            };
+            /** @description 最终生效的服务器域名 */
+            effective_domain: {
+                /** @description request 合法域名 */
+                requestdomain?: string[];
+                /** @description socket 合法域名 */
+                wsrequestdomain?: string[];
+                /** @description uploadFile 合法域名 */
+                uploaddomain?: string[];
+                /** @description downloadFile 合法域名 */
+                downloaddomain?: string[];
+                /** @description udp 合法域名 */
+                udpdomain?: string[];
+                /** @description tcp 合法域名 */
+                tcpdomain?: string[];
+            };
+        };
         /** @description Params of getExpressOrder */
         GetExpressOrderParams: {
             /** @description 订单 ID，需保证全局唯一 */
@@ -10363,6 +11724,55 @@ export interface components {
                 errmsg?: string;
             }[];
         };
+        /** @description Params of getJumpDomainConfirmFile */
+        GetJumpDomainConfirmFileParams: Record<string, never>;
+        GetJumpDomainConfirmFileResponse: {
+            /** @description 文件名 */
+            file_name: string;
+            /** @description 文件内容 */
+            file_content: string;
+        };
+        /** @description Params of getJumpQRCode */
+        GetJumpQRCodeParams: {
+            /** @description 小程序 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /**
+             * @description 1 查询指定 prefix 的规则 2 查询全部（分页）
+             * @enum {integer}
+             */
+            get_type: 1 | 2;
+            /** @description get_type=1 时要查询的 prefix */
+            prefix_list?: string[];
+            /** @description 页码（get_type=2） */
+            page_num?: number;
+            /** @description 每页数量，最大 200（get_type=2） */
+            page_size?: number;
+        };
+        GetJumpQRCodeResponse: {
+            /** @description 是否已经打开二维码跳转链接设置 */
+            qrcodejump_open?: number;
+            /** @description 本月还可发布的次数 */
+            qrcodejump_pub_quota?: number;
+            /** @description 规则总数 */
+            total_count?: number;
+            /** @description 二维码规则 */
+            rule_list: {
+                /** @description 二维码规则 */
+                prefix?: string;
+                /** @description 小程序功能页面 */
+                path?: string;
+                /** @description 发布标志位，1 未发布 2 已发布 */
+                state?: number;
+                /** @description 测试范围：1 开发版 2 体验版 3 正式版 */
+                open_version?: number;
+                /** @description 测试链接（选填） */
+                debug_url?: string[];
+                /** @description 是否独占符合二维码前缀匹配规则的所有子规则：1 不占用 2 占用 */
+                permit_sub_rule?: number;
+                /** @description 小程序 appid */
+                appid?: string;
+            }[];
+        };
         /** @description Params of getKfBusiness */
         GetKfBusinessParams: {
             /** @description 创建商户时得到的商户 id，与 account_name 选填一个 */
@@ -10414,6 +11824,27 @@ export interface components {
                 /** @description 客服 openid（小程序客服） */
                 kf_openid?: string;
             }[];
+        };
+        /** @description Params of getLatestAuditStatus */
+        GetLatestAuditStatusParams: Record<string, never>;
+        GetLatestAuditStatusResponse: {
+            /** @description 最新的审核 id */
+            auditid: number;
+            /**
+             * @description 审核状态：0 审核成功 1 审核被拒绝 2 审核中 3 已撤回 4 审核延后
+             * @enum {integer}
+             */
+            status: 0 | 1 | 2 | 3 | 4;
+            /** @description 审核被拒绝时的原因 */
+            reason?: string;
+            /** @description 审核不通过的截图示例，用 | 分隔的 media_id 列表 */
+            ScreenShot?: string;
+            /** @description 审核版本 */
+            user_version?: string;
+            /** @description 版本描述 */
+            user_desc?: string;
+            /** @description 提审时间（unix 秒） */
+            submit_audit_time?: number;
         };
         /** @description Params of getLegacyTemplateLibraryById */
         GetLegacyTemplateLibraryByIdParams: {
@@ -10881,6 +12312,15 @@ export interface components {
                 kf_openid?: string;
             }[];
         };
+        /** @description Params of getOpenAccount */
+        GetOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+        };
+        GetOpenAccountResponse: {
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
         /** @description Params of getOpenData */
         GetOpenDataParams: {
             /** @description 用户 openid（可选，URL 参数） */
@@ -11053,6 +12493,19 @@ export interface components {
         GetPluginOpenPIdResponse: {
             /** @description 插件用户的唯一标识 */
             openpid?: string;
+        };
+        /** @description Params of getPrefetchDomain */
+        GetPrefetchDomainParams: Record<string, never>;
+        GetPrefetchDomainResponse: {
+            /** @description 预解析 dns 域名 */
+            prefetch_dns_domain: {
+                /** @description 域名 */
+                url?: string;
+                /** @description 状态 */
+                status?: number;
+            }[];
+            /** @description 总共可配置域名个数 */
+            size_limit?: number;
         };
         /** @description Params of getPrinter */
         GetPrinterParams: Record<string, never>;
@@ -11583,6 +13036,40 @@ export interface components {
                 value?: string;
             }[];
         };
+        /** @description Params of getSearchStatus */
+        GetSearchStatusParams: Record<string, never>;
+        GetSearchStatusResponse: {
+            /**
+             * @description 1 不可搜索 0 可搜索
+             * @enum {integer}
+             */
+            status: 0 | 1;
+        };
+        /** @description Params of getSettingCategories */
+        GetSettingCategoriesParams: Record<string, never>;
+        GetSettingCategoriesResponse: {
+            /** @description 已设置的类目 */
+            categories: {
+                /** @description 一级类目 ID */
+                first?: number;
+                /** @description 一级类目名称 */
+                first_name?: string;
+                /** @description 二级类目 ID */
+                second?: number;
+                /** @description 二级类目名称 */
+                second_name?: string;
+                /** @description 审核状态（1 审核中 2 审核不通过 3 审核通过） */
+                audit_status?: number;
+                /** @description 审核不通过的原因 */
+                audit_reason?: string;
+            }[];
+            /** @description 一个更改周期内可以设置类目的次数 */
+            limit: number;
+            /** @description 本更改周期内还可以设置类目的次数 */
+            quota: number;
+            /** @description 最多可以设置的类目数量 */
+            category_limit: number;
+        };
         /** @description Params of getSharedCode */
         GetSharedCodeParams: {
             /** @description 房间 ID */
@@ -11766,6 +13253,22 @@ export interface components {
             /** @description 主播副号微信号 */
             username?: string;
         };
+        /** @description Params of getSupportVersion */
+        GetSupportVersionParams: Record<string, never>;
+        GetSupportVersionResponse: {
+            /** @description 当前设置的最低基础库版本 */
+            now_version: string;
+            /** @description 各版本用户占比 */
+            uv_info?: {
+                /** @description 版本与占比 */
+                items?: {
+                    /** @description 百分比 */
+                    percentage?: number;
+                    /** @description 基础库版本号 */
+                    version?: string;
+                }[];
+            };
+        };
         /** @description Params of getTask */
         GetTaskParams: {
             /** @description 任务 id（pullUpload 返回） */
@@ -11807,6 +13310,15 @@ export interface components {
             /** @description 视频消息素材下载地址（仅视频素材以 JSON 返回） */
             video_url?: string;
         };
+        /** @description Params of getTester */
+        GetTesterParams: Record<string, never>;
+        GetTesterResponse: {
+            /** @description 体验者 */
+            members: {
+                /** @description 人员对应的唯一字符串 */
+                userstr?: string;
+            }[];
+        };
         /** @description Params of getTicket */
         GetTicketParams: {
             /**
@@ -11821,6 +13333,11 @@ export interface components {
             ticket: string;
             /** @description 有效期（秒） */
             expires_in: number;
+        };
+        /** @description Params of getTrialQRCode */
+        GetTrialQRCodeParams: {
+            /** @description 体验版打开的页面路径及参数（需 urlencode，如 page%2Findex%3Faction%3D1），默认首页 */
+            path?: string;
         };
         /** @description Params of getUnlimitedQRCode */
         GetUnlimitedQRCodeParams: {
@@ -12130,6 +13647,28 @@ export interface components {
             /** @description 唯一请求标识，标记单次请求（字段名 unoin_id 为微信原样拼写） */
             unoin_id?: number | string;
         };
+        /** @description Params of getVersionInfo */
+        GetVersionInfoParams: Record<string, never>;
+        GetVersionInfoResponse: {
+            /** @description 体验版信息（有体验版时） */
+            exp_info?: {
+                /** @description 提交体验版的时间 */
+                exp_time?: number;
+                /** @description 体验版版本信息 */
+                exp_version?: string;
+                /** @description 体验版版本描述 */
+                exp_desc?: string;
+            };
+            /** @description 线上版信息（有线上版时） */
+            release_info?: {
+                /** @description 发布线上版的时间 */
+                release_time?: number;
+                /** @description 线上版版本信息 */
+                release_version?: string;
+                /** @description 线上版本描述 */
+                release_desc?: string;
+            };
+        };
         /** @description Params of getVersionList */
         GetVersionListParams: Record<string, never>;
         GetVersionListResponse: {
@@ -12249,6 +13788,16 @@ export interface components {
                 visit_depth?: number;
             }[];
         };
+        /** @description Params of grayRelease */
+        GrayReleaseParams: {
+            /** @description 灰度的百分比 */
+            gray_percentage: number;
+            /** @description 项目成员优先灰度 */
+            support_debuger_first?: boolean;
+            /** @description 体验成员优先灰度 */
+            support_experiencer_first?: boolean;
+        };
+        GrayReleaseResponse: Record<string, never>;
         /** @description Params of idCardOCR */
         IdCardOCRParams: {
             /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
@@ -13398,6 +14947,130 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         ModifyDramaBasicInfoResponse: Record<string, never>;
+        /** @description Params of modifyHeadImage */
+        ModifyHeadImageParams: {
+            /** @description 头像素材 media_id */
+            head_img_media_id: string;
+            /** @description 裁剪框左上角 x 坐标（0–1） */
+            x1: number;
+            /** @description 裁剪框左上角 y 坐标（0–1） */
+            y1: number;
+            /** @description 裁剪框右下角 x 坐标（0–1） */
+            x2: number;
+            /** @description 裁剪框右下角 y 坐标（0–1） */
+            y2: number;
+        };
+        ModifyHeadImageResponse: Record<string, never>;
+        /** @description Params of modifyJumpDomainDirectly */
+        ModifyJumpDomainDirectlyParams: {
+            /**
+             * @description add 添加 delete 删除 set 覆盖 get 获取
+             * @enum {string}
+             */
+            action: "add" | "delete" | "set" | "get";
+            /** @description 业务域名 */
+            webviewdomain?: string[];
+        };
+        ModifyJumpDomainDirectlyResponse: {
+            /** @description 业务域名（action=get 时） */
+            webviewdomain?: string[];
+        };
+        /** @description Params of modifyJumpDomain */
+        ModifyJumpDomainParams: {
+            /**
+             * @description add 添加 delete 删除 set 覆盖 get 获取（不填：把第三方平台的业务域名全部设置给小程序）
+             * @enum {string}
+             */
+            action?: "add" | "delete" | "set" | "get";
+            /** @description 业务域名 */
+            webviewdomain?: string[];
+        };
+        ModifyJumpDomainResponse: {
+            /** @description 业务域名（action=get 时） */
+            webviewdomain?: string[];
+        };
+        /** @description Params of modifyServerDomainDirectly */
+        ModifyServerDomainDirectlyParams: {
+            /**
+             * @description add 添加 delete 删除 set 覆盖 get 获取
+             * @enum {string}
+             */
+            action: "add" | "delete" | "set" | "get";
+            /** @description request 合法域名 */
+            requestdomain?: string[];
+            /** @description socket 合法域名 */
+            wsrequestdomain?: string[];
+            /** @description uploadFile 合法域名 */
+            uploaddomain?: string[];
+            /** @description downloadFile 合法域名 */
+            downloaddomain?: string[];
+            /** @description udp 合法域名 */
+            udpdomain?: string[];
+            /** @description tcp 合法域名 */
+            tcpdomain?: string[];
+        };
+        ModifyServerDomainDirectlyResponse: {
+            /** @description request 合法域名 */
+            requestdomain?: string[];
+            /** @description socket 合法域名 */
+            wsrequestdomain?: string[];
+            /** @description uploadFile 合法域名 */
+            uploaddomain?: string[];
+            /** @description downloadFile 合法域名 */
+            downloaddomain?: string[];
+            /** @description udp 合法域名 */
+            udpdomain?: string[];
+            /** @description tcp 合法域名 */
+            tcpdomain?: string[];
+            /** @description 不合法的 request 域名 */
+            invalid_requestdomain?: string[];
+            /** @description 没有 ICP 备案的域名 */
+            no_icp_domain?: string[];
+        };
+        /** @description Params of modifyServerDomain */
+        ModifyServerDomainParams: {
+            /**
+             * @description add 添加 delete 删除 set 覆盖 get 获取
+             * @enum {string}
+             */
+            action: "add" | "delete" | "set" | "get";
+            /** @description request 合法域名 */
+            requestdomain?: string[];
+            /** @description socket 合法域名 */
+            wsrequestdomain?: string[];
+            /** @description uploadFile 合法域名 */
+            uploaddomain?: string[];
+            /** @description downloadFile 合法域名 */
+            downloaddomain?: string[];
+            /** @description udp 合法域名 */
+            udpdomain?: string[];
+            /** @description tcp 合法域名 */
+            tcpdomain?: string[];
+        };
+        ModifyServerDomainResponse: {
+            /** @description request 合法域名 */
+            requestdomain?: string[];
+            /** @description socket 合法域名 */
+            wsrequestdomain?: string[];
+            /** @description uploadFile 合法域名 */
+            uploaddomain?: string[];
+            /** @description downloadFile 合法域名 */
+            downloaddomain?: string[];
+            /** @description udp 合法域名 */
+            udpdomain?: string[];
+            /** @description tcp 合法域名 */
+            tcpdomain?: string[];
+            /** @description 不合法的 request 域名 */
+            invalid_requestdomain?: string[];
+            /** @description 没有 ICP 备案的域名 */
+            no_icp_domain?: string[];
+        };
+        /** @description Params of modifySignature */
+        ModifySignatureParams: {
+            /** @description 功能介绍（简介），4–120 字 */
+            signature: string;
+        };
+        ModifySignatureResponse: Record<string, never>;
         /** @description Params of modifySubAnchor */
         ModifySubAnchorParams: {
             /** @description 房间 ID */
@@ -13891,6 +15564,12 @@ export interface components {
                 h?: number;
             };
         };
+        /** @description Params of publishJumpQRCode */
+        PublishJumpQRCodeParams: {
+            /** @description 二维码规则 */
+            prefix: string;
+        };
+        PublishJumpQRCodeResponse: Record<string, never>;
         /** @description Params of pullUpload */
         PullUploadParams: {
             /** @description 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
@@ -14806,6 +16485,9 @@ export interface components {
             /** @description 商户 ID（文档标为 string，示例为数字） */
             business_id?: number | string;
         };
+        /** @description Params of release */
+        ReleaseParams: Record<string, never>;
+        ReleaseResponse: Record<string, never>;
         /** @description Params of removeAssistant */
         RemoveAssistantParams: {
             /** @description 房间 ID */
@@ -14908,6 +16590,32 @@ export interface components {
             response_images?: string[];
         };
         ResponseComplaintResponse: Record<string, never>;
+        /** @description Params of revertCodeRelease */
+        RevertCodeReleaseParams: {
+            /**
+             * @description get_history_version：查询可回退的历史版本（不回退）
+             * @enum {string}
+             */
+            action?: "get_history_version";
+            /** @description 回退到指定的历史版本号（默认上一个版本） */
+            app_version?: number;
+        };
+        RevertCodeReleaseResponse: {
+            /** @description 可回退的历史版本（action=get_history_version） */
+            version_list?: {
+                /** @description 小程序版本 */
+                app_version?: number;
+                /** @description 模板版本号 */
+                user_version?: string;
+                /** @description 模板描述 */
+                user_desc?: string;
+                /** @description 时间戳 */
+                commit_time?: number;
+            }[];
+        };
+        /** @description Params of revertGrayRelease */
+        RevertGrayReleaseParams: Record<string, never>;
+        RevertGrayReleaseResponse: Record<string, never>;
         /** @description 颜色，形如 {"r":0,"g":0,"b":0}（十进制） */
         RgbColor: {
             r: number;
@@ -15297,6 +17005,40 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetMsgJumpPathResponse: Record<string, never>;
+        /** @description Params of setNickname */
+        SetNicknameParams: {
+            /** @description 昵称，不支持包含“小程序”关键字的昵称 */
+            nick_name: string;
+            /** @description 身份证照片 mediaid（个人号必填） */
+            id_card?: string;
+            /** @description 组织机构代码证或营业执照 mediaid（组织号必填） */
+            license?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_1?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_2?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_3?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_4?: string;
+            /** @description 其他证明材料 mediaid */
+            naming_other_stuff_5?: string;
+        };
+        SetNicknameResponse: {
+            /** @description 材料说明 */
+            wording?: string;
+            /** @description 审核单 id（需要审核时返回） */
+            audit_id?: number;
+        };
+        /** @description Params of setPrefetchDomain */
+        SetPrefetchDomainParams: {
+            /** @description 预解析 dns 域名（需是已配置的 request 合法域名） */
+            prefetch_dns_domain: {
+                /** @description 域名 */
+                url: string;
+            }[];
+        };
+        SetPrefetchDomainResponse: Record<string, never>;
         /** @description Params of setPrivacySetting */
         SetPrivacySettingParams: {
             /**
@@ -15331,6 +17073,15 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetPrivacySettingResponse: Record<string, never>;
+        /** @description Params of setSearchStatus */
+        SetSearchStatusParams: {
+            /**
+             * @description 1 不可搜索 0 可搜索
+             * @enum {integer}
+             */
+            status: 0 | 1;
+        };
+        SetSearchStatusResponse: Record<string, never>;
         /** @description Params of setShowStatus */
         SetShowStatusParams: {
             /** @description 附近地点 ID */
@@ -15342,6 +17093,12 @@ export interface components {
             status: 0 | 1;
         };
         SetShowStatusResponse: Record<string, never>;
+        /** @description Params of setSupportVersion */
+        SetSupportVersionParams: {
+            /** @description 最低基础库版本号，如 2.25.0 */
+            version: string;
+        };
+        SetSupportVersionResponse: Record<string, never>;
         /** @description Params of setTyping */
         SetTypingParams: {
             /** @description 用户的 OpenID */
@@ -15423,6 +17180,15 @@ export interface components {
         } | unknown | unknown;
         /** @description 成功时只有 errcode 0 / errmsg ok */
         SetUserStorageResponse: Record<string, never>;
+        /** @description Params of setVisitStatus */
+        SetVisitStatusParams: {
+            /**
+             * @description close 暂停服务，open 开启服务
+             * @enum {string}
+             */
+            action: "open" | "close";
+        };
+        SetVisitStatusResponse: Record<string, never>;
         /** @description Params of setWxaTradeType */
         SetWxaTradeTypeParams: {
             /**
@@ -15503,6 +17269,12 @@ export interface components {
             }[];
         };
         SortGoodsResponse: Record<string, never>;
+        /** @description Params of speedupCodeAudit */
+        SpeedupCodeAuditParams: {
+            /** @description 审核单 ID */
+            auditid: number;
+        };
+        SpeedupCodeAuditResponse: Record<string, never>;
         /** @description Params of startPublishGoods */
         StartPublishGoodsParams: {
             /**
@@ -15539,6 +17311,64 @@ export interface components {
             env: 0 | 1;
         };
         StartUploadGoodsResponse: Record<string, never>;
+        /** @description Params of submitAudit */
+        SubmitAuditParams: {
+            /** @description 审核项列表（选填，至多填写 5 项） */
+            item_list?: {
+                /** @description 小程序的页面，可通过 getCodePage 获取 */
+                address?: string;
+                /** @description 小程序的标签，用空格分隔，标签至多 10 个，标签长度至多 20 */
+                tag?: string;
+                /** @description 一级类目名称 */
+                first_class?: string;
+                /** @description 二级类目名称 */
+                second_class?: string;
+                /** @description 三级类目名称 */
+                third_class?: string;
+                /** @description 一级类目的 ID */
+                first_id?: number;
+                /** @description 二级类目的 ID */
+                second_id?: number;
+                /** @description 三级类目的 ID */
+                third_id?: number;
+                /** @description 小程序页面的标题，标题长度至多 32 */
+                title?: string;
+            }[];
+            /** @description 预览信息（小程序页面截图和操作录屏） */
+            preview_info?: {
+                /** @description 录屏 mediaid 列表 */
+                video_id_list?: string[];
+                /** @description 截屏 mediaid 列表 */
+                pic_id_list?: string[];
+            };
+            /** @description 小程序版本说明和功能解释 */
+            version_desc?: string;
+            /** @description 反馈内容，至多 200 字 */
+            feedback_info?: string;
+            /** @description 用 | 分割的 media_id 列表，至多 5 张图片 */
+            feedback_stuff?: string;
+            /** @description 用户生成内容场景（UGC）信息安全声明 */
+            ugc_declare?: {
+                /** @description UGC 场景 0 不涉及 1 用户资料 2 图片 3 视频 4 文本 5 音频 */
+                scene?: number[];
+                /** @description 其他场景描述 */
+                other_scene_desc?: string;
+                /** @description 内容安全机制 1 使用官方安全接口 2 审核团队 3 其他 */
+                method?: number[];
+                /** @description 是否有审核团队 0/1 */
+                has_audit_team?: number;
+                /** @description 说明，至多 256 字 */
+                audit_desc?: string;
+            };
+            /** @description 代码中未使用地理位置等隐私接口时填 true */
+            privacy_api_not_use?: boolean;
+            /** @description 订单中心 path */
+            order_path?: string;
+        };
+        SubmitAuditResponse: {
+            /** @description 审核编号 */
+            auditid: number;
+        };
         /** @description Params of submitReplaceDramaMedias */
         SubmitReplaceDramaMediasParams: {
             /** @description 剧目 id */
@@ -15643,6 +17473,25 @@ export interface components {
         };
         /** @description 成功时只有 errcode 0 / errmsg ok */
         UnbindDeliveryReturnResponse: Record<string, never>;
+        /** @description Params of unbindOpenAccount */
+        UnbindOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
+        UnbindOpenAccountResponse: Record<string, never>;
+        /** @description Params of unbindTester */
+        UnbindTesterParams: {
+            /** @description 体验者微信号（与 userstr 二选一） */
+            wechatid?: string;
+            /** @description 人员对应的唯一字符串（bindTester / getTester 返回） */
+            userstr?: string;
+        } | unknown | unknown;
+        UnbindTesterResponse: Record<string, never>;
+        /** @description Params of undoAudit */
+        UndoAuditParams: Record<string, never>;
+        UndoAuditResponse: Record<string, never>;
         /** @description Params of updateBusiness */
         UpdateBusinessParams: {
             /** @description 商户的小程序 AppID，即审核商户事件中的 ShopAppID */
@@ -16441,6 +18290,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["UpdateStatusBatchResponse"];
+                };
+            };
+        };
+    };
+    getAccountBasicInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAccountBasicInfoResponse"];
+                };
+            };
+        };
+    };
+    modifyHeadImage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 头像素材 media_id */
+                    head_img_media_id: string;
+                    /** @description 裁剪框左上角 x 坐标（0–1） */
+                    x1: number;
+                    /** @description 裁剪框左上角 y 坐标（0–1） */
+                    y1: number;
+                    /** @description 裁剪框右下角 x 坐标（0–1） */
+                    x2: number;
+                    /** @description 裁剪框右下角 y 坐标（0–1） */
+                    y2: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyHeadImageResponse"];
+                };
+            };
+        };
+    };
+    modifySignature: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 功能介绍（简介），4–120 字 */
+                    signature: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifySignatureResponse"];
                 };
             };
         };
@@ -20497,6 +22438,126 @@ export interface operations {
             };
         };
     };
+    bindOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /** @description 开放平台帐号 appid */
+                    open_appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    createOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    getOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    unbindOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /** @description 开放平台帐号 appid */
+                    open_appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnbindOpenAccountResponse"];
+                };
+            };
+        };
+    };
     clearApiQuota: {
         parameters: {
             query: {
@@ -20729,6 +22790,353 @@ export interface operations {
                 content: {
                     "application/octet-stream": Uint8Array;
                     "application/json": components["schemas"]["WechatErrorBody"];
+                };
+            };
+        };
+    };
+    addCategory: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 类目信息列表 */
+                    categories: {
+                        /** @description 一级类目 ID */
+                        first: number;
+                        /** @description 二级类目 ID */
+                        second: number;
+                        /** @description 资质信息（敏感类目） */
+                        certicates?: {
+                            /** @description 资质名称 */
+                            key?: string;
+                            /** @description 资质图片 media_id */
+                            value?: string;
+                        }[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddCategoryResponse"];
+                };
+            };
+        };
+    };
+    deleteCategory: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 一级类目 ID */
+                    first: number;
+                    /** @description 二级类目 ID */
+                    second: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteCategoryResponse"];
+                };
+            };
+        };
+    };
+    getAllCategories: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAllCategoriesResponse"];
+                };
+            };
+        };
+    };
+    getSettingCategories: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSettingCategoriesResponse"];
+                };
+            };
+        };
+    };
+    getSupportVersion: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSupportVersionResponse"];
+                };
+            };
+        };
+    };
+    addJumpQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 二维码规则（以 http/https 开头的前缀） */
+                    prefix: string;
+                    /** @description 小程序 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /** @description 小程序功能页面 */
+                    path: string;
+                    /**
+                     * @description 测试范围：1 开发版 2 体验版 3 正式版
+                     * @enum {integer}
+                     */
+                    open_version: 1 | 2 | 3;
+                    /** @description 测试链接，至多 5 个 */
+                    debug_url?: string[];
+                    /**
+                     * @description 1 不占用子规则 2 占用
+                     * @enum {integer}
+                     */
+                    permit_sub_rule: 1 | 2;
+                    /**
+                     * @description 0 新增 1 修改
+                     * @enum {integer}
+                     */
+                    is_edit: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddJumpQRCodeResponse"];
+                };
+            };
+        };
+    };
+    deleteJumpQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 二维码规则 */
+                    prefix: string;
+                    /** @description 小程序 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteJumpQRCodeResponse"];
+                };
+            };
+        };
+    };
+    downloadJumpQRCodeFile: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DownloadJumpQRCodeFileResponse"];
+                };
+            };
+        };
+    };
+    getJumpQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /**
+                     * @description 1 查询指定 prefix 的规则 2 查询全部（分页）
+                     * @enum {integer}
+                     */
+                    get_type: 1 | 2;
+                    /** @description get_type=1 时要查询的 prefix */
+                    prefix_list?: string[];
+                    /** @description 页码（get_type=2） */
+                    page_num?: number;
+                    /** @description 每页数量，最大 200（get_type=2） */
+                    page_size?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetJumpQRCodeResponse"];
+                };
+            };
+        };
+    };
+    publishJumpQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 二维码规则 */
+                    prefix: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PublishJumpQRCodeResponse"];
+                };
+            };
+        };
+    };
+    setSupportVersion: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 最低基础库版本号，如 2.25.0 */
+                    version: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetSupportVersionResponse"];
                 };
             };
         };
@@ -22312,6 +24720,32 @@ export interface operations {
             };
         };
     };
+    componentCode2Session: {
+        parameters: {
+            query: {
+                component_access_token: string;
+                appid?: string;
+                js_code: string;
+                component_appid: string;
+                grant_type: "authorization_code";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentCode2SessionResponse"];
+                };
+            };
+        };
+    };
     code2Session: {
         parameters: {
             query: {
@@ -23349,6 +25783,35 @@ export interface operations {
             };
         };
     };
+    bindTester: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 体验者微信号 */
+                    wechatid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindTesterResponse"];
+                };
+            };
+        };
+    };
     checkEncryptedData: {
         parameters: {
             query: {
@@ -23860,6 +26323,70 @@ export interface operations {
             };
         };
     };
+    setVisitStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description close 暂停服务，open 开启服务
+                     * @enum {string}
+                     */
+                    action: "open" | "close";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetVisitStatusResponse"];
+                };
+            };
+        };
+    };
+    setSearchStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description 1 不可搜索 0 可搜索
+                     * @enum {integer}
+                     */
+                    status: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetSearchStatusResponse"];
+                };
+            };
+        };
+    };
     checkSessionKey: {
         parameters: {
             query: {
@@ -23881,6 +26408,41 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CheckSessionKeyResponse"];
+                };
+            };
+        };
+    };
+    commit: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 代码模板库中的模板 ID（getCodeTemplateList） */
+                    template_id: number;
+                    /** @description ext.json 的内容（JSON 字符串）：extAppid、ext、extPages、pages、window、networkTimeout、tabBar、plugin、requiredPrivateInfos… */
+                    ext_json: string;
+                    /** @description 代码版本号，开发者自定义 */
+                    user_version: string;
+                    /** @description 代码描述，开发者自定义 */
+                    user_desc: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommitResponse"];
                 };
             };
         };
@@ -24117,6 +26679,199 @@ export interface operations {
             };
         };
     };
+    getAuditStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 提交审核时获得的审核 id */
+                    auditid: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAuditStatusResponse"];
+                };
+            };
+        };
+    };
+    getCodeCategory: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCodeCategoryResponse"];
+                };
+            };
+        };
+    };
+    getEffectiveServerDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEffectiveServerDomainResponse"];
+                };
+            };
+        };
+    };
+    getEffectiveJumpDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetEffectiveJumpDomainResponse"];
+                };
+            };
+        };
+    };
+    getLatestAuditStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLatestAuditStatusResponse"];
+                };
+            };
+        };
+    };
+    getCodePage: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCodePageResponse"];
+                };
+            };
+        };
+    };
+    getPrefetchDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetPrefetchDomainResponse"];
+                };
+            };
+        };
+    };
+    getTrialQRCode: {
+        parameters: {
+            query: {
+                access_token: string;
+                path?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Bytes on success, JSON errcode/errmsg on failure */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": Uint8Array;
+                    "application/json": components["schemas"]["WechatErrorBody"];
+                };
+            };
+        };
+    };
     getUserNotify: {
         parameters: {
             query: {
@@ -24146,6 +26901,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetUserNotifyResponse"];
+                };
+            };
+        };
+    };
+    getJumpDomainConfirmFile: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetJumpDomainConfirmFileResponse"];
                 };
             };
         };
@@ -24368,6 +27149,32 @@ export interface operations {
             };
         };
     };
+    getVersionInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetVersionInfoResponse"];
+                };
+            };
+        };
+    };
     getCloudBaseVoIPSign: {
         parameters: {
             query: {
@@ -24534,6 +27341,61 @@ export interface operations {
             };
         };
     };
+    getSearchStatus: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSearchStatusResponse"];
+                };
+            };
+        };
+    };
+    grayRelease: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 灰度的百分比 */
+                    gray_percentage: number;
+                    /** @description 项目成员优先灰度 */
+                    support_debuger_first?: boolean;
+                    /** @description 体验成员优先灰度 */
+                    support_experiencer_first?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GrayReleaseResponse"];
+                };
+            };
+        };
+    };
     imgSecCheck: {
         parameters: {
             query: {
@@ -24605,6 +27467,123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MediaCheckAsyncResponse"];
+                };
+            };
+        };
+    };
+    getTester: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @constant */
+                    action?: "get_experiencer";
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetTesterResponse"];
+                };
+            };
+        };
+    };
+    modifyServerDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description add 添加 delete 删除 set 覆盖 get 获取
+                     * @enum {string}
+                     */
+                    action: "add" | "delete" | "set" | "get";
+                    /** @description request 合法域名 */
+                    requestdomain?: string[];
+                    /** @description socket 合法域名 */
+                    wsrequestdomain?: string[];
+                    /** @description uploadFile 合法域名 */
+                    uploaddomain?: string[];
+                    /** @description downloadFile 合法域名 */
+                    downloaddomain?: string[];
+                    /** @description udp 合法域名 */
+                    udpdomain?: string[];
+                    /** @description tcp 合法域名 */
+                    tcpdomain?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyServerDomainResponse"];
+                };
+            };
+        };
+    };
+    modifyServerDomainDirectly: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description add 添加 delete 删除 set 覆盖 get 获取
+                     * @enum {string}
+                     */
+                    action: "add" | "delete" | "set" | "get";
+                    /** @description request 合法域名 */
+                    requestdomain?: string[];
+                    /** @description socket 合法域名 */
+                    wsrequestdomain?: string[];
+                    /** @description uploadFile 合法域名 */
+                    uploaddomain?: string[];
+                    /** @description downloadFile 合法域名 */
+                    downloaddomain?: string[];
+                    /** @description udp 合法域名 */
+                    udpdomain?: string[];
+                    /** @description tcp 合法域名 */
+                    tcpdomain?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyServerDomainDirectlyResponse"];
                 };
             };
         };
@@ -24729,6 +27708,28 @@ export interface operations {
             };
         };
     };
+    getCodeAuditQuota: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCodeAuditQuotaResponse"];
+                };
+            };
+        };
+    };
     queryScheme: {
         parameters: {
             query: {
@@ -24764,6 +27765,32 @@ export interface operations {
             };
         };
     };
+    release: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReleaseResponse"];
+                };
+            };
+        };
+    };
     resetUserSessionKey: {
         parameters: {
             query: {
@@ -24785,6 +27812,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ResetUserSessionKeyResponse"];
+                };
+            };
+        };
+    };
+    revertCodeRelease: {
+        parameters: {
+            query: {
+                access_token: string;
+                action?: "get_history_version";
+                app_version?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevertCodeReleaseResponse"];
+                };
+            };
+        };
+    };
+    revertGrayRelease: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RevertGrayReleaseResponse"];
                 };
             };
         };
@@ -26542,6 +29615,28 @@ export interface operations {
             };
         };
     };
+    getCodePrivacyInfo: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCodePrivacyInfoResponse"];
+                };
+            };
+        };
+    };
     invokeService: {
         parameters: {
             query: {
@@ -26604,6 +29699,38 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceMarketRetrieveResponse"];
+                };
+            };
+        };
+    };
+    setPrefetchDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 预解析 dns 域名（需是已配置的 request 合法域名） */
+                    prefetch_dns_domain: {
+                        /** @description 域名 */
+                        url: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetPrefetchDomainResponse"];
                 };
             };
         };
@@ -26785,6 +29912,277 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SetShowStatusResponse"];
+                };
+            };
+        };
+    };
+    setNickname: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 昵称，不支持包含“小程序”关键字的昵称 */
+                    nick_name: string;
+                    /** @description 身份证照片 mediaid（个人号必填） */
+                    id_card?: string;
+                    /** @description 组织机构代码证或营业执照 mediaid（组织号必填） */
+                    license?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_1?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_2?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_3?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_4?: string;
+                    /** @description 其他证明材料 mediaid */
+                    naming_other_stuff_5?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetNicknameResponse"];
+                };
+            };
+        };
+    };
+    modifyJumpDomain: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description add 添加 delete 删除 set 覆盖 get 获取（不填：把第三方平台的业务域名全部设置给小程序）
+                     * @enum {string}
+                     */
+                    action?: "add" | "delete" | "set" | "get";
+                    /** @description 业务域名 */
+                    webviewdomain?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyJumpDomainResponse"];
+                };
+            };
+        };
+    };
+    modifyJumpDomainDirectly: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description add 添加 delete 删除 set 覆盖 get 获取
+                     * @enum {string}
+                     */
+                    action: "add" | "delete" | "set" | "get";
+                    /** @description 业务域名 */
+                    webviewdomain?: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ModifyJumpDomainDirectlyResponse"];
+                };
+            };
+        };
+    };
+    speedupCodeAudit: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 审核单 ID */
+                    auditid: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpeedupCodeAuditResponse"];
+                };
+            };
+        };
+    };
+    submitAudit: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 审核项列表（选填，至多填写 5 项） */
+                    item_list?: {
+                        /** @description 小程序的页面，可通过 getCodePage 获取 */
+                        address?: string;
+                        /** @description 小程序的标签，用空格分隔，标签至多 10 个，标签长度至多 20 */
+                        tag?: string;
+                        /** @description 一级类目名称 */
+                        first_class?: string;
+                        /** @description 二级类目名称 */
+                        second_class?: string;
+                        /** @description 三级类目名称 */
+                        third_class?: string;
+                        /** @description 一级类目的 ID */
+                        first_id?: number;
+                        /** @description 二级类目的 ID */
+                        second_id?: number;
+                        /** @description 三级类目的 ID */
+                        third_id?: number;
+                        /** @description 小程序页面的标题，标题长度至多 32 */
+                        title?: string;
+                    }[];
+                    /** @description 预览信息（小程序页面截图和操作录屏） */
+                    preview_info?: {
+                        /** @description 录屏 mediaid 列表 */
+                        video_id_list?: string[];
+                        /** @description 截屏 mediaid 列表 */
+                        pic_id_list?: string[];
+                    };
+                    /** @description 小程序版本说明和功能解释 */
+                    version_desc?: string;
+                    /** @description 反馈内容，至多 200 字 */
+                    feedback_info?: string;
+                    /** @description 用 | 分割的 media_id 列表，至多 5 张图片 */
+                    feedback_stuff?: string;
+                    /** @description 用户生成内容场景（UGC）信息安全声明 */
+                    ugc_declare?: {
+                        /** @description UGC 场景 0 不涉及 1 用户资料 2 图片 3 视频 4 文本 5 音频 */
+                        scene?: number[];
+                        /** @description 其他场景描述 */
+                        other_scene_desc?: string;
+                        /** @description 内容安全机制 1 使用官方安全接口 2 审核团队 3 其他 */
+                        method?: number[];
+                        /** @description 是否有审核团队 0/1 */
+                        has_audit_team?: number;
+                        /** @description 说明，至多 256 字 */
+                        audit_desc?: string;
+                    };
+                    /** @description 代码中未使用地理位置等隐私接口时填 true */
+                    privacy_api_not_use?: boolean;
+                    /** @description 订单中心 path */
+                    order_path?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitAuditResponse"];
+                };
+            };
+        };
+    };
+    unbindTester: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 体验者微信号（与 userstr 二选一） */
+                    wechatid?: string;
+                    /** @description 人员对应的唯一字符串（bindTester / getTester 返回） */
+                    userstr?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnbindTesterResponse"];
+                };
+            };
+        };
+    };
+    undoAudit: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UndoAuditResponse"];
                 };
             };
         };

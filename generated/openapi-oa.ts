@@ -3327,6 +3327,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/open/bind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将公众号/小程序绑定到开放平台帐号下
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["bindOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 创建开放平台帐号并绑定公众号/小程序
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["createOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取公众号/小程序所绑定的开放平台帐号
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["getOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/open/unbind": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 将公众号/小程序从开放平台帐号下解绑
+         * @description 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+         */
+        post: operations["unbindOpenAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/cgi-bin/openapi/quota/clear": {
         parameters: {
             query?: never;
@@ -4732,6 +4812,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/sns/oauth2/component/access_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 第三方平台代公众号网页授权：通过 code 换取用户的网页授权 access_token 与 openid（component_access_token，不用公众号 AppSecret）
+         * @description Called by getWebAccessToken (and loginWithCode) on a client from OpenPlatform.officialAccount(appid) (getWebAccessToken's componentVariant); appid, component_appid and component_access_token are filled in.
+         */
+        get: operations["componentGetWebAccessToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/sns/oauth2/component/refresh_token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 第三方平台代公众号网页授权：用 refresh_token 刷新用户的网页授权 access_token
+         * @description Called by refreshWebAccessToken (and getUserAccessToken) on a client from OpenPlatform.officialAccount(appid) (refreshWebAccessToken's componentVariant).
+         */
+        get: operations["componentRefreshWebAccessToken"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sns/oauth2/refresh_token": {
         parameters: {
             query?: never;
@@ -5872,6 +5992,14 @@ export interface components {
                 headimgurl?: string;
             }[];
         };
+        /** @description Params of bindOpenAccount */
+        BindOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
+        BindOpenAccountResponse: Record<string, never>;
         /** @description Params of businessLicenseOCR */
         BusinessLicenseOCRParams: {
             /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
@@ -6087,6 +6215,46 @@ export interface components {
             openid: string;
         };
         CloseKfSessionResponse: Record<string, never>;
+        /** @description Params of componentGetWebAccessToken */
+        ComponentGetWebAccessTokenParams: {
+            /** @description 公众号的 appid（授权方；客户端自动填写） */
+            appid?: string;
+            /** @description 用户同意授权后重定向带回的 code */
+            code: string;
+        };
+        ComponentGetWebAccessTokenResponse: {
+            /** @description 用户的网页授权接口调用凭证 */
+            access_token: string;
+            /** @description access_token 超时时间（秒） */
+            expires_in: number;
+            /** @description 用户刷新 access_token */
+            refresh_token: string;
+            /** @description 授权用户唯一标识 */
+            openid: string;
+            /** @description 用户授权的作用域，使用逗号分隔 */
+            scope: string;
+            /** @description 用户统一标识（满足条件时返回） */
+            unionid?: string;
+        };
+        /** @description Params of componentRefreshWebAccessToken */
+        ComponentRefreshWebAccessTokenParams: {
+            /** @description 公众号的 appid（授权方；客户端自动填写） */
+            appid?: string;
+            /** @description 通过 code 换取的 refresh_token */
+            refresh_token: string;
+        };
+        ComponentRefreshWebAccessTokenResponse: {
+            /** @description 用户的网页授权接口调用凭证 */
+            access_token: string;
+            /** @description access_token 超时时间（秒） */
+            expires_in: number;
+            /** @description 用户刷新 access_token */
+            refresh_token: string;
+            /** @description 授权用户唯一标识 */
+            openid: string;
+            /** @description 用户授权的作用域，使用逗号分隔 */
+            scope: string;
+        };
         /** @description Params of consumeCardCode */
         ConsumeCardCodeParams: {
             /** @description 卡券 ID，创建卡券时 use_custom_code 填写 true 时必填，非自定义 Code 不必填写 */
@@ -7206,6 +7374,15 @@ export interface components {
             button: components["schemas"]["MenuButton"][];
         };
         CreateMenuResponse: Record<string, never>;
+        /** @description Params of createOpenAccount */
+        CreateOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+        };
+        CreateOpenAccountResponse: {
+            /** @description 所创建的开放平台帐号的 appid */
+            open_appid: string;
+        };
         /** @description Params of createQrcode */
         CreateQrcodeParams: {
             /**
@@ -10284,6 +10461,15 @@ export interface components {
                 kf_openid?: string;
             }[];
         };
+        /** @description Params of getOpenAccount */
+        GetOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+        };
+        GetOpenAccountResponse: {
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
         /** @description Params of getPayGiftCard */
         GetPayGiftCardParams: {
             /** @description 规则 ID */
@@ -12626,6 +12812,14 @@ export interface components {
             /** @description 该用户匹配到的菜单按钮 */
             button?: components["schemas"]["MenuButton"][];
         };
+        /** @description Params of unbindOpenAccount */
+        UnbindOpenAccountParams: {
+            /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+            appid?: string;
+            /** @description 开放平台帐号 appid */
+            open_appid: string;
+        };
+        UnbindOpenAccountResponse: Record<string, never>;
         /** @description Params of unmarkElectComment */
         UnmarkElectCommentParams: {
             /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
@@ -22622,6 +22816,126 @@ export interface operations {
             };
         };
     };
+    bindOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /** @description 开放平台帐号 appid */
+                    open_appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BindOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    createOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    getOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetOpenAccountResponse"];
+                };
+            };
+        };
+    };
+    unbindOpenAccount: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+                    appid?: string;
+                    /** @description 开放平台帐号 appid */
+                    open_appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnbindOpenAccountResponse"];
+                };
+            };
+        };
+    };
     clearApiQuota: {
         parameters: {
             query: {
@@ -24802,6 +25116,58 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetWebAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    componentGetWebAccessToken: {
+        parameters: {
+            query: {
+                component_access_token: string;
+                appid?: string;
+                code: string;
+                component_appid: string;
+                grant_type: "authorization_code";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentGetWebAccessTokenResponse"];
+                };
+            };
+        };
+    };
+    componentRefreshWebAccessToken: {
+        parameters: {
+            query: {
+                component_access_token: string;
+                appid?: string;
+                refresh_token: string;
+                component_appid: string;
+                grant_type: "refresh_token";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ComponentRefreshWebAccessTokenResponse"];
                 };
             };
         };

@@ -45,3 +45,6 @@ export { PushParseError, parseRawPush } from './push/parse.js';
 export type { PushBase, UnknownPushMessage } from './push/types.js';
 export type * from '../generated/push.js';
 export { createTokenServer, type TokenServer, type TokenServerOptions } from './token-server/server.js';
+export * from './platform/index.js';
+export type { ComponentAccess } from './client/options.js';
+export type { paths as ComponentPaths } from '../generated/openapi-component.js';

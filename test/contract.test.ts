@@ -6,21 +6,35 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endpointTable } from '../generated/endpoints.js';
 import { examples } from '../generated/examples.js';
-import { MPTools, OATools, type WechatClient, type WechatResult } from '../src/index.js';
-import { DEFAULT_MOCK_APP, exampleReply } from '../src/testing/index.js';
+import { MPTools, OATools, OpenPlatform, type ComponentAccess, type WechatClient, type WechatResult } from '../src/index.js';
+import { DEFAULT_MOCK_APP, DEFAULT_MOCK_PLATFORM, exampleReply } from '../src/testing/index.js';
 import { useMockWechat } from './helpers/msw.js';
 
 const mock = useMockWechat();
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
-const clients: Record<'mp' | 'oa', WechatClient> = {
+const platform = new OpenPlatform({ ...DEFAULT_MOCK_PLATFORM, validateResponses: 'throw' });
+// Endpoints that take the platform's component_access_token (on-behalf login) from an MP/OA client.
+const component: ComponentAccess = {
+  appid: DEFAULT_MOCK_PLATFORM.componentAppid,
+  tokenProvider: { get: () => platform.getComponentAccessToken(), invalidate: async (t) => void (await platform.invalidateAccessToken(t)) },
+};
+const clients: Record<'mp' | 'oa' | 'component', WechatClient> = {
   mp: new MPTools({ ...DEFAULT_MOCK_APP, validateResponses: 'throw' }),
   oa: new OATools({ ...DEFAULT_MOCK_APP, validateResponses: 'throw' }),
+  component: platform,
+};
+const onBehalf: Record<'mp' | 'oa', WechatClient> = {
+  mp: new MPTools({ ...DEFAULT_MOCK_APP, validateResponses: 'throw', component }),
+  oa: new OATools({ ...DEFAULT_MOCK_APP, validateResponses: 'throw', component }),
 };
 
 describe.each(endpointTable.map((row) => [row.id, row] as const))('%s', (_id, row) => {
   const cases = (examples[row.id] ?? []).map((ex) => [ex.name, ex] as const);
   it.each(cases)('example: %s', async (_name, example) => {
-    const client = clients[row.clients[0] ?? 'mp'];
+    const kind = row.clients[0] ?? 'mp';
+    const client = kind !== 'component' && row.auth === 'component_access_token' ? onBehalf[kind] : clients[kind];
+    // The platform's tokens need a verify ticket (the mock forgets everything between tests).
+    if (kind === 'component' || row.auth === 'component_access_token') await platform.pushHandler().fetch(mock.platform.verifyTicketPush());
     mock.on(row.id, exampleReply(example));
     const params: Record<string, unknown> = { ...(example.params ?? {}) };
     // An upload example names its file; send bytes under that name (reading paths is tested elsewhere).

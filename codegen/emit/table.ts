@@ -28,6 +28,7 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
     ...(ep.ownAppid ? { ownAppid: ep.ownAppid } : {}),
     ...(ep.signatures ? { signatures: ep.signatures } : {}),
     ...(ep.apiSecurity ? { apiSecurity: ep.apiSecurity } : {}),
+    ...(ep.componentVariant ? { componentVariant: ep.componentVariant } : {}),
     reply: ep.responseKind,
     ...(ep.bindMethod ? {} : { bind: false }),
     ...(ep.deprecated ? { deprecated: true } : {}),

@@ -21,8 +21,8 @@ export async function emitOpenApiTypes(doc: JsonSchema): Promise<string> {
   return `import type { UploadInput } from '../src/core/upload.js';\n\n${astToString(nodes)}`;
 }
 
-const CLIENT_CLASS: Record<ClientName, string> = { mp: 'MPTools', oa: 'OATools' };
-const CLIENT_ALIAS: Record<ClientName, string> = { mp: 'MP', oa: 'OA' };
+const CLIENT_CLASS: Record<ClientName, string> = { mp: 'MPTools', oa: 'OATools', component: 'OpenPlatform' };
+const CLIENT_ALIAS: Record<ClientName, string> = { mp: 'MP', oa: 'OA', component: 'Component' };
 
 function escapeDoc(s: string): string {
   return s.replace(/\*\//g, '*\\/');
@@ -30,6 +30,7 @@ function escapeDoc(s: string): string {
 
 function authLine(ep: EndpointIR): string {
   if (ep.auth === 'access_token') return 'access_token: managed by the client';
+  if (ep.auth === 'component_access_token') return `component_access_token: managed by OpenPlatform${ep.credentials ? ` (${ep.credentials.appid} added)` : ''}`;
   if (ep.auth === 'credentials') return `app credentials: ${ep.credentials?.appid}/${ep.credentials?.secret} added by the client (${ep.credentials?.in})`;
   if (ep.auth === 'appid') return `${ep.credentials?.appid} added by the client (${ep.credentials?.in})`;
   return 'no app credential';
@@ -49,7 +50,7 @@ export function endpointDoc(ep: EndpointIR): string {
 }
 
 /** Which client's components hold the endpoint's types (an endpoint of both lives in both: use mp). */
-const home = (ep: EndpointIR): ClientName => (ep.clients.includes('mp') ? 'mp' : 'oa');
+const home = (ep: EndpointIR): ClientName => (ep.clients.includes('mp') ? 'mp' : ep.clients.includes('oa') ? 'oa' : 'component');
 
 function hasRequired(ep: EndpointIR): boolean {
   return ep.params.some((p) => p.required) || ep.requireOneOf.length > 0;
@@ -66,10 +67,12 @@ export function emitTypes(input: GeneratorInput): SourceFileStructure {
   const push = (s: StatementStructures) => statements.push(s);
   push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-mp.js', namedImports: [{ name: 'components', alias: 'MPComponents' }], isTypeOnly: true });
   push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-oa.js', namedImports: [{ name: 'components', alias: 'OAComponents' }], isTypeOnly: true });
+  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-component.js', namedImports: [{ name: 'components', alias: 'ComponentComponents' }], isTypeOnly: true });
   push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/core/wechat-data.js', namedImports: ['WechatData', 'BinaryReply'], isTypeOnly: true });
   push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/core/call-options.js', namedImports: ['CallOptions'], isTypeOnly: true });
   push({ kind: StructureKind.TypeAlias, isExported: true, name: 'MP', type: "MPComponents['schemas']", docs: ['Schemas of the Mini Program OpenAPI document.'] });
   push({ kind: StructureKind.TypeAlias, isExported: true, name: 'OA', type: "OAComponents['schemas']", docs: ['Schemas of the Official Account OpenAPI document.'] });
+  push({ kind: StructureKind.TypeAlias, isExported: true, name: 'Component', type: "ComponentComponents['schemas']", docs: ['Schemas of the third-party platform OpenAPI document.'] });
 
   for (const ep of input.endpoints) {
     const from = CLIENT_ALIAS[home(ep)];
@@ -79,7 +82,7 @@ export function emitTypes(input: GeneratorInput): SourceFileStructure {
     }
   }
 
-  for (const client of ['mp', 'oa'] as const) {
+  for (const client of ['mp', 'oa', 'component'] as const) {
     const eps = input.endpoints.filter((e) => e.clients.includes(client));
     const methods: OptionalKind<MethodSignatureStructure>[] = eps
       .filter((ep) => ep.bindMethod)

@@ -61,10 +61,10 @@ function runGenerator(args: string[]): Promise<number> {
 // ---- endpoints ----
 
 async function endpoints(argv: string[], io: Io): Promise<number> {
-  const a = parse(argv, { platform: { type: 'string' }, json: { type: 'boolean' } }, 'usage: wechat-tools endpoints [--platform mp|oa] [--json]\n', io);
+  const a = parse(argv, { platform: { type: 'string' }, json: { type: 'boolean' } }, 'usage: wechat-tools endpoints [--platform mp|oa|component] [--json]\n', io);
   if (!a) return 0;
   const platform = a.values['platform'];
-  if (platform !== undefined && platform !== 'mp' && platform !== 'oa') throw new CliError('--platform is mp or oa');
+  if (platform !== undefined && platform !== 'mp' && platform !== 'oa' && platform !== 'component') throw new CliError('--platform is mp, oa or component');
   const { endpointTable } = await import('../../generated/endpoints.js');
   const { catalog } = await import('../../generated/catalog.js');
   const rows = endpointTable

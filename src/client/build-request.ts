@@ -53,6 +53,8 @@ export function rawParams(req: RawRequest): Record<string, unknown> {
 export interface Credentials {
   appid: string;
   secret: string | undefined;
+  /** the third-party platform's component_appid, for endpoints with auth component_access_token */
+  componentAppid?: string | undefined;
 }
 
 export function buildContext(row: EndpointRow, params: Record<string, unknown>, attempt: number, app: Credentials, baseUrl: string): RequestContext {
@@ -72,6 +74,10 @@ export function buildContext(row: EndpointRow, params: Record<string, unknown>, 
       if (!app.secret) throw new WechatValidationError(row.op, '/secret', 'is required: options.secret is not set');
       target[row.credentials.secret] = app.secret;
     }
+  }
+  if (row.auth === 'component_access_token' && row.credentials && app.componentAppid !== undefined) {
+    const target = row.credentials.in === 'query' ? query : (body ??= record());
+    target[row.credentials.appid] = app.componentAppid;
   }
   const sessionKey = row.sign && Object.hasOwn(params, row.sign.from) ? params[row.sign.from] : undefined;
   if (row.sign && typeof sessionKey === 'string') {

@@ -41,7 +41,7 @@ export class OATools extends WechatClient {
    * (parameters in the order WeChat requires).
    */
   getAuthorizeUrl(options: AuthorizeUrlOptions): string {
-    return authorizeUrl(this.appid, this.redirectUri, options);
+    return authorizeUrl(this.appid, this.redirectUri, options, this.options.component?.appid);
   }
 
   /** Website QR login (snsapi_login): `https://open.weixin.qq.com/connect/qrconnect?…#wechat_redirect`. */

@@ -11,6 +11,14 @@ import type { ApiSecurityOptions } from '../sign/api-security.js';
 /** stable: POST /cgi-bin/stable_token · classic: GET /cgi-bin/token · cloud: no token (WeChat Cloud's open-API service) */
 export type TokenMode = 'stable' | 'classic' | 'cloud';
 
+/** A third-party platform's identity, as the clients acting for its authorizers see it. */
+export interface ComponentAccess {
+  /** the platform's component_appid */
+  appid: string;
+  /** its component_access_token (cache → refresh, single-flight, compare-and-invalidate) */
+  tokenProvider: AccessTokenProvider;
+}
+
 export interface WechatToolsOptions {
   /** The app's AppID (wx…) */
   appid: string;
@@ -26,6 +34,12 @@ export interface WechatToolsOptions {
    * token errors call provider.invalidate(failed) and the call is retried once.
    */
   accessTokenProvider?: AccessTokenProvider;
+  /**
+   * Acting for a third-party platform (set by OpenPlatform.miniProgram / officialAccount): endpoints
+   * with auth component_access_token take the platform's token and appid from here, and operations
+   * with a componentVariant in their spec (code2Session, web OAuth) call that variant instead.
+   */
+  component?: ComponentAccess;
   /** Start with this access_token (cached for 7200 s unless it fails) */
   accessToken?: string;
   /**

@@ -30,7 +30,7 @@ import type { Middleware, RequestContext } from './middleware.js';
 import { operationsOf } from './operations.js';
 import { XpaySigner } from '../sign/xpay.js';
 import { ApiSecurity } from '../sign/api-security.js';
-import type { TokenMode, WechatToolsOptions } from './options.js';
+import type { ComponentAccess, TokenMode, WechatToolsOptions } from './options.js';
 import { baseUrlFor, callLimits, checkOptions, loggerOf } from './resolve-options.js';
 import { sendAttempt } from './send.js';
 import { checkReply, shapeResult } from './shape-result.js';
@@ -242,6 +242,8 @@ export abstract class WechatClient {
   async #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
     checkParams(row.op, params);
+    // Acting for a third-party platform: the spec names the variant to call (code2Session → component jscode2session).
+    if (row.componentVariant && this.#options.component) row = operationsOf(this.platform).get(row.componentVariant) ?? row;
     params = record(params); // own keys only, no prototype
     if (row.ownAppid && params[row.ownAppid] === undefined) params[row.ownAppid] = this.appid;
     const secrets = secretValues(params, [this.#options.secret, options.accessToken]);
@@ -270,20 +272,23 @@ export abstract class WechatClient {
       transientRetries: 0,
       tokenRefreshed: false,
       managedToken:
-        row.auth === 'access_token' && options.accessToken === undefined && (this.#options.accessTokenProvider !== undefined || (this.#options.passiveAccessToken !== false && this.tokenMode !== 'cloud')),
+        (row.auth === 'access_token' && options.accessToken === undefined && (this.#options.accessTokenProvider !== undefined || (this.#options.passiveAccessToken !== false && this.tokenMode !== 'cloud'))) ||
+        row.auth === 'component_access_token',
       idempotent: row.idempotent,
       options: retryOptions(this.#options.retry, options.retry),
     };
     const baseUrl = baseUrlFor(row, this.#options, this.tokenMode);
     for (;;) {
-      const ctx = buildContext(row, params, state.attempts, { appid: this.appid, secret: this.#options.secret }, baseUrl);
+      const component = row.auth === 'component_access_token' ? this.#component(row) : undefined;
+      const ctx = buildContext(row, params, state.attempts, { appid: this.appid, secret: this.#options.secret, componentAppid: component?.appid }, baseUrl);
       // Cloud mode: calls from inside WeChat Cloud are authenticated by the platform, no token at all.
       if (row.auth === 'access_token' && (options.accessToken !== undefined || this.options.accessTokenProvider !== undefined || this.tokenMode !== 'cloud')) {
         ctx.accessToken = options.accessToken ?? (await this.getAccessToken(options.signal));
       }
+      if (component) ctx.accessToken = await component.tokenProvider.get(options.signal);
       for (const m of this.#middleware) await m.onRequest?.(ctx);
       if (ctx.accessToken !== undefined) {
-        ctx.query['access_token'] = ctx.accessToken;
+        ctx.query[component ? 'component_access_token' : 'access_token'] = ctx.accessToken;
         if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
       }
       // the token wait or a middleware may have used up the deadline: no attempt starts after it
@@ -329,7 +334,8 @@ export abstract class WechatClient {
           if (decision.refreshToken && ctx.accessToken !== undefined) {
             this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
             state.tokenRefreshed = true;
-            await this.invalidateAccessToken(ctx.accessToken);
+            if (component) await component.tokenProvider.invalidate(ctx.accessToken);
+            else await this.invalidateAccessToken(ctx.accessToken);
           } else {
             state.transientRetries++;
             await this.#pause(row, decision.delayMs, options, undefined);
@@ -348,6 +354,13 @@ export abstract class WechatClient {
       if (spec && parsed.kind === 'json') await checkReply(row, parsed.json, this.#options.validateResponses ?? 'warn', this.#logger);
       return result;
     }
+  }
+
+  /** The third-party platform this client acts for (endpoints with auth component_access_token). */
+  #component(row: EndpointRow): ComponentAccess {
+    const c = this.#options.component;
+    if (!c) throw new WechatTokenError(`${row.op} takes a third-party platform's component_access_token: call it on an OpenPlatform, or on OpenPlatform.miniProgram(appid) / officialAccount(appid)`, { operation: row.op });
+    return c;
   }
 
   /** Back off before a retry; the caller's signal cuts it short. */

@@ -1,8 +1,9 @@
 // The shape of one row of the generated endpoint table (generated/endpoints.ts). The table is data:
 // the runtime interprets it; nothing in src/ is written per endpoint.
 
-export type ClientName = 'mp' | 'oa';
-export type AuthKind = 'access_token' | 'credentials' | 'appid' | 'none';
+/** mp = MPTools, oa = OATools, component = OpenPlatform (third-party platform, component_access_token) */
+export type ClientName = 'mp' | 'oa' | 'component';
+export type AuthKind = 'access_token' | 'component_access_token' | 'credentials' | 'appid' | 'none';
 export type ReplyKind = 'json' | 'binary' | 'mixed';
 export type Scalar = string | number | boolean;
 /** paySig = pay_sig (AppKey over uri & body) · userSig = signature (session_key over body) */
@@ -21,7 +22,7 @@ export interface EndpointRow {
   readonly host?: 'mp';
   readonly path: string;
   readonly auth: AuthKind;
-  /** auth = credentials | appid: where the appid and secret go and under which wire names */
+  /** auth = credentials | appid: where the appid and secret go; auth = component_access_token: where the platform's component_appid goes (appid = its wire name) */
   readonly credentials?: { readonly in: 'query' | 'body'; readonly appid: string; readonly secret: string };
   readonly idempotent: boolean;
   /** params that go to the query string (the rest go to the body) */
@@ -40,6 +41,8 @@ export interface EndpointRow {
   readonly signatures?: readonly XpaySignature[];
   /** API security (服务端 API 签名加密): supported = encrypted and signed when options.apiSecurity is set; required = only works that way */
   readonly apiSecurity?: 'supported' | 'required';
+  /** when the client acts for a third-party platform (OpenPlatform.miniProgram / officialAccount), this operation is called instead */
+  readonly componentVariant?: string;
   readonly reply: ReplyKind;
   /** false: no method on the client; reachable with call() */
   readonly bind?: false;

@@ -16,6 +16,10 @@ const WIRE_NAMES = [
   'encoding_aes_key',
   'component_access_token',
   'authorizer_access_token',
+  'authorizer_refresh_token',
+  'component_appsecret',
+  'component_secret',
+  'component_verify_ticket',
   'jsapi_ticket',
   'sn_ticket', // hardware devices: getSnTicket
   'component_verify_ticket',

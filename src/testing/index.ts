@@ -8,3 +8,4 @@ export { createPushKit, PushKit, nodeResponse } from './push-kit.js';
 export type { PushKitOptions, PushKitMode, PushKitMessage, PushKitRequestOptions, PushKitParts, PushKitReply, CapturedNodeResponse } from './push-kit.js';
 export { encryptOpenData } from './open-data-kit.js';
 export type { OpenDataOptions, EncryptedOpenData } from './open-data-kit.js';
+export { MockPlatformState, DEFAULT_MOCK_PLATFORM, DEFAULT_MOCK_AUTHORIZER, type MockPlatform } from './mock-platform.js';

@@ -9,6 +9,7 @@ import type { EndpointRow } from '../core/endpoint.js';
 import type { SpecExample } from '../core/example.js';
 import { validatorsFor, describeError } from '../validate/validate.js';
 import { TokenState } from './token-state.js';
+import { DEFAULT_MOCK_PLATFORM, MockPlatformState, type MockPlatform } from './mock-platform.js';
 import { loadMsw, type HttpHandler } from './msw.js';
 import { DEFAULT_MOCK_API_SECURITY, openSealedCall, type MockApiSecurity } from './mock-api-security.js';
 
@@ -39,6 +40,10 @@ export interface MockWechatOptions {
   validateRequests?: boolean;
   /** Clock (ms), for tests of expiry */
   now?: () => number;
+  /** Third-party platforms the mock knows (default: DEFAULT_MOCK_PLATFORM) */
+  platforms?: MockPlatform[];
+  /** api_authorizer_token returns a new refresh token each time and the old one stops working (default true) */
+  rotateRefreshTokens?: boolean;
 }
 
 /** What an override answers: a JSON body, bytes, or an HTTP status. */
@@ -62,6 +67,8 @@ export interface MockStats {
   /** calls per operation (token requests included) */
   calls: Record<string, number>;
   tokenRequests: { classic: number; stable: number; total: number };
+  /** the third-party platform's token requests: api_component_token, api_authorizer_token */
+  platformTokenRequests: { component: number; authorizer: number };
   /** replies by errcode (0 = success) */
   errcodes: Record<string, number>;
   requests: number;
@@ -78,16 +85,25 @@ function json(body: unknown, status = 200): Response {
 export class MockWechat {
   readonly apps: readonly MockApp[];
   readonly tokens: TokenState;
+  /** The third-party platform: verifyTicketPush(), authorize(), unauthorizedPush(), messagePush()… */
+  readonly platform: MockPlatformState;
   readonly #opts: MockWechatOptions;
   readonly #routes = new Map<string, EndpointRow[]>();
   readonly #overrides = new Map<string, MockReply | ((req: MockRequest) => MockReply | Promise<MockReply>)>();
   readonly #failures = new Map<string, MockFailure[]>();
-  #stats: MockStats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, errcodes: {}, requests: 0 };
+  #stats: MockStats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, platformTokenRequests: { component: 0, authorizer: 0 }, errcodes: {}, requests: 0 };
 
   constructor(options: MockWechatOptions = {}) {
     this.#opts = options;
     this.apps = options.apps && options.apps.length > 0 ? options.apps : [DEFAULT_MOCK_APP];
     this.tokens = new TokenState({ expiresIn: options.tokenExpiresIn ?? 7200, overlapSeconds: options.tokenOverlapSeconds ?? 300, now: options.now ?? Date.now });
+    this.platform = new MockPlatformState({
+      platforms: options.platforms && options.platforms.length > 0 ? options.platforms : [DEFAULT_MOCK_PLATFORM],
+      tokens: this.tokens,
+      now: options.now ?? Date.now,
+      expiresIn: options.tokenExpiresIn ?? 7200,
+      rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+    });
     for (const row of endpointTable) {
       const key = `${row.method} ${row.path}`;
       const list = this.#routes.get(key) ?? [];
@@ -127,7 +143,8 @@ export class MockWechat {
     this.#overrides.clear();
     this.#failures.clear();
     this.tokens.clear();
-    this.#stats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, errcodes: {}, requests: 0 };
+    this.platform.clear();
+    this.#stats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, platformTokenRequests: { component: 0, authorizer: 0 }, errcodes: {}, requests: 0 };
     return this;
   }
 
@@ -184,7 +201,12 @@ export class MockWechat {
 
     // Credentials and tokens.
     let appid: string | undefined;
-    if (row.auth === 'access_token') {
+    let componentAppid: string | undefined;
+    if (MockPlatformState.owns(row)) {
+      const auth = this.platform.authenticate(row, query, body);
+      if (auth.error) return this.#reply(op, auth.error);
+      componentAppid = auth.componentAppid;
+    } else if (row.auth === 'access_token') {
       const check = this.tokens.check(query['access_token'] ?? null);
       if (!check.ok) {
         const msg = { 40001: 'invalid credential, access_token is invalid or not latest', 41001: 'access_token missing', 42001: 'access_token expired' }[check.errcode];
@@ -223,6 +245,8 @@ export class MockWechat {
       this.#stats.tokenRequests[isClassic ? 'classic' : 'stable']++;
       this.#stats.tokenRequests.total++;
     }
+    const platformToken = row.path === '/cgi-bin/component/api_component_token' ? 'component' : row.path === '/cgi-bin/component/api_authorizer_token' ? 'authorizer' : undefined;
+    if (platformToken) this.#stats.platformTokenRequests[platformToken]++;
 
     const override = this.#overrides.get(op) ?? this.#overrides.get(row.id);
     if (override !== undefined) {
@@ -231,6 +255,10 @@ export class MockWechat {
     }
 
     // Token endpoints are stateful.
+    if (componentAppid !== undefined) {
+      const served = this.platform.serve(row, componentAppid, body, query);
+      if (served) return this.#reply(op, served);
+    }
     if (isClassic) {
       if (query['grant_type'] !== 'client_credential') return this.#reply(op, { errcode: 40002, errmsg: 'invalid grant_type' });
       return this.#reply(op, this.tokens.classic(appid ?? ''));
@@ -309,7 +337,8 @@ export class MockWechat {
   /** The caller's params: query + body, without what the runtime adds (token, credentials, constants). */
   #params(row: EndpointRow, query: Record<string, string>, body: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...query, ...body };
-    if (row.auth === 'access_token') delete out['access_token'];
+    if (row.auth === 'access_token' || row.auth === 'component_access_token') delete out['access_token'];
+    if (row.auth === 'component_access_token') delete out['component_access_token'];
     if (row.credentials) {
       delete out[row.credentials.appid];
       delete out[row.credentials.secret];
