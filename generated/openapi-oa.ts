@@ -2974,6 +2974,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/datacube/getarticleread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标）
+         * @description POST /datacube/getarticleread, the replacement for getUserRead / getUserReadHour / getArticleSummary. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01 (earlier dates return nothing useful). The list and the field descriptions follow the official page (the stored copy could only be read to the start of the reply table; the field list was checked against three independent public SDK transcriptions of the same page).
+         */
+        post: operations["getArticleRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getarticleshare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标）
+         * @description POST /datacube/getarticleshare, the replacement for getUserShare / getUserShareHour. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+         */
+        post: operations["getArticleShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/datacube/getarticlesummary": {
         parameters: {
             query?: never;
@@ -2985,6 +3025,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
+         * @deprecated
          * @description POST /datacube/getarticlesummary. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getArticleSummary"];
@@ -3005,9 +3046,50 @@ export interface paths {
         put?: never;
         /**
          * 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中）
+         * @deprecated
          * @description POST /datacube/getarticletotal. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getArticleTotal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getarticletotaldetail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标）
+         * @description POST /datacube/getarticletotaldetail, the replacement for getArticleTotal. Query one publishing day (begin_date = end_date, yesterday at the latest); data are stored from 2025-11-01. Each article's detail_list has one entry per stat_date, holding the sum of everything produced between the publishing date and stat_date (both included). The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions).
+         */
+        post: operations["getArticleTotalDetail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getbizsummary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天）
+         * @description POST /datacube/getbizsummary, the account-level replacement for getUserRead / getUserShare. The range from begin_date to end_date is at most 30 days; end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+         */
+        post: operations["getBizSummary"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3225,6 +3307,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文统计数据（按日的图文页阅读、分享、收藏汇总）
+         * @deprecated
          * @description POST /datacube/getuserread. The span from begin_date to end_date is at most 3 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserRead"];
@@ -3245,6 +3328,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文统计分时数据（按小时、按阅读来源）
+         * @deprecated
          * @description POST /datacube/getuserreadhour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserReadHour"];
@@ -3265,6 +3349,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文分享转发数据（按日、按分享场景）
+         * @deprecated
          * @description POST /datacube/getusershare. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserShare"];
@@ -3285,6 +3370,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文分享转发分时数据（按小时、按分享场景）
+         * @deprecated
          * @description POST /datacube/getusersharehour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserShareHour"];
@@ -5980,6 +6066,59 @@ export interface components {
                 refresh_second?: number;
             };
         };
+        /** @description Params of getArticleRead */
+        GetArticleReadParams: {
+            /** @description 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+            begin_date: string;
+            /** @description 结束日期（最大值为昨日） */
+            end_date: string;
+        };
+        GetArticleReadResponse: {
+            /** @description 日期内文章数据列表 */
+            list: {
+                /** @description 数据的日期 */
+                ref_date: string;
+                /** @description 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+                msgid: string;
+                /** @description 每篇文章的详细数据 */
+                detail: {
+                    /** @description 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+                    read_user?: number;
+                    /** @description 阅读数据（包含来源） */
+                    read_user_source?: {
+                        /** @description 阅读人数 */
+                        user_count?: number;
+                        /** @description 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+                        scene_desc?: string;
+                    }[];
+                };
+            }[];
+            /** @description 数据是否有延迟；false 表示数据是最新的 */
+            is_delay?: boolean;
+        };
+        /** @description Params of getArticleShare */
+        GetArticleShareParams: {
+            /** @description 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+            begin_date: string;
+            /** @description 结束日期（最大值为昨日） */
+            end_date: string;
+        };
+        GetArticleShareResponse: {
+            /** @description 日期内文章数据列表 */
+            list: {
+                /** @description 数据的日期 */
+                ref_date: string;
+                /** @description 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+                msgid: string;
+                /** @description 每篇文章的详细数据 */
+                detail: {
+                    /** @description 分享人数 */
+                    share_user?: number;
+                };
+            }[];
+            /** @description 数据是否有延迟；false 表示数据是最新的 */
+            is_delay?: boolean;
+        };
         /** @description Params of getArticleSummary */
         GetArticleSummaryParams: {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
@@ -6013,6 +6152,77 @@ export interface components {
                 /** @description 收藏的次数 */
                 add_to_fav_count?: number;
             }[];
+        };
+        /** @description Params of getArticleTotalDetail */
+        GetArticleTotalDetailParams: {
+            /** @description 发表日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+            begin_date: string;
+            /** @description 结束日期（最大值为昨日） */
+            end_date: string;
+        };
+        GetArticleTotalDetailResponse: {
+            /** @description 当天发表的文章列表 */
+            list: {
+                /** @description 文章发表日期 */
+                ref_date: string;
+                /** @description 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+                msgid: string;
+                /**
+                 * @description 发表类型：0 已通知，1 未开启通知
+                 * @enum {integer}
+                 */
+                publish_type?: 0 | 1;
+                /** @description 文章标题 */
+                title?: string;
+                /** @description 文章链接 */
+                content_url?: string;
+                /** @description 每篇文章的详细数据，每个统计日期一项 */
+                detail_list: {
+                    /** @description 统计日期；数据为发表日期至统计日期（含首尾）内各指标新产生的数据总和 */
+                    stat_date?: string;
+                    /** @description 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+                    read_user?: number;
+                    /** @description 阅读数据（包含来源） */
+                    read_user_source?: {
+                        /** @description 阅读人数 */
+                        user_count?: number;
+                        /** @description 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+                        scene_desc?: string;
+                    }[];
+                    /** @description 分享人数 */
+                    share_user?: number;
+                    /** @description 爱心赞（在看）人数 */
+                    zaikan_user?: number;
+                    /** @description 拇指赞人数 */
+                    like_user?: number;
+                    /** @description 留言条数 */
+                    comment_count?: number;
+                    /** @description 微信收藏人数 */
+                    collection_user?: number;
+                    /** @description 赞赏金额，单位分 */
+                    praise_money?: number;
+                    /** @description 阅读后关注人数 */
+                    read_subscribe_user?: number;
+                    /** @description 阅读送达率 */
+                    read_delivery_rate?: number;
+                    /** @description 阅读完成率 */
+                    read_finish_rate?: number;
+                    /** @description 平均阅读时长，单位分钟 */
+                    read_avg_activetime?: number;
+                    /** @description 用户跳出位置分布 */
+                    read_jump_position?: {
+                        /**
+                         * @description 跳出位置：1 为 [0~20%]，2 为 [20%~40%]，3 为 [40%~60%]，4 为 [60%~80%]，5 为 [80%~100%]
+                         * @enum {integer}
+                         */
+                        position?: 1 | 2 | 3 | 4 | 5;
+                        /** @description 当前跳出位置所占用户比例 */
+                        rate?: number;
+                    }[];
+                }[];
+            }[];
+            /** @description 数据是否有延迟；false 表示数据是最新的 */
+            is_delay?: boolean;
         };
         /** @description Params of getArticleTotal */
         GetArticleTotalParams: {
@@ -6086,6 +6296,48 @@ export interface components {
                     feed_share_from_other_cnt?: number;
                 }[];
             }[];
+        };
+        /** @description Params of getBizSummary */
+        GetBizSummaryParams: {
+            /** @description 起始日期（YYYY-MM-DD）；数据存储起始时间为 2025-11-01 */
+            begin_date: string;
+            /** @description 结束日期（最大值为昨日），日期范围最长 30 天 */
+            end_date: string;
+        };
+        GetBizSummaryResponse: {
+            /** @description 每天一项的概况数据 */
+            list: {
+                /** @description 统计日期 */
+                ref_date: string;
+                /** @description 当天的汇总数据 */
+                detail: {
+                    /** @description 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+                    read_user?: number;
+                    /** @description 阅读数据（包含来源） */
+                    read_user_source?: {
+                        /** @description 阅读人数 */
+                        user_count?: number;
+                        /** @description 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+                        scene_desc?: string;
+                    }[];
+                    /** @description 分享人数 */
+                    share_user?: number;
+                    /** @description 爱心赞（在看）人数 */
+                    zaikan_user?: number;
+                    /** @description 拇指赞人数 */
+                    like_user?: number;
+                    /** @description 留言条数 */
+                    comment_count?: number;
+                    /** @description 微信收藏人数 */
+                    collection_user?: number;
+                    /** @description 跳转原文人数 */
+                    redirect_ori_page_user?: number;
+                    /** @description 发布篇数 */
+                    send_page_count?: number;
+                };
+            }[];
+            /** @description 数据是否有延迟；false 表示数据是最新的 */
+            is_delay?: boolean;
         };
         /** @description Params of getBlacklist */
         GetBlacklistParams: {
@@ -18534,6 +18786,68 @@ export interface operations {
             };
         };
     };
+    getArticleRead: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+                    begin_date: string;
+                    /** @description 结束日期（最大值为昨日） */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetArticleReadResponse"];
+                };
+            };
+        };
+    };
+    getArticleShare: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+                    begin_date: string;
+                    /** @description 结束日期（最大值为昨日） */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetArticleShareResponse"];
+                };
+            };
+        };
+    };
     getArticleSummary: {
         parameters: {
             query: {
@@ -18592,6 +18906,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetArticleTotalResponse"];
+                };
+            };
+        };
+    };
+    getArticleTotalDetail: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发表日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+                    begin_date: string;
+                    /** @description 结束日期（最大值为昨日） */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetArticleTotalDetailResponse"];
+                };
+            };
+        };
+    };
+    getBizSummary: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始日期（YYYY-MM-DD）；数据存储起始时间为 2025-11-01 */
+                    begin_date: string;
+                    /** @description 结束日期（最大值为昨日），日期范围最长 30 天 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBizSummaryResponse"];
                 };
             };
         };

@@ -6558,6 +6558,50 @@ export type UploadKfHeadImgParams = OA['UploadKfHeadImgParams'];
  */
 export type UploadKfHeadImgResponse = OA['UploadKfHeadImgResponse'];
 /**
+ * Params of {@link OATools.getArticleRead}, in WeChat's wire names.
+ *
+ * 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标）
+ *
+ * POST /datacube/getarticleread, the replacement for getUserRead / getUserReadHour / getArticleSummary. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01 (earlier dates return nothing useful). The list and the field descriptions follow the official page (the stored copy could only be read to the start of the reply table; the field list was checked against three independent public SDK transcriptions of the same page).
+ *
+ * `POST /datacube/getarticleread` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleRead.yaml
+ */
+export type GetArticleReadParams = OA['GetArticleReadParams'];
+/**
+ * Reply fields of getArticleRead.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs}
+ */
+export type GetArticleReadResponse = OA['GetArticleReadResponse'];
+/**
+ * Params of {@link OATools.getArticleShare}, in WeChat's wire names.
+ *
+ * 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标）
+ *
+ * POST /datacube/getarticleshare, the replacement for getUserShare / getUserShareHour. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+ *
+ * `POST /datacube/getarticleshare` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleShare.yaml
+ */
+export type GetArticleShareParams = OA['GetArticleShareParams'];
+/**
+ * Reply fields of getArticleShare.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs}
+ */
+export type GetArticleShareResponse = OA['GetArticleShareResponse'];
+/**
  * Params of {@link OATools.getArticleSummary}, in WeChat's wire names.
  *
  * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
@@ -6571,6 +6615,7 @@ export type UploadKfHeadImgResponse = OA['UploadKfHeadImgResponse'];
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+ * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
  */
 export type GetArticleSummaryParams = OA['GetArticleSummaryParams'];
 /**
@@ -6593,6 +6638,7 @@ export type GetArticleSummaryResponse = OA['GetArticleSummaryResponse'];
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+ * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
  */
 export type GetArticleTotalParams = OA['GetArticleTotalParams'];
 /**
@@ -6601,6 +6647,50 @@ export type GetArticleTotalParams = OA['GetArticleTotalParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
  */
 export type GetArticleTotalResponse = OA['GetArticleTotalResponse'];
+/**
+ * Params of {@link OATools.getArticleTotalDetail}, in WeChat's wire names.
+ *
+ * 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标）
+ *
+ * POST /datacube/getarticletotaldetail, the replacement for getArticleTotal. Query one publishing day (begin_date = end_date, yesterday at the latest); data are stored from 2025-11-01. Each article's detail_list has one entry per stat_date, holding the sum of everything produced between the publishing date and stat_date (both included). The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions).
+ *
+ * `POST /datacube/getarticletotaldetail` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotalDetail.yaml
+ */
+export type GetArticleTotalDetailParams = OA['GetArticleTotalDetailParams'];
+/**
+ * Reply fields of getArticleTotalDetail.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs}
+ */
+export type GetArticleTotalDetailResponse = OA['GetArticleTotalDetailResponse'];
+/**
+ * Params of {@link OATools.getBizSummary}, in WeChat's wire names.
+ *
+ * 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天）
+ *
+ * POST /datacube/getbizsummary, the account-level replacement for getUserRead / getUserShare. The range from begin_date to end_date is at most 30 days; end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+ *
+ * `POST /datacube/getbizsummary` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出 30 天，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs} · spec: spec/officialaccount/datacube/getBizSummary.yaml
+ */
+export type GetBizSummaryParams = OA['GetBizSummaryParams'];
+/**
+ * Reply fields of getBizSummary.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs}
+ */
+export type GetBizSummaryResponse = OA['GetBizSummaryResponse'];
 /**
  * Params of {@link OATools.getInterfaceSummary}, in WeChat's wire names.
  *
@@ -6857,6 +6947,7 @@ export type GetUserCumulateResponse = OA['GetUserCumulateResponse'];
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+ * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
  */
 export type GetUserReadParams = OA['GetUserReadParams'];
 /**
@@ -6879,6 +6970,7 @@ export type GetUserReadResponse = OA['GetUserReadResponse'];
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+ * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
  */
 export type GetUserReadHourParams = OA['GetUserReadHourParams'];
 /**
@@ -6901,6 +6993,7 @@ export type GetUserReadHourResponse = OA['GetUserReadHourResponse'];
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+ * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
  */
 export type GetUserShareParams = OA['GetUserShareParams'];
 /**
@@ -6923,6 +7016,7 @@ export type GetUserShareResponse = OA['GetUserShareResponse'];
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+ * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
  */
 export type GetUserShareHourParams = OA['GetUserShareHourParams'];
 /**
@@ -12528,7 +12622,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (186). */
+/** The generated endpoint methods of OATools (190). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -13683,6 +13777,34 @@ export interface OAToolsMethods {
      */
     uploadKfHeadImg(params: UploadKfHeadImgParams, options?: CallOptions): Promise<WechatData<UploadKfHeadImgResponse>>;
     /**
+     * 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标）
+     *
+     * POST /datacube/getarticleread, the replacement for getUserRead / getUserReadHour / getArticleSummary. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01 (earlier dates return nothing useful). The list and the field descriptions follow the official page (the stored copy could only be read to the start of the reply table; the field list was checked against three independent public SDK transcriptions of the same page).
+     *
+     * `POST /datacube/getarticleread` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleRead.yaml
+     */
+    getArticleRead(params: GetArticleReadParams, options?: CallOptions): Promise<WechatData<GetArticleReadResponse>>;
+    /**
+     * 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标）
+     *
+     * POST /datacube/getarticleshare, the replacement for getUserShare / getUserShareHour. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+     *
+     * `POST /datacube/getarticleshare` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleShare.yaml
+     */
+    getArticleShare(params: GetArticleShareParams, options?: CallOptions): Promise<WechatData<GetArticleShareResponse>>;
+    /**
      * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
      *
      * POST /datacube/getarticlesummary. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
@@ -13694,6 +13816,7 @@ export interface OAToolsMethods {
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+     * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
      */
     getArticleSummary(params: GetArticleSummaryParams, options?: CallOptions): Promise<WechatData<GetArticleSummaryResponse>>;
     /**
@@ -13708,8 +13831,37 @@ export interface OAToolsMethods {
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+     * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
      */
     getArticleTotal(params: GetArticleTotalParams, options?: CallOptions): Promise<WechatData<GetArticleTotalResponse>>;
+    /**
+     * 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标）
+     *
+     * POST /datacube/getarticletotaldetail, the replacement for getArticleTotal. Query one publishing day (begin_date = end_date, yesterday at the latest); data are stored from 2025-11-01. Each article's detail_list has one entry per stat_date, holding the sum of everything produced between the publishing date and stat_date (both included). The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions).
+     *
+     * `POST /datacube/getarticletotaldetail` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotalDetail.yaml
+     */
+    getArticleTotalDetail(params: GetArticleTotalDetailParams, options?: CallOptions): Promise<WechatData<GetArticleTotalDetailResponse>>;
+    /**
+     * 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天）
+     *
+     * POST /datacube/getbizsummary, the account-level replacement for getUserRead / getUserShare. The range from begin_date to end_date is at most 30 days; end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+     *
+     * `POST /datacube/getbizsummary` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出 30 天，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs} · spec: spec/officialaccount/datacube/getBizSummary.yaml
+     */
+    getBizSummary(params: GetBizSummaryParams, options?: CallOptions): Promise<WechatData<GetBizSummaryResponse>>;
     /**
      * 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日）
      *
@@ -13876,6 +14028,7 @@ export interface OAToolsMethods {
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+     * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
      */
     getUserRead(params: GetUserReadParams, options?: CallOptions): Promise<WechatData<GetUserReadResponse>>;
     /**
@@ -13890,6 +14043,7 @@ export interface OAToolsMethods {
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+     * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
      */
     getUserReadHour(params: GetUserReadHourParams, options?: CallOptions): Promise<WechatData<GetUserReadHourResponse>>;
     /**
@@ -13904,6 +14058,7 @@ export interface OAToolsMethods {
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+     * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
      */
     getUserShare(params: GetUserShareParams, options?: CallOptions): Promise<WechatData<GetUserShareResponse>>;
     /**
@@ -13918,6 +14073,7 @@ export interface OAToolsMethods {
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+     * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
      */
     getUserShareHour(params: GetUserShareHourParams, options?: CallOptions): Promise<WechatData<GetUserShareHourResponse>>;
     /**
@@ -15015,7 +15171,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (187). */
+/** Every OATools operation by name, for `call(name, params)` (191). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -15193,10 +15349,18 @@ export interface OAToolsOperations {
     updateKfAccount: { params: UpdateKfAccountParams; response: UpdateKfAccountResponse; required: true };
     /** 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media） */
     uploadKfHeadImg: { params: UploadKfHeadImgParams; response: UploadKfHeadImgResponse; required: true };
+    /** 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标） */
+    getArticleRead: { params: GetArticleReadParams; response: GetArticleReadResponse; required: true };
+    /** 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标） */
+    getArticleShare: { params: GetArticleShareParams; response: GetArticleShareResponse; required: true };
     /** 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） */
     getArticleSummary: { params: GetArticleSummaryParams; response: GetArticleSummaryResponse; required: true };
     /** 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中） */
     getArticleTotal: { params: GetArticleTotalParams; response: GetArticleTotalResponse; required: true };
+    /** 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标） */
+    getArticleTotalDetail: { params: GetArticleTotalDetailParams; response: GetArticleTotalDetailResponse; required: true };
+    /** 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天） */
+    getBizSummary: { params: GetBizSummaryParams; response: GetBizSummaryResponse; required: true };
     /** 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） */
     getInterfaceSummary: { params: GetInterfaceSummaryParams; response: GetInterfaceSummaryResponse; required: true };
     /** 获取接口分析分时数据（按小时） */
