@@ -2482,6 +2482,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/marketing/user_action_set_reports/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取用户行为数据源报表
+         * @description WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+         */
+        get: operations["getUserActionSetReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/marketing/user_action_sets/add": {
         parameters: {
             query?: never;
@@ -8545,6 +8565,27 @@ export interface components {
             file_id?: string;
             /** @description cos 文件 ID（上传表单字段 x-cos-meta-fileid） */
             cos_file_id?: string;
+        };
+        /** @description Params of getUserActionSetReports */
+        GetUserActionSetReportsParams: {
+            /** @description 用户行为源 id（创建用户行为源时分配的唯一 id） */
+            user_action_set_id: number | string;
+            /** @description 时间范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"}，start_date 小于或等于 end_date，end_date 不晚于今天 */
+            date_range: string;
+            /**
+             * @description 时间粒度：DAILY 按天汇总，HOURLY 按小时汇总
+             * @enum {string}
+             */
+            time_granularity: "DAILY" | "HOURLY";
+            /**
+             * @description 聚合维度：DOMAIN 按域名，ACTION_TYPE 按行为类型
+             * @enum {string}
+             */
+            aggregation?: "DOMAIN" | "ACTION_TYPE";
+        };
+        GetUserActionSetReportsResponse: {
+            /** @description 报表数据（字段未在微信侧文档中给出） */
+            data?: Record<string, never>;
         };
         /** @description Params of getUserActionSets */
         GetUserActionSetsParams: {
@@ -16958,6 +16999,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetWeeklyVisitTrendResponse"];
+                };
+            };
+        };
+    };
+    getUserActionSetReports: {
+        parameters: {
+            query: {
+                access_token: string;
+                user_action_set_id: number | string;
+                date_range: string;
+                time_granularity: "DAILY" | "HOURLY";
+                aggregation?: "DOMAIN" | "ACTION_TYPE";
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserActionSetReportsResponse"];
                 };
             };
         };

@@ -3400,6 +3400,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/marketing/user_action_set_reports/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取用户行为数据源报表
+         * @description WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+         */
+        get: operations["getUserActionSetReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_sets/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信广告：创建用户行为数据源
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+         */
+        post: operations["addUserActionSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_sets/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取用户行为数据源信息
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+         */
+        get: operations["getUserActionSets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_actions/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信广告：回传用户行为数据
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+         */
+        post: operations["addUserActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/wechat_ad_leads/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取朋友圈销售线索数据
+         * @description Leads collected by WeChat Moments ads (朋友圈广告销售线索), Marketing API v1.0; version=v1.0 is added to the query. No WeChat page documents this endpoint today; params and reply fields come from wechatpy (marketing.get_ad_leads) and WxJava (WxMpMarketingService.getAdLeads, WxMpAdLeadResult and its recorded reply). date_range and filtering go on the wire as JSON text. The two SDKs disagree on the date_range key for the first day (wechatpy start_date, WxJava begin_date); start_date is the ad platform's convention.
+         */
+        get: operations["getAdLeads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/publisher/stat": {
         parameters: {
             query?: never;
@@ -3958,6 +4058,56 @@ export interface components {
             /** @description 模板 ID */
             template_id?: string;
         };
+        /** @description Params of addUserActionSet */
+        AddUserActionSetParams: {
+            /** @description 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
+            type: string;
+            /** @description 用户行为源名称 */
+            name: string;
+            /** @description 用户行为源描述，长度 1-128 字节 */
+            description?: string;
+            /** @description 微信 appid，type 为微信类数据源时填写 */
+            wechat_app_id?: string;
+        };
+        AddUserActionSetResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 数据源唯一 ID */
+                user_action_set_id?: number | string;
+            };
+        };
+        /** @description Params of addUserActions */
+        AddUserActionsParams: {
+            /** @description 行为数据列表 */
+            actions: {
+                /** @description 数据源唯一 ID */
+                user_action_set_id: number | string;
+                /** @description 转化行为发生的页面 URL（小程序可填页面路径） */
+                url?: string;
+                /** @description 行为发生时间，unix 时间戳（秒） */
+                action_time: number;
+                /** @description 行为类型，如 COMPLETE_ORDER、REGISTER、RESERVATION */
+                action_type: string;
+                /** @description 跟踪信息 */
+                trace?: {
+                    /** @description 广告点击 id（gdt_vid / weixinadinfo 中的 click_id） */
+                    click_id?: string;
+                };
+                /** @description 行为参数，如 {"value": 100} 表示金额（分） */
+                action_param?: Record<string, never>;
+                /** @description 用户标识 */
+                user_id?: {
+                    /** @description 用户 openid */
+                    wechat_openid?: string;
+                    /** @description openid 所属的 appid */
+                    wechat_app_id?: string;
+                    /** @description 用户 unionid */
+                    wechat_unionid?: string;
+                };
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddUserActionsResponse: Record<string, never>;
         /** @description Params of addVoiceToRecoForText */
         AddVoiceToRecoForTextParams: {
             /**
@@ -6010,6 +6160,57 @@ export interface components {
             access_token: string;
             /** @description 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
             expires_in: number;
+        };
+        /** @description Params of getAdLeads */
+        GetAdLeadsParams: {
+            /** @description 日期范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"} */
+            date_range: string;
+            /** @description 过滤条件，JSON 文本：[{"field": 过滤字段, "operator": 操作符, "values": [字段取值]}]；不传则不过滤 */
+            filtering?: string;
+            /** @description 页码，默认 1 */
+            page?: number;
+            /** @description 一页获取的数据条数（1-100），默认 100 */
+            page_size?: number;
+        };
+        GetAdLeadsResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 分页信息 */
+                page_info?: {
+                    /** @description 当前页码 */
+                    page?: number;
+                    /** @description 每页条数 */
+                    page_size?: number;
+                    /** @description 总条数 */
+                    total_number?: number;
+                    /** @description 总页数 */
+                    total_page?: number;
+                };
+                /** @description 线索列表 */
+                list?: {
+                    /** @description 广告点击 id */
+                    click_id?: string;
+                    /** @description 推广计划 id */
+                    campaign_id?: number | string;
+                    /** @description 推广计划名称 */
+                    campaign_name?: string;
+                    /** @description 广告组 id */
+                    adgroup_id?: number | string;
+                    /** @description 广告组名称 */
+                    adgroup_name?: string;
+                    /** @description 代理商 id */
+                    agency_id?: string;
+                    /** @description 代理商名称 */
+                    agency_name?: string;
+                    /** @description 线索内容（表单各项） */
+                    leads_info?: {
+                        /** @description 表单项名称，如 电话号码、提交时间、自定义问题 */
+                        key?: string;
+                        /** @description 用户填写的值 */
+                        value?: string;
+                    }[];
+                }[];
+            };
         };
         /** @description Params of getAllTemplates */
         GetAllTemplatesParams: Record<string, never>;
@@ -8736,6 +8937,52 @@ export interface components {
                 /** @description 上行发送了消息的消息总数 */
                 msg_count?: number;
             }[];
+        };
+        /** @description Params of getUserActionSetReports */
+        GetUserActionSetReportsParams: {
+            /** @description 用户行为源 id（创建用户行为源时分配的唯一 id） */
+            user_action_set_id: number | string;
+            /** @description 时间范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"}，start_date 小于或等于 end_date，end_date 不晚于今天 */
+            date_range: string;
+            /**
+             * @description 时间粒度：DAILY 按天汇总，HOURLY 按小时汇总
+             * @enum {string}
+             */
+            time_granularity: "DAILY" | "HOURLY";
+            /**
+             * @description 聚合维度：DOMAIN 按域名，ACTION_TYPE 按行为类型
+             * @enum {string}
+             */
+            aggregation?: "DOMAIN" | "ACTION_TYPE";
+        };
+        GetUserActionSetReportsResponse: {
+            /** @description 报表数据（字段未在微信侧文档中给出） */
+            data?: Record<string, never>;
+        };
+        /** @description Params of getUserActionSets */
+        GetUserActionSetsParams: {
+            /** @description 数据源唯一 ID */
+            user_action_set_id: number | string;
+        };
+        GetUserActionSetsResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 数据源列表 */
+                list?: {
+                    /** @description 数据源唯一 ID */
+                    user_action_set_id?: number | string;
+                    /** @description 数据源类型 */
+                    type?: string;
+                    /** @description 数据源名称 */
+                    name?: string;
+                    /** @description 数据源描述 */
+                    description?: string;
+                    /** @description 数据源激活状态 */
+                    activate_status?: boolean;
+                    /** @description 创建时间 */
+                    created_time?: string;
+                }[];
+            };
         };
         /** @description Params of getUserCardList */
         GetUserCardListParams: {
@@ -19433,6 +19680,175 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetUserSummaryResponse"];
+                };
+            };
+        };
+    };
+    getUserActionSetReports: {
+        parameters: {
+            query: {
+                access_token: string;
+                user_action_set_id: number | string;
+                date_range: string;
+                time_granularity: "DAILY" | "HOURLY";
+                aggregation?: "DOMAIN" | "ACTION_TYPE";
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserActionSetReportsResponse"];
+                };
+            };
+        };
+    };
+    addUserActionSet: {
+        parameters: {
+            query: {
+                access_token: string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
+                    type: string;
+                    /** @description 用户行为源名称 */
+                    name: string;
+                    /** @description 用户行为源描述，长度 1-128 字节 */
+                    description?: string;
+                    /** @description 微信 appid，type 为微信类数据源时填写 */
+                    wechat_app_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddUserActionSetResponse"];
+                };
+            };
+        };
+    };
+    getUserActionSets: {
+        parameters: {
+            query: {
+                access_token: string;
+                user_action_set_id: number | string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserActionSetsResponse"];
+                };
+            };
+        };
+    };
+    addUserActions: {
+        parameters: {
+            query: {
+                access_token: string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 行为数据列表 */
+                    actions: {
+                        /** @description 数据源唯一 ID */
+                        user_action_set_id: number | string;
+                        /** @description 转化行为发生的页面 URL（小程序可填页面路径） */
+                        url?: string;
+                        /** @description 行为发生时间，unix 时间戳（秒） */
+                        action_time: number;
+                        /** @description 行为类型，如 COMPLETE_ORDER、REGISTER、RESERVATION */
+                        action_type: string;
+                        /** @description 跟踪信息 */
+                        trace?: {
+                            /** @description 广告点击 id（gdt_vid / weixinadinfo 中的 click_id） */
+                            click_id?: string;
+                        };
+                        /** @description 行为参数，如 {"value": 100} 表示金额（分） */
+                        action_param?: Record<string, never>;
+                        /** @description 用户标识 */
+                        user_id?: {
+                            /** @description 用户 openid */
+                            wechat_openid?: string;
+                            /** @description openid 所属的 appid */
+                            wechat_app_id?: string;
+                            /** @description 用户 unionid */
+                            wechat_unionid?: string;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddUserActionsResponse"];
+                };
+            };
+        };
+    };
+    getAdLeads: {
+        parameters: {
+            query: {
+                access_token: string;
+                date_range: string;
+                filtering?: string;
+                page?: number;
+                page_size?: number;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAdLeadsResponse"];
                 };
             };
         };

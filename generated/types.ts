@@ -387,6 +387,78 @@ export type VehicleLicenseOCRParams = MP['VehicleLicenseOCRParams'];
  */
 export type VehicleLicenseOCRResponse = MP['VehicleLicenseOCRResponse'];
 /**
+ * Params of {@link MPTools.addUserActionSet}, in WeChat's wire names.
+ *
+ * 微信广告：创建用户行为数据源
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+ *
+ * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+ */
+export type AddUserActionSetParams = MP['AddUserActionSetParams'];
+/**
+ * Reply fields of addUserActionSet.
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ */
+export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
+/**
+ * Params of {@link MPTools.addUserActions}, in WeChat's wire names.
+ *
+ * 微信广告：回传用户行为数据
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+ *
+ * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+ */
+export type AddUserActionsParams = MP['AddUserActionsParams'];
+/**
+ * Reply fields of addUserActions.
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ */
+export type AddUserActionsResponse = MP['AddUserActionsResponse'];
+/**
+ * Params of {@link MPTools.getUserActionSetReports}, in WeChat's wire names.
+ *
+ * 微信广告：获取用户行为数据源报表
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+ *
+ * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+ */
+export type GetUserActionSetReportsParams = MP['GetUserActionSetReportsParams'];
+/**
+ * Reply fields of getUserActionSetReports.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs}
+ */
+export type GetUserActionSetReportsResponse = MP['GetUserActionSetReportsResponse'];
+/**
+ * Params of {@link MPTools.getUserActionSets}, in WeChat's wire names.
+ *
+ * 微信广告：获取用户行为数据源信息
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+ *
+ * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+ */
+export type GetUserActionSetsParams = MP['GetUserActionSetsParams'];
+/**
+ * Reply fields of getUserActionSets.
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ */
+export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
+/**
  * Params of {@link MPTools.getTempMedia}, in WeChat's wire names.
  *
  * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
@@ -3675,42 +3747,6 @@ export type UpdateReplayParams = MP['UpdateReplayParams'];
  */
 export type UpdateReplayResponse = MP['UpdateReplayResponse'];
 /**
- * Params of {@link MPTools.addUserActionSet}, in WeChat's wire names.
- *
- * 微信广告：创建用户行为数据源
- *
- * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
- *
- * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
- *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
- */
-export type AddUserActionSetParams = MP['AddUserActionSetParams'];
-/**
- * Reply fields of addUserActionSet.
- *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
- */
-export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
-/**
- * Params of {@link MPTools.addUserActions}, in WeChat's wire names.
- *
- * 微信广告：回传用户行为数据
- *
- * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
- *
- * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
- *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
- */
-export type AddUserActionsParams = MP['AddUserActionsParams'];
-/**
- * Reply fields of addUserActions.
- *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
- */
-export type AddUserActionsResponse = MP['AddUserActionsResponse'];
-/**
  * Params of {@link MPTools.faceIdentifyGetInfo}, in WeChat's wire names.
  *
  * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
@@ -3798,24 +3834,6 @@ export type GetRedPacketCoverUrlParams = MP['GetRedPacketCoverUrlParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs}
  */
 export type GetRedPacketCoverUrlResponse = MP['GetRedPacketCoverUrlResponse'];
-/**
- * Params of {@link MPTools.getUserActionSets}, in WeChat's wire names.
- *
- * 微信广告：获取用户行为数据源信息
- *
- * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
- *
- * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
- */
-export type GetUserActionSetsParams = MP['GetUserActionSetsParams'];
-/**
- * Reply fields of getUserActionSets.
- *
- * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
- */
-export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
 /**
  * Params of {@link MPTools.invokeService}, in WeChat's wire names.
  *
@@ -7427,6 +7445,24 @@ export type GetTicketParams = OA['GetTicketParams'];
  */
 export type GetTicketResponse = OA['GetTicketResponse'];
 /**
+ * Params of {@link OATools.getAdLeads}, in WeChat's wire names.
+ *
+ * 微信广告：获取朋友圈销售线索数据
+ *
+ * Leads collected by WeChat Moments ads (朋友圈广告销售线索), Marketing API v1.0; version=v1.0 is added to the query. No WeChat page documents this endpoint today; params and reply fields come from wechatpy (marketing.get_ad_leads) and WxJava (WxMpMarketingService.getAdLeads, WxMpAdLeadResult and its recorded reply). date_range and filtering go on the wire as JSON text. The two SDKs disagree on the date_range key for the first day (wechatpy start_date, WxJava begin_date); start_date is the ad platform's convention.
+ *
+ * `GET /marketing/wechat_ad_leads/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/officialaccount/marketing/getAdLeads.yaml
+ */
+export type GetAdLeadsParams = OA['GetAdLeadsParams'];
+/**
+ * Reply fields of getAdLeads.
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ */
+export type GetAdLeadsResponse = OA['GetAdLeadsResponse'];
+/**
  * Params of {@link OATools.deleteMassMessage}, in WeChat's wire names.
  *
  * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
@@ -8763,7 +8799,7 @@ export type RefreshWebAccessTokenParams = OA['RefreshWebAccessTokenParams'];
  */
 export type RefreshWebAccessTokenResponse = OA['RefreshWebAccessTokenResponse'];
 
-/** The generated endpoint methods of MPTools (257). */
+/** The generated endpoint methods of MPTools (258). */
 export interface MPToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -9008,6 +9044,46 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 微信广告：创建用户行为数据源
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+     *
+     * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+     */
+    addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+    /**
+     * 微信广告：回传用户行为数据
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+     *
+     * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+     */
+    addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源报表
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+     *
+     * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+     */
+    getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源信息
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+     *
+     * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+     */
+    getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -10989,26 +11065,6 @@ export interface MPToolsMethods {
      */
     updateReplay(params: UpdateReplayParams, options?: CallOptions): Promise<WechatData<UpdateReplayResponse>>;
     /**
-     * 微信广告：创建用户行为数据源
-     *
-     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
-     *
-     * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
-     *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
-     */
-    addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
-    /**
-     * 微信广告：回传用户行为数据
-     *
-     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
-     *
-     * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
-     *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
-     */
-    addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
-    /**
      * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
      *
      * Fields from medivhzhan/weapp (face identify); the official page is the 人脸核身 access guide.
@@ -11056,16 +11112,6 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs} · spec: spec/miniprogram/misc/getRedPacketCoverUrl.yaml
      */
     getRedPacketCoverUrl(params: GetRedPacketCoverUrlParams, options?: CallOptions): Promise<WechatData<GetRedPacketCoverUrlResponse>>;
-    /**
-     * 微信广告：获取用户行为数据源信息
-     *
-     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
-     *
-     * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
-     */
-    getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
     /**
      * 服务市场：调用服务平台（服务市场）上提供的服务
      *
@@ -12102,7 +12148,7 @@ export interface MPToolsMethods {
     resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (258). */
+/** Every MPTools operation by name, for `call(name, params)` (259). */
 export interface MPToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -12138,6 +12184,14 @@ export interface MPToolsOperations {
     superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
     /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
     vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 微信广告：创建用户行为数据源 */
+    addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
+    /** 微信广告：回传用户行为数据 */
+    addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
+    /** 微信广告：获取用户行为数据源报表 */
+    getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
+    /** 微信广告：获取用户行为数据源信息 */
+    getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -12462,10 +12516,6 @@ export interface MPToolsOperations {
     updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
     /** 开启/关闭直播间回放功能 */
     updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
-    /** 微信广告：创建用户行为数据源 */
-    addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
-    /** 微信广告：回传用户行为数据 */
-    addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
     /** 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
     faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
     /** 电子发票（报销方）：批量查询报销发票信息 */
@@ -12476,8 +12526,6 @@ export interface MPToolsOperations {
     getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
     /** 红包封面：获得指定用户可以领取的红包封面链接 */
     getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
-    /** 微信广告：获取用户行为数据源信息 */
-    getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
     /** 服务市场：调用服务平台（服务市场）上提供的服务 */
     invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
     /** 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示） */
@@ -12622,7 +12670,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (190). */
+/** The generated endpoint methods of OATools (195). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -12867,6 +12915,46 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
      */
     vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+    /**
+     * 微信广告：创建用户行为数据源
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+     *
+     * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+     */
+    addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+    /**
+     * 微信广告：回传用户行为数据
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+     *
+     * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+     */
+    addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源报表
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+     *
+     * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+     */
+    getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源信息
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+     *
+     * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+     */
+    getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -14326,6 +14414,16 @@ export interface OAToolsMethods {
      */
     getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
     /**
+     * 微信广告：获取朋友圈销售线索数据
+     *
+     * Leads collected by WeChat Moments ads (朋友圈广告销售线索), Marketing API v1.0; version=v1.0 is added to the query. No WeChat page documents this endpoint today; params and reply fields come from wechatpy (marketing.get_ad_leads) and WxJava (WxMpMarketingService.getAdLeads, WxMpAdLeadResult and its recorded reply). date_range and filtering go on the wire as JSON text. The two SDKs disagree on the date_range key for the first day (wechatpy start_date, WxJava begin_date); start_date is the ad platform's convention.
+     *
+     * `GET /marketing/wechat_ad_leads/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/officialaccount/marketing/getAdLeads.yaml
+     */
+    getAdLeads(params: GetAdLeadsParams, options?: CallOptions): Promise<WechatData<GetAdLeadsResponse>>;
+    /**
      * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
      *
      * Only successfully sent image-text (mpnews) and video (mpvideo) sends can be deleted; other types cannot be deleted once sent. If several sends used the same article, deleting one of them invalidates the article for all. Give msg_id, or url (the article URL, only used when msg_id is absent). article_idx is the 1-based position of the article inside the send; 0 or omitted deletes every article.
@@ -15171,7 +15269,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (191). */
+/** Every OATools operation by name, for `call(name, params)` (196). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -15207,6 +15305,14 @@ export interface OAToolsOperations {
     superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
     /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
     vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+    /** 微信广告：创建用户行为数据源 */
+    addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
+    /** 微信广告：回传用户行为数据 */
+    addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
+    /** 微信广告：获取用户行为数据源报表 */
+    getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
+    /** 微信广告：获取用户行为数据源信息 */
+    getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -15429,6 +15535,8 @@ export interface OAToolsOperations {
     translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
     /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
     getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+    /** 微信广告：获取朋友圈销售线索数据 */
+    getAdLeads: { params: GetAdLeadsParams; response: GetAdLeadsResponse; required: true };
     /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
     deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
     /** 查询群发消息发送状态 */
