@@ -2569,6 +2569,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/wxopen/wxamplink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认）
+         * @description Starts the link: the Official Account's administrator, then the Mini Program's administrator, confirm it by template message; the pending state shows in getLinkMiniprogram. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends confirmation messages).
+         */
+        post: operations["linkMiniprogram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/wxamplinkget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取公众号关联的小程序
+         * @description POST with no body. Called with the Official Account's access_token; in practice this is a third-party platform API (permission set 33, 小程序关联管理): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. wxopens.items also lists links still waiting for an administrator's confirmation (see status).
+         */
+        post: operations["getLinkMiniprogram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/wxampunlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 公众号解除关联小程序（需公众号管理员确认）
+         * @description Starts the unlink: the Official Account's administrator confirms it by template message. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends a confirmation message).
+         */
+        post: operations["unlinkMiniprogram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/channels/ec/service/product/getcardinfo": {
         parameters: {
             query?: never;
@@ -2968,6 +3028,26 @@ export interface paths {
          * @description Same endpoint on both clients. Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. type = photo (拍照模式，带背景的图片) or scan (扫描模式，不带背景). The front side returns name, id, addr, gender, nationality; the back side returns valid_date. Free quota 100 calls/day; more is bought on the service platform.
          */
         post: operations["idCardOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cv/ocr/platenum": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 车牌识别：识别图片中的车牌号
+         * @description Official Account only (the Mini Program's OCR set no longer lists it). Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The docUrl is the Official Account's intelligent-interface OCR page, which covers plate-number OCR next to the other OCR kinds.
+         */
+        post: operations["plateNumberOCR"];
         delete?: never;
         options?: never;
         head?: never;
@@ -8102,6 +8182,60 @@ export interface components {
                 createtime?: number;
             }[];
         };
+        /** @description Params of getLinkMiniprogram */
+        GetLinkMiniprogramParams: Record<string, never>;
+        GetLinkMiniprogramResponse: {
+            /** @description 关联的小程序列表 */
+            wxopens: {
+                /** @description 关联的小程序信息 */
+                items?: {
+                    /** @description 小程序名称 */
+                    nickname?: string;
+                    /** @description 头像 url */
+                    headimg_url?: string;
+                    /**
+                     * @description 关联状态：1 已关联，2 等待小程序管理员确认中，3 小程序管理员拒绝关联，12 等待公众号管理员确认中
+                     * @enum {integer}
+                     */
+                    status?: 1 | 2 | 3 | 12;
+                    /** @description 小程序 appid */
+                    appid?: string;
+                    /** @description 小程序原始 id（gh_ 开头） */
+                    username?: string;
+                    /** @description 关联来源（官方返回示例中为 SOURCE_NORMAL；字段表未列出） */
+                    source?: string;
+                    /** @description 小程序邮箱 */
+                    email?: string;
+                    /**
+                     * @description 是否在公众号管理页展示中：1 是，0 否
+                     * @enum {integer}
+                     */
+                    selected?: 0 | 1;
+                    /**
+                     * @description 是否展示在附近的小程序中：1 是，0 否
+                     * @enum {integer}
+                     */
+                    nearby_display_status?: 0 | 1;
+                    /**
+                     * @description 是否已经发布：1 是，0 否
+                     * @enum {integer}
+                     */
+                    released?: 0 | 1;
+                    /** @description 微信认证及支付信息 */
+                    func_infos?: {
+                        /** @description “微信认证”或“微信支付”的 id */
+                        id?: number;
+                        /**
+                         * @description 开通状态：0 未开通，1 开通
+                         * @enum {integer}
+                         */
+                        status?: 0 | 1;
+                        /** @description “微信认证”或“微信支付” */
+                        name?: string;
+                    }[];
+                }[];
+            };
+        };
         /** @description Params of getMassMessage */
         GetMassMessageParams: {
             /** @description 群发消息后返回的消息 id（官方示例为字符串） */
@@ -9285,6 +9419,23 @@ export interface components {
             invite_wx: string;
         };
         InviteKfWorkerResponse: Record<string, never>;
+        /** @description Params of linkMiniprogram */
+        LinkMiniprogramParams: {
+            /** @description 小程序 appid */
+            appid: string;
+            /**
+             * @description 是否发送模板消息通知公众号粉丝：1 是，0 否
+             * @enum {integer}
+             */
+            notify_users: 0 | 1;
+            /**
+             * @description 是否展示在公众号主页中：1 是，0 否
+             * @enum {integer}
+             */
+            show_profile: 0 | 1;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        LinkMiniprogramResponse: Record<string, never>;
         /** @description Params of listComment */
         ListCommentParams: {
             /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
@@ -9607,6 +9758,20 @@ export interface components {
             index?: number;
         };
         OpenCommentResponse: Record<string, never>;
+        /** @description Params of plateNumberOCR */
+        PlateNumberOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        PlateNumberOCRResponse: {
+            /** @description 车牌号码 */
+            number: string;
+        };
         /** @description Params of previewMassMessage */
         PreviewMassMessageParams: {
             /** @description 接收消息用户对应该公众号的 openid */
@@ -10218,6 +10383,13 @@ export interface components {
             /** @description 该用户匹配到的菜单按钮 */
             button?: components["schemas"]["MenuButton"][];
         };
+        /** @description Params of unlinkMiniprogram */
+        UnlinkMiniprogramParams: {
+            /** @description 小程序 appid */
+            appid: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UnlinkMiniprogramResponse: Record<string, never>;
         /** @description Params of unmarkElectComment */
         UnmarkElectCommentParams: {
             /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
@@ -18406,6 +18578,100 @@ export interface operations {
             };
         };
     };
+    linkMiniprogram: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid */
+                    appid: string;
+                    /**
+                     * @description 是否发送模板消息通知公众号粉丝：1 是，0 否
+                     * @enum {integer}
+                     */
+                    notify_users: 0 | 1;
+                    /**
+                     * @description 是否展示在公众号主页中：1 是，0 否
+                     * @enum {integer}
+                     */
+                    show_profile: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkMiniprogramResponse"];
+                };
+            };
+        };
+    };
+    getLinkMiniprogram: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLinkMiniprogramResponse"];
+                };
+            };
+        };
+    };
+    unlinkMiniprogram: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid */
+                    appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlinkMiniprogramResponse"];
+                };
+            };
+        };
+    };
     getProductCardInfo: {
         parameters: {
             query: {
@@ -19029,6 +19295,36 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IdCardOCRResponse"];
+                };
+            };
+        };
+    };
+    plateNumberOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlateNumberOCRResponse"];
                 };
             };
         };

@@ -7363,6 +7363,29 @@ export type AddVoiceToRecoForTextParams = OA['AddVoiceToRecoForTextParams'];
  */
 export type AddVoiceToRecoForTextResponse = OA['AddVoiceToRecoForTextResponse'];
 /**
+ * Params of {@link OATools.plateNumberOCR}, in WeChat's wire names.
+ *
+ * 车牌识别：识别图片中的车牌号
+ *
+ * Official Account only (the Mini Program's OCR set no longer lists it). Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The docUrl is the Official Account's intelligent-interface OCR page, which covers plate-number OCR next to the other OCR kinds.
+ *
+ * `POST /cv/ocr/platenum` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到车牌（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs} · spec: spec/officialaccount/intelligent/plateNumberOCR.yaml
+ */
+export type PlateNumberOCRParams = OA['PlateNumberOCRParams'];
+/**
+ * Reply fields of plateNumberOCR.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs}
+ */
+export type PlateNumberOCRResponse = OA['PlateNumberOCRResponse'];
+/**
  * Params of {@link OATools.queryRecoResultForText}, in WeChat's wire names.
  *
  * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
@@ -7444,6 +7467,67 @@ export type GetTicketParams = OA['GetTicketParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs}
  */
 export type GetTicketResponse = OA['GetTicketResponse'];
+/**
+ * Params of {@link OATools.getLinkMiniprogram}, in WeChat's wire names.
+ *
+ * 获取公众号关联的小程序
+ *
+ * POST with no body. Called with the Official Account's access_token; in practice this is a third-party platform API (permission set 33, 小程序关联管理): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. wxopens.items also lists links still waiting for an administrator's confirmation (see status).
+ *
+ * `POST /cgi-bin/wxopen/wxamplinkget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/getLinkMiniprogram.yaml
+ */
+export type GetLinkMiniprogramParams = OA['GetLinkMiniprogramParams'];
+/**
+ * Reply fields of getLinkMiniprogram.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs}
+ */
+export type GetLinkMiniprogramResponse = OA['GetLinkMiniprogramResponse'];
+/**
+ * Params of {@link OATools.linkMiniprogram}, in WeChat's wire names.
+ *
+ * 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认）
+ *
+ * Starts the link: the Official Account's administrator, then the Mini Program's administrator, confirm it by template message; the pending state shows in getLinkMiniprogram. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends confirmation messages).
+ *
+ * `POST /cgi-bin/wxopen/wxamplink` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 1003: 该 appid 的管理员绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+ * - 1005: 该 appid 的管理员手机号绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/linkMiniprogram.yaml
+ */
+export type LinkMiniprogramParams = OA['LinkMiniprogramParams'];
+/**
+ * Reply fields of linkMiniprogram.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs}
+ */
+export type LinkMiniprogramResponse = OA['LinkMiniprogramResponse'];
+/**
+ * Params of {@link OATools.unlinkMiniprogram}, in WeChat's wire names.
+ *
+ * 公众号解除关联小程序（需公众号管理员确认）
+ *
+ * Starts the unlink: the Official Account's administrator confirms it by template message. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends a confirmation message).
+ *
+ * `POST /cgi-bin/wxopen/wxampunlink` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89013: 小程序被封禁
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/unlinkMiniprogram.yaml
+ */
+export type UnlinkMiniprogramParams = OA['UnlinkMiniprogramParams'];
+/**
+ * Reply fields of unlinkMiniprogram.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs}
+ */
+export type UnlinkMiniprogramResponse = OA['UnlinkMiniprogramResponse'];
 /**
  * Params of {@link OATools.getAdLeads}, in WeChat's wire names.
  *
@@ -12670,7 +12754,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (195). */
+/** The generated endpoint methods of OATools (199). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -14364,6 +14448,21 @@ export interface OAToolsMethods {
      */
     addVoiceToRecoForText(params: AddVoiceToRecoForTextParams, options?: CallOptions): Promise<WechatData<AddVoiceToRecoForTextResponse>>;
     /**
+     * 车牌识别：识别图片中的车牌号
+     *
+     * Official Account only (the Mini Program's OCR set no longer lists it). Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The docUrl is the Official Account's intelligent-interface OCR page, which covers plate-number OCR next to the other OCR kinds.
+     *
+     * `POST /cv/ocr/platenum` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到车牌（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs} · spec: spec/officialaccount/intelligent/plateNumberOCR.yaml
+     */
+    plateNumberOCR(params: PlateNumberOCRParams, options?: CallOptions): Promise<WechatData<PlateNumberOCRResponse>>;
+    /**
      * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
      *
      * POST with the parameters in the query string and no body, as on the former official page (WxJava issues a GET). Results are dropped some time after the upload. Listed as retired in the endpoint inventory (not confirmed on an official page).
@@ -14413,6 +14512,43 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
      */
     getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+    /**
+     * 获取公众号关联的小程序
+     *
+     * POST with no body. Called with the Official Account's access_token; in practice this is a third-party platform API (permission set 33, 小程序关联管理): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. wxopens.items also lists links still waiting for an administrator's confirmation (see status).
+     *
+     * `POST /cgi-bin/wxopen/wxamplinkget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/getLinkMiniprogram.yaml
+     */
+    getLinkMiniprogram(params?: GetLinkMiniprogramParams, options?: CallOptions): Promise<WechatData<GetLinkMiniprogramResponse>>;
+    /**
+     * 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认）
+     *
+     * Starts the link: the Official Account's administrator, then the Mini Program's administrator, confirm it by template message; the pending state shows in getLinkMiniprogram. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends confirmation messages).
+     *
+     * `POST /cgi-bin/wxopen/wxamplink` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 1003: 该 appid 的管理员绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+     * - 1005: 该 appid 的管理员手机号绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/linkMiniprogram.yaml
+     */
+    linkMiniprogram(params: LinkMiniprogramParams, options?: CallOptions): Promise<WechatData<LinkMiniprogramResponse>>;
+    /**
+     * 公众号解除关联小程序（需公众号管理员确认）
+     *
+     * Starts the unlink: the Official Account's administrator confirms it by template message. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends a confirmation message).
+     *
+     * `POST /cgi-bin/wxopen/wxampunlink` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89013: 小程序被封禁
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/unlinkMiniprogram.yaml
+     */
+    unlinkMiniprogram(params: UnlinkMiniprogramParams, options?: CallOptions): Promise<WechatData<UnlinkMiniprogramResponse>>;
     /**
      * 微信广告：获取朋友圈销售线索数据
      *
@@ -15269,7 +15405,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (196). */
+/** Every OATools operation by name, for `call(name, params)` (200). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -15527,6 +15663,8 @@ export interface OAToolsOperations {
     updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
     /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
     addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
+    /** 车牌识别：识别图片中的车牌号 */
+    plateNumberOCR: { params: PlateNumberOCRParams; response: PlateNumberOCRResponse; required: true };
     /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
     queryRecoResultForText: { params: QueryRecoResultForTextParams; response: QueryRecoResultForTextResponse; required: true };
     /** 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询） */
@@ -15535,6 +15673,12 @@ export interface OAToolsOperations {
     translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
     /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
     getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+    /** 获取公众号关联的小程序 */
+    getLinkMiniprogram: { params: GetLinkMiniprogramParams; response: GetLinkMiniprogramResponse; required: false };
+    /** 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认） */
+    linkMiniprogram: { params: LinkMiniprogramParams; response: LinkMiniprogramResponse; required: true };
+    /** 公众号解除关联小程序（需公众号管理员确认） */
+    unlinkMiniprogram: { params: UnlinkMiniprogramParams; response: UnlinkMiniprogramResponse; required: true };
     /** 微信广告：获取朋友圈销售线索数据 */
     getAdLeads: { params: GetAdLeadsParams; response: GetAdLeadsResponse; required: true };
     /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */

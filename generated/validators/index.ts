@@ -41,6 +41,7 @@ export const validatorGroups: Record<string, () => Promise<ValidatorModule>> = {
   "officialaccount-draft-box": () => import('./officialaccount-draft-box.js'),
   "officialaccount-intelligent": () => import('./officialaccount-intelligent.js'),
   "officialaccount-js-sdk": () => import('./officialaccount-js-sdk.js'),
+  "officialaccount-link-miniprogram": () => import('./officialaccount-link-miniprogram.js'),
   "officialaccount-marketing": () => import('./officialaccount-marketing.js'),
   "officialaccount-mass-message": () => import('./officialaccount-mass-message.js'),
   "officialaccount-material": () => import('./officialaccount-material.js'),
