@@ -208,8 +208,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
-         * @description A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+         * 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id
+         * @description A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here. Since 2021-04-01 the card platform no longer creates coupons (GROUPON 团购券, CASH 代金券, DISCOUNT 折扣券, GIFT 兑换券, GENERAL_COUPON 优惠券), so card_type offers only the types that can still be created; coupons made before then can still be read, updated and redeemed with the other card methods.
          */
         post: operations["createCard"];
         delete?: never;
@@ -263,6 +263,66 @@ export interface paths {
         put?: never;
         /** 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
         post: operations["createCardLandingPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/location/batchadd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量导入门店信息（卡券门店，供创建卡券时使用）
+         * @description Legacy card-store import from the first card API (卡券接口 门店管理); the current card pages no longer describe it (stores are now managed with the POI/store APIs), so the field list comes from transcriptions of the original page in wechatpy, Senparc and several PHP SDKs. Each store in location_list gets an id in location_id_list, in order; -1 marks a store that failed. Not retried (a retry would import the stores twice).
+         */
+        post: operations["batchAddCardLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/location/batchget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券）
+         * @description Legacy card-store list from the first card API (卡券接口 门店管理); the current card pages no longer describe it, so the field list comes from transcriptions of the original page (wechatpy, Senparc, PHP SDKs). The transcriptions name the store's name field business_name or name; both are listed.
+         */
+        post: operations["batchGetCardLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/luckymoney/updateuserbalance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更新红包余额（特殊票券：红包，领取后更新用户的红包余额）
+         * @description Sets (not adds to) the balance of a received lucky-money card, so a repeat is harmless. The current special-ticket page no longer lists the lucky-money card; the fields come from transcriptions of the original page (wechatpy, Senparc, PHP SDKs).
+         */
+        post: operations["updateLuckyMoneyUserBalance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4256,12 +4316,70 @@ export interface components {
             /** @description 银行卡号 */
             number?: string;
         };
+        /** @description Params of batchAddCardLocation */
+        BatchAddCardLocationParams: {
+            /** @description 门店列表，各项均必填 */
+            location_list: {
+                /** @description 门店名称 */
+                business_name: string;
+                /** @description 分店名 */
+                branch_name?: string;
+                /** @description 门店所在的省 */
+                province: string;
+                /** @description 门店所在的市 */
+                city: string;
+                /** @description 门店所在的区 */
+                district: string;
+                /** @description 门店所在的详细街道地址 */
+                address: string;
+                /** @description 门店的电话 */
+                telephone: string;
+                /** @description 门店的类型，如 房产小区、美食 */
+                category: string;
+                /** @description 门店所在地理位置的经度 */
+                longitude: string | number;
+                /** @description 门店所在地理位置的纬度 */
+                latitude: string | number;
+            }[];
+        };
+        BatchAddCardLocationResponse: {
+            /** @description 门店 id 列表，与 location_list 一一对应；-1 表示该门店导入失败 */
+            location_id_list: number[];
+        };
         /** @description Params of batchBlacklist */
         BatchBlacklistParams: {
             /** @description 需要拉入黑名单的用户的 openid，一次拉黑最多允许 20 个 */
             openid_list: string[];
         };
         BatchBlacklistResponse: Record<string, never>;
+        /** @description Params of batchGetCardLocation */
+        BatchGetCardLocationParams: {
+            /** @description 偏移量，0 开始 */
+            offset: number;
+            /** @description 拉取数量，为 0 时拉取全部门店 */
+            count: number;
+        };
+        BatchGetCardLocationResponse: {
+            /** @description 门店列表 */
+            location_list: {
+                /** @description 门店 id */
+                location_id?: string | number;
+                /** @description 门店名称 */
+                business_name?: string;
+                /** @description 门店名称（早期文档的字段名） */
+                name?: string;
+                /** @description 联系电话 */
+                phone?: string;
+                /** @description 详细地址 */
+                address?: string;
+                /** @description 经度 */
+                longitude?: number;
+                /** @description 纬度 */
+                latitude?: number;
+            }[];
+            /** @description 拉取的门店数量 */
+            count: number;
+        };
         /** @description Params of batchGetCard */
         BatchGetCardParams: {
             /** @description 查询卡列表的起始偏移量，从 0 开始，即 offset: 5 是指从从列表里的第六个开始读取 */
@@ -4941,745 +5059,13 @@ export interface components {
         };
         /** @description Params of createCard */
         CreateCardParams: {
-            /** @description 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
+            /** @description 卡券数据：card_type 加上与之对应的小写键（如 MEMBER_CARD 对应 member_card） */
             card: {
                 /**
-                 * @description 卡券类型：GROUPON 团购券，CASH 代金券，DISCOUNT 折扣券，GIFT 兑换券，GENERAL_COUPON 优惠券，MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票
+                 * @description 卡券类型：MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票（团购券、代金券、折扣券、兑换券、优惠券自 2021-04-01 起不能再创建）
                  * @enum {string}
                  */
-                card_type: "GROUPON" | "CASH" | "DISCOUNT" | "GIFT" | "GENERAL_COUPON" | "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
-                /** @description 团购券 */
-                groupon?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 团购券专用，团购详情 */
-                    deal_detail: string;
-                };
-                /** @description 代金券 */
-                cash?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
-                    least_cost?: number;
-                    /** @description 代金券专用，表示减免金额（单位为分） */
-                    reduce_cost: number;
-                };
-                /** @description 折扣券 */
-                discount?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
-                    discount: number;
-                };
-                /** @description 兑换券 */
-                gift?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 兑换券专用，填写兑换内容的名称 */
-                    gift: string;
-                };
-                /** @description 优惠券 */
-                general_coupon?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 优惠券专用，填写优惠详情 */
-                    default_detail: string;
-                };
+                card_type: "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
                 /** @description 会员卡 */
                 member_card?: {
                     /** @description 基本的卡券数据，所有卡券类型通用 */
@@ -8491,6 +7877,12 @@ export interface components {
                     begin_time?: number;
                     /** @description 规则结束时间（Unix 时间戳） */
                     end_time?: number;
+                    /** @description 规则状态（如 RULE_STATUS_OK） */
+                    status?: string;
+                    /** @description 规则创建时间（Unix 时间戳） */
+                    create_time?: number;
+                    /** @description 规则最后修改时间（Unix 时间戳） */
+                    update_time?: number;
                 };
                 /** @description 支付即会员规则（type 为 RULE_TYPE_PAY_MEMBER_CARD 时） */
                 member_rule?: {
@@ -11466,6 +10858,17 @@ export interface components {
             nickname: string;
         };
         UpdateKfAccountResponse: Record<string, never>;
+        /** @description Params of updateLuckyMoneyUserBalance */
+        UpdateLuckyMoneyUserBalanceParams: {
+            /** @description 红包的序列号 */
+            code: string;
+            /** @description 卡券 ID；自定义 code 的卡券必填，非自定义 code 可不填 */
+            card_id?: string;
+            /** @description 红包余额 */
+            balance: number;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateLuckyMoneyUserBalanceResponse: Record<string, never>;
         /** @description Params of updateMemberCardUser */
         UpdateMemberCardUserParams: {
             /** @description 卡券 Code 码 */
@@ -11530,8 +10933,6 @@ export interface components {
             screening_room?: string;
             /** @description 座位号 */
             seat_number?: string[];
-            /** @description 是否取消该电影票（用户退票时填写 true） */
-            is_cancel?: boolean;
         };
         UpdateMovieTicketUserResponse: Record<string, never>;
         /** @description Params of updateNewsMaterial */
@@ -12182,745 +11583,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
+                    /** @description 卡券数据：card_type 加上与之对应的小写键（如 MEMBER_CARD 对应 member_card） */
                     card: {
                         /**
-                         * @description 卡券类型：GROUPON 团购券，CASH 代金券，DISCOUNT 折扣券，GIFT 兑换券，GENERAL_COUPON 优惠券，MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票
+                         * @description 卡券类型：MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票（团购券、代金券、折扣券、兑换券、优惠券自 2021-04-01 起不能再创建）
                          * @enum {string}
                          */
-                        card_type: "GROUPON" | "CASH" | "DISCOUNT" | "GIFT" | "GENERAL_COUPON" | "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
-                        /** @description 团购券 */
-                        groupon?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 团购券专用，团购详情 */
-                            deal_detail: string;
-                        };
-                        /** @description 代金券 */
-                        cash?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
-                            least_cost?: number;
-                            /** @description 代金券专用，表示减免金额（单位为分） */
-                            reduce_cost: number;
-                        };
-                        /** @description 折扣券 */
-                        discount?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
-                            discount: number;
-                        };
-                        /** @description 兑换券 */
-                        gift?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 兑换券专用，填写兑换内容的名称 */
-                            gift: string;
-                        };
-                        /** @description 优惠券 */
-                        general_coupon?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 优惠券专用，填写优惠详情 */
-                            default_detail: string;
-                        };
+                        card_type: "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
                         /** @description 会员卡 */
                         member_card?: {
                             /** @description 基本的卡券数据，所有卡券类型通用 */
@@ -13255,6 +11924,120 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreateCardLandingPageResponse"];
+                };
+            };
+        };
+    };
+    batchAddCardLocation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 门店列表，各项均必填 */
+                    location_list: {
+                        /** @description 门店名称 */
+                        business_name: string;
+                        /** @description 分店名 */
+                        branch_name?: string;
+                        /** @description 门店所在的省 */
+                        province: string;
+                        /** @description 门店所在的市 */
+                        city: string;
+                        /** @description 门店所在的区 */
+                        district: string;
+                        /** @description 门店所在的详细街道地址 */
+                        address: string;
+                        /** @description 门店的电话 */
+                        telephone: string;
+                        /** @description 门店的类型，如 房产小区、美食 */
+                        category: string;
+                        /** @description 门店所在地理位置的经度 */
+                        longitude: string | number;
+                        /** @description 门店所在地理位置的纬度 */
+                        latitude: string | number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchAddCardLocationResponse"];
+                };
+            };
+        };
+    };
+    batchGetCardLocation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 偏移量，0 开始 */
+                    offset: number;
+                    /** @description 拉取数量，为 0 时拉取全部门店 */
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetCardLocationResponse"];
+                };
+            };
+        };
+    };
+    updateLuckyMoneyUserBalance: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 红包的序列号 */
+                    code: string;
+                    /** @description 卡券 ID；自定义 code 的卡券必填，非自定义 code 可不填 */
+                    card_id?: string;
+                    /** @description 红包余额 */
+                    balance: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateLuckyMoneyUserBalanceResponse"];
                 };
             };
         };
@@ -13617,8 +12400,6 @@ export interface operations {
                     screening_room?: string;
                     /** @description 座位号 */
                     seat_number?: string[];
-                    /** @description 是否取消该电影票（用户退票时填写 true） */
-                    is_cancel?: boolean;
                 };
             };
         };

@@ -5523,6 +5523,24 @@ export type AddPayGiftCardParams = OA['AddPayGiftCardParams'];
  */
 export type AddPayGiftCardResponse = OA['AddPayGiftCardResponse'];
 /**
+ * Params of {@link OATools.batchAddCardLocation}, in WeChat's wire names.
+ *
+ * 批量导入门店信息（卡券门店，供创建卡券时使用）
+ *
+ * Legacy card-store import from the first card API (卡券接口 门店管理); the current card pages no longer describe it (stores are now managed with the POI/store APIs), so the field list comes from transcriptions of the original page in wechatpy, Senparc and several PHP SDKs. Each store in location_list gets an id in location_id_list, in order; -1 marks a store that failed. Not retried (a retry would import the stores twice).
+ *
+ * `POST /card/location/batchadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchAddCardLocation.yaml
+ */
+export type BatchAddCardLocationParams = OA['BatchAddCardLocationParams'];
+/**
+ * Reply fields of batchAddCardLocation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+ */
+export type BatchAddCardLocationResponse = OA['BatchAddCardLocationResponse'];
+/**
  * Params of {@link OATools.batchGetCard}, in WeChat's wire names.
  *
  * 批量查询卡券列表（card_id 列表，可按状态筛选）
@@ -5538,6 +5556,24 @@ export type BatchGetCardParams = OA['BatchGetCardParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
  */
 export type BatchGetCardResponse = OA['BatchGetCardResponse'];
+/**
+ * Params of {@link OATools.batchGetCardLocation}, in WeChat's wire names.
+ *
+ * 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券）
+ *
+ * Legacy card-store list from the first card API (卡券接口 门店管理); the current card pages no longer describe it, so the field list comes from transcriptions of the original page (wechatpy, Senparc, PHP SDKs). The transcriptions name the store's name field business_name or name; both are listed.
+ *
+ * `POST /card/location/batchget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetCardLocation.yaml
+ */
+export type BatchGetCardLocationParams = OA['BatchGetCardLocationParams'];
+/**
+ * Reply fields of batchGetCardLocation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+ */
+export type BatchGetCardLocationResponse = OA['BatchGetCardLocationResponse'];
 /**
  * Params of {@link OATools.batchGetPayGiftCard}, in WeChat's wire names.
  *
@@ -5621,9 +5657,9 @@ export type ConsumeCardCodeResponse = OA['ConsumeCardCodeResponse'];
 /**
  * Params of {@link OATools.createCard}, in WeChat's wire names.
  *
- * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
+ * 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id
  *
- * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+ * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here. Since 2021-04-01 the card platform no longer creates coupons (GROUPON 团购券, CASH 代金券, DISCOUNT 折扣券, GIFT 兑换券, GENERAL_COUPON 优惠券), so card_type offers only the types that can still be created; coupons made before then can still be read, updated and redeemed with the other card methods.
  *
  * `POST /card/create` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -6114,6 +6150,28 @@ export type UpdateCardCodeParams = OA['UpdateCardCodeParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
  */
 export type UpdateCardCodeResponse = OA['UpdateCardCodeResponse'];
+/**
+ * Params of {@link OATools.updateLuckyMoneyUserBalance}, in WeChat's wire names.
+ *
+ * 更新红包余额（特殊票券：红包，领取后更新用户的红包余额）
+ *
+ * Sets (not adds to) the balance of a received lucky-money card, so a repeat is harmless. The current special-ticket page no longer lists the lucky-money card; the fields come from transcriptions of the original page (wechatpy, Senparc, PHP SDKs).
+ *
+ * `POST /card/luckymoney/updateuserbalance` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateLuckyMoneyUserBalance.yaml
+ */
+export type UpdateLuckyMoneyUserBalanceParams = OA['UpdateLuckyMoneyUserBalanceParams'];
+/**
+ * Reply fields of updateLuckyMoneyUserBalance.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
+ */
+export type UpdateLuckyMoneyUserBalanceResponse = OA['UpdateLuckyMoneyUserBalanceResponse'];
 /**
  * Params of {@link OATools.updateMemberCardUser}, in WeChat's wire names.
  *
@@ -12754,7 +12812,7 @@ export interface MPToolsOperations {
     resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (199). */
+/** The generated endpoint methods of OATools (202). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -13304,6 +13362,16 @@ export interface OAToolsMethods {
      */
     addPayGiftCard(params: AddPayGiftCardParams, options?: CallOptions): Promise<WechatData<AddPayGiftCardResponse>>;
     /**
+     * 批量导入门店信息（卡券门店，供创建卡券时使用）
+     *
+     * Legacy card-store import from the first card API (卡券接口 门店管理); the current card pages no longer describe it (stores are now managed with the POI/store APIs), so the field list comes from transcriptions of the original page in wechatpy, Senparc and several PHP SDKs. Each store in location_list gets an id in location_id_list, in order; -1 marks a store that failed. Not retried (a retry would import the stores twice).
+     *
+     * `POST /card/location/batchadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchAddCardLocation.yaml
+     */
+    batchAddCardLocation(params: BatchAddCardLocationParams, options?: CallOptions): Promise<WechatData<BatchAddCardLocationResponse>>;
+    /**
      * 批量查询卡券列表（card_id 列表，可按状态筛选）
      *
      * `POST /card/batchget` · access_token: managed by the client · safe to repeat · reply: json
@@ -13311,6 +13379,16 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/batchGetCard.yaml
      */
     batchGetCard(params: BatchGetCardParams, options?: CallOptions): Promise<WechatData<BatchGetCardResponse>>;
+    /**
+     * 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券）
+     *
+     * Legacy card-store list from the first card API (卡券接口 门店管理); the current card pages no longer describe it, so the field list comes from transcriptions of the original page (wechatpy, Senparc, PHP SDKs). The transcriptions name the store's name field business_name or name; both are listed.
+     *
+     * `POST /card/location/batchget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetCardLocation.yaml
+     */
+    batchGetCardLocation(params: BatchGetCardLocationParams, options?: CallOptions): Promise<WechatData<BatchGetCardLocationResponse>>;
     /**
      * 批量查询支付后投放卡券规则
      *
@@ -13360,9 +13438,9 @@ export interface OAToolsMethods {
      */
     consumeCardCode(params: ConsumeCardCodeParams, options?: CallOptions): Promise<WechatData<ConsumeCardCodeResponse>>;
     /**
-     * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
+     * 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id
      *
-     * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+     * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here. Since 2021-04-01 the card platform no longer creates coupons (GROUPON 团购券, CASH 代金券, DISCOUNT 折扣券, GIFT 兑换券, GENERAL_COUPON 优惠券), so card_type offers only the types that can still be created; coupons made before then can still be read, updated and redeemed with the other card methods.
      *
      * `POST /card/create` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -13655,6 +13733,20 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCardCode.yaml
      */
     updateCardCode(params: UpdateCardCodeParams, options?: CallOptions): Promise<WechatData<UpdateCardCodeResponse>>;
+    /**
+     * 更新红包余额（特殊票券：红包，领取后更新用户的红包余额）
+     *
+     * Sets (not adds to) the balance of a received lucky-money card, so a repeat is harmless. The current special-ticket page no longer lists the lucky-money card; the fields come from transcriptions of the original page (wechatpy, Senparc, PHP SDKs).
+     *
+     * `POST /card/luckymoney/updateuserbalance` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateLuckyMoneyUserBalance.yaml
+     */
+    updateLuckyMoneyUserBalance(params: UpdateLuckyMoneyUserBalanceParams, options?: CallOptions): Promise<WechatData<UpdateLuckyMoneyUserBalanceResponse>>;
     /**
      * 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息
      *
@@ -15405,7 +15497,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (200). */
+/** Every OATools operation by name, for `call(name, params)` (203). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -15489,8 +15581,12 @@ export interface OAToolsOperations {
     activateMemberCard: { params: ActivateMemberCardParams; response: ActivateMemberCardResponse; required: true };
     /** 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则 */
     addPayGiftCard: { params: AddPayGiftCardParams; response: AddPayGiftCardResponse; required: true };
+    /** 批量导入门店信息（卡券门店，供创建卡券时使用） */
+    batchAddCardLocation: { params: BatchAddCardLocationParams; response: BatchAddCardLocationResponse; required: true };
     /** 批量查询卡券列表（card_id 列表，可按状态筛选） */
     batchGetCard: { params: BatchGetCardParams; response: BatchGetCardResponse; required: true };
+    /** 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券） */
+    batchGetCardLocation: { params: BatchGetCardLocationParams; response: BatchGetCardLocationResponse; required: true };
     /** 批量查询支付后投放卡券规则 */
     batchGetPayGiftCard: { params: BatchGetPayGiftCardParams; response: BatchGetPayGiftCardResponse; required: true };
     /** 核查 code：查询导入的自定义 code 是否已存入微信后台 */
@@ -15499,7 +15595,7 @@ export interface OAToolsOperations {
     checkinBoardingPass: { params: CheckinBoardingPassParams; response: CheckinBoardingPassResponse; required: true };
     /** 核销 Code 接口：消耗用户的卡券（线下核销） */
     consumeCardCode: { params: ConsumeCardCodeParams; response: ConsumeCardCodeResponse; required: true };
-    /** 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id */
+    /** 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id */
     createCard: { params: CreateCardParams; response: CreateCardResponse; required: true };
     /** 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
     createCardLandingPage: { params: CreateCardLandingPageParams; response: CreateCardLandingPageResponse; required: true };
@@ -15549,6 +15645,8 @@ export interface OAToolsOperations {
     updateCard: { params: UpdateCardParams; response: UpdateCardResponse; required: true };
     /** 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code */
     updateCardCode: { params: UpdateCardCodeParams; response: UpdateCardCodeResponse; required: true };
+    /** 更新红包余额（特殊票券：红包，领取后更新用户的红包余额） */
+    updateLuckyMoneyUserBalance: { params: UpdateLuckyMoneyUserBalanceParams; response: UpdateLuckyMoneyUserBalanceResponse; required: true };
     /** 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息 */
     updateMemberCardUser: { params: UpdateMemberCardUserParams; response: UpdateMemberCardUserResponse; required: true };
     /** 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息 */
