@@ -9130,15 +9130,15 @@ export interface components {
                 /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
                 kf_account: string;
             };
-            /** @description AI 生成内容标识（官方字段表所列） */
+            /** @description AI 消息标记（Body.aimsgcontext）：只有 is_ai_msg 一个字段。注意这不是小程序客服消息里按 msgid 关联上下文的结构 */
             aimsgcontext?: {
                 /**
-                 * @description 为 1 时表示该消息由 AI 生成
+                 * @description 是否在消息下方显示灰色提示“内容由第三方AI生成”：1 显示，0 不显示
                  * @enum {integer}
                  */
-                is_ai_msg?: 0 | 1;
+                is_ai_msg: 0 | 1;
             };
-            /** @description 业务 id（官方字段表所列，文档未详述用途） */
+            /** @description 子商户 ID（普通账号无需传） */
             businessid?: string;
         } | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
         OaSendCustomMessageResponse: Record<string, never>;
@@ -15878,15 +15878,15 @@ export interface operations {
                         /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
                         kf_account: string;
                     };
-                    /** @description AI 生成内容标识（官方字段表所列） */
+                    /** @description AI 消息标记（Body.aimsgcontext）：只有 is_ai_msg 一个字段。注意这不是小程序客服消息里按 msgid 关联上下文的结构 */
                     aimsgcontext?: {
                         /**
-                         * @description 为 1 时表示该消息由 AI 生成
+                         * @description 是否在消息下方显示灰色提示“内容由第三方AI生成”：1 显示，0 不显示
                          * @enum {integer}
                          */
-                        is_ai_msg?: 0 | 1;
+                        is_ai_msg: 0 | 1;
                     };
-                    /** @description 业务 id（官方字段表所列，文档未详述用途） */
+                    /** @description 子商户 ID（普通账号无需传） */
                     businessid?: string;
                 };
             };
