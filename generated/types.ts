@@ -6690,14 +6690,14 @@ export type GetArticleShareResponse = OA['GetArticleShareResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
  * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
  */
 export type GetArticleSummaryParams = OA['GetArticleSummaryParams'];
 /**
  * Reply fields of getArticleSummary.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs}
  */
 export type GetArticleSummaryResponse = OA['GetArticleSummaryResponse'];
 /**
@@ -6713,14 +6713,14 @@ export type GetArticleSummaryResponse = OA['GetArticleSummaryResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
  * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
  */
 export type GetArticleTotalParams = OA['GetArticleTotalParams'];
 /**
  * Reply fields of getArticleTotal.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs}
  */
 export type GetArticleTotalResponse = OA['GetArticleTotalResponse'];
 /**
@@ -7022,14 +7022,14 @@ export type GetUserCumulateResponse = OA['GetUserCumulateResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
  * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
  */
 export type GetUserReadParams = OA['GetUserReadParams'];
 /**
  * Reply fields of getUserRead.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs}
  */
 export type GetUserReadResponse = OA['GetUserReadResponse'];
 /**
@@ -7045,14 +7045,14 @@ export type GetUserReadResponse = OA['GetUserReadResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
  * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
  */
 export type GetUserReadHourParams = OA['GetUserReadHourParams'];
 /**
  * Reply fields of getUserReadHour.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs}
  */
 export type GetUserReadHourResponse = OA['GetUserReadHourResponse'];
 /**
@@ -7068,14 +7068,14 @@ export type GetUserReadHourResponse = OA['GetUserReadHourResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
  * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
  */
 export type GetUserShareParams = OA['GetUserShareParams'];
 /**
  * Reply fields of getUserShare.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs}
  */
 export type GetUserShareResponse = OA['GetUserShareResponse'];
 /**
@@ -7091,14 +7091,14 @@ export type GetUserShareResponse = OA['GetUserShareResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
  * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
  */
 export type GetUserShareHourParams = OA['GetUserShareHourParams'];
 /**
  * Reply fields of getUserShareHour.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs}
  */
 export type GetUserShareHourResponse = OA['GetUserShareHourResponse'];
 /**
@@ -14079,7 +14079,7 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
      * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
      */
     getArticleSummary(params: GetArticleSummaryParams, options?: CallOptions): Promise<WechatData<GetArticleSummaryResponse>>;
@@ -14094,7 +14094,7 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
      * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
      */
     getArticleTotal(params: GetArticleTotalParams, options?: CallOptions): Promise<WechatData<GetArticleTotalResponse>>;
@@ -14291,7 +14291,7 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
      * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
      */
     getUserRead(params: GetUserReadParams, options?: CallOptions): Promise<WechatData<GetUserReadResponse>>;
@@ -14306,7 +14306,7 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
      * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
      */
     getUserReadHour(params: GetUserReadHourParams, options?: CallOptions): Promise<WechatData<GetUserReadHourResponse>>;
@@ -14321,7 +14321,7 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
      * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
      */
     getUserShare(params: GetUserShareParams, options?: CallOptions): Promise<WechatData<GetUserShareResponse>>;
@@ -14336,7 +14336,7 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
      * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
      */
     getUserShareHour(params: GetUserShareHourParams, options?: CallOptions): Promise<WechatData<GetUserShareHourResponse>>;
