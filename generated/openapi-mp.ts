@@ -2959,8 +2959,8 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
-         * @description WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
+         * 微信广告：获取用户行为数据源报表
+         * @description WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
          */
         get: operations["getUserActionSetReports"];
         put?: never;
@@ -13409,23 +13409,25 @@ export interface components {
         };
         /** @description Params of getUserActionSetReports */
         GetUserActionSetReportsParams: {
-            /** @description 数据源唯一 ID（创建数据源时分配） */
+            /** @description 用户行为源 id（创建用户行为源时分配的唯一 id） */
             user_action_set_id: number | string;
-            /** @description 时间范围，JSON 字符串，如 {"start_date":"2023-03-01","end_date":"2023-03-02"}（start_date <= end_date <= 今天） */
+            /** @description 时间范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"}，start_date 小于或等于 end_date，end_date 不晚于今天 */
             date_range: string;
             /**
-             * @description 时间粒度：DAILY 按天汇总；HOURLY 按小时汇总
+             * @description 时间粒度：DAILY 按天汇总，HOURLY 按小时汇总
              * @enum {string}
              */
             time_granularity: "DAILY" | "HOURLY";
             /**
-             * @description 聚合维度：DOMAIN 按域名汇总；ACTION_TYPE 按行为类型汇总
+             * @description 聚合维度：DOMAIN 按域名，ACTION_TYPE 按行为类型
              * @enum {string}
              */
             aggregation?: "DOMAIN" | "ACTION_TYPE";
         };
-        /** @description 返回字段未在任何可查文档中列出（见 description） */
-        GetUserActionSetReportsResponse: Record<string, never>;
+        GetUserActionSetReportsResponse: {
+            /** @description 报表数据（字段未在微信侧文档中给出） */
+            data?: Record<string, never>;
+        };
         /** @description Params of getUserActionSets */
         GetUserActionSetsParams: {
             /** @description 数据源唯一 ID */

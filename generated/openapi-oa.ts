@@ -208,8 +208,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
-         * @description A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+         * 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id
+         * @description A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here. Since 2021-04-01 the card platform no longer creates coupons (GROUPON 团购券, CASH 代金券, DISCOUNT 折扣券, GIFT 兑换券, GENERAL_COUPON 优惠券), so card_type offers only the types that can still be created; coupons made before then can still be read, updated and redeemed with the other card methods.
          */
         post: operations["createCard"];
         delete?: never;
@@ -657,6 +657,66 @@ export interface paths {
         put?: never;
         /** 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
         post: operations["createCardLandingPage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/location/batchadd": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 批量导入门店信息（卡券门店，供创建卡券时使用）
+         * @description Legacy card-store import from the first card API (卡券接口 门店管理); the current card pages no longer describe it (stores are now managed with the POI/store APIs), so the field list comes from transcriptions of the original page in wechatpy, Senparc and several PHP SDKs. Each store in location_list gets an id in location_id_list, in order; -1 marks a store that failed. Not retried (a retry would import the stores twice).
+         */
+        post: operations["batchAddCardLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/location/batchget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券）
+         * @description Legacy card-store list from the first card API (卡券接口 门店管理); the current card pages no longer describe it, so the field list comes from transcriptions of the original page (wechatpy, Senparc, PHP SDKs). The transcriptions name the store's name field business_name or name; both are listed.
+         */
+        post: operations["batchGetCardLocation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/card/luckymoney/updateuserbalance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 更新红包余额（特殊票券：红包，领取后更新用户的红包余额）
+         * @description Sets (not adds to) the balance of a received lucky-money card, so a repeat is harmless. The current special-ticket page no longer lists the lucky-money card; the fields come from transcriptions of the original page (wechatpy, Senparc, PHP SDKs).
+         */
+        post: operations["updateLuckyMoneyUserBalance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3989,6 +4049,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cgi-bin/wxopen/wxamplink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认）
+         * @description Starts the link: the Official Account's administrator, then the Mini Program's administrator, confirm it by template message; the pending state shows in getLinkMiniprogram. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends confirmation messages).
+         */
+        post: operations["linkMiniprogram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/wxamplinkget": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取公众号关联的小程序
+         * @description POST with no body. Called with the Official Account's access_token; in practice this is a third-party platform API (permission set 33, 小程序关联管理): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. wxopens.items also lists links still waiting for an administrator's confirmation (see status).
+         */
+        post: operations["getLinkMiniprogram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/cgi-bin/wxopen/wxampunlink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 公众号解除关联小程序（需公众号管理员确认）
+         * @description Starts the unlink: the Official Account's administrator confirms it by template message. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends a confirmation message).
+         */
+        post: operations["unlinkMiniprogram"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/channels/ec/service/product/getcardinfo": {
         parameters: {
             query?: never;
@@ -4394,6 +4514,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/cv/ocr/platenum": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 车牌识别：识别图片中的车牌号
+         * @description Official Account only (the Mini Program's OCR set no longer lists it). Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The docUrl is the Official Account's intelligent-interface OCR page, which covers plate-number OCR next to the other OCR kinds.
+         */
+        post: operations["plateNumberOCR"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getarticleread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标）
+         * @description POST /datacube/getarticleread, the replacement for getUserRead / getUserReadHour / getArticleSummary. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01 (earlier dates return nothing useful). The list and the field descriptions follow the official page (the stored copy could only be read to the start of the reply table; the field list was checked against three independent public SDK transcriptions of the same page).
+         */
+        post: operations["getArticleRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getarticleshare": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标）
+         * @description POST /datacube/getarticleshare, the replacement for getUserShare / getUserShareHour. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+         */
+        post: operations["getArticleShare"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/datacube/getarticlesummary": {
         parameters: {
             query?: never;
@@ -4405,6 +4585,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
+         * @deprecated
          * @description POST /datacube/getarticlesummary. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getArticleSummary"];
@@ -4425,9 +4606,50 @@ export interface paths {
         put?: never;
         /**
          * 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中）
+         * @deprecated
          * @description POST /datacube/getarticletotal. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getArticleTotal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getarticletotaldetail": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标）
+         * @description POST /datacube/getarticletotaldetail, the replacement for getArticleTotal. Query one publishing day (begin_date = end_date, yesterday at the latest); data are stored from 2025-11-01. Each article's detail_list has one entry per stat_date, holding the sum of everything produced between the publishing date and stat_date (both included). The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions).
+         */
+        post: operations["getArticleTotalDetail"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datacube/getbizsummary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天）
+         * @description POST /datacube/getbizsummary, the account-level replacement for getUserRead / getUserShare. The range from begin_date to end_date is at most 30 days; end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+         */
+        post: operations["getBizSummary"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4645,6 +4867,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文统计数据（按日的图文页阅读、分享、收藏汇总）
+         * @deprecated
          * @description POST /datacube/getuserread. The span from begin_date to end_date is at most 3 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserRead"];
@@ -4665,6 +4888,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文统计分时数据（按小时、按阅读来源）
+         * @deprecated
          * @description POST /datacube/getuserreadhour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserReadHour"];
@@ -4685,6 +4909,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文分享转发数据（按日、按分享场景）
+         * @deprecated
          * @description POST /datacube/getusershare. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserShare"];
@@ -4705,6 +4930,7 @@ export interface paths {
         put?: never;
         /**
          * 获取图文分享转发分时数据（按小时、按分享场景）
+         * @deprecated
          * @description POST /datacube/getusersharehour. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserShareHour"];
@@ -4728,6 +4954,106 @@ export interface paths {
          * @description POST /datacube/getusersummary. The span from begin_date to end_date is at most 7 days (inclusive); end_date is yesterday at the latest. Data are available from 2014-12-01.
          */
         post: operations["getUserSummary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_set_reports/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取用户行为数据源报表
+         * @description WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+         */
+        get: operations["getUserActionSetReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_sets/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信广告：创建用户行为数据源
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+         */
+        post: operations["addUserActionSet"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_action_sets/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取用户行为数据源信息
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+         */
+        get: operations["getUserActionSets"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/user_actions/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * 微信广告：回传用户行为数据
+         * @description WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+         */
+        post: operations["addUserActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/marketing/wechat_ad_leads/get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * 微信广告：获取朋友圈销售线索数据
+         * @description Leads collected by WeChat Moments ads (朋友圈广告销售线索), Marketing API v1.0; version=v1.0 is added to the query. No WeChat page documents this endpoint today; params and reply fields come from wechatpy (marketing.get_ad_leads) and WxJava (WxMpMarketingService.getAdLeads, WxMpAdLeadResult and its recorded reply). date_range and filtering go on the wire as JSON text. The two SDKs disagree on the date_range key for the first day (wechatpy start_date, WxJava begin_date); start_date is the ad platform's convention.
+         */
+        get: operations["getAdLeads"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -5471,6 +5797,56 @@ export interface components {
             /** @description 模板 ID */
             template_id?: string;
         };
+        /** @description Params of addUserActionSet */
+        AddUserActionSetParams: {
+            /** @description 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
+            type: string;
+            /** @description 用户行为源名称 */
+            name: string;
+            /** @description 用户行为源描述，长度 1-128 字节 */
+            description?: string;
+            /** @description 微信 appid，type 为微信类数据源时填写 */
+            wechat_app_id?: string;
+        };
+        AddUserActionSetResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 数据源唯一 ID */
+                user_action_set_id?: number | string;
+            };
+        };
+        /** @description Params of addUserActions */
+        AddUserActionsParams: {
+            /** @description 行为数据列表 */
+            actions: {
+                /** @description 数据源唯一 ID */
+                user_action_set_id: number | string;
+                /** @description 转化行为发生的页面 URL（小程序可填页面路径） */
+                url?: string;
+                /** @description 行为发生时间，unix 时间戳（秒） */
+                action_time: number;
+                /** @description 行为类型，如 COMPLETE_ORDER、REGISTER、RESERVATION */
+                action_type: string;
+                /** @description 跟踪信息 */
+                trace?: {
+                    /** @description 广告点击 id（gdt_vid / weixinadinfo 中的 click_id） */
+                    click_id?: string;
+                };
+                /** @description 行为参数，如 {"value": 100} 表示金额（分） */
+                action_param?: Record<string, never>;
+                /** @description 用户标识 */
+                user_id?: {
+                    /** @description 用户 openid */
+                    wechat_openid?: string;
+                    /** @description openid 所属的 appid */
+                    wechat_app_id?: string;
+                    /** @description 用户 unionid */
+                    wechat_unionid?: string;
+                };
+            }[];
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        AddUserActionsResponse: Record<string, never>;
         /** @description Params of addVoiceToRecoForText */
         AddVoiceToRecoForTextParams: {
             /**
@@ -5539,12 +5915,70 @@ export interface components {
             /** @description 银行卡号 */
             number?: string;
         };
+        /** @description Params of batchAddCardLocation */
+        BatchAddCardLocationParams: {
+            /** @description 门店列表，各项均必填 */
+            location_list: {
+                /** @description 门店名称 */
+                business_name: string;
+                /** @description 分店名 */
+                branch_name?: string;
+                /** @description 门店所在的省 */
+                province: string;
+                /** @description 门店所在的市 */
+                city: string;
+                /** @description 门店所在的区 */
+                district: string;
+                /** @description 门店所在的详细街道地址 */
+                address: string;
+                /** @description 门店的电话 */
+                telephone: string;
+                /** @description 门店的类型，如 房产小区、美食 */
+                category: string;
+                /** @description 门店所在地理位置的经度 */
+                longitude: string | number;
+                /** @description 门店所在地理位置的纬度 */
+                latitude: string | number;
+            }[];
+        };
+        BatchAddCardLocationResponse: {
+            /** @description 门店 id 列表，与 location_list 一一对应；-1 表示该门店导入失败 */
+            location_id_list: number[];
+        };
         /** @description Params of batchBlacklist */
         BatchBlacklistParams: {
             /** @description 需要拉入黑名单的用户的 openid，一次拉黑最多允许 20 个 */
             openid_list: string[];
         };
         BatchBlacklistResponse: Record<string, never>;
+        /** @description Params of batchGetCardLocation */
+        BatchGetCardLocationParams: {
+            /** @description 偏移量，0 开始 */
+            offset: number;
+            /** @description 拉取数量，为 0 时拉取全部门店 */
+            count: number;
+        };
+        BatchGetCardLocationResponse: {
+            /** @description 门店列表 */
+            location_list: {
+                /** @description 门店 id */
+                location_id?: string | number;
+                /** @description 门店名称 */
+                business_name?: string;
+                /** @description 门店名称（早期文档的字段名） */
+                name?: string;
+                /** @description 联系电话 */
+                phone?: string;
+                /** @description 详细地址 */
+                address?: string;
+                /** @description 经度 */
+                longitude?: number;
+                /** @description 纬度 */
+                latitude?: number;
+            }[];
+            /** @description 拉取的门店数量 */
+            count: number;
+        };
         /** @description Params of batchGetCard */
         BatchGetCardParams: {
             /** @description 查询卡列表的起始偏移量，从 0 开始，即 offset: 5 是指从从列表里的第六个开始读取 */
@@ -6299,745 +6733,13 @@ export interface components {
         };
         /** @description Params of createCard */
         CreateCardParams: {
-            /** @description 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
+            /** @description 卡券数据：card_type 加上与之对应的小写键（如 MEMBER_CARD 对应 member_card） */
             card: {
                 /**
-                 * @description 卡券类型：GROUPON 团购券，CASH 代金券，DISCOUNT 折扣券，GIFT 兑换券，GENERAL_COUPON 优惠券，MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票
+                 * @description 卡券类型：MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票（团购券、代金券、折扣券、兑换券、优惠券自 2021-04-01 起不能再创建）
                  * @enum {string}
                  */
-                card_type: "GROUPON" | "CASH" | "DISCOUNT" | "GIFT" | "GENERAL_COUPON" | "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
-                /** @description 团购券 */
-                groupon?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 团购券专用，团购详情 */
-                    deal_detail: string;
-                };
-                /** @description 代金券 */
-                cash?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
-                    least_cost?: number;
-                    /** @description 代金券专用，表示减免金额（单位为分） */
-                    reduce_cost: number;
-                };
-                /** @description 折扣券 */
-                discount?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
-                    discount: number;
-                };
-                /** @description 兑换券 */
-                gift?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 兑换券专用，填写兑换内容的名称 */
-                    gift: string;
-                };
-                /** @description 优惠券 */
-                general_coupon?: {
-                    /** @description 基本的卡券数据，所有卡券类型通用 */
-                    base_info: {
-                        /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                        logo_url: string;
-                        /** @description 商户名字，字数上限为 12 个汉字 */
-                        brand_name: string;
-                        /**
-                         * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                         * @enum {string}
-                         */
-                        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                        /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                        title: string;
-                        /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                        color: string;
-                        /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                        notice: string;
-                        /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                        description: string;
-                        /** @description 客服电话 */
-                        service_phone?: string;
-                        /** @description 商品信息 */
-                        sku: {
-                            /** @description 卡券库存的数量，上限为 100000000 */
-                            quantity?: number;
-                        };
-                        /** @description 使用日期，有效期的信息 */
-                        date_info: {
-                            /**
-                             * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                             * @enum {string}
-                             */
-                            type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                            /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                            begin_timestamp?: number;
-                            /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                            end_timestamp?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                            fixed_term?: number;
-                            /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                            fixed_begin_term?: number;
-                        };
-                        /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                        use_custom_code?: boolean;
-                        /**
-                         * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                         * @enum {string}
-                         */
-                        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                        /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                        bind_openid?: boolean;
-                        /** @description 门店位置 poi_id 列表 */
-                        location_id_list?: number[];
-                        /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                        use_all_locations?: boolean;
-                        /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                        center_title?: string;
-                        /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                        center_sub_title?: string;
-                        /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                        center_url?: string;
-                        /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                        center_app_brand_user_name?: string;
-                        /** @description 卡券跳转的小程序的 path */
-                        center_app_brand_pass?: string;
-                        /** @description 自定义跳转外链的入口名字 */
-                        custom_url_name?: string;
-                        /** @description 自定义跳转的 URL */
-                        custom_url?: string;
-                        /** @description 显示在入口右侧的提示语 */
-                        custom_url_sub_title?: string;
-                        /** @description 自定义入口跳转的小程序的 user_name */
-                        custom_app_brand_user_name?: string;
-                        /** @description 自定义入口跳转的小程序的 path */
-                        custom_app_brand_pass?: string;
-                        /** @description 营销场景的自定义入口名称 */
-                        promotion_url_name?: string;
-                        /** @description 入口跳转外链的地址链接 */
-                        promotion_url?: string;
-                        /** @description 显示在营销入口右侧的提示语 */
-                        promotion_url_sub_title?: string;
-                        /** @description 营销入口跳转的小程序的 user_name */
-                        promotion_app_brand_user_name?: string;
-                        /** @description 营销入口跳转的小程序的 path */
-                        promotion_app_brand_pass?: string;
-                        /** @description 每人可领券的数量限制，不填写默认为 50 */
-                        get_limit?: number;
-                        /** @description 每人可核销的数量限制，不填写默认为 50 */
-                        use_limit?: number;
-                        /** @description 卡券领取页面是否可分享，默认为 true */
-                        can_share?: boolean;
-                        /** @description 卡券是否可转赠，默认为 true */
-                        can_give_friend?: boolean;
-                        /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                        need_push_on_view?: boolean;
-                    };
-                    /** @description 卡券的高级信息（可选） */
-                    advanced_info?: {
-                        /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                        use_condition?: {
-                            /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                            accept_category?: string;
-                            /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                            reject_category?: string;
-                            /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                            least_cost?: number;
-                            /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                            object_use_for?: string;
-                            /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                            can_use_with_other_discount?: boolean;
-                        };
-                        /** @description 封面摘要结构体 */
-                        abstract?: {
-                            /** @description 封面摘要简介 */
-                            abstract?: string;
-                            /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                            icon_url_list?: string[];
-                        };
-                        /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                        text_image_list?: {
-                            /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                            image_url?: string;
-                            /** @description 图文描述 */
-                            text?: string;
-                        }[];
-                        /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                        business_service?: string[];
-                        /** @description 使用时段限制 */
-                        time_limit?: {
-                            /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                            type?: string;
-                            /** @description 当前 type 类型下的起始时间（小时） */
-                            begin_hour?: number;
-                            /** @description 当前 type 类型下的起始时间（分钟） */
-                            begin_minute?: number;
-                            /** @description 当前 type 类型下的结束时间（小时） */
-                            end_hour?: number;
-                            /** @description 当前 type 类型下的结束时间（分钟） */
-                            end_minute?: number;
-                        }[];
-                    };
-                    /** @description 优惠券专用，填写优惠详情 */
-                    default_detail: string;
-                };
+                card_type: "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
                 /** @description 会员卡 */
                 member_card?: {
                     /** @description 基本的卡券数据，所有卡券类型通用 */
@@ -7736,6 +7438,57 @@ export interface components {
             /** @description 短 key，15 字节，base62 编码（0-9/a-z/A-Z） */
             short_key?: string;
         };
+        /** @description Params of getAdLeads */
+        GetAdLeadsParams: {
+            /** @description 日期范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"} */
+            date_range: string;
+            /** @description 过滤条件，JSON 文本：[{"field": 过滤字段, "operator": 操作符, "values": [字段取值]}]；不传则不过滤 */
+            filtering?: string;
+            /** @description 页码，默认 1 */
+            page?: number;
+            /** @description 一页获取的数据条数（1-100），默认 100 */
+            page_size?: number;
+        };
+        GetAdLeadsResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 分页信息 */
+                page_info?: {
+                    /** @description 当前页码 */
+                    page?: number;
+                    /** @description 每页条数 */
+                    page_size?: number;
+                    /** @description 总条数 */
+                    total_number?: number;
+                    /** @description 总页数 */
+                    total_page?: number;
+                };
+                /** @description 线索列表 */
+                list?: {
+                    /** @description 广告点击 id */
+                    click_id?: string;
+                    /** @description 推广计划 id */
+                    campaign_id?: number | string;
+                    /** @description 推广计划名称 */
+                    campaign_name?: string;
+                    /** @description 广告组 id */
+                    adgroup_id?: number | string;
+                    /** @description 广告组名称 */
+                    adgroup_name?: string;
+                    /** @description 代理商 id */
+                    agency_id?: string;
+                    /** @description 代理商名称 */
+                    agency_name?: string;
+                    /** @description 线索内容（表单各项） */
+                    leads_info?: {
+                        /** @description 表单项名称，如 电话号码、提交时间、自定义问题 */
+                        key?: string;
+                        /** @description 用户填写的值 */
+                        value?: string;
+                    }[];
+                }[];
+            };
+        };
         /** @description Params of getAllTemplates */
         GetAllTemplatesParams: Record<string, never>;
         GetAllTemplatesResponse: {
@@ -7791,6 +7544,59 @@ export interface components {
                 refresh_second?: number;
             };
         };
+        /** @description Params of getArticleRead */
+        GetArticleReadParams: {
+            /** @description 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+            begin_date: string;
+            /** @description 结束日期（最大值为昨日） */
+            end_date: string;
+        };
+        GetArticleReadResponse: {
+            /** @description 日期内文章数据列表 */
+            list: {
+                /** @description 数据的日期 */
+                ref_date: string;
+                /** @description 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+                msgid: string;
+                /** @description 每篇文章的详细数据 */
+                detail: {
+                    /** @description 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+                    read_user?: number;
+                    /** @description 阅读数据（包含来源） */
+                    read_user_source?: {
+                        /** @description 阅读人数 */
+                        user_count?: number;
+                        /** @description 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+                        scene_desc?: string;
+                    }[];
+                };
+            }[];
+            /** @description 数据是否有延迟；false 表示数据是最新的 */
+            is_delay?: boolean;
+        };
+        /** @description Params of getArticleShare */
+        GetArticleShareParams: {
+            /** @description 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+            begin_date: string;
+            /** @description 结束日期（最大值为昨日） */
+            end_date: string;
+        };
+        GetArticleShareResponse: {
+            /** @description 日期内文章数据列表 */
+            list: {
+                /** @description 数据的日期 */
+                ref_date: string;
+                /** @description 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+                msgid: string;
+                /** @description 每篇文章的详细数据 */
+                detail: {
+                    /** @description 分享人数 */
+                    share_user?: number;
+                };
+            }[];
+            /** @description 数据是否有延迟；false 表示数据是最新的 */
+            is_delay?: boolean;
+        };
         /** @description Params of getArticleSummary */
         GetArticleSummaryParams: {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
@@ -7824,6 +7630,77 @@ export interface components {
                 /** @description 收藏的次数 */
                 add_to_fav_count?: number;
             }[];
+        };
+        /** @description Params of getArticleTotalDetail */
+        GetArticleTotalDetailParams: {
+            /** @description 发表日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+            begin_date: string;
+            /** @description 结束日期（最大值为昨日） */
+            end_date: string;
+        };
+        GetArticleTotalDetailResponse: {
+            /** @description 当天发表的文章列表 */
+            list: {
+                /** @description 文章发表日期 */
+                ref_date: string;
+                /** @description 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+                msgid: string;
+                /**
+                 * @description 发表类型：0 已通知，1 未开启通知
+                 * @enum {integer}
+                 */
+                publish_type?: 0 | 1;
+                /** @description 文章标题 */
+                title?: string;
+                /** @description 文章链接 */
+                content_url?: string;
+                /** @description 每篇文章的详细数据，每个统计日期一项 */
+                detail_list: {
+                    /** @description 统计日期；数据为发表日期至统计日期（含首尾）内各指标新产生的数据总和 */
+                    stat_date?: string;
+                    /** @description 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+                    read_user?: number;
+                    /** @description 阅读数据（包含来源） */
+                    read_user_source?: {
+                        /** @description 阅读人数 */
+                        user_count?: number;
+                        /** @description 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+                        scene_desc?: string;
+                    }[];
+                    /** @description 分享人数 */
+                    share_user?: number;
+                    /** @description 爱心赞（在看）人数 */
+                    zaikan_user?: number;
+                    /** @description 拇指赞人数 */
+                    like_user?: number;
+                    /** @description 留言条数 */
+                    comment_count?: number;
+                    /** @description 微信收藏人数 */
+                    collection_user?: number;
+                    /** @description 赞赏金额，单位分 */
+                    praise_money?: number;
+                    /** @description 阅读后关注人数 */
+                    read_subscribe_user?: number;
+                    /** @description 阅读送达率 */
+                    read_delivery_rate?: number;
+                    /** @description 阅读完成率 */
+                    read_finish_rate?: number;
+                    /** @description 平均阅读时长，单位分钟 */
+                    read_avg_activetime?: number;
+                    /** @description 用户跳出位置分布 */
+                    read_jump_position?: {
+                        /**
+                         * @description 跳出位置：1 为 [0~20%]，2 为 [20%~40%]，3 为 [40%~60%]，4 为 [60%~80%]，5 为 [80%~100%]
+                         * @enum {integer}
+                         */
+                        position?: 1 | 2 | 3 | 4 | 5;
+                        /** @description 当前跳出位置所占用户比例 */
+                        rate?: number;
+                    }[];
+                }[];
+            }[];
+            /** @description 数据是否有延迟；false 表示数据是最新的 */
+            is_delay?: boolean;
         };
         /** @description Params of getArticleTotal */
         GetArticleTotalParams: {
@@ -7897,6 +7774,48 @@ export interface components {
                     feed_share_from_other_cnt?: number;
                 }[];
             }[];
+        };
+        /** @description Params of getBizSummary */
+        GetBizSummaryParams: {
+            /** @description 起始日期（YYYY-MM-DD）；数据存储起始时间为 2025-11-01 */
+            begin_date: string;
+            /** @description 结束日期（最大值为昨日），日期范围最长 30 天 */
+            end_date: string;
+        };
+        GetBizSummaryResponse: {
+            /** @description 每天一项的概况数据 */
+            list: {
+                /** @description 统计日期 */
+                ref_date: string;
+                /** @description 当天的汇总数据 */
+                detail: {
+                    /** @description 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+                    read_user?: number;
+                    /** @description 阅读数据（包含来源） */
+                    read_user_source?: {
+                        /** @description 阅读人数 */
+                        user_count?: number;
+                        /** @description 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+                        scene_desc?: string;
+                    }[];
+                    /** @description 分享人数 */
+                    share_user?: number;
+                    /** @description 爱心赞（在看）人数 */
+                    zaikan_user?: number;
+                    /** @description 拇指赞人数 */
+                    like_user?: number;
+                    /** @description 留言条数 */
+                    comment_count?: number;
+                    /** @description 微信收藏人数 */
+                    collection_user?: number;
+                    /** @description 跳转原文人数 */
+                    redirect_ori_page_user?: number;
+                    /** @description 发布篇数 */
+                    send_page_count?: number;
+                };
+            }[];
+            /** @description 数据是否有延迟；false 表示数据是最新的 */
+            is_delay?: boolean;
         };
         /** @description Params of getBlacklist */
         GetBlacklistParams: {
@@ -10227,6 +10146,60 @@ export interface components {
                 createtime?: number;
             }[];
         };
+        /** @description Params of getLinkMiniprogram */
+        GetLinkMiniprogramParams: Record<string, never>;
+        GetLinkMiniprogramResponse: {
+            /** @description 关联的小程序列表 */
+            wxopens: {
+                /** @description 关联的小程序信息 */
+                items?: {
+                    /** @description 小程序名称 */
+                    nickname?: string;
+                    /** @description 头像 url */
+                    headimg_url?: string;
+                    /**
+                     * @description 关联状态：1 已关联，2 等待小程序管理员确认中，3 小程序管理员拒绝关联，12 等待公众号管理员确认中
+                     * @enum {integer}
+                     */
+                    status?: 1 | 2 | 3 | 12;
+                    /** @description 小程序 appid */
+                    appid?: string;
+                    /** @description 小程序原始 id（gh_ 开头） */
+                    username?: string;
+                    /** @description 关联来源（官方返回示例中为 SOURCE_NORMAL；字段表未列出） */
+                    source?: string;
+                    /** @description 小程序邮箱 */
+                    email?: string;
+                    /**
+                     * @description 是否在公众号管理页展示中：1 是，0 否
+                     * @enum {integer}
+                     */
+                    selected?: 0 | 1;
+                    /**
+                     * @description 是否展示在附近的小程序中：1 是，0 否
+                     * @enum {integer}
+                     */
+                    nearby_display_status?: 0 | 1;
+                    /**
+                     * @description 是否已经发布：1 是，0 否
+                     * @enum {integer}
+                     */
+                    released?: 0 | 1;
+                    /** @description 微信认证及支付信息 */
+                    func_infos?: {
+                        /** @description “微信认证”或“微信支付”的 id */
+                        id?: number;
+                        /**
+                         * @description 开通状态：0 未开通，1 开通
+                         * @enum {integer}
+                         */
+                        status?: 0 | 1;
+                        /** @description “微信认证”或“微信支付” */
+                        name?: string;
+                    }[];
+                }[];
+            };
+        };
         /** @description Params of getMassMessage */
         GetMassMessageParams: {
             /** @description 群发消息后返回的消息 id（官方示例为字符串） */
@@ -10491,6 +10464,12 @@ export interface components {
                     begin_time?: number;
                     /** @description 规则结束时间（Unix 时间戳） */
                     end_time?: number;
+                    /** @description 规则状态（如 RULE_STATUS_OK） */
+                    status?: string;
+                    /** @description 规则创建时间（Unix 时间戳） */
+                    create_time?: number;
+                    /** @description 规则最后修改时间（Unix 时间戳） */
+                    update_time?: number;
                 };
                 /** @description 支付即会员规则（type 为 RULE_TYPE_PAY_MEMBER_CARD 时） */
                 member_rule?: {
@@ -11058,6 +11037,52 @@ export interface components {
                 msg_count?: number;
             }[];
         };
+        /** @description Params of getUserActionSetReports */
+        GetUserActionSetReportsParams: {
+            /** @description 用户行为源 id（创建用户行为源时分配的唯一 id） */
+            user_action_set_id: number | string;
+            /** @description 时间范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"}，start_date 小于或等于 end_date，end_date 不晚于今天 */
+            date_range: string;
+            /**
+             * @description 时间粒度：DAILY 按天汇总，HOURLY 按小时汇总
+             * @enum {string}
+             */
+            time_granularity: "DAILY" | "HOURLY";
+            /**
+             * @description 聚合维度：DOMAIN 按域名，ACTION_TYPE 按行为类型
+             * @enum {string}
+             */
+            aggregation?: "DOMAIN" | "ACTION_TYPE";
+        };
+        GetUserActionSetReportsResponse: {
+            /** @description 报表数据（字段未在微信侧文档中给出） */
+            data?: Record<string, never>;
+        };
+        /** @description Params of getUserActionSets */
+        GetUserActionSetsParams: {
+            /** @description 数据源唯一 ID */
+            user_action_set_id: number | string;
+        };
+        GetUserActionSetsResponse: {
+            /** @description 返回数据 */
+            data?: {
+                /** @description 数据源列表 */
+                list?: {
+                    /** @description 数据源唯一 ID */
+                    user_action_set_id?: number | string;
+                    /** @description 数据源类型 */
+                    type?: string;
+                    /** @description 数据源名称 */
+                    name?: string;
+                    /** @description 数据源描述 */
+                    description?: string;
+                    /** @description 数据源激活状态 */
+                    activate_status?: boolean;
+                    /** @description 创建时间 */
+                    created_time?: string;
+                }[];
+            };
+        };
         /** @description Params of getUserCardList */
         GetUserCardListParams: {
             /** @description 需要查询的用户 openid */
@@ -11449,6 +11474,23 @@ export interface components {
             invite_wx: string;
         };
         InviteKfWorkerResponse: Record<string, never>;
+        /** @description Params of linkMiniprogram */
+        LinkMiniprogramParams: {
+            /** @description 小程序 appid */
+            appid: string;
+            /**
+             * @description 是否发送模板消息通知公众号粉丝：1 是，0 否
+             * @enum {integer}
+             */
+            notify_users: 0 | 1;
+            /**
+             * @description 是否展示在公众号主页中：1 是，0 否
+             * @enum {integer}
+             */
+            show_profile: 0 | 1;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        LinkMiniprogramResponse: Record<string, never>;
         /** @description Params of listComment */
         ListCommentParams: {
             /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
@@ -11846,15 +11888,15 @@ export interface components {
                 /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
                 kf_account: string;
             };
-            /** @description AI 生成内容标识（官方字段表所列） */
+            /** @description AI 消息标记（Body.aimsgcontext）：只有 is_ai_msg 一个字段。注意这不是小程序客服消息里按 msgid 关联上下文的结构 */
             aimsgcontext?: {
                 /**
-                 * @description 为 1 时表示该消息由 AI 生成
+                 * @description 是否在消息下方显示灰色提示“内容由第三方AI生成”：1 显示，0 不显示
                  * @enum {integer}
                  */
-                is_ai_msg?: 0 | 1;
+                is_ai_msg: 0 | 1;
             };
-            /** @description 业务 id（官方字段表所列，文档未详述用途） */
+            /** @description 子商户 ID（普通账号无需传） */
             businessid?: string;
         } | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown | unknown;
         OaSendCustomMessageResponse: Record<string, never>;
@@ -11866,6 +11908,20 @@ export interface components {
             index?: number;
         };
         OpenCommentResponse: Record<string, never>;
+        /** @description Params of plateNumberOCR */
+        PlateNumberOCRParams: {
+            /** @description 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+            img_url?: string;
+            /**
+             * Format: binary
+             * @description 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+             */
+            img?: UploadInput;
+        } | unknown | unknown;
+        PlateNumberOCRResponse: {
+            /** @description 车牌号码 */
+            number: string;
+        };
         /** @description Params of previewMassMessage */
         PreviewMassMessageParams: {
             /** @description 接收消息用户对应该公众号的 openid */
@@ -12820,6 +12876,13 @@ export interface components {
             open_appid: string;
         };
         UnbindOpenAccountResponse: Record<string, never>;
+        /** @description Params of unlinkMiniprogram */
+        UnlinkMiniprogramParams: {
+            /** @description 小程序 appid */
+            appid: string;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UnlinkMiniprogramResponse: Record<string, never>;
         /** @description Params of unmarkElectComment */
         UnmarkElectCommentParams: {
             /** @description 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
@@ -13980,6 +14043,17 @@ export interface components {
             nickname: string;
         };
         UpdateKfAccountResponse: Record<string, never>;
+        /** @description Params of updateLuckyMoneyUserBalance */
+        UpdateLuckyMoneyUserBalanceParams: {
+            /** @description 红包的序列号 */
+            code: string;
+            /** @description 卡券 ID；自定义 code 的卡券必填，非自定义 code 可不填 */
+            card_id?: string;
+            /** @description 红包余额 */
+            balance: number;
+        };
+        /** @description 成功时只有 errcode 0 / errmsg ok */
+        UpdateLuckyMoneyUserBalanceResponse: Record<string, never>;
         /** @description Params of updateMemberCardUser */
         UpdateMemberCardUserParams: {
             /** @description 卡券 Code 码 */
@@ -14044,8 +14118,6 @@ export interface components {
             screening_room?: string;
             /** @description 座位号 */
             seat_number?: string[];
-            /** @description 是否取消该电影票（用户退票时填写 true） */
-            is_cancel?: boolean;
         };
         UpdateMovieTicketUserResponse: Record<string, never>;
         /** @description Params of updateNewsMaterial */
@@ -14715,745 +14787,13 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
+                    /** @description 卡券数据：card_type 加上与之对应的小写键（如 MEMBER_CARD 对应 member_card） */
                     card: {
                         /**
-                         * @description 卡券类型：GROUPON 团购券，CASH 代金券，DISCOUNT 折扣券，GIFT 兑换券，GENERAL_COUPON 优惠券，MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票
+                         * @description 卡券类型：MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票（团购券、代金券、折扣券、兑换券、优惠券自 2021-04-01 起不能再创建）
                          * @enum {string}
                          */
-                        card_type: "GROUPON" | "CASH" | "DISCOUNT" | "GIFT" | "GENERAL_COUPON" | "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
-                        /** @description 团购券 */
-                        groupon?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 团购券专用，团购详情 */
-                            deal_detail: string;
-                        };
-                        /** @description 代金券 */
-                        cash?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
-                            least_cost?: number;
-                            /** @description 代金券专用，表示减免金额（单位为分） */
-                            reduce_cost: number;
-                        };
-                        /** @description 折扣券 */
-                        discount?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
-                            discount: number;
-                        };
-                        /** @description 兑换券 */
-                        gift?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 兑换券专用，填写兑换内容的名称 */
-                            gift: string;
-                        };
-                        /** @description 优惠券 */
-                        general_coupon?: {
-                            /** @description 基本的卡券数据，所有卡券类型通用 */
-                            base_info: {
-                                /** @description 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-                                logo_url: string;
-                                /** @description 商户名字，字数上限为 12 个汉字 */
-                                brand_name: string;
-                                /**
-                                 * @description 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-                                 * @enum {string}
-                                 */
-                                code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-                                /** @description 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-                                title: string;
-                                /** @description 券颜色，按色彩规范标注填写 Color010-Color100 */
-                                color: string;
-                                /** @description 卡券使用提醒，字数上限为 16 个汉字 */
-                                notice: string;
-                                /** @description 卡券使用说明，字数上限为 1024 个汉字 */
-                                description: string;
-                                /** @description 客服电话 */
-                                service_phone?: string;
-                                /** @description 商品信息 */
-                                sku: {
-                                    /** @description 卡券库存的数量，上限为 100000000 */
-                                    quantity?: number;
-                                };
-                                /** @description 使用日期，有效期的信息 */
-                                date_info: {
-                                    /**
-                                     * @description 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-                                     * @enum {string}
-                                     */
-                                    type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-                                    /** @description type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-                                    begin_timestamp?: number;
-                                    /** @description 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-                                    end_timestamp?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-                                    fixed_term?: number;
-                                    /** @description type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-                                    fixed_begin_term?: number;
-                                };
-                                /** @description 是否自定义 Code 码，填写 true 或 false，默认为 false */
-                                use_custom_code?: boolean;
-                                /**
-                                 * @description 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-                                 * @enum {string}
-                                 */
-                                get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-                                /** @description 是否指定用户领取，填写 true 或 false，默认为 false */
-                                bind_openid?: boolean;
-                                /** @description 门店位置 poi_id 列表 */
-                                location_id_list?: number[];
-                                /** @description 设置本卡券支持全部门店，与 location_id_list 互斥 */
-                                use_all_locations?: boolean;
-                                /** @description 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-                                center_title?: string;
-                                /** @description 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-                                center_sub_title?: string;
-                                /** @description 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-                                center_url?: string;
-                                /** @description 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-                                center_app_brand_user_name?: string;
-                                /** @description 卡券跳转的小程序的 path */
-                                center_app_brand_pass?: string;
-                                /** @description 自定义跳转外链的入口名字 */
-                                custom_url_name?: string;
-                                /** @description 自定义跳转的 URL */
-                                custom_url?: string;
-                                /** @description 显示在入口右侧的提示语 */
-                                custom_url_sub_title?: string;
-                                /** @description 自定义入口跳转的小程序的 user_name */
-                                custom_app_brand_user_name?: string;
-                                /** @description 自定义入口跳转的小程序的 path */
-                                custom_app_brand_pass?: string;
-                                /** @description 营销场景的自定义入口名称 */
-                                promotion_url_name?: string;
-                                /** @description 入口跳转外链的地址链接 */
-                                promotion_url?: string;
-                                /** @description 显示在营销入口右侧的提示语 */
-                                promotion_url_sub_title?: string;
-                                /** @description 营销入口跳转的小程序的 user_name */
-                                promotion_app_brand_user_name?: string;
-                                /** @description 营销入口跳转的小程序的 path */
-                                promotion_app_brand_pass?: string;
-                                /** @description 每人可领券的数量限制，不填写默认为 50 */
-                                get_limit?: number;
-                                /** @description 每人可核销的数量限制，不填写默认为 50 */
-                                use_limit?: number;
-                                /** @description 卡券领取页面是否可分享，默认为 true */
-                                can_share?: boolean;
-                                /** @description 卡券是否可转赠，默认为 true */
-                                can_give_friend?: boolean;
-                                /** @description 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-                                need_push_on_view?: boolean;
-                            };
-                            /** @description 卡券的高级信息（可选） */
-                            advanced_info?: {
-                                /** @description 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-                                use_condition?: {
-                                    /** @description 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-                                    accept_category?: string;
-                                    /** @description 指定不可用的商品类目，仅用于代金券类型 */
-                                    reject_category?: string;
-                                    /** @description 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-                                    least_cost?: number;
-                                    /** @description 购买 xx 可用类型门槛，仅用于兑换 */
-                                    object_use_for?: string;
-                                    /** @description 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-                                    can_use_with_other_discount?: boolean;
-                                };
-                                /** @description 封面摘要结构体 */
-                                abstract?: {
-                                    /** @description 封面摘要简介 */
-                                    abstract?: string;
-                                    /** @description 封面图片列表，仅支持填入一个封面图片链接 */
-                                    icon_url_list?: string[];
-                                };
-                                /** @description 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-                                text_image_list?: {
-                                    /** @description 图片链接，必须调用 uploadImage 上传图片获得链接 */
-                                    image_url?: string;
-                                    /** @description 图文描述 */
-                                    text?: string;
-                                }[];
-                                /** @description 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-                                business_service?: string[];
-                                /** @description 使用时段限制 */
-                                time_limit?: {
-                                    /** @description 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-                                    type?: string;
-                                    /** @description 当前 type 类型下的起始时间（小时） */
-                                    begin_hour?: number;
-                                    /** @description 当前 type 类型下的起始时间（分钟） */
-                                    begin_minute?: number;
-                                    /** @description 当前 type 类型下的结束时间（小时） */
-                                    end_hour?: number;
-                                    /** @description 当前 type 类型下的结束时间（分钟） */
-                                    end_minute?: number;
-                                }[];
-                            };
-                            /** @description 优惠券专用，填写优惠详情 */
-                            default_detail: string;
-                        };
+                        card_type: "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
                         /** @description 会员卡 */
                         member_card?: {
                             /** @description 基本的卡券数据，所有卡券类型通用 */
@@ -16699,6 +16039,120 @@ export interface operations {
             };
         };
     };
+    batchAddCardLocation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 门店列表，各项均必填 */
+                    location_list: {
+                        /** @description 门店名称 */
+                        business_name: string;
+                        /** @description 分店名 */
+                        branch_name?: string;
+                        /** @description 门店所在的省 */
+                        province: string;
+                        /** @description 门店所在的市 */
+                        city: string;
+                        /** @description 门店所在的区 */
+                        district: string;
+                        /** @description 门店所在的详细街道地址 */
+                        address: string;
+                        /** @description 门店的电话 */
+                        telephone: string;
+                        /** @description 门店的类型，如 房产小区、美食 */
+                        category: string;
+                        /** @description 门店所在地理位置的经度 */
+                        longitude: string | number;
+                        /** @description 门店所在地理位置的纬度 */
+                        latitude: string | number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchAddCardLocationResponse"];
+                };
+            };
+        };
+    };
+    batchGetCardLocation: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 偏移量，0 开始 */
+                    offset: number;
+                    /** @description 拉取数量，为 0 时拉取全部门店 */
+                    count: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchGetCardLocationResponse"];
+                };
+            };
+        };
+    };
+    updateLuckyMoneyUserBalance: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 红包的序列号 */
+                    code: string;
+                    /** @description 卡券 ID；自定义 code 的卡券必填，非自定义 code 可不填 */
+                    card_id?: string;
+                    /** @description 红包余额 */
+                    balance: number;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateLuckyMoneyUserBalanceResponse"];
+                };
+            };
+        };
+    };
     activateMemberCard: {
         parameters: {
             query: {
@@ -17057,8 +16511,6 @@ export interface operations {
                     screening_room?: string;
                     /** @description 座位号 */
                     seat_number?: string[];
-                    /** @description 是否取消该电影票（用户退票时填写 true） */
-                    is_cancel?: boolean;
                 };
             };
         };
@@ -22246,15 +21698,15 @@ export interface operations {
                         /** @description 完整客服帐号，格式为：帐号前缀@公众号微信号 */
                         kf_account: string;
                     };
-                    /** @description AI 生成内容标识（官方字段表所列） */
+                    /** @description AI 消息标记（Body.aimsgcontext）：只有 is_ai_msg 一个字段。注意这不是小程序客服消息里按 msgid 关联上下文的结构 */
                     aimsgcontext?: {
                         /**
-                         * @description 为 1 时表示该消息由 AI 生成
+                         * @description 是否在消息下方显示灰色提示“内容由第三方AI生成”：1 显示，0 不显示
                          * @enum {integer}
                          */
-                        is_ai_msg?: 0 | 1;
+                        is_ai_msg: 0 | 1;
                     };
-                    /** @description 业务 id（官方字段表所列，文档未详述用途） */
+                    /** @description 子商户 ID（普通账号无需传） */
                     businessid?: string;
                 };
             };
@@ -23847,6 +23299,100 @@ export interface operations {
             };
         };
     };
+    linkMiniprogram: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid */
+                    appid: string;
+                    /**
+                     * @description 是否发送模板消息通知公众号粉丝：1 是，0 否
+                     * @enum {integer}
+                     */
+                    notify_users: 0 | 1;
+                    /**
+                     * @description 是否展示在公众号主页中：1 是，0 否
+                     * @enum {integer}
+                     */
+                    show_profile: 0 | 1;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LinkMiniprogramResponse"];
+                };
+            };
+        };
+    };
+    getLinkMiniprogram: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetLinkMiniprogramResponse"];
+                };
+            };
+        };
+    };
+    unlinkMiniprogram: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 小程序 appid */
+                    appid: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnlinkMiniprogramResponse"];
+                };
+            };
+        };
+    };
     getProductCardInfo: {
         parameters: {
             query: {
@@ -24474,6 +24020,98 @@ export interface operations {
             };
         };
     };
+    plateNumberOCR: {
+        parameters: {
+            query: {
+                access_token: string;
+                img_url?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": {
+                    /** Format: binary */
+                    img?: UploadInput;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlateNumberOCRResponse"];
+                };
+            };
+        };
+    };
+    getArticleRead: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+                    begin_date: string;
+                    /** @description 结束日期（最大值为昨日） */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetArticleReadResponse"];
+                };
+            };
+        };
+    };
+    getArticleShare: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+                    begin_date: string;
+                    /** @description 结束日期（最大值为昨日） */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetArticleShareResponse"];
+                };
+            };
+        };
+    };
     getArticleSummary: {
         parameters: {
             query: {
@@ -24532,6 +24170,68 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetArticleTotalResponse"];
+                };
+            };
+        };
+    };
+    getArticleTotalDetail: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 发表日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+                    begin_date: string;
+                    /** @description 结束日期（最大值为昨日） */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetArticleTotalDetailResponse"];
+                };
+            };
+        };
+    };
+    getBizSummary: {
+        parameters: {
+            query: {
+                access_token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 起始日期（YYYY-MM-DD）；数据存储起始时间为 2025-11-01 */
+                    begin_date: string;
+                    /** @description 结束日期（最大值为昨日），日期范围最长 30 天 */
+                    end_date: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetBizSummaryResponse"];
                 };
             };
         };
@@ -24997,6 +24697,175 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GetUserSummaryResponse"];
+                };
+            };
+        };
+    };
+    getUserActionSetReports: {
+        parameters: {
+            query: {
+                access_token: string;
+                user_action_set_id: number | string;
+                date_range: string;
+                time_granularity: "DAILY" | "HOURLY";
+                aggregation?: "DOMAIN" | "ACTION_TYPE";
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserActionSetReportsResponse"];
+                };
+            };
+        };
+    };
+    addUserActionSet: {
+        parameters: {
+            query: {
+                access_token: string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
+                    type: string;
+                    /** @description 用户行为源名称 */
+                    name: string;
+                    /** @description 用户行为源描述，长度 1-128 字节 */
+                    description?: string;
+                    /** @description 微信 appid，type 为微信类数据源时填写 */
+                    wechat_app_id?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddUserActionSetResponse"];
+                };
+            };
+        };
+    };
+    getUserActionSets: {
+        parameters: {
+            query: {
+                access_token: string;
+                user_action_set_id: number | string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUserActionSetsResponse"];
+                };
+            };
+        };
+    };
+    addUserActions: {
+        parameters: {
+            query: {
+                access_token: string;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description 行为数据列表 */
+                    actions: {
+                        /** @description 数据源唯一 ID */
+                        user_action_set_id: number | string;
+                        /** @description 转化行为发生的页面 URL（小程序可填页面路径） */
+                        url?: string;
+                        /** @description 行为发生时间，unix 时间戳（秒） */
+                        action_time: number;
+                        /** @description 行为类型，如 COMPLETE_ORDER、REGISTER、RESERVATION */
+                        action_type: string;
+                        /** @description 跟踪信息 */
+                        trace?: {
+                            /** @description 广告点击 id（gdt_vid / weixinadinfo 中的 click_id） */
+                            click_id?: string;
+                        };
+                        /** @description 行为参数，如 {"value": 100} 表示金额（分） */
+                        action_param?: Record<string, never>;
+                        /** @description 用户标识 */
+                        user_id?: {
+                            /** @description 用户 openid */
+                            wechat_openid?: string;
+                            /** @description openid 所属的 appid */
+                            wechat_app_id?: string;
+                            /** @description 用户 unionid */
+                            wechat_unionid?: string;
+                        };
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AddUserActionsResponse"];
+                };
+            };
+        };
+    };
+    getAdLeads: {
+        parameters: {
+            query: {
+                access_token: string;
+                date_range: string;
+                filtering?: string;
+                page?: number;
+                page_size?: number;
+                version: "v1.0";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description JSON (errcode ≠ 0 on failure, also with HTTP 200) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetAdLeadsResponse"];
                 };
             };
         };

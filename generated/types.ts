@@ -483,6 +483,78 @@ export type GetTicketParams = MP['GetTicketParams'];
  */
 export type GetTicketResponse = MP['GetTicketResponse'];
 /**
+ * Params of {@link MPTools.addUserActionSet}, in WeChat's wire names.
+ *
+ * 微信广告：创建用户行为数据源
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+ *
+ * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+ */
+export type AddUserActionSetParams = MP['AddUserActionSetParams'];
+/**
+ * Reply fields of addUserActionSet.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
+ */
+export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
+/**
+ * Params of {@link MPTools.addUserActions}, in WeChat's wire names.
+ *
+ * 微信广告：回传用户行为数据
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+ *
+ * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+ */
+export type AddUserActionsParams = MP['AddUserActionsParams'];
+/**
+ * Reply fields of addUserActions.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
+ */
+export type AddUserActionsResponse = MP['AddUserActionsResponse'];
+/**
+ * Params of {@link MPTools.getUserActionSetReports}, in WeChat's wire names.
+ *
+ * 微信广告：获取用户行为数据源报表
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+ *
+ * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+ */
+export type GetUserActionSetReportsParams = MP['GetUserActionSetReportsParams'];
+/**
+ * Reply fields of getUserActionSetReports.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs}
+ */
+export type GetUserActionSetReportsResponse = MP['GetUserActionSetReportsResponse'];
+/**
+ * Params of {@link MPTools.getUserActionSets}, in WeChat's wire names.
+ *
+ * 微信广告：获取用户行为数据源信息
+ *
+ * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+ *
+ * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+ */
+export type GetUserActionSetsParams = MP['GetUserActionSetsParams'];
+/**
+ * Reply fields of getUserActionSets.
+ *
+ * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
+ */
+export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
+/**
  * Params of {@link MPTools.getTempMedia}, in WeChat's wire names.
  *
  * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
@@ -6646,42 +6718,6 @@ export type UploadPartParams = MP['UploadPartParams'];
  */
 export type UploadPartResponse = MP['UploadPartResponse'];
 /**
- * Params of {@link MPTools.addUserActionSet}, in WeChat's wire names.
- *
- * 微信广告：创建用户行为数据源
- *
- * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
- *
- * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
- */
-export type AddUserActionSetParams = MP['AddUserActionSetParams'];
-/**
- * Reply fields of addUserActionSet.
- *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
- */
-export type AddUserActionSetResponse = MP['AddUserActionSetResponse'];
-/**
- * Params of {@link MPTools.addUserActions}, in WeChat's wire names.
- *
- * 微信广告：回传用户行为数据
- *
- * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
- *
- * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
- */
-export type AddUserActionsParams = MP['AddUserActionsParams'];
-/**
- * Reply fields of addUserActions.
- *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
- */
-export type AddUserActionsResponse = MP['AddUserActionsResponse'];
-/**
  * Params of {@link MPTools.faceIdentifyGetInfo}, in WeChat's wire names.
  *
  * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
@@ -6733,42 +6769,6 @@ export type GetRedPacketCoverUrlParams = MP['GetRedPacketCoverUrlParams'];
  * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs}
  */
 export type GetRedPacketCoverUrlResponse = MP['GetRedPacketCoverUrlResponse'];
-/**
- * Params of {@link MPTools.getUserActionSetReports}, in WeChat's wire names.
- *
- * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
- *
- * WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
- *
- * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSetReports.yaml
- */
-export type GetUserActionSetReportsParams = MP['GetUserActionSetReportsParams'];
-/**
- * Reply fields of getUserActionSetReports.
- *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs}
- */
-export type GetUserActionSetReportsResponse = MP['GetUserActionSetReportsResponse'];
-/**
- * Params of {@link MPTools.getUserActionSets}, in WeChat's wire names.
- *
- * 微信广告：获取用户行为数据源信息
- *
- * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
- *
- * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
- *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
- */
-export type GetUserActionSetsParams = MP['GetUserActionSetsParams'];
-/**
- * Reply fields of getUserActionSets.
- *
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
- */
-export type GetUserActionSetsResponse = MP['GetUserActionSetsResponse'];
 /**
  * Params of {@link MPTools.invokeService}, in WeChat's wire names.
  *
@@ -9411,6 +9411,24 @@ export type AddPayGiftCardParams = OA['AddPayGiftCardParams'];
  */
 export type AddPayGiftCardResponse = OA['AddPayGiftCardResponse'];
 /**
+ * Params of {@link OATools.batchAddCardLocation}, in WeChat's wire names.
+ *
+ * 批量导入门店信息（卡券门店，供创建卡券时使用）
+ *
+ * Legacy card-store import from the first card API (卡券接口 门店管理); the current card pages no longer describe it (stores are now managed with the POI/store APIs), so the field list comes from transcriptions of the original page in wechatpy, Senparc and several PHP SDKs. Each store in location_list gets an id in location_id_list, in order; -1 marks a store that failed. Not retried (a retry would import the stores twice).
+ *
+ * `POST /card/location/batchadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchAddCardLocation.yaml
+ */
+export type BatchAddCardLocationParams = OA['BatchAddCardLocationParams'];
+/**
+ * Reply fields of batchAddCardLocation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+ */
+export type BatchAddCardLocationResponse = OA['BatchAddCardLocationResponse'];
+/**
  * Params of {@link OATools.batchGetCard}, in WeChat's wire names.
  *
  * 批量查询卡券列表（card_id 列表，可按状态筛选）
@@ -9426,6 +9444,24 @@ export type BatchGetCardParams = OA['BatchGetCardParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
  */
 export type BatchGetCardResponse = OA['BatchGetCardResponse'];
+/**
+ * Params of {@link OATools.batchGetCardLocation}, in WeChat's wire names.
+ *
+ * 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券）
+ *
+ * Legacy card-store list from the first card API (卡券接口 门店管理); the current card pages no longer describe it, so the field list comes from transcriptions of the original page (wechatpy, Senparc, PHP SDKs). The transcriptions name the store's name field business_name or name; both are listed.
+ *
+ * `POST /card/location/batchget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetCardLocation.yaml
+ */
+export type BatchGetCardLocationParams = OA['BatchGetCardLocationParams'];
+/**
+ * Reply fields of batchGetCardLocation.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+ */
+export type BatchGetCardLocationResponse = OA['BatchGetCardLocationResponse'];
 /**
  * Params of {@link OATools.batchGetPayGiftCard}, in WeChat's wire names.
  *
@@ -9509,9 +9545,9 @@ export type ConsumeCardCodeResponse = OA['ConsumeCardCodeResponse'];
 /**
  * Params of {@link OATools.createCard}, in WeChat's wire names.
  *
- * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
+ * 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id
  *
- * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+ * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here. Since 2021-04-01 the card platform no longer creates coupons (GROUPON 团购券, CASH 代金券, DISCOUNT 折扣券, GIFT 兑换券, GENERAL_COUPON 优惠券), so card_type offers only the types that can still be created; coupons made before then can still be read, updated and redeemed with the other card methods.
  *
  * `POST /card/create` · access_token: managed by the client · not repeated (send-type) · reply: json
  *
@@ -10002,6 +10038,28 @@ export type UpdateCardCodeParams = OA['UpdateCardCodeParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
  */
 export type UpdateCardCodeResponse = OA['UpdateCardCodeResponse'];
+/**
+ * Params of {@link OATools.updateLuckyMoneyUserBalance}, in WeChat's wire names.
+ *
+ * 更新红包余额（特殊票券：红包，领取后更新用户的红包余额）
+ *
+ * Sets (not adds to) the balance of a received lucky-money card, so a repeat is harmless. The current special-ticket page no longer lists the lucky-money card; the fields come from transcriptions of the original page (wechatpy, Senparc, PHP SDKs).
+ *
+ * `POST /card/luckymoney/updateuserbalance` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 40056: 不合法的 Code 码
+ * - 40073: 不合法的卡券 card_id
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateLuckyMoneyUserBalance.yaml
+ */
+export type UpdateLuckyMoneyUserBalanceParams = OA['UpdateLuckyMoneyUserBalanceParams'];
+/**
+ * Reply fields of updateLuckyMoneyUserBalance.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
+ */
+export type UpdateLuckyMoneyUserBalanceResponse = OA['UpdateLuckyMoneyUserBalanceResponse'];
 /**
  * Params of {@link OATools.updateMemberCardUser}, in WeChat's wire names.
  *
@@ -10508,6 +10566,50 @@ export type UploadKfHeadImgParams = OA['UploadKfHeadImgParams'];
  */
 export type UploadKfHeadImgResponse = OA['UploadKfHeadImgResponse'];
 /**
+ * Params of {@link OATools.getArticleRead}, in WeChat's wire names.
+ *
+ * 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标）
+ *
+ * POST /datacube/getarticleread, the replacement for getUserRead / getUserReadHour / getArticleSummary. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01 (earlier dates return nothing useful). The list and the field descriptions follow the official page (the stored copy could only be read to the start of the reply table; the field list was checked against three independent public SDK transcriptions of the same page).
+ *
+ * `POST /datacube/getarticleread` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleRead.yaml
+ */
+export type GetArticleReadParams = OA['GetArticleReadParams'];
+/**
+ * Reply fields of getArticleRead.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs}
+ */
+export type GetArticleReadResponse = OA['GetArticleReadResponse'];
+/**
+ * Params of {@link OATools.getArticleShare}, in WeChat's wire names.
+ *
+ * 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标）
+ *
+ * POST /datacube/getarticleshare, the replacement for getUserShare / getUserShareHour. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+ *
+ * `POST /datacube/getarticleshare` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleShare.yaml
+ */
+export type GetArticleShareParams = OA['GetArticleShareParams'];
+/**
+ * Reply fields of getArticleShare.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs}
+ */
+export type GetArticleShareResponse = OA['GetArticleShareResponse'];
+/**
  * Params of {@link OATools.getArticleSummary}, in WeChat's wire names.
  *
  * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
@@ -10520,13 +10622,14 @@ export type UploadKfHeadImgResponse = OA['UploadKfHeadImgResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+ * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
  */
 export type GetArticleSummaryParams = OA['GetArticleSummaryParams'];
 /**
  * Reply fields of getArticleSummary.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs}
  */
 export type GetArticleSummaryResponse = OA['GetArticleSummaryResponse'];
 /**
@@ -10542,15 +10645,60 @@ export type GetArticleSummaryResponse = OA['GetArticleSummaryResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+ * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
  */
 export type GetArticleTotalParams = OA['GetArticleTotalParams'];
 /**
  * Reply fields of getArticleTotal.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs}
  */
 export type GetArticleTotalResponse = OA['GetArticleTotalResponse'];
+/**
+ * Params of {@link OATools.getArticleTotalDetail}, in WeChat's wire names.
+ *
+ * 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标）
+ *
+ * POST /datacube/getarticletotaldetail, the replacement for getArticleTotal. Query one publishing day (begin_date = end_date, yesterday at the latest); data are stored from 2025-11-01. Each article's detail_list has one entry per stat_date, holding the sum of everything produced between the publishing date and stat_date (both included). The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions).
+ *
+ * `POST /datacube/getarticletotaldetail` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotalDetail.yaml
+ */
+export type GetArticleTotalDetailParams = OA['GetArticleTotalDetailParams'];
+/**
+ * Reply fields of getArticleTotalDetail.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs}
+ */
+export type GetArticleTotalDetailResponse = OA['GetArticleTotalDetailResponse'];
+/**
+ * Params of {@link OATools.getBizSummary}, in WeChat's wire names.
+ *
+ * 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天）
+ *
+ * POST /datacube/getbizsummary, the account-level replacement for getUserRead / getUserShare. The range from begin_date to end_date is at most 30 days; end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+ *
+ * `POST /datacube/getbizsummary` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 61500: 日期格式错误
+ * - 61501: 日期范围错误（超出 30 天，或 end_date 晚于昨日）
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs} · spec: spec/officialaccount/datacube/getBizSummary.yaml
+ */
+export type GetBizSummaryParams = OA['GetBizSummaryParams'];
+/**
+ * Reply fields of getBizSummary.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs}
+ */
+export type GetBizSummaryResponse = OA['GetBizSummaryResponse'];
 /**
  * Params of {@link OATools.getInterfaceSummary}, in WeChat's wire names.
  *
@@ -10806,13 +10954,14 @@ export type GetUserCumulateResponse = OA['GetUserCumulateResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+ * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
  */
 export type GetUserReadParams = OA['GetUserReadParams'];
 /**
  * Reply fields of getUserRead.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs}
  */
 export type GetUserReadResponse = OA['GetUserReadResponse'];
 /**
@@ -10828,13 +10977,14 @@ export type GetUserReadResponse = OA['GetUserReadResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+ * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
  */
 export type GetUserReadHourParams = OA['GetUserReadHourParams'];
 /**
  * Reply fields of getUserReadHour.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs}
  */
 export type GetUserReadHourResponse = OA['GetUserReadHourResponse'];
 /**
@@ -10850,13 +11000,14 @@ export type GetUserReadHourResponse = OA['GetUserReadHourResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+ * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
  */
 export type GetUserShareParams = OA['GetUserShareParams'];
 /**
  * Reply fields of getUserShare.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs}
  */
 export type GetUserShareResponse = OA['GetUserShareResponse'];
 /**
@@ -10872,13 +11023,14 @@ export type GetUserShareResponse = OA['GetUserShareResponse'];
  * - 61500: 日期格式错误
  * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+ * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
  */
 export type GetUserShareHourParams = OA['GetUserShareHourParams'];
 /**
  * Reply fields of getUserShareHour.
  *
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs}
+ * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs}
  */
 export type GetUserShareHourResponse = OA['GetUserShareHourResponse'];
 /**
@@ -12250,6 +12402,29 @@ export type AddVoiceToRecoForTextParams = OA['AddVoiceToRecoForTextParams'];
  */
 export type AddVoiceToRecoForTextResponse = OA['AddVoiceToRecoForTextResponse'];
 /**
+ * Params of {@link OATools.plateNumberOCR}, in WeChat's wire names.
+ *
+ * 车牌识别：识别图片中的车牌号
+ *
+ * Official Account only (the Mini Program's OCR set no longer lists it). Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The docUrl is the Official Account's intelligent-interface OCR page, which covers plate-number OCR next to the other OCR kinds.
+ *
+ * `POST /cv/ocr/platenum` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * Errcodes:
+ * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+ * - 101001 `certificate not found`: 图片中无法找到车牌（或未识别到目标）
+ * - 101002 `invalid image`: 图片数据无效
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs} · spec: spec/officialaccount/intelligent/plateNumberOCR.yaml
+ */
+export type PlateNumberOCRParams = OA['PlateNumberOCRParams'];
+/**
+ * Reply fields of plateNumberOCR.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs}
+ */
+export type PlateNumberOCRResponse = OA['PlateNumberOCRResponse'];
+/**
  * Params of {@link OATools.queryRecoResultForText}, in WeChat's wire names.
  *
  * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
@@ -12657,6 +12832,85 @@ export type UpdateInvoiceCardStatusParams = OA['UpdateInvoiceCardStatusParams'];
  * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
  */
 export type UpdateInvoiceCardStatusResponse = OA['UpdateInvoiceCardStatusResponse'];
+/**
+ * Params of {@link OATools.getLinkMiniprogram}, in WeChat's wire names.
+ *
+ * 获取公众号关联的小程序
+ *
+ * POST with no body. Called with the Official Account's access_token; in practice this is a third-party platform API (permission set 33, 小程序关联管理): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. wxopens.items also lists links still waiting for an administrator's confirmation (see status).
+ *
+ * `POST /cgi-bin/wxopen/wxamplinkget` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/getLinkMiniprogram.yaml
+ */
+export type GetLinkMiniprogramParams = OA['GetLinkMiniprogramParams'];
+/**
+ * Reply fields of getLinkMiniprogram.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs}
+ */
+export type GetLinkMiniprogramResponse = OA['GetLinkMiniprogramResponse'];
+/**
+ * Params of {@link OATools.linkMiniprogram}, in WeChat's wire names.
+ *
+ * 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认）
+ *
+ * Starts the link: the Official Account's administrator, then the Mini Program's administrator, confirm it by template message; the pending state shows in getLinkMiniprogram. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends confirmation messages).
+ *
+ * `POST /cgi-bin/wxopen/wxamplink` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 1003: 该 appid 的管理员绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+ * - 1005: 该 appid 的管理员手机号绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/linkMiniprogram.yaml
+ */
+export type LinkMiniprogramParams = OA['LinkMiniprogramParams'];
+/**
+ * Reply fields of linkMiniprogram.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs}
+ */
+export type LinkMiniprogramResponse = OA['LinkMiniprogramResponse'];
+/**
+ * Params of {@link OATools.unlinkMiniprogram}, in WeChat's wire names.
+ *
+ * 公众号解除关联小程序（需公众号管理员确认）
+ *
+ * Starts the unlink: the Official Account's administrator confirms it by template message. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends a confirmation message).
+ *
+ * `POST /cgi-bin/wxopen/wxampunlink` · access_token: managed by the client · not repeated (send-type) · reply: json
+ *
+ * Errcodes:
+ * - 89013: 小程序被封禁
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/unlinkMiniprogram.yaml
+ */
+export type UnlinkMiniprogramParams = OA['UnlinkMiniprogramParams'];
+/**
+ * Reply fields of unlinkMiniprogram.
+ *
+ * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs}
+ */
+export type UnlinkMiniprogramResponse = OA['UnlinkMiniprogramResponse'];
+/**
+ * Params of {@link OATools.getAdLeads}, in WeChat's wire names.
+ *
+ * 微信广告：获取朋友圈销售线索数据
+ *
+ * Leads collected by WeChat Moments ads (朋友圈广告销售线索), Marketing API v1.0; version=v1.0 is added to the query. No WeChat page documents this endpoint today; params and reply fields come from wechatpy (marketing.get_ad_leads) and WxJava (WxMpMarketingService.getAdLeads, WxMpAdLeadResult and its recorded reply). date_range and filtering go on the wire as JSON text. The two SDKs disagree on the date_range key for the first day (wechatpy start_date, WxJava begin_date); start_date is the ad platform's convention.
+ *
+ * `GET /marketing/wechat_ad_leads/get` · access_token: managed by the client · safe to repeat · reply: json
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/officialaccount/marketing/getAdLeads.yaml
+ */
+export type GetAdLeadsParams = OA['GetAdLeadsParams'];
+/**
+ * Reply fields of getAdLeads.
+ *
+ * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+ */
+export type GetAdLeadsResponse = OA['GetAdLeadsResponse'];
 /**
  * Params of {@link OATools.deleteMassMessage}, in WeChat's wire names.
  *
@@ -14292,6 +14546,46 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
      */
     getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+    /**
+     * 微信广告：创建用户行为数据源
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+     *
+     * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+     */
+    addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+    /**
+     * 微信广告：回传用户行为数据
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+     *
+     * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+     */
+    addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源报表
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+     *
+     * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+     */
+    getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源信息
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+     *
+     * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+     */
+    getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -17997,26 +18291,6 @@ export interface MPToolsMethods {
      */
     uploadPart(params: UploadPartParams, options?: CallOptions): Promise<WechatData<UploadPartResponse>>;
     /**
-     * 微信广告：创建用户行为数据源
-     *
-     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
-     *
-     * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
-     */
-    addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
-    /**
-     * 微信广告：回传用户行为数据
-     *
-     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
-     *
-     * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
-     */
-    addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
-    /**
      * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
      *
      * Fields from medivhzhan/weapp (face identify); the official page is the 人脸核身 access guide.
@@ -18044,26 +18318,6 @@ export interface MPToolsMethods {
      * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs} · spec: spec/miniprogram/misc/getRedPacketCoverUrl.yaml
      */
     getRedPacketCoverUrl(params: GetRedPacketCoverUrlParams, options?: CallOptions): Promise<WechatData<GetRedPacketCoverUrlResponse>>;
-    /**
-     * 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量）
-     *
-     * WeChat ad user-action upload (微信广告 数据回传), the Tencent Ads Marketing API user_action_set_reports/get proxied under api.weixin.qq.com/marketing with the app's access_token; version=v1.0 is added to the query. Request fields follow the Tencent Ads page (developers.e.qq.com, user_action_set_reports/get); account_id is not used on the WeChat side. The reply's field list is documented in neither the WeChat docs nor the SDKs found (the Tencent Ads page describes its own code/message envelope), so no reply fields are declared: read the reply's extra fields (e.g. data) from the WechatData as returned.
-     *
-     * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSetReports.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSetReports.yaml
-     */
-    getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
-    /**
-     * 微信广告：获取用户行为数据源信息
-     *
-     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
-     *
-     * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
-     *
-     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
-     */
-    getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
     /**
      * 服务市场：调用服务平台（服务市场）上提供的服务
      *
@@ -19755,6 +20009,14 @@ export interface MPToolsOperations {
     updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
     /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
     getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+    /** 微信广告：创建用户行为数据源 */
+    addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
+    /** 微信广告：回传用户行为数据 */
+    addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
+    /** 微信广告：获取用户行为数据源报表 */
+    getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
+    /** 微信广告：获取用户行为数据源信息 */
+    getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -20267,20 +20529,12 @@ export interface MPToolsOperations {
     submitReplaceDramaMedias: { params: SubmitReplaceDramaMediasParams; response: SubmitReplaceDramaMediasResponse; required: true };
     /** 短剧媒资：上传一个分片（multipart，字段 data），返回 etag */
     uploadPart: { params: UploadPartParams; response: UploadPartResponse; required: true };
-    /** 微信广告：创建用户行为数据源 */
-    addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
-    /** 微信广告：回传用户行为数据 */
-    addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
     /** 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
     faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
     /** 用户隐私保护指引：查询小程序用户隐私保护指引 */
     getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
     /** 红包封面：获得指定用户可以领取的红包封面链接 */
     getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
-    /** 微信广告：获取用户行为数据源报表（按天或按小时汇总的回传数据量） */
-    getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
-    /** 微信广告：获取用户行为数据源信息 */
-    getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
     /** 服务市场：调用服务平台（服务市场）上提供的服务 */
     invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
     /** 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果） */
@@ -20511,7 +20765,7 @@ export interface MPToolsOperations {
     uploadVpFile: { params: UploadVpFileParams; response: UploadVpFileResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (261). */
+/** The generated endpoint methods of OATools (277). */
 export interface OAToolsMethods {
     /**
      * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -20809,6 +21063,46 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
      */
     getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+    /**
+     * 微信广告：创建用户行为数据源
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+     *
+     * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+     */
+    addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+    /**
+     * 微信广告：回传用户行为数据
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+     *
+     * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+     */
+    addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源报表
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+     *
+     * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+     */
+    getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+    /**
+     * 微信广告：获取用户行为数据源信息
+     *
+     * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+     *
+     * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+     */
+    getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
     /**
      * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
      *
@@ -21155,6 +21449,16 @@ export interface OAToolsMethods {
      */
     addPayGiftCard(params: AddPayGiftCardParams, options?: CallOptions): Promise<WechatData<AddPayGiftCardResponse>>;
     /**
+     * 批量导入门店信息（卡券门店，供创建卡券时使用）
+     *
+     * Legacy card-store import from the first card API (卡券接口 门店管理); the current card pages no longer describe it (stores are now managed with the POI/store APIs), so the field list comes from transcriptions of the original page in wechatpy, Senparc and several PHP SDKs. Each store in location_list gets an id in location_id_list, in order; -1 marks a store that failed. Not retried (a retry would import the stores twice).
+     *
+     * `POST /card/location/batchadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchAddCardLocation.yaml
+     */
+    batchAddCardLocation(params: BatchAddCardLocationParams, options?: CallOptions): Promise<WechatData<BatchAddCardLocationResponse>>;
+    /**
      * 批量查询卡券列表（card_id 列表，可按状态筛选）
      *
      * `POST /card/batchget` · access_token: managed by the client · safe to repeat · reply: json
@@ -21162,6 +21466,16 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/batchGetCard.yaml
      */
     batchGetCard(params: BatchGetCardParams, options?: CallOptions): Promise<WechatData<BatchGetCardResponse>>;
+    /**
+     * 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券）
+     *
+     * Legacy card-store list from the first card API (卡券接口 门店管理); the current card pages no longer describe it, so the field list comes from transcriptions of the original page (wechatpy, Senparc, PHP SDKs). The transcriptions name the store's name field business_name or name; both are listed.
+     *
+     * `POST /card/location/batchget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetCardLocation.yaml
+     */
+    batchGetCardLocation(params: BatchGetCardLocationParams, options?: CallOptions): Promise<WechatData<BatchGetCardLocationResponse>>;
     /**
      * 批量查询支付后投放卡券规则
      *
@@ -21211,9 +21525,9 @@ export interface OAToolsMethods {
      */
     consumeCardCode(params: ConsumeCardCodeParams, options?: CallOptions): Promise<WechatData<ConsumeCardCodeResponse>>;
     /**
-     * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
+     * 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id
      *
-     * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+     * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here. Since 2021-04-01 the card platform no longer creates coupons (GROUPON 团购券, CASH 代金券, DISCOUNT 折扣券, GIFT 兑换券, GENERAL_COUPON 优惠券), so card_type offers only the types that can still be created; coupons made before then can still be read, updated and redeemed with the other card methods.
      *
      * `POST /card/create` · access_token: managed by the client · not repeated (send-type) · reply: json
      *
@@ -21506,6 +21820,20 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCardCode.yaml
      */
     updateCardCode(params: UpdateCardCodeParams, options?: CallOptions): Promise<WechatData<UpdateCardCodeResponse>>;
+    /**
+     * 更新红包余额（特殊票券：红包，领取后更新用户的红包余额）
+     *
+     * Sets (not adds to) the balance of a received lucky-money card, so a repeat is harmless. The current special-ticket page no longer lists the lucky-money card; the fields come from transcriptions of the original page (wechatpy, Senparc, PHP SDKs).
+     *
+     * `POST /card/luckymoney/updateuserbalance` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 40056: 不合法的 Code 码
+     * - 40073: 不合法的卡券 card_id
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateLuckyMoneyUserBalance.yaml
+     */
+    updateLuckyMoneyUserBalance(params: UpdateLuckyMoneyUserBalanceParams, options?: CallOptions): Promise<WechatData<UpdateLuckyMoneyUserBalanceResponse>>;
     /**
      * 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息
      *
@@ -21800,6 +22128,34 @@ export interface OAToolsMethods {
      */
     uploadKfHeadImg(params: UploadKfHeadImgParams, options?: CallOptions): Promise<WechatData<UploadKfHeadImgResponse>>;
     /**
+     * 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标）
+     *
+     * POST /datacube/getarticleread, the replacement for getUserRead / getUserReadHour / getArticleSummary. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01 (earlier dates return nothing useful). The list and the field descriptions follow the official page (the stored copy could only be read to the start of the reply table; the field list was checked against three independent public SDK transcriptions of the same page).
+     *
+     * `POST /datacube/getarticleread` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleRead.yaml
+     */
+    getArticleRead(params: GetArticleReadParams, options?: CallOptions): Promise<WechatData<GetArticleReadResponse>>;
+    /**
+     * 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标）
+     *
+     * POST /datacube/getarticleshare, the replacement for getUserShare / getUserShareHour. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+     *
+     * `POST /datacube/getarticleshare` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleShare.yaml
+     */
+    getArticleShare(params: GetArticleShareParams, options?: CallOptions): Promise<WechatData<GetArticleShareResponse>>;
+    /**
      * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
      *
      * POST /datacube/getarticlesummary. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
@@ -21810,7 +22166,8 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+     * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
      */
     getArticleSummary(params: GetArticleSummaryParams, options?: CallOptions): Promise<WechatData<GetArticleSummaryResponse>>;
     /**
@@ -21824,9 +22181,38 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+     * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
      */
     getArticleTotal(params: GetArticleTotalParams, options?: CallOptions): Promise<WechatData<GetArticleTotalResponse>>;
+    /**
+     * 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标）
+     *
+     * POST /datacube/getarticletotaldetail, the replacement for getArticleTotal. Query one publishing day (begin_date = end_date, yesterday at the latest); data are stored from 2025-11-01. Each article's detail_list has one entry per stat_date, holding the sum of everything produced between the publishing date and stat_date (both included). The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions).
+     *
+     * `POST /datacube/getarticletotaldetail` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotalDetail.yaml
+     */
+    getArticleTotalDetail(params: GetArticleTotalDetailParams, options?: CallOptions): Promise<WechatData<GetArticleTotalDetailResponse>>;
+    /**
+     * 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天）
+     *
+     * POST /datacube/getbizsummary, the account-level replacement for getUserRead / getUserShare. The range from begin_date to end_date is at most 30 days; end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+     *
+     * `POST /datacube/getbizsummary` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 61500: 日期格式错误
+     * - 61501: 日期范围错误（超出 30 天，或 end_date 晚于昨日）
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs} · spec: spec/officialaccount/datacube/getBizSummary.yaml
+     */
+    getBizSummary(params: GetBizSummaryParams, options?: CallOptions): Promise<WechatData<GetBizSummaryResponse>>;
     /**
      * 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日）
      *
@@ -21992,7 +22378,8 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+     * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
      */
     getUserRead(params: GetUserReadParams, options?: CallOptions): Promise<WechatData<GetUserReadResponse>>;
     /**
@@ -22006,7 +22393,8 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+     * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
      */
     getUserReadHour(params: GetUserReadHourParams, options?: CallOptions): Promise<WechatData<GetUserReadHourResponse>>;
     /**
@@ -22020,7 +22408,8 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+     * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
      */
     getUserShare(params: GetUserShareParams, options?: CallOptions): Promise<WechatData<GetUserShareResponse>>;
     /**
@@ -22034,7 +22423,8 @@ export interface OAToolsMethods {
      * - 61500: 日期格式错误
      * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
      *
-     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+     * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+     * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
      */
     getUserShareHour(params: GetUserShareHourParams, options?: CallOptions): Promise<WechatData<GetUserShareHourResponse>>;
     /**
@@ -22886,6 +23276,21 @@ export interface OAToolsMethods {
      */
     addVoiceToRecoForText(params: AddVoiceToRecoForTextParams, options?: CallOptions): Promise<WechatData<AddVoiceToRecoForTextResponse>>;
     /**
+     * 车牌识别：识别图片中的车牌号
+     *
+     * Official Account only (the Mini Program's OCR set no longer lists it). Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The docUrl is the Official Account's intelligent-interface OCR page, which covers plate-number OCR next to the other OCR kinds.
+     *
+     * `POST /cv/ocr/platenum` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * Errcodes:
+     * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+     * - 101001 `certificate not found`: 图片中无法找到车牌（或未识别到目标）
+     * - 101002 `invalid image`: 图片数据无效
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs} · spec: spec/officialaccount/intelligent/plateNumberOCR.yaml
+     */
+    plateNumberOCR(params: PlateNumberOCRParams, options?: CallOptions): Promise<WechatData<PlateNumberOCRResponse>>;
+    /**
      * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
      *
      * POST with the parameters in the query string and no body, as on the former official page (WxJava issues a GET). Results are dropped some time after the upload. Listed as retired in the endpoint inventory (not confirmed on an official page).
@@ -23141,6 +23546,53 @@ export interface OAToolsMethods {
      * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/updateInvoiceCardStatus.yaml
      */
     updateInvoiceCardStatus(params: UpdateInvoiceCardStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceCardStatusResponse>>;
+    /**
+     * 获取公众号关联的小程序
+     *
+     * POST with no body. Called with the Official Account's access_token; in practice this is a third-party platform API (permission set 33, 小程序关联管理): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. wxopens.items also lists links still waiting for an administrator's confirmation (see status).
+     *
+     * `POST /cgi-bin/wxopen/wxamplinkget` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/getLinkMiniprogram.yaml
+     */
+    getLinkMiniprogram(params?: GetLinkMiniprogramParams, options?: CallOptions): Promise<WechatData<GetLinkMiniprogramResponse>>;
+    /**
+     * 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认）
+     *
+     * Starts the link: the Official Account's administrator, then the Mini Program's administrator, confirm it by template message; the pending state shows in getLinkMiniprogram. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends confirmation messages).
+     *
+     * `POST /cgi-bin/wxopen/wxamplink` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 1003: 该 appid 的管理员绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+     * - 1005: 该 appid 的管理员手机号绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/linkMiniprogram.yaml
+     */
+    linkMiniprogram(params: LinkMiniprogramParams, options?: CallOptions): Promise<WechatData<LinkMiniprogramResponse>>;
+    /**
+     * 公众号解除关联小程序（需公众号管理员确认）
+     *
+     * Starts the unlink: the Official Account's administrator confirms it by template message. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends a confirmation message).
+     *
+     * `POST /cgi-bin/wxopen/wxampunlink` · access_token: managed by the client · not repeated (send-type) · reply: json
+     *
+     * Errcodes:
+     * - 89013: 小程序被封禁
+     *
+     * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/unlinkMiniprogram.yaml
+     */
+    unlinkMiniprogram(params: UnlinkMiniprogramParams, options?: CallOptions): Promise<WechatData<UnlinkMiniprogramResponse>>;
+    /**
+     * 微信广告：获取朋友圈销售线索数据
+     *
+     * Leads collected by WeChat Moments ads (朋友圈广告销售线索), Marketing API v1.0; version=v1.0 is added to the query. No WeChat page documents this endpoint today; params and reply fields come from wechatpy (marketing.get_ad_leads) and WxJava (WxMpMarketingService.getAdLeads, WxMpAdLeadResult and its recorded reply). date_range and filtering go on the wire as JSON text. The two SDKs disagree on the date_range key for the first day (wechatpy start_date, WxJava begin_date); start_date is the ad platform's convention.
+     *
+     * `GET /marketing/wechat_ad_leads/get` · access_token: managed by the client · safe to repeat · reply: json
+     *
+     * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/officialaccount/marketing/getAdLeads.yaml
+     */
+    getAdLeads(params: GetAdLeadsParams, options?: CallOptions): Promise<WechatData<GetAdLeadsResponse>>;
     /**
      * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
      *
@@ -23987,7 +24439,7 @@ export interface OAToolsMethods {
     refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (263). */
+/** Every OATools operation by name, for `call(name, params)` (279). */
 export interface OAToolsOperations {
     /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
     callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -24033,6 +24485,14 @@ export interface OAToolsOperations {
     updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
     /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
     getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+    /** 微信广告：创建用户行为数据源 */
+    addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
+    /** 微信广告：回传用户行为数据 */
+    addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
+    /** 微信广告：获取用户行为数据源报表 */
+    getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
+    /** 微信广告：获取用户行为数据源信息 */
+    getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
     /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
     getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
     /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
@@ -24081,8 +24541,12 @@ export interface OAToolsOperations {
     activateMemberCard: { params: ActivateMemberCardParams; response: ActivateMemberCardResponse; required: true };
     /** 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则 */
     addPayGiftCard: { params: AddPayGiftCardParams; response: AddPayGiftCardResponse; required: true };
+    /** 批量导入门店信息（卡券门店，供创建卡券时使用） */
+    batchAddCardLocation: { params: BatchAddCardLocationParams; response: BatchAddCardLocationResponse; required: true };
     /** 批量查询卡券列表（card_id 列表，可按状态筛选） */
     batchGetCard: { params: BatchGetCardParams; response: BatchGetCardResponse; required: true };
+    /** 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券） */
+    batchGetCardLocation: { params: BatchGetCardLocationParams; response: BatchGetCardLocationResponse; required: true };
     /** 批量查询支付后投放卡券规则 */
     batchGetPayGiftCard: { params: BatchGetPayGiftCardParams; response: BatchGetPayGiftCardResponse; required: true };
     /** 核查 code：查询导入的自定义 code 是否已存入微信后台 */
@@ -24091,7 +24555,7 @@ export interface OAToolsOperations {
     checkinBoardingPass: { params: CheckinBoardingPassParams; response: CheckinBoardingPassResponse; required: true };
     /** 核销 Code 接口：消耗用户的卡券（线下核销） */
     consumeCardCode: { params: ConsumeCardCodeParams; response: ConsumeCardCodeResponse; required: true };
-    /** 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id */
+    /** 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id */
     createCard: { params: CreateCardParams; response: CreateCardResponse; required: true };
     /** 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
     createCardLandingPage: { params: CreateCardLandingPageParams; response: CreateCardLandingPageResponse; required: true };
@@ -24141,6 +24605,8 @@ export interface OAToolsOperations {
     updateCard: { params: UpdateCardParams; response: UpdateCardResponse; required: true };
     /** 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code */
     updateCardCode: { params: UpdateCardCodeParams; response: UpdateCardCodeResponse; required: true };
+    /** 更新红包余额（特殊票券：红包，领取后更新用户的红包余额） */
+    updateLuckyMoneyUserBalance: { params: UpdateLuckyMoneyUserBalanceParams; response: UpdateLuckyMoneyUserBalanceResponse; required: true };
     /** 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息 */
     updateMemberCardUser: { params: UpdateMemberCardUserParams; response: UpdateMemberCardUserResponse; required: true };
     /** 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息 */
@@ -24187,10 +24653,18 @@ export interface OAToolsOperations {
     updateKfAccount: { params: UpdateKfAccountParams; response: UpdateKfAccountResponse; required: true };
     /** 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media） */
     uploadKfHeadImg: { params: UploadKfHeadImgParams; response: UploadKfHeadImgResponse; required: true };
+    /** 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标） */
+    getArticleRead: { params: GetArticleReadParams; response: GetArticleReadResponse; required: true };
+    /** 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标） */
+    getArticleShare: { params: GetArticleShareParams; response: GetArticleShareResponse; required: true };
     /** 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） */
     getArticleSummary: { params: GetArticleSummaryParams; response: GetArticleSummaryResponse; required: true };
     /** 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中） */
     getArticleTotal: { params: GetArticleTotalParams; response: GetArticleTotalResponse; required: true };
+    /** 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标） */
+    getArticleTotalDetail: { params: GetArticleTotalDetailParams; response: GetArticleTotalDetailResponse; required: true };
+    /** 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天） */
+    getBizSummary: { params: GetBizSummaryParams; response: GetBizSummaryResponse; required: true };
     /** 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） */
     getInterfaceSummary: { params: GetInterfaceSummaryParams; response: GetInterfaceSummaryResponse; required: true };
     /** 获取接口分析分时数据（按小时） */
@@ -24351,6 +24825,8 @@ export interface OAToolsOperations {
     updateGuideMassendJob: { params: UpdateGuideMassendJobParams; response: UpdateGuideMassendJobResponse; required: true };
     /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
     addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
+    /** 车牌识别：识别图片中的车牌号 */
+    plateNumberOCR: { params: PlateNumberOCRParams; response: PlateNumberOCRResponse; required: true };
     /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
     queryRecoResultForText: { params: QueryRecoResultForTextParams; response: QueryRecoResultForTextResponse; required: true };
     /** 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询） */
@@ -24389,6 +24865,14 @@ export interface OAToolsOperations {
     setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
     /** 电子发票（开票平台）：更新发票卡券的报销状态 */
     updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
+    /** 获取公众号关联的小程序 */
+    getLinkMiniprogram: { params: GetLinkMiniprogramParams; response: GetLinkMiniprogramResponse; required: false };
+    /** 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认） */
+    linkMiniprogram: { params: LinkMiniprogramParams; response: LinkMiniprogramResponse; required: true };
+    /** 公众号解除关联小程序（需公众号管理员确认） */
+    unlinkMiniprogram: { params: UnlinkMiniprogramParams; response: UnlinkMiniprogramResponse; required: true };
+    /** 微信广告：获取朋友圈销售线索数据 */
+    getAdLeads: { params: GetAdLeadsParams; response: GetAdLeadsResponse; required: true };
     /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
     deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
     /** 查询群发消息发送状态 */
