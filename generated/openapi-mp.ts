@@ -7938,7 +7938,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetDailyRetainResponse: {
             /** @description 日期，格式为 yyyymmdd */
@@ -7963,7 +7963,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetDailySummaryResponse: {
             /** @description 数据列表 */
@@ -7983,7 +7983,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetDailyVisitTrendResponse: {
             /** @description 数据列表 */
@@ -8981,7 +8981,7 @@ export interface components {
             /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，为自然月最后一天，限定查询一个月数据，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetMonthlyRetainResponse: {
             /** @description 时间，格式为 yyyymm，如 201702 */
@@ -9006,7 +9006,7 @@ export interface components {
             /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，为自然月最后一天，限定查询一个月的数据，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetMonthlyVisitTrendResponse: {
             /** @description 数据列表 */
@@ -10292,7 +10292,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetVisitDistributionResponse: {
             /** @description 日期，格式为 yyyymmdd */
@@ -10317,7 +10317,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetVisitPageResponse: {
             /** @description 日期，格式为 yyyymmdd */
@@ -10347,7 +10347,7 @@ export interface components {
             /** @description 开始日期，为周一日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetWeeklyRetainResponse: {
             /** @description 时间，格式为 yyyymmdd-yyyymmdd，如 20170306-20170312 */
@@ -10372,7 +10372,7 @@ export interface components {
             /** @description 开始日期，为周一日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetWeeklyVisitTrendResponse: {
             /** @description 数据列表 */
@@ -18795,7 +18795,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18826,7 +18826,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18857,7 +18857,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18888,7 +18888,7 @@ export interface operations {
                     /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，为自然月最后一天，限定查询一个月数据，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18919,7 +18919,7 @@ export interface operations {
                     /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，为自然月最后一天，限定查询一个月的数据，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18981,7 +18981,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -19012,7 +19012,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -19043,7 +19043,7 @@ export interface operations {
                     /** @description 开始日期，为周一日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -19074,7 +19074,7 @@ export interface operations {
                     /** @description 开始日期，为周一日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };

@@ -5977,7 +5977,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetArticleSummaryResponse: {
             /** @description 数据列表 */
@@ -6011,7 +6011,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetArticleTotalResponse: {
             /** @description 数据列表 */
@@ -7494,7 +7494,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetInterfaceSummaryHourResponse: {
             /** @description 数据列表 */
@@ -8386,7 +8386,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetUpstreamMsgHourResponse: {
             /** @description 数据列表 */
@@ -8578,7 +8578,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetUserReadHourResponse: {
             /** @description 数据列表 */
@@ -8644,7 +8644,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetUserShareHourResponse: {
             /** @description 数据列表 */
@@ -18549,7 +18549,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18580,7 +18580,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18642,7 +18642,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18797,7 +18797,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -18952,7 +18952,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -19014,7 +19014,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };

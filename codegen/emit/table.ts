@@ -28,6 +28,8 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
     ...(ep.ownAppid ? { ownAppid: ep.ownAppid } : {}),
     ...(ep.signatures ? { signatures: ep.signatures } : {}),
     reply: ep.responseKind,
+    ...(ep.pagination ? { pagination: ep.pagination } : {}),
+    ...(ep.dateRule ? { dateRule: ep.dateRule } : {}),
     ...(ep.bindMethod ? {} : { bind: false }),
     ...(ep.deprecated ? { deprecated: true } : {}),
   };
