@@ -149,8 +149,10 @@ class Paginator implements PageIterator<unknown, WechatResult> {
     checkMaxItems(this.#input.operation, max);
     if (max === 0) return;
     let count = 0;
+    const signal = this.#input.options.signal;
     for await (const page of walk(this.#input)) {
       for (const item of page.items) {
+        if (signal?.aborted) throw new WechatAbortError(this.#input.operation, signal.reason);
         yield item;
         if (max !== undefined && ++count >= max) return;
       }
