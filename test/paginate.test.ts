@@ -1,6 +1,11 @@
 // client.paginate against the mock WeChat behind msw (onUnhandledRequest: 'error'): every pagination
 // style over three pages or more, the documented ends, errcode mid-way, abort and maxItems.
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SpecError, loadSpecs } from '../codegen/load.js';
+import { normalize } from '../codegen/normalize.js';
+import type { LoadedSpec } from '../codegen/ir.js';
+import { endpointTable } from '../generated/endpoints.js';
 import { MPTools, OATools, WechatAbortError, WechatError, WechatPermissionError, WechatToolsError, WechatValidationError } from '../src/index.js';
 import { DEFAULT_MOCK_APP, type MockRequest } from '../src/testing/index.js';
 import { useMockWechat } from './helpers/msw.js';
@@ -272,5 +277,39 @@ describe('stopping', () => {
     await expect(collect((oa as unknown as { paginate(op: string): AsyncIterable<unknown> }).paginate('getFanz'))).rejects.toThrow(WechatToolsError);
     await expect(collect((oa as unknown as { paginate(op: string, p: object): AsyncIterable<unknown> }).paginate('getUserInfo', { openid: 'o' }))).rejects.toThrow(/getUserInfo: invalid params: \(params\) cannot be paginated/);
     expect(mock.stats().requests).toBe(0);
+  });
+});
+
+describe('the pagination spec field', () => {
+  it('is checked against the endpoint\'s params and reply schema by the generator', async () => {
+    const { specs, shared } = await loadSpecs(path.resolve(import.meta.dirname, '..'), ['spec/officialaccount/user/getFans.yaml', 'spec/officialaccount/datacube/getUserSummary.yaml']);
+    expect(normalize(specs, shared).map((ep) => ep.pagination?.style)).toEqual(['window', 'cursor']);
+    const broken = (patch: (s: LoadedSpec) => void): string[] => {
+      const copy = structuredClone(specs);
+      for (const s of copy) patch(s);
+      try {
+        normalize(copy, shared);
+        return [];
+      } catch (err) {
+        if (err instanceof SpecError) return err.problems;
+        throw err;
+      }
+    };
+    const fans = (s: LoadedSpec) => s.doc.operation === 'getFans';
+    expect(broken((s) => fans(s) && (s.doc.pagination = { style: 'cursor', param: 'next_openid', next: 'next_openid', items: 'total' }))).toEqual([
+      'spec/officialaccount/user/getFans.yaml: /pagination/items: "total" is not an array in the reply schema',
+    ]);
+    expect(broken((s) => fans(s) && (s.doc.pagination = { style: 'cursor', param: 'begin_openid', items: 'data.openid' }))).toEqual([
+      'spec/officialaccount/user/getFans.yaml: /pagination/param: "begin_openid" is not a declared param',
+      'spec/officialaccount/user/getFans.yaml: /pagination/next: required with style cursor',
+    ]);
+    expect(broken((s) => !fans(s) && delete s.doc.dateRule)).toContain('spec/officialaccount/datacube/getUserSummary.yaml: /pagination: style window needs a dateRule (the window sizes)');
+  });
+
+  it('every paginated endpoint of the table names its moving param and items', () => {
+    const paged = endpointTable.filter((r) => r.pagination);
+    expect(paged.length).toBeGreaterThanOrEqual(50);
+    for (const style of ['cursor', 'offset', 'page', 'window']) expect(paged.some((r) => r.pagination?.style === style), style).toBe(true);
+    for (const r of paged) if (r.pagination?.style === 'window') expect(r.dateRule, r.id).toBeDefined();
   });
 });
