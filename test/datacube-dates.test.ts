@@ -146,8 +146,14 @@ describe('formats and future dates', () => {
   it('refuses a future end_date ("at most yesterday")', async () => {
     const err = await rejection(oa.getUserSummary({ begin_date: '2999-01-01', end_date: '2999-01-02' }));
     expect(err.message).toMatch(/^getUserSummary: invalid params: \/end_date must be yesterday \(\d{4}-\d{2}-\d{2}, China time\) at the latest$/);
-    expect((await rejection(mp.getWeeklyVisitTrend({ begin_date: '29990107' }))).message).toMatch(/\/end_date must be yesterday \(\d{8}, China time\) at the latest: that week is not over yet$/);
+    expect((await rejection(mp.getDailyRetain({ begin_date: '29990107' }))).message).toMatch(/^getDailyRetain: invalid params: \/end_date must be yesterday \(\d{8}, China time\) at the latest$/);
     expect(mock.stats().requests).toBe(0);
+  });
+
+  it('the weekly and monthly docs set no "yesterday" limit: such a range goes to WeChat', async () => {
+    const sent = record('getWeeklyVisitTrend');
+    await mp.getWeeklyVisitTrend({ begin_date: '29990107' });
+    expect(sent).toEqual([{ begin_date: '29990107', end_date: '29990113' }]);
   });
 
   it('"yesterday" is China time (UTC+8), at the day boundary', () => {
@@ -156,10 +162,9 @@ describe('formats and future dates', () => {
     const afterMidnightCst = Date.UTC(2024, 4, 10, 16, 1); // 2024-05-11 00:01 in China: yesterday is 05-10
     expect(() => applyDateRule(summary, { begin_date: '2024-05-10', end_date: '2024-05-10' }, true, beforeMidnightCst)).toThrow('/end_date must be yesterday (2024-05-09, China time) at the latest');
     expect(() => applyDateRule(summary, { begin_date: '2024-05-10', end_date: '2024-05-10' }, true, afterMidnightCst)).not.toThrow();
-    // a month is over only after its last day
-    const monthly = row('mp', 'getMonthlyRetain');
-    expect(() => applyDateRule(monthly, { begin_date: '20240501' }, true, Date.UTC(2024, 4, 31, 12))).toThrow(/that month is not over yet/);
-    expect(() => applyDateRule(monthly, { begin_date: '20240501' }, true, Date.UTC(2024, 5, 1, 12))).not.toThrow();
+    const daily = row('mp', 'getDailySummary');
+    expect(() => applyDateRule(daily, { begin_date: '20240510' }, true, beforeMidnightCst)).toThrow('/end_date must be yesterday (20240509, China time) at the latest');
+    expect(() => applyDateRule(daily, { begin_date: '20240510' }, true, afterMidnightCst)).not.toThrow();
   });
 });
 

@@ -98,7 +98,7 @@ export function applyDateRule(row: EndpointRow, params: Record<string, unknown>,
   }
   if (rule.latest === 'yesterday') {
     const yesterday = yesterdayInChina(now);
-    if (end > yesterday) fail(e, `must be yesterday (${fmt(yesterday)}, China time) at the latest${rule.period === 'day' ? '' : `: that ${rule.period} is not over yet`}`);
+    if (end > yesterday) fail(e, `must be yesterday (${fmt(yesterday)}, China time) at the latest`);
   }
 }
 
