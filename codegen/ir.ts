@@ -1,5 +1,6 @@
 // The intermediate form between spec files and emitters: one EndpointIR per spec file, already
 // checked across files. Emitters read only this (and the shared definitions), never YAML.
+import type { DateRule, PaginationRule } from '../src/core/endpoint.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -41,6 +42,8 @@ export interface SpecDoc {
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
   };
   response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
+  pagination?: PaginationRule;
+  dateRule?: Omit<DateRule, 'begin' | 'end'> & { begin?: string; end?: string };
   errors?: { errcode: number; errmsg?: string; description: string }[];
   examples: SpecExample[];
 }
@@ -111,6 +114,10 @@ export interface EndpointIR {
   bodyKind: 'none' | 'json' | 'multipart';
   responseKind: 'json' | 'binary' | 'mixed';
   responseSchema?: JsonSchema;
+  /** how client.paginate pages through the endpoint */
+  pagination?: PaginationRule;
+  /** the date range rule (begin/end param names resolved) */
+  dateRule?: DateRule;
   errors: { errcode: number; errmsg?: string; description: string }[];
   examples: SpecExample[];
   /** PascalCase base of the generated type names (Code2Session → Code2SessionParams) */

@@ -4,6 +4,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { EndpointIR, JsonSchema, LoadedSpec, SharedDefs } from './ir.js';
 import { SpecError, formatAjvError } from './load.js';
+import { checkDateRule, checkPagination } from './paging.js';
 import { paramsSchema, referencedDefs, responseSchema } from './schemas.js';
 
 const PLATFORM_CLIENTS: Record<string, string[] | undefined> = {
@@ -90,6 +91,8 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       if (!own) problems.push(`${file}: /request/ownAppid: "${req.ownAppid}" is not a declared param`);
       else own.required = false; // the client fills it in
     }
+    const pagination = checkPagination(file, doc, params, problems);
+    const dateRule = checkDateRule(file, doc, params, problems);
     for (const name of required) if (!seen.has(name)) problems.push(`${file}: /request/required: "${name}" is not a declared param`);
     for (const group of req.requireOneOf ?? []) for (const name of group) if (!seen.has(name)) problems.push(`${file}: /request/requireOneOf: "${name}" is not a declared param`);
     const constants = { query: req.constants?.query ?? {}, body: req.constants?.body ?? {} };
@@ -144,6 +147,8 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       bodyKind,
       responseKind: doc.response.kind,
       ...(doc.response.schema ? { responseSchema: doc.response.schema } : {}),
+      ...(pagination ? { pagination } : {}),
+      ...(dateRule ? { dateRule } : {}),
       errors: doc.errors ?? [],
       examples: doc.examples,
       typeBase: (opCount.get(doc.operation) ?? 0) > 1 ? pascal(spec.platform === 'common' ? 'common' : spec.platform === 'miniprogram' ? 'mp' : spec.platform === 'component' ? 'component' : 'oa') + pascal(doc.operation) : pascal(doc.operation),

@@ -10734,7 +10734,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetDailyRetainResponse: {
             /** @description 日期，格式为 yyyymmdd */
@@ -10759,7 +10759,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetDailySummaryResponse: {
             /** @description 数据列表 */
@@ -10779,7 +10779,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetDailyVisitTrendResponse: {
             /** @description 数据列表 */
@@ -12189,7 +12189,7 @@ export interface components {
             /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，为自然月最后一天，限定查询一个月数据，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetMonthlyRetainResponse: {
             /** @description 时间，格式为 yyyymm，如 201702 */
@@ -12214,7 +12214,7 @@ export interface components {
             /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，为自然月最后一天，限定查询一个月的数据，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetMonthlyVisitTrendResponse: {
             /** @description 数据列表 */
@@ -13687,7 +13687,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetVisitDistributionResponse: {
             /** @description 日期，格式为 yyyymmdd */
@@ -13712,7 +13712,7 @@ export interface components {
             /** @description 开始日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetVisitPageResponse: {
             /** @description 日期，格式为 yyyymmdd */
@@ -13742,7 +13742,7 @@ export interface components {
             /** @description 开始日期，为周一日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetWeeklyRetainResponse: {
             /** @description 时间，格式为 yyyymmdd-yyyymmdd，如 20170306-20170312 */
@@ -13767,7 +13767,7 @@ export interface components {
             /** @description 开始日期，为周一日期，格式为 yyyymmdd */
             begin_date: string;
             /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-            end_date: string;
+            end_date?: string;
         };
         GetWeeklyVisitTrendResponse: {
             /** @description 数据列表 */
@@ -23717,7 +23717,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -23748,7 +23748,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -23779,7 +23779,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -23810,7 +23810,7 @@ export interface operations {
                     /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，为自然月最后一天，限定查询一个月数据，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -23841,7 +23841,7 @@ export interface operations {
                     /** @description 开始日期，为自然月第一天，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，为自然月最后一天，限定查询一个月的数据，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -23903,7 +23903,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -23934,7 +23934,7 @@ export interface operations {
                     /** @description 开始日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -23965,7 +23965,7 @@ export interface operations {
                     /** @description 开始日期，为周一日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -23996,7 +23996,7 @@ export interface operations {
                     /** @description 开始日期，为周一日期，格式为 yyyymmdd */
                     begin_date: string;
                     /** @description 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };

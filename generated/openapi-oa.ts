@@ -7602,7 +7602,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetArticleSummaryResponse: {
             /** @description 数据列表 */
@@ -7707,7 +7707,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetArticleTotalResponse: {
             /** @description 数据列表 */
@@ -9696,7 +9696,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetInterfaceSummaryHourResponse: {
             /** @description 数据列表 */
@@ -10960,7 +10960,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetUpstreamMsgHourResponse: {
             /** @description 数据列表 */
@@ -11198,7 +11198,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetUserReadHourResponse: {
             /** @description 数据列表 */
@@ -11264,7 +11264,7 @@ export interface components {
             /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
             begin_date: string;
             /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-            end_date: string;
+            end_date?: string;
         };
         GetUserShareHourResponse: {
             /** @description 数据列表 */
@@ -24127,7 +24127,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -24158,7 +24158,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -24282,7 +24282,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -24437,7 +24437,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -24592,7 +24592,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };
@@ -24654,7 +24654,7 @@ export interface operations {
                     /** @description 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
                     begin_date: string;
                     /** @description 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-                    end_date: string;
+                    end_date?: string;
                 };
             };
         };

@@ -4,6 +4,7 @@ import type { components as OAComponents } from "./openapi-oa.js";
 import type { components as ComponentComponents } from "./openapi-component.js";
 import type { WechatData, BinaryReply } from "../src/core/wechat-data.js";
 import type { CallOptions } from "../src/core/call-options.js";
+import type { PageParams } from "../src/client/paginate.js";
 /** Schemas of the Mini Program OpenAPI document. */
 export type MP = MPComponents['schemas'];
 /** Schemas of the Official Account OpenAPI document. */
@@ -20765,6 +20766,68 @@ export interface MPToolsOperations {
     uploadVpFile: { params: UploadVpFileParams; response: UploadVpFileResponse; required: true };
 }
 
+/** Every MPTools operation that `paginate(name, params)` pages through (29). */
+export interface MPToolsPaginated {
+    /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） (offset: start; items: data) */
+    getPubTemplateTitleList: { params: PageParams<GetPubTemplateTitleListParams, 'start'>; item: NonNullable<NonNullable<GetPubTemplateTitleListResponse>['data']>[number]; response: GetPubTemplateTitleListResponse; required: true };
+    /** 查询 2 个月内的云开发短信发送记录 (page: PageNumber; items: SmsRecords) */
+    describeSmsRecords: { params: PageParams<DescribeSmsRecordsParams, 'PageNumber'>; item: NonNullable<NonNullable<DescribeSmsRecordsResponse>['SmsRecords']>[number]; response: DescribeSmsRecordsResponse; required: true };
+    /** 获取特定云环境下集合信息 (offset: offset; items: collections) */
+    getDatabaseCollection: { params: PageParams<GetDatabaseCollectionParams, 'offset'>; item: NonNullable<NonNullable<GetDatabaseCollectionResponse>['collections']>[number]; response: GetDatabaseCollectionResponse; required: true };
+    /** 客服子商户拉取多个商户信息（分页，每次最多 200 个） (offset: offset; items: list) */
+    listKfBusiness: { params: PageParams<ListKfBusinessParams, 'offset'>; item: NonNullable<NonNullable<ListKfBusinessResponse>['list']>[number]; response: ListKfBusinessResponse; required: true };
+    /** 获取用户访问小程序数据概况（累计用户数、转发次数与人数） (window: begin_date; items: list) */
+    getDailySummary: { params: GetDailySummaryParams; item: NonNullable<NonNullable<GetDailySummaryResponse>['list']>[number]; response: GetDailySummaryResponse; required: true };
+    /** 获取用户访问小程序数据日趋势 (window: begin_date; items: list) */
+    getDailyVisitTrend: { params: GetDailyVisitTrendParams; item: NonNullable<NonNullable<GetDailyVisitTrendResponse>['list']>[number]; response: GetDailyVisitTrendResponse; required: true };
+    /** 获取用户访问小程序数据月趋势（自然月） (window: begin_date; items: list) */
+    getMonthlyVisitTrend: { params: GetMonthlyVisitTrendParams; item: NonNullable<NonNullable<GetMonthlyVisitTrendResponse>['list']>[number]; response: GetMonthlyVisitTrendResponse; required: true };
+    /** 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布） (window: begin_date; items: list) */
+    getVisitDistribution: { params: GetVisitDistributionParams; item: NonNullable<NonNullable<GetVisitDistributionResponse>['list']>[number]; response: GetVisitDistributionResponse; required: true };
+    /** 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200） (window: begin_date; items: list) */
+    getVisitPage: { params: GetVisitPageParams; item: NonNullable<NonNullable<GetVisitPageResponse>['list']>[number]; response: GetVisitPageResponse; required: true };
+    /** 获取用户访问小程序数据周趋势（自然周） (window: begin_date; items: list) */
+    getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; item: NonNullable<NonNullable<GetWeeklyVisitTrendResponse>['list']>[number]; response: GetWeeklyVisitTrendResponse; required: true };
+    /** 获取长期订阅用户 (cursor: page_break; items: followers) */
+    getFollowers: { params: PageParams<GetFollowersParams, 'page_break'>; item: NonNullable<NonNullable<GetFollowersResponse>['followers']>[number]; response: GetFollowersResponse; required: false };
+    /** 获取商品列表（按审核状态拉取商品库中的商品） (offset: offset; items: goods) */
+    getGoodsInfo: { params: PageParams<GetGoodsInfoParams, 'offset'>; item: NonNullable<NonNullable<GetGoodsInfoResponse>['goods']>[number]; response: GetGoodsInfoResponse; required: true };
+    /** 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放 (offset: start; items: room_info) */
+    getLiveInfo: { params: PageParams<GetLiveInfoParams, 'start'>; item: NonNullable<NonNullable<GetLiveInfoResponse>['room_info']>[number]; response: GetLiveInfoResponse; required: true };
+    /** 查询小程序直播成员列表 (offset: offset; items: list) */
+    getRoleList: { params: PageParams<GetRoleListParams, 'offset'>; item: NonNullable<NonNullable<GetRoleListResponse>['list']>[number]; response: GetRoleListResponse; required: false };
+    /** 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈） (page: page; items: list) */
+    getFeedback: { params: PageParams<GetFeedbackParams, 'page'>; item: NonNullable<NonNullable<GetFeedbackResponse>['list']>[number]; response: GetFeedbackResponse; required: true };
+    /** 查询 JS 错误详情 (offset: offset; items: data) */
+    getJsErrDetail: { params: PageParams<GetJsErrDetailParams, 'offset'>; item: NonNullable<NonNullable<GetJsErrDetailResponse>['data']>[number]; response: GetJsErrDetailResponse; required: true };
+    /** 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条） (offset: offset; items: data) */
+    getJsErrList: { params: PageParams<GetJsErrListParams, 'offset'>; item: NonNullable<NonNullable<GetJsErrListResponse>['data']>[number]; response: GetJsErrListResponse; required: true };
+    /** 错误查询（旧版，按关键字检索 JS 错误） (offset: start; items: results) */
+    getJsErrSearch: { params: PageParams<GetJsErrSearchParams, 'start'>; item: NonNullable<NonNullable<GetJsErrSearchResponse>['results']>[number]; response: GetJsErrSearchResponse; required: true };
+    /** 查询实时日志（仅支持最近 7 天） (offset: start; items: data.list) */
+    realtimelogSearch: { params: PageParams<RealtimelogSearchParams, 'start'>; item: NonNullable<NonNullable<NonNullable<RealtimelogSearchResponse>['data']>['list']>[number]; response: RealtimelogSearchResponse; required: true };
+    /** 推广员：查询推广员带来的订单 (cursor: start_id; items: order_list) */
+    getPromoterOrder: { params: PageParams<GetPromoterOrderParams, 'start_id'>; item: NonNullable<NonNullable<GetPromoterOrderResponse>['order_list']>[number]; response: GetPromoterOrderResponse; required: true };
+    /** 推广员：查询推广员触达的用户（推广关系） (cursor: start_id; items: relation_list) */
+    getPromoterRelation: { params: PageParams<GetPromoterRelationParams, 'start_id'>; item: NonNullable<NonNullable<GetPromoterRelationResponse>['relation_list']>[number]; response: GetPromoterRelationResponse; required: true };
+    /** 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList） (cursor: last_index; items: order_list) */
+    getShippingOrderList: { params: PageParams<GetShippingOrderListParams, 'last_index'>; item: NonNullable<NonNullable<GetShippingOrderListResponse>['order_list']>[number]; response: GetShippingOrderListResponse; required: false };
+    /** （已下线）获取小程序模板库标题列表 (offset: offset; items: list) */
+    getLegacyTemplateLibraryList: { params: PageParams<GetLegacyTemplateLibraryListParams, 'offset'>; item: NonNullable<NonNullable<GetLegacyTemplateLibraryListResponse>['list']>[number]; response: GetLegacyTemplateLibraryListResponse; required: true };
+    /** （已下线）获取账号下已存在的小程序模板消息模板列表 (offset: offset; items: list) */
+    getLegacyTemplateList: { params: PageParams<GetLegacyTemplateListParams, 'offset'>; item: NonNullable<NonNullable<GetLegacyTemplateListResponse>['list']>[number]; response: GetLegacyTemplateListResponse; required: true };
+    /** 虚拟支付：获取投诉列表 (offset: offset; items: complaints) */
+    getComplaintList: { params: PageParams<GetComplaintListParams, 'offset'>; item: NonNullable<NonNullable<GetComplaintListResponse>['complaints']>[number]; response: GetComplaintListResponse; required: true };
+    /** 虚拟支付：获取投诉协商历史 (offset: offset; items: history) */
+    getNegotiationHistory: { params: PageParams<GetNegotiationHistoryParams, 'offset'>; item: NonNullable<NonNullable<GetNegotiationHistoryResponse>['history']>[number]; response: GetNegotiationHistoryResponse; required: true };
+    /** 虚拟支付：查询广告金发放记录 (page: page; items: adver_funds_list) */
+    queryAdverFunds: { params: PageParams<QueryAdverFundsParams, 'page'>; item: NonNullable<NonNullable<QueryAdverFundsResponse>['adver_funds_list']>[number]; response: QueryAdverFundsResponse; required: true };
+    /** 虚拟支付：查询广告金充值记录 (page: page; items: bill_list) */
+    queryFundsBill: { params: PageParams<QueryFundsBillParams, 'page'>; item: NonNullable<NonNullable<QueryFundsBillResponse>['bill_list']>[number]; response: QueryFundsBillResponse; required: true };
+    /** 虚拟支付：查询广告金回收记录 (page: page; items: bill_list) */
+    queryRecoverBill: { params: PageParams<QueryRecoverBillParams, 'page'>; item: NonNullable<NonNullable<QueryRecoverBillResponse>['bill_list']>[number]; response: QueryRecoverBillResponse; required: true };
+}
+
 /** The generated endpoint methods of OATools (277). */
 export interface OAToolsMethods {
     /**
@@ -25001,6 +25064,66 @@ export interface OAToolsOperations {
     refreshWebAccessToken: { params: RefreshWebAccessTokenParams; response: RefreshWebAccessTokenResponse; required: true };
 }
 
+/** Every OATools operation that `paginate(name, params)` pages through (28). */
+export interface OAToolsPaginated {
+    /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） (offset: start; items: data) */
+    getPubTemplateTitleList: { params: PageParams<GetPubTemplateTitleListParams, 'start'>; item: NonNullable<NonNullable<GetPubTemplateTitleListResponse>['data']>[number]; response: GetPubTemplateTitleListResponse; required: true };
+    /** 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页） (cursor: begin_openid; items: data.openid) */
+    getBlacklist: { params: PageParams<GetBlacklistParams, 'begin_openid'>; item: NonNullable<NonNullable<NonNullable<GetBlacklistResponse>['data']>['openid']>[number]; response: GetBlacklistResponse; required: false };
+    /** 批量查询卡券列表（card_id 列表，可按状态筛选） (offset: offset; items: card_id_list) */
+    batchGetCard: { params: PageParams<BatchGetCardParams, 'offset'>; item: NonNullable<NonNullable<BatchGetCardResponse>['card_id_list']>[number]; response: BatchGetCardResponse; required: true };
+    /** 批量查询支付后投放卡券规则 (offset: offset; items: rule_list) */
+    batchGetPayGiftCard: { params: PageParams<BatchGetPayGiftCardParams, 'offset'>; item: NonNullable<NonNullable<BatchGetPayGiftCardResponse>['rule_list']>[number]; response: BatchGetPayGiftCardResponse; required: true };
+    /** 查看指定文章的评论数据（分页，每次最多 50 条） (offset: begin; items: comment) */
+    listComment: { params: PageParams<ListCommentParams, 'begin'>; item: NonNullable<NonNullable<ListCommentResponse>['comment']>[number]; response: ListCommentResponse; required: true };
+    /** 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条） (cursor: msgid; items: recordlist) */
+    getKfMsgList: { params: PageParams<GetKfMsgListParams, 'msgid'>; item: NonNullable<NonNullable<GetKfMsgListResponse>['recordlist']>[number]; response: GetKfMsgListResponse; required: true };
+    /** 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） (window: begin_date; items: list) */
+    getArticleSummary: { params: GetArticleSummaryParams; item: NonNullable<NonNullable<GetArticleSummaryResponse>['list']>[number]; response: GetArticleSummaryResponse; required: true };
+    /** 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中） (window: begin_date; items: list) */
+    getArticleTotal: { params: GetArticleTotalParams; item: NonNullable<NonNullable<GetArticleTotalResponse>['list']>[number]; response: GetArticleTotalResponse; required: true };
+    /** 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） (window: begin_date; items: list) */
+    getInterfaceSummary: { params: GetInterfaceSummaryParams; item: NonNullable<NonNullable<GetInterfaceSummaryResponse>['list']>[number]; response: GetInterfaceSummaryResponse; required: true };
+    /** 获取接口分析分时数据（按小时） (window: begin_date; items: list) */
+    getInterfaceSummaryHour: { params: GetInterfaceSummaryHourParams; item: NonNullable<NonNullable<GetInterfaceSummaryHourResponse>['list']>[number]; response: GetInterfaceSummaryHourResponse; required: true };
+    /** 获取消息发送概况数据（用户向公众号发送消息的按日统计） (window: begin_date; items: list) */
+    getUpstreamMsg: { params: GetUpstreamMsgParams; item: NonNullable<NonNullable<GetUpstreamMsgResponse>['list']>[number]; response: GetUpstreamMsgResponse; required: true };
+    /** 获取消息发送分布数据（按用户当日发送消息数的区间分布） (window: begin_date; items: list) */
+    getUpstreamMsgDist: { params: GetUpstreamMsgDistParams; item: NonNullable<NonNullable<GetUpstreamMsgDistResponse>['list']>[number]; response: GetUpstreamMsgDistResponse; required: true };
+    /** 获取消息发送分布月数据 (window: begin_date; items: list) */
+    getUpstreamMsgDistMonth: { params: GetUpstreamMsgDistMonthParams; item: NonNullable<NonNullable<GetUpstreamMsgDistMonthResponse>['list']>[number]; response: GetUpstreamMsgDistMonthResponse; required: true };
+    /** 获取消息发送分布周数据 (window: begin_date; items: list) */
+    getUpstreamMsgDistWeek: { params: GetUpstreamMsgDistWeekParams; item: NonNullable<NonNullable<GetUpstreamMsgDistWeekResponse>['list']>[number]; response: GetUpstreamMsgDistWeekResponse; required: true };
+    /** 获取消息发送分时数据（按小时） (window: begin_date; items: list) */
+    getUpstreamMsgHour: { params: GetUpstreamMsgHourParams; item: NonNullable<NonNullable<GetUpstreamMsgHourResponse>['list']>[number]; response: GetUpstreamMsgHourResponse; required: true };
+    /** 获取消息发送月数据（ref_date 为月的首日） (window: begin_date; items: list) */
+    getUpstreamMsgMonth: { params: GetUpstreamMsgMonthParams; item: NonNullable<NonNullable<GetUpstreamMsgMonthResponse>['list']>[number]; response: GetUpstreamMsgMonthResponse; required: true };
+    /** 获取消息发送周数据（ref_date 为周的首日） (window: begin_date; items: list) */
+    getUpstreamMsgWeek: { params: GetUpstreamMsgWeekParams; item: NonNullable<NonNullable<GetUpstreamMsgWeekResponse>['list']>[number]; response: GetUpstreamMsgWeekResponse; required: true };
+    /** 获取累计用户数据（按日的总用户量） (window: begin_date; items: list) */
+    getUserCumulate: { params: GetUserCumulateParams; item: NonNullable<NonNullable<GetUserCumulateResponse>['list']>[number]; response: GetUserCumulateResponse; required: true };
+    /** 获取图文统计数据（按日的图文页阅读、分享、收藏汇总） (window: begin_date; items: list) */
+    getUserRead: { params: GetUserReadParams; item: NonNullable<NonNullable<GetUserReadResponse>['list']>[number]; response: GetUserReadResponse; required: true };
+    /** 获取图文统计分时数据（按小时、按阅读来源） (window: begin_date; items: list) */
+    getUserReadHour: { params: GetUserReadHourParams; item: NonNullable<NonNullable<GetUserReadHourResponse>['list']>[number]; response: GetUserReadHourResponse; required: true };
+    /** 获取图文分享转发数据（按日、按分享场景） (window: begin_date; items: list) */
+    getUserShare: { params: GetUserShareParams; item: NonNullable<NonNullable<GetUserShareResponse>['list']>[number]; response: GetUserShareResponse; required: true };
+    /** 获取图文分享转发分时数据（按小时、按分享场景） (window: begin_date; items: list) */
+    getUserShareHour: { params: GetUserShareHourParams; item: NonNullable<NonNullable<GetUserShareHourResponse>['list']>[number]; response: GetUserShareHourResponse; required: true };
+    /** 获取用户增减数据（按日、按来源渠道） (window: begin_date; items: list) */
+    getUserSummary: { params: GetUserSummaryParams; item: NonNullable<NonNullable<GetUserSummaryResponse>['list']>[number]; response: GetUserSummaryResponse; required: true };
+    /** 获取草稿列表（分页；可选不返回 content 字段） (offset: offset; items: item) */
+    batchGetDraft: { params: PageParams<BatchGetDraftParams, 'offset'>; item: NonNullable<NonNullable<BatchGetDraftResponse>['item']>[number]; response: BatchGetDraftResponse; required: true };
+    /** 获取成功发布列表（发布能力：freepublish_batchget，分页） (offset: offset; items: item) */
+    batchGetPublished: { params: PageParams<BatchGetPublishedParams, 'offset'>; item: NonNullable<NonNullable<BatchGetPublishedResponse>['item']>[number]; response: BatchGetPublishedResponse; required: true };
+    /** 获取永久素材列表（按类型分页：图片、视频、语音、图文） (offset: offset; items: item) */
+    batchGetMaterial: { params: PageParams<BatchGetMaterialParams, 'offset'>; item: NonNullable<NonNullable<BatchGetMaterialResponse>['item']>[number]; response: BatchGetMaterialResponse; required: true };
+    /** 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页） (cursor: next_openid; items: data.openid) */
+    getTagFans: { params: PageParams<GetTagFansParams, 'next_openid'>; item: NonNullable<NonNullable<NonNullable<GetTagFansResponse>['data']>['openid']>[number]; response: GetTagFansResponse; required: true };
+    /** 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页） (cursor: next_openid; items: data.openid) */
+    getFans: { params: PageParams<GetFansParams, 'next_openid'>; item: NonNullable<NonNullable<NonNullable<GetFansResponse>['data']>['openid']>[number]; response: GetFansResponse; required: false };
+}
+
 /** The generated endpoint methods of OpenPlatform (17). */
 export interface OpenPlatformMethods {
     /**
@@ -25269,4 +25392,8 @@ export interface OpenPlatformOperations {
     getPreAuthCode: { params: GetPreAuthCodeParams; response: GetPreAuthCodeResponse; required: false };
     /** 启动票据推送服务：让微信立即向授权事件接收URL 推送 component_verify_ticket */
     startPushTicket: { params: StartPushTicketParams; response: StartPushTicketResponse; required: false };
+}
+
+/** Every OpenPlatform operation that `paginate(name, params)` pages through (0). */
+export interface OpenPlatformPaginated {
 }

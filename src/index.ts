@@ -4,6 +4,7 @@ export { OATools, type OAToolsOptions } from './client/oa-tools.js';
 export { WechatClient, DEFAULT_BASE_URL, type RawRequest } from './client/wechat-client.js';
 export type { WechatToolsOptions, TokenMode } from './client/options.js';
 export type { Middleware, RequestContext, ResponseContext } from './client/middleware.js';
+export type { PageIterator, PageParams, PaginateOptions } from './client/paginate.js';
 export { WechatData, WechatResult, type BinaryReply } from './core/wechat-data.js';
 export {
   WechatToolsError,

@@ -70,6 +70,7 @@ export function emitTypes(input: GeneratorInput): SourceFileStructure {
   push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-component.js', namedImports: [{ name: 'components', alias: 'ComponentComponents' }], isTypeOnly: true });
   push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/core/wechat-data.js', namedImports: ['WechatData', 'BinaryReply'], isTypeOnly: true });
   push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/core/call-options.js', namedImports: ['CallOptions'], isTypeOnly: true });
+  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/client/paginate.js', namedImports: ['PageParams'], isTypeOnly: true });
   push({ kind: StructureKind.TypeAlias, isExported: true, name: 'MP', type: "MPComponents['schemas']", docs: ['Schemas of the Mini Program OpenAPI document.'] });
   push({ kind: StructureKind.TypeAlias, isExported: true, name: 'OA', type: "OAComponents['schemas']", docs: ['Schemas of the Official Account OpenAPI document.'] });
   push({ kind: StructureKind.TypeAlias, isExported: true, name: 'Component', type: "ComponentComponents['schemas']", docs: ['Schemas of the third-party platform OpenAPI document.'] });
@@ -113,8 +114,37 @@ export function emitTypes(input: GeneratorInput): SourceFileStructure {
         type: `{ params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} }`,
       })),
     };
+    const paged = pagedInterface(client, eps);
     push(methodsIface);
     push(opsIface);
+    push(paged);
   }
   return { kind: StructureKind.SourceFile, statements };
+}
+
+/** `NonNullable<NonNullable<R>['data']>['openid']`: the type at a dot path of a reply type. */
+function typeAt(base: string, path: string): string {
+  return path.split('.').reduce((t, key) => `NonNullable<${t}>['${key}']`, base);
+}
+
+/** Every paginated operation of a client: the params of paginate(), the item type (from the reply schema), the reply. */
+function pagedInterface(client: ClientName, eps: EndpointIR[]): InterfaceDeclarationStructure {
+  const paged = eps.filter((ep) => ep.pagination && ep.responseKind !== 'binary');
+  return {
+    kind: StructureKind.Interface,
+    isExported: true,
+    name: `${CLIENT_CLASS[client]}Paginated`,
+    docs: [`Every ${CLIENT_CLASS[client]} operation that \`paginate(name, params)\` pages through (${paged.length}).`],
+    properties: paged.map((ep) => {
+      const rule = ep.pagination!;
+      const moving = rule.style === 'window' ? undefined : rule.param;
+      const params = moving ? `PageParams<${ep.typeBase}Params, '${moving}'>` : `${ep.typeBase}Params`;
+      const required = ep.params.some((p) => p.required && p.name !== moving) || ep.requireOneOf.length > 0;
+      return {
+        name: ep.operation,
+        docs: [`${escapeDoc(ep.summary)} (${rule.style}: ${rule.param}; items: ${rule.items})`],
+        type: `{ params: ${params}; item: NonNullable<${typeAt(`${ep.typeBase}Response`, rule.items)}>[number]; response: ${ep.typeBase}Response; required: ${required} }`,
+      };
+    }),
+  };
 }

@@ -22,12 +22,14 @@ import { ClientTokens } from '../token/client-tokens.js';
 import type { FetchedToken, FetchRequest, TokenManager, TokenStore } from '../token/manager.js';
 import { hasLock } from '../redis/redis-cache.js';
 import { validateParams } from '../validate/validate.js';
+import { applyDateRule } from '../validate/date-rules.js';
 import { Deadline } from '../retry/deadline.js';
 import { outcomeOf, retryOptions } from '../retry/outcome.js';
 import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
 import { buildContext, rawParams, rawRow, record, type RawRequest } from './build-request.js';
 import type { Middleware, RequestContext } from './middleware.js';
 import { operationsOf } from './operations.js';
+import { paginate, type PageIterator, type PaginateOptions } from './paginate.js';
 import { XpaySigner } from '../sign/xpay.js';
 import { ApiSecurity } from '../sign/api-security.js';
 import type { ComponentAccess, TokenMode, WechatToolsOptions } from './options.js';
@@ -232,6 +234,15 @@ export abstract class WechatClient {
     return this.#execute(row, params as Record<string, unknown>, options, true);
   }
 
+  /**
+   * Page through a list endpoint (its spec's `pagination`): `for await (const item of client.paginate(op, params))`,
+   * or `.pages()` for the replies. Throws the WechatError of an errcode; `maxItems` and `signal` stop it.
+   */
+  paginate(operation: string, params: object = {}, options: PaginateOptions = {}): PageIterator<unknown, WechatResult> {
+    const row = operationsOf(this.platform).get(operation);
+    return paginate({ client: this.constructor.name, operation, row, params, options, call: (p, o) => this.call(operation, p, o) });
+  }
+
   /** Call an endpoint that has no spec yet, with the same token handling, retry and WechatData. */
   request(req: RawRequest, options: CallOptions = {}): Promise<WechatResult> {
     const row = rawRow(req, this.platform);
@@ -246,6 +257,7 @@ export abstract class WechatClient {
     if (row.componentVariant && this.#options.component) row = operationsOf(this.platform).get(row.componentVariant) ?? row;
     params = record(params); // own keys only, no prototype
     if (row.ownAppid && params[row.ownAppid] === undefined) params[row.ownAppid] = this.appid;
+    if (row.dateRule) applyDateRule(row, params, this.#options.validateParams !== false);
     const secrets = secretValues(params, [this.#options.secret, options.accessToken]);
     this.#xpay.check(row, params);
     this.#apiSecurity.check(row);

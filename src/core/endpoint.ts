@@ -9,6 +9,40 @@ export type Scalar = string | number | boolean;
 /** paySig = pay_sig (AppKey over uri & body) · userSig = signature (session_key over body) */
 export type XpaySignature = 'paySig' | 'userSig';
 
+/** How an endpoint pages (spec field `pagination`, read by client.paginate; see spec/_meta/endpoint.schema.yaml). */
+export interface PaginationRule {
+  readonly style: 'cursor' | 'offset' | 'page' | 'window';
+  /** the request param that moves: cursor, offset, page number, or the begin date (window) */
+  readonly param: string;
+  /** dot path of the items array in the reply */
+  readonly items: string;
+  /** cursor: dot path of the next cursor in the reply */
+  readonly next?: string;
+  /** value of param on the first page when the caller gives none */
+  readonly first?: number | string;
+  /** the request param holding the page size */
+  readonly size?: string;
+  /** dot path of the total number of items */
+  readonly total?: string;
+  /** dot path of the number of pages */
+  readonly totalPages?: string;
+  /** dot path of a boolean: false = last page */
+  readonly hasMore?: string;
+  /** a page shorter than the size param is the last one */
+  readonly shortPageEnds?: boolean;
+}
+
+/** The date range rule of a datacube endpoint (spec field `dateRule`), checked and completed before the call. */
+export interface DateRule {
+  readonly begin: string;
+  readonly end: string;
+  readonly format: 'YYYY-MM-DD' | 'YYYYMMDD';
+  readonly period: 'day' | 'week' | 'month';
+  readonly maxDays?: number;
+  readonly spans?: readonly number[];
+  readonly latest?: 'yesterday';
+}
+
 export interface EndpointRow {
   /** method name on the client (camelCase, WeChat's English API name where it has one) */
   readonly op: string;
@@ -44,6 +78,10 @@ export interface EndpointRow {
   /** when the client acts for a third-party platform (OpenPlatform.miniProgram / officialAccount), this operation is called instead */
   readonly componentVariant?: string;
   readonly reply: ReplyKind;
+  /** how client.paginate pages through this endpoint */
+  readonly pagination?: PaginationRule;
+  /** the begin/end date rule checked (and the end date filled in) before the call */
+  readonly dateRule?: DateRule;
   /** false: no method on the client; reachable with call() */
   readonly bind?: false;
   readonly deprecated?: true;
