@@ -1,8 +1,10 @@
 // Testing an Express app's WeChat calls with msw: the mock WeChat answers api.weixin.qq.com, and the
 // test's own requests to the app on 127.0.0.1 go through (onUnhandledRequest lets loopback pass, and
 // refuses everything else).
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import path from 'node:path';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { MPTools } from 'wechat-tools';
@@ -60,4 +62,13 @@ it('still refuses requests to any other host', async () => {
   const r = await fetch('https://example.com/');
   expect(r.status).toBe(500);
   expect(await r.text()).toContain('unhandled request: GET https://example.com/');
+});
+
+it('the README shows this onUnhandledRequest, line for line', () => {
+  const readme = readFileSync(path.resolve(import.meta.dirname, '..', 'README.md'), 'utf8');
+  const block = readme.split('```ts\n').find((b) => b.includes('onUnhandledRequest(request, print)'))?.split('```')[0] ?? '';
+  const inner = block.split('\n').map((l) => l.trim()).filter(Boolean).slice(1, -1); // without server.listen({ … });
+  expect(inner.length).toBe(6);
+  const here = readFileSync(path.join(import.meta.dirname, 'express-app.test.ts'), 'utf8').split('\n').map((l) => l.trim());
+  for (const line of inner) expect(here).toContain(line);
 });
