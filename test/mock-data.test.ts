@@ -143,7 +143,42 @@ describe('ids', () => {
     const a = await mine.call('addMessageTemplate', { tid: '401', kidList: [1, 2], sceneDesc: 'test' });
     const b = await mine.call('addMessageTemplate', { tid: '401', kidList: [1, 2], sceneDesc: 'test' });
     expect(a.ok && b.ok).toBe(true);
-    expect((a as Record<string, unknown>)['priTmplId']).not.toBe((b as Record<string, unknown>)['priTmplId']);
+    expect(a.priTmplId).toMatch(/^[A-Za-z0-9_-]{32,64}$/);
+    expect(a.priTmplId).not.toBe(b.priTmplId);
+  });
+});
+
+describe('MockData.fill', () => {
+  it('echoes an id the request names, makes the others new, keeps their types', () => {
+    const data = new MockData();
+    const a = data.fill({ media_id: 'MEDIA_ID', msgid: 1000, items: [{ media_id: 'M' }, { media_id: 'M' }] }, { appid: 'wx', params: { media_id: 'mine' } });
+    expect(a['media_id']).toBe('mine');
+    const b = data.fill({ media_id: 'MEDIA_ID', msgid: 1000 }, { appid: 'wx', params: {} });
+    expect(typeof b['msgid']).toBe('number');
+    expect(b['msgid']).not.toBe(a['msgid']);
+    expect(typeof b['media_id']).toBe('string');
+    const items = a['items'] as { media_id: string }[];
+    expect(new Set([items[0]?.media_id, items[1]?.media_id, b['media_id']]).size).toBe(3);
+  });
+
+  it('answers a list of users asked for (openid_list / user_list) in order, each with its unionid', () => {
+    const data = new MockData();
+    const alice = data.login('wx', 'alice');
+    const out = data.fill({ user_info_list: [{ openid: 'OPENID', unionid: 'UNIONID' }, { openid: 'OPENID', unionid: 'UNIONID' }] }, { appid: 'wx', params: { user_list: [{ openid: alice.openid }, { openid: 'o-other' }] } });
+    expect(out['user_info_list']).toEqual([
+      { openid: alice.openid, unionid: alice.unionid },
+      { openid: 'o-other', unionid: data.unionidOf('o-other') },
+    ]);
+  });
+
+  it('reset() forgets the users seen; the seed population stays', () => {
+    const data = new MockData({ seedUsers: 2 });
+    const seeded = data.users('wx');
+    expect(seeded).toHaveLength(2);
+    data.login('wx', 'someone');
+    expect(data.users('wx')).toHaveLength(3);
+    data.reset();
+    expect(data.users('wx')).toEqual(seeded);
   });
 });
 

@@ -35,6 +35,9 @@ export interface MockDataRequest {
 
 type Json = Record<string, unknown>;
 
+/** Users remembered per app at most. */
+const MAX_SEEN = 100_000;
+
 /** Reply fields whose value is an id WeChat makes new on each call (echoed when the request names it). */
 const FRESH_IDS: ReadonlySet<string> = new Set(['msgid', 'msg_id', 'msg_data_id', 'media_id', 'thumb_media_id', 'template_id', 'priTmplId', 'pri_tmpl_id', 'order_id', 'wx_order_id', 'publish_id']);
 
@@ -67,7 +70,9 @@ export class MockData {
   /** openid → the user key it was made from (for unionids) */
   readonly #userKeyOf = new Map<string, string>();
   /** appid → openids seen, in order of first sight */
-  readonly #seen = new Map<string, string[]>();
+  readonly #seen = new Map<string, Set<string>>();
+  /** appid → the seed population's openids */
+  readonly #seedCache = new Map<string, readonly string[]>();
   /** ids made so far (each fresh id is new) */
   #ids = 0;
 
@@ -84,7 +89,7 @@ export class MockData {
   /** An app's user for a code (or any user key): the same code, the same user; unionid shared across apps. */
   userFor(appid: string, userKey: string): MockUser {
     const openid = `o${this.#hash('openid', appid, userKey).toString('base64url').slice(0, 27)}`;
-    this.#userKeyOf.set(openid, userKey);
+    if (this.#userKeyOf.size < 4 * MAX_SEEN) this.#userKeyOf.set(openid, userKey);
     return { openid, unionid: this.#unionid(userKey) };
   }
 
@@ -109,25 +114,35 @@ export class MockData {
     return this.#hash('session_key', appid, code).subarray(0, 16).toString('base64');
   }
 
-  /** Remember a user of an app, for the user lists. */
+  /** Remember a user of an app, for the user lists (up to MAX_SEEN per app, so a long test cannot grow it without bound). */
   see(appid: string, openid: string): void {
-    const list = this.#seen.get(appid) ?? [];
-    if (!list.includes(openid) && !this.#seeded(appid).includes(openid)) list.push(openid);
-    this.#seen.set(appid, list);
+    let seen = this.#seen.get(appid);
+    if (!seen) this.#seen.set(appid, (seen = new Set()));
+    if (seen.size < MAX_SEEN && !seen.has(openid) && !this.#seeded(appid).includes(openid)) seen.add(openid);
   }
 
-  #seeded(appid: string): string[] {
-    return Array.from({ length: this.#seedUsers }, (_, i) => this.userFor(appid, `seed-${i}`).openid);
+  #seeded(appid: string): readonly string[] {
+    let list = this.#seedCache.get(appid);
+    if (!list) {
+      list = Array.from({ length: this.#seedUsers }, (_, i) => this.userFor(appid, `seed-${i}`).openid);
+      this.#seedCache.set(appid, list);
+    }
+    return list;
   }
 
   /** An app's users, as the user lists give them: the seed population, then the users seen. */
   users(appid: string): MockUser[] {
-    return [...this.#seeded(appid), ...(this.#seen.get(appid) ?? [])].map((openid) => ({ openid, unionid: this.unionidOf(openid) }));
+    return this.#openids(appid).map((openid) => ({ openid, unionid: this.unionidOf(openid) }));
+  }
+
+  #openids(appid: string): string[] {
+    return [...this.#seeded(appid), ...(this.#seen.get(appid) ?? [])];
   }
 
   /** Forget the users seen and restart the ids (the seed population stays). */
   reset(): void {
     this.#seen.clear();
+    this.#seedCache.clear();
     this.#userKeyOf.clear();
     this.#ids = 0;
   }
@@ -145,7 +160,7 @@ export class MockData {
       listed,
       user: () => (user ??= this.#requestUser(appid, params)),
     };
-    const out = this.#walk(example, ctx, undefined) as Json;
+    const out = this.#walk(example, ctx, undefined, true) as Json;
     if (typeof out['next_openid'] === 'string') return this.#page(out, ctx);
     return out;
   }
@@ -165,14 +180,15 @@ export class MockData {
     return { openid: first, userKey: this.#userKeyOf.get(first) ?? `openid:${first}` };
   }
 
-  #walk(value: unknown, ctx: FillContext, index: number | undefined): unknown {
+  /** top: the reply's own fields (an id the request names is echoed only there) */
+  #walk(value: unknown, ctx: FillContext, index: number | undefined, top = false): unknown {
     if (Array.isArray(value)) return value.map((v, i) => this.#walk(v, ctx, i));
     if (value === null || typeof value !== 'object') return value;
     const out: Json = {};
     for (const [k, v] of Object.entries(value as Json)) {
       const rule = IDENTITY_RULES[k];
       if (rule) out[k] = rule(this, ctx, v, index);
-      else if (FRESH_IDS.has(k)) out[k] = this.#freshId(k, v, ctx.params[k]);
+      else if (FRESH_IDS.has(k)) out[k] = this.#freshId(k, v, top ? ctx.params[k] : undefined);
       else out[k] = this.#walk(v, ctx, undefined);
     }
     // a unionid sits beside the openid of its user
@@ -193,7 +209,7 @@ export class MockData {
 
   /** A user list: the page after the request's cursor (next_openid / begin_openid). */
   #page(reply: Json, ctx: FillContext): Json {
-    const all = this.users(ctx.appid).map((u) => u.openid);
+    const all = this.#openids(ctx.appid);
     const cursor = ctx.params['next_openid'] ?? ctx.params['begin_openid'];
     let start = 0;
     if (typeof cursor === 'string' && cursor !== '') {
