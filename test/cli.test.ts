@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockData } from '../src/testing/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const exec = promisify(execFile);
@@ -57,7 +58,7 @@ describe('wechat-tools', () => {
     const r = await cli(['call', 'code2Session', '--params', '{"js_code":"abc"}', '--base-url', mockUrl, '--json'], env);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(out['openid']).toBe('oGZUI0egBJY1zhBYw2KhdUfwVJJE');
+    expect(out['openid']).toBe(new MockData().login(creds.appid, 'abc').openid); // the mock's user for that code
     expect(out['session_key']).toBe('[redacted]');
     const dir = await mkdtemp(path.join(tmpdir(), 'wt-cli-'));
     try {

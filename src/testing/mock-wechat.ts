@@ -1,7 +1,8 @@
 // A stateful mock WeChat built from the specs: one `handle(Request) → Response` implementation,
 // served as msw handlers (mock.handlers) or as a real HTTP server on loopback (mock.listen()).
 // It issues tokens with WeChat's semantics, checks the access_token and app credentials, validates
-// requests against the spec schemas, and answers from the spec examples (overridable per operation).
+// requests against the spec schemas, and answers from the spec examples (overridable per operation), with
+// believable users and ids in place of the docs' placeholders (mock-data.ts).
 import { createHmac, randomBytes } from 'node:crypto';
 import { endpointTable } from '../../generated/endpoints.js';
 import { examples } from '../../generated/examples.js';
@@ -12,6 +13,7 @@ import { TokenState } from './token-state.js';
 import { DEFAULT_MOCK_PLATFORM, MockPlatformState, type MockPlatform } from './mock-platform.js';
 import { loadMsw, type HttpHandler } from './msw.js';
 import { DEFAULT_MOCK_API_SECURITY, openSealedCall, type MockApiSecurity } from './mock-api-security.js';
+import { MockData, type MockDataOptions } from './mock-data.js';
 
 export interface MockApp {
   appid: string;
@@ -44,6 +46,8 @@ export interface MockWechatOptions {
   platforms?: MockPlatform[];
   /** api_authorizer_token returns a new refresh token each time and the old one stops working (default true) */
   rotateRefreshTokens?: boolean;
+  /** The data in the answers: seed of the identity hashes, seed population, user-list page size */
+  data?: MockDataOptions;
 }
 
 /** What an override answers: a JSON body, bytes, or an HTTP status. */
@@ -87,6 +91,8 @@ export class MockWechat {
   readonly tokens: TokenState;
   /** The third-party platform: verifyTicketPush(), authorize(), unauthorizedPush(), messagePush()… */
   readonly platform: MockPlatformState;
+  /** The users and ids the answers carry: data.login(appid, code), data.users(appid)… */
+  readonly data: MockData;
   readonly #opts: MockWechatOptions;
   readonly #routes = new Map<string, EndpointRow[]>();
   readonly #overrides = new Map<string, MockReply | ((req: MockRequest) => MockReply | Promise<MockReply>)>();
@@ -104,6 +110,7 @@ export class MockWechat {
       expiresIn: options.tokenExpiresIn ?? 7200,
       rotateRefreshTokens: options.rotateRefreshTokens ?? true,
     });
+    this.data = new MockData(options.data);
     for (const row of endpointTable) {
       const key = `${row.method} ${row.path}`;
       const list = this.#routes.get(key) ?? [];
@@ -138,9 +145,10 @@ export class MockWechat {
     return structuredClone(this.#stats);
   }
 
-  /** Forget overrides, pending failures, tokens and stats. */
+  /** Forget overrides, pending failures, tokens, stats and the users seen. */
   reset(): this {
     this.#overrides.clear();
+    this.data.reset();
     this.#failures.clear();
     this.tokens.clear();
     this.platform.clear();
@@ -270,7 +278,9 @@ export class MockWechat {
     }
 
     const example = (examples[row.id] ?? []).find((e) => !e.response || !e.response['errcode']);
-    return this.#reply(op, exampleReply(example));
+    const reply = exampleReply(example);
+    if ('binary' in reply || ('status' in reply && !('errcode' in reply))) return this.#reply(op, reply);
+    return this.#reply(op, this.data.fill(reply, { appid, params }));
   }
 
   /** msw request handlers for every WeChat host, for `setupServer(...mock.handlers)` (msw is an optional peer dependency, loaded only here). */
