@@ -1,19 +1,19 @@
-// Real replies recorded by wechatpy's tests (../shared/fixtures/wechatpy, MIT): every one that
+// Real replies recorded by wechatpy's tests (test/fixtures/wechatpy, MIT; see its README): every one that
 // belongs to a spec'd endpoint must pass that endpoint's response validator.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { endpointTable } from '../generated/endpoints.js';
 import { validatorsFor } from '../src/validate/validate.js';
 
-const dir = path.resolve(import.meta.dirname, '../../shared/fixtures/wechatpy');
+const dir = path.resolve(import.meta.dirname, 'fixtures/wechatpy');
 
 /** /cgi-bin/menu/get → menu_get.json; /sns/jscode2session → sns_jscode2session.json */
 export function fixtureName(p: string): string {
   return `${p.replace(/^\/cgi-bin\//, '').replace(/^\//, '').replace(/\//g, '_')}.json`;
 }
 
-const available = existsSync(dir) ? new Set(readdirSync(dir)) : new Set<string>();
+const available = new Set(readdirSync(dir));
 const cases = endpointTable
   .filter((row) => row.reply !== 'binary' && available.has(fixtureName(row.path)))
   .map((row) => [row.id, fixtureName(row.path), row] as const);

@@ -1,4 +1,4 @@
-// Local helpers with the official known-answer vectors (../shared/reference/wechat-api.md §6–§8).
+// Local helpers with the official known-answer vectors (WeChat's open-data aes-sample and user-state signature examples).
 import { createCipheriv, createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { jsSdkSignature, MPTools, WechatDecryptError } from '../src/index.js';

@@ -1,4 +1,4 @@
-// WXBizMsgCrypt with the known-answer vectors of ../shared/reference/wechat-api.md §5 and §9.
+// WXBizMsgCrypt with known-answer vectors from WeChat's message-encryption docs and sample code.
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { WechatCrypto, WechatPushError } from '../src/index.js';
