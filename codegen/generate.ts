@@ -5,7 +5,7 @@ import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples } from './emi
 import { buildOpenApi } from './emit/openapi.js';
 import { emitTable } from './emit/table.js';
 import { emitOpenApiTypes, emitTypes } from './emit/types.js';
-import { emitValidatorGroup, emitValidatorIndex, groupsOf } from './emit/validators.js';
+import { emitValidatorGroup, emitValidatorIndex, groupsOf, VALIDATOR_MODULE_DTS } from './emit/validators.js';
 import type { GeneratorInput } from './ir.js';
 import { loadSpecs } from './load.js';
 import { normalize } from './normalize.js';
@@ -22,14 +22,10 @@ Everything here is written by \`npm run generate\` from the YAML specs in \`spec
 - \`types.ts\`: params/response types and the typed methods of MPTools and OATools
 - \`openapi-mp.json\`, \`openapi-oa.json\`: OpenAPI 3.1 documents built from the specs
 - \`openapi-mp.ts\`, \`openapi-oa.ts\`: their types from openapi-typescript (\`paths\` for openapi-fetch)
-- \`validators/\`: ajv standalone validators, one module per API group, loaded on first use
+- \`validators/\`: the JSON Schemas of params and replies, one data module per API group (loaded on first
+  use, interpreted by src/validate/compile.ts)
 - \`examples.ts\`: the spec examples (mock WeChat, contract tests)
 - \`errcodes.ts\`: the shared errcode catalogue
-`;
-
-const VALIDATOR_DTS = `import type { ValidatorModule } from '../../src/validate/types.js';
-
-export declare const validators: ValidatorModule['validators'];
 `;
 
 function printStructure(project: Project, name: string, structure: SourceFileStructure): string {
@@ -56,10 +52,9 @@ export async function generate(input: GeneratorInput): Promise<Map<string, strin
   files.set('generated/types.ts', printStructure(project, 'types.ts', emitTypes(input)));
   const groups = groupsOf(input.endpoints);
   for (const [group, eps] of groups) {
-    // Plain .js with a .d.ts: tsc never type-checks megabytes of generated validator code.
-    files.set(`generated/validators/${group}.js`, HEADER + emitValidatorGroup(group, eps, input));
-    files.set(`generated/validators/${group}.d.ts`, HEADER + VALIDATOR_DTS);
+    files.set(`generated/validators/${group}.schemas.cjs`, emitValidatorGroup(eps, input, HEADER));
   }
+  files.set('generated/validators/schemas.d.ts', HEADER + VALIDATOR_MODULE_DTS);
   files.set('generated/validators/index.ts', HEADER + emitValidatorIndex([...groups.keys()]));
   files.set('generated/examples.ts', HEADER + emitExamples(input));
   files.set('generated/errcodes.ts', HEADER + emitErrcodes(input));
