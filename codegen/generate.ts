@@ -1,10 +1,9 @@
 // The pipeline: load + validate → normalize → emit. Returns every generated file (path → content)
 // without touching the disk, so `--check` can compare in memory.
-import { Project, type SourceFileStructure } from 'ts-morph';
-import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples } from './emit/data.js';
+import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples, emitExamplesData } from './emit/data.js';
 import { buildOpenApi } from './emit/openapi.js';
-import { emitTable } from './emit/table.js';
-import { emitOpenApiTypes, emitTypes } from './emit/types.js';
+import { emitTable, emitTableData } from './emit/table.js';
+import { componentTypes, emitTypes, type ComponentTypes } from './emit/types.js';
 import { emitValidatorGroup, emitValidatorIndex, groupsOf, VALIDATOR_MODULE_DTS } from './emit/validators.js';
 import type { GeneratorInput } from './ir.js';
 import { loadSpecs } from './load.js';
@@ -18,21 +17,24 @@ const GENERATED_README = `# generated/ — do not edit
 Everything here is written by \`npm run generate\` from the YAML specs in \`spec/\` (and checked by
 \`npm run generate -- --check\`). To change an endpoint, edit its spec and regenerate; never edit these files.
 
-- \`endpoints.ts\`: the endpoint table (data: one row per endpoint) that the runtime interprets
-- \`types.ts\`: params/response types and the typed methods of MPTools and OATools
+- \`endpoints.ts\`: the endpoint table (data: one row per endpoint, in \`endpoints.data.cjs\`) that the runtime interprets
+- \`types.ts\`: params/response types (from openapi-typescript, lifted out of its \`components\`) and the typed
+  methods of MPTools and OATools
 - \`openapi-mp.json\`, \`openapi-oa.json\`: OpenAPI 3.1 documents built from the specs
-- \`openapi-mp.ts\`, \`openapi-oa.ts\`: their types from openapi-typescript (\`paths\` for openapi-fetch)
 - \`validators/\`: the JSON Schemas of params and replies, one data module per API group (loaded on first
   use, interpreted by src/validate/compile.ts)
-- \`examples.ts\`: the spec examples (mock WeChat, contract tests)
+- \`examples.ts\`: the spec examples (mock WeChat, contract tests; data in \`examples.data.cjs\`)
+- \`*.cjs\`: plain CommonJS data modules, one copy in the package for both the ESM and the CJS build
 - \`errcodes.ts\`: the shared errcode catalogue
 `;
 
-function printStructure(project: Project, name: string, structure: SourceFileStructure): string {
-  const file = project.createSourceFile(name, structure, { overwrite: true });
-  file.insertStatements(0, HEADER.trimEnd());
-  return file.getFullText();
+/** Types the plain CommonJS data modules (endpoint rows, examples) for TypeScript. */
+const DATA_MODULE_DTS = `// The data modules (*.data.cjs): JSON, typed where they are imported.
+declare module '*.data.cjs' {
+  const data: unknown;
+  export default data;
 }
+`;
 
 export async function buildInput(root: string, only: string[] = []): Promise<GeneratorInput> {
   const { specs, shared } = await loadSpecs(root, only);
@@ -41,22 +43,25 @@ export async function buildInput(root: string, only: string[] = []): Promise<Gen
 
 export async function generate(input: GeneratorInput): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  const project = new Project({ useInMemoryFileSystem: true });
   files.set('generated/README.md', GENERATED_README);
+  const components = {} as Record<'mp' | 'oa', ComponentTypes>;
   for (const client of ['mp', 'oa'] as const) {
     const doc = buildOpenApi(input, client);
     files.set(`generated/openapi-${client}.json`, `${JSON.stringify(doc, null, 2)}\n`);
-    files.set(`generated/openapi-${client}.ts`, HEADER + (await emitOpenApiTypes(doc)));
+    components[client] = await componentTypes(doc);
   }
-  files.set('generated/endpoints.ts', printStructure(project, 'endpoints.ts', emitTable(input.endpoints)));
-  files.set('generated/types.ts', printStructure(project, 'types.ts', emitTypes(input)));
+  files.set('generated/endpoints.ts', HEADER + emitTable(input.endpoints));
+  files.set('generated/endpoints.data.cjs', emitTableData(input.endpoints, HEADER));
+  files.set('generated/data.d.ts', HEADER + DATA_MODULE_DTS);
+  files.set('generated/types.ts', HEADER + emitTypes(input, components));
   const groups = groupsOf(input.endpoints);
   for (const [group, eps] of groups) {
     files.set(`generated/validators/${group}.schemas.cjs`, emitValidatorGroup(eps, input, HEADER));
   }
   files.set('generated/validators/schemas.d.ts', HEADER + VALIDATOR_MODULE_DTS);
   files.set('generated/validators/index.ts', HEADER + emitValidatorIndex([...groups.keys()]));
-  files.set('generated/examples.ts', HEADER + emitExamples(input));
+  files.set('generated/examples.ts', HEADER + emitExamples());
+  files.set('generated/examples.data.cjs', emitExamplesData(input, HEADER));
   files.set('generated/errcodes.ts', HEADER + emitErrcodes(input));
   files.set('generated/catalog.ts', HEADER + emitCatalog(input));
   files.set('docs/endpoints.md', emitEndpointsDoc(input));

@@ -34,8 +34,6 @@ export { userStateSignature } from './crypto/user-state.js';
 export { jsSdkSignature, type JsSdkConfig, type JsSdkConfigOptions, type JsSdkSignInput } from './jssdk/signature.js';
 export { endpointTable } from '../generated/endpoints.js';
 export type * from '../generated/types.js';
-export type { paths as MPPaths } from '../generated/openapi-mp.js';
-export type { paths as OAPaths } from '../generated/openapi-oa.js';
 export { WechatCrypto, WechatPushError, type WechatCryptoOptions, type PushFailure } from './push/crypto.js';
 export { createPushHandler, type PushHandler, type PushHandlerOptions, type OnPushMessage, type PushResult, type PushRequest, type PushResponse } from './push/handler.js';
 export { reply, serializeReply, type PushReply } from './push/reply.js';

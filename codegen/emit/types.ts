@@ -1,13 +1,18 @@
-// Types: openapi-typescript turns each client's OpenAPI document into generated/openapi-<client>.ts
-// (the `paths` that openapi-fetch understands, and `components`); ts-morph then writes
-// generated/types.ts with a named alias per params/response type and the typed method
-// declarations of MPTools and OATools, each with TSDoc (summary, doc link, errcodes, @deprecated).
+// Types: openapi-typescript turns each client's OpenAPI document into TypeScript (at generation
+// only); the named schemas are lifted out of its `components` into standalone declarations in
+// generated/types.ts: one interface per params/reply type (reply fields listed under `required` in
+// the spec are non-optional), the shared definitions they use, and the typed method declarations of
+// MPTools and OATools with TSDoc (summary, doc link, errcodes, @deprecated). No `paths`, no
+// `components` map: the published .d.ts holds only what the public types use.
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
-import { type InterfaceDeclarationStructure, type OptionalKind, type MethodSignatureStructure, type SourceFileStructure, type StatementStructures, StructureKind } from 'ts-morph';
+import { Project, SyntaxKind, type TypeNode } from 'ts-morph';
 import type { ClientName, EndpointIR, GeneratorInput, JsonSchema } from '../ir.js';
 
-export async function emitOpenApiTypes(doc: JsonSchema): Promise<string> {
+/** name → { type text (refs to other schemas by bare name), doc comment lines } */
+export type ComponentTypes = Map<string, { type: string; docs: string[]; literal: boolean }>;
+
+export async function componentTypes(doc: JsonSchema): Promise<ComponentTypes> {
   const nodes = await openapiTS(doc as never, {
     alphabetize: false,
     defaultNonNullable: false,
@@ -18,11 +23,35 @@ export async function emitOpenApiTypes(doc: JsonSchema): Promise<string> {
         : ts.factory.createTypeReferenceNode('UploadInput');
     },
   });
-  return `import type { UploadInput } from '../src/core/upload.js';\n\n${astToString(nodes)}`;
+  const project = new Project({ useInMemoryFileSystem: true });
+  const file = project.createSourceFile('components.ts', astToString(nodes));
+  const schemas = file.getInterfaceOrThrow('components').getPropertyOrThrow('schemas').getTypeNodeOrThrow().asKindOrThrow(SyntaxKind.TypeLiteral);
+  const out: ComponentTypes = new Map();
+  for (const member of schemas.getProperties()) {
+    let node: TypeNode = member.getTypeNodeOrThrow();
+    // requireOneOf (anyOf of `required` groups) comes out as `{ … } | unknown | …`, which is unknown:
+    // keep the object type (the alternatives are checked at run time).
+    const union = node.asKind(SyntaxKind.UnionType);
+    if (union) {
+      const parts = union.getTypeNodes();
+      const literals = parts.filter((t) => t.isKind(SyntaxKind.TypeLiteral));
+      if (literals.length === 1 && parts.every((t) => t.isKind(SyntaxKind.TypeLiteral) || t.getText() === 'unknown')) node = literals[0] as TypeNode;
+    }
+    const text = node
+      .getText()
+      .replace(/components\["schemas"\]\["([A-Za-z0-9_]+)"\]/g, '$1')
+      .replace(/@description /g, '')
+      .replace(/\n *\/\*\* @enum \{\w+\} \*\//g, '')
+      .replace(/\n *\* @enum \{\w+\}/g, '')
+      // the printer's 4-space indent, 2 levels deep → 2-space indent from the top
+      .replace(/\n((?: {4})+)/g, (_m, sp: string) => `\n${' '.repeat(Math.max(0, sp.length / 2 - 4))}`);
+    const docs = member.getJsDocs().map((d) => d.getDescription().trim().replace(/^@description\s*/, '')).filter(Boolean);
+    out.set(member.getName().replace(/^"|"$/g, ''), { type: text, docs, literal: node.isKind(SyntaxKind.TypeLiteral) });
+  }
+  return out;
 }
 
 const CLIENT_CLASS: Record<ClientName, string> = { mp: 'MPTools', oa: 'OATools' };
-const CLIENT_ALIAS: Record<ClientName, string> = { mp: 'MP', oa: 'OA' };
 
 function escapeDoc(s: string): string {
   return s.replace(/\*\//g, '*\\/');
@@ -61,57 +90,55 @@ export function responseTypeName(ep: EndpointIR): string {
   return `${ep.typeBase}Response`;
 }
 
-export function emitTypes(input: GeneratorInput): SourceFileStructure {
-  const statements: StatementStructures[] = [];
-  const push = (s: StatementStructures) => statements.push(s);
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-mp.js', namedImports: [{ name: 'components', alias: 'MPComponents' }], isTypeOnly: true });
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-oa.js', namedImports: [{ name: 'components', alias: 'OAComponents' }], isTypeOnly: true });
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/core/wechat-data.js', namedImports: ['WechatData', 'BinaryReply'], isTypeOnly: true });
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/core/call-options.js', namedImports: ['CallOptions'], isTypeOnly: true });
-  push({ kind: StructureKind.TypeAlias, isExported: true, name: 'MP', type: "MPComponents['schemas']", docs: ['Schemas of the Mini Program OpenAPI document.'] });
-  push({ kind: StructureKind.TypeAlias, isExported: true, name: 'OA', type: "OAComponents['schemas']", docs: ['Schemas of the Official Account OpenAPI document.'] });
+/** A JSDoc block (indented), or nothing for no lines. */
+function jsdoc(text: string, indent = ''): string {
+  const lines = text.split('\n');
+  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */\n`;
+}
 
+function declaration(name: string, t: { type: string; literal: boolean }, exported: boolean): string {
+  const kw = exported ? 'export ' : '';
+  return t.literal ? `${kw}interface ${name} ${t.type}\n` : `${kw}type ${name} = ${t.type};\n`;
+}
+
+/** generated/types.ts, from both clients' component types (an endpoint of both clients: its mp types). */
+export function emitTypes(input: GeneratorInput, components: Record<ClientName, ComponentTypes>): string {
+  const take = (ep: EndpointIR, name: string) => {
+    const t = components[home(ep)].get(name);
+    if (!t) throw new Error(`types: no component ${name} for ${ep.file}`);
+    return t;
+  };
+  const out: string[] = [
+    "import type { UploadInput } from '../src/core/upload.js';",
+    "import type { WechatData, BinaryReply } from '../src/core/wechat-data.js';",
+    "import type { CallOptions } from '../src/core/call-options.js';",
+    '',
+  ];
+  // Shared definitions (spec/_shared/schemas.yaml) the endpoint types use (module-private names).
+  const shared = new Set(Object.keys(input.shared.defs));
+  for (const name of [...shared].sort()) {
+    const t = components.mp.get(name) ?? components.oa.get(name);
+    if (!t) continue;
+    out.push(`${t.docs.length > 0 ? jsdoc(escapeDoc(t.docs.join('\n'))) : ''}${declaration(name, t, false)}`);
+  }
   for (const ep of input.endpoints) {
-    const from = CLIENT_ALIAS[home(ep)];
-    push({ kind: StructureKind.TypeAlias, isExported: true, name: `${ep.typeBase}Params`, type: `${from}['${ep.typeBase}Params']`, docs: [`Params of {@link ${CLIENT_CLASS[home(ep)]}.${ep.operation}}, in WeChat's wire names.\n\n${endpointDoc(ep)}`] });
+    const cls = CLIENT_CLASS[home(ep)];
+    out.push(`${jsdoc(`Params of {@link ${cls}.${ep.operation}}: ${escapeDoc(ep.summary)}`)}${declaration(`${ep.typeBase}Params`, take(ep, `${ep.typeBase}Params`), true)}`);
     if (ep.responseKind !== 'binary') {
-      push({ kind: StructureKind.TypeAlias, isExported: true, name: `${ep.typeBase}Response`, type: `${from}['${ep.typeBase}Response']`, docs: [`Reply fields of ${ep.operation}.\n\n@see {@link ${ep.docUrl} WeChat docs}`] });
+      out.push(`${jsdoc(`Reply fields of {@link ${cls}.${ep.operation}}.`)}${declaration(`${ep.typeBase}Response`, take(ep, `${ep.typeBase}Response`), true)}`);
     }
   }
-
   for (const client of ['mp', 'oa'] as const) {
     const eps = input.endpoints.filter((e) => e.clients.includes(client));
-    const methods: OptionalKind<MethodSignatureStructure>[] = eps
-      .filter((ep) => ep.bindMethod)
-      .map((ep) => ({
-        name: ep.operation,
-        docs: [endpointDoc(ep)],
-        parameters: [
-          { name: 'params', type: `${ep.typeBase}Params`, hasQuestionToken: !hasRequired(ep) },
-          { name: 'options', type: 'CallOptions', hasQuestionToken: true },
-        ],
-        returnType: `Promise<WechatData<${responseTypeName(ep)}>>`,
-      }));
-    const methodsIface: InterfaceDeclarationStructure = {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: `${CLIENT_CLASS[client]}Methods`,
-      docs: [`The generated endpoint methods of ${CLIENT_CLASS[client]} (${methods.length}).`],
-      methods,
-    };
-    const opsIface: InterfaceDeclarationStructure = {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: `${CLIENT_CLASS[client]}Operations`,
-      docs: [`Every ${CLIENT_CLASS[client]} operation by name, for \`call(name, params)\` (${eps.length}).`],
-      properties: eps.map((ep) => ({
-        name: ep.operation,
-        docs: [escapeDoc(ep.summary)],
-        type: `{ params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} }`,
-      })),
-    };
-    push(methodsIface);
-    push(opsIface);
+    const bound = eps.filter((ep) => ep.bindMethod);
+    const methods = bound.map((ep) => {
+      const opt = hasRequired(ep) ? '' : '?';
+      return `${jsdoc(endpointDoc(ep), '  ')}  ${ep.operation}(params${opt}: ${ep.typeBase}Params, options?: CallOptions): Promise<WechatData<${responseTypeName(ep)}>>;`;
+    });
+    out.push(`${jsdoc(`The generated endpoint methods of ${CLIENT_CLASS[client]} (${bound.length}).`)}export interface ${CLIENT_CLASS[client]}Methods {\n${methods.join('\n')}\n}\n`);
+    const ops = eps.map((ep) => `${jsdoc(escapeDoc(ep.summary), '  ')}  ${ep.operation}: { params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} };`);
+    out.push(`${jsdoc(`Every ${CLIENT_CLASS[client]} operation by name, for \`call(name, params)\` (${eps.length}).`)}export interface ${CLIENT_CLASS[client]}Operations {\n${ops.join('\n')}\n}\n`);
   }
-  return { kind: StructureKind.SourceFile, statements };
+  return out.join('\n');
 }

@@ -176,19 +176,19 @@ export class SchemaCompiler {
   }
 
   #numberChecks(s: Record<string, unknown>): Check | undefined {
-    const bounds: [string, number, (v: number, b: number) => boolean, string][] = [];
-    if (typeof s['maximum'] === 'number') bounds.push(['maximum', s['maximum'], (v, b) => v <= b, '<=']);
-    if (typeof s['minimum'] === 'number') bounds.push(['minimum', s['minimum'], (v, b) => v >= b, '>=']);
-    if (typeof s['exclusiveMaximum'] === 'number') bounds.push(['exclusiveMaximum', s['exclusiveMaximum'], (v, b) => v < b, '<']);
-    if (typeof s['exclusiveMinimum'] === 'number') bounds.push(['exclusiveMinimum', s['exclusiveMinimum'], (v, b) => v > b, '>']);
-    if (bounds.length === 0) return undefined;
-    return (v) => {
-      if (typeof v !== 'number') return true;
-      for (const [keyword, limit, ok, comparison] of bounds) {
-        if (!ok(v, limit)) return this.#fail(keyword, { comparison, limit }, `must be ${comparison} ${limit}`);
-      }
-      return true;
+    const checks: Check[] = [];
+    const bound = (keyword: string, comparison: string, ok: (v: number, limit: number) => boolean) => {
+      const limit = s[keyword];
+      if (typeof limit !== 'number') return;
+      const params = { comparison, limit };
+      const message = `must be ${comparison} ${limit}`;
+      checks.push((v) => typeof v !== 'number' || ok(v, limit) || this.#fail(keyword, params, message));
     };
+    bound('maximum', '<=', (v, b) => v <= b);
+    bound('minimum', '>=', (v, b) => v >= b);
+    bound('exclusiveMaximum', '<', (v, b) => v < b);
+    bound('exclusiveMinimum', '>', (v, b) => v > b);
+    return checks.length === 0 ? undefined : all(checks);
   }
 
   #stringChecks(s: Record<string, unknown>): Check | undefined {
@@ -238,14 +238,18 @@ export class SchemaCompiler {
     const known = new Set(props.map(([k]) => k));
     const additional = extra === undefined || extra === true ? undefined : extra === false ? false : this.#node(extra as JsonSchema);
     if (required.length === 0 && props.length === 0 && additional === undefined) return undefined;
+    const keys = props.map(([k]) => k);
+    const subs = props.map(([, c]) => c);
+    const n = keys.length;
     return (v) => {
       if (!isObject(v)) return true;
-      for (const k of required) {
+      for (let i = 0; i < required.length; i++) {
+        const k = required[i] as string;
         if (v[k] === undefined) return this.#fail('required', { missingProperty: k }, `must have required property '${k}'`);
       }
-      for (const [k, check] of props) {
-        const x = v[k];
-        if (x !== undefined && !check(x)) return this.#at(k);
+      for (let i = 0; i < n; i++) {
+        const x = v[keys[i] as string];
+        if (x !== undefined && !(subs[i] as Check)(x)) return this.#at(keys[i] as string);
       }
       if (additional !== undefined) {
         for (const k in v) {
@@ -261,7 +265,7 @@ export class SchemaCompiler {
   #anyOf(subs: JsonSchema[]): Check {
     const checks = subs.map((sub) => this.#node(sub));
     return (v) => {
-      for (const c of checks) if (c(v)) return (this.#failure.error = undefined), true;
+      for (let i = 0; i < checks.length; i++) if ((checks[i] as Check)(v)) return (this.#failure.error = undefined), true;
       return this.#fail('anyOf', {}, 'must match a schema in anyOf');
     };
   }
@@ -304,7 +308,7 @@ function all(checks: Check[]): Check {
     }
     default:
       return (v) => {
-        for (const c of checks) if (!c(v)) return false;
+        for (let i = 0; i < checks.length; i++) if (!(checks[i] as Check)(v)) return false;
         return true;
       };
   }
