@@ -3,8 +3,10 @@ import type { UploadInput } from '../src/core/upload.js';
 import type { WechatData, BinaryReply } from '../src/core/wechat-data.js';
 import type { CallOptions } from '../src/core/call-options.js';
 
+/** 要打开的小程序版本：正式版 release，体验版 trial，开发版 develop */
 type EnvVersion = "release" | "trial" | "develop";
 
+/** 跳转到的目标小程序信息 */
 interface JumpWxa {
   /** 已经发布的小程序页面路径，为空则打开首页；不能带 query */
   path?: string;
@@ -13,6 +15,7 @@ interface JumpWxa {
   env_version?: EnvVersion;
 }
 
+/** 菜单按钮 */
 interface MenuButton {
   type?: "click" | "view" | "miniprogram" | "scancode_push" | "scancode_waitmsg" | "pic_sysphoto" | "pic_photo_or_album" | "pic_weixin" | "location_select" | "media_id" | "view_limited" | "article_id" | "article_view_limited";
   /** 菜单标题，一级不超过 16 字节，二级不超过 60 字节 */
@@ -41,6 +44,7 @@ interface MenuSubButton {
   article_id?: string;
 }
 
+/** 跳小程序所需数据 */
 interface MiniprogramLink {
   /** 所需跳转到的小程序 appid */
   appid: string;
@@ -48,12 +52,14 @@ interface MiniprogramLink {
   pagepath?: string;
 }
 
+/** 颜色，形如 {"r":0,"g":0,"b":0}（十进制） */
 interface RgbColor {
   r: number;
   g: number;
   b: number;
 }
 
+/** 模板内容，格式形如 { "key1": { "value": any }, "key2": { "value": any } } */
 interface TemplateData {
   [key: string]: {
     value: string | number;
@@ -62,6 +68,7 @@ interface TemplateData {
   };
 }
 
+/** 数据水印 */
 interface Watermark {
   /** 用户获取手机号操作的时间戳 */
   timestamp?: number;
@@ -84,14 +91,14 @@ export interface CallbackCheckParams {
 /** Reply fields of {@link MPTools.callbackCheck}. */
 export interface CallbackCheckResponse {
   /** dns 结果列表 */
-  dns?: {
+  dns: {
     /** 解析出来的 ip */
     ip?: string;
     /** ip 对应的运营商 */
     real_operator?: string;
   }[];
   /** ping 结果列表 */
-  ping?: {
+  ping: {
     /** ping 的 ip，执行命令为 ping ip -c 1 -w 1 -q */
     ip?: string;
     /** ping 的源头的运营商，由请求中的 check_operator 控制 */
@@ -109,7 +116,7 @@ export type GetApiDomainIpParams = Record<string, never>;
 /** Reply fields of {@link MPTools.getApiDomainIp}. */
 export interface GetApiDomainIpResponse {
   /** 微信服务器 IP 地址列表 */
-  ip_list?: string[];
+  ip_list: string[];
 }
 
 /** Params of {@link MPTools.getCallbackIp}: 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段） */
@@ -118,7 +125,7 @@ export type GetCallbackIpParams = Record<string, never>;
 /** Reply fields of {@link MPTools.getCallbackIp}. */
 export interface GetCallbackIpResponse {
   /** 微信服务器 IP 地址列表（可能包含 CIDR 网段，如 101.226.103.0/25） */
-  ip_list?: string[];
+  ip_list: string[];
 }
 
 /** Params of {@link MPTools.addKfAccount}: 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号） */
@@ -154,7 +161,7 @@ export interface GetKfListParams {
 /** Reply fields of {@link MPTools.getKfList}. */
 export interface GetKfListResponse {
   /** 客服列表 */
-  kf_list?: {
+  kf_list: {
     /** 完整客服账号，格式为：账号前缀@公众号微信号 */
     kf_account?: string;
     /** 客服昵称 */
@@ -184,7 +191,7 @@ export type GetOnlineKfListParams = Record<string, never>;
 /** Reply fields of {@link MPTools.getOnlineKfList}. */
 export interface GetOnlineKfListResponse {
   /** 在线客服列表 */
-  kf_online_list?: {
+  kf_online_list: {
     /** 完整客服账号，格式为：账号前缀@公众号微信号 */
     kf_account?: string;
     /** 客服在线状态，目前为：1 web 在线 */
@@ -648,13 +655,13 @@ export interface UploadTempMediaParams {
 /** Reply fields of {@link MPTools.uploadTempMedia}. */
 export interface UploadTempMediaResponse {
   /** 媒体文件类型 */
-  type?: string;
+  type: string;
   /** 媒体文件上传后获取的标识，3 天内有效 */
   media_id?: string;
   /** 缩略图（type=thumb）上传后的标识（公众号返回此字段而非 media_id） */
   thumb_media_id?: string;
   /** 媒体文件上传时间戳 */
-  created_at?: number;
+  created_at: number;
 }
 
 /** Params of {@link MPTools.clearApiQuota}: 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
@@ -770,7 +777,7 @@ export type GetCategoryParams = Record<string, never>;
 /** Reply fields of {@link MPTools.getCategory}. */
 export interface GetCategoryResponse {
   /** 类目列表 */
-  data?: {
+  data: {
     /** 类目 id，查询公共库模板时需要 */
     id?: number;
     /** 类目的中文名 */
@@ -816,7 +823,7 @@ export interface GetPubTemplateKeyWordsByIdResponse {
   /** 关键词数量 */
   count?: number;
   /** 关键词列表 */
-  data?: {
+  data: {
     /** 关键词 id，选用模板时需要 */
     kid?: number;
     /** 关键词内容 */
@@ -841,9 +848,9 @@ export interface GetPubTemplateTitleListParams {
 /** Reply fields of {@link MPTools.getPubTemplateTitleList}. */
 export interface GetPubTemplateTitleListResponse {
   /** 模板标题列表总数 */
-  count?: number;
+  count: number;
   /** 模板标题列表 */
-  data?: {
+  data: {
     /** 模板标题 id */
     tid?: number;
     /** 模板标题 */
@@ -6477,7 +6484,7 @@ export interface GenerateSchemeParams {
 /** Reply fields of {@link MPTools.generateScheme}. */
 export interface GenerateSchemeResponse {
   /** 生成的小程序 scheme 码 */
-  openlink?: string;
+  openlink: string;
 }
 
 /** Params of {@link MPTools.generateShortLink}: 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景 */
@@ -6496,7 +6503,7 @@ export interface GenerateShortLinkParams {
 /** Reply fields of {@link MPTools.generateShortLink}. */
 export interface GenerateShortLinkResponse {
   /** 生成的小程序 Short Link */
-  link?: string;
+  link: string;
 }
 
 /** Params of {@link MPTools.generateUrlLink}: 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序 */
@@ -6534,7 +6541,7 @@ export interface GenerateUrlLinkParams {
 /** Reply fields of {@link MPTools.generateUrlLink}. */
 export interface GenerateUrlLinkResponse {
   /** 生成的小程序 URL Link */
-  url_link?: string;
+  url_link: string;
 }
 
 /** Params of {@link MPTools.getQRCode}: 获取小程序码（接口 A，适用于需要的码数量较少的业务场景；与 createQRCode 共享 100,000 个的总数上限） */
@@ -7437,9 +7444,9 @@ export interface CreateActivityIdParams {
 /** Reply fields of {@link MPTools.createActivityId}. */
 export interface CreateActivityIdResponse {
   /** 动态消息的 ID */
-  activity_id?: string;
+  activity_id: string;
   /** activity_id 的过期时间戳，默认 24 小时后过期 */
-  expiration_time?: number;
+  expiration_time: number;
 }
 
 /** Params of {@link MPTools.setChatToolMsg}: 修改小程序聊天工具的动态卡片消息（更新辅标题与聊天室成员完成状态，可在聊天中下发系统消息） */
@@ -7529,11 +7536,11 @@ export interface Code2SessionParams {
 /** Reply fields of {@link MPTools.code2Session}. */
 export interface Code2SessionResponse {
   /** 会话密钥 */
-  session_key?: string;
+  session_key: string;
   /** 用户在开放平台的唯一标识符，若当前小程序已绑定到微信开放平台帐号下会返回 */
   unionid?: string;
   /** 用户唯一标识 */
-  openid?: string;
+  openid: string;
 }
 
 /** Params of {@link MPTools.getPaidUnionId}: 支付后获取用户 UnionId（支付完成后 5 分钟内有效），无需用户授权 */
@@ -7551,7 +7558,7 @@ export interface GetPaidUnionIdParams {
 /** Reply fields of {@link MPTools.getPaidUnionId}. */
 export interface GetPaidUnionIdResponse {
   /** 用户唯一标识，调用成功后返回 */
-  unionid?: string;
+  unionid: string;
 }
 
 /** Params of {@link MPTools.getPhoneNumber}: 用手机号快速验证组件返回的 code 换取用户手机号（code 一次性，5 分钟有效） */
@@ -7565,7 +7572,7 @@ export interface GetPhoneNumberParams {
 /** Reply fields of {@link MPTools.getPhoneNumber}. */
 export interface GetPhoneNumberResponse {
   /** 用户手机号信息 */
-  phone_info?: {
+  phone_info: {
     /** 用户绑定的手机号（国外手机号会有区号） */
     phoneNumber?: string;
     /** 没有区号的手机号 */
@@ -11617,7 +11624,7 @@ export interface GetKfMsgListParams {
 /** Reply fields of {@link OATools.getKfMsgList}. */
 export interface GetKfMsgListResponse {
   /** 聊天记录 */
-  recordlist?: {
+  recordlist: {
     /** 用户标识 */
     openid?: string;
     /** 操作码，2002（客服发送信息），2003（客服接收消息）等 */
@@ -11644,9 +11651,9 @@ export interface GetKfSessionParams {
 /** Reply fields of {@link OATools.getKfSession}. */
 export interface GetKfSessionResponse {
   /** 正在接待的客服，为空表示没有人在接待 */
-  kf_account?: string;
+  kf_account: string;
   /** 会话接入的时间 */
-  createtime?: number;
+  createtime: number;
 }
 
 /** Params of {@link OATools.getKfSessionList}: 获取客服的会话列表（该客服正在接待的用户） */
@@ -11658,7 +11665,7 @@ export interface GetKfSessionListParams {
 /** Reply fields of {@link OATools.getKfSessionList}. */
 export interface GetKfSessionListResponse {
   /** 会话列表 */
-  sessionlist?: {
+  sessionlist: {
     /** 粉丝的 openid */
     openid?: string;
     /** 会话创建时间，UNIX 时间戳 */
@@ -11672,9 +11679,9 @@ export type GetKfWaitCaseParams = Record<string, never>;
 /** Reply fields of {@link OATools.getKfWaitCase}. */
 export interface GetKfWaitCaseResponse {
   /** 未接入会话数量 */
-  count?: number;
+  count: number;
   /** 未接入会话列表，最多返回 100 条数据，按照来访顺序 */
-  waitcaselist?: {
+  waitcaselist: {
     /** 粉丝的 openid */
     openid?: string;
     /** 粉丝的最后一条消息的时间 */
@@ -11853,7 +11860,7 @@ export interface GetArticleSummaryParams {
 /** Reply fields of {@link OATools.getArticleSummary}. */
 export interface GetArticleSummaryResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 请注意：这里的 msgid 实际上是由 msgid（图文消息 id，这也就是群发接口调用后返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3，其中 12003 是 msgid，即一次群发的消息的 id；3 为 index，假设该次群发的图文消息共 5 个文章（因为可能为多图文），3 表示 5 个中的第 3 个 */
@@ -11890,7 +11897,7 @@ export interface GetArticleTotalParams {
 /** Reply fields of {@link OATools.getArticleTotal}. */
 export interface GetArticleTotalResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 请注意：这里的 msgid 实际上是由 msgid（图文消息 id，这也就是群发接口调用后返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3，其中 12003 是 msgid，即一次群发的消息的 id；3 为 index，假设该次群发的图文消息共 5 个文章（因为可能为多图文），3 表示 5 个中的第 3 个 */
@@ -11966,7 +11973,7 @@ export interface GetInterfaceSummaryParams {
 /** Reply fields of {@link OATools.getInterfaceSummary}. */
 export interface GetInterfaceSummaryResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 通过服务器配置地址获得消息后，被动回复用户消息的次数 */
@@ -11993,7 +12000,7 @@ export interface GetInterfaceSummaryHourParams {
 /** Reply fields of {@link OATools.getInterfaceSummaryHour}. */
 export interface GetInterfaceSummaryHourResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 数据的小时，包括从 000 到 2300，分别代表的是 [000,100) 到 [2300,2400)，即每日的第 1 小时和最后 1 小时 */
@@ -12145,7 +12152,7 @@ export interface GetUpstreamMsgParams {
 /** Reply fields of {@link OATools.getUpstreamMsg}. */
 export interface GetUpstreamMsgResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 消息类型：1 代表文字，2 代表图片，3 代表语音，4 代表视频，6 代表第三方应用消息（链接消息） */
@@ -12168,7 +12175,7 @@ export interface GetUpstreamMsgDistParams {
 /** Reply fields of {@link OATools.getUpstreamMsgDist}. */
 export interface GetUpstreamMsgDistResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 当日发送消息量分布的区间：0 代表 “0”，1 代表 “1-5”，2 代表 “6-10”，3 代表 “10 次以上” */
@@ -12189,7 +12196,7 @@ export interface GetUpstreamMsgDistMonthParams {
 /** Reply fields of {@link OATools.getUpstreamMsgDistMonth}. */
 export interface GetUpstreamMsgDistMonthResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 当日发送消息量分布的区间：0 代表 “0”，1 代表 “1-5”，2 代表 “6-10”，3 代表 “10 次以上” */
@@ -12210,7 +12217,7 @@ export interface GetUpstreamMsgDistWeekParams {
 /** Reply fields of {@link OATools.getUpstreamMsgDistWeek}. */
 export interface GetUpstreamMsgDistWeekResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 当日发送消息量分布的区间：0 代表 “0”，1 代表 “1-5”，2 代表 “6-10”，3 代表 “10 次以上” */
@@ -12231,7 +12238,7 @@ export interface GetUpstreamMsgHourParams {
 /** Reply fields of {@link OATools.getUpstreamMsgHour}. */
 export interface GetUpstreamMsgHourResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 数据的小时，包括从 000 到 2300，分别代表的是 [000,100) 到 [2300,2400)，即每日的第 1 小时和最后 1 小时 */
@@ -12256,7 +12263,7 @@ export interface GetUpstreamMsgMonthParams {
 /** Reply fields of {@link OATools.getUpstreamMsgMonth}. */
 export interface GetUpstreamMsgMonthResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 消息类型：1 代表文字，2 代表图片，3 代表语音，4 代表视频，6 代表第三方应用消息（链接消息） */
@@ -12279,7 +12286,7 @@ export interface GetUpstreamMsgWeekParams {
 /** Reply fields of {@link OATools.getUpstreamMsgWeek}. */
 export interface GetUpstreamMsgWeekResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 消息类型：1 代表文字，2 代表图片，3 代表语音，4 代表视频，6 代表第三方应用消息（链接消息） */
@@ -12302,7 +12309,7 @@ export interface GetUserCumulateParams {
 /** Reply fields of {@link OATools.getUserCumulate}. */
 export interface GetUserCumulateResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 总用户量 */
@@ -12321,7 +12328,7 @@ export interface GetUserReadParams {
 /** Reply fields of {@link OATools.getUserRead}. */
 export interface GetUserReadResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 在获取图文阅读分时数据时才有该字段，代表用户从哪里进入来阅读该图文：99999999 全部，0 会话，1 好友，2 朋友圈，4 历史消息页，5 其他，6 看一看，7 搜一搜 */
@@ -12356,7 +12363,7 @@ export interface GetUserReadHourParams {
 /** Reply fields of {@link OATools.getUserReadHour}. */
 export interface GetUserReadHourResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 数据的小时，包括从 000 到 2300，分别代表的是 [000,100) 到 [2300,2400)，即每日的第 1 小时和最后 1 小时 */
@@ -12393,7 +12400,7 @@ export interface GetUserShareParams {
 /** Reply fields of {@link OATools.getUserShare}. */
 export interface GetUserShareResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 分享的场景：1 代表好友转发，2 代表朋友圈，3 代表腾讯微博（已停用），255 代表其他 */
@@ -12416,7 +12423,7 @@ export interface GetUserShareHourParams {
 /** Reply fields of {@link OATools.getUserShareHour}. */
 export interface GetUserShareHourResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 数据的小时，包括从 000 到 2300，分别代表的是 [000,100) 到 [2300,2400)，即每日的第 1 小时和最后 1 小时 */
@@ -12441,7 +12448,7 @@ export interface GetUserSummaryParams {
 /** Reply fields of {@link OATools.getUserSummary}. */
 export interface GetUserSummaryResponse {
   /** 数据列表 */
-  list?: {
+  list: {
     /** 数据的日期（yyyy-MM-dd） */
     ref_date?: string;
     /** 用户的渠道，数值代表的含义如下：0 其他合计，1 公众号搜索，17 名片分享，30 扫描二维码，51 支付后关注（在支付完成页），57 文章内帐号名称，100 微信广告，161 他人转载，149 小程序关注，200 视频号，201 直播 */
@@ -12526,7 +12533,7 @@ export interface AddDraftParams {
 /** Reply fields of {@link OATools.addDraft}. */
 export interface AddDraftResponse {
   /** 上传后的获取标志，长度不固定，但不会超过 128 字符 */
-  media_id?: string;
+  media_id: string;
 }
 
 /** Params of {@link OATools.batchGetDraft}: 获取草稿列表（分页；可选不返回 content 字段） */
@@ -12968,7 +12975,7 @@ export interface SubmitPublishParams {
 /** Reply fields of {@link OATools.submitPublish}. */
 export interface SubmitPublishResponse {
   /** 发布任务的 id */
-  publish_id?: string | number;
+  publish_id: string | number;
   /** 消息的数据 ID */
   msg_data_id?: string | number;
 }
@@ -13184,9 +13191,9 @@ export interface GetTicketParams {
 /** Reply fields of {@link OATools.getTicket}. */
 export interface GetTicketResponse {
   /** 票据 */
-  ticket?: string;
+  ticket: string;
   /** 有效期（秒） */
-  expires_in?: number;
+  expires_in: number;
 }
 
 /** Params of {@link OATools.deleteMassMessage}: 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
@@ -13211,11 +13218,11 @@ export interface GetMassMessageParams {
 /** Reply fields of {@link OATools.getMassMessage}. */
 export interface GetMassMessageResponse {
   /** 群发消息后返回的消息 id */
-  msg_id?: number | string;
+  msg_id: number | string;
   /**
    * 消息发送后的状态：SEND_SUCCESS 表示发送成功，SENDING 表示发送中，SEND_FAIL 表示发送失败，DELETE 表示已删除
    */
-  msg_status?: "SEND_SUCCESS" | "SENDING" | "SEND_FAIL" | "DELETE";
+  msg_status: "SEND_SUCCESS" | "SENDING" | "SEND_FAIL" | "DELETE";
 }
 
 /** Params of {@link OATools.getMassSpeed}: 获取群发速度 */
@@ -13300,7 +13307,7 @@ export interface MassSendParams {
 /** Reply fields of {@link OATools.massSend}. */
 export interface MassSendResponse {
   /** 消息发送任务的 ID */
-  msg_id?: number | string;
+  msg_id: number | string;
   /** 消息的数据 ID，仅在群发图文消息时才会返回；可用于在图文分析数据接口中获取对应的图文消息的数据 */
   msg_data_id?: number | string;
 }
@@ -13527,7 +13534,7 @@ export interface AddMaterialParams {
 /** Reply fields of {@link OATools.addMaterial}. */
 export interface AddMaterialResponse {
   /** 新增的永久素材的 media_id */
-  media_id?: string;
+  media_id: string;
   /** 新增的图片素材的图片 URL（仅新增图片素材时返回），只能在腾讯系域名内使用 */
   url?: string;
 }
@@ -13706,13 +13713,13 @@ export type GetMaterialCountParams = Record<string, never>;
 /** Reply fields of {@link OATools.getMaterialCount}. */
 export interface GetMaterialCountResponse {
   /** 语音总数量 */
-  voice_count?: number;
+  voice_count: number;
   /** 视频总数量 */
-  video_count?: number;
+  video_count: number;
   /** 图片总数量 */
-  image_count?: number;
+  image_count: number;
   /** 图文总数量 */
-  news_count?: number;
+  news_count: number;
 }
 
 /** Params of {@link OATools.updateNewsMaterial}: 修改永久图文素材（已下线：请改用草稿箱 updateDraft） */
@@ -13765,7 +13772,7 @@ export interface UploadImageParams {
 /** Reply fields of {@link OATools.uploadImage}. */
 export interface UploadImageResponse {
   /** 图片 URL，可放置于图文消息正文中使用 */
-  url?: string;
+  url: string;
 }
 
 /** Params of {@link OATools.addConditionalMenu}: 创建个性化菜单（按用户标签或客户端系统匹配；须先创建默认菜单） */
@@ -13851,7 +13858,7 @@ export interface GetCurrentSelfmenuInfoResponse {
   /**
    * 菜单是否开启，0 代表未开启，1 代表开启
    */
-  is_menu_open?: 0 | 1;
+  is_menu_open: 0 | 1;
   /** 菜单信息 */
   selfmenu_info?: {
     /** 菜单按钮 */
@@ -13937,7 +13944,7 @@ export type GetMenuParams = Record<string, never>;
 /** Reply fields of {@link OATools.getMenu}. */
 export interface GetMenuResponse {
   /** 默认菜单 */
-  menu?: {
+  menu: {
     button?: MenuButton[];
     /** 菜单 id */
     menuid?: number;
@@ -13997,11 +14004,11 @@ export interface CreateQrcodeParams {
 /** Reply fields of {@link OATools.createQrcode}. */
 export interface CreateQrcodeResponse {
   /** 获取的二维码 ticket，凭借此 ticket 可以在有效时间内换取二维码（showQrcode） */
-  ticket?: string;
+  ticket: string;
   /** 该二维码有效时间，以秒为单位（临时二维码） */
   expire_seconds?: number;
   /** 二维码图片解析后的地址，开发者可根据该地址自行生成需要的二维码图片 */
-  url?: string;
+  url: string;
 }
 
 /** Params of {@link OATools.createShortUrl}: 长链接转短链接（已停用：2021 年 3 月起不再生成短链，可改用 genShorten 托管长信息） */
@@ -14013,7 +14020,7 @@ export interface CreateShortUrlParams {
 /** Reply fields of {@link OATools.createShortUrl}. */
 export interface CreateShortUrlResponse {
   /** 短链接 */
-  short_url?: string;
+  short_url: string;
 }
 
 /** Params of {@link OATools.fetchShorten}: 获取托管的长信息：用短 key 换回 genShorten 保存的长信息 */
@@ -14118,7 +14125,7 @@ export interface AddTemplateParams {
 /** Reply fields of {@link OATools.addTemplate}. */
 export interface AddTemplateResponse {
   /** 模板 ID */
-  template_id?: string;
+  template_id: string;
 }
 
 /** Params of {@link OATools.deleteTemplate}: 删除账号下的模板（模板消息） */
@@ -14232,7 +14239,7 @@ export interface SendTemplateMessageParams {
 /** Reply fields of {@link OATools.sendTemplateMessage}. */
 export interface SendTemplateMessageResponse {
   /** 消息 id；发送完成后推送 TEMPLATESENDJOBFINISH 事件 */
-  msgid?: number | string;
+  msgid: number | string;
 }
 
 /** Params of {@link OATools.setIndustry}: 设置模板消息所属行业（行业每月可修改 1 次） */
@@ -14295,7 +14302,7 @@ export interface CreateGroupParams {
 
 /** Reply fields of {@link OATools.createGroup}. */
 export interface CreateGroupResponse {
-  group?: {
+  group: {
     /** 分组 id，由微信分配 */
     id?: number;
     /** 分组名字，UTF8 编码 */
@@ -14315,7 +14322,7 @@ export interface CreateTagParams {
 /** Reply fields of {@link OATools.createTag}. */
 export interface CreateTagResponse {
   /** 创建的标签 */
-  tag?: {
+  tag: {
     /** 标签 id，由微信分配 */
     id?: number;
     /** 标签名，UTF8 编码 */
@@ -14351,7 +14358,7 @@ export type GetGroupsParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getGroups}. */
 export interface GetGroupsResponse {
-  groups?: {
+  groups: {
     /** 分组 id */
     id?: number;
     /** 分组名字 */
@@ -14372,7 +14379,7 @@ export interface GetTagFansParams {
 /** Reply fields of {@link OATools.getTagFans}. */
 export interface GetTagFansResponse {
   /** 这次获取的粉丝数量 */
-  count?: number;
+  count: number;
   /** 粉丝列表 */
   data?: {
     /** 粉丝的 OpenID 列表 */
@@ -14400,7 +14407,7 @@ export type GetTagsParams = Record<string, never>;
 /** Reply fields of {@link OATools.getTags}. */
 export interface GetTagsResponse {
   /** 标签列表 */
-  tags?: {
+  tags: {
     /** 标签 id */
     id?: number;
     /** 标签名 */
@@ -14419,7 +14426,7 @@ export interface GetUserGroupIdParams {
 /** Reply fields of {@link OATools.getUserGroupId}. */
 export interface GetUserGroupIdResponse {
   /** 用户所属的分组 id */
-  groupid?: number;
+  groupid: number;
 }
 
 /** Params of {@link OATools.moveUserToGroup}: （旧）移动用户分组 */
@@ -14476,7 +14483,7 @@ export interface BatchUserInfoParams {
 /** Reply fields of {@link OATools.batchUserInfo}. */
 export interface BatchUserInfoResponse {
   /** 用户信息列表 */
-  user_info_list?: {
+  user_info_list: {
     /**
      * 用户是否订阅该公众号标识，值为 0 时代表此用户没有关注该公众号，拉取不到其余信息
      */
@@ -14545,7 +14552,7 @@ export interface ChangeOpenidParams {
 /** Reply fields of {@link OATools.changeOpenid}. */
 export interface ChangeOpenidResponse {
   /** openid 转换结果列表 */
-  result_list?: {
+  result_list: {
     /** 原账号的 openid */
     ori_openid?: string;
     /** 新账号的 openid（转换失败时不返回） */
@@ -14564,9 +14571,9 @@ export interface GetFansParams {
 /** Reply fields of {@link OATools.getFans}. */
 export interface GetFansResponse {
   /** 关注该公众账号的总用户数 */
-  total?: number;
+  total: number;
   /** 拉取的 OPENID 个数，最大值为 10000 */
-  count?: number;
+  count: number;
   /** 列表数据，OPENID 的列表（count 为 0 时可能不返回） */
   data?: {
     /** 用户的 OpenID 列表 */
@@ -14591,9 +14598,9 @@ export interface GetUserInfoResponse {
   /**
    * 用户是否订阅该公众号标识，值为 0 时代表此用户没有关注该公众号，拉取不到其余信息
    */
-  subscribe?: 0 | 1;
+  subscribe: 0 | 1;
   /** 用户的标识，对当前公众号唯一 */
-  openid?: string;
+  openid: string;
   /** 用户的语言，简体中文为 zh_CN */
   language?: string;
   /** 用户关注时间，为时间戳；如果用户曾多次关注，则取最后关注时间 */
@@ -14681,21 +14688,21 @@ export interface GetSnsUserInfoParams {
 /** Reply fields of {@link OATools.getSnsUserInfo}. */
 export interface GetSnsUserInfoResponse {
   /** 用户的唯一标识 */
-  openid?: string;
+  openid: string;
   /** 用户昵称 */
-  nickname?: string;
+  nickname: string;
   /** 用户的性别（已不再返回真实值，固定 0；旧文档示例为字符串 "1"） */
-  sex?: number | string;
+  sex: number | string;
   /** （已不再返回真实值） */
-  province?: string;
+  province: string;
   /** （已不再返回真实值） */
-  city?: string;
+  city: string;
   /** （已不再返回真实值） */
-  country?: string;
+  country: string;
   /** 用户头像 URL */
-  headimgurl?: string;
+  headimgurl: string;
   /** 用户特权信息 */
-  privilege?: string[];
+  privilege: string[];
   /** 只有在用户将公众号绑定到微信开放平台帐号后，才会出现该字段 */
   unionid?: string;
 }
@@ -14709,15 +14716,15 @@ export interface GetWebAccessTokenParams {
 /** Reply fields of {@link OATools.getWebAccessToken}. */
 export interface GetWebAccessTokenResponse {
   /** 网页授权接口调用凭证（用户的，不是基础 access_token） */
-  access_token?: string;
+  access_token: string;
   /** access_token 超时时间，单位（秒） */
-  expires_in?: number;
+  expires_in: number;
   /** 用户刷新 access_token（30 天有效） */
-  refresh_token?: string;
+  refresh_token: string;
   /** 用户唯一标识 */
-  openid?: string;
+  openid: string;
   /** 用户授权的作用域，使用逗号分隔 */
-  scope?: string;
+  scope: string;
   /** 是否为快照页模式虚拟账号（值为 1 时是） */
   is_snapshotuser?: number;
   /** 用户统一标识（scope 为 snsapi_userinfo 且绑定开放平台时） */
@@ -14733,15 +14740,15 @@ export interface RefreshWebAccessTokenParams {
 /** Reply fields of {@link OATools.refreshWebAccessToken}. */
 export interface RefreshWebAccessTokenResponse {
   /** 网页授权接口调用凭证 */
-  access_token?: string;
+  access_token: string;
   /** access_token 超时时间（秒） */
-  expires_in?: number;
+  expires_in: number;
   /** 用户刷新 access_token */
-  refresh_token?: string;
+  refresh_token: string;
   /** 用户唯一标识 */
-  openid?: string;
+  openid: string;
   /** 用户授权的作用域 */
-  scope?: string;
+  scope: string;
 }
 
 /** The generated endpoint methods of MPTools (257). */

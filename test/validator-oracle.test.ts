@@ -13,7 +13,9 @@ import { endpointTable } from '../generated/endpoints.js';
 import type { EndpointRow } from '../src/core/endpoint.js';
 import { SchemaCompiler } from '../src/validate/compile.js';
 import type { ValidateFunction } from '../src/validate/types.js';
-import { validatorsFor } from '../src/validate/validate.js';
+import { checkResponse, validatorsFor } from '../src/validate/validate.js';
+import { MPTools } from '../src/index.js';
+import { createMockWechat, DEFAULT_MOCK_APP } from '../src/testing/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 let input: GeneratorInput;
@@ -271,5 +273,33 @@ describe('run-time validator vs ajv (oracle)', () => {
 
   it('rejects a keyword outside the supported subset instead of ignoring it', () => {
     expect(() => new SchemaCompiler().compile({ patternProperties: { '^x': {} } })).toThrow(/unsupported schema keyword "patternProperties"/);
+  });
+});
+
+describe('required reply fields (the fields WeChat always returns on success)', () => {
+  const row = endpointTable.find((r) => r.op === 'code2Session') as EndpointRow;
+
+  it('checkResponse names a missing required field; an optional one (unionid) may be absent', async () => {
+    expect(await checkResponse(row, { openid: 'o', session_key: 'k' })).toBeUndefined();
+    expect(await checkResponse(row, { session_key: 'k' })).toBe('/openid is required');
+  });
+
+  it("the client warns under validateResponses: 'warn' and still returns the reply", async () => {
+    const mock = createMockWechat({ tokenOverlapSeconds: 0 });
+    const server = await mock.listen();
+    try {
+      mock.on('code2Session', { session_key: 'k', unionid: 'u' });
+      const warnings: unknown[][] = [];
+      const logger = { debug() {}, info() {}, error() {}, warn: (...args: unknown[]) => void warnings.push(args) };
+      const mp = new MPTools({ ...DEFAULT_MOCK_APP, baseUrl: server.url, logger, validateResponses: 'warn' });
+      const r = await mp.code2Session({ js_code: 'c' });
+      expect(r.ok).toBe(true);
+      expect(warnings).toHaveLength(1);
+      expect(JSON.stringify(warnings[0])).toContain('/openid is required');
+      const strict = new MPTools({ ...DEFAULT_MOCK_APP, baseUrl: server.url, validateResponses: 'throw' });
+      await expect(strict.code2Session({ js_code: 'c' })).rejects.toThrow(/code2Session.*openid/);
+    } finally {
+      await server.close();
+    }
   });
 });

@@ -6,7 +6,6 @@
 // `components` map: the published .d.ts holds only what the public types use.
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
-import { Project, SyntaxKind, type TypeNode } from 'ts-morph';
 import type { ClientName, EndpointIR, GeneratorInput, JsonSchema } from '../ir.js';
 
 /** name → { type text (refs to other schemas by bare name), doc comment lines } */
@@ -23,30 +22,36 @@ export async function componentTypes(doc: JsonSchema): Promise<ComponentTypes> {
         : ts.factory.createTypeReferenceNode('UploadInput');
     },
   });
-  const project = new Project({ useInMemoryFileSystem: true });
-  const file = project.createSourceFile('components.ts', astToString(nodes));
-  const schemas = file.getInterfaceOrThrow('components').getPropertyOrThrow('schemas').getTypeNodeOrThrow().asKindOrThrow(SyntaxKind.TypeLiteral);
+  // plain TypeScript API (ts-morph's wrappers cost seconds on a file this size)
+  const file = ts.createSourceFile('components.ts', astToString(nodes), ts.ScriptTarget.Latest, true);
+  const components = file.statements.find((st): st is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(st) && st.name.text === 'components');
+  const schemasMember = components?.members.find((m): m is ts.PropertySignature => ts.isPropertySignature(m) && m.name.getText(file) === 'schemas');
+  if (!schemasMember?.type || !ts.isTypeLiteralNode(schemasMember.type)) throw new Error('openapi-typescript output has no components.schemas');
   const out: ComponentTypes = new Map();
-  for (const member of schemas.getProperties()) {
-    let node: TypeNode = member.getTypeNodeOrThrow();
+  for (const member of schemasMember.type.members) {
+    if (!ts.isPropertySignature(member) || !member.type) continue;
+    let node: ts.TypeNode = member.type;
     // requireOneOf (anyOf of `required` groups) comes out as `{ … } | unknown | …`, which is unknown:
     // keep the object type (the alternatives are checked at run time).
-    const union = node.asKind(SyntaxKind.UnionType);
-    if (union) {
-      const parts = union.getTypeNodes();
-      const literals = parts.filter((t) => t.isKind(SyntaxKind.TypeLiteral));
-      if (literals.length === 1 && parts.every((t) => t.isKind(SyntaxKind.TypeLiteral) || t.getText() === 'unknown')) node = literals[0] as TypeNode;
+    if (ts.isUnionTypeNode(node)) {
+      const literals = node.types.filter(ts.isTypeLiteralNode);
+      if (literals.length === 1 && node.types.every((t) => ts.isTypeLiteralNode(t) || t.kind === ts.SyntaxKind.UnknownKeyword)) node = literals[0] as ts.TypeNode;
     }
     const text = node
-      .getText()
+      .getText(file)
       .replace(/components\["schemas"\]\["([A-Za-z0-9_]+)"\]/g, '$1')
       .replace(/@description /g, '')
       .replace(/\n *\/\*\* @enum \{\w+\} \*\//g, '')
       .replace(/\n *\* @enum \{\w+\}/g, '')
       // the printer's 4-space indent, 2 levels deep → 2-space indent from the top
       .replace(/\n((?: {4})+)/g, (_m, sp: string) => `\n${' '.repeat(Math.max(0, sp.length / 2 - 4))}`);
-    const docs = member.getJsDocs().map((d) => d.getDescription().trim().replace(/^@description\s*/, '')).filter(Boolean);
-    out.set(member.getName().replace(/^"|"$/g, ''), { type: text, docs, literal: node.isKind(SyntaxKind.TypeLiteral) });
+    const docs = ts
+      .getJSDocCommentsAndTags(member)
+      .filter(ts.isJSDoc)
+      .flatMap((d) => [ts.getTextOfJSDocComment(d.comment) ?? '', ...(d.tags ?? []).filter((t) => t.tagName.text === 'description').map((t) => ts.getTextOfJSDocComment(t.comment) ?? '')])
+      .map((d) => d.trim())
+      .filter(Boolean);
+    out.set(member.name.getText(file).replace(/^"|"$/g, ''), { type: text, docs, literal: ts.isTypeLiteralNode(node) });
   }
   return out;
 }

@@ -243,13 +243,14 @@ export class SchemaCompiler {
     const n = keys.length;
     return (v) => {
       if (!isObject(v)) return true;
-      for (let i = 0; i < required.length; i++) {
-        const k = required[i] as string;
-        if (v[k] === undefined) return this.#fail('required', { missingProperty: k }, `must have required property '${k}'`);
-      }
+      // a present but wrong field is reported before a missing one (same verdict either way)
       for (let i = 0; i < n; i++) {
         const x = v[keys[i] as string];
         if (x !== undefined && !(subs[i] as Check)(x)) return this.#at(keys[i] as string);
+      }
+      for (let i = 0; i < required.length; i++) {
+        const k = required[i] as string;
+        if (v[k] === undefined) return this.#fail('required', { missingProperty: k }, `must have required property '${k}'`);
       }
       if (additional !== undefined) {
         for (const k in v) {
