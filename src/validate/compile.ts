@@ -124,8 +124,10 @@ export class SchemaCompiler {
 
   #build(schema: JsonSchema): Check {
     for (const k of Object.keys(schema)) if (!KNOWN.has(k)) throw new Error(`validator: unsupported schema keyword "${k}"`);
-    const checks: Check[] = [];
     const s = schema as Record<string, unknown>;
+    const fused = this.#fused(s);
+    if (fused) return fused;
+    const checks: Check[] = [];
 
     if (typeof s['$ref'] === 'string') checks.push(this.#ref(s['$ref']));
     if (s['type'] !== undefined) checks.push(this.#type(s['type'] as string | string[]));
@@ -148,6 +150,40 @@ export class SchemaCompiler {
       checks.push((v) => jsonEqual(v, c) || this.#fail('const', { allowedValue: c }, 'must be equal to constant'));
     }
     return all(checks);
+  }
+
+  /**
+   * One closure for the common shapes (a typed string / number / integer, an object with properties):
+   * the type test and that type's keywords together, so a call runs one closure per value, not several.
+   */
+  #fused(s: Record<string, unknown>): Check | undefined {
+    const type = s['type'];
+    if (typeof type !== 'string' || ['$ref', 'allOf', 'anyOf', 'oneOf', 'const'].some((k) => k in s)) return undefined;
+    const params = { type };
+    const message = `must be ${type}`;
+    const values = Array.isArray(s['enum']) ? (s['enum'] as unknown[]) : undefined;
+    if (values && values.some((x) => x !== null && typeof x === 'object')) return undefined;
+    const allowed = values ? new Set(values) : undefined;
+    const inEnum = (v: unknown) => !allowed || allowed.has(v) || this.#fail('enum', { allowedValues: values }, 'must be equal to one of the allowed values');
+    if (type === 'string') {
+      const rest = this.#stringChecks(s);
+      return (v) => (typeof v === 'string' ? (!rest || rest(v)) && inEnum(v) : this.#fail('type', params, message));
+    }
+    if (type === 'number' || type === 'integer') {
+      const rest = this.#numberChecks(s);
+      const isType = type === 'integer' ? Number.isInteger : Number.isFinite;
+      return (v) => (typeof v === 'number' && isType(v) ? (!rest || rest(v)) && inEnum(v) : this.#fail('type', params, message));
+    }
+    if (type === 'boolean') return (v) => (typeof v === 'boolean' ? inEnum(v) : this.#fail('type', params, message));
+    if (type === 'object' && !values) {
+      const rest = this.#objectChecks(s);
+      return (v) => (isObject(v) ? !rest || rest(v) : this.#fail('type', params, message));
+    }
+    if (type === 'array' && !values) {
+      const rest = this.#arrayChecks(s);
+      return (v) => (Array.isArray(v) ? !rest || rest(v) : this.#fail('type', params, message));
+    }
+    return undefined;
   }
 
   #ref(ref: string): Check {
