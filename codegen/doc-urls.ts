@@ -36,14 +36,18 @@ export function docUrlFindings(endpoints: readonly EndpointIR[]): DocUrlFinding[
 }
 
 /** Warnings while the allow-list has entries; errors once it is empty (or for an invalid URL). */
-export function checkDocUrls(endpoints: readonly EndpointIR[], allowList: readonly string[] = DOC_URL_ALLOWLIST): { errors: string[]; warnings: string[] } {
+export function checkDocUrls(endpoints: readonly EndpointIR[], allowList: readonly string[] = DOC_URL_ALLOWLIST): { errors: string[]; warnings: string[]; stale: string[] } {
   const allowed = new Set(allowList);
   const errors: string[] = [];
   const warnings: string[] = [];
-  for (const f of docUrlFindings(endpoints)) {
+  const findings = docUrlFindings(endpoints);
+  for (const f of findings) {
     const line = `${f.file}: /docUrl: ${f.url} is ${f.reason}: link the endpoint's own page`;
     if (allowList.length === 0 || f.reason === 'not a URL') errors.push(line);
     else warnings.push(allowed.has(f.file) ? line : `${line} (new: not in codegen/doc-url-allowlist.ts)`);
   }
-  return { errors, warnings };
+  // entries whose spec now links its own page (or is gone): to delete from the allow-list
+  const flagged = new Set(findings.map((f) => f.file));
+  const stale = allowList.filter((f) => !flagged.has(f));
+  return { errors, warnings, stale };
 }

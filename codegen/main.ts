@@ -67,6 +67,9 @@ export async function runGenerate(argv: string[]): Promise<number> {
       progress('');
       process.stderr.write(`generate: warning: ${docUrls.warnings.length} docUrl(s) are not the endpoint's own page${shown.length < docUrls.warnings.length ? ' (--doc-urls lists all)' : ''}:\n  ${shown.join('\n  ')}\n`);
     }
+    if (docUrls.stale.length > 0 && !values.quiet && only.length === 0) {
+      process.stderr.write(`generate: note: ${docUrls.stale.length} entr(ies) of codegen/doc-url-allowlist.ts now pass (remove them): ${docUrls.stale.join(', ')}\n`);
+    }
     progress(`generate: ${input.endpoints.length} endpoints checked; emitting types, table, OpenAPI, validators…`);
     files = await generate(input);
     progress('');
