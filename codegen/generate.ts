@@ -4,7 +4,7 @@ import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples, emitExamples
 import { buildOpenApi } from './emit/openapi.js';
 import { emitTable, emitTableData } from './emit/table.js';
 import { componentTypes, emitTypes, type ComponentTypes } from './emit/types.js';
-import { emitValidatorGroup, emitValidatorIndex, groupsOf, VALIDATOR_MODULE_DTS } from './emit/validators.js';
+import { emitValidatorGroup, emitValidatorIndex, groupsOf } from './emit/validators.js';
 import type { GeneratorInput } from './ir.js';
 import { loadSpecs } from './load.js';
 import { normalize } from './normalize.js';
@@ -28,12 +28,12 @@ Everything here is written by \`npm run generate\` from the YAML specs in \`spec
 - \`errcodes.ts\`: the shared errcode catalogue
 `;
 
-/** Types the plain CommonJS data modules (endpoint rows, examples) for TypeScript. */
-const DATA_MODULE_DTS = `// The data modules (*.data.cjs): JSON, typed where they are imported.
-declare module '*.data.cjs' {
-  const data: unknown;
-  export default data;
-}
+/**
+ * The declaration beside each CommonJS data module (x.cjs → x.d.cts, which TypeScript finds by itself
+ * in any program): plain data, typed where it is imported.
+ */
+const DATA_MODULE_DTS = `declare const data: unknown;
+export = data;
 `;
 
 export async function buildInput(root: string, only: string[] = []): Promise<GeneratorInput> {
@@ -52,16 +52,17 @@ export async function generate(input: GeneratorInput): Promise<Map<string, strin
   }
   files.set('generated/endpoints.ts', HEADER + emitTable(input.endpoints));
   files.set('generated/endpoints.data.cjs', emitTableData(input.endpoints, HEADER));
-  files.set('generated/data.d.ts', HEADER + DATA_MODULE_DTS);
+  files.set('generated/endpoints.data.d.cts', HEADER + DATA_MODULE_DTS);
   files.set('generated/types.ts', HEADER + emitTypes(input, components));
   const groups = groupsOf(input.endpoints);
   for (const [group, eps] of groups) {
     files.set(`generated/validators/${group}.schemas.cjs`, emitValidatorGroup(eps, input, HEADER));
+    files.set(`generated/validators/${group}.schemas.d.cts`, HEADER + DATA_MODULE_DTS);
   }
-  files.set('generated/validators/schemas.d.ts', HEADER + VALIDATOR_MODULE_DTS);
   files.set('generated/validators/index.ts', HEADER + emitValidatorIndex([...groups.keys()]));
   files.set('generated/examples.ts', HEADER + emitExamples());
   files.set('generated/examples.data.cjs', emitExamplesData(input, HEADER));
+  files.set('generated/examples.data.d.cts', HEADER + DATA_MODULE_DTS);
   files.set('generated/errcodes.ts', HEADER + emitErrcodes(input));
   files.set('generated/catalog.ts', HEADER + emitCatalog(input));
   files.set('docs/endpoints.md', emitEndpointsDoc(input));

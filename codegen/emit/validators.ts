@@ -109,7 +109,7 @@ export function emitValidatorGroup(endpoints: EndpointIR[], input: GeneratorInpu
 }
 
 export function emitValidatorIndex(groups: string[]): string {
-  const lines = groups.map((g) => `  ${JSON.stringify(g)}: () => import('./${g}.schemas.cjs').then((m) => m.default),`);
+  const lines = groups.map((g) => `  ${JSON.stringify(g)}: () => import('./${g}.schemas.cjs').then((m) => m.default as ValidatorGroup),`);
   return [
     "import type { ValidatorGroup } from '../../src/validate/types.js';",
     '',
@@ -118,14 +118,6 @@ export function emitValidatorIndex(groups: string[]): string {
     '',
   ].join('\n');
 }
-
-/** Types the data modules for TypeScript (they are plain .cjs, not type-checked). */
-export const VALIDATOR_MODULE_DTS = `// The validator data modules (*.schemas.cjs): one ValidatorGroup each.
-declare module '*.schemas.cjs' {
-  const group: import('../../src/validate/types.js').ValidatorGroup;
-  export default group;
-}
-`;
 
 export function groupsOf(endpoints: EndpointIR[]): Map<string, EndpointIR[]> {
   const map = new Map<string, EndpointIR[]>();
