@@ -1,16 +1,69 @@
-import { defineConfig } from 'tsup';
+import { rmSync } from 'node:fs';
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { isMainThread } from 'node:worker_threads';
+import { defineConfig, type Options } from 'tsup';
 
-export default defineConfig({
-  // the CLI shares the library's chunks (one copy of the lazily loaded validators)
-  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli/bin.ts' },
-  format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+const GENERATED = path.resolve('generated');
+
+/**
+ * The generated data (endpoint rows, examples, validator schemas) are CommonJS data modules
+ * (generated/ … .cjs): one copy in dist/generated/, loaded by both the ESM build (ESM imports
+ * CommonJS) and the CJS build, instead of a bundled copy per format. Chunks sit at dist/'s top.
+ */
+const generatedData: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'generated-data-external',
+  setup(build) {
+    build.onResolve({ filter: /\.cjs$/ }, (args) => {
+      const rel = path.relative(GENERATED, path.resolve(args.resolveDir, args.path));
+      if (rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+      return { path: `./generated/${rel.split(path.sep).join('/')}`, external: true };
+    });
+  },
+};
+
+async function copyData(from: string, to: string): Promise<void> {
+  for (const e of await readdir(from, { withFileTypes: true })) {
+    if (e.isDirectory()) await copyData(path.join(from, e.name), path.join(to, e.name));
+    else if (e.name.endsWith('.cjs')) {
+      await mkdir(to, { recursive: true });
+      await copyFile(path.join(from, e.name), path.join(to, e.name));
+    }
+  }
+}
+
+const common: Options = {
   sourcemap: false,
-  clean: true,
   splitting: true,
   shims: true,
   target: 'node20',
   // openapi-fetch is ESM with a default export: bundle it so the CJS build needs no interop.
   noExternal: ['openapi-fetch'],
   external: ['msw', 'msw/node', 'ioredis', 'redis', 'fast-xml-parser'],
-});
+  esbuildPlugins: [generatedData],
+};
+
+// The two builds (ESM, CJS + declarations) run at once, and tsup's `clean` removes every file of the
+// folder (the declaration build too, when it starts): so dist/ is emptied here, once, before both.
+if (isMainThread) rmSync('dist', { recursive: true, force: true });
+
+export default defineConfig([
+  {
+    ...common,
+    // the CLI shares the library's chunks
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', cli: 'src/cli/bin.ts' },
+    format: ['esm'],
+    async onSuccess() {
+      // One declaration copy: the ESM entry points' types re-export the CJS ones (an ES module may
+      // import CommonJS; the reverse is not allowed), so the package ships the types once.
+      for (const entry of ['index', 'testing']) await writeFile(`dist/${entry}.d.ts`, `export * from './${entry}.cjs';\n`);
+      await copyData('generated', 'dist/generated');
+    },
+  },
+  {
+    ...common,
+    entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
+    format: ['cjs'],
+    dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+  },
+]);

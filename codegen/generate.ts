@@ -1,10 +1,9 @@
 // The pipeline: load + validate → normalize → emit. Returns every generated file (path → content)
 // without touching the disk, so `--check` can compare in memory.
-import { Project, type SourceFileStructure } from 'ts-morph';
-import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples } from './emit/data.js';
+import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples, emitExamplesData } from './emit/data.js';
 import { buildOpenApi } from './emit/openapi.js';
-import { emitTable } from './emit/table.js';
-import { emitOpenApiTypes, emitTypes } from './emit/types.js';
+import { emitTable, emitTableData } from './emit/table.js';
+import { componentTypes, emitTypes, type ComponentTypes } from './emit/types.js';
 import { emitValidatorGroup, emitValidatorIndex, groupsOf } from './emit/validators.js';
 import type { GeneratorInput } from './ir.js';
 import { loadSpecs } from './load.js';
@@ -18,25 +17,24 @@ const GENERATED_README = `# generated/ — do not edit
 Everything here is written by \`npm run generate\` from the YAML specs in \`spec/\` (and checked by
 \`npm run generate -- --check\`). To change an endpoint, edit its spec and regenerate; never edit these files.
 
-- \`endpoints.ts\`: the endpoint table (data: one row per endpoint) that the runtime interprets
-- \`types.ts\`: params/response types and the typed methods of MPTools, OATools and OpenPlatform
+- \`endpoints.ts\`: the endpoint table (data: one row per endpoint, in \`endpoints.data.cjs\`) that the runtime interprets
+- \`types.ts\`: params/response types (from openapi-typescript, lifted out of its \`components\`) and the typed
+  methods of MPTools, OATools and OpenPlatform
 - \`openapi-mp.json\`, \`openapi-oa.json\`, \`openapi-component.json\`: OpenAPI 3.1 documents built from the specs
-- \`openapi-mp.ts\`, \`openapi-oa.ts\`, \`openapi-component.ts\`: their types from openapi-typescript (\`paths\` for openapi-fetch)
-- \`validators/\`: ajv standalone validators, one module per API group, loaded on first use
-- \`examples.ts\`: the spec examples (mock WeChat, contract tests)
+- \`validators/\`: the JSON Schemas of params and replies, one data module per API group (loaded on first
+  use, interpreted by src/validate/compile.ts)
+- \`examples.ts\`: the spec examples (mock WeChat, contract tests; data in \`examples.data.cjs\`)
+- \`*.cjs\`: plain CommonJS data modules, one copy in the package for both the ESM and the CJS build
 - \`errcodes.ts\`: the shared errcode catalogue
 `;
 
-const VALIDATOR_DTS = `import type { ValidatorModule } from '../../src/validate/types.js';
-
-export declare const validators: ValidatorModule['validators'];
+/**
+ * The declaration beside each CommonJS data module (x.cjs → x.d.cts, which TypeScript finds by itself
+ * in any program): plain data, typed where it is imported.
+ */
+const DATA_MODULE_DTS = `declare const data: unknown;
+export = data;
 `;
-
-function printStructure(project: Project, name: string, structure: SourceFileStructure): string {
-  const file = project.createSourceFile(name, structure, { overwrite: true });
-  file.insertStatements(0, HEADER.trimEnd());
-  return file.getFullText();
-}
 
 export async function buildInput(root: string, only: string[] = []): Promise<GeneratorInput> {
   const { specs, shared } = await loadSpecs(root, only);
@@ -45,23 +43,26 @@ export async function buildInput(root: string, only: string[] = []): Promise<Gen
 
 export async function generate(input: GeneratorInput): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  const project = new Project({ useInMemoryFileSystem: true });
   files.set('generated/README.md', GENERATED_README);
+  const components = {} as Record<'mp' | 'oa' | 'component', ComponentTypes>;
   for (const client of ['mp', 'oa', 'component'] as const) {
     const doc = buildOpenApi(input, client);
     files.set(`generated/openapi-${client}.json`, `${JSON.stringify(doc, null, 2)}\n`);
-    files.set(`generated/openapi-${client}.ts`, HEADER + (await emitOpenApiTypes(doc)));
+    components[client] = await componentTypes(doc);
   }
-  files.set('generated/endpoints.ts', printStructure(project, 'endpoints.ts', emitTable(input.endpoints)));
-  files.set('generated/types.ts', printStructure(project, 'types.ts', emitTypes(input)));
+  files.set('generated/endpoints.ts', HEADER + emitTable(input.endpoints));
+  files.set('generated/endpoints.data.cjs', emitTableData(input.endpoints, HEADER));
+  files.set('generated/endpoints.data.d.cts', HEADER + DATA_MODULE_DTS);
+  files.set('generated/types.ts', HEADER + emitTypes(input, components));
   const groups = groupsOf(input.endpoints);
   for (const [group, eps] of groups) {
-    // Plain .js with a .d.ts: tsc never type-checks megabytes of generated validator code.
-    files.set(`generated/validators/${group}.js`, HEADER + emitValidatorGroup(group, eps, input));
-    files.set(`generated/validators/${group}.d.ts`, HEADER + VALIDATOR_DTS);
+    files.set(`generated/validators/${group}.schemas.cjs`, emitValidatorGroup(eps, input, HEADER));
+    files.set(`generated/validators/${group}.schemas.d.cts`, HEADER + DATA_MODULE_DTS);
   }
   files.set('generated/validators/index.ts', HEADER + emitValidatorIndex([...groups.keys()]));
-  files.set('generated/examples.ts', HEADER + emitExamples(input));
+  files.set('generated/examples.ts', HEADER + emitExamples());
+  files.set('generated/examples.data.cjs', emitExamplesData(input, HEADER));
+  files.set('generated/examples.data.d.cts', HEADER + DATA_MODULE_DTS);
   files.set('generated/errcodes.ts', HEADER + emitErrcodes(input));
   files.set('generated/catalog.ts', HEADER + emitCatalog(input));
   files.set('docs/endpoints.md', emitEndpointsDoc(input));

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { filesUnder } from './files.js';
 import { buildInput, generate } from './generate.js';
 import { SpecError } from './load.js';
+import { checkDocUrls } from './doc-urls.js';
 
 async function listFiles(dir: string, root: string): Promise<string[]> {
   return (await filesUnder(dir)).map((f) => path.relative(root, f).split(path.sep).join('/'));
@@ -27,6 +28,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
       tracked: { type: 'boolean', default: false },
       root: { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      'doc-urls': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -37,6 +39,7 @@ export async function runGenerate(argv: string[]): Promise<number> {
         '  --check    regenerate in memory and fail listing every stale, missing or extra file',
         '  --dry-run  validate the specs and run every emitter in memory; write nothing',
         '  --only P   with --dry-run: only the spec files under path prefix P (repeatable)',
+        '  --doc-urls list every docUrl that is not the endpoint\'s own page (else a count and the first few)',
       ].join('\n'),
     );
     return 0;
@@ -56,6 +59,17 @@ export async function runGenerate(argv: string[]): Promise<number> {
     const progress = (msg: string) => tty && process.stderr.write(`\r\x1b[2K${msg}`);
     progress('generate: loading and checking the specs…');
     const input = await buildInput(root, only);
+    // docUrl: the endpoint's own page (warnings while codegen/doc-url-allowlist.ts lists specs)
+    const docUrls = checkDocUrls(input.endpoints);
+    if (docUrls.errors.length > 0) throw new SpecError(docUrls.errors);
+    if (docUrls.warnings.length > 0 && !values.quiet) {
+      const shown = values['doc-urls'] ? docUrls.warnings : docUrls.warnings.slice(0, 3);
+      progress('');
+      process.stderr.write(`generate: warning: ${docUrls.warnings.length} docUrl(s) are not the endpoint's own page${shown.length < docUrls.warnings.length ? ' (--doc-urls lists all)' : ''}:\n  ${shown.join('\n  ')}\n`);
+    }
+    if (docUrls.stale.length > 0 && !values.quiet && only.length === 0) {
+      process.stderr.write(`generate: note: ${docUrls.stale.length} entr(ies) of codegen/doc-url-allowlist.ts now pass (remove them): ${docUrls.stale.join(', ')}\n`);
+    }
     progress(`generate: ${input.endpoints.length} endpoints checked; emitting types, table, OpenAPI, validators…`);
     files = await generate(input);
     progress('');

@@ -37,8 +37,6 @@ export { WechatApiSecurityError, type ApiSecurityOptions, type ApiSecurityFailur
 export { jsSdkSignature, type JsSdkConfig, type JsSdkConfigOptions, type JsSdkSignInput } from './jssdk/signature.js';
 export { endpointTable } from '../generated/endpoints.js';
 export type * from '../generated/types.js';
-export type { paths as MPPaths } from '../generated/openapi-mp.js';
-export type { paths as OAPaths } from '../generated/openapi-oa.js';
 export { WechatCrypto, WechatPushError, type WechatCryptoOptions, type PushFailure } from './push/crypto.js';
 export { createPushHandler, type PushHandler, type PushHandlerOptions, type OnPushMessage, type PushResult, type PushRequest, type PushResponse } from './push/handler.js';
 export { reply, serializeReply, type PushReply } from './push/reply.js';
@@ -48,4 +46,3 @@ export type * from '../generated/push.js';
 export { createTokenServer, type TokenServer, type TokenServerOptions } from './token-server/server.js';
 export * from './platform/index.js';
 export type { ComponentAccess } from './client/options.js';
-export type { paths as ComponentPaths } from '../generated/openapi-component.js';

@@ -7,6 +7,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildInput, generate } from '../codegen/generate.js';
 import { SpecError } from '../codegen/load.js';
 import { runGenerate } from '../codegen/main.js';
+import { checkDocUrls, docUrlFindings } from '../codegen/doc-urls.js';
+import { DOC_URL_ALLOWLIST } from '../codegen/doc-url-allowlist.js';
+import type { EndpointIR } from '../codegen/ir.js';
 
 const repo = path.resolve(import.meta.dirname, '..');
 let tmp: string;
@@ -110,5 +113,45 @@ describe('output', () => {
     } finally {
       await rm(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('docUrl: the endpoint’s own page (issue 16)', () => {
+  const ep = (file: string, docUrl: string) => ({ file, docUrl }) as EndpointIR;
+  const eps = [
+    ep('spec/a/x/own.yaml', 'https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html'),
+    ep('spec/a/x/folder.yaml', 'https://developers.weixin.qq.com/miniprogram/dev/server/API/'),
+    ep('spec/a/x/index.yaml', 'https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/index.html'),
+    ep('spec/a/x/root.yaml', 'https://developers.weixin.qq.com/miniprogram'),
+    ep('spec/a/x/shared1.yaml', 'https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html'),
+    ep('spec/a/x/shared2.yaml', 'https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html'),
+  ];
+
+  it('flags folder URLs, index pages, section roots and URLs shared by several specs; not an own page', () => {
+    const found = Object.fromEntries(docUrlFindings(eps).map((f) => [f.file.replace(/^spec\/a\/x\/|\.yaml$/g, ''), f.reason]));
+    expect(found).toEqual({
+      folder: 'a folder URL (ends with /)',
+      index: 'an index page',
+      root: 'a section root, not a page',
+      shared1: 'shared by 2 specs',
+      shared2: 'shared by 2 specs',
+    });
+  });
+
+  it('warnings while the allow-list has entries, errors once it is empty', () => {
+    const warn = checkDocUrls(eps, ['spec/a/x/shared1.yaml']);
+    expect(warn.errors).toEqual([]);
+    expect(warn.warnings).toHaveLength(5);
+    expect(warn.warnings.find((w) => w.startsWith('spec/a/x/shared1.yaml'))).not.toMatch(/new:/);
+    expect(warn.warnings.find((w) => w.startsWith('spec/a/x/shared2.yaml'))).toMatch(/new: not in codegen\/doc-url-allowlist.ts/);
+    const strict = checkDocUrls(eps, []);
+    expect(strict.warnings).toEqual([]);
+    expect(strict.errors).toHaveLength(5);
+    expect(strict.errors[0]).toMatch(/^spec\/a\/x\/folder.yaml: \/docUrl: .* link the endpoint's own page$/);
+  });
+
+  it('allow-list entries that now pass are reported as stale (the list shrinks as URLs are fixed)', () => {
+    expect(checkDocUrls(eps, ['spec/a/x/own.yaml', 'spec/a/x/folder.yaml']).stale).toEqual(['spec/a/x/own.yaml']);
+    expect(DOC_URL_ALLOWLIST.every((f) => /^spec\/[a-z]+\/[a-z-]+\/[A-Za-z0-9]+\.yaml$/.test(f))).toBe(true);
   });
 });

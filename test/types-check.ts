@@ -8,7 +8,14 @@ export async function typed(): Promise<void> {
   const s = await mp.code2Session({ js_code: 'c' });
   const session: WechatData<Code2SessionResponse> = s;
   if (session.ok) {
-    const openid: string | undefined = session.openid;
+    // fields the spec lists under `required` are non-optional on success (issue 14)
+    const openid: string = session.openid;
+    const key: string = session.session_key;
+    // unionid is omitted in some successful replies: it stays optional
+    // @ts-expect-error unionid may be undefined
+    const unionid: string = session.unionid;
+    void key;
+    void unionid;
     const errcode: 0 = session.errcode;
     void openid;
     void errcode;
@@ -29,7 +36,17 @@ export async function typed(): Promise<void> {
   }
   // @ts-expect-error MPTools has no Official Account methods
   await mp.getUserInfo({ openid: 'o' });
+  if (!session.ok) {
+    // on failure every reply field is optional
+    // @ts-expect-error openid may be undefined on an error reply
+    const none: string = session.openid;
+    void none;
+  }
   const u = await oa.getUserInfo({ openid: 'o', lang: 'zh_CN' });
+  if (u.ok) {
+    const subscribed: 0 | 1 = u.subscribe;
+    void subscribed;
+  }
   const tags: number[] | undefined = u.tagid_list;
   void tags;
 

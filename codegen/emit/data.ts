@@ -1,13 +1,19 @@
 // Data modules: the spec examples (for the mock WeChat and the contract tests) and the errcode catalogue.
 import type { GeneratorInput } from '../ir.js';
 
-export function emitExamples(input: GeneratorInput): string {
-  const rows = input.endpoints.map((ep) => `  ${JSON.stringify(ep.id)}: ${JSON.stringify(ep.examples)},`);
+/** The spec examples by spec id, as a CommonJS data module (one copy for the ESM and CJS builds). */
+export function emitExamplesData(input: GeneratorInput, header: string): string {
+  const json = `{\n${input.endpoints.map((ep) => `${JSON.stringify(ep.id)}:${JSON.stringify(ep.examples)}`).join(',\n')}\n}`;
+  return `${header}module.exports = JSON.parse(${JSON.stringify(json).replace(/\\n/g, '\\n\\\n')});\n`;
+}
+
+export function emitExamples(): string {
   return [
     "import type { SpecExample } from '../src/core/example.js';",
+    "import data from './examples.data.cjs';",
     '',
     '/** The examples of every spec, by spec id: params, and the reply (JSON or bytes). */',
-    `export const examples: Readonly<Record<string, readonly SpecExample[]>> = {\n${rows.join('\n')}\n};`,
+    'export const examples = data as Readonly<Record<string, readonly SpecExample[]>>;',
     '',
   ].join('\n');
 }

@@ -1,5 +1,5 @@
-// generated/endpoints.ts: the endpoint table, one row of data per endpoint, sorted by id.
-import { type SourceFileStructure, StructureKind, VariableDeclarationKind } from 'ts-morph';
+// generated/endpoints.ts: the endpoint table, one row of data per endpoint, sorted by id
+// (the rows in generated/endpoints.data.cjs).
 import type { EndpointIR } from '../ir.js';
 
 export function endpointRow(ep: EndpointIR): Record<string, unknown> {
@@ -37,25 +37,20 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
   };
 }
 
-export function emitTable(endpoints: EndpointIR[]): SourceFileStructure {
+/** The rows as a CommonJS data module (one copy in the package for the ESM and CJS builds). */
+export function emitTableData(endpoints: EndpointIR[], header: string): string {
   // A JSON string literal: V8 parses JSON.parse('…') faster than the same object literal (cold start).
   const json = `[\n${endpoints.map((ep) => JSON.stringify(endpointRow(ep))).join(',\n')}\n]`;
-  return {
-    kind: StructureKind.SourceFile,
-    statements: [
-      {
-        kind: StructureKind.ImportDeclaration,
-        moduleSpecifier: '../src/core/endpoint.js',
-        namedImports: ['EndpointRow'],
-        isTypeOnly: true,
-      },
-      {
-        kind: StructureKind.VariableStatement,
-        isExported: true,
-        declarationKind: VariableDeclarationKind.Const,
-        docs: [`Every endpoint, sorted by spec id (${endpoints.length} rows).`],
-        declarations: [{ name: 'endpointTable', type: 'readonly EndpointRow[]', initializer: `JSON.parse(${JSON.stringify(json).replace(/\\n/g, '\\n\\\n')})` }],
-      },
-    ],
-  };
+  return `${header}module.exports = JSON.parse(${JSON.stringify(json).replace(/\\n/g, '\\n\\\n')});\n`;
+}
+
+export function emitTable(endpoints: EndpointIR[]): string {
+  return [
+    "import type { EndpointRow } from '../src/core/endpoint.js';",
+    "import rows from './endpoints.data.cjs';",
+    '',
+    `/** Every endpoint, sorted by spec id (${endpoints.length} rows). */`,
+    'export const endpointTable = rows as readonly EndpointRow[];',
+    '',
+  ].join('\n');
 }

@@ -1,13 +1,17 @@
-// Types: openapi-typescript turns each client's OpenAPI document into generated/openapi-<client>.ts
-// (the `paths` that openapi-fetch understands, and `components`); ts-morph then writes
-// generated/types.ts with a named alias per params/response type and the typed method
-// declarations of MPTools and OATools, each with TSDoc (summary, doc link, errcodes, @deprecated).
+// Types: openapi-typescript turns each client's OpenAPI document into TypeScript (at generation
+// only); the named schemas are lifted out of its `components` into standalone declarations in
+// generated/types.ts: one interface per params/reply type (reply fields listed under `required` in
+// the spec are non-optional), the shared definitions they use, and the typed method declarations of
+// MPTools, OATools and OpenPlatform with TSDoc (summary, doc link, errcodes, @deprecated). No `paths`, no
+// `components` map: the published .d.ts holds only what the public types use.
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
-import { type InterfaceDeclarationStructure, type OptionalKind, type MethodSignatureStructure, type SourceFileStructure, type StatementStructures, StructureKind } from 'ts-morph';
 import type { ClientName, EndpointIR, GeneratorInput, JsonSchema } from '../ir.js';
 
-export async function emitOpenApiTypes(doc: JsonSchema): Promise<string> {
+/** name → { type text (refs to other schemas by bare name), doc comment lines } */
+export type ComponentTypes = Map<string, { type: string; docs: string[]; literal: boolean }>;
+
+export async function componentTypes(doc: JsonSchema): Promise<ComponentTypes> {
   const nodes = await openapiTS(doc as never, {
     alphabetize: false,
     defaultNonNullable: false,
@@ -18,11 +22,41 @@ export async function emitOpenApiTypes(doc: JsonSchema): Promise<string> {
         : ts.factory.createTypeReferenceNode('UploadInput');
     },
   });
-  return `import type { UploadInput } from '../src/core/upload.js';\n\n${astToString(nodes)}`;
+  // plain TypeScript API (ts-morph's wrappers cost seconds on a file this size)
+  const file = ts.createSourceFile('components.ts', astToString(nodes), ts.ScriptTarget.Latest, true);
+  const components = file.statements.find((st): st is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(st) && st.name.text === 'components');
+  const schemasMember = components?.members.find((m): m is ts.PropertySignature => ts.isPropertySignature(m) && m.name.getText(file) === 'schemas');
+  if (!schemasMember?.type || !ts.isTypeLiteralNode(schemasMember.type)) throw new Error('openapi-typescript output has no components.schemas');
+  const out: ComponentTypes = new Map();
+  for (const member of schemasMember.type.members) {
+    if (!ts.isPropertySignature(member) || !member.type) continue;
+    let node: ts.TypeNode = member.type;
+    // requireOneOf (anyOf of `required` groups) comes out as `{ … } | unknown | …`, which is unknown:
+    // keep the object type (the alternatives are checked at run time).
+    if (ts.isUnionTypeNode(node)) {
+      const literals = node.types.filter(ts.isTypeLiteralNode);
+      if (literals.length === 1 && node.types.every((t) => ts.isTypeLiteralNode(t) || t.kind === ts.SyntaxKind.UnknownKeyword)) node = literals[0] as ts.TypeNode;
+    }
+    const text = node
+      .getText(file)
+      .replace(/components\["schemas"\]\["([A-Za-z0-9_]+)"\]/g, '$1')
+      .replace(/@description /g, '')
+      .replace(/\n *\/\*\* @enum \{\w+\} \*\//g, '')
+      .replace(/\n *\* @enum \{\w+\}/g, '')
+      // the printer's 4-space indent, 2 levels deep → 2-space indent from the top
+      .replace(/\n((?: {4})+)/g, (_m, sp: string) => `\n${' '.repeat(Math.max(0, sp.length / 2 - 4))}`);
+    const docs = ts
+      .getJSDocCommentsAndTags(member)
+      .filter(ts.isJSDoc)
+      .flatMap((d) => [ts.getTextOfJSDocComment(d.comment) ?? '', ...(d.tags ?? []).filter((t) => t.tagName.text === 'description').map((t) => ts.getTextOfJSDocComment(t.comment) ?? '')])
+      .map((d) => d.trim())
+      .filter(Boolean);
+    out.set(member.name.getText(file).replace(/^"|"$/g, ''), { type: text, docs, literal: ts.isTypeLiteralNode(node) });
+  }
+  return out;
 }
 
 const CLIENT_CLASS: Record<ClientName, string> = { mp: 'MPTools', oa: 'OATools', component: 'OpenPlatform' };
-const CLIENT_ALIAS: Record<ClientName, string> = { mp: 'MP', oa: 'OA', component: 'Component' };
 
 function escapeDoc(s: string): string {
   return s.replace(/\*\//g, '*\\/');
@@ -62,64 +96,60 @@ export function responseTypeName(ep: EndpointIR): string {
   return `${ep.typeBase}Response`;
 }
 
-export function emitTypes(input: GeneratorInput): SourceFileStructure {
-  const statements: StatementStructures[] = [];
-  const push = (s: StatementStructures) => statements.push(s);
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-mp.js', namedImports: [{ name: 'components', alias: 'MPComponents' }], isTypeOnly: true });
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-oa.js', namedImports: [{ name: 'components', alias: 'OAComponents' }], isTypeOnly: true });
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: './openapi-component.js', namedImports: [{ name: 'components', alias: 'ComponentComponents' }], isTypeOnly: true });
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/core/wechat-data.js', namedImports: ['WechatData', 'BinaryReply'], isTypeOnly: true });
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/core/call-options.js', namedImports: ['CallOptions'], isTypeOnly: true });
-  push({ kind: StructureKind.ImportDeclaration, moduleSpecifier: '../src/client/paginate.js', namedImports: ['PageParams'], isTypeOnly: true });
-  push({ kind: StructureKind.TypeAlias, isExported: true, name: 'MP', type: "MPComponents['schemas']", docs: ['Schemas of the Mini Program OpenAPI document.'] });
-  push({ kind: StructureKind.TypeAlias, isExported: true, name: 'OA', type: "OAComponents['schemas']", docs: ['Schemas of the Official Account OpenAPI document.'] });
-  push({ kind: StructureKind.TypeAlias, isExported: true, name: 'Component', type: "ComponentComponents['schemas']", docs: ['Schemas of the third-party platform OpenAPI document.'] });
+/** A JSDoc block (indented), or nothing for no lines. */
+function jsdoc(text: string, indent = ''): string {
+  const lines = text.split('\n');
+  if (lines.length === 1) return `${indent}/** ${lines[0]} */\n`;
+  return `${indent}/**\n${lines.map((l) => `${indent} *${l ? ` ${l}` : ''}`).join('\n')}\n${indent} */\n`;
+}
 
+function declaration(name: string, t: { type: string; literal: boolean }, exported: boolean): string {
+  const kw = exported ? 'export ' : '';
+  return t.literal ? `${kw}interface ${name} ${t.type}\n` : `${kw}type ${name} = ${t.type};\n`;
+}
+
+/** generated/types.ts, from both clients' component types (an endpoint of both clients: its mp types). */
+export function emitTypes(input: GeneratorInput, components: Record<ClientName, ComponentTypes>): string {
+  const take = (ep: EndpointIR, name: string) => {
+    const t = components[home(ep)].get(name);
+    if (!t) throw new Error(`types: no component ${name} for ${ep.file}`);
+    return t;
+  };
+  const out: string[] = [
+    "import type { UploadInput } from '../src/core/upload.js';",
+    "import type { WechatData, BinaryReply } from '../src/core/wechat-data.js';",
+    "import type { CallOptions } from '../src/core/call-options.js';",
+    "import type { PageParams } from '../src/client/paginate.js';",
+    '',
+  ];
+  // Shared definitions (spec/_shared/schemas.yaml) the endpoint types use (module-private names).
+  const shared = new Set(Object.keys(input.shared.defs));
+  for (const name of [...shared].sort()) {
+    const t = components.mp.get(name) ?? components.oa.get(name) ?? components.component.get(name);
+    if (!t) continue;
+    out.push(`${t.docs.length > 0 ? jsdoc(escapeDoc(t.docs.join('\n'))) : ''}${declaration(name, t, false)}`);
+  }
   for (const ep of input.endpoints) {
-    const from = CLIENT_ALIAS[home(ep)];
-    push({ kind: StructureKind.TypeAlias, isExported: true, name: `${ep.typeBase}Params`, type: `${from}['${ep.typeBase}Params']`, docs: [`Params of {@link ${CLIENT_CLASS[home(ep)]}.${ep.operation}}, in WeChat's wire names.\n\n${endpointDoc(ep)}`] });
+    const cls = CLIENT_CLASS[home(ep)];
+    out.push(`${jsdoc(`Params of {@link ${cls}.${ep.operation}}.`)}${declaration(`${ep.typeBase}Params`, take(ep, `${ep.typeBase}Params`), true)}`);
     if (ep.responseKind !== 'binary') {
-      push({ kind: StructureKind.TypeAlias, isExported: true, name: `${ep.typeBase}Response`, type: `${from}['${ep.typeBase}Response']`, docs: [`Reply fields of ${ep.operation}.\n\n@see {@link ${ep.docUrl} WeChat docs}`] });
+      out.push(`${jsdoc(`Reply fields of {@link ${cls}.${ep.operation}}.`)}${declaration(`${ep.typeBase}Response`, take(ep, `${ep.typeBase}Response`), true)}`);
     }
   }
-
   for (const client of ['mp', 'oa', 'component'] as const) {
     const eps = input.endpoints.filter((e) => e.clients.includes(client));
-    const methods: OptionalKind<MethodSignatureStructure>[] = eps
-      .filter((ep) => ep.bindMethod)
-      .map((ep) => ({
-        name: ep.operation,
-        docs: [endpointDoc(ep)],
-        parameters: [
-          { name: 'params', type: `${ep.typeBase}Params`, hasQuestionToken: !hasRequired(ep) },
-          { name: 'options', type: 'CallOptions', hasQuestionToken: true },
-        ],
-        returnType: `Promise<WechatData<${responseTypeName(ep)}>>`,
-      }));
-    const methodsIface: InterfaceDeclarationStructure = {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: `${CLIENT_CLASS[client]}Methods`,
-      docs: [`The generated endpoint methods of ${CLIENT_CLASS[client]} (${methods.length}).`],
-      methods,
-    };
-    const opsIface: InterfaceDeclarationStructure = {
-      kind: StructureKind.Interface,
-      isExported: true,
-      name: `${CLIENT_CLASS[client]}Operations`,
-      docs: [`Every ${CLIENT_CLASS[client]} operation by name, for \`call(name, params)\` (${eps.length}).`],
-      properties: eps.map((ep) => ({
-        name: ep.operation,
-        docs: [escapeDoc(ep.summary)],
-        type: `{ params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} }`,
-      })),
-    };
-    const paged = pagedInterface(client, eps);
-    push(methodsIface);
-    push(opsIface);
-    push(paged);
+    const bound = eps.filter((ep) => ep.bindMethod);
+    const methods = bound.map((ep) => {
+      const opt = hasRequired(ep) ? '' : '?';
+      return `${jsdoc(endpointDoc(ep), '  ')}  ${ep.operation}(params${opt}: ${ep.typeBase}Params, options?: CallOptions): Promise<WechatData<${responseTypeName(ep)}>>;`;
+    });
+    out.push(`${jsdoc(`The generated endpoint methods of ${CLIENT_CLASS[client]} (${bound.length}).`)}export interface ${CLIENT_CLASS[client]}Methods {\n${methods.join('\n')}\n}\n`);
+    // no per-operation docs here: the method of the same name carries them
+    const ops = eps.map((ep) => `  ${ep.operation}: { params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} };`);
+    out.push(`${jsdoc(`Every ${CLIENT_CLASS[client]} operation by name, for \`call(name, params)\` (${eps.length}).`)}export interface ${CLIENT_CLASS[client]}Operations {\n${ops.join('\n')}\n}\n`);
+    out.push(pagedInterface(client, eps));
   }
-  return { kind: StructureKind.SourceFile, statements };
+  return out.join('\n');
 }
 
 /** `NonNullable<NonNullable<R>['data']>['openid']`: the type at a dot path of a reply type. */
@@ -128,23 +158,14 @@ function typeAt(base: string, path: string): string {
 }
 
 /** Every paginated operation of a client: the params of paginate(), the item type (from the reply schema), the reply. */
-function pagedInterface(client: ClientName, eps: EndpointIR[]): InterfaceDeclarationStructure {
+function pagedInterface(client: ClientName, eps: EndpointIR[]): string {
   const paged = eps.filter((ep) => ep.pagination && ep.responseKind !== 'binary');
-  return {
-    kind: StructureKind.Interface,
-    isExported: true,
-    name: `${CLIENT_CLASS[client]}Paginated`,
-    docs: [`Every ${CLIENT_CLASS[client]} operation that \`paginate(name, params)\` pages through (${paged.length}).`],
-    properties: paged.map((ep) => {
-      const rule = ep.pagination!;
-      const moving = rule.style === 'window' ? undefined : rule.param;
-      const params = moving ? `PageParams<${ep.typeBase}Params, '${moving}'>` : `${ep.typeBase}Params`;
-      const required = ep.params.some((p) => p.required && p.name !== moving) || ep.requireOneOf.length > 0;
-      return {
-        name: ep.operation,
-        docs: [`${escapeDoc(ep.summary)} (${rule.style}: ${rule.param}; items: ${rule.items})`],
-        type: `{ params: ${params}; item: NonNullable<${typeAt(`${ep.typeBase}Response`, rule.items)}>[number]; response: ${ep.typeBase}Response; required: ${required} }`,
-      };
-    }),
-  };
+  const props = paged.map((ep) => {
+    const rule = ep.pagination!;
+    const moving = rule.style === 'window' ? undefined : rule.param;
+    const params = moving ? `PageParams<${ep.typeBase}Params, '${moving}'>` : `${ep.typeBase}Params`;
+    const required = ep.params.some((p) => p.required && p.name !== moving) || ep.requireOneOf.length > 0;
+    return `${jsdoc(`${escapeDoc(ep.summary)} (${rule.style}: ${rule.param}; items: ${rule.items})`, '  ')}  ${ep.operation}: { params: ${params}; item: NonNullable<${typeAt(`${ep.typeBase}Response`, rule.items)}>[number]; response: ${ep.typeBase}Response; required: ${required} };`;
+  });
+  return `${jsdoc(`Every ${CLIENT_CLASS[client]} operation that \`paginate(name, params)\` pages through (${paged.length}).`)}export interface ${CLIENT_CLASS[client]}Paginated {\n${props.join('\n')}\n}\n`;
 }

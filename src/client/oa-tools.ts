@@ -16,7 +16,7 @@ import { WechatClient } from './wechat-client.js';
 
 export interface OAToolsOptions extends WechatToolsOptions {
   /** Default redirect_uri of the web OAuth authorize URL */
-  redirectUri?: string;
+  redirectUri?: string | undefined;
 }
 
 type Args<K extends keyof OAToolsOperations> = OAToolsOperations[K]['required'] extends true

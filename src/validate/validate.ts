@@ -1,22 +1,53 @@
-// Params and response validation with the generated ajv standalone validators, loaded per API group
-// on first use (a cold start loads none).
+// Params and response validation: the generated schemas (one data module per API group, loaded on
+// first use: a cold start loads none) compiled to closures on first use of each operation.
 import { validatorGroups } from '../../generated/validators/index.js';
 import type { EndpointRow } from '../core/endpoint.js';
 import { WechatValidationError } from '../core/errors.js';
-import type { ValidateFunction, ValidationErrorObject, ValidatorModule } from './types.js';
+import { SchemaCompiler } from './compile.js';
+import type { ValidateFunction, ValidationErrorObject, ValidatorGroup } from './types.js';
 
-const loaded = new Map<string, ValidatorModule>();
+interface LoadedGroup {
+  data: ValidatorGroup;
+  compiler: SchemaCompiler;
+  byOp: Map<string, readonly [ValidateFunction, ValidateFunction | undefined]>;
+}
 
-export async function validatorsFor(row: EndpointRow): Promise<readonly [ValidateFunction, ValidateFunction | undefined]> {
-  let mod = loaded.get(row.group);
-  if (!mod) {
-    const load = validatorGroups[row.group];
-    if (!load) throw new Error(`no validators for group ${row.group}`);
-    mod = await load();
-    loaded.set(row.group, mod);
+const loaded = new Map<string, LoadedGroup>();
+const loading = new Map<string, Promise<LoadedGroup>>();
+
+async function loadGroup(group: string): Promise<LoadedGroup> {
+  const load = validatorGroups[group];
+  if (!load) throw new Error(`no validators for group ${group}`);
+  const data = await load();
+  const entry: LoadedGroup = { data, compiler: new SchemaCompiler(data.$defs), byOp: new Map() };
+  loaded.set(group, entry);
+  return entry;
+}
+
+/** The operation's [params validator, reply validator (undefined for a binary reply)]. */
+export function validatorsFor(row: EndpointRow): Promise<readonly [ValidateFunction, ValidateFunction | undefined]> | readonly [ValidateFunction, ValidateFunction | undefined] {
+  const group = loaded.get(row.group);
+  if (!group) {
+    let pending = loading.get(row.group);
+    if (!pending) {
+      pending = loadGroup(row.group);
+      loading.set(row.group, pending);
+      pending.then(() => loading.delete(row.group), () => loading.delete(row.group));
+    }
+    return pending.then((g) => validatorsOf(g, row.op));
   }
-  const pair = mod.validators[row.op];
-  if (!pair) throw new Error(`no validators for ${row.op}`);
+  return validatorsOf(group, row.op);
+}
+
+function validatorsOf(group: LoadedGroup, op: string): readonly [ValidateFunction, ValidateFunction | undefined] {
+  let pair = group.byOp.get(op);
+  if (!pair) {
+    const schemas = group.data.ops[op];
+    if (!schemas) throw new Error(`no validators for ${op}`);
+    const [params, reply] = schemas;
+    pair = [group.compiler.compile(params), reply === 0 ? undefined : group.compiler.compile(reply)] as const;
+    group.byOp.set(op, pair);
+  }
   return pair;
 }
 
@@ -32,23 +63,24 @@ export function describeError(e: ValidationErrorObject): { field: string; proble
 }
 
 export async function validateParams(row: EndpointRow, params: unknown): Promise<void> {
-  const [validate] = await validatorsFor(row);
-  if (!validate(params)) {
-    const record = params as Record<string, unknown>;
-    const unmet = row.oneOf?.find((alternatives) => !alternatives.some((group) => group.every((k) => record[k] !== undefined)));
-    if (unmet) {
-      const wanted = unmet.map((group) => group.join(' + ')).join(', or ');
-      throw new WechatValidationError(row.op, '', `need ${wanted}`);
-    }
-    const first = validate.errors?.[0];
-    const { field, problem } = first ? describeError(first) : { field: '', problem: 'are invalid' };
-    throw new WechatValidationError(row.op, field, problem);
+  const pair = validatorsFor(row);
+  const [validate] = 'then' in pair ? await pair : pair;
+  if (validate(params)) return;
+  const record = params as Record<string, unknown>;
+  const unmet = row.oneOf?.find((alternatives) => !alternatives.some((group) => group.every((k) => record[k] !== undefined)));
+  if (unmet) {
+    const wanted = unmet.map((group) => group.join(' + ')).join(', or ');
+    throw new WechatValidationError(row.op, '', `need ${wanted}`);
   }
+  const first = validate.errors?.[0];
+  const { field, problem } = first ? describeError(first) : { field: '', problem: 'are invalid' };
+  throw new WechatValidationError(row.op, field, problem);
 }
 
 /** undefined when the reply matches its schema, else a one-line description. */
 export async function checkResponse(row: EndpointRow, body: unknown): Promise<string | undefined> {
-  const [, validate] = await validatorsFor(row);
+  const pair = validatorsFor(row);
+  const [, validate] = 'then' in pair ? await pair : pair;
   if (!validate || validate(body)) return undefined;
   const first = validate.errors?.[0];
   if (!first) return 'does not match the schema';

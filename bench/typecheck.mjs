@@ -1,0 +1,94 @@
+// What the package costs a TypeScript consumer: a throwaway project with the packed package, then
+// `tsc --noEmit` on a file that imports MPTools and calls three endpoints vs a bare file, with the same
+// tsconfig (Node: lib es2023, @types/node, NodeNext, strict), skipLibCheck true and false: the CPU time
+// of a process that loads TypeScript and checks the program (median of several alternating runs);
+// targets: ≤ 1.15× (skipLibCheck true) and ≤ 1.3× (false).
+//
+//   node bench/typecheck.mjs [--runs N] [--tarball wechat-tools-x.tgz] [--check]
+//
+// Without --tarball it builds (tsup) and packs the working tree. --check exits 1 when a target is missed.
+// Public tools only: npm, tsc, node.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, check: { type: 'boolean', default: false } } });
+const runs = Number(values.runs);
+const root = path.resolve(import.meta.dirname, '..');
+const dir = mkdtempSync(path.join(tmpdir(), 'wt-typecheck-'));
+const run = (cmd, args, cwd = dir) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+
+try {
+  let tarball = values.tarball ? path.resolve(values.tarball) : '';
+  if (!tarball) {
+    run('npx', ['tsup', '--silent'], root);
+    const packed = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', dir], root));
+    tarball = path.join(dir, packed[0].filename);
+  }
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  run('npm', ['install', '--no-save', '--no-audit', '--no-fund', '--prefer-offline', tarball, `typescript@file:${path.join(root, 'node_modules/typescript')}`, `@types/node@file:${path.join(root, 'node_modules/@types/node')}`]);
+
+  const files = {
+    bare: `import { readFile } from 'node:fs/promises';\nexport const size = async (f: string): Promise<number> => (await readFile(f)).byteLength;\n`,
+    consumer: `import { MPTools } from 'wechat-tools';
+const mp = new MPTools({ appid: 'wx0000000000000000', secret: process.env['WECHAT_SECRET'] ?? '' });
+export async function main(code: string): Promise<string | undefined> {
+  const s = await mp.code2Session({ js_code: code });
+  const phone = await mp.getPhoneNumber({ code });
+  const qr = await mp.getUnlimitedQRCode({ scene: 'id=42', page: 'pages/index/index' });
+  if (qr.ok) console.log(qr.buffer.byteLength, phone.phone_info?.purePhoneNumber);
+  return s.ok ? s.openid : undefined;
+}
+`,
+  };
+  // Each check runs in a fresh node process that loads TypeScript, then builds and checks the program:
+  // the process's CPU time (process.cpuUsage, as timing the tsc command would, less sensitive than wall
+  // time to other load on the machine) is what we compare. Bare and consumer runs alternate.
+  const measure = path.join(dir, 'measure.cjs');
+  writeFileSync(
+    measure,
+    `const ts = require(${JSON.stringify(path.join(dir, 'node_modules/typescript'))});
+const configPath = process.argv[2];
+const w0 = performance.now();
+const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\\n')); } });
+const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
+const diagnostics = ts.getPreEmitDiagnostics(program);
+const cpu = process.cpuUsage(); // since the process started: like timing the whole tsc command
+if (diagnostics.length > 0) { console.error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\\n' })); process.exit(1); }
+console.log(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - w0 }));
+`,
+  );
+  const results = [];
+  for (const skipLibCheck of [true, false]) {
+    const samples = { bare: [], consumer: [] };
+    const configs = {};
+    for (const [name, text] of Object.entries(files)) {
+      const sub = path.join(dir, `${name}-${skipLibCheck}`);
+      mkdirSync(sub, { recursive: true });
+      writeFileSync(path.join(sub, 'main.ts'), text);
+      configs[name] = path.join(sub, 'tsconfig.json');
+      writeFileSync(
+        configs[name],
+        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck, typeRoots: [path.join(dir, 'node_modules/@types')] }, files: ['main.ts'] }),
+      );
+    }
+    for (let i = 0; i < runs + 1; i++) {
+      for (const name of Object.keys(files)) {
+        const m = JSON.parse(run(process.execPath, [measure, configs[name]]));
+        if (i > 0) samples[name].push(m.cpuMs); // the first round warms the disk cache
+      }
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const bare = median(samples.bare);
+    const consumer = median(samples.consumer);
+    const ratio = consumer / bare;
+    const target = skipLibCheck ? 1.15 : 1.3;
+    results.push({ skipLibCheck, bareCpuMs: Math.round(bare), consumerCpuMs: Math.round(consumer), ratio: Number(ratio.toFixed(2)), target, ok: ratio <= target });
+  }
+  console.table(results);
+  if (values.check && results.some((r) => !r.ok)) process.exitCode = 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,352 @@
+// JSON Schema → closures, for the subset the endpoint specs use (spec/_meta/endpoint.schema.yaml):
+// type, enum, const, pattern, minimum/maximum (+ exclusive), minLength/maxLength, minItems/maxItems,
+// uniqueItems, items, properties, required, additionalProperties, allOf/anyOf/oneOf and $ref to the
+// group's $defs. Formats and annotations are not validated (as with the generation-time ajv, whose
+// verdicts test/validator-oracle.test.ts requires to be identical).
+//
+// No code is generated from strings (works under --disallow-code-generation-from-strings): every
+// schema node becomes a small closure, compiled once. The success path allocates nothing; the first
+// failure records one error and its JSON pointer is built while the failure unwinds.
+import type { JsonSchema, ValidateFunction, ValidationErrorObject } from './types.js';
+
+type Check = (value: unknown) => boolean;
+
+/** The error being reported: instancePath grows from the leaf outwards. */
+interface Failure {
+  error: ValidationErrorObject | undefined;
+}
+
+const KNOWN = new Set([
+  'type', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength',
+  'minItems', 'maxItems', 'uniqueItems', 'items', 'properties', 'required', 'additionalProperties', 'allOf', 'anyOf', 'oneOf', '$ref',
+]);
+
+/** Length in Unicode code points (JSON Schema counts minLength/maxLength so; ajv too). */
+export function codePointLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n--;
+      i++;
+    }
+  }
+  return n;
+}
+
+/** Deep equality of JSON values (enum, const, uniqueItems). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return a !== a && b !== b; // NaN
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    if (a.length !== bb.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], bb[i])) return false;
+    return true;
+  }
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!Object.prototype.hasOwnProperty.call(b, k)) return false;
+    if (!jsonEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  }
+  return true;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const TYPE_CHECKS: Record<string, (v: unknown) => boolean> = {
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+  integer: (v) => typeof v === 'number' && Number.isInteger(v),
+  boolean: (v) => typeof v === 'boolean',
+  object: isObject,
+  array: Array.isArray,
+  null: (v) => v === null,
+};
+
+/** JSON pointer segment (RFC 6901). */
+const segment = (key: string | number): string => (typeof key === 'number' ? `/${key}` : `/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
+
+export class SchemaCompiler {
+  readonly #defs: Readonly<Record<string, JsonSchema>>;
+  readonly #compiled = new Map<JsonSchema, Check>();
+  readonly #failure: Failure = { error: undefined };
+
+  constructor(defs: Readonly<Record<string, JsonSchema>> = {}) {
+    this.#defs = defs;
+  }
+
+  /** A validator with ajv's interface: returns the verdict and sets `errors` (the first error) on failure. */
+  compile(schema: JsonSchema): ValidateFunction {
+    const check = this.#node(schema);
+    const failure = this.#failure;
+    const validate = ((data: unknown): boolean => {
+      failure.error = undefined;
+      if (check(data)) {
+        validate.errors = null;
+        return true;
+      }
+      validate.errors = failure.error ? [failure.error] : [{ instancePath: '', keyword: 'false schema', params: {}, message: 'is invalid' }];
+      failure.error = undefined;
+      return false;
+    }) as ValidateFunction;
+    validate.errors = null;
+    return validate;
+  }
+
+  #fail(keyword: string, params: Record<string, unknown>, message: string): false {
+    this.#failure.error = { instancePath: '', keyword, params, message };
+    return false;
+  }
+
+  /** Prefix the pending error's path with one segment (called while a failure unwinds). */
+  #at(key: string | number): false {
+    const e = this.#failure.error;
+    if (e) e.instancePath = segment(key) + e.instancePath;
+    return false;
+  }
+
+  #node(schema: JsonSchema | boolean): Check {
+    if (schema === true) return () => true;
+    if (schema === false) return () => this.#fail('false schema', {}, 'boolean schema is false');
+    const done = this.#compiled.get(schema);
+    if (done) return done;
+    // Recursive $defs: register a trampoline before compiling the body.
+    let body: Check | undefined;
+    const trampoline: Check = (v) => (body as Check)(v);
+    this.#compiled.set(schema, trampoline);
+    body = this.#build(schema);
+    this.#compiled.set(schema, body);
+    return body;
+  }
+
+  #build(schema: JsonSchema): Check {
+    for (const k of Object.keys(schema)) if (!KNOWN.has(k)) throw new Error(`validator: unsupported schema keyword "${k}"`);
+    const s = schema as Record<string, unknown>;
+    const fused = this.#fused(s);
+    if (fused) return fused;
+    const checks: Check[] = [];
+
+    if (typeof s['$ref'] === 'string') checks.push(this.#ref(s['$ref']));
+    if (s['type'] !== undefined) checks.push(this.#type(s['type'] as string | string[]));
+
+    const numeric = this.#numberChecks(s);
+    if (numeric) checks.push(numeric);
+    const text = this.#stringChecks(s);
+    if (text) checks.push(text);
+    const list = this.#arrayChecks(s);
+    if (list) checks.push(list);
+    const obj = this.#objectChecks(s);
+    if (obj) checks.push(obj);
+
+    if (Array.isArray(s['allOf'])) for (const sub of s['allOf'] as JsonSchema[]) checks.push(this.#node(sub));
+    if (Array.isArray(s['anyOf'])) checks.push(this.#anyOf(s['anyOf'] as JsonSchema[]));
+    if (Array.isArray(s['oneOf'])) checks.push(this.#oneOf(s['oneOf'] as JsonSchema[]));
+    if (Array.isArray(s['enum'])) checks.push(this.#enum(s['enum'] as unknown[]));
+    if ('const' in s) {
+      const c = s['const'];
+      checks.push((v) => jsonEqual(v, c) || this.#fail('const', { allowedValue: c }, 'must be equal to constant'));
+    }
+    return all(checks);
+  }
+
+  /**
+   * One closure for the common shapes (a typed string / number / integer, an object with properties):
+   * the type test and that type's keywords together, so a call runs one closure per value, not several.
+   */
+  #fused(s: Record<string, unknown>): Check | undefined {
+    const type = s['type'];
+    if (typeof type !== 'string' || ['$ref', 'allOf', 'anyOf', 'oneOf', 'const'].some((k) => k in s)) return undefined;
+    const params = { type };
+    const message = `must be ${type}`;
+    const values = Array.isArray(s['enum']) ? (s['enum'] as unknown[]) : undefined;
+    if (values && values.some((x) => x !== null && typeof x === 'object')) return undefined;
+    const allowed = values ? new Set(values) : undefined;
+    const inEnum = (v: unknown) => !allowed || allowed.has(v) || this.#fail('enum', { allowedValues: values }, 'must be equal to one of the allowed values');
+    if (type === 'string') {
+      const rest = this.#stringChecks(s);
+      return (v) => (typeof v === 'string' ? (!rest || rest(v)) && inEnum(v) : this.#fail('type', params, message));
+    }
+    if (type === 'number' || type === 'integer') {
+      const rest = this.#numberChecks(s);
+      const isType = type === 'integer' ? Number.isInteger : Number.isFinite;
+      return (v) => (typeof v === 'number' && isType(v) ? (!rest || rest(v)) && inEnum(v) : this.#fail('type', params, message));
+    }
+    if (type === 'boolean') return (v) => (typeof v === 'boolean' ? inEnum(v) : this.#fail('type', params, message));
+    if (type === 'object' && !values) {
+      const rest = this.#objectChecks(s);
+      return (v) => (isObject(v) ? !rest || rest(v) : this.#fail('type', params, message));
+    }
+    if (type === 'array' && !values) {
+      const rest = this.#arrayChecks(s);
+      return (v) => (Array.isArray(v) ? !rest || rest(v) : this.#fail('type', params, message));
+    }
+    return undefined;
+  }
+
+  #ref(ref: string): Check {
+    const name = ref.startsWith('#/$defs/') ? ref.slice('#/$defs/'.length) : undefined;
+    const target = name === undefined ? undefined : this.#defs[name];
+    if (target === undefined) throw new Error(`validator: unresolved $ref ${ref}`);
+    let check: Check | undefined;
+    // compiled on first use: a group's unused definitions cost nothing
+    return (v) => (check ??= this.#node(target))(v);
+  }
+
+  #type(type: string | string[]): Check {
+    const names = Array.isArray(type) ? type : [type];
+    const tests = names.map((n) => {
+      const t = TYPE_CHECKS[n];
+      if (!t) throw new Error(`validator: unknown type ${n}`);
+      return t;
+    });
+    const params = { type: names.join(',') };
+    const message = `must be ${names.join(',')}`;
+    if (tests.length === 1) {
+      const t = tests[0] as (v: unknown) => boolean;
+      return (v) => t(v) || this.#fail('type', params, message);
+    }
+    return (v) => tests.some((t) => t(v)) || this.#fail('type', params, message);
+  }
+
+  #numberChecks(s: Record<string, unknown>): Check | undefined {
+    const checks: Check[] = [];
+    const bound = (keyword: string, comparison: string, ok: (v: number, limit: number) => boolean) => {
+      const limit = s[keyword];
+      if (typeof limit !== 'number') return;
+      const params = { comparison, limit };
+      const message = `must be ${comparison} ${limit}`;
+      checks.push((v) => typeof v !== 'number' || ok(v, limit) || this.#fail(keyword, params, message));
+    };
+    bound('maximum', '<=', (v, b) => v <= b);
+    bound('minimum', '>=', (v, b) => v >= b);
+    bound('exclusiveMaximum', '<', (v, b) => v < b);
+    bound('exclusiveMinimum', '>', (v, b) => v > b);
+    return checks.length === 0 ? undefined : all(checks);
+  }
+
+  #stringChecks(s: Record<string, unknown>): Check | undefined {
+    const max = typeof s['maxLength'] === 'number' ? s['maxLength'] : undefined;
+    const min = typeof s['minLength'] === 'number' ? s['minLength'] : undefined;
+    const pattern = typeof s['pattern'] === 'string' ? s['pattern'] : undefined;
+    if (max === undefined && min === undefined && pattern === undefined) return undefined;
+    const re = pattern === undefined ? undefined : new RegExp(pattern, 'u');
+    return (v) => {
+      if (typeof v !== 'string') return true;
+      if (max !== undefined || min !== undefined) {
+        const n = codePointLength(v);
+        if (max !== undefined && n > max) return this.#fail('maxLength', { limit: max }, `must NOT have more than ${max} characters`);
+        if (min !== undefined && n < min) return this.#fail('minLength', { limit: min }, `must NOT have fewer than ${min} characters`);
+      }
+      if (re && !re.test(v)) return this.#fail('pattern', { pattern }, `must match pattern "${pattern}"`);
+      return true;
+    };
+  }
+
+  #arrayChecks(s: Record<string, unknown>): Check | undefined {
+    const max = typeof s['maxItems'] === 'number' ? s['maxItems'] : undefined;
+    const min = typeof s['minItems'] === 'number' ? s['minItems'] : undefined;
+    const unique = s['uniqueItems'] === true;
+    const items = s['items'] !== undefined ? this.#node(s['items'] as JsonSchema) : undefined;
+    if (max === undefined && min === undefined && !unique && !items) return undefined;
+    return (v) => {
+      if (!Array.isArray(v)) return true;
+      if (max !== undefined && v.length > max) return this.#fail('maxItems', { limit: max }, `must NOT have more than ${max} items`);
+      if (min !== undefined && v.length < min) return this.#fail('minItems', { limit: min }, `must NOT have fewer than ${min} items`);
+      if (items) for (let i = 0; i < v.length; i++) if (!items(v[i])) return this.#at(i);
+      if (unique) {
+        for (let i = v.length - 1; i > 0; i--) {
+          for (let j = i - 1; j >= 0; j--) {
+            if (jsonEqual(v[i], v[j])) return this.#fail('uniqueItems', { i, j }, `must NOT have duplicate items (items ## ${j} and ${i} are identical)`);
+          }
+        }
+      }
+      return true;
+    };
+  }
+
+  #objectChecks(s: Record<string, unknown>): Check | undefined {
+    const required = Array.isArray(s['required']) ? (s['required'] as string[]) : [];
+    const props = isObject(s['properties']) ? Object.entries(s['properties'] as Record<string, JsonSchema>).map(([k, sub]) => [k, this.#node(sub)] as const) : [];
+    const extra = s['additionalProperties'];
+    const known = new Set(props.map(([k]) => k));
+    const additional = extra === undefined || extra === true ? undefined : extra === false ? false : this.#node(extra as JsonSchema);
+    if (required.length === 0 && props.length === 0 && additional === undefined) return undefined;
+    const keys = props.map(([k]) => k);
+    const subs = props.map(([, c]) => c);
+    const n = keys.length;
+    return (v) => {
+      if (!isObject(v)) return true;
+      // a present but wrong field is reported before a missing one (same verdict either way)
+      for (let i = 0; i < n; i++) {
+        const x = v[keys[i] as string];
+        if (x !== undefined && !(subs[i] as Check)(x)) return this.#at(keys[i] as string);
+      }
+      for (let i = 0; i < required.length; i++) {
+        const k = required[i] as string;
+        if (v[k] === undefined) return this.#fail('required', { missingProperty: k }, `must have required property '${k}'`);
+      }
+      if (additional !== undefined) {
+        for (const k in v) {
+          if (known.has(k)) continue;
+          if (additional === false) return this.#fail('additionalProperties', { additionalProperty: k }, 'must NOT have additional properties');
+          if (!additional(v[k])) return this.#at(k);
+        }
+      }
+      return true;
+    };
+  }
+
+  #anyOf(subs: JsonSchema[]): Check {
+    const checks = subs.map((sub) => this.#node(sub));
+    return (v) => {
+      for (let i = 0; i < checks.length; i++) if ((checks[i] as Check)(v)) return (this.#failure.error = undefined), true;
+      return this.#fail('anyOf', {}, 'must match a schema in anyOf');
+    };
+  }
+
+  #oneOf(subs: JsonSchema[]): Check {
+    const checks = subs.map((sub) => this.#node(sub));
+    return (v) => {
+      let passing = -1;
+      for (let i = 0; i < checks.length; i++) {
+        if (!(checks[i] as Check)(v)) continue;
+        if (passing >= 0) return this.#fail('oneOf', { passingSchemas: [passing, i] }, 'must match exactly one schema in oneOf');
+        passing = i;
+      }
+      if (passing < 0) return this.#fail('oneOf', { passingSchemas: null }, 'must match exactly one schema in oneOf');
+      this.#failure.error = undefined;
+      return true;
+    };
+  }
+
+  #enum(values: unknown[]): Check {
+    const params = { allowedValues: values };
+    const message = 'must be equal to one of the allowed values';
+    if (values.every((x) => x === null || typeof x !== 'object')) {
+      const set = new Set(values);
+      return (v) => set.has(v) || this.#fail('enum', params, message);
+    }
+    return (v) => values.some((x) => jsonEqual(v, x)) || this.#fail('enum', params, message);
+  }
+}
+
+function all(checks: Check[]): Check {
+  switch (checks.length) {
+    case 0:
+      return () => true;
+    case 1:
+      return checks[0] as Check;
+    case 2: {
+      const [a, b] = checks as [Check, Check];
+      return (v) => a(v) && b(v);
+    }
+    default:
+      return (v) => {
+        for (let i = 0; i < checks.length; i++) if (!(checks[i] as Check)(v)) return false;
+        return true;
+      };
+  }
+}
