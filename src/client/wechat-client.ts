@@ -276,7 +276,10 @@ export abstract class WechatClient {
       if (row.auth === 'access_token' && (options.accessToken !== undefined || this.options.accessTokenProvider !== undefined || this.tokenMode !== 'cloud')) {
         ctx.accessToken = options.accessToken ?? (await this.getAccessToken(options.signal));
       }
-      for (const m of this.#middleware) await m.onRequest?.(ctx);
+      for (const m of this.#middleware) {
+        const pending = m.onRequest?.(ctx);
+        if (pending) await pending;
+      }
       if (ctx.accessToken !== undefined) {
         ctx.query['access_token'] = ctx.accessToken;
         if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
@@ -286,7 +289,8 @@ export abstract class WechatClient {
       const started = performance.now();
       state.attempts++;
       const bound = deadline.attemptTimeout(limits.timeoutMs);
-      const known = [...secrets, ...this.#book.values()];
+      // the values to scrub from an error, worked out only if there is one
+      const known = () => [...secrets, ...this.#book.values()];
       let reply: HttpReply;
       let parsed: ParsedReply;
       try {
@@ -312,7 +316,10 @@ export abstract class WechatClient {
       const errcode = parsed.kind === 'json' ? Number(parsed.json['errcode'] ?? 0) || 0 : undefined;
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       this.#logger?.debug({ operation: row.op, method: row.method, path: row.path, status: reply.response.status, errcode, ms: durationMs, attempt: state.attempts }, `wechat-tools ${row.op}`);
-      for (const m of this.#middleware) await m.onResponse?.(ctx, { status: reply.response.status, durationMs, errcode });
+      for (const m of this.#middleware) {
+        const pending = m.onResponse?.(ctx, { status: reply.response.status, durationMs, errcode });
+        if (pending) await pending;
+      }
 
       if (errcode !== undefined && errcode !== 0) {
         const decision = shouldRetry({ kind: 'errcode', errcode }, state);
@@ -337,7 +344,8 @@ export abstract class WechatClient {
       if (parsed.kind === 'json' && row.reply === 'binary') {
         throw new WechatResponseError(row.op, reply.response.status, reply.response.headers.get('content-type') ?? '', JSON.stringify(parsed.json), 'expected bytes, got JSON without an errcode', undefined, secrets);
       }
-      if (spec && parsed.kind === 'json') await checkReply(row, parsed.json, this.#options.validateResponses ?? 'warn', this.#logger);
+      const replyCheck = this.#options.validateResponses ?? 'warn';
+      if (spec && parsed.kind === 'json' && replyCheck !== 'off') await checkReply(row, parsed.json, replyCheck, this.#logger);
       return result;
     }
   }
