@@ -68,7 +68,7 @@ export class WechatResult {
   get requestResult(): Response {
     const r = this.#response;
     if (typeof r === 'function') this.#response = r();
-    else if (!(r instanceof Response)) this.#response = r.toResponse();
+    else if ('toResponse' in r && typeof r.toResponse === 'function') this.#response = r.toResponse();
     return this.#response as Response;
   }
 
