@@ -37,12 +37,19 @@ function readFiles(row: EndpointRow, fields: Record<string, unknown>, signal: Ab
 }
 
 export async function sendAttempt(transport: (req: HttpRequest) => Promise<HttpReply>, row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): Promise<HttpReply> {
-  try {
-    return await send(transport, row, ctx, limits);
-  } catch (err) {
-    scrubError(err, typeof limits.secrets === 'function' ? limits.secrets() : limits.secrets);
-    throw err;
+  const { signal } = limits;
+  let failure: unknown;
+  if (signal?.aborted) failure = new WechatAbortError(row.op, signal.reason);
+  else {
+    try {
+      const multipart = ctx.rawBody === undefined && ctx.body !== undefined && row.multipart;
+      return await transport(multipart ? await requestOf(row, ctx, limits) : requestWith(ctx, limits, ctx.rawBody !== undefined ? ctx.rawBody : ctx.body, limits.timeoutMs));
+    } catch (err) {
+      failure = typedError(err, row, ctx, limits);
+    }
   }
+  scrubError(failure, typeof limits.secrets === 'function' ? limits.secrets() : limits.secrets);
+  throw failure;
 }
 
 /** The request of the attempt (a multipart body's files read first, within the attempt's timeout). */
@@ -58,27 +65,21 @@ function requestWith(ctx: RequestContext, limits: AttemptLimits, body: unknown, 
   return req;
 }
 
-async function send(transport: (req: HttpRequest) => Promise<HttpReply>, row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): Promise<HttpReply> {
-  const { signal } = limits;
-  if (signal?.aborted) throw new WechatAbortError(row.op, signal.reason);
-  try {
-    const multipart = ctx.rawBody === undefined && ctx.body !== undefined && row.multipart;
-    return await transport(multipart ? await requestOf(row, ctx, limits) : requestWith(ctx, limits, ctx.rawBody !== undefined ? ctx.rawBody : ctx.body, limits.timeoutMs));
-  } catch (err) {
-    if (signal?.aborted) throw new WechatAbortError(row.op, err);
-    if (err instanceof TransportTimeoutError || (err instanceof DOMException && err.name === 'TimeoutError')) {
-      const info = { attempts: ctx.attempt + 1, ...(limits.deadlineMs === undefined ? {} : { deadlineMs: limits.deadlineMs }) };
-      throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, info);
-    }
-    if (err instanceof TransportRedirectError) {
-      throw new WechatResponseError(row.op, err.status, '', '', `redirect${err.target ? ` to ${err.target}` : ''} refused (never followed: it would re-send credentials)`);
-    }
-    if (err instanceof TransportTooLargeError) {
-      throw new WechatResponseError(row.op, err.status, err.contentType, '', `reply over the ${err.maxBytes}-byte limit (maxResponseBytes): reading stopped`);
-    }
-    if (err instanceof WechatToolsError) throw err;
-    const code = (err as { cause?: { code?: unknown } })?.cause?.code;
-    const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-    throw new WechatNetworkError(row.op, err, !notSent);
+/** A transport failure as the typed error a caller sees. */
+function typedError(err: unknown, row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): unknown {
+  if (limits.signal?.aborted) return new WechatAbortError(row.op, err);
+  if (err instanceof TransportTimeoutError || (err instanceof DOMException && err.name === 'TimeoutError')) {
+    const info = { attempts: ctx.attempt + 1, ...(limits.deadlineMs === undefined ? {} : { deadlineMs: limits.deadlineMs }) };
+    return new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, info);
   }
+  if (err instanceof TransportRedirectError) {
+    return new WechatResponseError(row.op, err.status, '', '', `redirect${err.target ? ` to ${err.target}` : ''} refused (never followed: it would re-send credentials)`);
+  }
+  if (err instanceof TransportTooLargeError) {
+    return new WechatResponseError(row.op, err.status, err.contentType, '', `reply over the ${err.maxBytes}-byte limit (maxResponseBytes): reading stopped`);
+  }
+  if (err instanceof WechatToolsError) return err;
+  const code = (err as { cause?: { code?: unknown } })?.cause?.code;
+  const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  return new WechatNetworkError(row.op, err, !notSent);
 }

@@ -41,13 +41,13 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** The exchange, read into a BufferedResponse. Failures: TransportTimeoutError, TransportRedirectError,
+/** The exchange, read into a BufferedResponse (and its bytes). Failures: TransportTimeoutError, TransportRedirectError,
  * TransportTooLargeError, the signal's reason, or TypeError('fetch failed') with the system error as cause. */
-export function nodeRequest(r: NodeRequest): Promise<BufferedResponse> {
+export function nodeRequest(r: NodeRequest): Promise<{ response: BufferedResponse; bytes: Buffer }> {
   const { signal, maxBytes } = r;
   if (signal?.aborted) return Promise.reject(abortError(signal));
   const url = r.origin.origin + r.path;
-  return new Promise<BufferedResponse>((resolve, reject) => {
+  return new Promise((resolve, reject) => {
     let settled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const onAbort = () => stop(abortError(signal as AbortSignal));
@@ -88,7 +88,7 @@ export function nodeRequest(r: NodeRequest): Promise<BufferedResponse> {
         if (settled) return;
         cleanup();
         const body = chunks ? Buffer.concat(chunks, size) : (first ?? Buffer.alloc(0));
-        resolve(new BufferedResponse(url, status, res.statusMessage ?? '', h, body));
+        resolve({ response: new BufferedResponse(url, status, res.statusMessage ?? '', h, body), bytes: body });
       });
       res.on('error', fail);
       res.on('aborted', () => fail(new Error('the server closed the response early')));

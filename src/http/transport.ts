@@ -49,30 +49,29 @@ const onNode = typeof process !== 'undefined' && typeof process.versions?.node =
 /** A multipart body, told by its tag: reading the global FormData on Node loads undici (about 15 ms on the first call). */
 const isFormData = (body: unknown) => typeof body === 'object' && body !== null && (body as { [Symbol.toStringTag]?: unknown })[Symbol.toStringTag] === 'FormData';
 
-/** base URL → where it points, and base URL + path → the encoded path (both kept for the few hosts and paths a client uses). */
-const origins = new Map<string, Origin>();
-const paths = new Map<string, string>();
+/** Where a base URL points, with the paths sent there, encoded (kept for the few hosts and paths a client uses). */
+type Base = Origin & { paths: Map<string, string> };
+const bases = new Map<string, Base>();
 const remember = <V>(map: Map<string, V>, key: string, value: V): V => {
   if (map.size >= 1000) map.clear();
   map.set(key, value);
   return value;
 };
 
-function parseBase(baseUrl: string): Origin {
-  const known = origins.get(baseUrl);
+function parseBase(baseUrl: string): Base {
+  const known = bases.get(baseUrl);
   if (known) return known;
   const u = new URL(baseUrl);
   if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`unsupported protocol ${u.protocol}`);
-  return remember(origins, baseUrl, { secure: u.protocol === 'https:', hostname: u.hostname, port: u.port, prefix: u.pathname.replace(/\/+$/, ''), origin: u.origin });
+  return remember(bases, baseUrl, { secure: u.protocol === 'https:', hostname: u.hostname, port: u.port, prefix: u.pathname.replace(/\/+$/, ''), origin: u.origin, paths: new Map() });
 }
 
 /** The path (and any query it carries) as a WHATWG URL would send it: percent-encoded, dot segments resolved. */
-function encodedPath(origin: Origin, baseUrl: string, path: string): string {
-  const key = `${baseUrl}\n${path}`;
-  const known = paths.get(key);
+function encodedPath(base: Base, path: string): string {
+  const known = base.paths.get(path);
   if (known !== undefined) return known;
-  const u = new URL(origin.prefix + path, origin.origin);
-  return remember(paths, key, u.pathname + u.search);
+  const u = new URL(base.prefix + path, base.origin);
+  return remember(base.paths, path, u.pathname + u.search);
 }
 
 /** The request's headers for node:http: lower-case names, the caller's over ours, the body's length last. */
@@ -84,10 +83,10 @@ function headersFor(req: HttpRequest, payload: string | Uint8Array | undefined):
   return out;
 }
 
-function viaNode(req: HttpRequest): Promise<BufferedResponse> {
+function viaNode(req: HttpRequest): Promise<HttpReply> {
   const origin = parseBase(req.baseUrl);
   const query = encodeQuery(req.query);
-  const path = encodedPath(origin, req.baseUrl, req.path);
+  const path = encodedPath(origin, req.path);
   const body = req.body;
   const payload = body === undefined ? undefined : typeof body === 'string' || body instanceof Uint8Array ? body : JSON.stringify(body);
   return nodeRequest({
@@ -117,11 +116,7 @@ export function createTransport(getFetch: () => FetchLike | undefined): (req: Ht
           },
         }) as unknown as LooseClient,
     ));
-  return async (req) => {
-    if (onNode && !getFetch() && !isFormData(req.body)) {
-      const response = await viaNode(req);
-      return { response, bytes: response.bytes };
-    }
+  const viaFetch = async (req: HttpRequest): Promise<HttpReply> => {
     const c = await fetchClient();
     // a fetch times out through an AbortSignal
     const timeout = AbortSignal.timeout(req.timeoutMs);
@@ -146,5 +141,13 @@ export function createTransport(getFetch: () => FetchLike | undefined): (req: Ht
     // readReply resolves to a BufferedResponse: its bytes are the body as read, whatever openapi-fetch made of them.
     const response = result.response as BufferedResponse;
     return { response, bytes: response.bytes };
+  };
+  return (req) => {
+    if (!onNode || getFetch() || isFormData(req.body)) return viaFetch(req);
+    try {
+      return viaNode(req);
+    } catch (err) {
+      return Promise.reject(err);
+    }
   };
 }
