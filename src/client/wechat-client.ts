@@ -126,7 +126,7 @@ export abstract class WechatClient {
         const cache = lockOf();
         return hasLock(cache) ? { acquire: (k: string, ttl: number) => scrubbed(() => cache.acquireLock(k, ttl)), release: (k: string, t: string) => scrubbed(() => cache.releaseLock(k, t)) } : undefined;
       },
-      get: async (k) => scrubbed(() => this.getCache(k)),
+      get: (k) => scrubbed(() => this.getCache(k)),
       set: async (k, v, ttl) => {
         await scrubbed(() => this.setCache(k, v, ttl), cachedSecrets(v));
       },
@@ -285,10 +285,10 @@ export abstract class WechatClient {
         if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
       }
       // the token wait or a middleware may have used up the deadline: no attempt starts after it
-      if (deadline.remaining() <= 0) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, undefined, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
+      if (deadline.ms !== undefined && deadline.remaining() <= 0) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, undefined, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
       const started = performance.now();
       state.attempts++;
-      const bound = deadline.attemptTimeout(limits.timeoutMs);
+      const bound = deadline.ms === undefined ? { ms: limits.timeoutMs, byDeadline: false } : deadline.attemptTimeout(limits.timeoutMs);
       // the values to scrub from an error, worked out only if there is one
       const known = () => [...secrets, ...this.#book.values()];
       let reply: HttpReply;
