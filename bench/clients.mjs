@@ -41,14 +41,15 @@ export const clients = {
       post: async () => (await c.POST('/cgi-bin/message/template/send', { params: { query: { access_token: 'BENCH_TOKEN' } }, body: TEMPLATE })).data,
     };
   },
-  'wechat-tools': async (base, { cold } = {}) => {
+  'wechat-tools': async (base, { cold, validate = true } = {}) => {
     const { OATools } = await import('../dist/index.js');
-    const oa = new OATools({ appid: APPID, secret: SECRET, baseUrl: base, ...(cold ? {} : { accessToken: 'BENCH_TOKEN' }) });
+    const oa = new OATools({ appid: APPID, secret: SECRET, baseUrl: base, ...(cold ? {} : { accessToken: 'BENCH_TOKEN' }), ...(validate ? {} : { validateParams: false, validateResponses: 'off' }) });
     return {
       get: () => oa.getUserInfo({ openid: 'o6_bmjrPTlm6_2sgVt7hMZOPfL2M', lang: 'zh_CN' }),
       post: () => oa.sendTemplateMessage(TEMPLATE),
     };
   },
+  'wechat-tools (no validation)': (base, opts = {}) => clients['wechat-tools'](base, { ...opts, validate: false }),
   'co-wechat-api 3.11': async (base, { cold } = {}) => {
     const API = require('co-wechat-api');
     let store = cold ? null : { accessToken: 'BENCH_TOKEN', expireTime: Date.now() + 7_000_000 };

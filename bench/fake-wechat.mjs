@@ -1,10 +1,12 @@
 // A minimal fake WeChat on loopback for benchmarks (never msw): static replies, token endpoints
-// that count requests (with 20 ms of latency, as a real token fetch has), and /__stats, /__reset.
+// that count requests (with 20 ms of latency, as a real token fetch has), and /__stats (token requests,
+// calls, TCP connections accepted), /__reset.
 // Runs as its own process so its CPU is not the client's. Prints the port on stdout.
 import http from 'node:http';
 
 let tokenRequests = 0;
 let calls = 0;
+let connections = 0;
 const json = (res, body) => {
   const s = JSON.stringify(body);
   res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(s) });
@@ -18,10 +20,11 @@ const server = http.createServer((req, res) => {
   req.on('data', (c) => chunks.push(c));
   req.on('end', () => {
     const p = url.pathname;
-    if (p === '/__stats') return json(res, { tokenRequests, calls });
+    if (p === '/__stats') return json(res, { tokenRequests, calls, connections });
     if (p === '/__reset') {
       tokenRequests = 0;
       calls = 0;
+      connections = 0;
       return json(res, { ok: true });
     }
     if (p === '/cgi-bin/token' || p === '/cgi-bin/stable_token') {
@@ -35,6 +38,7 @@ const server = http.createServer((req, res) => {
     return json(res, { errcode: 404, errmsg: 'not found rid: 0-0-0' });
   });
 });
+server.on('connection', () => connections++);
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.stdout.write(`${server.address().port}\n`));
 process.on('SIGTERM', () => server.close(() => process.exit(0)));

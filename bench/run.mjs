@@ -25,7 +25,7 @@ const port = await new Promise((r) => fake.stdout.once('data', (d) => r(String(d
 const base = `http://127.0.0.1:${port}`;
 const worker = async (...args) => JSON.parse((await run(process.execPath, ['--expose-gc', path.join(root, 'bench/worker.mjs'), ...args], { cwd: tmpdir() /* node-easywechat writes its file cache into the cwd */, timeout: 120_000, maxBuffer: 1 << 20 })).stdout.trim().split('\n').pop());
 
-const CLIENTS = ['node:http (floor)', 'global fetch', 'openapi-fetch', 'wechat-tools', 'co-wechat-api 3.11', 'wechat-api 1.35', 'node-easywechat 3.6'];
+const CLIENTS = ['node:http (floor)', 'global fetch', 'openapi-fetch', 'wechat-tools', 'wechat-tools (no validation)', 'co-wechat-api 3.11', 'wechat-api 1.35', 'node-easywechat 3.6'];
 const sections = [];
 
 // (1) per-call cost
@@ -33,7 +33,8 @@ log(`per-call: ${ROUNDS} rounds × ${CLIENTS.length} clients × GET/POST × ${N}
 const per = Object.fromEntries(CLIENTS.map((c) => [c, { get: [], post: [], getCpu: [], postCpu: [] }]));
 for (let r = 0; r < ROUNDS; r++) {
   for (const kind of ['get', 'post']) {
-    for (const c of CLIENTS) {
+    // each round starts at another client, so none is always measured first
+    for (const c of [...CLIENTS.slice(r % CLIENTS.length), ...CLIENTS.slice(0, r % CLIENTS.length)]) {
       const m = await worker('percall', c, kind, String(N), base);
       per[c][kind].push(m.wallUs);
       per[c][`${kind}Cpu`].push(m.cpuUs);
@@ -48,12 +49,16 @@ sections.push(`## 1. Per-call cost (warm token, validation on)
 ${N} sequential calls per measurement after ${process.env.BENCH_WARMUP ?? 1000} warm-up calls (steady state: every client is JIT-compiled); median of ${ROUNDS} interleaved rounds, each in a fresh
 process; client CPU is the client process's user + system time per call. GET = user info (\`/cgi-bin/user/info\`),
 POST = template message send. Ratios are to the \`node:http\` keep-alive floor measured in the same run.
+"no validation" is wechat-tools with \`validateParams: false, validateResponses: 'off'\`: the difference is what
+validation costs.
 
 | client | GET µs/call | POST µs/call | GET × floor | POST × floor | client CPU µs GET / POST | CPU × floor GET / POST |
 |---|---|---|---|---|---|---|
 ${CLIENTS.map((c) => `| ${c === 'wechat-tools' ? '**wechat-tools**' : c} | ${f0(med[c].get)} | ${f0(med[c].post)} | ${f2(med[c].get / floor.get)} | ${f2(med[c].post / floor.post)} | ${f0(med[c].getCpu)} / ${f0(med[c].postCpu)} | ${f2(med[c].getCpu / floor.getCpu)} / ${f2(med[c].postCpu / floor.postCpu)} |`).join('\n')}
 
-wechat-tools vs co-wechat-api (the fastest peer): wall GET ×${f2(med['wechat-tools'].get / coWechat.get)}, POST ×${f2(med['wechat-tools'].post / coWechat.post)}; CPU GET ×${f2(med['wechat-tools'].getCpu / coWechat.getCpu)}, POST ×${f2(med['wechat-tools'].postCpu / coWechat.postCpu)}. Target: ≤ 1.25 × floor.`);
+Where a call's time goes (profile, before and after the direct node:http path): [PROFILE.md](PROFILE.md).
+
+wechat-tools vs co-wechat-api (the fastest peer): wall GET ×${f2(med['wechat-tools'].get / coWechat.get)}, POST ×${f2(med['wechat-tools'].post / coWechat.post)}; CPU GET ×${f2(med['wechat-tools'].getCpu / coWechat.getCpu)}, POST ×${f2(med['wechat-tools'].postCpu / coWechat.postCpu)}. Targets: ≤ 1.00 × co-wechat-api, ≤ 1.15 × floor.`);
 
 // (2) stampede
 log('stampede');
@@ -67,6 +72,31 @@ sections.push(`## 2. Stampede: 1,000 concurrent calls on a cold token cache
 ${STAMP.map((c) => `| ${c} | ${stamp[c].tokenRequests} | ${stamp[c].fulfilled} |`).join('\n')}
 
 (The fake's token endpoint answers after 20 ms, as a real one takes time; every call waits for a token.)`);
+
+// (2b) throughput under concurrency
+log('throughput');
+const THR = ['wechat-tools', 'co-wechat-api 3.11'];
+const thr = Object.fromEntries(THR.map((c) => [c, []]));
+const THR_ROUNDS = Number(process.env.BENCH_THROUGHPUT_ROUNDS ?? 3);
+for (let r = 0; r < THR_ROUNDS; r++) {
+  for (const c of r % 2 ? [...THR].reverse() : THR) {
+    const out = (await run(process.execPath, [path.join(root, 'bench/throughput.mjs'), c, base], { cwd: tmpdir(), timeout: 300_000 })).stdout;
+    thr[c].push(JSON.parse(out.trim().split('\n').pop()));
+  }
+}
+const thrMed = (c, k) => median(thr[c].map((x) => x[k]));
+const thrCo = 'co-wechat-api 3.11';
+sections.push(`## 2b. Throughput: ${(Number(process.env.THROUGHPUT_CALLS ?? 10_000)).toLocaleString('en')} template sends from ${process.env.THROUGHPUT_CONCURRENCY ?? 100} concurrent callers
+
+\`bench/throughput.mjs\`: one client per fresh process, warmed up at the same concurrency, median of ${THR_ROUNDS} interleaved rounds.
+Sockets = TCP connections the fake accepted from the client (warm-up included). The fake is one Node process on
+the same cores: the ratio is what to read.
+
+| client | calls/s | p50 ms | p99 ms | sockets | client CPU µs/call |
+|---|---|---|---|---|---|
+${THR.map((c) => `| ${c} | ${f0(thrMed(c, 'callsPerSec'))} | ${thrMed(c, 'p50Ms').toFixed(1)} | ${thrMed(c, 'p99Ms').toFixed(1)} | ${f0(thrMed(c, 'connections'))} | ${f0(thrMed(c, 'cpuUsPerCall'))} |`).join('\n')}
+
+wechat-tools vs co-wechat-api: calls/s ×${f2(thrMed('wechat-tools', 'callsPerSec') / thrMed(thrCo, 'callsPerSec'))}, p50 ×${f2(thrMed('wechat-tools', 'p50Ms') / thrMed(thrCo, 'p50Ms'))}, p99 ×${f2(thrMed('wechat-tools', 'p99Ms') / thrMed(thrCo, 'p99Ms'))}, CPU/call ×${f2(thrMed('wechat-tools', 'cpuUsPerCall') / thrMed(thrCo, 'cpuUsPerCall'))}.`);
 
 // (3) cold start
 log('cold start');

@@ -57,10 +57,18 @@ export interface Credentials {
   componentAppid?: string | undefined;
 }
 
+/** The names a row sends in the query, per row (rows live as long as the table). */
+const queryNames = new WeakMap<EndpointRow, ReadonlySet<string>>();
+function queryNamesOf(row: EndpointRow): ReadonlySet<string> {
+  let names = queryNames.get(row);
+  if (!names) queryNames.set(row, (names = new Set(row.query ?? [])));
+  return names;
+}
+
 export function buildContext(row: EndpointRow, params: Record<string, unknown>, attempt: number, app: Credentials, baseUrl: string): RequestContext {
   const query = record(row.constants?.query);
   let body: Record<string, unknown> | undefined = row.method === 'POST' ? record(row.constants?.body) : undefined;
-  const inQuery = new Set(row.query ?? []);
+  const inQuery = queryNamesOf(row);
   for (const k of Object.keys(params)) {
     const v = params[k];
     if (v === undefined || k === row.sign?.from) continue;

@@ -17,8 +17,8 @@ export interface AttemptLimits {
   signal?: AbortSignal | undefined;
   /** extra headers of the call */
   headers?: Record<string, string> | undefined;
-  /** exact values to scrub from any error */
-  secrets: readonly string[];
+  /** exact values to scrub from any error (a function: worked out only when there is one) */
+  secrets: readonly string[] | (() => readonly string[]);
 }
 
 /** The caller's signal and the attempt's timeout, as one signal. */
@@ -37,47 +37,49 @@ function readFiles(row: EndpointRow, fields: Record<string, unknown>, signal: Ab
 }
 
 export async function sendAttempt(transport: (req: HttpRequest) => Promise<HttpReply>, row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): Promise<HttpReply> {
-  try {
-    return await send(transport, row, ctx, limits);
-  } catch (err) {
-    scrubError(err, limits.secrets);
-    throw err;
+  const { signal } = limits;
+  let failure: unknown;
+  if (signal?.aborted) failure = new WechatAbortError(row.op, signal.reason);
+  else {
+    try {
+      const multipart = ctx.rawBody === undefined && ctx.body !== undefined && row.multipart;
+      return await transport(multipart ? await requestOf(row, ctx, limits) : requestWith(ctx, limits, ctx.rawBody !== undefined ? ctx.rawBody : ctx.body, limits.timeoutMs));
+    } catch (err) {
+      failure = typedError(err, row, ctx, limits);
+    }
   }
+  scrubError(failure, typeof limits.secrets === 'function' ? limits.secrets() : limits.secrets);
+  throw failure;
 }
 
-async function send(transport: (req: HttpRequest) => Promise<HttpReply>, row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): Promise<HttpReply> {
-  const { signal } = limits;
-  if (signal?.aborted) throw new WechatAbortError(row.op, signal.reason);
+/** The request of the attempt (a multipart body's files read first, within the attempt's timeout). */
+async function requestOf(row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): Promise<HttpRequest> {
   const started = performance.now();
-  try {
-    // files given as paths are read within the attempt's timeout too
-    const body = ctx.rawBody !== undefined ? ctx.rawBody : ctx.body === undefined ? undefined : row.multipart ? await readFiles(row, ctx.body, bounded(limits.timeoutMs, signal)) : ctx.body;
-    return await transport({
-      method: ctx.method,
-      baseUrl: ctx.baseUrl,
-      path: ctx.path,
-      query: ctx.query,
-      body,
-      headers: limits.headers ? { ...ctx.headers, ...limits.headers } : ctx.headers,
-      timeoutMs: Math.max(1, Math.round(limits.timeoutMs - (performance.now() - started))),
-      maxBytes: limits.maxBytes,
-      ...(signal ? { signal } : {}),
-    });
-  } catch (err) {
-    if (signal?.aborted) throw new WechatAbortError(row.op, err);
-    if (err instanceof TransportTimeoutError || (err instanceof DOMException && err.name === 'TimeoutError')) {
-      const info = { attempts: ctx.attempt + 1, ...(limits.deadlineMs === undefined ? {} : { deadlineMs: limits.deadlineMs }) };
-      throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, info);
-    }
-    if (err instanceof TransportRedirectError) {
-      throw new WechatResponseError(row.op, err.status, '', '', `redirect${err.target ? ` to ${err.target}` : ''} refused (never followed: it would re-send credentials)`);
-    }
-    if (err instanceof TransportTooLargeError) {
-      throw new WechatResponseError(row.op, err.status, err.contentType, '', `reply over the ${err.maxBytes}-byte limit (maxResponseBytes): reading stopped`);
-    }
-    if (err instanceof WechatToolsError) throw err;
-    const code = (err as { cause?: { code?: unknown } })?.cause?.code;
-    const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-    throw new WechatNetworkError(row.op, err, !notSent);
+  const body = await readFiles(row, ctx.body as Record<string, unknown>, bounded(limits.timeoutMs, limits.signal));
+  return requestWith(ctx, limits, body, Math.max(1, Math.round(limits.timeoutMs - (performance.now() - started))));
+}
+
+function requestWith(ctx: RequestContext, limits: AttemptLimits, body: unknown, timeoutMs: number): HttpRequest {
+  const req: HttpRequest = { method: ctx.method, baseUrl: ctx.baseUrl, path: ctx.path, query: ctx.query, body, headers: limits.headers ? { ...ctx.headers, ...limits.headers } : ctx.headers, timeoutMs, maxBytes: limits.maxBytes };
+  if (limits.signal) req.signal = limits.signal;
+  return req;
+}
+
+/** A transport failure as the typed error a caller sees. */
+function typedError(err: unknown, row: EndpointRow, ctx: RequestContext, limits: AttemptLimits): unknown {
+  if (limits.signal?.aborted) return new WechatAbortError(row.op, err);
+  if (err instanceof TransportTimeoutError || (err instanceof DOMException && err.name === 'TimeoutError')) {
+    const info = { attempts: ctx.attempt + 1, ...(limits.deadlineMs === undefined ? {} : { deadlineMs: limits.deadlineMs }) };
+    return new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, info);
   }
+  if (err instanceof TransportRedirectError) {
+    return new WechatResponseError(row.op, err.status, '', '', `redirect${err.target ? ` to ${err.target}` : ''} refused (never followed: it would re-send credentials)`);
+  }
+  if (err instanceof TransportTooLargeError) {
+    return new WechatResponseError(row.op, err.status, err.contentType, '', `reply over the ${err.maxBytes}-byte limit (maxResponseBytes): reading stopped`);
+  }
+  if (err instanceof WechatToolsError) return err;
+  const code = (err as { cause?: { code?: unknown } })?.cause?.code;
+  const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+  return new WechatNetworkError(row.op, err, !notSent);
 }

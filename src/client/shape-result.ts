@@ -4,12 +4,15 @@ import { WechatValidationError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { WechatResult } from '../core/wechat-data.js';
 import type { ParsedReply } from '../http/reply.js';
-import { asResponse, type HttpReply } from '../http/transport.js';
+import type { HttpReply } from '../http/transport.js';
 import { checkResponse } from '../validate/validate.js';
 
+/** The result of a reply; its Response is made from the bytes read, on first access. */
 export function shapeResult(row: EndpointRow, reply: HttpReply, parsed: ParsedReply, secrets: readonly string[]): WechatResult {
-  const base = { operation: row.op, status: reply.response.status, response: () => asResponse(reply.response), secrets };
-  return parsed.kind === 'binary' ? new WechatResult({ ...base, binary: { buffer: parsed.bytes, contentType: parsed.contentType } }) : new WechatResult({ ...base, json: parsed.json, fields: parsed.json });
+  const response = reply.response;
+  return parsed.kind === 'binary'
+    ? new WechatResult({ operation: row.op, status: response.status, response, secrets, binary: { buffer: parsed.bytes, contentType: parsed.contentType } })
+    : new WechatResult({ operation: row.op, status: response.status, response, secrets, json: parsed.json, fields: parsed.json });
 }
 
 const warnedOps = new Set<string>();

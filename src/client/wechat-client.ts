@@ -132,7 +132,7 @@ export abstract class WechatClient {
         const cache = lockOf();
         return hasLock(cache) ? { acquire: (k: string, ttl: number) => scrubbed(() => cache.acquireLock(k, ttl)), release: (k: string, t: string) => scrubbed(() => cache.releaseLock(k, t)) } : undefined;
       },
-      get: async (k) => scrubbed(() => this.getCache(k)),
+      get: (k) => scrubbed(() => this.getCache(k)),
       set: async (k, v, ttl) => {
         await scrubbed(() => this.setCache(k, v, ttl), cachedSecrets(v));
       },
@@ -298,17 +298,21 @@ export abstract class WechatClient {
         ctx.accessToken = options.accessToken ?? (await this.getAccessToken(options.signal));
       }
       if (component) ctx.accessToken = await component.tokenProvider.get(options.signal);
-      for (const m of this.#middleware) await m.onRequest?.(ctx);
+      for (const m of this.#middleware) {
+        const pending = m.onRequest?.(ctx);
+        if (pending) await pending;
+      }
       if (ctx.accessToken !== undefined) {
         ctx.query[component ? 'component_access_token' : 'access_token'] = ctx.accessToken;
         if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
       }
       // the token wait or a middleware may have used up the deadline: no attempt starts after it
-      if (deadline.remaining() <= 0) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, undefined, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
+      if (deadline.ms !== undefined && deadline.remaining() <= 0) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, undefined, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
       const started = performance.now();
       state.attempts++;
-      const bound = deadline.attemptTimeout(limits.timeoutMs);
-      const known = [...secrets, ...this.#book.values()];
+      const bound = deadline.ms === undefined ? { ms: limits.timeoutMs, byDeadline: false } : deadline.attemptTimeout(limits.timeoutMs);
+      // the values to scrub from an error, worked out only if there is one
+      const known = () => [...secrets, ...this.#book.values()];
       let reply: HttpReply;
       let parsed: ParsedReply;
       try {
@@ -337,7 +341,10 @@ export abstract class WechatClient {
       const errcode = parsed.kind === 'json' ? Number(parsed.json['errcode'] ?? 0) || 0 : undefined;
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       this.#logger?.debug({ operation: row.op, method: row.method, path: row.path, status: reply.response.status, errcode, ms: durationMs, attempt: state.attempts }, `wechat-tools ${row.op}`);
-      for (const m of this.#middleware) await m.onResponse?.(ctx, { status: reply.response.status, durationMs, errcode });
+      for (const m of this.#middleware) {
+        const pending = m.onResponse?.(ctx, { status: reply.response.status, durationMs, errcode });
+        if (pending) await pending;
+      }
 
       if (errcode !== undefined && errcode !== 0) {
         const decision = shouldRetry({ kind: 'errcode', errcode }, state);
@@ -363,7 +370,8 @@ export abstract class WechatClient {
       if (parsed.kind === 'json' && row.reply === 'binary') {
         throw new WechatResponseError(row.op, reply.response.status, reply.response.headers.get('content-type') ?? '', JSON.stringify(parsed.json), 'expected bytes, got JSON without an errcode', undefined, secrets);
       }
-      if (spec && parsed.kind === 'json') await checkReply(row, parsed.json, this.#options.validateResponses ?? 'warn', this.#logger);
+      const replyCheck = this.#options.validateResponses ?? 'warn';
+      if (spec && parsed.kind === 'json' && replyCheck !== 'off') await checkReply(row, parsed.json, replyCheck, this.#logger);
       return result;
     }
   }

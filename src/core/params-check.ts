@@ -7,28 +7,39 @@ import { WechatValidationError } from './errors.js';
 export const DANGEROUS_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 const MAX_DEPTH = 64;
-const pointer = (path: string, key: string | number) => `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+/** The JSON pointer of a path (made only for an error). */
+const pointer = (keys: readonly (string | number)[]) => keys.map((k) => `/${String(k).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
 
 export function checkParams(operation: string, params: Record<string, unknown>): void {
-  walk(operation, params, '', []);
+  walk(operation, params, [], []);
 }
 
-function walk(operation: string, value: unknown, path: string, parents: object[]): void {
-  const fail = (problem: string) => {
-    throw new WechatValidationError(operation, path, problem);
-  };
-  if (typeof value === 'bigint') fail('is a BigInt: JSON has none (pass a string)');
-  if (typeof value === 'function' || typeof value === 'symbol') fail(`is a ${typeof value}: not JSON`);
-  if (value === null || typeof value !== 'object') return;
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Blob || value instanceof Date) return;
-  if (parents.includes(value)) fail('is circular: not JSON');
-  if (parents.length >= MAX_DEPTH) fail(`is nested over ${MAX_DEPTH} levels deep`);
-  parents.push(value);
-  if (Array.isArray(value)) value.forEach((v, i) => walk(operation, v, pointer(path, i), parents));
-  else {
-    for (const k of Object.keys(value)) {
-      if (DANGEROUS_KEYS.has(k)) throw new WechatValidationError(operation, pointer(path, k), 'is not an accepted key (it would reach a prototype)');
-      walk(operation, (value as Record<string, unknown>)[k], pointer(path, k), parents);
+/** `keys`: the path to `value` (pushed and popped as the walk goes, so a valid tree costs no strings). */
+function walk(operation: string, value: unknown, keys: (string | number)[], parents: object[]): void {
+  if (value === null) return;
+  const type = typeof value;
+  if (type !== 'object') {
+    if (type === 'bigint') throw new WechatValidationError(operation, pointer(keys), 'is a BigInt: JSON has none (pass a string)');
+    if (type === 'function' || type === 'symbol') throw new WechatValidationError(operation, pointer(keys), `is a ${type}: not JSON`);
+    return;
+  }
+  const obj = value as object;
+  if (ArrayBuffer.isView(obj) || obj instanceof ArrayBuffer || obj instanceof Blob || obj instanceof Date) return;
+  if (parents.includes(obj)) throw new WechatValidationError(operation, pointer(keys), 'is circular: not JSON');
+  if (parents.length >= MAX_DEPTH) throw new WechatValidationError(operation, pointer(keys), `is nested over ${MAX_DEPTH} levels deep`);
+  parents.push(obj);
+  if (Array.isArray(obj)) {
+    for (let i = 0; i < obj.length; i++) {
+      keys.push(i);
+      walk(operation, obj[i], keys, parents);
+      keys.pop();
+    }
+  } else {
+    for (const k of Object.keys(obj)) {
+      keys.push(k);
+      if (DANGEROUS_KEYS.has(k)) throw new WechatValidationError(operation, pointer(keys), 'is not an accepted key (it would reach a prototype)');
+      walk(operation, (obj as Record<string, unknown>)[k], keys, parents);
+      keys.pop();
     }
   }
   parents.pop();

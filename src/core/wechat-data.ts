@@ -9,16 +9,14 @@ export interface BinaryReply {
   contentType: string;
 }
 
-/** Exact secret values a call sent, per result (kept off the object). */
-const sentSecrets = new WeakMap<object, readonly string[]>();
-
 /**
  * Names the result itself owns, and names that would reach its prototype: a reply field with one of
  * these names stays in resultJson only.
  */
 const OWN = new Set(['ok', 'operation', 'requestResult', 'resultJson', 'rid', 'toJSON', 'errcode', 'errmsg', '__proto__', 'constructor', 'prototype']);
 
-const define = (target: object, key: string, value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+/** The Response of a result, or what makes it on first access (the reply as read). */
+export type ResponseSource = Response | (() => Response) | { toResponse(): Response };
 
 export class WechatResult {
   /** 0 on success */
@@ -28,27 +26,32 @@ export class WechatResult {
   readonly #operation: string;
   readonly #status: number;
   readonly #json: unknown;
-  #response: Response | (() => Response);
+  /** exact secret values the call sent (kept off the object) */
+  readonly #secrets: readonly string[] | undefined;
+  #response: ResponseSource;
 
-  constructor(init: { operation: string; status: number; response: Response | (() => Response); json?: unknown; fields?: Record<string, unknown>; binary?: BinaryReply; secrets?: readonly string[] }) {
+  constructor(init: { operation: string; status: number; response: ResponseSource; json?: unknown; fields?: Record<string, unknown>; binary?: BinaryReply; secrets?: readonly string[] }) {
     const fields = init.fields ?? {};
-    if (init.secrets && init.secrets.length > 0) sentSecrets.set(this, init.secrets);
-    const errcode = typeof fields['errcode'] === 'number' ? fields['errcode'] : Number(fields['errcode'] ?? 0) || 0;
-    // own keys only, defined (never assigned: a `__proto__` key must not re-parent the result)
-    for (const k of Object.keys(fields)) if (!OWN.has(k)) define(this, k, fields[k]);
+    const raw = fields['errcode'];
+    const errcode = typeof raw === 'number' ? raw : Number(raw ?? 0) || 0;
+    // own keys only; plain assignment is a definition here: the names that reach a setter (__proto__)
+    // or the result's own accessors are in OWN, the rest land as own enumerable data properties
+    const self = this as unknown as Record<string, unknown>;
+    for (const k of Object.keys(fields)) if (!OWN.has(k)) self[k] = fields[k];
     if (init.binary) {
-      define(this, 'buffer', init.binary.buffer);
-      define(this, 'contentType', init.binary.contentType);
+      self['buffer'] = init.binary.buffer;
+      self['contentType'] = init.binary.contentType;
     }
-    define(this, 'errcode', errcode);
+    self['errcode'] = errcode;
     // an errmsg that echoes a credential the call sent (the AppSecret, a token, a js_code) does not carry
     // it on; short values (a 4-letter test code) are left alone, they would mangle the message
     const errmsg = typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '';
-    define(this, 'errmsg', init.secrets && errcode !== 0 ? redactText(errmsg, init.secrets.filter((v) => v.length >= 12)) : errmsg);
+    self['errmsg'] = init.secrets && errcode !== 0 ? redactText(errmsg, init.secrets.filter((v) => v.length >= 12)) : errmsg;
     this.#operation = init.operation;
     this.#status = init.status;
     this.#json = init.json;
     this.#response = init.response;
+    this.#secrets = init.secrets && init.secrets.length > 0 ? init.secrets : undefined;
   }
 
   /** true when errcode is 0 */
@@ -63,8 +66,10 @@ export class WechatResult {
 
   /** The HTTP response (made on first access from the bytes read), its URL redacted (no secret=, js_code=, access_token=) */
   get requestResult(): Response {
-    if (typeof this.#response === 'function') this.#response = this.#response();
-    return this.#response;
+    const r = this.#response;
+    if (typeof r === 'function') this.#response = r();
+    else if ('toResponse' in r && typeof r.toResponse === 'function') this.#response = r.toResponse();
+    return this.#response as Response;
   }
 
   /** The parsed JSON body (undefined for a binary reply) */
@@ -80,7 +85,7 @@ export class WechatResult {
   /** Serialized without the Response and with secrets (session_key, tokens…) redacted. */
   toJSON(): Record<string, unknown> {
     const plain = { ok: this.ok, ...(redactValue({ ...this }) as Record<string, unknown>), operation: this.operation, httpStatus: this.#status };
-    const secrets = sentSecrets.get(this);
+    const secrets = this.#secrets;
     return secrets ? (JSON.parse(redactText(JSON.stringify(plain), secrets)) as Record<string, unknown>) : plain;
   }
 

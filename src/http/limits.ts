@@ -1,5 +1,17 @@
-// What the transport refuses, whichever fetch carries the request: a reply larger than the cap (the
-// reading stops there), and a redirect (never followed: it would re-send credentials to another host).
+// What the transport gives up on, whichever way a request goes: no answer in time, a reply larger than
+// the cap (the reading stops there), and a redirect (never followed: it would re-send credentials to
+// another host).
+
+/** No complete answer within the request's timeoutMs. */
+export class TransportTimeoutError extends Error {
+  constructor(
+    readonly timeoutMs: number,
+    cause?: unknown,
+  ) {
+    super(`no answer within ${timeoutMs} ms`, cause === undefined ? undefined : { cause });
+    this.name = 'TransportTimeoutError';
+  }
+}
 
 /** The reply is larger than maxBytes; nothing past the cap was read. */
 export class TransportTooLargeError extends Error {

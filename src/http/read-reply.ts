@@ -2,7 +2,7 @@
 // to maxBytes (the stream is cancelled there), under the request's signal (timeout or the caller's).
 import type { IncomingHttpHeaders } from 'node:http';
 import { isRedirect, originOf, TransportRedirectError, TransportTooLargeError } from './limits.js';
-import { BufferedResponse } from './node-fetch.js';
+import { BufferedResponse } from './buffered-response.js';
 
 function rawHeaders(h: Headers): IncomingHttpHeaders {
   const out: IncomingHttpHeaders = {};
