@@ -5,7 +5,7 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-export const CORE_BUDGET_GZIP = 36_000; // the whole hand-written runtime (client, tokens, push, token server, Redis, xpay + API security signing, third-party platform, pagination, the schema interpreter); 21,000 before the Trust fixes, the signing channels and the platform
+export const CORE_BUDGET_GZIP = 40_000; // the whole hand-written runtime (client, tokens, push, token server, Redis, xpay + API security signing, third-party platform, pagination, the schema interpreter); 21,000 before the Trust fixes, the signing channels and the platform
 
 export async function measureCore() {
   const root = path.resolve(import.meta.dirname, '..');
