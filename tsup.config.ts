@@ -41,6 +41,10 @@ const common: Options = {
   noExternal: ['openapi-fetch'],
   external: ['msw', 'msw/node', 'ioredis', 'redis', 'fast-xml-parser'],
   esbuildPlugins: [generatedData],
+  // Chinese summaries and messages as UTF-8 (3 bytes a character), not \uXXXX escapes (6)
+  esbuildOptions(options) {
+    options.charset = 'utf8';
+  },
 };
 
 // The two builds (ESM, CJS + declarations) run at once, and tsup's `clean` removes every file of the

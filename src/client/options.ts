@@ -72,7 +72,7 @@ export interface WechatToolsOptions {
   /** default https://api.weixin.qq.com */
   baseUrl?: string | undefined;
   /** Other hosts: mp = https://mp.weixin.qq.com (showqrcode). Default: baseUrl when baseUrl is set, else WeChat's. */
-  hosts?: { mp?: string } | undefined;
+  hosts?: { mp?: string | undefined } | undefined;
   /** default globalThis.fetch, resolved at call time */
   fetch?: FetchLike | undefined;
   /** pino-like logger (debug/info/warn/error) */

@@ -105,6 +105,9 @@ export class RedisCache implements TokenCache, DistributedLock {
   }
 
   async #run<T>(what: string, op: () => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
+    // Already on the in-process fallback and Redis still not connected: use it at once instead of
+    // waiting out the command timeout on every call (the wait is for a connection that is coming up).
+    if (this.#fallback && this.#degraded && this.#notReady() !== undefined) return fallback();
     let timer: NodeJS.Timeout | undefined;
     const pending = this.#whenReady(op, Date.now() + this.#timeout);
     pending.catch(() => {}); // a late failure after the timeout must not become an unhandled rejection
