@@ -7,6 +7,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { LoadedSpec, SpecDoc } from '../codegen/ir.js';
+import { normalize } from '../codegen/normalize.js';
 import { endpointTable } from '../generated/endpoints.js';
 import { MPTools, OATools, WechatError, WechatValidationError } from '../src/index.js';
 import { createMockWechat, DEFAULT_MOCK_APP } from '../src/testing/index.js';
@@ -184,5 +186,44 @@ describe('c) request.rawBody: one param is the whole body, byte for byte', () =>
     await expect(oa.translateContent({ lfrom: 'zh_CN', lto: 'en_US', content: 42 } as never)).rejects.toThrow(/translateContent: invalid params: \/content must be string/);
     expect(sent('/tcb/invokecloudfunction')).toHaveLength(0);
     expect(sent('/cgi-bin/media/voice/translatecontent')).toHaveLength(0);
+  });
+});
+
+describe('the generator rejects a misused format-gap field', () => {
+  const base: SpecDoc = {
+    operation: 'probe',
+    clients: ['mp'],
+    summary: 'probe',
+    docUrl: 'https://developers.weixin.qq.com/miniprogram/dev/server/API/probe.html',
+    method: 'POST',
+    path: '/wxa/probe',
+    auth: 'access_token',
+    idempotent: false,
+    request: { query: { env: { type: 'string' } }, body: { data: { type: 'object' }, other: { type: 'string' } } },
+    response: { kind: 'json', schema: { type: 'object', properties: { base_resp: { type: 'object', properties: { ret: { type: 'integer' } } } } } },
+    examples: [
+      { name: 'ok', params: {}, response: { errcode: 0, errmsg: 'ok' } },
+      { name: 'error', params: {}, response: { errcode: 1, errmsg: 'x rid: 1-2' } },
+    ],
+  };
+  const problems = (doc: SpecDoc): string => {
+    const spec: LoadedSpec = { file: 'spec/miniprogram/probe/probe.yaml', id: 'miniprogram/probe/probe', platform: 'miniprogram', family: 'probe', doc };
+    try {
+      normalize([spec], { defs: {}, errcodes: [] });
+      return '';
+    } catch (err) {
+      return String(err);
+    }
+  };
+
+  it('the base spec passes; each misuse is named', () => {
+    expect(problems(base)).toBe('');
+    expect(problems({ ...base, request: { ...base.request, rawBody: { param: 'data', contentType: 'application/json' } } })).toMatch(/rawBody: the raw param is the whole body/);
+    expect(problems({ ...base, request: { ...base.request, rawBody: { param: 'env', contentType: 'application/json' } } })).toMatch(/rawBody\/param: "env" must be a param declared in \/request\/body/);
+    expect(problems({ ...base, request: { body: { data: { type: 'object' } }, rawBody: { param: 'data', contentType: 'text/plain' } } })).toMatch(/a text\/plain body param has type string/);
+    expect(problems({ ...base, request: { body: { data: { type: 'object' } }, rawBody: { param: 'data', contentType: 'application/json' } } })).toBe('');
+    expect(problems({ ...base, request: { ...base.request, requiredWhen: [{ when: { kind: 1 }, required: ['other'] }] } })).toMatch(/requiredWhen\/0: "kind" is not a declared param/);
+    expect(problems({ ...base, response: { ...base.response, failureField: { code: 'base_resp.ret', message: 'base_resp.err_msg' } } })).toMatch(/failureField\/message: "base_resp.err_msg" is not a field/);
+    expect(problems({ ...base, response: { ...base.response, failureField: { code: 'base_resp.ret' } } })).toBe('');
   });
 });
