@@ -5,10 +5,11 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-// 34,000 for the whole hand-written runtime (client, tokens, push, token server, Redis, xpay + API security signing,
-// third-party platform; 21,000 before the Trust fixes, the signing channels and the platform), + 1,500 for the
-// validator interpreter (src/validate/compile.ts) that replaced the generated ajv code (issue 14)
-export const CORE_BUDGET_GZIP = 35_500;
+// the whole hand-written runtime (client, tokens, push, token server, Redis, xpay + API security signing,
+// third-party platform, the validator interpreter src/validate/compile.ts); the budgets were 34,000 on main and 22,500 on light
+// (21,000 before the interpreter replaced the generated ajv code); main + light measured 37,015 B, + the format-gap
+// fields (failureField, requiredWhen's if/then, rawBody) 37,615 B (node bench/core-size.mjs)
+export const CORE_BUDGET_GZIP = 38_000;
 
 export async function measureCore() {
   const root = path.resolve(import.meta.dirname, '..');
