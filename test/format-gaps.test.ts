@@ -12,6 +12,7 @@ import { normalize } from '../codegen/normalize.js';
 import { endpointTable } from '../generated/endpoints.js';
 import { MPTools, OATools, WechatError, WechatValidationError } from '../src/index.js';
 import { createMockWechat, DEFAULT_MOCK_APP } from '../src/testing/index.js';
+import { validateParams } from '../src/validate/validate.js';
 
 interface Wire {
   path: string;
@@ -66,7 +67,7 @@ describe('a) response.failureField: a failure reported inside a success reply', 
     expect([bad.ok, bad.errcode]).toEqual([false, 40003]);
   });
 
-  it('throwOnError: a WechatError naming the fields (delivery_resultcode / delivery_resultmsg of addExpressOrder)', async () => {
+  it('throwOnError: a WechatError naming the fields (delivery_resultcode / delivery_resultmsg of cancelExpressOrder)', async () => {
     const { mp, mock } = wired({ throwOnError: true });
     mock.on('cancelExpressOrder', { errcode: 0, errmsg: 'ok', delivery_resultcode: 10002, delivery_resultmsg: '客户密码不正确' });
     const err = await mp.cancelExpressOrder({ order_id: '01234567890123456789', openid: 'oABC', delivery_id: 'SF', waybill_id: '123456789' }).catch((e: unknown) => e);
@@ -88,9 +89,28 @@ describe('a) response.failureField: a failure reported inside a success reply', 
 });
 
 describe('b) request.requiredWhen: conditional requirements, checked before the call', () => {
-  it('the marked specs carry if/then in their params schema', () => {
-    const marked = ['opSpecialOrder', 'getLiveInfo', 'managePlugin', 'queryUrlLink', 'queryScheme', 'getInvoiceUserTitleUrl', 'intracityCreateStore', 'intracityStoreCharge', 'intracityBalanceQuery', 'intracityStoreRefund', 'massSend', 'sendAll', 'sendCustomMessage'];
-    for (const op of marked) expect(endpointTable.some((r) => r.op === op), op).toBe(true);
+  // spec id → params that break the documented condition → the error
+  const MARKED: [string, Record<string, unknown>, string][] = [
+    ['miniprogram/shipping/opSpecialOrder', { order_id: '1', type: 1 }, '/delay_to is required when type = 1'],
+    ['miniprogram/live-broadcast/getLiveInfo', { start: 0, limit: 10, action: 'get_replay' }, '/room_id is required when action = "get_replay"'],
+    ['miniprogram/plugin/managePlugin', { action: 'apply' }, '/reason is required when action = "apply"'],
+    ['miniprogram/qrcode-link/queryUrlLink', { query_type: 0 }, '/url_link is required when query_type = 0'],
+    ['miniprogram/qrcode-link/queryScheme', { query_type: 0 }, '/scheme is required when query_type = 0'],
+    ['officialaccount/invoice/getInvoiceUserTitleUrl', { user_fill: 0 }, '/title is required when user_fill = 0'],
+    ['miniprogram/intracity-delivery/intracityCreateStore', { out_store_id: 's', store_name: 'n', order_pattern: 2 }, '/service_trans_prefer is required when order_pattern = 2'],
+    ['miniprogram/intracity-delivery/intracityStoreCharge', { service_trans_id: 'SFTC', amount: 5000, pay_mode: 'PAY_MODE_STORE' }, '/wx_store_id is required when pay_mode = "PAY_MODE_STORE"'],
+    ['miniprogram/intracity-delivery/intracityBalanceQuery', { pay_mode: 'PAY_MODE_STORE' }, '/wx_store_id is required when pay_mode = "PAY_MODE_STORE"'],
+    ['miniprogram/intracity-delivery/intracityStoreRefund', { service_trans_id: 'SFTC', pay_mode: 'PAY_MODE_STORE' }, '/wx_store_id is required when pay_mode = "PAY_MODE_STORE"'],
+    ['officialaccount/mass-message/massSend', { touser: ['a', 'b'], msgtype: 'voice', text: { content: 'x' } }, '/voice is required when msgtype = "voice"'],
+    ['officialaccount/mass-message/sendAll', { filter: { is_to_all: true }, msgtype: 'mpvideo', text: { content: 'x' } }, '/mpvideo is required when msgtype = "mpvideo"'],
+    ['officialaccount/customer-service/sendCustomMessage', { touser: 'o', msgtype: 'msgmenu', text: { content: 'x' } }, '/msgmenu is required when msgtype = "msgmenu"'],
+    ['miniprogram/customer-service/sendCustomMessage', { touser: 'o', msgtype: 'link', text: { content: 'x' } }, '/link is required when msgtype = "link"'],
+  ];
+
+  it.each(MARKED)('%s: the documented condition is checked', async (id, params, message) => {
+    const row = endpointTable.find((r) => r.id === id);
+    expect(row, id).toBeDefined();
+    await expect(validateParams(row as NonNullable<typeof row>, params)).rejects.toThrow(`${row?.op}: invalid params: ${message}`);
   });
 
   it('opSpecialOrder type 1 without delay_to: a validation error naming the field, the endpoint and the condition; nothing sent', async () => {
