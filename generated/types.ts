@@ -16276,7 +16276,7 @@ export interface GetUserSummaryResponse {
 /** Params of {@link OATools.addDraft}. */
 export interface AddDraftParams {
   /** 图文素材集合（多图文最多 8 篇） */
-  articles: {
+  articles: ({
     /**
      * 文章类型：图文消息 news（默认）、图片消息 newspic
      * @default news
@@ -16340,7 +16340,7 @@ export interface AddDraftParams {
         product_key?: string;
       };
     };
-  }[];
+  })[];
 }
 
 /** Reply fields of {@link OATools.addDraft}. */

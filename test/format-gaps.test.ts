@@ -105,6 +105,13 @@ describe('b) request.requiredWhen: conditional requirements, checked before the 
     ['officialaccount/mass-message/sendAll', { filter: { is_to_all: true }, msgtype: 'mpvideo', text: { content: 'x' } }, '/mpvideo is required when msgtype = "mpvideo"'],
     ['officialaccount/customer-service/sendCustomMessage', { touser: 'o', msgtype: 'msgmenu', text: { content: 'x' } }, '/msgmenu is required when msgtype = "msgmenu"'],
     ['miniprogram/customer-service/sendCustomMessage', { touser: 'o', msgtype: 'link', text: { content: 'x' } }, '/link is required when msgtype = "link"'],
+    // inside a param: if/then in the param's schema
+    ['miniprogram/shipping/uploadShippingInfo', { order_key: { order_number_type: 1, mchid: '1230000109' } }, '/order_key/out_trade_no is required when order_number_type = 1'],
+    ['miniprogram/shipping/uploadShippingInfo', { order_key: { order_number_type: 2 } }, '/order_key/transaction_id is required when order_number_type = 2'],
+    ['officialaccount/draft-box/addDraft', { articles: [{ title: 't', content: 'c', thumb_media_id: 'm' }, { title: 't', content: 'c' }] }, '/articles/1/thumb_media_id is required when article_type = "news"'],
+    ['officialaccount/draft-box/addDraft', { articles: [{ article_type: 'newspic', title: 't', content: 'c' }] }, '/articles/0/image_info is required when article_type = "newspic"'],
+    ['officialaccount/draft-box/updateDraft', { media_id: 'm', index: 0, articles: { title: 't', content: 'c' } }, '/articles/thumb_media_id is required when article_type = "news"'],
+    ['miniprogram/live-broadcast/addGoods', { goodsInfo: { coverImgUrl: 'm', name: 'n', priceType: 3, price: 10, url: 'pages/a' } }, '/goodsInfo/price2 is required when priceType ∈ [2,3]'],
   ];
 
   it.each(MARKED)('%s: the documented condition is checked', async (id, params, message) => {

@@ -50,6 +50,9 @@ export async function componentTypes(doc: JsonSchema): Promise<ComponentTypes> {
     const text = node
       .getText(file)
       .replace(/components\["schemas"\]\["([A-Za-z0-9_]+)"\]/g, '$1')
+      // nested if/then or anyOf of `required` groups: `{ … } & (unknown & unknown)` is `{ … }`
+      .replace(/ & \(unknown(?: [&|] unknown)*\)(?![\w$[])/g, '')
+      .replace(/ & unknown(?![\w$[])/g, '')
       .replace(/@description /g, '')
       .replace(/\n *\/\*\* @enum \{\w+\} \*\//g, '')
       .replace(/\n *\* @enum \{\w+\}/g, '')
