@@ -1,6 +1,6 @@
 // The intermediate form between spec files and emitters: one EndpointIR per spec file, already
 // checked across files. Emitters read only this (and the shared definitions), never YAML.
-import type { DateRule, PaginationRule } from '../src/core/endpoint.js';
+import type { DateRule, FailureField, PaginationRule, RawBody, Scalar } from '../src/core/endpoint.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
@@ -40,8 +40,10 @@ export interface SpecDoc {
     apiSecurity?: 'supported' | 'required';
     componentVariant?: string;
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
+    requiredWhen?: RequiredWhen[];
+    rawBody?: RawBody;
   };
-  response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
+  response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema; failureField?: FailureField };
   pagination?: PaginationRule;
   dateRule?: Omit<DateRule, 'begin' | 'end'> & { begin?: string; end?: string };
   errors?: { errcode: number; errmsg?: string; description: string }[];
@@ -72,6 +74,12 @@ export interface SharedDefs {
   /** spec/_shared/schemas.yaml $defs */
   defs: Record<string, JsonSchema>;
   errcodes: ErrcodeEntry[];
+}
+
+/** request.requiredWhen: `required` params are required when every `when` param has the value (or one of the values). */
+export interface RequiredWhen {
+  when: Record<string, Scalar | Scalar[]>;
+  required: string[];
 }
 
 /** local: a param the runtime consumes and never sends (session_key for a computed signature) */
@@ -111,6 +119,12 @@ export interface EndpointIR {
   /** API security (服务端 API 签名加密): the runtime encrypts and signs the call when configured */
   apiSecurity?: 'supported' | 'required';
   constants: { query: Record<string, string | number | boolean>; body: Record<string, string | number | boolean> };
+  /** conditional requirements (if/then in the params schema) */
+  requiredWhen: RequiredWhen[];
+  /** one param is the whole body, sent byte for byte */
+  rawBody?: RawBody;
+  /** a failure reported inside a success reply */
+  failureField?: FailureField;
   bodyKind: 'none' | 'json' | 'multipart';
   responseKind: 'json' | 'binary' | 'mixed';
   responseSchema?: JsonSchema;

@@ -25,6 +25,16 @@ function findFalseAdditional(schema: unknown, at: string, out: string[]): void {
   }
 }
 
+/** The schema at a dot path through `properties` (undefined when a step is not declared). */
+function schemaAt(schema: JsonSchema | undefined, path: string): JsonSchema | undefined {
+  let cur = schema;
+  for (const key of path.split('.')) {
+    const props = cur?.['properties'] as Record<string, JsonSchema> | undefined;
+    cur = props?.[key];
+  }
+  return cur;
+}
+
 export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[] {
   const problems: string[] = [];
   const endpoints: EndpointIR[] = [];
@@ -95,6 +105,10 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
     const dateRule = checkDateRule(file, doc, params, problems);
     for (const name of required) if (!seen.has(name)) problems.push(`${file}: /request/required: "${name}" is not a declared param`);
     for (const group of req.requireOneOf ?? []) for (const name of group) if (!seen.has(name)) problems.push(`${file}: /request/requireOneOf: "${name}" is not a declared param`);
+    for (const [i, rule] of (req.requiredWhen ?? []).entries()) {
+      for (const name of [...Object.keys(rule.when), ...rule.required]) if (!seen.has(name)) problems.push(`${file}: /request/requiredWhen/${i}: "${name}" is not a declared param`);
+      for (const name of rule.required) if (required.has(name)) problems.push(`${file}: /request/requiredWhen/${i}: "${name}" is always required (listed in /request/required)`);
+    }
     const constants = { query: req.constants?.query ?? {}, body: req.constants?.body ?? {} };
     for (const name of [...Object.keys(constants.query), ...Object.keys(constants.body)]) {
       if (seen.has(name)) problems.push(`${file}: /request/constants/${name}: a constant cannot also be a param`);
@@ -113,6 +127,22 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       if (!(name in shared.defs)) problems.push(`${file}: $ref to unknown shared definition "${name}" (spec/_shared/schemas.yaml)`);
     }
 
+    if (req.rawBody) {
+      const raw = params.find((p) => p.name === req.rawBody?.param);
+      if (!raw || raw.in !== 'body') problems.push(`${file}: /request/rawBody/param: "${req.rawBody.param}" must be a param declared in /request/body`);
+      if (params.some((p) => p.in === 'body' && p.name !== req.rawBody?.param)) problems.push(`${file}: /request/rawBody: the raw param is the whole body; the other params go to /request/query`);
+      if (doc.method !== 'POST' || req.multipart || Object.keys(constants.body).length > 0 || req.signatures || req.apiSecurity || req.sessionKeySignature) {
+        problems.push(`${file}: /request/rawBody: needs a POST without multipart, body constants, signatures, apiSecurity or sessionKeySignature`);
+      }
+      if (raw && req.rawBody.contentType === 'text/plain' && raw.schema['type'] !== 'string') problems.push(`${file}: /request/rawBody: a text/plain body param has type string`);
+    }
+    if (doc.response.failureField) {
+      if (doc.response.kind === 'binary') problems.push(`${file}: /response/failureField: needs a JSON reply`);
+      for (const which of ['code', 'message'] as const) {
+        const at = doc.response.failureField[which];
+        if (at !== undefined && !schemaAt(doc.response.schema, at)) problems.push(`${file}: /response/failureField/${which}: "${at}" is not a field of /response/schema`);
+      }
+    }
     const bodyKind = req.multipart ? 'multipart' : doc.method === 'POST' ? 'json' : 'none';
     const host = doc.host ?? 'api';
     const ep: EndpointIR = {
@@ -144,6 +174,9 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       ...(req.componentVariant ? { componentVariant: req.componentVariant } : {}),
       ...(req.sessionKeySignature ? { signFrom: { from: 'session_key' as const, to: req.sessionKeySignature.to } } : {}),
       constants,
+      requiredWhen: req.requiredWhen ?? [],
+      ...(req.rawBody ? { rawBody: { param: req.rawBody.param, contentType: req.rawBody.contentType } } : {}),
+      ...(doc.response.failureField ? { failureField: { ...doc.response.failureField } } : {}),
       bodyKind,
       responseKind: doc.response.kind,
       ...(doc.response.schema ? { responseSchema: doc.response.schema } : {}),

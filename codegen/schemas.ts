@@ -17,6 +17,8 @@ export function mapSchema(schema: JsonSchema, ref: (name: string) => string, for
       out[k] = mapSchema(v as JsonSchema, ref, forAjv);
     } else if ((k === 'oneOf' || k === 'anyOf' || k === 'allOf') && Array.isArray(v)) {
       out[k] = v.map((s: JsonSchema) => mapSchema(s, ref, forAjv));
+    } else if ((k === 'if' || k === 'then' || k === 'else') && v && typeof v === 'object') {
+      out[k] = mapSchema(v as JsonSchema, ref, forAjv);
     } else out[k] = v;
   }
   return out;
@@ -37,8 +39,16 @@ export function paramsSchema(ep: EndpointIR, ref: (name: string) => string, forA
   const required = ep.params.filter((p) => p.required).map((p) => p.name);
   if (required.length > 0) schema['required'] = required;
   const anyOfs = ep.requireOneOf.map((alternatives) => ({ anyOf: alternatives.map((group) => ({ required: group })) }));
-  if (anyOfs.length === 1) Object.assign(schema, anyOfs[0]);
-  else if (anyOfs.length > 1) schema['allOf'] = anyOfs;
+  // request.requiredWhen: if every `when` param has its value, then `required`
+  const conditions = ep.requiredWhen.map((rule) => ({
+    if: {
+      properties: Object.fromEntries(Object.entries(rule.when).map(([k, v]) => [k, Array.isArray(v) ? { enum: v } : { const: v }])),
+      required: Object.keys(rule.when),
+    },
+    then: { required: rule.required },
+  }));
+  if (anyOfs.length === 1 && conditions.length === 0) Object.assign(schema, anyOfs[0]);
+  else if (anyOfs.length + conditions.length > 0) schema['allOf'] = [...anyOfs, ...conditions];
   return schema;
 }
 
@@ -58,6 +68,7 @@ export function stripDescriptions(schema: JsonSchema): void {
       for (const s of Object.values(v as Record<string, JsonSchema>)) stripDescriptions(s);
     } else if ((k === 'items' || k === 'additionalProperties') && v && typeof v === 'object') stripDescriptions(v as JsonSchema);
     else if ((k === 'oneOf' || k === 'anyOf' || k === 'allOf') && Array.isArray(v)) for (const s of v) stripDescriptions(s as JsonSchema);
+    else if ((k === 'if' || k === 'then' || k === 'else') && v && typeof v === 'object') stripDescriptions(v as JsonSchema);
   }
 }
 

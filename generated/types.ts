@@ -2221,6 +2221,10 @@ export interface InvokeCloudFunctionParams {
   env: string;
   /** 云函数名称 */
   name: string;
+  /** 云函数的传入参数（event），具体结构由开发者定义：JSON 字符串原样发送，对象按 JSON 发送；整个 POST body */
+  POSTBODY: string | {
+    [key: string]: unknown;
+  };
 }
 
 /** Reply fields of {@link MPTools.invokeCloudFunction}. */
@@ -16272,7 +16276,7 @@ export interface GetUserSummaryResponse {
 /** Params of {@link OATools.addDraft}. */
 export interface AddDraftParams {
   /** 图文素材集合（多图文最多 8 篇） */
-  articles: {
+  articles: ({
     /**
      * 文章类型：图文消息 news（默认）、图片消息 newspic
      * @default news
@@ -16336,7 +16340,7 @@ export interface AddDraftParams {
         product_key?: string;
       };
     };
-  }[];
+  })[];
 }
 
 /** Reply fields of {@link OATools.addDraft}. */
@@ -18038,11 +18042,8 @@ export interface TranslateContentParams {
    * 目标语言，zh_CN 或 en_US
    */
   lto: "zh_CN" | "en_US";
-  /**
-   * Format: binary
-   * 待翻译的源内容（UTF-8 文本文件，最大 600 字节）
-   */
-  media: UploadInput;
+  /** 待翻译的源内容（UTF-8 文本，最大 600 字节；整个 POST body） */
+  content: string;
 }
 
 /** Reply fields of {@link OATools.translateContent}. */
@@ -21188,12 +21189,13 @@ export interface MPToolsMethods {
   /**
    * 触发云函数（HTTP API），返回云函数的返回值（resp_data，JSON 字符串）
    *
-   * FORMAT GAP: WeChat takes the function's event as the raw POST body (any JSON). The spec format has no way to declare a free-form body, so this method only sends env and name (the function receives an empty event {}). To pass an event, call the endpoint through client.call with a hand-built body until the format supports it. A function invoked this way cannot read the caller's OpenID.
+   * The function's event is the raw POST body (POSTBODY on WeChat's page: any JSON the function reads as its event), sent byte for byte by request.rawBody: pass a JSON string as is, or an object (sent as its JSON text); env and name go in the query. A function invoked this way cannot read the caller's OpenID.
    *
    * `POST /tcb/invokecloudfunction` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
+   * - 44002: POST BODY 为空
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html WeChat docs} · spec: spec/miniprogram/cloudbase/invokeCloudFunction.yaml
    */
@@ -27964,7 +27966,7 @@ export interface OAToolsMethods {
   /**
    * 获取流量主广告数据：分广告位数据（publisher_adpos_general）、返佣商品数据（publisher_cps_general）或结算收入数据（publisher_settlement）
    *
-   * One GET path, three reports chosen by `action`; the reply carries the fields of that report (list + summary for the two general reports, settlement_list and totals for publisher_settlement). Amounts are in fen (分). Failures come back in base_resp {ret, err_msg} rather than errcode (ret 0 = success), so check base_resp.ret. Field names taken from silenceper/wechat (officialaccount/datacube/publisher.go); the official page could not be read here.
+   * One GET path, three reports chosen by `action`; the reply carries the fields of that report (list + summary for the two general reports, settlement_list and totals for publisher_settlement). Amounts are in fen (分). Failures come back in base_resp {ret, err_msg} rather than errcode (ret 0 = success): response.failureField makes a non-zero base_resp.ret a failed result (ok false, errcode = ret, errmsg from err_msg). Field names taken from silenceper/wechat (officialaccount/datacube/publisher.go); the official page could not be read here.
    *
    * `GET /publisher/stat` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -29041,7 +29043,7 @@ export interface OAToolsMethods {
   /**
    * 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节）
    *
-   * The doc puts the source text in the request body as raw UTF-8 ("源内容放 body 中或者上传文件的方式", at most 600 bytes); the spec format has no raw-text body, so this spec uses the documented file-upload form: a UTF-8 text file in multipart field `media` (field name assumed, as for WeChat's other uploads). lfrom and lto are query parameters. Listed as retired in the endpoint inventory (not confirmed on an official page).
+   * The doc puts the source text in the request body as raw UTF-8 ("源内容放 body 中", at most 600 bytes): request.rawBody sends param `content` (a name of ours: the text has no wire name) byte for byte as text/plain; lfrom and lto are query parameters. Listed as retired in the endpoint inventory (not confirmed on an official page).
    *
    * `POST /cgi-bin/media/voice/translatecontent` · access_token: managed by the client · safe to repeat · reply: json
    *

@@ -39,7 +39,11 @@ function operationObject(ep: EndpointIR): JsonSchema {
   for (const [name, value] of Object.entries(ep.constants.query)) parameters.push({ name, in: 'query', required: true, schema: { const: value } });
   if (parameters.length > 0) op['parameters'] = parameters;
 
-  if (ep.bodyKind !== 'none') {
+  const raw = ep.rawBody ? ep.params.find((p) => p.name === ep.rawBody?.param) : undefined;
+  if (ep.rawBody && raw) {
+    // request.rawBody: the param is the whole body
+    op['requestBody'] = { required: true, content: { [ep.rawBody.contentType]: { schema: mapSchema(raw.schema, componentRef, false) } } };
+  } else if (ep.bodyKind !== 'none') {
     const bodyParams = ep.params.filter((p) => p.in === 'body' || p.in === 'multipart');
     const properties: Record<string, JsonSchema> = {};
     for (const p of bodyParams) properties[p.name] = p.file ? { type: 'string', format: 'binary' } : mapSchema(p.schema, componentRef, false);

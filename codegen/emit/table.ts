@@ -30,6 +30,8 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
     ...(ep.apiSecurity ? { apiSecurity: ep.apiSecurity } : {}),
     ...(ep.componentVariant ? { componentVariant: ep.componentVariant } : {}),
     reply: ep.responseKind,
+    ...(ep.rawBody ? { rawBody: ep.rawBody } : {}),
+    ...(ep.failureField ? { failureField: ep.failureField } : {}),
     ...(ep.pagination ? { pagination: ep.pagination } : {}),
     ...(ep.dateRule ? { dateRule: ep.dateRule } : {}),
     ...(ep.bindMethod ? {} : { bind: false }),

@@ -11,6 +11,14 @@ import type { ClientName, EndpointIR, GeneratorInput, JsonSchema } from '../ir.j
 /** name → { type text (refs to other schemas by bare name), doc comment lines } */
 export type ComponentTypes = Map<string, { type: string; docs: string[]; literal: boolean }>;
 
+/** `unknown`, or unions / intersections / parentheses of nothing but `unknown`. */
+function onlyUnknown(t: ts.TypeNode): boolean {
+  if (t.kind === ts.SyntaxKind.UnknownKeyword) return true;
+  if (ts.isParenthesizedTypeNode(t)) return onlyUnknown(t.type);
+  if (ts.isUnionTypeNode(t) || ts.isIntersectionTypeNode(t)) return t.types.every(onlyUnknown);
+  return false;
+}
+
 export async function componentTypes(doc: JsonSchema): Promise<ComponentTypes> {
   const nodes = await openapiTS(doc as never, {
     alphabetize: false,
@@ -33,13 +41,18 @@ export async function componentTypes(doc: JsonSchema): Promise<ComponentTypes> {
     let node: ts.TypeNode = member.type;
     // requireOneOf (anyOf of `required` groups) comes out as `{ … } | unknown | …`, which is unknown:
     // keep the object type (the alternatives are checked at run time).
-    if (ts.isUnionTypeNode(node)) {
+    // requireOneOf (anyOf of `required` groups) comes out as `{ … } | unknown | …`, which is unknown, and
+    // requiredWhen (allOf of if/then) as `{ … } & unknown`: keep the object type (both are checked at run time).
+    if (ts.isUnionTypeNode(node) || ts.isIntersectionTypeNode(node)) {
       const literals = node.types.filter(ts.isTypeLiteralNode);
-      if (literals.length === 1 && node.types.every((t) => ts.isTypeLiteralNode(t) || t.kind === ts.SyntaxKind.UnknownKeyword)) node = literals[0] as ts.TypeNode;
+      if (literals.length === 1 && node.types.every((t) => ts.isTypeLiteralNode(t) || onlyUnknown(t))) node = literals[0] as ts.TypeNode;
     }
     const text = node
       .getText(file)
       .replace(/components\["schemas"\]\["([A-Za-z0-9_]+)"\]/g, '$1')
+      // nested if/then or anyOf of `required` groups: `{ … } & (unknown & unknown)` is `{ … }`
+      .replace(/ & \(unknown(?: [&|] unknown)*\)(?![\w$[])/g, '')
+      .replace(/ & unknown(?![\w$[])/g, '')
       .replace(/@description /g, '')
       .replace(/\n *\/\*\* @enum \{\w+\} \*\//g, '')
       .replace(/\n *\* @enum \{\w+\}/g, '')
@@ -165,7 +178,8 @@ function pagedInterface(client: ClientName, eps: EndpointIR[]): string {
     const moving = rule.style === 'window' ? undefined : rule.param;
     const params = moving ? `PageParams<${ep.typeBase}Params, '${moving}'>` : `${ep.typeBase}Params`;
     const required = ep.params.some((p) => p.required && p.name !== moving) || ep.requireOneOf.length > 0;
-    return `${jsdoc(`${escapeDoc(ep.summary)} (${rule.style}: ${rule.param}; items: ${rule.items})`, '  ')}  ${ep.operation}: { params: ${params}; item: NonNullable<${typeAt(`${ep.typeBase}Response`, rule.items)}>[number]; response: ${ep.typeBase}Response; required: ${required} };`;
+    const doc = `${escapeDoc(ep.summary)} (${rule.style}: ${rule.param}; items: ${rule.items})`;
+    return `${jsdoc(doc, '  ')}  ${ep.operation}: { params: ${params}; item: NonNullable<${typeAt(`${ep.typeBase}Response`, rule.items)}>[number]; response: ${ep.typeBase}Response; required: ${required} };`;
   });
   return `${jsdoc(`Every ${CLIENT_CLASS[client]} operation that \`paginate(name, params)\` pages through (${paged.length}).`)}export interface ${CLIENT_CLASS[client]}Paginated {\n${props.join('\n')}\n}\n`;
 }

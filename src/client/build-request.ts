@@ -1,7 +1,7 @@
 // One attempt's request, built from an endpoint row and the params: what goes to the query and what
 // to the body, the app credentials, the constants, the session_key signature. Containers have no
 // prototype and only own keys of the params are read, so no key can inject a parameter.
-import type { AuthKind, ClientName, EndpointRow, ReplyKind } from '../core/endpoint.js';
+import type { AuthKind, ClientName, EndpointRow, RawBody, ReplyKind } from '../core/endpoint.js';
 import { WechatValidationError } from '../core/errors.js';
 import { userStateSignature } from '../crypto/user-state.js';
 import type { RequestContext } from './middleware.js';
@@ -95,5 +95,21 @@ export function buildContext(row: EndpointRow, params: Record<string, unknown>, 
     if (inQuery.has(row.sign.to) || body === undefined) query[row.sign.to] = signature;
     else body[row.sign.to] = signature;
   }
-  return { row, operation: row.op, attempt, method: row.method, baseUrl, path: row.path, query, body, headers: {} };
+  const ctx: RequestContext = { row, operation: row.op, attempt, method: row.method, baseUrl, path: row.path, query, body, headers: {} };
+  if (row.rawBody) setRawBody(ctx, row.rawBody, params);
+  return ctx;
+}
+
+/**
+ * Spec field request.rawBody: the param is the whole body, byte for byte (a string as is; an object or
+ * array as its JSON text, application/json only). The other params are in the query already.
+ */
+function setRawBody(ctx: RequestContext, rule: RawBody, params: Record<string, unknown>): void {
+  const value = Object.hasOwn(params, rule.param) ? params[rule.param] : undefined;
+  let text: string;
+  if (typeof value === 'string') text = value;
+  else if (rule.contentType === 'application/json' && value !== undefined && typeof value !== 'function' && typeof value !== 'symbol' && typeof value !== 'bigint') text = JSON.stringify(value);
+  else throw new WechatValidationError(ctx.operation, `/${rule.param}`, rule.contentType === 'text/plain' ? 'must be a string (the raw text body)' : 'must be a string or a JSON value (the raw body)');
+  ctx.rawBody = text;
+  ctx.headers['content-type'] = rule.contentType === 'text/plain' ? 'text/plain; charset=utf-8' : 'application/json';
 }

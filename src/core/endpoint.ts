@@ -43,6 +43,18 @@ export interface DateRule {
   readonly latest?: 'yesterday';
 }
 
+/** spec field request.rawBody: the param that is the whole POST body, sent byte for byte. */
+export interface RawBody {
+  readonly param: string;
+  readonly contentType: 'application/json' | 'text/plain';
+}
+
+/** spec field response.failureField: dot paths of a failure code (non-zero = failure) and its message inside a success reply. */
+export interface FailureField {
+  readonly code: string;
+  readonly message?: string;
+}
+
 export interface EndpointRow {
   /** method name on the client (camelCase, WeChat's English API name where it has one) */
   readonly op: string;
@@ -78,6 +90,10 @@ export interface EndpointRow {
   /** when the client acts for a third-party platform (OpenPlatform.miniProgram / officialAccount), this operation is called instead */
   readonly componentVariant?: string;
   readonly reply: ReplyKind;
+  /** the param sent as the whole body (string as is, else its JSON), with this content type */
+  readonly rawBody?: RawBody;
+  /** a failure inside a success reply: when the code field is non-zero the result has ok false and that errcode/errmsg */
+  readonly failureField?: FailureField;
   /** how client.paginate pages through this endpoint */
   readonly pagination?: PaginationRule;
   /** the begin/end date rule checked (and the end date filled in) before the call */

@@ -323,6 +323,17 @@ export class MockWechat {
       }
     }
     const text = await request.text();
+    // request.rawBody: the whole body is one param (JSON text parsed, plain text as is)
+    if (row?.rawBody) {
+      const { param, contentType } = row.rawBody;
+      if (text === '') return { error: { errcode: 44002, errmsg: 'empty post data' } };
+      if (contentType === 'text/plain') return { body: { [param]: text }, raw: text };
+      try {
+        return { body: { [param]: JSON.parse(text) as unknown }, raw: text };
+      } catch {
+        return { error: { errcode: 47001, errmsg: 'data format error' } };
+      }
+    }
     // A POST without a body (e.g. a signed call with every param in the query): let the schema decide.
     if (text.trim() === '') return { body: {} };
     try {

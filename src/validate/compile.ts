@@ -1,7 +1,7 @@
 // JSON Schema → closures, for the subset the endpoint specs use (spec/_meta/endpoint.schema.yaml):
 // type, enum, const, pattern, minimum/maximum (+ exclusive), minLength/maxLength, minItems/maxItems,
-// uniqueItems, items, properties, required, additionalProperties, allOf/anyOf/oneOf and $ref to the
-// group's $defs. Formats and annotations are not validated (as with the generation-time ajv, whose
+// uniqueItems, items, properties, required, additionalProperties, allOf/anyOf/oneOf, if/then/else
+// (conditional requirements: spec field request.requiredWhen) and $ref to the group's $defs. Formats and annotations are not validated (as with the generation-time ajv, whose
 // verdicts test/validator-oracle.test.ts requires to be identical).
 //
 // No code is generated from strings (works under --disallow-code-generation-from-strings): every
@@ -19,6 +19,7 @@ interface Failure {
 const KNOWN = new Set([
   'type', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength',
   'minItems', 'maxItems', 'uniqueItems', 'items', 'properties', 'required', 'additionalProperties', 'allOf', 'anyOf', 'oneOf', '$ref',
+  'if', 'then', 'else',
 ]);
 
 /** Length in Unicode code points (JSON Schema counts minLength/maxLength so; ajv too). */
@@ -145,6 +146,10 @@ export class SchemaCompiler {
     if (Array.isArray(s['anyOf'])) checks.push(this.#anyOf(s['anyOf'] as JsonSchema[]));
     if (Array.isArray(s['oneOf'])) checks.push(this.#oneOf(s['oneOf'] as JsonSchema[]));
     if (Array.isArray(s['enum'])) checks.push(this.#enum(s['enum'] as unknown[]));
+    if (s['if'] !== undefined) {
+      const branches = this.#ifThenElse(s['if'] as JsonSchema | boolean, s['then'] as JsonSchema | boolean | undefined, s['else'] as JsonSchema | boolean | undefined);
+      if (branches) checks.push(branches);
+    }
     if ('const' in s) {
       const c = s['const'];
       checks.push((v) => jsonEqual(v, c) || this.#fail('const', { allowedValue: c }, 'must be equal to constant'));
@@ -158,7 +163,7 @@ export class SchemaCompiler {
    */
   #fused(s: Record<string, unknown>): Check | undefined {
     const type = s['type'];
-    if (typeof type !== 'string' || ['$ref', 'allOf', 'anyOf', 'oneOf', 'const'].some((k) => k in s)) return undefined;
+    if (typeof type !== 'string' || ['$ref', 'allOf', 'anyOf', 'oneOf', 'const', 'if'].some((k) => k in s)) return undefined;
     const params = { type };
     const message = `must be ${type}`;
     const values = Array.isArray(s['enum']) ? (s['enum'] as unknown[]) : undefined;
@@ -322,6 +327,29 @@ export class SchemaCompiler {
     };
   }
 
+  /**
+   * if/then/else (then and else without if are ignored, as in JSON Schema). The branch's own error is
+   * reported (a missing field names the field), with `params.when` describing a simple condition
+   * ("action = add"), so the message can say when the field is required.
+   */
+  #ifThenElse(cond: JsonSchema | boolean, then: JsonSchema | boolean | undefined, otherwise: JsonSchema | boolean | undefined): Check | undefined {
+    if (then === undefined && otherwise === undefined) return undefined;
+    const test = this.#node(cond);
+    const yes = then === undefined ? undefined : this.#node(then);
+    const no = otherwise === undefined ? undefined : this.#node(otherwise);
+    const when = describeCondition(cond);
+    const failure = this.#failure;
+    return (v) => {
+      const holds = test(v);
+      failure.error = undefined; // the condition's own failure is no error
+      const branch = holds ? yes : no;
+      if (!branch || branch(v)) return true;
+      const e = failure.error as ValidationErrorObject | undefined;
+      if (e && when !== undefined && e.keyword === 'required') e.params = { ...e.params, when: holds ? when : `not (${when})` };
+      return false;
+    };
+  }
+
   #enum(values: unknown[]): Check {
     const params = { allowedValues: values };
     const message = 'must be equal to one of the allowed values';
@@ -331,6 +359,19 @@ export class SchemaCompiler {
     }
     return (v) => values.some((x) => jsonEqual(v, x)) || this.#fail('enum', params, message);
   }
+}
+
+/** "action = add", "type ∈ [1, 2]" for an `if` of const/enum properties (the form request.requiredWhen emits); else undefined. */
+function describeCondition(cond: JsonSchema | boolean): string | undefined {
+  if (typeof cond !== 'object' || !isObject(cond['properties'])) return undefined;
+  const parts: string[] = [];
+  for (const [k, sub] of Object.entries(cond['properties'] as Record<string, unknown>)) {
+    if (!isObject(sub)) return undefined;
+    if ('const' in sub) parts.push(`${k} = ${JSON.stringify(sub['const'])}`);
+    else if (Array.isArray(sub['enum'])) parts.push(`${k} ∈ ${JSON.stringify(sub['enum'])}`);
+    else return undefined;
+  }
+  return parts.length > 0 ? parts.join(' and ') : undefined;
 }
 
 function all(checks: Check[]): Check {

@@ -55,7 +55,8 @@ function validatorsOf(group: LoadedGroup, op: string): readonly [ValidateFunctio
 export function describeError(e: ValidationErrorObject): { field: string; problem: string } {
   if (e.keyword === 'required') {
     const missing = String(e.params['missingProperty']);
-    return { field: `${e.instancePath}/${missing}`, problem: 'is required' };
+    // params.when: a conditional requirement (if/then of request.requiredWhen) says when
+    return { field: `${e.instancePath}/${missing}`, problem: typeof e.params['when'] === 'string' ? `is required when ${e.params['when']}` : 'is required' };
   }
   if (e.keyword === 'anyOf' || e.keyword === 'oneOf') return { field: e.instancePath, problem: e.message ?? 'does not match the allowed shapes' };
   if (e.keyword === 'enum') return { field: e.instancePath, problem: `must be one of ${JSON.stringify(e.params['allowedValues'])}` };
