@@ -5,8 +5,8 @@ import { build } from 'esbuild';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
-// 21,000 until the validator interpreter (src/validate/compile.ts, ~1 KB gzip) replaced the generated ajv code (issue 14)
-export const CORE_BUDGET_GZIP = 22_500;
+// 34,000 on main (whole runtime incl. xpay/API security signing and the third-party platform); +1,500 for the validator interpreter (src/validate/compile.ts, issue 14)
+export const CORE_BUDGET_GZIP = 35_500;
 
 export async function measureCore() {
   const root = path.resolve(import.meta.dirname, '..');

@@ -42,14 +42,14 @@ function rng(seed: number): () => number {
 const heapMiB = () => process.memoryUsage().heapUsed / 1024 / 1024;
 const gc = (globalThis as { gc?: () => void }).gc;
 
-export async function runSoak(calls = 20_000, concurrency = 50, faultRate = 0.1, seed = 42): Promise<SoakResult> {
+export async function runSoak(calls = 20_000, concurrency = 50, faultRate = 0.1, seed = 42, timeoutMs = 200): Promise<SoakResult> {
   const random = rng(seed);
   const mock = createMockWechat({ tokenOverlapSeconds: 300 });
   const server = await mock.listen();
   let unhandled = 0;
   const onUnhandled = () => void unhandled++;
   process.on('unhandledRejection', onUnhandled);
-  const client: WechatClient = new MPTools({ ...DEFAULT_MOCK_APP, baseUrl: server.url, timeoutMs: 200, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 10 } });
+  const client: WechatClient = new MPTools({ ...DEFAULT_MOCK_APP, baseUrl: server.url, timeoutMs, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 10 } });
   const r: SoakResult = { calls, settled: 0, ok: 0, errcodes: 0, typedErrors: 0, untypedErrors: 0, unhandledRejections: 0, tokenRequests: 0, faultsInjected: 0, heapMiB: undefined, ms: 0 };
   const started = performance.now();
   let next = 0;

@@ -19,8 +19,8 @@ Everything here is written by \`npm run generate\` from the YAML specs in \`spec
 
 - \`endpoints.ts\`: the endpoint table (data: one row per endpoint, in \`endpoints.data.cjs\`) that the runtime interprets
 - \`types.ts\`: params/response types (from openapi-typescript, lifted out of its \`components\`) and the typed
-  methods of MPTools and OATools
-- \`openapi-mp.json\`, \`openapi-oa.json\`: OpenAPI 3.1 documents built from the specs
+  methods of MPTools, OATools and OpenPlatform
+- \`openapi-mp.json\`, \`openapi-oa.json\`, \`openapi-component.json\`: OpenAPI 3.1 documents built from the specs
 - \`validators/\`: the JSON Schemas of params and replies, one data module per API group (loaded on first
   use, interpreted by src/validate/compile.ts)
 - \`examples.ts\`: the spec examples (mock WeChat, contract tests; data in \`examples.data.cjs\`)
@@ -44,8 +44,8 @@ export async function buildInput(root: string, only: string[] = []): Promise<Gen
 export async function generate(input: GeneratorInput): Promise<Map<string, string>> {
   const files = new Map<string, string>();
   files.set('generated/README.md', GENERATED_README);
-  const components = {} as Record<'mp' | 'oa', ComponentTypes>;
-  for (const client of ['mp', 'oa'] as const) {
+  const components = {} as Record<'mp' | 'oa' | 'component', ComponentTypes>;
+  for (const client of ['mp', 'oa', 'component'] as const) {
     const doc = buildOpenApi(input, client);
     files.set(`generated/openapi-${client}.json`, `${JSON.stringify(doc, null, 2)}\n`);
     components[client] = await componentTypes(doc);

@@ -1,9 +1,10 @@
 // The intermediate form between spec files and emitters: one EndpointIR per spec file, already
 // checked across files. Emitters read only this (and the shared definitions), never YAML.
+import type { DateRule, PaginationRule } from '../src/core/endpoint.js';
 
 export type JsonSchema = { [key: string]: unknown };
 
-export type ClientName = 'mp' | 'oa';
+export type ClientName = 'mp' | 'oa' | 'component';
 
 export interface SpecExample {
   name: string;
@@ -24,7 +25,7 @@ export interface SpecDoc {
   method: 'GET' | 'POST';
   host?: 'api' | 'mp';
   path: string;
-  auth: 'access_token' | 'credentials' | 'appid' | 'none';
+  auth: 'access_token' | 'component_access_token' | 'credentials' | 'appid' | 'none';
   credentials?: { in: 'query' | 'body'; appid?: string; secret?: string };
   idempotent: boolean;
   request?: {
@@ -35,9 +36,14 @@ export interface SpecDoc {
     requireOneOf?: string[][];
     sessionKeySignature?: { to: string };
     ownAppid?: string;
+    signatures?: ('paySig' | 'userSig')[];
+    apiSecurity?: 'supported' | 'required';
+    componentVariant?: string;
     constants?: { query?: Record<string, string | number | boolean>; body?: Record<string, string | number | boolean> };
   };
   response: { kind: 'json' | 'binary' | 'mixed'; schema?: JsonSchema };
+  pagination?: PaginationRule;
+  dateRule?: Omit<DateRule, 'begin' | 'end'> & { begin?: string; end?: string };
   errors?: { errcode: number; errmsg?: string; description: string }[];
   examples: SpecExample[];
 }
@@ -47,7 +53,7 @@ export interface LoadedSpec {
   file: string;
   /** miniprogram/user-login/code2Session */
   id: string;
-  /** miniprogram | officialaccount | common */
+  /** miniprogram | officialaccount | common | component */
   platform: string;
   /** user-login */
   family: string;
@@ -88,7 +94,7 @@ export interface EndpointIR {
   method: 'GET' | 'POST';
   host: 'api' | 'mp';
   path: string;
-  auth: 'access_token' | 'credentials' | 'appid' | 'none';
+  auth: 'access_token' | 'component_access_token' | 'credentials' | 'appid' | 'none';
   credentials?: { in: 'query' | 'body'; appid: string; secret: string };
   idempotent: boolean;
   params: { name: string; in: ParamLocation; schema: JsonSchema; required: boolean; file: boolean }[];
@@ -96,12 +102,22 @@ export interface EndpointIR {
   requireOneOf: string[][][];
   /** a param the client fills with its own appid when left out */
   ownAppid?: string;
+  /** the operation called instead when the client acts for a third-party platform */
+  componentVariant?: string;
   /** the runtime computes this param from session_key */
   signFrom?: { from: 'session_key'; to: string };
+  /** virtual payment signatures the runtime adds to the query (pay_sig, signature) */
+  signatures?: ('paySig' | 'userSig')[];
+  /** API security (服务端 API 签名加密): the runtime encrypts and signs the call when configured */
+  apiSecurity?: 'supported' | 'required';
   constants: { query: Record<string, string | number | boolean>; body: Record<string, string | number | boolean> };
   bodyKind: 'none' | 'json' | 'multipart';
   responseKind: 'json' | 'binary' | 'mixed';
   responseSchema?: JsonSchema;
+  /** how client.paginate pages through the endpoint */
+  pagination?: PaginationRule;
+  /** the date range rule (begin/end param names resolved) */
+  dateRule?: DateRule;
   errors: { errcode: number; errmsg?: string; description: string }[];
   examples: SpecExample[];
   /** PascalCase base of the generated type names (Code2Session → Code2SessionParams) */

@@ -4,12 +4,14 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { EndpointIR, JsonSchema, LoadedSpec, SharedDefs } from './ir.js';
 import { SpecError, formatAjvError } from './load.js';
+import { checkDateRule, checkPagination } from './paging.js';
 import { paramsSchema, referencedDefs, responseSchema } from './schemas.js';
 
 const PLATFORM_CLIENTS: Record<string, string[] | undefined> = {
   miniprogram: ['mp'],
   officialaccount: ['oa'],
   common: undefined,
+  component: ['component'],
 };
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
@@ -32,7 +34,7 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
   for (const spec of specs) {
     const { doc, file } = spec;
     const allowed = PLATFORM_CLIENTS[spec.platform];
-    if (!(spec.platform in PLATFORM_CLIENTS)) problems.push(`${file}: unknown platform folder "${spec.platform}" (miniprogram, officialaccount, common)`);
+    if (!(spec.platform in PLATFORM_CLIENTS)) problems.push(`${file}: unknown platform folder "${spec.platform}" (miniprogram, officialaccount, common, component)`);
     else if (allowed && doc.clients.some((c) => !allowed.includes(c))) problems.push(`${file}: /clients: a ${spec.platform} spec is for ${allowed.join(', ')} only`);
     if (!spec.id.endsWith(`/${doc.operation}`)) problems.push(`${file}: /operation: the file name must be the operation name (${doc.operation}.yaml)`);
 
@@ -63,11 +65,34 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       });
       seen.add('session_key');
     }
+    if (req.signatures) {
+      if (doc.method !== 'POST' || doc.auth !== 'access_token' || req.multipart) problems.push(`${file}: /request/signatures: needs a JSON POST with auth access_token (the signatures cover the JSON body)`);
+      if (req.sessionKeySignature) problems.push(`${file}: /request/signatures: excludes sessionKeySignature (userSig is the user signature)`);
+      for (const name of ['pay_sig', 'signature']) if (seen.has(name)) problems.push(`${file}: /request: ${name} is added by signatures; do not declare it`);
+      if (req.signatures.includes('userSig')) {
+        if (seen.has('session_key')) problems.push(`${file}: /request: session_key is added by signatures: [userSig]; do not declare it`);
+        params.push({
+          name: 'session_key',
+          in: 'local',
+          schema: { type: 'string', minLength: 1, description: "会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat" },
+          required: true,
+          file: false,
+        });
+        seen.add('session_key');
+      }
+    }
+    if (req.apiSecurity) {
+      if (doc.method !== 'POST' || doc.auth !== 'access_token' || req.multipart || doc.response.kind !== 'json') problems.push(`${file}: /request/apiSecurity: needs a JSON POST with auth access_token and a JSON reply (the params travel in an encrypted JSON body)`);
+      if (req.signatures) problems.push(`${file}: /request/apiSecurity: excludes signatures (both rewrite the body the client sends)`);
+      if (req.sessionKeySignature) problems.push(`${file}: /request/apiSecurity: excludes sessionKeySignature (the signature would cover the plaintext, not the body sent)`);
+    }
     if (req.ownAppid) {
       const own = params.find((p) => p.name === req.ownAppid);
       if (!own) problems.push(`${file}: /request/ownAppid: "${req.ownAppid}" is not a declared param`);
       else own.required = false; // the client fills it in
     }
+    const pagination = checkPagination(file, doc, params, problems);
+    const dateRule = checkDateRule(file, doc, params, problems);
     for (const name of required) if (!seen.has(name)) problems.push(`${file}: /request/required: "${name}" is not a declared param`);
     for (const group of req.requireOneOf ?? []) for (const name of group) if (!seen.has(name)) problems.push(`${file}: /request/requireOneOf: "${name}" is not a declared param`);
     const constants = { query: req.constants?.query ?? {}, body: req.constants?.body ?? {} };
@@ -78,7 +103,8 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
     if (req.body && req.multipart) problems.push(`${file}: /request: body and multipart exclude each other`);
     const usesCredentials = doc.auth === 'credentials' || doc.auth === 'appid';
     if (usesCredentials && !doc.credentials) problems.push(`${file}: /credentials: required with auth: ${doc.auth}`);
-    if (!usesCredentials && doc.credentials) problems.push(`${file}: /credentials: only with auth: credentials or appid`);
+    if (!usesCredentials && doc.auth !== 'component_access_token' && doc.credentials) problems.push(`${file}: /credentials: only with auth: credentials, appid or component_access_token`);
+    if (doc.auth === 'component_access_token' && doc.credentials?.secret) problems.push(`${file}: /credentials/secret: auth component_access_token injects no secret`);
     if (doc.response.kind === 'json' && !doc.response.schema) problems.push(`${file}: /response/schema: required for a JSON reply`);
     const falseAt: string[] = [];
     findFalseAdditional(doc.response.schema, '/response/schema', falseAt);
@@ -113,20 +139,25 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       params,
       requireOneOf: [...(req.requireOneOf ? [req.requireOneOf] : []), ...(req.sessionKeySignature ? [[[req.sessionKeySignature.to], ['session_key']]] : [])],
       ...(req.ownAppid ? { ownAppid: req.ownAppid } : {}),
+      ...(req.signatures ? { signatures: [...req.signatures] } : {}),
+      ...(req.apiSecurity ? { apiSecurity: req.apiSecurity } : {}),
+      ...(req.componentVariant ? { componentVariant: req.componentVariant } : {}),
       ...(req.sessionKeySignature ? { signFrom: { from: 'session_key' as const, to: req.sessionKeySignature.to } } : {}),
       constants,
       bodyKind,
       responseKind: doc.response.kind,
       ...(doc.response.schema ? { responseSchema: doc.response.schema } : {}),
+      ...(pagination ? { pagination } : {}),
+      ...(dateRule ? { dateRule } : {}),
       errors: doc.errors ?? [],
       examples: doc.examples,
-      typeBase: (opCount.get(doc.operation) ?? 0) > 1 ? pascal(spec.platform === 'common' ? 'common' : spec.platform === 'miniprogram' ? 'mp' : 'oa') + pascal(doc.operation) : pascal(doc.operation),
+      typeBase: (opCount.get(doc.operation) ?? 0) > 1 ? pascal(spec.platform === 'common' ? 'common' : spec.platform === 'miniprogram' ? 'mp' : spec.platform === 'component' ? 'component' : 'oa') + pascal(doc.operation) : pascal(doc.operation),
     };
     endpoints.push(ep);
   }
 
   // Names and routes unique per client.
-  for (const client of ['mp', 'oa'] as const) {
+  for (const client of ['mp', 'oa', 'component'] as const) {
     const byOp = new Map<string, string>();
     const byRoute = new Map<string, string>();
     for (const ep of endpoints.filter((e) => e.clients.includes(client))) {
@@ -138,6 +169,13 @@ export function normalize(specs: LoadedSpec[], shared: SharedDefs): EndpointIR[]
       if (prevRoute) problems.push(`${ep.file}: /path: ${ep.method} ${ep.path} is already a ${client} endpoint in ${prevRoute}`);
       byRoute.set(route, ep.file);
     }
+  }
+  // A componentVariant names an operation of the same clients that takes the platform's token.
+  for (const ep of endpoints) {
+    if (!ep.componentVariant) continue;
+    const v = endpoints.find((e) => e.operation === ep.componentVariant && ep.clients.every((c) => e.clients.includes(c)));
+    if (!v) problems.push(`${ep.file}: /request/componentVariant: no operation "${ep.componentVariant}" for ${ep.clients.join(', ')}`);
+    else if (v.auth !== 'component_access_token') problems.push(`${ep.file}: /request/componentVariant: ${v.operation} must have auth component_access_token`);
   }
   const typeNames = new Map<string, string>();
   for (const ep of endpoints) {

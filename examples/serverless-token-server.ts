@@ -5,9 +5,10 @@ import { createTokenServer, MPTools, RedisCache } from 'wechat-tools';
 import { Redis } from 'ioredis';
 
 // --- the function (e.g. an AWS Lambda / Tencent SCF handler) ---
+// No AppSecret in the instances: the service's bearer key is all they hold. A token WeChat rejects
+// is reported back to the service (invalid_token), which refreshes it once for every instance.
 const mp = new MPTools({
   appid: process.env['WECHAT_APPID'] ?? 'wx',
-  secret: process.env['WECHAT_SECRET'] ?? '',
   getAccessTokenUrl: process.env['TOKEN_SERVICE_URL'] ?? 'https://tokens.internal/token',
   getAccessTokenHeaders: { authorization: `Bearer ${process.env['TOKEN_SERVICE_KEY'] ?? ''}` },
 });
@@ -23,5 +24,5 @@ export function startTokenService(): void {
   const cache = new RedisCache({ client: new Redis(process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379') });
   const central = new MPTools({ appid: process.env['WECHAT_APPID'] ?? 'wx', secret: process.env['WECHAT_SECRET'] ?? '', cache });
   const tokens = createTokenServer({ apps: [central], bearerKeys: [process.env['TOKEN_SERVICE_KEY'] ?? ''] });
-  createServer((req, res) => void tokens.node(req, res)).listen(8080);
+  createServer((req, res) => void tokens.node(req, res)).listen(8080); // node() never rejects
 }

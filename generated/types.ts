@@ -2,6 +2,7 @@
 import type { UploadInput } from '../src/core/upload.js';
 import type { WechatData, BinaryReply } from '../src/core/wechat-data.js';
 import type { CallOptions } from '../src/core/call-options.js';
+import type { PageParams } from '../src/client/paginate.js';
 
 /** 要打开的小程序版本：正式版 release，体验版 trial，开发版 develop */
 type EnvVersion = "release" | "trial" | "develop";
@@ -627,6 +628,337 @@ export interface VehicleLicenseOCRResponse {
   };
 }
 
+/** Params of {@link MPTools.getInvoiceBatch}: 电子发票（报销方）：批量查询报销发票信息 */
+export interface GetInvoiceBatchParams {
+  /** 发票卡券的 card_id 和 encrypt_code 列表 */
+  item_list: {
+    /** 发票 id */
+    card_id: string;
+    /** 加密 code */
+    encrypt_code: string;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.getInvoiceBatch}. */
+export interface GetInvoiceBatchResponse {
+  /** 发票信息列表 */
+  item_list: {
+    /** 发票 id */
+    card_id?: string;
+    /** 发票的有效期起始时间 */
+    begin_time?: number;
+    /** 发票的有效期截止时间 */
+    end_time?: number;
+    /** 用户标识 */
+    openid?: string;
+    /** 发票的类型，如广东增值税普通发票 */
+    type?: string;
+    /** 发票的收款方 */
+    payee?: string;
+    /** 发票详情 */
+    detail?: string;
+    /** 用户可在发票票面看到的主要信息 */
+    user_info?: {
+      /** 发票加税合计金额，以分为单位 */
+      fee?: number;
+      /** 发票的抬头 */
+      title?: string;
+      /** 开票时间，为十位时间戳（utc+8） */
+      billing_time?: number;
+      /** 发票代码 */
+      billing_no?: string;
+      /** 发票号码 */
+      billing_code?: string;
+      /** 商品信息结构 */
+      info?: {
+        /** 项目（商品）名称 */
+        name?: string;
+        /** 项目数量 */
+        num?: number;
+        /** 项目单位 */
+        unit?: string;
+        /** 单价，以分为单位 */
+        fee?: number;
+        /** 总价，以分为单位 */
+        price?: number;
+      }[];
+      /** 不含税金额，以分为单位 */
+      fee_without_tax?: number;
+      /** 税额，以分为单位 */
+      tax?: number;
+      /** 发票详情 */
+      detail?: string;
+      /** 发票 pdf 文件的链接 */
+      pdf_url?: string;
+      /** 其它消费附件的 PDF */
+      trip_pdf_url?: string;
+      /** 发票报销状态 */
+      reimburse_status?: string;
+      /** 校验码 */
+      check_code?: string;
+      /** 购买方纳税人识别号 */
+      buyer_number?: string;
+      /** 购买方地址、电话 */
+      buyer_address_and_phone?: string;
+      /** 购买方开户行及账号 */
+      buyer_bank_account?: string;
+      /** 销售方纳税人识别号 */
+      seller_number?: string;
+      /** 销售方地址、电话 */
+      seller_address_and_phone?: string;
+      /** 销售方开户行及账号 */
+      seller_bank_account?: string;
+      /** 备注 */
+      remarks?: string;
+      /** 收款人 */
+      cashier?: string;
+      /** 开票人 */
+      maker?: string;
+    };
+  }[];
+}
+
+/** Params of {@link MPTools.getInvoiceInfo}: 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+export interface GetInvoiceInfoParams {
+  /** 发票 id */
+  card_id: string;
+  /** 加密 code */
+  encrypt_code: string;
+}
+
+/** Reply fields of {@link MPTools.getInvoiceInfo}. */
+export interface GetInvoiceInfoResponse {
+  /** 发票 id */
+  card_id: string;
+  /** 发票的有效期起始时间 */
+  begin_time?: number;
+  /** 发票的有效期截止时间 */
+  end_time?: number;
+  /** 用户标识 */
+  openid: string;
+  /** 发票的类型，如广东增值税普通发票 */
+  type?: string;
+  /** 发票的收款方 */
+  payee?: string;
+  /** 发票详情 */
+  detail?: string;
+  /** 用户可在发票票面看到的主要信息 */
+  user_info: {
+    /** 发票加税合计金额，以分为单位 */
+    fee?: number;
+    /** 发票的抬头 */
+    title?: string;
+    /** 开票时间，为十位时间戳（utc+8） */
+    billing_time?: number;
+    /** 发票代码 */
+    billing_no?: string;
+    /** 发票号码 */
+    billing_code?: string;
+    /** 商品信息结构 */
+    info?: {
+      /** 项目（商品）名称 */
+      name?: string;
+      /** 项目数量 */
+      num?: number;
+      /** 项目单位 */
+      unit?: string;
+      /** 单价，以分为单位 */
+      fee?: number;
+      /** 总价，以分为单位 */
+      price?: number;
+    }[];
+    /** 不含税金额，以分为单位 */
+    fee_without_tax?: number;
+    /** 税额，以分为单位 */
+    tax?: number;
+    /** 发票详情 */
+    detail?: string;
+    /** 发票 pdf 文件的链接 */
+    pdf_url?: string;
+    /** 其它消费附件的 PDF */
+    trip_pdf_url?: string;
+    /** 发票报销状态 */
+    reimburse_status?: string;
+    /** 校验码 */
+    check_code?: string;
+    /** 购买方纳税人识别号 */
+    buyer_number?: string;
+    /** 购买方地址、电话 */
+    buyer_address_and_phone?: string;
+    /** 购买方开户行及账号 */
+    buyer_bank_account?: string;
+    /** 销售方纳税人识别号 */
+    seller_number?: string;
+    /** 销售方地址、电话 */
+    seller_address_and_phone?: string;
+    /** 销售方开户行及账号 */
+    seller_bank_account?: string;
+    /** 备注 */
+    remarks?: string;
+    /** 收款人 */
+    cashier?: string;
+    /** 开票人 */
+    maker?: string;
+  };
+}
+
+/** Params of {@link MPTools.updateInvoiceStatus}: 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+export interface UpdateInvoiceStatusParams {
+  /** 发票 id */
+  card_id: string;
+  /** 加密 code */
+  encrypt_code: string;
+  /**
+   * 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+   */
+  reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+}
+
+/** Reply fields of {@link MPTools.updateInvoiceStatus}. */
+export type UpdateInvoiceStatusResponse = Record<string, never>;
+
+/** Params of {@link MPTools.updateStatusBatch}: 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+export interface UpdateStatusBatchParams {
+  /** 用户 openid */
+  openid: string;
+  /**
+   * 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
+   */
+  reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
+  /** 发票卡券的 card_id 和 encrypt_code 列表，必须全部属于同一个 openid */
+  invoice_list: {
+    /** 发票 id */
+    card_id: string;
+    /** 加密 code */
+    encrypt_code: string;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.updateStatusBatch}. */
+export type UpdateStatusBatchResponse = Record<string, never>;
+
+/** Params of {@link MPTools.getTicket}: 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+export interface GetTicketParams {
+  /**
+   * 票据类型：jsapi（JS-SDK）或 wx_card（卡券）
+   * @default jsapi
+   */
+  type: "jsapi" | "wx_card";
+}
+
+/** Reply fields of {@link MPTools.getTicket}. */
+export interface GetTicketResponse {
+  /** 临时票据 */
+  ticket: string;
+  /** 有效期（秒） */
+  expires_in: number;
+}
+
+/** Params of {@link MPTools.addUserActionSet}: 微信广告：创建用户行为数据源 */
+export interface AddUserActionSetParams {
+  /** 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
+  type: string;
+  /** 用户行为源名称 */
+  name: string;
+  /** 用户行为源描述，长度 1-128 字节 */
+  description?: string;
+  /** 微信 appid，type 为微信类数据源时填写 */
+  wechat_app_id?: string;
+}
+
+/** Reply fields of {@link MPTools.addUserActionSet}. */
+export interface AddUserActionSetResponse {
+  /** 返回数据 */
+  data?: {
+    /** 数据源唯一 ID */
+    user_action_set_id?: number | string;
+  };
+}
+
+/** Params of {@link MPTools.addUserActions}: 微信广告：回传用户行为数据 */
+export interface AddUserActionsParams {
+  /** 行为数据列表 */
+  actions: {
+    /** 数据源唯一 ID */
+    user_action_set_id: number | string;
+    /** 转化行为发生的页面 URL（小程序可填页面路径） */
+    url?: string;
+    /** 行为发生时间，unix 时间戳（秒） */
+    action_time: number;
+    /** 行为类型，如 COMPLETE_ORDER、REGISTER、RESERVATION */
+    action_type: string;
+    /** 跟踪信息 */
+    trace?: {
+      /** 广告点击 id（gdt_vid / weixinadinfo 中的 click_id） */
+      click_id?: string;
+    };
+    /** 行为参数，如 {"value": 100} 表示金额（分） */
+    action_param?: Record<string, never>;
+    /** 用户标识 */
+    user_id?: {
+      /** 用户 openid */
+      wechat_openid?: string;
+      /** openid 所属的 appid */
+      wechat_app_id?: string;
+      /** 用户 unionid */
+      wechat_unionid?: string;
+    };
+  }[];
+}
+
+/** Reply fields of {@link MPTools.addUserActions}. */
+export type AddUserActionsResponse = Record<string, never>;
+
+/** Params of {@link MPTools.getUserActionSetReports}: 微信广告：获取用户行为数据源报表 */
+export interface GetUserActionSetReportsParams {
+  /** 用户行为源 id（创建用户行为源时分配的唯一 id） */
+  user_action_set_id: number | string;
+  /** 时间范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"}，start_date 小于或等于 end_date，end_date 不晚于今天 */
+  date_range: string;
+  /**
+   * 时间粒度：DAILY 按天汇总，HOURLY 按小时汇总
+   */
+  time_granularity: "DAILY" | "HOURLY";
+  /**
+   * 聚合维度：DOMAIN 按域名，ACTION_TYPE 按行为类型
+   */
+  aggregation?: "DOMAIN" | "ACTION_TYPE";
+}
+
+/** Reply fields of {@link MPTools.getUserActionSetReports}. */
+export interface GetUserActionSetReportsResponse {
+  /** 报表数据（字段未在微信侧文档中给出） */
+  data?: Record<string, never>;
+}
+
+/** Params of {@link MPTools.getUserActionSets}: 微信广告：获取用户行为数据源信息 */
+export interface GetUserActionSetsParams {
+  /** 数据源唯一 ID */
+  user_action_set_id: number | string;
+}
+
+/** Reply fields of {@link MPTools.getUserActionSets}. */
+export interface GetUserActionSetsResponse {
+  /** 返回数据 */
+  data?: {
+    /** 数据源列表 */
+    list?: {
+      /** 数据源唯一 ID */
+      user_action_set_id?: number | string;
+      /** 数据源类型 */
+      type?: string;
+      /** 数据源名称 */
+      name?: string;
+      /** 数据源描述 */
+      description?: string;
+      /** 数据源激活状态 */
+      activate_status?: boolean;
+      /** 创建时间 */
+      created_time?: string;
+    }[];
+  };
+}
+
 /** Params of {@link MPTools.getTempMedia}: 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
 export interface GetTempMediaParams {
   /** 媒体文件 ID */
@@ -663,6 +995,52 @@ export interface UploadTempMediaResponse {
   /** 媒体文件上传时间戳 */
   created_at: number;
 }
+
+/** Params of {@link MPTools.bindOpenAccount}: 将公众号/小程序绑定到开放平台帐号下 */
+export interface BindOpenAccountParams {
+  /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+  appid?: string;
+  /** 开放平台帐号 appid */
+  open_appid: string;
+}
+
+/** Reply fields of {@link MPTools.bindOpenAccount}. */
+export type BindOpenAccountResponse = Record<string, never>;
+
+/** Params of {@link MPTools.createOpenAccount}: 创建开放平台帐号并绑定公众号/小程序 */
+export interface CreateOpenAccountParams {
+  /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+  appid?: string;
+}
+
+/** Reply fields of {@link MPTools.createOpenAccount}. */
+export interface CreateOpenAccountResponse {
+  /** 所创建的开放平台帐号的 appid */
+  open_appid: string;
+}
+
+/** Params of {@link MPTools.getOpenAccount}: 获取公众号/小程序所绑定的开放平台帐号 */
+export interface GetOpenAccountParams {
+  /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+  appid?: string;
+}
+
+/** Reply fields of {@link MPTools.getOpenAccount}. */
+export interface GetOpenAccountResponse {
+  /** 开放平台帐号 appid */
+  open_appid: string;
+}
+
+/** Params of {@link MPTools.unbindOpenAccount}: 将公众号/小程序从开放平台帐号下解绑 */
+export interface UnbindOpenAccountParams {
+  /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
+  appid?: string;
+  /** 开放平台帐号 appid */
+  open_appid: string;
+}
+
+/** Reply fields of {@link MPTools.unbindOpenAccount}. */
+export type UnbindOpenAccountResponse = Record<string, never>;
 
 /** Params of {@link MPTools.clearApiQuota}: 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
 export interface ClearApiQuotaParams {
@@ -862,19 +1240,19 @@ export interface GetPubTemplateTitleListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getAccessToken}: 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
-export type GetAccessTokenParams = Record<string, never>;
+/** Params of {@link MPTools.requestAccessToken}: 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
+export type RequestAccessTokenParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getAccessToken}. */
-export interface GetAccessTokenResponse {
+/** Reply fields of {@link MPTools.requestAccessToken}. */
+export interface RequestAccessTokenResponse {
   /** 获取到的凭证（至少保留 512 个字符空间） */
   access_token: string;
   /** 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
   expires_in: number;
 }
 
-/** Params of {@link MPTools.getStableAccessToken}: 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
-export interface GetStableAccessTokenParams {
+/** Params of {@link MPTools.requestStableAccessToken}: 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
+export interface RequestStableAccessTokenParams {
   /**
    * 默认 false。false 为普通调用模式，有效期内重复调用不会更新 access_token；true 为强制刷新模式，会导致上次获取的 access_token 失效
    * @default false
@@ -882,13 +1260,416 @@ export interface GetStableAccessTokenParams {
   force_refresh?: boolean;
 }
 
-/** Reply fields of {@link MPTools.getStableAccessToken}. */
-export interface GetStableAccessTokenResponse {
+/** Reply fields of {@link MPTools.requestStableAccessToken}. */
+export interface RequestStableAccessTokenResponse {
   /** 获取到的凭证 */
   access_token: string;
   /** 凭证有效时间，单位：秒。目前是 7200 秒之内的值 */
   expires_in: number;
 }
+
+/** Params of {@link OpenPlatform.getAuthorizerInfo}: 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…） */
+export interface GetAuthorizerInfoParams {
+  /** 授权方 appid */
+  authorizer_appid: string;
+}
+
+/** Reply fields of {@link OpenPlatform.getAuthorizerInfo}. */
+export interface GetAuthorizerInfoResponse {
+  /** 授权帐号信息 */
+  authorizer_info: {
+    /** 昵称 */
+    nick_name?: string;
+    /** 头像 */
+    head_img?: string;
+    /** 公众号类型 / 小程序类型 */
+    service_type_info?: {
+      id?: number;
+    };
+    /** 认证类型（-1 未认证） */
+    verify_type_info?: {
+      id?: number;
+    };
+    /** 原始 ID */
+    user_name?: string;
+    /** 主体名称 */
+    principal_name?: string;
+    /** 公众号所设置的微信号 */
+    alias?: string;
+    /** 功能的开通状况（0 未开通 1 已开通） */
+    business_info?: {
+      open_store?: number;
+      open_scan?: number;
+      open_pay?: number;
+      open_card?: number;
+      open_shake?: number;
+    };
+    /** 二维码图片的 URL */
+    qrcode_url?: string;
+    /** 帐号介绍 */
+    signature?: string;
+    /** 小程序配置（小程序才有） */
+    MiniProgramInfo?: {
+      /** 服务器域名 */
+      network?: Record<string, never>;
+      /** 类目 */
+      categories?: {
+        first?: string;
+        second?: string;
+      }[];
+      visit_status?: number;
+    };
+    /** 小程序注册方式 */
+    register_type?: number;
+    /** 帐号状态（1 正常） */
+    account_status?: number;
+    /** 基础配置信息 */
+    basic_config?: {
+      is_phone_configured?: boolean;
+      is_email_configured?: boolean;
+    };
+  };
+  /** 授权信息 */
+  authorization_info: {
+    /** 授权方 appid */
+    authorizer_appid?: string;
+    /** 刷新令牌 */
+    authorizer_refresh_token?: string;
+    /** 授权给第三方平台的权限集列表 */
+    func_info?: {
+      /** 权限集 */
+      funcscope_category?: {
+        /** 权限集 id */
+        id?: number;
+      };
+    }[];
+  };
+}
+
+/** Params of {@link OpenPlatform.getAuthorizerList}: 拉取所有已授权的帐号列表（含刷新令牌） */
+export interface GetAuthorizerListParams {
+  /** 偏移位置/起始位置 */
+  offset: number;
+  /** 拉取数量，最大为 500 */
+  count: number;
+}
+
+/** Reply fields of {@link OpenPlatform.getAuthorizerList}. */
+export interface GetAuthorizerListResponse {
+  /** 授权的帐号总数 */
+  total_count: number;
+  /** 当前查询的帐号基本信息列表 */
+  list: {
+    /** 已授权的 appid */
+    authorizer_appid?: string;
+    /** 刷新令牌 authorizer_refresh_token */
+    refresh_token?: string;
+    /** 授权的时间 */
+    auth_time?: number;
+  }[];
+}
+
+/** Params of {@link OpenPlatform.getAuthorizerOptionInfo}: 获取授权方选项信息（地理位置上报、语音识别、多客服） */
+export interface GetAuthorizerOptionInfoParams {
+  /** 授权公众号或小程序的 appid */
+  authorizer_appid: string;
+  /**
+   * 选项名称：location_report 地理位置上报 voice_recognize 语音识别开关 customer_service 多客服开关
+   */
+  option_name: "location_report" | "voice_recognize" | "customer_service";
+}
+
+/** Reply fields of {@link OpenPlatform.getAuthorizerOptionInfo}. */
+export interface GetAuthorizerOptionInfoResponse {
+  /** 授权方 appid */
+  authorizer_appid?: string;
+  /** 选项名称 */
+  option_name: string;
+  /** 选项值 */
+  option_value: string;
+}
+
+/** Params of {@link OpenPlatform.setAuthorizerOptionInfo}: 设置授权方选项信息 */
+export interface SetAuthorizerOptionInfoParams {
+  /** 授权公众号或小程序的 appid */
+  authorizer_appid: string;
+  /**
+   * 选项名称：location_report 地理位置上报 voice_recognize 语音识别开关 customer_service 多客服开关
+   */
+  option_name: "location_report" | "voice_recognize" | "customer_service";
+  /**
+   * 设置的选项值（location_report: 0 无上报 1 进入会话时上报 2 每 5s 上报；其余：0 关闭 1 开启）
+   */
+  option_value: "0" | "1" | "2";
+}
+
+/** Reply fields of {@link OpenPlatform.setAuthorizerOptionInfo}. */
+export type SetAuthorizerOptionInfoResponse = Record<string, never>;
+
+/** Params of {@link OpenPlatform.getThirdpartyJumpDomainConfirmFile}: 获取第三方平台业务域名校验文件 */
+export type GetThirdpartyJumpDomainConfirmFileParams = Record<string, never>;
+
+/** Reply fields of {@link OpenPlatform.getThirdpartyJumpDomainConfirmFile}. */
+export interface GetThirdpartyJumpDomainConfirmFileResponse {
+  /** 文件名 */
+  file_name: string;
+  /** 文件内容 */
+  file_content: string;
+}
+
+/** Params of {@link OpenPlatform.modifyThirdpartyJumpDomain}: 设置第三方平台业务域名（授权小程序可配置的业务域名范围） */
+export interface ModifyThirdpartyJumpDomainParams {
+  /**
+   * add 添加 delete 删除 set 覆盖 get 获取
+   */
+  action: "add" | "delete" | "set" | "get";
+  /** 业务域名，多个用英文分号隔开（action 为 get 时不填） */
+  wxa_jump_h5_domain?: string;
+  /** 是否同时修改“全网发布版本的值” */
+  is_modify_published_together?: boolean;
+}
+
+/** Reply fields of {@link OpenPlatform.modifyThirdpartyJumpDomain}. */
+export interface ModifyThirdpartyJumpDomainResponse {
+  /** 目前生效的全网发布版业务域名 */
+  published_wxa_jump_h5_domain?: string;
+  /** 目前生效的测试版业务域名 */
+  testing_wxa_jump_h5_domain?: string;
+  /** 未通过验证的域名 */
+  invalid_wxa_jump_h5_domain?: string;
+}
+
+/** Params of {@link OpenPlatform.modifyThirdpartyServerDomain}: 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围） */
+export interface ModifyThirdpartyServerDomainParams {
+  /**
+   * add 添加 delete 删除 set 覆盖 get 获取
+   */
+  action: "add" | "delete" | "set" | "get";
+  /** 服务器域名，多个用英文分号隔开（action 为 get 时不填） */
+  wxa_server_domain?: string;
+  /** 是否同时修改“全网发布版本的值”（false：只改测试版） */
+  is_modify_published_together?: boolean;
+}
+
+/** Reply fields of {@link OpenPlatform.modifyThirdpartyServerDomain}. */
+export interface ModifyThirdpartyServerDomainResponse {
+  /** 目前生效的全网发布版服务器域名 */
+  published_wxa_server_domain?: string;
+  /** 目前生效的测试版服务器域名 */
+  testing_wxa_server_domain?: string;
+  /** 未通过验证的域名 */
+  invalid_wxa_server_domain?: string;
+}
+
+/** Params of {@link OpenPlatform.clearComponentQuota}: 第三方平台对其所有 API 调用次数清零（每月 10 次） */
+export type ClearComponentQuotaParams = Record<string, never>;
+
+/** Reply fields of {@link OpenPlatform.clearComponentQuota}. */
+export type ClearComponentQuotaResponse = Record<string, never>;
+
+/** Params of {@link OpenPlatform.fastRegisterPersonalWeapp}: 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送） */
+export interface FastRegisterPersonalWeappParams {
+  /** 个人用户名字 */
+  idname: string;
+  /** 个人用户微信号 */
+  wxuser: string;
+  /** 第三方联系电话 */
+  component_phone?: string;
+}
+
+/** Reply fields of {@link OpenPlatform.fastRegisterPersonalWeapp}. */
+export interface FastRegisterPersonalWeappResponse {
+  /** 任务 id，后面 query 查询需要用到 */
+  taskid: string;
+  /** 给用户扫码认证的验证 url */
+  authorize_url: string;
+  /** 任务状态 */
+  status?: number;
+}
+
+/** Params of {@link OpenPlatform.fastRegisterWeapp}: 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送） */
+export interface FastRegisterWeappParams {
+  /** 企业名（需与工商部门登记信息一致） */
+  name: string;
+  /** 企业代码 */
+  code: string;
+  /**
+   * 企业代码类型：1 统一社会信用代码（18 位） 2 组织机构代码（9 位） 3 营业执照注册号（15 位）
+   */
+  code_type: 1 | 2 | 3;
+  /** 法人微信号 */
+  legal_persona_wechat: string;
+  /** 法人姓名（绑定银行卡） */
+  legal_persona_name: string;
+  /** 第三方联系电话 */
+  component_phone?: string;
+}
+
+/** Reply fields of {@link OpenPlatform.fastRegisterWeapp}. */
+export type FastRegisterWeappResponse = Record<string, never>;
+
+/** Params of {@link OpenPlatform.addToTemplate}: 将草稿添加到代码模板库 */
+export interface AddToTemplateParams {
+  /** 草稿 ID（getTemplateDraftList） */
+  draft_id: number;
+  /**
+   * 模板类型：0 普通模板（默认） 1 标准模板
+   */
+  template_type?: 0 | 1;
+}
+
+/** Reply fields of {@link OpenPlatform.addToTemplate}. */
+export type AddToTemplateResponse = Record<string, never>;
+
+/** Params of {@link OpenPlatform.deleteCodeTemplate}: 删除代码模板 */
+export interface DeleteCodeTemplateParams {
+  /** 要删除的模板 ID */
+  template_id: number;
+}
+
+/** Reply fields of {@link OpenPlatform.deleteCodeTemplate}. */
+export type DeleteCodeTemplateResponse = Record<string, never>;
+
+/** Params of {@link OpenPlatform.getCodeTemplateList}: 获取代码模板列表（commit 用的 template_id） */
+export interface GetCodeTemplateListParams {
+  /**
+   * 0 普通模板 1 标准模板；不填：全部
+   */
+  template_type?: 0 | 1;
+}
+
+/** Reply fields of {@link OpenPlatform.getCodeTemplateList}. */
+export interface GetCodeTemplateListResponse {
+  /** 模板信息列表 */
+  template_list: {
+    /** 被添加为模板的时间 */
+    create_time?: number;
+    /** 模板版本号 */
+    user_version?: string;
+    /** 模板描述 */
+    user_desc?: string;
+    /** 模板 id */
+    template_id?: number;
+    /** 0 普通模板 1 标准模板 */
+    template_type?: number;
+    /** 开发小程序的 appid */
+    source_miniprogram_appid?: string;
+    /** 开发小程序的名称 */
+    source_miniprogram?: string;
+    /** 开发者 */
+    developer?: string;
+    /** 标准模板的审核状态 */
+    audit_status?: number;
+    /** 标准模板的审核驳回原因 */
+    reason?: string;
+  }[];
+}
+
+/** Params of {@link OpenPlatform.getTemplateDraftList}: 获取草稿箱列表（开发者工具上传的草稿） */
+export type GetTemplateDraftListParams = Record<string, never>;
+
+/** Reply fields of {@link OpenPlatform.getTemplateDraftList}. */
+export interface GetTemplateDraftListResponse {
+  /** 草稿信息列表 */
+  draft_list: {
+    /** 开发者上传草稿时间戳 */
+    create_time?: number;
+    /** 版本号 */
+    user_version?: string;
+    /** 版本描述 */
+    user_desc?: string;
+    /** 草稿 id */
+    draft_id?: number;
+    /** 开发小程序的 appid */
+    source_miniprogram_appid?: string;
+    /** 开发小程序的名称 */
+    source_miniprogram?: string;
+    /** 开发者 */
+    developer?: string;
+  }[];
+}
+
+/** Params of {@link OpenPlatform.getAuthorizerAccessToken}: 获取/刷新授权账号调用令牌 authorizer_access_token（用 authorizer_refresh_token 换取，有效期 2 小时） */
+export interface GetAuthorizerAccessTokenParams {
+  /** 授权方 appid */
+  authorizer_appid: string;
+  /** 刷新令牌，获取授权信息时得到 */
+  authorizer_refresh_token: string;
+}
+
+/** Reply fields of {@link OpenPlatform.getAuthorizerAccessToken}. */
+export interface GetAuthorizerAccessTokenResponse {
+  /** 授权方令牌 */
+  authorizer_access_token: string;
+  /** 有效期，单位：秒 */
+  expires_in: number;
+  /** 刷新令牌（可能更新：保存返回的值） */
+  authorizer_refresh_token: string;
+}
+
+/** Params of {@link OpenPlatform.getAuthorizerRefreshToken}: 使用授权码获取授权信息（authorization_info：授权方 appid、authorizer_access_token、authorizer_refresh_token、权限集） */
+export interface GetAuthorizerRefreshTokenParams {
+  /** 授权码，授权成功时回调 URL 的 auth_code（或授权事件的 AuthorizationCode），一次有效 */
+  authorization_code: string;
+}
+
+/** Reply fields of {@link OpenPlatform.getAuthorizerRefreshToken}. */
+export interface GetAuthorizerRefreshTokenResponse {
+  authorization_info: {
+    /** 授权方 appid */
+    authorizer_appid: string;
+    /** 接口调用令牌（授权方具备 API 权限时才有） */
+    authorizer_access_token?: string;
+    /** authorizer_access_token 的有效期，单位：秒 */
+    expires_in?: number;
+    /** 刷新令牌；一旦丢失，只能让用户重新授权 */
+    authorizer_refresh_token?: string;
+    /** 授权给第三方平台的权限集列表 */
+    func_info: {
+      funcscope_category?: {
+        /** 权限集 id */
+        id?: number;
+      };
+      /** 需要商家确认的权限集的确认状态 */
+      confirm_info?: {
+        need_confirm?: number;
+        already_confirm?: number;
+        can_confirm?: number;
+      };
+    }[];
+  };
+}
+
+/** Params of {@link OpenPlatform.getComponentAccessToken}: 获取第三方平台令牌 component_access_token（用微信推送的 component_verify_ticket 换取，有效期 2 小时） */
+export interface GetComponentAccessTokenParams {
+  /** 微信后台推送的 ticket（授权事件接收URL 每 10 分钟收到一次，有效 12 小时） */
+  component_verify_ticket: string;
+}
+
+/** Reply fields of {@link OpenPlatform.getComponentAccessToken}. */
+export interface GetComponentAccessTokenResponse {
+  /** 第三方平台 access_token */
+  component_access_token: string;
+  /** 有效期，单位：秒 */
+  expires_in: number;
+}
+
+/** Params of {@link OpenPlatform.getPreAuthCode}: 获取预授权码 pre_auth_code（授权链接用，有效期 10 分钟，一次有效） */
+export type GetPreAuthCodeParams = Record<string, never>;
+
+/** Reply fields of {@link OpenPlatform.getPreAuthCode}. */
+export interface GetPreAuthCodeResponse {
+  /** 预授权码 */
+  pre_auth_code: string;
+  /** 有效期，单位：秒 */
+  expires_in: number;
+}
+
+/** Params of {@link OpenPlatform.startPushTicket}: 启动票据推送服务：让微信立即向授权事件接收URL 推送 component_verify_ticket */
+export type StartPushTicketParams = Record<string, never>;
+
+/** Reply fields of {@link OpenPlatform.startPushTicket}. */
+export type StartPushTicketResponse = Record<string, never>;
 
 /** Params of {@link MPTools.addDatabaseCollection}: 新增集合 */
 export interface AddDatabaseCollectionParams {
@@ -1581,6 +2362,926 @@ export interface UpdateDatabaseRecordResponse {
   id?: string;
 }
 
+/** Params of {@link MPTools.addCategory}: 添加类目（敏感类目需资质） */
+export interface AddCategoryParams {
+  /** 类目信息列表 */
+  categories: {
+    /** 一级类目 ID */
+    first: number;
+    /** 二级类目 ID */
+    second: number;
+    /** 资质信息（敏感类目） */
+    certicates?: {
+      /** 资质名称 */
+      key?: string;
+      /** 资质图片 media_id */
+      value?: string;
+    }[];
+  }[];
+}
+
+/** Reply fields of {@link MPTools.addCategory}. */
+export type AddCategoryResponse = Record<string, never>;
+
+/** Params of {@link MPTools.addJumpQRCode}: 增加或修改二维码规则 */
+export interface AddJumpQRCodeParams {
+  /** 二维码规则（以 http/https 开头的前缀） */
+  prefix: string;
+  /** 小程序 appid（不填：客户端自己的 appid） */
+  appid?: string;
+  /** 小程序功能页面 */
+  path: string;
+  /**
+   * 测试范围：1 开发版 2 体验版 3 正式版
+   */
+  open_version: 1 | 2 | 3;
+  /** 测试链接，至多 5 个 */
+  debug_url?: string[];
+  /**
+   * 1 不占用子规则 2 占用
+   */
+  permit_sub_rule: 1 | 2;
+  /**
+   * 0 新增 1 修改
+   */
+  is_edit: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.addJumpQRCode}. */
+export type AddJumpQRCodeResponse = Record<string, never>;
+
+/** Params of {@link MPTools.bindTester}: 绑定体验者（微信号） */
+export interface BindTesterParams {
+  /** 体验者微信号 */
+  wechatid: string;
+}
+
+/** Reply fields of {@link MPTools.bindTester}. */
+export interface BindTesterResponse {
+  /** 人员对应的唯一字符串 */
+  userstr: string;
+}
+
+/** Params of {@link MPTools.commit}: 上传代码并生成体验版（从代码模板库选模板，填 ext.json） */
+export interface CommitParams {
+  /** 代码模板库中的模板 ID（getCodeTemplateList） */
+  template_id: number;
+  /** ext.json 的内容（JSON 字符串）：extAppid、ext、extPages、pages、window、networkTimeout、tabBar、plugin、requiredPrivateInfos… */
+  ext_json: string;
+  /** 代码版本号，开发者自定义 */
+  user_version: string;
+  /** 代码描述，开发者自定义 */
+  user_desc: string;
+}
+
+/** Reply fields of {@link MPTools.commit}. */
+export type CommitResponse = Record<string, never>;
+
+/** Params of {@link MPTools.deleteCategory}: 删除类目 */
+export interface DeleteCategoryParams {
+  /** 一级类目 ID */
+  first: number;
+  /** 二级类目 ID */
+  second: number;
+}
+
+/** Reply fields of {@link MPTools.deleteCategory}. */
+export type DeleteCategoryResponse = Record<string, never>;
+
+/** Params of {@link MPTools.deleteJumpQRCode}: 删除已设置的二维码规则 */
+export interface DeleteJumpQRCodeParams {
+  /** 二维码规则 */
+  prefix: string;
+  /** 小程序 appid（不填：客户端自己的 appid） */
+  appid?: string;
+}
+
+/** Reply fields of {@link MPTools.deleteJumpQRCode}. */
+export type DeleteJumpQRCodeResponse = Record<string, never>;
+
+/** Params of {@link MPTools.downloadJumpQRCodeFile}: 获取二维码规则校验文件（放在 prefix 域名的根目录） */
+export type DownloadJumpQRCodeFileParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.downloadJumpQRCodeFile}. */
+export interface DownloadJumpQRCodeFileResponse {
+  /** 文件名称 */
+  file_name: string;
+  /** 文件内容 */
+  file_content: string;
+}
+
+/** Params of {@link MPTools.getAccountBasicInfo}: 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家） */
+export type GetAccountBasicInfoParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getAccountBasicInfo}. */
+export interface GetAccountBasicInfoResponse {
+  /** 帐号 appid */
+  appid: string;
+  /** 帐号类型（1 订阅号 2 服务号 3 小程序） */
+  account_type: number;
+  /** 主体类型 */
+  principal_type?: number;
+  /** 主体名称 */
+  principal_name?: string;
+  /** 主体标识 */
+  credential?: string;
+  /** 实名验证状态 1 实名验证成功 2 审核中 3 失败 */
+  realname_status?: number;
+  /** 微信认证信息 */
+  wx_verify_info?: {
+    /** 是否资质认证 */
+    qualification_verify?: boolean;
+    /** 是否名称认证 */
+    naming_verify?: boolean;
+    /** 是否需要年审 */
+    annual_review?: boolean;
+    /** 年审开始时间 */
+    annual_review_begin_time?: number;
+    /** 年审截止时间 */
+    annual_review_end_time?: number;
+  };
+  /** 功能介绍信息 */
+  signature_info?: {
+    /** 功能介绍 */
+    signature?: string;
+    /** 本月已修改次数 */
+    modify_used_count?: number;
+    /** 本月可修改次数 */
+    modify_quota?: number;
+  };
+  /** 头像信息 */
+  head_image_info?: {
+    /** 头像 url */
+    head_image_url?: string;
+    /** 本年已修改次数 */
+    modify_used_count?: number;
+    /** 本年可修改次数 */
+    modify_quota?: number;
+  };
+  /** 名称信息 */
+  nickname_info?: {
+    /** 小程序名称 */
+    nickname?: string;
+    /** 本年已修改次数 */
+    modify_used_count?: number;
+    /** 本年可修改次数 */
+    modify_quota?: number;
+  };
+  /** 注册国家 */
+  registered_country?: number;
+  /** 小程序名称 */
+  nickname?: string;
+}
+
+/** Params of {@link MPTools.getAllCategories}: 获取可以设置的所有类目 */
+export type GetAllCategoriesParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getAllCategories}. */
+export interface GetAllCategoriesResponse {
+  /** 类目列表 */
+  categories_list: {
+    /** 类目 */
+    categories?: {
+      /** 类目 ID */
+      id?: number;
+      /** 类目名称 */
+      name?: string;
+      /** 类目层级 */
+      level?: number;
+      /** 父类目 ID */
+      father?: number;
+      /** 子类目 ID */
+      children?: number[];
+      /** 是否为敏感类目（1 是，需提供资质） */
+      sensitive_type?: number;
+    }[];
+  };
+}
+
+/** Params of {@link MPTools.getAuditStatus}: 查询指定版本的审核状态 */
+export interface GetAuditStatusParams {
+  /** 提交审核时获得的审核 id */
+  auditid: number;
+}
+
+/** Reply fields of {@link MPTools.getAuditStatus}. */
+export interface GetAuditStatusResponse {
+  /**
+   * 审核状态：0 审核成功 1 审核被拒绝 2 审核中 3 已撤回 4 审核延后
+   */
+  status: 0 | 1 | 2 | 3 | 4;
+  /** 审核被拒绝时的原因 */
+  reason?: string;
+  /** 审核不通过的截图示例，用 | 分隔的 media_id 列表 */
+  screenshot?: string;
+}
+
+/** Params of {@link MPTools.getCodeAuditQuota}: 查询服务商本月的审核额度（提审与加急） */
+export type GetCodeAuditQuotaParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getCodeAuditQuota}. */
+export interface GetCodeAuditQuotaResponse {
+  /** 本月剩余提审额度 */
+  rest: number;
+  /** 本月总提审额度 */
+  limit: number;
+  /** 剩余加急次数 */
+  speedup_rest?: number;
+  /** 加急总次数 */
+  speedup_limit?: number;
+}
+
+/** Params of {@link MPTools.getCodeCategory}: 获取已设置的所有类目（提交审核用的类目及其 id） */
+export type GetCodeCategoryParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getCodeCategory}. */
+export interface GetCodeCategoryResponse {
+  /** 可填选的类目信息列表 */
+  category_list: {
+    /** 一级类目名称 */
+    first_class?: string;
+    /** 二级类目名称 */
+    second_class?: string;
+    /** 三级类目名称 */
+    third_class?: string;
+    /** 一级类目 id */
+    first_id?: number;
+    /** 二级类目 id */
+    second_id?: number;
+    /** 三级类目 id */
+    third_id?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.getCodePage}: 获取已上传代码的页面列表 */
+export type GetCodePageParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getCodePage}. */
+export interface GetCodePageResponse {
+  /** 页面配置列表 */
+  page_list: string[];
+}
+
+/** Params of {@link MPTools.getCodePrivacyInfo}: 获取隐私接口检测结果（上传代码后的检测任务） */
+export type GetCodePrivacyInfoParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getCodePrivacyInfo}. */
+export interface GetCodePrivacyInfoResponse {
+  /** 没权限的隐私接口的 api 英文名 */
+  without_auth_list?: string[];
+  /** 没配置的隐私接口的 api 英文名 */
+  without_conf_list?: string[];
+}
+
+/** Params of {@link MPTools.getEffectiveJumpDomain}: 获取发布后生效的业务域名 */
+export type GetEffectiveJumpDomainParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getEffectiveJumpDomain}. */
+export interface GetEffectiveJumpDomainResponse {
+  /** 通过公众平台配置的业务域名 */
+  mp_webviewdomain?: string[];
+  /** 通过第三方平台接口配置的业务域名 */
+  third_webviewdomain?: string[];
+  /** 通过“快速配置业务域名”接口配置的业务域名 */
+  direct_webviewdomain?: string[];
+  /** 最终生效的业务域名 */
+  effective_webviewdomain: string[];
+}
+
+/** Params of {@link MPTools.getEffectiveServerDomain}: 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的） */
+export type GetEffectiveServerDomainParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getEffectiveServerDomain}. */
+export interface GetEffectiveServerDomainResponse {
+  /** 通过公众平台配置的服务器域名 */
+  mp_domain?: {
+    /** request 合法域名 */
+    requestdomain?: string[];
+    /** socket 合法域名 */
+    wsrequestdomain?: string[];
+    /** uploadFile 合法域名 */
+    uploaddomain?: string[];
+    /** downloadFile 合法域名 */
+    downloaddomain?: string[];
+    /** udp 合法域名 */
+    udpdomain?: string[];
+    /** tcp 合法域名 */
+    tcpdomain?: string[];
+  };
+  /** 通过第三方平台接口配置的服务器域名 */
+  third_domain?: {
+    /** request 合法域名 */
+    requestdomain?: string[];
+    /** socket 合法域名 */
+    wsrequestdomain?: string[];
+    /** uploadFile 合法域名 */
+    uploaddomain?: string[];
+    /** downloadFile 合法域名 */
+    downloaddomain?: string[];
+    /** udp 合法域名 */
+    udpdomain?: string[];
+    /** tcp 合法域名 */
+    tcpdomain?: string[];
+  };
+  /** 通过“快速配置服务器域名”接口配置的服务器域名 */
+  direct_domain?: {
+    /** request 合法域名 */
+    requestdomain?: string[];
+    /** socket 合法域名 */
+    wsrequestdomain?: string[];
+    /** uploadFile 合法域名 */
+    uploaddomain?: string[];
+    /** downloadFile 合法域名 */
+    downloaddomain?: string[];
+    /** udp 合法域名 */
+    udpdomain?: string[];
+    /** tcp 合法域名 */
+    tcpdomain?: string[];
+  };
+  /** 最终生效的服务器域名 */
+  effective_domain: {
+    /** request 合法域名 */
+    requestdomain?: string[];
+    /** socket 合法域名 */
+    wsrequestdomain?: string[];
+    /** uploadFile 合法域名 */
+    uploaddomain?: string[];
+    /** downloadFile 合法域名 */
+    downloaddomain?: string[];
+    /** udp 合法域名 */
+    udpdomain?: string[];
+    /** tcp 合法域名 */
+    tcpdomain?: string[];
+  };
+}
+
+/** Params of {@link MPTools.getJumpDomainConfirmFile}: 获取业务域名校验文件（放在业务域名根目录） */
+export type GetJumpDomainConfirmFileParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getJumpDomainConfirmFile}. */
+export interface GetJumpDomainConfirmFileResponse {
+  /** 文件名 */
+  file_name: string;
+  /** 文件内容 */
+  file_content: string;
+}
+
+/** Params of {@link MPTools.getJumpQRCode}: 获取已设置的二维码规则（扫普通链接二维码打开小程序） */
+export interface GetJumpQRCodeParams {
+  /** 小程序 appid（不填：客户端自己的 appid） */
+  appid?: string;
+  /**
+   * 1 查询指定 prefix 的规则 2 查询全部（分页）
+   */
+  get_type: 1 | 2;
+  /** get_type=1 时要查询的 prefix */
+  prefix_list?: string[];
+  /** 页码（get_type=2） */
+  page_num?: number;
+  /** 每页数量，最大 200（get_type=2） */
+  page_size?: number;
+}
+
+/** Reply fields of {@link MPTools.getJumpQRCode}. */
+export interface GetJumpQRCodeResponse {
+  /** 是否已经打开二维码跳转链接设置 */
+  qrcodejump_open?: number;
+  /** 本月还可发布的次数 */
+  qrcodejump_pub_quota?: number;
+  /** 规则总数 */
+  total_count?: number;
+  /** 二维码规则 */
+  rule_list: {
+    /** 二维码规则 */
+    prefix?: string;
+    /** 小程序功能页面 */
+    path?: string;
+    /** 发布标志位，1 未发布 2 已发布 */
+    state?: number;
+    /** 测试范围：1 开发版 2 体验版 3 正式版 */
+    open_version?: number;
+    /** 测试链接（选填） */
+    debug_url?: string[];
+    /** 是否独占符合二维码前缀匹配规则的所有子规则：1 不占用 2 占用 */
+    permit_sub_rule?: number;
+    /** 小程序 appid */
+    appid?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.getLatestAuditStatus}: 查询最新一次提交的审核状态 */
+export type GetLatestAuditStatusParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getLatestAuditStatus}. */
+export interface GetLatestAuditStatusResponse {
+  /** 最新的审核 id */
+  auditid: number;
+  /**
+   * 审核状态：0 审核成功 1 审核被拒绝 2 审核中 3 已撤回 4 审核延后
+   */
+  status: 0 | 1 | 2 | 3 | 4;
+  /** 审核被拒绝时的原因 */
+  reason?: string;
+  /** 审核不通过的截图示例，用 | 分隔的 media_id 列表 */
+  ScreenShot?: string;
+  /** 审核版本 */
+  user_version?: string;
+  /** 版本描述 */
+  user_desc?: string;
+  /** 提审时间（unix 秒） */
+  submit_audit_time?: number;
+}
+
+/** Params of {@link MPTools.getPrefetchDomain}: 获取 DNS 预解析域名 */
+export type GetPrefetchDomainParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getPrefetchDomain}. */
+export interface GetPrefetchDomainResponse {
+  /** 预解析 dns 域名 */
+  prefetch_dns_domain: {
+    /** 域名 */
+    url?: string;
+    /** 状态 */
+    status?: number;
+  }[];
+  /** 总共可配置域名个数 */
+  size_limit?: number;
+}
+
+/** Params of {@link MPTools.getSearchStatus}: 查询小程序是否可被搜索 */
+export type GetSearchStatusParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getSearchStatus}. */
+export interface GetSearchStatusResponse {
+  /**
+   * 1 不可搜索 0 可搜索
+   */
+  status: 0 | 1;
+}
+
+/** Params of {@link MPTools.getSettingCategories}: 获取已设置的所有类目（含审核状态）及设置额度 */
+export type GetSettingCategoriesParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getSettingCategories}. */
+export interface GetSettingCategoriesResponse {
+  /** 已设置的类目 */
+  categories: {
+    /** 一级类目 ID */
+    first?: number;
+    /** 一级类目名称 */
+    first_name?: string;
+    /** 二级类目 ID */
+    second?: number;
+    /** 二级类目名称 */
+    second_name?: string;
+    /** 审核状态（1 审核中 2 审核不通过 3 审核通过） */
+    audit_status?: number;
+    /** 审核不通过的原因 */
+    audit_reason?: string;
+  }[];
+  /** 一个更改周期内可以设置类目的次数 */
+  limit: number;
+  /** 本更改周期内还可以设置类目的次数 */
+  quota: number;
+  /** 最多可以设置的类目数量 */
+  category_limit: number;
+}
+
+/** Params of {@link MPTools.getSupportVersion}: 查询小程序当前设置的最低基础库版本及各版本用户占比 */
+export type GetSupportVersionParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getSupportVersion}. */
+export interface GetSupportVersionResponse {
+  /** 当前设置的最低基础库版本 */
+  now_version: string;
+  /** 各版本用户占比 */
+  uv_info?: {
+    /** 版本与占比 */
+    items?: {
+      /** 百分比 */
+      percentage?: number;
+      /** 基础库版本号 */
+      version?: string;
+    }[];
+  };
+}
+
+/** Params of {@link MPTools.getTester}: 获取体验者列表 */
+export type GetTesterParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getTester}. */
+export interface GetTesterResponse {
+  /** 体验者 */
+  members: {
+    /** 人员对应的唯一字符串 */
+    userstr?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.getTrialQRCode}: 获取体验版二维码（图片） */
+export interface GetTrialQRCodeParams {
+  /** 体验版打开的页面路径及参数（需 urlencode，如 page%2Findex%3Faction%3D1），默认首页 */
+  path?: string;
+}
+
+/** Params of {@link MPTools.getVersionInfo}: 查询小程序版本信息（体验版、线上版） */
+export type GetVersionInfoParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getVersionInfo}. */
+export interface GetVersionInfoResponse {
+  /** 体验版信息（有体验版时） */
+  exp_info?: {
+    /** 提交体验版的时间 */
+    exp_time?: number;
+    /** 体验版版本信息 */
+    exp_version?: string;
+    /** 体验版版本描述 */
+    exp_desc?: string;
+  };
+  /** 线上版信息（有线上版时） */
+  release_info?: {
+    /** 发布线上版的时间 */
+    release_time?: number;
+    /** 线上版版本信息 */
+    release_version?: string;
+    /** 线上版本描述 */
+    release_desc?: string;
+  };
+}
+
+/** Params of {@link MPTools.grayRelease}: 分阶段发布（灰度比例 1–100） */
+export interface GrayReleaseParams {
+  /** 灰度的百分比 */
+  gray_percentage: number;
+  /** 项目成员优先灰度 */
+  support_debuger_first?: boolean;
+  /** 体验成员优先灰度 */
+  support_experiencer_first?: boolean;
+}
+
+/** Reply fields of {@link MPTools.grayRelease}. */
+export type GrayReleaseResponse = Record<string, never>;
+
+/** Params of {@link MPTools.modifyHeadImage}: 修改小程序头像（临时素材 media_id 与裁剪区域） */
+export interface ModifyHeadImageParams {
+  /** 头像素材 media_id */
+  head_img_media_id: string;
+  /** 裁剪框左上角 x 坐标（0–1） */
+  x1: number;
+  /** 裁剪框左上角 y 坐标（0–1） */
+  y1: number;
+  /** 裁剪框右下角 x 坐标（0–1） */
+  x2: number;
+  /** 裁剪框右下角 y 坐标（0–1） */
+  y2: number;
+}
+
+/** Reply fields of {@link MPTools.modifyHeadImage}. */
+export type ModifyHeadImageResponse = Record<string, never>;
+
+/** Params of {@link MPTools.modifyJumpDomain}: 配置小程序业务域名（web-view） */
+export interface ModifyJumpDomainParams {
+  /**
+   * add 添加 delete 删除 set 覆盖 get 获取（不填：把第三方平台的业务域名全部设置给小程序）
+   */
+  action?: "add" | "delete" | "set" | "get";
+  /** 业务域名 */
+  webviewdomain?: string[];
+}
+
+/** Reply fields of {@link MPTools.modifyJumpDomain}. */
+export interface ModifyJumpDomainResponse {
+  /** 业务域名（action=get 时） */
+  webviewdomain?: string[];
+}
+
+/** Params of {@link MPTools.modifyJumpDomainDirectly}: 快速配置小程序业务域名（需先把校验文件放在域名根目录） */
+export interface ModifyJumpDomainDirectlyParams {
+  /**
+   * add 添加 delete 删除 set 覆盖 get 获取
+   */
+  action: "add" | "delete" | "set" | "get";
+  /** 业务域名 */
+  webviewdomain?: string[];
+}
+
+/** Reply fields of {@link MPTools.modifyJumpDomainDirectly}. */
+export interface ModifyJumpDomainDirectlyResponse {
+  /** 业务域名（action=get 时） */
+  webviewdomain?: string[];
+}
+
+/** Params of {@link MPTools.modifyServerDomain}: 配置小程序服务器域名（request、socket、upload、download、udp、tcp） */
+export interface ModifyServerDomainParams {
+  /**
+   * add 添加 delete 删除 set 覆盖 get 获取
+   */
+  action: "add" | "delete" | "set" | "get";
+  /** request 合法域名 */
+  requestdomain?: string[];
+  /** socket 合法域名 */
+  wsrequestdomain?: string[];
+  /** uploadFile 合法域名 */
+  uploaddomain?: string[];
+  /** downloadFile 合法域名 */
+  downloaddomain?: string[];
+  /** udp 合法域名 */
+  udpdomain?: string[];
+  /** tcp 合法域名 */
+  tcpdomain?: string[];
+}
+
+/** Reply fields of {@link MPTools.modifyServerDomain}. */
+export interface ModifyServerDomainResponse {
+  /** request 合法域名 */
+  requestdomain?: string[];
+  /** socket 合法域名 */
+  wsrequestdomain?: string[];
+  /** uploadFile 合法域名 */
+  uploaddomain?: string[];
+  /** downloadFile 合法域名 */
+  downloaddomain?: string[];
+  /** udp 合法域名 */
+  udpdomain?: string[];
+  /** tcp 合法域名 */
+  tcpdomain?: string[];
+  /** 不合法的 request 域名 */
+  invalid_requestdomain?: string[];
+  /** 没有 ICP 备案的域名 */
+  no_icp_domain?: string[];
+}
+
+/** Params of {@link MPTools.modifyServerDomainDirectly}: 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制） */
+export interface ModifyServerDomainDirectlyParams {
+  /**
+   * add 添加 delete 删除 set 覆盖 get 获取
+   */
+  action: "add" | "delete" | "set" | "get";
+  /** request 合法域名 */
+  requestdomain?: string[];
+  /** socket 合法域名 */
+  wsrequestdomain?: string[];
+  /** uploadFile 合法域名 */
+  uploaddomain?: string[];
+  /** downloadFile 合法域名 */
+  downloaddomain?: string[];
+  /** udp 合法域名 */
+  udpdomain?: string[];
+  /** tcp 合法域名 */
+  tcpdomain?: string[];
+}
+
+/** Reply fields of {@link MPTools.modifyServerDomainDirectly}. */
+export interface ModifyServerDomainDirectlyResponse {
+  /** request 合法域名 */
+  requestdomain?: string[];
+  /** socket 合法域名 */
+  wsrequestdomain?: string[];
+  /** uploadFile 合法域名 */
+  uploaddomain?: string[];
+  /** downloadFile 合法域名 */
+  downloaddomain?: string[];
+  /** udp 合法域名 */
+  udpdomain?: string[];
+  /** tcp 合法域名 */
+  tcpdomain?: string[];
+  /** 不合法的 request 域名 */
+  invalid_requestdomain?: string[];
+  /** 没有 ICP 备案的域名 */
+  no_icp_domain?: string[];
+}
+
+/** Params of {@link MPTools.modifySignature}: 修改小程序功能介绍（简介） */
+export interface ModifySignatureParams {
+  /** 功能介绍（简介），4–120 字 */
+  signature: string;
+}
+
+/** Reply fields of {@link MPTools.modifySignature}. */
+export type ModifySignatureResponse = Record<string, never>;
+
+/** Params of {@link MPTools.publishJumpQRCode}: 发布已设置的二维码规则 */
+export interface PublishJumpQRCodeParams {
+  /** 二维码规则 */
+  prefix: string;
+}
+
+/** Reply fields of {@link MPTools.publishJumpQRCode}. */
+export type PublishJumpQRCodeResponse = Record<string, never>;
+
+/** Params of {@link MPTools.release}: 发布已通过审核的小程序 */
+export type ReleaseParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.release}. */
+export type ReleaseResponse = Record<string, never>;
+
+/** Params of {@link MPTools.revertCodeRelease}: 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本） */
+export interface RevertCodeReleaseParams {
+  /**
+   * get_history_version：查询可回退的历史版本（不回退）
+   */
+  action?: "get_history_version";
+  /** 回退到指定的历史版本号（默认上一个版本） */
+  app_version?: number;
+}
+
+/** Reply fields of {@link MPTools.revertCodeRelease}. */
+export interface RevertCodeReleaseResponse {
+  /** 可回退的历史版本（action=get_history_version） */
+  version_list?: {
+    /** 小程序版本 */
+    app_version?: number;
+    /** 模板版本号 */
+    user_version?: string;
+    /** 模板描述 */
+    user_desc?: string;
+    /** 时间戳 */
+    commit_time?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.revertGrayRelease}: 取消分阶段发布 */
+export type RevertGrayReleaseParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.revertGrayRelease}. */
+export type RevertGrayReleaseResponse = Record<string, never>;
+
+/** Params of {@link MPTools.setNickname}: 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送） */
+export interface SetNicknameParams {
+  /** 昵称，不支持包含“小程序”关键字的昵称 */
+  nick_name: string;
+  /** 身份证照片 mediaid（个人号必填） */
+  id_card?: string;
+  /** 组织机构代码证或营业执照 mediaid（组织号必填） */
+  license?: string;
+  /** 其他证明材料 mediaid */
+  naming_other_stuff_1?: string;
+  /** 其他证明材料 mediaid */
+  naming_other_stuff_2?: string;
+  /** 其他证明材料 mediaid */
+  naming_other_stuff_3?: string;
+  /** 其他证明材料 mediaid */
+  naming_other_stuff_4?: string;
+  /** 其他证明材料 mediaid */
+  naming_other_stuff_5?: string;
+}
+
+/** Reply fields of {@link MPTools.setNickname}. */
+export interface SetNicknameResponse {
+  /** 材料说明 */
+  wording?: string;
+  /** 审核单 id（需要审核时返回） */
+  audit_id?: number;
+}
+
+/** Params of {@link MPTools.setPrefetchDomain}: 设置 DNS 预解析域名（覆盖） */
+export interface SetPrefetchDomainParams {
+  /** 预解析 dns 域名（需是已配置的 request 合法域名） */
+  prefetch_dns_domain: {
+    /** 域名 */
+    url: string;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.setPrefetchDomain}. */
+export type SetPrefetchDomainResponse = Record<string, never>;
+
+/** Params of {@link MPTools.setSearchStatus}: 设置小程序是否可被搜索 */
+export interface SetSearchStatusParams {
+  /**
+   * 1 不可搜索 0 可搜索
+   */
+  status: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.setSearchStatus}. */
+export type SetSearchStatusResponse = Record<string, never>;
+
+/** Params of {@link MPTools.setSupportVersion}: 设置最低基础库版本 */
+export interface SetSupportVersionParams {
+  /** 最低基础库版本号，如 2.25.0 */
+  version: string;
+}
+
+/** Reply fields of {@link MPTools.setSupportVersion}. */
+export type SetSupportVersionResponse = Record<string, never>;
+
+/** Params of {@link MPTools.setVisitStatus}: 设置小程序服务状态（暂停 / 开启服务） */
+export interface SetVisitStatusParams {
+  /**
+   * close 暂停服务，open 开启服务
+   */
+  action: "open" | "close";
+}
+
+/** Reply fields of {@link MPTools.setVisitStatus}. */
+export type SetVisitStatusResponse = Record<string, never>;
+
+/** Params of {@link MPTools.speedupCodeAudit}: 加急审核（消耗服务商的加急额度） */
+export interface SpeedupCodeAuditParams {
+  /** 审核单 ID */
+  auditid: number;
+}
+
+/** Reply fields of {@link MPTools.speedupCodeAudit}. */
+export type SpeedupCodeAuditResponse = Record<string, never>;
+
+/** Params of {@link MPTools.submitAudit}: 提交代码审核 */
+export interface SubmitAuditParams {
+  /** 审核项列表（选填，至多填写 5 项） */
+  item_list?: {
+    /** 小程序的页面，可通过 getCodePage 获取 */
+    address?: string;
+    /** 小程序的标签，用空格分隔，标签至多 10 个，标签长度至多 20 */
+    tag?: string;
+    /** 一级类目名称 */
+    first_class?: string;
+    /** 二级类目名称 */
+    second_class?: string;
+    /** 三级类目名称 */
+    third_class?: string;
+    /** 一级类目的 ID */
+    first_id?: number;
+    /** 二级类目的 ID */
+    second_id?: number;
+    /** 三级类目的 ID */
+    third_id?: number;
+    /** 小程序页面的标题，标题长度至多 32 */
+    title?: string;
+  }[];
+  /** 预览信息（小程序页面截图和操作录屏） */
+  preview_info?: {
+    /** 录屏 mediaid 列表 */
+    video_id_list?: string[];
+    /** 截屏 mediaid 列表 */
+    pic_id_list?: string[];
+  };
+  /** 小程序版本说明和功能解释 */
+  version_desc?: string;
+  /** 反馈内容，至多 200 字 */
+  feedback_info?: string;
+  /** 用 | 分割的 media_id 列表，至多 5 张图片 */
+  feedback_stuff?: string;
+  /** 用户生成内容场景（UGC）信息安全声明 */
+  ugc_declare?: {
+    /** UGC 场景 0 不涉及 1 用户资料 2 图片 3 视频 4 文本 5 音频 */
+    scene?: number[];
+    /** 其他场景描述 */
+    other_scene_desc?: string;
+    /** 内容安全机制 1 使用官方安全接口 2 审核团队 3 其他 */
+    method?: number[];
+    /** 是否有审核团队 0/1 */
+    has_audit_team?: number;
+    /** 说明，至多 256 字 */
+    audit_desc?: string;
+  };
+  /** 代码中未使用地理位置等隐私接口时填 true */
+  privacy_api_not_use?: boolean;
+  /** 订单中心 path */
+  order_path?: string;
+}
+
+/** Reply fields of {@link MPTools.submitAudit}. */
+export interface SubmitAuditResponse {
+  /** 审核编号 */
+  auditid: number;
+}
+
+/** Params of {@link MPTools.unbindTester}: 解除绑定体验者（微信号或 userstr） */
+export interface UnbindTesterParams {
+  /** 体验者微信号（与 userstr 二选一） */
+  wechatid?: string;
+  /** 人员对应的唯一字符串（bindTester / getTester 返回） */
+  userstr?: string;
+}
+
+/** Reply fields of {@link MPTools.unbindTester}. */
+export type UnbindTesterResponse = Record<string, never>;
+
+/** Params of {@link MPTools.undoAudit}: 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次） */
+export type UndoAuditParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.undoAudit}. */
+export type UndoAuditResponse = Record<string, never>;
+
+/** Params of {@link MPTools.componentCode2Session}: 第三方平台代小程序登录：用 wx.login 的 code 换取 openid 与 session_key（component_access_token，不用小程序 AppSecret） */
+export interface ComponentCode2SessionParams {
+  /** 小程序的 appid（授权方；客户端自动填写） */
+  appid?: string;
+  /** wx.login 获取的 code；只能使用一次，5 分钟内有效 */
+  js_code: string;
+}
+
+/** Reply fields of {@link MPTools.componentCode2Session}. */
+export interface ComponentCode2SessionResponse {
+  /** 用户唯一标识 */
+  openid: string;
+  /** 会话密钥 */
+  session_key: string;
+  /** 用户在开放平台的唯一标识符（满足 UnionID 下发条件时返回） */
+  unionid?: string;
+}
+
 /** Params of {@link MPTools.cancelKfAdmin}: 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份 */
 export interface CancelKfAdminParams {
   /** 客服账号的 openid */
@@ -1750,7 +3451,7 @@ export interface GetDailyRetainParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getDailyRetain}. */
@@ -1778,7 +3479,7 @@ export interface GetDailySummaryParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getDailySummary}. */
@@ -1801,7 +3502,7 @@ export interface GetDailyVisitTrendParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getDailyVisitTrend}. */
@@ -1832,7 +3533,7 @@ export interface GetMonthlyRetainParams {
   /** 开始日期，为自然月第一天，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，为自然月最后一天，限定查询一个月数据，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getMonthlyRetain}. */
@@ -1860,7 +3561,7 @@ export interface GetMonthlyVisitTrendParams {
   /** 开始日期，为自然月第一天，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，为自然月最后一天，限定查询一个月的数据，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getMonthlyVisitTrend}. */
@@ -2067,7 +3768,7 @@ export interface GetVisitDistributionParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getVisitDistribution}. */
@@ -2095,7 +3796,7 @@ export interface GetVisitPageParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，限定查询 1 天数据，允许设置的最大值为昨日，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getVisitPage}. */
@@ -2128,7 +3829,7 @@ export interface GetWeeklyRetainParams {
   /** 开始日期，为周一日期，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getWeeklyRetain}. */
@@ -2156,7 +3857,7 @@ export interface GetWeeklyVisitTrendParams {
   /** 开始日期，为周一日期，格式为 yyyymmdd */
   begin_date: string;
   /** 结束日期，为周日日期，限定查询一周数据，格式为 yyyymmdd */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link MPTools.getWeeklyVisitTrend}. */
@@ -2239,6 +3940,93 @@ export interface AddDeliveryReturnParams {
 export interface AddDeliveryReturnResponse {
   /** 退货 ID */
   return_id?: string | number;
+}
+
+/** Params of {@link MPTools.deliveryPathNotify}: 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息 */
+export interface DeliveryPathNotifyParams {
+  /** 寄件人 */
+  sender: {
+    /** 姓名（收件人必传，寄件人非必传） */
+    name?: string;
+    /** 电话（收件人必传，寄件人非必传） */
+    phone?: string;
+    /** 省 */
+    province: string;
+    /** 市 */
+    city: string;
+    /** 区/县 */
+    area: string;
+    /** 街道 */
+    street?: string;
+    /** 地址 */
+    address?: string;
+    /** 地址 id */
+    id?: string;
+  };
+  /** 收件人（姓名、电话必传） */
+  receiver: {
+    /** 姓名（收件人必传，寄件人非必传） */
+    name: string;
+    /** 电话（收件人必传，寄件人非必传） */
+    phone: string;
+    /** 省 */
+    province: string;
+    /** 市 */
+    city: string;
+    /** 区/县 */
+    area: string;
+    /** 街道 */
+    street?: string;
+    /** 地址 */
+    address?: string;
+    /** 地址 id */
+    id?: string;
+  };
+  /** 运单号 */
+  waybill_id: string;
+  /** 当前需要推送消息的轨迹 */
+  path: {
+    /** 轨迹变化 Unix 时间戳 */
+    action_time: number;
+    /**
+     * 轨迹变化类型：90001 揽件前-网点接单；90002 揽件前-分配业务员；90003 揽件前-重新分配业务员；90010 揽件前-待支付； 90011 揽件前-已支付；100001 揽件成功；100002 揽件失败；200001 更新运输轨迹；300002 派送中；300003 签收成功； 300004 签收失败；300005 第三方代收入库；300006 第三方代收快递员取出；300007 代签收；400001 订单取消；400002 订单滞留； 400003 订单退回；400004 订单拒收；400005 问题件；500001 其他未分类状态
+     */
+    action_type: 90001 | 90002 | 90003 | 90010 | 90011 | 100001 | 100002 | 200001 | 300002 | 300003 | 300004 | 300005 | 300006 | 300007 | 400001 | 400002 | 400003 | 400004 | 400005 | 500001;
+    /** 轨迹变化具体信息说明，展示在快递轨迹详情页中 */
+    action_msg: string;
+    /** 取件员姓名，分配取件员成功时填写 */
+    pickup_courier_name?: string;
+    /** 取件员电话，分配取件员成功时填写 */
+    pickup_courier_phone?: string;
+    /** 派件员姓名，分配派件员成功时填写 */
+    delivery_courier_name?: string;
+    /** 派件员电话，分配派件员成功时填写 */
+    delivery_courier_phone?: string;
+  };
+  /** 运单创建时间，Unix 时间戳（秒） */
+  create_time: number;
+}
+
+/** Reply fields of {@link MPTools.deliveryPathNotify}. */
+export interface DeliveryPathNotifyResponse {
+  /**
+   * 用户是否绑定：0 未绑定；1 已绑定
+   */
+  exist?: 0 | 1;
+}
+
+/** Params of {@link MPTools.deliveryUserQuery}: 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询） */
+export interface DeliveryUserQueryParams {
+  /** 手机号 */
+  phone: string;
+}
+
+/** Reply fields of {@link MPTools.deliveryUserQuery}. */
+export interface DeliveryUserQueryResponse {
+  /**
+   * 用户是否绑定：0 未绑定；1 已绑定
+   */
+  exist: 0 | 1;
 }
 
 /** Params of {@link MPTools.followWaybill}: 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息 */
@@ -3054,6 +4842,21 @@ export interface UpdateBusinessParams {
 /** Reply fields of {@link MPTools.updateBusiness}. */
 export type UpdateBusinessResponse = Record<string, never>;
 
+/** Params of {@link MPTools.updateComplaintResult}: 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果 */
+export interface UpdateComplaintResultParams {
+  /** 商户侧下单事件中推送的 Token 字段 */
+  token: string;
+  /** 运单 ID */
+  waybill_id: string;
+  /** 处理结果 */
+  result: string;
+  /** 处理结果说明 */
+  desc: string;
+}
+
+/** Reply fields of {@link MPTools.updateComplaintResult}. */
+export type UpdateComplaintResultResponse = Record<string, never>;
+
 /** Params of {@link MPTools.updatePath}: 物流助手（快递公司侧）：更新运单轨迹 */
 export interface UpdatePathParams {
   /** 商户侧下单事件中推送的 Token 字段 */
@@ -3085,6 +4888,227 @@ export interface UpdatePrinterParams {
 
 /** Reply fields of {@link MPTools.updatePrinter}. */
 export type UpdatePrinterResponse = Record<string, never>;
+
+/** Params of {@link MPTools.activeLicenseDevice}: 硬件设备：批量激活设备 license（消耗资源包中的激活码序号） */
+export interface ActiveLicenseDeviceParams {
+  /** 待激活的设备列表（最多 100 个） */
+  device_list: {
+    /** 设备型号 id，通过微信公众平台注册设备获得 */
+    model_id: string;
+    /** 设备唯一序列号，由厂商分配 */
+    sn: string;
+    /** 激活码序号，任意 uint32 整数（不能与之前用过的重复），防止重复请求导致重复激活 */
+    active_number: number;
+  }[];
+  /**
+   * 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+   */
+  pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+}
+
+/** Reply fields of {@link MPTools.activeLicenseDevice}. */
+export interface ActiveLicenseDeviceResponse {
+  /** 设备列表（每台设备的结果） */
+  device_list: {
+    /** 设备型号唯一标识 */
+    model_id?: string;
+    /** 设备的唯一标识 */
+    sn?: string;
+    /** 设备的过期时间 */
+    expire_time?: number;
+    /** 该设备的错误码 */
+    errcode?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.addIotGroupDevice}: 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来） */
+export interface AddIotGroupDeviceParams {
+  /** 设备组的唯一标识 */
+  group_id: string;
+  /** 设备列表 */
+  device_list: {
+    /** 设备型号 id，通过微信公众平台注册设备获得 */
+    model_id: string;
+    /** 设备唯一序列号，由厂商分配 */
+    sn: string;
+  }[];
+  /** 是否强制更新设备列表：true 时把已在其它设备组中的设备移到当前设备组，慎用 */
+  force_add?: boolean;
+}
+
+/** Reply fields of {@link MPTools.addIotGroupDevice}. */
+export interface AddIotGroupDeviceResponse {
+  /** 设备列表 */
+  device_list: {
+    /** 设备型号 id */
+    model_id?: string;
+    /** 设备唯一序列号 */
+    sn?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.createIotGroupId}: 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id */
+export interface CreateIotGroupIdParams {
+  /** 设备型号的唯一标识 */
+  model_id: string;
+  /** 设备组的名称（1-32 字节，创建时决定，无法修改） */
+  group_name: string;
+}
+
+/** Reply fields of {@link MPTools.createIotGroupId}. */
+export interface CreateIotGroupIdResponse {
+  /** 设备组的唯一标识 */
+  group_id: string;
+}
+
+/** Params of {@link MPTools.getIotGroupInfo}: 硬件设备：查询设备组信息（名称、型号、设备列表） */
+export interface GetIotGroupInfoParams {
+  /** 设备组的唯一标识 */
+  group_id: string;
+}
+
+/** Reply fields of {@link MPTools.getIotGroupInfo}. */
+export interface GetIotGroupInfoResponse {
+  /** 设备组名称 */
+  group_name: string;
+  /** 设备列表 */
+  device_list: {
+    /** 设备型号 id */
+    model_id?: string;
+    /** 设备唯一序列号 */
+    sn?: string;
+  }[];
+  /** 设备型号的唯一标识 */
+  model_id: string;
+  /** 设备类型 */
+  model_type: string;
+}
+
+/** Params of {@link MPTools.getLicenseDeviceInfo}: 硬件设备：查询设备 license 激活详情（过期时间） */
+export interface GetLicenseDeviceInfoParams {
+  /** 设备列表 */
+  device_list: {
+    /** 设备型号 id，通过微信公众平台注册设备获得 */
+    model_id: string;
+    /** 设备唯一序列号，由厂商分配 */
+    sn: string;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.getLicenseDeviceInfo}. */
+export interface GetLicenseDeviceInfoResponse {
+  /** 设备列表 */
+  device_list: {
+    /** 设备型号唯一标识 */
+    model_id?: string;
+    /** 设备的唯一标识 */
+    sn?: string;
+    /** 设备的过期时间 */
+    expire_time?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.getLicensePkgList}: 硬件设备：查询已购买的设备 license 资源包列表 */
+export interface GetLicensePkgListParams {
+  /**
+   * 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
+   */
+  pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
+}
+
+/** Reply fields of {@link MPTools.getLicensePkgList}. */
+export interface GetLicensePkgListResponse {
+  /** 资源包列表 */
+  pkg_list: {
+    /** 资源包 ID */
+    pkg_id?: string;
+    /** 资源包类型 */
+    pkg_type?: number;
+    /** 资源包下单时间 */
+    start_time?: number;
+    /** 资源包过期时间 */
+    end_time?: number;
+    /**
+     * 资源包状态：1 已生效；2 未生效；3 已过期
+     */
+    pkg_status?: 1 | 2 | 3;
+    /** 已使用额度 */
+    used?: number;
+    /** 资源包总量 */
+    all?: number;
+  }[];
+  /**
+   * @deprecated
+   * 最大激活码序号，已废弃
+   */
+  max_active_number?: number;
+}
+
+/** Params of {@link MPTools.getSnTicket}: 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权） */
+export interface GetSnTicketParams {
+  /** 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+  sn: string;
+  /** 设备型号 id，通过注册设备获得 */
+  model_id: string;
+}
+
+/** Reply fields of {@link MPTools.getSnTicket}. */
+export interface GetSnTicketResponse {
+  /** 设备票据，5 分钟内有效 */
+  sn_ticket: string;
+}
+
+/** Params of {@link MPTools.removeIotGroupDevice}: 硬件设备：从设备组删除设备 */
+export interface RemoveIotGroupDeviceParams {
+  /** 设备组的唯一标识 */
+  group_id: string;
+  /** 设备列表 */
+  device_list: {
+    /** 设备型号 id，通过微信公众平台注册设备获得 */
+    model_id: string;
+    /** 设备唯一序列号，由厂商分配 */
+    sn: string;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.removeIotGroupDevice}. */
+export interface RemoveIotGroupDeviceResponse {
+  /** 设备列表（每台设备的结果） */
+  device_list: {
+    /** 设备型号唯一标识 */
+    model_id?: string;
+    /** 设备的唯一标识 */
+    sn?: string;
+    /** 该设备的错误码 */
+    errcode?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.sendHardwareDeviceMessage}: 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户） */
+export interface SendHardwareDeviceMessageParams {
+  /** 接收者（用户）的 openid 列表 */
+  to_openid_list: string[];
+  /** 点击模板卡片后的跳转页面，仅限本小程序内的页面，支持带参数（如 index?foo=bar）；不填则模板无跳转 */
+  page?: string;
+  /** 所需下发的订阅模板 id */
+  template_id: string;
+  /**
+   * 跳转小程序类型：developer 开发版；trial 体验版；formal 正式版（默认）
+   */
+  miniprogram_state?: "developer" | "trial" | "formal";
+  /**
+   * “进入小程序查看”的语言类型，默认 zh_CN
+   */
+  lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
+  data: TemplateData;
+  /** 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
+  sn: string;
+  /** 设备型号 id，通过注册设备获得 */
+  modelId: string;
+}
+
+/** Reply fields of {@link MPTools.sendHardwareDeviceMessage}. */
+export type SendHardwareDeviceMessageResponse = Record<string, never>;
 
 /** Params of {@link MPTools.abnormalConfirm}: 即时配送：异常件退回商家，商家确认收货 */
 export interface AbnormalConfirmParams {
@@ -5393,60 +7417,1076 @@ export interface UpdateReplayParams {
 /** Reply fields of {@link MPTools.updateReplay}. */
 export type UpdateReplayResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addUserActionSet}: 微信广告：创建用户行为数据源 */
-export interface AddUserActionSetParams {
-  /** 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
-  type: string;
-  /** 用户行为源名称 */
-  name: string;
-  /** 用户行为源描述，长度 1-128 字节 */
-  description?: string;
-  /** 微信 appid，type 为微信类数据源时填写 */
-  wechat_app_id?: string;
+/** Params of {@link MPTools.applyUpload}: 短剧媒资：申请分片上传，返回 upload_id */
+export interface ApplyUploadParams {
+  /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+  media_name: string;
+  /**
+   * 视频格式
+   */
+  media_type: "MP4" | "TS" | "MOV" | "MXF" | "MPG" | "FLV" | "WMV" | "AVI" | "M4V" | "F4V" | "MPEG" | "3GP" | "ASF" | "MKV";
+  /**
+   * 封面图图片格式；填写表示本次还要上传封面图，不填则截取视频首帧
+   */
+  cover_type?: "JPG" | "JPEG" | "PNG" | "BMP" | "TIFF" | "AI" | "CDR" | "EPS" | "TIF";
+  /** 来源上下文，会在上传完成事件中透传给开发者 */
+  source_context?: string;
 }
 
-/** Reply fields of {@link MPTools.addUserActionSet}. */
-export interface AddUserActionSetResponse {
-  /** 返回数据 */
-  data?: {
-    /** 数据源唯一 ID */
-    user_action_set_id?: number | string;
+/** Reply fields of {@link MPTools.applyUpload}. */
+export interface ApplyUploadResponse {
+  /** 本次分片上传的唯一标识 */
+  upload_id: string;
+}
+
+/** Params of {@link MPTools.auditDrama}: 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id */
+export interface AuditDramaParams {
+  /** 剧目 id，首次提审不需要填，重新提审时必填 */
+  drama_id?: number;
+  /** 剧目名称，首次提审时必填 */
+  name?: string;
+  /** 剧集数目，首次提审时必填；重新提审时如填写须与首次一致 */
+  media_count?: number;
+  /** 剧集媒资 media_id 列表，首次提审时必填，元素个数须与 media_count 一致 */
+  media_id_list?: number[];
+  /** 剧目简介，可填写 200 个字符 */
+  description?: string;
+  /** 剧目推荐语，可填写 30 个字符 */
+  recommendations?: string;
+  /** 剧目海报临时 material_id，首次提审时必填 */
+  cover_material_id?: string;
+  /** 推广海报临时 material_id */
+  promotion_poster_material_id?: string;
+  /** 剧目制作方，首次提审时必填 */
+  producer?: string;
+  /** 不申请版权保护时必填：权利声明/播放授权材料 material_id */
+  authorized_material_id?: string;
+  /**
+   * 剧目资质：1 取得《网络剧片发行许可证》或重点节目备案号；2 未取得且制作成本小于 100 万元
+   */
+  qualification_type: 1 | 2;
+  /** 剧目备案号或网络剧片发行许可证编号，qualification_type=1 时必填 */
+  registration_number?: string;
+  /** 剧目资质证明文件 material_id，qualification_type=1 时必填 */
+  qualification_certificate_material_id?: string;
+  /** 《成本配置比例情况报告》material_id，qualification_type=2 时必填 */
+  cost_commitment_letter_material_id?: string;
+  /** 剧目制作成本（万元，1-99 的整数），qualification_type=2 时必填 */
+  cost_of_production?: number;
+  /**
+   * 填 1 表示审核加急（每天 5 次，仅首次提审有效）
+   */
+  expedited?: 0 | 1;
+  /** 演员信息，需填写 2-5 位演员，drama_type=2 时必填 */
+  actor_list?: {
+    /** 演员列表 */
+    actor: {
+      /** 演员姓名，可填写 30 个字符，支持中文、英文和 · */
+      name: string;
+      /** 演员照片临时 material_id */
+      photo_material_id: string;
+      /** 饰演角色，可填写 30 个字符 */
+      role: string;
+      /** 演员简介（生日、籍贯、代表作品等至少 3 项或不少于 20 字），可填写 100 个字符 */
+      profile: string;
+    }[];
+  };
+  /** 其他材料 material_id（如互动短剧的完整剧情走线示意图） */
+  other_material_material_id?: string;
+  /** 重新提审时替换审核不通过的剧集 */
+  replace_media_list?: {
+    /** 旧的剧集 media_id */
+    old?: number;
+    /** 新的剧集 media_id */
+    new?: number;
+  }[];
+  /** 版权保护相关 */
+  copyright: {
+    /**
+     * 提审主体身份：1 剧目制作方；2 授权播出方或版权方
+     */
+    copyright_role: 1 | 2;
+    /**
+     * 是否申请版权保护：0 不申请（须上传权利声明/播放授权材料）；1 申请
+     */
+    apply_for_copyright_protection: 0 | 1;
+    /**
+     * 版权验证方式（文档类型为 string）：1 基于版权证明材料；2 基于版权授权关系。apply_for_copyright_protection=1 时必填
+     * @enum {integer|string}
+     */
+    copyright_verification?: 1 | 2 | "1" | "2";
+    /** 剧目制作证明材料临时 material_id，最多 4 个（申请版权保护且 copyright_verification=1 时必填） */
+    proof_of_production?: string[];
+    /** 版权采买/播出授权证明材料临时 material_id，最多 4 个（提审身份非剧目制作方时上传） */
+    purchase_or_broadcast_authorization_certificate?: string[];
+  };
+  /**
+   * 剧目类型：1 漫剧；2 真人（须填 actor_list）；3 数字真人
+   */
+  drama_type: 1 | 2 | 3;
+  /**
+   * AI 内容声明：1 视频包含 AI 生成的内容；0 或不传为不包含
+   */
+  content_declared?: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.auditDrama}. */
+export interface AuditDramaResponse {
+  /** 剧目 id */
+  drama_id: number;
+}
+
+/** Params of {@link MPTools.authorizeApp}: 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权） */
+export interface AuthorizeAppParams {
+  /** 被授权方小程序 appid */
+  authorized_appid: string;
+  /** 授权到期时间戳；不传或传 0 表示永久有效 */
+  authz_expire_time?: number;
+}
+
+/** Reply fields of {@link MPTools.authorizeApp}. */
+export type AuthorizeAppResponse = Record<string, never>;
+
+/** Params of {@link MPTools.authorizeCopyright}: 短剧版权：把受版权保护的剧目授权给主体或小程序 */
+export interface AuthorizeCopyrightParams {
+  /**
+   * 授权类型：1 授权给主体；2 授权给小程序
+   */
+  authorization_type: 1 | 2;
+  /** 被授权方小程序 appid，authorization_type 为 2 时必填 */
+  authorized_appid?: string;
+  /** 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+  authorized_subject_cert_no?: string;
+  /** 要授权的受版权保护的剧目 id，最多 100 个 */
+  drama_ids?: number[];
+  /** 授权到期时间戳；不传或传 0 表示永久有效，否则授权时长不能小于 7 天 */
+  expire_time?: number;
+}
+
+/** Reply fields of {@link MPTools.authorizeCopyright}. */
+export interface AuthorizeCopyrightResponse {
+  /** 每个剧目的授权结果 */
+  result: {
+    /** 剧目 id */
+    drama_id?: number;
+    /** 该剧目的错误码，0 为成功 */
+    errcode?: number;
+    /** 该剧目的错误原因 */
+    errmsg?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.authorizeDrama}: 短剧授权：把剧目授权给其他小程序播放 */
+export interface AuthorizeDramaParams {
+  /** 授权的剧目 ID 列表 */
+  drama_id: number[];
+  /** 被授权方小程序 appid */
+  authorized_appid: string;
+  /** 授权到期时间戳；不传或传 0 表示永久有效 */
+  authz_expire_time?: number;
+}
+
+/** Reply fields of {@link MPTools.authorizeDrama}. */
+export interface AuthorizeDramaResponse {
+  /** 每个剧目的授权结果 */
+  result: {
+    /** 剧目 id */
+    drama_id?: number;
+    /** 该剧目的错误码，0 为成功 */
+    errcode?: number;
+    /** 该剧目的错误原因 */
+    errmsg?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.commitUpload}: 短剧媒资：确认分片上传（合并分片），返回 media_id */
+export interface CommitUploadParams {
+  /** 一次分片上传的唯一标识，由 applyUpload 返回 */
+  upload_id: string;
+  /** 媒体文件每个分片的信息，按 part_number 从小到大排序 */
+  media_part_infos: {
+    /** 分片编号 */
+    part_number: number;
+    /** uploadPart 返回的 etag */
+    etag: string;
+  }[];
+  /** 封面图片文件每个分片的信息（申请时填了 cover_type 才需要） */
+  cover_part_infos?: {
+    /** 分片编号 */
+    part_number?: number;
+    /** uploadPart 返回的 etag */
+    etag?: string;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.commitUpload}. */
+export interface CommitUploadResponse {
+  /** 媒体文件 id */
+  media_id: number;
+}
+
+/** Params of {@link MPTools.deauthorizeApp}: 短剧授权：解除对另一个小程序的账号授权 */
+export interface DeauthorizeAppParams {
+  /** 被授权方小程序 appid */
+  authorized_appid: string;
+}
+
+/** Reply fields of {@link MPTools.deauthorizeApp}. */
+export type DeauthorizeAppResponse = Record<string, never>;
+
+/** Params of {@link MPTools.deauthorizeCopyright}: 短剧版权：解除受版权保护剧目的授权 */
+export interface DeauthorizeCopyrightParams {
+  /**
+   * 被授权方授权类型：1 主体；2 小程序
+   */
+  authorization_type: 1 | 2;
+  /** 被授权方小程序 appid，authorization_type 为 2 时必填 */
+  authorized_appid?: string;
+  /** 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+  authorized_subject_cert_no?: string;
+  /** 要解除授权的受版权保护的剧目 id，最多 100 个 */
+  drama_ids?: number[];
+}
+
+/** Reply fields of {@link MPTools.deauthorizeCopyright}. */
+export interface DeauthorizeCopyrightResponse {
+  /** 每个剧目的解除授权结果 */
+  result: {
+    /** 剧目 id */
+    drama_id?: number;
+    /** 该剧目的错误码，0 为成功 */
+    errcode?: number;
+    /** 该剧目的错误原因 */
+    errmsg?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.deauthorizeDrama}: 短剧授权：解除剧目对其他小程序的授权 */
+export interface DeauthorizeDramaParams {
+  /** 解除授权的剧目 ID 列表 */
+  drama_id: number[];
+  /** 被授权方小程序 appid */
+  authorized_appid: string;
+}
+
+/** Reply fields of {@link MPTools.deauthorizeDrama}. */
+export interface DeauthorizeDramaResponse {
+  /** 每个剧目的解除授权结果 */
+  result: {
+    /** 剧目 id */
+    drama_id?: number;
+    /** 该剧目的错误码，0 为成功 */
+    errcode?: number;
+    /** 该剧目的错误原因 */
+    errmsg?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.deleteMedia}: 短剧媒资：删除媒资 */
+export interface DeleteMediaParams {
+  /** 媒资文件 id */
+  media_id: number;
+}
+
+/** Reply fields of {@link MPTools.deleteMedia}. */
+export type DeleteMediaResponse = Record<string, never>;
+
+/** Params of {@link MPTools.getAuthorizeApps}: 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序） */
+export type GetAuthorizeAppsParams = Record<string, never>;
+
+/** Reply fields of {@link MPTools.getAuthorizeApps}. */
+export interface GetAuthorizeAppsResponse {
+  /** 授权信息 */
+  objects: {
+    /** 被授权方小程序 appid */
+    authorized_appid?: string;
+    /** 授权时间戳 */
+    authorized_time?: number;
+    /** 授权到期时间戳，0 表示长期有效 */
+    authz_expire_time?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.getAuthorizeObjects}: 短剧授权：查询本小程序授权出去的剧目（授权信息） */
+export interface GetAuthorizeObjectsParams {
+  /** 查询的剧目 ID，不填表示查询所有剧目 */
+  drama_id?: number;
+  /** 查询的被授权方小程序 appid，不填表示查询所有被授权方 */
+  authorized_appid?: string;
+  /** 偏移值，分页请求用，默认 0 */
+  offset?: number;
+  /** 分页大小，默认 100，最大 1000 */
+  limit?: number;
+}
+
+/** Reply fields of {@link MPTools.getAuthorizeObjects}. */
+export interface GetAuthorizeObjectsResponse {
+  /** 当前查询条件下的记录总数 */
+  total_count: number;
+  /** 授权信息 */
+  objects: {
+    /** 授权的剧目 ID */
+    drama_id?: number;
+    /** 被授权方小程序 appid */
+    authorized_appid?: string;
+    /** 授权时间戳 */
+    authorized_time?: number;
+    /** 授权到期时间戳，0 表示长期有效 */
+    authz_expire_time?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.getAuthorizedObjects}: 短剧授权：查询本小程序被授权的剧目（被授权信息） */
+export interface GetAuthorizedObjectsParams {
+  /** 授权方小程序 appid，不填表示查询所有授权方 */
+  authorizer_appid?: string;
+  /** 偏移值，分页请求用，默认 0 */
+  offset?: number;
+  /** 分页大小，默认 100，最大 1000 */
+  limit?: number;
+}
+
+/** Reply fields of {@link MPTools.getAuthorizedObjects}. */
+export interface GetAuthorizedObjectsResponse {
+  /** 当前查询条件下的记录总数 */
+  total_count: number;
+  /** 被授权信息 */
+  objects: {
+    /** 授权的剧目 ID */
+    drama_id?: number;
+    /** 授权方小程序 appid */
+    authorizer_appid?: string;
+    /** 授权时间戳 */
+    authorized_time?: number;
+    /** 授权到期时间戳，0 表示长期有效 */
+    authz_expire_time?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.getCdnLogs}: 短剧媒资：查询 CDN 访问日志的下载链接列表 */
+export interface GetCdnLogsParams {
+  /** 起始时间戳 */
+  start_time: number;
+  /** 结束时间戳，须大于起始时间，跨度不超过 48 小时 */
+  end_time: number;
+  /**
+   * @deprecated
+   * 2024 年 3 月 29 日起废弃：分页拉取的最大返回结果数
+   */
+  limit?: number;
+  /**
+   * @deprecated
+   * 2024 年 3 月 29 日起废弃：分页拉取的起始偏移量
+   */
+  offset?: number;
+  /**
+   * 查询类型：0 通用播放流量和短剧播放器定向流量（默认）；1 短剧播放器定向流量；2 通用播放流量
+   */
+  query_type?: 0 | 1 | 2;
+}
+
+/** Reply fields of {@link MPTools.getCdnLogs}. */
+export interface GetCdnLogsResponse {
+  /** 日志下载链接总数量 */
+  total_count: number;
+  /** 国内 CDN 节点的日志下载列表 */
+  domestic_cdn_logs: {
+    /** 日志所属日期（YYYYMMDD） */
+    date?: number;
+    /** 日志名称 */
+    name?: string;
+    /** 日志下载链接，24 小时内下载有效 */
+    url?: string;
+    /** 日志起始时间 */
+    start_time?: number;
+    /** 日志结束时间 */
+    end_time?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.getCdnUsageData}: 短剧媒资：查询点播 CDN 的流量数据 */
+export interface GetCdnUsageDataParams {
+  /** 起始时间戳 */
+  start_time: number;
+  /** 截止时间戳 */
+  end_time: number;
+  /**
+   * 用量数据的时间粒度（分钟）：5 五分钟；60 小时；1440 天（默认）
+   */
+  data_interval: 5 | 60 | 1440;
+  /**
+   * 查询类型：0 通用播放流量和短剧播放器定向流量（默认）；1 短剧播放器定向流量；2 通用播放流量
+   */
+  query_type?: 0 | 1 | 2;
+}
+
+/** Reply fields of {@link MPTools.getCdnUsageData}. */
+export interface GetCdnUsageDataResponse {
+  /** 时间粒度，单位：分钟 */
+  data_interval: number;
+  /** CDN 统计数据 */
+  item_list: {
+    /** 数据所在时间区间的开始时间戳 */
+    time?: number;
+    /** 数据大小，单位：字节 */
+    value?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.getCopyrightAuthorizationList}: 短剧版权：查询本小程序授权出去的版权授权信息 */
+export interface GetCopyrightAuthorizationListParams {
+  /**
+   * 授权类型：1 授权给主体；2 授权给小程序；不填或 0 查询全部
+   */
+  authorization_type?: 0 | 1 | 2;
+  /** 被授权方小程序 appid，authorization_type 为 2 时必填 */
+  authorized_appid?: string;
+  /** 被授权方主体证件号（统一社会信用代码），authorization_type 为 1 时必填 */
+  authorized_subject_cert_no?: string;
+  /** 授权剧目 id，不填或 0 查询全部 */
+  drama_id?: number;
+  /** 偏移值，分页请求用，默认 0 */
+  offset?: number;
+  /** 分页大小，默认 100，最大 1000 */
+  limit?: number;
+}
+
+/** Reply fields of {@link MPTools.getCopyrightAuthorizationList}. */
+export interface GetCopyrightAuthorizationListResponse {
+  /** 授权信息 */
+  list: {
+    /** 授权方小程序 appid */
+    authorizer_appid?: string;
+    /** 授权类型：1 授权给主体；2 授权给小程序 */
+    authorization_type?: number;
+    /** 被授权方小程序 appid */
+    authorized_appid?: string;
+    /** 被授权方主体证件号 */
+    authorized_subject_cert_no?: string;
+    /** 授权剧目 id */
+    drama_id?: number;
+    /** 授权时间戳 */
+    authorized_time?: number;
+    /** 授权到期时间戳，0 表示长期有效 */
+    expire_time?: number;
+  }[];
+  /** 总数 */
+  total_count: number;
+}
+
+/** Params of {@link MPTools.getCopyrightAuthorizedList}: 短剧版权：查询本小程序（或主体）被版权授权的信息 */
+export interface GetCopyrightAuthorizedListParams {
+  /** 授权方小程序 appid，不填表示查全部 */
+  authorizer_appid?: string;
+  /** 偏移值，分页请求用，默认 0 */
+  offset?: number;
+  /** 分页大小，默认 100，最大 1000 */
+  limit?: number;
+}
+
+/** Reply fields of {@link MPTools.getCopyrightAuthorizedList}. */
+export interface GetCopyrightAuthorizedListResponse {
+  /** 被授权信息 */
+  list: {
+    /** 授权方小程序 appid */
+    authorizer_appid?: string;
+    /** 授权类型：1 授权给主体；2 授权给小程序 */
+    authorization_type?: number;
+    /** 被授权方小程序 appid */
+    authorized_appid?: string;
+    /** 被授权方主体证件号 */
+    authorized_subject_cert_no?: string;
+    /** 授权剧目 id */
+    drama_id?: number;
+    /** 授权时间戳 */
+    authorized_time?: number;
+    /** 授权到期时间戳，0 表示长期有效 */
+    expire_time?: number;
+  }[];
+  /** 总数 */
+  total_count: number;
+}
+
+/** Params of {@link MPTools.getDrama}: 短剧剧目：获取剧目信息 */
+export interface GetDramaParams {
+  /** 剧目 id */
+  drama_id: number;
+}
+
+/** Reply fields of {@link MPTools.getDrama}. */
+export interface GetDramaResponse {
+  /** 剧目信息 */
+  drama_info: {
+    /** 剧目 id */
+    drama_id?: number;
+    /** 创建时间，时间戳 */
+    create_time?: number;
+    /** 剧名 */
+    name?: string;
+    /** 剧目海报链接，根据提审时提交的 cover_material_id 转存得到 */
+    cover_url?: string;
+    /** 剧集数目 */
+    media_count?: number;
+    /** 制作方 */
+    producer?: string;
+    /** 编剧 */
+    playwright?: string;
+    /** 剧目简介 */
+    description?: string;
+    /** 广播电视节目制作经营许可证 */
+    production_license?: string;
+    /** 审核状态 */
+    audit_detail?: {
+      /**
+       * 0 无效值；1 审核中；2 最终失败；3 审核通过；4 驳回重填
+       */
+      status?: 0 | 1 | 2 | 3 | 4;
+      /**
+       * 事件通知接口才返回：0 首次提审；1 再次提审；2 替换剧集提审；3 修改剧目基本信息审核
+       */
+      audit_type?: 0 | 1 | 2 | 3;
+      /** 提审时间戳 */
+      create_time?: number;
+      /** 审核时间戳 */
+      audit_time?: number;
+    };
+    /** 剧集信息列表 */
+    media_list?: {
+      /** 媒资文件 id */
+      media_id?: number;
+    }[];
+    /** 1 表示审核加急，0 或空为非加急审核 */
+    expedited?: number;
+    /** 剧目推荐语 */
+    recommendations?: string;
+    /** 推广海报 */
+    promotion_poster?: string;
+    /** 演员信息 */
+    actor_list?: {
+      /** 演员列表 */
+      actor?: {
+        /** 演员姓名 */
+        name?: string;
+        /** 演员照片临时 material_id */
+        photo_material_id?: string;
+        /** 饰演角色 */
+        role?: string;
+        /** 演员简介 */
+        profile?: string;
+      }[];
+    };
+    /**
+     * 剧目状态：0 正常可播；1 审核中；2 审核失败；3 平台下架
+     */
+    status?: 0 | 1 | 2 | 3;
   };
 }
 
-/** Params of {@link MPTools.addUserActions}: 微信广告：回传用户行为数据 */
-export interface AddUserActionsParams {
-  /** 行为数据列表 */
-  actions: {
-    /** 数据源唯一 ID */
-    user_action_set_id: number | string;
-    /** 转化行为发生的页面 URL（小程序可填页面路径） */
-    url?: string;
-    /** 行为发生时间，unix 时间戳（秒） */
-    action_time: number;
-    /** 行为类型，如 COMPLETE_ORDER、REGISTER、RESERVATION */
-    action_type: string;
-    /** 跟踪信息 */
-    trace?: {
-      /** 广告点击 id（gdt_vid / weixinadinfo 中的 click_id） */
-      click_id?: string;
+/** Params of {@link MPTools.getDramaLatestAuditInfo}: 短剧剧目：查询剧目某类审核的最新一条审核信息 */
+export interface GetDramaLatestAuditInfoParams {
+  /** 剧目 id */
+  drama_id: number;
+  /**
+   * 审核类型：0 首次提审；1 再次提审；2 替换剧集提审；3 修改剧目基本信息审核
+   */
+  audit_type: 0 | 1 | 2 | 3;
+}
+
+/** Reply fields of {@link MPTools.getDramaLatestAuditInfo}. */
+export interface GetDramaLatestAuditInfoResponse {
+  /** 审核信息 */
+  audit_detail: {
+    /**
+     * 0 无效值；1 审核中；2 最终失败；3 审核通过；4 驳回重填
+     */
+    status?: 0 | 1 | 2 | 3 | 4;
+    /**
+     * 事件通知接口才返回：审核类型
+     */
+    audit_type?: 0 | 1 | 2 | 3;
+    /** 提审时间戳 */
+    create_time?: number;
+    /** 审核时间戳 */
+    audit_time?: number;
+  };
+}
+
+/** Params of {@link MPTools.getMedia}: 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink） */
+export interface GetMediaParams {
+  /** 媒资文件 id */
+  media_id: number;
+}
+
+/** Reply fields of {@link MPTools.getMedia}. */
+export interface GetMediaResponse {
+  /** 媒资信息 */
+  media_info: {
+    /** 媒资文件 id */
+    media_id?: number;
+    /** 上传时间，时间戳 */
+    create_time?: number;
+    /** 过期时间，时间戳 */
+    expire_time?: number;
+    /** 所属剧目 id */
+    drama_id?: number;
+    /** 媒资文件大小，单位：字节（文档标为 string） */
+    file_size?: number | string;
+    /** 播放时长，单位：秒 */
+    duration?: number;
+    /** 媒资文件名 */
+    name?: string;
+    /** 描述 */
+    description?: string;
+    /** 封面图临时链接（不应保存） */
+    cover_url?: string;
+    /** 原始视频临时链接 */
+    original_url?: string;
+    /** mp4 格式临时链接 */
+    mp4_url?: string;
+    /** hls 格式临时链接 */
+    hls_url?: string;
+    /** 审核信息 */
+    audit_detail?: {
+      /**
+       * 审核状态：0 无效值；1 审核中；2 审核驳回；3 审核通过；4 驳回重填。能否获取播放链接取决于剧目的审核状态
+       */
+      status?: 0 | 1 | 2 | 3 | 4;
+      /** 提审时间戳 */
+      create_time?: number;
+      /** 审核时间戳 */
+      audit_time?: number;
+      /** 审核备注，该值可能为空 */
+      reason?: string;
+      /** 审核证据截图 id 列表，可用作获取永久素材接口的参数 */
+      evidence_material_id_list?: string[];
     };
-    /** 行为参数，如 {"value": 100} 表示金额（分） */
-    action_param?: Record<string, never>;
-    /** 用户标识 */
-    user_id?: {
-      /** 用户 openid */
-      wechat_openid?: string;
-      /** openid 所属的 appid */
-      wechat_app_id?: string;
-      /** 用户 unionid */
-      wechat_unionid?: string;
+  };
+}
+
+/** Params of {@link MPTools.getMediaLink}: 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目） */
+export interface GetMediaLinkParams {
+  /** 媒资文件 id */
+  media_id: number;
+  /** 播放地址的过期时间戳，最长不能超过 2 小时后 */
+  t: number;
+  /** 链接标识，最终为“开发者标识-平台标识”（如 abcd-647488c4792c15185b8fd2a6），可用于区分播放渠道 */
+  us?: string;
+  /** 试看时长，单位：秒，不能超过视频长度 */
+  exper?: number;
+  /** 最多允许多少个不同 IP 的终端播放，最大 9，不填不限制 */
+  rlimit?: number;
+  /** 允许访问的域名列表（1-10 条，半角逗号分隔，不带协议名，前缀匹配，支持 *.abc.com） */
+  whref?: string;
+  /** 禁止访问的域名列表（1-10 条，半角逗号分隔，不带协议名，前缀匹配，支持 *.abc.com） */
+  bkref?: string;
+}
+
+/** Reply fields of {@link MPTools.getMediaLink}. */
+export interface GetMediaLinkResponse {
+  /** 媒体播放信息 */
+  media_info: {
+    /** 媒资文件 id */
+    media_id?: number;
+    /** 播放时长，单位：秒 */
+    duration?: number;
+    /** 媒资文件名 */
+    name?: string;
+    /** 描述 */
+    description?: string;
+    /** 封面图临时链接 */
+    cover_url?: string;
+    /** mp4 格式临时链接 */
+    mp4_url?: string;
+    /** hls 格式临时链接 */
+    hls_url?: string;
+  };
+}
+
+/** Params of {@link MPTools.getTask}: 短剧媒资：查询拉取上传任务的状态 */
+export interface GetTaskParams {
+  /** 任务 id（pullUpload 返回） */
+  task_id: number;
+}
+
+/** Reply fields of {@link MPTools.getTask}. */
+export interface GetTaskResponse {
+  /** 任务信息 */
+  task_info: {
+    /** 任务 id */
+    id?: number;
+    /**
+     * 任务类型：1 拉取上传任务
+     */
+    task_type?: 1;
+    /**
+     * 任务状态：1 等待中；2 正在处理；3 已完成；4 失败
+     */
+    status?: 1 | 2 | 3 | 4;
+    /** 任务错误码，0 表示成功，其它表示失败 */
+    errcode?: number;
+    /** 任务错误原因 */
+    errmsg?: string;
+    /** 创建时间，时间戳 */
+    create_time?: number;
+    /** 完成时间，时间戳 */
+    finish_time?: number;
+    /** 媒体文件 id */
+    media_id?: number;
+  };
+}
+
+/** Params of {@link MPTools.listDramas}: 短剧剧目：获取已提交的剧目列表（分页） */
+export interface ListDramasParams {
+  /** 分页拉取的最大返回结果数，最大 100 */
+  limit?: number;
+  /** 分页拉取的起始偏移量 */
+  offset?: number;
+}
+
+/** Reply fields of {@link MPTools.listDramas}. */
+export interface ListDramasResponse {
+  /** 剧目信息列表 */
+  drama_info_list: {
+    /** 剧目 id */
+    drama_id?: number;
+    /** 创建时间，时间戳 */
+    create_time?: number;
+    /** 剧名 */
+    name?: string;
+    /** 剧目海报链接，根据提审时提交的 cover_material_id 转存得到 */
+    cover_url?: string;
+    /** 剧集数目 */
+    media_count?: number;
+    /** 制作方 */
+    producer?: string;
+    /** 编剧 */
+    playwright?: string;
+    /** 剧目简介 */
+    description?: string;
+    /** 广播电视节目制作经营许可证 */
+    production_license?: string;
+    /** 审核状态 */
+    audit_detail?: {
+      /**
+       * 0 无效值；1 审核中；2 最终失败；3 审核通过；4 驳回重填
+       */
+      status?: 0 | 1 | 2 | 3 | 4;
+      /**
+       * 事件通知接口才返回：0 首次提审；1 再次提审；2 替换剧集提审；3 修改剧目基本信息审核
+       */
+      audit_type?: 0 | 1 | 2 | 3;
+      /** 提审时间戳 */
+      create_time?: number;
+      /** 审核时间戳 */
+      audit_time?: number;
+    };
+    /** 剧集信息列表 */
+    media_list?: {
+      /** 媒资文件 id */
+      media_id?: number;
+    }[];
+    /** 1 表示审核加急，0 或空为非加急审核 */
+    expedited?: number;
+    /** 剧目推荐语 */
+    recommendations?: string;
+    /** 推广海报 */
+    promotion_poster?: string;
+    /** 演员信息 */
+    actor_list?: {
+      /** 演员列表 */
+      actor?: {
+        /** 演员姓名 */
+        name?: string;
+        /** 演员照片临时 material_id */
+        photo_material_id?: string;
+        /** 饰演角色 */
+        role?: string;
+        /** 演员简介 */
+        profile?: string;
+      }[];
+    };
+    /**
+     * 剧目状态：0 正常可播；1 审核中；2 审核失败；3 平台下架
+     */
+    status?: 0 | 1 | 2 | 3;
+  }[];
+}
+
+/** Params of {@link MPTools.listMedia}: 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页） */
+export interface ListMediaParams {
+  /** 根据剧目 id 获取剧集信息 */
+  drama_id?: number;
+  /** 媒资文件名，支持精确匹配、模糊匹配（前后加 %） */
+  media_name?: string;
+  /** 媒资文件名，模糊匹配 */
+  media_name_fuzzy?: string;
+  /** 媒资上传时间 >= start_time（Unix 时间戳，秒） */
+  start_time?: number;
+  /** 媒资上传时间 < end_time（Unix 时间戳，秒） */
+  end_time?: number;
+  /** 分页拉取的最大返回结果数，最大 100 */
+  limit?: number;
+  /** 分页拉取的起始偏移量 */
+  offset?: number;
+}
+
+/** Reply fields of {@link MPTools.listMedia}. */
+export interface ListMediaResponse {
+  /** 媒资信息列表 */
+  media_info_list: {
+    /** 媒资文件 id */
+    media_id?: number;
+    /** 上传时间，时间戳 */
+    create_time?: number;
+    /** 过期时间，时间戳 */
+    expire_time?: number;
+    /** 所属剧目 id */
+    drama_id?: number;
+    /** 媒资文件大小，单位：字节（文档标为 string） */
+    file_size?: number | string;
+    /** 播放时长，单位：秒 */
+    duration?: number;
+    /** 媒资文件名 */
+    name?: string;
+    /** 描述 */
+    description?: string;
+    /** 封面图临时链接（不应保存） */
+    cover_url?: string;
+    /** 原始视频临时链接 */
+    original_url?: string;
+    /** mp4 格式临时链接 */
+    mp4_url?: string;
+    /** hls 格式临时链接 */
+    hls_url?: string;
+    /** 审核信息 */
+    audit_detail?: {
+      /**
+       * 审核状态：0 无效值；1 审核中；2 审核驳回；3 审核通过；4 驳回重填。能否获取播放链接取决于剧目的审核状态
+       */
+      status?: 0 | 1 | 2 | 3 | 4;
+      /** 提审时间戳 */
+      create_time?: number;
+      /** 审核时间戳 */
+      audit_time?: number;
+      /** 审核备注，该值可能为空 */
+      reason?: string;
+      /** 审核证据截图 id 列表，可用作获取永久素材接口的参数 */
+      evidence_material_id_list?: string[];
     };
   }[];
 }
 
-/** Reply fields of {@link MPTools.addUserActions}. */
-export type AddUserActionsResponse = Record<string, never>;
+/** Params of {@link MPTools.listPackages}: 短剧媒资：查询流量包的使用详情（分页） */
+export interface ListPackagesParams {
+  /**
+   * 按流量包状态过滤：0 不过滤；1 有效的；2 无效的；3 过期的
+   */
+  status: 0 | 1 | 2 | 3;
+  /** 偏移值，分页请求用 */
+  offset: number;
+  /** 分页大小，最大 100 */
+  limit: number;
+  /**
+   * 查询类型：0 通用流量（默认）；1 定向流量
+   */
+  query_type?: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.listPackages}. */
+export interface ListPackagesResponse {
+  /** 当前查询条件下的流量包总数 */
+  total_count: number;
+  /** 流量包详情列表 */
+  package_list: {
+    /** 有效期起始时间 */
+    start_time?: number;
+    /** 有效期截止时间 */
+    end_time?: number;
+    /** 已消耗流量（MB） */
+    used?: number;
+    /** 流量包总额（MB），剩余流量 = 总额 - 已消耗 */
+    all?: number;
+    /** 订单号 */
+    order_id?: string;
+    /** 流量包状态，取值同请求参数 status */
+    status?: number;
+    /** 是否已删除（失效），例如已退款 */
+    is_deleted?: number;
+    /** 流量包编号 */
+    package_id?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.modifyDramaBasicInfo}: 短剧剧目：修改剧目基本信息（须经审核，通过后生效） */
+export interface ModifyDramaBasicInfoParams {
+  /** 剧目 id */
+  drama_id: number;
+  /** 剧目简介，支持填写 200 个字符 */
+  description?: string;
+  /** 剧目海报临时 material_id */
+  cover_material_id?: string;
+  /** 剧目推荐语 */
+  recommendations?: string;
+  /** 推广海报临时 material_id */
+  promotion_poster_material_id?: string;
+  /** 备用剧名 */
+  alternate_name?: string;
+  /** 演员信息，如需修改请填写所有演员 */
+  actor_list?: {
+    /** 演员列表 */
+    actor: {
+      /** 演员姓名，可填写 30 个字符，支持中文、英文和 · */
+      name: string;
+      /** 演员照片临时 material_id */
+      photo_material_id: string;
+      /** 饰演角色，可填写 30 个字符 */
+      role: string;
+      /** 演员简介（生日、籍贯、代表作品等至少 3 项或不少于 20 字），可填写 100 个字符 */
+      profile: string;
+    }[];
+  };
+  /**
+   * 剧目资质：1 取得《网络剧片发行许可证》或重点节目备案号；2 未取得且制作成本较低（2024 年 5 月 27 日前提审的剧目可修改一次）
+   */
+  qualification_type?: 1 | 2;
+  /** 剧目备案号，qualification_type=1 时必填 */
+  registration_number?: string;
+  /** 剧目资质证明文件 material_id，qualification_type=1 时必填 */
+  qualification_certificate_material_id?: string;
+  /** 剧目制作成本（万元，1-99 的整数），qualification_type=2 时必填 */
+  cost_of_production?: number;
+  /** 《成本配置比例情况报告》material_id，qualification_type=2 时必填 */
+  cost_commitment_letter_material_id?: string;
+  /** 其他材料 material_id */
+  other_material_material_id?: string;
+  /** 剧目制作方，apply_for_copyright_protection=1 时必填 */
+  producer?: string;
+  /** 版权保护相关，申请版权保护时填写 */
+  copyright?: {
+    /**
+     * 提审主体身份：1 剧目制作方；2 授权播出方或版权方
+     */
+    copyright_role: 1 | 2;
+    /**
+     * 是否申请版权保护：0 不申请（须上传权利声明/播放授权材料）；1 申请
+     */
+    apply_for_copyright_protection: 0 | 1;
+    /**
+     * 版权验证方式（文档类型为 string）：1 基于版权证明材料；2 基于版权授权关系。apply_for_copyright_protection=1 时必填
+     * @enum {integer|string}
+     */
+    copyright_verification?: 1 | 2 | "1" | "2";
+    /** 剧目制作证明材料临时 material_id，最多 4 个（申请版权保护且 copyright_verification=1 时必填） */
+    proof_of_production?: string[];
+    /** 版权采买/播出授权证明材料临时 material_id，最多 4 个（提审身份非剧目制作方时上传） */
+    purchase_or_broadcast_authorization_certificate?: string[];
+  };
+}
+
+/** Reply fields of {@link MPTools.modifyDramaBasicInfo}. */
+export type ModifyDramaBasicInfoResponse = Record<string, never>;
+
+/** Params of {@link MPTools.pullUpload}: 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id */
+export interface PullUploadParams {
+  /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+  media_name: string;
+  /** 视频 URL */
+  media_url: string;
+  /** 封面图 URL */
+  cover_url?: string;
+  /** 来源上下文，会在上传完成事件中透传给开发者 */
+  source_context?: string;
+}
+
+/** Reply fields of {@link MPTools.pullUpload}. */
+export interface PullUploadResponse {
+  /** 拉取上传任务 id */
+  task_id: number;
+}
+
+/** Params of {@link MPTools.replaceDramaMedia}: 短剧剧目：替换审核通过的剧集 */
+export interface ReplaceDramaMediaParams {
+  /** 剧目 id */
+  drama_id: number;
+  /** 旧剧集 media_id */
+  old_media_id: number;
+  /** 新剧集 media_id */
+  new_media_id: number;
+}
+
+/** Reply fields of {@link MPTools.replaceDramaMedia}. */
+export type ReplaceDramaMediaResponse = Record<string, never>;
+
+/** Params of {@link MPTools.singleFileUpload}: 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id */
+export interface SingleFileUploadParams {
+  /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
+  media_name: string;
+  /**
+   * 视频格式
+   */
+  media_type: "MP4" | "TS" | "MOV" | "MXF" | "MPG" | "FLV" | "WMV" | "AVI" | "M4V" | "F4V" | "MPEG" | "3GP" | "ASF" | "MKV";
+  /**
+   * Format: binary
+   * 视频文件内容（小于 10 MB）
+   */
+  media_data: UploadInput;
+  /**
+   * 视频封面图格式
+   */
+  cover_type?: "JPG" | "JPEG" | "PNG" | "BMP" | "TIFF" | "AI" | "CDR" | "EPS" | "TIF";
+  /**
+   * Format: binary
+   * 视频封面图文件内容
+   */
+  cover_data?: UploadInput;
+  /** 来源上下文，会在上传完成事件中透传给开发者 */
+  source_context?: string;
+}
+
+/** Reply fields of {@link MPTools.singleFileUpload}. */
+export interface SingleFileUploadResponse {
+  /** 媒体文件 id */
+  media_id: number;
+}
+
+/** Params of {@link MPTools.submitReplaceDramaMedias}: 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集） */
+export interface SubmitReplaceDramaMediasParams {
+  /** 剧目 id */
+  drama_id: number;
+  /** 替换的剧集信息 */
+  replace_media_list: {
+    /** 旧的剧集 media_id */
+    old?: number;
+    /** 新的剧集 media_id */
+    new?: number;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.submitReplaceDramaMedias}. */
+export type SubmitReplaceDramaMediasResponse = Record<string, never>;
+
+/** Params of {@link MPTools.uploadPart}: 短剧媒资：上传一个分片（multipart，字段 data），返回 etag */
+export interface UploadPartParams {
+  /** 一次分片上传的唯一标识，由 applyUpload 返回 */
+  upload_id: string;
+  /** 本次上传的分片编号，范围 1 - 100 */
+  part_number: number;
+  /**
+   * 该分片属于视频还是图片：1 视频；2 图片
+   */
+  resource_type: 1 | 2;
+  /**
+   * Format: binary
+   * 文件内容分片
+   */
+  data: UploadInput;
+}
+
+/** Reply fields of {@link MPTools.uploadPart}. */
+export interface UploadPartResponse {
+  /** 根据分片内容生成的标识，commitUpload 时提交 */
+  etag: string;
+}
 
 /** Params of {@link MPTools.faceIdentifyGetInfo}: 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
 export interface FaceIdentifyGetInfoParams {
@@ -5472,180 +8512,6 @@ export interface FaceIdentifyGetInfoResponse {
   id_card_number_md5?: string;
   /** 姓名 MD5 */
   name_utf8_md5?: string;
-}
-
-/** Params of {@link MPTools.getInvoiceBatch}: 电子发票（报销方）：批量查询报销发票信息 */
-export interface GetInvoiceBatchParams {
-  /** 发票卡券的 card_id 和 encrypt_code 列表 */
-  item_list: {
-    /** 发票 id */
-    card_id: string;
-    /** 加密 code */
-    encrypt_code: string;
-  }[];
-}
-
-/** Reply fields of {@link MPTools.getInvoiceBatch}. */
-export interface GetInvoiceBatchResponse {
-  /** 发票信息列表 */
-  item_list?: {
-    /** 发票 id */
-    card_id?: string;
-    /** 发票的有效期起始时间 */
-    begin_time?: number;
-    /** 发票的有效期截止时间 */
-    end_time?: number;
-    /** 用户标识 */
-    openid?: string;
-    /** 发票的类型，如广东增值税普通发票 */
-    type?: string;
-    /** 发票的收款方 */
-    payee?: string;
-    /** 发票详情 */
-    detail?: string;
-    /** 用户可在发票票面看到的主要信息 */
-    user_info?: {
-      /** 发票加税合计金额，以分为单位 */
-      fee?: number;
-      /** 发票的抬头 */
-      title?: string;
-      /** 开票时间，为十位时间戳（utc+8） */
-      billing_time?: number;
-      /** 发票代码 */
-      billing_no?: string;
-      /** 发票号码 */
-      billing_code?: string;
-      /** 商品信息结构 */
-      info?: {
-        /** 项目（商品）名称 */
-        name?: string;
-        /** 项目数量 */
-        num?: number;
-        /** 项目单位 */
-        unit?: string;
-        /** 单价，以分为单位 */
-        fee?: number;
-        /** 总价，以分为单位 */
-        price?: number;
-      }[];
-      /** 不含税金额，以分为单位 */
-      fee_without_tax?: number;
-      /** 税额，以分为单位 */
-      tax?: number;
-      /** 发票详情 */
-      detail?: string;
-      /** 发票 pdf 文件的链接 */
-      pdf_url?: string;
-      /** 其它消费附件的 PDF */
-      trip_pdf_url?: string;
-      /** 发票报销状态 */
-      reimburse_status?: string;
-      /** 校验码 */
-      check_code?: string;
-      /** 购买方纳税人识别号 */
-      buyer_number?: string;
-      /** 购买方地址、电话 */
-      buyer_address_and_phone?: string;
-      /** 购买方开户行及账号 */
-      buyer_bank_account?: string;
-      /** 销售方纳税人识别号 */
-      seller_number?: string;
-      /** 销售方地址、电话 */
-      seller_address_and_phone?: string;
-      /** 销售方开户行及账号 */
-      seller_bank_account?: string;
-      /** 备注 */
-      remarks?: string;
-      /** 收款人 */
-      cashier?: string;
-      /** 开票人 */
-      maker?: string;
-    };
-  }[];
-}
-
-/** Params of {@link MPTools.getInvoiceInfo}: 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
-export interface GetInvoiceInfoParams {
-  /** 发票 id */
-  card_id: string;
-  /** 加密 code */
-  encrypt_code: string;
-}
-
-/** Reply fields of {@link MPTools.getInvoiceInfo}. */
-export interface GetInvoiceInfoResponse {
-  /** 发票 id */
-  card_id?: string;
-  /** 发票的有效期起始时间 */
-  begin_time?: number;
-  /** 发票的有效期截止时间 */
-  end_time?: number;
-  /** 用户标识 */
-  openid?: string;
-  /** 发票的类型，如广东增值税普通发票 */
-  type?: string;
-  /** 发票的收款方 */
-  payee?: string;
-  /** 发票详情 */
-  detail?: string;
-  /** 用户可在发票票面看到的主要信息 */
-  user_info?: {
-    /** 发票加税合计金额，以分为单位 */
-    fee?: number;
-    /** 发票的抬头 */
-    title?: string;
-    /** 开票时间，为十位时间戳（utc+8） */
-    billing_time?: number;
-    /** 发票代码 */
-    billing_no?: string;
-    /** 发票号码 */
-    billing_code?: string;
-    /** 商品信息结构 */
-    info?: {
-      /** 项目（商品）名称 */
-      name?: string;
-      /** 项目数量 */
-      num?: number;
-      /** 项目单位 */
-      unit?: string;
-      /** 单价，以分为单位 */
-      fee?: number;
-      /** 总价，以分为单位 */
-      price?: number;
-    }[];
-    /** 不含税金额，以分为单位 */
-    fee_without_tax?: number;
-    /** 税额，以分为单位 */
-    tax?: number;
-    /** 发票详情 */
-    detail?: string;
-    /** 发票 pdf 文件的链接 */
-    pdf_url?: string;
-    /** 其它消费附件的 PDF */
-    trip_pdf_url?: string;
-    /** 发票报销状态 */
-    reimburse_status?: string;
-    /** 校验码 */
-    check_code?: string;
-    /** 购买方纳税人识别号 */
-    buyer_number?: string;
-    /** 购买方地址、电话 */
-    buyer_address_and_phone?: string;
-    /** 购买方开户行及账号 */
-    buyer_bank_account?: string;
-    /** 销售方纳税人识别号 */
-    seller_number?: string;
-    /** 销售方地址、电话 */
-    seller_address_and_phone?: string;
-    /** 销售方开户行及账号 */
-    seller_bank_account?: string;
-    /** 备注 */
-    remarks?: string;
-    /** 收款人 */
-    cashier?: string;
-    /** 开票人 */
-    maker?: string;
-  };
 }
 
 /** Params of {@link MPTools.getPrivacySetting}: 用户隐私保护指引：查询小程序用户隐私保护指引 */
@@ -5719,45 +8585,17 @@ export interface GetRedPacketCoverUrlResponse {
   };
 }
 
-/** Params of {@link MPTools.getUserActionSets}: 微信广告：获取用户行为数据源信息 */
-export interface GetUserActionSetsParams {
-  /** 数据源唯一 ID */
-  user_action_set_id: number | string;
-}
-
-/** Reply fields of {@link MPTools.getUserActionSets}. */
-export interface GetUserActionSetsResponse {
-  /** 返回数据 */
-  data?: {
-    /** 数据源列表 */
-    list?: {
-      /** 数据源唯一 ID */
-      user_action_set_id?: number | string;
-      /** 数据源类型 */
-      type?: string;
-      /** 数据源名称 */
-      name?: string;
-      /** 数据源描述 */
-      description?: string;
-      /** 数据源激活状态 */
-      activate_status?: boolean;
-      /** 创建时间 */
-      created_time?: string;
-    }[];
-  };
-}
-
 /** Params of {@link MPTools.invokeService}: 服务市场：调用服务平台（服务市场）上提供的服务 */
 export interface InvokeServiceParams {
-  /** 服务 ID */
+  /** 服务 ID（在每个服务的接口详情页可以找到） */
   service: string;
-  /** 接口名 */
+  /** 接口名（在每个服务的接口详情页可以找到） */
   api: string;
   /** 服务提供方接口定义的 JSON 格式的数据 */
-  data: Record<string, never>;
+  data: Record<string, never> | string;
   /** 随机字符串 ID，调用方请求的唯一标识 */
   client_msg_id: string;
-  /** 对于异步接口，是否以异步方式提交，默认为 false */
+  /** 是否是异步 API；异步调用时必须填 true */
   async?: boolean;
 }
 
@@ -5765,6 +8603,22 @@ export interface InvokeServiceParams {
 export interface InvokeServiceResponse {
   /** 回包信息（服务提供方接口定义的 JSON 字符串） */
   data?: string;
+  /** 异步调用才会返回的唯一 id（用于 serviceMarketRetrieve） */
+  request_id?: string;
+}
+
+/** Params of {@link MPTools.serviceMarketRetrieve}: 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果） */
+export interface ServiceMarketRetrieveParams {
+  /** invokeService 异步调用返回的 request_id */
+  request_id: string;
+}
+
+/** Reply fields of {@link MPTools.serviceMarketRetrieve}. */
+export interface ServiceMarketRetrieveResponse {
+  /** 回包信息（服务提供方接口定义的 JSON 字符串） */
+  data: string;
+  /** 唯一 id */
+  request_id?: string;
 }
 
 /** Params of {@link MPTools.setDynamicData}: 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示） */
@@ -5819,41 +8673,6 @@ export interface SetPrivacySettingParams {
 
 /** Reply fields of {@link MPTools.setPrivacySetting}. */
 export type SetPrivacySettingResponse = Record<string, never>;
-
-/** Params of {@link MPTools.updateInvoiceStatus}: 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
-export interface UpdateInvoiceStatusParams {
-  /** 发票 id */
-  card_id: string;
-  /** 加密 code */
-  encrypt_code: string;
-  /**
-   * 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
-   */
-  reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
-}
-
-/** Reply fields of {@link MPTools.updateInvoiceStatus}. */
-export type UpdateInvoiceStatusResponse = Record<string, never>;
-
-/** Params of {@link MPTools.updateStatusBatch}: 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
-export interface UpdateStatusBatchParams {
-  /** 用户 openid */
-  openid: string;
-  /**
-   * 发报销状态：INVOICE_REIMBURSE_INIT 发票初始状态，未锁定；INVOICE_REIMBURSE_LOCK 发票已锁定；INVOICE_REIMBURSE_CLOSURE 发票已核销（不可逆）
-   */
-  reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
-  /** 发票卡券的 card_id 和 encrypt_code 列表，必须全部属于同一个 openid */
-  invoice_list: {
-    /** 发票 id */
-    card_id: string;
-    /** 加密 code */
-    encrypt_code: string;
-  }[];
-}
-
-/** Reply fields of {@link MPTools.updateStatusBatch}. */
-export type UpdateStatusBatchResponse = Record<string, never>;
 
 /** Params of {@link MPTools.uploadPrivacyExtFile}: 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB） */
 export interface UploadPrivacyExtFileParams {
@@ -6439,6 +9258,463 @@ export interface ManagePluginApplicationResponse {
     }[];
   }[];
 }
+
+/** Params of {@link MPTools.addPromoter}: 推广员：声明推广员身份（单次最多 10 个） */
+export interface AddPromoterParams {
+  /** 推广员列表 */
+  promoter_list: {
+    /** 推广员的 openid 或 unionid */
+    openid: string;
+    /** 角色 id（getrole 查询） */
+    role_id: number;
+    /** 门店 id，长度不超过 20 */
+    retail_id?: string;
+    /** 推广员参数，用于自定义标识推广员，长度不超过 80 */
+    extra_info?: string;
+    /** 推广员名称，长度不超过 30 */
+    name?: string;
+    /** 推广员手机号，长度不超过 20 */
+    phone?: string;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.addPromoter}. */
+export interface AddPromoterResponse {
+  /** 声明的推广员总数 */
+  total_cnt: number;
+  /** 声明失败的数量 */
+  fail_cnt: number;
+  /** 声明失败的推广员 */
+  fail_list?: {
+    /** 推广员的 openid 或 unionid */
+    openid?: string;
+    /** 角色 id（getrole 查询） */
+    role_id?: number;
+    /** 门店 id，长度不超过 20 */
+    retail_id?: string;
+    /** 推广员参数，用于自定义标识推广员，长度不超过 80 */
+    extra_info?: string;
+    /** 推广员名称，长度不超过 30 */
+    name?: string;
+    /** 推广员手机号，长度不超过 20 */
+    phone?: string;
+    /** 失败的错误码 */
+    errcode?: number;
+    /** 失败的原因 */
+    errmsg?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.addPromoterRole}: 推广员：新增推广角色（单个商家最多 100 个） */
+export interface AddPromoterRoleParams {
+  /** 角色名称，长度不超过 50（按 utf8 字节计，一个汉字 3） */
+  name: string;
+  /** 角色描述，长度不超过 200 */
+  desc?: string;
+}
+
+/** Reply fields of {@link MPTools.addPromoterRole}. */
+export interface AddPromoterRoleResponse {
+  /** 角色 id */
+  role_id: number;
+  /** 角色名称 */
+  name: string;
+  /** 角色描述 */
+  desc?: string;
+}
+
+/** Params of {@link MPTools.getPromoter}: 推广员：查询推广员列表 */
+export interface GetPromoterParams {
+  /** 推广员的 openid 或 unionid */
+  openid?: string;
+  /** 角色 id */
+  role_id?: number;
+  /** 门店 id */
+  retail_id?: string;
+  /** 授权状态变更开始时间，unix 秒级时间戳 */
+  begin_time?: number;
+  /** 授权状态变更结束时间，unix 秒级时间戳 */
+  end_time?: number;
+  /** 推广员授权状态 */
+  auth_status?: number;
+  /** 商家声明状态 */
+  decl_status?: number;
+  /** 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+  start_id?: string;
+  /**
+   * 是否返回 unionid：1 返回
+   */
+  need_unionid?: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.getPromoter}. */
+export interface GetPromoterResponse {
+  /** 推广员列表 */
+  promoter_list: {
+    /** 推广员 id */
+    id?: string;
+    /** 推广员的 openid */
+    openid?: string;
+    /** 推广员的 unionid（need_unionid 为 1 时） */
+    unionid?: string;
+    /** 角色 id */
+    role_id?: number;
+    /** 门店 id */
+    retail_id?: string;
+    /** 推广员参数 */
+    extra_info?: string;
+    /** 推广员名称 */
+    name?: string;
+    /** 推广员手机号 */
+    phone?: string;
+    /** 推广员授权状态 */
+    auth_status?: number;
+    /** 商家声明状态 */
+    decl_status?: number;
+    /** 授权状态变更时间，unix 秒级时间戳 */
+    update_time?: number;
+  }[];
+  /** 推广员总数 */
+  total_cnt: number;
+}
+
+/** Params of {@link MPTools.getPromoterInvitationMaterial}: 推广员：获取邀请推广员的素材（短链、海报、小程序码） */
+export interface GetPromoterInvitationMaterialParams {
+  /** 声明推广员时传的角色 id */
+  role_id: number;
+  /** 邀请方式 */
+  invitation_type?: number;
+}
+
+/** Reply fields of {@link MPTools.getPromoterInvitationMaterial}. */
+export interface GetPromoterInvitationMaterialResponse {
+  /** 邀请短链 */
+  tag?: string;
+  /** 邀请海报，base64 编码 */
+  poster?: string;
+  /** 邀请小程序码，base64 编码 */
+  qrcode?: string;
+}
+
+/** Params of {@link MPTools.getPromoterMsg}: 推广员：查询群发消息的内容与发送结果 */
+export interface GetPromoterMsgParams {
+  /** sendmsg 返回的消息 id */
+  msg_id: string;
+}
+
+/** Reply fields of {@link MPTools.getPromoterMsg}. */
+export interface GetPromoterMsgResponse {
+  /** 发送总数 */
+  send_cnt: number;
+  /** 发送进度（百分比） */
+  percent: number;
+  /** 发送失败数 */
+  fail_cnt: number;
+  /** 发送失败的推广员 */
+  fail_info?: {
+    /** 推广员 id */
+    id?: string;
+    /** 失败的错误码 */
+    errcode?: number;
+  }[];
+  /** 失败信息文件的下载地址 */
+  fail_info_url?: string;
+  /** 消息类型 */
+  msg_type?: number;
+  /** 消息内容，JSON 字符串 */
+  content?: string;
+  /** 跳转的小程序 appid */
+  appid?: string;
+  /** 跳转的页面路径 */
+  path?: string;
+  /** 下发类型 */
+  list_type?: number;
+  /** 角色 id 列表 */
+  role_id?: number[];
+  /** 门店 id 列表 */
+  retail_id?: string[];
+  /** 推广员 id 列表 */
+  id?: string[];
+}
+
+/** Params of {@link MPTools.getPromoterMsgClickData}: 推广员：查询群发消息的点击数据 */
+export interface GetPromoterMsgClickDataParams {
+  /** 数据统计维度（字段名按微信拼写 dimonsion） */
+  dimonsion: number;
+  /** 消息类型 */
+  msg_type?: number;
+  /** 消息 id */
+  msg_id?: string;
+  /** 消息发送日期，格式 yyyy-mm-dd */
+  send_date?: string;
+  /** 消息发送开始时间，unix 秒级时间戳 */
+  begin_send_time?: number;
+  /** 消息发送结束时间，unix 秒级时间戳 */
+  end_send_time?: number;
+}
+
+/** Reply fields of {@link MPTools.getPromoterMsgClickData}. */
+export interface GetPromoterMsgClickDataResponse {
+  /** 点击数据 */
+  data_list: {
+    /** 消息类型 */
+    msg_type?: number;
+    /** 消息 id */
+    msg_id?: string;
+    /** 消息发送时间，unix 秒级时间戳 */
+    send_time?: number;
+    /** 点击人数 */
+    click_uv?: number;
+    /** 点击次数 */
+    click_pv?: number;
+  }[];
+}
+
+/** Params of {@link MPTools.getPromoterOrder}: 推广员：查询推广员带来的订单 */
+export interface GetPromoterOrderParams {
+  /** 推广员的 openid */
+  openid: string;
+  /** 微信支付商户号 */
+  mch_id?: string;
+  /** 商户订单号 */
+  out_trade_no?: string;
+  /** 微信支付订单号 */
+  trade_no?: string;
+  /** 订单状态 */
+  status?: number;
+  /** 订单支付日期，格式 yyyymmdd */
+  date?: string;
+  /** 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+  start_id?: string;
+  /**
+   * 是否返回 unionid：1 返回
+   */
+  need_unionid?: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.getPromoterOrder}. */
+export interface GetPromoterOrderResponse {
+  /** 订单列表 */
+  order_list: {
+    /** 推广员的 openid */
+    promoter_openid?: string;
+    /** 推广员的角色 id */
+    role_id?: number;
+    /** 推广员的门店 id */
+    retail_id?: string;
+    /** 推广员参数 */
+    extra_info?: string;
+    /** 被触达用户的 openid */
+    openid?: string;
+    /** 被触达用户的 unionid（need_unionid 为 1 时） */
+    unionid?: string;
+    /** 触达场景值 */
+    scene?: number;
+    /** 触达的页面路径 */
+    path?: string;
+    /** 触达时间，unix 秒级时间戳 */
+    create_time?: number;
+    /** 分享素材的自定义参数 */
+    share_extra_info?: string;
+    /** 微信支付商户号 */
+    mch_id?: string;
+    /** 商户订单号 */
+    out_trade_no?: string;
+    /** 微信支付订单号 */
+    trade_no?: string;
+    /** 订单状态 */
+    status?: number;
+    /** 支付金额，单位分 */
+    paid_amount?: number;
+    /** 支付时间，unix 秒级时间戳 */
+    paid_time?: number;
+    /** 退款时间，unix 秒级时间戳 */
+    refunded_time?: number;
+  }[];
+  /** 总数 */
+  total_cnt: number;
+  /** 下一页的分页起始 id */
+  start_id?: string;
+}
+
+/** Params of {@link MPTools.getPromoterRelation}: 推广员：查询推广员触达的用户（推广关系） */
+export interface GetPromoterRelationParams {
+  /** 推广员的 openid */
+  openid: string;
+  /** 触达场景值 */
+  scene?: number;
+  /** 页面路径 */
+  path?: string;
+  /** 触达开始时间，unix 秒级时间戳 */
+  begin_time?: number;
+  /** 触达结束时间，unix 秒级时间戳 */
+  end_time?: number;
+  /** 分页起始 id，首页不传，翻页传上一页返回的 start_id */
+  start_id?: string;
+  /**
+   * 是否返回 unionid：1 返回
+   */
+  need_unionid?: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.getPromoterRelation}. */
+export interface GetPromoterRelationResponse {
+  /** 触达数据 */
+  relation_list: {
+    /** 推广员的 openid */
+    promoter_openid?: string;
+    /** 推广员的角色 id */
+    role_id?: number;
+    /** 推广员的门店 id */
+    retail_id?: string;
+    /** 推广员参数 */
+    extra_info?: string;
+    /** 被触达用户的 openid */
+    openid?: string;
+    /** 被触达用户的 unionid（need_unionid 为 1 时） */
+    unionid?: string;
+    /** 触达场景值 */
+    scene?: number;
+    /** 触达的页面路径 */
+    path?: string;
+    /** 触达时间，unix 秒级时间戳 */
+    create_time?: number;
+    /** 分享素材的自定义参数 */
+    share_extra_info?: string;
+  }[];
+  /** 总数 */
+  total_cnt: number;
+  /** 下一页的分页起始 id */
+  start_id?: string;
+}
+
+/** Params of {@link MPTools.getPromoterRole}: 推广员：查询推广角色（不传 role_id 查询全部） */
+export interface GetPromoterRoleParams {
+  /** 角色 id；不传则查询全部角色 */
+  role_id?: number;
+}
+
+/** Reply fields of {@link MPTools.getPromoterRole}. */
+export interface GetPromoterRoleResponse {
+  /** 角色列表 */
+  role_list: {
+    /** 角色 id */
+    role_id?: number;
+    /** 角色名称 */
+    name?: string;
+    /** 角色描述 */
+    desc?: string;
+  }[];
+  /** 角色总数 */
+  total_cnt: number;
+}
+
+/** Params of {@link MPTools.getPromoterShareMaterial}: 推广员：生成推广员分享素材（带参链接、短链、小程序码） */
+export interface GetPromoterShareMaterialParams {
+  /** 小程序页面路径 */
+  path: string;
+  /** 推广员的 openid */
+  openid: string;
+  /** 小程序页面名称 */
+  title?: string;
+  /** 自定义参数 */
+  extra_info?: string;
+  /** 分享类型（决定返回的素材） */
+  share_type?: number;
+  /**
+   * 小程序版本：release 正式版，trial 体验版，develop 开发版
+   */
+  env_version?: "release" | "trial" | "develop";
+}
+
+/** Reply fields of {@link MPTools.getPromoterShareMaterial}. */
+export interface GetPromoterShareMaterialResponse {
+  /** 带参的页面路径 */
+  share_path?: string;
+  /** 短链 */
+  tag?: string;
+  /** 小程序码，base64 编码 */
+  qrcode?: string;
+}
+
+/** Params of {@link MPTools.sendPromoterMsg}: 推广员：群发消息给推广员 */
+export interface SendPromoterMsgParams {
+  /** 消息类型 */
+  msg_type: number;
+  /** 消息内容，JSON 字符串（格式随 msg_type） */
+  content: string;
+  /** 消息跳转的小程序 appid */
+  appid?: string;
+  /** 消息跳转的小程序页面路径 */
+  path?: string;
+  /** 下发类型（全部推广员，或按角色、门店、推广员 id） */
+  list_type: number;
+  /** 按角色下发时的角色 id 列表 */
+  role_id?: number[];
+  /** 按门店下发时的门店 id 列表 */
+  retail_id?: string[];
+  /** 按推广员下发时的推广员 id 列表 */
+  id?: string[];
+}
+
+/** Reply fields of {@link MPTools.sendPromoterMsg}. */
+export interface SendPromoterMsgResponse {
+  /** 消息 id，用于 getmsg 查询发送结果 */
+  msg_id: string;
+}
+
+/** Params of {@link MPTools.singleSendPromoterMsg}: 推广员：单发消息给某个推广员 */
+export interface SingleSendPromoterMsgParams {
+  /** 消息类型 */
+  msg_type: number;
+  /** 消息内容，JSON 字符串（格式随 msg_type） */
+  content: string;
+  /** 消息跳转的小程序 appid */
+  appid?: string;
+  /** 消息跳转的小程序页面路径 */
+  path?: string;
+  /** 推广员 id（与 openid 二选一） */
+  id?: string;
+  /** 推广员的 openid（与 id 二选一） */
+  openid?: string;
+}
+
+/** Reply fields of {@link MPTools.singleSendPromoterMsg}. */
+export type SingleSendPromoterMsgResponse = Record<string, never>;
+
+/** Params of {@link MPTools.updatePromoter}: 推广员：修改推广员的角色、门店、参数等信息 */
+export interface UpdatePromoterParams {
+  /** 推广员 id（getpromoter 返回） */
+  id: string;
+  /** 新的角色 id */
+  role_id?: number;
+  /** 门店 id，长度不超过 20 */
+  retail_id?: string;
+  /** 推广员参数，用于自定义标识推广员，长度不超过 80 */
+  extra_info?: string;
+  /** 推广员名称，长度不超过 30 */
+  name?: string;
+  /** 推广员手机号，长度不超过 20 */
+  phone?: string;
+  /** 商家声明状态 */
+  decl_status?: number;
+}
+
+/** Reply fields of {@link MPTools.updatePromoter}. */
+export type UpdatePromoterResponse = Record<string, never>;
+
+/** Params of {@link MPTools.updatePromoterRole}: 推广员：修改推广角色的名称或描述 */
+export interface UpdatePromoterRoleParams {
+  /** 角色 id */
+  role_id: number;
+  /** 角色名称，长度不超过 50 */
+  name?: string;
+  /** 角色描述，长度不超过 200 */
+  desc?: string;
+}
+
+/** Reply fields of {@link MPTools.updatePromoterRole}. */
+export type UpdatePromoterRoleResponse = Record<string, never>;
 
 /** Params of {@link MPTools.createQRCode}: 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
 export interface CreateQRCodeParams {
@@ -7640,6 +10916,953 @@ export interface ResetUserSessionKeyResponse {
   session_key?: string;
 }
 
+/** Params of {@link MPTools.setUserStorage}: 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名） */
+export interface SetUserStorageParams {
+  /** 用户唯一标识符 */
+  openid: string;
+  /** 用户登录态签名：hmac_sha256(session_key, 请求体 JSON) 的十六进制小写 */
+  signature?: string;
+  /** 要上报的数据 */
+  kv_list: {
+    /** 数据的 key（不超过 128 字节） */
+    key: string;
+    /** 数据的 value（key + value 不超过 1024 字节）；排行榜数据形如 {"wxgame":{"score":16,"update_time":1513080573}} 的 JSON 字符串 */
+    value: string;
+  }[];
+  /** 会话密钥 session_key: pass it instead of signature, which the client then computes (HMAC-SHA256); it is never sent to WeChat */
+  session_key?: string;
+}
+
+/** Reply fields of {@link MPTools.setUserStorage}. */
+export type SetUserStorageResponse = Record<string, never>;
+
+/** Params of {@link MPTools.bindTransferAccount}: 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout） */
+export interface BindTransferAccountParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 充值账户 uid */
+  transfer_account_uid: number;
+  /** 充值账户主体名称 */
+  transfer_account_org_name: string;
+}
+
+/** Reply fields of {@link MPTools.bindTransferAccount}. */
+export type BindTransferAccountResponse = Record<string, never>;
+
+/** Params of {@link MPTools.cancelCurrencyPay}: 虚拟支付：代币支付退款（currency_pay 的逆操作） */
+export interface CancelCurrencyPayParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 用户的 openid */
+  openid: string;
+  /** 用户 ip，例如 1.1.1.1 */
+  user_ip: string;
+  /** 代币支付（currency_pay）时传的 order_id */
+  pay_order_id: string;
+  /** 本次退款单的单号 */
+  order_id: string;
+  /** 退款的代币数量 */
+  amount: number;
+  /**
+   * 平台类型：1 安卓，2 苹果
+   */
+  device_type?: 1 | 2;
+  /** 会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat */
+  session_key: string;
+}
+
+/** Reply fields of {@link MPTools.cancelCurrencyPay}. */
+export interface CancelCurrencyPayResponse {
+  /** 退款订单号 */
+  order_id: string;
+}
+
+/** Params of {@link MPTools.completeComplaint}: 虚拟支付：完成投诉处理 */
+export interface CompleteComplaintParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 投诉单号 */
+  complaint_id: string;
+}
+
+/** Reply fields of {@link MPTools.completeComplaint}. */
+export type CompleteComplaintResponse = Record<string, never>;
+
+/** Params of {@link MPTools.createFundsBill}: 虚拟支付：充值广告金（广告金转入广告账户） */
+export interface CreateFundsBillParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 充值金额，单位分 */
+  transfer_amount: number;
+  /** 充值账户 uid（query_transfer_account 返回） */
+  transfer_account_uid: number;
+  /** 充值账户名称 */
+  transfer_account_name: string;
+  /** 充值账户服务商账号 id */
+  transfer_account_agency_id?: number;
+  /** 请求的唯一 id，重复请求以此去重 */
+  request_id: string;
+  /** 广告金的结算周期开始时间，unix 秒级时间戳 */
+  settle_begin: number;
+  /** 广告金的结算周期结束时间，unix 秒级时间戳 */
+  settle_end: number;
+  /** 广告金发放原因（类型） */
+  fund_type: number;
+  /**
+   * 是否授权广告数据：0 否，1 是
+   */
+  authorize_advertise?: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.createFundsBill}. */
+export interface CreateFundsBillResponse {
+  /** 充值单 id */
+  bill_id: string;
+}
+
+/** Params of {@link MPTools.createWithdrawOrder}: 虚拟支付：创建提现单 */
+export interface CreateWithdrawOrderParams {
+  /** 提现单单号，长度 [8,32]，只允许字母、数字、'_'、'-' */
+  withdraw_no: string;
+  /** 提现的金额，单位元，例如提现 1 分钱请使用 0.01；不传则提现全部可提现余额 */
+  withdraw_amount?: string;
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.createWithdrawOrder}. */
+export interface CreateWithdrawOrderResponse {
+  /** 提现单单号 */
+  withdraw_no: string;
+  /** 提现单的微信侧单号 */
+  wx_withdraw_no: string;
+}
+
+/** Params of {@link MPTools.currencyPay}: 虚拟支付：扣减代币（一般用于代币支付） */
+export interface CurrencyPayParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 用户的 openid */
+  openid: string;
+  /** 用户 ip，例如 1.1.1.1 */
+  user_ip: string;
+  /** 支付的代币数量 */
+  amount: number;
+  /** 商户订单号，需要保证唯一性 */
+  order_id: string;
+  /** 物品信息，记录到账户流水中，如 [{"productid":"物品id","unit_price":单价,"quantity":数量}] */
+  payitem: string;
+  /** 备注信息，需要在账单中展示 */
+  remark?: string;
+  /**
+   * 平台类型：1 安卓，2 苹果
+   */
+  device_type?: 1 | 2;
+  /** 会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat */
+  session_key: string;
+}
+
+/** Reply fields of {@link MPTools.currencyPay}. */
+export interface CurrencyPayResponse {
+  /** 商户订单号 */
+  order_id: string;
+  /** 总余额，包括有价和赠送部分 */
+  balance: number;
+  /** 使用赠送部分的代币数量 */
+  used_present_amount: number;
+}
+
+/** Params of {@link MPTools.downloadAdverfundsOrder}: 虚拟支付：下载广告金对应的商户订单信息 */
+export interface DownloadAdverfundsOrderParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 广告金发放 id（query_adver_funds 返回） */
+  fund_id: string;
+}
+
+/** Reply fields of {@link MPTools.downloadAdverfundsOrder}. */
+export interface DownloadAdverfundsOrderResponse {
+  /** 下载地址 */
+  url: string;
+}
+
+/** Params of {@link MPTools.downloadXpayBill}: 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址） */
+export interface DownloadXpayBillParams {
+  /** 起始日期，格式 yyyymmdd（如 20230801） */
+  begin_ds: number;
+  /** 结束日期，格式 yyyymmdd（如 20230801） */
+  end_ds: number;
+}
+
+/** Reply fields of {@link MPTools.downloadXpayBill}. */
+export interface DownloadXpayBillResponse {
+  /** 账单下载地址（金额字段以分为单位） */
+  url: string;
+}
+
+/** Params of {@link MPTools.getComplaintDetail}: 虚拟支付：获取投诉详情 */
+export interface GetComplaintDetailParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 投诉单号 */
+  complaint_id: string;
+}
+
+/** Reply fields of {@link MPTools.getComplaintDetail}. */
+export interface GetComplaintDetailResponse {
+  /** 投诉详情 */
+  complaint: {
+    /** 投诉单号 */
+    complaint_id?: string;
+    /** 投诉时间（RFC 3339） */
+    complaint_time?: string;
+    /** 投诉详情 */
+    complaint_detail?: string;
+    /** 投诉单状态：PENDING 待处理，PROCESSING 处理中，PROCESSED 已处理完成 */
+    complaint_state?: string;
+    /** 投诉人联系方式 */
+    payer_phone?: string;
+    /** 投诉人 openid */
+    payer_openid?: string;
+    /** 投诉关联的订单 */
+    complaint_order_info?: {
+      /** 微信支付订单号 */
+      transaction_id?: string;
+      /** 商户订单号 */
+      out_trade_no?: string;
+      /** 订单金额，单位分 */
+      amount?: number;
+      /** 小程序侧商户订单号 */
+      wxa_out_trade_no?: string;
+      /** 微信内部单号 */
+      wx_order_id?: string;
+    }[];
+    /** 投诉单关联订单是否已全额退款 */
+    complaint_full_refunded?: boolean;
+    /** 是否有待回复的用户留言 */
+    incoming_user_response?: boolean;
+    /** 用户投诉次数 */
+    user_complaint_times?: number;
+    /** 用户上传的投诉资料 */
+    complaint_media_list?: {
+      /** 媒体文件类型 */
+      media_type?: string;
+      /** 媒体文件地址（下载需 get_upload_file_sign 的签名） */
+      media_url?: string[];
+    }[];
+    /** 问题描述 */
+    problem_description?: string;
+    /** 问题类型 */
+    problem_type?: string;
+    /** 申请退款金额，单位分 */
+    apply_refund_amount?: number;
+    /** 用户标签 */
+    user_tag_list?: string[];
+  };
+}
+
+/** Params of {@link MPTools.getComplaintList}: 虚拟支付：获取投诉列表 */
+export interface GetComplaintListParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 开始日期，格式 yyyy-mm-dd */
+  begin_date: string;
+  /** 结束日期，格式 yyyy-mm-dd */
+  end_date: string;
+  /** 分页开始位置，从 0 开始 */
+  offset: number;
+  /** 分页大小 */
+  limit: number;
+}
+
+/** Reply fields of {@link MPTools.getComplaintList}. */
+export interface GetComplaintListResponse {
+  /** 投诉总数 */
+  total: number;
+  /** 投诉列表 */
+  complaints: {
+    /** 投诉单号 */
+    complaint_id?: string;
+    /** 投诉时间（RFC 3339） */
+    complaint_time?: string;
+    /** 投诉详情 */
+    complaint_detail?: string;
+    /** 投诉单状态：PENDING 待处理，PROCESSING 处理中，PROCESSED 已处理完成 */
+    complaint_state?: string;
+    /** 投诉人联系方式 */
+    payer_phone?: string;
+    /** 投诉人 openid */
+    payer_openid?: string;
+    /** 投诉关联的订单 */
+    complaint_order_info?: {
+      /** 微信支付订单号 */
+      transaction_id?: string;
+      /** 商户订单号 */
+      out_trade_no?: string;
+      /** 订单金额，单位分 */
+      amount?: number;
+      /** 小程序侧商户订单号 */
+      wxa_out_trade_no?: string;
+      /** 微信内部单号 */
+      wx_order_id?: string;
+    }[];
+    /** 投诉单关联订单是否已全额退款 */
+    complaint_full_refunded?: boolean;
+    /** 是否有待回复的用户留言 */
+    incoming_user_response?: boolean;
+    /** 用户投诉次数 */
+    user_complaint_times?: number;
+    /** 用户上传的投诉资料 */
+    complaint_media_list?: {
+      /** 媒体文件类型 */
+      media_type?: string;
+      /** 媒体文件地址（下载需 get_upload_file_sign 的签名） */
+      media_url?: string[];
+    }[];
+    /** 问题描述 */
+    problem_description?: string;
+    /** 问题类型 */
+    problem_type?: string;
+    /** 申请退款金额，单位分 */
+    apply_refund_amount?: number;
+    /** 用户标签 */
+    user_tag_list?: string[];
+  }[];
+}
+
+/** Params of {@link MPTools.getNegotiationHistory}: 虚拟支付：获取投诉协商历史 */
+export interface GetNegotiationHistoryParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 分页开始位置，从 0 开始 */
+  offset?: number;
+  /** 分页大小 */
+  limit?: number;
+}
+
+/** Reply fields of {@link MPTools.getNegotiationHistory}. */
+export interface GetNegotiationHistoryResponse {
+  /** 协商历史总数 */
+  total: number;
+  /** 协商历史 */
+  history: {
+    /** 操作流水号 */
+    log_id?: string;
+    /** 操作人 */
+    operator?: string;
+    /** 操作时间（RFC 3339） */
+    operate_time?: string;
+    /** 操作类型 */
+    operate_type?: string;
+    /** 操作内容 */
+    operate_details?: string;
+    /** 操作上传的图片凭证 */
+    complaint_media_list?: {
+      /** 媒体文件类型 */
+      media_type?: string;
+      /** 媒体文件地址 */
+      media_url?: string[];
+    }[];
+  }[];
+}
+
+/** Params of {@link MPTools.getUploadFileSign}: 虚拟支付：获取微信支付反馈投诉图片的签名头部 */
+export interface GetUploadFileSignParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 微信支付投诉图片地址，如 https://api.mch.weixin.qq.com/v3/merchant-service/images/xxx */
+  wxpay_url: string;
+  /** 是否换取可直接下载的临时地址（cos_url） */
+  convert_cos?: boolean;
+  /** 投诉单号 */
+  complaint_id: string;
+}
+
+/** Reply fields of {@link MPTools.getUploadFileSign}. */
+export interface GetUploadFileSignResponse {
+  /** 下载图片时放在 Authorization 头部的签名 */
+  sign: string;
+  /** convert_cos 为 true 时返回的临时下载地址 */
+  cos_url?: string;
+}
+
+/** Params of {@link MPTools.notifyProvideGoods}: 虚拟支付：通知已经发货完成（只能通知现金单） */
+export interface NotifyProvideGoodsParams {
+  /** 下单时传的商户订单号（与 wx_order_id 二选一） */
+  order_id?: string;
+  /** 微信内部单号（与 order_id 二选一） */
+  wx_order_id?: string;
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.notifyProvideGoods}. */
+export type NotifyProvideGoodsResponse = Record<string, never>;
+
+/** Params of {@link MPTools.presentCurrency}: 虚拟支付：代币赠送 */
+export interface PresentCurrencyParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 用户的 openid */
+  openid: string;
+  /** 赠送单号，商户订单号，需要保证唯一性 */
+  order_id: string;
+  /** 赠送的代币数量 */
+  amount: number;
+  /**
+   * 平台类型：1 安卓，2 苹果
+   */
+  device_type?: 1 | 2;
+}
+
+/** Reply fields of {@link MPTools.presentCurrency}. */
+export interface PresentCurrencyResponse {
+  /** 赠送后用户的代币余额 */
+  balance: number;
+  /** 赠送单号 */
+  order_id: string;
+  /** 用户收到的总赠送金额 */
+  present_balance: number;
+}
+
+/** Params of {@link MPTools.queryAdverFunds}: 虚拟支付：查询广告金发放记录 */
+export interface QueryAdverFundsParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /**
+   * 页码，从 1 开始
+   * @default 1
+   */
+  page: number;
+  /**
+   * 每页数量
+   * @default 10
+   */
+  page_size: number;
+  /** 查询过滤条件 */
+  filter?: {
+    /** 结算周期开始时间，unix 秒级时间戳 */
+    settle_begin?: number;
+    /** 结算周期结束时间，unix 秒级时间戳 */
+    settle_end?: number;
+    /** 广告金发放原因（类型） */
+    fund_type?: number;
+  };
+}
+
+/** Reply fields of {@link MPTools.queryAdverFunds}. */
+export interface QueryAdverFundsResponse {
+  /** 广告金发放记录 */
+  adver_funds_list: {
+    /** 广告金发放 id */
+    fund_id?: string;
+    /** 广告金发放原因（类型） */
+    fund_type?: number;
+    /** 结算周期开始时间，unix 秒级时间戳 */
+    settle_begin?: number;
+    /** 结算周期结束时间，unix 秒级时间戳 */
+    settle_end?: number;
+    /** 发放的广告金金额，单位分 */
+    total_amount?: number;
+    /** 剩余可用的广告金金额，单位分 */
+    remain_amount?: number;
+    /** 广告金过期时间，unix 秒级时间戳 */
+    expire_time?: number;
+  }[];
+  /** 总页数 */
+  total_page: number;
+}
+
+/** Params of {@link MPTools.queryBizBalance}: 虚拟支付：查询商家账户里的可提现余额 */
+export interface QueryBizBalanceParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.queryBizBalance}. */
+export interface QueryBizBalanceResponse {
+  /** 可提现余额 */
+  balance_available: {
+    /** 可提现余额，单位元 */
+    amount?: number | string;
+    /** 币种，如 CNY */
+    currency_code?: string;
+  };
+}
+
+/** Params of {@link MPTools.queryFundsBill}: 虚拟支付：查询广告金充值记录 */
+export interface QueryFundsBillParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /**
+   * 页码，从 1 开始
+   * @default 1
+   */
+  page: number;
+  /**
+   * 每页数量
+   * @default 10
+   */
+  page_size: number;
+  /** 查询过滤条件 */
+  filter?: {
+    /** 充值开始时间，unix 秒级时间戳 */
+    oper_time_begin?: number;
+    /** 充值结束时间，unix 秒级时间戳 */
+    oper_time_end?: number;
+    /** 充值单 id */
+    bill_id?: string;
+    /** 充值时传的请求 id */
+    request_id?: string;
+  };
+}
+
+/** Reply fields of {@link MPTools.queryFundsBill}. */
+export interface QueryFundsBillResponse {
+  /** 广告金充值记录 */
+  bill_list: {
+    /** 充值单 id */
+    bill_id?: string;
+    /** 充值时间，unix 秒级时间戳 */
+    oper_time?: number;
+    /** 结算周期开始时间，unix 秒级时间戳 */
+    settle_begin?: number;
+    /** 结算周期结束时间，unix 秒级时间戳 */
+    settle_end?: number;
+    /** 广告金发放 id */
+    fund_id?: string;
+    /** 充值账户名称 */
+    transfer_account_name?: string;
+    /** 充值账户 uid */
+    transfer_account_uid?: number;
+    /** 充值金额，单位分 */
+    transfer_amount?: number;
+    /** 充值状态 */
+    status?: number;
+    /** 充值时传的请求 id */
+    request_id?: string;
+  }[];
+  /** 总页数 */
+  total_page: number;
+}
+
+/** Params of {@link MPTools.queryPublishGoods}: 虚拟支付：查询批量发布道具任务 */
+export interface QueryPublishGoodsParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.queryPublishGoods}. */
+export interface QueryPublishGoodsResponse {
+  /** 道具信息列表 */
+  publish_item?: {
+    /** 道具 id */
+    id?: string;
+    /**
+     * 发布状态：0 上传中，1 id 已经存在，2 发布成功，3 发布失败
+     */
+    publish_status?: 0 | 1 | 2 | 3;
+    /** 发布失败的原因 */
+    errmsg?: string;
+  }[];
+  /**
+   * 任务状态：0 无任务在运行，1 任务运行中，2 上传失败或部分失败（任务已完成），3 上传成功
+   */
+  status: 0 | 1 | 2 | 3;
+}
+
+/** Params of {@link MPTools.queryRecoverBill}: 虚拟支付：查询广告金回收记录 */
+export interface QueryRecoverBillParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /**
+   * 页码，从 1 开始
+   * @default 1
+   */
+  page: number;
+  /**
+   * 每页数量
+   * @default 10
+   */
+  page_size: number;
+  /** 查询过滤条件 */
+  filter?: {
+    /** 回收开始时间，unix 秒级时间戳 */
+    recover_time_begin?: number;
+    /** 回收结束时间，unix 秒级时间戳 */
+    recover_time_end?: number;
+    /** 回收单 id */
+    bill_id?: string;
+  };
+}
+
+/** Reply fields of {@link MPTools.queryRecoverBill}. */
+export interface QueryRecoverBillResponse {
+  /** 广告金回收记录 */
+  bill_list: {
+    /** 回收单 id */
+    bill_id?: string;
+    /** 回收时间，unix 秒级时间戳 */
+    recover_time?: number;
+    /** 结算周期开始时间，unix 秒级时间戳 */
+    settle_begin?: number;
+    /** 结算周期结束时间，unix 秒级时间戳 */
+    settle_end?: number;
+    /** 广告金发放 id */
+    fund_id?: string;
+    /** 回收账户名称 */
+    recover_account_name?: string;
+    /** 回收金额，单位分 */
+    recover_amount?: number;
+    /** 对应的退款订单号列表 */
+    refund_order_list?: string[];
+  }[];
+  /** 总页数 */
+  total_page: number;
+}
+
+/** Params of {@link MPTools.queryTransferAccount}: 虚拟支付：查询广告金充值账户 */
+export interface QueryTransferAccountParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.queryTransferAccount}. */
+export interface QueryTransferAccountResponse {
+  /** 广告金充值账户列表 */
+  acct_list: {
+    /** 充值账户 uid */
+    transfer_account_uid?: number;
+    /** 充值账户名称 */
+    transfer_account_name?: string;
+    /** 充值账户服务商账号 id */
+    transfer_account_agency_id?: number;
+    /** 充值账户服务商账号名称 */
+    transfer_account_agency_name?: string;
+  }[];
+}
+
+/** Params of {@link MPTools.queryUploadGoods}: 虚拟支付：查询批量上传道具任务 */
+export interface QueryUploadGoodsParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.queryUploadGoods}. */
+export interface QueryUploadGoodsResponse {
+  /** 道具信息列表 */
+  upload_item?: {
+    /** 道具 id，长度 (0,64]，只允许字母、数字、'_'、'-' */
+    id?: string;
+    /** 道具名称 */
+    name?: string;
+    /** 道具单价，单位分 */
+    price?: number;
+    /** 道具备注 */
+    remark?: string;
+    /** 道具图片的 url 地址（jpg、png 等） */
+    item_url?: string;
+    /**
+     * 上传状态：0 上传中，1 id 已经存在，2 上传成功，3 上传失败
+     */
+    upload_status?: 0 | 1 | 2 | 3;
+    /** 上传失败的原因 */
+    errmsg?: string;
+  }[];
+  /**
+   * 任务状态：0 无任务在运行，1 任务运行中，2 上传失败或部分失败（任务已完成），3 上传成功
+   */
+  status: 0 | 1 | 2 | 3;
+}
+
+/** Params of {@link MPTools.queryUserBalance}: 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature） */
+export interface QueryUserBalanceParams {
+  /** 用户的 openid */
+  openid: string;
+  /**
+   * 环境：0 正式环境，1 沙箱环境
+   */
+  env: 0 | 1;
+  /** 用户 ip，例如 1.1.1.1 */
+  user_ip: string;
+  /** 会话密钥 session_key: the client computes the user signature (signature) with it; it is never sent to WeChat */
+  session_key: string;
+}
+
+/** Reply fields of {@link MPTools.queryUserBalance}. */
+export interface QueryUserBalanceResponse {
+  /** 代币总余额，包括有价和赠送部分 */
+  balance: number;
+  /** 赠送账户的代币余额 */
+  present_balance: number;
+  /** 累计有价货币充值数量 */
+  sum_save: number;
+  /** 累计赠送无价货币数量 */
+  sum_present: number;
+  /** 历史总增加的代币金额 */
+  sum_balance: number;
+  /** 历史总消耗代币金额 */
+  sum_cost: number;
+  /** 是否满足首充活动标记（0/false 不满足，1/true 满足） */
+  first_save_flag: boolean | number;
+}
+
+/** Params of {@link MPTools.queryWithdrawOrder}: 虚拟支付：查询提现单 */
+export interface QueryWithdrawOrderParams {
+  /** 提现单单号 */
+  withdraw_no: string;
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.queryWithdrawOrder}. */
+export interface QueryWithdrawOrderResponse {
+  /** 提现单单号 */
+  withdraw_no: string;
+  /**
+   * 提现单状态：1 创建成功提现中，2 提现成功，3 提现失败
+   */
+  status: 1 | 2 | 3;
+  /** 提现的金额，单位元 */
+  withdraw_amount: string;
+  /** 提现单的微信侧单号 */
+  wx_withdraw_no: string;
+  /** 提现成功的 unix 秒级时间戳 */
+  withdraw_success_timestamp?: number;
+  /** 提现单创建时间 */
+  create_time?: string;
+  /** 提现失败的原因 */
+  fail_reason?: string;
+}
+
+/** Params of {@link MPTools.queryXpayOrder}: 虚拟支付：查询创建的订单（现金单，非代币单） */
+export interface QueryXpayOrderParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 用户的 openid */
+  openid: string;
+  /** 创建的商户订单号（与 wx_order_id 二选一） */
+  order_id?: string;
+  /** 微信内部单号（与 order_id 二选一） */
+  wx_order_id?: string;
+}
+
+/** Reply fields of {@link MPTools.queryXpayOrder}. */
+export interface QueryXpayOrderResponse {
+  /** 订单信息 */
+  order: {
+    /** 商户订单号 */
+    order_id: string;
+    /** 订单创建时间，unix 秒级时间戳 */
+    create_time?: number;
+    /** 订单更新时间，unix 秒级时间戳 */
+    update_time?: number;
+    /**
+     * 订单状态：0 初始化（未创建成功，不可用于支付），1 创建成功，2 已支付待发货，3 发货中，4 已发货，5 已退款，6 已关闭，7 退款失败
+     */
+    status: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7;
+    /** 业务类型：0 短剧 */
+    biz_type?: number;
+    /** 订单金额，单位分 */
+    order_fee?: number;
+    /** 优惠金额，单位分 */
+    coupon_fee?: number;
+    /** 用户支付金额，单位分 */
+    paid_fee?: number;
+    /**
+     * 订单类型：0 支付单，1 退款单
+     */
+    order_type?: 0 | 1;
+    /** 退款单时表示退款金额，单位分 */
+    refund_fee?: number;
+    /** 支付/退款时间，unix 秒级时间戳 */
+    paid_time?: number;
+    /** 发货时间，unix 秒级时间戳 */
+    provide_time?: number;
+    /** 订单创建时传的业务自定义数据 */
+    biz_meta?: string;
+    /**
+     * 环境类型：1 现网，2 沙箱
+     */
+    env_type?: 1 | 2;
+    /** 下单时米大师返回的 token */
+    token?: string;
+    /** 支付单经过退款还剩余的金额，单位分 */
+    left_fee?: number;
+    /** 微信内部单号 */
+    wx_order_id?: string;
+    /** 渠道订单号（用户微信支付详情页的商户单号） */
+    channel_order_id?: string;
+    /** 微信支付交易单号 */
+    wxpay_order_id?: string;
+  };
+}
+
+/** Params of {@link MPTools.refundXpayOrder}: 虚拟支付：对使用 jsapi 接口下的单进行退款 */
+export interface RefundXpayOrderParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 下单时的用户 openid */
+  openid: string;
+  /** 下单时的商户订单号（与 wx_order_id 二选一） */
+  order_id?: string;
+  /** 微信内部单号（与 order_id 二选一） */
+  wx_order_id?: string;
+  /** 本次退款单的单号，长度 [8,32]，只允许字母、数字、'_'、'-' */
+  refund_order_id: string;
+  /** 当前单剩余可退金额，单位分（可通过 query_order 查到） */
+  left_fee: number;
+  /** 本次退款金额，单位分，需在 (0, left_fee] 之间 */
+  refund_fee: number;
+  /** 商家自定义数据，可在 query_order 时原样返回 */
+  biz_meta?: string;
+  /**
+   * 退款原因：0 暂无描述，1 产品问题，2 售后问题，3 意愿问题，4 价格问题，5 其他原因
+   */
+  refund_reason: "0" | "1" | "2" | "3" | "4" | "5";
+  /**
+   * 退款来源：1 人工客服退款，2 用户自己发起，3 其它
+   */
+  req_from: "1" | "2" | "3";
+}
+
+/** Reply fields of {@link MPTools.refundXpayOrder}. */
+export interface RefundXpayOrderResponse {
+  /** 退款单号 */
+  refund_order_id: string;
+  /** 退款单的微信侧单号 */
+  refund_wx_order_id: string;
+  /** 该退款单对应的支付单单号 */
+  pay_order_id: string;
+  /** 该退款单对应的支付单微信侧单号 */
+  pay_wx_order_id: string;
+}
+
+/** Params of {@link MPTools.responseComplaint}: 虚拟支付：回复用户投诉 */
+export interface ResponseComplaintParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 投诉单号 */
+  complaint_id: string;
+  /** 回复内容 */
+  response_content: string;
+  /** 回复图片，upload_vp_file 返回的 file_id 列表 */
+  response_images?: string[];
+}
+
+/** Reply fields of {@link MPTools.responseComplaint}. */
+export type ResponseComplaintResponse = Record<string, never>;
+
+/** Params of {@link MPTools.startPublishGoods}: 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网） */
+export interface StartPublishGoodsParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** 发布的道具列表 */
+  publish_item: {
+    /** 添加到开发环境时传的道具 id */
+    id: string;
+  }[];
+}
+
+/** Reply fields of {@link MPTools.startPublishGoods}. */
+export type StartPublishGoodsResponse = Record<string, never>;
+
+/** Params of {@link MPTools.startUploadGoods}: 虚拟支付：启动批量上传道具任务 */
+export interface StartUploadGoodsParams {
+  /** 道具信息 */
+  upload_item: {
+    /** 道具 id，长度 (0,64]，只允许字母、数字、'_'、'-' */
+    id: string;
+    /** 道具名称 */
+    name: string;
+    /** 道具单价，单位分 */
+    price: number;
+    /** 道具备注 */
+    remark: string;
+    /** 道具图片的 url 地址（jpg、png 等） */
+    item_url: string;
+  }[];
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+}
+
+/** Reply fields of {@link MPTools.startUploadGoods}. */
+export type StartUploadGoodsResponse = Record<string, never>;
+
+/** Params of {@link MPTools.uploadVpFile}: 虚拟支付：上传媒体文件（投诉回复的图片凭证） */
+export interface UploadVpFileParams {
+  /**
+   * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
+   */
+  env: 0 | 1;
+  /** base64 编码的图片（与 img_url 二选一） */
+  base64_img?: string;
+  /** 图片的 url（与 base64_img 二选一） */
+  img_url?: string;
+  /** 文件名称 */
+  file_name: string;
+}
+
+/** Reply fields of {@link MPTools.uploadVpFile}. */
+export interface UploadVpFileResponse {
+  /** 文件 id，用于 response_complaint 的 response_images */
+  file_id: string;
+}
+
 /** Params of {@link OATools.batchBlacklist}: 拉黑用户（每次最多 20 个 openid） */
 export interface BatchBlacklistParams {
   /** 需要拉入黑名单的用户的 openid，一次拉黑最多允许 20 个 */
@@ -7765,6 +11988,39 @@ export interface AddPayGiftCardResponse {
   }[];
 }
 
+/** Params of {@link OATools.batchAddCardLocation}: 批量导入门店信息（卡券门店，供创建卡券时使用） */
+export interface BatchAddCardLocationParams {
+  /** 门店列表，各项均必填 */
+  location_list: {
+    /** 门店名称 */
+    business_name: string;
+    /** 分店名 */
+    branch_name?: string;
+    /** 门店所在的省 */
+    province: string;
+    /** 门店所在的市 */
+    city: string;
+    /** 门店所在的区 */
+    district: string;
+    /** 门店所在的详细街道地址 */
+    address: string;
+    /** 门店的电话 */
+    telephone: string;
+    /** 门店的类型，如 房产小区、美食 */
+    category: string;
+    /** 门店所在地理位置的经度 */
+    longitude: string | number;
+    /** 门店所在地理位置的纬度 */
+    latitude: string | number;
+  }[];
+}
+
+/** Reply fields of {@link OATools.batchAddCardLocation}. */
+export interface BatchAddCardLocationResponse {
+  /** 门店 id 列表，与 location_list 一一对应；-1 表示该门店导入失败 */
+  location_id_list: number[];
+}
+
 /** Params of {@link OATools.batchGetCard}: 批量查询卡券列表（card_id 列表，可按状态筛选） */
 export interface BatchGetCardParams {
   /** 查询卡列表的起始偏移量，从 0 开始，即 offset: 5 是指从从列表里的第六个开始读取 */
@@ -7781,6 +12037,37 @@ export interface BatchGetCardResponse {
   card_id_list?: string[];
   /** 该商户名下卡券 ID 总数 */
   total_num?: number;
+}
+
+/** Params of {@link OATools.batchGetCardLocation}: 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券） */
+export interface BatchGetCardLocationParams {
+  /** 偏移量，0 开始 */
+  offset: number;
+  /** 拉取数量，为 0 时拉取全部门店 */
+  count: number;
+}
+
+/** Reply fields of {@link OATools.batchGetCardLocation}. */
+export interface BatchGetCardLocationResponse {
+  /** 门店列表 */
+  location_list: {
+    /** 门店 id */
+    location_id?: string | number;
+    /** 门店名称 */
+    business_name?: string;
+    /** 门店名称（早期文档的字段名） */
+    name?: string;
+    /** 联系电话 */
+    phone?: string;
+    /** 详细地址 */
+    address?: string;
+    /** 经度 */
+    longitude?: number;
+    /** 纬度 */
+    latitude?: number;
+  }[];
+  /** 拉取的门店数量 */
+  count: number;
 }
 
 /** Params of {@link OATools.batchGetPayGiftCard}: 批量查询支付后投放卡券规则 */
@@ -7896,731 +12183,14 @@ export interface ConsumeCardCodeResponse {
   openid?: string;
 }
 
-/** Params of {@link OATools.createCard}: 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id */
+/** Params of {@link OATools.createCard}: 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id */
 export interface CreateCardParams {
-  /** 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
+  /** 卡券数据：card_type 加上与之对应的小写键（如 MEMBER_CARD 对应 member_card） */
   card: {
     /**
-     * 卡券类型：GROUPON 团购券，CASH 代金券，DISCOUNT 折扣券，GIFT 兑换券，GENERAL_COUPON 优惠券，MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票
+     * 卡券类型：MEMBER_CARD 会员卡，SCENIC_TICKET 景点门票，MOVIE_TICKET 电影票，BOARDING_PASS 飞机票，MEETING_TICKET 会议门票，BUS_TICKET 汽车票（团购券、代金券、折扣券、兑换券、优惠券自 2021-04-01 起不能再创建）
      */
-    card_type: "GROUPON" | "CASH" | "DISCOUNT" | "GIFT" | "GENERAL_COUPON" | "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
-    /** 团购券 */
-    groupon?: {
-      /** 基本的卡券数据，所有卡券类型通用 */
-      base_info: {
-        /** 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-        logo_url: string;
-        /** 商户名字，字数上限为 12 个汉字 */
-        brand_name: string;
-        /**
-         * 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-         */
-        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-        /** 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-        title: string;
-        /** 券颜色，按色彩规范标注填写 Color010-Color100 */
-        color: string;
-        /** 卡券使用提醒，字数上限为 16 个汉字 */
-        notice: string;
-        /** 卡券使用说明，字数上限为 1024 个汉字 */
-        description: string;
-        /** 客服电话 */
-        service_phone?: string;
-        /** 商品信息 */
-        sku: {
-          /** 卡券库存的数量，上限为 100000000 */
-          quantity?: number;
-        };
-        /** 使用日期，有效期的信息 */
-        date_info: {
-          /**
-           * 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-           */
-          type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-          /** type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-          begin_timestamp?: number;
-          /** 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-          end_timestamp?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-          fixed_term?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-          fixed_begin_term?: number;
-        };
-        /** 是否自定义 Code 码，填写 true 或 false，默认为 false */
-        use_custom_code?: boolean;
-        /**
-         * 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-         */
-        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-        /** 是否指定用户领取，填写 true 或 false，默认为 false */
-        bind_openid?: boolean;
-        /** 门店位置 poi_id 列表 */
-        location_id_list?: number[];
-        /** 设置本卡券支持全部门店，与 location_id_list 互斥 */
-        use_all_locations?: boolean;
-        /** 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-        center_title?: string;
-        /** 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-        center_sub_title?: string;
-        /** 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-        center_url?: string;
-        /** 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-        center_app_brand_user_name?: string;
-        /** 卡券跳转的小程序的 path */
-        center_app_brand_pass?: string;
-        /** 自定义跳转外链的入口名字 */
-        custom_url_name?: string;
-        /** 自定义跳转的 URL */
-        custom_url?: string;
-        /** 显示在入口右侧的提示语 */
-        custom_url_sub_title?: string;
-        /** 自定义入口跳转的小程序的 user_name */
-        custom_app_brand_user_name?: string;
-        /** 自定义入口跳转的小程序的 path */
-        custom_app_brand_pass?: string;
-        /** 营销场景的自定义入口名称 */
-        promotion_url_name?: string;
-        /** 入口跳转外链的地址链接 */
-        promotion_url?: string;
-        /** 显示在营销入口右侧的提示语 */
-        promotion_url_sub_title?: string;
-        /** 营销入口跳转的小程序的 user_name */
-        promotion_app_brand_user_name?: string;
-        /** 营销入口跳转的小程序的 path */
-        promotion_app_brand_pass?: string;
-        /** 每人可领券的数量限制，不填写默认为 50 */
-        get_limit?: number;
-        /** 每人可核销的数量限制，不填写默认为 50 */
-        use_limit?: number;
-        /** 卡券领取页面是否可分享，默认为 true */
-        can_share?: boolean;
-        /** 卡券是否可转赠，默认为 true */
-        can_give_friend?: boolean;
-        /** 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-        need_push_on_view?: boolean;
-      };
-      /** 卡券的高级信息（可选） */
-      advanced_info?: {
-        /** 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-        use_condition?: {
-          /** 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-          accept_category?: string;
-          /** 指定不可用的商品类目，仅用于代金券类型 */
-          reject_category?: string;
-          /** 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-          least_cost?: number;
-          /** 购买 xx 可用类型门槛，仅用于兑换 */
-          object_use_for?: string;
-          /** 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-          can_use_with_other_discount?: boolean;
-        };
-        /** 封面摘要结构体 */
-        abstract?: {
-          /** 封面摘要简介 */
-          abstract?: string;
-          /** 封面图片列表，仅支持填入一个封面图片链接 */
-          icon_url_list?: string[];
-        };
-        /** 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-        text_image_list?: {
-          /** 图片链接，必须调用 uploadImage 上传图片获得链接 */
-          image_url?: string;
-          /** 图文描述 */
-          text?: string;
-        }[];
-        /** 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-        business_service?: string[];
-        /** 使用时段限制 */
-        time_limit?: {
-          /** 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-          type?: string;
-          /** 当前 type 类型下的起始时间（小时） */
-          begin_hour?: number;
-          /** 当前 type 类型下的起始时间（分钟） */
-          begin_minute?: number;
-          /** 当前 type 类型下的结束时间（小时） */
-          end_hour?: number;
-          /** 当前 type 类型下的结束时间（分钟） */
-          end_minute?: number;
-        }[];
-      };
-      /** 团购券专用，团购详情 */
-      deal_detail: string;
-    };
-    /** 代金券 */
-    cash?: {
-      /** 基本的卡券数据，所有卡券类型通用 */
-      base_info: {
-        /** 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-        logo_url: string;
-        /** 商户名字，字数上限为 12 个汉字 */
-        brand_name: string;
-        /**
-         * 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-         */
-        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-        /** 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-        title: string;
-        /** 券颜色，按色彩规范标注填写 Color010-Color100 */
-        color: string;
-        /** 卡券使用提醒，字数上限为 16 个汉字 */
-        notice: string;
-        /** 卡券使用说明，字数上限为 1024 个汉字 */
-        description: string;
-        /** 客服电话 */
-        service_phone?: string;
-        /** 商品信息 */
-        sku: {
-          /** 卡券库存的数量，上限为 100000000 */
-          quantity?: number;
-        };
-        /** 使用日期，有效期的信息 */
-        date_info: {
-          /**
-           * 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-           */
-          type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-          /** type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-          begin_timestamp?: number;
-          /** 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-          end_timestamp?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-          fixed_term?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-          fixed_begin_term?: number;
-        };
-        /** 是否自定义 Code 码，填写 true 或 false，默认为 false */
-        use_custom_code?: boolean;
-        /**
-         * 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-         */
-        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-        /** 是否指定用户领取，填写 true 或 false，默认为 false */
-        bind_openid?: boolean;
-        /** 门店位置 poi_id 列表 */
-        location_id_list?: number[];
-        /** 设置本卡券支持全部门店，与 location_id_list 互斥 */
-        use_all_locations?: boolean;
-        /** 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-        center_title?: string;
-        /** 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-        center_sub_title?: string;
-        /** 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-        center_url?: string;
-        /** 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-        center_app_brand_user_name?: string;
-        /** 卡券跳转的小程序的 path */
-        center_app_brand_pass?: string;
-        /** 自定义跳转外链的入口名字 */
-        custom_url_name?: string;
-        /** 自定义跳转的 URL */
-        custom_url?: string;
-        /** 显示在入口右侧的提示语 */
-        custom_url_sub_title?: string;
-        /** 自定义入口跳转的小程序的 user_name */
-        custom_app_brand_user_name?: string;
-        /** 自定义入口跳转的小程序的 path */
-        custom_app_brand_pass?: string;
-        /** 营销场景的自定义入口名称 */
-        promotion_url_name?: string;
-        /** 入口跳转外链的地址链接 */
-        promotion_url?: string;
-        /** 显示在营销入口右侧的提示语 */
-        promotion_url_sub_title?: string;
-        /** 营销入口跳转的小程序的 user_name */
-        promotion_app_brand_user_name?: string;
-        /** 营销入口跳转的小程序的 path */
-        promotion_app_brand_pass?: string;
-        /** 每人可领券的数量限制，不填写默认为 50 */
-        get_limit?: number;
-        /** 每人可核销的数量限制，不填写默认为 50 */
-        use_limit?: number;
-        /** 卡券领取页面是否可分享，默认为 true */
-        can_share?: boolean;
-        /** 卡券是否可转赠，默认为 true */
-        can_give_friend?: boolean;
-        /** 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-        need_push_on_view?: boolean;
-      };
-      /** 卡券的高级信息（可选） */
-      advanced_info?: {
-        /** 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-        use_condition?: {
-          /** 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-          accept_category?: string;
-          /** 指定不可用的商品类目，仅用于代金券类型 */
-          reject_category?: string;
-          /** 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-          least_cost?: number;
-          /** 购买 xx 可用类型门槛，仅用于兑换 */
-          object_use_for?: string;
-          /** 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-          can_use_with_other_discount?: boolean;
-        };
-        /** 封面摘要结构体 */
-        abstract?: {
-          /** 封面摘要简介 */
-          abstract?: string;
-          /** 封面图片列表，仅支持填入一个封面图片链接 */
-          icon_url_list?: string[];
-        };
-        /** 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-        text_image_list?: {
-          /** 图片链接，必须调用 uploadImage 上传图片获得链接 */
-          image_url?: string;
-          /** 图文描述 */
-          text?: string;
-        }[];
-        /** 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-        business_service?: string[];
-        /** 使用时段限制 */
-        time_limit?: {
-          /** 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-          type?: string;
-          /** 当前 type 类型下的起始时间（小时） */
-          begin_hour?: number;
-          /** 当前 type 类型下的起始时间（分钟） */
-          begin_minute?: number;
-          /** 当前 type 类型下的结束时间（小时） */
-          end_hour?: number;
-          /** 当前 type 类型下的结束时间（分钟） */
-          end_minute?: number;
-        }[];
-      };
-      /** 代金券专用，表示起用金额（单位为分），如果无起用门槛则填 0 */
-      least_cost?: number;
-      /** 代金券专用，表示减免金额（单位为分） */
-      reduce_cost: number;
-    };
-    /** 折扣券 */
-    discount?: {
-      /** 基本的卡券数据，所有卡券类型通用 */
-      base_info: {
-        /** 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-        logo_url: string;
-        /** 商户名字，字数上限为 12 个汉字 */
-        brand_name: string;
-        /**
-         * 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-         */
-        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-        /** 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-        title: string;
-        /** 券颜色，按色彩规范标注填写 Color010-Color100 */
-        color: string;
-        /** 卡券使用提醒，字数上限为 16 个汉字 */
-        notice: string;
-        /** 卡券使用说明，字数上限为 1024 个汉字 */
-        description: string;
-        /** 客服电话 */
-        service_phone?: string;
-        /** 商品信息 */
-        sku: {
-          /** 卡券库存的数量，上限为 100000000 */
-          quantity?: number;
-        };
-        /** 使用日期，有效期的信息 */
-        date_info: {
-          /**
-           * 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-           */
-          type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-          /** type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-          begin_timestamp?: number;
-          /** 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-          end_timestamp?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-          fixed_term?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-          fixed_begin_term?: number;
-        };
-        /** 是否自定义 Code 码，填写 true 或 false，默认为 false */
-        use_custom_code?: boolean;
-        /**
-         * 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-         */
-        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-        /** 是否指定用户领取，填写 true 或 false，默认为 false */
-        bind_openid?: boolean;
-        /** 门店位置 poi_id 列表 */
-        location_id_list?: number[];
-        /** 设置本卡券支持全部门店，与 location_id_list 互斥 */
-        use_all_locations?: boolean;
-        /** 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-        center_title?: string;
-        /** 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-        center_sub_title?: string;
-        /** 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-        center_url?: string;
-        /** 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-        center_app_brand_user_name?: string;
-        /** 卡券跳转的小程序的 path */
-        center_app_brand_pass?: string;
-        /** 自定义跳转外链的入口名字 */
-        custom_url_name?: string;
-        /** 自定义跳转的 URL */
-        custom_url?: string;
-        /** 显示在入口右侧的提示语 */
-        custom_url_sub_title?: string;
-        /** 自定义入口跳转的小程序的 user_name */
-        custom_app_brand_user_name?: string;
-        /** 自定义入口跳转的小程序的 path */
-        custom_app_brand_pass?: string;
-        /** 营销场景的自定义入口名称 */
-        promotion_url_name?: string;
-        /** 入口跳转外链的地址链接 */
-        promotion_url?: string;
-        /** 显示在营销入口右侧的提示语 */
-        promotion_url_sub_title?: string;
-        /** 营销入口跳转的小程序的 user_name */
-        promotion_app_brand_user_name?: string;
-        /** 营销入口跳转的小程序的 path */
-        promotion_app_brand_pass?: string;
-        /** 每人可领券的数量限制，不填写默认为 50 */
-        get_limit?: number;
-        /** 每人可核销的数量限制，不填写默认为 50 */
-        use_limit?: number;
-        /** 卡券领取页面是否可分享，默认为 true */
-        can_share?: boolean;
-        /** 卡券是否可转赠，默认为 true */
-        can_give_friend?: boolean;
-        /** 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-        need_push_on_view?: boolean;
-      };
-      /** 卡券的高级信息（可选） */
-      advanced_info?: {
-        /** 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-        use_condition?: {
-          /** 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-          accept_category?: string;
-          /** 指定不可用的商品类目，仅用于代金券类型 */
-          reject_category?: string;
-          /** 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-          least_cost?: number;
-          /** 购买 xx 可用类型门槛，仅用于兑换 */
-          object_use_for?: string;
-          /** 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-          can_use_with_other_discount?: boolean;
-        };
-        /** 封面摘要结构体 */
-        abstract?: {
-          /** 封面摘要简介 */
-          abstract?: string;
-          /** 封面图片列表，仅支持填入一个封面图片链接 */
-          icon_url_list?: string[];
-        };
-        /** 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-        text_image_list?: {
-          /** 图片链接，必须调用 uploadImage 上传图片获得链接 */
-          image_url?: string;
-          /** 图文描述 */
-          text?: string;
-        }[];
-        /** 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-        business_service?: string[];
-        /** 使用时段限制 */
-        time_limit?: {
-          /** 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-          type?: string;
-          /** 当前 type 类型下的起始时间（小时） */
-          begin_hour?: number;
-          /** 当前 type 类型下的起始时间（分钟） */
-          begin_minute?: number;
-          /** 当前 type 类型下的结束时间（小时） */
-          end_hour?: number;
-          /** 当前 type 类型下的结束时间（分钟） */
-          end_minute?: number;
-        }[];
-      };
-      /** 折扣券专用，表示打折额度（百分比），填 30 就是七折 */
-      discount: number;
-    };
-    /** 兑换券 */
-    gift?: {
-      /** 基本的卡券数据，所有卡券类型通用 */
-      base_info: {
-        /** 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-        logo_url: string;
-        /** 商户名字，字数上限为 12 个汉字 */
-        brand_name: string;
-        /**
-         * 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-         */
-        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-        /** 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-        title: string;
-        /** 券颜色，按色彩规范标注填写 Color010-Color100 */
-        color: string;
-        /** 卡券使用提醒，字数上限为 16 个汉字 */
-        notice: string;
-        /** 卡券使用说明，字数上限为 1024 个汉字 */
-        description: string;
-        /** 客服电话 */
-        service_phone?: string;
-        /** 商品信息 */
-        sku: {
-          /** 卡券库存的数量，上限为 100000000 */
-          quantity?: number;
-        };
-        /** 使用日期，有效期的信息 */
-        date_info: {
-          /**
-           * 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-           */
-          type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-          /** type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-          begin_timestamp?: number;
-          /** 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-          end_timestamp?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-          fixed_term?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-          fixed_begin_term?: number;
-        };
-        /** 是否自定义 Code 码，填写 true 或 false，默认为 false */
-        use_custom_code?: boolean;
-        /**
-         * 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-         */
-        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-        /** 是否指定用户领取，填写 true 或 false，默认为 false */
-        bind_openid?: boolean;
-        /** 门店位置 poi_id 列表 */
-        location_id_list?: number[];
-        /** 设置本卡券支持全部门店，与 location_id_list 互斥 */
-        use_all_locations?: boolean;
-        /** 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-        center_title?: string;
-        /** 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-        center_sub_title?: string;
-        /** 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-        center_url?: string;
-        /** 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-        center_app_brand_user_name?: string;
-        /** 卡券跳转的小程序的 path */
-        center_app_brand_pass?: string;
-        /** 自定义跳转外链的入口名字 */
-        custom_url_name?: string;
-        /** 自定义跳转的 URL */
-        custom_url?: string;
-        /** 显示在入口右侧的提示语 */
-        custom_url_sub_title?: string;
-        /** 自定义入口跳转的小程序的 user_name */
-        custom_app_brand_user_name?: string;
-        /** 自定义入口跳转的小程序的 path */
-        custom_app_brand_pass?: string;
-        /** 营销场景的自定义入口名称 */
-        promotion_url_name?: string;
-        /** 入口跳转外链的地址链接 */
-        promotion_url?: string;
-        /** 显示在营销入口右侧的提示语 */
-        promotion_url_sub_title?: string;
-        /** 营销入口跳转的小程序的 user_name */
-        promotion_app_brand_user_name?: string;
-        /** 营销入口跳转的小程序的 path */
-        promotion_app_brand_pass?: string;
-        /** 每人可领券的数量限制，不填写默认为 50 */
-        get_limit?: number;
-        /** 每人可核销的数量限制，不填写默认为 50 */
-        use_limit?: number;
-        /** 卡券领取页面是否可分享，默认为 true */
-        can_share?: boolean;
-        /** 卡券是否可转赠，默认为 true */
-        can_give_friend?: boolean;
-        /** 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-        need_push_on_view?: boolean;
-      };
-      /** 卡券的高级信息（可选） */
-      advanced_info?: {
-        /** 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-        use_condition?: {
-          /** 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-          accept_category?: string;
-          /** 指定不可用的商品类目，仅用于代金券类型 */
-          reject_category?: string;
-          /** 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-          least_cost?: number;
-          /** 购买 xx 可用类型门槛，仅用于兑换 */
-          object_use_for?: string;
-          /** 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-          can_use_with_other_discount?: boolean;
-        };
-        /** 封面摘要结构体 */
-        abstract?: {
-          /** 封面摘要简介 */
-          abstract?: string;
-          /** 封面图片列表，仅支持填入一个封面图片链接 */
-          icon_url_list?: string[];
-        };
-        /** 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-        text_image_list?: {
-          /** 图片链接，必须调用 uploadImage 上传图片获得链接 */
-          image_url?: string;
-          /** 图文描述 */
-          text?: string;
-        }[];
-        /** 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-        business_service?: string[];
-        /** 使用时段限制 */
-        time_limit?: {
-          /** 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-          type?: string;
-          /** 当前 type 类型下的起始时间（小时） */
-          begin_hour?: number;
-          /** 当前 type 类型下的起始时间（分钟） */
-          begin_minute?: number;
-          /** 当前 type 类型下的结束时间（小时） */
-          end_hour?: number;
-          /** 当前 type 类型下的结束时间（分钟） */
-          end_minute?: number;
-        }[];
-      };
-      /** 兑换券专用，填写兑换内容的名称 */
-      gift: string;
-    };
-    /** 优惠券 */
-    general_coupon?: {
-      /** 基本的卡券数据，所有卡券类型通用 */
-      base_info: {
-        /** 卡券的商户 logo，建议像素为 300*300（须先用 uploadImage 上传获得 URL） */
-        logo_url: string;
-        /** 商户名字，字数上限为 12 个汉字 */
-        brand_name: string;
-        /**
-         * 码型：CODE_TYPE_TEXT 文本，CODE_TYPE_BARCODE 一维码，CODE_TYPE_QRCODE 二维码，CODE_TYPE_ONLY_QRCODE 仅显示二维码，CODE_TYPE_ONLY_BARCODE 仅显示一维码，CODE_TYPE_NONE 不显示任何码型
-         */
-        code_type: "CODE_TYPE_TEXT" | "CODE_TYPE_BARCODE" | "CODE_TYPE_QRCODE" | "CODE_TYPE_ONLY_QRCODE" | "CODE_TYPE_ONLY_BARCODE" | "CODE_TYPE_NONE";
-        /** 卡券名，字数上限为 9 个汉字（建议涵盖卡券属性、服务及金额） */
-        title: string;
-        /** 券颜色，按色彩规范标注填写 Color010-Color100 */
-        color: string;
-        /** 卡券使用提醒，字数上限为 16 个汉字 */
-        notice: string;
-        /** 卡券使用说明，字数上限为 1024 个汉字 */
-        description: string;
-        /** 客服电话 */
-        service_phone?: string;
-        /** 商品信息 */
-        sku: {
-          /** 卡券库存的数量，上限为 100000000 */
-          quantity?: number;
-        };
-        /** 使用日期，有效期的信息 */
-        date_info: {
-          /**
-           * 使用时间的类型：DATE_TYPE_FIX_TIME_RANGE 表示固定日期区间，DATE_TYPE_FIX_TERM 表示固定时长（自领取后按天算），DATE_TYPE_PERMANENT 表示永久有效（会员卡）
-           */
-          type?: "DATE_TYPE_FIX_TIME_RANGE" | "DATE_TYPE_FIX_TERM" | "DATE_TYPE_PERMANENT";
-          /** type 为 DATE_TYPE_FIX_TIME_RANGE 时专用，表示起用时间（Unix 时间戳，秒） */
-          begin_timestamp?: number;
-          /** 表示结束时间（Unix 时间戳，秒），建议设置为截止日期的 23:59:59 过期 */
-          end_timestamp?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天内有效，不支持填写 0 */
-          fixed_term?: number;
-          /** type 为 DATE_TYPE_FIX_TERM 时专用，表示自领取后多少天开始生效，领取后当天生效填写 0 */
-          fixed_begin_term?: number;
-        };
-        /** 是否自定义 Code 码，填写 true 或 false，默认为 false */
-        use_custom_code?: boolean;
-        /**
-         * 填入 GET_CUSTOM_CODE_MODE_DEPOSIT 表示该卡券为预存 code 模式卡券，须导入超过库存数目的自定义 code 后方可投放
-         */
-        get_custom_code_mode?: "GET_CUSTOM_CODE_MODE_DEPOSIT";
-        /** 是否指定用户领取，填写 true 或 false，默认为 false */
-        bind_openid?: boolean;
-        /** 门店位置 poi_id 列表 */
-        location_id_list?: number[];
-        /** 设置本卡券支持全部门店，与 location_id_list 互斥 */
-        use_all_locations?: boolean;
-        /** 卡券顶部居中的按钮，仅在卡券状态正常（可以核销）时显示 */
-        center_title?: string;
-        /** 显示在入口下方的提示语，仅在卡券状态正常（可以核销）时显示 */
-        center_sub_title?: string;
-        /** 顶部居中的 url，仅在卡券状态正常（可以核销）时显示 */
-        center_url?: string;
-        /** 卡券跳转的小程序的 user_name，仅可跳转该公众号绑定的小程序（原始 id 加 @app） */
-        center_app_brand_user_name?: string;
-        /** 卡券跳转的小程序的 path */
-        center_app_brand_pass?: string;
-        /** 自定义跳转外链的入口名字 */
-        custom_url_name?: string;
-        /** 自定义跳转的 URL */
-        custom_url?: string;
-        /** 显示在入口右侧的提示语 */
-        custom_url_sub_title?: string;
-        /** 自定义入口跳转的小程序的 user_name */
-        custom_app_brand_user_name?: string;
-        /** 自定义入口跳转的小程序的 path */
-        custom_app_brand_pass?: string;
-        /** 营销场景的自定义入口名称 */
-        promotion_url_name?: string;
-        /** 入口跳转外链的地址链接 */
-        promotion_url?: string;
-        /** 显示在营销入口右侧的提示语 */
-        promotion_url_sub_title?: string;
-        /** 营销入口跳转的小程序的 user_name */
-        promotion_app_brand_user_name?: string;
-        /** 营销入口跳转的小程序的 path */
-        promotion_app_brand_pass?: string;
-        /** 每人可领券的数量限制，不填写默认为 50 */
-        get_limit?: number;
-        /** 每人可核销的数量限制，不填写默认为 50 */
-        use_limit?: number;
-        /** 卡券领取页面是否可分享，默认为 true */
-        can_share?: boolean;
-        /** 卡券是否可转赠，默认为 true */
-        can_give_friend?: boolean;
-        /** 填写 true 为用户点击进入会员卡时推送事件 user_view_card，默认为 false */
-        need_push_on_view?: boolean;
-      };
-      /** 卡券的高级信息（可选） */
-      advanced_info?: {
-        /** 使用门槛（条件）字段，若不填写使用条件则在券面拼写：无最低消费限制，全场通用，不限品类；并在使用说明显示：可与其他优惠共享 */
-        use_condition?: {
-          /** 指定可用的商品类目，仅用于代金券类型，填入后将在券面拼写适用于 xxx */
-          accept_category?: string;
-          /** 指定不可用的商品类目，仅用于代金券类型 */
-          reject_category?: string;
-          /** 满减门槛字段，可用于兑换券和代金券，填入后将在券面拼写消费满 xx 元可用（单位：分） */
-          least_cost?: number;
-          /** 购买 xx 可用类型门槛，仅用于兑换 */
-          object_use_for?: string;
-          /** 不可以与其他类型共享门槛，填写 false 时系统将在使用须知里拼写“不可与其他优惠共享” */
-          can_use_with_other_discount?: boolean;
-        };
-        /** 封面摘要结构体 */
-        abstract?: {
-          /** 封面摘要简介 */
-          abstract?: string;
-          /** 封面图片列表，仅支持填入一个封面图片链接 */
-          icon_url_list?: string[];
-        };
-        /** 图文列表，显示在详情内页，优惠券券开发者须至少传入一组图文列表 */
-        text_image_list?: {
-          /** 图片链接，必须调用 uploadImage 上传图片获得链接 */
-          image_url?: string;
-          /** 图文描述 */
-          text?: string;
-        }[];
-        /** 商家服务类型：BIZ_SERVICE_DELIVER 外卖服务，BIZ_SERVICE_FREE_PARK 停车位，BIZ_SERVICE_WITH_PET 可带宠物，BIZ_SERVICE_FREE_WIFI 免费 wifi */
-        business_service?: string[];
-        /** 使用时段限制 */
-        time_limit?: {
-          /** 限制类型枚举值：MONDAY 周一 … SUNDAY 周日，HOLIDAY 节假日 */
-          type?: string;
-          /** 当前 type 类型下的起始时间（小时） */
-          begin_hour?: number;
-          /** 当前 type 类型下的起始时间（分钟） */
-          begin_minute?: number;
-          /** 当前 type 类型下的结束时间（小时） */
-          end_hour?: number;
-          /** 当前 type 类型下的结束时间（分钟） */
-          end_minute?: number;
-        }[];
-      };
-      /** 优惠券专用，填写优惠详情 */
-      default_detail: string;
-    };
+    card_type: "MEMBER_CARD" | "SCENIC_TICKET" | "MOVIE_TICKET" | "BOARDING_PASS" | "MEETING_TICKET" | "BUS_TICKET";
     /** 会员卡 */
     member_card?: {
       /** 基本的卡券数据，所有卡券类型通用 */
@@ -10152,6 +13722,12 @@ export interface GetPayGiftCardResponse {
       begin_time?: number;
       /** 规则结束时间（Unix 时间戳） */
       end_time?: number;
+      /** 规则状态（如 RULE_STATUS_OK） */
+      status?: string;
+      /** 规则创建时间（Unix 时间戳） */
+      create_time?: number;
+      /** 规则最后修改时间（Unix 时间戳） */
+      update_time?: number;
     };
     /** 支付即会员规则（type 为 RULE_TYPE_PAY_MEMBER_CARD 时） */
     member_rule?: {
@@ -11299,6 +14875,19 @@ export interface UpdateCardCodeParams {
 /** Reply fields of {@link OATools.updateCardCode}. */
 export type UpdateCardCodeResponse = Record<string, never>;
 
+/** Params of {@link OATools.updateLuckyMoneyUserBalance}: 更新红包余额（特殊票券：红包，领取后更新用户的红包余额） */
+export interface UpdateLuckyMoneyUserBalanceParams {
+  /** 红包的序列号 */
+  code: string;
+  /** 卡券 ID；自定义 code 的卡券必填，非自定义 code 可不填 */
+  card_id?: string;
+  /** 红包余额 */
+  balance: number;
+}
+
+/** Reply fields of {@link OATools.updateLuckyMoneyUserBalance}. */
+export type UpdateLuckyMoneyUserBalanceResponse = Record<string, never>;
+
 /** Params of {@link OATools.updateMemberCardUser}: 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息 */
 export interface UpdateMemberCardUserParams {
   /** 卡券 Code 码 */
@@ -11366,8 +14955,6 @@ export interface UpdateMovieTicketUserParams {
   screening_room?: string;
   /** 座位号 */
   seat_number?: string[];
-  /** 是否取消该电影票（用户退票时填写 true） */
-  is_cancel?: boolean;
 }
 
 /** Reply fields of {@link OATools.updateMovieTicketUser}. */
@@ -11505,6 +15092,52 @@ export interface UnmarkElectCommentParams {
 
 /** Reply fields of {@link OATools.unmarkElectComment}. */
 export type UnmarkElectCommentResponse = Record<string, never>;
+
+/** Params of {@link OATools.componentGetWebAccessToken}: 第三方平台代公众号网页授权：通过 code 换取用户的网页授权 access_token 与 openid（component_access_token，不用公众号 AppSecret） */
+export interface ComponentGetWebAccessTokenParams {
+  /** 公众号的 appid（授权方；客户端自动填写） */
+  appid?: string;
+  /** 用户同意授权后重定向带回的 code */
+  code: string;
+}
+
+/** Reply fields of {@link OATools.componentGetWebAccessToken}. */
+export interface ComponentGetWebAccessTokenResponse {
+  /** 用户的网页授权接口调用凭证 */
+  access_token: string;
+  /** access_token 超时时间（秒） */
+  expires_in: number;
+  /** 用户刷新 access_token */
+  refresh_token: string;
+  /** 授权用户唯一标识 */
+  openid: string;
+  /** 用户授权的作用域，使用逗号分隔 */
+  scope: string;
+  /** 用户统一标识（满足条件时返回） */
+  unionid?: string;
+}
+
+/** Params of {@link OATools.componentRefreshWebAccessToken}: 第三方平台代公众号网页授权：用 refresh_token 刷新用户的网页授权 access_token */
+export interface ComponentRefreshWebAccessTokenParams {
+  /** 公众号的 appid（授权方；客户端自动填写） */
+  appid?: string;
+  /** 通过 code 换取的 refresh_token */
+  refresh_token: string;
+}
+
+/** Reply fields of {@link OATools.componentRefreshWebAccessToken}. */
+export interface ComponentRefreshWebAccessTokenResponse {
+  /** 用户的网页授权接口调用凭证 */
+  access_token: string;
+  /** access_token 超时时间（秒） */
+  expires_in: number;
+  /** 用户刷新 access_token */
+  refresh_token: string;
+  /** 授权用户唯一标识 */
+  openid: string;
+  /** 用户授权的作用域，使用逗号分隔 */
+  scope: string;
+}
 
 /** Params of {@link OATools.closeKfSession}: 关闭会话 */
 export interface CloseKfSessionParams {
@@ -11810,14 +15443,14 @@ export interface OaSendCustomMessageParams {
     /** 完整客服帐号，格式为：帐号前缀@公众号微信号 */
     kf_account: string;
   };
-  /** AI 生成内容标识（官方字段表所列） */
+  /** AI 消息标记（Body.aimsgcontext）：只有 is_ai_msg 一个字段。注意这不是小程序客服消息里按 msgid 关联上下文的结构 */
   aimsgcontext?: {
     /**
-     * 为 1 时表示该消息由 AI 生成
+     * 是否在消息下方显示灰色提示“内容由第三方AI生成”：1 显示，0 不显示
      */
-    is_ai_msg?: 0 | 1;
+    is_ai_msg: 0 | 1;
   };
-  /** 业务 id（官方字段表所列，文档未详述用途） */
+  /** 子商户 ID（普通账号无需传） */
   businessid?: string;
 }
 
@@ -11849,12 +15482,71 @@ export interface UploadKfHeadImgParams {
 /** Reply fields of {@link OATools.uploadKfHeadImg}. */
 export type UploadKfHeadImgResponse = Record<string, never>;
 
+/** Params of {@link OATools.getArticleRead}: 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标） */
+export interface GetArticleReadParams {
+  /** 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+  begin_date: string;
+  /** 结束日期（最大值为昨日） */
+  end_date: string;
+}
+
+/** Reply fields of {@link OATools.getArticleRead}. */
+export interface GetArticleReadResponse {
+  /** 日期内文章数据列表 */
+  list: {
+    /** 数据的日期 */
+    ref_date: string;
+    /** 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+    msgid: string;
+    /** 每篇文章的详细数据 */
+    detail: {
+      /** 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+      read_user?: number;
+      /** 阅读数据（包含来源） */
+      read_user_source?: {
+        /** 阅读人数 */
+        user_count?: number;
+        /** 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+        scene_desc?: string;
+      }[];
+    };
+  }[];
+  /** 数据是否有延迟；false 表示数据是最新的 */
+  is_delay?: boolean;
+}
+
+/** Params of {@link OATools.getArticleShare}: 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标） */
+export interface GetArticleShareParams {
+  /** 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+  begin_date: string;
+  /** 结束日期（最大值为昨日） */
+  end_date: string;
+}
+
+/** Reply fields of {@link OATools.getArticleShare}. */
+export interface GetArticleShareResponse {
+  /** 日期内文章数据列表 */
+  list: {
+    /** 数据的日期 */
+    ref_date: string;
+    /** 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+    msgid: string;
+    /** 每篇文章的详细数据 */
+    detail: {
+      /** 分享人数 */
+      share_user?: number;
+    };
+  }[];
+  /** 数据是否有延迟；false 表示数据是最新的 */
+  is_delay?: boolean;
+}
+
 /** Params of {@link OATools.getArticleSummary}: 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） */
 export interface GetArticleSummaryParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
   /** 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link OATools.getArticleSummary}. */
@@ -11891,7 +15583,7 @@ export interface GetArticleTotalParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
   /** 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link OATools.getArticleTotal}. */
@@ -11962,6 +15654,123 @@ export interface GetArticleTotalResponse {
   }[];
 }
 
+/** Params of {@link OATools.getArticleTotalDetail}: 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标） */
+export interface GetArticleTotalDetailParams {
+  /** 发表日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
+  begin_date: string;
+  /** 结束日期（最大值为昨日） */
+  end_date: string;
+}
+
+/** Reply fields of {@link OATools.getArticleTotalDetail}. */
+export interface GetArticleTotalDetailResponse {
+  /** 当天发表的文章列表 */
+  list: {
+    /** 文章发表日期 */
+    ref_date: string;
+    /** 由 msgid（群发接口返回的 msg_data_id）和 index（消息次序索引）组成，例如 12003_3 表示 id 为 12003 的那次发表中的第 3 篇 */
+    msgid: string;
+    /**
+     * 发表类型：0 已通知，1 未开启通知
+     */
+    publish_type?: 0 | 1;
+    /** 文章标题 */
+    title?: string;
+    /** 文章链接 */
+    content_url?: string;
+    /** 每篇文章的详细数据，每个统计日期一项 */
+    detail_list: {
+      /** 统计日期；数据为发表日期至统计日期（含首尾）内各指标新产生的数据总和 */
+      stat_date?: string;
+      /** 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+      read_user?: number;
+      /** 阅读数据（包含来源） */
+      read_user_source?: {
+        /** 阅读人数 */
+        user_count?: number;
+        /** 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+        scene_desc?: string;
+      }[];
+      /** 分享人数 */
+      share_user?: number;
+      /** 爱心赞（在看）人数 */
+      zaikan_user?: number;
+      /** 拇指赞人数 */
+      like_user?: number;
+      /** 留言条数 */
+      comment_count?: number;
+      /** 微信收藏人数 */
+      collection_user?: number;
+      /** 赞赏金额，单位分 */
+      praise_money?: number;
+      /** 阅读后关注人数 */
+      read_subscribe_user?: number;
+      /** 阅读送达率 */
+      read_delivery_rate?: number;
+      /** 阅读完成率 */
+      read_finish_rate?: number;
+      /** 平均阅读时长，单位分钟 */
+      read_avg_activetime?: number;
+      /** 用户跳出位置分布 */
+      read_jump_position?: {
+        /**
+         * 跳出位置：1 为 [0~20%]，2 为 [20%~40%]，3 为 [40%~60%]，4 为 [60%~80%]，5 为 [80%~100%]
+         */
+        position?: 1 | 2 | 3 | 4 | 5;
+        /** 当前跳出位置所占用户比例 */
+        rate?: number;
+      }[];
+    }[];
+  }[];
+  /** 数据是否有延迟；false 表示数据是最新的 */
+  is_delay?: boolean;
+}
+
+/** Params of {@link OATools.getBizSummary}: 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天） */
+export interface GetBizSummaryParams {
+  /** 起始日期（YYYY-MM-DD）；数据存储起始时间为 2025-11-01 */
+  begin_date: string;
+  /** 结束日期（最大值为昨日），日期范围最长 30 天 */
+  end_date: string;
+}
+
+/** Reply fields of {@link OATools.getBizSummary}. */
+export interface GetBizSummaryResponse {
+  /** 每天一项的概况数据 */
+  list: {
+    /** 统计日期 */
+    ref_date: string;
+    /** 当天的汇总数据 */
+    detail: {
+      /** 阅读人数（即 read_user_source 中来源为“全部”的阅读人数） */
+      read_user?: number;
+      /** 阅读数据（包含来源） */
+      read_user_source?: {
+        /** 阅读人数 */
+        user_count?: number;
+        /** 阅读场景来源：全部、公众号消息、聊天会话、朋友圈、公众号主页、其他、推荐、搜一搜 */
+        scene_desc?: string;
+      }[];
+      /** 分享人数 */
+      share_user?: number;
+      /** 爱心赞（在看）人数 */
+      zaikan_user?: number;
+      /** 拇指赞人数 */
+      like_user?: number;
+      /** 留言条数 */
+      comment_count?: number;
+      /** 微信收藏人数 */
+      collection_user?: number;
+      /** 跳转原文人数 */
+      redirect_ori_page_user?: number;
+      /** 发布篇数 */
+      send_page_count?: number;
+    };
+  }[];
+  /** 数据是否有延迟；false 表示数据是最新的 */
+  is_delay?: boolean;
+}
+
 /** Params of {@link OATools.getInterfaceSummary}: 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） */
 export interface GetInterfaceSummaryParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
@@ -11994,7 +15803,7 @@ export interface GetInterfaceSummaryHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
   /** 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link OATools.getInterfaceSummaryHour}. */
@@ -12232,7 +16041,7 @@ export interface GetUpstreamMsgHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
   /** 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link OATools.getUpstreamMsgHour}. */
@@ -12357,7 +16166,7 @@ export interface GetUserReadHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
   /** 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link OATools.getUserReadHour}. */
@@ -12417,7 +16226,7 @@ export interface GetUserShareHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
   /** 获取数据的结束日期（yyyy-MM-dd），end_date 允许设置的最大值为昨日 */
-  end_date: string;
+  end_date?: string;
 }
 
 /** Reply fields of {@link OATools.getUserShareHour}. */
@@ -13073,6 +16882,1054 @@ export interface UpdateDraftParams {
 /** Reply fields of {@link OATools.updateDraft}. */
 export type UpdateDraftResponse = Record<string, never>;
 
+/** Params of {@link OATools.addGuide2GuideGroup}: 分组内添加顾问 */
+export interface AddGuide2GuideGroupParams {
+  /** 顾问分组 id（uint64） */
+  group_id: number | string;
+  /** 顾问微信号 */
+  guide_account: string;
+}
+
+/** Reply fields of {@link OATools.addGuide2GuideGroup}. */
+export type AddGuide2GuideGroupResponse = Record<string, never>;
+
+/** Params of {@link OATools.addGuideAcct}: 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送） */
+export interface AddGuideAcctParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一，若同时请求，默认为 guide_account） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 顾问头像，默认微信头像；头像 url 只能用《上传图文消息内的图片获取 URL》 */
+  guide_headimgurl?: string;
+  /** 顾问昵称，默认微信昵称，不超过 16 个字 */
+  guide_nickname?: string;
+}
+
+/** Reply fields of {@link OATools.addGuideAcct}. */
+export type AddGuideAcctResponse = Record<string, never>;
+
+/** Params of {@link OATools.addGuideBuyerDisplayTag}: 设置自定义客户信息（展示标签，全量更新：每次传所有信息） */
+export interface AddGuideBuyerDisplayTagParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid */
+  openid: string;
+  /** 自定义客户信息，全量更新，调用时传所有信息 */
+  display_tag_list: string[];
+}
+
+/** Reply fields of {@link OATools.addGuideBuyerDisplayTag}. */
+export type AddGuideBuyerDisplayTagResponse = Record<string, never>;
+
+/** Params of {@link OATools.addGuideBuyerRelation}: 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list） */
+export interface AddGuideBuyerRelationParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid（openid 和 buyer_list 二选一） */
+  openid?: string;
+  /** 客户 openid 对应的昵称，默认微信昵称 */
+  buyer_nickname?: string;
+  /** 客户列表（不超过 200，openid 和 buyer_list 二选一） */
+  buyer_list?: {
+    /** 客户 openid */
+    openid: string;
+    /** 客户昵称 */
+    buyer_nickname?: string;
+  }[];
+}
+
+/** Reply fields of {@link OATools.addGuideBuyerRelation}. */
+export interface AddGuideBuyerRelationResponse {
+  /** 客户列表逐个处理结果（请求带列表时才有意义） */
+  buyer_resp?: {
+    /** 该客户的错误码 */
+    errcode?: number;
+    /** 该客户的错误信息 */
+    errmsg?: string;
+    /** 客户 openid */
+    openid?: string;
+  }[];
+}
+
+/** Params of {@link OATools.addGuideBuyerTag}: 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+export interface AddGuideBuyerTagParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid（openid 和 openid_list 二选一） */
+  openid?: string;
+  /** 客户列表，不超过 200（openid 和 openid_list 二选一） */
+  openid_list?: string[];
+  /** 标签值，该值必须在标签可选值集合中 */
+  tag_value: string;
+}
+
+/** Reply fields of {@link OATools.addGuideBuyerTag}. */
+export interface AddGuideBuyerTagResponse {
+  /** 客户列表逐个处理结果（请求带 openid_list 时才有意义） */
+  buyer_resp?: {
+    /** 该客户的错误码 */
+    errcode?: number;
+    /** 该客户的错误信息 */
+    errmsg?: string;
+    /** 客户 openid */
+    openid?: string;
+  }[];
+}
+
+/** Params of {@link OATools.addGuideMassendJob}: 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内） */
+export interface AddGuideMassendJobParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 群发任务名称，不超过 16 字 */
+  task_name: string;
+  /** 群发任务备注，不超过 100 字 */
+  task_remark?: string;
+  /** 任务下发给顾问的时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+  push_time: number;
+  /** 客户 openid 列表 */
+  openid: string[];
+  /** 素材，不超过 3 个 */
+  material: {
+    /**
+     * 素材类型：1 文本，3 图片，49 小程序卡片
+     */
+    type: 1 | 3 | 49;
+    /** 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+    media_id?: string;
+    /** 小程序卡片标题，最多 35 字 */
+    title?: string;
+    /** 小程序卡片路径 */
+    path?: string;
+    /** 小程序卡片 appid，需要关联到公众号 */
+    appid?: string;
+    /** 文本类型素材的内容，不超过 300 字节 */
+    word?: string;
+  }[];
+}
+
+/** Reply fields of {@link OATools.addGuideMassendJob}. */
+export interface AddGuideMassendJobResponse {
+  /** 创建的群发任务列表 */
+  task_result: {
+    /** 群发任务 id（64 位，超出 2^53 的值以字符串返回） */
+    task_id?: number | string;
+    /** 此任务包括的 openid 列表 */
+    openid?: string[];
+  }[];
+}
+
+/** Params of {@link OATools.addGuideTagOption}: 为标签类型添加可选值 */
+export interface AddGuideTagOptionParams {
+  /** 标签类型的名字，不能为空 */
+  tag_name: string;
+  /** 要添加的标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+  tag_values: string[];
+}
+
+/** Reply fields of {@link OATools.addGuideTagOption}. */
+export type AddGuideTagOptionResponse = Record<string, never>;
+
+/** Params of {@link OATools.cancelGuideMassendJob}: 取消给顾问分配的群发任务（已执行的任务无法取消） */
+export interface CancelGuideMassendJobParams {
+  /** 任务 id（64 位） */
+  task_id: number | string;
+}
+
+/** Reply fields of {@link OATools.cancelGuideMassendJob}. */
+export type CancelGuideMassendJobResponse = Record<string, never>;
+
+/** Params of {@link OATools.delGuide2GuideGroup}: 分组内删除顾问 */
+export interface DelGuide2GuideGroupParams {
+  /** 顾问分组 id（uint64） */
+  group_id: number | string;
+  /** 顾问微信号 */
+  guide_account: string;
+}
+
+/** Reply fields of {@link OATools.delGuide2GuideGroup}. */
+export type DelGuide2GuideGroupResponse = Record<string, never>;
+
+/** Params of {@link OATools.delGuideAcct}: 删除顾问 */
+export interface DelGuideAcctParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+}
+
+/** Reply fields of {@link OATools.delGuideAcct}. */
+export type DelGuideAcctResponse = Record<string, never>;
+
+/** Params of {@link OATools.delGuideBuyerRelation}: 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个） */
+export interface DelGuideBuyerRelationParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid（openid 和 openid_list 二选一） */
+  openid?: string;
+  /** 客户列表，不超过 200（openid 和 openid_list 二选一） */
+  openid_list?: string[];
+}
+
+/** Reply fields of {@link OATools.delGuideBuyerRelation}. */
+export interface DelGuideBuyerRelationResponse {
+  /** 客户列表逐个处理结果（请求带列表时才有意义） */
+  buyer_resp?: {
+    /** 该客户的错误码 */
+    errcode?: number;
+    /** 该客户的错误信息 */
+    errmsg?: string;
+    /** 客户 openid */
+    openid?: string;
+  }[];
+}
+
+/** Params of {@link OATools.delGuideBuyerTag}: 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+export interface DelGuideBuyerTagParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid（openid 和 openid_list 二选一） */
+  openid?: string;
+  /** 客户列表，不超过 200（openid 和 openid_list 二选一） */
+  openid_list?: string[];
+  /** 标签值，该值必须在标签可选值集合中 */
+  tag_value: string;
+}
+
+/** Reply fields of {@link OATools.delGuideBuyerTag}. */
+export interface DelGuideBuyerTagResponse {
+  /** 客户列表逐个处理结果（请求带 openid_list 时才有意义） */
+  buyer_resp?: {
+    /** 该客户的错误码 */
+    errcode?: number;
+    /** 该客户的错误信息 */
+    errmsg?: string;
+    /** 客户 openid */
+    openid?: string;
+  }[];
+}
+
+/** Params of {@link OATools.delGuideCardMaterial}: 删除小程序卡片素材（按 title、path、appid 定位） */
+export interface DelGuideCardMaterialParams {
+  /** 小程序卡片名字 */
+  title: string;
+  /** 小程序路径 */
+  path: string;
+  /** 小程序的 appid */
+  appid: string;
+}
+
+/** Reply fields of {@link OATools.delGuideCardMaterial}. */
+export type DelGuideCardMaterialResponse = Record<string, never>;
+
+/** Params of {@link OATools.delGuideGroup}: 删除指定顾问分组 */
+export interface DelGuideGroupParams {
+  /** 顾问分组 id（uint64，官方示例以字符串传递） */
+  group_id: number | string;
+}
+
+/** Reply fields of {@link OATools.delGuideGroup}. */
+export type DelGuideGroupResponse = Record<string, never>;
+
+/** Params of {@link OATools.delGuideImageMaterial}: 删除图片素材（按 picurl 定位） */
+export interface DelGuideImageMaterialParams {
+  /** 图片素材内容（getGuideImageMaterial 返回的 picurl） */
+  picurl: string;
+}
+
+/** Reply fields of {@link OATools.delGuideImageMaterial}. */
+export type DelGuideImageMaterialResponse = Record<string, never>;
+
+/** Params of {@link OATools.delGuideTagOption}: 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
+export interface DelGuideTagOptionParams {
+  /** 标签类型的名字 */
+  tag_name: string;
+}
+
+/** Reply fields of {@link OATools.delGuideTagOption}. */
+export type DelGuideTagOptionResponse = Record<string, never>;
+
+/** Params of {@link OATools.delGuideWordMaterial}: 删除文字素材（按内容定位） */
+export interface DelGuideWordMaterialParams {
+  /** 文字素材内容 */
+  word: string;
+}
+
+/** Reply fields of {@link OATools.delGuideWordMaterial}. */
+export type DelGuideWordMaterialResponse = Record<string, never>;
+
+/** Params of {@link OATools.getGroupByGuide}: 获取顾问所在分组 */
+export interface GetGroupByGuideParams {
+  /** 顾问微信号 */
+  guide_account: string;
+}
+
+/** Reply fields of {@link OATools.getGroupByGuide}. */
+export interface GetGroupByGuideResponse {
+  /** 顾问所在分组 id 列表（uint64） */
+  group_id_list: (number | string)[];
+}
+
+/** Params of {@link OATools.getGroupInfo}: 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
+export interface GetGroupInfoParams {
+  /** 顾问分组 id（uint64，官方示例以字符串传递） */
+  group_id: number | string;
+  /** 分页页数，从 0 开始，用于组内顾问分页获取 */
+  page: number;
+  /** 每页数量 */
+  num: number;
+}
+
+/** Reply fields of {@link OATools.getGroupInfo}. */
+export interface GetGroupInfoResponse {
+  /** 组内顾问人员总数 */
+  total_num: number;
+  /** 组内顾问列表 */
+  guide_list: {
+    /** 顾问微信号（用 guide_account 绑定的顾问才有） */
+    guide_account?: string;
+    /** 顾问 openid（用 guide_openid 绑定的顾问才有，否则可能为空字符串） */
+    guide_openid?: string;
+    /** 顾问头像 */
+    guide_headimgurl?: string;
+    /** 顾问昵称 */
+    guide_nickname?: string;
+    /** 创建时间戳 */
+    create_time?: number;
+  }[];
+}
+
+/** Params of {@link OATools.getGuideAcct}: 获取顾问信息（昵称、头像、邀请确认状态） */
+export interface GetGuideAcctParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+}
+
+/** Reply fields of {@link OATools.getGuideAcct}. */
+export interface GetGuideAcctResponse {
+  /** 顾问微信号；绑定顾问时用 guide_account 参数绑定的，拉取时才有这个数据 */
+  guide_account?: string;
+  /** 顾问 openid；绑定顾问时用 guide_openid 参数绑定的，拉取时才有这个数据 */
+  guide_openid?: string;
+  /** 顾问昵称 */
+  guide_nickname: string;
+  /** 顾问头像 */
+  guide_headimgurl: string;
+  /**
+   * 顾问状态：1 确认中，2 已确认，3 已拒绝，4 已过期
+   */
+  status?: 1 | 2 | 3 | 4;
+}
+
+/** Params of {@link OATools.getGuideAcctConfig}: 获取服务号的离线自动回复与敏感词 */
+export type GetGuideAcctConfigParams = Record<string, never>;
+
+/** Reply fields of {@link OATools.getGuideAcctConfig}. */
+export interface GetGuideAcctConfigResponse {
+  /** 敏感词 */
+  black_keyword?: {
+    /** 敏感词列表 */
+    values?: string[];
+    /** 更新时间戳（见官方返回示例） */
+    updatetime?: number;
+  };
+  /** 离线自动回复 */
+  guide_auto_reply?: {
+    /** 离线自动回复内容 */
+    content?: string;
+  };
+}
+
+/** Params of {@link OATools.getGuideAcctList}: 获取服务号顾问列表（分页） */
+export interface GetGuideAcctListParams {
+  /** 分页页数，从 0 开始 */
+  page: number;
+  /** 每页数量 */
+  num: number;
+}
+
+/** Reply fields of {@link OATools.getGuideAcctList}. */
+export interface GetGuideAcctListResponse {
+  /** 顾问总数量 */
+  total_num: number;
+  /** 顾问列表（页数超出时为空数组） */
+  list: {
+    /** 顾问微信号（用 guide_account 绑定的顾问才有） */
+    guide_account?: string;
+    /** 顾问 openid（用 guide_openid 绑定的顾问才有） */
+    guide_openid?: string;
+    /** 顾问头像 */
+    guide_headimgurl?: string;
+    /** 顾问昵称 */
+    guide_nickname?: string;
+  }[];
+}
+
+/** Params of {@link OATools.getGuideBuyerChatRecord}: 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条） */
+export interface GetGuideBuyerChatRecordParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid；不填则拉取该顾问所有客户的聊天记录 */
+  openid?: string;
+  /** 消息的起始 UNIX 时间戳，不填默认当前时间的前 30 天（仅支持 30 天范围内的查询） */
+  begin_time?: number;
+  /** 消息的截止 UNIX 时间戳，不填默认当前时间 */
+  end_time?: number;
+  /** 分页页数，从 0 开始 */
+  page: number;
+  /** 每页数量 */
+  num: number;
+}
+
+/** Reply fields of {@link OATools.getGuideBuyerChatRecord}. */
+export interface GetGuideBuyerChatRecordResponse {
+  /** 聊天记录总数 */
+  total_num: number;
+  /** 聊天记录列表 */
+  msg_list: {
+    /** 顾问微信号 */
+    guide_account?: string;
+    /** 客户 openid */
+    openid?: string;
+    /** 聊天记录生成时间 */
+    create_time?: number;
+    /** 聊天内容 */
+    content?: string;
+    /**
+     * 聊天记录类型：1 文字，3 图片，49 小程序卡片
+     */
+    content_type?: 1 | 3 | 49;
+    /**
+     * 消息指向：1 顾问发送消息给客户，2 客户发送消息给顾问
+     */
+    direction?: 1 | 2;
+  }[];
+}
+
+/** Params of {@link OATools.getGuideBuyerDisplayTag}: 获取自定义客户信息（展示标签） */
+export interface GetGuideBuyerDisplayTagParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid */
+  openid: string;
+}
+
+/** Reply fields of {@link OATools.getGuideBuyerDisplayTag}. */
+export interface GetGuideBuyerDisplayTagResponse {
+  /** 展示标签值 */
+  display_tag_list: string[];
+}
+
+/** Params of {@link OATools.getGuideBuyerRelation}: 查询指定顾问和客户的关系 */
+export interface GetGuideBuyerRelationParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid */
+  openid: string;
+}
+
+/** Reply fields of {@link OATools.getGuideBuyerRelation}. */
+export interface GetGuideBuyerRelationResponse {
+  /** 客户 openid */
+  openid: string;
+  /** 客户昵称 */
+  buyer_nickname: string;
+  /** 绑定时间戳 */
+  create_time: number;
+}
+
+/** Params of {@link OATools.getGuideBuyerRelationByBuyer}: 查询客户所属顾问 */
+export interface GetGuideBuyerRelationByBuyerParams {
+  /** 客户 openid */
+  openid: string;
+}
+
+/** Reply fields of {@link OATools.getGuideBuyerRelationByBuyer}. */
+export interface GetGuideBuyerRelationByBuyerResponse {
+  /** 客户 openid */
+  openid: string;
+  /** 顾问微信号（用 guide_account 绑定的顾问才有） */
+  guide_account?: string;
+  /** 顾问 openid（用 guide_openid 绑定的顾问才有） */
+  guide_openid?: string;
+  /** 客户昵称 */
+  buyer_nickname: string;
+  /** 绑定时间戳 */
+  create_time: number;
+}
+
+/** Params of {@link OATools.getGuideBuyerRelationList}: 获取顾问的客户列表（分页） */
+export interface GetGuideBuyerRelationListParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 分页页数，从 0 开始 */
+  page: number;
+  /** 每页数量 */
+  num: number;
+}
+
+/** Reply fields of {@link OATools.getGuideBuyerRelationList}. */
+export interface GetGuideBuyerRelationListResponse {
+  /** 客户总数量 */
+  total_num: number;
+  /** 客户列表 */
+  list: {
+    /** 客户 openid */
+    openid?: string;
+    /** 客户昵称 */
+    buyer_nickname?: string;
+    /** 绑定时间戳 */
+    create_time?: number;
+  }[];
+}
+
+/** Params of {@link OATools.getGuideBuyerTag}: 查询客户标签 */
+export interface GetGuideBuyerTagParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid */
+  openid: string;
+}
+
+/** Reply fields of {@link OATools.getGuideBuyerTag}. */
+export interface GetGuideBuyerTagResponse {
+  /** 客户的标签值 */
+  tag_values: string[];
+}
+
+/** Params of {@link OATools.getGuideCardMaterial}: 查询小程序卡片素材 */
+export type GetGuideCardMaterialParams = Record<string, never>;
+
+/** Reply fields of {@link OATools.getGuideCardMaterial}. */
+export interface GetGuideCardMaterialResponse {
+  /** 小程序卡片素材列表 */
+  card_list: {
+    /** 卡片名字 */
+    title?: string;
+    /** 小程序 appid */
+    appid?: string;
+    /** 路径 */
+    path?: string;
+    /** 图片链接 */
+    picurl?: string;
+    /** 图片 id */
+    master_id?: number;
+    /** 图片 id */
+    slave_id?: number;
+  }[];
+}
+
+/** Params of {@link OATools.getGuideConfig}: 获取快捷回复与关注自动回复 */
+export interface GetGuideConfigParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+}
+
+/** Reply fields of {@link OATools.getGuideConfig}. */
+export interface GetGuideConfigResponse {
+  /** 快捷回复列表 */
+  guide_fast_reply_list: {
+    /** 快捷回复 */
+    content?: string;
+    /** 更新时间戳（见官方返回示例） */
+    updatetime?: number;
+  }[];
+  /** 第一条新客户关注自动回复 */
+  guide_auto_reply?: {
+    /** 新客户关注自动回复内容（图片为 media_id，小程序卡片为 JSON 字符串） */
+    content?: string;
+    /**
+     * 1 表示文字，2 表示图片，3 表示小程序卡片
+     */
+    msgtype?: 1 | 2 | 3;
+  };
+  /** 第二条新客户关注自动回复 */
+  guide_auto_reply_plus?: {
+    /** 新客户关注自动回复内容 */
+    content?: string;
+    /**
+     * 1 表示文字，2 表示图片，3 表示小程序卡片
+     */
+    msgtype?: 1 | 2 | 3;
+  };
+}
+
+/** Params of {@link OATools.getGuideGroupList}: 获取服务号下所有顾问分组的列表 */
+export type GetGuideGroupListParams = Record<string, never>;
+
+/** Reply fields of {@link OATools.getGuideGroupList}. */
+export interface GetGuideGroupListResponse {
+  /** 顾问分组列表 */
+  group_list: {
+    /** 顾问分组 id（uint64；超出 2^53 的值以字符串返回） */
+    id?: number | string;
+    /** 顾问分组名称 */
+    name?: string;
+    /** 创建时间戳 */
+    create_time?: number;
+    /** 更新时间戳 */
+    update_time?: number;
+  }[];
+}
+
+/** Params of {@link OATools.getGuideImageMaterial}: 查询图片素材（分页） */
+export interface GetGuideImageMaterialParams {
+  /** 分页查询，起始位置 */
+  start: number;
+  /** 分页查询，查询个数 */
+  num: number;
+}
+
+/** Reply fields of {@link OATools.getGuideImageMaterial}. */
+export interface GetGuideImageMaterialResponse {
+  /** 图片素材总数 */
+  total_num: number;
+  /** 图片素材列表 */
+  model_list: {
+    /** 图片链接 */
+    picurl?: string;
+  }[];
+}
+
+/** Params of {@link OATools.getGuideMassendJob}: 获取指定群发任务信息 */
+export interface GetGuideMassendJobParams {
+  /** 任务 id（64 位） */
+  task_id: number | string;
+}
+
+/** Reply fields of {@link OATools.getGuideMassendJob}. */
+export interface GetGuideMassendJobResponse {
+  /** 群发任务 */
+  job: {
+    /** 任务 id（64 位，超出 2^53 的值以字符串返回） */
+    task_id?: number | string;
+    /** 顾问 openid */
+    guide_openid?: string;
+    /** 任务创建时间 */
+    create_time?: number;
+    /** 任务最后修改时间 */
+    update_time?: number;
+    /** 任务下发时间 */
+    push_time?: number;
+    /** 任务完成时间（未完成为 0） */
+    finish_time?: number;
+    /** 任务名称 */
+    task_name?: string;
+    /** 任务备注 */
+    task_remark?: string;
+    /**
+     * 任务状态：1 任务未执行，2 已执行，3 执行完成，4 任务取消
+     */
+    task_status?: 1 | 2 | 3 | 4;
+    /** 素材 */
+    material?: {
+      /** 素材类型：1 文本，3 图片，49 小程序卡片 */
+      type?: number;
+      /** 小程序卡片标题 */
+      title?: string;
+      /** 小程序卡片路径 */
+      path?: string;
+      /** 小程序卡片 appid */
+      appid?: string;
+      /** 文本类型素材的内容 */
+      word?: string;
+      /** 图片 url */
+      pic_url?: string;
+    }[];
+    /** 客户列表 */
+    buyer_info?: {
+      /** 客户 openid */
+      openid?: string;
+      /**
+       * 消息发送状态：1 未发送，2 发送成功，3 未关注公众号，4 没有 quota，5 系统错误
+       */
+      send_status?: 1 | 2 | 3 | 4 | 5;
+    }[];
+  };
+}
+
+/** Params of {@link OATools.getGuideMassendJobList}: 获取顾问的群发任务列表（可按任务状态筛选） */
+export interface GetGuideMassendJobListParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 获取指定状态的任务（为空则表示拉取所有状态的任务）：1 任务未执行，2 已执行，3 执行完成，4 任务取消 */
+  task_status?: (1 | 2 | 3 | 4)[];
+  /**
+   * 偏移位置，默认 0
+   * @default 0
+   */
+  offset?: number;
+  /**
+   * 条数，默认 50
+   * @default 50
+   */
+  limit?: number;
+}
+
+/** Reply fields of {@link OATools.getGuideMassendJobList}. */
+export interface GetGuideMassendJobListResponse {
+  /** 总任务数 */
+  total_count: number;
+  /** 群发任务列表 */
+  list: {
+    /** 任务 id（64 位，超出 2^53 的值以字符串返回） */
+    task_id?: number | string;
+    /** 顾问 openid */
+    guide_openid?: string;
+    /** 任务创建时间 */
+    create_time?: number;
+    /** 任务最后修改时间 */
+    update_time?: number;
+    /** 任务下发时间 */
+    push_time?: number;
+    /** 任务完成时间（未完成为 0） */
+    finish_time?: number;
+    /** 任务名称 */
+    task_name?: string;
+    /** 任务备注 */
+    task_remark?: string;
+    /**
+     * 任务状态：1 任务未执行，2 已执行，3 执行完成，4 任务取消
+     */
+    task_status?: 1 | 2 | 3 | 4;
+    /** 素材 */
+    material?: {
+      /** 素材类型：1 文本，3 图片，49 小程序卡片 */
+      type?: number;
+      /** 小程序卡片标题 */
+      title?: string;
+      /** 小程序卡片路径 */
+      path?: string;
+      /** 小程序卡片 appid */
+      appid?: string;
+      /** 文本类型素材的内容 */
+      word?: string;
+      /** 图片 url */
+      pic_url?: string;
+    }[];
+    /** 客户列表 */
+    buyer_info?: {
+      /** 客户 openid */
+      openid?: string;
+      /**
+       * 消息发送状态：1 未发送，2 发送成功，3 未关注公众号，4 没有 quota，5 系统错误
+       */
+      send_status?: 1 | 2 | 3 | 4 | 5;
+    }[];
+  }[];
+}
+
+/** Params of {@link OATools.getGuideTagOption}: 获取标签类型和可选值 */
+export type GetGuideTagOptionParams = Record<string, never>;
+
+/** Reply fields of {@link OATools.getGuideTagOption}. */
+export interface GetGuideTagOptionResponse {
+  /** 标签类型列表 */
+  options: {
+    /** 标签类型名字 */
+    tag_name?: string;
+    /** 标签类型可选值 */
+    tag_values?: string[];
+  }[];
+}
+
+/** Params of {@link OATools.getGuideWordMaterial}: 查询文字素材（分页） */
+export interface GetGuideWordMaterialParams {
+  /** 分页查询，起始位置 */
+  start: number;
+  /** 分页查询，查询个数 */
+  num: number;
+}
+
+/** Reply fields of {@link OATools.getGuideWordMaterial}. */
+export interface GetGuideWordMaterialResponse {
+  /** 文字素材总数 */
+  total_num: number;
+  /** 文字素材列表 */
+  word_list: {
+    /** 文字素材内容 */
+    word?: string;
+    /** 创建时间 */
+    create_time?: number;
+  }[];
+}
+
+/** Params of {@link OATools.guideCreateQrCode}: 生成顾问二维码（用户扫码关注公众号并绑定该顾问） */
+export interface GuideCreateQrCodeParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 额外参数，用于事件推送（guide_qrcode_scan_event 原样带回） */
+  qrcode_info?: string;
+}
+
+/** Reply fields of {@link OATools.guideCreateQrCode}. */
+export interface GuideCreateQrCodeResponse {
+  /** 二维码下载链接，点击链接即可下载生成的二维码 */
+  qrcode_url: string;
+}
+
+/** Params of {@link OATools.newGuideGroup}: 新建顾问分组 */
+export interface NewGuideGroupParams {
+  /** 顾问分组名称 */
+  group_name: string;
+}
+
+/** Reply fields of {@link OATools.newGuideGroup}. */
+export interface NewGuideGroupResponse {
+  /** 新建的顾问分组 id（uint64；超出 2^53 的值以字符串返回） */
+  group_id: number | string;
+}
+
+/** Params of {@link OATools.newGuideTagOption}: 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复） */
+export interface NewGuideTagOptionParams {
+  /** 标签类型的名字，不能为空 */
+  tag_name: string;
+  /** 标签可选值列表，可选值不能为空值，所有的标签可选值不能有相等重复的值 */
+  tag_values: string[];
+}
+
+/** Reply fields of {@link OATools.newGuideTagOption}. */
+export type NewGuideTagOptionResponse = Record<string, never>;
+
+/** Params of {@link OATools.pushShowWxaPathMenu}: 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path） */
+export interface PushShowWxaPathMenuParams {
+  /** 小程序 appid，暂时只支持小程序，不支持小游戏 */
+  wxa_appid: string;
+  /** 关注该公众号的微信号 */
+  wx_username: string;
+}
+
+/** Reply fields of {@link OATools.pushShowWxaPathMenu}. */
+export type PushShowWxaPathMenuResponse = Record<string, never>;
+
+/** Params of {@link OATools.queryGuideBuyerByTag}: 根据标签值筛选顾问的客户 */
+export interface QueryGuideBuyerByTagParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 本月还可主动发消息次数（按此筛选） */
+  push_count?: number;
+  /** 标签值，该值必须在标签可选值集合中 */
+  tag_values?: string[];
+}
+
+/** Reply fields of {@link OATools.queryGuideBuyerByTag}. */
+export interface QueryGuideBuyerByTagResponse {
+  /** 客户 openid 列表 */
+  openid_list: string[];
+}
+
+/** Params of {@link OATools.rebindGuideAcctForBuyer}: 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个） */
+export interface RebindGuideAcctForBuyerParams {
+  /** 原顾问微信号（old_guide_account 和 new_guide_account 配套使用） */
+  old_guide_account?: string;
+  /** 原顾问 openid 或者 unionid（old_guide_openid 和 new_guide_openid 配套使用） */
+  old_guide_openid?: string;
+  /** 新顾问微信号 */
+  new_guide_account?: string;
+  /** 新顾问 openid 或者 unionid */
+  new_guide_openid?: string;
+  /** 客户 openid（openid 和 openid_list 二选一） */
+  openid?: string;
+  /** 客户列表，不超过 200（openid 和 openid_list 二选一） */
+  openid_list?: string[];
+}
+
+/** Reply fields of {@link OATools.rebindGuideAcctForBuyer}. */
+export interface RebindGuideAcctForBuyerResponse {
+  /** 客户列表逐个处理结果（请求带列表时才有意义） */
+  buyer_resp?: {
+    /** 该客户的错误码 */
+    errcode?: number;
+    /** 该客户的错误信息 */
+    errmsg?: string;
+    /** 客户 openid */
+    openid?: string;
+  }[];
+}
+
+/** Params of {@link OATools.setGuideAcctConfig}: 为服务号设置敏感词与离线自动回复 */
+export interface SetGuideAcctConfigParams {
+  /** 操作类型，false 表示添加，true 表示删除 */
+  is_delete: boolean;
+  /** 敏感词，每次全量更新覆盖原来数据（如果不设置就不传 black_keyword 字段） */
+  black_keyword?: {
+    /** 敏感词列表 */
+    values: string[];
+  };
+  /** 离线自动回复（如果不设置就不传 guide_auto_reply 字段） */
+  guide_auto_reply?: {
+    /** 离线自动回复内容，最多 300 字 */
+    content: string;
+  };
+}
+
+/** Reply fields of {@link OATools.setGuideAcctConfig}. */
+export type SetGuideAcctConfigResponse = Record<string, never>;
+
+/** Params of {@link OATools.setGuideCardMaterial}: 添加小程序卡片素材 */
+export interface SetGuideCardMaterialParams {
+  /** 卡片封面图片素材，只能用《素材管理获取 media_id》 */
+  media_id: string;
+  /** 小程序卡片名字 */
+  title: string;
+  /** 小程序路径 */
+  path: string;
+  /** 小程序的 appid */
+  appid: string;
+}
+
+/** Reply fields of {@link OATools.setGuideCardMaterial}. */
+export type SetGuideCardMaterialResponse = Record<string, never>;
+
+/** Params of {@link OATools.setGuideConfig}: 设置快捷回复与关注自动回复（顾问欢迎语，最多两条） */
+export interface SetGuideConfigParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一；都不填时设置所有顾问默认的关注自动回复） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 操作类型，false 表示添加，true 表示删除 */
+  is_delete: boolean;
+  /** 快捷回复列表 */
+  guide_fast_reply_list?: {
+    /** 快捷回复 */
+    content: string;
+  }[];
+  /** 第一条新客户关注自动回复 */
+  guide_auto_reply?: {
+    /** 新客户关注自动回复内容；图片填 media_id（获取方式同图片素材），小程序卡片填该卡片字段的 JSON 字符串 */
+    content: string;
+    /**
+     * 1 表示文字，2 表示图片，3 表示小程序卡片
+     */
+    msgtype: 1 | 2 | 3;
+  };
+  /** 第二条新客户关注自动回复 */
+  guide_auto_reply_plus?: {
+    /** 新客户关注自动回复内容，格式同 guide_auto_reply.content */
+    content: string;
+    /**
+     * 1 表示文字，2 表示图片，3 表示小程序卡片
+     */
+    msgtype: 1 | 2 | 3;
+  };
+}
+
+/** Reply fields of {@link OATools.setGuideConfig}. */
+export type SetGuideConfigResponse = Record<string, never>;
+
+/** Params of {@link OATools.setGuideImageMaterial}: 添加图片素材 */
+export interface SetGuideImageMaterialParams {
+  /** 图片素材，只能用《素材管理获取 media_id》 */
+  media_id: string;
+}
+
+/** Reply fields of {@link OATools.setGuideImageMaterial}. */
+export type SetGuideImageMaterialResponse = Record<string, never>;
+
+/** Params of {@link OATools.setGuideWordMaterial}: 添加文字素材（最多 300 字） */
+export interface SetGuideWordMaterialParams {
+  /** 文字素材内容，最多 300 字 */
+  word: string;
+}
+
+/** Reply fields of {@link OATools.setGuideWordMaterial}. */
+export type SetGuideWordMaterialResponse = Record<string, never>;
+
+/** Params of {@link OATools.updateGuideAcct}: 修改顾问的昵称或头像 */
+export interface UpdateGuideAcctParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 顾问头像，头像 url 只能用《上传图文消息内的图片获取 URL》 */
+  guide_headimgurl?: string;
+  /** 顾问昵称，不超过 16 个字 */
+  guide_nickname?: string;
+}
+
+/** Reply fields of {@link OATools.updateGuideAcct}. */
+export type UpdateGuideAcctResponse = Record<string, never>;
+
+/** Params of {@link OATools.updateGuideBuyerRelation}: 修改客户昵称 */
+export interface UpdateGuideBuyerRelationParams {
+  /** 顾问微信号（guide_account 和 guide_openid 二选一） */
+  guide_account?: string;
+  /** 顾问 openid 或者 unionid（guide_account 和 guide_openid 二选一） */
+  guide_openid?: string;
+  /** 客户 openid */
+  openid: string;
+  /** 客户昵称 */
+  buyer_nickname: string;
+}
+
+/** Reply fields of {@link OATools.updateGuideBuyerRelation}. */
+export type UpdateGuideBuyerRelationResponse = Record<string, never>;
+
+/** Params of {@link OATools.updateGuideMassendJob}: 修改群发任务（已执行的任务无法修改，返回参数错误） */
+export interface UpdateGuideMassendJobParams {
+  /** 任务 id（64 位） */
+  task_id: number | string;
+  /** 群发任务名称，不超过 16 字 */
+  task_name?: string;
+  /** 群发任务备注，不超过 100 字 */
+  task_remark?: string;
+  /** 下发时间，秒级时间戳，范围为当前时间开始到最近一个月内 */
+  push_time?: number;
+  /** 客户 openid 列表 */
+  openid?: string[];
+  /** 素材，不超过 3 个 */
+  material?: {
+    /**
+     * 素材类型：1 文本，3 图片，49 小程序卡片
+     */
+    type: 1 | 3 | 49;
+    /** 图片类型素材或者卡片类型素材的封面，只能用《素材管理获取 media_id》 */
+    media_id?: string;
+    /** 小程序卡片标题，最多 35 字 */
+    title?: string;
+    /** 小程序卡片路径 */
+    path?: string;
+    /** 小程序卡片 appid，需要关联到公众号 */
+    appid?: string;
+    /** 文本类型素材的内容，不超过 300 字节 */
+    word?: string;
+  }[];
+}
+
+/** Reply fields of {@link OATools.updateGuideMassendJob}. */
+export type UpdateGuideMassendJobResponse = Record<string, never>;
+
 /** Params of {@link OATools.addVoiceToRecoForText}: 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
 export interface AddVoiceToRecoForTextParams {
   /**
@@ -13095,6 +17952,23 @@ export interface AddVoiceToRecoForTextParams {
 
 /** Reply fields of {@link OATools.addVoiceToRecoForText}. */
 export type AddVoiceToRecoForTextResponse = Record<string, never>;
+
+/** Params of {@link OATools.plateNumberOCR}: 车牌识别：识别图片中的车牌号 */
+export interface PlateNumberOCRParams {
+  /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
+  img_url?: string;
+  /**
+   * Format: binary
+   * 图片文件（form-data 字段 img，小于 2M），传这个则不用传 img_url
+   */
+  img?: UploadInput;
+}
+
+/** Reply fields of {@link OATools.plateNumberOCR}. */
+export interface PlateNumberOCRResponse {
+  /** 车牌号码 */
+  number: string;
+}
 
 /** Params of {@link OATools.queryRecoResultForText}: 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
 export interface QueryRecoResultForTextParams {
@@ -13179,21 +18053,701 @@ export interface TranslateContentResponse {
   to_content?: string;
 }
 
-/** Params of {@link OATools.getTicket}: 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
-export interface GetTicketParams {
-  /**
-   * 票据类型：jsapi（JS-SDK）或 wx_card（卡券）
-   * @default jsapi
-   */
-  type: "jsapi" | "wx_card";
+/** Params of {@link OATools.clearOutInvoice}: 电子发票（统一开票接口）：发票冲红 */
+export interface ClearOutInvoiceParams {
+  /** 冲红信息 */
+  invoiceinfo: {
+    /** 用户的 openid */
+    wxopenid: string;
+    /** 发票请求流水号 */
+    fpqqlsh: string;
+    /** 纳税人识别码 */
+    nsrsbh: string;
+    /** 纳税人名称 */
+    nsrmc: string;
+    /** 原发票代码，即要冲红的蓝票的发票代码 */
+    yfpdm: string;
+    /** 原发票号码，即要冲红的蓝票的发票号码 */
+    yfphm: string;
+  };
 }
 
-/** Reply fields of {@link OATools.getTicket}. */
-export interface GetTicketResponse {
-  /** 票据 */
+/** Reply fields of {@link OATools.clearOutInvoice}. */
+export type ClearOutInvoiceResponse = Record<string, never>;
+
+/** Params of {@link OATools.createInvoiceCard}: 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用） */
+export interface CreateInvoiceCardParams {
+  /** 发票模板对象 */
+  invoice_info: {
+    /** 发票卡券模板基础信息 */
+    base_info: {
+      /** 发票商家 LOGO，请使用永久素材接口上传 */
+      logo_url: string;
+      /** 收款方（显示在列表），上限为 9 个汉字，建议填入商户简称 */
+      title: string;
+      /** 开票平台自定义入口名称，与 custom_url 字段共同使用，长度限制在 5 个汉字内 */
+      custom_url_name?: string;
+      /** 开票平台自定义入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+      custom_url?: string;
+      /** 显示在入口右侧的 tips，长度限制在 6 个汉字内 */
+      custom_url_sub_title?: string;
+      /** 营销场景的自定义入口 */
+      promotion_url_name?: string;
+      /** 营销入口跳转外链的地址链接，发票外跳的链接会带有发票参数 */
+      promotion_url?: string;
+      /** 显示在营销入口右侧的提示语 */
+      promotion_url_sub_title?: string;
+    };
+    /** 收款方（开票方）全称，显示在发票详情内；建议一个收款方对应一个发票卡券模板 */
+    payee: string;
+    /** 发票类型，如增值税普通电子发票 */
+    type: string;
+  };
+}
+
+/** Reply fields of {@link OATools.createInvoiceCard}. */
+export interface CreateInvoiceCardResponse {
+  /** 发票卡券模板的编号，用于后续该商户发票生成后作为必填参数在插卡时传入 */
+  card_id: string;
+}
+
+/** Params of {@link OATools.getInvoiceAuthData}: 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息） */
+export interface GetInvoiceAuthDataParams {
+  /** 开票平台在微信的标识号 */
+  s_pappid: string;
+  /** 发票订单号 */
+  order_id: string;
+}
+
+/** Reply fields of {@link OATools.getInvoiceAuthData}. */
+export interface GetInvoiceAuthDataResponse {
+  /** 订单授权状态，如 auth success（已授权）、never auth（未授权） */
+  invoice_status: string;
+  /** 授权时间，为十位时间戳（utc+8） */
+  auth_time?: number;
+  /** 用户授权信息（用户在授权页填写的抬头） */
+  user_auth_info?: {
+    /** 个人抬头 */
+    user_field?: {
+      /** 个人抬头 */
+      title?: string;
+      /** 手机号 */
+      phone?: string;
+      /** 邮箱 */
+      email?: string;
+      /** 自定义字段 */
+      custom_field?: {
+        key?: string;
+        value?: string;
+      }[];
+    };
+    /** 单位抬头 */
+    biz_field?: {
+      /** 单位抬头 */
+      title?: string;
+      /** 税号 */
+      tax_no?: string;
+      /** 单位地址 */
+      addr?: string;
+      /** 电话 */
+      phone?: string;
+      /** 开户银行 */
+      bank_type?: string;
+      /** 银行账号 */
+      bank_no?: string;
+      /** 自定义字段 */
+      custom_field?: {
+        key?: string;
+        value?: string;
+      }[];
+    };
+  };
+}
+
+/** Params of {@link OATools.getInvoiceAuthUrl}: 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户） */
+export interface GetInvoiceAuthUrlParams {
+  /** 开票平台在微信的标识号，商户需要找开票平台提供 */
+  s_pappid: string;
+  /** 订单 id，在商户内单笔开票请求的唯一识别号 */
+  order_id: string;
+  /** 订单金额，以分为单位 */
+  money: number;
+  /** 时间戳（秒） */
+  timestamp: number;
+  /**
+   * 开票来源：app 开票，web 微信 h5 开票，wxa 小程序开发票，wap 普通网页开票
+   */
+  source: "app" | "web" | "wxa" | "wap";
+  /** 授权成功后跳转页面，只有 source 为 web（H5）时需要填写 */
+  redirect_url?: string;
+  /** 授权页 ticket（wx_card 类型的 api_ticket） */
   ticket: string;
-  /** 有效期（秒） */
-  expires_in: number;
+  /**
+   * 授权类型：0 开票授权，1 填写字段开票授权，2 领票授权
+   */
+  type: 0 | 1 | 2;
+}
+
+/** Reply fields of {@link OATools.getInvoiceAuthUrl}. */
+export interface GetInvoiceAuthUrlResponse {
+  /** 授权链接 */
+  auth_url: string;
+  /** source 为 wxa 时返回：跳转的小程序 appid（auth_url 即为该小程序的页面路径） */
+  appid?: string;
+}
+
+/** Params of {@link OATools.getInvoicePdf}: 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接） */
+export interface GetInvoicePdfParams {
+  /** 发票 s_media_id（setInvoicePdf 返回，64 位） */
+  s_media_id: number | string;
+}
+
+/** Reply fields of {@link OATools.getInvoicePdf}. */
+export interface GetInvoicePdfResponse {
+  /** pdf 的 url，两个小时有效期 */
+  pdf_url: string;
+  /** pdf_url 过期时间，7200 秒 */
+  pdf_url_expire_time: number;
+}
+
+/** Params of {@link OATools.getInvoicePlatformUrl}: 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid） */
+export type GetInvoicePlatformUrlParams = Record<string, never>;
+
+/** Reply fields of {@link OATools.getInvoicePlatformUrl}. */
+export interface GetInvoicePlatformUrlResponse {
+  /** 该开票平台专用的授权链接；开票平台须将 invoice_url 内的 s_pappid 给到服务的商户 */
+  invoice_url?: string;
+}
+
+/** Params of {@link OATools.getInvoiceSelectTitleUrl}: 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户） */
+export interface GetInvoiceSelectTitleUrlParams {
+  /** 附加字段，用户提交发票时会发送给商户 */
+  attach?: string;
+  /** 商户名称 */
+  biz_name?: string;
+}
+
+/** Reply fields of {@link OATools.getInvoiceSelectTitleUrl}. */
+export interface GetInvoiceSelectTitleUrlResponse {
+  /** 商户专属开票链接 */
+  url: string;
+}
+
+/** Params of {@link OATools.getInvoiceUserTitleUrl}: 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认） */
+export interface GetInvoiceUserTitleUrlParams {
+  /**
+   * 0 企业设置的抬头，1 用户自己填写抬头
+   */
+  user_fill?: 0 | 1;
+  /** 发票抬头，user_fill 为 0 时必填 */
+  title?: string;
+  /** 联系方式，必须是数字或“-” */
+  phone?: string;
+  /** 税号，必须是 15-20 位数字或者英文字母 */
+  tax_no?: string;
+  /** 地址 */
+  addr?: string;
+  /** 银行类型 */
+  bank_type?: string;
+  /** 银行号码 */
+  bank_no?: string;
+  /** 开票码 */
+  out_title_id?: string;
+}
+
+/** Reply fields of {@link OATools.getInvoiceUserTitleUrl}. */
+export interface GetInvoiceUserTitleUrlResponse {
+  /** 用户确认链接 */
+  url: string;
+}
+
+/** Params of {@link OATools.insertInvoice}: 电子发票（开票平台）：将电子发票卡券插入用户卡包 */
+export interface InsertInvoiceParams {
+  /** 发票 order_id，即商户给用户授权开票的订单号 */
+  order_id: string;
+  /** 发票卡券模板的编号 */
+  card_id: string;
+  /** 该订单号授权时使用的 appid，一般为商户 appid */
+  appid: string;
+  /** 发票具体内容 */
+  card_ext: {
+    /** 随机字符串，防止重复 */
+    nonce_str: string;
+    /** 用户信息结构体 */
+    user_card: {
+      /** 发票的具体内容 */
+      invoice_user_data: {
+        /** 发票的金额，以分为单位 */
+        fee: number;
+        /** 发票的抬头 */
+        title: string;
+        /** 发票的开票时间，为十位时间戳（utc+8） */
+        billing_time: number;
+        /** 发票的发票号码；数电发票传 20 位发票号码 */
+        billing_no: string;
+        /** 发票的发票代码；数电发票发票代码为空 */
+        billing_code: string;
+        /** 商品详情结构 */
+        info?: {
+          /** 项目（商品）名称 */
+          name?: string;
+          /** 项目数量 */
+          num?: number;
+          /** 项目单位 */
+          unit?: string;
+          /** 单价，以分为单位 */
+          price?: number;
+        }[];
+        /** 不含税金额，以分为单位 */
+        fee_without_tax: number;
+        /** 税额，以分为单位 */
+        tax: number;
+        /** 发票 pdf 文件上传到微信发票平台后，会生成一个发票 s_media_id（setInvoicePdf 返回） */
+        s_pdf_media_id: string;
+        /** 其它消费附件的 PDF（如行程单） */
+        s_trip_pdf_media_id?: string;
+        /** 校验码，发票 pdf 右上角，开票日期下的校验码 */
+        check_code: string;
+        /** 购买方纳税人识别号 */
+        buyer_number?: string;
+        /** 购买方地址、电话 */
+        buyer_address_and_phone?: string;
+        /** 购买方开户行及账号 */
+        buyer_bank_account?: string;
+        /** 销售方纳税人识别号 */
+        seller_number?: string;
+        /** 销售方地址、电话 */
+        seller_address_and_phone?: string;
+        /** 销售方开户行及账号 */
+        seller_bank_account?: string;
+        /** 备注 */
+        remarks?: string;
+        /** 收款人 */
+        cashier?: string;
+        /** 开票人 */
+        maker?: string;
+      };
+    };
+  };
+}
+
+/** Reply fields of {@link OATools.insertInvoice}. */
+export interface InsertInvoiceResponse {
+  /** 发票 code（卡券 code） */
+  code: string;
+  /** 获得发票用户的 openid */
+  openid: string;
+  /** 只有在用户将公众号绑定到微信开放平台账号后，才会出现该字段 */
+  unionid?: string;
+}
+
+/** Params of {@link OATools.makeOutInvoice}: 电子发票（统一开票接口）：开具蓝票 */
+export interface MakeOutInvoiceParams {
+  /** 发票信息 */
+  invoiceinfo: {
+    /** 用户的 openid */
+    wxopenid: string;
+    /** 订单号 */
+    ddh: string;
+    /** 发票请求流水号，唯一识别开票请求的流水号 */
+    fpqqlsh: string;
+    /** 纳税人识别码（销售方） */
+    nsrsbh: string;
+    /** 纳税人名称 */
+    nsrmc: string;
+    /** 纳税人地址 */
+    nsrdz: string;
+    /** 纳税人电话 */
+    nsrdh: string;
+    /** 纳税人开户行 */
+    nsrbank: string;
+    /** 纳税人银行账号 */
+    nsrbankid: string;
+    /** 购货方识别号 */
+    ghfnsrsbh?: string;
+    /** 购货方名称 */
+    ghfmc?: string;
+    /** 购货方地址 */
+    ghfdz?: string;
+    /** 购货方电话 */
+    ghfdh?: string;
+    /** 购货方开户行 */
+    ghfbank?: string;
+    /** 购货方银行账号 */
+    ghfbankid?: string;
+    /** 开票人 */
+    kpr: string;
+    /** 收款人 */
+    skr?: string;
+    /** 复核人 */
+    fhr?: string;
+    /** 价税合计（元） */
+    jshj: string | number;
+    /** 合计金额（元） */
+    hjje: string | number;
+    /** 合计税额（元） */
+    hjse: string | number;
+    /** 备注 */
+    bz?: string;
+    /** 行业类型 */
+    hylx?: number | string;
+    /** 发票行项目数据 */
+    invoicedetail_list: {
+      /** 发票行性质 */
+      fphxz?: number | string;
+      /** 税收分类编码 */
+      spbm?: string;
+      /** 项目名称 */
+      xmmc?: string;
+      /** 计量单位 */
+      dw?: string;
+      /** 规格型号 */
+      ggxh?: string;
+      /** 项目数量 */
+      xmsl?: number | string;
+      /** 项目单价（元） */
+      xmdj?: string | number;
+      /** 项目金额（元） */
+      xmje?: string | number;
+      /** 税率 */
+      sl?: string | number;
+      /** 税额（元） */
+      se?: string | number;
+    }[];
+  };
+}
+
+/** Reply fields of {@link OATools.makeOutInvoice}. */
+export type MakeOutInvoiceResponse = Record<string, never>;
+
+/** Params of {@link OATools.queryInvoiceInfo}: 电子发票（统一开票接口）：查询已开发票（按发票请求流水号） */
+export interface QueryInvoiceInfoParams {
+  /** 发票请求流水号 */
+  fpqqlsh: string;
+  /** 纳税人识别码 */
+  nsrsbh: string;
+}
+
+/** Reply fields of {@link OATools.queryInvoiceInfo}. */
+export interface QueryInvoiceInfoResponse {
+  /** 发票信息 */
+  invoicedetail: {
+    /** 发票请求流水号 */
+    fpqqlsh?: string;
+    /** 发票代码 */
+    fpdm?: string;
+    /** 发票号码 */
+    fphm?: string;
+    /** 开票日期（yyyyMMddHHmmss） */
+    kprq?: string;
+    /** 校验码 */
+    jym?: string;
+    /** 发票 PDF 文件 URL */
+    pdfurl?: string;
+  };
+}
+
+/** Params of {@link OATools.rejectInvoiceInsert}: 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因） */
+export interface RejectInvoiceInsertParams {
+  /** 开票平台在微信的标识号，商户需要找开票平台提供 */
+  s_pappid: string;
+  /** 订单 id，在商户内单笔开票请求的唯一识别号 */
+  order_id: string;
+  /** 商家解释拒绝开票的原因，如重复开票、抬头无效、已退货无法开票等 */
+  reason: string;
+  /** 跳转链接，引导用户进行下一步处理，如重新发起开票、重新填写抬头、展示订单情况等 */
+  url?: string;
+}
+
+/** Reply fields of {@link OATools.rejectInvoiceInsert}. */
+export type RejectInvoiceInsertResponse = Record<string, never>;
+
+/** Params of {@link OATools.scanInvoiceTitle}: 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息 */
+export interface ScanInvoiceTitleParams {
+  /** 扫码后获取的文本 */
+  scan_text: string;
+}
+
+/** Reply fields of {@link OATools.scanInvoiceTitle}. */
+export interface ScanInvoiceTitleResponse {
+  /**
+   * 抬头类型：0 单位，1 个人
+   */
+  title_type: 0 | 1;
+  /** 抬头名称 */
+  title: string;
+  /** 税号 */
+  tax_no?: string;
+  /** 电话 */
+  phone?: string;
+  /** 地址 */
+  addr?: string;
+  /** 开户银行 */
+  bank_type?: string;
+  /** 银行账号 */
+  bank_no?: string;
+}
+
+/** Params of {@link OATools.setInvoiceBizAttr}: 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分） */
+export interface SetInvoiceBizAttrParams {
+  /**
+   * 操作类型
+   */
+  action: "set_auth_field" | "get_auth_field" | "set_pay_mch" | "get_pay_mch" | "set_contact" | "get_contact";
+  /** set_auth_field：授权页字段（show_* 为 1 时显示且必填） */
+  auth_field?: {
+    /** 授权页个人发票字段 */
+    user_field?: {
+      /**
+       * 是否填写抬头
+       */
+      show_title?: 0 | 1;
+      /**
+       * 是否填写电话号码
+       */
+      show_phone?: 0 | 1;
+      /**
+       * 是否填写邮箱
+       */
+      show_email?: 0 | 1;
+      /** 自定义字段 */
+      custom_field?: {
+        /** 自定义字段名称 */
+        key: string;
+      }[];
+    };
+    /** 授权页单位发票字段 */
+    biz_field?: {
+      /**
+       * 是否填写抬头
+       */
+      show_title?: 0 | 1;
+      /**
+       * 是否填写税号
+       */
+      show_tax_no?: 0 | 1;
+      /**
+       * 是否填写单位地址
+       */
+      show_addr?: 0 | 1;
+      /**
+       * 是否填写电话号码
+       */
+      show_phone?: 0 | 1;
+      /**
+       * 是否填写开户银行
+       */
+      show_bank_type?: 0 | 1;
+      /**
+       * 是否填写银行账号
+       */
+      show_bank_no?: 0 | 1;
+      /** 自定义字段 */
+      custom_field?: {
+        /** 自定义字段名称 */
+        key: string;
+      }[];
+    };
+  };
+  /** set_pay_mch：商户号与开票平台关联 */
+  paymch_info?: {
+    /** 微信支付商户号 */
+    mchid: string;
+    /** 开票平台在微信的标识号 */
+    s_pappid: string;
+  };
+  /** set_contact：商户联系方式 */
+  contact?: {
+    /** 联系电话 */
+    phone: string;
+    /** 开票超时时间（秒） */
+    time_out: number;
+  };
+}
+
+/** Reply fields of {@link OATools.setInvoiceBizAttr}. */
+export interface SetInvoiceBizAttrResponse {
+  /** get_auth_field：授权页字段设置 */
+  auth_field?: {
+    /** 个人发票字段（结构同请求） */
+    user_field?: Record<string, never>;
+    /** 单位发票字段（结构同请求） */
+    biz_field?: Record<string, never>;
+  };
+  /** get_pay_mch：商户号与开票平台关联情况 */
+  paymch_info?: {
+    /** 微信支付商户号 */
+    mchid?: string;
+    /** 开票平台标识 */
+    s_pappid?: string;
+  };
+  /** get_contact：商户联系方式 */
+  contact?: {
+    /** 联系电话 */
+    phone?: string;
+    /** 开票超时时间（秒） */
+    time_out?: number;
+  };
+}
+
+/** Params of {@link OATools.setInvoicePdf}: 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用） */
+export interface SetInvoicePdfParams {
+  /**
+   * Format: binary
+   * 发票 PDF 文件（form-data 字段 pdf）
+   */
+  pdf: UploadInput;
+}
+
+/** Reply fields of {@link OATools.setInvoicePdf}. */
+export interface SetInvoicePdfResponse {
+  /** 64 位整数，在将发票卡券插入用户卡包时使用用于关联 pdf 和发票卡券，有效期为 3 天 */
+  s_media_id: number | string;
+}
+
+/** Params of {@link OATools.updateInvoiceCardStatus}: 电子发票（开票平台）：更新发票卡券的报销状态 */
+export interface UpdateInvoiceCardStatusParams {
+  /** 发票卡券模板的编号 */
+  card_id: string;
+  /** 发票卡券的 code */
+  code: string;
+  /** 发票报销状态，见发票报销状态列表 */
+  reimburse_status: string;
+}
+
+/** Reply fields of {@link OATools.updateInvoiceCardStatus}. */
+export type UpdateInvoiceCardStatusResponse = Record<string, never>;
+
+/** Params of {@link OATools.getLinkMiniprogram}: 获取公众号关联的小程序 */
+export type GetLinkMiniprogramParams = Record<string, never>;
+
+/** Reply fields of {@link OATools.getLinkMiniprogram}. */
+export interface GetLinkMiniprogramResponse {
+  /** 关联的小程序列表 */
+  wxopens: {
+    /** 关联的小程序信息 */
+    items?: {
+      /** 小程序名称 */
+      nickname?: string;
+      /** 头像 url */
+      headimg_url?: string;
+      /**
+       * 关联状态：1 已关联，2 等待小程序管理员确认中，3 小程序管理员拒绝关联，12 等待公众号管理员确认中
+       */
+      status?: 1 | 2 | 3 | 12;
+      /** 小程序 appid */
+      appid?: string;
+      /** 小程序原始 id（gh_ 开头） */
+      username?: string;
+      /** 关联来源（官方返回示例中为 SOURCE_NORMAL；字段表未列出） */
+      source?: string;
+      /** 小程序邮箱 */
+      email?: string;
+      /**
+       * 是否在公众号管理页展示中：1 是，0 否
+       */
+      selected?: 0 | 1;
+      /**
+       * 是否展示在附近的小程序中：1 是，0 否
+       */
+      nearby_display_status?: 0 | 1;
+      /**
+       * 是否已经发布：1 是，0 否
+       */
+      released?: 0 | 1;
+      /** 微信认证及支付信息 */
+      func_infos?: {
+        /** “微信认证”或“微信支付”的 id */
+        id?: number;
+        /**
+         * 开通状态：0 未开通，1 开通
+         */
+        status?: 0 | 1;
+        /** “微信认证”或“微信支付” */
+        name?: string;
+      }[];
+    }[];
+  };
+}
+
+/** Params of {@link OATools.linkMiniprogram}: 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认） */
+export interface LinkMiniprogramParams {
+  /** 小程序 appid */
+  appid: string;
+  /**
+   * 是否发送模板消息通知公众号粉丝：1 是，0 否
+   */
+  notify_users: 0 | 1;
+  /**
+   * 是否展示在公众号主页中：1 是，0 否
+   */
+  show_profile: 0 | 1;
+}
+
+/** Reply fields of {@link OATools.linkMiniprogram}. */
+export type LinkMiniprogramResponse = Record<string, never>;
+
+/** Params of {@link OATools.unlinkMiniprogram}: 公众号解除关联小程序（需公众号管理员确认） */
+export interface UnlinkMiniprogramParams {
+  /** 小程序 appid */
+  appid: string;
+}
+
+/** Reply fields of {@link OATools.unlinkMiniprogram}. */
+export type UnlinkMiniprogramResponse = Record<string, never>;
+
+/** Params of {@link OATools.getAdLeads}: 微信广告：获取朋友圈销售线索数据 */
+export interface GetAdLeadsParams {
+  /** 日期范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"} */
+  date_range: string;
+  /** 过滤条件，JSON 文本：[{"field": 过滤字段, "operator": 操作符, "values": [字段取值]}]；不传则不过滤 */
+  filtering?: string;
+  /** 页码，默认 1 */
+  page?: number;
+  /** 一页获取的数据条数（1-100），默认 100 */
+  page_size?: number;
+}
+
+/** Reply fields of {@link OATools.getAdLeads}. */
+export interface GetAdLeadsResponse {
+  /** 返回数据 */
+  data?: {
+    /** 分页信息 */
+    page_info?: {
+      /** 当前页码 */
+      page?: number;
+      /** 每页条数 */
+      page_size?: number;
+      /** 总条数 */
+      total_number?: number;
+      /** 总页数 */
+      total_page?: number;
+    };
+    /** 线索列表 */
+    list?: {
+      /** 广告点击 id */
+      click_id?: string;
+      /** 推广计划 id */
+      campaign_id?: number | string;
+      /** 推广计划名称 */
+      campaign_name?: string;
+      /** 广告组 id */
+      adgroup_id?: number | string;
+      /** 广告组名称 */
+      adgroup_name?: string;
+      /** 代理商 id */
+      agency_id?: string;
+      /** 代理商名称 */
+      agency_name?: string;
+      /** 线索内容（表单各项） */
+      leads_info?: {
+        /** 表单项名称，如 电话号码、提交时间、自定义问题 */
+        key?: string;
+        /** 用户填写的值 */
+        value?: string;
+      }[];
+    }[];
+  };
 }
 
 /** Params of {@link OATools.deleteMassMessage}: 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
@@ -14751,7 +20305,7 @@ export interface RefreshWebAccessTokenResponse {
   scope: string;
 }
 
-/** The generated endpoint methods of MPTools (257). */
+/** The generated endpoint methods of MPTools (398). */
 export interface MPToolsMethods {
   /**
    * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -14888,7 +20442,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
    */
   bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
   /**
@@ -14903,7 +20457,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
    */
   businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
   /**
@@ -14918,7 +20472,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
    */
   driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
   /**
@@ -14948,7 +20502,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
    */
   printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
   /**
@@ -14963,7 +20517,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
    */
   scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
   /**
@@ -14978,7 +20532,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
    */
   superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
   /**
@@ -14993,9 +20547,102 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
    */
   vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+  /**
+   * 电子发票（报销方）：批量查询报销发票信息
+   *
+   * Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+   *
+   * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+   */
+  getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+  /**
+   * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+   *
+   * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+   *
+   * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+   */
+  getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+  /**
+   * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+   *
+   * Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+   *
+   * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+   */
+  updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+  /**
+   * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+   *
+   * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+   *
+   * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+   */
+  updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
+  /**
+   * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+   *
+   * Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+   *
+   * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40001: access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+   */
+  getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+  /**
+   * 微信广告：创建用户行为数据源
+   *
+   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+   *
+   * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+   */
+  addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+  /**
+   * 微信广告：回传用户行为数据
+   *
+   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+   *
+   * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+   */
+  addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+  /**
+   * 微信广告：获取用户行为数据源报表
+   *
+   * WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+   *
+   * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+   */
+  getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+  /**
+   * 微信广告：获取用户行为数据源信息
+   *
+   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+   *
+   * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+   */
+  getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
   /**
    * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
    *
@@ -15026,6 +20673,65 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
    */
   uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
+  /**
+   * 将公众号/小程序绑定到开放平台帐号下
+   *
+   * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+   *
+   * `POST /cgi-bin/open/bind` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+   * - 89001 `not same contractor`: 主体不相同
+   * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs} · spec: spec/common/open-account/bindOpenAccount.yaml
+   */
+  bindOpenAccount(params: BindOpenAccountParams, options?: CallOptions): Promise<WechatData<BindOpenAccountResponse>>;
+  /**
+   * 创建开放平台帐号并绑定公众号/小程序
+   *
+   * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+   *
+   * `POST /cgi-bin/open/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+   * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs} · spec: spec/common/open-account/createOpenAccount.yaml
+   */
+  createOpenAccount(params?: CreateOpenAccountParams, options?: CallOptions): Promise<WechatData<CreateOpenAccountResponse>>;
+  /**
+   * 获取公众号/小程序所绑定的开放平台帐号
+   *
+   * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+   *
+   * `POST /cgi-bin/open/get` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs} · spec: spec/common/open-account/getOpenAccount.yaml
+   */
+  getOpenAccount(params?: GetOpenAccountParams, options?: CallOptions): Promise<WechatData<GetOpenAccountResponse>>;
+  /**
+   * 将公众号/小程序从开放平台帐号下解绑
+   *
+   * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+   *
+   * `POST /cgi-bin/open/unbind` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs} · spec: spec/common/open-account/unbindOpenAccount.yaml
+   */
+  unbindOpenAccount(params: UnbindOpenAccountParams, options?: CallOptions): Promise<WechatData<UnbindOpenAccountResponse>>;
   /**
    * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
    *
@@ -15074,6 +20780,8 @@ export interface MPToolsMethods {
   /**
    * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
    *
+   * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+   *
    * `POST /cgi-bin/openapi/quota/get` · access_token: managed by the client · safe to repeat · reply: json
    *
    * Errcodes:
@@ -15086,6 +20794,8 @@ export interface MPToolsMethods {
   getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
   /**
    * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+   *
+   * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
    *
    * `POST /cgi-bin/openapi/rid/get` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -15175,9 +20885,27 @@ export interface MPToolsMethods {
    */
   getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
   /**
+   * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
+   *
+   * The classic token endpoint. Every call issues a new token; the previous one stays valid for 5 minutes. Several processes calling it for one appid invalidate each other's token: prefer requestStableAccessToken. This is the raw request: it does not update the client's cache and, in classic mode, it invalidates the token the client has cached. For the token your calls use, call client.getAccessToken().
+   *
+   * `GET /cgi-bin/token` · app credentials: appid/secret added by the client (query) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40001 `invalid credential, access_token is invalid or not latest`: AppSecret 错误或者 AppSecret 不属于这个小程序
+   * - 40002: grant_type 必须为 client_credential
+   * - 40013 `invalid appid`: 不合法的 AppID
+   * - 40125 `invalid appsecret`: 不合法的 secret
+   * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
+   * - 89503: 此次调用需要管理员确认
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs} · spec: spec/common/token/requestAccessToken.yaml
+   */
+  requestAccessToken(params?: RequestAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestAccessTokenResponse>>;
+  /**
    * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
    *
-   * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart).
+   * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart). This is the raw request (named request…, not get…, so that no name means two things): it does not update the client's cache. For the token your calls use, call client.getAccessToken().
    *
    * `POST /cgi-bin/stable_token` · app credentials: appid/secret added by the client (body) · safe to repeat · reply: json
    *
@@ -15187,9 +20915,9 @@ export interface MPToolsMethods {
    * - 40125 `invalid appsecret`: 不合法的 secret
    * - 45009: 强制刷新超过每日 20 次
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/getStableAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/requestStableAccessToken.yaml
    */
-  getStableAccessToken(params?: GetStableAccessTokenParams, options?: CallOptions): Promise<WechatData<GetStableAccessTokenResponse>>;
+  requestStableAccessToken(params?: RequestStableAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestStableAccessTokenResponse>>;
   /**
    * 新增集合
    *
@@ -15504,7 +21232,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindex.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
    */
   updateDatabaseIndex(params: UpdateDatabaseIndexParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseIndexResponse>>;
   /**
@@ -15520,6 +21248,668 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseRecord.yaml
    */
   updateDatabaseRecord(params: UpdateDatabaseRecordParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseRecordResponse>>;
+  /**
+   * 添加类目（敏感类目需资质）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/addcategory` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 53300 `category quota exceeded`: 超出每月次数限制
+   * - 53301 `category count exceeded`: 超出可配置类目总数限制
+   * - 53303 `qualification missing`: 提交的资质证明缺失
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html WeChat docs} · spec: spec/miniprogram/code-management/addCategory.yaml
+   */
+  addCategory(params: AddCategoryParams, options?: CallOptions): Promise<WechatData<AddCategoryResponse>>;
+  /**
+   * 增加或修改二维码规则
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/qrcodejumpadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85066 `invalid prefix`: 链接错误
+   * - 85068 `test url not match rule`: 测试链接不是子链接
+   * - 85069 `verify file fail`: 校验文件失败
+   * - 85070 `prefix in blacklist`: 个人类型小程序无法设置二维码规则
+   * - 85071 `prefix already exists`: 已添加该链接
+   * - 85072 `prefix occupied`: 该链接已被占用
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/addJumpQRCode.yaml
+   */
+  addJumpQRCode(params: AddJumpQRCodeParams, options?: CallOptions): Promise<WechatData<AddJumpQRCodeResponse>>;
+  /**
+   * 绑定体验者（微信号）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/bind_tester` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85001 `invalid wechat id`: 微信号不存在或微信号设置为不可搜索
+   * - 85002 `members reach limit`: 小程序绑定的体验者数量达到上限
+   * - 85003 `bind too many apps`: 微信号绑定的小程序体验者达到上限
+   * - 85004 `already bound`: 微信号已经绑定
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html WeChat docs} · spec: spec/miniprogram/code-management/bindTester.yaml
+   */
+  bindTester(params: BindTesterParams, options?: CallOptions): Promise<WechatData<BindTesterResponse>>;
+  /**
+   * 上传代码并生成体验版（从代码模板库选模板，填 ext.json）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。 Upload, then wait for the code check (getCodePrivacyInfo) before submitAudit (61039 otherwise); do not retry commit and submitAudit together.
+   *
+   * `POST /wxa/commit` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85014 `template not exist`: 无效的模板编号
+   * - 85013 `invalid ext_json`: 无效的自定义配置
+   * - 85043 `template error`: 模板错误
+   * - 85044 `code package exceeded max size limit`: 代码包超过大小限制
+   * - 85045 `ext_json has pages not existed`: ext_json 有不存在的路径
+   * - 85046 `tabBar path not in pages`: tabBar 中缺少 path
+   * - 85047 `pages field is empty`: pages 字段为空
+   * - 85048 `ext_json parse fail`: ext_json 解析失败
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html WeChat docs} · spec: spec/miniprogram/code-management/commit.yaml
+   */
+  commit(params: CommitParams, options?: CallOptions): Promise<WechatData<CommitResponse>>;
+  /**
+   * 删除类目
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/deletecategory` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 53300 `category quota exceeded`: 超出每月次数限制
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs} · spec: spec/miniprogram/code-management/deleteCategory.yaml
+   */
+  deleteCategory(params: DeleteCategoryParams, options?: CallOptions): Promise<WechatData<DeleteCategoryResponse>>;
+  /**
+   * 删除已设置的二维码规则
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/qrcodejumpdelete` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85073 `prefix not found`: 二维码规则不存在
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/deleteJumpQRCode.yaml
+   */
+  deleteJumpQRCode(params: DeleteJumpQRCodeParams, options?: CallOptions): Promise<WechatData<DeleteJumpQRCodeResponse>>;
+  /**
+   * 获取二维码规则校验文件（放在 prefix 域名的根目录）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/qrcodejumpdownload` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html WeChat docs} · spec: spec/miniprogram/code-management/downloadJumpQRCodeFile.yaml
+   */
+  downloadJumpQRCodeFile(params?: DownloadJumpQRCodeFileParams, options?: CallOptions): Promise<WechatData<DownloadJumpQRCodeFileResponse>>;
+  /**
+   * 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/account/getaccountbasicinfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getAccountBasicInfo.yaml
+   */
+  getAccountBasicInfo(params?: GetAccountBasicInfoParams, options?: CallOptions): Promise<WechatData<GetAccountBasicInfoResponse>>;
+  /**
+   * 获取可以设置的所有类目
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /cgi-bin/wxopen/getallcategories` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html WeChat docs} · spec: spec/miniprogram/code-management/getAllCategories.yaml
+   */
+  getAllCategories(params?: GetAllCategoriesParams, options?: CallOptions): Promise<WechatData<GetAllCategoriesResponse>>;
+  /**
+   * 查询指定版本的审核状态
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/get_auditstatus` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 85012 `invalid audit id`: 无效的审核 id
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getAuditStatus.yaml
+   */
+  getAuditStatus(params: GetAuditStatusParams, options?: CallOptions): Promise<WechatData<GetAuditStatusResponse>>;
+  /**
+   * 查询服务商本月的审核额度（提审与加急）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。 WeChat's page for /wxa/queryquota is named setCodeAuditQuota.
+   *
+   * `GET /wxa/queryquota` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html WeChat docs} · spec: spec/miniprogram/code-management/getCodeAuditQuota.yaml
+   */
+  getCodeAuditQuota(params?: GetCodeAuditQuotaParams, options?: CallOptions): Promise<WechatData<GetCodeAuditQuotaResponse>>;
+  /**
+   * 获取已设置的所有类目（提交审核用的类目及其 id）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/get_category` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html WeChat docs} · spec: spec/miniprogram/code-management/getCodeCategory.yaml
+   */
+  getCodeCategory(params?: GetCodeCategoryParams, options?: CallOptions): Promise<WechatData<GetCodeCategoryResponse>>;
+  /**
+   * 获取已上传代码的页面列表
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/get_page` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 85019 `no code version found`: 没有上传的代码版本
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html WeChat docs} · spec: spec/miniprogram/code-management/getCodePage.yaml
+   */
+  getCodePage(params?: GetCodePageParams, options?: CallOptions): Promise<WechatData<GetCodePageResponse>>;
+  /**
+   * 获取隐私接口检测结果（上传代码后的检测任务）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/security/get_code_privacy_info` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61039 `code is checking, please try later`: 隐私接口检查任务未完成，请稍后再试
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getCodePrivacyInfo.yaml
+   */
+  getCodePrivacyInfo(params?: GetCodePrivacyInfoParams, options?: CallOptions): Promise<WechatData<GetCodePrivacyInfoResponse>>;
+  /**
+   * 获取发布后生效的业务域名
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/get_effective_webviewdomain` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getEffectiveJumpDomain.yaml
+   */
+  getEffectiveJumpDomain(params?: GetEffectiveJumpDomainParams, options?: CallOptions): Promise<WechatData<GetEffectiveJumpDomainResponse>>;
+  /**
+   * 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/get_effective_domain` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getEffectiveServerDomain.yaml
+   */
+  getEffectiveServerDomain(params?: GetEffectiveServerDomainParams, options?: CallOptions): Promise<WechatData<GetEffectiveServerDomainResponse>>;
+  /**
+   * 获取业务域名校验文件（放在业务域名根目录）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/get_webviewdomain_confirmfile` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html WeChat docs} · spec: spec/miniprogram/code-management/getJumpDomainConfirmFile.yaml
+   */
+  getJumpDomainConfirmFile(params?: GetJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetJumpDomainConfirmFileResponse>>;
+  /**
+   * 获取已设置的二维码规则（扫普通链接二维码打开小程序）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/qrcodejumpget` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/getJumpQRCode.yaml
+   */
+  getJumpQRCode(params: GetJumpQRCodeParams, options?: CallOptions): Promise<WechatData<GetJumpQRCodeResponse>>;
+  /**
+   * 查询最新一次提交的审核状态
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/get_latest_auditstatus` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getLatestAuditStatus.yaml
+   */
+  getLatestAuditStatus(params?: GetLatestAuditStatusParams, options?: CallOptions): Promise<WechatData<GetLatestAuditStatusResponse>>;
+  /**
+   * 获取 DNS 预解析域名
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/get_prefetchdnsdomain` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getPrefetchDomain.yaml
+   */
+  getPrefetchDomain(params?: GetPrefetchDomainParams, options?: CallOptions): Promise<WechatData<GetPrefetchDomainResponse>>;
+  /**
+   * 查询小程序是否可被搜索
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/getwxasearchstatus` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getSearchStatus.yaml
+   */
+  getSearchStatus(params?: GetSearchStatusParams, options?: CallOptions): Promise<WechatData<GetSearchStatusResponse>>;
+  /**
+   * 获取已设置的所有类目（含审核状态）及设置额度
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /cgi-bin/wxopen/getcategory` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html WeChat docs} · spec: spec/miniprogram/code-management/getSettingCategories.yaml
+   */
+  getSettingCategories(params?: GetSettingCategoriesParams, options?: CallOptions): Promise<WechatData<GetSettingCategoriesResponse>>;
+  /**
+   * 查询小程序当前设置的最低基础库版本及各版本用户占比
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/getweappsupportversion` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html WeChat docs} · spec: spec/miniprogram/code-management/getSupportVersion.yaml
+   */
+  getSupportVersion(params?: GetSupportVersionParams, options?: CallOptions): Promise<WechatData<GetSupportVersionResponse>>;
+  /**
+   * 获取体验者列表
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/memberauth` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html WeChat docs} · spec: spec/miniprogram/code-management/getTester.yaml
+   */
+  getTester(params?: GetTesterParams, options?: CallOptions): Promise<WechatData<GetTesterResponse>>;
+  /**
+   * 获取体验版二维码（图片）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/get_qrcode` · access_token: managed by the client · safe to repeat · reply: binary
+   *
+   * Errcodes:
+   * - -1 `system error`: 系统繁忙
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getTrialQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/getTrialQRCode.yaml
+   */
+  getTrialQRCode(params?: GetTrialQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  /**
+   * 查询小程序版本信息（体验版、线上版）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/getversioninfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getVersionInfo.yaml
+   */
+  getVersionInfo(params?: GetVersionInfoParams, options?: CallOptions): Promise<WechatData<GetVersionInfoResponse>>;
+  /**
+   * 分阶段发布（灰度比例 1–100）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/grayrelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 87010 `gray percentage invalid`: 灰度比例无效
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/grayRelease.yaml
+   */
+  grayRelease(params: GrayReleaseParams, options?: CallOptions): Promise<WechatData<GrayReleaseResponse>>;
+  /**
+   * 修改小程序头像（临时素材 media_id 与裁剪区域）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/account/modifyheadimage` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 53202 `head image quota reach limit`: 本月修改头像次数已用完
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html WeChat docs} · spec: spec/miniprogram/code-management/modifyHeadImage.yaml
+   */
+  modifyHeadImage(params: ModifyHeadImageParams, options?: CallOptions): Promise<WechatData<ModifyHeadImageResponse>>;
+  /**
+   * 配置小程序业务域名（web-view）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/setwebviewdomain` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89019 `webview domain not change`: 业务域名无更改，无需重复设置
+   * - 89231 `jump domain not in component`: 个人小程序不支持调用 setwebviewdomain 接口
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomain.yaml
+   */
+  modifyJumpDomain(params?: ModifyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainResponse>>;
+  /**
+   * 快速配置小程序业务域名（需先把校验文件放在域名根目录）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/setwebviewdomain_directly` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 86103 `check confirmfile fail! domain is not in mp webviewdomain`: 校验文件检查失败
+   * - 89019 `webview domain not change`: 业务域名无更改
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomainDirectly.yaml
+   */
+  modifyJumpDomainDirectly(params: ModifyJumpDomainDirectlyParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainDirectlyResponse>>;
+  /**
+   * 配置小程序服务器域名（request、socket、upload、download、udp、tcp）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/modify_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85015 `invalid domain`: 域名不合法或未备案
+   * - 85017 `no domain to modify after filtered, please confirm the domain has been set in miniprogram or open`: 没有新增域名，请确认小程序已经添加了域名或该域名是否没有在第三方平台添加
+   * - 85301 `domain not in component`: 域名不在第三方平台的服务器域名中
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomain.yaml
+   */
+  modifyServerDomain(params: ModifyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainResponse>>;
+  /**
+   * 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/modify_domain_directly` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85015 `invalid domain`: 域名不合法或未备案
+   * - 86103 `check confirmfile fail! domain is not in mp webviewdomain`: 域名校验失败
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomainDirectly.yaml
+   */
+  modifyServerDomainDirectly(params: ModifyServerDomainDirectlyParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainDirectlyResponse>>;
+  /**
+   * 修改小程序功能介绍（简介）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/account/modifysignature` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 53200 `signature quota reach limit`: 本月功能介绍修改次数已用完
+   * - 53201 `signature invalid`: 功能介绍内容命中黑名单关键字
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html WeChat docs} · spec: spec/miniprogram/code-management/modifySignature.yaml
+   */
+  modifySignature(params: ModifySignatureParams, options?: CallOptions): Promise<WechatData<ModifySignatureResponse>>;
+  /**
+   * 发布已设置的二维码规则
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/qrcodejumppublish` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85074 `not published`: 小程序未发布
+   * - 85075 `prefix is not allowed`: 个人类型小程序无法设置二维码规则
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/publishJumpQRCode.yaml
+   */
+  publishJumpQRCode(params: PublishJumpQRCodeParams, options?: CallOptions): Promise<WechatData<PublishJumpQRCodeResponse>>;
+  /**
+   * 发布已通过审核的小程序
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/release` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85019 `no audit version`: 没有审核版本
+   * - 85020 `audit status not success`: 审核状态未满足发布
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html WeChat docs} · spec: spec/miniprogram/code-management/release.yaml
+   */
+  release(params?: ReleaseParams, options?: CallOptions): Promise<WechatData<ReleaseResponse>>;
+  /**
+   * 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/revertcoderelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 87011 `current version is gray releasing, can not revert`: 现网已经在灰度发布，不能进行版本回退
+   * - 87012 `this version can not revert`: 该版本不能回退
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertCodeRelease.yaml
+   */
+  revertCodeRelease(params?: RevertCodeReleaseParams, options?: CallOptions): Promise<WechatData<RevertCodeReleaseResponse>>;
+  /**
+   * 取消分阶段发布
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/revertgrayrelease` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertGrayRelease.yaml
+   */
+  revertGrayRelease(params?: RevertGrayReleaseParams, options?: CallOptions): Promise<WechatData<RevertGrayReleaseResponse>>;
+  /**
+   * 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/setnickname` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 91001 `not fast register`: 不是公众号快速创建的小程序
+   * - 91010 `name is used`: 名称已被占用
+   * - 91011 `invalid name`: 名称不合法
+   * - 91012 `quota reach limit`: 本月修改名称次数已用完
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html WeChat docs} · spec: spec/miniprogram/code-management/setNickname.yaml
+   */
+  setNickname(params: SetNicknameParams, options?: CallOptions): Promise<WechatData<SetNicknameResponse>>;
+  /**
+   * 设置 DNS 预解析域名（覆盖）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/set_prefetchdnsdomain` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85015 `invalid domain`: 域名不合法
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html WeChat docs} · spec: spec/miniprogram/code-management/setPrefetchDomain.yaml
+   */
+  setPrefetchDomain(params: SetPrefetchDomainParams, options?: CallOptions): Promise<WechatData<SetPrefetchDomainResponse>>;
+  /**
+   * 设置小程序是否可被搜索
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/changewxasearchstatus` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html WeChat docs} · spec: spec/miniprogram/code-management/setSearchStatus.yaml
+   */
+  setSearchStatus(params: SetSearchStatusParams, options?: CallOptions): Promise<WechatData<SetSearchStatusResponse>>;
+  /**
+   * 设置最低基础库版本
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /cgi-bin/wxopen/setweappsupportversion` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 85015 `version not exist`: 基础库版本无效
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html WeChat docs} · spec: spec/miniprogram/code-management/setSupportVersion.yaml
+   */
+  setSupportVersion(params: SetSupportVersionParams, options?: CallOptions): Promise<WechatData<SetSupportVersionResponse>>;
+  /**
+   * 设置小程序服务状态（暂停 / 开启服务）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/change_visitstatus` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 85021 `status not allowed`: 状态不可变
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html WeChat docs} · spec: spec/miniprogram/code-management/setVisitStatus.yaml
+   */
+  setVisitStatus(params: SetVisitStatusParams, options?: CallOptions): Promise<WechatData<SetVisitStatusResponse>>;
+  /**
+   * 加急审核（消耗服务商的加急额度）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/speedupaudit` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85012 `invalid audit id`: 无效的审核 id
+   * - 61007 `api is unauthorized to component`: 授权方未授权该接口
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html WeChat docs} · spec: spec/miniprogram/code-management/speedupCodeAudit.yaml
+   */
+  speedupCodeAudit(params: SpeedupCodeAuditParams, options?: CallOptions): Promise<WechatData<SpeedupCodeAuditResponse>>;
+  /**
+   * 提交代码审核
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/submit_audit` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85009 `already submit a version, please wait for the audit result`: 已经有正在审核的版本
+   * - 61039 `code is checking, please try later`: 代码检测任务未完成，请稍后再试
+   * - 61040 `privacy info not set in ext_json`: 代码使用了隐私接口但 ext_json 未声明 requiredPrivateInfos
+   * - 85006 `tag format error`: 标签格式错误
+   * - 85007 `page path error`: 页面路径错误
+   * - 85008 `category error`: 当前小程序没有已经审核通过的类目
+   * - 85085 `submit audit reach limit pleasetry later`: 小程序提审数量已达本月上限
+   * - 85077 `category info invalid`: 小程序类目信息失效
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html WeChat docs} · spec: spec/miniprogram/code-management/submitAudit.yaml
+   */
+  submitAudit(params?: SubmitAuditParams, options?: CallOptions): Promise<WechatData<SubmitAuditResponse>>;
+  /**
+   * 解除绑定体验者（微信号或 userstr）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `POST /wxa/unbind_tester` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85001 `invalid wechat id`: 微信号不存在
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html WeChat docs} · spec: spec/miniprogram/code-management/unbindTester.yaml
+   */
+  unbindTester(params: UnbindTesterParams, options?: CallOptions): Promise<WechatData<UnbindTesterResponse>>;
+  /**
+   * 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次）
+   *
+   * 第三方平台代小程序调用（authorizer_access_token，op.miniProgram(appid)）。
+   *
+   * `GET /wxa/undocodeaudit` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 87013 `undo audit reach limit`: 撤回次数达到上限
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html WeChat docs} · spec: spec/miniprogram/code-management/undoAudit.yaml
+   */
+  undoAudit(params?: UndoAuditParams, options?: CallOptions): Promise<WechatData<UndoAuditResponse>>;
   /**
    * 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份
    *
@@ -15645,6 +22035,8 @@ export interface MPToolsMethods {
   updateKfBusiness(params: UpdateKfBusinessParams, options?: CallOptions): Promise<WechatData<UpdateKfBusinessResponse>>;
   /**
    * 获取用户访问小程序日留存
+   *
+   * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
    *
    * `POST /datacube/getweanalysisappiddailyretaininfo` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -15783,9 +22175,43 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
    */
   addDeliveryReturn(params: AddDeliveryReturnParams, options?: CallOptions): Promise<WechatData<AddDeliveryReturnResponse>>;
+  /**
+   * 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息
+   *
+   * Called by logistics companies (运力方): pushes one path node of a waybill to the user who bound the receiver's phone (check with deliveryUserQuery first). Each call adds a path node, so it is not retried. The doc lists sender.name as required but notes that only the receiver's name and phone are mandatory; sender.name is declared optional here.
+   *
+   * `POST /cgi-bin/express/delivery/pathnotify` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 40097: 参数错误
+   * - 150004: 运力配置不存在
+   * - 932001: 反查运单系统错误
+   * - 932002: 反查运单逻辑错误
+   * - 932003: 反查运单获取到的运单数据异常
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryPathNotify.yaml
+   */
+  deliveryPathNotify(params: DeliveryPathNotifyParams, options?: CallOptions): Promise<WechatData<DeliveryPathNotifyResponse>>;
+  /**
+   * 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询）
+   *
+   * Called by logistics companies (运力方) integrated with WeChat logistics message push, before pushing a waybill's path.
+   *
+   * `POST /cgi-bin/express/delivery/userquery` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40097: 参数错误
+   * - 150004: 运力配置不存在
+   * - 932001: 反查运单系统错误
+   * - 932002: 反查运单逻辑错误
+   * - 932003: 反查运单获取到的运单数据异常
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryUserQuery.yaml
+   */
+  deliveryUserQuery(params: DeliveryUserQueryParams, options?: CallOptions): Promise<WechatData<DeliveryUserQueryResponse>>;
   /**
    * 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息
    *
@@ -15793,7 +22219,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
    */
   followWaybill(params: FollowWaybillParams, options?: CallOptions): Promise<WechatData<FollowWaybillResponse>>;
   /**
@@ -15813,7 +22239,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
    */
   getDeliveryReturn(params: GetDeliveryReturnParams, options?: CallOptions): Promise<WechatData<GetDeliveryReturnResponse>>;
   /**
@@ -15821,7 +22247,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
    */
   queryFollowTrace(params: QueryFollowTraceParams, options?: CallOptions): Promise<WechatData<QueryFollowTraceResponse>>;
   /**
@@ -15849,7 +22275,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_sale_return.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
    */
   unbindDeliveryReturn(params: UnbindDeliveryReturnParams, options?: CallOptions): Promise<WechatData<UnbindDeliveryReturnResponse>>;
   /**
@@ -15857,7 +22283,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/industry/express/business/express_open_msg.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
    */
   updateFollowWaybillGoods(params: UpdateFollowWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateFollowWaybillGoodsResponse>>;
   /**
@@ -16082,6 +22508,16 @@ export interface MPToolsMethods {
    */
   updateBusiness(params: UpdateBusinessParams, options?: CallOptions): Promise<WechatData<UpdateBusinessResponse>>;
   /**
+   * 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果
+   *
+   * For logistics companies (运力方) doing single-waybill (散单) orders. The doc's body table also lists access_token; the client sends it in the query string as for every other call.
+   *
+   * `POST /cgi-bin/express/delivery/scatter/update_complaint_result` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs} · spec: spec/miniprogram/express/updateComplaintResult.yaml
+   */
+  updateComplaintResult(params: UpdateComplaintResultParams, options?: CallOptions): Promise<WechatData<UpdateComplaintResultResponse>>;
+  /**
    * 物流助手（快递公司侧）：更新运单轨迹
    *
    * For logistics companies (运力方). Each call adds a trace node, so it is not retried.
@@ -16105,6 +22541,130 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs} · spec: spec/miniprogram/express/updatePrinter.yaml
    */
   updatePrinter(params: UpdatePrinterParams, options?: CallOptions): Promise<WechatData<UpdatePrinterResponse>>;
+  /**
+   * 硬件设备：批量激活设备 license（消耗资源包中的激活码序号）
+   *
+   * At most 100 devices per call, all of one package type; each active_number (any uint32 not used before) activates one device, which protects against double activation on a repeated request. Since 2024-09-09 15:00 activation no longer consumes licenses: for compatibility the API answers every device with a meaningless success (errcode 0, expire_time 1893427200), and the official page says it no longer needs to be called.
+   *
+   * `POST /wxa/business/license/activedevice` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9800020: 设备数超出限制
+   * - 9800037: 激活码序号已使用
+   * - 9800038: 设备有效期超出限制
+   * - 9800039: 资源包余额不足
+   * - 9800040: 资源包类型和设备类型不匹配
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/activeLicenseDevice.yaml
+   * @deprecated Since 2024-09-09 device VoIP needs no license; the API answers a meaningless success (official page)
+   */
+  activeLicenseDevice(params: ActiveLicenseDeviceParams, options?: CallOptions): Promise<WechatData<ActiveLicenseDeviceResponse>>;
+  /**
+   * 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来）
+   *
+   * `POST /wxa/business/group/adddevice` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9800013: group_id 不合法
+   * - 9800014: 设备类型与设备组不符合
+   * - 9800015: 该设备已存在于设备组
+   * - 9800016: 设备组中设备数到达上限
+   * - 9800018: 该设备已经属于另一个设备组
+   * - 9800044: 已扩容至最大设备数量
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/addIotGroupDevice.yaml
+   */
+  addIotGroupDevice(params: AddIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<AddIotGroupDeviceResponse>>;
+  /**
+   * 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id
+   *
+   * The group name is fixed at creation. Each call creates a new group, so it is not retried.
+   *
+   * `POST /wxa/business/group/createid` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 9800003: model_id 检查不通过
+   * - 9800012: group_name 不合法，长度应为 1-32 字节
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs} · spec: spec/miniprogram/hardware-device/createIotGroupId.yaml
+   */
+  createIotGroupId(params: CreateIotGroupIdParams, options?: CallOptions): Promise<WechatData<CreateIotGroupIdResponse>>;
+  /**
+   * 硬件设备：查询设备组信息（名称、型号、设备列表）
+   *
+   * `POST /wxa/business/group/getinfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9800013: group_id 不合法
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getIotGroupInfo.yaml
+   */
+  getIotGroupInfo(params: GetIotGroupInfoParams, options?: CallOptions): Promise<WechatData<GetIotGroupInfoResponse>>;
+  /**
+   * 硬件设备：查询设备 license 激活详情（过期时间）
+   *
+   * Part of the device-license scheme that WeChat dropped on 2024-09-09 (see activeLicenseDevice).
+   *
+   * `POST /wxa/business/license/getdeviceinfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicenseDeviceInfo.yaml
+   * @deprecated Device VoIP needs no license since 2024-09-09 (see the activeLicenseDevice page)
+   */
+  getLicenseDeviceInfo(params: GetLicenseDeviceInfoParams, options?: CallOptions): Promise<WechatData<GetLicenseDeviceInfoResponse>>;
+  /**
+   * 硬件设备：查询已购买的设备 license 资源包列表
+   *
+   * Part of the device-license scheme for Mini Program VoIP calls (for hardware). The official page announces that this API is withdrawn (回收) on 2024-12-31. Packages must first be bought in the Mini Program admin console.
+   *
+   * `POST /wxa/business/license/getpkglist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicensePkgList.yaml
+   * @deprecated The official page announces this API is withdrawn (回收) on 2024-12-31; device VoIP no longer needs licenses
+   */
+  getLicensePkgList(params: GetLicensePkgListParams, options?: CallOptions): Promise<WechatData<GetLicensePkgListResponse>>;
+  /**
+   * 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权）
+   *
+   * The sn_ticket is a credential (treat it like a secret); it is valid for 5 minutes.
+   *
+   * `POST /wxa/getsnticket` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9800001: sn 长度不能超过 128 字节
+   * - 9800002: sn 包含非法字符，请参考文档
+   * - 9800003: model_id 检查不通过
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs} · spec: spec/miniprogram/hardware-device/getSnTicket.yaml
+   */
+  getSnTicket(params: GetSnTicketParams, options?: CallOptions): Promise<WechatData<GetSnTicketResponse>>;
+  /**
+   * 硬件设备：从设备组删除设备
+   *
+   * `POST /wxa/business/group/removedevice` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9800013: group_id 不合法
+   * - 9800017: 该设备不属于设备组
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/removeIotGroupDevice.yaml
+   */
+  removeIotGroupDevice(params: RemoveIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<RemoveIotGroupDeviceResponse>>;
+  /**
+   * 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户）
+   *
+   * The users must have subscribed to the device's message template (wx.requestSubscribeDeviceMessage). data is an object (the doc's table says string, with the note that it is an object). A send, so it is not retried.
+   *
+   * `POST /cgi-bin/message/device/subscribe/send` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 40037 `invalid template_id`: 不合法的 template_id
+   * - 41030 `invalid page`: page 路径不正确，需要保证在现网版本小程序中存在，与 app.json 保持一致
+   * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息，如果用户之前曾经订阅过，则表示用户取消了订阅关系
+   * - 47003 `argument invalid!`: 模板参数不准确，可能为空或者不满足规则，errmsg 会提示具体是哪个字段出错
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs} · spec: spec/miniprogram/hardware-device/sendHardwareDeviceMessage.yaml
+   */
+  sendHardwareDeviceMessage(params: SendHardwareDeviceMessageParams, options?: CallOptions): Promise<WechatData<SendHardwareDeviceMessageResponse>>;
   /**
    * 即时配送：异常件退回商家，商家确认收货
    *
@@ -16258,7 +22818,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：创建配送单（按门店运力偏好选择运力下单）
    *
-   * Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Creates a paid delivery order: not retried (WeChat re-enters on the same store_order_id, but a retry is still unsafe if the first call changed state). Request fields from the official page excerpt; reply fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/addorder` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
@@ -16268,7 +22828,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数）
    *
-   * No request parameters; the apply step itself is documented as needing no encryption. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * No request parameters; the apply step itself is documented as needing no encryption. It is sent in the clear (not marked apiSecurity); every other intra-city API requires WeChat's API security (服务端 API 签名加密, see options.apiSecurity).
    *
    * `POST /cgi-bin/express/intracity/apply` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16278,7 +22838,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：门店余额查询
    *
-   * Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Reply fields taken from the SKIT.FlurlHttpClient.Wechat models (the official reply table could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/balancequery` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16288,7 +22848,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：取消配送单（取消配送中的订单需要扣减违约金）
    *
-   * Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Cancelling the same order again is harmless. Fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/cancelorder` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16298,7 +22858,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id
    *
-   * Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Creates a store: not retried (a second call with the same out_store_id is rejected). The reply fields beyond errcode were taken from SDK sources (the official reply table could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/createstore` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
@@ -16308,7 +22868,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：查询支持同城配送的城市
    *
-   * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/getcity` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16318,7 +22878,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：查询扣费主体
    *
-   * The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * The official parameter tables could not be read; the fields come from SDK sources (Senparc: "扣费模式及对应的扣费 AppId"). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/getpaymode` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16328,7 +22888,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送）
    *
-   * Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Only for sandbox orders. Each call pushes a notification, so it is not retried. Fields from the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/mocknotify` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
@@ -16338,7 +22898,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：查询运费（向运力查询实时运费和配送距离）
    *
-   * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/preaddorder` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16348,7 +22908,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：门店运费流水查询（充值、消费、退款流水）
    *
-   * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Fields from the official page excerpt and the SKIT.FlurlHttpClient.Wechat models; pay_mode is optional as on the other fund APIs. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/queryflow` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16358,7 +22918,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：查询配送单（是否创建成功以及创建后的状态更新）
    *
-   * Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Request keys and reply fields from the SKIT.FlurlHttpClient.Wechat models (the official tables could not be read in full). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/queryorder` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16368,7 +22928,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店）
    *
-   * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/querystore` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16378,7 +22938,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：设置扣费主体（管理员确认模板消息后生效）
    *
-   * The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * The official parameter tables could not be read; the fields (pay_mode, appid) come from SDK sources (Senparc). Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/setpaymode` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16388,7 +22948,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回）
    *
-   * Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Only returns a payment page URL (nothing is charged until the page is paid), so it is safe to repeat. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/storecharge` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16398,7 +22958,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款）
    *
-   * Moves money: never retried. WeChat's English name is intracity_store_refund. All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Moves money: never retried. WeChat's English name is intracity_store_refund. Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/storerefund` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
@@ -16408,7 +22968,7 @@ export interface MPToolsMethods {
   /**
    * 同城配送：更新门店信息
    *
-   * All intra-city APIs are HTTPS POST with JSON. If the Mini Program has turned on API encryption/signing (小程序管理后台 → 开发管理 → 开发设置 → API 安全), calls must be signed/encrypted per WeChat's server API signing guide; the spec format has no way to express that, so this client sends plain JSON.
+   * Intra-city delivery requires WeChat's API security (服务端 API 签名加密); turn it on in the Mini Program admin (开发管理 → 开发设置 → API 安全) and give the client options.apiSecurity; the client then sends the params AES256_GCM-encrypted and RSA-signed and verifies and decrypts the reply (request.apiSecurity = required; without the option the call is refused before any request).
    *
    * `POST /cgi-bin/express/intracity/updatestore` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -16426,7 +22986,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
    */
   addAssistant(params: AddAssistantParams, options?: CallOptions): Promise<WechatData<AddAssistantResponse>>;
   /**
@@ -16453,7 +23013,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
    */
   addGoods(params: AddGoodsParams, options?: CallOptions): Promise<WechatData<AddGoodsResponse>>;
   /**
@@ -16468,7 +23028,7 @@ export interface MPToolsMethods {
    * - 400004: 重复添加角色
    * - 400005: 主播角色删除失败，该主播存在未开播的直播间
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
    */
   addRole(params: AddRoleParams, options?: CallOptions): Promise<WechatData<AddRoleResponse>>;
   /**
@@ -16507,7 +23067,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
    */
   auditGoods(params: AuditGoodsParams, options?: CallOptions): Promise<WechatData<AuditGoodsResponse>>;
   /**
@@ -16553,7 +23113,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
    */
   deleteGoods(params: DeleteGoodsParams, options?: CallOptions): Promise<WechatData<DeleteGoodsResponse>>;
   /**
@@ -16569,7 +23129,7 @@ export interface MPToolsMethods {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
    */
   deleteGoodsInRoom(params: DeleteGoodsInRoomParams, options?: CallOptions): Promise<WechatData<DeleteGoodsInRoomResponse>>;
   /**
@@ -16584,7 +23144,7 @@ export interface MPToolsMethods {
    * - 400004: 重复添加角色
    * - 400005: 主播角色删除失败，该主播存在未开播的直播间
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
    */
   deleteRole(params: DeleteRoleParams, options?: CallOptions): Promise<WechatData<DeleteRoleResponse>>;
   /**
@@ -16673,7 +23233,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
    */
   getFollowers(params?: GetFollowersParams, options?: CallOptions): Promise<WechatData<GetFollowersResponse>>;
   /**
@@ -16695,7 +23255,7 @@ export interface MPToolsMethods {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
    */
   getGoodsWarehouse(params: GetGoodsWarehouseParams, options?: CallOptions): Promise<WechatData<GetGoodsWarehouseResponse>>;
   /**
@@ -16827,7 +23387,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
    */
   pushMessage(params: PushMessageParams, options?: CallOptions): Promise<WechatData<PushMessageResponse>>;
   /**
@@ -16864,7 +23424,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
    */
   resetAuditGoods(params: ResetAuditGoodsParams, options?: CallOptions): Promise<WechatData<ResetAuditGoodsResponse>>;
   /**
@@ -16949,7 +23509,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
    */
   updateGoods(params: UpdateGoodsParams, options?: CallOptions): Promise<WechatData<UpdateGoodsResponse>>;
   /**
@@ -16977,25 +23537,816 @@ export interface MPToolsMethods {
    */
   updateReplay(params: UpdateReplayParams, options?: CallOptions): Promise<WechatData<UpdateReplayResponse>>;
   /**
-   * 微信广告：创建用户行为数据源
+   * 短剧媒资：申请分片上传，返回 upload_id
    *
-   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+   * Step 1 of a multipart upload (large files): then uploadPart for each part (5 MB, at most 100) and commitUpload. With cover_type the upload also carries a cover image. Each call opens a new upload.
    *
-   * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+   * `POST /wxa/sec/vod/applyupload` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActionSet.yaml
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/applyUpload.yaml
    */
-  addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+  applyUpload(params: ApplyUploadParams, options?: CallOptions): Promise<WechatData<ApplyUploadResponse>>;
   /**
-   * 微信广告：回传用户行为数据
+   * 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id
    *
-   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+   * First submission: leave drama_id out and fill name, media_count, media_id_list (as many as media_count), description, cover_material_id, producer and the qualification fields. Re-submission: drama_id plus what changes (replace_media_list swaps rejected episodes). Material ids (material_id) are temporary media uploaded with uploadTempMedia by the same Mini Program. The audit result arrives as an event. Not retried: a repeat is a second submission.
    *
-   * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+   * `POST /wxa/sec/vod/auditdrama` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/addUserActions.yaml
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/auditDrama.yaml
    */
-  addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+  auditDrama(params: AuditDramaParams, options?: CallOptions): Promise<WechatData<AuditDramaResponse>>;
+  /**
+   * 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权）
+   *
+   * `POST /wxa/sec/vod/authorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeApp.yaml
+   */
+  authorizeApp(params: AuthorizeAppParams, options?: CallOptions): Promise<WechatData<AuthorizeAppResponse>>;
+  /**
+   * 短剧版权：把受版权保护的剧目授权给主体或小程序
+   *
+   * `POST /wxa/sec/vod/authorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeCopyright.yaml
+   */
+  authorizeCopyright(params: AuthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<AuthorizeCopyrightResponse>>;
+  /**
+   * 短剧授权：把剧目授权给其他小程序播放
+   *
+   * The doc's table names the appid field "authorized"; the sibling APIs and SDKs (SKIT) send authorized_appid, which is what is declared here. The doc page shows GET; like every other vod API it is called with POST and a JSON body. Per-drama outcomes are in result.
+   *
+   * `POST /wxa/sec/vod/authorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeDrama.yaml
+   */
+  authorizeDrama(params: AuthorizeDramaParams, options?: CallOptions): Promise<WechatData<AuthorizeDramaResponse>>;
+  /**
+   * 短剧媒资：确认分片上传（合并分片），返回 media_id
+   *
+   * media_part_infos (and cover_part_infos when applyUpload had cover_type) must be sorted by part_number, starting at 1, consecutive and without repeats.
+   *
+   * `POST /wxa/sec/vod/commitupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/commitUpload.yaml
+   */
+  commitUpload(params: CommitUploadParams, options?: CallOptions): Promise<WechatData<CommitUploadResponse>>;
+  /**
+   * 短剧授权：解除对另一个小程序的账号授权
+   *
+   * `POST /wxa/sec/vod/deauthorizeapp` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeApp.yaml
+   */
+  deauthorizeApp(params: DeauthorizeAppParams, options?: CallOptions): Promise<WechatData<DeauthorizeAppResponse>>;
+  /**
+   * 短剧版权：解除受版权保护剧目的授权
+   *
+   * `POST /wxa/sec/vod/deauthorizecopyright` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeCopyright.yaml
+   */
+  deauthorizeCopyright(params: DeauthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<DeauthorizeCopyrightResponse>>;
+  /**
+   * 短剧授权：解除剧目对其他小程序的授权
+   *
+   * `POST /wxa/sec/vod/deauthorizedrama` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeDrama.yaml
+   */
+  deauthorizeDrama(params: DeauthorizeDramaParams, options?: CallOptions): Promise<WechatData<DeauthorizeDramaResponse>>;
+  /**
+   * 短剧媒资：删除媒资
+   *
+   * `POST /wxa/sec/vod/deletemedia` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/deleteMedia.yaml
+   */
+  deleteMedia(params: DeleteMediaParams, options?: CallOptions): Promise<WechatData<DeleteMediaResponse>>;
+  /**
+   * 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序）
+   *
+   * No request fields besides the access_token (an empty JSON body is sent).
+   *
+   * `POST /wxa/sec/vod/getauthorizeapps` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeApps.yaml
+   */
+  getAuthorizeApps(params?: GetAuthorizeAppsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeAppsResponse>>;
+  /**
+   * 短剧授权：查询本小程序授权出去的剧目（授权信息）
+   *
+   * `POST /wxa/sec/vod/getauthorizeobjects` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeObjects.yaml
+   */
+  getAuthorizeObjects(params?: GetAuthorizeObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeObjectsResponse>>;
+  /**
+   * 短剧授权：查询本小程序被授权的剧目（被授权信息）
+   *
+   * `POST /wxa/sec/vod/getauthorizedobjects` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizedObjects.yaml
+   */
+  getAuthorizedObjects(params?: GetAuthorizedObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizedObjectsResponse>>;
+  /**
+   * 短剧媒资：查询 CDN 访问日志的下载链接列表
+   *
+   * Logs of the last 30 days, one file per hour with traffic; links are valid for 24 hours; end_time - start_time must not exceed 48 hours. limit/offset have been ignored since 2024-03-29. The doc calls domestic_cdn_logs an object and types name/url as number; SDKs and the description treat it as a list of log entries with string names and URLs, which is what is declared here.
+   *
+   * `POST /wxa/sec/vod/getcdnlogs` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnLogs.yaml
+   */
+  getCdnLogs(params: GetCdnLogsParams, options?: CallOptions): Promise<WechatData<GetCdnLogsResponse>>;
+  /**
+   * 短剧媒资：查询点播 CDN 的流量数据
+   *
+   * Data of the last 365 days, at most 90 days per query, in 5-minute, hourly or daily buckets (bytes; 1 GB = 1000 MB). The doc types data_interval as string but its example sends a number.
+   *
+   * `POST /wxa/sec/vod/getcdnusagedata` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnUsageData.yaml
+   */
+  getCdnUsageData(params: GetCdnUsageDataParams, options?: CallOptions): Promise<WechatData<GetCdnUsageDataResponse>>;
+  /**
+   * 短剧版权：查询本小程序授权出去的版权授权信息
+   *
+   * `POST /wxa/sec/vod/getcopyrightauthorizationlist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizationList.yaml
+   */
+  getCopyrightAuthorizationList(params?: GetCopyrightAuthorizationListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizationListResponse>>;
+  /**
+   * 短剧版权：查询本小程序（或主体）被版权授权的信息
+   *
+   * `POST /wxa/sec/vod/getcopyrightauthorizedlist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizedList.yaml
+   */
+  getCopyrightAuthorizedList(params?: GetCopyrightAuthorizedListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizedListResponse>>;
+  /**
+   * 短剧剧目：获取剧目信息
+   *
+   * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+   *
+   * `POST /wxa/sec/vod/getdrama` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDrama.yaml
+   */
+  getDrama(params: GetDramaParams, options?: CallOptions): Promise<WechatData<GetDramaResponse>>;
+  /**
+   * 短剧剧目：查询剧目某类审核的最新一条审核信息
+   *
+   * Unlike getDrama's audit_detail (audit types 0 and 1 only), this covers every audit type.
+   *
+   * `POST /wxa/sec/vod/getdramalatestauditinfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDramaLatestAuditInfo.yaml
+   */
+  getDramaLatestAuditInfo(params: GetDramaLatestAuditInfoParams, options?: CallOptions): Promise<WechatData<GetDramaLatestAuditInfoResponse>>;
+  /**
+   * 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink）
+   *
+   * The links in the reply are temporary; do not store them.
+   *
+   * `POST /wxa/sec/vod/getmedia` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMedia.yaml
+   */
+  getMedia(params: GetMediaParams, options?: CallOptions): Promise<WechatData<GetMediaResponse>>;
+  /**
+   * 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目）
+   *
+   * Only media of an approved drama get a link. t is the link's expiry (at most 2 hours ahead). us adds a developer tag to the link (e.g. a channel) that shows up in the CDN logs.
+   *
+   * `POST /wxa/sec/vod/getmedialink` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMediaLink.yaml
+   */
+  getMediaLink(params: GetMediaLinkParams, options?: CallOptions): Promise<WechatData<GetMediaLinkResponse>>;
+  /**
+   * 短剧媒资：查询拉取上传任务的状态
+   *
+   * `POST /wxa/sec/vod/gettask` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs} · spec: spec/miniprogram/mini-drama/getTask.yaml
+   */
+  getTask(params: GetTaskParams, options?: CallOptions): Promise<WechatData<GetTaskResponse>>;
+  /**
+   * 短剧剧目：获取已提交的剧目列表（分页）
+   *
+   * Image links in the reply are temporary. Per-episode rejection reasons come from listMedia / getMedia.
+   *
+   * `POST /wxa/sec/vod/listdramas` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs} · spec: spec/miniprogram/mini-drama/listDramas.yaml
+   */
+  listDramas(params?: ListDramasParams, options?: CallOptions): Promise<WechatData<ListDramasResponse>>;
+  /**
+   * 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页）
+   *
+   * The video and image links in the reply are temporary: do not store them. media_name matches exactly or with % as a wildcard (e.g. "test%"); with many files prefer media_name_fuzzy.
+   *
+   * `POST /wxa/sec/vod/listmedia` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/listMedia.yaml
+   */
+  listMedia(params?: ListMediaParams, options?: CallOptions): Promise<WechatData<ListMediaResponse>>;
+  /**
+   * 短剧媒资：查询流量包的使用详情（分页）
+   *
+   * `POST /wxa/sec/vod/listpackages` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs} · spec: spec/miniprogram/mini-drama/listPackages.yaml
+   */
+  listPackages(params: ListPackagesParams, options?: CallOptions): Promise<WechatData<ListPackagesResponse>>;
+  /**
+   * 短剧剧目：修改剧目基本信息（须经审核，通过后生效）
+   *
+   * Official English name submitModifyDramaBasicInfoReq. The drama must already be approved; the change is audited (audit_type 3) and the result arrives as an event. To change actors, send all of them.
+   *
+   * `POST /wxa/sec/vod/modifydramabasicinfo` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs} · spec: spec/miniprogram/mini-drama/modifyDramaBasicInfo.yaml
+   */
+  modifyDramaBasicInfo(params: ModifyDramaBasicInfoParams, options?: CallOptions): Promise<WechatData<ModifyDramaBasicInfoResponse>>;
+  /**
+   * 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id
+   *
+   * Asynchronous: poll getTask with the returned task_id, or wait for the upload-complete event. Without cover_url the first frame becomes the cover. Each call starts a new task, so it is not retried.
+   *
+   * `POST /wxa/sec/vod/pullupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/pullUpload.yaml
+   */
+  pullUpload(params: PullUploadParams, options?: CallOptions): Promise<WechatData<PullUploadResponse>>;
+  /**
+   * 短剧剧目：替换审核通过的剧集
+   *
+   * `POST /wxa/sec/vod/replacedramamedia` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/replaceDramaMedia.yaml
+   */
+  replaceDramaMedia(params: ReplaceDramaMediaParams, options?: CallOptions): Promise<WechatData<ReplaceDramaMediaResponse>>;
+  /**
+   * 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id
+   *
+   * multipart/form-data: the video in file field media_data, an optional cover in cover_data, and the text fields media_name, media_type, cover_type, source_context. Without cover_type/cover_data the first frame becomes the cover. Larger files use applyUpload / uploadPart / commitUpload. Each call creates a new media, so it is not retried.
+   *
+   * `POST /wxa/sec/vod/singlefileupload` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/singleFileUpload.yaml
+   */
+  singleFileUpload(params: SingleFileUploadParams, options?: CallOptions): Promise<WechatData<SingleFileUploadResponse>>;
+  /**
+   * 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集）
+   *
+   * Starts an audit of type 2 (替换剧集提审); its result arrives as an event and through getDramaLatestAuditInfo.
+   *
+   * `POST /wxa/sec/vod/submitreplacedramamedias` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs} · spec: spec/miniprogram/mini-drama/submitReplaceDramaMedias.yaml
+   */
+  submitReplaceDramaMedias(params: SubmitReplaceDramaMediasParams, options?: CallOptions): Promise<WechatData<SubmitReplaceDramaMediasResponse>>;
+  /**
+   * 短剧媒资：上传一个分片（multipart，字段 data），返回 etag
+   *
+   * multipart/form-data: text fields upload_id, part_number (1-100) and resource_type (1 video, 2 cover image) and the file field data. Parts are 5 MB except the last; video up to 500 MB, cover up to 10 MB. The cover's part_number starts again at 1. Re-sending the same part_number overwrites it.
+   *
+   * `POST /wxa/sec/vod/uploadpart` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 初始化未完成，请稍后再试
+   * - 10090001: 视频类型不支持
+   * - 10090002: 图片类型不支持
+   * - 10090003: 图片 URL 无效
+   * - 10090005: resource_type 无效
+   * - 10090038: 被授权账号没有【文娱-微短剧】类目
+   * - 10090039: 已经被解除授权
+   * - 10090040: 剧集已经被占用
+   * - 10090041: 剧目名称不符合规范
+   * - 10090042: 剧集名称不符合规范
+   * - 10090043: 不存在授权关系
+   * - 10093011: 操作失败
+   * - 10093014: 参数错误（包括参数格式、类型等错误）
+   * - 10093023: 操作过于频繁
+   * - 10093030: 资源不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs} · spec: spec/miniprogram/mini-drama/uploadPart.yaml
+   */
+  uploadPart(params: UploadPartParams, options?: CallOptions): Promise<WechatData<UploadPartResponse>>;
   /**
    * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
    *
@@ -17006,26 +24357,6 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d WeChat docs} · spec: spec/miniprogram/misc/faceIdentifyGetInfo.yaml
    */
   faceIdentifyGetInfo(params: FaceIdentifyGetInfoParams, options?: CallOptions): Promise<WechatData<FaceIdentifyGetInfoResponse>>;
-  /**
-   * 电子发票（报销方）：批量查询报销发票信息
-   *
-   * Same endpoint as on the Official Account side. (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
-   *
-   * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
-   *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceBatch.yaml
-   */
-  getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
-  /**
-   * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
-   *
-   * Same endpoint as on the Official Account side (电子发票 报销方接口).
-   *
-   * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
-   *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/getInvoiceInfo.yaml
-   */
-  getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
   /**
    * 用户隐私保护指引：查询小程序用户隐私保护指引
    *
@@ -17045,25 +24376,45 @@ export interface MPToolsMethods {
    */
   getRedPacketCoverUrl(params: GetRedPacketCoverUrlParams, options?: CallOptions): Promise<WechatData<GetRedPacketCoverUrlResponse>>;
   /**
-   * 微信广告：获取用户行为数据源信息
-   *
-   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
-   *
-   * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
-   *
-   * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/miniprogram/misc/getUserActionSets.yaml
-   */
-  getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
-  /**
    * 服务市场：调用服务平台（服务市场）上提供的服务
    *
-   * Calls a (possibly paid) third-party service: never retried. client_msg_id lets WeChat drop duplicates. Path and fields from the cloud-call name serviceMarket.invokeService; no SDK in the inventory carries it.
+   * Calls a (possibly paid) third-party service: never retried. client_msg_id identifies the request. data is the provider's JSON input (the doc types it string; the official example sends an object) and the reply's data is the provider's answer as a JSON string. For an asynchronous service pass async: true; the reply then carries request_id, to be polled with serviceMarketRetrieve. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密): with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply; without it the call is plain JSON.
    *
    * `POST /wxa/servicemarket` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/service-market/invokeService.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
+   * Errcodes:
+   * - 9301001 `invalid parameter`: 参数错误，修改入参后重试
+   * - 9301002 `call api service failed`: 函数调用失败，检查参数后重试
+   * - 9301003 `internal exception`: 系统失败
+   * - 9301010 `consumption failure`: 扣费失败，可能费用为 0，需要重新购买/重试
+   * - 9301011: 频率限制
+   * - 9301012 `service timeout`: 服务访问超时，检查参数后重试
+   * - 9301014: RequestID 错误
+   * - 9301015: 后端尚未处理完成
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
    */
   invokeService(params: InvokeServiceParams, options?: CallOptions): Promise<WechatData<InvokeServiceResponse>>;
+  /**
+   * 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果）
+   *
+   * Official English name servicemarketretrieve. Poll it with the request_id of an asynchronous invokeService call; 9301015 means the provider has not finished yet.
+   *
+   * `POST /wxa/servicemarketretrieve` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9301001: 参数错误
+   * - 9301002 `call api service failed`: 调用后端服务失败
+   * - 9301003 `internal exception`: 系统失败
+   * - 9301010 `consumption failure`: 配额不足
+   * - 9301011: 频率限制
+   * - 9301012: 服务处理超时
+   * - 9301014: RequestID 错误
+   * - 9301015: 后端尚未处理完成
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs} · spec: spec/miniprogram/misc/serviceMarketRetrieve.yaml
+   */
+  serviceMarketRetrieve(params: ServiceMarketRetrieveParams, options?: CallOptions): Promise<WechatData<ServiceMarketRetrieveResponse>>;
   /**
    * 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示）
    *
@@ -17090,26 +24441,6 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/setPrivacySetting.yaml
    */
   setPrivacySetting(params: SetPrivacySettingParams, options?: CallOptions): Promise<WechatData<SetPrivacySettingResponse>>;
-  /**
-   * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
-   *
-   * Same endpoint as on the Official Account side. Setting a status is a set-to-value update.
-   *
-   * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
-   *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateInvoiceStatus.yaml
-   */
-  updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
-  /**
-   * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
-   *
-   * Same endpoint as on the Official Account side.
-   *
-   * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
-   *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/miniprogram/misc/updateStatusBatch.yaml
-   */
-  updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
   /**
    * 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB）
    *
@@ -17225,6 +24556,8 @@ export interface MPToolsMethods {
   setShowStatus(params: SetShowStatusParams, options?: CallOptions): Promise<WechatData<SetShowStatusResponse>>;
   /**
    * 查询小程序域名配置信息（服务器域名、业务域名）
+   *
+   * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
    *
    * `POST /wxa/getwxadevinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -17360,6 +24693,166 @@ export interface MPToolsMethods {
    */
   managePluginApplication(params: ManagePluginApplicationParams, options?: CallOptions): Promise<WechatData<ManagePluginApplicationResponse>>;
   /**
+   * 推广员：声明推广员身份（单次最多 10 个）
+   *
+   * Each Mini Program binds at most 100,000 promoters; a promoter belongs to one role and one store.
+   *
+   * `POST /promoter/addpromoter` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoter.yaml
+   */
+  addPromoter(params: AddPromoterParams, options?: CallOptions): Promise<WechatData<AddPromoterResponse>>;
+  /**
+   * 推广员：新增推广角色（单个商家最多 100 个）
+   *
+   * String lengths count UTF-8 bytes (a Chinese character is 3); maxLength here counts characters, so WeChat may still refuse a long Chinese name.
+   *
+   * `POST /promoter/addrole` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoterRole.yaml
+   */
+  addPromoterRole(params: AddPromoterRoleParams, options?: CallOptions): Promise<WechatData<AddPromoterRoleResponse>>;
+  /**
+   * 推广员：查询推广员列表
+   *
+   * `POST /promoter/getpromoter` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoter.yaml
+   */
+  getPromoter(params?: GetPromoterParams, options?: CallOptions): Promise<WechatData<GetPromoterResponse>>;
+  /**
+   * 推广员：获取邀请推广员的素材（短链、海报、小程序码）
+   *
+   * `POST /promoter/getinvitationmaterial` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterInvitationMaterial.yaml
+   */
+  getPromoterInvitationMaterial(params: GetPromoterInvitationMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterInvitationMaterialResponse>>;
+  /**
+   * 推广员：查询群发消息的内容与发送结果
+   *
+   * `POST /promoter/getmsg` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsg.yaml
+   */
+  getPromoterMsg(params: GetPromoterMsgParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgResponse>>;
+  /**
+   * 推广员：查询群发消息的点击数据
+   *
+   * WeChat spells the field dimonsion.
+   *
+   * `POST /promoter/getmsgclickdata` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsgClickData.yaml
+   */
+  getPromoterMsgClickData(params: GetPromoterMsgClickDataParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgClickDataResponse>>;
+  /**
+   * 推广员：查询推广员带来的订单
+   *
+   * `POST /promoter/getorder` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterOrder.yaml
+   */
+  getPromoterOrder(params: GetPromoterOrderParams, options?: CallOptions): Promise<WechatData<GetPromoterOrderResponse>>;
+  /**
+   * 推广员：查询推广员触达的用户（推广关系）
+   *
+   * `POST /promoter/getrelation` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRelation.yaml
+   */
+  getPromoterRelation(params: GetPromoterRelationParams, options?: CallOptions): Promise<WechatData<GetPromoterRelationResponse>>;
+  /**
+   * 推广员：查询推广角色（不传 role_id 查询全部）
+   *
+   * `POST /promoter/getrole` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRole.yaml
+   */
+  getPromoterRole(params?: GetPromoterRoleParams, options?: CallOptions): Promise<WechatData<GetPromoterRoleResponse>>;
+  /**
+   * 推广员：生成推广员分享素材（带参链接、短链、小程序码）
+   *
+   * `POST /promoter/getsharematerial` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterShareMaterial.yaml
+   */
+  getPromoterShareMaterial(params: GetPromoterShareMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterShareMaterialResponse>>;
+  /**
+   * 推广员：群发消息给推广员
+   *
+   * `POST /promoter/sendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/sendPromoterMsg.yaml
+   */
+  sendPromoterMsg(params: SendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SendPromoterMsgResponse>>;
+  /**
+   * 推广员：单发消息给某个推广员
+   *
+   * `POST /promoter/singlesendmsg` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/singleSendPromoterMsg.yaml
+   */
+  singleSendPromoterMsg(params: SingleSendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SingleSendPromoterMsgResponse>>;
+  /**
+   * 推广员：修改推广员的角色、门店、参数等信息
+   *
+   * `POST /promoter/updatepromoter` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoter.yaml
+   */
+  updatePromoter(params: UpdatePromoterParams, options?: CallOptions): Promise<WechatData<UpdatePromoterResponse>>;
+  /**
+   * 推广员：修改推广角色的名称或描述
+   *
+   * `POST /promoter/updaterole` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoterRole.yaml
+   */
+  updatePromoterRole(params: UpdatePromoterRoleParams, options?: CallOptions): Promise<WechatData<UpdatePromoterRoleResponse>>;
+  /**
    * 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限）
    *
    * `POST /cgi-bin/wxaapp/createwxaqrcode` · access_token: managed by the client · safe to repeat · reply: binary
@@ -17488,7 +24981,7 @@ export interface MPToolsMethods {
   /**
    * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
    *
-   * The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry.
+   * The body appid is the Mini Program's own appid: the client fills it in when left out (ownAppid). A read: safe to retry. Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
    *
    * `POST /wxa/getuserriskrank` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -18088,9 +25581,446 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/resetUserSessionKey.yaml
    */
   resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
+  /**
+   * 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名）
+   *
+   * Mini Games only (storage.setUserStorage). openid, signature and sig_method travel in the query string; signature = hmac_sha256(session_key, the JSON body exactly as sent) in hex. Pass session_key instead and the client computes it over the body it sends (session_key is never sent). Limits: at most 128 key-value pairs per user, key at most 128 bytes, key + value at most 1024 bytes. The current doc page's kv_list table (key '1'-'50', numeric value) repeats setUserInteractiveData's; the older pages and the official curl example use string keys and string values, which is what is declared here.
+   *
+   * `POST /wxa/set_user_storage` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 87016: 由于某个 key-value 长度超过限制而上报失败
+   * - 87017: 由于用户存储的数据量超过限制而上报失败
+   * - 87018: 由于用户存储的 key-value 对数量超过限制而上报失败
+   * - 87019: 由于某个 key 长度超过限制而上报失败
+   *
+   * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs} · spec: spec/miniprogram/user-login/setUserStorage.yaml
+   */
+  setUserStorage(params: SetUserStorageParams, options?: CallOptions): Promise<WechatData<SetUserStorageResponse>>;
+  /**
+   * 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout）
+   *
+   * WeChat spells the path bind_transfer_accout. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/bind_transfer_accout` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html WeChat docs} · spec: spec/miniprogram/virtual-payment/bindTransferAccount.yaml
+   */
+  bindTransferAccount(params: BindTransferAccountParams, options?: CallOptions): Promise<WechatData<BindTransferAccountResponse>>;
+  /**
+   * 虚拟支付：代币支付退款（currency_pay 的逆操作）
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay) and the user signature (HMAC-SHA256 with the user's session_key over the body; pass session_key, it is never sent), computed by the client.
+   *
+   * `POST /xpay/cancel_currency_pay` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   * - 268490004: 重复操作（此前的退款已经成功）
+   * - 268490005: 订单已经通过 cancel_currency_pay 接口退款，不支持再退款
+   * - 268490006: 代币的退款/支付操作金额不足
+   * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html WeChat docs} · spec: spec/miniprogram/virtual-payment/cancelCurrencyPay.yaml
+   */
+  cancelCurrencyPay(params: CancelCurrencyPayParams, options?: CallOptions): Promise<WechatData<CancelCurrencyPayResponse>>;
+  /**
+   * 虚拟支付：完成投诉处理
+   *
+   * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/complete_complaint` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html WeChat docs} · spec: spec/miniprogram/virtual-payment/completeComplaint.yaml
+   */
+  completeComplaint(params: CompleteComplaintParams, options?: CallOptions): Promise<WechatData<CompleteComplaintResponse>>;
+  /**
+   * 虚拟支付：充值广告金（广告金转入广告账户）
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/create_funds_bill` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/createFundsBill.yaml
+   */
+  createFundsBill(params: CreateFundsBillParams, options?: CallOptions): Promise<WechatData<CreateFundsBillResponse>>;
+  /**
+   * 虚拟支付：创建提现单
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/create_withdraw_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/createWithdrawOrder.yaml
+   */
+  createWithdrawOrder(params: CreateWithdrawOrderParams, options?: CallOptions): Promise<WechatData<CreateWithdrawOrderResponse>>;
+  /**
+   * 虚拟支付：扣减代币（一般用于代币支付）
+   *
+   * The same order_id repeated answers 268490004 (already done). Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay) and the user signature (HMAC-SHA256 with the user's session_key over the body; pass session_key, it is never sent), computed by the client.
+   *
+   * `POST /xpay/currency_pay` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   * - 268490001: openid 错误
+   * - 268490004: 重复操作（此前的扣减已经成功）
+   * - 268490006: 代币的退款/支付操作金额不足
+   * - 268490008: 代币未发布，不允许进行代币操作
+   * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html WeChat docs} · spec: spec/miniprogram/virtual-payment/currencyPay.yaml
+   */
+  currencyPay(params: CurrencyPayParams, options?: CallOptions): Promise<WechatData<CurrencyPayResponse>>;
+  /**
+   * 虚拟支付：下载广告金对应的商户订单信息
+   *
+   * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/download_adverfunds_order` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/downloadAdverfundsOrder.yaml
+   */
+  downloadAdverfundsOrder(params: DownloadAdverfundsOrderParams, options?: CallOptions): Promise<WechatData<DownloadAdverfundsOrderResponse>>;
+  /**
+   * 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址）
+   *
+   * The body has no env, so pay_sig uses the production AppKey. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/download_bill` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   * - 268490011: 账单数据生成中，请稍后调用本接口获取
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/downloadXpayBill.yaml
+   */
+  downloadXpayBill(params: DownloadXpayBillParams, options?: CallOptions): Promise<WechatData<DownloadXpayBillResponse>>;
+  /**
+   * 虚拟支付：获取投诉详情
+   *
+   * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/get_complaint_detail` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getComplaintDetail.yaml
+   */
+  getComplaintDetail(params: GetComplaintDetailParams, options?: CallOptions): Promise<WechatData<GetComplaintDetailResponse>>;
+  /**
+   * 虚拟支付：获取投诉列表
+   *
+   * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/get_complaint_list` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getComplaintList.yaml
+   */
+  getComplaintList(params: GetComplaintListParams, options?: CallOptions): Promise<WechatData<GetComplaintListResponse>>;
+  /**
+   * 虚拟支付：获取投诉协商历史
+   *
+   * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/get_negotiation_history` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getNegotiationHistory.yaml
+   */
+  getNegotiationHistory(params: GetNegotiationHistoryParams, options?: CallOptions): Promise<WechatData<GetNegotiationHistoryResponse>>;
+  /**
+   * 虚拟支付：获取微信支付反馈投诉图片的签名头部
+   *
+   * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/get_upload_file_sign` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getUploadFileSign.yaml
+   */
+  getUploadFileSign(params: GetUploadFileSignParams, options?: CallOptions): Promise<WechatData<GetUploadFileSignResponse>>;
+  /**
+   * 虚拟支付：通知已经发货完成（只能通知现金单）
+   *
+   * For when the xpay_goods_deliver_notify push could not be answered: marks a cash order as delivered. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/notify_provide_goods` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/notifyProvideGoods.yaml
+   */
+  notifyProvideGoods(params: NotifyProvideGoodsParams, options?: CallOptions): Promise<WechatData<NotifyProvideGoodsResponse>>;
+  /**
+   * 虚拟支付：代币赠送
+   *
+   * Gifts cannot be looked up by order number, so WeChat says to repeat the call until it answers 0 or 268490004 (already done): safe to repeat with the same order_id. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/present_currency` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   * - 268490004: 重复操作（此前的赠送已经成功）
+   * - 268490008: 代币未发布，不允许进行代币操作
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html WeChat docs} · spec: spec/miniprogram/virtual-payment/presentCurrency.yaml
+   */
+  presentCurrency(params: PresentCurrencyParams, options?: CallOptions): Promise<WechatData<PresentCurrencyResponse>>;
+  /**
+   * 虚拟支付：查询广告金发放记录
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_adver_funds` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryAdverFunds.yaml
+   */
+  queryAdverFunds(params: QueryAdverFundsParams, options?: CallOptions): Promise<WechatData<QueryAdverFundsResponse>>;
+  /**
+   * 虚拟支付：查询商家账户里的可提现余额
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_biz_balance` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryBizBalance.yaml
+   */
+  queryBizBalance(params: QueryBizBalanceParams, options?: CallOptions): Promise<WechatData<QueryBizBalanceResponse>>;
+  /**
+   * 虚拟支付：查询广告金充值记录
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_funds_bill` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryFundsBill.yaml
+   */
+  queryFundsBill(params: QueryFundsBillParams, options?: CallOptions): Promise<WechatData<QueryFundsBillResponse>>;
+  /**
+   * 虚拟支付：查询批量发布道具任务
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_publish_goods` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryPublishGoods.yaml
+   */
+  queryPublishGoods(params: QueryPublishGoodsParams, options?: CallOptions): Promise<WechatData<QueryPublishGoodsResponse>>;
+  /**
+   * 虚拟支付：查询广告金回收记录
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_recover_bill` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryRecoverBill.yaml
+   */
+  queryRecoverBill(params: QueryRecoverBillParams, options?: CallOptions): Promise<WechatData<QueryRecoverBillResponse>>;
+  /**
+   * 虚拟支付：查询广告金充值账户
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_transfer_account` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryTransferAccount.yaml
+   */
+  queryTransferAccount(params: QueryTransferAccountParams, options?: CallOptions): Promise<WechatData<QueryTransferAccountResponse>>;
+  /**
+   * 虚拟支付：查询批量上传道具任务
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_upload_goods` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUploadGoods.yaml
+   */
+  queryUploadGoods(params: QueryUploadGoodsParams, options?: CallOptions): Promise<WechatData<QueryUploadGoodsResponse>>;
+  /**
+   * 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature）
+   *
+   * Needs options.xpay.appKey (env 0) or options.xpay.sandboxAppKey (env 1) for pay_sig, and the user's session_key for the user signature; session_key is never sent.
+   *
+   * `POST /xpay/query_user_balance` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490001: openid 错误
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   * - 268490009: 用户 session_key 不存在或已过期，请重新登录
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUserBalance.yaml
+   */
+  queryUserBalance(params: QueryUserBalanceParams, options?: CallOptions): Promise<WechatData<QueryUserBalanceResponse>>;
+  /**
+   * 虚拟支付：查询提现单
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_withdraw_order` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryWithdrawOrder.yaml
+   */
+  queryWithdrawOrder(params: QueryWithdrawOrderParams, options?: CallOptions): Promise<WechatData<QueryWithdrawOrderResponse>>;
+  /**
+   * 虚拟支付：查询创建的订单（现金单，非代币单）
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/query_order` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryXpayOrder.yaml
+   */
+  queryXpayOrder(params: QueryXpayOrderParams, options?: CallOptions): Promise<WechatData<QueryXpayOrderResponse>>;
+  /**
+   * 虚拟支付：对使用 jsapi 接口下的单进行退款
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/refund_order` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/refundXpayOrder.yaml
+   */
+  refundXpayOrder(params: RefundXpayOrderParams, options?: CallOptions): Promise<WechatData<RefundXpayOrderResponse>>;
+  /**
+   * 虚拟支付：回复用户投诉
+   *
+   * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/response_complaint` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html WeChat docs} · spec: spec/miniprogram/virtual-payment/responseComplaint.yaml
+   */
+  responseComplaint(params: ResponseComplaintParams, options?: CallOptions): Promise<WechatData<ResponseComplaintResponse>>;
+  /**
+   * 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网）
+   *
+   * Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/start_publish_goods` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/startPublishGoods.yaml
+   */
+  startPublishGoods(params: StartPublishGoodsParams, options?: CallOptions): Promise<WechatData<StartPublishGoodsResponse>>;
+  /**
+   * 虚拟支付：启动批量上传道具任务
+   *
+   * Uploads go to the test (sandbox) goods first; publish them with startPublishGoods. Signed with pay_sig (HMAC- SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/start_upload_goods` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   * - 268490007: 图片或文字存在敏感内容，禁止使用
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/startUploadGoods.yaml
+   */
+  startUploadGoods(params: StartUploadGoodsParams, options?: CallOptions): Promise<WechatData<StartUploadGoodsResponse>>;
+  /**
+   * 虚拟支付：上传媒体文件（投诉回复的图片凭证）
+   *
+   * The path and fields come from public SDKs (WxJava, SKIT.FlurlHttpClient.Wechat and others) that link this page; the official page itself could not be read here. Signed with pay_sig (HMAC-SHA256 with the AppKey of the call's env over path & body; options.xpay), computed by the client.
+   *
+   * `POST /xpay/upload_vp_file` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 268490002: 请求参数字段错误，具体看 errmsg
+   * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html WeChat docs} · spec: spec/miniprogram/virtual-payment/uploadVpFile.yaml
+   */
+  uploadVpFile(params: UploadVpFileParams, options?: CallOptions): Promise<WechatData<UploadVpFileResponse>>;
 }
 
-/** Every MPTools operation by name, for `call(name, params)` (258). */
+/** Every MPTools operation by name, for `call(name, params)` (399). */
 export interface MPToolsOperations {
   /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
   callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -18126,10 +26056,36 @@ export interface MPToolsOperations {
   superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
   /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
   vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+  /** 电子发票（报销方）：批量查询报销发票信息 */
+  getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
+  /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+  getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
+  /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+  updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
+  /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+  updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
+  /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+  getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+  /** 微信广告：创建用户行为数据源 */
+  addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
+  /** 微信广告：回传用户行为数据 */
+  addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
+  /** 微信广告：获取用户行为数据源报表 */
+  getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
+  /** 微信广告：获取用户行为数据源信息 */
+  getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
   /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
   getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
   /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
   uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
+  /** 将公众号/小程序绑定到开放平台帐号下 */
+  bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
+  /** 创建开放平台帐号并绑定公众号/小程序 */
+  createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
+  /** 获取公众号/小程序所绑定的开放平台帐号 */
+  getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
+  /** 将公众号/小程序从开放平台帐号下解绑 */
+  unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
   /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
   clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
   /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
@@ -18153,9 +26109,9 @@ export interface MPToolsOperations {
   /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
   getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
   /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
-  getAccessToken: { params: GetAccessTokenParams; response: GetAccessTokenResponse; required: false };
+  requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
   /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
-  getStableAccessToken: { params: GetStableAccessTokenParams; response: GetStableAccessTokenResponse; required: false };
+  requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
   /** 新增集合 */
   addDatabaseCollection: { params: AddDatabaseCollectionParams; response: AddDatabaseCollectionResponse; required: true };
   /** 数据库插入记录（返回插入记录的 _id 列表） */
@@ -18212,6 +26168,100 @@ export interface MPToolsOperations {
   updateDatabaseIndex: { params: UpdateDatabaseIndexParams; response: UpdateDatabaseIndexResponse; required: true };
   /** 数据库更新记录 */
   updateDatabaseRecord: { params: UpdateDatabaseRecordParams; response: UpdateDatabaseRecordResponse; required: true };
+  /** 添加类目（敏感类目需资质） */
+  addCategory: { params: AddCategoryParams; response: AddCategoryResponse; required: true };
+  /** 增加或修改二维码规则 */
+  addJumpQRCode: { params: AddJumpQRCodeParams; response: AddJumpQRCodeResponse; required: true };
+  /** 绑定体验者（微信号） */
+  bindTester: { params: BindTesterParams; response: BindTesterResponse; required: true };
+  /** 上传代码并生成体验版（从代码模板库选模板，填 ext.json） */
+  commit: { params: CommitParams; response: CommitResponse; required: true };
+  /** 删除类目 */
+  deleteCategory: { params: DeleteCategoryParams; response: DeleteCategoryResponse; required: true };
+  /** 删除已设置的二维码规则 */
+  deleteJumpQRCode: { params: DeleteJumpQRCodeParams; response: DeleteJumpQRCodeResponse; required: true };
+  /** 获取二维码规则校验文件（放在 prefix 域名的根目录） */
+  downloadJumpQRCodeFile: { params: DownloadJumpQRCodeFileParams; response: DownloadJumpQRCodeFileResponse; required: false };
+  /** 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家） */
+  getAccountBasicInfo: { params: GetAccountBasicInfoParams; response: GetAccountBasicInfoResponse; required: false };
+  /** 获取可以设置的所有类目 */
+  getAllCategories: { params: GetAllCategoriesParams; response: GetAllCategoriesResponse; required: false };
+  /** 查询指定版本的审核状态 */
+  getAuditStatus: { params: GetAuditStatusParams; response: GetAuditStatusResponse; required: true };
+  /** 查询服务商本月的审核额度（提审与加急） */
+  getCodeAuditQuota: { params: GetCodeAuditQuotaParams; response: GetCodeAuditQuotaResponse; required: false };
+  /** 获取已设置的所有类目（提交审核用的类目及其 id） */
+  getCodeCategory: { params: GetCodeCategoryParams; response: GetCodeCategoryResponse; required: false };
+  /** 获取已上传代码的页面列表 */
+  getCodePage: { params: GetCodePageParams; response: GetCodePageResponse; required: false };
+  /** 获取隐私接口检测结果（上传代码后的检测任务） */
+  getCodePrivacyInfo: { params: GetCodePrivacyInfoParams; response: GetCodePrivacyInfoResponse; required: false };
+  /** 获取发布后生效的业务域名 */
+  getEffectiveJumpDomain: { params: GetEffectiveJumpDomainParams; response: GetEffectiveJumpDomainResponse; required: false };
+  /** 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的） */
+  getEffectiveServerDomain: { params: GetEffectiveServerDomainParams; response: GetEffectiveServerDomainResponse; required: false };
+  /** 获取业务域名校验文件（放在业务域名根目录） */
+  getJumpDomainConfirmFile: { params: GetJumpDomainConfirmFileParams; response: GetJumpDomainConfirmFileResponse; required: false };
+  /** 获取已设置的二维码规则（扫普通链接二维码打开小程序） */
+  getJumpQRCode: { params: GetJumpQRCodeParams; response: GetJumpQRCodeResponse; required: true };
+  /** 查询最新一次提交的审核状态 */
+  getLatestAuditStatus: { params: GetLatestAuditStatusParams; response: GetLatestAuditStatusResponse; required: false };
+  /** 获取 DNS 预解析域名 */
+  getPrefetchDomain: { params: GetPrefetchDomainParams; response: GetPrefetchDomainResponse; required: false };
+  /** 查询小程序是否可被搜索 */
+  getSearchStatus: { params: GetSearchStatusParams; response: GetSearchStatusResponse; required: false };
+  /** 获取已设置的所有类目（含审核状态）及设置额度 */
+  getSettingCategories: { params: GetSettingCategoriesParams; response: GetSettingCategoriesResponse; required: false };
+  /** 查询小程序当前设置的最低基础库版本及各版本用户占比 */
+  getSupportVersion: { params: GetSupportVersionParams; response: GetSupportVersionResponse; required: false };
+  /** 获取体验者列表 */
+  getTester: { params: GetTesterParams; response: GetTesterResponse; required: false };
+  /** 获取体验版二维码（图片） */
+  getTrialQRCode: { params: GetTrialQRCodeParams; response: BinaryReply; required: false };
+  /** 查询小程序版本信息（体验版、线上版） */
+  getVersionInfo: { params: GetVersionInfoParams; response: GetVersionInfoResponse; required: false };
+  /** 分阶段发布（灰度比例 1–100） */
+  grayRelease: { params: GrayReleaseParams; response: GrayReleaseResponse; required: true };
+  /** 修改小程序头像（临时素材 media_id 与裁剪区域） */
+  modifyHeadImage: { params: ModifyHeadImageParams; response: ModifyHeadImageResponse; required: true };
+  /** 配置小程序业务域名（web-view） */
+  modifyJumpDomain: { params: ModifyJumpDomainParams; response: ModifyJumpDomainResponse; required: false };
+  /** 快速配置小程序业务域名（需先把校验文件放在域名根目录） */
+  modifyJumpDomainDirectly: { params: ModifyJumpDomainDirectlyParams; response: ModifyJumpDomainDirectlyResponse; required: true };
+  /** 配置小程序服务器域名（request、socket、upload、download、udp、tcp） */
+  modifyServerDomain: { params: ModifyServerDomainParams; response: ModifyServerDomainResponse; required: true };
+  /** 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制） */
+  modifyServerDomainDirectly: { params: ModifyServerDomainDirectlyParams; response: ModifyServerDomainDirectlyResponse; required: true };
+  /** 修改小程序功能介绍（简介） */
+  modifySignature: { params: ModifySignatureParams; response: ModifySignatureResponse; required: true };
+  /** 发布已设置的二维码规则 */
+  publishJumpQRCode: { params: PublishJumpQRCodeParams; response: PublishJumpQRCodeResponse; required: true };
+  /** 发布已通过审核的小程序 */
+  release: { params: ReleaseParams; response: ReleaseResponse; required: false };
+  /** 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本） */
+  revertCodeRelease: { params: RevertCodeReleaseParams; response: RevertCodeReleaseResponse; required: false };
+  /** 取消分阶段发布 */
+  revertGrayRelease: { params: RevertGrayReleaseParams; response: RevertGrayReleaseResponse; required: false };
+  /** 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送） */
+  setNickname: { params: SetNicknameParams; response: SetNicknameResponse; required: true };
+  /** 设置 DNS 预解析域名（覆盖） */
+  setPrefetchDomain: { params: SetPrefetchDomainParams; response: SetPrefetchDomainResponse; required: true };
+  /** 设置小程序是否可被搜索 */
+  setSearchStatus: { params: SetSearchStatusParams; response: SetSearchStatusResponse; required: true };
+  /** 设置最低基础库版本 */
+  setSupportVersion: { params: SetSupportVersionParams; response: SetSupportVersionResponse; required: true };
+  /** 设置小程序服务状态（暂停 / 开启服务） */
+  setVisitStatus: { params: SetVisitStatusParams; response: SetVisitStatusResponse; required: true };
+  /** 加急审核（消耗服务商的加急额度） */
+  speedupCodeAudit: { params: SpeedupCodeAuditParams; response: SpeedupCodeAuditResponse; required: true };
+  /** 提交代码审核 */
+  submitAudit: { params: SubmitAuditParams; response: SubmitAuditResponse; required: false };
+  /** 解除绑定体验者（微信号或 userstr） */
+  unbindTester: { params: UnbindTesterParams; response: UnbindTesterResponse; required: true };
+  /** 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次） */
+  undoAudit: { params: UndoAuditParams; response: UndoAuditResponse; required: false };
+  /** 第三方平台代小程序登录：用 wx.login 的 code 换取 openid 与 session_key（component_access_token，不用小程序 AppSecret） */
+  componentCode2Session: { params: ComponentCode2SessionParams; response: ComponentCode2SessionResponse; required: true };
   /** 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份 */
   cancelKfAdmin: { params: CancelKfAdminParams; response: CancelKfAdminResponse; required: true };
   /** 客服子商户拉取单个商户信息（按 business_id 或 account_name） */
@@ -18252,6 +26302,10 @@ export interface MPToolsOperations {
   getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; response: GetWeeklyVisitTrendResponse; required: true };
   /** 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单 */
   addDeliveryReturn: { params: AddDeliveryReturnParams; response: AddDeliveryReturnResponse; required: true };
+  /** 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息 */
+  deliveryPathNotify: { params: DeliveryPathNotifyParams; response: DeliveryPathNotifyResponse; required: true };
+  /** 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询） */
+  deliveryUserQuery: { params: DeliveryUserQueryParams; response: DeliveryUserQueryResponse; required: true };
   /** 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息 */
   followWaybill: { params: FollowWaybillParams; response: FollowWaybillResponse; required: true };
   /** 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码） */
@@ -18308,10 +26362,30 @@ export interface MPToolsOperations {
   testUpdateOrder: { params: TestUpdateOrderParams; response: TestUpdateOrderResponse; required: true };
   /** 物流助手（快递公司侧）：更新商户审核结果 */
   updateBusiness: { params: UpdateBusinessParams; response: UpdateBusinessResponse; required: true };
+  /** 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果 */
+  updateComplaintResult: { params: UpdateComplaintResultParams; response: UpdateComplaintResultResponse; required: true };
   /** 物流助手（快递公司侧）：更新运单轨迹 */
   updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
   /** 物流助手：配置面单打印员（绑定或解绑） */
   updatePrinter: { params: UpdatePrinterParams; response: UpdatePrinterResponse; required: true };
+  /** 硬件设备：批量激活设备 license（消耗资源包中的激活码序号） */
+  activeLicenseDevice: { params: ActiveLicenseDeviceParams; response: ActiveLicenseDeviceResponse; required: true };
+  /** 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来） */
+  addIotGroupDevice: { params: AddIotGroupDeviceParams; response: AddIotGroupDeviceResponse; required: true };
+  /** 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id */
+  createIotGroupId: { params: CreateIotGroupIdParams; response: CreateIotGroupIdResponse; required: true };
+  /** 硬件设备：查询设备组信息（名称、型号、设备列表） */
+  getIotGroupInfo: { params: GetIotGroupInfoParams; response: GetIotGroupInfoResponse; required: true };
+  /** 硬件设备：查询设备 license 激活详情（过期时间） */
+  getLicenseDeviceInfo: { params: GetLicenseDeviceInfoParams; response: GetLicenseDeviceInfoResponse; required: true };
+  /** 硬件设备：查询已购买的设备 license 资源包列表 */
+  getLicensePkgList: { params: GetLicensePkgListParams; response: GetLicensePkgListResponse; required: true };
+  /** 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权） */
+  getSnTicket: { params: GetSnTicketParams; response: GetSnTicketResponse; required: true };
+  /** 硬件设备：从设备组删除设备 */
+  removeIotGroupDevice: { params: RemoveIotGroupDeviceParams; response: RemoveIotGroupDeviceResponse; required: true };
+  /** 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户） */
+  sendHardwareDeviceMessage: { params: SendHardwareDeviceMessageParams; response: SendHardwareDeviceMessageResponse; required: true };
   /** 即时配送：异常件退回商家，商家确认收货 */
   abnormalConfirm: { params: AbnormalConfirmParams; response: AbnormalConfirmResponse; required: true };
   /** 即时配送：下配送单 */
@@ -18450,32 +26524,82 @@ export interface MPToolsOperations {
   updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
   /** 开启/关闭直播间回放功能 */
   updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
-  /** 微信广告：创建用户行为数据源 */
-  addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
-  /** 微信广告：回传用户行为数据 */
-  addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
+  /** 短剧媒资：申请分片上传，返回 upload_id */
+  applyUpload: { params: ApplyUploadParams; response: ApplyUploadResponse; required: true };
+  /** 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id */
+  auditDrama: { params: AuditDramaParams; response: AuditDramaResponse; required: true };
+  /** 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权） */
+  authorizeApp: { params: AuthorizeAppParams; response: AuthorizeAppResponse; required: true };
+  /** 短剧版权：把受版权保护的剧目授权给主体或小程序 */
+  authorizeCopyright: { params: AuthorizeCopyrightParams; response: AuthorizeCopyrightResponse; required: true };
+  /** 短剧授权：把剧目授权给其他小程序播放 */
+  authorizeDrama: { params: AuthorizeDramaParams; response: AuthorizeDramaResponse; required: true };
+  /** 短剧媒资：确认分片上传（合并分片），返回 media_id */
+  commitUpload: { params: CommitUploadParams; response: CommitUploadResponse; required: true };
+  /** 短剧授权：解除对另一个小程序的账号授权 */
+  deauthorizeApp: { params: DeauthorizeAppParams; response: DeauthorizeAppResponse; required: true };
+  /** 短剧版权：解除受版权保护剧目的授权 */
+  deauthorizeCopyright: { params: DeauthorizeCopyrightParams; response: DeauthorizeCopyrightResponse; required: true };
+  /** 短剧授权：解除剧目对其他小程序的授权 */
+  deauthorizeDrama: { params: DeauthorizeDramaParams; response: DeauthorizeDramaResponse; required: true };
+  /** 短剧媒资：删除媒资 */
+  deleteMedia: { params: DeleteMediaParams; response: DeleteMediaResponse; required: true };
+  /** 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序） */
+  getAuthorizeApps: { params: GetAuthorizeAppsParams; response: GetAuthorizeAppsResponse; required: false };
+  /** 短剧授权：查询本小程序授权出去的剧目（授权信息） */
+  getAuthorizeObjects: { params: GetAuthorizeObjectsParams; response: GetAuthorizeObjectsResponse; required: false };
+  /** 短剧授权：查询本小程序被授权的剧目（被授权信息） */
+  getAuthorizedObjects: { params: GetAuthorizedObjectsParams; response: GetAuthorizedObjectsResponse; required: false };
+  /** 短剧媒资：查询 CDN 访问日志的下载链接列表 */
+  getCdnLogs: { params: GetCdnLogsParams; response: GetCdnLogsResponse; required: true };
+  /** 短剧媒资：查询点播 CDN 的流量数据 */
+  getCdnUsageData: { params: GetCdnUsageDataParams; response: GetCdnUsageDataResponse; required: true };
+  /** 短剧版权：查询本小程序授权出去的版权授权信息 */
+  getCopyrightAuthorizationList: { params: GetCopyrightAuthorizationListParams; response: GetCopyrightAuthorizationListResponse; required: false };
+  /** 短剧版权：查询本小程序（或主体）被版权授权的信息 */
+  getCopyrightAuthorizedList: { params: GetCopyrightAuthorizedListParams; response: GetCopyrightAuthorizedListResponse; required: false };
+  /** 短剧剧目：获取剧目信息 */
+  getDrama: { params: GetDramaParams; response: GetDramaResponse; required: true };
+  /** 短剧剧目：查询剧目某类审核的最新一条审核信息 */
+  getDramaLatestAuditInfo: { params: GetDramaLatestAuditInfoParams; response: GetDramaLatestAuditInfoResponse; required: true };
+  /** 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink） */
+  getMedia: { params: GetMediaParams; response: GetMediaResponse; required: true };
+  /** 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目） */
+  getMediaLink: { params: GetMediaLinkParams; response: GetMediaLinkResponse; required: true };
+  /** 短剧媒资：查询拉取上传任务的状态 */
+  getTask: { params: GetTaskParams; response: GetTaskResponse; required: true };
+  /** 短剧剧目：获取已提交的剧目列表（分页） */
+  listDramas: { params: ListDramasParams; response: ListDramasResponse; required: false };
+  /** 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页） */
+  listMedia: { params: ListMediaParams; response: ListMediaResponse; required: false };
+  /** 短剧媒资：查询流量包的使用详情（分页） */
+  listPackages: { params: ListPackagesParams; response: ListPackagesResponse; required: true };
+  /** 短剧剧目：修改剧目基本信息（须经审核，通过后生效） */
+  modifyDramaBasicInfo: { params: ModifyDramaBasicInfoParams; response: ModifyDramaBasicInfoResponse; required: true };
+  /** 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id */
+  pullUpload: { params: PullUploadParams; response: PullUploadResponse; required: true };
+  /** 短剧剧目：替换审核通过的剧集 */
+  replaceDramaMedia: { params: ReplaceDramaMediaParams; response: ReplaceDramaMediaResponse; required: true };
+  /** 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id */
+  singleFileUpload: { params: SingleFileUploadParams; response: SingleFileUploadResponse; required: true };
+  /** 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集） */
+  submitReplaceDramaMedias: { params: SubmitReplaceDramaMediasParams; response: SubmitReplaceDramaMediasResponse; required: true };
+  /** 短剧媒资：上传一个分片（multipart，字段 data），返回 etag */
+  uploadPart: { params: UploadPartParams; response: UploadPartResponse; required: true };
   /** 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
   faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
-  /** 电子发票（报销方）：批量查询报销发票信息 */
-  getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
-  /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
-  getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
   /** 用户隐私保护指引：查询小程序用户隐私保护指引 */
   getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
   /** 红包封面：获得指定用户可以领取的红包封面链接 */
   getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
-  /** 微信广告：获取用户行为数据源信息 */
-  getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
   /** 服务市场：调用服务平台（服务市场）上提供的服务 */
   invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
+  /** 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果） */
+  serviceMarketRetrieve: { params: ServiceMarketRetrieveParams; response: ServiceMarketRetrieveResponse; required: true };
   /** 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示） */
   setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
   /** 用户隐私保护指引：配置小程序用户隐私保护指引 */
   setPrivacySetting: { params: SetPrivacySettingParams; response: SetPrivacySettingResponse; required: true };
-  /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
-  updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
-  /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
-  updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
   /** 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB） */
   uploadPrivacyExtFile: { params: UploadPrivacyExtFileParams; response: UploadPrivacyExtFileResponse; required: true };
   /** 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核 */
@@ -18512,6 +26636,34 @@ export interface MPToolsOperations {
   managePlugin: { params: ManagePluginParams; response: ManagePluginResponse; required: true };
   /** 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请 */
   managePluginApplication: { params: ManagePluginApplicationParams; response: ManagePluginApplicationResponse; required: true };
+  /** 推广员：声明推广员身份（单次最多 10 个） */
+  addPromoter: { params: AddPromoterParams; response: AddPromoterResponse; required: true };
+  /** 推广员：新增推广角色（单个商家最多 100 个） */
+  addPromoterRole: { params: AddPromoterRoleParams; response: AddPromoterRoleResponse; required: true };
+  /** 推广员：查询推广员列表 */
+  getPromoter: { params: GetPromoterParams; response: GetPromoterResponse; required: false };
+  /** 推广员：获取邀请推广员的素材（短链、海报、小程序码） */
+  getPromoterInvitationMaterial: { params: GetPromoterInvitationMaterialParams; response: GetPromoterInvitationMaterialResponse; required: true };
+  /** 推广员：查询群发消息的内容与发送结果 */
+  getPromoterMsg: { params: GetPromoterMsgParams; response: GetPromoterMsgResponse; required: true };
+  /** 推广员：查询群发消息的点击数据 */
+  getPromoterMsgClickData: { params: GetPromoterMsgClickDataParams; response: GetPromoterMsgClickDataResponse; required: true };
+  /** 推广员：查询推广员带来的订单 */
+  getPromoterOrder: { params: GetPromoterOrderParams; response: GetPromoterOrderResponse; required: true };
+  /** 推广员：查询推广员触达的用户（推广关系） */
+  getPromoterRelation: { params: GetPromoterRelationParams; response: GetPromoterRelationResponse; required: true };
+  /** 推广员：查询推广角色（不传 role_id 查询全部） */
+  getPromoterRole: { params: GetPromoterRoleParams; response: GetPromoterRoleResponse; required: false };
+  /** 推广员：生成推广员分享素材（带参链接、短链、小程序码） */
+  getPromoterShareMaterial: { params: GetPromoterShareMaterialParams; response: GetPromoterShareMaterialResponse; required: true };
+  /** 推广员：群发消息给推广员 */
+  sendPromoterMsg: { params: SendPromoterMsgParams; response: SendPromoterMsgResponse; required: true };
+  /** 推广员：单发消息给某个推广员 */
+  singleSendPromoterMsg: { params: SingleSendPromoterMsgParams; response: SingleSendPromoterMsgResponse; required: true };
+  /** 推广员：修改推广员的角色、门店、参数等信息 */
+  updatePromoter: { params: UpdatePromoterParams; response: UpdatePromoterResponse; required: true };
+  /** 推广员：修改推广角色的名称或描述 */
+  updatePromoterRole: { params: UpdatePromoterRoleParams; response: UpdatePromoterRoleResponse; required: true };
   /** 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
   createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
   /** 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用） */
@@ -18608,9 +26760,131 @@ export interface MPToolsOperations {
   getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
   /** 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key */
   resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
+  /** 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名） */
+  setUserStorage: { params: SetUserStorageParams; response: SetUserStorageResponse; required: true };
+  /** 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout） */
+  bindTransferAccount: { params: BindTransferAccountParams; response: BindTransferAccountResponse; required: true };
+  /** 虚拟支付：代币支付退款（currency_pay 的逆操作） */
+  cancelCurrencyPay: { params: CancelCurrencyPayParams; response: CancelCurrencyPayResponse; required: true };
+  /** 虚拟支付：完成投诉处理 */
+  completeComplaint: { params: CompleteComplaintParams; response: CompleteComplaintResponse; required: true };
+  /** 虚拟支付：充值广告金（广告金转入广告账户） */
+  createFundsBill: { params: CreateFundsBillParams; response: CreateFundsBillResponse; required: true };
+  /** 虚拟支付：创建提现单 */
+  createWithdrawOrder: { params: CreateWithdrawOrderParams; response: CreateWithdrawOrderResponse; required: true };
+  /** 虚拟支付：扣减代币（一般用于代币支付） */
+  currencyPay: { params: CurrencyPayParams; response: CurrencyPayResponse; required: true };
+  /** 虚拟支付：下载广告金对应的商户订单信息 */
+  downloadAdverfundsOrder: { params: DownloadAdverfundsOrderParams; response: DownloadAdverfundsOrderResponse; required: true };
+  /** 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址） */
+  downloadXpayBill: { params: DownloadXpayBillParams; response: DownloadXpayBillResponse; required: true };
+  /** 虚拟支付：获取投诉详情 */
+  getComplaintDetail: { params: GetComplaintDetailParams; response: GetComplaintDetailResponse; required: true };
+  /** 虚拟支付：获取投诉列表 */
+  getComplaintList: { params: GetComplaintListParams; response: GetComplaintListResponse; required: true };
+  /** 虚拟支付：获取投诉协商历史 */
+  getNegotiationHistory: { params: GetNegotiationHistoryParams; response: GetNegotiationHistoryResponse; required: true };
+  /** 虚拟支付：获取微信支付反馈投诉图片的签名头部 */
+  getUploadFileSign: { params: GetUploadFileSignParams; response: GetUploadFileSignResponse; required: true };
+  /** 虚拟支付：通知已经发货完成（只能通知现金单） */
+  notifyProvideGoods: { params: NotifyProvideGoodsParams; response: NotifyProvideGoodsResponse; required: true };
+  /** 虚拟支付：代币赠送 */
+  presentCurrency: { params: PresentCurrencyParams; response: PresentCurrencyResponse; required: true };
+  /** 虚拟支付：查询广告金发放记录 */
+  queryAdverFunds: { params: QueryAdverFundsParams; response: QueryAdverFundsResponse; required: true };
+  /** 虚拟支付：查询商家账户里的可提现余额 */
+  queryBizBalance: { params: QueryBizBalanceParams; response: QueryBizBalanceResponse; required: true };
+  /** 虚拟支付：查询广告金充值记录 */
+  queryFundsBill: { params: QueryFundsBillParams; response: QueryFundsBillResponse; required: true };
+  /** 虚拟支付：查询批量发布道具任务 */
+  queryPublishGoods: { params: QueryPublishGoodsParams; response: QueryPublishGoodsResponse; required: true };
+  /** 虚拟支付：查询广告金回收记录 */
+  queryRecoverBill: { params: QueryRecoverBillParams; response: QueryRecoverBillResponse; required: true };
+  /** 虚拟支付：查询广告金充值账户 */
+  queryTransferAccount: { params: QueryTransferAccountParams; response: QueryTransferAccountResponse; required: true };
+  /** 虚拟支付：查询批量上传道具任务 */
+  queryUploadGoods: { params: QueryUploadGoodsParams; response: QueryUploadGoodsResponse; required: true };
+  /** 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature） */
+  queryUserBalance: { params: QueryUserBalanceParams; response: QueryUserBalanceResponse; required: true };
+  /** 虚拟支付：查询提现单 */
+  queryWithdrawOrder: { params: QueryWithdrawOrderParams; response: QueryWithdrawOrderResponse; required: true };
+  /** 虚拟支付：查询创建的订单（现金单，非代币单） */
+  queryXpayOrder: { params: QueryXpayOrderParams; response: QueryXpayOrderResponse; required: true };
+  /** 虚拟支付：对使用 jsapi 接口下的单进行退款 */
+  refundXpayOrder: { params: RefundXpayOrderParams; response: RefundXpayOrderResponse; required: true };
+  /** 虚拟支付：回复用户投诉 */
+  responseComplaint: { params: ResponseComplaintParams; response: ResponseComplaintResponse; required: true };
+  /** 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网） */
+  startPublishGoods: { params: StartPublishGoodsParams; response: StartPublishGoodsResponse; required: true };
+  /** 虚拟支付：启动批量上传道具任务 */
+  startUploadGoods: { params: StartUploadGoodsParams; response: StartUploadGoodsResponse; required: true };
+  /** 虚拟支付：上传媒体文件（投诉回复的图片凭证） */
+  uploadVpFile: { params: UploadVpFileParams; response: UploadVpFileResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (186). */
+/** Every MPTools operation that `paginate(name, params)` pages through (29). */
+export interface MPToolsPaginated {
+  /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） (offset: start; items: data) */
+  getPubTemplateTitleList: { params: PageParams<GetPubTemplateTitleListParams, 'start'>; item: NonNullable<NonNullable<GetPubTemplateTitleListResponse>['data']>[number]; response: GetPubTemplateTitleListResponse; required: true };
+  /** 查询 2 个月内的云开发短信发送记录 (page: PageNumber; items: SmsRecords) */
+  describeSmsRecords: { params: PageParams<DescribeSmsRecordsParams, 'PageNumber'>; item: NonNullable<NonNullable<DescribeSmsRecordsResponse>['SmsRecords']>[number]; response: DescribeSmsRecordsResponse; required: true };
+  /** 获取特定云环境下集合信息 (offset: offset; items: collections) */
+  getDatabaseCollection: { params: PageParams<GetDatabaseCollectionParams, 'offset'>; item: NonNullable<NonNullable<GetDatabaseCollectionResponse>['collections']>[number]; response: GetDatabaseCollectionResponse; required: true };
+  /** 客服子商户拉取多个商户信息（分页，每次最多 200 个） (offset: offset; items: list) */
+  listKfBusiness: { params: PageParams<ListKfBusinessParams, 'offset'>; item: NonNullable<NonNullable<ListKfBusinessResponse>['list']>[number]; response: ListKfBusinessResponse; required: true };
+  /** 获取用户访问小程序数据概况（累计用户数、转发次数与人数） (window: begin_date; items: list) */
+  getDailySummary: { params: GetDailySummaryParams; item: NonNullable<NonNullable<GetDailySummaryResponse>['list']>[number]; response: GetDailySummaryResponse; required: true };
+  /** 获取用户访问小程序数据日趋势 (window: begin_date; items: list) */
+  getDailyVisitTrend: { params: GetDailyVisitTrendParams; item: NonNullable<NonNullable<GetDailyVisitTrendResponse>['list']>[number]; response: GetDailyVisitTrendResponse; required: true };
+  /** 获取用户访问小程序数据月趋势（自然月） (window: begin_date; items: list) */
+  getMonthlyVisitTrend: { params: GetMonthlyVisitTrendParams; item: NonNullable<NonNullable<GetMonthlyVisitTrendResponse>['list']>[number]; response: GetMonthlyVisitTrendResponse; required: true };
+  /** 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布） (window: begin_date; items: list) */
+  getVisitDistribution: { params: GetVisitDistributionParams; item: NonNullable<NonNullable<GetVisitDistributionResponse>['list']>[number]; response: GetVisitDistributionResponse; required: true };
+  /** 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200） (window: begin_date; items: list) */
+  getVisitPage: { params: GetVisitPageParams; item: NonNullable<NonNullable<GetVisitPageResponse>['list']>[number]; response: GetVisitPageResponse; required: true };
+  /** 获取用户访问小程序数据周趋势（自然周） (window: begin_date; items: list) */
+  getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; item: NonNullable<NonNullable<GetWeeklyVisitTrendResponse>['list']>[number]; response: GetWeeklyVisitTrendResponse; required: true };
+  /** 获取长期订阅用户 (cursor: page_break; items: followers) */
+  getFollowers: { params: PageParams<GetFollowersParams, 'page_break'>; item: NonNullable<NonNullable<GetFollowersResponse>['followers']>[number]; response: GetFollowersResponse; required: false };
+  /** 获取商品列表（按审核状态拉取商品库中的商品） (offset: offset; items: goods) */
+  getGoodsInfo: { params: PageParams<GetGoodsInfoParams, 'offset'>; item: NonNullable<NonNullable<GetGoodsInfoResponse>['goods']>[number]; response: GetGoodsInfoResponse; required: true };
+  /** 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放 (offset: start; items: room_info) */
+  getLiveInfo: { params: PageParams<GetLiveInfoParams, 'start'>; item: NonNullable<NonNullable<GetLiveInfoResponse>['room_info']>[number]; response: GetLiveInfoResponse; required: true };
+  /** 查询小程序直播成员列表 (offset: offset; items: list) */
+  getRoleList: { params: PageParams<GetRoleListParams, 'offset'>; item: NonNullable<NonNullable<GetRoleListResponse>['list']>[number]; response: GetRoleListResponse; required: false };
+  /** 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈） (page: page; items: list) */
+  getFeedback: { params: PageParams<GetFeedbackParams, 'page'>; item: NonNullable<NonNullable<GetFeedbackResponse>['list']>[number]; response: GetFeedbackResponse; required: true };
+  /** 查询 JS 错误详情 (offset: offset; items: data) */
+  getJsErrDetail: { params: PageParams<GetJsErrDetailParams, 'offset'>; item: NonNullable<NonNullable<GetJsErrDetailResponse>['data']>[number]; response: GetJsErrDetailResponse; required: true };
+  /** 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条） (offset: offset; items: data) */
+  getJsErrList: { params: PageParams<GetJsErrListParams, 'offset'>; item: NonNullable<NonNullable<GetJsErrListResponse>['data']>[number]; response: GetJsErrListResponse; required: true };
+  /** 错误查询（旧版，按关键字检索 JS 错误） (offset: start; items: results) */
+  getJsErrSearch: { params: PageParams<GetJsErrSearchParams, 'start'>; item: NonNullable<NonNullable<GetJsErrSearchResponse>['results']>[number]; response: GetJsErrSearchResponse; required: true };
+  /** 查询实时日志（仅支持最近 7 天） (offset: start; items: data.list) */
+  realtimelogSearch: { params: PageParams<RealtimelogSearchParams, 'start'>; item: NonNullable<NonNullable<NonNullable<RealtimelogSearchResponse>['data']>['list']>[number]; response: RealtimelogSearchResponse; required: true };
+  /** 推广员：查询推广员带来的订单 (cursor: start_id; items: order_list) */
+  getPromoterOrder: { params: PageParams<GetPromoterOrderParams, 'start_id'>; item: NonNullable<NonNullable<GetPromoterOrderResponse>['order_list']>[number]; response: GetPromoterOrderResponse; required: true };
+  /** 推广员：查询推广员触达的用户（推广关系） (cursor: start_id; items: relation_list) */
+  getPromoterRelation: { params: PageParams<GetPromoterRelationParams, 'start_id'>; item: NonNullable<NonNullable<GetPromoterRelationResponse>['relation_list']>[number]; response: GetPromoterRelationResponse; required: true };
+  /** 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList） (cursor: last_index; items: order_list) */
+  getShippingOrderList: { params: PageParams<GetShippingOrderListParams, 'last_index'>; item: NonNullable<NonNullable<GetShippingOrderListResponse>['order_list']>[number]; response: GetShippingOrderListResponse; required: false };
+  /** （已下线）获取小程序模板库标题列表 (offset: offset; items: list) */
+  getLegacyTemplateLibraryList: { params: PageParams<GetLegacyTemplateLibraryListParams, 'offset'>; item: NonNullable<NonNullable<GetLegacyTemplateLibraryListResponse>['list']>[number]; response: GetLegacyTemplateLibraryListResponse; required: true };
+  /** （已下线）获取账号下已存在的小程序模板消息模板列表 (offset: offset; items: list) */
+  getLegacyTemplateList: { params: PageParams<GetLegacyTemplateListParams, 'offset'>; item: NonNullable<NonNullable<GetLegacyTemplateListResponse>['list']>[number]; response: GetLegacyTemplateListResponse; required: true };
+  /** 虚拟支付：获取投诉列表 (offset: offset; items: complaints) */
+  getComplaintList: { params: PageParams<GetComplaintListParams, 'offset'>; item: NonNullable<NonNullable<GetComplaintListResponse>['complaints']>[number]; response: GetComplaintListResponse; required: true };
+  /** 虚拟支付：获取投诉协商历史 (offset: offset; items: history) */
+  getNegotiationHistory: { params: PageParams<GetNegotiationHistoryParams, 'offset'>; item: NonNullable<NonNullable<GetNegotiationHistoryResponse>['history']>[number]; response: GetNegotiationHistoryResponse; required: true };
+  /** 虚拟支付：查询广告金发放记录 (page: page; items: adver_funds_list) */
+  queryAdverFunds: { params: PageParams<QueryAdverFundsParams, 'page'>; item: NonNullable<NonNullable<QueryAdverFundsResponse>['adver_funds_list']>[number]; response: QueryAdverFundsResponse; required: true };
+  /** 虚拟支付：查询广告金充值记录 (page: page; items: bill_list) */
+  queryFundsBill: { params: PageParams<QueryFundsBillParams, 'page'>; item: NonNullable<NonNullable<QueryFundsBillResponse>['bill_list']>[number]; response: QueryFundsBillResponse; required: true };
+  /** 虚拟支付：查询广告金回收记录 (page: page; items: bill_list) */
+  queryRecoverBill: { params: PageParams<QueryRecoverBillParams, 'page'>; item: NonNullable<NonNullable<QueryRecoverBillResponse>['bill_list']>[number]; response: QueryRecoverBillResponse; required: true };
+}
+
+/** The generated endpoint methods of OATools (277). */
 export interface OAToolsMethods {
   /**
    * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
@@ -18747,7 +27021,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
    */
   bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
   /**
@@ -18762,7 +27036,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
    */
   businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
   /**
@@ -18777,7 +27051,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
    */
   driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
   /**
@@ -18807,7 +27081,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
    */
   printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
   /**
@@ -18822,7 +27096,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
    */
   scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
   /**
@@ -18837,7 +27111,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
    */
   superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
   /**
@@ -18852,9 +27126,102 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
    */
   vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+  /**
+   * 电子发票（报销方）：批量查询报销发票信息
+   *
+   * Shared by Mini Programs and Official Accounts (电子发票报销方接口). (WeCom uses getinvoiceinfobatch; the WeChat path is getinvoicebatch.)
+   *
+   * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+   */
+  getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+  /**
+   * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
+   *
+   * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+   *
+   * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+   */
+  getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+  /**
+   * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
+   *
+   * Shared by Mini Programs and Official Accounts (电子发票报销方接口). Setting a status is a set-to-value update.
+   *
+   * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+   */
+  updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+  /**
+   * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
+   *
+   * Shared by Mini Programs and Official Accounts (电子发票报销方接口).
+   *
+   * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+   */
+  updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
+  /**
+   * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+   *
+   * Same endpoint and reply for Official Accounts (JS-SDK pages) and Mini Programs (JS-SDK inside web-view pages; WxJava's WxMaJsapiService calls it with the Mini Program token). The ticket is valid for 7200 seconds and the daily quota is small: cache it and share it across servers (OATools.getJsApiTicket does). The Mini Program documentation has no page of its own for it; the docUrl is the service-account page.
+   *
+   * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40001: access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+   */
+  getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+  /**
+   * 微信广告：创建用户行为数据源
+   *
+   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Creates a new data source each call: not retried.
+   *
+   * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+   */
+  addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+  /**
+   * 微信广告：回传用户行为数据
+   *
+   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query. Uploads conversion events: not retried (duplicates would be counted twice).
+   *
+   * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+   */
+  addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+  /**
+   * 微信广告：获取用户行为数据源报表
+   *
+   * WeChat ad user-action upload (微信广告 数据回传, operated as Tencent Ads Marketing API v1.0); version=v1.0 is added to the query. WeChat's own page only points to the ad platform's guide. The query params are those of Tencent Ads' user_action_set_reports/get (the advertiser account_id is implied by the access_token here); date_range goes on the wire as JSON text. The reply's data object is not documented on WeChat's side, so no field list is given for it (read it as an untyped object).
+   *
+   * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+   */
+  getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+  /**
+   * 微信广告：获取用户行为数据源信息
+   *
+   * WeChat ad user-action upload (微信广告 数据回传, now operated as Tencent Ads Marketing API v1.0). Fields from wechatpy; version=v1.0 is added to the query.
+   *
+   * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+   */
+  getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
   /**
    * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
    *
@@ -18885,6 +27252,65 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
    */
   uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
+  /**
+   * 将公众号/小程序绑定到开放平台帐号下
+   *
+   * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+   *
+   * `POST /cgi-bin/open/bind` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+   * - 89001 `not same contractor`: 主体不相同
+   * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs} · spec: spec/common/open-account/bindOpenAccount.yaml
+   */
+  bindOpenAccount(params: BindOpenAccountParams, options?: CallOptions): Promise<WechatData<BindOpenAccountResponse>>;
+  /**
+   * 创建开放平台帐号并绑定公众号/小程序
+   *
+   * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+   *
+   * `POST /cgi-bin/open/create` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89000 `account has bound open`: 该公众号/小程序已经绑定了开放平台帐号
+   * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs} · spec: spec/common/open-account/createOpenAccount.yaml
+   */
+  createOpenAccount(params?: CreateOpenAccountParams, options?: CallOptions): Promise<WechatData<CreateOpenAccountResponse>>;
+  /**
+   * 获取公众号/小程序所绑定的开放平台帐号
+   *
+   * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+   *
+   * `POST /cgi-bin/open/get` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs} · spec: spec/common/open-account/getOpenAccount.yaml
+   */
+  getOpenAccount(params?: GetOpenAccountParams, options?: CallOptions): Promise<WechatData<GetOpenAccountResponse>>;
+  /**
+   * 将公众号/小程序从开放平台帐号下解绑
+   *
+   * 第三方平台代公众号/小程序调用（authorizer_access_token）；appid 默认为客户端自己的 appid。
+   *
+   * `POST /cgi-bin/open/unbind` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
+   * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs} · spec: spec/common/open-account/unbindOpenAccount.yaml
+   */
+  unbindOpenAccount(params: UnbindOpenAccountParams, options?: CallOptions): Promise<WechatData<UnbindOpenAccountResponse>>;
   /**
    * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
    *
@@ -18933,6 +27359,8 @@ export interface OAToolsMethods {
   /**
    * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
    *
+   * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
+   *
    * `POST /cgi-bin/openapi/quota/get` · access_token: managed by the client · safe to repeat · reply: json
    *
    * Errcodes:
@@ -18945,6 +27373,8 @@ export interface OAToolsMethods {
   getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
   /**
    * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
+   *
+   * Supports WeChat's API security (支持加密请求, 服务端 API 签名加密); with options.apiSecurity the client sends the call encrypted and signed and verifies and decrypts the reply, without it the call is plain JSON.
    *
    * `POST /cgi-bin/openapi/rid/get` · access_token: managed by the client · safe to repeat · reply: json
    *
@@ -19034,9 +27464,27 @@ export interface OAToolsMethods {
    */
   getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
   /**
+   * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
+   *
+   * The classic token endpoint. Every call issues a new token; the previous one stays valid for 5 minutes. Several processes calling it for one appid invalidate each other's token: prefer requestStableAccessToken. This is the raw request: it does not update the client's cache and, in classic mode, it invalidates the token the client has cached. For the token your calls use, call client.getAccessToken().
+   *
+   * `GET /cgi-bin/token` · app credentials: appid/secret added by the client (query) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40001 `invalid credential, access_token is invalid or not latest`: AppSecret 错误或者 AppSecret 不属于这个小程序
+   * - 40002: grant_type 必须为 client_credential
+   * - 40013 `invalid appid`: 不合法的 AppID
+   * - 40125 `invalid appsecret`: 不合法的 secret
+   * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
+   * - 89503: 此次调用需要管理员确认
+   *
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs} · spec: spec/common/token/requestAccessToken.yaml
+   */
+  requestAccessToken(params?: RequestAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestAccessTokenResponse>>;
+  /**
    * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
    *
-   * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart).
+   * Isolated from /cgi-bin/token. With force_refresh false the same token comes back while it is valid (renewed 5 minutes early); force_refresh true invalidates it (20 times a day, 30 s apart). This is the raw request (named request…, not get…, so that no name means two things): it does not update the client's cache. For the token your calls use, call client.getAccessToken().
    *
    * `POST /cgi-bin/stable_token` · app credentials: appid/secret added by the client (body) · safe to repeat · reply: json
    *
@@ -19046,9 +27494,9 @@ export interface OAToolsMethods {
    * - 40125 `invalid appsecret`: 不合法的 secret
    * - 45009: 强制刷新超过每日 20 次
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/getStableAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/requestStableAccessToken.yaml
    */
-  getStableAccessToken(params?: GetStableAccessTokenParams, options?: CallOptions): Promise<WechatData<GetStableAccessTokenResponse>>;
+  requestStableAccessToken(params?: RequestStableAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestStableAccessTokenResponse>>;
   /**
    * 拉黑用户（每次最多 20 个 openid）
    *
@@ -19120,6 +27568,16 @@ export interface OAToolsMethods {
    */
   addPayGiftCard(params: AddPayGiftCardParams, options?: CallOptions): Promise<WechatData<AddPayGiftCardResponse>>;
   /**
+   * 批量导入门店信息（卡券门店，供创建卡券时使用）
+   *
+   * Legacy card-store import from the first card API (卡券接口 门店管理); the current card pages no longer describe it (stores are now managed with the POI/store APIs), so the field list comes from transcriptions of the original page in wechatpy, Senparc and several PHP SDKs. Each store in location_list gets an id in location_id_list, in order; -1 marks a store that failed. Not retried (a retry would import the stores twice).
+   *
+   * `POST /card/location/batchadd` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchAddCardLocation.yaml
+   */
+  batchAddCardLocation(params: BatchAddCardLocationParams, options?: CallOptions): Promise<WechatData<BatchAddCardLocationResponse>>;
+  /**
    * 批量查询卡券列表（card_id 列表，可按状态筛选）
    *
    * `POST /card/batchget` · access_token: managed by the client · safe to repeat · reply: json
@@ -19127,6 +27585,16 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/batchGetCard.yaml
    */
   batchGetCard(params: BatchGetCardParams, options?: CallOptions): Promise<WechatData<BatchGetCardResponse>>;
+  /**
+   * 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券）
+   *
+   * Legacy card-store list from the first card API (卡券接口 门店管理); the current card pages no longer describe it, so the field list comes from transcriptions of the original page (wechatpy, Senparc, PHP SDKs). The transcriptions name the store's name field business_name or name; both are listed.
+   *
+   * `POST /card/location/batchget` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetCardLocation.yaml
+   */
+  batchGetCardLocation(params: BatchGetCardLocationParams, options?: CallOptions): Promise<WechatData<BatchGetCardLocationResponse>>;
   /**
    * 批量查询支付后投放卡券规则
    *
@@ -19176,9 +27644,9 @@ export interface OAToolsMethods {
    */
   consumeCardCode(params: ConsumeCardCodeParams, options?: CallOptions): Promise<WechatData<ConsumeCardCodeResponse>>;
   /**
-   * 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id
+   * 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id
    *
-   * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here.
+   * A new card goes to review (status CARD_STATUS_NOT_VERIFY) and can be distributed once approved. Images (logo_url, icon_url_list, text_image_list) must be URLs from uploadImage. The body is {card: {card_type, <lower-case type key>: {base_info, advanced_info, type-specific fields}}}; special tickets (scenic, movie, boarding pass, meeting, bus) are only loosely typed here. Since 2021-04-01 the card platform no longer creates coupons (GROUPON 团购券, CASH 代金券, DISCOUNT 折扣券, GIFT 兑换券, GENERAL_COUPON 优惠券), so card_type offers only the types that can still be created; coupons made before then can still be read, updated and redeemed with the other card methods.
    *
    * `POST /card/create` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
@@ -19471,6 +27939,20 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCardCode.yaml
    */
   updateCardCode(params: UpdateCardCodeParams, options?: CallOptions): Promise<WechatData<UpdateCardCodeResponse>>;
+  /**
+   * 更新红包余额（特殊票券：红包，领取后更新用户的红包余额）
+   *
+   * Sets (not adds to) the balance of a received lucky-money card, so a repeat is harmless. The current special-ticket page no longer lists the lucky-money card; the fields come from transcriptions of the original page (wechatpy, Senparc, PHP SDKs).
+   *
+   * `POST /card/luckymoney/updateuserbalance` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40056: 不合法的 Code 码
+   * - 40073: 不合法的卡券 card_id
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateLuckyMoneyUserBalance.yaml
+   */
+  updateLuckyMoneyUserBalance(params: UpdateLuckyMoneyUserBalanceParams, options?: CallOptions): Promise<WechatData<UpdateLuckyMoneyUserBalanceResponse>>;
   /**
    * 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息
    *
@@ -19765,6 +28247,34 @@ export interface OAToolsMethods {
    */
   uploadKfHeadImg(params: UploadKfHeadImgParams, options?: CallOptions): Promise<WechatData<UploadKfHeadImgResponse>>;
   /**
+   * 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标）
+   *
+   * POST /datacube/getarticleread, the replacement for getUserRead / getUserReadHour / getArticleSummary. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01 (earlier dates return nothing useful). The list and the field descriptions follow the official page (the stored copy could only be read to the start of the reply table; the field list was checked against three independent public SDK transcriptions of the same page).
+   *
+   * `POST /datacube/getarticleread` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61500: 日期格式错误
+   * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleRead.yaml
+   */
+  getArticleRead(params: GetArticleReadParams, options?: CallOptions): Promise<WechatData<GetArticleReadResponse>>;
+  /**
+   * 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标）
+   *
+   * POST /datacube/getarticleshare, the replacement for getUserShare / getUserShareHour. Query one day (begin_date = end_date); end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+   *
+   * `POST /datacube/getarticleshare` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61500: 日期格式错误
+   * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleShare.yaml
+   */
+  getArticleShare(params: GetArticleShareParams, options?: CallOptions): Promise<WechatData<GetArticleShareResponse>>;
+  /**
    * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
    *
    * POST /datacube/getarticlesummary. The span from begin_date to end_date is at most 1 day (begin_date must equal end_date); end_date is yesterday at the latest. Data are available from 2014-12-01.
@@ -19775,7 +28285,8 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+   * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
    */
   getArticleSummary(params: GetArticleSummaryParams, options?: CallOptions): Promise<WechatData<GetArticleSummaryResponse>>;
   /**
@@ -19789,9 +28300,38 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+   * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
    */
   getArticleTotal(params: GetArticleTotalParams, options?: CallOptions): Promise<WechatData<GetArticleTotalResponse>>;
+  /**
+   * 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标）
+   *
+   * POST /datacube/getarticletotaldetail, the replacement for getArticleTotal. Query one publishing day (begin_date = end_date, yesterday at the latest); data are stored from 2025-11-01. Each article's detail_list has one entry per stat_date, holding the sum of everything produced between the publishing date and stat_date (both included). The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions).
+   *
+   * `POST /datacube/getarticletotaldetail` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61500: 日期格式错误
+   * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotalDetail.yaml
+   */
+  getArticleTotalDetail(params: GetArticleTotalDetailParams, options?: CallOptions): Promise<WechatData<GetArticleTotalDetailResponse>>;
+  /**
+   * 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天）
+   *
+   * POST /datacube/getbizsummary, the account-level replacement for getUserRead / getUserShare. The range from begin_date to end_date is at most 30 days; end_date is yesterday at the latest; data are stored from 2025-11-01. The field list follows the official page (the stored copy could only be read to the start of the reply table; checked against independent public SDK transcriptions of the same page).
+   *
+   * `POST /datacube/getbizsummary` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61500: 日期格式错误
+   * - 61501: 日期范围错误（超出 30 天，或 end_date 晚于昨日）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs} · spec: spec/officialaccount/datacube/getBizSummary.yaml
+   */
+  getBizSummary(params: GetBizSummaryParams, options?: CallOptions): Promise<WechatData<GetBizSummaryResponse>>;
   /**
    * 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日）
    *
@@ -19957,7 +28497,8 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+   * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
    */
   getUserRead(params: GetUserReadParams, options?: CallOptions): Promise<WechatData<GetUserReadResponse>>;
   /**
@@ -19971,7 +28512,8 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+   * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
    */
   getUserReadHour(params: GetUserReadHourParams, options?: CallOptions): Promise<WechatData<GetUserReadHourResponse>>;
   /**
@@ -19985,7 +28527,8 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+   * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
    */
   getUserShare(params: GetUserShareParams, options?: CallOptions): Promise<WechatData<GetUserShareResponse>>;
   /**
@@ -19999,7 +28542,8 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Graphic_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+   * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
    */
   getUserShareHour(params: GetUserShareHourParams, options?: CallOptions): Promise<WechatData<GetUserShareHourResponse>>;
   /**
@@ -20187,6 +28731,655 @@ export interface OAToolsMethods {
    */
   updateDraft(params: UpdateDraftParams, options?: CallOptions): Promise<WechatData<UpdateDraftResponse>>;
   /**
+   * 分组内添加顾问
+   *
+   * The official page (shopping-guide.addGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+   *
+   * `POST /cgi-bin/guide/addguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/addGuide2GuideGroup.yaml
+   */
+  addGuide2GuideGroup(params: AddGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<AddGuide2GuideGroupResponse>>;
+  /**
+   * 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送）
+   *
+   * Guide account by WeChat ID (guide_account) or openid/unionid (guide_openid); when both are sent WeChat uses guide_account. The nickname and head image default to the WeChat profile; the head image URL must come from uploadimg (上传图文消息内的图片获取 URL).
+   *
+   * `POST /cgi-bin/guide/addguideacct` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 43004: 该微信号没有关注该服务号
+   * - 65407: 该微信已经绑定为客服，不能再继续绑定顾问
+   * - 9300801: 无效的微信号
+   * - 9300802: 服务号未开通顾问功能
+   * - 9300803: 该微信号已经绑定为顾问
+   * - 9300810: 顾问昵称大于 16 个字
+   * - 9300812: 顾问人数到达上限
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/addGuideAcct.yaml
+   */
+  addGuideAcct(params: AddGuideAcctParams, options?: CallOptions): Promise<WechatData<AddGuideAcctResponse>>;
+  /**
+   * 设置自定义客户信息（展示标签，全量更新：每次传所有信息）
+   *
+   * `POST /cgi-bin/guide/addguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerDisplayTag.yaml
+   */
+  addGuideBuyerDisplayTag(params: AddGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerDisplayTagResponse>>;
+  /**
+   * 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list）
+   *
+   * Give the guide (guide_account or guide_openid) and either openid or buyer_list. With buyer_list the reply's buyer_resp holds one result per buyer (e.g. -1000 粉丝未关注公众号, 9300805 已绑定其它顾问). The result is also pushed to the developer as an event.
+   *
+   * `POST /cgi-bin/guide/addguidebuyerrelation` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - -1000: 粉丝未关注公众号
+   * - 40032: 客户列表大小不合法
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   * - 9300805: 粉丝已绑定其它顾问
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerRelation.yaml
+   */
+  addGuideBuyerRelation(params: AddGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerRelationResponse>>;
+  /**
+   * 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个）
+   *
+   * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list. The official page (shopping-guide.addGuideBuyerTag) is not in the stored copy of the docs; the fields mirror delGuideBuyerTag and agree with SKIT.FlurlHttpClient.Wechat's model.
+   *
+   * `POST /cgi-bin/guide/addguidebuyertag` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   * - 9300807: 标签值无效，不是可选标签值
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerTag.yaml
+   */
+  addGuideBuyerTag(params: AddGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerTagResponse>>;
+  /**
+   * 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内）
+   *
+   * The guide receives the task at push_time and sends it to the listed buyers. The reply's task_result lists the created tasks with their openids; task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+   *
+   * `POST /cgi-bin/guide/addguidemassendjob` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+   * - 40168: 小程序卡片 appid 没有和公众号关联
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   * - 9300819: media_id 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/addGuideMassendJob.yaml
+   */
+  addGuideMassendJob(params: AddGuideMassendJobParams, options?: CallOptions): Promise<WechatData<AddGuideMassendJobResponse>>;
+  /**
+   * 为标签类型添加可选值
+   *
+   * `POST /cgi-bin/guide/addguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 9300802: 服务号未开通顾问功能
+   * - 9300822: 标签类型名字无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/addGuideTagOption.yaml
+   */
+  addGuideTagOption(params: AddGuideTagOptionParams, options?: CallOptions): Promise<WechatData<AddGuideTagOptionResponse>>;
+  /**
+   * 取消给顾问分配的群发任务（已执行的任务无法取消）
+   *
+   * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+   *
+   * `POST /cgi-bin/guide/cancelguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40097 `invalid args`: 参数错误（如任务已执行）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/cancelGuideMassendJob.yaml
+   */
+  cancelGuideMassendJob(params: CancelGuideMassendJobParams, options?: CallOptions): Promise<WechatData<CancelGuideMassendJobResponse>>;
+  /**
+   * 分组内删除顾问
+   *
+   * The official page (shopping-guide.delGuide2GuideGroup) is not in the stored copy of the docs; the fields group_id and guide_account are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree. The reply carries only errcode / errmsg.
+   *
+   * `POST /cgi-bin/guide/delguide2guidegroup` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuide2GuideGroup.yaml
+   */
+  delGuide2GuideGroup(params: DelGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuide2GuideGroupResponse>>;
+  /**
+   * 删除顾问
+   *
+   * `POST /cgi-bin/guide/delguideacct` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300801: 无效的微信号
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/delGuideAcct.yaml
+   */
+  delGuideAcct(params: DelGuideAcctParams, options?: CallOptions): Promise<WechatData<DelGuideAcctResponse>>;
+  /**
+   * 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个）
+   *
+   * Give the guide (guide_account or guide_openid) and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+   *
+   * `POST /cgi-bin/guide/delguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - -2: 不存在绑定关系
+   * - 9300801: 无效的微信号
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerRelation.yaml
+   */
+  delGuideBuyerRelation(params: DelGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerRelationResponse>>;
+  /**
+   * 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个）
+   *
+   * Give the guide (guide_account or guide_openid), tag_value and either openid or openid_list; with openid_list the reply's buyer_resp holds one result per buyer.
+   *
+   * `POST /cgi-bin/guide/delguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   * - 9300807: 标签值无效，不是可选标签值
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerTag.yaml
+   */
+  delGuideBuyerTag(params: DelGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerTagResponse>>;
+  /**
+   * 删除小程序卡片素材（按 title、path、appid 定位）
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+   *
+   * `POST /cgi-bin/guide/delguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300821: appid 不符合要求
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideCardMaterial.yaml
+   */
+  delGuideCardMaterial(params: DelGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideCardMaterialResponse>>;
+  /**
+   * 删除指定顾问分组
+   *
+   * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuideGroup.yaml
+   */
+  delGuideGroup(params: DelGuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuideGroupResponse>>;
+  /**
+   * 删除图片素材（按 picurl 定位）
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+   *
+   * `POST /cgi-bin/guide/delguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideImageMaterial.yaml
+   */
+  delGuideImageMaterial(params: DelGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideImageMaterialResponse>>;
+  /**
+   * 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟）
+   *
+   * `POST /cgi-bin/guide/delguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs} · spec: spec/officialaccount/guide/delGuideTagOption.yaml
+   */
+  delGuideTagOption(params: DelGuideTagOptionParams, options?: CallOptions): Promise<WechatData<DelGuideTagOptionResponse>>;
+  /**
+   * 删除文字素材（按内容定位）
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+   *
+   * `POST /cgi-bin/guide/delguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideWordMaterial.yaml
+   */
+  delGuideWordMaterial(params: DelGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideWordMaterialResponse>>;
+  /**
+   * 获取顾问所在分组
+   *
+   * `POST /cgi-bin/guide/getgroupbyguide` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs} · spec: spec/officialaccount/guide/getGroupByGuide.yaml
+   */
+  getGroupByGuide(params: GetGroupByGuideParams, options?: CallOptions): Promise<WechatData<GetGroupByGuideResponse>>;
+  /**
+   * 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页）
+   *
+   * `POST /cgi-bin/guide/getgroupinfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs} · spec: spec/officialaccount/guide/getGroupInfo.yaml
+   */
+  getGroupInfo(params: GetGroupInfoParams, options?: CallOptions): Promise<WechatData<GetGroupInfoResponse>>;
+  /**
+   * 获取顾问信息（昵称、头像、邀请确认状态）
+   *
+   * `POST /cgi-bin/guide/getguideacct` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcct.yaml
+   */
+  getGuideAcct(params: GetGuideAcctParams, options?: CallOptions): Promise<WechatData<GetGuideAcctResponse>>;
+  /**
+   * 获取服务号的离线自动回复与敏感词
+   *
+   * `POST /cgi-bin/guide/getguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctConfig.yaml
+   */
+  getGuideAcctConfig(params?: GetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<GetGuideAcctConfigResponse>>;
+  /**
+   * 获取服务号顾问列表（分页）
+   *
+   * `POST /cgi-bin/guide/getguideacctlist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctList.yaml
+   */
+  getGuideAcctList(params: GetGuideAcctListParams, options?: CallOptions): Promise<WechatData<GetGuideAcctListResponse>>;
+  /**
+   * 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条）
+   *
+   * Without openid, the chats of the guide with all their buyers. begin_time / end_time apply only when both are non-zero (default: the last 30 days up to now); end_time may not be in the future nor before begin_time (9300823). WeChat limits paging to 0 < num <= 1000 and page >= 0 (40097 invalid args otherwise).
+   *
+   * `POST /cgi-bin/guide/getguidebuyerchatrecord` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40097 `invalid args`: 参数错误（如 num 不在 1–1000 之间）
+   * - 9300823: 查询聊天记录时间参数有误（end_time 大于当前时间或 begin_time 大于 end_time）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerChatRecord.yaml
+   */
+  getGuideBuyerChatRecord(params: GetGuideBuyerChatRecordParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerChatRecordResponse>>;
+  /**
+   * 获取自定义客户信息（展示标签）
+   *
+   * `POST /cgi-bin/guide/getguidebuyerdisplaytag` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   * - 9300809: 展示标签不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerDisplayTag.yaml
+   */
+  getGuideBuyerDisplayTag(params: GetGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerDisplayTagResponse>>;
+  /**
+   * 查询指定顾问和客户的关系
+   *
+   * `POST /cgi-bin/guide/getguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300801: 无效的微信号
+   * - 9300806: 客户和顾问不存在绑定关系
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelation.yaml
+   */
+  getGuideBuyerRelation(params: GetGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationResponse>>;
+  /**
+   * 查询客户所属顾问
+   *
+   * `POST /cgi-bin/guide/getguidebuyerrelationbybuyer` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300806: 客户和顾问不存在绑定关系
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationByBuyer.yaml
+   */
+  getGuideBuyerRelationByBuyer(params: GetGuideBuyerRelationByBuyerParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationByBuyerResponse>>;
+  /**
+   * 获取顾问的客户列表（分页）
+   *
+   * `POST /cgi-bin/guide/getguidebuyerrelationlist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationList.yaml
+   */
+  getGuideBuyerRelationList(params: GetGuideBuyerRelationListParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationListResponse>>;
+  /**
+   * 查询客户标签
+   *
+   * `POST /cgi-bin/guide/getguidebuyertag` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   * - 9300808: 标签值不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerTag.yaml
+   */
+  getGuideBuyerTag(params: GetGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerTagResponse>>;
+  /**
+   * 查询小程序卡片素材
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+   *
+   * `POST /cgi-bin/guide/getguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideCardMaterial.yaml
+   */
+  getGuideCardMaterial(params?: GetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideCardMaterialResponse>>;
+  /**
+   * 获取快捷回复与关注自动回复
+   *
+   * Leave out guide_account and guide_openid to read the account-wide default follow auto-reply.
+   *
+   * `POST /cgi-bin/guide/getguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideConfig.yaml
+   */
+  getGuideConfig(params?: GetGuideConfigParams, options?: CallOptions): Promise<WechatData<GetGuideConfigResponse>>;
+  /**
+   * 获取服务号下所有顾问分组的列表
+   *
+   * `POST /cgi-bin/guide/getguidegrouplist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideGroupList.yaml
+   */
+  getGuideGroupList(params?: GetGuideGroupListParams, options?: CallOptions): Promise<WechatData<GetGuideGroupListResponse>>;
+  /**
+   * 查询图片素材（分页）
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+   *
+   * `POST /cgi-bin/guide/getguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideImageMaterial.yaml
+   */
+  getGuideImageMaterial(params: GetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideImageMaterialResponse>>;
+  /**
+   * 获取指定群发任务信息
+   *
+   * The reply's job is one object (the page once said array; WeChat confirmed object). task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+   *
+   * `POST /cgi-bin/guide/getguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+   * - 40168: 小程序卡片 appid 没有和公众号关联
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   * - 9300819: media_id 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJob.yaml
+   */
+  getGuideMassendJob(params: GetGuideMassendJobParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobResponse>>;
+  /**
+   * 获取顾问的群发任务列表（可按任务状态筛选）
+   *
+   * task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+   *
+   * `POST /cgi-bin/guide/getguidemassendjoblist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+   * - 40168: 小程序卡片 appid 没有和公众号关联
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   * - 9300819: media_id 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJobList.yaml
+   */
+  getGuideMassendJobList(params: GetGuideMassendJobListParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobListResponse>>;
+  /**
+   * 获取标签类型和可选值
+   *
+   * `POST /cgi-bin/guide/getguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300802: 服务号未开通顾问功能
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/getGuideTagOption.yaml
+   */
+  getGuideTagOption(params?: GetGuideTagOptionParams, options?: CallOptions): Promise<WechatData<GetGuideTagOptionResponse>>;
+  /**
+   * 查询文字素材（分页）
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+   *
+   * `POST /cgi-bin/guide/getguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideWordMaterial.yaml
+   */
+  getGuideWordMaterial(params: GetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideWordMaterialResponse>>;
+  /**
+   * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
+   *
+   * A user who already follows the account is bound to the guide on scanning; one who does not is bound if they follow within 3 minutes. Each scan is pushed as the guide_qrcode_scan_event event, carrying qrcode_info.
+   *
+   * `POST /cgi-bin/guide/guidecreateqrcode` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 43004: 顾问没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs} · spec: spec/officialaccount/guide/guideCreateQrCode.yaml
+   */
+  guideCreateQrCode(params: GuideCreateQrCodeParams, options?: CallOptions): Promise<WechatData<GuideCreateQrCodeResponse>>;
+  /**
+   * 新建顾问分组
+   *
+   * The official page (shopping-guide.newGuideGroup) is not in the stored copy of the docs; the request field group_name and the reply field group_id are taken from WxJava and SKIT.FlurlHttpClient.Wechat, which agree.
+   *
+   * `POST /cgi-bin/guide/newguidegroup` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/newGuideGroup.yaml
+   */
+  newGuideGroup(params: NewGuideGroupParams, options?: CallOptions): Promise<WechatData<NewGuideGroupResponse>>;
+  /**
+   * 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复）
+   *
+   * `POST /cgi-bin/guide/newguidetagoption` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 9300802: 服务号未开通顾问功能
+   * - 9300820: 可查询标签类别超过上限
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/newGuideTagOption.yaml
+   */
+  newGuideTagOption(params: NewGuideTagOptionParams, options?: CallOptions): Promise<WechatData<NewGuideTagOptionResponse>>;
+  /**
+   * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
+   *
+   * Useful to get the path for a mini program card material. The table on the official page names the user field wx_username, its request example wxa_username; wx_username is what WxJava and other SDKs send.
+   *
+   * `POST /cgi-bin/guide/pushshowwxapathmenu` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40013: 无效的 appid
+   * - 40166: 该 appid 不属于小程序类型
+   * - 43004: 该微信号没有关注该服务号
+   * - 9300801: 无效的微信号
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs} · spec: spec/officialaccount/guide/pushShowWxaPathMenu.yaml
+   */
+  pushShowWxaPathMenu(params: PushShowWxaPathMenuParams, options?: CallOptions): Promise<WechatData<PushShowWxaPathMenuResponse>>;
+  /**
+   * 根据标签值筛选顾问的客户
+   *
+   * `POST /cgi-bin/guide/queryguidebuyerbytag` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300807: 标签值无效，不是可选标签值
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs} · spec: spec/officialaccount/guide/queryGuideBuyerByTag.yaml
+   */
+  queryGuideBuyerByTag(params: QueryGuideBuyerByTagParams, options?: CallOptions): Promise<WechatData<QueryGuideBuyerByTagResponse>>;
+  /**
+   * 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个）
+   *
+   * Old and new guide are named the same way: old_guide_account with new_guide_account, or old_guide_openid with new_guide_openid; then either openid or openid_list. With openid_list the reply's buyer_resp holds one result per buyer.
+   *
+   * `POST /cgi-bin/guide/rebindguideacctforbuyer` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   * - 9300806: 客户和顾问不存在绑定关系
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs} · spec: spec/officialaccount/guide/rebindGuideAcctForBuyer.yaml
+   */
+  rebindGuideAcctForBuyer(params: RebindGuideAcctForBuyerParams, options?: CallOptions): Promise<WechatData<RebindGuideAcctForBuyerResponse>>;
+  /**
+   * 为服务号设置敏感词与离线自动回复
+   *
+   * The offline auto-reply (at most 300 characters) answers buyers while the guide is offline in the guide mini program; a guide's message that hits a sensitive word is not sent. black_keyword replaces the whole list each time; leave a field out to leave it unchanged.
+   *
+   * `POST /cgi-bin/guide/setguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300814: 敏感词个数到达上限
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideAcctConfig.yaml
+   */
+  setGuideAcctConfig(params: SetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<SetGuideAcctConfigResponse>>;
+  /**
+   * 添加小程序卡片素材
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The cover image media_id comes from the permanent material library (素材管理).
+   *
+   * `POST /cgi-bin/guide/setguidecardmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 9300817: 小程序卡片素材个数超过上限
+   * - 9300819: media_id 有误
+   * - 9300821: 小程序卡片内 appid 不符合要求
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideCardMaterial.yaml
+   */
+  setGuideCardMaterial(params: SetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideCardMaterialResponse>>;
+  /**
+   * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
+   *
+   * Fast replies are the canned answers a guide picks in a chat. The follow auto-replies (at most two: guide_auto_reply then guide_auto_reply_plus; text, image or mini program card) are sent when a user follows through a guide code, a guide-group code or a WeChat ad and is bound to a guide. Without guide_account / guide_openid this sets the default auto-reply for every guide; a guide's own setting wins over the default.
+   *
+   * `POST /cgi-bin/guide/setguideconfig` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideConfig.yaml
+   */
+  setGuideConfig(params: SetGuideConfigParams, options?: CallOptions): Promise<WechatData<SetGuideConfigResponse>>;
+  /**
+   * 添加图片素材
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it. The media_id comes from the permanent material library (素材管理).
+   *
+   * `POST /cgi-bin/guide/setguideimagematerial` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 9300818: 图片素材个数超过上限
+   * - 9300819: media_id 有误
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideImageMaterial.yaml
+   */
+  setGuideImageMaterial(params: SetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideImageMaterialResponse>>;
+  /**
+   * 添加文字素材（最多 300 字）
+   *
+   * The body field type (操作类型) is always 0 (服务号素材); the client adds it.
+   *
+   * `POST /cgi-bin/guide/setguidewordmaterial` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 9300816: 文字素材个数超过上限
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideWordMaterial.yaml
+   */
+  setGuideWordMaterial(params: SetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideWordMaterialResponse>>;
+  /**
+   * 修改顾问的昵称或头像
+   *
+   * `POST /cgi-bin/guide/updateguideacct` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 43004: 顾问没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   * - 9300810: 顾问昵称大于 16 个字
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideAcct.yaml
+   */
+  updateGuideAcct(params: UpdateGuideAcctParams, options?: CallOptions): Promise<WechatData<UpdateGuideAcctResponse>>;
+  /**
+   * 修改客户昵称
+   *
+   * `POST /cgi-bin/guide/updateguidebuyerrelation` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 顾问不存在
+   * - 9300806: 客户未绑定该顾问
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideBuyerRelation.yaml
+   */
+  updateGuideBuyerRelation(params: UpdateGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<UpdateGuideBuyerRelationResponse>>;
+  /**
+   * 修改群发任务（已执行的任务无法修改，返回参数错误）
+   *
+   * Only the fields sent are changed. task_id is a 64-bit id: replies carry values past 2^53 as strings; the docs send it as a JSON number and do not say whether WeChat also accepts a string.
+   *
+   * `POST /cgi-bin/guide/updateguidemassendjob` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40097 `invalid args`: 参数错误（task_name 超长、task_remark 超长、push_time 超出范围、material 超过 3 个、小程序素材 appid 和 title 非法等）
+   * - 40168: 小程序卡片 appid 没有和公众号关联
+   * - 43004: 客户没有关注该服务号
+   * - 9300801: 无效的微信号
+   * - 9300804: 该微信号不是顾问
+   * - 9300806: 客户和顾问不存在绑定关系
+   * - 9300819: media_id 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideMassendJob.yaml
+   */
+  updateGuideMassendJob(params: UpdateGuideMassendJobParams, options?: CallOptions): Promise<WechatData<UpdateGuideMassendJobResponse>>;
+  /**
    * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
    *
    * The voice file goes as multipart field `media` (the doc also allows the raw bytes as the body; WxJava sends the multipart form); format, voice_id and lang are query parameters. Query the result within about 10 s with the same voice_id. Listed as retired in the endpoint inventory (not confirmed on an official page).
@@ -20201,6 +29394,21 @@ export interface OAToolsMethods {
    * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
    */
   addVoiceToRecoForText(params: AddVoiceToRecoForTextParams, options?: CallOptions): Promise<WechatData<AddVoiceToRecoForTextResponse>>;
+  /**
+   * 车牌识别：识别图片中的车牌号
+   *
+   * Official Account only (the Mini Program's OCR set no longer lists it). Pass img_url (WeChat downloads the image) or upload the file in multipart field img (under 2 MB); one of the two is required. The docUrl is the Official Account's intelligent-interface OCR page, which covers plate-number OCR next to the other OCR kinds.
+   *
+   * `POST /cv/ocr/platenum` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 101000 `invalid image url`: 图片 URL 错误或拉取 URL 图像错误
+   * - 101001 `certificate not found`: 图片中无法找到车牌（或未识别到目标）
+   * - 101002 `invalid image`: 图片数据无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs} · spec: spec/officialaccount/intelligent/plateNumberOCR.yaml
+   */
+  plateNumberOCR(params: PlateNumberOCRParams, options?: CallOptions): Promise<WechatData<PlateNumberOCRResponse>>;
   /**
    * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
    *
@@ -20241,16 +29449,269 @@ export interface OAToolsMethods {
    */
   translateContent(params: TranslateContentParams, options?: CallOptions): Promise<WechatData<TranslateContentResponse>>;
   /**
-   * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
+   * 电子发票（统一开票接口）：发票冲红
    *
-   * `GET /cgi-bin/ticket/getticket` · access_token: managed by the client · safe to repeat · reply: json
+   * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+   *
+   * `POST /card/invoice/clearoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
    * Errcodes:
-   * - 40001: access_token 无效
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/JS-SDK.html#62 WeChat docs} · spec: spec/officialaccount/js-sdk/getTicket.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/clearOutInvoice.yaml
    */
-  getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+  clearOutInvoice(params: ClearOutInvoiceParams, options?: CallOptions): Promise<WechatData<ClearOutInvoiceResponse>>;
+  /**
+   * 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用）
+   *
+   * `POST /card/invoice/platform/createcard` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs} · spec: spec/officialaccount/invoice/createInvoiceCard.yaml
+   */
+  createInvoiceCard(params: CreateInvoiceCardParams, options?: CallOptions): Promise<WechatData<CreateInvoiceCardResponse>>;
+  /**
+   * 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息）
+   *
+   * invoice_status is e.g. "auth success" or "never auth". The official page documents invoice_status and auth_time; user_auth_info (what the user filled in on a type 1 page: user_field for a personal title, biz_field for a company) is taken from SKIT.FlurlHttpClient.Wechat's model and developers' reports, and is absent until the user authorised.
+   *
+   * `POST /card/invoice/getauthdata` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72031 `invalid params`: 参数错误
+   * - 72035 `biz reject insert`: 该订单已被拒绝开票（调用过 rejectInvoiceInsert）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthData.yaml
+   */
+  getInvoiceAuthData(params: GetInvoiceAuthDataParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthDataResponse>>;
+  /**
+   * 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户）
+   *
+   * type 0 申请开票 (the merchant already has the buyer's title), 1 填写抬头申请开票 (shows the user's saved titles; the only type allowed for post-payment invoicing), 2 领取发票 (the invoice is issued; the user saves it to the card holder). ticket is the wx_card api_ticket (GET /cgi-bin/ticket/getticket?type=wx_card, valid 7200 s). redirect_url is only needed for source web (微信 H5).
+   *
+   * `POST /card/invoice/getauthurl` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthUrl.yaml
+   */
+  getInvoiceAuthUrl(params: GetInvoiceAuthUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthUrlResponse>>;
+  /**
+   * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
+   *
+   * The client adds action=get_url, in the body as the official page specifies and in the query string as wechatpy sends it.
+   *
+   * `POST /card/invoice/platform/getpdf` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
+   */
+  getInvoicePdf(params: GetInvoicePdfParams, options?: CallOptions): Promise<WechatData<GetInvoicePdfResponse>>;
+  /**
+   * 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid）
+   *
+   * WeChat names the path seturl, but it only reads: the reply's invoice_url carries the s_pappid that the invoicing platform hands to its merchants. The request body is {} (the client sends it).
+   *
+   * `POST /card/invoice/seturl` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePlatformUrl.yaml
+   */
+  getInvoicePlatformUrl(params?: GetInvoicePlatformUrlParams, options?: CallOptions): Promise<WechatData<GetInvoicePlatformUrlResponse>>;
+  /**
+   * 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户）
+   *
+   * The submitted title reaches the merchant as an event push carrying attach. Field names from the official page list, wechatpy and SKIT.FlurlHttpClient.Wechat.
+   *
+   * `POST /card/invoice/biz/getselecttitleurl` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceSelectTitleUrl.yaml
+   */
+  getInvoiceSelectTitleUrl(params?: GetInvoiceSelectTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceSelectTitleUrlResponse>>;
+  /**
+   * 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认）
+   *
+   * `POST /card/invoice/biz/getusertitleurl` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceUserTitleUrl.yaml
+   */
+  getInvoiceUserTitleUrl(params?: GetInvoiceUserTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceUserTitleUrlResponse>>;
+  /**
+   * 电子发票（开票平台）：将电子发票卡券插入用户卡包
+   *
+   * Allowed only for an order the user authorised (getInvoiceAuthUrl). Amounts are in fen (分); s_pdf_media_id comes from setInvoicePdf (valid 3 days). Call it with the access token of the invoicing platform's own Official Account (the one that got the s_pappid), or the insert fails. For 数电发票 billing_no is the 20-digit number and billing_code / check_code are empty.
+   *
+   * `POST /card/invoice/insert` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限
+   * - 72031 `invalid params`: 参数错误
+   * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
+   */
+  insertInvoice(params: InsertInvoiceParams, options?: CallOptions): Promise<WechatData<InsertInvoiceResponse>>;
+  /**
+   * 电子发票（统一开票接口）：开具蓝票
+   *
+   * Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables. The result is pushed asynchronously; query it with queryInvoiceInfo. A reply errcode 1 with an empty hint is an unspecified failure reported by several developers.
+   *
+   * `POST /card/invoice/makeoutinvoice` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/makeOutInvoice.yaml
+   */
+  makeOutInvoice(params: MakeOutInvoiceParams, options?: CallOptions): Promise<WechatData<MakeOutInvoiceResponse>>;
+  /**
+   * 电子发票（统一开票接口）：查询已开发票（按发票请求流水号）
+   *
+   * The path is spelled queryinvoceinfo by WeChat. Unified invoicing (统一开票接口, for merchants using WeChat's own invoicing): amounts are in yuan and WeChat's own example sends them as strings ("1.00"). Field names (pinyin initials) are from the official page as quoted by developers and SKIT.FlurlHttpClient.Wechat; the stored copy of the docs does not include this section's tables.
+   *
+   * `POST /card/invoice/queryinvoceinfo` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/queryInvoiceInfo.yaml
+   */
+  queryInvoiceInfo(params: QueryInvoiceInfoParams, options?: CallOptions): Promise<WechatData<QueryInvoiceInfoResponse>>;
+  /**
+   * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
+   *
+   * For a wrong title or a refund after the user authorised; the user is notified. A rejected order_id can never be invoiced again (72035 biz reject insert): start over with a new order_id and a new authorisation.
+   *
+   * `POST /card/invoice/rejectinsert` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
+   */
+  rejectInvoiceInsert(params: RejectInvoiceInsertParams, options?: CallOptions): Promise<WechatData<RejectInvoiceInsertResponse>>;
+  /**
+   * 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息
+   *
+   * For the QR code in the user's 我的—个人信息—我的发票抬头. Reply fields from wechatpy and SKIT.FlurlHttpClient.Wechat.
+   *
+   * `POST /card/invoice/scantitle` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs} · spec: spec/officialaccount/invoice/scanInvoiceTitle.yaml
+   */
+  scanInvoiceTitle(params: ScanInvoiceTitleParams, options?: CallOptions): Promise<WechatData<ScanInvoiceTitleResponse>>;
+  /**
+   * 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分）
+   *
+   * One path, six uses chosen by the query action. set_auth_field (body auth_field; only for type 1 pages; shown fields become mandatory) / get_auth_field (reply auth_field); set_pay_mch (body paymch_info: link the WeChat Pay merchant id to the invoicing platform for post-payment invoicing) / get_pay_mch (reply paymch_info); set_contact (body contact: needed before getting an auth URL) / get_contact (reply contact). Send {} as the body of a get_* action. Field names are from the official page, wechatpy and SKIT.FlurlHttpClient.Wechat.
+   *
+   * `POST /card/invoice/setbizattr` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoiceBizAttr.yaml
+   */
+  setInvoiceBizAttr(params: SetInvoiceBizAttrParams, options?: CallOptions): Promise<WechatData<SetInvoiceBizAttrResponse>>;
+  /**
+   * 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用）
+   *
+   * multipart/form-data upload in field pdf. s_media_id is a 64-bit id: replies carry values past 2^53 as strings.
+   *
+   * `POST /card/invoice/platform/setpdf` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoicePdf.yaml
+   */
+  setInvoicePdf(params: SetInvoicePdfParams, options?: CallOptions): Promise<WechatData<SetInvoicePdfResponse>>;
+  /**
+   * 电子发票（开票平台）：更新发票卡券的报销状态
+   *
+   * The invoicing platform's counterpart of the reimburser's updateInvoiceStatus; reimburse_status takes the values of WeChat's 发票报销状态 list (e.g. INVOICE_REIMBURSE_INIT, INVOICE_REIMBURSE_LOCK, INVOICE_REIMBURSE_CLOSURE).
+   *
+   * `POST /card/invoice/platform/updatestatus` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
+   * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/updateInvoiceCardStatus.yaml
+   */
+  updateInvoiceCardStatus(params: UpdateInvoiceCardStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceCardStatusResponse>>;
+  /**
+   * 获取公众号关联的小程序
+   *
+   * POST with no body. Called with the Official Account's access_token; in practice this is a third-party platform API (permission set 33, 小程序关联管理): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. wxopens.items also lists links still waiting for an administrator's confirmation (see status).
+   *
+   * `POST /cgi-bin/wxopen/wxamplinkget` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/getLinkMiniprogram.yaml
+   */
+  getLinkMiniprogram(params?: GetLinkMiniprogramParams, options?: CallOptions): Promise<WechatData<GetLinkMiniprogramResponse>>;
+  /**
+   * 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认）
+   *
+   * Starts the link: the Official Account's administrator, then the Mini Program's administrator, confirm it by template message; the pending state shows in getLinkMiniprogram. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends confirmation messages).
+   *
+   * `POST /cgi-bin/wxopen/wxamplink` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 1003: 该 appid 的管理员绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+   * - 1005: 该 appid 的管理员手机号绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/linkMiniprogram.yaml
+   */
+  linkMiniprogram(params: LinkMiniprogramParams, options?: CallOptions): Promise<WechatData<LinkMiniprogramResponse>>;
+  /**
+   * 公众号解除关联小程序（需公众号管理员确认）
+   *
+   * Starts the unlink: the Official Account's administrator confirms it by template message. Called with the Official Account's access_token; in practice a third-party platform API (permission set 33): pass the authorizer_access_token with setAccessToken or passiveAccessToken false. Not retried (each call sends a confirmation message).
+   *
+   * `POST /cgi-bin/wxopen/wxampunlink` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89013: 小程序被封禁
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/unlinkMiniprogram.yaml
+   */
+  unlinkMiniprogram(params: UnlinkMiniprogramParams, options?: CallOptions): Promise<WechatData<UnlinkMiniprogramResponse>>;
+  /**
+   * 微信广告：获取朋友圈销售线索数据
+   *
+   * Leads collected by WeChat Moments ads (朋友圈广告销售线索), Marketing API v1.0; version=v1.0 is added to the query. No WeChat page documents this endpoint today; params and reply fields come from wechatpy (marketing.get_ad_leads) and WxJava (WxMpMarketingService.getAdLeads, WxMpAdLeadResult and its recorded reply). date_range and filtering go on the wire as JSON text. The two SDKs disagree on the date_range key for the first day (wechatpy start_date, WxJava begin_date); start_date is the ad platform's convention.
+   *
+   * `GET /marketing/wechat_ad_leads/get` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/officialaccount/marketing/getAdLeads.yaml
+   */
+  getAdLeads(params: GetAdLeadsParams, options?: CallOptions): Promise<WechatData<GetAdLeadsResponse>>;
   /**
    * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
    *
@@ -21097,7 +30558,7 @@ export interface OAToolsMethods {
   refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
 
-/** Every OATools operation by name, for `call(name, params)` (187). */
+/** Every OATools operation by name, for `call(name, params)` (279). */
 export interface OAToolsOperations {
   /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
   callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
@@ -21133,10 +30594,36 @@ export interface OAToolsOperations {
   superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
   /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
   vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
+  /** 电子发票（报销方）：批量查询报销发票信息 */
+  getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
+  /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+  getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
+  /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+  updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
+  /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+  updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
+  /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+  getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+  /** 微信广告：创建用户行为数据源 */
+  addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
+  /** 微信广告：回传用户行为数据 */
+  addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
+  /** 微信广告：获取用户行为数据源报表 */
+  getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
+  /** 微信广告：获取用户行为数据源信息 */
+  getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
   /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
   getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
   /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
   uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
+  /** 将公众号/小程序绑定到开放平台帐号下 */
+  bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
+  /** 创建开放平台帐号并绑定公众号/小程序 */
+  createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
+  /** 获取公众号/小程序所绑定的开放平台帐号 */
+  getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
+  /** 将公众号/小程序从开放平台帐号下解绑 */
+  unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
   /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
   clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
   /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
@@ -21160,9 +30647,9 @@ export interface OAToolsOperations {
   /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
   getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
   /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
-  getAccessToken: { params: GetAccessTokenParams; response: GetAccessTokenResponse; required: false };
+  requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
   /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
-  getStableAccessToken: { params: GetStableAccessTokenParams; response: GetStableAccessTokenResponse; required: false };
+  requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
   /** 拉黑用户（每次最多 20 个 openid） */
   batchBlacklist: { params: BatchBlacklistParams; response: BatchBlacklistResponse; required: true };
   /** 取消拉黑用户（每次最多 20 个 openid） */
@@ -21173,8 +30660,12 @@ export interface OAToolsOperations {
   activateMemberCard: { params: ActivateMemberCardParams; response: ActivateMemberCardResponse; required: true };
   /** 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则 */
   addPayGiftCard: { params: AddPayGiftCardParams; response: AddPayGiftCardResponse; required: true };
+  /** 批量导入门店信息（卡券门店，供创建卡券时使用） */
+  batchAddCardLocation: { params: BatchAddCardLocationParams; response: BatchAddCardLocationResponse; required: true };
   /** 批量查询卡券列表（card_id 列表，可按状态筛选） */
   batchGetCard: { params: BatchGetCardParams; response: BatchGetCardResponse; required: true };
+  /** 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券） */
+  batchGetCardLocation: { params: BatchGetCardLocationParams; response: BatchGetCardLocationResponse; required: true };
   /** 批量查询支付后投放卡券规则 */
   batchGetPayGiftCard: { params: BatchGetPayGiftCardParams; response: BatchGetPayGiftCardResponse; required: true };
   /** 核查 code：查询导入的自定义 code 是否已存入微信后台 */
@@ -21183,7 +30674,7 @@ export interface OAToolsOperations {
   checkinBoardingPass: { params: CheckinBoardingPassParams; response: CheckinBoardingPassResponse; required: true };
   /** 核销 Code 接口：消耗用户的卡券（线下核销） */
   consumeCardCode: { params: ConsumeCardCodeParams; response: ConsumeCardCodeResponse; required: true };
-  /** 创建卡券：创建优惠券（团购券、代金券、折扣券、兑换券、优惠券）、会员卡或特殊票券，返回 card_id */
+  /** 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id */
   createCard: { params: CreateCardParams; response: CreateCardResponse; required: true };
   /** 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
   createCardLandingPage: { params: CreateCardLandingPageParams; response: CreateCardLandingPageResponse; required: true };
@@ -21233,6 +30724,8 @@ export interface OAToolsOperations {
   updateCard: { params: UpdateCardParams; response: UpdateCardResponse; required: true };
   /** 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code */
   updateCardCode: { params: UpdateCardCodeParams; response: UpdateCardCodeResponse; required: true };
+  /** 更新红包余额（特殊票券：红包，领取后更新用户的红包余额） */
+  updateLuckyMoneyUserBalance: { params: UpdateLuckyMoneyUserBalanceParams; response: UpdateLuckyMoneyUserBalanceResponse; required: true };
   /** 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息 */
   updateMemberCardUser: { params: UpdateMemberCardUserParams; response: UpdateMemberCardUserResponse; required: true };
   /** 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息 */
@@ -21253,6 +30746,10 @@ export interface OAToolsOperations {
   openComment: { params: OpenCommentParams; response: OpenCommentResponse; required: true };
   /** 将评论取消精选 */
   unmarkElectComment: { params: UnmarkElectCommentParams; response: UnmarkElectCommentResponse; required: true };
+  /** 第三方平台代公众号网页授权：通过 code 换取用户的网页授权 access_token 与 openid（component_access_token，不用公众号 AppSecret） */
+  componentGetWebAccessToken: { params: ComponentGetWebAccessTokenParams; response: ComponentGetWebAccessTokenResponse; required: true };
+  /** 第三方平台代公众号网页授权：用 refresh_token 刷新用户的网页授权 access_token */
+  componentRefreshWebAccessToken: { params: ComponentRefreshWebAccessTokenParams; response: ComponentRefreshWebAccessTokenResponse; required: true };
   /** 关闭会话 */
   closeKfSession: { params: CloseKfSessionParams; response: CloseKfSessionResponse; required: true };
   /** 创建会话：将用户接入指定客服（客服须在线，用户须在 48 小时内与公众号有过互动） */
@@ -21275,10 +30772,18 @@ export interface OAToolsOperations {
   updateKfAccount: { params: UpdateKfAccountParams; response: UpdateKfAccountResponse; required: true };
   /** 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media） */
   uploadKfHeadImg: { params: UploadKfHeadImgParams; response: UploadKfHeadImgResponse; required: true };
+  /** 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标） */
+  getArticleRead: { params: GetArticleReadParams; response: GetArticleReadResponse; required: true };
+  /** 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标） */
+  getArticleShare: { params: GetArticleShareParams; response: GetArticleShareResponse; required: true };
   /** 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） */
   getArticleSummary: { params: GetArticleSummaryParams; response: GetArticleSummaryResponse; required: true };
   /** 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中） */
   getArticleTotal: { params: GetArticleTotalParams; response: GetArticleTotalResponse; required: true };
+  /** 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标） */
+  getArticleTotalDetail: { params: GetArticleTotalDetailParams; response: GetArticleTotalDetailResponse; required: true };
+  /** 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天） */
+  getBizSummary: { params: GetBizSummaryParams; response: GetBizSummaryResponse; required: true };
   /** 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） */
   getInterfaceSummary: { params: GetInterfaceSummaryParams; response: GetInterfaceSummaryResponse; required: true };
   /** 获取接口分析分时数据（按小时） */
@@ -21337,16 +30842,156 @@ export interface OAToolsOperations {
   switchDraft: { params: SwitchDraftParams; response: SwitchDraftResponse; required: false };
   /** 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息 */
   updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
+  /** 分组内添加顾问 */
+  addGuide2GuideGroup: { params: AddGuide2GuideGroupParams; response: AddGuide2GuideGroupResponse; required: true };
+  /** 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送） */
+  addGuideAcct: { params: AddGuideAcctParams; response: AddGuideAcctResponse; required: true };
+  /** 设置自定义客户信息（展示标签，全量更新：每次传所有信息） */
+  addGuideBuyerDisplayTag: { params: AddGuideBuyerDisplayTagParams; response: AddGuideBuyerDisplayTagResponse; required: true };
+  /** 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list） */
+  addGuideBuyerRelation: { params: AddGuideBuyerRelationParams; response: AddGuideBuyerRelationResponse; required: true };
+  /** 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+  addGuideBuyerTag: { params: AddGuideBuyerTagParams; response: AddGuideBuyerTagResponse; required: true };
+  /** 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内） */
+  addGuideMassendJob: { params: AddGuideMassendJobParams; response: AddGuideMassendJobResponse; required: true };
+  /** 为标签类型添加可选值 */
+  addGuideTagOption: { params: AddGuideTagOptionParams; response: AddGuideTagOptionResponse; required: true };
+  /** 取消给顾问分配的群发任务（已执行的任务无法取消） */
+  cancelGuideMassendJob: { params: CancelGuideMassendJobParams; response: CancelGuideMassendJobResponse; required: true };
+  /** 分组内删除顾问 */
+  delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
+  /** 删除顾问 */
+  delGuideAcct: { params: DelGuideAcctParams; response: DelGuideAcctResponse; required: true };
+  /** 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个） */
+  delGuideBuyerRelation: { params: DelGuideBuyerRelationParams; response: DelGuideBuyerRelationResponse; required: true };
+  /** 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+  delGuideBuyerTag: { params: DelGuideBuyerTagParams; response: DelGuideBuyerTagResponse; required: true };
+  /** 删除小程序卡片素材（按 title、path、appid 定位） */
+  delGuideCardMaterial: { params: DelGuideCardMaterialParams; response: DelGuideCardMaterialResponse; required: true };
+  /** 删除指定顾问分组 */
+  delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
+  /** 删除图片素材（按 picurl 定位） */
+  delGuideImageMaterial: { params: DelGuideImageMaterialParams; response: DelGuideImageMaterialResponse; required: true };
+  /** 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
+  delGuideTagOption: { params: DelGuideTagOptionParams; response: DelGuideTagOptionResponse; required: true };
+  /** 删除文字素材（按内容定位） */
+  delGuideWordMaterial: { params: DelGuideWordMaterialParams; response: DelGuideWordMaterialResponse; required: true };
+  /** 获取顾问所在分组 */
+  getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
+  /** 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
+  getGroupInfo: { params: GetGroupInfoParams; response: GetGroupInfoResponse; required: true };
+  /** 获取顾问信息（昵称、头像、邀请确认状态） */
+  getGuideAcct: { params: GetGuideAcctParams; response: GetGuideAcctResponse; required: true };
+  /** 获取服务号的离线自动回复与敏感词 */
+  getGuideAcctConfig: { params: GetGuideAcctConfigParams; response: GetGuideAcctConfigResponse; required: false };
+  /** 获取服务号顾问列表（分页） */
+  getGuideAcctList: { params: GetGuideAcctListParams; response: GetGuideAcctListResponse; required: true };
+  /** 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条） */
+  getGuideBuyerChatRecord: { params: GetGuideBuyerChatRecordParams; response: GetGuideBuyerChatRecordResponse; required: true };
+  /** 获取自定义客户信息（展示标签） */
+  getGuideBuyerDisplayTag: { params: GetGuideBuyerDisplayTagParams; response: GetGuideBuyerDisplayTagResponse; required: true };
+  /** 查询指定顾问和客户的关系 */
+  getGuideBuyerRelation: { params: GetGuideBuyerRelationParams; response: GetGuideBuyerRelationResponse; required: true };
+  /** 查询客户所属顾问 */
+  getGuideBuyerRelationByBuyer: { params: GetGuideBuyerRelationByBuyerParams; response: GetGuideBuyerRelationByBuyerResponse; required: true };
+  /** 获取顾问的客户列表（分页） */
+  getGuideBuyerRelationList: { params: GetGuideBuyerRelationListParams; response: GetGuideBuyerRelationListResponse; required: true };
+  /** 查询客户标签 */
+  getGuideBuyerTag: { params: GetGuideBuyerTagParams; response: GetGuideBuyerTagResponse; required: true };
+  /** 查询小程序卡片素材 */
+  getGuideCardMaterial: { params: GetGuideCardMaterialParams; response: GetGuideCardMaterialResponse; required: false };
+  /** 获取快捷回复与关注自动回复 */
+  getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
+  /** 获取服务号下所有顾问分组的列表 */
+  getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
+  /** 查询图片素材（分页） */
+  getGuideImageMaterial: { params: GetGuideImageMaterialParams; response: GetGuideImageMaterialResponse; required: true };
+  /** 获取指定群发任务信息 */
+  getGuideMassendJob: { params: GetGuideMassendJobParams; response: GetGuideMassendJobResponse; required: true };
+  /** 获取顾问的群发任务列表（可按任务状态筛选） */
+  getGuideMassendJobList: { params: GetGuideMassendJobListParams; response: GetGuideMassendJobListResponse; required: true };
+  /** 获取标签类型和可选值 */
+  getGuideTagOption: { params: GetGuideTagOptionParams; response: GetGuideTagOptionResponse; required: false };
+  /** 查询文字素材（分页） */
+  getGuideWordMaterial: { params: GetGuideWordMaterialParams; response: GetGuideWordMaterialResponse; required: true };
+  /** 生成顾问二维码（用户扫码关注公众号并绑定该顾问） */
+  guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
+  /** 新建顾问分组 */
+  newGuideGroup: { params: NewGuideGroupParams; response: NewGuideGroupResponse; required: true };
+  /** 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复） */
+  newGuideTagOption: { params: NewGuideTagOptionParams; response: NewGuideTagOptionResponse; required: true };
+  /** 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path） */
+  pushShowWxaPathMenu: { params: PushShowWxaPathMenuParams; response: PushShowWxaPathMenuResponse; required: true };
+  /** 根据标签值筛选顾问的客户 */
+  queryGuideBuyerByTag: { params: QueryGuideBuyerByTagParams; response: QueryGuideBuyerByTagResponse; required: true };
+  /** 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个） */
+  rebindGuideAcctForBuyer: { params: RebindGuideAcctForBuyerParams; response: RebindGuideAcctForBuyerResponse; required: true };
+  /** 为服务号设置敏感词与离线自动回复 */
+  setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
+  /** 添加小程序卡片素材 */
+  setGuideCardMaterial: { params: SetGuideCardMaterialParams; response: SetGuideCardMaterialResponse; required: true };
+  /** 设置快捷回复与关注自动回复（顾问欢迎语，最多两条） */
+  setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
+  /** 添加图片素材 */
+  setGuideImageMaterial: { params: SetGuideImageMaterialParams; response: SetGuideImageMaterialResponse; required: true };
+  /** 添加文字素材（最多 300 字） */
+  setGuideWordMaterial: { params: SetGuideWordMaterialParams; response: SetGuideWordMaterialResponse; required: true };
+  /** 修改顾问的昵称或头像 */
+  updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
+  /** 修改客户昵称 */
+  updateGuideBuyerRelation: { params: UpdateGuideBuyerRelationParams; response: UpdateGuideBuyerRelationResponse; required: true };
+  /** 修改群发任务（已执行的任务无法修改，返回参数错误） */
+  updateGuideMassendJob: { params: UpdateGuideMassendJobParams; response: UpdateGuideMassendJobResponse; required: true };
   /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
   addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
+  /** 车牌识别：识别图片中的车牌号 */
+  plateNumberOCR: { params: PlateNumberOCRParams; response: PlateNumberOCRResponse; required: true };
   /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
   queryRecoResultForText: { params: QueryRecoResultForTextParams; response: QueryRecoResultForTextResponse; required: true };
   /** 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询） */
   semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
   /** 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节） */
   translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
-  /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
-  getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
+  /** 电子发票（统一开票接口）：发票冲红 */
+  clearOutInvoice: { params: ClearOutInvoiceParams; response: ClearOutInvoiceResponse; required: true };
+  /** 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用） */
+  createInvoiceCard: { params: CreateInvoiceCardParams; response: CreateInvoiceCardResponse; required: true };
+  /** 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息） */
+  getInvoiceAuthData: { params: GetInvoiceAuthDataParams; response: GetInvoiceAuthDataResponse; required: true };
+  /** 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户） */
+  getInvoiceAuthUrl: { params: GetInvoiceAuthUrlParams; response: GetInvoiceAuthUrlResponse; required: true };
+  /** 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接） */
+  getInvoicePdf: { params: GetInvoicePdfParams; response: GetInvoicePdfResponse; required: true };
+  /** 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid） */
+  getInvoicePlatformUrl: { params: GetInvoicePlatformUrlParams; response: GetInvoicePlatformUrlResponse; required: false };
+  /** 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户） */
+  getInvoiceSelectTitleUrl: { params: GetInvoiceSelectTitleUrlParams; response: GetInvoiceSelectTitleUrlResponse; required: false };
+  /** 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认） */
+  getInvoiceUserTitleUrl: { params: GetInvoiceUserTitleUrlParams; response: GetInvoiceUserTitleUrlResponse; required: false };
+  /** 电子发票（开票平台）：将电子发票卡券插入用户卡包 */
+  insertInvoice: { params: InsertInvoiceParams; response: InsertInvoiceResponse; required: true };
+  /** 电子发票（统一开票接口）：开具蓝票 */
+  makeOutInvoice: { params: MakeOutInvoiceParams; response: MakeOutInvoiceResponse; required: true };
+  /** 电子发票（统一开票接口）：查询已开发票（按发票请求流水号） */
+  queryInvoiceInfo: { params: QueryInvoiceInfoParams; response: QueryInvoiceInfoResponse; required: true };
+  /** 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因） */
+  rejectInvoiceInsert: { params: RejectInvoiceInsertParams; response: RejectInvoiceInsertResponse; required: true };
+  /** 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息 */
+  scanInvoiceTitle: { params: ScanInvoiceTitleParams; response: ScanInvoiceTitleResponse; required: true };
+  /** 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分） */
+  setInvoiceBizAttr: { params: SetInvoiceBizAttrParams; response: SetInvoiceBizAttrResponse; required: true };
+  /** 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用） */
+  setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
+  /** 电子发票（开票平台）：更新发票卡券的报销状态 */
+  updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
+  /** 获取公众号关联的小程序 */
+  getLinkMiniprogram: { params: GetLinkMiniprogramParams; response: GetLinkMiniprogramResponse; required: false };
+  /** 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认） */
+  linkMiniprogram: { params: LinkMiniprogramParams; response: LinkMiniprogramResponse; required: true };
+  /** 公众号解除关联小程序（需公众号管理员确认） */
+  unlinkMiniprogram: { params: UnlinkMiniprogramParams; response: UnlinkMiniprogramResponse; required: true };
+  /** 微信广告：获取朋友圈销售线索数据 */
+  getAdLeads: { params: GetAdLeadsParams; response: GetAdLeadsResponse; required: true };
   /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
   deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
   /** 查询群发消息发送状态 */
@@ -21473,4 +31118,339 @@ export interface OAToolsOperations {
   getWebAccessToken: { params: GetWebAccessTokenParams; response: GetWebAccessTokenResponse; required: true };
   /** 网页授权：用 refresh_token（30 天有效）刷新用户的网页授权 access_token */
   refreshWebAccessToken: { params: RefreshWebAccessTokenParams; response: RefreshWebAccessTokenResponse; required: true };
+}
+
+/** Every OATools operation that `paginate(name, params)` pages through (28). */
+export interface OAToolsPaginated {
+  /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） (offset: start; items: data) */
+  getPubTemplateTitleList: { params: PageParams<GetPubTemplateTitleListParams, 'start'>; item: NonNullable<NonNullable<GetPubTemplateTitleListResponse>['data']>[number]; response: GetPubTemplateTitleListResponse; required: true };
+  /** 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页） (cursor: begin_openid; items: data.openid) */
+  getBlacklist: { params: PageParams<GetBlacklistParams, 'begin_openid'>; item: NonNullable<NonNullable<NonNullable<GetBlacklistResponse>['data']>['openid']>[number]; response: GetBlacklistResponse; required: false };
+  /** 批量查询卡券列表（card_id 列表，可按状态筛选） (offset: offset; items: card_id_list) */
+  batchGetCard: { params: PageParams<BatchGetCardParams, 'offset'>; item: NonNullable<NonNullable<BatchGetCardResponse>['card_id_list']>[number]; response: BatchGetCardResponse; required: true };
+  /** 批量查询支付后投放卡券规则 (offset: offset; items: rule_list) */
+  batchGetPayGiftCard: { params: PageParams<BatchGetPayGiftCardParams, 'offset'>; item: NonNullable<NonNullable<BatchGetPayGiftCardResponse>['rule_list']>[number]; response: BatchGetPayGiftCardResponse; required: true };
+  /** 查看指定文章的评论数据（分页，每次最多 50 条） (offset: begin; items: comment) */
+  listComment: { params: PageParams<ListCommentParams, 'begin'>; item: NonNullable<NonNullable<ListCommentResponse>['comment']>[number]; response: ListCommentResponse; required: true };
+  /** 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条） (cursor: msgid; items: recordlist) */
+  getKfMsgList: { params: PageParams<GetKfMsgListParams, 'msgid'>; item: NonNullable<NonNullable<GetKfMsgListResponse>['recordlist']>[number]; response: GetKfMsgListResponse; required: true };
+  /** 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） (window: begin_date; items: list) */
+  getArticleSummary: { params: GetArticleSummaryParams; item: NonNullable<NonNullable<GetArticleSummaryResponse>['list']>[number]; response: GetArticleSummaryResponse; required: true };
+  /** 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中） (window: begin_date; items: list) */
+  getArticleTotal: { params: GetArticleTotalParams; item: NonNullable<NonNullable<GetArticleTotalResponse>['list']>[number]; response: GetArticleTotalResponse; required: true };
+  /** 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） (window: begin_date; items: list) */
+  getInterfaceSummary: { params: GetInterfaceSummaryParams; item: NonNullable<NonNullable<GetInterfaceSummaryResponse>['list']>[number]; response: GetInterfaceSummaryResponse; required: true };
+  /** 获取接口分析分时数据（按小时） (window: begin_date; items: list) */
+  getInterfaceSummaryHour: { params: GetInterfaceSummaryHourParams; item: NonNullable<NonNullable<GetInterfaceSummaryHourResponse>['list']>[number]; response: GetInterfaceSummaryHourResponse; required: true };
+  /** 获取消息发送概况数据（用户向公众号发送消息的按日统计） (window: begin_date; items: list) */
+  getUpstreamMsg: { params: GetUpstreamMsgParams; item: NonNullable<NonNullable<GetUpstreamMsgResponse>['list']>[number]; response: GetUpstreamMsgResponse; required: true };
+  /** 获取消息发送分布数据（按用户当日发送消息数的区间分布） (window: begin_date; items: list) */
+  getUpstreamMsgDist: { params: GetUpstreamMsgDistParams; item: NonNullable<NonNullable<GetUpstreamMsgDistResponse>['list']>[number]; response: GetUpstreamMsgDistResponse; required: true };
+  /** 获取消息发送分布月数据 (window: begin_date; items: list) */
+  getUpstreamMsgDistMonth: { params: GetUpstreamMsgDistMonthParams; item: NonNullable<NonNullable<GetUpstreamMsgDistMonthResponse>['list']>[number]; response: GetUpstreamMsgDistMonthResponse; required: true };
+  /** 获取消息发送分布周数据 (window: begin_date; items: list) */
+  getUpstreamMsgDistWeek: { params: GetUpstreamMsgDistWeekParams; item: NonNullable<NonNullable<GetUpstreamMsgDistWeekResponse>['list']>[number]; response: GetUpstreamMsgDistWeekResponse; required: true };
+  /** 获取消息发送分时数据（按小时） (window: begin_date; items: list) */
+  getUpstreamMsgHour: { params: GetUpstreamMsgHourParams; item: NonNullable<NonNullable<GetUpstreamMsgHourResponse>['list']>[number]; response: GetUpstreamMsgHourResponse; required: true };
+  /** 获取消息发送月数据（ref_date 为月的首日） (window: begin_date; items: list) */
+  getUpstreamMsgMonth: { params: GetUpstreamMsgMonthParams; item: NonNullable<NonNullable<GetUpstreamMsgMonthResponse>['list']>[number]; response: GetUpstreamMsgMonthResponse; required: true };
+  /** 获取消息发送周数据（ref_date 为周的首日） (window: begin_date; items: list) */
+  getUpstreamMsgWeek: { params: GetUpstreamMsgWeekParams; item: NonNullable<NonNullable<GetUpstreamMsgWeekResponse>['list']>[number]; response: GetUpstreamMsgWeekResponse; required: true };
+  /** 获取累计用户数据（按日的总用户量） (window: begin_date; items: list) */
+  getUserCumulate: { params: GetUserCumulateParams; item: NonNullable<NonNullable<GetUserCumulateResponse>['list']>[number]; response: GetUserCumulateResponse; required: true };
+  /** 获取图文统计数据（按日的图文页阅读、分享、收藏汇总） (window: begin_date; items: list) */
+  getUserRead: { params: GetUserReadParams; item: NonNullable<NonNullable<GetUserReadResponse>['list']>[number]; response: GetUserReadResponse; required: true };
+  /** 获取图文统计分时数据（按小时、按阅读来源） (window: begin_date; items: list) */
+  getUserReadHour: { params: GetUserReadHourParams; item: NonNullable<NonNullable<GetUserReadHourResponse>['list']>[number]; response: GetUserReadHourResponse; required: true };
+  /** 获取图文分享转发数据（按日、按分享场景） (window: begin_date; items: list) */
+  getUserShare: { params: GetUserShareParams; item: NonNullable<NonNullable<GetUserShareResponse>['list']>[number]; response: GetUserShareResponse; required: true };
+  /** 获取图文分享转发分时数据（按小时、按分享场景） (window: begin_date; items: list) */
+  getUserShareHour: { params: GetUserShareHourParams; item: NonNullable<NonNullable<GetUserShareHourResponse>['list']>[number]; response: GetUserShareHourResponse; required: true };
+  /** 获取用户增减数据（按日、按来源渠道） (window: begin_date; items: list) */
+  getUserSummary: { params: GetUserSummaryParams; item: NonNullable<NonNullable<GetUserSummaryResponse>['list']>[number]; response: GetUserSummaryResponse; required: true };
+  /** 获取草稿列表（分页；可选不返回 content 字段） (offset: offset; items: item) */
+  batchGetDraft: { params: PageParams<BatchGetDraftParams, 'offset'>; item: NonNullable<NonNullable<BatchGetDraftResponse>['item']>[number]; response: BatchGetDraftResponse; required: true };
+  /** 获取成功发布列表（发布能力：freepublish_batchget，分页） (offset: offset; items: item) */
+  batchGetPublished: { params: PageParams<BatchGetPublishedParams, 'offset'>; item: NonNullable<NonNullable<BatchGetPublishedResponse>['item']>[number]; response: BatchGetPublishedResponse; required: true };
+  /** 获取永久素材列表（按类型分页：图片、视频、语音、图文） (offset: offset; items: item) */
+  batchGetMaterial: { params: PageParams<BatchGetMaterialParams, 'offset'>; item: NonNullable<NonNullable<BatchGetMaterialResponse>['item']>[number]; response: BatchGetMaterialResponse; required: true };
+  /** 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页） (cursor: next_openid; items: data.openid) */
+  getTagFans: { params: PageParams<GetTagFansParams, 'next_openid'>; item: NonNullable<NonNullable<NonNullable<GetTagFansResponse>['data']>['openid']>[number]; response: GetTagFansResponse; required: true };
+  /** 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页） (cursor: next_openid; items: data.openid) */
+  getFans: { params: PageParams<GetFansParams, 'next_openid'>; item: NonNullable<NonNullable<NonNullable<GetFansResponse>['data']>['openid']>[number]; response: GetFansResponse; required: false };
+}
+
+/** The generated endpoint methods of OpenPlatform (17). */
+export interface OpenPlatformMethods {
+  /**
+   * 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…）
+   *
+   * `POST /cgi-bin/component/api_get_authorizer_info` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerInfo.yaml
+   */
+  getAuthorizerInfo(params: GetAuthorizerInfoParams, options?: CallOptions): Promise<WechatData<GetAuthorizerInfoResponse>>;
+  /**
+   * 拉取所有已授权的帐号列表（含刷新令牌）
+   *
+   * Each item carries the authorizer's refresh_token: use it to rebuild a lost store with op.setAuthorizerRefreshToken (JSON.stringify of the result redacts it).
+   *
+   * `POST /cgi-bin/component/api_get_authorizer_list` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerList.yaml
+   */
+  getAuthorizerList(params: GetAuthorizerListParams, options?: CallOptions): Promise<WechatData<GetAuthorizerListResponse>>;
+  /**
+   * 获取授权方选项信息（地理位置上报、语音识别、多客服）
+   *
+   * `POST /cgi-bin/component/api_get_authorizer_option` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerOptionInfo.yaml
+   */
+  getAuthorizerOptionInfo(params: GetAuthorizerOptionInfoParams, options?: CallOptions): Promise<WechatData<GetAuthorizerOptionInfoResponse>>;
+  /**
+   * 设置授权方选项信息
+   *
+   * `POST /cgi-bin/component/api_set_authorizer_option` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html WeChat docs} · spec: spec/component/authorizer/setAuthorizerOptionInfo.yaml
+   */
+  setAuthorizerOptionInfo(params: SetAuthorizerOptionInfoParams, options?: CallOptions): Promise<WechatData<SetAuthorizerOptionInfoResponse>>;
+  /**
+   * 获取第三方平台业务域名校验文件
+   *
+   * access_token = the platform's component_access_token (OpenPlatform supplies it).
+   *
+   * `POST /cgi-bin/component/get_domain_confirmfile` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html WeChat docs} · spec: spec/component/domain/getThirdpartyJumpDomainConfirmFile.yaml
+   */
+  getThirdpartyJumpDomainConfirmFile(params?: GetThirdpartyJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetThirdpartyJumpDomainConfirmFileResponse>>;
+  /**
+   * 设置第三方平台业务域名（授权小程序可配置的业务域名范围）
+   *
+   * access_token = the platform's component_access_token (OpenPlatform supplies it).
+   *
+   * `POST /cgi-bin/component/modify_wxa_jump_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85015 `invalid domain`: 域名不合法或校验文件未放置
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html WeChat docs} · spec: spec/component/domain/modifyThirdpartyJumpDomain.yaml
+   */
+  modifyThirdpartyJumpDomain(params: ModifyThirdpartyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyThirdpartyJumpDomainResponse>>;
+  /**
+   * 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围）
+   *
+   * access_token = the platform's component_access_token (OpenPlatform supplies it).
+   *
+   * `POST /cgi-bin/component/modify_wxa_server_domain` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 61004 `access clientip is not registered`: 调用 IP 不在白名单
+   * - 85015 `invalid domain`: 域名不合法
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html WeChat docs} · spec: spec/component/domain/modifyThirdpartyServerDomain.yaml
+   */
+  modifyThirdpartyServerDomain(params: ModifyThirdpartyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyThirdpartyServerDomainResponse>>;
+  /**
+   * 第三方平台对其所有 API 调用次数清零（每月 10 次）
+   *
+   * `POST /cgi-bin/component/clear_quota` · component_access_token: managed by OpenPlatform (component_appid added) · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html WeChat docs} · spec: spec/component/openapi/clearComponentQuota.yaml
+   */
+  clearComponentQuota(params?: ClearComponentQuotaParams, options?: CallOptions): Promise<WechatData<ClearComponentQuotaResponse>>;
+  /**
+   * 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送）
+   *
+   * `POST /cgi-bin/component/fastregisterpersonalweapp` · component_access_token: managed by OpenPlatform · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89253 `lack of some params`: 缺少参数
+   * - 86004 `invalid wechat`: 无效微信号
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html WeChat docs} · spec: spec/component/register/fastRegisterPersonalWeapp.yaml
+   */
+  fastRegisterPersonalWeapp(params: FastRegisterPersonalWeappParams, options?: CallOptions): Promise<WechatData<FastRegisterPersonalWeappResponse>>;
+  /**
+   * 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送）
+   *
+   * `POST /cgi-bin/component/fastregisterweapp` · component_access_token: managed by OpenPlatform · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 89249 `task running`: 该主体已有任务执行中，距上次任务 24h 后再试
+   * - 89247 `inner error`: 内部错误
+   * - 86004 `invalid wechat`: 无效微信号
+   * - 61070 `name, wechat name not in accordance`: 法人姓名与微信号不一致
+   * - 89248 `invalid code type`: 企业代码类型无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html WeChat docs} · spec: spec/component/register/fastRegisterWeapp.yaml
+   */
+  fastRegisterWeapp(params: FastRegisterWeappParams, options?: CallOptions): Promise<WechatData<FastRegisterWeappResponse>>;
+  /**
+   * 将草稿添加到代码模板库
+   *
+   * access_token = the platform's component_access_token (OpenPlatform supplies it).
+   *
+   * `POST /wxa/addtotemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85064 `draft not found`: 找不到草稿
+   * - 85065 `template list is full`: 模板库已满
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html WeChat docs} · spec: spec/component/template/addToTemplate.yaml
+   */
+  addToTemplate(params: AddToTemplateParams, options?: CallOptions): Promise<WechatData<AddToTemplateResponse>>;
+  /**
+   * 删除代码模板
+   *
+   * WeChat's name is deleteTemplate; access_token = the platform's component_access_token (OpenPlatform supplies it).
+   *
+   * `POST /wxa/deletetemplate` · access_token: managed by the client · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 85064 `template not found`: 找不到模板
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html WeChat docs} · spec: spec/component/template/deleteCodeTemplate.yaml
+   */
+  deleteCodeTemplate(params: DeleteCodeTemplateParams, options?: CallOptions): Promise<WechatData<DeleteCodeTemplateResponse>>;
+  /**
+   * 获取代码模板列表（commit 用的 template_id）
+   *
+   * WeChat's name is getTemplateList; access_token = the platform's component_access_token (OpenPlatform supplies it).
+   *
+   * `GET /wxa/gettemplatelist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html WeChat docs} · spec: spec/component/template/getCodeTemplateList.yaml
+   */
+  getCodeTemplateList(params?: GetCodeTemplateListParams, options?: CallOptions): Promise<WechatData<GetCodeTemplateListResponse>>;
+  /**
+   * 获取草稿箱列表（开发者工具上传的草稿）
+   *
+   * access_token = the platform's component_access_token (OpenPlatform supplies it).
+   *
+   * `GET /wxa/gettemplatedraftlist` · access_token: managed by the client · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html WeChat docs} · spec: spec/component/template/getTemplateDraftList.yaml
+   */
+  getTemplateDraftList(params?: GetTemplateDraftListParams, options?: CallOptions): Promise<WechatData<GetTemplateDraftListResponse>>;
+  /**
+   * 使用授权码获取授权信息（authorization_info：授权方 appid、authorizer_access_token、authorizer_refresh_token、权限集）
+   *
+   * OpenPlatform.queryAuth(code) calls it and stores the authorizer's refresh token (and access token) in the shared cache; calling this raw endpoint stores nothing. The refresh token is only returned once per authorization: if it is lost, the account must authorize again.
+   *
+   * `POST /cgi-bin/component/api_query_auth` · component_access_token: managed by OpenPlatform (component_appid added) · not repeated (send-type) · reply: json
+   *
+   * Errcodes:
+   * - 61010 `code is expired`: 授权码已过期
+   * - 61009 `code is invalid`: 授权码无效或已使用
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizerrefreshtoken.html WeChat docs} · spec: spec/component/token/getAuthorizerRefreshToken.yaml
+   */
+  getAuthorizerRefreshToken(params: GetAuthorizerRefreshTokenParams, options?: CallOptions): Promise<WechatData<GetAuthorizerRefreshTokenResponse>>;
+  /**
+   * 获取预授权码 pre_auth_code（授权链接用，有效期 10 分钟，一次有效）
+   *
+   * OpenPlatform.getAuthorizeUrl() calls it for each authorization link.
+   *
+   * `POST /cgi-bin/component/api_create_preauthcode` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61011 `invalid component`: 无效的第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getpreauthcode.html WeChat docs} · spec: spec/component/token/getPreAuthCode.yaml
+   */
+  getPreAuthCode(params?: GetPreAuthCodeParams, options?: CallOptions): Promise<WechatData<GetPreAuthCodeResponse>>;
+  /**
+   * 启动票据推送服务：让微信立即向授权事件接收URL 推送 component_verify_ticket
+   *
+   * `POST /cgi-bin/component/api_start_push_ticket` · app credentials: component_appid/component_secret added by the client (body) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61004 `access clientip is not registered`: 调用方 IP 不在第三方平台的 IP 白名单中
+   * - 40125 `invalid appsecret`: 无效的 component_secret
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_startpushticket.html WeChat docs} · spec: spec/component/token/startPushTicket.yaml
+   */
+  startPushTicket(params?: StartPushTicketParams, options?: CallOptions): Promise<WechatData<StartPushTicketResponse>>;
+}
+
+/** Every OpenPlatform operation by name, for `call(name, params)` (19). */
+export interface OpenPlatformOperations {
+  /** 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…） */
+  getAuthorizerInfo: { params: GetAuthorizerInfoParams; response: GetAuthorizerInfoResponse; required: true };
+  /** 拉取所有已授权的帐号列表（含刷新令牌） */
+  getAuthorizerList: { params: GetAuthorizerListParams; response: GetAuthorizerListResponse; required: true };
+  /** 获取授权方选项信息（地理位置上报、语音识别、多客服） */
+  getAuthorizerOptionInfo: { params: GetAuthorizerOptionInfoParams; response: GetAuthorizerOptionInfoResponse; required: true };
+  /** 设置授权方选项信息 */
+  setAuthorizerOptionInfo: { params: SetAuthorizerOptionInfoParams; response: SetAuthorizerOptionInfoResponse; required: true };
+  /** 获取第三方平台业务域名校验文件 */
+  getThirdpartyJumpDomainConfirmFile: { params: GetThirdpartyJumpDomainConfirmFileParams; response: GetThirdpartyJumpDomainConfirmFileResponse; required: false };
+  /** 设置第三方平台业务域名（授权小程序可配置的业务域名范围） */
+  modifyThirdpartyJumpDomain: { params: ModifyThirdpartyJumpDomainParams; response: ModifyThirdpartyJumpDomainResponse; required: true };
+  /** 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围） */
+  modifyThirdpartyServerDomain: { params: ModifyThirdpartyServerDomainParams; response: ModifyThirdpartyServerDomainResponse; required: true };
+  /** 第三方平台对其所有 API 调用次数清零（每月 10 次） */
+  clearComponentQuota: { params: ClearComponentQuotaParams; response: ClearComponentQuotaResponse; required: false };
+  /** 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送） */
+  fastRegisterPersonalWeapp: { params: FastRegisterPersonalWeappParams; response: FastRegisterPersonalWeappResponse; required: true };
+  /** 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送） */
+  fastRegisterWeapp: { params: FastRegisterWeappParams; response: FastRegisterWeappResponse; required: true };
+  /** 将草稿添加到代码模板库 */
+  addToTemplate: { params: AddToTemplateParams; response: AddToTemplateResponse; required: true };
+  /** 删除代码模板 */
+  deleteCodeTemplate: { params: DeleteCodeTemplateParams; response: DeleteCodeTemplateResponse; required: true };
+  /** 获取代码模板列表（commit 用的 template_id） */
+  getCodeTemplateList: { params: GetCodeTemplateListParams; response: GetCodeTemplateListResponse; required: false };
+  /** 获取草稿箱列表（开发者工具上传的草稿） */
+  getTemplateDraftList: { params: GetTemplateDraftListParams; response: GetTemplateDraftListResponse; required: false };
+  /** 获取/刷新授权账号调用令牌 authorizer_access_token（用 authorizer_refresh_token 换取，有效期 2 小时） */
+  getAuthorizerAccessToken: { params: GetAuthorizerAccessTokenParams; response: GetAuthorizerAccessTokenResponse; required: true };
+  /** 使用授权码获取授权信息（authorization_info：授权方 appid、authorizer_access_token、authorizer_refresh_token、权限集） */
+  getAuthorizerRefreshToken: { params: GetAuthorizerRefreshTokenParams; response: GetAuthorizerRefreshTokenResponse; required: true };
+  /** 获取第三方平台令牌 component_access_token（用微信推送的 component_verify_ticket 换取，有效期 2 小时） */
+  getComponentAccessToken: { params: GetComponentAccessTokenParams; response: GetComponentAccessTokenResponse; required: true };
+  /** 获取预授权码 pre_auth_code（授权链接用，有效期 10 分钟，一次有效） */
+  getPreAuthCode: { params: GetPreAuthCodeParams; response: GetPreAuthCodeResponse; required: false };
+  /** 启动票据推送服务：让微信立即向授权事件接收URL 推送 component_verify_ticket */
+  startPushTicket: { params: StartPushTicketParams; response: StartPushTicketResponse; required: false };
+}
+
+/** Every OpenPlatform operation that `paginate(name, params)` pages through (0). */
+export interface OpenPlatformPaginated {
+
 }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockData } from '../src/testing/index.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const exec = promisify(execFile);
@@ -57,7 +58,7 @@ describe('wechat-tools', () => {
     const r = await cli(['call', 'code2Session', '--params', '{"js_code":"abc"}', '--base-url', mockUrl, '--json'], env);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(out['openid']).toBe('oGZUI0egBJY1zhBYw2KhdUfwVJJE');
+    expect(out['openid']).toBe(new MockData().login(creds.appid, 'abc').openid); // the mock's user for that code
     expect(out['session_key']).toBe('[redacted]');
     const dir = await mkdtemp(path.join(tmpdir(), 'wt-cli-'));
     try {
@@ -84,6 +85,17 @@ describe('wechat-tools', () => {
     } finally {
       child.kill('SIGTERM');
     }
+  });
+
+  it('a closed pipe (`wechat-tools endpoints | head -1`) ends the command quietly, exit 0', async () => {
+    const child = spawn(process.execPath, [...bin, 'endpoints'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => void (stderr += d.toString()));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy(); // what `head` does after its first line
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|Error|at /);
+    expect(code).toBe(0);
   });
 
   it('push sign / encrypt / decrypt / verify', async () => {

@@ -64,6 +64,7 @@ const rows: Row[] = [
   { fault: 'empty body', make: () => ({ status: 200, body: '', contentType: 'application/json' }), expect: same({ outcome: WechatResponseError, requests: 1 }) },
   { fault: 'text/plain JSON', make: (op) => ({ status: 200, body: successBody(op), contentType: 'text/plain' }), expect: same({ outcome: 'ok', requests: 1 }) },
   { fault: 'image/jpeg with a JSON body', make: (op) => ({ status: 200, body: successBody(op), contentType: 'image/jpeg' }), expect: same({ outcome: 'ok', requests: 1 }) },
+  // refused past the 8 MiB cap (maxResponseBytes) without reading the rest; never retried
   { fault: 'a body far larger than expected (9 MiB)', make: () => ({ status: 200, body: `{"errcode":0,"pad":"${'x'.repeat(9 * 1024 * 1024)}"}`, contentType: 'application/json' }), expect: same({ outcome: WechatResponseError, requests: 1 }) },
   { fault: 'errcode -1 (system busy)', make: () => -1, expect: retried(-1) },
   ...[45009, 45011, 48001, 40164, 89503].map((errcode) => ({ fault: `errcode ${errcode}`, make: () => errcode, expect: same({ outcome: errcode, requests: 1 }) })),
@@ -81,7 +82,9 @@ describe('fault matrix', () => {
     mock.reset();
     const { op, params } = OPS[kind];
     const failure = row.make(op);
-    const base = { ...DEFAULT_MOCK_APP, timeoutMs: 300, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } };
+    // Only the 'timeout' rows wait for a timeout; every other row gets a bound no loaded machine reaches,
+    // so its outcome is the fault's, never a timeout's.
+    const base = { ...DEFAULT_MOCK_APP, timeoutMs: failure === 'timeout' ? 300 : 20_000, retry: { retries: 2, minDelayMs: 1, maxDelayMs: 5 } };
     const client: WechatClient = failure === 'refused' ? new MPTools({ ...base, baseUrl: 'http://127.0.0.1:1' }) : new MPTools({ ...base, baseUrl: server.url });
     const callOpts = failure === 'refused' ? { accessToken: 'not-needed' } : {};
     if (failure !== 'refused') {
@@ -105,6 +108,7 @@ describe('fault matrix', () => {
     } else {
       expect(error).toBeInstanceOf(want.outcome);
       expect((error as WechatError).operation).toBe(op);
+      if (row.fault.includes('9 MiB')) expect((error as Error).message).toMatch(/maxResponseBytes/);
     }
     expect(mock.stats().calls[op] ?? 0).toBe(want.requests);
     expect(await settled()).toBe(0);

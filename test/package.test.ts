@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_MOCK_APP, MockData } from '../src/testing/index.js';
 
 const exec = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
@@ -45,12 +46,12 @@ await server.close();
 describe('consumers', () => {
   it('ESM import', async () => {
     await writeFile(path.join(dir, 'esm.mjs'), `import { MPTools } from 'wechat-tools';\nimport { createMockWechat, DEFAULT_MOCK_APP } from 'wechat-tools/testing';\n${program}`);
-    expect(JSON.parse((await sh(process.execPath, ['esm.mjs'])).stdout)).toEqual({ errcode: 0, openid: 'oGZUI0egBJY1zhBYw2KhdUfwVJJE' });
+    expect(JSON.parse((await sh(process.execPath, ['esm.mjs'])).stdout)).toEqual({ errcode: 0, openid: new MockData().login(DEFAULT_MOCK_APP.appid, 'x').openid });
   });
 
   it('CJS require', async () => {
     await writeFile(path.join(dir, 'cjs.cjs'), `const { MPTools } = require('wechat-tools');\nconst { createMockWechat, DEFAULT_MOCK_APP } = require('wechat-tools/testing');\n(async () => {${program}})();`);
-    expect(JSON.parse((await sh(process.execPath, ['cjs.cjs'])).stdout)).toEqual({ errcode: 0, openid: 'oGZUI0egBJY1zhBYw2KhdUfwVJJE' });
+    expect(JSON.parse((await sh(process.execPath, ['cjs.cjs'])).stdout)).toEqual({ errcode: 0, openid: new MockData().login(DEFAULT_MOCK_APP.appid, 'x').openid });
   });
 
   it('importing the main entry loads no optional peer (msw, ioredis, redis) and no fast-xml-parser', async () => {

@@ -28,7 +28,7 @@ describe('push fuzz', () => {
     const random = rng(7);
     const pick = <T,>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T;
     let handled = 0;
-    const handlers = (['xml', 'json'] as const).map((format) => createPushHandler({ token, encodingAESKey, appid, format, maxBodyBytes: 32 * 1024, dedupe: false }, () => {
+    const handlers = (['xml', 'json'] as const).map((format) => createPushHandler({ token, encodingAESKey, appid, format, maxBodyBytes: 32 * 1024, dedupe: false, allowPlaintext: true, maxSkewSeconds: false }, () => {
       handled++;
       return reply.text('ok');
     }));

@@ -111,7 +111,8 @@ describe.skipIf(!hasRedisBinary)('Redis', () => {
       const outs = await Promise.all(
         [1, 2, 3, 4].map(() => run(process.execPath, ['--import', 'tsx', 'test/helpers/stampede-worker.ts'], { cwd: root, env, timeout: 60_000 })),
       );
-      const results = outs.map((o) => JSON.parse(o.stdout) as { ok: number; failed: number; token: string });
+      const results = outs.map((o) => JSON.parse(o.stdout) as { ok: number; failed: number; token: string; why: string[] });
+      expect(results.flatMap((r) => r.why)).toEqual([]);
       expect(results.map((r) => r.ok)).toEqual([250, 250, 250, 250]);
       expect(new Set(results.map((r) => r.token)).size).toBe(1);
       expect(mock.stats().tokenRequests.total).toBe(1);

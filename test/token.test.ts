@@ -4,7 +4,7 @@ import Keyv from 'keyv';
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { MPTools, OATools, WechatError, WechatTokenError, type TokenCache } from '../src/index.js';
+import { MPTools, OATools, WechatError, WechatTokenError, type AccessTokenProvider, type TokenCache } from '../src/index.js';
 import { createMockWechat, DEFAULT_MOCK_APP } from '../src/testing/index.js';
 
 const mock = createMockWechat({ tokenOverlapSeconds: 0 });
@@ -160,6 +160,45 @@ describe('getAccessTokenUrl (central token service)', () => {
   });
 });
 
+describe('accessTokenProvider (the seam)', () => {
+  it('replaces the client\'s own fetching: no secret, invalidate(failed) on a token error, one retry', async () => {
+    let current = 'PROVIDED_1';
+    const invalidated: string[] = [];
+    const provider: AccessTokenProvider = {
+      get: async () => current,
+      invalidate: async (failed) => {
+        invalidated.push(failed);
+        if (failed === current) current = 'PROVIDED_2';
+      },
+    };
+    const seen: unknown[] = [];
+    const fetch = async (req: Request) => {
+      const t = new URL(req.url).searchParams.get('access_token');
+      seen.push(t);
+      return Response.json(t === 'PROVIDED_1' ? { errcode: 40001, errmsg: 'invalid credential rid: x' } : { errcode: 0, errmsg: 'ok', phone_info: { phoneNumber: '1' } });
+    };
+    const mp = new MPTools({ appid: app.appid, accessTokenProvider: provider, validateResponses: 'off', fetch });
+    const r = await mp.getPhoneNumber(code);
+    expect(r.errcode).toBe(0);
+    expect(seen).toEqual(['PROVIDED_1', 'PROVIDED_2']);
+    expect(invalidated).toEqual(['PROVIDED_1']);
+    expect(await mp.getAccessToken()).toBe('PROVIDED_2');
+    expect(mock.stats().tokenRequests.total).toBe(0);
+  });
+
+  it('invalidateAccessToken(failed) drops the cached token only if it is still the current one', async () => {
+    const mp = new MPTools({ ...app, tokenMode: 'classic' });
+    const t1 = await mp.getAccessToken();
+    expect(await mp.invalidateAccessToken('SOMETHING_ELSE')).toBe(false);
+    expect(await mp.getAccessToken()).toBe(t1);
+    expect(await mp.invalidateAccessToken(t1)).toBe(true);
+    const t2 = await mp.getAccessToken();
+    expect(t2).not.toBe(t1);
+    expect(await mp.invalidateAccessToken(t1)).toBe(false);
+    expect(await mp.getAccessToken()).toBe(t2);
+  });
+});
+
 describe('caches', () => {
   it('one custom cache shared by two clients reuses the token', async () => {
     const store = new Map<string, unknown>();
@@ -214,6 +253,24 @@ describe('caches', () => {
   });
 });
 
+describe('names (issue 17): no name means two things', () => {
+  it('getAccessToken() is the cached token; the raw requests are requestAccessToken / requestStableAccessToken', async () => {
+    const mp = new MPTools({ ...app, tokenMode: 'classic' });
+    const cached = await mp.getAccessToken();
+    // @ts-expect-error the old names are gone from the types too
+    await expect(mp.call('getAccessToken')).rejects.toThrow(/has no operation "getAccessToken"/);
+    // @ts-expect-error
+    await expect(mp.call('getStableAccessToken')).rejects.toThrow(/has no operation/);
+    expect(mock.stats().tokenRequests.total).toBe(1);
+    const raw = await mp.call('requestAccessToken');
+    expect(raw.errcode).toBe(0);
+    expect((raw as unknown as { access_token: string }).access_token).not.toBe(cached);
+    const stable = await new OATools(app).requestStableAccessToken({ force_refresh: false });
+    expect(stable.errcode).toBe(0);
+    expect(mock.stats().tokenRequests).toEqual({ classic: 2, stable: 1, total: 3 });
+  });
+});
+
 describe('stable vs classic', () => {
   it('stable mode asks with force_refresh false and gets the same token again', async () => {
     const a = new MPTools(app);
@@ -249,7 +306,7 @@ describe('stable vs classic', () => {
     const err = await mp.getPhoneNumber(code).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WechatError);
     expect((err as WechatError).errcode).toBe(40125);
-    expect((err as WechatError).operation).toBe('getStableAccessToken');
+    expect((err as WechatError).operation).toBe('requestStableAccessToken');
     expect((err as Error).message).not.toContain('wrong');
   });
 });

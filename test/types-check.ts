@@ -58,4 +58,30 @@ export async function typed(): Promise<void> {
   await mp.call('getPhoneNumber', {});
   // checkSessionKey takes session_key instead of signature
   await mp.checkSessionKey({ openid: 'o', session_key: 'k' });
+
+  // paginate: typed from the spec's pagination and the reply schema
+  for await (const openid of oa.paginate('getFans', {})) {
+    const id: string = openid;
+    void id;
+  }
+  for await (const material of oa.paginate('batchGetMaterial', { type: 'image', count: 20 })) {
+    const mediaId: string | undefined = material.media_id;
+    void mediaId;
+  }
+  for await (const page of oa.paginate('getFans').pages()) {
+    const total: number | undefined = page.total;
+    void total;
+  }
+  for await (const trend of mp.paginate('getWeeklyVisitTrend', { begin_date: '20240506', end_date: '20240526' }, { maxItems: 10 })) {
+    const refDate: string | undefined = trend.ref_date;
+    void refDate;
+  }
+  // @ts-expect-error unknown operation
+  oa.paginate('getFanz');
+  // @ts-expect-error getUserInfo is not paginated
+  oa.paginate('getUserInfo', { openid: 'o' });
+  // @ts-expect-error type is required (only the offset becomes optional)
+  oa.paginate('batchGetMaterial', { count: 20 });
+  // @ts-expect-error an item of getFans is an openid string, not an object
+  for await (const openid of oa.paginate('getFans')) void openid.media_id;
 }

@@ -11,6 +11,7 @@ export const HOSTS: Record<EndpointIR['host'], string> = {
 const TITLES: Record<ClientName, string> = {
   mp: 'WeChat Mini Program server API (小程序服务端接口)',
   oa: 'WeChat Official Account API (公众号接口)',
+  component: 'WeChat third-party platform API (第三方平台接口, component_access_token)',
 };
 
 const componentRef = (name: string) => `#/components/schemas/${name}`;
@@ -29,7 +30,9 @@ function operationObject(ep: EndpointIR): JsonSchema {
     .filter((p) => p.in === 'query')
     .map((p) => ({ name: p.name, in: 'query', required: p.required, schema: mapSchema(p.schema, componentRef, false) }));
   if (ep.auth === 'access_token') parameters.unshift({ name: 'access_token', in: 'query', required: true, schema: { type: 'string' } });
-  if (ep.credentials?.in === 'query') {
+  if (ep.auth === 'component_access_token') parameters.unshift({ name: 'component_access_token', in: 'query', required: true, schema: { type: 'string' } });
+  if (ep.auth === 'component_access_token' && ep.credentials?.in === 'query') parameters.push({ name: ep.credentials.appid, in: 'query', required: true, schema: { type: 'string' } });
+  if (ep.credentials?.in === 'query' && ep.auth !== 'component_access_token') {
     parameters.unshift({ name: ep.credentials.appid, in: 'query', required: true, schema: { type: 'string' } });
     if (ep.auth === 'credentials') parameters.splice(1, 0, { name: ep.credentials.secret, in: 'query', required: true, schema: { type: 'string' } });
   }
@@ -40,7 +43,8 @@ function operationObject(ep: EndpointIR): JsonSchema {
     const bodyParams = ep.params.filter((p) => p.in === 'body' || p.in === 'multipart');
     const properties: Record<string, JsonSchema> = {};
     for (const p of bodyParams) properties[p.name] = p.file ? { type: 'string', format: 'binary' } : mapSchema(p.schema, componentRef, false);
-    if (ep.credentials?.in === 'body') {
+    if (ep.credentials?.in === 'body' && ep.auth === 'component_access_token') properties[ep.credentials.appid] = { type: 'string' };
+    else if (ep.credentials?.in === 'body') {
       properties[ep.credentials.appid] = { type: 'string' };
       if (ep.auth === 'credentials') properties[ep.credentials.secret] = { type: 'string' };
     }

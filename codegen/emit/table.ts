@@ -26,7 +26,12 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
     ...(ep.requireOneOf.length > 0 ? { oneOf: ep.requireOneOf } : {}),
     ...(ep.signFrom ? { sign: ep.signFrom } : {}),
     ...(ep.ownAppid ? { ownAppid: ep.ownAppid } : {}),
+    ...(ep.signatures ? { signatures: ep.signatures } : {}),
+    ...(ep.apiSecurity ? { apiSecurity: ep.apiSecurity } : {}),
+    ...(ep.componentVariant ? { componentVariant: ep.componentVariant } : {}),
     reply: ep.responseKind,
+    ...(ep.pagination ? { pagination: ep.pagination } : {}),
+    ...(ep.dateRule ? { dateRule: ep.dateRule } : {}),
     ...(ep.bindMethod ? {} : { bind: false }),
     ...(ep.deprecated ? { deprecated: true } : {}),
   };

@@ -56,7 +56,7 @@ export async function componentTypes(doc: JsonSchema): Promise<ComponentTypes> {
   return out;
 }
 
-const CLIENT_CLASS: Record<ClientName, string> = { mp: 'MPTools', oa: 'OATools' };
+const CLIENT_CLASS: Record<ClientName, string> = { mp: 'MPTools', oa: 'OATools', component: 'OpenPlatform' };
 
 function escapeDoc(s: string): string {
   return s.replace(/\*\//g, '*\\/');
@@ -64,6 +64,7 @@ function escapeDoc(s: string): string {
 
 function authLine(ep: EndpointIR): string {
   if (ep.auth === 'access_token') return 'access_token: managed by the client';
+  if (ep.auth === 'component_access_token') return `component_access_token: managed by OpenPlatform${ep.credentials ? ` (${ep.credentials.appid} added)` : ''}`;
   if (ep.auth === 'credentials') return `app credentials: ${ep.credentials?.appid}/${ep.credentials?.secret} added by the client (${ep.credentials?.in})`;
   if (ep.auth === 'appid') return `${ep.credentials?.appid} added by the client (${ep.credentials?.in})`;
   return 'no app credential';
@@ -83,7 +84,7 @@ export function endpointDoc(ep: EndpointIR): string {
 }
 
 /** Which client's components hold the endpoint's types (an endpoint of both lives in both: use mp). */
-const home = (ep: EndpointIR): ClientName => (ep.clients.includes('mp') ? 'mp' : 'oa');
+const home = (ep: EndpointIR): ClientName => (ep.clients.includes('mp') ? 'mp' : ep.clients.includes('oa') ? 'oa' : 'component');
 
 function hasRequired(ep: EndpointIR): boolean {
   return ep.params.some((p) => p.required) || ep.requireOneOf.length > 0;
@@ -118,12 +119,13 @@ export function emitTypes(input: GeneratorInput, components: Record<ClientName, 
     "import type { UploadInput } from '../src/core/upload.js';",
     "import type { WechatData, BinaryReply } from '../src/core/wechat-data.js';",
     "import type { CallOptions } from '../src/core/call-options.js';",
+    "import type { PageParams } from '../src/client/paginate.js';",
     '',
   ];
   // Shared definitions (spec/_shared/schemas.yaml) the endpoint types use (module-private names).
   const shared = new Set(Object.keys(input.shared.defs));
   for (const name of [...shared].sort()) {
-    const t = components.mp.get(name) ?? components.oa.get(name);
+    const t = components.mp.get(name) ?? components.oa.get(name) ?? components.component.get(name);
     if (!t) continue;
     out.push(`${t.docs.length > 0 ? jsdoc(escapeDoc(t.docs.join('\n'))) : ''}${declaration(name, t, false)}`);
   }
@@ -134,7 +136,7 @@ export function emitTypes(input: GeneratorInput, components: Record<ClientName, 
       out.push(`${jsdoc(`Reply fields of {@link ${cls}.${ep.operation}}.`)}${declaration(`${ep.typeBase}Response`, take(ep, `${ep.typeBase}Response`), true)}`);
     }
   }
-  for (const client of ['mp', 'oa'] as const) {
+  for (const client of ['mp', 'oa', 'component'] as const) {
     const eps = input.endpoints.filter((e) => e.clients.includes(client));
     const bound = eps.filter((ep) => ep.bindMethod);
     const methods = bound.map((ep) => {
@@ -144,6 +146,25 @@ export function emitTypes(input: GeneratorInput, components: Record<ClientName, 
     out.push(`${jsdoc(`The generated endpoint methods of ${CLIENT_CLASS[client]} (${bound.length}).`)}export interface ${CLIENT_CLASS[client]}Methods {\n${methods.join('\n')}\n}\n`);
     const ops = eps.map((ep) => `${jsdoc(escapeDoc(ep.summary), '  ')}  ${ep.operation}: { params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} };`);
     out.push(`${jsdoc(`Every ${CLIENT_CLASS[client]} operation by name, for \`call(name, params)\` (${eps.length}).`)}export interface ${CLIENT_CLASS[client]}Operations {\n${ops.join('\n')}\n}\n`);
+    out.push(pagedInterface(client, eps));
   }
   return out.join('\n');
+}
+
+/** `NonNullable<NonNullable<R>['data']>['openid']`: the type at a dot path of a reply type. */
+function typeAt(base: string, path: string): string {
+  return path.split('.').reduce((t, key) => `NonNullable<${t}>['${key}']`, base);
+}
+
+/** Every paginated operation of a client: the params of paginate(), the item type (from the reply schema), the reply. */
+function pagedInterface(client: ClientName, eps: EndpointIR[]): string {
+  const paged = eps.filter((ep) => ep.pagination && ep.responseKind !== 'binary');
+  const props = paged.map((ep) => {
+    const rule = ep.pagination!;
+    const moving = rule.style === 'window' ? undefined : rule.param;
+    const params = moving ? `PageParams<${ep.typeBase}Params, '${moving}'>` : `${ep.typeBase}Params`;
+    const required = ep.params.some((p) => p.required && p.name !== moving) || ep.requireOneOf.length > 0;
+    return `${jsdoc(`${escapeDoc(ep.summary)} (${rule.style}: ${rule.param}; items: ${rule.items})`, '  ')}  ${ep.operation}: { params: ${params}; item: NonNullable<${typeAt(`${ep.typeBase}Response`, rule.items)}>[number]; response: ${ep.typeBase}Response; required: ${required} };`;
+  });
+  return `${jsdoc(`Every ${CLIENT_CLASS[client]} operation that \`paginate(name, params)\` pages through (${paged.length}).`)}export interface ${CLIENT_CLASS[client]}Paginated {\n${props.join('\n')}\n}\n`;
 }

@@ -61,10 +61,10 @@ function runGenerator(args: string[]): Promise<number> {
 // ---- endpoints ----
 
 async function endpoints(argv: string[], io: Io): Promise<number> {
-  const a = parse(argv, { platform: { type: 'string' }, json: { type: 'boolean' } }, 'usage: wechat-tools endpoints [--platform mp|oa] [--json]\n', io);
+  const a = parse(argv, { platform: { type: 'string' }, json: { type: 'boolean' } }, 'usage: wechat-tools endpoints [--platform mp|oa|component] [--json]\n', io);
   if (!a) return 0;
   const platform = a.values['platform'];
-  if (platform !== undefined && platform !== 'mp' && platform !== 'oa') throw new CliError('--platform is mp or oa');
+  if (platform !== undefined && platform !== 'mp' && platform !== 'oa' && platform !== 'component') throw new CliError('--platform is mp, oa or component');
   const { endpointTable } = await import('../../generated/endpoints.js');
   const { catalog } = await import('../../generated/catalog.js');
   const rows = endpointTable
@@ -169,14 +169,26 @@ async function tokenServer(argv: string[], io: Io): Promise<number> {
   if (!Array.isArray(apps) || apps.length === 0) throw new CliError('no apps: give --config, WECHAT_APPS or WECHAT_APPID + WECHAT_SECRET');
   const { MPTools, RedisCache, createTokenServer } = await import('../index.js');
   let cache: InstanceType<typeof RedisCache> | undefined;
+  let redis: { quit(): Promise<unknown>; disconnect(): void } | undefined;
   if (typeof a.values['redis'] === 'string') {
-    const url = a.values['redis'];
+    let Redis: typeof import('ioredis').Redis;
     try {
-      const { Redis } = await import('ioredis');
-      cache = new RedisCache({ client: new Redis(url, { maxRetriesPerRequest: 1 }) });
+      ({ Redis } = await import('ioredis'));
     } catch {
       throw new CliError('--redis needs the ioredis package (npm install ioredis)');
     }
+    // No offline queue: while Redis is down a command fails at once instead of waiting and running
+    // later as a ghost (a SET of a token that is stale by then); connect before serving.
+    const client = new Redis(a.values['redis'], { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, commandTimeout: 2000 });
+    client.on('error', () => {}); // reported by the failing commands, not as an unhandled 'error' event
+    try {
+      await client.connect();
+    } catch (err) {
+      client.disconnect();
+      throw new CliError(`cannot connect to Redis at ${redactUrl(a.values['redis'])}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    redis = client;
+    cache = new RedisCache({ client });
   }
   const mode = a.values['mode'] === 'classic' ? 'classic' : 'stable';
   const baseUrl = typeof a.values['base-url'] === 'string' ? { baseUrl: a.values['base-url'] } : {};
@@ -191,8 +203,25 @@ async function tokenServer(argv: string[], io: Io): Promise<number> {
   const addr = server.address() as { port: number };
   io.out(`token server on http://${host}:${addr.port} for ${apps.map((x) => x.appid).join(', ')} (${mode} mode${cache ? ', Redis' : ''})\n`);
   await waitForSignal();
-  await new Promise<void>((r) => server.close(() => r()));
+  // Stop accepting, drop idle keep-alive sockets, let in-flight answers finish (bounded), close Redis.
+  const closed = new Promise<void>((r) => server.close(() => r()));
+  server.closeIdleConnections();
+  const grace = setTimeout(() => server.closeAllConnections(), 3000);
+  await closed;
+  clearTimeout(grace);
+  if (redis) await redis.quit().catch(() => redis?.disconnect());
   return 0;
+}
+
+/** redis://user:password@host → redis://user:***@host */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
 }
 
 // ---- push ----

@@ -2,7 +2,8 @@
 // prototype at load time (octokit's endpoint-methods model). Each delegates to call().
 import type { ClientName } from '../core/endpoint.js';
 import type { CallOptions } from '../core/call-options.js';
-import { operationsOf, type WechatClient } from './wechat-client.js';
+import { operationsOf } from './operations.js';
+import type { WechatClient } from './wechat-client.js';
 
 export function bindEndpointMethods(proto: WechatClient, client: ClientName): void {
   for (const row of operationsOf(client).values()) {

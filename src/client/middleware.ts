@@ -11,9 +11,12 @@ export interface RequestContext {
   method: 'GET' | 'POST';
   baseUrl: string;
   path: string;
+  /** query parameters (an object without a prototype: use Object.hasOwn, not .hasOwnProperty) */
   query: Record<string, unknown>;
-  /** JSON fields (or multipart fields) of the body; undefined for a GET */
+  /** JSON fields (or multipart fields) of the body, without a prototype too; undefined for a GET */
   body: Record<string, unknown> | undefined;
+  /** the exact JSON text to send instead of serializing `body` (set by a middleware that signs the body) */
+  rawBody?: string;
   headers: Record<string, string>;
   /** the access_token this attempt uses, when the endpoint takes one */
   accessToken?: string;

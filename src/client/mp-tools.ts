@@ -1,5 +1,6 @@
 // MPTools: the Mini Program client. Its endpoint methods come from the generated table.
-import type { MPToolsMethods, MPToolsOperations } from '../../generated/types.js';
+import type { MPToolsMethods, MPToolsOperations, MPToolsPaginated } from '../../generated/types.js';
+import type { PageIterator, PaginateArgs } from './paginate.js';
 import type { CallOptions } from '../core/call-options.js';
 import type { WechatData } from '../core/wechat-data.js';
 import { decryptOpenData, verifyRawDataSignature } from '../crypto/open-data.js';
@@ -17,6 +18,8 @@ type Args<K extends keyof MPToolsOperations> = MPToolsOperations[K]['required'] 
 export interface MPTools extends MPToolsMethods {
   /** Call an operation by name, typed. */
   call<K extends keyof MPToolsOperations>(operation: K, ...args: Args<K>): Promise<WechatData<MPToolsOperations[K]['response']>>;
+  /** Page through a list endpoint, typed: iterate for the items (typed from the reply schema), `.pages()` for the replies. */
+  paginate<K extends keyof MPToolsPaginated>(operation: K, ...args: PaginateArgs<MPToolsPaginated[K]>): PageIterator<MPToolsPaginated[K]['item'], WechatData<MPToolsPaginated[K]['response']>>;
 }
 
 export class MPTools extends WechatClient {

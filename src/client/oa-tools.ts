@@ -1,6 +1,7 @@
 // OATools: the Official Account client. Its endpoint methods come from the generated table; the
 // web OAuth authorize URL is built here (a browser redirect, not an API call).
-import type { OAToolsMethods, OAToolsOperations } from '../../generated/types.js';
+import type { OAToolsMethods, OAToolsOperations, OAToolsPaginated } from '../../generated/types.js';
+import type { PageIterator, PaginateArgs } from './paginate.js';
 import type { CallOptions } from '../core/call-options.js';
 import type { WechatData } from '../core/wechat-data.js';
 import type { GetWebAccessTokenResponse } from '../../generated/types.js';
@@ -25,6 +26,8 @@ type Args<K extends keyof OAToolsOperations> = OAToolsOperations[K]['required'] 
 export interface OATools extends OAToolsMethods {
   /** Call an operation by name, typed. */
   call<K extends keyof OAToolsOperations>(operation: K, ...args: Args<K>): Promise<WechatData<OAToolsOperations[K]['response']>>;
+  /** Page through a list endpoint, typed: iterate for the items (typed from the reply schema), `.pages()` for the replies. */
+  paginate<K extends keyof OAToolsPaginated>(operation: K, ...args: PaginateArgs<OAToolsPaginated[K]>): PageIterator<OAToolsPaginated[K]['item'], WechatData<OAToolsPaginated[K]['response']>>;
 }
 
 export class OATools extends WechatClient {
@@ -41,7 +44,7 @@ export class OATools extends WechatClient {
    * (parameters in the order WeChat requires).
    */
   getAuthorizeUrl(options: AuthorizeUrlOptions): string {
-    return authorizeUrl(this.appid, this.redirectUri, options);
+    return authorizeUrl(this.appid, this.redirectUri, options, this.options.component?.appid);
   }
 
   /** Website QR login (snsapi_login): `https://open.weixin.qq.com/connect/qrconnect?…#wechat_redirect`. */

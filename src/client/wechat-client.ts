@@ -1,114 +1,150 @@
-// The one runtime behind MPTools and OATools: options, the access_token (cache → fetch,
-// single-flight, compare-and-invalidate, one retry on token errors), and call()/request(), which
-// interpret a row of the generated endpoint table. Nothing here is specific to one endpoint.
-import { endpointTable } from '../../generated/endpoints.js';
+// The one runtime behind MPTools and OATools: the access_token (a provider: the client's own
+// ClientTokens in src/token/, or options.accessTokenProvider; one retry on token errors), and
+// call()/request(), which interpret a row of the generated endpoint table through small parts: options
+// (resolve-options.ts), the request of an attempt (build-request.ts), the wire (send.ts), the result
+// (shape-result.ts), the retry policy (src/retry/). Nothing here is specific to one endpoint. Secrets live
+// in private fields: a client prints as `MPTools { appid, tokenMode }`, and errors leaving it are scrubbed
+// of every secret value it knows.
+import { inspect } from 'node:util';
 import type { CallOptions } from '../core/call-options.js';
-import type { AuthKind, ClientName, EndpointRow, ReplyKind } from '../core/endpoint.js';
+import type { ClientName, EndpointRow } from '../core/endpoint.js';
 import { WechatAbortError, WechatError, WechatNetworkError, WechatResponseError, WechatTimeoutError, WechatTokenError, WechatToolsError, WechatValidationError, wechatErrorFor } from '../core/errors.js';
-import { consoleLogger, safeLogger, type Logger } from '../core/logger.js';
+import type { Logger } from '../core/logger.js';
+import { checkParams } from '../core/params-check.js';
 import { scrubError, secretValues } from '../core/redact.js';
 import { safeEqual } from '../core/safe-equal.js';
+import { SecretBook } from '../core/secret-book.js';
 import { WechatResult } from '../core/wechat-data.js';
-import { userStateSignature } from '../crypto/user-state.js';
-import { buildFormData } from '../http/multipart.js';
 import { parseReply, type ParsedReply } from '../http/reply.js';
-import { asResponse, createTransport, TransportTimeoutError, type HttpReply } from '../http/transport.js';
+import { createTransport, type HttpReply } from '../http/transport.js';
 import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
-import { TokenManager, type FetchedToken, type TokenStore } from '../token/manager.js';
+import { ClientTokens } from '../token/client-tokens.js';
+import type { FetchedToken, FetchRequest, TokenManager, TokenStore } from '../token/manager.js';
 import { hasLock } from '../redis/redis-cache.js';
-import { checkResponse, validateParams } from '../validate/validate.js';
+import { validateParams } from '../validate/validate.js';
+import { applyDateRule } from '../validate/date-rules.js';
+import { Deadline } from '../retry/deadline.js';
 import { outcomeOf, retryOptions } from '../retry/outcome.js';
 import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
+import { buildContext, rawParams, rawRow, record, type RawRequest } from './build-request.js';
 import type { Middleware, RequestContext } from './middleware.js';
-import type { TokenMode, WechatToolsOptions } from './options.js';
+import { operationsOf } from './operations.js';
+import { paginate, type PageIterator, type PaginateOptions } from './paginate.js';
+import { XpaySigner } from '../sign/xpay.js';
+import { ApiSecurity } from '../sign/api-security.js';
+import type { ComponentAccess, TokenMode, WechatToolsOptions } from './options.js';
+import { baseUrlFor, callLimits, checkOptions, loggerOf } from './resolve-options.js';
+import { sendAttempt } from './send.js';
+import { checkReply, shapeResult } from './shape-result.js';
 
-export const DEFAULT_BASE_URL = 'https://api.weixin.qq.com';
-/** WeChat Cloud hosting's open-API service (微信云托管开放接口服务): plain http from inside the platform */
-export const CLOUD_BASE_URL = 'http://api.weixin.qq.com';
-const DEFAULT_HOSTS = { mp: 'https://mp.weixin.qq.com' } as const;
+export { CLOUD_BASE_URL, DEFAULT_BASE_URL } from './resolve-options.js';
+export { operationsOf } from './operations.js';
+export type { RawRequest } from './build-request.js';
 
-/** An endpoint that has no spec yet, for client.request(). */
-export interface RawRequest {
-  method: 'GET' | 'POST';
-  path: string;
-  query?: Record<string, unknown>;
-  body?: Record<string, unknown>;
-  /** default access_token */
-  auth?: AuthKind;
-  /** default json */
-  reply?: ReplyKind;
-  /** a name for logs and errors (default the path) */
-  operation?: string;
-  /** default false: a POST without a spec is never treated as safe to repeat */
-  idempotent?: boolean;
+/** Header values of the token service, and the key inside a `Bearer …` value. */
+const headerSecrets = (headers: Record<string, string> | undefined) => Object.values(headers ?? {}).flatMap((v) => [v, v.split(/\s+/).pop()]);
+
+/** The exact values inside what is written to the cache (a token entry, a user's web tokens). */
+function cachedSecrets(value: unknown): string[] {
+  if (value === null || typeof value !== 'object') return [];
+  const v = value as Record<string, unknown>;
+  return secretValues(v, [typeof v['value'] === 'string' ? v['value'] : undefined]);
 }
-
-const opsByClient = new Map<ClientName, Map<string, EndpointRow>>();
-export function operationsOf(client: ClientName): Map<string, EndpointRow> {
-  let map = opsByClient.get(client);
-  if (!map) {
-    map = new Map(endpointTable.filter((r) => r.clients.includes(client)).map((r) => [r.op, r]));
-    opsByClient.set(client, map);
-  }
-  return map;
-}
-
-const warnedOps = new Set<string>();
 
 export abstract class WechatClient {
   abstract readonly platform: ClientName;
   readonly appid: string;
-  protected readonly options: Readonly<WechatToolsOptions>;
   readonly tokenMode: TokenMode;
+  readonly #options: Readonly<WechatToolsOptions>;
   #cache: TokenCache;
-  #initialToken: string | undefined;
   readonly #logger: Logger | undefined;
   readonly #transport: ReturnType<typeof createTransport>;
-  readonly #tokens: TokenManager;
+  readonly #tokens: ClientTokens;
   readonly #middleware: Middleware[];
+  /** every secret value this client has seen, for exact-value scrubbing of errors */
+  readonly #book: SecretBook;
+  /** virtual-payment signing (built-in middleware, last: it signs the final body); holds the AppKeys */
+  readonly #xpay: XpaySigner;
+  /** WeChat's API security channel (built-in middleware after xpay: it seals the final body); holds its keys */
+  readonly #apiSecurity: ApiSecurity;
 
   constructor(options: WechatToolsOptions) {
-    if (!options || typeof options.appid !== 'string' || options.appid === '') throw new WechatToolsError('options.appid is required');
-    this.options = { ...options };
+    const checked = checkOptions(options);
+    this.#options = checked.options;
     this.appid = options.appid;
-    this.tokenMode = options.tokenMode ?? 'stable';
-    if (this.tokenMode !== 'stable' && this.tokenMode !== 'classic' && this.tokenMode !== 'cloud') throw new WechatToolsError(`options.tokenMode must be 'stable', 'classic' or 'cloud'`);
+    this.tokenMode = checked.tokenMode;
     this.#cache = options.cache ?? new MemoryCache();
-    this.#initialToken = options.accessToken;
-    this.#logger = options.logger ? safeLogger(options.logger) : options.debug ? safeLogger(consoleLogger) : undefined;
-    this.#transport = createTransport(() => this.options.fetch);
-    this.#middleware = [...(options.middleware ?? [])];
-    const source = options.getAccessTokenUrl ? 'url' : this.tokenMode;
-    this.#tokens = this.cachedCredential(`access_token:${source}`, (force) => this.#fetchToken(force));
+    this.#logger = loggerOf(options);
+    this.#book = new SecretBook([options.secret, options.accessToken, ...headerSecrets(options.getAccessTokenHeaders)]);
+    this.#transport = createTransport(() => this.#options.fetch);
+    this.#xpay = new XpaySigner(options.xpay);
+    this.#apiSecurity = new ApiSecurity(options.appid, options.apiSecurity);
+    this.#middleware = [...(options.middleware ?? []), this.#xpay, this.#apiSecurity];
+    this.#tokens = new ClientTokens({
+      appid: this.appid,
+      options: this.#options,
+      store: this.tokenStore,
+      scope: () => this.#cache,
+      logger: this.#logger,
+      call: (op, params) => this.call(op, params, { throwOnError: false }),
+      postJson: (op, url, body, headers) => this.#postJson(op, url, body, headers),
+    });
+  }
+
+  /** The options the client was made with (a copy; a private field, so never printed or serialized). */
+  protected get options(): Readonly<WechatToolsOptions> {
+    return this.#options;
+  }
+
+  /** `{ client, appid, tokenMode }`: never the secret, the tokens or the token service's headers. */
+  toJSON(): Record<string, unknown> {
+    return { client: this.constructor.name, appid: this.appid, tokenMode: this.tokenMode };
+  }
+
+  [inspect.custom](): string {
+    return `${this.constructor.name} { appid: ${JSON.stringify(this.appid)}, tokenMode: ${JSON.stringify(this.tokenMode)} }`;
+  }
+
+  /** Run a cache operation; its error leaves scrubbed of the values written and the known secrets. */
+  async #scrubbed<T>(run: () => T | Promise<T>, written: readonly string[] = []): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      scrubError(err, [...written, ...this.#book.values()]);
+      throw err;
+    }
   }
 
   /** The client's cache, as the token manager's store (honours getCache/setCache/deleteCache overrides). */
   protected get tokenStore(): TokenStore {
     const lockOf = () => this.#cache;
+    const scrubbed = <T>(run: () => T | Promise<T>, written?: readonly string[]) => this.#scrubbed(run, written);
+    const client = this;
     return {
+      // atomic on the cache when the client reads and deletes through it unchanged
+      get deleteIfEquals() {
+        const cache = lockOf();
+        const plain = client.getCache === WechatClient.prototype.getCache && client.deleteCache === WechatClient.prototype.deleteCache;
+        return plain && typeof cache.deleteIfEquals === 'function' ? async (k: string, v: unknown) => (await cache.deleteIfEquals?.(k, v)) === true : undefined;
+      },
       // read at each refresh, so setCacheObj() to a Redis cache brings its lock along
       get lock() {
         const cache = lockOf();
-        return hasLock(cache) ? { acquire: (k: string, ttl: number) => cache.acquireLock(k, ttl), release: (k: string, t: string) => cache.releaseLock(k, t) } : undefined;
+        return hasLock(cache) ? { acquire: (k: string, ttl: number) => scrubbed(() => cache.acquireLock(k, ttl)), release: (k: string, t: string) => scrubbed(() => cache.releaseLock(k, t)) } : undefined;
       },
-      get: async (k) => this.getCache(k),
+      get: async (k) => scrubbed(() => this.getCache(k)),
       set: async (k, v, ttl) => {
-        await this.setCache(k, v, ttl);
+        await scrubbed(() => this.setCache(k, v, ttl), cachedSecrets(v));
       },
       delete: async (k) => {
-        await this.deleteCache(k);
+        await scrubbed(() => this.deleteCache(k));
       },
     };
   }
 
   /** A cached, single-flight credential (the access_token, JS-SDK tickets) under wechat-tools:<kind>:<appid>. */
-  protected cachedCredential(kind: string, fetch: (force: boolean) => Promise<FetchedToken>): TokenManager {
-    return new TokenManager({
-      key: `wechat-tools:${kind}:${this.appid}`,
-      store: this.tokenStore,
-      fetch,
-      ...(this.options.tokenMarginSeconds === undefined ? {} : { marginSeconds: this.options.tokenMarginSeconds }),
-    });
+  protected cachedCredential(kind: string, fetch: (req: FetchRequest) => Promise<FetchedToken>): TokenManager {
+    return this.#tokens.credential(kind, fetch);
   }
 
   // ---- cache (override in a subclass for "advanced usage") ----
@@ -139,23 +175,29 @@ export abstract class WechatClient {
   // ---- access_token ----
 
   /** The access_token: from the cache, else fetched (one fetch however many callers wait). */
-  async getAccessToken(): Promise<string> {
-    if (this.tokenMode === 'cloud') throw new WechatTokenError("tokenMode 'cloud' has no access_token: WeChat Cloud authenticates the calls");
-    await this.#seedInitialToken();
-    if (this.options.passiveAccessToken === false) {
-      const cached = await this.#tokens.peek();
-      if (cached === undefined) throw new WechatTokenError('no access_token: passiveAccessToken is false and none was set (setAccessToken or the accessToken option)');
-      return cached;
-    }
-    return this.#tokens.get();
+  async getAccessToken(signal?: AbortSignal): Promise<string> {
+    const provider = this.options.accessTokenProvider;
+    return provider ? provider.get(signal) : this.#tokens.get(signal);
   }
 
   /** The token and the seconds it has left (for a token service answering {access_token, expires_in}). */
   async getAccessTokenWithExpiry(): Promise<{ value: string; expiresIn: number }> {
-    const value = await this.getAccessToken();
-    const entry = await this.#tokens.entry();
-    const left = entry && entry.value === value ? Math.floor((entry.expiresAt - Date.now()) / 1000) : 0;
-    return { value, expiresIn: Math.max(1, left) };
+    const provider = this.options.accessTokenProvider;
+    // a provider's tokens carry no expiry here: report the shortest life, so nobody keeps it long
+    return provider ? { value: await provider.get(), expiresIn: 1 } : this.#tokens.withExpiry();
+  }
+
+  /**
+   * WeChat rejected `failed`: drop it from the cache only if it is still the current token
+   * (compare-and-invalidate), so the next getAccessToken() refreshes. true if it was dropped.
+   */
+  async invalidateAccessToken(failed: string): Promise<boolean> {
+    const provider = this.options.accessTokenProvider;
+    if (provider) {
+      const r: unknown = await provider.invalidate(failed);
+      return r === true;
+    }
+    return this.#tokens.invalidate(failed);
   }
 
   /** Whether `secret` is this client's AppSecret (constant-time). */
@@ -166,59 +208,21 @@ export abstract class WechatClient {
 
   /** Use this token from now on (cached for expiresInSeconds, default 7200, less the margin). */
   async setAccessToken(token: string, expiresInSeconds = 7200): Promise<void> {
-    this.#initialToken = undefined;
     await this.#tokens.set(token, expiresInSeconds);
   }
 
   /** Fetch a new token now. Stable mode: force: true sends force_refresh (20 a day; invalidates the old token). */
   async refreshAccessToken(options: { force?: boolean } = {}): Promise<string> {
-    if (this.options.passiveAccessToken === false) throw new WechatTokenError('refreshAccessToken: passiveAccessToken is false');
     return this.#tokens.refresh(options.force ?? false);
   }
 
-  async #seedInitialToken(): Promise<void> {
-    const t = this.#initialToken;
-    if (t === undefined) return;
-    this.#initialToken = undefined;
-    if ((await this.#tokens.peek()) === undefined) await this.#tokens.set(t, 7200);
-  }
-
-  async #fetchToken(force: boolean): Promise<{ value: string; expiresIn: number }> {
-    const secret = this.options.secret;
-    if (!secret) throw new WechatTokenError('cannot fetch an access_token: options.secret is not set');
-    if (this.options.getAccessTokenUrl) return this.#fetchTokenFromUrl(this.options.getAccessTokenUrl, secret);
-    const op = this.tokenMode === 'stable' ? 'getStableAccessToken' : 'getAccessToken';
-    const params = this.tokenMode === 'stable' ? { force_refresh: force } : {};
-    const r = (await this.call(op, params, { throwOnError: false })) as WechatResult & { access_token?: unknown; expires_in?: unknown };
-    if (r.errcode !== 0) throw new WechatError({ operation: op, errcode: r.errcode, errmsg: r.errmsg });
-    if (typeof r.access_token !== 'string' || r.access_token === '') throw new WechatTokenError(`${op}: the reply has no access_token`, { operation: op });
-    return { value: r.access_token, expiresIn: typeof r.expires_in === 'number' ? r.expires_in : 7200 };
-  }
-
-  async #fetchTokenFromUrl(url: string, secret: string): Promise<{ value: string; expiresIn: number }> {
-    const operation = 'getAccessTokenUrl';
+  /** POST JSON to a URL outside WeChat (the token service), through the transport, no retry. */
+  async #postJson(operation: string, url: string, body: Record<string, unknown>, headers: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
     const row: EndpointRow = { op: operation, id: operation, group: '', clients: [this.platform], method: 'POST', path: '', auth: 'none', idempotent: true, reply: 'json' };
     const u = new URL(url);
-    const reply = await this.#send(row, {
-      row,
-      operation,
-      attempt: 0,
-      method: 'POST',
-      baseUrl: u.origin,
-      path: u.pathname + u.search,
-      query: {},
-      body: { appid: this.appid, secret },
-      headers: { ...(this.options.getAccessTokenHeaders ?? {}) },
-    });
+    const reply = await this.#send(row, { row, operation, attempt: 0, method: 'POST', baseUrl: u.origin, path: u.pathname + u.search, query: {}, body, headers });
     const parsed = parseReply(operation, 'json', reply.response, reply.bytes);
-    const json = parsed.kind === 'json' ? parsed.json : {};
-    if (typeof json['errcode'] === 'number' && json['errcode'] !== 0) {
-      throw new WechatError({ operation, errcode: json['errcode'], errmsg: String(json['errmsg'] ?? '') });
-    }
-    if (typeof json['access_token'] !== 'string' || json['access_token'] === '') {
-      throw new WechatTokenError(`${operation}: the token service answered HTTP ${reply.response.status} without an access_token`, { operation });
-    }
-    return { value: json['access_token'], expiresIn: typeof json['expires_in'] === 'number' ? json['expires_in'] : 7200 };
+    return { status: reply.response.status, json: parsed.kind === 'json' ? parsed.json : {} };
   }
 
   // ---- calls ----
@@ -230,81 +234,106 @@ export abstract class WechatClient {
     return this.#execute(row, params as Record<string, unknown>, options, true);
   }
 
+  /**
+   * Page through a list endpoint (its spec's `pagination`): `for await (const item of client.paginate(op, params))`,
+   * or `.pages()` for the replies. Throws the WechatError of an errcode; `maxItems` and `signal` stop it.
+   */
+  paginate(operation: string, params: object = {}, options: PaginateOptions = {}): PageIterator<unknown, WechatResult> {
+    const row = operationsOf(this.platform).get(operation);
+    return paginate({ client: this.constructor.name, operation, row, params, options, call: (p, o) => this.call(operation, p, o) });
+  }
+
   /** Call an endpoint that has no spec yet, with the same token handling, retry and WechatData. */
   request(req: RawRequest, options: CallOptions = {}): Promise<WechatResult> {
-    const method = req.method;
-    const row: EndpointRow = {
-      op: req.operation ?? req.path,
-      id: req.operation ?? req.path,
-      group: '',
-      clients: [this.platform],
-      method,
-      path: req.path,
-      auth: req.auth ?? 'access_token',
-      ...(req.auth === 'credentials' ? { credentials: { in: method === 'GET' ? 'query' : 'body', appid: 'appid', secret: 'secret' } } : {}),
-      idempotent: req.idempotent ?? method === 'GET',
-      query: Object.keys(req.query ?? {}),
-      reply: req.reply ?? 'json',
-    };
-    return this.#execute(row, { ...(req.query ?? {}), ...(req.body ?? {}) }, options, false);
+    const row = rawRow(req, this.platform);
+    if ([req.query, req.body].some((p) => p !== undefined && (p === null || typeof p !== 'object' || Array.isArray(p)))) return Promise.reject(new WechatValidationError(row.op, '', 'query and body must be objects'));
+    return this.#execute(row, rawParams(req), options, false);
   }
 
   async #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
-    if (row.ownAppid && params[row.ownAppid] === undefined) params = { ...params, [row.ownAppid]: this.appid };
-    const secrets = secretValues(params, [this.options.secret, options.accessToken]);
+    checkParams(row.op, params);
+    // Acting for a third-party platform: the spec names the variant to call (code2Session → component jscode2session).
+    if (row.componentVariant && this.#options.component) row = operationsOf(this.platform).get(row.componentVariant) ?? row;
+    params = record(params); // own keys only, no prototype
+    if (row.ownAppid && params[row.ownAppid] === undefined) params[row.ownAppid] = this.appid;
+    if (row.dateRule) applyDateRule(row, params, this.#options.validateParams !== false);
+    const secrets = secretValues(params, [this.#options.secret, options.accessToken]);
+    this.#xpay.check(row, params);
+    this.#apiSecurity.check(row);
     try {
       return await this.#attempts(row, params, options, spec, secrets);
     } catch (err) {
-      scrubError(err, [...secrets, ...(await this.#currentToken())]);
+      scrubError(err, [...secrets, ...this.#book.values(), ...(await this.#currentToken())]);
       throw err;
     }
   }
 
   /** The cached access_token, for exact-value redaction (never fetches). */
   async #currentToken(): Promise<string[]> {
-    try {
-      const t = await this.#tokens.peek();
-      return t ? [t] : [];
-    } catch {
-      return [];
-    }
+    const t = await this.#tokens.current();
+    return t ? [t] : [];
   }
 
   async #attempts(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean, secrets: string[]): Promise<WechatResult> {
-    if (spec && this.options.validateParams !== false) await validateParams(row, params);
+    if (spec && this.#options.validateParams !== false) await validateParams(row, params);
+    const limits = callLimits(row, this.#options, options);
+    const deadline = new Deadline(limits.deadlineMs);
     const state: RetryState = {
       attempts: 0,
       transientRetries: 0,
       tokenRefreshed: false,
-      managedToken: row.auth === 'access_token' && options.accessToken === undefined && this.options.passiveAccessToken !== false && this.tokenMode !== 'cloud',
+      managedToken:
+        (row.auth === 'access_token' && options.accessToken === undefined && (this.#options.accessTokenProvider !== undefined || (this.#options.passiveAccessToken !== false && this.tokenMode !== 'cloud'))) ||
+        row.auth === 'component_access_token',
       idempotent: row.idempotent,
-      options: retryOptions(this.options.retry, options.retry),
+      options: retryOptions(this.#options.retry, options.retry),
     };
+    const baseUrl = baseUrlFor(row, this.#options, this.tokenMode);
     for (;;) {
-      const ctx = this.#context(row, params, state.attempts);
+      const component = row.auth === 'component_access_token' ? this.#component(row) : undefined;
+      const ctx = buildContext(row, params, state.attempts, { appid: this.appid, secret: this.#options.secret, componentAppid: component?.appid }, baseUrl);
       // Cloud mode: calls from inside WeChat Cloud are authenticated by the platform, no token at all.
-      if (row.auth === 'access_token' && (options.accessToken !== undefined || this.tokenMode !== 'cloud')) ctx.accessToken = options.accessToken ?? (await this.getAccessToken());
+      if (row.auth === 'access_token' && (options.accessToken !== undefined || this.options.accessTokenProvider !== undefined || this.tokenMode !== 'cloud')) {
+        ctx.accessToken = options.accessToken ?? (await this.getAccessToken(options.signal));
+      }
+      if (component) ctx.accessToken = await component.tokenProvider.get(options.signal);
       for (const m of this.#middleware) await m.onRequest?.(ctx);
       if (ctx.accessToken !== undefined) {
-        ctx.query['access_token'] = ctx.accessToken;
+        ctx.query[component ? 'component_access_token' : 'access_token'] = ctx.accessToken;
         if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
       }
+      // the token wait or a middleware may have used up the deadline: no attempt starts after it
+      if (deadline.remaining() <= 0) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, undefined, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
       const started = performance.now();
       state.attempts++;
+      const bound = deadline.attemptTimeout(limits.timeoutMs);
+      const known = [...secrets, ...this.#book.values()];
       let reply: HttpReply;
       let parsed: ParsedReply;
       try {
-        reply = await this.#send(row, ctx, options);
-        parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, this.options.maxResponseBytes);
+        reply = this.#apiSecurity.onReply(
+          ctx,
+          await sendAttempt(this.#transport, row, ctx, {
+            timeoutMs: bound.ms,
+            deadlineMs: bound.byDeadline ? deadline.ms : undefined,
+            maxBytes: limits.maxBytes,
+            signal: options.signal,
+            headers: options.headers,
+            secrets: known,
+          }),
+        );
+        parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, limits.maxBytes, known);
       } catch (err) {
-        const decision = shouldRetry(outcomeOf(err), state);
+        const decision = err instanceof WechatTimeoutError && err.deadlineMs !== undefined ? ({ retry: false, why: 'deadline' } as const) : shouldRetry(outcomeOf(err), state);
         this.#logger?.debug({ operation: row.op, path: row.path, error: err instanceof Error ? err.name : 'error', attempt: state.attempts, retry: decision.retry, why: decision.why }, `wechat-tools ${row.op} failed`);
         if (!decision.retry) throw err;
+        if (!deadline.allows(decision.delayMs)) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
         state.transientRetries++;
         await this.#pause(row, decision.delayMs, options, err);
         continue;
       }
+      if (parsed.kind === 'json') this.#book.addFrom(parsed.json);
       const errcode = parsed.kind === 'json' ? Number(parsed.json['errcode'] ?? 0) || 0 : undefined;
       const durationMs = Math.round((performance.now() - started) * 10) / 10;
       this.#logger?.debug({ operation: row.op, method: row.method, path: row.path, status: reply.response.status, errcode, ms: durationMs, attempt: state.attempts }, `wechat-tools ${row.op}`);
@@ -312,11 +341,13 @@ export abstract class WechatClient {
 
       if (errcode !== undefined && errcode !== 0) {
         const decision = shouldRetry({ kind: 'errcode', errcode }, state);
-        if (decision.retry) {
+        // a backoff that does not fit in the deadline: keep this answer (as when the retries run out)
+        if (decision.retry && (decision.refreshToken || deadline.allows(decision.delayMs))) {
           if (decision.refreshToken && ctx.accessToken !== undefined) {
             this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
             state.tokenRefreshed = true;
-            await this.#tokens.invalidate(ctx.accessToken);
+            if (component) await component.tokenProvider.invalidate(ctx.accessToken);
+            else await this.invalidateAccessToken(ctx.accessToken);
           } else {
             state.transientRetries++;
             await this.#pause(row, decision.delayMs, options, undefined);
@@ -324,20 +355,24 @@ export abstract class WechatClient {
           continue;
         }
       }
-      const result =
-        parsed.kind === 'binary'
-          ? new WechatResult({ operation: row.op, status: reply.response.status, response: () => asResponse(reply.response), binary: { buffer: parsed.bytes, contentType: parsed.contentType }, secrets })
-          : new WechatResult({ operation: row.op, status: reply.response.status, response: () => asResponse(reply.response), json: parsed.json, fields: parsed.json, secrets });
+      const result = shapeResult(row, reply, parsed, secrets);
       if (result.errcode !== 0) {
-        if (options.throwOnError ?? this.options.throwOnError) throw wechatErrorFor({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
+        if (options.throwOnError ?? this.#options.throwOnError) throw wechatErrorFor({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
         return result;
       }
       if (parsed.kind === 'json' && row.reply === 'binary') {
-        throw new WechatResponseError(row.op, reply.response.status, reply.response.headers.get('content-type') ?? '', JSON.stringify(parsed.json), 'expected bytes, got JSON without an errcode');
+        throw new WechatResponseError(row.op, reply.response.status, reply.response.headers.get('content-type') ?? '', JSON.stringify(parsed.json), 'expected bytes, got JSON without an errcode', undefined, secrets);
       }
-      if (spec && parsed.kind === 'json') await this.#checkReply(row, parsed.json);
+      if (spec && parsed.kind === 'json') await checkReply(row, parsed.json, this.#options.validateResponses ?? 'warn', this.#logger);
       return result;
     }
+  }
+
+  /** The third-party platform this client acts for (endpoints with auth component_access_token). */
+  #component(row: EndpointRow): ComponentAccess {
+    const c = this.#options.component;
+    if (!c) throw new WechatTokenError(`${row.op} takes a third-party platform's component_access_token: call it on an OpenPlatform, or on OpenPlatform.miniProgram(appid) / officialAccount(appid)`, { operation: row.op });
+    return c;
   }
 
   /** Back off before a retry; the caller's signal cuts it short. */
@@ -349,73 +384,9 @@ export abstract class WechatClient {
     }
   }
 
-  #context(row: EndpointRow, params: Record<string, unknown>, attempt: number): RequestContext {
-    const query: Record<string, unknown> = { ...(row.constants?.query ?? {}) };
-    let body: Record<string, unknown> | undefined = row.method === 'POST' ? { ...(row.constants?.body ?? {}) } : undefined;
-    const inQuery = new Set(row.query ?? []);
-    for (const [k, v] of Object.entries(params)) {
-      if (v === undefined || k === row.sign?.from) continue;
-      if (inQuery.has(k) || body === undefined) query[k] = v;
-      else body[k] = v;
-    }
-    if ((row.auth === 'credentials' || row.auth === 'appid') && row.credentials) {
-      const target = row.credentials.in === 'query' ? query : (body ??= {});
-      target[row.credentials.appid] = this.appid;
-      if (row.auth === 'credentials') {
-        const secret = this.options.secret;
-        if (!secret) throw new WechatValidationError(row.op, '/secret', 'is required: options.secret is not set');
-        target[row.credentials.secret] = secret;
-      }
-    }
-    const sessionKey = row.sign ? params[row.sign.from] : undefined;
-    if (row.sign && typeof sessionKey === 'string') {
-      // The signature covers the exact POST body: with no fields, send none and sign "".
-      if (body !== undefined && Object.keys(body).length === 0) body = undefined;
-      const signature = userStateSignature(sessionKey, body === undefined ? '' : JSON.stringify(body));
-      if (inQuery.has(row.sign.to) || body === undefined) query[row.sign.to] = signature;
-      else body[row.sign.to] = signature;
-    }
-    const api = this.options.baseUrl ?? (this.tokenMode === 'cloud' ? CLOUD_BASE_URL : DEFAULT_BASE_URL);
-    const baseUrl = row.host === 'mp' ? (this.options.hosts?.mp ?? this.options.baseUrl ?? DEFAULT_HOSTS.mp) : api;
-    return { row, operation: row.op, attempt, method: row.method, baseUrl: baseUrl.replace(/\/+$/, ''), path: row.path, query, body, headers: {} };
-  }
-
-  async #send(row: EndpointRow, ctx: RequestContext, options: CallOptions = {}): Promise<HttpReply> {
-    const timeoutMs = options.timeoutMs ?? this.options.timeoutMs ?? 10_000;
-    if (options.signal?.aborted) throw new WechatAbortError(row.op, options.signal.reason);
-    const body = ctx.body === undefined ? undefined : row.multipart ? await buildFormData(row.op, ctx.body, row.files ?? []) : ctx.body;
-    try {
-      return await this.#transport({
-        method: ctx.method,
-        baseUrl: ctx.baseUrl,
-        path: ctx.path,
-        query: ctx.query,
-        body,
-        headers: options.headers ? { ...ctx.headers, ...options.headers } : ctx.headers,
-        timeoutMs,
-        ...(options.signal ? { signal: options.signal } : {}),
-      });
-    } catch (err) {
-      if (options.signal?.aborted) throw new WechatAbortError(row.op, err);
-      if (err instanceof TransportTimeoutError) throw new WechatTimeoutError(row.op, timeoutMs, row.idempotent, err);
-      if (err instanceof WechatToolsError) throw err;
-      const code = (err as { cause?: { code?: unknown } })?.cause?.code;
-      const notSent = code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-      throw new WechatNetworkError(row.op, err, !notSent);
-    }
-  }
-
-  async #checkReply(row: EndpointRow, json: Record<string, unknown>): Promise<void> {
-    const mode = this.options.validateResponses ?? 'warn';
-    if (mode === 'off') return;
-    const problem = await checkResponse(row, json);
-    if (problem === undefined) return;
-    const message = `${row.op}: the reply does not match the spec: ${problem}`;
-    if (mode === 'throw') throw new WechatValidationError(row.op, problem.split(' ')[0] ?? '', `in the reply ${problem.slice(problem.indexOf(' ') + 1)}`);
-    if (this.#logger) this.#logger.warn({ operation: row.op, problem }, message);
-    else if (!warnedOps.has(row.op)) {
-      warnedOps.add(row.op);
-      process.emitWarning(message, 'WechatToolsWarning');
-    }
+  /** One exchange outside the retry loop (the token service), within timeoutMs, scrubbed like every call. */
+  #send(row: EndpointRow, ctx: RequestContext, options: CallOptions = {}): Promise<HttpReply> {
+    const limits = callLimits(row, this.#options, options);
+    return sendAttempt(this.#transport, row, ctx, { timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes, signal: options.signal, headers: options.headers, secrets: this.#book.values() });
   }
 }

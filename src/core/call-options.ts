@@ -6,8 +6,10 @@ export interface CallOptions {
   retry?: RetryOptions | false;
   /** Abort the call (and any retry) */
   signal?: AbortSignal;
-  /** Overrides the client's timeoutMs for this call */
+  /** Overrides the client's timeoutMs (per attempt) for this call */
   timeoutMs?: number;
+  /** Overrides the client's deadlineMs (the whole call: every attempt and backoff pause) for this call */
+  deadlineMs?: number;
   /** Overrides the client's throwOnError for this call */
   throwOnError?: boolean;
   /** Use this access_token for the call instead of the managed one (no refresh on token errors) */

@@ -88,15 +88,36 @@ export class WechatNetworkError extends WechatToolsError {
   }
 }
 
-/** No complete answer within timeoutMs. */
+/** What bounded a timed-out call: one attempt's timeoutMs, or the call's total deadlineMs. */
+export interface TimeoutInfo {
+  /** attempts made, this one included */
+  attempts?: number;
+  /** set when the call's total deadline (deadlineMs) ran out, rather than one attempt's timeoutMs */
+  deadlineMs?: number;
+}
+
+/**
+ * No complete answer in time: within `timeoutMs` (per attempt) on the last attempt, or within the call's
+ * total `deadlineMs` (every attempt and backoff pause included; then `deadlineMs` is set).
+ */
 export class WechatTimeoutError extends WechatToolsError {
+  /** the per-attempt timeout */
   readonly timeoutMs: number;
-  constructor(operation: string, timeoutMs: number, idempotent: boolean, cause?: unknown) {
-    super(
-      `${operation}: no answer from WeChat within ${timeoutMs} ms${idempotent ? '' : '; the request may have reached WeChat, so the send may have happened (not retried)'}`,
-      { operation, cause },
-    );
+  /** the call's total deadline, when that is what ran out */
+  readonly deadlineMs: number | undefined;
+  /** attempts made */
+  readonly attempts: number | undefined;
+  constructor(operation: string, timeoutMs: number, idempotent: boolean, cause?: unknown, info: TimeoutInfo = {}) {
+    const n = info.attempts;
+    const tries = n === undefined ? '' : `; ${n} attempt${n === 1 ? '' : 's'}`;
+    const what =
+      info.deadlineMs === undefined
+        ? `no answer from WeChat within ${timeoutMs} ms (timeoutMs, per attempt${tries})`
+        : `no complete answer within the call's deadline of ${info.deadlineMs} ms (deadlineMs, all attempts and backoff${tries})`;
+    super(`${operation}: ${what}${idempotent ? '' : '; the request may have reached WeChat, so the send may have happened (not retried)'}`, { operation, cause });
     this.timeoutMs = timeoutMs;
+    this.deadlineMs = info.deadlineMs;
+    this.attempts = n;
   }
 }
 
@@ -113,8 +134,9 @@ export class WechatResponseError extends WechatToolsError {
   readonly contentType: string;
   /** The first bytes of the body, redacted */
   readonly bodySnippet: string;
-  constructor(operation: string, status: number, contentType: string, body: string, problem: string, cause?: unknown) {
-    const snippet = redactText(body.slice(0, 200));
+  /** `secrets`: exact values to remove from the body; the snippet is cut after redaction, so no secret is ever half-cut. */
+  constructor(operation: string, status: number, contentType: string, body: string, problem: string, cause?: unknown, secrets: readonly string[] = []) {
+    const snippet = redactText(body.slice(0, 4096), secrets).slice(0, 200);
     super(`${operation}: ${problem} (HTTP ${status}${contentType ? `, ${contentType}` : ''})${snippet ? `: ${JSON.stringify(snippet)}` : ''}`, { operation, cause });
     this.status = status;
     this.contentType = contentType;

@@ -16,7 +16,15 @@ const WIRE_NAMES = [
   'encoding_aes_key',
   'component_access_token',
   'authorizer_access_token',
+  'authorizer_refresh_token',
+  'component_appsecret',
+  'component_secret',
+  'component_verify_ticket',
   'jsapi_ticket',
+  'sn_ticket', // hardware devices: getSnTicket
+  'component_verify_ticket',
+  'authorizer_refresh_token',
+  'invalid_token', // the token-service protocol: the token WeChat rejected
 ];
 /** The same in the camelCase spellings SDK users write. */
 const CAMEL_NAMES = ['accessToken', 'sessionKey', 'encodingAESKey'];
@@ -42,39 +50,77 @@ export function redactText(text: string, extraSecrets: readonly string[] = []): 
   return out;
 }
 
-/** Deep copy with secret-named fields replaced; strings are passed through redactText. */
+/** Define an own data property (never the `__proto__` setter). */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/** Deep copy of own enumerable fields with secret-named fields replaced; strings are passed through redactText. */
 export function redactValue(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (value === null || typeof value !== 'object' || depth > 20) return value;
   if (Array.isArray(value)) return value.map((v) => redactValue(v, depth + 1));
   if (value instanceof Uint8Array) return `<${value.byteLength} bytes>`;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) out[k] = isSecretKey(k) && v !== undefined && v !== '' ? REDACTED : redactValue(v, depth + 1);
+  for (const k of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[k];
+    setOwn(out, k, isSecretKey(k) && v !== undefined && v !== '' ? REDACTED : redactValue(v, depth + 1));
+  }
   return out;
 }
 
+const MAX_SCRUB_DEPTH = 8;
+
 /**
- * Remove the exact secret values a call sent (a js_code WeChat echoes in errmsg, the token in a
- * URL) from an error, in place: message, stack, errmsg/bodySnippet, and its cause.
+ * Remove secrets from an error and everything hanging off it, in place: its message and stack, its own
+ * fields (an ioredis error's `command.args`, a fetch error's `request`), nested objects, arrays and byte
+ * buffers, and its cause chain. Strings get the pattern redaction plus the exact `secrets` (values the
+ * caller knows: the AppSecret, tokens just fetched, even ones never cached). Accessors are not called.
  */
-export function scrubError(err: unknown, secrets: readonly string[], depth = 0): void {
-  if (!(err instanceof Error) || depth > 3) return;
-  const fix = (v: unknown) => (typeof v === 'string' ? redactText(v, secrets) : v);
-  try {
-    err.message = redactText(err.message, secrets);
-    if (err.stack) err.stack = redactText(err.stack, secrets);
-    const rec = err as unknown as Record<string, unknown>;
-    for (const k of ['errmsg', 'bodySnippet']) if (typeof rec[k] === 'string') rec[k] = fix(rec[k]);
-  } catch {
-    /* a frozen error: leave it */
+export function scrubError(err: unknown, secrets: readonly string[]): void {
+  const exact = secrets.filter((s) => typeof s === 'string' && s.length >= 4);
+  scrubInPlace(err, exact, 0, new Set());
+}
+
+function scrubInPlace(value: unknown, secrets: readonly string[], depth: number, seen: Set<object>): void {
+  if (value === null || typeof value !== 'object' || depth > MAX_SCRUB_DEPTH || seen.has(value)) return;
+  seen.add(value);
+  if (ArrayBuffer.isView(value)) return scrubBytes(value, secrets);
+  const keys = value instanceof Error ? Object.getOwnPropertyNames(value) : Object.keys(value);
+  if (value instanceof Error && !keys.includes('cause') && 'cause' in value) keys.push('cause');
+  for (const k of keys) {
+    const d = Object.getOwnPropertyDescriptor(value, k);
+    const v = d && 'value' in d ? d.value : k === 'cause' ? (value as Error).cause : undefined;
+    if (typeof v === 'string') {
+      const clean = redactText(v, secrets);
+      if (clean !== v) {
+        try {
+          (value as Record<string, unknown>)[k] = clean;
+        } catch {
+          /* frozen: leave it */
+        }
+      }
+    } else scrubInPlace(v, secrets, depth + 1, seen);
   }
-  scrubError(err.cause, secrets, depth + 1);
+}
+
+/** Overwrite any exact secret found in a byte buffer (a command argument sent as a Buffer). */
+function scrubBytes(view: ArrayBufferView, secrets: readonly string[]): void {
+  const buf = Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+  for (const s of secrets) {
+    const needle = Buffer.from(s, 'utf8');
+    for (let at = buf.indexOf(needle); at >= 0; at = buf.indexOf(needle, at + needle.length)) buf.fill(0x2a, at, at + needle.length);
+  }
 }
 
 /** The string values of secret-named fields (and any extra values), for exact-value redaction. */
 export function secretValues(params: Record<string, unknown>, extra: readonly (string | undefined)[]): string[] {
   const out: string[] = [];
-  for (const [k, v] of Object.entries(params)) if (typeof v === 'string' && v.length >= 4 && isSecretKey(k)) out.push(v);
+  for (const k of Object.keys(params)) {
+    const v = params[k];
+    if (typeof v === 'string' && v.length >= 4 && isSecretKey(k)) out.push(v);
+  }
   for (const v of extra) if (v && v.length >= 4) out.push(v);
   return out;
 }

@@ -12,8 +12,13 @@ export interface BinaryReply {
 /** Exact secret values a call sent, per result (kept off the object). */
 const sentSecrets = new WeakMap<object, readonly string[]>();
 
-/** Names the result itself owns; a reply field with one of these names stays in resultJson only. */
-const OWN = new Set(['ok', 'operation', 'requestResult', 'resultJson', 'rid', 'toJSON', 'errcode', 'errmsg']);
+/**
+ * Names the result itself owns, and names that would reach its prototype: a reply field with one of
+ * these names stays in resultJson only.
+ */
+const OWN = new Set(['ok', 'operation', 'requestResult', 'resultJson', 'rid', 'toJSON', 'errcode', 'errmsg', '__proto__', 'constructor', 'prototype']);
+
+const define = (target: object, key: string, value: unknown) => Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 
 export class WechatResult {
   /** 0 on success */
@@ -29,14 +34,17 @@ export class WechatResult {
     const fields = init.fields ?? {};
     if (init.secrets && init.secrets.length > 0) sentSecrets.set(this, init.secrets);
     const errcode = typeof fields['errcode'] === 'number' ? fields['errcode'] : Number(fields['errcode'] ?? 0) || 0;
-    const self = this as unknown as Record<string, unknown>;
-    for (const k in fields) if (!OWN.has(k)) self[k] = fields[k];
+    // own keys only, defined (never assigned: a `__proto__` key must not re-parent the result)
+    for (const k of Object.keys(fields)) if (!OWN.has(k)) define(this, k, fields[k]);
     if (init.binary) {
-      self['buffer'] = init.binary.buffer;
-      self['contentType'] = init.binary.contentType;
+      define(this, 'buffer', init.binary.buffer);
+      define(this, 'contentType', init.binary.contentType);
     }
-    self['errcode'] = errcode;
-    self['errmsg'] = typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '';
+    define(this, 'errcode', errcode);
+    // an errmsg that echoes a credential the call sent (the AppSecret, a token, a js_code) does not carry
+    // it on; short values (a 4-letter test code) are left alone, they would mangle the message
+    const errmsg = typeof fields['errmsg'] === 'string' ? fields['errmsg'] : errcode === 0 ? 'ok' : '';
+    define(this, 'errmsg', init.secrets && errcode !== 0 ? redactText(errmsg, init.secrets.filter((v) => v.length >= 12)) : errmsg);
     this.#operation = init.operation;
     this.#status = init.status;
     this.#json = init.json;
@@ -53,7 +61,7 @@ export class WechatResult {
     return this.#operation;
   }
 
-  /** The HTTP response (made on first access; its URL carries the access_token: never print it) */
+  /** The HTTP response (made on first access from the bytes read), its URL redacted (no secret=, js_code=, access_token=) */
   get requestResult(): Response {
     if (typeof this.#response === 'function') this.#response = this.#response();
     return this.#response;

@@ -2,6 +2,7 @@
 // standard PKCS#7), check the watermark appid, and verify rawData signatures.
 import { createDecipheriv, createHash, timingSafeEqual } from 'node:crypto';
 import { WechatToolsError } from '../core/errors.js';
+import { parseJsonKeepingBigInts } from '../core/json.js';
 
 export type DecryptFailure = 'bad_key' | 'bad_iv' | 'bad_data' | 'bad_padding' | 'bad_json' | 'appid_mismatch';
 
@@ -41,7 +42,7 @@ export function decryptOpenData<T = Record<string, unknown>>(appid: string, encr
   }
   let json: unknown;
   try {
-    json = JSON.parse(plain.toString('utf8'));
+    json = parseJsonKeepingBigInts(plain.toString('utf8')); // 64-bit integers kept as strings
   } catch {
     throw new WechatDecryptError('bad_json', 'the decrypted data is not JSON (wrong session_key or iv?)');
   }

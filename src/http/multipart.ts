@@ -20,9 +20,9 @@ const TYPES: Record<string, string> = {
 
 const guessType = (name: string) => TYPES[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
 
-async function toBlobPart(operation: string, field: string, input: UploadInput): Promise<{ blob: Blob; filename: string }> {
+async function toBlobPart(operation: string, field: string, input: UploadInput, signal?: AbortSignal): Promise<{ blob: Blob; filename: string }> {
   if (typeof input === 'string') {
-    const data = await readFile(input);
+    const data = await readFile(input, signal ? { signal } : {});
     const filename = basename(input);
     return { blob: new Blob([data], { type: guessType(filename) }), filename };
   }
@@ -39,12 +39,13 @@ async function toBlobPart(operation: string, field: string, input: UploadInput):
   throw new WechatValidationError(operation, `/${field}`, 'must be a Blob, { data, filename, contentType? } or a file path');
 }
 
-export async function buildFormData(operation: string, fields: Record<string, unknown>, files: readonly string[]): Promise<FormData> {
+/** `signal`: bounds reading the files given as paths (the attempt's timeout, the caller's signal). */
+export async function buildFormData(operation: string, fields: Record<string, unknown>, files: readonly string[], signal?: AbortSignal): Promise<FormData> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined || value === null) continue;
     if (files.includes(name)) {
-      const { blob, filename } = await toBlobPart(operation, name, value as UploadInput);
+      const { blob, filename } = await toBlobPart(operation, name, value as UploadInput, signal);
       form.append(name, blob, filename);
     } else form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
   }

@@ -1,9 +1,13 @@
 // A fetch for Node over node:http / node:https with keep-alive agents: on Node 20 it costs about
 // half of undici's fetch per call. openapi-fetch stays the HTTP layer; with `LightRequest` it skips
-// building a full WHATWG Request. Multipart bodies (FormData) go through the global fetch.
+// building a full WHATWG Request. It carries string and byte bodies only (the transport sends
+// multipart through a fetch, with the same deadline). It never follows a redirect, and stops reading
+// a reply at maxBytes.
 // Default imports: http.request is looked up at call time, so interceptors (msw) that patch it apply.
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { redactText } from '../core/redact.js';
+import { isRedirect, originOf, TransportRedirectError, TransportTooLargeError } from './limits.js';
 
 const agents = {
   http: new http.Agent({ keepAlive: true, maxSockets: 256, keepAliveMsecs: 10_000 }),
@@ -18,7 +22,7 @@ export class TransportTimeoutError extends Error {
   }
 }
 
-/** The parts of a Request that openapi-fetch sets and this fetch reads (plus timeoutMs, copied from the init). */
+/** The parts of a Request that openapi-fetch sets and this fetch reads (plus timeoutMs and maxBytes, copied from the init). */
 export class LightRequest {
   readonly url: string;
   readonly method: string;
@@ -26,6 +30,7 @@ export class LightRequest {
   readonly body: unknown;
   readonly signal: AbortSignal | undefined;
   declare timeoutMs?: number;
+  declare maxBytes?: number;
   constructor(url: string, init: { method?: string; headers?: Headers | Record<string, string>; body?: unknown; signal?: AbortSignal | null }) {
     this.url = url;
     this.method = init.method ?? 'GET';
@@ -37,20 +42,20 @@ export class LightRequest {
 
 /**
  * A fully read reply, cheap to make: what openapi-fetch and the client read (ok, status, headers.get,
- * arrayBuffer/text/json). The WHATWG Response it stands for is built only when asked for
- * (`toResponse()`, used by WechatData.requestResult).
+ * arrayBuffer/text/json, bytes). The WHATWG Response it stands for is built only when asked for
+ * (`toResponse()`, used by WechatData.requestResult). Its URL is redacted (no secret=, js_code=, access_token=).
  */
 export class BufferedResponse {
   readonly ok: boolean;
   readonly status: number;
   readonly statusText: string;
-  readonly url: string;
+  readonly #url: string;
   readonly headers: { get(name: string): string | null };
   readonly #raw: IncomingHttpHeaders;
   readonly #body: Buffer;
   #response: Response | undefined;
   constructor(url: string, status: number, statusText: string, raw: IncomingHttpHeaders, body: Buffer) {
-    this.url = url;
+    this.#url = url;
     this.status = status;
     this.statusText = statusText;
     this.ok = status >= 200 && status < 300;
@@ -63,6 +68,14 @@ export class BufferedResponse {
       },
     };
   }
+  /** The URL, redacted (made on access: most replies are never asked). */
+  get url(): string {
+    return redactText(this.#url);
+  }
+  /** The body as read. */
+  get bytes(): Uint8Array {
+    return this.#body;
+  }
   async arrayBuffer(): Promise<ArrayBuffer> {
     const b = this.#body;
     return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
@@ -70,14 +83,11 @@ export class BufferedResponse {
   async text(): Promise<string> {
     return this.#body.toString('utf8');
   }
-  async json(): Promise<unknown> {
-    return JSON.parse(this.#body.toString('utf8'));
-  }
-  /** The WHATWG Response (built once, on demand). */
+  /** The WHATWG Response (built once, on demand), with the redacted URL. */
   toResponse(): Response {
     if (!this.#response) {
-      const nullBody = this.status === 204 || this.status === 304;
-      const r = new Response(nullBody ? null : this.#body, { status: this.status, statusText: this.statusText, headers: toHeaders(this.#raw) });
+      const nullBody = this.status === 204 || this.status === 304 || this.status < 200;
+      const r = new Response(nullBody ? null : this.#body, { status: this.status < 200 ? 502 : this.status, statusText: this.statusText, headers: toHeaders(this.#raw) });
       Object.defineProperty(r, 'url', { value: this.url });
       this.#response = r;
     }
@@ -99,13 +109,10 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
-/** fetch(LightRequest | Request) over node:http(s) with keep-alive; resolves to a BufferedResponse (a Response on demand). */
-export async function nodeFetch(input: LightRequest | Request): Promise<Response | BufferedResponse> {
+/** fetch(LightRequest) over node:http(s) with keep-alive; resolves to a BufferedResponse (a Response on demand). */
+export async function nodeFetch(input: LightRequest): Promise<BufferedResponse> {
   const body = input.body;
-  if (body instanceof FormData || (typeof body === 'object' && body !== null && !(body instanceof Uint8Array) && typeof body !== 'string')) {
-    // multipart or a stream: let the platform's fetch encode it
-    return globalThis.fetch(input instanceof Request ? input : new Request(input.url, { method: input.method, headers: input.headers, body: body as ConstructorParameters<typeof Request>[1] extends infer I ? (I extends { body?: infer B } ? B : never) : never, ...(input.signal ? { signal: input.signal } : {}) }));
-  }
+  if (body !== undefined && body !== null && typeof body !== 'string' && !(body instanceof Uint8Array)) throw new TypeError('nodeFetch carries string and byte bodies only');
   const url = new URL(input.url);
   const secure = url.protocol === 'https:';
   const signal = input.signal;
@@ -116,40 +123,50 @@ export async function nodeFetch(input: LightRequest | Request): Promise<Response
   if (typeof body === 'string') payload = Buffer.from(body, 'utf8');
   else if (body instanceof Uint8Array) payload = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (payload) headers['content-length'] = String(payload.byteLength);
+  const maxBytes = input.maxBytes ?? Number.POSITIVE_INFINITY;
   return new Promise<BufferedResponse>((resolve, reject) => {
     const req = (secure ? https.request : http.request)(
       { protocol: url.protocol, hostname: url.hostname, port: url.port, path: url.pathname + url.search, method: input.method, headers, agent: secure ? agents.https : agents.http },
       (res) => {
+        const status = res.statusCode ?? 0;
+        const contentType = String(res.headers['content-type'] ?? '');
+        if (isRedirect(status)) return stop(new TransportRedirectError(status, originOf(res.headers.location, input.url)));
+        if (Number(res.headers['content-length'] ?? 0) > maxBytes) return stop(new TransportTooLargeError(maxBytes, status, contentType));
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.byteLength;
+          if (size > maxBytes) stop(new TransportTooLargeError(maxBytes, status, contentType));
+          else chunks.push(c);
+        });
         res.on('end', () => {
+          if (settled) return;
           cleanup();
           const buf = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
-          resolve(new BufferedResponse(input.url, res.statusCode ?? 0, res.statusMessage ?? '', res.headers, buf));
+          resolve(new BufferedResponse(input.url, status, res.statusMessage ?? '', res.headers, buf));
         });
         res.on('error', fail);
         res.on('aborted', () => fail(new Error('the server closed the response early')));
       },
     );
-    const onAbort = () => {
+    let settled = false;
+    /** Give up on the exchange: no more bytes are read. */
+    function stop(err: unknown): void {
+      if (settled) return;
       cleanup();
       req.destroy();
-      reject(abortError(signal as AbortSignal));
-    };
-    const ms = (input as LightRequest).timeoutMs;
-    const timer =
-      ms === undefined
-        ? undefined
-        : setTimeout(() => {
-            cleanup();
-            req.destroy();
-            reject(new TransportTimeoutError(ms));
-          }, ms);
+      reject(err);
+    }
+    const onAbort = () => stop(abortError(signal as AbortSignal));
+    const ms = input.timeoutMs;
+    const timer = ms === undefined ? undefined : setTimeout(() => stop(new TransportTimeoutError(ms)), ms);
     function cleanup(): void {
+      settled = true;
       if (timer) clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     }
     function fail(err: unknown): void {
+      if (settled) return;
       cleanup();
       // the shape undici uses: TypeError('fetch failed') with the system error as the cause
       reject(Object.assign(new TypeError('fetch failed'), { cause: err }));

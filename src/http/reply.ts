@@ -28,7 +28,8 @@ export interface ReplyMeta {
   readonly headers: { get(name: string): string | null };
 }
 
-export function parseReply(operation: string, kind: ReplyKind, response: ReplyMeta, bytes: Uint8Array, maxBytes?: number): ParsedReply {
+/** `secrets`: exact values redacted from an error's body snippet (before it is cut). */
+export function parseReply(operation: string, kind: ReplyKind, response: ReplyMeta, bytes: Uint8Array, maxBytes?: number, secrets: readonly string[] = []): ParsedReply {
   const contentType = response.headers.get('content-type') ?? '';
   const status = response.status;
   const cap = maxBytes ?? (kind === 'json' ? MAX_JSON_BYTES : MAX_BINARY_BYTES);
@@ -44,13 +45,14 @@ export function parseReply(operation: string, kind: ReplyKind, response: ReplyMe
   let json: unknown;
   try {
     json = parseJsonKeepingBigInts(text);
-  } catch (cause) {
-    throw new WechatResponseError(operation, status, contentType, text, response.ok ? 'reply is not valid JSON' : 'HTTP error', cause);
+  } catch {
+    // no cause: JSON.parse's message quotes the text around the fault, which could cut a secret in half
+    throw new WechatResponseError(operation, status, contentType, text, response.ok ? 'reply is not valid JSON' : 'HTTP error', undefined, secrets);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new WechatResponseError(operation, status, contentType, text, 'reply is not a JSON object');
+    throw new WechatResponseError(operation, status, contentType, text, 'reply is not a JSON object', undefined, secrets);
   }
   const obj = json as Record<string, unknown>;
-  if (!response.ok && typeof obj['errcode'] !== 'number') throw new WechatResponseError(operation, status, contentType, text, 'HTTP error');
+  if (!response.ok && typeof obj['errcode'] !== 'number') throw new WechatResponseError(operation, status, contentType, text, 'HTTP error', undefined, secrets);
   return { kind: 'json', json: obj };
 }

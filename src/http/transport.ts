@@ -1,43 +1,49 @@
 // The HTTP layer: openapi-fetch. On Node the bytes go through a keep-alive node:http transport
-// (src/http/node-fetch.ts) with a light Request; with a `fetch` option (or off Node) through that
-// fetch, resolved at call time (so msw, or a fetch given later, is always honoured). Replies are read
-// as bytes; src/http/reply.ts decides what they are.
+// (src/http/node-fetch.ts) with a light Request; with a `fetch` option, off Node, or for a multipart
+// body, through that fetch (resolved at call time, so msw, or a fetch given later, is always honoured),
+// with `redirect: 'manual'` and an AbortSignal for the timeout. Either way: the timeout covers the
+// whole exchange, the reply is read only up to maxBytes, a redirect is refused, and the bytes come
+// back as read (never re-serialized); src/http/reply.ts decides what they are.
 import createClient from 'openapi-fetch';
 import { BufferedResponse, LightRequest, nodeFetch, TransportTimeoutError } from './node-fetch.js';
+import { readReply } from './read-reply.js';
 
 export { TransportTimeoutError };
+export { TransportRedirectError, TransportTooLargeError } from './limits.js';
 
 export interface HttpRequest {
   method: 'GET' | 'POST';
   baseUrl: string;
   path: string;
   query: Record<string, unknown>;
-  /** a JSON value, or FormData for multipart */
+  /** a JSON value, FormData for multipart, or a string: JSON text sent byte for byte (a signed body) */
   body?: unknown;
   headers?: Record<string, string>;
   /** the whole exchange must finish within this (TransportTimeoutError otherwise) */
   timeoutMs: number;
+  /** the largest reply read (TransportTooLargeError past it; the rest is never read) */
+  maxBytes: number;
   /** the caller's signal */
   signal?: AbortSignal;
 }
 
-/** A Response, or the transport's BufferedResponse (which makes the Response on demand). */
-export type ReplyResponse = Response | BufferedResponse;
+/** A reply, fully read (the WHATWG Response is made on demand). */
+export type ReplyResponse = BufferedResponse;
 
 export interface HttpReply {
   response: ReplyResponse;
   bytes: Uint8Array;
 }
 
-/** The WHATWG Response behind a reply. */
+/** The WHATWG Response behind a reply (its URL redacted). */
 export function asResponse(r: ReplyResponse): Response {
-  return r instanceof BufferedResponse ? r.toResponse() : r;
+  return r.toResponse();
 }
 
 export type FetchLike = (input: Request) => Promise<Response>;
 
 type LooseClient = {
-  request(method: string, path: string, init: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: ReplyResponse }>;
+  request(method: string, path: string, init: Record<string, unknown>): Promise<{ data?: unknown; error?: unknown; response: unknown }>;
 };
 
 const onNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
@@ -46,17 +52,22 @@ const onNode = typeof process !== 'undefined' && typeof process.versions?.node =
 export function createTransport(getFetch: () => FetchLike | undefined): (req: HttpRequest) => Promise<HttpReply> {
   let viaFetch: LooseClient | undefined;
   let viaNode: LooseClient | undefined;
-  const client = (): LooseClient => {
-    const custom = getFetch();
-    if (custom || !onNode) {
-      viaFetch ??= createClient({ fetch: (r: Request) => (getFetch() ?? globalThis.fetch)(r) }) as unknown as LooseClient;
+  const client = (req: HttpRequest): LooseClient => {
+    if (getFetch() || !onNode || req.body instanceof FormData) {
+      viaFetch ??= createClient({
+        fetch: async (r: Request) => {
+          const response = await (getFetch() ?? globalThis.fetch)(r);
+          const maxBytes = (r as Request & { maxBytes?: number }).maxBytes ?? Number.POSITIVE_INFINITY;
+          return readReply(response, r.url, maxBytes, r.signal) as unknown as Response;
+        },
+      }) as unknown as LooseClient;
       return viaFetch;
     }
     viaNode ??= createClient({ fetch: nodeFetch as unknown as typeof fetch, Request: LightRequest as unknown as typeof Request }) as unknown as LooseClient;
     return viaNode;
   };
   return async (req) => {
-    const c = client();
+    const c = client(req);
     // The Node transport times out by itself (one timer); a fetch needs an AbortSignal.
     const viaNodeTransport = c === viaNode;
     const timeout = viaNodeTransport ? undefined : AbortSignal.timeout(req.timeoutMs);
@@ -67,8 +78,11 @@ export function createTransport(getFetch: () => FetchLike | undefined): (req: Ht
         baseUrl: req.baseUrl,
         params: { query: req.query },
         ...(req.body === undefined ? {} : { body: req.body }),
+        ...(typeof req.body === 'string' ? { bodySerializer: (b: unknown) => b } : {}),
         ...(req.headers ? { headers: req.headers } : {}),
         parseAs: 'arrayBuffer',
+        redirect: 'manual',
+        maxBytes: req.maxBytes,
         ...(signal ? { signal } : {}),
         ...(viaNodeTransport ? { timeoutMs: req.timeoutMs } : {}),
       });
@@ -76,10 +90,8 @@ export function createTransport(getFetch: () => FetchLike | undefined): (req: Ht
       if (timeout?.aborted && !req.signal?.aborted) throw new TransportTimeoutError(req.timeoutMs, err);
       throw err;
     }
-    const { data, error, response } = result;
-    if (response.ok) return { response, bytes: data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(0) };
-    // openapi-fetch reads a non-2xx body as text (parsed as JSON when it can be): hand back the text.
-    const text = error === undefined ? '' : typeof error === 'string' ? error : JSON.stringify(error);
-    return { response, bytes: new TextEncoder().encode(text) };
+    // Both fetches resolve to a BufferedResponse: its bytes are the body as read, whatever openapi-fetch made of them.
+    const response = result.response as BufferedResponse;
+    return { response, bytes: response.bytes };
   };
 }

@@ -12,7 +12,8 @@ export interface AuthorizeUrlOptions {
   forcePopup?: boolean;
 }
 
-export function authorizeUrl(appid: string, defaultRedirect: string | undefined, options: AuthorizeUrlOptions): string {
+/** componentAppid: a third-party platform authorizing on behalf of the account (adds component_appid). */
+export function authorizeUrl(appid: string, defaultRedirect: string | undefined, options: AuthorizeUrlOptions, componentAppid?: string): string {
   const redirect = options.redirectUri ?? defaultRedirect;
   const op = 'getAuthorizeUrl';
   if (!redirect) throw new WechatValidationError(op, '/redirectUri', 'is required (the redirectUri option of OATools, or here)');
@@ -27,6 +28,7 @@ export function authorizeUrl(appid: string, defaultRedirect: string | undefined,
     `state=${encodeURIComponent(state)}`,
   ];
   if (options.forcePopup) parts.push('forcePopup=true');
+  if (componentAppid) parts.push(`component_appid=${encodeURIComponent(componentAppid)}`);
   return `https://open.weixin.qq.com/connect/oauth2/authorize?${parts.join('&')}#wechat_redirect`;
 }
 

@@ -2,9 +2,30 @@
 // PKCS#7 to 32-byte blocks (padding stripped and checked here: Node's auto-padding only knows 16),
 // plaintext = 16 random bytes ‖ 4-byte big-endian length ‖ message ‖ appid (checked on decrypt).
 import { createCipheriv, createDecipheriv, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { inspect } from 'node:util';
 import { WechatToolsError } from '../core/errors.js';
 
-export type PushFailure = 'bad_signature' | 'stale_timestamp' | 'bad_appid' | 'bad_padding' | 'bad_length' | 'bad_base64' | 'bad_key_length' | 'bad_body' | 'too_large';
+/**
+ * Why a push was refused. `not_encrypted`: a plaintext push to a handler with an EncodingAESKey;
+ * `no_aes_key`: a safe-mode push to a handler without one; `body_consumed`: a body parser read the
+ * body before the handler; `bad_config`: the handler or WechatCrypto was set up wrong.
+ */
+export type PushFailure =
+  | 'bad_signature'
+  | 'stale_timestamp'
+  | 'bad_appid'
+  | 'bad_padding'
+  | 'bad_length'
+  | 'bad_base64'
+  | 'bad_key_length'
+  | 'bad_body'
+  | 'too_large'
+  | 'not_encrypted'
+  | 'no_aes_key'
+  | 'body_consumed'
+  | 'bad_config';
+
+const STATUS: Partial<Record<PushFailure, number>> = { bad_signature: 401, stale_timestamp: 401, too_large: 413, no_aes_key: 500, bad_config: 500 };
 
 /** A push request or payload that does not check out; `status` is the HTTP answer to give. */
 export class WechatPushError extends WechatToolsError {
@@ -13,7 +34,7 @@ export class WechatPushError extends WechatToolsError {
   constructor(reason: PushFailure, message: string) {
     super(message, { operation: 'push' });
     this.reason = reason;
-    this.status = reason === 'bad_signature' || reason === 'stale_timestamp' ? 401 : reason === 'too_large' ? 413 : 400;
+    this.status = STATUS[reason] ?? 400;
   }
 }
 
@@ -37,19 +58,20 @@ export interface WechatCryptoOptions {
   encodingAESKey?: string;
   /** the AppID (corpid for WeCom): appended on encrypt, checked on decrypt */
   appid: string;
-  /** reject timestamps further than this from now (seconds); default: no check */
+  /** reject timestamps further than this from now (seconds); default: no check (createPushHandler sets 300) */
   maxSkewSeconds?: number;
 }
 
+/** The Token and EncodingAESKey live in private fields: console.log, util.inspect and JSON.stringify show neither. */
 export class WechatCrypto {
-  readonly token: string;
   readonly appid: string;
+  readonly #token: string;
   readonly #key: Buffer | undefined;
   readonly #maxSkew: number | undefined;
 
   constructor(options: WechatCryptoOptions) {
-    if (!options.token) throw new WechatPushError('bad_key_length', 'WechatCrypto: token is required');
-    this.token = options.token;
+    if (typeof options.token !== 'string' || !options.token) throw new WechatPushError('bad_config', 'WechatCrypto: token is required');
+    this.#token = options.token;
     this.appid = options.appid;
     this.#maxSkew = options.maxSkewSeconds;
     if (options.encodingAESKey !== undefined) {
@@ -60,34 +82,47 @@ export class WechatCrypto {
     }
   }
 
+  /** true when an EncodingAESKey is configured (compatible and safe modes) */
+  get hasKey(): boolean {
+    return this.#key !== undefined;
+  }
+
+  toJSON(): { appid: string; hasKey: boolean } {
+    return { appid: this.appid, hasKey: this.hasKey };
+  }
+
+  [inspect.custom](): string {
+    return `WechatCrypto { appid: ${JSON.stringify(this.appid)}, token: [redacted], encodingAESKey: ${this.hasKey ? '[redacted]' : 'none'} }`;
+  }
+
   /** URL verification / plaintext signature: sha1 of the sorted [token, timestamp, nonce]. */
   signature(timestamp: string | number, nonce: string): string {
-    return sha1Sorted([this.token, String(timestamp), nonce]);
+    return sha1Sorted([this.#token, String(timestamp), nonce]);
   }
 
   /** Safe-mode signature: sha1 of the sorted [token, timestamp, nonce, encrypt]. */
   msgSignature(timestamp: string | number, nonce: string, encrypt: string): string {
-    return sha1Sorted([this.token, String(timestamp), nonce, encrypt]);
+    return sha1Sorted([this.#token, String(timestamp), nonce, encrypt]);
   }
 
   checkTimestamp(timestamp: string | number, now = Date.now()): void {
     if (this.#maxSkew === undefined) return;
     const ts = Number(timestamp);
-    if (!Number.isFinite(ts) || Math.abs(now / 1000 - ts) > this.#maxSkew) throw new WechatPushError('stale_timestamp', `push: timestamp outside the ${this.#maxSkew}s window`);
+    if (!Number.isFinite(ts) || Math.abs(now / 1000 - ts) > this.#maxSkew) throw new WechatPushError('stale_timestamp', `push: timestamp outside the ${this.#maxSkew}s window (a replayed URL, or a wrong clock)`);
   }
 
   verifySignature(signature: unknown, timestamp: string, nonce: string): void {
-    if (!sameSignature(this.signature(timestamp, nonce), signature)) throw new WechatPushError('bad_signature', 'push: signature does not match');
+    if (!sameSignature(this.signature(timestamp, nonce), signature)) throw new WechatPushError('bad_signature', 'push: signature does not match (is token the Token of the server configuration?)');
     this.checkTimestamp(timestamp);
   }
 
   verifyMsgSignature(msgSignature: unknown, timestamp: string, nonce: string, encrypt: string): void {
-    if (!sameSignature(this.msgSignature(timestamp, nonce, encrypt), msgSignature)) throw new WechatPushError('bad_signature', 'push: msg_signature does not match');
+    if (!sameSignature(this.msgSignature(timestamp, nonce, encrypt), msgSignature)) throw new WechatPushError('bad_signature', 'push: msg_signature does not match (is token the Token of the server configuration?)');
     this.checkTimestamp(timestamp);
   }
 
   #requireKey(): Buffer {
-    if (!this.#key) throw new WechatPushError('bad_key_length', 'WechatCrypto: no EncodingAESKey configured');
+    if (!this.#key) throw new WechatPushError('no_aes_key', 'WechatCrypto: no EncodingAESKey configured');
     return this.#key;
   }
 
@@ -115,14 +150,14 @@ export class WechatCrypto {
     decipher.setAutoPadding(false);
     const plain = Buffer.concat([decipher.update(data), decipher.final()]);
     const pad = plain[plain.length - 1] ?? 0;
-    if (pad < 1 || pad > BLOCK || pad > plain.length) throw new WechatPushError('bad_padding', 'decrypt: bad PKCS#7 padding');
-    for (let i = plain.length - pad; i < plain.length; i++) if (plain[i] !== pad) throw new WechatPushError('bad_padding', 'decrypt: bad PKCS#7 padding');
+    if (pad < 1 || pad > BLOCK || pad > plain.length) throw new WechatPushError('bad_padding', 'decrypt: bad PKCS#7 padding (check encodingAESKey)');
+    for (let i = plain.length - pad; i < plain.length; i++) if (plain[i] !== pad) throw new WechatPushError('bad_padding', 'decrypt: bad PKCS#7 padding (check encodingAESKey)');
     const body = plain.subarray(0, plain.length - pad);
     if (body.length < 20) throw new WechatPushError('bad_length', 'decrypt: plaintext too short');
     const msgLen = body.readUInt32BE(16);
     if (20 + msgLen > body.length) throw new WechatPushError('bad_length', 'decrypt: message length exceeds the data');
     const appid = body.subarray(20 + msgLen).toString('utf8');
-    if (appid !== this.appid) throw new WechatPushError('bad_appid', 'decrypt: the message is for another appid');
+    if (appid !== this.appid) throw new WechatPushError('bad_appid', 'decrypt: the message is for another appid (check appid)');
     return body.subarray(20, 20 + msgLen).toString('utf8');
   }
 }

@@ -1,7 +1,12 @@
 // A Redis-backed cache for tokens and tickets, over an existing ioredis or node-redis client (typed
 // structurally: neither package is a dependency). Values are JSON, TTLs are Redis's (PX). It also
 // offers the distributed refresh lock (SET NX PX + compare-and-delete) the token manager uses, so
-// that across processes only one refresh happens.
+// that across processes only one refresh happens, and an atomic deleteIfEquals for invalidation.
+// Every command touches one key (scripts take KEYS[1] only), so a Redis Cluster client works too.
+//
+// Nothing is sent while the connection is not ready: a command queued by the client's offline queue
+// (or resent after a reconnect) would run after the caller gave up on it — a ghost token write, DEL
+// or refresh lock. The caller gets an error naming Redis at once instead.
 import { randomBytes } from 'node:crypto';
 import { WechatTokenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
@@ -9,6 +14,8 @@ import { MemoryCache, type TokenCache } from '../token/cache.js';
 
 /** The ioredis methods used. */
 export interface IoRedisLike {
+  /** ioredis's connection state ('ready' when commands can be sent); also on a Cluster */
+  readonly status?: string;
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<unknown>;
   set(key: string, value: string, px: 'PX', milliseconds: number): Promise<unknown>;
@@ -20,6 +27,8 @@ export interface IoRedisLike {
 /** The node-redis (v4+) methods used. */
 export interface NodeRedisLike {
   isOpen: boolean;
+  /** false while node-redis is (re)connecting */
+  readonly isReady?: boolean;
   get(key: string): Promise<string | null>;
   set(key: string, value: string, options?: { PX?: number; NX?: boolean }): Promise<unknown>;
   del(key: string | string[]): Promise<number>;
@@ -48,7 +57,8 @@ export interface DistributedLock {
   releaseLock(key: string, token: string): Promise<void>;
 }
 
-const RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
+/** Compare-and-delete on one key: the lock's release and deleteIfEquals. */
+const DELETE_IF_EQUALS = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end";
 
 export class RedisCache implements TokenCache, DistributedLock {
   readonly #client: IoRedisLike | NodeRedisLike;
@@ -73,9 +83,30 @@ export class RedisCache implements TokenCache, DistributedLock {
     return this.#degraded;
   }
 
+  /** Why no command can be sent now (the connection is not ready), or undefined. */
+  #notReady(): string | undefined {
+    if (this.#node) {
+      const ready = (this.#client as NodeRedisLike).isReady;
+      return ready === false ? 'not connected' : undefined;
+    }
+    const status = (this.#client as IoRedisLike).status;
+    // 'wait': lazyConnect before the first command, which connects it
+    return status === undefined || status === 'ready' || status === 'wait' ? undefined : `not connected (${status})`;
+  }
+
+  /** Send `op` once the connection is ready (polled within the command timeout), never before. */
+  async #whenReady<T>(op: () => Promise<T>, deadline: number): Promise<T> {
+    for (;;) {
+      const notReady = this.#notReady();
+      if (notReady === undefined) return op();
+      if (Date.now() >= deadline) throw new Error(notReady);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   async #run<T>(what: string, op: () => Promise<T>, fallback: () => T | Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
-    const pending = op();
+    const pending = this.#whenReady(op, Date.now() + this.#timeout);
     pending.catch(() => {}); // a late failure after the timeout must not become an unhandled rejection
     try {
       const result = await Promise.race([
@@ -139,6 +170,30 @@ export class RedisCache implements TokenCache, DistributedLock {
     await this.#run('DEL', () => (this.#node ? (this.#client as NodeRedisLike).del(this.#prefix + key) : (this.#client as IoRedisLike).del(this.#prefix + key)), () => 0);
   }
 
+  /** SET key value PX ttl NX: true when this caller stored it (atomic across processes). */
+  async add(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    const json = JSON.stringify(value);
+    const px = Math.max(1, Math.ceil(ttlMs));
+    const ok = await this.#run(
+      'SET NX',
+      () => (this.#node ? (this.#client as NodeRedisLike).set(this.#prefix + key, json, { PX: px, NX: true }) : (this.#client as IoRedisLike).set(this.#prefix + key, json, 'PX', px, 'NX')),
+      () => (this.#fallback?.add(key, value, ttlMs) ? 'OK' : null),
+    );
+    return ok === 'OK';
+  }
+
+  async deleteIfEquals(key: string, expected: unknown): Promise<boolean> {
+    const json = JSON.stringify(expected);
+    const fb = this.#fallback;
+    const fallbackResult = fb ? fb.deleteIfEquals(key, expected) : false;
+    const n = await this.#run(
+      'EVAL (delete if equals)',
+      () => (this.#node ? (this.#client as NodeRedisLike).eval(DELETE_IF_EQUALS, { keys: [this.#prefix + key], arguments: [json] }) : (this.#client as IoRedisLike).eval(DELETE_IF_EQUALS, 1, this.#prefix + key, json)),
+      () => (fallbackResult ? 1 : 0),
+    );
+    return Number(n) === 1;
+  }
+
   async acquireLock(key: string, ttlMs: number): Promise<string | undefined> {
     const token = randomBytes(16).toString('hex');
     const px = Math.max(1, Math.ceil(ttlMs));
@@ -156,7 +211,7 @@ export class RedisCache implements TokenCache, DistributedLock {
   async releaseLock(key: string, token: string): Promise<void> {
     await this.#run(
       'EVAL (unlock)',
-      () => (this.#node ? (this.#client as NodeRedisLike).eval(RELEASE, { keys: [this.#prefix + key], arguments: [token] }) : (this.#client as IoRedisLike).eval(RELEASE, 1, this.#prefix + key, token)),
+      () => (this.#node ? (this.#client as NodeRedisLike).eval(DELETE_IF_EQUALS, { keys: [this.#prefix + key], arguments: [token] }) : (this.#client as IoRedisLike).eval(DELETE_IF_EQUALS, 1, this.#prefix + key, token)),
       () => 0,
     );
   }

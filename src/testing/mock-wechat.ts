@@ -1,22 +1,35 @@
 // A stateful mock WeChat built from the specs: one `handle(Request) → Response` implementation,
 // served as msw handlers (mock.handlers) or as a real HTTP server on loopback (mock.listen()).
 // It issues tokens with WeChat's semantics, checks the access_token and app credentials, validates
-// requests against the spec schemas, and answers from the spec examples (overridable per operation).
-import { randomBytes } from 'node:crypto';
+// requests against the spec schemas, and answers from the spec examples (overridable per operation), with
+// believable users and ids in place of the docs' placeholders (mock-data.ts).
+import { createHmac, randomBytes } from 'node:crypto';
 import { endpointTable } from '../../generated/endpoints.js';
 import { examples } from '../../generated/examples.js';
 import type { EndpointRow } from '../core/endpoint.js';
 import type { SpecExample } from '../core/example.js';
 import { validatorsFor, describeError } from '../validate/validate.js';
 import { TokenState } from './token-state.js';
+import { DEFAULT_MOCK_PLATFORM, MockPlatformState, type MockPlatform } from './mock-platform.js';
 import { loadMsw, type HttpHandler } from './msw.js';
+import { DEFAULT_MOCK_API_SECURITY, openSealedCall, type MockApiSecurity } from './mock-api-security.js';
+import { MockData, type MockDataOptions } from './mock-data.js';
 
 export interface MockApp {
   appid: string;
   secret: string;
+  /** virtual payment AppKeys: when set, the mock checks pay_sig with them */
+  xpay?: { appKey?: string; sandboxAppKey?: string };
+  /** API security keys (the client's options.apiSecurity + the platform key): when set, endpoints marked apiSecurity must come encrypted and signed, and are answered in kind */
+  apiSecurity?: MockApiSecurity;
 }
 
-export const DEFAULT_MOCK_APP: MockApp = { appid: 'wx0000mock0000app', secret: 'mock-app-secret-0123456789abcdef' };
+export const DEFAULT_MOCK_APP: MockApp = {
+  appid: 'wx0000mock0000app',
+  secret: 'mock-app-secret-0123456789abcdef',
+  xpay: { appKey: 'mock-xpay-appkey-0123456789', sandboxAppKey: 'mock-xpay-sandbox-appkey-0123' },
+  apiSecurity: DEFAULT_MOCK_API_SECURITY,
+};
 
 export interface MockWechatOptions {
   /** Apps the mock knows (default: DEFAULT_MOCK_APP) */
@@ -29,6 +42,12 @@ export interface MockWechatOptions {
   validateRequests?: boolean;
   /** Clock (ms), for tests of expiry */
   now?: () => number;
+  /** Third-party platforms the mock knows (default: DEFAULT_MOCK_PLATFORM) */
+  platforms?: MockPlatform[];
+  /** api_authorizer_token returns a new refresh token each time and the old one stops working (default true) */
+  rotateRefreshTokens?: boolean;
+  /** The data in the answers: seed of the identity hashes, seed population, user-list page size */
+  data?: MockDataOptions;
 }
 
 /** What an override answers: a JSON body, bytes, or an HTTP status. */
@@ -52,6 +71,8 @@ export interface MockStats {
   /** calls per operation (token requests included) */
   calls: Record<string, number>;
   tokenRequests: { classic: number; stable: number; total: number };
+  /** the third-party platform's token requests: api_component_token, api_authorizer_token */
+  platformTokenRequests: { component: number; authorizer: number };
   /** replies by errcode (0 = success) */
   errcodes: Record<string, number>;
   requests: number;
@@ -68,16 +89,28 @@ function json(body: unknown, status = 200): Response {
 export class MockWechat {
   readonly apps: readonly MockApp[];
   readonly tokens: TokenState;
+  /** The third-party platform: verifyTicketPush(), authorize(), unauthorizedPush(), messagePush()… */
+  readonly platform: MockPlatformState;
+  /** The users and ids the answers carry: data.login(appid, code), data.users(appid)… */
+  readonly data: MockData;
   readonly #opts: MockWechatOptions;
   readonly #routes = new Map<string, EndpointRow[]>();
   readonly #overrides = new Map<string, MockReply | ((req: MockRequest) => MockReply | Promise<MockReply>)>();
   readonly #failures = new Map<string, MockFailure[]>();
-  #stats: MockStats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, errcodes: {}, requests: 0 };
+  #stats: MockStats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, platformTokenRequests: { component: 0, authorizer: 0 }, errcodes: {}, requests: 0 };
 
   constructor(options: MockWechatOptions = {}) {
     this.#opts = options;
     this.apps = options.apps && options.apps.length > 0 ? options.apps : [DEFAULT_MOCK_APP];
     this.tokens = new TokenState({ expiresIn: options.tokenExpiresIn ?? 7200, overlapSeconds: options.tokenOverlapSeconds ?? 300, now: options.now ?? Date.now });
+    this.platform = new MockPlatformState({
+      platforms: options.platforms && options.platforms.length > 0 ? options.platforms : [DEFAULT_MOCK_PLATFORM],
+      tokens: this.tokens,
+      now: options.now ?? Date.now,
+      expiresIn: options.tokenExpiresIn ?? 7200,
+      rotateRefreshTokens: options.rotateRefreshTokens ?? true,
+    });
+    this.data = new MockData(options.data);
     for (const row of endpointTable) {
       const key = `${row.method} ${row.path}`;
       const list = this.#routes.get(key) ?? [];
@@ -112,12 +145,14 @@ export class MockWechat {
     return structuredClone(this.#stats);
   }
 
-  /** Forget overrides, pending failures, tokens and stats. */
+  /** Forget overrides, pending failures, tokens, stats and the users seen. */
   reset(): this {
     this.#overrides.clear();
+    this.data.reset();
     this.#failures.clear();
     this.tokens.clear();
-    this.#stats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, errcodes: {}, requests: 0 };
+    this.platform.clear();
+    this.#stats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, platformTokenRequests: { component: 0, authorizer: 0 }, errcodes: {}, requests: 0 };
     return this;
   }
 
@@ -133,6 +168,15 @@ export class MockWechat {
   async handle(request: Request): Promise<Response> {
     this.#pending++;
     try {
+      // API security: an encrypted call is opened (checked, decrypted) first and its answer sealed.
+      const url = new URL(request.url);
+      const row = this.#routes.get(`${request.method} ${url.pathname}`)?.[0];
+      const opened = await openSealedCall(request, row, this.apps, (t) => {
+        const c = this.tokens.check(t);
+        return c.ok ? c.appid : undefined;
+      });
+      if (opened.kind === 'refused') return this.#reply(row?.op ?? url.pathname, { errcode: opened.errcode, errmsg: opened.errmsg });
+      if (opened.kind === 'opened') return await opened.seal(await this.#handle(opened.request));
       return await this.#handle(request);
     } finally {
       this.#pending--;
@@ -146,10 +190,12 @@ export class MockWechat {
     if (!rows) return this.#error(404, 'invalid url domain or path', 404);
     const query = Object.fromEntries(url.searchParams.entries());
     let body: Record<string, unknown> = {};
+    let raw = '';
     if (request.method === 'POST') {
       const parsed = await this.#readBody(request, rows[0]);
       if ('error' in parsed) return this.#reply(rows[0]?.op ?? url.pathname, parsed.error);
       body = parsed.body;
+      raw = parsed.raw ?? '';
     }
     const row = await this.#pick(rows, query, body);
     const op = row.op;
@@ -163,7 +209,12 @@ export class MockWechat {
 
     // Credentials and tokens.
     let appid: string | undefined;
-    if (row.auth === 'access_token') {
+    let componentAppid: string | undefined;
+    if (MockPlatformState.owns(row)) {
+      const auth = this.platform.authenticate(row, query, body);
+      if (auth.error) return this.#reply(op, auth.error);
+      componentAppid = auth.componentAppid;
+    } else if (row.auth === 'access_token') {
       const check = this.tokens.check(query['access_token'] ?? null);
       if (!check.ok) {
         const msg = { 40001: 'invalid credential, access_token is invalid or not latest', 41001: 'access_token missing', 42001: 'access_token expired' }[check.errcode];
@@ -183,6 +234,12 @@ export class MockWechat {
       }
     }
 
+    // Virtual payment signatures: pay_sig checked with the app's AppKey when the mock knows it.
+    if (row.signatures?.length) {
+      const bad = this.#xpayProblem(row, url.pathname, query, body, raw, appid);
+      if (bad) return this.#reply(op, { errcode: 268490003, errmsg: bad });
+    }
+
     // Request shape.
     const params = this.#params(row, query, body);
     if (this.#opts.validateRequests !== false) {
@@ -196,6 +253,8 @@ export class MockWechat {
       this.#stats.tokenRequests[isClassic ? 'classic' : 'stable']++;
       this.#stats.tokenRequests.total++;
     }
+    const platformToken = row.path === '/cgi-bin/component/api_component_token' ? 'component' : row.path === '/cgi-bin/component/api_authorizer_token' ? 'authorizer' : undefined;
+    if (platformToken) this.#stats.platformTokenRequests[platformToken]++;
 
     const override = this.#overrides.get(op) ?? this.#overrides.get(row.id);
     if (override !== undefined) {
@@ -204,6 +263,10 @@ export class MockWechat {
     }
 
     // Token endpoints are stateful.
+    if (componentAppid !== undefined) {
+      const served = this.platform.serve(row, componentAppid, body, query);
+      if (served) return this.#reply(op, served);
+    }
     if (isClassic) {
       if (query['grant_type'] !== 'client_credential') return this.#reply(op, { errcode: 40002, errmsg: 'invalid grant_type' });
       return this.#reply(op, this.tokens.classic(appid ?? ''));
@@ -215,7 +278,9 @@ export class MockWechat {
     }
 
     const example = (examples[row.id] ?? []).find((e) => !e.response || !e.response['errcode']);
-    return this.#reply(op, exampleReply(example));
+    const reply = exampleReply(example);
+    if ('binary' in reply || ('status' in reply && !('errcode' in reply))) return this.#reply(op, reply);
+    return this.#reply(op, this.data.fill(reply, { appid, params }));
   }
 
   /** msw request handlers for every WeChat host, for `setupServer(...mock.handlers)` (msw is an optional peer dependency, loaded only here). */
@@ -232,7 +297,20 @@ export class MockWechat {
 
   // ---- internals ----
 
-  async #readBody(request: Request, row: EndpointRow | undefined): Promise<{ body: Record<string, unknown> } | { error: MockReply }> {
+  #xpayProblem(row: EndpointRow, uri: string, query: Record<string, string>, body: Record<string, unknown>, raw: string, appid: string | undefined): string | undefined {
+    const hex64 = /^[0-9a-f]{64}$/;
+    if (row.signatures?.includes('paySig')) {
+      const paySig = query['pay_sig'] ?? '';
+      if (!hex64.test(paySig)) return '支付签名(pay_sig)校验失败';
+      const keys = this.apps.find((a) => a.appid === appid)?.xpay;
+      const key = body['env'] === 1 ? keys?.sandboxAppKey : keys?.appKey;
+      if (key && createHmac('sha256', key).update(`${uri}&${raw}`, 'utf8').digest('hex') !== paySig) return '支付签名(pay_sig)校验失败';
+    }
+    if (row.signatures?.includes('userSig') && !hex64.test(query['signature'] ?? '')) return '用户态签名(signature)校验失败';
+    return undefined;
+  }
+
+  async #readBody(request: Request, row: EndpointRow | undefined): Promise<{ body: Record<string, unknown>; raw?: string } | { error: MockReply }> {
     const type = request.headers.get('content-type') ?? '';
     if (row?.multipart || type.startsWith('multipart/form-data')) {
       try {
@@ -249,7 +327,7 @@ export class MockWechat {
     if (text.trim() === '') return { body: {} };
     try {
       const parsed: unknown = JSON.parse(text);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { body: parsed as Record<string, unknown> };
+      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return { body: parsed as Record<string, unknown>, raw: text };
     } catch {
       /* fall through */
     }
@@ -269,13 +347,20 @@ export class MockWechat {
   /** The caller's params: query + body, without what the runtime adds (token, credentials, constants). */
   #params(row: EndpointRow, query: Record<string, string>, body: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = { ...query, ...body };
-    if (row.auth === 'access_token') delete out['access_token'];
+    if (row.auth === 'access_token' || row.auth === 'component_access_token') delete out['access_token'];
+    if (row.auth === 'component_access_token') delete out['component_access_token'];
     if (row.credentials) {
       delete out[row.credentials.appid];
       delete out[row.credentials.secret];
     }
     for (const k of Object.keys(row.constants?.query ?? {})) delete out[k];
     for (const k of Object.keys(row.constants?.body ?? {})) delete out[k];
+    if (row.signatures?.length) {
+      delete out['pay_sig'];
+      // the signature stands for the session_key the client consumed to compute it
+      if (row.signatures.includes('userSig') && typeof out['signature'] === 'string') out['session_key'] = '(consumed by the client)';
+      delete out['signature'];
+    }
     return out;
   }
 

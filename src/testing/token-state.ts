@@ -6,7 +6,8 @@
 // - the two kinds are isolated; expireTokens() makes every issued token answer 42001.
 import { randomBytes } from 'node:crypto';
 
-export type TokenKind = 'classic' | 'stable';
+/** authorizer: an authorizer_access_token issued to a third-party platform for an authorized account */
+export type TokenKind = 'classic' | 'stable' | 'authorizer';
 
 interface IssuedToken {
   appid: string;
@@ -61,6 +62,16 @@ export class TokenState {
     if (valid && cur.expiresAt - now > 300_000) return { access_token: prev, expires_in: Math.floor((cur.expiresAt - now) / 1000) };
     if (valid) cur.expiresAt = Math.min(cur.expiresAt, now + this.opts.overlapSeconds * 1000);
     return this.#issue(appid, 'stable');
+  }
+
+  /** An authorizer_access_token (third-party platform): every refresh issues a new one; the previous one keeps its own expiry. */
+  authorizer(appid: string): { access_token: string; expires_in: number } {
+    return this.#issue(appid, 'authorizer');
+  }
+
+  /** Revoke every token of an app (an authorizer revoked the platform). */
+  revokeApp(appid: string): void {
+    for (const t of this.#tokens.values()) if (t.appid === appid) t.revoked = true;
   }
 
   check(token: string | null): TokenCheck {

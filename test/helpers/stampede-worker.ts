@@ -14,5 +14,6 @@ const mp = new MPTools({ ...DEFAULT_MOCK_APP, baseUrl: MOCK_URL, tokenMode: TOKE
 const n = Number(CALLS ?? 250);
 const results = await Promise.allSettled(Array.from({ length: n }, () => mp.getPhoneNumber({ code: 'c0de' })));
 const ok = results.filter((r) => r.status === 'fulfilled' && r.value.errcode === 0).length;
-process.stdout.write(JSON.stringify({ ok, failed: n - ok, token: await mp.getAccessToken() }));
+const why = [...new Set(results.map((r) => (r.status === 'rejected' ? String(r.reason) : r.value.errcode === 0 ? '' : `errcode ${r.value.errcode}`)).filter(Boolean))];
+process.stdout.write(JSON.stringify({ ok, failed: n - ok, token: await mp.getAccessToken(), why }));
 if ('quit' in client) await (client as { quit(): Promise<unknown> }).quit();
