@@ -87,9 +87,7 @@ export async function loadUserSpecs(specDir: string, pkg: PackageSpecs, shownRoo
   const metaDefs = (pkg.metaSchema['$defs'] ?? {}) as Record<string, JsonSchema>;
   const compiler = new SchemaCompiler(Object.fromEntries(Object.entries(metaDefs).map(([n, s]) => [n, validatingPart(s)])));
   const { $defs: _defs, ...root } = validatingPart(pkg.metaSchema);
-  // user specs may replace a built-in endpoint (overrides: true); the repository's own specs may not
-  const properties = { ...(root['properties'] as Record<string, JsonSchema>), overrides: { type: 'boolean' } };
-  const validate = compiler.compile({ ...root, properties });
+  const validate = compiler.compile(root);
   let files: string[];
   try {
     files = await specFiles(specDir);
