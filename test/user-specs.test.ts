@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateUserModule } from '../codegen/user/generate.js';
 import { SpecError } from '../codegen/spec-error.js';
+import { loadSpecs } from '../codegen/load.js';
 import { MPTools, OATools, WechatClient, WechatToolsError, WechatValidationError, type ExtraEndpoints } from '../src/index.js';
 import { createMockWechat, DEFAULT_MOCK_APP, type MockServer } from '../src/testing/index.js';
 import { main } from '../src/cli/index.js';
@@ -73,7 +74,8 @@ describe('generate --specs (source)', () => {
     expect(text).toContain("env_version?: SharedEnvVersion;");
     expect(text).toContain('getNewPoster(params: GetNewPosterParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;');
     expect(text).not.toMatch(/\beval\b|new Function/);
-    expect(mod.extraEndpoints.rows.map((r) => r.op)).toEqual(['getNewPoster', 'getSomethingNew']);
+    expect(mod.extraEndpoints.rows.map((r) => r.op)).toEqual(['getNewPoster', 'getSomethingNew', 'uploadNewThing']);
+    expect(text).toContain('media: UploadInput;');
   });
 
   it('MPTools.extend: typed methods and call() by name, served by the mock from the examples', async () => {
@@ -85,6 +87,27 @@ describe('generate --specs (source)', () => {
     expect(poster.errcode).toBe(0);
     expect(poster.contentType).toBe('image/png');
     expect(Buffer.from(poster.buffer).toString('base64')).toBe('iVBORw0KGgo=');
+  });
+
+  it('multipart uploads and ownAppid: the client sends the file and fills its own appid; the mock validates and answers', async () => {
+    const seen: { contentType: string | null; url: string }[] = [];
+    const mp = new MPTools({
+      ...DEFAULT_MOCK_APP,
+      baseUrl: server.url,
+      endpoints: mod.extraEndpoints,
+      fetch: (input, init) => {
+        const req = new Request(input, init);
+        seen.push({ contentType: req.headers.get('content-type'), url: req.url });
+        return fetch(req);
+      },
+    });
+    const r = (await (mp as WechatClient).call('uploadNewThing', { media: new Blob([new Uint8Array([1, 2, 3])], { type: 'image/png' }), label: 'x' })) as unknown as { errcode: number; media_id?: string };
+    expect(r.errcode).toBe(0);
+    expect(r.media_id).toMatch(/^[\w-]+$/); // the mock's data fill gives ids of its own
+    const upload = seen.find((s) => s.url.includes('/wxa/upload_new_thing'));
+    expect(upload?.contentType).toMatch(/^multipart\/form-data; boundary=/);
+    expect(new URL(upload?.url ?? 'http://x').searchParams.get('appid')).toBe(DEFAULT_MOCK_APP.appid);
+    await expect((mp as WechatClient).call('uploadNewThing', { label: 'x' })).rejects.toThrow(/uploadNewThing.*media/);
   });
 
   it('new OATools({ endpoints }): the endpoints of its client only', async () => {
@@ -148,6 +171,16 @@ describe('generate --specs (source)', () => {
     const { file: file3 } = await generateInto(await specFolder('member', { 'paginate.yaml': member }), 'member-out');
     const members = ((await import(file3)) as { extraEndpoints: ExtraEndpoints }).extraEndpoints;
     expect(() => new MPTools({ ...DEFAULT_MOCK_APP, endpoints: members })).toThrow(/paginate .*collides with a member of MPTools/);
+  });
+
+  it("the repository's own specs may not say overrides: true", async () => {
+    const repo = path.join(dir, 'repo');
+    await cp(path.join(specRoot, '_meta'), path.join(repo, 'spec/_meta'), { recursive: true });
+    await cp(path.join(specRoot, '_shared'), path.join(repo, 'spec/_shared'), { recursive: true });
+    await mkdir(path.join(repo, 'spec/miniprogram/qrcode-link'), { recursive: true });
+    const spec = await readFile(path.join(specRoot, 'miniprogram/qrcode-link/getQRCode.yaml'), 'utf8');
+    await writeFile(path.join(repo, 'spec/miniprogram/qrcode-link/getQRCode.yaml'), `overrides: true\n${spec}`);
+    await expect(loadSpecs(repo)).rejects.toThrow(/spec\/miniprogram\/qrcode-link\/getQRCode\.yaml: \/overrides: only for specs outside this repository/);
   });
 
   it('the CLI: spec new writes a starter spec that generates as it is; generate --check; errors on stderr, exit 1', async () => {
