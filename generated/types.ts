@@ -77,7 +77,7 @@ interface Watermark {
   appid?: string;
 }
 
-/** Params of {@link MPTools.callbackCheck}: 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
+/** Params of {@link MPTools.callbackCheck}. */
 export interface CallbackCheckParams {
   /**
    * 检测动作：dns（做域名解析）、ping（做 ping 检测）、all（dns 和 ping 都做）
@@ -111,7 +111,7 @@ export interface CallbackCheckResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getApiDomainIp}: 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址） */
+/** Params of {@link MPTools.getApiDomainIp}. */
 export type GetApiDomainIpParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getApiDomainIp}. */
@@ -120,7 +120,7 @@ export interface GetApiDomainIpResponse {
   ip_list: string[];
 }
 
-/** Params of {@link MPTools.getCallbackIp}: 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段） */
+/** Params of {@link MPTools.getCallbackIp}. */
 export type GetCallbackIpParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getCallbackIp}. */
@@ -129,7 +129,7 @@ export interface GetCallbackIpResponse {
   ip_list: string[];
 }
 
-/** Params of {@link MPTools.addKfAccount}: 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号） */
+/** Params of {@link MPTools.addKfAccount}. */
 export interface AddKfAccountParams {
   /** 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
   kf_account: string;
@@ -142,7 +142,7 @@ export interface AddKfAccountParams {
 /** Reply fields of {@link MPTools.addKfAccount}. */
 export type AddKfAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteKfAccount}: 删除客服账号 */
+/** Params of {@link MPTools.deleteKfAccount}. */
 export interface DeleteKfAccountParams {
   /** 完整客服账号，格式为：账号前缀@公众号微信号 */
   kf_account: string;
@@ -153,7 +153,7 @@ export interface DeleteKfAccountParams {
 /** Reply fields of {@link MPTools.deleteKfAccount}. */
 export type DeleteKfAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getKfList}: 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态） */
+/** Params of {@link MPTools.getKfList}. */
 export interface GetKfListParams {
   /** 客服子商户的 business_id；普通账号（小程序、公众号、服务号）客服不需要填 */
   business_id?: string;
@@ -186,7 +186,7 @@ export interface GetKfListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getOnlineKfList}: 获取在线客服列表（在线状态、自动接入数与正在接待的会话数） */
+/** Params of {@link MPTools.getOnlineKfList}. */
 export type GetOnlineKfListParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getOnlineKfList}. */
@@ -208,7 +208,7 @@ export interface GetOnlineKfListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.setTyping}: 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing） */
+/** Params of {@link MPTools.setTyping}. */
 export interface SetTypingParams {
   /** 用户的 OpenID */
   touser: string;
@@ -223,7 +223,7 @@ export interface SetTypingParams {
 /** Reply fields of {@link MPTools.setTyping}. */
 export type SetTypingResponse = Record<string, never>;
 
-/** Params of {@link MPTools.aiCrop}: 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比） */
+/** Params of {@link MPTools.aiCrop}. */
 export interface AiCropParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -258,7 +258,7 @@ export interface AiCropResponse {
   };
 }
 
-/** Params of {@link MPTools.bankCardOCR}: 银行卡识别：提供银行卡卡面信息 OCR 识别 */
+/** Params of {@link MPTools.bankCardOCR}. */
 export interface BankCardOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -275,7 +275,7 @@ export interface BankCardOCRResponse {
   number?: string;
 }
 
-/** Params of {@link MPTools.businessLicenseOCR}: 营业执照识别：提供营业执照 OCR 识别能力 */
+/** Params of {@link MPTools.businessLicenseOCR}. */
 export interface BusinessLicenseOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -343,7 +343,7 @@ export interface BusinessLicenseOCRResponse {
   };
 }
 
-/** Params of {@link MPTools.driverLicenseOCR}: 驾驶证识别：提供驾驶证信息 OCR 识别 */
+/** Params of {@link MPTools.driverLicenseOCR}. */
 export interface DriverLicenseOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -380,7 +380,7 @@ export interface DriverLicenseOCRResponse {
   official_seal?: string;
 }
 
-/** Params of {@link MPTools.idCardOCR}: 身份证识别：提供身份证正反面 OCR 识别 */
+/** Params of {@link MPTools.idCardOCR}. */
 export interface IdCardOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -415,7 +415,7 @@ export interface IdCardOCRResponse {
   valid_date?: string;
 }
 
-/** Params of {@link MPTools.printedTextOCR}: 通用印刷体识别：识别图片中的文字及其位置 */
+/** Params of {@link MPTools.printedTextOCR}. */
 export interface PrintedTextOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -461,7 +461,7 @@ export interface PrintedTextOCRResponse {
   };
 }
 
-/** Params of {@link MPTools.scanQRCode}: 条码/二维码识别：识别图片中的条码、二维码内容与位置 */
+/** Params of {@link MPTools.scanQRCode}. */
 export interface ScanQRCodeParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -509,7 +509,7 @@ export interface ScanQRCodeResponse {
   };
 }
 
-/** Params of {@link MPTools.superResolution}: 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id */
+/** Params of {@link MPTools.superResolution}. */
 export interface SuperResolutionParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -526,7 +526,7 @@ export interface SuperResolutionResponse {
   media_id?: string;
 }
 
-/** Params of {@link MPTools.vehicleLicenseOCR}: 行驶证识别：提供机动车行驶证信息 OCR 识别 */
+/** Params of {@link MPTools.vehicleLicenseOCR}. */
 export interface VehicleLicenseOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -628,7 +628,7 @@ export interface VehicleLicenseOCRResponse {
   };
 }
 
-/** Params of {@link MPTools.getInvoiceBatch}: 电子发票（报销方）：批量查询报销发票信息 */
+/** Params of {@link MPTools.getInvoiceBatch}. */
 export interface GetInvoiceBatchParams {
   /** 发票卡券的 card_id 和 encrypt_code 列表 */
   item_list: {
@@ -718,7 +718,7 @@ export interface GetInvoiceBatchResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getInvoiceInfo}: 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
+/** Params of {@link MPTools.getInvoiceInfo}. */
 export interface GetInvoiceInfoParams {
   /** 发票 id */
   card_id: string;
@@ -802,7 +802,7 @@ export interface GetInvoiceInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.updateInvoiceStatus}: 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
+/** Params of {@link MPTools.updateInvoiceStatus}. */
 export interface UpdateInvoiceStatusParams {
   /** 发票 id */
   card_id: string;
@@ -817,7 +817,7 @@ export interface UpdateInvoiceStatusParams {
 /** Reply fields of {@link MPTools.updateInvoiceStatus}. */
 export type UpdateInvoiceStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateStatusBatch}: 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
+/** Params of {@link MPTools.updateStatusBatch}. */
 export interface UpdateStatusBatchParams {
   /** 用户 openid */
   openid: string;
@@ -837,7 +837,7 @@ export interface UpdateStatusBatchParams {
 /** Reply fields of {@link MPTools.updateStatusBatch}. */
 export type UpdateStatusBatchResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getTicket}: 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
+/** Params of {@link MPTools.getTicket}. */
 export interface GetTicketParams {
   /**
    * 票据类型：jsapi（JS-SDK）或 wx_card（卡券）
@@ -854,7 +854,7 @@ export interface GetTicketResponse {
   expires_in: number;
 }
 
-/** Params of {@link MPTools.addUserActionSet}: 微信广告：创建用户行为数据源 */
+/** Params of {@link MPTools.addUserActionSet}. */
 export interface AddUserActionSetParams {
   /** 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
   type: string;
@@ -875,7 +875,7 @@ export interface AddUserActionSetResponse {
   };
 }
 
-/** Params of {@link MPTools.addUserActions}: 微信广告：回传用户行为数据 */
+/** Params of {@link MPTools.addUserActions}. */
 export interface AddUserActionsParams {
   /** 行为数据列表 */
   actions: {
@@ -909,7 +909,7 @@ export interface AddUserActionsParams {
 /** Reply fields of {@link MPTools.addUserActions}. */
 export type AddUserActionsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getUserActionSetReports}: 微信广告：获取用户行为数据源报表 */
+/** Params of {@link MPTools.getUserActionSetReports}. */
 export interface GetUserActionSetReportsParams {
   /** 用户行为源 id（创建用户行为源时分配的唯一 id） */
   user_action_set_id: number | string;
@@ -931,7 +931,7 @@ export interface GetUserActionSetReportsResponse {
   data?: Record<string, never>;
 }
 
-/** Params of {@link MPTools.getUserActionSets}: 微信广告：获取用户行为数据源信息 */
+/** Params of {@link MPTools.getUserActionSets}. */
 export interface GetUserActionSetsParams {
   /** 数据源唯一 ID */
   user_action_set_id: number | string;
@@ -959,7 +959,7 @@ export interface GetUserActionSetsResponse {
   };
 }
 
-/** Params of {@link MPTools.getTempMedia}: 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
+/** Params of {@link MPTools.getTempMedia}. */
 export interface GetTempMediaParams {
   /** 媒体文件 ID */
   media_id: string;
@@ -971,7 +971,7 @@ export interface GetTempMediaResponse {
   video_url?: string;
 }
 
-/** Params of {@link MPTools.uploadTempMedia}: 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
+/** Params of {@link MPTools.uploadTempMedia}. */
 export interface UploadTempMediaParams {
   /**
    * 媒体文件类型：图片 image、语音 voice、视频 video、缩略图 thumb（小程序仅支持 image）
@@ -996,7 +996,7 @@ export interface UploadTempMediaResponse {
   created_at: number;
 }
 
-/** Params of {@link MPTools.bindOpenAccount}: 将公众号/小程序绑定到开放平台帐号下 */
+/** Params of {@link MPTools.bindOpenAccount}. */
 export interface BindOpenAccountParams {
   /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
   appid?: string;
@@ -1007,7 +1007,7 @@ export interface BindOpenAccountParams {
 /** Reply fields of {@link MPTools.bindOpenAccount}. */
 export type BindOpenAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createOpenAccount}: 创建开放平台帐号并绑定公众号/小程序 */
+/** Params of {@link MPTools.createOpenAccount}. */
 export interface CreateOpenAccountParams {
   /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
   appid?: string;
@@ -1019,7 +1019,7 @@ export interface CreateOpenAccountResponse {
   open_appid: string;
 }
 
-/** Params of {@link MPTools.getOpenAccount}: 获取公众号/小程序所绑定的开放平台帐号 */
+/** Params of {@link MPTools.getOpenAccount}. */
 export interface GetOpenAccountParams {
   /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
   appid?: string;
@@ -1031,7 +1031,7 @@ export interface GetOpenAccountResponse {
   open_appid: string;
 }
 
-/** Params of {@link MPTools.unbindOpenAccount}: 将公众号/小程序从开放平台帐号下解绑 */
+/** Params of {@link MPTools.unbindOpenAccount}. */
 export interface UnbindOpenAccountParams {
   /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
   appid?: string;
@@ -1042,7 +1042,7 @@ export interface UnbindOpenAccountParams {
 /** Reply fields of {@link MPTools.unbindOpenAccount}. */
 export type UnbindOpenAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.clearApiQuota}: 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
+/** Params of {@link MPTools.clearApiQuota}. */
 export interface ClearApiQuotaParams {
   /** api 的请求地址，例如 "/cgi-bin/message/custom/send"；必须以 "/" 开头，不要前缀 https://api.weixin.qq.com */
   cgi_path: string;
@@ -1051,7 +1051,7 @@ export interface ClearApiQuotaParams {
 /** Reply fields of {@link MPTools.clearApiQuota}. */
 export type ClearApiQuotaResponse = Record<string, never>;
 
-/** Params of {@link MPTools.clearQuota}: 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
+/** Params of {@link MPTools.clearQuota}. */
 export interface ClearQuotaParams {
   /** 要被清空的账号的 appid（即本账号的 appid） */
   appid?: string;
@@ -1060,13 +1060,13 @@ export interface ClearQuotaParams {
 /** Reply fields of {@link MPTools.clearQuota}. */
 export type ClearQuotaResponse = Record<string, never>;
 
-/** Params of {@link MPTools.clearQuotaByAppSecret}: 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况） */
+/** Params of {@link MPTools.clearQuotaByAppSecret}. */
 export type ClearQuotaByAppSecretParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.clearQuotaByAppSecret}. */
 export type ClearQuotaByAppSecretResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getApiQuota}: 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
+/** Params of {@link MPTools.getApiQuota}. */
 export interface GetApiQuotaParams {
   /** api 的请求地址，例如 "/cgi-bin/message/custom/send"；不要前缀 https://api.weixin.qq.com，也不要漏了 "/"，否则报 76003；/xxx/sns/xxx 类接口不支持（76022） */
   cgi_path: string;
@@ -1099,7 +1099,7 @@ export interface GetApiQuotaResponse {
   };
 }
 
-/** Params of {@link MPTools.getRidInfo}: 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
+/** Params of {@link MPTools.getRidInfo}. */
 export interface GetRidInfoParams {
   /** 调用接口报错返回的 rid，例如 61725984-6126f6f9-040f19c4（errmsg 中 "rid:" 之后的部分） */
   rid: string;
@@ -1124,7 +1124,7 @@ export interface GetRidInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.addMessageTemplate}: 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId */
+/** Params of {@link MPTools.addMessageTemplate}. */
 export interface AddMessageTemplateParams {
   /** 模板标题 id，可通过 getPubTemplateTitleList 获取，也可登录后台查看 */
   tid: string;
@@ -1140,7 +1140,7 @@ export interface AddMessageTemplateResponse {
   priTmplId?: string;
 }
 
-/** Params of {@link MPTools.deleteMessageTemplate}: 删除账号下的个人订阅消息模板 */
+/** Params of {@link MPTools.deleteMessageTemplate}. */
 export interface DeleteMessageTemplateParams {
   /** 要删除的模板 id */
   priTmplId: string;
@@ -1149,7 +1149,7 @@ export interface DeleteMessageTemplateParams {
 /** Reply fields of {@link MPTools.deleteMessageTemplate}. */
 export type DeleteMessageTemplateResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getCategory}: 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id） */
+/** Params of {@link MPTools.getCategory}. */
 export type GetCategoryParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getCategory}. */
@@ -1163,7 +1163,7 @@ export interface GetCategoryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getMessageTemplateList}: 获取账号下的个人订阅消息模板列表 */
+/** Params of {@link MPTools.getMessageTemplateList}. */
 export type GetMessageTemplateListParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getMessageTemplateList}. */
@@ -1190,7 +1190,7 @@ export interface GetMessageTemplateListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPubTemplateKeyWordsById}: 获取模板标题下的关键词列表（组合模板时选择 kid） */
+/** Params of {@link MPTools.getPubTemplateKeyWordsById}. */
 export interface GetPubTemplateKeyWordsByIdParams {
   /** 模板标题 id，可通过接口获取 */
   tid: string;
@@ -1213,7 +1213,7 @@ export interface GetPubTemplateKeyWordsByIdResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPubTemplateTitleList}: 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
+/** Params of {@link MPTools.getPubTemplateTitleList}. */
 export interface GetPubTemplateTitleListParams {
   /** 类目 id，多个用逗号隔开（如 2,616；不要加引号） */
   ids: string;
@@ -1240,7 +1240,7 @@ export interface GetPubTemplateTitleListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.requestAccessToken}: 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
+/** Params of {@link MPTools.requestAccessToken}. */
 export type RequestAccessTokenParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.requestAccessToken}. */
@@ -1251,7 +1251,7 @@ export interface RequestAccessTokenResponse {
   expires_in: number;
 }
 
-/** Params of {@link MPTools.requestStableAccessToken}: 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
+/** Params of {@link MPTools.requestStableAccessToken}. */
 export interface RequestStableAccessTokenParams {
   /**
    * 默认 false。false 为普通调用模式，有效期内重复调用不会更新 access_token；true 为强制刷新模式，会导致上次获取的 access_token 失效
@@ -1268,7 +1268,7 @@ export interface RequestStableAccessTokenResponse {
   expires_in: number;
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerInfo}: 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…） */
+/** Params of {@link OpenPlatform.getAuthorizerInfo}. */
 export interface GetAuthorizerInfoParams {
   /** 授权方 appid */
   authorizer_appid: string;
@@ -1346,7 +1346,7 @@ export interface GetAuthorizerInfoResponse {
   };
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerList}: 拉取所有已授权的帐号列表（含刷新令牌） */
+/** Params of {@link OpenPlatform.getAuthorizerList}. */
 export interface GetAuthorizerListParams {
   /** 偏移位置/起始位置 */
   offset: number;
@@ -1369,7 +1369,7 @@ export interface GetAuthorizerListResponse {
   }[];
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerOptionInfo}: 获取授权方选项信息（地理位置上报、语音识别、多客服） */
+/** Params of {@link OpenPlatform.getAuthorizerOptionInfo}. */
 export interface GetAuthorizerOptionInfoParams {
   /** 授权公众号或小程序的 appid */
   authorizer_appid: string;
@@ -1389,7 +1389,7 @@ export interface GetAuthorizerOptionInfoResponse {
   option_value: string;
 }
 
-/** Params of {@link OpenPlatform.setAuthorizerOptionInfo}: 设置授权方选项信息 */
+/** Params of {@link OpenPlatform.setAuthorizerOptionInfo}. */
 export interface SetAuthorizerOptionInfoParams {
   /** 授权公众号或小程序的 appid */
   authorizer_appid: string;
@@ -1406,7 +1406,7 @@ export interface SetAuthorizerOptionInfoParams {
 /** Reply fields of {@link OpenPlatform.setAuthorizerOptionInfo}. */
 export type SetAuthorizerOptionInfoResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.getThirdpartyJumpDomainConfirmFile}: 获取第三方平台业务域名校验文件 */
+/** Params of {@link OpenPlatform.getThirdpartyJumpDomainConfirmFile}. */
 export type GetThirdpartyJumpDomainConfirmFileParams = Record<string, never>;
 
 /** Reply fields of {@link OpenPlatform.getThirdpartyJumpDomainConfirmFile}. */
@@ -1417,7 +1417,7 @@ export interface GetThirdpartyJumpDomainConfirmFileResponse {
   file_content: string;
 }
 
-/** Params of {@link OpenPlatform.modifyThirdpartyJumpDomain}: 设置第三方平台业务域名（授权小程序可配置的业务域名范围） */
+/** Params of {@link OpenPlatform.modifyThirdpartyJumpDomain}. */
 export interface ModifyThirdpartyJumpDomainParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -1439,7 +1439,7 @@ export interface ModifyThirdpartyJumpDomainResponse {
   invalid_wxa_jump_h5_domain?: string;
 }
 
-/** Params of {@link OpenPlatform.modifyThirdpartyServerDomain}: 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围） */
+/** Params of {@link OpenPlatform.modifyThirdpartyServerDomain}. */
 export interface ModifyThirdpartyServerDomainParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -1461,13 +1461,13 @@ export interface ModifyThirdpartyServerDomainResponse {
   invalid_wxa_server_domain?: string;
 }
 
-/** Params of {@link OpenPlatform.clearComponentQuota}: 第三方平台对其所有 API 调用次数清零（每月 10 次） */
+/** Params of {@link OpenPlatform.clearComponentQuota}. */
 export type ClearComponentQuotaParams = Record<string, never>;
 
 /** Reply fields of {@link OpenPlatform.clearComponentQuota}. */
 export type ClearComponentQuotaResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.fastRegisterPersonalWeapp}: 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送） */
+/** Params of {@link OpenPlatform.fastRegisterPersonalWeapp}. */
 export interface FastRegisterPersonalWeappParams {
   /** 个人用户名字 */
   idname: string;
@@ -1487,7 +1487,7 @@ export interface FastRegisterPersonalWeappResponse {
   status?: number;
 }
 
-/** Params of {@link OpenPlatform.fastRegisterWeapp}: 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送） */
+/** Params of {@link OpenPlatform.fastRegisterWeapp}. */
 export interface FastRegisterWeappParams {
   /** 企业名（需与工商部门登记信息一致） */
   name: string;
@@ -1508,7 +1508,7 @@ export interface FastRegisterWeappParams {
 /** Reply fields of {@link OpenPlatform.fastRegisterWeapp}. */
 export type FastRegisterWeappResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.addToTemplate}: 将草稿添加到代码模板库 */
+/** Params of {@link OpenPlatform.addToTemplate}. */
 export interface AddToTemplateParams {
   /** 草稿 ID（getTemplateDraftList） */
   draft_id: number;
@@ -1521,7 +1521,7 @@ export interface AddToTemplateParams {
 /** Reply fields of {@link OpenPlatform.addToTemplate}. */
 export type AddToTemplateResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.deleteCodeTemplate}: 删除代码模板 */
+/** Params of {@link OpenPlatform.deleteCodeTemplate}. */
 export interface DeleteCodeTemplateParams {
   /** 要删除的模板 ID */
   template_id: number;
@@ -1530,7 +1530,7 @@ export interface DeleteCodeTemplateParams {
 /** Reply fields of {@link OpenPlatform.deleteCodeTemplate}. */
 export type DeleteCodeTemplateResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.getCodeTemplateList}: 获取代码模板列表（commit 用的 template_id） */
+/** Params of {@link OpenPlatform.getCodeTemplateList}. */
 export interface GetCodeTemplateListParams {
   /**
    * 0 普通模板 1 标准模板；不填：全部
@@ -1565,7 +1565,7 @@ export interface GetCodeTemplateListResponse {
   }[];
 }
 
-/** Params of {@link OpenPlatform.getTemplateDraftList}: 获取草稿箱列表（开发者工具上传的草稿） */
+/** Params of {@link OpenPlatform.getTemplateDraftList}. */
 export type GetTemplateDraftListParams = Record<string, never>;
 
 /** Reply fields of {@link OpenPlatform.getTemplateDraftList}. */
@@ -1589,7 +1589,7 @@ export interface GetTemplateDraftListResponse {
   }[];
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerAccessToken}: 获取/刷新授权账号调用令牌 authorizer_access_token（用 authorizer_refresh_token 换取，有效期 2 小时） */
+/** Params of {@link OpenPlatform.getAuthorizerAccessToken}. */
 export interface GetAuthorizerAccessTokenParams {
   /** 授权方 appid */
   authorizer_appid: string;
@@ -1607,7 +1607,7 @@ export interface GetAuthorizerAccessTokenResponse {
   authorizer_refresh_token: string;
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerRefreshToken}: 使用授权码获取授权信息（authorization_info：授权方 appid、authorizer_access_token、authorizer_refresh_token、权限集） */
+/** Params of {@link OpenPlatform.getAuthorizerRefreshToken}. */
 export interface GetAuthorizerRefreshTokenParams {
   /** 授权码，授权成功时回调 URL 的 auth_code（或授权事件的 AuthorizationCode），一次有效 */
   authorization_code: string;
@@ -1640,7 +1640,7 @@ export interface GetAuthorizerRefreshTokenResponse {
   };
 }
 
-/** Params of {@link OpenPlatform.getComponentAccessToken}: 获取第三方平台令牌 component_access_token（用微信推送的 component_verify_ticket 换取，有效期 2 小时） */
+/** Params of {@link OpenPlatform.getComponentAccessToken}. */
 export interface GetComponentAccessTokenParams {
   /** 微信后台推送的 ticket（授权事件接收URL 每 10 分钟收到一次，有效 12 小时） */
   component_verify_ticket: string;
@@ -1654,7 +1654,7 @@ export interface GetComponentAccessTokenResponse {
   expires_in: number;
 }
 
-/** Params of {@link OpenPlatform.getPreAuthCode}: 获取预授权码 pre_auth_code（授权链接用，有效期 10 分钟，一次有效） */
+/** Params of {@link OpenPlatform.getPreAuthCode}. */
 export type GetPreAuthCodeParams = Record<string, never>;
 
 /** Reply fields of {@link OpenPlatform.getPreAuthCode}. */
@@ -1665,13 +1665,13 @@ export interface GetPreAuthCodeResponse {
   expires_in: number;
 }
 
-/** Params of {@link OpenPlatform.startPushTicket}: 启动票据推送服务：让微信立即向授权事件接收URL 推送 component_verify_ticket */
+/** Params of {@link OpenPlatform.startPushTicket}. */
 export type StartPushTicketParams = Record<string, never>;
 
 /** Reply fields of {@link OpenPlatform.startPushTicket}. */
 export type StartPushTicketResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addDatabaseCollection}: 新增集合 */
+/** Params of {@link MPTools.addDatabaseCollection}. */
 export interface AddDatabaseCollectionParams {
   /** 云开发环境 ID */
   env: string;
@@ -1682,7 +1682,7 @@ export interface AddDatabaseCollectionParams {
 /** Reply fields of {@link MPTools.addDatabaseCollection}. */
 export type AddDatabaseCollectionResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addDatabaseItem}: 数据库插入记录（返回插入记录的 _id 列表） */
+/** Params of {@link MPTools.addDatabaseItem}. */
 export interface AddDatabaseItemParams {
   /** 云开发环境 ID */
   env: string;
@@ -1696,7 +1696,7 @@ export interface AddDatabaseItemResponse {
   id_list?: string[];
 }
 
-/** Params of {@link MPTools.addDelayedFunctionTask}: 延时调用云函数（6 秒至 30 天后触发） */
+/** Params of {@link MPTools.addDelayedFunctionTask}. */
 export interface AddDelayedFunctionTaskParams {
   /** 云开发环境 ID */
   env: string;
@@ -1711,7 +1711,7 @@ export interface AddDelayedFunctionTaskParams {
 /** Reply fields of {@link MPTools.addDelayedFunctionTask}. */
 export type AddDelayedFunctionTaskResponse = Record<string, never>;
 
-/** Params of {@link MPTools.aggregateDatabase}: 数据库聚合（执行聚合管道语句） */
+/** Params of {@link MPTools.aggregateDatabase}. */
 export interface AggregateDatabaseParams {
   /** 云开发环境 ID */
   env: string;
@@ -1734,7 +1734,7 @@ export interface AggregateDatabaseResponse {
   };
 }
 
-/** Params of {@link MPTools.cloudbaseReportAPI}: 云开发通用上报接口（上报短信任务发送量、H5 打开等营销数据） */
+/** Params of {@link MPTools.cloudbaseReportAPI}. */
 export interface CloudbaseReportAPIParams {
   /**
    * 上报动作：sendSmsTask 发送短信；openH5 H5 打开
@@ -1757,7 +1757,7 @@ export interface CloudbaseReportAPIParams {
 /** Reply fields of {@link MPTools.cloudbaseReportAPI}. */
 export type CloudbaseReportAPIResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createSendSmsTask}: 创建发短信任务（按上传到扩展存储的 CSV 文件批量发送短信，返回查询 ID） */
+/** Params of {@link MPTools.createSendSmsTask}. */
 export interface CreateSendSmsTaskParams {
   /** 环境 ID */
   env: string;
@@ -1775,7 +1775,7 @@ export interface CreateSendSmsTaskResponse {
   query_id?: string;
 }
 
-/** Params of {@link MPTools.deleteDatabaseCollection}: 删除集合 */
+/** Params of {@link MPTools.deleteDatabaseCollection}. */
 export interface DeleteDatabaseCollectionParams {
   /** 云开发环境 ID */
   env: string;
@@ -1786,7 +1786,7 @@ export interface DeleteDatabaseCollectionParams {
 /** Reply fields of {@link MPTools.deleteDatabaseCollection}. */
 export type DeleteDatabaseCollectionResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteDatabaseItem}: 数据库删除记录 */
+/** Params of {@link MPTools.deleteDatabaseItem}. */
 export interface DeleteDatabaseItemParams {
   /** 云开发环境 ID */
   env: string;
@@ -1800,7 +1800,7 @@ export interface DeleteDatabaseItemResponse {
   deleted?: number;
 }
 
-/** Params of {@link MPTools.deleteTcbCloudFile}: 删除云存储文件 */
+/** Params of {@link MPTools.deleteTcbCloudFile}. */
 export interface DeleteTcbCloudFileParams {
   /** 云开发环境 ID */
   env: string;
@@ -1821,7 +1821,7 @@ export interface DeleteTcbCloudFileResponse {
   }[];
 }
 
-/** Params of {@link MPTools.describeExtensionUploadInfo}: 描述扩展上传文件信息（获取函数代码、静态托管代码或短信 CSV 文件的上传链接） */
+/** Params of {@link MPTools.describeExtensionUploadInfo}. */
 export interface DescribeExtensionUploadInfoParams {
   /** 待上传的文件列表 */
   ExtensionFiles: {
@@ -1867,7 +1867,7 @@ export interface DescribeExtensionUploadInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.describeSmsRecords}: 查询 2 个月内的云开发短信发送记录 */
+/** Params of {@link MPTools.describeSmsRecords}. */
 export interface DescribeSmsRecordsParams {
   /** 环境 ID */
   EnvId: string;
@@ -1912,7 +1912,7 @@ export interface DescribeSmsRecordsResponse {
   RequestId?: string;
 }
 
-/** Params of {@link MPTools.exportDatabaseItem}: 数据库导出（创建导出任务，返回 job_id） */
+/** Params of {@link MPTools.exportDatabaseItem}. */
 export interface ExportDatabaseItemParams {
   /** 云开发环境 ID */
   env: string;
@@ -1932,7 +1932,7 @@ export interface ExportDatabaseItemResponse {
   job_id?: number;
 }
 
-/** Params of {@link MPTools.getCloudBaseStatistics}: 获取云开发数据（短信营销概览、转化、实时数据） */
+/** Params of {@link MPTools.getCloudBaseStatistics}. */
 export interface GetCloudBaseStatisticsParams {
   /**
    * 获取动作：smsMarketingOverviewData 短信营销概览数据；smsMarketingConversionData 短信营销转化数据；smsMarketingRealTimeData 短信营销实时数据
@@ -1985,7 +1985,7 @@ export interface GetCloudBaseStatisticsResponse {
   total_num?: number;
 }
 
-/** Params of {@link MPTools.getCloudBaseVoIPSign}: 获取实时语音签名（供 wx.joinVoIPChat 使用） */
+/** Params of {@link MPTools.getCloudBaseVoIPSign}. */
 export interface GetCloudBaseVoIPSignParams {
   /** 游戏房间的标识 */
   group_id: string;
@@ -2001,7 +2001,7 @@ export interface GetCloudBaseVoIPSignResponse {
   signature?: string;
 }
 
-/** Params of {@link MPTools.getCloudToken}: 获取腾讯云 API 调用凭证（临时密钥 secretid / secretkey / token） */
+/** Params of {@link MPTools.getCloudToken}. */
 export interface GetCloudTokenParams {
   /** 有效期（单位：秒，最大 7200） */
   lifespan: number;
@@ -2019,7 +2019,7 @@ export interface GetCloudTokenResponse {
   expired_time?: number;
 }
 
-/** Params of {@link MPTools.getDatabaseCollection}: 获取特定云环境下集合信息 */
+/** Params of {@link MPTools.getDatabaseCollection}. */
 export interface GetDatabaseCollectionParams {
   /** 云开发环境 ID */
   env: string;
@@ -2061,7 +2061,7 @@ export interface GetDatabaseCollectionResponse {
   };
 }
 
-/** Params of {@link MPTools.getDatabaseCount}: 统计集合记录数或统计查询语句对应的结果记录数 */
+/** Params of {@link MPTools.getDatabaseCount}. */
 export interface GetDatabaseCountParams {
   /** 云开发环境 ID */
   env: string;
@@ -2075,7 +2075,7 @@ export interface GetDatabaseCountResponse {
   count?: number;
 }
 
-/** Params of {@link MPTools.getDatabaseMigrateStatus}: 数据库迁移（导入/导出）状态查询 */
+/** Params of {@link MPTools.getDatabaseMigrateStatus}. */
 export interface GetDatabaseMigrateStatusParams {
   /** 云开发环境 ID */
   env: string;
@@ -2097,7 +2097,7 @@ export interface GetDatabaseMigrateStatusResponse {
   file_url?: string;
 }
 
-/** Params of {@link MPTools.getDatabaseRecord}: 数据库查询记录 */
+/** Params of {@link MPTools.getDatabaseRecord}. */
 export interface GetDatabaseRecordParams {
   /** 云开发环境 ID */
   env: string;
@@ -2120,7 +2120,7 @@ export interface GetDatabaseRecordResponse {
   };
 }
 
-/** Params of {@link MPTools.getDownloadTcbFileLink}: 获取云存储文件下载链接 */
+/** Params of {@link MPTools.getDownloadTcbFileLink}. */
 export interface GetDownloadTcbFileLinkParams {
   /** 云开发环境 ID */
   env: string;
@@ -2148,7 +2148,7 @@ export interface GetDownloadTcbFileLinkResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getOpenData}: 换取 cloudID 对应的开放数据（如微信运动步数） */
+/** Params of {@link MPTools.getOpenData}. */
 export interface GetOpenDataParams {
   /** 用户 openid（可选，URL 参数） */
   openid?: string;
@@ -2167,7 +2167,7 @@ export interface GetOpenDataResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getUploadTcbFileLink}: 获取云存储文件上传链接（返回 COS 上传 URL 与签名，随后以 POST 表单上传到该 URL） */
+/** Params of {@link MPTools.getUploadTcbFileLink}. */
 export interface GetUploadTcbFileLinkParams {
   /** 云开发环境 ID */
   env: string;
@@ -2189,7 +2189,7 @@ export interface GetUploadTcbFileLinkResponse {
   cos_file_id?: string;
 }
 
-/** Params of {@link MPTools.importDatabaseItem}: 数据库导入（从云存储文件导入集合，返回 job_id） */
+/** Params of {@link MPTools.importDatabaseItem}. */
 export interface ImportDatabaseItemParams {
   /** 云开发环境 ID */
   env: string;
@@ -2215,7 +2215,7 @@ export interface ImportDatabaseItemResponse {
   job_id?: number;
 }
 
-/** Params of {@link MPTools.invokeCloudFunction}: 触发云函数（HTTP API），返回云函数的返回值（resp_data，JSON 字符串） */
+/** Params of {@link MPTools.invokeCloudFunction}. */
 export interface InvokeCloudFunctionParams {
   /** 云开发环境 ID */
   env: string;
@@ -2229,7 +2229,7 @@ export interface InvokeCloudFunctionResponse {
   resp_data?: string;
 }
 
-/** Params of {@link MPTools.newSendCloudBaseSms}: 发送短信 v2：发送携带 URL Link 的短信（短信签名为小程序名称，需购买云开发短信资源包） */
+/** Params of {@link MPTools.newSendCloudBaseSms}. */
 export interface NewSendCloudBaseSmsParams {
   /** 环境 ID */
   env: string;
@@ -2267,7 +2267,7 @@ export interface NewSendCloudBaseSmsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.sendCloudBaseSms}: 发送短信（旧版）：发送支持打开云开发静态网站的短信，该 H5 可以打开小程序 */
+/** Params of {@link MPTools.sendCloudBaseSms}. */
 export interface SendCloudBaseSmsParams {
   /** 环境 ID */
   env: string;
@@ -2312,7 +2312,7 @@ export interface SendCloudBaseSmsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.updateDatabaseIndex}: 变更数据库索引（新增或删除索引） */
+/** Params of {@link MPTools.updateDatabaseIndex}. */
 export interface UpdateDatabaseIndexParams {
   /** 云开发环境 ID */
   env: string;
@@ -2344,7 +2344,7 @@ export interface UpdateDatabaseIndexParams {
 /** Reply fields of {@link MPTools.updateDatabaseIndex}. */
 export type UpdateDatabaseIndexResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateDatabaseRecord}: 数据库更新记录 */
+/** Params of {@link MPTools.updateDatabaseRecord}. */
 export interface UpdateDatabaseRecordParams {
   /** 云开发环境 ID */
   env: string;
@@ -2362,7 +2362,7 @@ export interface UpdateDatabaseRecordResponse {
   id?: string;
 }
 
-/** Params of {@link MPTools.addCategory}: 添加类目（敏感类目需资质） */
+/** Params of {@link MPTools.addCategory}. */
 export interface AddCategoryParams {
   /** 类目信息列表 */
   categories: {
@@ -2383,7 +2383,7 @@ export interface AddCategoryParams {
 /** Reply fields of {@link MPTools.addCategory}. */
 export type AddCategoryResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addJumpQRCode}: 增加或修改二维码规则 */
+/** Params of {@link MPTools.addJumpQRCode}. */
 export interface AddJumpQRCodeParams {
   /** 二维码规则（以 http/https 开头的前缀） */
   prefix: string;
@@ -2410,7 +2410,7 @@ export interface AddJumpQRCodeParams {
 /** Reply fields of {@link MPTools.addJumpQRCode}. */
 export type AddJumpQRCodeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.bindTester}: 绑定体验者（微信号） */
+/** Params of {@link MPTools.bindTester}. */
 export interface BindTesterParams {
   /** 体验者微信号 */
   wechatid: string;
@@ -2422,7 +2422,7 @@ export interface BindTesterResponse {
   userstr: string;
 }
 
-/** Params of {@link MPTools.commit}: 上传代码并生成体验版（从代码模板库选模板，填 ext.json） */
+/** Params of {@link MPTools.commit}. */
 export interface CommitParams {
   /** 代码模板库中的模板 ID（getCodeTemplateList） */
   template_id: number;
@@ -2437,7 +2437,7 @@ export interface CommitParams {
 /** Reply fields of {@link MPTools.commit}. */
 export type CommitResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteCategory}: 删除类目 */
+/** Params of {@link MPTools.deleteCategory}. */
 export interface DeleteCategoryParams {
   /** 一级类目 ID */
   first: number;
@@ -2448,7 +2448,7 @@ export interface DeleteCategoryParams {
 /** Reply fields of {@link MPTools.deleteCategory}. */
 export type DeleteCategoryResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteJumpQRCode}: 删除已设置的二维码规则 */
+/** Params of {@link MPTools.deleteJumpQRCode}. */
 export interface DeleteJumpQRCodeParams {
   /** 二维码规则 */
   prefix: string;
@@ -2459,7 +2459,7 @@ export interface DeleteJumpQRCodeParams {
 /** Reply fields of {@link MPTools.deleteJumpQRCode}. */
 export type DeleteJumpQRCodeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.downloadJumpQRCodeFile}: 获取二维码规则校验文件（放在 prefix 域名的根目录） */
+/** Params of {@link MPTools.downloadJumpQRCodeFile}. */
 export type DownloadJumpQRCodeFileParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.downloadJumpQRCodeFile}. */
@@ -2470,7 +2470,7 @@ export interface DownloadJumpQRCodeFileResponse {
   file_content: string;
 }
 
-/** Params of {@link MPTools.getAccountBasicInfo}: 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家） */
+/** Params of {@link MPTools.getAccountBasicInfo}. */
 export type GetAccountBasicInfoParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getAccountBasicInfo}. */
@@ -2533,7 +2533,7 @@ export interface GetAccountBasicInfoResponse {
   nickname?: string;
 }
 
-/** Params of {@link MPTools.getAllCategories}: 获取可以设置的所有类目 */
+/** Params of {@link MPTools.getAllCategories}. */
 export type GetAllCategoriesParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getAllCategories}. */
@@ -2558,7 +2558,7 @@ export interface GetAllCategoriesResponse {
   };
 }
 
-/** Params of {@link MPTools.getAuditStatus}: 查询指定版本的审核状态 */
+/** Params of {@link MPTools.getAuditStatus}. */
 export interface GetAuditStatusParams {
   /** 提交审核时获得的审核 id */
   auditid: number;
@@ -2576,7 +2576,7 @@ export interface GetAuditStatusResponse {
   screenshot?: string;
 }
 
-/** Params of {@link MPTools.getCodeAuditQuota}: 查询服务商本月的审核额度（提审与加急） */
+/** Params of {@link MPTools.getCodeAuditQuota}. */
 export type GetCodeAuditQuotaParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getCodeAuditQuota}. */
@@ -2591,7 +2591,7 @@ export interface GetCodeAuditQuotaResponse {
   speedup_limit?: number;
 }
 
-/** Params of {@link MPTools.getCodeCategory}: 获取已设置的所有类目（提交审核用的类目及其 id） */
+/** Params of {@link MPTools.getCodeCategory}. */
 export type GetCodeCategoryParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getCodeCategory}. */
@@ -2613,7 +2613,7 @@ export interface GetCodeCategoryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getCodePage}: 获取已上传代码的页面列表 */
+/** Params of {@link MPTools.getCodePage}. */
 export type GetCodePageParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getCodePage}. */
@@ -2622,7 +2622,7 @@ export interface GetCodePageResponse {
   page_list: string[];
 }
 
-/** Params of {@link MPTools.getCodePrivacyInfo}: 获取隐私接口检测结果（上传代码后的检测任务） */
+/** Params of {@link MPTools.getCodePrivacyInfo}. */
 export type GetCodePrivacyInfoParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getCodePrivacyInfo}. */
@@ -2633,7 +2633,7 @@ export interface GetCodePrivacyInfoResponse {
   without_conf_list?: string[];
 }
 
-/** Params of {@link MPTools.getEffectiveJumpDomain}: 获取发布后生效的业务域名 */
+/** Params of {@link MPTools.getEffectiveJumpDomain}. */
 export type GetEffectiveJumpDomainParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getEffectiveJumpDomain}. */
@@ -2648,7 +2648,7 @@ export interface GetEffectiveJumpDomainResponse {
   effective_webviewdomain: string[];
 }
 
-/** Params of {@link MPTools.getEffectiveServerDomain}: 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的） */
+/** Params of {@link MPTools.getEffectiveServerDomain}. */
 export type GetEffectiveServerDomainParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getEffectiveServerDomain}. */
@@ -2715,7 +2715,7 @@ export interface GetEffectiveServerDomainResponse {
   };
 }
 
-/** Params of {@link MPTools.getJumpDomainConfirmFile}: 获取业务域名校验文件（放在业务域名根目录） */
+/** Params of {@link MPTools.getJumpDomainConfirmFile}. */
 export type GetJumpDomainConfirmFileParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getJumpDomainConfirmFile}. */
@@ -2726,7 +2726,7 @@ export interface GetJumpDomainConfirmFileResponse {
   file_content: string;
 }
 
-/** Params of {@link MPTools.getJumpQRCode}: 获取已设置的二维码规则（扫普通链接二维码打开小程序） */
+/** Params of {@link MPTools.getJumpQRCode}. */
 export interface GetJumpQRCodeParams {
   /** 小程序 appid（不填：客户端自己的 appid） */
   appid?: string;
@@ -2769,7 +2769,7 @@ export interface GetJumpQRCodeResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLatestAuditStatus}: 查询最新一次提交的审核状态 */
+/** Params of {@link MPTools.getLatestAuditStatus}. */
 export type GetLatestAuditStatusParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getLatestAuditStatus}. */
@@ -2792,7 +2792,7 @@ export interface GetLatestAuditStatusResponse {
   submit_audit_time?: number;
 }
 
-/** Params of {@link MPTools.getPrefetchDomain}: 获取 DNS 预解析域名 */
+/** Params of {@link MPTools.getPrefetchDomain}. */
 export type GetPrefetchDomainParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getPrefetchDomain}. */
@@ -2808,7 +2808,7 @@ export interface GetPrefetchDomainResponse {
   size_limit?: number;
 }
 
-/** Params of {@link MPTools.getSearchStatus}: 查询小程序是否可被搜索 */
+/** Params of {@link MPTools.getSearchStatus}. */
 export type GetSearchStatusParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getSearchStatus}. */
@@ -2819,7 +2819,7 @@ export interface GetSearchStatusResponse {
   status: 0 | 1;
 }
 
-/** Params of {@link MPTools.getSettingCategories}: 获取已设置的所有类目（含审核状态）及设置额度 */
+/** Params of {@link MPTools.getSettingCategories}. */
 export type GetSettingCategoriesParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getSettingCategories}. */
@@ -2847,7 +2847,7 @@ export interface GetSettingCategoriesResponse {
   category_limit: number;
 }
 
-/** Params of {@link MPTools.getSupportVersion}: 查询小程序当前设置的最低基础库版本及各版本用户占比 */
+/** Params of {@link MPTools.getSupportVersion}. */
 export type GetSupportVersionParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getSupportVersion}. */
@@ -2866,7 +2866,7 @@ export interface GetSupportVersionResponse {
   };
 }
 
-/** Params of {@link MPTools.getTester}: 获取体验者列表 */
+/** Params of {@link MPTools.getTester}. */
 export type GetTesterParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getTester}. */
@@ -2878,13 +2878,13 @@ export interface GetTesterResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getTrialQRCode}: 获取体验版二维码（图片） */
+/** Params of {@link MPTools.getTrialQRCode}. */
 export interface GetTrialQRCodeParams {
   /** 体验版打开的页面路径及参数（需 urlencode，如 page%2Findex%3Faction%3D1），默认首页 */
   path?: string;
 }
 
-/** Params of {@link MPTools.getVersionInfo}: 查询小程序版本信息（体验版、线上版） */
+/** Params of {@link MPTools.getVersionInfo}. */
 export type GetVersionInfoParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getVersionInfo}. */
@@ -2909,7 +2909,7 @@ export interface GetVersionInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.grayRelease}: 分阶段发布（灰度比例 1–100） */
+/** Params of {@link MPTools.grayRelease}. */
 export interface GrayReleaseParams {
   /** 灰度的百分比 */
   gray_percentage: number;
@@ -2922,7 +2922,7 @@ export interface GrayReleaseParams {
 /** Reply fields of {@link MPTools.grayRelease}. */
 export type GrayReleaseResponse = Record<string, never>;
 
-/** Params of {@link MPTools.modifyHeadImage}: 修改小程序头像（临时素材 media_id 与裁剪区域） */
+/** Params of {@link MPTools.modifyHeadImage}. */
 export interface ModifyHeadImageParams {
   /** 头像素材 media_id */
   head_img_media_id: string;
@@ -2939,7 +2939,7 @@ export interface ModifyHeadImageParams {
 /** Reply fields of {@link MPTools.modifyHeadImage}. */
 export type ModifyHeadImageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.modifyJumpDomain}: 配置小程序业务域名（web-view） */
+/** Params of {@link MPTools.modifyJumpDomain}. */
 export interface ModifyJumpDomainParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取（不填：把第三方平台的业务域名全部设置给小程序）
@@ -2955,7 +2955,7 @@ export interface ModifyJumpDomainResponse {
   webviewdomain?: string[];
 }
 
-/** Params of {@link MPTools.modifyJumpDomainDirectly}: 快速配置小程序业务域名（需先把校验文件放在域名根目录） */
+/** Params of {@link MPTools.modifyJumpDomainDirectly}. */
 export interface ModifyJumpDomainDirectlyParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -2971,7 +2971,7 @@ export interface ModifyJumpDomainDirectlyResponse {
   webviewdomain?: string[];
 }
 
-/** Params of {@link MPTools.modifyServerDomain}: 配置小程序服务器域名（request、socket、upload、download、udp、tcp） */
+/** Params of {@link MPTools.modifyServerDomain}. */
 export interface ModifyServerDomainParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -3011,7 +3011,7 @@ export interface ModifyServerDomainResponse {
   no_icp_domain?: string[];
 }
 
-/** Params of {@link MPTools.modifyServerDomainDirectly}: 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制） */
+/** Params of {@link MPTools.modifyServerDomainDirectly}. */
 export interface ModifyServerDomainDirectlyParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -3051,7 +3051,7 @@ export interface ModifyServerDomainDirectlyResponse {
   no_icp_domain?: string[];
 }
 
-/** Params of {@link MPTools.modifySignature}: 修改小程序功能介绍（简介） */
+/** Params of {@link MPTools.modifySignature}. */
 export interface ModifySignatureParams {
   /** 功能介绍（简介），4–120 字 */
   signature: string;
@@ -3060,7 +3060,7 @@ export interface ModifySignatureParams {
 /** Reply fields of {@link MPTools.modifySignature}. */
 export type ModifySignatureResponse = Record<string, never>;
 
-/** Params of {@link MPTools.publishJumpQRCode}: 发布已设置的二维码规则 */
+/** Params of {@link MPTools.publishJumpQRCode}. */
 export interface PublishJumpQRCodeParams {
   /** 二维码规则 */
   prefix: string;
@@ -3069,13 +3069,13 @@ export interface PublishJumpQRCodeParams {
 /** Reply fields of {@link MPTools.publishJumpQRCode}. */
 export type PublishJumpQRCodeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.release}: 发布已通过审核的小程序 */
+/** Params of {@link MPTools.release}. */
 export type ReleaseParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.release}. */
 export type ReleaseResponse = Record<string, never>;
 
-/** Params of {@link MPTools.revertCodeRelease}: 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本） */
+/** Params of {@link MPTools.revertCodeRelease}. */
 export interface RevertCodeReleaseParams {
   /**
    * get_history_version：查询可回退的历史版本（不回退）
@@ -3100,13 +3100,13 @@ export interface RevertCodeReleaseResponse {
   }[];
 }
 
-/** Params of {@link MPTools.revertGrayRelease}: 取消分阶段发布 */
+/** Params of {@link MPTools.revertGrayRelease}. */
 export type RevertGrayReleaseParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.revertGrayRelease}. */
 export type RevertGrayReleaseResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setNickname}: 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送） */
+/** Params of {@link MPTools.setNickname}. */
 export interface SetNicknameParams {
   /** 昵称，不支持包含“小程序”关键字的昵称 */
   nick_name: string;
@@ -3134,7 +3134,7 @@ export interface SetNicknameResponse {
   audit_id?: number;
 }
 
-/** Params of {@link MPTools.setPrefetchDomain}: 设置 DNS 预解析域名（覆盖） */
+/** Params of {@link MPTools.setPrefetchDomain}. */
 export interface SetPrefetchDomainParams {
   /** 预解析 dns 域名（需是已配置的 request 合法域名） */
   prefetch_dns_domain: {
@@ -3146,7 +3146,7 @@ export interface SetPrefetchDomainParams {
 /** Reply fields of {@link MPTools.setPrefetchDomain}. */
 export type SetPrefetchDomainResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setSearchStatus}: 设置小程序是否可被搜索 */
+/** Params of {@link MPTools.setSearchStatus}. */
 export interface SetSearchStatusParams {
   /**
    * 1 不可搜索 0 可搜索
@@ -3157,7 +3157,7 @@ export interface SetSearchStatusParams {
 /** Reply fields of {@link MPTools.setSearchStatus}. */
 export type SetSearchStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setSupportVersion}: 设置最低基础库版本 */
+/** Params of {@link MPTools.setSupportVersion}. */
 export interface SetSupportVersionParams {
   /** 最低基础库版本号，如 2.25.0 */
   version: string;
@@ -3166,7 +3166,7 @@ export interface SetSupportVersionParams {
 /** Reply fields of {@link MPTools.setSupportVersion}. */
 export type SetSupportVersionResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setVisitStatus}: 设置小程序服务状态（暂停 / 开启服务） */
+/** Params of {@link MPTools.setVisitStatus}. */
 export interface SetVisitStatusParams {
   /**
    * close 暂停服务，open 开启服务
@@ -3177,7 +3177,7 @@ export interface SetVisitStatusParams {
 /** Reply fields of {@link MPTools.setVisitStatus}. */
 export type SetVisitStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.speedupCodeAudit}: 加急审核（消耗服务商的加急额度） */
+/** Params of {@link MPTools.speedupCodeAudit}. */
 export interface SpeedupCodeAuditParams {
   /** 审核单 ID */
   auditid: number;
@@ -3186,7 +3186,7 @@ export interface SpeedupCodeAuditParams {
 /** Reply fields of {@link MPTools.speedupCodeAudit}. */
 export type SpeedupCodeAuditResponse = Record<string, never>;
 
-/** Params of {@link MPTools.submitAudit}: 提交代码审核 */
+/** Params of {@link MPTools.submitAudit}. */
 export interface SubmitAuditParams {
   /** 审核项列表（选填，至多填写 5 项） */
   item_list?: {
@@ -3247,7 +3247,7 @@ export interface SubmitAuditResponse {
   auditid: number;
 }
 
-/** Params of {@link MPTools.unbindTester}: 解除绑定体验者（微信号或 userstr） */
+/** Params of {@link MPTools.unbindTester}. */
 export interface UnbindTesterParams {
   /** 体验者微信号（与 userstr 二选一） */
   wechatid?: string;
@@ -3258,13 +3258,13 @@ export interface UnbindTesterParams {
 /** Reply fields of {@link MPTools.unbindTester}. */
 export type UnbindTesterResponse = Record<string, never>;
 
-/** Params of {@link MPTools.undoAudit}: 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次） */
+/** Params of {@link MPTools.undoAudit}. */
 export type UndoAuditParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.undoAudit}. */
 export type UndoAuditResponse = Record<string, never>;
 
-/** Params of {@link MPTools.componentCode2Session}: 第三方平台代小程序登录：用 wx.login 的 code 换取 openid 与 session_key（component_access_token，不用小程序 AppSecret） */
+/** Params of {@link MPTools.componentCode2Session}. */
 export interface ComponentCode2SessionParams {
   /** 小程序的 appid（授权方；客户端自动填写） */
   appid?: string;
@@ -3282,7 +3282,7 @@ export interface ComponentCode2SessionResponse {
   unionid?: string;
 }
 
-/** Params of {@link MPTools.cancelKfAdmin}: 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份 */
+/** Params of {@link MPTools.cancelKfAdmin}. */
 export interface CancelKfAdminParams {
   /** 客服账号的 openid */
   kf_openid: string;
@@ -3293,7 +3293,7 @@ export interface CancelKfAdminParams {
 /** Reply fields of {@link MPTools.cancelKfAdmin}. */
 export type CancelKfAdminResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getKfBusiness}: 客服子商户拉取单个商户信息（按 business_id 或 account_name） */
+/** Params of {@link MPTools.getKfBusiness}. */
 export interface GetKfBusinessParams {
   /** 创建商户时得到的商户 id，与 account_name 选填一个 */
   business_id?: number | string;
@@ -3318,7 +3318,7 @@ export interface GetKfBusinessResponse {
   };
 }
 
-/** Params of {@link MPTools.listKfBusiness}: 客服子商户拉取多个商户信息（分页，每次最多 200 个） */
+/** Params of {@link MPTools.listKfBusiness}. */
 export interface ListKfBusinessParams {
   /** 用于分页拉取，从 0 开始 */
   offset: number;
@@ -3343,7 +3343,7 @@ export interface ListKfBusinessResponse {
   }[];
 }
 
-/** Params of {@link MPTools.registerKfBusiness}: 客服子商户创建商户（仅【电商平台】类目小程序；创建后可在客服组件唤起子商户的独立会话） */
+/** Params of {@link MPTools.registerKfBusiness}. */
 export interface RegisterKfBusinessParams {
   /** 商户账号名，一个 account_name 只能创建一次，6-30 字符，必须为英文、数字或者下划线，区分大小写 */
   account_name: string;
@@ -3364,7 +3364,7 @@ export interface RegisterKfBusinessResponse {
   business_id?: number | string;
 }
 
-/** Params of {@link MPTools.sendCustomMessage}: 发送客服消息（小程序：文本、图片、图文链接、小程序卡片），需用户在 48 小时内有过交互 */
+/** Params of {@link MPTools.sendCustomMessage}. */
 export interface MpSendCustomMessageParams {
   /** 用户的 OpenID */
   touser: string;
@@ -3407,7 +3407,7 @@ export interface MpSendCustomMessageParams {
 /** Reply fields of {@link MPTools.sendCustomMessage}. */
 export type MpSendCustomMessageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setBusinessTyping}: 客服输入状态（小程序/小游戏地址 /cgi-bin/message/custom/business/typing）：下发或取消“正在输入” */
+/** Params of {@link MPTools.setBusinessTyping}. */
 export interface SetBusinessTypingParams {
   /** 用户的 OpenID */
   touser: string;
@@ -3422,7 +3422,7 @@ export interface SetBusinessTypingParams {
 /** Reply fields of {@link MPTools.setBusinessTyping}. */
 export type SetBusinessTypingResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setKfAdmin}: 设置客服管理员：将客服编号（kf_openid）对应的客服账号设为客服管理员 */
+/** Params of {@link MPTools.setKfAdmin}. */
 export interface SetKfAdminParams {
   /** 客服账号的 openid */
   kf_openid: string;
@@ -3433,7 +3433,7 @@ export interface SetKfAdminParams {
 /** Reply fields of {@link MPTools.setKfAdmin}. */
 export type SetKfAdminResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateKfBusiness}: 客服子商户更新商户信息（昵称、头像；为空则不更新） */
+/** Params of {@link MPTools.updateKfBusiness}. */
 export interface UpdateKfBusinessParams {
   /** 创建商户时得到的商户 id */
   business_id: number | string;
@@ -3446,7 +3446,7 @@ export interface UpdateKfBusinessParams {
 /** Reply fields of {@link MPTools.updateKfBusiness}. */
 export type UpdateKfBusinessResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getDailyRetain}: 获取用户访问小程序日留存 */
+/** Params of {@link MPTools.getDailyRetain}. */
 export interface GetDailyRetainParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3474,7 +3474,7 @@ export interface GetDailyRetainResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getDailySummary}: 获取用户访问小程序数据概况（累计用户数、转发次数与人数） */
+/** Params of {@link MPTools.getDailySummary}. */
 export interface GetDailySummaryParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3497,7 +3497,7 @@ export interface GetDailySummaryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getDailyVisitTrend}: 获取用户访问小程序数据日趋势 */
+/** Params of {@link MPTools.getDailyVisitTrend}. */
 export interface GetDailyVisitTrendParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3528,7 +3528,7 @@ export interface GetDailyVisitTrendResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getMonthlyRetain}: 获取用户访问小程序月留存（自然月） */
+/** Params of {@link MPTools.getMonthlyRetain}. */
 export interface GetMonthlyRetainParams {
   /** 开始日期，为自然月第一天，格式为 yyyymmdd */
   begin_date: string;
@@ -3556,7 +3556,7 @@ export interface GetMonthlyRetainResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getMonthlyVisitTrend}: 获取用户访问小程序数据月趋势（自然月） */
+/** Params of {@link MPTools.getMonthlyVisitTrend}. */
 export interface GetMonthlyVisitTrendParams {
   /** 开始日期，为自然月第一天，格式为 yyyymmdd */
   begin_date: string;
@@ -3587,7 +3587,7 @@ export interface GetMonthlyVisitTrendResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPerformanceData}: 获取小程序启动性能、运行性能等数据 */
+/** Params of {@link MPTools.getPerformanceData}. */
 export interface GetPerformanceDataParams {
   /**
    * 查询数据的类型：10016 打开率；10017 启动各阶段耗时；10021 页面切换耗时；10022 内存指标；10023 内存异常
@@ -3641,7 +3641,7 @@ export interface GetPerformanceDataResponse {
   };
 }
 
-/** Params of {@link MPTools.getUserPortrait}: 获取小程序新增或活跃用户的画像分布数据（时间范围支持昨天、最近 7 天、最近 30 天） */
+/** Params of {@link MPTools.getUserPortrait}. */
 export interface GetUserPortraitParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3763,7 +3763,7 @@ export interface GetUserPortraitResponse {
   };
 }
 
-/** Params of {@link MPTools.getVisitDistribution}: 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布） */
+/** Params of {@link MPTools.getVisitDistribution}. */
 export interface GetVisitDistributionParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3791,7 +3791,7 @@ export interface GetVisitDistributionResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getVisitPage}: 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200） */
+/** Params of {@link MPTools.getVisitPage}. */
 export interface GetVisitPageParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3824,7 +3824,7 @@ export interface GetVisitPageResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getWeeklyRetain}: 获取用户访问小程序周留存（自然周） */
+/** Params of {@link MPTools.getWeeklyRetain}. */
 export interface GetWeeklyRetainParams {
   /** 开始日期，为周一日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3852,7 +3852,7 @@ export interface GetWeeklyRetainResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getWeeklyVisitTrend}: 获取用户访问小程序数据周趋势（自然周） */
+/** Params of {@link MPTools.getWeeklyVisitTrend}. */
 export interface GetWeeklyVisitTrendParams {
   /** 开始日期，为周一日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3883,7 +3883,7 @@ export interface GetWeeklyVisitTrendResponse {
   }[];
 }
 
-/** Params of {@link MPTools.addDeliveryReturn}: 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单 */
+/** Params of {@link MPTools.addDeliveryReturn}. */
 export interface AddDeliveryReturnParams {
   /** 商家内部系统使用的退货编号 */
   shop_order_id: string;
@@ -3942,7 +3942,7 @@ export interface AddDeliveryReturnResponse {
   return_id?: string | number;
 }
 
-/** Params of {@link MPTools.deliveryPathNotify}: 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息 */
+/** Params of {@link MPTools.deliveryPathNotify}. */
 export interface DeliveryPathNotifyParams {
   /** 寄件人 */
   sender: {
@@ -4015,7 +4015,7 @@ export interface DeliveryPathNotifyResponse {
   exist?: 0 | 1;
 }
 
-/** Params of {@link MPTools.deliveryUserQuery}: 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询） */
+/** Params of {@link MPTools.deliveryUserQuery}. */
 export interface DeliveryUserQueryParams {
   /** 手机号 */
   phone: string;
@@ -4029,7 +4029,7 @@ export interface DeliveryUserQueryResponse {
   exist: 0 | 1;
 }
 
-/** Params of {@link MPTools.followWaybill}: 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息 */
+/** Params of {@link MPTools.followWaybill}. */
 export interface FollowWaybillParams {
   /** 商品信息 */
   goods_info: {
@@ -4065,7 +4065,7 @@ export interface FollowWaybillResponse {
   waybill_token?: string;
 }
 
-/** Params of {@link MPTools.getDeliveryList}: 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码） */
+/** Params of {@link MPTools.getDeliveryList}. */
 export type GetDeliveryListParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getDeliveryList}. */
@@ -4081,7 +4081,7 @@ export interface GetDeliveryListResponse {
   count?: number;
 }
 
-/** Params of {@link MPTools.getDeliveryReturn}: 退货组件：查询退货 ID 状态 */
+/** Params of {@link MPTools.getDeliveryReturn}. */
 export interface GetDeliveryReturnParams {
   /** 退货 ID */
   return_id: string;
@@ -4101,7 +4101,7 @@ export interface GetDeliveryReturnResponse {
   delivery_id?: string;
 }
 
-/** Params of {@link MPTools.queryFollowTrace}: 微信物流服务-消息组件：查询运单详情（follow_waybill 之后调用） */
+/** Params of {@link MPTools.queryFollowTrace}. */
 export interface QueryFollowTraceParams {
   /** 查询 id，follow_waybill 返回 */
   waybill_token: string;
@@ -4140,7 +4140,7 @@ export interface QueryFollowTraceResponse {
   };
 }
 
-/** Params of {@link MPTools.queryTrace}: 微信物流服务-查询组件：查询运单详情（传运单接口 trace_waybill 之后调用） */
+/** Params of {@link MPTools.queryTrace}. */
 export interface QueryTraceParams {
   /** 查询 id，trace_waybill 返回 */
   waybill_token: string;
@@ -4179,7 +4179,7 @@ export interface QueryTraceResponse {
   };
 }
 
-/** Params of {@link MPTools.traceWaybill}: 微信物流服务-查询组件：传运单，向微信提供交易单号对应的运单号，获取查询 id（waybill_token） */
+/** Params of {@link MPTools.traceWaybill}. */
 export interface TraceWaybillParams {
   /** 商品信息 */
   goods_info: {
@@ -4215,7 +4215,7 @@ export interface TraceWaybillResponse {
   waybill_token?: string;
 }
 
-/** Params of {@link MPTools.unbindDeliveryReturn}: 退货组件：解绑退货 ID（解绑后用户无法再用该退货 ID 发起退货） */
+/** Params of {@link MPTools.unbindDeliveryReturn}. */
 export interface UnbindDeliveryReturnParams {
   /** 退货 ID */
   return_id: string;
@@ -4224,7 +4224,7 @@ export interface UnbindDeliveryReturnParams {
 /** Reply fields of {@link MPTools.unbindDeliveryReturn}. */
 export type UnbindDeliveryReturnResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateFollowWaybillGoods}: 微信物流服务-消息组件：更新运单的物品信息 */
+/** Params of {@link MPTools.updateFollowWaybillGoods}. */
 export interface UpdateFollowWaybillGoodsParams {
   /** 查询 id */
   waybill_token: string;
@@ -4245,7 +4245,7 @@ export interface UpdateFollowWaybillGoodsParams {
 /** Reply fields of {@link MPTools.updateFollowWaybillGoods}. */
 export type UpdateFollowWaybillGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateWaybillGoods}: 微信物流服务-查询组件：更新运单的物品信息 */
+/** Params of {@link MPTools.updateWaybillGoods}. */
 export interface UpdateWaybillGoodsParams {
   /** 查询 id */
   waybill_token: string;
@@ -4266,7 +4266,7 @@ export interface UpdateWaybillGoodsParams {
 /** Reply fields of {@link MPTools.updateWaybillGoods}. */
 export type UpdateWaybillGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addExpressOrder}: 物流助手：生成运单（WeChat 英文名 addOrder） */
+/** Params of {@link MPTools.addExpressOrder}. */
 export interface AddExpressOrderParams {
   /** 订单 ID，须保证全局唯一，不超过 512 字节 */
   order_id: string;
@@ -4415,7 +4415,7 @@ export interface AddExpressOrderResponse {
   delivery_resultmsg?: string;
 }
 
-/** Params of {@link MPTools.batchGetOrder}: 物流助手：批量获取运单数据 */
+/** Params of {@link MPTools.batchGetOrder}. */
 export interface BatchGetOrderParams {
   /** 订单列表，最多 100 个 */
   order_list: {
@@ -4454,7 +4454,7 @@ export interface BatchGetOrderResponse {
   }[];
 }
 
-/** Params of {@link MPTools.bindExpressAccount}: 物流助手：绑定、解绑物流账号（WeChat 英文名 bindAccount） */
+/** Params of {@link MPTools.bindExpressAccount}. */
 export interface BindExpressAccountParams {
   /**
    * bind 绑定；unbind 解除绑定
@@ -4473,7 +4473,7 @@ export interface BindExpressAccountParams {
 /** Reply fields of {@link MPTools.bindExpressAccount}. */
 export type BindExpressAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.cancelExpressOrder}: 物流助手：取消运单（WeChat 英文名 cancelOrder） */
+/** Params of {@link MPTools.cancelExpressOrder}. */
 export interface CancelExpressOrderParams {
   /** 订单 ID，需保证全局唯一 */
   order_id: string;
@@ -4493,7 +4493,7 @@ export interface CancelExpressOrderResponse {
   delivery_resultmsg?: string;
 }
 
-/** Params of {@link MPTools.getAllAccount}: 物流助手：获取所有绑定的物流账号 */
+/** Params of {@link MPTools.getAllAccount}. */
 export type GetAllAccountParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getAllAccount}. */
@@ -4532,7 +4532,7 @@ export interface GetAllAccountResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getAllDelivery}: 物流助手：获取支持的快递公司列表 */
+/** Params of {@link MPTools.getAllDelivery}. */
 export type GetAllDeliveryParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getAllDelivery}. */
@@ -4561,7 +4561,7 @@ export interface GetAllDeliveryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getContact}: 物流助手（快递公司侧）：获取面单联系人信息 */
+/** Params of {@link MPTools.getContact}. */
 export interface GetContactParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4597,7 +4597,7 @@ export interface GetContactResponse {
   };
 }
 
-/** Params of {@link MPTools.getExpressOrder}: 物流助手：获取运单数据（含电子面单 HTML）（WeChat 英文名 getOrder） */
+/** Params of {@link MPTools.getExpressOrder}. */
 export interface GetExpressOrderParams {
   /** 订单 ID，需保证全局唯一 */
   order_id: string;
@@ -4636,7 +4636,7 @@ export interface GetExpressOrderResponse {
   order_status?: number;
 }
 
-/** Params of {@link MPTools.getPath}: 物流助手：查询运单轨迹 */
+/** Params of {@link MPTools.getPath}. */
 export interface GetPathParams {
   /** 订单 ID，需保证全局唯一 */
   order_id: string;
@@ -4669,7 +4669,7 @@ export interface GetPathResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPrinter}: 物流助手：获取打印员（若需使用微信打单 PC 软件，才需要调用） */
+/** Params of {@link MPTools.getPrinter}. */
 export type GetPrinterParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getPrinter}. */
@@ -4682,7 +4682,7 @@ export interface GetPrinterResponse {
   tagid_list?: string[];
 }
 
-/** Params of {@link MPTools.getQuota}: 物流助手：获取电子面单余额（仅在使用加盟类快递公司时有效） */
+/** Params of {@link MPTools.getQuota}. */
 export interface GetQuotaParams {
   /** 快递公司 ID，参见 getAllDelivery */
   delivery_id: string;
@@ -4696,7 +4696,7 @@ export interface GetQuotaResponse {
   quota_num?: number;
 }
 
-/** Params of {@link MPTools.previewTemplate}: 物流助手（快递公司侧）：预览面单模板，用于调试面单模板使用 */
+/** Params of {@link MPTools.previewTemplate}. */
 export interface PreviewTemplateParams {
   /** 运单 ID */
   waybill_id: string;
@@ -4716,7 +4716,7 @@ export interface PreviewTemplateResponse {
   rendered_waybill_template?: string;
 }
 
-/** Params of {@link MPTools.scatterDeliveryCancel}: 物流助手（快递公司侧，散单寄件）：运力取消订单 */
+/** Params of {@link MPTools.scatterDeliveryCancel}. */
 export interface ScatterDeliveryCancelParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4727,7 +4727,7 @@ export interface ScatterDeliveryCancelParams {
 /** Reply fields of {@link MPTools.scatterDeliveryCancel}. */
 export type ScatterDeliveryCancelResponse = Record<string, never>;
 
-/** Params of {@link MPTools.scatterDeliveryRefund}: 物流助手（快递公司侧，散单寄件）：运力公司退款（可部分退款） */
+/** Params of {@link MPTools.scatterDeliveryRefund}. */
 export interface ScatterDeliveryRefundParams {
   /** 下单时的 Token 字段 */
   token: string;
@@ -4738,7 +4738,7 @@ export interface ScatterDeliveryRefundParams {
 /** Reply fields of {@link MPTools.scatterDeliveryRefund}. */
 export type ScatterDeliveryRefundResponse = Record<string, never>;
 
-/** Params of {@link MPTools.scatterGetBill}: 物流助手（快递公司侧，散单寄件）：对账单下载（成功时返回对账文件内容，失败时返回 JSON） */
+/** Params of {@link MPTools.scatterGetBill}. */
 export interface ScatterGetBillParams {
   /** 下载对账单的日期，格式为 YYYYMMDD */
   date: string;
@@ -4748,7 +4748,7 @@ export interface ScatterGetBillParams {
   type: "ALL" | "SUCCESS" | "REFUND";
 }
 
-/** Params of {@link MPTools.scatterUpdateOrderFee}: 物流助手（快递公司侧，散单寄件）：运力更新需支付的运费（支付分订单，订单不能处于待揽件状态） */
+/** Params of {@link MPTools.scatterUpdateOrderFee}. */
 export interface ScatterUpdateOrderFeeParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4773,7 +4773,7 @@ export interface ScatterUpdateOrderFeeParams {
 /** Reply fields of {@link MPTools.scatterUpdateOrderFee}. */
 export type ScatterUpdateOrderFeeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.scatterUpdateOrderStatus}: 物流助手（快递公司侧，散单寄件）：运力更新订单状态 */
+/** Params of {@link MPTools.scatterUpdateOrderStatus}. */
 export interface ScatterUpdateOrderStatusParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4798,7 +4798,7 @@ export interface ScatterUpdateOrderStatusParams {
 /** Reply fields of {@link MPTools.scatterUpdateOrderStatus}. */
 export type ScatterUpdateOrderStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.testUpdateOrder}: 物流助手：模拟快递公司更新订单状态（仅用于测试账号 biz_id=test_biz_id、delivery_id=TEST） */
+/** Params of {@link MPTools.testUpdateOrder}. */
 export interface TestUpdateOrderParams {
   /**
    * 商户 id，必须是 "test_biz_id"
@@ -4827,7 +4827,7 @@ export interface TestUpdateOrderParams {
 /** Reply fields of {@link MPTools.testUpdateOrder}. */
 export type TestUpdateOrderResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateBusiness}: 物流助手（快递公司侧）：更新商户审核结果 */
+/** Params of {@link MPTools.updateBusiness}. */
 export interface UpdateBusinessParams {
   /** 商户的小程序 AppID，即审核商户事件中的 ShopAppID */
   shop_app_id: string;
@@ -4842,7 +4842,7 @@ export interface UpdateBusinessParams {
 /** Reply fields of {@link MPTools.updateBusiness}. */
 export type UpdateBusinessResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateComplaintResult}: 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果 */
+/** Params of {@link MPTools.updateComplaintResult}. */
 export interface UpdateComplaintResultParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4857,7 +4857,7 @@ export interface UpdateComplaintResultParams {
 /** Reply fields of {@link MPTools.updateComplaintResult}. */
 export type UpdateComplaintResultResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updatePath}: 物流助手（快递公司侧）：更新运单轨迹 */
+/** Params of {@link MPTools.updatePath}. */
 export interface UpdatePathParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4874,7 +4874,7 @@ export interface UpdatePathParams {
 /** Reply fields of {@link MPTools.updatePath}. */
 export type UpdatePathResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updatePrinter}: 物流助手：配置面单打印员（绑定或解绑） */
+/** Params of {@link MPTools.updatePrinter}. */
 export interface UpdatePrinterParams {
   /** 打印员 openid */
   openid: string;
@@ -4889,7 +4889,7 @@ export interface UpdatePrinterParams {
 /** Reply fields of {@link MPTools.updatePrinter}. */
 export type UpdatePrinterResponse = Record<string, never>;
 
-/** Params of {@link MPTools.activeLicenseDevice}: 硬件设备：批量激活设备 license（消耗资源包中的激活码序号） */
+/** Params of {@link MPTools.activeLicenseDevice}. */
 export interface ActiveLicenseDeviceParams {
   /** 待激活的设备列表（最多 100 个） */
   device_list: {
@@ -4921,7 +4921,7 @@ export interface ActiveLicenseDeviceResponse {
   }[];
 }
 
-/** Params of {@link MPTools.addIotGroupDevice}: 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来） */
+/** Params of {@link MPTools.addIotGroupDevice}. */
 export interface AddIotGroupDeviceParams {
   /** 设备组的唯一标识 */
   group_id: string;
@@ -4947,7 +4947,7 @@ export interface AddIotGroupDeviceResponse {
   }[];
 }
 
-/** Params of {@link MPTools.createIotGroupId}: 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id */
+/** Params of {@link MPTools.createIotGroupId}. */
 export interface CreateIotGroupIdParams {
   /** 设备型号的唯一标识 */
   model_id: string;
@@ -4961,7 +4961,7 @@ export interface CreateIotGroupIdResponse {
   group_id: string;
 }
 
-/** Params of {@link MPTools.getIotGroupInfo}: 硬件设备：查询设备组信息（名称、型号、设备列表） */
+/** Params of {@link MPTools.getIotGroupInfo}. */
 export interface GetIotGroupInfoParams {
   /** 设备组的唯一标识 */
   group_id: string;
@@ -4984,7 +4984,7 @@ export interface GetIotGroupInfoResponse {
   model_type: string;
 }
 
-/** Params of {@link MPTools.getLicenseDeviceInfo}: 硬件设备：查询设备 license 激活详情（过期时间） */
+/** Params of {@link MPTools.getLicenseDeviceInfo}. */
 export interface GetLicenseDeviceInfoParams {
   /** 设备列表 */
   device_list: {
@@ -5008,7 +5008,7 @@ export interface GetLicenseDeviceInfoResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLicensePkgList}: 硬件设备：查询已购买的设备 license 资源包列表 */
+/** Params of {@link MPTools.getLicensePkgList}. */
 export interface GetLicensePkgListParams {
   /**
    * 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
@@ -5044,7 +5044,7 @@ export interface GetLicensePkgListResponse {
   max_active_number?: number;
 }
 
-/** Params of {@link MPTools.getSnTicket}: 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权） */
+/** Params of {@link MPTools.getSnTicket}. */
 export interface GetSnTicketParams {
   /** 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
   sn: string;
@@ -5058,7 +5058,7 @@ export interface GetSnTicketResponse {
   sn_ticket: string;
 }
 
-/** Params of {@link MPTools.removeIotGroupDevice}: 硬件设备：从设备组删除设备 */
+/** Params of {@link MPTools.removeIotGroupDevice}. */
 export interface RemoveIotGroupDeviceParams {
   /** 设备组的唯一标识 */
   group_id: string;
@@ -5084,7 +5084,7 @@ export interface RemoveIotGroupDeviceResponse {
   }[];
 }
 
-/** Params of {@link MPTools.sendHardwareDeviceMessage}: 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户） */
+/** Params of {@link MPTools.sendHardwareDeviceMessage}. */
 export interface SendHardwareDeviceMessageParams {
   /** 接收者（用户）的 openid 列表 */
   to_openid_list: string[];
@@ -5110,7 +5110,7 @@ export interface SendHardwareDeviceMessageParams {
 /** Reply fields of {@link MPTools.sendHardwareDeviceMessage}. */
 export type SendHardwareDeviceMessageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.abnormalConfirm}: 即时配送：异常件退回商家，商家确认收货 */
+/** Params of {@link MPTools.abnormalConfirm}. */
 export interface AbnormalConfirmParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5134,7 +5134,7 @@ export interface AbnormalConfirmResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.addLocalOrder}: 即时配送：下配送单 */
+/** Params of {@link MPTools.addLocalOrder}. */
 export interface AddLocalOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5324,7 +5324,7 @@ export interface AddLocalOrderResponse {
   pickup_code?: number;
 }
 
-/** Params of {@link MPTools.addTips}: 即时配送：对待接单状态的订单增加小费（小费金额须大于已加的小费） */
+/** Params of {@link MPTools.addTips}. */
 export interface AddTipsParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5352,7 +5352,7 @@ export interface AddTipsResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.bindLocalAccount}: 即时配送：第三方代商户发起绑定配送公司帐号的请求 */
+/** Params of {@link MPTools.bindLocalAccount}. */
 export interface BindLocalAccountParams {
   /** 配送公司 ID */
   delivery_id: string;
@@ -5366,7 +5366,7 @@ export interface BindLocalAccountResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.cancelLocalOrder}: 即时配送：取消配送单（配送中的订单需扣减违约金） */
+/** Params of {@link MPTools.cancelLocalOrder}. */
 export interface CancelLocalOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5400,7 +5400,7 @@ export interface CancelLocalOrderResponse {
   desc?: string;
 }
 
-/** Params of {@link MPTools.getAllImmeDelivery}: 即时配送：获取已支持的配送公司列表 */
+/** Params of {@link MPTools.getAllImmeDelivery}. */
 export type GetAllImmeDeliveryParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getAllImmeDelivery}. */
@@ -5418,7 +5418,7 @@ export interface GetAllImmeDeliveryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getBindAccount}: 即时配送：拉取已绑定账号 */
+/** Params of {@link MPTools.getBindAccount}. */
 export type GetBindAccountParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getBindAccount}. */
@@ -5438,7 +5438,7 @@ export interface GetBindAccountResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLocalOrder}: 即时配送：拉取配送单信息 */
+/** Params of {@link MPTools.getLocalOrder}. */
 export interface GetLocalOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5472,7 +5472,7 @@ export interface GetLocalOrderResponse {
   reach_time?: number;
 }
 
-/** Params of {@link MPTools.mockUpdateOrder}: 即时配送：模拟配送公司更新配送单状态（仅测试账号 shopid=test_shop_id） */
+/** Params of {@link MPTools.mockUpdateOrder}. */
 export interface MockUpdateOrderParams {
   /** 商家 id，测试环境必须是 test_shop_id */
   shopid: string;
@@ -5496,7 +5496,7 @@ export interface MockUpdateOrderResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.openDelivery}: 即时配送：第三方代商户发起开通即时配送权限 */
+/** Params of {@link MPTools.openDelivery}. */
 export type OpenDeliveryParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.openDelivery}. */
@@ -5507,7 +5507,7 @@ export interface OpenDeliveryResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.preAddOrder}: 即时配送：预下配送单，查询运费（可选，返回 delivery_token 锁定运费） */
+/** Params of {@link MPTools.preAddOrder}. */
 export interface PreAddOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5689,7 +5689,7 @@ export interface PreAddOrderResponse {
   delivery_token?: string;
 }
 
-/** Params of {@link MPTools.preCancelOrder}: 即时配送：预取消配送单，查询取消需扣除的违约金 */
+/** Params of {@link MPTools.preCancelOrder}. */
 export interface PreCancelOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5723,7 +5723,7 @@ export interface PreCancelOrderResponse {
   desc?: string;
 }
 
-/** Params of {@link MPTools.reOrder}: 即时配送：重新下单（订单被取消或投递异常后，使用原 shop_order_id 再次下单） */
+/** Params of {@link MPTools.reOrder}. */
 export interface ReOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5913,7 +5913,7 @@ export interface ReOrderResponse {
   pickup_code?: number;
 }
 
-/** Params of {@link MPTools.realMockUpdateOrder}: 即时配送：模拟配送公司更新配送单状态（联调用，作用于配送公司的真实测试环境订单） */
+/** Params of {@link MPTools.realMockUpdateOrder}. */
 export interface RealMockUpdateOrderParams {
   /** 商家 id */
   shopid: string;
@@ -5939,7 +5939,7 @@ export interface RealMockUpdateOrderResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.updateLocalOrder}: 即时配送（配送公司侧）：更新配送单状态 */
+/** Params of {@link MPTools.updateLocalOrder}. */
 export interface UpdateLocalOrderParams {
   /** 下单事件中推送的 wx_token 字段 */
   wx_token: string;
@@ -5982,7 +5982,7 @@ export interface UpdateLocalOrderResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.intracityAddOrder}: 同城配送：创建配送单（按门店运力偏好选择运力下单） */
+/** Params of {@link MPTools.intracityAddOrder}. */
 export interface IntracityAddOrderParams {
   /** 微信门店编号 */
   wx_store_id: string;
@@ -6060,13 +6060,13 @@ export interface IntracityAddOrderResponse {
   order_seq?: string;
 }
 
-/** Params of {@link MPTools.intracityApply}: 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数） */
+/** Params of {@link MPTools.intracityApply}. */
 export type IntracityApplyParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.intracityApply}. */
 export type IntracityApplyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.intracityBalanceQuery}: 同城配送：门店余额查询 */
+/** Params of {@link MPTools.intracityBalanceQuery}. */
 export interface IntracityBalanceQueryParams {
   /** 微信门店编号，pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传 */
   wx_store_id?: string;
@@ -6110,7 +6110,7 @@ export interface IntracityBalanceQueryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.intracityCancelOrder}: 同城配送：取消配送单（取消配送中的订单需要扣减违约金） */
+/** Params of {@link MPTools.intracityCancelOrder}. */
 export interface IntracityCancelOrderParams {
   /** 微信订单号（创建配送单时返回） */
   wx_order_id?: string;
@@ -6140,7 +6140,7 @@ export interface IntracityCancelOrderResponse {
   deductfee?: number;
 }
 
-/** Params of {@link MPTools.intracityCreateStore}: 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id */
+/** Params of {@link MPTools.intracityCreateStore}. */
 export interface IntracityCreateStoreParams {
   /** 自定义门店编号，需唯一，确保不重复创建 */
   out_store_id?: string;
@@ -6183,7 +6183,7 @@ export interface IntracityCreateStoreResponse {
   out_store_id?: string;
 }
 
-/** Params of {@link MPTools.intracityGetCity}: 同城配送：查询支持同城配送的城市 */
+/** Params of {@link MPTools.intracityGetCity}. */
 export interface IntracityGetCityParams {
   /** 返回指定运力的支持城市信息：SFTC 顺丰同城；DADA 达达；不传则返回所有结果 */
   service_trans_id?: string;
@@ -6215,7 +6215,7 @@ export interface IntracityGetCityResponse {
   };
 }
 
-/** Params of {@link MPTools.intracityGetPayMode}: 同城配送：查询扣费主体 */
+/** Params of {@link MPTools.intracityGetPayMode}. */
 export interface IntracityGetPayModeParams {
   /** 小程序 appid */
   appid?: string;
@@ -6229,7 +6229,7 @@ export interface IntracityGetPayModeResponse {
   pay_appid?: string;
 }
 
-/** Params of {@link MPTools.intracityMockNotify}: 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送） */
+/** Params of {@link MPTools.intracityMockNotify}. */
 export interface IntracityMockNotifyParams {
   /** 微信订单号（创建配送单时返回） */
   wx_order_id?: string;
@@ -6244,7 +6244,7 @@ export interface IntracityMockNotifyParams {
 /** Reply fields of {@link MPTools.intracityMockNotify}. */
 export type IntracityMockNotifyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.intracityPreAddOrder}: 同城配送：查询运费（向运力查询实时运费和配送距离） */
+/** Params of {@link MPTools.intracityPreAddOrder}. */
 export interface IntracityPreAddOrderParams {
   /** 微信门店编号 */
   wx_store_id: string;
@@ -6291,7 +6291,7 @@ export interface IntracityPreAddOrderResponse {
   promise_delivery_time?: number;
 }
 
-/** Params of {@link MPTools.intracityQueryFlow}: 同城配送：门店运费流水查询（充值、消费、退款流水） */
+/** Params of {@link MPTools.intracityQueryFlow}. */
 export interface IntracityQueryFlowParams {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6364,7 +6364,7 @@ export interface IntracityQueryFlowResponse {
   total_deduct_amt?: number;
 }
 
-/** Params of {@link MPTools.intracityQueryOrder}: 同城配送：查询配送单（是否创建成功以及创建后的状态更新） */
+/** Params of {@link MPTools.intracityQueryOrder}. */
 export interface IntracityQueryOrderParams {
   /** 微信订单号（创建配送单时返回） */
   wx_order_id?: string;
@@ -6475,7 +6475,7 @@ export interface IntracityQueryOrderResponse {
   };
 }
 
-/** Params of {@link MPTools.intracityQueryStore}: 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店） */
+/** Params of {@link MPTools.intracityQueryStore}. */
 export interface IntracityQueryStoreParams {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6525,7 +6525,7 @@ export interface IntracityQueryStoreResponse {
   appid?: string;
 }
 
-/** Params of {@link MPTools.intracitySetPayMode}: 同城配送：设置扣费主体（管理员确认模板消息后生效） */
+/** Params of {@link MPTools.intracitySetPayMode}. */
 export interface IntracitySetPayModeParams {
   /**
    * 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
@@ -6538,7 +6538,7 @@ export interface IntracitySetPayModeParams {
 /** Reply fields of {@link MPTools.intracitySetPayMode}. */
 export type IntracitySetPayModeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.intracityStoreCharge}: 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回） */
+/** Params of {@link MPTools.intracityStoreCharge}. */
 export interface IntracityStoreChargeParams {
   /** 微信门店编号，pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传 */
   wx_store_id?: string;
@@ -6562,7 +6562,7 @@ export interface IntracityStoreChargeResponse {
   wx_store_id?: string;
 }
 
-/** Params of {@link MPTools.intracityStoreRefund}: 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款） */
+/** Params of {@link MPTools.intracityStoreRefund}. */
 export interface IntracityStoreRefundParams {
   /** 微信门店编号（pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传） */
   wx_store_id?: string;
@@ -6584,7 +6584,7 @@ export interface IntracityStoreRefundResponse {
   refund_amount?: number;
 }
 
-/** Params of {@link MPTools.intracityUpdateStore}: 同城配送：更新门店信息 */
+/** Params of {@link MPTools.intracityUpdateStore}. */
 export interface IntracityUpdateStoreParams {
   /** 门店编号 */
   keys: {
@@ -6626,7 +6626,7 @@ export interface IntracityUpdateStoreParams {
 /** Reply fields of {@link MPTools.intracityUpdateStore}. */
 export type IntracityUpdateStoreResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addAssistant}: 添加管理直播间小助手 */
+/** Params of {@link MPTools.addAssistant}. */
 export interface AddAssistantParams {
   /** 房间 ID */
   roomId: number;
@@ -6642,7 +6642,7 @@ export interface AddAssistantParams {
 /** Reply fields of {@link MPTools.addAssistant}. */
 export type AddAssistantResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addGoods}: 商品添加并提审（审核通过后录入【小程序直播】商品库） */
+/** Params of {@link MPTools.addGoods}. */
 export interface AddGoodsParams {
   /** 商品信息 */
   goodsInfo: {
@@ -6673,7 +6673,7 @@ export interface AddGoodsResponse {
   auditId?: number;
 }
 
-/** Params of {@link MPTools.addRole}: 设置小程序直播成员的角色 */
+/** Params of {@link MPTools.addRole}. */
 export interface AddRoleParams {
   /** 用户微信号 */
   username: string;
@@ -6689,7 +6689,7 @@ export interface AddRoleResponse {
   codeurl?: string;
 }
 
-/** Params of {@link MPTools.addSubAnchor}: 添加主播副号 */
+/** Params of {@link MPTools.addSubAnchor}. */
 export interface AddSubAnchorParams {
   /** 房间 ID */
   roomId: number;
@@ -6700,7 +6700,7 @@ export interface AddSubAnchorParams {
 /** Reply fields of {@link MPTools.addSubAnchor}. */
 export type AddSubAnchorResponse = Record<string, never>;
 
-/** Params of {@link MPTools.auditGoods}: 重新提交商品审核（对已撤回提审的商品再次提审） */
+/** Params of {@link MPTools.auditGoods}. */
 export interface AuditGoodsParams {
   /** 商品 ID */
   goodsId: number;
@@ -6712,7 +6712,7 @@ export interface AuditGoodsResponse {
   auditId?: number;
 }
 
-/** Params of {@link MPTools.createRoom}: 创建直播间（创建成功后在直播间列表展示） */
+/** Params of {@link MPTools.createRoom}. */
 export interface CreateRoomParams {
   /** 直播间名字，最短 3 个汉字，最长 17 个汉字（1 个汉字相当于 2 个字符） */
   name: string;
@@ -6780,7 +6780,7 @@ export interface CreateRoomResponse {
   qrcode_url?: string;
 }
 
-/** Params of {@link MPTools.deleteGoods}: 删除商品库中的商品（直播间上架的该商品同步删除，不可恢复） */
+/** Params of {@link MPTools.deleteGoods}. */
 export interface DeleteGoodsParams {
   /** 商品 ID */
   goodsId: number;
@@ -6789,7 +6789,7 @@ export interface DeleteGoodsParams {
 /** Reply fields of {@link MPTools.deleteGoods}. */
 export type DeleteGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteGoodsInRoom}: 删除直播间商品 */
+/** Params of {@link MPTools.deleteGoodsInRoom}. */
 export interface DeleteGoodsInRoomParams {
   /** 房间 ID */
   roomId: number;
@@ -6800,7 +6800,7 @@ export interface DeleteGoodsInRoomParams {
 /** Reply fields of {@link MPTools.deleteGoodsInRoom}. */
 export type DeleteGoodsInRoomResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteRole}: 解除小程序直播成员的角色 */
+/** Params of {@link MPTools.deleteRole}. */
 export interface DeleteRoleParams {
   /** 用户微信号 */
   username: string;
@@ -6813,7 +6813,7 @@ export interface DeleteRoleParams {
 /** Reply fields of {@link MPTools.deleteRole}. */
 export type DeleteRoleResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteRoom}: 删除直播间 */
+/** Params of {@link MPTools.deleteRoom}. */
 export interface DeleteRoomParams {
   /** 房间 ID */
   id: number;
@@ -6822,7 +6822,7 @@ export interface DeleteRoomParams {
 /** Reply fields of {@link MPTools.deleteRoom}. */
 export type DeleteRoomResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteSubAnchor}: 删除主播副号 */
+/** Params of {@link MPTools.deleteSubAnchor}. */
 export interface DeleteSubAnchorParams {
   /** 房间 ID */
   roomId: number;
@@ -6831,7 +6831,7 @@ export interface DeleteSubAnchorParams {
 /** Reply fields of {@link MPTools.deleteSubAnchor}. */
 export type DeleteSubAnchorResponse = Record<string, never>;
 
-/** Params of {@link MPTools.downloadGoodsVideo}: 下载商品讲解视频（获取视频链接） */
+/** Params of {@link MPTools.downloadGoodsVideo}. */
 export interface DownloadGoodsVideoParams {
   /** 房间 ID */
   roomId: number;
@@ -6845,7 +6845,7 @@ export interface DownloadGoodsVideoResponse {
   url?: string;
 }
 
-/** Params of {@link MPTools.editRoom}: 编辑直播间（直播开始前可编辑） */
+/** Params of {@link MPTools.editRoom}. */
 export interface EditRoomParams {
   /** 直播间 ID */
   id: number;
@@ -6906,7 +6906,7 @@ export interface EditRoomParams {
 /** Reply fields of {@link MPTools.editRoom}. */
 export type EditRoomResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getAssistantList}: 查询直播间小助手 */
+/** Params of {@link MPTools.getAssistantList}. */
 export interface GetAssistantListParams {
   /** 房间 ID */
   roomId: number;
@@ -6933,7 +6933,7 @@ export interface GetAssistantListResponse {
   maxCount?: number;
 }
 
-/** Params of {@link MPTools.getDefaultGoodsKey}: 直播挂件获取全局 KEY */
+/** Params of {@link MPTools.getDefaultGoodsKey}. */
 export type GetDefaultGoodsKeyParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getDefaultGoodsKey}. */
@@ -6942,7 +6942,7 @@ export interface GetDefaultGoodsKeyResponse {
   vendorGoodsKey?: string[];
 }
 
-/** Params of {@link MPTools.getFollowers}: 获取长期订阅用户 */
+/** Params of {@link MPTools.getFollowers}. */
 export interface GetFollowersParams {
   /**
    * 获取长期订阅用户的个数限制，默认 200，最大 2000
@@ -6970,7 +6970,7 @@ export interface GetFollowersResponse {
   page_break?: number;
 }
 
-/** Params of {@link MPTools.getGoodsInfo}: 获取商品列表（按审核状态拉取商品库中的商品） */
+/** Params of {@link MPTools.getGoodsInfo}. */
 export interface GetGoodsInfoParams {
   /** 分页条数起点 */
   offset: number;
@@ -7012,7 +7012,7 @@ export interface GetGoodsInfoResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getGoodsWarehouse}: 获取商品的信息与审核状态 */
+/** Params of {@link MPTools.getGoodsWarehouse}. */
 export interface GetGoodsWarehouseParams {
   /** 待查询的商品 ID，数组形式，最多 20 个 */
   goods_ids: number[];
@@ -7047,7 +7047,7 @@ export interface GetGoodsWarehouseResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLiveInfo}: 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放 */
+/** Params of {@link MPTools.getLiveInfo}. */
 export interface GetLiveInfoParams {
   /** 起始拉取位置，0 表示从第 1 个房间（或回放片段）开始拉取 */
   start: number;
@@ -7133,7 +7133,7 @@ export interface GetLiveInfoResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPushUrl}: 获取直播间推流地址 */
+/** Params of {@link MPTools.getPushUrl}. */
 export interface GetPushUrlParams {
   /** 房间 ID */
   roomId: number;
@@ -7145,7 +7145,7 @@ export interface GetPushUrlResponse {
   pushAddr?: string;
 }
 
-/** Params of {@link MPTools.getRoleList}: 查询小程序直播成员列表 */
+/** Params of {@link MPTools.getRoleList}. */
 export interface GetRoleListParams {
   /**
    * 查询的用户角色：-1 所有成员；0 超级管理员；1 管理员；2 主播；3 运营者，默认 -1
@@ -7187,7 +7187,7 @@ export interface GetRoleListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getSharedCode}: 获取直播间分享二维码 */
+/** Params of {@link MPTools.getSharedCode}. */
 export interface GetSharedCodeParams {
   /** 房间 ID */
   roomId: number;
@@ -7205,7 +7205,7 @@ export interface GetSharedCodeResponse {
   posterUrl?: string;
 }
 
-/** Params of {@link MPTools.getSubAnchor}: 获取主播副号 */
+/** Params of {@link MPTools.getSubAnchor}. */
 export interface GetSubAnchorParams {
   /** 房间 ID */
   roomId: number;
@@ -7217,7 +7217,7 @@ export interface GetSubAnchorResponse {
   username?: string;
 }
 
-/** Params of {@link MPTools.importGoods}: 直播间导入商品（从商品库导入已审核通过的商品） */
+/** Params of {@link MPTools.importGoods}. */
 export interface ImportGoodsParams {
   /** 数组列表，可传入多个，里面填写商品 ID */
   ids: number[];
@@ -7228,7 +7228,7 @@ export interface ImportGoodsParams {
 /** Reply fields of {@link MPTools.importGoods}. */
 export type ImportGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.modifyAssistant}: 修改直播间小助手昵称 */
+/** Params of {@link MPTools.modifyAssistant}. */
 export interface ModifyAssistantParams {
   /** 房间 ID */
   roomId: number;
@@ -7241,7 +7241,7 @@ export interface ModifyAssistantParams {
 /** Reply fields of {@link MPTools.modifyAssistant}. */
 export type ModifyAssistantResponse = Record<string, never>;
 
-/** Params of {@link MPTools.modifySubAnchor}: 修改主播副号 */
+/** Params of {@link MPTools.modifySubAnchor}. */
 export interface ModifySubAnchorParams {
   /** 房间 ID */
   roomId: number;
@@ -7252,7 +7252,7 @@ export interface ModifySubAnchorParams {
 /** Reply fields of {@link MPTools.modifySubAnchor}. */
 export type ModifySubAnchorResponse = Record<string, never>;
 
-/** Params of {@link MPTools.pushGoods}: 推送商品（向直播间观众弹出商品卡片） */
+/** Params of {@link MPTools.pushGoods}. */
 export interface PushGoodsParams {
   /** 房间 ID */
   roomId: number;
@@ -7263,7 +7263,7 @@ export interface PushGoodsParams {
 /** Reply fields of {@link MPTools.pushGoods}. */
 export type PushGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.pushMessage}: 向长期订阅用户群发直播间开始事件 */
+/** Params of {@link MPTools.pushMessage}. */
 export interface PushMessageParams {
   /** 房间 ID */
   room_id: number;
@@ -7277,7 +7277,7 @@ export interface PushMessageResponse {
   message_id?: string;
 }
 
-/** Params of {@link MPTools.removeAssistant}: 删除直播间小助手 */
+/** Params of {@link MPTools.removeAssistant}. */
 export interface RemoveAssistantParams {
   /** 房间 ID */
   roomId: number;
@@ -7288,7 +7288,7 @@ export interface RemoveAssistantParams {
 /** Reply fields of {@link MPTools.removeAssistant}. */
 export type RemoveAssistantResponse = Record<string, never>;
 
-/** Params of {@link MPTools.resetAuditGoods}: 撤回商品审核（消耗的提审次数不返还） */
+/** Params of {@link MPTools.resetAuditGoods}. */
 export interface ResetAuditGoodsParams {
   /** 提交审核时获得的审核单 ID */
   auditId: number;
@@ -7299,7 +7299,7 @@ export interface ResetAuditGoodsParams {
 /** Reply fields of {@link MPTools.resetAuditGoods}. */
 export type ResetAuditGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.saleGoods}: 上下架直播间商品 */
+/** Params of {@link MPTools.saleGoods}. */
 export interface SaleGoodsParams {
   /** 房间 ID */
   roomId: number;
@@ -7314,7 +7314,7 @@ export interface SaleGoodsParams {
 /** Reply fields of {@link MPTools.saleGoods}. */
 export type SaleGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setDefaultGoodsKey}: 直播挂件设置全局 KEY（添加商品未指定 goodsKey 时使用） */
+/** Params of {@link MPTools.setDefaultGoodsKey}. */
 export interface SetDefaultGoodsKeyParams {
   /** 商品 KEY，必须为字符串数组 */
   goodsKey: string[];
@@ -7323,7 +7323,7 @@ export interface SetDefaultGoodsKeyParams {
 /** Reply fields of {@link MPTools.setDefaultGoodsKey}. */
 export type SetDefaultGoodsKeyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.sortGoods}: 直播间商品排序 */
+/** Params of {@link MPTools.sortGoods}. */
 export interface SortGoodsParams {
   /** 房间 ID */
   roomId: number;
@@ -7337,7 +7337,7 @@ export interface SortGoodsParams {
 /** Reply fields of {@link MPTools.sortGoods}. */
 export type SortGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateComment}: 开启/关闭直播间全局禁言 */
+/** Params of {@link MPTools.updateComment}. */
 export interface UpdateCommentParams {
   /** 房间 ID */
   roomId: number;
@@ -7350,7 +7350,7 @@ export interface UpdateCommentParams {
 /** Reply fields of {@link MPTools.updateComment}. */
 export type UpdateCommentResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateFeedPublic}: 开启/关闭直播间官方收录 */
+/** Params of {@link MPTools.updateFeedPublic}. */
 export interface UpdateFeedPublicParams {
   /** 房间 ID */
   roomId: number;
@@ -7363,7 +7363,7 @@ export interface UpdateFeedPublicParams {
 /** Reply fields of {@link MPTools.updateFeedPublic}. */
 export type UpdateFeedPublicResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateGoods}: 更新商品（审核通过的商品仅允许更新价格类型与价格，审核中的不允许更新） */
+/** Params of {@link MPTools.updateGoods}. */
 export interface UpdateGoodsParams {
   /** 商品信息（只传入需要更新的字段） */
   goodsInfo: {
@@ -7391,7 +7391,7 @@ export interface UpdateGoodsParams {
 /** Reply fields of {@link MPTools.updateGoods}. */
 export type UpdateGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateKF}: 开启/关闭直播间客服功能 */
+/** Params of {@link MPTools.updateKF}. */
 export interface UpdateKFParams {
   /** 房间 ID */
   roomId: number;
@@ -7404,7 +7404,7 @@ export interface UpdateKFParams {
 /** Reply fields of {@link MPTools.updateKF}. */
 export type UpdateKFResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateReplay}: 开启/关闭直播间回放功能 */
+/** Params of {@link MPTools.updateReplay}. */
 export interface UpdateReplayParams {
   /** 房间 ID */
   roomId: number;
@@ -7417,7 +7417,7 @@ export interface UpdateReplayParams {
 /** Reply fields of {@link MPTools.updateReplay}. */
 export type UpdateReplayResponse = Record<string, never>;
 
-/** Params of {@link MPTools.applyUpload}: 短剧媒资：申请分片上传，返回 upload_id */
+/** Params of {@link MPTools.applyUpload}. */
 export interface ApplyUploadParams {
   /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
   media_name: string;
@@ -7439,7 +7439,7 @@ export interface ApplyUploadResponse {
   upload_id: string;
 }
 
-/** Params of {@link MPTools.auditDrama}: 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id */
+/** Params of {@link MPTools.auditDrama}. */
 export interface AuditDramaParams {
   /** 剧目 id，首次提审不需要填，重新提审时必填 */
   drama_id?: number;
@@ -7536,7 +7536,7 @@ export interface AuditDramaResponse {
   drama_id: number;
 }
 
-/** Params of {@link MPTools.authorizeApp}: 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权） */
+/** Params of {@link MPTools.authorizeApp}. */
 export interface AuthorizeAppParams {
   /** 被授权方小程序 appid */
   authorized_appid: string;
@@ -7547,7 +7547,7 @@ export interface AuthorizeAppParams {
 /** Reply fields of {@link MPTools.authorizeApp}. */
 export type AuthorizeAppResponse = Record<string, never>;
 
-/** Params of {@link MPTools.authorizeCopyright}: 短剧版权：把受版权保护的剧目授权给主体或小程序 */
+/** Params of {@link MPTools.authorizeCopyright}. */
 export interface AuthorizeCopyrightParams {
   /**
    * 授权类型：1 授权给主体；2 授权给小程序
@@ -7576,7 +7576,7 @@ export interface AuthorizeCopyrightResponse {
   }[];
 }
 
-/** Params of {@link MPTools.authorizeDrama}: 短剧授权：把剧目授权给其他小程序播放 */
+/** Params of {@link MPTools.authorizeDrama}. */
 export interface AuthorizeDramaParams {
   /** 授权的剧目 ID 列表 */
   drama_id: number[];
@@ -7599,7 +7599,7 @@ export interface AuthorizeDramaResponse {
   }[];
 }
 
-/** Params of {@link MPTools.commitUpload}: 短剧媒资：确认分片上传（合并分片），返回 media_id */
+/** Params of {@link MPTools.commitUpload}. */
 export interface CommitUploadParams {
   /** 一次分片上传的唯一标识，由 applyUpload 返回 */
   upload_id: string;
@@ -7625,7 +7625,7 @@ export interface CommitUploadResponse {
   media_id: number;
 }
 
-/** Params of {@link MPTools.deauthorizeApp}: 短剧授权：解除对另一个小程序的账号授权 */
+/** Params of {@link MPTools.deauthorizeApp}. */
 export interface DeauthorizeAppParams {
   /** 被授权方小程序 appid */
   authorized_appid: string;
@@ -7634,7 +7634,7 @@ export interface DeauthorizeAppParams {
 /** Reply fields of {@link MPTools.deauthorizeApp}. */
 export type DeauthorizeAppResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deauthorizeCopyright}: 短剧版权：解除受版权保护剧目的授权 */
+/** Params of {@link MPTools.deauthorizeCopyright}. */
 export interface DeauthorizeCopyrightParams {
   /**
    * 被授权方授权类型：1 主体；2 小程序
@@ -7661,7 +7661,7 @@ export interface DeauthorizeCopyrightResponse {
   }[];
 }
 
-/** Params of {@link MPTools.deauthorizeDrama}: 短剧授权：解除剧目对其他小程序的授权 */
+/** Params of {@link MPTools.deauthorizeDrama}. */
 export interface DeauthorizeDramaParams {
   /** 解除授权的剧目 ID 列表 */
   drama_id: number[];
@@ -7682,7 +7682,7 @@ export interface DeauthorizeDramaResponse {
   }[];
 }
 
-/** Params of {@link MPTools.deleteMedia}: 短剧媒资：删除媒资 */
+/** Params of {@link MPTools.deleteMedia}. */
 export interface DeleteMediaParams {
   /** 媒资文件 id */
   media_id: number;
@@ -7691,7 +7691,7 @@ export interface DeleteMediaParams {
 /** Reply fields of {@link MPTools.deleteMedia}. */
 export type DeleteMediaResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getAuthorizeApps}: 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序） */
+/** Params of {@link MPTools.getAuthorizeApps}. */
 export type GetAuthorizeAppsParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getAuthorizeApps}. */
@@ -7707,7 +7707,7 @@ export interface GetAuthorizeAppsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getAuthorizeObjects}: 短剧授权：查询本小程序授权出去的剧目（授权信息） */
+/** Params of {@link MPTools.getAuthorizeObjects}. */
 export interface GetAuthorizeObjectsParams {
   /** 查询的剧目 ID，不填表示查询所有剧目 */
   drama_id?: number;
@@ -7736,7 +7736,7 @@ export interface GetAuthorizeObjectsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getAuthorizedObjects}: 短剧授权：查询本小程序被授权的剧目（被授权信息） */
+/** Params of {@link MPTools.getAuthorizedObjects}. */
 export interface GetAuthorizedObjectsParams {
   /** 授权方小程序 appid，不填表示查询所有授权方 */
   authorizer_appid?: string;
@@ -7763,7 +7763,7 @@ export interface GetAuthorizedObjectsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getCdnLogs}: 短剧媒资：查询 CDN 访问日志的下载链接列表 */
+/** Params of {@link MPTools.getCdnLogs}. */
 export interface GetCdnLogsParams {
   /** 起始时间戳 */
   start_time: number;
@@ -7804,7 +7804,7 @@ export interface GetCdnLogsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getCdnUsageData}: 短剧媒资：查询点播 CDN 的流量数据 */
+/** Params of {@link MPTools.getCdnUsageData}. */
 export interface GetCdnUsageDataParams {
   /** 起始时间戳 */
   start_time: number;
@@ -7833,7 +7833,7 @@ export interface GetCdnUsageDataResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getCopyrightAuthorizationList}: 短剧版权：查询本小程序授权出去的版权授权信息 */
+/** Params of {@link MPTools.getCopyrightAuthorizationList}. */
 export interface GetCopyrightAuthorizationListParams {
   /**
    * 授权类型：1 授权给主体；2 授权给小程序；不填或 0 查询全部
@@ -7874,7 +7874,7 @@ export interface GetCopyrightAuthorizationListResponse {
   total_count: number;
 }
 
-/** Params of {@link MPTools.getCopyrightAuthorizedList}: 短剧版权：查询本小程序（或主体）被版权授权的信息 */
+/** Params of {@link MPTools.getCopyrightAuthorizedList}. */
 export interface GetCopyrightAuthorizedListParams {
   /** 授权方小程序 appid，不填表示查全部 */
   authorizer_appid?: string;
@@ -7907,7 +7907,7 @@ export interface GetCopyrightAuthorizedListResponse {
   total_count: number;
 }
 
-/** Params of {@link MPTools.getDrama}: 短剧剧目：获取剧目信息 */
+/** Params of {@link MPTools.getDrama}. */
 export interface GetDramaParams {
   /** 剧目 id */
   drama_id: number;
@@ -7982,7 +7982,7 @@ export interface GetDramaResponse {
   };
 }
 
-/** Params of {@link MPTools.getDramaLatestAuditInfo}: 短剧剧目：查询剧目某类审核的最新一条审核信息 */
+/** Params of {@link MPTools.getDramaLatestAuditInfo}. */
 export interface GetDramaLatestAuditInfoParams {
   /** 剧目 id */
   drama_id: number;
@@ -8011,7 +8011,7 @@ export interface GetDramaLatestAuditInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.getMedia}: 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink） */
+/** Params of {@link MPTools.getMedia}. */
 export interface GetMediaParams {
   /** 媒资文件 id */
   media_id: number;
@@ -8063,7 +8063,7 @@ export interface GetMediaResponse {
   };
 }
 
-/** Params of {@link MPTools.getMediaLink}: 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目） */
+/** Params of {@link MPTools.getMediaLink}. */
 export interface GetMediaLinkParams {
   /** 媒资文件 id */
   media_id: number;
@@ -8102,7 +8102,7 @@ export interface GetMediaLinkResponse {
   };
 }
 
-/** Params of {@link MPTools.getTask}: 短剧媒资：查询拉取上传任务的状态 */
+/** Params of {@link MPTools.getTask}. */
 export interface GetTaskParams {
   /** 任务 id（pullUpload 返回） */
   task_id: number;
@@ -8135,7 +8135,7 @@ export interface GetTaskResponse {
   };
 }
 
-/** Params of {@link MPTools.listDramas}: 短剧剧目：获取已提交的剧目列表（分页） */
+/** Params of {@link MPTools.listDramas}. */
 export interface ListDramasParams {
   /** 分页拉取的最大返回结果数，最大 100 */
   limit?: number;
@@ -8212,7 +8212,7 @@ export interface ListDramasResponse {
   }[];
 }
 
-/** Params of {@link MPTools.listMedia}: 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页） */
+/** Params of {@link MPTools.listMedia}. */
 export interface ListMediaParams {
   /** 根据剧目 id 获取剧集信息 */
   drama_id?: number;
@@ -8276,7 +8276,7 @@ export interface ListMediaResponse {
   }[];
 }
 
-/** Params of {@link MPTools.listPackages}: 短剧媒资：查询流量包的使用详情（分页） */
+/** Params of {@link MPTools.listPackages}. */
 export interface ListPackagesParams {
   /**
    * 按流量包状态过滤：0 不过滤；1 有效的；2 无效的；3 过期的
@@ -8317,7 +8317,7 @@ export interface ListPackagesResponse {
   }[];
 }
 
-/** Params of {@link MPTools.modifyDramaBasicInfo}: 短剧剧目：修改剧目基本信息（须经审核，通过后生效） */
+/** Params of {@link MPTools.modifyDramaBasicInfo}. */
 export interface ModifyDramaBasicInfoParams {
   /** 剧目 id */
   drama_id: number;
@@ -8386,7 +8386,7 @@ export interface ModifyDramaBasicInfoParams {
 /** Reply fields of {@link MPTools.modifyDramaBasicInfo}. */
 export type ModifyDramaBasicInfoResponse = Record<string, never>;
 
-/** Params of {@link MPTools.pullUpload}: 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id */
+/** Params of {@link MPTools.pullUpload}. */
 export interface PullUploadParams {
   /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
   media_name: string;
@@ -8404,7 +8404,7 @@ export interface PullUploadResponse {
   task_id: number;
 }
 
-/** Params of {@link MPTools.replaceDramaMedia}: 短剧剧目：替换审核通过的剧集 */
+/** Params of {@link MPTools.replaceDramaMedia}. */
 export interface ReplaceDramaMediaParams {
   /** 剧目 id */
   drama_id: number;
@@ -8417,7 +8417,7 @@ export interface ReplaceDramaMediaParams {
 /** Reply fields of {@link MPTools.replaceDramaMedia}. */
 export type ReplaceDramaMediaResponse = Record<string, never>;
 
-/** Params of {@link MPTools.singleFileUpload}: 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id */
+/** Params of {@link MPTools.singleFileUpload}. */
 export interface SingleFileUploadParams {
   /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
   media_name: string;
@@ -8449,7 +8449,7 @@ export interface SingleFileUploadResponse {
   media_id: number;
 }
 
-/** Params of {@link MPTools.submitReplaceDramaMedias}: 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集） */
+/** Params of {@link MPTools.submitReplaceDramaMedias}. */
 export interface SubmitReplaceDramaMediasParams {
   /** 剧目 id */
   drama_id: number;
@@ -8465,7 +8465,7 @@ export interface SubmitReplaceDramaMediasParams {
 /** Reply fields of {@link MPTools.submitReplaceDramaMedias}. */
 export type SubmitReplaceDramaMediasResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadPart}: 短剧媒资：上传一个分片（multipart，字段 data），返回 etag */
+/** Params of {@link MPTools.uploadPart}. */
 export interface UploadPartParams {
   /** 一次分片上传的唯一标识，由 applyUpload 返回 */
   upload_id: string;
@@ -8488,7 +8488,7 @@ export interface UploadPartResponse {
   etag: string;
 }
 
-/** Params of {@link MPTools.faceIdentifyGetInfo}: 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
+/** Params of {@link MPTools.faceIdentifyGetInfo}. */
 export interface FaceIdentifyGetInfoParams {
   /** 小程序 wx.startFacialRecognitionVerify 返回的 verifyResult */
   verify_result: string;
@@ -8514,7 +8514,7 @@ export interface FaceIdentifyGetInfoResponse {
   name_utf8_md5?: string;
 }
 
-/** Params of {@link MPTools.getPrivacySetting}: 用户隐私保护指引：查询小程序用户隐私保护指引 */
+/** Params of {@link MPTools.getPrivacySetting}. */
 export interface GetPrivacySettingParams {
   /**
    * 1 表示现网版本；2 表示开发版（默认）
@@ -8568,7 +8568,7 @@ export interface GetPrivacySettingResponse {
   };
 }
 
-/** Params of {@link MPTools.getRedPacketCoverUrl}: 红包封面：获得指定用户可以领取的红包封面链接 */
+/** Params of {@link MPTools.getRedPacketCoverUrl}. */
 export interface GetRedPacketCoverUrlParams {
   /** 可领取用户的 openid */
   openid: string;
@@ -8585,7 +8585,7 @@ export interface GetRedPacketCoverUrlResponse {
   };
 }
 
-/** Params of {@link MPTools.invokeService}: 服务市场：调用服务平台（服务市场）上提供的服务 */
+/** Params of {@link MPTools.invokeService}. */
 export interface InvokeServiceParams {
   /** 服务 ID（在每个服务的接口详情页可以找到） */
   service: string;
@@ -8607,7 +8607,7 @@ export interface InvokeServiceResponse {
   request_id?: string;
 }
 
-/** Params of {@link MPTools.serviceMarketRetrieve}: 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果） */
+/** Params of {@link MPTools.serviceMarketRetrieve}. */
 export interface ServiceMarketRetrieveParams {
   /** invokeService 异步调用返回的 request_id */
   request_id: string;
@@ -8621,7 +8621,7 @@ export interface ServiceMarketRetrieveResponse {
   request_id?: string;
 }
 
-/** Params of {@link MPTools.setDynamicData}: 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示） */
+/** Params of {@link MPTools.setDynamicData}. */
 export interface SetDynamicDataParams {
   /** 数据有效时间，单位秒，最长 86400 */
   lifespan: number;
@@ -8639,7 +8639,7 @@ export interface SetDynamicDataParams {
 /** Reply fields of {@link MPTools.setDynamicData}. */
 export type SetDynamicDataResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setPrivacySetting}: 用户隐私保护指引：配置小程序用户隐私保护指引 */
+/** Params of {@link MPTools.setPrivacySetting}. */
 export interface SetPrivacySettingParams {
   /**
    * 用户隐私保护指引的版本：1 表示现网版本；2 表示开发版（默认）
@@ -8674,7 +8674,7 @@ export interface SetPrivacySettingParams {
 /** Reply fields of {@link MPTools.setPrivacySetting}. */
 export type SetPrivacySettingResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadPrivacyExtFile}: 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB） */
+/** Params of {@link MPTools.uploadPrivacyExtFile}. */
 export interface UploadPrivacyExtFileParams {
   /**
    * Format: binary
@@ -8689,7 +8689,7 @@ export interface UploadPrivacyExtFileResponse {
   ext_file_media_id?: string;
 }
 
-/** Params of {@link MPTools.addNearbyPoi}: 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核 */
+/** Params of {@link MPTools.addNearbyPoi}. */
 export interface AddNearbyPoiParams {
   /**
    * 必填，写死为 "1"
@@ -8734,7 +8734,7 @@ export interface AddNearbyPoiResponse {
   };
 }
 
-/** Params of {@link MPTools.deleteNearbyPoi}: 删除附近小程序的地点 */
+/** Params of {@link MPTools.deleteNearbyPoi}. */
 export interface DeleteNearbyPoiParams {
   /** 附近地点 ID */
   poi_id: string;
@@ -8743,7 +8743,7 @@ export interface DeleteNearbyPoiParams {
 /** Reply fields of {@link MPTools.deleteNearbyPoi}. */
 export type DeleteNearbyPoiResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getNearbyPoiList}: 查看附近小程序的地点列表 */
+/** Params of {@link MPTools.getNearbyPoiList}. */
 export interface GetNearbyPoiListParams {
   /** 起始页 id（从 1 开始计数） */
   page: number;
@@ -8764,7 +8764,7 @@ export interface GetNearbyPoiListResponse {
   };
 }
 
-/** Params of {@link MPTools.setShowStatus}: 展示/取消展示附近小程序（设置地点的附近展示状态） */
+/** Params of {@link MPTools.setShowStatus}. */
 export interface SetShowStatusParams {
   /** 附近地点 ID */
   poi_id: string;
@@ -8777,7 +8777,7 @@ export interface SetShowStatusParams {
 /** Reply fields of {@link MPTools.setShowStatus}. */
 export type SetShowStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getDomainInfo}: 查询小程序域名配置信息（服务器域名、业务域名） */
+/** Params of {@link MPTools.getDomainInfo}. */
 export interface GetDomainInfoParams {
   /**
    * 查询配置域名的类型：getbizdomain 返回业务域名；getserverdomain 返回服务器域名；不指明返回全部
@@ -8803,7 +8803,7 @@ export interface GetDomainInfoResponse {
   bizdomain?: string[];
 }
 
-/** Params of {@link MPTools.getFeedback}: 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈） */
+/** Params of {@link MPTools.getFeedback}. */
 export interface GetFeedbackParams {
   /**
    * 反馈的类型，默认拉取全部类型：1 无法打开小程序；2 小程序闪退；3 卡顿；4 黑屏白屏；5 死机；6 界面错位；7 界面加载慢；8 其他异常
@@ -8844,7 +8844,7 @@ export interface GetFeedbackResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getFeedbackmedia}: 获取用户反馈中的 mediaId 图片（成功时直接返回图片内容） */
+/** Params of {@link MPTools.getFeedbackmedia}. */
 export interface GetFeedbackmediaParams {
   /** 用户反馈信息的 record_id，可通过 getFeedback 获取 */
   record_id: number;
@@ -8852,7 +8852,7 @@ export interface GetFeedbackmediaParams {
   media_id: string;
 }
 
-/** Params of {@link MPTools.getGrayReleasePlan}: 获取分阶段发布详情（当前分阶段发布计划的状态与灰度比例） */
+/** Params of {@link MPTools.getGrayReleasePlan}. */
 export type GetGrayReleasePlanParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getGrayReleasePlan}. */
@@ -8874,7 +8874,7 @@ export interface GetGrayReleasePlanResponse {
   };
 }
 
-/** Params of {@link MPTools.getJsErrDetail}: 查询 JS 错误详情 */
+/** Params of {@link MPTools.getJsErrDetail}. */
 export interface GetJsErrDetailParams {
   /** 开始时间，格式 "xxxx-xx-xx" */
   startTime: string;
@@ -8957,7 +8957,7 @@ export interface GetJsErrDetailResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getJsErrList}: 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条） */
+/** Params of {@link MPTools.getJsErrList}. */
 export interface GetJsErrListParams {
   /** 小程序版本，"0" 代表全部，例如 "2.0.18" */
   appVersion: string;
@@ -9016,7 +9016,7 @@ export interface GetJsErrListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getJsErrSearch}: 错误查询（旧版，按关键字检索 JS 错误） */
+/** Params of {@link MPTools.getJsErrSearch}. */
 export interface GetJsErrSearchParams {
   /** 错误关键字 */
   errmsg_keyword: string;
@@ -9057,7 +9057,7 @@ export interface GetJsErrSearchResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPerformance}: 获取性能数据（启动总耗时、下载耗时、初次渲染耗时） */
+/** Params of {@link MPTools.getPerformance}. */
 export interface GetPerformanceParams {
   /**
    * 1 启动总耗时；2 下载耗时；3 初次渲染耗时
@@ -9085,7 +9085,7 @@ export interface GetPerformanceResponse {
   compare_time_data?: string;
 }
 
-/** Params of {@link MPTools.getSceneList}: 获取访问来源（scene 列表，供 getPerformance 的 scene 参数使用） */
+/** Params of {@link MPTools.getSceneList}. */
 export type GetSceneListParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getSceneList}. */
@@ -9099,7 +9099,7 @@ export interface GetSceneListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getVersionList}: 获取客户端版本列表（供错误查询的 client_version 参数使用） */
+/** Params of {@link MPTools.getVersionList}. */
 export type GetVersionListParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getVersionList}. */
@@ -9113,7 +9113,7 @@ export interface GetVersionListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.realtimelogSearch}: 查询实时日志（仅支持最近 7 天） */
+/** Params of {@link MPTools.realtimelogSearch}. */
 export interface RealtimelogSearchParams {
   /** YYYYMMDD 格式的日期，仅支持最近 7 天 */
   date: string;
@@ -9184,7 +9184,7 @@ export interface RealtimelogSearchResponse {
   };
 }
 
-/** Params of {@link MPTools.managePlugin}: 插件管理（使用方）：申请使用插件、查询已添加的插件列表、删除已添加的插件、快速更新插件版本号 */
+/** Params of {@link MPTools.managePlugin}. */
 export interface ManagePluginParams {
   /**
    * apply 申请使用插件；list 查询已添加的插件列表；unbind 删除已添加的插件；update 快速更新插件版本号
@@ -9215,7 +9215,7 @@ export interface ManagePluginResponse {
   }[];
 }
 
-/** Params of {@link MPTools.managePluginApplication}: 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请 */
+/** Params of {@link MPTools.managePluginApplication}. */
 export interface ManagePluginApplicationParams {
   /**
    * dev_apply_list 获取当前所有插件使用方信息；dev_agree 同意申请；dev_refuse 拒绝申请；dev_delete 删除已拒绝的申请者
@@ -9259,7 +9259,7 @@ export interface ManagePluginApplicationResponse {
   }[];
 }
 
-/** Params of {@link MPTools.addPromoter}: 推广员：声明推广员身份（单次最多 10 个） */
+/** Params of {@link MPTools.addPromoter}. */
 export interface AddPromoterParams {
   /** 推广员列表 */
   promoter_list: {
@@ -9305,7 +9305,7 @@ export interface AddPromoterResponse {
   }[];
 }
 
-/** Params of {@link MPTools.addPromoterRole}: 推广员：新增推广角色（单个商家最多 100 个） */
+/** Params of {@link MPTools.addPromoterRole}. */
 export interface AddPromoterRoleParams {
   /** 角色名称，长度不超过 50（按 utf8 字节计，一个汉字 3） */
   name: string;
@@ -9323,7 +9323,7 @@ export interface AddPromoterRoleResponse {
   desc?: string;
 }
 
-/** Params of {@link MPTools.getPromoter}: 推广员：查询推广员列表 */
+/** Params of {@link MPTools.getPromoter}. */
 export interface GetPromoterParams {
   /** 推广员的 openid 或 unionid */
   openid?: string;
@@ -9378,7 +9378,7 @@ export interface GetPromoterResponse {
   total_cnt: number;
 }
 
-/** Params of {@link MPTools.getPromoterInvitationMaterial}: 推广员：获取邀请推广员的素材（短链、海报、小程序码） */
+/** Params of {@link MPTools.getPromoterInvitationMaterial}. */
 export interface GetPromoterInvitationMaterialParams {
   /** 声明推广员时传的角色 id */
   role_id: number;
@@ -9396,7 +9396,7 @@ export interface GetPromoterInvitationMaterialResponse {
   qrcode?: string;
 }
 
-/** Params of {@link MPTools.getPromoterMsg}: 推广员：查询群发消息的内容与发送结果 */
+/** Params of {@link MPTools.getPromoterMsg}. */
 export interface GetPromoterMsgParams {
   /** sendmsg 返回的消息 id */
   msg_id: string;
@@ -9437,7 +9437,7 @@ export interface GetPromoterMsgResponse {
   id?: string[];
 }
 
-/** Params of {@link MPTools.getPromoterMsgClickData}: 推广员：查询群发消息的点击数据 */
+/** Params of {@link MPTools.getPromoterMsgClickData}. */
 export interface GetPromoterMsgClickDataParams {
   /** 数据统计维度（字段名按微信拼写 dimonsion） */
   dimonsion: number;
@@ -9470,7 +9470,7 @@ export interface GetPromoterMsgClickDataResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPromoterOrder}: 推广员：查询推广员带来的订单 */
+/** Params of {@link MPTools.getPromoterOrder}. */
 export interface GetPromoterOrderParams {
   /** 推广员的 openid */
   openid: string;
@@ -9537,7 +9537,7 @@ export interface GetPromoterOrderResponse {
   start_id?: string;
 }
 
-/** Params of {@link MPTools.getPromoterRelation}: 推广员：查询推广员触达的用户（推广关系） */
+/** Params of {@link MPTools.getPromoterRelation}. */
 export interface GetPromoterRelationParams {
   /** 推广员的 openid */
   openid: string;
@@ -9588,7 +9588,7 @@ export interface GetPromoterRelationResponse {
   start_id?: string;
 }
 
-/** Params of {@link MPTools.getPromoterRole}: 推广员：查询推广角色（不传 role_id 查询全部） */
+/** Params of {@link MPTools.getPromoterRole}. */
 export interface GetPromoterRoleParams {
   /** 角色 id；不传则查询全部角色 */
   role_id?: number;
@@ -9609,7 +9609,7 @@ export interface GetPromoterRoleResponse {
   total_cnt: number;
 }
 
-/** Params of {@link MPTools.getPromoterShareMaterial}: 推广员：生成推广员分享素材（带参链接、短链、小程序码） */
+/** Params of {@link MPTools.getPromoterShareMaterial}. */
 export interface GetPromoterShareMaterialParams {
   /** 小程序页面路径 */
   path: string;
@@ -9637,7 +9637,7 @@ export interface GetPromoterShareMaterialResponse {
   qrcode?: string;
 }
 
-/** Params of {@link MPTools.sendPromoterMsg}: 推广员：群发消息给推广员 */
+/** Params of {@link MPTools.sendPromoterMsg}. */
 export interface SendPromoterMsgParams {
   /** 消息类型 */
   msg_type: number;
@@ -9663,7 +9663,7 @@ export interface SendPromoterMsgResponse {
   msg_id: string;
 }
 
-/** Params of {@link MPTools.singleSendPromoterMsg}: 推广员：单发消息给某个推广员 */
+/** Params of {@link MPTools.singleSendPromoterMsg}. */
 export interface SingleSendPromoterMsgParams {
   /** 消息类型 */
   msg_type: number;
@@ -9682,7 +9682,7 @@ export interface SingleSendPromoterMsgParams {
 /** Reply fields of {@link MPTools.singleSendPromoterMsg}. */
 export type SingleSendPromoterMsgResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updatePromoter}: 推广员：修改推广员的角色、门店、参数等信息 */
+/** Params of {@link MPTools.updatePromoter}. */
 export interface UpdatePromoterParams {
   /** 推广员 id（getpromoter 返回） */
   id: string;
@@ -9703,7 +9703,7 @@ export interface UpdatePromoterParams {
 /** Reply fields of {@link MPTools.updatePromoter}. */
 export type UpdatePromoterResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updatePromoterRole}: 推广员：修改推广角色的名称或描述 */
+/** Params of {@link MPTools.updatePromoterRole}. */
 export interface UpdatePromoterRoleParams {
   /** 角色 id */
   role_id: number;
@@ -9716,7 +9716,7 @@ export interface UpdatePromoterRoleParams {
 /** Reply fields of {@link MPTools.updatePromoterRole}. */
 export type UpdatePromoterRoleResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createQRCode}: 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
+/** Params of {@link MPTools.createQRCode}. */
 export interface CreateQRCodeParams {
   /** 扫码进入的小程序页面路径，最大长度 128 个字符，不能为空；可带参数 */
   path: string;
@@ -9727,7 +9727,7 @@ export interface CreateQRCodeParams {
   width?: number;
 }
 
-/** Params of {@link MPTools.generateNFCScheme}: 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用） */
+/** Params of {@link MPTools.generateNFCScheme}. */
 export interface GenerateNFCSchemeParams {
   jump_wxa?: JumpWxa;
   /** scheme 对应的设备 model_id */
@@ -9742,7 +9742,7 @@ export interface GenerateNFCSchemeResponse {
   openlink?: string;
 }
 
-/** Params of {@link MPTools.generateScheme}: 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序 */
+/** Params of {@link MPTools.generateScheme}. */
 export interface GenerateSchemeParams {
   jump_wxa?: JumpWxa;
   /** 到期失效：true，永久有效：false（永久有效已停止发放，均为到期失效） */
@@ -9763,7 +9763,7 @@ export interface GenerateSchemeResponse {
   openlink: string;
 }
 
-/** Params of {@link MPTools.generateShortLink}: 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景 */
+/** Params of {@link MPTools.generateShortLink}. */
 export interface GenerateShortLinkParams {
   /** 通过 Short Link 进入的小程序页面路径，必须是已经发布的小程序存在的页面，可携带 query，最大 1024 个字符 */
   page_url: string;
@@ -9782,7 +9782,7 @@ export interface GenerateShortLinkResponse {
   link: string;
 }
 
-/** Params of {@link MPTools.generateUrlLink}: 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序 */
+/** Params of {@link MPTools.generateUrlLink}. */
 export interface GenerateUrlLinkParams {
   /** 通过 URL Link 进入的小程序页面路径，必须是已经发布的小程序存在的页面，不可携带 query；为空则跳首页 */
   path?: string;
@@ -9820,7 +9820,7 @@ export interface GenerateUrlLinkResponse {
   url_link: string;
 }
 
-/** Params of {@link MPTools.getQRCode}: 获取小程序码（接口 A，适用于需要的码数量较少的业务场景；与 createQRCode 共享 100,000 个的总数上限） */
+/** Params of {@link MPTools.getQRCode}. */
 export interface GetQRCodeParams {
   /** 扫码进入的小程序页面路径，最大长度 1024 字节，不能为空；可带参数（如 pages/index/index?foo=bar） */
   path: string;
@@ -9843,7 +9843,7 @@ export interface GetQRCodeParams {
   is_hyaline?: boolean;
 }
 
-/** Params of {@link MPTools.getUnlimitedQRCode}: 获取不限制的小程序码（接口 B，数量暂无限制；scene 最多 32 个可见字符） */
+/** Params of {@link MPTools.getUnlimitedQRCode}. */
 export interface GetUnlimitedQRCodeParams {
   /** 最大 32 个可见字符，只支持数字、大小写英文以及部分特殊字符：!#$&'()*+,/:;=?@-._~ */
   scene: string;
@@ -9873,7 +9873,7 @@ export interface GetUnlimitedQRCodeParams {
   is_hyaline?: boolean;
 }
 
-/** Params of {@link MPTools.queryScheme}: 查询小程序 scheme 码（加密或明文 scheme）的配置，或查询每天剩余访问次数 */
+/** Params of {@link MPTools.queryScheme}. */
 export interface QuerySchemeParams {
   /** 小程序 scheme 码，支持加密 scheme 和明文 scheme（query_type 为 0 时必填） */
   scheme?: string;
@@ -9910,7 +9910,7 @@ export interface QuerySchemeResponse {
   };
 }
 
-/** Params of {@link MPTools.queryUrlLink}: 查询小程序加密 URL Link 的配置，或查询每天剩余访问次数 */
+/** Params of {@link MPTools.queryUrlLink}. */
 export interface QueryUrlLinkParams {
   /** 小程序加密 URL Link（query_type 为 0 时必填） */
   url_link?: string;
@@ -9960,7 +9960,7 @@ export interface QueryUrlLinkResponse {
   };
 }
 
-/** Params of {@link MPTools.getUserRiskRank}: 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权） */
+/** Params of {@link MPTools.getUserRiskRank}. */
 export interface GetUserRiskRankParams {
   /** 小程序 appid */
   appid?: string;
@@ -9993,7 +9993,7 @@ export interface GetUserRiskRankResponse {
   unoin_id?: number | string;
 }
 
-/** Params of {@link MPTools.imgSecCheck}: 图片内容安全识别（1.0 同步版本）：校验一张图片是否含有违法违规内容 */
+/** Params of {@link MPTools.imgSecCheck}. */
 export interface ImgSecCheckParams {
   /**
    * Format: binary
@@ -10005,7 +10005,7 @@ export interface ImgSecCheckParams {
 /** Reply fields of {@link MPTools.imgSecCheck}. */
 export type ImgSecCheckResponse = Record<string, never>;
 
-/** Params of {@link MPTools.mediaCheckAsync}: 多媒体内容安全识别（2.0 版本）：异步校验图片/音频是否含有违法违规内容，结果 30 分钟内以 wxa_media_check 事件推送 */
+/** Params of {@link MPTools.mediaCheckAsync}. */
 export interface MediaCheckAsyncParams {
   /** 要检测的图片或音频的 url，图片支持 jpg、jpeg、png、bmp、gif（取首帧），音频支持 mp3、aac、ac3、wma、flac、vorbis、opus、wav */
   media_url: string;
@@ -10032,7 +10032,7 @@ export interface MediaCheckAsyncResponse {
   trace_id?: string;
 }
 
-/** Params of {@link MPTools.msgSecCheck}: 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容 */
+/** Params of {@link MPTools.msgSecCheck}. */
 export interface MsgSecCheckParams {
   /** 需检测的文本内容，文本字数的上限为 2500 字，需使用 UTF-8 编码 */
   content: string;
@@ -10087,7 +10087,7 @@ export interface MsgSecCheckResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getUserNotify}: 查询服务卡片状态（上次推送的卡片状态、code 状态与过期时间） */
+/** Params of {@link MPTools.getUserNotify}. */
 export interface GetUserNotifyParams {
   /** 用户身份标识符 */
   openid: string;
@@ -10112,7 +10112,7 @@ export interface GetUserNotifyResponse {
   };
 }
 
-/** Params of {@link MPTools.setUserNotify}: 激活与更新服务卡片（新版一次性订阅消息）：同步卡片状态，平台据此向用户下发服务通知 */
+/** Params of {@link MPTools.setUserNotify}. */
 export interface SetUserNotifyParams {
   /** 用户身份标识符；以微信支付订单号作为 code 时须与实际支付用户一致，通过前端获取 code 时须与点击 button 的用户一致 */
   openid: string;
@@ -10129,7 +10129,7 @@ export interface SetUserNotifyParams {
 /** Reply fields of {@link MPTools.setUserNotify}. */
 export type SetUserNotifyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setUserNotifyExt}: 更新服务卡片扩展信息（如支付信息、门店信息） */
+/** Params of {@link MPTools.setUserNotifyExt}. */
 export interface SetUserNotifyExtParams {
   /** 用户身份标识符 */
   openid: string;
@@ -10144,7 +10144,7 @@ export interface SetUserNotifyExtParams {
 /** Reply fields of {@link MPTools.setUserNotifyExt}. */
 export type SetUserNotifyExtResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getOrderDetailPath}: 订单中心：查询已配置的订单详情路径 */
+/** Params of {@link MPTools.getOrderDetailPath}. */
 export type GetOrderDetailPathParams = Record<string, never>;
 
 /** Reply fields of {@link MPTools.getOrderDetailPath}. */
@@ -10153,7 +10153,7 @@ export interface GetOrderDetailPathResponse {
   path?: string;
 }
 
-/** Params of {@link MPTools.getShippingOrder}: 查询订单发货状态：通过交易单号或商户号 + 商户单号查询支付单的发货状态（WeChat 英文名 getOrder） */
+/** Params of {@link MPTools.getShippingOrder}. */
 export interface GetShippingOrderParams {
   /** 原支付交易对应的微信订单号 */
   transaction_id?: string;
@@ -10225,7 +10225,7 @@ export interface GetShippingOrderResponse {
   };
 }
 
-/** Params of {@link MPTools.getShippingOrderList}: 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList） */
+/** Params of {@link MPTools.getShippingOrderList}. */
 export interface GetShippingOrderListParams {
   /** 支付时间所属范围 */
   pay_time_range?: {
@@ -10306,7 +10306,7 @@ export interface GetShippingOrderListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.isTradeManaged}: 查询小程序是否已开通发货信息管理服务 */
+/** Params of {@link MPTools.isTradeManaged}. */
 export interface IsTradeManagedParams {
   /** 待查询小程序的 appid，非服务商调用时仅能查询本账号 */
   appid: string;
@@ -10318,7 +10318,7 @@ export interface IsTradeManagedResponse {
   is_trade_managed?: boolean;
 }
 
-/** Params of {@link MPTools.isTradeManagementConfirmationCompleted}: 查询小程序是否已完成交易结算管理确认（对已关联的所有商户号都完成了订单管理授权或解绑） */
+/** Params of {@link MPTools.isTradeManagementConfirmationCompleted}. */
 export interface IsTradeManagementConfirmationCompletedParams {
   /** 待查询小程序的 appid，非服务商调用时仅能查询本账号 */
   appid: string;
@@ -10330,7 +10330,7 @@ export interface IsTradeManagementConfirmationCompletedResponse {
   completed?: boolean;
 }
 
-/** Params of {@link MPTools.notifyConfirmReceive}: 确认收货提醒：已获知用户签收后提醒用户及时确认收货（每个订单仅可调用一次） */
+/** Params of {@link MPTools.notifyConfirmReceive}. */
 export interface NotifyConfirmReceiveParams {
   /** 原支付交易对应的微信订单号 */
   transaction_id?: string;
@@ -10347,7 +10347,7 @@ export interface NotifyConfirmReceiveParams {
 /** Reply fields of {@link MPTools.notifyConfirmReceive}. */
 export type NotifyConfirmReceiveResponse = Record<string, never>;
 
-/** Params of {@link MPTools.opSpecialOrder}: 特殊发货报备：对未发货的订单报备为预售商品订单（发货时效超过 15 天）或测试订单 */
+/** Params of {@link MPTools.opSpecialOrder}. */
 export interface OpSpecialOrderParams {
   /** 需要特殊发货报备的订单号，可传入微信支付单号或商户单号 */
   order_id: string;
@@ -10362,7 +10362,7 @@ export interface OpSpecialOrderParams {
 /** Reply fields of {@link MPTools.opSpecialOrder}. */
 export type OpSpecialOrderResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setMsgJumpPath}: 消息跳转路径设置：设置发货消息及确认收货消息的跳转路径（小程序订单列表页或详情页） */
+/** Params of {@link MPTools.setMsgJumpPath}. */
 export interface SetMsgJumpPathParams {
   /** 商户自定义跳转路径，例如 pages/goods/order_detail */
   path: string;
@@ -10371,7 +10371,7 @@ export interface SetMsgJumpPathParams {
 /** Reply fields of {@link MPTools.setMsgJumpPath}. */
 export type SetMsgJumpPathResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setWxaTradeType}: 小程序交易类型变更申请：提交交易类型变更申请及材料（一个账号只能申请一次） */
+/** Params of {@link MPTools.setWxaTradeType}. */
 export interface SetWxaTradeTypeParams {
   /**
    * 申请变更后的目标交易类型：1 综合类；2 实物电商类；3 线下服务类；4 在线服务类
@@ -10393,7 +10393,7 @@ export interface SetWxaTradeTypeParams {
 /** Reply fields of {@link MPTools.setWxaTradeType}. */
 export type SetWxaTradeTypeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateOrderDetailPath}: 订单中心：配置订单详情路径，用于「我-订单与卡包-小程序购物订单」跳转到小程序 */
+/** Params of {@link MPTools.updateOrderDetailPath}. */
 export interface UpdateOrderDetailPathParams {
   /** 订单详情路径，必须包含字符串 ${商品订单号}，例如 pages/index/index?id=${商品订单号} */
   path: string;
@@ -10402,7 +10402,7 @@ export interface UpdateOrderDetailPathParams {
 /** Reply fields of {@link MPTools.updateOrderDetailPath}. */
 export type UpdateOrderDetailPathResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadCombinedShippingInfo}: 发货信息合单录入：合单支付的订单发货后，按子单录入物流信息（每个支付单仅有一次重新发货机会） */
+/** Params of {@link MPTools.uploadCombinedShippingInfo}. */
 export interface UploadCombinedShippingInfoParams {
   /** 合单订单，需要上传物流详情的合单订单，根据订单类型二选一 */
   order_key: {
@@ -10471,7 +10471,7 @@ export interface UploadCombinedShippingInfoParams {
 /** Reply fields of {@link MPTools.uploadCombinedShippingInfo}. */
 export type UploadCombinedShippingInfoResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadShippingInfo}: 发货信息录入：发货后录入物流信息，平台以消息形式推送给购买用户（未确认收货前可修改，每个支付单仅有一次重新发货机会） */
+/** Params of {@link MPTools.uploadShippingInfo}. */
 export interface UploadShippingInfoParams {
   /** 需要上传物流信息的订单；order_number_type 为 1 时用 mchid + out_trade_no，为 2 时用 transaction_id */
   order_key: {
@@ -10524,7 +10524,7 @@ export interface UploadShippingInfoParams {
 /** Reply fields of {@link MPTools.uploadShippingInfo}. */
 export type UploadShippingInfoResponse = Record<string, never>;
 
-/** Params of {@link MPTools.verifySignature}: SOTER 生物认证秘钥签名验证（校验 wx.startSoterAuthentication 返回的 resultJSON 签名） */
+/** Params of {@link MPTools.verifySignature}. */
 export interface VerifySignatureParams {
   /** 用户 openid */
   openid: string;
@@ -10540,7 +10540,7 @@ export interface VerifySignatureResponse {
   is_ok?: boolean;
 }
 
-/** Params of {@link MPTools.sendSubscribeMessage}: 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息） */
+/** Params of {@link MPTools.sendSubscribeMessage}. */
 export interface SendSubscribeMessageParams {
   /** 所需下发的订阅模板 id */
   template_id: string;
@@ -10565,7 +10565,7 @@ export interface SendSubscribeMessageResponse {
   msgid?: number | string;
 }
 
-/** Params of {@link MPTools.addLegacyTemplate}: （已下线）组合模板并添加至账号下的小程序模板消息模板列表 */
+/** Params of {@link MPTools.addLegacyTemplate}. */
 export interface AddLegacyTemplateParams {
   /** 模板标题 id，如 AT0002 */
   id: string;
@@ -10579,7 +10579,7 @@ export interface AddLegacyTemplateResponse {
   template_id?: string;
 }
 
-/** Params of {@link MPTools.deleteLegacyTemplate}: （已下线）删除账号下的某个小程序模板消息模板 */
+/** Params of {@link MPTools.deleteLegacyTemplate}. */
 export interface DeleteLegacyTemplateParams {
   /** 要删除的模板 id */
   template_id: string;
@@ -10588,7 +10588,7 @@ export interface DeleteLegacyTemplateParams {
 /** Reply fields of {@link MPTools.deleteLegacyTemplate}. */
 export type DeleteLegacyTemplateResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getLegacyTemplateLibraryById}: （已下线）获取模板库某个模板标题下的关键词库 */
+/** Params of {@link MPTools.getLegacyTemplateLibraryById}. */
 export interface GetLegacyTemplateLibraryByIdParams {
   /** 模板标题 id，如 AT0002 */
   id: string;
@@ -10611,7 +10611,7 @@ export interface GetLegacyTemplateLibraryByIdResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLegacyTemplateLibraryList}: （已下线）获取小程序模板库标题列表 */
+/** Params of {@link MPTools.getLegacyTemplateLibraryList}. */
 export interface GetLegacyTemplateLibraryListParams {
   /** 用于分页，表示从 offset 开始，从 0 开始计数 */
   offset: number;
@@ -10632,7 +10632,7 @@ export interface GetLegacyTemplateLibraryListResponse {
   total_count?: number;
 }
 
-/** Params of {@link MPTools.getLegacyTemplateList}: （已下线）获取账号下已存在的小程序模板消息模板列表 */
+/** Params of {@link MPTools.getLegacyTemplateList}. */
 export interface GetLegacyTemplateListParams {
   /** 用于分页，表示从 offset 开始，从 0 开始计数 */
   offset: number;
@@ -10655,7 +10655,7 @@ export interface GetLegacyTemplateListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.sendLegacyTemplateMessage}: （已下线）发送小程序模板消息（需 form_id / prepay_id） */
+/** Params of {@link MPTools.sendLegacyTemplateMessage}. */
 export interface SendLegacyTemplateMessageParams {
   /** 接收者（用户）的 openid */
   touser: string;
@@ -10673,7 +10673,7 @@ export interface SendLegacyTemplateMessageParams {
 /** Reply fields of {@link MPTools.sendLegacyTemplateMessage}. */
 export type SendLegacyTemplateMessageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.sendUniformMessage}: 下发统一服务消息：经小程序向用户发送其关联公众号的模板消息（mp_template_msg） */
+/** Params of {@link MPTools.sendUniformMessage}. */
 export interface SendUniformMessageParams {
   /** 用户 openid，可以是小程序的 openid，也可以是 mp_template_msg.appid 对应的公众号的 openid */
   touser: string;
@@ -10709,7 +10709,7 @@ export interface SendUniformMessageParams {
 /** Reply fields of {@link MPTools.sendUniformMessage}. */
 export type SendUniformMessageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createActivityId}: 创建被分享动态消息或私密消息的 activity_id（默认 24 小时后过期） */
+/** Params of {@link MPTools.createActivityId}. */
 export interface CreateActivityIdParams {
   /** 为私密消息创建 activity_id 时，指定分享者为 unionid 用户，其余用户不能用此 activity_id 分享私密消息；openid 与 unionid 填一个即可 */
   unionid?: string;
@@ -10725,7 +10725,7 @@ export interface CreateActivityIdResponse {
   expiration_time: number;
 }
 
-/** Params of {@link MPTools.setChatToolMsg}: 修改小程序聊天工具的动态卡片消息（更新辅标题与聊天室成员完成状态，可在聊天中下发系统消息） */
+/** Params of {@link MPTools.setChatToolMsg}. */
 export interface SetChatToolMsgParams {
   /** 动态消息的 ID，通过 createActivityId 接口获取 */
   activity_id: string;
@@ -10751,7 +10751,7 @@ export interface SetChatToolMsgParams {
 /** Reply fields of {@link MPTools.setChatToolMsg}. */
 export type SetChatToolMsgResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setUpdatableMsg}: 修改被分享的动态消息（状态 0 未开始 → 1 已开始，可向订阅提醒的用户推送通知） */
+/** Params of {@link MPTools.setUpdatableMsg}. */
 export interface SetUpdatableMsgParams {
   /** 动态消息的 ID，通过 createActivityId 接口获取 */
   activity_id: string;
@@ -10776,7 +10776,7 @@ export interface SetUpdatableMsgParams {
 /** Reply fields of {@link MPTools.setUpdatableMsg}. */
 export type SetUpdatableMsgResponse = Record<string, never>;
 
-/** Params of {@link MPTools.checkEncryptedData}: 检查加密信息是否由微信生成（当前只支持手机号加密数据，只能检测最近 3 天生成的） */
+/** Params of {@link MPTools.checkEncryptedData}. */
 export interface CheckEncryptedDataParams {
   /** 加密数据（encryptedData）的 sha256，通过 Hex（Base16）编码后的字符串 */
   encrypted_msg_hash: string;
@@ -10790,7 +10790,7 @@ export interface CheckEncryptedDataResponse {
   create_time?: number;
 }
 
-/** Params of {@link MPTools.checkSessionKey}: 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名） */
+/** Params of {@link MPTools.checkSessionKey}. */
 export interface CheckSessionKeyParams {
   /** 用户唯一标识符 */
   openid: string;
@@ -10803,7 +10803,7 @@ export interface CheckSessionKeyParams {
 /** Reply fields of {@link MPTools.checkSessionKey}. */
 export type CheckSessionKeyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.code2Session}: 小程序登录：用 wx.login 获得的临时登录凭证 code 换取 openid、unionid 与会话密钥 session_key */
+/** Params of {@link MPTools.code2Session}. */
 export interface Code2SessionParams {
   /** 登录时获取的 code，可通过 wx.login 获取；只能使用一次，5 分钟内有效 */
   js_code: string;
@@ -10819,7 +10819,7 @@ export interface Code2SessionResponse {
   openid: string;
 }
 
-/** Params of {@link MPTools.getPaidUnionId}: 支付后获取用户 UnionId（支付完成后 5 分钟内有效），无需用户授权 */
+/** Params of {@link MPTools.getPaidUnionId}. */
 export interface GetPaidUnionIdParams {
   /** 支付用户唯一标识 */
   openid: string;
@@ -10837,7 +10837,7 @@ export interface GetPaidUnionIdResponse {
   unionid: string;
 }
 
-/** Params of {@link MPTools.getPhoneNumber}: 用手机号快速验证组件返回的 code 换取用户手机号（code 一次性，5 分钟有效） */
+/** Params of {@link MPTools.getPhoneNumber}. */
 export interface GetPhoneNumberParams {
   /** 手机号获取凭证 */
   code: string;
@@ -10859,7 +10859,7 @@ export interface GetPhoneNumberResponse {
   };
 }
 
-/** Params of {@link MPTools.getPluginOpenPId}: 获取插件用户 openpid：用 wx.pluginLogin 得到的 code 换取插件用户的唯一标识 */
+/** Params of {@link MPTools.getPluginOpenPId}. */
 export interface GetPluginOpenPIdParams {
   /** 通过 wx.pluginLogin 获得的插件用户标志凭证 code，有效时间为 5 分钟，一个 code 只能获取一次 openpid */
   code: string;
@@ -10871,7 +10871,7 @@ export interface GetPluginOpenPIdResponse {
   openpid?: string;
 }
 
-/** Params of {@link MPTools.getUserEncryptKey}: 获取用户 encryptKey（最近 3 次的加密 key，每个存活 3600 秒；可直接传 session_key，由客户端计算签名） */
+/** Params of {@link MPTools.getUserEncryptKey}. */
 export interface GetUserEncryptKeyParams {
   /** 用户的 openid */
   openid: string;
@@ -10898,7 +10898,7 @@ export interface GetUserEncryptKeyResponse {
   }[];
 }
 
-/** Params of {@link MPTools.resetUserSessionKey}: 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key */
+/** Params of {@link MPTools.resetUserSessionKey}. */
 export interface ResetUserSessionKeyParams {
   /** 用户唯一标识符 */
   openid: string;
@@ -10916,7 +10916,7 @@ export interface ResetUserSessionKeyResponse {
   session_key?: string;
 }
 
-/** Params of {@link MPTools.setUserStorage}: 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名） */
+/** Params of {@link MPTools.setUserStorage}. */
 export interface SetUserStorageParams {
   /** 用户唯一标识符 */
   openid: string;
@@ -10936,7 +10936,7 @@ export interface SetUserStorageParams {
 /** Reply fields of {@link MPTools.setUserStorage}. */
 export type SetUserStorageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.bindTransferAccount}: 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout） */
+/** Params of {@link MPTools.bindTransferAccount}. */
 export interface BindTransferAccountParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -10951,7 +10951,7 @@ export interface BindTransferAccountParams {
 /** Reply fields of {@link MPTools.bindTransferAccount}. */
 export type BindTransferAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.cancelCurrencyPay}: 虚拟支付：代币支付退款（currency_pay 的逆操作） */
+/** Params of {@link MPTools.cancelCurrencyPay}. */
 export interface CancelCurrencyPayParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -10981,7 +10981,7 @@ export interface CancelCurrencyPayResponse {
   order_id: string;
 }
 
-/** Params of {@link MPTools.completeComplaint}: 虚拟支付：完成投诉处理 */
+/** Params of {@link MPTools.completeComplaint}. */
 export interface CompleteComplaintParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -10994,7 +10994,7 @@ export interface CompleteComplaintParams {
 /** Reply fields of {@link MPTools.completeComplaint}. */
 export type CompleteComplaintResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createFundsBill}: 虚拟支付：充值广告金（广告金转入广告账户） */
+/** Params of {@link MPTools.createFundsBill}. */
 export interface CreateFundsBillParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11028,7 +11028,7 @@ export interface CreateFundsBillResponse {
   bill_id: string;
 }
 
-/** Params of {@link MPTools.createWithdrawOrder}: 虚拟支付：创建提现单 */
+/** Params of {@link MPTools.createWithdrawOrder}. */
 export interface CreateWithdrawOrderParams {
   /** 提现单单号，长度 [8,32]，只允许字母、数字、'_'、'-' */
   withdraw_no: string;
@@ -11048,7 +11048,7 @@ export interface CreateWithdrawOrderResponse {
   wx_withdraw_no: string;
 }
 
-/** Params of {@link MPTools.currencyPay}: 虚拟支付：扣减代币（一般用于代币支付） */
+/** Params of {@link MPTools.currencyPay}. */
 export interface CurrencyPayParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11084,7 +11084,7 @@ export interface CurrencyPayResponse {
   used_present_amount: number;
 }
 
-/** Params of {@link MPTools.downloadAdverfundsOrder}: 虚拟支付：下载广告金对应的商户订单信息 */
+/** Params of {@link MPTools.downloadAdverfundsOrder}. */
 export interface DownloadAdverfundsOrderParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11100,7 +11100,7 @@ export interface DownloadAdverfundsOrderResponse {
   url: string;
 }
 
-/** Params of {@link MPTools.downloadXpayBill}: 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址） */
+/** Params of {@link MPTools.downloadXpayBill}. */
 export interface DownloadXpayBillParams {
   /** 起始日期，格式 yyyymmdd（如 20230801） */
   begin_ds: number;
@@ -11114,7 +11114,7 @@ export interface DownloadXpayBillResponse {
   url: string;
 }
 
-/** Params of {@link MPTools.getComplaintDetail}: 虚拟支付：获取投诉详情 */
+/** Params of {@link MPTools.getComplaintDetail}. */
 export interface GetComplaintDetailParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11177,7 +11177,7 @@ export interface GetComplaintDetailResponse {
   };
 }
 
-/** Params of {@link MPTools.getComplaintList}: 虚拟支付：获取投诉列表 */
+/** Params of {@link MPTools.getComplaintList}. */
 export interface GetComplaintListParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11248,7 +11248,7 @@ export interface GetComplaintListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getNegotiationHistory}: 虚拟支付：获取投诉协商历史 */
+/** Params of {@link MPTools.getNegotiationHistory}. */
 export interface GetNegotiationHistoryParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11288,7 +11288,7 @@ export interface GetNegotiationHistoryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getUploadFileSign}: 虚拟支付：获取微信支付反馈投诉图片的签名头部 */
+/** Params of {@link MPTools.getUploadFileSign}. */
 export interface GetUploadFileSignParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11310,7 +11310,7 @@ export interface GetUploadFileSignResponse {
   cos_url?: string;
 }
 
-/** Params of {@link MPTools.notifyProvideGoods}: 虚拟支付：通知已经发货完成（只能通知现金单） */
+/** Params of {@link MPTools.notifyProvideGoods}. */
 export interface NotifyProvideGoodsParams {
   /** 下单时传的商户订单号（与 wx_order_id 二选一） */
   order_id?: string;
@@ -11325,7 +11325,7 @@ export interface NotifyProvideGoodsParams {
 /** Reply fields of {@link MPTools.notifyProvideGoods}. */
 export type NotifyProvideGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.presentCurrency}: 虚拟支付：代币赠送 */
+/** Params of {@link MPTools.presentCurrency}. */
 export interface PresentCurrencyParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11353,7 +11353,7 @@ export interface PresentCurrencyResponse {
   present_balance: number;
 }
 
-/** Params of {@link MPTools.queryAdverFunds}: 虚拟支付：查询广告金发放记录 */
+/** Params of {@link MPTools.queryAdverFunds}. */
 export interface QueryAdverFundsParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11403,7 +11403,7 @@ export interface QueryAdverFundsResponse {
   total_page: number;
 }
 
-/** Params of {@link MPTools.queryBizBalance}: 虚拟支付：查询商家账户里的可提现余额 */
+/** Params of {@link MPTools.queryBizBalance}. */
 export interface QueryBizBalanceParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11422,7 +11422,7 @@ export interface QueryBizBalanceResponse {
   };
 }
 
-/** Params of {@link MPTools.queryFundsBill}: 虚拟支付：查询广告金充值记录 */
+/** Params of {@link MPTools.queryFundsBill}. */
 export interface QueryFundsBillParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11480,7 +11480,7 @@ export interface QueryFundsBillResponse {
   total_page: number;
 }
 
-/** Params of {@link MPTools.queryPublishGoods}: 虚拟支付：查询批量发布道具任务 */
+/** Params of {@link MPTools.queryPublishGoods}. */
 export interface QueryPublishGoodsParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11507,7 +11507,7 @@ export interface QueryPublishGoodsResponse {
   status: 0 | 1 | 2 | 3;
 }
 
-/** Params of {@link MPTools.queryRecoverBill}: 虚拟支付：查询广告金回收记录 */
+/** Params of {@link MPTools.queryRecoverBill}. */
 export interface QueryRecoverBillParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11559,7 +11559,7 @@ export interface QueryRecoverBillResponse {
   total_page: number;
 }
 
-/** Params of {@link MPTools.queryTransferAccount}: 虚拟支付：查询广告金充值账户 */
+/** Params of {@link MPTools.queryTransferAccount}. */
 export interface QueryTransferAccountParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11582,7 +11582,7 @@ export interface QueryTransferAccountResponse {
   }[];
 }
 
-/** Params of {@link MPTools.queryUploadGoods}: 虚拟支付：查询批量上传道具任务 */
+/** Params of {@link MPTools.queryUploadGoods}. */
 export interface QueryUploadGoodsParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11617,7 +11617,7 @@ export interface QueryUploadGoodsResponse {
   status: 0 | 1 | 2 | 3;
 }
 
-/** Params of {@link MPTools.queryUserBalance}: 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature） */
+/** Params of {@link MPTools.queryUserBalance}. */
 export interface QueryUserBalanceParams {
   /** 用户的 openid */
   openid: string;
@@ -11649,7 +11649,7 @@ export interface QueryUserBalanceResponse {
   first_save_flag: boolean | number;
 }
 
-/** Params of {@link MPTools.queryWithdrawOrder}: 虚拟支付：查询提现单 */
+/** Params of {@link MPTools.queryWithdrawOrder}. */
 export interface QueryWithdrawOrderParams {
   /** 提现单单号 */
   withdraw_no: string;
@@ -11679,7 +11679,7 @@ export interface QueryWithdrawOrderResponse {
   fail_reason?: string;
 }
 
-/** Params of {@link MPTools.queryXpayOrder}: 虚拟支付：查询创建的订单（现金单，非代币单） */
+/** Params of {@link MPTools.queryXpayOrder}. */
 export interface QueryXpayOrderParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11744,7 +11744,7 @@ export interface QueryXpayOrderResponse {
   };
 }
 
-/** Params of {@link MPTools.refundXpayOrder}: 虚拟支付：对使用 jsapi 接口下的单进行退款 */
+/** Params of {@link MPTools.refundXpayOrder}. */
 export interface RefundXpayOrderParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11786,7 +11786,7 @@ export interface RefundXpayOrderResponse {
   pay_wx_order_id: string;
 }
 
-/** Params of {@link MPTools.responseComplaint}: 虚拟支付：回复用户投诉 */
+/** Params of {@link MPTools.responseComplaint}. */
 export interface ResponseComplaintParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11803,7 +11803,7 @@ export interface ResponseComplaintParams {
 /** Reply fields of {@link MPTools.responseComplaint}. */
 export type ResponseComplaintResponse = Record<string, never>;
 
-/** Params of {@link MPTools.startPublishGoods}: 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网） */
+/** Params of {@link MPTools.startPublishGoods}. */
 export interface StartPublishGoodsParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11819,7 +11819,7 @@ export interface StartPublishGoodsParams {
 /** Reply fields of {@link MPTools.startPublishGoods}. */
 export type StartPublishGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.startUploadGoods}: 虚拟支付：启动批量上传道具任务 */
+/** Params of {@link MPTools.startUploadGoods}. */
 export interface StartUploadGoodsParams {
   /** 道具信息 */
   upload_item: {
@@ -11843,7 +11843,7 @@ export interface StartUploadGoodsParams {
 /** Reply fields of {@link MPTools.startUploadGoods}. */
 export type StartUploadGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadVpFile}: 虚拟支付：上传媒体文件（投诉回复的图片凭证） */
+/** Params of {@link MPTools.uploadVpFile}. */
 export interface UploadVpFileParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11863,7 +11863,7 @@ export interface UploadVpFileResponse {
   file_id: string;
 }
 
-/** Params of {@link OATools.batchBlacklist}: 拉黑用户（每次最多 20 个 openid） */
+/** Params of {@link OATools.batchBlacklist}. */
 export interface BatchBlacklistParams {
   /** 需要拉入黑名单的用户的 openid，一次拉黑最多允许 20 个 */
   openid_list: string[];
@@ -11872,7 +11872,7 @@ export interface BatchBlacklistParams {
 /** Reply fields of {@link OATools.batchBlacklist}. */
 export type BatchBlacklistResponse = Record<string, never>;
 
-/** Params of {@link OATools.batchUnblacklist}: 取消拉黑用户（每次最多 20 个 openid） */
+/** Params of {@link OATools.batchUnblacklist}. */
 export interface BatchUnblacklistParams {
   /** 需要取消拉黑的用户的 openid，一次最多允许 20 个 */
   openid_list: string[];
@@ -11881,7 +11881,7 @@ export interface BatchUnblacklistParams {
 /** Reply fields of {@link OATools.batchUnblacklist}. */
 export type BatchUnblacklistResponse = Record<string, never>;
 
-/** Params of {@link OATools.getBlacklist}: 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页） */
+/** Params of {@link OATools.getBlacklist}. */
 export interface GetBlacklistParams {
   /** 从此 openid 开始拉取，为空时默认从开头拉取 */
   begin_openid?: string;
@@ -11901,7 +11901,7 @@ export interface GetBlacklistResponse {
   next_openid?: string;
 }
 
-/** Params of {@link OATools.activateMemberCard}: 接口激活会员卡：设置会员卡号、初始积分、余额等并激活用户领取的会员卡 */
+/** Params of {@link OATools.activateMemberCard}. */
 export interface ActivateMemberCardParams {
   /** 会员卡编号，由开发者填入，作为序列号显示在用户的卡包里；可与 Code 码保持等值 */
   membership_number: string;
@@ -11932,7 +11932,7 @@ export interface ActivateMemberCardParams {
 /** Reply fields of {@link OATools.activateMemberCard}. */
 export type ActivateMemberCardResponse = Record<string, never>;
 
-/** Params of {@link OATools.addPayGiftCard}: 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则 */
+/** Params of {@link OATools.addPayGiftCard}. */
 export interface AddPayGiftCardParams {
   /** 支付后投放卡券的规则 */
   rule_info: {
@@ -11988,7 +11988,7 @@ export interface AddPayGiftCardResponse {
   }[];
 }
 
-/** Params of {@link OATools.batchAddCardLocation}: 批量导入门店信息（卡券门店，供创建卡券时使用） */
+/** Params of {@link OATools.batchAddCardLocation}. */
 export interface BatchAddCardLocationParams {
   /** 门店列表，各项均必填 */
   location_list: {
@@ -12021,7 +12021,7 @@ export interface BatchAddCardLocationResponse {
   location_id_list: number[];
 }
 
-/** Params of {@link OATools.batchGetCard}: 批量查询卡券列表（card_id 列表，可按状态筛选） */
+/** Params of {@link OATools.batchGetCard}. */
 export interface BatchGetCardParams {
   /** 查询卡列表的起始偏移量，从 0 开始，即 offset: 5 是指从从列表里的第六个开始读取 */
   offset: number;
@@ -12039,7 +12039,7 @@ export interface BatchGetCardResponse {
   total_num?: number;
 }
 
-/** Params of {@link OATools.batchGetCardLocation}: 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券） */
+/** Params of {@link OATools.batchGetCardLocation}. */
 export interface BatchGetCardLocationParams {
   /** 偏移量，0 开始 */
   offset: number;
@@ -12070,7 +12070,7 @@ export interface BatchGetCardLocationResponse {
   count: number;
 }
 
-/** Params of {@link OATools.batchGetPayGiftCard}: 批量查询支付后投放卡券规则 */
+/** Params of {@link OATools.batchGetPayGiftCard}. */
 export interface BatchGetPayGiftCardParams {
   /**
    * 规则类型，填写 RULE_TYPE_PAY_MEMBER_CARD
@@ -12126,7 +12126,7 @@ export interface BatchGetPayGiftCardResponse {
   }[];
 }
 
-/** Params of {@link OATools.checkCardCode}: 核查 code：查询导入的自定义 code 是否已存入微信后台 */
+/** Params of {@link OATools.checkCardCode}. */
 export interface CheckCardCodeParams {
   /** 进行导入 code 的卡券 ID */
   card_id: string;
@@ -12142,7 +12142,7 @@ export interface CheckCardCodeResponse {
   not_exist_code?: string[];
 }
 
-/** Params of {@link OATools.checkinBoardingPass}: 更新飞机票信息（在线值机）：设置乘客姓名、舱位、座位、登机口、登机时间等 */
+/** Params of {@link OATools.checkinBoardingPass}. */
 export interface CheckinBoardingPassParams {
   /** 卡券 Code 码 */
   code: string;
@@ -12165,7 +12165,7 @@ export interface CheckinBoardingPassParams {
 /** Reply fields of {@link OATools.checkinBoardingPass}. */
 export type CheckinBoardingPassResponse = Record<string, never>;
 
-/** Params of {@link OATools.consumeCardCode}: 核销 Code 接口：消耗用户的卡券（线下核销） */
+/** Params of {@link OATools.consumeCardCode}. */
 export interface ConsumeCardCodeParams {
   /** 卡券 ID，创建卡券时 use_custom_code 填写 true 时必填，非自定义 Code 不必填写 */
   card_id?: string;
@@ -12183,7 +12183,7 @@ export interface ConsumeCardCodeResponse {
   openid?: string;
 }
 
-/** Params of {@link OATools.createCard}: 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id */
+/** Params of {@link OATools.createCard}. */
 export interface CreateCardParams {
   /** 卡券数据：card_type 加上与之对应的小写键（如 MEMBER_CARD 对应 member_card） */
   card: {
@@ -12416,7 +12416,7 @@ export interface CreateCardResponse {
   card_id?: string;
 }
 
-/** Params of {@link OATools.createCardLandingPage}: 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
+/** Params of {@link OATools.createCardLandingPage}. */
 export interface CreateCardLandingPageParams {
   /** 页面的 banner 图片链接，须调用 uploadImage 上传图片获得，建议尺寸为 640*300 */
   banner: string;
@@ -12445,7 +12445,7 @@ export interface CreateCardLandingPageResponse {
   page_id?: number;
 }
 
-/** Params of {@link OATools.createCardQrcode}: 创建卡券二维码：单张卡券（QR_CARD）或多张卡券（QR_MULTIPLE_CARD）的领取二维码 */
+/** Params of {@link OATools.createCardQrcode}. */
 export interface CreateCardQrcodeParams {
   /**
    * QR_CARD 单张卡券，QR_MULTIPLE_CARD 多张卡券
@@ -12496,7 +12496,7 @@ export interface CreateCardQrcodeResponse {
   show_qrcode_url?: string;
 }
 
-/** Params of {@link OATools.decryptCardCode}: Code 解码接口：把跳转链接 / 事件中的加密 code（encrypt_code）解码为真实 code */
+/** Params of {@link OATools.decryptCardCode}. */
 export interface DecryptCardCodeParams {
   /** 经过加密的 Code 码（使用前先 URL 解码） */
   encrypt_code: string;
@@ -12508,7 +12508,7 @@ export interface DecryptCardCodeResponse {
   code?: string;
 }
 
-/** Params of {@link OATools.deleteCard}: 删除卡券：删除后用户已领取的卡券不受影响，但不可再领取（不可恢复） */
+/** Params of {@link OATools.deleteCard}. */
 export interface DeleteCardParams {
   /** 卡券 ID */
   card_id: string;
@@ -12517,7 +12517,7 @@ export interface DeleteCardParams {
 /** Reply fields of {@link OATools.deleteCard}. */
 export type DeleteCardResponse = Record<string, never>;
 
-/** Params of {@link OATools.deletePayGiftCard}: 删除支付后投放卡券规则 */
+/** Params of {@link OATools.deletePayGiftCard}. */
 export interface DeletePayGiftCardParams {
   /** 规则 ID */
   rule_id: string;
@@ -12526,7 +12526,7 @@ export interface DeletePayGiftCardParams {
 /** Reply fields of {@link OATools.deletePayGiftCard}. */
 export type DeletePayGiftCardResponse = Record<string, never>;
 
-/** Params of {@link OATools.depositCardCode}: 导入自定义 code：预存 code 模式卡券投放前导入 code（单次最多 100 个） */
+/** Params of {@link OATools.depositCardCode}. */
 export interface DepositCardCodeParams {
   /** 需要进行导入 code 的卡券 ID */
   card_id: string;
@@ -12544,7 +12544,7 @@ export interface DepositCardCodeResponse {
   fail_code?: string[];
 }
 
-/** Params of {@link OATools.getCard}: 查看卡券详情：按 card_id 查询卡券的全部字段与审核状态 */
+/** Params of {@link OATools.getCard}. */
 export interface GetCardParams {
   /** 卡券 ID */
   card_id: string;
@@ -13554,7 +13554,7 @@ export interface GetCardResponse {
   };
 }
 
-/** Params of {@link OATools.getCardCode}: 查询 Code 接口：核销前查询 code 的状态、有效期与领取者 */
+/** Params of {@link OATools.getCardCode}. */
 export interface GetCardCodeParams {
   /** 卡券 ID，自定义 code 卡券必填 */
   card_id?: string;
@@ -13582,7 +13582,7 @@ export interface GetCardCodeResponse {
   user_card_status?: string;
 }
 
-/** Params of {@link OATools.getCardCodeDepositCount}: 查询导入 code 数目 */
+/** Params of {@link OATools.getCardCodeDepositCount}. */
 export interface GetCardCodeDepositCountParams {
   /** 进行导入 code 的卡券 ID */
   card_id: string;
@@ -13594,7 +13594,7 @@ export interface GetCardCodeDepositCountResponse {
   count?: number;
 }
 
-/** Params of {@link OATools.getCardMpnewsHtml}: 图文消息群发卡券：获取卡券嵌入图文消息的标准格式代码（HTML） */
+/** Params of {@link OATools.getCardMpnewsHtml}. */
 export interface GetCardMpnewsHtmlParams {
   /** 卡券 ID */
   card_id: string;
@@ -13606,7 +13606,7 @@ export interface GetCardMpnewsHtmlResponse {
   content?: string;
 }
 
-/** Params of {@link OATools.getMemberCardActivateTempInfo}: 获取用户开卡时提交的信息（跳转型开卡组件）：用 activate_ticket 换取用户填写的资料 */
+/** Params of {@link OATools.getMemberCardActivateTempInfo}. */
 export interface GetMemberCardActivateTempInfoParams {
   /** 跳转型开卡组件开卡后回调中的激活票据，可以用来获取用户开卡资料 */
   activate_ticket: string;
@@ -13637,7 +13637,7 @@ export interface GetMemberCardActivateTempInfoResponse {
   };
 }
 
-/** Params of {@link OATools.getMemberCardActivateUrl}: 获取开卡插件参数：返回内含开卡插件所需参数的 URL */
+/** Params of {@link OATools.getMemberCardActivateUrl}. */
 export interface GetMemberCardActivateUrlParams {
   /** 会员卡的 card_id */
   card_id: string;
@@ -13651,7 +13651,7 @@ export interface GetMemberCardActivateUrlResponse {
   url?: string;
 }
 
-/** Params of {@link OATools.getMemberCardUserInfo}: 拉取会员信息（积分查询）：按 card_id 与 code 查询会员的激活资料、积分与余额 */
+/** Params of {@link OATools.getMemberCardUserInfo}. */
 export interface GetMemberCardUserInfoParams {
   /** 查询会员卡的 card_id */
   card_id: string;
@@ -13700,7 +13700,7 @@ export interface GetMemberCardUserInfoResponse {
   has_active?: boolean;
 }
 
-/** Params of {@link OATools.getPayGiftCard}: 查询支付后投放卡券规则详情 */
+/** Params of {@link OATools.getPayGiftCard}. */
 export interface GetPayGiftCardParams {
   /** 规则 ID */
   rule_id: string;
@@ -13747,7 +13747,7 @@ export interface GetPayGiftCardResponse {
   };
 }
 
-/** Params of {@link OATools.getUserCardList}: 获取用户已领取卡券：用户卡包里属于该 appid 下所有可用卡券 */
+/** Params of {@link OATools.getUserCardList}. */
 export interface GetUserCardListParams {
   /** 需要查询的用户 openid */
   openid: string;
@@ -13768,7 +13768,7 @@ export interface GetUserCardListResponse {
   has_share_card?: boolean;
 }
 
-/** Params of {@link OATools.markCardCode}: Mark（占用）Code 接口：朋友的券等场景下，锁定 code 防止被多人同时使用 */
+/** Params of {@link OATools.markCardCode}. */
 export interface MarkCardCodeParams {
   /** 卡券的 code 码 */
   code: string;
@@ -13783,7 +13783,7 @@ export interface MarkCardCodeParams {
 /** Reply fields of {@link OATools.markCardCode}. */
 export type MarkCardCodeResponse = Record<string, never>;
 
-/** Params of {@link OATools.modifyCardStock}: 修改卡券库存：增加或减少卡券库存 */
+/** Params of {@link OATools.modifyCardStock}. */
 export interface ModifyCardStockParams {
   /** 卡券 ID */
   card_id: string;
@@ -13796,7 +13796,7 @@ export interface ModifyCardStockParams {
 /** Reply fields of {@link OATools.modifyCardStock}. */
 export type ModifyCardStockResponse = Record<string, never>;
 
-/** Params of {@link OATools.setCardCodeUnavailable}: 设置卡券失效：将用户已领取的卡券 code 设为失效（不可逆） */
+/** Params of {@link OATools.setCardCodeUnavailable}. */
 export interface SetCardCodeUnavailableParams {
   /** 卡券 ID，自定义 code 卡券必填 */
   card_id?: string;
@@ -13809,7 +13809,7 @@ export interface SetCardCodeUnavailableParams {
 /** Reply fields of {@link OATools.setCardCodeUnavailable}. */
 export type SetCardCodeUnavailableResponse = Record<string, never>;
 
-/** Params of {@link OATools.setCardPaycell}: 设置买单接口：开启后卡券详情页出现“买单”入口（需卡券绑定门店且商户开通微信支付） */
+/** Params of {@link OATools.setCardPaycell}. */
 export interface SetCardPaycellParams {
   /** 卡券 ID */
   card_id: string;
@@ -13820,7 +13820,7 @@ export interface SetCardPaycellParams {
 /** Reply fields of {@link OATools.setCardPaycell}. */
 export type SetCardPaycellResponse = Record<string, never>;
 
-/** Params of {@link OATools.setCardSelfConsumeCell}: 设置自助核销：开启后卡券详情页出现“自助核销”入口，用户可自行核销 */
+/** Params of {@link OATools.setCardSelfConsumeCell}. */
 export interface SetCardSelfConsumeCellParams {
   /** 卡券 ID */
   card_id: string;
@@ -13835,7 +13835,7 @@ export interface SetCardSelfConsumeCellParams {
 /** Reply fields of {@link OATools.setCardSelfConsumeCell}. */
 export type SetCardSelfConsumeCellResponse = Record<string, never>;
 
-/** Params of {@link OATools.setCardTestWhitelist}: 设置卡券测试白名单：未审核通过的卡券可由白名单用户领取测试（最多 10 个） */
+/** Params of {@link OATools.setCardTestWhitelist}. */
 export interface SetCardTestWhitelistParams {
   /** 测试的 openid 列表 */
   openid?: string[];
@@ -13846,7 +13846,7 @@ export interface SetCardTestWhitelistParams {
 /** Reply fields of {@link OATools.setCardTestWhitelist}. */
 export type SetCardTestWhitelistResponse = Record<string, never>;
 
-/** Params of {@link OATools.setMemberCardActivateUserForm}: 设置开卡字段：一键开卡（wx_activate）时用户需填写的必填与选填资料 */
+/** Params of {@link OATools.setMemberCardActivateUserForm}. */
 export interface SetMemberCardActivateUserFormParams {
   /** 卡券 ID */
   card_id: string;
@@ -13917,7 +13917,7 @@ export interface SetMemberCardActivateUserFormParams {
 /** Reply fields of {@link OATools.setMemberCardActivateUserForm}. */
 export type SetMemberCardActivateUserFormResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateCard}: 更改卡券信息：修改 base_info 及部分类型字段（部分字段修改后需重新审核） */
+/** Params of {@link OATools.updateCard}. */
 export interface UpdateCardParams {
   /** 卡券 ID */
   card_id: string;
@@ -14862,7 +14862,7 @@ export interface UpdateCardResponse {
   send_check?: boolean;
 }
 
-/** Params of {@link OATools.updateCardCode}: 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code */
+/** Params of {@link OATools.updateCardCode}. */
 export interface UpdateCardCodeParams {
   /** 需变更的 Code 码 */
   code: string;
@@ -14875,7 +14875,7 @@ export interface UpdateCardCodeParams {
 /** Reply fields of {@link OATools.updateCardCode}. */
 export type UpdateCardCodeResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateLuckyMoneyUserBalance}: 更新红包余额（特殊票券：红包，领取后更新用户的红包余额） */
+/** Params of {@link OATools.updateLuckyMoneyUserBalance}. */
 export interface UpdateLuckyMoneyUserBalanceParams {
   /** 红包的序列号 */
   code: string;
@@ -14888,7 +14888,7 @@ export interface UpdateLuckyMoneyUserBalanceParams {
 /** Reply fields of {@link OATools.updateLuckyMoneyUserBalance}. */
 export type UpdateLuckyMoneyUserBalanceResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateMemberCardUser}: 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息 */
+/** Params of {@link OATools.updateMemberCardUser}. */
 export interface UpdateMemberCardUserParams {
   /** 卡券 Code 码 */
   code: string;
@@ -14939,7 +14939,7 @@ export interface UpdateMemberCardUserResponse {
   openid?: string;
 }
 
-/** Params of {@link OATools.updateMovieTicketUser}: 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息 */
+/** Params of {@link OATools.updateMovieTicketUser}. */
 export interface UpdateMovieTicketUserParams {
   /** 用户的门票唯一序列号 */
   code: string;
@@ -14960,7 +14960,7 @@ export interface UpdateMovieTicketUserParams {
 /** Reply fields of {@link OATools.updateMovieTicketUser}. */
 export type UpdateMovieTicketUserResponse = Record<string, never>;
 
-/** Params of {@link OATools.addCommentReply}: 回复评论（作者回复，每条评论只能回复一次） */
+/** Params of {@link OATools.addCommentReply}. */
 export interface AddCommentReplyParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -14975,7 +14975,7 @@ export interface AddCommentReplyParams {
 /** Reply fields of {@link OATools.addCommentReply}. */
 export type AddCommentReplyResponse = Record<string, never>;
 
-/** Params of {@link OATools.closeComment}: 关闭已群发（或已发布）文章的评论 */
+/** Params of {@link OATools.closeComment}. */
 export interface CloseCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -14986,7 +14986,7 @@ export interface CloseCommentParams {
 /** Reply fields of {@link OATools.closeComment}. */
 export type CloseCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteComment}: 删除评论 */
+/** Params of {@link OATools.deleteComment}. */
 export interface DeleteCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -14999,7 +14999,7 @@ export interface DeleteCommentParams {
 /** Reply fields of {@link OATools.deleteComment}. */
 export type DeleteCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteCommentReply}: 删除作者对评论的回复 */
+/** Params of {@link OATools.deleteCommentReply}. */
 export interface DeleteCommentReplyParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15012,7 +15012,7 @@ export interface DeleteCommentReplyParams {
 /** Reply fields of {@link OATools.deleteCommentReply}. */
 export type DeleteCommentReplyResponse = Record<string, never>;
 
-/** Params of {@link OATools.listComment}: 查看指定文章的评论数据（分页，每次最多 50 条） */
+/** Params of {@link OATools.listComment}. */
 export interface ListCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15056,7 +15056,7 @@ export interface ListCommentResponse {
   }[];
 }
 
-/** Params of {@link OATools.markElectComment}: 将评论标记精选 */
+/** Params of {@link OATools.markElectComment}. */
 export interface MarkElectCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15069,7 +15069,7 @@ export interface MarkElectCommentParams {
 /** Reply fields of {@link OATools.markElectComment}. */
 export type MarkElectCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.openComment}: 打开已群发（或已发布）文章的评论 */
+/** Params of {@link OATools.openComment}. */
 export interface OpenCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15080,7 +15080,7 @@ export interface OpenCommentParams {
 /** Reply fields of {@link OATools.openComment}. */
 export type OpenCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.unmarkElectComment}: 将评论取消精选 */
+/** Params of {@link OATools.unmarkElectComment}. */
 export interface UnmarkElectCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15093,7 +15093,7 @@ export interface UnmarkElectCommentParams {
 /** Reply fields of {@link OATools.unmarkElectComment}. */
 export type UnmarkElectCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.componentGetWebAccessToken}: 第三方平台代公众号网页授权：通过 code 换取用户的网页授权 access_token 与 openid（component_access_token，不用公众号 AppSecret） */
+/** Params of {@link OATools.componentGetWebAccessToken}. */
 export interface ComponentGetWebAccessTokenParams {
   /** 公众号的 appid（授权方；客户端自动填写） */
   appid?: string;
@@ -15117,7 +15117,7 @@ export interface ComponentGetWebAccessTokenResponse {
   unionid?: string;
 }
 
-/** Params of {@link OATools.componentRefreshWebAccessToken}: 第三方平台代公众号网页授权：用 refresh_token 刷新用户的网页授权 access_token */
+/** Params of {@link OATools.componentRefreshWebAccessToken}. */
 export interface ComponentRefreshWebAccessTokenParams {
   /** 公众号的 appid（授权方；客户端自动填写） */
   appid?: string;
@@ -15139,7 +15139,7 @@ export interface ComponentRefreshWebAccessTokenResponse {
   scope: string;
 }
 
-/** Params of {@link OATools.closeKfSession}: 关闭会话 */
+/** Params of {@link OATools.closeKfSession}. */
 export interface CloseKfSessionParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号 */
   kf_account: string;
@@ -15150,7 +15150,7 @@ export interface CloseKfSessionParams {
 /** Reply fields of {@link OATools.closeKfSession}. */
 export type CloseKfSessionResponse = Record<string, never>;
 
-/** Params of {@link OATools.createKfSession}: 创建会话：将用户接入指定客服（客服须在线，用户须在 48 小时内与公众号有过互动） */
+/** Params of {@link OATools.createKfSession}. */
 export interface CreateKfSessionParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号 */
   kf_account: string;
@@ -15161,7 +15161,7 @@ export interface CreateKfSessionParams {
 /** Reply fields of {@link OATools.createKfSession}. */
 export type CreateKfSessionResponse = Record<string, never>;
 
-/** Params of {@link OATools.getCurrentAutoreplyInfo}: 获取公众号的自动回复规则（关注后自动回复、消息自动回复、关键词自动回复） */
+/** Params of {@link OATools.getCurrentAutoreplyInfo}. */
 export type GetCurrentAutoreplyInfoParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getCurrentAutoreplyInfo}. */
@@ -15242,7 +15242,7 @@ export interface GetCurrentAutoreplyInfoResponse {
   };
 }
 
-/** Params of {@link OATools.getKfMsgList}: 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条） */
+/** Params of {@link OATools.getKfMsgList}. */
 export interface GetKfMsgListParams {
   /** 起始时间，unix 时间戳 */
   starttime: number;
@@ -15275,7 +15275,7 @@ export interface GetKfMsgListResponse {
   msgid?: number | string;
 }
 
-/** Params of {@link OATools.getKfSession}: 获取客户的会话状态（正在接待该用户的客服及会话创建时间） */
+/** Params of {@link OATools.getKfSession}. */
 export interface GetKfSessionParams {
   /** 粉丝的 openid */
   openid: string;
@@ -15289,7 +15289,7 @@ export interface GetKfSessionResponse {
   createtime: number;
 }
 
-/** Params of {@link OATools.getKfSessionList}: 获取客服的会话列表（该客服正在接待的用户） */
+/** Params of {@link OATools.getKfSessionList}. */
 export interface GetKfSessionListParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号 */
   kf_account: string;
@@ -15306,7 +15306,7 @@ export interface GetKfSessionListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getKfWaitCase}: 获取未接入会话列表（排队等待客服接入的用户，最多返回 100 条，按等待时间排序） */
+/** Params of {@link OATools.getKfWaitCase}. */
 export type GetKfWaitCaseParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getKfWaitCase}. */
@@ -15326,7 +15326,7 @@ export interface GetKfWaitCaseResponse {
   }[];
 }
 
-/** Params of {@link OATools.inviteKfWorker}: 邀请绑定客服帐号（向微信号发送绑定邀请，对方在微信中确认后绑定；邀请 7 天内有效） */
+/** Params of {@link OATools.inviteKfWorker}. */
 export interface InviteKfWorkerParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
   kf_account: string;
@@ -15337,7 +15337,7 @@ export interface InviteKfWorkerParams {
 /** Reply fields of {@link OATools.inviteKfWorker}. */
 export type InviteKfWorkerResponse = Record<string, never>;
 
-/** Params of {@link OATools.sendCustomMessage}: 发送客服消息（用户与公众号交互后的时间窗口内，给用户发送文本、图片、图文、菜单、小程序卡片等消息） */
+/** Params of {@link OATools.sendCustomMessage}. */
 export interface OaSendCustomMessageParams {
   /** 接收消息用户的 openid */
   touser: string;
@@ -15457,7 +15457,7 @@ export interface OaSendCustomMessageParams {
 /** Reply fields of {@link OATools.sendCustomMessage}. */
 export type OaSendCustomMessageResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateKfAccount}: 设置（修改）客服帐号的昵称 */
+/** Params of {@link OATools.updateKfAccount}. */
 export interface UpdateKfAccountParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
   kf_account: string;
@@ -15468,7 +15468,7 @@ export interface UpdateKfAccountParams {
 /** Reply fields of {@link OATools.updateKfAccount}. */
 export type UpdateKfAccountResponse = Record<string, never>;
 
-/** Params of {@link OATools.uploadKfHeadImg}: 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media） */
+/** Params of {@link OATools.uploadKfHeadImg}. */
 export interface UploadKfHeadImgParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
   kf_account: string;
@@ -15482,7 +15482,7 @@ export interface UploadKfHeadImgParams {
 /** Reply fields of {@link OATools.uploadKfHeadImg}. */
 export type UploadKfHeadImgResponse = Record<string, never>;
 
-/** Params of {@link OATools.getArticleRead}: 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标） */
+/** Params of {@link OATools.getArticleRead}. */
 export interface GetArticleReadParams {
   /** 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
   begin_date: string;
@@ -15515,7 +15515,7 @@ export interface GetArticleReadResponse {
   is_delay?: boolean;
 }
 
-/** Params of {@link OATools.getArticleShare}: 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标） */
+/** Params of {@link OATools.getArticleShare}. */
 export interface GetArticleShareParams {
   /** 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
   begin_date: string;
@@ -15541,7 +15541,7 @@ export interface GetArticleShareResponse {
   is_delay?: boolean;
 }
 
-/** Params of {@link OATools.getArticleSummary}: 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） */
+/** Params of {@link OATools.getArticleSummary}. */
 export interface GetArticleSummaryParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -15578,7 +15578,7 @@ export interface GetArticleSummaryResponse {
   }[];
 }
 
-/** Params of {@link OATools.getArticleTotal}: 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中） */
+/** Params of {@link OATools.getArticleTotal}. */
 export interface GetArticleTotalParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -15654,7 +15654,7 @@ export interface GetArticleTotalResponse {
   }[];
 }
 
-/** Params of {@link OATools.getArticleTotalDetail}: 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标） */
+/** Params of {@link OATools.getArticleTotalDetail}. */
 export interface GetArticleTotalDetailParams {
   /** 发表日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
   begin_date: string;
@@ -15726,7 +15726,7 @@ export interface GetArticleTotalDetailResponse {
   is_delay?: boolean;
 }
 
-/** Params of {@link OATools.getBizSummary}: 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天） */
+/** Params of {@link OATools.getBizSummary}. */
 export interface GetBizSummaryParams {
   /** 起始日期（YYYY-MM-DD）；数据存储起始时间为 2025-11-01 */
   begin_date: string;
@@ -15771,7 +15771,7 @@ export interface GetBizSummaryResponse {
   is_delay?: boolean;
 }
 
-/** Params of {@link OATools.getInterfaceSummary}: 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） */
+/** Params of {@link OATools.getInterfaceSummary}. */
 export interface GetInterfaceSummaryParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -15798,7 +15798,7 @@ export interface GetInterfaceSummaryResponse {
   }[];
 }
 
-/** Params of {@link OATools.getInterfaceSummaryHour}: 获取接口分析分时数据（按小时） */
+/** Params of {@link OATools.getInterfaceSummaryHour}. */
 export interface GetInterfaceSummaryHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -15827,7 +15827,7 @@ export interface GetInterfaceSummaryHourResponse {
   }[];
 }
 
-/** Params of {@link OATools.getPublisherStat}: 获取流量主广告数据：分广告位数据（publisher_adpos_general）、返佣商品数据（publisher_cps_general）或结算收入数据（publisher_settlement） */
+/** Params of {@link OATools.getPublisherStat}. */
 export interface GetPublisherStatParams {
   /**
    * 数据类型：publisher_adpos_general 公众号分广告位数据，publisher_cps_general 公众号返佣商品数据，publisher_settlement 公众号结算收入数据及结算主体信息
@@ -15950,7 +15950,7 @@ export interface GetPublisherStatResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsg}: 获取消息发送概况数据（用户向公众号发送消息的按日统计） */
+/** Params of {@link OATools.getUpstreamMsg}. */
 export interface GetUpstreamMsgParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
   begin_date: string;
@@ -15973,7 +15973,7 @@ export interface GetUpstreamMsgResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgDist}: 获取消息发送分布数据（按用户当日发送消息数的区间分布） */
+/** Params of {@link OATools.getUpstreamMsgDist}. */
 export interface GetUpstreamMsgDistParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（15 天） */
   begin_date: string;
@@ -15994,7 +15994,7 @@ export interface GetUpstreamMsgDistResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgDistMonth}: 获取消息发送分布月数据 */
+/** Params of {@link OATools.getUpstreamMsgDistMonth}. */
 export interface GetUpstreamMsgDistMonthParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -16015,7 +16015,7 @@ export interface GetUpstreamMsgDistMonthResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgDistWeek}: 获取消息发送分布周数据 */
+/** Params of {@link OATools.getUpstreamMsgDistWeek}. */
 export interface GetUpstreamMsgDistWeekParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -16036,7 +16036,7 @@ export interface GetUpstreamMsgDistWeekResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgHour}: 获取消息发送分时数据（按小时） */
+/** Params of {@link OATools.getUpstreamMsgHour}. */
 export interface GetUpstreamMsgHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -16061,7 +16061,7 @@ export interface GetUpstreamMsgHourResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgMonth}: 获取消息发送月数据（ref_date 为月的首日） */
+/** Params of {@link OATools.getUpstreamMsgMonth}. */
 export interface GetUpstreamMsgMonthParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -16084,7 +16084,7 @@ export interface GetUpstreamMsgMonthResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgWeek}: 获取消息发送周数据（ref_date 为周的首日） */
+/** Params of {@link OATools.getUpstreamMsgWeek}. */
 export interface GetUpstreamMsgWeekParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -16107,7 +16107,7 @@ export interface GetUpstreamMsgWeekResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserCumulate}: 获取累计用户数据（按日的总用户量） */
+/** Params of {@link OATools.getUserCumulate}. */
 export interface GetUserCumulateParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
   begin_date: string;
@@ -16126,7 +16126,7 @@ export interface GetUserCumulateResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserRead}: 获取图文统计数据（按日的图文页阅读、分享、收藏汇总） */
+/** Params of {@link OATools.getUserRead}. */
 export interface GetUserReadParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（3 天） */
   begin_date: string;
@@ -16161,7 +16161,7 @@ export interface GetUserReadResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserReadHour}: 获取图文统计分时数据（按小时、按阅读来源） */
+/** Params of {@link OATools.getUserReadHour}. */
 export interface GetUserReadHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -16198,7 +16198,7 @@ export interface GetUserReadHourResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserShare}: 获取图文分享转发数据（按日、按分享场景） */
+/** Params of {@link OATools.getUserShare}. */
 export interface GetUserShareParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
   begin_date: string;
@@ -16221,7 +16221,7 @@ export interface GetUserShareResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserShareHour}: 获取图文分享转发分时数据（按小时、按分享场景） */
+/** Params of {@link OATools.getUserShareHour}. */
 export interface GetUserShareHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -16246,7 +16246,7 @@ export interface GetUserShareHourResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserSummary}: 获取用户增减数据（按日、按来源渠道） */
+/** Params of {@link OATools.getUserSummary}. */
 export interface GetUserSummaryParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
   begin_date: string;
@@ -16269,7 +16269,7 @@ export interface GetUserSummaryResponse {
   }[];
 }
 
-/** Params of {@link OATools.addDraft}: 新建草稿：把图文消息（news）或图片消息（newspic）保存到草稿箱，返回草稿的 media_id */
+/** Params of {@link OATools.addDraft}. */
 export interface AddDraftParams {
   /** 图文素材集合（多图文最多 8 篇） */
   articles: {
@@ -16345,7 +16345,7 @@ export interface AddDraftResponse {
   media_id: string;
 }
 
-/** Params of {@link OATools.batchGetDraft}: 获取草稿列表（分页；可选不返回 content 字段） */
+/** Params of {@link OATools.batchGetDraft}. */
 export interface BatchGetDraftParams {
   /** 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
   offset: number;
@@ -16441,7 +16441,7 @@ export interface BatchGetDraftResponse {
   }[];
 }
 
-/** Params of {@link OATools.batchGetPublished}: 获取成功发布列表（发布能力：freepublish_batchget，分页） */
+/** Params of {@link OATools.batchGetPublished}. */
 export interface BatchGetPublishedParams {
   /** 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
   offset: number;
@@ -16539,7 +16539,7 @@ export interface BatchGetPublishedResponse {
   }[];
 }
 
-/** Params of {@link OATools.deleteDraft}: 删除草稿（此操作无法撤销） */
+/** Params of {@link OATools.deleteDraft}. */
 export interface DeleteDraftParams {
   /** 要删除的草稿的 media_id */
   media_id: string;
@@ -16548,7 +16548,7 @@ export interface DeleteDraftParams {
 /** Reply fields of {@link OATools.deleteDraft}. */
 export type DeleteDraftResponse = Record<string, never>;
 
-/** Params of {@link OATools.deletePublish}: 删除发布：删除已发布的文章（此操作不可逆，请谨慎操作） */
+/** Params of {@link OATools.deletePublish}. */
 export interface DeletePublishParams {
   /** 成功发布时返回的 article_id */
   article_id: string;
@@ -16559,7 +16559,7 @@ export interface DeletePublishParams {
 /** Reply fields of {@link OATools.deletePublish}. */
 export type DeletePublishResponse = Record<string, never>;
 
-/** Params of {@link OATools.getDraft}: 获取草稿详情：按 media_id 下载草稿箱中的一篇草稿（图文消息或图片消息） */
+/** Params of {@link OATools.getDraft}. */
 export interface GetDraftParams {
   /** 要获取的草稿的 media_id */
   media_id: string;
@@ -16635,7 +16635,7 @@ export interface GetDraftResponse {
   }[];
 }
 
-/** Params of {@link OATools.getDraftCount}: 获取草稿总数 */
+/** Params of {@link OATools.getDraftCount}. */
 export type GetDraftCountParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getDraftCount}. */
@@ -16644,7 +16644,7 @@ export interface GetDraftCountResponse {
   total_count?: number;
 }
 
-/** Params of {@link OATools.getProductCardInfo}: 获取商品卡片 DOM 结构：用于在文章（图文消息 / 图片消息）中插入带货商品卡片 */
+/** Params of {@link OATools.getProductCardInfo}. */
 export interface GetProductCardInfoParams {
   /** 商品 ID */
   product_id: string;
@@ -16666,7 +16666,7 @@ export interface GetProductCardInfoResponse {
   DOM?: string;
 }
 
-/** Params of {@link OATools.getPublishStatus}: 发布状态轮询：按 publish_id 查询发布任务的状态与发布成功的文章 */
+/** Params of {@link OATools.getPublishStatus}. */
 export interface GetPublishStatusParams {
   /** 发布任务 id（submitPublish 返回） */
   publish_id: string | number;
@@ -16697,7 +16697,7 @@ export interface GetPublishStatusResponse {
   fail_idx?: number[];
 }
 
-/** Params of {@link OATools.getPublishedArticle}: 通过 article_id 获取已发布文章（发布能力：freepublish_getarticle） */
+/** Params of {@link OATools.getPublishedArticle}. */
 export interface GetPublishedArticleParams {
   /** 要获取的草稿的 article_id（发布成功后获得） */
   article_id: string;
@@ -16775,7 +16775,7 @@ export interface GetPublishedArticleResponse {
   }[];
 }
 
-/** Params of {@link OATools.submitPublish}: 发布草稿：把草稿箱中的草稿提交发布（仅表示发布任务提交成功，结果经 PUBLISHJOBFINISH 事件推送或 getPublishStatus 查询） */
+/** Params of {@link OATools.submitPublish}. */
 export interface SubmitPublishParams {
   /** 要发布的草稿的 media_id */
   media_id: string;
@@ -16789,7 +16789,7 @@ export interface SubmitPublishResponse {
   msg_data_id?: string | number;
 }
 
-/** Params of {@link OATools.switchDraft}: 草稿箱开关设置：开启 API 草稿箱能力，或仅查询开关状态（checkonly=1） */
+/** Params of {@link OATools.switchDraft}. */
 export interface SwitchDraftParams {
   /**
    * 仅检查状态时传 1；不传则开启草稿箱（开启后不可逆）
@@ -16805,7 +16805,7 @@ export interface SwitchDraftResponse {
   is_open?: 0 | 1;
 }
 
-/** Params of {@link OATools.updateDraft}: 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息 */
+/** Params of {@link OATools.updateDraft}. */
 export interface UpdateDraftParams {
   /** 要修改的图文消息的 id */
   media_id: string;
@@ -16882,7 +16882,7 @@ export interface UpdateDraftParams {
 /** Reply fields of {@link OATools.updateDraft}. */
 export type UpdateDraftResponse = Record<string, never>;
 
-/** Params of {@link OATools.addGuide2GuideGroup}: 分组内添加顾问 */
+/** Params of {@link OATools.addGuide2GuideGroup}. */
 export interface AddGuide2GuideGroupParams {
   /** 顾问分组 id（uint64） */
   group_id: number | string;
@@ -16893,7 +16893,7 @@ export interface AddGuide2GuideGroupParams {
 /** Reply fields of {@link OATools.addGuide2GuideGroup}. */
 export type AddGuide2GuideGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.addGuideAcct}: 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送） */
+/** Params of {@link OATools.addGuideAcct}. */
 export interface AddGuideAcctParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一，若同时请求，默认为 guide_account） */
   guide_account?: string;
@@ -16908,7 +16908,7 @@ export interface AddGuideAcctParams {
 /** Reply fields of {@link OATools.addGuideAcct}. */
 export type AddGuideAcctResponse = Record<string, never>;
 
-/** Params of {@link OATools.addGuideBuyerDisplayTag}: 设置自定义客户信息（展示标签，全量更新：每次传所有信息） */
+/** Params of {@link OATools.addGuideBuyerDisplayTag}. */
 export interface AddGuideBuyerDisplayTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -16923,7 +16923,7 @@ export interface AddGuideBuyerDisplayTagParams {
 /** Reply fields of {@link OATools.addGuideBuyerDisplayTag}. */
 export type AddGuideBuyerDisplayTagResponse = Record<string, never>;
 
-/** Params of {@link OATools.addGuideBuyerRelation}: 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list） */
+/** Params of {@link OATools.addGuideBuyerRelation}. */
 export interface AddGuideBuyerRelationParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -16955,7 +16955,7 @@ export interface AddGuideBuyerRelationResponse {
   }[];
 }
 
-/** Params of {@link OATools.addGuideBuyerTag}: 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+/** Params of {@link OATools.addGuideBuyerTag}. */
 export interface AddGuideBuyerTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -16982,7 +16982,7 @@ export interface AddGuideBuyerTagResponse {
   }[];
 }
 
-/** Params of {@link OATools.addGuideMassendJob}: 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内） */
+/** Params of {@link OATools.addGuideMassendJob}. */
 export interface AddGuideMassendJobParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17026,7 +17026,7 @@ export interface AddGuideMassendJobResponse {
   }[];
 }
 
-/** Params of {@link OATools.addGuideTagOption}: 为标签类型添加可选值 */
+/** Params of {@link OATools.addGuideTagOption}. */
 export interface AddGuideTagOptionParams {
   /** 标签类型的名字，不能为空 */
   tag_name: string;
@@ -17037,7 +17037,7 @@ export interface AddGuideTagOptionParams {
 /** Reply fields of {@link OATools.addGuideTagOption}. */
 export type AddGuideTagOptionResponse = Record<string, never>;
 
-/** Params of {@link OATools.cancelGuideMassendJob}: 取消给顾问分配的群发任务（已执行的任务无法取消） */
+/** Params of {@link OATools.cancelGuideMassendJob}. */
 export interface CancelGuideMassendJobParams {
   /** 任务 id（64 位） */
   task_id: number | string;
@@ -17046,7 +17046,7 @@ export interface CancelGuideMassendJobParams {
 /** Reply fields of {@link OATools.cancelGuideMassendJob}. */
 export type CancelGuideMassendJobResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuide2GuideGroup}: 分组内删除顾问 */
+/** Params of {@link OATools.delGuide2GuideGroup}. */
 export interface DelGuide2GuideGroupParams {
   /** 顾问分组 id（uint64） */
   group_id: number | string;
@@ -17057,7 +17057,7 @@ export interface DelGuide2GuideGroupParams {
 /** Reply fields of {@link OATools.delGuide2GuideGroup}. */
 export type DelGuide2GuideGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideAcct}: 删除顾问 */
+/** Params of {@link OATools.delGuideAcct}. */
 export interface DelGuideAcctParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17068,7 +17068,7 @@ export interface DelGuideAcctParams {
 /** Reply fields of {@link OATools.delGuideAcct}. */
 export type DelGuideAcctResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideBuyerRelation}: 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个） */
+/** Params of {@link OATools.delGuideBuyerRelation}. */
 export interface DelGuideBuyerRelationParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17093,7 +17093,7 @@ export interface DelGuideBuyerRelationResponse {
   }[];
 }
 
-/** Params of {@link OATools.delGuideBuyerTag}: 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个） */
+/** Params of {@link OATools.delGuideBuyerTag}. */
 export interface DelGuideBuyerTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17120,7 +17120,7 @@ export interface DelGuideBuyerTagResponse {
   }[];
 }
 
-/** Params of {@link OATools.delGuideCardMaterial}: 删除小程序卡片素材（按 title、path、appid 定位） */
+/** Params of {@link OATools.delGuideCardMaterial}. */
 export interface DelGuideCardMaterialParams {
   /** 小程序卡片名字 */
   title: string;
@@ -17133,7 +17133,7 @@ export interface DelGuideCardMaterialParams {
 /** Reply fields of {@link OATools.delGuideCardMaterial}. */
 export type DelGuideCardMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideGroup}: 删除指定顾问分组 */
+/** Params of {@link OATools.delGuideGroup}. */
 export interface DelGuideGroupParams {
   /** 顾问分组 id（uint64，官方示例以字符串传递） */
   group_id: number | string;
@@ -17142,7 +17142,7 @@ export interface DelGuideGroupParams {
 /** Reply fields of {@link OATools.delGuideGroup}. */
 export type DelGuideGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideImageMaterial}: 删除图片素材（按 picurl 定位） */
+/** Params of {@link OATools.delGuideImageMaterial}. */
 export interface DelGuideImageMaterialParams {
   /** 图片素材内容（getGuideImageMaterial 返回的 picurl） */
   picurl: string;
@@ -17151,7 +17151,7 @@ export interface DelGuideImageMaterialParams {
 /** Reply fields of {@link OATools.delGuideImageMaterial}. */
 export type DelGuideImageMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideTagOption}: 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
+/** Params of {@link OATools.delGuideTagOption}. */
 export interface DelGuideTagOptionParams {
   /** 标签类型的名字 */
   tag_name: string;
@@ -17160,7 +17160,7 @@ export interface DelGuideTagOptionParams {
 /** Reply fields of {@link OATools.delGuideTagOption}. */
 export type DelGuideTagOptionResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideWordMaterial}: 删除文字素材（按内容定位） */
+/** Params of {@link OATools.delGuideWordMaterial}. */
 export interface DelGuideWordMaterialParams {
   /** 文字素材内容 */
   word: string;
@@ -17169,7 +17169,7 @@ export interface DelGuideWordMaterialParams {
 /** Reply fields of {@link OATools.delGuideWordMaterial}. */
 export type DelGuideWordMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.getGroupByGuide}: 获取顾问所在分组 */
+/** Params of {@link OATools.getGroupByGuide}. */
 export interface GetGroupByGuideParams {
   /** 顾问微信号 */
   guide_account: string;
@@ -17181,7 +17181,7 @@ export interface GetGroupByGuideResponse {
   group_id_list: (number | string)[];
 }
 
-/** Params of {@link OATools.getGroupInfo}: 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
+/** Params of {@link OATools.getGroupInfo}. */
 export interface GetGroupInfoParams {
   /** 顾问分组 id（uint64，官方示例以字符串传递） */
   group_id: number | string;
@@ -17210,7 +17210,7 @@ export interface GetGroupInfoResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideAcct}: 获取顾问信息（昵称、头像、邀请确认状态） */
+/** Params of {@link OATools.getGuideAcct}. */
 export interface GetGuideAcctParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17234,7 +17234,7 @@ export interface GetGuideAcctResponse {
   status?: 1 | 2 | 3 | 4;
 }
 
-/** Params of {@link OATools.getGuideAcctConfig}: 获取服务号的离线自动回复与敏感词 */
+/** Params of {@link OATools.getGuideAcctConfig}. */
 export type GetGuideAcctConfigParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getGuideAcctConfig}. */
@@ -17253,7 +17253,7 @@ export interface GetGuideAcctConfigResponse {
   };
 }
 
-/** Params of {@link OATools.getGuideAcctList}: 获取服务号顾问列表（分页） */
+/** Params of {@link OATools.getGuideAcctList}. */
 export interface GetGuideAcctListParams {
   /** 分页页数，从 0 开始 */
   page: number;
@@ -17278,7 +17278,7 @@ export interface GetGuideAcctListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideBuyerChatRecord}: 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条） */
+/** Params of {@link OATools.getGuideBuyerChatRecord}. */
 export interface GetGuideBuyerChatRecordParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17321,7 +17321,7 @@ export interface GetGuideBuyerChatRecordResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideBuyerDisplayTag}: 获取自定义客户信息（展示标签） */
+/** Params of {@link OATools.getGuideBuyerDisplayTag}. */
 export interface GetGuideBuyerDisplayTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17337,7 +17337,7 @@ export interface GetGuideBuyerDisplayTagResponse {
   display_tag_list: string[];
 }
 
-/** Params of {@link OATools.getGuideBuyerRelation}: 查询指定顾问和客户的关系 */
+/** Params of {@link OATools.getGuideBuyerRelation}. */
 export interface GetGuideBuyerRelationParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17357,7 +17357,7 @@ export interface GetGuideBuyerRelationResponse {
   create_time: number;
 }
 
-/** Params of {@link OATools.getGuideBuyerRelationByBuyer}: 查询客户所属顾问 */
+/** Params of {@link OATools.getGuideBuyerRelationByBuyer}. */
 export interface GetGuideBuyerRelationByBuyerParams {
   /** 客户 openid */
   openid: string;
@@ -17377,7 +17377,7 @@ export interface GetGuideBuyerRelationByBuyerResponse {
   create_time: number;
 }
 
-/** Params of {@link OATools.getGuideBuyerRelationList}: 获取顾问的客户列表（分页） */
+/** Params of {@link OATools.getGuideBuyerRelationList}. */
 export interface GetGuideBuyerRelationListParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17404,7 +17404,7 @@ export interface GetGuideBuyerRelationListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideBuyerTag}: 查询客户标签 */
+/** Params of {@link OATools.getGuideBuyerTag}. */
 export interface GetGuideBuyerTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17420,7 +17420,7 @@ export interface GetGuideBuyerTagResponse {
   tag_values: string[];
 }
 
-/** Params of {@link OATools.getGuideCardMaterial}: 查询小程序卡片素材 */
+/** Params of {@link OATools.getGuideCardMaterial}. */
 export type GetGuideCardMaterialParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getGuideCardMaterial}. */
@@ -17442,7 +17442,7 @@ export interface GetGuideCardMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideConfig}: 获取快捷回复与关注自动回复 */
+/** Params of {@link OATools.getGuideConfig}. */
 export interface GetGuideConfigParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
   guide_account?: string;
@@ -17479,7 +17479,7 @@ export interface GetGuideConfigResponse {
   };
 }
 
-/** Params of {@link OATools.getGuideGroupList}: 获取服务号下所有顾问分组的列表 */
+/** Params of {@link OATools.getGuideGroupList}. */
 export type GetGuideGroupListParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getGuideGroupList}. */
@@ -17497,7 +17497,7 @@ export interface GetGuideGroupListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideImageMaterial}: 查询图片素材（分页） */
+/** Params of {@link OATools.getGuideImageMaterial}. */
 export interface GetGuideImageMaterialParams {
   /** 分页查询，起始位置 */
   start: number;
@@ -17516,7 +17516,7 @@ export interface GetGuideImageMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideMassendJob}: 获取指定群发任务信息 */
+/** Params of {@link OATools.getGuideMassendJob}. */
 export interface GetGuideMassendJobParams {
   /** 任务 id（64 位） */
   task_id: number | string;
@@ -17573,7 +17573,7 @@ export interface GetGuideMassendJobResponse {
   };
 }
 
-/** Params of {@link OATools.getGuideMassendJobList}: 获取顾问的群发任务列表（可按任务状态筛选） */
+/** Params of {@link OATools.getGuideMassendJobList}. */
 export interface GetGuideMassendJobListParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17646,7 +17646,7 @@ export interface GetGuideMassendJobListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideTagOption}: 获取标签类型和可选值 */
+/** Params of {@link OATools.getGuideTagOption}. */
 export type GetGuideTagOptionParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getGuideTagOption}. */
@@ -17660,7 +17660,7 @@ export interface GetGuideTagOptionResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideWordMaterial}: 查询文字素材（分页） */
+/** Params of {@link OATools.getGuideWordMaterial}. */
 export interface GetGuideWordMaterialParams {
   /** 分页查询，起始位置 */
   start: number;
@@ -17681,7 +17681,7 @@ export interface GetGuideWordMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.guideCreateQrCode}: 生成顾问二维码（用户扫码关注公众号并绑定该顾问） */
+/** Params of {@link OATools.guideCreateQrCode}. */
 export interface GuideCreateQrCodeParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17697,7 +17697,7 @@ export interface GuideCreateQrCodeResponse {
   qrcode_url: string;
 }
 
-/** Params of {@link OATools.newGuideGroup}: 新建顾问分组 */
+/** Params of {@link OATools.newGuideGroup}. */
 export interface NewGuideGroupParams {
   /** 顾问分组名称 */
   group_name: string;
@@ -17709,7 +17709,7 @@ export interface NewGuideGroupResponse {
   group_id: number | string;
 }
 
-/** Params of {@link OATools.newGuideTagOption}: 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复） */
+/** Params of {@link OATools.newGuideTagOption}. */
 export interface NewGuideTagOptionParams {
   /** 标签类型的名字，不能为空 */
   tag_name: string;
@@ -17720,7 +17720,7 @@ export interface NewGuideTagOptionParams {
 /** Reply fields of {@link OATools.newGuideTagOption}. */
 export type NewGuideTagOptionResponse = Record<string, never>;
 
-/** Params of {@link OATools.pushShowWxaPathMenu}: 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path） */
+/** Params of {@link OATools.pushShowWxaPathMenu}. */
 export interface PushShowWxaPathMenuParams {
   /** 小程序 appid，暂时只支持小程序，不支持小游戏 */
   wxa_appid: string;
@@ -17731,7 +17731,7 @@ export interface PushShowWxaPathMenuParams {
 /** Reply fields of {@link OATools.pushShowWxaPathMenu}. */
 export type PushShowWxaPathMenuResponse = Record<string, never>;
 
-/** Params of {@link OATools.queryGuideBuyerByTag}: 根据标签值筛选顾问的客户 */
+/** Params of {@link OATools.queryGuideBuyerByTag}. */
 export interface QueryGuideBuyerByTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17749,7 +17749,7 @@ export interface QueryGuideBuyerByTagResponse {
   openid_list: string[];
 }
 
-/** Params of {@link OATools.rebindGuideAcctForBuyer}: 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个） */
+/** Params of {@link OATools.rebindGuideAcctForBuyer}. */
 export interface RebindGuideAcctForBuyerParams {
   /** 原顾问微信号（old_guide_account 和 new_guide_account 配套使用） */
   old_guide_account?: string;
@@ -17778,7 +17778,7 @@ export interface RebindGuideAcctForBuyerResponse {
   }[];
 }
 
-/** Params of {@link OATools.setGuideAcctConfig}: 为服务号设置敏感词与离线自动回复 */
+/** Params of {@link OATools.setGuideAcctConfig}. */
 export interface SetGuideAcctConfigParams {
   /** 操作类型，false 表示添加，true 表示删除 */
   is_delete: boolean;
@@ -17797,7 +17797,7 @@ export interface SetGuideAcctConfigParams {
 /** Reply fields of {@link OATools.setGuideAcctConfig}. */
 export type SetGuideAcctConfigResponse = Record<string, never>;
 
-/** Params of {@link OATools.setGuideCardMaterial}: 添加小程序卡片素材 */
+/** Params of {@link OATools.setGuideCardMaterial}. */
 export interface SetGuideCardMaterialParams {
   /** 卡片封面图片素材，只能用《素材管理获取 media_id》 */
   media_id: string;
@@ -17812,7 +17812,7 @@ export interface SetGuideCardMaterialParams {
 /** Reply fields of {@link OATools.setGuideCardMaterial}. */
 export type SetGuideCardMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.setGuideConfig}: 设置快捷回复与关注自动回复（顾问欢迎语，最多两条） */
+/** Params of {@link OATools.setGuideConfig}. */
 export interface SetGuideConfigParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一；都不填时设置所有顾问默认的关注自动回复） */
   guide_account?: string;
@@ -17848,7 +17848,7 @@ export interface SetGuideConfigParams {
 /** Reply fields of {@link OATools.setGuideConfig}. */
 export type SetGuideConfigResponse = Record<string, never>;
 
-/** Params of {@link OATools.setGuideImageMaterial}: 添加图片素材 */
+/** Params of {@link OATools.setGuideImageMaterial}. */
 export interface SetGuideImageMaterialParams {
   /** 图片素材，只能用《素材管理获取 media_id》 */
   media_id: string;
@@ -17857,7 +17857,7 @@ export interface SetGuideImageMaterialParams {
 /** Reply fields of {@link OATools.setGuideImageMaterial}. */
 export type SetGuideImageMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.setGuideWordMaterial}: 添加文字素材（最多 300 字） */
+/** Params of {@link OATools.setGuideWordMaterial}. */
 export interface SetGuideWordMaterialParams {
   /** 文字素材内容，最多 300 字 */
   word: string;
@@ -17866,7 +17866,7 @@ export interface SetGuideWordMaterialParams {
 /** Reply fields of {@link OATools.setGuideWordMaterial}. */
 export type SetGuideWordMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateGuideAcct}: 修改顾问的昵称或头像 */
+/** Params of {@link OATools.updateGuideAcct}. */
 export interface UpdateGuideAcctParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17881,7 +17881,7 @@ export interface UpdateGuideAcctParams {
 /** Reply fields of {@link OATools.updateGuideAcct}. */
 export type UpdateGuideAcctResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateGuideBuyerRelation}: 修改客户昵称 */
+/** Params of {@link OATools.updateGuideBuyerRelation}. */
 export interface UpdateGuideBuyerRelationParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17896,7 +17896,7 @@ export interface UpdateGuideBuyerRelationParams {
 /** Reply fields of {@link OATools.updateGuideBuyerRelation}. */
 export type UpdateGuideBuyerRelationResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateGuideMassendJob}: 修改群发任务（已执行的任务无法修改，返回参数错误） */
+/** Params of {@link OATools.updateGuideMassendJob}. */
 export interface UpdateGuideMassendJobParams {
   /** 任务 id（64 位） */
   task_id: number | string;
@@ -17930,7 +17930,7 @@ export interface UpdateGuideMassendJobParams {
 /** Reply fields of {@link OATools.updateGuideMassendJob}. */
 export type UpdateGuideMassendJobResponse = Record<string, never>;
 
-/** Params of {@link OATools.addVoiceToRecoForText}: 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
+/** Params of {@link OATools.addVoiceToRecoForText}. */
 export interface AddVoiceToRecoForTextParams {
   /**
    * 文件格式（只支持 mp3，16k，单声道，最大 1M）
@@ -17953,7 +17953,7 @@ export interface AddVoiceToRecoForTextParams {
 /** Reply fields of {@link OATools.addVoiceToRecoForText}. */
 export type AddVoiceToRecoForTextResponse = Record<string, never>;
 
-/** Params of {@link OATools.plateNumberOCR}: 车牌识别：识别图片中的车牌号 */
+/** Params of {@link OATools.plateNumberOCR}. */
 export interface PlateNumberOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -17970,7 +17970,7 @@ export interface PlateNumberOCRResponse {
   number: string;
 }
 
-/** Params of {@link OATools.queryRecoResultForText}: 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
+/** Params of {@link OATools.queryRecoResultForText}. */
 export interface QueryRecoResultForTextParams {
   /** 语音唯一标识（提交语音时使用的 voice_id） */
   voice_id: string;
@@ -17987,7 +17987,7 @@ export interface QueryRecoResultForTextResponse {
   result?: string;
 }
 
-/** Params of {@link OATools.semanticSearch}: 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询） */
+/** Params of {@link OATools.semanticSearch}. */
 export interface SemanticSearchParams {
   /** 输入文本串 */
   query: string;
@@ -18028,7 +18028,7 @@ export interface SemanticSearchResponse {
   text?: string;
 }
 
-/** Params of {@link OATools.translateContent}: 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节） */
+/** Params of {@link OATools.translateContent}. */
 export interface TranslateContentParams {
   /**
    * 源语言，zh_CN 或 en_US
@@ -18053,7 +18053,7 @@ export interface TranslateContentResponse {
   to_content?: string;
 }
 
-/** Params of {@link OATools.clearOutInvoice}: 电子发票（统一开票接口）：发票冲红 */
+/** Params of {@link OATools.clearOutInvoice}. */
 export interface ClearOutInvoiceParams {
   /** 冲红信息 */
   invoiceinfo: {
@@ -18075,7 +18075,7 @@ export interface ClearOutInvoiceParams {
 /** Reply fields of {@link OATools.clearOutInvoice}. */
 export type ClearOutInvoiceResponse = Record<string, never>;
 
-/** Params of {@link OATools.createInvoiceCard}: 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用） */
+/** Params of {@link OATools.createInvoiceCard}. */
 export interface CreateInvoiceCardParams {
   /** 发票模板对象 */
   invoice_info: {
@@ -18111,7 +18111,7 @@ export interface CreateInvoiceCardResponse {
   card_id: string;
 }
 
-/** Params of {@link OATools.getInvoiceAuthData}: 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息） */
+/** Params of {@link OATools.getInvoiceAuthData}. */
 export interface GetInvoiceAuthDataParams {
   /** 开票平台在微信的标识号 */
   s_pappid: string;
@@ -18164,7 +18164,7 @@ export interface GetInvoiceAuthDataResponse {
   };
 }
 
-/** Params of {@link OATools.getInvoiceAuthUrl}: 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户） */
+/** Params of {@link OATools.getInvoiceAuthUrl}. */
 export interface GetInvoiceAuthUrlParams {
   /** 开票平台在微信的标识号，商户需要找开票平台提供 */
   s_pappid: string;
@@ -18196,7 +18196,7 @@ export interface GetInvoiceAuthUrlResponse {
   appid?: string;
 }
 
-/** Params of {@link OATools.getInvoicePdf}: 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接） */
+/** Params of {@link OATools.getInvoicePdf}. */
 export interface GetInvoicePdfParams {
   /** 发票 s_media_id（setInvoicePdf 返回，64 位） */
   s_media_id: number | string;
@@ -18210,7 +18210,7 @@ export interface GetInvoicePdfResponse {
   pdf_url_expire_time: number;
 }
 
-/** Params of {@link OATools.getInvoicePlatformUrl}: 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid） */
+/** Params of {@link OATools.getInvoicePlatformUrl}. */
 export type GetInvoicePlatformUrlParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getInvoicePlatformUrl}. */
@@ -18219,7 +18219,7 @@ export interface GetInvoicePlatformUrlResponse {
   invoice_url?: string;
 }
 
-/** Params of {@link OATools.getInvoiceSelectTitleUrl}: 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户） */
+/** Params of {@link OATools.getInvoiceSelectTitleUrl}. */
 export interface GetInvoiceSelectTitleUrlParams {
   /** 附加字段，用户提交发票时会发送给商户 */
   attach?: string;
@@ -18233,7 +18233,7 @@ export interface GetInvoiceSelectTitleUrlResponse {
   url: string;
 }
 
-/** Params of {@link OATools.getInvoiceUserTitleUrl}: 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认） */
+/** Params of {@link OATools.getInvoiceUserTitleUrl}. */
 export interface GetInvoiceUserTitleUrlParams {
   /**
    * 0 企业设置的抬头，1 用户自己填写抬头
@@ -18261,7 +18261,7 @@ export interface GetInvoiceUserTitleUrlResponse {
   url: string;
 }
 
-/** Params of {@link OATools.insertInvoice}: 电子发票（开票平台）：将电子发票卡券插入用户卡包 */
+/** Params of {@link OATools.insertInvoice}. */
 export interface InsertInvoiceParams {
   /** 发票 order_id，即商户给用户授权开票的订单号 */
   order_id: string;
@@ -18341,7 +18341,7 @@ export interface InsertInvoiceResponse {
   unionid?: string;
 }
 
-/** Params of {@link OATools.makeOutInvoice}: 电子发票（统一开票接口）：开具蓝票 */
+/** Params of {@link OATools.makeOutInvoice}. */
 export interface MakeOutInvoiceParams {
   /** 发票信息 */
   invoiceinfo: {
@@ -18420,7 +18420,7 @@ export interface MakeOutInvoiceParams {
 /** Reply fields of {@link OATools.makeOutInvoice}. */
 export type MakeOutInvoiceResponse = Record<string, never>;
 
-/** Params of {@link OATools.queryInvoiceInfo}: 电子发票（统一开票接口）：查询已开发票（按发票请求流水号） */
+/** Params of {@link OATools.queryInvoiceInfo}. */
 export interface QueryInvoiceInfoParams {
   /** 发票请求流水号 */
   fpqqlsh: string;
@@ -18447,7 +18447,7 @@ export interface QueryInvoiceInfoResponse {
   };
 }
 
-/** Params of {@link OATools.rejectInvoiceInsert}: 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因） */
+/** Params of {@link OATools.rejectInvoiceInsert}. */
 export interface RejectInvoiceInsertParams {
   /** 开票平台在微信的标识号，商户需要找开票平台提供 */
   s_pappid: string;
@@ -18462,7 +18462,7 @@ export interface RejectInvoiceInsertParams {
 /** Reply fields of {@link OATools.rejectInvoiceInsert}. */
 export type RejectInvoiceInsertResponse = Record<string, never>;
 
-/** Params of {@link OATools.scanInvoiceTitle}: 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息 */
+/** Params of {@link OATools.scanInvoiceTitle}. */
 export interface ScanInvoiceTitleParams {
   /** 扫码后获取的文本 */
   scan_text: string;
@@ -18488,7 +18488,7 @@ export interface ScanInvoiceTitleResponse {
   bank_no?: string;
 }
 
-/** Params of {@link OATools.setInvoiceBizAttr}: 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分） */
+/** Params of {@link OATools.setInvoiceBizAttr}. */
 export interface SetInvoiceBizAttrParams {
   /**
    * 操作类型
@@ -18590,7 +18590,7 @@ export interface SetInvoiceBizAttrResponse {
   };
 }
 
-/** Params of {@link OATools.setInvoicePdf}: 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用） */
+/** Params of {@link OATools.setInvoicePdf}. */
 export interface SetInvoicePdfParams {
   /**
    * Format: binary
@@ -18605,7 +18605,7 @@ export interface SetInvoicePdfResponse {
   s_media_id: number | string;
 }
 
-/** Params of {@link OATools.updateInvoiceCardStatus}: 电子发票（开票平台）：更新发票卡券的报销状态 */
+/** Params of {@link OATools.updateInvoiceCardStatus}. */
 export interface UpdateInvoiceCardStatusParams {
   /** 发票卡券模板的编号 */
   card_id: string;
@@ -18618,7 +18618,7 @@ export interface UpdateInvoiceCardStatusParams {
 /** Reply fields of {@link OATools.updateInvoiceCardStatus}. */
 export type UpdateInvoiceCardStatusResponse = Record<string, never>;
 
-/** Params of {@link OATools.getLinkMiniprogram}: 获取公众号关联的小程序 */
+/** Params of {@link OATools.getLinkMiniprogram}. */
 export type GetLinkMiniprogramParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getLinkMiniprogram}. */
@@ -18670,7 +18670,7 @@ export interface GetLinkMiniprogramResponse {
   };
 }
 
-/** Params of {@link OATools.linkMiniprogram}: 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认） */
+/** Params of {@link OATools.linkMiniprogram}. */
 export interface LinkMiniprogramParams {
   /** 小程序 appid */
   appid: string;
@@ -18687,7 +18687,7 @@ export interface LinkMiniprogramParams {
 /** Reply fields of {@link OATools.linkMiniprogram}. */
 export type LinkMiniprogramResponse = Record<string, never>;
 
-/** Params of {@link OATools.unlinkMiniprogram}: 公众号解除关联小程序（需公众号管理员确认） */
+/** Params of {@link OATools.unlinkMiniprogram}. */
 export interface UnlinkMiniprogramParams {
   /** 小程序 appid */
   appid: string;
@@ -18696,7 +18696,7 @@ export interface UnlinkMiniprogramParams {
 /** Reply fields of {@link OATools.unlinkMiniprogram}. */
 export type UnlinkMiniprogramResponse = Record<string, never>;
 
-/** Params of {@link OATools.getAdLeads}: 微信广告：获取朋友圈销售线索数据 */
+/** Params of {@link OATools.getAdLeads}. */
 export interface GetAdLeadsParams {
   /** 日期范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"} */
   date_range: string;
@@ -18750,7 +18750,7 @@ export interface GetAdLeadsResponse {
   };
 }
 
-/** Params of {@link OATools.deleteMassMessage}: 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
+/** Params of {@link OATools.deleteMassMessage}. */
 export interface DeleteMassMessageParams {
   /** 发送出去的消息 ID */
   msg_id?: number | string;
@@ -18763,7 +18763,7 @@ export interface DeleteMassMessageParams {
 /** Reply fields of {@link OATools.deleteMassMessage}. */
 export type DeleteMassMessageResponse = Record<string, never>;
 
-/** Params of {@link OATools.getMassMessage}: 查询群发消息发送状态 */
+/** Params of {@link OATools.getMassMessage}. */
 export interface GetMassMessageParams {
   /** 群发消息后返回的消息 id（官方示例为字符串） */
   msg_id: number | string;
@@ -18779,7 +18779,7 @@ export interface GetMassMessageResponse {
   msg_status: "SEND_SUCCESS" | "SENDING" | "SEND_FAIL" | "DELETE";
 }
 
-/** Params of {@link OATools.getMassSpeed}: 获取群发速度 */
+/** Params of {@link OATools.getMassSpeed}. */
 export type GetMassSpeedParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getMassSpeed}. */
@@ -18790,7 +18790,7 @@ export interface GetMassSpeedResponse {
   realspeed?: number;
 }
 
-/** Params of {@link OATools.massSend}: 根据 OpenID 列表群发（至少 2 个、最多 10000 个 OpenID） */
+/** Params of {@link OATools.massSend}. */
 export interface MassSendParams {
   /** 填写图文消息的接收者，一串 OpenID 列表，OpenID 最少 2 个，最多 10000 个 */
   touser: string[];
@@ -18866,7 +18866,7 @@ export interface MassSendResponse {
   msg_data_id?: number | string;
 }
 
-/** Params of {@link OATools.previewMassMessage}: 群发预览：将消息发送给指定用户（openid 或微信号）预览 */
+/** Params of {@link OATools.previewMassMessage}. */
 export interface PreviewMassMessageParams {
   /** 接收消息用户对应该公众号的 openid */
   touser?: string;
@@ -18914,7 +18914,7 @@ export interface PreviewMassMessageResponse {
   msg_id?: number | string;
 }
 
-/** Params of {@link OATools.sendAll}: 根据标签进行群发（filter.is_to_all 为 true 时发给全部用户） */
+/** Params of {@link OATools.sendAll}. */
 export interface SendAllParams {
   /** 用于设定图文消息的接收者 */
   filter: {
@@ -18995,7 +18995,7 @@ export interface SendAllResponse {
   msg_data_id?: number | string;
 }
 
-/** Params of {@link OATools.setMassSpeed}: 设置群发速度（0~4 级：80w、60w、45w、30w、10w 每分钟） */
+/** Params of {@link OATools.setMassSpeed}. */
 export interface SetMassSpeedParams {
   /** 群发速度的级别，是一个 0 到 4 的整数，数字越大表示群发速度越慢：0 为 80w/分钟，1 为 60w/分钟，2 为 45w/分钟，3 为 30w/分钟，4 为 10w/分钟 */
   speed: number;
@@ -19004,7 +19004,7 @@ export interface SetMassSpeedParams {
 /** Reply fields of {@link OATools.setMassSpeed}. */
 export type SetMassSpeedResponse = Record<string, never>;
 
-/** Params of {@link OATools.uploadMassNews}: （已废弃）上传图文消息素材用于群发（该能力已更新为草稿箱） */
+/** Params of {@link OATools.uploadMassNews}. */
 export interface UploadMassNewsParams {
   /** 图文消息，一个图文消息支持 1 到 8 条图文 */
   articles: {
@@ -19045,7 +19045,7 @@ export interface UploadMassNewsResponse {
   created_at?: number;
 }
 
-/** Params of {@link OATools.uploadMassVideo}: 群发视频前换取视频的 media_id（用永久素材视频 media_id 加标题、描述换取 mpvideo 可用的 media_id） */
+/** Params of {@link OATools.uploadMassVideo}. */
 export interface UploadMassVideoParams {
   /** 视频的永久素材 media_id（需通过新增永久素材接口获得） */
   media_id: string;
@@ -19065,7 +19065,7 @@ export interface UploadMassVideoResponse {
   created_at?: number;
 }
 
-/** Params of {@link OATools.addMaterial}: 新增其他类型永久素材（图片、语音、视频、缩略图），素材库数量有上限 */
+/** Params of {@link OATools.addMaterial}. */
 export interface AddMaterialParams {
   /**
    * 媒体文件类型：图片 image、语音 voice、视频 video、缩略图 thumb
@@ -19093,7 +19093,7 @@ export interface AddMaterialResponse {
   url?: string;
 }
 
-/** Params of {@link OATools.addNewsMaterial}: 新增永久图文素材（已下线：请改用草稿箱 addDraft 与发布能力 submitPublish） */
+/** Params of {@link OATools.addNewsMaterial}. */
 export interface AddNewsMaterialParams {
   /** 图文消息，一个图文消息支持 1 到 8 条图文 */
   articles: {
@@ -19130,7 +19130,7 @@ export interface AddNewsMaterialResponse {
   media_id?: string;
 }
 
-/** Params of {@link OATools.batchGetMaterial}: 获取永久素材列表（按类型分页：图片、视频、语音、图文） */
+/** Params of {@link OATools.batchGetMaterial}. */
 export interface BatchGetMaterialParams {
   /**
    * 素材的类型：图片 image、视频 video、语音 voice、图文 news
@@ -19199,7 +19199,7 @@ export interface BatchGetMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.delMaterial}: 删除永久素材（删除后素材库中的该素材不可再使用） */
+/** Params of {@link OATools.delMaterial}. */
 export interface DelMaterialParams {
   /** 要删除的素材的 media_id */
   media_id: string;
@@ -19208,13 +19208,13 @@ export interface DelMaterialParams {
 /** Reply fields of {@link OATools.delMaterial}. */
 export type DelMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.getHDVoice}: 获取高清语音素材：下载 JS-SDK uploadVoice 上传的语音（speex 格式，16K 采样率），用于语音识别等处理 */
+/** Params of {@link OATools.getHDVoice}. */
 export interface GetHDVoiceParams {
   /** 媒体文件 ID，即 JS-SDK uploadVoice 接口返回的 serverID */
   media_id: string;
 }
 
-/** Params of {@link OATools.getMaterial}: 获取永久素材：图文素材与视频素材返回 JSON，其他类型（图片、语音、缩略图）直接返回素材内容 */
+/** Params of {@link OATools.getMaterial}. */
 export interface GetMaterialParams {
   /** 要获取的素材的 media_id */
   media_id: string;
@@ -19261,7 +19261,7 @@ export interface GetMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.getMaterialCount}: 获取永久素材的总数（语音、视频、图片、图文各自的数量） */
+/** Params of {@link OATools.getMaterialCount}. */
 export type GetMaterialCountParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getMaterialCount}. */
@@ -19276,7 +19276,7 @@ export interface GetMaterialCountResponse {
   news_count: number;
 }
 
-/** Params of {@link OATools.updateNewsMaterial}: 修改永久图文素材（已下线：请改用草稿箱 updateDraft） */
+/** Params of {@link OATools.updateNewsMaterial}. */
 export interface UpdateNewsMaterialParams {
   /** 要修改的图文消息的 id */
   media_id: string;
@@ -19314,7 +19314,7 @@ export interface UpdateNewsMaterialParams {
 /** Reply fields of {@link OATools.updateNewsMaterial}. */
 export type UpdateNewsMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.uploadImage}: 上传图文消息内的图片获取 URL（用于草稿、群发图文正文；不占用素材库的图片数量限制） */
+/** Params of {@link OATools.uploadImage}. */
 export interface UploadImageParams {
   /**
    * Format: binary
@@ -19329,7 +19329,7 @@ export interface UploadImageResponse {
   url: string;
 }
 
-/** Params of {@link OATools.addConditionalMenu}: 创建个性化菜单（按用户标签或客户端系统匹配；须先创建默认菜单） */
+/** Params of {@link OATools.addConditionalMenu}. */
 export interface AddConditionalMenuParams {
   /** 一级菜单数组，个数应为 1~3 个 */
   button: MenuButton[];
@@ -19380,7 +19380,7 @@ export interface AddConditionalMenuResponse {
   menuid?: string | number;
 }
 
-/** Params of {@link OATools.createMenu}: 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单） */
+/** Params of {@link OATools.createMenu}. */
 export interface CreateMenuParams {
   /** 一级菜单数组，个数应为 1~3 个 */
   button: MenuButton[];
@@ -19389,7 +19389,7 @@ export interface CreateMenuParams {
 /** Reply fields of {@link OATools.createMenu}. */
 export type CreateMenuResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteConditionalMenu}: 删除个性化菜单 */
+/** Params of {@link OATools.deleteConditionalMenu}. */
 export interface DeleteConditionalMenuParams {
   /** 菜单 id，可以通过自定义菜单查询接口（getMenu）获取 */
   menuid: string | number;
@@ -19398,13 +19398,13 @@ export interface DeleteConditionalMenuParams {
 /** Reply fields of {@link OATools.deleteConditionalMenu}. */
 export type DeleteConditionalMenuResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteMenu}: 删除自定义菜单（同时删除全部个性化菜单） */
+/** Params of {@link OATools.deleteMenu}. */
 export type DeleteMenuParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.deleteMenu}. */
 export type DeleteMenuResponse = Record<string, never>;
 
-/** Params of {@link OATools.getCurrentSelfmenuInfo}: 查询自定义菜单信息（公众号当前使用的菜单配置，无论是 API 设置还是在公众平台官网设置） */
+/** Params of {@link OATools.getCurrentSelfmenuInfo}. */
 export type GetCurrentSelfmenuInfoParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getCurrentSelfmenuInfo}. */
@@ -19492,7 +19492,7 @@ export interface GetCurrentSelfmenuInfoResponse {
   };
 }
 
-/** Params of {@link OATools.getMenu}: 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单） */
+/** Params of {@link OATools.getMenu}. */
 export type GetMenuParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getMenu}. */
@@ -19520,7 +19520,7 @@ export interface GetMenuResponse {
   }[];
 }
 
-/** Params of {@link OATools.tryMatchMenu}: 测试个性化菜单匹配结果（返回指定用户看到的菜单） */
+/** Params of {@link OATools.tryMatchMenu}. */
 export interface TryMatchMenuParams {
   /** 可以是粉丝的 OpenID，也可以是粉丝的微信号 */
   user_id: string;
@@ -19532,7 +19532,7 @@ export interface TryMatchMenuResponse {
   button?: MenuButton[];
 }
 
-/** Params of {@link OATools.createQrcode}: 生成带参数的二维码：临时二维码（最长 30 天）或永久二维码（最多 10 万个），返回 ticket 用于换取二维码图片 */
+/** Params of {@link OATools.createQrcode}. */
 export interface CreateQrcodeParams {
   /**
    * 该二维码有效时间，以秒为单位，最大不超过 2592000（即 30 天）；不填默认 60 秒。仅临时二维码使用
@@ -19565,7 +19565,7 @@ export interface CreateQrcodeResponse {
   url: string;
 }
 
-/** Params of {@link OATools.createShortUrl}: 长链接转短链接（已停用：2021 年 3 月起不再生成短链，可改用 genShorten 托管长信息） */
+/** Params of {@link OATools.createShortUrl}. */
 export interface CreateShortUrlParams {
   /** 需要转换的长链接，支持 http://、https://、weixin://wxpay 格式的 url */
   long_url: string;
@@ -19577,7 +19577,7 @@ export interface CreateShortUrlResponse {
   short_url: string;
 }
 
-/** Params of {@link OATools.fetchShorten}: 获取托管的长信息：用短 key 换回 genShorten 保存的长信息 */
+/** Params of {@link OATools.fetchShorten}. */
 export interface FetchShortenParams {
   /** 短 key */
   short_key: string;
@@ -19593,7 +19593,7 @@ export interface FetchShortenResponse {
   expire_seconds?: number;
 }
 
-/** Params of {@link OATools.genShorten}: 生成短 key 托管：把不超过 4KB 的长信息转成短 key（如用于带参数二维码的场景值），最长保存 30 天 */
+/** Params of {@link OATools.genShorten}. */
 export interface GenShortenParams {
   /** 需要转换的长信息，不超过 4KB */
   long_data: string;
@@ -19610,13 +19610,13 @@ export interface GenShortenResponse {
   short_key?: string;
 }
 
-/** Params of {@link OATools.showQrcode}: 通过 ticket 换取二维码图片（mp.weixin.qq.com，无需 access_token，可直接展示或下载） */
+/** Params of {@link OATools.showQrcode}. */
 export interface ShowQrcodeParams {
   /** createQrcode 返回的 ticket（会被 URL 编码） */
   ticket: string;
 }
 
-/** Params of {@link OATools.sendNewSubscribeMsg}: 发送订阅通知（服务号订阅通知，消耗用户的一次订阅次数） */
+/** Params of {@link OATools.sendNewSubscribeMsg}. */
 export interface SendNewSubscribeMsgParams {
   /** 接收者（用户）的 openid */
   touser: string;
@@ -19641,7 +19641,7 @@ export interface SendNewSubscribeMsgParams {
 /** Reply fields of {@link OATools.sendNewSubscribeMsg}. */
 export type SendNewSubscribeMsgResponse = Record<string, never>;
 
-/** Params of {@link OATools.templateSubscribe}: 发送一次性订阅消息（用户经 mp.weixin.qq.com/mp/subscribemsg 授权后，推送一条订阅模板消息） */
+/** Params of {@link OATools.templateSubscribe}. */
 export interface TemplateSubscribeParams {
   /** 填接收消息的用户 openid */
   touser: string;
@@ -19668,7 +19668,7 @@ export interface TemplateSubscribeParams {
 /** Reply fields of {@link OATools.templateSubscribe}. */
 export type TemplateSubscribeResponse = Record<string, never>;
 
-/** Params of {@link OATools.addTemplate}: 选用模板：从类目模板库或行业模板库添加模板获得模板 ID（每个账号最多 25 个模板） */
+/** Params of {@link OATools.addTemplate}. */
 export interface AddTemplateParams {
   /** 模板库中模板的编号，有“TM**”和“OPENTMTM**”等形式；对于类目模板，为纯数字 ID */
   template_id_short: string;
@@ -19682,7 +19682,7 @@ export interface AddTemplateResponse {
   template_id: string;
 }
 
-/** Params of {@link OATools.deleteTemplate}: 删除账号下的模板（模板消息） */
+/** Params of {@link OATools.deleteTemplate}. */
 export interface DeleteTemplateParams {
   /** 公众账号下模板消息 ID */
   template_id: string;
@@ -19691,7 +19691,7 @@ export interface DeleteTemplateParams {
 /** Reply fields of {@link OATools.deleteTemplate}. */
 export type DeleteTemplateResponse = Record<string, never>;
 
-/** Params of {@link OATools.getAllTemplates}: 获取已添加至账号下的所有模板列表 */
+/** Params of {@link OATools.getAllTemplates}. */
 export type GetAllTemplatesParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getAllTemplates}. */
@@ -19713,7 +19713,7 @@ export interface GetAllTemplatesResponse {
   }[];
 }
 
-/** Params of {@link OATools.getIndustry}: 获取设置的模板消息所属行业信息 */
+/** Params of {@link OATools.getIndustry}. */
 export type GetIndustryParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getIndustry}. */
@@ -19734,7 +19734,7 @@ export interface GetIndustryResponse {
   };
 }
 
-/** Params of {@link OATools.queryBlockTmplMsg}: 查询被拦截的模板消息（单页最多 100 条，用 largest_id 翻页） */
+/** Params of {@link OATools.queryBlockTmplMsg}. */
 export interface QueryBlockTmplMsgParams {
   /** 被拦截的模板消息 id（发送模板消息返回的 msgid） */
   tmpl_msg_id: string;
@@ -19776,7 +19776,7 @@ export interface QueryBlockTmplMsgResponse {
   };
 }
 
-/** Params of {@link OATools.sendTemplateMessage}: 发送模板消息（服务号向用户推送重要的服务通知） */
+/** Params of {@link OATools.sendTemplateMessage}. */
 export interface SendTemplateMessageParams {
   /** 接收者 openid */
   touser: string;
@@ -19796,7 +19796,7 @@ export interface SendTemplateMessageResponse {
   msgid: number | string;
 }
 
-/** Params of {@link OATools.setIndustry}: 设置模板消息所属行业（行业每月可修改 1 次） */
+/** Params of {@link OATools.setIndustry}. */
 export interface SetIndustryParams {
   /** 公众号模板消息所属行业编号（主营行业） */
   industry_id1: string;
@@ -19807,7 +19807,7 @@ export interface SetIndustryParams {
 /** Reply fields of {@link OATools.setIndustry}. */
 export type SetIndustryResponse = Record<string, never>;
 
-/** Params of {@link OATools.batchMoveUsersToGroup}: （旧）批量移动用户分组 */
+/** Params of {@link OATools.batchMoveUsersToGroup}. */
 export interface BatchMoveUsersToGroupParams {
   /** 用户唯一标识符 openid 的列表（size 不能超过 50） */
   openid_list: string[];
@@ -19818,7 +19818,7 @@ export interface BatchMoveUsersToGroupParams {
 /** Reply fields of {@link OATools.batchMoveUsersToGroup}. */
 export type BatchMoveUsersToGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.batchTagging}: 批量为用户打标签（每次最多 50 个 openid；每个用户最多 20 个标签） */
+/** Params of {@link OATools.batchTagging}. */
 export interface BatchTaggingParams {
   /** 粉丝列表，每次传入的 openid 列表个数不能超过 50 个 */
   openid_list: string[];
@@ -19832,7 +19832,7 @@ export interface BatchTaggingResponse {
   fail_openid_list?: string[];
 }
 
-/** Params of {@link OATools.batchUntagging}: 批量为用户取消标签（每次最多 50 个 openid） */
+/** Params of {@link OATools.batchUntagging}. */
 export interface BatchUntaggingParams {
   /** 粉丝列表，每次传入的 openid 列表个数不能超过 50 个 */
   openid_list: string[];
@@ -19846,7 +19846,7 @@ export interface BatchUntaggingResponse {
   fail_openid_list?: string[];
 }
 
-/** Params of {@link OATools.createGroup}: （旧）创建用户分组 */
+/** Params of {@link OATools.createGroup}. */
 export interface CreateGroupParams {
   group: {
     /** 分组名字（30 个字符以内） */
@@ -19864,7 +19864,7 @@ export interface CreateGroupResponse {
   };
 }
 
-/** Params of {@link OATools.createTag}: 创建用户标签（一个公众号最多可以创建 100 个标签） */
+/** Params of {@link OATools.createTag}. */
 export interface CreateTagParams {
   /** 标签信息 */
   tag: {
@@ -19884,7 +19884,7 @@ export interface CreateTagResponse {
   };
 }
 
-/** Params of {@link OATools.deleteGroup}: （旧）删除分组（该分组下的用户自动回到默认分组） */
+/** Params of {@link OATools.deleteGroup}. */
 export interface DeleteGroupParams {
   group: {
     /** 分组 id */
@@ -19895,7 +19895,7 @@ export interface DeleteGroupParams {
 /** Reply fields of {@link OATools.deleteGroup}. */
 export type DeleteGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteTag}: 删除标签（标签下粉丝超过 10 万时不能直接删除，需先批量取消标签） */
+/** Params of {@link OATools.deleteTag}. */
 export interface DeleteTagParams {
   /** 要删除的标签 */
   tag: {
@@ -19907,7 +19907,7 @@ export interface DeleteTagParams {
 /** Reply fields of {@link OATools.deleteTag}. */
 export type DeleteTagResponse = Record<string, never>;
 
-/** Params of {@link OATools.getGroups}: （旧）查询所有用户分组 */
+/** Params of {@link OATools.getGroups}. */
 export type GetGroupsParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getGroups}. */
@@ -19922,7 +19922,7 @@ export interface GetGroupsResponse {
   }[];
 }
 
-/** Params of {@link OATools.getTagFans}: 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页） */
+/** Params of {@link OATools.getTagFans}. */
 export interface GetTagFansParams {
   /** 标签 id */
   tagid: number;
@@ -19943,7 +19943,7 @@ export interface GetTagFansResponse {
   next_openid?: string;
 }
 
-/** Params of {@link OATools.getTagIdList}: 获取用户身上的标签列表 */
+/** Params of {@link OATools.getTagIdList}. */
 export interface GetTagIdListParams {
   /** 用户的 openid */
   openid: string;
@@ -19955,7 +19955,7 @@ export interface GetTagIdListResponse {
   tagid_list?: number[];
 }
 
-/** Params of {@link OATools.getTags}: 获取公众号已创建的标签（含每个标签下的粉丝数） */
+/** Params of {@link OATools.getTags}. */
 export type GetTagsParams = Record<string, never>;
 
 /** Reply fields of {@link OATools.getTags}. */
@@ -19971,7 +19971,7 @@ export interface GetTagsResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserGroupId}: （旧）查询用户所在分组 */
+/** Params of {@link OATools.getUserGroupId}. */
 export interface GetUserGroupIdParams {
   /** 用户的 OpenID */
   openid: string;
@@ -19983,7 +19983,7 @@ export interface GetUserGroupIdResponse {
   groupid: number;
 }
 
-/** Params of {@link OATools.moveUserToGroup}: （旧）移动用户分组 */
+/** Params of {@link OATools.moveUserToGroup}. */
 export interface MoveUserToGroupParams {
   /** 用户唯一标识符 */
   openid: string;
@@ -19994,7 +19994,7 @@ export interface MoveUserToGroupParams {
 /** Reply fields of {@link OATools.moveUserToGroup}. */
 export type MoveUserToGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateGroup}: （旧）修改分组名 */
+/** Params of {@link OATools.updateGroup}. */
 export interface UpdateGroupParams {
   group: {
     /** 分组 id，由微信分配 */
@@ -20007,7 +20007,7 @@ export interface UpdateGroupParams {
 /** Reply fields of {@link OATools.updateGroup}. */
 export type UpdateGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateTag}: 编辑标签（修改标签名；0/1/2 为系统保留标签，不能修改） */
+/** Params of {@link OATools.updateTag}. */
 export interface UpdateTagParams {
   /** 标签信息 */
   tag: {
@@ -20021,7 +20021,7 @@ export interface UpdateTagParams {
 /** Reply fields of {@link OATools.updateTag}. */
 export type UpdateTagResponse = Record<string, never>;
 
-/** Params of {@link OATools.batchUserInfo}: 批量获取用户基本信息（最多一次拉取 100 条）；2021-12-27 起不再返回昵称和头像 */
+/** Params of {@link OATools.batchUserInfo}. */
 export interface BatchUserInfoParams {
   /** 用户列表，最多 100 个 */
   user_list: {
@@ -20095,7 +20095,7 @@ export interface BatchUserInfoResponse {
   }[];
 }
 
-/** Params of {@link OATools.changeOpenid}: 转换 openid：账号迁移后将原账号用户的 openid 转换为新账号的 openid（每次最多 100 个） */
+/** Params of {@link OATools.changeOpenid}. */
 export interface ChangeOpenidParams {
   /** 原账号的标识（文档称为原账号的原始 id，实际多以原账号 appid 调用） */
   from_appid: string;
@@ -20116,7 +20116,7 @@ export interface ChangeOpenidResponse {
   }[];
 }
 
-/** Params of {@link OATools.getFans}: 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页） */
+/** Params of {@link OATools.getFans}. */
 export interface GetFansParams {
   /** 上一批列表的最后一个 OPENID，不填默认从头开始拉取 */
   next_openid?: string;
@@ -20137,7 +20137,7 @@ export interface GetFansResponse {
   next_openid?: string;
 }
 
-/** Params of {@link OATools.getUserInfo}: 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像 */
+/** Params of {@link OATools.getUserInfo}. */
 export interface GetUserInfoParams {
   /** 普通用户的标识，对当前公众号唯一 */
   openid: string;
@@ -20205,7 +20205,7 @@ export interface GetUserInfoResponse {
   headimgurl?: string;
 }
 
-/** Params of {@link OATools.updateRemark}: 设置用户备注名（暂时开放给微信认证的服务号） */
+/** Params of {@link OATools.updateRemark}. */
 export interface UpdateRemarkParams {
   /** 用户标识 */
   openid: string;
@@ -20216,7 +20216,7 @@ export interface UpdateRemarkParams {
 /** Reply fields of {@link OATools.updateRemark}. */
 export type UpdateRemarkResponse = Record<string, never>;
 
-/** Params of {@link OATools.checkWebAccessToken}: 网页授权：检验用户的网页授权 access_token 是否有效 */
+/** Params of {@link OATools.checkWebAccessToken}. */
 export interface CheckWebAccessTokenParams {
   /** 用户的网页授权 access_token */
   access_token: string;
@@ -20227,7 +20227,7 @@ export interface CheckWebAccessTokenParams {
 /** Reply fields of {@link OATools.checkWebAccessToken}. */
 export type CheckWebAccessTokenResponse = Record<string, never>;
 
-/** Params of {@link OATools.getSnsUserInfo}: 网页授权：拉取用户信息（需 scope 为 snsapi_userinfo），使用用户的网页授权 access_token */
+/** Params of {@link OATools.getSnsUserInfo}. */
 export interface GetSnsUserInfoParams {
   /** 用户的网页授权 access_token（不是基础 access_token） */
   access_token: string;
@@ -20261,7 +20261,7 @@ export interface GetSnsUserInfoResponse {
   unionid?: string;
 }
 
-/** Params of {@link OATools.getWebAccessToken}: 网页授权：通过 code 换取用户的网页授权 access_token（与基础 access_token 不同）及 openid */
+/** Params of {@link OATools.getWebAccessToken}. */
 export interface GetWebAccessTokenParams {
   /** 用户同意授权后重定向带回的 code（只能使用一次，5 分钟未被使用自动过期） */
   code: string;
@@ -20285,7 +20285,7 @@ export interface GetWebAccessTokenResponse {
   unionid?: string;
 }
 
-/** Params of {@link OATools.refreshWebAccessToken}: 网页授权：用 refresh_token（30 天有效）刷新用户的网页授权 access_token */
+/** Params of {@link OATools.refreshWebAccessToken}. */
 export interface RefreshWebAccessTokenParams {
   /** 通过 getWebAccessToken 获取到的 refresh_token */
   refresh_token: string;
@@ -26022,803 +26022,404 @@ export interface MPToolsMethods {
 
 /** Every MPTools operation by name, for `call(name, params)` (399). */
 export interface MPToolsOperations {
-  /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
   callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
-  /** 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址） */
   getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
-  /** 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段） */
   getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
-  /** 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号） */
   addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
-  /** 删除客服账号 */
   deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
-  /** 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态） */
   getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
-  /** 获取在线客服列表（在线状态、自动接入数与正在接待的会话数） */
   getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
-  /** 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing） */
   setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
-  /** 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比） */
   aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
-  /** 银行卡识别：提供银行卡卡面信息 OCR 识别 */
   bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
-  /** 营业执照识别：提供营业执照 OCR 识别能力 */
   businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
-  /** 驾驶证识别：提供驾驶证信息 OCR 识别 */
   driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
-  /** 身份证识别：提供身份证正反面 OCR 识别 */
   idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
-  /** 通用印刷体识别：识别图片中的文字及其位置 */
   printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
-  /** 条码/二维码识别：识别图片中的条码、二维码内容与位置 */
   scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
-  /** 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id */
   superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
-  /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
   vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
-  /** 电子发票（报销方）：批量查询报销发票信息 */
   getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
-  /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
   getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
-  /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
   updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
-  /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
   updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
-  /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
   getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
-  /** 微信广告：创建用户行为数据源 */
   addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
-  /** 微信广告：回传用户行为数据 */
   addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
-  /** 微信广告：获取用户行为数据源报表 */
   getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
-  /** 微信广告：获取用户行为数据源信息 */
   getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
-  /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
   getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
-  /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
   uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
-  /** 将公众号/小程序绑定到开放平台帐号下 */
   bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
-  /** 创建开放平台帐号并绑定公众号/小程序 */
   createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
-  /** 获取公众号/小程序所绑定的开放平台帐号 */
   getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
-  /** 将公众号/小程序从开放平台帐号下解绑 */
   unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
-  /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
   clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
-  /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
   clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
-  /** 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况） */
   clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
-  /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
   getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
-  /** 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
   getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
-  /** 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId */
   addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
-  /** 删除账号下的个人订阅消息模板 */
   deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
-  /** 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id） */
   getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
-  /** 获取账号下的个人订阅消息模板列表 */
   getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
-  /** 获取模板标题下的关键词列表（组合模板时选择 kid） */
   getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
-  /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
   getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
-  /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
   requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
-  /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
   requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
-  /** 新增集合 */
   addDatabaseCollection: { params: AddDatabaseCollectionParams; response: AddDatabaseCollectionResponse; required: true };
-  /** 数据库插入记录（返回插入记录的 _id 列表） */
   addDatabaseItem: { params: AddDatabaseItemParams; response: AddDatabaseItemResponse; required: true };
-  /** 延时调用云函数（6 秒至 30 天后触发） */
   addDelayedFunctionTask: { params: AddDelayedFunctionTaskParams; response: AddDelayedFunctionTaskResponse; required: true };
-  /** 数据库聚合（执行聚合管道语句） */
   aggregateDatabase: { params: AggregateDatabaseParams; response: AggregateDatabaseResponse; required: true };
-  /** 云开发通用上报接口（上报短信任务发送量、H5 打开等营销数据） */
   cloudbaseReportAPI: { params: CloudbaseReportAPIParams; response: CloudbaseReportAPIResponse; required: true };
-  /** 创建发短信任务（按上传到扩展存储的 CSV 文件批量发送短信，返回查询 ID） */
   createSendSmsTask: { params: CreateSendSmsTaskParams; response: CreateSendSmsTaskResponse; required: true };
-  /** 删除集合 */
   deleteDatabaseCollection: { params: DeleteDatabaseCollectionParams; response: DeleteDatabaseCollectionResponse; required: true };
-  /** 数据库删除记录 */
   deleteDatabaseItem: { params: DeleteDatabaseItemParams; response: DeleteDatabaseItemResponse; required: true };
-  /** 删除云存储文件 */
   deleteTcbCloudFile: { params: DeleteTcbCloudFileParams; response: DeleteTcbCloudFileResponse; required: true };
-  /** 描述扩展上传文件信息（获取函数代码、静态托管代码或短信 CSV 文件的上传链接） */
   describeExtensionUploadInfo: { params: DescribeExtensionUploadInfoParams; response: DescribeExtensionUploadInfoResponse; required: true };
-  /** 查询 2 个月内的云开发短信发送记录 */
   describeSmsRecords: { params: DescribeSmsRecordsParams; response: DescribeSmsRecordsResponse; required: true };
-  /** 数据库导出（创建导出任务，返回 job_id） */
   exportDatabaseItem: { params: ExportDatabaseItemParams; response: ExportDatabaseItemResponse; required: true };
-  /** 获取云开发数据（短信营销概览、转化、实时数据） */
   getCloudBaseStatistics: { params: GetCloudBaseStatisticsParams; response: GetCloudBaseStatisticsResponse; required: true };
-  /** 获取实时语音签名（供 wx.joinVoIPChat 使用） */
   getCloudBaseVoIPSign: { params: GetCloudBaseVoIPSignParams; response: GetCloudBaseVoIPSignResponse; required: true };
-  /** 获取腾讯云 API 调用凭证（临时密钥 secretid / secretkey / token） */
   getCloudToken: { params: GetCloudTokenParams; response: GetCloudTokenResponse; required: true };
-  /** 获取特定云环境下集合信息 */
   getDatabaseCollection: { params: GetDatabaseCollectionParams; response: GetDatabaseCollectionResponse; required: true };
-  /** 统计集合记录数或统计查询语句对应的结果记录数 */
   getDatabaseCount: { params: GetDatabaseCountParams; response: GetDatabaseCountResponse; required: true };
-  /** 数据库迁移（导入/导出）状态查询 */
   getDatabaseMigrateStatus: { params: GetDatabaseMigrateStatusParams; response: GetDatabaseMigrateStatusResponse; required: true };
-  /** 数据库查询记录 */
   getDatabaseRecord: { params: GetDatabaseRecordParams; response: GetDatabaseRecordResponse; required: true };
-  /** 获取云存储文件下载链接 */
   getDownloadTcbFileLink: { params: GetDownloadTcbFileLinkParams; response: GetDownloadTcbFileLinkResponse; required: true };
-  /** 换取 cloudID 对应的开放数据（如微信运动步数） */
   getOpenData: { params: GetOpenDataParams; response: GetOpenDataResponse; required: true };
-  /** 获取云存储文件上传链接（返回 COS 上传 URL 与签名，随后以 POST 表单上传到该 URL） */
   getUploadTcbFileLink: { params: GetUploadTcbFileLinkParams; response: GetUploadTcbFileLinkResponse; required: true };
-  /** 数据库导入（从云存储文件导入集合，返回 job_id） */
   importDatabaseItem: { params: ImportDatabaseItemParams; response: ImportDatabaseItemResponse; required: true };
-  /** 触发云函数（HTTP API），返回云函数的返回值（resp_data，JSON 字符串） */
   invokeCloudFunction: { params: InvokeCloudFunctionParams; response: InvokeCloudFunctionResponse; required: true };
-  /** 发送短信 v2：发送携带 URL Link 的短信（短信签名为小程序名称，需购买云开发短信资源包） */
   newSendCloudBaseSms: { params: NewSendCloudBaseSmsParams; response: NewSendCloudBaseSmsResponse; required: true };
-  /** 发送短信（旧版）：发送支持打开云开发静态网站的短信，该 H5 可以打开小程序 */
   sendCloudBaseSms: { params: SendCloudBaseSmsParams; response: SendCloudBaseSmsResponse; required: true };
-  /** 变更数据库索引（新增或删除索引） */
   updateDatabaseIndex: { params: UpdateDatabaseIndexParams; response: UpdateDatabaseIndexResponse; required: true };
-  /** 数据库更新记录 */
   updateDatabaseRecord: { params: UpdateDatabaseRecordParams; response: UpdateDatabaseRecordResponse; required: true };
-  /** 添加类目（敏感类目需资质） */
   addCategory: { params: AddCategoryParams; response: AddCategoryResponse; required: true };
-  /** 增加或修改二维码规则 */
   addJumpQRCode: { params: AddJumpQRCodeParams; response: AddJumpQRCodeResponse; required: true };
-  /** 绑定体验者（微信号） */
   bindTester: { params: BindTesterParams; response: BindTesterResponse; required: true };
-  /** 上传代码并生成体验版（从代码模板库选模板，填 ext.json） */
   commit: { params: CommitParams; response: CommitResponse; required: true };
-  /** 删除类目 */
   deleteCategory: { params: DeleteCategoryParams; response: DeleteCategoryResponse; required: true };
-  /** 删除已设置的二维码规则 */
   deleteJumpQRCode: { params: DeleteJumpQRCodeParams; response: DeleteJumpQRCodeResponse; required: true };
-  /** 获取二维码规则校验文件（放在 prefix 域名的根目录） */
   downloadJumpQRCodeFile: { params: DownloadJumpQRCodeFileParams; response: DownloadJumpQRCodeFileResponse; required: false };
-  /** 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家） */
   getAccountBasicInfo: { params: GetAccountBasicInfoParams; response: GetAccountBasicInfoResponse; required: false };
-  /** 获取可以设置的所有类目 */
   getAllCategories: { params: GetAllCategoriesParams; response: GetAllCategoriesResponse; required: false };
-  /** 查询指定版本的审核状态 */
   getAuditStatus: { params: GetAuditStatusParams; response: GetAuditStatusResponse; required: true };
-  /** 查询服务商本月的审核额度（提审与加急） */
   getCodeAuditQuota: { params: GetCodeAuditQuotaParams; response: GetCodeAuditQuotaResponse; required: false };
-  /** 获取已设置的所有类目（提交审核用的类目及其 id） */
   getCodeCategory: { params: GetCodeCategoryParams; response: GetCodeCategoryResponse; required: false };
-  /** 获取已上传代码的页面列表 */
   getCodePage: { params: GetCodePageParams; response: GetCodePageResponse; required: false };
-  /** 获取隐私接口检测结果（上传代码后的检测任务） */
   getCodePrivacyInfo: { params: GetCodePrivacyInfoParams; response: GetCodePrivacyInfoResponse; required: false };
-  /** 获取发布后生效的业务域名 */
   getEffectiveJumpDomain: { params: GetEffectiveJumpDomainParams; response: GetEffectiveJumpDomainResponse; required: false };
-  /** 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的） */
   getEffectiveServerDomain: { params: GetEffectiveServerDomainParams; response: GetEffectiveServerDomainResponse; required: false };
-  /** 获取业务域名校验文件（放在业务域名根目录） */
   getJumpDomainConfirmFile: { params: GetJumpDomainConfirmFileParams; response: GetJumpDomainConfirmFileResponse; required: false };
-  /** 获取已设置的二维码规则（扫普通链接二维码打开小程序） */
   getJumpQRCode: { params: GetJumpQRCodeParams; response: GetJumpQRCodeResponse; required: true };
-  /** 查询最新一次提交的审核状态 */
   getLatestAuditStatus: { params: GetLatestAuditStatusParams; response: GetLatestAuditStatusResponse; required: false };
-  /** 获取 DNS 预解析域名 */
   getPrefetchDomain: { params: GetPrefetchDomainParams; response: GetPrefetchDomainResponse; required: false };
-  /** 查询小程序是否可被搜索 */
   getSearchStatus: { params: GetSearchStatusParams; response: GetSearchStatusResponse; required: false };
-  /** 获取已设置的所有类目（含审核状态）及设置额度 */
   getSettingCategories: { params: GetSettingCategoriesParams; response: GetSettingCategoriesResponse; required: false };
-  /** 查询小程序当前设置的最低基础库版本及各版本用户占比 */
   getSupportVersion: { params: GetSupportVersionParams; response: GetSupportVersionResponse; required: false };
-  /** 获取体验者列表 */
   getTester: { params: GetTesterParams; response: GetTesterResponse; required: false };
-  /** 获取体验版二维码（图片） */
   getTrialQRCode: { params: GetTrialQRCodeParams; response: BinaryReply; required: false };
-  /** 查询小程序版本信息（体验版、线上版） */
   getVersionInfo: { params: GetVersionInfoParams; response: GetVersionInfoResponse; required: false };
-  /** 分阶段发布（灰度比例 1–100） */
   grayRelease: { params: GrayReleaseParams; response: GrayReleaseResponse; required: true };
-  /** 修改小程序头像（临时素材 media_id 与裁剪区域） */
   modifyHeadImage: { params: ModifyHeadImageParams; response: ModifyHeadImageResponse; required: true };
-  /** 配置小程序业务域名（web-view） */
   modifyJumpDomain: { params: ModifyJumpDomainParams; response: ModifyJumpDomainResponse; required: false };
-  /** 快速配置小程序业务域名（需先把校验文件放在域名根目录） */
   modifyJumpDomainDirectly: { params: ModifyJumpDomainDirectlyParams; response: ModifyJumpDomainDirectlyResponse; required: true };
-  /** 配置小程序服务器域名（request、socket、upload、download、udp、tcp） */
   modifyServerDomain: { params: ModifyServerDomainParams; response: ModifyServerDomainResponse; required: true };
-  /** 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制） */
   modifyServerDomainDirectly: { params: ModifyServerDomainDirectlyParams; response: ModifyServerDomainDirectlyResponse; required: true };
-  /** 修改小程序功能介绍（简介） */
   modifySignature: { params: ModifySignatureParams; response: ModifySignatureResponse; required: true };
-  /** 发布已设置的二维码规则 */
   publishJumpQRCode: { params: PublishJumpQRCodeParams; response: PublishJumpQRCodeResponse; required: true };
-  /** 发布已通过审核的小程序 */
   release: { params: ReleaseParams; response: ReleaseResponse; required: false };
-  /** 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本） */
   revertCodeRelease: { params: RevertCodeReleaseParams; response: RevertCodeReleaseResponse; required: false };
-  /** 取消分阶段发布 */
   revertGrayRelease: { params: RevertGrayReleaseParams; response: RevertGrayReleaseResponse; required: false };
-  /** 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送） */
   setNickname: { params: SetNicknameParams; response: SetNicknameResponse; required: true };
-  /** 设置 DNS 预解析域名（覆盖） */
   setPrefetchDomain: { params: SetPrefetchDomainParams; response: SetPrefetchDomainResponse; required: true };
-  /** 设置小程序是否可被搜索 */
   setSearchStatus: { params: SetSearchStatusParams; response: SetSearchStatusResponse; required: true };
-  /** 设置最低基础库版本 */
   setSupportVersion: { params: SetSupportVersionParams; response: SetSupportVersionResponse; required: true };
-  /** 设置小程序服务状态（暂停 / 开启服务） */
   setVisitStatus: { params: SetVisitStatusParams; response: SetVisitStatusResponse; required: true };
-  /** 加急审核（消耗服务商的加急额度） */
   speedupCodeAudit: { params: SpeedupCodeAuditParams; response: SpeedupCodeAuditResponse; required: true };
-  /** 提交代码审核 */
   submitAudit: { params: SubmitAuditParams; response: SubmitAuditResponse; required: false };
-  /** 解除绑定体验者（微信号或 userstr） */
   unbindTester: { params: UnbindTesterParams; response: UnbindTesterResponse; required: true };
-  /** 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次） */
   undoAudit: { params: UndoAuditParams; response: UndoAuditResponse; required: false };
-  /** 第三方平台代小程序登录：用 wx.login 的 code 换取 openid 与 session_key（component_access_token，不用小程序 AppSecret） */
   componentCode2Session: { params: ComponentCode2SessionParams; response: ComponentCode2SessionResponse; required: true };
-  /** 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份 */
   cancelKfAdmin: { params: CancelKfAdminParams; response: CancelKfAdminResponse; required: true };
-  /** 客服子商户拉取单个商户信息（按 business_id 或 account_name） */
   getKfBusiness: { params: GetKfBusinessParams; response: GetKfBusinessResponse; required: true };
-  /** 客服子商户拉取多个商户信息（分页，每次最多 200 个） */
   listKfBusiness: { params: ListKfBusinessParams; response: ListKfBusinessResponse; required: true };
-  /** 客服子商户创建商户（仅【电商平台】类目小程序；创建后可在客服组件唤起子商户的独立会话） */
   registerKfBusiness: { params: RegisterKfBusinessParams; response: RegisterKfBusinessResponse; required: true };
-  /** 发送客服消息（小程序：文本、图片、图文链接、小程序卡片），需用户在 48 小时内有过交互 */
   sendCustomMessage: { params: MpSendCustomMessageParams; response: MpSendCustomMessageResponse; required: true };
-  /** 客服输入状态（小程序/小游戏地址 /cgi-bin/message/custom/business/typing）：下发或取消“正在输入” */
   setBusinessTyping: { params: SetBusinessTypingParams; response: SetBusinessTypingResponse; required: true };
-  /** 设置客服管理员：将客服编号（kf_openid）对应的客服账号设为客服管理员 */
   setKfAdmin: { params: SetKfAdminParams; response: SetKfAdminResponse; required: true };
-  /** 客服子商户更新商户信息（昵称、头像；为空则不更新） */
   updateKfBusiness: { params: UpdateKfBusinessParams; response: UpdateKfBusinessResponse; required: true };
-  /** 获取用户访问小程序日留存 */
   getDailyRetain: { params: GetDailyRetainParams; response: GetDailyRetainResponse; required: true };
-  /** 获取用户访问小程序数据概况（累计用户数、转发次数与人数） */
   getDailySummary: { params: GetDailySummaryParams; response: GetDailySummaryResponse; required: true };
-  /** 获取用户访问小程序数据日趋势 */
   getDailyVisitTrend: { params: GetDailyVisitTrendParams; response: GetDailyVisitTrendResponse; required: true };
-  /** 获取用户访问小程序月留存（自然月） */
   getMonthlyRetain: { params: GetMonthlyRetainParams; response: GetMonthlyRetainResponse; required: true };
-  /** 获取用户访问小程序数据月趋势（自然月） */
   getMonthlyVisitTrend: { params: GetMonthlyVisitTrendParams; response: GetMonthlyVisitTrendResponse; required: true };
-  /** 获取小程序启动性能、运行性能等数据 */
   getPerformanceData: { params: GetPerformanceDataParams; response: GetPerformanceDataResponse; required: true };
-  /** 获取小程序新增或活跃用户的画像分布数据（时间范围支持昨天、最近 7 天、最近 30 天） */
   getUserPortrait: { params: GetUserPortraitParams; response: GetUserPortraitResponse; required: true };
-  /** 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布） */
   getVisitDistribution: { params: GetVisitDistributionParams; response: GetVisitDistributionResponse; required: true };
-  /** 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200） */
   getVisitPage: { params: GetVisitPageParams; response: GetVisitPageResponse; required: true };
-  /** 获取用户访问小程序周留存（自然周） */
   getWeeklyRetain: { params: GetWeeklyRetainParams; response: GetWeeklyRetainResponse; required: true };
-  /** 获取用户访问小程序数据周趋势（自然周） */
   getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; response: GetWeeklyVisitTrendResponse; required: true };
-  /** 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单 */
   addDeliveryReturn: { params: AddDeliveryReturnParams; response: AddDeliveryReturnResponse; required: true };
-  /** 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息 */
   deliveryPathNotify: { params: DeliveryPathNotifyParams; response: DeliveryPathNotifyResponse; required: true };
-  /** 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询） */
   deliveryUserQuery: { params: DeliveryUserQueryParams; response: DeliveryUserQueryResponse; required: true };
-  /** 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息 */
   followWaybill: { params: FollowWaybillParams; response: FollowWaybillResponse; required: true };
-  /** 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码） */
   getDeliveryList: { params: GetDeliveryListParams; response: GetDeliveryListResponse; required: false };
-  /** 退货组件：查询退货 ID 状态 */
   getDeliveryReturn: { params: GetDeliveryReturnParams; response: GetDeliveryReturnResponse; required: true };
-  /** 微信物流服务-消息组件：查询运单详情（follow_waybill 之后调用） */
   queryFollowTrace: { params: QueryFollowTraceParams; response: QueryFollowTraceResponse; required: true };
-  /** 微信物流服务-查询组件：查询运单详情（传运单接口 trace_waybill 之后调用） */
   queryTrace: { params: QueryTraceParams; response: QueryTraceResponse; required: true };
-  /** 微信物流服务-查询组件：传运单，向微信提供交易单号对应的运单号，获取查询 id（waybill_token） */
   traceWaybill: { params: TraceWaybillParams; response: TraceWaybillResponse; required: true };
-  /** 退货组件：解绑退货 ID（解绑后用户无法再用该退货 ID 发起退货） */
   unbindDeliveryReturn: { params: UnbindDeliveryReturnParams; response: UnbindDeliveryReturnResponse; required: true };
-  /** 微信物流服务-消息组件：更新运单的物品信息 */
   updateFollowWaybillGoods: { params: UpdateFollowWaybillGoodsParams; response: UpdateFollowWaybillGoodsResponse; required: true };
-  /** 微信物流服务-查询组件：更新运单的物品信息 */
   updateWaybillGoods: { params: UpdateWaybillGoodsParams; response: UpdateWaybillGoodsResponse; required: true };
-  /** 物流助手：生成运单（WeChat 英文名 addOrder） */
   addExpressOrder: { params: AddExpressOrderParams; response: AddExpressOrderResponse; required: true };
-  /** 物流助手：批量获取运单数据 */
   batchGetOrder: { params: BatchGetOrderParams; response: BatchGetOrderResponse; required: true };
-  /** 物流助手：绑定、解绑物流账号（WeChat 英文名 bindAccount） */
   bindExpressAccount: { params: BindExpressAccountParams; response: BindExpressAccountResponse; required: true };
-  /** 物流助手：取消运单（WeChat 英文名 cancelOrder） */
   cancelExpressOrder: { params: CancelExpressOrderParams; response: CancelExpressOrderResponse; required: true };
-  /** 物流助手：获取所有绑定的物流账号 */
   getAllAccount: { params: GetAllAccountParams; response: GetAllAccountResponse; required: false };
-  /** 物流助手：获取支持的快递公司列表 */
   getAllDelivery: { params: GetAllDeliveryParams; response: GetAllDeliveryResponse; required: false };
-  /** 物流助手（快递公司侧）：获取面单联系人信息 */
   getContact: { params: GetContactParams; response: GetContactResponse; required: true };
-  /** 物流助手：获取运单数据（含电子面单 HTML）（WeChat 英文名 getOrder） */
   getExpressOrder: { params: GetExpressOrderParams; response: GetExpressOrderResponse; required: true };
-  /** 物流助手：查询运单轨迹 */
   getPath: { params: GetPathParams; response: GetPathResponse; required: true };
-  /** 物流助手：获取打印员（若需使用微信打单 PC 软件，才需要调用） */
   getPrinter: { params: GetPrinterParams; response: GetPrinterResponse; required: false };
-  /** 物流助手：获取电子面单余额（仅在使用加盟类快递公司时有效） */
   getQuota: { params: GetQuotaParams; response: GetQuotaResponse; required: true };
-  /** 物流助手（快递公司侧）：预览面单模板，用于调试面单模板使用 */
   previewTemplate: { params: PreviewTemplateParams; response: PreviewTemplateResponse; required: true };
-  /** 物流助手（快递公司侧，散单寄件）：运力取消订单 */
   scatterDeliveryCancel: { params: ScatterDeliveryCancelParams; response: ScatterDeliveryCancelResponse; required: true };
-  /** 物流助手（快递公司侧，散单寄件）：运力公司退款（可部分退款） */
   scatterDeliveryRefund: { params: ScatterDeliveryRefundParams; response: ScatterDeliveryRefundResponse; required: true };
-  /** 物流助手（快递公司侧，散单寄件）：对账单下载（成功时返回对账文件内容，失败时返回 JSON） */
   scatterGetBill: { params: ScatterGetBillParams; response: BinaryReply; required: true };
-  /** 物流助手（快递公司侧，散单寄件）：运力更新需支付的运费（支付分订单，订单不能处于待揽件状态） */
   scatterUpdateOrderFee: { params: ScatterUpdateOrderFeeParams; response: ScatterUpdateOrderFeeResponse; required: true };
-  /** 物流助手（快递公司侧，散单寄件）：运力更新订单状态 */
   scatterUpdateOrderStatus: { params: ScatterUpdateOrderStatusParams; response: ScatterUpdateOrderStatusResponse; required: true };
-  /** 物流助手：模拟快递公司更新订单状态（仅用于测试账号 biz_id=test_biz_id、delivery_id=TEST） */
   testUpdateOrder: { params: TestUpdateOrderParams; response: TestUpdateOrderResponse; required: true };
-  /** 物流助手（快递公司侧）：更新商户审核结果 */
   updateBusiness: { params: UpdateBusinessParams; response: UpdateBusinessResponse; required: true };
-  /** 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果 */
   updateComplaintResult: { params: UpdateComplaintResultParams; response: UpdateComplaintResultResponse; required: true };
-  /** 物流助手（快递公司侧）：更新运单轨迹 */
   updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
-  /** 物流助手：配置面单打印员（绑定或解绑） */
   updatePrinter: { params: UpdatePrinterParams; response: UpdatePrinterResponse; required: true };
-  /** 硬件设备：批量激活设备 license（消耗资源包中的激活码序号） */
   activeLicenseDevice: { params: ActiveLicenseDeviceParams; response: ActiveLicenseDeviceResponse; required: true };
-  /** 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来） */
   addIotGroupDevice: { params: AddIotGroupDeviceParams; response: AddIotGroupDeviceResponse; required: true };
-  /** 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id */
   createIotGroupId: { params: CreateIotGroupIdParams; response: CreateIotGroupIdResponse; required: true };
-  /** 硬件设备：查询设备组信息（名称、型号、设备列表） */
   getIotGroupInfo: { params: GetIotGroupInfoParams; response: GetIotGroupInfoResponse; required: true };
-  /** 硬件设备：查询设备 license 激活详情（过期时间） */
   getLicenseDeviceInfo: { params: GetLicenseDeviceInfoParams; response: GetLicenseDeviceInfoResponse; required: true };
-  /** 硬件设备：查询已购买的设备 license 资源包列表 */
   getLicensePkgList: { params: GetLicensePkgListParams; response: GetLicensePkgListResponse; required: true };
-  /** 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权） */
   getSnTicket: { params: GetSnTicketParams; response: GetSnTicketResponse; required: true };
-  /** 硬件设备：从设备组删除设备 */
   removeIotGroupDevice: { params: RemoveIotGroupDeviceParams; response: RemoveIotGroupDeviceResponse; required: true };
-  /** 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户） */
   sendHardwareDeviceMessage: { params: SendHardwareDeviceMessageParams; response: SendHardwareDeviceMessageResponse; required: true };
-  /** 即时配送：异常件退回商家，商家确认收货 */
   abnormalConfirm: { params: AbnormalConfirmParams; response: AbnormalConfirmResponse; required: true };
-  /** 即时配送：下配送单 */
   addLocalOrder: { params: AddLocalOrderParams; response: AddLocalOrderResponse; required: true };
-  /** 即时配送：对待接单状态的订单增加小费（小费金额须大于已加的小费） */
   addTips: { params: AddTipsParams; response: AddTipsResponse; required: true };
-  /** 即时配送：第三方代商户发起绑定配送公司帐号的请求 */
   bindLocalAccount: { params: BindLocalAccountParams; response: BindLocalAccountResponse; required: true };
-  /** 即时配送：取消配送单（配送中的订单需扣减违约金） */
   cancelLocalOrder: { params: CancelLocalOrderParams; response: CancelLocalOrderResponse; required: true };
-  /** 即时配送：获取已支持的配送公司列表 */
   getAllImmeDelivery: { params: GetAllImmeDeliveryParams; response: GetAllImmeDeliveryResponse; required: false };
-  /** 即时配送：拉取已绑定账号 */
   getBindAccount: { params: GetBindAccountParams; response: GetBindAccountResponse; required: false };
-  /** 即时配送：拉取配送单信息 */
   getLocalOrder: { params: GetLocalOrderParams; response: GetLocalOrderResponse; required: true };
-  /** 即时配送：模拟配送公司更新配送单状态（仅测试账号 shopid=test_shop_id） */
   mockUpdateOrder: { params: MockUpdateOrderParams; response: MockUpdateOrderResponse; required: true };
-  /** 即时配送：第三方代商户发起开通即时配送权限 */
   openDelivery: { params: OpenDeliveryParams; response: OpenDeliveryResponse; required: false };
-  /** 即时配送：预下配送单，查询运费（可选，返回 delivery_token 锁定运费） */
   preAddOrder: { params: PreAddOrderParams; response: PreAddOrderResponse; required: true };
-  /** 即时配送：预取消配送单，查询取消需扣除的违约金 */
   preCancelOrder: { params: PreCancelOrderParams; response: PreCancelOrderResponse; required: true };
-  /** 即时配送：重新下单（订单被取消或投递异常后，使用原 shop_order_id 再次下单） */
   reOrder: { params: ReOrderParams; response: ReOrderResponse; required: true };
-  /** 即时配送：模拟配送公司更新配送单状态（联调用，作用于配送公司的真实测试环境订单） */
   realMockUpdateOrder: { params: RealMockUpdateOrderParams; response: RealMockUpdateOrderResponse; required: true };
-  /** 即时配送（配送公司侧）：更新配送单状态 */
   updateLocalOrder: { params: UpdateLocalOrderParams; response: UpdateLocalOrderResponse; required: true };
-  /** 同城配送：创建配送单（按门店运力偏好选择运力下单） */
   intracityAddOrder: { params: IntracityAddOrderParams; response: IntracityAddOrderResponse; required: true };
-  /** 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数） */
   intracityApply: { params: IntracityApplyParams; response: IntracityApplyResponse; required: false };
-  /** 同城配送：门店余额查询 */
   intracityBalanceQuery: { params: IntracityBalanceQueryParams; response: IntracityBalanceQueryResponse; required: false };
-  /** 同城配送：取消配送单（取消配送中的订单需要扣减违约金） */
   intracityCancelOrder: { params: IntracityCancelOrderParams; response: IntracityCancelOrderResponse; required: true };
-  /** 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id */
   intracityCreateStore: { params: IntracityCreateStoreParams; response: IntracityCreateStoreResponse; required: false };
-  /** 同城配送：查询支持同城配送的城市 */
   intracityGetCity: { params: IntracityGetCityParams; response: IntracityGetCityResponse; required: false };
-  /** 同城配送：查询扣费主体 */
   intracityGetPayMode: { params: IntracityGetPayModeParams; response: IntracityGetPayModeResponse; required: false };
-  /** 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送） */
   intracityMockNotify: { params: IntracityMockNotifyParams; response: IntracityMockNotifyResponse; required: true };
-  /** 同城配送：查询运费（向运力查询实时运费和配送距离） */
   intracityPreAddOrder: { params: IntracityPreAddOrderParams; response: IntracityPreAddOrderResponse; required: true };
-  /** 同城配送：门店运费流水查询（充值、消费、退款流水） */
   intracityQueryFlow: { params: IntracityQueryFlowParams; response: IntracityQueryFlowResponse; required: true };
-  /** 同城配送：查询配送单（是否创建成功以及创建后的状态更新） */
   intracityQueryOrder: { params: IntracityQueryOrderParams; response: IntracityQueryOrderResponse; required: true };
-  /** 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店） */
   intracityQueryStore: { params: IntracityQueryStoreParams; response: IntracityQueryStoreResponse; required: false };
-  /** 同城配送：设置扣费主体（管理员确认模板消息后生效） */
   intracitySetPayMode: { params: IntracitySetPayModeParams; response: IntracitySetPayModeResponse; required: true };
-  /** 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回） */
   intracityStoreCharge: { params: IntracityStoreChargeParams; response: IntracityStoreChargeResponse; required: true };
-  /** 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款） */
   intracityStoreRefund: { params: IntracityStoreRefundParams; response: IntracityStoreRefundResponse; required: true };
-  /** 同城配送：更新门店信息 */
   intracityUpdateStore: { params: IntracityUpdateStoreParams; response: IntracityUpdateStoreResponse; required: true };
-  /** 添加管理直播间小助手 */
   addAssistant: { params: AddAssistantParams; response: AddAssistantResponse; required: true };
-  /** 商品添加并提审（审核通过后录入【小程序直播】商品库） */
   addGoods: { params: AddGoodsParams; response: AddGoodsResponse; required: true };
-  /** 设置小程序直播成员的角色 */
   addRole: { params: AddRoleParams; response: AddRoleResponse; required: true };
-  /** 添加主播副号 */
   addSubAnchor: { params: AddSubAnchorParams; response: AddSubAnchorResponse; required: true };
-  /** 重新提交商品审核（对已撤回提审的商品再次提审） */
   auditGoods: { params: AuditGoodsParams; response: AuditGoodsResponse; required: true };
-  /** 创建直播间（创建成功后在直播间列表展示） */
   createRoom: { params: CreateRoomParams; response: CreateRoomResponse; required: true };
-  /** 删除商品库中的商品（直播间上架的该商品同步删除，不可恢复） */
   deleteGoods: { params: DeleteGoodsParams; response: DeleteGoodsResponse; required: true };
-  /** 删除直播间商品 */
   deleteGoodsInRoom: { params: DeleteGoodsInRoomParams; response: DeleteGoodsInRoomResponse; required: true };
-  /** 解除小程序直播成员的角色 */
   deleteRole: { params: DeleteRoleParams; response: DeleteRoleResponse; required: true };
-  /** 删除直播间 */
   deleteRoom: { params: DeleteRoomParams; response: DeleteRoomResponse; required: true };
-  /** 删除主播副号 */
   deleteSubAnchor: { params: DeleteSubAnchorParams; response: DeleteSubAnchorResponse; required: true };
-  /** 下载商品讲解视频（获取视频链接） */
   downloadGoodsVideo: { params: DownloadGoodsVideoParams; response: DownloadGoodsVideoResponse; required: true };
-  /** 编辑直播间（直播开始前可编辑） */
   editRoom: { params: EditRoomParams; response: EditRoomResponse; required: true };
-  /** 查询直播间小助手 */
   getAssistantList: { params: GetAssistantListParams; response: GetAssistantListResponse; required: true };
-  /** 直播挂件获取全局 KEY */
   getDefaultGoodsKey: { params: GetDefaultGoodsKeyParams; response: GetDefaultGoodsKeyResponse; required: false };
-  /** 获取长期订阅用户 */
   getFollowers: { params: GetFollowersParams; response: GetFollowersResponse; required: false };
-  /** 获取商品列表（按审核状态拉取商品库中的商品） */
   getGoodsInfo: { params: GetGoodsInfoParams; response: GetGoodsInfoResponse; required: true };
-  /** 获取商品的信息与审核状态 */
   getGoodsWarehouse: { params: GetGoodsWarehouseParams; response: GetGoodsWarehouseResponse; required: true };
-  /** 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放 */
   getLiveInfo: { params: GetLiveInfoParams; response: GetLiveInfoResponse; required: true };
-  /** 获取直播间推流地址 */
   getPushUrl: { params: GetPushUrlParams; response: GetPushUrlResponse; required: true };
-  /** 查询小程序直播成员列表 */
   getRoleList: { params: GetRoleListParams; response: GetRoleListResponse; required: false };
-  /** 获取直播间分享二维码 */
   getSharedCode: { params: GetSharedCodeParams; response: GetSharedCodeResponse; required: true };
-  /** 获取主播副号 */
   getSubAnchor: { params: GetSubAnchorParams; response: GetSubAnchorResponse; required: true };
-  /** 直播间导入商品（从商品库导入已审核通过的商品） */
   importGoods: { params: ImportGoodsParams; response: ImportGoodsResponse; required: true };
-  /** 修改直播间小助手昵称 */
   modifyAssistant: { params: ModifyAssistantParams; response: ModifyAssistantResponse; required: true };
-  /** 修改主播副号 */
   modifySubAnchor: { params: ModifySubAnchorParams; response: ModifySubAnchorResponse; required: true };
-  /** 推送商品（向直播间观众弹出商品卡片） */
   pushGoods: { params: PushGoodsParams; response: PushGoodsResponse; required: true };
-  /** 向长期订阅用户群发直播间开始事件 */
   pushMessage: { params: PushMessageParams; response: PushMessageResponse; required: true };
-  /** 删除直播间小助手 */
   removeAssistant: { params: RemoveAssistantParams; response: RemoveAssistantResponse; required: true };
-  /** 撤回商品审核（消耗的提审次数不返还） */
   resetAuditGoods: { params: ResetAuditGoodsParams; response: ResetAuditGoodsResponse; required: true };
-  /** 上下架直播间商品 */
   saleGoods: { params: SaleGoodsParams; response: SaleGoodsResponse; required: true };
-  /** 直播挂件设置全局 KEY（添加商品未指定 goodsKey 时使用） */
   setDefaultGoodsKey: { params: SetDefaultGoodsKeyParams; response: SetDefaultGoodsKeyResponse; required: true };
-  /** 直播间商品排序 */
   sortGoods: { params: SortGoodsParams; response: SortGoodsResponse; required: true };
-  /** 开启/关闭直播间全局禁言 */
   updateComment: { params: UpdateCommentParams; response: UpdateCommentResponse; required: true };
-  /** 开启/关闭直播间官方收录 */
   updateFeedPublic: { params: UpdateFeedPublicParams; response: UpdateFeedPublicResponse; required: true };
-  /** 更新商品（审核通过的商品仅允许更新价格类型与价格，审核中的不允许更新） */
   updateGoods: { params: UpdateGoodsParams; response: UpdateGoodsResponse; required: true };
-  /** 开启/关闭直播间客服功能 */
   updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
-  /** 开启/关闭直播间回放功能 */
   updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
-  /** 短剧媒资：申请分片上传，返回 upload_id */
   applyUpload: { params: ApplyUploadParams; response: ApplyUploadResponse; required: true };
-  /** 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id */
   auditDrama: { params: AuditDramaParams; response: AuditDramaResponse; required: true };
-  /** 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权） */
   authorizeApp: { params: AuthorizeAppParams; response: AuthorizeAppResponse; required: true };
-  /** 短剧版权：把受版权保护的剧目授权给主体或小程序 */
   authorizeCopyright: { params: AuthorizeCopyrightParams; response: AuthorizeCopyrightResponse; required: true };
-  /** 短剧授权：把剧目授权给其他小程序播放 */
   authorizeDrama: { params: AuthorizeDramaParams; response: AuthorizeDramaResponse; required: true };
-  /** 短剧媒资：确认分片上传（合并分片），返回 media_id */
   commitUpload: { params: CommitUploadParams; response: CommitUploadResponse; required: true };
-  /** 短剧授权：解除对另一个小程序的账号授权 */
   deauthorizeApp: { params: DeauthorizeAppParams; response: DeauthorizeAppResponse; required: true };
-  /** 短剧版权：解除受版权保护剧目的授权 */
   deauthorizeCopyright: { params: DeauthorizeCopyrightParams; response: DeauthorizeCopyrightResponse; required: true };
-  /** 短剧授权：解除剧目对其他小程序的授权 */
   deauthorizeDrama: { params: DeauthorizeDramaParams; response: DeauthorizeDramaResponse; required: true };
-  /** 短剧媒资：删除媒资 */
   deleteMedia: { params: DeleteMediaParams; response: DeleteMediaResponse; required: true };
-  /** 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序） */
   getAuthorizeApps: { params: GetAuthorizeAppsParams; response: GetAuthorizeAppsResponse; required: false };
-  /** 短剧授权：查询本小程序授权出去的剧目（授权信息） */
   getAuthorizeObjects: { params: GetAuthorizeObjectsParams; response: GetAuthorizeObjectsResponse; required: false };
-  /** 短剧授权：查询本小程序被授权的剧目（被授权信息） */
   getAuthorizedObjects: { params: GetAuthorizedObjectsParams; response: GetAuthorizedObjectsResponse; required: false };
-  /** 短剧媒资：查询 CDN 访问日志的下载链接列表 */
   getCdnLogs: { params: GetCdnLogsParams; response: GetCdnLogsResponse; required: true };
-  /** 短剧媒资：查询点播 CDN 的流量数据 */
   getCdnUsageData: { params: GetCdnUsageDataParams; response: GetCdnUsageDataResponse; required: true };
-  /** 短剧版权：查询本小程序授权出去的版权授权信息 */
   getCopyrightAuthorizationList: { params: GetCopyrightAuthorizationListParams; response: GetCopyrightAuthorizationListResponse; required: false };
-  /** 短剧版权：查询本小程序（或主体）被版权授权的信息 */
   getCopyrightAuthorizedList: { params: GetCopyrightAuthorizedListParams; response: GetCopyrightAuthorizedListResponse; required: false };
-  /** 短剧剧目：获取剧目信息 */
   getDrama: { params: GetDramaParams; response: GetDramaResponse; required: true };
-  /** 短剧剧目：查询剧目某类审核的最新一条审核信息 */
   getDramaLatestAuditInfo: { params: GetDramaLatestAuditInfoParams; response: GetDramaLatestAuditInfoResponse; required: true };
-  /** 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink） */
   getMedia: { params: GetMediaParams; response: GetMediaResponse; required: true };
-  /** 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目） */
   getMediaLink: { params: GetMediaLinkParams; response: GetMediaLinkResponse; required: true };
-  /** 短剧媒资：查询拉取上传任务的状态 */
   getTask: { params: GetTaskParams; response: GetTaskResponse; required: true };
-  /** 短剧剧目：获取已提交的剧目列表（分页） */
   listDramas: { params: ListDramasParams; response: ListDramasResponse; required: false };
-  /** 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页） */
   listMedia: { params: ListMediaParams; response: ListMediaResponse; required: false };
-  /** 短剧媒资：查询流量包的使用详情（分页） */
   listPackages: { params: ListPackagesParams; response: ListPackagesResponse; required: true };
-  /** 短剧剧目：修改剧目基本信息（须经审核，通过后生效） */
   modifyDramaBasicInfo: { params: ModifyDramaBasicInfoParams; response: ModifyDramaBasicInfoResponse; required: true };
-  /** 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id */
   pullUpload: { params: PullUploadParams; response: PullUploadResponse; required: true };
-  /** 短剧剧目：替换审核通过的剧集 */
   replaceDramaMedia: { params: ReplaceDramaMediaParams; response: ReplaceDramaMediaResponse; required: true };
-  /** 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id */
   singleFileUpload: { params: SingleFileUploadParams; response: SingleFileUploadResponse; required: true };
-  /** 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集） */
   submitReplaceDramaMedias: { params: SubmitReplaceDramaMediasParams; response: SubmitReplaceDramaMediasResponse; required: true };
-  /** 短剧媒资：上传一个分片（multipart，字段 data），返回 etag */
   uploadPart: { params: UploadPartParams; response: UploadPartResponse; required: true };
-  /** 城市服务-人脸核身：根据 verify_result 获取人脸核身结果 */
   faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
-  /** 用户隐私保护指引：查询小程序用户隐私保护指引 */
   getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
-  /** 红包封面：获得指定用户可以领取的红包封面链接 */
   getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
-  /** 服务市场：调用服务平台（服务市场）上提供的服务 */
   invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
-  /** 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果） */
   serviceMarketRetrieve: { params: ServiceMarketRetrieveParams; response: ServiceMarketRetrieveResponse; required: true };
-  /** 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示） */
   setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
-  /** 用户隐私保护指引：配置小程序用户隐私保护指引 */
   setPrivacySetting: { params: SetPrivacySettingParams; response: SetPrivacySettingResponse; required: true };
-  /** 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB） */
   uploadPrivacyExtFile: { params: UploadPrivacyExtFileParams; response: UploadPrivacyExtFileResponse; required: true };
-  /** 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核 */
   addNearbyPoi: { params: AddNearbyPoiParams; response: AddNearbyPoiResponse; required: true };
-  /** 删除附近小程序的地点 */
   deleteNearbyPoi: { params: DeleteNearbyPoiParams; response: DeleteNearbyPoiResponse; required: true };
-  /** 查看附近小程序的地点列表 */
   getNearbyPoiList: { params: GetNearbyPoiListParams; response: GetNearbyPoiListResponse; required: true };
-  /** 展示/取消展示附近小程序（设置地点的附近展示状态） */
   setShowStatus: { params: SetShowStatusParams; response: SetShowStatusResponse; required: true };
-  /** 查询小程序域名配置信息（服务器域名、业务域名） */
   getDomainInfo: { params: GetDomainInfoParams; response: GetDomainInfoResponse; required: false };
-  /** 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈） */
   getFeedback: { params: GetFeedbackParams; response: GetFeedbackResponse; required: true };
-  /** 获取用户反馈中的 mediaId 图片（成功时直接返回图片内容） */
   getFeedbackmedia: { params: GetFeedbackmediaParams; response: BinaryReply; required: true };
-  /** 获取分阶段发布详情（当前分阶段发布计划的状态与灰度比例） */
   getGrayReleasePlan: { params: GetGrayReleasePlanParams; response: GetGrayReleasePlanResponse; required: false };
-  /** 查询 JS 错误详情 */
   getJsErrDetail: { params: GetJsErrDetailParams; response: GetJsErrDetailResponse; required: true };
-  /** 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条） */
   getJsErrList: { params: GetJsErrListParams; response: GetJsErrListResponse; required: true };
-  /** 错误查询（旧版，按关键字检索 JS 错误） */
   getJsErrSearch: { params: GetJsErrSearchParams; response: GetJsErrSearchResponse; required: true };
-  /** 获取性能数据（启动总耗时、下载耗时、初次渲染耗时） */
   getPerformance: { params: GetPerformanceParams; response: GetPerformanceResponse; required: true };
-  /** 获取访问来源（scene 列表，供 getPerformance 的 scene 参数使用） */
   getSceneList: { params: GetSceneListParams; response: GetSceneListResponse; required: false };
-  /** 获取客户端版本列表（供错误查询的 client_version 参数使用） */
   getVersionList: { params: GetVersionListParams; response: GetVersionListResponse; required: false };
-  /** 查询实时日志（仅支持最近 7 天） */
   realtimelogSearch: { params: RealtimelogSearchParams; response: RealtimelogSearchResponse; required: true };
-  /** 插件管理（使用方）：申请使用插件、查询已添加的插件列表、删除已添加的插件、快速更新插件版本号 */
   managePlugin: { params: ManagePluginParams; response: ManagePluginResponse; required: true };
-  /** 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请 */
   managePluginApplication: { params: ManagePluginApplicationParams; response: ManagePluginApplicationResponse; required: true };
-  /** 推广员：声明推广员身份（单次最多 10 个） */
   addPromoter: { params: AddPromoterParams; response: AddPromoterResponse; required: true };
-  /** 推广员：新增推广角色（单个商家最多 100 个） */
   addPromoterRole: { params: AddPromoterRoleParams; response: AddPromoterRoleResponse; required: true };
-  /** 推广员：查询推广员列表 */
   getPromoter: { params: GetPromoterParams; response: GetPromoterResponse; required: false };
-  /** 推广员：获取邀请推广员的素材（短链、海报、小程序码） */
   getPromoterInvitationMaterial: { params: GetPromoterInvitationMaterialParams; response: GetPromoterInvitationMaterialResponse; required: true };
-  /** 推广员：查询群发消息的内容与发送结果 */
   getPromoterMsg: { params: GetPromoterMsgParams; response: GetPromoterMsgResponse; required: true };
-  /** 推广员：查询群发消息的点击数据 */
   getPromoterMsgClickData: { params: GetPromoterMsgClickDataParams; response: GetPromoterMsgClickDataResponse; required: true };
-  /** 推广员：查询推广员带来的订单 */
   getPromoterOrder: { params: GetPromoterOrderParams; response: GetPromoterOrderResponse; required: true };
-  /** 推广员：查询推广员触达的用户（推广关系） */
   getPromoterRelation: { params: GetPromoterRelationParams; response: GetPromoterRelationResponse; required: true };
-  /** 推广员：查询推广角色（不传 role_id 查询全部） */
   getPromoterRole: { params: GetPromoterRoleParams; response: GetPromoterRoleResponse; required: false };
-  /** 推广员：生成推广员分享素材（带参链接、短链、小程序码） */
   getPromoterShareMaterial: { params: GetPromoterShareMaterialParams; response: GetPromoterShareMaterialResponse; required: true };
-  /** 推广员：群发消息给推广员 */
   sendPromoterMsg: { params: SendPromoterMsgParams; response: SendPromoterMsgResponse; required: true };
-  /** 推广员：单发消息给某个推广员 */
   singleSendPromoterMsg: { params: SingleSendPromoterMsgParams; response: SingleSendPromoterMsgResponse; required: true };
-  /** 推广员：修改推广员的角色、门店、参数等信息 */
   updatePromoter: { params: UpdatePromoterParams; response: UpdatePromoterResponse; required: true };
-  /** 推广员：修改推广角色的名称或描述 */
   updatePromoterRole: { params: UpdatePromoterRoleParams; response: UpdatePromoterRoleResponse; required: true };
-  /** 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限） */
   createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
-  /** 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用） */
   generateNFCScheme: { params: GenerateNFCSchemeParams; response: GenerateNFCSchemeResponse; required: true };
-  /** 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序 */
   generateScheme: { params: GenerateSchemeParams; response: GenerateSchemeResponse; required: false };
-  /** 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景 */
   generateShortLink: { params: GenerateShortLinkParams; response: GenerateShortLinkResponse; required: true };
-  /** 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序 */
   generateUrlLink: { params: GenerateUrlLinkParams; response: GenerateUrlLinkResponse; required: false };
-  /** 获取小程序码（接口 A，适用于需要的码数量较少的业务场景；与 createQRCode 共享 100,000 个的总数上限） */
   getQRCode: { params: GetQRCodeParams; response: BinaryReply; required: true };
-  /** 获取不限制的小程序码（接口 B，数量暂无限制；scene 最多 32 个可见字符） */
   getUnlimitedQRCode: { params: GetUnlimitedQRCodeParams; response: BinaryReply; required: true };
-  /** 查询小程序 scheme 码（加密或明文 scheme）的配置，或查询每天剩余访问次数 */
   queryScheme: { params: QuerySchemeParams; response: QuerySchemeResponse; required: false };
-  /** 查询小程序加密 URL Link 的配置，或查询每天剩余访问次数 */
   queryUrlLink: { params: QueryUrlLinkParams; response: QueryUrlLinkResponse; required: false };
-  /** 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权） */
   getUserRiskRank: { params: GetUserRiskRankParams; response: GetUserRiskRankResponse; required: true };
-  /** 图片内容安全识别（1.0 同步版本）：校验一张图片是否含有违法违规内容 */
   imgSecCheck: { params: ImgSecCheckParams; response: ImgSecCheckResponse; required: true };
-  /** 多媒体内容安全识别（2.0 版本）：异步校验图片/音频是否含有违法违规内容，结果 30 分钟内以 wxa_media_check 事件推送 */
   mediaCheckAsync: { params: MediaCheckAsyncParams; response: MediaCheckAsyncResponse; required: true };
-  /** 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容 */
   msgSecCheck: { params: MsgSecCheckParams; response: MsgSecCheckResponse; required: true };
-  /** 查询服务卡片状态（上次推送的卡片状态、code 状态与过期时间） */
   getUserNotify: { params: GetUserNotifyParams; response: GetUserNotifyResponse; required: true };
-  /** 激活与更新服务卡片（新版一次性订阅消息）：同步卡片状态，平台据此向用户下发服务通知 */
   setUserNotify: { params: SetUserNotifyParams; response: SetUserNotifyResponse; required: true };
-  /** 更新服务卡片扩展信息（如支付信息、门店信息） */
   setUserNotifyExt: { params: SetUserNotifyExtParams; response: SetUserNotifyExtResponse; required: true };
-  /** 订单中心：查询已配置的订单详情路径 */
   getOrderDetailPath: { params: GetOrderDetailPathParams; response: GetOrderDetailPathResponse; required: false };
-  /** 查询订单发货状态：通过交易单号或商户号 + 商户单号查询支付单的发货状态（WeChat 英文名 getOrder） */
   getShippingOrder: { params: GetShippingOrderParams; response: GetShippingOrderResponse; required: true };
-  /** 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList） */
   getShippingOrderList: { params: GetShippingOrderListParams; response: GetShippingOrderListResponse; required: false };
-  /** 查询小程序是否已开通发货信息管理服务 */
   isTradeManaged: { params: IsTradeManagedParams; response: IsTradeManagedResponse; required: true };
-  /** 查询小程序是否已完成交易结算管理确认（对已关联的所有商户号都完成了订单管理授权或解绑） */
   isTradeManagementConfirmationCompleted: { params: IsTradeManagementConfirmationCompletedParams; response: IsTradeManagementConfirmationCompletedResponse; required: true };
-  /** 确认收货提醒：已获知用户签收后提醒用户及时确认收货（每个订单仅可调用一次） */
   notifyConfirmReceive: { params: NotifyConfirmReceiveParams; response: NotifyConfirmReceiveResponse; required: true };
-  /** 特殊发货报备：对未发货的订单报备为预售商品订单（发货时效超过 15 天）或测试订单 */
   opSpecialOrder: { params: OpSpecialOrderParams; response: OpSpecialOrderResponse; required: true };
-  /** 消息跳转路径设置：设置发货消息及确认收货消息的跳转路径（小程序订单列表页或详情页） */
   setMsgJumpPath: { params: SetMsgJumpPathParams; response: SetMsgJumpPathResponse; required: true };
-  /** 小程序交易类型变更申请：提交交易类型变更申请及材料（一个账号只能申请一次） */
   setWxaTradeType: { params: SetWxaTradeTypeParams; response: SetWxaTradeTypeResponse; required: true };
-  /** 订单中心：配置订单详情路径，用于「我-订单与卡包-小程序购物订单」跳转到小程序 */
   updateOrderDetailPath: { params: UpdateOrderDetailPathParams; response: UpdateOrderDetailPathResponse; required: true };
-  /** 发货信息合单录入：合单支付的订单发货后，按子单录入物流信息（每个支付单仅有一次重新发货机会） */
   uploadCombinedShippingInfo: { params: UploadCombinedShippingInfoParams; response: UploadCombinedShippingInfoResponse; required: true };
-  /** 发货信息录入：发货后录入物流信息，平台以消息形式推送给购买用户（未确认收货前可修改，每个支付单仅有一次重新发货机会） */
   uploadShippingInfo: { params: UploadShippingInfoParams; response: UploadShippingInfoResponse; required: true };
-  /** SOTER 生物认证秘钥签名验证（校验 wx.startSoterAuthentication 返回的 resultJSON 签名） */
   verifySignature: { params: VerifySignatureParams; response: VerifySignatureResponse; required: true };
-  /** 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息） */
   sendSubscribeMessage: { params: SendSubscribeMessageParams; response: SendSubscribeMessageResponse; required: true };
-  /** （已下线）组合模板并添加至账号下的小程序模板消息模板列表 */
   addLegacyTemplate: { params: AddLegacyTemplateParams; response: AddLegacyTemplateResponse; required: true };
-  /** （已下线）删除账号下的某个小程序模板消息模板 */
   deleteLegacyTemplate: { params: DeleteLegacyTemplateParams; response: DeleteLegacyTemplateResponse; required: true };
-  /** （已下线）获取模板库某个模板标题下的关键词库 */
   getLegacyTemplateLibraryById: { params: GetLegacyTemplateLibraryByIdParams; response: GetLegacyTemplateLibraryByIdResponse; required: true };
-  /** （已下线）获取小程序模板库标题列表 */
   getLegacyTemplateLibraryList: { params: GetLegacyTemplateLibraryListParams; response: GetLegacyTemplateLibraryListResponse; required: true };
-  /** （已下线）获取账号下已存在的小程序模板消息模板列表 */
   getLegacyTemplateList: { params: GetLegacyTemplateListParams; response: GetLegacyTemplateListResponse; required: true };
-  /** （已下线）发送小程序模板消息（需 form_id / prepay_id） */
   sendLegacyTemplateMessage: { params: SendLegacyTemplateMessageParams; response: SendLegacyTemplateMessageResponse; required: true };
-  /** 下发统一服务消息：经小程序向用户发送其关联公众号的模板消息（mp_template_msg） */
   sendUniformMessage: { params: SendUniformMessageParams; response: SendUniformMessageResponse; required: true };
-  /** 创建被分享动态消息或私密消息的 activity_id（默认 24 小时后过期） */
   createActivityId: { params: CreateActivityIdParams; response: CreateActivityIdResponse; required: false };
-  /** 修改小程序聊天工具的动态卡片消息（更新辅标题与聊天室成员完成状态，可在聊天中下发系统消息） */
   setChatToolMsg: { params: SetChatToolMsgParams; response: SetChatToolMsgResponse; required: true };
-  /** 修改被分享的动态消息（状态 0 未开始 → 1 已开始，可向订阅提醒的用户推送通知） */
   setUpdatableMsg: { params: SetUpdatableMsgParams; response: SetUpdatableMsgResponse; required: true };
-  /** 检查加密信息是否由微信生成（当前只支持手机号加密数据，只能检测最近 3 天生成的） */
   checkEncryptedData: { params: CheckEncryptedDataParams; response: CheckEncryptedDataResponse; required: true };
-  /** 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名） */
   checkSessionKey: { params: CheckSessionKeyParams; response: CheckSessionKeyResponse; required: true };
-  /** 小程序登录：用 wx.login 获得的临时登录凭证 code 换取 openid、unionid 与会话密钥 session_key */
   code2Session: { params: Code2SessionParams; response: Code2SessionResponse; required: true };
-  /** 支付后获取用户 UnionId（支付完成后 5 分钟内有效），无需用户授权 */
   getPaidUnionId: { params: GetPaidUnionIdParams; response: GetPaidUnionIdResponse; required: true };
-  /** 用手机号快速验证组件返回的 code 换取用户手机号（code 一次性，5 分钟有效） */
   getPhoneNumber: { params: GetPhoneNumberParams; response: GetPhoneNumberResponse; required: true };
-  /** 获取插件用户 openpid：用 wx.pluginLogin 得到的 code 换取插件用户的唯一标识 */
   getPluginOpenPId: { params: GetPluginOpenPIdParams; response: GetPluginOpenPIdResponse; required: true };
-  /** 获取用户 encryptKey（最近 3 次的加密 key，每个存活 3600 秒；可直接传 session_key，由客户端计算签名） */
   getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
-  /** 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key */
   resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
-  /** 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名） */
   setUserStorage: { params: SetUserStorageParams; response: SetUserStorageResponse; required: true };
-  /** 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout） */
   bindTransferAccount: { params: BindTransferAccountParams; response: BindTransferAccountResponse; required: true };
-  /** 虚拟支付：代币支付退款（currency_pay 的逆操作） */
   cancelCurrencyPay: { params: CancelCurrencyPayParams; response: CancelCurrencyPayResponse; required: true };
-  /** 虚拟支付：完成投诉处理 */
   completeComplaint: { params: CompleteComplaintParams; response: CompleteComplaintResponse; required: true };
-  /** 虚拟支付：充值广告金（广告金转入广告账户） */
   createFundsBill: { params: CreateFundsBillParams; response: CreateFundsBillResponse; required: true };
-  /** 虚拟支付：创建提现单 */
   createWithdrawOrder: { params: CreateWithdrawOrderParams; response: CreateWithdrawOrderResponse; required: true };
-  /** 虚拟支付：扣减代币（一般用于代币支付） */
   currencyPay: { params: CurrencyPayParams; response: CurrencyPayResponse; required: true };
-  /** 虚拟支付：下载广告金对应的商户订单信息 */
   downloadAdverfundsOrder: { params: DownloadAdverfundsOrderParams; response: DownloadAdverfundsOrderResponse; required: true };
-  /** 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址） */
   downloadXpayBill: { params: DownloadXpayBillParams; response: DownloadXpayBillResponse; required: true };
-  /** 虚拟支付：获取投诉详情 */
   getComplaintDetail: { params: GetComplaintDetailParams; response: GetComplaintDetailResponse; required: true };
-  /** 虚拟支付：获取投诉列表 */
   getComplaintList: { params: GetComplaintListParams; response: GetComplaintListResponse; required: true };
-  /** 虚拟支付：获取投诉协商历史 */
   getNegotiationHistory: { params: GetNegotiationHistoryParams; response: GetNegotiationHistoryResponse; required: true };
-  /** 虚拟支付：获取微信支付反馈投诉图片的签名头部 */
   getUploadFileSign: { params: GetUploadFileSignParams; response: GetUploadFileSignResponse; required: true };
-  /** 虚拟支付：通知已经发货完成（只能通知现金单） */
   notifyProvideGoods: { params: NotifyProvideGoodsParams; response: NotifyProvideGoodsResponse; required: true };
-  /** 虚拟支付：代币赠送 */
   presentCurrency: { params: PresentCurrencyParams; response: PresentCurrencyResponse; required: true };
-  /** 虚拟支付：查询广告金发放记录 */
   queryAdverFunds: { params: QueryAdverFundsParams; response: QueryAdverFundsResponse; required: true };
-  /** 虚拟支付：查询商家账户里的可提现余额 */
   queryBizBalance: { params: QueryBizBalanceParams; response: QueryBizBalanceResponse; required: true };
-  /** 虚拟支付：查询广告金充值记录 */
   queryFundsBill: { params: QueryFundsBillParams; response: QueryFundsBillResponse; required: true };
-  /** 虚拟支付：查询批量发布道具任务 */
   queryPublishGoods: { params: QueryPublishGoodsParams; response: QueryPublishGoodsResponse; required: true };
-  /** 虚拟支付：查询广告金回收记录 */
   queryRecoverBill: { params: QueryRecoverBillParams; response: QueryRecoverBillResponse; required: true };
-  /** 虚拟支付：查询广告金充值账户 */
   queryTransferAccount: { params: QueryTransferAccountParams; response: QueryTransferAccountResponse; required: true };
-  /** 虚拟支付：查询批量上传道具任务 */
   queryUploadGoods: { params: QueryUploadGoodsParams; response: QueryUploadGoodsResponse; required: true };
-  /** 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature） */
   queryUserBalance: { params: QueryUserBalanceParams; response: QueryUserBalanceResponse; required: true };
-  /** 虚拟支付：查询提现单 */
   queryWithdrawOrder: { params: QueryWithdrawOrderParams; response: QueryWithdrawOrderResponse; required: true };
-  /** 虚拟支付：查询创建的订单（现金单，非代币单） */
   queryXpayOrder: { params: QueryXpayOrderParams; response: QueryXpayOrderResponse; required: true };
-  /** 虚拟支付：对使用 jsapi 接口下的单进行退款 */
   refundXpayOrder: { params: RefundXpayOrderParams; response: RefundXpayOrderResponse; required: true };
-  /** 虚拟支付：回复用户投诉 */
   responseComplaint: { params: ResponseComplaintParams; response: ResponseComplaintResponse; required: true };
-  /** 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网） */
   startPublishGoods: { params: StartPublishGoodsParams; response: StartPublishGoodsResponse; required: true };
-  /** 虚拟支付：启动批量上传道具任务 */
   startUploadGoods: { params: StartUploadGoodsParams; response: StartUploadGoodsResponse; required: true };
-  /** 虚拟支付：上传媒体文件（投诉回复的图片凭证） */
   uploadVpFile: { params: UploadVpFileParams; response: UploadVpFileResponse; required: true };
 }
 
@@ -30560,563 +30161,284 @@ export interface OAToolsMethods {
 
 /** Every OATools operation by name, for `call(name, params)` (279). */
 export interface OAToolsOperations {
-  /** 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时 */
   callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
-  /** 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址） */
   getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
-  /** 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段） */
   getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
-  /** 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号） */
   addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
-  /** 删除客服账号 */
   deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
-  /** 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态） */
   getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
-  /** 获取在线客服列表（在线状态、自动接入数与正在接待的会话数） */
   getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
-  /** 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing） */
   setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
-  /** 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比） */
   aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
-  /** 银行卡识别：提供银行卡卡面信息 OCR 识别 */
   bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
-  /** 营业执照识别：提供营业执照 OCR 识别能力 */
   businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
-  /** 驾驶证识别：提供驾驶证信息 OCR 识别 */
   driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
-  /** 身份证识别：提供身份证正反面 OCR 识别 */
   idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
-  /** 通用印刷体识别：识别图片中的文字及其位置 */
   printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
-  /** 条码/二维码识别：识别图片中的条码、二维码内容与位置 */
   scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
-  /** 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id */
   superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
-  /** 行驶证识别：提供机动车行驶证信息 OCR 识别 */
   vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
-  /** 电子发票（报销方）：批量查询报销发票信息 */
   getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
-  /** 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF） */
   getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
-  /** 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆） */
   updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
-  /** 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新） */
   updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
-  /** 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存 */
   getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
-  /** 微信广告：创建用户行为数据源 */
   addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
-  /** 微信广告：回传用户行为数据 */
   addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
-  /** 微信广告：获取用户行为数据源报表 */
   getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
-  /** 微信广告：获取用户行为数据源信息 */
   getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
-  /** 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON） */
   getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
-  /** 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id */
   uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
-  /** 将公众号/小程序绑定到开放平台帐号下 */
   bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
-  /** 创建开放平台帐号并绑定公众号/小程序 */
   createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
-  /** 获取公众号/小程序所绑定的开放平台帐号 */
   getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
-  /** 将公众号/小程序从开放平台帐号下解绑 */
   unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
-  /** 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数 */
   clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
-  /** 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会） */
   clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
-  /** 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况） */
   clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
-  /** 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制 */
   getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
-  /** 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号） */
   getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
-  /** 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId */
   addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
-  /** 删除账号下的个人订阅消息模板 */
   deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
-  /** 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id） */
   getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
-  /** 获取账号下的个人订阅消息模板列表 */
   getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
-  /** 获取模板标题下的关键词列表（组合模板时选择 kid） */
   getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
-  /** 获取账号所属类目下的公共模板标题（分页，每页最多 30 条） */
   getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
-  /** 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效） */
   requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
-  /** 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效） */
   requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
-  /** 拉黑用户（每次最多 20 个 openid） */
   batchBlacklist: { params: BatchBlacklistParams; response: BatchBlacklistResponse; required: true };
-  /** 取消拉黑用户（每次最多 20 个 openid） */
   batchUnblacklist: { params: BatchUnblacklistParams; response: BatchUnblacklistResponse; required: true };
-  /** 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页） */
   getBlacklist: { params: GetBlacklistParams; response: GetBlacklistResponse; required: false };
-  /** 接口激活会员卡：设置会员卡号、初始积分、余额等并激活用户领取的会员卡 */
   activateMemberCard: { params: ActivateMemberCardParams; response: ActivateMemberCardResponse; required: true };
-  /** 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则 */
   addPayGiftCard: { params: AddPayGiftCardParams; response: AddPayGiftCardResponse; required: true };
-  /** 批量导入门店信息（卡券门店，供创建卡券时使用） */
   batchAddCardLocation: { params: BatchAddCardLocationParams; response: BatchAddCardLocationResponse; required: true };
-  /** 批量查询卡券列表（card_id 列表，可按状态筛选） */
   batchGetCard: { params: BatchGetCardParams; response: BatchGetCardResponse; required: true };
-  /** 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券） */
   batchGetCardLocation: { params: BatchGetCardLocationParams; response: BatchGetCardLocationResponse; required: true };
-  /** 批量查询支付后投放卡券规则 */
   batchGetPayGiftCard: { params: BatchGetPayGiftCardParams; response: BatchGetPayGiftCardResponse; required: true };
-  /** 核查 code：查询导入的自定义 code 是否已存入微信后台 */
   checkCardCode: { params: CheckCardCodeParams; response: CheckCardCodeResponse; required: true };
-  /** 更新飞机票信息（在线值机）：设置乘客姓名、舱位、座位、登机口、登机时间等 */
   checkinBoardingPass: { params: CheckinBoardingPassParams; response: CheckinBoardingPassResponse; required: true };
-  /** 核销 Code 接口：消耗用户的卡券（线下核销） */
   consumeCardCode: { params: ConsumeCardCodeParams; response: ConsumeCardCodeResponse; required: true };
-  /** 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id */
   createCard: { params: CreateCardParams; response: CreateCardResponse; required: true };
-  /** 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页） */
   createCardLandingPage: { params: CreateCardLandingPageParams; response: CreateCardLandingPageResponse; required: true };
-  /** 创建卡券二维码：单张卡券（QR_CARD）或多张卡券（QR_MULTIPLE_CARD）的领取二维码 */
   createCardQrcode: { params: CreateCardQrcodeParams; response: CreateCardQrcodeResponse; required: true };
-  /** Code 解码接口：把跳转链接 / 事件中的加密 code（encrypt_code）解码为真实 code */
   decryptCardCode: { params: DecryptCardCodeParams; response: DecryptCardCodeResponse; required: true };
-  /** 删除卡券：删除后用户已领取的卡券不受影响，但不可再领取（不可恢复） */
   deleteCard: { params: DeleteCardParams; response: DeleteCardResponse; required: true };
-  /** 删除支付后投放卡券规则 */
   deletePayGiftCard: { params: DeletePayGiftCardParams; response: DeletePayGiftCardResponse; required: true };
-  /** 导入自定义 code：预存 code 模式卡券投放前导入 code（单次最多 100 个） */
   depositCardCode: { params: DepositCardCodeParams; response: DepositCardCodeResponse; required: true };
-  /** 查看卡券详情：按 card_id 查询卡券的全部字段与审核状态 */
   getCard: { params: GetCardParams; response: GetCardResponse; required: true };
-  /** 查询 Code 接口：核销前查询 code 的状态、有效期与领取者 */
   getCardCode: { params: GetCardCodeParams; response: GetCardCodeResponse; required: true };
-  /** 查询导入 code 数目 */
   getCardCodeDepositCount: { params: GetCardCodeDepositCountParams; response: GetCardCodeDepositCountResponse; required: true };
-  /** 图文消息群发卡券：获取卡券嵌入图文消息的标准格式代码（HTML） */
   getCardMpnewsHtml: { params: GetCardMpnewsHtmlParams; response: GetCardMpnewsHtmlResponse; required: true };
-  /** 获取用户开卡时提交的信息（跳转型开卡组件）：用 activate_ticket 换取用户填写的资料 */
   getMemberCardActivateTempInfo: { params: GetMemberCardActivateTempInfoParams; response: GetMemberCardActivateTempInfoResponse; required: true };
-  /** 获取开卡插件参数：返回内含开卡插件所需参数的 URL */
   getMemberCardActivateUrl: { params: GetMemberCardActivateUrlParams; response: GetMemberCardActivateUrlResponse; required: true };
-  /** 拉取会员信息（积分查询）：按 card_id 与 code 查询会员的激活资料、积分与余额 */
   getMemberCardUserInfo: { params: GetMemberCardUserInfoParams; response: GetMemberCardUserInfoResponse; required: true };
-  /** 查询支付后投放卡券规则详情 */
   getPayGiftCard: { params: GetPayGiftCardParams; response: GetPayGiftCardResponse; required: true };
-  /** 获取用户已领取卡券：用户卡包里属于该 appid 下所有可用卡券 */
   getUserCardList: { params: GetUserCardListParams; response: GetUserCardListResponse; required: true };
-  /** Mark（占用）Code 接口：朋友的券等场景下，锁定 code 防止被多人同时使用 */
   markCardCode: { params: MarkCardCodeParams; response: MarkCardCodeResponse; required: true };
-  /** 修改卡券库存：增加或减少卡券库存 */
   modifyCardStock: { params: ModifyCardStockParams; response: ModifyCardStockResponse; required: true };
-  /** 设置卡券失效：将用户已领取的卡券 code 设为失效（不可逆） */
   setCardCodeUnavailable: { params: SetCardCodeUnavailableParams; response: SetCardCodeUnavailableResponse; required: true };
-  /** 设置买单接口：开启后卡券详情页出现“买单”入口（需卡券绑定门店且商户开通微信支付） */
   setCardPaycell: { params: SetCardPaycellParams; response: SetCardPaycellResponse; required: true };
-  /** 设置自助核销：开启后卡券详情页出现“自助核销”入口，用户可自行核销 */
   setCardSelfConsumeCell: { params: SetCardSelfConsumeCellParams; response: SetCardSelfConsumeCellResponse; required: true };
-  /** 设置卡券测试白名单：未审核通过的卡券可由白名单用户领取测试（最多 10 个） */
   setCardTestWhitelist: { params: SetCardTestWhitelistParams; response: SetCardTestWhitelistResponse; required: false };
-  /** 设置开卡字段：一键开卡（wx_activate）时用户需填写的必填与选填资料 */
   setMemberCardActivateUserForm: { params: SetMemberCardActivateUserFormParams; response: SetMemberCardActivateUserFormResponse; required: true };
-  /** 更改卡券信息：修改 base_info 及部分类型字段（部分字段修改后需重新审核） */
   updateCard: { params: UpdateCardParams; response: UpdateCardResponse; required: true };
-  /** 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code */
   updateCardCode: { params: UpdateCardCodeParams; response: UpdateCardCodeResponse; required: true };
-  /** 更新红包余额（特殊票券：红包，领取后更新用户的红包余额） */
   updateLuckyMoneyUserBalance: { params: UpdateLuckyMoneyUserBalanceParams; response: UpdateLuckyMoneyUserBalanceResponse; required: true };
-  /** 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息 */
   updateMemberCardUser: { params: UpdateMemberCardUserParams; response: UpdateMemberCardUserResponse; required: true };
-  /** 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息 */
   updateMovieTicketUser: { params: UpdateMovieTicketUserParams; response: UpdateMovieTicketUserResponse; required: true };
-  /** 回复评论（作者回复，每条评论只能回复一次） */
   addCommentReply: { params: AddCommentReplyParams; response: AddCommentReplyResponse; required: true };
-  /** 关闭已群发（或已发布）文章的评论 */
   closeComment: { params: CloseCommentParams; response: CloseCommentResponse; required: true };
-  /** 删除评论 */
   deleteComment: { params: DeleteCommentParams; response: DeleteCommentResponse; required: true };
-  /** 删除作者对评论的回复 */
   deleteCommentReply: { params: DeleteCommentReplyParams; response: DeleteCommentReplyResponse; required: true };
-  /** 查看指定文章的评论数据（分页，每次最多 50 条） */
   listComment: { params: ListCommentParams; response: ListCommentResponse; required: true };
-  /** 将评论标记精选 */
   markElectComment: { params: MarkElectCommentParams; response: MarkElectCommentResponse; required: true };
-  /** 打开已群发（或已发布）文章的评论 */
   openComment: { params: OpenCommentParams; response: OpenCommentResponse; required: true };
-  /** 将评论取消精选 */
   unmarkElectComment: { params: UnmarkElectCommentParams; response: UnmarkElectCommentResponse; required: true };
-  /** 第三方平台代公众号网页授权：通过 code 换取用户的网页授权 access_token 与 openid（component_access_token，不用公众号 AppSecret） */
   componentGetWebAccessToken: { params: ComponentGetWebAccessTokenParams; response: ComponentGetWebAccessTokenResponse; required: true };
-  /** 第三方平台代公众号网页授权：用 refresh_token 刷新用户的网页授权 access_token */
   componentRefreshWebAccessToken: { params: ComponentRefreshWebAccessTokenParams; response: ComponentRefreshWebAccessTokenResponse; required: true };
-  /** 关闭会话 */
   closeKfSession: { params: CloseKfSessionParams; response: CloseKfSessionResponse; required: true };
-  /** 创建会话：将用户接入指定客服（客服须在线，用户须在 48 小时内与公众号有过互动） */
   createKfSession: { params: CreateKfSessionParams; response: CreateKfSessionResponse; required: true };
-  /** 获取公众号的自动回复规则（关注后自动回复、消息自动回复、关键词自动回复） */
   getCurrentAutoreplyInfo: { params: GetCurrentAutoreplyInfoParams; response: GetCurrentAutoreplyInfoResponse; required: false };
-  /** 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条） */
   getKfMsgList: { params: GetKfMsgListParams; response: GetKfMsgListResponse; required: true };
-  /** 获取客户的会话状态（正在接待该用户的客服及会话创建时间） */
   getKfSession: { params: GetKfSessionParams; response: GetKfSessionResponse; required: true };
-  /** 获取客服的会话列表（该客服正在接待的用户） */
   getKfSessionList: { params: GetKfSessionListParams; response: GetKfSessionListResponse; required: true };
-  /** 获取未接入会话列表（排队等待客服接入的用户，最多返回 100 条，按等待时间排序） */
   getKfWaitCase: { params: GetKfWaitCaseParams; response: GetKfWaitCaseResponse; required: false };
-  /** 邀请绑定客服帐号（向微信号发送绑定邀请，对方在微信中确认后绑定；邀请 7 天内有效） */
   inviteKfWorker: { params: InviteKfWorkerParams; response: InviteKfWorkerResponse; required: true };
-  /** 发送客服消息（用户与公众号交互后的时间窗口内，给用户发送文本、图片、图文、菜单、小程序卡片等消息） */
   sendCustomMessage: { params: OaSendCustomMessageParams; response: OaSendCustomMessageResponse; required: true };
-  /** 设置（修改）客服帐号的昵称 */
   updateKfAccount: { params: UpdateKfAccountParams; response: UpdateKfAccountResponse; required: true };
-  /** 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media） */
   uploadKfHeadImg: { params: UploadKfHeadImgParams; response: UploadKfHeadImgResponse; required: true };
-  /** 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标） */
   getArticleRead: { params: GetArticleReadParams; response: GetArticleReadResponse; required: true };
-  /** 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标） */
   getArticleShare: { params: GetArticleShareParams; response: GetArticleShareResponse; required: true };
-  /** 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据） */
   getArticleSummary: { params: GetArticleSummaryParams; response: GetArticleSummaryResponse; required: true };
-  /** 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中） */
   getArticleTotal: { params: GetArticleTotalParams; response: GetArticleTotalResponse; required: true };
-  /** 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标） */
   getArticleTotalDetail: { params: GetArticleTotalDetailParams; response: GetArticleTotalDetailResponse; required: true };
-  /** 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天） */
   getBizSummary: { params: GetBizSummaryParams; response: GetBizSummaryResponse; required: true };
-  /** 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日） */
   getInterfaceSummary: { params: GetInterfaceSummaryParams; response: GetInterfaceSummaryResponse; required: true };
-  /** 获取接口分析分时数据（按小时） */
   getInterfaceSummaryHour: { params: GetInterfaceSummaryHourParams; response: GetInterfaceSummaryHourResponse; required: true };
-  /** 获取流量主广告数据：分广告位数据（publisher_adpos_general）、返佣商品数据（publisher_cps_general）或结算收入数据（publisher_settlement） */
   getPublisherStat: { params: GetPublisherStatParams; response: GetPublisherStatResponse; required: true };
-  /** 获取消息发送概况数据（用户向公众号发送消息的按日统计） */
   getUpstreamMsg: { params: GetUpstreamMsgParams; response: GetUpstreamMsgResponse; required: true };
-  /** 获取消息发送分布数据（按用户当日发送消息数的区间分布） */
   getUpstreamMsgDist: { params: GetUpstreamMsgDistParams; response: GetUpstreamMsgDistResponse; required: true };
-  /** 获取消息发送分布月数据 */
   getUpstreamMsgDistMonth: { params: GetUpstreamMsgDistMonthParams; response: GetUpstreamMsgDistMonthResponse; required: true };
-  /** 获取消息发送分布周数据 */
   getUpstreamMsgDistWeek: { params: GetUpstreamMsgDistWeekParams; response: GetUpstreamMsgDistWeekResponse; required: true };
-  /** 获取消息发送分时数据（按小时） */
   getUpstreamMsgHour: { params: GetUpstreamMsgHourParams; response: GetUpstreamMsgHourResponse; required: true };
-  /** 获取消息发送月数据（ref_date 为月的首日） */
   getUpstreamMsgMonth: { params: GetUpstreamMsgMonthParams; response: GetUpstreamMsgMonthResponse; required: true };
-  /** 获取消息发送周数据（ref_date 为周的首日） */
   getUpstreamMsgWeek: { params: GetUpstreamMsgWeekParams; response: GetUpstreamMsgWeekResponse; required: true };
-  /** 获取累计用户数据（按日的总用户量） */
   getUserCumulate: { params: GetUserCumulateParams; response: GetUserCumulateResponse; required: true };
-  /** 获取图文统计数据（按日的图文页阅读、分享、收藏汇总） */
   getUserRead: { params: GetUserReadParams; response: GetUserReadResponse; required: true };
-  /** 获取图文统计分时数据（按小时、按阅读来源） */
   getUserReadHour: { params: GetUserReadHourParams; response: GetUserReadHourResponse; required: true };
-  /** 获取图文分享转发数据（按日、按分享场景） */
   getUserShare: { params: GetUserShareParams; response: GetUserShareResponse; required: true };
-  /** 获取图文分享转发分时数据（按小时、按分享场景） */
   getUserShareHour: { params: GetUserShareHourParams; response: GetUserShareHourResponse; required: true };
-  /** 获取用户增减数据（按日、按来源渠道） */
   getUserSummary: { params: GetUserSummaryParams; response: GetUserSummaryResponse; required: true };
-  /** 新建草稿：把图文消息（news）或图片消息（newspic）保存到草稿箱，返回草稿的 media_id */
   addDraft: { params: AddDraftParams; response: AddDraftResponse; required: true };
-  /** 获取草稿列表（分页；可选不返回 content 字段） */
   batchGetDraft: { params: BatchGetDraftParams; response: BatchGetDraftResponse; required: true };
-  /** 获取成功发布列表（发布能力：freepublish_batchget，分页） */
   batchGetPublished: { params: BatchGetPublishedParams; response: BatchGetPublishedResponse; required: true };
-  /** 删除草稿（此操作无法撤销） */
   deleteDraft: { params: DeleteDraftParams; response: DeleteDraftResponse; required: true };
-  /** 删除发布：删除已发布的文章（此操作不可逆，请谨慎操作） */
   deletePublish: { params: DeletePublishParams; response: DeletePublishResponse; required: true };
-  /** 获取草稿详情：按 media_id 下载草稿箱中的一篇草稿（图文消息或图片消息） */
   getDraft: { params: GetDraftParams; response: GetDraftResponse; required: true };
-  /** 获取草稿总数 */
   getDraftCount: { params: GetDraftCountParams; response: GetDraftCountResponse; required: false };
-  /** 获取商品卡片 DOM 结构：用于在文章（图文消息 / 图片消息）中插入带货商品卡片 */
   getProductCardInfo: { params: GetProductCardInfoParams; response: GetProductCardInfoResponse; required: true };
-  /** 发布状态轮询：按 publish_id 查询发布任务的状态与发布成功的文章 */
   getPublishStatus: { params: GetPublishStatusParams; response: GetPublishStatusResponse; required: true };
-  /** 通过 article_id 获取已发布文章（发布能力：freepublish_getarticle） */
   getPublishedArticle: { params: GetPublishedArticleParams; response: GetPublishedArticleResponse; required: true };
-  /** 发布草稿：把草稿箱中的草稿提交发布（仅表示发布任务提交成功，结果经 PUBLISHJOBFINISH 事件推送或 getPublishStatus 查询） */
   submitPublish: { params: SubmitPublishParams; response: SubmitPublishResponse; required: true };
-  /** 草稿箱开关设置：开启 API 草稿箱能力，或仅查询开关状态（checkonly=1） */
   switchDraft: { params: SwitchDraftParams; response: SwitchDraftResponse; required: false };
-  /** 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息 */
   updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
-  /** 分组内添加顾问 */
   addGuide2GuideGroup: { params: AddGuide2GuideGroupParams; response: AddGuide2GuideGroupResponse; required: true };
-  /** 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送） */
   addGuideAcct: { params: AddGuideAcctParams; response: AddGuideAcctResponse; required: true };
-  /** 设置自定义客户信息（展示标签，全量更新：每次传所有信息） */
   addGuideBuyerDisplayTag: { params: AddGuideBuyerDisplayTagParams; response: AddGuideBuyerDisplayTagResponse; required: true };
-  /** 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list） */
   addGuideBuyerRelation: { params: AddGuideBuyerRelationParams; response: AddGuideBuyerRelationResponse; required: true };
-  /** 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个） */
   addGuideBuyerTag: { params: AddGuideBuyerTagParams; response: AddGuideBuyerTagResponse; required: true };
-  /** 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内） */
   addGuideMassendJob: { params: AddGuideMassendJobParams; response: AddGuideMassendJobResponse; required: true };
-  /** 为标签类型添加可选值 */
   addGuideTagOption: { params: AddGuideTagOptionParams; response: AddGuideTagOptionResponse; required: true };
-  /** 取消给顾问分配的群发任务（已执行的任务无法取消） */
   cancelGuideMassendJob: { params: CancelGuideMassendJobParams; response: CancelGuideMassendJobResponse; required: true };
-  /** 分组内删除顾问 */
   delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
-  /** 删除顾问 */
   delGuideAcct: { params: DelGuideAcctParams; response: DelGuideAcctResponse; required: true };
-  /** 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个） */
   delGuideBuyerRelation: { params: DelGuideBuyerRelationParams; response: DelGuideBuyerRelationResponse; required: true };
-  /** 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个） */
   delGuideBuyerTag: { params: DelGuideBuyerTagParams; response: DelGuideBuyerTagResponse; required: true };
-  /** 删除小程序卡片素材（按 title、path、appid 定位） */
   delGuideCardMaterial: { params: DelGuideCardMaterialParams; response: DelGuideCardMaterialResponse; required: true };
-  /** 删除指定顾问分组 */
   delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
-  /** 删除图片素材（按 picurl 定位） */
   delGuideImageMaterial: { params: DelGuideImageMaterialParams; response: DelGuideImageMaterialResponse; required: true };
-  /** 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟） */
   delGuideTagOption: { params: DelGuideTagOptionParams; response: DelGuideTagOptionResponse; required: true };
-  /** 删除文字素材（按内容定位） */
   delGuideWordMaterial: { params: DelGuideWordMaterialParams; response: DelGuideWordMaterialResponse; required: true };
-  /** 获取顾问所在分组 */
   getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
-  /** 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页） */
   getGroupInfo: { params: GetGroupInfoParams; response: GetGroupInfoResponse; required: true };
-  /** 获取顾问信息（昵称、头像、邀请确认状态） */
   getGuideAcct: { params: GetGuideAcctParams; response: GetGuideAcctResponse; required: true };
-  /** 获取服务号的离线自动回复与敏感词 */
   getGuideAcctConfig: { params: GetGuideAcctConfigParams; response: GetGuideAcctConfigResponse; required: false };
-  /** 获取服务号顾问列表（分页） */
   getGuideAcctList: { params: GetGuideAcctListParams; response: GetGuideAcctListResponse; required: true };
-  /** 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条） */
   getGuideBuyerChatRecord: { params: GetGuideBuyerChatRecordParams; response: GetGuideBuyerChatRecordResponse; required: true };
-  /** 获取自定义客户信息（展示标签） */
   getGuideBuyerDisplayTag: { params: GetGuideBuyerDisplayTagParams; response: GetGuideBuyerDisplayTagResponse; required: true };
-  /** 查询指定顾问和客户的关系 */
   getGuideBuyerRelation: { params: GetGuideBuyerRelationParams; response: GetGuideBuyerRelationResponse; required: true };
-  /** 查询客户所属顾问 */
   getGuideBuyerRelationByBuyer: { params: GetGuideBuyerRelationByBuyerParams; response: GetGuideBuyerRelationByBuyerResponse; required: true };
-  /** 获取顾问的客户列表（分页） */
   getGuideBuyerRelationList: { params: GetGuideBuyerRelationListParams; response: GetGuideBuyerRelationListResponse; required: true };
-  /** 查询客户标签 */
   getGuideBuyerTag: { params: GetGuideBuyerTagParams; response: GetGuideBuyerTagResponse; required: true };
-  /** 查询小程序卡片素材 */
   getGuideCardMaterial: { params: GetGuideCardMaterialParams; response: GetGuideCardMaterialResponse; required: false };
-  /** 获取快捷回复与关注自动回复 */
   getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
-  /** 获取服务号下所有顾问分组的列表 */
   getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
-  /** 查询图片素材（分页） */
   getGuideImageMaterial: { params: GetGuideImageMaterialParams; response: GetGuideImageMaterialResponse; required: true };
-  /** 获取指定群发任务信息 */
   getGuideMassendJob: { params: GetGuideMassendJobParams; response: GetGuideMassendJobResponse; required: true };
-  /** 获取顾问的群发任务列表（可按任务状态筛选） */
   getGuideMassendJobList: { params: GetGuideMassendJobListParams; response: GetGuideMassendJobListResponse; required: true };
-  /** 获取标签类型和可选值 */
   getGuideTagOption: { params: GetGuideTagOptionParams; response: GetGuideTagOptionResponse; required: false };
-  /** 查询文字素材（分页） */
   getGuideWordMaterial: { params: GetGuideWordMaterialParams; response: GetGuideWordMaterialResponse; required: true };
-  /** 生成顾问二维码（用户扫码关注公众号并绑定该顾问） */
   guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
-  /** 新建顾问分组 */
   newGuideGroup: { params: NewGuideGroupParams; response: NewGuideGroupResponse; required: true };
-  /** 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复） */
   newGuideTagOption: { params: NewGuideTagOptionParams; response: NewGuideTagOptionResponse; required: true };
-  /** 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path） */
   pushShowWxaPathMenu: { params: PushShowWxaPathMenuParams; response: PushShowWxaPathMenuResponse; required: true };
-  /** 根据标签值筛选顾问的客户 */
   queryGuideBuyerByTag: { params: QueryGuideBuyerByTagParams; response: QueryGuideBuyerByTagResponse; required: true };
-  /** 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个） */
   rebindGuideAcctForBuyer: { params: RebindGuideAcctForBuyerParams; response: RebindGuideAcctForBuyerResponse; required: true };
-  /** 为服务号设置敏感词与离线自动回复 */
   setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
-  /** 添加小程序卡片素材 */
   setGuideCardMaterial: { params: SetGuideCardMaterialParams; response: SetGuideCardMaterialResponse; required: true };
-  /** 设置快捷回复与关注自动回复（顾问欢迎语，最多两条） */
   setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
-  /** 添加图片素材 */
   setGuideImageMaterial: { params: SetGuideImageMaterialParams; response: SetGuideImageMaterialResponse; required: true };
-  /** 添加文字素材（最多 300 字） */
   setGuideWordMaterial: { params: SetGuideWordMaterialParams; response: SetGuideWordMaterialResponse; required: true };
-  /** 修改顾问的昵称或头像 */
   updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
-  /** 修改客户昵称 */
   updateGuideBuyerRelation: { params: UpdateGuideBuyerRelationParams; response: UpdateGuideBuyerRelationResponse; required: true };
-  /** 修改群发任务（已执行的任务无法修改，返回参数错误） */
   updateGuideMassendJob: { params: UpdateGuideMassendJobParams; response: UpdateGuideMassendJobResponse; required: true };
-  /** 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果 */
   addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
-  /** 车牌识别：识别图片中的车牌号 */
   plateNumberOCR: { params: PlateNumberOCRParams; response: PlateNumberOCRResponse; required: true };
-  /** 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用） */
   queryRecoResultForText: { params: QueryRecoResultForTextParams; response: QueryRecoResultForTextResponse; required: true };
-  /** 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询） */
   semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
-  /** 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节） */
   translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
-  /** 电子发票（统一开票接口）：发票冲红 */
   clearOutInvoice: { params: ClearOutInvoiceParams; response: ClearOutInvoiceResponse; required: true };
-  /** 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用） */
   createInvoiceCard: { params: CreateInvoiceCardParams; response: CreateInvoiceCardResponse; required: true };
-  /** 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息） */
   getInvoiceAuthData: { params: GetInvoiceAuthDataParams; response: GetInvoiceAuthDataResponse; required: true };
-  /** 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户） */
   getInvoiceAuthUrl: { params: GetInvoiceAuthUrlParams; response: GetInvoiceAuthUrlResponse; required: true };
-  /** 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接） */
   getInvoicePdf: { params: GetInvoicePdfParams; response: GetInvoicePdfResponse; required: true };
-  /** 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid） */
   getInvoicePlatformUrl: { params: GetInvoicePlatformUrlParams; response: GetInvoicePlatformUrlResponse; required: false };
-  /** 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户） */
   getInvoiceSelectTitleUrl: { params: GetInvoiceSelectTitleUrlParams; response: GetInvoiceSelectTitleUrlResponse; required: false };
-  /** 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认） */
   getInvoiceUserTitleUrl: { params: GetInvoiceUserTitleUrlParams; response: GetInvoiceUserTitleUrlResponse; required: false };
-  /** 电子发票（开票平台）：将电子发票卡券插入用户卡包 */
   insertInvoice: { params: InsertInvoiceParams; response: InsertInvoiceResponse; required: true };
-  /** 电子发票（统一开票接口）：开具蓝票 */
   makeOutInvoice: { params: MakeOutInvoiceParams; response: MakeOutInvoiceResponse; required: true };
-  /** 电子发票（统一开票接口）：查询已开发票（按发票请求流水号） */
   queryInvoiceInfo: { params: QueryInvoiceInfoParams; response: QueryInvoiceInfoResponse; required: true };
-  /** 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因） */
   rejectInvoiceInsert: { params: RejectInvoiceInsertParams; response: RejectInvoiceInsertResponse; required: true };
-  /** 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息 */
   scanInvoiceTitle: { params: ScanInvoiceTitleParams; response: ScanInvoiceTitleResponse; required: true };
-  /** 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分） */
   setInvoiceBizAttr: { params: SetInvoiceBizAttrParams; response: SetInvoiceBizAttrResponse; required: true };
-  /** 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用） */
   setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
-  /** 电子发票（开票平台）：更新发票卡券的报销状态 */
   updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
-  /** 获取公众号关联的小程序 */
   getLinkMiniprogram: { params: GetLinkMiniprogramParams; response: GetLinkMiniprogramResponse; required: false };
-  /** 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认） */
   linkMiniprogram: { params: LinkMiniprogramParams; response: LinkMiniprogramResponse; required: true };
-  /** 公众号解除关联小程序（需公众号管理员确认） */
   unlinkMiniprogram: { params: UnlinkMiniprogramParams; response: UnlinkMiniprogramResponse; required: true };
-  /** 微信广告：获取朋友圈销售线索数据 */
   getAdLeads: { params: GetAdLeadsParams; response: GetAdLeadsResponse; required: true };
-  /** 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片） */
   deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
-  /** 查询群发消息发送状态 */
   getMassMessage: { params: GetMassMessageParams; response: GetMassMessageResponse; required: true };
-  /** 获取群发速度 */
   getMassSpeed: { params: GetMassSpeedParams; response: GetMassSpeedResponse; required: false };
-  /** 根据 OpenID 列表群发（至少 2 个、最多 10000 个 OpenID） */
   massSend: { params: MassSendParams; response: MassSendResponse; required: true };
-  /** 群发预览：将消息发送给指定用户（openid 或微信号）预览 */
   previewMassMessage: { params: PreviewMassMessageParams; response: PreviewMassMessageResponse; required: true };
-  /** 根据标签进行群发（filter.is_to_all 为 true 时发给全部用户） */
   sendAll: { params: SendAllParams; response: SendAllResponse; required: true };
-  /** 设置群发速度（0~4 级：80w、60w、45w、30w、10w 每分钟） */
   setMassSpeed: { params: SetMassSpeedParams; response: SetMassSpeedResponse; required: true };
-  /** （已废弃）上传图文消息素材用于群发（该能力已更新为草稿箱） */
   uploadMassNews: { params: UploadMassNewsParams; response: UploadMassNewsResponse; required: true };
-  /** 群发视频前换取视频的 media_id（用永久素材视频 media_id 加标题、描述换取 mpvideo 可用的 media_id） */
   uploadMassVideo: { params: UploadMassVideoParams; response: UploadMassVideoResponse; required: true };
-  /** 新增其他类型永久素材（图片、语音、视频、缩略图），素材库数量有上限 */
   addMaterial: { params: AddMaterialParams; response: AddMaterialResponse; required: true };
-  /** 新增永久图文素材（已下线：请改用草稿箱 addDraft 与发布能力 submitPublish） */
   addNewsMaterial: { params: AddNewsMaterialParams; response: AddNewsMaterialResponse; required: true };
-  /** 获取永久素材列表（按类型分页：图片、视频、语音、图文） */
   batchGetMaterial: { params: BatchGetMaterialParams; response: BatchGetMaterialResponse; required: true };
-  /** 删除永久素材（删除后素材库中的该素材不可再使用） */
   delMaterial: { params: DelMaterialParams; response: DelMaterialResponse; required: true };
-  /** 获取高清语音素材：下载 JS-SDK uploadVoice 上传的语音（speex 格式，16K 采样率），用于语音识别等处理 */
   getHDVoice: { params: GetHDVoiceParams; response: BinaryReply; required: true };
-  /** 获取永久素材：图文素材与视频素材返回 JSON，其他类型（图片、语音、缩略图）直接返回素材内容 */
   getMaterial: { params: GetMaterialParams; response: GetMaterialResponse & Partial<BinaryReply>; required: true };
-  /** 获取永久素材的总数（语音、视频、图片、图文各自的数量） */
   getMaterialCount: { params: GetMaterialCountParams; response: GetMaterialCountResponse; required: false };
-  /** 修改永久图文素材（已下线：请改用草稿箱 updateDraft） */
   updateNewsMaterial: { params: UpdateNewsMaterialParams; response: UpdateNewsMaterialResponse; required: true };
-  /** 上传图文消息内的图片获取 URL（用于草稿、群发图文正文；不占用素材库的图片数量限制） */
   uploadImage: { params: UploadImageParams; response: UploadImageResponse; required: true };
-  /** 创建个性化菜单（按用户标签或客户端系统匹配；须先创建默认菜单） */
   addConditionalMenu: { params: AddConditionalMenuParams; response: AddConditionalMenuResponse; required: true };
-  /** 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单） */
   createMenu: { params: CreateMenuParams; response: CreateMenuResponse; required: true };
-  /** 删除个性化菜单 */
   deleteConditionalMenu: { params: DeleteConditionalMenuParams; response: DeleteConditionalMenuResponse; required: true };
-  /** 删除自定义菜单（同时删除全部个性化菜单） */
   deleteMenu: { params: DeleteMenuParams; response: DeleteMenuResponse; required: false };
-  /** 查询自定义菜单信息（公众号当前使用的菜单配置，无论是 API 设置还是在公众平台官网设置） */
   getCurrentSelfmenuInfo: { params: GetCurrentSelfmenuInfoParams; response: GetCurrentSelfmenuInfoResponse; required: false };
-  /** 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单） */
   getMenu: { params: GetMenuParams; response: GetMenuResponse; required: false };
-  /** 测试个性化菜单匹配结果（返回指定用户看到的菜单） */
   tryMatchMenu: { params: TryMatchMenuParams; response: TryMatchMenuResponse; required: true };
-  /** 生成带参数的二维码：临时二维码（最长 30 天）或永久二维码（最多 10 万个），返回 ticket 用于换取二维码图片 */
   createQrcode: { params: CreateQrcodeParams; response: CreateQrcodeResponse; required: true };
-  /** 长链接转短链接（已停用：2021 年 3 月起不再生成短链，可改用 genShorten 托管长信息） */
   createShortUrl: { params: CreateShortUrlParams; response: CreateShortUrlResponse; required: true };
-  /** 获取托管的长信息：用短 key 换回 genShorten 保存的长信息 */
   fetchShorten: { params: FetchShortenParams; response: FetchShortenResponse; required: true };
-  /** 生成短 key 托管：把不超过 4KB 的长信息转成短 key（如用于带参数二维码的场景值），最长保存 30 天 */
   genShorten: { params: GenShortenParams; response: GenShortenResponse; required: true };
-  /** 通过 ticket 换取二维码图片（mp.weixin.qq.com，无需 access_token，可直接展示或下载） */
   showQrcode: { params: ShowQrcodeParams; response: BinaryReply; required: true };
-  /** 发送订阅通知（服务号订阅通知，消耗用户的一次订阅次数） */
   sendNewSubscribeMsg: { params: SendNewSubscribeMsgParams; response: SendNewSubscribeMsgResponse; required: true };
-  /** 发送一次性订阅消息（用户经 mp.weixin.qq.com/mp/subscribemsg 授权后，推送一条订阅模板消息） */
   templateSubscribe: { params: TemplateSubscribeParams; response: TemplateSubscribeResponse; required: true };
-  /** 选用模板：从类目模板库或行业模板库添加模板获得模板 ID（每个账号最多 25 个模板） */
   addTemplate: { params: AddTemplateParams; response: AddTemplateResponse; required: true };
-  /** 删除账号下的模板（模板消息） */
   deleteTemplate: { params: DeleteTemplateParams; response: DeleteTemplateResponse; required: true };
-  /** 获取已添加至账号下的所有模板列表 */
   getAllTemplates: { params: GetAllTemplatesParams; response: GetAllTemplatesResponse; required: false };
-  /** 获取设置的模板消息所属行业信息 */
   getIndustry: { params: GetIndustryParams; response: GetIndustryResponse; required: false };
-  /** 查询被拦截的模板消息（单页最多 100 条，用 largest_id 翻页） */
   queryBlockTmplMsg: { params: QueryBlockTmplMsgParams; response: QueryBlockTmplMsgResponse; required: true };
-  /** 发送模板消息（服务号向用户推送重要的服务通知） */
   sendTemplateMessage: { params: SendTemplateMessageParams; response: SendTemplateMessageResponse; required: true };
-  /** 设置模板消息所属行业（行业每月可修改 1 次） */
   setIndustry: { params: SetIndustryParams; response: SetIndustryResponse; required: true };
-  /** （旧）批量移动用户分组 */
   batchMoveUsersToGroup: { params: BatchMoveUsersToGroupParams; response: BatchMoveUsersToGroupResponse; required: true };
-  /** 批量为用户打标签（每次最多 50 个 openid；每个用户最多 20 个标签） */
   batchTagging: { params: BatchTaggingParams; response: BatchTaggingResponse; required: true };
-  /** 批量为用户取消标签（每次最多 50 个 openid） */
   batchUntagging: { params: BatchUntaggingParams; response: BatchUntaggingResponse; required: true };
-  /** （旧）创建用户分组 */
   createGroup: { params: CreateGroupParams; response: CreateGroupResponse; required: true };
-  /** 创建用户标签（一个公众号最多可以创建 100 个标签） */
   createTag: { params: CreateTagParams; response: CreateTagResponse; required: true };
-  /** （旧）删除分组（该分组下的用户自动回到默认分组） */
   deleteGroup: { params: DeleteGroupParams; response: DeleteGroupResponse; required: true };
-  /** 删除标签（标签下粉丝超过 10 万时不能直接删除，需先批量取消标签） */
   deleteTag: { params: DeleteTagParams; response: DeleteTagResponse; required: true };
-  /** （旧）查询所有用户分组 */
   getGroups: { params: GetGroupsParams; response: GetGroupsResponse; required: false };
-  /** 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页） */
   getTagFans: { params: GetTagFansParams; response: GetTagFansResponse; required: true };
-  /** 获取用户身上的标签列表 */
   getTagIdList: { params: GetTagIdListParams; response: GetTagIdListResponse; required: true };
-  /** 获取公众号已创建的标签（含每个标签下的粉丝数） */
   getTags: { params: GetTagsParams; response: GetTagsResponse; required: false };
-  /** （旧）查询用户所在分组 */
   getUserGroupId: { params: GetUserGroupIdParams; response: GetUserGroupIdResponse; required: true };
-  /** （旧）移动用户分组 */
   moveUserToGroup: { params: MoveUserToGroupParams; response: MoveUserToGroupResponse; required: true };
-  /** （旧）修改分组名 */
   updateGroup: { params: UpdateGroupParams; response: UpdateGroupResponse; required: true };
-  /** 编辑标签（修改标签名；0/1/2 为系统保留标签，不能修改） */
   updateTag: { params: UpdateTagParams; response: UpdateTagResponse; required: true };
-  /** 批量获取用户基本信息（最多一次拉取 100 条）；2021-12-27 起不再返回昵称和头像 */
   batchUserInfo: { params: BatchUserInfoParams; response: BatchUserInfoResponse; required: true };
-  /** 转换 openid：账号迁移后将原账号用户的 openid 转换为新账号的 openid（每次最多 100 个） */
   changeOpenid: { params: ChangeOpenidParams; response: ChangeOpenidResponse; required: true };
-  /** 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页） */
   getFans: { params: GetFansParams; response: GetFansResponse; required: false };
-  /** 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像 */
   getUserInfo: { params: GetUserInfoParams; response: GetUserInfoResponse; required: true };
-  /** 设置用户备注名（暂时开放给微信认证的服务号） */
   updateRemark: { params: UpdateRemarkParams; response: UpdateRemarkResponse; required: true };
-  /** 网页授权：检验用户的网页授权 access_token 是否有效 */
   checkWebAccessToken: { params: CheckWebAccessTokenParams; response: CheckWebAccessTokenResponse; required: true };
-  /** 网页授权：拉取用户信息（需 scope 为 snsapi_userinfo），使用用户的网页授权 access_token */
   getSnsUserInfo: { params: GetSnsUserInfoParams; response: GetSnsUserInfoResponse; required: true };
-  /** 网页授权：通过 code 换取用户的网页授权 access_token（与基础 access_token 不同）及 openid */
   getWebAccessToken: { params: GetWebAccessTokenParams; response: GetWebAccessTokenResponse; required: true };
-  /** 网页授权：用 refresh_token（30 天有效）刷新用户的网页授权 access_token */
   refreshWebAccessToken: { params: RefreshWebAccessTokenParams; response: RefreshWebAccessTokenResponse; required: true };
 }
 
@@ -31410,43 +30732,24 @@ export interface OpenPlatformMethods {
 
 /** Every OpenPlatform operation by name, for `call(name, params)` (19). */
 export interface OpenPlatformOperations {
-  /** 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…） */
   getAuthorizerInfo: { params: GetAuthorizerInfoParams; response: GetAuthorizerInfoResponse; required: true };
-  /** 拉取所有已授权的帐号列表（含刷新令牌） */
   getAuthorizerList: { params: GetAuthorizerListParams; response: GetAuthorizerListResponse; required: true };
-  /** 获取授权方选项信息（地理位置上报、语音识别、多客服） */
   getAuthorizerOptionInfo: { params: GetAuthorizerOptionInfoParams; response: GetAuthorizerOptionInfoResponse; required: true };
-  /** 设置授权方选项信息 */
   setAuthorizerOptionInfo: { params: SetAuthorizerOptionInfoParams; response: SetAuthorizerOptionInfoResponse; required: true };
-  /** 获取第三方平台业务域名校验文件 */
   getThirdpartyJumpDomainConfirmFile: { params: GetThirdpartyJumpDomainConfirmFileParams; response: GetThirdpartyJumpDomainConfirmFileResponse; required: false };
-  /** 设置第三方平台业务域名（授权小程序可配置的业务域名范围） */
   modifyThirdpartyJumpDomain: { params: ModifyThirdpartyJumpDomainParams; response: ModifyThirdpartyJumpDomainResponse; required: true };
-  /** 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围） */
   modifyThirdpartyServerDomain: { params: ModifyThirdpartyServerDomainParams; response: ModifyThirdpartyServerDomainResponse; required: true };
-  /** 第三方平台对其所有 API 调用次数清零（每月 10 次） */
   clearComponentQuota: { params: ClearComponentQuotaParams; response: ClearComponentQuotaResponse; required: false };
-  /** 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送） */
   fastRegisterPersonalWeapp: { params: FastRegisterPersonalWeappParams; response: FastRegisterPersonalWeappResponse; required: true };
-  /** 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送） */
   fastRegisterWeapp: { params: FastRegisterWeappParams; response: FastRegisterWeappResponse; required: true };
-  /** 将草稿添加到代码模板库 */
   addToTemplate: { params: AddToTemplateParams; response: AddToTemplateResponse; required: true };
-  /** 删除代码模板 */
   deleteCodeTemplate: { params: DeleteCodeTemplateParams; response: DeleteCodeTemplateResponse; required: true };
-  /** 获取代码模板列表（commit 用的 template_id） */
   getCodeTemplateList: { params: GetCodeTemplateListParams; response: GetCodeTemplateListResponse; required: false };
-  /** 获取草稿箱列表（开发者工具上传的草稿） */
   getTemplateDraftList: { params: GetTemplateDraftListParams; response: GetTemplateDraftListResponse; required: false };
-  /** 获取/刷新授权账号调用令牌 authorizer_access_token（用 authorizer_refresh_token 换取，有效期 2 小时） */
   getAuthorizerAccessToken: { params: GetAuthorizerAccessTokenParams; response: GetAuthorizerAccessTokenResponse; required: true };
-  /** 使用授权码获取授权信息（authorization_info：授权方 appid、authorizer_access_token、authorizer_refresh_token、权限集） */
   getAuthorizerRefreshToken: { params: GetAuthorizerRefreshTokenParams; response: GetAuthorizerRefreshTokenResponse; required: true };
-  /** 获取第三方平台令牌 component_access_token（用微信推送的 component_verify_ticket 换取，有效期 2 小时） */
   getComponentAccessToken: { params: GetComponentAccessTokenParams; response: GetComponentAccessTokenResponse; required: true };
-  /** 获取预授权码 pre_auth_code（授权链接用，有效期 10 分钟，一次有效） */
   getPreAuthCode: { params: GetPreAuthCodeParams; response: GetPreAuthCodeResponse; required: false };
-  /** 启动票据推送服务：让微信立即向授权事件接收URL 推送 component_verify_ticket */
   startPushTicket: { params: StartPushTicketParams; response: StartPushTicketResponse; required: false };
 }
 

@@ -131,7 +131,7 @@ export function emitTypes(input: GeneratorInput, components: Record<ClientName, 
   }
   for (const ep of input.endpoints) {
     const cls = CLIENT_CLASS[home(ep)];
-    out.push(`${jsdoc(`Params of {@link ${cls}.${ep.operation}}: ${escapeDoc(ep.summary)}`)}${declaration(`${ep.typeBase}Params`, take(ep, `${ep.typeBase}Params`), true)}`);
+    out.push(`${jsdoc(`Params of {@link ${cls}.${ep.operation}}.`)}${declaration(`${ep.typeBase}Params`, take(ep, `${ep.typeBase}Params`), true)}`);
     if (ep.responseKind !== 'binary') {
       out.push(`${jsdoc(`Reply fields of {@link ${cls}.${ep.operation}}.`)}${declaration(`${ep.typeBase}Response`, take(ep, `${ep.typeBase}Response`), true)}`);
     }
@@ -144,7 +144,8 @@ export function emitTypes(input: GeneratorInput, components: Record<ClientName, 
       return `${jsdoc(endpointDoc(ep), '  ')}  ${ep.operation}(params${opt}: ${ep.typeBase}Params, options?: CallOptions): Promise<WechatData<${responseTypeName(ep)}>>;`;
     });
     out.push(`${jsdoc(`The generated endpoint methods of ${CLIENT_CLASS[client]} (${bound.length}).`)}export interface ${CLIENT_CLASS[client]}Methods {\n${methods.join('\n')}\n}\n`);
-    const ops = eps.map((ep) => `${jsdoc(escapeDoc(ep.summary), '  ')}  ${ep.operation}: { params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} };`);
+    // no per-operation docs here: the method of the same name carries them
+    const ops = eps.map((ep) => `  ${ep.operation}: { params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} };`);
     out.push(`${jsdoc(`Every ${CLIENT_CLASS[client]} operation by name, for \`call(name, params)\` (${eps.length}).`)}export interface ${CLIENT_CLASS[client]}Operations {\n${ops.join('\n')}\n}\n`);
     out.push(pagedInterface(client, eps));
   }
