@@ -95,8 +95,7 @@ describe('generate --specs (source)', () => {
       ...DEFAULT_MOCK_APP,
       baseUrl: server.url,
       endpoints: mod.extraEndpoints,
-      fetch: (input, init) => {
-        const req = new Request(input, init);
+      fetch: (req: Request) => {
         seen.push({ contentType: req.headers.get('content-type'), url: req.url });
         return fetch(req);
       },
