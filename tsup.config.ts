@@ -77,4 +77,13 @@ export default defineConfig([
     format: ['cjs'],
     dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
   },
+  {
+    ...common,
+    // `wechat-tools generate --specs` (the user's own endpoints): the generator and the yaml parser in one
+    // minified module, loaded only by that command (src/cli/user-specs.ts)
+    entry: { 'user-generate': 'codegen/user/generate.ts' },
+    format: ['esm'],
+    splitting: false,
+    minify: true,
+  },
 ]);

@@ -7,6 +7,8 @@ import { normalize } from '../normalize.js';
 import { emitUserModule } from './emit.js';
 import { compilerChecker, loadPackageSpecs, loadUserSpecs } from './load.js';
 
+export { SpecError } from '../spec-error.js';
+
 export interface UserGenerateOptions {
   /** the user's spec folder */
   specs: string;

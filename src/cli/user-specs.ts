@@ -21,10 +21,22 @@ export interface UserGenerateArgs {
   quiet: boolean;
 }
 
+type UserGenerator = typeof import('../../codegen/user/generate.js');
+
+/**
+ * The generator: dist/user-generate.js in the package (built apart, minified, with the yaml parser), or
+ * the source in a checkout. A specifier in a variable, so the CLI bundle does not take in a second copy.
+ */
+async function loadGenerator(): Promise<UserGenerator> {
+  const built = new URL('./user-generate.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return (await import(built.href)) as UserGenerator;
+  const source = '../../codegen/user/generate.js';
+  return (await import(source)) as UserGenerator;
+}
+
 /** 0 = written (or up to date with --check), 1 = invalid specs or a stale module (messages on err). */
 export async function generateFromUserSpecs(args: UserGenerateArgs, io: { out(t: string): void; err(t: string): void }): Promise<number> {
-  const { generateUserModule } = await import('../../codegen/user/generate.js');
-  const { SpecError } = await import('../../codegen/spec-error.js');
+  const { generateUserModule, SpecError } = await loadGenerator();
   let result: Awaited<ReturnType<typeof generateUserModule>>;
   try {
     result = await generateUserModule({ specs: args.specs, out: args.out, specRoot: packageSpecRoot() });
