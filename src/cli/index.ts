@@ -51,7 +51,7 @@ function runGenerator(args: string[]): Promise<number> {
   const script = fileURLToPath(new URL('../codegen/main.ts', import.meta.url));
   const fromSrc = fileURLToPath(new URL('../../codegen/main.ts', import.meta.url));
   const path = existsSync(script) ? script : existsSync(fromSrc) ? fromSrc : undefined;
-  if (!path) throw new CliError('generate runs in a checkout of wechat-tools (npm run generate there)');
+  if (!path) throw new CliError('generate without --specs rebuilds generated/ in a checkout of wechat-tools; for your own endpoints: wechat-tools generate --specs DIR --out DIR');
   const root = fileURLToPath(new URL(path === script ? '..' : '../..', import.meta.url));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path, '--root', root, ...args], { stdio: 'inherit', cwd: root });
