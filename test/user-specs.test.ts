@@ -52,7 +52,7 @@ async function specFolder(name: string, files: Record<string, string>): Promise<
 }
 
 describe('generate --specs (source)', () => {
-  let mod: { extraEndpoints: ExtraEndpoints<{ mp: { methods: object; operations: Record<string, { params: object; response: unknown; required: boolean }> } }> };
+  let mod: { extraEndpoints: ExtraEndpoints };
   let server: MockServer;
   beforeAll(async () => {
     const { file } = await generateInto(fixtures, 'out');
@@ -74,7 +74,8 @@ describe('generate --specs (source)', () => {
     expect(text).toContain("env_version?: SharedEnvVersion;");
     expect(text).toContain('getNewPoster(params: GetNewPosterParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;');
     expect(text).not.toMatch(/\beval\b|new Function/);
-    expect(mod.extraEndpoints.rows.map((r) => r.op)).toEqual(['getNewPoster', 'getSomethingNew', 'uploadNewThing']);
+    expect(mod.extraEndpoints.rows.map((r) => r.op)).toEqual(['getNewList', 'getNewPoster', 'getSomethingNew', 'uploadNewThing']);
+    expect(text).toContain("getNewList: { params: PageParams<GetNewListParams, 'offset'>; item: NonNullable<NonNullable<GetNewListResponse>['list']>[number];");
     expect(text).toContain('media: UploadInput;');
   });
 
@@ -107,6 +108,13 @@ describe('generate --specs (source)', () => {
     expect(upload?.contentType).toMatch(/^multipart\/form-data; boundary=/);
     expect(new URL(upload?.url ?? 'http://x').searchParams.get('appid')).toBe(DEFAULT_MOCK_APP.appid);
     await expect((mp as WechatClient).call('uploadNewThing', { label: 'x' })).rejects.toThrow(/uploadNewThing.*media/);
+  });
+
+  it('paginate() pages through an extra endpoint by its pagination rule', async () => {
+    const mp = new MPTools({ ...DEFAULT_MOCK_APP, baseUrl: server.url, endpoints: mod.extraEndpoints });
+    const names: unknown[] = [];
+    for await (const item of (mp as WechatClient).paginate('getNewList', { count: 10 })) names.push((item as { name: string }).name);
+    expect(names).toEqual(['first', 'second']); // a page shorter than count is the last
   });
 
   it('new OATools({ endpoints }): the endpoints of its client only', async () => {

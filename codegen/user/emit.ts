@@ -74,7 +74,16 @@ export function emitUserModule(input: GeneratorInput, overrides: ReadonlySet<str
     body.push(`/** The methods these specs add to ${cls} (${methods.length}). */\nexport interface ${prefix}ExtraMethods {\n${methods.join('\n')}\n}\n`);
     const ops = mine.map((ep) => `  ${ep.operation}: { params: ${ep.typeBase}Params; response: ${responseType(ep)}; required: ${hasRequired(ep)} };`);
     body.push(`/** Every operation these specs add to ${cls}, for \`call(name, params)\` (${mine.length}). */\nexport type ${prefix}ExtraOperations = {\n${ops.join('\n')}\n};\n`);
-    typeArgs.push(`${client}: { methods: ${prefix}ExtraMethods; operations: ${prefix}ExtraOperations }`);
+    const paged = mine.filter((ep) => ep.pagination && ep.responseKind !== 'binary').map((ep) => {
+      const rule = ep.pagination!;
+      const moving = rule.style === 'window' ? undefined : rule.param;
+      const params = moving ? `PageParams<${ep.typeBase}Params, '${moving}'>` : `${ep.typeBase}Params`;
+      const required = ep.params.some((p) => p.required && p.name !== moving) || ep.requireOneOf.length > 0;
+      const item = rule.items.split('.').reduce((t, key) => `NonNullable<${t}>['${key}']`, `${ep.typeBase}Response`);
+      return `  ${ep.operation}: { params: ${params}; item: NonNullable<${item}>[number]; response: ${ep.typeBase}Response; required: ${required} };`;
+    });
+    body.push(`/** The operations of ${cls} these specs add that \`paginate(name, params)\` pages through (${paged.length}). */\nexport type ${prefix}ExtraPaginated = {${paged.length > 0 ? `\n${paged.join('\n')}\n` : ''}};\n`);
+    typeArgs.push(`${client}: { methods: ${prefix}ExtraMethods; operations: ${prefix}ExtraOperations; paginated: ${prefix}ExtraPaginated }`);
   }
   const present = CLIENTS.filter(([c]) => eps.some((ep) => ep.clients.includes(c))).map(([, p]) => `${p}ExtraMethods`);
   body.push(`/** Every method these specs add (both clients). */\nexport type ExtraMethods = ${present.join(' & ')};\n`);
@@ -84,7 +93,7 @@ export function emitUserModule(input: GeneratorInput, overrides: ReadonlySet<str
   // only what the module uses (a consumer's noUnusedLocals)
   const text = body.join('\n');
   const used = (name: string) => new RegExp(`\\b${name}\\b`).test(text);
-  const imports = ['BinaryReply', 'CallOptions', 'UploadInput', 'WechatData'].filter(used);
+  const imports = ['BinaryReply', 'CallOptions', 'PageParams', 'UploadInput', 'WechatData'].filter(used);
   out.push(`import type { ${[...imports, 'ExtraEndpoints'].sort().join(', ')} } from 'wechat-tools';\n`, ...body);
   out.push(
     [

@@ -7,6 +7,7 @@ import type { ClientName, EndpointRow } from '../core/endpoint.js';
 import { WechatToolsError } from '../core/errors.js';
 import type { SpecExample } from '../core/example.js';
 import type { WechatData } from '../core/wechat-data.js';
+import type { PageIterator, PaginateArgs } from './paginate.js';
 import type { ValidatorGroup } from '../validate/types.js';
 import { registerValidatorGroup } from '../validate/validate.js';
 import { operationsOf } from './operations.js';
@@ -18,10 +19,20 @@ export interface ExtraOperation {
   required: boolean;
 }
 
+/** One operation that `paginate()` pages through, as the generated module declares it. */
+export interface ExtraPaged {
+  params: object;
+  item: unknown;
+  response: unknown;
+  required: boolean;
+}
+
 /** The typed methods and operations of one client, as the generated module declares them. */
 export interface ExtraApi {
   methods: object;
   operations: { [operation: string]: ExtraOperation };
+  /** the operations with a `pagination` rule */
+  paginated: { [operation: string]: ExtraPaged };
 }
 
 /** The types of the extra endpoints, per client. */
@@ -55,8 +66,15 @@ export interface ExtraCall<Ops extends ExtraApi['operations']> {
   call<K extends keyof Ops & string>(operation: K, ...args: ArgsOf<Ops[K]>): Promise<WechatData<Ops[K]['response']>>;
 }
 
-/** A client with the extra endpoints of `T` for the client `C`: their methods and `call()` by name. */
-export type WithExtraEndpoints<Client, T extends ExtraTypes, C extends keyof ExtraTypes> = T[C] extends ExtraApi ? Client & T[C]['methods'] & ExtraCall<T[C]['operations']> : Client;
+/** `paginate(name, …)` for the extra operations of one client that have a `pagination` rule. */
+export interface ExtraPaginate<Paged extends ExtraApi['paginated']> {
+  paginate<K extends keyof Paged & string>(operation: K, ...args: PaginateArgs<Paged[K]>): PageIterator<Paged[K]['item'], WechatData<Paged[K]['response']>>;
+}
+
+/** A client with the extra endpoints of `T` for the client `C`: their methods, `call()` and `paginate()` by name. */
+export type WithExtraEndpoints<Client, T extends ExtraTypes, C extends keyof ExtraTypes> = T[C] extends ExtraApi
+  ? Client & T[C]['methods'] & ExtraCall<T[C]['operations']> & ExtraPaginate<T[C]['paginated']>
+  : Client;
 
 let nextGroup = 0;
 /** Each endpoints object's rows, regrouped under its own validator group (registered once). */
