@@ -180,6 +180,35 @@ describe('generate --specs (source)', () => {
     expect(() => new MPTools({ ...DEFAULT_MOCK_APP, endpoints: members })).toThrow(/paginate .*collides with a member of MPTools/);
   });
 
+  it('meta-schema errors read as the repository generator (ajv) writes them', async () => {
+    const good = await readFile(path.join(fixtures, 'getSomethingNew.yaml'), 'utf8');
+    const cases: [string, string][] = [
+      ['method: POST', 'method: PUT'],
+      ['idempotent: true', 'idempotent: yes please'],
+      ['summary: 一个仓库里还没有的接口（测试用）\n', ''],
+      ['foo: { type: integer, minimum: 1, description: 一个数 }', 'foo: { type: integer, minimun: 1 }'],
+      ['kind: json', 'kind: xml'],
+      ["  required: [foo]", '  required: foo'],
+    ];
+    const repo = path.join(dir, 'parity');
+    await cp(path.join(specRoot, '_meta'), path.join(repo, 'spec/_meta'), { recursive: true });
+    await cp(path.join(specRoot, '_shared'), path.join(repo, 'spec/_shared'), { recursive: true });
+    for (const [i, [from, to]] of cases.entries()) {
+      expect(good).toContain(from);
+      const text = good.replace(from, to);
+      const user = (await problemsOf(await specFolder(`parity-user-${i}`, { 'getSomethingNew.yaml': text }))).map((p) => p.slice(p.indexOf(': ') + 2));
+      const specDir = path.join(repo, 'spec/miniprogram/parity');
+      await mkdir(specDir, { recursive: true });
+      await writeFile(path.join(specDir, 'getSomethingNew.yaml'), text);
+      const inRepo = await loadSpecs(repo).then(
+        () => [] as string[],
+        (err: unknown) => (err instanceof SpecError ? err.problems.map((p) => p.slice(p.indexOf(': ') + 2)) : [String(err)]),
+      );
+      expect(user.length).toBe(1);
+      expect(inRepo).toContain(user[0]);
+    }
+  });
+
   it("the repository's own specs may not say overrides: true", async () => {
     const repo = path.join(dir, 'repo');
     await cp(path.join(specRoot, '_meta'), path.join(repo, 'spec/_meta'), { recursive: true });
