@@ -1,10 +1,10 @@
-// Your own endpoints from the outside (issue 18): the packed package (`npm pack` after the build)
+// Your own endpoints from the outside (issue 18): the packed package (`npm pack` after the build, both in a copy)
 // installed into a throwaway project; three specs written there (a JSON reply, a binary reply, a paginated list),
 // `npx wechat-tools generate --specs … --out …` run with the installed CLI (no dev toolchain), a program
 // type-checked under strict (NodeNext ESM, NodeNext CJS, Bundler; @ts-expect-error lines for wrong
 // params), run against createMockWechat({ endpoints }); and a malformed spec failing with file + pointer.
 import { execFile } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -23,10 +23,18 @@ const outcome = (cmd: string, args: string[], cwd = dir) =>
 const cli = () => path.join(dir, 'node_modules/.bin/wechat-tools');
 const tsc = () => path.join(dir, 'node_modules/typescript/bin/tsc');
 
+let build = '';
+
 beforeAll(async () => {
-  await sh('npx', ['tsup', '--silent'], root);
+  // built and packed from a copy of the sources (as test/size.test.ts does): never races another test's build of dist/
+  build = await mkdtemp(path.join(tmpdir(), 'wt-user-specs-build-'));
+  for (const f of ['src', 'generated', 'codegen', 'spec', 'docs', 'package.json', 'tsconfig.json', 'tsup.config.ts', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+    await cp(path.join(root, f), path.join(build, f), { recursive: true });
+  }
+  await symlink(path.join(root, 'node_modules'), path.join(build, 'node_modules'), 'dir');
+  await sh(process.execPath, [path.join(root, 'node_modules/tsup/dist/cli-default.js'), '--silent'], build);
   dir = await mkdtemp(path.join(tmpdir(), 'wt-user-specs-consumer-'));
-  const packed = JSON.parse((await sh('npm', ['pack', '--json', '--pack-destination', dir], root)).stdout) as { filename: string }[];
+  const packed = JSON.parse((await sh('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], build)).stdout) as { filename: string }[];
   const tarball = path.join(dir, packed[0]?.filename ?? '');
   await writeFile(path.join(dir, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '0.0.0', type: 'module' }));
   await sh('npm', ['install', '--no-save', '--prefer-offline', tarball, `typescript@file:${path.join(root, 'node_modules/typescript')}`, `@types/node@file:${path.join(root, 'node_modules/@types/node')}`, `msw@file:${path.join(root, 'node_modules/msw')}`]);
@@ -35,6 +43,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
+  if (build) await rm(build, { recursive: true, force: true });
 });
 
 /** The user's program: typed methods and call() by name, against the mock; wrong params must not type-check. */
