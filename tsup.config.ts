@@ -22,6 +22,17 @@ const generatedData: NonNullable<Options['esbuildPlugins']>[number] = {
   },
 };
 
+/**
+ * yaml (bundled into the CLI's user-spec generator: `wechat-tools generate --specs`): its ES module
+ * build, which the ESM bundle can hold (the Node build is CommonJS and require()s 'process').
+ */
+const yamlEsm: NonNullable<Options['esbuildPlugins']>[number] = {
+  name: 'yaml-esm',
+  setup(build) {
+    build.onResolve({ filter: /^yaml$/ }, () => ({ path: path.resolve('node_modules/yaml/browser/index.js') }));
+  },
+};
+
 async function copyData(from: string, to: string): Promise<void> {
   for (const e of await readdir(from, { withFileTypes: true })) {
     if (e.isDirectory()) await copyData(path.join(from, e.name), path.join(to, e.name));
@@ -40,7 +51,7 @@ const common: Options = {
   // openapi-fetch is ESM with a default export: bundle it so the CJS build needs no interop.
   noExternal: ['openapi-fetch'],
   external: ['msw', 'msw/node', 'ioredis', 'redis', 'fast-xml-parser'],
-  esbuildPlugins: [generatedData],
+  esbuildPlugins: [generatedData, yamlEsm],
   // Chinese summaries and messages as UTF-8 (3 bytes a character), not \uXXXX escapes (6)
   esbuildOptions(options) {
     options.charset = 'utf8';
@@ -69,5 +80,14 @@ export default defineConfig([
     entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' },
     format: ['cjs'],
     dts: { entry: { index: 'src/index.ts', testing: 'src/testing/index.ts' } },
+  },
+  {
+    ...common,
+    // `wechat-tools generate --specs` (the user's own endpoints): the generator and the yaml parser in one
+    // minified module, loaded only by that command (src/cli/user-specs.ts)
+    entry: { 'user-generate': 'codegen/user/generate.ts' },
+    format: ['esm'],
+    splitting: false,
+    minify: true,
   },
 ]);

@@ -5,14 +5,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
 import { parseDocument } from 'yaml';
 import { filesUnder } from './files.js';
+import { SpecError, formatAjvError } from './spec-error.js';
 import type { ErrcodeEntry, JsonSchema, LoadedSpec, SharedDefs, SpecDoc } from './ir.js';
 
-export class SpecError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`${problems.length} problem(s) in spec files:\n  ${problems.join('\n  ')}`);
-    this.name = 'SpecError';
-  }
-}
+export { SpecError, formatAjvError } from './spec-error.js';
 
 /** The endpoint spec files: YAML under spec/, skipping _meta, _shared, _fixtures and dot folders. */
 async function listYaml(dir: string): Promise<string[]> {
@@ -29,13 +25,6 @@ async function readYaml(file: string, shown: string, problems: string[]): Promis
   return doc.toJS();
 }
 
-export function formatAjvError(file: string, e: ErrorObject): string {
-  const pointer = e.instancePath === '' ? '/' : e.instancePath;
-  let detail = e.message ?? 'invalid';
-  if (e.keyword === 'additionalProperties') detail = `unknown field "${String(e.params['additionalProperty'])}"`;
-  if (e.keyword === 'enum') detail += ` (${JSON.stringify(e.params['allowedValues'])})`;
-  return `${file}: ${pointer}: ${detail}`;
-}
 
 /** The most useful of ajv's errors: for oneOf/anyOf failures ajv reports every branch; keep the deepest. */
 function pickErrors(errors: ErrorObject[]): ErrorObject[] {
@@ -76,6 +65,7 @@ export async function loadSpecs(root: string, only: string[] = []): Promise<{ sp
     const shown = rel(file);
     const doc = await readYaml(file, shown, problems);
     if (doc === undefined) continue;
+    if (doc && typeof doc === 'object' && 'overrides' in doc) problems.push(`${shown}: /overrides: only for specs outside this repository (wechat-tools generate --specs)`);
     if (!validate(doc)) {
       for (const e of pickErrors(validate.errors ?? [])) problems.push(formatAjvError(shown, e));
       continue;

@@ -5,6 +5,9 @@ export { WechatClient, DEFAULT_BASE_URL, type RawRequest } from './client/wechat
 export type { WechatToolsOptions, TokenMode } from './client/options.js';
 export type { Middleware, RequestContext, ResponseContext } from './client/middleware.js';
 export type { PageIterator, PageParams, PaginateOptions } from './client/paginate.js';
+export type { ExtraEndpoints, ExtraEndpointRow, ExtraTypes, ExtraApi, ExtraOperation, ExtraCall, ExtraPaged, ExtraPaginate, WithExtraEndpoints } from './client/extend.js';
+export type { SpecExample } from './core/example.js';
+export type { ValidatorGroup, JsonSchema as ValidatorSchema } from './validate/types.js';
 export { WechatData, WechatResult, type BinaryReply } from './core/wechat-data.js';
 export {
   WechatToolsError,

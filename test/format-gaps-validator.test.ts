@@ -36,6 +36,9 @@ const SCHEMAS: Record<string, JsonSchema> = {
       },
     },
   },
+  // the meta-schema user specs are checked against uses these
+  propertyCounts: { type: 'object', minProperties: 1, maxProperties: 2 },
+  nestedPropertyCounts: { type: 'object', properties: { inner: { type: 'object', minProperties: 2 } } },
   insideAnyOf: {
     anyOf: [
       { type: 'object', if: { required: ['action'] }, then: { required: ['reason'] } },

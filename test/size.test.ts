@@ -26,7 +26,7 @@ it('the runtime core stays within its gzip budget', async () => {
 it('the whole package, unpacked, stays within its budget', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'wt-size-'));
   try {
-    for (const f of ['src', 'generated', 'docs', 'package.json', 'tsconfig.json', 'tsup.config.ts', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
+    for (const f of ['src', 'generated', 'codegen', 'spec', 'docs', 'package.json', 'tsconfig.json', 'tsup.config.ts', 'README.md', 'LICENSE', 'CHANGELOG.md']) {
       await cp(path.join(root, f), path.join(dir, f), { recursive: true });
     }
     await symlink(path.join(root, 'node_modules'), path.join(dir, 'node_modules'), 'dir');

@@ -16,7 +16,9 @@ export interface Io {
 const HELP = `usage: wechat-tools <command> [options]
 
 commands:
+  generate --specs DIR --out DIR           your own endpoints: a typed module from your YAML specs
   generate [--check] [--dry-run]           build generated/ from spec/ (in a checkout of wechat-tools)
+  spec new <operation> --method M --path P write a starter spec (--dir DIR, default wechat-specs)
   endpoints [--platform mp|oa] [--json]    list the operations: method, path, doc link
   call <operation> --params '<json>'       call WeChat (WECHAT_APPID / WECHAT_SECRET from the environment)
   mock [--port N]                          run the mock WeChat server on loopback
@@ -49,13 +51,64 @@ function runGenerator(args: string[]): Promise<number> {
   const script = fileURLToPath(new URL('../codegen/main.ts', import.meta.url));
   const fromSrc = fileURLToPath(new URL('../../codegen/main.ts', import.meta.url));
   const path = existsSync(script) ? script : existsSync(fromSrc) ? fromSrc : undefined;
-  if (!path) throw new CliError('generate runs in a checkout of wechat-tools (npm run generate there)');
+  if (!path) throw new CliError('generate without --specs rebuilds generated/ in a checkout of wechat-tools; for your own endpoints: wechat-tools generate --specs DIR --out DIR');
   const root = fileURLToPath(new URL(path === script ? '..' : '../..', import.meta.url));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path, '--root', root, ...args], { stdio: 'inherit', cwd: root });
     child.on('exit', (code) => resolve(code ?? 1));
     child.on('error', () => resolve(1));
   });
+}
+
+const GENERATE_HELP = `usage: wechat-tools generate --specs DIR --out DIR [--check] [--quiet]
+  Your own endpoints: checks every spec in DIR (YAML, the format of spec/ in wechat-tools; the file
+  name is the operation name) against the package's meta-schema, and writes OUT/index.ts: the typed
+  params and replies, the methods, and \`extraEndpoints\` for MPTools.extend(extraEndpoints),
+  new MPTools({ …, endpoints: extraEndpoints }) and createMockWechat({ endpoints: extraEndpoints }).
+  --check  fail if OUT/index.ts is not what the specs give (for CI)
+Without --specs (in a checkout of wechat-tools): builds generated/ from spec/ (npm run generate).
+`;
+
+async function generate(argv: string[], io: Io): Promise<number> {
+  if (!argv.includes('--specs') && !argv.some((a) => a.startsWith('--specs='))) {
+    if (argv.includes('--help') || argv.includes('-h')) {
+      io.out(GENERATE_HELP);
+      return 0;
+    }
+    return runGenerator(argv);
+  }
+  const args = parse(argv, { specs: { type: 'string' }, out: { type: 'string' }, check: { type: 'boolean' }, quiet: { type: 'boolean' } }, GENERATE_HELP, io);
+  if (!args) return 0;
+  const { specs, out } = args.values;
+  if (typeof specs !== 'string' || typeof out !== 'string') throw new CliError('generate: --specs DIR and --out DIR go together');
+  const { generateFromUserSpecs } = await import('./user-specs.js');
+  return generateFromUserSpecs({ specs, out, check: args.values['check'] === true, quiet: args.values['quiet'] === true }, io);
+}
+
+// ---- spec ----
+
+const SPEC_HELP = `usage: wechat-tools spec new <operation> --method GET|POST --path /wxa/... [--client mp|oa] [--dir DIR] [--force]
+  Writes DIR/<operation>.yaml (default DIR: wechat-specs): a starter spec with every required field and
+  the \`# yaml-language-server: $schema=\` line that gives editors completion from the package's meta-schema.
+`;
+
+async function spec(argv: string[], io: Io): Promise<number> {
+  const args = parse(argv, { method: { type: 'string' }, path: { type: 'string' }, client: { type: 'string' }, dir: { type: 'string' }, force: { type: 'boolean' } }, SPEC_HELP, io);
+  if (!args) return 0;
+  const [action, operation, ...extra] = args.positionals;
+  if (action !== 'new' || !operation || extra.length > 0) throw new CliError('spec: usage: wechat-tools spec new <operation> --method GET|POST --path /...');
+  const { method, path } = args.values;
+  if (typeof method !== 'string' || typeof path !== 'string') throw new CliError('spec new: --method and --path are required');
+  const { writeStarterSpec } = await import('./user-specs.js');
+  try {
+    const dir = typeof args.values['dir'] === 'string' ? args.values['dir'] : 'wechat-specs';
+    const client = typeof args.values['client'] === 'string' ? args.values['client'] : 'mp';
+    const file = await writeStarterSpec({ operation, method, path, client, dir, force: args.values['force'] === true });
+    io.out(`${file}\n`);
+  } catch (err) {
+    throw new CliError(err instanceof Error ? err.message : String(err));
+  }
+  return 0;
 }
 
 // ---- endpoints ----
@@ -297,7 +350,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
         io.out(HELP);
         return 0;
       case 'generate':
-        return await runGenerator(rest);
+        return await generate(rest, io);
+      case 'spec':
+        return await spec(rest, io);
       case 'endpoints':
         return await endpoints(rest, io);
       case 'call':

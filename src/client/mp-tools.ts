@@ -7,6 +7,7 @@ import { decryptOpenData, verifyRawDataSignature } from '../crypto/open-data.js'
 import { userStateSignature } from '../crypto/user-state.js';
 import { bindEndpointMethods } from './bind.js';
 import type { WechatToolsOptions } from './options.js';
+import type { ExtraEndpoints, ExtraTypes, WithExtraEndpoints } from './extend.js';
 import { WechatClient } from './wechat-client.js';
 
 export type MPToolsOptions = WechatToolsOptions;
@@ -26,6 +27,15 @@ export class MPTools extends WechatClient {
   readonly platform = 'mp' as const;
   constructor(options: MPToolsOptions) {
     super(options);
+    this.bindExtraEndpoints();
+  }
+
+  /**
+   * A factory of clients with your own endpoints (the `extraEndpoints` that `wechat-tools generate --specs DIR --out DIR`
+   * writes): their typed methods and `call()` by name, validated, token-managed and retried like the built-in ones.
+   */
+  static extend<T extends ExtraTypes>(endpoints: ExtraEndpoints<T>): (options: MPToolsOptions) => WithExtraEndpoints<MPTools, T, 'mp'> {
+    return (options) => new MPTools({ ...options, endpoints }) as WithExtraEndpoints<MPTools, T, 'mp'>;
   }
 
   /**

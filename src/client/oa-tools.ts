@@ -12,6 +12,7 @@ import { isWebUserTokens, REFRESH_TOKEN_LIFE_MS, saveWebTokens, webTokenKey, Wec
 import type { TokenManager } from '../token/manager.js';
 import { bindEndpointMethods } from './bind.js';
 import type { WechatToolsOptions } from './options.js';
+import type { ExtraEndpoints, ExtraTypes, WithExtraEndpoints } from './extend.js';
 import { WechatClient } from './wechat-client.js';
 
 export interface OAToolsOptions extends WechatToolsOptions {
@@ -36,6 +37,15 @@ export class OATools extends WechatClient {
   constructor(options: OAToolsOptions) {
     super(options);
     this.redirectUri = options.redirectUri;
+    this.bindExtraEndpoints();
+  }
+
+  /**
+   * A factory of clients with your own endpoints (the `extraEndpoints` that `wechat-tools generate --specs DIR --out DIR`
+   * writes): their typed methods and `call()` by name, validated, token-managed and retried like the built-in ones.
+   */
+  static extend<T extends ExtraTypes>(endpoints: ExtraEndpoints<T>): (options: OAToolsOptions) => WithExtraEndpoints<OATools, T, 'oa'> {
+    return (options) => new OATools({ ...options, endpoints }) as WithExtraEndpoints<OATools, T, 'oa'>;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { TokenCache } from '../token/cache.js';
 import type { AccessTokenProvider } from '../token/provider.js';
 import type { FetchLike } from '../http/transport.js';
 import type { Middleware } from './middleware.js';
+import type { ExtraEndpoints } from './extend.js';
 import type { RetryOptions } from '../retry/policy.js';
 import type { XpayOptions } from '../sign/xpay.js';
 import type { ApiSecurityOptions } from '../sign/api-security.js';
@@ -113,4 +114,10 @@ export interface WechatToolsOptions {
   apiSecurity?: ApiSecurityOptions | undefined;
   /** Request middleware, run in order (plain objects: onRequest / onResponse) */
   middleware?: Middleware[] | undefined;
+  /**
+   * Endpoints from your own specs (`extraEndpoints` of the module `wechat-tools generate --specs DIR --out DIR`
+   * writes): callable with call(name), validated and retried like the built-in ones. For typed methods use
+   * MPTools.extend(extraEndpoints) / OATools.extend(extraEndpoints).
+   */
+  endpoints?: ExtraEndpoints | undefined;
 }

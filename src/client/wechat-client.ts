@@ -28,7 +28,7 @@ import { outcomeOf, retryOptions } from '../retry/outcome.js';
 import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
 import { buildContext, rawParams, rawRow, record, type RawRequest } from './build-request.js';
 import type { Middleware, RequestContext } from './middleware.js';
-import { operationsOf } from './operations.js';
+import { operationsWith } from './extend.js';
 import { paginate, type PageIterator, type PaginateOptions } from './paginate.js';
 import { XpaySigner } from '../sign/xpay.js';
 import { ApiSecurity } from '../sign/api-security.js';
@@ -67,6 +67,8 @@ export abstract class WechatClient {
   readonly #xpay: XpaySigner;
   /** WeChat's API security channel (built-in middleware after xpay: it seals the final body); holds its keys */
   readonly #apiSecurity: ApiSecurity;
+  /** the operation table: the built-in rows and options.endpoints (built on first use: the platform is a subclass field) */
+  #ops: Map<string, EndpointRow> | undefined;
 
   constructor(options: WechatToolsOptions) {
     const checked = checkOptions(options);
@@ -89,6 +91,26 @@ export abstract class WechatClient {
       call: (op, params) => this.call(op, params, { throwOnError: false }),
       postJson: (op, url, body, headers) => this.#postJson(op, url, body, headers),
     });
+  }
+
+  /** The operations of this client by name: the built-in ones and those of options.endpoints. */
+  protected operations(): Map<string, EndpointRow> {
+    this.#ops ??= operationsWith(this.platform, this.constructor.name, this.#options.endpoints, this);
+    return this.#ops;
+  }
+
+  /** Give the client a method per extra endpoint (options.endpoints) that has none on the class. */
+  protected bindExtraEndpoints(): void {
+    if (!this.#options.endpoints) return;
+    for (const [op, row] of this.operations()) {
+      if (row.bind === false || op in this) continue;
+      Object.defineProperty(this, op, {
+        value: (params?: object, options?: CallOptions) => this.call(op, params, options),
+        writable: true,
+        configurable: true,
+        enumerable: false,
+      });
+    }
   }
 
   /** The options the client was made with (a copy; a private field, so never printed or serialized). */
@@ -229,7 +251,7 @@ export abstract class WechatClient {
 
   /** Call an operation by name (every spec'd endpoint of this client, including those without a method). */
   call(operation: string, params: object = {}, options: CallOptions = {}): Promise<WechatResult> {
-    const row = operationsOf(this.platform).get(operation);
+    const row = this.operations().get(operation);
     if (!row) return Promise.reject(new WechatToolsError(`${this.constructor.name} has no operation "${operation}"`));
     return this.#execute(row, params as Record<string, unknown>, options, true);
   }
@@ -239,7 +261,7 @@ export abstract class WechatClient {
    * or `.pages()` for the replies. Throws the WechatError of an errcode; `maxItems` and `signal` stop it.
    */
   paginate(operation: string, params: object = {}, options: PaginateOptions = {}): PageIterator<unknown, WechatResult> {
-    const row = operationsOf(this.platform).get(operation);
+    const row = this.operations().get(operation);
     return paginate({ client: this.constructor.name, operation, row, params, options, call: (p, o) => this.call(operation, p, o) });
   }
 
@@ -254,7 +276,7 @@ export abstract class WechatClient {
     if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
     checkParams(row.op, params);
     // Acting for a third-party platform: the spec names the variant to call (code2Session → component jscode2session).
-    if (row.componentVariant && this.#options.component) row = operationsOf(this.platform).get(row.componentVariant) ?? row;
+    if (row.componentVariant && this.#options.component) row = this.operations().get(row.componentVariant) ?? row;
     params = record(params); // own keys only, no prototype
     if (row.ownAppid && params[row.ownAppid] === undefined) params[row.ownAppid] = this.appid;
     if (row.dateRule) applyDateRule(row, params, this.#options.validateParams !== false);

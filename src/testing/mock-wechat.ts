@@ -8,6 +8,7 @@ import { endpointTable } from '../../generated/endpoints.js';
 import { examples } from '../../generated/examples.js';
 import type { EndpointRow } from '../core/endpoint.js';
 import type { SpecExample } from '../core/example.js';
+import { extraExamples, extraRows, type ExtraEndpoints } from '../client/extend.js';
 import { validatorsFor, describeError } from '../validate/validate.js';
 import { TokenState } from './token-state.js';
 import { DEFAULT_MOCK_PLATFORM, MockPlatformState, type MockPlatform } from './mock-platform.js';
@@ -48,6 +49,8 @@ export interface MockWechatOptions {
   rotateRefreshTokens?: boolean;
   /** The data in the answers: seed of the identity hashes, seed population, user-list page size */
   data?: MockDataOptions;
+  /** Endpoints from your own specs (the `extraEndpoints` that `wechat-tools generate` writes): served from their examples, requests validated */
+  endpoints?: ExtraEndpoints | undefined;
 }
 
 /** What an override answers: a JSON body, bytes, or an HTTP status. */
@@ -95,6 +98,7 @@ export class MockWechat {
   readonly data: MockData;
   readonly #opts: MockWechatOptions;
   readonly #routes = new Map<string, EndpointRow[]>();
+  readonly #extraExamples: Readonly<Record<string, readonly SpecExample[]>>;
   readonly #overrides = new Map<string, MockReply | ((req: MockRequest) => MockReply | Promise<MockReply>)>();
   readonly #failures = new Map<string, MockFailure[]>();
   #stats: MockStats = { calls: {}, tokenRequests: { classic: 0, stable: 0, total: 0 }, platformTokenRequests: { component: 0, authorizer: 0 }, errcodes: {}, requests: 0 };
@@ -111,7 +115,11 @@ export class MockWechat {
       rotateRefreshTokens: options.rotateRefreshTokens ?? true,
     });
     this.data = new MockData(options.data);
-    for (const row of endpointTable) {
+    // the user's endpoints: new ones added, those with `overrides: true` in place of the built-in one
+    const extra = options.endpoints ? extraRows(options.endpoints) : [];
+    const replaced = new Set(extra.filter((r) => r.overrides).map((r) => r.op));
+    this.#extraExamples = extraExamples(options.endpoints);
+    for (const row of [...endpointTable.filter((r) => !replaced.has(r.op)), ...extra]) {
       const key = `${row.method} ${row.path}`;
       const list = this.#routes.get(key) ?? [];
       list.push(row);
@@ -277,7 +285,7 @@ export class MockWechat {
       return this.#reply(op, 'errcode' in r ? { errcode: 45009, errmsg: 'reach max api daily quota limit' } : r);
     }
 
-    const example = (examples[row.id] ?? []).find((e) => !e.response || !e.response['errcode']);
+    const example = (examples[row.id] ?? this.#extraExamples[row.id] ?? []).find((e) => !e.response || !e.response['errcode']);
     const reply = exampleReply(example);
     if ('binary' in reply || ('status' in reply && !('errcode' in reply))) return this.#reply(op, reply);
     return this.#reply(op, this.data.fill(reply, { appid, params }));

@@ -19,7 +19,7 @@ interface Failure {
 const KNOWN = new Set([
   'type', 'enum', 'const', 'pattern', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'minLength', 'maxLength',
   'minItems', 'maxItems', 'uniqueItems', 'items', 'properties', 'required', 'additionalProperties', 'allOf', 'anyOf', 'oneOf', '$ref',
-  'if', 'then', 'else',
+  'if', 'then', 'else', 'minProperties', 'maxProperties',
 ]);
 
 /** Length in Unicode code points (JSON Schema counts minLength/maxLength so; ajv too). */
@@ -278,7 +278,9 @@ export class SchemaCompiler {
     const extra = s['additionalProperties'];
     const known = new Set(props.map(([k]) => k));
     const additional = extra === undefined || extra === true ? undefined : extra === false ? false : this.#node(extra as JsonSchema);
-    if (required.length === 0 && props.length === 0 && additional === undefined) return undefined;
+    const minProps = typeof s['minProperties'] === 'number' ? s['minProperties'] : undefined;
+    const maxProps = typeof s['maxProperties'] === 'number' ? s['maxProperties'] : undefined;
+    if (required.length === 0 && props.length === 0 && additional === undefined && minProps === undefined && maxProps === undefined) return undefined;
     const keys = props.map(([k]) => k);
     const subs = props.map(([, c]) => c);
     const n = keys.length;
@@ -292,6 +294,11 @@ export class SchemaCompiler {
       for (let i = 0; i < required.length; i++) {
         const k = required[i] as string;
         if (v[k] === undefined) return this.#fail('required', { missingProperty: k }, `must have required property '${k}'`);
+      }
+      if (minProps !== undefined || maxProps !== undefined) {
+        const count = Object.keys(v).length;
+        if (minProps !== undefined && count < minProps) return this.#fail('minProperties', { limit: minProps }, `must NOT have fewer than ${minProps} properties`);
+        if (maxProps !== undefined && count > maxProps) return this.#fail('maxProperties', { limit: maxProps }, `must NOT have more than ${maxProps} properties`);
       }
       if (additional !== undefined) {
         for (const k in v) {

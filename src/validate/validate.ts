@@ -13,12 +13,20 @@ interface LoadedGroup {
 }
 
 const loaded = new Map<string, LoadedGroup>();
+/** Groups that are not in the package: the user's own endpoints (src/client/extend.ts). */
+const extraGroups = new Map<string, ValidatorGroup>();
+
+/** Register the schemas of extra endpoints under a group name of their own. */
+export function registerValidatorGroup(group: string, data: ValidatorGroup): void {
+  extraGroups.set(group, data);
+}
 const loading = new Map<string, Promise<LoadedGroup>>();
 
 async function loadGroup(group: string): Promise<LoadedGroup> {
+  const extra = extraGroups.get(group);
   const load = validatorGroups[group];
-  if (!load) throw new Error(`no validators for group ${group}`);
-  const data = await load();
+  if (!extra && !load) throw new Error(`no validators for group ${group}`);
+  const data = extra ?? (await load!());
   const entry: LoadedGroup = { data, compiler: new SchemaCompiler(data.$defs), byOp: new Map() };
   loaded.set(group, entry);
   return entry;
