@@ -1,9 +1,8 @@
 // Step 1: read spec/**/*.yaml and check each file against the meta-schema.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject } from 'ajv';
-import { parseDocument } from 'yaml';
+import { readYaml } from './read-yaml.js';
 import { filesUnder } from './files.js';
 import { SpecError, formatAjvError } from './spec-error.js';
 import type { ErrcodeEntry, JsonSchema, LoadedSpec, SharedDefs, SpecDoc } from './ir.js';
@@ -15,15 +14,6 @@ async function listYaml(dir: string): Promise<string[]> {
   return (await filesUnder(dir)).filter((f) => /\.ya?ml$/.test(f) && !path.relative(dir, f).split(path.sep).some((part) => part.startsWith('_') || part.startsWith('.')));
 }
 
-async function readYaml(file: string, shown: string, problems: string[]): Promise<unknown> {
-  const text = await readFile(file, 'utf8');
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) problems.push(`${shown}: YAML: ${e.message.split('\n')[0]}`);
-    return undefined;
-  }
-  return doc.toJS();
-}
 
 
 /** The most useful of ajv's errors: for oneOf/anyOf failures ajv reports every branch; keep the deepest. */

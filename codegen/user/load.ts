@@ -1,9 +1,9 @@
 // Read the user's spec folder and check each file against the published meta-schema with the
 // package's own validator (src/validate/compile.ts; no ajv at the user's), in the repository's message
 // format: `<file>: <JSON pointer>: <what is wrong>`.
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseDocument } from 'yaml';
+import { readYaml } from '../read-yaml.js';
 import { SchemaCompiler } from '../../src/validate/compile.js';
 import type { ErrcodeEntry, JsonSchema, LoadedSpec, SharedDefs, SpecDoc } from '../ir.js';
 import { SpecError, formatAjvError, type SchemaChecker } from '../spec-error.js';
@@ -25,15 +25,6 @@ export function validatingPart(schema: JsonSchema): JsonSchema {
   return out;
 }
 
-async function readYaml(file: string, shown: string, problems: string[]): Promise<unknown> {
-  const text = await readFile(file, 'utf8');
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    for (const e of doc.errors) problems.push(`${shown}: YAML: ${e.message.split('\n')[0]}`);
-    return undefined;
-  }
-  return doc.toJS();
-}
 
 /** The spec files of a folder (YAML or JSON, sub-folders included, `_` and dot entries skipped), sorted. */
 async function specFiles(dir: string): Promise<string[]> {
