@@ -1,37 +1,11 @@
 // The spec field request.apiSecurity: a marked spec becomes a row with `apiSecurity`; misuse (an
 // unknown value, a GET, a bytes reply, together with signatures) stops the generator with file + problem.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildInput } from '../codegen/generate.js';
-import { SpecError } from '../codegen/load.js';
+import { describe, expect, it } from 'vitest';
+import { oneSpecTree } from './helpers/one-spec.js';
 import { endpointRow } from '../codegen/emit/table.js';
 
-const repo = path.resolve(import.meta.dirname, '..');
 const REL = 'spec/miniprogram/sec-center/getUserRiskRank.yaml';
-let tmp: string;
-const good = await readFile(path.join(repo, REL), 'utf8');
-
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(tmpdir(), 'wt-apisec-'));
-  await cp(path.join(repo, 'spec/_meta'), path.join(tmp, 'spec/_meta'), { recursive: true });
-  await cp(path.join(repo, 'spec/_shared'), path.join(tmp, 'spec/_shared'), { recursive: true });
-  await mkdir(path.join(tmp, 'spec/miniprogram/sec-center'), { recursive: true });
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
-
-async function load(text: string): Promise<{ problems: string[]; input?: Awaited<ReturnType<typeof buildInput>> }> {
-  await writeFile(path.join(tmp, REL), text);
-  try {
-    return { problems: [], input: await buildInput(tmp) };
-  } catch (err) {
-    if (err instanceof SpecError) return { problems: err.problems };
-    throw err;
-  }
-}
+const { good, load } = await oneSpecTree(REL);
 
 describe('request.apiSecurity', () => {
   it('a marked spec: row.apiSecurity, the params unchanged', async () => {

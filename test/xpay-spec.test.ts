@@ -1,38 +1,11 @@
 // The spec field request.signatures: misuse stops the generator with file + problem; a signed spec
 // becomes a row with `signatures` and a required, never-sent session_key param for userSig.
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildInput } from '../codegen/generate.js';
-import { SpecError } from '../codegen/load.js';
+import { describe, expect, it } from 'vitest';
+import { oneSpecTree } from './helpers/one-spec.js';
 import { endpointRow } from '../codegen/emit/table.js';
 
-const repo = path.resolve(import.meta.dirname, '..');
 const REL = 'spec/miniprogram/virtual-payment/queryUserBalance.yaml';
-let tmp: string;
-const good = await readFile(path.join(repo, REL), 'utf8');
-
-beforeAll(async () => {
-  tmp = await mkdtemp(path.join(tmpdir(), 'wt-xpay-'));
-  // Only the meta-schemas, the shared definitions and one spec: fast to load.
-  await cp(path.join(repo, 'spec/_meta'), path.join(tmp, 'spec/_meta'), { recursive: true });
-  await cp(path.join(repo, 'spec/_shared'), path.join(tmp, 'spec/_shared'), { recursive: true });
-  await mkdir(path.join(tmp, 'spec/miniprogram/virtual-payment'), { recursive: true });
-});
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
-
-async function load(text: string): Promise<{ problems: string[]; input?: Awaited<ReturnType<typeof buildInput>> }> {
-  await writeFile(path.join(tmp, REL), text);
-  try {
-    return { problems: [], input: await buildInput(tmp) };
-  } catch (err) {
-    if (err instanceof SpecError) return { problems: err.problems };
-    throw err;
-  }
-}
+const { good, load } = await oneSpecTree(REL);
 
 describe('request.signatures', () => {
   it('a signed spec: row.signatures, and session_key a required local param', async () => {
