@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { isMainThread } from 'node:worker_threads';
@@ -47,9 +47,33 @@ const common: Options = {
   },
 };
 
+/**
+ * The declarations as TypeScript prints them, indented with one tab a level instead of four spaces
+ * (whitespace only: the doc comments and types are unchanged; about 140 KB less in the package).
+ */
+export function tabIndent(dts: string): string {
+  return dts.replace(/^( {4})+/gm, (lead) => '\t'.repeat(lead.length / 4));
+}
+
+function compactDeclarations(): void {
+  if (!existsSync('dist')) return;
+  for (const name of readdirSync('dist')) {
+    if (!name.endsWith('.d.cts')) continue;
+    const file = path.join('dist', name);
+    writeFileSync(file, tabIndent(readFileSync(file, 'utf8')));
+  }
+}
+
 // The two builds (ESM, CJS + declarations) run at once, and tsup's `clean` removes every file of the
 // folder (the declaration build too, when it starts): so dist/ is emptied here, once, before both.
-if (isMainThread) rmSync('dist', { recursive: true, force: true });
+// The declarations come from a worker that no onSuccess waits for: they are compacted when the whole
+// build is over (process exit, successful builds only).
+if (isMainThread) {
+  rmSync('dist', { recursive: true, force: true });
+  process.once('exit', (code) => {
+    if (code === 0) compactDeclarations();
+  });
+}
 
 export default defineConfig([
   {

@@ -1,10 +1,11 @@
 // Data modules: the spec examples (for the mock WeChat and the contract tests) and the errcode catalogue.
 import type { GeneratorInput } from '../ir.js';
+import { emitJsonModule } from './json-module.js';
 
 /** The spec examples by spec id, as a CommonJS data module (one copy for the ESM and CJS builds). */
 export function emitExamplesData(input: GeneratorInput, header: string): string {
   const json = `{\n${input.endpoints.map((ep) => `${JSON.stringify(ep.id)}:${JSON.stringify(ep.examples)}`).join(',\n')}\n}`;
-  return `${header}module.exports = JSON.parse(${JSON.stringify(json).replace(/\\n/g, '\\n\\\n')});\n`;
+  return emitJsonModule(json, header);
 }
 
 export function emitExamples(): string {

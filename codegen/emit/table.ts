@@ -1,6 +1,7 @@
 // generated/endpoints.ts: the endpoint table, one row of data per endpoint, sorted by id
 // (the rows in generated/endpoints.data.cjs).
 import type { EndpointIR } from '../ir.js';
+import { emitJsonModule } from './json-module.js';
 
 export function endpointRow(ep: EndpointIR): Record<string, unknown> {
   const query = ep.params.filter((p) => p.in === 'query').map((p) => p.name);
@@ -43,7 +44,7 @@ export function endpointRow(ep: EndpointIR): Record<string, unknown> {
 export function emitTableData(endpoints: EndpointIR[], header: string): string {
   // A JSON string literal: V8 parses JSON.parse('…') faster than the same object literal (cold start).
   const json = `[\n${endpoints.map((ep) => JSON.stringify(endpointRow(ep))).join(',\n')}\n]`;
-  return `${header}module.exports = JSON.parse(${JSON.stringify(json).replace(/\\n/g, '\\n\\\n')});\n`;
+  return emitJsonModule(json, header);
 }
 
 export function emitTable(endpoints: EndpointIR[]): string {
