@@ -1,11 +1,39 @@
 // Data modules: the spec examples (for the mock WeChat and the contract tests) and the errcode catalogue.
-import type { GeneratorInput } from '../ir.js';
+import type { EndpointIR, GeneratorInput } from '../ir.js';
 import { emitJsonModule } from './json-module.js';
 
 /** The spec examples by spec id, as a CommonJS data module (one copy for the ESM and CJS builds). */
 export function emitExamplesData(input: GeneratorInput, header: string): string {
   const json = `{\n${input.endpoints.map((ep) => `${JSON.stringify(ep.id)}:${JSON.stringify(ep.examples)}`).join(',\n')}\n}`;
   return emitJsonModule(json, header);
+}
+
+/** The example the mock WeChat answers with: the spec's first success example (no errcode). */
+export function mockExample(examples: EndpointIR['examples']): EndpointIR['examples'][number] | undefined {
+  return examples.find((e) => !e.response || !e.response['errcode']);
+}
+
+/**
+ * The examples the package ships (wechat-tools/testing): each spec's success example, the one the mock
+ * answers with. The contract tests (repository only) use every example (examples.data.cjs).
+ */
+export function emitShippedExamplesData(input: GeneratorInput, header: string): string {
+  const rows = input.endpoints.flatMap((ep) => {
+    const example = mockExample(ep.examples);
+    return example ? [`${JSON.stringify(ep.id)}:${JSON.stringify([example])}`] : [];
+  });
+  return emitJsonModule(`{\n${rows.join(',\n')}\n}`, header);
+}
+
+export function emitShippedExamples(): string {
+  return [
+    "import type { SpecExample } from '../src/core/example.js';",
+    "import data from './shipped-examples.data.cjs';",
+    '',
+    '/** Each spec\'s success example (the one the mock answers with), by spec id: params, and the reply (JSON or bytes). */',
+    'export const shippedExamples = data as Readonly<Record<string, readonly SpecExample[]>>;',
+    '',
+  ].join('\n');
 }
 
 export function emitExamples(): string {
