@@ -1,6 +1,6 @@
 // The pipeline: load + validate → normalize → emit. Returns every generated file (path → content)
 // without touching the disk, so `--check` can compare in memory.
-import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples, emitExamplesData, emitShippedExamples, emitShippedExamplesData } from './emit/data.js';
+import { emitCatalog, emitCatalogData, emitEndpointsDoc, emitErrcodes, emitExamples, emitExamplesData, emitShippedExamples, emitShippedExamplesData } from './emit/data.js';
 import { buildOpenApi } from './emit/openapi.js';
 import { emitTable, emitTableData } from './emit/table.js';
 import { componentTypes, emitTypes, type ComponentTypes } from './emit/types.js';
@@ -68,7 +68,9 @@ export async function generate(input: GeneratorInput): Promise<Map<string, strin
   files.set('generated/shipped-examples.data.cjs', emitShippedExamplesData(input, HEADER));
   files.set('generated/shipped-examples.data.d.cts', HEADER + DATA_MODULE_DTS);
   files.set('generated/errcodes.ts', HEADER + emitErrcodes(input));
-  files.set('generated/catalog.ts', HEADER + emitCatalog(input));
+  files.set('generated/catalog.ts', HEADER + emitCatalog());
+  files.set('generated/catalog.data.cjs', emitCatalogData(input, HEADER));
+  files.set('generated/catalog.data.d.cts', HEADER + DATA_MODULE_DTS);
   files.set('docs/endpoints.md', emitEndpointsDoc(input));
   files.set('generated/push.ts', emitPush(input.push, HEADER));
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));

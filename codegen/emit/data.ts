@@ -58,12 +58,34 @@ export function emitErrcodes(input: GeneratorInput): string {
   ].join('\n');
 }
 
-/** The catalogue: summary, doc link and flags by spec id (for the CLI's `endpoints` and the docs). */
-export function emitCatalog(input: GeneratorInput): string {
-  const rows = input.endpoints.map((ep) => `  ${JSON.stringify(ep.id)}: ${JSON.stringify({ summary: ep.summary, docUrl: ep.docUrl, ...(ep.deprecated ? { deprecated: ep.deprecated } : {}) })},`);
+/** WeChat's doc site: the catalogue's doc links are stored relative to it. */
+export const DOC_SITE = 'https://developers.weixin.qq.com/';
+
+/**
+ * The catalogue (summary, doc link, deprecation by spec id; for the CLI's `endpoints`) as a data module:
+ * `[summary, docUrl]` or `[summary, docUrl, deprecated]` per spec id, doc links under DOC_SITE without it.
+ */
+export function emitCatalogData(input: GeneratorInput, header: string): string {
+  const rows = input.endpoints.map((ep) => {
+    const docUrl = ep.docUrl.startsWith(DOC_SITE) ? ep.docUrl.slice(DOC_SITE.length) : ep.docUrl;
+    return `${JSON.stringify(ep.id)}:${JSON.stringify(ep.deprecated ? [ep.summary, docUrl, ep.deprecated] : [ep.summary, docUrl])}`;
+  });
+  return emitJsonModule(`{\n${rows.join(',\n')}\n}`, header);
+}
+
+export function emitCatalog(): string {
   return [
+    "import data from './catalog.data.cjs';",
+    '',
+    'type Row = [summary: string, docUrl: string, deprecated?: true | string];',
+    '',
     '/** Summary, WeChat doc link and deprecation of every endpoint, by spec id. */',
-    `export const catalog: Readonly<Record<string, { summary: string; docUrl: string; deprecated?: true | string }>> = {\n${rows.join('\n')}\n};`,
+    'export const catalog: Readonly<Record<string, { summary: string; docUrl: string; deprecated?: true | string }>> = Object.fromEntries(',
+    '  Object.entries(data as Record<string, Row>).map(([id, [summary, docUrl, deprecated]]) => [',
+    '    id,',
+    `    { summary, docUrl: docUrl.includes('://') ? docUrl : \`${DOC_SITE}\${docUrl}\`, ...(deprecated === undefined ? {} : { deprecated }) },`,
+    '  ]),',
+    ');',
     '',
   ].join('\n');
 }
