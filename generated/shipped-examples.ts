@@ -2,5 +2,5 @@
 import type { SpecExample } from '../src/core/example.js';
 import data from './shipped-examples.data.cjs';
 
-/** Each spec's success example (the one the mock answers with), by spec id: params, and the reply (JSON or bytes). */
+/** Each spec's success example (the one the mock answers with), by spec id: its name and reply (JSON or bytes), no params. */
 export const shippedExamples = data as Readonly<Record<string, readonly SpecExample[]>>;

@@ -15,12 +15,16 @@ export function mockExample(examples: EndpointIR['examples']): EndpointIR['examp
 
 /**
  * The examples the package ships (wechat-tools/testing): each spec's success example, the one the mock
- * answers with. The contract tests (repository only) use every example (examples.data.cjs).
+ * answers with, without its params (name and reply only). The contract tests (repository only) use every
+ * example, params included (examples.data.cjs).
  */
 export function emitShippedExamplesData(input: GeneratorInput, header: string): string {
   const rows = input.endpoints.flatMap((ep) => {
     const example = mockExample(ep.examples);
-    return example ? [`${JSON.stringify(ep.id)}:${JSON.stringify([example])}`] : [];
+    if (!example) return [];
+    // what the mock answers with: the reply (JSON or bytes), and the name; not the params
+    const shipped = { name: example.name, ...(example.response ? { response: example.response } : {}), ...(example.binary ? { binary: example.binary } : {}) };
+    return [`${JSON.stringify(ep.id)}:${JSON.stringify([shipped])}`];
   });
   return emitJsonModule(`{\n${rows.join(',\n')}\n}`, header);
 }
@@ -30,7 +34,7 @@ export function emitShippedExamples(): string {
     "import type { SpecExample } from '../src/core/example.js';",
     "import data from './shipped-examples.data.cjs';",
     '',
-    '/** Each spec\'s success example (the one the mock answers with), by spec id: params, and the reply (JSON or bytes). */',
+    '/** Each spec\'s success example (the one the mock answers with), by spec id: its name and reply (JSON or bytes), no params. */',
     'export const shippedExamples = data as Readonly<Record<string, readonly SpecExample[]>>;',
     '',
   ].join('\n');
