@@ -1,6 +1,6 @@
 // The pipeline: load + validate → normalize → emit. Returns every generated file (path → content)
 // without touching the disk, so `--check` can compare in memory.
-import { emitCatalog, emitEndpointsDoc, emitErrcodes, emitExamples, emitExamplesData } from './emit/data.js';
+import { emitCatalog, emitCatalogData, emitEndpointsDoc, emitErrcodes, emitExamples, emitExamplesData, emitShippedExamples, emitShippedExamplesData } from './emit/data.js';
 import { buildOpenApi } from './emit/openapi.js';
 import { emitTable, emitTableData } from './emit/table.js';
 import { componentTypes, emitTypes, type ComponentTypes } from './emit/types.js';
@@ -23,7 +23,8 @@ Everything here is written by \`npm run generate\` from the YAML specs in \`spec
 - \`openapi-mp.json\`, \`openapi-oa.json\`, \`openapi-component.json\`: OpenAPI 3.1 documents built from the specs
 - \`validators/\`: the JSON Schemas of params and replies, one data module per API group (loaded on first
   use, interpreted by src/validate/compile.ts)
-- \`examples.ts\`: the spec examples (mock WeChat, contract tests; data in \`examples.data.cjs\`)
+- \`examples.ts\`: every spec example (contract tests, repository only; data in \`examples.data.cjs\`)
+- \`shipped-examples.ts\`: each spec's success example, the one the mock WeChat answers with (shipped in the package; data in \`shipped-examples.data.cjs\`)
 - \`*.cjs\`: plain CommonJS data modules, one copy in the package for both the ESM and the CJS build
 - \`errcodes.ts\`: the shared errcode catalogue
 `;
@@ -63,8 +64,13 @@ export async function generate(input: GeneratorInput): Promise<Map<string, strin
   files.set('generated/examples.ts', HEADER + emitExamples());
   files.set('generated/examples.data.cjs', emitExamplesData(input, HEADER));
   files.set('generated/examples.data.d.cts', HEADER + DATA_MODULE_DTS);
+  files.set('generated/shipped-examples.ts', HEADER + emitShippedExamples());
+  files.set('generated/shipped-examples.data.cjs', emitShippedExamplesData(input, HEADER));
+  files.set('generated/shipped-examples.data.d.cts', HEADER + DATA_MODULE_DTS);
   files.set('generated/errcodes.ts', HEADER + emitErrcodes(input));
-  files.set('generated/catalog.ts', HEADER + emitCatalog(input));
+  files.set('generated/catalog.ts', HEADER + emitCatalog());
+  files.set('generated/catalog.data.cjs', emitCatalogData(input, HEADER));
+  files.set('generated/catalog.data.d.cts', HEADER + DATA_MODULE_DTS);
   files.set('docs/endpoints.md', emitEndpointsDoc(input));
   files.set('generated/push.ts', emitPush(input.push, HEADER));
   return new Map([...files.entries()].sort(([a], [b]) => a.localeCompare(b)));

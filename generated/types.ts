@@ -77,7 +77,6 @@ interface Watermark {
   appid?: string;
 }
 
-/** Params of {@link MPTools.callbackCheck}. */
 export interface CallbackCheckParams {
   /**
    * 检测动作：dns（做域名解析）、ping（做 ping 检测）、all（dns 和 ping 都做）
@@ -89,7 +88,6 @@ export interface CallbackCheckParams {
   check_operator: "CHINANET" | "UNICOM" | "CAP" | "DEFAULT";
 }
 
-/** Reply fields of {@link MPTools.callbackCheck}. */
 export interface CallbackCheckResponse {
   /** dns 结果列表 */
   dns: {
@@ -111,25 +109,20 @@ export interface CallbackCheckResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getApiDomainIp}. */
 export type GetApiDomainIpParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getApiDomainIp}. */
 export interface GetApiDomainIpResponse {
   /** 微信服务器 IP 地址列表 */
   ip_list: string[];
 }
 
-/** Params of {@link MPTools.getCallbackIp}. */
 export type GetCallbackIpParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getCallbackIp}. */
 export interface GetCallbackIpResponse {
   /** 微信服务器 IP 地址列表（可能包含 CIDR 网段，如 101.226.103.0/25） */
   ip_list: string[];
 }
 
-/** Params of {@link MPTools.addKfAccount}. */
 export interface AddKfAccountParams {
   /** 完整客服账号，格式为：账号前缀@公众号微信号，账号前缀最多 10 个字符，必须是英文、数字字符或者下划线，后缀为公众号微信号，长度不超过 30 个字符 */
   kf_account: string;
@@ -139,10 +132,8 @@ export interface AddKfAccountParams {
   business_id?: string;
 }
 
-/** Reply fields of {@link MPTools.addKfAccount}. */
 export type AddKfAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteKfAccount}. */
 export interface DeleteKfAccountParams {
   /** 完整客服账号，格式为：账号前缀@公众号微信号 */
   kf_account: string;
@@ -150,16 +141,13 @@ export interface DeleteKfAccountParams {
   business_id?: string;
 }
 
-/** Reply fields of {@link MPTools.deleteKfAccount}. */
 export type DeleteKfAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getKfList}. */
 export interface GetKfListParams {
   /** 客服子商户的 business_id；普通账号（小程序、公众号、服务号）客服不需要填 */
   business_id?: string;
 }
 
-/** Reply fields of {@link MPTools.getKfList}. */
 export interface GetKfListResponse {
   /** 客服列表 */
   kf_list: {
@@ -186,10 +174,8 @@ export interface GetKfListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getOnlineKfList}. */
 export type GetOnlineKfListParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getOnlineKfList}. */
 export interface GetOnlineKfListResponse {
   /** 在线客服列表 */
   kf_online_list: {
@@ -208,7 +194,6 @@ export interface GetOnlineKfListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.setTyping}. */
 export interface SetTypingParams {
   /** 用户的 OpenID */
   touser: string;
@@ -220,10 +205,8 @@ export interface SetTypingParams {
   businessid?: string;
 }
 
-/** Reply fields of {@link MPTools.setTyping}. */
 export type SetTypingResponse = Record<string, never>;
 
-/** Params of {@link MPTools.aiCrop}. */
 export interface AiCropParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -236,7 +219,6 @@ export interface AiCropParams {
   ratios?: string;
 }
 
-/** Reply fields of {@link MPTools.aiCrop}. */
 export interface AiCropResponse {
   /** 智能裁剪结果（每个宽高比一项） */
   results?: {
@@ -258,7 +240,6 @@ export interface AiCropResponse {
   };
 }
 
-/** Params of {@link MPTools.bankCardOCR}. */
 export interface BankCardOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -269,13 +250,11 @@ export interface BankCardOCRParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.bankCardOCR}. */
 export interface BankCardOCRResponse {
   /** 银行卡号 */
   number?: string;
 }
 
-/** Params of {@link MPTools.businessLicenseOCR}. */
 export interface BusinessLicenseOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -286,7 +265,6 @@ export interface BusinessLicenseOCRParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.businessLicenseOCR}. */
 export interface BusinessLicenseOCRResponse {
   /** 注册号 */
   reg_num?: string;
@@ -343,7 +321,6 @@ export interface BusinessLicenseOCRResponse {
   };
 }
 
-/** Params of {@link MPTools.driverLicenseOCR}. */
 export interface DriverLicenseOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -354,7 +331,6 @@ export interface DriverLicenseOCRParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.driverLicenseOCR}. */
 export interface DriverLicenseOCRResponse {
   /** 证号 */
   id_num?: string;
@@ -380,7 +356,6 @@ export interface DriverLicenseOCRResponse {
   official_seal?: string;
 }
 
-/** Params of {@link MPTools.idCardOCR}. */
 export interface IdCardOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -395,7 +370,6 @@ export interface IdCardOCRParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.idCardOCR}. */
 export interface IdCardOCRResponse {
   /**
    * 正面或背面：Front / Back
@@ -415,7 +389,6 @@ export interface IdCardOCRResponse {
   valid_date?: string;
 }
 
-/** Params of {@link MPTools.printedTextOCR}. */
 export interface PrintedTextOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -426,7 +399,6 @@ export interface PrintedTextOCRParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.printedTextOCR}. */
 export interface PrintedTextOCRResponse {
   /** 识别结果 */
   items?: {
@@ -461,7 +433,6 @@ export interface PrintedTextOCRResponse {
   };
 }
 
-/** Params of {@link MPTools.scanQRCode}. */
 export interface ScanQRCodeParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -472,7 +443,6 @@ export interface ScanQRCodeParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.scanQRCode}. */
 export interface ScanQRCodeResponse {
   /** 识别结果 */
   code_results?: {
@@ -509,7 +479,6 @@ export interface ScanQRCodeResponse {
   };
 }
 
-/** Params of {@link MPTools.superResolution}. */
 export interface SuperResolutionParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -520,13 +489,11 @@ export interface SuperResolutionParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.superResolution}. */
 export interface SuperResolutionResponse {
   /** 生成的高清图片的临时素材 media_id（有效期 3 天），通过获取临时素材接口下载 */
   media_id?: string;
 }
 
-/** Params of {@link MPTools.vehicleLicenseOCR}. */
 export interface VehicleLicenseOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -541,7 +508,6 @@ export interface VehicleLicenseOCRParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.vehicleLicenseOCR}. */
 export interface VehicleLicenseOCRResponse {
   /** 车辆类型 */
   vehicle_type?: string;
@@ -628,7 +594,6 @@ export interface VehicleLicenseOCRResponse {
   };
 }
 
-/** Params of {@link MPTools.getInvoiceBatch}. */
 export interface GetInvoiceBatchParams {
   /** 发票卡券的 card_id 和 encrypt_code 列表 */
   item_list: {
@@ -639,7 +604,6 @@ export interface GetInvoiceBatchParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.getInvoiceBatch}. */
 export interface GetInvoiceBatchResponse {
   /** 发票信息列表 */
   item_list: {
@@ -718,7 +682,6 @@ export interface GetInvoiceBatchResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getInvoiceInfo}. */
 export interface GetInvoiceInfoParams {
   /** 发票 id */
   card_id: string;
@@ -726,7 +689,6 @@ export interface GetInvoiceInfoParams {
   encrypt_code: string;
 }
 
-/** Reply fields of {@link MPTools.getInvoiceInfo}. */
 export interface GetInvoiceInfoResponse {
   /** 发票 id */
   card_id: string;
@@ -802,7 +764,6 @@ export interface GetInvoiceInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.updateInvoiceStatus}. */
 export interface UpdateInvoiceStatusParams {
   /** 发票 id */
   card_id: string;
@@ -814,10 +775,8 @@ export interface UpdateInvoiceStatusParams {
   reimburse_status: "INVOICE_REIMBURSE_INIT" | "INVOICE_REIMBURSE_LOCK" | "INVOICE_REIMBURSE_CLOSURE";
 }
 
-/** Reply fields of {@link MPTools.updateInvoiceStatus}. */
 export type UpdateInvoiceStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateStatusBatch}. */
 export interface UpdateStatusBatchParams {
   /** 用户 openid */
   openid: string;
@@ -834,10 +793,8 @@ export interface UpdateStatusBatchParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.updateStatusBatch}. */
 export type UpdateStatusBatchResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getTicket}. */
 export interface GetTicketParams {
   /**
    * 票据类型：jsapi（JS-SDK）或 wx_card（卡券）
@@ -846,7 +803,6 @@ export interface GetTicketParams {
   type: "jsapi" | "wx_card";
 }
 
-/** Reply fields of {@link MPTools.getTicket}. */
 export interface GetTicketResponse {
   /** 临时票据 */
   ticket: string;
@@ -854,7 +810,6 @@ export interface GetTicketResponse {
   expires_in: number;
 }
 
-/** Params of {@link MPTools.addUserActionSet}. */
 export interface AddUserActionSetParams {
   /** 用户行为源类型，如 WECHAT_MINI_PROGRAM（小程序）、WEB、WECHAT */
   type: string;
@@ -866,7 +821,6 @@ export interface AddUserActionSetParams {
   wechat_app_id?: string;
 }
 
-/** Reply fields of {@link MPTools.addUserActionSet}. */
 export interface AddUserActionSetResponse {
   /** 返回数据 */
   data?: {
@@ -875,7 +829,6 @@ export interface AddUserActionSetResponse {
   };
 }
 
-/** Params of {@link MPTools.addUserActions}. */
 export interface AddUserActionsParams {
   /** 行为数据列表 */
   actions: {
@@ -906,10 +859,8 @@ export interface AddUserActionsParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.addUserActions}. */
 export type AddUserActionsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getUserActionSetReports}. */
 export interface GetUserActionSetReportsParams {
   /** 用户行为源 id（创建用户行为源时分配的唯一 id） */
   user_action_set_id: number | string;
@@ -925,19 +876,16 @@ export interface GetUserActionSetReportsParams {
   aggregation?: "DOMAIN" | "ACTION_TYPE";
 }
 
-/** Reply fields of {@link MPTools.getUserActionSetReports}. */
 export interface GetUserActionSetReportsResponse {
   /** 报表数据（字段未在微信侧文档中给出） */
   data?: Record<string, never>;
 }
 
-/** Params of {@link MPTools.getUserActionSets}. */
 export interface GetUserActionSetsParams {
   /** 数据源唯一 ID */
   user_action_set_id: number | string;
 }
 
-/** Reply fields of {@link MPTools.getUserActionSets}. */
 export interface GetUserActionSetsResponse {
   /** 返回数据 */
   data?: {
@@ -959,19 +907,16 @@ export interface GetUserActionSetsResponse {
   };
 }
 
-/** Params of {@link MPTools.getTempMedia}. */
 export interface GetTempMediaParams {
   /** 媒体文件 ID */
   media_id: string;
 }
 
-/** Reply fields of {@link MPTools.getTempMedia}. */
 export interface GetTempMediaResponse {
   /** 视频消息素材下载地址（仅视频素材以 JSON 返回） */
   video_url?: string;
 }
 
-/** Params of {@link MPTools.uploadTempMedia}. */
 export interface UploadTempMediaParams {
   /**
    * 媒体文件类型：图片 image、语音 voice、视频 video、缩略图 thumb（小程序仅支持 image）
@@ -984,7 +929,6 @@ export interface UploadTempMediaParams {
   media: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.uploadTempMedia}. */
 export interface UploadTempMediaResponse {
   /** 媒体文件类型 */
   type: string;
@@ -996,7 +940,6 @@ export interface UploadTempMediaResponse {
   created_at: number;
 }
 
-/** Params of {@link MPTools.bindOpenAccount}. */
 export interface BindOpenAccountParams {
   /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
   appid?: string;
@@ -1004,34 +947,28 @@ export interface BindOpenAccountParams {
   open_appid: string;
 }
 
-/** Reply fields of {@link MPTools.bindOpenAccount}. */
 export type BindOpenAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createOpenAccount}. */
 export interface CreateOpenAccountParams {
   /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
   appid?: string;
 }
 
-/** Reply fields of {@link MPTools.createOpenAccount}. */
 export interface CreateOpenAccountResponse {
   /** 所创建的开放平台帐号的 appid */
   open_appid: string;
 }
 
-/** Params of {@link MPTools.getOpenAccount}. */
 export interface GetOpenAccountParams {
   /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
   appid?: string;
 }
 
-/** Reply fields of {@link MPTools.getOpenAccount}. */
 export interface GetOpenAccountResponse {
   /** 开放平台帐号 appid */
   open_appid: string;
 }
 
-/** Params of {@link MPTools.unbindOpenAccount}. */
 export interface UnbindOpenAccountParams {
   /** 授权公众号或小程序的 appid（不填：客户端自己的 appid） */
   appid?: string;
@@ -1039,40 +976,31 @@ export interface UnbindOpenAccountParams {
   open_appid: string;
 }
 
-/** Reply fields of {@link MPTools.unbindOpenAccount}. */
 export type UnbindOpenAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.clearApiQuota}. */
 export interface ClearApiQuotaParams {
   /** api 的请求地址，例如 "/cgi-bin/message/custom/send"；必须以 "/" 开头，不要前缀 https://api.weixin.qq.com */
   cgi_path: string;
 }
 
-/** Reply fields of {@link MPTools.clearApiQuota}. */
 export type ClearApiQuotaResponse = Record<string, never>;
 
-/** Params of {@link MPTools.clearQuota}. */
 export interface ClearQuotaParams {
   /** 要被清空的账号的 appid（即本账号的 appid） */
   appid?: string;
 }
 
-/** Reply fields of {@link MPTools.clearQuota}. */
 export type ClearQuotaResponse = Record<string, never>;
 
-/** Params of {@link MPTools.clearQuotaByAppSecret}. */
 export type ClearQuotaByAppSecretParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.clearQuotaByAppSecret}. */
 export type ClearQuotaByAppSecretResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getApiQuota}. */
 export interface GetApiQuotaParams {
   /** api 的请求地址，例如 "/cgi-bin/message/custom/send"；不要前缀 https://api.weixin.qq.com，也不要漏了 "/"，否则报 76003；/xxx/sns/xxx 类接口不支持（76022） */
   cgi_path: string;
 }
 
-/** Reply fields of {@link MPTools.getApiQuota}. */
 export interface GetApiQuotaResponse {
   /** quota 详情 */
   quota?: {
@@ -1099,13 +1027,11 @@ export interface GetApiQuotaResponse {
   };
 }
 
-/** Params of {@link MPTools.getRidInfo}. */
 export interface GetRidInfoParams {
   /** 调用接口报错返回的 rid，例如 61725984-6126f6f9-040f19c4（errmsg 中 "rid:" 之后的部分） */
   rid: string;
 }
 
-/** Reply fields of {@link MPTools.getRidInfo}. */
 export interface GetRidInfoResponse {
   /** 该 rid 对应的请求详情 */
   request?: {
@@ -1124,7 +1050,6 @@ export interface GetRidInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.addMessageTemplate}. */
 export interface AddMessageTemplateParams {
   /** 模板标题 id，可通过 getPubTemplateTitleList 获取，也可登录后台查看 */
   tid: string;
@@ -1134,25 +1059,20 @@ export interface AddMessageTemplateParams {
   sceneDesc?: string;
 }
 
-/** Reply fields of {@link MPTools.addMessageTemplate}. */
 export interface AddMessageTemplateResponse {
   /** 添加至账号下的模板 id，发送订阅消息时所需 */
   priTmplId?: string;
 }
 
-/** Params of {@link MPTools.deleteMessageTemplate}. */
 export interface DeleteMessageTemplateParams {
   /** 要删除的模板 id */
   priTmplId: string;
 }
 
-/** Reply fields of {@link MPTools.deleteMessageTemplate}. */
 export type DeleteMessageTemplateResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getCategory}. */
 export type GetCategoryParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getCategory}. */
 export interface GetCategoryResponse {
   /** 类目列表 */
   data: {
@@ -1163,10 +1083,8 @@ export interface GetCategoryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getMessageTemplateList}. */
 export type GetMessageTemplateListParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getMessageTemplateList}. */
 export interface GetMessageTemplateListResponse {
   /** 个人模板列表 */
   data?: {
@@ -1190,13 +1108,11 @@ export interface GetMessageTemplateListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPubTemplateKeyWordsById}. */
 export interface GetPubTemplateKeyWordsByIdParams {
   /** 模板标题 id，可通过接口获取 */
   tid: string;
 }
 
-/** Reply fields of {@link MPTools.getPubTemplateKeyWordsById}. */
 export interface GetPubTemplateKeyWordsByIdResponse {
   /** 关键词数量 */
   count?: number;
@@ -1213,7 +1129,6 @@ export interface GetPubTemplateKeyWordsByIdResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPubTemplateTitleList}. */
 export interface GetPubTemplateTitleListParams {
   /** 类目 id，多个用逗号隔开（如 2,616；不要加引号） */
   ids: string;
@@ -1223,7 +1138,6 @@ export interface GetPubTemplateTitleListParams {
   limit: number;
 }
 
-/** Reply fields of {@link MPTools.getPubTemplateTitleList}. */
 export interface GetPubTemplateTitleListResponse {
   /** 模板标题列表总数 */
   count: number;
@@ -1240,10 +1154,8 @@ export interface GetPubTemplateTitleListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.requestAccessToken}. */
 export type RequestAccessTokenParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.requestAccessToken}. */
 export interface RequestAccessTokenResponse {
   /** 获取到的凭证（至少保留 512 个字符空间） */
   access_token: string;
@@ -1251,7 +1163,6 @@ export interface RequestAccessTokenResponse {
   expires_in: number;
 }
 
-/** Params of {@link MPTools.requestStableAccessToken}. */
 export interface RequestStableAccessTokenParams {
   /**
    * 默认 false。false 为普通调用模式，有效期内重复调用不会更新 access_token；true 为强制刷新模式，会导致上次获取的 access_token 失效
@@ -1260,7 +1171,6 @@ export interface RequestStableAccessTokenParams {
   force_refresh?: boolean;
 }
 
-/** Reply fields of {@link MPTools.requestStableAccessToken}. */
 export interface RequestStableAccessTokenResponse {
   /** 获取到的凭证 */
   access_token: string;
@@ -1268,13 +1178,11 @@ export interface RequestStableAccessTokenResponse {
   expires_in: number;
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerInfo}. */
 export interface GetAuthorizerInfoParams {
   /** 授权方 appid */
   authorizer_appid: string;
 }
 
-/** Reply fields of {@link OpenPlatform.getAuthorizerInfo}. */
 export interface GetAuthorizerInfoResponse {
   /** 授权帐号信息 */
   authorizer_info: {
@@ -1346,7 +1254,6 @@ export interface GetAuthorizerInfoResponse {
   };
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerList}. */
 export interface GetAuthorizerListParams {
   /** 偏移位置/起始位置 */
   offset: number;
@@ -1354,7 +1261,6 @@ export interface GetAuthorizerListParams {
   count: number;
 }
 
-/** Reply fields of {@link OpenPlatform.getAuthorizerList}. */
 export interface GetAuthorizerListResponse {
   /** 授权的帐号总数 */
   total_count: number;
@@ -1369,7 +1275,6 @@ export interface GetAuthorizerListResponse {
   }[];
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerOptionInfo}. */
 export interface GetAuthorizerOptionInfoParams {
   /** 授权公众号或小程序的 appid */
   authorizer_appid: string;
@@ -1379,7 +1284,6 @@ export interface GetAuthorizerOptionInfoParams {
   option_name: "location_report" | "voice_recognize" | "customer_service";
 }
 
-/** Reply fields of {@link OpenPlatform.getAuthorizerOptionInfo}. */
 export interface GetAuthorizerOptionInfoResponse {
   /** 授权方 appid */
   authorizer_appid?: string;
@@ -1389,7 +1293,6 @@ export interface GetAuthorizerOptionInfoResponse {
   option_value: string;
 }
 
-/** Params of {@link OpenPlatform.setAuthorizerOptionInfo}. */
 export interface SetAuthorizerOptionInfoParams {
   /** 授权公众号或小程序的 appid */
   authorizer_appid: string;
@@ -1403,13 +1306,10 @@ export interface SetAuthorizerOptionInfoParams {
   option_value: "0" | "1" | "2";
 }
 
-/** Reply fields of {@link OpenPlatform.setAuthorizerOptionInfo}. */
 export type SetAuthorizerOptionInfoResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.getThirdpartyJumpDomainConfirmFile}. */
 export type GetThirdpartyJumpDomainConfirmFileParams = Record<string, never>;
 
-/** Reply fields of {@link OpenPlatform.getThirdpartyJumpDomainConfirmFile}. */
 export interface GetThirdpartyJumpDomainConfirmFileResponse {
   /** 文件名 */
   file_name: string;
@@ -1417,7 +1317,6 @@ export interface GetThirdpartyJumpDomainConfirmFileResponse {
   file_content: string;
 }
 
-/** Params of {@link OpenPlatform.modifyThirdpartyJumpDomain}. */
 export interface ModifyThirdpartyJumpDomainParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -1429,7 +1328,6 @@ export interface ModifyThirdpartyJumpDomainParams {
   is_modify_published_together?: boolean;
 }
 
-/** Reply fields of {@link OpenPlatform.modifyThirdpartyJumpDomain}. */
 export interface ModifyThirdpartyJumpDomainResponse {
   /** 目前生效的全网发布版业务域名 */
   published_wxa_jump_h5_domain?: string;
@@ -1439,7 +1337,6 @@ export interface ModifyThirdpartyJumpDomainResponse {
   invalid_wxa_jump_h5_domain?: string;
 }
 
-/** Params of {@link OpenPlatform.modifyThirdpartyServerDomain}. */
 export interface ModifyThirdpartyServerDomainParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -1451,7 +1348,6 @@ export interface ModifyThirdpartyServerDomainParams {
   is_modify_published_together?: boolean;
 }
 
-/** Reply fields of {@link OpenPlatform.modifyThirdpartyServerDomain}. */
 export interface ModifyThirdpartyServerDomainResponse {
   /** 目前生效的全网发布版服务器域名 */
   published_wxa_server_domain?: string;
@@ -1461,13 +1357,10 @@ export interface ModifyThirdpartyServerDomainResponse {
   invalid_wxa_server_domain?: string;
 }
 
-/** Params of {@link OpenPlatform.clearComponentQuota}. */
 export type ClearComponentQuotaParams = Record<string, never>;
 
-/** Reply fields of {@link OpenPlatform.clearComponentQuota}. */
 export type ClearComponentQuotaResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.fastRegisterPersonalWeapp}. */
 export interface FastRegisterPersonalWeappParams {
   /** 个人用户名字 */
   idname: string;
@@ -1477,7 +1370,6 @@ export interface FastRegisterPersonalWeappParams {
   component_phone?: string;
 }
 
-/** Reply fields of {@link OpenPlatform.fastRegisterPersonalWeapp}. */
 export interface FastRegisterPersonalWeappResponse {
   /** 任务 id，后面 query 查询需要用到 */
   taskid: string;
@@ -1487,7 +1379,6 @@ export interface FastRegisterPersonalWeappResponse {
   status?: number;
 }
 
-/** Params of {@link OpenPlatform.fastRegisterWeapp}. */
 export interface FastRegisterWeappParams {
   /** 企业名（需与工商部门登记信息一致） */
   name: string;
@@ -1505,10 +1396,8 @@ export interface FastRegisterWeappParams {
   component_phone?: string;
 }
 
-/** Reply fields of {@link OpenPlatform.fastRegisterWeapp}. */
 export type FastRegisterWeappResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.addToTemplate}. */
 export interface AddToTemplateParams {
   /** 草稿 ID（getTemplateDraftList） */
   draft_id: number;
@@ -1518,19 +1407,15 @@ export interface AddToTemplateParams {
   template_type?: 0 | 1;
 }
 
-/** Reply fields of {@link OpenPlatform.addToTemplate}. */
 export type AddToTemplateResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.deleteCodeTemplate}. */
 export interface DeleteCodeTemplateParams {
   /** 要删除的模板 ID */
   template_id: number;
 }
 
-/** Reply fields of {@link OpenPlatform.deleteCodeTemplate}. */
 export type DeleteCodeTemplateResponse = Record<string, never>;
 
-/** Params of {@link OpenPlatform.getCodeTemplateList}. */
 export interface GetCodeTemplateListParams {
   /**
    * 0 普通模板 1 标准模板；不填：全部
@@ -1538,7 +1423,6 @@ export interface GetCodeTemplateListParams {
   template_type?: 0 | 1;
 }
 
-/** Reply fields of {@link OpenPlatform.getCodeTemplateList}. */
 export interface GetCodeTemplateListResponse {
   /** 模板信息列表 */
   template_list: {
@@ -1565,10 +1449,8 @@ export interface GetCodeTemplateListResponse {
   }[];
 }
 
-/** Params of {@link OpenPlatform.getTemplateDraftList}. */
 export type GetTemplateDraftListParams = Record<string, never>;
 
-/** Reply fields of {@link OpenPlatform.getTemplateDraftList}. */
 export interface GetTemplateDraftListResponse {
   /** 草稿信息列表 */
   draft_list: {
@@ -1589,7 +1471,6 @@ export interface GetTemplateDraftListResponse {
   }[];
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerAccessToken}. */
 export interface GetAuthorizerAccessTokenParams {
   /** 授权方 appid */
   authorizer_appid: string;
@@ -1597,7 +1478,6 @@ export interface GetAuthorizerAccessTokenParams {
   authorizer_refresh_token: string;
 }
 
-/** Reply fields of {@link OpenPlatform.getAuthorizerAccessToken}. */
 export interface GetAuthorizerAccessTokenResponse {
   /** 授权方令牌 */
   authorizer_access_token: string;
@@ -1607,13 +1487,11 @@ export interface GetAuthorizerAccessTokenResponse {
   authorizer_refresh_token: string;
 }
 
-/** Params of {@link OpenPlatform.getAuthorizerRefreshToken}. */
 export interface GetAuthorizerRefreshTokenParams {
   /** 授权码，授权成功时回调 URL 的 auth_code（或授权事件的 AuthorizationCode），一次有效 */
   authorization_code: string;
 }
 
-/** Reply fields of {@link OpenPlatform.getAuthorizerRefreshToken}. */
 export interface GetAuthorizerRefreshTokenResponse {
   authorization_info: {
     /** 授权方 appid */
@@ -1640,13 +1518,11 @@ export interface GetAuthorizerRefreshTokenResponse {
   };
 }
 
-/** Params of {@link OpenPlatform.getComponentAccessToken}. */
 export interface GetComponentAccessTokenParams {
   /** 微信后台推送的 ticket（授权事件接收URL 每 10 分钟收到一次，有效 12 小时） */
   component_verify_ticket: string;
 }
 
-/** Reply fields of {@link OpenPlatform.getComponentAccessToken}. */
 export interface GetComponentAccessTokenResponse {
   /** 第三方平台 access_token */
   component_access_token: string;
@@ -1654,10 +1530,8 @@ export interface GetComponentAccessTokenResponse {
   expires_in: number;
 }
 
-/** Params of {@link OpenPlatform.getPreAuthCode}. */
 export type GetPreAuthCodeParams = Record<string, never>;
 
-/** Reply fields of {@link OpenPlatform.getPreAuthCode}. */
 export interface GetPreAuthCodeResponse {
   /** 预授权码 */
   pre_auth_code: string;
@@ -1665,13 +1539,10 @@ export interface GetPreAuthCodeResponse {
   expires_in: number;
 }
 
-/** Params of {@link OpenPlatform.startPushTicket}. */
 export type StartPushTicketParams = Record<string, never>;
 
-/** Reply fields of {@link OpenPlatform.startPushTicket}. */
 export type StartPushTicketResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addDatabaseCollection}. */
 export interface AddDatabaseCollectionParams {
   /** 云开发环境 ID */
   env: string;
@@ -1679,10 +1550,8 @@ export interface AddDatabaseCollectionParams {
   collection_name: string;
 }
 
-/** Reply fields of {@link MPTools.addDatabaseCollection}. */
 export type AddDatabaseCollectionResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addDatabaseItem}. */
 export interface AddDatabaseItemParams {
   /** 云开发环境 ID */
   env: string;
@@ -1690,13 +1559,11 @@ export interface AddDatabaseItemParams {
   query: string;
 }
 
-/** Reply fields of {@link MPTools.addDatabaseItem}. */
 export interface AddDatabaseItemResponse {
   /** 插入成功的数据集合主键 _id */
   id_list?: string[];
 }
 
-/** Params of {@link MPTools.addDelayedFunctionTask}. */
 export interface AddDelayedFunctionTaskParams {
   /** 云开发环境 ID */
   env: string;
@@ -1708,10 +1575,8 @@ export interface AddDelayedFunctionTaskParams {
   delay_time: number;
 }
 
-/** Reply fields of {@link MPTools.addDelayedFunctionTask}. */
 export type AddDelayedFunctionTaskResponse = Record<string, never>;
 
-/** Params of {@link MPTools.aggregateDatabase}. */
 export interface AggregateDatabaseParams {
   /** 云开发环境 ID */
   env: string;
@@ -1719,7 +1584,6 @@ export interface AggregateDatabaseParams {
   query: string;
 }
 
-/** Reply fields of {@link MPTools.aggregateDatabase}. */
 export interface AggregateDatabaseResponse {
   /** 记录数组（每项为 JSON 字符串） */
   data?: string[];
@@ -1734,7 +1598,6 @@ export interface AggregateDatabaseResponse {
   };
 }
 
-/** Params of {@link MPTools.cloudbaseReportAPI}. */
 export interface CloudbaseReportAPIParams {
   /**
    * 上报动作：sendSmsTask 发送短信；openH5 H5 打开
@@ -1754,10 +1617,8 @@ export interface CloudbaseReportAPIParams {
   session_id?: string;
 }
 
-/** Reply fields of {@link MPTools.cloudbaseReportAPI}. */
 export type CloudbaseReportAPIResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createSendSmsTask}. */
 export interface CreateSendSmsTaskParams {
   /** 环境 ID */
   env: string;
@@ -1769,13 +1630,11 @@ export interface CreateSendSmsTaskParams {
   use_short_name?: boolean;
 }
 
-/** Reply fields of {@link MPTools.createSendSmsTask}. */
 export interface CreateSendSmsTaskResponse {
   /** 查询 ID（describeSmsRecords 使用） */
   query_id?: string;
 }
 
-/** Params of {@link MPTools.deleteDatabaseCollection}. */
 export interface DeleteDatabaseCollectionParams {
   /** 云开发环境 ID */
   env: string;
@@ -1783,10 +1642,8 @@ export interface DeleteDatabaseCollectionParams {
   collection_name: string;
 }
 
-/** Reply fields of {@link MPTools.deleteDatabaseCollection}. */
 export type DeleteDatabaseCollectionResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteDatabaseItem}. */
 export interface DeleteDatabaseItemParams {
   /** 云开发环境 ID */
   env: string;
@@ -1794,13 +1651,11 @@ export interface DeleteDatabaseItemParams {
   query: string;
 }
 
-/** Reply fields of {@link MPTools.deleteDatabaseItem}. */
 export interface DeleteDatabaseItemResponse {
   /** 删除记录数量 */
   deleted?: number;
 }
 
-/** Params of {@link MPTools.deleteTcbCloudFile}. */
 export interface DeleteTcbCloudFileParams {
   /** 云开发环境 ID */
   env: string;
@@ -1808,7 +1663,6 @@ export interface DeleteTcbCloudFileParams {
   fileid_list: string[];
 }
 
-/** Reply fields of {@link MPTools.deleteTcbCloudFile}. */
 export interface DeleteTcbCloudFileResponse {
   /** 文件列表 */
   delete_list?: {
@@ -1821,7 +1675,6 @@ export interface DeleteTcbCloudFileResponse {
   }[];
 }
 
-/** Params of {@link MPTools.describeExtensionUploadInfo}. */
 export interface DescribeExtensionUploadInfoParams {
   /** 待上传的文件列表 */
   ExtensionFiles: {
@@ -1834,7 +1687,6 @@ export interface DescribeExtensionUploadInfoParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.describeExtensionUploadInfo}. */
 export interface DescribeExtensionUploadInfoResponse {
   /** 待上传文件的信息数组 */
   FilesData?: {
@@ -1867,7 +1719,6 @@ export interface DescribeExtensionUploadInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.describeSmsRecords}. */
 export interface DescribeSmsRecordsParams {
   /** 环境 ID */
   EnvId: string;
@@ -1885,7 +1736,6 @@ export interface DescribeSmsRecordsParams {
   PageSize?: number;
 }
 
-/** Reply fields of {@link MPTools.describeSmsRecords}. */
 export interface DescribeSmsRecordsResponse {
   /** 发送记录列表 */
   SmsRecords?: {
@@ -1912,7 +1762,6 @@ export interface DescribeSmsRecordsResponse {
   RequestId?: string;
 }
 
-/** Params of {@link MPTools.exportDatabaseItem}. */
 export interface ExportDatabaseItemParams {
   /** 云开发环境 ID */
   env: string;
@@ -1926,13 +1775,11 @@ export interface ExportDatabaseItemParams {
   query: string;
 }
 
-/** Reply fields of {@link MPTools.exportDatabaseItem}. */
 export interface ExportDatabaseItemResponse {
   /** 导出任务 ID，可使用 getDatabaseMigrateStatus 查询进度及结果 */
   job_id?: number;
 }
 
-/** Params of {@link MPTools.getCloudBaseStatistics}. */
 export interface GetCloudBaseStatisticsParams {
   /**
    * 获取动作：smsMarketingOverviewData 短信营销概览数据；smsMarketingConversionData 短信营销转化数据；smsMarketingRealTimeData 短信营销实时数据
@@ -1965,7 +1812,6 @@ export interface GetCloudBaseStatisticsParams {
   };
 }
 
-/** Reply fields of {@link MPTools.getCloudBaseStatistics}. */
 export interface GetCloudBaseStatisticsResponse {
   /** 数据列定义 */
   data_column?: {
@@ -1985,7 +1831,6 @@ export interface GetCloudBaseStatisticsResponse {
   total_num?: number;
 }
 
-/** Params of {@link MPTools.getCloudBaseVoIPSign}. */
 export interface GetCloudBaseVoIPSignParams {
   /** 游戏房间的标识 */
   group_id: string;
@@ -1995,19 +1840,16 @@ export interface GetCloudBaseVoIPSignParams {
   nonce: string;
 }
 
-/** Reply fields of {@link MPTools.getCloudBaseVoIPSign}. */
 export interface GetCloudBaseVoIPSignResponse {
   /** 签名 */
   signature?: string;
 }
 
-/** Params of {@link MPTools.getCloudToken}. */
 export interface GetCloudTokenParams {
   /** 有效期（单位：秒，最大 7200） */
   lifespan: number;
 }
 
-/** Reply fields of {@link MPTools.getCloudToken}. */
 export interface GetCloudTokenResponse {
   /** secretid */
   secretid?: string;
@@ -2019,7 +1861,6 @@ export interface GetCloudTokenResponse {
   expired_time?: number;
 }
 
-/** Params of {@link MPTools.getDatabaseCollection}. */
 export interface GetDatabaseCollectionParams {
   /** 云开发环境 ID */
   env: string;
@@ -2035,7 +1876,6 @@ export interface GetDatabaseCollectionParams {
   offset?: number;
 }
 
-/** Reply fields of {@link MPTools.getDatabaseCollection}. */
 export interface GetDatabaseCollectionResponse {
   /** 集合信息 */
   collections?: {
@@ -2061,7 +1901,6 @@ export interface GetDatabaseCollectionResponse {
   };
 }
 
-/** Params of {@link MPTools.getDatabaseCount}. */
 export interface GetDatabaseCountParams {
   /** 云开发环境 ID */
   env: string;
@@ -2069,13 +1908,11 @@ export interface GetDatabaseCountParams {
   query: string;
 }
 
-/** Reply fields of {@link MPTools.getDatabaseCount}. */
 export interface GetDatabaseCountResponse {
   /** 记录数量 */
   count?: number;
 }
 
-/** Params of {@link MPTools.getDatabaseMigrateStatus}. */
 export interface GetDatabaseMigrateStatusParams {
   /** 云开发环境 ID */
   env: string;
@@ -2083,7 +1920,6 @@ export interface GetDatabaseMigrateStatusParams {
   job_id: number;
 }
 
-/** Reply fields of {@link MPTools.getDatabaseMigrateStatus}. */
 export interface GetDatabaseMigrateStatusResponse {
   /** 任务状态：waiting 等待中；reading / writing 读、写；migrating 转移中；success 成功；fail 失败 */
   status?: string;
@@ -2097,7 +1933,6 @@ export interface GetDatabaseMigrateStatusResponse {
   file_url?: string;
 }
 
-/** Params of {@link MPTools.getDatabaseRecord}. */
 export interface GetDatabaseRecordParams {
   /** 云开发环境 ID */
   env: string;
@@ -2105,7 +1940,6 @@ export interface GetDatabaseRecordParams {
   query: string;
 }
 
-/** Reply fields of {@link MPTools.getDatabaseRecord}. */
 export interface GetDatabaseRecordResponse {
   /** 记录数组（每项为记录的 JSON 字符串） */
   data?: string[];
@@ -2120,7 +1954,6 @@ export interface GetDatabaseRecordResponse {
   };
 }
 
-/** Params of {@link MPTools.getDownloadTcbFileLink}. */
 export interface GetDownloadTcbFileLinkParams {
   /** 云开发环境 ID */
   env: string;
@@ -2133,7 +1966,6 @@ export interface GetDownloadTcbFileLinkParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.getDownloadTcbFileLink}. */
 export interface GetDownloadTcbFileLinkResponse {
   /** 文件列表 */
   file_list?: {
@@ -2148,7 +1980,6 @@ export interface GetDownloadTcbFileLinkResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getOpenData}. */
 export interface GetOpenDataParams {
   /** 用户 openid（可选，URL 参数） */
   openid?: string;
@@ -2156,7 +1987,6 @@ export interface GetOpenDataParams {
   cloudid_list: string[];
 }
 
-/** Reply fields of {@link MPTools.getOpenData}. */
 export interface GetOpenDataResponse {
   /** 开放数据列表 */
   data_list?: {
@@ -2167,7 +1997,6 @@ export interface GetOpenDataResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getUploadTcbFileLink}. */
 export interface GetUploadTcbFileLinkParams {
   /** 云开发环境 ID */
   env: string;
@@ -2175,7 +2004,6 @@ export interface GetUploadTcbFileLinkParams {
   path: string;
 }
 
-/** Reply fields of {@link MPTools.getUploadTcbFileLink}. */
 export interface GetUploadTcbFileLinkResponse {
   /** 上传 url */
   url?: string;
@@ -2189,7 +2017,6 @@ export interface GetUploadTcbFileLinkResponse {
   cos_file_id?: string;
 }
 
-/** Params of {@link MPTools.importDatabaseItem}. */
 export interface ImportDatabaseItemParams {
   /** 云开发环境 ID */
   env: string;
@@ -2209,13 +2036,11 @@ export interface ImportDatabaseItemParams {
   conflict_mode: 1 | 2;
 }
 
-/** Reply fields of {@link MPTools.importDatabaseItem}. */
 export interface ImportDatabaseItemResponse {
   /** 导入任务 ID，可使用 getDatabaseMigrateStatus 查询进度及结果 */
   job_id?: number;
 }
 
-/** Params of {@link MPTools.invokeCloudFunction}. */
 export interface InvokeCloudFunctionParams {
   /** 云开发环境 ID */
   env: string;
@@ -2227,13 +2052,11 @@ export interface InvokeCloudFunctionParams {
   };
 }
 
-/** Reply fields of {@link MPTools.invokeCloudFunction}. */
 export interface InvokeCloudFunctionResponse {
   /** 云函数返回的内容（JSON 字符串） */
   resp_data?: string;
 }
 
-/** Params of {@link MPTools.newSendCloudBaseSms}. */
 export interface NewSendCloudBaseSmsParams {
   /** 环境 ID */
   env: string;
@@ -2254,7 +2077,6 @@ export interface NewSendCloudBaseSmsParams {
   resource_appid?: string;
 }
 
-/** Reply fields of {@link MPTools.newSendCloudBaseSms}. */
 export interface NewSendCloudBaseSmsResponse {
   /** 发送状态列表 */
   send_status_list?: {
@@ -2271,7 +2093,6 @@ export interface NewSendCloudBaseSmsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.sendCloudBaseSms}. */
 export interface SendCloudBaseSmsParams {
   /** 环境 ID */
   env: string;
@@ -2299,7 +2120,6 @@ export interface SendCloudBaseSmsParams {
   resource_appid?: string;
 }
 
-/** Reply fields of {@link MPTools.sendCloudBaseSms}. */
 export interface SendCloudBaseSmsResponse {
   /** 发送状态列表 */
   send_status_list?: {
@@ -2316,7 +2136,6 @@ export interface SendCloudBaseSmsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.updateDatabaseIndex}. */
 export interface UpdateDatabaseIndexParams {
   /** 云开发环境 ID */
   env: string;
@@ -2345,10 +2164,8 @@ export interface UpdateDatabaseIndexParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.updateDatabaseIndex}. */
 export type UpdateDatabaseIndexResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateDatabaseRecord}. */
 export interface UpdateDatabaseRecordParams {
   /** 云开发环境 ID */
   env: string;
@@ -2356,7 +2173,6 @@ export interface UpdateDatabaseRecordParams {
   query: string;
 }
 
-/** Reply fields of {@link MPTools.updateDatabaseRecord}. */
 export interface UpdateDatabaseRecordResponse {
   /** 更新条件匹配到的结果数 */
   matched?: number;
@@ -2366,7 +2182,6 @@ export interface UpdateDatabaseRecordResponse {
   id?: string;
 }
 
-/** Params of {@link MPTools.addCategory}. */
 export interface AddCategoryParams {
   /** 类目信息列表 */
   categories: {
@@ -2384,10 +2199,8 @@ export interface AddCategoryParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.addCategory}. */
 export type AddCategoryResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addJumpQRCode}. */
 export interface AddJumpQRCodeParams {
   /** 二维码规则（以 http/https 开头的前缀） */
   prefix: string;
@@ -2411,22 +2224,18 @@ export interface AddJumpQRCodeParams {
   is_edit: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.addJumpQRCode}. */
 export type AddJumpQRCodeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.bindTester}. */
 export interface BindTesterParams {
   /** 体验者微信号 */
   wechatid: string;
 }
 
-/** Reply fields of {@link MPTools.bindTester}. */
 export interface BindTesterResponse {
   /** 人员对应的唯一字符串 */
   userstr: string;
 }
 
-/** Params of {@link MPTools.commit}. */
 export interface CommitParams {
   /** 代码模板库中的模板 ID（getCodeTemplateList） */
   template_id: number;
@@ -2438,10 +2247,8 @@ export interface CommitParams {
   user_desc: string;
 }
 
-/** Reply fields of {@link MPTools.commit}. */
 export type CommitResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteCategory}. */
 export interface DeleteCategoryParams {
   /** 一级类目 ID */
   first: number;
@@ -2449,10 +2256,8 @@ export interface DeleteCategoryParams {
   second: number;
 }
 
-/** Reply fields of {@link MPTools.deleteCategory}. */
 export type DeleteCategoryResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteJumpQRCode}. */
 export interface DeleteJumpQRCodeParams {
   /** 二维码规则 */
   prefix: string;
@@ -2460,13 +2265,10 @@ export interface DeleteJumpQRCodeParams {
   appid?: string;
 }
 
-/** Reply fields of {@link MPTools.deleteJumpQRCode}. */
 export type DeleteJumpQRCodeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.downloadJumpQRCodeFile}. */
 export type DownloadJumpQRCodeFileParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.downloadJumpQRCodeFile}. */
 export interface DownloadJumpQRCodeFileResponse {
   /** 文件名称 */
   file_name: string;
@@ -2474,10 +2276,8 @@ export interface DownloadJumpQRCodeFileResponse {
   file_content: string;
 }
 
-/** Params of {@link MPTools.getAccountBasicInfo}. */
 export type GetAccountBasicInfoParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getAccountBasicInfo}. */
 export interface GetAccountBasicInfoResponse {
   /** 帐号 appid */
   appid: string;
@@ -2537,10 +2337,8 @@ export interface GetAccountBasicInfoResponse {
   nickname?: string;
 }
 
-/** Params of {@link MPTools.getAllCategories}. */
 export type GetAllCategoriesParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getAllCategories}. */
 export interface GetAllCategoriesResponse {
   /** 类目列表 */
   categories_list: {
@@ -2562,13 +2360,11 @@ export interface GetAllCategoriesResponse {
   };
 }
 
-/** Params of {@link MPTools.getAuditStatus}. */
 export interface GetAuditStatusParams {
   /** 提交审核时获得的审核 id */
   auditid: number;
 }
 
-/** Reply fields of {@link MPTools.getAuditStatus}. */
 export interface GetAuditStatusResponse {
   /**
    * 审核状态：0 审核成功 1 审核被拒绝 2 审核中 3 已撤回 4 审核延后
@@ -2580,10 +2376,8 @@ export interface GetAuditStatusResponse {
   screenshot?: string;
 }
 
-/** Params of {@link MPTools.getCodeAuditQuota}. */
 export type GetCodeAuditQuotaParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getCodeAuditQuota}. */
 export interface GetCodeAuditQuotaResponse {
   /** 本月剩余提审额度 */
   rest: number;
@@ -2595,10 +2389,8 @@ export interface GetCodeAuditQuotaResponse {
   speedup_limit?: number;
 }
 
-/** Params of {@link MPTools.getCodeCategory}. */
 export type GetCodeCategoryParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getCodeCategory}. */
 export interface GetCodeCategoryResponse {
   /** 可填选的类目信息列表 */
   category_list: {
@@ -2617,19 +2409,15 @@ export interface GetCodeCategoryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getCodePage}. */
 export type GetCodePageParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getCodePage}. */
 export interface GetCodePageResponse {
   /** 页面配置列表 */
   page_list: string[];
 }
 
-/** Params of {@link MPTools.getCodePrivacyInfo}. */
 export type GetCodePrivacyInfoParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getCodePrivacyInfo}. */
 export interface GetCodePrivacyInfoResponse {
   /** 没权限的隐私接口的 api 英文名 */
   without_auth_list?: string[];
@@ -2637,10 +2425,8 @@ export interface GetCodePrivacyInfoResponse {
   without_conf_list?: string[];
 }
 
-/** Params of {@link MPTools.getEffectiveJumpDomain}. */
 export type GetEffectiveJumpDomainParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getEffectiveJumpDomain}. */
 export interface GetEffectiveJumpDomainResponse {
   /** 通过公众平台配置的业务域名 */
   mp_webviewdomain?: string[];
@@ -2652,10 +2438,8 @@ export interface GetEffectiveJumpDomainResponse {
   effective_webviewdomain: string[];
 }
 
-/** Params of {@link MPTools.getEffectiveServerDomain}. */
 export type GetEffectiveServerDomainParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getEffectiveServerDomain}. */
 export interface GetEffectiveServerDomainResponse {
   /** 通过公众平台配置的服务器域名 */
   mp_domain?: {
@@ -2719,10 +2503,8 @@ export interface GetEffectiveServerDomainResponse {
   };
 }
 
-/** Params of {@link MPTools.getJumpDomainConfirmFile}. */
 export type GetJumpDomainConfirmFileParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getJumpDomainConfirmFile}. */
 export interface GetJumpDomainConfirmFileResponse {
   /** 文件名 */
   file_name: string;
@@ -2730,7 +2512,6 @@ export interface GetJumpDomainConfirmFileResponse {
   file_content: string;
 }
 
-/** Params of {@link MPTools.getJumpQRCode}. */
 export interface GetJumpQRCodeParams {
   /** 小程序 appid（不填：客户端自己的 appid） */
   appid?: string;
@@ -2746,7 +2527,6 @@ export interface GetJumpQRCodeParams {
   page_size?: number;
 }
 
-/** Reply fields of {@link MPTools.getJumpQRCode}. */
 export interface GetJumpQRCodeResponse {
   /** 是否已经打开二维码跳转链接设置 */
   qrcodejump_open?: number;
@@ -2773,10 +2553,8 @@ export interface GetJumpQRCodeResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLatestAuditStatus}. */
 export type GetLatestAuditStatusParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getLatestAuditStatus}. */
 export interface GetLatestAuditStatusResponse {
   /** 最新的审核 id */
   auditid: number;
@@ -2796,10 +2574,8 @@ export interface GetLatestAuditStatusResponse {
   submit_audit_time?: number;
 }
 
-/** Params of {@link MPTools.getPrefetchDomain}. */
 export type GetPrefetchDomainParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getPrefetchDomain}. */
 export interface GetPrefetchDomainResponse {
   /** 预解析 dns 域名 */
   prefetch_dns_domain: {
@@ -2812,10 +2588,8 @@ export interface GetPrefetchDomainResponse {
   size_limit?: number;
 }
 
-/** Params of {@link MPTools.getSearchStatus}. */
 export type GetSearchStatusParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getSearchStatus}. */
 export interface GetSearchStatusResponse {
   /**
    * 1 不可搜索 0 可搜索
@@ -2823,10 +2597,8 @@ export interface GetSearchStatusResponse {
   status: 0 | 1;
 }
 
-/** Params of {@link MPTools.getSettingCategories}. */
 export type GetSettingCategoriesParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getSettingCategories}. */
 export interface GetSettingCategoriesResponse {
   /** 已设置的类目 */
   categories: {
@@ -2851,10 +2623,8 @@ export interface GetSettingCategoriesResponse {
   category_limit: number;
 }
 
-/** Params of {@link MPTools.getSupportVersion}. */
 export type GetSupportVersionParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getSupportVersion}. */
 export interface GetSupportVersionResponse {
   /** 当前设置的最低基础库版本 */
   now_version: string;
@@ -2870,10 +2640,8 @@ export interface GetSupportVersionResponse {
   };
 }
 
-/** Params of {@link MPTools.getTester}. */
 export type GetTesterParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getTester}. */
 export interface GetTesterResponse {
   /** 体验者 */
   members: {
@@ -2882,16 +2650,13 @@ export interface GetTesterResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getTrialQRCode}. */
 export interface GetTrialQRCodeParams {
   /** 体验版打开的页面路径及参数（需 urlencode，如 page%2Findex%3Faction%3D1），默认首页 */
   path?: string;
 }
 
-/** Params of {@link MPTools.getVersionInfo}. */
 export type GetVersionInfoParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getVersionInfo}. */
 export interface GetVersionInfoResponse {
   /** 体验版信息（有体验版时） */
   exp_info?: {
@@ -2913,7 +2678,6 @@ export interface GetVersionInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.grayRelease}. */
 export interface GrayReleaseParams {
   /** 灰度的百分比 */
   gray_percentage: number;
@@ -2923,10 +2687,8 @@ export interface GrayReleaseParams {
   support_experiencer_first?: boolean;
 }
 
-/** Reply fields of {@link MPTools.grayRelease}. */
 export type GrayReleaseResponse = Record<string, never>;
 
-/** Params of {@link MPTools.modifyHeadImage}. */
 export interface ModifyHeadImageParams {
   /** 头像素材 media_id */
   head_img_media_id: string;
@@ -2940,10 +2702,8 @@ export interface ModifyHeadImageParams {
   y2: number;
 }
 
-/** Reply fields of {@link MPTools.modifyHeadImage}. */
 export type ModifyHeadImageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.modifyJumpDomain}. */
 export interface ModifyJumpDomainParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取（不填：把第三方平台的业务域名全部设置给小程序）
@@ -2953,13 +2713,11 @@ export interface ModifyJumpDomainParams {
   webviewdomain?: string[];
 }
 
-/** Reply fields of {@link MPTools.modifyJumpDomain}. */
 export interface ModifyJumpDomainResponse {
   /** 业务域名（action=get 时） */
   webviewdomain?: string[];
 }
 
-/** Params of {@link MPTools.modifyJumpDomainDirectly}. */
 export interface ModifyJumpDomainDirectlyParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -2969,13 +2727,11 @@ export interface ModifyJumpDomainDirectlyParams {
   webviewdomain?: string[];
 }
 
-/** Reply fields of {@link MPTools.modifyJumpDomainDirectly}. */
 export interface ModifyJumpDomainDirectlyResponse {
   /** 业务域名（action=get 时） */
   webviewdomain?: string[];
 }
 
-/** Params of {@link MPTools.modifyServerDomain}. */
 export interface ModifyServerDomainParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -2995,7 +2751,6 @@ export interface ModifyServerDomainParams {
   tcpdomain?: string[];
 }
 
-/** Reply fields of {@link MPTools.modifyServerDomain}. */
 export interface ModifyServerDomainResponse {
   /** request 合法域名 */
   requestdomain?: string[];
@@ -3015,7 +2770,6 @@ export interface ModifyServerDomainResponse {
   no_icp_domain?: string[];
 }
 
-/** Params of {@link MPTools.modifyServerDomainDirectly}. */
 export interface ModifyServerDomainDirectlyParams {
   /**
    * add 添加 delete 删除 set 覆盖 get 获取
@@ -3035,7 +2789,6 @@ export interface ModifyServerDomainDirectlyParams {
   tcpdomain?: string[];
 }
 
-/** Reply fields of {@link MPTools.modifyServerDomainDirectly}. */
 export interface ModifyServerDomainDirectlyResponse {
   /** request 合法域名 */
   requestdomain?: string[];
@@ -3055,31 +2808,24 @@ export interface ModifyServerDomainDirectlyResponse {
   no_icp_domain?: string[];
 }
 
-/** Params of {@link MPTools.modifySignature}. */
 export interface ModifySignatureParams {
   /** 功能介绍（简介），4–120 字 */
   signature: string;
 }
 
-/** Reply fields of {@link MPTools.modifySignature}. */
 export type ModifySignatureResponse = Record<string, never>;
 
-/** Params of {@link MPTools.publishJumpQRCode}. */
 export interface PublishJumpQRCodeParams {
   /** 二维码规则 */
   prefix: string;
 }
 
-/** Reply fields of {@link MPTools.publishJumpQRCode}. */
 export type PublishJumpQRCodeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.release}. */
 export type ReleaseParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.release}. */
 export type ReleaseResponse = Record<string, never>;
 
-/** Params of {@link MPTools.revertCodeRelease}. */
 export interface RevertCodeReleaseParams {
   /**
    * get_history_version：查询可回退的历史版本（不回退）
@@ -3089,7 +2835,6 @@ export interface RevertCodeReleaseParams {
   app_version?: number;
 }
 
-/** Reply fields of {@link MPTools.revertCodeRelease}. */
 export interface RevertCodeReleaseResponse {
   /** 可回退的历史版本（action=get_history_version） */
   version_list?: {
@@ -3104,13 +2849,10 @@ export interface RevertCodeReleaseResponse {
   }[];
 }
 
-/** Params of {@link MPTools.revertGrayRelease}. */
 export type RevertGrayReleaseParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.revertGrayRelease}. */
 export type RevertGrayReleaseResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setNickname}. */
 export interface SetNicknameParams {
   /** 昵称，不支持包含“小程序”关键字的昵称 */
   nick_name: string;
@@ -3130,7 +2872,6 @@ export interface SetNicknameParams {
   naming_other_stuff_5?: string;
 }
 
-/** Reply fields of {@link MPTools.setNickname}. */
 export interface SetNicknameResponse {
   /** 材料说明 */
   wording?: string;
@@ -3138,7 +2879,6 @@ export interface SetNicknameResponse {
   audit_id?: number;
 }
 
-/** Params of {@link MPTools.setPrefetchDomain}. */
 export interface SetPrefetchDomainParams {
   /** 预解析 dns 域名（需是已配置的 request 合法域名） */
   prefetch_dns_domain: {
@@ -3147,10 +2887,8 @@ export interface SetPrefetchDomainParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.setPrefetchDomain}. */
 export type SetPrefetchDomainResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setSearchStatus}. */
 export interface SetSearchStatusParams {
   /**
    * 1 不可搜索 0 可搜索
@@ -3158,19 +2896,15 @@ export interface SetSearchStatusParams {
   status: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.setSearchStatus}. */
 export type SetSearchStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setSupportVersion}. */
 export interface SetSupportVersionParams {
   /** 最低基础库版本号，如 2.25.0 */
   version: string;
 }
 
-/** Reply fields of {@link MPTools.setSupportVersion}. */
 export type SetSupportVersionResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setVisitStatus}. */
 export interface SetVisitStatusParams {
   /**
    * close 暂停服务，open 开启服务
@@ -3178,19 +2912,15 @@ export interface SetVisitStatusParams {
   action: "open" | "close";
 }
 
-/** Reply fields of {@link MPTools.setVisitStatus}. */
 export type SetVisitStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.speedupCodeAudit}. */
 export interface SpeedupCodeAuditParams {
   /** 审核单 ID */
   auditid: number;
 }
 
-/** Reply fields of {@link MPTools.speedupCodeAudit}. */
 export type SpeedupCodeAuditResponse = Record<string, never>;
 
-/** Params of {@link MPTools.submitAudit}. */
 export interface SubmitAuditParams {
   /** 审核项列表（选填，至多填写 5 项） */
   item_list?: {
@@ -3245,13 +2975,11 @@ export interface SubmitAuditParams {
   order_path?: string;
 }
 
-/** Reply fields of {@link MPTools.submitAudit}. */
 export interface SubmitAuditResponse {
   /** 审核编号 */
   auditid: number;
 }
 
-/** Params of {@link MPTools.unbindTester}. */
 export interface UnbindTesterParams {
   /** 体验者微信号（与 userstr 二选一） */
   wechatid?: string;
@@ -3259,16 +2987,12 @@ export interface UnbindTesterParams {
   userstr?: string;
 }
 
-/** Reply fields of {@link MPTools.unbindTester}. */
 export type UnbindTesterResponse = Record<string, never>;
 
-/** Params of {@link MPTools.undoAudit}. */
 export type UndoAuditParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.undoAudit}. */
 export type UndoAuditResponse = Record<string, never>;
 
-/** Params of {@link MPTools.componentCode2Session}. */
 export interface ComponentCode2SessionParams {
   /** 小程序的 appid（授权方；客户端自动填写） */
   appid?: string;
@@ -3276,7 +3000,6 @@ export interface ComponentCode2SessionParams {
   js_code: string;
 }
 
-/** Reply fields of {@link MPTools.componentCode2Session}. */
 export interface ComponentCode2SessionResponse {
   /** 用户唯一标识 */
   openid: string;
@@ -3286,7 +3009,6 @@ export interface ComponentCode2SessionResponse {
   unionid?: string;
 }
 
-/** Params of {@link MPTools.cancelKfAdmin}. */
 export interface CancelKfAdminParams {
   /** 客服账号的 openid */
   kf_openid: string;
@@ -3294,10 +3016,8 @@ export interface CancelKfAdminParams {
   business_id?: string;
 }
 
-/** Reply fields of {@link MPTools.cancelKfAdmin}. */
 export type CancelKfAdminResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getKfBusiness}. */
 export interface GetKfBusinessParams {
   /** 创建商户时得到的商户 id，与 account_name 选填一个 */
   business_id?: number | string;
@@ -3305,7 +3025,6 @@ export interface GetKfBusinessParams {
   account_name?: string;
 }
 
-/** Reply fields of {@link MPTools.getKfBusiness}. */
 export interface GetKfBusinessResponse {
   /** 商户信息 */
   business_info?: {
@@ -3322,7 +3041,6 @@ export interface GetKfBusinessResponse {
   };
 }
 
-/** Params of {@link MPTools.listKfBusiness}. */
 export interface ListKfBusinessParams {
   /** 用于分页拉取，从 0 开始 */
   offset: number;
@@ -3330,7 +3048,6 @@ export interface ListKfBusinessParams {
   count: number;
 }
 
-/** Reply fields of {@link MPTools.listKfBusiness}. */
 export interface ListKfBusinessResponse {
   /** 商户信息列表 */
   list?: {
@@ -3347,7 +3064,6 @@ export interface ListKfBusinessResponse {
   }[];
 }
 
-/** Params of {@link MPTools.registerKfBusiness}. */
 export interface RegisterKfBusinessParams {
   /** 商户账号名，一个 account_name 只能创建一次，6-30 字符，必须为英文、数字或者下划线，区分大小写 */
   account_name: string;
@@ -3362,13 +3078,11 @@ export interface RegisterKfBusinessParams {
   transfer_to_commkf?: boolean;
 }
 
-/** Reply fields of {@link MPTools.registerKfBusiness}. */
 export interface RegisterKfBusinessResponse {
   /** 商户 ID（文档标为 string，示例为数字） */
   business_id?: number | string;
 }
 
-/** Params of {@link MPTools.sendCustomMessage}. */
 export interface MpSendCustomMessageParams {
   /** 用户的 OpenID */
   touser: string;
@@ -3408,10 +3122,8 @@ export interface MpSendCustomMessageParams {
   };
 }
 
-/** Reply fields of {@link MPTools.sendCustomMessage}. */
 export type MpSendCustomMessageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setBusinessTyping}. */
 export interface SetBusinessTypingParams {
   /** 用户的 OpenID */
   touser: string;
@@ -3423,10 +3135,8 @@ export interface SetBusinessTypingParams {
   businessid?: string;
 }
 
-/** Reply fields of {@link MPTools.setBusinessTyping}. */
 export type SetBusinessTypingResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setKfAdmin}. */
 export interface SetKfAdminParams {
   /** 客服账号的 openid */
   kf_openid: string;
@@ -3434,10 +3144,8 @@ export interface SetKfAdminParams {
   business_id?: string;
 }
 
-/** Reply fields of {@link MPTools.setKfAdmin}. */
 export type SetKfAdminResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateKfBusiness}. */
 export interface UpdateKfBusinessParams {
   /** 创建商户时得到的商户 id */
   business_id: number | string;
@@ -3447,10 +3155,8 @@ export interface UpdateKfBusinessParams {
   icon_media_id?: string;
 }
 
-/** Reply fields of {@link MPTools.updateKfBusiness}. */
 export type UpdateKfBusinessResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getDailyRetain}. */
 export interface GetDailyRetainParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3458,7 +3164,6 @@ export interface GetDailyRetainParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getDailyRetain}. */
 export interface GetDailyRetainResponse {
   /** 日期，格式为 yyyymmdd */
   ref_date?: string;
@@ -3478,7 +3183,6 @@ export interface GetDailyRetainResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getDailySummary}. */
 export interface GetDailySummaryParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3486,7 +3190,6 @@ export interface GetDailySummaryParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getDailySummary}. */
 export interface GetDailySummaryResponse {
   /** 数据列表 */
   list?: {
@@ -3501,7 +3204,6 @@ export interface GetDailySummaryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getDailyVisitTrend}. */
 export interface GetDailyVisitTrendParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3509,7 +3211,6 @@ export interface GetDailyVisitTrendParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getDailyVisitTrend}. */
 export interface GetDailyVisitTrendResponse {
   /** 数据列表 */
   list?: {
@@ -3532,7 +3233,6 @@ export interface GetDailyVisitTrendResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getMonthlyRetain}. */
 export interface GetMonthlyRetainParams {
   /** 开始日期，为自然月第一天，格式为 yyyymmdd */
   begin_date: string;
@@ -3540,7 +3240,6 @@ export interface GetMonthlyRetainParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getMonthlyRetain}. */
 export interface GetMonthlyRetainResponse {
   /** 时间，格式为 yyyymm，如 201702 */
   ref_date?: string;
@@ -3560,7 +3259,6 @@ export interface GetMonthlyRetainResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getMonthlyVisitTrend}. */
 export interface GetMonthlyVisitTrendParams {
   /** 开始日期，为自然月第一天，格式为 yyyymmdd */
   begin_date: string;
@@ -3568,7 +3266,6 @@ export interface GetMonthlyVisitTrendParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getMonthlyVisitTrend}. */
 export interface GetMonthlyVisitTrendResponse {
   /** 数据列表 */
   list?: {
@@ -3591,7 +3288,6 @@ export interface GetMonthlyVisitTrendResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPerformanceData}. */
 export interface GetPerformanceDataParams {
   /**
    * 查询数据的类型：10016 打开率；10017 启动各阶段耗时；10021 页面切换耗时；10022 内存指标；10023 内存异常
@@ -3616,7 +3312,6 @@ export interface GetPerformanceDataParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.getPerformanceData}. */
 export interface GetPerformanceDataResponse {
   /** 返回的性能数据 */
   data?: {
@@ -3645,7 +3340,6 @@ export interface GetPerformanceDataResponse {
   };
 }
 
-/** Params of {@link MPTools.getUserPortrait}. */
 export interface GetUserPortraitParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3653,7 +3347,6 @@ export interface GetUserPortraitParams {
   end_date: string;
 }
 
-/** Reply fields of {@link MPTools.getUserPortrait}. */
 export interface GetUserPortraitResponse {
   /** 时间范围，如 "20170611-20170617" */
   ref_date?: string;
@@ -3767,7 +3460,6 @@ export interface GetUserPortraitResponse {
   };
 }
 
-/** Params of {@link MPTools.getVisitDistribution}. */
 export interface GetVisitDistributionParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3775,7 +3467,6 @@ export interface GetVisitDistributionParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getVisitDistribution}. */
 export interface GetVisitDistributionResponse {
   /** 日期，格式为 yyyymmdd */
   ref_date?: string;
@@ -3795,7 +3486,6 @@ export interface GetVisitDistributionResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getVisitPage}. */
 export interface GetVisitPageParams {
   /** 开始日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3803,7 +3493,6 @@ export interface GetVisitPageParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getVisitPage}. */
 export interface GetVisitPageResponse {
   /** 日期，格式为 yyyymmdd */
   ref_date?: string;
@@ -3828,7 +3517,6 @@ export interface GetVisitPageResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getWeeklyRetain}. */
 export interface GetWeeklyRetainParams {
   /** 开始日期，为周一日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3836,7 +3524,6 @@ export interface GetWeeklyRetainParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getWeeklyRetain}. */
 export interface GetWeeklyRetainResponse {
   /** 时间，格式为 yyyymmdd-yyyymmdd，如 20170306-20170312 */
   ref_date?: string;
@@ -3856,7 +3543,6 @@ export interface GetWeeklyRetainResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getWeeklyVisitTrend}. */
 export interface GetWeeklyVisitTrendParams {
   /** 开始日期，为周一日期，格式为 yyyymmdd */
   begin_date: string;
@@ -3864,7 +3550,6 @@ export interface GetWeeklyVisitTrendParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link MPTools.getWeeklyVisitTrend}. */
 export interface GetWeeklyVisitTrendResponse {
   /** 数据列表 */
   list?: {
@@ -3887,7 +3572,6 @@ export interface GetWeeklyVisitTrendResponse {
   }[];
 }
 
-/** Params of {@link MPTools.addDeliveryReturn}. */
 export interface AddDeliveryReturnParams {
   /** 商家内部系统使用的退货编号 */
   shop_order_id: string;
@@ -3940,13 +3624,11 @@ export interface AddDeliveryReturnParams {
   order_price: number;
 }
 
-/** Reply fields of {@link MPTools.addDeliveryReturn}. */
 export interface AddDeliveryReturnResponse {
   /** 退货 ID */
   return_id?: string | number;
 }
 
-/** Params of {@link MPTools.deliveryPathNotify}. */
 export interface DeliveryPathNotifyParams {
   /** 寄件人 */
   sender: {
@@ -4011,7 +3693,6 @@ export interface DeliveryPathNotifyParams {
   create_time: number;
 }
 
-/** Reply fields of {@link MPTools.deliveryPathNotify}. */
 export interface DeliveryPathNotifyResponse {
   /**
    * 用户是否绑定：0 未绑定；1 已绑定
@@ -4019,13 +3700,11 @@ export interface DeliveryPathNotifyResponse {
   exist?: 0 | 1;
 }
 
-/** Params of {@link MPTools.deliveryUserQuery}. */
 export interface DeliveryUserQueryParams {
   /** 手机号 */
   phone: string;
 }
 
-/** Reply fields of {@link MPTools.deliveryUserQuery}. */
 export interface DeliveryUserQueryResponse {
   /**
    * 用户是否绑定：0 未绑定；1 已绑定
@@ -4033,7 +3712,6 @@ export interface DeliveryUserQueryResponse {
   exist: 0 | 1;
 }
 
-/** Params of {@link MPTools.followWaybill}. */
 export interface FollowWaybillParams {
   /** 商品信息 */
   goods_info: {
@@ -4063,16 +3741,13 @@ export interface FollowWaybillParams {
   order_detail_path?: string;
 }
 
-/** Reply fields of {@link MPTools.followWaybill}. */
 export interface FollowWaybillResponse {
   /** 查询 id */
   waybill_token?: string;
 }
 
-/** Params of {@link MPTools.getDeliveryList}. */
 export type GetDeliveryListParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getDeliveryList}. */
 export interface GetDeliveryListResponse {
   /** 运力公司列表 */
   delivery_list?: {
@@ -4085,13 +3760,11 @@ export interface GetDeliveryListResponse {
   count?: number;
 }
 
-/** Params of {@link MPTools.getDeliveryReturn}. */
 export interface GetDeliveryReturnParams {
   /** 退货 ID */
   return_id: string;
 }
 
-/** Reply fields of {@link MPTools.getDeliveryReturn}. */
 export interface GetDeliveryReturnResponse {
   /** 退货状态：0 用户未填写退货信息；1 在线预约；2 自主填写 */
   status?: number;
@@ -4105,13 +3778,11 @@ export interface GetDeliveryReturnResponse {
   delivery_id?: string;
 }
 
-/** Params of {@link MPTools.queryFollowTrace}. */
 export interface QueryFollowTraceParams {
   /** 查询 id，follow_waybill 返回 */
   waybill_token: string;
 }
 
-/** Reply fields of {@link MPTools.queryFollowTrace}. */
 export interface QueryFollowTraceResponse {
   /** 运单信息 */
   waybill_info?: {
@@ -4144,13 +3815,11 @@ export interface QueryFollowTraceResponse {
   };
 }
 
-/** Params of {@link MPTools.queryTrace}. */
 export interface QueryTraceParams {
   /** 查询 id，trace_waybill 返回 */
   waybill_token: string;
 }
 
-/** Reply fields of {@link MPTools.queryTrace}. */
 export interface QueryTraceResponse {
   /** 运单信息 */
   waybill_info?: {
@@ -4183,7 +3852,6 @@ export interface QueryTraceResponse {
   };
 }
 
-/** Params of {@link MPTools.traceWaybill}. */
 export interface TraceWaybillParams {
   /** 商品信息 */
   goods_info: {
@@ -4213,22 +3881,18 @@ export interface TraceWaybillParams {
   order_detail_path?: string;
 }
 
-/** Reply fields of {@link MPTools.traceWaybill}. */
 export interface TraceWaybillResponse {
   /** 查询 id，用于 query_trace / update_waybill_goods 以及小程序端查询组件 */
   waybill_token?: string;
 }
 
-/** Params of {@link MPTools.unbindDeliveryReturn}. */
 export interface UnbindDeliveryReturnParams {
   /** 退货 ID */
   return_id: string;
 }
 
-/** Reply fields of {@link MPTools.unbindDeliveryReturn}. */
 export type UnbindDeliveryReturnResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateFollowWaybillGoods}. */
 export interface UpdateFollowWaybillGoodsParams {
   /** 查询 id */
   waybill_token: string;
@@ -4246,10 +3910,8 @@ export interface UpdateFollowWaybillGoodsParams {
   };
 }
 
-/** Reply fields of {@link MPTools.updateFollowWaybillGoods}. */
 export type UpdateFollowWaybillGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateWaybillGoods}. */
 export interface UpdateWaybillGoodsParams {
   /** 查询 id */
   waybill_token: string;
@@ -4267,10 +3929,8 @@ export interface UpdateWaybillGoodsParams {
   };
 }
 
-/** Reply fields of {@link MPTools.updateWaybillGoods}. */
 export type UpdateWaybillGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addExpressOrder}. */
 export interface AddExpressOrderParams {
   /** 订单 ID，须保证全局唯一，不超过 512 字节 */
   order_id: string;
@@ -4400,7 +4060,6 @@ export interface AddExpressOrderParams {
   take_mode?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.addExpressOrder}. */
 export interface AddExpressOrderResponse {
   /** 订单 ID，下单成功时返回 */
   order_id?: string;
@@ -4419,7 +4078,6 @@ export interface AddExpressOrderResponse {
   delivery_resultmsg?: string;
 }
 
-/** Params of {@link MPTools.batchGetOrder}. */
 export interface BatchGetOrderParams {
   /** 订单列表，最多 100 个 */
   order_list: {
@@ -4432,7 +4090,6 @@ export interface BatchGetOrderParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.batchGetOrder}. */
 export interface BatchGetOrderResponse {
   /** 运单列表 */
   order_list?: {
@@ -4458,7 +4115,6 @@ export interface BatchGetOrderResponse {
   }[];
 }
 
-/** Params of {@link MPTools.bindExpressAccount}. */
 export interface BindExpressAccountParams {
   /**
    * bind 绑定；unbind 解除绑定
@@ -4474,10 +4130,8 @@ export interface BindExpressAccountParams {
   remark_content?: string;
 }
 
-/** Reply fields of {@link MPTools.bindExpressAccount}. */
 export type BindExpressAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.cancelExpressOrder}. */
 export interface CancelExpressOrderParams {
   /** 订单 ID，需保证全局唯一 */
   order_id: string;
@@ -4489,7 +4143,6 @@ export interface CancelExpressOrderParams {
   waybill_id: string;
 }
 
-/** Reply fields of {@link MPTools.cancelExpressOrder}. */
 export interface CancelExpressOrderResponse {
   /** 快递侧错误码 */
   delivery_resultcode?: number;
@@ -4497,10 +4150,8 @@ export interface CancelExpressOrderResponse {
   delivery_resultmsg?: string;
 }
 
-/** Params of {@link MPTools.getAllAccount}. */
 export type GetAllAccountParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getAllAccount}. */
 export interface GetAllAccountResponse {
   /** 账号数量 */
   count?: number;
@@ -4536,10 +4187,8 @@ export interface GetAllAccountResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getAllDelivery}. */
 export type GetAllDeliveryParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getAllDelivery}. */
 export interface GetAllDeliveryResponse {
   /** 快递公司数量 */
   count?: number;
@@ -4565,7 +4214,6 @@ export interface GetAllDeliveryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getContact}. */
 export interface GetContactParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4573,7 +4221,6 @@ export interface GetContactParams {
   waybill_id: string;
 }
 
-/** Reply fields of {@link MPTools.getContact}. */
 export interface GetContactResponse {
   /** 运单 ID */
   waybill_id?: string;
@@ -4601,7 +4248,6 @@ export interface GetContactResponse {
   };
 }
 
-/** Params of {@link MPTools.getExpressOrder}. */
 export interface GetExpressOrderParams {
   /** 订单 ID，需保证全局唯一 */
   order_id: string;
@@ -4619,7 +4265,6 @@ export interface GetExpressOrderParams {
   custom_remark?: string;
 }
 
-/** Reply fields of {@link MPTools.getExpressOrder}. */
 export interface GetExpressOrderResponse {
   /** 运单 html 的 BASE64 结果 */
   print_html?: string;
@@ -4640,7 +4285,6 @@ export interface GetExpressOrderResponse {
   order_status?: number;
 }
 
-/** Params of {@link MPTools.getPath}. */
 export interface GetPathParams {
   /** 订单 ID，需保证全局唯一 */
   order_id: string;
@@ -4652,7 +4296,6 @@ export interface GetPathParams {
   waybill_id: string;
 }
 
-/** Reply fields of {@link MPTools.getPath}. */
 export interface GetPathResponse {
   /** 用户 openid */
   openid?: string;
@@ -4673,10 +4316,8 @@ export interface GetPathResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPrinter}. */
 export type GetPrinterParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getPrinter}. */
 export interface GetPrinterResponse {
   /** 已经绑定的打印员数量 */
   count?: number;
@@ -4686,7 +4327,6 @@ export interface GetPrinterResponse {
   tagid_list?: string[];
 }
 
-/** Params of {@link MPTools.getQuota}. */
 export interface GetQuotaParams {
   /** 快递公司 ID，参见 getAllDelivery */
   delivery_id: string;
@@ -4694,13 +4334,11 @@ export interface GetQuotaParams {
   biz_id: string;
 }
 
-/** Reply fields of {@link MPTools.getQuota}. */
 export interface GetQuotaResponse {
   /** 电子面单余额 */
   quota_num?: number;
 }
 
-/** Params of {@link MPTools.previewTemplate}. */
 export interface PreviewTemplateParams {
   /** 运单 ID */
   waybill_id: string;
@@ -4712,7 +4350,6 @@ export interface PreviewTemplateParams {
   custom: Record<string, never>;
 }
 
-/** Reply fields of {@link MPTools.previewTemplate}. */
 export interface PreviewTemplateResponse {
   /** 运单 ID */
   waybill_id?: string;
@@ -4720,7 +4357,6 @@ export interface PreviewTemplateResponse {
   rendered_waybill_template?: string;
 }
 
-/** Params of {@link MPTools.scatterDeliveryCancel}. */
 export interface ScatterDeliveryCancelParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4728,10 +4364,8 @@ export interface ScatterDeliveryCancelParams {
   reason: string;
 }
 
-/** Reply fields of {@link MPTools.scatterDeliveryCancel}. */
 export type ScatterDeliveryCancelResponse = Record<string, never>;
 
-/** Params of {@link MPTools.scatterDeliveryRefund}. */
 export interface ScatterDeliveryRefundParams {
   /** 下单时的 Token 字段 */
   token: string;
@@ -4739,10 +4373,8 @@ export interface ScatterDeliveryRefundParams {
   fee: number;
 }
 
-/** Reply fields of {@link MPTools.scatterDeliveryRefund}. */
 export type ScatterDeliveryRefundResponse = Record<string, never>;
 
-/** Params of {@link MPTools.scatterGetBill}. */
 export interface ScatterGetBillParams {
   /** 下载对账单的日期，格式为 YYYYMMDD */
   date: string;
@@ -4752,7 +4384,6 @@ export interface ScatterGetBillParams {
   type: "ALL" | "SUCCESS" | "REFUND";
 }
 
-/** Params of {@link MPTools.scatterUpdateOrderFee}. */
 export interface ScatterUpdateOrderFeeParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4774,10 +4405,8 @@ export interface ScatterUpdateOrderFeeParams {
   other_fee?: number;
 }
 
-/** Reply fields of {@link MPTools.scatterUpdateOrderFee}. */
 export type ScatterUpdateOrderFeeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.scatterUpdateOrderStatus}. */
 export interface ScatterUpdateOrderStatusParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4799,10 +4428,8 @@ export interface ScatterUpdateOrderStatusParams {
   delivery_courier_phone: string;
 }
 
-/** Reply fields of {@link MPTools.scatterUpdateOrderStatus}. */
 export type ScatterUpdateOrderStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.testUpdateOrder}. */
 export interface TestUpdateOrderParams {
   /**
    * 商户 id，必须是 "test_biz_id"
@@ -4828,10 +4455,8 @@ export interface TestUpdateOrderParams {
   action_msg: string;
 }
 
-/** Reply fields of {@link MPTools.testUpdateOrder}. */
 export type TestUpdateOrderResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateBusiness}. */
 export interface UpdateBusinessParams {
   /** 商户的小程序 AppID，即审核商户事件中的 ShopAppID */
   shop_app_id: string;
@@ -4843,10 +4468,8 @@ export interface UpdateBusinessParams {
   result_msg?: string;
 }
 
-/** Reply fields of {@link MPTools.updateBusiness}. */
 export type UpdateBusinessResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateComplaintResult}. */
 export interface UpdateComplaintResultParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4858,10 +4481,8 @@ export interface UpdateComplaintResultParams {
   desc: string;
 }
 
-/** Reply fields of {@link MPTools.updateComplaintResult}. */
 export type UpdateComplaintResultResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updatePath}. */
 export interface UpdatePathParams {
   /** 商户侧下单事件中推送的 Token 字段 */
   token: string;
@@ -4875,10 +4496,8 @@ export interface UpdatePathParams {
   action_msg: string;
 }
 
-/** Reply fields of {@link MPTools.updatePath}. */
 export type UpdatePathResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updatePrinter}. */
 export interface UpdatePrinterParams {
   /** 打印员 openid */
   openid: string;
@@ -4890,10 +4509,8 @@ export interface UpdatePrinterParams {
   tagid_list?: string;
 }
 
-/** Reply fields of {@link MPTools.updatePrinter}. */
 export type UpdatePrinterResponse = Record<string, never>;
 
-/** Params of {@link MPTools.activeLicenseDevice}. */
 export interface ActiveLicenseDeviceParams {
   /** 待激活的设备列表（最多 100 个） */
   device_list: {
@@ -4910,7 +4527,6 @@ export interface ActiveLicenseDeviceParams {
   pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
 }
 
-/** Reply fields of {@link MPTools.activeLicenseDevice}. */
 export interface ActiveLicenseDeviceResponse {
   /** 设备列表（每台设备的结果） */
   device_list: {
@@ -4925,7 +4541,6 @@ export interface ActiveLicenseDeviceResponse {
   }[];
 }
 
-/** Params of {@link MPTools.addIotGroupDevice}. */
 export interface AddIotGroupDeviceParams {
   /** 设备组的唯一标识 */
   group_id: string;
@@ -4940,7 +4555,6 @@ export interface AddIotGroupDeviceParams {
   force_add?: boolean;
 }
 
-/** Reply fields of {@link MPTools.addIotGroupDevice}. */
 export interface AddIotGroupDeviceResponse {
   /** 设备列表 */
   device_list: {
@@ -4951,7 +4565,6 @@ export interface AddIotGroupDeviceResponse {
   }[];
 }
 
-/** Params of {@link MPTools.createIotGroupId}. */
 export interface CreateIotGroupIdParams {
   /** 设备型号的唯一标识 */
   model_id: string;
@@ -4959,19 +4572,16 @@ export interface CreateIotGroupIdParams {
   group_name: string;
 }
 
-/** Reply fields of {@link MPTools.createIotGroupId}. */
 export interface CreateIotGroupIdResponse {
   /** 设备组的唯一标识 */
   group_id: string;
 }
 
-/** Params of {@link MPTools.getIotGroupInfo}. */
 export interface GetIotGroupInfoParams {
   /** 设备组的唯一标识 */
   group_id: string;
 }
 
-/** Reply fields of {@link MPTools.getIotGroupInfo}. */
 export interface GetIotGroupInfoResponse {
   /** 设备组名称 */
   group_name: string;
@@ -4988,7 +4598,6 @@ export interface GetIotGroupInfoResponse {
   model_type: string;
 }
 
-/** Params of {@link MPTools.getLicenseDeviceInfo}. */
 export interface GetLicenseDeviceInfoParams {
   /** 设备列表 */
   device_list: {
@@ -4999,7 +4608,6 @@ export interface GetLicenseDeviceInfoParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.getLicenseDeviceInfo}. */
 export interface GetLicenseDeviceInfoResponse {
   /** 设备列表 */
   device_list: {
@@ -5012,7 +4620,6 @@ export interface GetLicenseDeviceInfoResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLicensePkgList}. */
 export interface GetLicensePkgListParams {
   /**
    * 资源包类型：0 测试体验包；1 A 类设备；2 B 类设备；3 C 类设备；4 D 类设备；5 E 类设备
@@ -5020,7 +4627,6 @@ export interface GetLicensePkgListParams {
   pkg_type: 0 | 1 | 2 | 3 | 4 | 5;
 }
 
-/** Reply fields of {@link MPTools.getLicensePkgList}. */
 export interface GetLicensePkgListResponse {
   /** 资源包列表 */
   pkg_list: {
@@ -5048,7 +4654,6 @@ export interface GetLicensePkgListResponse {
   max_active_number?: number;
 }
 
-/** Params of {@link MPTools.getSnTicket}. */
 export interface GetSnTicketParams {
   /** 设备唯一序列号，由厂商分配，不超过 128 字节，只接受数字、大小写字母、下划线和连字符 */
   sn: string;
@@ -5056,13 +4661,11 @@ export interface GetSnTicketParams {
   model_id: string;
 }
 
-/** Reply fields of {@link MPTools.getSnTicket}. */
 export interface GetSnTicketResponse {
   /** 设备票据，5 分钟内有效 */
   sn_ticket: string;
 }
 
-/** Params of {@link MPTools.removeIotGroupDevice}. */
 export interface RemoveIotGroupDeviceParams {
   /** 设备组的唯一标识 */
   group_id: string;
@@ -5075,7 +4678,6 @@ export interface RemoveIotGroupDeviceParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.removeIotGroupDevice}. */
 export interface RemoveIotGroupDeviceResponse {
   /** 设备列表（每台设备的结果） */
   device_list: {
@@ -5088,7 +4690,6 @@ export interface RemoveIotGroupDeviceResponse {
   }[];
 }
 
-/** Params of {@link MPTools.sendHardwareDeviceMessage}. */
 export interface SendHardwareDeviceMessageParams {
   /** 接收者（用户）的 openid 列表 */
   to_openid_list: string[];
@@ -5111,10 +4712,8 @@ export interface SendHardwareDeviceMessageParams {
   modelId: string;
 }
 
-/** Reply fields of {@link MPTools.sendHardwareDeviceMessage}. */
 export type SendHardwareDeviceMessageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.abnormalConfirm}. */
 export interface AbnormalConfirmParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5130,7 +4729,6 @@ export interface AbnormalConfirmParams {
   remark?: string;
 }
 
-/** Reply fields of {@link MPTools.abnormalConfirm}. */
 export interface AbnormalConfirmResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5138,7 +4736,6 @@ export interface AbnormalConfirmResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.addLocalOrder}. */
 export interface AddLocalOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5298,7 +4895,6 @@ export interface AddLocalOrderParams {
   delivery_token?: string;
 }
 
-/** Reply fields of {@link MPTools.addLocalOrder}. */
 export interface AddLocalOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5328,7 +4924,6 @@ export interface AddLocalOrderResponse {
   pickup_code?: number;
 }
 
-/** Params of {@link MPTools.addTips}. */
 export interface AddTipsParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5348,7 +4943,6 @@ export interface AddTipsParams {
   remark?: string;
 }
 
-/** Reply fields of {@link MPTools.addTips}. */
 export interface AddTipsResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5356,13 +4950,11 @@ export interface AddTipsResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.bindLocalAccount}. */
 export interface BindLocalAccountParams {
   /** 配送公司 ID */
   delivery_id: string;
 }
 
-/** Reply fields of {@link MPTools.bindLocalAccount}. */
 export interface BindLocalAccountResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5370,7 +4962,6 @@ export interface BindLocalAccountResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.cancelLocalOrder}. */
 export interface CancelLocalOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5392,7 +4983,6 @@ export interface CancelLocalOrderParams {
   cancel_reason?: string;
 }
 
-/** Reply fields of {@link MPTools.cancelLocalOrder}. */
 export interface CancelLocalOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5404,10 +4994,8 @@ export interface CancelLocalOrderResponse {
   desc?: string;
 }
 
-/** Params of {@link MPTools.getAllImmeDelivery}. */
 export type GetAllImmeDeliveryParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getAllImmeDelivery}. */
 export interface GetAllImmeDeliveryResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5422,10 +5010,8 @@ export interface GetAllImmeDeliveryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getBindAccount}. */
 export type GetBindAccountParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getBindAccount}. */
 export interface GetBindAccountResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5442,7 +5028,6 @@ export interface GetBindAccountResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLocalOrder}. */
 export interface GetLocalOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5454,7 +5039,6 @@ export interface GetLocalOrderParams {
   delivery_sign: string;
 }
 
-/** Reply fields of {@link MPTools.getLocalOrder}. */
 export interface GetLocalOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5476,7 +5060,6 @@ export interface GetLocalOrderResponse {
   reach_time?: number;
 }
 
-/** Params of {@link MPTools.mockUpdateOrder}. */
 export interface MockUpdateOrderParams {
   /** 商家 id，测试环境必须是 test_shop_id */
   shopid: string;
@@ -5492,7 +5075,6 @@ export interface MockUpdateOrderParams {
   action_msg?: string;
 }
 
-/** Reply fields of {@link MPTools.mockUpdateOrder}. */
 export interface MockUpdateOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5500,10 +5082,8 @@ export interface MockUpdateOrderResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.openDelivery}. */
 export type OpenDeliveryParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.openDelivery}. */
 export interface OpenDeliveryResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5511,7 +5091,6 @@ export interface OpenDeliveryResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.preAddOrder}. */
 export interface PreAddOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5669,7 +5248,6 @@ export interface PreAddOrderParams {
   sub_biz_id?: string;
 }
 
-/** Reply fields of {@link MPTools.preAddOrder}. */
 export interface PreAddOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5693,7 +5271,6 @@ export interface PreAddOrderResponse {
   delivery_token?: string;
 }
 
-/** Params of {@link MPTools.preCancelOrder}. */
 export interface PreCancelOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5715,7 +5292,6 @@ export interface PreCancelOrderParams {
   cancel_reason?: string;
 }
 
-/** Reply fields of {@link MPTools.preCancelOrder}. */
 export interface PreCancelOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5727,7 +5303,6 @@ export interface PreCancelOrderResponse {
   desc?: string;
 }
 
-/** Params of {@link MPTools.reOrder}. */
 export interface ReOrderParams {
   /** 商家 id，由配送公司分配的 appkey */
   shopid: string;
@@ -5887,7 +5462,6 @@ export interface ReOrderParams {
   delivery_token?: string;
 }
 
-/** Reply fields of {@link MPTools.reOrder}. */
 export interface ReOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5917,7 +5491,6 @@ export interface ReOrderResponse {
   pickup_code?: number;
 }
 
-/** Params of {@link MPTools.realMockUpdateOrder}. */
 export interface RealMockUpdateOrderParams {
   /** 商家 id */
   shopid: string;
@@ -5935,7 +5508,6 @@ export interface RealMockUpdateOrderParams {
   delivery_sign: string;
 }
 
-/** Reply fields of {@link MPTools.realMockUpdateOrder}. */
 export interface RealMockUpdateOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5943,7 +5515,6 @@ export interface RealMockUpdateOrderResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.updateLocalOrder}. */
 export interface UpdateLocalOrderParams {
   /** 下单事件中推送的 wx_token 字段 */
   wx_token: string;
@@ -5978,7 +5549,6 @@ export interface UpdateLocalOrderParams {
   expected_delivery_time?: number;
 }
 
-/** Reply fields of {@link MPTools.updateLocalOrder}. */
 export interface UpdateLocalOrderResponse {
   /** 运力返回的错误码（0 为成功） */
   resultcode?: number;
@@ -5986,7 +5556,6 @@ export interface UpdateLocalOrderResponse {
   resultmsg?: string;
 }
 
-/** Params of {@link MPTools.intracityAddOrder}. */
 export interface IntracityAddOrderParams {
   /** 微信门店编号 */
   wx_store_id: string;
@@ -6040,7 +5609,6 @@ export interface IntracityAddOrderParams {
   };
 }
 
-/** Reply fields of {@link MPTools.intracityAddOrder}. */
 export interface IntracityAddOrderResponse {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6064,13 +5632,10 @@ export interface IntracityAddOrderResponse {
   order_seq?: string;
 }
 
-/** Params of {@link MPTools.intracityApply}. */
 export type IntracityApplyParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.intracityApply}. */
 export type IntracityApplyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.intracityBalanceQuery}. */
 export interface IntracityBalanceQueryParams {
   /** 微信门店编号，pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传 */
   wx_store_id?: string;
@@ -6082,7 +5647,6 @@ export interface IntracityBalanceQueryParams {
   pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
 }
 
-/** Reply fields of {@link MPTools.intracityBalanceQuery}. */
 export interface IntracityBalanceQueryResponse {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6114,7 +5678,6 @@ export interface IntracityBalanceQueryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.intracityCancelOrder}. */
 export interface IntracityCancelOrderParams {
   /** 微信订单号（创建配送单时返回） */
   wx_order_id?: string;
@@ -6128,7 +5691,6 @@ export interface IntracityCancelOrderParams {
   cancel_reason?: string;
 }
 
-/** Reply fields of {@link MPTools.intracityCancelOrder}. */
 export interface IntracityCancelOrderResponse {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6144,7 +5706,6 @@ export interface IntracityCancelOrderResponse {
   deductfee?: number;
 }
 
-/** Params of {@link MPTools.intracityCreateStore}. */
 export interface IntracityCreateStoreParams {
   /** 自定义门店编号，需唯一，确保不重复创建 */
   out_store_id?: string;
@@ -6177,7 +5738,6 @@ export interface IntracityCreateStoreParams {
   };
 }
 
-/** Reply fields of {@link MPTools.intracityCreateStore}. */
 export interface IntracityCreateStoreResponse {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6187,13 +5747,11 @@ export interface IntracityCreateStoreResponse {
   out_store_id?: string;
 }
 
-/** Params of {@link MPTools.intracityGetCity}. */
 export interface IntracityGetCityParams {
   /** 返回指定运力的支持城市信息：SFTC 顺丰同城；DADA 达达；不传则返回所有结果 */
   service_trans_id?: string;
 }
 
-/** Reply fields of {@link MPTools.intracityGetCity}. */
 export interface IntracityGetCityResponse {
   /** 运力支持的城市信息（官方表格写作 object，示例为数组） */
   support_list?: {
@@ -6219,13 +5777,11 @@ export interface IntracityGetCityResponse {
   };
 }
 
-/** Params of {@link MPTools.intracityGetPayMode}. */
 export interface IntracityGetPayModeParams {
   /** 小程序 appid */
   appid?: string;
 }
 
-/** Reply fields of {@link MPTools.intracityGetPayMode}. */
 export interface IntracityGetPayModeResponse {
   /** 扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商 */
   pay_mode?: string;
@@ -6233,7 +5789,6 @@ export interface IntracityGetPayModeResponse {
   pay_appid?: string;
 }
 
-/** Params of {@link MPTools.intracityMockNotify}. */
 export interface IntracityMockNotifyParams {
   /** 微信订单号（创建配送单时返回） */
   wx_order_id?: string;
@@ -6245,10 +5800,8 @@ export interface IntracityMockNotifyParams {
   order_status: number;
 }
 
-/** Reply fields of {@link MPTools.intracityMockNotify}. */
 export type IntracityMockNotifyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.intracityPreAddOrder}. */
 export interface IntracityPreAddOrderParams {
   /** 微信门店编号 */
   wx_store_id: string;
@@ -6281,7 +5834,6 @@ export interface IntracityPreAddOrderParams {
   use_sandbox?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.intracityPreAddOrder}. */
 export interface IntracityPreAddOrderResponse {
   /** 运力 ID */
   service_trans_id?: string;
@@ -6295,7 +5847,6 @@ export interface IntracityPreAddOrderResponse {
   promise_delivery_time?: number;
 }
 
-/** Params of {@link MPTools.intracityQueryFlow}. */
 export interface IntracityQueryFlowParams {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6315,7 +5866,6 @@ export interface IntracityQueryFlowParams {
   pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
 }
 
-/** Reply fields of {@link MPTools.intracityQueryFlow}. */
 export interface IntracityQueryFlowResponse {
   /** 流水总数 */
   total?: number;
@@ -6368,7 +5918,6 @@ export interface IntracityQueryFlowResponse {
   total_deduct_amt?: number;
 }
 
-/** Params of {@link MPTools.intracityQueryOrder}. */
 export interface IntracityQueryOrderParams {
   /** 微信订单号（创建配送单时返回） */
   wx_order_id?: string;
@@ -6378,7 +5927,6 @@ export interface IntracityQueryOrderParams {
   store_order_id?: string;
 }
 
-/** Reply fields of {@link MPTools.intracityQueryOrder}. */
 export interface IntracityQueryOrderResponse {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6479,7 +6027,6 @@ export interface IntracityQueryOrderResponse {
   };
 }
 
-/** Params of {@link MPTools.intracityQueryStore}. */
 export interface IntracityQueryStoreParams {
   /** 微信门店编号 */
   wx_store_id?: string;
@@ -6487,7 +6034,6 @@ export interface IntracityQueryStoreParams {
   out_store_id?: string;
 }
 
-/** Reply fields of {@link MPTools.intracityQueryStore}. */
 export interface IntracityQueryStoreResponse {
   /** 门店信息列表，在请求成功时返回 */
   store_list?: {
@@ -6529,7 +6075,6 @@ export interface IntracityQueryStoreResponse {
   appid?: string;
 }
 
-/** Params of {@link MPTools.intracitySetPayMode}. */
 export interface IntracitySetPayModeParams {
   /**
    * 充值/扣费主体：PAY_MODE_STORE 门店；PAY_MODE_APP 小程序；PAY_MODE_COMPONENT 服务商；不传默认 PAY_MODE_STORE
@@ -6539,10 +6084,8 @@ export interface IntracitySetPayModeParams {
   appid?: string;
 }
 
-/** Reply fields of {@link MPTools.intracitySetPayMode}. */
 export type IntracitySetPayModeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.intracityStoreCharge}. */
 export interface IntracityStoreChargeParams {
   /** 微信门店编号，pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传 */
   wx_store_id?: string;
@@ -6556,7 +6099,6 @@ export interface IntracityStoreChargeParams {
   pay_mode?: "PAY_MODE_STORE" | "PAY_MODE_APP" | "PAY_MODE_COMPONENT";
 }
 
-/** Reply fields of {@link MPTools.intracityStoreCharge}. */
 export interface IntracityStoreChargeResponse {
   /** 充值页面地址，请求成功时返回 */
   payurl?: string;
@@ -6566,7 +6108,6 @@ export interface IntracityStoreChargeResponse {
   wx_store_id?: string;
 }
 
-/** Params of {@link MPTools.intracityStoreRefund}. */
 export interface IntracityStoreRefundParams {
   /** 微信门店编号（pay_mode = PAY_MODE_STORE 时必传，不传 pay_mode 时必传） */
   wx_store_id?: string;
@@ -6578,7 +6119,6 @@ export interface IntracityStoreRefundParams {
   service_trans_id: string;
 }
 
-/** Reply fields of {@link MPTools.intracityStoreRefund}. */
 export interface IntracityStoreRefundResponse {
   /** 小程序 appid */
   appid?: string;
@@ -6588,7 +6128,6 @@ export interface IntracityStoreRefundResponse {
   refund_amount?: number;
 }
 
-/** Params of {@link MPTools.intracityUpdateStore}. */
 export interface IntracityUpdateStoreParams {
   /** 门店编号 */
   keys: {
@@ -6627,10 +6166,8 @@ export interface IntracityUpdateStoreParams {
   };
 }
 
-/** Reply fields of {@link MPTools.intracityUpdateStore}. */
 export type IntracityUpdateStoreResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addAssistant}. */
 export interface AddAssistantParams {
   /** 房间 ID */
   roomId: number;
@@ -6643,10 +6180,8 @@ export interface AddAssistantParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.addAssistant}. */
 export type AddAssistantResponse = Record<string, never>;
 
-/** Params of {@link MPTools.addGoods}. */
 export interface AddGoodsParams {
   /** 商品信息 */
   goodsInfo: {
@@ -6669,7 +6204,6 @@ export interface AddGoodsParams {
   };
 }
 
-/** Reply fields of {@link MPTools.addGoods}. */
 export interface AddGoodsResponse {
   /** 商品 ID */
   goodsId?: number;
@@ -6677,7 +6211,6 @@ export interface AddGoodsResponse {
   auditId?: number;
 }
 
-/** Params of {@link MPTools.addRole}. */
 export interface AddRoleParams {
   /** 用户微信号 */
   username: string;
@@ -6687,13 +6220,11 @@ export interface AddRoleParams {
   role: 1 | 2 | 3;
 }
 
-/** Reply fields of {@link MPTools.addRole}. */
 export interface AddRoleResponse {
   /** 设置主播角色但微信号未实名时返回的实名认证小程序码链接 */
   codeurl?: string;
 }
 
-/** Params of {@link MPTools.addSubAnchor}. */
 export interface AddSubAnchorParams {
   /** 房间 ID */
   roomId: number;
@@ -6701,22 +6232,18 @@ export interface AddSubAnchorParams {
   username: string;
 }
 
-/** Reply fields of {@link MPTools.addSubAnchor}. */
 export type AddSubAnchorResponse = Record<string, never>;
 
-/** Params of {@link MPTools.auditGoods}. */
 export interface AuditGoodsParams {
   /** 商品 ID */
   goodsId: number;
 }
 
-/** Reply fields of {@link MPTools.auditGoods}. */
 export interface AuditGoodsResponse {
   /** 审核单 ID */
   auditId?: number;
 }
 
-/** Params of {@link MPTools.createRoom}. */
 export interface CreateRoomParams {
   /** 直播间名字，最短 3 个汉字，最长 17 个汉字（1 个汉字相当于 2 个字符） */
   name: string;
@@ -6776,7 +6303,6 @@ export interface CreateRoomParams {
   type: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.createRoom}. */
 export interface CreateRoomResponse {
   /** 房间 ID */
   roomId?: number;
@@ -6784,16 +6310,13 @@ export interface CreateRoomResponse {
   qrcode_url?: string;
 }
 
-/** Params of {@link MPTools.deleteGoods}. */
 export interface DeleteGoodsParams {
   /** 商品 ID */
   goodsId: number;
 }
 
-/** Reply fields of {@link MPTools.deleteGoods}. */
 export type DeleteGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteGoodsInRoom}. */
 export interface DeleteGoodsInRoomParams {
   /** 房间 ID */
   roomId: number;
@@ -6801,10 +6324,8 @@ export interface DeleteGoodsInRoomParams {
   goodsId: number;
 }
 
-/** Reply fields of {@link MPTools.deleteGoodsInRoom}. */
 export type DeleteGoodsInRoomResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteRole}. */
 export interface DeleteRoleParams {
   /** 用户微信号 */
   username: string;
@@ -6814,28 +6335,22 @@ export interface DeleteRoleParams {
   role: 1 | 2 | 3;
 }
 
-/** Reply fields of {@link MPTools.deleteRole}. */
 export type DeleteRoleResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteRoom}. */
 export interface DeleteRoomParams {
   /** 房间 ID */
   id: number;
 }
 
-/** Reply fields of {@link MPTools.deleteRoom}. */
 export type DeleteRoomResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deleteSubAnchor}. */
 export interface DeleteSubAnchorParams {
   /** 房间 ID */
   roomId: number;
 }
 
-/** Reply fields of {@link MPTools.deleteSubAnchor}. */
 export type DeleteSubAnchorResponse = Record<string, never>;
 
-/** Params of {@link MPTools.downloadGoodsVideo}. */
 export interface DownloadGoodsVideoParams {
   /** 房间 ID */
   roomId: number;
@@ -6843,13 +6358,11 @@ export interface DownloadGoodsVideoParams {
   goodsId: number;
 }
 
-/** Reply fields of {@link MPTools.downloadGoodsVideo}. */
 export interface DownloadGoodsVideoResponse {
   /** 讲解链接 */
   url?: string;
 }
 
-/** Params of {@link MPTools.editRoom}. */
 export interface EditRoomParams {
   /** 直播间 ID */
   id: number;
@@ -6907,16 +6420,13 @@ export interface EditRoomParams {
   closeKf?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.editRoom}. */
 export type EditRoomResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getAssistantList}. */
 export interface GetAssistantListParams {
   /** 房间 ID */
   roomId: number;
 }
 
-/** Reply fields of {@link MPTools.getAssistantList}. */
 export interface GetAssistantListResponse {
   /** 小助手列表 */
   list?: {
@@ -6937,16 +6447,13 @@ export interface GetAssistantListResponse {
   maxCount?: number;
 }
 
-/** Params of {@link MPTools.getDefaultGoodsKey}. */
 export type GetDefaultGoodsKeyParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getDefaultGoodsKey}. */
 export interface GetDefaultGoodsKeyResponse {
   /** 全局 KEY */
   vendorGoodsKey?: string[];
 }
 
-/** Params of {@link MPTools.getFollowers}. */
 export interface GetFollowersParams {
   /**
    * 获取长期订阅用户的个数限制，默认 200，最大 2000
@@ -6957,7 +6464,6 @@ export interface GetFollowersParams {
   page_break?: number;
 }
 
-/** Reply fields of {@link MPTools.getFollowers}. */
 export interface GetFollowersResponse {
   /** 长期订阅用户列表 */
   followers?: {
@@ -6974,7 +6480,6 @@ export interface GetFollowersResponse {
   page_break?: number;
 }
 
-/** Params of {@link MPTools.getGoodsInfo}. */
 export interface GetGoodsInfoParams {
   /** 分页条数起点 */
   offset: number;
@@ -6989,7 +6494,6 @@ export interface GetGoodsInfoParams {
   status: 0 | 1 | 2 | 3;
 }
 
-/** Reply fields of {@link MPTools.getGoodsInfo}. */
 export interface GetGoodsInfoResponse {
   /** 商品个数 */
   total?: number;
@@ -7016,13 +6520,11 @@ export interface GetGoodsInfoResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getGoodsWarehouse}. */
 export interface GetGoodsWarehouseParams {
   /** 待查询的商品 ID，数组形式，最多 20 个 */
   goods_ids: number[];
 }
 
-/** Reply fields of {@link MPTools.getGoodsWarehouse}. */
 export interface GetGoodsWarehouseResponse {
   /** 商品个数 */
   total?: number;
@@ -7051,7 +6553,6 @@ export interface GetGoodsWarehouseResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLiveInfo}. */
 export interface GetLiveInfoParams {
   /** 起始拉取位置，0 表示从第 1 个房间（或回放片段）开始拉取 */
   start: number;
@@ -7066,7 +6567,6 @@ export interface GetLiveInfoParams {
   room_id?: number;
 }
 
-/** Reply fields of {@link MPTools.getLiveInfo}. */
 export interface GetLiveInfoResponse {
   /** 拉取房间总数（或回放片段总数） */
   total?: number;
@@ -7137,19 +6637,16 @@ export interface GetLiveInfoResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPushUrl}. */
 export interface GetPushUrlParams {
   /** 房间 ID */
   roomId: number;
 }
 
-/** Reply fields of {@link MPTools.getPushUrl}. */
 export interface GetPushUrlResponse {
   /** 直播间推流地址 */
   pushAddr?: string;
 }
 
-/** Params of {@link MPTools.getRoleList}. */
 export interface GetRoleListParams {
   /**
    * 查询的用户角色：-1 所有成员；0 超级管理员；1 管理员；2 主播；3 运营者，默认 -1
@@ -7170,7 +6667,6 @@ export interface GetRoleListParams {
   keyword?: string;
 }
 
-/** Reply fields of {@link MPTools.getRoleList}. */
 export interface GetRoleListResponse {
   /** 角色总数 */
   total?: number;
@@ -7191,7 +6687,6 @@ export interface GetRoleListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getSharedCode}. */
 export interface GetSharedCodeParams {
   /** 房间 ID */
   roomId: number;
@@ -7199,7 +6694,6 @@ export interface GetSharedCodeParams {
   params?: string;
 }
 
-/** Reply fields of {@link MPTools.getSharedCode}. */
 export interface GetSharedCodeResponse {
   /** 分享二维码图片地址 */
   cdnUrl?: string;
@@ -7209,19 +6703,16 @@ export interface GetSharedCodeResponse {
   posterUrl?: string;
 }
 
-/** Params of {@link MPTools.getSubAnchor}. */
 export interface GetSubAnchorParams {
   /** 房间 ID */
   roomId: number;
 }
 
-/** Reply fields of {@link MPTools.getSubAnchor}. */
 export interface GetSubAnchorResponse {
   /** 主播副号微信号 */
   username?: string;
 }
 
-/** Params of {@link MPTools.importGoods}. */
 export interface ImportGoodsParams {
   /** 数组列表，可传入多个，里面填写商品 ID */
   ids: number[];
@@ -7229,10 +6720,8 @@ export interface ImportGoodsParams {
   roomId: number;
 }
 
-/** Reply fields of {@link MPTools.importGoods}. */
 export type ImportGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.modifyAssistant}. */
 export interface ModifyAssistantParams {
   /** 房间 ID */
   roomId: number;
@@ -7242,10 +6731,8 @@ export interface ModifyAssistantParams {
   nickname: string;
 }
 
-/** Reply fields of {@link MPTools.modifyAssistant}. */
 export type ModifyAssistantResponse = Record<string, never>;
 
-/** Params of {@link MPTools.modifySubAnchor}. */
 export interface ModifySubAnchorParams {
   /** 房间 ID */
   roomId: number;
@@ -7253,10 +6740,8 @@ export interface ModifySubAnchorParams {
   username: string;
 }
 
-/** Reply fields of {@link MPTools.modifySubAnchor}. */
 export type ModifySubAnchorResponse = Record<string, never>;
 
-/** Params of {@link MPTools.pushGoods}. */
 export interface PushGoodsParams {
   /** 房间 ID */
   roomId: number;
@@ -7264,10 +6749,8 @@ export interface PushGoodsParams {
   goodsId: number;
 }
 
-/** Reply fields of {@link MPTools.pushGoods}. */
 export type PushGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.pushMessage}. */
 export interface PushMessageParams {
   /** 房间 ID */
   room_id: number;
@@ -7275,13 +6758,11 @@ export interface PushMessageParams {
   user_openid: string[];
 }
 
-/** Reply fields of {@link MPTools.pushMessage}. */
 export interface PushMessageResponse {
   /** 此次群发消息的标识 ID，用于对应长期订阅群发结果回调的 message_id */
   message_id?: string;
 }
 
-/** Params of {@link MPTools.removeAssistant}. */
 export interface RemoveAssistantParams {
   /** 房间 ID */
   roomId: number;
@@ -7289,10 +6770,8 @@ export interface RemoveAssistantParams {
   username: string;
 }
 
-/** Reply fields of {@link MPTools.removeAssistant}. */
 export type RemoveAssistantResponse = Record<string, never>;
 
-/** Params of {@link MPTools.resetAuditGoods}. */
 export interface ResetAuditGoodsParams {
   /** 提交审核时获得的审核单 ID */
   auditId: number;
@@ -7300,10 +6779,8 @@ export interface ResetAuditGoodsParams {
   goodsId: number;
 }
 
-/** Reply fields of {@link MPTools.resetAuditGoods}. */
 export type ResetAuditGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.saleGoods}. */
 export interface SaleGoodsParams {
   /** 房间 ID */
   roomId: number;
@@ -7315,19 +6792,15 @@ export interface SaleGoodsParams {
   onSale: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.saleGoods}. */
 export type SaleGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setDefaultGoodsKey}. */
 export interface SetDefaultGoodsKeyParams {
   /** 商品 KEY，必须为字符串数组 */
   goodsKey: string[];
 }
 
-/** Reply fields of {@link MPTools.setDefaultGoodsKey}. */
 export type SetDefaultGoodsKeyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.sortGoods}. */
 export interface SortGoodsParams {
   /** 房间 ID */
   roomId: number;
@@ -7338,10 +6811,8 @@ export interface SortGoodsParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.sortGoods}. */
 export type SortGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateComment}. */
 export interface UpdateCommentParams {
   /** 房间 ID */
   roomId: number;
@@ -7351,10 +6822,8 @@ export interface UpdateCommentParams {
   banComment: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.updateComment}. */
 export type UpdateCommentResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateFeedPublic}. */
 export interface UpdateFeedPublicParams {
   /** 房间 ID */
   roomId: number;
@@ -7364,10 +6833,8 @@ export interface UpdateFeedPublicParams {
   isFeedsPublic: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.updateFeedPublic}. */
 export type UpdateFeedPublicResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateGoods}. */
 export interface UpdateGoodsParams {
   /** 商品信息（只传入需要更新的字段） */
   goodsInfo: {
@@ -7392,10 +6859,8 @@ export interface UpdateGoodsParams {
   };
 }
 
-/** Reply fields of {@link MPTools.updateGoods}. */
 export type UpdateGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateKF}. */
 export interface UpdateKFParams {
   /** 房间 ID */
   roomId: number;
@@ -7405,10 +6870,8 @@ export interface UpdateKFParams {
   closeKf: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.updateKF}. */
 export type UpdateKFResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateReplay}. */
 export interface UpdateReplayParams {
   /** 房间 ID */
   roomId: number;
@@ -7418,10 +6881,8 @@ export interface UpdateReplayParams {
   closeReplay: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.updateReplay}. */
 export type UpdateReplayResponse = Record<string, never>;
 
-/** Params of {@link MPTools.applyUpload}. */
 export interface ApplyUploadParams {
   /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
   media_name: string;
@@ -7437,13 +6898,11 @@ export interface ApplyUploadParams {
   source_context?: string;
 }
 
-/** Reply fields of {@link MPTools.applyUpload}. */
 export interface ApplyUploadResponse {
   /** 本次分片上传的唯一标识 */
   upload_id: string;
 }
 
-/** Params of {@link MPTools.auditDrama}. */
 export interface AuditDramaParams {
   /** 剧目 id，首次提审不需要填，重新提审时必填 */
   drama_id?: number;
@@ -7534,13 +6993,11 @@ export interface AuditDramaParams {
   content_declared?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.auditDrama}. */
 export interface AuditDramaResponse {
   /** 剧目 id */
   drama_id: number;
 }
 
-/** Params of {@link MPTools.authorizeApp}. */
 export interface AuthorizeAppParams {
   /** 被授权方小程序 appid */
   authorized_appid: string;
@@ -7548,10 +7005,8 @@ export interface AuthorizeAppParams {
   authz_expire_time?: number;
 }
 
-/** Reply fields of {@link MPTools.authorizeApp}. */
 export type AuthorizeAppResponse = Record<string, never>;
 
-/** Params of {@link MPTools.authorizeCopyright}. */
 export interface AuthorizeCopyrightParams {
   /**
    * 授权类型：1 授权给主体；2 授权给小程序
@@ -7567,7 +7022,6 @@ export interface AuthorizeCopyrightParams {
   expire_time?: number;
 }
 
-/** Reply fields of {@link MPTools.authorizeCopyright}. */
 export interface AuthorizeCopyrightResponse {
   /** 每个剧目的授权结果 */
   result: {
@@ -7580,7 +7034,6 @@ export interface AuthorizeCopyrightResponse {
   }[];
 }
 
-/** Params of {@link MPTools.authorizeDrama}. */
 export interface AuthorizeDramaParams {
   /** 授权的剧目 ID 列表 */
   drama_id: number[];
@@ -7590,7 +7043,6 @@ export interface AuthorizeDramaParams {
   authz_expire_time?: number;
 }
 
-/** Reply fields of {@link MPTools.authorizeDrama}. */
 export interface AuthorizeDramaResponse {
   /** 每个剧目的授权结果 */
   result: {
@@ -7603,7 +7055,6 @@ export interface AuthorizeDramaResponse {
   }[];
 }
 
-/** Params of {@link MPTools.commitUpload}. */
 export interface CommitUploadParams {
   /** 一次分片上传的唯一标识，由 applyUpload 返回 */
   upload_id: string;
@@ -7623,22 +7074,18 @@ export interface CommitUploadParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.commitUpload}. */
 export interface CommitUploadResponse {
   /** 媒体文件 id */
   media_id: number;
 }
 
-/** Params of {@link MPTools.deauthorizeApp}. */
 export interface DeauthorizeAppParams {
   /** 被授权方小程序 appid */
   authorized_appid: string;
 }
 
-/** Reply fields of {@link MPTools.deauthorizeApp}. */
 export type DeauthorizeAppResponse = Record<string, never>;
 
-/** Params of {@link MPTools.deauthorizeCopyright}. */
 export interface DeauthorizeCopyrightParams {
   /**
    * 被授权方授权类型：1 主体；2 小程序
@@ -7652,7 +7099,6 @@ export interface DeauthorizeCopyrightParams {
   drama_ids?: number[];
 }
 
-/** Reply fields of {@link MPTools.deauthorizeCopyright}. */
 export interface DeauthorizeCopyrightResponse {
   /** 每个剧目的解除授权结果 */
   result: {
@@ -7665,7 +7111,6 @@ export interface DeauthorizeCopyrightResponse {
   }[];
 }
 
-/** Params of {@link MPTools.deauthorizeDrama}. */
 export interface DeauthorizeDramaParams {
   /** 解除授权的剧目 ID 列表 */
   drama_id: number[];
@@ -7673,7 +7118,6 @@ export interface DeauthorizeDramaParams {
   authorized_appid: string;
 }
 
-/** Reply fields of {@link MPTools.deauthorizeDrama}. */
 export interface DeauthorizeDramaResponse {
   /** 每个剧目的解除授权结果 */
   result: {
@@ -7686,19 +7130,15 @@ export interface DeauthorizeDramaResponse {
   }[];
 }
 
-/** Params of {@link MPTools.deleteMedia}. */
 export interface DeleteMediaParams {
   /** 媒资文件 id */
   media_id: number;
 }
 
-/** Reply fields of {@link MPTools.deleteMedia}. */
 export type DeleteMediaResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getAuthorizeApps}. */
 export type GetAuthorizeAppsParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getAuthorizeApps}. */
 export interface GetAuthorizeAppsResponse {
   /** 授权信息 */
   objects: {
@@ -7711,7 +7151,6 @@ export interface GetAuthorizeAppsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getAuthorizeObjects}. */
 export interface GetAuthorizeObjectsParams {
   /** 查询的剧目 ID，不填表示查询所有剧目 */
   drama_id?: number;
@@ -7723,7 +7162,6 @@ export interface GetAuthorizeObjectsParams {
   limit?: number;
 }
 
-/** Reply fields of {@link MPTools.getAuthorizeObjects}. */
 export interface GetAuthorizeObjectsResponse {
   /** 当前查询条件下的记录总数 */
   total_count: number;
@@ -7740,7 +7178,6 @@ export interface GetAuthorizeObjectsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getAuthorizedObjects}. */
 export interface GetAuthorizedObjectsParams {
   /** 授权方小程序 appid，不填表示查询所有授权方 */
   authorizer_appid?: string;
@@ -7750,7 +7187,6 @@ export interface GetAuthorizedObjectsParams {
   limit?: number;
 }
 
-/** Reply fields of {@link MPTools.getAuthorizedObjects}. */
 export interface GetAuthorizedObjectsResponse {
   /** 当前查询条件下的记录总数 */
   total_count: number;
@@ -7767,7 +7203,6 @@ export interface GetAuthorizedObjectsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getCdnLogs}. */
 export interface GetCdnLogsParams {
   /** 起始时间戳 */
   start_time: number;
@@ -7789,7 +7224,6 @@ export interface GetCdnLogsParams {
   query_type?: 0 | 1 | 2;
 }
 
-/** Reply fields of {@link MPTools.getCdnLogs}. */
 export interface GetCdnLogsResponse {
   /** 日志下载链接总数量 */
   total_count: number;
@@ -7808,7 +7242,6 @@ export interface GetCdnLogsResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getCdnUsageData}. */
 export interface GetCdnUsageDataParams {
   /** 起始时间戳 */
   start_time: number;
@@ -7824,7 +7257,6 @@ export interface GetCdnUsageDataParams {
   query_type?: 0 | 1 | 2;
 }
 
-/** Reply fields of {@link MPTools.getCdnUsageData}. */
 export interface GetCdnUsageDataResponse {
   /** 时间粒度，单位：分钟 */
   data_interval: number;
@@ -7837,7 +7269,6 @@ export interface GetCdnUsageDataResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getCopyrightAuthorizationList}. */
 export interface GetCopyrightAuthorizationListParams {
   /**
    * 授权类型：1 授权给主体；2 授权给小程序；不填或 0 查询全部
@@ -7855,7 +7286,6 @@ export interface GetCopyrightAuthorizationListParams {
   limit?: number;
 }
 
-/** Reply fields of {@link MPTools.getCopyrightAuthorizationList}. */
 export interface GetCopyrightAuthorizationListResponse {
   /** 授权信息 */
   list: {
@@ -7878,7 +7308,6 @@ export interface GetCopyrightAuthorizationListResponse {
   total_count: number;
 }
 
-/** Params of {@link MPTools.getCopyrightAuthorizedList}. */
 export interface GetCopyrightAuthorizedListParams {
   /** 授权方小程序 appid，不填表示查全部 */
   authorizer_appid?: string;
@@ -7888,7 +7317,6 @@ export interface GetCopyrightAuthorizedListParams {
   limit?: number;
 }
 
-/** Reply fields of {@link MPTools.getCopyrightAuthorizedList}. */
 export interface GetCopyrightAuthorizedListResponse {
   /** 被授权信息 */
   list: {
@@ -7911,13 +7339,11 @@ export interface GetCopyrightAuthorizedListResponse {
   total_count: number;
 }
 
-/** Params of {@link MPTools.getDrama}. */
 export interface GetDramaParams {
   /** 剧目 id */
   drama_id: number;
 }
 
-/** Reply fields of {@link MPTools.getDrama}. */
 export interface GetDramaResponse {
   /** 剧目信息 */
   drama_info: {
@@ -7986,7 +7412,6 @@ export interface GetDramaResponse {
   };
 }
 
-/** Params of {@link MPTools.getDramaLatestAuditInfo}. */
 export interface GetDramaLatestAuditInfoParams {
   /** 剧目 id */
   drama_id: number;
@@ -7996,7 +7421,6 @@ export interface GetDramaLatestAuditInfoParams {
   audit_type: 0 | 1 | 2 | 3;
 }
 
-/** Reply fields of {@link MPTools.getDramaLatestAuditInfo}. */
 export interface GetDramaLatestAuditInfoResponse {
   /** 审核信息 */
   audit_detail: {
@@ -8015,13 +7439,11 @@ export interface GetDramaLatestAuditInfoResponse {
   };
 }
 
-/** Params of {@link MPTools.getMedia}. */
 export interface GetMediaParams {
   /** 媒资文件 id */
   media_id: number;
 }
 
-/** Reply fields of {@link MPTools.getMedia}. */
 export interface GetMediaResponse {
   /** 媒资信息 */
   media_info: {
@@ -8067,7 +7489,6 @@ export interface GetMediaResponse {
   };
 }
 
-/** Params of {@link MPTools.getMediaLink}. */
 export interface GetMediaLinkParams {
   /** 媒资文件 id */
   media_id: number;
@@ -8085,7 +7506,6 @@ export interface GetMediaLinkParams {
   bkref?: string;
 }
 
-/** Reply fields of {@link MPTools.getMediaLink}. */
 export interface GetMediaLinkResponse {
   /** 媒体播放信息 */
   media_info: {
@@ -8106,13 +7526,11 @@ export interface GetMediaLinkResponse {
   };
 }
 
-/** Params of {@link MPTools.getTask}. */
 export interface GetTaskParams {
   /** 任务 id（pullUpload 返回） */
   task_id: number;
 }
 
-/** Reply fields of {@link MPTools.getTask}. */
 export interface GetTaskResponse {
   /** 任务信息 */
   task_info: {
@@ -8139,7 +7557,6 @@ export interface GetTaskResponse {
   };
 }
 
-/** Params of {@link MPTools.listDramas}. */
 export interface ListDramasParams {
   /** 分页拉取的最大返回结果数，最大 100 */
   limit?: number;
@@ -8147,7 +7564,6 @@ export interface ListDramasParams {
   offset?: number;
 }
 
-/** Reply fields of {@link MPTools.listDramas}. */
 export interface ListDramasResponse {
   /** 剧目信息列表 */
   drama_info_list: {
@@ -8216,7 +7632,6 @@ export interface ListDramasResponse {
   }[];
 }
 
-/** Params of {@link MPTools.listMedia}. */
 export interface ListMediaParams {
   /** 根据剧目 id 获取剧集信息 */
   drama_id?: number;
@@ -8234,7 +7649,6 @@ export interface ListMediaParams {
   offset?: number;
 }
 
-/** Reply fields of {@link MPTools.listMedia}. */
 export interface ListMediaResponse {
   /** 媒资信息列表 */
   media_info_list: {
@@ -8280,7 +7694,6 @@ export interface ListMediaResponse {
   }[];
 }
 
-/** Params of {@link MPTools.listPackages}. */
 export interface ListPackagesParams {
   /**
    * 按流量包状态过滤：0 不过滤；1 有效的；2 无效的；3 过期的
@@ -8296,7 +7709,6 @@ export interface ListPackagesParams {
   query_type?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.listPackages}. */
 export interface ListPackagesResponse {
   /** 当前查询条件下的流量包总数 */
   total_count: number;
@@ -8321,7 +7733,6 @@ export interface ListPackagesResponse {
   }[];
 }
 
-/** Params of {@link MPTools.modifyDramaBasicInfo}. */
 export interface ModifyDramaBasicInfoParams {
   /** 剧目 id */
   drama_id: number;
@@ -8387,10 +7798,8 @@ export interface ModifyDramaBasicInfoParams {
   };
 }
 
-/** Reply fields of {@link MPTools.modifyDramaBasicInfo}. */
 export type ModifyDramaBasicInfoResponse = Record<string, never>;
 
-/** Params of {@link MPTools.pullUpload}. */
 export interface PullUploadParams {
   /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
   media_name: string;
@@ -8402,13 +7811,11 @@ export interface PullUploadParams {
   source_context?: string;
 }
 
-/** Reply fields of {@link MPTools.pullUpload}. */
 export interface PullUploadResponse {
   /** 拉取上传任务 id */
   task_id: number;
 }
 
-/** Params of {@link MPTools.replaceDramaMedia}. */
 export interface ReplaceDramaMediaParams {
   /** 剧目 id */
   drama_id: number;
@@ -8418,10 +7825,8 @@ export interface ReplaceDramaMediaParams {
   new_media_id: number;
 }
 
-/** Reply fields of {@link MPTools.replaceDramaMedia}. */
 export type ReplaceDramaMediaResponse = Record<string, never>;
 
-/** Params of {@link MPTools.singleFileUpload}. */
 export interface SingleFileUploadParams {
   /** 文件名，需按照“剧目名 - 对应剧集数”格式命名，如“我的演艺 - 第1集” */
   media_name: string;
@@ -8447,13 +7852,11 @@ export interface SingleFileUploadParams {
   source_context?: string;
 }
 
-/** Reply fields of {@link MPTools.singleFileUpload}. */
 export interface SingleFileUploadResponse {
   /** 媒体文件 id */
   media_id: number;
 }
 
-/** Params of {@link MPTools.submitReplaceDramaMedias}. */
 export interface SubmitReplaceDramaMediasParams {
   /** 剧目 id */
   drama_id: number;
@@ -8466,10 +7869,8 @@ export interface SubmitReplaceDramaMediasParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.submitReplaceDramaMedias}. */
 export type SubmitReplaceDramaMediasResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadPart}. */
 export interface UploadPartParams {
   /** 一次分片上传的唯一标识，由 applyUpload 返回 */
   upload_id: string;
@@ -8486,19 +7887,16 @@ export interface UploadPartParams {
   data: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.uploadPart}. */
 export interface UploadPartResponse {
   /** 根据分片内容生成的标识，commitUpload 时提交 */
   etag: string;
 }
 
-/** Params of {@link MPTools.faceIdentifyGetInfo}. */
 export interface FaceIdentifyGetInfoParams {
   /** 小程序 wx.startFacialRecognitionVerify 返回的 verifyResult */
   verify_result: string;
 }
 
-/** Reply fields of {@link MPTools.faceIdentifyGetInfo}. */
 export interface FaceIdentifyGetInfoResponse {
   /** 认证结果，0 为成功 */
   identify_ret?: number;
@@ -8518,7 +7916,6 @@ export interface FaceIdentifyGetInfoResponse {
   name_utf8_md5?: string;
 }
 
-/** Params of {@link MPTools.getPrivacySetting}. */
 export interface GetPrivacySettingParams {
   /**
    * 1 表示现网版本；2 表示开发版（默认）
@@ -8526,7 +7923,6 @@ export interface GetPrivacySettingParams {
   privacy_ver?: 1 | 2;
 }
 
-/** Reply fields of {@link MPTools.getPrivacySetting}. */
 export interface GetPrivacySettingResponse {
   /** 代码是否存在：0 不存在；1 存在；不存在时 privacy_list 为空 */
   code_exist?: number;
@@ -8572,7 +7968,6 @@ export interface GetPrivacySettingResponse {
   };
 }
 
-/** Params of {@link MPTools.getRedPacketCoverUrl}. */
 export interface GetRedPacketCoverUrlParams {
   /** 可领取用户的 openid */
   openid: string;
@@ -8580,7 +7975,6 @@ export interface GetRedPacketCoverUrlParams {
   ctoken: string;
 }
 
-/** Reply fields of {@link MPTools.getRedPacketCoverUrl}. */
 export interface GetRedPacketCoverUrlResponse {
   /** 返回数据 */
   data?: {
@@ -8589,7 +7983,6 @@ export interface GetRedPacketCoverUrlResponse {
   };
 }
 
-/** Params of {@link MPTools.invokeService}. */
 export interface InvokeServiceParams {
   /** 服务 ID（在每个服务的接口详情页可以找到） */
   service: string;
@@ -8603,7 +7996,6 @@ export interface InvokeServiceParams {
   async?: boolean;
 }
 
-/** Reply fields of {@link MPTools.invokeService}. */
 export interface InvokeServiceResponse {
   /** 回包信息（服务提供方接口定义的 JSON 字符串） */
   data?: string;
@@ -8611,13 +8003,11 @@ export interface InvokeServiceResponse {
   request_id?: string;
 }
 
-/** Params of {@link MPTools.serviceMarketRetrieve}. */
 export interface ServiceMarketRetrieveParams {
   /** invokeService 异步调用返回的 request_id */
   request_id: string;
 }
 
-/** Reply fields of {@link MPTools.serviceMarketRetrieve}. */
 export interface ServiceMarketRetrieveResponse {
   /** 回包信息（服务提供方接口定义的 JSON 字符串） */
   data: string;
@@ -8625,7 +8015,6 @@ export interface ServiceMarketRetrieveResponse {
   request_id?: string;
 }
 
-/** Params of {@link MPTools.setDynamicData}. */
 export interface SetDynamicDataParams {
   /** 数据有效时间，单位秒，最长 86400 */
   lifespan: number;
@@ -8640,10 +8029,8 @@ export interface SetDynamicDataParams {
   data: string;
 }
 
-/** Reply fields of {@link MPTools.setDynamicData}. */
 export type SetDynamicDataResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setPrivacySetting}. */
 export interface SetPrivacySettingParams {
   /**
    * 用户隐私保护指引的版本：1 表示现网版本；2 表示开发版（默认）
@@ -8675,10 +8062,8 @@ export interface SetPrivacySettingParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.setPrivacySetting}. */
 export type SetPrivacySettingResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadPrivacyExtFile}. */
 export interface UploadPrivacyExtFileParams {
   /**
    * Format: binary
@@ -8687,13 +8072,11 @@ export interface UploadPrivacyExtFileParams {
   file: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.uploadPrivacyExtFile}. */
 export interface UploadPrivacyExtFileResponse {
   /** 文件的 media_id，用于 setPrivacySetting 的 owner_setting.ext_file_media_id */
   ext_file_media_id?: string;
 }
 
-/** Params of {@link MPTools.addNearbyPoi}. */
 export interface AddNearbyPoiParams {
   /**
    * 必填，写死为 "1"
@@ -8726,7 +8109,6 @@ export interface AddNearbyPoiParams {
   map_poi_id?: string;
 }
 
-/** Reply fields of {@link MPTools.addNearbyPoi}. */
 export interface AddNearbyPoiResponse {
   data?: {
     /** 审核单 ID */
@@ -8738,16 +8120,13 @@ export interface AddNearbyPoiResponse {
   };
 }
 
-/** Params of {@link MPTools.deleteNearbyPoi}. */
 export interface DeleteNearbyPoiParams {
   /** 附近地点 ID */
   poi_id: string;
 }
 
-/** Reply fields of {@link MPTools.deleteNearbyPoi}. */
 export type DeleteNearbyPoiResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getNearbyPoiList}. */
 export interface GetNearbyPoiListParams {
   /** 起始页 id（从 1 开始计数） */
   page: number;
@@ -8755,7 +8134,6 @@ export interface GetNearbyPoiListParams {
   page_rows: number;
 }
 
-/** Reply fields of {@link MPTools.getNearbyPoiList}. */
 export interface GetNearbyPoiListResponse {
   /** 附近小程序的数据 */
   data?: {
@@ -8768,7 +8146,6 @@ export interface GetNearbyPoiListResponse {
   };
 }
 
-/** Params of {@link MPTools.setShowStatus}. */
 export interface SetShowStatusParams {
   /** 附近地点 ID */
   poi_id: string;
@@ -8778,10 +8155,8 @@ export interface SetShowStatusParams {
   status: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.setShowStatus}. */
 export type SetShowStatusResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getDomainInfo}. */
 export interface GetDomainInfoParams {
   /**
    * 查询配置域名的类型：getbizdomain 返回业务域名；getserverdomain 返回服务器域名；不指明返回全部
@@ -8789,7 +8164,6 @@ export interface GetDomainInfoParams {
   action?: "getbizdomain" | "getserverdomain";
 }
 
-/** Reply fields of {@link MPTools.getDomainInfo}. */
 export interface GetDomainInfoResponse {
   /** request 合法域名列表 */
   requestdomain?: string[];
@@ -8807,7 +8181,6 @@ export interface GetDomainInfoResponse {
   bizdomain?: string[];
 }
 
-/** Params of {@link MPTools.getFeedback}. */
 export interface GetFeedbackParams {
   /**
    * 反馈的类型，默认拉取全部类型：1 无法打开小程序；2 小程序闪退；3 卡顿；4 黑屏白屏；5 死机；6 界面错位；7 界面加载慢；8 其他异常
@@ -8819,7 +8192,6 @@ export interface GetFeedbackParams {
   num: number;
 }
 
-/** Reply fields of {@link MPTools.getFeedback}. */
 export interface GetFeedbackResponse {
   /** 总条数 */
   total_num?: number;
@@ -8848,7 +8220,6 @@ export interface GetFeedbackResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getFeedbackmedia}. */
 export interface GetFeedbackmediaParams {
   /** 用户反馈信息的 record_id，可通过 getFeedback 获取 */
   record_id: number;
@@ -8856,10 +8227,8 @@ export interface GetFeedbackmediaParams {
   media_id: string;
 }
 
-/** Params of {@link MPTools.getGrayReleasePlan}. */
 export type GetGrayReleasePlanParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getGrayReleasePlan}. */
 export interface GetGrayReleasePlanResponse {
   /** 分阶段发布计划详情 */
   gray_release_plan?: {
@@ -8878,7 +8247,6 @@ export interface GetGrayReleasePlanResponse {
   };
 }
 
-/** Params of {@link MPTools.getJsErrDetail}. */
 export interface GetJsErrDetailParams {
   /** 开始时间，格式 "xxxx-xx-xx" */
   startTime: string;
@@ -8910,7 +8278,6 @@ export interface GetJsErrDetailParams {
   desc: "0" | "1";
 }
 
-/** Reply fields of {@link MPTools.getJsErrDetail}. */
 export interface GetJsErrDetailResponse {
   /** 是否成功 */
   success?: boolean;
@@ -8961,7 +8328,6 @@ export interface GetJsErrDetailResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getJsErrList}. */
 export interface GetJsErrListParams {
   /** 小程序版本，"0" 代表全部，例如 "2.0.18" */
   appVersion: string;
@@ -8991,7 +8357,6 @@ export interface GetJsErrListParams {
   limit: number;
 }
 
-/** Reply fields of {@link MPTools.getJsErrList}. */
 export interface GetJsErrListResponse {
   /** 是否成功 */
   success?: boolean;
@@ -9020,7 +8385,6 @@ export interface GetJsErrListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getJsErrSearch}. */
 export interface GetJsErrSearchParams {
   /** 错误关键字 */
   errmsg_keyword: string;
@@ -9040,7 +8404,6 @@ export interface GetJsErrSearchParams {
   limit: number;
 }
 
-/** Reply fields of {@link MPTools.getJsErrSearch}. */
 export interface GetJsErrSearchResponse {
   /** 总条数 */
   total?: number;
@@ -9061,7 +8424,6 @@ export interface GetJsErrSearchResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPerformance}. */
 export interface GetPerformanceParams {
   /**
    * 1 启动总耗时；2 下载耗时；3 初次渲染耗时
@@ -9081,7 +8443,6 @@ export interface GetPerformanceParams {
   networktype: string;
 }
 
-/** Reply fields of {@link MPTools.getPerformance}. */
 export interface GetPerformanceResponse {
   /** 查询数据，JSON 字符串：{"list":[{"ref_date":"yyyymmdd","cost_time_type":n,"cost_time":毫秒}]} */
   default_time_data?: string;
@@ -9089,10 +8450,8 @@ export interface GetPerformanceResponse {
   compare_time_data?: string;
 }
 
-/** Params of {@link MPTools.getSceneList}. */
 export type GetSceneListParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getSceneList}. */
 export interface GetSceneListResponse {
   /** 访问来源 */
   scene?: {
@@ -9103,10 +8462,8 @@ export interface GetSceneListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getVersionList}. */
 export type GetVersionListParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getVersionList}. */
 export interface GetVersionListResponse {
   /** 版本列表 */
   cvlist?: {
@@ -9117,7 +8474,6 @@ export interface GetVersionListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.realtimelogSearch}. */
 export interface RealtimelogSearchParams {
   /** YYYYMMDD 格式的日期，仅支持最近 7 天 */
   date: string;
@@ -9149,7 +8505,6 @@ export interface RealtimelogSearchParams {
   level?: 2 | 4 | 8;
 }
 
-/** Reply fields of {@link MPTools.realtimelogSearch}. */
 export interface RealtimelogSearchResponse {
   /** 返回的日志数据和日志条数总量 */
   data?: {
@@ -9188,7 +8543,6 @@ export interface RealtimelogSearchResponse {
   };
 }
 
-/** Params of {@link MPTools.managePlugin}. */
 export interface ManagePluginParams {
   /**
    * apply 申请使用插件；list 查询已添加的插件列表；unbind 删除已添加的插件；update 快速更新插件版本号
@@ -9202,7 +8556,6 @@ export interface ManagePluginParams {
   user_version?: string;
 }
 
-/** Reply fields of {@link MPTools.managePlugin}. */
 export interface ManagePluginResponse {
   /** 申请或使用中的插件信息列表，当 action 为 list 时返回 */
   plugin_list?: {
@@ -9219,7 +8572,6 @@ export interface ManagePluginResponse {
   }[];
 }
 
-/** Params of {@link MPTools.managePluginApplication}. */
 export interface ManagePluginApplicationParams {
   /**
    * dev_apply_list 获取当前所有插件使用方信息；dev_agree 同意申请；dev_refuse 拒绝申请；dev_delete 删除已拒绝的申请者
@@ -9235,7 +8587,6 @@ export interface ManagePluginApplicationParams {
   reason?: string;
 }
 
-/** Reply fields of {@link MPTools.managePluginApplication}. */
 export interface ManagePluginApplicationResponse {
   /** 插件使用方列表，action 为 dev_apply_list 时返回 */
   apply_list?: {
@@ -9263,7 +8614,6 @@ export interface ManagePluginApplicationResponse {
   }[];
 }
 
-/** Params of {@link MPTools.addPromoter}. */
 export interface AddPromoterParams {
   /** 推广员列表 */
   promoter_list: {
@@ -9282,7 +8632,6 @@ export interface AddPromoterParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.addPromoter}. */
 export interface AddPromoterResponse {
   /** 声明的推广员总数 */
   total_cnt: number;
@@ -9309,7 +8658,6 @@ export interface AddPromoterResponse {
   }[];
 }
 
-/** Params of {@link MPTools.addPromoterRole}. */
 export interface AddPromoterRoleParams {
   /** 角色名称，长度不超过 50（按 utf8 字节计，一个汉字 3） */
   name: string;
@@ -9317,7 +8665,6 @@ export interface AddPromoterRoleParams {
   desc?: string;
 }
 
-/** Reply fields of {@link MPTools.addPromoterRole}. */
 export interface AddPromoterRoleResponse {
   /** 角色 id */
   role_id: number;
@@ -9327,7 +8674,6 @@ export interface AddPromoterRoleResponse {
   desc?: string;
 }
 
-/** Params of {@link MPTools.getPromoter}. */
 export interface GetPromoterParams {
   /** 推广员的 openid 或 unionid */
   openid?: string;
@@ -9351,7 +8697,6 @@ export interface GetPromoterParams {
   need_unionid?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.getPromoter}. */
 export interface GetPromoterResponse {
   /** 推广员列表 */
   promoter_list: {
@@ -9382,7 +8727,6 @@ export interface GetPromoterResponse {
   total_cnt: number;
 }
 
-/** Params of {@link MPTools.getPromoterInvitationMaterial}. */
 export interface GetPromoterInvitationMaterialParams {
   /** 声明推广员时传的角色 id */
   role_id: number;
@@ -9390,7 +8734,6 @@ export interface GetPromoterInvitationMaterialParams {
   invitation_type?: number;
 }
 
-/** Reply fields of {@link MPTools.getPromoterInvitationMaterial}. */
 export interface GetPromoterInvitationMaterialResponse {
   /** 邀请短链 */
   tag?: string;
@@ -9400,13 +8743,11 @@ export interface GetPromoterInvitationMaterialResponse {
   qrcode?: string;
 }
 
-/** Params of {@link MPTools.getPromoterMsg}. */
 export interface GetPromoterMsgParams {
   /** sendmsg 返回的消息 id */
   msg_id: string;
 }
 
-/** Reply fields of {@link MPTools.getPromoterMsg}. */
 export interface GetPromoterMsgResponse {
   /** 发送总数 */
   send_cnt: number;
@@ -9441,7 +8782,6 @@ export interface GetPromoterMsgResponse {
   id?: string[];
 }
 
-/** Params of {@link MPTools.getPromoterMsgClickData}. */
 export interface GetPromoterMsgClickDataParams {
   /** 数据统计维度（字段名按微信拼写 dimonsion） */
   dimonsion: number;
@@ -9457,7 +8797,6 @@ export interface GetPromoterMsgClickDataParams {
   end_send_time?: number;
 }
 
-/** Reply fields of {@link MPTools.getPromoterMsgClickData}. */
 export interface GetPromoterMsgClickDataResponse {
   /** 点击数据 */
   data_list: {
@@ -9474,7 +8813,6 @@ export interface GetPromoterMsgClickDataResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getPromoterOrder}. */
 export interface GetPromoterOrderParams {
   /** 推广员的 openid */
   openid: string;
@@ -9496,7 +8834,6 @@ export interface GetPromoterOrderParams {
   need_unionid?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.getPromoterOrder}. */
 export interface GetPromoterOrderResponse {
   /** 订单列表 */
   order_list: {
@@ -9541,7 +8878,6 @@ export interface GetPromoterOrderResponse {
   start_id?: string;
 }
 
-/** Params of {@link MPTools.getPromoterRelation}. */
 export interface GetPromoterRelationParams {
   /** 推广员的 openid */
   openid: string;
@@ -9561,7 +8897,6 @@ export interface GetPromoterRelationParams {
   need_unionid?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.getPromoterRelation}. */
 export interface GetPromoterRelationResponse {
   /** 触达数据 */
   relation_list: {
@@ -9592,13 +8927,11 @@ export interface GetPromoterRelationResponse {
   start_id?: string;
 }
 
-/** Params of {@link MPTools.getPromoterRole}. */
 export interface GetPromoterRoleParams {
   /** 角色 id；不传则查询全部角色 */
   role_id?: number;
 }
 
-/** Reply fields of {@link MPTools.getPromoterRole}. */
 export interface GetPromoterRoleResponse {
   /** 角色列表 */
   role_list: {
@@ -9613,7 +8946,6 @@ export interface GetPromoterRoleResponse {
   total_cnt: number;
 }
 
-/** Params of {@link MPTools.getPromoterShareMaterial}. */
 export interface GetPromoterShareMaterialParams {
   /** 小程序页面路径 */
   path: string;
@@ -9631,7 +8963,6 @@ export interface GetPromoterShareMaterialParams {
   env_version?: "release" | "trial" | "develop";
 }
 
-/** Reply fields of {@link MPTools.getPromoterShareMaterial}. */
 export interface GetPromoterShareMaterialResponse {
   /** 带参的页面路径 */
   share_path?: string;
@@ -9641,7 +8972,6 @@ export interface GetPromoterShareMaterialResponse {
   qrcode?: string;
 }
 
-/** Params of {@link MPTools.sendPromoterMsg}. */
 export interface SendPromoterMsgParams {
   /** 消息类型 */
   msg_type: number;
@@ -9661,13 +8991,11 @@ export interface SendPromoterMsgParams {
   id?: string[];
 }
 
-/** Reply fields of {@link MPTools.sendPromoterMsg}. */
 export interface SendPromoterMsgResponse {
   /** 消息 id，用于 getmsg 查询发送结果 */
   msg_id: string;
 }
 
-/** Params of {@link MPTools.singleSendPromoterMsg}. */
 export interface SingleSendPromoterMsgParams {
   /** 消息类型 */
   msg_type: number;
@@ -9683,10 +9011,8 @@ export interface SingleSendPromoterMsgParams {
   openid?: string;
 }
 
-/** Reply fields of {@link MPTools.singleSendPromoterMsg}. */
 export type SingleSendPromoterMsgResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updatePromoter}. */
 export interface UpdatePromoterParams {
   /** 推广员 id（getpromoter 返回） */
   id: string;
@@ -9704,10 +9030,8 @@ export interface UpdatePromoterParams {
   decl_status?: number;
 }
 
-/** Reply fields of {@link MPTools.updatePromoter}. */
 export type UpdatePromoterResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updatePromoterRole}. */
 export interface UpdatePromoterRoleParams {
   /** 角色 id */
   role_id: number;
@@ -9717,10 +9041,8 @@ export interface UpdatePromoterRoleParams {
   desc?: string;
 }
 
-/** Reply fields of {@link MPTools.updatePromoterRole}. */
 export type UpdatePromoterRoleResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createQRCode}. */
 export interface CreateQRCodeParams {
   /** 扫码进入的小程序页面路径，最大长度 128 个字符，不能为空；可带参数 */
   path: string;
@@ -9731,7 +9053,6 @@ export interface CreateQRCodeParams {
   width?: number;
 }
 
-/** Params of {@link MPTools.generateNFCScheme}. */
 export interface GenerateNFCSchemeParams {
   jump_wxa?: JumpWxa;
   /** scheme 对应的设备 model_id */
@@ -9740,13 +9061,11 @@ export interface GenerateNFCSchemeParams {
   sn?: string;
 }
 
-/** Reply fields of {@link MPTools.generateNFCScheme}. */
 export interface GenerateNFCSchemeResponse {
   /** 生成的小程序 scheme 码 */
   openlink?: string;
 }
 
-/** Params of {@link MPTools.generateScheme}. */
 export interface GenerateSchemeParams {
   jump_wxa?: JumpWxa;
   /** 到期失效：true，永久有效：false（永久有效已停止发放，均为到期失效） */
@@ -9761,13 +9080,11 @@ export interface GenerateSchemeParams {
   expire_interval?: number;
 }
 
-/** Reply fields of {@link MPTools.generateScheme}. */
 export interface GenerateSchemeResponse {
   /** 生成的小程序 scheme 码 */
   openlink: string;
 }
 
-/** Params of {@link MPTools.generateShortLink}. */
 export interface GenerateShortLinkParams {
   /** 通过 Short Link 进入的小程序页面路径，必须是已经发布的小程序存在的页面，可携带 query，最大 1024 个字符 */
   page_url: string;
@@ -9780,13 +9097,11 @@ export interface GenerateShortLinkParams {
   is_permanent?: boolean;
 }
 
-/** Reply fields of {@link MPTools.generateShortLink}. */
 export interface GenerateShortLinkResponse {
   /** 生成的小程序 Short Link */
   link: string;
 }
 
-/** Params of {@link MPTools.generateUrlLink}. */
 export interface GenerateUrlLinkParams {
   /** 通过 URL Link 进入的小程序页面路径，必须是已经发布的小程序存在的页面，不可携带 query；为空则跳首页 */
   path?: string;
@@ -9818,13 +9133,11 @@ export interface GenerateUrlLinkParams {
   };
 }
 
-/** Reply fields of {@link MPTools.generateUrlLink}. */
 export interface GenerateUrlLinkResponse {
   /** 生成的小程序 URL Link */
   url_link: string;
 }
 
-/** Params of {@link MPTools.getQRCode}. */
 export interface GetQRCodeParams {
   /** 扫码进入的小程序页面路径，最大长度 1024 字节，不能为空；可带参数（如 pages/index/index?foo=bar） */
   path: string;
@@ -9847,7 +9160,6 @@ export interface GetQRCodeParams {
   is_hyaline?: boolean;
 }
 
-/** Params of {@link MPTools.getUnlimitedQRCode}. */
 export interface GetUnlimitedQRCodeParams {
   /** 最大 32 个可见字符，只支持数字、大小写英文以及部分特殊字符：!#$&'()*+,/:;=?@-._~ */
   scene: string;
@@ -9877,7 +9189,6 @@ export interface GetUnlimitedQRCodeParams {
   is_hyaline?: boolean;
 }
 
-/** Params of {@link MPTools.queryScheme}. */
 export interface QuerySchemeParams {
   /** 小程序 scheme 码，支持加密 scheme 和明文 scheme（query_type 为 0 时必填） */
   scheme?: string;
@@ -9888,7 +9199,6 @@ export interface QuerySchemeParams {
   query_type?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.queryScheme}. */
 export interface QuerySchemeResponse {
   /** scheme 配置 */
   scheme_info?: {
@@ -9914,7 +9224,6 @@ export interface QuerySchemeResponse {
   };
 }
 
-/** Params of {@link MPTools.queryUrlLink}. */
 export interface QueryUrlLinkParams {
   /** 小程序加密 URL Link（query_type 为 0 时必填） */
   url_link?: string;
@@ -9925,7 +9234,6 @@ export interface QueryUrlLinkParams {
   query_type?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.queryUrlLink}. */
 export interface QueryUrlLinkResponse {
   /** url_link 配置 */
   url_link_info?: {
@@ -9964,7 +9272,6 @@ export interface QueryUrlLinkResponse {
   };
 }
 
-/** Params of {@link MPTools.getUserRiskRank}. */
 export interface GetUserRiskRankParams {
   /** 小程序 appid */
   appid?: string;
@@ -9989,7 +9296,6 @@ export interface GetUserRiskRankParams {
   is_test?: boolean;
 }
 
-/** Reply fields of {@link MPTools.getUserRiskRank}. */
 export interface GetUserRiskRankResponse {
   /** 用户风险等级，合法值为 0、1、2、3、4，数字越大风险越高 */
   risk_rank?: number;
@@ -9997,7 +9303,6 @@ export interface GetUserRiskRankResponse {
   unoin_id?: number | string;
 }
 
-/** Params of {@link MPTools.imgSecCheck}. */
 export interface ImgSecCheckParams {
   /**
    * Format: binary
@@ -10006,10 +9311,8 @@ export interface ImgSecCheckParams {
   media: UploadInput;
 }
 
-/** Reply fields of {@link MPTools.imgSecCheck}. */
 export type ImgSecCheckResponse = Record<string, never>;
 
-/** Params of {@link MPTools.mediaCheckAsync}. */
 export interface MediaCheckAsyncParams {
   /** 要检测的图片或音频的 url，图片支持 jpg、jpeg、png、bmp、gif（取首帧），音频支持 mp3、aac、ac3、wma、flac、vorbis、opus、wav */
   media_url: string;
@@ -10030,13 +9333,11 @@ export interface MediaCheckAsyncParams {
   openid: string;
 }
 
-/** Reply fields of {@link MPTools.mediaCheckAsync}. */
 export interface MediaCheckAsyncResponse {
   /** 唯一请求标识，标记单次请求，用于匹配异步推送结果 */
   trace_id?: string;
 }
 
-/** Params of {@link MPTools.msgSecCheck}. */
 export interface MsgSecCheckParams {
   /** 需检测的文本内容，文本字数的上限为 2500 字，需使用 UTF-8 编码 */
   content: string;
@@ -10059,7 +9360,6 @@ export interface MsgSecCheckParams {
   signature?: string;
 }
 
-/** Reply fields of {@link MPTools.msgSecCheck}. */
 export interface MsgSecCheckResponse {
   /** 唯一请求标识，标记单次请求 */
   trace_id?: string;
@@ -10091,7 +9391,6 @@ export interface MsgSecCheckResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getUserNotify}. */
 export interface GetUserNotifyParams {
   /** 用户身份标识符 */
   openid: string;
@@ -10101,7 +9400,6 @@ export interface GetUserNotifyParams {
   notify_type: number;
 }
 
-/** Reply fields of {@link MPTools.getUserNotify}. */
 export interface GetUserNotifyResponse {
   /** 卡片状态 */
   notify_info?: {
@@ -10116,7 +9414,6 @@ export interface GetUserNotifyResponse {
   };
 }
 
-/** Params of {@link MPTools.setUserNotify}. */
 export interface SetUserNotifyParams {
   /** 用户身份标识符；以微信支付订单号作为 code 时须与实际支付用户一致，通过前端获取 code 时须与点击 button 的用户一致 */
   openid: string;
@@ -10130,10 +9427,8 @@ export interface SetUserNotifyParams {
   check_json?: string;
 }
 
-/** Reply fields of {@link MPTools.setUserNotify}. */
 export type SetUserNotifyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setUserNotifyExt}. */
 export interface SetUserNotifyExtParams {
   /** 用户身份标识符 */
   openid: string;
@@ -10145,19 +9440,15 @@ export interface SetUserNotifyExtParams {
   ext_json: string;
 }
 
-/** Reply fields of {@link MPTools.setUserNotifyExt}. */
 export type SetUserNotifyExtResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getOrderDetailPath}. */
 export type GetOrderDetailPathParams = Record<string, never>;
 
-/** Reply fields of {@link MPTools.getOrderDetailPath}. */
 export interface GetOrderDetailPathResponse {
   /** 订单详情路径 */
   path?: string;
 }
 
-/** Params of {@link MPTools.getShippingOrder}. */
 export interface GetShippingOrderParams {
   /** 原支付交易对应的微信订单号 */
   transaction_id?: string;
@@ -10169,7 +9460,6 @@ export interface GetShippingOrderParams {
   merchant_trade_no?: string;
 }
 
-/** Reply fields of {@link MPTools.getShippingOrder}. */
 export interface GetShippingOrderResponse {
   /** 支付单信息 */
   order?: {
@@ -10229,7 +9519,6 @@ export interface GetShippingOrderResponse {
   };
 }
 
-/** Params of {@link MPTools.getShippingOrderList}. */
 export interface GetShippingOrderListParams {
   /** 支付时间所属范围 */
   pay_time_range?: {
@@ -10250,7 +9539,6 @@ export interface GetShippingOrderListParams {
   page_size?: number;
 }
 
-/** Reply fields of {@link MPTools.getShippingOrderList}. */
 export interface GetShippingOrderListResponse {
   /** 翻页时使用 */
   last_index?: string;
@@ -10310,31 +9598,26 @@ export interface GetShippingOrderListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.isTradeManaged}. */
 export interface IsTradeManagedParams {
   /** 待查询小程序的 appid，非服务商调用时仅能查询本账号 */
   appid: string;
 }
 
-/** Reply fields of {@link MPTools.isTradeManaged}. */
 export interface IsTradeManagedResponse {
   /** 是否已开通小程序发货信息管理服务 */
   is_trade_managed?: boolean;
 }
 
-/** Params of {@link MPTools.isTradeManagementConfirmationCompleted}. */
 export interface IsTradeManagementConfirmationCompletedParams {
   /** 待查询小程序的 appid，非服务商调用时仅能查询本账号 */
   appid: string;
 }
 
-/** Reply fields of {@link MPTools.isTradeManagementConfirmationCompleted}. */
 export interface IsTradeManagementConfirmationCompletedResponse {
   /** 是否已完成交易结算管理确认 */
   completed?: boolean;
 }
 
-/** Params of {@link MPTools.notifyConfirmReceive}. */
 export interface NotifyConfirmReceiveParams {
   /** 原支付交易对应的微信订单号 */
   transaction_id?: string;
@@ -10348,10 +9631,8 @@ export interface NotifyConfirmReceiveParams {
   received_time: number;
 }
 
-/** Reply fields of {@link MPTools.notifyConfirmReceive}. */
 export type NotifyConfirmReceiveResponse = Record<string, never>;
 
-/** Params of {@link MPTools.opSpecialOrder}. */
 export interface OpSpecialOrderParams {
   /** 需要特殊发货报备的订单号，可传入微信支付单号或商户单号 */
   order_id: string;
@@ -10363,19 +9644,15 @@ export interface OpSpecialOrderParams {
   delay_to?: number;
 }
 
-/** Reply fields of {@link MPTools.opSpecialOrder}. */
 export type OpSpecialOrderResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setMsgJumpPath}. */
 export interface SetMsgJumpPathParams {
   /** 商户自定义跳转路径，例如 pages/goods/order_detail */
   path: string;
 }
 
-/** Reply fields of {@link MPTools.setMsgJumpPath}. */
 export type SetMsgJumpPathResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setWxaTradeType}. */
 export interface SetWxaTradeTypeParams {
   /**
    * 申请变更后的目标交易类型：1 综合类；2 实物电商类；3 线下服务类；4 在线服务类
@@ -10394,19 +9671,15 @@ export interface SetWxaTradeTypeParams {
   reason: string;
 }
 
-/** Reply fields of {@link MPTools.setWxaTradeType}. */
 export type SetWxaTradeTypeResponse = Record<string, never>;
 
-/** Params of {@link MPTools.updateOrderDetailPath}. */
 export interface UpdateOrderDetailPathParams {
   /** 订单详情路径，必须包含字符串 ${商品订单号}，例如 pages/index/index?id=${商品订单号} */
   path: string;
 }
 
-/** Reply fields of {@link MPTools.updateOrderDetailPath}. */
 export type UpdateOrderDetailPathResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadCombinedShippingInfo}. */
 export interface UploadCombinedShippingInfoParams {
   /** 合单订单，需要上传物流详情的合单订单，根据订单类型二选一 */
   order_key: {
@@ -10472,10 +9745,8 @@ export interface UploadCombinedShippingInfoParams {
   };
 }
 
-/** Reply fields of {@link MPTools.uploadCombinedShippingInfo}. */
 export type UploadCombinedShippingInfoResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadShippingInfo}. */
 export interface UploadShippingInfoParams {
   /** 需要上传物流信息的订单；order_number_type 为 1 时用 mchid + out_trade_no，为 2 时用 transaction_id */
   order_key: {
@@ -10525,10 +9796,8 @@ export interface UploadShippingInfoParams {
   };
 }
 
-/** Reply fields of {@link MPTools.uploadShippingInfo}. */
 export type UploadShippingInfoResponse = Record<string, never>;
 
-/** Params of {@link MPTools.verifySignature}. */
 export interface VerifySignatureParams {
   /** 用户 openid */
   openid: string;
@@ -10538,13 +9807,11 @@ export interface VerifySignatureParams {
   json_signature: string;
 }
 
-/** Reply fields of {@link MPTools.verifySignature}. */
 export interface VerifySignatureResponse {
   /** 验证结果 */
   is_ok?: boolean;
 }
 
-/** Params of {@link MPTools.sendSubscribeMessage}. */
 export interface SendSubscribeMessageParams {
   /** 所需下发的订阅模板 id */
   template_id: string;
@@ -10563,13 +9830,11 @@ export interface SendSubscribeMessageParams {
   lang?: "zh_CN" | "en_US" | "zh_HK" | "zh_TW";
 }
 
-/** Reply fields of {@link MPTools.sendSubscribeMessage}. */
 export interface SendSubscribeMessageResponse {
   /** 消息 id */
   msgid?: number | string;
 }
 
-/** Params of {@link MPTools.addLegacyTemplate}. */
 export interface AddLegacyTemplateParams {
   /** 模板标题 id，如 AT0002 */
   id: string;
@@ -10577,28 +9842,23 @@ export interface AddLegacyTemplateParams {
   keyword_id_list: number[];
 }
 
-/** Reply fields of {@link MPTools.addLegacyTemplate}. */
 export interface AddLegacyTemplateResponse {
   /** 添加至账号下的模板 id，发送小程序模板消息时所需 */
   template_id?: string;
 }
 
-/** Params of {@link MPTools.deleteLegacyTemplate}. */
 export interface DeleteLegacyTemplateParams {
   /** 要删除的模板 id */
   template_id: string;
 }
 
-/** Reply fields of {@link MPTools.deleteLegacyTemplate}. */
 export type DeleteLegacyTemplateResponse = Record<string, never>;
 
-/** Params of {@link MPTools.getLegacyTemplateLibraryById}. */
 export interface GetLegacyTemplateLibraryByIdParams {
   /** 模板标题 id，如 AT0002 */
   id: string;
 }
 
-/** Reply fields of {@link MPTools.getLegacyTemplateLibraryById}. */
 export interface GetLegacyTemplateLibraryByIdResponse {
   /** 模板标题 id */
   id?: string;
@@ -10615,7 +9875,6 @@ export interface GetLegacyTemplateLibraryByIdResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getLegacyTemplateLibraryList}. */
 export interface GetLegacyTemplateLibraryListParams {
   /** 用于分页，表示从 offset 开始，从 0 开始计数 */
   offset: number;
@@ -10623,7 +9882,6 @@ export interface GetLegacyTemplateLibraryListParams {
   count: number;
 }
 
-/** Reply fields of {@link MPTools.getLegacyTemplateLibraryList}. */
 export interface GetLegacyTemplateLibraryListResponse {
   /** 模板标题列表 */
   list?: {
@@ -10636,7 +9894,6 @@ export interface GetLegacyTemplateLibraryListResponse {
   total_count?: number;
 }
 
-/** Params of {@link MPTools.getLegacyTemplateList}. */
 export interface GetLegacyTemplateListParams {
   /** 用于分页，表示从 offset 开始，从 0 开始计数 */
   offset: number;
@@ -10644,7 +9901,6 @@ export interface GetLegacyTemplateListParams {
   count: number;
 }
 
-/** Reply fields of {@link MPTools.getLegacyTemplateList}. */
 export interface GetLegacyTemplateListResponse {
   /** 账号下的模板列表 */
   list?: {
@@ -10659,7 +9915,6 @@ export interface GetLegacyTemplateListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.sendLegacyTemplateMessage}. */
 export interface SendLegacyTemplateMessageParams {
   /** 接收者（用户）的 openid */
   touser: string;
@@ -10674,10 +9929,8 @@ export interface SendLegacyTemplateMessageParams {
   emphasis_keyword?: string;
 }
 
-/** Reply fields of {@link MPTools.sendLegacyTemplateMessage}. */
 export type SendLegacyTemplateMessageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.sendUniformMessage}. */
 export interface SendUniformMessageParams {
   /** 用户 openid，可以是小程序的 openid，也可以是 mp_template_msg.appid 对应的公众号的 openid */
   touser: string;
@@ -10710,10 +9963,8 @@ export interface SendUniformMessageParams {
   };
 }
 
-/** Reply fields of {@link MPTools.sendUniformMessage}. */
 export type SendUniformMessageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createActivityId}. */
 export interface CreateActivityIdParams {
   /** 为私密消息创建 activity_id 时，指定分享者为 unionid 用户，其余用户不能用此 activity_id 分享私密消息；openid 与 unionid 填一个即可 */
   unionid?: string;
@@ -10721,7 +9972,6 @@ export interface CreateActivityIdParams {
   openid?: string;
 }
 
-/** Reply fields of {@link MPTools.createActivityId}. */
 export interface CreateActivityIdResponse {
   /** 动态消息的 ID */
   activity_id: string;
@@ -10729,7 +9979,6 @@ export interface CreateActivityIdResponse {
   expiration_time: number;
 }
 
-/** Params of {@link MPTools.setChatToolMsg}. */
 export interface SetChatToolMsgParams {
   /** 动态消息的 ID，通过 createActivityId 接口获取 */
   activity_id: string;
@@ -10752,10 +10001,8 @@ export interface SetChatToolMsgParams {
   version_type: 0 | 1 | 2;
 }
 
-/** Reply fields of {@link MPTools.setChatToolMsg}. */
 export type SetChatToolMsgResponse = Record<string, never>;
 
-/** Params of {@link MPTools.setUpdatableMsg}. */
 export interface SetUpdatableMsgParams {
   /** 动态消息的 ID，通过 createActivityId 接口获取 */
   activity_id: string;
@@ -10777,16 +10024,13 @@ export interface SetUpdatableMsgParams {
   };
 }
 
-/** Reply fields of {@link MPTools.setUpdatableMsg}. */
 export type SetUpdatableMsgResponse = Record<string, never>;
 
-/** Params of {@link MPTools.checkEncryptedData}. */
 export interface CheckEncryptedDataParams {
   /** 加密数据（encryptedData）的 sha256，通过 Hex（Base16）编码后的字符串 */
   encrypted_msg_hash: string;
 }
 
-/** Reply fields of {@link MPTools.checkEncryptedData}. */
 export interface CheckEncryptedDataResponse {
   /** 是否是合法的数据（字段名 vaild 为微信原样拼写） */
   vaild?: boolean;
@@ -10794,7 +10038,6 @@ export interface CheckEncryptedDataResponse {
   create_time?: number;
 }
 
-/** Params of {@link MPTools.checkSessionKey}. */
 export interface CheckSessionKeyParams {
   /** 用户唯一标识符 */
   openid: string;
@@ -10804,16 +10047,13 @@ export interface CheckSessionKeyParams {
   session_key?: string;
 }
 
-/** Reply fields of {@link MPTools.checkSessionKey}. */
 export type CheckSessionKeyResponse = Record<string, never>;
 
-/** Params of {@link MPTools.code2Session}. */
 export interface Code2SessionParams {
   /** 登录时获取的 code，可通过 wx.login 获取；只能使用一次，5 分钟内有效 */
   js_code: string;
 }
 
-/** Reply fields of {@link MPTools.code2Session}. */
 export interface Code2SessionResponse {
   /** 会话密钥 */
   session_key: string;
@@ -10823,7 +10063,6 @@ export interface Code2SessionResponse {
   openid: string;
 }
 
-/** Params of {@link MPTools.getPaidUnionId}. */
 export interface GetPaidUnionIdParams {
   /** 支付用户唯一标识 */
   openid: string;
@@ -10835,13 +10074,11 @@ export interface GetPaidUnionIdParams {
   out_trade_no?: string;
 }
 
-/** Reply fields of {@link MPTools.getPaidUnionId}. */
 export interface GetPaidUnionIdResponse {
   /** 用户唯一标识，调用成功后返回 */
   unionid: string;
 }
 
-/** Params of {@link MPTools.getPhoneNumber}. */
 export interface GetPhoneNumberParams {
   /** 手机号获取凭证 */
   code: string;
@@ -10849,7 +10086,6 @@ export interface GetPhoneNumberParams {
   openid?: string;
 }
 
-/** Reply fields of {@link MPTools.getPhoneNumber}. */
 export interface GetPhoneNumberResponse {
   /** 用户手机号信息 */
   phone_info: {
@@ -10863,19 +10099,16 @@ export interface GetPhoneNumberResponse {
   };
 }
 
-/** Params of {@link MPTools.getPluginOpenPId}. */
 export interface GetPluginOpenPIdParams {
   /** 通过 wx.pluginLogin 获得的插件用户标志凭证 code，有效时间为 5 分钟，一个 code 只能获取一次 openpid */
   code: string;
 }
 
-/** Reply fields of {@link MPTools.getPluginOpenPId}. */
 export interface GetPluginOpenPIdResponse {
   /** 插件用户的唯一标识 */
   openpid?: string;
 }
 
-/** Params of {@link MPTools.getUserEncryptKey}. */
 export interface GetUserEncryptKeyParams {
   /** 用户的 openid */
   openid: string;
@@ -10885,7 +10118,6 @@ export interface GetUserEncryptKeyParams {
   session_key?: string;
 }
 
-/** Reply fields of {@link MPTools.getUserEncryptKey}. */
 export interface GetUserEncryptKeyResponse {
   /** 用户最近三次的加密 key 列表 */
   key_info_list?: {
@@ -10902,7 +10134,6 @@ export interface GetUserEncryptKeyResponse {
   }[];
 }
 
-/** Params of {@link MPTools.resetUserSessionKey}. */
 export interface ResetUserSessionKeyParams {
   /** 用户唯一标识符 */
   openid: string;
@@ -10912,7 +10143,6 @@ export interface ResetUserSessionKeyParams {
   session_key?: string;
 }
 
-/** Reply fields of {@link MPTools.resetUserSessionKey}. */
 export interface ResetUserSessionKeyResponse {
   /** 用户唯一标识符 */
   openid?: string;
@@ -10920,7 +10150,6 @@ export interface ResetUserSessionKeyResponse {
   session_key?: string;
 }
 
-/** Params of {@link MPTools.setUserStorage}. */
 export interface SetUserStorageParams {
   /** 用户唯一标识符 */
   openid: string;
@@ -10937,10 +10166,8 @@ export interface SetUserStorageParams {
   session_key?: string;
 }
 
-/** Reply fields of {@link MPTools.setUserStorage}. */
 export type SetUserStorageResponse = Record<string, never>;
 
-/** Params of {@link MPTools.bindTransferAccount}. */
 export interface BindTransferAccountParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -10952,10 +10179,8 @@ export interface BindTransferAccountParams {
   transfer_account_org_name: string;
 }
 
-/** Reply fields of {@link MPTools.bindTransferAccount}. */
 export type BindTransferAccountResponse = Record<string, never>;
 
-/** Params of {@link MPTools.cancelCurrencyPay}. */
 export interface CancelCurrencyPayParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -10979,13 +10204,11 @@ export interface CancelCurrencyPayParams {
   session_key: string;
 }
 
-/** Reply fields of {@link MPTools.cancelCurrencyPay}. */
 export interface CancelCurrencyPayResponse {
   /** 退款订单号 */
   order_id: string;
 }
 
-/** Params of {@link MPTools.completeComplaint}. */
 export interface CompleteComplaintParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -10995,10 +10218,8 @@ export interface CompleteComplaintParams {
   complaint_id: string;
 }
 
-/** Reply fields of {@link MPTools.completeComplaint}. */
 export type CompleteComplaintResponse = Record<string, never>;
 
-/** Params of {@link MPTools.createFundsBill}. */
 export interface CreateFundsBillParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11026,13 +10247,11 @@ export interface CreateFundsBillParams {
   authorize_advertise?: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.createFundsBill}. */
 export interface CreateFundsBillResponse {
   /** 充值单 id */
   bill_id: string;
 }
 
-/** Params of {@link MPTools.createWithdrawOrder}. */
 export interface CreateWithdrawOrderParams {
   /** 提现单单号，长度 [8,32]，只允许字母、数字、'_'、'-' */
   withdraw_no: string;
@@ -11044,7 +10263,6 @@ export interface CreateWithdrawOrderParams {
   env: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.createWithdrawOrder}. */
 export interface CreateWithdrawOrderResponse {
   /** 提现单单号 */
   withdraw_no: string;
@@ -11052,7 +10270,6 @@ export interface CreateWithdrawOrderResponse {
   wx_withdraw_no: string;
 }
 
-/** Params of {@link MPTools.currencyPay}. */
 export interface CurrencyPayParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11078,7 +10295,6 @@ export interface CurrencyPayParams {
   session_key: string;
 }
 
-/** Reply fields of {@link MPTools.currencyPay}. */
 export interface CurrencyPayResponse {
   /** 商户订单号 */
   order_id: string;
@@ -11088,7 +10304,6 @@ export interface CurrencyPayResponse {
   used_present_amount: number;
 }
 
-/** Params of {@link MPTools.downloadAdverfundsOrder}. */
 export interface DownloadAdverfundsOrderParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11098,13 +10313,11 @@ export interface DownloadAdverfundsOrderParams {
   fund_id: string;
 }
 
-/** Reply fields of {@link MPTools.downloadAdverfundsOrder}. */
 export interface DownloadAdverfundsOrderResponse {
   /** 下载地址 */
   url: string;
 }
 
-/** Params of {@link MPTools.downloadXpayBill}. */
 export interface DownloadXpayBillParams {
   /** 起始日期，格式 yyyymmdd（如 20230801） */
   begin_ds: number;
@@ -11112,13 +10325,11 @@ export interface DownloadXpayBillParams {
   end_ds: number;
 }
 
-/** Reply fields of {@link MPTools.downloadXpayBill}. */
 export interface DownloadXpayBillResponse {
   /** 账单下载地址（金额字段以分为单位） */
   url: string;
 }
 
-/** Params of {@link MPTools.getComplaintDetail}. */
 export interface GetComplaintDetailParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11128,7 +10339,6 @@ export interface GetComplaintDetailParams {
   complaint_id: string;
 }
 
-/** Reply fields of {@link MPTools.getComplaintDetail}. */
 export interface GetComplaintDetailResponse {
   /** 投诉详情 */
   complaint: {
@@ -11181,7 +10391,6 @@ export interface GetComplaintDetailResponse {
   };
 }
 
-/** Params of {@link MPTools.getComplaintList}. */
 export interface GetComplaintListParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11197,7 +10406,6 @@ export interface GetComplaintListParams {
   limit: number;
 }
 
-/** Reply fields of {@link MPTools.getComplaintList}. */
 export interface GetComplaintListResponse {
   /** 投诉总数 */
   total: number;
@@ -11252,7 +10460,6 @@ export interface GetComplaintListResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getNegotiationHistory}. */
 export interface GetNegotiationHistoryParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11266,7 +10473,6 @@ export interface GetNegotiationHistoryParams {
   limit?: number;
 }
 
-/** Reply fields of {@link MPTools.getNegotiationHistory}. */
 export interface GetNegotiationHistoryResponse {
   /** 协商历史总数 */
   total: number;
@@ -11292,7 +10498,6 @@ export interface GetNegotiationHistoryResponse {
   }[];
 }
 
-/** Params of {@link MPTools.getUploadFileSign}. */
 export interface GetUploadFileSignParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11306,7 +10511,6 @@ export interface GetUploadFileSignParams {
   complaint_id: string;
 }
 
-/** Reply fields of {@link MPTools.getUploadFileSign}. */
 export interface GetUploadFileSignResponse {
   /** 下载图片时放在 Authorization 头部的签名 */
   sign: string;
@@ -11314,7 +10518,6 @@ export interface GetUploadFileSignResponse {
   cos_url?: string;
 }
 
-/** Params of {@link MPTools.notifyProvideGoods}. */
 export interface NotifyProvideGoodsParams {
   /** 下单时传的商户订单号（与 wx_order_id 二选一） */
   order_id?: string;
@@ -11326,10 +10529,8 @@ export interface NotifyProvideGoodsParams {
   env: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.notifyProvideGoods}. */
 export type NotifyProvideGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.presentCurrency}. */
 export interface PresentCurrencyParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11347,7 +10548,6 @@ export interface PresentCurrencyParams {
   device_type?: 1 | 2;
 }
 
-/** Reply fields of {@link MPTools.presentCurrency}. */
 export interface PresentCurrencyResponse {
   /** 赠送后用户的代币余额 */
   balance: number;
@@ -11357,7 +10557,6 @@ export interface PresentCurrencyResponse {
   present_balance: number;
 }
 
-/** Params of {@link MPTools.queryAdverFunds}. */
 export interface QueryAdverFundsParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11384,7 +10583,6 @@ export interface QueryAdverFundsParams {
   };
 }
 
-/** Reply fields of {@link MPTools.queryAdverFunds}. */
 export interface QueryAdverFundsResponse {
   /** 广告金发放记录 */
   adver_funds_list: {
@@ -11407,7 +10605,6 @@ export interface QueryAdverFundsResponse {
   total_page: number;
 }
 
-/** Params of {@link MPTools.queryBizBalance}. */
 export interface QueryBizBalanceParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11415,7 +10612,6 @@ export interface QueryBizBalanceParams {
   env: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.queryBizBalance}. */
 export interface QueryBizBalanceResponse {
   /** 可提现余额 */
   balance_available: {
@@ -11426,7 +10622,6 @@ export interface QueryBizBalanceResponse {
   };
 }
 
-/** Params of {@link MPTools.queryFundsBill}. */
 export interface QueryFundsBillParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11455,7 +10650,6 @@ export interface QueryFundsBillParams {
   };
 }
 
-/** Reply fields of {@link MPTools.queryFundsBill}. */
 export interface QueryFundsBillResponse {
   /** 广告金充值记录 */
   bill_list: {
@@ -11484,7 +10678,6 @@ export interface QueryFundsBillResponse {
   total_page: number;
 }
 
-/** Params of {@link MPTools.queryPublishGoods}. */
 export interface QueryPublishGoodsParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11492,7 +10685,6 @@ export interface QueryPublishGoodsParams {
   env: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.queryPublishGoods}. */
 export interface QueryPublishGoodsResponse {
   /** 道具信息列表 */
   publish_item?: {
@@ -11511,7 +10703,6 @@ export interface QueryPublishGoodsResponse {
   status: 0 | 1 | 2 | 3;
 }
 
-/** Params of {@link MPTools.queryRecoverBill}. */
 export interface QueryRecoverBillParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11538,7 +10729,6 @@ export interface QueryRecoverBillParams {
   };
 }
 
-/** Reply fields of {@link MPTools.queryRecoverBill}. */
 export interface QueryRecoverBillResponse {
   /** 广告金回收记录 */
   bill_list: {
@@ -11563,7 +10753,6 @@ export interface QueryRecoverBillResponse {
   total_page: number;
 }
 
-/** Params of {@link MPTools.queryTransferAccount}. */
 export interface QueryTransferAccountParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11571,7 +10760,6 @@ export interface QueryTransferAccountParams {
   env: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.queryTransferAccount}. */
 export interface QueryTransferAccountResponse {
   /** 广告金充值账户列表 */
   acct_list: {
@@ -11586,7 +10774,6 @@ export interface QueryTransferAccountResponse {
   }[];
 }
 
-/** Params of {@link MPTools.queryUploadGoods}. */
 export interface QueryUploadGoodsParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11594,7 +10781,6 @@ export interface QueryUploadGoodsParams {
   env: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.queryUploadGoods}. */
 export interface QueryUploadGoodsResponse {
   /** 道具信息列表 */
   upload_item?: {
@@ -11621,7 +10807,6 @@ export interface QueryUploadGoodsResponse {
   status: 0 | 1 | 2 | 3;
 }
 
-/** Params of {@link MPTools.queryUserBalance}. */
 export interface QueryUserBalanceParams {
   /** 用户的 openid */
   openid: string;
@@ -11635,7 +10820,6 @@ export interface QueryUserBalanceParams {
   session_key: string;
 }
 
-/** Reply fields of {@link MPTools.queryUserBalance}. */
 export interface QueryUserBalanceResponse {
   /** 代币总余额，包括有价和赠送部分 */
   balance: number;
@@ -11653,7 +10837,6 @@ export interface QueryUserBalanceResponse {
   first_save_flag: boolean | number;
 }
 
-/** Params of {@link MPTools.queryWithdrawOrder}. */
 export interface QueryWithdrawOrderParams {
   /** 提现单单号 */
   withdraw_no: string;
@@ -11663,7 +10846,6 @@ export interface QueryWithdrawOrderParams {
   env: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.queryWithdrawOrder}. */
 export interface QueryWithdrawOrderResponse {
   /** 提现单单号 */
   withdraw_no: string;
@@ -11683,7 +10865,6 @@ export interface QueryWithdrawOrderResponse {
   fail_reason?: string;
 }
 
-/** Params of {@link MPTools.queryXpayOrder}. */
 export interface QueryXpayOrderParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11697,7 +10878,6 @@ export interface QueryXpayOrderParams {
   wx_order_id?: string;
 }
 
-/** Reply fields of {@link MPTools.queryXpayOrder}. */
 export interface QueryXpayOrderResponse {
   /** 订单信息 */
   order: {
@@ -11748,7 +10928,6 @@ export interface QueryXpayOrderResponse {
   };
 }
 
-/** Params of {@link MPTools.refundXpayOrder}. */
 export interface RefundXpayOrderParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11778,7 +10957,6 @@ export interface RefundXpayOrderParams {
   req_from: "1" | "2" | "3";
 }
 
-/** Reply fields of {@link MPTools.refundXpayOrder}. */
 export interface RefundXpayOrderResponse {
   /** 退款单号 */
   refund_order_id: string;
@@ -11790,7 +10968,6 @@ export interface RefundXpayOrderResponse {
   pay_wx_order_id: string;
 }
 
-/** Params of {@link MPTools.responseComplaint}. */
 export interface ResponseComplaintParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11804,10 +10981,8 @@ export interface ResponseComplaintParams {
   response_images?: string[];
 }
 
-/** Reply fields of {@link MPTools.responseComplaint}. */
 export type ResponseComplaintResponse = Record<string, never>;
 
-/** Params of {@link MPTools.startPublishGoods}. */
 export interface StartPublishGoodsParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11820,10 +10995,8 @@ export interface StartPublishGoodsParams {
   }[];
 }
 
-/** Reply fields of {@link MPTools.startPublishGoods}. */
 export type StartPublishGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.startUploadGoods}. */
 export interface StartUploadGoodsParams {
   /** 道具信息 */
   upload_item: {
@@ -11844,10 +11017,8 @@ export interface StartUploadGoodsParams {
   env: 0 | 1;
 }
 
-/** Reply fields of {@link MPTools.startUploadGoods}. */
 export type StartUploadGoodsResponse = Record<string, never>;
 
-/** Params of {@link MPTools.uploadVpFile}. */
 export interface UploadVpFileParams {
   /**
    * 环境：0 正式环境，1 沙箱环境（pay_sig 用对应环境的 AppKey）
@@ -11861,37 +11032,30 @@ export interface UploadVpFileParams {
   file_name: string;
 }
 
-/** Reply fields of {@link MPTools.uploadVpFile}. */
 export interface UploadVpFileResponse {
   /** 文件 id，用于 response_complaint 的 response_images */
   file_id: string;
 }
 
-/** Params of {@link OATools.batchBlacklist}. */
 export interface BatchBlacklistParams {
   /** 需要拉入黑名单的用户的 openid，一次拉黑最多允许 20 个 */
   openid_list: string[];
 }
 
-/** Reply fields of {@link OATools.batchBlacklist}. */
 export type BatchBlacklistResponse = Record<string, never>;
 
-/** Params of {@link OATools.batchUnblacklist}. */
 export interface BatchUnblacklistParams {
   /** 需要取消拉黑的用户的 openid，一次最多允许 20 个 */
   openid_list: string[];
 }
 
-/** Reply fields of {@link OATools.batchUnblacklist}. */
 export type BatchUnblacklistResponse = Record<string, never>;
 
-/** Params of {@link OATools.getBlacklist}. */
 export interface GetBlacklistParams {
   /** 从此 openid 开始拉取，为空时默认从开头拉取 */
   begin_openid?: string;
 }
 
-/** Reply fields of {@link OATools.getBlacklist}. */
 export interface GetBlacklistResponse {
   /** 黑名单总人数 */
   total?: number;
@@ -11905,7 +11069,6 @@ export interface GetBlacklistResponse {
   next_openid?: string;
 }
 
-/** Params of {@link OATools.activateMemberCard}. */
 export interface ActivateMemberCardParams {
   /** 会员卡编号，由开发者填入，作为序列号显示在用户的卡包里；可与 Code 码保持等值 */
   membership_number: string;
@@ -11933,10 +11096,8 @@ export interface ActivateMemberCardParams {
   init_custom_field_value3?: string;
 }
 
-/** Reply fields of {@link OATools.activateMemberCard}. */
 export type ActivateMemberCardResponse = Record<string, never>;
 
-/** Params of {@link OATools.addPayGiftCard}. */
 export interface AddPayGiftCardParams {
   /** 支付后投放卡券的规则 */
   rule_info: {
@@ -11971,7 +11132,6 @@ export interface AddPayGiftCardParams {
   };
 }
 
-/** Reply fields of {@link OATools.addPayGiftCard}. */
 export interface AddPayGiftCardResponse {
   /** 规则 ID */
   rule_id?: string;
@@ -11992,7 +11152,6 @@ export interface AddPayGiftCardResponse {
   }[];
 }
 
-/** Params of {@link OATools.batchAddCardLocation}. */
 export interface BatchAddCardLocationParams {
   /** 门店列表，各项均必填 */
   location_list: {
@@ -12019,13 +11178,11 @@ export interface BatchAddCardLocationParams {
   }[];
 }
 
-/** Reply fields of {@link OATools.batchAddCardLocation}. */
 export interface BatchAddCardLocationResponse {
   /** 门店 id 列表，与 location_list 一一对应；-1 表示该门店导入失败 */
   location_id_list: number[];
 }
 
-/** Params of {@link OATools.batchGetCard}. */
 export interface BatchGetCardParams {
   /** 查询卡列表的起始偏移量，从 0 开始，即 offset: 5 是指从从列表里的第六个开始读取 */
   offset: number;
@@ -12035,7 +11192,6 @@ export interface BatchGetCardParams {
   status_list?: ("CARD_STATUS_NOT_VERIFY" | "CARD_STATUS_VERIFY_FAIL" | "CARD_STATUS_VERIFY_OK" | "CARD_STATUS_DELETE" | "CARD_STATUS_DISPATCH")[];
 }
 
-/** Reply fields of {@link OATools.batchGetCard}. */
 export interface BatchGetCardResponse {
   /** 卡券 ID 列表 */
   card_id_list?: string[];
@@ -12043,7 +11199,6 @@ export interface BatchGetCardResponse {
   total_num?: number;
 }
 
-/** Params of {@link OATools.batchGetCardLocation}. */
 export interface BatchGetCardLocationParams {
   /** 偏移量，0 开始 */
   offset: number;
@@ -12051,7 +11206,6 @@ export interface BatchGetCardLocationParams {
   count: number;
 }
 
-/** Reply fields of {@link OATools.batchGetCardLocation}. */
 export interface BatchGetCardLocationResponse {
   /** 门店列表 */
   location_list: {
@@ -12074,7 +11228,6 @@ export interface BatchGetCardLocationResponse {
   count: number;
 }
 
-/** Params of {@link OATools.batchGetPayGiftCard}. */
 export interface BatchGetPayGiftCardParams {
   /**
    * 规则类型，填写 RULE_TYPE_PAY_MEMBER_CARD
@@ -12088,7 +11241,6 @@ export interface BatchGetPayGiftCardParams {
   count: number;
 }
 
-/** Reply fields of {@link OATools.batchGetPayGiftCard}. */
 export interface BatchGetPayGiftCardResponse {
   /** 符合条件的规则总数 */
   total_count?: number;
@@ -12130,7 +11282,6 @@ export interface BatchGetPayGiftCardResponse {
   }[];
 }
 
-/** Params of {@link OATools.checkCardCode}. */
 export interface CheckCardCodeParams {
   /** 进行导入 code 的卡券 ID */
   card_id: string;
@@ -12138,7 +11289,6 @@ export interface CheckCardCodeParams {
   code: string[];
 }
 
-/** Reply fields of {@link OATools.checkCardCode}. */
 export interface CheckCardCodeResponse {
   /** 已经成功存入的 code */
   exist_code?: string[];
@@ -12146,7 +11296,6 @@ export interface CheckCardCodeResponse {
   not_exist_code?: string[];
 }
 
-/** Params of {@link OATools.checkinBoardingPass}. */
 export interface CheckinBoardingPassParams {
   /** 卡券 Code 码 */
   code: string;
@@ -12166,10 +11315,8 @@ export interface CheckinBoardingPassParams {
   is_cancel?: boolean;
 }
 
-/** Reply fields of {@link OATools.checkinBoardingPass}. */
 export type CheckinBoardingPassResponse = Record<string, never>;
 
-/** Params of {@link OATools.consumeCardCode}. */
 export interface ConsumeCardCodeParams {
   /** 卡券 ID，创建卡券时 use_custom_code 填写 true 时必填，非自定义 Code 不必填写 */
   card_id?: string;
@@ -12177,7 +11324,6 @@ export interface ConsumeCardCodeParams {
   code: string;
 }
 
-/** Reply fields of {@link OATools.consumeCardCode}. */
 export interface ConsumeCardCodeResponse {
   card?: {
     /** 卡券 ID */
@@ -12187,7 +11333,6 @@ export interface ConsumeCardCodeResponse {
   openid?: string;
 }
 
-/** Params of {@link OATools.createCard}. */
 export interface CreateCardParams {
   /** 卡券数据：card_type 加上与之对应的小写键（如 MEMBER_CARD 对应 member_card） */
   card: {
@@ -12414,13 +11559,11 @@ export interface CreateCardParams {
   };
 }
 
-/** Reply fields of {@link OATools.createCard}. */
 export interface CreateCardResponse {
   /** 卡券 ID */
   card_id?: string;
 }
 
-/** Params of {@link OATools.createCardLandingPage}. */
 export interface CreateCardLandingPageParams {
   /** 页面的 banner 图片链接，须调用 uploadImage 上传图片获得，建议尺寸为 640*300 */
   banner: string;
@@ -12441,7 +11584,6 @@ export interface CreateCardLandingPageParams {
   }[];
 }
 
-/** Reply fields of {@link OATools.createCardLandingPage}. */
 export interface CreateCardLandingPageResponse {
   /** 货架链接 */
   url?: string;
@@ -12449,7 +11591,6 @@ export interface CreateCardLandingPageResponse {
   page_id?: number;
 }
 
-/** Params of {@link OATools.createCardQrcode}. */
 export interface CreateCardQrcodeParams {
   /**
    * QR_CARD 单张卡券，QR_MULTIPLE_CARD 多张卡券
@@ -12488,7 +11629,6 @@ export interface CreateCardQrcodeParams {
   };
 }
 
-/** Reply fields of {@link OATools.createCardQrcode}. */
 export interface CreateCardQrcodeResponse {
   /** 获取的二维码 ticket，凭借此 ticket 调用 showQrcode 可以在有效时间内换取二维码 */
   ticket?: string;
@@ -12500,37 +11640,30 @@ export interface CreateCardQrcodeResponse {
   show_qrcode_url?: string;
 }
 
-/** Params of {@link OATools.decryptCardCode}. */
 export interface DecryptCardCodeParams {
   /** 经过加密的 Code 码（使用前先 URL 解码） */
   encrypt_code: string;
 }
 
-/** Reply fields of {@link OATools.decryptCardCode}. */
 export interface DecryptCardCodeResponse {
   /** 解密后获取的真实 Code 码 */
   code?: string;
 }
 
-/** Params of {@link OATools.deleteCard}. */
 export interface DeleteCardParams {
   /** 卡券 ID */
   card_id: string;
 }
 
-/** Reply fields of {@link OATools.deleteCard}. */
 export type DeleteCardResponse = Record<string, never>;
 
-/** Params of {@link OATools.deletePayGiftCard}. */
 export interface DeletePayGiftCardParams {
   /** 规则 ID */
   rule_id: string;
 }
 
-/** Reply fields of {@link OATools.deletePayGiftCard}. */
 export type DeletePayGiftCardResponse = Record<string, never>;
 
-/** Params of {@link OATools.depositCardCode}. */
 export interface DepositCardCodeParams {
   /** 需要进行导入 code 的卡券 ID */
   card_id: string;
@@ -12538,7 +11671,6 @@ export interface DepositCardCodeParams {
   code: string[];
 }
 
-/** Reply fields of {@link OATools.depositCardCode}. */
 export interface DepositCardCodeResponse {
   /** 成功的 code */
   succ_code?: string[];
@@ -12548,13 +11680,11 @@ export interface DepositCardCodeResponse {
   fail_code?: string[];
 }
 
-/** Params of {@link OATools.getCard}. */
 export interface GetCardParams {
   /** 卡券 ID */
   card_id: string;
 }
 
-/** Reply fields of {@link OATools.getCard}. */
 export interface GetCardResponse {
   /** 卡券数据：card_type 加上与之对应的小写键（如 CASH 对应 cash） */
   card?: {
@@ -13558,7 +12688,6 @@ export interface GetCardResponse {
   };
 }
 
-/** Params of {@link OATools.getCardCode}. */
 export interface GetCardCodeParams {
   /** 卡券 ID，自定义 code 卡券必填 */
   card_id?: string;
@@ -13568,7 +12697,6 @@ export interface GetCardCodeParams {
   check_consume?: boolean;
 }
 
-/** Reply fields of {@link OATools.getCardCode}. */
 export interface GetCardCodeResponse {
   card?: {
     /** 卡券 ID */
@@ -13586,37 +12714,31 @@ export interface GetCardCodeResponse {
   user_card_status?: string;
 }
 
-/** Params of {@link OATools.getCardCodeDepositCount}. */
 export interface GetCardCodeDepositCountParams {
   /** 进行导入 code 的卡券 ID */
   card_id: string;
 }
 
-/** Reply fields of {@link OATools.getCardCodeDepositCount}. */
 export interface GetCardCodeDepositCountResponse {
   /** 已经成功存入的 code 数目 */
   count?: number;
 }
 
-/** Params of {@link OATools.getCardMpnewsHtml}. */
 export interface GetCardMpnewsHtmlParams {
   /** 卡券 ID */
   card_id: string;
 }
 
-/** Reply fields of {@link OATools.getCardMpnewsHtml}. */
 export interface GetCardMpnewsHtmlResponse {
   /** 返回一段 html 代码，可以直接嵌入到图文消息的正文里 */
   content?: string;
 }
 
-/** Params of {@link OATools.getMemberCardActivateTempInfo}. */
 export interface GetMemberCardActivateTempInfoParams {
   /** 跳转型开卡组件开卡后回调中的激活票据，可以用来获取用户开卡资料 */
   activate_ticket: string;
 }
 
-/** Reply fields of {@link OATools.getMemberCardActivateTempInfo}. */
 export interface GetMemberCardActivateTempInfoResponse {
   /** 用户填写的资料 */
   info?: {
@@ -13641,7 +12763,6 @@ export interface GetMemberCardActivateTempInfoResponse {
   };
 }
 
-/** Params of {@link OATools.getMemberCardActivateUrl}. */
 export interface GetMemberCardActivateUrlParams {
   /** 会员卡的 card_id */
   card_id: string;
@@ -13649,13 +12770,11 @@ export interface GetMemberCardActivateUrlParams {
   outer_str?: string;
 }
 
-/** Reply fields of {@link OATools.getMemberCardActivateUrl}. */
 export interface GetMemberCardActivateUrlResponse {
   /** 内含调用开卡插件所需的参数的 url */
   url?: string;
 }
 
-/** Params of {@link OATools.getMemberCardUserInfo}. */
 export interface GetMemberCardUserInfoParams {
   /** 查询会员卡的 card_id */
   card_id: string;
@@ -13663,7 +12782,6 @@ export interface GetMemberCardUserInfoParams {
   code: string;
 }
 
-/** Reply fields of {@link OATools.getMemberCardUserInfo}. */
 export interface GetMemberCardUserInfoResponse {
   /** 用户在本公众号内唯一识别码 */
   openid?: string;
@@ -13704,13 +12822,11 @@ export interface GetMemberCardUserInfoResponse {
   has_active?: boolean;
 }
 
-/** Params of {@link OATools.getPayGiftCard}. */
 export interface GetPayGiftCardParams {
   /** 规则 ID */
   rule_id: string;
 }
 
-/** Reply fields of {@link OATools.getPayGiftCard}. */
 export interface GetPayGiftCardResponse {
   /** 支付后投放卡券的规则 */
   rule_info?: {
@@ -13751,7 +12867,6 @@ export interface GetPayGiftCardResponse {
   };
 }
 
-/** Params of {@link OATools.getUserCardList}. */
 export interface GetUserCardListParams {
   /** 需要查询的用户 openid */
   openid: string;
@@ -13759,7 +12874,6 @@ export interface GetUserCardListParams {
   card_id?: string;
 }
 
-/** Reply fields of {@link OATools.getUserCardList}. */
 export interface GetUserCardListResponse {
   /** 卡券列表 */
   card_list?: {
@@ -13772,7 +12886,6 @@ export interface GetUserCardListResponse {
   has_share_card?: boolean;
 }
 
-/** Params of {@link OATools.markCardCode}. */
 export interface MarkCardCodeParams {
   /** 卡券的 code 码 */
   code: string;
@@ -13784,10 +12897,8 @@ export interface MarkCardCodeParams {
   is_mark: boolean;
 }
 
-/** Reply fields of {@link OATools.markCardCode}. */
 export type MarkCardCodeResponse = Record<string, never>;
 
-/** Params of {@link OATools.modifyCardStock}. */
 export interface ModifyCardStockParams {
   /** 卡券 ID */
   card_id: string;
@@ -13797,10 +12908,8 @@ export interface ModifyCardStockParams {
   reduce_stock_value?: number;
 }
 
-/** Reply fields of {@link OATools.modifyCardStock}. */
 export type ModifyCardStockResponse = Record<string, never>;
 
-/** Params of {@link OATools.setCardCodeUnavailable}. */
 export interface SetCardCodeUnavailableParams {
   /** 卡券 ID，自定义 code 卡券必填 */
   card_id?: string;
@@ -13810,10 +12919,8 @@ export interface SetCardCodeUnavailableParams {
   reason?: string;
 }
 
-/** Reply fields of {@link OATools.setCardCodeUnavailable}. */
 export type SetCardCodeUnavailableResponse = Record<string, never>;
 
-/** Params of {@link OATools.setCardPaycell}. */
 export interface SetCardPaycellParams {
   /** 卡券 ID */
   card_id: string;
@@ -13821,10 +12928,8 @@ export interface SetCardPaycellParams {
   is_open: boolean;
 }
 
-/** Reply fields of {@link OATools.setCardPaycell}. */
 export type SetCardPaycellResponse = Record<string, never>;
 
-/** Params of {@link OATools.setCardSelfConsumeCell}. */
 export interface SetCardSelfConsumeCellParams {
   /** 卡券 ID */
   card_id: string;
@@ -13836,10 +12941,8 @@ export interface SetCardSelfConsumeCellParams {
   need_remark_amount?: boolean;
 }
 
-/** Reply fields of {@link OATools.setCardSelfConsumeCell}. */
 export type SetCardSelfConsumeCellResponse = Record<string, never>;
 
-/** Params of {@link OATools.setCardTestWhitelist}. */
 export interface SetCardTestWhitelistParams {
   /** 测试的 openid 列表 */
   openid?: string[];
@@ -13847,10 +12950,8 @@ export interface SetCardTestWhitelistParams {
   username?: string[];
 }
 
-/** Reply fields of {@link OATools.setCardTestWhitelist}. */
 export type SetCardTestWhitelistResponse = Record<string, never>;
 
-/** Params of {@link OATools.setMemberCardActivateUserForm}. */
 export interface SetMemberCardActivateUserFormParams {
   /** 卡券 ID */
   card_id: string;
@@ -13918,10 +13019,8 @@ export interface SetMemberCardActivateUserFormParams {
   };
 }
 
-/** Reply fields of {@link OATools.setMemberCardActivateUserForm}. */
 export type SetMemberCardActivateUserFormResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateCard}. */
 export interface UpdateCardParams {
   /** 卡券 ID */
   card_id: string;
@@ -14860,13 +13959,11 @@ export interface UpdateCardParams {
   };
 }
 
-/** Reply fields of {@link OATools.updateCard}. */
 export interface UpdateCardResponse {
   /** 此次更新是否需要提审，true 为需要，false 为不需要 */
   send_check?: boolean;
 }
 
-/** Params of {@link OATools.updateCardCode}. */
 export interface UpdateCardCodeParams {
   /** 需变更的 Code 码 */
   code: string;
@@ -14876,10 +13973,8 @@ export interface UpdateCardCodeParams {
   card_id?: string;
 }
 
-/** Reply fields of {@link OATools.updateCardCode}. */
 export type UpdateCardCodeResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateLuckyMoneyUserBalance}. */
 export interface UpdateLuckyMoneyUserBalanceParams {
   /** 红包的序列号 */
   code: string;
@@ -14889,10 +13984,8 @@ export interface UpdateLuckyMoneyUserBalanceParams {
   balance: number;
 }
 
-/** Reply fields of {@link OATools.updateLuckyMoneyUserBalance}. */
 export type UpdateLuckyMoneyUserBalanceResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateMemberCardUser}. */
 export interface UpdateMemberCardUserParams {
   /** 卡券 Code 码 */
   code: string;
@@ -14933,7 +14026,6 @@ export interface UpdateMemberCardUserParams {
   };
 }
 
-/** Reply fields of {@link OATools.updateMemberCardUser}. */
 export interface UpdateMemberCardUserResponse {
   /** 当前用户积分总额 */
   result_bonus?: number;
@@ -14943,7 +14035,6 @@ export interface UpdateMemberCardUserResponse {
   openid?: string;
 }
 
-/** Params of {@link OATools.updateMovieTicketUser}. */
 export interface UpdateMovieTicketUserParams {
   /** 用户的门票唯一序列号 */
   code: string;
@@ -14961,10 +14052,8 @@ export interface UpdateMovieTicketUserParams {
   seat_number?: string[];
 }
 
-/** Reply fields of {@link OATools.updateMovieTicketUser}. */
 export type UpdateMovieTicketUserResponse = Record<string, never>;
 
-/** Params of {@link OATools.addCommentReply}. */
 export interface AddCommentReplyParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -14976,10 +14065,8 @@ export interface AddCommentReplyParams {
   content: string;
 }
 
-/** Reply fields of {@link OATools.addCommentReply}. */
 export type AddCommentReplyResponse = Record<string, never>;
 
-/** Params of {@link OATools.closeComment}. */
 export interface CloseCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -14987,10 +14074,8 @@ export interface CloseCommentParams {
   index?: number;
 }
 
-/** Reply fields of {@link OATools.closeComment}. */
 export type CloseCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteComment}. */
 export interface DeleteCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15000,10 +14085,8 @@ export interface DeleteCommentParams {
   user_comment_id: number;
 }
 
-/** Reply fields of {@link OATools.deleteComment}. */
 export type DeleteCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteCommentReply}. */
 export interface DeleteCommentReplyParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15013,10 +14096,8 @@ export interface DeleteCommentReplyParams {
   user_comment_id: number;
 }
 
-/** Reply fields of {@link OATools.deleteCommentReply}. */
 export type DeleteCommentReplyResponse = Record<string, never>;
 
-/** Params of {@link OATools.listComment}. */
 export interface ListCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15032,7 +14113,6 @@ export interface ListCommentParams {
   type: 0 | 1 | 2;
 }
 
-/** Reply fields of {@link OATools.listComment}. */
 export interface ListCommentResponse {
   /** 评论总数 */
   total?: number;
@@ -15060,7 +14140,6 @@ export interface ListCommentResponse {
   }[];
 }
 
-/** Params of {@link OATools.markElectComment}. */
 export interface MarkElectCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15070,10 +14149,8 @@ export interface MarkElectCommentParams {
   user_comment_id: number;
 }
 
-/** Reply fields of {@link OATools.markElectComment}. */
 export type MarkElectCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.openComment}. */
 export interface OpenCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15081,10 +14158,8 @@ export interface OpenCommentParams {
   index?: number;
 }
 
-/** Reply fields of {@link OATools.openComment}. */
 export type OpenCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.unmarkElectComment}. */
 export interface UnmarkElectCommentParams {
   /** 群发返回的 msg_data_id（发布能力下为 submitPublish 返回的 msg_data_id） */
   msg_data_id: number | string;
@@ -15094,10 +14169,8 @@ export interface UnmarkElectCommentParams {
   user_comment_id: number;
 }
 
-/** Reply fields of {@link OATools.unmarkElectComment}. */
 export type UnmarkElectCommentResponse = Record<string, never>;
 
-/** Params of {@link OATools.componentGetWebAccessToken}. */
 export interface ComponentGetWebAccessTokenParams {
   /** 公众号的 appid（授权方；客户端自动填写） */
   appid?: string;
@@ -15105,7 +14178,6 @@ export interface ComponentGetWebAccessTokenParams {
   code: string;
 }
 
-/** Reply fields of {@link OATools.componentGetWebAccessToken}. */
 export interface ComponentGetWebAccessTokenResponse {
   /** 用户的网页授权接口调用凭证 */
   access_token: string;
@@ -15121,7 +14193,6 @@ export interface ComponentGetWebAccessTokenResponse {
   unionid?: string;
 }
 
-/** Params of {@link OATools.componentRefreshWebAccessToken}. */
 export interface ComponentRefreshWebAccessTokenParams {
   /** 公众号的 appid（授权方；客户端自动填写） */
   appid?: string;
@@ -15129,7 +14200,6 @@ export interface ComponentRefreshWebAccessTokenParams {
   refresh_token: string;
 }
 
-/** Reply fields of {@link OATools.componentRefreshWebAccessToken}. */
 export interface ComponentRefreshWebAccessTokenResponse {
   /** 用户的网页授权接口调用凭证 */
   access_token: string;
@@ -15143,7 +14213,6 @@ export interface ComponentRefreshWebAccessTokenResponse {
   scope: string;
 }
 
-/** Params of {@link OATools.closeKfSession}. */
 export interface CloseKfSessionParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号 */
   kf_account: string;
@@ -15151,10 +14220,8 @@ export interface CloseKfSessionParams {
   openid: string;
 }
 
-/** Reply fields of {@link OATools.closeKfSession}. */
 export type CloseKfSessionResponse = Record<string, never>;
 
-/** Params of {@link OATools.createKfSession}. */
 export interface CreateKfSessionParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号 */
   kf_account: string;
@@ -15162,13 +14229,10 @@ export interface CreateKfSessionParams {
   openid: string;
 }
 
-/** Reply fields of {@link OATools.createKfSession}. */
 export type CreateKfSessionResponse = Record<string, never>;
 
-/** Params of {@link OATools.getCurrentAutoreplyInfo}. */
 export type GetCurrentAutoreplyInfoParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getCurrentAutoreplyInfo}. */
 export interface GetCurrentAutoreplyInfoResponse {
   /**
    * 关注后自动回复是否开启，0 代表未开启，1 代表开启
@@ -15246,7 +14310,6 @@ export interface GetCurrentAutoreplyInfoResponse {
   };
 }
 
-/** Params of {@link OATools.getKfMsgList}. */
 export interface GetKfMsgListParams {
   /** 起始时间，unix 时间戳 */
   starttime: number;
@@ -15258,7 +14321,6 @@ export interface GetKfMsgListParams {
   number: number;
 }
 
-/** Reply fields of {@link OATools.getKfMsgList}. */
 export interface GetKfMsgListResponse {
   /** 聊天记录 */
   recordlist: {
@@ -15279,13 +14341,11 @@ export interface GetKfMsgListResponse {
   msgid?: number | string;
 }
 
-/** Params of {@link OATools.getKfSession}. */
 export interface GetKfSessionParams {
   /** 粉丝的 openid */
   openid: string;
 }
 
-/** Reply fields of {@link OATools.getKfSession}. */
 export interface GetKfSessionResponse {
   /** 正在接待的客服，为空表示没有人在接待 */
   kf_account: string;
@@ -15293,13 +14353,11 @@ export interface GetKfSessionResponse {
   createtime: number;
 }
 
-/** Params of {@link OATools.getKfSessionList}. */
 export interface GetKfSessionListParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号 */
   kf_account: string;
 }
 
-/** Reply fields of {@link OATools.getKfSessionList}. */
 export interface GetKfSessionListResponse {
   /** 会话列表 */
   sessionlist: {
@@ -15310,10 +14368,8 @@ export interface GetKfSessionListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getKfWaitCase}. */
 export type GetKfWaitCaseParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getKfWaitCase}. */
 export interface GetKfWaitCaseResponse {
   /** 未接入会话数量 */
   count: number;
@@ -15330,7 +14386,6 @@ export interface GetKfWaitCaseResponse {
   }[];
 }
 
-/** Params of {@link OATools.inviteKfWorker}. */
 export interface InviteKfWorkerParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
   kf_account: string;
@@ -15338,10 +14393,8 @@ export interface InviteKfWorkerParams {
   invite_wx: string;
 }
 
-/** Reply fields of {@link OATools.inviteKfWorker}. */
 export type InviteKfWorkerResponse = Record<string, never>;
 
-/** Params of {@link OATools.sendCustomMessage}. */
 export interface OaSendCustomMessageParams {
   /** 接收消息用户的 openid */
   touser: string;
@@ -15458,10 +14511,8 @@ export interface OaSendCustomMessageParams {
   businessid?: string;
 }
 
-/** Reply fields of {@link OATools.sendCustomMessage}. */
 export type OaSendCustomMessageResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateKfAccount}. */
 export interface UpdateKfAccountParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
   kf_account: string;
@@ -15469,10 +14520,8 @@ export interface UpdateKfAccountParams {
   nickname: string;
 }
 
-/** Reply fields of {@link OATools.updateKfAccount}. */
 export type UpdateKfAccountResponse = Record<string, never>;
 
-/** Params of {@link OATools.uploadKfHeadImg}. */
 export interface UploadKfHeadImgParams {
   /** 完整客服帐号，格式为：帐号前缀@公众号微信号（帐号前缀最多 10 个字符） */
   kf_account: string;
@@ -15483,10 +14532,8 @@ export interface UploadKfHeadImgParams {
   media: UploadInput;
 }
 
-/** Reply fields of {@link OATools.uploadKfHeadImg}. */
 export type UploadKfHeadImgResponse = Record<string, never>;
 
-/** Params of {@link OATools.getArticleRead}. */
 export interface GetArticleReadParams {
   /** 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
   begin_date: string;
@@ -15494,7 +14541,6 @@ export interface GetArticleReadParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getArticleRead}. */
 export interface GetArticleReadResponse {
   /** 日期内文章数据列表 */
   list: {
@@ -15519,7 +14565,6 @@ export interface GetArticleReadResponse {
   is_delay?: boolean;
 }
 
-/** Params of {@link OATools.getArticleShare}. */
 export interface GetArticleShareParams {
   /** 起始日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
   begin_date: string;
@@ -15527,7 +14572,6 @@ export interface GetArticleShareParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getArticleShare}. */
 export interface GetArticleShareResponse {
   /** 日期内文章数据列表 */
   list: {
@@ -15545,7 +14589,6 @@ export interface GetArticleShareResponse {
   is_delay?: boolean;
 }
 
-/** Params of {@link OATools.getArticleSummary}. */
 export interface GetArticleSummaryParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -15553,7 +14596,6 @@ export interface GetArticleSummaryParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link OATools.getArticleSummary}. */
 export interface GetArticleSummaryResponse {
   /** 数据列表 */
   list: {
@@ -15582,7 +14624,6 @@ export interface GetArticleSummaryResponse {
   }[];
 }
 
-/** Params of {@link OATools.getArticleTotal}. */
 export interface GetArticleTotalParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -15590,7 +14631,6 @@ export interface GetArticleTotalParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link OATools.getArticleTotal}. */
 export interface GetArticleTotalResponse {
   /** 数据列表 */
   list: {
@@ -15658,7 +14698,6 @@ export interface GetArticleTotalResponse {
   }[];
 }
 
-/** Params of {@link OATools.getArticleTotalDetail}. */
 export interface GetArticleTotalDetailParams {
   /** 发表日期（YYYY-MM-DD），与 end_date 相同；数据存储起始时间为 2025-11-01 */
   begin_date: string;
@@ -15666,7 +14705,6 @@ export interface GetArticleTotalDetailParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getArticleTotalDetail}. */
 export interface GetArticleTotalDetailResponse {
   /** 当天发表的文章列表 */
   list: {
@@ -15730,7 +14768,6 @@ export interface GetArticleTotalDetailResponse {
   is_delay?: boolean;
 }
 
-/** Params of {@link OATools.getBizSummary}. */
 export interface GetBizSummaryParams {
   /** 起始日期（YYYY-MM-DD）；数据存储起始时间为 2025-11-01 */
   begin_date: string;
@@ -15738,7 +14775,6 @@ export interface GetBizSummaryParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getBizSummary}. */
 export interface GetBizSummaryResponse {
   /** 每天一项的概况数据 */
   list: {
@@ -15775,7 +14811,6 @@ export interface GetBizSummaryResponse {
   is_delay?: boolean;
 }
 
-/** Params of {@link OATools.getInterfaceSummary}. */
 export interface GetInterfaceSummaryParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -15783,7 +14818,6 @@ export interface GetInterfaceSummaryParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getInterfaceSummary}. */
 export interface GetInterfaceSummaryResponse {
   /** 数据列表 */
   list: {
@@ -15802,7 +14836,6 @@ export interface GetInterfaceSummaryResponse {
   }[];
 }
 
-/** Params of {@link OATools.getInterfaceSummaryHour}. */
 export interface GetInterfaceSummaryHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -15810,7 +14843,6 @@ export interface GetInterfaceSummaryHourParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link OATools.getInterfaceSummaryHour}. */
 export interface GetInterfaceSummaryHourResponse {
   /** 数据列表 */
   list: {
@@ -15831,7 +14863,6 @@ export interface GetInterfaceSummaryHourResponse {
   }[];
 }
 
-/** Params of {@link OATools.getPublisherStat}. */
 export interface GetPublisherStatParams {
   /**
    * 数据类型：publisher_adpos_general 公众号分广告位数据，publisher_cps_general 公众号返佣商品数据，publisher_settlement 公众号结算收入数据及结算主体信息
@@ -15851,7 +14882,6 @@ export interface GetPublisherStatParams {
   ad_slot?: "SLOT_ID_BIZ_BOTTOM" | "SLOT_ID_BIZ_MID_CONTEXT" | "SLOT_ID_BIZ_VIDEO_END" | "SLOT_ID_BIZ_SPONSOR" | "SLOT_ID_BIZ_CPS";
 }
 
-/** Reply fields of {@link OATools.getPublisherStat}. */
 export interface GetPublisherStatResponse {
   /** 返回状态 */
   base_resp?: {
@@ -15954,7 +14984,6 @@ export interface GetPublisherStatResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsg}. */
 export interface GetUpstreamMsgParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
   begin_date: string;
@@ -15962,7 +14991,6 @@ export interface GetUpstreamMsgParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUpstreamMsg}. */
 export interface GetUpstreamMsgResponse {
   /** 数据列表 */
   list: {
@@ -15977,7 +15005,6 @@ export interface GetUpstreamMsgResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgDist}. */
 export interface GetUpstreamMsgDistParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（15 天） */
   begin_date: string;
@@ -15985,7 +15012,6 @@ export interface GetUpstreamMsgDistParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUpstreamMsgDist}. */
 export interface GetUpstreamMsgDistResponse {
   /** 数据列表 */
   list: {
@@ -15998,7 +15024,6 @@ export interface GetUpstreamMsgDistResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgDistMonth}. */
 export interface GetUpstreamMsgDistMonthParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -16006,7 +15031,6 @@ export interface GetUpstreamMsgDistMonthParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUpstreamMsgDistMonth}. */
 export interface GetUpstreamMsgDistMonthResponse {
   /** 数据列表 */
   list: {
@@ -16019,7 +15043,6 @@ export interface GetUpstreamMsgDistMonthResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgDistWeek}. */
 export interface GetUpstreamMsgDistWeekParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -16027,7 +15050,6 @@ export interface GetUpstreamMsgDistWeekParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUpstreamMsgDistWeek}. */
 export interface GetUpstreamMsgDistWeekResponse {
   /** 数据列表 */
   list: {
@@ -16040,7 +15062,6 @@ export interface GetUpstreamMsgDistWeekResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgHour}. */
 export interface GetUpstreamMsgHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -16048,7 +15069,6 @@ export interface GetUpstreamMsgHourParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link OATools.getUpstreamMsgHour}. */
 export interface GetUpstreamMsgHourResponse {
   /** 数据列表 */
   list: {
@@ -16065,7 +15085,6 @@ export interface GetUpstreamMsgHourResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgMonth}. */
 export interface GetUpstreamMsgMonthParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -16073,7 +15092,6 @@ export interface GetUpstreamMsgMonthParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUpstreamMsgMonth}. */
 export interface GetUpstreamMsgMonthResponse {
   /** 数据列表 */
   list: {
@@ -16088,7 +15106,6 @@ export interface GetUpstreamMsgMonthResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUpstreamMsgWeek}. */
 export interface GetUpstreamMsgWeekParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（30 天） */
   begin_date: string;
@@ -16096,7 +15113,6 @@ export interface GetUpstreamMsgWeekParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUpstreamMsgWeek}. */
 export interface GetUpstreamMsgWeekResponse {
   /** 数据列表 */
   list: {
@@ -16111,7 +15127,6 @@ export interface GetUpstreamMsgWeekResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserCumulate}. */
 export interface GetUserCumulateParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
   begin_date: string;
@@ -16119,7 +15134,6 @@ export interface GetUserCumulateParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUserCumulate}. */
 export interface GetUserCumulateResponse {
   /** 数据列表 */
   list: {
@@ -16130,7 +15144,6 @@ export interface GetUserCumulateResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserRead}. */
 export interface GetUserReadParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（3 天） */
   begin_date: string;
@@ -16138,7 +15151,6 @@ export interface GetUserReadParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUserRead}. */
 export interface GetUserReadResponse {
   /** 数据列表 */
   list: {
@@ -16165,7 +15177,6 @@ export interface GetUserReadResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserReadHour}. */
 export interface GetUserReadHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -16173,7 +15184,6 @@ export interface GetUserReadHourParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link OATools.getUserReadHour}. */
 export interface GetUserReadHourResponse {
   /** 数据列表 */
   list: {
@@ -16202,7 +15212,6 @@ export interface GetUserReadHourResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserShare}. */
 export interface GetUserShareParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
   begin_date: string;
@@ -16210,7 +15219,6 @@ export interface GetUserShareParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUserShare}. */
 export interface GetUserShareResponse {
   /** 数据列表 */
   list: {
@@ -16225,7 +15233,6 @@ export interface GetUserShareResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserShareHour}. */
 export interface GetUserShareHourParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（1 天） */
   begin_date: string;
@@ -16233,7 +15240,6 @@ export interface GetUserShareHourParams {
   end_date?: string;
 }
 
-/** Reply fields of {@link OATools.getUserShareHour}. */
 export interface GetUserShareHourResponse {
   /** 数据列表 */
   list: {
@@ -16250,7 +15256,6 @@ export interface GetUserShareHourResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserSummary}. */
 export interface GetUserSummaryParams {
   /** 获取数据的起始日期（yyyy-MM-dd），begin_date 和 end_date 的差值需小于“最大时间跨度”（7 天） */
   begin_date: string;
@@ -16258,7 +15263,6 @@ export interface GetUserSummaryParams {
   end_date: string;
 }
 
-/** Reply fields of {@link OATools.getUserSummary}. */
 export interface GetUserSummaryResponse {
   /** 数据列表 */
   list: {
@@ -16273,7 +15277,6 @@ export interface GetUserSummaryResponse {
   }[];
 }
 
-/** Params of {@link OATools.addDraft}. */
 export interface AddDraftParams {
   /** 图文素材集合（多图文最多 8 篇） */
   articles: ({
@@ -16343,13 +15346,11 @@ export interface AddDraftParams {
   })[];
 }
 
-/** Reply fields of {@link OATools.addDraft}. */
 export interface AddDraftResponse {
   /** 上传后的获取标志，长度不固定，但不会超过 128 字符 */
   media_id: string;
 }
 
-/** Params of {@link OATools.batchGetDraft}. */
 export interface BatchGetDraftParams {
   /** 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
   offset: number;
@@ -16362,7 +15363,6 @@ export interface BatchGetDraftParams {
   no_content?: 0 | 1;
 }
 
-/** Reply fields of {@link OATools.batchGetDraft}. */
 export interface BatchGetDraftResponse {
   /** 草稿素材的总数 */
   total_count?: number;
@@ -16445,7 +15445,6 @@ export interface BatchGetDraftResponse {
   }[];
 }
 
-/** Params of {@link OATools.batchGetPublished}. */
 export interface BatchGetPublishedParams {
   /** 从全部素材的该偏移位置开始返回，0 表示从第一个素材返回 */
   offset: number;
@@ -16458,7 +15457,6 @@ export interface BatchGetPublishedParams {
   no_content?: 0 | 1;
 }
 
-/** Reply fields of {@link OATools.batchGetPublished}. */
 export interface BatchGetPublishedResponse {
   /** 成功发布素材的总数 */
   total_count?: number;
@@ -16543,16 +15541,13 @@ export interface BatchGetPublishedResponse {
   }[];
 }
 
-/** Params of {@link OATools.deleteDraft}. */
 export interface DeleteDraftParams {
   /** 要删除的草稿的 media_id */
   media_id: string;
 }
 
-/** Reply fields of {@link OATools.deleteDraft}. */
 export type DeleteDraftResponse = Record<string, never>;
 
-/** Params of {@link OATools.deletePublish}. */
 export interface DeletePublishParams {
   /** 成功发布时返回的 article_id */
   article_id: string;
@@ -16560,16 +15555,13 @@ export interface DeletePublishParams {
   index?: number;
 }
 
-/** Reply fields of {@link OATools.deletePublish}. */
 export type DeletePublishResponse = Record<string, never>;
 
-/** Params of {@link OATools.getDraft}. */
 export interface GetDraftParams {
   /** 要获取的草稿的 media_id */
   media_id: string;
 }
 
-/** Reply fields of {@link OATools.getDraft}. */
 export interface GetDraftResponse {
   /** 图文素材列表 */
   news_item?: {
@@ -16639,16 +15631,13 @@ export interface GetDraftResponse {
   }[];
 }
 
-/** Params of {@link OATools.getDraftCount}. */
 export type GetDraftCountParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getDraftCount}. */
 export interface GetDraftCountResponse {
   /** 草稿的总数 */
   total_count?: number;
 }
 
-/** Params of {@link OATools.getProductCardInfo}. */
 export interface GetProductCardInfoParams {
   /** 商品 ID */
   product_id: string;
@@ -16662,7 +15651,6 @@ export interface GetProductCardInfoParams {
   card_type: 0 | 1 | 2 | 3;
 }
 
-/** Reply fields of {@link OATools.getProductCardInfo}. */
 export interface GetProductCardInfoResponse {
   /** 商品 key，部分文章类型需要使用该 key 插入商品卡片 */
   product_key?: string;
@@ -16670,13 +15658,11 @@ export interface GetProductCardInfoResponse {
   DOM?: string;
 }
 
-/** Params of {@link OATools.getPublishStatus}. */
 export interface GetPublishStatusParams {
   /** 发布任务 id（submitPublish 返回） */
   publish_id: string | number;
 }
 
-/** Reply fields of {@link OATools.getPublishStatus}. */
 export interface GetPublishStatusResponse {
   /** 发布任务 id */
   publish_id?: string | number;
@@ -16701,13 +15687,11 @@ export interface GetPublishStatusResponse {
   fail_idx?: number[];
 }
 
-/** Params of {@link OATools.getPublishedArticle}. */
 export interface GetPublishedArticleParams {
   /** 要获取的草稿的 article_id（发布成功后获得） */
   article_id: string;
 }
 
-/** Reply fields of {@link OATools.getPublishedArticle}. */
 export interface GetPublishedArticleResponse {
   /** 图文信息集合 */
   news_item?: {
@@ -16779,13 +15763,11 @@ export interface GetPublishedArticleResponse {
   }[];
 }
 
-/** Params of {@link OATools.submitPublish}. */
 export interface SubmitPublishParams {
   /** 要发布的草稿的 media_id */
   media_id: string;
 }
 
-/** Reply fields of {@link OATools.submitPublish}. */
 export interface SubmitPublishResponse {
   /** 发布任务的 id */
   publish_id: string | number;
@@ -16793,7 +15775,6 @@ export interface SubmitPublishResponse {
   msg_data_id?: string | number;
 }
 
-/** Params of {@link OATools.switchDraft}. */
 export interface SwitchDraftParams {
   /**
    * 仅检查状态时传 1；不传则开启草稿箱（开启后不可逆）
@@ -16801,7 +15782,6 @@ export interface SwitchDraftParams {
   checkonly?: 1;
 }
 
-/** Reply fields of {@link OATools.switchDraft}. */
 export interface SwitchDraftResponse {
   /**
    * 仅 errcode==0 时有效，0 表示开关处于关闭，1 表示开启成功（或开关已开启）
@@ -16809,7 +15789,6 @@ export interface SwitchDraftResponse {
   is_open?: 0 | 1;
 }
 
-/** Params of {@link OATools.updateDraft}. */
 export interface UpdateDraftParams {
   /** 要修改的图文消息的 id */
   media_id: string;
@@ -16883,10 +15862,8 @@ export interface UpdateDraftParams {
   };
 }
 
-/** Reply fields of {@link OATools.updateDraft}. */
 export type UpdateDraftResponse = Record<string, never>;
 
-/** Params of {@link OATools.addGuide2GuideGroup}. */
 export interface AddGuide2GuideGroupParams {
   /** 顾问分组 id（uint64） */
   group_id: number | string;
@@ -16894,10 +15871,8 @@ export interface AddGuide2GuideGroupParams {
   guide_account: string;
 }
 
-/** Reply fields of {@link OATools.addGuide2GuideGroup}. */
 export type AddGuide2GuideGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.addGuideAcct}. */
 export interface AddGuideAcctParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一，若同时请求，默认为 guide_account） */
   guide_account?: string;
@@ -16909,10 +15884,8 @@ export interface AddGuideAcctParams {
   guide_nickname?: string;
 }
 
-/** Reply fields of {@link OATools.addGuideAcct}. */
 export type AddGuideAcctResponse = Record<string, never>;
 
-/** Params of {@link OATools.addGuideBuyerDisplayTag}. */
 export interface AddGuideBuyerDisplayTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -16924,10 +15897,8 @@ export interface AddGuideBuyerDisplayTagParams {
   display_tag_list: string[];
 }
 
-/** Reply fields of {@link OATools.addGuideBuyerDisplayTag}. */
 export type AddGuideBuyerDisplayTagResponse = Record<string, never>;
 
-/** Params of {@link OATools.addGuideBuyerRelation}. */
 export interface AddGuideBuyerRelationParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -16946,7 +15917,6 @@ export interface AddGuideBuyerRelationParams {
   }[];
 }
 
-/** Reply fields of {@link OATools.addGuideBuyerRelation}. */
 export interface AddGuideBuyerRelationResponse {
   /** 客户列表逐个处理结果（请求带列表时才有意义） */
   buyer_resp?: {
@@ -16959,7 +15929,6 @@ export interface AddGuideBuyerRelationResponse {
   }[];
 }
 
-/** Params of {@link OATools.addGuideBuyerTag}. */
 export interface AddGuideBuyerTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -16973,7 +15942,6 @@ export interface AddGuideBuyerTagParams {
   tag_value: string;
 }
 
-/** Reply fields of {@link OATools.addGuideBuyerTag}. */
 export interface AddGuideBuyerTagResponse {
   /** 客户列表逐个处理结果（请求带 openid_list 时才有意义） */
   buyer_resp?: {
@@ -16986,7 +15954,6 @@ export interface AddGuideBuyerTagResponse {
   }[];
 }
 
-/** Params of {@link OATools.addGuideMassendJob}. */
 export interface AddGuideMassendJobParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17019,7 +15986,6 @@ export interface AddGuideMassendJobParams {
   }[];
 }
 
-/** Reply fields of {@link OATools.addGuideMassendJob}. */
 export interface AddGuideMassendJobResponse {
   /** 创建的群发任务列表 */
   task_result: {
@@ -17030,7 +15996,6 @@ export interface AddGuideMassendJobResponse {
   }[];
 }
 
-/** Params of {@link OATools.addGuideTagOption}. */
 export interface AddGuideTagOptionParams {
   /** 标签类型的名字，不能为空 */
   tag_name: string;
@@ -17038,19 +16003,15 @@ export interface AddGuideTagOptionParams {
   tag_values: string[];
 }
 
-/** Reply fields of {@link OATools.addGuideTagOption}. */
 export type AddGuideTagOptionResponse = Record<string, never>;
 
-/** Params of {@link OATools.cancelGuideMassendJob}. */
 export interface CancelGuideMassendJobParams {
   /** 任务 id（64 位） */
   task_id: number | string;
 }
 
-/** Reply fields of {@link OATools.cancelGuideMassendJob}. */
 export type CancelGuideMassendJobResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuide2GuideGroup}. */
 export interface DelGuide2GuideGroupParams {
   /** 顾问分组 id（uint64） */
   group_id: number | string;
@@ -17058,10 +16019,8 @@ export interface DelGuide2GuideGroupParams {
   guide_account: string;
 }
 
-/** Reply fields of {@link OATools.delGuide2GuideGroup}. */
 export type DelGuide2GuideGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideAcct}. */
 export interface DelGuideAcctParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17069,10 +16028,8 @@ export interface DelGuideAcctParams {
   guide_openid?: string;
 }
 
-/** Reply fields of {@link OATools.delGuideAcct}. */
 export type DelGuideAcctResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideBuyerRelation}. */
 export interface DelGuideBuyerRelationParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17084,7 +16041,6 @@ export interface DelGuideBuyerRelationParams {
   openid_list?: string[];
 }
 
-/** Reply fields of {@link OATools.delGuideBuyerRelation}. */
 export interface DelGuideBuyerRelationResponse {
   /** 客户列表逐个处理结果（请求带列表时才有意义） */
   buyer_resp?: {
@@ -17097,7 +16053,6 @@ export interface DelGuideBuyerRelationResponse {
   }[];
 }
 
-/** Params of {@link OATools.delGuideBuyerTag}. */
 export interface DelGuideBuyerTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17111,7 +16066,6 @@ export interface DelGuideBuyerTagParams {
   tag_value: string;
 }
 
-/** Reply fields of {@link OATools.delGuideBuyerTag}. */
 export interface DelGuideBuyerTagResponse {
   /** 客户列表逐个处理结果（请求带 openid_list 时才有意义） */
   buyer_resp?: {
@@ -17124,7 +16078,6 @@ export interface DelGuideBuyerTagResponse {
   }[];
 }
 
-/** Params of {@link OATools.delGuideCardMaterial}. */
 export interface DelGuideCardMaterialParams {
   /** 小程序卡片名字 */
   title: string;
@@ -17134,58 +16087,46 @@ export interface DelGuideCardMaterialParams {
   appid: string;
 }
 
-/** Reply fields of {@link OATools.delGuideCardMaterial}. */
 export type DelGuideCardMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideGroup}. */
 export interface DelGuideGroupParams {
   /** 顾问分组 id（uint64，官方示例以字符串传递） */
   group_id: number | string;
 }
 
-/** Reply fields of {@link OATools.delGuideGroup}. */
 export type DelGuideGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideImageMaterial}. */
 export interface DelGuideImageMaterialParams {
   /** 图片素材内容（getGuideImageMaterial 返回的 picurl） */
   picurl: string;
 }
 
-/** Reply fields of {@link OATools.delGuideImageMaterial}. */
 export type DelGuideImageMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideTagOption}. */
 export interface DelGuideTagOptionParams {
   /** 标签类型的名字 */
   tag_name: string;
 }
 
-/** Reply fields of {@link OATools.delGuideTagOption}. */
 export type DelGuideTagOptionResponse = Record<string, never>;
 
-/** Params of {@link OATools.delGuideWordMaterial}. */
 export interface DelGuideWordMaterialParams {
   /** 文字素材内容 */
   word: string;
 }
 
-/** Reply fields of {@link OATools.delGuideWordMaterial}. */
 export type DelGuideWordMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.getGroupByGuide}. */
 export interface GetGroupByGuideParams {
   /** 顾问微信号 */
   guide_account: string;
 }
 
-/** Reply fields of {@link OATools.getGroupByGuide}. */
 export interface GetGroupByGuideResponse {
   /** 顾问所在分组 id 列表（uint64） */
   group_id_list: (number | string)[];
 }
 
-/** Params of {@link OATools.getGroupInfo}. */
 export interface GetGroupInfoParams {
   /** 顾问分组 id（uint64，官方示例以字符串传递） */
   group_id: number | string;
@@ -17195,7 +16136,6 @@ export interface GetGroupInfoParams {
   num: number;
 }
 
-/** Reply fields of {@link OATools.getGroupInfo}. */
 export interface GetGroupInfoResponse {
   /** 组内顾问人员总数 */
   total_num: number;
@@ -17214,7 +16154,6 @@ export interface GetGroupInfoResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideAcct}. */
 export interface GetGuideAcctParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17222,7 +16161,6 @@ export interface GetGuideAcctParams {
   guide_openid?: string;
 }
 
-/** Reply fields of {@link OATools.getGuideAcct}. */
 export interface GetGuideAcctResponse {
   /** 顾问微信号；绑定顾问时用 guide_account 参数绑定的，拉取时才有这个数据 */
   guide_account?: string;
@@ -17238,10 +16176,8 @@ export interface GetGuideAcctResponse {
   status?: 1 | 2 | 3 | 4;
 }
 
-/** Params of {@link OATools.getGuideAcctConfig}. */
 export type GetGuideAcctConfigParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getGuideAcctConfig}. */
 export interface GetGuideAcctConfigResponse {
   /** 敏感词 */
   black_keyword?: {
@@ -17257,7 +16193,6 @@ export interface GetGuideAcctConfigResponse {
   };
 }
 
-/** Params of {@link OATools.getGuideAcctList}. */
 export interface GetGuideAcctListParams {
   /** 分页页数，从 0 开始 */
   page: number;
@@ -17265,7 +16200,6 @@ export interface GetGuideAcctListParams {
   num: number;
 }
 
-/** Reply fields of {@link OATools.getGuideAcctList}. */
 export interface GetGuideAcctListResponse {
   /** 顾问总数量 */
   total_num: number;
@@ -17282,7 +16216,6 @@ export interface GetGuideAcctListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideBuyerChatRecord}. */
 export interface GetGuideBuyerChatRecordParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17300,7 +16233,6 @@ export interface GetGuideBuyerChatRecordParams {
   num: number;
 }
 
-/** Reply fields of {@link OATools.getGuideBuyerChatRecord}. */
 export interface GetGuideBuyerChatRecordResponse {
   /** 聊天记录总数 */
   total_num: number;
@@ -17325,7 +16257,6 @@ export interface GetGuideBuyerChatRecordResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideBuyerDisplayTag}. */
 export interface GetGuideBuyerDisplayTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17335,13 +16266,11 @@ export interface GetGuideBuyerDisplayTagParams {
   openid: string;
 }
 
-/** Reply fields of {@link OATools.getGuideBuyerDisplayTag}. */
 export interface GetGuideBuyerDisplayTagResponse {
   /** 展示标签值 */
   display_tag_list: string[];
 }
 
-/** Params of {@link OATools.getGuideBuyerRelation}. */
 export interface GetGuideBuyerRelationParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17351,7 +16280,6 @@ export interface GetGuideBuyerRelationParams {
   openid: string;
 }
 
-/** Reply fields of {@link OATools.getGuideBuyerRelation}. */
 export interface GetGuideBuyerRelationResponse {
   /** 客户 openid */
   openid: string;
@@ -17361,13 +16289,11 @@ export interface GetGuideBuyerRelationResponse {
   create_time: number;
 }
 
-/** Params of {@link OATools.getGuideBuyerRelationByBuyer}. */
 export interface GetGuideBuyerRelationByBuyerParams {
   /** 客户 openid */
   openid: string;
 }
 
-/** Reply fields of {@link OATools.getGuideBuyerRelationByBuyer}. */
 export interface GetGuideBuyerRelationByBuyerResponse {
   /** 客户 openid */
   openid: string;
@@ -17381,7 +16307,6 @@ export interface GetGuideBuyerRelationByBuyerResponse {
   create_time: number;
 }
 
-/** Params of {@link OATools.getGuideBuyerRelationList}. */
 export interface GetGuideBuyerRelationListParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17393,7 +16318,6 @@ export interface GetGuideBuyerRelationListParams {
   num: number;
 }
 
-/** Reply fields of {@link OATools.getGuideBuyerRelationList}. */
 export interface GetGuideBuyerRelationListResponse {
   /** 客户总数量 */
   total_num: number;
@@ -17408,7 +16332,6 @@ export interface GetGuideBuyerRelationListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideBuyerTag}. */
 export interface GetGuideBuyerTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17418,16 +16341,13 @@ export interface GetGuideBuyerTagParams {
   openid: string;
 }
 
-/** Reply fields of {@link OATools.getGuideBuyerTag}. */
 export interface GetGuideBuyerTagResponse {
   /** 客户的标签值 */
   tag_values: string[];
 }
 
-/** Params of {@link OATools.getGuideCardMaterial}. */
 export type GetGuideCardMaterialParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getGuideCardMaterial}. */
 export interface GetGuideCardMaterialResponse {
   /** 小程序卡片素材列表 */
   card_list: {
@@ -17446,7 +16366,6 @@ export interface GetGuideCardMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideConfig}. */
 export interface GetGuideConfigParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一；都不填时取服务号维度的新客户关注自动回复） */
   guide_account?: string;
@@ -17454,7 +16373,6 @@ export interface GetGuideConfigParams {
   guide_openid?: string;
 }
 
-/** Reply fields of {@link OATools.getGuideConfig}. */
 export interface GetGuideConfigResponse {
   /** 快捷回复列表 */
   guide_fast_reply_list: {
@@ -17483,10 +16401,8 @@ export interface GetGuideConfigResponse {
   };
 }
 
-/** Params of {@link OATools.getGuideGroupList}. */
 export type GetGuideGroupListParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getGuideGroupList}. */
 export interface GetGuideGroupListResponse {
   /** 顾问分组列表 */
   group_list: {
@@ -17501,7 +16417,6 @@ export interface GetGuideGroupListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideImageMaterial}. */
 export interface GetGuideImageMaterialParams {
   /** 分页查询，起始位置 */
   start: number;
@@ -17509,7 +16424,6 @@ export interface GetGuideImageMaterialParams {
   num: number;
 }
 
-/** Reply fields of {@link OATools.getGuideImageMaterial}. */
 export interface GetGuideImageMaterialResponse {
   /** 图片素材总数 */
   total_num: number;
@@ -17520,13 +16434,11 @@ export interface GetGuideImageMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideMassendJob}. */
 export interface GetGuideMassendJobParams {
   /** 任务 id（64 位） */
   task_id: number | string;
 }
 
-/** Reply fields of {@link OATools.getGuideMassendJob}. */
 export interface GetGuideMassendJobResponse {
   /** 群发任务 */
   job: {
@@ -17577,7 +16489,6 @@ export interface GetGuideMassendJobResponse {
   };
 }
 
-/** Params of {@link OATools.getGuideMassendJobList}. */
 export interface GetGuideMassendJobListParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17597,7 +16508,6 @@ export interface GetGuideMassendJobListParams {
   limit?: number;
 }
 
-/** Reply fields of {@link OATools.getGuideMassendJobList}. */
 export interface GetGuideMassendJobListResponse {
   /** 总任务数 */
   total_count: number;
@@ -17650,10 +16560,8 @@ export interface GetGuideMassendJobListResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideTagOption}. */
 export type GetGuideTagOptionParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getGuideTagOption}. */
 export interface GetGuideTagOptionResponse {
   /** 标签类型列表 */
   options: {
@@ -17664,7 +16572,6 @@ export interface GetGuideTagOptionResponse {
   }[];
 }
 
-/** Params of {@link OATools.getGuideWordMaterial}. */
 export interface GetGuideWordMaterialParams {
   /** 分页查询，起始位置 */
   start: number;
@@ -17672,7 +16579,6 @@ export interface GetGuideWordMaterialParams {
   num: number;
 }
 
-/** Reply fields of {@link OATools.getGuideWordMaterial}. */
 export interface GetGuideWordMaterialResponse {
   /** 文字素材总数 */
   total_num: number;
@@ -17685,7 +16591,6 @@ export interface GetGuideWordMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.guideCreateQrCode}. */
 export interface GuideCreateQrCodeParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17695,25 +16600,21 @@ export interface GuideCreateQrCodeParams {
   qrcode_info?: string;
 }
 
-/** Reply fields of {@link OATools.guideCreateQrCode}. */
 export interface GuideCreateQrCodeResponse {
   /** 二维码下载链接，点击链接即可下载生成的二维码 */
   qrcode_url: string;
 }
 
-/** Params of {@link OATools.newGuideGroup}. */
 export interface NewGuideGroupParams {
   /** 顾问分组名称 */
   group_name: string;
 }
 
-/** Reply fields of {@link OATools.newGuideGroup}. */
 export interface NewGuideGroupResponse {
   /** 新建的顾问分组 id（uint64；超出 2^53 的值以字符串返回） */
   group_id: number | string;
 }
 
-/** Params of {@link OATools.newGuideTagOption}. */
 export interface NewGuideTagOptionParams {
   /** 标签类型的名字，不能为空 */
   tag_name: string;
@@ -17721,10 +16622,8 @@ export interface NewGuideTagOptionParams {
   tag_values: string[];
 }
 
-/** Reply fields of {@link OATools.newGuideTagOption}. */
 export type NewGuideTagOptionResponse = Record<string, never>;
 
-/** Params of {@link OATools.pushShowWxaPathMenu}. */
 export interface PushShowWxaPathMenuParams {
   /** 小程序 appid，暂时只支持小程序，不支持小游戏 */
   wxa_appid: string;
@@ -17732,10 +16631,8 @@ export interface PushShowWxaPathMenuParams {
   wx_username: string;
 }
 
-/** Reply fields of {@link OATools.pushShowWxaPathMenu}. */
 export type PushShowWxaPathMenuResponse = Record<string, never>;
 
-/** Params of {@link OATools.queryGuideBuyerByTag}. */
 export interface QueryGuideBuyerByTagParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17747,13 +16644,11 @@ export interface QueryGuideBuyerByTagParams {
   tag_values?: string[];
 }
 
-/** Reply fields of {@link OATools.queryGuideBuyerByTag}. */
 export interface QueryGuideBuyerByTagResponse {
   /** 客户 openid 列表 */
   openid_list: string[];
 }
 
-/** Params of {@link OATools.rebindGuideAcctForBuyer}. */
 export interface RebindGuideAcctForBuyerParams {
   /** 原顾问微信号（old_guide_account 和 new_guide_account 配套使用） */
   old_guide_account?: string;
@@ -17769,7 +16664,6 @@ export interface RebindGuideAcctForBuyerParams {
   openid_list?: string[];
 }
 
-/** Reply fields of {@link OATools.rebindGuideAcctForBuyer}. */
 export interface RebindGuideAcctForBuyerResponse {
   /** 客户列表逐个处理结果（请求带列表时才有意义） */
   buyer_resp?: {
@@ -17782,7 +16676,6 @@ export interface RebindGuideAcctForBuyerResponse {
   }[];
 }
 
-/** Params of {@link OATools.setGuideAcctConfig}. */
 export interface SetGuideAcctConfigParams {
   /** 操作类型，false 表示添加，true 表示删除 */
   is_delete: boolean;
@@ -17798,10 +16691,8 @@ export interface SetGuideAcctConfigParams {
   };
 }
 
-/** Reply fields of {@link OATools.setGuideAcctConfig}. */
 export type SetGuideAcctConfigResponse = Record<string, never>;
 
-/** Params of {@link OATools.setGuideCardMaterial}. */
 export interface SetGuideCardMaterialParams {
   /** 卡片封面图片素材，只能用《素材管理获取 media_id》 */
   media_id: string;
@@ -17813,10 +16704,8 @@ export interface SetGuideCardMaterialParams {
   appid: string;
 }
 
-/** Reply fields of {@link OATools.setGuideCardMaterial}. */
 export type SetGuideCardMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.setGuideConfig}. */
 export interface SetGuideConfigParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一；都不填时设置所有顾问默认的关注自动回复） */
   guide_account?: string;
@@ -17849,28 +16738,22 @@ export interface SetGuideConfigParams {
   };
 }
 
-/** Reply fields of {@link OATools.setGuideConfig}. */
 export type SetGuideConfigResponse = Record<string, never>;
 
-/** Params of {@link OATools.setGuideImageMaterial}. */
 export interface SetGuideImageMaterialParams {
   /** 图片素材，只能用《素材管理获取 media_id》 */
   media_id: string;
 }
 
-/** Reply fields of {@link OATools.setGuideImageMaterial}. */
 export type SetGuideImageMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.setGuideWordMaterial}. */
 export interface SetGuideWordMaterialParams {
   /** 文字素材内容，最多 300 字 */
   word: string;
 }
 
-/** Reply fields of {@link OATools.setGuideWordMaterial}. */
 export type SetGuideWordMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateGuideAcct}. */
 export interface UpdateGuideAcctParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17882,10 +16765,8 @@ export interface UpdateGuideAcctParams {
   guide_nickname?: string;
 }
 
-/** Reply fields of {@link OATools.updateGuideAcct}. */
 export type UpdateGuideAcctResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateGuideBuyerRelation}. */
 export interface UpdateGuideBuyerRelationParams {
   /** 顾问微信号（guide_account 和 guide_openid 二选一） */
   guide_account?: string;
@@ -17897,10 +16778,8 @@ export interface UpdateGuideBuyerRelationParams {
   buyer_nickname: string;
 }
 
-/** Reply fields of {@link OATools.updateGuideBuyerRelation}. */
 export type UpdateGuideBuyerRelationResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateGuideMassendJob}. */
 export interface UpdateGuideMassendJobParams {
   /** 任务 id（64 位） */
   task_id: number | string;
@@ -17931,10 +16810,8 @@ export interface UpdateGuideMassendJobParams {
   }[];
 }
 
-/** Reply fields of {@link OATools.updateGuideMassendJob}. */
 export type UpdateGuideMassendJobResponse = Record<string, never>;
 
-/** Params of {@link OATools.addVoiceToRecoForText}. */
 export interface AddVoiceToRecoForTextParams {
   /**
    * 文件格式（只支持 mp3，16k，单声道，最大 1M）
@@ -17954,10 +16831,8 @@ export interface AddVoiceToRecoForTextParams {
   media: UploadInput;
 }
 
-/** Reply fields of {@link OATools.addVoiceToRecoForText}. */
 export type AddVoiceToRecoForTextResponse = Record<string, never>;
 
-/** Params of {@link OATools.plateNumberOCR}. */
 export interface PlateNumberOCRParams {
   /** 要检测的图片 url（传这个则不用上传 img；由客户端做 URL 编码） */
   img_url?: string;
@@ -17968,13 +16843,11 @@ export interface PlateNumberOCRParams {
   img?: UploadInput;
 }
 
-/** Reply fields of {@link OATools.plateNumberOCR}. */
 export interface PlateNumberOCRResponse {
   /** 车牌号码 */
   number: string;
 }
 
-/** Params of {@link OATools.queryRecoResultForText}. */
 export interface QueryRecoResultForTextParams {
   /** 语音唯一标识（提交语音时使用的 voice_id） */
   voice_id: string;
@@ -17985,13 +16858,11 @@ export interface QueryRecoResultForTextParams {
   lang?: "zh_CN" | "en_US";
 }
 
-/** Reply fields of {@link OATools.queryRecoResultForText}. */
 export interface QueryRecoResultForTextResponse {
   /** 语音识别结果文本 */
   result?: string;
 }
 
-/** Params of {@link OATools.semanticSearch}. */
 export interface SemanticSearchParams {
   /** 输入文本串 */
   query: string;
@@ -18011,7 +16882,6 @@ export interface SemanticSearchParams {
   uid?: string;
 }
 
-/** Reply fields of {@link OATools.semanticSearch}. */
 export interface SemanticSearchResponse {
   /** 用户的输入字符串 */
   query?: string;
@@ -18032,7 +16902,6 @@ export interface SemanticSearchResponse {
   text?: string;
 }
 
-/** Params of {@link OATools.translateContent}. */
 export interface TranslateContentParams {
   /**
    * 源语言，zh_CN 或 en_US
@@ -18046,7 +16915,6 @@ export interface TranslateContentParams {
   content: string;
 }
 
-/** Reply fields of {@link OATools.translateContent}. */
 export interface TranslateContentResponse {
   /** 源内容 */
   from_content?: string;
@@ -18054,7 +16922,6 @@ export interface TranslateContentResponse {
   to_content?: string;
 }
 
-/** Params of {@link OATools.clearOutInvoice}. */
 export interface ClearOutInvoiceParams {
   /** 冲红信息 */
   invoiceinfo: {
@@ -18073,10 +16940,8 @@ export interface ClearOutInvoiceParams {
   };
 }
 
-/** Reply fields of {@link OATools.clearOutInvoice}. */
 export type ClearOutInvoiceResponse = Record<string, never>;
 
-/** Params of {@link OATools.createInvoiceCard}. */
 export interface CreateInvoiceCardParams {
   /** 发票模板对象 */
   invoice_info: {
@@ -18106,13 +16971,11 @@ export interface CreateInvoiceCardParams {
   };
 }
 
-/** Reply fields of {@link OATools.createInvoiceCard}. */
 export interface CreateInvoiceCardResponse {
   /** 发票卡券模板的编号，用于后续该商户发票生成后作为必填参数在插卡时传入 */
   card_id: string;
 }
 
-/** Params of {@link OATools.getInvoiceAuthData}. */
 export interface GetInvoiceAuthDataParams {
   /** 开票平台在微信的标识号 */
   s_pappid: string;
@@ -18120,7 +16983,6 @@ export interface GetInvoiceAuthDataParams {
   order_id: string;
 }
 
-/** Reply fields of {@link OATools.getInvoiceAuthData}. */
 export interface GetInvoiceAuthDataResponse {
   /** 订单授权状态，如 auth success（已授权）、never auth（未授权） */
   invoice_status: string;
@@ -18165,7 +17027,6 @@ export interface GetInvoiceAuthDataResponse {
   };
 }
 
-/** Params of {@link OATools.getInvoiceAuthUrl}. */
 export interface GetInvoiceAuthUrlParams {
   /** 开票平台在微信的标识号，商户需要找开票平台提供 */
   s_pappid: string;
@@ -18189,7 +17050,6 @@ export interface GetInvoiceAuthUrlParams {
   type: 0 | 1 | 2;
 }
 
-/** Reply fields of {@link OATools.getInvoiceAuthUrl}. */
 export interface GetInvoiceAuthUrlResponse {
   /** 授权链接 */
   auth_url: string;
@@ -18197,13 +17057,11 @@ export interface GetInvoiceAuthUrlResponse {
   appid?: string;
 }
 
-/** Params of {@link OATools.getInvoicePdf}. */
 export interface GetInvoicePdfParams {
   /** 发票 s_media_id（setInvoicePdf 返回，64 位） */
   s_media_id: number | string;
 }
 
-/** Reply fields of {@link OATools.getInvoicePdf}. */
 export interface GetInvoicePdfResponse {
   /** pdf 的 url，两个小时有效期 */
   pdf_url: string;
@@ -18211,16 +17069,13 @@ export interface GetInvoicePdfResponse {
   pdf_url_expire_time: number;
 }
 
-/** Params of {@link OATools.getInvoicePlatformUrl}. */
 export type GetInvoicePlatformUrlParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getInvoicePlatformUrl}. */
 export interface GetInvoicePlatformUrlResponse {
   /** 该开票平台专用的授权链接；开票平台须将 invoice_url 内的 s_pappid 给到服务的商户 */
   invoice_url?: string;
 }
 
-/** Params of {@link OATools.getInvoiceSelectTitleUrl}. */
 export interface GetInvoiceSelectTitleUrlParams {
   /** 附加字段，用户提交发票时会发送给商户 */
   attach?: string;
@@ -18228,13 +17083,11 @@ export interface GetInvoiceSelectTitleUrlParams {
   biz_name?: string;
 }
 
-/** Reply fields of {@link OATools.getInvoiceSelectTitleUrl}. */
 export interface GetInvoiceSelectTitleUrlResponse {
   /** 商户专属开票链接 */
   url: string;
 }
 
-/** Params of {@link OATools.getInvoiceUserTitleUrl}. */
 export interface GetInvoiceUserTitleUrlParams {
   /**
    * 0 企业设置的抬头，1 用户自己填写抬头
@@ -18256,13 +17109,11 @@ export interface GetInvoiceUserTitleUrlParams {
   out_title_id?: string;
 }
 
-/** Reply fields of {@link OATools.getInvoiceUserTitleUrl}. */
 export interface GetInvoiceUserTitleUrlResponse {
   /** 用户确认链接 */
   url: string;
 }
 
-/** Params of {@link OATools.insertInvoice}. */
 export interface InsertInvoiceParams {
   /** 发票 order_id，即商户给用户授权开票的订单号 */
   order_id: string;
@@ -18332,7 +17183,6 @@ export interface InsertInvoiceParams {
   };
 }
 
-/** Reply fields of {@link OATools.insertInvoice}. */
 export interface InsertInvoiceResponse {
   /** 发票 code（卡券 code） */
   code: string;
@@ -18342,7 +17192,6 @@ export interface InsertInvoiceResponse {
   unionid?: string;
 }
 
-/** Params of {@link OATools.makeOutInvoice}. */
 export interface MakeOutInvoiceParams {
   /** 发票信息 */
   invoiceinfo: {
@@ -18418,10 +17267,8 @@ export interface MakeOutInvoiceParams {
   };
 }
 
-/** Reply fields of {@link OATools.makeOutInvoice}. */
 export type MakeOutInvoiceResponse = Record<string, never>;
 
-/** Params of {@link OATools.queryInvoiceInfo}. */
 export interface QueryInvoiceInfoParams {
   /** 发票请求流水号 */
   fpqqlsh: string;
@@ -18429,7 +17276,6 @@ export interface QueryInvoiceInfoParams {
   nsrsbh: string;
 }
 
-/** Reply fields of {@link OATools.queryInvoiceInfo}. */
 export interface QueryInvoiceInfoResponse {
   /** 发票信息 */
   invoicedetail: {
@@ -18448,7 +17294,6 @@ export interface QueryInvoiceInfoResponse {
   };
 }
 
-/** Params of {@link OATools.rejectInvoiceInsert}. */
 export interface RejectInvoiceInsertParams {
   /** 开票平台在微信的标识号，商户需要找开票平台提供 */
   s_pappid: string;
@@ -18460,16 +17305,13 @@ export interface RejectInvoiceInsertParams {
   url?: string;
 }
 
-/** Reply fields of {@link OATools.rejectInvoiceInsert}. */
 export type RejectInvoiceInsertResponse = Record<string, never>;
 
-/** Params of {@link OATools.scanInvoiceTitle}. */
 export interface ScanInvoiceTitleParams {
   /** 扫码后获取的文本 */
   scan_text: string;
 }
 
-/** Reply fields of {@link OATools.scanInvoiceTitle}. */
 export interface ScanInvoiceTitleResponse {
   /**
    * 抬头类型：0 单位，1 个人
@@ -18489,7 +17331,6 @@ export interface ScanInvoiceTitleResponse {
   bank_no?: string;
 }
 
-/** Params of {@link OATools.setInvoiceBizAttr}. */
 export interface SetInvoiceBizAttrParams {
   /**
    * 操作类型
@@ -18566,7 +17407,6 @@ export interface SetInvoiceBizAttrParams {
   };
 }
 
-/** Reply fields of {@link OATools.setInvoiceBizAttr}. */
 export interface SetInvoiceBizAttrResponse {
   /** get_auth_field：授权页字段设置 */
   auth_field?: {
@@ -18591,7 +17431,6 @@ export interface SetInvoiceBizAttrResponse {
   };
 }
 
-/** Params of {@link OATools.setInvoicePdf}. */
 export interface SetInvoicePdfParams {
   /**
    * Format: binary
@@ -18600,13 +17439,11 @@ export interface SetInvoicePdfParams {
   pdf: UploadInput;
 }
 
-/** Reply fields of {@link OATools.setInvoicePdf}. */
 export interface SetInvoicePdfResponse {
   /** 64 位整数，在将发票卡券插入用户卡包时使用用于关联 pdf 和发票卡券，有效期为 3 天 */
   s_media_id: number | string;
 }
 
-/** Params of {@link OATools.updateInvoiceCardStatus}. */
 export interface UpdateInvoiceCardStatusParams {
   /** 发票卡券模板的编号 */
   card_id: string;
@@ -18616,13 +17453,10 @@ export interface UpdateInvoiceCardStatusParams {
   reimburse_status: string;
 }
 
-/** Reply fields of {@link OATools.updateInvoiceCardStatus}. */
 export type UpdateInvoiceCardStatusResponse = Record<string, never>;
 
-/** Params of {@link OATools.getLinkMiniprogram}. */
 export type GetLinkMiniprogramParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getLinkMiniprogram}. */
 export interface GetLinkMiniprogramResponse {
   /** 关联的小程序列表 */
   wxopens: {
@@ -18671,7 +17505,6 @@ export interface GetLinkMiniprogramResponse {
   };
 }
 
-/** Params of {@link OATools.linkMiniprogram}. */
 export interface LinkMiniprogramParams {
   /** 小程序 appid */
   appid: string;
@@ -18685,19 +17518,15 @@ export interface LinkMiniprogramParams {
   show_profile: 0 | 1;
 }
 
-/** Reply fields of {@link OATools.linkMiniprogram}. */
 export type LinkMiniprogramResponse = Record<string, never>;
 
-/** Params of {@link OATools.unlinkMiniprogram}. */
 export interface UnlinkMiniprogramParams {
   /** 小程序 appid */
   appid: string;
 }
 
-/** Reply fields of {@link OATools.unlinkMiniprogram}. */
 export type UnlinkMiniprogramResponse = Record<string, never>;
 
-/** Params of {@link OATools.getAdLeads}. */
 export interface GetAdLeadsParams {
   /** 日期范围，JSON 文本：{"start_date":"YYYY-MM-DD","end_date":"YYYY-MM-DD"} */
   date_range: string;
@@ -18709,7 +17538,6 @@ export interface GetAdLeadsParams {
   page_size?: number;
 }
 
-/** Reply fields of {@link OATools.getAdLeads}. */
 export interface GetAdLeadsResponse {
   /** 返回数据 */
   data?: {
@@ -18751,7 +17579,6 @@ export interface GetAdLeadsResponse {
   };
 }
 
-/** Params of {@link OATools.deleteMassMessage}. */
 export interface DeleteMassMessageParams {
   /** 发送出去的消息 ID */
   msg_id?: number | string;
@@ -18761,16 +17588,13 @@ export interface DeleteMassMessageParams {
   url?: string;
 }
 
-/** Reply fields of {@link OATools.deleteMassMessage}. */
 export type DeleteMassMessageResponse = Record<string, never>;
 
-/** Params of {@link OATools.getMassMessage}. */
 export interface GetMassMessageParams {
   /** 群发消息后返回的消息 id（官方示例为字符串） */
   msg_id: number | string;
 }
 
-/** Reply fields of {@link OATools.getMassMessage}. */
 export interface GetMassMessageResponse {
   /** 群发消息后返回的消息 id */
   msg_id: number | string;
@@ -18780,10 +17604,8 @@ export interface GetMassMessageResponse {
   msg_status: "SEND_SUCCESS" | "SENDING" | "SEND_FAIL" | "DELETE";
 }
 
-/** Params of {@link OATools.getMassSpeed}. */
 export type GetMassSpeedParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getMassSpeed}. */
 export interface GetMassSpeedResponse {
   /** 群发速度的级别：0 为 80w/分钟，1 为 60w/分钟，2 为 45w/分钟，3 为 30w/分钟，4 为 10w/分钟 */
   speed?: number;
@@ -18791,7 +17613,6 @@ export interface GetMassSpeedResponse {
   realspeed?: number;
 }
 
-/** Params of {@link OATools.massSend}. */
 export interface MassSendParams {
   /** 填写图文消息的接收者，一串 OpenID 列表，OpenID 最少 2 个，最多 10000 个 */
   touser: string[];
@@ -18859,7 +17680,6 @@ export interface MassSendParams {
   clientmsgid?: string;
 }
 
-/** Reply fields of {@link OATools.massSend}. */
 export interface MassSendResponse {
   /** 消息发送任务的 ID */
   msg_id: number | string;
@@ -18867,7 +17687,6 @@ export interface MassSendResponse {
   msg_data_id?: number | string;
 }
 
-/** Params of {@link OATools.previewMassMessage}. */
 export interface PreviewMassMessageParams {
   /** 接收消息用户对应该公众号的 openid */
   touser?: string;
@@ -18909,13 +17728,11 @@ export interface PreviewMassMessageParams {
   };
 }
 
-/** Reply fields of {@link OATools.previewMassMessage}. */
 export interface PreviewMassMessageResponse {
   /** 消息 ID */
   msg_id?: number | string;
 }
 
-/** Params of {@link OATools.sendAll}. */
 export interface SendAllParams {
   /** 用于设定图文消息的接收者 */
   filter: {
@@ -18988,7 +17805,6 @@ export interface SendAllParams {
   clientmsgid?: string;
 }
 
-/** Reply fields of {@link OATools.sendAll}. */
 export interface SendAllResponse {
   /** 消息发送任务的 ID */
   msg_id?: number | string;
@@ -18996,16 +17812,13 @@ export interface SendAllResponse {
   msg_data_id?: number | string;
 }
 
-/** Params of {@link OATools.setMassSpeed}. */
 export interface SetMassSpeedParams {
   /** 群发速度的级别，是一个 0 到 4 的整数，数字越大表示群发速度越慢：0 为 80w/分钟，1 为 60w/分钟，2 为 45w/分钟，3 为 30w/分钟，4 为 10w/分钟 */
   speed: number;
 }
 
-/** Reply fields of {@link OATools.setMassSpeed}. */
 export type SetMassSpeedResponse = Record<string, never>;
 
-/** Params of {@link OATools.uploadMassNews}. */
 export interface UploadMassNewsParams {
   /** 图文消息，一个图文消息支持 1 到 8 条图文 */
   articles: {
@@ -19036,7 +17849,6 @@ export interface UploadMassNewsParams {
   }[];
 }
 
-/** Reply fields of {@link OATools.uploadMassNews}. */
 export interface UploadMassNewsResponse {
   /** 媒体文件类型，图文消息为 news */
   type?: string;
@@ -19046,7 +17858,6 @@ export interface UploadMassNewsResponse {
   created_at?: number;
 }
 
-/** Params of {@link OATools.uploadMassVideo}. */
 export interface UploadMassVideoParams {
   /** 视频的永久素材 media_id（需通过新增永久素材接口获得） */
   media_id: string;
@@ -19056,7 +17867,6 @@ export interface UploadMassVideoParams {
   description?: string;
 }
 
-/** Reply fields of {@link OATools.uploadMassVideo}. */
 export interface UploadMassVideoResponse {
   /** 媒体文件类型，为 video */
   type?: string;
@@ -19066,7 +17876,6 @@ export interface UploadMassVideoResponse {
   created_at?: number;
 }
 
-/** Params of {@link OATools.addMaterial}. */
 export interface AddMaterialParams {
   /**
    * 媒体文件类型：图片 image、语音 voice、视频 video、缩略图 thumb
@@ -19086,7 +17895,6 @@ export interface AddMaterialParams {
   };
 }
 
-/** Reply fields of {@link OATools.addMaterial}. */
 export interface AddMaterialResponse {
   /** 新增的永久素材的 media_id */
   media_id: string;
@@ -19094,7 +17902,6 @@ export interface AddMaterialResponse {
   url?: string;
 }
 
-/** Params of {@link OATools.addNewsMaterial}. */
 export interface AddNewsMaterialParams {
   /** 图文消息，一个图文消息支持 1 到 8 条图文 */
   articles: {
@@ -19125,13 +17932,11 @@ export interface AddNewsMaterialParams {
   }[];
 }
 
-/** Reply fields of {@link OATools.addNewsMaterial}. */
 export interface AddNewsMaterialResponse {
   /** 新增的图文消息素材的 media_id */
   media_id?: string;
 }
 
-/** Params of {@link OATools.batchGetMaterial}. */
 export interface BatchGetMaterialParams {
   /**
    * 素材的类型：图片 image、视频 video、语音 voice、图文 news
@@ -19143,7 +17948,6 @@ export interface BatchGetMaterialParams {
   count: number;
 }
 
-/** Reply fields of {@link OATools.batchGetMaterial}. */
 export interface BatchGetMaterialResponse {
   /** 该类型的素材的总数 */
   total_count?: number;
@@ -19200,28 +18004,23 @@ export interface BatchGetMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.delMaterial}. */
 export interface DelMaterialParams {
   /** 要删除的素材的 media_id */
   media_id: string;
 }
 
-/** Reply fields of {@link OATools.delMaterial}. */
 export type DelMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.getHDVoice}. */
 export interface GetHDVoiceParams {
   /** 媒体文件 ID，即 JS-SDK uploadVoice 接口返回的 serverID */
   media_id: string;
 }
 
-/** Params of {@link OATools.getMaterial}. */
 export interface GetMaterialParams {
   /** 要获取的素材的 media_id */
   media_id: string;
 }
 
-/** Reply fields of {@link OATools.getMaterial}. */
 export interface GetMaterialResponse {
   /** 视频素材：标题 */
   title?: string;
@@ -19262,10 +18061,8 @@ export interface GetMaterialResponse {
   }[];
 }
 
-/** Params of {@link OATools.getMaterialCount}. */
 export type GetMaterialCountParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getMaterialCount}. */
 export interface GetMaterialCountResponse {
   /** 语音总数量 */
   voice_count: number;
@@ -19277,7 +18074,6 @@ export interface GetMaterialCountResponse {
   news_count: number;
 }
 
-/** Params of {@link OATools.updateNewsMaterial}. */
 export interface UpdateNewsMaterialParams {
   /** 要修改的图文消息的 id */
   media_id: string;
@@ -19312,10 +18108,8 @@ export interface UpdateNewsMaterialParams {
   };
 }
 
-/** Reply fields of {@link OATools.updateNewsMaterial}. */
 export type UpdateNewsMaterialResponse = Record<string, never>;
 
-/** Params of {@link OATools.uploadImage}. */
 export interface UploadImageParams {
   /**
    * Format: binary
@@ -19324,13 +18118,11 @@ export interface UploadImageParams {
   media: UploadInput;
 }
 
-/** Reply fields of {@link OATools.uploadImage}. */
 export interface UploadImageResponse {
   /** 图片 URL，可放置于图文消息正文中使用 */
   url: string;
 }
 
-/** Params of {@link OATools.addConditionalMenu}. */
 export interface AddConditionalMenuParams {
   /** 一级菜单数组，个数应为 1~3 个 */
   button: MenuButton[];
@@ -19375,40 +18167,31 @@ export interface AddConditionalMenuParams {
   };
 }
 
-/** Reply fields of {@link OATools.addConditionalMenu}. */
 export interface AddConditionalMenuResponse {
   /** 个性化菜单的 menuid（官方示例为字符串） */
   menuid?: string | number;
 }
 
-/** Params of {@link OATools.createMenu}. */
 export interface CreateMenuParams {
   /** 一级菜单数组，个数应为 1~3 个 */
   button: MenuButton[];
 }
 
-/** Reply fields of {@link OATools.createMenu}. */
 export type CreateMenuResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteConditionalMenu}. */
 export interface DeleteConditionalMenuParams {
   /** 菜单 id，可以通过自定义菜单查询接口（getMenu）获取 */
   menuid: string | number;
 }
 
-/** Reply fields of {@link OATools.deleteConditionalMenu}. */
 export type DeleteConditionalMenuResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteMenu}. */
 export type DeleteMenuParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.deleteMenu}. */
 export type DeleteMenuResponse = Record<string, never>;
 
-/** Params of {@link OATools.getCurrentSelfmenuInfo}. */
 export type GetCurrentSelfmenuInfoParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getCurrentSelfmenuInfo}. */
 export interface GetCurrentSelfmenuInfoResponse {
   /**
    * 菜单是否开启，0 代表未开启，1 代表开启
@@ -19493,10 +18276,8 @@ export interface GetCurrentSelfmenuInfoResponse {
   };
 }
 
-/** Params of {@link OATools.getMenu}. */
 export type GetMenuParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getMenu}. */
 export interface GetMenuResponse {
   /** 默认菜单 */
   menu: {
@@ -19521,19 +18302,16 @@ export interface GetMenuResponse {
   }[];
 }
 
-/** Params of {@link OATools.tryMatchMenu}. */
 export interface TryMatchMenuParams {
   /** 可以是粉丝的 OpenID，也可以是粉丝的微信号 */
   user_id: string;
 }
 
-/** Reply fields of {@link OATools.tryMatchMenu}. */
 export interface TryMatchMenuResponse {
   /** 该用户匹配到的菜单按钮 */
   button?: MenuButton[];
 }
 
-/** Params of {@link OATools.createQrcode}. */
 export interface CreateQrcodeParams {
   /**
    * 该二维码有效时间，以秒为单位，最大不超过 2592000（即 30 天）；不填默认 60 秒。仅临时二维码使用
@@ -19556,7 +18334,6 @@ export interface CreateQrcodeParams {
   };
 }
 
-/** Reply fields of {@link OATools.createQrcode}. */
 export interface CreateQrcodeResponse {
   /** 获取的二维码 ticket，凭借此 ticket 可以在有效时间内换取二维码（showQrcode） */
   ticket: string;
@@ -19566,25 +18343,21 @@ export interface CreateQrcodeResponse {
   url: string;
 }
 
-/** Params of {@link OATools.createShortUrl}. */
 export interface CreateShortUrlParams {
   /** 需要转换的长链接，支持 http://、https://、weixin://wxpay 格式的 url */
   long_url: string;
 }
 
-/** Reply fields of {@link OATools.createShortUrl}. */
 export interface CreateShortUrlResponse {
   /** 短链接 */
   short_url: string;
 }
 
-/** Params of {@link OATools.fetchShorten}. */
 export interface FetchShortenParams {
   /** 短 key */
   short_key: string;
 }
 
-/** Reply fields of {@link OATools.fetchShorten}. */
 export interface FetchShortenResponse {
   /** 长信息 */
   long_data?: string;
@@ -19594,7 +18367,6 @@ export interface FetchShortenResponse {
   expire_seconds?: number;
 }
 
-/** Params of {@link OATools.genShorten}. */
 export interface GenShortenParams {
   /** 需要转换的长信息，不超过 4KB */
   long_data: string;
@@ -19605,19 +18377,16 @@ export interface GenShortenParams {
   expire_seconds?: number;
 }
 
-/** Reply fields of {@link OATools.genShorten}. */
 export interface GenShortenResponse {
   /** 短 key，15 字节，base62 编码（0-9/a-z/A-Z） */
   short_key?: string;
 }
 
-/** Params of {@link OATools.showQrcode}. */
 export interface ShowQrcodeParams {
   /** createQrcode 返回的 ticket（会被 URL 编码） */
   ticket: string;
 }
 
-/** Params of {@link OATools.sendNewSubscribeMsg}. */
 export interface SendNewSubscribeMsgParams {
   /** 接收者（用户）的 openid */
   touser: string;
@@ -19639,10 +18408,8 @@ export interface SendNewSubscribeMsgParams {
   client_msg_id?: string;
 }
 
-/** Reply fields of {@link OATools.sendNewSubscribeMsg}. */
 export type SendNewSubscribeMsgResponse = Record<string, never>;
 
-/** Params of {@link OATools.templateSubscribe}. */
 export interface TemplateSubscribeParams {
   /** 填接收消息的用户 openid */
   touser: string;
@@ -19666,10 +18433,8 @@ export interface TemplateSubscribeParams {
   };
 }
 
-/** Reply fields of {@link OATools.templateSubscribe}. */
 export type TemplateSubscribeResponse = Record<string, never>;
 
-/** Params of {@link OATools.addTemplate}. */
 export interface AddTemplateParams {
   /** 模板库中模板的编号，有“TM**”和“OPENTMTM**”等形式；对于类目模板，为纯数字 ID */
   template_id_short: string;
@@ -19677,25 +18442,20 @@ export interface AddTemplateParams {
   keyword_name_list?: string[];
 }
 
-/** Reply fields of {@link OATools.addTemplate}. */
 export interface AddTemplateResponse {
   /** 模板 ID */
   template_id: string;
 }
 
-/** Params of {@link OATools.deleteTemplate}. */
 export interface DeleteTemplateParams {
   /** 公众账号下模板消息 ID */
   template_id: string;
 }
 
-/** Reply fields of {@link OATools.deleteTemplate}. */
 export type DeleteTemplateResponse = Record<string, never>;
 
-/** Params of {@link OATools.getAllTemplates}. */
 export type GetAllTemplatesParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getAllTemplates}. */
 export interface GetAllTemplatesResponse {
   /** 模板列表 */
   template_list?: {
@@ -19714,10 +18474,8 @@ export interface GetAllTemplatesResponse {
   }[];
 }
 
-/** Params of {@link OATools.getIndustry}. */
 export type GetIndustryParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getIndustry}. */
 export interface GetIndustryResponse {
   /** 账号设置的主营行业 */
   primary_industry?: {
@@ -19735,7 +18493,6 @@ export interface GetIndustryResponse {
   };
 }
 
-/** Params of {@link OATools.queryBlockTmplMsg}. */
 export interface QueryBlockTmplMsgParams {
   /** 被拦截的模板消息 id（发送模板消息返回的 msgid） */
   tmpl_msg_id: string;
@@ -19745,7 +18502,6 @@ export interface QueryBlockTmplMsgParams {
   limit: number;
 }
 
-/** Reply fields of {@link OATools.queryBlockTmplMsg}. */
 export interface QueryBlockTmplMsgResponse {
   /** 被拦截的消息信息（文档为对象，实际返回为数组） */
   msginfo?: {
@@ -19777,7 +18533,6 @@ export interface QueryBlockTmplMsgResponse {
   };
 }
 
-/** Params of {@link OATools.sendTemplateMessage}. */
 export interface SendTemplateMessageParams {
   /** 接收者 openid */
   touser: string;
@@ -19791,13 +18546,11 @@ export interface SendTemplateMessageParams {
   data: TemplateData;
 }
 
-/** Reply fields of {@link OATools.sendTemplateMessage}. */
 export interface SendTemplateMessageResponse {
   /** 消息 id；发送完成后推送 TEMPLATESENDJOBFINISH 事件 */
   msgid: number | string;
 }
 
-/** Params of {@link OATools.setIndustry}. */
 export interface SetIndustryParams {
   /** 公众号模板消息所属行业编号（主营行业） */
   industry_id1: string;
@@ -19805,10 +18558,8 @@ export interface SetIndustryParams {
   industry_id2: string;
 }
 
-/** Reply fields of {@link OATools.setIndustry}. */
 export type SetIndustryResponse = Record<string, never>;
 
-/** Params of {@link OATools.batchMoveUsersToGroup}. */
 export interface BatchMoveUsersToGroupParams {
   /** 用户唯一标识符 openid 的列表（size 不能超过 50） */
   openid_list: string[];
@@ -19816,10 +18567,8 @@ export interface BatchMoveUsersToGroupParams {
   to_groupid: number;
 }
 
-/** Reply fields of {@link OATools.batchMoveUsersToGroup}. */
 export type BatchMoveUsersToGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.batchTagging}. */
 export interface BatchTaggingParams {
   /** 粉丝列表，每次传入的 openid 列表个数不能超过 50 个 */
   openid_list: string[];
@@ -19827,13 +18576,11 @@ export interface BatchTaggingParams {
   tagid: number;
 }
 
-/** Reply fields of {@link OATools.batchTagging}. */
 export interface BatchTaggingResponse {
   /** 部分失败（45171）时返回打标签失败的 openid 列表 */
   fail_openid_list?: string[];
 }
 
-/** Params of {@link OATools.batchUntagging}. */
 export interface BatchUntaggingParams {
   /** 粉丝列表，每次传入的 openid 列表个数不能超过 50 个 */
   openid_list: string[];
@@ -19841,13 +18588,11 @@ export interface BatchUntaggingParams {
   tagid: number;
 }
 
-/** Reply fields of {@link OATools.batchUntagging}. */
 export interface BatchUntaggingResponse {
   /** 部分失败（45171）时返回取消标签失败的 openid 列表 */
   fail_openid_list?: string[];
 }
 
-/** Params of {@link OATools.createGroup}. */
 export interface CreateGroupParams {
   group: {
     /** 分组名字（30 个字符以内） */
@@ -19855,7 +18600,6 @@ export interface CreateGroupParams {
   };
 }
 
-/** Reply fields of {@link OATools.createGroup}. */
 export interface CreateGroupResponse {
   group: {
     /** 分组 id，由微信分配 */
@@ -19865,7 +18609,6 @@ export interface CreateGroupResponse {
   };
 }
 
-/** Params of {@link OATools.createTag}. */
 export interface CreateTagParams {
   /** 标签信息 */
   tag: {
@@ -19874,7 +18617,6 @@ export interface CreateTagParams {
   };
 }
 
-/** Reply fields of {@link OATools.createTag}. */
 export interface CreateTagResponse {
   /** 创建的标签 */
   tag: {
@@ -19885,7 +18627,6 @@ export interface CreateTagResponse {
   };
 }
 
-/** Params of {@link OATools.deleteGroup}. */
 export interface DeleteGroupParams {
   group: {
     /** 分组 id */
@@ -19893,10 +18634,8 @@ export interface DeleteGroupParams {
   };
 }
 
-/** Reply fields of {@link OATools.deleteGroup}. */
 export type DeleteGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.deleteTag}. */
 export interface DeleteTagParams {
   /** 要删除的标签 */
   tag: {
@@ -19905,13 +18644,10 @@ export interface DeleteTagParams {
   };
 }
 
-/** Reply fields of {@link OATools.deleteTag}. */
 export type DeleteTagResponse = Record<string, never>;
 
-/** Params of {@link OATools.getGroups}. */
 export type GetGroupsParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getGroups}. */
 export interface GetGroupsResponse {
   groups: {
     /** 分组 id */
@@ -19923,7 +18659,6 @@ export interface GetGroupsResponse {
   }[];
 }
 
-/** Params of {@link OATools.getTagFans}. */
 export interface GetTagFansParams {
   /** 标签 id */
   tagid: number;
@@ -19931,7 +18666,6 @@ export interface GetTagFansParams {
   next_openid?: string;
 }
 
-/** Reply fields of {@link OATools.getTagFans}. */
 export interface GetTagFansResponse {
   /** 这次获取的粉丝数量 */
   count: number;
@@ -19944,22 +18678,18 @@ export interface GetTagFansResponse {
   next_openid?: string;
 }
 
-/** Params of {@link OATools.getTagIdList}. */
 export interface GetTagIdListParams {
   /** 用户的 openid */
   openid: string;
 }
 
-/** Reply fields of {@link OATools.getTagIdList}. */
 export interface GetTagIdListResponse {
   /** 被置上的标签 id 列表 */
   tagid_list?: number[];
 }
 
-/** Params of {@link OATools.getTags}. */
 export type GetTagsParams = Record<string, never>;
 
-/** Reply fields of {@link OATools.getTags}. */
 export interface GetTagsResponse {
   /** 标签列表 */
   tags: {
@@ -19972,19 +18702,16 @@ export interface GetTagsResponse {
   }[];
 }
 
-/** Params of {@link OATools.getUserGroupId}. */
 export interface GetUserGroupIdParams {
   /** 用户的 OpenID */
   openid: string;
 }
 
-/** Reply fields of {@link OATools.getUserGroupId}. */
 export interface GetUserGroupIdResponse {
   /** 用户所属的分组 id */
   groupid: number;
 }
 
-/** Params of {@link OATools.moveUserToGroup}. */
 export interface MoveUserToGroupParams {
   /** 用户唯一标识符 */
   openid: string;
@@ -19992,10 +18719,8 @@ export interface MoveUserToGroupParams {
   to_groupid: number;
 }
 
-/** Reply fields of {@link OATools.moveUserToGroup}. */
 export type MoveUserToGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateGroup}. */
 export interface UpdateGroupParams {
   group: {
     /** 分组 id，由微信分配 */
@@ -20005,10 +18730,8 @@ export interface UpdateGroupParams {
   };
 }
 
-/** Reply fields of {@link OATools.updateGroup}. */
 export type UpdateGroupResponse = Record<string, never>;
 
-/** Params of {@link OATools.updateTag}. */
 export interface UpdateTagParams {
   /** 标签信息 */
   tag: {
@@ -20019,10 +18742,8 @@ export interface UpdateTagParams {
   };
 }
 
-/** Reply fields of {@link OATools.updateTag}. */
 export type UpdateTagResponse = Record<string, never>;
 
-/** Params of {@link OATools.batchUserInfo}. */
 export interface BatchUserInfoParams {
   /** 用户列表，最多 100 个 */
   user_list: {
@@ -20035,7 +18756,6 @@ export interface BatchUserInfoParams {
   }[];
 }
 
-/** Reply fields of {@link OATools.batchUserInfo}. */
 export interface BatchUserInfoResponse {
   /** 用户信息列表 */
   user_info_list: {
@@ -20096,7 +18816,6 @@ export interface BatchUserInfoResponse {
   }[];
 }
 
-/** Params of {@link OATools.changeOpenid}. */
 export interface ChangeOpenidParams {
   /** 原账号的标识（文档称为原账号的原始 id，实际多以原账号 appid 调用） */
   from_appid: string;
@@ -20104,7 +18823,6 @@ export interface ChangeOpenidParams {
   openid_list: string[];
 }
 
-/** Reply fields of {@link OATools.changeOpenid}. */
 export interface ChangeOpenidResponse {
   /** openid 转换结果列表 */
   result_list: {
@@ -20117,13 +18835,11 @@ export interface ChangeOpenidResponse {
   }[];
 }
 
-/** Params of {@link OATools.getFans}. */
 export interface GetFansParams {
   /** 上一批列表的最后一个 OPENID，不填默认从头开始拉取 */
   next_openid?: string;
 }
 
-/** Reply fields of {@link OATools.getFans}. */
 export interface GetFansResponse {
   /** 关注该公众账号的总用户数 */
   total: number;
@@ -20138,7 +18854,6 @@ export interface GetFansResponse {
   next_openid?: string;
 }
 
-/** Params of {@link OATools.getUserInfo}. */
 export interface GetUserInfoParams {
   /** 普通用户的标识，对当前公众号唯一 */
   openid: string;
@@ -20148,7 +18863,6 @@ export interface GetUserInfoParams {
   lang?: "zh_CN" | "zh_TW" | "en";
 }
 
-/** Reply fields of {@link OATools.getUserInfo}. */
 export interface GetUserInfoResponse {
   /**
    * 用户是否订阅该公众号标识，值为 0 时代表此用户没有关注该公众号，拉取不到其余信息
@@ -20206,7 +18920,6 @@ export interface GetUserInfoResponse {
   headimgurl?: string;
 }
 
-/** Params of {@link OATools.updateRemark}. */
 export interface UpdateRemarkParams {
   /** 用户标识 */
   openid: string;
@@ -20214,10 +18927,8 @@ export interface UpdateRemarkParams {
   remark: string;
 }
 
-/** Reply fields of {@link OATools.updateRemark}. */
 export type UpdateRemarkResponse = Record<string, never>;
 
-/** Params of {@link OATools.checkWebAccessToken}. */
 export interface CheckWebAccessTokenParams {
   /** 用户的网页授权 access_token */
   access_token: string;
@@ -20225,10 +18936,8 @@ export interface CheckWebAccessTokenParams {
   openid: string;
 }
 
-/** Reply fields of {@link OATools.checkWebAccessToken}. */
 export type CheckWebAccessTokenResponse = Record<string, never>;
 
-/** Params of {@link OATools.getSnsUserInfo}. */
 export interface GetSnsUserInfoParams {
   /** 用户的网页授权 access_token（不是基础 access_token） */
   access_token: string;
@@ -20240,7 +18949,6 @@ export interface GetSnsUserInfoParams {
   lang?: "zh_CN" | "zh_TW" | "en";
 }
 
-/** Reply fields of {@link OATools.getSnsUserInfo}. */
 export interface GetSnsUserInfoResponse {
   /** 用户的唯一标识 */
   openid: string;
@@ -20262,13 +18970,11 @@ export interface GetSnsUserInfoResponse {
   unionid?: string;
 }
 
-/** Params of {@link OATools.getWebAccessToken}. */
 export interface GetWebAccessTokenParams {
   /** 用户同意授权后重定向带回的 code（只能使用一次，5 分钟未被使用自动过期） */
   code: string;
 }
 
-/** Reply fields of {@link OATools.getWebAccessToken}. */
 export interface GetWebAccessTokenResponse {
   /** 网页授权接口调用凭证（用户的，不是基础 access_token） */
   access_token: string;
@@ -20286,13 +18992,11 @@ export interface GetWebAccessTokenResponse {
   unionid?: string;
 }
 
-/** Params of {@link OATools.refreshWebAccessToken}. */
 export interface RefreshWebAccessTokenParams {
   /** 通过 getWebAccessToken 获取到的 refresh_token */
   refresh_token: string;
 }
 
-/** Reply fields of {@link OATools.refreshWebAccessToken}. */
 export interface RefreshWebAccessTokenResponse {
   /** 网页授权接口调用凭证 */
   access_token: string;
@@ -20318,7 +19022,7 @@ export interface MPToolsMethods {
    * - 40203: 不正确的 check_operator
    * - 40201: 不正确的 URL，一般是开发者未设置回调 URL
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs} · spec: spec/common/base/callbackCheck.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs}
    */
   callbackCheck(params: CallbackCheckParams, options?: CallOptions): Promise<WechatData<CallbackCheckResponse>>;
   /**
@@ -20331,7 +19035,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 40013 `invalid appid`: 无效的 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs} · spec: spec/common/base/getApiDomainIp.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs}
    */
   getApiDomainIp(params?: GetApiDomainIpParams, options?: CallOptions): Promise<WechatData<GetApiDomainIpResponse>>;
   /**
@@ -20344,7 +19048,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 40013 `invalid appid`: 无效的 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs} · spec: spec/common/base/getCallbackIp.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs}
    */
   getCallbackIp(params?: GetCallbackIpParams, options?: CallOptions): Promise<WechatData<GetCallbackIpResponse>>;
   /**
@@ -20361,7 +19065,7 @@ export interface MPToolsMethods {
    * - 65405 `custom service account number reach limit`: 账号数目已达到上限，不能继续添加
    * - 65406 `custom service account exists`: 已经存在的客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs} · spec: spec/common/customer-service/addKfAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs}
    */
   addKfAccount(params: AddKfAccountParams, options?: CallOptions): Promise<WechatData<AddKfAccountResponse>>;
   /**
@@ -20375,7 +19079,7 @@ export interface MPToolsMethods {
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    * - 65401 `invalid custom service account`: 无效客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs} · spec: spec/common/customer-service/deleteKfAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs}
    */
   deleteKfAccount(params: DeleteKfAccountParams, options?: CallOptions): Promise<WechatData<DeleteKfAccountResponse>>;
   /**
@@ -20386,7 +19090,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs} · spec: spec/common/customer-service/getKfList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs}
    */
   getKfList(params?: GetKfListParams, options?: CallOptions): Promise<WechatData<GetKfListResponse>>;
   /**
@@ -20397,7 +19101,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs} · spec: spec/common/customer-service/getOnlineKfList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs}
    */
   getOnlineKfList(params?: GetOnlineKfListParams, options?: CallOptions): Promise<WechatData<GetOnlineKfListResponse>>;
   /**
@@ -20413,7 +19117,7 @@ export interface MPToolsMethods {
    * - 45081: 已经在输入状态，不可重复下发
    * - 40200 `invalid account type`: 账号类型不支持
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs} · spec: spec/common/customer-service/setTyping.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs}
    */
   setTyping(params: SetTypingParams, options?: CallOptions): Promise<WechatData<SetTypingResponse>>;
   /**
@@ -20428,7 +19132,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs} · spec: spec/common/img-ocr/aiCrop.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs}
    */
   aiCrop(params: AiCropParams, options?: CallOptions): Promise<WechatData<AiCropResponse>>;
   /**
@@ -20443,7 +19147,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs}
    */
   bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
   /**
@@ -20458,7 +19162,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs}
    */
   businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
   /**
@@ -20473,7 +19177,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs}
    */
   driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
   /**
@@ -20488,7 +19192,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs} · spec: spec/common/img-ocr/idCardOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs}
    */
   idCardOCR(params: IdCardOCRParams, options?: CallOptions): Promise<WechatData<IdCardOCRResponse>>;
   /**
@@ -20503,7 +19207,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs}
    */
   printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
   /**
@@ -20518,7 +19222,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs}
    */
   scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
   /**
@@ -20533,7 +19237,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs}
    */
   superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
   /**
@@ -20548,7 +19252,7 @@ export interface MPToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs}
    */
   vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
   /**
@@ -20558,7 +19262,7 @@ export interface MPToolsMethods {
    *
    * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
   getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
   /**
@@ -20568,7 +19272,7 @@ export interface MPToolsMethods {
    *
    * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
   getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
   /**
@@ -20578,7 +19282,7 @@ export interface MPToolsMethods {
    *
    * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
   updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
   /**
@@ -20588,7 +19292,7 @@ export interface MPToolsMethods {
    *
    * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
   updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
   /**
@@ -20601,7 +19305,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 40001: access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs}
    */
   getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
   /**
@@ -20611,7 +19315,7 @@ export interface MPToolsMethods {
    *
    * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
    */
   addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
   /**
@@ -20621,7 +19325,7 @@ export interface MPToolsMethods {
    *
    * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
    */
   addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
   /**
@@ -20631,7 +19335,7 @@ export interface MPToolsMethods {
    *
    * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs}
    */
   getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
   /**
@@ -20641,7 +19345,7 @@ export interface MPToolsMethods {
    *
    * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
    */
   getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
   /**
@@ -20654,7 +19358,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: 无效媒体文件 ID（不存在或已过期）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs} · spec: spec/common/media/getTempMedia.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs}
    */
   getTempMedia(params: GetTempMediaParams, options?: CallOptions): Promise<WechatData<GetTempMediaResponse & Partial<BinaryReply>>>;
   /**
@@ -20671,7 +19375,7 @@ export interface MPToolsMethods {
    * - 40009 `invalid image size`: 图片文件大小不合法
    * - 41005 `media data missing`: 缺少多媒体文件数据（multipart 字段名须为 media）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs}
    */
   uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
   /**
@@ -20687,7 +19391,7 @@ export interface MPToolsMethods {
    * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs} · spec: spec/common/open-account/bindOpenAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs}
    */
   bindOpenAccount(params: BindOpenAccountParams, options?: CallOptions): Promise<WechatData<BindOpenAccountResponse>>;
   /**
@@ -20702,7 +19406,7 @@ export interface MPToolsMethods {
    * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs} · spec: spec/common/open-account/createOpenAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs}
    */
   createOpenAccount(params?: CreateOpenAccountParams, options?: CallOptions): Promise<WechatData<CreateOpenAccountResponse>>;
   /**
@@ -20716,7 +19420,7 @@ export interface MPToolsMethods {
    * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs} · spec: spec/common/open-account/getOpenAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs}
    */
   getOpenAccount(params?: GetOpenAccountParams, options?: CallOptions): Promise<WechatData<GetOpenAccountResponse>>;
   /**
@@ -20730,7 +19434,7 @@ export interface MPToolsMethods {
    * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs} · spec: spec/common/open-account/unbindOpenAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs}
    */
   unbindOpenAccount(params: UnbindOpenAccountParams, options?: CallOptions): Promise<WechatData<UnbindOpenAccountResponse>>;
   /**
@@ -20745,7 +19449,7 @@ export interface MPToolsMethods {
    * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符或超出限制
    * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs} · spec: spec/common/openapi/clearApiQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs}
    */
   clearApiQuota(params: ClearApiQuotaParams, options?: CallOptions): Promise<WechatData<ClearApiQuotaResponse>>;
   /**
@@ -20759,7 +19463,7 @@ export interface MPToolsMethods {
    * - 48006 `forbid to clear quota because of reaching the limit`: 本月清零次数已达上限（每月 10 次）
    * - 40013 `invalid appid`: appid 不合法或与 access_token 不匹配
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs} · spec: spec/common/openapi/clearQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs}
    */
   clearQuota(params?: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
   /**
@@ -20775,7 +19479,7 @@ export interface MPToolsMethods {
    * - 41004 `appsecret missing`: 缺少 secret 参数
    * - 41002 `appid missing`: 缺少 appid 参数
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs} · spec: spec/common/openapi/clearQuotaByAppSecret.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs}
    */
   clearQuotaByAppSecret(params?: ClearQuotaByAppSecretParams, options?: CallOptions): Promise<WechatData<ClearQuotaByAppSecretResponse>>;
   /**
@@ -20790,7 +19494,7 @@ export interface MPToolsMethods {
    * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符（或为 /sns/ 类接口）
    * - 76003: cgi_path 格式错误（带了域名前缀或缺少开头的 /）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs} · spec: spec/common/openapi/getApiQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs}
    */
   getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
   /**
@@ -20805,7 +19509,7 @@ export interface MPToolsMethods {
    * - 76002 `rid is error`: rid 为空或者格式错误
    * - 76003 `could not query this rid,no permission`: 当前账号无权查询该 rid（rid 属于其他账号）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs} · spec: spec/common/openapi/getRidInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs}
    */
   getRidInfo(params: GetRidInfoParams, options?: CallOptions): Promise<WechatData<GetRidInfoResponse>>;
   /**
@@ -20823,7 +19527,7 @@ export interface MPToolsMethods {
    * - 200013: 此模板已被封禁，无法选用
    * - 200012: 个人模板数已达上限（25 个）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs} · spec: spec/common/subscribe-template/addMessageTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs}
    */
   addMessageTemplate(params: AddMessageTemplateParams, options?: CallOptions): Promise<WechatData<AddMessageTemplateResponse>>;
   /**
@@ -20835,7 +19539,7 @@ export interface MPToolsMethods {
    * - 20001: 系统错误（包含该账号下无该模板等）
    * - 20002: 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs} · spec: spec/common/subscribe-template/deleteMessageTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs}
    */
   deleteMessageTemplate(params: DeleteMessageTemplateParams, options?: CallOptions): Promise<WechatData<DeleteMessageTemplateResponse>>;
   /**
@@ -20846,7 +19550,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs} · spec: spec/common/subscribe-template/getCategory.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs}
    */
   getCategory(params?: GetCategoryParams, options?: CallOptions): Promise<WechatData<GetCategoryResponse>>;
   /**
@@ -20857,7 +19561,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs} · spec: spec/common/subscribe-template/getMessageTemplateList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs}
    */
   getMessageTemplateList(params?: GetMessageTemplateListParams, options?: CallOptions): Promise<WechatData<GetMessageTemplateListResponse>>;
   /**
@@ -20868,7 +19572,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 200014 `tid does not exist`: 模板 tid 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateKeyWordsById.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs}
    */
   getPubTemplateKeyWordsById(params: GetPubTemplateKeyWordsByIdParams, options?: CallOptions): Promise<WechatData<GetPubTemplateKeyWordsByIdResponse>>;
   /**
@@ -20882,7 +19586,7 @@ export interface MPToolsMethods {
    * - 200018: 类目 ids 缺失
    * - 200019: 类目 ids 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateTitleList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs}
    */
   getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
   /**
@@ -20900,7 +19604,7 @@ export interface MPToolsMethods {
    * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
    * - 89503: 此次调用需要管理员确认
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs} · spec: spec/common/token/requestAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs}
    */
   requestAccessToken(params?: RequestAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestAccessTokenResponse>>;
   /**
@@ -20916,7 +19620,7 @@ export interface MPToolsMethods {
    * - 40125 `invalid appsecret`: 不合法的 secret
    * - 45009: 强制刷新超过每日 20 次
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/requestStableAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs}
    */
   requestStableAccessToken(params?: RequestStableAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestStableAccessTokenResponse>>;
   /**
@@ -20927,7 +19631,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDatabaseCollection.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabasecollection.html WeChat docs}
    */
   addDatabaseCollection(params: AddDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<AddDatabaseCollectionResponse>>;
   /**
@@ -20938,7 +19642,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDatabaseItem.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabaseitem.html WeChat docs}
    */
   addDatabaseItem(params: AddDatabaseItemParams, options?: CallOptions): Promise<WechatData<AddDatabaseItemResponse>>;
   /**
@@ -20946,7 +19650,7 @@ export interface MPToolsMethods {
    *
    * `POST /tcb/adddelayedfunctiontask` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_adddelayedfunctiontask.html WeChat docs} · spec: spec/miniprogram/cloudbase/addDelayedFunctionTask.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_adddelayedfunctiontask.html WeChat docs}
    */
   addDelayedFunctionTask(params: AddDelayedFunctionTaskParams, options?: CallOptions): Promise<WechatData<AddDelayedFunctionTaskResponse>>;
   /**
@@ -20957,7 +19661,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_aggregatedatabase.html WeChat docs} · spec: spec/miniprogram/cloudbase/aggregateDatabase.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_aggregatedatabase.html WeChat docs}
    */
   aggregateDatabase(params: AggregateDatabaseParams, options?: CallOptions): Promise<WechatData<AggregateDatabaseResponse>>;
   /**
@@ -20970,7 +19674,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_cloudbasereportapi.html WeChat docs} · spec: spec/miniprogram/cloudbase/cloudbaseReportAPI.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_cloudbasereportapi.html WeChat docs}
    */
   cloudbaseReportAPI(params: CloudbaseReportAPIParams, options?: CallOptions): Promise<WechatData<CloudbaseReportAPIResponse>>;
   /**
@@ -20983,7 +19687,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_createsendsmstask.html WeChat docs} · spec: spec/miniprogram/cloudbase/createSendSmsTask.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_createsendsmstask.html WeChat docs}
    */
   createSendSmsTask(params: CreateSendSmsTaskParams, options?: CallOptions): Promise<WechatData<CreateSendSmsTaskResponse>>;
   /**
@@ -20994,7 +19698,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteDatabaseCollection.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabasecollection.html WeChat docs}
    */
   deleteDatabaseCollection(params: DeleteDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<DeleteDatabaseCollectionResponse>>;
   /**
@@ -21005,7 +19709,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteDatabaseItem.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabaseitem.html WeChat docs}
    */
   deleteDatabaseItem(params: DeleteDatabaseItemParams, options?: CallOptions): Promise<WechatData<DeleteDatabaseItemResponse>>;
   /**
@@ -21016,7 +19720,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_deletetcbcloudfile.html WeChat docs} · spec: spec/miniprogram/cloudbase/deleteTcbCloudFile.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_deletetcbcloudfile.html WeChat docs}
    */
   deleteTcbCloudFile(params: DeleteTcbCloudFileParams, options?: CallOptions): Promise<WechatData<DeleteTcbCloudFileResponse>>;
   /**
@@ -21029,7 +19733,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describeextensionuploadinfo.html WeChat docs} · spec: spec/miniprogram/cloudbase/describeExtensionUploadInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describeextensionuploadinfo.html WeChat docs}
    */
   describeExtensionUploadInfo(params: DescribeExtensionUploadInfoParams, options?: CallOptions): Promise<WechatData<DescribeExtensionUploadInfoResponse>>;
   /**
@@ -21042,7 +19746,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describesmsrecords.html WeChat docs} · spec: spec/miniprogram/cloudbase/describeSmsRecords.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describesmsrecords.html WeChat docs}
    */
   describeSmsRecords(params: DescribeSmsRecordsParams, options?: CallOptions): Promise<WechatData<DescribeSmsRecordsResponse>>;
   /**
@@ -21053,7 +19757,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_exportdatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/exportDatabaseItem.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_exportdatabaseitem.html WeChat docs}
    */
   exportDatabaseItem(params: ExportDatabaseItemParams, options?: CallOptions): Promise<WechatData<ExportDatabaseItemResponse>>;
   /**
@@ -21065,7 +19769,7 @@ export interface MPToolsMethods {
    * - 10011: 没有数据
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasestatistics.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudBaseStatistics.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasestatistics.html WeChat docs}
    */
   getCloudBaseStatistics(params: GetCloudBaseStatisticsParams, options?: CallOptions): Promise<WechatData<GetCloudBaseStatisticsResponse>>;
   /**
@@ -21078,7 +19782,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasevoipsign.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudBaseVoIPSign.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasevoipsign.html WeChat docs}
    */
   getCloudBaseVoIPSign(params: GetCloudBaseVoIPSignParams, options?: CallOptions): Promise<WechatData<GetCloudBaseVoIPSignResponse>>;
   /**
@@ -21091,7 +19795,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudtoken.html WeChat docs} · spec: spec/miniprogram/cloudbase/getCloudToken.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudtoken.html WeChat docs}
    */
   getCloudToken(params: GetCloudTokenParams, options?: CallOptions): Promise<WechatData<GetCloudTokenResponse>>;
   /**
@@ -21102,7 +19806,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecollection.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseCollection.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecollection.html WeChat docs}
    */
   getDatabaseCollection(params: GetDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<GetDatabaseCollectionResponse>>;
   /**
@@ -21113,7 +19817,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecount.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseCount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecount.html WeChat docs}
    */
   getDatabaseCount(params: GetDatabaseCountParams, options?: CallOptions): Promise<WechatData<GetDatabaseCountResponse>>;
   /**
@@ -21124,7 +19828,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasemigratestatus.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseMigrateStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasemigratestatus.html WeChat docs}
    */
   getDatabaseMigrateStatus(params: GetDatabaseMigrateStatusParams, options?: CallOptions): Promise<WechatData<GetDatabaseMigrateStatusResponse>>;
   /**
@@ -21135,7 +19839,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabaserecord.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDatabaseRecord.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabaserecord.html WeChat docs}
    */
   getDatabaseRecord(params: GetDatabaseRecordParams, options?: CallOptions): Promise<WechatData<GetDatabaseRecordResponse>>;
   /**
@@ -21146,7 +19850,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getdownloadtcbfilelink.html WeChat docs} · spec: spec/miniprogram/cloudbase/getDownloadTcbFileLink.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getdownloadtcbfilelink.html WeChat docs}
    */
   getDownloadTcbFileLink(params: GetDownloadTcbFileLinkParams, options?: CallOptions): Promise<WechatData<GetDownloadTcbFileLinkResponse>>;
   /**
@@ -21159,7 +19863,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getopendata.html WeChat docs} · spec: spec/miniprogram/cloudbase/getOpenData.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getopendata.html WeChat docs}
    */
   getOpenData(params: GetOpenDataParams, options?: CallOptions): Promise<WechatData<GetOpenDataResponse>>;
   /**
@@ -21172,7 +19876,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getuploadtcbfilelink.html WeChat docs} · spec: spec/miniprogram/cloudbase/getUploadTcbFileLink.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getuploadtcbfilelink.html WeChat docs}
    */
   getUploadTcbFileLink(params: GetUploadTcbFileLinkParams, options?: CallOptions): Promise<WechatData<GetUploadTcbFileLinkResponse>>;
   /**
@@ -21183,7 +19887,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_importdatabaseitem.html WeChat docs} · spec: spec/miniprogram/cloudbase/importDatabaseItem.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_importdatabaseitem.html WeChat docs}
    */
   importDatabaseItem(params: ImportDatabaseItemParams, options?: CallOptions): Promise<WechatData<ImportDatabaseItemResponse>>;
   /**
@@ -21197,7 +19901,7 @@ export interface MPToolsMethods {
    * - -501007: 参数有误，具体原因参考 errmsg
    * - 44002: POST BODY 为空
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html WeChat docs} · spec: spec/miniprogram/cloudbase/invokeCloudFunction.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html WeChat docs}
    */
   invokeCloudFunction(params: InvokeCloudFunctionParams, options?: CallOptions): Promise<WechatData<InvokeCloudFunctionResponse>>;
   /**
@@ -21210,7 +19914,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_newsendcloudbasesms.html WeChat docs} · spec: spec/miniprogram/cloudbase/newSendCloudBaseSms.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_newsendcloudbasesms.html WeChat docs}
    */
   newSendCloudBaseSms(params: NewSendCloudBaseSmsParams, options?: CallOptions): Promise<WechatData<NewSendCloudBaseSmsResponse>>;
   /**
@@ -21223,7 +19927,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/cloudbase/sendCloudBaseSms.html WeChat docs} · spec: spec/miniprogram/cloudbase/sendCloudBaseSms.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/cloudbase/sendCloudBaseSms.html WeChat docs}
    */
   sendCloudBaseSms(params: SendCloudBaseSmsParams, options?: CallOptions): Promise<WechatData<SendCloudBaseSmsResponse>>;
   /**
@@ -21234,7 +19938,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseIndex.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs}
    */
   updateDatabaseIndex(params: UpdateDatabaseIndexParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseIndexResponse>>;
   /**
@@ -21247,7 +19951,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs} · spec: spec/miniprogram/cloudbase/updateDatabaseRecord.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs}
    */
   updateDatabaseRecord(params: UpdateDatabaseRecordParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseRecordResponse>>;
   /**
@@ -21263,7 +19967,7 @@ export interface MPToolsMethods {
    * - 53303 `qualification missing`: 提交的资质证明缺失
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html WeChat docs} · spec: spec/miniprogram/code-management/addCategory.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html WeChat docs}
    */
   addCategory(params: AddCategoryParams, options?: CallOptions): Promise<WechatData<AddCategoryResponse>>;
   /**
@@ -21282,7 +19986,7 @@ export interface MPToolsMethods {
    * - 85072 `prefix occupied`: 该链接已被占用
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/addJumpQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html WeChat docs}
    */
   addJumpQRCode(params: AddJumpQRCodeParams, options?: CallOptions): Promise<WechatData<AddJumpQRCodeResponse>>;
   /**
@@ -21299,7 +20003,7 @@ export interface MPToolsMethods {
    * - 85004 `already bound`: 微信号已经绑定
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html WeChat docs} · spec: spec/miniprogram/code-management/bindTester.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html WeChat docs}
    */
   bindTester(params: BindTesterParams, options?: CallOptions): Promise<WechatData<BindTesterResponse>>;
   /**
@@ -21320,7 +20024,7 @@ export interface MPToolsMethods {
    * - 85048 `ext_json parse fail`: ext_json 解析失败
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html WeChat docs} · spec: spec/miniprogram/code-management/commit.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html WeChat docs}
    */
   commit(params: CommitParams, options?: CallOptions): Promise<WechatData<CommitResponse>>;
   /**
@@ -21334,7 +20038,7 @@ export interface MPToolsMethods {
    * - 53300 `category quota exceeded`: 超出每月次数限制
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs} · spec: spec/miniprogram/code-management/deleteCategory.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs}
    */
   deleteCategory(params: DeleteCategoryParams, options?: CallOptions): Promise<WechatData<DeleteCategoryResponse>>;
   /**
@@ -21348,7 +20052,7 @@ export interface MPToolsMethods {
    * - 85073 `prefix not found`: 二维码规则不存在
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/deleteJumpQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html WeChat docs}
    */
   deleteJumpQRCode(params: DeleteJumpQRCodeParams, options?: CallOptions): Promise<WechatData<DeleteJumpQRCodeResponse>>;
   /**
@@ -21361,7 +20065,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html WeChat docs} · spec: spec/miniprogram/code-management/downloadJumpQRCodeFile.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html WeChat docs}
    */
   downloadJumpQRCodeFile(params?: DownloadJumpQRCodeFileParams, options?: CallOptions): Promise<WechatData<DownloadJumpQRCodeFileResponse>>;
   /**
@@ -21374,7 +20078,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getAccountBasicInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html WeChat docs}
    */
   getAccountBasicInfo(params?: GetAccountBasicInfoParams, options?: CallOptions): Promise<WechatData<GetAccountBasicInfoResponse>>;
   /**
@@ -21387,7 +20091,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html WeChat docs} · spec: spec/miniprogram/code-management/getAllCategories.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html WeChat docs}
    */
   getAllCategories(params?: GetAllCategoriesParams, options?: CallOptions): Promise<WechatData<GetAllCategoriesResponse>>;
   /**
@@ -21401,7 +20105,7 @@ export interface MPToolsMethods {
    * - 85012 `invalid audit id`: 无效的审核 id
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getAuditStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html WeChat docs}
    */
   getAuditStatus(params: GetAuditStatusParams, options?: CallOptions): Promise<WechatData<GetAuditStatusResponse>>;
   /**
@@ -21414,7 +20118,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html WeChat docs} · spec: spec/miniprogram/code-management/getCodeAuditQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html WeChat docs}
    */
   getCodeAuditQuota(params?: GetCodeAuditQuotaParams, options?: CallOptions): Promise<WechatData<GetCodeAuditQuotaResponse>>;
   /**
@@ -21427,7 +20131,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html WeChat docs} · spec: spec/miniprogram/code-management/getCodeCategory.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html WeChat docs}
    */
   getCodeCategory(params?: GetCodeCategoryParams, options?: CallOptions): Promise<WechatData<GetCodeCategoryResponse>>;
   /**
@@ -21441,7 +20145,7 @@ export interface MPToolsMethods {
    * - 85019 `no code version found`: 没有上传的代码版本
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html WeChat docs} · spec: spec/miniprogram/code-management/getCodePage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html WeChat docs}
    */
   getCodePage(params?: GetCodePageParams, options?: CallOptions): Promise<WechatData<GetCodePageResponse>>;
   /**
@@ -21455,7 +20159,7 @@ export interface MPToolsMethods {
    * - 61039 `code is checking, please try later`: 隐私接口检查任务未完成，请稍后再试
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getCodePrivacyInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html WeChat docs}
    */
   getCodePrivacyInfo(params?: GetCodePrivacyInfoParams, options?: CallOptions): Promise<WechatData<GetCodePrivacyInfoResponse>>;
   /**
@@ -21468,7 +20172,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getEffectiveJumpDomain.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html WeChat docs}
    */
   getEffectiveJumpDomain(params?: GetEffectiveJumpDomainParams, options?: CallOptions): Promise<WechatData<GetEffectiveJumpDomainResponse>>;
   /**
@@ -21481,7 +20185,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getEffectiveServerDomain.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html WeChat docs}
    */
   getEffectiveServerDomain(params?: GetEffectiveServerDomainParams, options?: CallOptions): Promise<WechatData<GetEffectiveServerDomainResponse>>;
   /**
@@ -21494,7 +20198,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html WeChat docs} · spec: spec/miniprogram/code-management/getJumpDomainConfirmFile.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html WeChat docs}
    */
   getJumpDomainConfirmFile(params?: GetJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetJumpDomainConfirmFileResponse>>;
   /**
@@ -21507,7 +20211,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/getJumpQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html WeChat docs}
    */
   getJumpQRCode(params: GetJumpQRCodeParams, options?: CallOptions): Promise<WechatData<GetJumpQRCodeResponse>>;
   /**
@@ -21520,7 +20224,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getLatestAuditStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs}
    */
   getLatestAuditStatus(params?: GetLatestAuditStatusParams, options?: CallOptions): Promise<WechatData<GetLatestAuditStatusResponse>>;
   /**
@@ -21533,7 +20237,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html WeChat docs} · spec: spec/miniprogram/code-management/getPrefetchDomain.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html WeChat docs}
    */
   getPrefetchDomain(params?: GetPrefetchDomainParams, options?: CallOptions): Promise<WechatData<GetPrefetchDomainResponse>>;
   /**
@@ -21546,7 +20250,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html WeChat docs} · spec: spec/miniprogram/code-management/getSearchStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html WeChat docs}
    */
   getSearchStatus(params?: GetSearchStatusParams, options?: CallOptions): Promise<WechatData<GetSearchStatusResponse>>;
   /**
@@ -21559,7 +20263,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html WeChat docs} · spec: spec/miniprogram/code-management/getSettingCategories.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html WeChat docs}
    */
   getSettingCategories(params?: GetSettingCategoriesParams, options?: CallOptions): Promise<WechatData<GetSettingCategoriesResponse>>;
   /**
@@ -21572,7 +20276,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html WeChat docs} · spec: spec/miniprogram/code-management/getSupportVersion.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html WeChat docs}
    */
   getSupportVersion(params?: GetSupportVersionParams, options?: CallOptions): Promise<WechatData<GetSupportVersionResponse>>;
   /**
@@ -21585,7 +20289,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html WeChat docs} · spec: spec/miniprogram/code-management/getTester.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html WeChat docs}
    */
   getTester(params?: GetTesterParams, options?: CallOptions): Promise<WechatData<GetTesterResponse>>;
   /**
@@ -21599,7 +20303,7 @@ export interface MPToolsMethods {
    * - -1 `system error`: 系统繁忙
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getTrialQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/getTrialQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getTrialQRCode.html WeChat docs}
    */
   getTrialQRCode(params?: GetTrialQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
   /**
@@ -21612,7 +20316,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html WeChat docs} · spec: spec/miniprogram/code-management/getVersionInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html WeChat docs}
    */
   getVersionInfo(params?: GetVersionInfoParams, options?: CallOptions): Promise<WechatData<GetVersionInfoResponse>>;
   /**
@@ -21626,7 +20330,7 @@ export interface MPToolsMethods {
    * - 87010 `gray percentage invalid`: 灰度比例无效
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/grayRelease.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html WeChat docs}
    */
   grayRelease(params: GrayReleaseParams, options?: CallOptions): Promise<WechatData<GrayReleaseResponse>>;
   /**
@@ -21640,7 +20344,7 @@ export interface MPToolsMethods {
    * - 53202 `head image quota reach limit`: 本月修改头像次数已用完
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html WeChat docs} · spec: spec/miniprogram/code-management/modifyHeadImage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html WeChat docs}
    */
   modifyHeadImage(params: ModifyHeadImageParams, options?: CallOptions): Promise<WechatData<ModifyHeadImageResponse>>;
   /**
@@ -21655,7 +20359,7 @@ export interface MPToolsMethods {
    * - 89231 `jump domain not in component`: 个人小程序不支持调用 setwebviewdomain 接口
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomain.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs}
    */
   modifyJumpDomain(params?: ModifyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainResponse>>;
   /**
@@ -21670,7 +20374,7 @@ export interface MPToolsMethods {
    * - 89019 `webview domain not change`: 业务域名无更改
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html WeChat docs} · spec: spec/miniprogram/code-management/modifyJumpDomainDirectly.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html WeChat docs}
    */
   modifyJumpDomainDirectly(params: ModifyJumpDomainDirectlyParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainDirectlyResponse>>;
   /**
@@ -21686,7 +20390,7 @@ export interface MPToolsMethods {
    * - 85301 `domain not in component`: 域名不在第三方平台的服务器域名中
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomain.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs}
    */
   modifyServerDomain(params: ModifyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainResponse>>;
   /**
@@ -21701,7 +20405,7 @@ export interface MPToolsMethods {
    * - 86103 `check confirmfile fail! domain is not in mp webviewdomain`: 域名校验失败
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html WeChat docs} · spec: spec/miniprogram/code-management/modifyServerDomainDirectly.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html WeChat docs}
    */
   modifyServerDomainDirectly(params: ModifyServerDomainDirectlyParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainDirectlyResponse>>;
   /**
@@ -21716,7 +20420,7 @@ export interface MPToolsMethods {
    * - 53201 `signature invalid`: 功能介绍内容命中黑名单关键字
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html WeChat docs} · spec: spec/miniprogram/code-management/modifySignature.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html WeChat docs}
    */
   modifySignature(params: ModifySignatureParams, options?: CallOptions): Promise<WechatData<ModifySignatureResponse>>;
   /**
@@ -21731,7 +20435,7 @@ export interface MPToolsMethods {
    * - 85075 `prefix is not allowed`: 个人类型小程序无法设置二维码规则
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html WeChat docs} · spec: spec/miniprogram/code-management/publishJumpQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html WeChat docs}
    */
   publishJumpQRCode(params: PublishJumpQRCodeParams, options?: CallOptions): Promise<WechatData<PublishJumpQRCodeResponse>>;
   /**
@@ -21746,7 +20450,7 @@ export interface MPToolsMethods {
    * - 85020 `audit status not success`: 审核状态未满足发布
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html WeChat docs} · spec: spec/miniprogram/code-management/release.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html WeChat docs}
    */
   release(params?: ReleaseParams, options?: CallOptions): Promise<WechatData<ReleaseResponse>>;
   /**
@@ -21761,7 +20465,7 @@ export interface MPToolsMethods {
    * - 87012 `this version can not revert`: 该版本不能回退
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertCodeRelease.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html WeChat docs}
    */
   revertCodeRelease(params?: RevertCodeReleaseParams, options?: CallOptions): Promise<WechatData<RevertCodeReleaseResponse>>;
   /**
@@ -21774,7 +20478,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs} · spec: spec/miniprogram/code-management/revertGrayRelease.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs}
    */
   revertGrayRelease(params?: RevertGrayReleaseParams, options?: CallOptions): Promise<WechatData<RevertGrayReleaseResponse>>;
   /**
@@ -21791,7 +20495,7 @@ export interface MPToolsMethods {
    * - 91012 `quota reach limit`: 本月修改名称次数已用完
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html WeChat docs} · spec: spec/miniprogram/code-management/setNickname.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html WeChat docs}
    */
   setNickname(params: SetNicknameParams, options?: CallOptions): Promise<WechatData<SetNicknameResponse>>;
   /**
@@ -21805,7 +20509,7 @@ export interface MPToolsMethods {
    * - 85015 `invalid domain`: 域名不合法
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html WeChat docs} · spec: spec/miniprogram/code-management/setPrefetchDomain.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html WeChat docs}
    */
   setPrefetchDomain(params: SetPrefetchDomainParams, options?: CallOptions): Promise<WechatData<SetPrefetchDomainResponse>>;
   /**
@@ -21818,7 +20522,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html WeChat docs} · spec: spec/miniprogram/code-management/setSearchStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html WeChat docs}
    */
   setSearchStatus(params: SetSearchStatusParams, options?: CallOptions): Promise<WechatData<SetSearchStatusResponse>>;
   /**
@@ -21832,7 +20536,7 @@ export interface MPToolsMethods {
    * - 85015 `version not exist`: 基础库版本无效
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html WeChat docs} · spec: spec/miniprogram/code-management/setSupportVersion.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html WeChat docs}
    */
   setSupportVersion(params: SetSupportVersionParams, options?: CallOptions): Promise<WechatData<SetSupportVersionResponse>>;
   /**
@@ -21846,7 +20550,7 @@ export interface MPToolsMethods {
    * - 85021 `status not allowed`: 状态不可变
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html WeChat docs} · spec: spec/miniprogram/code-management/setVisitStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html WeChat docs}
    */
   setVisitStatus(params: SetVisitStatusParams, options?: CallOptions): Promise<WechatData<SetVisitStatusResponse>>;
   /**
@@ -21860,7 +20564,7 @@ export interface MPToolsMethods {
    * - 85012 `invalid audit id`: 无效的审核 id
    * - 61007 `api is unauthorized to component`: 授权方未授权该接口
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html WeChat docs} · spec: spec/miniprogram/code-management/speedupCodeAudit.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html WeChat docs}
    */
   speedupCodeAudit(params: SpeedupCodeAuditParams, options?: CallOptions): Promise<WechatData<SpeedupCodeAuditResponse>>;
   /**
@@ -21881,7 +20585,7 @@ export interface MPToolsMethods {
    * - 85077 `category info invalid`: 小程序类目信息失效
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html WeChat docs} · spec: spec/miniprogram/code-management/submitAudit.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html WeChat docs}
    */
   submitAudit(params?: SubmitAuditParams, options?: CallOptions): Promise<WechatData<SubmitAuditResponse>>;
   /**
@@ -21895,7 +20599,7 @@ export interface MPToolsMethods {
    * - 85001 `invalid wechat id`: 微信号不存在
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html WeChat docs} · spec: spec/miniprogram/code-management/unbindTester.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html WeChat docs}
    */
   unbindTester(params: UnbindTesterParams, options?: CallOptions): Promise<WechatData<UnbindTesterResponse>>;
   /**
@@ -21909,7 +20613,7 @@ export interface MPToolsMethods {
    * - 87013 `undo audit reach limit`: 撤回次数达到上限
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html WeChat docs} · spec: spec/miniprogram/code-management/undoAudit.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html WeChat docs}
    */
   undoAudit(params?: UndoAuditParams, options?: CallOptions): Promise<WechatData<UndoAuditResponse>>;
   /**
@@ -21924,7 +20628,7 @@ export interface MPToolsMethods {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    * - 65401 `invalid custom service account`: 无效客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_cancelkfadmin.html WeChat docs} · spec: spec/miniprogram/customer-service/cancelKfAdmin.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_cancelkfadmin.html WeChat docs}
    */
   cancelKfAdmin(params: CancelKfAdminParams, options?: CallOptions): Promise<WechatData<CancelKfAdminResponse>>;
   /**
@@ -21937,7 +20641,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 45071: business_id 对应的商户不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_getbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/getKfBusiness.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_getbusiness.html WeChat docs}
    */
   getKfBusiness(params: GetKfBusinessParams, options?: CallOptions): Promise<WechatData<GetKfBusinessResponse>>;
   /**
@@ -21950,7 +20654,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 无权限（客服子商户仅对【电商平台】类目小程序开放）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_listbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/listKfBusiness.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_listbusiness.html WeChat docs}
    */
   listKfBusiness(params: ListKfBusinessParams, options?: CallOptions): Promise<WechatData<ListKfBusinessResponse>>;
   /**
@@ -21968,7 +20672,7 @@ export interface MPToolsMethods {
    * - 45078: 昵称不合法，请检查是否满足 nickname 规则
    * - 45079: 昵称含有违规词汇
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_registerbusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/registerKfBusiness.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_registerbusiness.html WeChat docs}
    */
   registerKfBusiness(params: RegisterKfBusinessParams, options?: CallOptions): Promise<WechatData<RegisterKfBusinessResponse>>;
   /**
@@ -21985,7 +20689,7 @@ export interface MPToolsMethods {
    * - 48001 `api unauthorized`: API 功能未授权，请确认小程序已获得该接口
    * - 40007 `invalid media_id`: 无效的 media_id
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_sendcustommessage.html WeChat docs} · spec: spec/miniprogram/customer-service/sendCustomMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_sendcustommessage.html WeChat docs}
    */
   sendCustomMessage(params: MpSendCustomMessageParams, options?: CallOptions): Promise<WechatData<MpSendCustomMessageResponse>>;
   /**
@@ -22000,7 +20704,7 @@ export interface MPToolsMethods {
    * - 45080: 下发输入状态，需要之前 30 秒内跟用户有过消息交互
    * - 45081: 已经在输入状态，不可重复下发
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_typing.html WeChat docs} · spec: spec/miniprogram/customer-service/setBusinessTyping.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_typing.html WeChat docs}
    */
   setBusinessTyping(params: SetBusinessTypingParams, options?: CallOptions): Promise<WechatData<SetBusinessTypingResponse>>;
   /**
@@ -22014,7 +20718,7 @@ export interface MPToolsMethods {
    * - 65401 `invalid custom service account`: 无效客服账号
    * - 65402: 客服账号尚未绑定微信号，不能投入使用
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_setkfadmin.html WeChat docs} · spec: spec/miniprogram/customer-service/setKfAdmin.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_setkfadmin.html WeChat docs}
    */
   setKfAdmin(params: SetKfAdminParams, options?: CallOptions): Promise<WechatData<SetKfAdminResponse>>;
   /**
@@ -22032,7 +20736,7 @@ export interface MPToolsMethods {
    * - 45078: 昵称不合法，请检查是否满足 nickname 规则
    * - 45079: 昵称含有违规词汇
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_updatebusiness.html WeChat docs} · spec: spec/miniprogram/customer-service/updateKfBusiness.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_updatebusiness.html WeChat docs}
    */
   updateKfBusiness(params: UpdateKfBusinessParams, options?: CallOptions): Promise<WechatData<UpdateKfBusinessResponse>>;
   /**
@@ -22046,7 +20750,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getdailyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailyRetain.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getdailyretain.html WeChat docs}
    */
   getDailyRetain(params: GetDailyRetainParams, options?: CallOptions): Promise<WechatData<GetDailyRetainResponse>>;
   /**
@@ -22058,7 +20762,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getdailysummary.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailySummary.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getdailysummary.html WeChat docs}
    */
   getDailySummary(params: GetDailySummaryParams, options?: CallOptions): Promise<WechatData<GetDailySummaryResponse>>;
   /**
@@ -22070,7 +20774,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getdailyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getDailyVisitTrend.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getdailyvisittrend.html WeChat docs}
    */
   getDailyVisitTrend(params: GetDailyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetDailyVisitTrendResponse>>;
   /**
@@ -22082,7 +20786,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getmonthlyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getMonthlyRetain.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getmonthlyretain.html WeChat docs}
    */
   getMonthlyRetain(params: GetMonthlyRetainParams, options?: CallOptions): Promise<WechatData<GetMonthlyRetainResponse>>;
   /**
@@ -22094,7 +20798,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getmonthlyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getMonthlyVisitTrend.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getmonthlyvisittrend.html WeChat docs}
    */
   getMonthlyVisitTrend(params: GetMonthlyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetMonthlyVisitTrendResponse>>;
   /**
@@ -22107,7 +20811,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 47001 `data format error`: 请求参数格式错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getperformancedata.html WeChat docs} · spec: spec/miniprogram/data-analysis/getPerformanceData.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getperformancedata.html WeChat docs}
    */
   getPerformanceData(params: GetPerformanceDataParams, options?: CallOptions): Promise<WechatData<GetPerformanceDataResponse>>;
   /**
@@ -22119,7 +20823,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（相差天数须为 0、6 或 29，结束日期最大为昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getuserportrait.html WeChat docs} · spec: spec/miniprogram/data-analysis/getUserPortrait.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getuserportrait.html WeChat docs}
    */
   getUserPortrait(params: GetUserPortraitParams, options?: CallOptions): Promise<WechatData<GetUserPortraitResponse>>;
   /**
@@ -22131,7 +20835,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（限定查询 1 天，结束日期最大为昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitdistribution.html WeChat docs} · spec: spec/miniprogram/data-analysis/getVisitDistribution.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitdistribution.html WeChat docs}
    */
   getVisitDistribution(params: GetVisitDistributionParams, options?: CallOptions): Promise<WechatData<GetVisitDistributionResponse>>;
   /**
@@ -22143,7 +20847,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（限定查询 1 天，结束日期最大为昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitpage.html WeChat docs} · spec: spec/miniprogram/data-analysis/getVisitPage.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitpage.html WeChat docs}
    */
   getVisitPage(params: GetVisitPageParams, options?: CallOptions): Promise<WechatData<GetVisitPageResponse>>;
   /**
@@ -22155,7 +20859,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getweeklyretain.html WeChat docs} · spec: spec/miniprogram/data-analysis/getWeeklyRetain.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getweeklyretain.html WeChat docs}
    */
   getWeeklyRetain(params: GetWeeklyRetainParams, options?: CallOptions): Promise<WechatData<GetWeeklyRetainResponse>>;
   /**
@@ -22167,7 +20871,7 @@ export interface MPToolsMethods {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getweeklyvisittrend.html WeChat docs} · spec: spec/miniprogram/data-analysis/getWeeklyVisitTrend.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getweeklyvisittrend.html WeChat docs}
    */
   getWeeklyVisitTrend(params: GetWeeklyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetWeeklyVisitTrendResponse>>;
   /**
@@ -22177,7 +20881,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/addDeliveryReturn.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs}
    */
   addDeliveryReturn(params: AddDeliveryReturnParams, options?: CallOptions): Promise<WechatData<AddDeliveryReturnResponse>>;
   /**
@@ -22194,7 +20898,7 @@ export interface MPToolsMethods {
    * - 932002: 反查运单逻辑错误
    * - 932003: 反查运单获取到的运单数据异常
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryPathNotify.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs}
    */
   deliveryPathNotify(params: DeliveryPathNotifyParams, options?: CallOptions): Promise<WechatData<DeliveryPathNotifyResponse>>;
   /**
@@ -22211,7 +20915,7 @@ export interface MPToolsMethods {
    * - 932002: 反查运单逻辑错误
    * - 932003: 反查运单获取到的运单数据异常
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs} · spec: spec/miniprogram/express-service/deliveryUserQuery.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs}
    */
   deliveryUserQuery(params: DeliveryUserQueryParams, options?: CallOptions): Promise<WechatData<DeliveryUserQueryResponse>>;
   /**
@@ -22221,7 +20925,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/followWaybill.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs}
    */
   followWaybill(params: FollowWaybillParams, options?: CallOptions): Promise<WechatData<FollowWaybillResponse>>;
   /**
@@ -22231,7 +20935,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/get_delivery_list` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_get_delivery_list.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_get_delivery_list.html WeChat docs}
    */
   getDeliveryList(params?: GetDeliveryListParams, options?: CallOptions): Promise<WechatData<GetDeliveryListResponse>>;
   /**
@@ -22241,7 +20945,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/getDeliveryReturn.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs}
    */
   getDeliveryReturn(params: GetDeliveryReturnParams, options?: CallOptions): Promise<WechatData<GetDeliveryReturnResponse>>;
   /**
@@ -22249,7 +20953,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryFollowTrace.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs}
    */
   queryFollowTrace(params: QueryFollowTraceParams, options?: CallOptions): Promise<WechatData<QueryFollowTraceResponse>>;
   /**
@@ -22257,7 +20961,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/query_trace` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_query_trace.html WeChat docs} · spec: spec/miniprogram/express-service/queryTrace.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_query_trace.html WeChat docs}
    */
   queryTrace(params: QueryTraceParams, options?: CallOptions): Promise<WechatData<QueryTraceResponse>>;
   /**
@@ -22267,7 +20971,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/trace_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_trace_waybill.html WeChat docs} · spec: spec/miniprogram/express-service/traceWaybill.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_trace_waybill.html WeChat docs}
    */
   traceWaybill(params: TraceWaybillParams, options?: CallOptions): Promise<WechatData<TraceWaybillResponse>>;
   /**
@@ -22277,7 +20981,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs} · spec: spec/miniprogram/express-service/unbindDeliveryReturn.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs}
    */
   unbindDeliveryReturn(params: UnbindDeliveryReturnParams, options?: CallOptions): Promise<WechatData<UnbindDeliveryReturnResponse>>;
   /**
@@ -22285,7 +20989,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateFollowWaybillGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs}
    */
   updateFollowWaybillGoods(params: UpdateFollowWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateFollowWaybillGoodsResponse>>;
   /**
@@ -22293,7 +20997,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/open_msg/update_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_update_waybill_goods.html WeChat docs} · spec: spec/miniprogram/express-service/updateWaybillGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_update_waybill_goods.html WeChat docs}
    */
   updateWaybillGoods(params: UpdateWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateWaybillGoodsResponse>>;
   /**
@@ -22314,7 +21018,7 @@ export interface MPToolsMethods {
    * - 9300535: shop 字段商品缩略图 url、商品名称为空或者非法，或者商品数量为 0
    * - 9300536: add_source=2 时，wx_appid 无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html WeChat docs} · spec: spec/miniprogram/express/addExpressOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html WeChat docs}
    */
   addExpressOrder(params: AddExpressOrderParams, options?: CallOptions): Promise<WechatData<AddExpressOrderResponse>>;
   /**
@@ -22322,7 +21026,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/business/order/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_batchgetorder.html WeChat docs} · spec: spec/miniprogram/express/batchGetOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_batchgetorder.html WeChat docs}
    */
   batchGetOrder(params: BatchGetOrderParams, options?: CallOptions): Promise<WechatData<BatchGetOrderResponse>>;
   /**
@@ -22338,7 +21042,7 @@ export interface MPToolsMethods {
    * - 9300531: bizid 无效或者密码错误
    * - 9300532: 绑定已提交，审核中
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html WeChat docs} · spec: spec/miniprogram/express/bindExpressAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html WeChat docs}
    */
   bindExpressAccount(params: BindExpressAccountParams, options?: CallOptions): Promise<WechatData<BindExpressAccountResponse>>;
   /**
@@ -22353,7 +21057,7 @@ export interface MPToolsMethods {
    * - 9300506: 运单 ID 已经存在轨迹，不可取消
    * - 9300524: 订单已取消（一般为重复取消订单）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html WeChat docs} · spec: spec/miniprogram/express/cancelExpressOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html WeChat docs}
    */
   cancelExpressOrder(params: CancelExpressOrderParams, options?: CallOptions): Promise<WechatData<CancelExpressOrderResponse>>;
   /**
@@ -22361,7 +21065,7 @@ export interface MPToolsMethods {
    *
    * `GET /cgi-bin/express/business/account/getall` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getallaccount.html WeChat docs} · spec: spec/miniprogram/express/getAllAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getallaccount.html WeChat docs}
    */
   getAllAccount(params?: GetAllAccountParams, options?: CallOptions): Promise<WechatData<GetAllAccountResponse>>;
   /**
@@ -22369,7 +21073,7 @@ export interface MPToolsMethods {
    *
    * `GET /cgi-bin/express/business/delivery/getall` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getalldelivery.html WeChat docs} · spec: spec/miniprogram/express/getAllDelivery.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getalldelivery.html WeChat docs}
    */
   getAllDelivery(params?: GetAllDeliveryParams, options?: CallOptions): Promise<WechatData<GetAllDeliveryResponse>>;
   /**
@@ -22382,7 +21086,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 9300507: Token 不正确
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_getcontact.html WeChat docs} · spec: spec/miniprogram/express/getContact.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_getcontact.html WeChat docs}
    */
   getContact(params: GetContactParams, options?: CallOptions): Promise<WechatData<GetContactResponse>>;
   /**
@@ -22396,7 +21100,7 @@ export interface MPToolsMethods {
    * - 9300506: 运单 ID 已经存在轨迹，不可取消
    * - 9300524: 订单已取消（一般为重复取消订单）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getorder.html WeChat docs} · spec: spec/miniprogram/express/getExpressOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getorder.html WeChat docs}
    */
   getExpressOrder(params: GetExpressOrderParams, options?: CallOptions): Promise<WechatData<GetExpressOrderResponse>>;
   /**
@@ -22404,7 +21108,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/business/path/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getpath.html WeChat docs} · spec: spec/miniprogram/express/getPath.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getpath.html WeChat docs}
    */
   getPath(params: GetPathParams, options?: CallOptions): Promise<WechatData<GetPathResponse>>;
   /**
@@ -22412,7 +21116,7 @@ export interface MPToolsMethods {
    *
    * `GET /cgi-bin/express/business/printer/getall` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getprinter.html WeChat docs} · spec: spec/miniprogram/express/getPrinter.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getprinter.html WeChat docs}
    */
   getPrinter(params?: GetPrinterParams, options?: CallOptions): Promise<WechatData<GetPrinterResponse>>;
   /**
@@ -22423,7 +21127,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 9300531: bizid 无效或者密码错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getquota.html WeChat docs} · spec: spec/miniprogram/express/getQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getquota.html WeChat docs}
    */
   getQuota(params: GetQuotaParams, options?: CallOptions): Promise<WechatData<GetQuotaResponse>>;
   /**
@@ -22436,7 +21140,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 9300512: 模板格式错误，渲染失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_previewtemplate.html WeChat docs} · spec: spec/miniprogram/express/previewTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_previewtemplate.html WeChat docs}
    */
   previewTemplate(params: PreviewTemplateParams, options?: CallOptions): Promise<WechatData<PreviewTemplateResponse>>;
   /**
@@ -22446,7 +21150,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/cancel_order` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliverycancel.html WeChat docs} · spec: spec/miniprogram/express/scatterDeliveryCancel.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliverycancel.html WeChat docs}
    */
   scatterDeliveryCancel(params: ScatterDeliveryCancelParams, options?: CallOptions): Promise<WechatData<ScatterDeliveryCancelResponse>>;
   /**
@@ -22456,7 +21160,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/refund_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliveryrefund.html WeChat docs} · spec: spec/miniprogram/express/scatterDeliveryRefund.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliveryrefund.html WeChat docs}
    */
   scatterDeliveryRefund(params: ScatterDeliveryRefundParams, options?: CallOptions): Promise<WechatData<ScatterDeliveryRefundResponse>>;
   /**
@@ -22466,7 +21170,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/get_bill` · access_token: managed by the client · safe to repeat · reply: binary
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatter_get_bill.html WeChat docs} · spec: spec/miniprogram/express/scatterGetBill.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatter_get_bill.html WeChat docs}
    */
   scatterGetBill(params: ScatterGetBillParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
   /**
@@ -22476,7 +21180,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/fee` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderfee.html WeChat docs} · spec: spec/miniprogram/express/scatterUpdateOrderFee.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderfee.html WeChat docs}
    */
   scatterUpdateOrderFee(params: ScatterUpdateOrderFeeParams, options?: CallOptions): Promise<WechatData<ScatterUpdateOrderFeeResponse>>;
   /**
@@ -22486,7 +21190,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/update` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderstatus.html WeChat docs} · spec: spec/miniprogram/express/scatterUpdateOrderStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderstatus.html WeChat docs}
    */
   scatterUpdateOrderStatus(params: ScatterUpdateOrderStatusParams, options?: CallOptions): Promise<WechatData<ScatterUpdateOrderStatusResponse>>;
   /**
@@ -22496,7 +21200,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/business/test_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_testupdateorder.html WeChat docs} · spec: spec/miniprogram/express/testUpdateOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_testupdateorder.html WeChat docs}
    */
   testUpdateOrder(params: TestUpdateOrderParams, options?: CallOptions): Promise<WechatData<TestUpdateOrderResponse>>;
   /**
@@ -22506,7 +21210,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/service/business/update` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs} · spec: spec/miniprogram/express/updateBusiness.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs}
    */
   updateBusiness(params: UpdateBusinessParams, options?: CallOptions): Promise<WechatData<UpdateBusinessResponse>>;
   /**
@@ -22516,7 +21220,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/delivery/scatter/update_complaint_result` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs} · spec: spec/miniprogram/express/updateComplaintResult.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs}
    */
   updateComplaintResult(params: UpdateComplaintResultParams, options?: CallOptions): Promise<WechatData<UpdateComplaintResultResponse>>;
   /**
@@ -22529,7 +21233,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 9300507: Token 不正确
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatepath.html WeChat docs} · spec: spec/miniprogram/express/updatePath.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatepath.html WeChat docs}
    */
   updatePath(params: UpdatePathParams, options?: CallOptions): Promise<WechatData<UpdatePathResponse>>;
   /**
@@ -22540,7 +21244,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 9300517: update_type 不正确
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs} · spec: spec/miniprogram/express/updatePrinter.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs}
    */
   updatePrinter(params: UpdatePrinterParams, options?: CallOptions): Promise<WechatData<UpdatePrinterResponse>>;
   /**
@@ -22557,7 +21261,7 @@ export interface MPToolsMethods {
    * - 9800039: 资源包余额不足
    * - 9800040: 资源包类型和设备类型不匹配
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/activeLicenseDevice.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs}
    * @deprecated Since 2024-09-09 device VoIP needs no license; the API answers a meaningless success (official page)
    */
   activeLicenseDevice(params: ActiveLicenseDeviceParams, options?: CallOptions): Promise<WechatData<ActiveLicenseDeviceResponse>>;
@@ -22574,7 +21278,7 @@ export interface MPToolsMethods {
    * - 9800018: 该设备已经属于另一个设备组
    * - 9800044: 已扩容至最大设备数量
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/addIotGroupDevice.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs}
    */
   addIotGroupDevice(params: AddIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<AddIotGroupDeviceResponse>>;
   /**
@@ -22588,7 +21292,7 @@ export interface MPToolsMethods {
    * - 9800003: model_id 检查不通过
    * - 9800012: group_name 不合法，长度应为 1-32 字节
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs} · spec: spec/miniprogram/hardware-device/createIotGroupId.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs}
    */
   createIotGroupId(params: CreateIotGroupIdParams, options?: CallOptions): Promise<WechatData<CreateIotGroupIdResponse>>;
   /**
@@ -22599,7 +21303,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 9800013: group_id 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getIotGroupInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs}
    */
   getIotGroupInfo(params: GetIotGroupInfoParams, options?: CallOptions): Promise<WechatData<GetIotGroupInfoResponse>>;
   /**
@@ -22609,7 +21313,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxa/business/license/getdeviceinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicenseDeviceInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs}
    * @deprecated Device VoIP needs no license since 2024-09-09 (see the activeLicenseDevice page)
    */
   getLicenseDeviceInfo(params: GetLicenseDeviceInfoParams, options?: CallOptions): Promise<WechatData<GetLicenseDeviceInfoResponse>>;
@@ -22620,7 +21324,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxa/business/license/getpkglist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs} · spec: spec/miniprogram/hardware-device/getLicensePkgList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs}
    * @deprecated The official page announces this API is withdrawn (回收) on 2024-12-31; device VoIP no longer needs licenses
    */
   getLicensePkgList(params: GetLicensePkgListParams, options?: CallOptions): Promise<WechatData<GetLicensePkgListResponse>>;
@@ -22636,7 +21340,7 @@ export interface MPToolsMethods {
    * - 9800002: sn 包含非法字符，请参考文档
    * - 9800003: model_id 检查不通过
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs} · spec: spec/miniprogram/hardware-device/getSnTicket.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs}
    */
   getSnTicket(params: GetSnTicketParams, options?: CallOptions): Promise<WechatData<GetSnTicketResponse>>;
   /**
@@ -22648,7 +21352,7 @@ export interface MPToolsMethods {
    * - 9800013: group_id 不合法
    * - 9800017: 该设备不属于设备组
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs} · spec: spec/miniprogram/hardware-device/removeIotGroupDevice.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs}
    */
   removeIotGroupDevice(params: RemoveIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<RemoveIotGroupDeviceResponse>>;
   /**
@@ -22664,7 +21368,7 @@ export interface MPToolsMethods {
    * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息，如果用户之前曾经订阅过，则表示用户取消了订阅关系
    * - 47003 `argument invalid!`: 模板参数不准确，可能为空或者不满足规则，errmsg 会提示具体是哪个字段出错
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs} · spec: spec/miniprogram/hardware-device/sendHardwareDeviceMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs}
    */
   sendHardwareDeviceMessage(params: SendHardwareDeviceMessageParams, options?: CallOptions): Promise<WechatData<SendHardwareDeviceMessageResponse>>;
   /**
@@ -22674,7 +21378,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/order/confirm_return` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_abnormalconfirm.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/abnormalConfirm.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_abnormalconfirm.html WeChat docs}
    */
   abnormalConfirm(params: AbnormalConfirmParams, options?: CallOptions): Promise<WechatData<AbnormalConfirmResponse>>;
   /**
@@ -22684,7 +21388,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/order/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/addLocalOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html WeChat docs}
    */
   addLocalOrder(params: AddLocalOrderParams, options?: CallOptions): Promise<WechatData<AddLocalOrderResponse>>;
   /**
@@ -22694,7 +21398,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/order/addtips` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addtips.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/addTips.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addtips.html WeChat docs}
    */
   addTips(params: AddTipsParams, options?: CallOptions): Promise<WechatData<AddTipsResponse>>;
   /**
@@ -22704,7 +21408,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/shop/add` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_bindlocalaccount.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/bindLocalAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_bindlocalaccount.html WeChat docs}
    */
   bindLocalAccount(params: BindLocalAccountParams, options?: CallOptions): Promise<WechatData<BindLocalAccountResponse>>;
   /**
@@ -22714,7 +21418,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/order/cancel` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_cancellocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/cancelLocalOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_cancellocalorder.html WeChat docs}
    */
   cancelLocalOrder(params: CancelLocalOrderParams, options?: CallOptions): Promise<WechatData<CancelLocalOrderResponse>>;
   /**
@@ -22724,7 +21428,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/delivery/getall` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getallimmedelivery.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getAllImmeDelivery.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getallimmedelivery.html WeChat docs}
    */
   getAllImmeDelivery(params?: GetAllImmeDeliveryParams, options?: CallOptions): Promise<WechatData<GetAllImmeDeliveryResponse>>;
   /**
@@ -22734,7 +21438,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/shop/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getbindaccount.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getBindAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getbindaccount.html WeChat docs}
    */
   getBindAccount(params?: GetBindAccountParams, options?: CallOptions): Promise<WechatData<GetBindAccountResponse>>;
   /**
@@ -22744,7 +21448,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/order/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getlocalorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/getLocalOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getlocalorder.html WeChat docs}
    */
   getLocalOrder(params: GetLocalOrderParams, options?: CallOptions): Promise<WechatData<GetLocalOrderResponse>>;
   /**
@@ -22754,7 +21458,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/test_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_mockupdateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/mockUpdateOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_mockupdateorder.html WeChat docs}
    */
   mockUpdateOrder(params: MockUpdateOrderParams, options?: CallOptions): Promise<WechatData<MockUpdateOrderResponse>>;
   /**
@@ -22764,7 +21468,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/open` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_opendelivery.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/openDelivery.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_opendelivery.html WeChat docs}
    */
   openDelivery(params?: OpenDeliveryParams, options?: CallOptions): Promise<WechatData<OpenDeliveryResponse>>;
   /**
@@ -22774,7 +21478,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/order/pre_add` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_preaddorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/preAddOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_preaddorder.html WeChat docs}
    */
   preAddOrder(params: PreAddOrderParams, options?: CallOptions): Promise<WechatData<PreAddOrderResponse>>;
   /**
@@ -22784,7 +21488,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/order/precancel` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_precancelorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/preCancelOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_precancelorder.html WeChat docs}
    */
   preCancelOrder(params: PreCancelOrderParams, options?: CallOptions): Promise<WechatData<PreCancelOrderResponse>>;
   /**
@@ -22794,7 +21498,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/order/readd` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_reorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/reOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_reorder.html WeChat docs}
    */
   reOrder(params: ReOrderParams, options?: CallOptions): Promise<WechatData<ReOrderResponse>>;
   /**
@@ -22804,7 +21508,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/business/realmock_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_realmockupdateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/realMockUpdateOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_realmockupdateorder.html WeChat docs}
    */
   realMockUpdateOrder(params: RealMockUpdateOrderParams, options?: CallOptions): Promise<WechatData<RealMockUpdateOrderResponse>>;
   /**
@@ -22814,7 +21518,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/local/delivery/update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-provider/api_updateorder.html WeChat docs} · spec: spec/miniprogram/immediate-delivery/updateLocalOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-provider/api_updateorder.html WeChat docs}
    */
   updateLocalOrder(params: UpdateLocalOrderParams, options?: CallOptions): Promise<WechatData<UpdateLocalOrderResponse>>;
   /**
@@ -22824,7 +21528,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/addorder` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityAddOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html WeChat docs}
    */
   intracityAddOrder(params: IntracityAddOrderParams, options?: CallOptions): Promise<WechatData<IntracityAddOrderResponse>>;
   /**
@@ -22834,7 +21538,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/apply` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_apply.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityApply.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_apply.html WeChat docs}
    */
   intracityApply(params?: IntracityApplyParams, options?: CallOptions): Promise<WechatData<IntracityApplyResponse>>;
   /**
@@ -22844,7 +21548,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/balancequery` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_balancequery.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityBalanceQuery.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_balancequery.html WeChat docs}
    */
   intracityBalanceQuery(params?: IntracityBalanceQueryParams, options?: CallOptions): Promise<WechatData<IntracityBalanceQueryResponse>>;
   /**
@@ -22854,7 +21558,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/cancelorder` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_cancelorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityCancelOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_cancelorder.html WeChat docs}
    */
   intracityCancelOrder(params: IntracityCancelOrderParams, options?: CallOptions): Promise<WechatData<IntracityCancelOrderResponse>>;
   /**
@@ -22864,7 +21568,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/createstore` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_createstore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityCreateStore.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_createstore.html WeChat docs}
    */
   intracityCreateStore(params?: IntracityCreateStoreParams, options?: CallOptions): Promise<WechatData<IntracityCreateStoreResponse>>;
   /**
@@ -22874,7 +21578,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/getcity` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getcity.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityGetCity.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getcity.html WeChat docs}
    */
   intracityGetCity(params?: IntracityGetCityParams, options?: CallOptions): Promise<WechatData<IntracityGetCityResponse>>;
   /**
@@ -22884,7 +21588,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/getpaymode` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getpaymode.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityGetPayMode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getpaymode.html WeChat docs}
    */
   intracityGetPayMode(params?: IntracityGetPayModeParams, options?: CallOptions): Promise<WechatData<IntracityGetPayModeResponse>>;
   /**
@@ -22894,7 +21598,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/mocknotify` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_mocknotify.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityMockNotify.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_mocknotify.html WeChat docs}
    */
   intracityMockNotify(params: IntracityMockNotifyParams, options?: CallOptions): Promise<WechatData<IntracityMockNotifyResponse>>;
   /**
@@ -22904,7 +21608,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/preaddorder` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_preaddorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityPreAddOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_preaddorder.html WeChat docs}
    */
   intracityPreAddOrder(params: IntracityPreAddOrderParams, options?: CallOptions): Promise<WechatData<IntracityPreAddOrderResponse>>;
   /**
@@ -22914,7 +21618,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/queryflow` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryflow.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryFlow.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryflow.html WeChat docs}
    */
   intracityQueryFlow(params: IntracityQueryFlowParams, options?: CallOptions): Promise<WechatData<IntracityQueryFlowResponse>>;
   /**
@@ -22924,7 +21628,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/queryorder` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryorder.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryorder.html WeChat docs}
    */
   intracityQueryOrder(params: IntracityQueryOrderParams, options?: CallOptions): Promise<WechatData<IntracityQueryOrderResponse>>;
   /**
@@ -22934,7 +21638,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/querystore` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_querystore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityQueryStore.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_querystore.html WeChat docs}
    */
   intracityQueryStore(params?: IntracityQueryStoreParams, options?: CallOptions): Promise<WechatData<IntracityQueryStoreResponse>>;
   /**
@@ -22944,7 +21648,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/setpaymode` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_setpaymode.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracitySetPayMode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_setpaymode.html WeChat docs}
    */
   intracitySetPayMode(params: IntracitySetPayModeParams, options?: CallOptions): Promise<WechatData<IntracitySetPayModeResponse>>;
   /**
@@ -22954,7 +21658,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/storecharge` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_storecharge.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityStoreCharge.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_storecharge.html WeChat docs}
    */
   intracityStoreCharge(params: IntracityStoreChargeParams, options?: CallOptions): Promise<WechatData<IntracityStoreChargeResponse>>;
   /**
@@ -22964,7 +21668,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/storerefund` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_store_refund.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityStoreRefund.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_store_refund.html WeChat docs}
    */
   intracityStoreRefund(params: IntracityStoreRefundParams, options?: CallOptions): Promise<WechatData<IntracityStoreRefundResponse>>;
   /**
@@ -22974,7 +21678,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/express/intracity/updatestore` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_updatestore.html WeChat docs} · spec: spec/miniprogram/intracity-delivery/intracityUpdateStore.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_updatestore.html WeChat docs}
    */
   intracityUpdateStore(params: IntracityUpdateStoreParams, options?: CallOptions): Promise<WechatData<IntracityUpdateStoreResponse>>;
   /**
@@ -22988,7 +21692,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addAssistant.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs}
    */
   addAssistant(params: AddAssistantParams, options?: CallOptions): Promise<WechatData<AddAssistantResponse>>;
   /**
@@ -23015,7 +21719,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs}
    */
   addGoods(params: AddGoodsParams, options?: CallOptions): Promise<WechatData<AddGoodsResponse>>;
   /**
@@ -23030,7 +21734,7 @@ export interface MPToolsMethods {
    * - 400004: 重复添加角色
    * - 400005: 主播角色删除失败，该主播存在未开播的直播间
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addRole.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs}
    */
   addRole(params: AddRoleParams, options?: CallOptions): Promise<WechatData<AddRoleResponse>>;
   /**
@@ -23042,7 +21746,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/addSubAnchor.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor.html WeChat docs}
    */
   addSubAnchor(params: AddSubAnchorParams, options?: CallOptions): Promise<WechatData<AddSubAnchorResponse>>;
   /**
@@ -23069,7 +21773,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/auditGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs}
    */
   auditGoods(params: AuditGoodsParams, options?: CallOptions): Promise<WechatData<AuditGoodsResponse>>;
   /**
@@ -23090,7 +21794,7 @@ export interface MPToolsMethods {
    * - 300035: 主播微信号不存在
    * - 300036: 主播微信号未实名认证
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/createRoom.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom.html WeChat docs}
    */
   createRoom(params: CreateRoomParams, options?: CallOptions): Promise<WechatData<CreateRoomResponse>>;
   /**
@@ -23115,7 +21819,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs}
    */
   deleteGoods(params: DeleteGoodsParams, options?: CallOptions): Promise<WechatData<DeleteGoodsResponse>>;
   /**
@@ -23131,7 +21835,7 @@ export interface MPToolsMethods {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteGoodsInRoom.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs}
    */
   deleteGoodsInRoom(params: DeleteGoodsInRoomParams, options?: CallOptions): Promise<WechatData<DeleteGoodsInRoomResponse>>;
   /**
@@ -23146,7 +21850,7 @@ export interface MPToolsMethods {
    * - 400004: 重复添加角色
    * - 400005: 主播角色删除失败，该主播存在未开播的直播间
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRole.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs}
    */
   deleteRole(params: DeleteRoleParams, options?: CallOptions): Promise<WechatData<DeleteRoleResponse>>;
   /**
@@ -23158,7 +21862,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteRoom.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom.html WeChat docs}
    */
   deleteRoom(params: DeleteRoomParams, options?: CallOptions): Promise<WechatData<DeleteRoomResponse>>;
   /**
@@ -23170,7 +21874,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/deleteSubAnchor.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor.html WeChat docs}
    */
   deleteSubAnchor(params: DeleteSubAnchorParams, options?: CallOptions): Promise<WechatData<DeleteSubAnchorResponse>>;
   /**
@@ -23184,7 +21888,7 @@ export interface MPToolsMethods {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/downloadGoodsVideo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo.html WeChat docs}
    */
   downloadGoodsVideo(params: DownloadGoodsVideoParams, options?: CallOptions): Promise<WechatData<DownloadGoodsVideoResponse>>;
   /**
@@ -23205,7 +21909,7 @@ export interface MPToolsMethods {
    * - 300035: 主播微信号不存在
    * - 300036: 主播微信号未实名认证
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom.html WeChat docs} · spec: spec/miniprogram/live-broadcast/editRoom.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom.html WeChat docs}
    */
   editRoom(params: EditRoomParams, options?: CallOptions): Promise<WechatData<EditRoomResponse>>;
   /**
@@ -23217,7 +21921,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getAssistantList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist.html WeChat docs}
    */
   getAssistantList(params: GetAssistantListParams, options?: CallOptions): Promise<WechatData<GetAssistantListResponse>>;
   /**
@@ -23227,7 +21931,7 @@ export interface MPToolsMethods {
    *
    * `GET /wxaapi/broadcast/goods/getkey` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getDefaultGoodsKey.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey.html WeChat docs}
    */
   getDefaultGoodsKey(params?: GetDefaultGoodsKeyParams, options?: CallOptions): Promise<WechatData<GetDefaultGoodsKeyResponse>>;
   /**
@@ -23235,7 +21939,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getFollowers.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs}
    */
   getFollowers(params?: GetFollowersParams, options?: CallOptions): Promise<WechatData<GetFollowersResponse>>;
   /**
@@ -23245,7 +21949,7 @@ export interface MPToolsMethods {
    *
    * `GET /wxaapi/broadcast/goods/getapproved` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo.html WeChat docs}
    */
   getGoodsInfo(params: GetGoodsInfoParams, options?: CallOptions): Promise<WechatData<GetGoodsInfoResponse>>;
   /**
@@ -23257,7 +21961,7 @@ export interface MPToolsMethods {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getGoodsWarehouse.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs}
    */
   getGoodsWarehouse(params: GetGoodsWarehouseParams, options?: CallOptions): Promise<WechatData<GetGoodsWarehouseResponse>>;
   /**
@@ -23274,7 +21978,7 @@ export interface MPToolsMethods {
    * - 9410002: 获取商品失败
    * - 9410003: 获取回放失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getLiveInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo.html WeChat docs}
    */
   getLiveInfo(params: GetLiveInfoParams, options?: CallOptions): Promise<WechatData<GetLiveInfoResponse>>;
   /**
@@ -23286,7 +21990,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getPushUrl.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl.html WeChat docs}
    */
   getPushUrl(params: GetPushUrlParams, options?: CallOptions): Promise<WechatData<GetPushUrlResponse>>;
   /**
@@ -23294,7 +21998,7 @@ export interface MPToolsMethods {
    *
    * `GET /wxaapi/broadcast/role/getrolelist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getRoleList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist.html WeChat docs}
    */
   getRoleList(params?: GetRoleListParams, options?: CallOptions): Promise<WechatData<GetRoleListResponse>>;
   /**
@@ -23306,7 +22010,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getSharedCode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode.html WeChat docs}
    */
   getSharedCode(params: GetSharedCodeParams, options?: CallOptions): Promise<WechatData<GetSharedCodeResponse>>;
   /**
@@ -23318,7 +22022,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/getSubAnchor.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor.html WeChat docs}
    */
   getSubAnchor(params: GetSubAnchorParams, options?: CallOptions): Promise<WechatData<GetSubAnchorResponse>>;
   /**
@@ -23333,7 +22037,7 @@ export interface MPToolsMethods {
    * - 300026: 房间商品数量已经满额
    * - 300027: 导入商品失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/importGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods.html WeChat docs}
    */
   importGoods(params: ImportGoodsParams, options?: CallOptions): Promise<WechatData<ImportGoodsResponse>>;
   /**
@@ -23345,7 +22049,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/modifyAssistant.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant.html WeChat docs}
    */
   modifyAssistant(params: ModifyAssistantParams, options?: CallOptions): Promise<WechatData<ModifyAssistantResponse>>;
   /**
@@ -23357,7 +22061,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor.html WeChat docs} · spec: spec/miniprogram/live-broadcast/modifySubAnchor.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor.html WeChat docs}
    */
   modifySubAnchor(params: ModifySubAnchorParams, options?: CallOptions): Promise<WechatData<ModifySubAnchorResponse>>;
   /**
@@ -23375,7 +22079,7 @@ export interface MPToolsMethods {
    * - 300047: 已有商品正在推送，请稍后再试
    * - 300052: 已下架的商品无法推送
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods.html WeChat docs}
    */
   pushGoods(params: PushGoodsParams, options?: CallOptions): Promise<WechatData<PushGoodsResponse>>;
   /**
@@ -23389,7 +22093,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs} · spec: spec/miniprogram/live-broadcast/pushMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs}
    */
   pushMessage(params: PushMessageParams, options?: CallOptions): Promise<WechatData<PushMessageResponse>>;
   /**
@@ -23401,7 +22105,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant.html WeChat docs} · spec: spec/miniprogram/live-broadcast/removeAssistant.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant.html WeChat docs}
    */
   removeAssistant(params: RemoveAssistantParams, options?: CallOptions): Promise<WechatData<RemoveAssistantResponse>>;
   /**
@@ -23426,7 +22130,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs} · spec: spec/miniprogram/live-broadcast/resetAuditGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs}
    */
   resetAuditGoods(params: ResetAuditGoodsParams, options?: CallOptions): Promise<WechatData<ResetAuditGoodsResponse>>;
   /**
@@ -23440,7 +22144,7 @@ export interface MPToolsMethods {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/saleGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods.html WeChat docs}
    */
   saleGoods(params: SaleGoodsParams, options?: CallOptions): Promise<WechatData<SaleGoodsResponse>>;
   /**
@@ -23450,7 +22154,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxaapi/broadcast/goods/setkey` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey.html WeChat docs} · spec: spec/miniprogram/live-broadcast/setDefaultGoodsKey.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey.html WeChat docs}
    */
   setDefaultGoodsKey(params: SetDefaultGoodsKeyParams, options?: CallOptions): Promise<WechatData<SetDefaultGoodsKeyResponse>>;
   /**
@@ -23462,7 +22166,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods.html WeChat docs} · spec: spec/miniprogram/live-broadcast/sortGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods.html WeChat docs}
    */
   sortGoods(params: SortGoodsParams, options?: CallOptions): Promise<WechatData<SortGoodsResponse>>;
   /**
@@ -23474,7 +22178,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateComment.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment.html WeChat docs}
    */
   updateComment(params: UpdateCommentParams, options?: CallOptions): Promise<WechatData<UpdateCommentResponse>>;
   /**
@@ -23486,7 +22190,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateFeedPublic.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic.html WeChat docs}
    */
   updateFeedPublic(params: UpdateFeedPublicParams, options?: CallOptions): Promise<WechatData<UpdateFeedPublicResponse>>;
   /**
@@ -23511,7 +22215,7 @@ export interface MPToolsMethods {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs}
    */
   updateGoods(params: UpdateGoodsParams, options?: CallOptions): Promise<WechatData<UpdateGoodsResponse>>;
   /**
@@ -23523,7 +22227,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateKF.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf.html WeChat docs}
    */
   updateKF(params: UpdateKFParams, options?: CallOptions): Promise<WechatData<UpdateKFResponse>>;
   /**
@@ -23535,7 +22239,7 @@ export interface MPToolsMethods {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay.html WeChat docs} · spec: spec/miniprogram/live-broadcast/updateReplay.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay.html WeChat docs}
    */
   updateReplay(params: UpdateReplayParams, options?: CallOptions): Promise<WechatData<UpdateReplayResponse>>;
   /**
@@ -23562,7 +22266,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/applyUpload.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs}
    */
   applyUpload(params: ApplyUploadParams, options?: CallOptions): Promise<WechatData<ApplyUploadResponse>>;
   /**
@@ -23589,7 +22293,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/auditDrama.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs}
    */
   auditDrama(params: AuditDramaParams, options?: CallOptions): Promise<WechatData<AuditDramaResponse>>;
   /**
@@ -23614,7 +22318,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeApp.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs}
    */
   authorizeApp(params: AuthorizeAppParams, options?: CallOptions): Promise<WechatData<AuthorizeAppResponse>>;
   /**
@@ -23639,7 +22343,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeCopyright.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs}
    */
   authorizeCopyright(params: AuthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<AuthorizeCopyrightResponse>>;
   /**
@@ -23666,7 +22370,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/authorizeDrama.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs}
    */
   authorizeDrama(params: AuthorizeDramaParams, options?: CallOptions): Promise<WechatData<AuthorizeDramaResponse>>;
   /**
@@ -23693,7 +22397,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/commitUpload.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs}
    */
   commitUpload(params: CommitUploadParams, options?: CallOptions): Promise<WechatData<CommitUploadResponse>>;
   /**
@@ -23718,7 +22422,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeApp.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs}
    */
   deauthorizeApp(params: DeauthorizeAppParams, options?: CallOptions): Promise<WechatData<DeauthorizeAppResponse>>;
   /**
@@ -23743,7 +22447,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeCopyright.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs}
    */
   deauthorizeCopyright(params: DeauthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<DeauthorizeCopyrightResponse>>;
   /**
@@ -23768,7 +22472,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/deauthorizeDrama.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs}
    */
   deauthorizeDrama(params: DeauthorizeDramaParams, options?: CallOptions): Promise<WechatData<DeauthorizeDramaResponse>>;
   /**
@@ -23793,7 +22497,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/deleteMedia.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs}
    */
   deleteMedia(params: DeleteMediaParams, options?: CallOptions): Promise<WechatData<DeleteMediaResponse>>;
   /**
@@ -23820,7 +22524,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeApps.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs}
    */
   getAuthorizeApps(params?: GetAuthorizeAppsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeAppsResponse>>;
   /**
@@ -23845,7 +22549,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizeObjects.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs}
    */
   getAuthorizeObjects(params?: GetAuthorizeObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeObjectsResponse>>;
   /**
@@ -23870,7 +22574,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs} · spec: spec/miniprogram/mini-drama/getAuthorizedObjects.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs}
    */
   getAuthorizedObjects(params?: GetAuthorizedObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizedObjectsResponse>>;
   /**
@@ -23897,7 +22601,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnLogs.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs}
    */
   getCdnLogs(params: GetCdnLogsParams, options?: CallOptions): Promise<WechatData<GetCdnLogsResponse>>;
   /**
@@ -23924,7 +22628,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCdnUsageData.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs}
    */
   getCdnUsageData(params: GetCdnUsageDataParams, options?: CallOptions): Promise<WechatData<GetCdnUsageDataResponse>>;
   /**
@@ -23949,7 +22653,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizationList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs}
    */
   getCopyrightAuthorizationList(params?: GetCopyrightAuthorizationListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizationListResponse>>;
   /**
@@ -23974,7 +22678,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs} · spec: spec/miniprogram/mini-drama/getCopyrightAuthorizedList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs}
    */
   getCopyrightAuthorizedList(params?: GetCopyrightAuthorizedListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizedListResponse>>;
   /**
@@ -24001,7 +22705,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDrama.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs}
    */
   getDrama(params: GetDramaParams, options?: CallOptions): Promise<WechatData<GetDramaResponse>>;
   /**
@@ -24028,7 +22732,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs} · spec: spec/miniprogram/mini-drama/getDramaLatestAuditInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs}
    */
   getDramaLatestAuditInfo(params: GetDramaLatestAuditInfoParams, options?: CallOptions): Promise<WechatData<GetDramaLatestAuditInfoResponse>>;
   /**
@@ -24055,7 +22759,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMedia.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs}
    */
   getMedia(params: GetMediaParams, options?: CallOptions): Promise<WechatData<GetMediaResponse>>;
   /**
@@ -24082,7 +22786,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs} · spec: spec/miniprogram/mini-drama/getMediaLink.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs}
    */
   getMediaLink(params: GetMediaLinkParams, options?: CallOptions): Promise<WechatData<GetMediaLinkResponse>>;
   /**
@@ -24107,7 +22811,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs} · spec: spec/miniprogram/mini-drama/getTask.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs}
    */
   getTask(params: GetTaskParams, options?: CallOptions): Promise<WechatData<GetTaskResponse>>;
   /**
@@ -24134,7 +22838,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs} · spec: spec/miniprogram/mini-drama/listDramas.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs}
    */
   listDramas(params?: ListDramasParams, options?: CallOptions): Promise<WechatData<ListDramasResponse>>;
   /**
@@ -24161,7 +22865,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/listMedia.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs}
    */
   listMedia(params?: ListMediaParams, options?: CallOptions): Promise<WechatData<ListMediaResponse>>;
   /**
@@ -24186,7 +22890,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs} · spec: spec/miniprogram/mini-drama/listPackages.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs}
    */
   listPackages(params: ListPackagesParams, options?: CallOptions): Promise<WechatData<ListPackagesResponse>>;
   /**
@@ -24213,7 +22917,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs} · spec: spec/miniprogram/mini-drama/modifyDramaBasicInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs}
    */
   modifyDramaBasicInfo(params: ModifyDramaBasicInfoParams, options?: CallOptions): Promise<WechatData<ModifyDramaBasicInfoResponse>>;
   /**
@@ -24240,7 +22944,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/pullUpload.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs}
    */
   pullUpload(params: PullUploadParams, options?: CallOptions): Promise<WechatData<PullUploadResponse>>;
   /**
@@ -24265,7 +22969,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs} · spec: spec/miniprogram/mini-drama/replaceDramaMedia.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs}
    */
   replaceDramaMedia(params: ReplaceDramaMediaParams, options?: CallOptions): Promise<WechatData<ReplaceDramaMediaResponse>>;
   /**
@@ -24292,7 +22996,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs} · spec: spec/miniprogram/mini-drama/singleFileUpload.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs}
    */
   singleFileUpload(params: SingleFileUploadParams, options?: CallOptions): Promise<WechatData<SingleFileUploadResponse>>;
   /**
@@ -24319,7 +23023,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs} · spec: spec/miniprogram/mini-drama/submitReplaceDramaMedias.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs}
    */
   submitReplaceDramaMedias(params: SubmitReplaceDramaMediasParams, options?: CallOptions): Promise<WechatData<SubmitReplaceDramaMediasResponse>>;
   /**
@@ -24346,7 +23050,7 @@ export interface MPToolsMethods {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs} · spec: spec/miniprogram/mini-drama/uploadPart.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs}
    */
   uploadPart(params: UploadPartParams, options?: CallOptions): Promise<WechatData<UploadPartResponse>>;
   /**
@@ -24356,7 +23060,7 @@ export interface MPToolsMethods {
    *
    * `POST /cityservice/face/identify/getinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d WeChat docs} · spec: spec/miniprogram/misc/faceIdentifyGetInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d WeChat docs}
    */
   faceIdentifyGetInfo(params: FaceIdentifyGetInfoParams, options?: CallOptions): Promise<WechatData<FaceIdentifyGetInfoResponse>>;
   /**
@@ -24366,7 +23070,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/component/getprivacysetting` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/getPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/getPrivacySetting.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/getPrivacySetting.html WeChat docs}
    */
   getPrivacySetting(params?: GetPrivacySettingParams, options?: CallOptions): Promise<WechatData<GetPrivacySettingResponse>>;
   /**
@@ -24374,7 +23078,7 @@ export interface MPToolsMethods {
    *
    * `POST /redpacketcover/wxapp/cover_url/get_by_token` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs} · spec: spec/miniprogram/misc/getRedPacketCoverUrl.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs}
    */
   getRedPacketCoverUrl(params: GetRedPacketCoverUrlParams, options?: CallOptions): Promise<WechatData<GetRedPacketCoverUrlResponse>>;
   /**
@@ -24394,7 +23098,7 @@ export interface MPToolsMethods {
    * - 9301014: RequestID 错误
    * - 9301015: 后端尚未处理完成
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs} · spec: spec/miniprogram/misc/invokeService.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs}
    */
   invokeService(params: InvokeServiceParams, options?: CallOptions): Promise<WechatData<InvokeServiceResponse>>;
   /**
@@ -24414,7 +23118,7 @@ export interface MPToolsMethods {
    * - 9301014: RequestID 错误
    * - 9301015: 后端尚未处理完成
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs} · spec: spec/miniprogram/misc/serviceMarketRetrieve.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs}
    */
   serviceMarketRetrieve(params: ServiceMarketRetrieveParams, options?: CallOptions): Promise<WechatData<ServiceMarketRetrieveResponse>>;
   /**
@@ -24424,7 +23128,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxa/setdynamicdata` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://wsad.weixin.qq.com/wsad/zh_CN/htmledition/widget-docs-v3/html/custom/quickstart/implement/import/index.html WeChat docs} · spec: spec/miniprogram/misc/setDynamicData.yaml
+   * @see {@link https://wsad.weixin.qq.com/wsad/zh_CN/htmledition/widget-docs-v3/html/custom/quickstart/implement/import/index.html WeChat docs}
    */
   setDynamicData(params: SetDynamicDataParams, options?: CallOptions): Promise<WechatData<SetDynamicDataResponse>>;
   /**
@@ -24440,7 +23144,7 @@ export interface MPToolsMethods {
    * - 86076: 上传的自定义隐私协议文件不存在
    * - 86077: 该 appid 不是第三方代开发的小程序
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs} · spec: spec/miniprogram/misc/setPrivacySetting.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs}
    */
   setPrivacySetting(params: SetPrivacySettingParams, options?: CallOptions): Promise<WechatData<SetPrivacySettingResponse>>;
   /**
@@ -24453,7 +23157,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 86078: 上传的文件过大或格式不是 txt
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/uploadPrivacyExtFile.html WeChat docs} · spec: spec/miniprogram/misc/uploadPrivacyExtFile.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/uploadPrivacyExtFile.html WeChat docs}
    */
   uploadPrivacyExtFile(params: UploadPrivacyExtFileParams, options?: CallOptions): Promise<WechatData<UploadPrivacyExtFileResponse>>;
   /**
@@ -24479,7 +23183,7 @@ export interface MPToolsMethods {
    * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
    * - 93013: 从腾讯地图获取地址详细信息失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_addnearbypoi.html WeChat docs} · spec: spec/miniprogram/nearby-poi/addNearbyPoi.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_addnearbypoi.html WeChat docs}
    */
   addNearbyPoi(params: AddNearbyPoiParams, options?: CallOptions): Promise<WechatData<AddNearbyPoiResponse>>;
   /**
@@ -24503,7 +23207,7 @@ export interface MPToolsMethods {
    * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
    * - 93013: 从腾讯地图获取地址详细信息失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_deletenearbypoi.html WeChat docs} · spec: spec/miniprogram/nearby-poi/deleteNearbyPoi.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_deletenearbypoi.html WeChat docs}
    */
   deleteNearbyPoi(params: DeleteNearbyPoiParams, options?: CallOptions): Promise<WechatData<DeleteNearbyPoiResponse>>;
   /**
@@ -24529,7 +23233,7 @@ export interface MPToolsMethods {
    * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
    * - 93013: 从腾讯地图获取地址详细信息失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_getnearbypoilist.html WeChat docs} · spec: spec/miniprogram/nearby-poi/getNearbyPoiList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_getnearbypoilist.html WeChat docs}
    */
   getNearbyPoiList(params: GetNearbyPoiListParams, options?: CallOptions): Promise<WechatData<GetNearbyPoiListResponse>>;
   /**
@@ -24553,7 +23257,7 @@ export interface MPToolsMethods {
    * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
    * - 93013: 从腾讯地图获取地址详细信息失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_setshowstatus.html WeChat docs} · spec: spec/miniprogram/nearby-poi/setShowStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_setshowstatus.html WeChat docs}
    */
   setShowStatus(params: SetShowStatusParams, options?: CallOptions): Promise<WechatData<SetShowStatusResponse>>;
   /**
@@ -24563,7 +23267,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxa/getwxadevinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getdomaininfo.html WeChat docs} · spec: spec/miniprogram/operation/getDomainInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getdomaininfo.html WeChat docs}
    */
   getDomainInfo(params?: GetDomainInfoParams, options?: CallOptions): Promise<WechatData<GetDomainInfoResponse>>;
   /**
@@ -24571,7 +23275,7 @@ export interface MPToolsMethods {
    *
    * `GET /wxaapi/feedback/list` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedback.html WeChat docs} · spec: spec/miniprogram/operation/getFeedback.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedback.html WeChat docs}
    */
   getFeedback(params: GetFeedbackParams, options?: CallOptions): Promise<WechatData<GetFeedbackResponse>>;
   /**
@@ -24582,7 +23286,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 46001: 不存在 mediaid 对应的数据
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedbackmedia.html WeChat docs} · spec: spec/miniprogram/operation/getFeedbackmedia.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedbackmedia.html WeChat docs}
    */
   getFeedbackmedia(params: GetFeedbackmediaParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
   /**
@@ -24590,7 +23294,7 @@ export interface MPToolsMethods {
    *
    * `GET /wxa/getgrayreleaseplan` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getgrayreleaseplan.html WeChat docs} · spec: spec/miniprogram/operation/getGrayReleasePlan.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getgrayreleaseplan.html WeChat docs}
    */
   getGrayReleasePlan(params?: GetGrayReleasePlanParams, options?: CallOptions): Promise<WechatData<GetGrayReleasePlanResponse>>;
   /**
@@ -24600,7 +23304,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxaapi/log/jserr_detail` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrdetail.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrDetail.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrdetail.html WeChat docs}
    */
   getJsErrDetail(params: GetJsErrDetailParams, options?: CallOptions): Promise<WechatData<GetJsErrDetailResponse>>;
   /**
@@ -24610,7 +23314,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxaapi/log/jserr_list` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrlist.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrlist.html WeChat docs}
    */
   getJsErrList(params: GetJsErrListParams, options?: CallOptions): Promise<WechatData<GetJsErrListResponse>>;
   /**
@@ -24620,7 +23324,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxaapi/log/jserr_search` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/operation/operation.getJsErrSearch.html WeChat docs} · spec: spec/miniprogram/operation/getJsErrSearch.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/operation/operation.getJsErrSearch.html WeChat docs}
    * @deprecated 已从当前运维中心接口列表移除，请使用 getJsErrList / getJsErrDetail
    */
   getJsErrSearch(params: GetJsErrSearchParams, options?: CallOptions): Promise<WechatData<GetJsErrSearchResponse>>;
@@ -24631,7 +23335,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxaapi/log/get_performance` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getperformance.html WeChat docs} · spec: spec/miniprogram/operation/getPerformance.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getperformance.html WeChat docs}
    */
   getPerformance(params: GetPerformanceParams, options?: CallOptions): Promise<WechatData<GetPerformanceResponse>>;
   /**
@@ -24639,7 +23343,7 @@ export interface MPToolsMethods {
    *
    * `GET /wxaapi/log/get_scene` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getscenelist.html WeChat docs} · spec: spec/miniprogram/operation/getSceneList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getscenelist.html WeChat docs}
    */
   getSceneList(params?: GetSceneListParams, options?: CallOptions): Promise<WechatData<GetSceneListResponse>>;
   /**
@@ -24647,7 +23351,7 @@ export interface MPToolsMethods {
    *
    * `GET /wxaapi/log/get_client_version` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getversionlist.html WeChat docs} · spec: spec/miniprogram/operation/getVersionList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getversionlist.html WeChat docs}
    */
   getVersionList(params?: GetVersionListParams, options?: CallOptions): Promise<WechatData<GetVersionListResponse>>;
   /**
@@ -24657,7 +23361,7 @@ export interface MPToolsMethods {
    *
    * `GET /wxaapi/userlog/userlog_search` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_realtimelogsearch.html WeChat docs} · spec: spec/miniprogram/operation/realtimelogSearch.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_realtimelogsearch.html WeChat docs}
    */
   realtimelogSearch(params: RealtimelogSearchParams, options?: CallOptions): Promise<WechatData<RealtimelogSearchResponse>>;
   /**
@@ -24675,7 +23379,7 @@ export interface MPToolsMethods {
    * - 89243: “待确认”的申请不可删除
    * - 89044: 不存在该插件 appid
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_manageplugin.html WeChat docs} · spec: spec/miniprogram/plugin/managePlugin.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_manageplugin.html WeChat docs}
    */
   managePlugin(params: ManagePluginParams, options?: CallOptions): Promise<WechatData<ManagePluginResponse>>;
   /**
@@ -24691,7 +23395,7 @@ export interface MPToolsMethods {
    * - 89241: 无法进行此操作，只有“已拒绝/已超时”的申请可操作删除
    * - 89242: 该 appid 不在申请列表内
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_managepluginapplication.html WeChat docs} · spec: spec/miniprogram/plugin/managePluginApplication.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_managepluginapplication.html WeChat docs}
    */
   managePluginApplication(params: ManagePluginApplicationParams, options?: CallOptions): Promise<WechatData<ManagePluginApplicationResponse>>;
   /**
@@ -24704,7 +23408,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoter.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
    */
   addPromoter(params: AddPromoterParams, options?: CallOptions): Promise<WechatData<AddPromoterResponse>>;
   /**
@@ -24717,7 +23421,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/addPromoterRole.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
    */
   addPromoterRole(params: AddPromoterRoleParams, options?: CallOptions): Promise<WechatData<AddPromoterRoleResponse>>;
   /**
@@ -24728,7 +23432,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoter.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
    */
   getPromoter(params?: GetPromoterParams, options?: CallOptions): Promise<WechatData<GetPromoterResponse>>;
   /**
@@ -24739,7 +23443,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterInvitationMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs}
    */
   getPromoterInvitationMaterial(params: GetPromoterInvitationMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterInvitationMaterialResponse>>;
   /**
@@ -24750,7 +23454,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsg.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
    */
   getPromoterMsg(params: GetPromoterMsgParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgResponse>>;
   /**
@@ -24763,7 +23467,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterMsgClickData.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
    */
   getPromoterMsgClickData(params: GetPromoterMsgClickDataParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgClickDataResponse>>;
   /**
@@ -24774,7 +23478,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
    */
   getPromoterOrder(params: GetPromoterOrderParams, options?: CallOptions): Promise<WechatData<GetPromoterOrderResponse>>;
   /**
@@ -24785,7 +23489,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRelation.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
    */
   getPromoterRelation(params: GetPromoterRelationParams, options?: CallOptions): Promise<WechatData<GetPromoterRelationResponse>>;
   /**
@@ -24796,7 +23500,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterRole.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
    */
   getPromoterRole(params?: GetPromoterRoleParams, options?: CallOptions): Promise<WechatData<GetPromoterRoleResponse>>;
   /**
@@ -24807,7 +23511,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs} · spec: spec/miniprogram/promoter/getPromoterShareMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
    */
   getPromoterShareMaterial(params: GetPromoterShareMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterShareMaterialResponse>>;
   /**
@@ -24818,7 +23522,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/sendPromoterMsg.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
    */
   sendPromoterMsg(params: SendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SendPromoterMsgResponse>>;
   /**
@@ -24829,7 +23533,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs} · spec: spec/miniprogram/promoter/singleSendPromoterMsg.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
    */
   singleSendPromoterMsg(params: SingleSendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SingleSendPromoterMsgResponse>>;
   /**
@@ -24840,7 +23544,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoter.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
    */
   updatePromoter(params: UpdatePromoterParams, options?: CallOptions): Promise<WechatData<UpdatePromoterResponse>>;
   /**
@@ -24851,7 +23555,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs} · spec: spec/miniprogram/promoter/updatePromoterRole.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
    */
   updatePromoterRole(params: UpdatePromoterRoleParams, options?: CallOptions): Promise<WechatData<UpdatePromoterRoleResponse>>;
   /**
@@ -24863,7 +23567,7 @@ export interface MPToolsMethods {
    * - 40159 `invalid length for path, or the data is not json string`: path 不能为空，且长度不能大于 128 字节
    * - 45029 `qrcode count out of limit`: 生成码个数总和到达最大个数限制
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/createQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html WeChat docs}
    */
   createQRCode(params: CreateQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
   /**
@@ -24884,7 +23588,7 @@ export interface MPToolsMethods {
    * - 85400 `reach max long time quota limit`: 长期有效 scheme 数量达到上限
    * - 9800010: 该设备（model_id/sn）的 scheme 已存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatenfcscheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateNFCScheme.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatenfcscheme.html WeChat docs}
    */
   generateNFCScheme(params: GenerateNFCSchemeParams, options?: CallOptions): Promise<WechatData<GenerateNFCSchemeResponse>>;
   /**
@@ -24899,7 +23603,7 @@ export interface MPToolsMethods {
    * - 44990: 生成 Scheme 频率过快（超过 100 次/秒）
    * - 85401: 要求仅小程序已发布后才能生成
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatescheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateScheme.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatescheme.html WeChat docs}
    */
   generateScheme(params?: GenerateSchemeParams, options?: CallOptions): Promise<WechatData<GenerateSchemeResponse>>;
   /**
@@ -24911,7 +23615,7 @@ export interface MPToolsMethods {
    * - 40066 `invalid url`: 页面路径不存在
    * - 85400: 长期有效 Short Link 数量到达上限 10 万
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/short-link/api_generateshortlink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateShortLink.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/short-link/api_generateshortlink.html WeChat docs}
    */
   generateShortLink(params: GenerateShortLinkParams, options?: CallOptions): Promise<WechatData<GenerateShortLinkResponse>>;
   /**
@@ -24925,7 +23629,7 @@ export interface MPToolsMethods {
    * - 85079: 小程序没有线上版本
    * - 44990: 生成频率过快
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_generateurllink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/generateUrlLink.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_generateurllink.html WeChat docs}
    */
   generateUrlLink(params?: GenerateUrlLinkParams, options?: CallOptions): Promise<WechatData<GenerateUrlLinkResponse>>;
   /**
@@ -24938,7 +23642,7 @@ export interface MPToolsMethods {
    * - 45029 `qrcode count out of limit`: 生成码个数总和到达最大个数限制
    * - 40097 `invalid args`: 参数错误（如 env_version 不合法）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/getQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode.html WeChat docs}
    */
   getQRCode(params: GetQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
   /**
@@ -24951,7 +23655,7 @@ export interface MPToolsMethods {
    * - 40097 `invalid args`: 参数错误
    * - 45009: 调用分钟频率受限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode.html WeChat docs} · spec: spec/miniprogram/qrcode-link/getUnlimitedQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode.html WeChat docs}
    */
   getUnlimitedQRCode(params: GetUnlimitedQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
   /**
@@ -24964,7 +23668,7 @@ export interface MPToolsMethods {
    * - 85403: scheme 不存在
    * - 44990: 频率过快，超过 100 次/秒
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html WeChat docs} · spec: spec/miniprogram/qrcode-link/queryScheme.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html WeChat docs}
    */
   queryScheme(params?: QuerySchemeParams, options?: CallOptions): Promise<WechatData<QuerySchemeResponse>>;
   /**
@@ -24977,7 +23681,7 @@ export interface MPToolsMethods {
    * - 85403: url_link 不存在
    * - 44990: 频率过快，超过 100 次/秒
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_queryurllink.html WeChat docs} · spec: spec/miniprogram/qrcode-link/queryUrlLink.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_queryurllink.html WeChat docs}
    */
   queryUrlLink(params?: QueryUrlLinkParams, options?: CallOptions): Promise<WechatData<QueryUrlLinkResponse>>;
   /**
@@ -24990,7 +23694,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/safety-control-capability/api_getuserriskrank.html WeChat docs} · spec: spec/miniprogram/sec-center/getUserRiskRank.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/safety-control-capability/api_getuserriskrank.html WeChat docs}
    */
   getUserRiskRank(params: GetUserRiskRankParams, options?: CallOptions): Promise<WechatData<GetUserRiskRankResponse>>;
   /**
@@ -25003,7 +23707,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 87014 `risky content`: 内容含有违法违规内容（内容可能潜在风险）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/security.imgSecCheck.html WeChat docs} · spec: spec/miniprogram/sec-center/imgSecCheck.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/security.imgSecCheck.html WeChat docs}
    * @deprecated 1.0 版本已于 2021 年 9 月 1 日停止更新维护，请使用 mediaCheckAsync（2.0 版本）
    */
   imgSecCheck(params: ImgSecCheckParams, options?: CallOptions): Promise<WechatData<ImgSecCheckResponse>>;
@@ -25021,7 +23725,7 @@ export interface MPToolsMethods {
    * - 47001 `data format error`: 传递的参数格式不对
    * - 61010 `user not in mini program last 2 hours`: 用户访问记录超时（用户未在近两小时访问小程序）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html WeChat docs} · spec: spec/miniprogram/sec-center/mediaCheckAsync.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html WeChat docs}
    */
   mediaCheckAsync(params: MediaCheckAsyncParams, options?: CallOptions): Promise<WechatData<MediaCheckAsyncResponse>>;
   /**
@@ -25036,7 +23740,7 @@ export interface MPToolsMethods {
    * - 47001 `data format error`: 传递的参数格式不对
    * - 61010 `user not in mini program last 2 hours`: 用户访问记录超时（用户未在近两小时访问小程序）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs} · spec: spec/miniprogram/sec-center/msgSecCheck.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs}
    */
   msgSecCheck(params: MsgSecCheckParams, options?: CallOptions): Promise<WechatData<MsgSecCheckResponse>>;
   /**
@@ -25050,7 +23754,7 @@ export interface MPToolsMethods {
    * - 85434 `invalid notify_type`: notify_type 参数不合法
    * - 85437 `invalid notify_code`: notify_code 不合法或不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getusernotify.html WeChat docs} · spec: spec/miniprogram/service-card/getUserNotify.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getusernotify.html WeChat docs}
    */
   getUserNotify(params: GetUserNotifyParams, options?: CallOptions): Promise<WechatData<GetUserNotifyResponse>>;
   /**
@@ -25066,7 +23770,7 @@ export interface MPToolsMethods {
    * - 85434 `invalid notify_type`: notify_type 参数不合法
    * - 85437 `invalid notify_code`: notify_code 不合法或不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotify.html WeChat docs} · spec: spec/miniprogram/service-card/setUserNotify.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotify.html WeChat docs}
    */
   setUserNotify(params: SetUserNotifyParams, options?: CallOptions): Promise<WechatData<SetUserNotifyResponse>>;
   /**
@@ -25082,7 +23786,7 @@ export interface MPToolsMethods {
    * - 85434 `invalid notify_type`: notify_type 参数不合法
    * - 85437 `invalid notify_code`: notify_code 不合法或不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotifyext.html WeChat docs} · spec: spec/miniprogram/service-card/setUserNotifyExt.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotifyext.html WeChat docs}
    */
   setUserNotifyExt(params: SetUserNotifyExtParams, options?: CallOptions): Promise<WechatData<SetUserNotifyExtResponse>>;
   /**
@@ -25090,7 +23794,7 @@ export interface MPToolsMethods {
    *
    * `POST /wxa/sec/order/get_order_detail_path` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs} · spec: spec/miniprogram/shipping/getOrderDetailPath.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs}
    */
   getOrderDetailPath(params?: GetOrderDetailPathParams, options?: CallOptions): Promise<WechatData<GetOrderDetailPathResponse>>;
   /**
@@ -25106,7 +23810,7 @@ export interface MPToolsMethods {
    * - 10060012: 系统繁忙，请稍后重试
    * - 10060014: 参数错误，根据错误提示信息处理
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorder.html WeChat docs} · spec: spec/miniprogram/shipping/getShippingOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorder.html WeChat docs}
    */
   getShippingOrder(params: GetShippingOrderParams, options?: CallOptions): Promise<WechatData<GetShippingOrderResponse>>;
   /**
@@ -25121,7 +23825,7 @@ export interface MPToolsMethods {
    * - 10060012: 系统繁忙，请稍后重试
    * - 10060014: 参数错误，根据错误提示信息处理
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorderlist.html WeChat docs} · spec: spec/miniprogram/shipping/getShippingOrderList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorderlist.html WeChat docs}
    */
   getShippingOrderList(params?: GetShippingOrderListParams, options?: CallOptions): Promise<WechatData<GetShippingOrderListResponse>>;
   /**
@@ -25138,7 +23842,7 @@ export interface MPToolsMethods {
    * - 61004: 客户端 ip 未授权，请检查调用端 ip 是否在服务商 ip 白名单中
    * - 61011: 服务商不合法，请检查 access_token 是否有误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanaged.html WeChat docs} · spec: spec/miniprogram/shipping/isTradeManaged.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanaged.html WeChat docs}
    */
   isTradeManaged(params: IsTradeManagedParams, options?: CallOptions): Promise<WechatData<IsTradeManagedResponse>>;
   /**
@@ -25155,7 +23859,7 @@ export interface MPToolsMethods {
    * - 61004: 客户端 ip 未授权
    * - 61011: 服务商不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanagementconfirmationcompleted.html WeChat docs} · spec: spec/miniprogram/shipping/isTradeManagementConfirmationCompleted.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanagementconfirmationcompleted.html WeChat docs}
    */
   isTradeManagementConfirmationCompleted(params: IsTradeManagementConfirmationCompletedParams, options?: CallOptions): Promise<WechatData<IsTradeManagementConfirmationCompletedResponse>>;
   /**
@@ -25171,7 +23875,7 @@ export interface MPToolsMethods {
    * - 10060012: 系统繁忙，请稍后重试
    * - 10060014: 参数错误，根据错误提示信息处理
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_notifyconfirmreceive.html WeChat docs} · spec: spec/miniprogram/shipping/notifyConfirmReceive.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_notifyconfirmreceive.html WeChat docs}
    */
   notifyConfirmReceive(params: NotifyConfirmReceiveParams, options?: CallOptions): Promise<WechatData<NotifyConfirmReceiveResponse>>;
   /**
@@ -25186,7 +23890,7 @@ export interface MPToolsMethods {
    * - 268546001: delay_to 非法
    * - 268546002: 账户不存在这个待发货单号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_opspecialorder.html WeChat docs} · spec: spec/miniprogram/shipping/opSpecialOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_opspecialorder.html WeChat docs}
    */
   opSpecialOrder(params: OpSpecialOrderParams, options?: CallOptions): Promise<WechatData<OpSpecialOrderResponse>>;
   /**
@@ -25200,7 +23904,7 @@ export interface MPToolsMethods {
    * - -1 `system error`: 系统繁忙，请稍后重试
    * - 10060014: 参数错误，根据错误提示信息处理
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setmsgjumppath.html WeChat docs} · spec: spec/miniprogram/shipping/setMsgJumpPath.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setmsgjumppath.html WeChat docs}
    */
   setMsgJumpPath(params: SetMsgJumpPathParams, options?: CallOptions): Promise<WechatData<SetMsgJumpPathResponse>>;
   /**
@@ -25213,7 +23917,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 268486048: 一个账号只能申请一次，重复提交
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setwxatradetypecgi.html WeChat docs} · spec: spec/miniprogram/shipping/setWxaTradeType.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setwxatradetypecgi.html WeChat docs}
    */
   setWxaTradeType(params: SetWxaTradeTypeParams, options?: CallOptions): Promise<WechatData<SetWxaTradeTypeResponse>>;
   /**
@@ -25226,7 +23930,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 10060014: 参数错误（path 不合法或未包含 ${商品订单号}）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs} · spec: spec/miniprogram/shipping/updateOrderDetailPath.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs}
    */
   updateOrderDetailPath(params: UpdateOrderDetailPathParams, options?: CallOptions): Promise<WechatData<UpdateOrderDetailPathResponse>>;
   /**
@@ -25252,7 +23956,7 @@ export interface MPToolsMethods {
    * - 10060031: 该笔支付单不属于 openid 所指定的用户
    * - 268485216: 上传时间非法，请按照 RFC 3339 格式填写
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadcombinedshippinginfo.html WeChat docs} · spec: spec/miniprogram/shipping/uploadCombinedShippingInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadcombinedshippinginfo.html WeChat docs}
    */
   uploadCombinedShippingInfo(params: UploadCombinedShippingInfoParams, options?: CallOptions): Promise<WechatData<UploadCombinedShippingInfoResponse>>;
   /**
@@ -25290,7 +23994,7 @@ export interface MPToolsMethods {
    * - 268485224: 发货模式非法
    * - 268485228: 统一发货模式下，物流信息列表长度必须为 1
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadshippinginfo.html WeChat docs} · spec: spec/miniprogram/shipping/uploadShippingInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadshippinginfo.html WeChat docs}
    */
   uploadShippingInfo(params: UploadShippingInfoParams, options?: CallOptions): Promise<WechatData<UploadShippingInfoResponse>>;
   /**
@@ -25300,7 +24004,7 @@ export interface MPToolsMethods {
    *
    * `POST /cgi-bin/soter/verify_signature` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/soter/api_verifysignature.html WeChat docs} · spec: spec/miniprogram/soter/verifySignature.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/soter/api_verifysignature.html WeChat docs}
    */
   verifySignature(params: VerifySignatureParams, options?: CallOptions): Promise<WechatData<VerifySignatureResponse>>;
   /**
@@ -25317,7 +24021,7 @@ export interface MPToolsMethods {
    * - 47003 `argument invalid`: 模板参数不准确（可能为空或者不满足规则）
    * - 41030 `invalid page`: page 路径不正确
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs} · spec: spec/miniprogram/subscribe-message/sendSubscribeMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs}
    */
   sendSubscribeMessage(params: SendSubscribeMessageParams, options?: CallOptions): Promise<WechatData<SendSubscribeMessageResponse>>;
   /**
@@ -25330,7 +24034,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.addTemplate.html WeChat docs} · spec: spec/miniprogram/template-message/addLegacyTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.addTemplate.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use addMessageTemplate (subscribe messages)
    */
   addLegacyTemplate(params: AddLegacyTemplateParams, options?: CallOptions): Promise<WechatData<AddLegacyTemplateResponse>>;
@@ -25344,7 +24048,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.deleteTemplate.html WeChat docs} · spec: spec/miniprogram/template-message/deleteLegacyTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.deleteTemplate.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use deleteMessageTemplate (subscribe messages)
    */
   deleteLegacyTemplate(params: DeleteLegacyTemplateParams, options?: CallOptions): Promise<WechatData<DeleteLegacyTemplateResponse>>;
@@ -25358,7 +24062,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryById.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateLibraryById.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryById.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateKeyWordsById (subscribe messages)
    */
   getLegacyTemplateLibraryById(params: GetLegacyTemplateLibraryByIdParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateLibraryByIdResponse>>;
@@ -25372,7 +24076,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryList.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateLibraryList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryList.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateTitleList (subscribe messages)
    */
   getLegacyTemplateLibraryList(params: GetLegacyTemplateLibraryListParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateLibraryListResponse>>;
@@ -25386,7 +24090,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateList.html WeChat docs} · spec: spec/miniprogram/template-message/getLegacyTemplateList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateList.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getMessageTemplateList (subscribe messages)
    */
   getLegacyTemplateList(params: GetLegacyTemplateListParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateListResponse>>;
@@ -25404,7 +24108,7 @@ export interface MPToolsMethods {
    * - 41030 `invalid page`: page 不正确
    * - 45009: 接口调用超过限额（目前默认每个帐号日调用限额为 100 万）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.send.html WeChat docs} · spec: spec/miniprogram/template-message/sendLegacyTemplateMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.send.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use sendSubscribeMessage
    */
   sendLegacyTemplateMessage(params: SendLegacyTemplateMessageParams, options?: CallOptions): Promise<WechatData<SendLegacyTemplateMessageResponse>>;
@@ -25425,7 +24129,7 @@ export interface MPToolsMethods {
    * - 40013 `invalid appid`: appid 不正确，或者与 openid 不匹配
    * - 43004 `require subscribe`: 接收者未关注 mp_template_msg.appid 对应的公众号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/uniform-message/uniformMessage.send.html WeChat docs} · spec: spec/miniprogram/uniform-message/sendUniformMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/uniform-message/uniformMessage.send.html WeChat docs}
    * @deprecated weapp_template_msg is retired (Mini Program template messages ended 2020-01); use sendSubscribeMessage, or the Official Account's sendTemplateMessage for mp_template_msg
    */
   sendUniformMessage(params: SendUniformMessageParams, options?: CallOptions): Promise<WechatData<SendUniformMessageResponse>>;
@@ -25439,7 +24143,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_createactivityid.html WeChat docs} · spec: spec/miniprogram/updatable-message/createActivityId.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_createactivityid.html WeChat docs}
    */
   createActivityId(params?: CreateActivityIdParams, options?: CallOptions): Promise<WechatData<CreateActivityIdResponse>>;
   /**
@@ -25452,7 +24156,7 @@ export interface MPToolsMethods {
    * Errcodes:
    * - 47001 `data format error`: post 数据中参数缺失或格式错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setchattoolmsg.html WeChat docs} · spec: spec/miniprogram/updatable-message/setChatToolMsg.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setchattoolmsg.html WeChat docs}
    */
   setChatToolMsg(params: SetChatToolMsgParams, options?: CallOptions): Promise<WechatData<SetChatToolMsgResponse>>;
   /**
@@ -25470,7 +24174,7 @@ export interface MPToolsMethods {
    * - 47503: 参数 version_type 错误
    * - 47504: activity_id 过期
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setupdatablemsg.html WeChat docs} · spec: spec/miniprogram/updatable-message/setUpdatableMsg.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setupdatablemsg.html WeChat docs}
    */
   setUpdatableMsg(params: SetUpdatableMsgParams, options?: CallOptions): Promise<WechatData<SetUpdatableMsgResponse>>;
   /**
@@ -25482,7 +24186,7 @@ export interface MPToolsMethods {
    * - 1 `data not exit`: 加密数据不存在：生成时间超过保存期限（3 天）、key 不存在或数据与 appid 不匹配
    * - 40097 `invalid args`: 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_checkencrypteddata.html WeChat docs} · spec: spec/miniprogram/user-login/checkEncryptedData.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_checkencrypteddata.html WeChat docs}
    */
   checkEncryptedData(params: CheckEncryptedDataParams, options?: CallOptions): Promise<WechatData<CheckEncryptedDataResponse>>;
   /**
@@ -25494,7 +24198,7 @@ export interface MPToolsMethods {
    * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
    * - 87008 `invalid sig_method`: sig_method 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/checkSessionKey.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey.html WeChat docs}
    */
   checkSessionKey(params: CheckSessionKeyParams, options?: CallOptions): Promise<WechatData<CheckSessionKeyResponse>>;
   /**
@@ -25508,7 +24212,7 @@ export interface MPToolsMethods {
    * - 40226 `code blocked`: 高风险等级用户，小程序登录拦截
    * - -1 `system error`: 系统繁忙
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html WeChat docs} · spec: spec/miniprogram/user-login/code2Session.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html WeChat docs}
    */
   code2Session(params: Code2SessionParams, options?: CallOptions): Promise<WechatData<Code2SessionResponse>>;
   /**
@@ -25521,7 +24225,7 @@ export interface MPToolsMethods {
    * - 89300 `invalid trade`: 订单无效
    * - 40003 `invalid openid`: openid 错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid.html WeChat docs} · spec: spec/miniprogram/user-login/getPaidUnionId.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid.html WeChat docs}
    */
   getPaidUnionId(params: GetPaidUnionIdParams, options?: CallOptions): Promise<WechatData<GetPaidUnionIdResponse>>;
   /**
@@ -25534,7 +24238,7 @@ export interface MPToolsMethods {
    * - 45011: API 调用太频繁
    * - 40013 `invalid appid`: 请求 appid 身份与获取 code 的小程序 appid 不匹配
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber.html WeChat docs} · spec: spec/miniprogram/user-login/getPhoneNumber.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber.html WeChat docs}
    */
   getPhoneNumber(params: GetPhoneNumberParams, options?: CallOptions): Promise<WechatData<GetPhoneNumberResponse>>;
   /**
@@ -25552,7 +24256,7 @@ export interface MPToolsMethods {
    * - 1007: openpid 数据不存在（例如误用了 wx.login 的 code）
    * - 1022: json 数据解析错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpluginopenpid.html WeChat docs} · spec: spec/miniprogram/user-login/getPluginOpenPId.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpluginopenpid.html WeChat docs}
    */
   getPluginOpenPId(params: GetPluginOpenPIdParams, options?: CallOptions): Promise<WechatData<GetPluginOpenPIdResponse>>;
   /**
@@ -25566,7 +24270,7 @@ export interface MPToolsMethods {
    * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
    * - 87008 `invalid sig_method`: sig_method 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/internet/api_getuserencryptkey.html WeChat docs} · spec: spec/miniprogram/user-login/getUserEncryptKey.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/internet/api_getuserencryptkey.html WeChat docs}
    */
   getUserEncryptKey(params: GetUserEncryptKeyParams, options?: CallOptions): Promise<WechatData<GetUserEncryptKeyResponse>>;
   /**
@@ -25580,7 +24284,7 @@ export interface MPToolsMethods {
    * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
    * - 87008 `invalid sig_method`: sig_method 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs} · spec: spec/miniprogram/user-login/resetUserSessionKey.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs}
    */
   resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
   /**
@@ -25596,7 +24300,7 @@ export interface MPToolsMethods {
    * - 87018: 由于用户存储的 key-value 对数量超过限制而上报失败
    * - 87019: 由于某个 key 长度超过限制而上报失败
    *
-   * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs} · spec: spec/miniprogram/user-login/setUserStorage.yaml
+   * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs}
    */
   setUserStorage(params: SetUserStorageParams, options?: CallOptions): Promise<WechatData<SetUserStorageResponse>>;
   /**
@@ -25610,7 +24314,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html WeChat docs} · spec: spec/miniprogram/virtual-payment/bindTransferAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html WeChat docs}
    */
   bindTransferAccount(params: BindTransferAccountParams, options?: CallOptions): Promise<WechatData<BindTransferAccountResponse>>;
   /**
@@ -25628,7 +24332,7 @@ export interface MPToolsMethods {
    * - 268490006: 代币的退款/支付操作金额不足
    * - 268490009: 用户 session_key 不存在或已过期，请重新登录
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html WeChat docs} · spec: spec/miniprogram/virtual-payment/cancelCurrencyPay.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html WeChat docs}
    */
   cancelCurrencyPay(params: CancelCurrencyPayParams, options?: CallOptions): Promise<WechatData<CancelCurrencyPayResponse>>;
   /**
@@ -25642,7 +24346,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html WeChat docs} · spec: spec/miniprogram/virtual-payment/completeComplaint.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html WeChat docs}
    */
   completeComplaint(params: CompleteComplaintParams, options?: CallOptions): Promise<WechatData<CompleteComplaintResponse>>;
   /**
@@ -25656,7 +24360,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/createFundsBill.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html WeChat docs}
    */
   createFundsBill(params: CreateFundsBillParams, options?: CallOptions): Promise<WechatData<CreateFundsBillResponse>>;
   /**
@@ -25670,7 +24374,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/createWithdrawOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html WeChat docs}
    */
   createWithdrawOrder(params: CreateWithdrawOrderParams, options?: CallOptions): Promise<WechatData<CreateWithdrawOrderResponse>>;
   /**
@@ -25689,7 +24393,7 @@ export interface MPToolsMethods {
    * - 268490008: 代币未发布，不允许进行代币操作
    * - 268490009: 用户 session_key 不存在或已过期，请重新登录
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html WeChat docs} · spec: spec/miniprogram/virtual-payment/currencyPay.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html WeChat docs}
    */
   currencyPay(params: CurrencyPayParams, options?: CallOptions): Promise<WechatData<CurrencyPayResponse>>;
   /**
@@ -25703,7 +24407,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/downloadAdverfundsOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html WeChat docs}
    */
   downloadAdverfundsOrder(params: DownloadAdverfundsOrderParams, options?: CallOptions): Promise<WechatData<DownloadAdverfundsOrderResponse>>;
   /**
@@ -25718,7 +24422,7 @@ export interface MPToolsMethods {
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    * - 268490011: 账单数据生成中，请稍后调用本接口获取
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/downloadXpayBill.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html WeChat docs}
    */
   downloadXpayBill(params: DownloadXpayBillParams, options?: CallOptions): Promise<WechatData<DownloadXpayBillResponse>>;
   /**
@@ -25732,7 +24436,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getComplaintDetail.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html WeChat docs}
    */
   getComplaintDetail(params: GetComplaintDetailParams, options?: CallOptions): Promise<WechatData<GetComplaintDetailResponse>>;
   /**
@@ -25746,7 +24450,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getComplaintList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html WeChat docs}
    */
   getComplaintList(params: GetComplaintListParams, options?: CallOptions): Promise<WechatData<GetComplaintListResponse>>;
   /**
@@ -25760,7 +24464,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getNegotiationHistory.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html WeChat docs}
    */
   getNegotiationHistory(params: GetNegotiationHistoryParams, options?: CallOptions): Promise<WechatData<GetNegotiationHistoryResponse>>;
   /**
@@ -25774,7 +24478,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html WeChat docs} · spec: spec/miniprogram/virtual-payment/getUploadFileSign.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html WeChat docs}
    */
   getUploadFileSign(params: GetUploadFileSignParams, options?: CallOptions): Promise<WechatData<GetUploadFileSignResponse>>;
   /**
@@ -25788,7 +24492,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/notifyProvideGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html WeChat docs}
    */
   notifyProvideGoods(params: NotifyProvideGoodsParams, options?: CallOptions): Promise<WechatData<NotifyProvideGoodsResponse>>;
   /**
@@ -25804,7 +24508,7 @@ export interface MPToolsMethods {
    * - 268490004: 重复操作（此前的赠送已经成功）
    * - 268490008: 代币未发布，不允许进行代币操作
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html WeChat docs} · spec: spec/miniprogram/virtual-payment/presentCurrency.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html WeChat docs}
    */
   presentCurrency(params: PresentCurrencyParams, options?: CallOptions): Promise<WechatData<PresentCurrencyResponse>>;
   /**
@@ -25818,7 +24522,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryAdverFunds.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html WeChat docs}
    */
   queryAdverFunds(params: QueryAdverFundsParams, options?: CallOptions): Promise<WechatData<QueryAdverFundsResponse>>;
   /**
@@ -25832,7 +24536,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryBizBalance.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html WeChat docs}
    */
   queryBizBalance(params: QueryBizBalanceParams, options?: CallOptions): Promise<WechatData<QueryBizBalanceResponse>>;
   /**
@@ -25846,7 +24550,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryFundsBill.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html WeChat docs}
    */
   queryFundsBill(params: QueryFundsBillParams, options?: CallOptions): Promise<WechatData<QueryFundsBillResponse>>;
   /**
@@ -25860,7 +24564,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryPublishGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html WeChat docs}
    */
   queryPublishGoods(params: QueryPublishGoodsParams, options?: CallOptions): Promise<WechatData<QueryPublishGoodsResponse>>;
   /**
@@ -25874,7 +24578,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryRecoverBill.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html WeChat docs}
    */
   queryRecoverBill(params: QueryRecoverBillParams, options?: CallOptions): Promise<WechatData<QueryRecoverBillResponse>>;
   /**
@@ -25888,7 +24592,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryTransferAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html WeChat docs}
    */
   queryTransferAccount(params: QueryTransferAccountParams, options?: CallOptions): Promise<WechatData<QueryTransferAccountResponse>>;
   /**
@@ -25902,7 +24606,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUploadGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html WeChat docs}
    */
   queryUploadGoods(params: QueryUploadGoodsParams, options?: CallOptions): Promise<WechatData<QueryUploadGoodsResponse>>;
   /**
@@ -25918,7 +24622,7 @@ export interface MPToolsMethods {
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    * - 268490009: 用户 session_key 不存在或已过期，请重新登录
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryUserBalance.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs}
    */
   queryUserBalance(params: QueryUserBalanceParams, options?: CallOptions): Promise<WechatData<QueryUserBalanceResponse>>;
   /**
@@ -25932,7 +24636,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryWithdrawOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html WeChat docs}
    */
   queryWithdrawOrder(params: QueryWithdrawOrderParams, options?: CallOptions): Promise<WechatData<QueryWithdrawOrderResponse>>;
   /**
@@ -25946,7 +24650,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/queryXpayOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html WeChat docs}
    */
   queryXpayOrder(params: QueryXpayOrderParams, options?: CallOptions): Promise<WechatData<QueryXpayOrderResponse>>;
   /**
@@ -25960,7 +24664,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html WeChat docs} · spec: spec/miniprogram/virtual-payment/refundXpayOrder.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html WeChat docs}
    */
   refundXpayOrder(params: RefundXpayOrderParams, options?: CallOptions): Promise<WechatData<RefundXpayOrderResponse>>;
   /**
@@ -25974,7 +24678,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html WeChat docs} · spec: spec/miniprogram/virtual-payment/responseComplaint.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html WeChat docs}
    */
   responseComplaint(params: ResponseComplaintParams, options?: CallOptions): Promise<WechatData<ResponseComplaintResponse>>;
   /**
@@ -25988,7 +24692,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/startPublishGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html WeChat docs}
    */
   startPublishGoods(params: StartPublishGoodsParams, options?: CallOptions): Promise<WechatData<StartPublishGoodsResponse>>;
   /**
@@ -26003,7 +24707,7 @@ export interface MPToolsMethods {
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    * - 268490007: 图片或文字存在敏感内容，禁止使用
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html WeChat docs} · spec: spec/miniprogram/virtual-payment/startUploadGoods.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html WeChat docs}
    */
   startUploadGoods(params: StartUploadGoodsParams, options?: CallOptions): Promise<WechatData<StartUploadGoodsResponse>>;
   /**
@@ -26017,7 +24721,7 @@ export interface MPToolsMethods {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html WeChat docs} · spec: spec/miniprogram/virtual-payment/uploadVpFile.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html WeChat docs}
    */
   uploadVpFile(params: UploadVpFileParams, options?: CallOptions): Promise<WechatData<UploadVpFileResponse>>;
 }
@@ -26499,7 +25203,7 @@ export interface OAToolsMethods {
    * - 40203: 不正确的 check_operator
    * - 40201: 不正确的 URL，一般是开发者未设置回调 URL
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs} · spec: spec/common/base/callbackCheck.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs}
    */
   callbackCheck(params: CallbackCheckParams, options?: CallOptions): Promise<WechatData<CallbackCheckResponse>>;
   /**
@@ -26512,7 +25216,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40013 `invalid appid`: 无效的 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs} · spec: spec/common/base/getApiDomainIp.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs}
    */
   getApiDomainIp(params?: GetApiDomainIpParams, options?: CallOptions): Promise<WechatData<GetApiDomainIpResponse>>;
   /**
@@ -26525,7 +25229,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40013 `invalid appid`: 无效的 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs} · spec: spec/common/base/getCallbackIp.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs}
    */
   getCallbackIp(params?: GetCallbackIpParams, options?: CallOptions): Promise<WechatData<GetCallbackIpResponse>>;
   /**
@@ -26542,7 +25246,7 @@ export interface OAToolsMethods {
    * - 65405 `custom service account number reach limit`: 账号数目已达到上限，不能继续添加
    * - 65406 `custom service account exists`: 已经存在的客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs} · spec: spec/common/customer-service/addKfAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs}
    */
   addKfAccount(params: AddKfAccountParams, options?: CallOptions): Promise<WechatData<AddKfAccountResponse>>;
   /**
@@ -26556,7 +25260,7 @@ export interface OAToolsMethods {
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    * - 65401 `invalid custom service account`: 无效客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs} · spec: spec/common/customer-service/deleteKfAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs}
    */
   deleteKfAccount(params: DeleteKfAccountParams, options?: CallOptions): Promise<WechatData<DeleteKfAccountResponse>>;
   /**
@@ -26567,7 +25271,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs} · spec: spec/common/customer-service/getKfList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs}
    */
   getKfList(params?: GetKfListParams, options?: CallOptions): Promise<WechatData<GetKfListResponse>>;
   /**
@@ -26578,7 +25282,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs} · spec: spec/common/customer-service/getOnlineKfList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs}
    */
   getOnlineKfList(params?: GetOnlineKfListParams, options?: CallOptions): Promise<WechatData<GetOnlineKfListResponse>>;
   /**
@@ -26594,7 +25298,7 @@ export interface OAToolsMethods {
    * - 45081: 已经在输入状态，不可重复下发
    * - 40200 `invalid account type`: 账号类型不支持
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs} · spec: spec/common/customer-service/setTyping.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs}
    */
   setTyping(params: SetTypingParams, options?: CallOptions): Promise<WechatData<SetTypingResponse>>;
   /**
@@ -26609,7 +25313,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs} · spec: spec/common/img-ocr/aiCrop.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs}
    */
   aiCrop(params: AiCropParams, options?: CallOptions): Promise<WechatData<AiCropResponse>>;
   /**
@@ -26624,7 +25328,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs} · spec: spec/common/img-ocr/bankCardOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs}
    */
   bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
   /**
@@ -26639,7 +25343,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs} · spec: spec/common/img-ocr/businessLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs}
    */
   businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
   /**
@@ -26654,7 +25358,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs} · spec: spec/common/img-ocr/driverLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs}
    */
   driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
   /**
@@ -26669,7 +25373,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs} · spec: spec/common/img-ocr/idCardOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs}
    */
   idCardOCR(params: IdCardOCRParams, options?: CallOptions): Promise<WechatData<IdCardOCRResponse>>;
   /**
@@ -26684,7 +25388,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs} · spec: spec/common/img-ocr/printedTextOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs}
    */
   printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
   /**
@@ -26699,7 +25403,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs} · spec: spec/common/img-ocr/scanQRCode.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs}
    */
   scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
   /**
@@ -26714,7 +25418,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs} · spec: spec/common/img-ocr/superResolution.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs}
    */
   superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
   /**
@@ -26729,7 +25433,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs} · spec: spec/common/img-ocr/vehicleLicenseOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs}
    */
   vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
   /**
@@ -26739,7 +25443,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceBatch.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
   getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
   /**
@@ -26749,7 +25453,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/getInvoiceInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
   getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
   /**
@@ -26759,7 +25463,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateInvoiceStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
   updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
   /**
@@ -26769,7 +25473,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs} · spec: spec/common/invoice/updateStatusBatch.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
   updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
   /**
@@ -26782,7 +25486,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40001: access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs} · spec: spec/common/js-sdk/getTicket.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs}
    */
   getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
   /**
@@ -26792,7 +25496,7 @@ export interface OAToolsMethods {
    *
    * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs} · spec: spec/common/marketing/addUserActionSet.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
    */
   addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
   /**
@@ -26802,7 +25506,7 @@ export interface OAToolsMethods {
    *
    * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs} · spec: spec/common/marketing/addUserActions.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
    */
   addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
   /**
@@ -26812,7 +25516,7 @@ export interface OAToolsMethods {
    *
    * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs} · spec: spec/common/marketing/getUserActionSetReports.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs}
    */
   getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
   /**
@@ -26822,7 +25526,7 @@ export interface OAToolsMethods {
    *
    * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs} · spec: spec/common/marketing/getUserActionSets.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
    */
   getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
   /**
@@ -26835,7 +25539,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: 无效媒体文件 ID（不存在或已过期）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs} · spec: spec/common/media/getTempMedia.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs}
    */
   getTempMedia(params: GetTempMediaParams, options?: CallOptions): Promise<WechatData<GetTempMediaResponse & Partial<BinaryReply>>>;
   /**
@@ -26852,7 +25556,7 @@ export interface OAToolsMethods {
    * - 40009 `invalid image size`: 图片文件大小不合法
    * - 41005 `media data missing`: 缺少多媒体文件数据（multipart 字段名须为 media）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs} · spec: spec/common/media/uploadTempMedia.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs}
    */
   uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
   /**
@@ -26868,7 +25572,7 @@ export interface OAToolsMethods {
    * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs} · spec: spec/common/open-account/bindOpenAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs}
    */
   bindOpenAccount(params: BindOpenAccountParams, options?: CallOptions): Promise<WechatData<BindOpenAccountResponse>>;
   /**
@@ -26883,7 +25587,7 @@ export interface OAToolsMethods {
    * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs} · spec: spec/common/open-account/createOpenAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs}
    */
   createOpenAccount(params?: CreateOpenAccountParams, options?: CallOptions): Promise<WechatData<CreateOpenAccountResponse>>;
   /**
@@ -26897,7 +25601,7 @@ export interface OAToolsMethods {
    * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs} · spec: spec/common/open-account/getOpenAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs}
    */
   getOpenAccount(params?: GetOpenAccountParams, options?: CallOptions): Promise<WechatData<GetOpenAccountResponse>>;
   /**
@@ -26911,7 +25615,7 @@ export interface OAToolsMethods {
    * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs} · spec: spec/common/open-account/unbindOpenAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs}
    */
   unbindOpenAccount(params: UnbindOpenAccountParams, options?: CallOptions): Promise<WechatData<UnbindOpenAccountResponse>>;
   /**
@@ -26926,7 +25630,7 @@ export interface OAToolsMethods {
    * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符或超出限制
    * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs} · spec: spec/common/openapi/clearApiQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs}
    */
   clearApiQuota(params: ClearApiQuotaParams, options?: CallOptions): Promise<WechatData<ClearApiQuotaResponse>>;
   /**
@@ -26940,7 +25644,7 @@ export interface OAToolsMethods {
    * - 48006 `forbid to clear quota because of reaching the limit`: 本月清零次数已达上限（每月 10 次）
    * - 40013 `invalid appid`: appid 不合法或与 access_token 不匹配
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs} · spec: spec/common/openapi/clearQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs}
    */
   clearQuota(params?: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
   /**
@@ -26956,7 +25660,7 @@ export interface OAToolsMethods {
    * - 41004 `appsecret missing`: 缺少 secret 参数
    * - 41002 `appid missing`: 缺少 appid 参数
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs} · spec: spec/common/openapi/clearQuotaByAppSecret.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs}
    */
   clearQuotaByAppSecret(params?: ClearQuotaByAppSecretParams, options?: CallOptions): Promise<WechatData<ClearQuotaByAppSecretResponse>>;
   /**
@@ -26971,7 +25675,7 @@ export interface OAToolsMethods {
    * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符（或为 /sns/ 类接口）
    * - 76003: cgi_path 格式错误（带了域名前缀或缺少开头的 /）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs} · spec: spec/common/openapi/getApiQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs}
    */
   getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
   /**
@@ -26986,7 +25690,7 @@ export interface OAToolsMethods {
    * - 76002 `rid is error`: rid 为空或者格式错误
    * - 76003 `could not query this rid,no permission`: 当前账号无权查询该 rid（rid 属于其他账号）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs} · spec: spec/common/openapi/getRidInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs}
    */
   getRidInfo(params: GetRidInfoParams, options?: CallOptions): Promise<WechatData<GetRidInfoResponse>>;
   /**
@@ -27004,7 +25708,7 @@ export interface OAToolsMethods {
    * - 200013: 此模板已被封禁，无法选用
    * - 200012: 个人模板数已达上限（25 个）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs} · spec: spec/common/subscribe-template/addMessageTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs}
    */
   addMessageTemplate(params: AddMessageTemplateParams, options?: CallOptions): Promise<WechatData<AddMessageTemplateResponse>>;
   /**
@@ -27016,7 +25720,7 @@ export interface OAToolsMethods {
    * - 20001: 系统错误（包含该账号下无该模板等）
    * - 20002: 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs} · spec: spec/common/subscribe-template/deleteMessageTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs}
    */
   deleteMessageTemplate(params: DeleteMessageTemplateParams, options?: CallOptions): Promise<WechatData<DeleteMessageTemplateResponse>>;
   /**
@@ -27027,7 +25731,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs} · spec: spec/common/subscribe-template/getCategory.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs}
    */
   getCategory(params?: GetCategoryParams, options?: CallOptions): Promise<WechatData<GetCategoryResponse>>;
   /**
@@ -27038,7 +25742,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs} · spec: spec/common/subscribe-template/getMessageTemplateList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs}
    */
   getMessageTemplateList(params?: GetMessageTemplateListParams, options?: CallOptions): Promise<WechatData<GetMessageTemplateListResponse>>;
   /**
@@ -27049,7 +25753,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 200014 `tid does not exist`: 模板 tid 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateKeyWordsById.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs}
    */
   getPubTemplateKeyWordsById(params: GetPubTemplateKeyWordsByIdParams, options?: CallOptions): Promise<WechatData<GetPubTemplateKeyWordsByIdResponse>>;
   /**
@@ -27063,7 +25767,7 @@ export interface OAToolsMethods {
    * - 200018: 类目 ids 缺失
    * - 200019: 类目 ids 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs} · spec: spec/common/subscribe-template/getPubTemplateTitleList.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs}
    */
   getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
   /**
@@ -27081,7 +25785,7 @@ export interface OAToolsMethods {
    * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
    * - 89503: 此次调用需要管理员确认
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs} · spec: spec/common/token/requestAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs}
    */
   requestAccessToken(params?: RequestAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestAccessTokenResponse>>;
   /**
@@ -27097,7 +25801,7 @@ export interface OAToolsMethods {
    * - 40125 `invalid appsecret`: 不合法的 secret
    * - 45009: 强制刷新超过每日 20 次
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs} · spec: spec/common/token/requestStableAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs}
    */
   requestStableAccessToken(params?: RequestStableAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestStableAccessTokenResponse>>;
   /**
@@ -27111,7 +25815,7 @@ export interface OAToolsMethods {
    * - 49003: 传入的 openid 不属于此 AppID
    * - 268487001: 系统繁忙，请稍后重试
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/batchBlacklist.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
    */
   batchBlacklist(params: BatchBlacklistParams, options?: CallOptions): Promise<WechatData<BatchBlacklistResponse>>;
   /**
@@ -27124,7 +25828,7 @@ export interface OAToolsMethods {
    * - 40032: 一次只能取消拉黑 20 个用户
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/batchUnblacklist.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
    */
   batchUnblacklist(params: BatchUnblacklistParams, options?: CallOptions): Promise<WechatData<BatchUnblacklistResponse>>;
   /**
@@ -27138,7 +25842,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: 传入非法的 begin_openid
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs} · spec: spec/officialaccount/blacklist/getBlacklist.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
    */
   getBlacklist(params?: GetBlacklistParams, options?: CallOptions): Promise<WechatData<GetBlacklistResponse>>;
   /**
@@ -27154,7 +25858,7 @@ export interface OAToolsMethods {
    * - 43010: 无储值权限
    * - 43011: 无积分权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/activateMemberCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
    */
   activateMemberCard(params: ActivateMemberCardParams, options?: CallOptions): Promise<WechatData<ActivateMemberCardResponse>>;
   /**
@@ -27167,7 +25871,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/addPayGiftCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
   addPayGiftCard(params: AddPayGiftCardParams, options?: CallOptions): Promise<WechatData<AddPayGiftCardResponse>>;
   /**
@@ -27177,7 +25881,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/location/batchadd` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchAddCardLocation.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
   batchAddCardLocation(params: BatchAddCardLocationParams, options?: CallOptions): Promise<WechatData<BatchAddCardLocationResponse>>;
   /**
@@ -27185,7 +25889,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/batchGetCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   batchGetCard(params: BatchGetCardParams, options?: CallOptions): Promise<WechatData<BatchGetCardResponse>>;
   /**
@@ -27195,7 +25899,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/location/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetCardLocation.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
   batchGetCardLocation(params: BatchGetCardLocationParams, options?: CallOptions): Promise<WechatData<BatchGetCardLocationResponse>>;
   /**
@@ -27205,7 +25909,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/paygiftcard/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/batchGetPayGiftCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
   batchGetPayGiftCard(params: BatchGetPayGiftCardParams, options?: CallOptions): Promise<WechatData<BatchGetPayGiftCardResponse>>;
   /**
@@ -27216,7 +25920,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/checkCardCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   checkCardCode(params: CheckCardCodeParams, options?: CallOptions): Promise<WechatData<CheckCardCodeResponse>>;
   /**
@@ -27228,7 +25932,7 @@ export interface OAToolsMethods {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/checkinBoardingPass.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
    */
   checkinBoardingPass(params: CheckinBoardingPassParams, options?: CallOptions): Promise<WechatData<CheckinBoardingPassResponse>>;
   /**
@@ -27243,7 +25947,7 @@ export interface OAToolsMethods {
    * - 40099: 卡券已被核销
    * - 40127: 卡券被用户删除或转赠中
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/consumeCardCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
    */
   consumeCardCode(params: ConsumeCardCodeParams, options?: CallOptions): Promise<WechatData<ConsumeCardCodeResponse>>;
   /**
@@ -27261,7 +25965,7 @@ export interface OAToolsMethods {
    * - 41011: 缺少必填字段
    * - 45021: 字段超过长度限制
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/createCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
   createCard(params: CreateCardParams, options?: CallOptions): Promise<WechatData<CreateCardResponse>>;
   /**
@@ -27272,7 +25976,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/createCardLandingPage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   createCardLandingPage(params: CreateCardLandingPageParams, options?: CallOptions): Promise<WechatData<CreateCardLandingPageResponse>>;
   /**
@@ -27284,7 +25988,7 @@ export interface OAToolsMethods {
    * - 40073: 不合法的卡券 card_id
    * - 40078: 不合法的卡券状态（如卡券未通过审核、已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/createCardQrcode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   createCardQrcode(params: CreateCardQrcodeParams, options?: CallOptions): Promise<WechatData<CreateCardQrcodeResponse>>;
   /**
@@ -27295,7 +25999,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40056: 不合法的 Code 码
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/decryptCardCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
    */
   decryptCardCode(params: DecryptCardCodeParams, options?: CallOptions): Promise<WechatData<DecryptCardCodeResponse>>;
   /**
@@ -27306,7 +26010,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/deleteCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   deleteCard(params: DeleteCardParams, options?: CallOptions): Promise<WechatData<DeleteCardResponse>>;
   /**
@@ -27316,7 +26020,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/paygiftcard/delete` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/deletePayGiftCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
   deletePayGiftCard(params: DeletePayGiftCardParams, options?: CallOptions): Promise<WechatData<DeletePayGiftCardResponse>>;
   /**
@@ -27329,7 +26033,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/depositCardCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   depositCardCode(params: DepositCardCodeParams, options?: CallOptions): Promise<WechatData<DepositCardCodeResponse>>;
   /**
@@ -27340,7 +26044,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   getCard(params: GetCardParams, options?: CallOptions): Promise<WechatData<GetCardResponse>>;
   /**
@@ -27352,7 +26056,7 @@ export interface OAToolsMethods {
    * - 40056: 不合法的 Code 码
    * - 40127: 卡券被用户删除或转赠中
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs} · spec: spec/officialaccount/card/getCardCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
    */
   getCardCode(params: GetCardCodeParams, options?: CallOptions): Promise<WechatData<GetCardCodeResponse>>;
   /**
@@ -27363,7 +26067,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCardCodeDepositCount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   getCardCodeDepositCount(params: GetCardCodeDepositCountParams, options?: CallOptions): Promise<WechatData<GetCardCodeDepositCountResponse>>;
   /**
@@ -27374,7 +26078,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getCardMpnewsHtml.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   getCardMpnewsHtml(params: GetCardMpnewsHtmlParams, options?: CallOptions): Promise<WechatData<GetCardMpnewsHtmlResponse>>;
   /**
@@ -27382,7 +26086,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/membercard/activatetempinfo/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardActivateTempInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
    */
   getMemberCardActivateTempInfo(params: GetMemberCardActivateTempInfoParams, options?: CallOptions): Promise<WechatData<GetMemberCardActivateTempInfoResponse>>;
   /**
@@ -27393,7 +26097,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardActivateUrl.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
    */
   getMemberCardActivateUrl(params: GetMemberCardActivateUrlParams, options?: CallOptions): Promise<WechatData<GetMemberCardActivateUrlResponse>>;
   /**
@@ -27405,7 +26109,7 @@ export interface OAToolsMethods {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/getMemberCardUserInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
   getMemberCardUserInfo(params: GetMemberCardUserInfoParams, options?: CallOptions): Promise<WechatData<GetMemberCardUserInfoResponse>>;
   /**
@@ -27415,7 +26119,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/paygiftcard/getbyid` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/getPayGiftCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
   getPayGiftCard(params: GetPayGiftCardParams, options?: CallOptions): Promise<WechatData<GetPayGiftCardResponse>>;
   /**
@@ -27426,7 +26130,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40003: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/getUserCardList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   getUserCardList(params: GetUserCardListParams, options?: CallOptions): Promise<WechatData<GetUserCardListResponse>>;
   /**
@@ -27438,7 +26142,7 @@ export interface OAToolsMethods {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/markCardCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   markCardCode(params: MarkCardCodeParams, options?: CallOptions): Promise<WechatData<MarkCardCodeResponse>>;
   /**
@@ -27452,7 +26156,7 @@ export interface OAToolsMethods {
    * - 40073: 不合法的卡券 card_id
    * - 40122: 不合法的库存数量
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/modifyCardStock.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   modifyCardStock(params: ModifyCardStockParams, options?: CallOptions): Promise<WechatData<ModifyCardStockResponse>>;
   /**
@@ -27464,7 +26168,7 @@ export interface OAToolsMethods {
    * - 40056: 不合法的 Code 码
    * - 40127: 卡券被用户删除或转赠中
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/setCardCodeUnavailable.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   setCardCodeUnavailable(params: SetCardCodeUnavailableParams, options?: CallOptions): Promise<WechatData<SetCardCodeUnavailableResponse>>;
   /**
@@ -27476,7 +26180,7 @@ export interface OAToolsMethods {
    * - 40073: 不合法的卡券 card_id
    * - 45030: 该 card_id 无接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/setCardPaycell.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
   setCardPaycell(params: SetCardPaycellParams, options?: CallOptions): Promise<WechatData<SetCardPaycellResponse>>;
   /**
@@ -27488,7 +26192,7 @@ export interface OAToolsMethods {
    * - 40073: 不合法的卡券 card_id
    * - 45030: 该 card_id 无接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs} · spec: spec/officialaccount/card/setCardSelfConsumeCell.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
   setCardSelfConsumeCell(params: SetCardSelfConsumeCellParams, options?: CallOptions): Promise<WechatData<SetCardSelfConsumeCellResponse>>;
   /**
@@ -27499,7 +26203,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40003: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/setCardTestWhitelist.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   setCardTestWhitelist(params?: SetCardTestWhitelistParams, options?: CallOptions): Promise<WechatData<SetCardTestWhitelistResponse>>;
   /**
@@ -27510,7 +26214,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs} · spec: spec/officialaccount/card/setMemberCardActivateUserForm.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
    */
   setMemberCardActivateUserForm(params: SetMemberCardActivateUserFormParams, options?: CallOptions): Promise<WechatData<SetMemberCardActivateUserFormResponse>>;
   /**
@@ -27525,7 +26229,7 @@ export interface OAToolsMethods {
    * - 40078: 不合法的卡券状态（如卡券未通过审核、已删除）
    * - 45021: 字段超过长度限制
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   updateCard(params: UpdateCardParams, options?: CallOptions): Promise<WechatData<UpdateCardResponse>>;
   /**
@@ -27539,7 +26243,7 @@ export interface OAToolsMethods {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs} · spec: spec/officialaccount/card/updateCardCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
   updateCardCode(params: UpdateCardCodeParams, options?: CallOptions): Promise<WechatData<UpdateCardCodeResponse>>;
   /**
@@ -27553,7 +26257,7 @@ export interface OAToolsMethods {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateLuckyMoneyUserBalance.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
    */
   updateLuckyMoneyUserBalance(params: UpdateLuckyMoneyUserBalanceParams, options?: CallOptions): Promise<WechatData<UpdateLuckyMoneyUserBalanceResponse>>;
   /**
@@ -27569,7 +26273,7 @@ export interface OAToolsMethods {
    * - 43010: 无储值权限
    * - 43011: 无积分权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs} · spec: spec/officialaccount/card/updateMemberCardUser.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
   updateMemberCardUser(params: UpdateMemberCardUserParams, options?: CallOptions): Promise<WechatData<UpdateMemberCardUserResponse>>;
   /**
@@ -27581,7 +26285,7 @@ export interface OAToolsMethods {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs} · spec: spec/officialaccount/card/updateMovieTicketUser.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
    */
   updateMovieTicketUser(params: UpdateMovieTicketUserParams, options?: CallOptions): Promise<WechatData<UpdateMovieTicketUserResponse>>;
   /**
@@ -27597,7 +26301,7 @@ export interface OAToolsMethods {
    * - 88007 `reply content beyond max len or content len is zero`: 回复超过长度限制或为 0
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/addCommentReply.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
   addCommentReply(params: AddCommentReplyParams, options?: CallOptions): Promise<WechatData<AddCommentReplyResponse>>;
   /**
@@ -27609,7 +26313,7 @@ export interface OAToolsMethods {
    * - 88000 `without comment privilege`: 没有留言权限（帐号未开通留言功能）
    * - 88001 `msg_data is not exists`: 该图文不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/closeComment.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
   closeComment(params: CloseCommentParams, options?: CallOptions): Promise<WechatData<CloseCommentResponse>>;
   /**
@@ -27621,7 +26325,7 @@ export interface OAToolsMethods {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/deleteComment.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
   deleteComment(params: DeleteCommentParams, options?: CallOptions): Promise<WechatData<DeleteCommentResponse>>;
   /**
@@ -27633,7 +26337,7 @@ export interface OAToolsMethods {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/deleteCommentReply.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
   deleteCommentReply(params: DeleteCommentReplyParams, options?: CallOptions): Promise<WechatData<DeleteCommentReplyResponse>>;
   /**
@@ -27646,7 +26350,7 @@ export interface OAToolsMethods {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88010 `count range error. cout <= 0 or count > 50`: 获取评论数目不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/listComment.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
   listComment(params: ListCommentParams, options?: CallOptions): Promise<WechatData<ListCommentResponse>>;
   /**
@@ -27660,7 +26364,7 @@ export interface OAToolsMethods {
    * - 88004 `comment was deleted by user`: 已被用户删除，无法精选
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/markElectComment.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
   markElectComment(params: MarkElectCommentParams, options?: CallOptions): Promise<WechatData<MarkElectCommentResponse>>;
   /**
@@ -27673,7 +26377,7 @@ export interface OAToolsMethods {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88002 `the article is limit for safety`: 文章存在敏感信息
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/openComment.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
   openComment(params: OpenCommentParams, options?: CallOptions): Promise<WechatData<OpenCommentResponse>>;
   /**
@@ -27685,7 +26389,7 @@ export interface OAToolsMethods {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs} · spec: spec/officialaccount/comment/unmarkElectComment.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
   unmarkElectComment(params: UnmarkElectCommentParams, options?: CallOptions): Promise<WechatData<UnmarkElectCommentResponse>>;
   /**
@@ -27699,7 +26403,7 @@ export interface OAToolsMethods {
    * - 65413: 不存在对应用户的会话信息
    * - 65414: 粉丝正在被其他客服接待
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/closeKfSession.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
   closeKfSession(params: CloseKfSessionParams, options?: CallOptions): Promise<WechatData<CloseKfSessionResponse>>;
   /**
@@ -27715,7 +26419,7 @@ export interface OAToolsMethods {
    * - 65414: 粉丝正在被其他客服接待
    * - 65415: 指定的客服不在线
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/createKfSession.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
   createKfSession(params: CreateKfSessionParams, options?: CallOptions): Promise<WechatData<CreateKfSessionResponse>>;
   /**
@@ -27725,7 +26429,7 @@ export interface OAToolsMethods {
    *
    * `GET /cgi-bin/get_current_autoreply_info` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Getting_Rules_for_Auto_Replies.html WeChat docs} · spec: spec/officialaccount/customer-service/getCurrentAutoreplyInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Getting_Rules_for_Auto_Replies.html WeChat docs}
    */
   getCurrentAutoreplyInfo(params?: GetCurrentAutoreplyInfoParams, options?: CallOptions): Promise<WechatData<GetCurrentAutoreplyInfoResponse>>;
   /**
@@ -27740,7 +26444,7 @@ export interface OAToolsMethods {
    * - 65416: 查询参数不合法
    * - 65417: 查询时间段超出限制（不能超过 24 小时）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Obtain_chat_transcript.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfMsgList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Obtain_chat_transcript.html WeChat docs}
    */
   getKfMsgList(params: GetKfMsgListParams, options?: CallOptions): Promise<WechatData<GetKfMsgListResponse>>;
   /**
@@ -27754,7 +26458,7 @@ export interface OAToolsMethods {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfSession.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
   getKfSession(params: GetKfSessionParams, options?: CallOptions): Promise<WechatData<GetKfSessionResponse>>;
   /**
@@ -27766,7 +26470,7 @@ export interface OAToolsMethods {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    * - 65401: 无效客服帐号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfSessionList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
   getKfSessionList(params: GetKfSessionListParams, options?: CallOptions): Promise<WechatData<GetKfSessionListResponse>>;
   /**
@@ -27777,7 +26481,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs} · spec: spec/officialaccount/customer-service/getKfWaitCase.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
   getKfWaitCase(params?: GetKfWaitCaseParams, options?: CallOptions): Promise<WechatData<GetKfWaitCaseResponse>>;
   /**
@@ -27797,7 +26501,7 @@ export interface OAToolsMethods {
    * - 65411: 该帐号已经有一个等待确认的邀请，不能重复邀请
    * - 65412: 该帐号已经绑定微信号，不能进行邀请
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/inviteKfWorker.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
    */
   inviteKfWorker(params: InviteKfWorkerParams, options?: CallOptions): Promise<WechatData<InviteKfWorkerResponse>>;
   /**
@@ -27816,7 +26520,7 @@ export interface OAToolsMethods {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能（使用 customservice 时）
    * - 70000: 触发未成年人保护，消息被拒绝
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage.html WeChat docs} · spec: spec/officialaccount/customer-service/sendCustomMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage.html WeChat docs}
    */
   sendCustomMessage(params: OaSendCustomMessageParams, options?: CallOptions): Promise<WechatData<OaSendCustomMessageResponse>>;
   /**
@@ -27830,7 +26534,7 @@ export interface OAToolsMethods {
    * - 65403: 客服昵称不合法
    * - 65404: 客服帐号不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/updateKfAccount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
    */
   updateKfAccount(params: UpdateKfAccountParams, options?: CallOptions): Promise<WechatData<UpdateKfAccountResponse>>;
   /**
@@ -27846,7 +26550,7 @@ export interface OAToolsMethods {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    * - 65401: 无效客服帐号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs} · spec: spec/officialaccount/customer-service/uploadKfHeadImg.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
    */
   uploadKfHeadImg(params: UploadKfHeadImgParams, options?: CallOptions): Promise<WechatData<UploadKfHeadImgResponse>>;
   /**
@@ -27860,7 +26564,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleRead.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs}
    */
   getArticleRead(params: GetArticleReadParams, options?: CallOptions): Promise<WechatData<GetArticleReadResponse>>;
   /**
@@ -27874,7 +26578,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleShare.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs}
    */
   getArticleShare(params: GetArticleShareParams, options?: CallOptions): Promise<WechatData<GetArticleShareResponse>>;
   /**
@@ -27888,7 +26592,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleSummary.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs}
    * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
    */
   getArticleSummary(params: GetArticleSummaryParams, options?: CallOptions): Promise<WechatData<GetArticleSummaryResponse>>;
@@ -27903,7 +26607,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotal.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs}
    * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
    */
   getArticleTotal(params: GetArticleTotalParams, options?: CallOptions): Promise<WechatData<GetArticleTotalResponse>>;
@@ -27918,7 +26622,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs} · spec: spec/officialaccount/datacube/getArticleTotalDetail.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs}
    */
   getArticleTotalDetail(params: GetArticleTotalDetailParams, options?: CallOptions): Promise<WechatData<GetArticleTotalDetailResponse>>;
   /**
@@ -27932,7 +26636,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出 30 天，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs} · spec: spec/officialaccount/datacube/getBizSummary.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs}
    */
   getBizSummary(params: GetBizSummaryParams, options?: CallOptions): Promise<WechatData<GetBizSummaryResponse>>;
   /**
@@ -27946,7 +26650,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs} · spec: spec/officialaccount/datacube/getInterfaceSummary.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs}
    */
   getInterfaceSummary(params: GetInterfaceSummaryParams, options?: CallOptions): Promise<WechatData<GetInterfaceSummaryResponse>>;
   /**
@@ -27960,7 +26664,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs} · spec: spec/officialaccount/datacube/getInterfaceSummaryHour.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs}
    */
   getInterfaceSummaryHour(params: GetInterfaceSummaryHourParams, options?: CallOptions): Promise<WechatData<GetInterfaceSummaryHourResponse>>;
   /**
@@ -27974,7 +26678,7 @@ export interface OAToolsMethods {
    * - 45009: 请求过于频繁，请稍后尝试（在 base_resp.ret 中返回）
    * - 2009: 无效的流量主（在 base_resp.ret 中返回）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Ad_Analysis.html WeChat docs} · spec: spec/officialaccount/datacube/getPublisherStat.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Ad_Analysis.html WeChat docs}
    */
   getPublisherStat(params: GetPublisherStatParams, options?: CallOptions): Promise<WechatData<GetPublisherStatResponse>>;
   /**
@@ -27988,7 +26692,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsg.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
   getUpstreamMsg(params: GetUpstreamMsgParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgResponse>>;
   /**
@@ -28002,7 +26706,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDist.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
   getUpstreamMsgDist(params: GetUpstreamMsgDistParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistResponse>>;
   /**
@@ -28016,7 +26720,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDistMonth.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
   getUpstreamMsgDistMonth(params: GetUpstreamMsgDistMonthParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistMonthResponse>>;
   /**
@@ -28030,7 +26734,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgDistWeek.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
   getUpstreamMsgDistWeek(params: GetUpstreamMsgDistWeekParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistWeekResponse>>;
   /**
@@ -28044,7 +26748,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgHour.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
   getUpstreamMsgHour(params: GetUpstreamMsgHourParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgHourResponse>>;
   /**
@@ -28058,7 +26762,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgMonth.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
   getUpstreamMsgMonth(params: GetUpstreamMsgMonthParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgMonthResponse>>;
   /**
@@ -28072,7 +26776,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUpstreamMsgWeek.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
   getUpstreamMsgWeek(params: GetUpstreamMsgWeekParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgWeekResponse>>;
   /**
@@ -28086,7 +26790,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserCumulate.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs}
    */
   getUserCumulate(params: GetUserCumulateParams, options?: CallOptions): Promise<WechatData<GetUserCumulateResponse>>;
   /**
@@ -28100,7 +26804,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs} · spec: spec/officialaccount/datacube/getUserRead.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs}
    * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
    */
   getUserRead(params: GetUserReadParams, options?: CallOptions): Promise<WechatData<GetUserReadResponse>>;
@@ -28115,7 +26819,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserReadHour.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs}
    * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
    */
   getUserReadHour(params: GetUserReadHourParams, options?: CallOptions): Promise<WechatData<GetUserReadHourResponse>>;
@@ -28130,7 +26834,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShare.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs}
    * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
    */
   getUserShare(params: GetUserShareParams, options?: CallOptions): Promise<WechatData<GetUserShareResponse>>;
@@ -28145,7 +26849,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs} · spec: spec/officialaccount/datacube/getUserShareHour.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs}
    * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
    */
   getUserShareHour(params: GetUserShareHourParams, options?: CallOptions): Promise<WechatData<GetUserShareHourResponse>>;
@@ -28160,7 +26864,7 @@ export interface OAToolsMethods {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs} · spec: spec/officialaccount/datacube/getUserSummary.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs}
    */
   getUserSummary(params: GetUserSummaryParams, options?: CallOptions): Promise<WechatData<GetUserSummaryResponse>>;
   /**
@@ -28176,7 +26880,7 @@ export interface OAToolsMethods {
    * - 53405: 插入商品信息有误，请检查后重试
    * - 53406: 请先开通带货能力
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Add_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/addDraft.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Add_draft.html WeChat docs}
    */
   addDraft(params: AddDraftParams, options?: CallOptions): Promise<WechatData<AddDraftResponse>>;
   /**
@@ -28186,7 +26890,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/draft/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft_list.html WeChat docs} · spec: spec/officialaccount/draft-box/batchGetDraft.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft_list.html WeChat docs}
    */
   batchGetDraft(params: BatchGetDraftParams, options?: CallOptions): Promise<WechatData<BatchGetDraftResponse>>;
   /**
@@ -28199,7 +26903,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 帐号没有发布能力接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_publication_records.html WeChat docs} · spec: spec/officialaccount/draft-box/batchGetPublished.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_publication_records.html WeChat docs}
    */
   batchGetPublished(params: BatchGetPublishedParams, options?: CallOptions): Promise<WechatData<BatchGetPublishedResponse>>;
   /**
@@ -28212,7 +26916,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: media_id 不合法（草稿不存在或已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Delete_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/deleteDraft.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Delete_draft.html WeChat docs}
    */
   deleteDraft(params: DeleteDraftParams, options?: CallOptions): Promise<WechatData<DeleteDraftResponse>>;
   /**
@@ -28225,7 +26929,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 53600: Article ID 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Delete_posts.html WeChat docs} · spec: spec/officialaccount/draft-box/deletePublish.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Delete_posts.html WeChat docs}
    */
   deletePublish(params: DeletePublishParams, options?: CallOptions): Promise<WechatData<DeletePublishResponse>>;
   /**
@@ -28238,7 +26942,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: media_id 不合法（草稿不存在、已发布或已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/getDraft.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft.html WeChat docs}
    */
   getDraft(params: GetDraftParams, options?: CallOptions): Promise<WechatData<GetDraftResponse>>;
   /**
@@ -28251,7 +26955,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 帐号没有草稿箱接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Count_drafts.html WeChat docs} · spec: spec/officialaccount/draft-box/getDraftCount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Count_drafts.html WeChat docs}
    */
   getDraftCount(params?: GetDraftCountParams, options?: CallOptions): Promise<WechatData<GetDraftCountResponse>>;
   /**
@@ -28264,7 +26968,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 53406: 请先开通带货能力
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/shop/api_ecsgetproductcardinfo.html WeChat docs} · spec: spec/officialaccount/draft-box/getProductCardInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/shop/api_ecsgetproductcardinfo.html WeChat docs}
    */
   getProductCardInfo(params: GetProductCardInfoParams, options?: CallOptions): Promise<WechatData<GetProductCardInfoResponse>>;
   /**
@@ -28274,7 +26978,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/freepublish/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_status.html WeChat docs} · spec: spec/officialaccount/draft-box/getPublishStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_status.html WeChat docs}
    */
   getPublishStatus(params: GetPublishStatusParams, options?: CallOptions): Promise<WechatData<GetPublishStatusResponse>>;
   /**
@@ -28287,7 +26991,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 53600: Article ID 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_article_from_id.html WeChat docs} · spec: spec/officialaccount/draft-box/getPublishedArticle.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_article_from_id.html WeChat docs}
    */
   getPublishedArticle(params: GetPublishedArticleParams, options?: CallOptions): Promise<WechatData<GetPublishedArticleResponse>>;
   /**
@@ -28303,7 +27007,7 @@ export interface OAToolsMethods {
    * - 53504: 需前往公众平台官网使用草稿
    * - 53505: 请手动保存成功后再发表
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Publish.html WeChat docs} · spec: spec/officialaccount/draft-box/submitPublish.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Publish.html WeChat docs}
    */
   submitPublish(params: SubmitPublishParams, options?: CallOptions): Promise<WechatData<SubmitPublishResponse>>;
   /**
@@ -28313,7 +27017,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/draft/switch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_switch.html WeChat docs} · spec: spec/officialaccount/draft-box/switchDraft.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_switch.html WeChat docs}
    * @deprecated 草稿箱已对所有帐号开放，开关接口已停用
    */
   switchDraft(params?: SwitchDraftParams, options?: CallOptions): Promise<WechatData<SwitchDraftResponse>>;
@@ -28330,7 +27034,7 @@ export interface OAToolsMethods {
    * - 53405: 插入商品信息有误，请检查后重试
    * - 53406: 请先开通带货能力
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Update_draft.html WeChat docs} · spec: spec/officialaccount/draft-box/updateDraft.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Update_draft.html WeChat docs}
    */
   updateDraft(params: UpdateDraftParams, options?: CallOptions): Promise<WechatData<UpdateDraftResponse>>;
   /**
@@ -28344,7 +27048,7 @@ export interface OAToolsMethods {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/addGuide2GuideGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs}
    */
   addGuide2GuideGroup(params: AddGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<AddGuide2GuideGroupResponse>>;
   /**
@@ -28363,7 +27067,7 @@ export interface OAToolsMethods {
    * - 9300810: 顾问昵称大于 16 个字
    * - 9300812: 顾问人数到达上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/addGuideAcct.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs}
    */
   addGuideAcct(params: AddGuideAcctParams, options?: CallOptions): Promise<WechatData<AddGuideAcctResponse>>;
   /**
@@ -28377,7 +27081,7 @@ export interface OAToolsMethods {
    * - 9300804: 该微信号不是顾问
    * - 9300806: 客户和顾问不存在绑定关系
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerDisplayTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs}
    */
   addGuideBuyerDisplayTag(params: AddGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerDisplayTagResponse>>;
   /**
@@ -28395,7 +27099,7 @@ export interface OAToolsMethods {
    * - 9300804: 顾问不存在
    * - 9300805: 粉丝已绑定其它顾问
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerRelation.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs}
    */
   addGuideBuyerRelation(params: AddGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerRelationResponse>>;
   /**
@@ -28412,7 +27116,7 @@ export interface OAToolsMethods {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300807: 标签值无效，不是可选标签值
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/addGuideBuyerTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs}
    */
   addGuideBuyerTag(params: AddGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerTagResponse>>;
   /**
@@ -28431,7 +27135,7 @@ export interface OAToolsMethods {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300819: media_id 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/addGuideMassendJob.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs}
    */
   addGuideMassendJob(params: AddGuideMassendJobParams, options?: CallOptions): Promise<WechatData<AddGuideMassendJobResponse>>;
   /**
@@ -28443,7 +27147,7 @@ export interface OAToolsMethods {
    * - 9300802: 服务号未开通顾问功能
    * - 9300822: 标签类型名字无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/addGuideTagOption.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs}
    */
   addGuideTagOption(params: AddGuideTagOptionParams, options?: CallOptions): Promise<WechatData<AddGuideTagOptionResponse>>;
   /**
@@ -28456,7 +27160,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40097 `invalid args`: 参数错误（如任务已执行）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/cancelGuideMassendJob.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs}
    */
   cancelGuideMassendJob(params: CancelGuideMassendJobParams, options?: CallOptions): Promise<WechatData<CancelGuideMassendJobResponse>>;
   /**
@@ -28470,7 +27174,7 @@ export interface OAToolsMethods {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuide2GuideGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs}
    */
   delGuide2GuideGroup(params: DelGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuide2GuideGroupResponse>>;
   /**
@@ -28481,7 +27185,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 9300801: 无效的微信号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/delGuideAcct.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs}
    */
   delGuideAcct(params: DelGuideAcctParams, options?: CallOptions): Promise<WechatData<DelGuideAcctResponse>>;
   /**
@@ -28495,7 +27199,7 @@ export interface OAToolsMethods {
    * - -2: 不存在绑定关系
    * - 9300801: 无效的微信号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerRelation.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs}
    */
   delGuideBuyerRelation(params: DelGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerRelationResponse>>;
   /**
@@ -28512,7 +27216,7 @@ export interface OAToolsMethods {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300807: 标签值无效，不是可选标签值
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/delGuideBuyerTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs}
    */
   delGuideBuyerTag(params: DelGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerTagResponse>>;
   /**
@@ -28525,7 +27229,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 9300821: appid 不符合要求
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideCardMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs}
    */
   delGuideCardMaterial(params: DelGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideCardMaterialResponse>>;
   /**
@@ -28533,7 +27237,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/delGuideGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs}
    */
   delGuideGroup(params: DelGuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuideGroupResponse>>;
   /**
@@ -28543,7 +27247,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/delguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideImageMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs}
    */
   delGuideImageMaterial(params: DelGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideImageMaterialResponse>>;
   /**
@@ -28551,7 +27255,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/delguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs} · spec: spec/officialaccount/guide/delGuideTagOption.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs}
    */
   delGuideTagOption(params: DelGuideTagOptionParams, options?: CallOptions): Promise<WechatData<DelGuideTagOptionResponse>>;
   /**
@@ -28561,7 +27265,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/delguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/delGuideWordMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs}
    */
   delGuideWordMaterial(params: DelGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideWordMaterialResponse>>;
   /**
@@ -28569,7 +27273,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getgroupbyguide` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs} · spec: spec/officialaccount/guide/getGroupByGuide.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs}
    */
   getGroupByGuide(params: GetGroupByGuideParams, options?: CallOptions): Promise<WechatData<GetGroupByGuideResponse>>;
   /**
@@ -28577,7 +27281,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getgroupinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs} · spec: spec/officialaccount/guide/getGroupInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs}
    */
   getGroupInfo(params: GetGroupInfoParams, options?: CallOptions): Promise<WechatData<GetGroupInfoResponse>>;
   /**
@@ -28589,7 +27293,7 @@ export interface OAToolsMethods {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcct.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs}
    */
   getGuideAcct(params: GetGuideAcctParams, options?: CallOptions): Promise<WechatData<GetGuideAcctResponse>>;
   /**
@@ -28597,7 +27301,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctConfig.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs}
    */
   getGuideAcctConfig(params?: GetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<GetGuideAcctConfigResponse>>;
   /**
@@ -28605,7 +27309,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getguideacctlist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideAcctList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs}
    */
   getGuideAcctList(params: GetGuideAcctListParams, options?: CallOptions): Promise<WechatData<GetGuideAcctListResponse>>;
   /**
@@ -28619,7 +27323,7 @@ export interface OAToolsMethods {
    * - 40097 `invalid args`: 参数错误（如 num 不在 1–1000 之间）
    * - 9300823: 查询聊天记录时间参数有误（end_time 大于当前时间或 begin_time 大于 end_time）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerChatRecord.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs}
    */
   getGuideBuyerChatRecord(params: GetGuideBuyerChatRecordParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerChatRecordResponse>>;
   /**
@@ -28634,7 +27338,7 @@ export interface OAToolsMethods {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300809: 展示标签不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerDisplayTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs}
    */
   getGuideBuyerDisplayTag(params: GetGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerDisplayTagResponse>>;
   /**
@@ -28646,7 +27350,7 @@ export interface OAToolsMethods {
    * - 9300801: 无效的微信号
    * - 9300806: 客户和顾问不存在绑定关系
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelation.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs}
    */
   getGuideBuyerRelation(params: GetGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationResponse>>;
   /**
@@ -28657,7 +27361,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 9300806: 客户和顾问不存在绑定关系
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationByBuyer.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs}
    */
   getGuideBuyerRelationByBuyer(params: GetGuideBuyerRelationByBuyerParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationByBuyerResponse>>;
   /**
@@ -28665,7 +27369,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getguidebuyerrelationlist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerRelationList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs}
    */
   getGuideBuyerRelationList(params: GetGuideBuyerRelationListParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationListResponse>>;
   /**
@@ -28680,7 +27384,7 @@ export interface OAToolsMethods {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300808: 标签值不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs} · spec: spec/officialaccount/guide/getGuideBuyerTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs}
    */
   getGuideBuyerTag(params: GetGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerTagResponse>>;
   /**
@@ -28690,7 +27394,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideCardMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs}
    */
   getGuideCardMaterial(params?: GetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideCardMaterialResponse>>;
   /**
@@ -28704,7 +27408,7 @@ export interface OAToolsMethods {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/getGuideConfig.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs}
    */
   getGuideConfig(params?: GetGuideConfigParams, options?: CallOptions): Promise<WechatData<GetGuideConfigResponse>>;
   /**
@@ -28712,7 +27416,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getguidegrouplist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideGroupList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs}
    */
   getGuideGroupList(params?: GetGuideGroupListParams, options?: CallOptions): Promise<WechatData<GetGuideGroupListResponse>>;
   /**
@@ -28722,7 +27426,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideImageMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs}
    */
   getGuideImageMaterial(params: GetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideImageMaterialResponse>>;
   /**
@@ -28741,7 +27445,7 @@ export interface OAToolsMethods {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300819: media_id 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJob.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs}
    */
   getGuideMassendJob(params: GetGuideMassendJobParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobResponse>>;
   /**
@@ -28760,7 +27464,7 @@ export interface OAToolsMethods {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300819: media_id 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs} · spec: spec/officialaccount/guide/getGuideMassendJobList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs}
    */
   getGuideMassendJobList(params: GetGuideMassendJobListParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobListResponse>>;
   /**
@@ -28771,7 +27475,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 9300802: 服务号未开通顾问功能
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/getGuideTagOption.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs}
    */
   getGuideTagOption(params?: GetGuideTagOptionParams, options?: CallOptions): Promise<WechatData<GetGuideTagOptionResponse>>;
   /**
@@ -28781,7 +27485,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/getguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/getGuideWordMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs}
    */
   getGuideWordMaterial(params: GetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideWordMaterialResponse>>;
   /**
@@ -28796,7 +27500,7 @@ export interface OAToolsMethods {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs} · spec: spec/officialaccount/guide/guideCreateQrCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs}
    */
   guideCreateQrCode(params: GuideCreateQrCodeParams, options?: CallOptions): Promise<WechatData<GuideCreateQrCodeResponse>>;
   /**
@@ -28806,7 +27510,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/guide/newguidegroup` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs} · spec: spec/officialaccount/guide/newGuideGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs}
    */
   newGuideGroup(params: NewGuideGroupParams, options?: CallOptions): Promise<WechatData<NewGuideGroupResponse>>;
   /**
@@ -28818,7 +27522,7 @@ export interface OAToolsMethods {
    * - 9300802: 服务号未开通顾问功能
    * - 9300820: 可查询标签类别超过上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs} · spec: spec/officialaccount/guide/newGuideTagOption.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs}
    */
   newGuideTagOption(params: NewGuideTagOptionParams, options?: CallOptions): Promise<WechatData<NewGuideTagOptionResponse>>;
   /**
@@ -28834,7 +27538,7 @@ export interface OAToolsMethods {
    * - 43004: 该微信号没有关注该服务号
    * - 9300801: 无效的微信号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs} · spec: spec/officialaccount/guide/pushShowWxaPathMenu.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs}
    */
   pushShowWxaPathMenu(params: PushShowWxaPathMenuParams, options?: CallOptions): Promise<WechatData<PushShowWxaPathMenuResponse>>;
   /**
@@ -28847,7 +27551,7 @@ export interface OAToolsMethods {
    * - 9300804: 该微信号不是顾问
    * - 9300807: 标签值无效，不是可选标签值
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs} · spec: spec/officialaccount/guide/queryGuideBuyerByTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs}
    */
   queryGuideBuyerByTag(params: QueryGuideBuyerByTagParams, options?: CallOptions): Promise<WechatData<QueryGuideBuyerByTagResponse>>;
   /**
@@ -28863,7 +27567,7 @@ export interface OAToolsMethods {
    * - 9300804: 顾问不存在
    * - 9300806: 客户和顾问不存在绑定关系
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs} · spec: spec/officialaccount/guide/rebindGuideAcctForBuyer.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs}
    */
   rebindGuideAcctForBuyer(params: RebindGuideAcctForBuyerParams, options?: CallOptions): Promise<WechatData<RebindGuideAcctForBuyerResponse>>;
   /**
@@ -28876,7 +27580,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 9300814: 敏感词个数到达上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideAcctConfig.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs}
    */
   setGuideAcctConfig(params: SetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<SetGuideAcctConfigResponse>>;
   /**
@@ -28891,7 +27595,7 @@ export interface OAToolsMethods {
    * - 9300819: media_id 有误
    * - 9300821: 小程序卡片内 appid 不符合要求
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideCardMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs}
    */
   setGuideCardMaterial(params: SetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideCardMaterialResponse>>;
   /**
@@ -28905,7 +27609,7 @@ export interface OAToolsMethods {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs} · spec: spec/officialaccount/guide/setGuideConfig.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs}
    */
   setGuideConfig(params: SetGuideConfigParams, options?: CallOptions): Promise<WechatData<SetGuideConfigResponse>>;
   /**
@@ -28919,7 +27623,7 @@ export interface OAToolsMethods {
    * - 9300818: 图片素材个数超过上限
    * - 9300819: media_id 有误
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideImageMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs}
    */
   setGuideImageMaterial(params: SetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideImageMaterialResponse>>;
   /**
@@ -28932,7 +27636,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 9300816: 文字素材个数超过上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs} · spec: spec/officialaccount/guide/setGuideWordMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs}
    */
   setGuideWordMaterial(params: SetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideWordMaterialResponse>>;
   /**
@@ -28946,7 +27650,7 @@ export interface OAToolsMethods {
    * - 9300804: 顾问不存在
    * - 9300810: 顾问昵称大于 16 个字
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideAcct.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs}
    */
   updateGuideAcct(params: UpdateGuideAcctParams, options?: CallOptions): Promise<WechatData<UpdateGuideAcctResponse>>;
   /**
@@ -28960,7 +27664,7 @@ export interface OAToolsMethods {
    * - 9300804: 顾问不存在
    * - 9300806: 客户未绑定该顾问
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideBuyerRelation.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs}
    */
   updateGuideBuyerRelation(params: UpdateGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<UpdateGuideBuyerRelationResponse>>;
   /**
@@ -28979,7 +27683,7 @@ export interface OAToolsMethods {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300819: media_id 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs} · spec: spec/officialaccount/guide/updateGuideMassendJob.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs}
    */
   updateGuideMassendJob(params: UpdateGuideMassendJobParams, options?: CallOptions): Promise<WechatData<UpdateGuideMassendJobResponse>>;
   /**
@@ -28993,7 +27697,7 @@ export interface OAToolsMethods {
    * - 40005 `invalid file type`: 语音文件格式不对（只支持 mp3）
    * - 45001 `media size out of limit`: 语音文件超过 1M
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/addVoiceToRecoForText.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
    * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
    */
   addVoiceToRecoForText(params: AddVoiceToRecoForTextParams, options?: CallOptions): Promise<WechatData<AddVoiceToRecoForTextResponse>>;
@@ -29009,7 +27713,7 @@ export interface OAToolsMethods {
    * - 101001 `certificate not found`: 图片中无法找到车牌（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs} · spec: spec/officialaccount/intelligent/plateNumberOCR.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs}
    */
   plateNumberOCR(params: PlateNumberOCRParams, options?: CallOptions): Promise<WechatData<PlateNumberOCRResponse>>;
   /**
@@ -29019,7 +27723,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/media/voice/queryrecoresultfortext` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/queryRecoResultForText.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
    * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
    */
   queryRecoResultForText(params: QueryRecoResultForTextParams, options?: CallOptions): Promise<WechatData<QueryRecoResultForTextResponse>>;
@@ -29036,7 +27740,7 @@ export interface OAToolsMethods {
    * - 7000002: 参数错误
    * - 7000003: 请求异常
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/Natural_Language_Processing.html WeChat docs} · spec: spec/officialaccount/intelligent/semanticSearch.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/Natural_Language_Processing.html WeChat docs}
    * @deprecated 语义理解接口已不在现行公众号文档中（视为已下线，未见官方下线公告）
    */
   semanticSearch(params: SemanticSearchParams, options?: CallOptions): Promise<WechatData<SemanticSearchResponse>>;
@@ -29047,7 +27751,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/media/voice/translatecontent` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs} · spec: spec/officialaccount/intelligent/translateContent.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
    * @deprecated 智能接口翻译能力已不在现行文档中（视为已下线，未经官方确认）
    */
   translateContent(params: TranslateContentParams, options?: CallOptions): Promise<WechatData<TranslateContentResponse>>;
@@ -29062,7 +27766,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/clearOutInvoice.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
    */
   clearOutInvoice(params: ClearOutInvoiceParams, options?: CallOptions): Promise<WechatData<ClearOutInvoiceResponse>>;
   /**
@@ -29074,7 +27778,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs} · spec: spec/officialaccount/invoice/createInvoiceCard.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs}
    */
   createInvoiceCard(params: CreateInvoiceCardParams, options?: CallOptions): Promise<WechatData<CreateInvoiceCardResponse>>;
   /**
@@ -29088,7 +27792,7 @@ export interface OAToolsMethods {
    * - 72031 `invalid params`: 参数错误
    * - 72035 `biz reject insert`: 该订单已被拒绝开票（调用过 rejectInvoiceInsert）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthData.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs}
    */
   getInvoiceAuthData(params: GetInvoiceAuthDataParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthDataResponse>>;
   /**
@@ -29102,7 +27806,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceAuthUrl.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs}
    */
   getInvoiceAuthUrl(params: GetInvoiceAuthUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthUrlResponse>>;
   /**
@@ -29116,7 +27820,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePdf.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs}
    */
   getInvoicePdf(params: GetInvoicePdfParams, options?: CallOptions): Promise<WechatData<GetInvoicePdfResponse>>;
   /**
@@ -29130,7 +27834,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoicePlatformUrl.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
    */
   getInvoicePlatformUrl(params?: GetInvoicePlatformUrlParams, options?: CallOptions): Promise<WechatData<GetInvoicePlatformUrlResponse>>;
   /**
@@ -29144,7 +27848,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceSelectTitleUrl.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs}
    */
   getInvoiceSelectTitleUrl(params?: GetInvoiceSelectTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceSelectTitleUrlResponse>>;
   /**
@@ -29152,7 +27856,7 @@ export interface OAToolsMethods {
    *
    * `POST /card/invoice/biz/getusertitleurl` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs} · spec: spec/officialaccount/invoice/getInvoiceUserTitleUrl.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs}
    */
   getInvoiceUserTitleUrl(params?: GetInvoiceUserTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceUserTitleUrlResponse>>;
   /**
@@ -29167,7 +27871,7 @@ export interface OAToolsMethods {
    * - 72031 `invalid params`: 参数错误
    * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs} · spec: spec/officialaccount/invoice/insertInvoice.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs}
    */
   insertInvoice(params: InsertInvoiceParams, options?: CallOptions): Promise<WechatData<InsertInvoiceResponse>>;
   /**
@@ -29181,7 +27885,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/makeOutInvoice.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
    */
   makeOutInvoice(params: MakeOutInvoiceParams, options?: CallOptions): Promise<WechatData<MakeOutInvoiceResponse>>;
   /**
@@ -29195,7 +27899,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/queryInvoiceInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
    */
   queryInvoiceInfo(params: QueryInvoiceInfoParams, options?: CallOptions): Promise<WechatData<QueryInvoiceInfoResponse>>;
   /**
@@ -29209,7 +27913,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs} · spec: spec/officialaccount/invoice/rejectInvoiceInsert.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs}
    */
   rejectInvoiceInsert(params: RejectInvoiceInsertParams, options?: CallOptions): Promise<WechatData<RejectInvoiceInsertResponse>>;
   /**
@@ -29223,7 +27927,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs} · spec: spec/officialaccount/invoice/scanInvoiceTitle.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs}
    */
   scanInvoiceTitle(params: ScanInvoiceTitleParams, options?: CallOptions): Promise<WechatData<ScanInvoiceTitleResponse>>;
   /**
@@ -29237,7 +27941,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoiceBizAttr.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs}
    */
   setInvoiceBizAttr(params: SetInvoiceBizAttrParams, options?: CallOptions): Promise<WechatData<SetInvoiceBizAttrResponse>>;
   /**
@@ -29251,7 +27955,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/setInvoicePdf.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
    */
   setInvoicePdf(params: SetInvoicePdfParams, options?: CallOptions): Promise<WechatData<SetInvoicePdfResponse>>;
   /**
@@ -29265,7 +27969,7 @@ export interface OAToolsMethods {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs} · spec: spec/officialaccount/invoice/updateInvoiceCardStatus.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
    */
   updateInvoiceCardStatus(params: UpdateInvoiceCardStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceCardStatusResponse>>;
   /**
@@ -29275,7 +27979,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/wxopen/wxamplinkget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/getLinkMiniprogram.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs}
    */
   getLinkMiniprogram(params?: GetLinkMiniprogramParams, options?: CallOptions): Promise<WechatData<GetLinkMiniprogramResponse>>;
   /**
@@ -29289,7 +27993,7 @@ export interface OAToolsMethods {
    * - 1003: 该 appid 的管理员绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
    * - 1005: 该 appid 的管理员手机号绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/linkMiniprogram.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs}
    */
   linkMiniprogram(params: LinkMiniprogramParams, options?: CallOptions): Promise<WechatData<LinkMiniprogramResponse>>;
   /**
@@ -29302,7 +28006,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 89013: 小程序被封禁
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs} · spec: spec/officialaccount/link-miniprogram/unlinkMiniprogram.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs}
    */
   unlinkMiniprogram(params: UnlinkMiniprogramParams, options?: CallOptions): Promise<WechatData<UnlinkMiniprogramResponse>>;
   /**
@@ -29312,7 +28016,7 @@ export interface OAToolsMethods {
    *
    * `GET /marketing/wechat_ad_leads/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs} · spec: spec/officialaccount/marketing/getAdLeads.yaml
+   * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
    */
   getAdLeads(params: GetAdLeadsParams, options?: CallOptions): Promise<WechatData<GetAdLeadsResponse>>;
   /**
@@ -29322,7 +28026,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/message/mass/delete` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/deleteMassMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
   deleteMassMessage(params: DeleteMassMessageParams, options?: CallOptions): Promise<WechatData<DeleteMassMessageResponse>>;
   /**
@@ -29332,7 +28036,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/message/mass/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/getMassMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
   getMassMessage(params: GetMassMessageParams, options?: CallOptions): Promise<WechatData<GetMassMessageResponse>>;
   /**
@@ -29340,7 +28044,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/message/mass/speed/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/getMassSpeed.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
   getMassSpeed(params?: GetMassSpeedParams, options?: CallOptions): Promise<WechatData<GetMassSpeedResponse>>;
   /**
@@ -29364,7 +28068,7 @@ export interface OAToolsMethods {
    * - 89504: 群发消息正在审核中
    * - 89505: 群发消息正在等待管理员确认（开启了 API 群发保护）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/massSend.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
   massSend(params: MassSendParams, options?: CallOptions): Promise<WechatData<MassSendResponse>>;
   /**
@@ -29380,7 +28084,7 @@ export interface OAToolsMethods {
    * - 45162: 不合法的消息类型
    * - 48021: 自动保存的草稿无法预览或群发
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/previewMassMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
   previewMassMessage(params: PreviewMassMessageParams, options?: CallOptions): Promise<WechatData<PreviewMassMessageResponse>>;
   /**
@@ -29404,7 +28108,7 @@ export interface OAToolsMethods {
    * - 89504: 群发消息正在审核中
    * - 89505: 群发消息正在等待管理员确认（开启了 API 群发保护）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/message/api_sendall.html WeChat docs} · spec: spec/officialaccount/mass-message/sendAll.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/message/api_sendall.html WeChat docs}
    */
   sendAll(params: SendAllParams, options?: CallOptions): Promise<WechatData<SendAllResponse>>;
   /**
@@ -29416,7 +28120,7 @@ export interface OAToolsMethods {
    * - 45083: 设置的 speed 参数不在 0 到 4 的范围内
    * - 45084: 没有设置 speed 参数
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/setMassSpeed.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
   setMassSpeed(params: SetMassSpeedParams, options?: CallOptions): Promise<WechatData<SetMassSpeedResponse>>;
   /**
@@ -29429,7 +28133,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: thumb_media_id 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/uploadMassNews.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    * @deprecated 该能力已更新为草稿箱：用草稿箱接口（draft/add）创建图文，再用草稿 media_id 群发
    */
   uploadMassNews(params: UploadMassNewsParams, options?: CallOptions): Promise<WechatData<UploadMassNewsResponse>>;
@@ -29443,7 +28147,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: 不合法的媒体文件 id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/officialaccount/mass-message/uploadMassVideo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
   uploadMassVideo(params: UploadMassVideoParams, options?: CallOptions): Promise<WechatData<UploadMassVideoResponse>>;
   /**
@@ -29462,7 +28166,7 @@ export interface OAToolsMethods {
    * - 45001 `media size out of limit`: 多媒体文件大小超过限制
    * - 45106: 该接口能力已下线（如已停止支持的素材类型）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/addMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
    */
   addMaterial(params: AddMaterialParams, options?: CallOptions): Promise<WechatData<AddMaterialResponse>>;
   /**
@@ -29476,7 +28180,7 @@ export interface OAToolsMethods {
    * - 45103 `This API has been unsupported`: 该接口已下线
    * - 45106 `This API has been unsupported`: 该接口已下线
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/addNewsMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
    * @deprecated 永久图文素材接口已下线，改用草稿箱 addDraft（/cgi-bin/draft/add）
    */
   addNewsMaterial(params: AddNewsMaterialParams, options?: CallOptions): Promise<WechatData<AddNewsMaterialResponse>>;
@@ -29490,7 +28194,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40004 `invalid media type`: 不合法的素材类型
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_materials_list.html WeChat docs} · spec: spec/officialaccount/material/batchGetMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_materials_list.html WeChat docs}
    */
   batchGetMaterial(params: BatchGetMaterialParams, options?: CallOptions): Promise<WechatData<BatchGetMaterialResponse>>;
   /**
@@ -29501,7 +28205,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: 不合法的媒体文件 id（素材不存在或已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Deleting_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/delMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Deleting_Permanent_Assets.html WeChat docs}
    */
   delMaterial(params: DelMaterialParams, options?: CallOptions): Promise<WechatData<DelMaterialResponse>>;
   /**
@@ -29514,7 +28218,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: 不合法的媒体文件 id（不存在或已过期）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html WeChat docs} · spec: spec/officialaccount/material/getHDVoice.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html WeChat docs}
    */
   getHDVoice(params: GetHDVoiceParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
   /**
@@ -29527,7 +28231,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40007 `invalid media_id`: 不合法的媒体文件 id（素材不存在或已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/getMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html WeChat docs}
    */
   getMaterial(params: GetMaterialParams, options?: CallOptions): Promise<WechatData<GetMaterialResponse & Partial<BinaryReply>>>;
   /**
@@ -29540,7 +28244,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 帐号没有素材管理接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_the_total_of_all_materials.html WeChat docs} · spec: spec/officialaccount/material/getMaterialCount.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_the_total_of_all_materials.html WeChat docs}
    */
   getMaterialCount(params?: GetMaterialCountParams, options?: CallOptions): Promise<WechatData<GetMaterialCountResponse>>;
   /**
@@ -29554,7 +28258,7 @@ export interface OAToolsMethods {
    * - 40007 `invalid media_id`: 不合法的媒体文件 id
    * - 45103 `This API has been unsupported`: 该接口已下线
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Editing_Permanent_Rich_Media_Assets.html WeChat docs} · spec: spec/officialaccount/material/updateNewsMaterial.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Editing_Permanent_Rich_Media_Assets.html WeChat docs}
    * @deprecated 永久图文素材接口已下线，改用草稿箱 updateDraft（/cgi-bin/draft/update）
    */
   updateNewsMaterial(params: UpdateNewsMaterialParams, options?: CallOptions): Promise<WechatData<UpdateNewsMaterialResponse>>;
@@ -29570,7 +28274,7 @@ export interface OAToolsMethods {
    * - 40009 `invalid image size`: 图片大小不合法（须小于 1MB）
    * - 41005 `media data missing`: 缺少多媒体文件数据（表单字段须为 media）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs} · spec: spec/officialaccount/material/uploadImage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
    */
   uploadImage(params: UploadImageParams, options?: CallOptions): Promise<WechatData<UploadImageResponse>>;
   /**
@@ -29597,7 +28301,7 @@ export interface OAToolsMethods {
    * - 65317: 不合法的 URL
    * - 65320: 匹配规则中包含隐私信息（性别、地区、语言），已不再支持
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/custommenu/api_addconditionalmenu.html WeChat docs} · spec: spec/officialaccount/menu/addConditionalMenu.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/custommenu/api_addconditionalmenu.html WeChat docs}
    */
   addConditionalMenu(params: AddConditionalMenuParams, options?: CallOptions): Promise<WechatData<AddConditionalMenuResponse>>;
   /**
@@ -29612,7 +28316,7 @@ export interface OAToolsMethods {
    * - 40019 `invalid button key size`: 不合法的按钮 KEY 长度
    * - 40054 `invalid sub button url domain`: 不合法的子菜单按钮 URL 域名
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html WeChat docs} · spec: spec/officialaccount/menu/createMenu.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html WeChat docs}
    */
   createMenu(params: CreateMenuParams, options?: CallOptions): Promise<WechatData<CreateMenuResponse>>;
   /**
@@ -29623,7 +28327,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 46002 `no menu version`: 不存在的菜单版本（menuid 不存在）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs} · spec: spec/officialaccount/menu/deleteConditionalMenu.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs}
    */
   deleteConditionalMenu(params: DeleteConditionalMenuParams, options?: CallOptions): Promise<WechatData<DeleteConditionalMenuResponse>>;
   /**
@@ -29634,7 +28338,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 48001 `api unauthorized`: 该公众号没有自定义菜单接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Deleting_Custom-Defined_Menu.html WeChat docs} · spec: spec/officialaccount/menu/deleteMenu.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Deleting_Custom-Defined_Menu.html WeChat docs}
    */
   deleteMenu(params?: DeleteMenuParams, options?: CallOptions): Promise<WechatData<DeleteMenuResponse>>;
   /**
@@ -29644,7 +28348,7 @@ export interface OAToolsMethods {
    *
    * `GET /cgi-bin/get_current_selfmenu_info` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs} · spec: spec/officialaccount/menu/getCurrentSelfmenuInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
    */
   getCurrentSelfmenuInfo(params?: GetCurrentSelfmenuInfoParams, options?: CallOptions): Promise<WechatData<GetCurrentSelfmenuInfoResponse>>;
   /**
@@ -29655,7 +28359,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 46003 `menu no exist`: 不存在的菜单数据
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs} · spec: spec/officialaccount/menu/getMenu.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
    */
   getMenu(params?: GetMenuParams, options?: CallOptions): Promise<WechatData<GetMenuResponse>>;
   /**
@@ -29667,7 +28371,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: user_id 不合法
    * - 46003 `menu no exist`: 不存在的菜单数据
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs} · spec: spec/officialaccount/menu/tryMatchMenu.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs}
    */
   tryMatchMenu(params: TryMatchMenuParams, options?: CallOptions): Promise<WechatData<TryMatchMenuResponse>>;
   /**
@@ -29680,7 +28384,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40053 `invalid action info`: 不合法的 action_info（如场景值超出范围）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs} · spec: spec/officialaccount/qrcode/createQrcode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs}
    */
   createQrcode(params: CreateQrcodeParams, options?: CallOptions): Promise<WechatData<CreateQrcodeResponse>>;
   /**
@@ -29690,7 +28394,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/shorturl` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/URL_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/createShortUrl.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/URL_Shortener.html WeChat docs}
    * @deprecated 长链接转短链接接口已于 2021-03-15 停止生成短链，改用 genShorten（/cgi-bin/shorten/gen）
    */
   createShortUrl(params: CreateShortUrlParams, options?: CallOptions): Promise<WechatData<CreateShortUrlResponse>>;
@@ -29699,7 +28403,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/shorten/fetch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/fetchShorten.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs}
    */
   fetchShorten(params: FetchShortenParams, options?: CallOptions): Promise<WechatData<FetchShortenResponse>>;
   /**
@@ -29709,7 +28413,7 @@ export interface OAToolsMethods {
    *
    * `POST /cgi-bin/shorten/gen` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs} · spec: spec/officialaccount/qrcode/genShorten.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs}
    */
   genShorten(params: GenShortenParams, options?: CallOptions): Promise<WechatData<GenShortenResponse>>;
   /**
@@ -29719,7 +28423,7 @@ export interface OAToolsMethods {
    *
    * `GET https://mp.weixin.qq.com/cgi-bin/showqrcode` · no app credential · safe to repeat · reply: binary
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs} · spec: spec/officialaccount/qrcode/showQrcode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs}
    */
   showQrcode(params: ShowQrcodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
   /**
@@ -29736,7 +28440,7 @@ export interface OAToolsMethods {
    * - 47003 `argument invalid`: 模板参数不准确，可能为空或者不满足规则
    * - 41030 `invalid page`: page 路径不正确
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html WeChat docs} · spec: spec/officialaccount/subscribe-message/sendNewSubscribeMsg.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html WeChat docs}
    */
   sendNewSubscribeMsg(params: SendNewSubscribeMsgParams, options?: CallOptions): Promise<WechatData<SendNewSubscribeMsgResponse>>;
   /**
@@ -29752,7 +28456,7 @@ export interface OAToolsMethods {
    * - 40062: 标题长度不合法（title 超过 15 字）
    * - 43101 `user refuse to accept the msg`: 用户未授权或授权已使用
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/subscribe/api_templatesubscribe.html WeChat docs} · spec: spec/officialaccount/subscribe-message/templateSubscribe.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/subscribe/api_templatesubscribe.html WeChat docs}
    */
   templateSubscribe(params: TemplateSubscribeParams, options?: CallOptions): Promise<WechatData<TemplateSubscribeResponse>>;
   /**
@@ -29767,7 +28471,7 @@ export interface OAToolsMethods {
    * - 40246: keyword_name_list 为空或关键词不在模板库中
    * - 40247: 需要选用类目模板
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_addtemplate.html WeChat docs} · spec: spec/officialaccount/template-message/addTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_addtemplate.html WeChat docs}
    */
   addTemplate(params: AddTemplateParams, options?: CallOptions): Promise<WechatData<AddTemplateResponse>>;
   /**
@@ -29778,7 +28482,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40037 `invalid template_id`: 不合法的 template_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/deleteTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
    */
   deleteTemplate(params: DeleteTemplateParams, options?: CallOptions): Promise<WechatData<DeleteTemplateResponse>>;
   /**
@@ -29786,7 +28490,7 @@ export interface OAToolsMethods {
    *
    * `GET /cgi-bin/template/get_all_private_template` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_getalltemplates.html WeChat docs} · spec: spec/officialaccount/template-message/getAllTemplates.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_getalltemplates.html WeChat docs}
    */
   getAllTemplates(params?: GetAllTemplatesParams, options?: CallOptions): Promise<WechatData<GetAllTemplatesResponse>>;
   /**
@@ -29794,7 +28498,7 @@ export interface OAToolsMethods {
    *
    * `GET /cgi-bin/template/get_industry` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/getIndustry.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
    */
   getIndustry(params?: GetIndustryParams, options?: CallOptions): Promise<WechatData<GetIndustryResponse>>;
   /**
@@ -29804,7 +28508,7 @@ export interface OAToolsMethods {
    *
    * `POST /wxa/sec/queryblocktmplmsg` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_queryblocktmplmsg.html WeChat docs} · spec: spec/officialaccount/template-message/queryBlockTmplMsg.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_queryblocktmplmsg.html WeChat docs}
    */
   queryBlockTmplMsg(params: QueryBlockTmplMsgParams, options?: CallOptions): Promise<WechatData<QueryBlockTmplMsgResponse>>;
   /**
@@ -29820,7 +28524,7 @@ export interface OAToolsMethods {
    * - 43004 `require subscribe`: 接收者未关注公众号
    * - 47003 `argument invalid`: 模板参数不准确
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/sendTemplateMessage.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
    */
   sendTemplateMessage(params: SendTemplateMessageParams, options?: CallOptions): Promise<WechatData<SendTemplateMessageResponse>>;
   /**
@@ -29834,7 +28538,7 @@ export interface OAToolsMethods {
    * - 40102 `invalid industry id`: 不合法的行业 id
    * - 40103 `invalid industry index`: 不合法的行业编号（请求体须为 JSON）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/officialaccount/template-message/setIndustry.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
    */
   setIndustry(params: SetIndustryParams, options?: CallOptions): Promise<WechatData<SetIndustryResponse>>;
   /**
@@ -29848,7 +28552,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: openid 不合法
    * - 40050: 不合法的分组 id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchMoveUsersToGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   batchMoveUsersToGroup(params: BatchMoveUsersToGroupParams, options?: CallOptions): Promise<WechatData<BatchMoveUsersToGroupResponse>>;
@@ -29868,7 +28572,7 @@ export interface OAToolsMethods {
    * - 45171: 部分 openid 操作失败（见 fail_openid_list）
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchTagging.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
   batchTagging(params: BatchTaggingParams, options?: CallOptions): Promise<WechatData<BatchTaggingResponse>>;
   /**
@@ -29885,7 +28589,7 @@ export interface OAToolsMethods {
    * - 45171: 部分 openid 操作失败（见 fail_openid_list）
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/batchUntagging.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
   batchUntagging(params: BatchUntaggingParams, options?: CallOptions): Promise<WechatData<BatchUntaggingResponse>>;
   /**
@@ -29898,7 +28602,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40051: 分组名字不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/createGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   createGroup(params: CreateGroupParams, options?: CallOptions): Promise<WechatData<CreateGroupResponse>>;
@@ -29912,7 +28616,7 @@ export interface OAToolsMethods {
    * - 45157: 标签名非法，请注意不能和其他标签重名
    * - 45158: 标签名长度超过 30 个字节
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/tag/api_createtag.html WeChat docs} · spec: spec/officialaccount/user-tag/createTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/tag/api_createtag.html WeChat docs}
    */
   createTag(params: CreateTagParams, options?: CallOptions): Promise<WechatData<CreateTagResponse>>;
   /**
@@ -29925,7 +28629,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40050: 不合法的分组 id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/deleteGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   deleteGroup(params: DeleteGroupParams, options?: CallOptions): Promise<WechatData<DeleteGroupResponse>>;
@@ -29938,7 +28642,7 @@ export interface OAToolsMethods {
    * - 45058: 不能修改 0/1/2 这三个系统默认保留的标签
    * - 45057: 该标签下粉丝数超过 10w，不允许直接删除
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/deleteTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
   deleteTag(params: DeleteTagParams, options?: CallOptions): Promise<WechatData<DeleteTagResponse>>;
   /**
@@ -29948,7 +28652,7 @@ export interface OAToolsMethods {
    *
    * `GET /cgi-bin/groups/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getGroups.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   getGroups(params?: GetGroupsParams, options?: CallOptions): Promise<WechatData<GetGroupsResponse>>;
@@ -29963,7 +28667,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: 传入非法的 next_openid
    * - 45159: 非法的 tag_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTagFans.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
   getTagFans(params: GetTagFansParams, options?: CallOptions): Promise<WechatData<GetTagFansResponse>>;
   /**
@@ -29975,7 +28679,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: 传入非法的 openid
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTagIdList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
   getTagIdList(params: GetTagIdListParams, options?: CallOptions): Promise<WechatData<GetTagIdListResponse>>;
   /**
@@ -29983,7 +28687,7 @@ export interface OAToolsMethods {
    *
    * `GET /cgi-bin/tags/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getTags.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
   getTags(params?: GetTagsParams, options?: CallOptions): Promise<WechatData<GetTagsResponse>>;
   /**
@@ -29996,7 +28700,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/getUserGroupId.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   getUserGroupId(params: GetUserGroupIdParams, options?: CallOptions): Promise<WechatData<GetUserGroupIdResponse>>;
@@ -30011,7 +28715,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: openid 不合法
    * - 40050: 不合法的分组 id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/moveUserToGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   moveUserToGroup(params: MoveUserToGroupParams, options?: CallOptions): Promise<WechatData<MoveUserToGroupResponse>>;
@@ -30026,7 +28730,7 @@ export interface OAToolsMethods {
    * - 40050: 不合法的分组 id
    * - 40051: 分组名字不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/updateGroup.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   updateGroup(params: UpdateGroupParams, options?: CallOptions): Promise<WechatData<UpdateGroupResponse>>;
@@ -30040,7 +28744,7 @@ export interface OAToolsMethods {
    * - 45157: 标签名非法，请注意不能和其他标签重名
    * - 45158: 标签名长度超过 30 个字节
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs} · spec: spec/officialaccount/user-tag/updateTag.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
   updateTag(params: UpdateTagParams, options?: CallOptions): Promise<WechatData<UpdateTagResponse>>;
   /**
@@ -30054,7 +28758,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: openid 不合法
    * - 47001 `data format error`: 请求体格式错误（须为 JSON，包含 user_list）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_batchuserinfo.html WeChat docs} · spec: spec/officialaccount/user/batchUserInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_batchuserinfo.html WeChat docs}
    */
   batchUserInfo(params: BatchUserInfoParams, options?: CallOptions): Promise<WechatData<BatchUserInfoResponse>>;
   /**
@@ -30067,7 +28771,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 63178: from_appid 参数错误，和调用的账号并没有迁移关系（或迁移尚未完成、已超过 15 天）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/changeopenid/api_changeopenid.html WeChat docs} · spec: spec/officialaccount/user/changeOpenid.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/changeopenid/api_changeopenid.html WeChat docs}
    */
   changeOpenid(params: ChangeOpenidParams, options?: CallOptions): Promise<WechatData<ChangeOpenidResponse>>;
   /**
@@ -30081,7 +28785,7 @@ export interface OAToolsMethods {
    * - 40013 `invalid appid`: 不合法的 AppID
    * - 268487002: 系统繁忙，请稍后重试
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_getfans.html WeChat docs} · spec: spec/officialaccount/user/getFans.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_getfans.html WeChat docs}
    */
   getFans(params?: GetFansParams, options?: CallOptions): Promise<WechatData<GetFansResponse>>;
   /**
@@ -30092,7 +28796,7 @@ export interface OAToolsMethods {
    * Errcodes:
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs} · spec: spec/officialaccount/user/getUserInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs}
    */
   getUserInfo(params: GetUserInfoParams, options?: CallOptions): Promise<WechatData<GetUserInfoResponse>>;
   /**
@@ -30105,7 +28809,7 @@ export interface OAToolsMethods {
    * - 40092: 备注名不合法（过长或包含非法字符）
    * - 43004 `require subscribe`: 用户未关注公众号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Configuring_user_notes.html WeChat docs} · spec: spec/officialaccount/user/updateRemark.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Configuring_user_notes.html WeChat docs}
    */
   updateRemark(params: UpdateRemarkParams, options?: CallOptions): Promise<WechatData<UpdateRemarkResponse>>;
   /**
@@ -30117,7 +28821,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: openid 不合法
    * - 42001 `access_token expired`: 已过期
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/checkWebAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
    */
   checkWebAccessToken(params: CheckWebAccessTokenParams, options?: CallOptions): Promise<WechatData<CheckWebAccessTokenResponse>>;
   /**
@@ -30129,7 +28833,7 @@ export interface OAToolsMethods {
    * - 40003 `invalid openid`: openid 不合法
    * - 42001 `access_token expired`: 用户的网页授权 access_token 超时：用 refreshWebAccessToken 刷新
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/getSnsUserInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
    */
   getSnsUserInfo(params: GetSnsUserInfoParams, options?: CallOptions): Promise<WechatData<GetSnsUserInfoResponse>>;
   /**
@@ -30144,7 +28848,7 @@ export interface OAToolsMethods {
    * - 40163 `code been used`: code 已被使用
    * - 42003 `code expired`: code 超时
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/getWebAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
    */
   getWebAccessToken(params: GetWebAccessTokenParams, options?: CallOptions): Promise<WechatData<GetWebAccessTokenResponse>>;
   /**
@@ -30156,7 +28860,7 @@ export interface OAToolsMethods {
    * - 42002 `refresh_token expired`: refresh_token 超时，需要用户重新授权
    * - 40030 `invalid refresh_token`: 不合法的 refresh_token
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs} · spec: spec/officialaccount/web-oauth/refreshWebAccessToken.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
    */
   refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
 }
@@ -30515,7 +29219,7 @@ export interface OpenPlatformMethods {
    * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html WeChat docs}
    */
   getAuthorizerInfo(params: GetAuthorizerInfoParams, options?: CallOptions): Promise<WechatData<GetAuthorizerInfoResponse>>;
   /**
@@ -30528,7 +29232,7 @@ export interface OpenPlatformMethods {
    * Errcodes:
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html WeChat docs}
    */
   getAuthorizerList(params: GetAuthorizerListParams, options?: CallOptions): Promise<WechatData<GetAuthorizerListResponse>>;
   /**
@@ -30540,7 +29244,7 @@ export interface OpenPlatformMethods {
    * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html WeChat docs} · spec: spec/component/authorizer/getAuthorizerOptionInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html WeChat docs}
    */
   getAuthorizerOptionInfo(params: GetAuthorizerOptionInfoParams, options?: CallOptions): Promise<WechatData<GetAuthorizerOptionInfoResponse>>;
   /**
@@ -30552,7 +29256,7 @@ export interface OpenPlatformMethods {
    * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html WeChat docs} · spec: spec/component/authorizer/setAuthorizerOptionInfo.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html WeChat docs}
    */
   setAuthorizerOptionInfo(params: SetAuthorizerOptionInfoParams, options?: CallOptions): Promise<WechatData<SetAuthorizerOptionInfoResponse>>;
   /**
@@ -30565,7 +29269,7 @@ export interface OpenPlatformMethods {
    * Errcodes:
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html WeChat docs} · spec: spec/component/domain/getThirdpartyJumpDomainConfirmFile.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html WeChat docs}
    */
   getThirdpartyJumpDomainConfirmFile(params?: GetThirdpartyJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetThirdpartyJumpDomainConfirmFileResponse>>;
   /**
@@ -30579,7 +29283,7 @@ export interface OpenPlatformMethods {
    * - 85015 `invalid domain`: 域名不合法或校验文件未放置
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html WeChat docs} · spec: spec/component/domain/modifyThirdpartyJumpDomain.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html WeChat docs}
    */
   modifyThirdpartyJumpDomain(params: ModifyThirdpartyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyThirdpartyJumpDomainResponse>>;
   /**
@@ -30594,7 +29298,7 @@ export interface OpenPlatformMethods {
    * - 85015 `invalid domain`: 域名不合法
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html WeChat docs} · spec: spec/component/domain/modifyThirdpartyServerDomain.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html WeChat docs}
    */
   modifyThirdpartyServerDomain(params: ModifyThirdpartyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyThirdpartyServerDomainResponse>>;
   /**
@@ -30606,7 +29310,7 @@ export interface OpenPlatformMethods {
    * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html WeChat docs} · spec: spec/component/openapi/clearComponentQuota.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html WeChat docs}
    */
   clearComponentQuota(params?: ClearComponentQuotaParams, options?: CallOptions): Promise<WechatData<ClearComponentQuotaResponse>>;
   /**
@@ -30618,7 +29322,7 @@ export interface OpenPlatformMethods {
    * - 89253 `lack of some params`: 缺少参数
    * - 86004 `invalid wechat`: 无效微信号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html WeChat docs} · spec: spec/component/register/fastRegisterPersonalWeapp.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html WeChat docs}
    */
   fastRegisterPersonalWeapp(params: FastRegisterPersonalWeappParams, options?: CallOptions): Promise<WechatData<FastRegisterPersonalWeappResponse>>;
   /**
@@ -30633,7 +29337,7 @@ export interface OpenPlatformMethods {
    * - 61070 `name, wechat name not in accordance`: 法人姓名与微信号不一致
    * - 89248 `invalid code type`: 企业代码类型无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html WeChat docs} · spec: spec/component/register/fastRegisterWeapp.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html WeChat docs}
    */
   fastRegisterWeapp(params: FastRegisterWeappParams, options?: CallOptions): Promise<WechatData<FastRegisterWeappResponse>>;
   /**
@@ -30648,7 +29352,7 @@ export interface OpenPlatformMethods {
    * - 85065 `template list is full`: 模板库已满
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html WeChat docs} · spec: spec/component/template/addToTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html WeChat docs}
    */
   addToTemplate(params: AddToTemplateParams, options?: CallOptions): Promise<WechatData<AddToTemplateResponse>>;
   /**
@@ -30662,7 +29366,7 @@ export interface OpenPlatformMethods {
    * - 85064 `template not found`: 找不到模板
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html WeChat docs} · spec: spec/component/template/deleteCodeTemplate.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html WeChat docs}
    */
   deleteCodeTemplate(params: DeleteCodeTemplateParams, options?: CallOptions): Promise<WechatData<DeleteCodeTemplateResponse>>;
   /**
@@ -30675,7 +29379,7 @@ export interface OpenPlatformMethods {
    * Errcodes:
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html WeChat docs} · spec: spec/component/template/getCodeTemplateList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html WeChat docs}
    */
   getCodeTemplateList(params?: GetCodeTemplateListParams, options?: CallOptions): Promise<WechatData<GetCodeTemplateListResponse>>;
   /**
@@ -30688,7 +29392,7 @@ export interface OpenPlatformMethods {
    * Errcodes:
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html WeChat docs} · spec: spec/component/template/getTemplateDraftList.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html WeChat docs}
    */
   getTemplateDraftList(params?: GetTemplateDraftListParams, options?: CallOptions): Promise<WechatData<GetTemplateDraftListResponse>>;
   /**
@@ -30702,7 +29406,7 @@ export interface OpenPlatformMethods {
    * - 61010 `code is expired`: 授权码已过期
    * - 61009 `code is invalid`: 授权码无效或已使用
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizerrefreshtoken.html WeChat docs} · spec: spec/component/token/getAuthorizerRefreshToken.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizerrefreshtoken.html WeChat docs}
    */
   getAuthorizerRefreshToken(params: GetAuthorizerRefreshTokenParams, options?: CallOptions): Promise<WechatData<GetAuthorizerRefreshTokenResponse>>;
   /**
@@ -30715,7 +29419,7 @@ export interface OpenPlatformMethods {
    * Errcodes:
    * - 61011 `invalid component`: 无效的第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getpreauthcode.html WeChat docs} · spec: spec/component/token/getPreAuthCode.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getpreauthcode.html WeChat docs}
    */
   getPreAuthCode(params?: GetPreAuthCodeParams, options?: CallOptions): Promise<WechatData<GetPreAuthCodeResponse>>;
   /**
@@ -30727,7 +29431,7 @@ export interface OpenPlatformMethods {
    * - 61004 `access clientip is not registered`: 调用方 IP 不在第三方平台的 IP 白名单中
    * - 40125 `invalid appsecret`: 无效的 component_secret
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_startpushticket.html WeChat docs} · spec: spec/component/token/startPushTicket.yaml
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_startpushticket.html WeChat docs}
    */
   startPushTicket(params?: StartPushTicketParams, options?: CallOptions): Promise<WechatData<StartPushTicketResponse>>;
 }

@@ -1,10 +1,43 @@
 // Data modules: the spec examples (for the mock WeChat and the contract tests) and the errcode catalogue.
-import type { GeneratorInput } from '../ir.js';
+import type { EndpointIR, GeneratorInput } from '../ir.js';
+import { emitJsonModule } from './json-module.js';
 
 /** The spec examples by spec id, as a CommonJS data module (one copy for the ESM and CJS builds). */
 export function emitExamplesData(input: GeneratorInput, header: string): string {
   const json = `{\n${input.endpoints.map((ep) => `${JSON.stringify(ep.id)}:${JSON.stringify(ep.examples)}`).join(',\n')}\n}`;
-  return `${header}module.exports = JSON.parse(${JSON.stringify(json).replace(/\\n/g, '\\n\\\n')});\n`;
+  return emitJsonModule(json, header);
+}
+
+/** The example the mock WeChat answers with: the spec's first success example (no errcode). */
+export function mockExample(examples: EndpointIR['examples']): EndpointIR['examples'][number] | undefined {
+  return examples.find((e) => !e.response || !e.response['errcode']);
+}
+
+/**
+ * The examples the package ships (wechat-tools/testing): each spec's success example, the one the mock
+ * answers with, without its params (name and reply only). The contract tests (repository only) use every
+ * example, params included (examples.data.cjs).
+ */
+export function emitShippedExamplesData(input: GeneratorInput, header: string): string {
+  const rows = input.endpoints.flatMap((ep) => {
+    const example = mockExample(ep.examples);
+    if (!example) return [];
+    // what the mock answers with: the reply (JSON or bytes), and the name; not the params
+    const shipped = { name: example.name, ...(example.response ? { response: example.response } : {}), ...(example.binary ? { binary: example.binary } : {}) };
+    return [`${JSON.stringify(ep.id)}:${JSON.stringify([shipped])}`];
+  });
+  return emitJsonModule(`{\n${rows.join(',\n')}\n}`, header);
+}
+
+export function emitShippedExamples(): string {
+  return [
+    "import type { SpecExample } from '../src/core/example.js';",
+    "import data from './shipped-examples.data.cjs';",
+    '',
+    '/** Each spec\'s success example (the one the mock answers with), by spec id: its name and reply (JSON or bytes), no params. */',
+    'export const shippedExamples = data as Readonly<Record<string, readonly SpecExample[]>>;',
+    '',
+  ].join('\n');
 }
 
 export function emitExamples(): string {
@@ -29,12 +62,30 @@ export function emitErrcodes(input: GeneratorInput): string {
   ].join('\n');
 }
 
-/** The catalogue: summary, doc link and flags by spec id (for the CLI's `endpoints` and the docs). */
-export function emitCatalog(input: GeneratorInput): string {
-  const rows = input.endpoints.map((ep) => `  ${JSON.stringify(ep.id)}: ${JSON.stringify({ summary: ep.summary, docUrl: ep.docUrl, ...(ep.deprecated ? { deprecated: ep.deprecated } : {}) })},`);
+/** WeChat's doc site: the catalogue's doc links are stored relative to it. */
+export const DOC_SITE = 'https://developers.weixin.qq.com/';
+
+/**
+ * The doc links (for the CLI's `endpoints`) as a data module: one per endpoint, in the endpoint table's
+ * order (no keys, no summaries: the package ships only what the CLI prints), under DOC_SITE without it.
+ */
+export function emitCatalogData(input: GeneratorInput, header: string): string {
+  const urls = input.endpoints.map((ep) => (ep.docUrl.startsWith(DOC_SITE) ? ep.docUrl.slice(DOC_SITE.length) : ep.docUrl));
+  return emitJsonModule(`[\n${urls.map((u) => JSON.stringify(u)).join(',\n')}\n]`, header);
+}
+
+export function emitCatalog(): string {
   return [
-    '/** Summary, WeChat doc link and deprecation of every endpoint, by spec id. */',
-    `export const catalog: Readonly<Record<string, { summary: string; docUrl: string; deprecated?: true | string }>> = {\n${rows.join('\n')}\n};`,
+    "import data from './catalog.data.cjs';",
+    "import { endpointTable } from './endpoints.js';",
+    '',
+    '/** The WeChat doc link of every endpoint, by spec id (the data holds them in the endpoint table\'s order). */',
+    'export const catalog: Readonly<Record<string, { docUrl: string }>> = Object.fromEntries(',
+    '  endpointTable.map((row, i) => {',
+    "    const url = (data as string[])[i] ?? '';",
+    `    return [row.id, { docUrl: url.includes('://') ? url : \`${DOC_SITE}\${url}\` }];`,
+    '  }),',
+    ');',
     '',
   ].join('\n');
 }

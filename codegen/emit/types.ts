@@ -91,7 +91,7 @@ export function endpointDoc(ep: EndpointIR): string {
     lines.push('', 'Errcodes:');
     for (const e of ep.errors) lines.push(`- ${e.errcode}${e.errmsg ? ` \`${escapeDoc(e.errmsg)}\`` : ''}: ${escapeDoc(e.description)}`);
   }
-  lines.push('', `@see {@link ${ep.docUrl} WeChat docs} · spec: ${ep.file}`);
+  lines.push('', `@see {@link ${ep.docUrl} WeChat docs}`);
   if (ep.deprecated) lines.push(`@deprecated ${ep.deprecated === true ? 'WeChat has retired this endpoint.' : escapeDoc(ep.deprecated)}`);
   return lines.join('\n');
 }
@@ -142,12 +142,10 @@ export function emitTypes(input: GeneratorInput, components: Record<ClientName, 
     if (!t) continue;
     out.push(`${t.docs.length > 0 ? jsdoc(escapeDoc(t.docs.join('\n'))) : ''}${declaration(name, t, false)}`);
   }
+  // <Operation>Params / <Operation>Response: the method of the same name carries the docs (size budget)
   for (const ep of input.endpoints) {
-    const cls = CLIENT_CLASS[home(ep)];
-    out.push(`${jsdoc(`Params of {@link ${cls}.${ep.operation}}.`)}${declaration(`${ep.typeBase}Params`, take(ep, `${ep.typeBase}Params`), true)}`);
-    if (ep.responseKind !== 'binary') {
-      out.push(`${jsdoc(`Reply fields of {@link ${cls}.${ep.operation}}.`)}${declaration(`${ep.typeBase}Response`, take(ep, `${ep.typeBase}Response`), true)}`);
-    }
+    out.push(declaration(`${ep.typeBase}Params`, take(ep, `${ep.typeBase}Params`), true));
+    if (ep.responseKind !== 'binary') out.push(declaration(`${ep.typeBase}Response`, take(ep, `${ep.typeBase}Response`), true));
   }
   for (const client of ['mp', 'oa', 'component'] as const) {
     const eps = input.endpoints.filter((e) => e.clients.includes(client));

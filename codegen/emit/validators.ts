@@ -6,6 +6,7 @@
 // base_info…) becomes one `$defs` entry.
 import type { EndpointIR, GeneratorInput, JsonSchema } from '../ir.js';
 import { paramsSchema, referencedDefs, responseSchema } from '../schemas.js';
+import { emitJsonModule } from './json-module.js';
 
 /** Keywords that do not affect a verdict (formats are not validated: ajv ran with validateFormats: false). */
 const ANNOTATIONS = new Set(['description', 'title', 'examples', 'deprecated', 'default', 'format', '$comment']);
@@ -105,7 +106,7 @@ export function validatorGroupData(endpoints: EndpointIR[], input: GeneratorInpu
 /** A CommonJS data module: V8 parses a JSON.parse string literal faster than the same object literal. */
 export function emitValidatorGroup(endpoints: EndpointIR[], input: GeneratorInput, header: string): string {
   const json = JSON.stringify(validatorGroupData(endpoints, input));
-  return `${header}module.exports = JSON.parse(${JSON.stringify(json)});\n`;
+  return emitJsonModule(json, header);
 }
 
 export function emitValidatorIndex(groups: string[]): string {

@@ -4,7 +4,8 @@ export type { MockApp, MockWechatOptions, MockReply, MockRequest, MockFailure, M
 export { TokenState } from './token-state.js';
 export { MockData, type MockDataOptions, type MockDataRequest, type MockUser } from './mock-data.js';
 export { DEFAULT_MOCK_API_SECURITY, type MockApiSecurity } from './mock-api-security.js';
-export { examples } from '../../generated/examples.js';
+/** Each endpoint's success example, the one the mock answers with, by spec id: name and reply, no params (every example of the specs, params included, is in the repository's generated/examples.data.cjs). */
+export { shippedExamples as examples } from '../../generated/shipped-examples.js';
 export { createPushKit, PushKit, nodeResponse } from './push-kit.js';
 export type { PushKitOptions, PushKitMode, PushKitMessage, PushKitRequestOptions, PushKitParts, PushKitReply, CapturedNodeResponse } from './push-kit.js';
 export { encryptOpenData } from './open-data-kit.js';

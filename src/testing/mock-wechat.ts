@@ -5,7 +5,7 @@
 // believable users and ids in place of the docs' placeholders (mock-data.ts).
 import { createHmac, randomBytes } from 'node:crypto';
 import { endpointTable } from '../../generated/endpoints.js';
-import { examples } from '../../generated/examples.js';
+import { shippedExamples } from '../../generated/shipped-examples.js';
 import type { EndpointRow } from '../core/endpoint.js';
 import type { SpecExample } from '../core/example.js';
 import { extraExamples, extraRows, type ExtraEndpoints } from '../client/extend.js';
@@ -285,7 +285,7 @@ export class MockWechat {
       return this.#reply(op, 'errcode' in r ? { errcode: 45009, errmsg: 'reach max api daily quota limit' } : r);
     }
 
-    const example = (examples[row.id] ?? this.#extraExamples[row.id] ?? []).find((e) => !e.response || !e.response['errcode']);
+    const example = (shippedExamples[row.id] ?? this.#extraExamples[row.id] ?? []).find((e) => !e.response || !e.response['errcode']);
     const reply = exampleReply(example);
     if ('binary' in reply || ('status' in reply && !('errcode' in reply))) return this.#reply(op, reply);
     return this.#reply(op, this.data.fill(reply, { appid, params }));
