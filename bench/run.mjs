@@ -160,6 +160,19 @@ sections.push(`## 6. Size
 The core is \`src/index.ts\` bundled by esbuild without the generated data (endpoint table, types, validators, examples):
 the client, token manager, HTTP layer, retry, push and Redis code.`);
 
+// (7) type-check cost of the package for a consumer (bench/typecheck.mjs: packs the working tree again)
+log('type-check');
+const tc = JSON.parse((await run(process.execPath, [path.join(root, 'bench/typecheck.mjs'), '--runs', String(Math.max(3, ROUNDS)), '--json'], { cwd: root, timeout: 900_000, maxBuffer: 1 << 24 })).stdout.trim().split('\n').pop());
+sections.push(`## 7. Type-check cost for a consumer
+
+\`node bench/typecheck.mjs\`: a throwaway project with the packed package; \`tsc --noEmit\` CPU time of a file that
+imports \`MPTools\` and calls three endpoints against a bare file, same tsconfig (NodeNext, lib es2023, @types/node,
+strict), median of ${Math.max(3, ROUNDS)} alternating runs after one warm-up.
+
+| skipLibCheck | bare file CPU ms | consumer CPU ms | ratio | target |
+|---|---|---|---|---|
+${tc.map((r) => `| ${r.skipLibCheck} | ${r.bareCpuMs} | ${r.consumerCpuMs} | **${r.ratio.toFixed(2)}** | ${r.target} ${r.ok ? '(met)' : '(missed)'} |`).join('\n')}`);
+
 fake.kill('SIGTERM');
 const secs = Math.round((Date.now() - started) / 1000);
 const md = `# Benchmarks

@@ -4,7 +4,7 @@
 // of a process that loads TypeScript and checks the program (median of several alternating runs);
 // targets: ≤ 1.15× (skipLibCheck true) and ≤ 1.3× (false).
 //
-//   node bench/typecheck.mjs [--runs N] [--tarball wechat-tools-x.tgz] [--check]
+//   node bench/typecheck.mjs [--runs N] [--tarball wechat-tools-x.tgz] [--check] [--json]
 //
 // Without --tarball it builds (tsup) and packs the working tree. --check exits 1 when a target is missed.
 // Public tools only: npm, tsc, node.
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, check: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const root = path.resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'wt-typecheck-'));
@@ -87,7 +87,8 @@ console.log(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: perf
     const target = skipLibCheck ? 1.15 : 1.3;
     results.push({ skipLibCheck, bareCpuMs: Math.round(bare), consumerCpuMs: Math.round(consumer), ratio: Number(ratio.toFixed(2)), target, ok: ratio <= target });
   }
-  console.table(results);
+  if (values.json) console.log(JSON.stringify(results));
+  else console.table(results);
   if (values.check && results.some((r) => !r.ok)) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
