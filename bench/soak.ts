@@ -27,8 +27,8 @@ const OPS = [
 
 const FAULTS: MockFailure[] = [-1, 'network', { status: 502, body: '<html>bad gateway</html>', contentType: 'text/html' }, 40001, 42001, 45011, 'timeout'];
 
-/** Small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
+/** Small deterministic PRNG (mulberry32); the validator oracle test draws its inputs from it too. */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

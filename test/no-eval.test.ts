@@ -6,12 +6,22 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { DEFAULT_MOCK_APP, MockData } from '../src/testing/index.js';
 
 const run = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '..');
+/** esbuild options of both bundles: one ESM file for Node; msw is loaded only by mock.handlers (the demo uses
+ * mock.listen()) and the optional peers only by their features, so a real import of them would fail loudly. */
+const NODE_BUNDLE: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  logLevel: 'error',
+  external: ['msw', 'msw/node', 'ioredis', 'redis', 'fast-xml-parser'],
+};
 let dir = '';
 let bundle = '';
 
@@ -21,13 +31,7 @@ beforeAll(async () => {
   await build({
     entryPoints: [path.join(root, 'demo/quickstart.ts')],
     outfile: bundle,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-    // msw is loaded only by mock.handlers (the demo uses mock.listen()); a real import would fail loudly
-    external: ['msw', 'msw/node', 'ioredis', 'redis', 'fast-xml-parser'],
+    ...NODE_BUNDLE,
     banner: { js: "import { createRequire as __wtRequire } from 'node:module'; const require = __wtRequire(import.meta.url);" },
   });
 }, 60_000);
@@ -62,12 +66,7 @@ try { await mp.getQRCode({ path: 'p', width: 'wide' }); console.log('no error');
       loader: 'ts',
     },
     outfile: script,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    logLevel: 'error',
-    external: ['msw', 'msw/node', 'ioredis', 'redis', 'fast-xml-parser'],
+    ...NODE_BUNDLE,
   });
   const { stdout } = await run(process.execPath, [FLAG, script], { cwd: dir, timeout: 30_000 });
   expect(stdout).toMatch(/WechatValidationError .*getQRCode.*\/width/);

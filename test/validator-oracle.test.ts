@@ -16,6 +16,7 @@ import type { ValidateFunction } from '../src/validate/types.js';
 import { checkResponse, validatorsFor } from '../src/validate/validate.js';
 import { MPTools } from '../src/index.js';
 import { createMockWechat, DEFAULT_MOCK_APP } from '../src/testing/index.js';
+import { rng } from '../bench/soak.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 let input: GeneratorInput;
@@ -55,17 +56,6 @@ function verdicts(ours: ValidateFunction, theirs: AjvValidate, data: unknown): {
 }
 
 // ---- generated inputs (deterministic) ----
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Rnd = () => number;
 const pick = <T>(rnd: Rnd, xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)] as T;
