@@ -117,7 +117,7 @@ describe('b) request.requiredWhen: conditional requirements, checked before the 
   it.each(MARKED)('%s: the documented condition is checked', async (id, params, message) => {
     const row = endpointTable.find((r) => r.id === id);
     expect(row, id).toBeDefined();
-    await expect(validateParams(row as NonNullable<typeof row>, params)).rejects.toThrow(`${row?.op}: invalid params: ${message}`);
+    await expect((async () => validateParams(row as NonNullable<typeof row>, params))()).rejects.toThrow(`${row?.op}: invalid params: ${message}`);
   });
 
   it('opSpecialOrder type 1 without delay_to: a validation error naming the field, the endpoint and the condition; nothing sent', async () => {

@@ -41,10 +41,16 @@ export function failureInSuccess(rule: FailureField, json: Record<string, unknow
 
 const warnedOps = new Set<string>();
 
-/** Reply validation: 'warn' logs a mismatch (once per operation without a logger), 'throw' throws, 'off' skips. */
-export async function checkReply(row: EndpointRow, json: Record<string, unknown>, mode: 'warn' | 'throw' | 'off', logger: Logger | undefined): Promise<void> {
+/** Reply validation: 'warn' logs a mismatch (once per operation without a logger), 'throw' throws, 'off' skips. Synchronous once the validators are loaded. */
+export function checkReply(row: EndpointRow, json: Record<string, unknown>, mode: 'warn' | 'throw' | 'off', logger: Logger | undefined): void | Promise<void> {
   if (mode === 'off') return;
-  const problem = await checkResponse(row, json);
+  const problem = checkResponse(row, json);
+  if (problem === undefined) return;
+  if (typeof problem !== 'string') return problem.then((p) => reportReply(row, p, mode, logger));
+  reportReply(row, problem, mode, logger);
+}
+
+function reportReply(row: EndpointRow, problem: string | undefined, mode: 'warn' | 'throw', logger: Logger | undefined): void {
   if (problem === undefined) return;
   const message = `${row.op}: the reply does not match the spec: ${problem}`;
   if (mode === 'throw') throw new WechatValidationError(row.op, problem.split(' ')[0] ?? '', `in the reply ${problem.slice(problem.indexOf(' ') + 1)}`);

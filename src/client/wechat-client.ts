@@ -155,6 +155,16 @@ export abstract class WechatClient {
         return hasLock(cache) ? { acquire: (k: string, ttl: number) => scrubbed(() => cache.acquireLock(k, ttl)), release: (k: string, t: string) => scrubbed(() => cache.releaseLock(k, t)) } : undefined;
       },
       get: (k) => scrubbed(() => this.getCache(k)),
+      // the per-call fast path: a cache that answers at once is read without a promise
+      getNow: (k) => {
+        let v: unknown;
+        try {
+          v = this.getCache(k);
+        } catch (err) {
+          return scrubbed(() => Promise.reject(err));
+        }
+        return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function' ? scrubbed(() => v) : v;
+      },
       set: async (k, v, ttl) => {
         await scrubbed(() => this.setCache(k, v, ttl), cachedSecrets(v));
       },
@@ -200,6 +210,12 @@ export abstract class WechatClient {
   async getAccessToken(signal?: AbortSignal): Promise<string> {
     const provider = this.options.accessTokenProvider;
     return provider ? provider.get(signal) : this.#tokens.get(signal);
+  }
+
+  /** getAccessToken() for a call: no promise when the token is at hand (unless a subclass overrides getAccessToken). */
+  #tokenForCall(signal: AbortSignal | undefined): string | Promise<string> {
+    if (this.options.accessTokenProvider || this.getAccessToken !== WechatClient.prototype.getAccessToken) return this.getAccessToken(signal);
+    return this.#tokens.getNow(signal);
   }
 
   /** The token and the seconds it has left (for a token service answering {access_token, expires_in}). */
@@ -272,23 +288,24 @@ export abstract class WechatClient {
     return this.#execute(row, rawParams(req), options, false);
   }
 
-  async #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
-    if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
-    checkParams(row.op, params);
-    // Acting for a third-party platform: the spec names the variant to call (code2Session → component jscode2session).
-    if (row.componentVariant && this.#options.component) row = this.operations().get(row.componentVariant) ?? row;
-    params = record(params); // own keys only, no prototype
-    if (row.ownAppid && params[row.ownAppid] === undefined) params[row.ownAppid] = this.appid;
-    if (row.dateRule) applyDateRule(row, params, this.#options.validateParams !== false);
-    const secrets = secretValues(params, [this.#options.secret, options.accessToken]);
-    this.#xpay.check(row, params);
-    this.#apiSecurity.check(row);
+  /** The checks that need no I/O, then the attempts. Not async: a bad call is refused with no await. */
+  #execute(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean): Promise<WechatResult> {
+    let secrets: string[];
     try {
-      return await this.#attempts(row, params, options, spec, secrets);
+      if (params === null || typeof params !== 'object' || Array.isArray(params)) throw new WechatValidationError(row.op, '', 'params must be an object');
+      checkParams(row.op, params);
+      // Acting for a third-party platform: the spec names the variant to call (code2Session → component jscode2session).
+      if (row.componentVariant && this.#options.component) row = this.operations().get(row.componentVariant) ?? row;
+      params = record(params); // own keys only, no prototype
+      if (row.ownAppid && params[row.ownAppid] === undefined) params[row.ownAppid] = this.appid;
+      if (row.dateRule) applyDateRule(row, params, this.#options.validateParams !== false);
+      secrets = secretValues(params, [this.#options.secret, options.accessToken]);
+      this.#xpay.check(row, params);
+      this.#apiSecurity.check(row);
     } catch (err) {
-      scrubError(err, [...secrets, ...this.#book.values(), ...(await this.#currentToken())]);
-      throw err;
+      return Promise.reject(err);
     }
+    return this.#attempts(row, params, options, spec, secrets);
   }
 
   /** The cached access_token, for exact-value redaction (never fetches). */
@@ -298,103 +315,118 @@ export abstract class WechatClient {
   }
 
   async #attempts(row: EndpointRow, params: Record<string, unknown>, options: CallOptions, spec: boolean, secrets: string[]): Promise<WechatResult> {
-    if (spec && this.#options.validateParams !== false) await validateParams(row, params);
-    const limits = callLimits(row, this.#options, options);
-    const deadline = new Deadline(limits.deadlineMs);
-    const state: RetryState = {
-      attempts: 0,
-      transientRetries: 0,
-      tokenRefreshed: false,
-      managedToken:
-        (row.auth === 'access_token' && options.accessToken === undefined && (this.#options.accessTokenProvider !== undefined || (this.#options.passiveAccessToken !== false && this.tokenMode !== 'cloud'))) ||
-        row.auth === 'component_access_token',
-      idempotent: row.idempotent,
-      options: retryOptions(this.#options.retry, options.retry),
-    };
-    const baseUrl = baseUrlFor(row, this.#options, this.tokenMode);
-    for (;;) {
-      const component = row.auth === 'component_access_token' ? this.#component(row) : undefined;
-      const ctx = buildContext(row, params, state.attempts, { appid: this.appid, secret: this.#options.secret, componentAppid: component?.appid }, baseUrl);
-      // Cloud mode: calls from inside WeChat Cloud are authenticated by the platform, no token at all.
-      if (row.auth === 'access_token' && (options.accessToken !== undefined || this.options.accessTokenProvider !== undefined || this.tokenMode !== 'cloud')) {
-        ctx.accessToken = options.accessToken ?? (await this.getAccessToken(options.signal));
+    try {
+      if (spec && this.#options.validateParams !== false) {
+        const loading = validateParams(row, params);
+        if (loading) await loading;
       }
-      if (component) ctx.accessToken = await component.tokenProvider.get(options.signal);
-      for (const m of this.#middleware) {
-        const pending = m.onRequest?.(ctx);
-        if (pending) await pending;
-      }
-      if (ctx.accessToken !== undefined) {
-        ctx.query[component ? 'component_access_token' : 'access_token'] = ctx.accessToken;
-        if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
-      }
-      // the token wait or a middleware may have used up the deadline: no attempt starts after it
-      if (deadline.ms !== undefined && deadline.remaining() <= 0) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, undefined, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
-      const started = performance.now();
-      state.attempts++;
-      const bound = deadline.ms === undefined ? { ms: limits.timeoutMs, byDeadline: false } : deadline.attemptTimeout(limits.timeoutMs);
-      // the values to scrub from an error, worked out only if there is one
-      const known = () => [...secrets, ...this.#book.values()];
-      let reply: HttpReply;
-      let parsed: ParsedReply;
-      try {
-        reply = this.#apiSecurity.onReply(
-          ctx,
-          await sendAttempt(this.#transport, row, ctx, {
-            timeoutMs: bound.ms,
-            deadlineMs: bound.byDeadline ? deadline.ms : undefined,
-            maxBytes: limits.maxBytes,
-            signal: options.signal,
-            headers: options.headers,
-            secrets: known,
-          }),
-        );
-        parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, limits.maxBytes, known);
-      } catch (err) {
-        const decision = err instanceof WechatTimeoutError && err.deadlineMs !== undefined ? ({ retry: false, why: 'deadline' } as const) : shouldRetry(outcomeOf(err), state);
-        this.#logger?.debug({ operation: row.op, path: row.path, error: err instanceof Error ? err.name : 'error', attempt: state.attempts, retry: decision.retry, why: decision.why }, `wechat-tools ${row.op} failed`);
-        if (!decision.retry) throw err;
-        if (!deadline.allows(decision.delayMs)) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
-        state.transientRetries++;
-        await this.#pause(row, decision.delayMs, options, err);
-        continue;
-      }
-      if (parsed.kind === 'json') this.#book.addFrom(parsed.json);
-      const errcode = parsed.kind === 'json' ? Number(parsed.json['errcode'] ?? 0) || 0 : undefined;
-      const durationMs = Math.round((performance.now() - started) * 10) / 10;
-      this.#logger?.debug({ operation: row.op, method: row.method, path: row.path, status: reply.response.status, errcode, ms: durationMs, attempt: state.attempts }, `wechat-tools ${row.op}`);
-      for (const m of this.#middleware) {
-        const pending = m.onResponse?.(ctx, { status: reply.response.status, durationMs, errcode });
-        if (pending) await pending;
-      }
-
-      if (errcode !== undefined && errcode !== 0) {
-        const decision = shouldRetry({ kind: 'errcode', errcode }, state);
-        // a backoff that does not fit in the deadline: keep this answer (as when the retries run out)
-        if (decision.retry && (decision.refreshToken || deadline.allows(decision.delayMs))) {
-          if (decision.refreshToken && ctx.accessToken !== undefined) {
-            this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
-            state.tokenRefreshed = true;
-            if (component) await component.tokenProvider.invalidate(ctx.accessToken);
-            else await this.invalidateAccessToken(ctx.accessToken);
-          } else {
-            state.transientRetries++;
-            await this.#pause(row, decision.delayMs, options, undefined);
+      const limits = callLimits(row, this.#options, options);
+      const deadline = new Deadline(limits.deadlineMs);
+      const state: RetryState = {
+        attempts: 0,
+        transientRetries: 0,
+        tokenRefreshed: false,
+        managedToken:
+          (row.auth === 'access_token' && options.accessToken === undefined && (this.#options.accessTokenProvider !== undefined || (this.#options.passiveAccessToken !== false && this.tokenMode !== 'cloud'))) ||
+          row.auth === 'component_access_token',
+        idempotent: row.idempotent,
+        options: retryOptions(this.#options.retry, options.retry),
+      };
+      const baseUrl = baseUrlFor(row, this.#options, this.tokenMode);
+      for (;;) {
+        const component = row.auth === 'component_access_token' ? this.#component(row) : undefined;
+        const ctx = buildContext(row, params, state.attempts, { appid: this.appid, secret: this.#options.secret, componentAppid: component?.appid }, baseUrl);
+        // Cloud mode: calls from inside WeChat Cloud are authenticated by the platform, no token at all.
+        if (row.auth === 'access_token' && (options.accessToken !== undefined || this.options.accessTokenProvider !== undefined || this.tokenMode !== 'cloud')) {
+          if (options.accessToken !== undefined) ctx.accessToken = options.accessToken;
+          else {
+            const token = this.#tokenForCall(options.signal);
+            ctx.accessToken = typeof token === 'string' ? token : await token;
           }
+        }
+        if (component) ctx.accessToken = await component.tokenProvider.get(options.signal);
+        for (const m of this.#middleware) {
+          const pending = m.onRequest?.(ctx);
+          if (pending) await pending;
+        }
+        if (ctx.accessToken !== undefined) {
+          ctx.query[component ? 'component_access_token' : 'access_token'] = ctx.accessToken;
+          if (!secrets.includes(ctx.accessToken)) secrets.push(ctx.accessToken);
+        }
+        // the token wait or a middleware may have used up the deadline: no attempt starts after it
+        if (deadline.ms !== undefined && deadline.remaining() <= 0) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, undefined, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
+        const started = performance.now();
+        state.attempts++;
+        const bound = deadline.ms === undefined ? { ms: limits.timeoutMs, byDeadline: false } : deadline.attemptTimeout(limits.timeoutMs);
+        // the values to scrub from an error, worked out only if there is one
+        const known = () => [...secrets, ...this.#book.values()];
+        let reply: HttpReply;
+        let parsed: ParsedReply;
+        try {
+          reply = this.#apiSecurity.onReply(
+            ctx,
+            await sendAttempt(this.#transport, row, ctx, {
+              timeoutMs: bound.ms,
+              deadlineMs: bound.byDeadline ? deadline.ms : undefined,
+              maxBytes: limits.maxBytes,
+              signal: options.signal,
+              headers: options.headers,
+              secrets: known,
+            }),
+          );
+          parsed = parseReply(row.op, row.reply, reply.response, reply.bytes, limits.maxBytes, known);
+        } catch (err) {
+          const decision = err instanceof WechatTimeoutError && err.deadlineMs !== undefined ? ({ retry: false, why: 'deadline' } as const) : shouldRetry(outcomeOf(err), state);
+          this.#logger?.debug({ operation: row.op, path: row.path, error: err instanceof Error ? err.name : 'error', attempt: state.attempts, retry: decision.retry, why: decision.why }, `wechat-tools ${row.op} failed`);
+          if (!decision.retry) throw err;
+          if (!deadline.allows(decision.delayMs)) throw new WechatTimeoutError(row.op, limits.timeoutMs, row.idempotent, err, { attempts: state.attempts, deadlineMs: deadline.ms ?? 0 });
+          state.transientRetries++;
+          await this.#pause(row, decision.delayMs, options, err);
           continue;
         }
-      }
-      const result = shapeResult(row, reply, parsed, secrets);
-      if (result.errcode !== 0) {
-        if (options.throwOnError ?? this.#options.throwOnError) throw wechatErrorFor({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
+        if (parsed.kind === 'json') this.#book.addFrom(parsed.json);
+        const errcode = parsed.kind === 'json' ? Number(parsed.json['errcode'] ?? 0) || 0 : undefined;
+        const durationMs = Math.round((performance.now() - started) * 10) / 10;
+        this.#logger?.debug({ operation: row.op, method: row.method, path: row.path, status: reply.response.status, errcode, ms: durationMs, attempt: state.attempts }, `wechat-tools ${row.op}`);
+        for (const m of this.#middleware) {
+          const pending = m.onResponse?.(ctx, { status: reply.response.status, durationMs, errcode });
+          if (pending) await pending;
+        }
+
+        if (errcode !== undefined && errcode !== 0) {
+          const decision = shouldRetry({ kind: 'errcode', errcode }, state);
+          // a backoff that does not fit in the deadline: keep this answer (as when the retries run out)
+          if (decision.retry && (decision.refreshToken || deadline.allows(decision.delayMs))) {
+            if (decision.refreshToken && ctx.accessToken !== undefined) {
+              this.#logger?.debug({ operation: row.op, errcode }, 'wechat-tools: token rejected, refreshing once');
+              state.tokenRefreshed = true;
+              if (component) await component.tokenProvider.invalidate(ctx.accessToken);
+              else await this.invalidateAccessToken(ctx.accessToken);
+            } else {
+              state.transientRetries++;
+              await this.#pause(row, decision.delayMs, options, undefined);
+            }
+            continue;
+          }
+        }
+        const result = shapeResult(row, reply, parsed, secrets);
+        if (result.errcode !== 0) {
+          if (options.throwOnError ?? this.#options.throwOnError) throw wechatErrorFor({ operation: row.op, errcode: result.errcode, errmsg: result.errmsg });
+          return result;
+        }
+        if (parsed.kind === 'json' && row.reply === 'binary') {
+          throw new WechatResponseError(row.op, reply.response.status, reply.response.headers.get('content-type') ?? '', JSON.stringify(parsed.json), 'expected bytes, got JSON without an errcode', undefined, secrets);
+        }
+        const replyCheck = this.#options.validateResponses ?? 'warn';
+        if (spec && parsed.kind === 'json' && replyCheck !== 'off') {
+          const loading = checkReply(row, parsed.json, replyCheck, this.#logger);
+          if (loading) await loading;
+        }
         return result;
       }
-      if (parsed.kind === 'json' && row.reply === 'binary') {
-        throw new WechatResponseError(row.op, reply.response.status, reply.response.headers.get('content-type') ?? '', JSON.stringify(parsed.json), 'expected bytes, got JSON without an errcode', undefined, secrets);
-      }
-      const replyCheck = this.#options.validateResponses ?? 'warn';
-      if (spec && parsed.kind === 'json' && replyCheck !== 'off') await checkReply(row, parsed.json, replyCheck, this.#logger);
-      return result;
+    } catch (err) {
+      scrubError(err, [...secrets, ...this.#book.values(), ...(await this.#currentToken())]);
+      throw err;
     }
   }
 

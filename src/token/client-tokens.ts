@@ -90,6 +90,13 @@ export class ClientTokens {
     return this.#manager.get(signal);
   }
 
+  /** get(), without a promise when the token is at hand (see TokenManager.getNow). */
+  getNow(signal?: AbortSignal): string | Promise<string> {
+    const o = this.#host.options;
+    if (this.#seed !== undefined || this.#seeding !== undefined || o.tokenMode === 'cloud' || o.passiveAccessToken === false) return this.get(signal);
+    return this.#manager.getNow(signal);
+  }
+
   /** Compare-and-invalidate: true if `failed` was the cached token and is gone. */
   invalidate(failed: string): Promise<boolean> {
     return this.#manager.invalidate(failed);

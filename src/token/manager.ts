@@ -13,6 +13,8 @@ import { isCachedToken, type CachedToken } from './cache.js';
 
 export interface TokenStore {
   get(key: string): Promise<unknown>;
+  /** The value as the cache answers it: itself when the cache answers at once (a MemoryCache), else a promise. */
+  getNow?(key: string): unknown;
   set(key: string, value: unknown, ttlMs: number): Promise<void>;
   delete(key: string): Promise<void>;
   /** Delete `key` only if it still holds `expected` (atomic on Redis); true when deleted. */
@@ -98,9 +100,7 @@ export class TokenManager {
 
   /** The cached token, if one is there and still valid. */
   async peek(): Promise<string | undefined> {
-    const cached = await this.#opts.store.get(this.key);
-    if (isCachedToken(cached) && cached.expiresAt > this.#now() && cached.value) return cached.value;
-    return undefined;
+    return this.#validValue(await this.#opts.store.get(this.key));
   }
 
   /** The cached entry (value and expiry), valid or not. */
@@ -110,11 +110,24 @@ export class TokenManager {
   }
 
   async get(signal?: AbortSignal): Promise<string> {
+    return this.getNow(signal);
+  }
+
+  /**
+   * What get() resolves to, without a promise when it can be had at once: a valid token in a cache that
+   * answers synchronously (the default MemoryCache) and no refresh running. The per-call fast path.
+   */
+  getNow(signal?: AbortSignal): string | Promise<string> {
     const inflight = this.#slot.inflight;
     if (inflight) return abortable(inflight, signal);
-    const cached = await this.peek();
-    if (cached !== undefined) return cached;
-    return abortable(this.refresh(false), signal);
+    const store = this.#opts.store;
+    const cached = store.getNow ? store.getNow(this.key) : store.get(this.key);
+    if (isThenable(cached)) return Promise.resolve(cached).then((c) => this.#validValue(c) ?? abortable(this.refresh(false), signal));
+    return this.#validValue(cached) ?? abortable(this.refresh(false), signal);
+  }
+
+  #validValue(cached: unknown): string | undefined {
+    return isCachedToken(cached) && cached.expiresAt > this.#now() && cached.value ? cached.value : undefined;
   }
 
   /** Fetch a new token (single-flight: concurrent callers share one fetch) and cache it. */
@@ -205,6 +218,10 @@ export class TokenManager {
     }
     return false;
   }
+}
+
+function isThenable(v: unknown): v is PromiseLike<unknown> {
+  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** Wait for `p`, or stop waiting (not the shared work) when the caller's signal aborts. */

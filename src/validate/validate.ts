@@ -71,9 +71,14 @@ export function describeError(e: ValidationErrorObject): { field: string; proble
   return { field: e.instancePath, problem: e.message ?? `fails ${e.keyword}` };
 }
 
-export async function validateParams(row: EndpointRow, params: unknown): Promise<void> {
+/** Throws a WechatValidationError naming the first bad field; synchronous once the group's validators are loaded. */
+export function validateParams(row: EndpointRow, params: unknown): void | Promise<void> {
   const pair = validatorsFor(row);
-  const [validate] = 'then' in pair ? await pair : pair;
+  if ('then' in pair) return pair.then(([validate]) => paramsVerdict(row, validate, params));
+  paramsVerdict(row, pair[0], params);
+}
+
+function paramsVerdict(row: EndpointRow, validate: ValidateFunction, params: unknown): void {
   if (validate(params)) return;
   const record = params as Record<string, unknown>;
   const unmet = row.oneOf?.find((alternatives) => !alternatives.some((group) => group.every((k) => record[k] !== undefined)));
@@ -86,10 +91,14 @@ export async function validateParams(row: EndpointRow, params: unknown): Promise
   throw new WechatValidationError(row.op, field, problem);
 }
 
-/** undefined when the reply matches its schema, else a one-line description. */
-export async function checkResponse(row: EndpointRow, body: unknown): Promise<string | undefined> {
+/** What is wrong with a reply (undefined: nothing); synchronous once the group's validators are loaded. */
+export function checkResponse(row: EndpointRow, body: unknown): string | undefined | Promise<string | undefined> {
   const pair = validatorsFor(row);
-  const [, validate] = 'then' in pair ? await pair : pair;
+  if ('then' in pair) return pair.then(([, validate]) => replyVerdict(validate, body));
+  return replyVerdict(pair[1], body);
+}
+
+function replyVerdict(validate: ValidateFunction | undefined, body: unknown): string | undefined {
   if (!validate || validate(body)) return undefined;
   const first = validate.errors?.[0];
   if (!first) return 'does not match the schema';
