@@ -283,13 +283,21 @@ export class SchemaCompiler {
     if (required.length === 0 && props.length === 0 && additional === undefined && minProps === undefined && maxProps === undefined) return undefined;
     const keys = props.map(([k]) => k);
     const subs = props.map(([, c]) => c);
+    // plain scalar fields (most of them) are checked here, without a call per field
+    const leaves = keys.map((k) => leafOf((s['properties'] as Record<string, JsonSchema>)[k]));
     const n = keys.length;
     return (v) => {
       if (!isObject(v)) return true;
       // a present but wrong field is reported before a missing one (same verdict either way)
       for (let i = 0; i < n; i++) {
         const x = v[keys[i] as string];
-        if (x !== undefined && !(subs[i] as Check)(x)) return this.#at(keys[i] as string);
+        if (x === undefined) continue;
+        const leaf = leaves[i];
+        if (leaf === undefined) {
+          if (!(subs[i] as Check)(x)) return this.#at(keys[i] as string);
+          continue;
+        }
+        if (!this.#leafOk(leaf, x)) return this.#at(keys[i] as string);
       }
       for (let i = 0; i < required.length; i++) {
         const k = required[i] as string;
@@ -309,6 +317,30 @@ export class SchemaCompiler {
       }
       return true;
     };
+  }
+
+  /** A scalar field's checks, in the order its own closure (#fused) would make them; one function for every leaf. */
+  #leafOk(leaf: Leaf, x: unknown): boolean {
+    const t = leaf.type;
+    if (!(t === 'string' ? typeof x === 'string' : t === 'integer' ? typeof x === 'number' && Number.isInteger(x) : t === 'number' ? typeof x === 'number' && Number.isFinite(x) : typeof x === 'boolean')) {
+      return this.#fail('type', leaf.params, leaf.message);
+    }
+    if (typeof x === 'string') {
+      const { maxLength: max, minLength: min } = leaf;
+      if (max !== undefined || min !== undefined) {
+        const n = codePointLength(x);
+        if (max !== undefined && n > max) return this.#fail('maxLength', { limit: max }, `must NOT have more than ${max} characters`);
+        if (min !== undefined && n < min) return this.#fail('minLength', { limit: min }, `must NOT have fewer than ${min} characters`);
+      }
+      if (leaf.re && !leaf.re.test(x)) return this.#fail('pattern', { pattern: leaf.pattern }, `must match pattern "${leaf.pattern}"`);
+    } else if (typeof x === 'number' && leaf.bounds) {
+      for (const [keyword, comparison, limit] of leaf.bounds) {
+        const ok = comparison === '<=' ? x <= limit : comparison === '>=' ? x >= limit : comparison === '<' ? x < limit : x > limit;
+        if (!ok) return this.#fail(keyword, { comparison, limit }, `must be ${comparison} ${limit}`);
+      }
+    }
+    if (leaf.allowed !== undefined && !leaf.allowed.has(x)) return this.#fail('enum', { allowedValues: leaf.values }, 'must be equal to one of the allowed values');
+    return true;
   }
 
   #anyOf(subs: JsonSchema[]): Check {
@@ -379,6 +411,56 @@ function describeCondition(cond: JsonSchema | boolean): string | undefined {
     else return undefined;
   }
   return parts.length > 0 ? parts.join(' and ') : undefined;
+}
+
+/** A field schema that is only a scalar type with its own keywords (length, pattern, bounds, an enum of scalars): checked inline by its object. */
+interface Leaf {
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  params: { type: string };
+  message: string;
+  minLength?: number | undefined;
+  maxLength?: number | undefined;
+  pattern?: string | undefined;
+  re?: RegExp | undefined;
+  /** number bounds in #numberChecks' order: [keyword, comparison, limit] */
+  bounds?: [string, '<=' | '>=' | '<' | '>', number][] | undefined;
+  values: unknown[] | undefined;
+  allowed: ReadonlySet<unknown> | undefined;
+}
+
+const LEAF_KEYWORDS: Record<Leaf['type'], ReadonlySet<string>> = {
+  string: new Set(['type', 'enum', 'minLength', 'maxLength', 'pattern']),
+  integer: new Set(['type', 'enum', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum']),
+  number: new Set(['type', 'enum', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum']),
+  boolean: new Set(['type', 'enum']),
+};
+
+function leafOf(schema: JsonSchema | boolean | undefined): Leaf | undefined {
+  if (typeof schema !== 'object' || schema === null) return undefined;
+  const s = schema as Record<string, unknown>;
+  const type = s['type'];
+  if (type !== 'string' && type !== 'integer' && type !== 'number' && type !== 'boolean') return undefined;
+  const allowedKeys = LEAF_KEYWORDS[type];
+  for (const k of Object.keys(s)) if (!allowedKeys.has(k)) return undefined;
+  const values = Array.isArray(s['enum']) ? (s['enum'] as unknown[]) : undefined;
+  if (values && values.some((x) => x !== null && typeof x === 'object')) return undefined;
+  const leaf: Leaf = { type, params: { type }, message: `must be ${type}`, values, allowed: values ? new Set(values) : undefined };
+  if (type === 'string') {
+    if (typeof s['minLength'] === 'number') leaf.minLength = s['minLength'];
+    if (typeof s['maxLength'] === 'number') leaf.maxLength = s['maxLength'];
+    if (typeof s['pattern'] === 'string') {
+      leaf.pattern = s['pattern'];
+      leaf.re = new RegExp(s['pattern'], 'u');
+    }
+  } else if (type !== 'boolean') {
+    const bounds: NonNullable<Leaf['bounds']> = [];
+    for (const [keyword, comparison] of [['maximum', '<='], ['minimum', '>='], ['exclusiveMaximum', '<'], ['exclusiveMinimum', '>']] as const) {
+      const limit = s[keyword];
+      if (typeof limit === 'number') bounds.push([keyword, comparison, limit]);
+    }
+    if (bounds.length > 0) leaf.bounds = bounds;
+  }
+  return leaf;
 }
 
 function all(checks: Check[]): Check {
