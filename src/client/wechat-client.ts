@@ -25,7 +25,7 @@ import { validateParams } from '../validate/validate.js';
 import { applyDateRule } from '../validate/date-rules.js';
 import { Deadline } from '../retry/deadline.js';
 import { outcomeOf, retryOptions } from '../retry/outcome.js';
-import { shouldRetry, sleep, type RetryState } from '../retry/policy.js';
+import { shouldRetry, sleep, type RetryOptions, type RetryState } from '../retry/policy.js';
 import { buildContext, rawParams, rawRow, record, type RawRequest } from './build-request.js';
 import type { Middleware, RequestContext } from './middleware.js';
 import { operationsWith } from './extend.js';
@@ -67,6 +67,10 @@ export abstract class WechatClient {
   readonly #xpay: XpaySigner;
   /** WeChat's API security channel (built-in middleware after xpay: it seals the final body); holds its keys */
   readonly #apiSecurity: ApiSecurity;
+  /** the retry options of a call that sets none (worked out once) */
+  #retryDefaults: Required<RetryOptions> | undefined;
+  /** base URL per row host */
+  readonly #baseUrls = new Map<string, string>();
   /** the operation table: the built-in rows and options.endpoints (built on first use: the platform is a subclass field) */
   #ops: Map<string, EndpointRow> | undefined;
 
@@ -330,9 +334,9 @@ export abstract class WechatClient {
           (row.auth === 'access_token' && options.accessToken === undefined && (this.#options.accessTokenProvider !== undefined || (this.#options.passiveAccessToken !== false && this.tokenMode !== 'cloud'))) ||
           row.auth === 'component_access_token',
         idempotent: row.idempotent,
-        options: retryOptions(this.#options.retry, options.retry),
+        options: options.retry === undefined ? (this.#retryDefaults ??= retryOptions(this.#options.retry, undefined)) : retryOptions(this.#options.retry, options.retry),
       };
-      const baseUrl = baseUrlFor(row, this.#options, this.tokenMode);
+      const baseUrl = this.#baseUrlOf(row);
       for (;;) {
         const component = row.auth === 'component_access_token' ? this.#component(row) : undefined;
         const ctx = buildContext(row, params, state.attempts, { appid: this.appid, secret: this.#options.secret, componentAppid: component?.appid }, baseUrl);
@@ -428,6 +432,14 @@ export abstract class WechatClient {
       scrubError(err, [...secrets, ...this.#book.values(), ...(await this.#currentToken())]);
       throw err;
     }
+  }
+
+  /** The base URL of a row's host, worked out once per host (the options do not change). */
+  #baseUrlOf(row: EndpointRow): string {
+    const host = row.host ?? '';
+    let url = this.#baseUrls.get(host);
+    if (url === undefined) this.#baseUrls.set(host, (url = baseUrlFor(row, this.#options, this.tokenMode)));
+    return url;
   }
 
   /** The third-party platform this client acts for (endpoints with auth component_access_token). */

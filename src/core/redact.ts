@@ -34,7 +34,16 @@ export const SECRET_KEYS: ReadonlySet<string> = new Set([...WIRE_NAMES, ...CAMEL
 
 export const REDACTED = '[redacted]';
 
-const isSecretKey = (k: string) => SECRET_KEYS.has(k.toLowerCase());
+/** Whether a field name is a secret's (case-insensitive; lower-case names, the common case, allocate nothing). */
+export const isSecretKey = (k: string): boolean => SECRET_KEYS.has(k) || (hasUpperCase(k) && SECRET_KEYS.has(k.toLowerCase()));
+
+function hasUpperCase(k: string): boolean {
+  for (let i = 0; i < k.length; i++) {
+    const c = k.charCodeAt(i);
+    if ((c >= 65 && c <= 90) || c > 127) return true;
+  }
+  return false;
+}
 
 /** `a=1&access_token=xyz` → `a=1&access_token=[redacted]`; also JSON `"session_key":"…"`. */
 const QUERY_RE = new RegExp(`([?&;]|\\b)(${WIRE_NAMES.join('|')})=([^&#\\s"']*)`, 'gi');

@@ -1,10 +1,10 @@
 // The exact secret values a client has seen (its AppSecret, the seeded token, the token service's
 // headers, every token and session_key that came back in a reply), so that an error can be scrubbed
 // of them wherever they hide — including a token that was fetched but never cached.
-import { secretValues } from './redact.js';
+import { isSecretKey } from './redact.js';
 
 /** Reply fields whose values are credentials (besides the secret-named ones). */
-const REPLY_CREDENTIALS = ['ticket'];
+const REPLY_CREDENTIALS: ReadonlySet<string> = new Set(['ticket']);
 
 export class SecretBook {
   readonly #values = new Set<string>();
@@ -26,7 +26,10 @@ export class SecretBook {
 
   /** Record the credentials in a reply (access_token, refresh_token, session_key, ticket…). */
   addFrom(fields: Record<string, unknown>): void {
-    for (const v of secretValues(fields, REPLY_CREDENTIALS.map((k) => (typeof fields[k] === 'string' ? (fields[k] as string) : undefined)))) this.add(v);
+    for (const k of Object.keys(fields)) {
+      const v = fields[k];
+      if (typeof v === 'string' && v.length >= 4 && (isSecretKey(k) || REPLY_CREDENTIALS.has(k))) this.add(v);
+    }
   }
 
   values(): string[] {
