@@ -42,8 +42,17 @@ for (let r = 0; r < ROUNDS; r++) {
   }
 }
 const med = Object.fromEntries(CLIENTS.map((c) => [c, { get: median(per[c].get), post: median(per[c].post), getCpu: median(per[c].getCpu), postCpu: median(per[c].postCpu) }]));
+// Ratios paired by round (both measured minutes apart at most, under the same machine load), then the
+// median over the rounds and the range: steadier than a ratio of two medians on a shared machine.
+const paired = (a, b, key) => {
+  const rs = per[a][key].map((x, i) => x / per[b][key][i]);
+  return { median: median(rs), min: Math.min(...rs), max: Math.max(...rs) };
+};
+const fmtPair = (p) => `×${f2(p.median)} (${f2(p.min)}–${f2(p.max)})`;
+const vsCo = Object.fromEntries(['get', 'post', 'getCpu', 'postCpu'].map((k) => [k, paired('wechat-tools', 'co-wechat-api 3.11', k)]));
+const vsFloor = Object.fromEntries(['get', 'post', 'getCpu', 'postCpu'].map((k) => [k, paired('wechat-tools', 'node:http (floor)', k)]));
+const coVsFloor = Object.fromEntries(['get', 'post'].map((k) => [k, paired('co-wechat-api 3.11', 'node:http (floor)', k)]));
 const floor = med['node:http (floor)'];
-const coWechat = med['co-wechat-api 3.11'];
 sections.push(`## 1. Per-call cost (warm token, validation on)
 
 ${N} sequential calls per measurement after ${process.env.BENCH_WARMUP ?? 1000} warm-up calls (steady state: every client is JIT-compiled); median of ${ROUNDS} interleaved rounds, each in a fresh
@@ -58,7 +67,14 @@ ${CLIENTS.map((c) => `| ${c === 'wechat-tools' ? '**wechat-tools**' : c} | ${f0(
 
 Where a call's time goes (profile, before and after the direct node:http path): [PROFILE.md](PROFILE.md).
 
-wechat-tools vs co-wechat-api (the fastest peer): wall GET ×${f2(med['wechat-tools'].get / coWechat.get)}, POST ×${f2(med['wechat-tools'].post / coWechat.post)}; CPU GET ×${f2(med['wechat-tools'].getCpu / coWechat.getCpu)}, POST ×${f2(med['wechat-tools'].postCpu / coWechat.postCpu)}. Targets: ≤ 1.00 × co-wechat-api, ≤ 1.15 × floor.`);
+Ratios paired by round (median over the ${ROUNDS} rounds, min–max in brackets):
+
+| wechat-tools vs | wall GET | wall POST | CPU GET | CPU POST | target |
+|---|---|---|---|---|---|
+| co-wechat-api 3.11 (the fastest peer) | ${fmtPair(vsCo.get)} | ${fmtPair(vsCo.post)} | ${fmtPair(vsCo.getCpu)} | ${fmtPair(vsCo.postCpu)} | ≤ 1.00 |
+| node:http floor | ${fmtPair(vsFloor.get)} | ${fmtPair(vsFloor.post)} | ${fmtPair(vsFloor.getCpu)} | ${fmtPair(vsFloor.postCpu)} | ≤ 1.15 (wall) |
+
+For scale, co-wechat-api vs the floor, wall: GET ${fmtPair(coVsFloor.get)}, POST ${fmtPair(coVsFloor.post)}.`);
 
 // (2) stampede
 log('stampede');
@@ -119,7 +135,9 @@ node process running the same worker script without the import.
 
 | client | process wall ms | + ms over bare node | import + construct ms (in process) | RSS MiB |
 |---|---|---|---|---|
-${COLD.map((c) => `| ${c} | ${f0(median(coldRuns[c].wall))} | ${c === 'bare node' ? '—' : `+${f0(median(coldRuns[c].wall) - bare)}`} | ${f0(median(coldRuns[c].inner))} | ${f2(median(coldRuns[c].rss))} |`).join('\n')}`);
+${COLD.map((c) => `| ${c} | ${f0(median(coldRuns[c].wall))} | ${c === 'bare node' ? '—' : `+${f0(median(coldRuns[c].wall) - bare)}`} | ${f0(median(coldRuns[c].inner))} | ${f2(median(coldRuns[c].rss))} |`).join('\n')}
+
+wechat-tools vs co-wechat-api: +ms over bare node ×${f2((median(coldRuns['wechat-tools'].wall) - bare) / (median(coldRuns['co-wechat-api 3.11'].wall) - bare))}, import + construct in process ×${f2(median(coldRuns['wechat-tools'].inner) / median(coldRuns['co-wechat-api 3.11'].inner))} (target: below 1.00).`);
 
 // (4) generation
 log('generation');
