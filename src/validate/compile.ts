@@ -133,10 +133,8 @@ export class SchemaCompiler {
     if (typeof s['$ref'] === 'string') checks.push(this.#ref(s['$ref']));
     if (s['type'] !== undefined) checks.push(this.#type(s['type'] as string | string[]));
 
-    const numeric = this.#numberChecks(s);
-    if (numeric) checks.push(numeric);
-    const text = this.#stringChecks(s);
-    if (text) checks.push(text);
+    const scalar = this.#scalarChecks(s);
+    if (scalar) checks.push(scalar);
     const list = this.#arrayChecks(s);
     if (list) checks.push(list);
     const obj = this.#objectChecks(s);
@@ -163,23 +161,12 @@ export class SchemaCompiler {
    */
   #fused(s: Record<string, unknown>): Check | undefined {
     const type = s['type'];
-    if (typeof type !== 'string' || ['$ref', 'allOf', 'anyOf', 'oneOf', 'const', 'if'].some((k) => k in s)) return undefined;
+    if (typeof type !== 'string' || COMBINATORS.some((k) => k in s)) return undefined;
+    const leaf = leafOf(s);
+    if (leaf) return (v) => this.#leafOk(leaf, v);
     const params = { type };
     const message = `must be ${type}`;
     const values = Array.isArray(s['enum']) ? (s['enum'] as unknown[]) : undefined;
-    if (values && values.some((x) => x !== null && typeof x === 'object')) return undefined;
-    const allowed = values ? new Set(values) : undefined;
-    const inEnum = (v: unknown) => !allowed || allowed.has(v) || this.#fail('enum', { allowedValues: values }, 'must be equal to one of the allowed values');
-    if (type === 'string') {
-      const rest = this.#stringChecks(s);
-      return (v) => (typeof v === 'string' ? (!rest || rest(v)) && inEnum(v) : this.#fail('type', params, message));
-    }
-    if (type === 'number' || type === 'integer') {
-      const rest = this.#numberChecks(s);
-      const isType = type === 'integer' ? Number.isInteger : Number.isFinite;
-      return (v) => (typeof v === 'number' && isType(v) ? (!rest || rest(v)) && inEnum(v) : this.#fail('type', params, message));
-    }
-    if (type === 'boolean') return (v) => (typeof v === 'boolean' ? inEnum(v) : this.#fail('type', params, message));
     if (type === 'object' && !values) {
       const rest = this.#objectChecks(s);
       return (v) => (isObject(v) ? !rest || rest(v) : this.#fail('type', params, message));
@@ -216,38 +203,10 @@ export class SchemaCompiler {
     return (v) => tests.some((t) => t(v)) || this.#fail('type', params, message);
   }
 
-  #numberChecks(s: Record<string, unknown>): Check | undefined {
-    const checks: Check[] = [];
-    const bound = (keyword: string, comparison: string, ok: (v: number, limit: number) => boolean) => {
-      const limit = s[keyword];
-      if (typeof limit !== 'number') return;
-      const params = { comparison, limit };
-      const message = `must be ${comparison} ${limit}`;
-      checks.push((v) => typeof v !== 'number' || ok(v, limit) || this.#fail(keyword, params, message));
-    };
-    bound('maximum', '<=', (v, b) => v <= b);
-    bound('minimum', '>=', (v, b) => v >= b);
-    bound('exclusiveMaximum', '<', (v, b) => v < b);
-    bound('exclusiveMinimum', '>', (v, b) => v > b);
-    return checks.length === 0 ? undefined : all(checks);
-  }
-
-  #stringChecks(s: Record<string, unknown>): Check | undefined {
-    const max = typeof s['maxLength'] === 'number' ? s['maxLength'] : undefined;
-    const min = typeof s['minLength'] === 'number' ? s['minLength'] : undefined;
-    const pattern = typeof s['pattern'] === 'string' ? s['pattern'] : undefined;
-    if (max === undefined && min === undefined && pattern === undefined) return undefined;
-    const re = pattern === undefined ? undefined : new RegExp(pattern, 'u');
-    return (v) => {
-      if (typeof v !== 'string') return true;
-      if (max !== undefined || min !== undefined) {
-        const n = codePointLength(v);
-        if (max !== undefined && n > max) return this.#fail('maxLength', { limit: max }, `must NOT have more than ${max} characters`);
-        if (min !== undefined && n < min) return this.#fail('minLength', { limit: min }, `must NOT have fewer than ${min} characters`);
-      }
-      if (re && !re.test(v)) return this.#fail('pattern', { pattern }, `must match pattern "${pattern}"`);
-      return true;
-    };
+  /** The length, pattern and bound keywords of a schema as one check (a value of another type passes them). */
+  #scalarChecks(s: Record<string, unknown>): Check | undefined {
+    const rules = rulesOf(s);
+    return rules.minLength === undefined && rules.maxLength === undefined && rules.re === undefined && rules.bounds === undefined ? undefined : (v) => this.#rulesOk(rules, v);
   }
 
   #arrayChecks(s: Record<string, unknown>): Check | undefined {
@@ -319,27 +278,33 @@ export class SchemaCompiler {
     };
   }
 
-  /** A scalar field's checks, in the order its own closure (#fused) would make them; one function for every leaf. */
+  /** A scalar's checks: its type, its length/pattern/bound keywords, its enum (ajv's order). */
   #leafOk(leaf: Leaf, x: unknown): boolean {
     const t = leaf.type;
     if (!(t === 'string' ? typeof x === 'string' : t === 'integer' ? typeof x === 'number' && Number.isInteger(x) : t === 'number' ? typeof x === 'number' && Number.isFinite(x) : typeof x === 'boolean')) {
       return this.#fail('type', leaf.params, leaf.message);
     }
+    if (!this.#rulesOk(leaf, x)) return false;
+    if (leaf.allowed !== undefined && !leaf.allowed.has(x)) return this.#fail('enum', { allowedValues: leaf.values }, 'must be equal to one of the allowed values');
+    return true;
+  }
+
+  /** maxLength, minLength, pattern on a string; maximum, minimum, exclusiveMaximum, exclusiveMinimum on a number. */
+  #rulesOk(rules: Rules, x: unknown): boolean {
     if (typeof x === 'string') {
-      const { maxLength: max, minLength: min } = leaf;
+      const { maxLength: max, minLength: min } = rules;
       if (max !== undefined || min !== undefined) {
         const n = codePointLength(x);
         if (max !== undefined && n > max) return this.#fail('maxLength', { limit: max }, `must NOT have more than ${max} characters`);
         if (min !== undefined && n < min) return this.#fail('minLength', { limit: min }, `must NOT have fewer than ${min} characters`);
       }
-      if (leaf.re && !leaf.re.test(x)) return this.#fail('pattern', { pattern: leaf.pattern }, `must match pattern "${leaf.pattern}"`);
-    } else if (typeof x === 'number' && leaf.bounds) {
-      for (const [keyword, comparison, limit] of leaf.bounds) {
+      if (rules.re && !rules.re.test(x)) return this.#fail('pattern', { pattern: rules.pattern }, `must match pattern "${rules.pattern}"`);
+    } else if (typeof x === 'number' && rules.bounds) {
+      for (const [keyword, comparison, limit] of rules.bounds) {
         const ok = comparison === '<=' ? x <= limit : comparison === '>=' ? x >= limit : comparison === '<' ? x < limit : x > limit;
         if (!ok) return this.#fail(keyword, { comparison, limit }, `must be ${comparison} ${limit}`);
       }
     }
-    if (leaf.allowed !== undefined && !leaf.allowed.has(x)) return this.#fail('enum', { allowedValues: leaf.values }, 'must be equal to one of the allowed values');
     return true;
   }
 
@@ -413,54 +378,54 @@ function describeCondition(cond: JsonSchema | boolean): string | undefined {
   return parts.length > 0 ? parts.join(' and ') : undefined;
 }
 
-/** A field schema that is only a scalar type with its own keywords (length, pattern, bounds, an enum of scalars): checked inline by its object. */
-interface Leaf {
-  type: 'string' | 'integer' | 'number' | 'boolean';
-  params: { type: string };
-  message: string;
+const COMBINATORS = ['$ref', 'allOf', 'anyOf', 'oneOf', 'const', 'if'];
+
+/** The keywords that apply to strings and numbers. */
+interface Rules {
   minLength?: number | undefined;
   maxLength?: number | undefined;
   pattern?: string | undefined;
   re?: RegExp | undefined;
-  /** number bounds in #numberChecks' order: [keyword, comparison, limit] */
+  /** [keyword, comparison, limit], in the order maximum, minimum, exclusiveMaximum, exclusiveMinimum */
   bounds?: [string, '<=' | '>=' | '<' | '>', number][] | undefined;
+}
+
+/** A scalar type with its rules and enum: checked by one function (#leafOk), inline in its object. */
+interface Leaf extends Rules {
+  type: 'string' | 'integer' | 'number' | 'boolean';
+  params: { type: string };
+  message: string;
   values: unknown[] | undefined;
   allowed: ReadonlySet<unknown> | undefined;
 }
 
-const LEAF_KEYWORDS: Record<Leaf['type'], ReadonlySet<string>> = {
-  string: new Set(['type', 'enum', 'minLength', 'maxLength', 'pattern']),
-  integer: new Set(['type', 'enum', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum']),
-  number: new Set(['type', 'enum', 'maximum', 'minimum', 'exclusiveMaximum', 'exclusiveMinimum']),
-  boolean: new Set(['type', 'enum']),
-};
+function rulesOf(s: Record<string, unknown>): Rules {
+  const rules: Rules = {};
+  if (typeof s['minLength'] === 'number') rules.minLength = s['minLength'];
+  if (typeof s['maxLength'] === 'number') rules.maxLength = s['maxLength'];
+  if (typeof s['pattern'] === 'string') {
+    rules.pattern = s['pattern'];
+    rules.re = new RegExp(s['pattern'], 'u');
+  }
+  const bounds: NonNullable<Rules['bounds']> = [];
+  for (const [keyword, comparison] of [['maximum', '<='], ['minimum', '>='], ['exclusiveMaximum', '<'], ['exclusiveMinimum', '>']] as const) {
+    const limit = s[keyword];
+    if (typeof limit === 'number') bounds.push([keyword, comparison, limit]);
+  }
+  if (bounds.length > 0) rules.bounds = bounds;
+  return rules;
+}
 
+/** The schema as a Leaf when it is a scalar type with no combinator (its other keywords do not apply to scalars). */
 function leafOf(schema: JsonSchema | boolean | undefined): Leaf | undefined {
   if (typeof schema !== 'object' || schema === null) return undefined;
   const s = schema as Record<string, unknown>;
   const type = s['type'];
   if (type !== 'string' && type !== 'integer' && type !== 'number' && type !== 'boolean') return undefined;
-  const allowedKeys = LEAF_KEYWORDS[type];
-  for (const k of Object.keys(s)) if (!allowedKeys.has(k)) return undefined;
+  if (COMBINATORS.some((k) => k in s)) return undefined;
   const values = Array.isArray(s['enum']) ? (s['enum'] as unknown[]) : undefined;
   if (values && values.some((x) => x !== null && typeof x === 'object')) return undefined;
-  const leaf: Leaf = { type, params: { type }, message: `must be ${type}`, values, allowed: values ? new Set(values) : undefined };
-  if (type === 'string') {
-    if (typeof s['minLength'] === 'number') leaf.minLength = s['minLength'];
-    if (typeof s['maxLength'] === 'number') leaf.maxLength = s['maxLength'];
-    if (typeof s['pattern'] === 'string') {
-      leaf.pattern = s['pattern'];
-      leaf.re = new RegExp(s['pattern'], 'u');
-    }
-  } else if (type !== 'boolean') {
-    const bounds: NonNullable<Leaf['bounds']> = [];
-    for (const [keyword, comparison] of [['maximum', '<='], ['minimum', '>='], ['exclusiveMaximum', '<'], ['exclusiveMinimum', '>']] as const) {
-      const limit = s[keyword];
-      if (typeof limit === 'number') bounds.push([keyword, comparison, limit]);
-    }
-    if (bounds.length > 0) leaf.bounds = bounds;
-  }
-  return leaf;
+  return { ...rulesOf(s), type, params: { type }, message: `must be ${type}`, values, allowed: values ? new Set(values) : undefined };
 }
 
 function all(checks: Check[]): Check {
