@@ -251,6 +251,59 @@ describe('caches', () => {
     await new Traced(app).getAccessToken();
     expect(seen).toContain(`set wechat-tools:access_token:stable:${app.appid}`);
   });
+
+  // A call reads the token without a promise when the cache answers at once: it must still go through
+  // getCache (and a getAccessToken override), read every time, and scrub what a failing cache throws.
+  it('calls read the token through getCache each time (the synchronous fast path)', async () => {
+    let reads = 0;
+    class Counted extends MPTools {
+      override getCache(key: string) {
+        reads++;
+        return super.getCache(key);
+      }
+    }
+    const mp = new Counted(app);
+    for (let i = 0; i < 3; i++) expect((await mp.getPhoneNumber(code)).errcode).toBe(0);
+    expect(reads).toBeGreaterThanOrEqual(3);
+    expect(mock.stats().tokenRequests.total).toBe(1);
+  });
+
+  it('a getAccessToken override is what calls use', async () => {
+    class Fixed extends MPTools {
+      override async getAccessToken(): Promise<string> {
+        return 'TOKEN_FROM_THE_OVERRIDE_0123';
+      }
+    }
+    const r = await new Fixed(app).getPhoneNumber(code);
+    // the mock knows no such token: WeChat's 40001, after the one refresh-and-retry
+    expect(r.errcode).toBe(40001);
+    expect(mock.stats().tokenRequests.total).toBe(0);
+  });
+
+  it('a cache that throws synchronously fails the call with the secret scrubbed from the error', async () => {
+    const secretish = app.secret;
+    const cache: TokenCache = {
+      get: () => {
+        throw new Error(`cache down while holding ${secretish}`);
+      },
+      set: () => undefined,
+    };
+    const err = await new MPTools({ ...app, cache }).getPhoneNumber(code).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(String((err as Error).message)).not.toContain(secretish);
+    expect(JSON.stringify(err)).not.toContain(secretish);
+  });
+
+  it('a cache that answers with a promise is awaited (and a token it holds is used)', async () => {
+    const store = new Map<string, unknown>();
+    const cache: TokenCache = {
+      get: async (k: string) => store.get(k),
+      set: async (k: string, v: unknown) => void store.set(k, v),
+    };
+    const mp = new MPTools({ ...app, cache });
+    for (let i = 0; i < 3; i++) expect((await mp.getPhoneNumber(code)).errcode).toBe(0);
+    expect(mock.stats().tokenRequests.total).toBe(1);
+  });
 });
 
 describe('names (issue 17): no name means two things', () => {
