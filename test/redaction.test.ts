@@ -75,3 +75,15 @@ describe('no secret leaks (random secrets, every path)', () => {
     expect(checks).toBe(ROUNDS * 7);
   });
 });
+
+describe('tickets are secrets too', () => {
+  it("getTicket's jsapi ticket is not in JSON.stringify or inspect of the result (the field itself keeps it)", async () => {
+    const app = { appid: 'wx_ticket_app_0001', secret: secret() };
+    const mock = createMockWechat({ apps: [app] });
+    const oa = new OATools({ ...app, fetch: (r: Request) => mock.handle(r) });
+    mock.on('getTicket', { ticket: 'TICKET_SHOULD_NOT_PRINT_0123456789', expires_in: 7200 });
+    const r = await oa.getTicket({ type: 'jsapi' });
+    expect((r as unknown as { ticket: string }).ticket).toBe('TICKET_SHOULD_NOT_PRINT_0123456789');
+    expect(surface(r)).not.toContain('TICKET_SHOULD_NOT_PRINT');
+  });
+});

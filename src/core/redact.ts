@@ -21,6 +21,7 @@ const WIRE_NAMES = [
   'component_secret',
   'component_verify_ticket',
   'jsapi_ticket',
+  'ticket', // getTicket's jsapi/wx_card ticket (a QR code's ticket is redacted from logs too)
   'sn_ticket', // hardware devices: getSnTicket
   'component_verify_ticket',
   'authorizer_refresh_token',

@@ -3,9 +3,6 @@
 // of them wherever they hide — including a token that was fetched but never cached.
 import { isSecretKey } from './redact.js';
 
-/** Reply fields whose values are credentials (besides the secret-named ones). */
-const REPLY_CREDENTIALS: ReadonlySet<string> = new Set(['ticket']);
-
 export class SecretBook {
   readonly #values = new Set<string>();
   readonly #fixed: readonly string[];
@@ -28,7 +25,7 @@ export class SecretBook {
   addFrom(fields: Record<string, unknown>): void {
     for (const k of Object.keys(fields)) {
       const v = fields[k];
-      if (typeof v === 'string' && v.length >= 4 && (isSecretKey(k) || REPLY_CREDENTIALS.has(k))) this.add(v);
+      if (typeof v === 'string' && v.length >= 4 && isSecretKey(k)) this.add(v);
     }
   }
 
