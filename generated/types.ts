@@ -19010,8 +19010,8 @@ export interface RefreshWebAccessTokenResponse {
   scope: string;
 }
 
-/** The generated endpoint methods of MPTools (398). */
-export interface MPToolsMethods {
+/** Every MPTools operation by name, for `call(name, params)` (399). */
+export interface MPToolsOperations {
   /**
    * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
    *
@@ -19024,7 +19024,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs}
    */
-  callbackCheck(params: CallbackCheckParams, options?: CallOptions): Promise<WechatData<CallbackCheckResponse>>;
+  callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
   /**
    * 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址）
    *
@@ -19037,7 +19037,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs}
    */
-  getApiDomainIp(params?: GetApiDomainIpParams, options?: CallOptions): Promise<WechatData<GetApiDomainIpResponse>>;
+  getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
   /**
    * 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段）
    *
@@ -19050,7 +19050,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs}
    */
-  getCallbackIp(params?: GetCallbackIpParams, options?: CallOptions): Promise<WechatData<GetCallbackIpResponse>>;
+  getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
   /**
    * 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号）
    *
@@ -19067,7 +19067,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs}
    */
-  addKfAccount(params: AddKfAccountParams, options?: CallOptions): Promise<WechatData<AddKfAccountResponse>>;
+  addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
   /**
    * 删除客服账号
    *
@@ -19081,7 +19081,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs}
    */
-  deleteKfAccount(params: DeleteKfAccountParams, options?: CallOptions): Promise<WechatData<DeleteKfAccountResponse>>;
+  deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
   /**
    * 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态）
    *
@@ -19092,7 +19092,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs}
    */
-  getKfList(params?: GetKfListParams, options?: CallOptions): Promise<WechatData<GetKfListResponse>>;
+  getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
   /**
    * 获取在线客服列表（在线状态、自动接入数与正在接待的会话数）
    *
@@ -19103,7 +19103,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs}
    */
-  getOnlineKfList(params?: GetOnlineKfListParams, options?: CallOptions): Promise<WechatData<GetOnlineKfListResponse>>;
+  getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
   /**
    * 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing）
    *
@@ -19119,7 +19119,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs}
    */
-  setTyping(params: SetTypingParams, options?: CallOptions): Promise<WechatData<SetTypingResponse>>;
+  setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
   /**
    * 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比）
    *
@@ -19134,7 +19134,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs}
    */
-  aiCrop(params: AiCropParams, options?: CallOptions): Promise<WechatData<AiCropResponse>>;
+  aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
   /**
    * 银行卡识别：提供银行卡卡面信息 OCR 识别
    *
@@ -19149,7 +19149,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs}
    */
-  bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
+  bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
   /**
    * 营业执照识别：提供营业执照 OCR 识别能力
    *
@@ -19164,7 +19164,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs}
    */
-  businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
+  businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
   /**
    * 驾驶证识别：提供驾驶证信息 OCR 识别
    *
@@ -19179,7 +19179,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs}
    */
-  driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
+  driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
   /**
    * 身份证识别：提供身份证正反面 OCR 识别
    *
@@ -19194,7 +19194,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs}
    */
-  idCardOCR(params: IdCardOCRParams, options?: CallOptions): Promise<WechatData<IdCardOCRResponse>>;
+  idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
   /**
    * 通用印刷体识别：识别图片中的文字及其位置
    *
@@ -19209,7 +19209,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs}
    */
-  printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
+  printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
   /**
    * 条码/二维码识别：识别图片中的条码、二维码内容与位置
    *
@@ -19224,7 +19224,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs}
    */
-  scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
+  scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
   /**
    * 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id
    *
@@ -19239,7 +19239,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs}
    */
-  superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
+  superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
   /**
    * 行驶证识别：提供机动车行驶证信息 OCR 识别
    *
@@ -19254,7 +19254,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs}
    */
-  vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+  vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
   /**
    * 电子发票（报销方）：批量查询报销发票信息
    *
@@ -19264,7 +19264,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
-  getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+  getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
   /**
    * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
    *
@@ -19274,7 +19274,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
-  getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+  getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
   /**
    * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
    *
@@ -19284,7 +19284,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
-  updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+  updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
   /**
    * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
    *
@@ -19294,7 +19294,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
-  updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
+  updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
   /**
    * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
    *
@@ -19307,7 +19307,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs}
    */
-  getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+  getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
   /**
    * 微信广告：创建用户行为数据源
    *
@@ -19317,7 +19317,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
    */
-  addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+  addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
   /**
    * 微信广告：回传用户行为数据
    *
@@ -19327,7 +19327,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
    */
-  addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+  addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
   /**
    * 微信广告：获取用户行为数据源报表
    *
@@ -19337,7 +19337,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs}
    */
-  getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+  getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
   /**
    * 微信广告：获取用户行为数据源信息
    *
@@ -19347,7 +19347,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
    */
-  getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
+  getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
   /**
    * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
    *
@@ -19360,7 +19360,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs}
    */
-  getTempMedia(params: GetTempMediaParams, options?: CallOptions): Promise<WechatData<GetTempMediaResponse & Partial<BinaryReply>>>;
+  getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
   /**
    * 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id
    *
@@ -19377,7 +19377,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs}
    */
-  uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
+  uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
   /**
    * 将公众号/小程序绑定到开放平台帐号下
    *
@@ -19393,7 +19393,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs}
    */
-  bindOpenAccount(params: BindOpenAccountParams, options?: CallOptions): Promise<WechatData<BindOpenAccountResponse>>;
+  bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
   /**
    * 创建开放平台帐号并绑定公众号/小程序
    *
@@ -19408,7 +19408,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs}
    */
-  createOpenAccount(params?: CreateOpenAccountParams, options?: CallOptions): Promise<WechatData<CreateOpenAccountResponse>>;
+  createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
   /**
    * 获取公众号/小程序所绑定的开放平台帐号
    *
@@ -19422,7 +19422,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs}
    */
-  getOpenAccount(params?: GetOpenAccountParams, options?: CallOptions): Promise<WechatData<GetOpenAccountResponse>>;
+  getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
   /**
    * 将公众号/小程序从开放平台帐号下解绑
    *
@@ -19436,7 +19436,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs}
    */
-  unbindOpenAccount(params: UnbindOpenAccountParams, options?: CallOptions): Promise<WechatData<UnbindOpenAccountResponse>>;
+  unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
   /**
    * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
    *
@@ -19451,7 +19451,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs}
    */
-  clearApiQuota(params: ClearApiQuotaParams, options?: CallOptions): Promise<WechatData<ClearApiQuotaResponse>>;
+  clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
   /**
    * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
    *
@@ -19465,7 +19465,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs}
    */
-  clearQuota(params?: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
+  clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
   /**
    * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
    *
@@ -19481,7 +19481,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs}
    */
-  clearQuotaByAppSecret(params?: ClearQuotaByAppSecretParams, options?: CallOptions): Promise<WechatData<ClearQuotaByAppSecretResponse>>;
+  clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
   /**
    * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
    *
@@ -19496,7 +19496,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs}
    */
-  getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
+  getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
   /**
    * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
    *
@@ -19511,7 +19511,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs}
    */
-  getRidInfo(params: GetRidInfoParams, options?: CallOptions): Promise<WechatData<GetRidInfoResponse>>;
+  getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
   /**
    * 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId
    *
@@ -19529,7 +19529,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs}
    */
-  addMessageTemplate(params: AddMessageTemplateParams, options?: CallOptions): Promise<WechatData<AddMessageTemplateResponse>>;
+  addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
   /**
    * 删除账号下的个人订阅消息模板
    *
@@ -19541,7 +19541,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs}
    */
-  deleteMessageTemplate(params: DeleteMessageTemplateParams, options?: CallOptions): Promise<WechatData<DeleteMessageTemplateResponse>>;
+  deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
   /**
    * 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id）
    *
@@ -19552,7 +19552,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs}
    */
-  getCategory(params?: GetCategoryParams, options?: CallOptions): Promise<WechatData<GetCategoryResponse>>;
+  getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
   /**
    * 获取账号下的个人订阅消息模板列表
    *
@@ -19563,7 +19563,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs}
    */
-  getMessageTemplateList(params?: GetMessageTemplateListParams, options?: CallOptions): Promise<WechatData<GetMessageTemplateListResponse>>;
+  getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
   /**
    * 获取模板标题下的关键词列表（组合模板时选择 kid）
    *
@@ -19574,7 +19574,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs}
    */
-  getPubTemplateKeyWordsById(params: GetPubTemplateKeyWordsByIdParams, options?: CallOptions): Promise<WechatData<GetPubTemplateKeyWordsByIdResponse>>;
+  getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
   /**
    * 获取账号所属类目下的公共模板标题（分页，每页最多 30 条）
    *
@@ -19588,7 +19588,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs}
    */
-  getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
+  getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
   /**
    * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
    *
@@ -19606,7 +19606,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs}
    */
-  requestAccessToken(params?: RequestAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestAccessTokenResponse>>;
+  requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
   /**
    * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
    *
@@ -19622,7 +19622,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs}
    */
-  requestStableAccessToken(params?: RequestStableAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestStableAccessTokenResponse>>;
+  requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
   /**
    * 新增集合
    *
@@ -19633,7 +19633,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabasecollection.html WeChat docs}
    */
-  addDatabaseCollection(params: AddDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<AddDatabaseCollectionResponse>>;
+  addDatabaseCollection: { params: AddDatabaseCollectionParams; response: AddDatabaseCollectionResponse; required: true };
   /**
    * 数据库插入记录（返回插入记录的 _id 列表）
    *
@@ -19644,7 +19644,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabaseitem.html WeChat docs}
    */
-  addDatabaseItem(params: AddDatabaseItemParams, options?: CallOptions): Promise<WechatData<AddDatabaseItemResponse>>;
+  addDatabaseItem: { params: AddDatabaseItemParams; response: AddDatabaseItemResponse; required: true };
   /**
    * 延时调用云函数（6 秒至 30 天后触发）
    *
@@ -19652,7 +19652,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_adddelayedfunctiontask.html WeChat docs}
    */
-  addDelayedFunctionTask(params: AddDelayedFunctionTaskParams, options?: CallOptions): Promise<WechatData<AddDelayedFunctionTaskResponse>>;
+  addDelayedFunctionTask: { params: AddDelayedFunctionTaskParams; response: AddDelayedFunctionTaskResponse; required: true };
   /**
    * 数据库聚合（执行聚合管道语句）
    *
@@ -19663,7 +19663,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_aggregatedatabase.html WeChat docs}
    */
-  aggregateDatabase(params: AggregateDatabaseParams, options?: CallOptions): Promise<WechatData<AggregateDatabaseResponse>>;
+  aggregateDatabase: { params: AggregateDatabaseParams; response: AggregateDatabaseResponse; required: true };
   /**
    * 云开发通用上报接口（上报短信任务发送量、H5 打开等营销数据）
    *
@@ -19676,7 +19676,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_cloudbasereportapi.html WeChat docs}
    */
-  cloudbaseReportAPI(params: CloudbaseReportAPIParams, options?: CallOptions): Promise<WechatData<CloudbaseReportAPIResponse>>;
+  cloudbaseReportAPI: { params: CloudbaseReportAPIParams; response: CloudbaseReportAPIResponse; required: true };
   /**
    * 创建发短信任务（按上传到扩展存储的 CSV 文件批量发送短信，返回查询 ID）
    *
@@ -19689,7 +19689,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_createsendsmstask.html WeChat docs}
    */
-  createSendSmsTask(params: CreateSendSmsTaskParams, options?: CallOptions): Promise<WechatData<CreateSendSmsTaskResponse>>;
+  createSendSmsTask: { params: CreateSendSmsTaskParams; response: CreateSendSmsTaskResponse; required: true };
   /**
    * 删除集合
    *
@@ -19700,7 +19700,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabasecollection.html WeChat docs}
    */
-  deleteDatabaseCollection(params: DeleteDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<DeleteDatabaseCollectionResponse>>;
+  deleteDatabaseCollection: { params: DeleteDatabaseCollectionParams; response: DeleteDatabaseCollectionResponse; required: true };
   /**
    * 数据库删除记录
    *
@@ -19711,7 +19711,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabaseitem.html WeChat docs}
    */
-  deleteDatabaseItem(params: DeleteDatabaseItemParams, options?: CallOptions): Promise<WechatData<DeleteDatabaseItemResponse>>;
+  deleteDatabaseItem: { params: DeleteDatabaseItemParams; response: DeleteDatabaseItemResponse; required: true };
   /**
    * 删除云存储文件
    *
@@ -19722,7 +19722,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_deletetcbcloudfile.html WeChat docs}
    */
-  deleteTcbCloudFile(params: DeleteTcbCloudFileParams, options?: CallOptions): Promise<WechatData<DeleteTcbCloudFileResponse>>;
+  deleteTcbCloudFile: { params: DeleteTcbCloudFileParams; response: DeleteTcbCloudFileResponse; required: true };
   /**
    * 描述扩展上传文件信息（获取函数代码、静态托管代码或短信 CSV 文件的上传链接）
    *
@@ -19735,7 +19735,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describeextensionuploadinfo.html WeChat docs}
    */
-  describeExtensionUploadInfo(params: DescribeExtensionUploadInfoParams, options?: CallOptions): Promise<WechatData<DescribeExtensionUploadInfoResponse>>;
+  describeExtensionUploadInfo: { params: DescribeExtensionUploadInfoParams; response: DescribeExtensionUploadInfoResponse; required: true };
   /**
    * 查询 2 个月内的云开发短信发送记录
    *
@@ -19748,7 +19748,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describesmsrecords.html WeChat docs}
    */
-  describeSmsRecords(params: DescribeSmsRecordsParams, options?: CallOptions): Promise<WechatData<DescribeSmsRecordsResponse>>;
+  describeSmsRecords: { params: DescribeSmsRecordsParams; response: DescribeSmsRecordsResponse; required: true };
   /**
    * 数据库导出（创建导出任务，返回 job_id）
    *
@@ -19759,7 +19759,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_exportdatabaseitem.html WeChat docs}
    */
-  exportDatabaseItem(params: ExportDatabaseItemParams, options?: CallOptions): Promise<WechatData<ExportDatabaseItemResponse>>;
+  exportDatabaseItem: { params: ExportDatabaseItemParams; response: ExportDatabaseItemResponse; required: true };
   /**
    * 获取云开发数据（短信营销概览、转化、实时数据）
    *
@@ -19771,7 +19771,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasestatistics.html WeChat docs}
    */
-  getCloudBaseStatistics(params: GetCloudBaseStatisticsParams, options?: CallOptions): Promise<WechatData<GetCloudBaseStatisticsResponse>>;
+  getCloudBaseStatistics: { params: GetCloudBaseStatisticsParams; response: GetCloudBaseStatisticsResponse; required: true };
   /**
    * 获取实时语音签名（供 wx.joinVoIPChat 使用）
    *
@@ -19784,7 +19784,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasevoipsign.html WeChat docs}
    */
-  getCloudBaseVoIPSign(params: GetCloudBaseVoIPSignParams, options?: CallOptions): Promise<WechatData<GetCloudBaseVoIPSignResponse>>;
+  getCloudBaseVoIPSign: { params: GetCloudBaseVoIPSignParams; response: GetCloudBaseVoIPSignResponse; required: true };
   /**
    * 获取腾讯云 API 调用凭证（临时密钥 secretid / secretkey / token）
    *
@@ -19797,7 +19797,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudtoken.html WeChat docs}
    */
-  getCloudToken(params: GetCloudTokenParams, options?: CallOptions): Promise<WechatData<GetCloudTokenResponse>>;
+  getCloudToken: { params: GetCloudTokenParams; response: GetCloudTokenResponse; required: true };
   /**
    * 获取特定云环境下集合信息
    *
@@ -19808,7 +19808,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecollection.html WeChat docs}
    */
-  getDatabaseCollection(params: GetDatabaseCollectionParams, options?: CallOptions): Promise<WechatData<GetDatabaseCollectionResponse>>;
+  getDatabaseCollection: { params: GetDatabaseCollectionParams; response: GetDatabaseCollectionResponse; required: true };
   /**
    * 统计集合记录数或统计查询语句对应的结果记录数
    *
@@ -19819,7 +19819,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecount.html WeChat docs}
    */
-  getDatabaseCount(params: GetDatabaseCountParams, options?: CallOptions): Promise<WechatData<GetDatabaseCountResponse>>;
+  getDatabaseCount: { params: GetDatabaseCountParams; response: GetDatabaseCountResponse; required: true };
   /**
    * 数据库迁移（导入/导出）状态查询
    *
@@ -19830,7 +19830,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasemigratestatus.html WeChat docs}
    */
-  getDatabaseMigrateStatus(params: GetDatabaseMigrateStatusParams, options?: CallOptions): Promise<WechatData<GetDatabaseMigrateStatusResponse>>;
+  getDatabaseMigrateStatus: { params: GetDatabaseMigrateStatusParams; response: GetDatabaseMigrateStatusResponse; required: true };
   /**
    * 数据库查询记录
    *
@@ -19841,7 +19841,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabaserecord.html WeChat docs}
    */
-  getDatabaseRecord(params: GetDatabaseRecordParams, options?: CallOptions): Promise<WechatData<GetDatabaseRecordResponse>>;
+  getDatabaseRecord: { params: GetDatabaseRecordParams; response: GetDatabaseRecordResponse; required: true };
   /**
    * 获取云存储文件下载链接
    *
@@ -19852,7 +19852,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getdownloadtcbfilelink.html WeChat docs}
    */
-  getDownloadTcbFileLink(params: GetDownloadTcbFileLinkParams, options?: CallOptions): Promise<WechatData<GetDownloadTcbFileLinkResponse>>;
+  getDownloadTcbFileLink: { params: GetDownloadTcbFileLinkParams; response: GetDownloadTcbFileLinkResponse; required: true };
   /**
    * 换取 cloudID 对应的开放数据（如微信运动步数）
    *
@@ -19865,7 +19865,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getopendata.html WeChat docs}
    */
-  getOpenData(params: GetOpenDataParams, options?: CallOptions): Promise<WechatData<GetOpenDataResponse>>;
+  getOpenData: { params: GetOpenDataParams; response: GetOpenDataResponse; required: true };
   /**
    * 获取云存储文件上传链接（返回 COS 上传 URL 与签名，随后以 POST 表单上传到该 URL）
    *
@@ -19878,7 +19878,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getuploadtcbfilelink.html WeChat docs}
    */
-  getUploadTcbFileLink(params: GetUploadTcbFileLinkParams, options?: CallOptions): Promise<WechatData<GetUploadTcbFileLinkResponse>>;
+  getUploadTcbFileLink: { params: GetUploadTcbFileLinkParams; response: GetUploadTcbFileLinkResponse; required: true };
   /**
    * 数据库导入（从云存储文件导入集合，返回 job_id）
    *
@@ -19889,7 +19889,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_importdatabaseitem.html WeChat docs}
    */
-  importDatabaseItem(params: ImportDatabaseItemParams, options?: CallOptions): Promise<WechatData<ImportDatabaseItemResponse>>;
+  importDatabaseItem: { params: ImportDatabaseItemParams; response: ImportDatabaseItemResponse; required: true };
   /**
    * 触发云函数（HTTP API），返回云函数的返回值（resp_data，JSON 字符串）
    *
@@ -19903,7 +19903,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html WeChat docs}
    */
-  invokeCloudFunction(params: InvokeCloudFunctionParams, options?: CallOptions): Promise<WechatData<InvokeCloudFunctionResponse>>;
+  invokeCloudFunction: { params: InvokeCloudFunctionParams; response: InvokeCloudFunctionResponse; required: true };
   /**
    * 发送短信 v2：发送携带 URL Link 的短信（短信签名为小程序名称，需购买云开发短信资源包）
    *
@@ -19916,7 +19916,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_newsendcloudbasesms.html WeChat docs}
    */
-  newSendCloudBaseSms(params: NewSendCloudBaseSmsParams, options?: CallOptions): Promise<WechatData<NewSendCloudBaseSmsResponse>>;
+  newSendCloudBaseSms: { params: NewSendCloudBaseSmsParams; response: NewSendCloudBaseSmsResponse; required: true };
   /**
    * 发送短信（旧版）：发送支持打开云开发静态网站的短信，该 H5 可以打开小程序
    *
@@ -19929,7 +19929,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/cloudbase/sendCloudBaseSms.html WeChat docs}
    */
-  sendCloudBaseSms(params: SendCloudBaseSmsParams, options?: CallOptions): Promise<WechatData<SendCloudBaseSmsResponse>>;
+  sendCloudBaseSms: { params: SendCloudBaseSmsParams; response: SendCloudBaseSmsResponse; required: true };
   /**
    * 变更数据库索引（新增或删除索引）
    *
@@ -19940,7 +19940,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs}
    */
-  updateDatabaseIndex(params: UpdateDatabaseIndexParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseIndexResponse>>;
+  updateDatabaseIndex: { params: UpdateDatabaseIndexParams; response: UpdateDatabaseIndexResponse; required: true };
   /**
    * 数据库更新记录
    *
@@ -19953,7 +19953,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs}
    */
-  updateDatabaseRecord(params: UpdateDatabaseRecordParams, options?: CallOptions): Promise<WechatData<UpdateDatabaseRecordResponse>>;
+  updateDatabaseRecord: { params: UpdateDatabaseRecordParams; response: UpdateDatabaseRecordResponse; required: true };
   /**
    * 添加类目（敏感类目需资质）
    *
@@ -19969,7 +19969,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html WeChat docs}
    */
-  addCategory(params: AddCategoryParams, options?: CallOptions): Promise<WechatData<AddCategoryResponse>>;
+  addCategory: { params: AddCategoryParams; response: AddCategoryResponse; required: true };
   /**
    * 增加或修改二维码规则
    *
@@ -19988,7 +19988,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html WeChat docs}
    */
-  addJumpQRCode(params: AddJumpQRCodeParams, options?: CallOptions): Promise<WechatData<AddJumpQRCodeResponse>>;
+  addJumpQRCode: { params: AddJumpQRCodeParams; response: AddJumpQRCodeResponse; required: true };
   /**
    * 绑定体验者（微信号）
    *
@@ -20005,7 +20005,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html WeChat docs}
    */
-  bindTester(params: BindTesterParams, options?: CallOptions): Promise<WechatData<BindTesterResponse>>;
+  bindTester: { params: BindTesterParams; response: BindTesterResponse; required: true };
   /**
    * 上传代码并生成体验版（从代码模板库选模板，填 ext.json）
    *
@@ -20026,7 +20026,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html WeChat docs}
    */
-  commit(params: CommitParams, options?: CallOptions): Promise<WechatData<CommitResponse>>;
+  commit: { params: CommitParams; response: CommitResponse; required: true };
   /**
    * 删除类目
    *
@@ -20040,7 +20040,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs}
    */
-  deleteCategory(params: DeleteCategoryParams, options?: CallOptions): Promise<WechatData<DeleteCategoryResponse>>;
+  deleteCategory: { params: DeleteCategoryParams; response: DeleteCategoryResponse; required: true };
   /**
    * 删除已设置的二维码规则
    *
@@ -20054,7 +20054,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html WeChat docs}
    */
-  deleteJumpQRCode(params: DeleteJumpQRCodeParams, options?: CallOptions): Promise<WechatData<DeleteJumpQRCodeResponse>>;
+  deleteJumpQRCode: { params: DeleteJumpQRCodeParams; response: DeleteJumpQRCodeResponse; required: true };
   /**
    * 获取二维码规则校验文件（放在 prefix 域名的根目录）
    *
@@ -20067,7 +20067,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html WeChat docs}
    */
-  downloadJumpQRCodeFile(params?: DownloadJumpQRCodeFileParams, options?: CallOptions): Promise<WechatData<DownloadJumpQRCodeFileResponse>>;
+  downloadJumpQRCodeFile: { params: DownloadJumpQRCodeFileParams; response: DownloadJumpQRCodeFileResponse; required: false };
   /**
    * 获取小程序基本信息（主体、认证、名称、头像、简介、注册国家）
    *
@@ -20080,7 +20080,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html WeChat docs}
    */
-  getAccountBasicInfo(params?: GetAccountBasicInfoParams, options?: CallOptions): Promise<WechatData<GetAccountBasicInfoResponse>>;
+  getAccountBasicInfo: { params: GetAccountBasicInfoParams; response: GetAccountBasicInfoResponse; required: false };
   /**
    * 获取可以设置的所有类目
    *
@@ -20093,7 +20093,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html WeChat docs}
    */
-  getAllCategories(params?: GetAllCategoriesParams, options?: CallOptions): Promise<WechatData<GetAllCategoriesResponse>>;
+  getAllCategories: { params: GetAllCategoriesParams; response: GetAllCategoriesResponse; required: false };
   /**
    * 查询指定版本的审核状态
    *
@@ -20107,7 +20107,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html WeChat docs}
    */
-  getAuditStatus(params: GetAuditStatusParams, options?: CallOptions): Promise<WechatData<GetAuditStatusResponse>>;
+  getAuditStatus: { params: GetAuditStatusParams; response: GetAuditStatusResponse; required: true };
   /**
    * 查询服务商本月的审核额度（提审与加急）
    *
@@ -20120,7 +20120,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html WeChat docs}
    */
-  getCodeAuditQuota(params?: GetCodeAuditQuotaParams, options?: CallOptions): Promise<WechatData<GetCodeAuditQuotaResponse>>;
+  getCodeAuditQuota: { params: GetCodeAuditQuotaParams; response: GetCodeAuditQuotaResponse; required: false };
   /**
    * 获取已设置的所有类目（提交审核用的类目及其 id）
    *
@@ -20133,7 +20133,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html WeChat docs}
    */
-  getCodeCategory(params?: GetCodeCategoryParams, options?: CallOptions): Promise<WechatData<GetCodeCategoryResponse>>;
+  getCodeCategory: { params: GetCodeCategoryParams; response: GetCodeCategoryResponse; required: false };
   /**
    * 获取已上传代码的页面列表
    *
@@ -20147,7 +20147,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html WeChat docs}
    */
-  getCodePage(params?: GetCodePageParams, options?: CallOptions): Promise<WechatData<GetCodePageResponse>>;
+  getCodePage: { params: GetCodePageParams; response: GetCodePageResponse; required: false };
   /**
    * 获取隐私接口检测结果（上传代码后的检测任务）
    *
@@ -20161,7 +20161,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html WeChat docs}
    */
-  getCodePrivacyInfo(params?: GetCodePrivacyInfoParams, options?: CallOptions): Promise<WechatData<GetCodePrivacyInfoResponse>>;
+  getCodePrivacyInfo: { params: GetCodePrivacyInfoParams; response: GetCodePrivacyInfoResponse; required: false };
   /**
    * 获取发布后生效的业务域名
    *
@@ -20174,7 +20174,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html WeChat docs}
    */
-  getEffectiveJumpDomain(params?: GetEffectiveJumpDomainParams, options?: CallOptions): Promise<WechatData<GetEffectiveJumpDomainResponse>>;
+  getEffectiveJumpDomain: { params: GetEffectiveJumpDomainParams; response: GetEffectiveJumpDomainResponse; required: false };
   /**
    * 获取发布后生效的服务器域名（小程序后台配置、第三方平台配置、直接配置与最终生效的）
    *
@@ -20187,7 +20187,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html WeChat docs}
    */
-  getEffectiveServerDomain(params?: GetEffectiveServerDomainParams, options?: CallOptions): Promise<WechatData<GetEffectiveServerDomainResponse>>;
+  getEffectiveServerDomain: { params: GetEffectiveServerDomainParams; response: GetEffectiveServerDomainResponse; required: false };
   /**
    * 获取业务域名校验文件（放在业务域名根目录）
    *
@@ -20200,7 +20200,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html WeChat docs}
    */
-  getJumpDomainConfirmFile(params?: GetJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetJumpDomainConfirmFileResponse>>;
+  getJumpDomainConfirmFile: { params: GetJumpDomainConfirmFileParams; response: GetJumpDomainConfirmFileResponse; required: false };
   /**
    * 获取已设置的二维码规则（扫普通链接二维码打开小程序）
    *
@@ -20213,7 +20213,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html WeChat docs}
    */
-  getJumpQRCode(params: GetJumpQRCodeParams, options?: CallOptions): Promise<WechatData<GetJumpQRCodeResponse>>;
+  getJumpQRCode: { params: GetJumpQRCodeParams; response: GetJumpQRCodeResponse; required: true };
   /**
    * 查询最新一次提交的审核状态
    *
@@ -20226,7 +20226,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs}
    */
-  getLatestAuditStatus(params?: GetLatestAuditStatusParams, options?: CallOptions): Promise<WechatData<GetLatestAuditStatusResponse>>;
+  getLatestAuditStatus: { params: GetLatestAuditStatusParams; response: GetLatestAuditStatusResponse; required: false };
   /**
    * 获取 DNS 预解析域名
    *
@@ -20239,7 +20239,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html WeChat docs}
    */
-  getPrefetchDomain(params?: GetPrefetchDomainParams, options?: CallOptions): Promise<WechatData<GetPrefetchDomainResponse>>;
+  getPrefetchDomain: { params: GetPrefetchDomainParams; response: GetPrefetchDomainResponse; required: false };
   /**
    * 查询小程序是否可被搜索
    *
@@ -20252,7 +20252,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html WeChat docs}
    */
-  getSearchStatus(params?: GetSearchStatusParams, options?: CallOptions): Promise<WechatData<GetSearchStatusResponse>>;
+  getSearchStatus: { params: GetSearchStatusParams; response: GetSearchStatusResponse; required: false };
   /**
    * 获取已设置的所有类目（含审核状态）及设置额度
    *
@@ -20265,7 +20265,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html WeChat docs}
    */
-  getSettingCategories(params?: GetSettingCategoriesParams, options?: CallOptions): Promise<WechatData<GetSettingCategoriesResponse>>;
+  getSettingCategories: { params: GetSettingCategoriesParams; response: GetSettingCategoriesResponse; required: false };
   /**
    * 查询小程序当前设置的最低基础库版本及各版本用户占比
    *
@@ -20278,7 +20278,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html WeChat docs}
    */
-  getSupportVersion(params?: GetSupportVersionParams, options?: CallOptions): Promise<WechatData<GetSupportVersionResponse>>;
+  getSupportVersion: { params: GetSupportVersionParams; response: GetSupportVersionResponse; required: false };
   /**
    * 获取体验者列表
    *
@@ -20291,7 +20291,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html WeChat docs}
    */
-  getTester(params?: GetTesterParams, options?: CallOptions): Promise<WechatData<GetTesterResponse>>;
+  getTester: { params: GetTesterParams; response: GetTesterResponse; required: false };
   /**
    * 获取体验版二维码（图片）
    *
@@ -20305,7 +20305,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getTrialQRCode.html WeChat docs}
    */
-  getTrialQRCode(params?: GetTrialQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  getTrialQRCode: { params: GetTrialQRCodeParams; response: BinaryReply; required: false };
   /**
    * 查询小程序版本信息（体验版、线上版）
    *
@@ -20318,7 +20318,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html WeChat docs}
    */
-  getVersionInfo(params?: GetVersionInfoParams, options?: CallOptions): Promise<WechatData<GetVersionInfoResponse>>;
+  getVersionInfo: { params: GetVersionInfoParams; response: GetVersionInfoResponse; required: false };
   /**
    * 分阶段发布（灰度比例 1–100）
    *
@@ -20332,7 +20332,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html WeChat docs}
    */
-  grayRelease(params: GrayReleaseParams, options?: CallOptions): Promise<WechatData<GrayReleaseResponse>>;
+  grayRelease: { params: GrayReleaseParams; response: GrayReleaseResponse; required: true };
   /**
    * 修改小程序头像（临时素材 media_id 与裁剪区域）
    *
@@ -20346,7 +20346,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html WeChat docs}
    */
-  modifyHeadImage(params: ModifyHeadImageParams, options?: CallOptions): Promise<WechatData<ModifyHeadImageResponse>>;
+  modifyHeadImage: { params: ModifyHeadImageParams; response: ModifyHeadImageResponse; required: true };
   /**
    * 配置小程序业务域名（web-view）
    *
@@ -20361,7 +20361,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs}
    */
-  modifyJumpDomain(params?: ModifyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainResponse>>;
+  modifyJumpDomain: { params: ModifyJumpDomainParams; response: ModifyJumpDomainResponse; required: false };
   /**
    * 快速配置小程序业务域名（需先把校验文件放在域名根目录）
    *
@@ -20376,7 +20376,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html WeChat docs}
    */
-  modifyJumpDomainDirectly(params: ModifyJumpDomainDirectlyParams, options?: CallOptions): Promise<WechatData<ModifyJumpDomainDirectlyResponse>>;
+  modifyJumpDomainDirectly: { params: ModifyJumpDomainDirectlyParams; response: ModifyJumpDomainDirectlyResponse; required: true };
   /**
    * 配置小程序服务器域名（request、socket、upload、download、udp、tcp）
    *
@@ -20392,7 +20392,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs}
    */
-  modifyServerDomain(params: ModifyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainResponse>>;
+  modifyServerDomain: { params: ModifyServerDomainParams; response: ModifyServerDomainResponse; required: true };
   /**
    * 快速配置小程序服务器域名（不受第三方平台服务器域名范围限制）
    *
@@ -20407,7 +20407,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html WeChat docs}
    */
-  modifyServerDomainDirectly(params: ModifyServerDomainDirectlyParams, options?: CallOptions): Promise<WechatData<ModifyServerDomainDirectlyResponse>>;
+  modifyServerDomainDirectly: { params: ModifyServerDomainDirectlyParams; response: ModifyServerDomainDirectlyResponse; required: true };
   /**
    * 修改小程序功能介绍（简介）
    *
@@ -20422,7 +20422,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html WeChat docs}
    */
-  modifySignature(params: ModifySignatureParams, options?: CallOptions): Promise<WechatData<ModifySignatureResponse>>;
+  modifySignature: { params: ModifySignatureParams; response: ModifySignatureResponse; required: true };
   /**
    * 发布已设置的二维码规则
    *
@@ -20437,7 +20437,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html WeChat docs}
    */
-  publishJumpQRCode(params: PublishJumpQRCodeParams, options?: CallOptions): Promise<WechatData<PublishJumpQRCodeResponse>>;
+  publishJumpQRCode: { params: PublishJumpQRCodeParams; response: PublishJumpQRCodeResponse; required: true };
   /**
    * 发布已通过审核的小程序
    *
@@ -20452,7 +20452,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html WeChat docs}
    */
-  release(params?: ReleaseParams, options?: CallOptions): Promise<WechatData<ReleaseResponse>>;
+  release: { params: ReleaseParams; response: ReleaseResponse; required: false };
   /**
    * 版本回退（回退到上一个线上版本，或 action=get_history_version 查询可回退的历史版本）
    *
@@ -20467,7 +20467,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html WeChat docs}
    */
-  revertCodeRelease(params?: RevertCodeReleaseParams, options?: CallOptions): Promise<WechatData<RevertCodeReleaseResponse>>;
+  revertCodeRelease: { params: RevertCodeReleaseParams; response: RevertCodeReleaseResponse; required: false };
   /**
    * 取消分阶段发布
    *
@@ -20480,7 +20480,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs}
    */
-  revertGrayRelease(params?: RevertGrayReleaseParams, options?: CallOptions): Promise<WechatData<RevertGrayReleaseResponse>>;
+  revertGrayRelease: { params: RevertGrayReleaseParams; response: RevertGrayReleaseResponse; required: false };
   /**
    * 设置小程序名称（可能需要审核；结果由 wxa_nickname_audit 事件推送）
    *
@@ -20497,7 +20497,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html WeChat docs}
    */
-  setNickname(params: SetNicknameParams, options?: CallOptions): Promise<WechatData<SetNicknameResponse>>;
+  setNickname: { params: SetNicknameParams; response: SetNicknameResponse; required: true };
   /**
    * 设置 DNS 预解析域名（覆盖）
    *
@@ -20511,7 +20511,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html WeChat docs}
    */
-  setPrefetchDomain(params: SetPrefetchDomainParams, options?: CallOptions): Promise<WechatData<SetPrefetchDomainResponse>>;
+  setPrefetchDomain: { params: SetPrefetchDomainParams; response: SetPrefetchDomainResponse; required: true };
   /**
    * 设置小程序是否可被搜索
    *
@@ -20524,7 +20524,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html WeChat docs}
    */
-  setSearchStatus(params: SetSearchStatusParams, options?: CallOptions): Promise<WechatData<SetSearchStatusResponse>>;
+  setSearchStatus: { params: SetSearchStatusParams; response: SetSearchStatusResponse; required: true };
   /**
    * 设置最低基础库版本
    *
@@ -20538,7 +20538,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html WeChat docs}
    */
-  setSupportVersion(params: SetSupportVersionParams, options?: CallOptions): Promise<WechatData<SetSupportVersionResponse>>;
+  setSupportVersion: { params: SetSupportVersionParams; response: SetSupportVersionResponse; required: true };
   /**
    * 设置小程序服务状态（暂停 / 开启服务）
    *
@@ -20552,7 +20552,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html WeChat docs}
    */
-  setVisitStatus(params: SetVisitStatusParams, options?: CallOptions): Promise<WechatData<SetVisitStatusResponse>>;
+  setVisitStatus: { params: SetVisitStatusParams; response: SetVisitStatusResponse; required: true };
   /**
    * 加急审核（消耗服务商的加急额度）
    *
@@ -20566,7 +20566,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html WeChat docs}
    */
-  speedupCodeAudit(params: SpeedupCodeAuditParams, options?: CallOptions): Promise<WechatData<SpeedupCodeAuditResponse>>;
+  speedupCodeAudit: { params: SpeedupCodeAuditParams; response: SpeedupCodeAuditResponse; required: true };
   /**
    * 提交代码审核
    *
@@ -20587,7 +20587,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html WeChat docs}
    */
-  submitAudit(params?: SubmitAuditParams, options?: CallOptions): Promise<WechatData<SubmitAuditResponse>>;
+  submitAudit: { params: SubmitAuditParams; response: SubmitAuditResponse; required: false };
   /**
    * 解除绑定体验者（微信号或 userstr）
    *
@@ -20601,7 +20601,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html WeChat docs}
    */
-  unbindTester(params: UnbindTesterParams, options?: CallOptions): Promise<WechatData<UnbindTesterResponse>>;
+  unbindTester: { params: UnbindTesterParams; response: UnbindTesterResponse; required: true };
   /**
    * 撤回代码审核（单个帐号每天审核撤回次数最多 5 次，一个月不超过 10 次）
    *
@@ -20615,7 +20615,22 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html WeChat docs}
    */
-  undoAudit(params?: UndoAuditParams, options?: CallOptions): Promise<WechatData<UndoAuditResponse>>;
+  undoAudit: { params: UndoAuditParams; response: UndoAuditResponse; required: false };
+  /**
+   * 第三方平台代小程序登录：用 wx.login 的 code 换取 openid 与 session_key（component_access_token，不用小程序 AppSecret）
+   *
+   * Called by code2Session on a client from OpenPlatform.miniProgram(appid) (code2Session's componentVariant); appid (the authorizer), component_appid and component_access_token are filled in by the client.
+   *
+   * `GET /sns/component/jscode2session` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40029 `invalid code`: js_code 无效
+   * - 40163 `code been used`: js_code 已被使用
+   * - 61003 `component is not authorized by this account`: 小程序未授权给此第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/others/WeChat_login.html WeChat docs}
+   */
+  componentCode2Session: { params: ComponentCode2SessionParams; response: ComponentCode2SessionResponse; required: true };
   /**
    * 取消客服管理员：解除客服编号（kf_openid）对应客服账号的客服管理员身份
    *
@@ -20630,7 +20645,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_cancelkfadmin.html WeChat docs}
    */
-  cancelKfAdmin(params: CancelKfAdminParams, options?: CallOptions): Promise<WechatData<CancelKfAdminResponse>>;
+  cancelKfAdmin: { params: CancelKfAdminParams; response: CancelKfAdminResponse; required: true };
   /**
    * 客服子商户拉取单个商户信息（按 business_id 或 account_name）
    *
@@ -20643,7 +20658,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_getbusiness.html WeChat docs}
    */
-  getKfBusiness(params: GetKfBusinessParams, options?: CallOptions): Promise<WechatData<GetKfBusinessResponse>>;
+  getKfBusiness: { params: GetKfBusinessParams; response: GetKfBusinessResponse; required: true };
   /**
    * 客服子商户拉取多个商户信息（分页，每次最多 200 个）
    *
@@ -20656,7 +20671,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_listbusiness.html WeChat docs}
    */
-  listKfBusiness(params: ListKfBusinessParams, options?: CallOptions): Promise<WechatData<ListKfBusinessResponse>>;
+  listKfBusiness: { params: ListKfBusinessParams; response: ListKfBusinessResponse; required: true };
   /**
    * 客服子商户创建商户（仅【电商平台】类目小程序；创建后可在客服组件唤起子商户的独立会话）
    *
@@ -20674,7 +20689,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_registerbusiness.html WeChat docs}
    */
-  registerKfBusiness(params: RegisterKfBusinessParams, options?: CallOptions): Promise<WechatData<RegisterKfBusinessResponse>>;
+  registerKfBusiness: { params: RegisterKfBusinessParams; response: RegisterKfBusinessResponse; required: true };
   /**
    * 发送客服消息（小程序：文本、图片、图文链接、小程序卡片），需用户在 48 小时内有过交互
    *
@@ -20691,7 +20706,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_sendcustommessage.html WeChat docs}
    */
-  sendCustomMessage(params: MpSendCustomMessageParams, options?: CallOptions): Promise<WechatData<MpSendCustomMessageResponse>>;
+  sendCustomMessage: { params: MpSendCustomMessageParams; response: MpSendCustomMessageResponse; required: true };
   /**
    * 客服输入状态（小程序/小游戏地址 /cgi-bin/message/custom/business/typing）：下发或取消“正在输入”
    *
@@ -20706,7 +20721,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_typing.html WeChat docs}
    */
-  setBusinessTyping(params: SetBusinessTypingParams, options?: CallOptions): Promise<WechatData<SetBusinessTypingResponse>>;
+  setBusinessTyping: { params: SetBusinessTypingParams; response: SetBusinessTypingResponse; required: true };
   /**
    * 设置客服管理员：将客服编号（kf_openid）对应的客服账号设为客服管理员
    *
@@ -20720,7 +20735,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_setkfadmin.html WeChat docs}
    */
-  setKfAdmin(params: SetKfAdminParams, options?: CallOptions): Promise<WechatData<SetKfAdminResponse>>;
+  setKfAdmin: { params: SetKfAdminParams; response: SetKfAdminResponse; required: true };
   /**
    * 客服子商户更新商户信息（昵称、头像；为空则不更新）
    *
@@ -20738,7 +20753,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_updatebusiness.html WeChat docs}
    */
-  updateKfBusiness(params: UpdateKfBusinessParams, options?: CallOptions): Promise<WechatData<UpdateKfBusinessResponse>>;
+  updateKfBusiness: { params: UpdateKfBusinessParams; response: UpdateKfBusinessResponse; required: true };
   /**
    * 获取用户访问小程序日留存
    *
@@ -20752,7 +20767,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getdailyretain.html WeChat docs}
    */
-  getDailyRetain(params: GetDailyRetainParams, options?: CallOptions): Promise<WechatData<GetDailyRetainResponse>>;
+  getDailyRetain: { params: GetDailyRetainParams; response: GetDailyRetainResponse; required: true };
   /**
    * 获取用户访问小程序数据概况（累计用户数、转发次数与人数）
    *
@@ -20764,7 +20779,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getdailysummary.html WeChat docs}
    */
-  getDailySummary(params: GetDailySummaryParams, options?: CallOptions): Promise<WechatData<GetDailySummaryResponse>>;
+  getDailySummary: { params: GetDailySummaryParams; response: GetDailySummaryResponse; required: true };
   /**
    * 获取用户访问小程序数据日趋势
    *
@@ -20776,7 +20791,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getdailyvisittrend.html WeChat docs}
    */
-  getDailyVisitTrend(params: GetDailyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetDailyVisitTrendResponse>>;
+  getDailyVisitTrend: { params: GetDailyVisitTrendParams; response: GetDailyVisitTrendResponse; required: true };
   /**
    * 获取用户访问小程序月留存（自然月）
    *
@@ -20788,7 +20803,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getmonthlyretain.html WeChat docs}
    */
-  getMonthlyRetain(params: GetMonthlyRetainParams, options?: CallOptions): Promise<WechatData<GetMonthlyRetainResponse>>;
+  getMonthlyRetain: { params: GetMonthlyRetainParams; response: GetMonthlyRetainResponse; required: true };
   /**
    * 获取用户访问小程序数据月趋势（自然月）
    *
@@ -20800,7 +20815,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getmonthlyvisittrend.html WeChat docs}
    */
-  getMonthlyVisitTrend(params: GetMonthlyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetMonthlyVisitTrendResponse>>;
+  getMonthlyVisitTrend: { params: GetMonthlyVisitTrendParams; response: GetMonthlyVisitTrendResponse; required: true };
   /**
    * 获取小程序启动性能、运行性能等数据
    *
@@ -20813,7 +20828,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getperformancedata.html WeChat docs}
    */
-  getPerformanceData(params: GetPerformanceDataParams, options?: CallOptions): Promise<WechatData<GetPerformanceDataResponse>>;
+  getPerformanceData: { params: GetPerformanceDataParams; response: GetPerformanceDataResponse; required: true };
   /**
    * 获取小程序新增或活跃用户的画像分布数据（时间范围支持昨天、最近 7 天、最近 30 天）
    *
@@ -20825,7 +20840,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getuserportrait.html WeChat docs}
    */
-  getUserPortrait(params: GetUserPortraitParams, options?: CallOptions): Promise<WechatData<GetUserPortraitResponse>>;
+  getUserPortrait: { params: GetUserPortraitParams; response: GetUserPortraitResponse; required: true };
   /**
    * 获取用户小程序访问分布数据（访问来源、访问时长、访问深度分布）
    *
@@ -20837,7 +20852,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitdistribution.html WeChat docs}
    */
-  getVisitDistribution(params: GetVisitDistributionParams, options?: CallOptions): Promise<WechatData<GetVisitDistributionResponse>>;
+  getVisitDistribution: { params: GetVisitDistributionParams; response: GetVisitDistributionResponse; required: true };
   /**
    * 获取访问页面数据（目前只提供按 page_visit_pv 排序的 top200）
    *
@@ -20849,7 +20864,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitpage.html WeChat docs}
    */
-  getVisitPage(params: GetVisitPageParams, options?: CallOptions): Promise<WechatData<GetVisitPageResponse>>;
+  getVisitPage: { params: GetVisitPageParams; response: GetVisitPageResponse; required: true };
   /**
    * 获取用户访问小程序周留存（自然周）
    *
@@ -20861,7 +20876,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getweeklyretain.html WeChat docs}
    */
-  getWeeklyRetain(params: GetWeeklyRetainParams, options?: CallOptions): Promise<WechatData<GetWeeklyRetainResponse>>;
+  getWeeklyRetain: { params: GetWeeklyRetainParams; response: GetWeeklyRetainResponse; required: true };
   /**
    * 获取用户访问小程序数据周趋势（自然周）
    *
@@ -20873,7 +20888,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getweeklyvisittrend.html WeChat docs}
    */
-  getWeeklyVisitTrend(params: GetWeeklyVisitTrendParams, options?: CallOptions): Promise<WechatData<GetWeeklyVisitTrendResponse>>;
+  getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; response: GetWeeklyVisitTrendResponse; required: true };
   /**
    * 退货组件：创建退货 ID（return_id），用户可在小程序内调起退货组件预约上门取件或自主填写运单
    *
@@ -20883,7 +20898,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs}
    */
-  addDeliveryReturn(params: AddDeliveryReturnParams, options?: CallOptions): Promise<WechatData<AddDeliveryReturnResponse>>;
+  addDeliveryReturn: { params: AddDeliveryReturnParams; response: AddDeliveryReturnResponse; required: true };
   /**
    * 微信物流服务（运力侧消息推送）：推送已绑定用户的物流轨迹信息
    *
@@ -20900,7 +20915,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs}
    */
-  deliveryPathNotify(params: DeliveryPathNotifyParams, options?: CallOptions): Promise<WechatData<DeliveryPathNotifyResponse>>;
+  deliveryPathNotify: { params: DeliveryPathNotifyParams; response: DeliveryPathNotifyResponse; required: true };
   /**
    * 微信物流服务（运力侧消息推送）：查询手机号对应的用户是否已绑定（用户手机状态查询）
    *
@@ -20917,7 +20932,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs}
    */
-  deliveryUserQuery(params: DeliveryUserQueryParams, options?: CallOptions): Promise<WechatData<DeliveryUserQueryResponse>>;
+  deliveryUserQuery: { params: DeliveryUserQueryParams; response: DeliveryUserQueryResponse; required: true };
   /**
    * 微信物流服务-消息组件：传运单，微信跟踪运单状态并在关键物流节点给下单用户推送消息
    *
@@ -20927,7 +20942,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs}
    */
-  followWaybill(params: FollowWaybillParams, options?: CallOptions): Promise<WechatData<FollowWaybillResponse>>;
+  followWaybill: { params: FollowWaybillParams; response: FollowWaybillResponse; required: true };
   /**
    * 微信物流服务：获取运力 id 列表（get_delivery_list，也用于发货信息录入的物流公司编码）
    *
@@ -20937,7 +20952,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_get_delivery_list.html WeChat docs}
    */
-  getDeliveryList(params?: GetDeliveryListParams, options?: CallOptions): Promise<WechatData<GetDeliveryListResponse>>;
+  getDeliveryList: { params: GetDeliveryListParams; response: GetDeliveryListResponse; required: false };
   /**
    * 退货组件：查询退货 ID 状态
    *
@@ -20947,7 +20962,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs}
    */
-  getDeliveryReturn(params: GetDeliveryReturnParams, options?: CallOptions): Promise<WechatData<GetDeliveryReturnResponse>>;
+  getDeliveryReturn: { params: GetDeliveryReturnParams; response: GetDeliveryReturnResponse; required: true };
   /**
    * 微信物流服务-消息组件：查询运单详情（follow_waybill 之后调用）
    *
@@ -20955,7 +20970,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs}
    */
-  queryFollowTrace(params: QueryFollowTraceParams, options?: CallOptions): Promise<WechatData<QueryFollowTraceResponse>>;
+  queryFollowTrace: { params: QueryFollowTraceParams; response: QueryFollowTraceResponse; required: true };
   /**
    * 微信物流服务-查询组件：查询运单详情（传运单接口 trace_waybill 之后调用）
    *
@@ -20963,7 +20978,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_query_trace.html WeChat docs}
    */
-  queryTrace(params: QueryTraceParams, options?: CallOptions): Promise<WechatData<QueryTraceResponse>>;
+  queryTrace: { params: QueryTraceParams; response: QueryTraceResponse; required: true };
   /**
    * 微信物流服务-查询组件：传运单，向微信提供交易单号对应的运单号，获取查询 id（waybill_token）
    *
@@ -20973,7 +20988,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_trace_waybill.html WeChat docs}
    */
-  traceWaybill(params: TraceWaybillParams, options?: CallOptions): Promise<WechatData<TraceWaybillResponse>>;
+  traceWaybill: { params: TraceWaybillParams; response: TraceWaybillResponse; required: true };
   /**
    * 退货组件：解绑退货 ID（解绑后用户无法再用该退货 ID 发起退货）
    *
@@ -20983,7 +20998,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs}
    */
-  unbindDeliveryReturn(params: UnbindDeliveryReturnParams, options?: CallOptions): Promise<WechatData<UnbindDeliveryReturnResponse>>;
+  unbindDeliveryReturn: { params: UnbindDeliveryReturnParams; response: UnbindDeliveryReturnResponse; required: true };
   /**
    * 微信物流服务-消息组件：更新运单的物品信息
    *
@@ -20991,7 +21006,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs}
    */
-  updateFollowWaybillGoods(params: UpdateFollowWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateFollowWaybillGoodsResponse>>;
+  updateFollowWaybillGoods: { params: UpdateFollowWaybillGoodsParams; response: UpdateFollowWaybillGoodsResponse; required: true };
   /**
    * 微信物流服务-查询组件：更新运单的物品信息
    *
@@ -20999,7 +21014,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_update_waybill_goods.html WeChat docs}
    */
-  updateWaybillGoods(params: UpdateWaybillGoodsParams, options?: CallOptions): Promise<WechatData<UpdateWaybillGoodsResponse>>;
+  updateWaybillGoods: { params: UpdateWaybillGoodsParams; response: UpdateWaybillGoodsResponse; required: true };
   /**
    * 物流助手：生成运单（WeChat 英文名 addOrder）
    *
@@ -21020,7 +21035,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html WeChat docs}
    */
-  addExpressOrder(params: AddExpressOrderParams, options?: CallOptions): Promise<WechatData<AddExpressOrderResponse>>;
+  addExpressOrder: { params: AddExpressOrderParams; response: AddExpressOrderResponse; required: true };
   /**
    * 物流助手：批量获取运单数据
    *
@@ -21028,7 +21043,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_batchgetorder.html WeChat docs}
    */
-  batchGetOrder(params: BatchGetOrderParams, options?: CallOptions): Promise<WechatData<BatchGetOrderResponse>>;
+  batchGetOrder: { params: BatchGetOrderParams; response: BatchGetOrderResponse; required: true };
   /**
    * 物流助手：绑定、解绑物流账号（WeChat 英文名 bindAccount）
    *
@@ -21044,7 +21059,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html WeChat docs}
    */
-  bindExpressAccount(params: BindExpressAccountParams, options?: CallOptions): Promise<WechatData<BindExpressAccountResponse>>;
+  bindExpressAccount: { params: BindExpressAccountParams; response: BindExpressAccountResponse; required: true };
   /**
    * 物流助手：取消运单（WeChat 英文名 cancelOrder）
    *
@@ -21059,7 +21074,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html WeChat docs}
    */
-  cancelExpressOrder(params: CancelExpressOrderParams, options?: CallOptions): Promise<WechatData<CancelExpressOrderResponse>>;
+  cancelExpressOrder: { params: CancelExpressOrderParams; response: CancelExpressOrderResponse; required: true };
   /**
    * 物流助手：获取所有绑定的物流账号
    *
@@ -21067,7 +21082,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getallaccount.html WeChat docs}
    */
-  getAllAccount(params?: GetAllAccountParams, options?: CallOptions): Promise<WechatData<GetAllAccountResponse>>;
+  getAllAccount: { params: GetAllAccountParams; response: GetAllAccountResponse; required: false };
   /**
    * 物流助手：获取支持的快递公司列表
    *
@@ -21075,7 +21090,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getalldelivery.html WeChat docs}
    */
-  getAllDelivery(params?: GetAllDeliveryParams, options?: CallOptions): Promise<WechatData<GetAllDeliveryResponse>>;
+  getAllDelivery: { params: GetAllDeliveryParams; response: GetAllDeliveryResponse; required: false };
   /**
    * 物流助手（快递公司侧）：获取面单联系人信息
    *
@@ -21088,7 +21103,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_getcontact.html WeChat docs}
    */
-  getContact(params: GetContactParams, options?: CallOptions): Promise<WechatData<GetContactResponse>>;
+  getContact: { params: GetContactParams; response: GetContactResponse; required: true };
   /**
    * 物流助手：获取运单数据（含电子面单 HTML）（WeChat 英文名 getOrder）
    *
@@ -21102,7 +21117,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getorder.html WeChat docs}
    */
-  getExpressOrder(params: GetExpressOrderParams, options?: CallOptions): Promise<WechatData<GetExpressOrderResponse>>;
+  getExpressOrder: { params: GetExpressOrderParams; response: GetExpressOrderResponse; required: true };
   /**
    * 物流助手：查询运单轨迹
    *
@@ -21110,7 +21125,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getpath.html WeChat docs}
    */
-  getPath(params: GetPathParams, options?: CallOptions): Promise<WechatData<GetPathResponse>>;
+  getPath: { params: GetPathParams; response: GetPathResponse; required: true };
   /**
    * 物流助手：获取打印员（若需使用微信打单 PC 软件，才需要调用）
    *
@@ -21118,7 +21133,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getprinter.html WeChat docs}
    */
-  getPrinter(params?: GetPrinterParams, options?: CallOptions): Promise<WechatData<GetPrinterResponse>>;
+  getPrinter: { params: GetPrinterParams; response: GetPrinterResponse; required: false };
   /**
    * 物流助手：获取电子面单余额（仅在使用加盟类快递公司时有效）
    *
@@ -21129,7 +21144,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getquota.html WeChat docs}
    */
-  getQuota(params: GetQuotaParams, options?: CallOptions): Promise<WechatData<GetQuotaResponse>>;
+  getQuota: { params: GetQuotaParams; response: GetQuotaResponse; required: true };
   /**
    * 物流助手（快递公司侧）：预览面单模板，用于调试面单模板使用
    *
@@ -21142,7 +21157,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_previewtemplate.html WeChat docs}
    */
-  previewTemplate(params: PreviewTemplateParams, options?: CallOptions): Promise<WechatData<PreviewTemplateResponse>>;
+  previewTemplate: { params: PreviewTemplateParams; response: PreviewTemplateResponse; required: true };
   /**
    * 物流助手（快递公司侧，散单寄件）：运力取消订单
    *
@@ -21152,7 +21167,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliverycancel.html WeChat docs}
    */
-  scatterDeliveryCancel(params: ScatterDeliveryCancelParams, options?: CallOptions): Promise<WechatData<ScatterDeliveryCancelResponse>>;
+  scatterDeliveryCancel: { params: ScatterDeliveryCancelParams; response: ScatterDeliveryCancelResponse; required: true };
   /**
    * 物流助手（快递公司侧，散单寄件）：运力公司退款（可部分退款）
    *
@@ -21162,7 +21177,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliveryrefund.html WeChat docs}
    */
-  scatterDeliveryRefund(params: ScatterDeliveryRefundParams, options?: CallOptions): Promise<WechatData<ScatterDeliveryRefundResponse>>;
+  scatterDeliveryRefund: { params: ScatterDeliveryRefundParams; response: ScatterDeliveryRefundResponse; required: true };
   /**
    * 物流助手（快递公司侧，散单寄件）：对账单下载（成功时返回对账文件内容，失败时返回 JSON）
    *
@@ -21172,7 +21187,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatter_get_bill.html WeChat docs}
    */
-  scatterGetBill(params: ScatterGetBillParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  scatterGetBill: { params: ScatterGetBillParams; response: BinaryReply; required: true };
   /**
    * 物流助手（快递公司侧，散单寄件）：运力更新需支付的运费（支付分订单，订单不能处于待揽件状态）
    *
@@ -21182,7 +21197,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderfee.html WeChat docs}
    */
-  scatterUpdateOrderFee(params: ScatterUpdateOrderFeeParams, options?: CallOptions): Promise<WechatData<ScatterUpdateOrderFeeResponse>>;
+  scatterUpdateOrderFee: { params: ScatterUpdateOrderFeeParams; response: ScatterUpdateOrderFeeResponse; required: true };
   /**
    * 物流助手（快递公司侧，散单寄件）：运力更新订单状态
    *
@@ -21192,7 +21207,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderstatus.html WeChat docs}
    */
-  scatterUpdateOrderStatus(params: ScatterUpdateOrderStatusParams, options?: CallOptions): Promise<WechatData<ScatterUpdateOrderStatusResponse>>;
+  scatterUpdateOrderStatus: { params: ScatterUpdateOrderStatusParams; response: ScatterUpdateOrderStatusResponse; required: true };
   /**
    * 物流助手：模拟快递公司更新订单状态（仅用于测试账号 biz_id=test_biz_id、delivery_id=TEST）
    *
@@ -21202,7 +21217,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_testupdateorder.html WeChat docs}
    */
-  testUpdateOrder(params: TestUpdateOrderParams, options?: CallOptions): Promise<WechatData<TestUpdateOrderResponse>>;
+  testUpdateOrder: { params: TestUpdateOrderParams; response: TestUpdateOrderResponse; required: true };
   /**
    * 物流助手（快递公司侧）：更新商户审核结果
    *
@@ -21212,7 +21227,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs}
    */
-  updateBusiness(params: UpdateBusinessParams, options?: CallOptions): Promise<WechatData<UpdateBusinessResponse>>;
+  updateBusiness: { params: UpdateBusinessParams; response: UpdateBusinessResponse; required: true };
   /**
    * 物流助手（快递公司侧，散单寄件）：运力返回用户投诉处理结果
    *
@@ -21222,7 +21237,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs}
    */
-  updateComplaintResult(params: UpdateComplaintResultParams, options?: CallOptions): Promise<WechatData<UpdateComplaintResultResponse>>;
+  updateComplaintResult: { params: UpdateComplaintResultParams; response: UpdateComplaintResultResponse; required: true };
   /**
    * 物流助手（快递公司侧）：更新运单轨迹
    *
@@ -21235,7 +21250,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatepath.html WeChat docs}
    */
-  updatePath(params: UpdatePathParams, options?: CallOptions): Promise<WechatData<UpdatePathResponse>>;
+  updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
   /**
    * 物流助手：配置面单打印员（绑定或解绑）
    *
@@ -21246,7 +21261,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs}
    */
-  updatePrinter(params: UpdatePrinterParams, options?: CallOptions): Promise<WechatData<UpdatePrinterResponse>>;
+  updatePrinter: { params: UpdatePrinterParams; response: UpdatePrinterResponse; required: true };
   /**
    * 硬件设备：批量激活设备 license（消耗资源包中的激活码序号）
    *
@@ -21264,7 +21279,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs}
    * @deprecated Since 2024-09-09 device VoIP needs no license; the API answers a meaningless success (official page)
    */
-  activeLicenseDevice(params: ActiveLicenseDeviceParams, options?: CallOptions): Promise<WechatData<ActiveLicenseDeviceResponse>>;
+  activeLicenseDevice: { params: ActiveLicenseDeviceParams; response: ActiveLicenseDeviceResponse; required: true };
   /**
    * 硬件设备：向设备组添加设备（force_add 可把设备从其它组移过来）
    *
@@ -21280,7 +21295,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs}
    */
-  addIotGroupDevice(params: AddIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<AddIotGroupDeviceResponse>>;
+  addIotGroupDevice: { params: AddIotGroupDeviceParams; response: AddIotGroupDeviceResponse; required: true };
   /**
    * 硬件设备：创建设备组（用于设备组的 VoIP 通话等），返回 group_id
    *
@@ -21294,7 +21309,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs}
    */
-  createIotGroupId(params: CreateIotGroupIdParams, options?: CallOptions): Promise<WechatData<CreateIotGroupIdResponse>>;
+  createIotGroupId: { params: CreateIotGroupIdParams; response: CreateIotGroupIdResponse; required: true };
   /**
    * 硬件设备：查询设备组信息（名称、型号、设备列表）
    *
@@ -21305,7 +21320,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs}
    */
-  getIotGroupInfo(params: GetIotGroupInfoParams, options?: CallOptions): Promise<WechatData<GetIotGroupInfoResponse>>;
+  getIotGroupInfo: { params: GetIotGroupInfoParams; response: GetIotGroupInfoResponse; required: true };
   /**
    * 硬件设备：查询设备 license 激活详情（过期时间）
    *
@@ -21316,7 +21331,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs}
    * @deprecated Device VoIP needs no license since 2024-09-09 (see the activeLicenseDevice page)
    */
-  getLicenseDeviceInfo(params: GetLicenseDeviceInfoParams, options?: CallOptions): Promise<WechatData<GetLicenseDeviceInfoResponse>>;
+  getLicenseDeviceInfo: { params: GetLicenseDeviceInfoParams; response: GetLicenseDeviceInfoResponse; required: true };
   /**
    * 硬件设备：查询已购买的设备 license 资源包列表
    *
@@ -21327,7 +21342,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs}
    * @deprecated The official page announces this API is withdrawn (回收) on 2024-12-31; device VoIP no longer needs licenses
    */
-  getLicensePkgList(params: GetLicensePkgListParams, options?: CallOptions): Promise<WechatData<GetLicensePkgListResponse>>;
+  getLicensePkgList: { params: GetLicensePkgListParams; response: GetLicensePkgListResponse; required: true };
   /**
    * 硬件设备：获取设备票据 snTicket（5 分钟内有效，用于小程序端 wx.requestDeviceVoIP 等设备授权）
    *
@@ -21342,7 +21357,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs}
    */
-  getSnTicket(params: GetSnTicketParams, options?: CallOptions): Promise<WechatData<GetSnTicketResponse>>;
+  getSnTicket: { params: GetSnTicketParams; response: GetSnTicketResponse; required: true };
   /**
    * 硬件设备：从设备组删除设备
    *
@@ -21354,7 +21369,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs}
    */
-  removeIotGroupDevice(params: RemoveIotGroupDeviceParams, options?: CallOptions): Promise<WechatData<RemoveIotGroupDeviceResponse>>;
+  removeIotGroupDevice: { params: RemoveIotGroupDeviceParams; response: RemoveIotGroupDeviceResponse; required: true };
   /**
    * 硬件设备：发送设备消息（设备订阅消息，下发给订阅了该设备消息的用户）
    *
@@ -21370,7 +21385,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs}
    */
-  sendHardwareDeviceMessage(params: SendHardwareDeviceMessageParams, options?: CallOptions): Promise<WechatData<SendHardwareDeviceMessageResponse>>;
+  sendHardwareDeviceMessage: { params: SendHardwareDeviceMessageParams; response: SendHardwareDeviceMessageResponse; required: true };
   /**
    * 即时配送：异常件退回商家，商家确认收货
    *
@@ -21380,7 +21395,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_abnormalconfirm.html WeChat docs}
    */
-  abnormalConfirm(params: AbnormalConfirmParams, options?: CallOptions): Promise<WechatData<AbnormalConfirmResponse>>;
+  abnormalConfirm: { params: AbnormalConfirmParams; response: AbnormalConfirmResponse; required: true };
   /**
    * 即时配送：下配送单
    *
@@ -21390,7 +21405,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html WeChat docs}
    */
-  addLocalOrder(params: AddLocalOrderParams, options?: CallOptions): Promise<WechatData<AddLocalOrderResponse>>;
+  addLocalOrder: { params: AddLocalOrderParams; response: AddLocalOrderResponse; required: true };
   /**
    * 即时配送：对待接单状态的订单增加小费（小费金额须大于已加的小费）
    *
@@ -21400,7 +21415,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addtips.html WeChat docs}
    */
-  addTips(params: AddTipsParams, options?: CallOptions): Promise<WechatData<AddTipsResponse>>;
+  addTips: { params: AddTipsParams; response: AddTipsResponse; required: true };
   /**
    * 即时配送：第三方代商户发起绑定配送公司帐号的请求
    *
@@ -21410,7 +21425,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_bindlocalaccount.html WeChat docs}
    */
-  bindLocalAccount(params: BindLocalAccountParams, options?: CallOptions): Promise<WechatData<BindLocalAccountResponse>>;
+  bindLocalAccount: { params: BindLocalAccountParams; response: BindLocalAccountResponse; required: true };
   /**
    * 即时配送：取消配送单（配送中的订单需扣减违约金）
    *
@@ -21420,7 +21435,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_cancellocalorder.html WeChat docs}
    */
-  cancelLocalOrder(params: CancelLocalOrderParams, options?: CallOptions): Promise<WechatData<CancelLocalOrderResponse>>;
+  cancelLocalOrder: { params: CancelLocalOrderParams; response: CancelLocalOrderResponse; required: true };
   /**
    * 即时配送：获取已支持的配送公司列表
    *
@@ -21430,7 +21445,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getallimmedelivery.html WeChat docs}
    */
-  getAllImmeDelivery(params?: GetAllImmeDeliveryParams, options?: CallOptions): Promise<WechatData<GetAllImmeDeliveryResponse>>;
+  getAllImmeDelivery: { params: GetAllImmeDeliveryParams; response: GetAllImmeDeliveryResponse; required: false };
   /**
    * 即时配送：拉取已绑定账号
    *
@@ -21440,7 +21455,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getbindaccount.html WeChat docs}
    */
-  getBindAccount(params?: GetBindAccountParams, options?: CallOptions): Promise<WechatData<GetBindAccountResponse>>;
+  getBindAccount: { params: GetBindAccountParams; response: GetBindAccountResponse; required: false };
   /**
    * 即时配送：拉取配送单信息
    *
@@ -21450,7 +21465,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getlocalorder.html WeChat docs}
    */
-  getLocalOrder(params: GetLocalOrderParams, options?: CallOptions): Promise<WechatData<GetLocalOrderResponse>>;
+  getLocalOrder: { params: GetLocalOrderParams; response: GetLocalOrderResponse; required: true };
   /**
    * 即时配送：模拟配送公司更新配送单状态（仅测试账号 shopid=test_shop_id）
    *
@@ -21460,7 +21475,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_mockupdateorder.html WeChat docs}
    */
-  mockUpdateOrder(params: MockUpdateOrderParams, options?: CallOptions): Promise<WechatData<MockUpdateOrderResponse>>;
+  mockUpdateOrder: { params: MockUpdateOrderParams; response: MockUpdateOrderResponse; required: true };
   /**
    * 即时配送：第三方代商户发起开通即时配送权限
    *
@@ -21470,7 +21485,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_opendelivery.html WeChat docs}
    */
-  openDelivery(params?: OpenDeliveryParams, options?: CallOptions): Promise<WechatData<OpenDeliveryResponse>>;
+  openDelivery: { params: OpenDeliveryParams; response: OpenDeliveryResponse; required: false };
   /**
    * 即时配送：预下配送单，查询运费（可选，返回 delivery_token 锁定运费）
    *
@@ -21480,7 +21495,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_preaddorder.html WeChat docs}
    */
-  preAddOrder(params: PreAddOrderParams, options?: CallOptions): Promise<WechatData<PreAddOrderResponse>>;
+  preAddOrder: { params: PreAddOrderParams; response: PreAddOrderResponse; required: true };
   /**
    * 即时配送：预取消配送单，查询取消需扣除的违约金
    *
@@ -21490,7 +21505,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_precancelorder.html WeChat docs}
    */
-  preCancelOrder(params: PreCancelOrderParams, options?: CallOptions): Promise<WechatData<PreCancelOrderResponse>>;
+  preCancelOrder: { params: PreCancelOrderParams; response: PreCancelOrderResponse; required: true };
   /**
    * 即时配送：重新下单（订单被取消或投递异常后，使用原 shop_order_id 再次下单）
    *
@@ -21500,7 +21515,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_reorder.html WeChat docs}
    */
-  reOrder(params: ReOrderParams, options?: CallOptions): Promise<WechatData<ReOrderResponse>>;
+  reOrder: { params: ReOrderParams; response: ReOrderResponse; required: true };
   /**
    * 即时配送：模拟配送公司更新配送单状态（联调用，作用于配送公司的真实测试环境订单）
    *
@@ -21510,7 +21525,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_realmockupdateorder.html WeChat docs}
    */
-  realMockUpdateOrder(params: RealMockUpdateOrderParams, options?: CallOptions): Promise<WechatData<RealMockUpdateOrderResponse>>;
+  realMockUpdateOrder: { params: RealMockUpdateOrderParams; response: RealMockUpdateOrderResponse; required: true };
   /**
    * 即时配送（配送公司侧）：更新配送单状态
    *
@@ -21520,7 +21535,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-provider/api_updateorder.html WeChat docs}
    */
-  updateLocalOrder(params: UpdateLocalOrderParams, options?: CallOptions): Promise<WechatData<UpdateLocalOrderResponse>>;
+  updateLocalOrder: { params: UpdateLocalOrderParams; response: UpdateLocalOrderResponse; required: true };
   /**
    * 同城配送：创建配送单（按门店运力偏好选择运力下单）
    *
@@ -21530,7 +21545,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html WeChat docs}
    */
-  intracityAddOrder(params: IntracityAddOrderParams, options?: CallOptions): Promise<WechatData<IntracityAddOrderResponse>>;
+  intracityAddOrder: { params: IntracityAddOrderParams; response: IntracityAddOrderResponse; required: true };
   /**
    * 同城配送：开通门店权限（使用门店相关接口前需先开通，无需请求参数）
    *
@@ -21540,7 +21555,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_apply.html WeChat docs}
    */
-  intracityApply(params?: IntracityApplyParams, options?: CallOptions): Promise<WechatData<IntracityApplyResponse>>;
+  intracityApply: { params: IntracityApplyParams; response: IntracityApplyResponse; required: false };
   /**
    * 同城配送：门店余额查询
    *
@@ -21550,7 +21565,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_balancequery.html WeChat docs}
    */
-  intracityBalanceQuery(params?: IntracityBalanceQueryParams, options?: CallOptions): Promise<WechatData<IntracityBalanceQueryResponse>>;
+  intracityBalanceQuery: { params: IntracityBalanceQueryParams; response: IntracityBalanceQueryResponse; required: false };
   /**
    * 同城配送：取消配送单（取消配送中的订单需要扣减违约金）
    *
@@ -21560,7 +21575,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_cancelorder.html WeChat docs}
    */
-  intracityCancelOrder(params: IntracityCancelOrderParams, options?: CallOptions): Promise<WechatData<IntracityCancelOrderResponse>>;
+  intracityCancelOrder: { params: IntracityCancelOrderParams; response: IntracityCancelOrderResponse; required: true };
   /**
    * 同城配送：创建门店（自定义门店编号需唯一），返回全局唯一的微信门店编号 wx_store_id
    *
@@ -21570,7 +21585,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_createstore.html WeChat docs}
    */
-  intracityCreateStore(params?: IntracityCreateStoreParams, options?: CallOptions): Promise<WechatData<IntracityCreateStoreResponse>>;
+  intracityCreateStore: { params: IntracityCreateStoreParams; response: IntracityCreateStoreResponse; required: false };
   /**
    * 同城配送：查询支持同城配送的城市
    *
@@ -21580,7 +21595,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getcity.html WeChat docs}
    */
-  intracityGetCity(params?: IntracityGetCityParams, options?: CallOptions): Promise<WechatData<IntracityGetCityResponse>>;
+  intracityGetCity: { params: IntracityGetCityParams; response: IntracityGetCityResponse; required: false };
   /**
    * 同城配送：查询扣费主体
    *
@@ -21590,7 +21605,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getpaymode.html WeChat docs}
    */
-  intracityGetPayMode(params?: IntracityGetPayModeParams, options?: CallOptions): Promise<WechatData<IntracityGetPayModeResponse>>;
+  intracityGetPayMode: { params: IntracityGetPayModeParams; response: IntracityGetPayModeResponse; required: false };
   /**
    * 同城配送：模拟回调（测试订单没有配送员接单，用此接口模拟订单状态变更推送）
    *
@@ -21600,7 +21615,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_mocknotify.html WeChat docs}
    */
-  intracityMockNotify(params: IntracityMockNotifyParams, options?: CallOptions): Promise<WechatData<IntracityMockNotifyResponse>>;
+  intracityMockNotify: { params: IntracityMockNotifyParams; response: IntracityMockNotifyResponse; required: true };
   /**
    * 同城配送：查询运费（向运力查询实时运费和配送距离）
    *
@@ -21610,7 +21625,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_preaddorder.html WeChat docs}
    */
-  intracityPreAddOrder(params: IntracityPreAddOrderParams, options?: CallOptions): Promise<WechatData<IntracityPreAddOrderResponse>>;
+  intracityPreAddOrder: { params: IntracityPreAddOrderParams; response: IntracityPreAddOrderResponse; required: true };
   /**
    * 同城配送：门店运费流水查询（充值、消费、退款流水）
    *
@@ -21620,7 +21635,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryflow.html WeChat docs}
    */
-  intracityQueryFlow(params: IntracityQueryFlowParams, options?: CallOptions): Promise<WechatData<IntracityQueryFlowResponse>>;
+  intracityQueryFlow: { params: IntracityQueryFlowParams; response: IntracityQueryFlowResponse; required: true };
   /**
    * 同城配送：查询配送单（是否创建成功以及创建后的状态更新）
    *
@@ -21630,7 +21645,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryorder.html WeChat docs}
    */
-  intracityQueryOrder(params: IntracityQueryOrderParams, options?: CallOptions): Promise<WechatData<IntracityQueryOrderResponse>>;
+  intracityQueryOrder: { params: IntracityQueryOrderParams; response: IntracityQueryOrderResponse; required: true };
   /**
    * 同城配送：查询门店（不传 wx_store_id 和 out_store_id 则返回本小程序所有门店）
    *
@@ -21640,7 +21655,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_querystore.html WeChat docs}
    */
-  intracityQueryStore(params?: IntracityQueryStoreParams, options?: CallOptions): Promise<WechatData<IntracityQueryStoreResponse>>;
+  intracityQueryStore: { params: IntracityQueryStoreParams; response: IntracityQueryStoreResponse; required: false };
   /**
    * 同城配送：设置扣费主体（管理员确认模板消息后生效）
    *
@@ -21650,7 +21665,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_setpaymode.html WeChat docs}
    */
-  intracitySetPayMode(params: IntracitySetPayModeParams, options?: CallOptions): Promise<WechatData<IntracitySetPayModeResponse>>;
+  intracitySetPayMode: { params: IntracitySetPayModeParams; response: IntracitySetPayModeResponse; required: true };
   /**
    * 同城配送：门店运费充值，返回微信服务市场的充值页面地址（运费有效期默认 1 个月，超期原路退回）
    *
@@ -21660,7 +21675,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_storecharge.html WeChat docs}
    */
-  intracityStoreCharge(params: IntracityStoreChargeParams, options?: CallOptions): Promise<WechatData<IntracityStoreChargeResponse>>;
+  intracityStoreCharge: { params: IntracityStoreChargeParams; response: IntracityStoreChargeResponse; required: true };
   /**
    * 同城配送：门店运费退款（退还指定运力的运费余额，在途配送单需完成或取消后才可退款）
    *
@@ -21670,7 +21685,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_store_refund.html WeChat docs}
    */
-  intracityStoreRefund(params: IntracityStoreRefundParams, options?: CallOptions): Promise<WechatData<IntracityStoreRefundResponse>>;
+  intracityStoreRefund: { params: IntracityStoreRefundParams; response: IntracityStoreRefundResponse; required: true };
   /**
    * 同城配送：更新门店信息
    *
@@ -21680,7 +21695,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_updatestore.html WeChat docs}
    */
-  intracityUpdateStore(params: IntracityUpdateStoreParams, options?: CallOptions): Promise<WechatData<IntracityUpdateStoreResponse>>;
+  intracityUpdateStore: { params: IntracityUpdateStoreParams; response: IntracityUpdateStoreResponse; required: true };
   /**
    * 添加管理直播间小助手
    *
@@ -21694,7 +21709,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs}
    */
-  addAssistant(params: AddAssistantParams, options?: CallOptions): Promise<WechatData<AddAssistantResponse>>;
+  addAssistant: { params: AddAssistantParams; response: AddAssistantResponse; required: true };
   /**
    * 商品添加并提审（审核通过后录入【小程序直播】商品库）
    *
@@ -21721,7 +21736,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs}
    */
-  addGoods(params: AddGoodsParams, options?: CallOptions): Promise<WechatData<AddGoodsResponse>>;
+  addGoods: { params: AddGoodsParams; response: AddGoodsResponse; required: true };
   /**
    * 设置小程序直播成员的角色
    *
@@ -21736,7 +21751,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs}
    */
-  addRole(params: AddRoleParams, options?: CallOptions): Promise<WechatData<AddRoleResponse>>;
+  addRole: { params: AddRoleParams; response: AddRoleResponse; required: true };
   /**
    * 添加主播副号
    *
@@ -21748,7 +21763,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor.html WeChat docs}
    */
-  addSubAnchor(params: AddSubAnchorParams, options?: CallOptions): Promise<WechatData<AddSubAnchorResponse>>;
+  addSubAnchor: { params: AddSubAnchorParams; response: AddSubAnchorResponse; required: true };
   /**
    * 重新提交商品审核（对已撤回提审的商品再次提审）
    *
@@ -21775,7 +21790,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs}
    */
-  auditGoods(params: AuditGoodsParams, options?: CallOptions): Promise<WechatData<AuditGoodsResponse>>;
+  auditGoods: { params: AuditGoodsParams; response: AuditGoodsResponse; required: true };
   /**
    * 创建直播间（创建成功后在直播间列表展示）
    *
@@ -21796,7 +21811,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom.html WeChat docs}
    */
-  createRoom(params: CreateRoomParams, options?: CallOptions): Promise<WechatData<CreateRoomResponse>>;
+  createRoom: { params: CreateRoomParams; response: CreateRoomResponse; required: true };
   /**
    * 删除商品库中的商品（直播间上架的该商品同步删除，不可恢复）
    *
@@ -21821,7 +21836,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs}
    */
-  deleteGoods(params: DeleteGoodsParams, options?: CallOptions): Promise<WechatData<DeleteGoodsResponse>>;
+  deleteGoods: { params: DeleteGoodsParams; response: DeleteGoodsResponse; required: true };
   /**
    * 删除直播间商品
    *
@@ -21837,7 +21852,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs}
    */
-  deleteGoodsInRoom(params: DeleteGoodsInRoomParams, options?: CallOptions): Promise<WechatData<DeleteGoodsInRoomResponse>>;
+  deleteGoodsInRoom: { params: DeleteGoodsInRoomParams; response: DeleteGoodsInRoomResponse; required: true };
   /**
    * 解除小程序直播成员的角色
    *
@@ -21852,7 +21867,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs}
    */
-  deleteRole(params: DeleteRoleParams, options?: CallOptions): Promise<WechatData<DeleteRoleResponse>>;
+  deleteRole: { params: DeleteRoleParams; response: DeleteRoleResponse; required: true };
   /**
    * 删除直播间
    *
@@ -21864,7 +21879,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom.html WeChat docs}
    */
-  deleteRoom(params: DeleteRoomParams, options?: CallOptions): Promise<WechatData<DeleteRoomResponse>>;
+  deleteRoom: { params: DeleteRoomParams; response: DeleteRoomResponse; required: true };
   /**
    * 删除主播副号
    *
@@ -21876,7 +21891,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor.html WeChat docs}
    */
-  deleteSubAnchor(params: DeleteSubAnchorParams, options?: CallOptions): Promise<WechatData<DeleteSubAnchorResponse>>;
+  deleteSubAnchor: { params: DeleteSubAnchorParams; response: DeleteSubAnchorResponse; required: true };
   /**
    * 下载商品讲解视频（获取视频链接）
    *
@@ -21890,7 +21905,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo.html WeChat docs}
    */
-  downloadGoodsVideo(params: DownloadGoodsVideoParams, options?: CallOptions): Promise<WechatData<DownloadGoodsVideoResponse>>;
+  downloadGoodsVideo: { params: DownloadGoodsVideoParams; response: DownloadGoodsVideoResponse; required: true };
   /**
    * 编辑直播间（直播开始前可编辑）
    *
@@ -21911,7 +21926,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom.html WeChat docs}
    */
-  editRoom(params: EditRoomParams, options?: CallOptions): Promise<WechatData<EditRoomResponse>>;
+  editRoom: { params: EditRoomParams; response: EditRoomResponse; required: true };
   /**
    * 查询直播间小助手
    *
@@ -21923,7 +21938,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist.html WeChat docs}
    */
-  getAssistantList(params: GetAssistantListParams, options?: CallOptions): Promise<WechatData<GetAssistantListResponse>>;
+  getAssistantList: { params: GetAssistantListParams; response: GetAssistantListResponse; required: true };
   /**
    * 直播挂件获取全局 KEY
    *
@@ -21933,7 +21948,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey.html WeChat docs}
    */
-  getDefaultGoodsKey(params?: GetDefaultGoodsKeyParams, options?: CallOptions): Promise<WechatData<GetDefaultGoodsKeyResponse>>;
+  getDefaultGoodsKey: { params: GetDefaultGoodsKeyParams; response: GetDefaultGoodsKeyResponse; required: false };
   /**
    * 获取长期订阅用户
    *
@@ -21941,7 +21956,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs}
    */
-  getFollowers(params?: GetFollowersParams, options?: CallOptions): Promise<WechatData<GetFollowersResponse>>;
+  getFollowers: { params: GetFollowersParams; response: GetFollowersResponse; required: false };
   /**
    * 获取商品列表（按审核状态拉取商品库中的商品）
    *
@@ -21951,7 +21966,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo.html WeChat docs}
    */
-  getGoodsInfo(params: GetGoodsInfoParams, options?: CallOptions): Promise<WechatData<GetGoodsInfoResponse>>;
+  getGoodsInfo: { params: GetGoodsInfoParams; response: GetGoodsInfoResponse; required: true };
   /**
    * 获取商品的信息与审核状态
    *
@@ -21963,7 +21978,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs}
    */
-  getGoodsWarehouse(params: GetGoodsWarehouseParams, options?: CallOptions): Promise<WechatData<GetGoodsWarehouseResponse>>;
+  getGoodsWarehouse: { params: GetGoodsWarehouseParams; response: GetGoodsWarehouseResponse; required: true };
   /**
    * 获取直播间列表及直播间信息；action 为 get_replay 时获取直播间回放
    *
@@ -21980,7 +21995,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo.html WeChat docs}
    */
-  getLiveInfo(params: GetLiveInfoParams, options?: CallOptions): Promise<WechatData<GetLiveInfoResponse>>;
+  getLiveInfo: { params: GetLiveInfoParams; response: GetLiveInfoResponse; required: true };
   /**
    * 获取直播间推流地址
    *
@@ -21992,7 +22007,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl.html WeChat docs}
    */
-  getPushUrl(params: GetPushUrlParams, options?: CallOptions): Promise<WechatData<GetPushUrlResponse>>;
+  getPushUrl: { params: GetPushUrlParams; response: GetPushUrlResponse; required: true };
   /**
    * 查询小程序直播成员列表
    *
@@ -22000,7 +22015,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist.html WeChat docs}
    */
-  getRoleList(params?: GetRoleListParams, options?: CallOptions): Promise<WechatData<GetRoleListResponse>>;
+  getRoleList: { params: GetRoleListParams; response: GetRoleListResponse; required: false };
   /**
    * 获取直播间分享二维码
    *
@@ -22012,7 +22027,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode.html WeChat docs}
    */
-  getSharedCode(params: GetSharedCodeParams, options?: CallOptions): Promise<WechatData<GetSharedCodeResponse>>;
+  getSharedCode: { params: GetSharedCodeParams; response: GetSharedCodeResponse; required: true };
   /**
    * 获取主播副号
    *
@@ -22024,7 +22039,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor.html WeChat docs}
    */
-  getSubAnchor(params: GetSubAnchorParams, options?: CallOptions): Promise<WechatData<GetSubAnchorResponse>>;
+  getSubAnchor: { params: GetSubAnchorParams; response: GetSubAnchorResponse; required: true };
   /**
    * 直播间导入商品（从商品库导入已审核通过的商品）
    *
@@ -22039,7 +22054,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods.html WeChat docs}
    */
-  importGoods(params: ImportGoodsParams, options?: CallOptions): Promise<WechatData<ImportGoodsResponse>>;
+  importGoods: { params: ImportGoodsParams; response: ImportGoodsResponse; required: true };
   /**
    * 修改直播间小助手昵称
    *
@@ -22051,7 +22066,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant.html WeChat docs}
    */
-  modifyAssistant(params: ModifyAssistantParams, options?: CallOptions): Promise<WechatData<ModifyAssistantResponse>>;
+  modifyAssistant: { params: ModifyAssistantParams; response: ModifyAssistantResponse; required: true };
   /**
    * 修改主播副号
    *
@@ -22063,7 +22078,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor.html WeChat docs}
    */
-  modifySubAnchor(params: ModifySubAnchorParams, options?: CallOptions): Promise<WechatData<ModifySubAnchorResponse>>;
+  modifySubAnchor: { params: ModifySubAnchorParams; response: ModifySubAnchorResponse; required: true };
   /**
    * 推送商品（向直播间观众弹出商品卡片）
    *
@@ -22081,7 +22096,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods.html WeChat docs}
    */
-  pushGoods(params: PushGoodsParams, options?: CallOptions): Promise<WechatData<PushGoodsResponse>>;
+  pushGoods: { params: PushGoodsParams; response: PushGoodsResponse; required: true };
   /**
    * 向长期订阅用户群发直播间开始事件
    *
@@ -22095,7 +22110,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs}
    */
-  pushMessage(params: PushMessageParams, options?: CallOptions): Promise<WechatData<PushMessageResponse>>;
+  pushMessage: { params: PushMessageParams; response: PushMessageResponse; required: true };
   /**
    * 删除直播间小助手
    *
@@ -22107,7 +22122,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant.html WeChat docs}
    */
-  removeAssistant(params: RemoveAssistantParams, options?: CallOptions): Promise<WechatData<RemoveAssistantResponse>>;
+  removeAssistant: { params: RemoveAssistantParams; response: RemoveAssistantResponse; required: true };
   /**
    * 撤回商品审核（消耗的提审次数不返还）
    *
@@ -22132,7 +22147,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs}
    */
-  resetAuditGoods(params: ResetAuditGoodsParams, options?: CallOptions): Promise<WechatData<ResetAuditGoodsResponse>>;
+  resetAuditGoods: { params: ResetAuditGoodsParams; response: ResetAuditGoodsResponse; required: true };
   /**
    * 上下架直播间商品
    *
@@ -22146,7 +22161,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods.html WeChat docs}
    */
-  saleGoods(params: SaleGoodsParams, options?: CallOptions): Promise<WechatData<SaleGoodsResponse>>;
+  saleGoods: { params: SaleGoodsParams; response: SaleGoodsResponse; required: true };
   /**
    * 直播挂件设置全局 KEY（添加商品未指定 goodsKey 时使用）
    *
@@ -22156,7 +22171,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey.html WeChat docs}
    */
-  setDefaultGoodsKey(params: SetDefaultGoodsKeyParams, options?: CallOptions): Promise<WechatData<SetDefaultGoodsKeyResponse>>;
+  setDefaultGoodsKey: { params: SetDefaultGoodsKeyParams; response: SetDefaultGoodsKeyResponse; required: true };
   /**
    * 直播间商品排序
    *
@@ -22168,7 +22183,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods.html WeChat docs}
    */
-  sortGoods(params: SortGoodsParams, options?: CallOptions): Promise<WechatData<SortGoodsResponse>>;
+  sortGoods: { params: SortGoodsParams; response: SortGoodsResponse; required: true };
   /**
    * 开启/关闭直播间全局禁言
    *
@@ -22180,7 +22195,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment.html WeChat docs}
    */
-  updateComment(params: UpdateCommentParams, options?: CallOptions): Promise<WechatData<UpdateCommentResponse>>;
+  updateComment: { params: UpdateCommentParams; response: UpdateCommentResponse; required: true };
   /**
    * 开启/关闭直播间官方收录
    *
@@ -22192,7 +22207,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic.html WeChat docs}
    */
-  updateFeedPublic(params: UpdateFeedPublicParams, options?: CallOptions): Promise<WechatData<UpdateFeedPublicResponse>>;
+  updateFeedPublic: { params: UpdateFeedPublicParams; response: UpdateFeedPublicResponse; required: true };
   /**
    * 更新商品（审核通过的商品仅允许更新价格类型与价格，审核中的不允许更新）
    *
@@ -22217,7 +22232,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs}
    */
-  updateGoods(params: UpdateGoodsParams, options?: CallOptions): Promise<WechatData<UpdateGoodsResponse>>;
+  updateGoods: { params: UpdateGoodsParams; response: UpdateGoodsResponse; required: true };
   /**
    * 开启/关闭直播间客服功能
    *
@@ -22229,7 +22244,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf.html WeChat docs}
    */
-  updateKF(params: UpdateKFParams, options?: CallOptions): Promise<WechatData<UpdateKFResponse>>;
+  updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
   /**
    * 开启/关闭直播间回放功能
    *
@@ -22241,7 +22256,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay.html WeChat docs}
    */
-  updateReplay(params: UpdateReplayParams, options?: CallOptions): Promise<WechatData<UpdateReplayResponse>>;
+  updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
   /**
    * 短剧媒资：申请分片上传，返回 upload_id
    *
@@ -22268,7 +22283,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs}
    */
-  applyUpload(params: ApplyUploadParams, options?: CallOptions): Promise<WechatData<ApplyUploadResponse>>;
+  applyUpload: { params: ApplyUploadParams; response: ApplyUploadResponse; required: true };
   /**
    * 短剧剧目：剧目提审（首次提审或重新提审），返回剧目 id
    *
@@ -22295,7 +22310,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs}
    */
-  auditDrama(params: AuditDramaParams, options?: CallOptions): Promise<WechatData<AuditDramaResponse>>;
+  auditDrama: { params: AuditDramaParams; response: AuditDramaResponse; required: true };
   /**
    * 短剧授权：把本小程序的全部剧目授权给另一个小程序（账号授权）
    *
@@ -22320,7 +22335,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs}
    */
-  authorizeApp(params: AuthorizeAppParams, options?: CallOptions): Promise<WechatData<AuthorizeAppResponse>>;
+  authorizeApp: { params: AuthorizeAppParams; response: AuthorizeAppResponse; required: true };
   /**
    * 短剧版权：把受版权保护的剧目授权给主体或小程序
    *
@@ -22345,7 +22360,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs}
    */
-  authorizeCopyright(params: AuthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<AuthorizeCopyrightResponse>>;
+  authorizeCopyright: { params: AuthorizeCopyrightParams; response: AuthorizeCopyrightResponse; required: true };
   /**
    * 短剧授权：把剧目授权给其他小程序播放
    *
@@ -22372,7 +22387,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs}
    */
-  authorizeDrama(params: AuthorizeDramaParams, options?: CallOptions): Promise<WechatData<AuthorizeDramaResponse>>;
+  authorizeDrama: { params: AuthorizeDramaParams; response: AuthorizeDramaResponse; required: true };
   /**
    * 短剧媒资：确认分片上传（合并分片），返回 media_id
    *
@@ -22399,7 +22414,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs}
    */
-  commitUpload(params: CommitUploadParams, options?: CallOptions): Promise<WechatData<CommitUploadResponse>>;
+  commitUpload: { params: CommitUploadParams; response: CommitUploadResponse; required: true };
   /**
    * 短剧授权：解除对另一个小程序的账号授权
    *
@@ -22424,7 +22439,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs}
    */
-  deauthorizeApp(params: DeauthorizeAppParams, options?: CallOptions): Promise<WechatData<DeauthorizeAppResponse>>;
+  deauthorizeApp: { params: DeauthorizeAppParams; response: DeauthorizeAppResponse; required: true };
   /**
    * 短剧版权：解除受版权保护剧目的授权
    *
@@ -22449,7 +22464,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs}
    */
-  deauthorizeCopyright(params: DeauthorizeCopyrightParams, options?: CallOptions): Promise<WechatData<DeauthorizeCopyrightResponse>>;
+  deauthorizeCopyright: { params: DeauthorizeCopyrightParams; response: DeauthorizeCopyrightResponse; required: true };
   /**
    * 短剧授权：解除剧目对其他小程序的授权
    *
@@ -22474,7 +22489,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs}
    */
-  deauthorizeDrama(params: DeauthorizeDramaParams, options?: CallOptions): Promise<WechatData<DeauthorizeDramaResponse>>;
+  deauthorizeDrama: { params: DeauthorizeDramaParams; response: DeauthorizeDramaResponse; required: true };
   /**
    * 短剧媒资：删除媒资
    *
@@ -22499,7 +22514,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs}
    */
-  deleteMedia(params: DeleteMediaParams, options?: CallOptions): Promise<WechatData<DeleteMediaResponse>>;
+  deleteMedia: { params: DeleteMediaParams; response: DeleteMediaResponse; required: true };
   /**
    * 短剧授权：查询本小程序的账号授权信息（授权给了哪些小程序）
    *
@@ -22526,7 +22541,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs}
    */
-  getAuthorizeApps(params?: GetAuthorizeAppsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeAppsResponse>>;
+  getAuthorizeApps: { params: GetAuthorizeAppsParams; response: GetAuthorizeAppsResponse; required: false };
   /**
    * 短剧授权：查询本小程序授权出去的剧目（授权信息）
    *
@@ -22551,7 +22566,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs}
    */
-  getAuthorizeObjects(params?: GetAuthorizeObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizeObjectsResponse>>;
+  getAuthorizeObjects: { params: GetAuthorizeObjectsParams; response: GetAuthorizeObjectsResponse; required: false };
   /**
    * 短剧授权：查询本小程序被授权的剧目（被授权信息）
    *
@@ -22576,7 +22591,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs}
    */
-  getAuthorizedObjects(params?: GetAuthorizedObjectsParams, options?: CallOptions): Promise<WechatData<GetAuthorizedObjectsResponse>>;
+  getAuthorizedObjects: { params: GetAuthorizedObjectsParams; response: GetAuthorizedObjectsResponse; required: false };
   /**
    * 短剧媒资：查询 CDN 访问日志的下载链接列表
    *
@@ -22603,7 +22618,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs}
    */
-  getCdnLogs(params: GetCdnLogsParams, options?: CallOptions): Promise<WechatData<GetCdnLogsResponse>>;
+  getCdnLogs: { params: GetCdnLogsParams; response: GetCdnLogsResponse; required: true };
   /**
    * 短剧媒资：查询点播 CDN 的流量数据
    *
@@ -22630,7 +22645,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs}
    */
-  getCdnUsageData(params: GetCdnUsageDataParams, options?: CallOptions): Promise<WechatData<GetCdnUsageDataResponse>>;
+  getCdnUsageData: { params: GetCdnUsageDataParams; response: GetCdnUsageDataResponse; required: true };
   /**
    * 短剧版权：查询本小程序授权出去的版权授权信息
    *
@@ -22655,7 +22670,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs}
    */
-  getCopyrightAuthorizationList(params?: GetCopyrightAuthorizationListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizationListResponse>>;
+  getCopyrightAuthorizationList: { params: GetCopyrightAuthorizationListParams; response: GetCopyrightAuthorizationListResponse; required: false };
   /**
    * 短剧版权：查询本小程序（或主体）被版权授权的信息
    *
@@ -22680,7 +22695,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs}
    */
-  getCopyrightAuthorizedList(params?: GetCopyrightAuthorizedListParams, options?: CallOptions): Promise<WechatData<GetCopyrightAuthorizedListResponse>>;
+  getCopyrightAuthorizedList: { params: GetCopyrightAuthorizedListParams; response: GetCopyrightAuthorizedListResponse; required: false };
   /**
    * 短剧剧目：获取剧目信息
    *
@@ -22707,7 +22722,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs}
    */
-  getDrama(params: GetDramaParams, options?: CallOptions): Promise<WechatData<GetDramaResponse>>;
+  getDrama: { params: GetDramaParams; response: GetDramaResponse; required: true };
   /**
    * 短剧剧目：查询剧目某类审核的最新一条审核信息
    *
@@ -22734,7 +22749,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs}
    */
-  getDramaLatestAuditInfo(params: GetDramaLatestAuditInfoParams, options?: CallOptions): Promise<WechatData<GetDramaLatestAuditInfoResponse>>;
+  getDramaLatestAuditInfo: { params: GetDramaLatestAuditInfoParams; response: GetDramaLatestAuditInfoResponse; required: true };
   /**
    * 短剧媒资：获取媒资详细信息（后台管理用；给用户播放用 getMediaLink）
    *
@@ -22761,7 +22776,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs}
    */
-  getMedia(params: GetMediaParams, options?: CallOptions): Promise<WechatData<GetMediaResponse>>;
+  getMedia: { params: GetMediaParams; response: GetMediaResponse; required: true };
   /**
    * 短剧媒资：获取媒资临时播放链接（给用户播放用，仅审核通过的剧目）
    *
@@ -22788,7 +22803,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs}
    */
-  getMediaLink(params: GetMediaLinkParams, options?: CallOptions): Promise<WechatData<GetMediaLinkResponse>>;
+  getMediaLink: { params: GetMediaLinkParams; response: GetMediaLinkResponse; required: true };
   /**
    * 短剧媒资：查询拉取上传任务的状态
    *
@@ -22813,7 +22828,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs}
    */
-  getTask(params: GetTaskParams, options?: CallOptions): Promise<WechatData<GetTaskResponse>>;
+  getTask: { params: GetTaskParams; response: GetTaskResponse; required: true };
   /**
    * 短剧剧目：获取已提交的剧目列表（分页）
    *
@@ -22840,7 +22855,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs}
    */
-  listDramas(params?: ListDramasParams, options?: CallOptions): Promise<WechatData<ListDramasResponse>>;
+  listDramas: { params: ListDramasParams; response: ListDramasResponse; required: false };
   /**
    * 短剧媒资：获取媒资列表（可按剧目、文件名、上传时间过滤，分页）
    *
@@ -22867,7 +22882,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs}
    */
-  listMedia(params?: ListMediaParams, options?: CallOptions): Promise<WechatData<ListMediaResponse>>;
+  listMedia: { params: ListMediaParams; response: ListMediaResponse; required: false };
   /**
    * 短剧媒资：查询流量包的使用详情（分页）
    *
@@ -22892,7 +22907,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs}
    */
-  listPackages(params: ListPackagesParams, options?: CallOptions): Promise<WechatData<ListPackagesResponse>>;
+  listPackages: { params: ListPackagesParams; response: ListPackagesResponse; required: true };
   /**
    * 短剧剧目：修改剧目基本信息（须经审核，通过后生效）
    *
@@ -22919,7 +22934,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs}
    */
-  modifyDramaBasicInfo(params: ModifyDramaBasicInfoParams, options?: CallOptions): Promise<WechatData<ModifyDramaBasicInfoResponse>>;
+  modifyDramaBasicInfo: { params: ModifyDramaBasicInfoParams; response: ModifyDramaBasicInfoResponse; required: true };
   /**
    * 短剧媒资：拉取上传（平台从 URL 拉取视频），返回任务 id
    *
@@ -22946,7 +22961,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs}
    */
-  pullUpload(params: PullUploadParams, options?: CallOptions): Promise<WechatData<PullUploadResponse>>;
+  pullUpload: { params: PullUploadParams; response: PullUploadResponse; required: true };
   /**
    * 短剧剧目：替换审核通过的剧集
    *
@@ -22971,7 +22986,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs}
    */
-  replaceDramaMedia(params: ReplaceDramaMediaParams, options?: CallOptions): Promise<WechatData<ReplaceDramaMediaResponse>>;
+  replaceDramaMedia: { params: ReplaceDramaMediaParams; response: ReplaceDramaMediaResponse; required: true };
   /**
    * 短剧媒资：单个文件上传（小于 10 MB 的视频，可带封面图），返回 media_id
    *
@@ -22998,7 +23013,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs}
    */
-  singleFileUpload(params: SingleFileUploadParams, options?: CallOptions): Promise<WechatData<SingleFileUploadResponse>>;
+  singleFileUpload: { params: SingleFileUploadParams; response: SingleFileUploadResponse; required: true };
   /**
    * 短剧剧目：提交替换剧集审核（替换已审核通过剧目的剧集）
    *
@@ -23025,7 +23040,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs}
    */
-  submitReplaceDramaMedias(params: SubmitReplaceDramaMediasParams, options?: CallOptions): Promise<WechatData<SubmitReplaceDramaMediasResponse>>;
+  submitReplaceDramaMedias: { params: SubmitReplaceDramaMediasParams; response: SubmitReplaceDramaMediasResponse; required: true };
   /**
    * 短剧媒资：上传一个分片（multipart，字段 data），返回 etag
    *
@@ -23052,7 +23067,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs}
    */
-  uploadPart(params: UploadPartParams, options?: CallOptions): Promise<WechatData<UploadPartResponse>>;
+  uploadPart: { params: UploadPartParams; response: UploadPartResponse; required: true };
   /**
    * 城市服务-人脸核身：根据 verify_result 获取人脸核身结果
    *
@@ -23062,7 +23077,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d WeChat docs}
    */
-  faceIdentifyGetInfo(params: FaceIdentifyGetInfoParams, options?: CallOptions): Promise<WechatData<FaceIdentifyGetInfoResponse>>;
+  faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
   /**
    * 用户隐私保护指引：查询小程序用户隐私保护指引
    *
@@ -23072,7 +23087,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/getPrivacySetting.html WeChat docs}
    */
-  getPrivacySetting(params?: GetPrivacySettingParams, options?: CallOptions): Promise<WechatData<GetPrivacySettingResponse>>;
+  getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
   /**
    * 红包封面：获得指定用户可以领取的红包封面链接
    *
@@ -23080,7 +23095,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs}
    */
-  getRedPacketCoverUrl(params: GetRedPacketCoverUrlParams, options?: CallOptions): Promise<WechatData<GetRedPacketCoverUrlResponse>>;
+  getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
   /**
    * 服务市场：调用服务平台（服务市场）上提供的服务
    *
@@ -23100,7 +23115,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs}
    */
-  invokeService(params: InvokeServiceParams, options?: CallOptions): Promise<WechatData<InvokeServiceResponse>>;
+  invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
   /**
    * 服务市场：异步获取处理数据（用 invokeService 异步调用返回的 request_id 取结果）
    *
@@ -23120,7 +23135,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs}
    */
-  serviceMarketRetrieve(params: ServiceMarketRetrieveParams, options?: CallOptions): Promise<WechatData<ServiceMarketRetrieveResponse>>;
+  serviceMarketRetrieve: { params: ServiceMarketRetrieveParams; response: ServiceMarketRetrieveResponse; required: true };
   /**
    * 微信搜索：小程序搜索数据导入（动态数据，用于搜索结果展示）
    *
@@ -23130,7 +23145,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://wsad.weixin.qq.com/wsad/zh_CN/htmledition/widget-docs-v3/html/custom/quickstart/implement/import/index.html WeChat docs}
    */
-  setDynamicData(params: SetDynamicDataParams, options?: CallOptions): Promise<WechatData<SetDynamicDataResponse>>;
+  setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
   /**
    * 用户隐私保护指引：配置小程序用户隐私保护指引
    *
@@ -23146,7 +23161,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs}
    */
-  setPrivacySetting(params: SetPrivacySettingParams, options?: CallOptions): Promise<WechatData<SetPrivacySettingResponse>>;
+  setPrivacySetting: { params: SetPrivacySettingParams; response: SetPrivacySettingResponse; required: true };
   /**
    * 用户隐私保护指引：上传小程序用户隐私保护指引文件（txt，最大 100KB）
    *
@@ -23159,7 +23174,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/uploadPrivacyExtFile.html WeChat docs}
    */
-  uploadPrivacyExtFile(params: UploadPrivacyExtFileParams, options?: CallOptions): Promise<WechatData<UploadPrivacyExtFileResponse>>;
+  uploadPrivacyExtFile: { params: UploadPrivacyExtFileParams; response: UploadPrivacyExtFileResponse; required: true };
   /**
    * 添加附近小程序的地点（新建或以 poi_id 更新门店），提交后进入审核
    *
@@ -23185,7 +23200,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_addnearbypoi.html WeChat docs}
    */
-  addNearbyPoi(params: AddNearbyPoiParams, options?: CallOptions): Promise<WechatData<AddNearbyPoiResponse>>;
+  addNearbyPoi: { params: AddNearbyPoiParams; response: AddNearbyPoiResponse; required: true };
   /**
    * 删除附近小程序的地点
    *
@@ -23209,7 +23224,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_deletenearbypoi.html WeChat docs}
    */
-  deleteNearbyPoi(params: DeleteNearbyPoiParams, options?: CallOptions): Promise<WechatData<DeleteNearbyPoiResponse>>;
+  deleteNearbyPoi: { params: DeleteNearbyPoiParams; response: DeleteNearbyPoiResponse; required: true };
   /**
    * 查看附近小程序的地点列表
    *
@@ -23235,7 +23250,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_getnearbypoilist.html WeChat docs}
    */
-  getNearbyPoiList(params: GetNearbyPoiListParams, options?: CallOptions): Promise<WechatData<GetNearbyPoiListResponse>>;
+  getNearbyPoiList: { params: GetNearbyPoiListParams; response: GetNearbyPoiListResponse; required: true };
   /**
    * 展示/取消展示附近小程序（设置地点的附近展示状态）
    *
@@ -23259,7 +23274,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_setshowstatus.html WeChat docs}
    */
-  setShowStatus(params: SetShowStatusParams, options?: CallOptions): Promise<WechatData<SetShowStatusResponse>>;
+  setShowStatus: { params: SetShowStatusParams; response: SetShowStatusResponse; required: true };
   /**
    * 查询小程序域名配置信息（服务器域名、业务域名）
    *
@@ -23269,7 +23284,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getdomaininfo.html WeChat docs}
    */
-  getDomainInfo(params?: GetDomainInfoParams, options?: CallOptions): Promise<WechatData<GetDomainInfoResponse>>;
+  getDomainInfo: { params: GetDomainInfoParams; response: GetDomainInfoResponse; required: false };
   /**
    * 获取用户反馈列表（小程序“反馈与投诉”中的用户反馈）
    *
@@ -23277,7 +23292,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedback.html WeChat docs}
    */
-  getFeedback(params: GetFeedbackParams, options?: CallOptions): Promise<WechatData<GetFeedbackResponse>>;
+  getFeedback: { params: GetFeedbackParams; response: GetFeedbackResponse; required: true };
   /**
    * 获取用户反馈中的 mediaId 图片（成功时直接返回图片内容）
    *
@@ -23288,7 +23303,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedbackmedia.html WeChat docs}
    */
-  getFeedbackmedia(params: GetFeedbackmediaParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  getFeedbackmedia: { params: GetFeedbackmediaParams; response: BinaryReply; required: true };
   /**
    * 获取分阶段发布详情（当前分阶段发布计划的状态与灰度比例）
    *
@@ -23296,7 +23311,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getgrayreleaseplan.html WeChat docs}
    */
-  getGrayReleasePlan(params?: GetGrayReleasePlanParams, options?: CallOptions): Promise<WechatData<GetGrayReleasePlanResponse>>;
+  getGrayReleasePlan: { params: GetGrayReleasePlanParams; response: GetGrayReleasePlanResponse; required: false };
   /**
    * 查询 JS 错误详情
    *
@@ -23306,7 +23321,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrdetail.html WeChat docs}
    */
-  getJsErrDetail(params: GetJsErrDetailParams, options?: CallOptions): Promise<WechatData<GetJsErrDetailResponse>>;
+  getJsErrDetail: { params: GetJsErrDetailParams; response: GetJsErrDetailResponse; required: true };
   /**
    * 查询 JS 错误列表（按 uv 或 pv 排序，一次最多 30 条）
    *
@@ -23316,7 +23331,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrlist.html WeChat docs}
    */
-  getJsErrList(params: GetJsErrListParams, options?: CallOptions): Promise<WechatData<GetJsErrListResponse>>;
+  getJsErrList: { params: GetJsErrListParams; response: GetJsErrListResponse; required: true };
   /**
    * 错误查询（旧版，按关键字检索 JS 错误）
    *
@@ -23327,7 +23342,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/operation/operation.getJsErrSearch.html WeChat docs}
    * @deprecated 已从当前运维中心接口列表移除，请使用 getJsErrList / getJsErrDetail
    */
-  getJsErrSearch(params: GetJsErrSearchParams, options?: CallOptions): Promise<WechatData<GetJsErrSearchResponse>>;
+  getJsErrSearch: { params: GetJsErrSearchParams; response: GetJsErrSearchResponse; required: true };
   /**
    * 获取性能数据（启动总耗时、下载耗时、初次渲染耗时）
    *
@@ -23337,7 +23352,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getperformance.html WeChat docs}
    */
-  getPerformance(params: GetPerformanceParams, options?: CallOptions): Promise<WechatData<GetPerformanceResponse>>;
+  getPerformance: { params: GetPerformanceParams; response: GetPerformanceResponse; required: true };
   /**
    * 获取访问来源（scene 列表，供 getPerformance 的 scene 参数使用）
    *
@@ -23345,7 +23360,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getscenelist.html WeChat docs}
    */
-  getSceneList(params?: GetSceneListParams, options?: CallOptions): Promise<WechatData<GetSceneListResponse>>;
+  getSceneList: { params: GetSceneListParams; response: GetSceneListResponse; required: false };
   /**
    * 获取客户端版本列表（供错误查询的 client_version 参数使用）
    *
@@ -23353,7 +23368,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getversionlist.html WeChat docs}
    */
-  getVersionList(params?: GetVersionListParams, options?: CallOptions): Promise<WechatData<GetVersionListResponse>>;
+  getVersionList: { params: GetVersionListParams; response: GetVersionListResponse; required: false };
   /**
    * 查询实时日志（仅支持最近 7 天）
    *
@@ -23363,7 +23378,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_realtimelogsearch.html WeChat docs}
    */
-  realtimelogSearch(params: RealtimelogSearchParams, options?: CallOptions): Promise<WechatData<RealtimelogSearchResponse>>;
+  realtimelogSearch: { params: RealtimelogSearchParams; response: RealtimelogSearchResponse; required: true };
   /**
    * 插件管理（使用方）：申请使用插件、查询已添加的插件列表、删除已添加的插件、快速更新插件版本号
    *
@@ -23381,7 +23396,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_manageplugin.html WeChat docs}
    */
-  managePlugin(params: ManagePluginParams, options?: CallOptions): Promise<WechatData<ManagePluginResponse>>;
+  managePlugin: { params: ManagePluginParams; response: ManagePluginResponse; required: true };
   /**
    * 插件申请管理（插件开发者）：获取插件使用方列表，同意、拒绝或删除使用申请
    *
@@ -23397,7 +23412,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_managepluginapplication.html WeChat docs}
    */
-  managePluginApplication(params: ManagePluginApplicationParams, options?: CallOptions): Promise<WechatData<ManagePluginApplicationResponse>>;
+  managePluginApplication: { params: ManagePluginApplicationParams; response: ManagePluginApplicationResponse; required: true };
   /**
    * 推广员：声明推广员身份（单次最多 10 个）
    *
@@ -23410,7 +23425,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
    */
-  addPromoter(params: AddPromoterParams, options?: CallOptions): Promise<WechatData<AddPromoterResponse>>;
+  addPromoter: { params: AddPromoterParams; response: AddPromoterResponse; required: true };
   /**
    * 推广员：新增推广角色（单个商家最多 100 个）
    *
@@ -23423,7 +23438,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
    */
-  addPromoterRole(params: AddPromoterRoleParams, options?: CallOptions): Promise<WechatData<AddPromoterRoleResponse>>;
+  addPromoterRole: { params: AddPromoterRoleParams; response: AddPromoterRoleResponse; required: true };
   /**
    * 推广员：查询推广员列表
    *
@@ -23434,7 +23449,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
    */
-  getPromoter(params?: GetPromoterParams, options?: CallOptions): Promise<WechatData<GetPromoterResponse>>;
+  getPromoter: { params: GetPromoterParams; response: GetPromoterResponse; required: false };
   /**
    * 推广员：获取邀请推广员的素材（短链、海报、小程序码）
    *
@@ -23445,7 +23460,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs}
    */
-  getPromoterInvitationMaterial(params: GetPromoterInvitationMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterInvitationMaterialResponse>>;
+  getPromoterInvitationMaterial: { params: GetPromoterInvitationMaterialParams; response: GetPromoterInvitationMaterialResponse; required: true };
   /**
    * 推广员：查询群发消息的内容与发送结果
    *
@@ -23456,7 +23471,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
    */
-  getPromoterMsg(params: GetPromoterMsgParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgResponse>>;
+  getPromoterMsg: { params: GetPromoterMsgParams; response: GetPromoterMsgResponse; required: true };
   /**
    * 推广员：查询群发消息的点击数据
    *
@@ -23469,7 +23484,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
    */
-  getPromoterMsgClickData(params: GetPromoterMsgClickDataParams, options?: CallOptions): Promise<WechatData<GetPromoterMsgClickDataResponse>>;
+  getPromoterMsgClickData: { params: GetPromoterMsgClickDataParams; response: GetPromoterMsgClickDataResponse; required: true };
   /**
    * 推广员：查询推广员带来的订单
    *
@@ -23480,7 +23495,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
    */
-  getPromoterOrder(params: GetPromoterOrderParams, options?: CallOptions): Promise<WechatData<GetPromoterOrderResponse>>;
+  getPromoterOrder: { params: GetPromoterOrderParams; response: GetPromoterOrderResponse; required: true };
   /**
    * 推广员：查询推广员触达的用户（推广关系）
    *
@@ -23491,7 +23506,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
    */
-  getPromoterRelation(params: GetPromoterRelationParams, options?: CallOptions): Promise<WechatData<GetPromoterRelationResponse>>;
+  getPromoterRelation: { params: GetPromoterRelationParams; response: GetPromoterRelationResponse; required: true };
   /**
    * 推广员：查询推广角色（不传 role_id 查询全部）
    *
@@ -23502,7 +23517,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
    */
-  getPromoterRole(params?: GetPromoterRoleParams, options?: CallOptions): Promise<WechatData<GetPromoterRoleResponse>>;
+  getPromoterRole: { params: GetPromoterRoleParams; response: GetPromoterRoleResponse; required: false };
   /**
    * 推广员：生成推广员分享素材（带参链接、短链、小程序码）
    *
@@ -23513,7 +23528,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
    */
-  getPromoterShareMaterial(params: GetPromoterShareMaterialParams, options?: CallOptions): Promise<WechatData<GetPromoterShareMaterialResponse>>;
+  getPromoterShareMaterial: { params: GetPromoterShareMaterialParams; response: GetPromoterShareMaterialResponse; required: true };
   /**
    * 推广员：群发消息给推广员
    *
@@ -23524,7 +23539,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
    */
-  sendPromoterMsg(params: SendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SendPromoterMsgResponse>>;
+  sendPromoterMsg: { params: SendPromoterMsgParams; response: SendPromoterMsgResponse; required: true };
   /**
    * 推广员：单发消息给某个推广员
    *
@@ -23535,7 +23550,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
    */
-  singleSendPromoterMsg(params: SingleSendPromoterMsgParams, options?: CallOptions): Promise<WechatData<SingleSendPromoterMsgResponse>>;
+  singleSendPromoterMsg: { params: SingleSendPromoterMsgParams; response: SingleSendPromoterMsgResponse; required: true };
   /**
    * 推广员：修改推广员的角色、门店、参数等信息
    *
@@ -23546,7 +23561,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
    */
-  updatePromoter(params: UpdatePromoterParams, options?: CallOptions): Promise<WechatData<UpdatePromoterResponse>>;
+  updatePromoter: { params: UpdatePromoterParams; response: UpdatePromoterResponse; required: true };
   /**
    * 推广员：修改推广角色的名称或描述
    *
@@ -23557,7 +23572,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
    */
-  updatePromoterRole(params: UpdatePromoterRoleParams, options?: CallOptions): Promise<WechatData<UpdatePromoterRoleResponse>>;
+  updatePromoterRole: { params: UpdatePromoterRoleParams; response: UpdatePromoterRoleResponse; required: true };
   /**
    * 获取小程序二维码（接口 C，适用于需要的码数量较少的业务场景；与 getQRCode 共享 100,000 个的总数上限）
    *
@@ -23569,7 +23584,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html WeChat docs}
    */
-  createQRCode(params: CreateQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
   /**
    * 获取 NFC 的小程序 scheme 码（NFC 标签拉起小程序；仅国内非个人主体且已申请 NFC 能力的小程序可用）
    *
@@ -23590,7 +23605,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatenfcscheme.html WeChat docs}
    */
-  generateNFCScheme(params: GenerateNFCSchemeParams, options?: CallOptions): Promise<WechatData<GenerateNFCSchemeResponse>>;
+  generateNFCScheme: { params: GenerateNFCSchemeParams; response: GenerateNFCSchemeResponse; required: true };
   /**
    * 获取小程序 scheme 码（weixin://dl/business/?t=…），用于短信、邮件、外部网页等拉起小程序
    *
@@ -23605,7 +23620,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatescheme.html WeChat docs}
    */
-  generateScheme(params?: GenerateSchemeParams, options?: CallOptions): Promise<WechatData<GenerateSchemeResponse>>;
+  generateScheme: { params: GenerateSchemeParams; response: GenerateSchemeResponse; required: false };
   /**
    * 获取小程序 Short Link（#小程序://…），适用于微信内拉起小程序的业务场景
    *
@@ -23617,7 +23632,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/short-link/api_generateshortlink.html WeChat docs}
    */
-  generateShortLink(params: GenerateShortLinkParams, options?: CallOptions): Promise<WechatData<GenerateShortLinkResponse>>;
+  generateShortLink: { params: GenerateShortLinkParams; response: GenerateShortLinkResponse; required: true };
   /**
    * 获取小程序 URL Link（https://wxaurl.cn/…），用于短信、邮件、网页、微信内等拉起小程序
    *
@@ -23631,7 +23646,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_generateurllink.html WeChat docs}
    */
-  generateUrlLink(params?: GenerateUrlLinkParams, options?: CallOptions): Promise<WechatData<GenerateUrlLinkResponse>>;
+  generateUrlLink: { params: GenerateUrlLinkParams; response: GenerateUrlLinkResponse; required: false };
   /**
    * 获取小程序码（接口 A，适用于需要的码数量较少的业务场景；与 createQRCode 共享 100,000 个的总数上限）
    *
@@ -23644,7 +23659,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode.html WeChat docs}
    */
-  getQRCode(params: GetQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  getQRCode: { params: GetQRCodeParams; response: BinaryReply; required: true };
   /**
    * 获取不限制的小程序码（接口 B，数量暂无限制；scene 最多 32 个可见字符）
    *
@@ -23657,7 +23672,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode.html WeChat docs}
    */
-  getUnlimitedQRCode(params: GetUnlimitedQRCodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  getUnlimitedQRCode: { params: GetUnlimitedQRCodeParams; response: BinaryReply; required: true };
   /**
    * 查询小程序 scheme 码（加密或明文 scheme）的配置，或查询每天剩余访问次数
    *
@@ -23670,7 +23685,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html WeChat docs}
    */
-  queryScheme(params?: QuerySchemeParams, options?: CallOptions): Promise<WechatData<QuerySchemeResponse>>;
+  queryScheme: { params: QuerySchemeParams; response: QuerySchemeResponse; required: false };
   /**
    * 查询小程序加密 URL Link 的配置，或查询每天剩余访问次数
    *
@@ -23683,7 +23698,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_queryurllink.html WeChat docs}
    */
-  queryUrlLink(params?: QueryUrlLinkParams, options?: CallOptions): Promise<WechatData<QueryUrlLinkResponse>>;
+  queryUrlLink: { params: QueryUrlLinkParams; response: QueryUrlLinkResponse; required: false };
   /**
    * 获取用户安全等级：根据提交的用户信息返回风险等级 risk_rank（0–4，越大风险越高，无需用户授权）
    *
@@ -23696,7 +23711,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/safety-control-capability/api_getuserriskrank.html WeChat docs}
    */
-  getUserRiskRank(params: GetUserRiskRankParams, options?: CallOptions): Promise<WechatData<GetUserRiskRankResponse>>;
+  getUserRiskRank: { params: GetUserRiskRankParams; response: GetUserRiskRankResponse; required: true };
   /**
    * 图片内容安全识别（1.0 同步版本）：校验一张图片是否含有违法违规内容
    *
@@ -23710,7 +23725,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/security.imgSecCheck.html WeChat docs}
    * @deprecated 1.0 版本已于 2021 年 9 月 1 日停止更新维护，请使用 mediaCheckAsync（2.0 版本）
    */
-  imgSecCheck(params: ImgSecCheckParams, options?: CallOptions): Promise<WechatData<ImgSecCheckResponse>>;
+  imgSecCheck: { params: ImgSecCheckParams; response: ImgSecCheckResponse; required: true };
   /**
    * 多媒体内容安全识别（2.0 版本）：异步校验图片/音频是否含有违法违规内容，结果 30 分钟内以 wxa_media_check 事件推送
    *
@@ -23727,7 +23742,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html WeChat docs}
    */
-  mediaCheckAsync(params: MediaCheckAsyncParams, options?: CallOptions): Promise<WechatData<MediaCheckAsyncResponse>>;
+  mediaCheckAsync: { params: MediaCheckAsyncParams; response: MediaCheckAsyncResponse; required: true };
   /**
    * 文本内容安全识别（2.0 版本）：检查一段文本是否含有违法违规内容
    *
@@ -23742,7 +23757,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs}
    */
-  msgSecCheck(params: MsgSecCheckParams, options?: CallOptions): Promise<WechatData<MsgSecCheckResponse>>;
+  msgSecCheck: { params: MsgSecCheckParams; response: MsgSecCheckResponse; required: true };
   /**
    * 查询服务卡片状态（上次推送的卡片状态、code 状态与过期时间）
    *
@@ -23756,7 +23771,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getusernotify.html WeChat docs}
    */
-  getUserNotify(params: GetUserNotifyParams, options?: CallOptions): Promise<WechatData<GetUserNotifyResponse>>;
+  getUserNotify: { params: GetUserNotifyParams; response: GetUserNotifyResponse; required: true };
   /**
    * 激活与更新服务卡片（新版一次性订阅消息）：同步卡片状态，平台据此向用户下发服务通知
    *
@@ -23772,7 +23787,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotify.html WeChat docs}
    */
-  setUserNotify(params: SetUserNotifyParams, options?: CallOptions): Promise<WechatData<SetUserNotifyResponse>>;
+  setUserNotify: { params: SetUserNotifyParams; response: SetUserNotifyResponse; required: true };
   /**
    * 更新服务卡片扩展信息（如支付信息、门店信息）
    *
@@ -23788,7 +23803,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotifyext.html WeChat docs}
    */
-  setUserNotifyExt(params: SetUserNotifyExtParams, options?: CallOptions): Promise<WechatData<SetUserNotifyExtResponse>>;
+  setUserNotifyExt: { params: SetUserNotifyExtParams; response: SetUserNotifyExtResponse; required: true };
   /**
    * 订单中心：查询已配置的订单详情路径
    *
@@ -23796,7 +23811,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs}
    */
-  getOrderDetailPath(params?: GetOrderDetailPathParams, options?: CallOptions): Promise<WechatData<GetOrderDetailPathResponse>>;
+  getOrderDetailPath: { params: GetOrderDetailPathParams; response: GetOrderDetailPathResponse; required: false };
   /**
    * 查询订单发货状态：通过交易单号或商户号 + 商户单号查询支付单的发货状态（WeChat 英文名 getOrder）
    *
@@ -23812,7 +23827,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorder.html WeChat docs}
    */
-  getShippingOrder(params: GetShippingOrderParams, options?: CallOptions): Promise<WechatData<GetShippingOrderResponse>>;
+  getShippingOrder: { params: GetShippingOrderParams; response: GetShippingOrderResponse; required: true };
   /**
    * 查询订单列表：按支付时间、支付者 openid 或订单状态分页查询支付单及其发货状态（WeChat 英文名 getOrderList）
    *
@@ -23827,7 +23842,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorderlist.html WeChat docs}
    */
-  getShippingOrderList(params?: GetShippingOrderListParams, options?: CallOptions): Promise<WechatData<GetShippingOrderListResponse>>;
+  getShippingOrderList: { params: GetShippingOrderListParams; response: GetShippingOrderListResponse; required: false };
   /**
    * 查询小程序是否已开通发货信息管理服务
    *
@@ -23844,7 +23859,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanaged.html WeChat docs}
    */
-  isTradeManaged(params: IsTradeManagedParams, options?: CallOptions): Promise<WechatData<IsTradeManagedResponse>>;
+  isTradeManaged: { params: IsTradeManagedParams; response: IsTradeManagedResponse; required: true };
   /**
    * 查询小程序是否已完成交易结算管理确认（对已关联的所有商户号都完成了订单管理授权或解绑）
    *
@@ -23861,7 +23876,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanagementconfirmationcompleted.html WeChat docs}
    */
-  isTradeManagementConfirmationCompleted(params: IsTradeManagementConfirmationCompletedParams, options?: CallOptions): Promise<WechatData<IsTradeManagementConfirmationCompletedResponse>>;
+  isTradeManagementConfirmationCompleted: { params: IsTradeManagementConfirmationCompletedParams; response: IsTradeManagementConfirmationCompletedResponse; required: true };
   /**
    * 确认收货提醒：已获知用户签收后提醒用户及时确认收货（每个订单仅可调用一次）
    *
@@ -23877,7 +23892,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_notifyconfirmreceive.html WeChat docs}
    */
-  notifyConfirmReceive(params: NotifyConfirmReceiveParams, options?: CallOptions): Promise<WechatData<NotifyConfirmReceiveResponse>>;
+  notifyConfirmReceive: { params: NotifyConfirmReceiveParams; response: NotifyConfirmReceiveResponse; required: true };
   /**
    * 特殊发货报备：对未发货的订单报备为预售商品订单（发货时效超过 15 天）或测试订单
    *
@@ -23892,7 +23907,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_opspecialorder.html WeChat docs}
    */
-  opSpecialOrder(params: OpSpecialOrderParams, options?: CallOptions): Promise<WechatData<OpSpecialOrderResponse>>;
+  opSpecialOrder: { params: OpSpecialOrderParams; response: OpSpecialOrderResponse; required: true };
   /**
    * 消息跳转路径设置：设置发货消息及确认收货消息的跳转路径（小程序订单列表页或详情页）
    *
@@ -23906,7 +23921,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setmsgjumppath.html WeChat docs}
    */
-  setMsgJumpPath(params: SetMsgJumpPathParams, options?: CallOptions): Promise<WechatData<SetMsgJumpPathResponse>>;
+  setMsgJumpPath: { params: SetMsgJumpPathParams; response: SetMsgJumpPathResponse; required: true };
   /**
    * 小程序交易类型变更申请：提交交易类型变更申请及材料（一个账号只能申请一次）
    *
@@ -23919,7 +23934,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setwxatradetypecgi.html WeChat docs}
    */
-  setWxaTradeType(params: SetWxaTradeTypeParams, options?: CallOptions): Promise<WechatData<SetWxaTradeTypeResponse>>;
+  setWxaTradeType: { params: SetWxaTradeTypeParams; response: SetWxaTradeTypeResponse; required: true };
   /**
    * 订单中心：配置订单详情路径，用于「我-订单与卡包-小程序购物订单」跳转到小程序
    *
@@ -23932,7 +23947,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs}
    */
-  updateOrderDetailPath(params: UpdateOrderDetailPathParams, options?: CallOptions): Promise<WechatData<UpdateOrderDetailPathResponse>>;
+  updateOrderDetailPath: { params: UpdateOrderDetailPathParams; response: UpdateOrderDetailPathResponse; required: true };
   /**
    * 发货信息合单录入：合单支付的订单发货后，按子单录入物流信息（每个支付单仅有一次重新发货机会）
    *
@@ -23958,7 +23973,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadcombinedshippinginfo.html WeChat docs}
    */
-  uploadCombinedShippingInfo(params: UploadCombinedShippingInfoParams, options?: CallOptions): Promise<WechatData<UploadCombinedShippingInfoResponse>>;
+  uploadCombinedShippingInfo: { params: UploadCombinedShippingInfoParams; response: UploadCombinedShippingInfoResponse; required: true };
   /**
    * 发货信息录入：发货后录入物流信息，平台以消息形式推送给购买用户（未确认收货前可修改，每个支付单仅有一次重新发货机会）
    *
@@ -23996,7 +24011,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadshippinginfo.html WeChat docs}
    */
-  uploadShippingInfo(params: UploadShippingInfoParams, options?: CallOptions): Promise<WechatData<UploadShippingInfoResponse>>;
+  uploadShippingInfo: { params: UploadShippingInfoParams; response: UploadShippingInfoResponse; required: true };
   /**
    * SOTER 生物认证秘钥签名验证（校验 wx.startSoterAuthentication 返回的 resultJSON 签名）
    *
@@ -24006,7 +24021,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/soter/api_verifysignature.html WeChat docs}
    */
-  verifySignature(params: VerifySignatureParams, options?: CallOptions): Promise<WechatData<VerifySignatureResponse>>;
+  verifySignature: { params: VerifySignatureParams; response: VerifySignatureResponse; required: true };
   /**
    * 发送订阅消息（用户在小程序内订阅后，向其发送一次性或长期订阅消息）
    *
@@ -24023,7 +24038,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs}
    */
-  sendSubscribeMessage(params: SendSubscribeMessageParams, options?: CallOptions): Promise<WechatData<SendSubscribeMessageResponse>>;
+  sendSubscribeMessage: { params: SendSubscribeMessageParams; response: SendSubscribeMessageResponse; required: true };
   /**
    * （已下线）组合模板并添加至账号下的小程序模板消息模板列表
    *
@@ -24037,7 +24052,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.addTemplate.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use addMessageTemplate (subscribe messages)
    */
-  addLegacyTemplate(params: AddLegacyTemplateParams, options?: CallOptions): Promise<WechatData<AddLegacyTemplateResponse>>;
+  addLegacyTemplate: { params: AddLegacyTemplateParams; response: AddLegacyTemplateResponse; required: true };
   /**
    * （已下线）删除账号下的某个小程序模板消息模板
    *
@@ -24051,7 +24066,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.deleteTemplate.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use deleteMessageTemplate (subscribe messages)
    */
-  deleteLegacyTemplate(params: DeleteLegacyTemplateParams, options?: CallOptions): Promise<WechatData<DeleteLegacyTemplateResponse>>;
+  deleteLegacyTemplate: { params: DeleteLegacyTemplateParams; response: DeleteLegacyTemplateResponse; required: true };
   /**
    * （已下线）获取模板库某个模板标题下的关键词库
    *
@@ -24065,7 +24080,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryById.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateKeyWordsById (subscribe messages)
    */
-  getLegacyTemplateLibraryById(params: GetLegacyTemplateLibraryByIdParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateLibraryByIdResponse>>;
+  getLegacyTemplateLibraryById: { params: GetLegacyTemplateLibraryByIdParams; response: GetLegacyTemplateLibraryByIdResponse; required: true };
   /**
    * （已下线）获取小程序模板库标题列表
    *
@@ -24079,7 +24094,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryList.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateTitleList (subscribe messages)
    */
-  getLegacyTemplateLibraryList(params: GetLegacyTemplateLibraryListParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateLibraryListResponse>>;
+  getLegacyTemplateLibraryList: { params: GetLegacyTemplateLibraryListParams; response: GetLegacyTemplateLibraryListResponse; required: true };
   /**
    * （已下线）获取账号下已存在的小程序模板消息模板列表
    *
@@ -24093,7 +24108,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateList.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getMessageTemplateList (subscribe messages)
    */
-  getLegacyTemplateList(params: GetLegacyTemplateListParams, options?: CallOptions): Promise<WechatData<GetLegacyTemplateListResponse>>;
+  getLegacyTemplateList: { params: GetLegacyTemplateListParams; response: GetLegacyTemplateListResponse; required: true };
   /**
    * （已下线）发送小程序模板消息（需 form_id / prepay_id）
    *
@@ -24111,7 +24126,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.send.html WeChat docs}
    * @deprecated Mini Program template messages were retired on 2020-01-10: use sendSubscribeMessage
    */
-  sendLegacyTemplateMessage(params: SendLegacyTemplateMessageParams, options?: CallOptions): Promise<WechatData<SendLegacyTemplateMessageResponse>>;
+  sendLegacyTemplateMessage: { params: SendLegacyTemplateMessageParams; response: SendLegacyTemplateMessageResponse; required: true };
   /**
    * 下发统一服务消息：经小程序向用户发送其关联公众号的模板消息（mp_template_msg）
    *
@@ -24132,7 +24147,7 @@ export interface MPToolsMethods {
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/uniform-message/uniformMessage.send.html WeChat docs}
    * @deprecated weapp_template_msg is retired (Mini Program template messages ended 2020-01); use sendSubscribeMessage, or the Official Account's sendTemplateMessage for mp_template_msg
    */
-  sendUniformMessage(params: SendUniformMessageParams, options?: CallOptions): Promise<WechatData<SendUniformMessageResponse>>;
+  sendUniformMessage: { params: SendUniformMessageParams; response: SendUniformMessageResponse; required: true };
   /**
    * 创建被分享动态消息或私密消息的 activity_id（默认 24 小时后过期）
    *
@@ -24145,7 +24160,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_createactivityid.html WeChat docs}
    */
-  createActivityId(params?: CreateActivityIdParams, options?: CallOptions): Promise<WechatData<CreateActivityIdResponse>>;
+  createActivityId: { params: CreateActivityIdParams; response: CreateActivityIdResponse; required: false };
   /**
    * 修改小程序聊天工具的动态卡片消息（更新辅标题与聊天室成员完成状态，可在聊天中下发系统消息）
    *
@@ -24158,7 +24173,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setchattoolmsg.html WeChat docs}
    */
-  setChatToolMsg(params: SetChatToolMsgParams, options?: CallOptions): Promise<WechatData<SetChatToolMsgResponse>>;
+  setChatToolMsg: { params: SetChatToolMsgParams; response: SetChatToolMsgResponse; required: true };
   /**
    * 修改被分享的动态消息（状态 0 未开始 → 1 已开始，可向订阅提醒的用户推送通知）
    *
@@ -24176,7 +24191,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setupdatablemsg.html WeChat docs}
    */
-  setUpdatableMsg(params: SetUpdatableMsgParams, options?: CallOptions): Promise<WechatData<SetUpdatableMsgResponse>>;
+  setUpdatableMsg: { params: SetUpdatableMsgParams; response: SetUpdatableMsgResponse; required: true };
   /**
    * 检查加密信息是否由微信生成（当前只支持手机号加密数据，只能检测最近 3 天生成的）
    *
@@ -24188,7 +24203,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_checkencrypteddata.html WeChat docs}
    */
-  checkEncryptedData(params: CheckEncryptedDataParams, options?: CallOptions): Promise<WechatData<CheckEncryptedDataResponse>>;
+  checkEncryptedData: { params: CheckEncryptedDataParams; response: CheckEncryptedDataResponse; required: true };
   /**
    * 检验登录态：校验服务器所保存的 session_key 是否合法（可直接传 session_key，由客户端计算签名）
    *
@@ -24200,7 +24215,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey.html WeChat docs}
    */
-  checkSessionKey(params: CheckSessionKeyParams, options?: CallOptions): Promise<WechatData<CheckSessionKeyResponse>>;
+  checkSessionKey: { params: CheckSessionKeyParams; response: CheckSessionKeyResponse; required: true };
   /**
    * 小程序登录：用 wx.login 获得的临时登录凭证 code 换取 openid、unionid 与会话密钥 session_key
    *
@@ -24214,7 +24229,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html WeChat docs}
    */
-  code2Session(params: Code2SessionParams, options?: CallOptions): Promise<WechatData<Code2SessionResponse>>;
+  code2Session: { params: Code2SessionParams; response: Code2SessionResponse; required: true };
   /**
    * 支付后获取用户 UnionId（支付完成后 5 分钟内有效），无需用户授权
    *
@@ -24227,7 +24242,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid.html WeChat docs}
    */
-  getPaidUnionId(params: GetPaidUnionIdParams, options?: CallOptions): Promise<WechatData<GetPaidUnionIdResponse>>;
+  getPaidUnionId: { params: GetPaidUnionIdParams; response: GetPaidUnionIdResponse; required: true };
   /**
    * 用手机号快速验证组件返回的 code 换取用户手机号（code 一次性，5 分钟有效）
    *
@@ -24240,7 +24255,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber.html WeChat docs}
    */
-  getPhoneNumber(params: GetPhoneNumberParams, options?: CallOptions): Promise<WechatData<GetPhoneNumberResponse>>;
+  getPhoneNumber: { params: GetPhoneNumberParams; response: GetPhoneNumberResponse; required: true };
   /**
    * 获取插件用户 openpid：用 wx.pluginLogin 得到的 code 换取插件用户的唯一标识
    *
@@ -24258,7 +24273,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpluginopenpid.html WeChat docs}
    */
-  getPluginOpenPId(params: GetPluginOpenPIdParams, options?: CallOptions): Promise<WechatData<GetPluginOpenPIdResponse>>;
+  getPluginOpenPId: { params: GetPluginOpenPIdParams; response: GetPluginOpenPIdResponse; required: true };
   /**
    * 获取用户 encryptKey（最近 3 次的加密 key，每个存活 3600 秒；可直接传 session_key，由客户端计算签名）
    *
@@ -24272,7 +24287,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/internet/api_getuserencryptkey.html WeChat docs}
    */
-  getUserEncryptKey(params: GetUserEncryptKeyParams, options?: CallOptions): Promise<WechatData<GetUserEncryptKeyResponse>>;
+  getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
   /**
    * 重置用户的 session_key（可直接传 session_key，由客户端计算签名）；返回新的 session_key
    *
@@ -24286,7 +24301,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs}
    */
-  resetUserSessionKey(params: ResetUserSessionKeyParams, options?: CallOptions): Promise<WechatData<ResetUserSessionKeyResponse>>;
+  resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
   /**
    * 小游戏：上报用户数据（key-value）到用户的 CloudStorage（可直接传 session_key，由客户端计算签名）
    *
@@ -24302,7 +24317,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs}
    */
-  setUserStorage(params: SetUserStorageParams, options?: CallOptions): Promise<WechatData<SetUserStorageResponse>>;
+  setUserStorage: { params: SetUserStorageParams; response: SetUserStorageResponse; required: true };
   /**
    * 虚拟支付：绑定广告金充值账户（路径按微信拼写 accout）
    *
@@ -24316,7 +24331,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html WeChat docs}
    */
-  bindTransferAccount(params: BindTransferAccountParams, options?: CallOptions): Promise<WechatData<BindTransferAccountResponse>>;
+  bindTransferAccount: { params: BindTransferAccountParams; response: BindTransferAccountResponse; required: true };
   /**
    * 虚拟支付：代币支付退款（currency_pay 的逆操作）
    *
@@ -24334,7 +24349,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html WeChat docs}
    */
-  cancelCurrencyPay(params: CancelCurrencyPayParams, options?: CallOptions): Promise<WechatData<CancelCurrencyPayResponse>>;
+  cancelCurrencyPay: { params: CancelCurrencyPayParams; response: CancelCurrencyPayResponse; required: true };
   /**
    * 虚拟支付：完成投诉处理
    *
@@ -24348,7 +24363,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html WeChat docs}
    */
-  completeComplaint(params: CompleteComplaintParams, options?: CallOptions): Promise<WechatData<CompleteComplaintResponse>>;
+  completeComplaint: { params: CompleteComplaintParams; response: CompleteComplaintResponse; required: true };
   /**
    * 虚拟支付：充值广告金（广告金转入广告账户）
    *
@@ -24362,7 +24377,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html WeChat docs}
    */
-  createFundsBill(params: CreateFundsBillParams, options?: CallOptions): Promise<WechatData<CreateFundsBillResponse>>;
+  createFundsBill: { params: CreateFundsBillParams; response: CreateFundsBillResponse; required: true };
   /**
    * 虚拟支付：创建提现单
    *
@@ -24376,7 +24391,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html WeChat docs}
    */
-  createWithdrawOrder(params: CreateWithdrawOrderParams, options?: CallOptions): Promise<WechatData<CreateWithdrawOrderResponse>>;
+  createWithdrawOrder: { params: CreateWithdrawOrderParams; response: CreateWithdrawOrderResponse; required: true };
   /**
    * 虚拟支付：扣减代币（一般用于代币支付）
    *
@@ -24395,7 +24410,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html WeChat docs}
    */
-  currencyPay(params: CurrencyPayParams, options?: CallOptions): Promise<WechatData<CurrencyPayResponse>>;
+  currencyPay: { params: CurrencyPayParams; response: CurrencyPayResponse; required: true };
   /**
    * 虚拟支付：下载广告金对应的商户订单信息
    *
@@ -24409,7 +24424,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html WeChat docs}
    */
-  downloadAdverfundsOrder(params: DownloadAdverfundsOrderParams, options?: CallOptions): Promise<WechatData<DownloadAdverfundsOrderResponse>>;
+  downloadAdverfundsOrder: { params: DownloadAdverfundsOrderParams; response: DownloadAdverfundsOrderResponse; required: true };
   /**
    * 虚拟支付：下载小程序账单（首次调用触发生成，轮询获取下载地址）
    *
@@ -24424,7 +24439,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html WeChat docs}
    */
-  downloadXpayBill(params: DownloadXpayBillParams, options?: CallOptions): Promise<WechatData<DownloadXpayBillResponse>>;
+  downloadXpayBill: { params: DownloadXpayBillParams; response: DownloadXpayBillResponse; required: true };
   /**
    * 虚拟支付：获取投诉详情
    *
@@ -24438,7 +24453,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html WeChat docs}
    */
-  getComplaintDetail(params: GetComplaintDetailParams, options?: CallOptions): Promise<WechatData<GetComplaintDetailResponse>>;
+  getComplaintDetail: { params: GetComplaintDetailParams; response: GetComplaintDetailResponse; required: true };
   /**
    * 虚拟支付：获取投诉列表
    *
@@ -24452,7 +24467,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html WeChat docs}
    */
-  getComplaintList(params: GetComplaintListParams, options?: CallOptions): Promise<WechatData<GetComplaintListResponse>>;
+  getComplaintList: { params: GetComplaintListParams; response: GetComplaintListResponse; required: true };
   /**
    * 虚拟支付：获取投诉协商历史
    *
@@ -24466,7 +24481,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html WeChat docs}
    */
-  getNegotiationHistory(params: GetNegotiationHistoryParams, options?: CallOptions): Promise<WechatData<GetNegotiationHistoryResponse>>;
+  getNegotiationHistory: { params: GetNegotiationHistoryParams; response: GetNegotiationHistoryResponse; required: true };
   /**
    * 虚拟支付：获取微信支付反馈投诉图片的签名头部
    *
@@ -24480,7 +24495,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html WeChat docs}
    */
-  getUploadFileSign(params: GetUploadFileSignParams, options?: CallOptions): Promise<WechatData<GetUploadFileSignResponse>>;
+  getUploadFileSign: { params: GetUploadFileSignParams; response: GetUploadFileSignResponse; required: true };
   /**
    * 虚拟支付：通知已经发货完成（只能通知现金单）
    *
@@ -24494,7 +24509,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html WeChat docs}
    */
-  notifyProvideGoods(params: NotifyProvideGoodsParams, options?: CallOptions): Promise<WechatData<NotifyProvideGoodsResponse>>;
+  notifyProvideGoods: { params: NotifyProvideGoodsParams; response: NotifyProvideGoodsResponse; required: true };
   /**
    * 虚拟支付：代币赠送
    *
@@ -24510,7 +24525,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html WeChat docs}
    */
-  presentCurrency(params: PresentCurrencyParams, options?: CallOptions): Promise<WechatData<PresentCurrencyResponse>>;
+  presentCurrency: { params: PresentCurrencyParams; response: PresentCurrencyResponse; required: true };
   /**
    * 虚拟支付：查询广告金发放记录
    *
@@ -24524,7 +24539,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html WeChat docs}
    */
-  queryAdverFunds(params: QueryAdverFundsParams, options?: CallOptions): Promise<WechatData<QueryAdverFundsResponse>>;
+  queryAdverFunds: { params: QueryAdverFundsParams; response: QueryAdverFundsResponse; required: true };
   /**
    * 虚拟支付：查询商家账户里的可提现余额
    *
@@ -24538,7 +24553,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html WeChat docs}
    */
-  queryBizBalance(params: QueryBizBalanceParams, options?: CallOptions): Promise<WechatData<QueryBizBalanceResponse>>;
+  queryBizBalance: { params: QueryBizBalanceParams; response: QueryBizBalanceResponse; required: true };
   /**
    * 虚拟支付：查询广告金充值记录
    *
@@ -24552,7 +24567,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html WeChat docs}
    */
-  queryFundsBill(params: QueryFundsBillParams, options?: CallOptions): Promise<WechatData<QueryFundsBillResponse>>;
+  queryFundsBill: { params: QueryFundsBillParams; response: QueryFundsBillResponse; required: true };
   /**
    * 虚拟支付：查询批量发布道具任务
    *
@@ -24566,7 +24581,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html WeChat docs}
    */
-  queryPublishGoods(params: QueryPublishGoodsParams, options?: CallOptions): Promise<WechatData<QueryPublishGoodsResponse>>;
+  queryPublishGoods: { params: QueryPublishGoodsParams; response: QueryPublishGoodsResponse; required: true };
   /**
    * 虚拟支付：查询广告金回收记录
    *
@@ -24580,7 +24595,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html WeChat docs}
    */
-  queryRecoverBill(params: QueryRecoverBillParams, options?: CallOptions): Promise<WechatData<QueryRecoverBillResponse>>;
+  queryRecoverBill: { params: QueryRecoverBillParams; response: QueryRecoverBillResponse; required: true };
   /**
    * 虚拟支付：查询广告金充值账户
    *
@@ -24594,7 +24609,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html WeChat docs}
    */
-  queryTransferAccount(params: QueryTransferAccountParams, options?: CallOptions): Promise<WechatData<QueryTransferAccountResponse>>;
+  queryTransferAccount: { params: QueryTransferAccountParams; response: QueryTransferAccountResponse; required: true };
   /**
    * 虚拟支付：查询批量上传道具任务
    *
@@ -24608,7 +24623,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html WeChat docs}
    */
-  queryUploadGoods(params: QueryUploadGoodsParams, options?: CallOptions): Promise<WechatData<QueryUploadGoodsResponse>>;
+  queryUploadGoods: { params: QueryUploadGoodsParams; response: QueryUploadGoodsResponse; required: true };
   /**
    * 虚拟支付：查询用户代币余额（客户端计算 pay_sig 与用户态签名 signature）
    *
@@ -24624,7 +24639,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs}
    */
-  queryUserBalance(params: QueryUserBalanceParams, options?: CallOptions): Promise<WechatData<QueryUserBalanceResponse>>;
+  queryUserBalance: { params: QueryUserBalanceParams; response: QueryUserBalanceResponse; required: true };
   /**
    * 虚拟支付：查询提现单
    *
@@ -24638,7 +24653,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html WeChat docs}
    */
-  queryWithdrawOrder(params: QueryWithdrawOrderParams, options?: CallOptions): Promise<WechatData<QueryWithdrawOrderResponse>>;
+  queryWithdrawOrder: { params: QueryWithdrawOrderParams; response: QueryWithdrawOrderResponse; required: true };
   /**
    * 虚拟支付：查询创建的订单（现金单，非代币单）
    *
@@ -24652,7 +24667,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html WeChat docs}
    */
-  queryXpayOrder(params: QueryXpayOrderParams, options?: CallOptions): Promise<WechatData<QueryXpayOrderResponse>>;
+  queryXpayOrder: { params: QueryXpayOrderParams; response: QueryXpayOrderResponse; required: true };
   /**
    * 虚拟支付：对使用 jsapi 接口下的单进行退款
    *
@@ -24666,7 +24681,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html WeChat docs}
    */
-  refundXpayOrder(params: RefundXpayOrderParams, options?: CallOptions): Promise<WechatData<RefundXpayOrderResponse>>;
+  refundXpayOrder: { params: RefundXpayOrderParams; response: RefundXpayOrderResponse; required: true };
   /**
    * 虚拟支付：回复用户投诉
    *
@@ -24680,7 +24695,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html WeChat docs}
    */
-  responseComplaint(params: ResponseComplaintParams, options?: CallOptions): Promise<WechatData<ResponseComplaintResponse>>;
+  responseComplaint: { params: ResponseComplaintParams; response: ResponseComplaintResponse; required: true };
   /**
    * 虚拟支付：启动批量发布道具任务（测试环境道具发布到现网）
    *
@@ -24694,7 +24709,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html WeChat docs}
    */
-  startPublishGoods(params: StartPublishGoodsParams, options?: CallOptions): Promise<WechatData<StartPublishGoodsResponse>>;
+  startPublishGoods: { params: StartPublishGoodsParams; response: StartPublishGoodsResponse; required: true };
   /**
    * 虚拟支付：启动批量上传道具任务
    *
@@ -24709,7 +24724,7 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html WeChat docs}
    */
-  startUploadGoods(params: StartUploadGoodsParams, options?: CallOptions): Promise<WechatData<StartUploadGoodsResponse>>;
+  startUploadGoods: { params: StartUploadGoodsParams; response: StartUploadGoodsResponse; required: true };
   /**
    * 虚拟支付：上传媒体文件（投诉回复的图片凭证）
    *
@@ -24723,411 +24738,15 @@ export interface MPToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html WeChat docs}
    */
-  uploadVpFile(params: UploadVpFileParams, options?: CallOptions): Promise<WechatData<UploadVpFileResponse>>;
-}
-
-/** Every MPTools operation by name, for `call(name, params)` (399). */
-export interface MPToolsOperations {
-  callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
-  getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
-  getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
-  addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
-  deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
-  getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
-  getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
-  setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
-  aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
-  bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
-  businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
-  driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
-  idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
-  printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
-  scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
-  superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
-  vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
-  getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
-  getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
-  updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
-  updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
-  getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
-  addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
-  addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
-  getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
-  getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
-  getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
-  uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
-  bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
-  createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
-  getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
-  unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
-  clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
-  clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
-  clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
-  getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
-  getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
-  addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
-  deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
-  getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
-  getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
-  getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
-  getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
-  requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
-  requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
-  addDatabaseCollection: { params: AddDatabaseCollectionParams; response: AddDatabaseCollectionResponse; required: true };
-  addDatabaseItem: { params: AddDatabaseItemParams; response: AddDatabaseItemResponse; required: true };
-  addDelayedFunctionTask: { params: AddDelayedFunctionTaskParams; response: AddDelayedFunctionTaskResponse; required: true };
-  aggregateDatabase: { params: AggregateDatabaseParams; response: AggregateDatabaseResponse; required: true };
-  cloudbaseReportAPI: { params: CloudbaseReportAPIParams; response: CloudbaseReportAPIResponse; required: true };
-  createSendSmsTask: { params: CreateSendSmsTaskParams; response: CreateSendSmsTaskResponse; required: true };
-  deleteDatabaseCollection: { params: DeleteDatabaseCollectionParams; response: DeleteDatabaseCollectionResponse; required: true };
-  deleteDatabaseItem: { params: DeleteDatabaseItemParams; response: DeleteDatabaseItemResponse; required: true };
-  deleteTcbCloudFile: { params: DeleteTcbCloudFileParams; response: DeleteTcbCloudFileResponse; required: true };
-  describeExtensionUploadInfo: { params: DescribeExtensionUploadInfoParams; response: DescribeExtensionUploadInfoResponse; required: true };
-  describeSmsRecords: { params: DescribeSmsRecordsParams; response: DescribeSmsRecordsResponse; required: true };
-  exportDatabaseItem: { params: ExportDatabaseItemParams; response: ExportDatabaseItemResponse; required: true };
-  getCloudBaseStatistics: { params: GetCloudBaseStatisticsParams; response: GetCloudBaseStatisticsResponse; required: true };
-  getCloudBaseVoIPSign: { params: GetCloudBaseVoIPSignParams; response: GetCloudBaseVoIPSignResponse; required: true };
-  getCloudToken: { params: GetCloudTokenParams; response: GetCloudTokenResponse; required: true };
-  getDatabaseCollection: { params: GetDatabaseCollectionParams; response: GetDatabaseCollectionResponse; required: true };
-  getDatabaseCount: { params: GetDatabaseCountParams; response: GetDatabaseCountResponse; required: true };
-  getDatabaseMigrateStatus: { params: GetDatabaseMigrateStatusParams; response: GetDatabaseMigrateStatusResponse; required: true };
-  getDatabaseRecord: { params: GetDatabaseRecordParams; response: GetDatabaseRecordResponse; required: true };
-  getDownloadTcbFileLink: { params: GetDownloadTcbFileLinkParams; response: GetDownloadTcbFileLinkResponse; required: true };
-  getOpenData: { params: GetOpenDataParams; response: GetOpenDataResponse; required: true };
-  getUploadTcbFileLink: { params: GetUploadTcbFileLinkParams; response: GetUploadTcbFileLinkResponse; required: true };
-  importDatabaseItem: { params: ImportDatabaseItemParams; response: ImportDatabaseItemResponse; required: true };
-  invokeCloudFunction: { params: InvokeCloudFunctionParams; response: InvokeCloudFunctionResponse; required: true };
-  newSendCloudBaseSms: { params: NewSendCloudBaseSmsParams; response: NewSendCloudBaseSmsResponse; required: true };
-  sendCloudBaseSms: { params: SendCloudBaseSmsParams; response: SendCloudBaseSmsResponse; required: true };
-  updateDatabaseIndex: { params: UpdateDatabaseIndexParams; response: UpdateDatabaseIndexResponse; required: true };
-  updateDatabaseRecord: { params: UpdateDatabaseRecordParams; response: UpdateDatabaseRecordResponse; required: true };
-  addCategory: { params: AddCategoryParams; response: AddCategoryResponse; required: true };
-  addJumpQRCode: { params: AddJumpQRCodeParams; response: AddJumpQRCodeResponse; required: true };
-  bindTester: { params: BindTesterParams; response: BindTesterResponse; required: true };
-  commit: { params: CommitParams; response: CommitResponse; required: true };
-  deleteCategory: { params: DeleteCategoryParams; response: DeleteCategoryResponse; required: true };
-  deleteJumpQRCode: { params: DeleteJumpQRCodeParams; response: DeleteJumpQRCodeResponse; required: true };
-  downloadJumpQRCodeFile: { params: DownloadJumpQRCodeFileParams; response: DownloadJumpQRCodeFileResponse; required: false };
-  getAccountBasicInfo: { params: GetAccountBasicInfoParams; response: GetAccountBasicInfoResponse; required: false };
-  getAllCategories: { params: GetAllCategoriesParams; response: GetAllCategoriesResponse; required: false };
-  getAuditStatus: { params: GetAuditStatusParams; response: GetAuditStatusResponse; required: true };
-  getCodeAuditQuota: { params: GetCodeAuditQuotaParams; response: GetCodeAuditQuotaResponse; required: false };
-  getCodeCategory: { params: GetCodeCategoryParams; response: GetCodeCategoryResponse; required: false };
-  getCodePage: { params: GetCodePageParams; response: GetCodePageResponse; required: false };
-  getCodePrivacyInfo: { params: GetCodePrivacyInfoParams; response: GetCodePrivacyInfoResponse; required: false };
-  getEffectiveJumpDomain: { params: GetEffectiveJumpDomainParams; response: GetEffectiveJumpDomainResponse; required: false };
-  getEffectiveServerDomain: { params: GetEffectiveServerDomainParams; response: GetEffectiveServerDomainResponse; required: false };
-  getJumpDomainConfirmFile: { params: GetJumpDomainConfirmFileParams; response: GetJumpDomainConfirmFileResponse; required: false };
-  getJumpQRCode: { params: GetJumpQRCodeParams; response: GetJumpQRCodeResponse; required: true };
-  getLatestAuditStatus: { params: GetLatestAuditStatusParams; response: GetLatestAuditStatusResponse; required: false };
-  getPrefetchDomain: { params: GetPrefetchDomainParams; response: GetPrefetchDomainResponse; required: false };
-  getSearchStatus: { params: GetSearchStatusParams; response: GetSearchStatusResponse; required: false };
-  getSettingCategories: { params: GetSettingCategoriesParams; response: GetSettingCategoriesResponse; required: false };
-  getSupportVersion: { params: GetSupportVersionParams; response: GetSupportVersionResponse; required: false };
-  getTester: { params: GetTesterParams; response: GetTesterResponse; required: false };
-  getTrialQRCode: { params: GetTrialQRCodeParams; response: BinaryReply; required: false };
-  getVersionInfo: { params: GetVersionInfoParams; response: GetVersionInfoResponse; required: false };
-  grayRelease: { params: GrayReleaseParams; response: GrayReleaseResponse; required: true };
-  modifyHeadImage: { params: ModifyHeadImageParams; response: ModifyHeadImageResponse; required: true };
-  modifyJumpDomain: { params: ModifyJumpDomainParams; response: ModifyJumpDomainResponse; required: false };
-  modifyJumpDomainDirectly: { params: ModifyJumpDomainDirectlyParams; response: ModifyJumpDomainDirectlyResponse; required: true };
-  modifyServerDomain: { params: ModifyServerDomainParams; response: ModifyServerDomainResponse; required: true };
-  modifyServerDomainDirectly: { params: ModifyServerDomainDirectlyParams; response: ModifyServerDomainDirectlyResponse; required: true };
-  modifySignature: { params: ModifySignatureParams; response: ModifySignatureResponse; required: true };
-  publishJumpQRCode: { params: PublishJumpQRCodeParams; response: PublishJumpQRCodeResponse; required: true };
-  release: { params: ReleaseParams; response: ReleaseResponse; required: false };
-  revertCodeRelease: { params: RevertCodeReleaseParams; response: RevertCodeReleaseResponse; required: false };
-  revertGrayRelease: { params: RevertGrayReleaseParams; response: RevertGrayReleaseResponse; required: false };
-  setNickname: { params: SetNicknameParams; response: SetNicknameResponse; required: true };
-  setPrefetchDomain: { params: SetPrefetchDomainParams; response: SetPrefetchDomainResponse; required: true };
-  setSearchStatus: { params: SetSearchStatusParams; response: SetSearchStatusResponse; required: true };
-  setSupportVersion: { params: SetSupportVersionParams; response: SetSupportVersionResponse; required: true };
-  setVisitStatus: { params: SetVisitStatusParams; response: SetVisitStatusResponse; required: true };
-  speedupCodeAudit: { params: SpeedupCodeAuditParams; response: SpeedupCodeAuditResponse; required: true };
-  submitAudit: { params: SubmitAuditParams; response: SubmitAuditResponse; required: false };
-  unbindTester: { params: UnbindTesterParams; response: UnbindTesterResponse; required: true };
-  undoAudit: { params: UndoAuditParams; response: UndoAuditResponse; required: false };
-  componentCode2Session: { params: ComponentCode2SessionParams; response: ComponentCode2SessionResponse; required: true };
-  cancelKfAdmin: { params: CancelKfAdminParams; response: CancelKfAdminResponse; required: true };
-  getKfBusiness: { params: GetKfBusinessParams; response: GetKfBusinessResponse; required: true };
-  listKfBusiness: { params: ListKfBusinessParams; response: ListKfBusinessResponse; required: true };
-  registerKfBusiness: { params: RegisterKfBusinessParams; response: RegisterKfBusinessResponse; required: true };
-  sendCustomMessage: { params: MpSendCustomMessageParams; response: MpSendCustomMessageResponse; required: true };
-  setBusinessTyping: { params: SetBusinessTypingParams; response: SetBusinessTypingResponse; required: true };
-  setKfAdmin: { params: SetKfAdminParams; response: SetKfAdminResponse; required: true };
-  updateKfBusiness: { params: UpdateKfBusinessParams; response: UpdateKfBusinessResponse; required: true };
-  getDailyRetain: { params: GetDailyRetainParams; response: GetDailyRetainResponse; required: true };
-  getDailySummary: { params: GetDailySummaryParams; response: GetDailySummaryResponse; required: true };
-  getDailyVisitTrend: { params: GetDailyVisitTrendParams; response: GetDailyVisitTrendResponse; required: true };
-  getMonthlyRetain: { params: GetMonthlyRetainParams; response: GetMonthlyRetainResponse; required: true };
-  getMonthlyVisitTrend: { params: GetMonthlyVisitTrendParams; response: GetMonthlyVisitTrendResponse; required: true };
-  getPerformanceData: { params: GetPerformanceDataParams; response: GetPerformanceDataResponse; required: true };
-  getUserPortrait: { params: GetUserPortraitParams; response: GetUserPortraitResponse; required: true };
-  getVisitDistribution: { params: GetVisitDistributionParams; response: GetVisitDistributionResponse; required: true };
-  getVisitPage: { params: GetVisitPageParams; response: GetVisitPageResponse; required: true };
-  getWeeklyRetain: { params: GetWeeklyRetainParams; response: GetWeeklyRetainResponse; required: true };
-  getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; response: GetWeeklyVisitTrendResponse; required: true };
-  addDeliveryReturn: { params: AddDeliveryReturnParams; response: AddDeliveryReturnResponse; required: true };
-  deliveryPathNotify: { params: DeliveryPathNotifyParams; response: DeliveryPathNotifyResponse; required: true };
-  deliveryUserQuery: { params: DeliveryUserQueryParams; response: DeliveryUserQueryResponse; required: true };
-  followWaybill: { params: FollowWaybillParams; response: FollowWaybillResponse; required: true };
-  getDeliveryList: { params: GetDeliveryListParams; response: GetDeliveryListResponse; required: false };
-  getDeliveryReturn: { params: GetDeliveryReturnParams; response: GetDeliveryReturnResponse; required: true };
-  queryFollowTrace: { params: QueryFollowTraceParams; response: QueryFollowTraceResponse; required: true };
-  queryTrace: { params: QueryTraceParams; response: QueryTraceResponse; required: true };
-  traceWaybill: { params: TraceWaybillParams; response: TraceWaybillResponse; required: true };
-  unbindDeliveryReturn: { params: UnbindDeliveryReturnParams; response: UnbindDeliveryReturnResponse; required: true };
-  updateFollowWaybillGoods: { params: UpdateFollowWaybillGoodsParams; response: UpdateFollowWaybillGoodsResponse; required: true };
-  updateWaybillGoods: { params: UpdateWaybillGoodsParams; response: UpdateWaybillGoodsResponse; required: true };
-  addExpressOrder: { params: AddExpressOrderParams; response: AddExpressOrderResponse; required: true };
-  batchGetOrder: { params: BatchGetOrderParams; response: BatchGetOrderResponse; required: true };
-  bindExpressAccount: { params: BindExpressAccountParams; response: BindExpressAccountResponse; required: true };
-  cancelExpressOrder: { params: CancelExpressOrderParams; response: CancelExpressOrderResponse; required: true };
-  getAllAccount: { params: GetAllAccountParams; response: GetAllAccountResponse; required: false };
-  getAllDelivery: { params: GetAllDeliveryParams; response: GetAllDeliveryResponse; required: false };
-  getContact: { params: GetContactParams; response: GetContactResponse; required: true };
-  getExpressOrder: { params: GetExpressOrderParams; response: GetExpressOrderResponse; required: true };
-  getPath: { params: GetPathParams; response: GetPathResponse; required: true };
-  getPrinter: { params: GetPrinterParams; response: GetPrinterResponse; required: false };
-  getQuota: { params: GetQuotaParams; response: GetQuotaResponse; required: true };
-  previewTemplate: { params: PreviewTemplateParams; response: PreviewTemplateResponse; required: true };
-  scatterDeliveryCancel: { params: ScatterDeliveryCancelParams; response: ScatterDeliveryCancelResponse; required: true };
-  scatterDeliveryRefund: { params: ScatterDeliveryRefundParams; response: ScatterDeliveryRefundResponse; required: true };
-  scatterGetBill: { params: ScatterGetBillParams; response: BinaryReply; required: true };
-  scatterUpdateOrderFee: { params: ScatterUpdateOrderFeeParams; response: ScatterUpdateOrderFeeResponse; required: true };
-  scatterUpdateOrderStatus: { params: ScatterUpdateOrderStatusParams; response: ScatterUpdateOrderStatusResponse; required: true };
-  testUpdateOrder: { params: TestUpdateOrderParams; response: TestUpdateOrderResponse; required: true };
-  updateBusiness: { params: UpdateBusinessParams; response: UpdateBusinessResponse; required: true };
-  updateComplaintResult: { params: UpdateComplaintResultParams; response: UpdateComplaintResultResponse; required: true };
-  updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
-  updatePrinter: { params: UpdatePrinterParams; response: UpdatePrinterResponse; required: true };
-  activeLicenseDevice: { params: ActiveLicenseDeviceParams; response: ActiveLicenseDeviceResponse; required: true };
-  addIotGroupDevice: { params: AddIotGroupDeviceParams; response: AddIotGroupDeviceResponse; required: true };
-  createIotGroupId: { params: CreateIotGroupIdParams; response: CreateIotGroupIdResponse; required: true };
-  getIotGroupInfo: { params: GetIotGroupInfoParams; response: GetIotGroupInfoResponse; required: true };
-  getLicenseDeviceInfo: { params: GetLicenseDeviceInfoParams; response: GetLicenseDeviceInfoResponse; required: true };
-  getLicensePkgList: { params: GetLicensePkgListParams; response: GetLicensePkgListResponse; required: true };
-  getSnTicket: { params: GetSnTicketParams; response: GetSnTicketResponse; required: true };
-  removeIotGroupDevice: { params: RemoveIotGroupDeviceParams; response: RemoveIotGroupDeviceResponse; required: true };
-  sendHardwareDeviceMessage: { params: SendHardwareDeviceMessageParams; response: SendHardwareDeviceMessageResponse; required: true };
-  abnormalConfirm: { params: AbnormalConfirmParams; response: AbnormalConfirmResponse; required: true };
-  addLocalOrder: { params: AddLocalOrderParams; response: AddLocalOrderResponse; required: true };
-  addTips: { params: AddTipsParams; response: AddTipsResponse; required: true };
-  bindLocalAccount: { params: BindLocalAccountParams; response: BindLocalAccountResponse; required: true };
-  cancelLocalOrder: { params: CancelLocalOrderParams; response: CancelLocalOrderResponse; required: true };
-  getAllImmeDelivery: { params: GetAllImmeDeliveryParams; response: GetAllImmeDeliveryResponse; required: false };
-  getBindAccount: { params: GetBindAccountParams; response: GetBindAccountResponse; required: false };
-  getLocalOrder: { params: GetLocalOrderParams; response: GetLocalOrderResponse; required: true };
-  mockUpdateOrder: { params: MockUpdateOrderParams; response: MockUpdateOrderResponse; required: true };
-  openDelivery: { params: OpenDeliveryParams; response: OpenDeliveryResponse; required: false };
-  preAddOrder: { params: PreAddOrderParams; response: PreAddOrderResponse; required: true };
-  preCancelOrder: { params: PreCancelOrderParams; response: PreCancelOrderResponse; required: true };
-  reOrder: { params: ReOrderParams; response: ReOrderResponse; required: true };
-  realMockUpdateOrder: { params: RealMockUpdateOrderParams; response: RealMockUpdateOrderResponse; required: true };
-  updateLocalOrder: { params: UpdateLocalOrderParams; response: UpdateLocalOrderResponse; required: true };
-  intracityAddOrder: { params: IntracityAddOrderParams; response: IntracityAddOrderResponse; required: true };
-  intracityApply: { params: IntracityApplyParams; response: IntracityApplyResponse; required: false };
-  intracityBalanceQuery: { params: IntracityBalanceQueryParams; response: IntracityBalanceQueryResponse; required: false };
-  intracityCancelOrder: { params: IntracityCancelOrderParams; response: IntracityCancelOrderResponse; required: true };
-  intracityCreateStore: { params: IntracityCreateStoreParams; response: IntracityCreateStoreResponse; required: false };
-  intracityGetCity: { params: IntracityGetCityParams; response: IntracityGetCityResponse; required: false };
-  intracityGetPayMode: { params: IntracityGetPayModeParams; response: IntracityGetPayModeResponse; required: false };
-  intracityMockNotify: { params: IntracityMockNotifyParams; response: IntracityMockNotifyResponse; required: true };
-  intracityPreAddOrder: { params: IntracityPreAddOrderParams; response: IntracityPreAddOrderResponse; required: true };
-  intracityQueryFlow: { params: IntracityQueryFlowParams; response: IntracityQueryFlowResponse; required: true };
-  intracityQueryOrder: { params: IntracityQueryOrderParams; response: IntracityQueryOrderResponse; required: true };
-  intracityQueryStore: { params: IntracityQueryStoreParams; response: IntracityQueryStoreResponse; required: false };
-  intracitySetPayMode: { params: IntracitySetPayModeParams; response: IntracitySetPayModeResponse; required: true };
-  intracityStoreCharge: { params: IntracityStoreChargeParams; response: IntracityStoreChargeResponse; required: true };
-  intracityStoreRefund: { params: IntracityStoreRefundParams; response: IntracityStoreRefundResponse; required: true };
-  intracityUpdateStore: { params: IntracityUpdateStoreParams; response: IntracityUpdateStoreResponse; required: true };
-  addAssistant: { params: AddAssistantParams; response: AddAssistantResponse; required: true };
-  addGoods: { params: AddGoodsParams; response: AddGoodsResponse; required: true };
-  addRole: { params: AddRoleParams; response: AddRoleResponse; required: true };
-  addSubAnchor: { params: AddSubAnchorParams; response: AddSubAnchorResponse; required: true };
-  auditGoods: { params: AuditGoodsParams; response: AuditGoodsResponse; required: true };
-  createRoom: { params: CreateRoomParams; response: CreateRoomResponse; required: true };
-  deleteGoods: { params: DeleteGoodsParams; response: DeleteGoodsResponse; required: true };
-  deleteGoodsInRoom: { params: DeleteGoodsInRoomParams; response: DeleteGoodsInRoomResponse; required: true };
-  deleteRole: { params: DeleteRoleParams; response: DeleteRoleResponse; required: true };
-  deleteRoom: { params: DeleteRoomParams; response: DeleteRoomResponse; required: true };
-  deleteSubAnchor: { params: DeleteSubAnchorParams; response: DeleteSubAnchorResponse; required: true };
-  downloadGoodsVideo: { params: DownloadGoodsVideoParams; response: DownloadGoodsVideoResponse; required: true };
-  editRoom: { params: EditRoomParams; response: EditRoomResponse; required: true };
-  getAssistantList: { params: GetAssistantListParams; response: GetAssistantListResponse; required: true };
-  getDefaultGoodsKey: { params: GetDefaultGoodsKeyParams; response: GetDefaultGoodsKeyResponse; required: false };
-  getFollowers: { params: GetFollowersParams; response: GetFollowersResponse; required: false };
-  getGoodsInfo: { params: GetGoodsInfoParams; response: GetGoodsInfoResponse; required: true };
-  getGoodsWarehouse: { params: GetGoodsWarehouseParams; response: GetGoodsWarehouseResponse; required: true };
-  getLiveInfo: { params: GetLiveInfoParams; response: GetLiveInfoResponse; required: true };
-  getPushUrl: { params: GetPushUrlParams; response: GetPushUrlResponse; required: true };
-  getRoleList: { params: GetRoleListParams; response: GetRoleListResponse; required: false };
-  getSharedCode: { params: GetSharedCodeParams; response: GetSharedCodeResponse; required: true };
-  getSubAnchor: { params: GetSubAnchorParams; response: GetSubAnchorResponse; required: true };
-  importGoods: { params: ImportGoodsParams; response: ImportGoodsResponse; required: true };
-  modifyAssistant: { params: ModifyAssistantParams; response: ModifyAssistantResponse; required: true };
-  modifySubAnchor: { params: ModifySubAnchorParams; response: ModifySubAnchorResponse; required: true };
-  pushGoods: { params: PushGoodsParams; response: PushGoodsResponse; required: true };
-  pushMessage: { params: PushMessageParams; response: PushMessageResponse; required: true };
-  removeAssistant: { params: RemoveAssistantParams; response: RemoveAssistantResponse; required: true };
-  resetAuditGoods: { params: ResetAuditGoodsParams; response: ResetAuditGoodsResponse; required: true };
-  saleGoods: { params: SaleGoodsParams; response: SaleGoodsResponse; required: true };
-  setDefaultGoodsKey: { params: SetDefaultGoodsKeyParams; response: SetDefaultGoodsKeyResponse; required: true };
-  sortGoods: { params: SortGoodsParams; response: SortGoodsResponse; required: true };
-  updateComment: { params: UpdateCommentParams; response: UpdateCommentResponse; required: true };
-  updateFeedPublic: { params: UpdateFeedPublicParams; response: UpdateFeedPublicResponse; required: true };
-  updateGoods: { params: UpdateGoodsParams; response: UpdateGoodsResponse; required: true };
-  updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
-  updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
-  applyUpload: { params: ApplyUploadParams; response: ApplyUploadResponse; required: true };
-  auditDrama: { params: AuditDramaParams; response: AuditDramaResponse; required: true };
-  authorizeApp: { params: AuthorizeAppParams; response: AuthorizeAppResponse; required: true };
-  authorizeCopyright: { params: AuthorizeCopyrightParams; response: AuthorizeCopyrightResponse; required: true };
-  authorizeDrama: { params: AuthorizeDramaParams; response: AuthorizeDramaResponse; required: true };
-  commitUpload: { params: CommitUploadParams; response: CommitUploadResponse; required: true };
-  deauthorizeApp: { params: DeauthorizeAppParams; response: DeauthorizeAppResponse; required: true };
-  deauthorizeCopyright: { params: DeauthorizeCopyrightParams; response: DeauthorizeCopyrightResponse; required: true };
-  deauthorizeDrama: { params: DeauthorizeDramaParams; response: DeauthorizeDramaResponse; required: true };
-  deleteMedia: { params: DeleteMediaParams; response: DeleteMediaResponse; required: true };
-  getAuthorizeApps: { params: GetAuthorizeAppsParams; response: GetAuthorizeAppsResponse; required: false };
-  getAuthorizeObjects: { params: GetAuthorizeObjectsParams; response: GetAuthorizeObjectsResponse; required: false };
-  getAuthorizedObjects: { params: GetAuthorizedObjectsParams; response: GetAuthorizedObjectsResponse; required: false };
-  getCdnLogs: { params: GetCdnLogsParams; response: GetCdnLogsResponse; required: true };
-  getCdnUsageData: { params: GetCdnUsageDataParams; response: GetCdnUsageDataResponse; required: true };
-  getCopyrightAuthorizationList: { params: GetCopyrightAuthorizationListParams; response: GetCopyrightAuthorizationListResponse; required: false };
-  getCopyrightAuthorizedList: { params: GetCopyrightAuthorizedListParams; response: GetCopyrightAuthorizedListResponse; required: false };
-  getDrama: { params: GetDramaParams; response: GetDramaResponse; required: true };
-  getDramaLatestAuditInfo: { params: GetDramaLatestAuditInfoParams; response: GetDramaLatestAuditInfoResponse; required: true };
-  getMedia: { params: GetMediaParams; response: GetMediaResponse; required: true };
-  getMediaLink: { params: GetMediaLinkParams; response: GetMediaLinkResponse; required: true };
-  getTask: { params: GetTaskParams; response: GetTaskResponse; required: true };
-  listDramas: { params: ListDramasParams; response: ListDramasResponse; required: false };
-  listMedia: { params: ListMediaParams; response: ListMediaResponse; required: false };
-  listPackages: { params: ListPackagesParams; response: ListPackagesResponse; required: true };
-  modifyDramaBasicInfo: { params: ModifyDramaBasicInfoParams; response: ModifyDramaBasicInfoResponse; required: true };
-  pullUpload: { params: PullUploadParams; response: PullUploadResponse; required: true };
-  replaceDramaMedia: { params: ReplaceDramaMediaParams; response: ReplaceDramaMediaResponse; required: true };
-  singleFileUpload: { params: SingleFileUploadParams; response: SingleFileUploadResponse; required: true };
-  submitReplaceDramaMedias: { params: SubmitReplaceDramaMediasParams; response: SubmitReplaceDramaMediasResponse; required: true };
-  uploadPart: { params: UploadPartParams; response: UploadPartResponse; required: true };
-  faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
-  getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
-  getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
-  invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
-  serviceMarketRetrieve: { params: ServiceMarketRetrieveParams; response: ServiceMarketRetrieveResponse; required: true };
-  setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
-  setPrivacySetting: { params: SetPrivacySettingParams; response: SetPrivacySettingResponse; required: true };
-  uploadPrivacyExtFile: { params: UploadPrivacyExtFileParams; response: UploadPrivacyExtFileResponse; required: true };
-  addNearbyPoi: { params: AddNearbyPoiParams; response: AddNearbyPoiResponse; required: true };
-  deleteNearbyPoi: { params: DeleteNearbyPoiParams; response: DeleteNearbyPoiResponse; required: true };
-  getNearbyPoiList: { params: GetNearbyPoiListParams; response: GetNearbyPoiListResponse; required: true };
-  setShowStatus: { params: SetShowStatusParams; response: SetShowStatusResponse; required: true };
-  getDomainInfo: { params: GetDomainInfoParams; response: GetDomainInfoResponse; required: false };
-  getFeedback: { params: GetFeedbackParams; response: GetFeedbackResponse; required: true };
-  getFeedbackmedia: { params: GetFeedbackmediaParams; response: BinaryReply; required: true };
-  getGrayReleasePlan: { params: GetGrayReleasePlanParams; response: GetGrayReleasePlanResponse; required: false };
-  getJsErrDetail: { params: GetJsErrDetailParams; response: GetJsErrDetailResponse; required: true };
-  getJsErrList: { params: GetJsErrListParams; response: GetJsErrListResponse; required: true };
-  getJsErrSearch: { params: GetJsErrSearchParams; response: GetJsErrSearchResponse; required: true };
-  getPerformance: { params: GetPerformanceParams; response: GetPerformanceResponse; required: true };
-  getSceneList: { params: GetSceneListParams; response: GetSceneListResponse; required: false };
-  getVersionList: { params: GetVersionListParams; response: GetVersionListResponse; required: false };
-  realtimelogSearch: { params: RealtimelogSearchParams; response: RealtimelogSearchResponse; required: true };
-  managePlugin: { params: ManagePluginParams; response: ManagePluginResponse; required: true };
-  managePluginApplication: { params: ManagePluginApplicationParams; response: ManagePluginApplicationResponse; required: true };
-  addPromoter: { params: AddPromoterParams; response: AddPromoterResponse; required: true };
-  addPromoterRole: { params: AddPromoterRoleParams; response: AddPromoterRoleResponse; required: true };
-  getPromoter: { params: GetPromoterParams; response: GetPromoterResponse; required: false };
-  getPromoterInvitationMaterial: { params: GetPromoterInvitationMaterialParams; response: GetPromoterInvitationMaterialResponse; required: true };
-  getPromoterMsg: { params: GetPromoterMsgParams; response: GetPromoterMsgResponse; required: true };
-  getPromoterMsgClickData: { params: GetPromoterMsgClickDataParams; response: GetPromoterMsgClickDataResponse; required: true };
-  getPromoterOrder: { params: GetPromoterOrderParams; response: GetPromoterOrderResponse; required: true };
-  getPromoterRelation: { params: GetPromoterRelationParams; response: GetPromoterRelationResponse; required: true };
-  getPromoterRole: { params: GetPromoterRoleParams; response: GetPromoterRoleResponse; required: false };
-  getPromoterShareMaterial: { params: GetPromoterShareMaterialParams; response: GetPromoterShareMaterialResponse; required: true };
-  sendPromoterMsg: { params: SendPromoterMsgParams; response: SendPromoterMsgResponse; required: true };
-  singleSendPromoterMsg: { params: SingleSendPromoterMsgParams; response: SingleSendPromoterMsgResponse; required: true };
-  updatePromoter: { params: UpdatePromoterParams; response: UpdatePromoterResponse; required: true };
-  updatePromoterRole: { params: UpdatePromoterRoleParams; response: UpdatePromoterRoleResponse; required: true };
-  createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
-  generateNFCScheme: { params: GenerateNFCSchemeParams; response: GenerateNFCSchemeResponse; required: true };
-  generateScheme: { params: GenerateSchemeParams; response: GenerateSchemeResponse; required: false };
-  generateShortLink: { params: GenerateShortLinkParams; response: GenerateShortLinkResponse; required: true };
-  generateUrlLink: { params: GenerateUrlLinkParams; response: GenerateUrlLinkResponse; required: false };
-  getQRCode: { params: GetQRCodeParams; response: BinaryReply; required: true };
-  getUnlimitedQRCode: { params: GetUnlimitedQRCodeParams; response: BinaryReply; required: true };
-  queryScheme: { params: QuerySchemeParams; response: QuerySchemeResponse; required: false };
-  queryUrlLink: { params: QueryUrlLinkParams; response: QueryUrlLinkResponse; required: false };
-  getUserRiskRank: { params: GetUserRiskRankParams; response: GetUserRiskRankResponse; required: true };
-  imgSecCheck: { params: ImgSecCheckParams; response: ImgSecCheckResponse; required: true };
-  mediaCheckAsync: { params: MediaCheckAsyncParams; response: MediaCheckAsyncResponse; required: true };
-  msgSecCheck: { params: MsgSecCheckParams; response: MsgSecCheckResponse; required: true };
-  getUserNotify: { params: GetUserNotifyParams; response: GetUserNotifyResponse; required: true };
-  setUserNotify: { params: SetUserNotifyParams; response: SetUserNotifyResponse; required: true };
-  setUserNotifyExt: { params: SetUserNotifyExtParams; response: SetUserNotifyExtResponse; required: true };
-  getOrderDetailPath: { params: GetOrderDetailPathParams; response: GetOrderDetailPathResponse; required: false };
-  getShippingOrder: { params: GetShippingOrderParams; response: GetShippingOrderResponse; required: true };
-  getShippingOrderList: { params: GetShippingOrderListParams; response: GetShippingOrderListResponse; required: false };
-  isTradeManaged: { params: IsTradeManagedParams; response: IsTradeManagedResponse; required: true };
-  isTradeManagementConfirmationCompleted: { params: IsTradeManagementConfirmationCompletedParams; response: IsTradeManagementConfirmationCompletedResponse; required: true };
-  notifyConfirmReceive: { params: NotifyConfirmReceiveParams; response: NotifyConfirmReceiveResponse; required: true };
-  opSpecialOrder: { params: OpSpecialOrderParams; response: OpSpecialOrderResponse; required: true };
-  setMsgJumpPath: { params: SetMsgJumpPathParams; response: SetMsgJumpPathResponse; required: true };
-  setWxaTradeType: { params: SetWxaTradeTypeParams; response: SetWxaTradeTypeResponse; required: true };
-  updateOrderDetailPath: { params: UpdateOrderDetailPathParams; response: UpdateOrderDetailPathResponse; required: true };
-  uploadCombinedShippingInfo: { params: UploadCombinedShippingInfoParams; response: UploadCombinedShippingInfoResponse; required: true };
-  uploadShippingInfo: { params: UploadShippingInfoParams; response: UploadShippingInfoResponse; required: true };
-  verifySignature: { params: VerifySignatureParams; response: VerifySignatureResponse; required: true };
-  sendSubscribeMessage: { params: SendSubscribeMessageParams; response: SendSubscribeMessageResponse; required: true };
-  addLegacyTemplate: { params: AddLegacyTemplateParams; response: AddLegacyTemplateResponse; required: true };
-  deleteLegacyTemplate: { params: DeleteLegacyTemplateParams; response: DeleteLegacyTemplateResponse; required: true };
-  getLegacyTemplateLibraryById: { params: GetLegacyTemplateLibraryByIdParams; response: GetLegacyTemplateLibraryByIdResponse; required: true };
-  getLegacyTemplateLibraryList: { params: GetLegacyTemplateLibraryListParams; response: GetLegacyTemplateLibraryListResponse; required: true };
-  getLegacyTemplateList: { params: GetLegacyTemplateListParams; response: GetLegacyTemplateListResponse; required: true };
-  sendLegacyTemplateMessage: { params: SendLegacyTemplateMessageParams; response: SendLegacyTemplateMessageResponse; required: true };
-  sendUniformMessage: { params: SendUniformMessageParams; response: SendUniformMessageResponse; required: true };
-  createActivityId: { params: CreateActivityIdParams; response: CreateActivityIdResponse; required: false };
-  setChatToolMsg: { params: SetChatToolMsgParams; response: SetChatToolMsgResponse; required: true };
-  setUpdatableMsg: { params: SetUpdatableMsgParams; response: SetUpdatableMsgResponse; required: true };
-  checkEncryptedData: { params: CheckEncryptedDataParams; response: CheckEncryptedDataResponse; required: true };
-  checkSessionKey: { params: CheckSessionKeyParams; response: CheckSessionKeyResponse; required: true };
-  code2Session: { params: Code2SessionParams; response: Code2SessionResponse; required: true };
-  getPaidUnionId: { params: GetPaidUnionIdParams; response: GetPaidUnionIdResponse; required: true };
-  getPhoneNumber: { params: GetPhoneNumberParams; response: GetPhoneNumberResponse; required: true };
-  getPluginOpenPId: { params: GetPluginOpenPIdParams; response: GetPluginOpenPIdResponse; required: true };
-  getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
-  resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
-  setUserStorage: { params: SetUserStorageParams; response: SetUserStorageResponse; required: true };
-  bindTransferAccount: { params: BindTransferAccountParams; response: BindTransferAccountResponse; required: true };
-  cancelCurrencyPay: { params: CancelCurrencyPayParams; response: CancelCurrencyPayResponse; required: true };
-  completeComplaint: { params: CompleteComplaintParams; response: CompleteComplaintResponse; required: true };
-  createFundsBill: { params: CreateFundsBillParams; response: CreateFundsBillResponse; required: true };
-  createWithdrawOrder: { params: CreateWithdrawOrderParams; response: CreateWithdrawOrderResponse; required: true };
-  currencyPay: { params: CurrencyPayParams; response: CurrencyPayResponse; required: true };
-  downloadAdverfundsOrder: { params: DownloadAdverfundsOrderParams; response: DownloadAdverfundsOrderResponse; required: true };
-  downloadXpayBill: { params: DownloadXpayBillParams; response: DownloadXpayBillResponse; required: true };
-  getComplaintDetail: { params: GetComplaintDetailParams; response: GetComplaintDetailResponse; required: true };
-  getComplaintList: { params: GetComplaintListParams; response: GetComplaintListResponse; required: true };
-  getNegotiationHistory: { params: GetNegotiationHistoryParams; response: GetNegotiationHistoryResponse; required: true };
-  getUploadFileSign: { params: GetUploadFileSignParams; response: GetUploadFileSignResponse; required: true };
-  notifyProvideGoods: { params: NotifyProvideGoodsParams; response: NotifyProvideGoodsResponse; required: true };
-  presentCurrency: { params: PresentCurrencyParams; response: PresentCurrencyResponse; required: true };
-  queryAdverFunds: { params: QueryAdverFundsParams; response: QueryAdverFundsResponse; required: true };
-  queryBizBalance: { params: QueryBizBalanceParams; response: QueryBizBalanceResponse; required: true };
-  queryFundsBill: { params: QueryFundsBillParams; response: QueryFundsBillResponse; required: true };
-  queryPublishGoods: { params: QueryPublishGoodsParams; response: QueryPublishGoodsResponse; required: true };
-  queryRecoverBill: { params: QueryRecoverBillParams; response: QueryRecoverBillResponse; required: true };
-  queryTransferAccount: { params: QueryTransferAccountParams; response: QueryTransferAccountResponse; required: true };
-  queryUploadGoods: { params: QueryUploadGoodsParams; response: QueryUploadGoodsResponse; required: true };
-  queryUserBalance: { params: QueryUserBalanceParams; response: QueryUserBalanceResponse; required: true };
-  queryWithdrawOrder: { params: QueryWithdrawOrderParams; response: QueryWithdrawOrderResponse; required: true };
-  queryXpayOrder: { params: QueryXpayOrderParams; response: QueryXpayOrderResponse; required: true };
-  refundXpayOrder: { params: RefundXpayOrderParams; response: RefundXpayOrderResponse; required: true };
-  responseComplaint: { params: ResponseComplaintParams; response: ResponseComplaintResponse; required: true };
-  startPublishGoods: { params: StartPublishGoodsParams; response: StartPublishGoodsResponse; required: true };
-  startUploadGoods: { params: StartUploadGoodsParams; response: StartUploadGoodsResponse; required: true };
   uploadVpFile: { params: UploadVpFileParams; response: UploadVpFileResponse; required: true };
 }
+
+/** The generated endpoint methods of MPTools (398): one per operation but componentCode2Session (call() only), documented on MPToolsOperations. */
+export type MPToolsMethods = {
+  [K in keyof MPToolsOperations as K extends 'componentCode2Session' ? never : K]: MPToolsOperations[K]['required'] extends true
+    ? (params: MPToolsOperations[K]['params'], options?: CallOptions) => Promise<WechatData<MPToolsOperations[K]['response']>>
+    : (params?: MPToolsOperations[K]['params'], options?: CallOptions) => Promise<WechatData<MPToolsOperations[K]['response']>>;
+};
 
 /** Every MPTools operation that `paginate(name, params)` pages through (29). */
 export interface MPToolsPaginated {
@@ -25191,8 +24810,8 @@ export interface MPToolsPaginated {
   queryRecoverBill: { params: PageParams<QueryRecoverBillParams, 'page'>; item: NonNullable<NonNullable<QueryRecoverBillResponse>['bill_list']>[number]; response: QueryRecoverBillResponse; required: true };
 }
 
-/** The generated endpoint methods of OATools (277). */
-export interface OAToolsMethods {
+/** Every OATools operation by name, for `call(name, params)` (279). */
+export interface OAToolsOperations {
   /**
    * 网络通信检测：对开发者配置的回调 URL 做域名解析并 ping 所有 IP，返回丢包率与耗时
    *
@@ -25205,7 +24824,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs}
    */
-  callbackCheck(params: CallbackCheckParams, options?: CallOptions): Promise<WechatData<CallbackCheckResponse>>;
+  callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
   /**
    * 获取微信 API 服务器 IP（api.weixin.qq.com 的解析地址，即开发者服务器主动访问的远端地址）
    *
@@ -25218,7 +24837,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs}
    */
-  getApiDomainIp(params?: GetApiDomainIpParams, options?: CallOptions): Promise<WechatData<GetApiDomainIpResponse>>;
+  getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
   /**
    * 获取微信推送服务器 IP（微信向开发者服务器推送消息的来源地址列表或 IP 网段）
    *
@@ -25231,7 +24850,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs}
    */
-  getCallbackIp(params?: GetCallbackIpParams, options?: CallOptions): Promise<WechatData<GetCallbackIpResponse>>;
+  getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
   /**
    * 添加客服账号（每个账号最多 100 个；公众号须先在公众平台设置微信号）
    *
@@ -25248,7 +24867,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs}
    */
-  addKfAccount(params: AddKfAccountParams, options?: CallOptions): Promise<WechatData<AddKfAccountResponse>>;
+  addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
   /**
    * 删除客服账号
    *
@@ -25262,7 +24881,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs}
    */
-  deleteKfAccount(params: DeleteKfAccountParams, options?: CallOptions): Promise<WechatData<DeleteKfAccountResponse>>;
+  deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
   /**
    * 获取所有客服账号（客服工号、昵称、头像、绑定的微信号与邀请状态）
    *
@@ -25273,7 +24892,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs}
    */
-  getKfList(params?: GetKfListParams, options?: CallOptions): Promise<WechatData<GetKfListResponse>>;
+  getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
   /**
    * 获取在线客服列表（在线状态、自动接入数与正在接待的会话数）
    *
@@ -25284,7 +24903,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs}
    */
-  getOnlineKfList(params?: GetOnlineKfListParams, options?: CallOptions): Promise<WechatData<GetOnlineKfListResponse>>;
+  getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
   /**
    * 客服输入状态：对用户下发或取消“正在输入”状态（/cgi-bin/message/custom/typing）
    *
@@ -25300,7 +24919,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs}
    */
-  setTyping(params: SetTypingParams, options?: CallOptions): Promise<WechatData<SetTypingResponse>>;
+  setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
   /**
    * 图片智能裁剪：识别图片主体区域并给出裁剪框（可指定最多 5 个宽高比）
    *
@@ -25315,7 +24934,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs}
    */
-  aiCrop(params: AiCropParams, options?: CallOptions): Promise<WechatData<AiCropResponse>>;
+  aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
   /**
    * 银行卡识别：提供银行卡卡面信息 OCR 识别
    *
@@ -25330,7 +24949,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs}
    */
-  bankCardOCR(params: BankCardOCRParams, options?: CallOptions): Promise<WechatData<BankCardOCRResponse>>;
+  bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
   /**
    * 营业执照识别：提供营业执照 OCR 识别能力
    *
@@ -25345,7 +24964,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs}
    */
-  businessLicenseOCR(params: BusinessLicenseOCRParams, options?: CallOptions): Promise<WechatData<BusinessLicenseOCRResponse>>;
+  businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
   /**
    * 驾驶证识别：提供驾驶证信息 OCR 识别
    *
@@ -25360,7 +24979,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs}
    */
-  driverLicenseOCR(params: DriverLicenseOCRParams, options?: CallOptions): Promise<WechatData<DriverLicenseOCRResponse>>;
+  driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
   /**
    * 身份证识别：提供身份证正反面 OCR 识别
    *
@@ -25375,7 +24994,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs}
    */
-  idCardOCR(params: IdCardOCRParams, options?: CallOptions): Promise<WechatData<IdCardOCRResponse>>;
+  idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
   /**
    * 通用印刷体识别：识别图片中的文字及其位置
    *
@@ -25390,7 +25009,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs}
    */
-  printedTextOCR(params: PrintedTextOCRParams, options?: CallOptions): Promise<WechatData<PrintedTextOCRResponse>>;
+  printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
   /**
    * 条码/二维码识别：识别图片中的条码、二维码内容与位置
    *
@@ -25405,7 +25024,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs}
    */
-  scanQRCode(params: ScanQRCodeParams, options?: CallOptions): Promise<WechatData<ScanQRCodeResponse>>;
+  scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
   /**
    * 图片高清化：将图片放大并提升清晰度，返回结果图片的 media_id
    *
@@ -25420,7 +25039,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs}
    */
-  superResolution(params: SuperResolutionParams, options?: CallOptions): Promise<WechatData<SuperResolutionResponse>>;
+  superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
   /**
    * 行驶证识别：提供机动车行驶证信息 OCR 识别
    *
@@ -25435,7 +25054,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs}
    */
-  vehicleLicenseOCR(params: VehicleLicenseOCRParams, options?: CallOptions): Promise<WechatData<VehicleLicenseOCRResponse>>;
+  vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
   /**
    * 电子发票（报销方）：批量查询报销发票信息
    *
@@ -25445,7 +25064,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
-  getInvoiceBatch(params: GetInvoiceBatchParams, options?: CallOptions): Promise<WechatData<GetInvoiceBatchResponse>>;
+  getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
   /**
    * 电子发票（报销方）：查询报销发票信息（结构化信息及 PDF）
    *
@@ -25455,7 +25074,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
-  getInvoiceInfo(params: GetInvoiceInfoParams, options?: CallOptions): Promise<WechatData<GetInvoiceInfoResponse>>;
+  getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
   /**
    * 电子发票（报销方）：更新发票报销状态（锁定、解锁、核销；核销不可逆）
    *
@@ -25465,7 +25084,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
-  updateInvoiceStatus(params: UpdateInvoiceStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceStatusResponse>>;
+  updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
   /**
    * 电子发票（报销方）：批量更新同一用户的发票报销状态（事务性：一张失败则全部不更新）
    *
@@ -25475,7 +25094,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
    */
-  updateStatusBatch(params: UpdateStatusBatchParams, options?: CallOptions): Promise<WechatData<UpdateStatusBatchResponse>>;
+  updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
   /**
    * 获取 JS-SDK 的 jsapi_ticket（或卡券 wx_card 的 api_ticket），有效期 7200 秒，需全局缓存
    *
@@ -25488,7 +25107,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs}
    */
-  getTicket(params: GetTicketParams, options?: CallOptions): Promise<WechatData<GetTicketResponse>>;
+  getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
   /**
    * 微信广告：创建用户行为数据源
    *
@@ -25498,7 +25117,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
    */
-  addUserActionSet(params: AddUserActionSetParams, options?: CallOptions): Promise<WechatData<AddUserActionSetResponse>>;
+  addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
   /**
    * 微信广告：回传用户行为数据
    *
@@ -25508,7 +25127,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
    */
-  addUserActions(params: AddUserActionsParams, options?: CallOptions): Promise<WechatData<AddUserActionsResponse>>;
+  addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
   /**
    * 微信广告：获取用户行为数据源报表
    *
@@ -25518,7 +25137,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs}
    */
-  getUserActionSetReports(params: GetUserActionSetReportsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetReportsResponse>>;
+  getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
   /**
    * 微信广告：获取用户行为数据源信息
    *
@@ -25528,7 +25147,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
    */
-  getUserActionSets(params: GetUserActionSetsParams, options?: CallOptions): Promise<WechatData<GetUserActionSetsResponse>>;
+  getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
   /**
    * 获取临时素材：下载临时多媒体文件（图片/语音等返回文件内容；视频素材返回含 video_url 的 JSON）
    *
@@ -25541,7 +25160,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs}
    */
-  getTempMedia(params: GetTempMediaParams, options?: CallOptions): Promise<WechatData<GetTempMediaResponse & Partial<BinaryReply>>>;
+  getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
   /**
    * 新增临时素材：上传临时多媒体文件（multipart 字段 media），得到 3 天有效的 media_id
    *
@@ -25558,7 +25177,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs}
    */
-  uploadTempMedia(params: UploadTempMediaParams, options?: CallOptions): Promise<WechatData<UploadTempMediaResponse>>;
+  uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
   /**
    * 将公众号/小程序绑定到开放平台帐号下
    *
@@ -25574,7 +25193,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs}
    */
-  bindOpenAccount(params: BindOpenAccountParams, options?: CallOptions): Promise<WechatData<BindOpenAccountResponse>>;
+  bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
   /**
    * 创建开放平台帐号并绑定公众号/小程序
    *
@@ -25589,7 +25208,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs}
    */
-  createOpenAccount(params?: CreateOpenAccountParams, options?: CallOptions): Promise<WechatData<CreateOpenAccountResponse>>;
+  createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
   /**
    * 获取公众号/小程序所绑定的开放平台帐号
    *
@@ -25603,7 +25222,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs}
    */
-  getOpenAccount(params?: GetOpenAccountParams, options?: CallOptions): Promise<WechatData<GetOpenAccountResponse>>;
+  getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
   /**
    * 将公众号/小程序从开放平台帐号下解绑
    *
@@ -25617,7 +25236,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs}
    */
-  unbindOpenAccount(params: UnbindOpenAccountParams, options?: CallOptions): Promise<WechatData<UnbindOpenAccountResponse>>;
+  unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
   /**
    * 重置指定 API 调用次数：用 access_token 清空单个接口（cgi_path）的每日调用次数
    *
@@ -25632,7 +25251,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs}
    */
-  clearApiQuota(params: ClearApiQuotaParams, options?: CallOptions): Promise<WechatData<ClearApiQuotaResponse>>;
+  clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
   /**
    * 重置 API 调用次数：用 access_token 清空本账号所有接口的每日调用次数（每月共 10 次机会）
    *
@@ -25646,7 +25265,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs}
    */
-  clearQuota(params?: ClearQuotaParams, options?: CallOptions): Promise<WechatData<ClearQuotaResponse>>;
+  clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
   /**
    * 使用 AppSecret 重置 API 调用次数（不需要 access_token，适用于 access_token 额度已耗尽的情况）
    *
@@ -25662,7 +25281,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs}
    */
-  clearQuotaByAppSecret(params?: ClearQuotaByAppSecretParams, options?: CallOptions): Promise<WechatData<ClearQuotaByAppSecretResponse>>;
+  clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
   /**
    * 查询 API 调用额度：某个接口的每日调用额度、已用次数与频率限制
    *
@@ -25677,7 +25296,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs}
    */
-  getApiQuota(params: GetApiQuotaParams, options?: CallOptions): Promise<WechatData<GetApiQuotaResponse>>;
+  getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
   /**
    * 查询 rid 信息：根据接口报错返回的 rid 查询该次请求的详情（仅近 7 天、仅同账号）
    *
@@ -25692,7 +25311,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs}
    */
-  getRidInfo(params: GetRidInfoParams, options?: CallOptions): Promise<WechatData<GetRidInfoResponse>>;
+  getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
   /**
    * 添加订阅消息模板：从公共模板库组合关键词，添加至账号下的个人模板库，返回 priTmplId
    *
@@ -25710,7 +25329,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs}
    */
-  addMessageTemplate(params: AddMessageTemplateParams, options?: CallOptions): Promise<WechatData<AddMessageTemplateResponse>>;
+  addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
   /**
    * 删除账号下的个人订阅消息模板
    *
@@ -25722,7 +25341,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs}
    */
-  deleteMessageTemplate(params: DeleteMessageTemplateParams, options?: CallOptions): Promise<WechatData<DeleteMessageTemplateResponse>>;
+  deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
   /**
    * 获取账号所属类目（用于查询订阅消息公共模板标题的类目 id）
    *
@@ -25733,7 +25352,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs}
    */
-  getCategory(params?: GetCategoryParams, options?: CallOptions): Promise<WechatData<GetCategoryResponse>>;
+  getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
   /**
    * 获取账号下的个人订阅消息模板列表
    *
@@ -25744,7 +25363,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs}
    */
-  getMessageTemplateList(params?: GetMessageTemplateListParams, options?: CallOptions): Promise<WechatData<GetMessageTemplateListResponse>>;
+  getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
   /**
    * 获取模板标题下的关键词列表（组合模板时选择 kid）
    *
@@ -25755,7 +25374,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs}
    */
-  getPubTemplateKeyWordsById(params: GetPubTemplateKeyWordsByIdParams, options?: CallOptions): Promise<WechatData<GetPubTemplateKeyWordsByIdResponse>>;
+  getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
   /**
    * 获取账号所属类目下的公共模板标题（分页，每页最多 30 条）
    *
@@ -25769,7 +25388,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs}
    */
-  getPubTemplateTitleList(params: GetPubTemplateTitleListParams, options?: CallOptions): Promise<WechatData<GetPubTemplateTitleListResponse>>;
+  getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
   /**
    * 获取接口调用凭据 access_token（普通模式，每次调用都会生成新的 token 并使旧 token 5 分钟后失效）
    *
@@ -25787,7 +25406,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs}
    */
-  requestAccessToken(params?: RequestAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestAccessTokenResponse>>;
+  requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
   /**
    * 获取稳定版接口调用凭据（普通模式下有效期内重复调用返回同一 token，不会使其它环境的 token 失效）
    *
@@ -25803,7 +25422,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs}
    */
-  requestStableAccessToken(params?: RequestStableAccessTokenParams, options?: CallOptions): Promise<WechatData<RequestStableAccessTokenResponse>>;
+  requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
   /**
    * 拉黑用户（每次最多 20 个 openid）
    *
@@ -25817,7 +25436,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
    */
-  batchBlacklist(params: BatchBlacklistParams, options?: CallOptions): Promise<WechatData<BatchBlacklistResponse>>;
+  batchBlacklist: { params: BatchBlacklistParams; response: BatchBlacklistResponse; required: true };
   /**
    * 取消拉黑用户（每次最多 20 个 openid）
    *
@@ -25830,7 +25449,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
    */
-  batchUnblacklist(params: BatchUnblacklistParams, options?: CallOptions): Promise<WechatData<BatchUnblacklistResponse>>;
+  batchUnblacklist: { params: BatchUnblacklistParams; response: BatchUnblacklistResponse; required: true };
   /**
    * 获取公众号的黑名单列表（每次最多拉取 1000 个 OpenID，用 begin_openid 分页）
    *
@@ -25844,7 +25463,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
    */
-  getBlacklist(params?: GetBlacklistParams, options?: CallOptions): Promise<WechatData<GetBlacklistResponse>>;
+  getBlacklist: { params: GetBlacklistParams; response: GetBlacklistResponse; required: false };
   /**
    * 接口激活会员卡：设置会员卡号、初始积分、余额等并激活用户领取的会员卡
    *
@@ -25860,7 +25479,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
    */
-  activateMemberCard(params: ActivateMemberCardParams, options?: CallOptions): Promise<WechatData<ActivateMemberCardResponse>>;
+  activateMemberCard: { params: ActivateMemberCardParams; response: ActivateMemberCardResponse; required: true };
   /**
    * 设置支付后投放卡券规则（支付即会员）：为商户号设置支付后领取会员卡的规则
    *
@@ -25873,7 +25492,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
-  addPayGiftCard(params: AddPayGiftCardParams, options?: CallOptions): Promise<WechatData<AddPayGiftCardResponse>>;
+  addPayGiftCard: { params: AddPayGiftCardParams; response: AddPayGiftCardResponse; required: true };
   /**
    * 批量导入门店信息（卡券门店，供创建卡券时使用）
    *
@@ -25883,7 +25502,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
-  batchAddCardLocation(params: BatchAddCardLocationParams, options?: CallOptions): Promise<WechatData<BatchAddCardLocationResponse>>;
+  batchAddCardLocation: { params: BatchAddCardLocationParams; response: BatchAddCardLocationResponse; required: true };
   /**
    * 批量查询卡券列表（card_id 列表，可按状态筛选）
    *
@@ -25891,7 +25510,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  batchGetCard(params: BatchGetCardParams, options?: CallOptions): Promise<WechatData<BatchGetCardResponse>>;
+  batchGetCard: { params: BatchGetCardParams; response: BatchGetCardResponse; required: true };
   /**
    * 拉取门店列表（公众平台上创建及 API 导入的卡券门店，用于创建卡券）
    *
@@ -25901,7 +25520,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
-  batchGetCardLocation(params: BatchGetCardLocationParams, options?: CallOptions): Promise<WechatData<BatchGetCardLocationResponse>>;
+  batchGetCardLocation: { params: BatchGetCardLocationParams; response: BatchGetCardLocationResponse; required: true };
   /**
    * 批量查询支付后投放卡券规则
    *
@@ -25911,7 +25530,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
-  batchGetPayGiftCard(params: BatchGetPayGiftCardParams, options?: CallOptions): Promise<WechatData<BatchGetPayGiftCardResponse>>;
+  batchGetPayGiftCard: { params: BatchGetPayGiftCardParams; response: BatchGetPayGiftCardResponse; required: true };
   /**
    * 核查 code：查询导入的自定义 code 是否已存入微信后台
    *
@@ -25922,7 +25541,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  checkCardCode(params: CheckCardCodeParams, options?: CallOptions): Promise<WechatData<CheckCardCodeResponse>>;
+  checkCardCode: { params: CheckCardCodeParams; response: CheckCardCodeResponse; required: true };
   /**
    * 更新飞机票信息（在线值机）：设置乘客姓名、舱位、座位、登机口、登机时间等
    *
@@ -25934,7 +25553,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
    */
-  checkinBoardingPass(params: CheckinBoardingPassParams, options?: CallOptions): Promise<WechatData<CheckinBoardingPassResponse>>;
+  checkinBoardingPass: { params: CheckinBoardingPassParams; response: CheckinBoardingPassResponse; required: true };
   /**
    * 核销 Code 接口：消耗用户的卡券（线下核销）
    *
@@ -25949,7 +25568,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
    */
-  consumeCardCode(params: ConsumeCardCodeParams, options?: CallOptions): Promise<WechatData<ConsumeCardCodeResponse>>;
+  consumeCardCode: { params: ConsumeCardCodeParams; response: ConsumeCardCodeResponse; required: true };
   /**
    * 创建卡券：创建会员卡或特殊票券（景点门票、电影票、飞机票、会议门票、汽车票），返回 card_id
    *
@@ -25967,7 +25586,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
-  createCard(params: CreateCardParams, options?: CallOptions): Promise<WechatData<CreateCardResponse>>;
+  createCard: { params: CreateCardParams; response: CreateCardResponse; required: true };
   /**
    * 创建货架：创建卡券投放的 H5 货架页面（多张卡券的领取页）
    *
@@ -25978,7 +25597,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  createCardLandingPage(params: CreateCardLandingPageParams, options?: CallOptions): Promise<WechatData<CreateCardLandingPageResponse>>;
+  createCardLandingPage: { params: CreateCardLandingPageParams; response: CreateCardLandingPageResponse; required: true };
   /**
    * 创建卡券二维码：单张卡券（QR_CARD）或多张卡券（QR_MULTIPLE_CARD）的领取二维码
    *
@@ -25990,7 +25609,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  createCardQrcode(params: CreateCardQrcodeParams, options?: CallOptions): Promise<WechatData<CreateCardQrcodeResponse>>;
+  createCardQrcode: { params: CreateCardQrcodeParams; response: CreateCardQrcodeResponse; required: true };
   /**
    * Code 解码接口：把跳转链接 / 事件中的加密 code（encrypt_code）解码为真实 code
    *
@@ -26001,7 +25620,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
    */
-  decryptCardCode(params: DecryptCardCodeParams, options?: CallOptions): Promise<WechatData<DecryptCardCodeResponse>>;
+  decryptCardCode: { params: DecryptCardCodeParams; response: DecryptCardCodeResponse; required: true };
   /**
    * 删除卡券：删除后用户已领取的卡券不受影响，但不可再领取（不可恢复）
    *
@@ -26012,7 +25631,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  deleteCard(params: DeleteCardParams, options?: CallOptions): Promise<WechatData<DeleteCardResponse>>;
+  deleteCard: { params: DeleteCardParams; response: DeleteCardResponse; required: true };
   /**
    * 删除支付后投放卡券规则
    *
@@ -26022,7 +25641,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
-  deletePayGiftCard(params: DeletePayGiftCardParams, options?: CallOptions): Promise<WechatData<DeletePayGiftCardResponse>>;
+  deletePayGiftCard: { params: DeletePayGiftCardParams; response: DeletePayGiftCardResponse; required: true };
   /**
    * 导入自定义 code：预存 code 模式卡券投放前导入 code（单次最多 100 个）
    *
@@ -26035,7 +25654,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  depositCardCode(params: DepositCardCodeParams, options?: CallOptions): Promise<WechatData<DepositCardCodeResponse>>;
+  depositCardCode: { params: DepositCardCodeParams; response: DepositCardCodeResponse; required: true };
   /**
    * 查看卡券详情：按 card_id 查询卡券的全部字段与审核状态
    *
@@ -26046,7 +25665,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  getCard(params: GetCardParams, options?: CallOptions): Promise<WechatData<GetCardResponse>>;
+  getCard: { params: GetCardParams; response: GetCardResponse; required: true };
   /**
    * 查询 Code 接口：核销前查询 code 的状态、有效期与领取者
    *
@@ -26058,7 +25677,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
    */
-  getCardCode(params: GetCardCodeParams, options?: CallOptions): Promise<WechatData<GetCardCodeResponse>>;
+  getCardCode: { params: GetCardCodeParams; response: GetCardCodeResponse; required: true };
   /**
    * 查询导入 code 数目
    *
@@ -26069,7 +25688,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  getCardCodeDepositCount(params: GetCardCodeDepositCountParams, options?: CallOptions): Promise<WechatData<GetCardCodeDepositCountResponse>>;
+  getCardCodeDepositCount: { params: GetCardCodeDepositCountParams; response: GetCardCodeDepositCountResponse; required: true };
   /**
    * 图文消息群发卡券：获取卡券嵌入图文消息的标准格式代码（HTML）
    *
@@ -26080,7 +25699,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  getCardMpnewsHtml(params: GetCardMpnewsHtmlParams, options?: CallOptions): Promise<WechatData<GetCardMpnewsHtmlResponse>>;
+  getCardMpnewsHtml: { params: GetCardMpnewsHtmlParams; response: GetCardMpnewsHtmlResponse; required: true };
   /**
    * 获取用户开卡时提交的信息（跳转型开卡组件）：用 activate_ticket 换取用户填写的资料
    *
@@ -26088,7 +25707,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
    */
-  getMemberCardActivateTempInfo(params: GetMemberCardActivateTempInfoParams, options?: CallOptions): Promise<WechatData<GetMemberCardActivateTempInfoResponse>>;
+  getMemberCardActivateTempInfo: { params: GetMemberCardActivateTempInfoParams; response: GetMemberCardActivateTempInfoResponse; required: true };
   /**
    * 获取开卡插件参数：返回内含开卡插件所需参数的 URL
    *
@@ -26099,7 +25718,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
    */
-  getMemberCardActivateUrl(params: GetMemberCardActivateUrlParams, options?: CallOptions): Promise<WechatData<GetMemberCardActivateUrlResponse>>;
+  getMemberCardActivateUrl: { params: GetMemberCardActivateUrlParams; response: GetMemberCardActivateUrlResponse; required: true };
   /**
    * 拉取会员信息（积分查询）：按 card_id 与 code 查询会员的激活资料、积分与余额
    *
@@ -26111,7 +25730,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
-  getMemberCardUserInfo(params: GetMemberCardUserInfoParams, options?: CallOptions): Promise<WechatData<GetMemberCardUserInfoResponse>>;
+  getMemberCardUserInfo: { params: GetMemberCardUserInfoParams; response: GetMemberCardUserInfoResponse; required: true };
   /**
    * 查询支付后投放卡券规则详情
    *
@@ -26121,7 +25740,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
-  getPayGiftCard(params: GetPayGiftCardParams, options?: CallOptions): Promise<WechatData<GetPayGiftCardResponse>>;
+  getPayGiftCard: { params: GetPayGiftCardParams; response: GetPayGiftCardResponse; required: true };
   /**
    * 获取用户已领取卡券：用户卡包里属于该 appid 下所有可用卡券
    *
@@ -26132,7 +25751,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  getUserCardList(params: GetUserCardListParams, options?: CallOptions): Promise<WechatData<GetUserCardListResponse>>;
+  getUserCardList: { params: GetUserCardListParams; response: GetUserCardListResponse; required: true };
   /**
    * Mark（占用）Code 接口：朋友的券等场景下，锁定 code 防止被多人同时使用
    *
@@ -26144,7 +25763,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  markCardCode(params: MarkCardCodeParams, options?: CallOptions): Promise<WechatData<MarkCardCodeResponse>>;
+  markCardCode: { params: MarkCardCodeParams; response: MarkCardCodeResponse; required: true };
   /**
    * 修改卡券库存：增加或减少卡券库存
    *
@@ -26158,7 +25777,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  modifyCardStock(params: ModifyCardStockParams, options?: CallOptions): Promise<WechatData<ModifyCardStockResponse>>;
+  modifyCardStock: { params: ModifyCardStockParams; response: ModifyCardStockResponse; required: true };
   /**
    * 设置卡券失效：将用户已领取的卡券 code 设为失效（不可逆）
    *
@@ -26170,7 +25789,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  setCardCodeUnavailable(params: SetCardCodeUnavailableParams, options?: CallOptions): Promise<WechatData<SetCardCodeUnavailableResponse>>;
+  setCardCodeUnavailable: { params: SetCardCodeUnavailableParams; response: SetCardCodeUnavailableResponse; required: true };
   /**
    * 设置买单接口：开启后卡券详情页出现“买单”入口（需卡券绑定门店且商户开通微信支付）
    *
@@ -26182,7 +25801,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
-  setCardPaycell(params: SetCardPaycellParams, options?: CallOptions): Promise<WechatData<SetCardPaycellResponse>>;
+  setCardPaycell: { params: SetCardPaycellParams; response: SetCardPaycellResponse; required: true };
   /**
    * 设置自助核销：开启后卡券详情页出现“自助核销”入口，用户可自行核销
    *
@@ -26194,7 +25813,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
    */
-  setCardSelfConsumeCell(params: SetCardSelfConsumeCellParams, options?: CallOptions): Promise<WechatData<SetCardSelfConsumeCellResponse>>;
+  setCardSelfConsumeCell: { params: SetCardSelfConsumeCellParams; response: SetCardSelfConsumeCellResponse; required: true };
   /**
    * 设置卡券测试白名单：未审核通过的卡券可由白名单用户领取测试（最多 10 个）
    *
@@ -26205,7 +25824,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  setCardTestWhitelist(params?: SetCardTestWhitelistParams, options?: CallOptions): Promise<WechatData<SetCardTestWhitelistResponse>>;
+  setCardTestWhitelist: { params: SetCardTestWhitelistParams; response: SetCardTestWhitelistResponse; required: false };
   /**
    * 设置开卡字段：一键开卡（wx_activate）时用户需填写的必填与选填资料
    *
@@ -26216,7 +25835,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
    */
-  setMemberCardActivateUserForm(params: SetMemberCardActivateUserFormParams, options?: CallOptions): Promise<WechatData<SetMemberCardActivateUserFormResponse>>;
+  setMemberCardActivateUserForm: { params: SetMemberCardActivateUserFormParams; response: SetMemberCardActivateUserFormResponse; required: true };
   /**
    * 更改卡券信息：修改 base_info 及部分类型字段（部分字段修改后需重新审核）
    *
@@ -26231,7 +25850,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  updateCard(params: UpdateCardParams, options?: CallOptions): Promise<WechatData<UpdateCardResponse>>;
+  updateCard: { params: UpdateCardParams; response: UpdateCardResponse; required: true };
   /**
    * 更改 Code 接口：为用户已领取的自定义 code 卡券更换 code
    *
@@ -26245,7 +25864,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
    */
-  updateCardCode(params: UpdateCardCodeParams, options?: CallOptions): Promise<WechatData<UpdateCardCodeResponse>>;
+  updateCardCode: { params: UpdateCardCodeParams; response: UpdateCardCodeResponse; required: true };
   /**
    * 更新红包余额（特殊票券：红包，领取后更新用户的红包余额）
    *
@@ -26259,7 +25878,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
    */
-  updateLuckyMoneyUserBalance(params: UpdateLuckyMoneyUserBalanceParams, options?: CallOptions): Promise<WechatData<UpdateLuckyMoneyUserBalanceResponse>>;
+  updateLuckyMoneyUserBalance: { params: UpdateLuckyMoneyUserBalanceParams; response: UpdateLuckyMoneyUserBalanceResponse; required: true };
   /**
    * 更新会员信息：会员卡交易后更新积分、余额、自定义字段等，并可选择是否推送消息
    *
@@ -26275,7 +25894,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
    */
-  updateMemberCardUser(params: UpdateMemberCardUserParams, options?: CallOptions): Promise<WechatData<UpdateMemberCardUserResponse>>;
+  updateMemberCardUser: { params: UpdateMemberCardUserParams; response: UpdateMemberCardUserResponse; required: true };
   /**
    * 更新电影票：领取电影票后，设置用户的影厅、座位、放映时间等信息
    *
@@ -26287,7 +25906,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
    */
-  updateMovieTicketUser(params: UpdateMovieTicketUserParams, options?: CallOptions): Promise<WechatData<UpdateMovieTicketUserResponse>>;
+  updateMovieTicketUser: { params: UpdateMovieTicketUserParams; response: UpdateMovieTicketUserResponse; required: true };
   /**
    * 回复评论（作者回复，每条评论只能回复一次）
    *
@@ -26303,7 +25922,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
-  addCommentReply(params: AddCommentReplyParams, options?: CallOptions): Promise<WechatData<AddCommentReplyResponse>>;
+  addCommentReply: { params: AddCommentReplyParams; response: AddCommentReplyResponse; required: true };
   /**
    * 关闭已群发（或已发布）文章的评论
    *
@@ -26315,7 +25934,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
-  closeComment(params: CloseCommentParams, options?: CallOptions): Promise<WechatData<CloseCommentResponse>>;
+  closeComment: { params: CloseCommentParams; response: CloseCommentResponse; required: true };
   /**
    * 删除评论
    *
@@ -26327,7 +25946,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
-  deleteComment(params: DeleteCommentParams, options?: CallOptions): Promise<WechatData<DeleteCommentResponse>>;
+  deleteComment: { params: DeleteCommentParams; response: DeleteCommentResponse; required: true };
   /**
    * 删除作者对评论的回复
    *
@@ -26339,7 +25958,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
-  deleteCommentReply(params: DeleteCommentReplyParams, options?: CallOptions): Promise<WechatData<DeleteCommentReplyResponse>>;
+  deleteCommentReply: { params: DeleteCommentReplyParams; response: DeleteCommentReplyResponse; required: true };
   /**
    * 查看指定文章的评论数据（分页，每次最多 50 条）
    *
@@ -26352,7 +25971,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
-  listComment(params: ListCommentParams, options?: CallOptions): Promise<WechatData<ListCommentResponse>>;
+  listComment: { params: ListCommentParams; response: ListCommentResponse; required: true };
   /**
    * 将评论标记精选
    *
@@ -26366,7 +25985,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
-  markElectComment(params: MarkElectCommentParams, options?: CallOptions): Promise<WechatData<MarkElectCommentResponse>>;
+  markElectComment: { params: MarkElectCommentParams; response: MarkElectCommentResponse; required: true };
   /**
    * 打开已群发（或已发布）文章的评论
    *
@@ -26379,7 +25998,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
-  openComment(params: OpenCommentParams, options?: CallOptions): Promise<WechatData<OpenCommentResponse>>;
+  openComment: { params: OpenCommentParams; response: OpenCommentResponse; required: true };
   /**
    * 将评论取消精选
    *
@@ -26391,7 +26010,35 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
    */
-  unmarkElectComment(params: UnmarkElectCommentParams, options?: CallOptions): Promise<WechatData<UnmarkElectCommentResponse>>;
+  unmarkElectComment: { params: UnmarkElectCommentParams; response: UnmarkElectCommentResponse; required: true };
+  /**
+   * 第三方平台代公众号网页授权：通过 code 换取用户的网页授权 access_token 与 openid（component_access_token，不用公众号 AppSecret）
+   *
+   * Called by getWebAccessToken (and loginWithCode) on a client from OpenPlatform.officialAccount(appid) (getWebAccessToken's componentVariant); appid, component_appid and component_access_token are filled in.
+   *
+   * `GET /sns/oauth2/component/access_token` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 40029 `invalid code`: code 无效
+   * - 48001 `api unauthorized`: 公众号未把网页授权权限集授权给第三方平台
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html WeChat docs}
+   */
+  componentGetWebAccessToken: { params: ComponentGetWebAccessTokenParams; response: ComponentGetWebAccessTokenResponse; required: true };
+  /**
+   * 第三方平台代公众号网页授权：用 refresh_token 刷新用户的网页授权 access_token
+   *
+   * Called by refreshWebAccessToken (and getUserAccessToken) on a client from OpenPlatform.officialAccount(appid) (refreshWebAccessToken's componentVariant).
+   *
+   * `GET /sns/oauth2/component/refresh_token` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 42002 `refresh_token expired`: refresh_token 超时，需要用户重新授权
+   * - 40030 `invalid refresh_token`: 不合法的 refresh_token
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html WeChat docs}
+   */
+  componentRefreshWebAccessToken: { params: ComponentRefreshWebAccessTokenParams; response: ComponentRefreshWebAccessTokenResponse; required: true };
   /**
    * 关闭会话
    *
@@ -26405,7 +26052,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
-  closeKfSession(params: CloseKfSessionParams, options?: CallOptions): Promise<WechatData<CloseKfSessionResponse>>;
+  closeKfSession: { params: CloseKfSessionParams; response: CloseKfSessionResponse; required: true };
   /**
    * 创建会话：将用户接入指定客服（客服须在线，用户须在 48 小时内与公众号有过互动）
    *
@@ -26421,7 +26068,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
-  createKfSession(params: CreateKfSessionParams, options?: CallOptions): Promise<WechatData<CreateKfSessionResponse>>;
+  createKfSession: { params: CreateKfSessionParams; response: CreateKfSessionResponse; required: true };
   /**
    * 获取公众号的自动回复规则（关注后自动回复、消息自动回复、关键词自动回复）
    *
@@ -26431,7 +26078,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Getting_Rules_for_Auto_Replies.html WeChat docs}
    */
-  getCurrentAutoreplyInfo(params?: GetCurrentAutoreplyInfoParams, options?: CallOptions): Promise<WechatData<GetCurrentAutoreplyInfoResponse>>;
+  getCurrentAutoreplyInfo: { params: GetCurrentAutoreplyInfoParams; response: GetCurrentAutoreplyInfoResponse; required: false };
   /**
    * 获取客服聊天记录（每次查询时段不能超过 24 小时，每次最多 10000 条）
    *
@@ -26446,7 +26093,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Obtain_chat_transcript.html WeChat docs}
    */
-  getKfMsgList(params: GetKfMsgListParams, options?: CallOptions): Promise<WechatData<GetKfMsgListResponse>>;
+  getKfMsgList: { params: GetKfMsgListParams; response: GetKfMsgListResponse; required: true };
   /**
    * 获取客户的会话状态（正在接待该用户的客服及会话创建时间）
    *
@@ -26460,7 +26107,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
-  getKfSession(params: GetKfSessionParams, options?: CallOptions): Promise<WechatData<GetKfSessionResponse>>;
+  getKfSession: { params: GetKfSessionParams; response: GetKfSessionResponse; required: true };
   /**
    * 获取客服的会话列表（该客服正在接待的用户）
    *
@@ -26472,7 +26119,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
-  getKfSessionList(params: GetKfSessionListParams, options?: CallOptions): Promise<WechatData<GetKfSessionListResponse>>;
+  getKfSessionList: { params: GetKfSessionListParams; response: GetKfSessionListResponse; required: true };
   /**
    * 获取未接入会话列表（排队等待客服接入的用户，最多返回 100 条，按等待时间排序）
    *
@@ -26483,7 +26130,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
    */
-  getKfWaitCase(params?: GetKfWaitCaseParams, options?: CallOptions): Promise<WechatData<GetKfWaitCaseResponse>>;
+  getKfWaitCase: { params: GetKfWaitCaseParams; response: GetKfWaitCaseResponse; required: false };
   /**
    * 邀请绑定客服帐号（向微信号发送绑定邀请，对方在微信中确认后绑定；邀请 7 天内有效）
    *
@@ -26503,7 +26150,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
    */
-  inviteKfWorker(params: InviteKfWorkerParams, options?: CallOptions): Promise<WechatData<InviteKfWorkerResponse>>;
+  inviteKfWorker: { params: InviteKfWorkerParams; response: InviteKfWorkerResponse; required: true };
   /**
    * 发送客服消息（用户与公众号交互后的时间窗口内，给用户发送文本、图片、图文、菜单、小程序卡片等消息）
    *
@@ -26522,7 +26169,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage.html WeChat docs}
    */
-  sendCustomMessage(params: OaSendCustomMessageParams, options?: CallOptions): Promise<WechatData<OaSendCustomMessageResponse>>;
+  sendCustomMessage: { params: OaSendCustomMessageParams; response: OaSendCustomMessageResponse; required: true };
   /**
    * 设置（修改）客服帐号的昵称
    *
@@ -26536,7 +26183,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
    */
-  updateKfAccount(params: UpdateKfAccountParams, options?: CallOptions): Promise<WechatData<UpdateKfAccountResponse>>;
+  updateKfAccount: { params: UpdateKfAccountParams; response: UpdateKfAccountResponse; required: true };
   /**
    * 上传客服头像（jpg 格式，推荐 640*640，multipart 字段 media）
    *
@@ -26552,7 +26199,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
    */
-  uploadKfHeadImg(params: UploadKfHeadImgParams, options?: CallOptions): Promise<WechatData<UploadKfHeadImgResponse>>;
+  uploadKfHeadImg: { params: UploadKfHeadImgParams; response: UploadKfHeadImgResponse; required: true };
   /**
    * 获取发表内容每日阅读数据（某天所有被阅读过的发表内容的阅读指标）
    *
@@ -26566,7 +26213,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs}
    */
-  getArticleRead(params: GetArticleReadParams, options?: CallOptions): Promise<WechatData<GetArticleReadResponse>>;
+  getArticleRead: { params: GetArticleReadParams; response: GetArticleReadResponse; required: true };
   /**
    * 获取发表内容每日分享数据（某天所有被分享过的发表内容的分享指标）
    *
@@ -26580,7 +26227,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs}
    */
-  getArticleShare(params: GetArticleShareParams, options?: CallOptions): Promise<WechatData<GetArticleShareResponse>>;
+  getArticleShare: { params: GetArticleShareParams; response: GetArticleShareResponse; required: true };
   /**
    * 获取图文群发每日数据（当日群发文章在当日的阅读、分享、收藏数据）
    *
@@ -26595,7 +26242,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs}
    * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
    */
-  getArticleSummary(params: GetArticleSummaryParams, options?: CallOptions): Promise<WechatData<GetArticleSummaryResponse>>;
+  getArticleSummary: { params: GetArticleSummaryParams; response: GetArticleSummaryResponse; required: true };
   /**
    * 获取图文群发总数据（某天群发的文章从发出到统计日的累计数据，按天细分在 details 中）
    *
@@ -26610,7 +26257,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs}
    * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
    */
-  getArticleTotal(params: GetArticleTotalParams, options?: CallOptions): Promise<WechatData<GetArticleTotalResponse>>;
+  getArticleTotal: { params: GetArticleTotalParams; response: GetArticleTotalResponse; required: true };
   /**
    * 获取发表内容发表详细数据（圈选日期内所有发表内容、从发表日起每天的累计指标）
    *
@@ -26624,7 +26271,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs}
    */
-  getArticleTotalDetail(params: GetArticleTotalDetailParams, options?: CallOptions): Promise<WechatData<GetArticleTotalDetailResponse>>;
+  getArticleTotalDetail: { params: GetArticleTotalDetailParams; response: GetArticleTotalDetailResponse; required: true };
   /**
    * 获取发表内容概况总数据（圈选日期内该账号发表内容汇总的概览数据，按天）
    *
@@ -26638,7 +26285,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs}
    */
-  getBizSummary(params: GetBizSummaryParams, options?: CallOptions): Promise<WechatData<GetBizSummaryResponse>>;
+  getBizSummary: { params: GetBizSummaryParams; response: GetBizSummaryResponse; required: true };
   /**
    * 获取接口分析数据（被动回复用户消息的次数、失败次数与耗时，按日）
    *
@@ -26652,7 +26299,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs}
    */
-  getInterfaceSummary(params: GetInterfaceSummaryParams, options?: CallOptions): Promise<WechatData<GetInterfaceSummaryResponse>>;
+  getInterfaceSummary: { params: GetInterfaceSummaryParams; response: GetInterfaceSummaryResponse; required: true };
   /**
    * 获取接口分析分时数据（按小时）
    *
@@ -26666,7 +26313,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs}
    */
-  getInterfaceSummaryHour(params: GetInterfaceSummaryHourParams, options?: CallOptions): Promise<WechatData<GetInterfaceSummaryHourResponse>>;
+  getInterfaceSummaryHour: { params: GetInterfaceSummaryHourParams; response: GetInterfaceSummaryHourResponse; required: true };
   /**
    * 获取流量主广告数据：分广告位数据（publisher_adpos_general）、返佣商品数据（publisher_cps_general）或结算收入数据（publisher_settlement）
    *
@@ -26680,7 +26327,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Ad_Analysis.html WeChat docs}
    */
-  getPublisherStat(params: GetPublisherStatParams, options?: CallOptions): Promise<WechatData<GetPublisherStatResponse>>;
+  getPublisherStat: { params: GetPublisherStatParams; response: GetPublisherStatResponse; required: true };
   /**
    * 获取消息发送概况数据（用户向公众号发送消息的按日统计）
    *
@@ -26694,7 +26341,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
-  getUpstreamMsg(params: GetUpstreamMsgParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgResponse>>;
+  getUpstreamMsg: { params: GetUpstreamMsgParams; response: GetUpstreamMsgResponse; required: true };
   /**
    * 获取消息发送分布数据（按用户当日发送消息数的区间分布）
    *
@@ -26708,7 +26355,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
-  getUpstreamMsgDist(params: GetUpstreamMsgDistParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistResponse>>;
+  getUpstreamMsgDist: { params: GetUpstreamMsgDistParams; response: GetUpstreamMsgDistResponse; required: true };
   /**
    * 获取消息发送分布月数据
    *
@@ -26722,7 +26369,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
-  getUpstreamMsgDistMonth(params: GetUpstreamMsgDistMonthParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistMonthResponse>>;
+  getUpstreamMsgDistMonth: { params: GetUpstreamMsgDistMonthParams; response: GetUpstreamMsgDistMonthResponse; required: true };
   /**
    * 获取消息发送分布周数据
    *
@@ -26736,7 +26383,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
-  getUpstreamMsgDistWeek(params: GetUpstreamMsgDistWeekParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgDistWeekResponse>>;
+  getUpstreamMsgDistWeek: { params: GetUpstreamMsgDistWeekParams; response: GetUpstreamMsgDistWeekResponse; required: true };
   /**
    * 获取消息发送分时数据（按小时）
    *
@@ -26750,7 +26397,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
-  getUpstreamMsgHour(params: GetUpstreamMsgHourParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgHourResponse>>;
+  getUpstreamMsgHour: { params: GetUpstreamMsgHourParams; response: GetUpstreamMsgHourResponse; required: true };
   /**
    * 获取消息发送月数据（ref_date 为月的首日）
    *
@@ -26764,7 +26411,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
-  getUpstreamMsgMonth(params: GetUpstreamMsgMonthParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgMonthResponse>>;
+  getUpstreamMsgMonth: { params: GetUpstreamMsgMonthParams; response: GetUpstreamMsgMonthResponse; required: true };
   /**
    * 获取消息发送周数据（ref_date 为周的首日）
    *
@@ -26778,7 +26425,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
    */
-  getUpstreamMsgWeek(params: GetUpstreamMsgWeekParams, options?: CallOptions): Promise<WechatData<GetUpstreamMsgWeekResponse>>;
+  getUpstreamMsgWeek: { params: GetUpstreamMsgWeekParams; response: GetUpstreamMsgWeekResponse; required: true };
   /**
    * 获取累计用户数据（按日的总用户量）
    *
@@ -26792,7 +26439,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs}
    */
-  getUserCumulate(params: GetUserCumulateParams, options?: CallOptions): Promise<WechatData<GetUserCumulateResponse>>;
+  getUserCumulate: { params: GetUserCumulateParams; response: GetUserCumulateResponse; required: true };
   /**
    * 获取图文统计数据（按日的图文页阅读、分享、收藏汇总）
    *
@@ -26807,7 +26454,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs}
    * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
    */
-  getUserRead(params: GetUserReadParams, options?: CallOptions): Promise<WechatData<GetUserReadResponse>>;
+  getUserRead: { params: GetUserReadParams; response: GetUserReadResponse; required: true };
   /**
    * 获取图文统计分时数据（按小时、按阅读来源）
    *
@@ -26822,7 +26469,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs}
    * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
    */
-  getUserReadHour(params: GetUserReadHourParams, options?: CallOptions): Promise<WechatData<GetUserReadHourResponse>>;
+  getUserReadHour: { params: GetUserReadHourParams; response: GetUserReadHourResponse; required: true };
   /**
    * 获取图文分享转发数据（按日、按分享场景）
    *
@@ -26837,7 +26484,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs}
    * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
    */
-  getUserShare(params: GetUserShareParams, options?: CallOptions): Promise<WechatData<GetUserShareResponse>>;
+  getUserShare: { params: GetUserShareParams; response: GetUserShareResponse; required: true };
   /**
    * 获取图文分享转发分时数据（按小时、按分享场景）
    *
@@ -26852,7 +26499,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs}
    * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
    */
-  getUserShareHour(params: GetUserShareHourParams, options?: CallOptions): Promise<WechatData<GetUserShareHourResponse>>;
+  getUserShareHour: { params: GetUserShareHourParams; response: GetUserShareHourResponse; required: true };
   /**
    * 获取用户增减数据（按日、按来源渠道）
    *
@@ -26866,7 +26513,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs}
    */
-  getUserSummary(params: GetUserSummaryParams, options?: CallOptions): Promise<WechatData<GetUserSummaryResponse>>;
+  getUserSummary: { params: GetUserSummaryParams; response: GetUserSummaryResponse; required: true };
   /**
    * 新建草稿：把图文消息（news）或图片消息（newspic）保存到草稿箱，返回草稿的 media_id
    *
@@ -26882,7 +26529,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Add_draft.html WeChat docs}
    */
-  addDraft(params: AddDraftParams, options?: CallOptions): Promise<WechatData<AddDraftResponse>>;
+  addDraft: { params: AddDraftParams; response: AddDraftResponse; required: true };
   /**
    * 获取草稿列表（分页；可选不返回 content 字段）
    *
@@ -26892,7 +26539,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft_list.html WeChat docs}
    */
-  batchGetDraft(params: BatchGetDraftParams, options?: CallOptions): Promise<WechatData<BatchGetDraftResponse>>;
+  batchGetDraft: { params: BatchGetDraftParams; response: BatchGetDraftResponse; required: true };
   /**
    * 获取成功发布列表（发布能力：freepublish_batchget，分页）
    *
@@ -26905,7 +26552,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_publication_records.html WeChat docs}
    */
-  batchGetPublished(params: BatchGetPublishedParams, options?: CallOptions): Promise<WechatData<BatchGetPublishedResponse>>;
+  batchGetPublished: { params: BatchGetPublishedParams; response: BatchGetPublishedResponse; required: true };
   /**
    * 删除草稿（此操作无法撤销）
    *
@@ -26918,7 +26565,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Delete_draft.html WeChat docs}
    */
-  deleteDraft(params: DeleteDraftParams, options?: CallOptions): Promise<WechatData<DeleteDraftResponse>>;
+  deleteDraft: { params: DeleteDraftParams; response: DeleteDraftResponse; required: true };
   /**
    * 删除发布：删除已发布的文章（此操作不可逆，请谨慎操作）
    *
@@ -26931,7 +26578,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Delete_posts.html WeChat docs}
    */
-  deletePublish(params: DeletePublishParams, options?: CallOptions): Promise<WechatData<DeletePublishResponse>>;
+  deletePublish: { params: DeletePublishParams; response: DeletePublishResponse; required: true };
   /**
    * 获取草稿详情：按 media_id 下载草稿箱中的一篇草稿（图文消息或图片消息）
    *
@@ -26944,7 +26591,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft.html WeChat docs}
    */
-  getDraft(params: GetDraftParams, options?: CallOptions): Promise<WechatData<GetDraftResponse>>;
+  getDraft: { params: GetDraftParams; response: GetDraftResponse; required: true };
   /**
    * 获取草稿总数
    *
@@ -26957,7 +26604,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Count_drafts.html WeChat docs}
    */
-  getDraftCount(params?: GetDraftCountParams, options?: CallOptions): Promise<WechatData<GetDraftCountResponse>>;
+  getDraftCount: { params: GetDraftCountParams; response: GetDraftCountResponse; required: false };
   /**
    * 获取商品卡片 DOM 结构：用于在文章（图文消息 / 图片消息）中插入带货商品卡片
    *
@@ -26970,7 +26617,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/shop/api_ecsgetproductcardinfo.html WeChat docs}
    */
-  getProductCardInfo(params: GetProductCardInfoParams, options?: CallOptions): Promise<WechatData<GetProductCardInfoResponse>>;
+  getProductCardInfo: { params: GetProductCardInfoParams; response: GetProductCardInfoResponse; required: true };
   /**
    * 发布状态轮询：按 publish_id 查询发布任务的状态与发布成功的文章
    *
@@ -26980,7 +26627,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_status.html WeChat docs}
    */
-  getPublishStatus(params: GetPublishStatusParams, options?: CallOptions): Promise<WechatData<GetPublishStatusResponse>>;
+  getPublishStatus: { params: GetPublishStatusParams; response: GetPublishStatusResponse; required: true };
   /**
    * 通过 article_id 获取已发布文章（发布能力：freepublish_getarticle）
    *
@@ -26993,7 +26640,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_article_from_id.html WeChat docs}
    */
-  getPublishedArticle(params: GetPublishedArticleParams, options?: CallOptions): Promise<WechatData<GetPublishedArticleResponse>>;
+  getPublishedArticle: { params: GetPublishedArticleParams; response: GetPublishedArticleResponse; required: true };
   /**
    * 发布草稿：把草稿箱中的草稿提交发布（仅表示发布任务提交成功，结果经 PUBLISHJOBFINISH 事件推送或 getPublishStatus 查询）
    *
@@ -27009,7 +26656,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Publish.html WeChat docs}
    */
-  submitPublish(params: SubmitPublishParams, options?: CallOptions): Promise<WechatData<SubmitPublishResponse>>;
+  submitPublish: { params: SubmitPublishParams; response: SubmitPublishResponse; required: true };
   /**
    * 草稿箱开关设置：开启 API 草稿箱能力，或仅查询开关状态（checkonly=1）
    *
@@ -27020,7 +26667,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_switch.html WeChat docs}
    * @deprecated 草稿箱已对所有帐号开放，开关接口已停用
    */
-  switchDraft(params?: SwitchDraftParams, options?: CallOptions): Promise<WechatData<SwitchDraftResponse>>;
+  switchDraft: { params: SwitchDraftParams; response: SwitchDraftResponse; required: false };
   /**
    * 修改草稿：替换草稿中指定位置（index）的一篇图文或图片消息
    *
@@ -27036,7 +26683,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Update_draft.html WeChat docs}
    */
-  updateDraft(params: UpdateDraftParams, options?: CallOptions): Promise<WechatData<UpdateDraftResponse>>;
+  updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
   /**
    * 分组内添加顾问
    *
@@ -27050,7 +26697,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs}
    */
-  addGuide2GuideGroup(params: AddGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<AddGuide2GuideGroupResponse>>;
+  addGuide2GuideGroup: { params: AddGuide2GuideGroupParams; response: AddGuide2GuideGroupResponse; required: true };
   /**
    * 为服务号添加顾问（向该微信号发出顾问邀请，结果以 guide_invite_result_event 事件推送）
    *
@@ -27069,7 +26716,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs}
    */
-  addGuideAcct(params: AddGuideAcctParams, options?: CallOptions): Promise<WechatData<AddGuideAcctResponse>>;
+  addGuideAcct: { params: AddGuideAcctParams; response: AddGuideAcctResponse; required: true };
   /**
    * 设置自定义客户信息（展示标签，全量更新：每次传所有信息）
    *
@@ -27083,7 +26730,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs}
    */
-  addGuideBuyerDisplayTag(params: AddGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerDisplayTagResponse>>;
+  addGuideBuyerDisplayTag: { params: AddGuideBuyerDisplayTagParams; response: AddGuideBuyerDisplayTagResponse; required: true };
   /**
    * 为顾问分配客户（一次一个 openid，或 buyer_list 一次最多 200 个，建议用 buyer_list）
    *
@@ -27101,7 +26748,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs}
    */
-  addGuideBuyerRelation(params: AddGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerRelationResponse>>;
+  addGuideBuyerRelation: { params: AddGuideBuyerRelationParams; response: AddGuideBuyerRelationResponse; required: true };
   /**
    * 为客户设置标签（一次一个 openid，或 openid_list 一次最多 200 个）
    *
@@ -27118,7 +26765,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs}
    */
-  addGuideBuyerTag(params: AddGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<AddGuideBuyerTagResponse>>;
+  addGuideBuyerTag: { params: AddGuideBuyerTagParams; response: AddGuideBuyerTagResponse; required: true };
   /**
    * 为指定顾问添加群发任务（最多 3 个素材，下发时间在一个月内）
    *
@@ -27137,7 +26784,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs}
    */
-  addGuideMassendJob(params: AddGuideMassendJobParams, options?: CallOptions): Promise<WechatData<AddGuideMassendJobResponse>>;
+  addGuideMassendJob: { params: AddGuideMassendJobParams; response: AddGuideMassendJobResponse; required: true };
   /**
    * 为标签类型添加可选值
    *
@@ -27149,7 +26796,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs}
    */
-  addGuideTagOption(params: AddGuideTagOptionParams, options?: CallOptions): Promise<WechatData<AddGuideTagOptionResponse>>;
+  addGuideTagOption: { params: AddGuideTagOptionParams; response: AddGuideTagOptionResponse; required: true };
   /**
    * 取消给顾问分配的群发任务（已执行的任务无法取消）
    *
@@ -27162,7 +26809,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs}
    */
-  cancelGuideMassendJob(params: CancelGuideMassendJobParams, options?: CallOptions): Promise<WechatData<CancelGuideMassendJobResponse>>;
+  cancelGuideMassendJob: { params: CancelGuideMassendJobParams; response: CancelGuideMassendJobResponse; required: true };
   /**
    * 分组内删除顾问
    *
@@ -27176,7 +26823,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs}
    */
-  delGuide2GuideGroup(params: DelGuide2GuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuide2GuideGroupResponse>>;
+  delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
   /**
    * 删除顾问
    *
@@ -27187,7 +26834,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs}
    */
-  delGuideAcct(params: DelGuideAcctParams, options?: CallOptions): Promise<WechatData<DelGuideAcctResponse>>;
+  delGuideAcct: { params: DelGuideAcctParams; response: DelGuideAcctResponse; required: true };
   /**
    * 为顾问移除客户（一次一个 openid，或 openid_list 一次最多 200 个）
    *
@@ -27201,7 +26848,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs}
    */
-  delGuideBuyerRelation(params: DelGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerRelationResponse>>;
+  delGuideBuyerRelation: { params: DelGuideBuyerRelationParams; response: DelGuideBuyerRelationResponse; required: true };
   /**
    * 删除客户标签（一次一个 openid，或 openid_list 一次最多 200 个）
    *
@@ -27218,7 +26865,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs}
    */
-  delGuideBuyerTag(params: DelGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<DelGuideBuyerTagResponse>>;
+  delGuideBuyerTag: { params: DelGuideBuyerTagParams; response: DelGuideBuyerTagResponse; required: true };
   /**
    * 删除小程序卡片素材（按 title、path、appid 定位）
    *
@@ -27231,7 +26878,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs}
    */
-  delGuideCardMaterial(params: DelGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideCardMaterialResponse>>;
+  delGuideCardMaterial: { params: DelGuideCardMaterialParams; response: DelGuideCardMaterialResponse; required: true };
   /**
    * 删除指定顾问分组
    *
@@ -27239,7 +26886,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs}
    */
-  delGuideGroup(params: DelGuideGroupParams, options?: CallOptions): Promise<WechatData<DelGuideGroupResponse>>;
+  delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
   /**
    * 删除图片素材（按 picurl 定位）
    *
@@ -27249,7 +26896,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs}
    */
-  delGuideImageMaterial(params: DelGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideImageMaterialResponse>>;
+  delGuideImageMaterial: { params: DelGuideImageMaterialParams; response: DelGuideImageMaterialResponse; required: true };
   /**
    * 删除指定标签类型（会更新所有相关客户的标签信息，存在延迟）
    *
@@ -27257,7 +26904,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs}
    */
-  delGuideTagOption(params: DelGuideTagOptionParams, options?: CallOptions): Promise<WechatData<DelGuideTagOptionResponse>>;
+  delGuideTagOption: { params: DelGuideTagOptionParams; response: DelGuideTagOptionResponse; required: true };
   /**
    * 删除文字素材（按内容定位）
    *
@@ -27267,7 +26914,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs}
    */
-  delGuideWordMaterial(params: DelGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<DelGuideWordMaterialResponse>>;
+  delGuideWordMaterial: { params: DelGuideWordMaterialParams; response: DelGuideWordMaterialResponse; required: true };
   /**
    * 获取顾问所在分组
    *
@@ -27275,7 +26922,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs}
    */
-  getGroupByGuide(params: GetGroupByGuideParams, options?: CallOptions): Promise<WechatData<GetGroupByGuideResponse>>;
+  getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
   /**
    * 获取指定顾问分组信息，以及分组内顾问信息（组内顾问分页）
    *
@@ -27283,7 +26930,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs}
    */
-  getGroupInfo(params: GetGroupInfoParams, options?: CallOptions): Promise<WechatData<GetGroupInfoResponse>>;
+  getGroupInfo: { params: GetGroupInfoParams; response: GetGroupInfoResponse; required: true };
   /**
    * 获取顾问信息（昵称、头像、邀请确认状态）
    *
@@ -27295,7 +26942,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs}
    */
-  getGuideAcct(params: GetGuideAcctParams, options?: CallOptions): Promise<WechatData<GetGuideAcctResponse>>;
+  getGuideAcct: { params: GetGuideAcctParams; response: GetGuideAcctResponse; required: true };
   /**
    * 获取服务号的离线自动回复与敏感词
    *
@@ -27303,7 +26950,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs}
    */
-  getGuideAcctConfig(params?: GetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<GetGuideAcctConfigResponse>>;
+  getGuideAcctConfig: { params: GetGuideAcctConfigParams; response: GetGuideAcctConfigResponse; required: false };
   /**
    * 获取服务号顾问列表（分页）
    *
@@ -27311,7 +26958,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs}
    */
-  getGuideAcctList(params: GetGuideAcctListParams, options?: CallOptions): Promise<WechatData<GetGuideAcctListResponse>>;
+  getGuideAcctList: { params: GetGuideAcctListParams; response: GetGuideAcctListResponse; required: true };
   /**
    * 获取顾问聊天记录（近 30 天，分页，每页最多 1000 条）
    *
@@ -27325,7 +26972,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs}
    */
-  getGuideBuyerChatRecord(params: GetGuideBuyerChatRecordParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerChatRecordResponse>>;
+  getGuideBuyerChatRecord: { params: GetGuideBuyerChatRecordParams; response: GetGuideBuyerChatRecordResponse; required: true };
   /**
    * 获取自定义客户信息（展示标签）
    *
@@ -27340,7 +26987,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs}
    */
-  getGuideBuyerDisplayTag(params: GetGuideBuyerDisplayTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerDisplayTagResponse>>;
+  getGuideBuyerDisplayTag: { params: GetGuideBuyerDisplayTagParams; response: GetGuideBuyerDisplayTagResponse; required: true };
   /**
    * 查询指定顾问和客户的关系
    *
@@ -27352,7 +26999,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs}
    */
-  getGuideBuyerRelation(params: GetGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationResponse>>;
+  getGuideBuyerRelation: { params: GetGuideBuyerRelationParams; response: GetGuideBuyerRelationResponse; required: true };
   /**
    * 查询客户所属顾问
    *
@@ -27363,7 +27010,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs}
    */
-  getGuideBuyerRelationByBuyer(params: GetGuideBuyerRelationByBuyerParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationByBuyerResponse>>;
+  getGuideBuyerRelationByBuyer: { params: GetGuideBuyerRelationByBuyerParams; response: GetGuideBuyerRelationByBuyerResponse; required: true };
   /**
    * 获取顾问的客户列表（分页）
    *
@@ -27371,7 +27018,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs}
    */
-  getGuideBuyerRelationList(params: GetGuideBuyerRelationListParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerRelationListResponse>>;
+  getGuideBuyerRelationList: { params: GetGuideBuyerRelationListParams; response: GetGuideBuyerRelationListResponse; required: true };
   /**
    * 查询客户标签
    *
@@ -27386,7 +27033,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs}
    */
-  getGuideBuyerTag(params: GetGuideBuyerTagParams, options?: CallOptions): Promise<WechatData<GetGuideBuyerTagResponse>>;
+  getGuideBuyerTag: { params: GetGuideBuyerTagParams; response: GetGuideBuyerTagResponse; required: true };
   /**
    * 查询小程序卡片素材
    *
@@ -27396,7 +27043,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs}
    */
-  getGuideCardMaterial(params?: GetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideCardMaterialResponse>>;
+  getGuideCardMaterial: { params: GetGuideCardMaterialParams; response: GetGuideCardMaterialResponse; required: false };
   /**
    * 获取快捷回复与关注自动回复
    *
@@ -27410,7 +27057,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs}
    */
-  getGuideConfig(params?: GetGuideConfigParams, options?: CallOptions): Promise<WechatData<GetGuideConfigResponse>>;
+  getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
   /**
    * 获取服务号下所有顾问分组的列表
    *
@@ -27418,7 +27065,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs}
    */
-  getGuideGroupList(params?: GetGuideGroupListParams, options?: CallOptions): Promise<WechatData<GetGuideGroupListResponse>>;
+  getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
   /**
    * 查询图片素材（分页）
    *
@@ -27428,7 +27075,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs}
    */
-  getGuideImageMaterial(params: GetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideImageMaterialResponse>>;
+  getGuideImageMaterial: { params: GetGuideImageMaterialParams; response: GetGuideImageMaterialResponse; required: true };
   /**
    * 获取指定群发任务信息
    *
@@ -27447,7 +27094,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs}
    */
-  getGuideMassendJob(params: GetGuideMassendJobParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobResponse>>;
+  getGuideMassendJob: { params: GetGuideMassendJobParams; response: GetGuideMassendJobResponse; required: true };
   /**
    * 获取顾问的群发任务列表（可按任务状态筛选）
    *
@@ -27466,7 +27113,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs}
    */
-  getGuideMassendJobList(params: GetGuideMassendJobListParams, options?: CallOptions): Promise<WechatData<GetGuideMassendJobListResponse>>;
+  getGuideMassendJobList: { params: GetGuideMassendJobListParams; response: GetGuideMassendJobListResponse; required: true };
   /**
    * 获取标签类型和可选值
    *
@@ -27477,7 +27124,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs}
    */
-  getGuideTagOption(params?: GetGuideTagOptionParams, options?: CallOptions): Promise<WechatData<GetGuideTagOptionResponse>>;
+  getGuideTagOption: { params: GetGuideTagOptionParams; response: GetGuideTagOptionResponse; required: false };
   /**
    * 查询文字素材（分页）
    *
@@ -27487,7 +27134,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs}
    */
-  getGuideWordMaterial(params: GetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<GetGuideWordMaterialResponse>>;
+  getGuideWordMaterial: { params: GetGuideWordMaterialParams; response: GetGuideWordMaterialResponse; required: true };
   /**
    * 生成顾问二维码（用户扫码关注公众号并绑定该顾问）
    *
@@ -27502,7 +27149,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs}
    */
-  guideCreateQrCode(params: GuideCreateQrCodeParams, options?: CallOptions): Promise<WechatData<GuideCreateQrCodeResponse>>;
+  guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
   /**
    * 新建顾问分组
    *
@@ -27512,7 +27159,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs}
    */
-  newGuideGroup(params: NewGuideGroupParams, options?: CallOptions): Promise<WechatData<NewGuideGroupResponse>>;
+  newGuideGroup: { params: NewGuideGroupParams; response: NewGuideGroupResponse; required: true };
   /**
    * 新建可查询的标签类型（最多 4 类标签类型、50 个可选值，所有可选值不能重复）
    *
@@ -27524,7 +27171,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs}
    */
-  newGuideTagOption(params: NewGuideTagOptionParams, options?: CallOptions): Promise<WechatData<NewGuideTagOptionResponse>>;
+  newGuideTagOption: { params: NewGuideTagOptionParams; response: NewGuideTagOptionResponse; required: true };
   /**
    * 允许微信用户复制小程序页面路径（60 天内可在微信上复制该小程序任意页面 path）
    *
@@ -27540,7 +27187,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs}
    */
-  pushShowWxaPathMenu(params: PushShowWxaPathMenuParams, options?: CallOptions): Promise<WechatData<PushShowWxaPathMenuResponse>>;
+  pushShowWxaPathMenu: { params: PushShowWxaPathMenuParams; response: PushShowWxaPathMenuResponse; required: true };
   /**
    * 根据标签值筛选顾问的客户
    *
@@ -27553,7 +27200,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs}
    */
-  queryGuideBuyerByTag(params: QueryGuideBuyerByTagParams, options?: CallOptions): Promise<WechatData<QueryGuideBuyerByTagResponse>>;
+  queryGuideBuyerByTag: { params: QueryGuideBuyerByTagParams; response: QueryGuideBuyerByTagResponse; required: true };
   /**
    * 为客户更换顾问（一次一个 openid，或 openid_list 一次最多 200 个）
    *
@@ -27569,7 +27216,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs}
    */
-  rebindGuideAcctForBuyer(params: RebindGuideAcctForBuyerParams, options?: CallOptions): Promise<WechatData<RebindGuideAcctForBuyerResponse>>;
+  rebindGuideAcctForBuyer: { params: RebindGuideAcctForBuyerParams; response: RebindGuideAcctForBuyerResponse; required: true };
   /**
    * 为服务号设置敏感词与离线自动回复
    *
@@ -27582,7 +27229,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs}
    */
-  setGuideAcctConfig(params: SetGuideAcctConfigParams, options?: CallOptions): Promise<WechatData<SetGuideAcctConfigResponse>>;
+  setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
   /**
    * 添加小程序卡片素材
    *
@@ -27597,7 +27244,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs}
    */
-  setGuideCardMaterial(params: SetGuideCardMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideCardMaterialResponse>>;
+  setGuideCardMaterial: { params: SetGuideCardMaterialParams; response: SetGuideCardMaterialResponse; required: true };
   /**
    * 设置快捷回复与关注自动回复（顾问欢迎语，最多两条）
    *
@@ -27611,7 +27258,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs}
    */
-  setGuideConfig(params: SetGuideConfigParams, options?: CallOptions): Promise<WechatData<SetGuideConfigResponse>>;
+  setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
   /**
    * 添加图片素材
    *
@@ -27625,7 +27272,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs}
    */
-  setGuideImageMaterial(params: SetGuideImageMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideImageMaterialResponse>>;
+  setGuideImageMaterial: { params: SetGuideImageMaterialParams; response: SetGuideImageMaterialResponse; required: true };
   /**
    * 添加文字素材（最多 300 字）
    *
@@ -27638,7 +27285,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs}
    */
-  setGuideWordMaterial(params: SetGuideWordMaterialParams, options?: CallOptions): Promise<WechatData<SetGuideWordMaterialResponse>>;
+  setGuideWordMaterial: { params: SetGuideWordMaterialParams; response: SetGuideWordMaterialResponse; required: true };
   /**
    * 修改顾问的昵称或头像
    *
@@ -27652,7 +27299,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs}
    */
-  updateGuideAcct(params: UpdateGuideAcctParams, options?: CallOptions): Promise<WechatData<UpdateGuideAcctResponse>>;
+  updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
   /**
    * 修改客户昵称
    *
@@ -27666,7 +27313,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs}
    */
-  updateGuideBuyerRelation(params: UpdateGuideBuyerRelationParams, options?: CallOptions): Promise<WechatData<UpdateGuideBuyerRelationResponse>>;
+  updateGuideBuyerRelation: { params: UpdateGuideBuyerRelationParams; response: UpdateGuideBuyerRelationResponse; required: true };
   /**
    * 修改群发任务（已执行的任务无法修改，返回参数错误）
    *
@@ -27685,7 +27332,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs}
    */
-  updateGuideMassendJob(params: UpdateGuideMassendJobParams, options?: CallOptions): Promise<WechatData<UpdateGuideMassendJobResponse>>;
+  updateGuideMassendJob: { params: UpdateGuideMassendJobParams; response: UpdateGuideMassendJobResponse; required: true };
   /**
    * 提交语音：上传一段语音（mp3，16k，单声道，最大 1M）以供识别，随后用 queryRecoResultForText 取识别结果
    *
@@ -27700,7 +27347,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
    * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
    */
-  addVoiceToRecoForText(params: AddVoiceToRecoForTextParams, options?: CallOptions): Promise<WechatData<AddVoiceToRecoForTextResponse>>;
+  addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
   /**
    * 车牌识别：识别图片中的车牌号
    *
@@ -27715,7 +27362,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs}
    */
-  plateNumberOCR(params: PlateNumberOCRParams, options?: CallOptions): Promise<WechatData<PlateNumberOCRResponse>>;
+  plateNumberOCR: { params: PlateNumberOCRParams; response: PlateNumberOCRResponse; required: true };
   /**
    * 获取语音识别结果：按 voice_id 查询 addVoiceToRecoForText 提交的语音的识别文本（请在提交后 10 秒内调用）
    *
@@ -27726,7 +27373,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
    * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
    */
-  queryRecoResultForText(params: QueryRecoResultForTextParams, options?: CallOptions): Promise<WechatData<QueryRecoResultForTextResponse>>;
+  queryRecoResultForText: { params: QueryRecoResultForTextParams; response: QueryRecoResultForTextResponse; required: true };
   /**
    * 语义理解：把自然语言文本解析为结构化的服务类型与语义字段（如机票、酒店、天气查询）
    *
@@ -27743,7 +27390,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/Natural_Language_Processing.html WeChat docs}
    * @deprecated 语义理解接口已不在现行公众号文档中（视为已下线，未见官方下线公告）
    */
-  semanticSearch(params: SemanticSearchParams, options?: CallOptions): Promise<WechatData<SemanticSearchResponse>>;
+  semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
   /**
    * 微信翻译：中英互译一段 UTF-8 文本（最大 600 字节）
    *
@@ -27754,7 +27401,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
    * @deprecated 智能接口翻译能力已不在现行文档中（视为已下线，未经官方确认）
    */
-  translateContent(params: TranslateContentParams, options?: CallOptions): Promise<WechatData<TranslateContentResponse>>;
+  translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
   /**
    * 电子发票（统一开票接口）：发票冲红
    *
@@ -27768,7 +27415,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
    */
-  clearOutInvoice(params: ClearOutInvoiceParams, options?: CallOptions): Promise<WechatData<ClearOutInvoiceResponse>>;
+  clearOutInvoice: { params: ClearOutInvoiceParams; response: ClearOutInvoiceResponse; required: true };
   /**
    * 电子发票（开票平台）：创建发票卡券模板（返回的 card_id 在插卡时使用）
    *
@@ -27780,7 +27427,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs}
    */
-  createInvoiceCard(params: CreateInvoiceCardParams, options?: CallOptions): Promise<WechatData<CreateInvoiceCardResponse>>;
+  createInvoiceCard: { params: CreateInvoiceCardParams; response: CreateInvoiceCardResponse; required: true };
   /**
    * 电子发票（商户）：查询授权完成状态（及用户在授权页填写的抬头信息）
    *
@@ -27794,7 +27441,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs}
    */
-  getInvoiceAuthData(params: GetInvoiceAuthDataParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthDataResponse>>;
+  getInvoiceAuthData: { params: GetInvoiceAuthDataParams; response: GetInvoiceAuthDataResponse; required: true };
   /**
    * 电子发票（商户）：获取授权页链接（用户在授权页申请开票 / 领取发票，绑定订单与用户）
    *
@@ -27808,7 +27455,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs}
    */
-  getInvoiceAuthUrl(params: GetInvoiceAuthUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceAuthUrlResponse>>;
+  getInvoiceAuthUrl: { params: GetInvoiceAuthUrlParams; response: GetInvoiceAuthUrlResponse; required: true };
   /**
    * 电子发票（开票平台）：查询已上传的 PDF 文件（返回临时下载链接）
    *
@@ -27822,7 +27469,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs}
    */
-  getInvoicePdf(params: GetInvoicePdfParams, options?: CallOptions): Promise<WechatData<GetInvoicePdfResponse>>;
+  getInvoicePdf: { params: GetInvoicePdfParams; response: GetInvoicePdfResponse; required: true };
   /**
    * 电子发票（开票平台）：获取自身的开票平台识别码（预开票 url，其中含 s_pappid）
    *
@@ -27836,7 +27483,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
    */
-  getInvoicePlatformUrl(params?: GetInvoicePlatformUrlParams, options?: CallOptions): Promise<WechatData<GetInvoicePlatformUrlResponse>>;
+  getInvoicePlatformUrl: { params: GetInvoicePlatformUrlParams; response: GetInvoicePlatformUrlResponse; required: false };
   /**
    * 电子发票（极速开票）：获取商户专属开票链接（转成二维码，用户扫码选择抬头提交给商户）
    *
@@ -27850,7 +27497,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs}
    */
-  getInvoiceSelectTitleUrl(params?: GetInvoiceSelectTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceSelectTitleUrlResponse>>;
+  getInvoiceSelectTitleUrl: { params: GetInvoiceSelectTitleUrlParams; response: GetInvoiceSelectTitleUrlResponse; required: false };
   /**
    * 电子发票（极速开票）：获取将发票抬头录入用户微信的链接（发给用户确认）
    *
@@ -27858,7 +27505,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs}
    */
-  getInvoiceUserTitleUrl(params?: GetInvoiceUserTitleUrlParams, options?: CallOptions): Promise<WechatData<GetInvoiceUserTitleUrlResponse>>;
+  getInvoiceUserTitleUrl: { params: GetInvoiceUserTitleUrlParams; response: GetInvoiceUserTitleUrlResponse; required: false };
   /**
    * 电子发票（开票平台）：将电子发票卡券插入用户卡包
    *
@@ -27873,7 +27520,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs}
    */
-  insertInvoice(params: InsertInvoiceParams, options?: CallOptions): Promise<WechatData<InsertInvoiceResponse>>;
+  insertInvoice: { params: InsertInvoiceParams; response: InsertInvoiceResponse; required: true };
   /**
    * 电子发票（统一开票接口）：开具蓝票
    *
@@ -27887,7 +27534,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
    */
-  makeOutInvoice(params: MakeOutInvoiceParams, options?: CallOptions): Promise<WechatData<MakeOutInvoiceResponse>>;
+  makeOutInvoice: { params: MakeOutInvoiceParams; response: MakeOutInvoiceResponse; required: true };
   /**
    * 电子发票（统一开票接口）：查询已开发票（按发票请求流水号）
    *
@@ -27901,7 +27548,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
    */
-  queryInvoiceInfo(params: QueryInvoiceInfoParams, options?: CallOptions): Promise<WechatData<QueryInvoiceInfoResponse>>;
+  queryInvoiceInfo: { params: QueryInvoiceInfoParams; response: QueryInvoiceInfoResponse; required: true };
   /**
    * 电子发票（商户）：拒绝用户的开发票请求（用户会收到拒绝原因）
    *
@@ -27915,7 +27562,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs}
    */
-  rejectInvoiceInsert(params: RejectInvoiceInsertParams, options?: CallOptions): Promise<WechatData<RejectInvoiceInsertResponse>>;
+  rejectInvoiceInsert: { params: RejectInvoiceInsertParams; response: RejectInvoiceInsertResponse; required: true };
   /**
    * 电子发票（极速开票）：解析扫描的用户发票抬头二维码，获取用户抬头信息
    *
@@ -27929,7 +27576,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs}
    */
-  scanInvoiceTitle(params: ScanInvoiceTitleParams, options?: CallOptions): Promise<WechatData<ScanInvoiceTitleResponse>>;
+  scanInvoiceTitle: { params: ScanInvoiceTitleParams; response: ScanInvoiceTitleResponse; required: true };
   /**
    * 电子发票（商户）：设置 / 查询授权页字段、商户号与开票平台关联、商户联系方式（按 action 区分）
    *
@@ -27943,7 +27590,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs}
    */
-  setInvoiceBizAttr(params: SetInvoiceBizAttrParams, options?: CallOptions): Promise<WechatData<SetInvoiceBizAttrResponse>>;
+  setInvoiceBizAttr: { params: SetInvoiceBizAttrParams; response: SetInvoiceBizAttrResponse; required: true };
   /**
    * 电子发票（开票平台）：上传发票 PDF 文件（返回 s_media_id，3 天内插卡时使用）
    *
@@ -27957,7 +27604,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
    */
-  setInvoicePdf(params: SetInvoicePdfParams, options?: CallOptions): Promise<WechatData<SetInvoicePdfResponse>>;
+  setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
   /**
    * 电子发票（开票平台）：更新发票卡券的报销状态
    *
@@ -27971,7 +27618,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
    */
-  updateInvoiceCardStatus(params: UpdateInvoiceCardStatusParams, options?: CallOptions): Promise<WechatData<UpdateInvoiceCardStatusResponse>>;
+  updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
   /**
    * 获取公众号关联的小程序
    *
@@ -27981,7 +27628,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs}
    */
-  getLinkMiniprogram(params?: GetLinkMiniprogramParams, options?: CallOptions): Promise<WechatData<GetLinkMiniprogramResponse>>;
+  getLinkMiniprogram: { params: GetLinkMiniprogramParams; response: GetLinkMiniprogramResponse; required: false };
   /**
    * 公众号关联小程序（发起关联，需公众号与小程序管理员双方确认）
    *
@@ -27995,7 +27642,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs}
    */
-  linkMiniprogram(params: LinkMiniprogramParams, options?: CallOptions): Promise<WechatData<LinkMiniprogramResponse>>;
+  linkMiniprogram: { params: LinkMiniprogramParams; response: LinkMiniprogramResponse; required: true };
   /**
    * 公众号解除关联小程序（需公众号管理员确认）
    *
@@ -28008,7 +27655,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs}
    */
-  unlinkMiniprogram(params: UnlinkMiniprogramParams, options?: CallOptions): Promise<WechatData<UnlinkMiniprogramResponse>>;
+  unlinkMiniprogram: { params: UnlinkMiniprogramParams; response: UnlinkMiniprogramResponse; required: true };
   /**
    * 微信广告：获取朋友圈销售线索数据
    *
@@ -28018,7 +27665,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
    */
-  getAdLeads(params: GetAdLeadsParams, options?: CallOptions): Promise<WechatData<GetAdLeadsResponse>>;
+  getAdLeads: { params: GetAdLeadsParams; response: GetAdLeadsResponse; required: true };
   /**
    * 删除群发（只能删除图文和视频消息；删除后图文详情页失效，已收到的用户仍能在本地看到消息卡片）
    *
@@ -28028,7 +27675,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
-  deleteMassMessage(params: DeleteMassMessageParams, options?: CallOptions): Promise<WechatData<DeleteMassMessageResponse>>;
+  deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
   /**
    * 查询群发消息发送状态
    *
@@ -28038,7 +27685,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
-  getMassMessage(params: GetMassMessageParams, options?: CallOptions): Promise<WechatData<GetMassMessageResponse>>;
+  getMassMessage: { params: GetMassMessageParams; response: GetMassMessageResponse; required: true };
   /**
    * 获取群发速度
    *
@@ -28046,7 +27693,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
-  getMassSpeed(params?: GetMassSpeedParams, options?: CallOptions): Promise<WechatData<GetMassSpeedResponse>>;
+  getMassSpeed: { params: GetMassSpeedParams; response: GetMassSpeedResponse; required: false };
   /**
    * 根据 OpenID 列表群发（至少 2 个、最多 10000 个 OpenID）
    *
@@ -28070,7 +27717,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
-  massSend(params: MassSendParams, options?: CallOptions): Promise<WechatData<MassSendResponse>>;
+  massSend: { params: MassSendParams; response: MassSendResponse; required: true };
   /**
    * 群发预览：将消息发送给指定用户（openid 或微信号）预览
    *
@@ -28086,7 +27733,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
-  previewMassMessage(params: PreviewMassMessageParams, options?: CallOptions): Promise<WechatData<PreviewMassMessageResponse>>;
+  previewMassMessage: { params: PreviewMassMessageParams; response: PreviewMassMessageResponse; required: true };
   /**
    * 根据标签进行群发（filter.is_to_all 为 true 时发给全部用户）
    *
@@ -28110,7 +27757,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/message/api_sendall.html WeChat docs}
    */
-  sendAll(params: SendAllParams, options?: CallOptions): Promise<WechatData<SendAllResponse>>;
+  sendAll: { params: SendAllParams; response: SendAllResponse; required: true };
   /**
    * 设置群发速度（0~4 级：80w、60w、45w、30w、10w 每分钟）
    *
@@ -28122,7 +27769,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
-  setMassSpeed(params: SetMassSpeedParams, options?: CallOptions): Promise<WechatData<SetMassSpeedResponse>>;
+  setMassSpeed: { params: SetMassSpeedParams; response: SetMassSpeedResponse; required: true };
   /**
    * （已废弃）上传图文消息素材用于群发（该能力已更新为草稿箱）
    *
@@ -28136,7 +27783,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    * @deprecated 该能力已更新为草稿箱：用草稿箱接口（draft/add）创建图文，再用草稿 media_id 群发
    */
-  uploadMassNews(params: UploadMassNewsParams, options?: CallOptions): Promise<WechatData<UploadMassNewsResponse>>;
+  uploadMassNews: { params: UploadMassNewsParams; response: UploadMassNewsResponse; required: true };
   /**
    * 群发视频前换取视频的 media_id（用永久素材视频 media_id 加标题、描述换取 mpvideo 可用的 media_id）
    *
@@ -28149,7 +27796,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
    */
-  uploadMassVideo(params: UploadMassVideoParams, options?: CallOptions): Promise<WechatData<UploadMassVideoResponse>>;
+  uploadMassVideo: { params: UploadMassVideoParams; response: UploadMassVideoResponse; required: true };
   /**
    * 新增其他类型永久素材（图片、语音、视频、缩略图），素材库数量有上限
    *
@@ -28168,7 +27815,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
    */
-  addMaterial(params: AddMaterialParams, options?: CallOptions): Promise<WechatData<AddMaterialResponse>>;
+  addMaterial: { params: AddMaterialParams; response: AddMaterialResponse; required: true };
   /**
    * 新增永久图文素材（已下线：请改用草稿箱 addDraft 与发布能力 submitPublish）
    *
@@ -28183,7 +27830,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
    * @deprecated 永久图文素材接口已下线，改用草稿箱 addDraft（/cgi-bin/draft/add）
    */
-  addNewsMaterial(params: AddNewsMaterialParams, options?: CallOptions): Promise<WechatData<AddNewsMaterialResponse>>;
+  addNewsMaterial: { params: AddNewsMaterialParams; response: AddNewsMaterialResponse; required: true };
   /**
    * 获取永久素材列表（按类型分页：图片、视频、语音、图文）
    *
@@ -28196,7 +27843,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_materials_list.html WeChat docs}
    */
-  batchGetMaterial(params: BatchGetMaterialParams, options?: CallOptions): Promise<WechatData<BatchGetMaterialResponse>>;
+  batchGetMaterial: { params: BatchGetMaterialParams; response: BatchGetMaterialResponse; required: true };
   /**
    * 删除永久素材（删除后素材库中的该素材不可再使用）
    *
@@ -28207,7 +27854,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Deleting_Permanent_Assets.html WeChat docs}
    */
-  delMaterial(params: DelMaterialParams, options?: CallOptions): Promise<WechatData<DelMaterialResponse>>;
+  delMaterial: { params: DelMaterialParams; response: DelMaterialResponse; required: true };
   /**
    * 获取高清语音素材：下载 JS-SDK uploadVoice 上传的语音（speex 格式，16K 采样率），用于语音识别等处理
    *
@@ -28220,7 +27867,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html WeChat docs}
    */
-  getHDVoice(params: GetHDVoiceParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  getHDVoice: { params: GetHDVoiceParams; response: BinaryReply; required: true };
   /**
    * 获取永久素材：图文素材与视频素材返回 JSON，其他类型（图片、语音、缩略图）直接返回素材内容
    *
@@ -28233,7 +27880,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html WeChat docs}
    */
-  getMaterial(params: GetMaterialParams, options?: CallOptions): Promise<WechatData<GetMaterialResponse & Partial<BinaryReply>>>;
+  getMaterial: { params: GetMaterialParams; response: GetMaterialResponse & Partial<BinaryReply>; required: true };
   /**
    * 获取永久素材的总数（语音、视频、图片、图文各自的数量）
    *
@@ -28246,7 +27893,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_the_total_of_all_materials.html WeChat docs}
    */
-  getMaterialCount(params?: GetMaterialCountParams, options?: CallOptions): Promise<WechatData<GetMaterialCountResponse>>;
+  getMaterialCount: { params: GetMaterialCountParams; response: GetMaterialCountResponse; required: false };
   /**
    * 修改永久图文素材（已下线：请改用草稿箱 updateDraft）
    *
@@ -28261,7 +27908,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Editing_Permanent_Rich_Media_Assets.html WeChat docs}
    * @deprecated 永久图文素材接口已下线，改用草稿箱 updateDraft（/cgi-bin/draft/update）
    */
-  updateNewsMaterial(params: UpdateNewsMaterialParams, options?: CallOptions): Promise<WechatData<UpdateNewsMaterialResponse>>;
+  updateNewsMaterial: { params: UpdateNewsMaterialParams; response: UpdateNewsMaterialResponse; required: true };
   /**
    * 上传图文消息内的图片获取 URL（用于草稿、群发图文正文；不占用素材库的图片数量限制）
    *
@@ -28276,7 +27923,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
    */
-  uploadImage(params: UploadImageParams, options?: CallOptions): Promise<WechatData<UploadImageResponse>>;
+  uploadImage: { params: UploadImageParams; response: UploadImageResponse; required: true };
   /**
    * 创建个性化菜单（按用户标签或客户端系统匹配；须先创建默认菜单）
    *
@@ -28303,7 +27950,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/custommenu/api_addconditionalmenu.html WeChat docs}
    */
-  addConditionalMenu(params: AddConditionalMenuParams, options?: CallOptions): Promise<WechatData<AddConditionalMenuResponse>>;
+  addConditionalMenu: { params: AddConditionalMenuParams; response: AddConditionalMenuResponse; required: true };
   /**
    * 创建自定义菜单（最多 3 个一级菜单，每个一级菜单最多 5 个二级菜单）
    *
@@ -28318,7 +27965,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html WeChat docs}
    */
-  createMenu(params: CreateMenuParams, options?: CallOptions): Promise<WechatData<CreateMenuResponse>>;
+  createMenu: { params: CreateMenuParams; response: CreateMenuResponse; required: true };
   /**
    * 删除个性化菜单
    *
@@ -28329,7 +27976,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs}
    */
-  deleteConditionalMenu(params: DeleteConditionalMenuParams, options?: CallOptions): Promise<WechatData<DeleteConditionalMenuResponse>>;
+  deleteConditionalMenu: { params: DeleteConditionalMenuParams; response: DeleteConditionalMenuResponse; required: true };
   /**
    * 删除自定义菜单（同时删除全部个性化菜单）
    *
@@ -28340,7 +27987,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Deleting_Custom-Defined_Menu.html WeChat docs}
    */
-  deleteMenu(params?: DeleteMenuParams, options?: CallOptions): Promise<WechatData<DeleteMenuResponse>>;
+  deleteMenu: { params: DeleteMenuParams; response: DeleteMenuResponse; required: false };
   /**
    * 查询自定义菜单信息（公众号当前使用的菜单配置，无论是 API 设置还是在公众平台官网设置）
    *
@@ -28350,7 +27997,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
    */
-  getCurrentSelfmenuInfo(params?: GetCurrentSelfmenuInfoParams, options?: CallOptions): Promise<WechatData<GetCurrentSelfmenuInfoResponse>>;
+  getCurrentSelfmenuInfo: { params: GetCurrentSelfmenuInfoParams; response: GetCurrentSelfmenuInfoResponse; required: false };
   /**
    * 查询自定义菜单（仅能查询到使用 API 设置的菜单配置，含个性化菜单）
    *
@@ -28361,7 +28008,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
    */
-  getMenu(params?: GetMenuParams, options?: CallOptions): Promise<WechatData<GetMenuResponse>>;
+  getMenu: { params: GetMenuParams; response: GetMenuResponse; required: false };
   /**
    * 测试个性化菜单匹配结果（返回指定用户看到的菜单）
    *
@@ -28373,7 +28020,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs}
    */
-  tryMatchMenu(params: TryMatchMenuParams, options?: CallOptions): Promise<WechatData<TryMatchMenuResponse>>;
+  tryMatchMenu: { params: TryMatchMenuParams; response: TryMatchMenuResponse; required: true };
   /**
    * 生成带参数的二维码：临时二维码（最长 30 天）或永久二维码（最多 10 万个），返回 ticket 用于换取二维码图片
    *
@@ -28386,7 +28033,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs}
    */
-  createQrcode(params: CreateQrcodeParams, options?: CallOptions): Promise<WechatData<CreateQrcodeResponse>>;
+  createQrcode: { params: CreateQrcodeParams; response: CreateQrcodeResponse; required: true };
   /**
    * 长链接转短链接（已停用：2021 年 3 月起不再生成短链，可改用 genShorten 托管长信息）
    *
@@ -28397,7 +28044,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/URL_Shortener.html WeChat docs}
    * @deprecated 长链接转短链接接口已于 2021-03-15 停止生成短链，改用 genShorten（/cgi-bin/shorten/gen）
    */
-  createShortUrl(params: CreateShortUrlParams, options?: CallOptions): Promise<WechatData<CreateShortUrlResponse>>;
+  createShortUrl: { params: CreateShortUrlParams; response: CreateShortUrlResponse; required: true };
   /**
    * 获取托管的长信息：用短 key 换回 genShorten 保存的长信息
    *
@@ -28405,7 +28052,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs}
    */
-  fetchShorten(params: FetchShortenParams, options?: CallOptions): Promise<WechatData<FetchShortenResponse>>;
+  fetchShorten: { params: FetchShortenParams; response: FetchShortenResponse; required: true };
   /**
    * 生成短 key 托管：把不超过 4KB 的长信息转成短 key（如用于带参数二维码的场景值），最长保存 30 天
    *
@@ -28415,7 +28062,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs}
    */
-  genShorten(params: GenShortenParams, options?: CallOptions): Promise<WechatData<GenShortenResponse>>;
+  genShorten: { params: GenShortenParams; response: GenShortenResponse; required: true };
   /**
    * 通过 ticket 换取二维码图片（mp.weixin.qq.com，无需 access_token，可直接展示或下载）
    *
@@ -28425,7 +28072,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs}
    */
-  showQrcode(params: ShowQrcodeParams, options?: CallOptions): Promise<WechatData<BinaryReply>>;
+  showQrcode: { params: ShowQrcodeParams; response: BinaryReply; required: true };
   /**
    * 发送订阅通知（服务号订阅通知，消耗用户的一次订阅次数）
    *
@@ -28442,7 +28089,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html WeChat docs}
    */
-  sendNewSubscribeMsg(params: SendNewSubscribeMsgParams, options?: CallOptions): Promise<WechatData<SendNewSubscribeMsgResponse>>;
+  sendNewSubscribeMsg: { params: SendNewSubscribeMsgParams; response: SendNewSubscribeMsgResponse; required: true };
   /**
    * 发送一次性订阅消息（用户经 mp.weixin.qq.com/mp/subscribemsg 授权后，推送一条订阅模板消息）
    *
@@ -28458,7 +28105,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/subscribe/api_templatesubscribe.html WeChat docs}
    */
-  templateSubscribe(params: TemplateSubscribeParams, options?: CallOptions): Promise<WechatData<TemplateSubscribeResponse>>;
+  templateSubscribe: { params: TemplateSubscribeParams; response: TemplateSubscribeResponse; required: true };
   /**
    * 选用模板：从类目模板库或行业模板库添加模板获得模板 ID（每个账号最多 25 个模板）
    *
@@ -28473,7 +28120,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_addtemplate.html WeChat docs}
    */
-  addTemplate(params: AddTemplateParams, options?: CallOptions): Promise<WechatData<AddTemplateResponse>>;
+  addTemplate: { params: AddTemplateParams; response: AddTemplateResponse; required: true };
   /**
    * 删除账号下的模板（模板消息）
    *
@@ -28484,7 +28131,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
    */
-  deleteTemplate(params: DeleteTemplateParams, options?: CallOptions): Promise<WechatData<DeleteTemplateResponse>>;
+  deleteTemplate: { params: DeleteTemplateParams; response: DeleteTemplateResponse; required: true };
   /**
    * 获取已添加至账号下的所有模板列表
    *
@@ -28492,7 +28139,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_getalltemplates.html WeChat docs}
    */
-  getAllTemplates(params?: GetAllTemplatesParams, options?: CallOptions): Promise<WechatData<GetAllTemplatesResponse>>;
+  getAllTemplates: { params: GetAllTemplatesParams; response: GetAllTemplatesResponse; required: false };
   /**
    * 获取设置的模板消息所属行业信息
    *
@@ -28500,7 +28147,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
    */
-  getIndustry(params?: GetIndustryParams, options?: CallOptions): Promise<WechatData<GetIndustryResponse>>;
+  getIndustry: { params: GetIndustryParams; response: GetIndustryResponse; required: false };
   /**
    * 查询被拦截的模板消息（单页最多 100 条，用 largest_id 翻页）
    *
@@ -28510,7 +28157,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_queryblocktmplmsg.html WeChat docs}
    */
-  queryBlockTmplMsg(params: QueryBlockTmplMsgParams, options?: CallOptions): Promise<WechatData<QueryBlockTmplMsgResponse>>;
+  queryBlockTmplMsg: { params: QueryBlockTmplMsgParams; response: QueryBlockTmplMsgResponse; required: true };
   /**
    * 发送模板消息（服务号向用户推送重要的服务通知）
    *
@@ -28526,7 +28173,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
    */
-  sendTemplateMessage(params: SendTemplateMessageParams, options?: CallOptions): Promise<WechatData<SendTemplateMessageResponse>>;
+  sendTemplateMessage: { params: SendTemplateMessageParams; response: SendTemplateMessageResponse; required: true };
   /**
    * 设置模板消息所属行业（行业每月可修改 1 次）
    *
@@ -28540,7 +28187,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
    */
-  setIndustry(params: SetIndustryParams, options?: CallOptions): Promise<WechatData<SetIndustryResponse>>;
+  setIndustry: { params: SetIndustryParams; response: SetIndustryResponse; required: true };
   /**
    * （旧）批量移动用户分组
    *
@@ -28555,7 +28202,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
-  batchMoveUsersToGroup(params: BatchMoveUsersToGroupParams, options?: CallOptions): Promise<WechatData<BatchMoveUsersToGroupResponse>>;
+  batchMoveUsersToGroup: { params: BatchMoveUsersToGroupParams; response: BatchMoveUsersToGroupResponse; required: true };
   /**
    * 批量为用户打标签（每次最多 50 个 openid；每个用户最多 20 个标签）
    *
@@ -28574,7 +28221,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
-  batchTagging(params: BatchTaggingParams, options?: CallOptions): Promise<WechatData<BatchTaggingResponse>>;
+  batchTagging: { params: BatchTaggingParams; response: BatchTaggingResponse; required: true };
   /**
    * 批量为用户取消标签（每次最多 50 个 openid）
    *
@@ -28591,7 +28238,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
-  batchUntagging(params: BatchUntaggingParams, options?: CallOptions): Promise<WechatData<BatchUntaggingResponse>>;
+  batchUntagging: { params: BatchUntaggingParams; response: BatchUntaggingResponse; required: true };
   /**
    * （旧）创建用户分组
    *
@@ -28605,7 +28252,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
-  createGroup(params: CreateGroupParams, options?: CallOptions): Promise<WechatData<CreateGroupResponse>>;
+  createGroup: { params: CreateGroupParams; response: CreateGroupResponse; required: true };
   /**
    * 创建用户标签（一个公众号最多可以创建 100 个标签）
    *
@@ -28618,7 +28265,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/tag/api_createtag.html WeChat docs}
    */
-  createTag(params: CreateTagParams, options?: CallOptions): Promise<WechatData<CreateTagResponse>>;
+  createTag: { params: CreateTagParams; response: CreateTagResponse; required: true };
   /**
    * （旧）删除分组（该分组下的用户自动回到默认分组）
    *
@@ -28632,7 +28279,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
-  deleteGroup(params: DeleteGroupParams, options?: CallOptions): Promise<WechatData<DeleteGroupResponse>>;
+  deleteGroup: { params: DeleteGroupParams; response: DeleteGroupResponse; required: true };
   /**
    * 删除标签（标签下粉丝超过 10 万时不能直接删除，需先批量取消标签）
    *
@@ -28644,7 +28291,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
-  deleteTag(params: DeleteTagParams, options?: CallOptions): Promise<WechatData<DeleteTagResponse>>;
+  deleteTag: { params: DeleteTagParams; response: DeleteTagResponse; required: true };
   /**
    * （旧）查询所有用户分组
    *
@@ -28655,7 +28302,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
-  getGroups(params?: GetGroupsParams, options?: CallOptions): Promise<WechatData<GetGroupsResponse>>;
+  getGroups: { params: GetGroupsParams; response: GetGroupsResponse; required: false };
   /**
    * 获取标签下粉丝列表（每次最多拉取 10000 个 OpenID，用 next_openid 分页）
    *
@@ -28669,7 +28316,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
-  getTagFans(params: GetTagFansParams, options?: CallOptions): Promise<WechatData<GetTagFansResponse>>;
+  getTagFans: { params: GetTagFansParams; response: GetTagFansResponse; required: true };
   /**
    * 获取用户身上的标签列表
    *
@@ -28681,7 +28328,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
-  getTagIdList(params: GetTagIdListParams, options?: CallOptions): Promise<WechatData<GetTagIdListResponse>>;
+  getTagIdList: { params: GetTagIdListParams; response: GetTagIdListResponse; required: true };
   /**
    * 获取公众号已创建的标签（含每个标签下的粉丝数）
    *
@@ -28689,7 +28336,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
-  getTags(params?: GetTagsParams, options?: CallOptions): Promise<WechatData<GetTagsResponse>>;
+  getTags: { params: GetTagsParams; response: GetTagsResponse; required: false };
   /**
    * （旧）查询用户所在分组
    *
@@ -28703,7 +28350,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
-  getUserGroupId(params: GetUserGroupIdParams, options?: CallOptions): Promise<WechatData<GetUserGroupIdResponse>>;
+  getUserGroupId: { params: GetUserGroupIdParams; response: GetUserGroupIdResponse; required: true };
   /**
    * （旧）移动用户分组
    *
@@ -28718,7 +28365,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
-  moveUserToGroup(params: MoveUserToGroupParams, options?: CallOptions): Promise<WechatData<MoveUserToGroupResponse>>;
+  moveUserToGroup: { params: MoveUserToGroupParams; response: MoveUserToGroupResponse; required: true };
   /**
    * （旧）修改分组名
    *
@@ -28733,7 +28380,7 @@ export interface OAToolsMethods {
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
-  updateGroup(params: UpdateGroupParams, options?: CallOptions): Promise<WechatData<UpdateGroupResponse>>;
+  updateGroup: { params: UpdateGroupParams; response: UpdateGroupResponse; required: true };
   /**
    * 编辑标签（修改标签名；0/1/2 为系统保留标签，不能修改）
    *
@@ -28746,7 +28393,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
    */
-  updateTag(params: UpdateTagParams, options?: CallOptions): Promise<WechatData<UpdateTagResponse>>;
+  updateTag: { params: UpdateTagParams; response: UpdateTagResponse; required: true };
   /**
    * 批量获取用户基本信息（最多一次拉取 100 条）；2021-12-27 起不再返回昵称和头像
    *
@@ -28760,7 +28407,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_batchuserinfo.html WeChat docs}
    */
-  batchUserInfo(params: BatchUserInfoParams, options?: CallOptions): Promise<WechatData<BatchUserInfoResponse>>;
+  batchUserInfo: { params: BatchUserInfoParams; response: BatchUserInfoResponse; required: true };
   /**
    * 转换 openid：账号迁移后将原账号用户的 openid 转换为新账号的 openid（每次最多 100 个）
    *
@@ -28773,7 +28420,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/changeopenid/api_changeopenid.html WeChat docs}
    */
-  changeOpenid(params: ChangeOpenidParams, options?: CallOptions): Promise<WechatData<ChangeOpenidResponse>>;
+  changeOpenid: { params: ChangeOpenidParams; response: ChangeOpenidResponse; required: true };
   /**
    * 获取关注用户列表（一次最多拉取 10000 个 OpenID，可用 next_openid 分页）
    *
@@ -28787,7 +28434,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_getfans.html WeChat docs}
    */
-  getFans(params?: GetFansParams, options?: CallOptions): Promise<WechatData<GetFansResponse>>;
+  getFans: { params: GetFansParams; response: GetFansResponse; required: false };
   /**
    * 获取用户基本信息（包括 UnionID 机制）；2021-12-27 起不再返回昵称和头像
    *
@@ -28798,7 +28445,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs}
    */
-  getUserInfo(params: GetUserInfoParams, options?: CallOptions): Promise<WechatData<GetUserInfoResponse>>;
+  getUserInfo: { params: GetUserInfoParams; response: GetUserInfoResponse; required: true };
   /**
    * 设置用户备注名（暂时开放给微信认证的服务号）
    *
@@ -28811,7 +28458,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Configuring_user_notes.html WeChat docs}
    */
-  updateRemark(params: UpdateRemarkParams, options?: CallOptions): Promise<WechatData<UpdateRemarkResponse>>;
+  updateRemark: { params: UpdateRemarkParams; response: UpdateRemarkResponse; required: true };
   /**
    * 网页授权：检验用户的网页授权 access_token 是否有效
    *
@@ -28823,7 +28470,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
    */
-  checkWebAccessToken(params: CheckWebAccessTokenParams, options?: CallOptions): Promise<WechatData<CheckWebAccessTokenResponse>>;
+  checkWebAccessToken: { params: CheckWebAccessTokenParams; response: CheckWebAccessTokenResponse; required: true };
   /**
    * 网页授权：拉取用户信息（需 scope 为 snsapi_userinfo），使用用户的网页授权 access_token
    *
@@ -28835,7 +28482,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
    */
-  getSnsUserInfo(params: GetSnsUserInfoParams, options?: CallOptions): Promise<WechatData<GetSnsUserInfoResponse>>;
+  getSnsUserInfo: { params: GetSnsUserInfoParams; response: GetSnsUserInfoResponse; required: true };
   /**
    * 网页授权：通过 code 换取用户的网页授权 access_token（与基础 access_token 不同）及 openid
    *
@@ -28850,7 +28497,7 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
    */
-  getWebAccessToken(params: GetWebAccessTokenParams, options?: CallOptions): Promise<WechatData<GetWebAccessTokenResponse>>;
+  getWebAccessToken: { params: GetWebAccessTokenParams; response: GetWebAccessTokenResponse; required: true };
   /**
    * 网页授权：用 refresh_token（30 天有效）刷新用户的网页授权 access_token
    *
@@ -28862,291 +28509,15 @@ export interface OAToolsMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
    */
-  refreshWebAccessToken(params: RefreshWebAccessTokenParams, options?: CallOptions): Promise<WechatData<RefreshWebAccessTokenResponse>>;
-}
-
-/** Every OATools operation by name, for `call(name, params)` (279). */
-export interface OAToolsOperations {
-  callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
-  getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
-  getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
-  addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
-  deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
-  getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
-  getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
-  setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
-  aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
-  bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
-  businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
-  driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
-  idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
-  printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
-  scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
-  superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
-  vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
-  getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
-  getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
-  updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
-  updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
-  getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
-  addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
-  addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
-  getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
-  getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
-  getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
-  uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
-  bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
-  createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
-  getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
-  unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
-  clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
-  clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
-  clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
-  getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
-  getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
-  addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
-  deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
-  getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
-  getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
-  getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
-  getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
-  requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
-  requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
-  batchBlacklist: { params: BatchBlacklistParams; response: BatchBlacklistResponse; required: true };
-  batchUnblacklist: { params: BatchUnblacklistParams; response: BatchUnblacklistResponse; required: true };
-  getBlacklist: { params: GetBlacklistParams; response: GetBlacklistResponse; required: false };
-  activateMemberCard: { params: ActivateMemberCardParams; response: ActivateMemberCardResponse; required: true };
-  addPayGiftCard: { params: AddPayGiftCardParams; response: AddPayGiftCardResponse; required: true };
-  batchAddCardLocation: { params: BatchAddCardLocationParams; response: BatchAddCardLocationResponse; required: true };
-  batchGetCard: { params: BatchGetCardParams; response: BatchGetCardResponse; required: true };
-  batchGetCardLocation: { params: BatchGetCardLocationParams; response: BatchGetCardLocationResponse; required: true };
-  batchGetPayGiftCard: { params: BatchGetPayGiftCardParams; response: BatchGetPayGiftCardResponse; required: true };
-  checkCardCode: { params: CheckCardCodeParams; response: CheckCardCodeResponse; required: true };
-  checkinBoardingPass: { params: CheckinBoardingPassParams; response: CheckinBoardingPassResponse; required: true };
-  consumeCardCode: { params: ConsumeCardCodeParams; response: ConsumeCardCodeResponse; required: true };
-  createCard: { params: CreateCardParams; response: CreateCardResponse; required: true };
-  createCardLandingPage: { params: CreateCardLandingPageParams; response: CreateCardLandingPageResponse; required: true };
-  createCardQrcode: { params: CreateCardQrcodeParams; response: CreateCardQrcodeResponse; required: true };
-  decryptCardCode: { params: DecryptCardCodeParams; response: DecryptCardCodeResponse; required: true };
-  deleteCard: { params: DeleteCardParams; response: DeleteCardResponse; required: true };
-  deletePayGiftCard: { params: DeletePayGiftCardParams; response: DeletePayGiftCardResponse; required: true };
-  depositCardCode: { params: DepositCardCodeParams; response: DepositCardCodeResponse; required: true };
-  getCard: { params: GetCardParams; response: GetCardResponse; required: true };
-  getCardCode: { params: GetCardCodeParams; response: GetCardCodeResponse; required: true };
-  getCardCodeDepositCount: { params: GetCardCodeDepositCountParams; response: GetCardCodeDepositCountResponse; required: true };
-  getCardMpnewsHtml: { params: GetCardMpnewsHtmlParams; response: GetCardMpnewsHtmlResponse; required: true };
-  getMemberCardActivateTempInfo: { params: GetMemberCardActivateTempInfoParams; response: GetMemberCardActivateTempInfoResponse; required: true };
-  getMemberCardActivateUrl: { params: GetMemberCardActivateUrlParams; response: GetMemberCardActivateUrlResponse; required: true };
-  getMemberCardUserInfo: { params: GetMemberCardUserInfoParams; response: GetMemberCardUserInfoResponse; required: true };
-  getPayGiftCard: { params: GetPayGiftCardParams; response: GetPayGiftCardResponse; required: true };
-  getUserCardList: { params: GetUserCardListParams; response: GetUserCardListResponse; required: true };
-  markCardCode: { params: MarkCardCodeParams; response: MarkCardCodeResponse; required: true };
-  modifyCardStock: { params: ModifyCardStockParams; response: ModifyCardStockResponse; required: true };
-  setCardCodeUnavailable: { params: SetCardCodeUnavailableParams; response: SetCardCodeUnavailableResponse; required: true };
-  setCardPaycell: { params: SetCardPaycellParams; response: SetCardPaycellResponse; required: true };
-  setCardSelfConsumeCell: { params: SetCardSelfConsumeCellParams; response: SetCardSelfConsumeCellResponse; required: true };
-  setCardTestWhitelist: { params: SetCardTestWhitelistParams; response: SetCardTestWhitelistResponse; required: false };
-  setMemberCardActivateUserForm: { params: SetMemberCardActivateUserFormParams; response: SetMemberCardActivateUserFormResponse; required: true };
-  updateCard: { params: UpdateCardParams; response: UpdateCardResponse; required: true };
-  updateCardCode: { params: UpdateCardCodeParams; response: UpdateCardCodeResponse; required: true };
-  updateLuckyMoneyUserBalance: { params: UpdateLuckyMoneyUserBalanceParams; response: UpdateLuckyMoneyUserBalanceResponse; required: true };
-  updateMemberCardUser: { params: UpdateMemberCardUserParams; response: UpdateMemberCardUserResponse; required: true };
-  updateMovieTicketUser: { params: UpdateMovieTicketUserParams; response: UpdateMovieTicketUserResponse; required: true };
-  addCommentReply: { params: AddCommentReplyParams; response: AddCommentReplyResponse; required: true };
-  closeComment: { params: CloseCommentParams; response: CloseCommentResponse; required: true };
-  deleteComment: { params: DeleteCommentParams; response: DeleteCommentResponse; required: true };
-  deleteCommentReply: { params: DeleteCommentReplyParams; response: DeleteCommentReplyResponse; required: true };
-  listComment: { params: ListCommentParams; response: ListCommentResponse; required: true };
-  markElectComment: { params: MarkElectCommentParams; response: MarkElectCommentResponse; required: true };
-  openComment: { params: OpenCommentParams; response: OpenCommentResponse; required: true };
-  unmarkElectComment: { params: UnmarkElectCommentParams; response: UnmarkElectCommentResponse; required: true };
-  componentGetWebAccessToken: { params: ComponentGetWebAccessTokenParams; response: ComponentGetWebAccessTokenResponse; required: true };
-  componentRefreshWebAccessToken: { params: ComponentRefreshWebAccessTokenParams; response: ComponentRefreshWebAccessTokenResponse; required: true };
-  closeKfSession: { params: CloseKfSessionParams; response: CloseKfSessionResponse; required: true };
-  createKfSession: { params: CreateKfSessionParams; response: CreateKfSessionResponse; required: true };
-  getCurrentAutoreplyInfo: { params: GetCurrentAutoreplyInfoParams; response: GetCurrentAutoreplyInfoResponse; required: false };
-  getKfMsgList: { params: GetKfMsgListParams; response: GetKfMsgListResponse; required: true };
-  getKfSession: { params: GetKfSessionParams; response: GetKfSessionResponse; required: true };
-  getKfSessionList: { params: GetKfSessionListParams; response: GetKfSessionListResponse; required: true };
-  getKfWaitCase: { params: GetKfWaitCaseParams; response: GetKfWaitCaseResponse; required: false };
-  inviteKfWorker: { params: InviteKfWorkerParams; response: InviteKfWorkerResponse; required: true };
-  sendCustomMessage: { params: OaSendCustomMessageParams; response: OaSendCustomMessageResponse; required: true };
-  updateKfAccount: { params: UpdateKfAccountParams; response: UpdateKfAccountResponse; required: true };
-  uploadKfHeadImg: { params: UploadKfHeadImgParams; response: UploadKfHeadImgResponse; required: true };
-  getArticleRead: { params: GetArticleReadParams; response: GetArticleReadResponse; required: true };
-  getArticleShare: { params: GetArticleShareParams; response: GetArticleShareResponse; required: true };
-  getArticleSummary: { params: GetArticleSummaryParams; response: GetArticleSummaryResponse; required: true };
-  getArticleTotal: { params: GetArticleTotalParams; response: GetArticleTotalResponse; required: true };
-  getArticleTotalDetail: { params: GetArticleTotalDetailParams; response: GetArticleTotalDetailResponse; required: true };
-  getBizSummary: { params: GetBizSummaryParams; response: GetBizSummaryResponse; required: true };
-  getInterfaceSummary: { params: GetInterfaceSummaryParams; response: GetInterfaceSummaryResponse; required: true };
-  getInterfaceSummaryHour: { params: GetInterfaceSummaryHourParams; response: GetInterfaceSummaryHourResponse; required: true };
-  getPublisherStat: { params: GetPublisherStatParams; response: GetPublisherStatResponse; required: true };
-  getUpstreamMsg: { params: GetUpstreamMsgParams; response: GetUpstreamMsgResponse; required: true };
-  getUpstreamMsgDist: { params: GetUpstreamMsgDistParams; response: GetUpstreamMsgDistResponse; required: true };
-  getUpstreamMsgDistMonth: { params: GetUpstreamMsgDistMonthParams; response: GetUpstreamMsgDistMonthResponse; required: true };
-  getUpstreamMsgDistWeek: { params: GetUpstreamMsgDistWeekParams; response: GetUpstreamMsgDistWeekResponse; required: true };
-  getUpstreamMsgHour: { params: GetUpstreamMsgHourParams; response: GetUpstreamMsgHourResponse; required: true };
-  getUpstreamMsgMonth: { params: GetUpstreamMsgMonthParams; response: GetUpstreamMsgMonthResponse; required: true };
-  getUpstreamMsgWeek: { params: GetUpstreamMsgWeekParams; response: GetUpstreamMsgWeekResponse; required: true };
-  getUserCumulate: { params: GetUserCumulateParams; response: GetUserCumulateResponse; required: true };
-  getUserRead: { params: GetUserReadParams; response: GetUserReadResponse; required: true };
-  getUserReadHour: { params: GetUserReadHourParams; response: GetUserReadHourResponse; required: true };
-  getUserShare: { params: GetUserShareParams; response: GetUserShareResponse; required: true };
-  getUserShareHour: { params: GetUserShareHourParams; response: GetUserShareHourResponse; required: true };
-  getUserSummary: { params: GetUserSummaryParams; response: GetUserSummaryResponse; required: true };
-  addDraft: { params: AddDraftParams; response: AddDraftResponse; required: true };
-  batchGetDraft: { params: BatchGetDraftParams; response: BatchGetDraftResponse; required: true };
-  batchGetPublished: { params: BatchGetPublishedParams; response: BatchGetPublishedResponse; required: true };
-  deleteDraft: { params: DeleteDraftParams; response: DeleteDraftResponse; required: true };
-  deletePublish: { params: DeletePublishParams; response: DeletePublishResponse; required: true };
-  getDraft: { params: GetDraftParams; response: GetDraftResponse; required: true };
-  getDraftCount: { params: GetDraftCountParams; response: GetDraftCountResponse; required: false };
-  getProductCardInfo: { params: GetProductCardInfoParams; response: GetProductCardInfoResponse; required: true };
-  getPublishStatus: { params: GetPublishStatusParams; response: GetPublishStatusResponse; required: true };
-  getPublishedArticle: { params: GetPublishedArticleParams; response: GetPublishedArticleResponse; required: true };
-  submitPublish: { params: SubmitPublishParams; response: SubmitPublishResponse; required: true };
-  switchDraft: { params: SwitchDraftParams; response: SwitchDraftResponse; required: false };
-  updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
-  addGuide2GuideGroup: { params: AddGuide2GuideGroupParams; response: AddGuide2GuideGroupResponse; required: true };
-  addGuideAcct: { params: AddGuideAcctParams; response: AddGuideAcctResponse; required: true };
-  addGuideBuyerDisplayTag: { params: AddGuideBuyerDisplayTagParams; response: AddGuideBuyerDisplayTagResponse; required: true };
-  addGuideBuyerRelation: { params: AddGuideBuyerRelationParams; response: AddGuideBuyerRelationResponse; required: true };
-  addGuideBuyerTag: { params: AddGuideBuyerTagParams; response: AddGuideBuyerTagResponse; required: true };
-  addGuideMassendJob: { params: AddGuideMassendJobParams; response: AddGuideMassendJobResponse; required: true };
-  addGuideTagOption: { params: AddGuideTagOptionParams; response: AddGuideTagOptionResponse; required: true };
-  cancelGuideMassendJob: { params: CancelGuideMassendJobParams; response: CancelGuideMassendJobResponse; required: true };
-  delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
-  delGuideAcct: { params: DelGuideAcctParams; response: DelGuideAcctResponse; required: true };
-  delGuideBuyerRelation: { params: DelGuideBuyerRelationParams; response: DelGuideBuyerRelationResponse; required: true };
-  delGuideBuyerTag: { params: DelGuideBuyerTagParams; response: DelGuideBuyerTagResponse; required: true };
-  delGuideCardMaterial: { params: DelGuideCardMaterialParams; response: DelGuideCardMaterialResponse; required: true };
-  delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
-  delGuideImageMaterial: { params: DelGuideImageMaterialParams; response: DelGuideImageMaterialResponse; required: true };
-  delGuideTagOption: { params: DelGuideTagOptionParams; response: DelGuideTagOptionResponse; required: true };
-  delGuideWordMaterial: { params: DelGuideWordMaterialParams; response: DelGuideWordMaterialResponse; required: true };
-  getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
-  getGroupInfo: { params: GetGroupInfoParams; response: GetGroupInfoResponse; required: true };
-  getGuideAcct: { params: GetGuideAcctParams; response: GetGuideAcctResponse; required: true };
-  getGuideAcctConfig: { params: GetGuideAcctConfigParams; response: GetGuideAcctConfigResponse; required: false };
-  getGuideAcctList: { params: GetGuideAcctListParams; response: GetGuideAcctListResponse; required: true };
-  getGuideBuyerChatRecord: { params: GetGuideBuyerChatRecordParams; response: GetGuideBuyerChatRecordResponse; required: true };
-  getGuideBuyerDisplayTag: { params: GetGuideBuyerDisplayTagParams; response: GetGuideBuyerDisplayTagResponse; required: true };
-  getGuideBuyerRelation: { params: GetGuideBuyerRelationParams; response: GetGuideBuyerRelationResponse; required: true };
-  getGuideBuyerRelationByBuyer: { params: GetGuideBuyerRelationByBuyerParams; response: GetGuideBuyerRelationByBuyerResponse; required: true };
-  getGuideBuyerRelationList: { params: GetGuideBuyerRelationListParams; response: GetGuideBuyerRelationListResponse; required: true };
-  getGuideBuyerTag: { params: GetGuideBuyerTagParams; response: GetGuideBuyerTagResponse; required: true };
-  getGuideCardMaterial: { params: GetGuideCardMaterialParams; response: GetGuideCardMaterialResponse; required: false };
-  getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
-  getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
-  getGuideImageMaterial: { params: GetGuideImageMaterialParams; response: GetGuideImageMaterialResponse; required: true };
-  getGuideMassendJob: { params: GetGuideMassendJobParams; response: GetGuideMassendJobResponse; required: true };
-  getGuideMassendJobList: { params: GetGuideMassendJobListParams; response: GetGuideMassendJobListResponse; required: true };
-  getGuideTagOption: { params: GetGuideTagOptionParams; response: GetGuideTagOptionResponse; required: false };
-  getGuideWordMaterial: { params: GetGuideWordMaterialParams; response: GetGuideWordMaterialResponse; required: true };
-  guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
-  newGuideGroup: { params: NewGuideGroupParams; response: NewGuideGroupResponse; required: true };
-  newGuideTagOption: { params: NewGuideTagOptionParams; response: NewGuideTagOptionResponse; required: true };
-  pushShowWxaPathMenu: { params: PushShowWxaPathMenuParams; response: PushShowWxaPathMenuResponse; required: true };
-  queryGuideBuyerByTag: { params: QueryGuideBuyerByTagParams; response: QueryGuideBuyerByTagResponse; required: true };
-  rebindGuideAcctForBuyer: { params: RebindGuideAcctForBuyerParams; response: RebindGuideAcctForBuyerResponse; required: true };
-  setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
-  setGuideCardMaterial: { params: SetGuideCardMaterialParams; response: SetGuideCardMaterialResponse; required: true };
-  setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
-  setGuideImageMaterial: { params: SetGuideImageMaterialParams; response: SetGuideImageMaterialResponse; required: true };
-  setGuideWordMaterial: { params: SetGuideWordMaterialParams; response: SetGuideWordMaterialResponse; required: true };
-  updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
-  updateGuideBuyerRelation: { params: UpdateGuideBuyerRelationParams; response: UpdateGuideBuyerRelationResponse; required: true };
-  updateGuideMassendJob: { params: UpdateGuideMassendJobParams; response: UpdateGuideMassendJobResponse; required: true };
-  addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
-  plateNumberOCR: { params: PlateNumberOCRParams; response: PlateNumberOCRResponse; required: true };
-  queryRecoResultForText: { params: QueryRecoResultForTextParams; response: QueryRecoResultForTextResponse; required: true };
-  semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
-  translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
-  clearOutInvoice: { params: ClearOutInvoiceParams; response: ClearOutInvoiceResponse; required: true };
-  createInvoiceCard: { params: CreateInvoiceCardParams; response: CreateInvoiceCardResponse; required: true };
-  getInvoiceAuthData: { params: GetInvoiceAuthDataParams; response: GetInvoiceAuthDataResponse; required: true };
-  getInvoiceAuthUrl: { params: GetInvoiceAuthUrlParams; response: GetInvoiceAuthUrlResponse; required: true };
-  getInvoicePdf: { params: GetInvoicePdfParams; response: GetInvoicePdfResponse; required: true };
-  getInvoicePlatformUrl: { params: GetInvoicePlatformUrlParams; response: GetInvoicePlatformUrlResponse; required: false };
-  getInvoiceSelectTitleUrl: { params: GetInvoiceSelectTitleUrlParams; response: GetInvoiceSelectTitleUrlResponse; required: false };
-  getInvoiceUserTitleUrl: { params: GetInvoiceUserTitleUrlParams; response: GetInvoiceUserTitleUrlResponse; required: false };
-  insertInvoice: { params: InsertInvoiceParams; response: InsertInvoiceResponse; required: true };
-  makeOutInvoice: { params: MakeOutInvoiceParams; response: MakeOutInvoiceResponse; required: true };
-  queryInvoiceInfo: { params: QueryInvoiceInfoParams; response: QueryInvoiceInfoResponse; required: true };
-  rejectInvoiceInsert: { params: RejectInvoiceInsertParams; response: RejectInvoiceInsertResponse; required: true };
-  scanInvoiceTitle: { params: ScanInvoiceTitleParams; response: ScanInvoiceTitleResponse; required: true };
-  setInvoiceBizAttr: { params: SetInvoiceBizAttrParams; response: SetInvoiceBizAttrResponse; required: true };
-  setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
-  updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
-  getLinkMiniprogram: { params: GetLinkMiniprogramParams; response: GetLinkMiniprogramResponse; required: false };
-  linkMiniprogram: { params: LinkMiniprogramParams; response: LinkMiniprogramResponse; required: true };
-  unlinkMiniprogram: { params: UnlinkMiniprogramParams; response: UnlinkMiniprogramResponse; required: true };
-  getAdLeads: { params: GetAdLeadsParams; response: GetAdLeadsResponse; required: true };
-  deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
-  getMassMessage: { params: GetMassMessageParams; response: GetMassMessageResponse; required: true };
-  getMassSpeed: { params: GetMassSpeedParams; response: GetMassSpeedResponse; required: false };
-  massSend: { params: MassSendParams; response: MassSendResponse; required: true };
-  previewMassMessage: { params: PreviewMassMessageParams; response: PreviewMassMessageResponse; required: true };
-  sendAll: { params: SendAllParams; response: SendAllResponse; required: true };
-  setMassSpeed: { params: SetMassSpeedParams; response: SetMassSpeedResponse; required: true };
-  uploadMassNews: { params: UploadMassNewsParams; response: UploadMassNewsResponse; required: true };
-  uploadMassVideo: { params: UploadMassVideoParams; response: UploadMassVideoResponse; required: true };
-  addMaterial: { params: AddMaterialParams; response: AddMaterialResponse; required: true };
-  addNewsMaterial: { params: AddNewsMaterialParams; response: AddNewsMaterialResponse; required: true };
-  batchGetMaterial: { params: BatchGetMaterialParams; response: BatchGetMaterialResponse; required: true };
-  delMaterial: { params: DelMaterialParams; response: DelMaterialResponse; required: true };
-  getHDVoice: { params: GetHDVoiceParams; response: BinaryReply; required: true };
-  getMaterial: { params: GetMaterialParams; response: GetMaterialResponse & Partial<BinaryReply>; required: true };
-  getMaterialCount: { params: GetMaterialCountParams; response: GetMaterialCountResponse; required: false };
-  updateNewsMaterial: { params: UpdateNewsMaterialParams; response: UpdateNewsMaterialResponse; required: true };
-  uploadImage: { params: UploadImageParams; response: UploadImageResponse; required: true };
-  addConditionalMenu: { params: AddConditionalMenuParams; response: AddConditionalMenuResponse; required: true };
-  createMenu: { params: CreateMenuParams; response: CreateMenuResponse; required: true };
-  deleteConditionalMenu: { params: DeleteConditionalMenuParams; response: DeleteConditionalMenuResponse; required: true };
-  deleteMenu: { params: DeleteMenuParams; response: DeleteMenuResponse; required: false };
-  getCurrentSelfmenuInfo: { params: GetCurrentSelfmenuInfoParams; response: GetCurrentSelfmenuInfoResponse; required: false };
-  getMenu: { params: GetMenuParams; response: GetMenuResponse; required: false };
-  tryMatchMenu: { params: TryMatchMenuParams; response: TryMatchMenuResponse; required: true };
-  createQrcode: { params: CreateQrcodeParams; response: CreateQrcodeResponse; required: true };
-  createShortUrl: { params: CreateShortUrlParams; response: CreateShortUrlResponse; required: true };
-  fetchShorten: { params: FetchShortenParams; response: FetchShortenResponse; required: true };
-  genShorten: { params: GenShortenParams; response: GenShortenResponse; required: true };
-  showQrcode: { params: ShowQrcodeParams; response: BinaryReply; required: true };
-  sendNewSubscribeMsg: { params: SendNewSubscribeMsgParams; response: SendNewSubscribeMsgResponse; required: true };
-  templateSubscribe: { params: TemplateSubscribeParams; response: TemplateSubscribeResponse; required: true };
-  addTemplate: { params: AddTemplateParams; response: AddTemplateResponse; required: true };
-  deleteTemplate: { params: DeleteTemplateParams; response: DeleteTemplateResponse; required: true };
-  getAllTemplates: { params: GetAllTemplatesParams; response: GetAllTemplatesResponse; required: false };
-  getIndustry: { params: GetIndustryParams; response: GetIndustryResponse; required: false };
-  queryBlockTmplMsg: { params: QueryBlockTmplMsgParams; response: QueryBlockTmplMsgResponse; required: true };
-  sendTemplateMessage: { params: SendTemplateMessageParams; response: SendTemplateMessageResponse; required: true };
-  setIndustry: { params: SetIndustryParams; response: SetIndustryResponse; required: true };
-  batchMoveUsersToGroup: { params: BatchMoveUsersToGroupParams; response: BatchMoveUsersToGroupResponse; required: true };
-  batchTagging: { params: BatchTaggingParams; response: BatchTaggingResponse; required: true };
-  batchUntagging: { params: BatchUntaggingParams; response: BatchUntaggingResponse; required: true };
-  createGroup: { params: CreateGroupParams; response: CreateGroupResponse; required: true };
-  createTag: { params: CreateTagParams; response: CreateTagResponse; required: true };
-  deleteGroup: { params: DeleteGroupParams; response: DeleteGroupResponse; required: true };
-  deleteTag: { params: DeleteTagParams; response: DeleteTagResponse; required: true };
-  getGroups: { params: GetGroupsParams; response: GetGroupsResponse; required: false };
-  getTagFans: { params: GetTagFansParams; response: GetTagFansResponse; required: true };
-  getTagIdList: { params: GetTagIdListParams; response: GetTagIdListResponse; required: true };
-  getTags: { params: GetTagsParams; response: GetTagsResponse; required: false };
-  getUserGroupId: { params: GetUserGroupIdParams; response: GetUserGroupIdResponse; required: true };
-  moveUserToGroup: { params: MoveUserToGroupParams; response: MoveUserToGroupResponse; required: true };
-  updateGroup: { params: UpdateGroupParams; response: UpdateGroupResponse; required: true };
-  updateTag: { params: UpdateTagParams; response: UpdateTagResponse; required: true };
-  batchUserInfo: { params: BatchUserInfoParams; response: BatchUserInfoResponse; required: true };
-  changeOpenid: { params: ChangeOpenidParams; response: ChangeOpenidResponse; required: true };
-  getFans: { params: GetFansParams; response: GetFansResponse; required: false };
-  getUserInfo: { params: GetUserInfoParams; response: GetUserInfoResponse; required: true };
-  updateRemark: { params: UpdateRemarkParams; response: UpdateRemarkResponse; required: true };
-  checkWebAccessToken: { params: CheckWebAccessTokenParams; response: CheckWebAccessTokenResponse; required: true };
-  getSnsUserInfo: { params: GetSnsUserInfoParams; response: GetSnsUserInfoResponse; required: true };
-  getWebAccessToken: { params: GetWebAccessTokenParams; response: GetWebAccessTokenResponse; required: true };
   refreshWebAccessToken: { params: RefreshWebAccessTokenParams; response: RefreshWebAccessTokenResponse; required: true };
 }
+
+/** The generated endpoint methods of OATools (277): one per operation but componentGetWebAccessToken, componentRefreshWebAccessToken (call() only), documented on OAToolsOperations. */
+export type OAToolsMethods = {
+  [K in keyof OAToolsOperations as K extends 'componentGetWebAccessToken' | 'componentRefreshWebAccessToken' ? never : K]: OAToolsOperations[K]['required'] extends true
+    ? (params: OAToolsOperations[K]['params'], options?: CallOptions) => Promise<WechatData<OAToolsOperations[K]['response']>>
+    : (params?: OAToolsOperations[K]['params'], options?: CallOptions) => Promise<WechatData<OAToolsOperations[K]['response']>>;
+};
 
 /** Every OATools operation that `paginate(name, params)` pages through (28). */
 export interface OAToolsPaginated {
@@ -29208,8 +28579,8 @@ export interface OAToolsPaginated {
   getFans: { params: PageParams<GetFansParams, 'next_openid'>; item: NonNullable<NonNullable<NonNullable<GetFansResponse>['data']>['openid']>[number]; response: GetFansResponse; required: false };
 }
 
-/** The generated endpoint methods of OpenPlatform (17). */
-export interface OpenPlatformMethods {
+/** Every OpenPlatform operation by name, for `call(name, params)` (19). */
+export interface OpenPlatformOperations {
   /**
    * 获取授权帐号详情（名称、头像、类型、认证、主体、权限集…）
    *
@@ -29221,7 +28592,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html WeChat docs}
    */
-  getAuthorizerInfo(params: GetAuthorizerInfoParams, options?: CallOptions): Promise<WechatData<GetAuthorizerInfoResponse>>;
+  getAuthorizerInfo: { params: GetAuthorizerInfoParams; response: GetAuthorizerInfoResponse; required: true };
   /**
    * 拉取所有已授权的帐号列表（含刷新令牌）
    *
@@ -29234,7 +28605,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html WeChat docs}
    */
-  getAuthorizerList(params: GetAuthorizerListParams, options?: CallOptions): Promise<WechatData<GetAuthorizerListResponse>>;
+  getAuthorizerList: { params: GetAuthorizerListParams; response: GetAuthorizerListResponse; required: true };
   /**
    * 获取授权方选项信息（地理位置上报、语音识别、多客服）
    *
@@ -29246,7 +28617,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html WeChat docs}
    */
-  getAuthorizerOptionInfo(params: GetAuthorizerOptionInfoParams, options?: CallOptions): Promise<WechatData<GetAuthorizerOptionInfoResponse>>;
+  getAuthorizerOptionInfo: { params: GetAuthorizerOptionInfoParams; response: GetAuthorizerOptionInfoResponse; required: true };
   /**
    * 设置授权方选项信息
    *
@@ -29258,7 +28629,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html WeChat docs}
    */
-  setAuthorizerOptionInfo(params: SetAuthorizerOptionInfoParams, options?: CallOptions): Promise<WechatData<SetAuthorizerOptionInfoResponse>>;
+  setAuthorizerOptionInfo: { params: SetAuthorizerOptionInfoParams; response: SetAuthorizerOptionInfoResponse; required: true };
   /**
    * 获取第三方平台业务域名校验文件
    *
@@ -29271,7 +28642,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html WeChat docs}
    */
-  getThirdpartyJumpDomainConfirmFile(params?: GetThirdpartyJumpDomainConfirmFileParams, options?: CallOptions): Promise<WechatData<GetThirdpartyJumpDomainConfirmFileResponse>>;
+  getThirdpartyJumpDomainConfirmFile: { params: GetThirdpartyJumpDomainConfirmFileParams; response: GetThirdpartyJumpDomainConfirmFileResponse; required: false };
   /**
    * 设置第三方平台业务域名（授权小程序可配置的业务域名范围）
    *
@@ -29285,7 +28656,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html WeChat docs}
    */
-  modifyThirdpartyJumpDomain(params: ModifyThirdpartyJumpDomainParams, options?: CallOptions): Promise<WechatData<ModifyThirdpartyJumpDomainResponse>>;
+  modifyThirdpartyJumpDomain: { params: ModifyThirdpartyJumpDomainParams; response: ModifyThirdpartyJumpDomainResponse; required: true };
   /**
    * 设置第三方平台服务器域名（授权小程序可配置的服务器域名范围）
    *
@@ -29300,7 +28671,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html WeChat docs}
    */
-  modifyThirdpartyServerDomain(params: ModifyThirdpartyServerDomainParams, options?: CallOptions): Promise<WechatData<ModifyThirdpartyServerDomainResponse>>;
+  modifyThirdpartyServerDomain: { params: ModifyThirdpartyServerDomainParams; response: ModifyThirdpartyServerDomainResponse; required: true };
   /**
    * 第三方平台对其所有 API 调用次数清零（每月 10 次）
    *
@@ -29312,7 +28683,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html WeChat docs}
    */
-  clearComponentQuota(params?: ClearComponentQuotaParams, options?: CallOptions): Promise<WechatData<ClearComponentQuotaResponse>>;
+  clearComponentQuota: { params: ClearComponentQuotaParams; response: ClearComponentQuotaResponse; required: false };
   /**
    * 快速注册个人小程序（用户在授权链接中确认，结果由 notify_third_fastregisterpersonalapp 事件推送）
    *
@@ -29324,7 +28695,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html WeChat docs}
    */
-  fastRegisterPersonalWeapp(params: FastRegisterPersonalWeappParams, options?: CallOptions): Promise<WechatData<FastRegisterPersonalWeappResponse>>;
+  fastRegisterPersonalWeapp: { params: FastRegisterPersonalWeappParams; response: FastRegisterPersonalWeappResponse; required: true };
   /**
    * 快速注册企业小程序（法人扫脸确认，结果由 notify_third_fasteregister 事件推送）
    *
@@ -29339,7 +28710,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html WeChat docs}
    */
-  fastRegisterWeapp(params: FastRegisterWeappParams, options?: CallOptions): Promise<WechatData<FastRegisterWeappResponse>>;
+  fastRegisterWeapp: { params: FastRegisterWeappParams; response: FastRegisterWeappResponse; required: true };
   /**
    * 将草稿添加到代码模板库
    *
@@ -29354,7 +28725,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html WeChat docs}
    */
-  addToTemplate(params: AddToTemplateParams, options?: CallOptions): Promise<WechatData<AddToTemplateResponse>>;
+  addToTemplate: { params: AddToTemplateParams; response: AddToTemplateResponse; required: true };
   /**
    * 删除代码模板
    *
@@ -29368,7 +28739,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html WeChat docs}
    */
-  deleteCodeTemplate(params: DeleteCodeTemplateParams, options?: CallOptions): Promise<WechatData<DeleteCodeTemplateResponse>>;
+  deleteCodeTemplate: { params: DeleteCodeTemplateParams; response: DeleteCodeTemplateResponse; required: true };
   /**
    * 获取代码模板列表（commit 用的 template_id）
    *
@@ -29381,7 +28752,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html WeChat docs}
    */
-  getCodeTemplateList(params?: GetCodeTemplateListParams, options?: CallOptions): Promise<WechatData<GetCodeTemplateListResponse>>;
+  getCodeTemplateList: { params: GetCodeTemplateListParams; response: GetCodeTemplateListResponse; required: false };
   /**
    * 获取草稿箱列表（开发者工具上传的草稿）
    *
@@ -29394,7 +28765,21 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html WeChat docs}
    */
-  getTemplateDraftList(params?: GetTemplateDraftListParams, options?: CallOptions): Promise<WechatData<GetTemplateDraftListResponse>>;
+  getTemplateDraftList: { params: GetTemplateDraftListParams; response: GetTemplateDraftListResponse; required: false };
+  /**
+   * 获取/刷新授权账号调用令牌 authorizer_access_token（用 authorizer_refresh_token 换取，有效期 2 小时）
+   *
+   * OpenPlatform.getAuthorizerAccessToken(appid) owns the name (cached, single-flight per authorizer); reach the raw endpoint with op.call('getAuthorizerAccessToken', params). OpenPlatform refreshes authorizer tokens itself (op.miniProgram(appid) / op.officialAccount(appid)) and stores a rotated refresh token; this raw endpoint stores nothing.
+   *
+   * `POST /cgi-bin/component/api_authorizer_token` · component_access_token: managed by OpenPlatform (component_appid added) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61003 `component is not authorized by this account`: 该账号未授权给此第三方平台（或已取消授权）：需要重新授权
+   * - 61023 `refresh_token is invalid`: 刷新令牌无效（已被重新授权替换或已失效）：需要重新授权
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizeraccesstoken.html WeChat docs}
+   */
+  getAuthorizerAccessToken: { params: GetAuthorizerAccessTokenParams; response: GetAuthorizerAccessTokenResponse; required: true };
   /**
    * 使用授权码获取授权信息（authorization_info：授权方 appid、authorizer_access_token、authorizer_refresh_token、权限集）
    *
@@ -29408,7 +28793,25 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizerrefreshtoken.html WeChat docs}
    */
-  getAuthorizerRefreshToken(params: GetAuthorizerRefreshTokenParams, options?: CallOptions): Promise<WechatData<GetAuthorizerRefreshTokenResponse>>;
+  getAuthorizerRefreshToken: { params: GetAuthorizerRefreshTokenParams; response: GetAuthorizerRefreshTokenResponse; required: true };
+  /**
+   * 获取第三方平台令牌 component_access_token（用微信推送的 component_verify_ticket 换取，有效期 2 小时）
+   *
+   * OpenPlatform.getComponentAccessToken() owns the name: it caches the token (shared cache, single-flight across processes) and reads the last pushed component_verify_ticket. Reach the raw endpoint with op.call('getComponentAccessToken', { component_verify_ticket }).
+   *
+   * `POST /cgi-bin/component/api_component_token` · app credentials: component_appid/component_appsecret added by the client (body) · safe to repeat · reply: json
+   *
+   * Errcodes:
+   * - 61004 `access clientip is not registered`: 调用方 IP 不在第三方平台的 IP 白名单中
+   * - 61005 `component ticket is expired`: component_verify_ticket 已过期（超过 12 小时）：检查授权事件接收URL 是否收到推送
+   * - 61006 `component ticket is invalid`: component_verify_ticket 无效
+   * - 61011 `invalid component`: 无效的第三方平台
+   * - 41004 `appsecret missing`: 缺少 component_appsecret
+   * - 40125 `invalid appsecret`: 无效的 component_appsecret
+   *
+   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getcomponentaccesstoken.html WeChat docs}
+   */
+  getComponentAccessToken: { params: GetComponentAccessTokenParams; response: GetComponentAccessTokenResponse; required: true };
   /**
    * 获取预授权码 pre_auth_code（授权链接用，有效期 10 分钟，一次有效）
    *
@@ -29421,7 +28824,7 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getpreauthcode.html WeChat docs}
    */
-  getPreAuthCode(params?: GetPreAuthCodeParams, options?: CallOptions): Promise<WechatData<GetPreAuthCodeResponse>>;
+  getPreAuthCode: { params: GetPreAuthCodeParams; response: GetPreAuthCodeResponse; required: false };
   /**
    * 启动票据推送服务：让微信立即向授权事件接收URL 推送 component_verify_ticket
    *
@@ -29433,31 +28836,15 @@ export interface OpenPlatformMethods {
    *
    * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_startpushticket.html WeChat docs}
    */
-  startPushTicket(params?: StartPushTicketParams, options?: CallOptions): Promise<WechatData<StartPushTicketResponse>>;
-}
-
-/** Every OpenPlatform operation by name, for `call(name, params)` (19). */
-export interface OpenPlatformOperations {
-  getAuthorizerInfo: { params: GetAuthorizerInfoParams; response: GetAuthorizerInfoResponse; required: true };
-  getAuthorizerList: { params: GetAuthorizerListParams; response: GetAuthorizerListResponse; required: true };
-  getAuthorizerOptionInfo: { params: GetAuthorizerOptionInfoParams; response: GetAuthorizerOptionInfoResponse; required: true };
-  setAuthorizerOptionInfo: { params: SetAuthorizerOptionInfoParams; response: SetAuthorizerOptionInfoResponse; required: true };
-  getThirdpartyJumpDomainConfirmFile: { params: GetThirdpartyJumpDomainConfirmFileParams; response: GetThirdpartyJumpDomainConfirmFileResponse; required: false };
-  modifyThirdpartyJumpDomain: { params: ModifyThirdpartyJumpDomainParams; response: ModifyThirdpartyJumpDomainResponse; required: true };
-  modifyThirdpartyServerDomain: { params: ModifyThirdpartyServerDomainParams; response: ModifyThirdpartyServerDomainResponse; required: true };
-  clearComponentQuota: { params: ClearComponentQuotaParams; response: ClearComponentQuotaResponse; required: false };
-  fastRegisterPersonalWeapp: { params: FastRegisterPersonalWeappParams; response: FastRegisterPersonalWeappResponse; required: true };
-  fastRegisterWeapp: { params: FastRegisterWeappParams; response: FastRegisterWeappResponse; required: true };
-  addToTemplate: { params: AddToTemplateParams; response: AddToTemplateResponse; required: true };
-  deleteCodeTemplate: { params: DeleteCodeTemplateParams; response: DeleteCodeTemplateResponse; required: true };
-  getCodeTemplateList: { params: GetCodeTemplateListParams; response: GetCodeTemplateListResponse; required: false };
-  getTemplateDraftList: { params: GetTemplateDraftListParams; response: GetTemplateDraftListResponse; required: false };
-  getAuthorizerAccessToken: { params: GetAuthorizerAccessTokenParams; response: GetAuthorizerAccessTokenResponse; required: true };
-  getAuthorizerRefreshToken: { params: GetAuthorizerRefreshTokenParams; response: GetAuthorizerRefreshTokenResponse; required: true };
-  getComponentAccessToken: { params: GetComponentAccessTokenParams; response: GetComponentAccessTokenResponse; required: true };
-  getPreAuthCode: { params: GetPreAuthCodeParams; response: GetPreAuthCodeResponse; required: false };
   startPushTicket: { params: StartPushTicketParams; response: StartPushTicketResponse; required: false };
 }
+
+/** The generated endpoint methods of OpenPlatform (17): one per operation but getAuthorizerAccessToken, getComponentAccessToken (call() only), documented on OpenPlatformOperations. */
+export type OpenPlatformMethods = {
+  [K in keyof OpenPlatformOperations as K extends 'getAuthorizerAccessToken' | 'getComponentAccessToken' ? never : K]: OpenPlatformOperations[K]['required'] extends true
+    ? (params: OpenPlatformOperations[K]['params'], options?: CallOptions) => Promise<WechatData<OpenPlatformOperations[K]['response']>>
+    : (params?: OpenPlatformOperations[K]['params'], options?: CallOptions) => Promise<WechatData<OpenPlatformOperations[K]['response']>>;
+};
 
 /** Every OpenPlatform operation that `paginate(name, params)` pages through (0). */
 export interface OpenPlatformPaginated {

@@ -76,10 +76,12 @@ export async function f(mp: MPTools, oa: OATools): Promise<string | undefined> {
   return r.ok ? r.openid : undefined;
 }
 `;
-  // exactOptionalPropertyTypes: options filled from the environment (string | undefined) are accepted
+  // exactOptionalPropertyTypes: options filled from the environment (string | undefined) are accepted, and
+  // `undefined` for a method's params or call options
   const exact = `import { MPTools, OATools } from 'wechat-tools';
 export const mp = new MPTools({ appid: 'wx', secret: process.env['WECHAT_SECRET'], baseUrl: process.env['WECHAT_BASE_URL'], timeoutMs: undefined, hosts: { mp: process.env['MP_HOST'] } });
 export const oa = new OATools({ appid: 'wx', redirectUri: process.env['REDIRECT_URI'] });
+export const call = () => [mp.code2Session({ js_code: 'c' }, undefined), mp.getApiDomainIp(undefined, undefined), mp.call('getPhoneNumber', { code: 'c' }, undefined)];
 `;
   it.each(['NodeNext', 'Bundler', 'NodeNext-exact'])('TypeScript, moduleResolution %s', async (variant) => {
     const resolution = variant.replace('-exact', '');

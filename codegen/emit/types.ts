@@ -1,8 +1,8 @@
 // Types: openapi-typescript turns each client's OpenAPI document into TypeScript (at generation
 // only); the named schemas are lifted out of its `components` into standalone declarations in
 // generated/types.ts: one interface per params/reply type (reply fields listed under `required` in
-// the spec are non-optional), the shared definitions they use, and the typed method declarations of
-// MPTools, OATools and OpenPlatform with TSDoc (summary, doc link, errcodes, @deprecated). No `paths`, no
+// the spec are non-optional), the shared definitions they use, and per client the operations by name
+// with TSDoc (summary, doc link, errcodes, @deprecated) and the typed methods mapped from them. No `paths`, no
 // `components` map: the published .d.ts holds only what the public types use.
 import openapiTS, { astToString } from 'openapi-typescript';
 import ts from 'typescript';
@@ -142,25 +142,44 @@ export function emitTypes(input: GeneratorInput, components: Record<ClientName, 
     if (!t) continue;
     out.push(`${t.docs.length > 0 ? jsdoc(escapeDoc(t.docs.join('\n'))) : ''}${declaration(name, t, false)}`);
   }
-  // <Operation>Params / <Operation>Response: the method of the same name carries the docs (size budget)
+  // <Operation>Params / <Operation>Response: the operation of the same name carries the docs (size budget)
   for (const ep of input.endpoints) {
     out.push(declaration(`${ep.typeBase}Params`, take(ep, `${ep.typeBase}Params`), true));
     if (ep.responseKind !== 'binary') out.push(declaration(`${ep.typeBase}Response`, take(ep, `${ep.typeBase}Response`), true));
   }
   for (const client of ['mp', 'oa', 'component'] as const) {
     const eps = input.endpoints.filter((e) => e.clients.includes(client));
-    const bound = eps.filter((ep) => ep.bindMethod);
-    const methods = bound.map((ep) => {
-      const opt = hasRequired(ep) ? '' : '?';
-      return `${jsdoc(endpointDoc(ep), '  ')}  ${ep.operation}(params${opt}: ${ep.typeBase}Params, options?: CallOptions): Promise<WechatData<${responseTypeName(ep)}>>;`;
-    });
-    out.push(`${jsdoc(`The generated endpoint methods of ${CLIENT_CLASS[client]} (${bound.length}).`)}export interface ${CLIENT_CLASS[client]}Methods {\n${methods.join('\n')}\n}\n`);
-    // no per-operation docs here: the method of the same name carries them
-    const ops = eps.map((ep) => `  ${ep.operation}: { params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} };`);
-    out.push(`${jsdoc(`Every ${CLIENT_CLASS[client]} operation by name, for \`call(name, params)\` (${eps.length}).`)}export interface ${CLIENT_CLASS[client]}Operations {\n${ops.join('\n')}\n}\n`);
+    out.push(operationsInterface(client, eps));
+    out.push(methodsType(client, eps));
     out.push(pagedInterface(client, eps));
   }
   return out.join('\n');
+}
+
+/** Every operation of a client by name, for `call(name, params)`, each with the endpoint's docs (its method's too). */
+function operationsInterface(client: ClientName, eps: EndpointIR[]): string {
+  const ops = eps.map((ep) => `${jsdoc(endpointDoc(ep), '  ')}  ${ep.operation}: { params: ${ep.typeBase}Params; response: ${responseTypeName(ep)}; required: ${hasRequired(ep)} };`);
+  return `${jsdoc(`Every ${CLIENT_CLASS[client]} operation by name, for \`call(name, params)\` (${eps.length}).`)}export interface ${CLIENT_CLASS[client]}Operations {\n${ops.join('\n')}\n}\n`;
+}
+
+/**
+ * The endpoint methods of a client: a mapped type over its operations (the bound ones), not one
+ * signature per endpoint. A method's hover docs are those of its operation (a filtering `as` clause
+ * keeps the member's declaration), and consumers parse and bind one declaration instead of hundreds.
+ * The parameters are plain (not a rest tuple): `options` accepts `undefined` under exactOptionalPropertyTypes.
+ */
+function methodsType(client: ClientName, eps: EndpointIR[]): string {
+  const ops = `${CLIENT_CLASS[client]}Operations`;
+  const unbound = eps.filter((ep) => !ep.bindMethod).map((ep) => `'${ep.operation}'`);
+  const keys = unbound.length > 0 ? `K in keyof ${ops} as K extends ${unbound.join(' | ')} ? never : K` : `K in keyof ${ops}`;
+  const reply = `Promise<WechatData<${ops}[K]['response']>>`;
+  const doc = `The generated endpoint methods of ${CLIENT_CLASS[client]} (${eps.length - unbound.length}): one per operation${unbound.length > 0 ? ` but ${unbound.join(', ').replace(/'/g, '')} (call() only)` : ''}, documented on ${ops}.`;
+  return `${jsdoc(doc)}export type ${CLIENT_CLASS[client]}Methods = {
+  [${keys}]: ${ops}[K]['required'] extends true
+    ? (params: ${ops}[K]['params'], options?: CallOptions) => ${reply}
+    : (params?: ${ops}[K]['params'], options?: CallOptions) => ${reply};
+};
+`;
 }
 
 /** `NonNullable<NonNullable<R>['data']>['openid']`: the type at a dot path of a reply type. */
