@@ -1,14 +1,14 @@
 // What the package costs a TypeScript consumer: a throwaway project with the packed package, then
 // `tsc --noEmit` on a file that imports MPTools and calls three endpoints vs a bare file, with the same
 // tsconfig (Node: lib es2023, @types/node, NodeNext, strict), skipLibCheck true and false: the CPU time
-// of a process that loads TypeScript and checks the program (median of several alternating runs);
+// of the tsc command (median of several alternating runs);
 // targets: ≤ 1.15× (skipLibCheck true) and ≤ 1.3× (false).
 //
 //   node bench/typecheck.mjs [--runs N] [--tarball wechat-tools-x.tgz] [--check] [--json]
 //
 // Without --tarball it builds (tsup) and packs the working tree. --check exits 1 when a target is missed.
 // Public tools only: npm, tsc, node.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,23 +43,27 @@ export async function main(code: string): Promise<string | undefined> {
 }
 `,
   };
-  // Each check runs in a fresh node process that loads TypeScript, then builds and checks the program:
-  // the process's CPU time (process.cpuUsage, as timing the tsc command would, less sensitive than wall
-  // time to other load on the machine) is what we compare. Bare and consumer runs alternate.
-  const measure = path.join(dir, 'measure.cjs');
+  // Each check is the tsc command itself (node_modules/typescript/lib/tsc.js -p tsconfig.json), in a fresh
+  // process, with a preloaded hook that reports the process's CPU time (user + system: what timing the tsc
+  // command measures, less sensitive than wall time to other load on the machine) when it exits. Bare and
+  // consumer runs alternate.
+  const measure = path.join(dir, 'cpu-at-exit.cjs');
   writeFileSync(
     measure,
-    `const ts = require(${JSON.stringify(path.join(dir, 'node_modules/typescript'))});
-const configPath = process.argv[2];
-const w0 = performance.now();
-const config = ts.getParsedCommandLineOfConfigFile(configPath, {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => { throw new Error(ts.flattenDiagnosticMessageText(d.messageText, '\\n')); } });
-const program = ts.createProgram({ rootNames: config.fileNames, options: config.options });
-const diagnostics = ts.getPreEmitDiagnostics(program);
-const cpu = process.cpuUsage(); // since the process started: like timing the whole tsc command
-if (diagnostics.length > 0) { console.error(ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => process.cwd(), getNewLine: () => '\\n' })); process.exit(1); }
-console.log(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - w0 }));
+    `const w0 = performance.now();
+process.on('exit', (code) => {
+  const cpu = process.cpuUsage();
+  process.stderr.write('\\n@@' + JSON.stringify({ code, cpuMs: (cpu.user + cpu.system) / 1000, wallMs: performance.now() - w0 }) + '\\n');
+});
 `,
   );
+  const tsc = path.join(dir, 'node_modules/typescript/lib/tsc.js');
+  const check = (config) => {
+    const r = spawnSync(process.execPath, ['--require', measure, tsc, '-p', config], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    const line = r.stderr.split('\n').find((l) => l.startsWith('@@'));
+    if (r.status !== 0 || !line) throw new Error(`tsc -p ${config} failed (${r.status}):\n${r.stdout}${r.stderr}`);
+    return JSON.parse(line.slice(2));
+  };
   const results = [];
   for (const skipLibCheck of [true, false]) {
     const samples = { bare: [], consumer: [] };
@@ -76,7 +80,7 @@ console.log(JSON.stringify({ cpuMs: (cpu.user + cpu.system) / 1000, wallMs: perf
     }
     for (let i = 0; i < runs + 1; i++) {
       for (const name of Object.keys(files)) {
-        const m = JSON.parse(run(process.execPath, [measure, configs[name]]));
+        const m = check(configs[name]);
         if (i > 0) samples[name].push(m.cpuMs); // the first round warms the disk cache
       }
     }
