@@ -117,7 +117,7 @@ export function emitPush(specs: PushSpec[], header: string): string {
   for (const s of specs) {
     const body = tsObject(s.fields, '').slice(1, -1).trim();
     parts.push(
-      `/**\n * ${doc(s.summary)}\n *\n * ${s.msgType === 'event' ? `MsgType event, Event ${s.event}` : `MsgType ${s.msgType}`} · ${s.platforms.join(', ')}\n * @see {@link ${s.docUrl} WeChat docs} · spec: ${s.file}\n */`,
+      `/**\n * ${doc(s.summary)}\n *\n * ${s.msgType === 'event' ? `MsgType event, Event ${s.event}` : `MsgType ${s.msgType}`} · ${s.platforms.join(', ')}\n * WeChat docs: ${s.docUrl} · spec: ${s.file}\n */`,
       `export interface ${s.typeName} extends PushBase {`,
       `  kind: ${JSON.stringify(s.name)};`,
       `  MsgType: ${JSON.stringify(s.msgType)};`,

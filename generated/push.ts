@@ -5,7 +5,7 @@ import type { PushBase, PushFieldTable, UnknownPushMessage } from '../src/push/t
  * 点击菜单拉取消息时的事件推送
  *
  * MsgType event, Event CLICK · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/CLICK.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/CLICK.yaml
  */
 export interface ClickEvent extends PushBase {
   kind: "event:CLICK";
@@ -19,7 +19,7 @@ export interface ClickEvent extends PushBase {
  * 上报地理位置事件（用户同意上报后，进入会话时或每 5 秒上报）
  *
  * MsgType event, Event LOCATION · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html WeChat docs} · spec: spec/push/events/LOCATION.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html · spec: spec/push/events/LOCATION.yaml
  */
 export interface LocationEvent extends PushBase {
   kind: "event:LOCATION";
@@ -37,7 +37,7 @@ export interface LocationEvent extends PushBase {
  * 事件推送群发结果（群发任务完成时推送，图文消息附原创校验结果与文章链接）
  *
  * MsgType event, Event MASSSENDJOBFINISH · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs} · spec: spec/push/events/MASSSENDJOBFINISH.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html · spec: spec/push/events/MASSSENDJOBFINISH.yaml
  */
 export interface MassSendJobFinishEvent extends PushBase {
   kind: "event:MASSSENDJOBFINISH";
@@ -99,7 +99,7 @@ export interface MassSendJobFinishEvent extends PushBase {
  * 发布任务完成事件（freepublish/submit 提交的发布任务结束时推送）
  *
  * MsgType event, Event PUBLISHJOBFINISH · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Callback_on_finish.html WeChat docs} · spec: spec/push/events/PUBLISHJOBFINISH.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Publish/Callback_on_finish.html · spec: spec/push/events/PUBLISHJOBFINISH.yaml
  */
 export interface PublishJobFinishEvent extends PushBase {
   kind: "event:PUBLISHJOBFINISH";
@@ -134,7 +134,7 @@ export interface PublishJobFinishEvent extends PushBase {
  * 扫描带参数二维码事件（用户已关注时）
  *
  * MsgType event, Event SCAN · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html WeChat docs} · spec: spec/push/events/SCAN.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html · spec: spec/push/events/SCAN.yaml
  */
 export interface ScanEvent extends PushBase {
   kind: "event:SCAN";
@@ -150,7 +150,7 @@ export interface ScanEvent extends PushBase {
  * 模板消息发送任务完成后的送达结果通知
  *
  * MsgType event, Event TEMPLATESENDJOBFINISH · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs} · spec: spec/push/events/TEMPLATESENDJOBFINISH.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html · spec: spec/push/events/TEMPLATESENDJOBFINISH.yaml
  */
 export interface TemplateSendJobFinishEvent extends PushBase {
   kind: "event:TEMPLATESENDJOBFINISH";
@@ -166,7 +166,7 @@ export interface TemplateSendJobFinishEvent extends PushBase {
  * 点击菜单跳转链接时的事件推送
  *
  * MsgType event, Event VIEW · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/VIEW.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/VIEW.yaml
  */
 export interface ViewEvent extends PushBase {
   kind: "event:VIEW";
@@ -182,7 +182,7 @@ export interface ViewEvent extends PushBase {
  * 消息推送调试示例事件（官方消息推送文档中的调试/加解密示例）
  *
  * MsgType event, Event debug_demo · mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html WeChat docs} · spec: spec/push/events/debug_demo.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/framework/server-ability/message-push.html · spec: spec/push/events/debug_demo.yaml
  */
 export interface DebugDemoEvent extends PushBase {
   kind: "event:debug_demo";
@@ -196,7 +196,7 @@ export interface DebugDemoEvent extends PushBase {
  * 弹出地理位置选择器的事件推送（location_select 菜单）
  *
  * MsgType event, Event location_select · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/location_select.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/location_select.yaml
  */
 export interface LocationSelectEvent extends PushBase {
   kind: "event:location_select";
@@ -223,7 +223,7 @@ export interface LocationSelectEvent extends PushBase {
  * 弹出拍照或者相册发图的事件推送（pic_photo_or_album 菜单）
  *
  * MsgType event, Event pic_photo_or_album · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/pic_photo_or_album.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/pic_photo_or_album.yaml
  */
 export interface PicPhotoOrAlbumEvent extends PushBase {
   kind: "event:pic_photo_or_album";
@@ -247,7 +247,7 @@ export interface PicPhotoOrAlbumEvent extends PushBase {
  * 弹出系统拍照发图的事件推送（pic_sysphoto 菜单）
  *
  * MsgType event, Event pic_sysphoto · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/pic_sysphoto.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/pic_sysphoto.yaml
  */
 export interface PicSysphotoEvent extends PushBase {
   kind: "event:pic_sysphoto";
@@ -271,7 +271,7 @@ export interface PicSysphotoEvent extends PushBase {
  * 弹出微信相册发图器的事件推送（pic_weixin 菜单）
  *
  * MsgType event, Event pic_weixin · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/pic_weixin.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/pic_weixin.yaml
  */
 export interface PicWeixinEvent extends PushBase {
   kind: "event:pic_weixin";
@@ -295,7 +295,7 @@ export interface PicWeixinEvent extends PushBase {
  * 扫码推事件的事件推送（scancode_push 菜单）
  *
  * MsgType event, Event scancode_push · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/scancode_push.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/scancode_push.yaml
  */
 export interface ScancodePushEvent extends PushBase {
   kind: "event:scancode_push";
@@ -316,7 +316,7 @@ export interface ScancodePushEvent extends PushBase {
  * 扫码推事件且弹出“消息接收中”提示框的事件推送（scancode_waitmsg 菜单）
  *
  * MsgType event, Event scancode_waitmsg · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/scancode_waitmsg.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/scancode_waitmsg.yaml
  */
 export interface ScancodeWaitmsgEvent extends PushBase {
   kind: "event:scancode_waitmsg";
@@ -337,7 +337,7 @@ export interface ScancodeWaitmsgEvent extends PushBase {
  * 关注事件（扫描带参数二维码关注时 EventKey 为 qrscene_ 前缀加场景值，并带 Ticket）
  *
  * MsgType event, Event subscribe · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html WeChat docs} · spec: spec/push/events/subscribe.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html · spec: spec/push/events/subscribe.yaml
  */
 export interface SubscribeEvent extends PushBase {
   kind: "event:subscribe";
@@ -353,7 +353,7 @@ export interface SubscribeEvent extends PushBase {
  * 用户在服务通知管理页面管理订阅（目前只推送拒收，即 reject）；XML 在 SubscribeMsgChangeEvent 下，JSON 在顶层 List
  *
  * MsgType event, Event subscribe_msg_change_event · oa, mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html WeChat docs} · spec: spec/push/events/subscribe_msg_change_event.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html · spec: spec/push/events/subscribe_msg_change_event.yaml
  */
 export interface SubscribeMsgChangeEvent extends PushBase {
   kind: "event:subscribe_msg_change_event";
@@ -382,7 +382,7 @@ export interface SubscribeMsgChangeEvent extends PushBase {
  * 用户操作订阅消息/订阅通知弹窗的结果（XML 在 SubscribeMsgPopupEvent 下，JSON 在顶层 List，单条时为对象；解析后总是数组）
  *
  * MsgType event, Event subscribe_msg_popup_event · oa, mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html WeChat docs} · spec: spec/push/events/subscribe_msg_popup_event.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html · spec: spec/push/events/subscribe_msg_popup_event.yaml
  */
 export interface SubscribeMsgPopupEvent extends PushBase {
   kind: "event:subscribe_msg_popup_event";
@@ -415,7 +415,7 @@ export interface SubscribeMsgPopupEvent extends PushBase {
  * 订阅消息/订阅通知的下发结果（失败仅包含因异步推送导致的系统失败）；XML 在 SubscribeMsgSentEvent 下，JSON 在顶层 List
  *
  * MsgType event, Event subscribe_msg_sent_event · oa, mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html WeChat docs} · spec: spec/push/events/subscribe_msg_sent_event.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/subscribe-message.html · spec: spec/push/events/subscribe_msg_sent_event.yaml
  */
 export interface SubscribeMsgSentEvent extends PushBase {
   kind: "event:subscribe_msg_sent_event";
@@ -452,7 +452,7 @@ export interface SubscribeMsgSentEvent extends PushBase {
  * 订单将要结算或已经结算（订单完成发货时推送一次，订单结算时再推送一次）
  *
  * MsgType event, Event trade_manage_order_settlement · mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html WeChat docs} · spec: spec/push/events/trade_manage_order_settlement.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html · spec: spec/push/events/trade_manage_order_settlement.yaml
  */
 export interface TradeManageOrderSettlementEvent extends PushBase {
   kind: "event:trade_manage_order_settlement";
@@ -484,7 +484,7 @@ export interface TradeManageOrderSettlementEvent extends PushBase {
  * 提醒接入发货信息管理服务 API（小程序完成账期授权时、产生第一笔交易时、已产生交易但从未发货的小程序每天一次）
  *
  * MsgType event, Event trade_manage_remind_access_api · mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html WeChat docs} · spec: spec/push/events/trade_manage_remind_access_api.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html · spec: spec/push/events/trade_manage_remind_access_api.yaml
  */
 export interface TradeManageRemindAccessApiEvent extends PushBase {
   kind: "event:trade_manage_remind_access_api";
@@ -498,7 +498,7 @@ export interface TradeManageRemindAccessApiEvent extends PushBase {
  * 提醒需要上传发货信息（曾经发过货的小程序，订单超过 48 小时未发货时）
  *
  * MsgType event, Event trade_manage_remind_shipping · mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html WeChat docs} · spec: spec/push/events/trade_manage_remind_shipping.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order-shipping/order-shipping.html · spec: spec/push/events/trade_manage_remind_shipping.yaml
  */
 export interface TradeManageRemindShippingEvent extends PushBase {
   kind: "event:trade_manage_remind_shipping";
@@ -522,7 +522,7 @@ export interface TradeManageRemindShippingEvent extends PushBase {
  * 取消关注事件
  *
  * MsgType event, Event unsubscribe · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html WeChat docs} · spec: spec/push/events/unsubscribe.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_event_pushes.html · spec: spec/push/events/unsubscribe.yaml
  */
 export interface UnsubscribeEvent extends PushBase {
   kind: "event:unsubscribe";
@@ -536,7 +536,7 @@ export interface UnsubscribeEvent extends PushBase {
  * 进入会话事件（用户通过小程序“客服会话按钮”进入客服会话）
  *
  * MsgType event, Event user_enter_tempsession · mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/customer-message/receive.html WeChat docs} · spec: spec/push/events/user_enter_tempsession.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/customer-message/receive.html · spec: spec/push/events/user_enter_tempsession.yaml
  */
 export interface UserEnterTempsessionEvent extends PushBase {
   kind: "event:user_enter_tempsession";
@@ -550,7 +550,7 @@ export interface UserEnterTempsessionEvent extends PushBase {
  * 点击菜单跳转小程序的事件推送
  *
  * MsgType event, Event view_miniprogram · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html WeChat docs} · spec: spec/push/events/view_miniprogram.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Custom_Menu_Push.html · spec: spec/push/events/view_miniprogram.yaml
  */
 export interface ViewMiniprogramEvent extends PushBase {
   kind: "event:view_miniprogram";
@@ -566,7 +566,7 @@ export interface ViewMiniprogramEvent extends PushBase {
  * 音视频内容安全异步检测结果（mediaCheckAsync）；v2 带 version、result、detail，旧 v1 推送带 isrisky、extra_info_json、status_code
  *
  * MsgType event, Event wxa_media_check · mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/sec-center/sec-check/mediaCheckAsync.html WeChat docs} · spec: spec/push/events/wxa_media_check.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/sec-center/sec-check/mediaCheckAsync.html · spec: spec/push/events/wxa_media_check.yaml
  */
 export interface WxaMediaCheckEvent extends PushBase {
   kind: "event:wxa_media_check";
@@ -616,7 +616,7 @@ export interface WxaMediaCheckEvent extends PushBase {
  * 图片消息（公众号普通消息；小程序客服消息）
  *
  * MsgType image · oa, mp
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/image.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html · spec: spec/push/messages/image.yaml
  */
 export interface ImageMessage extends PushBase {
   kind: "image";
@@ -637,7 +637,7 @@ export interface ImageMessage extends PushBase {
  * 链接消息
  *
  * MsgType link · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/link.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html · spec: spec/push/messages/link.yaml
  */
 export interface LinkMessage extends PushBase {
   kind: "link";
@@ -660,7 +660,7 @@ export interface LinkMessage extends PushBase {
  * 地理位置消息（用户发送的位置）
  *
  * MsgType location · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/location.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html · spec: spec/push/messages/location.yaml
  */
 export interface LocationMessage extends PushBase {
   kind: "location";
@@ -685,7 +685,7 @@ export interface LocationMessage extends PushBase {
  * 小程序卡片消息（用户在小程序客服会话中发送小程序卡片）
  *
  * MsgType miniprogrampage · mp
- * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/customer-message/receive.html WeChat docs} · spec: spec/push/messages/miniprogrampage.yaml
+ * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/framework/open-ability/customer-message/receive.html · spec: spec/push/messages/miniprogrampage.yaml
  */
 export interface MiniProgramPageMessage extends PushBase {
   kind: "miniprogrampage";
@@ -708,7 +708,7 @@ export interface MiniProgramPageMessage extends PushBase {
  * 小视频消息
  *
  * MsgType shortvideo · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/shortvideo.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html · spec: spec/push/messages/shortvideo.yaml
  */
 export interface ShortVideoMessage extends PushBase {
   kind: "shortvideo";
@@ -729,7 +729,7 @@ export interface ShortVideoMessage extends PushBase {
  * 文本消息
  *
  * MsgType text · oa, mp
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/text.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html · spec: spec/push/messages/text.yaml
  */
 export interface TextMessage extends PushBase {
   kind: "text";
@@ -750,7 +750,7 @@ export interface TextMessage extends PushBase {
  * 视频消息
  *
  * MsgType video · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/video.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html · spec: spec/push/messages/video.yaml
  */
 export interface VideoMessage extends PushBase {
   kind: "video";
@@ -771,7 +771,7 @@ export interface VideoMessage extends PushBase {
  * 语音消息（开通语音识别后带 Recognition）
  *
  * MsgType voice · oa
- * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html WeChat docs} · spec: spec/push/messages/voice.yaml
+ * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Receiving_standard_messages.html · spec: spec/push/messages/voice.yaml
  */
 export interface VoiceMessage extends PushBase {
   kind: "voice";

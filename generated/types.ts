@@ -19022,7 +19022,7 @@ export interface MPToolsOperations {
    * - 40203: 不正确的 check_operator
    * - 40201: 不正确的 URL，一般是开发者未设置回调 URL
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html
    */
   callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
   /**
@@ -19035,7 +19035,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 40013 `invalid appid`: 无效的 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html
    */
   getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
   /**
@@ -19048,7 +19048,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 40013 `invalid appid`: 无效的 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html
    */
   getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
   /**
@@ -19065,7 +19065,7 @@ export interface MPToolsOperations {
    * - 65405 `custom service account number reach limit`: 账号数目已达到上限，不能继续添加
    * - 65406 `custom service account exists`: 已经存在的客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html
    */
   addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
   /**
@@ -19079,7 +19079,7 @@ export interface MPToolsOperations {
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    * - 65401 `invalid custom service account`: 无效客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html
    */
   deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
   /**
@@ -19090,7 +19090,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html
    */
   getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
   /**
@@ -19101,7 +19101,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html
    */
   getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
   /**
@@ -19117,7 +19117,7 @@ export interface MPToolsOperations {
    * - 45081: 已经在输入状态，不可重复下发
    * - 40200 `invalid account type`: 账号类型不支持
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html
    */
   setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
   /**
@@ -19132,7 +19132,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html
    */
   aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
   /**
@@ -19147,7 +19147,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html
    */
   bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
   /**
@@ -19162,7 +19162,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html
    */
   businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
   /**
@@ -19177,7 +19177,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html
    */
   driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
   /**
@@ -19192,7 +19192,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html
    */
   idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
   /**
@@ -19207,7 +19207,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html
    */
   printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
   /**
@@ -19222,7 +19222,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html
    */
   scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
   /**
@@ -19237,7 +19237,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html
    */
   superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
   /**
@@ -19252,7 +19252,7 @@ export interface MPToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html
    */
   vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
   /**
@@ -19262,7 +19262,7 @@ export interface MPToolsOperations {
    *
    * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html
    */
   getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
   /**
@@ -19272,7 +19272,7 @@ export interface MPToolsOperations {
    *
    * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html
    */
   getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
   /**
@@ -19282,7 +19282,7 @@ export interface MPToolsOperations {
    *
    * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html
    */
   updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
   /**
@@ -19292,7 +19292,7 @@ export interface MPToolsOperations {
    *
    * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html
    */
   updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
   /**
@@ -19305,7 +19305,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 40001: access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html
    */
   getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
   /**
@@ -19315,7 +19315,7 @@ export interface MPToolsOperations {
    *
    * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html
    */
   addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
   /**
@@ -19325,7 +19325,7 @@ export interface MPToolsOperations {
    *
    * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html
    */
   addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
   /**
@@ -19335,7 +19335,7 @@ export interface MPToolsOperations {
    *
    * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html
    */
   getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
   /**
@@ -19345,7 +19345,7 @@ export interface MPToolsOperations {
    *
    * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html
    */
   getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
   /**
@@ -19358,7 +19358,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: 无效媒体文件 ID（不存在或已过期）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html
    */
   getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
   /**
@@ -19375,7 +19375,7 @@ export interface MPToolsOperations {
    * - 40009 `invalid image size`: 图片文件大小不合法
    * - 41005 `media data missing`: 缺少多媒体文件数据（multipart 字段名须为 media）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html
    */
   uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
   /**
@@ -19391,7 +19391,7 @@ export interface MPToolsOperations {
    * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html
    */
   bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
   /**
@@ -19406,7 +19406,7 @@ export interface MPToolsOperations {
    * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html
    */
   createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
   /**
@@ -19420,7 +19420,7 @@ export interface MPToolsOperations {
    * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html
    */
   getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
   /**
@@ -19434,7 +19434,7 @@ export interface MPToolsOperations {
    * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html
    */
   unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
   /**
@@ -19449,7 +19449,7 @@ export interface MPToolsOperations {
    * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符或超出限制
    * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html
    */
   clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
   /**
@@ -19463,7 +19463,7 @@ export interface MPToolsOperations {
    * - 48006 `forbid to clear quota because of reaching the limit`: 本月清零次数已达上限（每月 10 次）
    * - 40013 `invalid appid`: appid 不合法或与 access_token 不匹配
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html
    */
   clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
   /**
@@ -19479,7 +19479,7 @@ export interface MPToolsOperations {
    * - 41004 `appsecret missing`: 缺少 secret 参数
    * - 41002 `appid missing`: 缺少 appid 参数
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html
    */
   clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
   /**
@@ -19494,7 +19494,7 @@ export interface MPToolsOperations {
    * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符（或为 /sns/ 类接口）
    * - 76003: cgi_path 格式错误（带了域名前缀或缺少开头的 /）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html
    */
   getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
   /**
@@ -19509,7 +19509,7 @@ export interface MPToolsOperations {
    * - 76002 `rid is error`: rid 为空或者格式错误
    * - 76003 `could not query this rid,no permission`: 当前账号无权查询该 rid（rid 属于其他账号）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html
    */
   getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
   /**
@@ -19527,7 +19527,7 @@ export interface MPToolsOperations {
    * - 200013: 此模板已被封禁，无法选用
    * - 200012: 个人模板数已达上限（25 个）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html
    */
   addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
   /**
@@ -19539,7 +19539,7 @@ export interface MPToolsOperations {
    * - 20001: 系统错误（包含该账号下无该模板等）
    * - 20002: 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html
    */
   deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
   /**
@@ -19550,7 +19550,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html
    */
   getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
   /**
@@ -19561,7 +19561,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html
    */
   getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
   /**
@@ -19572,7 +19572,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 200014 `tid does not exist`: 模板 tid 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html
    */
   getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
   /**
@@ -19586,7 +19586,7 @@ export interface MPToolsOperations {
    * - 200018: 类目 ids 缺失
    * - 200019: 类目 ids 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html
    */
   getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
   /**
@@ -19604,7 +19604,7 @@ export interface MPToolsOperations {
    * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
    * - 89503: 此次调用需要管理员确认
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html
    */
   requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
   /**
@@ -19620,7 +19620,7 @@ export interface MPToolsOperations {
    * - 40125 `invalid appsecret`: 不合法的 secret
    * - 45009: 强制刷新超过每日 20 次
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html
    */
   requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
   /**
@@ -19631,7 +19631,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabasecollection.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabasecollection.html
    */
   addDatabaseCollection: { params: AddDatabaseCollectionParams; response: AddDatabaseCollectionResponse; required: true };
   /**
@@ -19642,7 +19642,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabaseitem.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_adddatabaseitem.html
    */
   addDatabaseItem: { params: AddDatabaseItemParams; response: AddDatabaseItemResponse; required: true };
   /**
@@ -19650,7 +19650,7 @@ export interface MPToolsOperations {
    *
    * `POST /tcb/adddelayedfunctiontask` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_adddelayedfunctiontask.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_adddelayedfunctiontask.html
    */
   addDelayedFunctionTask: { params: AddDelayedFunctionTaskParams; response: AddDelayedFunctionTaskResponse; required: true };
   /**
@@ -19661,7 +19661,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_aggregatedatabase.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_aggregatedatabase.html
    */
   aggregateDatabase: { params: AggregateDatabaseParams; response: AggregateDatabaseResponse; required: true };
   /**
@@ -19674,7 +19674,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_cloudbasereportapi.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_cloudbasereportapi.html
    */
   cloudbaseReportAPI: { params: CloudbaseReportAPIParams; response: CloudbaseReportAPIResponse; required: true };
   /**
@@ -19687,7 +19687,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_createsendsmstask.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_createsendsmstask.html
    */
   createSendSmsTask: { params: CreateSendSmsTaskParams; response: CreateSendSmsTaskResponse; required: true };
   /**
@@ -19698,7 +19698,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabasecollection.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabasecollection.html
    */
   deleteDatabaseCollection: { params: DeleteDatabaseCollectionParams; response: DeleteDatabaseCollectionResponse; required: true };
   /**
@@ -19709,7 +19709,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabaseitem.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_deletedatabaseitem.html
    */
   deleteDatabaseItem: { params: DeleteDatabaseItemParams; response: DeleteDatabaseItemResponse; required: true };
   /**
@@ -19720,7 +19720,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_deletetcbcloudfile.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_deletetcbcloudfile.html
    */
   deleteTcbCloudFile: { params: DeleteTcbCloudFileParams; response: DeleteTcbCloudFileResponse; required: true };
   /**
@@ -19733,7 +19733,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describeextensionuploadinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describeextensionuploadinfo.html
    */
   describeExtensionUploadInfo: { params: DescribeExtensionUploadInfoParams; response: DescribeExtensionUploadInfoResponse; required: true };
   /**
@@ -19746,7 +19746,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describesmsrecords.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_describesmsrecords.html
    */
   describeSmsRecords: { params: DescribeSmsRecordsParams; response: DescribeSmsRecordsResponse; required: true };
   /**
@@ -19757,7 +19757,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_exportdatabaseitem.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_exportdatabaseitem.html
    */
   exportDatabaseItem: { params: ExportDatabaseItemParams; response: ExportDatabaseItemResponse; required: true };
   /**
@@ -19769,7 +19769,7 @@ export interface MPToolsOperations {
    * - 10011: 没有数据
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasestatistics.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasestatistics.html
    */
   getCloudBaseStatistics: { params: GetCloudBaseStatisticsParams; response: GetCloudBaseStatisticsResponse; required: true };
   /**
@@ -19782,7 +19782,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasevoipsign.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudbasevoipsign.html
    */
   getCloudBaseVoIPSign: { params: GetCloudBaseVoIPSignParams; response: GetCloudBaseVoIPSignResponse; required: true };
   /**
@@ -19795,7 +19795,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudtoken.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getcloudtoken.html
    */
   getCloudToken: { params: GetCloudTokenParams; response: GetCloudTokenResponse; required: true };
   /**
@@ -19806,7 +19806,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecollection.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecollection.html
    */
   getDatabaseCollection: { params: GetDatabaseCollectionParams; response: GetDatabaseCollectionResponse; required: true };
   /**
@@ -19817,7 +19817,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasecount.html
    */
   getDatabaseCount: { params: GetDatabaseCountParams; response: GetDatabaseCountResponse; required: true };
   /**
@@ -19828,7 +19828,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasemigratestatus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabasemigratestatus.html
    */
   getDatabaseMigrateStatus: { params: GetDatabaseMigrateStatusParams; response: GetDatabaseMigrateStatusResponse; required: true };
   /**
@@ -19839,7 +19839,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabaserecord.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_getdatabaserecord.html
    */
   getDatabaseRecord: { params: GetDatabaseRecordParams; response: GetDatabaseRecordResponse; required: true };
   /**
@@ -19850,7 +19850,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getdownloadtcbfilelink.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getdownloadtcbfilelink.html
    */
   getDownloadTcbFileLink: { params: GetDownloadTcbFileLinkParams; response: GetDownloadTcbFileLinkResponse; required: true };
   /**
@@ -19863,7 +19863,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getopendata.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_getopendata.html
    */
   getOpenData: { params: GetOpenDataParams; response: GetOpenDataResponse; required: true };
   /**
@@ -19876,7 +19876,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getuploadtcbfilelink.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/storage/api_getuploadtcbfilelink.html
    */
   getUploadTcbFileLink: { params: GetUploadTcbFileLinkParams; response: GetUploadTcbFileLinkResponse; required: true };
   /**
@@ -19887,7 +19887,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_importdatabaseitem.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_importdatabaseitem.html
    */
   importDatabaseItem: { params: ImportDatabaseItemParams; response: ImportDatabaseItemResponse; required: true };
   /**
@@ -19901,7 +19901,7 @@ export interface MPToolsOperations {
    * - -501007: 参数有误，具体原因参考 errmsg
    * - 44002: POST BODY 为空
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/functions/api_invokecloudfunction.html
    */
   invokeCloudFunction: { params: InvokeCloudFunctionParams; response: InvokeCloudFunctionResponse; required: true };
   /**
@@ -19914,7 +19914,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_newsendcloudbasesms.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/others/api_newsendcloudbasesms.html
    */
   newSendCloudBaseSms: { params: NewSendCloudBaseSmsParams; response: NewSendCloudBaseSmsResponse; required: true };
   /**
@@ -19927,7 +19927,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/cloudbase/sendCloudBaseSms.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/cloudbase/sendCloudBaseSms.html
    */
   sendCloudBaseSms: { params: SendCloudBaseSmsParams; response: SendCloudBaseSmsResponse; required: true };
   /**
@@ -19938,7 +19938,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaseindexs.html
    */
   updateDatabaseIndex: { params: UpdateDatabaseIndexParams; response: UpdateDatabaseIndexResponse; required: true };
   /**
@@ -19951,7 +19951,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - -501007: 参数有误，具体原因参考 errmsg
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/cloudbase/database/api_updatedatabaserecord.html
    */
   updateDatabaseRecord: { params: UpdateDatabaseRecordParams; response: UpdateDatabaseRecordResponse; required: true };
   /**
@@ -19967,7 +19967,7 @@ export interface MPToolsOperations {
    * - 53303 `qualification missing`: 提交的资质证明缺失
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/addCategory.html
    */
   addCategory: { params: AddCategoryParams; response: AddCategoryResponse; required: true };
   /**
@@ -19986,7 +19986,7 @@ export interface MPToolsOperations {
    * - 85072 `prefix occupied`: 该链接已被占用
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/addJumpQRCode.html
    */
   addJumpQRCode: { params: AddJumpQRCodeParams; response: AddJumpQRCodeResponse; required: true };
   /**
@@ -20003,7 +20003,7 @@ export interface MPToolsOperations {
    * - 85004 `already bound`: 微信号已经绑定
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/bindTester.html
    */
   bindTester: { params: BindTesterParams; response: BindTesterResponse; required: true };
   /**
@@ -20024,7 +20024,7 @@ export interface MPToolsOperations {
    * - 85048 `ext_json parse fail`: ext_json 解析失败
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/commit.html
    */
   commit: { params: CommitParams; response: CommitResponse; required: true };
   /**
@@ -20038,7 +20038,7 @@ export interface MPToolsOperations {
    * - 53300 `category quota exceeded`: 超出每月次数限制
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/deleteCategory.html
    */
   deleteCategory: { params: DeleteCategoryParams; response: DeleteCategoryResponse; required: true };
   /**
@@ -20052,7 +20052,7 @@ export interface MPToolsOperations {
    * - 85073 `prefix not found`: 二维码规则不存在
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/deleteJumpQRCode.html
    */
   deleteJumpQRCode: { params: DeleteJumpQRCodeParams; response: DeleteJumpQRCodeResponse; required: true };
   /**
@@ -20065,7 +20065,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/downloadQRCodeText.html
    */
   downloadJumpQRCodeFile: { params: DownloadJumpQRCodeFileParams; response: DownloadJumpQRCodeFileResponse; required: false };
   /**
@@ -20078,7 +20078,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getAccountBasicInfo.html
    */
   getAccountBasicInfo: { params: GetAccountBasicInfoParams; response: GetAccountBasicInfoResponse; required: false };
   /**
@@ -20091,7 +20091,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getAllCategories.html
    */
   getAllCategories: { params: GetAllCategoriesParams; response: GetAllCategoriesResponse; required: false };
   /**
@@ -20105,7 +20105,7 @@ export interface MPToolsOperations {
    * - 85012 `invalid audit id`: 无效的审核 id
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getAuditStatus.html
    */
   getAuditStatus: { params: GetAuditStatusParams; response: GetAuditStatusResponse; required: true };
   /**
@@ -20118,7 +20118,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setCodeAuditQuota.html
    */
   getCodeAuditQuota: { params: GetCodeAuditQuotaParams; response: GetCodeAuditQuotaResponse; required: false };
   /**
@@ -20131,7 +20131,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodeCategory.html
    */
   getCodeCategory: { params: GetCodeCategoryParams; response: GetCodeCategoryResponse; required: false };
   /**
@@ -20145,7 +20145,7 @@ export interface MPToolsOperations {
    * - 85019 `no code version found`: 没有上传的代码版本
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePage.html
    */
   getCodePage: { params: GetCodePageParams; response: GetCodePageResponse; required: false };
   /**
@@ -20159,7 +20159,7 @@ export interface MPToolsOperations {
    * - 61039 `code is checking, please try later`: 隐私接口检查任务未完成，请稍后再试
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getCodePrivacyInfo.html
    */
   getCodePrivacyInfo: { params: GetCodePrivacyInfoParams; response: GetCodePrivacyInfoResponse; required: false };
   /**
@@ -20172,7 +20172,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveJumpDomain.html
    */
   getEffectiveJumpDomain: { params: GetEffectiveJumpDomainParams; response: GetEffectiveJumpDomainResponse; required: false };
   /**
@@ -20185,7 +20185,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getEffectiveServerDomain.html
    */
   getEffectiveServerDomain: { params: GetEffectiveServerDomainParams; response: GetEffectiveServerDomainResponse; required: false };
   /**
@@ -20198,7 +20198,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getJumpDomainConfirmFile.html
    */
   getJumpDomainConfirmFile: { params: GetJumpDomainConfirmFileParams; response: GetJumpDomainConfirmFileResponse; required: false };
   /**
@@ -20211,7 +20211,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/getJumpQRCode.html
    */
   getJumpQRCode: { params: GetJumpQRCodeParams; response: GetJumpQRCodeResponse; required: true };
   /**
@@ -20224,7 +20224,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getLatestAuditStatus.html
    */
   getLatestAuditStatus: { params: GetLatestAuditStatusParams; response: GetLatestAuditStatusResponse; required: false };
   /**
@@ -20237,7 +20237,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/getPrefetchDomain.html
    */
   getPrefetchDomain: { params: GetPrefetchDomainParams; response: GetPrefetchDomainResponse; required: false };
   /**
@@ -20250,7 +20250,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getSearchStatus.html
    */
   getSearchStatus: { params: GetSearchStatusParams; response: GetSearchStatusResponse; required: false };
   /**
@@ -20263,7 +20263,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/category-management/getSettingCategories.html
    */
   getSettingCategories: { params: GetSettingCategoriesParams; response: GetSettingCategoriesResponse; required: false };
   /**
@@ -20276,7 +20276,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getSupportVersion.html
    */
   getSupportVersion: { params: GetSupportVersionParams; response: GetSupportVersionResponse; required: false };
   /**
@@ -20289,7 +20289,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/getTester.html
    */
   getTester: { params: GetTesterParams; response: GetTesterResponse; required: false };
   /**
@@ -20303,7 +20303,7 @@ export interface MPToolsOperations {
    * - -1 `system error`: 系统繁忙
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getTrialQRCode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getTrialQRCode.html
    */
   getTrialQRCode: { params: GetTrialQRCodeParams; response: BinaryReply; required: false };
   /**
@@ -20316,7 +20316,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/getVersionInfo.html
    */
   getVersionInfo: { params: GetVersionInfoParams; response: GetVersionInfoResponse; required: false };
   /**
@@ -20330,7 +20330,7 @@ export interface MPToolsOperations {
    * - 87010 `gray percentage invalid`: 灰度比例无效
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/grayRelease.html
    */
   grayRelease: { params: GrayReleaseParams; response: GrayReleaseResponse; required: true };
   /**
@@ -20344,7 +20344,7 @@ export interface MPToolsOperations {
    * - 53202 `head image quota reach limit`: 本月修改头像次数已用完
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setHeadImage.html
    */
   modifyHeadImage: { params: ModifyHeadImageParams; response: ModifyHeadImageResponse; required: true };
   /**
@@ -20359,7 +20359,7 @@ export interface MPToolsOperations {
    * - 89231 `jump domain not in component`: 个人小程序不支持调用 setwebviewdomain 接口
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomain.html
    */
   modifyJumpDomain: { params: ModifyJumpDomainParams; response: ModifyJumpDomainResponse; required: false };
   /**
@@ -20374,7 +20374,7 @@ export interface MPToolsOperations {
    * - 89019 `webview domain not change`: 业务域名无更改
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyJumpDomainDirectly.html
    */
   modifyJumpDomainDirectly: { params: ModifyJumpDomainDirectlyParams; response: ModifyJumpDomainDirectlyResponse; required: true };
   /**
@@ -20390,7 +20390,7 @@ export interface MPToolsOperations {
    * - 85301 `domain not in component`: 域名不在第三方平台的服务器域名中
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomain.html
    */
   modifyServerDomain: { params: ModifyServerDomainParams; response: ModifyServerDomainResponse; required: true };
   /**
@@ -20405,7 +20405,7 @@ export interface MPToolsOperations {
    * - 86103 `check confirmfile fail! domain is not in mp webviewdomain`: 域名校验失败
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/modifyServerDomainDirectly.html
    */
   modifyServerDomainDirectly: { params: ModifyServerDomainDirectlyParams; response: ModifyServerDomainDirectlyResponse; required: true };
   /**
@@ -20420,7 +20420,7 @@ export interface MPToolsOperations {
    * - 53201 `signature invalid`: 功能介绍内容命中黑名单关键字
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSignature.html
    */
   modifySignature: { params: ModifySignatureParams; response: ModifySignatureResponse; required: true };
   /**
@@ -20435,7 +20435,7 @@ export interface MPToolsOperations {
    * - 85075 `prefix is not allowed`: 个人类型小程序无法设置二维码规则
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/qrcode-jump/publishJumpQRCode.html
    */
   publishJumpQRCode: { params: PublishJumpQRCodeParams; response: PublishJumpQRCodeResponse; required: true };
   /**
@@ -20450,7 +20450,7 @@ export interface MPToolsOperations {
    * - 85020 `audit status not success`: 审核状态未满足发布
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/release.html
    */
   release: { params: ReleaseParams; response: ReleaseResponse; required: false };
   /**
@@ -20465,7 +20465,7 @@ export interface MPToolsOperations {
    * - 87012 `this version can not revert`: 该版本不能回退
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertCodeRelease.html
    */
   revertCodeRelease: { params: RevertCodeReleaseParams; response: RevertCodeReleaseResponse; required: false };
   /**
@@ -20478,7 +20478,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/revertGrayRelease.html
    */
   revertGrayRelease: { params: RevertGrayReleaseParams; response: RevertGrayReleaseResponse; required: false };
   /**
@@ -20495,7 +20495,7 @@ export interface MPToolsOperations {
    * - 91012 `quota reach limit`: 本月修改名称次数已用完
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setNickName.html
    */
   setNickname: { params: SetNicknameParams; response: SetNicknameResponse; required: true };
   /**
@@ -20509,7 +20509,7 @@ export interface MPToolsOperations {
    * - 85015 `invalid domain`: 域名不合法
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/domain-management/setPrefetchDomain.html
    */
   setPrefetchDomain: { params: SetPrefetchDomainParams; response: SetPrefetchDomainResponse; required: true };
   /**
@@ -20522,7 +20522,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/setSearchStatus.html
    */
   setSearchStatus: { params: SetSearchStatusParams; response: SetSearchStatusResponse; required: true };
   /**
@@ -20536,7 +20536,7 @@ export interface MPToolsOperations {
    * - 85015 `version not exist`: 基础库版本无效
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setSupportVersion.html
    */
   setSupportVersion: { params: SetSupportVersionParams; response: SetSupportVersionResponse; required: true };
   /**
@@ -20550,7 +20550,7 @@ export interface MPToolsOperations {
    * - 85021 `status not allowed`: 状态不可变
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/setVisitStatus.html
    */
   setVisitStatus: { params: SetVisitStatusParams; response: SetVisitStatusResponse; required: true };
   /**
@@ -20564,7 +20564,7 @@ export interface MPToolsOperations {
    * - 85012 `invalid audit id`: 无效的审核 id
    * - 61007 `api is unauthorized to component`: 授权方未授权该接口
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/speedupCodeAudit.html
    */
   speedupCodeAudit: { params: SpeedupCodeAuditParams; response: SpeedupCodeAuditResponse; required: true };
   /**
@@ -20585,7 +20585,7 @@ export interface MPToolsOperations {
    * - 85077 `category info invalid`: 小程序类目信息失效
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/submitAudit.html
    */
   submitAudit: { params: SubmitAuditParams; response: SubmitAuditResponse; required: false };
   /**
@@ -20599,7 +20599,7 @@ export interface MPToolsOperations {
    * - 85001 `invalid wechat id`: 微信号不存在
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/member-management/unbindTester.html
    */
   unbindTester: { params: UnbindTesterParams; response: UnbindTesterResponse; required: true };
   /**
@@ -20613,7 +20613,7 @@ export interface MPToolsOperations {
    * - 87013 `undo audit reach limit`: 撤回次数达到上限
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/code-management/undoAudit.html
    */
   undoAudit: { params: UndoAuditParams; response: UndoAuditResponse; required: false };
   /**
@@ -20628,7 +20628,7 @@ export interface MPToolsOperations {
    * - 40163 `code been used`: js_code 已被使用
    * - 61003 `component is not authorized by this account`: 小程序未授权给此第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/others/WeChat_login.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/others/WeChat_login.html
    */
   componentCode2Session: { params: ComponentCode2SessionParams; response: ComponentCode2SessionResponse; required: true };
   /**
@@ -20643,7 +20643,7 @@ export interface MPToolsOperations {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    * - 65401 `invalid custom service account`: 无效客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_cancelkfadmin.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_cancelkfadmin.html
    */
   cancelKfAdmin: { params: CancelKfAdminParams; response: CancelKfAdminResponse; required: true };
   /**
@@ -20656,7 +20656,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 45071: business_id 对应的商户不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_getbusiness.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_getbusiness.html
    */
   getKfBusiness: { params: GetKfBusinessParams; response: GetKfBusinessResponse; required: true };
   /**
@@ -20669,7 +20669,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 无权限（客服子商户仅对【电商平台】类目小程序开放）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_listbusiness.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_listbusiness.html
    */
   listKfBusiness: { params: ListKfBusinessParams; response: ListKfBusinessResponse; required: true };
   /**
@@ -20687,7 +20687,7 @@ export interface MPToolsOperations {
    * - 45078: 昵称不合法，请检查是否满足 nickname 规则
    * - 45079: 昵称含有违规词汇
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_registerbusiness.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_registerbusiness.html
    */
   registerKfBusiness: { params: RegisterKfBusinessParams; response: RegisterKfBusinessResponse; required: true };
   /**
@@ -20704,7 +20704,7 @@ export interface MPToolsOperations {
    * - 48001 `api unauthorized`: API 功能未授权，请确认小程序已获得该接口
    * - 40007 `invalid media_id`: 无效的 media_id
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_sendcustommessage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_sendcustommessage.html
    */
   sendCustomMessage: { params: MpSendCustomMessageParams; response: MpSendCustomMessageResponse; required: true };
   /**
@@ -20719,7 +20719,7 @@ export interface MPToolsOperations {
    * - 45080: 下发输入状态，需要之前 30 秒内跟用户有过消息交互
    * - 45081: 已经在输入状态，不可重复下发
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_typing.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_typing.html
    */
   setBusinessTyping: { params: SetBusinessTypingParams; response: SetBusinessTypingResponse; required: true };
   /**
@@ -20733,7 +20733,7 @@ export interface MPToolsOperations {
    * - 65401 `invalid custom service account`: 无效客服账号
    * - 65402: 客服账号尚未绑定微信号，不能投入使用
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_setkfadmin.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_setkfadmin.html
    */
   setKfAdmin: { params: SetKfAdminParams; response: SetKfAdminResponse; required: true };
   /**
@@ -20751,7 +20751,7 @@ export interface MPToolsOperations {
    * - 45078: 昵称不合法，请检查是否满足 nickname 规则
    * - 45079: 昵称含有违规词汇
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_updatebusiness.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-management/api_updatebusiness.html
    */
   updateKfBusiness: { params: UpdateKfBusinessParams; response: UpdateKfBusinessResponse; required: true };
   /**
@@ -20765,7 +20765,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getdailyretain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getdailyretain.html
    */
   getDailyRetain: { params: GetDailyRetainParams; response: GetDailyRetainResponse; required: true };
   /**
@@ -20777,7 +20777,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getdailysummary.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getdailysummary.html
    */
   getDailySummary: { params: GetDailySummaryParams; response: GetDailySummaryResponse; required: true };
   /**
@@ -20789,7 +20789,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getdailyvisittrend.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getdailyvisittrend.html
    */
   getDailyVisitTrend: { params: GetDailyVisitTrendParams; response: GetDailyVisitTrendResponse; required: true };
   /**
@@ -20801,7 +20801,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getmonthlyretain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getmonthlyretain.html
    */
   getMonthlyRetain: { params: GetMonthlyRetainParams; response: GetMonthlyRetainResponse; required: true };
   /**
@@ -20813,7 +20813,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getmonthlyvisittrend.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getmonthlyvisittrend.html
    */
   getMonthlyVisitTrend: { params: GetMonthlyVisitTrendParams; response: GetMonthlyVisitTrendResponse; required: true };
   /**
@@ -20826,7 +20826,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 47001 `data format error`: 请求参数格式错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getperformancedata.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getperformancedata.html
    */
   getPerformanceData: { params: GetPerformanceDataParams; response: GetPerformanceDataResponse; required: true };
   /**
@@ -20838,7 +20838,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（相差天数须为 0、6 或 29，结束日期最大为昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getuserportrait.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getuserportrait.html
    */
   getUserPortrait: { params: GetUserPortraitParams; response: GetUserPortraitResponse; required: true };
   /**
@@ -20850,7 +20850,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（限定查询 1 天，结束日期最大为昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitdistribution.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitdistribution.html
    */
   getVisitDistribution: { params: GetVisitDistributionParams; response: GetVisitDistributionResponse; required: true };
   /**
@@ -20862,7 +20862,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（限定查询 1 天，结束日期最大为昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitpage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/others/api_getvisitpage.html
    */
   getVisitPage: { params: GetVisitPageParams; response: GetVisitPageResponse; required: true };
   /**
@@ -20874,7 +20874,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getweeklyretain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-retain/api_getweeklyretain.html
    */
   getWeeklyRetain: { params: GetWeeklyRetainParams; response: GetWeeklyRetainResponse; required: true };
   /**
@@ -20886,7 +20886,7 @@ export interface MPToolsOperations {
    * - 61500 `date format error`: 日期格式错误（应为 yyyymmdd）
    * - 61501 `date range error`: 日期范围错误（跨度不符合接口限定，或结束日期晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getweeklyvisittrend.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/data-analysis/visit-trend/api_getweeklyvisittrend.html
    */
   getWeeklyVisitTrend: { params: GetWeeklyVisitTrendParams; response: GetWeeklyVisitTrendResponse; required: true };
   /**
@@ -20896,7 +20896,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/return/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_addreturnid.html
    */
   addDeliveryReturn: { params: AddDeliveryReturnParams; response: AddDeliveryReturnResponse; required: true };
   /**
@@ -20913,7 +20913,7 @@ export interface MPToolsOperations {
    * - 932002: 反查运单逻辑错误
    * - 932003: 反查运单获取到的运单数据异常
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliverypathnotify.html
    */
   deliveryPathNotify: { params: DeliveryPathNotifyParams; response: DeliveryPathNotifyResponse; required: true };
   /**
@@ -20930,7 +20930,7 @@ export interface MPToolsOperations {
    * - 932002: 反查运单逻辑错误
    * - 932003: 反查运单获取到的运单数据异常
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/msgpush/api_deliveryuserquery.html
    */
   deliveryUserQuery: { params: DeliveryUserQueryParams; response: DeliveryUserQueryResponse; required: true };
   /**
@@ -20940,7 +20940,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/open_msg/follow_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_follow_waybill.html
    */
   followWaybill: { params: FollowWaybillParams; response: FollowWaybillResponse; required: true };
   /**
@@ -20950,7 +20950,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/open_msg/get_delivery_list` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_get_delivery_list.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_get_delivery_list.html
    */
   getDeliveryList: { params: GetDeliveryListParams; response: GetDeliveryListResponse; required: false };
   /**
@@ -20960,7 +20960,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/return/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_getreturnid.html
    */
   getDeliveryReturn: { params: GetDeliveryReturnParams; response: GetDeliveryReturnResponse; required: true };
   /**
@@ -20968,7 +20968,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/open_msg/query_follow_trace` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_query_follow_trace.html
    */
   queryFollowTrace: { params: QueryFollowTraceParams; response: QueryFollowTraceResponse; required: true };
   /**
@@ -20976,7 +20976,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/open_msg/query_trace` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_query_trace.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_query_trace.html
    */
   queryTrace: { params: QueryTraceParams; response: QueryTraceResponse; required: true };
   /**
@@ -20986,7 +20986,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/open_msg/trace_waybill` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_trace_waybill.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_trace_waybill.html
    */
   traceWaybill: { params: TraceWaybillParams; response: TraceWaybillResponse; required: true };
   /**
@@ -20996,7 +20996,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/return/unbind` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-return/api_unbindreturnid.html
    */
   unbindDeliveryReturn: { params: UnbindDeliveryReturnParams; response: UnbindDeliveryReturnResponse; required: true };
   /**
@@ -21004,7 +21004,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/open_msg/update_follow_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-msg/api_update_follow_waybill_goods.html
    */
   updateFollowWaybillGoods: { params: UpdateFollowWaybillGoodsParams; response: UpdateFollowWaybillGoodsResponse; required: true };
   /**
@@ -21012,7 +21012,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/open_msg/update_waybill_goods` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_update_waybill_goods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/express-search/api_update_waybill_goods.html
    */
   updateWaybillGoods: { params: UpdateWaybillGoodsParams; response: UpdateWaybillGoodsResponse; required: true };
   /**
@@ -21033,7 +21033,7 @@ export interface MPToolsOperations {
    * - 9300535: shop 字段商品缩略图 url、商品名称为空或者非法，或者商品数量为 0
    * - 9300536: add_source=2 时，wx_appid 无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_addorder.html
    */
   addExpressOrder: { params: AddExpressOrderParams; response: AddExpressOrderResponse; required: true };
   /**
@@ -21041,7 +21041,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/business/order/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_batchgetorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_batchgetorder.html
    */
   batchGetOrder: { params: BatchGetOrderParams; response: BatchGetOrderResponse; required: true };
   /**
@@ -21057,7 +21057,7 @@ export interface MPToolsOperations {
    * - 9300531: bizid 无效或者密码错误
    * - 9300532: 绑定已提交，审核中
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_bindaccount.html
    */
   bindExpressAccount: { params: BindExpressAccountParams; response: BindExpressAccountResponse; required: true };
   /**
@@ -21072,7 +21072,7 @@ export interface MPToolsOperations {
    * - 9300506: 运单 ID 已经存在轨迹，不可取消
    * - 9300524: 订单已取消（一般为重复取消订单）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_cancelorder.html
    */
   cancelExpressOrder: { params: CancelExpressOrderParams; response: CancelExpressOrderResponse; required: true };
   /**
@@ -21080,7 +21080,7 @@ export interface MPToolsOperations {
    *
    * `GET /cgi-bin/express/business/account/getall` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getallaccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getallaccount.html
    */
   getAllAccount: { params: GetAllAccountParams; response: GetAllAccountResponse; required: false };
   /**
@@ -21088,7 +21088,7 @@ export interface MPToolsOperations {
    *
    * `GET /cgi-bin/express/business/delivery/getall` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getalldelivery.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getalldelivery.html
    */
   getAllDelivery: { params: GetAllDeliveryParams; response: GetAllDeliveryResponse; required: false };
   /**
@@ -21101,7 +21101,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 9300507: Token 不正确
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_getcontact.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_getcontact.html
    */
   getContact: { params: GetContactParams; response: GetContactResponse; required: true };
   /**
@@ -21115,7 +21115,7 @@ export interface MPToolsOperations {
    * - 9300506: 运单 ID 已经存在轨迹，不可取消
    * - 9300524: 订单已取消（一般为重复取消订单）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getorder.html
    */
   getExpressOrder: { params: GetExpressOrderParams; response: GetExpressOrderResponse; required: true };
   /**
@@ -21123,7 +21123,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/business/path/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getpath.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getpath.html
    */
   getPath: { params: GetPathParams; response: GetPathResponse; required: true };
   /**
@@ -21131,7 +21131,7 @@ export interface MPToolsOperations {
    *
    * `GET /cgi-bin/express/business/printer/getall` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getprinter.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getprinter.html
    */
   getPrinter: { params: GetPrinterParams; response: GetPrinterResponse; required: false };
   /**
@@ -21142,7 +21142,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 9300531: bizid 无效或者密码错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getquota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_getquota.html
    */
   getQuota: { params: GetQuotaParams; response: GetQuotaResponse; required: true };
   /**
@@ -21155,7 +21155,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 9300512: 模板格式错误，渲染失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_previewtemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_previewtemplate.html
    */
   previewTemplate: { params: PreviewTemplateParams; response: PreviewTemplateResponse; required: true };
   /**
@@ -21165,7 +21165,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/cancel_order` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliverycancel.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliverycancel.html
    */
   scatterDeliveryCancel: { params: ScatterDeliveryCancelParams; response: ScatterDeliveryCancelResponse; required: true };
   /**
@@ -21175,7 +21175,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/refund_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliveryrefund.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterdeliveryrefund.html
    */
   scatterDeliveryRefund: { params: ScatterDeliveryRefundParams; response: ScatterDeliveryRefundResponse; required: true };
   /**
@@ -21185,7 +21185,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/get_bill` · access_token: managed by the client · safe to repeat · reply: binary
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatter_get_bill.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatter_get_bill.html
    */
   scatterGetBill: { params: ScatterGetBillParams; response: BinaryReply; required: true };
   /**
@@ -21195,7 +21195,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/fee` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderfee.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderfee.html
    */
   scatterUpdateOrderFee: { params: ScatterUpdateOrderFeeParams; response: ScatterUpdateOrderFeeResponse; required: true };
   /**
@@ -21205,7 +21205,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/single_waybill/update` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderstatus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdateorderstatus.html
    */
   scatterUpdateOrderStatus: { params: ScatterUpdateOrderStatusParams; response: ScatterUpdateOrderStatusResponse; required: true };
   /**
@@ -21215,7 +21215,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/business/test_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_testupdateorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_testupdateorder.html
    */
   testUpdateOrder: { params: TestUpdateOrderParams; response: TestUpdateOrderResponse; required: true };
   /**
@@ -21225,7 +21225,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/service/business/update` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatebusiness.html
    */
   updateBusiness: { params: UpdateBusinessParams; response: UpdateBusinessResponse; required: true };
   /**
@@ -21235,7 +21235,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/delivery/scatter/update_complaint_result` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_scatterupdatecomplainresult.html
    */
   updateComplaintResult: { params: UpdateComplaintResultParams; response: UpdateComplaintResultResponse; required: true };
   /**
@@ -21248,7 +21248,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 9300507: Token 不正确
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatepath.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-provider/api_updatepath.html
    */
   updatePath: { params: UpdatePathParams; response: UpdatePathResponse; required: true };
   /**
@@ -21259,7 +21259,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 9300517: update_type 不正确
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/express/express-by-business/api_updateprinter.html
    */
   updatePrinter: { params: UpdatePrinterParams; response: UpdatePrinterResponse; required: true };
   /**
@@ -21276,7 +21276,7 @@ export interface MPToolsOperations {
    * - 9800039: 资源包余额不足
    * - 9800040: 资源包类型和设备类型不匹配
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_activelicensedevice.html
    * @deprecated Since 2024-09-09 device VoIP needs no license; the API answers a meaningless success (official page)
    */
   activeLicenseDevice: { params: ActiveLicenseDeviceParams; response: ActiveLicenseDeviceResponse; required: true };
@@ -21293,7 +21293,7 @@ export interface MPToolsOperations {
    * - 9800018: 该设备已经属于另一个设备组
    * - 9800044: 已扩容至最大设备数量
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_addiotgroupdevice.html
    */
   addIotGroupDevice: { params: AddIotGroupDeviceParams; response: AddIotGroupDeviceResponse; required: true };
   /**
@@ -21307,7 +21307,7 @@ export interface MPToolsOperations {
    * - 9800003: model_id 检查不通过
    * - 9800012: group_name 不合法，长度应为 1-32 字节
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_createiotgroupid.html
    */
   createIotGroupId: { params: CreateIotGroupIdParams; response: CreateIotGroupIdResponse; required: true };
   /**
@@ -21318,7 +21318,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 9800013: group_id 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getiotgroupinfo.html
    */
   getIotGroupInfo: { params: GetIotGroupInfoParams; response: GetIotGroupInfoResponse; required: true };
   /**
@@ -21328,7 +21328,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxa/business/license/getdeviceinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensedeviceinfo.html
    * @deprecated Device VoIP needs no license since 2024-09-09 (see the activeLicenseDevice page)
    */
   getLicenseDeviceInfo: { params: GetLicenseDeviceInfoParams; response: GetLicenseDeviceInfoResponse; required: true };
@@ -21339,7 +21339,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxa/business/license/getpkglist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getlicensepkglist.html
    * @deprecated The official page announces this API is withdrawn (回收) on 2024-12-31; device VoIP no longer needs licenses
    */
   getLicensePkgList: { params: GetLicensePkgListParams; response: GetLicensePkgListResponse; required: true };
@@ -21355,7 +21355,7 @@ export interface MPToolsOperations {
    * - 9800002: sn 包含非法字符，请参考文档
    * - 9800003: model_id 检查不通过
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_getsnticket.html
    */
   getSnTicket: { params: GetSnTicketParams; response: GetSnTicketResponse; required: true };
   /**
@@ -21367,7 +21367,7 @@ export interface MPToolsOperations {
    * - 9800013: group_id 不合法
    * - 9800017: 该设备不属于设备组
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_removeiotgroupdevice.html
    */
   removeIotGroupDevice: { params: RemoveIotGroupDeviceParams; response: RemoveIotGroupDeviceResponse; required: true };
   /**
@@ -21383,7 +21383,7 @@ export interface MPToolsOperations {
    * - 43101 `user refuse to accept the msg`: 用户拒绝接受消息，如果用户之前曾经订阅过，则表示用户取消了订阅关系
    * - 47003 `argument invalid!`: 模板参数不准确，可能为空或者不满足规则，errmsg 会提示具体是哪个字段出错
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/hardware-device/api_sendhardwaredevicemessage.html
    */
   sendHardwareDeviceMessage: { params: SendHardwareDeviceMessageParams; response: SendHardwareDeviceMessageResponse; required: true };
   /**
@@ -21393,7 +21393,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/order/confirm_return` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_abnormalconfirm.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_abnormalconfirm.html
    */
   abnormalConfirm: { params: AbnormalConfirmParams; response: AbnormalConfirmResponse; required: true };
   /**
@@ -21403,7 +21403,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/order/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addlocalorder.html
    */
   addLocalOrder: { params: AddLocalOrderParams; response: AddLocalOrderResponse; required: true };
   /**
@@ -21413,7 +21413,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/order/addtips` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addtips.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_addtips.html
    */
   addTips: { params: AddTipsParams; response: AddTipsResponse; required: true };
   /**
@@ -21423,7 +21423,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/shop/add` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_bindlocalaccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_bindlocalaccount.html
    */
   bindLocalAccount: { params: BindLocalAccountParams; response: BindLocalAccountResponse; required: true };
   /**
@@ -21433,7 +21433,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/order/cancel` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_cancellocalorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_cancellocalorder.html
    */
   cancelLocalOrder: { params: CancelLocalOrderParams; response: CancelLocalOrderResponse; required: true };
   /**
@@ -21443,7 +21443,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/delivery/getall` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getallimmedelivery.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getallimmedelivery.html
    */
   getAllImmeDelivery: { params: GetAllImmeDeliveryParams; response: GetAllImmeDeliveryResponse; required: false };
   /**
@@ -21453,7 +21453,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/shop/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getbindaccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getbindaccount.html
    */
   getBindAccount: { params: GetBindAccountParams; response: GetBindAccountResponse; required: false };
   /**
@@ -21463,7 +21463,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/order/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getlocalorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_getlocalorder.html
    */
   getLocalOrder: { params: GetLocalOrderParams; response: GetLocalOrderResponse; required: true };
   /**
@@ -21473,7 +21473,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/test_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_mockupdateorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_mockupdateorder.html
    */
   mockUpdateOrder: { params: MockUpdateOrderParams; response: MockUpdateOrderResponse; required: true };
   /**
@@ -21483,7 +21483,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/open` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_opendelivery.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_opendelivery.html
    */
   openDelivery: { params: OpenDeliveryParams; response: OpenDeliveryResponse; required: false };
   /**
@@ -21493,7 +21493,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/order/pre_add` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_preaddorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_preaddorder.html
    */
   preAddOrder: { params: PreAddOrderParams; response: PreAddOrderResponse; required: true };
   /**
@@ -21503,7 +21503,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/order/precancel` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_precancelorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_precancelorder.html
    */
   preCancelOrder: { params: PreCancelOrderParams; response: PreCancelOrderResponse; required: true };
   /**
@@ -21513,7 +21513,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/order/readd` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_reorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_reorder.html
    */
   reOrder: { params: ReOrderParams; response: ReOrderResponse; required: true };
   /**
@@ -21523,7 +21523,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/business/realmock_update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_realmockupdateorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-business/api_realmockupdateorder.html
    */
   realMockUpdateOrder: { params: RealMockUpdateOrderParams; response: RealMockUpdateOrderResponse; required: true };
   /**
@@ -21533,7 +21533,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/local/delivery/update_order` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-provider/api_updateorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/immediate-delivery/deliver-by-provider/api_updateorder.html
    */
   updateLocalOrder: { params: UpdateLocalOrderParams; response: UpdateLocalOrderResponse; required: true };
   /**
@@ -21543,7 +21543,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/addorder` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_addorder.html
    */
   intracityAddOrder: { params: IntracityAddOrderParams; response: IntracityAddOrderResponse; required: true };
   /**
@@ -21553,7 +21553,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/apply` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_apply.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_apply.html
    */
   intracityApply: { params: IntracityApplyParams; response: IntracityApplyResponse; required: false };
   /**
@@ -21563,7 +21563,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/balancequery` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_balancequery.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_balancequery.html
    */
   intracityBalanceQuery: { params: IntracityBalanceQueryParams; response: IntracityBalanceQueryResponse; required: false };
   /**
@@ -21573,7 +21573,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/cancelorder` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_cancelorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_cancelorder.html
    */
   intracityCancelOrder: { params: IntracityCancelOrderParams; response: IntracityCancelOrderResponse; required: true };
   /**
@@ -21583,7 +21583,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/createstore` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_createstore.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_createstore.html
    */
   intracityCreateStore: { params: IntracityCreateStoreParams; response: IntracityCreateStoreResponse; required: false };
   /**
@@ -21593,7 +21593,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/getcity` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getcity.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getcity.html
    */
   intracityGetCity: { params: IntracityGetCityParams; response: IntracityGetCityResponse; required: false };
   /**
@@ -21603,7 +21603,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/getpaymode` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getpaymode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_getpaymode.html
    */
   intracityGetPayMode: { params: IntracityGetPayModeParams; response: IntracityGetPayModeResponse; required: false };
   /**
@@ -21613,7 +21613,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/mocknotify` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_mocknotify.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_mocknotify.html
    */
   intracityMockNotify: { params: IntracityMockNotifyParams; response: IntracityMockNotifyResponse; required: true };
   /**
@@ -21623,7 +21623,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/preaddorder` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_preaddorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_preaddorder.html
    */
   intracityPreAddOrder: { params: IntracityPreAddOrderParams; response: IntracityPreAddOrderResponse; required: true };
   /**
@@ -21633,7 +21633,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/queryflow` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryflow.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryflow.html
    */
   intracityQueryFlow: { params: IntracityQueryFlowParams; response: IntracityQueryFlowResponse; required: true };
   /**
@@ -21643,7 +21643,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/queryorder` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_queryorder.html
    */
   intracityQueryOrder: { params: IntracityQueryOrderParams; response: IntracityQueryOrderResponse; required: true };
   /**
@@ -21653,7 +21653,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/querystore` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_querystore.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_querystore.html
    */
   intracityQueryStore: { params: IntracityQueryStoreParams; response: IntracityQueryStoreResponse; required: false };
   /**
@@ -21663,7 +21663,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/setpaymode` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_setpaymode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_setpaymode.html
    */
   intracitySetPayMode: { params: IntracitySetPayModeParams; response: IntracitySetPayModeResponse; required: true };
   /**
@@ -21673,7 +21673,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/storecharge` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_storecharge.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_storecharge.html
    */
   intracityStoreCharge: { params: IntracityStoreChargeParams; response: IntracityStoreChargeResponse; required: true };
   /**
@@ -21683,7 +21683,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/storerefund` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_store_refund.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_store_refund.html
    */
   intracityStoreRefund: { params: IntracityStoreRefundParams; response: IntracityStoreRefundResponse; required: true };
   /**
@@ -21693,7 +21693,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/express/intracity/updatestore` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_updatestore.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/weixin-express/same_city_distribution/api_intracity_updatestore.html
    */
   intracityUpdateStore: { params: IntracityUpdateStoreParams; response: IntracityUpdateStoreResponse; required: true };
   /**
@@ -21707,7 +21707,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addveassistant.html
    */
   addAssistant: { params: AddAssistantParams; response: AddAssistantResponse; required: true };
   /**
@@ -21734,7 +21734,7 @@ export interface MPToolsOperations {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_addgoods.html
    */
   addGoods: { params: AddGoodsParams; response: AddGoodsResponse; required: true };
   /**
@@ -21749,7 +21749,7 @@ export interface MPToolsOperations {
    * - 400004: 重复添加角色
    * - 400005: 主播角色删除失败，该主播存在未开播的直播间
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelistdw.html
    */
   addRole: { params: AddRoleParams; response: AddRoleResponse; required: true };
   /**
@@ -21761,7 +21761,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_addsubanchor.html
    */
   addSubAnchor: { params: AddSubAnchorParams; response: AddSubAnchorResponse; required: true };
   /**
@@ -21788,7 +21788,7 @@ export interface MPToolsOperations {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resubmitaudit.html
    */
   auditGoods: { params: AuditGoodsParams; response: AuditGoodsResponse; required: true };
   /**
@@ -21809,7 +21809,7 @@ export interface MPToolsOperations {
    * - 300035: 主播微信号不存在
    * - 300036: 主播微信号未实名认证
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_createroom.html
    */
   createRoom: { params: CreateRoomParams; response: CreateRoomResponse; required: true };
   /**
@@ -21834,7 +21834,7 @@ export interface MPToolsOperations {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_deletegoodsinfo.html
    */
   deleteGoods: { params: DeleteGoodsParams; response: DeleteGoodsResponse; required: true };
   /**
@@ -21850,7 +21850,7 @@ export interface MPToolsOperations {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletedoods.html
    */
   deleteGoodsInRoom: { params: DeleteGoodsInRoomParams; response: DeleteGoodsInRoomResponse; required: true };
   /**
@@ -21865,7 +21865,7 @@ export interface MPToolsOperations {
    * - 400004: 重复添加角色
    * - 400005: 主播角色删除失败，该主播存在未开播的直播间
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_deleterole.html
    */
   deleteRole: { params: DeleteRoleParams; response: DeleteRoleResponse; required: true };
   /**
@@ -21877,7 +21877,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deleteroom.html
    */
   deleteRoom: { params: DeleteRoomParams; response: DeleteRoomResponse; required: true };
   /**
@@ -21889,7 +21889,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_deletesubanchor.html
    */
   deleteSubAnchor: { params: DeleteSubAnchorParams; response: DeleteSubAnchorResponse; required: true };
   /**
@@ -21903,7 +21903,7 @@ export interface MPToolsOperations {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_downloadgoodsvideo.html
    */
   downloadGoodsVideo: { params: DownloadGoodsVideoParams; response: DownloadGoodsVideoResponse; required: true };
   /**
@@ -21924,7 +21924,7 @@ export interface MPToolsOperations {
    * - 300035: 主播微信号不存在
    * - 300036: 主播微信号未实名认证
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_editroom.html
    */
   editRoom: { params: EditRoomParams; response: EditRoomResponse; required: true };
   /**
@@ -21936,7 +21936,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getassistantlist.html
    */
   getAssistantList: { params: GetAssistantListParams; response: GetAssistantListResponse; required: true };
   /**
@@ -21946,7 +21946,7 @@ export interface MPToolsOperations {
    *
    * `GET /wxaapi/broadcast/goods/getkey` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getdefault_goodskey.html
    */
   getDefaultGoodsKey: { params: GetDefaultGoodsKeyParams; response: GetDefaultGoodsKeyResponse; required: false };
   /**
@@ -21954,7 +21954,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxa/business/get_wxa_followers` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_getfollowers.html
    */
   getFollowers: { params: GetFollowersParams; response: GetFollowersResponse; required: false };
   /**
@@ -21964,7 +21964,7 @@ export interface MPToolsOperations {
    *
    * `GET /wxaapi/broadcast/goods/getapproved` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsinfo.html
    */
   getGoodsInfo: { params: GetGoodsInfoParams; response: GetGoodsInfoResponse; required: true };
   /**
@@ -21976,7 +21976,7 @@ export interface MPToolsOperations {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_getgoodsauditinfo.html
    */
   getGoodsWarehouse: { params: GetGoodsWarehouseParams; response: GetGoodsWarehouseResponse; required: true };
   /**
@@ -21993,7 +21993,7 @@ export interface MPToolsOperations {
    * - 9410002: 获取商品失败
    * - 9410003: 获取回放失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getliveinfo.html
    */
   getLiveInfo: { params: GetLiveInfoParams; response: GetLiveInfoResponse; required: true };
   /**
@@ -22005,7 +22005,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getpushurl.html
    */
   getPushUrl: { params: GetPushUrlParams; response: GetPushUrlResponse; required: true };
   /**
@@ -22013,7 +22013,7 @@ export interface MPToolsOperations {
    *
    * `GET /wxaapi/broadcast/role/getrolelist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/role-management/api_getrolelist.html
    */
   getRoleList: { params: GetRoleListParams; response: GetRoleListResponse; required: false };
   /**
@@ -22025,7 +22025,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsharedcode.html
    */
   getSharedCode: { params: GetSharedCodeParams; response: GetSharedCodeResponse; required: true };
   /**
@@ -22037,7 +22037,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_getsubanchor.html
    */
   getSubAnchor: { params: GetSubAnchorParams; response: GetSubAnchorResponse; required: true };
   /**
@@ -22052,7 +22052,7 @@ export interface MPToolsOperations {
    * - 300026: 房间商品数量已经满额
    * - 300027: 导入商品失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_importgoods.html
    */
   importGoods: { params: ImportGoodsParams; response: ImportGoodsResponse; required: true };
   /**
@@ -22064,7 +22064,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifyassistant.html
    */
   modifyAssistant: { params: ModifyAssistantParams; response: ModifyAssistantResponse; required: true };
   /**
@@ -22076,7 +22076,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_modifysubanchor.html
    */
   modifySubAnchor: { params: ModifySubAnchorParams; response: ModifySubAnchorResponse; required: true };
   /**
@@ -22094,7 +22094,7 @@ export interface MPToolsOperations {
    * - 300047: 已有商品正在推送，请稍后再试
    * - 300052: 已下架的商品无法推送
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_pushgoods.html
    */
   pushGoods: { params: PushGoodsParams; response: PushGoodsResponse; required: true };
   /**
@@ -22108,7 +22108,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/subscribe-management/api_pushmessage.html
    */
   pushMessage: { params: PushMessageParams; response: PushMessageResponse; required: true };
   /**
@@ -22120,7 +22120,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_removeassistant.html
    */
   removeAssistant: { params: RemoveAssistantParams; response: RemoveAssistantResponse; required: true };
   /**
@@ -22145,7 +22145,7 @@ export interface MPToolsOperations {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_resetaudit.html
    */
   resetAuditGoods: { params: ResetAuditGoodsParams; response: ResetAuditGoodsResponse; required: true };
   /**
@@ -22159,7 +22159,7 @@ export interface MPToolsOperations {
    * - 300024: 商品不存在
    * - 300053: 直播间未添加此商品
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_salegoods.html
    */
   saleGoods: { params: SaleGoodsParams; response: SaleGoodsResponse; required: true };
   /**
@@ -22169,7 +22169,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxaapi/broadcast/goods/setkey` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_setdefault_goodskey.html
    */
   setDefaultGoodsKey: { params: SetDefaultGoodsKeyParams; response: SetDefaultGoodsKeyResponse; required: true };
   /**
@@ -22181,7 +22181,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_sortgoods.html
    */
   sortGoods: { params: SortGoodsParams; response: SortGoodsResponse; required: true };
   /**
@@ -22193,7 +22193,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatecomment.html
    */
   updateComment: { params: UpdateCommentParams; response: UpdateCommentResponse; required: true };
   /**
@@ -22205,7 +22205,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatefeedpublic.html
    */
   updateFeedPublic: { params: UpdateFeedPublicParams; response: UpdateFeedPublicResponse; required: true };
   /**
@@ -22230,7 +22230,7 @@ export interface MPToolsOperations {
    * - 300017: 商品未提审
    * - 300021: 商品添加成功，审核失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/commodity-management/api_updategoodsinfo.html
    */
   updateGoods: { params: UpdateGoodsParams; response: UpdateGoodsResponse; required: true };
   /**
@@ -22242,7 +22242,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatekf.html
    */
   updateKF: { params: UpdateKFParams; response: UpdateKFResponse; required: true };
   /**
@@ -22254,7 +22254,7 @@ export interface MPToolsOperations {
    * - 300022: 此房间号不存在
    * - 300023: 房间状态拦截（当前房间状态不允许此操作）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/livebroadcast/studio-management/api_updatereplay.html
    */
   updateReplay: { params: UpdateReplayParams; response: UpdateReplayResponse; required: true };
   /**
@@ -22281,7 +22281,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_applyupload.html
    */
   applyUpload: { params: ApplyUploadParams; response: ApplyUploadResponse; required: true };
   /**
@@ -22308,7 +22308,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_auditdrama.html
    */
   auditDrama: { params: AuditDramaParams; response: AuditDramaResponse; required: true };
   /**
@@ -22333,7 +22333,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_authorizeapp.html
    */
   authorizeApp: { params: AuthorizeAppParams; response: AuthorizeAppResponse; required: true };
   /**
@@ -22358,7 +22358,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_authorizecopyright.html
    */
   authorizeCopyright: { params: AuthorizeCopyrightParams; response: AuthorizeCopyrightResponse; required: true };
   /**
@@ -22385,7 +22385,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_authorizedrama.html
    */
   authorizeDrama: { params: AuthorizeDramaParams; response: AuthorizeDramaResponse; required: true };
   /**
@@ -22412,7 +22412,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_commitupload.html
    */
   commitUpload: { params: CommitUploadParams; response: CommitUploadResponse; required: true };
   /**
@@ -22437,7 +22437,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_deauthorizeapp.html
    */
   deauthorizeApp: { params: DeauthorizeAppParams; response: DeauthorizeAppResponse; required: true };
   /**
@@ -22462,7 +22462,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_deauthorizecopyright.html
    */
   deauthorizeCopyright: { params: DeauthorizeCopyrightParams; response: DeauthorizeCopyrightResponse; required: true };
   /**
@@ -22487,7 +22487,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_deauthorizedrama.html
    */
   deauthorizeDrama: { params: DeauthorizeDramaParams; response: DeauthorizeDramaResponse; required: true };
   /**
@@ -22512,7 +22512,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_deletemedia.html
    */
   deleteMedia: { params: DeleteMediaParams; response: DeleteMediaResponse; required: true };
   /**
@@ -22539,7 +22539,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizeapp/api_getauthorizeapps.html
    */
   getAuthorizeApps: { params: GetAuthorizeAppsParams; response: GetAuthorizeAppsResponse; required: false };
   /**
@@ -22564,7 +22564,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizeobjects.html
    */
   getAuthorizeObjects: { params: GetAuthorizeObjectsParams; response: GetAuthorizeObjectsResponse; required: false };
   /**
@@ -22589,7 +22589,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizedrama/api_getauthorizedobjects.html
    */
   getAuthorizedObjects: { params: GetAuthorizedObjectsParams; response: GetAuthorizedObjectsResponse; required: false };
   /**
@@ -22616,7 +22616,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnlogs.html
    */
   getCdnLogs: { params: GetCdnLogsParams; response: GetCdnLogsResponse; required: true };
   /**
@@ -22643,7 +22643,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_getcdnusagedata.html
    */
   getCdnUsageData: { params: GetCdnUsageDataParams; response: GetCdnUsageDataResponse; required: true };
   /**
@@ -22668,7 +22668,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizationlist.html
    */
   getCopyrightAuthorizationList: { params: GetCopyrightAuthorizationListParams; response: GetCopyrightAuthorizationListResponse; required: false };
   /**
@@ -22693,7 +22693,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/authorizecopyright/api_getcopyrightauthorizedlist.html
    */
   getCopyrightAuthorizedList: { params: GetCopyrightAuthorizedListParams; response: GetCopyrightAuthorizedListResponse; required: false };
   /**
@@ -22720,7 +22720,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdrama.html
    */
   getDrama: { params: GetDramaParams; response: GetDramaResponse; required: true };
   /**
@@ -22747,7 +22747,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_getdramalatestauditinfo.html
    */
   getDramaLatestAuditInfo: { params: GetDramaLatestAuditInfoParams; response: GetDramaLatestAuditInfoResponse; required: true };
   /**
@@ -22774,7 +22774,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedia.html
    */
   getMedia: { params: GetMediaParams; response: GetMediaResponse; required: true };
   /**
@@ -22801,7 +22801,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_getmedialink.html
    */
   getMediaLink: { params: GetMediaLinkParams; response: GetMediaLinkResponse; required: true };
   /**
@@ -22826,7 +22826,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_gettask.html
    */
   getTask: { params: GetTaskParams; response: GetTaskResponse; required: true };
   /**
@@ -22853,7 +22853,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_listdramas.html
    */
   listDramas: { params: ListDramasParams; response: ListDramasResponse; required: false };
   /**
@@ -22880,7 +22880,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_media/api_listmedia.html
    */
   listMedia: { params: ListMediaParams; response: ListMediaResponse; required: false };
   /**
@@ -22905,7 +22905,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/usagedata/api_listpackages.html
    */
   listPackages: { params: ListPackagesParams; response: ListPackagesResponse; required: true };
   /**
@@ -22932,7 +22932,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitmodifydramabasicinforeq.html
    */
   modifyDramaBasicInfo: { params: ModifyDramaBasicInfoParams; response: ModifyDramaBasicInfoResponse; required: true };
   /**
@@ -22959,7 +22959,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_pullupload.html
    */
   pullUpload: { params: PullUploadParams; response: PullUploadResponse; required: true };
   /**
@@ -22984,7 +22984,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_replacedramamedia.html
    */
   replaceDramaMedia: { params: ReplaceDramaMediaParams; response: ReplaceDramaMediaResponse; required: true };
   /**
@@ -23011,7 +23011,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_singlefileupload.html
    */
   singleFileUpload: { params: SingleFileUploadParams; response: SingleFileUploadResponse; required: true };
   /**
@@ -23038,7 +23038,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/auditdrama/api_submitreplacemedias.html
    */
   submitReplaceDramaMedias: { params: SubmitReplaceDramaMediasParams; response: SubmitReplaceDramaMediasResponse; required: true };
   /**
@@ -23065,7 +23065,7 @@ export interface MPToolsOperations {
    * - 10093023: 操作过于频繁
    * - 10093030: 资源不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/minidrama/vod_fileupload/api_uploadpart.html
    */
   uploadPart: { params: UploadPartParams; response: UploadPartResponse; required: true };
   /**
@@ -23075,7 +23075,7 @@ export interface MPToolsOperations {
    *
    * `POST /cityservice/face/identify/getinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/community/business/doc/000442d352c1202bd498ecb105c00d
    */
   faceIdentifyGetInfo: { params: FaceIdentifyGetInfoParams; response: FaceIdentifyGetInfoResponse; required: true };
   /**
@@ -23085,7 +23085,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/component/getprivacysetting` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/getPrivacySetting.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/getPrivacySetting.html
    */
   getPrivacySetting: { params: GetPrivacySettingParams; response: GetPrivacySettingResponse; required: false };
   /**
@@ -23093,7 +23093,7 @@ export interface MPToolsOperations {
    *
    * `POST /redpacketcover/wxapp/cover_url/get_by_token` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/red-packet-cover/getRedPacketCoverUrl.html
    */
   getRedPacketCoverUrl: { params: GetRedPacketCoverUrlParams; response: GetRedPacketCoverUrlResponse; required: true };
   /**
@@ -23113,7 +23113,7 @@ export interface MPToolsOperations {
    * - 9301014: RequestID 错误
    * - 9301015: 后端尚未处理完成
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_invokeservice.html
    */
   invokeService: { params: InvokeServiceParams; response: InvokeServiceResponse; required: true };
   /**
@@ -23133,7 +23133,7 @@ export interface MPToolsOperations {
    * - 9301014: RequestID 错误
    * - 9301015: 后端尚未处理完成
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/wx-service-market/api_servicemarketretrieve.html
    */
   serviceMarketRetrieve: { params: ServiceMarketRetrieveParams; response: ServiceMarketRetrieveResponse; required: true };
   /**
@@ -23143,7 +23143,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxa/setdynamicdata` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://wsad.weixin.qq.com/wsad/zh_CN/htmledition/widget-docs-v3/html/custom/quickstart/implement/import/index.html WeChat docs}
+   * WeChat docs: https://wsad.weixin.qq.com/wsad/zh_CN/htmledition/widget-docs-v3/html/custom/quickstart/implement/import/index.html
    */
   setDynamicData: { params: SetDynamicDataParams; response: SetDynamicDataResponse; required: true };
   /**
@@ -23159,7 +23159,7 @@ export interface MPToolsOperations {
    * - 86076: 上传的自定义隐私协议文件不存在
    * - 86077: 该 appid 不是第三方代开发的小程序
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/setPrivacySetting.html
    */
   setPrivacySetting: { params: SetPrivacySettingParams; response: SetPrivacySettingResponse; required: true };
   /**
@@ -23172,7 +23172,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 86078: 上传的文件过大或格式不是 txt
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/uploadPrivacyExtFile.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/privacy-management/uploadPrivacyExtFile.html
    */
   uploadPrivacyExtFile: { params: UploadPrivacyExtFileParams; response: UploadPrivacyExtFileResponse; required: true };
   /**
@@ -23198,7 +23198,7 @@ export interface MPToolsOperations {
    * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
    * - 93013: 从腾讯地图获取地址详细信息失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_addnearbypoi.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_addnearbypoi.html
    */
   addNearbyPoi: { params: AddNearbyPoiParams; response: AddNearbyPoiResponse; required: true };
   /**
@@ -23222,7 +23222,7 @@ export interface MPToolsOperations {
    * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
    * - 93013: 从腾讯地图获取地址详细信息失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_deletenearbypoi.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_deletenearbypoi.html
    */
   deleteNearbyPoi: { params: DeleteNearbyPoiParams; response: DeleteNearbyPoiResponse; required: true };
   /**
@@ -23248,7 +23248,7 @@ export interface MPToolsOperations {
    * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
    * - 93013: 从腾讯地图获取地址详细信息失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_getnearbypoilist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_getnearbypoilist.html
    */
   getNearbyPoiList: { params: GetNearbyPoiListParams; response: GetNearbyPoiListResponse; required: true };
   /**
@@ -23272,7 +23272,7 @@ export interface MPToolsOperations {
    * - 93012: 非普通类型小程序（门店小程序、小店小程序等）不可用
    * - 93013: 从腾讯地图获取地址详细信息失败
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_setshowstatus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/nearby-poi/api_setshowstatus.html
    */
   setShowStatus: { params: SetShowStatusParams; response: SetShowStatusResponse; required: true };
   /**
@@ -23282,7 +23282,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxa/getwxadevinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getdomaininfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getdomaininfo.html
    */
   getDomainInfo: { params: GetDomainInfoParams; response: GetDomainInfoResponse; required: false };
   /**
@@ -23290,7 +23290,7 @@ export interface MPToolsOperations {
    *
    * `GET /wxaapi/feedback/list` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedback.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedback.html
    */
   getFeedback: { params: GetFeedbackParams; response: GetFeedbackResponse; required: true };
   /**
@@ -23301,7 +23301,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 46001: 不存在 mediaid 对应的数据
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedbackmedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getfeedbackmedia.html
    */
   getFeedbackmedia: { params: GetFeedbackmediaParams; response: BinaryReply; required: true };
   /**
@@ -23309,7 +23309,7 @@ export interface MPToolsOperations {
    *
    * `GET /wxa/getgrayreleaseplan` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getgrayreleaseplan.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getgrayreleaseplan.html
    */
   getGrayReleasePlan: { params: GetGrayReleasePlanParams; response: GetGrayReleasePlanResponse; required: false };
   /**
@@ -23319,7 +23319,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxaapi/log/jserr_detail` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrdetail.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrdetail.html
    */
   getJsErrDetail: { params: GetJsErrDetailParams; response: GetJsErrDetailResponse; required: true };
   /**
@@ -23329,7 +23329,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxaapi/log/jserr_list` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrlist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getjserrlist.html
    */
   getJsErrList: { params: GetJsErrListParams; response: GetJsErrListResponse; required: true };
   /**
@@ -23339,7 +23339,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxaapi/log/jserr_search` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/operation/operation.getJsErrSearch.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/operation/operation.getJsErrSearch.html
    * @deprecated 已从当前运维中心接口列表移除，请使用 getJsErrList / getJsErrDetail
    */
   getJsErrSearch: { params: GetJsErrSearchParams; response: GetJsErrSearchResponse; required: true };
@@ -23350,7 +23350,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxaapi/log/get_performance` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getperformance.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getperformance.html
    */
   getPerformance: { params: GetPerformanceParams; response: GetPerformanceResponse; required: true };
   /**
@@ -23358,7 +23358,7 @@ export interface MPToolsOperations {
    *
    * `GET /wxaapi/log/get_scene` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getscenelist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getscenelist.html
    */
   getSceneList: { params: GetSceneListParams; response: GetSceneListResponse; required: false };
   /**
@@ -23366,7 +23366,7 @@ export interface MPToolsOperations {
    *
    * `GET /wxaapi/log/get_client_version` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getversionlist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_getversionlist.html
    */
   getVersionList: { params: GetVersionListParams; response: GetVersionListResponse; required: false };
   /**
@@ -23376,7 +23376,7 @@ export interface MPToolsOperations {
    *
    * `GET /wxaapi/userlog/userlog_search` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_realtimelogsearch.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/operation/api_realtimelogsearch.html
    */
   realtimelogSearch: { params: RealtimelogSearchParams; response: RealtimelogSearchResponse; required: true };
   /**
@@ -23394,7 +23394,7 @@ export interface MPToolsOperations {
    * - 89243: “待确认”的申请不可删除
    * - 89044: 不存在该插件 appid
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_manageplugin.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_manageplugin.html
    */
   managePlugin: { params: ManagePluginParams; response: ManagePluginResponse; required: true };
   /**
@@ -23410,7 +23410,7 @@ export interface MPToolsOperations {
    * - 89241: 无法进行此操作，只有“已拒绝/已超时”的申请可操作删除
    * - 89242: 该 appid 不在申请列表内
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_managepluginapplication.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/plugin-management/api_managepluginapplication.html
    */
   managePluginApplication: { params: ManagePluginApplicationParams; response: ManagePluginApplicationResponse; required: true };
   /**
@@ -23423,7 +23423,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html
    */
   addPromoter: { params: AddPromoterParams; response: AddPromoterResponse; required: true };
   /**
@@ -23436,7 +23436,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html
    */
   addPromoterRole: { params: AddPromoterRoleParams; response: AddPromoterRoleResponse; required: true };
   /**
@@ -23447,7 +23447,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html
    */
   getPromoter: { params: GetPromoterParams; response: GetPromoterResponse; required: false };
   /**
@@ -23458,7 +23458,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/invite_promoter.html
    */
   getPromoterInvitationMaterial: { params: GetPromoterInvitationMaterialParams; response: GetPromoterInvitationMaterialResponse; required: true };
   /**
@@ -23469,7 +23469,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html
    */
   getPromoterMsg: { params: GetPromoterMsgParams; response: GetPromoterMsgResponse; required: true };
   /**
@@ -23482,7 +23482,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html
    */
   getPromoterMsgClickData: { params: GetPromoterMsgClickDataParams; response: GetPromoterMsgClickDataResponse; required: true };
   /**
@@ -23493,7 +23493,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html
    */
   getPromoterOrder: { params: GetPromoterOrderParams; response: GetPromoterOrderResponse; required: true };
   /**
@@ -23504,7 +23504,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html
    */
   getPromoterRelation: { params: GetPromoterRelationParams; response: GetPromoterRelationResponse; required: true };
   /**
@@ -23515,7 +23515,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html
    */
   getPromoterRole: { params: GetPromoterRoleParams; response: GetPromoterRoleResponse; required: false };
   /**
@@ -23526,7 +23526,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/promote_date.html
    */
   getPromoterShareMaterial: { params: GetPromoterShareMaterialParams; response: GetPromoterShareMaterialResponse; required: true };
   /**
@@ -23537,7 +23537,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html
    */
   sendPromoterMsg: { params: SendPromoterMsgParams; response: SendPromoterMsgResponse; required: true };
   /**
@@ -23548,7 +23548,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/message.html
    */
   singleSendPromoterMsg: { params: SingleSendPromoterMsgParams; response: SingleSendPromoterMsgResponse; required: true };
   /**
@@ -23559,7 +23559,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/manage_promoter.html
    */
   updatePromoter: { params: UpdatePromoterParams; response: UpdatePromoterResponse; required: true };
   /**
@@ -23570,7 +23570,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 小程序未开通推广员能力或无此接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/promoter/api/role_manage.html
    */
   updatePromoterRole: { params: UpdatePromoterRoleParams; response: UpdatePromoterRoleResponse; required: true };
   /**
@@ -23582,7 +23582,7 @@ export interface MPToolsOperations {
    * - 40159 `invalid length for path, or the data is not json string`: path 不能为空，且长度不能大于 128 字节
    * - 45029 `qrcode count out of limit`: 生成码个数总和到达最大个数限制
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_createqrcode.html
    */
   createQRCode: { params: CreateQRCodeParams; response: BinaryReply; required: true };
   /**
@@ -23603,7 +23603,7 @@ export interface MPToolsOperations {
    * - 85400 `reach max long time quota limit`: 长期有效 scheme 数量达到上限
    * - 9800010: 该设备（model_id/sn）的 scheme 已存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatenfcscheme.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatenfcscheme.html
    */
   generateNFCScheme: { params: GenerateNFCSchemeParams; response: GenerateNFCSchemeResponse; required: true };
   /**
@@ -23618,7 +23618,7 @@ export interface MPToolsOperations {
    * - 44990: 生成 Scheme 频率过快（超过 100 次/秒）
    * - 85401: 要求仅小程序已发布后才能生成
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatescheme.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_generatescheme.html
    */
   generateScheme: { params: GenerateSchemeParams; response: GenerateSchemeResponse; required: false };
   /**
@@ -23630,7 +23630,7 @@ export interface MPToolsOperations {
    * - 40066 `invalid url`: 页面路径不存在
    * - 85400: 长期有效 Short Link 数量到达上限 10 万
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/short-link/api_generateshortlink.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/short-link/api_generateshortlink.html
    */
   generateShortLink: { params: GenerateShortLinkParams; response: GenerateShortLinkResponse; required: true };
   /**
@@ -23644,7 +23644,7 @@ export interface MPToolsOperations {
    * - 85079: 小程序没有线上版本
    * - 44990: 生成频率过快
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_generateurllink.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_generateurllink.html
    */
   generateUrlLink: { params: GenerateUrlLinkParams; response: GenerateUrlLinkResponse; required: false };
   /**
@@ -23657,7 +23657,7 @@ export interface MPToolsOperations {
    * - 45029 `qrcode count out of limit`: 生成码个数总和到达最大个数限制
    * - 40097 `invalid args`: 参数错误（如 env_version 不合法）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getqrcode.html
    */
   getQRCode: { params: GetQRCodeParams; response: BinaryReply; required: true };
   /**
@@ -23670,7 +23670,7 @@ export interface MPToolsOperations {
    * - 40097 `invalid args`: 参数错误
    * - 45009: 调用分钟频率受限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/qr-code/api_getunlimitedqrcode.html
    */
   getUnlimitedQRCode: { params: GetUnlimitedQRCodeParams; response: BinaryReply; required: true };
   /**
@@ -23683,7 +23683,7 @@ export interface MPToolsOperations {
    * - 85403: scheme 不存在
    * - 44990: 频率过快，超过 100 次/秒
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-scheme/api_queryscheme.html
    */
   queryScheme: { params: QuerySchemeParams; response: QuerySchemeResponse; required: false };
   /**
@@ -23696,7 +23696,7 @@ export interface MPToolsOperations {
    * - 85403: url_link 不存在
    * - 44990: 频率过快，超过 100 次/秒
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_queryurllink.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/qrcode-link/url-link/api_queryurllink.html
    */
   queryUrlLink: { params: QueryUrlLinkParams; response: QueryUrlLinkResponse; required: false };
   /**
@@ -23709,7 +23709,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/safety-control-capability/api_getuserriskrank.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/safety-control-capability/api_getuserriskrank.html
    */
   getUserRiskRank: { params: GetUserRiskRankParams; response: GetUserRiskRankResponse; required: true };
   /**
@@ -23722,7 +23722,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 87014 `risky content`: 内容含有违法违规内容（内容可能潜在风险）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/framework/security.imgSecCheck.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/framework/security.imgSecCheck.html
    * @deprecated 1.0 版本已于 2021 年 9 月 1 日停止更新维护，请使用 mediaCheckAsync（2.0 版本）
    */
   imgSecCheck: { params: ImgSecCheckParams; response: ImgSecCheckResponse; required: true };
@@ -23740,7 +23740,7 @@ export interface MPToolsOperations {
    * - 47001 `data format error`: 传递的参数格式不对
    * - 61010 `user not in mini program last 2 hours`: 用户访问记录超时（用户未在近两小时访问小程序）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_mediacheckasync.html
    */
   mediaCheckAsync: { params: MediaCheckAsyncParams; response: MediaCheckAsyncResponse; required: true };
   /**
@@ -23755,7 +23755,7 @@ export interface MPToolsOperations {
    * - 47001 `data format error`: 传递的参数格式不对
    * - 61010 `user not in mini program last 2 hours`: 用户访问记录超时（用户未在近两小时访问小程序）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/sec-center/sec-check/api_msgseccheck.html
    */
   msgSecCheck: { params: MsgSecCheckParams; response: MsgSecCheckResponse; required: true };
   /**
@@ -23769,7 +23769,7 @@ export interface MPToolsOperations {
    * - 85434 `invalid notify_type`: notify_type 参数不合法
    * - 85437 `invalid notify_code`: notify_code 不合法或不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getusernotify.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getusernotify.html
    */
   getUserNotify: { params: GetUserNotifyParams; response: GetUserNotifyResponse; required: true };
   /**
@@ -23785,7 +23785,7 @@ export interface MPToolsOperations {
    * - 85434 `invalid notify_type`: notify_type 参数不合法
    * - 85437 `invalid notify_code`: notify_code 不合法或不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotify.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotify.html
    */
   setUserNotify: { params: SetUserNotifyParams; response: SetUserNotifyResponse; required: true };
   /**
@@ -23801,7 +23801,7 @@ export interface MPToolsOperations {
    * - 85434 `invalid notify_type`: notify_type 参数不合法
    * - 85437 `invalid notify_code`: notify_code 不合法或不存在
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotifyext.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_setusernotifyext.html
    */
   setUserNotifyExt: { params: SetUserNotifyExtParams; response: SetUserNotifyExtResponse; required: true };
   /**
@@ -23809,7 +23809,7 @@ export interface MPToolsOperations {
    *
    * `POST /wxa/sec/order/get_order_detail_path` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html
    */
   getOrderDetailPath: { params: GetOrderDetailPathParams; response: GetOrderDetailPathResponse; required: false };
   /**
@@ -23825,7 +23825,7 @@ export interface MPToolsOperations {
    * - 10060012: 系统繁忙，请稍后重试
    * - 10060014: 参数错误，根据错误提示信息处理
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorder.html
    */
   getShippingOrder: { params: GetShippingOrderParams; response: GetShippingOrderResponse; required: true };
   /**
@@ -23840,7 +23840,7 @@ export interface MPToolsOperations {
    * - 10060012: 系统繁忙，请稍后重试
    * - 10060014: 参数错误，根据错误提示信息处理
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorderlist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_getorderlist.html
    */
   getShippingOrderList: { params: GetShippingOrderListParams; response: GetShippingOrderListResponse; required: false };
   /**
@@ -23857,7 +23857,7 @@ export interface MPToolsOperations {
    * - 61004: 客户端 ip 未授权，请检查调用端 ip 是否在服务商 ip 白名单中
    * - 61011: 服务商不合法，请检查 access_token 是否有误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanaged.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanaged.html
    */
   isTradeManaged: { params: IsTradeManagedParams; response: IsTradeManagedResponse; required: true };
   /**
@@ -23874,7 +23874,7 @@ export interface MPToolsOperations {
    * - 61004: 客户端 ip 未授权
    * - 61011: 服务商不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanagementconfirmationcompleted.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_istrademanagementconfirmationcompleted.html
    */
   isTradeManagementConfirmationCompleted: { params: IsTradeManagementConfirmationCompletedParams; response: IsTradeManagementConfirmationCompletedResponse; required: true };
   /**
@@ -23890,7 +23890,7 @@ export interface MPToolsOperations {
    * - 10060012: 系统繁忙，请稍后重试
    * - 10060014: 参数错误，根据错误提示信息处理
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_notifyconfirmreceive.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_notifyconfirmreceive.html
    */
   notifyConfirmReceive: { params: NotifyConfirmReceiveParams; response: NotifyConfirmReceiveResponse; required: true };
   /**
@@ -23905,7 +23905,7 @@ export interface MPToolsOperations {
    * - 268546001: delay_to 非法
    * - 268546002: 账户不存在这个待发货单号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_opspecialorder.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_opspecialorder.html
    */
   opSpecialOrder: { params: OpSpecialOrderParams; response: OpSpecialOrderResponse; required: true };
   /**
@@ -23919,7 +23919,7 @@ export interface MPToolsOperations {
    * - -1 `system error`: 系统繁忙，请稍后重试
    * - 10060014: 参数错误，根据错误提示信息处理
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setmsgjumppath.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setmsgjumppath.html
    */
   setMsgJumpPath: { params: SetMsgJumpPathParams; response: SetMsgJumpPathResponse; required: true };
   /**
@@ -23932,7 +23932,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 268486048: 一个账号只能申请一次，重复提交
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setwxatradetypecgi.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_setwxatradetypecgi.html
    */
   setWxaTradeType: { params: SetWxaTradeTypeParams; response: SetWxaTradeTypeResponse; required: true };
   /**
@@ -23945,7 +23945,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 10060014: 参数错误（path 不合法或未包含 ${商品订单号}）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/platform-capabilities/business-capabilities/order_center/order_center.html
    */
   updateOrderDetailPath: { params: UpdateOrderDetailPathParams; response: UpdateOrderDetailPathResponse; required: true };
   /**
@@ -23971,7 +23971,7 @@ export interface MPToolsOperations {
    * - 10060031: 该笔支付单不属于 openid 所指定的用户
    * - 268485216: 上传时间非法，请按照 RFC 3339 格式填写
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadcombinedshippinginfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadcombinedshippinginfo.html
    */
   uploadCombinedShippingInfo: { params: UploadCombinedShippingInfoParams; response: UploadCombinedShippingInfoResponse; required: true };
   /**
@@ -24009,7 +24009,7 @@ export interface MPToolsOperations {
    * - 268485224: 发货模式非法
    * - 268485228: 统一发货模式下，物流信息列表长度必须为 1
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadshippinginfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/order_shipping/api_uploadshippinginfo.html
    */
   uploadShippingInfo: { params: UploadShippingInfoParams; response: UploadShippingInfoResponse; required: true };
   /**
@@ -24019,7 +24019,7 @@ export interface MPToolsOperations {
    *
    * `POST /cgi-bin/soter/verify_signature` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/soter/api_verifysignature.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/soter/api_verifysignature.html
    */
   verifySignature: { params: VerifySignatureParams; response: VerifySignatureResponse; required: true };
   /**
@@ -24036,7 +24036,7 @@ export interface MPToolsOperations {
    * - 47003 `argument invalid`: 模板参数不准确（可能为空或者不满足规则）
    * - 41030 `invalid page`: page 路径不正确
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_sendmessage.html
    */
   sendSubscribeMessage: { params: SendSubscribeMessageParams; response: SendSubscribeMessageResponse; required: true };
   /**
@@ -24049,7 +24049,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.addTemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.addTemplate.html
    * @deprecated Mini Program template messages were retired on 2020-01-10: use addMessageTemplate (subscribe messages)
    */
   addLegacyTemplate: { params: AddLegacyTemplateParams; response: AddLegacyTemplateResponse; required: true };
@@ -24063,7 +24063,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.deleteTemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.deleteTemplate.html
    * @deprecated Mini Program template messages were retired on 2020-01-10: use deleteMessageTemplate (subscribe messages)
    */
   deleteLegacyTemplate: { params: DeleteLegacyTemplateParams; response: DeleteLegacyTemplateResponse; required: true };
@@ -24077,7 +24077,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryById.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryById.html
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateKeyWordsById (subscribe messages)
    */
   getLegacyTemplateLibraryById: { params: GetLegacyTemplateLibraryByIdParams; response: GetLegacyTemplateLibraryByIdResponse; required: true };
@@ -24091,7 +24091,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateLibraryList.html
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getPubTemplateTitleList (subscribe messages)
    */
   getLegacyTemplateLibraryList: { params: GetLegacyTemplateLibraryListParams; response: GetLegacyTemplateLibraryListResponse; required: true };
@@ -24105,7 +24105,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 接口已下线或无权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.getTemplateList.html
    * @deprecated Mini Program template messages were retired on 2020-01-10: use getMessageTemplateList (subscribe messages)
    */
   getLegacyTemplateList: { params: GetLegacyTemplateListParams; response: GetLegacyTemplateListResponse; required: true };
@@ -24123,7 +24123,7 @@ export interface MPToolsOperations {
    * - 41030 `invalid page`: page 不正确
    * - 45009: 接口调用超过限额（目前默认每个帐号日调用限额为 100 万）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.send.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/template-message/templateMessage.send.html
    * @deprecated Mini Program template messages were retired on 2020-01-10: use sendSubscribeMessage
    */
   sendLegacyTemplateMessage: { params: SendLegacyTemplateMessageParams; response: SendLegacyTemplateMessageResponse; required: true };
@@ -24144,7 +24144,7 @@ export interface MPToolsOperations {
    * - 40013 `invalid appid`: appid 不正确，或者与 openid 不匹配
    * - 43004 `require subscribe`: 接收者未关注 mp_template_msg.appid 对应的公众号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/uniform-message/uniformMessage.send.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/uniform-message/uniformMessage.send.html
    * @deprecated weapp_template_msg is retired (Mini Program template messages ended 2020-01); use sendSubscribeMessage, or the Official Account's sendTemplateMessage for mp_template_msg
    */
   sendUniformMessage: { params: SendUniformMessageParams; response: SendUniformMessageResponse; required: true };
@@ -24158,7 +24158,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_createactivityid.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_createactivityid.html
    */
   createActivityId: { params: CreateActivityIdParams; response: CreateActivityIdResponse; required: false };
   /**
@@ -24171,7 +24171,7 @@ export interface MPToolsOperations {
    * Errcodes:
    * - 47001 `data format error`: post 数据中参数缺失或格式错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setchattoolmsg.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setchattoolmsg.html
    */
   setChatToolMsg: { params: SetChatToolMsgParams; response: SetChatToolMsgResponse; required: true };
   /**
@@ -24189,7 +24189,7 @@ export interface MPToolsOperations {
    * - 47503: 参数 version_type 错误
    * - 47504: activity_id 过期
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setupdatablemsg.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/updatable-message/api_setupdatablemsg.html
    */
   setUpdatableMsg: { params: SetUpdatableMsgParams; response: SetUpdatableMsgResponse; required: true };
   /**
@@ -24201,7 +24201,7 @@ export interface MPToolsOperations {
    * - 1 `data not exit`: 加密数据不存在：生成时间超过保存期限（3 天）、key 不存在或数据与 appid 不匹配
    * - 40097 `invalid args`: 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_checkencrypteddata.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_checkencrypteddata.html
    */
   checkEncryptedData: { params: CheckEncryptedDataParams; response: CheckEncryptedDataResponse; required: true };
   /**
@@ -24213,7 +24213,7 @@ export interface MPToolsOperations {
    * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
    * - 87008 `invalid sig_method`: sig_method 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_checksessionkey.html
    */
   checkSessionKey: { params: CheckSessionKeyParams; response: CheckSessionKeyResponse; required: true };
   /**
@@ -24227,7 +24227,7 @@ export interface MPToolsOperations {
    * - 40226 `code blocked`: 高风险等级用户，小程序登录拦截
    * - -1 `system error`: 系统繁忙
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html
    */
   code2Session: { params: Code2SessionParams; response: Code2SessionResponse; required: true };
   /**
@@ -24240,7 +24240,7 @@ export interface MPToolsOperations {
    * - 89300 `invalid trade`: 订单无效
    * - 40003 `invalid openid`: openid 错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpaidunionid.html
    */
   getPaidUnionId: { params: GetPaidUnionIdParams; response: GetPaidUnionIdResponse; required: true };
   /**
@@ -24253,7 +24253,7 @@ export interface MPToolsOperations {
    * - 45011: API 调用太频繁
    * - 40013 `invalid appid`: 请求 appid 身份与获取 code 的小程序 appid 不匹配
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/phone-number/api_getphonenumber.html
    */
   getPhoneNumber: { params: GetPhoneNumberParams; response: GetPhoneNumberResponse; required: true };
   /**
@@ -24271,7 +24271,7 @@ export interface MPToolsOperations {
    * - 1007: openpid 数据不存在（例如误用了 wx.login 的 code）
    * - 1022: json 数据解析错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpluginopenpid.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/basic-info/api_getpluginopenpid.html
    */
   getPluginOpenPId: { params: GetPluginOpenPIdParams; response: GetPluginOpenPIdResponse; required: true };
   /**
@@ -24285,7 +24285,7 @@ export interface MPToolsOperations {
    * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
    * - 87008 `invalid sig_method`: sig_method 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/internet/api_getuserencryptkey.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-info/internet/api_getuserencryptkey.html
    */
   getUserEncryptKey: { params: GetUserEncryptKeyParams; response: GetUserEncryptKeyResponse; required: true };
   /**
@@ -24299,7 +24299,7 @@ export interface MPToolsOperations {
    * - 87009 `invalid signature`: 签名错误（session_key 已失效或不匹配）
    * - 87008 `invalid sig_method`: sig_method 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_resetusersessionkey.html
    */
   resetUserSessionKey: { params: ResetUserSessionKeyParams; response: ResetUserSessionKeyResponse; required: true };
   /**
@@ -24315,7 +24315,7 @@ export interface MPToolsOperations {
    * - 87018: 由于用户存储的 key-value 对数量超过限制而上报失败
    * - 87019: 由于某个 key 长度超过限制而上报失败
    *
-   * @see {@link https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/minigame/dev/api-backend/data/api_storage.setuserstorage.html
    */
   setUserStorage: { params: SetUserStorageParams; response: SetUserStorageResponse; required: true };
   /**
@@ -24329,7 +24329,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_bind_transfer_accout.html
    */
   bindTransferAccount: { params: BindTransferAccountParams; response: BindTransferAccountResponse; required: true };
   /**
@@ -24347,7 +24347,7 @@ export interface MPToolsOperations {
    * - 268490006: 代币的退款/支付操作金额不足
    * - 268490009: 用户 session_key 不存在或已过期，请重新登录
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_cancel_currency_pay.html
    */
   cancelCurrencyPay: { params: CancelCurrencyPayParams; response: CancelCurrencyPayResponse; required: true };
   /**
@@ -24361,7 +24361,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_complete_complaint.html
    */
   completeComplaint: { params: CompleteComplaintParams; response: CompleteComplaintResponse; required: true };
   /**
@@ -24375,7 +24375,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_funds_bill.html
    */
   createFundsBill: { params: CreateFundsBillParams; response: CreateFundsBillResponse; required: true };
   /**
@@ -24389,7 +24389,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_create_withdraw_order.html
    */
   createWithdrawOrder: { params: CreateWithdrawOrderParams; response: CreateWithdrawOrderResponse; required: true };
   /**
@@ -24408,7 +24408,7 @@ export interface MPToolsOperations {
    * - 268490008: 代币未发布，不允许进行代币操作
    * - 268490009: 用户 session_key 不存在或已过期，请重新登录
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_currency_pay.html
    */
   currencyPay: { params: CurrencyPayParams; response: CurrencyPayResponse; required: true };
   /**
@@ -24422,7 +24422,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_adverfunds_order.html
    */
   downloadAdverfundsOrder: { params: DownloadAdverfundsOrderParams; response: DownloadAdverfundsOrderResponse; required: true };
   /**
@@ -24437,7 +24437,7 @@ export interface MPToolsOperations {
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    * - 268490011: 账单数据生成中，请稍后调用本接口获取
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_download_bill.html
    */
   downloadXpayBill: { params: DownloadXpayBillParams; response: DownloadXpayBillResponse; required: true };
   /**
@@ -24451,7 +24451,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_detail.html
    */
   getComplaintDetail: { params: GetComplaintDetailParams; response: GetComplaintDetailResponse; required: true };
   /**
@@ -24465,7 +24465,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_complaint_list.html
    */
   getComplaintList: { params: GetComplaintListParams; response: GetComplaintListResponse; required: true };
   /**
@@ -24479,7 +24479,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_negotiation_history.html
    */
   getNegotiationHistory: { params: GetNegotiationHistoryParams; response: GetNegotiationHistoryResponse; required: true };
   /**
@@ -24493,7 +24493,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_get_upload_file_sign.html
    */
   getUploadFileSign: { params: GetUploadFileSignParams; response: GetUploadFileSignResponse; required: true };
   /**
@@ -24507,7 +24507,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_notify_provide_goods.html
    */
   notifyProvideGoods: { params: NotifyProvideGoodsParams; response: NotifyProvideGoodsResponse; required: true };
   /**
@@ -24523,7 +24523,7 @@ export interface MPToolsOperations {
    * - 268490004: 重复操作（此前的赠送已经成功）
    * - 268490008: 代币未发布，不允许进行代币操作
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_present_currency.html
    */
   presentCurrency: { params: PresentCurrencyParams; response: PresentCurrencyResponse; required: true };
   /**
@@ -24537,7 +24537,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_adver_funds.html
    */
   queryAdverFunds: { params: QueryAdverFundsParams; response: QueryAdverFundsResponse; required: true };
   /**
@@ -24551,7 +24551,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_biz_balance.html
    */
   queryBizBalance: { params: QueryBizBalanceParams; response: QueryBizBalanceResponse; required: true };
   /**
@@ -24565,7 +24565,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_funds_bill.html
    */
   queryFundsBill: { params: QueryFundsBillParams; response: QueryFundsBillResponse; required: true };
   /**
@@ -24579,7 +24579,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_publish_goods.html
    */
   queryPublishGoods: { params: QueryPublishGoodsParams; response: QueryPublishGoodsResponse; required: true };
   /**
@@ -24593,7 +24593,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_recover_bill.html
    */
   queryRecoverBill: { params: QueryRecoverBillParams; response: QueryRecoverBillResponse; required: true };
   /**
@@ -24607,7 +24607,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_transfer_account.html
    */
   queryTransferAccount: { params: QueryTransferAccountParams; response: QueryTransferAccountResponse; required: true };
   /**
@@ -24621,7 +24621,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_upload_goods.html
    */
   queryUploadGoods: { params: QueryUploadGoodsParams; response: QueryUploadGoodsResponse; required: true };
   /**
@@ -24637,7 +24637,7 @@ export interface MPToolsOperations {
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    * - 268490009: 用户 session_key 不存在或已过期，请重新登录
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_user_balance.html
    */
   queryUserBalance: { params: QueryUserBalanceParams; response: QueryUserBalanceResponse; required: true };
   /**
@@ -24651,7 +24651,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_withdraw_order.html
    */
   queryWithdrawOrder: { params: QueryWithdrawOrderParams; response: QueryWithdrawOrderResponse; required: true };
   /**
@@ -24665,7 +24665,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_query_order.html
    */
   queryXpayOrder: { params: QueryXpayOrderParams; response: QueryXpayOrderResponse; required: true };
   /**
@@ -24679,7 +24679,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_refund_order.html
    */
   refundXpayOrder: { params: RefundXpayOrderParams; response: RefundXpayOrderResponse; required: true };
   /**
@@ -24693,7 +24693,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_response_complaint.html
    */
   responseComplaint: { params: ResponseComplaintParams; response: ResponseComplaintResponse; required: true };
   /**
@@ -24707,7 +24707,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_publish_goods.html
    */
   startPublishGoods: { params: StartPublishGoodsParams; response: StartPublishGoodsResponse; required: true };
   /**
@@ -24722,7 +24722,7 @@ export interface MPToolsOperations {
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    * - 268490007: 图片或文字存在敏感内容，禁止使用
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_start_upload_goods.html
    */
   startUploadGoods: { params: StartUploadGoodsParams; response: StartUploadGoodsResponse; required: true };
   /**
@@ -24736,7 +24736,7 @@ export interface MPToolsOperations {
    * - 268490002: 请求参数字段错误，具体看 errmsg
    * - 268490003: 签名错误（pay_sig 或 signature 校验失败）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/VirtualPayment/api_upload_vp_file.html
    */
   uploadVpFile: { params: UploadVpFileParams; response: UploadVpFileResponse; required: true };
 }
@@ -24822,7 +24822,7 @@ export interface OAToolsOperations {
    * - 40203: 不正确的 check_operator
    * - 40201: 不正确的 URL，一般是开发者未设置回调 URL
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/base/api_callbackcheck.html
    */
   callbackCheck: { params: CallbackCheckParams; response: CallbackCheckResponse; required: true };
   /**
@@ -24835,7 +24835,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40013 `invalid appid`: 无效的 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/base/api_getapidomainip.html
    */
   getApiDomainIp: { params: GetApiDomainIpParams; response: GetApiDomainIpResponse; required: false };
   /**
@@ -24848,7 +24848,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40013 `invalid appid`: 无效的 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/base/api_getcallbackip.html
    */
   getCallbackIp: { params: GetCallbackIpParams; response: GetCallbackIpResponse; required: false };
   /**
@@ -24865,7 +24865,7 @@ export interface OAToolsOperations {
    * - 65405 `custom service account number reach limit`: 账号数目已达到上限，不能继续添加
    * - 65406 `custom service account exists`: 已经存在的客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_addkfaccount.html
    */
   addKfAccount: { params: AddKfAccountParams; response: AddKfAccountResponse; required: true };
   /**
@@ -24879,7 +24879,7 @@ export interface OAToolsOperations {
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    * - 65401 `invalid custom service account`: 无效客服账号
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_delkfaccount.html
    */
   deleteKfAccount: { params: DeleteKfAccountParams; response: DeleteKfAccountResponse; required: true };
   /**
@@ -24890,7 +24890,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getkflist.html
    */
   getKfList: { params: GetKfListParams; response: GetKfListResponse; required: false };
   /**
@@ -24901,7 +24901,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 65400 `please enable new custom service or wait for a while if you have enabled`: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_getonlinekflist.html
    */
   getOnlineKfList: { params: GetOnlineKfListParams; response: GetOnlineKfListResponse; required: false };
   /**
@@ -24917,7 +24917,7 @@ export interface OAToolsOperations {
    * - 45081: 已经在输入状态，不可重复下发
    * - 40200 `invalid account type`: 账号类型不支持
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/customer/message/api_typing.html
    */
   setTyping: { params: SetTypingParams; response: SetTypingResponse; required: true };
   /**
@@ -24932,7 +24932,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/openpoc/image/api_imgaicrop.html
    */
   aiCrop: { params: AiCropParams; response: AiCropResponse; required: true };
   /**
@@ -24947,7 +24947,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bankcardocr.html
    */
   bankCardOCR: { params: BankCardOCRParams; response: BankCardOCRResponse; required: true };
   /**
@@ -24962,7 +24962,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_bizlicenseocr.html
    */
   businessLicenseOCR: { params: BusinessLicenseOCRParams; response: BusinessLicenseOCRResponse; required: true };
   /**
@@ -24977,7 +24977,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivinglicenseocr.html
    */
   driverLicenseOCR: { params: DriverLicenseOCRParams; response: DriverLicenseOCRResponse; required: true };
   /**
@@ -24992,7 +24992,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/openpoc/ocr/api_idcardocr.html
    */
   idCardOCR: { params: IdCardOCRParams; response: IdCardOCRResponse; required: true };
   /**
@@ -25007,7 +25007,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_commocr.html
    */
   printedTextOCR: { params: PrintedTextOCRParams; response: PrintedTextOCRResponse; required: true };
   /**
@@ -25022,7 +25022,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgqrcode.html
    */
   scanQRCode: { params: ScanQRCodeParams; response: ScanQRCodeResponse; required: true };
   /**
@@ -25037,7 +25037,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/img/api_imgsuperresolution.html
    */
   superResolution: { params: SuperResolutionParams; response: SuperResolutionResponse; required: true };
   /**
@@ -25052,7 +25052,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到证件（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/img-ocr/ocr/api_drivingocr.html
    */
   vehicleLicenseOCR: { params: VehicleLicenseOCRParams; response: VehicleLicenseOCRResponse; required: true };
   /**
@@ -25062,7 +25062,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/invoice/reimburse/getinvoicebatch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html
    */
   getInvoiceBatch: { params: GetInvoiceBatchParams; response: GetInvoiceBatchResponse; required: true };
   /**
@@ -25072,7 +25072,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/invoice/reimburse/getinvoiceinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html
    */
   getInvoiceInfo: { params: GetInvoiceInfoParams; response: GetInvoiceInfoResponse; required: true };
   /**
@@ -25082,7 +25082,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/invoice/reimburse/updateinvoicestatus` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html
    */
   updateInvoiceStatus: { params: UpdateInvoiceStatusParams; response: UpdateInvoiceStatusResponse; required: true };
   /**
@@ -25092,7 +25092,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/invoice/reimburse/updatestatusbatch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Reimburser_API_List.html
    */
   updateStatusBatch: { params: UpdateStatusBatchParams; response: UpdateStatusBatchResponse; required: true };
   /**
@@ -25105,7 +25105,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40001: access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/webdev/jssdk/api_getticket.html
    */
   getTicket: { params: GetTicketParams; response: GetTicketResponse; required: true };
   /**
@@ -25115,7 +25115,7 @@ export interface OAToolsOperations {
    *
    * `POST /marketing/user_action_sets/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserActionSet.html
    */
   addUserActionSet: { params: AddUserActionSetParams; response: AddUserActionSetResponse; required: true };
   /**
@@ -25125,7 +25125,7 @@ export interface OAToolsOperations {
    *
    * `POST /marketing/user_actions/add` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.addUserAction.html
    */
   addUserActions: { params: AddUserActionsParams; response: AddUserActionsResponse; required: true };
   /**
@@ -25135,7 +25135,7 @@ export interface OAToolsOperations {
    *
    * `GET /marketing/user_action_set_reports/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/ad/Advertising_data_source_report_query.html
    */
   getUserActionSetReports: { params: GetUserActionSetReportsParams; response: GetUserActionSetReportsResponse; required: true };
   /**
@@ -25145,7 +25145,7 @@ export interface OAToolsOperations {
    *
    * `GET /marketing/user_action_sets/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/ad/ad.getUserActionSets.html
    */
   getUserActionSets: { params: GetUserActionSetsParams; response: GetUserActionSetsResponse; required: true };
   /**
@@ -25158,7 +25158,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: 无效媒体文件 ID（不存在或已过期）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/material/temporary/api_getmedia.html
    */
   getTempMedia: { params: GetTempMediaParams; response: GetTempMediaResponse & Partial<BinaryReply>; required: true };
   /**
@@ -25175,7 +25175,7 @@ export interface OAToolsOperations {
    * - 40009 `invalid image size`: 图片文件大小不合法
    * - 41005 `media data missing`: 缺少多媒体文件数据（multipart 字段名须为 media）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/kf-mgnt/kf-message/api_uploadtempmedia.html
    */
   uploadTempMedia: { params: UploadTempMediaParams; response: UploadTempMediaResponse; required: true };
   /**
@@ -25191,7 +25191,7 @@ export interface OAToolsOperations {
    * - 89003 `open account limit`: 开放平台帐号绑定数量已达上限
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/bind.html
    */
   bindOpenAccount: { params: BindOpenAccountParams; response: BindOpenAccountResponse; required: true };
   /**
@@ -25206,7 +25206,7 @@ export interface OAToolsOperations {
    * - 89001 `not same contractor`: 授权方与开放平台帐号主体不相同
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/create.html
    */
   createOpenAccount: { params: CreateOpenAccountParams; response: CreateOpenAccountResponse; required: false };
   /**
@@ -25220,7 +25220,7 @@ export interface OAToolsOperations {
    * - 89002 `open not exists`: 该公众号/小程序未绑定微信开放平台帐号
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/miniprogram-management/basic-info-management/getBindOpenAccount.html
    */
   getOpenAccount: { params: GetOpenAccountParams; response: GetOpenAccountResponse; required: false };
   /**
@@ -25234,7 +25234,7 @@ export interface OAToolsOperations {
    * - 89004 `not bound to this open`: 该公众号/小程序未绑定此开放平台帐号
    * - 61007 `api is unauthorized to component`: 授权方未把该接口所属权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/account/unbind.html
    */
   unbindOpenAccount: { params: UnbindOpenAccountParams; response: UnbindOpenAccountResponse; required: true };
   /**
@@ -25249,7 +25249,7 @@ export interface OAToolsOperations {
    * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符或超出限制
    * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/subscription/api/apimanage/api_clearapiquota.html
    */
   clearApiQuota: { params: ClearApiQuotaParams; response: ClearApiQuotaResponse; required: true };
   /**
@@ -25263,7 +25263,7 @@ export interface OAToolsOperations {
    * - 48006 `forbid to clear quota because of reaching the limit`: 本月清零次数已达上限（每月 10 次）
    * - 40013 `invalid appid`: appid 不合法或与 access_token 不匹配
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuota.html
    */
   clearQuota: { params: ClearQuotaParams; response: ClearQuotaResponse; required: false };
   /**
@@ -25279,7 +25279,7 @@ export interface OAToolsOperations {
    * - 41004 `appsecret missing`: 缺少 secret 参数
    * - 41002 `appid missing`: 缺少 appid 参数
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/clearQuotaByAppSecret.html
    */
   clearQuotaByAppSecret: { params: ClearQuotaByAppSecretParams; response: ClearQuotaByAppSecretResponse; required: false };
   /**
@@ -25294,7 +25294,7 @@ export interface OAToolsOperations {
    * - 76022 `could not use this cgi_path,no permission`: 当前调用接口使用的 token 与 api 所属账号不符（或为 /sns/ 类接口）
    * - 76003: cgi_path 格式错误（带了域名前缀或缺少开头的 /）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getApiQuota.html
    */
   getApiQuota: { params: GetApiQuotaParams; response: GetApiQuotaResponse; required: true };
   /**
@@ -25309,7 +25309,7 @@ export interface OAToolsOperations {
    * - 76002 `rid is error`: rid 为空或者格式错误
    * - 76003 `could not query this rid,no permission`: 当前账号无权查询该 rid（rid 属于其他账号）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/openApi-mgnt/getRidInfo.html
    */
   getRidInfo: { params: GetRidInfoParams; response: GetRidInfoResponse; required: true };
   /**
@@ -25327,7 +25327,7 @@ export interface OAToolsOperations {
    * - 200013: 此模板已被封禁，无法选用
    * - 200012: 个人模板数已达上限（25 个）
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.addTemplate.html
    */
   addMessageTemplate: { params: AddMessageTemplateParams; response: AddMessageTemplateResponse; required: true };
   /**
@@ -25339,7 +25339,7 @@ export interface OAToolsOperations {
    * - 20001: 系统错误（包含该账号下无该模板等）
    * - 20002: 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.deleteTemplate.html
    */
   deleteMessageTemplate: { params: DeleteMessageTemplateParams; response: DeleteMessageTemplateResponse; required: true };
   /**
@@ -25350,7 +25350,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getCategory.html
    */
   getCategory: { params: GetCategoryParams; response: GetCategoryResponse; required: false };
   /**
@@ -25361,7 +25361,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 账号没有订阅消息（订阅通知）权限
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getTemplateList.html
    */
   getMessageTemplateList: { params: GetMessageTemplateListParams; response: GetMessageTemplateListResponse; required: false };
   /**
@@ -25372,7 +25372,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 200014 `tid does not exist`: 模板 tid 参数错误
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/api-backend/open-api/subscribe-message/subscribeMessage.getPubTemplateKeyWordsById.html
    */
   getPubTemplateKeyWordsById: { params: GetPubTemplateKeyWordsByIdParams; response: GetPubTemplateKeyWordsByIdResponse; required: true };
   /**
@@ -25386,7 +25386,7 @@ export interface OAToolsOperations {
    * - 200018: 类目 ids 缺失
    * - 200019: 类目 ids 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-message-management/subscribe-message/api_getpubnewtemplatetitles.html
    */
   getPubTemplateTitleList: { params: GetPubTemplateTitleListParams; response: GetPubTemplateTitleListResponse; required: true };
   /**
@@ -25404,7 +25404,7 @@ export interface OAToolsOperations {
    * - 40164: 调用接口的 IP 地址不在白名单中（公众号）
    * - 89503: 此次调用需要管理员确认
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getaccesstoken.html
    */
   requestAccessToken: { params: RequestAccessTokenParams; response: RequestAccessTokenResponse; required: false };
   /**
@@ -25420,7 +25420,7 @@ export interface OAToolsOperations {
    * - 40125 `invalid appsecret`: 不合法的 secret
    * - 45009: 强制刷新超过每日 20 次
    *
-   * @see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/mp-access-token/api_getstableaccesstoken.html
    */
   requestStableAccessToken: { params: RequestStableAccessTokenParams; response: RequestStableAccessTokenResponse; required: false };
   /**
@@ -25434,7 +25434,7 @@ export interface OAToolsOperations {
    * - 49003: 传入的 openid 不属于此 AppID
    * - 268487001: 系统繁忙，请稍后重试
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html
    */
   batchBlacklist: { params: BatchBlacklistParams; response: BatchBlacklistResponse; required: true };
   /**
@@ -25447,7 +25447,7 @@ export interface OAToolsOperations {
    * - 40032: 一次只能取消拉黑 20 个用户
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html
    */
   batchUnblacklist: { params: BatchUnblacklistParams; response: BatchUnblacklistResponse; required: true };
   /**
@@ -25461,7 +25461,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: 传入非法的 begin_openid
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/Manage_blacklist.html
    */
   getBlacklist: { params: GetBlacklistParams; response: GetBlacklistResponse; required: false };
   /**
@@ -25477,7 +25477,7 @@ export interface OAToolsOperations {
    * - 43010: 无储值权限
    * - 43011: 无积分权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html
    */
   activateMemberCard: { params: ActivateMemberCardParams; response: ActivateMemberCardResponse; required: true };
   /**
@@ -25490,7 +25490,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html
    */
   addPayGiftCard: { params: AddPayGiftCardParams; response: AddPayGiftCardResponse; required: true };
   /**
@@ -25500,7 +25500,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/location/batchadd` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html
    */
   batchAddCardLocation: { params: BatchAddCardLocationParams; response: BatchAddCardLocationResponse; required: true };
   /**
@@ -25508,7 +25508,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   batchGetCard: { params: BatchGetCardParams; response: BatchGetCardResponse; required: true };
   /**
@@ -25518,7 +25518,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/location/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html
    */
   batchGetCardLocation: { params: BatchGetCardLocationParams; response: BatchGetCardLocationResponse; required: true };
   /**
@@ -25528,7 +25528,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/paygiftcard/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html
    */
   batchGetPayGiftCard: { params: BatchGetPayGiftCardParams; response: BatchGetPayGiftCardResponse; required: true };
   /**
@@ -25539,7 +25539,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html
    */
   checkCardCode: { params: CheckCardCodeParams; response: CheckCardCodeResponse; required: true };
   /**
@@ -25551,7 +25551,7 @@ export interface OAToolsOperations {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html
    */
   checkinBoardingPass: { params: CheckinBoardingPassParams; response: CheckinBoardingPassResponse; required: true };
   /**
@@ -25566,7 +25566,7 @@ export interface OAToolsOperations {
    * - 40099: 卡券已被核销
    * - 40127: 卡券被用户删除或转赠中
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html
    */
   consumeCardCode: { params: ConsumeCardCodeParams; response: ConsumeCardCodeResponse; required: true };
   /**
@@ -25584,7 +25584,7 @@ export interface OAToolsOperations {
    * - 41011: 缺少必填字段
    * - 45021: 字段超过长度限制
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html
    */
   createCard: { params: CreateCardParams; response: CreateCardResponse; required: true };
   /**
@@ -25595,7 +25595,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html
    */
   createCardLandingPage: { params: CreateCardLandingPageParams; response: CreateCardLandingPageResponse; required: true };
   /**
@@ -25607,7 +25607,7 @@ export interface OAToolsOperations {
    * - 40073: 不合法的卡券 card_id
    * - 40078: 不合法的卡券状态（如卡券未通过审核、已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html
    */
   createCardQrcode: { params: CreateCardQrcodeParams; response: CreateCardQrcodeResponse; required: true };
   /**
@@ -25618,7 +25618,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40056: 不合法的 Code 码
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html
    */
   decryptCardCode: { params: DecryptCardCodeParams; response: DecryptCardCodeResponse; required: true };
   /**
@@ -25629,7 +25629,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   deleteCard: { params: DeleteCardParams; response: DeleteCardResponse; required: true };
   /**
@@ -25639,7 +25639,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/paygiftcard/delete` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html
    */
   deletePayGiftCard: { params: DeletePayGiftCardParams; response: DeletePayGiftCardResponse; required: true };
   /**
@@ -25652,7 +25652,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html
    */
   depositCardCode: { params: DepositCardCodeParams; response: DepositCardCodeResponse; required: true };
   /**
@@ -25663,7 +25663,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   getCard: { params: GetCardParams; response: GetCardResponse; required: true };
   /**
@@ -25675,7 +25675,7 @@ export interface OAToolsOperations {
    * - 40056: 不合法的 Code 码
    * - 40127: 卡券被用户删除或转赠中
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Redeeming_a_coupon_voucher_or_card.html
    */
   getCardCode: { params: GetCardCodeParams; response: GetCardCodeResponse; required: true };
   /**
@@ -25686,7 +25686,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html
    */
   getCardCodeDepositCount: { params: GetCardCodeDepositCountParams; response: GetCardCodeDepositCountResponse; required: true };
   /**
@@ -25697,7 +25697,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html
    */
   getCardMpnewsHtml: { params: GetCardMpnewsHtmlParams; response: GetCardMpnewsHtmlResponse; required: true };
   /**
@@ -25705,7 +25705,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/membercard/activatetempinfo/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html
    */
   getMemberCardActivateTempInfo: { params: GetMemberCardActivateTempInfoParams; response: GetMemberCardActivateTempInfoResponse; required: true };
   /**
@@ -25716,7 +25716,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html
    */
   getMemberCardActivateUrl: { params: GetMemberCardActivateUrlParams; response: GetMemberCardActivateUrlResponse; required: true };
   /**
@@ -25728,7 +25728,7 @@ export interface OAToolsOperations {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html
    */
   getMemberCardUserInfo: { params: GetMemberCardUserInfoParams; response: GetMemberCardUserInfoResponse; required: true };
   /**
@@ -25738,7 +25738,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/paygiftcard/getbyid` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html
    */
   getPayGiftCard: { params: GetPayGiftCardParams; response: GetPayGiftCardResponse; required: true };
   /**
@@ -25749,7 +25749,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40003: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   getUserCardList: { params: GetUserCardListParams; response: GetUserCardListResponse; required: true };
   /**
@@ -25761,7 +25761,7 @@ export interface OAToolsOperations {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   markCardCode: { params: MarkCardCodeParams; response: MarkCardCodeResponse; required: true };
   /**
@@ -25775,7 +25775,7 @@ export interface OAToolsOperations {
    * - 40073: 不合法的卡券 card_id
    * - 40122: 不合法的库存数量
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   modifyCardStock: { params: ModifyCardStockParams; response: ModifyCardStockResponse; required: true };
   /**
@@ -25787,7 +25787,7 @@ export interface OAToolsOperations {
    * - 40056: 不合法的 Code 码
    * - 40127: 卡券被用户删除或转赠中
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   setCardCodeUnavailable: { params: SetCardCodeUnavailableParams; response: SetCardCodeUnavailableResponse; required: true };
   /**
@@ -25799,7 +25799,7 @@ export interface OAToolsOperations {
    * - 40073: 不合法的卡券 card_id
    * - 45030: 该 card_id 无接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html
    */
   setCardPaycell: { params: SetCardPaycellParams; response: SetCardPaycellResponse; required: true };
   /**
@@ -25811,7 +25811,7 @@ export interface OAToolsOperations {
    * - 40073: 不合法的卡券 card_id
    * - 45030: 该 card_id 无接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Create_a_Coupon_Voucher_or_Card.html
    */
   setCardSelfConsumeCell: { params: SetCardSelfConsumeCellParams; response: SetCardSelfConsumeCellResponse; required: true };
   /**
@@ -25822,7 +25822,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40003: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Distributing_Coupons_Vouchers_and_Cards.html
    */
   setCardTestWhitelist: { params: SetCardTestWhitelistParams; response: SetCardTestWhitelistResponse; required: false };
   /**
@@ -25833,7 +25833,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Create_a_membership_card.html
    */
   setMemberCardActivateUserForm: { params: SetMemberCardActivateUserFormParams; response: SetMemberCardActivateUserFormResponse; required: true };
   /**
@@ -25848,7 +25848,7 @@ export interface OAToolsOperations {
    * - 40078: 不合法的卡券状态（如卡券未通过审核、已删除）
    * - 45021: 字段超过长度限制
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   updateCard: { params: UpdateCardParams; response: UpdateCardResponse; required: true };
   /**
@@ -25862,7 +25862,7 @@ export interface OAToolsOperations {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Managing_Coupons_Vouchers_and_Cards.html
    */
   updateCardCode: { params: UpdateCardCodeParams; response: UpdateCardCodeResponse; required: true };
   /**
@@ -25876,7 +25876,7 @@ export interface OAToolsOperations {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html
    */
   updateLuckyMoneyUserBalance: { params: UpdateLuckyMoneyUserBalanceParams; response: UpdateLuckyMoneyUserBalanceResponse; required: true };
   /**
@@ -25892,7 +25892,7 @@ export interface OAToolsOperations {
    * - 43010: 无储值权限
    * - 43011: 无积分权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Membership_Cards/Manage_Member_Card.html
    */
   updateMemberCardUser: { params: UpdateMemberCardUserParams; response: UpdateMemberCardUserResponse; required: true };
   /**
@@ -25904,7 +25904,7 @@ export interface OAToolsOperations {
    * - 40056: 不合法的 Code 码
    * - 40073: 不合法的卡券 card_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Special_ticket.html
    */
   updateMovieTicketUser: { params: UpdateMovieTicketUserParams; response: UpdateMovieTicketUserResponse; required: true };
   /**
@@ -25920,7 +25920,7 @@ export interface OAToolsOperations {
    * - 88007 `reply content beyond max len or content len is zero`: 回复超过长度限制或为 0
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html
    */
   addCommentReply: { params: AddCommentReplyParams; response: AddCommentReplyResponse; required: true };
   /**
@@ -25932,7 +25932,7 @@ export interface OAToolsOperations {
    * - 88000 `without comment privilege`: 没有留言权限（帐号未开通留言功能）
    * - 88001 `msg_data is not exists`: 该图文不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html
    */
   closeComment: { params: CloseCommentParams; response: CloseCommentResponse; required: true };
   /**
@@ -25944,7 +25944,7 @@ export interface OAToolsOperations {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html
    */
   deleteComment: { params: DeleteCommentParams; response: DeleteCommentResponse; required: true };
   /**
@@ -25956,7 +25956,7 @@ export interface OAToolsOperations {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html
    */
   deleteCommentReply: { params: DeleteCommentReplyParams; response: DeleteCommentReplyResponse; required: true };
   /**
@@ -25969,7 +25969,7 @@ export interface OAToolsOperations {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88010 `count range error. cout <= 0 or count > 50`: 获取评论数目不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html
    */
   listComment: { params: ListCommentParams; response: ListCommentResponse; required: true };
   /**
@@ -25983,7 +25983,7 @@ export interface OAToolsOperations {
    * - 88004 `comment was deleted by user`: 已被用户删除，无法精选
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html
    */
   markElectComment: { params: MarkElectCommentParams; response: MarkElectCommentResponse; required: true };
   /**
@@ -25996,7 +25996,7 @@ export interface OAToolsOperations {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88002 `the article is limit for safety`: 文章存在敏感信息
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html
    */
   openComment: { params: OpenCommentParams; response: OpenCommentResponse; required: true };
   /**
@@ -26008,7 +26008,7 @@ export interface OAToolsOperations {
    * - 88001 `msg_data is not exists`: 该图文不存在
    * - 88008 `comment is not exists`: 该评论不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Comments_management/Image_Comments_Management_Interface.html
    */
   unmarkElectComment: { params: UnmarkElectCommentParams; response: UnmarkElectCommentResponse; required: true };
   /**
@@ -26022,7 +26022,7 @@ export interface OAToolsOperations {
    * - 40029 `invalid code`: code 无效
    * - 48001 `api unauthorized`: 公众号未把网页授权权限集授权给第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html
    */
   componentGetWebAccessToken: { params: ComponentGetWebAccessTokenParams; response: ComponentGetWebAccessTokenResponse; required: true };
   /**
@@ -26036,7 +26036,7 @@ export interface OAToolsOperations {
    * - 42002 `refresh_token expired`: refresh_token 超时，需要用户重新授权
    * - 40030 `invalid refresh_token`: 不合法的 refresh_token
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Before_Develop/Official_Accounts/official_account_website_authorization.html
    */
   componentRefreshWebAccessToken: { params: ComponentRefreshWebAccessTokenParams; response: ComponentRefreshWebAccessTokenResponse; required: true };
   /**
@@ -26050,7 +26050,7 @@ export interface OAToolsOperations {
    * - 65413: 不存在对应用户的会话信息
    * - 65414: 粉丝正在被其他客服接待
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html
    */
   closeKfSession: { params: CloseKfSessionParams; response: CloseKfSessionResponse; required: true };
   /**
@@ -26066,7 +26066,7 @@ export interface OAToolsOperations {
    * - 65414: 粉丝正在被其他客服接待
    * - 65415: 指定的客服不在线
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html
    */
   createKfSession: { params: CreateKfSessionParams; response: CreateKfSessionResponse; required: true };
   /**
@@ -26076,7 +26076,7 @@ export interface OAToolsOperations {
    *
    * `GET /cgi-bin/get_current_autoreply_info` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Getting_Rules_for_Auto_Replies.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Getting_Rules_for_Auto_Replies.html
    */
   getCurrentAutoreplyInfo: { params: GetCurrentAutoreplyInfoParams; response: GetCurrentAutoreplyInfoResponse; required: false };
   /**
@@ -26091,7 +26091,7 @@ export interface OAToolsOperations {
    * - 65416: 查询参数不合法
    * - 65417: 查询时间段超出限制（不能超过 24 小时）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Obtain_chat_transcript.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Obtain_chat_transcript.html
    */
   getKfMsgList: { params: GetKfMsgListParams; response: GetKfMsgListResponse; required: true };
   /**
@@ -26105,7 +26105,7 @@ export interface OAToolsOperations {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html
    */
   getKfSession: { params: GetKfSessionParams; response: GetKfSessionResponse; required: true };
   /**
@@ -26117,7 +26117,7 @@ export interface OAToolsOperations {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    * - 65401: 无效客服帐号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html
    */
   getKfSessionList: { params: GetKfSessionListParams; response: GetKfSessionListResponse; required: true };
   /**
@@ -26128,7 +26128,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Session_control.html
    */
   getKfWaitCase: { params: GetKfWaitCaseParams; response: GetKfWaitCaseResponse; required: false };
   /**
@@ -26148,7 +26148,7 @@ export interface OAToolsOperations {
    * - 65411: 该帐号已经有一个等待确认的邀请，不能重复邀请
    * - 65412: 该帐号已经绑定微信号，不能进行邀请
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html
    */
   inviteKfWorker: { params: InviteKfWorkerParams; response: InviteKfWorkerResponse; required: true };
   /**
@@ -26167,7 +26167,7 @@ export interface OAToolsOperations {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能（使用 customservice 时）
    * - 70000: 触发未成年人保护，消息被拒绝
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/customer/message/api_sendcustommessage.html
    */
   sendCustomMessage: { params: OaSendCustomMessageParams; response: OaSendCustomMessageResponse; required: true };
   /**
@@ -26181,7 +26181,7 @@ export interface OAToolsOperations {
    * - 65403: 客服昵称不合法
    * - 65404: 客服帐号不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html
    */
   updateKfAccount: { params: UpdateKfAccountParams; response: UpdateKfAccountResponse; required: true };
   /**
@@ -26197,7 +26197,7 @@ export interface OAToolsOperations {
    * - 65400: API 不可用，即没有开通/升级到新版客服功能
    * - 65401: 无效客服帐号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Customer_Service/Customer_Service_Management.html
    */
   uploadKfHeadImg: { params: UploadKfHeadImgParams; response: UploadKfHeadImgResponse; required: true };
   /**
@@ -26211,7 +26211,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleread.html
    */
   getArticleRead: { params: GetArticleReadParams; response: GetArticleReadResponse; required: true };
   /**
@@ -26225,7 +26225,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticleshare.html
    */
   getArticleShare: { params: GetArticleShareParams; response: GetArticleShareResponse; required: true };
   /**
@@ -26239,7 +26239,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticlesummary.html
    * @deprecated 本接口已停止维护：改用 getArticleRead（/datacube/getarticleread）与 getArticleShare（/datacube/getarticleshare）
    */
   getArticleSummary: { params: GetArticleSummaryParams; response: GetArticleSummaryResponse; required: true };
@@ -26254,7 +26254,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotal.html
    * @deprecated 本接口已停止维护：改用 getArticleTotalDetail（/datacube/getarticletotaldetail）
    */
   getArticleTotal: { params: GetArticleTotalParams; response: GetArticleTotalResponse; required: true };
@@ -26269,7 +26269,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getarticletotaldetail.html
    */
   getArticleTotalDetail: { params: GetArticleTotalDetailParams; response: GetArticleTotalDetailResponse; required: true };
   /**
@@ -26283,7 +26283,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出 30 天，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getbizsummary.html
    */
   getBizSummary: { params: GetBizSummaryParams; response: GetBizSummaryResponse; required: true };
   /**
@@ -26297,7 +26297,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html
    */
   getInterfaceSummary: { params: GetInterfaceSummaryParams; response: GetInterfaceSummaryResponse; required: true };
   /**
@@ -26311,7 +26311,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Analytics_API.html
    */
   getInterfaceSummaryHour: { params: GetInterfaceSummaryHourParams; response: GetInterfaceSummaryHourResponse; required: true };
   /**
@@ -26325,7 +26325,7 @@ export interface OAToolsOperations {
    * - 45009: 请求过于频繁，请稍后尝试（在 base_resp.ret 中返回）
    * - 2009: 无效的流量主（在 base_resp.ret 中返回）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Ad_Analysis.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Ad_Analysis.html
    */
   getPublisherStat: { params: GetPublisherStatParams; response: GetPublisherStatResponse; required: true };
   /**
@@ -26339,7 +26339,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html
    */
   getUpstreamMsg: { params: GetUpstreamMsgParams; response: GetUpstreamMsgResponse; required: true };
   /**
@@ -26353,7 +26353,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html
    */
   getUpstreamMsgDist: { params: GetUpstreamMsgDistParams; response: GetUpstreamMsgDistResponse; required: true };
   /**
@@ -26367,7 +26367,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html
    */
   getUpstreamMsgDistMonth: { params: GetUpstreamMsgDistMonthParams; response: GetUpstreamMsgDistMonthResponse; required: true };
   /**
@@ -26381,7 +26381,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html
    */
   getUpstreamMsgDistWeek: { params: GetUpstreamMsgDistWeekParams; response: GetUpstreamMsgDistWeekResponse; required: true };
   /**
@@ -26395,7 +26395,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html
    */
   getUpstreamMsgHour: { params: GetUpstreamMsgHourParams; response: GetUpstreamMsgHourResponse; required: true };
   /**
@@ -26409,7 +26409,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html
    */
   getUpstreamMsgMonth: { params: GetUpstreamMsgMonthParams; response: GetUpstreamMsgMonthResponse; required: true };
   /**
@@ -26423,7 +26423,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/Message_analysis_data_interface.html
    */
   getUpstreamMsgWeek: { params: GetUpstreamMsgWeekParams; response: GetUpstreamMsgWeekResponse; required: true };
   /**
@@ -26437,7 +26437,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html
    */
   getUserCumulate: { params: GetUserCumulateParams; response: GetUserCumulateResponse; required: true };
   /**
@@ -26451,7 +26451,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserread.html
    * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleRead（/datacube/getarticleread，单篇）
    */
   getUserRead: { params: GetUserReadParams; response: GetUserReadResponse; required: true };
@@ -26466,7 +26466,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getuserreadhour.html
    * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleRead（/datacube/getarticleread）与 getBizSummary（/datacube/getbizsummary）
    */
   getUserReadHour: { params: GetUserReadHourParams; response: GetUserReadHourResponse; required: true };
@@ -26481,7 +26481,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusershare.html
    * @deprecated 本接口已停止维护：改用 getBizSummary（/datacube/getbizsummary，账号汇总）与 getArticleShare（/datacube/getarticleshare，单篇）
    */
   getUserShare: { params: GetUserShareParams; response: GetUserShareResponse; required: true };
@@ -26496,7 +26496,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/wedata/news/api_getusersharehour.html
    * @deprecated 本接口已停止维护（新接口无分时数据）：改用 getArticleShare（/datacube/getarticleshare）与 getBizSummary（/datacube/getbizsummary）
    */
   getUserShareHour: { params: GetUserShareHourParams; response: GetUserShareHourResponse; required: true };
@@ -26511,7 +26511,7 @@ export interface OAToolsOperations {
    * - 61500: 日期格式错误
    * - 61501: 日期范围错误（超出最大时间跨度，或 end_date 晚于昨日）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Analytics/User_Analysis_Data_Interface.html
    */
   getUserSummary: { params: GetUserSummaryParams; response: GetUserSummaryResponse; required: true };
   /**
@@ -26527,7 +26527,7 @@ export interface OAToolsOperations {
    * - 53405: 插入商品信息有误，请检查后重试
    * - 53406: 请先开通带货能力
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Add_draft.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Add_draft.html
    */
   addDraft: { params: AddDraftParams; response: AddDraftResponse; required: true };
   /**
@@ -26537,7 +26537,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/draft/batchget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft_list.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft_list.html
    */
   batchGetDraft: { params: BatchGetDraftParams; response: BatchGetDraftResponse; required: true };
   /**
@@ -26550,7 +26550,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 帐号没有发布能力接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_publication_records.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_publication_records.html
    */
   batchGetPublished: { params: BatchGetPublishedParams; response: BatchGetPublishedResponse; required: true };
   /**
@@ -26563,7 +26563,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: media_id 不合法（草稿不存在或已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Delete_draft.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Delete_draft.html
    */
   deleteDraft: { params: DeleteDraftParams; response: DeleteDraftResponse; required: true };
   /**
@@ -26576,7 +26576,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 53600: Article ID 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Delete_posts.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Publish/Delete_posts.html
    */
   deletePublish: { params: DeletePublishParams; response: DeletePublishResponse; required: true };
   /**
@@ -26589,7 +26589,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: media_id 不合法（草稿不存在、已发布或已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Get_draft.html
    */
   getDraft: { params: GetDraftParams; response: GetDraftResponse; required: true };
   /**
@@ -26602,7 +26602,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 帐号没有草稿箱接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Count_drafts.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Count_drafts.html
    */
   getDraftCount: { params: GetDraftCountParams; response: GetDraftCountResponse; required: false };
   /**
@@ -26615,7 +26615,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 53406: 请先开通带货能力
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/shop/api_ecsgetproductcardinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/draftbox/shop/api_ecsgetproductcardinfo.html
    */
   getProductCardInfo: { params: GetProductCardInfoParams; response: GetProductCardInfoResponse; required: true };
   /**
@@ -26625,7 +26625,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/freepublish/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_status.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_status.html
    */
   getPublishStatus: { params: GetPublishStatusParams; response: GetPublishStatusResponse; required: true };
   /**
@@ -26638,7 +26638,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 53600: Article ID 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_article_from_id.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Publish/Get_article_from_id.html
    */
   getPublishedArticle: { params: GetPublishedArticleParams; response: GetPublishedArticleResponse; required: true };
   /**
@@ -26654,7 +26654,7 @@ export interface OAToolsOperations {
    * - 53504: 需前往公众平台官网使用草稿
    * - 53505: 请手动保存成功后再发表
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Publish/Publish.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Publish/Publish.html
    */
   submitPublish: { params: SubmitPublishParams; response: SubmitPublishResponse; required: true };
   /**
@@ -26664,7 +26664,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/draft/switch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_switch.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/draftbox/draftmanage/api_draft_switch.html
    * @deprecated 草稿箱已对所有帐号开放，开关接口已停用
    */
   switchDraft: { params: SwitchDraftParams; response: SwitchDraftResponse; required: false };
@@ -26681,7 +26681,7 @@ export interface OAToolsOperations {
    * - 53405: 插入商品信息有误，请检查后重试
    * - 53406: 请先开通带货能力
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Update_draft.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Draft_Box/Update_draft.html
    */
   updateDraft: { params: UpdateDraftParams; response: UpdateDraftResponse; required: true };
   /**
@@ -26695,7 +26695,7 @@ export interface OAToolsOperations {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuide2GuideGroup.html
    */
   addGuide2GuideGroup: { params: AddGuide2GuideGroupParams; response: AddGuide2GuideGroupResponse; required: true };
   /**
@@ -26714,7 +26714,7 @@ export interface OAToolsOperations {
    * - 9300810: 顾问昵称大于 16 个字
    * - 9300812: 顾问人数到达上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.addGuideAcct.html
    */
   addGuideAcct: { params: AddGuideAcctParams; response: AddGuideAcctResponse; required: true };
   /**
@@ -26728,7 +26728,7 @@ export interface OAToolsOperations {
    * - 9300804: 该微信号不是顾问
    * - 9300806: 客户和顾问不存在绑定关系
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerDisplayTag.html
    */
   addGuideBuyerDisplayTag: { params: AddGuideBuyerDisplayTagParams; response: AddGuideBuyerDisplayTagResponse; required: true };
   /**
@@ -26746,7 +26746,7 @@ export interface OAToolsOperations {
    * - 9300804: 顾问不存在
    * - 9300805: 粉丝已绑定其它顾问
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.addGuideBuyerRelation.html
    */
   addGuideBuyerRelation: { params: AddGuideBuyerRelationParams; response: AddGuideBuyerRelationResponse; required: true };
   /**
@@ -26763,7 +26763,7 @@ export interface OAToolsOperations {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300807: 标签值无效，不是可选标签值
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideBuyerTag.html
    */
   addGuideBuyerTag: { params: AddGuideBuyerTagParams; response: AddGuideBuyerTagResponse; required: true };
   /**
@@ -26782,7 +26782,7 @@ export interface OAToolsOperations {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300819: media_id 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.addGuideMassendJob.html
    */
   addGuideMassendJob: { params: AddGuideMassendJobParams; response: AddGuideMassendJobResponse; required: true };
   /**
@@ -26794,7 +26794,7 @@ export interface OAToolsOperations {
    * - 9300802: 服务号未开通顾问功能
    * - 9300822: 标签类型名字无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.addGuideTagOption.html
    */
   addGuideTagOption: { params: AddGuideTagOptionParams; response: AddGuideTagOptionResponse; required: true };
   /**
@@ -26807,7 +26807,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40097 `invalid args`: 参数错误（如任务已执行）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.cancelGuideMassendJob.html
    */
   cancelGuideMassendJob: { params: CancelGuideMassendJobParams; response: CancelGuideMassendJobResponse; required: true };
   /**
@@ -26821,7 +26821,7 @@ export interface OAToolsOperations {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuide2GuideGroup.html
    */
   delGuide2GuideGroup: { params: DelGuide2GuideGroupParams; response: DelGuide2GuideGroupResponse; required: true };
   /**
@@ -26832,7 +26832,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 9300801: 无效的微信号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideAcct.html
    */
   delGuideAcct: { params: DelGuideAcctParams; response: DelGuideAcctResponse; required: true };
   /**
@@ -26846,7 +26846,7 @@ export interface OAToolsOperations {
    * - -2: 不存在绑定关系
    * - 9300801: 无效的微信号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.delGuideBuyerRelation.html
    */
   delGuideBuyerRelation: { params: DelGuideBuyerRelationParams; response: DelGuideBuyerRelationResponse; required: true };
   /**
@@ -26863,7 +26863,7 @@ export interface OAToolsOperations {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300807: 标签值无效，不是可选标签值
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delGuideBuyerTag.html
    */
   delGuideBuyerTag: { params: DelGuideBuyerTagParams; response: DelGuideBuyerTagResponse; required: true };
   /**
@@ -26876,7 +26876,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 9300821: appid 不符合要求
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideCardMaterial.html
    */
   delGuideCardMaterial: { params: DelGuideCardMaterialParams; response: DelGuideCardMaterialResponse; required: true };
   /**
@@ -26884,7 +26884,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/delguidegroup` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.delGuideGroup.html
    */
   delGuideGroup: { params: DelGuideGroupParams; response: DelGuideGroupResponse; required: true };
   /**
@@ -26894,7 +26894,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/delguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideImageMaterial.html
    */
   delGuideImageMaterial: { params: DelGuideImageMaterialParams; response: DelGuideImageMaterialResponse; required: true };
   /**
@@ -26902,7 +26902,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/delguidetagoption` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.delguidetagoption.html
    */
   delGuideTagOption: { params: DelGuideTagOptionParams; response: DelGuideTagOptionResponse; required: true };
   /**
@@ -26912,7 +26912,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/delguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.delGuideWordMaterial.html
    */
   delGuideWordMaterial: { params: DelGuideWordMaterialParams; response: DelGuideWordMaterialResponse; required: true };
   /**
@@ -26920,7 +26920,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getgroupbyguide` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupByGuide.html
    */
   getGroupByGuide: { params: GetGroupByGuideParams; response: GetGroupByGuideResponse; required: true };
   /**
@@ -26928,7 +26928,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getgroupinfo` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGroupInfo.html
    */
   getGroupInfo: { params: GetGroupInfoParams; response: GetGroupInfoResponse; required: true };
   /**
@@ -26940,7 +26940,7 @@ export interface OAToolsOperations {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcct.html
    */
   getGuideAcct: { params: GetGuideAcctParams; response: GetGuideAcctResponse; required: true };
   /**
@@ -26948,7 +26948,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getguideacctconfig` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctConfig.html
    */
   getGuideAcctConfig: { params: GetGuideAcctConfigParams; response: GetGuideAcctConfigResponse; required: false };
   /**
@@ -26956,7 +26956,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getguideacctlist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideAcctList.html
    */
   getGuideAcctList: { params: GetGuideAcctListParams; response: GetGuideAcctListResponse; required: true };
   /**
@@ -26970,7 +26970,7 @@ export interface OAToolsOperations {
    * - 40097 `invalid args`: 参数错误（如 num 不在 1–1000 之间）
    * - 9300823: 查询聊天记录时间参数有误（end_time 大于当前时间或 begin_time 大于 end_time）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideBuyerChatRecord.html
    */
   getGuideBuyerChatRecord: { params: GetGuideBuyerChatRecordParams; response: GetGuideBuyerChatRecordResponse; required: true };
   /**
@@ -26985,7 +26985,7 @@ export interface OAToolsOperations {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300809: 展示标签不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerDisplayTag.html
    */
   getGuideBuyerDisplayTag: { params: GetGuideBuyerDisplayTagParams; response: GetGuideBuyerDisplayTagResponse; required: true };
   /**
@@ -26997,7 +26997,7 @@ export interface OAToolsOperations {
    * - 9300801: 无效的微信号
    * - 9300806: 客户和顾问不存在绑定关系
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelation.html
    */
   getGuideBuyerRelation: { params: GetGuideBuyerRelationParams; response: GetGuideBuyerRelationResponse; required: true };
   /**
@@ -27008,7 +27008,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 9300806: 客户和顾问不存在绑定关系
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationByBuyer.html
    */
   getGuideBuyerRelationByBuyer: { params: GetGuideBuyerRelationByBuyerParams; response: GetGuideBuyerRelationByBuyerResponse; required: true };
   /**
@@ -27016,7 +27016,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getguidebuyerrelationlist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.getGuideBuyerRelationList.html
    */
   getGuideBuyerRelationList: { params: GetGuideBuyerRelationListParams; response: GetGuideBuyerRelationListResponse; required: true };
   /**
@@ -27031,7 +27031,7 @@ export interface OAToolsOperations {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300808: 标签值不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideBuyerTag.html
    */
   getGuideBuyerTag: { params: GetGuideBuyerTagParams; response: GetGuideBuyerTagResponse; required: true };
   /**
@@ -27041,7 +27041,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getguidecardmaterial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideCardMaterial.html
    */
   getGuideCardMaterial: { params: GetGuideCardMaterialParams; response: GetGuideCardMaterialResponse; required: false };
   /**
@@ -27055,7 +27055,7 @@ export interface OAToolsOperations {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideConfig.html
    */
   getGuideConfig: { params: GetGuideConfigParams; response: GetGuideConfigResponse; required: false };
   /**
@@ -27063,7 +27063,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getguidegrouplist` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.getGuideGroupList.html
    */
   getGuideGroupList: { params: GetGuideGroupListParams; response: GetGuideGroupListResponse; required: false };
   /**
@@ -27073,7 +27073,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getguideimagematerial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideImageMaterial.html
    */
   getGuideImageMaterial: { params: GetGuideImageMaterialParams; response: GetGuideImageMaterialResponse; required: true };
   /**
@@ -27092,7 +27092,7 @@ export interface OAToolsOperations {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300819: media_id 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJob.html
    */
   getGuideMassendJob: { params: GetGuideMassendJobParams; response: GetGuideMassendJobResponse; required: true };
   /**
@@ -27111,7 +27111,7 @@ export interface OAToolsOperations {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300819: media_id 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.getGuideMassendJobList.html
    */
   getGuideMassendJobList: { params: GetGuideMassendJobListParams; response: GetGuideMassendJobListResponse; required: true };
   /**
@@ -27122,7 +27122,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 9300802: 服务号未开通顾问功能
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.getGuideTagOption.html
    */
   getGuideTagOption: { params: GetGuideTagOptionParams; response: GetGuideTagOptionResponse; required: false };
   /**
@@ -27132,7 +27132,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/getguidewordmaterial` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.getGuideWordMaterial.html
    */
   getGuideWordMaterial: { params: GetGuideWordMaterialParams; response: GetGuideWordMaterialResponse; required: true };
   /**
@@ -27147,7 +27147,7 @@ export interface OAToolsOperations {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.guideCreateQrCode.html
    */
   guideCreateQrCode: { params: GuideCreateQrCodeParams; response: GuideCreateQrCodeResponse; required: true };
   /**
@@ -27157,7 +27157,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/guide/newguidegroup` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.newGuideGroup.html
    */
   newGuideGroup: { params: NewGuideGroupParams; response: NewGuideGroupResponse; required: true };
   /**
@@ -27169,7 +27169,7 @@ export interface OAToolsOperations {
    * - 9300802: 服务号未开通顾问功能
    * - 9300820: 可查询标签类别超过上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.newGuideTagOption.html
    */
   newGuideTagOption: { params: NewGuideTagOptionParams; response: NewGuideTagOptionResponse; required: true };
   /**
@@ -27185,7 +27185,7 @@ export interface OAToolsOperations {
    * - 43004: 该微信号没有关注该服务号
    * - 9300801: 无效的微信号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.pushShowWxaPathMenu.html
    */
   pushShowWxaPathMenu: { params: PushShowWxaPathMenuParams; response: PushShowWxaPathMenuResponse; required: true };
   /**
@@ -27198,7 +27198,7 @@ export interface OAToolsOperations {
    * - 9300804: 该微信号不是顾问
    * - 9300807: 标签值无效，不是可选标签值
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/tag-account/shopping-guide.queryGuideBuyerByTag.html
    */
   queryGuideBuyerByTag: { params: QueryGuideBuyerByTagParams; response: QueryGuideBuyerByTagResponse; required: true };
   /**
@@ -27214,7 +27214,7 @@ export interface OAToolsOperations {
    * - 9300804: 顾问不存在
    * - 9300806: 客户和顾问不存在绑定关系
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.rebindGuideAcctForBuyer.html
    */
   rebindGuideAcctForBuyer: { params: RebindGuideAcctForBuyerParams; response: RebindGuideAcctForBuyerResponse; required: true };
   /**
@@ -27227,7 +27227,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 9300814: 敏感词个数到达上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideAcctConfig.html
    */
   setGuideAcctConfig: { params: SetGuideAcctConfigParams; response: SetGuideAcctConfigResponse; required: true };
   /**
@@ -27242,7 +27242,7 @@ export interface OAToolsOperations {
    * - 9300819: media_id 有误
    * - 9300821: 小程序卡片内 appid 不符合要求
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideCardMaterial.html
    */
   setGuideCardMaterial: { params: SetGuideCardMaterialParams; response: SetGuideCardMaterialResponse; required: true };
   /**
@@ -27256,7 +27256,7 @@ export interface OAToolsOperations {
    * - 9300801: 无效的微信号
    * - 9300804: 顾问不存在
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.setGuideConfig.html
    */
   setGuideConfig: { params: SetGuideConfigParams; response: SetGuideConfigResponse; required: true };
   /**
@@ -27270,7 +27270,7 @@ export interface OAToolsOperations {
    * - 9300818: 图片素材个数超过上限
    * - 9300819: media_id 有误
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideImageMaterial.html
    */
   setGuideImageMaterial: { params: SetGuideImageMaterialParams; response: SetGuideImageMaterialResponse; required: true };
   /**
@@ -27283,7 +27283,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 9300816: 文字素材个数超过上限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/model-account/shopping-guide.setGuideWordMaterial.html
    */
   setGuideWordMaterial: { params: SetGuideWordMaterialParams; response: SetGuideWordMaterialResponse; required: true };
   /**
@@ -27297,7 +27297,7 @@ export interface OAToolsOperations {
    * - 9300804: 顾问不存在
    * - 9300810: 顾问昵称大于 16 个字
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/guide-account/shopping-guide.updateGuideAcct.html
    */
   updateGuideAcct: { params: UpdateGuideAcctParams; response: UpdateGuideAcctResponse; required: true };
   /**
@@ -27311,7 +27311,7 @@ export interface OAToolsOperations {
    * - 9300804: 顾问不存在
    * - 9300806: 客户未绑定该顾问
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/buyer-account/shopping-guide.updateGuideBuyerRelation.html
    */
   updateGuideBuyerRelation: { params: UpdateGuideBuyerRelationParams; response: UpdateGuideBuyerRelationResponse; required: true };
   /**
@@ -27330,7 +27330,7 @@ export interface OAToolsOperations {
    * - 9300806: 客户和顾问不存在绑定关系
    * - 9300819: media_id 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Shopping_Guide/task-account/shopping-guide.updateGuideMassendJob.html
    */
   updateGuideMassendJob: { params: UpdateGuideMassendJobParams; response: UpdateGuideMassendJobResponse; required: true };
   /**
@@ -27344,7 +27344,7 @@ export interface OAToolsOperations {
    * - 40005 `invalid file type`: 语音文件格式不对（只支持 mp3）
    * - 45001 `media size out of limit`: 语音文件超过 1M
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html
    * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
    */
   addVoiceToRecoForText: { params: AddVoiceToRecoForTextParams; response: AddVoiceToRecoForTextResponse; required: true };
@@ -27360,7 +27360,7 @@ export interface OAToolsOperations {
    * - 101001 `certificate not found`: 图片中无法找到车牌（或未识别到目标）
    * - 101002 `invalid image`: 图片数据无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/OCR.html
    */
   plateNumberOCR: { params: PlateNumberOCRParams; response: PlateNumberOCRResponse; required: true };
   /**
@@ -27370,7 +27370,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/media/voice/queryrecoresultfortext` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html
    * @deprecated 智能接口语音识别能力已不在现行文档中（视为已下线，未经官方确认）
    */
   queryRecoResultForText: { params: QueryRecoResultForTextParams; response: QueryRecoResultForTextResponse; required: true };
@@ -27387,7 +27387,7 @@ export interface OAToolsOperations {
    * - 7000002: 参数错误
    * - 7000003: 请求异常
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/Natural_Language_Processing.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/Natural_Language_Processing.html
    * @deprecated 语义理解接口已不在现行公众号文档中（视为已下线，未见官方下线公告）
    */
   semanticSearch: { params: SemanticSearchParams; response: SemanticSearchResponse; required: true };
@@ -27398,7 +27398,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/media/voice/translatecontent` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Intelligent_Interface/AI_Open_API.html
    * @deprecated 智能接口翻译能力已不在现行文档中（视为已下线，未经官方确认）
    */
   translateContent: { params: TranslateContentParams; response: TranslateContentResponse; required: true };
@@ -27413,7 +27413,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html
    */
   clearOutInvoice: { params: ClearOutInvoiceParams; response: ClearOutInvoiceResponse; required: true };
   /**
@@ -27425,7 +27425,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformcreatecard.html
    */
   createInvoiceCard: { params: CreateInvoiceCardParams; response: CreateInvoiceCardResponse; required: true };
   /**
@@ -27439,7 +27439,7 @@ export interface OAToolsOperations {
    * - 72031 `invalid params`: 参数错误
    * - 72035 `biz reject insert`: 该订单已被拒绝开票（调用过 rejectInvoiceInsert）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthdata.html
    */
   getInvoiceAuthData: { params: GetInvoiceAuthDataParams; response: GetInvoiceAuthDataResponse; required: true };
   /**
@@ -27453,7 +27453,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizgetauthurl.html
    */
   getInvoiceAuthUrl: { params: GetInvoiceAuthUrlParams; response: GetInvoiceAuthUrlResponse; required: true };
   /**
@@ -27467,7 +27467,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_invoiceplatformgetpdf.html
    */
   getInvoicePdf: { params: GetInvoicePdfParams; response: GetInvoicePdfResponse; required: true };
   /**
@@ -27481,7 +27481,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html
    */
   getInvoicePlatformUrl: { params: GetInvoicePlatformUrlParams; response: GetInvoicePlatformUrlResponse; required: false };
   /**
@@ -27495,7 +27495,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetselecttitleurl.html
    */
   getInvoiceSelectTitleUrl: { params: GetInvoiceSelectTitleUrlParams; response: GetInvoiceSelectTitleUrlResponse; required: false };
   /**
@@ -27503,7 +27503,7 @@ export interface OAToolsOperations {
    *
    * `POST /card/invoice/biz/getusertitleurl` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicebizgetusertitleurl.html
    */
   getInvoiceUserTitleUrl: { params: GetInvoiceUserTitleUrlParams; response: GetInvoiceUserTitleUrlResponse; required: false };
   /**
@@ -27518,7 +27518,7 @@ export interface OAToolsOperations {
    * - 72031 `invalid params`: 参数错误
    * - 72035 `biz reject insert`: 发票已经被拒绝开票（order_id 调用过 rejectInvoiceInsert）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/platform/api_insertinvoice.html
    */
   insertInvoice: { params: InsertInvoiceParams; response: InsertInvoiceResponse; required: true };
   /**
@@ -27532,7 +27532,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html
    */
   makeOutInvoice: { params: MakeOutInvoiceParams; response: MakeOutInvoiceResponse; required: true };
   /**
@@ -27546,7 +27546,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Vendor_API_List.html
    */
   queryInvoiceInfo: { params: QueryInvoiceInfoParams; response: QueryInvoiceInfoResponse; required: true };
   /**
@@ -27560,7 +27560,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizrejectinsert.html
    */
   rejectInvoiceInsert: { params: RejectInvoiceInsertParams; response: RejectInvoiceInsertResponse; required: true };
   /**
@@ -27574,7 +27574,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/name/api_invoicescantitle.html
    */
   scanInvoiceTitle: { params: ScanInvoiceTitleParams; response: ScanInvoiceTitleResponse; required: true };
   /**
@@ -27588,7 +27588,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/invoice/auth/api_invoicebizsetattr.html
    */
   setInvoiceBizAttr: { params: SetInvoiceBizAttrParams; response: SetInvoiceBizAttrResponse; required: true };
   /**
@@ -27602,7 +27602,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html
    */
   setInvoicePdf: { params: SetInvoicePdfParams; response: SetInvoicePdfResponse; required: true };
   /**
@@ -27616,7 +27616,7 @@ export interface OAToolsOperations {
    * - 72015 `unauthorized create invoice`: 没有操作权限，请检查是否已开通相应权限
    * - 72031 `invalid params`: 参数错误（请求中包括无效的参数名称或不通过后台校验的参数值）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/WeChat_Invoice/E_Invoice/Invoicing_Platform_API_List.html
    */
   updateInvoiceCardStatus: { params: UpdateInvoiceCardStatusParams; response: UpdateInvoiceCardStatusResponse; required: true };
   /**
@@ -27626,7 +27626,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/wxopen/wxamplinkget` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_getlinkminiprogram.html
    */
   getLinkMiniprogram: { params: GetLinkMiniprogramParams; response: GetLinkMiniprogramResponse; required: false };
   /**
@@ -27640,7 +27640,7 @@ export interface OAToolsOperations {
    * - 1003: 该 appid 的管理员绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
    * - 1005: 该 appid 的管理员手机号绑定的账号数量达到上限，可到公众平台安全助手解除绑定后重试
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_linkminiprogram.html
    */
   linkMiniprogram: { params: LinkMiniprogramParams; response: LinkMiniprogramResponse; required: true };
   /**
@@ -27653,7 +27653,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 89013: 小程序被封禁
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/officalaccount-management/link-miniprogram/api_unlinkminiprogram.html
    */
   unlinkMiniprogram: { params: UnlinkMiniprogramParams; response: UnlinkMiniprogramResponse; required: true };
   /**
@@ -27663,7 +27663,7 @@ export interface OAToolsOperations {
    *
    * `GET /marketing/wechat_ad_leads/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39 WeChat docs}
+   * WeChat docs: https://wximg.qq.com/wxp/pdftool/get.html?id=rkalQXDBM&pa=39
    */
   getAdLeads: { params: GetAdLeadsParams; response: GetAdLeadsResponse; required: true };
   /**
@@ -27673,7 +27673,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/message/mass/delete` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
    */
   deleteMassMessage: { params: DeleteMassMessageParams; response: DeleteMassMessageResponse; required: true };
   /**
@@ -27683,7 +27683,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/message/mass/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
    */
   getMassMessage: { params: GetMassMessageParams; response: GetMassMessageResponse; required: true };
   /**
@@ -27691,7 +27691,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/message/mass/speed/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
    */
   getMassSpeed: { params: GetMassSpeedParams; response: GetMassSpeedResponse; required: false };
   /**
@@ -27715,7 +27715,7 @@ export interface OAToolsOperations {
    * - 89504: 群发消息正在审核中
    * - 89505: 群发消息正在等待管理员确认（开启了 API 群发保护）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
    */
   massSend: { params: MassSendParams; response: MassSendResponse; required: true };
   /**
@@ -27731,7 +27731,7 @@ export interface OAToolsOperations {
    * - 45162: 不合法的消息类型
    * - 48021: 自动保存的草稿无法预览或群发
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
    */
   previewMassMessage: { params: PreviewMassMessageParams; response: PreviewMassMessageResponse; required: true };
   /**
@@ -27755,7 +27755,7 @@ export interface OAToolsOperations {
    * - 89504: 群发消息正在审核中
    * - 89505: 群发消息正在等待管理员确认（开启了 API 群发保护）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/message/api_sendall.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/notify/message/api_sendall.html
    */
   sendAll: { params: SendAllParams; response: SendAllResponse; required: true };
   /**
@@ -27767,7 +27767,7 @@ export interface OAToolsOperations {
    * - 45083: 设置的 speed 参数不在 0 到 4 的范围内
    * - 45084: 没有设置 speed 参数
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
    */
   setMassSpeed: { params: SetMassSpeedParams; response: SetMassSpeedResponse; required: true };
   /**
@@ -27780,7 +27780,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: thumb_media_id 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
    * @deprecated 该能力已更新为草稿箱：用草稿箱接口（draft/add）创建图文，再用草稿 media_id 群发
    */
   uploadMassNews: { params: UploadMassNewsParams; response: UploadMassNewsResponse; required: true };
@@ -27794,7 +27794,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: 不合法的媒体文件 id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Batch_Sends_and_Originality_Checks.html
    */
   uploadMassVideo: { params: UploadMassVideoParams; response: UploadMassVideoResponse; required: true };
   /**
@@ -27813,7 +27813,7 @@ export interface OAToolsOperations {
    * - 45001 `media size out of limit`: 多媒体文件大小超过限制
    * - 45106: 该接口能力已下线（如已停止支持的素材类型）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html
    */
   addMaterial: { params: AddMaterialParams; response: AddMaterialResponse; required: true };
   /**
@@ -27827,7 +27827,7 @@ export interface OAToolsOperations {
    * - 45103 `This API has been unsupported`: 该接口已下线
    * - 45106 `This API has been unsupported`: 该接口已下线
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html
    * @deprecated 永久图文素材接口已下线，改用草稿箱 addDraft（/cgi-bin/draft/add）
    */
   addNewsMaterial: { params: AddNewsMaterialParams; response: AddNewsMaterialResponse; required: true };
@@ -27841,7 +27841,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40004 `invalid media type`: 不合法的素材类型
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_materials_list.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_materials_list.html
    */
   batchGetMaterial: { params: BatchGetMaterialParams; response: BatchGetMaterialResponse; required: true };
   /**
@@ -27852,7 +27852,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: 不合法的媒体文件 id（素材不存在或已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Deleting_Permanent_Assets.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Deleting_Permanent_Assets.html
    */
   delMaterial: { params: DelMaterialParams; response: DelMaterialResponse; required: true };
   /**
@@ -27865,7 +27865,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: 不合法的媒体文件 id（不存在或已过期）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_temporary_materials.html
    */
   getHDVoice: { params: GetHDVoiceParams; response: BinaryReply; required: true };
   /**
@@ -27878,7 +27878,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40007 `invalid media_id`: 不合法的媒体文件 id（素材不存在或已删除）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Getting_Permanent_Assets.html
    */
   getMaterial: { params: GetMaterialParams; response: GetMaterialResponse & Partial<BinaryReply>; required: true };
   /**
@@ -27891,7 +27891,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 帐号没有素材管理接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_the_total_of_all_materials.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Get_the_total_of_all_materials.html
    */
   getMaterialCount: { params: GetMaterialCountParams; response: GetMaterialCountResponse; required: false };
   /**
@@ -27905,7 +27905,7 @@ export interface OAToolsOperations {
    * - 40007 `invalid media_id`: 不合法的媒体文件 id
    * - 45103 `This API has been unsupported`: 该接口已下线
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Editing_Permanent_Rich_Media_Assets.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Editing_Permanent_Rich_Media_Assets.html
    * @deprecated 永久图文素材接口已下线，改用草稿箱 updateDraft（/cgi-bin/draft/update）
    */
   updateNewsMaterial: { params: UpdateNewsMaterialParams; response: UpdateNewsMaterialResponse; required: true };
@@ -27921,7 +27921,7 @@ export interface OAToolsOperations {
    * - 40009 `invalid image size`: 图片大小不合法（须小于 1MB）
    * - 41005 `media data missing`: 缺少多媒体文件数据（表单字段须为 media）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Asset_Management/Adding_Permanent_Assets.html
    */
   uploadImage: { params: UploadImageParams; response: UploadImageResponse; required: true };
   /**
@@ -27948,7 +27948,7 @@ export interface OAToolsOperations {
    * - 65317: 不合法的 URL
    * - 65320: 匹配规则中包含隐私信息（性别、地区、语言），已不再支持
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/custommenu/api_addconditionalmenu.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/custommenu/api_addconditionalmenu.html
    */
   addConditionalMenu: { params: AddConditionalMenuParams; response: AddConditionalMenuResponse; required: true };
   /**
@@ -27963,7 +27963,7 @@ export interface OAToolsOperations {
    * - 40019 `invalid button key size`: 不合法的按钮 KEY 长度
    * - 40054 `invalid sub button url domain`: 不合法的子菜单按钮 URL 域名
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Creating_Custom-Defined_Menu.html
    */
   createMenu: { params: CreateMenuParams; response: CreateMenuResponse; required: true };
   /**
@@ -27974,7 +27974,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 46002 `no menu version`: 不存在的菜单版本（menuid 不存在）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html
    */
   deleteConditionalMenu: { params: DeleteConditionalMenuParams; response: DeleteConditionalMenuResponse; required: true };
   /**
@@ -27985,7 +27985,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 48001 `api unauthorized`: 该公众号没有自定义菜单接口权限
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Deleting_Custom-Defined_Menu.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Deleting_Custom-Defined_Menu.html
    */
   deleteMenu: { params: DeleteMenuParams; response: DeleteMenuResponse; required: false };
   /**
@@ -27995,7 +27995,7 @@ export interface OAToolsOperations {
    *
    * `GET /cgi-bin/get_current_selfmenu_info` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html
    */
   getCurrentSelfmenuInfo: { params: GetCurrentSelfmenuInfoParams; response: GetCurrentSelfmenuInfoResponse; required: false };
   /**
@@ -28006,7 +28006,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 46003 `menu no exist`: 不存在的菜单数据
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Querying_Custom_Menus.html
    */
   getMenu: { params: GetMenuParams; response: GetMenuResponse; required: false };
   /**
@@ -28018,7 +28018,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: user_id 不合法
    * - 46003 `menu no exist`: 不存在的菜单数据
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Custom_Menus/Personalized_menu_interface.html
    */
   tryMatchMenu: { params: TryMatchMenuParams; response: TryMatchMenuResponse; required: true };
   /**
@@ -28031,7 +28031,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40053 `invalid action info`: 不合法的 action_info（如场景值超出范围）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html
    */
   createQrcode: { params: CreateQrcodeParams; response: CreateQrcodeResponse; required: true };
   /**
@@ -28041,7 +28041,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/shorturl` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/URL_Shortener.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Account_Management/URL_Shortener.html
    * @deprecated 长链接转短链接接口已于 2021-03-15 停止生成短链，改用 genShorten（/cgi-bin/shorten/gen）
    */
   createShortUrl: { params: CreateShortUrlParams; response: CreateShortUrlResponse; required: true };
@@ -28050,7 +28050,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/shorten/fetch` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html
    */
   fetchShorten: { params: FetchShortenParams; response: FetchShortenResponse; required: true };
   /**
@@ -28060,7 +28060,7 @@ export interface OAToolsOperations {
    *
    * `POST /cgi-bin/shorten/gen` · access_token: managed by the client · not repeated (send-type) · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Account_Management/KEY_Shortener.html
    */
   genShorten: { params: GenShortenParams; response: GenShortenResponse; required: true };
   /**
@@ -28070,7 +28070,7 @@ export interface OAToolsOperations {
    *
    * `GET https://mp.weixin.qq.com/cgi-bin/showqrcode` · no app credential · safe to repeat · reply: binary
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Account_Management/Generating_a_Parametric_QR_Code.html
    */
   showQrcode: { params: ShowQrcodeParams; response: BinaryReply; required: true };
   /**
@@ -28087,7 +28087,7 @@ export interface OAToolsOperations {
    * - 47003 `argument invalid`: 模板参数不准确，可能为空或者不满足规则
    * - 41030 `invalid page`: page 路径不正确
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/notify/notify/api_sendnewsubscribemsg.html
    */
   sendNewSubscribeMsg: { params: SendNewSubscribeMsgParams; response: SendNewSubscribeMsgResponse; required: true };
   /**
@@ -28103,7 +28103,7 @@ export interface OAToolsOperations {
    * - 40062: 标题长度不合法（title 超过 15 字）
    * - 43101 `user refuse to accept the msg`: 用户未授权或授权已使用
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/subscribe/api_templatesubscribe.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/notify/subscribe/api_templatesubscribe.html
    */
   templateSubscribe: { params: TemplateSubscribeParams; response: TemplateSubscribeResponse; required: true };
   /**
@@ -28118,7 +28118,7 @@ export interface OAToolsOperations {
    * - 40246: keyword_name_list 为空或关键词不在模板库中
    * - 40247: 需要选用类目模板
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_addtemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/notify/template/api_addtemplate.html
    */
   addTemplate: { params: AddTemplateParams; response: AddTemplateResponse; required: true };
   /**
@@ -28129,7 +28129,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40037 `invalid template_id`: 不合法的 template_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
    */
   deleteTemplate: { params: DeleteTemplateParams; response: DeleteTemplateResponse; required: true };
   /**
@@ -28137,7 +28137,7 @@ export interface OAToolsOperations {
    *
    * `GET /cgi-bin/template/get_all_private_template` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_getalltemplates.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/notify/template/api_getalltemplates.html
    */
   getAllTemplates: { params: GetAllTemplatesParams; response: GetAllTemplatesResponse; required: false };
   /**
@@ -28145,7 +28145,7 @@ export interface OAToolsOperations {
    *
    * `GET /cgi-bin/template/get_industry` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
    */
   getIndustry: { params: GetIndustryParams; response: GetIndustryResponse; required: false };
   /**
@@ -28155,7 +28155,7 @@ export interface OAToolsOperations {
    *
    * `POST /wxa/sec/queryblocktmplmsg` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/notify/template/api_queryblocktmplmsg.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/notify/template/api_queryblocktmplmsg.html
    */
   queryBlockTmplMsg: { params: QueryBlockTmplMsgParams; response: QueryBlockTmplMsgResponse; required: true };
   /**
@@ -28171,7 +28171,7 @@ export interface OAToolsOperations {
    * - 43004 `require subscribe`: 接收者未关注公众号
    * - 47003 `argument invalid`: 模板参数不准确
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
    */
   sendTemplateMessage: { params: SendTemplateMessageParams; response: SendTemplateMessageResponse; required: true };
   /**
@@ -28185,7 +28185,7 @@ export interface OAToolsOperations {
    * - 40102 `invalid industry id`: 不合法的行业 id
    * - 40103 `invalid industry index`: 不合法的行业编号（请求体须为 JSON）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/Message_Management/Template_Message_Interface.html
    */
   setIndustry: { params: SetIndustryParams; response: SetIndustryResponse; required: true };
   /**
@@ -28199,7 +28199,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: openid 不合法
    * - 40050: 不合法的分组 id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   batchMoveUsersToGroup: { params: BatchMoveUsersToGroupParams; response: BatchMoveUsersToGroupResponse; required: true };
@@ -28219,7 +28219,7 @@ export interface OAToolsOperations {
    * - 45171: 部分 openid 操作失败（见 fail_openid_list）
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    */
   batchTagging: { params: BatchTaggingParams; response: BatchTaggingResponse; required: true };
   /**
@@ -28236,7 +28236,7 @@ export interface OAToolsOperations {
    * - 45171: 部分 openid 操作失败（见 fail_openid_list）
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    */
   batchUntagging: { params: BatchUntaggingParams; response: BatchUntaggingResponse; required: true };
   /**
@@ -28249,7 +28249,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40051: 分组名字不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   createGroup: { params: CreateGroupParams; response: CreateGroupResponse; required: true };
@@ -28263,7 +28263,7 @@ export interface OAToolsOperations {
    * - 45157: 标签名非法，请注意不能和其他标签重名
    * - 45158: 标签名长度超过 30 个字节
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/tag/api_createtag.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/usermanage/tag/api_createtag.html
    */
   createTag: { params: CreateTagParams; response: CreateTagResponse; required: true };
   /**
@@ -28276,7 +28276,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40050: 不合法的分组 id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   deleteGroup: { params: DeleteGroupParams; response: DeleteGroupResponse; required: true };
@@ -28289,7 +28289,7 @@ export interface OAToolsOperations {
    * - 45058: 不能修改 0/1/2 这三个系统默认保留的标签
    * - 45057: 该标签下粉丝数超过 10w，不允许直接删除
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    */
   deleteTag: { params: DeleteTagParams; response: DeleteTagResponse; required: true };
   /**
@@ -28299,7 +28299,7 @@ export interface OAToolsOperations {
    *
    * `GET /cgi-bin/groups/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   getGroups: { params: GetGroupsParams; response: GetGroupsResponse; required: false };
@@ -28314,7 +28314,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: 传入非法的 next_openid
    * - 45159: 非法的 tag_id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    */
   getTagFans: { params: GetTagFansParams; response: GetTagFansResponse; required: true };
   /**
@@ -28326,7 +28326,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: 传入非法的 openid
    * - 49003: 传入的 openid 不属于此 AppID
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    */
   getTagIdList: { params: GetTagIdListParams; response: GetTagIdListResponse; required: true };
   /**
@@ -28334,7 +28334,7 @@ export interface OAToolsOperations {
    *
    * `GET /cgi-bin/tags/get` · access_token: managed by the client · safe to repeat · reply: json
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    */
   getTags: { params: GetTagsParams; response: GetTagsResponse; required: false };
   /**
@@ -28347,7 +28347,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   getUserGroupId: { params: GetUserGroupIdParams; response: GetUserGroupIdResponse; required: true };
@@ -28362,7 +28362,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: openid 不合法
    * - 40050: 不合法的分组 id
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   moveUserToGroup: { params: MoveUserToGroupParams; response: MoveUserToGroupResponse; required: true };
@@ -28377,7 +28377,7 @@ export interface OAToolsOperations {
    * - 40050: 不合法的分组 id
    * - 40051: 分组名字不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    * @deprecated 用户分组接口已由用户标签接口取代（createTag、getTags、updateTag、deleteTag、batchTagging、getTagIdList）
    */
   updateGroup: { params: UpdateGroupParams; response: UpdateGroupResponse; required: true };
@@ -28391,7 +28391,7 @@ export interface OAToolsOperations {
    * - 45157: 标签名非法，请注意不能和其他标签重名
    * - 45158: 标签名长度超过 30 个字节
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/User_Tag_Management.html
    */
   updateTag: { params: UpdateTagParams; response: UpdateTagResponse; required: true };
   /**
@@ -28405,7 +28405,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: openid 不合法
    * - 47001 `data format error`: 请求体格式错误（须为 JSON，包含 user_list）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_batchuserinfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_batchuserinfo.html
    */
   batchUserInfo: { params: BatchUserInfoParams; response: BatchUserInfoResponse; required: true };
   /**
@@ -28418,7 +28418,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 63178: from_appid 参数错误，和调用的账号并没有迁移关系（或迁移尚未完成、已超过 15 天）
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/changeopenid/api_changeopenid.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/usermanage/changeopenid/api_changeopenid.html
    */
   changeOpenid: { params: ChangeOpenidParams; response: ChangeOpenidResponse; required: true };
   /**
@@ -28432,7 +28432,7 @@ export interface OAToolsOperations {
    * - 40013 `invalid appid`: 不合法的 AppID
    * - 268487002: 系统繁忙，请稍后重试
    *
-   * @see {@link https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_getfans.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/service/api/usermanage/userinfo/api_getfans.html
    */
   getFans: { params: GetFansParams; response: GetFansResponse; required: false };
   /**
@@ -28443,7 +28443,7 @@ export interface OAToolsOperations {
    * Errcodes:
    * - 40003 `invalid openid`: openid 不合法
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/Get_users_basic_information_UnionID.html
    */
   getUserInfo: { params: GetUserInfoParams; response: GetUserInfoResponse; required: true };
   /**
@@ -28456,7 +28456,7 @@ export interface OAToolsOperations {
    * - 40092: 备注名不合法（过长或包含非法字符）
    * - 43004 `require subscribe`: 用户未关注公众号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/User_Management/Configuring_user_notes.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/User_Management/Configuring_user_notes.html
    */
   updateRemark: { params: UpdateRemarkParams; response: UpdateRemarkResponse; required: true };
   /**
@@ -28468,7 +28468,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: openid 不合法
    * - 42001 `access_token expired`: 已过期
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
    */
   checkWebAccessToken: { params: CheckWebAccessTokenParams; response: CheckWebAccessTokenResponse; required: true };
   /**
@@ -28480,7 +28480,7 @@ export interface OAToolsOperations {
    * - 40003 `invalid openid`: openid 不合法
    * - 42001 `access_token expired`: 用户的网页授权 access_token 超时：用 refreshWebAccessToken 刷新
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
    */
   getSnsUserInfo: { params: GetSnsUserInfoParams; response: GetSnsUserInfoResponse; required: true };
   /**
@@ -28495,7 +28495,7 @@ export interface OAToolsOperations {
    * - 40163 `code been used`: code 已被使用
    * - 42003 `code expired`: code 超时
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
    */
   getWebAccessToken: { params: GetWebAccessTokenParams; response: GetWebAccessTokenResponse; required: true };
   /**
@@ -28507,7 +28507,7 @@ export interface OAToolsOperations {
    * - 42002 `refresh_token expired`: refresh_token 超时，需要用户重新授权
    * - 40030 `invalid refresh_token`: 不合法的 refresh_token
    *
-   * @see {@link https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html
    */
   refreshWebAccessToken: { params: RefreshWebAccessTokenParams; response: RefreshWebAccessTokenResponse; required: true };
 }
@@ -28590,7 +28590,7 @@ export interface OpenPlatformOperations {
    * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerInfo.html
    */
   getAuthorizerInfo: { params: GetAuthorizerInfoParams; response: GetAuthorizerInfoResponse; required: true };
   /**
@@ -28603,7 +28603,7 @@ export interface OpenPlatformOperations {
    * Errcodes:
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerList.html
    */
   getAuthorizerList: { params: GetAuthorizerListParams; response: GetAuthorizerListResponse; required: true };
   /**
@@ -28615,7 +28615,7 @@ export interface OpenPlatformOperations {
    * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/getAuthorizerOptionInfo.html
    */
   getAuthorizerOptionInfo: { params: GetAuthorizerOptionInfoParams; response: GetAuthorizerOptionInfoResponse; required: true };
   /**
@@ -28627,7 +28627,7 @@ export interface OpenPlatformOperations {
    * - 61003 `component is not authorized by this account`: 该帐号未授权给此第三方平台
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/authorization-management/setAuthorizerOptionInfo.html
    */
   setAuthorizerOptionInfo: { params: SetAuthorizerOptionInfoParams; response: SetAuthorizerOptionInfoResponse; required: true };
   /**
@@ -28640,7 +28640,7 @@ export interface OpenPlatformOperations {
    * Errcodes:
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/getThirdpartyJumpDomainConfirmFile.html
    */
   getThirdpartyJumpDomainConfirmFile: { params: GetThirdpartyJumpDomainConfirmFileParams; response: GetThirdpartyJumpDomainConfirmFileResponse; required: false };
   /**
@@ -28654,7 +28654,7 @@ export interface OpenPlatformOperations {
    * - 85015 `invalid domain`: 域名不合法或校验文件未放置
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyJumpDomain.html
    */
   modifyThirdpartyJumpDomain: { params: ModifyThirdpartyJumpDomainParams; response: ModifyThirdpartyJumpDomainResponse; required: true };
   /**
@@ -28669,7 +28669,7 @@ export interface OpenPlatformOperations {
    * - 85015 `invalid domain`: 域名不合法
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/domain-mgnt/modifyThirdpartyServerDomain.html
    */
   modifyThirdpartyServerDomain: { params: ModifyThirdpartyServerDomainParams; response: ModifyThirdpartyServerDomainResponse; required: true };
   /**
@@ -28681,7 +28681,7 @@ export interface OpenPlatformOperations {
    * - 48006 `forbid to clear quota because of reaching the limit`: 清零次数已达上限
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/openapi/clearComponentQuota.html
    */
   clearComponentQuota: { params: ClearComponentQuotaParams; response: ClearComponentQuotaResponse; required: false };
   /**
@@ -28693,7 +28693,7 @@ export interface OpenPlatformOperations {
    * - 89253 `lack of some params`: 缺少参数
    * - 86004 `invalid wechat`: 无效微信号
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/fastregisterpersonalweapp.html
    */
   fastRegisterPersonalWeapp: { params: FastRegisterPersonalWeappParams; response: FastRegisterPersonalWeappResponse; required: true };
   /**
@@ -28708,7 +28708,7 @@ export interface OpenPlatformOperations {
    * - 61070 `name, wechat name not in accordance`: 法人姓名与微信号不一致
    * - 89248 `invalid code type`: 企业代码类型无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/Third-party_Platforms/2.0/api/Register_Mini_Programs/Fast_Registration_Interface_document.html
    */
   fastRegisterWeapp: { params: FastRegisterWeappParams; response: FastRegisterWeappResponse; required: true };
   /**
@@ -28723,7 +28723,7 @@ export interface OpenPlatformOperations {
    * - 85065 `template list is full`: 模板库已满
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/addToTemplate.html
    */
   addToTemplate: { params: AddToTemplateParams; response: AddToTemplateResponse; required: true };
   /**
@@ -28737,7 +28737,7 @@ export interface OpenPlatformOperations {
    * - 85064 `template not found`: 找不到模板
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/deleteTemplate.html
    */
   deleteCodeTemplate: { params: DeleteCodeTemplateParams; response: DeleteCodeTemplateResponse; required: true };
   /**
@@ -28750,7 +28750,7 @@ export interface OpenPlatformOperations {
    * Errcodes:
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplateList.html
    */
   getCodeTemplateList: { params: GetCodeTemplateListParams; response: GetCodeTemplateListResponse; required: false };
   /**
@@ -28763,7 +28763,7 @@ export interface OpenPlatformOperations {
    * Errcodes:
    * - 40001 `invalid credential, access_token is invalid or not latest`: component_access_token 无效
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/OpenApiDoc/thirdparty-management/template-management/getTemplatedRaftList.html
    */
   getTemplateDraftList: { params: GetTemplateDraftListParams; response: GetTemplateDraftListResponse; required: false };
   /**
@@ -28777,7 +28777,7 @@ export interface OpenPlatformOperations {
    * - 61003 `component is not authorized by this account`: 该账号未授权给此第三方平台（或已取消授权）：需要重新授权
    * - 61023 `refresh_token is invalid`: 刷新令牌无效（已被重新授权替换或已失效）：需要重新授权
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizeraccesstoken.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizeraccesstoken.html
    */
   getAuthorizerAccessToken: { params: GetAuthorizerAccessTokenParams; response: GetAuthorizerAccessTokenResponse; required: true };
   /**
@@ -28791,7 +28791,7 @@ export interface OpenPlatformOperations {
    * - 61010 `code is expired`: 授权码已过期
    * - 61009 `code is invalid`: 授权码无效或已使用
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizerrefreshtoken.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getauthorizerrefreshtoken.html
    */
   getAuthorizerRefreshToken: { params: GetAuthorizerRefreshTokenParams; response: GetAuthorizerRefreshTokenResponse; required: true };
   /**
@@ -28809,7 +28809,7 @@ export interface OpenPlatformOperations {
    * - 41004 `appsecret missing`: 缺少 component_appsecret
    * - 40125 `invalid appsecret`: 无效的 component_appsecret
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getcomponentaccesstoken.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getcomponentaccesstoken.html
    */
   getComponentAccessToken: { params: GetComponentAccessTokenParams; response: GetComponentAccessTokenResponse; required: true };
   /**
@@ -28822,7 +28822,7 @@ export interface OpenPlatformOperations {
    * Errcodes:
    * - 61011 `invalid component`: 无效的第三方平台
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getpreauthcode.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_getpreauthcode.html
    */
   getPreAuthCode: { params: GetPreAuthCodeParams; response: GetPreAuthCodeResponse; required: false };
   /**
@@ -28834,7 +28834,7 @@ export interface OpenPlatformOperations {
    * - 61004 `access clientip is not registered`: 调用方 IP 不在第三方平台的 IP 白名单中
    * - 40125 `invalid appsecret`: 无效的 component_secret
    *
-   * @see {@link https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_startpushticket.html WeChat docs}
+   * WeChat docs: https://developers.weixin.qq.com/doc/oplatform/openApi/ticket-token/api_startpushticket.html
    */
   startPushTicket: { params: StartPushTicketParams; response: StartPushTicketResponse; required: false };
 }

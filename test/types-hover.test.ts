@@ -45,11 +45,11 @@ describe('hover docs of the generated methods', () => {
     expect(q.docs).toContain('小程序登录');
     expect(q.docs).toContain('`GET /sns/jscode2session`');
     expect(q.docs).toContain('40029');
-    expect(q.tags).toContain('@see {@link https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html WeChat docs}');
+    expect(q.docs).toContain('WeChat docs: https://developers.weixin.qq.com/miniprogram/dev/server/API/user-login/api_code2session.html');
   }, 60_000);
 
   it('oa.getUserInfo (OATools) and a method whose params are optional', () => {
-    expect(quickInfo('getUserInfo').tags).toMatch(/@see \{@link https:\/\/developers\.weixin\.qq\.com\/\S+ WeChat docs\}/);
+    expect(quickInfo('getUserInfo').docs).toMatch(/WeChat docs: https:\/\/developers\.weixin\.qq\.com\/\S+/);
     const q = quickInfo('getApiDomainIp');
     expect(q.display).toMatch(/getApiDomainIp: \(params\?: GetApiDomainIpParams( \| undefined)?, options\?: CallOptions/);
     expect(q.docs).toContain('获取微信 API 服务器 IP');

@@ -34,7 +34,7 @@ function methodDoc(ep: EndpointIR): string {
     lines.push('', 'Errcodes:');
     for (const e of ep.errors) lines.push(`- ${e.errcode}: ${e.description}`);
   }
-  lines.push('', `@see {@link ${ep.docUrl} WeChat docs} · spec: ${ep.file}`);
+  lines.push('', `WeChat docs: ${ep.docUrl} · spec: ${ep.file}`);
   if (ep.deprecated) lines.push(`@deprecated ${ep.deprecated === true ? 'WeChat has retired this endpoint.' : ep.deprecated}`);
   return lines.join('\n');
 }
