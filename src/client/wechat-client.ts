@@ -15,6 +15,7 @@ import { scrubError, secretValues } from '../core/redact.js';
 import { safeEqual } from '../core/safe-equal.js';
 import { SecretBook } from '../core/secret-book.js';
 import { WechatResult } from '../core/wechat-data.js';
+import { isThenable } from '../core/thenable.js';
 import { parseReply, type ParsedReply } from '../http/reply.js';
 import { createTransport, type HttpReply } from '../http/transport.js';
 import { MemoryCache, type CachedToken, type TokenCache } from '../token/cache.js';
@@ -167,7 +168,7 @@ export abstract class WechatClient {
         } catch (err) {
           return scrubbed(() => Promise.reject(err));
         }
-        return v !== null && typeof v === 'object' && typeof (v as { then?: unknown }).then === 'function' ? scrubbed(() => v) : v;
+        return isThenable(v) ? scrubbed(() => v) : v;
       },
       set: async (k, v, ttl) => {
         await scrubbed(() => this.setCache(k, v, ttl), cachedSecrets(v));

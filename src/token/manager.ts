@@ -9,6 +9,7 @@
 //   next refresh is told which token failed (a central token service uses it to refresh too).
 import { WechatAbortError, WechatTokenError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
+import { isThenable } from '../core/thenable.js';
 import { isCachedToken, type CachedToken } from './cache.js';
 
 export interface TokenStore {
@@ -218,10 +219,6 @@ export class TokenManager {
     }
     return false;
   }
-}
-
-function isThenable(v: unknown): v is PromiseLike<unknown> {
-  return v !== null && (typeof v === 'object' || typeof v === 'function') && typeof (v as { then?: unknown }).then === 'function';
 }
 
 /** Wait for `p`, or stop waiting (not the shared work) when the caller's signal aborts. */
