@@ -46,7 +46,7 @@ function parse(argv: string[], options: Options, help: string, io: Io): { values
 
 // ---- generate ----
 
-/** The generator needs the dev toolchain (tsx, ts-morph, openapi-typescript, ajv, yaml): it runs in a checkout. */
+/** The generator needs the dev toolchain (tsx, typescript, openapi-typescript, ajv, yaml): it runs in a checkout. */
 function runGenerator(args: string[]): Promise<number> {
   const script = fileURLToPath(new URL('../codegen/main.ts', import.meta.url));
   const fromSrc = fileURLToPath(new URL('../../codegen/main.ts', import.meta.url));
