@@ -5,17 +5,21 @@
 // scale, the same file against a package that declares only those three methods;
 // targets: ≤ 1.15× (skipLibCheck true) and ≤ 1.3× (false).
 //
-//   node bench/typecheck.mjs [--runs N] [--tarball wechat-tools-x.tgz] [--check] [--json]
+//   node bench/typecheck.mjs [--runs N] [--tarball wechat-tools-x.tgz] [--check] [--json] [--parts]
 //
 // Without --tarball it builds (tsup) and packs the working tree. --check exits 1 when a target is missed.
+// --parts: where the skipLibCheck-true cost lies (bench/PROFILE.md, "Type-check"): the same consumer against
+// copies of the package whose index.d.cts lacks one part (comments, the JSDoc marker, non-ASCII comment text,
+// all but the three operations used, the other params/reply bodies), each with its tsc ratio and the CPU time
+// of parsing that index.d.cts alone.
 // Public tools only: npm, tsc, node.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { parts: { type: 'boolean', default: false }, runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const root = path.resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'wt-typecheck-'));
@@ -123,7 +127,77 @@ process.on('exit', (code) => {
   }
   if (values.json) console.log(JSON.stringify(results));
   else console.table(results);
+  if (values.parts) console.table(await parts({ dir, files, check, runs }));
   if (values.check && results.some((r) => !r.ok)) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The package's index.d.cts without one part at a time (see --parts above). */
+async function parts({ dir, files, check, runs }) {
+  const ts = (await import(path.join(dir, 'node_modules/typescript/lib/typescript.js'))).default;
+  const pkg = path.join(dir, 'node_modules/wechat-tools');
+  const dts = readFileSync(path.join(pkg, 'dist/index.d.cts'), 'utf8');
+  const sf = ts.createSourceFile('index.d.cts', dts, ts.ScriptTarget.Latest, true);
+  const USED = ['code2Session', 'getPhoneNumber', 'getUnlimitedQRCode'];
+  const usedTypes = new Set(USED.flatMap((op) => [`${op[0].toUpperCase()}${op.slice(1)}Params`, `${op[0].toUpperCase()}${op.slice(1)}Response`]));
+  const rewrite = (edit) => sf.statements.map((st) => edit(st) ?? dts.slice(st.getFullStart(), st.end)).join('\n') + '\n';
+  const variants = {
+    'as shipped': dts,
+    'no comments': ts.createPrinter({ removeComments: true }).printFile(sf),
+    'comments as /* */ (no JSDoc marker)': dts.replace(/\/\*\*(?!\/)/g, '/*'),
+    'comments in ASCII': dts.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\x00-\x7f]/g, '?')),
+    'only the 3 operations used': rewrite((st) => {
+      if (!ts.isInterfaceDeclaration(st) || !/(Operations|Paginated)$/.test(st.name.text)) return undefined;
+      const kept = st.members.filter((m) => m.name && USED.includes(m.name.getText(sf)));
+      return `interface ${st.name.text} {\n${kept.map((m) => dts.slice(m.getFullStart(), m.end)).join('\n')}\n}`;
+    }),
+    'other params/reply bodies empty': rewrite((st) => {
+      const name = (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text;
+      if (!name || !/(Params|Response)$/.test(name) || usedTypes.has(name)) return undefined;
+      return ts.isInterfaceDeclaration(st) ? `interface ${name} { [k: string]: unknown }` : `type ${name} = { [k: string]: unknown };`;
+    }),
+  };
+  const configOf = (name, text) => {
+    const sub = path.join(dir, `part-${name.replace(/\W+/g, '-')}`);
+    mkdirSync(sub, { recursive: true });
+    writeFileSync(path.join(sub, 'main.ts'), text);
+    writeFileSync(
+      path.join(sub, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck: true, typeRoots: [path.join(dir, 'node_modules/@types')] }, files: ['main.ts'] }),
+    );
+    return path.join(sub, 'tsconfig.json');
+  };
+  const bare = configOf('bare', files.bare);
+  const parseScript = path.join(dir, 'parse-only.cjs');
+  writeFileSync(
+    parseScript,
+    `const ts = require(${JSON.stringify(path.join(dir, 'node_modules/typescript'))});
+const text = require('fs').readFileSync(process.argv[2], 'utf8');
+// warm the parser on a lib file first, as tsc has parsed the libs and @types/node before the package
+ts.createSourceFile('lib.d.ts', require('fs').readFileSync(${JSON.stringify(path.join(dir, 'node_modules/typescript/lib/lib.es5.d.ts'))}, 'utf8'), { languageVersion: 99, jsDocParsingMode: 2 });
+const c = process.cpuUsage();
+ts.createSourceFile('index.d.cts', text, { languageVersion: 99, jsDocParsingMode: 2, impliedNodeFormat: 1 });
+const d = process.cpuUsage(c);
+console.log((d.user + d.system) / 1000);
+`,
+  );
+  const rows = [];
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  for (const [name, text] of Object.entries(variants)) {
+    const id = `wt-part-${rows.length}`;
+    const copy = path.join(dir, 'node_modules', id);
+    cpSync(pkg, copy, { recursive: true });
+    writeFileSync(path.join(copy, 'dist/index.d.cts'), text);
+    const config = configOf(id, files.consumer.replace("from 'wechat-tools'", `from '${id}'`));
+    const ratios = [];
+    const parse = [];
+    for (let i = 0; i < runs; i++) {
+      const b = check(bare).cpuMs;
+      ratios.push(check(config).cpuMs / b);
+      parse.push(Number(execFileSync(process.execPath, [parseScript, path.join(copy, 'dist/index.d.cts')], { encoding: 'utf8' })));
+    }
+    rows.push({ 'index.d.cts': name, KB: Math.round(Buffer.byteLength(text) / 1024), 'tsc × bare': Number(median(ratios).toFixed(2)), 'parse-only CPU ms (min)': Math.round(Math.min(...parse)) });
+  }
+  return rows;
 }
