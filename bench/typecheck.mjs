@@ -5,21 +5,23 @@
 // scale, the same file against a package that declares only those three methods;
 // targets: ≤ 1.15× (skipLibCheck true) and ≤ 1.3× (false).
 //
-//   node bench/typecheck.mjs [--runs N] [--tarball wechat-tools-x.tgz] [--check] [--json] [--parts]
+//   node bench/typecheck.mjs [--runs N] [--tarball wechat-tools-x.tgz] [--check] [--json] [--parts [--instructions]]
 //
 // Without --tarball it builds (tsup) and packs the working tree. --check exits 1 when a target is missed.
 // --parts: where the skipLibCheck-true cost lies (bench/PROFILE.md, "Type-check"): the same consumer against
 // copies of the package whose index.d.cts lacks one part (comments, the JSDoc marker, non-ASCII comment text,
-// all but the three operations used, the other params/reply bodies), each with its tsc ratio and the CPU time
-// of parsing that index.d.cts alone.
+// all but the three operations used, the other params/reply bodies), each with its tsc ratio (median of the
+// per-run paired ratios, and their range). CPU time on a shared machine moves by ±0.1 between runs; with
+// --instructions (needs valgrind) each check is counted in instructions instead (node --single-threaded
+// --predictable under callgrind: the same count to ~0.5 % run after run, ~1 min a check, two at a time).
 // Public tools only: npm, tsc, node.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { parts: { type: 'boolean', default: false }, runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { parts: { type: 'boolean', default: false }, instructions: { type: 'boolean', default: false }, runs: { type: 'string', default: '5' }, tarball: { type: 'string' }, check: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
 const runs = Number(values.runs);
 const root = path.resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'wt-typecheck-'));
@@ -127,14 +129,14 @@ process.on('exit', (code) => {
   }
   if (values.json) console.log(JSON.stringify(results));
   else console.table(results);
-  if (values.parts) console.table(await parts({ dir, files, check, runs }));
+  if (values.parts) console.table(await parts({ dir, files, check, runs, instructions: values.instructions }));
   if (values.check && results.some((r) => !r.ok)) process.exitCode = 1;
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
 
 /** The package's index.d.cts without one part at a time (see --parts above). */
-async function parts({ dir, files, check, runs }) {
+async function parts({ dir, files, check, runs, instructions }) {
   const ts = (await import(path.join(dir, 'node_modules/typescript/lib/typescript.js'))).default;
   const pkg = path.join(dir, 'node_modules/wechat-tools');
   const dts = readFileSync(path.join(pkg, 'dist/index.d.cts'), 'utf8');
@@ -142,21 +144,36 @@ async function parts({ dir, files, check, runs }) {
   const USED = ['code2Session', 'getPhoneNumber', 'getUnlimitedQRCode'];
   const usedTypes = new Set(USED.flatMap((op) => [`${op[0].toUpperCase()}${op.slice(1)}Params`, `${op[0].toUpperCase()}${op.slice(1)}Response`]));
   const rewrite = (edit) => sf.statements.map((st) => edit(st) ?? dts.slice(st.getFullStart(), st.end)).join('\n') + '\n';
+  const onlyUsedOps = (st) => {
+    if (!ts.isInterfaceDeclaration(st) || !/(Operations|Paginated)$/.test(st.name.text)) return undefined;
+    const kept = st.members.filter((m) => m.name && USED.includes(m.name.getText(sf)));
+    return `interface ${st.name.text} {\n${kept.map((m) => dts.slice(m.getFullStart(), m.end)).join('\n')}\n}`;
+  };
+  const emptyOtherBodies = (st) => {
+    const name = (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text;
+    if (!name || !/(Params|Response)$/.test(name) || usedTypes.has(name)) return undefined;
+    return ts.isInterfaceDeclaration(st) ? `interface ${name} { [k: string]: unknown }` : `type ${name} = { [k: string]: unknown };`;
+  };
+  const uncommented = (text) => ts.createPrinter({ removeComments: true }).printFile(ts.createSourceFile('index.d.cts', text, ts.ScriptTarget.Latest, true));
   const variants = {
     'as shipped': dts,
-    'no comments': ts.createPrinter({ removeComments: true }).printFile(sf),
+    'no comments': uncommented(dts),
     'comments as /* */ (no JSDoc marker)': dts.replace(/\/\*\*(?!\/)/g, '/*'),
     'comments in ASCII': dts.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\x00-\x7f]/g, '?')),
-    'only the 3 operations used': rewrite((st) => {
-      if (!ts.isInterfaceDeclaration(st) || !/(Operations|Paginated)$/.test(st.name.text)) return undefined;
-      const kept = st.members.filter((m) => m.name && USED.includes(m.name.getText(sf)));
-      return `interface ${st.name.text} {\n${kept.map((m) => dts.slice(m.getFullStart(), m.end)).join('\n')}\n}`;
-    }),
-    'other params/reply bodies empty': rewrite((st) => {
-      const name = (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text;
-      if (!name || !/(Params|Response)$/.test(name) || usedTypes.has(name)) return undefined;
-      return ts.isInterfaceDeclaration(st) ? `interface ${name} { [k: string]: unknown }` : `type ${name} = { [k: string]: unknown };`;
-    }),
+    'only the 3 operations used': rewrite(onlyUsedOps),
+    'other params/reply bodies empty': rewrite(emptyOtherBodies),
+    'all three of: no comments, 3 operations, empty bodies': uncommented(rewrite((st) => onlyUsedOps(st) ?? emptyOtherBodies(st))),
+    // the hand-written runtime's declarations (clients, options, WechatData, errors, push, tokens, Redis, platform)
+    // with only the three endpoints' types: what the package would cost with no endpoint types beyond those used
+    'runtime types + the 3 endpoints, no comments': uncommented(
+      rewrite((st) => {
+        const other = (n) => /(Params|Response)$/.test(n) && !usedTypes.has(n);
+        if ((ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && other(st.name.text)) return '';
+        if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause) && !st.moduleSpecifier)
+          return `export { ${st.exportClause.elements.filter((e) => !other((e.propertyName ?? e.name).text)).map((e) => e.getText(sf)).join(', ')} };`;
+        return onlyUsedOps(st);
+      }),
+    ),
   };
   const configOf = (name, text) => {
     const sub = path.join(dir, `part-${name.replace(/\W+/g, '-')}`);
@@ -169,35 +186,51 @@ async function parts({ dir, files, check, runs }) {
     return path.join(sub, 'tsconfig.json');
   };
   const bare = configOf('bare', files.bare);
-  const parseScript = path.join(dir, 'parse-only.cjs');
-  writeFileSync(
-    parseScript,
-    `const ts = require(${JSON.stringify(path.join(dir, 'node_modules/typescript'))});
-const text = require('fs').readFileSync(process.argv[2], 'utf8');
-// warm the parser on a lib file first, as tsc has parsed the libs and @types/node before the package
-ts.createSourceFile('lib.d.ts', require('fs').readFileSync(${JSON.stringify(path.join(dir, 'node_modules/typescript/lib/lib.es5.d.ts'))}, 'utf8'), { languageVersion: 99, jsDocParsingMode: 2 });
-const c = process.cpuUsage();
-ts.createSourceFile('index.d.cts', text, { languageVersion: 99, jsDocParsingMode: 2, impliedNodeFormat: 1 });
-const d = process.cpuUsage(c);
-console.log((d.user + d.system) / 1000);
-`,
-  );
-  const rows = [];
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const three = configOf('three', files.threeMethods);
+  const configs = [];
   for (const [name, text] of Object.entries(variants)) {
-    const id = `wt-part-${rows.length}`;
+    const id = `wt-part-${configs.length}`;
     const copy = path.join(dir, 'node_modules', id);
     cpSync(pkg, copy, { recursive: true });
     writeFileSync(path.join(copy, 'dist/index.d.cts'), text);
-    const config = configOf(id, files.consumer.replace("from 'wechat-tools'", `from '${id}'`));
+    configs.push({ name, KB: Math.round(Buffer.byteLength(text) / 1024), config: configOf(id, files.consumer.replace("from 'wechat-tools'", `from '${id}'`)) });
+  }
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  if (instructions) {
+    const tsc = path.join(dir, 'node_modules/typescript/lib/tsc.js');
+    const count = (config) =>
+      new Promise((resolve, reject) =>
+        execFile('valgrind', ['--tool=callgrind', '--callgrind-out-file=/dev/null', process.execPath, '--single-threaded', '--hash-seed=1', '--random-seed=1', '--predictable', tsc, '-p', config], { maxBuffer: 1 << 24 }, (err, _out, stderr) => {
+          const m = /Collected : (\d+)/.exec(stderr);
+          if (err || !m) reject(new Error(`valgrind tsc -p ${config} failed: ${err?.message ?? stderr.slice(-500)}`));
+          else resolve(Number(m[1]));
+        }),
+      );
+    const jobs = [bare, three, ...configs.map((c) => c.config)];
+    const counts = new Array(jobs.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        counts[i] = await count(jobs[i]);
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    const [b, t] = counts;
+    return [
+      { 'index.d.cts': '(bare file)', KB: 0, 'instructions (G)': Number((b / 1e9).toFixed(3)), '× bare': 1 },
+      { 'index.d.cts': '(three-method package)', KB: 0, 'instructions (G)': Number((t / 1e9).toFixed(3)), '× bare': Number((t / b).toFixed(3)) },
+      ...configs.map((c, i) => ({ 'index.d.cts': c.name, KB: c.KB, 'instructions (G)': Number((counts[i + 2] / 1e9).toFixed(3)), '× bare': Number((counts[i + 2] / b).toFixed(3)) })),
+    ];
+  }
+  const rows = [];
+  for (const c of configs) {
     const ratios = [];
-    const parse = [];
     for (let i = 0; i < runs; i++) {
       const b = check(bare).cpuMs;
-      ratios.push(check(config).cpuMs / b);
-      parse.push(Number(execFileSync(process.execPath, [parseScript, path.join(copy, 'dist/index.d.cts')], { encoding: 'utf8' })));
+      ratios.push(check(c.config).cpuMs / b);
     }
-    rows.push({ 'index.d.cts': name, KB: Math.round(Buffer.byteLength(text) / 1024), 'tsc × bare': Number(median(ratios).toFixed(2)), 'parse-only CPU ms (min)': Math.round(Math.min(...parse)) });
+    rows.push({ 'index.d.cts': c.name, KB: c.KB, 'tsc × bare': Number(median(ratios).toFixed(2)), range: `${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}` });
   }
   return rows;
 }
