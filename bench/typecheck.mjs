@@ -13,8 +13,8 @@
 // all but the three operations used, the other params/reply bodies), each with its tsc ratio (median of the
 // per-run paired ratios, and their range). CPU time on a shared machine moves by ±0.1 between runs; with
 // --instructions (needs valgrind) each check is counted in instructions instead (node --single-threaded
-// --predictable under callgrind: the same count to ~0.5 % run after run, ~1 min a check, two at a time).
-// Public tools only: npm, tsc, node.
+// --predictable under callgrind: the same check counts within ~1 % run after run, ~1 min a check, two at a time).
+// Public tools only: npm, tsc, node (and valgrind for --instructions).
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -26,6 +26,20 @@ const runs = Number(values.runs);
 const root = path.resolve(import.meta.dirname, '..');
 const dir = mkdtempSync(path.join(tmpdir(), 'wt-typecheck-'));
 const run = (cmd, args, cwd = dir) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** A folder of the throwaway project with main.ts and the Node tsconfig every check uses; returns the tsconfig's path. */
+function project(name, text, skipLibCheck) {
+  const sub = path.join(dir, name);
+  mkdirSync(sub, { recursive: true });
+  writeFileSync(path.join(sub, 'main.ts'), text);
+  const config = path.join(sub, 'tsconfig.json');
+  writeFileSync(
+    config,
+    JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck, typeRoots: [path.join(dir, 'node_modules/@types')] }, files: ['main.ts'] }),
+  );
+  return config;
+}
 
 try {
   let tarball = values.tarball ? path.resolve(values.tarball) : '';
@@ -91,24 +105,13 @@ process.on('exit', (code) => {
   const results = [];
   for (const skipLibCheck of [true, false]) {
     const samples = { bare: [], consumer: [], threeMethods: [] };
-    const configs = {};
-    for (const [name, text] of Object.entries(files)) {
-      const sub = path.join(dir, `${name}-${skipLibCheck}`);
-      mkdirSync(sub, { recursive: true });
-      writeFileSync(path.join(sub, 'main.ts'), text);
-      configs[name] = path.join(sub, 'tsconfig.json');
-      writeFileSync(
-        configs[name],
-        JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck, typeRoots: [path.join(dir, 'node_modules/@types')] }, files: ['main.ts'] }),
-      );
-    }
+    const configs = Object.fromEntries(Object.entries(files).map(([name, text]) => [name, project(`${name}-${skipLibCheck}`, text, skipLibCheck)]));
     for (let i = 0; i < runs + 1; i++) {
       for (const name of Object.keys(files)) {
         const m = check(configs[name]);
         if (i > 0) samples[name].push(m.cpuMs); // the first round warms the disk cache
       }
     }
-    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     // paired by run (bare and consumer ran back to back): the median ratio and its range show the machine's noise
     const paired = (name) => samples[name].map((v, i) => v / samples.bare[i]);
     const r2 = (x) => Number(x.toFixed(2));
@@ -149,9 +152,11 @@ async function parts({ dir, files, check, runs, instructions }) {
     const kept = st.members.filter((m) => m.name && USED.includes(m.name.getText(sf)));
     return `interface ${st.name.text} {\n${kept.map((m) => dts.slice(m.getFullStart(), m.end)).join('\n')}\n}`;
   };
+  /** A params/reply type of an endpoint the consumer does not call. */
+  const otherEndpointType = (name) => /(Params|Response)$/.test(name) && !usedTypes.has(name);
   const emptyOtherBodies = (st) => {
     const name = (ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && st.name.text;
-    if (!name || !/(Params|Response)$/.test(name) || usedTypes.has(name)) return undefined;
+    if (!name || !otherEndpointType(name)) return undefined;
     return ts.isInterfaceDeclaration(st) ? `interface ${name} { [k: string]: unknown }` : `type ${name} = { [k: string]: unknown };`;
   };
   const uncommented = (text) => ts.createPrinter({ removeComments: true }).printFile(ts.createSourceFile('index.d.cts', text, ts.ScriptTarget.Latest, true));
@@ -167,35 +172,23 @@ async function parts({ dir, files, check, runs, instructions }) {
     // with only the three endpoints' types: what the package would cost with no endpoint types beyond those used
     'runtime types + the 3 endpoints, no comments': uncommented(
       rewrite((st) => {
-        const other = (n) => /(Params|Response)$/.test(n) && !usedTypes.has(n);
-        if ((ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && other(st.name.text)) return '';
+        if ((ts.isInterfaceDeclaration(st) || ts.isTypeAliasDeclaration(st)) && otherEndpointType(st.name.text)) return '';
         if (ts.isExportDeclaration(st) && st.exportClause && ts.isNamedExports(st.exportClause) && !st.moduleSpecifier)
-          return `export { ${st.exportClause.elements.filter((e) => !other((e.propertyName ?? e.name).text)).map((e) => e.getText(sf)).join(', ')} };`;
+          return `export { ${st.exportClause.elements.filter((e) => !otherEndpointType((e.propertyName ?? e.name).text)).map((e) => e.getText(sf)).join(', ')} };`;
         return onlyUsedOps(st);
       }),
     ),
   };
-  const configOf = (name, text) => {
-    const sub = path.join(dir, `part-${name.replace(/\W+/g, '-')}`);
-    mkdirSync(sub, { recursive: true });
-    writeFileSync(path.join(sub, 'main.ts'), text);
-    writeFileSync(
-      path.join(sub, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, target: 'ES2023', lib: ['ES2023'], module: 'NodeNext', moduleResolution: 'NodeNext', types: ['node'], skipLibCheck: true, typeRoots: [path.join(dir, 'node_modules/@types')] }, files: ['main.ts'] }),
-    );
-    return path.join(sub, 'tsconfig.json');
-  };
-  const bare = configOf('bare', files.bare);
-  const three = configOf('three', files.threeMethods);
+  const bare = project('part-bare', files.bare, true);
+  const three = project('part-three', files.threeMethods, true);
   const configs = [];
   for (const [name, text] of Object.entries(variants)) {
     const id = `wt-part-${configs.length}`;
     const copy = path.join(dir, 'node_modules', id);
     cpSync(pkg, copy, { recursive: true });
     writeFileSync(path.join(copy, 'dist/index.d.cts'), text);
-    configs.push({ name, KB: Math.round(Buffer.byteLength(text) / 1024), config: configOf(id, files.consumer.replace("from 'wechat-tools'", `from '${id}'`)) });
+    configs.push({ name, KB: Math.round(Buffer.byteLength(text) / 1024), config: project(`part-${id}`, files.consumer.replace("from 'wechat-tools'", `from '${id}'`), true) });
   }
-  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   if (instructions) {
     const tsc = path.join(dir, 'node_modules/typescript/lib/tsc.js');
     const count = (config) =>
