@@ -1,7 +1,9 @@
 // The exact secret values a client has seen (its AppSecret, the seeded token, the token service's
 // headers, every token and session_key that came back in a reply), so that an error can be scrubbed
 // of them wherever they hide — including a token that was fetched but never cached.
-import { isSecretKey } from './redact.js';
+import { secretValues } from './redact.js';
+
+const NO_EXTRA: readonly string[] = [];
 
 export class SecretBook {
   readonly #values = new Set<string>();
@@ -23,10 +25,7 @@ export class SecretBook {
 
   /** Record the credentials in a reply (access_token, refresh_token, session_key, ticket…). */
   addFrom(fields: Record<string, unknown>): void {
-    for (const k of Object.keys(fields)) {
-      const v = fields[k];
-      if (typeof v === 'string' && v.length >= 4 && isSecretKey(k)) this.add(v);
-    }
+    for (const v of secretValues(fields, NO_EXTRA)) this.add(v);
   }
 
   values(): string[] {
